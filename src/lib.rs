@@ -1,0 +1,26 @@
+//! Assent: a consent experience for OAuth 2.0 / OpenID Connect authorization servers.
+//!
+//! The view layer (`app`, `pages`, `islands`, `model`) compiles for both the server and the
+//! browser. Everything that talks to an authorization server, holds a secret or touches a
+//! database lives in `server` and `sandbox`, which exist only with the `ssr` feature.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
+pub mod app;
+pub mod islands;
+pub mod model;
+pub mod pages;
+
+#[cfg(feature = "ssr")]
+pub mod sandbox;
+#[cfg(feature = "ssr")]
+pub mod server;
+#[cfg(feature = "ssr")]
+pub mod wire;
+
+/// Browser entry point: hydrate only the interactive islands, the rest stays server HTML.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_islands();
+}

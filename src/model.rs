@@ -1,0 +1,65 @@
+//! View models: what a page needs to render, already checked and cleaned on the server.
+//! They hold no secrets and no upstream types.
+
+use serde::{Deserialize, Serialize};
+
+/// Everything the consent screen shows, and the hidden values its form posts back.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct ConsentView {
+    pub login_id: String,
+    pub login_state: String,
+    /// Anti-forgery token bound to this browser's cookie and to `login_id`.
+    pub csrf_token: String,
+    pub client: ClientView,
+    /// Who is signed in: e-mail, name or subject, in that order of preference.
+    pub user: String,
+    pub groups: Vec<ScopeGroup>,
+    /// Claims (user attributes) the application asks to receive.
+    pub claims: Vec<String>,
+}
+
+/// The application asking for access. Links and logo are only set when they are safe URLs.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct ClientView {
+    pub name: String,
+    pub description: Option<String>,
+    pub logo_uri: Option<String>,
+    pub client_uri: Option<String>,
+    pub policy_uri: Option<String>,
+    pub tos_uri: Option<String>,
+}
+
+/// Requested scopes of one service.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct ScopeGroup {
+    pub service: String,
+    pub scopes: Vec<ScopeView>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct ScopeView {
+    /// The scope string sent back in `granted_scopes`.
+    pub name: String,
+    pub display_name: String,
+    pub description: Option<String>,
+    /// Cannot be unticked (`openid`: the sign-in itself depends on it).
+    pub required: bool,
+}
+
+/// An error page: what went wrong, in words a user can act on.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct PageError {
+    pub status: u16,
+    pub title: String,
+    pub message: String,
+    /// Identifies the request in the server's logs.
+    pub request_id: String,
+}
+
+/// Links shown on the home page.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct HomeView {
+    /// The embedded sandbox's demo application, when the sandbox runs.
+    pub demo_url: Option<String>,
+    pub issuer: String,
+}

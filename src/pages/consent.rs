@@ -1,0 +1,143 @@
+//! The consent screen: who asks, who is signed in, what is asked; Allow or Deny.
+
+use crate::islands::GuardedForm;
+use crate::model::{ClientView, ConsentView, ScopeGroup};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// Context value: a message shown above the form (e.g. nothing was selected).
+#[derive(Clone, Debug)]
+pub struct ConsentNotice(pub String);
+
+#[component]
+pub fn ConsentPage() -> impl IntoView {
+    let Some(consent) = use_context::<ConsentView>() else {
+        return view! {
+            <section class="card error">
+                <h1>"Nothing to show"</h1>
+                <p class="lead">"Open this page from the application you are signing in to."</p>
+            </section>
+        }
+            .into_any();
+    };
+    let notice = use_context::<ConsentNotice>().map(|n| n.0);
+    let ConsentView { login_id, login_state, csrf_token, client, user, groups, claims } = consent;
+    view! {
+        // Never client-controlled text here: leptos_meta writes <title> unescaped.
+        <Title text="Consent request"/>
+        <section class="card consent" aria-labelledby="consent-title">
+            <ClientHeader client=client.clone() user/>
+            {notice.map(|n| view! { <p class="notice" role="alert">{n}</p> })}
+            <GuardedForm action="/consent".to_string()>
+                <input type="hidden" name="login_id" value=login_id/>
+                <input type="hidden" name="login_state" value=login_state/>
+                <input type="hidden" name="csrf_token" value=csrf_token/>
+                <h2 class="section-title">"It asks to:"</h2>
+                {groups.into_iter().map(|group| view! { <ScopeFieldset group/> }).collect_view()}
+                {(!claims.is_empty())
+                    .then(|| {
+                        view! {
+                            <p class="claims">
+                                "It will also receive: "
+                                <span class="claim-list">{claims.join(", ")}</span>
+                            </p>
+                        }
+                    })}
+                <p class="muted small">
+                    "You can change your mind at any time: revoke this access from your account page."
+                </p>
+                <div class="actions">
+                    <button type="submit" name="decision" value="deny" class="btn">
+                        "Deny"
+                    </button>
+                    <button type="submit" name="decision" value="allow" class="btn primary">
+                        "Allow"
+                    </button>
+                </div>
+            </GuardedForm>
+        </section>
+    }
+        .into_any()
+}
+
+#[component]
+fn ClientHeader(client: ClientView, user: String) -> impl IntoView {
+    let initial = client.name.chars().next().unwrap_or('?').to_uppercase().to_string();
+    let links = [
+        (client.client_uri.clone(), "Website"),
+        (client.policy_uri.clone(), "Privacy policy"),
+        (client.tos_uri.clone(), "Terms of service"),
+    ];
+    view! {
+        <header class="client">
+            {match client.logo_uri.clone() {
+                Some(src) => {
+                    view! {
+                        <img class="logo" src=src alt="" referrerpolicy="no-referrer" width="56" height="56"/>
+                    }
+                        .into_any()
+                }
+                None => view! { <span class="logo initial" aria-hidden="true">{initial}</span> }.into_any(),
+            }}
+            <div>
+                <h1 id="consent-title">
+                    <span class="client-name">{client.name.clone()}</span>
+                    " wants access to your account"
+                </h1>
+                <p class="signed-in">"Signed in as " <strong class="subject">{user}</strong></p>
+            </div>
+        </header>
+        {client.description.map(|d| view! { <p class="client-description">{d}</p> })}
+        <nav class="client-links" aria-label="About this application">
+            {links
+                .into_iter()
+                .filter_map(|(href, label)| href.map(|href| (href, label)))
+                .map(|(href, label)| {
+                    view! {
+                        <a href=href target="_blank" rel="noopener noreferrer">
+                            {label}
+                        </a>
+                    }
+                })
+                .collect_view()}
+        </nav>
+    }
+}
+
+#[component]
+fn ScopeFieldset(group: ScopeGroup) -> impl IntoView {
+    view! {
+        <fieldset class="scopes">
+            <legend>{group.service}</legend>
+            {group
+                .scopes
+                .into_iter()
+                .map(|scope| {
+                    let id = format!("scope-{}", scope.name);
+                    let desc_id = format!("{id}-desc");
+                    let required = scope.required;
+                    view! {
+                        <div class="scope">
+                            <input
+                                type="checkbox"
+                                name="scope"
+                                id=id.clone()
+                                value=scope.name.clone()
+                                checked=true
+                                disabled=required
+                                aria-describedby=desc_id.clone()
+                            />
+                            <label for=id>
+                                <span class="scope-name">{scope.display_name}</span>
+                                <span class="scope-desc" id=desc_id>
+                                    {scope.description.unwrap_or_default()}
+                                    {required.then_some(" (required to sign in)")}
+                                </span>
+                            </label>
+                        </div>
+                    }
+                })
+                .collect_view()}
+        </fieldset>
+    }
+}

@@ -1,0 +1,9 @@
+//! Routed pages. They render what the server put in context; they fetch nothing themselves.
+
+mod consent;
+mod error;
+mod home;
+
+pub use consent::{ConsentNotice, ConsentPage};
+pub use error::{ErrorPage, NotFound};
+pub use home::HomePage;

@@ -1,0 +1,454 @@
+//! The embedded sandbox: a local authorization server that speaks the upstream platform's
+//! wire formats (tenant `default`, workspaces `demo` and `system`), with a sign-in page, a
+//! demo application and SQLite persistence. Assent reaches it only over HTTP, through the
+//! same client it uses for a real tenant; it runs on its own listener and origin.
+
+mod demo;
+mod oauth;
+mod pages;
+mod scope_grants;
+pub mod store;
+
+use crate::wire::{ApiError, OAuthError};
+use axum::{
+    http::{header, HeaderMap, HeaderValue, StatusCode},
+    response::{IntoResponse, Response},
+    routing::{get, post},
+    Json, Router,
+};
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
+use openidconnect::core::{CoreJsonWebKeySet, CoreRsaPrivateSigningKey};
+use openidconnect::{JsonWebKeyId, PrivateSigningKey};
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use store::Store;
+
+/// The only tenant the sandbox serves.
+pub const TENANT: &str = "default";
+/// How long a login (authorization request awaiting sign-in and consent) lives.
+pub const LOGIN_TTL: i64 = 600;
+
+/// Where the sandbox listens, keeps its data, and sends browsers for consent.
+#[derive(Clone, Debug)]
+pub struct SandboxConfig {
+    pub addr: SocketAddr,
+    pub data_dir: PathBuf,
+    pub consent_url: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SandboxError {
+    #[error("cannot listen on {0}: {1}")]
+    Listen(SocketAddr, std::io::Error),
+    #[error("cannot use the data directory {0}: {1}")]
+    DataDir(PathBuf, std::io::Error),
+    #[error("sandbox database: {0}")]
+    Db(#[from] store::DbError),
+    #[error("sandbox signing key: {0}")]
+    Key(String),
+    #[error("sandbox seed: {0}")]
+    Seed(String),
+}
+
+/// A seeded or registered OAuth client (RFC 7591 metadata plus the sandbox's policy).
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct ClientData {
+    pub client_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logo_uri: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_uri: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy_uri: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tos_uri: Option<String>,
+    #[serde(default)]
+    pub redirect_uris: Vec<String>,
+    pub token_endpoint_auth_method: String,
+    #[serde(default)]
+    pub grant_types: Vec<String>,
+    /// Scopes this client may ask for.
+    #[serde(default)]
+    pub scopes: Vec<String>,
+    /// Trusted clients skip the consent screen.
+    #[serde(default)]
+    pub trusted: bool,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct SeedScope {
+    pub name: String,
+    pub display_name: String,
+    pub description: String,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct SeedService {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub scopes: Vec<SeedScope>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct SeedWorkspace {
+    pub services: Vec<SeedService>,
+    pub clients: Vec<ClientData>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+struct SeedUser {
+    username: String,
+    password: String,
+    email: String,
+    name: String,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+struct Seed {
+    users: Vec<SeedUser>,
+    workspaces: BTreeMap<String, SeedWorkspace>,
+}
+
+/// What the sandbox knows about a user besides the password.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct UserData {
+    pub email: String,
+    pub name: String,
+}
+
+/// A fault the sandbox injects into its System API, for tests of Assent's error handling.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Fault {
+    /// Answer with this status and an `Error` body.
+    Status(u16),
+    /// Answer after this delay.
+    Delay(Duration),
+    /// Answer 200 with a body that is not JSON.
+    BadJson,
+}
+
+/// Request counters, read by tests to check Assent's upstream traffic.
+#[derive(Debug, Default)]
+pub struct Stats {
+    pub system_tokens: AtomicU64,
+    pub scope_grant_reads: AtomicU64,
+    pub scope_grant_decisions: AtomicU64,
+}
+
+impl Stats {
+    pub fn get(counter: &AtomicU64) -> u64 {
+        counter.load(Ordering::SeqCst)
+    }
+}
+
+/// The sandbox's shared state.
+pub struct Sandbox {
+    pub store: Store,
+    pub base_url: String,
+    pub consent_url: String,
+    key: CoreRsaPrivateSigningKey,
+    jwks: CoreJsonWebKeySet,
+    workspaces: BTreeMap<String, SeedWorkspace>,
+    http: reqwest::Client,
+    pub stats: Stats,
+    fault: Mutex<Option<Fault>>,
+}
+
+/// A running sandbox.
+pub struct SandboxHandle {
+    pub addr: SocketAddr,
+    pub base_url: String,
+    /// Credentials of the System-workspace client Assent uses.
+    pub consent_client_id: String,
+    pub consent_client_secret: String,
+    pub sandbox: Arc<Sandbox>,
+}
+
+impl Sandbox {
+    /// The issuer URL of a workspace.
+    pub fn issuer(&self, workspace: &str) -> String {
+        format!("{}/{TENANT}/{workspace}", self.base_url)
+    }
+
+    pub fn workspace(&self, name: &str) -> Option<&SeedWorkspace> {
+        self.workspaces.get(name)
+    }
+
+    /// Looks a scope up in a workspace's catalogue: `(service, scope)`.
+    pub fn scope(&self, workspace: &str, name: &str) -> Option<(&SeedService, &SeedScope)> {
+        self.workspace(workspace)?
+            .services
+            .iter()
+            .find_map(|svc| svc.scopes.iter().find(|s| s.name == name).map(|s| (svc, s)))
+    }
+
+    pub fn client(&self, id: &str) -> Option<(String, Option<String>, ClientData)> {
+        let (ws, hash, data) = self.store.client(id).ok()??;
+        let data = serde_json::from_str(&data).ok()?;
+        Some((ws, hash, data))
+    }
+
+    /// Makes the System API misbehave (or behave again, with `None`).
+    pub fn set_fault(&self, fault: Option<Fault>) {
+        *self.fault.lock().unwrap_or_else(|p| p.into_inner()) = fault;
+    }
+
+    fn fault(&self) -> Option<Fault> {
+        self.fault.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Revokes every token issued by the System workspace, as an operator rotating secrets would.
+    pub fn revoke_system_tokens(&self) -> Result<usize, store::DbError> {
+        self.store.revoke_all_in_workspace("system")
+    }
+}
+
+/// Starts the sandbox on its own listener.
+pub async fn spawn(config: SandboxConfig) -> Result<SandboxHandle, SandboxError> {
+    std::fs::create_dir_all(&config.data_dir)
+        .map_err(|e| SandboxError::DataDir(config.data_dir.clone(), e))?;
+    let listener = tokio::net::TcpListener::bind(config.addr)
+        .await
+        .map_err(|e| SandboxError::Listen(config.addr, e))?;
+    let addr = listener.local_addr().map_err(|e| SandboxError::Listen(config.addr, e))?;
+    let base_url = format!("http://{addr}");
+    let (sandbox, secret) = {
+        let base_url = base_url.clone();
+        tokio::task::spawn_blocking(move || open(&config, base_url))
+            .await
+            .map_err(|e| SandboxError::Seed(e.to_string()))??
+    };
+    let sandbox = Arc::new(sandbox);
+    let app = router(sandbox.clone());
+    tokio::spawn(async move {
+        if let Err(e) = axum::serve(listener, app).await {
+            tracing::error!(error = %e, "sandbox server stopped");
+        }
+    });
+    tracing::info!(%base_url, "sandbox authorization server listening");
+    Ok(SandboxHandle {
+        addr,
+        base_url,
+        consent_client_id: "assent-consent".into(),
+        consent_client_secret: secret,
+        sandbox,
+    })
+}
+
+/// Opens the database, creates the signing key and seeds users and clients. Blocking.
+fn open(config: &SandboxConfig, base_url: String) -> Result<(Sandbox, String), SandboxError> {
+    let store = Store::open(&config.data_dir.join("sandbox.sqlite3"))?;
+    let pem = match store.meta("signing_key")? {
+        Some(pem) => pem,
+        None => {
+            use rsa::pkcs1::EncodeRsaPrivateKey;
+            let key = rsa::RsaPrivateKey::new(&mut rand::rngs::OsRng, 2048)
+                .map_err(|e| SandboxError::Key(e.to_string()))?;
+            let pem = key
+                .to_pkcs1_pem(rsa::pkcs8::LineEnding::LF)
+                .map_err(|e| SandboxError::Key(e.to_string()))?
+                .to_string();
+            store.set_meta("signing_key", &pem)?;
+            pem
+        }
+    };
+    let kid = format!("sandbox-{}", &sha256_b64(&pem)[..12]);
+    let key = CoreRsaPrivateSigningKey::from_pem(&pem, Some(JsonWebKeyId::new(kid)))
+        .map_err(SandboxError::Key)?;
+    let jwks = CoreJsonWebKeySet::new(vec![key.as_verification_key()]);
+
+    let seed: Seed = serde_json::from_str(include_str!("seed.json"))
+        .map_err(|e| SandboxError::Seed(e.to_string()))?;
+    let now = now();
+    for user in &seed.users {
+        if store.user(&user.username)?.is_none() {
+            let hash = hash_password(&user.password).map_err(SandboxError::Seed)?;
+            let data = serde_json::to_string(&UserData { email: user.email.clone(), name: user.name.clone() })
+                .map_err(|e| SandboxError::Seed(e.to_string()))?;
+            store.upsert_user(&user.username, &hash, &data)?;
+        }
+    }
+    let mut workspaces = seed.workspaces;
+    let mut consent_secret = String::new();
+    for (ws, seeded) in workspaces.iter_mut() {
+        for client in seeded.clients.iter_mut() {
+            for uri in [&mut client.logo_uri, &mut client.client_uri, &mut client.policy_uri, &mut client.tos_uri]
+                .into_iter()
+                .flatten()
+            {
+                *uri = uri.replace("{base}", &base_url);
+            }
+            for uri in client.redirect_uris.iter_mut() {
+                *uri = uri.replace("{base}", &base_url);
+            }
+            // Secrets are made on first start, never compiled in.
+            let key = format!("client_secret:{}", client.client_id);
+            let secret = match store.meta(&key)? {
+                Some(s) => s,
+                None => {
+                    let s = random_token(32);
+                    store.set_meta(&key, &s)?;
+                    s
+                }
+            };
+            if client.client_id == "assent-consent" {
+                consent_secret = secret.clone();
+            }
+            let data = serde_json::to_string(client).map_err(|e| SandboxError::Seed(e.to_string()))?;
+            store.upsert_client(&client.client_id, ws, Some(&sha256_b64(&secret)), &data, now)?;
+        }
+    }
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(10))
+        .build()
+        .map_err(|e| SandboxError::Seed(e.to_string()))?;
+    Ok((
+        Sandbox {
+            store,
+            base_url,
+            consent_url: config.consent_url.clone(),
+            key,
+            jwks,
+            workspaces,
+            http,
+            stats: Stats::default(),
+            fault: Mutex::new(None),
+        },
+        consent_secret,
+    ))
+}
+
+/// The sandbox's routes: OAuth/OIDC per workspace, the System API, the demo application.
+pub fn router(sandbox: Arc<Sandbox>) -> Router {
+    Router::new()
+        .route("/{tid}/{wid}/.well-known/openid-configuration", get(oauth::discovery))
+        .route("/{tid}/{wid}/.well-known/jwks.json", get(oauth::jwks))
+        .route("/{tid}/{wid}/oauth2/authorize", get(oauth::authorize))
+        .route("/{tid}/{wid}/login", get(oauth::login_page).post(oauth::login_submit))
+        .route("/{tid}/{wid}/par", post(oauth::par))
+        .route("/{tid}/{wid}/oauth2/token", post(oauth::token))
+        .route("/{tid}/{wid}/oauth2/introspect", post(oauth::introspect))
+        .route("/{tid}/{wid}/oauth2/revoke", post(oauth::revoke))
+        .route("/{tid}/{wid}/oauth2/register", post(oauth::register))
+        .route("/{tid}/{wid}/userinfo", get(oauth::userinfo).post(oauth::userinfo))
+        .route("/api/system/{tid}/scope-grants/{login}", get(scope_grants::get))
+        .route("/api/system/{tid}/scope-grants/{login}/accept", post(scope_grants::accept))
+        .route("/api/system/{tid}/scope-grants/{login}/reject", post(scope_grants::reject))
+        .route("/", get(|| async { axum::response::Redirect::to("/demo") }))
+        .route("/demo", get(demo::index))
+        .route("/demo/start", post(demo::start))
+        .route("/demo/callback", get(demo::callback))
+        .route("/demo/privacy", get(demo::privacy))
+        .route("/demo/terms", get(demo::terms))
+        .route("/static/demo-logo.svg", get(demo::logo))
+        .fallback(|| async { api_error(StatusCode::NOT_FOUND, "Not found", "not_found") })
+        .layer(axum::middleware::map_response(security_headers))
+        .with_state(sandbox)
+}
+
+async fn security_headers(mut res: Response) -> Response {
+    let h = res.headers_mut();
+    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    h.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
+    h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    h.entry(header::CACHE_CONTROL).or_insert(HeaderValue::from_static("no-store"));
+    res
+}
+
+pub fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+/// `n` random bytes, base64url without padding.
+pub fn random_token(n: usize) -> String {
+    let mut bytes = vec![0u8; n];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+pub fn sha256_b64(s: &str) -> String {
+    URL_SAFE_NO_PAD.encode(Sha256::digest(s.as_bytes()))
+}
+
+fn hash_password(password: &str) -> Result<String, String> {
+    use argon2::password_hash::{rand_core::OsRng, PasswordHasher, SaltString};
+    let salt = SaltString::generate(&mut OsRng);
+    argon2::Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| e.to_string())
+}
+
+fn verify_password(password: &str, hash: &str) -> bool {
+    use argon2::password_hash::{PasswordHash, PasswordVerifier};
+    PasswordHash::new(hash)
+        .map(|h| argon2::Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+        .unwrap_or(false)
+}
+
+/// Escapes text for HTML element content and quoted attribute values.
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// An OAuth endpoint error (RFC 6749 §5.2).
+pub fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
+    let body = OAuthError { error: error.into(), error_description: Some(description.into()) };
+    let mut res = (status, Json(body)).into_response();
+    if status == StatusCode::UNAUTHORIZED {
+        res.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Basic realm=\"sandbox\""));
+    }
+    res
+}
+
+/// A System/Public API error with the `Error` shape (reference §4).
+pub fn api_error(status: StatusCode, error: &str, code: &str) -> Response {
+    let body = ApiError { status_code: status.as_u16(), error: error.into(), error_code: code.into(), details: None };
+    (status, Json(body)).into_response()
+}
+
+/// Checks `tid` and `wid`; answers 404 with the `Error` shape for anything else.
+fn check_workspace(sb: &Sandbox, tid: &str, wid: &str) -> Result<(), Response> {
+    if tid == TENANT && sb.workspace(wid).is_some() {
+        Ok(())
+    } else {
+        Err(api_error(StatusCode::NOT_FOUND, "workspace not found", "not_found"))
+    }
+}
+
+/// The bearer token of a request, if any.
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}
+
+/// An active token by its value: checks expiry and revocation.
+fn active_token(sb: &Sandbox, token: &str) -> Option<store::TokenRow> {
+    let row = sb.store.token(&sha256_b64(token)).ok()??;
+    (!row.revoked && row.expires_at > now()).then_some(row)
+}

@@ -1,0 +1,908 @@
+//! OAuth 2.0 / OpenID Connect endpoints of a sandbox workspace: discovery, JWKS, authorize
+//! with a sign-in page, PAR (RFC 9126), token, introspection (RFC 7662), revocation
+//! (RFC 7009), userinfo and dynamic client registration (RFC 7591).
+
+use super::{
+    active_token, api_error, bearer, check_workspace, now, oauth_error, pages, random_token,
+    sha256_b64, store::LoginRow, verify_password, ClientData, Sandbox, UserData, LOGIN_TTL, TENANT,
+};
+use crate::wire::{Introspection, TokenResponse};
+use axum::{
+    extract::{Path, Query, State},
+    http::{header, HeaderMap, HeaderValue, StatusCode},
+    response::{Html, IntoResponse, Redirect, Response},
+    Form, Json,
+};
+use base64::{engine::general_purpose::STANDARD, engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
+use openidconnect::core::{
+    CoreAuthDisplay, CoreClaimName, CoreClaimType, CoreClientAuthMethod, CoreGrantType, CoreIdToken,
+    CoreIdTokenClaims, CoreJsonWebKey, CoreJweContentEncryptionAlgorithm,
+    CoreJweKeyManagementAlgorithm, CoreJwsSigningAlgorithm, CoreResponseMode, CoreResponseType,
+    CoreSubjectIdentifierType,
+};
+use openidconnect::{
+    AccessToken, AdditionalProviderMetadata, Audience, AuthUrl, EmptyAdditionalClaims, EndUserEmail,
+    EndUserName, EndUserUsername, IssuerUrl, JsonWebKeySetUrl, LocalizedClaim, Nonce, ProviderMetadata,
+    RegistrationUrl, ResponseTypes, Scope, StandardClaims, SubjectIdentifier, TokenUrl, UserInfoUrl,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::sync::Arc;
+use subtle::ConstantTimeEq;
+
+type Sb = State<Arc<Sandbox>>;
+type Params = HashMap<String, String>;
+
+const ACCESS_TTL: i64 = 3600;
+const REFRESH_TTL: i64 = 30 * 24 * 3600;
+const CODE_TTL: i64 = 60;
+const PAR_TTL: i64 = 60;
+
+/// Discovery fields the core metadata type does not carry.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ExtraMetadata {
+    pushed_authorization_request_endpoint: String,
+    introspection_endpoint: String,
+    revocation_endpoint: String,
+    code_challenge_methods_supported: Vec<String>,
+    authorization_response_iss_parameter_supported: bool,
+    introspection_endpoint_auth_methods_supported: Vec<String>,
+    revocation_endpoint_auth_methods_supported: Vec<String>,
+}
+impl AdditionalProviderMetadata for ExtraMetadata {}
+
+type Metadata = ProviderMetadata<
+    ExtraMetadata,
+    CoreAuthDisplay,
+    CoreClientAuthMethod,
+    CoreClaimName,
+    CoreClaimType,
+    CoreGrantType,
+    CoreJweContentEncryptionAlgorithm,
+    CoreJweKeyManagementAlgorithm,
+    CoreJsonWebKey,
+    CoreResponseMode,
+    CoreResponseType,
+    CoreSubjectIdentifierType,
+>;
+
+/// An authorization request, as received at `/oauth2/authorize` or `/par`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct AuthRequest {
+    pub client_id: String,
+    pub redirect_uri: String,
+    pub scopes: Vec<String>,
+    #[serde(default)]
+    pub state: Option<String>,
+    #[serde(default)]
+    pub nonce: Option<String>,
+    #[serde(default)]
+    pub code_challenge: Option<String>,
+    #[serde(default)]
+    pub claims: Option<Value>,
+}
+
+/// What a code stands for.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct CodeData {
+    workspace: String,
+    client_id: String,
+    redirect_uri: String,
+    scopes: Vec<String>,
+    subject: String,
+    auth_time: i64,
+    nonce: Option<String>,
+    code_challenge: Option<String>,
+}
+
+fn url(base: &str, path: &str) -> String {
+    format!("{base}{path}")
+}
+
+pub async fn discovery(State(sb): Sb, Path((tid, wid)): Path<(String, String)>) -> Response {
+    if let Err(r) = check_workspace(&sb, &tid, &wid) {
+        return r;
+    }
+    match metadata(&sb, &wid) {
+        Ok(m) => Json(m).into_response(),
+        Err(e) => api_error(StatusCode::INTERNAL_SERVER_ERROR, &e, "internal"),
+    }
+}
+
+fn metadata(sb: &Sandbox, wid: &str) -> Result<Metadata, String> {
+    let iss = sb.issuer(wid);
+    let e = |e: url::ParseError| e.to_string();
+    let scopes: Vec<Scope> = sb
+        .workspace(wid)
+        .map(|w| w.services.iter().flat_map(|s| s.scopes.iter().map(|sc| Scope::new(sc.name.clone()))).collect())
+        .unwrap_or_default();
+    let auth_methods = vec!["client_secret_basic".to_string(), "client_secret_post".into(), "none".into()];
+    Ok(Metadata::new(
+        IssuerUrl::new(iss.clone()).map_err(e)?,
+        AuthUrl::new(url(&iss, "/oauth2/authorize")).map_err(e)?,
+        JsonWebKeySetUrl::new(url(&iss, "/.well-known/jwks.json")).map_err(e)?,
+        vec![ResponseTypes::new(vec![CoreResponseType::Code])],
+        vec![CoreSubjectIdentifierType::Public],
+        vec![CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256],
+        ExtraMetadata {
+            pushed_authorization_request_endpoint: url(&iss, "/par"),
+            introspection_endpoint: url(&iss, "/oauth2/introspect"),
+            revocation_endpoint: url(&iss, "/oauth2/revoke"),
+            code_challenge_methods_supported: vec!["S256".into()],
+            authorization_response_iss_parameter_supported: true,
+            introspection_endpoint_auth_methods_supported: auth_methods.clone(),
+            revocation_endpoint_auth_methods_supported: auth_methods,
+        },
+    )
+    .set_token_endpoint(Some(TokenUrl::new(url(&iss, "/oauth2/token")).map_err(e)?))
+    .set_userinfo_endpoint(Some(UserInfoUrl::new(url(&iss, "/userinfo")).map_err(e)?))
+    .set_registration_endpoint(Some(RegistrationUrl::new(url(&iss, "/oauth2/register")).map_err(e)?))
+    .set_scopes_supported(Some(scopes))
+    .set_grant_types_supported(Some(vec![
+        CoreGrantType::AuthorizationCode,
+        CoreGrantType::RefreshToken,
+        CoreGrantType::ClientCredentials,
+    ]))
+    .set_response_modes_supported(Some(vec![CoreResponseMode::Query]))
+    .set_token_endpoint_auth_methods_supported(Some(vec![
+        CoreClientAuthMethod::ClientSecretBasic,
+        CoreClientAuthMethod::ClientSecretPost,
+        CoreClientAuthMethod::None,
+    ]))
+    .set_claims_supported(Some(
+        ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "email", "email_verified", "name", "preferred_username"]
+            .into_iter()
+            .map(|c| CoreClaimName::new(c.into()))
+            .collect(),
+    )))
+}
+
+pub async fn jwks(State(sb): Sb, Path((tid, wid)): Path<(String, String)>) -> Response {
+    if let Err(r) = check_workspace(&sb, &tid, &wid) {
+        return r;
+    }
+    Json(&sb.jwks).into_response()
+}
+
+/// Where an authorization request goes wrong: before the redirect URI is trusted (an error
+/// page) or after (an error sent back to the client).
+enum AuthorizeError {
+    Page(StatusCode, String),
+    Redirect { redirect_uri: String, state: Option<String>, error: &'static str, description: String },
+}
+
+impl AuthorizeError {
+    fn into_response(self, sb: &Sandbox, wid: &str) -> Response {
+        match self {
+            AuthorizeError::Page(status, message) => {
+                (status, Html(pages::message_page("Cannot continue", &message))).into_response()
+            }
+            AuthorizeError::Redirect { redirect_uri, state, error, description } => {
+                let params = [("error", error), ("error_description", description.as_str())];
+                client_redirect(sb, wid, &redirect_uri, &params, state.as_deref())
+            }
+        }
+    }
+}
+
+/// Sends the browser back to the client with `params`, `state` and `iss` (RFC 9207).
+fn client_redirect(sb: &Sandbox, wid: &str, redirect_uri: &str, params: &[(&str, &str)], state: Option<&str>) -> Response {
+    let Ok(mut target) = url::Url::parse(redirect_uri) else {
+        return (StatusCode::BAD_REQUEST, Html(pages::message_page("Cannot continue", "Invalid redirect URI."))).into_response();
+    };
+    {
+        let mut q = target.query_pairs_mut();
+        for (k, v) in params {
+            q.append_pair(k, v);
+        }
+        if let Some(state) = state {
+            q.append_pair("state", state);
+        }
+        q.append_pair("iss", &sb.issuer(wid));
+    }
+    Redirect::to(target.as_str()).into_response()
+}
+
+/// Validates an authorization request against the client's registration.
+fn parse_auth_request(sb: &Sandbox, wid: &str, p: &Params) -> Result<(AuthRequest, ClientData), AuthorizeError> {
+    let page = |m: &str| AuthorizeError::Page(StatusCode::BAD_REQUEST, m.to_string());
+    let client_id = p.get("client_id").ok_or_else(|| page("The request has no client_id."))?;
+    let (ws, _, client) = sb.client(client_id).ok_or_else(|| page("Unknown client."))?;
+    if ws != wid {
+        return Err(page("Unknown client."));
+    }
+    let redirect_uri = match p.get("redirect_uri") {
+        Some(uri) if client.redirect_uris.contains(uri) => uri.clone(),
+        Some(_) => return Err(page("The redirect_uri is not registered for this client.")),
+        None if client.redirect_uris.len() == 1 => client.redirect_uris[0].clone(),
+        None => return Err(page("The request has no redirect_uri.")),
+    };
+    let state = p.get("state").cloned();
+    let fail = |error, description: &str| AuthorizeError::Redirect {
+        redirect_uri: redirect_uri.clone(),
+        state: state.clone(),
+        error,
+        description: description.into(),
+    };
+    if p.get("response_type").map(String::as_str) != Some("code") {
+        return Err(fail("unsupported_response_type", "Only response_type=code is supported."));
+    }
+    let scopes: Vec<String> = p
+        .get("scope")
+        .map(|s| s.split_whitespace().map(str::to_string).collect())
+        .unwrap_or_default();
+    if let Some(bad) = scopes.iter().find(|s| !client.scopes.contains(s)) {
+        return Err(fail("invalid_scope", &format!("The client may not request the scope {bad}.")));
+    }
+    let code_challenge = match (p.get("code_challenge"), p.get("code_challenge_method").map(String::as_str)) {
+        (Some(c), Some("S256")) if (43..=128).contains(&c.len()) => Some(c.clone()),
+        (Some(_), _) => return Err(fail("invalid_request", "PKCE requires code_challenge_method=S256.")),
+        (None, _) if client.token_endpoint_auth_method == "none" => {
+            return Err(fail("invalid_request", "Public clients must use PKCE."))
+        }
+        (None, _) => None,
+    };
+    let claims = match p.get("claims") {
+        Some(c) => Some(serde_json::from_str(c).map_err(|_| fail("invalid_request", "claims is not JSON."))?),
+        None => None,
+    };
+    Ok((
+        AuthRequest {
+            client_id: client_id.clone(),
+            redirect_uri,
+            scopes,
+            state,
+            nonce: p.get("nonce").cloned(),
+            code_challenge,
+            claims,
+        },
+        client,
+    ))
+}
+
+pub async fn authorize(State(sb): Sb, Path((tid, wid)): Path<(String, String)>, Query(p): Query<Params>) -> Response {
+    if let Err(r) = check_workspace(&sb, &tid, &wid) {
+        return r;
+    }
+    if p.get("consent_verified").map(String::as_str) == Some("true") {
+        return finish_consent(&sb, &wid, &p);
+    }
+    let parsed = match p.get("request_uri") {
+        Some(uri) => {
+            let id = uri.strip_prefix("urn:ietf:params:oauth:request_uri:").unwrap_or(uri);
+            match sb.store.take_par(id) {
+                Ok(Some((ws, client_id, request, exp)))
+                    if ws == wid && Some(&client_id) == p.get("client_id") && exp > now() =>
+                {
+                    serde_json::from_str::<AuthRequest>(&request)
+                        .ok()
+                        .and_then(|r| sb.client(&r.client_id).map(|(_, _, c)| (r, c)))
+                        .ok_or(AuthorizeError::Page(StatusCode::BAD_REQUEST, "Invalid pushed request.".into()))
+                }
+                _ => Err(AuthorizeError::Page(
+                    StatusCode::BAD_REQUEST,
+                    "The request_uri is unknown, expired or already used.".into(),
+                )),
+            }
+        }
+        None => parse_auth_request(&sb, &wid, &p),
+    };
+    let (request, _client) = match parsed {
+        Ok(x) => x,
+        Err(e) => return e.into_response(&sb, &wid),
+    };
+    let row = LoginRow {
+        id: random_token(16),
+        workspace: wid.clone(),
+        client_id: request.client_id.clone(),
+        login_state: random_token(16),
+        request: serde_json::to_string(&request).unwrap_or_default(),
+        subject: None,
+        auth_time: None,
+        status: "new".into(),
+        decision: None,
+        expires_at: now() + LOGIN_TTL,
+    };
+    if let Err(e) = sb.store.insert_login(&row, now()) {
+        return db_failure(e);
+    }
+    Redirect::to(&format!("/{tid}/{wid}/login?login_id={}", row.id)).into_response()
+}
+
+fn db_failure(e: impl std::fmt::Display) -> Response {
+    tracing::error!(error = %e, "sandbox database error");
+    api_error(StatusCode::INTERNAL_SERVER_ERROR, "internal error", "internal")
+}
+
+/// A login awaiting sign-in, with its request and client.
+fn pending_login(sb: &Sandbox, wid: &str, id: &str) -> Option<(LoginRow, AuthRequest, ClientData)> {
+    let row = sb.store.login(id).ok()??;
+    if row.workspace != wid || row.expires_at <= now() {
+        return None;
+    }
+    let req: AuthRequest = serde_json::from_str(&row.request).ok()?;
+    let (_, _, client) = sb.client(&row.client_id)?;
+    Some((row, req, client))
+}
+
+pub async fn login_page(State(sb): Sb, Path((tid, wid)): Path<(String, String)>, Query(p): Query<Params>) -> Response {
+    if let Err(r) = check_workspace(&sb, &tid, &wid) {
+        return r;
+    }
+    let id = p.get("login_id").cloned().unwrap_or_default();
+    match pending_login(&sb, &wid, &id) {
+        Some((row, _, client)) if row.status == "new" => {
+            Html(pages::login_page(&tid, &wid, &row.id, &client, None)).into_response()
+        }
+        _ => expired_login_page(),
+    }
+}
+
+fn expired_login_page() -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        Html(pages::message_page(
+            "This sign-in has expired",
+            "Go back to the application and start again.",
+        )),
+    )
+        .into_response()
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    login_id: String,
+    username: String,
+    password: String,
+}
+
+pub async fn login_submit(State(sb): Sb, Path((tid, wid)): Path<(String, String)>, Form(f): Form<LoginForm>) -> Response {
+    if let Err(r) = check_workspace(&sb, &tid, &wid) {
+        return r;
+    }
+    let Some((row, request, client)) = pending_login(&sb, &wid, &f.login_id) else {
+        return expired_login_page();
+    };
+    if row.status != "new" {
+        return expired_login_page();
+    }
+    let user = sb.store.user(&f.username).ok().flatten();
+    let password = f.password.clone();
+    let ok = tokio::task::spawn_blocking(move || user.is_some_and(|(hash, _)| verify_password(&password, &hash)))
+        .await
+        .unwrap_or(false);
+    if !ok {
+        let page = pages::login_page(&tid, &wid, &row.id, &client, Some("Wrong username or password."));
+        return (StatusCode::UNAUTHORIZED, Html(page)).into_response();
+    }
+    let auth_time = now();
+    match sb.store.authenticate_login(&row.id, &f.username, auth_time) {
+        Ok(true) => {}
+        Ok(false) => return expired_login_page(),
+        Err(e) => return db_failure(e),
+    }
+    if client.trusted {
+        let code = issue_code(&sb, &wid, &request, &f.username, auth_time, &request.scopes);
+        let _ = sb.store.finish_login(&row.id, "authenticated");
+        return match code {
+            Ok(code) => client_redirect(&sb, &wid, &request.redirect_uri, &[("code", &code)], request.state.as_deref()),
+            Err(r) => r,
+        };
+    }
+    let mut consent = match url::Url::parse(&sb.consent_url) {
+        Ok(u) => u,
+        Err(e) => return db_failure(e),
+    };
+    consent.query_pairs_mut().append_pair("login_id", &row.id).append_pair("login_state", &row.login_state);
+    Redirect::to(consent.as_str()).into_response()
+}
+
+/// The decision recorded by the scope-grant API.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub enum Decision {
+    Accepted { scopes: Vec<String>, claims: Vec<String> },
+    Rejected { error: String, error_description: String, error_cause: String },
+}
+
+/// `GET /oauth2/authorize?consent_verified=true&login_id&login_state`: the consent page is done.
+fn finish_consent(sb: &Sandbox, wid: &str, p: &Params) -> Response {
+    let id = p.get("login_id").map(String::as_str).unwrap_or_default();
+    let Some(row) = sb.store.login(id).ok().flatten() else {
+        return expired_login_page();
+    };
+    let matches = row.workspace == wid
+        && p.get("login_state") == Some(&row.login_state)
+        && p.get("client_id") == Some(&row.client_id);
+    let (Some(decision), Some(subject), Some(auth_time), Ok(request)) = (
+        row.decision.as_deref().and_then(|d| serde_json::from_str::<Decision>(d).ok()),
+        row.subject.clone(),
+        row.auth_time,
+        serde_json::from_str::<AuthRequest>(&row.request),
+    ) else {
+        return expired_login_page();
+    };
+    if !matches || row.expires_at <= now() || !sb.store.finish_login(&row.id, &row.status).unwrap_or(false) {
+        return expired_login_page();
+    }
+    match decision {
+        Decision::Accepted { scopes, claims } => {
+            if let Err(e) = sb.store.merge_grant(wid, &subject, &request.client_id, &scopes, &claims, now()) {
+                return db_failure(e);
+            }
+            match issue_code(sb, wid, &request, &subject, auth_time, &scopes) {
+                Ok(code) => client_redirect(sb, wid, &request.redirect_uri, &[("code", &code)], request.state.as_deref()),
+                Err(r) => r,
+            }
+        }
+        Decision::Rejected { error, error_description, error_cause } => client_redirect(
+            sb,
+            wid,
+            &request.redirect_uri,
+            &[
+                ("error", &error),
+                ("error_description", &error_description),
+                ("error_cause", &error_cause),
+                ("trace_id", &random_token(8)),
+            ],
+            request.state.as_deref(),
+        ),
+    }
+}
+
+fn issue_code(sb: &Sandbox, wid: &str, req: &AuthRequest, subject: &str, auth_time: i64, scopes: &[String]) -> Result<String, Response> {
+    let code = random_token(32);
+    let data = CodeData {
+        workspace: wid.into(),
+        client_id: req.client_id.clone(),
+        redirect_uri: req.redirect_uri.clone(),
+        scopes: scopes.to_vec(),
+        subject: subject.into(),
+        auth_time,
+        nonce: req.nonce.clone(),
+        code_challenge: req.code_challenge.clone(),
+    };
+    let data = serde_json::to_string(&data).map_err(db_failure)?;
+    sb.store
+        .insert_code(&sha256_b64(&code), &data, now() + CODE_TTL, &random_token(16))
+        .map_err(db_failure)?;
+    Ok(code)
+}
+
+/// Authenticates the calling client (`client_secret_basic`, `client_secret_post` or `none`).
+fn authenticate_client(sb: &Sandbox, wid: &str, headers: &HeaderMap, form: &Params) -> Result<ClientData, Response> {
+    let invalid = || oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", "Client authentication failed.");
+    let basic = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Basic ").or_else(|| v.strip_prefix("basic ")))
+        .map(|b64| {
+            let raw = STANDARD.decode(b64.trim()).map_err(|_| invalid())?;
+            let raw = String::from_utf8(raw).map_err(|_| invalid())?;
+            let (id, secret) = raw.split_once(':').ok_or_else(invalid)?;
+            // RFC 6749 §2.3.1: both parts are form-urlencoded before Basic encoding.
+            let decode = |s: &str| url::form_urlencoded::parse(s.as_bytes()).next().map(|(k, _)| k.into_owned()).unwrap_or_default();
+            Ok::<_, Response>((decode(id), decode(secret)))
+        })
+        .transpose()?;
+    let (client_id, secret, method) = match (basic, form.get("client_secret")) {
+        (Some((id, secret)), None) => (id, Some(secret), "client_secret_basic"),
+        (None, Some(secret)) => (form.get("client_id").cloned().unwrap_or_default(), Some(secret.clone()), "client_secret_post"),
+        (None, None) => (form.get("client_id").cloned().unwrap_or_default(), None, "none"),
+        (Some(_), Some(_)) => return Err(oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "Use one client authentication method.")),
+    };
+    let (ws, hash, client) = sb.client(&client_id).ok_or_else(invalid)?;
+    if ws != wid || client.token_endpoint_auth_method != method {
+        return Err(invalid());
+    }
+    if let Some(secret) = secret {
+        let expected = hash.unwrap_or_default();
+        if !bool::from(sha256_b64(&secret).as_bytes().ct_eq(expected.as_bytes())) {
+            return Err(invalid());
+        }
+    }
+    Ok(client)
+}
+
+pub async fn par(State(sb): Sb, Path((tid, wid)): Path<(String, String)>, headers: HeaderMap, Form(p): Form<Params>) -> Response {
+    if let Err(r) = check_workspace(&sb, &tid, &wid) {
+        return r;
+    }
+    let client = match authenticate_client(&sb, &wid, &headers, &p) {
+        Ok(c) => c,
+        Err(_) => return api_error(StatusCode::UNAUTHORIZED, "client authentication failed", "unauthorized"),
+    };
+    let mut p = p;
+    p.insert("client_id".into(), client.client_id.clone());
+    if p.contains_key("request_uri") {
+        return api_error(StatusCode::BAD_REQUEST, "request_uri is not allowed in a pushed request", "invalid_request");
+    }
+    let request = match parse_auth_request(&sb, &wid, &p) {
+        Ok((r, _)) => r,
+        Err(AuthorizeError::Page(_, m)) => return api_error(StatusCode::BAD_REQUEST, &m, "invalid_request"),
+        Err(AuthorizeError::Redirect { error, description, .. }) => return api_error(StatusCode::BAD_REQUEST, &description, error),
+    };
+    let id = random_token(24);
+    let data = serde_json::to_string(&request).unwrap_or_default();
+    if let Err(e) = sb.store.insert_par(&id, &wid, &client.client_id, &data, now() + PAR_TTL) {
+        return db_failure(e);
+    }
+    let body = serde_json::json!({"request_uri": format!("urn:ietf:params:oauth:request_uri:{id}"), "expires_in": PAR_TTL});
+    (StatusCode::CREATED, Json(body)).into_response()
+}
+
+pub async fn token(State(sb): Sb, Path((tid, wid)): Path<(String, String)>, headers: HeaderMap, Form(p): Form<Params>) -> Response {
+    if let Err(r) = check_workspace(&sb, &tid, &wid) {
+        return r;
+    }
+    if wid == "system" {
+        sb.stats.system_tokens.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+    let client = match authenticate_client(&sb, &wid, &headers, &p) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let grant_type = p.get("grant_type").map(String::as_str).unwrap_or_default();
+    if !client.grant_types.iter().any(|g| g == grant_type) {
+        return oauth_error(StatusCode::BAD_REQUEST, "unauthorized_client", "The client may not use this grant type.");
+    }
+    let result = match grant_type {
+        "authorization_code" => code_grant(&sb, &wid, &client, &p),
+        "refresh_token" => refresh_grant(&sb, &wid, &client, &p),
+        "client_credentials" => {
+            let scopes: Vec<String> = match p.get("scope") {
+                Some(s) => s.split_whitespace().map(str::to_string).collect(),
+                None => client.scopes.clone(),
+            };
+            if let Some(bad) = scopes.iter().find(|s| !client.scopes.contains(s)) {
+                return oauth_error(StatusCode::BAD_REQUEST, "invalid_scope", &format!("The client may not request {bad}."));
+            }
+            issue_tokens(&sb, &wid, &client.client_id, None, &scopes, &random_token(16), None, None, false)
+        }
+        _ => Err(oauth_error(StatusCode::BAD_REQUEST, "unsupported_grant_type", "Unsupported grant_type.")),
+    };
+    match result {
+        Ok(tokens) => {
+            let mut res = Json(tokens).into_response();
+            res.headers_mut().insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+            res
+        }
+        Err(r) => r,
+    }
+}
+
+fn code_grant(sb: &Sandbox, wid: &str, client: &ClientData, p: &Params) -> Result<TokenResponse, Response> {
+    let invalid = |d: &str| oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", d);
+    let code = p.get("code").ok_or_else(|| invalid("Missing code."))?;
+    let (data, exp, family) = match sb.store.redeem_code(&sha256_b64(code)).map_err(db_failure)? {
+        None => return Err(invalid("Unknown code.")),
+        Some(Err(family)) => {
+            // A code used twice: revoke what the first use issued (RFC 6749 §4.1.2).
+            let _ = sb.store.revoke_family(&family);
+            return Err(invalid("The code was already used."));
+        }
+        Some(Ok(x)) => x,
+    };
+    let data: CodeData = serde_json::from_str(&data).map_err(db_failure)?;
+    if exp <= now() {
+        return Err(invalid("The code has expired."));
+    }
+    if data.workspace != wid || data.client_id != client.client_id {
+        return Err(invalid("The code was issued to another client."));
+    }
+    if p.get("redirect_uri").is_some_and(|r| r != &data.redirect_uri) {
+        return Err(invalid("redirect_uri does not match."));
+    }
+    match (&data.code_challenge, p.get("code_verifier")) {
+        (Some(challenge), Some(verifier)) => {
+            let computed = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
+            if !bool::from(computed.as_bytes().ct_eq(challenge.as_bytes())) {
+                return Err(invalid("PKCE verification failed."));
+            }
+        }
+        (Some(_), None) => return Err(invalid("Missing code_verifier.")),
+        (None, Some(_)) => return Err(invalid("No code_challenge was sent for this code.")),
+        (None, None) => {}
+    }
+    let refresh = data.scopes.iter().any(|s| s == "offline_access") && client.grant_types.iter().any(|g| g == "refresh_token");
+    issue_tokens(sb, wid, &client.client_id, Some((&data.subject, data.auth_time)), &data.scopes, &family, data.nonce.as_deref(), None, refresh)
+}
+
+fn refresh_grant(sb: &Sandbox, wid: &str, client: &ClientData, p: &Params) -> Result<TokenResponse, Response> {
+    let invalid = |d: &str| oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", d);
+    let token = p.get("refresh_token").ok_or_else(|| invalid("Missing refresh_token."))?;
+    let row = active_token(sb, token).filter(|r| r.kind == "refresh").ok_or_else(|| invalid("The refresh token is not active."))?;
+    if row.workspace != wid || row.client_id != client.client_id {
+        return Err(invalid("The refresh token was issued to another client."));
+    }
+    let granted: Vec<String> = row.scope.split_whitespace().map(str::to_string).collect();
+    let scopes = match p.get("scope") {
+        Some(s) => {
+            let asked: Vec<String> = s.split_whitespace().map(str::to_string).collect();
+            if asked.iter().any(|a| !granted.contains(a)) {
+                return Err(oauth_error(StatusCode::BAD_REQUEST, "invalid_scope", "Cannot widen the scope on refresh."));
+            }
+            asked
+        }
+        None => granted,
+    };
+    // Rotation: the old refresh token stops working.
+    sb.store.revoke_token(&sha256_b64(token)).map_err(db_failure)?;
+    let subject = row.subject.clone().unwrap_or_default();
+    issue_tokens(sb, wid, &client.client_id, Some((&subject, row.issued_at)), &scopes, &row.family, None, Some(row.issued_at), true)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn issue_tokens(
+    sb: &Sandbox,
+    wid: &str,
+    client_id: &str,
+    subject: Option<(&str, i64)>,
+    scopes: &[String],
+    family: &str,
+    nonce: Option<&str>,
+    _original: Option<i64>,
+    refresh: bool,
+) -> Result<TokenResponse, Response> {
+    let now = now();
+    let scope = scopes.join(" ");
+    let access = random_token(32);
+    let sub = subject.map(|s| s.0);
+    sb.store
+        .insert_token(&sha256_b64(&access), "access", wid, client_id, sub, &scope, family, now, now + ACCESS_TTL)
+        .map_err(db_failure)?;
+    let refresh_token = if refresh {
+        let rt = random_token(32);
+        sb.store
+            .insert_token(&sha256_b64(&rt), "refresh", wid, client_id, sub, &scope, family, now, now + REFRESH_TTL)
+            .map_err(db_failure)?;
+        Some(rt)
+    } else {
+        None
+    };
+    let id_token = match subject {
+        Some((sub, auth_time)) if scopes.iter().any(|s| s == "openid") => {
+            Some(sign_id_token(sb, wid, client_id, sub, auth_time, nonce, scopes, &access).map_err(db_failure)?)
+        }
+        _ => None,
+    };
+    Ok(TokenResponse {
+        access_token: access,
+        token_type: "bearer".into(),
+        expires_in: ACCESS_TTL as u64,
+        scope: Some(scope),
+        refresh_token,
+        id_token,
+        grant_id: None,
+    })
+}
+
+/// Profile claims of a user that the granted scopes release.
+fn standard_claims(sb: &Sandbox, sub: &str, scopes: &[String]) -> StandardClaims<openidconnect::core::CoreGenderClaim> {
+    let user: Option<UserData> = sb.store.user(sub).ok().flatten().and_then(|(_, d)| serde_json::from_str(&d).ok());
+    let mut claims = StandardClaims::new(SubjectIdentifier::new(sub.into()));
+    if let Some(user) = user {
+        if scopes.iter().any(|s| s == "email") {
+            claims = claims.set_email(Some(EndUserEmail::new(user.email))).set_email_verified(Some(true));
+        }
+        if scopes.iter().any(|s| s == "profile") {
+            let mut name = LocalizedClaim::new();
+            name.insert(None, EndUserName::new(user.name));
+            claims = claims.set_name(Some(name)).set_preferred_username(Some(EndUserUsername::new(sub.into())));
+        }
+    }
+    claims
+}
+
+#[allow(clippy::too_many_arguments)]
+fn sign_id_token(
+    sb: &Sandbox,
+    wid: &str,
+    client_id: &str,
+    sub: &str,
+    auth_time: i64,
+    nonce: Option<&str>,
+    scopes: &[String],
+    access: &str,
+) -> Result<String, String> {
+    let now = chrono::Utc::now();
+    let auth_time = chrono::DateTime::from_timestamp(auth_time, 0).unwrap_or(now);
+    let claims = CoreIdTokenClaims::new(
+        IssuerUrl::new(sb.issuer(wid)).map_err(|e| e.to_string())?,
+        vec![Audience::new(client_id.into())],
+        now + chrono::Duration::seconds(ACCESS_TTL),
+        now,
+        standard_claims(sb, sub, scopes),
+        EmptyAdditionalClaims {},
+    )
+    .set_auth_time(Some(auth_time))
+    .set_nonce(nonce.map(|n| Nonce::new(n.into())));
+    CoreIdToken::new(
+        claims,
+        &sb.key,
+        CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256,
+        Some(&AccessToken::new(access.into())),
+        None,
+    )
+    .map(|t| t.to_string())
+    .map_err(|e| e.to_string())
+}
+
+pub async fn introspect(State(sb): Sb, Path((tid, wid)): Path<(String, String)>, headers: HeaderMap, Form(p): Form<Params>) -> Response {
+    if let Err(r) = check_workspace(&sb, &tid, &wid) {
+        return r;
+    }
+    // Either a bearer token carrying `introspect_tokens`, or the client's own authentication.
+    let caller = match bearer(&headers).and_then(|t| active_token(&sb, t)) {
+        Some(row) if row.workspace == wid && row.scope.split_whitespace().any(|s| s == "introspect_tokens") => None,
+        _ => match authenticate_client(&sb, &wid, &headers, &p) {
+            Ok(c) => Some(c.client_id),
+            Err(r) => return r,
+        },
+    };
+    let inactive = Json(Introspection::default()).into_response();
+    let Some(token) = p.get("token") else {
+        return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "Missing token.");
+    };
+    let Some(row) = active_token(&sb, token) else { return inactive };
+    if row.workspace != wid || caller.as_ref().is_some_and(|c| c != &row.client_id) {
+        return inactive;
+    }
+    Json(Introspection {
+        active: true,
+        sub: Some(row.subject.clone().unwrap_or_else(|| row.client_id.clone())),
+        client_id: Some(row.client_id),
+        scope: Some(row.scope),
+        iss: Some(sb.issuer(&wid)),
+        exp: Some(row.expires_at),
+        iat: Some(row.issued_at),
+        token_type: Some(if row.kind == "refresh" { "refresh_token" } else { "access_token" }.into()),
+        tenant_id: Some(TENANT.into()),
+        server_id: Some(wid),
+    })
+    .into_response()
+}
+
+pub async fn revoke(State(sb): Sb, Path((tid, wid)): Path<(String, String)>, headers: HeaderMap, Form(p): Form<Params>) -> Response {
+    if let Err(r) = check_workspace(&sb, &tid, &wid) {
+        return r;
+    }
+    let client = match authenticate_client(&sb, &wid, &headers, &p) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let Some(token) = p.get("token") else {
+        return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "Missing token.");
+    };
+    if let Some(row) = active_token(&sb, token) {
+        if row.workspace == wid && row.client_id == client.client_id {
+            let result = if row.kind == "refresh" {
+                // Revoking a refresh token ends the whole authorization (RFC 7009 §2.1).
+                sb.store.revoke_family(&row.family).map(|_| ())
+            } else {
+                sb.store.revoke_token(&sha256_b64(token)).map(|_| ())
+            };
+            if let Err(e) = result {
+                return db_failure(e);
+            }
+        }
+    }
+    // Unknown, foreign or already revoked tokens also answer 200 (RFC 7009 §2.2).
+    StatusCode::OK.into_response()
+}
+
+pub async fn userinfo(State(sb): Sb, Path((tid, wid)): Path<(String, String)>, headers: HeaderMap) -> Response {
+    if let Err(r) = check_workspace(&sb, &tid, &wid) {
+        return r;
+    }
+    let unauthorized = || {
+        let mut r = StatusCode::UNAUTHORIZED.into_response();
+        r.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer error=\"invalid_token\""));
+        r
+    };
+    let Some(row) = bearer(&headers).and_then(|t| active_token(&sb, t)) else { return unauthorized() };
+    let scopes: Vec<String> = row.scope.split_whitespace().map(str::to_string).collect();
+    let (Some(sub), true, "access") = (row.subject, row.workspace == wid, row.kind.as_str()) else { return unauthorized() };
+    if !scopes.iter().any(|s| s == "openid") {
+        return unauthorized();
+    }
+    let mut body = serde_json::to_value(standard_claims(&sb, &sub, &scopes)).unwrap_or_default();
+    if let Some(map) = body.as_object_mut() {
+        map.insert("tid".into(), TENANT.into());
+        map.insert("aid".into(), wid.into());
+    }
+    Json(body).into_response()
+}
+
+/// RFC 7591 client metadata accepted at registration.
+#[derive(Deserialize)]
+pub struct RegistrationRequest {
+    #[serde(default)]
+    redirect_uris: Vec<String>,
+    #[serde(default)]
+    client_name: Option<String>,
+    #[serde(default)]
+    token_endpoint_auth_method: Option<String>,
+    #[serde(default)]
+    grant_types: Option<Vec<String>>,
+    #[serde(default)]
+    scope: Option<String>,
+    #[serde(default)]
+    logo_uri: Option<String>,
+    #[serde(default)]
+    client_uri: Option<String>,
+    #[serde(default)]
+    policy_uri: Option<String>,
+    #[serde(default)]
+    tos_uri: Option<String>,
+}
+
+pub async fn register(State(sb): Sb, Path((tid, wid)): Path<(String, String)>, Json(r): Json<RegistrationRequest>) -> Response {
+    if let Err(resp) = check_workspace(&sb, &tid, &wid) {
+        return resp;
+    }
+    let bad = |d: &str| (StatusCode::BAD_REQUEST, Json(serde_json::json!({"error": "invalid_client_metadata", "error_description": d}))).into_response();
+    if wid == "system" {
+        return bad("Registration is not open in the System workspace.");
+    }
+    if r.redirect_uris.is_empty() || r.redirect_uris.iter().any(|u| url::Url::parse(u).is_err()) {
+        return (StatusCode::BAD_REQUEST, Json(serde_json::json!({"error": "invalid_redirect_uri", "error_description": "redirect_uris must be absolute URLs."}))).into_response();
+    }
+    let method = r.token_endpoint_auth_method.unwrap_or_else(|| "client_secret_basic".into());
+    if !["client_secret_basic", "client_secret_post", "none"].contains(&method.as_str()) {
+        return bad("Unsupported token_endpoint_auth_method.");
+    }
+    let grant_types = r.grant_types.unwrap_or_else(|| vec!["authorization_code".into()]);
+    if grant_types.iter().any(|g| !["authorization_code", "refresh_token", "client_credentials"].contains(&g.as_str())) {
+        return bad("Unsupported grant type.");
+    }
+    let catalogue: Vec<String> = sb
+        .workspace(&wid)
+        .map(|w| {
+            w.services.iter().filter(|s| s.id != "portal").flat_map(|s| s.scopes.iter().map(|sc| sc.name.clone())).collect()
+        })
+        .unwrap_or_default();
+    let scopes = match r.scope {
+        Some(s) => {
+            let asked: Vec<String> = s.split_whitespace().map(str::to_string).collect();
+            if let Some(bad_scope) = asked.iter().find(|a| !catalogue.contains(a)) {
+                return bad(&format!("Unknown scope {bad_scope}."));
+            }
+            asked
+        }
+        None => catalogue,
+    };
+    let client = ClientData {
+        client_id: random_token(12),
+        client_name: r.client_name,
+        description: None,
+        logo_uri: r.logo_uri,
+        client_uri: r.client_uri,
+        policy_uri: r.policy_uri,
+        tos_uri: r.tos_uri,
+        redirect_uris: r.redirect_uris,
+        token_endpoint_auth_method: method,
+        grant_types,
+        scopes,
+        trusted: false,
+    };
+    let secret = (client.token_endpoint_auth_method != "none").then(|| random_token(32));
+    let data = serde_json::to_string(&client).unwrap_or_default();
+    if let Err(e) = sb.store.upsert_client(&client.client_id, &wid, secret.as_deref().map(sha256_b64).as_deref(), &data, now()) {
+        return db_failure(e);
+    }
+    let mut body = serde_json::to_value(&client).unwrap_or_default();
+    if let Some(map) = body.as_object_mut() {
+        map.remove("trusted");
+        map.insert("scope".into(), client.scopes.join(" ").into());
+        map.remove("scopes");
+        map.insert("client_id_issued_at".into(), now().into());
+        map.insert("response_types".into(), serde_json::json!(["code"]));
+        if let Some(secret) = secret {
+            map.insert("client_secret".into(), secret.into());
+            map.insert("client_secret_expires_at".into(), 0.into());
+        }
+    }
+    (StatusCode::CREATED, Json(body)).into_response()
+}

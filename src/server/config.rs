@@ -1,0 +1,215 @@
+//! Configuration, read once at start-up from the environment (and `.env`), validated, and
+//! rejected with one clear line when something is wrong.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use url::Url;
+
+/// A secret that never prints.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(s: impl Into<String>) -> Self {
+        Self(s.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+/// A real tenant: the workspace Assent serves and the System client it acts as.
+#[derive(Clone, Debug)]
+pub struct TenantConfig {
+    /// `https://host/{tenant}/{workspace}`.
+    pub issuer: Url,
+    pub tenant_id: String,
+    pub client_id: String,
+    pub client_secret: Secret,
+    /// PEM file of a private CA to trust in addition to the public roots.
+    pub root_ca: Option<PathBuf>,
+    /// PEM certificate and key for mutual TLS towards the authorization server.
+    pub client_cert: Option<(PathBuf, PathBuf)>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// `None`: start the embedded sandbox and use it.
+    pub tenant: Option<TenantConfig>,
+    pub sandbox_addr: SocketAddr,
+    pub data_dir: PathBuf,
+    /// Key for CSRF tokens; shared by replicas. Generated per process when absent.
+    pub session_key: Option<Secret>,
+    /// The URL browsers use to reach Assent (behind a proxy); default `http://{listen address}`.
+    pub public_url: Option<Url>,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+#[error("{0}")]
+pub struct ConfigError(String);
+
+fn err<T>(msg: impl Into<String>) -> Result<T, ConfigError> {
+    Err(ConfigError(msg.into()))
+}
+
+/// `http:` is allowed only towards this machine.
+pub fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+fn parse_url(name: &str, value: &str) -> Result<Url, ConfigError> {
+    let url = Url::parse(value).or_else(|e| err(format!("{name} is not a URL ({e}): {value}")))?;
+    match url.scheme() {
+        "https" => {}
+        "http" if is_loopback(&url) => {}
+        "http" => return err(format!("{name} must use https:// (http:// is allowed for loopback hosts only): {value}")),
+        other => return err(format!("{name} has an unsupported scheme {other}: {value}")),
+    }
+    if url.query().is_some() || url.fragment().is_some() || !url.username().is_empty() {
+        return err(format!("{name} must not carry a query, fragment or user info: {value}"));
+    }
+    Ok(url)
+}
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
+    }
+
+    /// Reads configuration through `get`, so tests need not touch the process environment.
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let tenant = match get("AUTHORIZATION_SERVER_URL") {
+            None => {
+                for name in ["TENANT_ID", "CLIENT_ID", "CLIENT_SECRET"] {
+                    if get(name).is_some() {
+                        return err(format!("{name} is set but AUTHORIZATION_SERVER_URL is not: set both, or neither to use the sandbox"));
+                    }
+                }
+                None
+            }
+            Some(raw) => {
+                let issuer = parse_url("AUTHORIZATION_SERVER_URL", raw.trim_end_matches('/'))?;
+                let segments: Vec<&str> =
+                    issuer.path_segments().map(|s| s.filter(|x| !x.is_empty()).collect()).unwrap_or_default();
+                if segments.len() < 2 {
+                    return err(format!("AUTHORIZATION_SERVER_URL must be the workspace issuer URL, https://host/{{tenant}}/{{workspace}}: {raw}"));
+                }
+                let tenant_id = match get("TENANT_ID") {
+                    Some(t) => t,
+                    None => segments[segments.len() - 2].to_string(),
+                };
+                if !tenant_id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+                    return err(format!("TENANT_ID has characters other than letters, digits, - and _: {tenant_id}"));
+                }
+                let client_id = get("CLIENT_ID").ok_or_else(|| ConfigError("CLIENT_ID is required with AUTHORIZATION_SERVER_URL".into()))?;
+                let client_secret = get("CLIENT_SECRET")
+                    .ok_or_else(|| ConfigError("CLIENT_SECRET is required with AUTHORIZATION_SERVER_URL".into()))?;
+                let readable = |name: &str| -> Result<Option<PathBuf>, ConfigError> {
+                    match get(name) {
+                        None => Ok(None),
+                        Some(p) => {
+                            let path = PathBuf::from(&p);
+                            std::fs::metadata(&path).or_else(|e| err(format!("{name} cannot be read ({e}): {p}")))?;
+                            Ok(Some(path))
+                        }
+                    }
+                };
+                let root_ca = readable("ROOT_CA")?;
+                let client_cert = match (readable("CERT_FILE")?, readable("KEY_FILE")?) {
+                    (Some(c), Some(k)) => Some((c, k)),
+                    (None, None) => None,
+                    _ => return err("CERT_FILE and KEY_FILE go together: set both for mutual TLS, or neither"),
+                };
+                Some(TenantConfig { issuer, tenant_id, client_id, client_secret: Secret::new(client_secret), root_ca, client_cert })
+            }
+        };
+        let sandbox_addr = match get("SANDBOX_ADDR") {
+            Some(a) => a.parse().or_else(|_| err(format!("SANDBOX_ADDR is not an address such as 127.0.0.1:3030: {a}")))?,
+            None => SocketAddr::from(([127, 0, 0, 1], 3030)),
+        };
+        let session_key = match get("ASSENT_SESSION_KEY") {
+            Some(k) if k.len() < 32 => return err("ASSENT_SESSION_KEY must be at least 32 characters of random text"),
+            Some(k) => Some(Secret::new(k)),
+            None => None,
+        };
+        let public_url = match get("ASSENT_PUBLIC_URL") {
+            Some(u) => Some(Url::parse(&u).or_else(|e| err(format!("ASSENT_PUBLIC_URL is not a URL ({e}): {u}")))?),
+            None => None,
+        };
+        Ok(Config {
+            tenant,
+            sandbox_addr,
+            data_dir: PathBuf::from(get("ASSENT_DATA_DIR").unwrap_or_else(|| "./data".into())),
+            session_key,
+            public_url,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn nothing_set_means_sandbox() {
+        let c = config(&[]).unwrap();
+        assert!(c.tenant.is_none());
+        assert_eq!(c.sandbox_addr.to_string(), "127.0.0.1:3030");
+        assert_eq!(c.data_dir, PathBuf::from("./data"));
+    }
+
+    #[test]
+    fn a_real_tenant_needs_https_and_credentials() {
+        let ok = config(&[
+            ("AUTHORIZATION_SERVER_URL", "https://acme.us.authz.example.com/acme/bank"),
+            ("CLIENT_ID", "id"),
+            ("CLIENT_SECRET", "s3cret"),
+        ])
+        .unwrap();
+        let t = ok.tenant.unwrap();
+        assert_eq!(t.tenant_id, "acme");
+        assert_eq!(format!("{:?}", t.client_secret), "[redacted]");
+
+        let http = config(&[("AUTHORIZATION_SERVER_URL", "http://example.com/a/b"), ("CLIENT_ID", "i"), ("CLIENT_SECRET", "s")]);
+        assert!(http.unwrap_err().0.contains("https://"));
+        let loopback = config(&[("AUTHORIZATION_SERVER_URL", "http://127.0.0.1:8443/a/b"), ("CLIENT_ID", "i"), ("CLIENT_SECRET", "s")]);
+        assert!(loopback.is_ok());
+        let no_secret = config(&[("AUTHORIZATION_SERVER_URL", "https://h/a/b"), ("CLIENT_ID", "i")]);
+        assert!(no_secret.unwrap_err().0.contains("CLIENT_SECRET"));
+        let no_workspace = config(&[("AUTHORIZATION_SERVER_URL", "https://h/a"), ("CLIENT_ID", "i"), ("CLIENT_SECRET", "s")]);
+        assert!(no_workspace.unwrap_err().0.contains("{workspace}"));
+        let half_tls = config(&[
+            ("AUTHORIZATION_SERVER_URL", "https://h/a/b"),
+            ("CLIENT_ID", "i"),
+            ("CLIENT_SECRET", "s"),
+            ("CERT_FILE", "Cargo.toml"),
+        ]);
+        assert!(half_tls.unwrap_err().0.contains("KEY_FILE"));
+    }
+
+    #[test]
+    fn stray_credentials_without_a_tenant_are_an_error() {
+        assert!(config(&[("CLIENT_SECRET", "s")]).unwrap_err().0.contains("AUTHORIZATION_SERVER_URL"));
+        assert!(config(&[("SANDBOX_ADDR", "nope")]).is_err());
+        assert!(config(&[("ASSENT_SESSION_KEY", "short")]).is_err());
+    }
+}

@@ -1,0 +1,327 @@
+//! `GET /consent` shows a consent request; `POST /consent` decides it. Both work without
+//! JavaScript. Nothing sensitive comes from the form: the request is fetched again on
+//! submit and only scopes it asked for are granted.
+
+use super::render::{render, Page};
+use super::upstream::UpstreamError;
+use super::{random_b64, AppState};
+use crate::model::{ClientView, ConsentView, PageError, ScopeGroup, ScopeView};
+use crate::wire::{AcceptScopeGrant, RejectScopeGrant, ScopeGrantSession};
+use axum::{
+    body::Bytes,
+    extract::{RawQuery, State},
+    http::{header, HeaderMap, StatusCode, Uri},
+    response::{IntoResponse, Redirect, Response},
+};
+
+const CSRF_PURPOSE: &str = "consent";
+/// Scopes that cannot be unticked when requested.
+const REQUIRED_SCOPES: &[&str] = &["openid"];
+
+/// `login_id` and `login_state` as the authorization server makes them: short, URL-safe.
+fn valid_handle(s: &str) -> bool {
+    (1..=128).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.~".contains(&b))
+}
+
+struct ConsentForm {
+    login_id: String,
+    login_state: String,
+    csrf_token: String,
+    decision: String,
+    scopes: Vec<String>,
+}
+
+fn parse_pairs(raw: &[u8]) -> Vec<(String, String)> {
+    url::form_urlencoded::parse(raw).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
+}
+
+fn field(pairs: &[(String, String)], name: &str) -> Option<String> {
+    let mut values = pairs.iter().filter(|(k, _)| k == name);
+    let first = values.next()?.1.clone();
+    // A repeated single-valued field is ambiguous: refuse it.
+    values.next().is_none().then_some(first)
+}
+
+/// Renders an error page and logs the cause with the request id it shows.
+async fn error_page(state: &AppState, uri: &Uri, status: StatusCode, title: &str, message: &str) -> Response {
+    let error = PageError { status: status.as_u16(), title: title.into(), message: message.into(), request_id: random_b64(9) };
+    tracing::info!(request_id = %error.request_id, status = status.as_u16(), title, "error page");
+    render(state, uri, status, Page::Error(error)).await
+}
+
+async fn upstream_failure(state: &AppState, uri: &Uri, e: &UpstreamError) -> Response {
+    let request_id = random_b64(9);
+    tracing::warn!(%request_id, error = %e, "authorization server call failed");
+    let (status, title, message) = match e {
+        UpstreamError::Status { status: 404, .. } => (
+            StatusCode::NOT_FOUND,
+            "This sign-in request has expired",
+            "It may have timed out, been completed already, or the link is incomplete. Go back to the application and sign in again.",
+        ),
+        UpstreamError::Status { status: 409, .. } => (
+            StatusCode::CONFLICT,
+            "This request was already answered",
+            "Your decision was recorded. Go back to the application to continue.",
+        ),
+        UpstreamError::Status { status: 400 | 403 | 422, .. } => (
+            StatusCode::BAD_REQUEST,
+            "This request is not valid",
+            "The authorization server refused it. Go back to the application and sign in again.",
+        ),
+        UpstreamError::Status { status: 429, .. } => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Too many requests right now",
+            "The authorization server is busy. Wait a moment, then reload this page.",
+        ),
+        UpstreamError::Timeout => (
+            StatusCode::GATEWAY_TIMEOUT,
+            "The authorization server is not answering",
+            "It took too long to respond. Reload this page in a moment; your sign-in is still waiting.",
+        ),
+        UpstreamError::Status { .. } | UpstreamError::Unreachable(_) | UpstreamError::InvalidBody(_) => (
+            StatusCode::BAD_GATEWAY,
+            "The authorization server is having trouble",
+            "Assent could not get a valid answer from it. Reload this page in a moment, or go back to the application and try again.",
+        ),
+    };
+    let error = PageError { status: status.as_u16(), title: title.into(), message: message.into(), request_id };
+    let mut response = render(state, uri, status, Page::Error(error)).await;
+    if let UpstreamError::Status { retry_after: Some(s), .. } = e {
+        if let Ok(v) = s.to_string().parse() {
+            response.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+    }
+    response
+}
+
+pub async fn show(State(state): State<AppState>, headers: HeaderMap, uri: Uri, RawQuery(query): RawQuery) -> Response {
+    let pairs = parse_pairs(query.unwrap_or_default().as_bytes());
+    let (Some(login_id), Some(login_state)) = (field(&pairs, "login_id"), field(&pairs, "login_state")) else {
+        return error_page(&state, &uri, StatusCode::BAD_REQUEST, "This link is incomplete",
+            "A consent page needs the login_id and login_state the authorization server adds. Go back to the application and sign in again.").await;
+    };
+    if !valid_handle(&login_id) || !valid_handle(&login_state) {
+        return error_page(&state, &uri, StatusCode::BAD_REQUEST, "This link is not valid",
+            "Its parameters are malformed. Go back to the application and sign in again.").await;
+    }
+    let session = match state.upstream.scope_grant(&login_id, &login_state).await {
+        Ok(s) => s,
+        Err(e) => return upstream_failure(&state, &uri, &e).await,
+    };
+    if session.scope_grant_approved || session.scope_grant_rejected {
+        return already_answered(&state, &uri).await;
+    }
+    let (browser, set_cookie) = state.csrf.ensure_cookie(&headers);
+    let token = state.csrf.token(&browser, CSRF_PURPOSE, &login_id);
+    let view = consent_view(&session, login_id, login_state, token);
+    let mut response = render(&state, &uri, StatusCode::OK, Page::Consent(view, None)).await;
+    if let Some(cookie) = set_cookie {
+        response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    response
+}
+
+async fn already_answered(state: &AppState, uri: &Uri) -> Response {
+    error_page(state, uri, StatusCode::CONFLICT, "This request was already answered",
+        "Your decision was recorded. Go back to the application to continue.").await
+}
+
+pub async fn decide(State(state): State<AppState>, headers: HeaderMap, uri: Uri, body: Bytes) -> Response {
+    let pairs = parse_pairs(&body);
+    let form = match (
+        field(&pairs, "login_id"),
+        field(&pairs, "login_state"),
+        field(&pairs, "csrf_token"),
+        field(&pairs, "decision"),
+    ) {
+        (Some(login_id), Some(login_state), Some(csrf_token), Some(decision))
+            if valid_handle(&login_id) && valid_handle(&login_state) =>
+        {
+            let scopes = pairs.into_iter().filter(|(k, _)| k == "scope").map(|(_, v)| v).collect();
+            ConsentForm { login_id, login_state, csrf_token, decision, scopes }
+        }
+        _ => {
+            return error_page(&state, &uri, StatusCode::BAD_REQUEST, "This form is incomplete",
+                "Go back to the application and sign in again.").await
+        }
+    };
+    if let Err(why) = state.csrf.verify(&headers, CSRF_PURPOSE, &form.login_id, &form.csrf_token) {
+        tracing::warn!(reason = ?why, "consent POST refused by CSRF checks");
+        return error_page(&state, &uri, StatusCode::FORBIDDEN, "This form could not be verified",
+            "It was sent from another site, or from a page opened in another browser. Go back to the application and sign in again.").await;
+    }
+    let session = match state.upstream.scope_grant(&form.login_id, &form.login_state).await {
+        Ok(s) => s,
+        Err(e) => return upstream_failure(&state, &uri, &e).await,
+    };
+    if session.scope_grant_approved || session.scope_grant_rejected {
+        return already_answered(&state, &uri).await;
+    }
+    let result = match form.decision.as_str() {
+        "allow" => {
+            let Some(granted) = granted_scopes(&session, &form.scopes) else {
+                let (browser, _) = state.csrf.ensure_cookie(&headers);
+                let token = state.csrf.token(&browser, CSRF_PURPOSE, &form.login_id);
+                let view = consent_view(&session, form.login_id, form.login_state, token);
+                let notice = "Select at least one permission to allow, or choose Deny.".to_string();
+                return render(&state, &uri, StatusCode::UNPROCESSABLE_ENTITY, Page::Consent(view, Some(notice))).await;
+            };
+            let body = AcceptScopeGrant {
+                id: form.login_id,
+                login_state: form.login_state,
+                granted_scopes: granted,
+                granted_claims: session.requested_claims_to_consent.clone(),
+                consent_id: None,
+            };
+            state.upstream.accept_scope_grant(&body).await
+        }
+        "deny" => state.upstream.reject_scope_grant(&RejectScopeGrant::user_denied(form.login_id, form.login_state)).await,
+        _ => {
+            return error_page(&state, &uri, StatusCode::BAD_REQUEST, "This form is incomplete",
+                "Choose Allow or Deny.").await
+        }
+    };
+    match result {
+        Ok(next) if is_on_origin(&next.redirect_to, &state.upstream.origin()) => {
+            // 303: the browser follows with a GET and never re-sends this form (RFC 9700 §4.12).
+            Redirect::to(&next.redirect_to).into_response()
+        }
+        Ok(_) => {
+            tracing::error!("the authorization server answered a redirect_to outside its origin; not followed");
+            error_page(&state, &uri, StatusCode::BAD_GATEWAY, "The authorization server is having trouble",
+                "It sent an unexpected address to continue to, and Assent did not follow it. Go back to the application and try again.").await
+        }
+        Err(e) => upstream_failure(&state, &uri, &e).await,
+    }
+}
+
+/// True when `url` is an absolute http(s) URL on exactly `origin`.
+pub fn is_on_origin(url: &str, origin: &str) -> bool {
+    url::Url::parse(url).is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.origin().ascii_serialization() == origin)
+}
+
+/// The scope string to send back in `granted_scopes`.
+fn grant_name(s: &crate::wire::RequestedScope) -> &str {
+    s.requested_name.as_deref().unwrap_or(&s.name)
+}
+
+/// What the user grants: the ticked scopes that were requested, plus required and implicit
+/// ones. `None` when nothing at all would be granted.
+fn granted_scopes(session: &ScopeGrantSession, ticked: &[String]) -> Option<Vec<String>> {
+    let granted: Vec<String> = session
+        .requested_scopes
+        .iter()
+        .filter(|s| s.implicit || REQUIRED_SCOPES.contains(&s.name.as_str()) || ticked.iter().any(|t| t == grant_name(s)))
+        .map(|s| grant_name(s).to_string())
+        .collect();
+    (!granted.is_empty()).then_some(granted)
+}
+
+/// Removes bidirectional-override and other invisible formatting characters that could make
+/// a client-controlled name read differently than it is.
+fn clean_text(s: &str) -> String {
+    s.chars()
+        .filter(|c| !matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}'))
+        .filter(|c| !c.is_control() || *c == ' ')
+        .collect::<String>()
+        .trim()
+        .to_string()
+}
+
+/// Only `https:` links and images are shown (`http:` for loopback hosts, in development).
+fn safe_url(s: Option<&String>) -> Option<String> {
+    let url = url::Url::parse(s?).ok()?;
+    match url.scheme() {
+        "https" => Some(url.to_string()),
+        "http" if super::config::is_loopback(&url) => Some(url.to_string()),
+        _ => None,
+    }
+}
+
+fn consent_view(session: &ScopeGrantSession, login_id: String, login_state: String, csrf_token: String) -> ConsentView {
+    let info = &session.client_info;
+    let name = info.client_name.as_deref().map(clean_text).filter(|n| !n.is_empty()).unwrap_or_else(|| clean_text(&session.client_id));
+    let ctx = &session.authentication_context;
+    let text = |k: &str| ctx.get(k).and_then(|v| v.as_str()).map(clean_text).filter(|s| !s.is_empty());
+    let user = text("email").or_else(|| text("name")).unwrap_or_else(|| clean_text(&session.subject));
+    let mut groups: Vec<ScopeGroup> = Vec::new();
+    for scope in session.requested_scopes.iter().filter(|s| !s.implicit) {
+        let service = scope
+            .service
+            .as_ref()
+            .map(|s| clean_text(&s.name))
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| "Other permissions".into());
+        let view = ScopeView {
+            name: grant_name(scope).to_string(),
+            display_name: scope.display_name.as_deref().map(clean_text).filter(|d| !d.is_empty()).unwrap_or_else(|| clean_text(&scope.name)),
+            description: scope.description.as_deref().map(clean_text).filter(|d| !d.is_empty()),
+            required: REQUIRED_SCOPES.contains(&scope.name.as_str()),
+        };
+        match groups.iter_mut().find(|g| g.service == service) {
+            Some(g) => g.scopes.push(view),
+            None => groups.push(ScopeGroup { service, scopes: vec![view] }),
+        }
+    }
+    ConsentView {
+        login_id,
+        login_state,
+        csrf_token,
+        client: ClientView {
+            name,
+            description: info.description.as_deref().map(clean_text).filter(|d| !d.is_empty()),
+            logo_uri: safe_url(info.logo_uri.as_ref()),
+            client_uri: safe_url(info.client_uri.as_ref()),
+            policy_uri: safe_url(info.policy_uri.as_ref()),
+            tos_uri: safe_url(info.tos_uri.as_ref()),
+        },
+        user,
+        groups,
+        claims: session.requested_claims_to_consent.iter().map(|c| clean_text(c)).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wire::RequestedScope;
+
+    fn scope(name: &str) -> RequestedScope {
+        RequestedScope { name: name.into(), requested_name: Some(name.into()), ..Default::default() }
+    }
+
+    #[test]
+    fn only_requested_scopes_are_granted_and_openid_always() {
+        let session = ScopeGrantSession {
+            requested_scopes: vec![scope("openid"), scope("email"), scope("calendar.read")],
+            ..Default::default()
+        };
+        let granted = granted_scopes(&session, &["email".into(), "admin".into()]).unwrap();
+        assert_eq!(granted, ["openid", "email"]);
+        let none = ScopeGrantSession { requested_scopes: vec![scope("email")], ..Default::default() };
+        assert_eq!(granted_scopes(&none, &[]), None);
+    }
+
+    #[test]
+    fn redirects_are_followed_only_on_the_issuer_origin() {
+        let origin = "https://authz.example.com";
+        assert!(is_on_origin("https://authz.example.com/t/w/oauth2/authorize?x=1", origin));
+        assert!(!is_on_origin("https://evil.example/authz.example.com", origin));
+        assert!(!is_on_origin("https://authz.example.com.evil.example/", origin));
+        assert!(!is_on_origin("http://authz.example.com/", origin));
+        assert!(!is_on_origin("javascript:alert(1)", origin));
+        assert!(!is_on_origin("/relative", origin));
+    }
+
+    #[test]
+    fn untrusted_text_and_links_are_cleaned() {
+        assert_eq!(clean_text("Pay\u{202E}lapyaP\u{0007}"), "PaylapyaP");
+        assert_eq!(safe_url(Some(&"javascript:alert(1)".to_string())), None);
+        assert_eq!(safe_url(Some(&"http://evil.example/logo.png".to_string())), None);
+        assert_eq!(safe_url(Some(&"data:image/png;base64,AAAA".to_string())), None);
+        assert!(safe_url(Some(&"https://tpp.example/logo.png".to_string())).is_some());
+        assert!(safe_url(Some(&"http://127.0.0.1:3030/logo.svg".to_string())).is_some());
+        assert!(!valid_handle("") && !valid_handle("../x") && !valid_handle(&"a".repeat(129)) && !valid_handle("a b"));
+        assert!(valid_handle("cavai7d8s9nelp7k792g"));
+    }
+}

@@ -1,0 +1,139 @@
+//! Binds every state-changing POST to the browser that loaded the form: an HttpOnly,
+//! SameSite=Strict cookie with a random browser id (`__Host-` and `Secure` over https), a form
+//! token that is an HMAC of that id and the flow, and Fetch-Metadata / `Origin` checks.
+
+use axum::http::{header, HeaderMap, HeaderValue};
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
+use hmac::{Hmac, Mac};
+use rand::RngCore;
+use sha2::Sha256;
+use subtle::ConstantTimeEq;
+
+pub struct Csrf {
+    key: Vec<u8>,
+    secure: bool,
+    /// Our own origin, e.g. `https://consent.bank.example`.
+    origin: String,
+}
+
+/// Why a POST was refused.
+#[derive(Debug, PartialEq, Eq)]
+pub enum CsrfRejection {
+    CrossSite,
+    MissingCookie,
+    BadToken,
+}
+
+impl Csrf {
+    pub fn new(key: Vec<u8>, origin: String) -> Self {
+        let secure = origin.starts_with("https://");
+        Self { key, secure, origin }
+    }
+
+    pub fn cookie_name(&self) -> &'static str {
+        if self.secure {
+            "__Host-assent-csrf"
+        } else {
+            "assent-csrf"
+        }
+    }
+
+    fn browser_id(&self, headers: &HeaderMap) -> Option<String> {
+        let name = self.cookie_name();
+        headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .find_map(|c| c.trim().strip_prefix(name)?.strip_prefix('='))
+            .filter(|v| v.len() == 43 && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+            .map(str::to_string)
+    }
+
+    /// The browser id of this request, and the `Set-Cookie` header when it needs a new one.
+    pub fn ensure_cookie(&self, headers: &HeaderMap) -> (String, Option<HeaderValue>) {
+        if let Some(id) = self.browser_id(headers) {
+            return (id, None);
+        }
+        let mut bytes = [0u8; 32];
+        rand::rngs::OsRng.fill_bytes(&mut bytes);
+        let id = URL_SAFE_NO_PAD.encode(bytes);
+        let secure = if self.secure { "; Secure" } else { "" };
+        let cookie = format!("{}={id}; Path=/; HttpOnly; SameSite=Strict; Max-Age=3600{secure}", self.cookie_name());
+        (id, HeaderValue::from_str(&cookie).ok())
+    }
+
+    /// The form token for one flow in one browser.
+    pub fn token(&self, browser_id: &str, purpose: &str, flow: &str) -> String {
+        let mut mac = match Hmac::<Sha256>::new_from_slice(&self.key) {
+            Ok(m) => m,
+            // HMAC takes keys of any length; this arm cannot happen.
+            Err(_) => return String::new(),
+        };
+        for part in [purpose, browser_id, flow] {
+            mac.update(&(part.len() as u64).to_be_bytes());
+            mac.update(part.as_bytes());
+        }
+        URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+    }
+
+    /// Checks a POST: same-origin by Fetch Metadata and `Origin`, cookie present, token valid.
+    pub fn verify(&self, headers: &HeaderMap, purpose: &str, flow: &str, token: &str) -> Result<(), CsrfRejection> {
+        let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+        if matches!(header("sec-fetch-site"), Some("cross-site" | "same-site")) {
+            return Err(CsrfRejection::CrossSite);
+        }
+        if let Some(origin) = header("origin") {
+            if origin != self.origin {
+                return Err(CsrfRejection::CrossSite);
+            }
+        }
+        let id = self.browser_id(headers).ok_or(CsrfRejection::MissingCookie)?;
+        let expected = self.token(&id, purpose, flow);
+        if expected.is_empty() || !bool::from(expected.as_bytes().ct_eq(token.as_bytes())) {
+            return Err(CsrfRejection::BadToken);
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.append(*k, HeaderValue::from_str(v).unwrap());
+        }
+        h
+    }
+
+    #[test]
+    fn token_is_bound_to_browser_and_flow() {
+        let csrf = Csrf::new(b"k".repeat(32), "http://127.0.0.1:3000".into());
+        let (id, set) = csrf.ensure_cookie(&HeaderMap::new());
+        let set = set.unwrap();
+        assert!(set.to_str().unwrap().contains("HttpOnly; SameSite=Strict"));
+        let cookie = format!("assent-csrf={id}");
+        let token = csrf.token(&id, "consent", "login-a");
+        assert_eq!(csrf.verify(&headers(&[("cookie", &cookie)]), "consent", "login-a", &token), Ok(()));
+        assert_eq!(csrf.verify(&headers(&[("cookie", &cookie)]), "consent", "login-b", &token), Err(CsrfRejection::BadToken));
+        assert_eq!(csrf.verify(&HeaderMap::new(), "consent", "login-a", &token), Err(CsrfRejection::MissingCookie));
+        let cross = headers(&[("cookie", &cookie), ("sec-fetch-site", "cross-site")]);
+        assert_eq!(csrf.verify(&cross, "consent", "login-a", &token), Err(CsrfRejection::CrossSite));
+        let evil = headers(&[("cookie", &cookie), ("origin", "https://evil.example")]);
+        assert_eq!(csrf.verify(&evil, "consent", "login-a", &token), Err(CsrfRejection::CrossSite));
+        let other_key = Csrf::new(b"x".repeat(32), "http://127.0.0.1:3000".into());
+        assert_ne!(other_key.token(&id, "consent", "login-a"), token);
+    }
+
+    #[test]
+    fn secure_origin_uses_host_prefixed_secure_cookie() {
+        let csrf = Csrf::new(b"k".repeat(32), "https://consent.example".into());
+        let (_, set) = csrf.ensure_cookie(&HeaderMap::new());
+        let set = set.unwrap();
+        let set = set.to_str().unwrap();
+        assert!(set.starts_with("__Host-assent-csrf=") && set.ends_with("; Secure"));
+    }
+}

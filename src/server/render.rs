@@ -1,0 +1,53 @@
+//! Renders a page through Leptos with a fresh CSP nonce, the right status and the headers
+//! every page carries.
+
+use super::AppState;
+use crate::app::shell;
+use crate::model::{ConsentView, HomeView, PageError};
+use crate::pages::ConsentNotice;
+use axum::{
+    body::Body,
+    http::{header, HeaderValue, Request, StatusCode, Uri},
+    response::Response,
+};
+use leptos::prelude::provide_context;
+
+/// What a page shows; provided to the Leptos tree as context.
+#[derive(Clone)]
+pub enum Page {
+    Home(HomeView),
+    Consent(ConsentView, Option<String>),
+    Error(PageError),
+}
+
+pub async fn render(state: &AppState, uri: &Uri, status: StatusCode, page: Page) -> Response {
+    let nonce = super::random_b64(16);
+    let options = state.leptos.clone();
+    let context_nonce = nonce.clone();
+    let handler = leptos_axum::render_app_async_with_context(
+        move || {
+            provide_context(leptos::nonce::Nonce::from_value(context_nonce.clone()));
+            match page.clone() {
+                Page::Home(v) => provide_context(v),
+                Page::Consent(v, notice) => {
+                    provide_context(v);
+                    if let Some(n) = notice {
+                        provide_context(ConsentNotice(n));
+                    }
+                }
+                Page::Error(e) => provide_context(e),
+            }
+        },
+        move || shell(options.clone()),
+    );
+    let path = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+    let request = Request::builder().uri(path).body(Body::empty()).unwrap_or_default();
+    let mut response = handler(request).await;
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    if let Ok(csp) = HeaderValue::from_str(&state.csp(&nonce)) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, csp);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}

@@ -1,0 +1,256 @@
+//! Assent's client for the authorization server. One `reqwest` client (timeouts, no
+//! redirects, TLS verification always on), and the System-workspace token: fetched with
+//! client credentials (`client_secret_basic`), cached until shortly before it expires,
+//! refreshed by a single request however many pages want it at once, renewed once on a 401.
+
+use super::config::{Secret, TenantConfig};
+use crate::wire::{AcceptScopeGrant, ApiError, RedirectTo, RejectScopeGrant, ScopeGrantSession, TokenResponse};
+use reqwest::{Method, StatusCode};
+use serde::{de::DeserializeOwned, Serialize};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+use url::Url;
+
+/// Scopes of the System-workspace token.
+pub const SYSTEM_SCOPES: &str = "manage_scope_grants";
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(4);
+/// Renew this long before the token expires.
+const EXPIRY_MARGIN: Duration = Duration::from_secs(30);
+
+/// What went wrong talking to the authorization server. Logged in full on the server;
+/// users see only a fitting page.
+#[derive(Debug, thiserror::Error)]
+pub enum UpstreamError {
+    #[error("timed out")]
+    Timeout,
+    #[error("unreachable: {0}")]
+    Unreachable(String),
+    #[error("answered {status}: {body:?}")]
+    Status { status: u16, body: Option<ApiError>, retry_after: Option<u64> },
+    #[error("answered a body that is not the expected JSON: {0}")]
+    InvalidBody(String),
+}
+
+impl From<reqwest::Error> for UpstreamError {
+    fn from(e: reqwest::Error) -> Self {
+        if e.is_timeout() {
+            UpstreamError::Timeout
+        } else if e.is_decode() || e.is_body() {
+            UpstreamError::InvalidBody(e.to_string())
+        } else {
+            UpstreamError::Unreachable(e.to_string())
+        }
+    }
+}
+
+#[derive(Clone)]
+struct CachedToken {
+    token: Arc<Secret>,
+    renew_at: Instant,
+}
+
+/// The typed client. Cheap to share (`Arc`), holds no per-user state.
+pub struct Upstream {
+    http: reqwest::Client,
+    issuer: Url,
+    /// Everything before `/{tenant}/{workspace}` in the issuer URL.
+    base: String,
+    tenant: String,
+    client_id: String,
+    client_secret: Secret,
+    token: RwLock<Option<CachedToken>>,
+    refresh: tokio::sync::Mutex<()>,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ClientBuildError(String);
+
+fn form_escape(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+impl Upstream {
+    pub fn new(config: &TenantConfig) -> Result<Self, ClientBuildError> {
+        let mut builder = reqwest::Client::builder()
+            .connect_timeout(CONNECT_TIMEOUT)
+            .timeout(REQUEST_TIMEOUT)
+            .redirect(reqwest::redirect::Policy::none())
+            .https_only(!super::config::is_loopback(&config.issuer))
+            .user_agent(concat!("assent/", env!("CARGO_PKG_VERSION")))
+            .pool_idle_timeout(Duration::from_secs(60));
+        if let Some(ca) = &config.root_ca {
+            let pem = std::fs::read(ca).map_err(|e| ClientBuildError(format!("ROOT_CA {}: {e}", ca.display())))?;
+            for cert in reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| ClientBuildError(format!("ROOT_CA: {e}")))? {
+                builder = builder.add_root_certificate(cert);
+            }
+        }
+        if let Some((cert, key)) = &config.client_cert {
+            let mut pem = std::fs::read(cert).map_err(|e| ClientBuildError(format!("CERT_FILE {}: {e}", cert.display())))?;
+            pem.extend(std::fs::read(key).map_err(|e| ClientBuildError(format!("KEY_FILE {}: {e}", key.display())))?);
+            let identity = reqwest::Identity::from_pem(&pem).map_err(|e| ClientBuildError(format!("CERT_FILE/KEY_FILE: {e}")))?;
+            builder = builder.identity(identity);
+        }
+        let http = builder.build().map_err(|e| ClientBuildError(e.to_string()))?;
+        let mut base = config.issuer.clone();
+        if let Ok(mut segments) = base.path_segments_mut() {
+            segments.pop_if_empty().pop().pop();
+        }
+        Ok(Self {
+            http,
+            issuer: config.issuer.clone(),
+            base: base.as_str().trim_end_matches('/').to_string(),
+            tenant: config.tenant_id.clone(),
+            client_id: config.client_id.clone(),
+            client_secret: config.client_secret.clone(),
+            token: RwLock::new(None),
+            refresh: tokio::sync::Mutex::new(()),
+        })
+    }
+
+    pub fn issuer(&self) -> &Url {
+        &self.issuer
+    }
+
+    /// The origin every `redirect_to` must have.
+    pub fn origin(&self) -> String {
+        self.issuer.origin().ascii_serialization()
+    }
+
+    fn token_url(&self) -> String {
+        format!("{}/{}/system/oauth2/token", self.base, self.tenant)
+    }
+
+    fn scope_grant_url(&self, login: &str, action: Option<&str>) -> String {
+        let login: String = url::form_urlencoded::byte_serialize(login.as_bytes()).collect();
+        let mut url = format!("{}/api/system/{}/scope-grants/{login}", self.base, self.tenant);
+        if let Some(action) = action {
+            url.push('/');
+            url.push_str(action);
+        }
+        url
+    }
+
+    fn cached(&self) -> Option<Arc<Secret>> {
+        let guard = self.token.read().unwrap_or_else(|p| p.into_inner());
+        guard.as_ref().filter(|t| Instant::now() < t.renew_at).map(|t| t.token.clone())
+    }
+
+    /// The System token: cached, or fetched by exactly one caller while the others wait.
+    async fn system_token(&self) -> Result<Arc<Secret>, UpstreamError> {
+        if let Some(token) = self.cached() {
+            return Ok(token);
+        }
+        let _single_flight = self.refresh.lock().await;
+        if let Some(token) = self.cached() {
+            return Ok(token);
+        }
+        let response = self
+            .http
+            .post(self.token_url())
+            .basic_auth(form_escape(&self.client_id), Some(form_escape(self.client_secret.expose())))
+            .form(&[("grant_type", "client_credentials"), ("scope", SYSTEM_SCOPES)])
+            .send()
+            .await?;
+        let token: TokenResponse = read_json(response).await?;
+        let lifetime = Duration::from_secs(token.expires_in).saturating_sub(EXPIRY_MARGIN);
+        let token = Arc::new(Secret::new(token.access_token));
+        *self.token.write().unwrap_or_else(|p| p.into_inner()) =
+            Some(CachedToken { token: token.clone(), renew_at: Instant::now() + lifetime });
+        tracing::info!(valid_for_s = lifetime.as_secs(), "fetched a System token");
+        Ok(token)
+    }
+
+    /// Forgets `token` if it is still the cached one (another caller may have renewed it).
+    fn invalidate(&self, token: &Arc<Secret>) {
+        let mut guard = self.token.write().unwrap_or_else(|p| p.into_inner());
+        if guard.as_ref().is_some_and(|c| Arc::ptr_eq(&c.token, token)) {
+            *guard = None;
+        }
+    }
+
+    /// Sends a System API request with the System token, renewing it once on a 401.
+    async fn system_call<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        url: &str,
+        query: &[(&str, &str)],
+        body: Option<&(impl Serialize + Sync)>,
+    ) -> Result<T, UpstreamError> {
+        let mut renewed = false;
+        loop {
+            let token = self.system_token().await?;
+            let mut request = self.http.request(method.clone(), url).bearer_auth(token.expose()).query(query);
+            if let Some(body) = body {
+                request = request.json(body);
+            }
+            let response = request.send().await?;
+            if response.status() == StatusCode::UNAUTHORIZED && !renewed {
+                self.invalidate(&token);
+                renewed = true;
+                continue;
+            }
+            return read_json(response).await;
+        }
+    }
+
+    /// `GET /api/system/{tid}/scope-grants/{login}?login_state=…`
+    pub async fn scope_grant(&self, login_id: &str, login_state: &str) -> Result<ScopeGrantSession, UpstreamError> {
+        let url = self.scope_grant_url(login_id, None);
+        self.system_call(Method::GET, &url, &[("login_state", login_state)], None::<&()>).await
+    }
+
+    /// `POST /api/system/{tid}/scope-grants/{login}/accept`
+    pub async fn accept_scope_grant(&self, body: &AcceptScopeGrant) -> Result<RedirectTo, UpstreamError> {
+        let url = self.scope_grant_url(&body.id, Some("accept"));
+        self.system_call(Method::POST, &url, &[], Some(body)).await
+    }
+
+    /// `POST /api/system/{tid}/scope-grants/{login}/reject`
+    pub async fn reject_scope_grant(&self, body: &RejectScopeGrant) -> Result<RedirectTo, UpstreamError> {
+        let url = self.scope_grant_url(&body.id, Some("reject"));
+        self.system_call(Method::POST, &url, &[], Some(body)).await
+    }
+}
+
+/// Reads a JSON body, or turns the status and the `Error` body into an `UpstreamError`.
+async fn read_json<T: DeserializeOwned>(response: reqwest::Response) -> Result<T, UpstreamError> {
+    let status = response.status();
+    let retry_after = response
+        .headers()
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok());
+    let bytes = response.bytes().await?;
+    if !status.is_success() {
+        let body = serde_json::from_slice(&bytes).ok();
+        return Err(UpstreamError::Status { status: status.as_u16(), body, retry_after });
+    }
+    serde_json::from_slice(&bytes).map_err(|e| UpstreamError::InvalidBody(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_follow_the_reference_prefixes() {
+        let config = TenantConfig {
+            issuer: Url::parse("https://authz.example.com:8443/default/gobank").unwrap(),
+            tenant_id: "default".into(),
+            client_id: "c".into(),
+            client_secret: Secret::new("s"),
+            root_ca: None,
+            client_cert: None,
+        };
+        let u = Upstream::new(&config).unwrap();
+        assert_eq!(u.token_url(), "https://authz.example.com:8443/default/system/oauth2/token");
+        assert_eq!(
+            u.scope_grant_url("abc", Some("accept")),
+            "https://authz.example.com:8443/api/system/default/scope-grants/abc/accept"
+        );
+        assert_eq!(u.scope_grant_url("a/../b", None), "https://authz.example.com:8443/api/system/default/scope-grants/a%2F..%2Fb");
+        assert_eq!(u.origin(), "https://authz.example.com:8443");
+    }
+}

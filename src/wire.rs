@@ -1,0 +1,245 @@
+//! Wire types of the authorization server's APIs, field for field as in
+//! `shared/reference/cloudentity-api.md`. Assent's upstream client reads them and the
+//! embedded sandbox writes them, so the two cannot drift apart; golden JSON fixtures taken
+//! from the reference's examples pin them both ways (`tests/fixtures`).
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+
+/// `Error` of the System, Admin and Public APIs (reference §4).
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct ApiError {
+    pub status_code: u16,
+    pub error: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub error_code: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<Value>,
+}
+
+/// Error body of the OAuth endpoints (RFC 6749 §5.2).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct OAuthError {
+    pub error: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_description: Option<String>,
+}
+
+/// `TokenResponse` (reference §1a, RFC 6749 §5.1).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct TokenResponse {
+    pub access_token: String,
+    pub token_type: String,
+    pub expires_in: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_token: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grant_id: Option<String>,
+}
+
+/// `ClientInfo`: what the consent page shows about the requesting client (reference §1b).
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct ClientInfo {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_uri: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logo_uri: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy_uri: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tos_uri: Option<String>,
+}
+
+/// The service a scope belongs to (`RequestedScope.service`).
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct ScopeService {
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub id: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+}
+
+/// `RequestedScope` (reference §1b).
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct RequestedScope {
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub id: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requested_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub transient: bool,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub implicit: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<ScopeService>,
+}
+
+/// `ScopeGrantSessionResponse`: `GET /api/system/{tid}/scope-grants/{login}` (reference §1b).
+/// Fields Assent does not read are kept out; unknown fields are ignored when reading.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct ScopeGrantSession {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub tenant_id: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub server_id: String,
+    #[serde(default)]
+    pub client_id: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub subject: String,
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    pub authentication_context: Map<String, Value>,
+    #[serde(default)]
+    pub client_info: ClientInfo,
+    #[serde(default)]
+    pub requested_scopes: Vec<RequestedScope>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requested_claims: Option<Value>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub requested_claims_to_consent: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub granted_scopes: Vec<String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub request_query_params: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    pub scope_grant_approved: bool,
+    #[serde(default)]
+    pub scope_grant_rejected: bool,
+}
+
+/// `AcceptScopeGrant` (reference §1b).
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct AcceptScopeGrant {
+    pub id: String,
+    pub login_state: String,
+    pub granted_scopes: Vec<String>,
+    #[serde(default)]
+    pub granted_claims: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consent_id: Option<String>,
+}
+
+/// `RejectScopeGrant` (reference §1b); also `RejectConsentRequest` of the FDX API.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct RejectScopeGrant {
+    pub id: String,
+    pub login_state: String,
+    pub error: String,
+    pub error_cause: String,
+    pub error_description: String,
+    pub status_code: u16,
+}
+
+impl RejectScopeGrant {
+    /// The body every reference consent page sends when the user denies.
+    pub fn user_denied(id: String, login_state: String) -> Self {
+        Self {
+            id,
+            login_state,
+            error: "rejected".into(),
+            error_cause: "consent_rejected".into(),
+            error_description: "The user rejected the authentication.".into(),
+            status_code: 403,
+        }
+    }
+}
+
+/// `ScopeGrantAccepted` / `ScopeGrantRejected`: where the browser goes next.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct RedirectTo {
+    pub redirect_to: String,
+}
+
+/// `IntrospectResponse` (RFC 7662, reference §1e).
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct Introspection {
+    pub active: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sub: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iss: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exp: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iat: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_id: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::de::DeserializeOwned;
+
+    /// Parses a fixture into `T` and writes it back: the JSON must come out unchanged.
+    fn round_trip<T: Serialize + DeserializeOwned>(fixture: &str) -> T {
+        let original: Value = serde_json::from_str(fixture).unwrap();
+        let typed: T = serde_json::from_value(original.clone()).unwrap();
+        assert_eq!(serde_json::to_value(&typed).unwrap(), original);
+        typed
+    }
+
+    #[test]
+    fn scope_grant_session_matches_reference_example() {
+        let s: ScopeGrantSession =
+            round_trip(include_str!("../tests/fixtures/scope_grant_session.json"));
+        assert_eq!(s.id, "cavai7d8s9nelp7k792g");
+        assert_eq!(s.requested_scopes[0].display_name.as_deref(), Some("Accounts"));
+        assert_eq!(s.client_info.client_name.as_deref(), Some("Financroo"));
+    }
+
+    #[test]
+    fn accept_reject_redirect_match_reference_examples() {
+        let a: AcceptScopeGrant = round_trip(include_str!("../tests/fixtures/accept_scope_grant.json"));
+        assert_eq!(a.granted_scopes, ["openid", "accounts"]);
+        let r: RejectScopeGrant = round_trip(include_str!("../tests/fixtures/reject_scope_grant.json"));
+        assert_eq!(r, RejectScopeGrant::user_denied(r.id.clone(), r.login_state.clone()));
+        let to: RedirectTo = round_trip(include_str!("../tests/fixtures/redirect_to.json"));
+        assert!(to.redirect_to.contains("consent_verified=true"));
+    }
+
+    #[test]
+    fn token_error_and_introspection_match_reference_examples() {
+        let t: TokenResponse = round_trip(include_str!("../tests/fixtures/token_response.json"));
+        assert_eq!(t.expires_in, 3600);
+        let e: ApiError = round_trip(include_str!("../tests/fixtures/api_error.json"));
+        assert_eq!(e.status_code, 404);
+        let i: Introspection = round_trip(include_str!("../tests/fixtures/introspection.json"));
+        assert!(i.active);
+    }
+
+    #[test]
+    fn unknown_upstream_fields_are_ignored() {
+        let s: ScopeGrantSession = serde_json::from_str(
+            r#"{"id":"x","requested_scopes":[{"name":"a","params":[],"metadata":{}}],"acr":"1","login_approved":true}"#,
+        )
+        .unwrap();
+        assert_eq!(s.requested_scopes[0].name, "a");
+    }
+}

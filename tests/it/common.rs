@@ -1,0 +1,144 @@
+//! Starts Assent with a sandbox, and plays a browser through the sign-in and consent flow.
+
+use assent::sandbox::{Sandbox, SandboxHandle};
+use assent::server::config::Config;
+use reqwest::{header, redirect, Client, Response, StatusCode};
+use std::sync::Arc;
+
+pub const PASSWORD: &str = "p@ssword!";
+
+pub struct TestApp {
+    pub url: String,
+    pub sandbox_handle: SandboxHandle,
+    _dir: tempfile::TempDir,
+}
+
+impl TestApp {
+    pub fn sandbox(&self) -> &Arc<Sandbox> {
+        &self.sandbox_handle.sandbox
+    }
+    pub fn sandbox_url(&self) -> &str {
+        &self.sandbox_handle.base_url
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let config = Config {
+        tenant: None,
+        sandbox_addr: "127.0.0.1:0".parse().unwrap(),
+        data_dir: dir.path().to_path_buf(),
+        session_key: Some(assent::server::config::Secret::new("k".repeat(32))),
+        public_url: None,
+    };
+    let leptos = leptos::config::LeptosOptions::builder().output_name("assent").site_addr(addr).build();
+    let url = format!("http://{addr}");
+    let started = assent::server::start(config, leptos, url::Url::parse(&url).unwrap()).await.unwrap();
+    tokio::spawn(async move { axum::serve(listener, started.router).await.unwrap() });
+    TestApp { url, sandbox_handle: started.sandbox.unwrap(), _dir: dir }
+}
+
+/// A browser: its own cookie jar, redirects followed by hand so tests can see each hop.
+pub fn browser() -> Client {
+    Client::builder().cookie_store(true).redirect(redirect::Policy::none()).build().unwrap()
+}
+
+pub fn location(res: &Response) -> String {
+    res.headers().get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string()
+}
+
+/// Resolves a possibly relative `Location` against the URL it came from.
+pub fn absolute(base: &str, location: &str) -> String {
+    url::Url::parse(base).unwrap().join(location).unwrap().to_string()
+}
+
+/// The value of a hidden form field in server-rendered HTML.
+pub fn hidden(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\"");
+    let at = html.find(&marker).unwrap_or_else(|| panic!("no field {name}"));
+    let rest = &html[at..];
+    let v = rest.find("value=\"").unwrap() + 7;
+    let end = rest[v..].find('"').unwrap();
+    rest[v..v + end].replace("&amp;", "&")
+}
+
+/// Demo app → authorize → sign-in as `user`: returns the consent URL Assent is sent to.
+pub async fn start_flow(app: &TestApp, b: &Client, user: &str, scopes: &[&str]) -> String {
+    let form: Vec<(&str, &str)> = scopes.iter().map(|s| ("scope", *s)).collect();
+    let res = b.post(format!("{}/demo/start", app.sandbox_url())).form(&form).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let authorize = absolute(app.sandbox_url(), &location(&res));
+    let res = b.get(&authorize).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "authorize: {}", res.text().await.unwrap());
+    let login_page = absolute(app.sandbox_url(), &location(&res));
+    let login_id = url::Url::parse(&login_page).unwrap().query_pairs().find(|(k, _)| k == "login_id").unwrap().1.to_string();
+    let res = b
+        .post(format!("{}/default/demo/login", app.sandbox_url()))
+        .form(&[("login_id", login_id.as_str()), ("username", user), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let consent = location(&res);
+    assert!(consent.starts_with(&format!("{}/consent?login_id=", app.url)), "{consent}");
+    consent
+}
+
+/// The consent page's form fields.
+pub struct ConsentPage {
+    pub html: String,
+    pub login_id: String,
+    pub login_state: String,
+    pub csrf_token: String,
+}
+
+pub async fn open_consent(b: &Client, consent_url: &str) -> ConsentPage {
+    let res = b.get(consent_url).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = res.text().await.unwrap();
+    ConsentPage {
+        login_id: hidden(&html, "login_id"),
+        login_state: hidden(&html, "login_state"),
+        csrf_token: hidden(&html, "csrf_token"),
+        html,
+    }
+}
+
+/// Posts the consent form as a same-origin browser would.
+pub async fn submit(app: &TestApp, b: &Client, page: &ConsentPage, decision: &str, scopes: &[&str]) -> Response {
+    let mut form = vec![
+        ("login_id", page.login_id.as_str()),
+        ("login_state", page.login_state.as_str()),
+        ("csrf_token", page.csrf_token.as_str()),
+        ("decision", decision),
+    ];
+    form.extend(scopes.iter().map(|s| ("scope", *s)));
+    b.post(format!("{}/consent", app.url))
+        .header("origin", &app.url)
+        .header("sec-fetch-site", "same-origin")
+        .form(&form)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Follows the 303 from Assent back through the authorization server to the demo app.
+pub async fn finish(app: &TestApp, b: &Client, res: Response) -> String {
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "consent POST");
+    let back = location(&res);
+    assert!(back.starts_with(app.sandbox_url()), "redirect_to {back}");
+    let res = b.get(&back).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let callback = location(&res);
+    let res = b.get(&callback).send().await.unwrap();
+    res.text().await.unwrap()
+}
+
+/// The scopes listed by the demo app after a successful flow.
+pub fn granted_scopes(demo_html: &str) -> Vec<String> {
+    let start = demo_html.find("<ul id=\"granted-scopes\">").expect("granted scopes list") ;
+    let list = &demo_html[start..demo_html[start..].find("</ul>").unwrap() + start];
+    list.split("<li class=\"badge\">").skip(1).map(|s| s.split('<').next().unwrap().to_string()).collect()
+}

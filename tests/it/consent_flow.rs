@@ -1,0 +1,283 @@
+//! The consent screen end to end: grant some, deny, CSRF, headers, escaping, concurrency.
+
+use crate::common::*;
+use assent::sandbox::Stats;
+use reqwest::StatusCode;
+
+#[tokio::test]
+async fn allow_grants_exactly_the_ticked_scopes() {
+    let app = spawn_app().await;
+    let b = browser();
+    let consent = start_flow(&app, &b, "user", &["openid", "email", "profile", "calendar.read"]).await;
+    let page = open_consent(&b, &consent).await;
+    assert!(page.html.contains("Sandbox Demo App"));
+    assert!(page.html.contains("user@example.com"), "who is signed in");
+    assert!(page.html.contains("View your calendar") && page.html.contains("See the events in all your calendars."));
+    // Untick profile and calendar; try to smuggle in a scope that was never requested; leave
+    // openid out (it cannot be unticked and is granted anyway).
+    let res = submit(&app, &b, &page, "allow", &["email", "photos.read"]).await;
+    let demo = finish(&app, &b, res).await;
+    assert_eq!(granted_scopes(&demo), ["openid", "email"]);
+    assert!(demo.contains("id=\"id-token-claims\"") && demo.contains("nonce matches"));
+}
+
+#[tokio::test]
+async fn deny_sends_the_error_back_to_the_app() {
+    let app = spawn_app().await;
+    let b = browser();
+    let consent = start_flow(&app, &b, "user2", &["openid", "calendar.write"]).await;
+    let page = open_consent(&b, &consent).await;
+    let res = submit(&app, &b, &page, "deny", &[]).await;
+    let demo = finish(&app, &b, res).await;
+    assert!(demo.contains("<dd id=\"error-code\">rejected</dd>"), "{demo}");
+    assert!(demo.contains("consent_rejected") && demo.contains("The user rejected the authentication."));
+}
+
+#[tokio::test]
+async fn nothing_selected_is_asked_again_not_granted() {
+    let app = spawn_app().await;
+    let b = browser();
+    let consent = start_flow(&app, &b, "user", &["email", "photos.read"]).await;
+    let page = open_consent(&b, &consent).await;
+    let before = Stats::get(&app.sandbox().stats.scope_grant_decisions);
+    let res = submit(&app, &b, &page, "allow", &[]).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("Select at least one permission"));
+    assert_eq!(Stats::get(&app.sandbox().stats.scope_grant_decisions), before);
+    // The flow is still usable.
+    let res = submit(&app, &b, &page, "allow", &["photos.read"]).await;
+    assert_eq!(granted_scopes(&finish(&app, &b, res).await), ["photos.read"]);
+}
+
+#[tokio::test]
+async fn one_upstream_request_per_page_view() {
+    let app = spawn_app().await;
+    let b = browser();
+    let consent = start_flow(&app, &b, "user", &["openid", "email"]).await;
+    let stats = &app.sandbox().stats;
+    for _ in 0..5 {
+        open_consent(&b, &consent).await;
+    }
+    assert_eq!(Stats::get(&stats.scope_grant_reads), 5, "one scope-grant read per view");
+    assert_eq!(Stats::get(&stats.system_tokens), 1, "the System token is fetched once and cached");
+}
+
+#[tokio::test]
+async fn forged_posts_change_nothing_upstream() {
+    let app = spawn_app().await;
+    let victim = browser();
+    let consent = start_flow(&app, &victim, "user", &["openid", "email"]).await;
+    let page = open_consent(&victim, &consent).await;
+    let decisions = || Stats::get(&app.sandbox().stats.scope_grant_decisions);
+    let attacker = browser();
+    let forged = |origin: &'static str, site: &'static str, token: String| {
+        let (id, state) = (page.login_id.clone(), page.login_state.clone());
+        let url = format!("{}/consent", app.url);
+        let attacker = attacker.clone();
+        async move {
+            attacker
+                .post(url)
+                .header("origin", origin)
+                .header("sec-fetch-site", site)
+                .form(&[("login_id", id), ("login_state", state), ("csrf_token", token), ("decision", "allow".into())])
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    // C-01: knows login_id and login_state, but has neither the cookie nor a valid token.
+    assert_eq!(forged("https://evil.example", "cross-site", "x".into()).await, StatusCode::FORBIDDEN);
+    // Even with the victim's token, a browser without the victim's cookie is refused.
+    assert_eq!(forged("null", "none", page.csrf_token.clone()).await, StatusCode::FORBIDDEN);
+    // C-02: the victim's own browser, but the request comes from another site.
+    let res = victim
+        .post(format!("{}/consent", app.url))
+        .header("origin", "https://evil.example")
+        .form(&[("login_id", &page.login_id), ("login_state", &page.login_state), ("csrf_token", &page.csrf_token), ("decision", &"allow".to_string())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    // C-04: a token for flow A does not authorise flow B.
+    let other = start_flow(&app, &victim, "user", &["openid"]).await;
+    let other_page = open_consent(&victim, &other).await;
+    let swapped = ConsentPage { csrf_token: page.csrf_token.clone(), ..other_page };
+    assert_eq!(submit(&app, &victim, &swapped, "allow", &[]).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(decisions(), 0, "nothing reached the authorization server");
+    // The real form still works.
+    let res = submit(&app, &victim, &page, "allow", &["email"]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn pages_carry_security_headers_and_a_flow_cookie() {
+    let app = spawn_app().await;
+    let b = browser();
+    let consent = start_flow(&app, &b, "user", &["openid"]).await;
+    let res = b.get(&consent).send().await.unwrap();
+    let h = res.headers().clone();
+    let csp = h["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("frame-ancestors 'none'") && csp.contains("'nonce-") && csp.contains("object-src 'none'"));
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert_eq!(h["referrer-policy"], "no-referrer");
+    assert_eq!(h["cache-control"], "no-store");
+    let cookie = h["set-cookie"].to_str().unwrap();
+    assert!(cookie.starts_with("assent-csrf=") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"));
+    let nonce = csp.split("'nonce-").nth(1).unwrap().split('\'').next().unwrap();
+    let html = res.text().await.unwrap();
+    assert!(html.contains(&format!("nonce=\"{nonce}\"")), "inline scripts carry the nonce");
+    // Error pages too.
+    let res = b.get(format!("{}/consent", app.url)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert!(res.headers()["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"));
+    assert_eq!(res.headers()["cache-control"], "no-store");
+}
+
+#[tokio::test]
+async fn bad_parameters_get_a_clear_400_and_never_reach_upstream() {
+    let app = spawn_app().await;
+    let b = browser();
+    for query in [
+        "",
+        "?login_id=abc",
+        "?login_state=abc",
+        "?login_id=&login_state=x",
+        "?login_id=..%2F..%2Fadmin&login_state=x",
+        "?login_id=a%20b&login_state=x",
+        "?login_id=a&login_id=b&login_state=x",
+    ] {
+        let res = b.get(format!("{}/consent{query}", app.url)).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{query}");
+        let html = res.text().await.unwrap();
+        assert!(html.contains("Request id"), "{query}");
+    }
+    let long = "a".repeat(10_000);
+    let res = b.get(format!("{}/consent?login_id={long}&login_state=x", app.url)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert!(!res.text().await.unwrap().contains(&long), "input is not reflected");
+    assert_eq!(Stats::get(&app.sandbox().stats.scope_grant_reads), 0);
+    // Unknown login: a clear 404 with advice.
+    let res = b.get(format!("{}/consent?login_id=unknown&login_state=x", app.url)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert!(res.text().await.unwrap().contains("sign in again"));
+    // POST with junk.
+    let res = b.post(format!("{}/consent", app.url)).body("%%%").send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn a_second_submit_is_harmless() {
+    let app = spawn_app().await;
+    let b = browser();
+    let consent = start_flow(&app, &b, "user", &["openid", "email"]).await;
+    let page = open_consent(&b, &consent).await;
+    let first = submit(&app, &b, &page, "allow", &["email"]).await;
+    assert_eq!(first.status(), StatusCode::SEE_OTHER);
+    let second = submit(&app, &b, &page, "deny", &[]).await;
+    assert_eq!(second.status(), StatusCode::CONFLICT);
+    assert!(second.text().await.unwrap().contains("already answered"));
+    // The first decision stands.
+    assert_eq!(granted_scopes(&finish(&app, &b, first).await), ["openid", "email"]);
+    // After the flow completed, the link is gone: 404 with advice, not a 500.
+    let res = b.get(&consent).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn client_controlled_text_is_escaped_and_unsafe_links_dropped() {
+    let app = spawn_app().await;
+    let http = reqwest::Client::new();
+    let redirect = format!("{}/demo/callback", app.sandbox_url());
+    let reg: serde_json::Value = http
+        .post(format!("{}/default/demo/oauth2/register", app.sandbox_url()))
+        .json(&serde_json::json!({
+            "redirect_uris": [redirect],
+            "client_name": "<img src=x onerror=alert(1)></script><script>alert(2)</script>",
+            "logo_uri": "javascript:alert(3)",
+            "tos_uri": "http://evil.example/tos",
+            "policy_uri": "https://tpp.example/privacy",
+            "token_endpoint_auth_method": "none",
+            "scope": "openid email"
+        }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let client_id = reg["client_id"].as_str().unwrap();
+    let b = browser();
+    let challenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+    let res = b
+        .get(format!(
+            "{}/default/demo/oauth2/authorize?response_type=code&client_id={client_id}&redirect_uri={}&scope=openid%20email&code_challenge={challenge}&code_challenge_method=S256",
+            app.sandbox_url(),
+            urlencode(&redirect)
+        ))
+        .send()
+        .await
+        .unwrap();
+    let login = absolute(app.sandbox_url(), &location(&res));
+    let login_id = url::Url::parse(&login).unwrap().query_pairs().find(|(k, _)| k == "login_id").unwrap().1.to_string();
+    let res = b
+        .post(format!("{}/default/demo/login", app.sandbox_url()))
+        .form(&[("login_id", login_id.as_str()), ("username", "user"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    let page = open_consent(&b, &location(&res)).await;
+    assert!(!page.html.contains("<img src=x"), "client name rendered as HTML");
+    assert!(!page.html.contains("</script><script>alert(2)"), "client name broke out of an element");
+    assert!(!page.html.contains("<script>alert(2)"));
+    assert!(page.html.contains("&lt;img src=x onerror=alert(1)&gt;"));
+    assert!(!page.html.contains("javascript:"), "javascript: URL rendered");
+    assert!(!page.html.contains("evil.example"), "http: link rendered");
+    assert!(page.html.contains("https://tpp.example/privacy"));
+    assert!(page.html.contains("rel=\"noopener noreferrer\""));
+}
+
+fn urlencode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+/// C-18: hundreds of concurrent flows for different users; each sees and submits only its own.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_flows_never_mix() {
+    let app = std::sync::Arc::new(spawn_app().await);
+    let users = [("user", "user@example.com"), ("user2", "user2@example.com"), ("user3", "user3@example.com")];
+    let scope_sets: [&[&str]; 3] = [&["email"], &["calendar.read"], &["email", "photos.read"]];
+    // Sign-ins (password hashing) run a few at a time; the consent pages then all at once.
+    use futures::StreamExt;
+    let signed_in: Vec<(usize, reqwest::Client, String)> = futures::stream::iter(0..200)
+        .map(|i| {
+            let app = app.clone();
+            async move {
+                let b = browser();
+                let consent = start_flow(&app, &b, users[i % 3].0, &["openid", "email", "calendar.read", "photos.read"]).await;
+                (i, b, consent)
+            }
+        })
+        .buffer_unordered(8)
+        .collect()
+        .await;
+    let flows = signed_in.into_iter().map(|(i, b, consent)| {
+        let app = app.clone();
+        async move {
+            let (user, email) = users[i % 3];
+            let wanted = scope_sets[(i / 3) % 3];
+            let page = open_consent(&b, &consent).await;
+            assert!(page.html.contains(email), "flow {i} shows its own user");
+            for (_, other) in users.iter().filter(|(u, _)| *u != user) {
+                assert!(!page.html.contains(other), "flow {i} shows another user");
+            }
+            let demo = finish(&app, &b, submit(&app, &b, &page, "allow", wanted).await).await;
+            let mut expected = vec!["openid".to_string()];
+            expected.extend(wanted.iter().map(|s| s.to_string()));
+            assert_eq!(granted_scopes(&demo), expected, "flow {i}");
+            assert!(demo.contains(&format!("&quot;sub&quot;: &quot;{user}&quot;")), "flow {i} got its own subject");
+        }
+    });
+    futures::future::join_all(flows).await;
+    assert_eq!(Stats::get(&app.sandbox().stats.scope_grant_decisions), 200);
+}

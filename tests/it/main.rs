@@ -1,0 +1,7 @@
+//! One integration-test binary: Assent and its embedded sandbox on ports chosen by the OS,
+//! driven over real HTTP the way a browser and a client application would.
+
+mod common;
+mod consent_flow;
+mod faults;
+mod oidc_client;
