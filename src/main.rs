@@ -1,4 +1,5 @@
 //! Assent's server binary: configuration → (sandbox) → router → serve.
+#![deny(clippy::unwrap_used, clippy::expect_used)]
 
 use std::process::ExitCode;
 
@@ -37,13 +38,14 @@ async fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let public_url = match config.public_url.clone().map(Ok).unwrap_or_else(|| url::Url::parse(&format!("http://{addr}"))) {
-        Ok(u) => u,
-        Err(e) => {
-            eprintln!("assent: {e}");
-            return ExitCode::from(2);
-        }
-    };
+    let public_url =
+        match config.public_url.clone().map(Ok).unwrap_or_else(|| url::Url::parse(&format!("http://{addr}"))) {
+            Ok(u) => u,
+            Err(e) => {
+                eprintln!("assent: {e}");
+                return ExitCode::from(2);
+            }
+        };
     let started = match assent::server::start(config, leptos, public_url.clone()).await {
         Ok(s) => s,
         Err(e) => {

@@ -207,8 +207,7 @@ mod tests {
 
     #[test]
     fn scope_grant_session_matches_reference_example() {
-        let s: ScopeGrantSession =
-            round_trip(include_str!("../tests/fixtures/scope_grant_session.json"));
+        let s: ScopeGrantSession = round_trip(include_str!("../tests/fixtures/scope_grant_session.json"));
         assert_eq!(s.id, "cavai7d8s9nelp7k792g");
         assert_eq!(s.requested_scopes[0].display_name.as_deref(), Some("Accounts"));
         assert_eq!(s.client_info.client_name.as_deref(), Some("Financroo"));

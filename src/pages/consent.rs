@@ -18,7 +18,7 @@ pub fn ConsentPage() -> impl IntoView {
                 <p class="lead">"Open this page from the application you are signing in to."</p>
             </section>
         }
-            .into_any();
+        .into_any();
     };
     let notice = use_context::<ConsentNotice>().map(|n| n.0);
     let ConsentView { login_id, login_state, csrf_token, client, user, groups, claims } = consent;
@@ -57,7 +57,7 @@ pub fn ConsentPage() -> impl IntoView {
             </GuardedForm>
         </section>
     }
-        .into_any()
+    .into_any()
 }
 
 #[component]

@@ -48,10 +48,8 @@ pub async fn index(State(sb): Sb) -> Response {
 }
 
 pub async fn start(State(sb): Sb, body: Bytes) -> Response {
-    let scopes: Vec<String> = url::form_urlencoded::parse(&body)
-        .filter(|(k, _)| k == "scope")
-        .map(|(_, v)| v.into_owned())
-        .collect();
+    let scopes: Vec<String> =
+        url::form_urlencoded::parse(&body).filter(|(k, _)| k == "scope").map(|(_, v)| v.into_owned()).collect();
     let state = random_token(16);
     let verifier = random_token(48);
     let nonce = random_token(16);
@@ -135,14 +133,23 @@ pub async fn callback(State(sb): Sb, headers: HeaderMap, Query(q): Query<HashMap
         .await;
     let body = match response {
         Ok(r) => (r.status(), r.text().await.unwrap_or_default()),
-        Err(e) => return outcome_page(StatusCode::BAD_GATEWAY, format!("<h1>Token request failed</h1><p>{}</p>", esc(&e.to_string()))),
+        Err(e) => {
+            return outcome_page(
+                StatusCode::BAD_GATEWAY,
+                format!("<h1>Token request failed</h1><p>{}</p>", esc(&e.to_string())),
+            )
+        }
     };
     let tokens: TokenResponse = match serde_json::from_str(&body.1) {
         Ok(t) if body.0.is_success() => t,
         _ => {
             let err: Option<OAuthError> = serde_json::from_str(&body.1).ok();
-            let text = err.map(|e| format!("{}: {}", e.error, e.error_description.unwrap_or_default())).unwrap_or(body.1);
-            return outcome_page(StatusCode::BAD_GATEWAY, format!("<h1>Token request failed</h1><p class=\"error\">{}</p>", esc(&text)));
+            let text =
+                err.map(|e| format!("{}: {}", e.error, e.error_description.unwrap_or_default())).unwrap_or(body.1);
+            return outcome_page(
+                StatusCode::BAD_GATEWAY,
+                format!("<h1>Token request failed</h1><p class=\"error\">{}</p>", esc(&text)),
+            );
         }
     };
     let claims = tokens.id_token.as_deref().and_then(decode_payload);
@@ -156,7 +163,9 @@ pub async fn callback(State(sb): Sb, headers: HeaderMap, Query(q): Query<HashMap
         .collect();
     let pretty = serde_json::to_string_pretty(&tokens).unwrap_or_default();
     let claims_html = claims
-        .map(|c| format!("<pre id=\"id-token-claims\">{}</pre>", esc(&serde_json::to_string_pretty(&c).unwrap_or_default())))
+        .map(|c| {
+            format!("<pre id=\"id-token-claims\">{}</pre>", esc(&serde_json::to_string_pretty(&c).unwrap_or_default()))
+        })
         .unwrap_or_else(|| "<p>No ID token (the <code>openid</code> scope was not granted).</p>".into());
     outcome_page(
         StatusCode::OK,

@@ -3,6 +3,10 @@
 //! demo application and SQLite persistence. Assent reaches it only over HTTP, through the
 //! same client it uses for a real tenant; it runs on its own listener and origin.
 
+// Handlers here return `Result<_, Response>` so an error is already the HTTP answer; the
+// size of `Response` does not matter on these paths.
+#![allow(clippy::result_large_err)]
+
 mod demo;
 mod oauth;
 mod pages;
@@ -217,11 +221,9 @@ impl Sandbox {
 
 /// Starts the sandbox on its own listener.
 pub async fn spawn(config: SandboxConfig) -> Result<SandboxHandle, SandboxError> {
-    std::fs::create_dir_all(&config.data_dir)
-        .map_err(|e| SandboxError::DataDir(config.data_dir.clone(), e))?;
-    let listener = tokio::net::TcpListener::bind(config.addr)
-        .await
-        .map_err(|e| SandboxError::Listen(config.addr, e))?;
+    std::fs::create_dir_all(&config.data_dir).map_err(|e| SandboxError::DataDir(config.data_dir.clone(), e))?;
+    let listener =
+        tokio::net::TcpListener::bind(config.addr).await.map_err(|e| SandboxError::Listen(config.addr, e))?;
     let addr = listener.local_addr().map_err(|e| SandboxError::Listen(config.addr, e))?;
     let base_url = format!("http://{addr}");
     let (sandbox, secret) = {
@@ -254,23 +256,19 @@ fn open(config: &SandboxConfig, base_url: String) -> Result<(Sandbox, String), S
         Some(pem) => pem,
         None => {
             use rsa::pkcs1::EncodeRsaPrivateKey;
-            let key = rsa::RsaPrivateKey::new(&mut rand::rngs::OsRng, 2048)
-                .map_err(|e| SandboxError::Key(e.to_string()))?;
-            let pem = key
-                .to_pkcs1_pem(rsa::pkcs8::LineEnding::LF)
-                .map_err(|e| SandboxError::Key(e.to_string()))?
-                .to_string();
+            let key =
+                rsa::RsaPrivateKey::new(&mut rand::rngs::OsRng, 2048).map_err(|e| SandboxError::Key(e.to_string()))?;
+            let pem =
+                key.to_pkcs1_pem(rsa::pkcs8::LineEnding::LF).map_err(|e| SandboxError::Key(e.to_string()))?.to_string();
             store.set_meta("signing_key", &pem)?;
             pem
         }
     };
     let kid = format!("sandbox-{}", &sha256_b64(&pem)[..12]);
-    let key = CoreRsaPrivateSigningKey::from_pem(&pem, Some(JsonWebKeyId::new(kid)))
-        .map_err(SandboxError::Key)?;
+    let key = CoreRsaPrivateSigningKey::from_pem(&pem, Some(JsonWebKeyId::new(kid))).map_err(SandboxError::Key)?;
     let jwks = CoreJsonWebKeySet::new(vec![key.as_verification_key()]);
 
-    let seed: Seed = serde_json::from_str(include_str!("seed.json"))
-        .map_err(|e| SandboxError::Seed(e.to_string()))?;
+    let seed: Seed = serde_json::from_str(include_str!("seed.json")).map_err(|e| SandboxError::Seed(e.to_string()))?;
     let now = now();
     for user in &seed.users {
         if store.user(&user.username)?.is_none() {

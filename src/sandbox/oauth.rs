@@ -3,8 +3,8 @@
 //! (RFC 7009), userinfo and dynamic client registration (RFC 7591).
 
 use super::{
-    active_token, api_error, bearer, check_workspace, now, oauth_error, pages, random_token,
-    sha256_b64, store::LoginRow, verify_password, ClientData, Sandbox, UserData, LOGIN_TTL, TENANT,
+    active_token, api_error, bearer, check_workspace, now, oauth_error, pages, random_token, sha256_b64,
+    store::LoginRow, verify_password, ClientData, Sandbox, UserData, LOGIN_TTL, TENANT,
 };
 use crate::wire::{Introspection, TokenResponse};
 use axum::{
@@ -15,15 +15,14 @@ use axum::{
 };
 use base64::{engine::general_purpose::STANDARD, engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
 use openidconnect::core::{
-    CoreAuthDisplay, CoreClaimName, CoreClaimType, CoreClientAuthMethod, CoreGrantType, CoreIdToken,
-    CoreIdTokenClaims, CoreJsonWebKey, CoreJweContentEncryptionAlgorithm,
-    CoreJweKeyManagementAlgorithm, CoreJwsSigningAlgorithm, CoreResponseMode, CoreResponseType,
-    CoreSubjectIdentifierType,
+    CoreAuthDisplay, CoreClaimName, CoreClaimType, CoreClientAuthMethod, CoreGrantType, CoreIdToken, CoreIdTokenClaims,
+    CoreJsonWebKey, CoreJweContentEncryptionAlgorithm, CoreJweKeyManagementAlgorithm, CoreJwsSigningAlgorithm,
+    CoreResponseMode, CoreResponseType, CoreSubjectIdentifierType,
 };
 use openidconnect::{
-    AccessToken, AdditionalProviderMetadata, Audience, AuthUrl, EmptyAdditionalClaims, EndUserEmail,
-    EndUserName, EndUserUsername, IssuerUrl, JsonWebKeySetUrl, LocalizedClaim, Nonce, ProviderMetadata,
-    RegistrationUrl, ResponseTypes, Scope, StandardClaims, SubjectIdentifier, TokenUrl, UserInfoUrl,
+    AccessToken, AdditionalProviderMetadata, Audience, AuthUrl, EmptyAdditionalClaims, EndUserEmail, EndUserName,
+    EndUserUsername, IssuerUrl, JsonWebKeySetUrl, LocalizedClaim, Nonce, ProviderMetadata, RegistrationUrl,
+    ResponseTypes, Scope, StandardClaims, SubjectIdentifier, TokenUrl, UserInfoUrl,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -152,10 +151,22 @@ fn metadata(sb: &Sandbox, wid: &str) -> Result<Metadata, String> {
         CoreClientAuthMethod::None,
     ]))
     .set_claims_supported(Some(
-        ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "email", "email_verified", "name", "preferred_username"]
-            .into_iter()
-            .map(|c| CoreClaimName::new(c.into()))
-            .collect(),
+        [
+            "sub",
+            "iss",
+            "aud",
+            "exp",
+            "iat",
+            "auth_time",
+            "nonce",
+            "email",
+            "email_verified",
+            "name",
+            "preferred_username",
+        ]
+        .into_iter()
+        .map(|c| CoreClaimName::new(c.into()))
+        .collect(),
     )))
 }
 
@@ -188,9 +199,16 @@ impl AuthorizeError {
 }
 
 /// Sends the browser back to the client with `params`, `state` and `iss` (RFC 9207).
-fn client_redirect(sb: &Sandbox, wid: &str, redirect_uri: &str, params: &[(&str, &str)], state: Option<&str>) -> Response {
+fn client_redirect(
+    sb: &Sandbox,
+    wid: &str,
+    redirect_uri: &str,
+    params: &[(&str, &str)],
+    state: Option<&str>,
+) -> Response {
     let Ok(mut target) = url::Url::parse(redirect_uri) else {
-        return (StatusCode::BAD_REQUEST, Html(pages::message_page("Cannot continue", "Invalid redirect URI."))).into_response();
+        return (StatusCode::BAD_REQUEST, Html(pages::message_page("Cannot continue", "Invalid redirect URI.")))
+            .into_response();
     };
     {
         let mut q = target.query_pairs_mut();
@@ -229,10 +247,8 @@ fn parse_auth_request(sb: &Sandbox, wid: &str, p: &Params) -> Result<(AuthReques
     if p.get("response_type").map(String::as_str) != Some("code") {
         return Err(fail("unsupported_response_type", "Only response_type=code is supported."));
     }
-    let scopes: Vec<String> = p
-        .get("scope")
-        .map(|s| s.split_whitespace().map(str::to_string).collect())
-        .unwrap_or_default();
+    let scopes: Vec<String> =
+        p.get("scope").map(|s| s.split_whitespace().map(str::to_string).collect()).unwrap_or_default();
     if let Some(bad) = scopes.iter().find(|s| !client.scopes.contains(s)) {
         return Err(fail("invalid_scope", &format!("The client may not request the scope {bad}.")));
     }
@@ -343,10 +359,7 @@ pub async fn login_page(State(sb): Sb, Path((tid, wid)): Path<(String, String)>,
 fn expired_login_page() -> Response {
     (
         StatusCode::NOT_FOUND,
-        Html(pages::message_page(
-            "This sign-in has expired",
-            "Go back to the application and start again.",
-        )),
+        Html(pages::message_page("This sign-in has expired", "Go back to the application and start again.")),
     )
         .into_response()
 }
@@ -358,7 +371,11 @@ pub struct LoginForm {
     password: String,
 }
 
-pub async fn login_submit(State(sb): Sb, Path((tid, wid)): Path<(String, String)>, Form(f): Form<LoginForm>) -> Response {
+pub async fn login_submit(
+    State(sb): Sb,
+    Path((tid, wid)): Path<(String, String)>,
+    Form(f): Form<LoginForm>,
+) -> Response {
     if let Err(r) = check_workspace(&sb, &tid, &wid) {
         return r;
     }
@@ -432,7 +449,9 @@ fn finish_consent(sb: &Sandbox, wid: &str, p: &Params) -> Response {
                 return db_failure(e);
             }
             match issue_code(sb, wid, &request, &subject, auth_time, &scopes) {
-                Ok(code) => client_redirect(sb, wid, &request.redirect_uri, &[("code", &code)], request.state.as_deref()),
+                Ok(code) => {
+                    client_redirect(sb, wid, &request.redirect_uri, &[("code", &code)], request.state.as_deref())
+                }
                 Err(r) => r,
             }
         }
@@ -451,7 +470,14 @@ fn finish_consent(sb: &Sandbox, wid: &str, p: &Params) -> Response {
     }
 }
 
-fn issue_code(sb: &Sandbox, wid: &str, req: &AuthRequest, subject: &str, auth_time: i64, scopes: &[String]) -> Result<String, Response> {
+fn issue_code(
+    sb: &Sandbox,
+    wid: &str,
+    req: &AuthRequest,
+    subject: &str,
+    auth_time: i64,
+    scopes: &[String],
+) -> Result<String, Response> {
     let code = random_token(32);
     let data = CodeData {
         workspace: wid.into(),
@@ -464,9 +490,7 @@ fn issue_code(sb: &Sandbox, wid: &str, req: &AuthRequest, subject: &str, auth_ti
         code_challenge: req.code_challenge.clone(),
     };
     let data = serde_json::to_string(&data).map_err(db_failure)?;
-    sb.store
-        .insert_code(&sha256_b64(&code), &data, now() + CODE_TTL, &random_token(16))
-        .map_err(db_failure)?;
+    sb.store.insert_code(&sha256_b64(&code), &data, now() + CODE_TTL, &random_token(16)).map_err(db_failure)?;
     Ok(code)
 }
 
@@ -482,15 +506,25 @@ fn authenticate_client(sb: &Sandbox, wid: &str, headers: &HeaderMap, form: &Para
             let raw = String::from_utf8(raw).map_err(|_| invalid())?;
             let (id, secret) = raw.split_once(':').ok_or_else(invalid)?;
             // RFC 6749 §2.3.1: both parts are form-urlencoded before Basic encoding.
-            let decode = |s: &str| url::form_urlencoded::parse(s.as_bytes()).next().map(|(k, _)| k.into_owned()).unwrap_or_default();
+            let decode = |s: &str| {
+                url::form_urlencoded::parse(s.as_bytes()).next().map(|(k, _)| k.into_owned()).unwrap_or_default()
+            };
             Ok::<_, Response>((decode(id), decode(secret)))
         })
         .transpose()?;
     let (client_id, secret, method) = match (basic, form.get("client_secret")) {
         (Some((id, secret)), None) => (id, Some(secret), "client_secret_basic"),
-        (None, Some(secret)) => (form.get("client_id").cloned().unwrap_or_default(), Some(secret.clone()), "client_secret_post"),
+        (None, Some(secret)) => {
+            (form.get("client_id").cloned().unwrap_or_default(), Some(secret.clone()), "client_secret_post")
+        }
         (None, None) => (form.get("client_id").cloned().unwrap_or_default(), None, "none"),
-        (Some(_), Some(_)) => return Err(oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "Use one client authentication method.")),
+        (Some(_), Some(_)) => {
+            return Err(oauth_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                "Use one client authentication method.",
+            ))
+        }
     };
     let (ws, hash, client) = sb.client(&client_id).ok_or_else(invalid)?;
     if ws != wid || client.token_endpoint_auth_method != method {
@@ -505,7 +539,12 @@ fn authenticate_client(sb: &Sandbox, wid: &str, headers: &HeaderMap, form: &Para
     Ok(client)
 }
 
-pub async fn par(State(sb): Sb, Path((tid, wid)): Path<(String, String)>, headers: HeaderMap, Form(p): Form<Params>) -> Response {
+pub async fn par(
+    State(sb): Sb,
+    Path((tid, wid)): Path<(String, String)>,
+    headers: HeaderMap,
+    Form(p): Form<Params>,
+) -> Response {
     if let Err(r) = check_workspace(&sb, &tid, &wid) {
         return r;
     }
@@ -521,18 +560,26 @@ pub async fn par(State(sb): Sb, Path((tid, wid)): Path<(String, String)>, header
     let request = match parse_auth_request(&sb, &wid, &p) {
         Ok((r, _)) => r,
         Err(AuthorizeError::Page(_, m)) => return api_error(StatusCode::BAD_REQUEST, &m, "invalid_request"),
-        Err(AuthorizeError::Redirect { error, description, .. }) => return api_error(StatusCode::BAD_REQUEST, &description, error),
+        Err(AuthorizeError::Redirect { error, description, .. }) => {
+            return api_error(StatusCode::BAD_REQUEST, &description, error)
+        }
     };
     let id = random_token(24);
     let data = serde_json::to_string(&request).unwrap_or_default();
     if let Err(e) = sb.store.insert_par(&id, &wid, &client.client_id, &data, now() + PAR_TTL) {
         return db_failure(e);
     }
-    let body = serde_json::json!({"request_uri": format!("urn:ietf:params:oauth:request_uri:{id}"), "expires_in": PAR_TTL});
+    let body =
+        serde_json::json!({"request_uri": format!("urn:ietf:params:oauth:request_uri:{id}"), "expires_in": PAR_TTL});
     (StatusCode::CREATED, Json(body)).into_response()
 }
 
-pub async fn token(State(sb): Sb, Path((tid, wid)): Path<(String, String)>, headers: HeaderMap, Form(p): Form<Params>) -> Response {
+pub async fn token(
+    State(sb): Sb,
+    Path((tid, wid)): Path<(String, String)>,
+    headers: HeaderMap,
+    Form(p): Form<Params>,
+) -> Response {
     if let Err(r) = check_workspace(&sb, &tid, &wid) {
         return r;
     }
@@ -556,7 +603,11 @@ pub async fn token(State(sb): Sb, Path((tid, wid)): Path<(String, String)>, head
                 None => client.scopes.clone(),
             };
             if let Some(bad) = scopes.iter().find(|s| !client.scopes.contains(s)) {
-                return oauth_error(StatusCode::BAD_REQUEST, "invalid_scope", &format!("The client may not request {bad}."));
+                return oauth_error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_scope",
+                    &format!("The client may not request {bad}."),
+                );
             }
             issue_tokens(&sb, &wid, &client.client_id, None, &scopes, &random_token(16), None, None, false)
         }
@@ -605,14 +656,27 @@ fn code_grant(sb: &Sandbox, wid: &str, client: &ClientData, p: &Params) -> Resul
         (None, Some(_)) => return Err(invalid("No code_challenge was sent for this code.")),
         (None, None) => {}
     }
-    let refresh = data.scopes.iter().any(|s| s == "offline_access") && client.grant_types.iter().any(|g| g == "refresh_token");
-    issue_tokens(sb, wid, &client.client_id, Some((&data.subject, data.auth_time)), &data.scopes, &family, data.nonce.as_deref(), None, refresh)
+    let refresh =
+        data.scopes.iter().any(|s| s == "offline_access") && client.grant_types.iter().any(|g| g == "refresh_token");
+    issue_tokens(
+        sb,
+        wid,
+        &client.client_id,
+        Some((&data.subject, data.auth_time)),
+        &data.scopes,
+        &family,
+        data.nonce.as_deref(),
+        None,
+        refresh,
+    )
 }
 
 fn refresh_grant(sb: &Sandbox, wid: &str, client: &ClientData, p: &Params) -> Result<TokenResponse, Response> {
     let invalid = |d: &str| oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", d);
     let token = p.get("refresh_token").ok_or_else(|| invalid("Missing refresh_token."))?;
-    let row = active_token(sb, token).filter(|r| r.kind == "refresh").ok_or_else(|| invalid("The refresh token is not active."))?;
+    let row = active_token(sb, token)
+        .filter(|r| r.kind == "refresh")
+        .ok_or_else(|| invalid("The refresh token is not active."))?;
     if row.workspace != wid || row.client_id != client.client_id {
         return Err(invalid("The refresh token was issued to another client."));
     }
@@ -621,7 +685,11 @@ fn refresh_grant(sb: &Sandbox, wid: &str, client: &ClientData, p: &Params) -> Re
         Some(s) => {
             let asked: Vec<String> = s.split_whitespace().map(str::to_string).collect();
             if asked.iter().any(|a| !granted.contains(a)) {
-                return Err(oauth_error(StatusCode::BAD_REQUEST, "invalid_scope", "Cannot widen the scope on refresh."));
+                return Err(oauth_error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_scope",
+                    "Cannot widen the scope on refresh.",
+                ));
             }
             asked
         }
@@ -630,7 +698,17 @@ fn refresh_grant(sb: &Sandbox, wid: &str, client: &ClientData, p: &Params) -> Re
     // Rotation: the old refresh token stops working.
     sb.store.revoke_token(&sha256_b64(token)).map_err(db_failure)?;
     let subject = row.subject.clone().unwrap_or_default();
-    issue_tokens(sb, wid, &client.client_id, Some((&subject, row.issued_at)), &scopes, &row.family, None, Some(row.issued_at), true)
+    issue_tokens(
+        sb,
+        wid,
+        &client.client_id,
+        Some((&subject, row.issued_at)),
+        &scopes,
+        &row.family,
+        None,
+        Some(row.issued_at),
+        true,
+    )
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -729,7 +807,12 @@ fn sign_id_token(
     .map_err(|e| e.to_string())
 }
 
-pub async fn introspect(State(sb): Sb, Path((tid, wid)): Path<(String, String)>, headers: HeaderMap, Form(p): Form<Params>) -> Response {
+pub async fn introspect(
+    State(sb): Sb,
+    Path((tid, wid)): Path<(String, String)>,
+    headers: HeaderMap,
+    Form(p): Form<Params>,
+) -> Response {
     if let Err(r) = check_workspace(&sb, &tid, &wid) {
         return r;
     }
@@ -764,7 +847,12 @@ pub async fn introspect(State(sb): Sb, Path((tid, wid)): Path<(String, String)>,
     .into_response()
 }
 
-pub async fn revoke(State(sb): Sb, Path((tid, wid)): Path<(String, String)>, headers: HeaderMap, Form(p): Form<Params>) -> Response {
+pub async fn revoke(
+    State(sb): Sb,
+    Path((tid, wid)): Path<(String, String)>,
+    headers: HeaderMap,
+    Form(p): Form<Params>,
+) -> Response {
     if let Err(r) = check_workspace(&sb, &tid, &wid) {
         return r;
     }
@@ -803,7 +891,9 @@ pub async fn userinfo(State(sb): Sb, Path((tid, wid)): Path<(String, String)>, h
     };
     let Some(row) = bearer(&headers).and_then(|t| active_token(&sb, t)) else { return unauthorized() };
     let scopes: Vec<String> = row.scope.split_whitespace().map(str::to_string).collect();
-    let (Some(sub), true, "access") = (row.subject, row.workspace == wid, row.kind.as_str()) else { return unauthorized() };
+    let (Some(sub), true, "access") = (row.subject, row.workspace == wid, row.kind.as_str()) else {
+        return unauthorized();
+    };
     if !scopes.iter().any(|s| s == "openid") {
         return unauthorized();
     }
@@ -838,11 +928,18 @@ pub struct RegistrationRequest {
     tos_uri: Option<String>,
 }
 
-pub async fn register(State(sb): Sb, Path((tid, wid)): Path<(String, String)>, Json(r): Json<RegistrationRequest>) -> Response {
+pub async fn register(
+    State(sb): Sb,
+    Path((tid, wid)): Path<(String, String)>,
+    Json(r): Json<RegistrationRequest>,
+) -> Response {
     if let Err(resp) = check_workspace(&sb, &tid, &wid) {
         return resp;
     }
-    let bad = |d: &str| (StatusCode::BAD_REQUEST, Json(serde_json::json!({"error": "invalid_client_metadata", "error_description": d}))).into_response();
+    let bad = |d: &str| {
+        (StatusCode::BAD_REQUEST, Json(serde_json::json!({"error": "invalid_client_metadata", "error_description": d})))
+            .into_response()
+    };
     if wid == "system" {
         return bad("Registration is not open in the System workspace.");
     }
@@ -854,13 +951,18 @@ pub async fn register(State(sb): Sb, Path((tid, wid)): Path<(String, String)>, J
         return bad("Unsupported token_endpoint_auth_method.");
     }
     let grant_types = r.grant_types.unwrap_or_else(|| vec!["authorization_code".into()]);
-    if grant_types.iter().any(|g| !["authorization_code", "refresh_token", "client_credentials"].contains(&g.as_str())) {
+    if grant_types.iter().any(|g| !["authorization_code", "refresh_token", "client_credentials"].contains(&g.as_str()))
+    {
         return bad("Unsupported grant type.");
     }
     let catalogue: Vec<String> = sb
         .workspace(&wid)
         .map(|w| {
-            w.services.iter().filter(|s| s.id != "portal").flat_map(|s| s.scopes.iter().map(|sc| sc.name.clone())).collect()
+            w.services
+                .iter()
+                .filter(|s| s.id != "portal")
+                .flat_map(|s| s.scopes.iter().map(|sc| sc.name.clone()))
+                .collect()
         })
         .unwrap_or_default();
     let scopes = match r.scope {
@@ -889,7 +991,9 @@ pub async fn register(State(sb): Sb, Path((tid, wid)): Path<(String, String)>, J
     };
     let secret = (client.token_endpoint_auth_method != "none").then(|| random_token(32));
     let data = serde_json::to_string(&client).unwrap_or_default();
-    if let Err(e) = sb.store.upsert_client(&client.client_id, &wid, secret.as_deref().map(sha256_b64).as_deref(), &data, now()) {
+    if let Err(e) =
+        sb.store.upsert_client(&client.client_id, &wid, secret.as_deref().map(sha256_b64).as_deref(), &data, now())
+    {
         return db_failure(e);
     }
     let mut body = serde_json::to_value(&client).unwrap_or_default();

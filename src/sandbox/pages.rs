@@ -15,7 +15,7 @@ pre{white-space:pre-wrap;word-break:break-all;background:#f6f8fa;padding:.8rem;b
 pub fn layout(title: &str, body: &str) -> String {
     format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-<title>{} · Sandbox</title><style>{STYLE}</style></head><body><main>{body}</main></body></html>",
+<link rel=\"icon\" href=\"data:,\"><title>{} · Sandbox</title><style>{STYLE}</style></head><body><main>{body}</main></body></html>",
         esc(title)
     )
 }

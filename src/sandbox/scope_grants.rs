@@ -2,8 +2,10 @@
 //! and decides. Callers need a System-workspace token with `manage_scope_grants`.
 
 use super::{
-    active_token, api_error, bearer, now, oauth::{AuthRequest, Decision}, store::LoginRow, Fault, Sandbox,
-    UserData, TENANT,
+    active_token, api_error, bearer, now,
+    oauth::{AuthRequest, Decision},
+    store::LoginRow,
+    Fault, Sandbox, UserData, TENANT,
 };
 use crate::wire::{
     AcceptScopeGrant, ClientInfo, RedirectTo, RejectScopeGrant, RequestedScope, ScopeGrantSession, ScopeService,
@@ -40,7 +42,9 @@ async fn guard(sb: &Sandbox, headers: &HeaderMap, tid: &str) -> Result<(), Respo
     }
     let token = bearer(headers).and_then(|t| active_token(sb, t));
     match token {
-        Some(row) if row.workspace == "system" && row.scope.split_whitespace().any(|s| s == "manage_scope_grants") => Ok(()),
+        Some(row) if row.workspace == "system" && row.scope.split_whitespace().any(|s| s == "manage_scope_grants") => {
+            Ok(())
+        }
         Some(row) if row.workspace == "system" => {
             Err(api_error(StatusCode::FORBIDDEN, "the token lacks manage_scope_grants", "insufficient_scope"))
         }
@@ -49,7 +53,11 @@ async fn guard(sb: &Sandbox, headers: &HeaderMap, tid: &str) -> Result<(), Respo
 }
 
 /// A login that is signed in and awaiting (or holding) a consent decision.
-fn login_for_consent(sb: &Sandbox, login: &str, login_state: Option<&str>) -> Result<(LoginRow, AuthRequest), Response> {
+fn login_for_consent(
+    sb: &Sandbox,
+    login: &str,
+    login_state: Option<&str>,
+) -> Result<(LoginRow, AuthRequest), Response> {
     let not_found = || api_error(StatusCode::NOT_FOUND, "login not found", "not_found");
     let row = sb.store.login(login).ok().flatten().ok_or_else(not_found)?;
     let live = row.expires_at > now() && matches!(row.status.as_str(), "authenticated" | "accepted" | "rejected");
@@ -78,7 +86,8 @@ pub async fn get(
         return api_error(StatusCode::NOT_FOUND, "client not found", "not_found");
     };
     let subject = row.subject.clone().unwrap_or_default();
-    let user: Option<UserData> = sb.store.user(&subject).ok().flatten().and_then(|(_, d)| serde_json::from_str(&d).ok());
+    let user: Option<UserData> =
+        sb.store.user(&subject).ok().flatten().and_then(|(_, d)| serde_json::from_str(&d).ok());
     let mut context = serde_json::Map::new();
     context.insert("sub".into(), subject.clone().into());
     if let Some(user) = user {
@@ -111,11 +120,8 @@ pub async fn get(
         .as_ref()
         .and_then(|c| c.as_object())
         .map(|o| {
-            let mut names: Vec<String> = o
-                .values()
-                .filter_map(|v| v.as_object())
-                .flat_map(|m| m.keys().cloned())
-                .collect();
+            let mut names: Vec<String> =
+                o.values().filter_map(|v| v.as_object()).flat_map(|m| m.keys().cloned()).collect();
             names.sort();
             names.dedup();
             names

@@ -39,6 +39,11 @@ CREATE TABLE IF NOT EXISTS demo_sessions (
   state TEXT PRIMARY KEY, verifier TEXT NOT NULL, nonce TEXT NOT NULL, created_at INTEGER NOT NULL);
 "#;
 
+/// A redeemed code: `(data, expires_at, family)`, or the family of an already used code.
+pub type Redeemed = Result<(String, i64, String), String>;
+/// `(client_id, scopes, claims, granted_at)`.
+pub type GrantRow = (String, Vec<String>, Vec<String>, i64);
+
 /// One connection behind a lock: the sandbox's statements take microseconds.
 pub struct Store {
     conn: Mutex<Connection>,
@@ -87,9 +92,7 @@ impl Store {
     }
 
     pub fn meta(&self, key: &str) -> Result<Option<String>, DbError> {
-        self.conn()
-            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
-            .optional()
+        self.conn().query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).optional()
     }
 
     pub fn set_meta(&self, key: &str, value: &str) -> Result<(), DbError> {
@@ -147,7 +150,16 @@ impl Store {
         self.conn().execute(
             "INSERT INTO logins (id, workspace, client_id, login_state, request, status, created_at, expires_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![row.id, row.workspace, row.client_id, row.login_state, row.request, row.status, now, row.expires_at],
+            params![
+                row.id,
+                row.workspace,
+                row.client_id,
+                row.login_state,
+                row.request,
+                row.status,
+                now,
+                row.expires_at
+            ],
         )?;
         Ok(())
     }
@@ -195,14 +207,20 @@ impl Store {
 
     /// Marks a decided login as consumed by the authorize endpoint; false if it already was.
     pub fn finish_login(&self, id: &str, from_status: &str) -> Result<bool, DbError> {
-        let n = self.conn().execute(
-            "UPDATE logins SET status = 'done' WHERE id = ?1 AND status = ?2",
-            params![id, from_status],
-        )?;
+        let n = self
+            .conn()
+            .execute("UPDATE logins SET status = 'done' WHERE id = ?1 AND status = ?2", params![id, from_status])?;
         Ok(n == 1)
     }
 
-    pub fn insert_par(&self, id: &str, workspace: &str, client_id: &str, request: &str, expires_at: i64) -> Result<(), DbError> {
+    pub fn insert_par(
+        &self,
+        id: &str,
+        workspace: &str,
+        client_id: &str,
+        request: &str,
+        expires_at: i64,
+    ) -> Result<(), DbError> {
         self.conn().execute(
             "INSERT INTO par (id, workspace, client_id, request, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![id, workspace, client_id, request, expires_at],
@@ -233,7 +251,7 @@ impl Store {
     }
 
     /// Redeems a code. `Ok(Err(family))` when it was already used: the caller revokes that family.
-    pub fn redeem_code(&self, code_hash: &str) -> Result<Option<Result<(String, i64, String), String>>, DbError> {
+    pub fn redeem_code(&self, code_hash: &str) -> Result<Option<Redeemed>, DbError> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         let row: Option<(String, i64, bool, String)> = tx
@@ -299,9 +317,8 @@ impl Store {
 
     /// Revokes one token; true if it was active until now.
     pub fn revoke_token(&self, token_hash: &str) -> Result<bool, DbError> {
-        let n = self
-            .conn()
-            .execute("UPDATE tokens SET revoked = 1 WHERE token_hash = ?1 AND revoked = 0", [token_hash])?;
+        let n =
+            self.conn().execute("UPDATE tokens SET revoked = 1 WHERE token_hash = ?1 AND revoked = 0", [token_hash])?;
         Ok(n == 1)
     }
 
@@ -346,8 +363,7 @@ impl Store {
             )
             .optional()?;
         let merge = |old: Option<&str>, new: &[String]| {
-            let mut all: Vec<String> =
-                old.and_then(|o| serde_json::from_str(o).ok()).unwrap_or_default();
+            let mut all: Vec<String> = old.and_then(|o| serde_json::from_str(o).ok()).unwrap_or_default();
             for s in new {
                 if !all.contains(s) {
                     all.push(s.clone());
@@ -366,7 +382,7 @@ impl Store {
     }
 
     /// `(client_id, scopes, claims, granted_at)` of every grant a subject gave in a workspace.
-    pub fn grants(&self, workspace: &str, subject: &str) -> Result<Vec<(String, Vec<String>, Vec<String>, i64)>, DbError> {
+    pub fn grants(&self, workspace: &str, subject: &str) -> Result<Vec<GrantRow>, DbError> {
         let conn = self.conn();
         let mut stmt = conn.prepare(
             "SELECT client_id, scopes, claims, granted_at FROM grants WHERE workspace = ?1 AND subject = ?2

@@ -74,7 +74,9 @@ fn parse_url(name: &str, value: &str) -> Result<Url, ConfigError> {
     match url.scheme() {
         "https" => {}
         "http" if is_loopback(&url) => {}
-        "http" => return err(format!("{name} must use https:// (http:// is allowed for loopback hosts only): {value}")),
+        "http" => {
+            return err(format!("{name} must use https:// (http:// is allowed for loopback hosts only): {value}"))
+        }
         other => return err(format!("{name} has an unsupported scheme {other}: {value}")),
     }
     if url.query().is_some() || url.fragment().is_some() || !url.username().is_empty() {
@@ -114,7 +116,8 @@ impl Config {
                 if !tenant_id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
                     return err(format!("TENANT_ID has characters other than letters, digits, - and _: {tenant_id}"));
                 }
-                let client_id = get("CLIENT_ID").ok_or_else(|| ConfigError("CLIENT_ID is required with AUTHORIZATION_SERVER_URL".into()))?;
+                let client_id = get("CLIENT_ID")
+                    .ok_or_else(|| ConfigError("CLIENT_ID is required with AUTHORIZATION_SERVER_URL".into()))?;
                 let client_secret = get("CLIENT_SECRET")
                     .ok_or_else(|| ConfigError("CLIENT_SECRET is required with AUTHORIZATION_SERVER_URL".into()))?;
                 let readable = |name: &str| -> Result<Option<PathBuf>, ConfigError> {
@@ -133,11 +136,20 @@ impl Config {
                     (None, None) => None,
                     _ => return err("CERT_FILE and KEY_FILE go together: set both for mutual TLS, or neither"),
                 };
-                Some(TenantConfig { issuer, tenant_id, client_id, client_secret: Secret::new(client_secret), root_ca, client_cert })
+                Some(TenantConfig {
+                    issuer,
+                    tenant_id,
+                    client_id,
+                    client_secret: Secret::new(client_secret),
+                    root_ca,
+                    client_cert,
+                })
             }
         };
         let sandbox_addr = match get("SANDBOX_ADDR") {
-            Some(a) => a.parse().or_else(|_| err(format!("SANDBOX_ADDR is not an address such as 127.0.0.1:3030: {a}")))?,
+            Some(a) => {
+                a.parse().or_else(|_| err(format!("SANDBOX_ADDR is not an address such as 127.0.0.1:3030: {a}")))?
+            }
             None => SocketAddr::from(([127, 0, 0, 1], 3030)),
         };
         let session_key = match get("ASSENT_SESSION_KEY") {
@@ -189,13 +201,22 @@ mod tests {
         assert_eq!(t.tenant_id, "acme");
         assert_eq!(format!("{:?}", t.client_secret), "[redacted]");
 
-        let http = config(&[("AUTHORIZATION_SERVER_URL", "http://example.com/a/b"), ("CLIENT_ID", "i"), ("CLIENT_SECRET", "s")]);
+        let http = config(&[
+            ("AUTHORIZATION_SERVER_URL", "http://example.com/a/b"),
+            ("CLIENT_ID", "i"),
+            ("CLIENT_SECRET", "s"),
+        ]);
         assert!(http.unwrap_err().0.contains("https://"));
-        let loopback = config(&[("AUTHORIZATION_SERVER_URL", "http://127.0.0.1:8443/a/b"), ("CLIENT_ID", "i"), ("CLIENT_SECRET", "s")]);
+        let loopback = config(&[
+            ("AUTHORIZATION_SERVER_URL", "http://127.0.0.1:8443/a/b"),
+            ("CLIENT_ID", "i"),
+            ("CLIENT_SECRET", "s"),
+        ]);
         assert!(loopback.is_ok());
         let no_secret = config(&[("AUTHORIZATION_SERVER_URL", "https://h/a/b"), ("CLIENT_ID", "i")]);
         assert!(no_secret.unwrap_err().0.contains("CLIENT_SECRET"));
-        let no_workspace = config(&[("AUTHORIZATION_SERVER_URL", "https://h/a"), ("CLIENT_ID", "i"), ("CLIENT_SECRET", "s")]);
+        let no_workspace =
+            config(&[("AUTHORIZATION_SERVER_URL", "https://h/a"), ("CLIENT_ID", "i"), ("CLIENT_SECRET", "s")]);
         assert!(no_workspace.unwrap_err().0.contains("{workspace}"));
         let half_tls = config(&[
             ("AUTHORIZATION_SERVER_URL", "https://h/a/b"),

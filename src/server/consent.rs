@@ -44,7 +44,8 @@ fn field(pairs: &[(String, String)], name: &str) -> Option<String> {
 
 /// Renders an error page and logs the cause with the request id it shows.
 async fn error_page(state: &AppState, uri: &Uri, status: StatusCode, title: &str, message: &str) -> Response {
-    let error = PageError { status: status.as_u16(), title: title.into(), message: message.into(), request_id: random_b64(9) };
+    let error =
+        PageError { status: status.as_u16(), title: title.into(), message: message.into(), request_id: random_b64(9) };
     tracing::info!(request_id = %error.request_id, status = status.as_u16(), title, "error page");
     render(state, uri, status, Page::Error(error)).await
 }
@@ -101,8 +102,14 @@ pub async fn show(State(state): State<AppState>, headers: HeaderMap, uri: Uri, R
             "A consent page needs the login_id and login_state the authorization server adds. Go back to the application and sign in again.").await;
     };
     if !valid_handle(&login_id) || !valid_handle(&login_state) {
-        return error_page(&state, &uri, StatusCode::BAD_REQUEST, "This link is not valid",
-            "Its parameters are malformed. Go back to the application and sign in again.").await;
+        return error_page(
+            &state,
+            &uri,
+            StatusCode::BAD_REQUEST,
+            "This link is not valid",
+            "Its parameters are malformed. Go back to the application and sign in again.",
+        )
+        .await;
     }
     let session = match state.upstream.scope_grant(&login_id, &login_state).await {
         Ok(s) => s,
@@ -114,7 +121,7 @@ pub async fn show(State(state): State<AppState>, headers: HeaderMap, uri: Uri, R
     let (browser, set_cookie) = state.csrf.ensure_cookie(&headers);
     let token = state.csrf.token(&browser, CSRF_PURPOSE, &login_id);
     let view = consent_view(&session, login_id, login_state, token);
-    let mut response = render(&state, &uri, StatusCode::OK, Page::Consent(view, None)).await;
+    let mut response = render(&state, &uri, StatusCode::OK, Page::Consent(Box::new(view), None)).await;
     if let Some(cookie) = set_cookie {
         response.headers_mut().append(header::SET_COOKIE, cookie);
     }
@@ -122,8 +129,14 @@ pub async fn show(State(state): State<AppState>, headers: HeaderMap, uri: Uri, R
 }
 
 async fn already_answered(state: &AppState, uri: &Uri) -> Response {
-    error_page(state, uri, StatusCode::CONFLICT, "This request was already answered",
-        "Your decision was recorded. Go back to the application to continue.").await
+    error_page(
+        state,
+        uri,
+        StatusCode::CONFLICT,
+        "This request was already answered",
+        "Your decision was recorded. Go back to the application to continue.",
+    )
+    .await
 }
 
 pub async fn decide(State(state): State<AppState>, headers: HeaderMap, uri: Uri, body: Bytes) -> Response {
@@ -141,8 +154,14 @@ pub async fn decide(State(state): State<AppState>, headers: HeaderMap, uri: Uri,
             ConsentForm { login_id, login_state, csrf_token, decision, scopes }
         }
         _ => {
-            return error_page(&state, &uri, StatusCode::BAD_REQUEST, "This form is incomplete",
-                "Go back to the application and sign in again.").await
+            return error_page(
+                &state,
+                &uri,
+                StatusCode::BAD_REQUEST,
+                "This form is incomplete",
+                "Go back to the application and sign in again.",
+            )
+            .await
         }
     };
     if let Err(why) = state.csrf.verify(&headers, CSRF_PURPOSE, &form.login_id, &form.csrf_token) {
@@ -164,7 +183,13 @@ pub async fn decide(State(state): State<AppState>, headers: HeaderMap, uri: Uri,
                 let token = state.csrf.token(&browser, CSRF_PURPOSE, &form.login_id);
                 let view = consent_view(&session, form.login_id, form.login_state, token);
                 let notice = "Select at least one permission to allow, or choose Deny.".to_string();
-                return render(&state, &uri, StatusCode::UNPROCESSABLE_ENTITY, Page::Consent(view, Some(notice))).await;
+                return render(
+                    &state,
+                    &uri,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    Page::Consent(Box::new(view), Some(notice)),
+                )
+                .await;
             };
             let body = AcceptScopeGrant {
                 id: form.login_id,
@@ -175,10 +200,18 @@ pub async fn decide(State(state): State<AppState>, headers: HeaderMap, uri: Uri,
             };
             state.upstream.accept_scope_grant(&body).await
         }
-        "deny" => state.upstream.reject_scope_grant(&RejectScopeGrant::user_denied(form.login_id, form.login_state)).await,
+        "deny" => {
+            state.upstream.reject_scope_grant(&RejectScopeGrant::user_denied(form.login_id, form.login_state)).await
+        }
         _ => {
-            return error_page(&state, &uri, StatusCode::BAD_REQUEST, "This form is incomplete",
-                "Choose Allow or Deny.").await
+            return error_page(
+                &state,
+                &uri,
+                StatusCode::BAD_REQUEST,
+                "This form is incomplete",
+                "Choose Allow or Deny.",
+            )
+            .await
         }
     };
     match result {
@@ -197,7 +230,8 @@ pub async fn decide(State(state): State<AppState>, headers: HeaderMap, uri: Uri,
 
 /// True when `url` is an absolute http(s) URL on exactly `origin`.
 pub fn is_on_origin(url: &str, origin: &str) -> bool {
-    url::Url::parse(url).is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.origin().ascii_serialization() == origin)
+    url::Url::parse(url)
+        .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.origin().ascii_serialization() == origin)
 }
 
 /// The scope string to send back in `granted_scopes`.
@@ -211,7 +245,9 @@ fn granted_scopes(session: &ScopeGrantSession, ticked: &[String]) -> Option<Vec<
     let granted: Vec<String> = session
         .requested_scopes
         .iter()
-        .filter(|s| s.implicit || REQUIRED_SCOPES.contains(&s.name.as_str()) || ticked.iter().any(|t| t == grant_name(s)))
+        .filter(|s| {
+            s.implicit || REQUIRED_SCOPES.contains(&s.name.as_str()) || ticked.iter().any(|t| t == grant_name(s))
+        })
         .map(|s| grant_name(s).to_string())
         .collect();
     (!granted.is_empty()).then_some(granted)
@@ -221,7 +257,9 @@ fn granted_scopes(session: &ScopeGrantSession, ticked: &[String]) -> Option<Vec<
 /// a client-controlled name read differently than it is.
 fn clean_text(s: &str) -> String {
     s.chars()
-        .filter(|c| !matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}'))
+        .filter(
+            |c| !matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}'),
+        )
         .filter(|c| !c.is_control() || *c == ' ')
         .collect::<String>()
         .trim()
@@ -240,7 +278,12 @@ fn safe_url(s: Option<&String>) -> Option<String> {
 
 fn consent_view(session: &ScopeGrantSession, login_id: String, login_state: String, csrf_token: String) -> ConsentView {
     let info = &session.client_info;
-    let name = info.client_name.as_deref().map(clean_text).filter(|n| !n.is_empty()).unwrap_or_else(|| clean_text(&session.client_id));
+    let name = info
+        .client_name
+        .as_deref()
+        .map(clean_text)
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| clean_text(&session.client_id));
     let ctx = &session.authentication_context;
     let text = |k: &str| ctx.get(k).and_then(|v| v.as_str()).map(clean_text).filter(|s| !s.is_empty());
     let user = text("email").or_else(|| text("name")).unwrap_or_else(|| clean_text(&session.subject));
@@ -254,7 +297,12 @@ fn consent_view(session: &ScopeGrantSession, login_id: String, login_state: Stri
             .unwrap_or_else(|| "Other permissions".into());
         let view = ScopeView {
             name: grant_name(scope).to_string(),
-            display_name: scope.display_name.as_deref().map(clean_text).filter(|d| !d.is_empty()).unwrap_or_else(|| clean_text(&scope.name)),
+            display_name: scope
+                .display_name
+                .as_deref()
+                .map(clean_text)
+                .filter(|d| !d.is_empty())
+                .unwrap_or_else(|| clean_text(&scope.name)),
             description: scope.description.as_deref().map(clean_text).filter(|d| !d.is_empty()),
             required: REQUIRED_SCOPES.contains(&scope.name.as_str()),
         };

@@ -83,7 +83,9 @@ impl Csrf {
         if matches!(header("sec-fetch-site"), Some("cross-site" | "same-site")) {
             return Err(CsrfRejection::CrossSite);
         }
-        if let Some(origin) = header("origin") {
+        // Under `Referrer-Policy: no-referrer` browsers send `Origin: null` even for our own
+        // form; that says nothing either way, and the token below still decides.
+        if let Some(origin) = header("origin").filter(|o| *o != "null") {
             if origin != self.origin {
                 return Err(CsrfRejection::CrossSite);
             }
@@ -118,10 +120,17 @@ mod tests {
         let cookie = format!("assent-csrf={id}");
         let token = csrf.token(&id, "consent", "login-a");
         assert_eq!(csrf.verify(&headers(&[("cookie", &cookie)]), "consent", "login-a", &token), Ok(()));
-        assert_eq!(csrf.verify(&headers(&[("cookie", &cookie)]), "consent", "login-b", &token), Err(CsrfRejection::BadToken));
+        assert_eq!(
+            csrf.verify(&headers(&[("cookie", &cookie)]), "consent", "login-b", &token),
+            Err(CsrfRejection::BadToken)
+        );
         assert_eq!(csrf.verify(&HeaderMap::new(), "consent", "login-a", &token), Err(CsrfRejection::MissingCookie));
         let cross = headers(&[("cookie", &cookie), ("sec-fetch-site", "cross-site")]);
         assert_eq!(csrf.verify(&cross, "consent", "login-a", &token), Err(CsrfRejection::CrossSite));
+        let own_form = headers(&[("cookie", &cookie), ("origin", "null"), ("sec-fetch-site", "same-origin")]);
+        assert_eq!(csrf.verify(&own_form, "consent", "login-a", &token), Ok(()));
+        let sibling = headers(&[("cookie", &cookie), ("sec-fetch-site", "same-site")]);
+        assert_eq!(csrf.verify(&sibling, "consent", "login-a", &token), Err(CsrfRejection::CrossSite));
         let evil = headers(&[("cookie", &cookie), ("origin", "https://evil.example")]);
         assert_eq!(csrf.verify(&evil, "consent", "login-a", &token), Err(CsrfRejection::CrossSite));
         let other_key = Csrf::new(b"x".repeat(32), "http://127.0.0.1:3000".into());

@@ -16,7 +16,7 @@ use leptos::prelude::provide_context;
 #[derive(Clone)]
 pub enum Page {
     Home(HomeView),
-    Consent(ConsentView, Option<String>),
+    Consent(Box<ConsentView>, Option<String>),
     Error(PageError),
 }
 
@@ -30,7 +30,7 @@ pub async fn render(state: &AppState, uri: &Uri, status: StatusCode, page: Page)
             match page.clone() {
                 Page::Home(v) => provide_context(v),
                 Page::Consent(v, notice) => {
-                    provide_context(v);
+                    provide_context(*v);
                     if let Some(n) = notice {
                         provide_context(ConsentNotice(n));
                     }

@@ -82,14 +82,18 @@ impl Upstream {
             .pool_idle_timeout(Duration::from_secs(60));
         if let Some(ca) = &config.root_ca {
             let pem = std::fs::read(ca).map_err(|e| ClientBuildError(format!("ROOT_CA {}: {e}", ca.display())))?;
-            for cert in reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| ClientBuildError(format!("ROOT_CA: {e}")))? {
+            for cert in
+                reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| ClientBuildError(format!("ROOT_CA: {e}")))?
+            {
                 builder = builder.add_root_certificate(cert);
             }
         }
         if let Some((cert, key)) = &config.client_cert {
-            let mut pem = std::fs::read(cert).map_err(|e| ClientBuildError(format!("CERT_FILE {}: {e}", cert.display())))?;
+            let mut pem =
+                std::fs::read(cert).map_err(|e| ClientBuildError(format!("CERT_FILE {}: {e}", cert.display())))?;
             pem.extend(std::fs::read(key).map_err(|e| ClientBuildError(format!("KEY_FILE {}: {e}", key.display())))?);
-            let identity = reqwest::Identity::from_pem(&pem).map_err(|e| ClientBuildError(format!("CERT_FILE/KEY_FILE: {e}")))?;
+            let identity =
+                reqwest::Identity::from_pem(&pem).map_err(|e| ClientBuildError(format!("CERT_FILE/KEY_FILE: {e}")))?;
             builder = builder.identity(identity);
         }
         let http = builder.build().map_err(|e| ClientBuildError(e.to_string()))?;
@@ -217,11 +221,8 @@ impl Upstream {
 /// Reads a JSON body, or turns the status and the `Error` body into an `UpstreamError`.
 async fn read_json<T: DeserializeOwned>(response: reqwest::Response) -> Result<T, UpstreamError> {
     let status = response.status();
-    let retry_after = response
-        .headers()
-        .get(reqwest::header::RETRY_AFTER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse().ok());
+    let retry_after =
+        response.headers().get(reqwest::header::RETRY_AFTER).and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok());
     let bytes = response.bytes().await?;
     if !status.is_success() {
         let body = serde_json::from_slice(&bytes).ok();
@@ -250,7 +251,10 @@ mod tests {
             u.scope_grant_url("abc", Some("accept")),
             "https://authz.example.com:8443/api/system/default/scope-grants/abc/accept"
         );
-        assert_eq!(u.scope_grant_url("a/../b", None), "https://authz.example.com:8443/api/system/default/scope-grants/a%2F..%2Fb");
+        assert_eq!(
+            u.scope_grant_url("a/../b", None),
+            "https://authz.example.com:8443/api/system/default/scope-grants/a%2F..%2Fb"
+        );
         assert_eq!(u.origin(), "https://authz.example.com:8443");
     }
 }

@@ -73,7 +73,8 @@ pub async fn start_flow(app: &TestApp, b: &Client, user: &str, scopes: &[&str]) 
     let res = b.get(&authorize).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER, "authorize: {}", res.text().await.unwrap());
     let login_page = absolute(app.sandbox_url(), &location(&res));
-    let login_id = url::Url::parse(&login_page).unwrap().query_pairs().find(|(k, _)| k == "login_id").unwrap().1.to_string();
+    let login_id =
+        url::Url::parse(&login_page).unwrap().query_pairs().find(|(k, _)| k == "login_id").unwrap().1.to_string();
     let res = b
         .post(format!("{}/default/demo/login", app.sandbox_url()))
         .form(&[("login_id", login_id.as_str()), ("username", user), ("password", PASSWORD)])
@@ -138,7 +139,7 @@ pub async fn finish(app: &TestApp, b: &Client, res: Response) -> String {
 
 /// The scopes listed by the demo app after a successful flow.
 pub fn granted_scopes(demo_html: &str) -> Vec<String> {
-    let start = demo_html.find("<ul id=\"granted-scopes\">").expect("granted scopes list") ;
+    let start = demo_html.find("<ul id=\"granted-scopes\">").expect("granted scopes list");
     let list = &demo_html[start..demo_html[start..].find("</ul>").unwrap() + start];
     list.split("<li class=\"badge\">").skip(1).map(|s| s.split('<').next().unwrap().to_string()).collect()
 }

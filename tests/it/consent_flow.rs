@@ -94,7 +94,12 @@ async fn forged_posts_change_nothing_upstream() {
     let res = victim
         .post(format!("{}/consent", app.url))
         .header("origin", "https://evil.example")
-        .form(&[("login_id", &page.login_id), ("login_state", &page.login_state), ("csrf_token", &page.csrf_token), ("decision", &"allow".to_string())])
+        .form(&[
+            ("login_id", &page.login_id),
+            ("login_state", &page.login_state),
+            ("csrf_token", &page.csrf_token),
+            ("decision", &"allow".to_string()),
+        ])
         .send()
         .await
         .unwrap();
@@ -254,7 +259,8 @@ async fn concurrent_flows_never_mix() {
             let app = app.clone();
             async move {
                 let b = browser();
-                let consent = start_flow(&app, &b, users[i % 3].0, &["openid", "email", "calendar.read", "photos.read"]).await;
+                let consent =
+                    start_flow(&app, &b, users[i % 3].0, &["openid", "email", "calendar.read", "photos.read"]).await;
                 (i, b, consent)
             }
         })

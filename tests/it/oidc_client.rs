@@ -10,9 +10,8 @@ use openidconnect::core::{
 };
 use openidconnect::registration::EmptyAdditionalClientMetadata;
 use openidconnect::{
-    AuthorizationCode, ClientName, CsrfToken, IntrospectionUrl, IssuerUrl, Nonce,
-    OAuth2TokenResponse, PkceCodeChallenge, RedirectUrl, Scope,
-    TokenIntrospectionResponse, TokenResponse,
+    AuthorizationCode, ClientName, CsrfToken, IntrospectionUrl, IssuerUrl, Nonce, OAuth2TokenResponse,
+    PkceCodeChallenge, RedirectUrl, Scope, TokenIntrospectionResponse, TokenResponse,
 };
 use reqwest::StatusCode;
 
@@ -43,8 +42,9 @@ async fn a_standard_oidc_client_completes_every_step() {
     let secret = registration.client_secret().cloned();
     let client = CoreClient::from_provider_metadata(metadata, client_id.clone(), secret.clone())
         .set_redirect_uri(redirect)
-        .set_introspection_url(IntrospectionUrl::new(extra["introspection_endpoint"].as_str().unwrap().into()).unwrap())
-        ;
+        .set_introspection_url(
+            IntrospectionUrl::new(extra["introspection_endpoint"].as_str().unwrap().into()).unwrap(),
+        );
 
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
     let (auth_url, csrf, nonce) = client
@@ -72,7 +72,11 @@ async fn a_standard_oidc_client_completes_every_step() {
     // The user's browser: authorize with the request_uri, sign in, consent in Assent.
     let b = browser();
     let mut authorize = url::Url::parse(auth_url.as_str()).unwrap();
-    authorize.query_pairs_mut().clear().append_pair("client_id", client_id.as_str()).append_pair("request_uri", request_uri);
+    authorize
+        .query_pairs_mut()
+        .clear()
+        .append_pair("client_id", client_id.as_str())
+        .append_pair("request_uri", request_uri);
     let res = b.get(authorize.as_str()).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let login = absolute(app.sandbox_url(), &location(&res));

@@ -1,0 +1,66 @@
+import { test, expect, Page } from "@playwright/test";
+
+const SANDBOX = process.env.SANDBOX_URL ?? "http://127.0.0.1:3130";
+
+/** Demo app -> sign in as `user`; returns once Assent's consent screen is shown. */
+async function signInToConsent(page: Page, user: string) {
+  await page.goto(`${SANDBOX}/demo`);
+  await page.getByRole("button", { name: "Sign in with the sandbox" }).click();
+  await page.getByLabel("Username").fill(user);
+  await page.getByLabel("Password").fill("p@ssword!");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("Sandbox Demo App wants access to your account");
+}
+
+function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  page.on("console", (m) => { if (m.type() === "error") errors.push(`${m.text()} ${m.location().url}`); });
+  return errors;
+}
+
+test("home page links to the sandbox demo application", async ({ page }) => {
+  await page.goto("/");
+  await expect(page.getByRole("heading", { name: "Assent" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Open the sandbox demo application" })).toHaveAttribute("href", `${SANDBOX}/demo`);
+});
+
+test("allow: the app receives exactly the scopes left ticked", async ({ page, javaScriptEnabled }) => {
+  const errors = watchErrors(page);
+  await signInToConsent(page, "user");
+  await expect(page.getByText("Signed in as")).toContainText("user@example.com");
+  if (javaScriptEnabled) {
+    // The islands hydrate under the page's CSP.
+    await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+  }
+  const openid = page.getByRole("checkbox", { name: /Sign you in/ });
+  await expect(openid).toBeChecked();
+  await expect(openid).toBeDisabled();
+  await page.getByRole("checkbox", { name: /Profile/ }).uncheck();
+  await page.getByRole("button", { name: "Allow" }).click();
+  await expect(page.getByRole("heading", { name: "Signed in" })).toBeVisible();
+  const granted = await page.locator("#granted-scopes li").allTextContents();
+  expect(granted).toEqual(["openid", "email", "calendar.read"]);
+  await expect(page.locator("#id-token-claims")).toContainText('"email": "user@example.com"');
+  await expect(page.getByText("nonce matches")).toBeVisible();
+  expect(errors).toEqual([]);
+});
+
+test("deny: the app receives the rejection", async ({ page }) => {
+  await signInToConsent(page, "user2");
+  await page.getByRole("button", { name: "Deny" }).click();
+  await expect(page.getByRole("heading", { name: "Access was not granted" })).toBeVisible();
+  await expect(page.locator("#error-code")).toHaveText("rejected");
+  await expect(page.locator("#error-cause")).toHaveText("consent_rejected");
+});
+
+test("a used consent link shows a clear error page", async ({ page }) => {
+  await signInToConsent(page, "user3");
+  const consentUrl = page.url();
+  await page.getByRole("button", { name: "Allow" }).click();
+  await expect(page.getByRole("heading", { name: "Signed in" })).toBeVisible();
+  const res = await page.goto(consentUrl);
+  expect(res?.status()).toBe(404);
+  await expect(page.getByRole("alert")).toContainText("This sign-in request has expired");
+  await expect(page.getByText("Request id")).toBeVisible();
+});
