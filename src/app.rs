@@ -2,7 +2,7 @@
 
 use crate::islands::HydrationMarker;
 use crate::model::PageError;
-use crate::pages::{ConsentPage, ErrorPage, HomePage, NotFound};
+use crate::pages::{ConsentPage, ErrorPage, HomePage, NotFound, PortalPage, RevokePage};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
@@ -52,6 +52,8 @@ pub fn App() -> impl IntoView {
                             <Routes fallback=NotFound>
                                 <Route path=path!("/") view=HomePage/>
                                 <Route path=path!("/consent") view=ConsentPage/>
+                                <Route path=path!("/portal") view=PortalPage/>
+                                <Route path=path!("/portal/revoke") view=RevokePage/>
                             </Routes>
                         </Router>
                     }

@@ -63,3 +63,50 @@ pub struct HomeView {
     pub demo_url: Option<String>,
     pub issuer: String,
 }
+
+/// The portal for a signed-in user.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct PortalView {
+    pub user: String,
+    pub apps: Vec<AppAccess>,
+    /// How many applications hold access before any filter.
+    pub total: usize,
+    pub filter: String,
+    /// Anti-forgery token for the portal's forms, bound to the session.
+    pub csrf_token: String,
+    /// Result of the last action, e.g. a revocation.
+    pub notice: Option<String>,
+}
+
+/// One application that holds access.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct AppAccess {
+    pub client_id: String,
+    pub name: String,
+    pub logo_uri: Option<String>,
+    pub client_uri: Option<String>,
+    pub scopes: Vec<ScopeLine>,
+    pub claims: Vec<String>,
+    /// Date access was granted, already formatted; and its machine-readable form.
+    pub granted_on: Option<(String, String)>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct ScopeLine {
+    pub name: String,
+    pub description: Option<String>,
+}
+
+/// The portal before sign-in.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct SignedOutView {
+    pub csrf_token: String,
+}
+
+/// "Revoke this application's access?"
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct RevokeView {
+    pub client_id: String,
+    pub name: String,
+    pub csrf_token: String,
+}

@@ -192,6 +192,82 @@ pub struct Introspection {
     pub server_id: Option<String>,
 }
 
+/// `ListClientsWithAccess`: `GET /{tid}/{wid}/clients` of the Public API, called with the
+/// user's own token (reference §1d(1)). `scopes` and `claims` are dictionaries for display.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct ClientsWithAccess {
+    #[serde(default)]
+    pub clients: Vec<ClientWithAccess>,
+    #[serde(default)]
+    pub scopes: Vec<ScopeInfo>,
+    #[serde(default)]
+    pub claims: Vec<ClaimInfo>,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct ClientWithAccess {
+    pub client: ClientRef,
+    #[serde(default)]
+    pub granted_scopes: Vec<GrantedScope>,
+    #[serde(default)]
+    pub granted_claims: Vec<GrantedClaim>,
+    /// When access was granted (RFC 3339). Not in the reference's schema: the sandbox adds it,
+    /// and Assent shows it when present.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub granted_at: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct ClientRef {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logo_uri: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_uri: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct GrantedScope {
+    pub scope_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub granted_scope_name: Option<String>,
+    #[serde(default)]
+    pub is_dynamic: bool,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct GrantedClaim {
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub id: String,
+    pub claim_name: String,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct ScopeInfo {
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub scope_id: String,
+    pub scope_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope_display_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope_description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_name: Option<String>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub with_service: bool,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct ClaimInfo {
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub id: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -231,6 +307,13 @@ mod tests {
         assert_eq!(e.status_code, 404);
         let i: Introspection = round_trip(include_str!("../tests/fixtures/introspection.json"));
         assert!(i.active);
+    }
+
+    #[test]
+    fn clients_with_access_matches_reference_example() {
+        let l: ClientsWithAccess = round_trip(include_str!("../tests/fixtures/clients_with_access.json"));
+        assert_eq!(l.clients[0].granted_scopes[0].scope_name, "accounts");
+        assert_eq!(l.scopes[0].scope_display_name.as_deref(), Some("Accounts"));
     }
 
     #[test]

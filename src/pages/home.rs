@@ -17,6 +17,11 @@ pub fn HomePage() -> impl IntoView {
                 "The consent screen of your authorization server: it shows people exactly what an application asks for, lets them grant all, some or none of it, and keeps their decision honest."
             </p>
             <p class="muted">"Authorization server: " <code>{issuer}</code></p>
+            <p>
+                <a class="btn" href="/portal">
+                    "Review the applications you gave access to"
+                </a>
+            </p>
             {demo
                 .map(|url| {
                     view! {

@@ -3,7 +3,9 @@
 mod consent;
 mod error;
 mod home;
+mod portal;
 
 pub use consent::{ConsentNotice, ConsentPage};
 pub use error::{ErrorPage, NotFound};
 pub use home::HomePage;
+pub use portal::{PortalPage, RevokePage};

@@ -10,6 +10,7 @@
 mod demo;
 mod oauth;
 mod pages;
+mod public_api;
 mod scope_grants;
 pub mod store;
 
@@ -279,6 +280,9 @@ fn open(config: &SandboxConfig, base_url: String) -> Result<(Sandbox, String), S
         }
     }
     let mut workspaces = seed.workspaces;
+    let assent_origin = url::Url::parse(&config.consent_url)
+        .map(|u| u.origin().ascii_serialization())
+        .map_err(|e| SandboxError::Seed(format!("consent URL: {e}")))?;
     let mut consent_secret = String::new();
     for (ws, seeded) in workspaces.iter_mut() {
         for client in seeded.clients.iter_mut() {
@@ -289,7 +293,7 @@ fn open(config: &SandboxConfig, base_url: String) -> Result<(Sandbox, String), S
                 *uri = uri.replace("{base}", &base_url);
             }
             for uri in client.redirect_uris.iter_mut() {
-                *uri = uri.replace("{base}", &base_url);
+                *uri = uri.replace("{base}", &base_url).replace("{assent}", &assent_origin);
             }
             // Secrets are made on first start, never compiled in.
             let key = format!("client_secret:{}", client.client_id);
@@ -342,6 +346,8 @@ pub fn router(sandbox: Arc<Sandbox>) -> Router {
         .route("/{tid}/{wid}/oauth2/revoke", post(oauth::revoke))
         .route("/{tid}/{wid}/oauth2/register", post(oauth::register))
         .route("/{tid}/{wid}/userinfo", get(oauth::userinfo).post(oauth::userinfo))
+        .route("/{tid}/{wid}/clients", get(public_api::list))
+        .route("/{tid}/{wid}/clients/{cid}", axum::routing::delete(public_api::revoke))
         .route("/api/system/{tid}/scope-grants/{login}", get(scope_grants::get))
         .route("/api/system/{tid}/scope-grants/{login}/accept", post(scope_grants::accept))
         .route("/api/system/{tid}/scope-grants/{login}/reject", post(scope_grants::reject))

@@ -49,6 +49,15 @@ pub struct Config {
     pub session_key: Option<Secret>,
     /// The URL browsers use to reach Assent (behind a proxy); default `http://{listen address}`.
     pub public_url: Option<Url>,
+    /// The OAuth client the user portal signs in with; the sandbox seeds its own.
+    pub portal: Option<PortalClient>,
+}
+
+/// The portal's client in the user's workspace: public (PKCE only) without a secret.
+#[derive(Clone, Debug)]
+pub struct PortalClient {
+    pub client_id: String,
+    pub client_secret: Option<Secret>,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -161,7 +170,13 @@ impl Config {
             Some(u) => Some(Url::parse(&u).or_else(|e| err(format!("ASSENT_PUBLIC_URL is not a URL ({e}): {u}")))?),
             None => None,
         };
+        let portal = match (get("PORTAL_CLIENT_ID"), get("PORTAL_CLIENT_SECRET")) {
+            (Some(id), secret) => Some(PortalClient { client_id: id, client_secret: secret.map(Secret::new) }),
+            (None, Some(_)) => return err("PORTAL_CLIENT_SECRET is set but PORTAL_CLIENT_ID is not"),
+            (None, None) => None,
+        };
         Ok(Config {
+            portal,
             tenant,
             sandbox_addr,
             data_dir: PathBuf::from(get("ASSENT_DATA_DIR").unwrap_or_else(|| "./data".into())),

@@ -267,7 +267,7 @@ fn clean_text(s: &str) -> String {
 }
 
 /// Only `https:` links and images are shown (`http:` for loopback hosts, in development).
-fn safe_url(s: Option<&String>) -> Option<String> {
+pub(super) fn safe_url(s: Option<&String>) -> Option<String> {
     let url = url::Url::parse(s?).ok()?;
     match url.scheme() {
         "https" => Some(url.to_string()),

@@ -38,14 +38,13 @@ impl Csrf {
         }
     }
 
+    /// Whether Assent is served over https (cookies get `__Host-` and `Secure`).
+    pub fn is_secure(&self) -> bool {
+        self.secure
+    }
+
     fn browser_id(&self, headers: &HeaderMap) -> Option<String> {
-        let name = self.cookie_name();
-        headers
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .find_map(|c| c.trim().strip_prefix(name)?.strip_prefix('='))
+        read_cookie(headers, self.cookie_name())
             .filter(|v| v.len() == 43 && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
             .map(str::to_string)
     }
@@ -58,9 +57,7 @@ impl Csrf {
         let mut bytes = [0u8; 32];
         rand::rngs::OsRng.fill_bytes(&mut bytes);
         let id = URL_SAFE_NO_PAD.encode(bytes);
-        let secure = if self.secure { "; Secure" } else { "" };
-        let cookie = format!("{}={id}; Path=/; HttpOnly; SameSite=Strict; Max-Age=3600{secure}", self.cookie_name());
-        (id, HeaderValue::from_str(&cookie).ok())
+        (id.clone(), cookie_header(self.cookie_name(), &id, 3600, "Strict", self.secure))
     }
 
     /// The form token for one flow in one browser.
@@ -97,6 +94,23 @@ impl Csrf {
         }
         Ok(())
     }
+}
+
+/// The value of a cookie in a request.
+pub fn read_cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|c| c.trim().strip_prefix(name)?.strip_prefix('='))
+}
+
+/// A `Set-Cookie` value: HttpOnly, path `/`, and `Secure` over https. `max_age` 0 deletes it.
+pub fn cookie_header(name: &str, value: &str, max_age: i64, same_site: &str, secure: bool) -> Option<HeaderValue> {
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!("{name}={value}; Path=/; HttpOnly; SameSite={same_site}; Max-Age={max_age}{secure}"))
+        .ok()
 }
 
 #[cfg(test)]

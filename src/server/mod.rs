@@ -4,7 +4,10 @@
 pub mod config;
 pub mod consent;
 pub mod csrf;
+pub mod portal;
+pub mod portal_auth;
 pub mod render;
+pub mod sessions;
 pub mod upstream;
 
 use crate::model::{HomeView, PageError};
@@ -34,6 +37,9 @@ pub struct AppState {
     pub upstream: Arc<Upstream>,
     pub csrf: Arc<Csrf>,
     pub home: HomeView,
+    pub sessions: Arc<sessions::Sessions>,
+    /// The portal's sign-in, when a portal client is configured (always with the sandbox).
+    pub portal: Option<Arc<portal_auth::PortalAuth>>,
     csp_sources: Arc<str>,
 }
 
@@ -61,6 +67,10 @@ pub enum StartError {
     Sandbox(#[from] sandbox::SandboxError),
     #[error("upstream client: {0}")]
     Client(#[from] upstream::ClientBuildError),
+    #[error("Assent's database: {0}")]
+    Db(#[from] sessions::DbError),
+    #[error("portal client: {0}")]
+    Portal(#[from] portal_auth::PortalAuthError),
     #[error("{0}")]
     Other(String),
 }
@@ -110,6 +120,16 @@ pub async fn start(config: Config, leptos: LeptosOptions, public_url: Url) -> Re
         }
     };
     let upstream = Upstream::new(&tenant)?;
+    std::fs::create_dir_all(&config.data_dir)
+        .map_err(|e| StartError::Other(format!("cannot use the data directory {}: {e}", config.data_dir.display())))?;
+    let sessions = sessions::Sessions::open(&config.data_dir.join("assent.sqlite3"))?;
+    let portal_client = config.portal.clone().or_else(|| {
+        sandbox.as_ref().map(|_| config::PortalClient { client_id: "assent-portal".into(), client_secret: None })
+    });
+    let portal = portal_client
+        .map(|c| portal_auth::PortalAuth::new(&c, &tenant.issuer, format!("{origin}/portal/callback")))
+        .transpose()?
+        .map(Arc::new);
     let issuer_origin = upstream.origin();
     let mut img = "img-src 'self' data: https:".to_string();
     if issuer_origin.starts_with("http://") {
@@ -125,6 +145,8 @@ pub async fn start(config: Config, leptos: LeptosOptions, public_url: Url) -> Re
         leptos,
         upstream: Arc::new(upstream),
         csrf: Arc::new(Csrf::new(key, origin)),
+        sessions: Arc::new(sessions),
+        portal,
         home: HomeView {
             demo_url: sandbox.as_ref().map(|s| format!("{}/demo", s.base_url)),
             issuer: tenant.issuer.to_string(),
@@ -141,6 +163,11 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/", get(home))
         .route("/consent", get(consent::show).post(consent::decide))
+        .route("/portal", get(portal::index))
+        .route("/portal/login", axum::routing::post(portal::login))
+        .route("/portal/callback", get(portal::callback))
+        .route("/portal/revoke", get(portal::confirm_revoke).post(portal::revoke))
+        .route("/portal/logout", axum::routing::post(portal::logout))
         .route("/healthz", get(|| async { "ok" }))
         .fallback_service(files)
         .layer(axum::middleware::map_response(security_headers))

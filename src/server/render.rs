@@ -3,7 +3,7 @@
 
 use super::AppState;
 use crate::app::shell;
-use crate::model::{ConsentView, HomeView, PageError};
+use crate::model::{ConsentView, HomeView, PageError, PortalView, RevokeView, SignedOutView};
 use crate::pages::ConsentNotice;
 use axum::{
     body::Body,
@@ -18,6 +18,9 @@ pub enum Page {
     Home(HomeView),
     Consent(Box<ConsentView>, Option<String>),
     Error(PageError),
+    Portal(Box<PortalView>),
+    PortalSignedOut(SignedOutView),
+    Revoke(RevokeView),
 }
 
 pub async fn render(state: &AppState, uri: &Uri, status: StatusCode, page: Page) -> Response {
@@ -36,6 +39,9 @@ pub async fn render(state: &AppState, uri: &Uri, status: StatusCode, page: Page)
                     }
                 }
                 Page::Error(e) => provide_context(e),
+                Page::Portal(v) => provide_context(*v),
+                Page::PortalSignedOut(v) => provide_context(v),
+                Page::Revoke(v) => provide_context(v),
             }
         },
         move || shell(options.clone()),

@@ -4,7 +4,9 @@
 //! refreshed by a single request however many pages want it at once, renewed once on a 401.
 
 use super::config::{Secret, TenantConfig};
-use crate::wire::{AcceptScopeGrant, ApiError, RedirectTo, RejectScopeGrant, ScopeGrantSession, TokenResponse};
+use crate::wire::{
+    AcceptScopeGrant, ApiError, ClientsWithAccess, RedirectTo, RejectScopeGrant, ScopeGrantSession, TokenResponse,
+};
 use reqwest::{Method, StatusCode};
 use serde::{de::DeserializeOwned, Serialize};
 use std::sync::{Arc, RwLock};
@@ -209,6 +211,34 @@ impl Upstream {
     pub async fn accept_scope_grant(&self, body: &AcceptScopeGrant) -> Result<RedirectTo, UpstreamError> {
         let url = self.scope_grant_url(&body.id, Some("accept"));
         self.system_call(Method::POST, &url, &[], Some(body)).await
+    }
+
+    /// The shared HTTP client (timeouts, no redirects, TLS verified).
+    pub fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
+    fn public_url(&self, path: &str) -> String {
+        format!("{}{path}", self.issuer.as_str().trim_end_matches('/'))
+    }
+
+    /// `GET /{tid}/{wid}/clients` with the signed-in user's own token (Public API).
+    pub async fn list_clients(&self, user_token: &str) -> Result<ClientsWithAccess, UpstreamError> {
+        let response = self.http.get(self.public_url("/clients")).bearer_auth(user_token).send().await?;
+        read_json(response).await
+    }
+
+    /// `DELETE /{tid}/{wid}/clients/{cid}` with the user's token. Already gone is not an error.
+    pub async fn revoke_client(&self, user_token: &str, client_id: &str) -> Result<(), UpstreamError> {
+        let cid: String = url::form_urlencoded::byte_serialize(client_id.as_bytes()).collect();
+        let response =
+            self.http.delete(self.public_url(&format!("/clients/{cid}"))).bearer_auth(user_token).send().await?;
+        let status = response.status();
+        if status.is_success() || status == StatusCode::NOT_FOUND {
+            return Ok(());
+        }
+        let body = serde_json::from_slice(&response.bytes().await?).ok();
+        Err(UpstreamError::Status { status: status.as_u16(), body, retry_after: None })
     }
 
     /// `POST /api/system/{tid}/scope-grants/{login}/reject`

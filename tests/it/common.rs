@@ -17,6 +17,9 @@ impl TestApp {
     pub fn sandbox(&self) -> &Arc<Sandbox> {
         &self.sandbox_handle.sandbox
     }
+    pub fn data_dir(&self) -> &std::path::Path {
+        self._dir.path()
+    }
     pub fn sandbox_url(&self) -> &str {
         &self.sandbox_handle.base_url
     }
@@ -32,6 +35,7 @@ pub async fn spawn_app() -> TestApp {
         data_dir: dir.path().to_path_buf(),
         session_key: Some(assent::server::config::Secret::new("k".repeat(32))),
         public_url: None,
+        portal: None,
     };
     let leptos = leptos::config::LeptosOptions::builder().output_name("assent").site_addr(addr).build();
     let url = format!("http://{addr}");

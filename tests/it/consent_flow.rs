@@ -131,6 +131,9 @@ async fn pages_carry_security_headers_and_a_flow_cookie() {
     assert!(cookie.starts_with("assent-csrf=") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"));
     let nonce = csp.split("'nonce-").nth(1).unwrap().split('\'').next().unwrap();
     let html = res.text().await.unwrap();
+    // C-19: neither the System client's secret nor anything token-like reaches the page.
+    assert!(!html.contains(&app.sandbox_handle.consent_client_secret));
+    assert!(!html.contains("access_token") && !html.contains("Bearer"));
     assert!(html.contains(&format!("nonce=\"{nonce}\"")), "inline scripts carry the nonce");
     // Error pages too.
     let res = b.get(format!("{}/consent", app.url)).send().await.unwrap();

@@ -5,3 +5,4 @@ mod common;
 mod consent_flow;
 mod faults;
 mod oidc_client;
+mod portal_flow;

@@ -1,0 +1,46 @@
+import { test, expect } from "@playwright/test";
+
+const SANDBOX = process.env.SANDBOX_URL ?? "http://127.0.0.1:3130";
+
+test("portal: see the app you allowed, revoke it, and its token stops working", async ({ page, request, javaScriptEnabled }) => {
+  // Each project uses its own user, so parallel runs never revoke each other's grants.
+  const user = javaScriptEnabled ? "user2" : "user3";
+
+  // Consent through the demo application.
+  await page.goto(`${SANDBOX}/demo`);
+  await page.getByRole("button", { name: "Sign in with the sandbox" }).click();
+  await page.getByLabel("Username").fill(user);
+  await page.getByLabel("Password").fill("p@ssword!");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Allow" }).click();
+  const token = (await page.locator("#access-token").textContent())!.trim();
+  const userinfo = () => request.get(`${SANDBOX}/default/demo/userinfo`, { headers: { Authorization: `Bearer ${token}` } });
+  expect((await userinfo()).status()).toBe(200);
+
+  // Sign in to the portal (no consent screen for the portal itself).
+  await page.goto("/portal");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByLabel("Username").fill(user);
+  await page.getByLabel("Password").fill("p@ssword!");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("heading", { name: "Your connected applications" })).toBeVisible();
+  await expect(page.getByText("Signed in as")).toContainText(`${user}@example.com`);
+  const card = page.getByRole("listitem").filter({ has: page.getByRole("heading", { name: "Sandbox Demo App" }) });
+  await expect(card).toContainText("View your calendar");
+  await expect(card).toContainText("Access granted");
+
+  // Revoke: one confirmation, Cancel as prominent as Revoke.
+  await card.getByRole("link", { name: "Revoke access of Sandbox Demo App" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("Revoke access of Sandbox Demo App?");
+  await expect(page.getByRole("link", { name: "Cancel" })).toBeVisible();
+  await page.getByRole("button", { name: "Revoke access" }).click();
+  await expect(page.getByRole("status")).toContainText("Access revoked");
+  await expect(page.getByRole("heading", { name: "Sandbox Demo App" })).toHaveCount(0);
+
+  // The app's token is dead.
+  expect((await userinfo()).status()).toBe(401);
+
+  // Signing out ends the session.
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
+});

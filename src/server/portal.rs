@@ -1,0 +1,377 @@
+//! `/portal`: sign in (authorization code + PKCE on the server), list the applications that
+//! hold access, revoke one. Every handler derives the user from the server-side session;
+//! every POST carries a token bound to that session.
+
+use super::csrf::{cookie_header, read_cookie};
+use super::render::{render, Page};
+use super::sessions::{Session, ABSOLUTE_TIMEOUT, LOGIN_TIMEOUT};
+use super::upstream::UpstreamError;
+use super::{random_b64, AppState};
+use crate::model::{AppAccess, PageError, PortalView, RevokeView, ScopeLine, SignedOutView};
+use crate::wire::ClientsWithAccess;
+use axum::{
+    body::Bytes,
+    extract::{Query, State},
+    http::{header, HeaderMap, StatusCode, Uri},
+    response::{IntoResponse, Redirect, Response},
+};
+use std::collections::HashMap;
+use subtle::ConstantTimeEq;
+
+const LOGIN_PURPOSE: &str = "portal-login";
+const PORTAL_PURPOSE: &str = "portal";
+
+fn session_cookie(state: &AppState) -> &'static str {
+    if state.csrf.is_secure() {
+        "__Host-assent-portal"
+    } else {
+        "assent-portal"
+    }
+}
+
+fn state_cookie(state: &AppState) -> &'static str {
+    if state.csrf.is_secure() {
+        "__Host-assent-portal-state"
+    } else {
+        "assent-portal-state"
+    }
+}
+
+/// The signed-in user's live session, if any.
+fn current_session(state: &AppState, headers: &HeaderMap) -> Option<(String, Session)> {
+    let id = read_cookie(headers, session_cookie(state))?;
+    let session = state.sessions.get(id).ok()??;
+    Some((id.to_string(), session))
+}
+
+async fn page_error(state: &AppState, uri: &Uri, status: StatusCode, title: &str, message: &str) -> Response {
+    let error =
+        PageError { status: status.as_u16(), title: title.into(), message: message.into(), request_id: random_b64(9) };
+    tracing::info!(request_id = %error.request_id, status = status.as_u16(), title, "portal error page");
+    render(state, uri, status, Page::Error(error)).await
+}
+
+/// Ends a session and sends the browser to the signed-out portal.
+fn sign_out_response(state: &AppState, id: Option<&str>) -> Response {
+    if let Some(id) = id {
+        if let Err(e) = state.sessions.delete(id) {
+            tracing::error!(error = %e, "could not delete a portal session");
+        }
+    }
+    let mut res = Redirect::to("/portal").into_response();
+    if let Some(c) = cookie_header(session_cookie(state), "", 0, "Lax", state.csrf.is_secure()) {
+        res.headers_mut().append(header::SET_COOKIE, c);
+    }
+    res
+}
+
+async fn upstream_trouble(state: &AppState, uri: &Uri, e: &UpstreamError) -> Response {
+    tracing::warn!(error = %e, "portal upstream call failed");
+    let (status, title) = match e {
+        UpstreamError::Timeout => (StatusCode::GATEWAY_TIMEOUT, "The authorization server is not answering"),
+        _ => (StatusCode::BAD_GATEWAY, "The authorization server is having trouble"),
+    };
+    page_error(state, uri, status, title, "Your applications could not be loaded. Reload this page in a moment.").await
+}
+
+fn format_date(rfc3339: &str) -> Option<(String, String)> {
+    let t = chrono::DateTime::parse_from_rfc3339(rfc3339).ok()?;
+    Some((t.format("%-d %b %Y").to_string(), t.to_rfc3339()))
+}
+
+/// Turns the Public API's list into cards, newest first.
+fn apps_view(list: ClientsWithAccess) -> Vec<AppAccess> {
+    let ClientsWithAccess { clients, scopes, claims } = list;
+    let mut apps: Vec<(Option<String>, AppAccess)> = clients
+        .into_iter()
+        .map(|c| {
+            let lines = c
+                .granted_scopes
+                .iter()
+                .map(|g| match scopes.iter().find(|s| s.scope_name == g.scope_name) {
+                    Some(s) => ScopeLine {
+                        name: s.scope_display_name.clone().unwrap_or_else(|| s.scope_name.clone()),
+                        description: s.scope_description.clone(),
+                    },
+                    None => ScopeLine { name: g.scope_name.clone(), description: None },
+                })
+                .collect();
+            let claim_names = c
+                .granted_claims
+                .iter()
+                .map(|g| {
+                    claims
+                        .iter()
+                        .find(|k| k.id == g.id || k.name == g.claim_name)
+                        .and_then(|k| k.description.clone())
+                        .unwrap_or_else(|| g.claim_name.clone())
+                })
+                .collect();
+            let app = AppAccess {
+                name: c.client.name.clone().filter(|n| !n.trim().is_empty()).unwrap_or_else(|| c.client.id.clone()),
+                client_id: c.client.id,
+                logo_uri: super::consent::safe_url(c.client.logo_uri.as_ref()),
+                client_uri: super::consent::safe_url(c.client.client_uri.as_ref()),
+                scopes: lines,
+                claims: claim_names,
+                granted_on: c.granted_at.as_deref().and_then(format_date),
+            };
+            (c.granted_at, app)
+        })
+        .collect();
+    apps.sort_by(|a, b| b.0.cmp(&a.0));
+    apps.into_iter().map(|(_, a)| a).collect()
+}
+
+pub async fn index(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    uri: Uri,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let (browser, set_cookie) = state.csrf.ensure_cookie(&headers);
+    let mut response = match current_session(&state, &headers) {
+        None => {
+            let csrf_token = state.csrf.token(&browser, LOGIN_PURPOSE, "");
+            render(&state, &uri, StatusCode::OK, Page::PortalSignedOut(SignedOutView { csrf_token })).await
+        }
+        Some((id, session)) => match state.upstream.list_clients(&session.access_token).await {
+            Ok(list) => {
+                let all = apps_view(list);
+                let total = all.len();
+                let filter = q.get("q").map(|f| f.trim().to_string()).unwrap_or_default();
+                let needle = filter.to_lowercase();
+                let apps = all.into_iter().filter(|a| a.name.to_lowercase().contains(&needle)).collect();
+                let view = PortalView {
+                    user: session.display.clone(),
+                    apps,
+                    total,
+                    filter,
+                    csrf_token: state.csrf.token(&browser, PORTAL_PURPOSE, &session.id_hash),
+                    notice: q
+                        .contains_key("revoked")
+                        .then(|| "Access revoked. The application can no longer use your account.".to_string()),
+                };
+                render(&state, &uri, StatusCode::OK, Page::Portal(Box::new(view))).await
+            }
+            // The user's token was revoked or expired upstream: the session is over.
+            Err(UpstreamError::Status { status: 401, .. }) => sign_out_response(&state, Some(&id)),
+            Err(e) => upstream_trouble(&state, &uri, &e).await,
+        },
+    };
+    if let Some(c) = set_cookie {
+        response.headers_mut().append(header::SET_COOKIE, c);
+    }
+    response
+}
+
+fn form(body: &[u8]) -> HashMap<String, String> {
+    url::form_urlencoded::parse(body).into_owned().collect()
+}
+
+pub async fn login(State(state): State<AppState>, headers: HeaderMap, uri: Uri, body: Bytes) -> Response {
+    let Some(auth) = state.portal.clone() else {
+        return page_error(
+            &state,
+            &uri,
+            StatusCode::SERVICE_UNAVAILABLE,
+            "The portal is not configured",
+            "Set PORTAL_CLIENT_ID to enable it.",
+        )
+        .await;
+    };
+    let f = form(&body);
+    let token = f.get("csrf_token").map(String::as_str).unwrap_or_default();
+    if state.csrf.verify(&headers, LOGIN_PURPOSE, "", token).is_err() {
+        return page_error(
+            &state,
+            &uri,
+            StatusCode::FORBIDDEN,
+            "This form could not be verified",
+            "Open the portal again and sign in from there.",
+        )
+        .await;
+    }
+    let sign_in = match auth.start(state.upstream.http()).await {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::warn!(error = %e, "portal sign-in could not start");
+            return page_error(
+                &state,
+                &uri,
+                StatusCode::BAD_GATEWAY,
+                "Sign-in is unavailable",
+                "The authorization server could not be reached. Try again in a moment.",
+            )
+            .await;
+        }
+    };
+    if let Err(e) = state.sessions.insert_login(&sign_in.state, &sign_in.verifier, &sign_in.nonce) {
+        tracing::error!(error = %e, "portal login store");
+        return page_error(
+            &state,
+            &uri,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Sign-in is unavailable",
+            "Try again in a moment.",
+        )
+        .await;
+    }
+    let mut res = Redirect::to(&sign_in.url).into_response();
+    if let Some(c) = cookie_header(state_cookie(&state), &sign_in.state, LOGIN_TIMEOUT, "Lax", state.csrf.is_secure()) {
+        res.headers_mut().append(header::SET_COOKIE, c);
+    }
+    res
+}
+
+pub async fn callback(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    uri: Uri,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let Some(auth) = state.portal.clone() else {
+        return page_error(&state, &uri, StatusCode::NOT_FOUND, "Page not found", "There is nothing at this address.")
+            .await;
+    };
+    let restart = "Open the portal and sign in again.";
+    let returned = q.get("state").map(String::as_str).unwrap_or_default();
+    let expected = read_cookie(&headers, state_cookie(&state)).unwrap_or_default();
+    if returned.is_empty() || !bool::from(returned.as_bytes().ct_eq(expected.as_bytes())) {
+        return page_error(&state, &uri, StatusCode::BAD_REQUEST, "This sign-in could not be verified", restart).await;
+    }
+    let Ok(Some((verifier, nonce))) = state.sessions.take_login(returned) else {
+        return page_error(&state, &uri, StatusCode::BAD_REQUEST, "This sign-in has expired", restart).await;
+    };
+    if q.contains_key("error") {
+        return page_error(&state, &uri, StatusCode::FORBIDDEN, "You were not signed in", restart).await;
+    }
+    // RFC 9207: the response must come from the issuer the sign-in was sent to.
+    if q.get("iss").is_some_and(|iss| iss.trim_end_matches('/') != auth.issuer().trim_end_matches('/')) {
+        return page_error(&state, &uri, StatusCode::BAD_REQUEST, "This sign-in could not be verified", restart).await;
+    }
+    let Some(code) = q.get("code").cloned() else {
+        return page_error(&state, &uri, StatusCode::BAD_REQUEST, "This sign-in could not be verified", restart).await;
+    };
+    let signed_in = match auth.finish(state.upstream.http(), code, verifier, nonce).await {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::warn!(error = %e, "portal sign-in failed");
+            return page_error(&state, &uri, StatusCode::BAD_GATEWAY, "Sign-in failed", restart).await;
+        }
+    };
+    let id = match state.sessions.create(
+        &signed_in.subject,
+        &signed_in.display,
+        &signed_in.access_token,
+        signed_in.lifetime,
+    ) {
+        Ok(id) => id,
+        Err(e) => {
+            tracing::error!(error = %e, "portal session store");
+            return page_error(&state, &uri, StatusCode::INTERNAL_SERVER_ERROR, "Sign-in failed", restart).await;
+        }
+    };
+    let secure = state.csrf.is_secure();
+    let mut res = Redirect::to("/portal").into_response();
+    for c in [
+        cookie_header(session_cookie(&state), &id, ABSOLUTE_TIMEOUT, "Lax", secure),
+        cookie_header(state_cookie(&state), "", 0, "Lax", secure),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        res.headers_mut().append(header::SET_COOKIE, c);
+    }
+    res
+}
+
+pub async fn confirm_revoke(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    uri: Uri,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let Some((id, session)) = current_session(&state, &headers) else {
+        return Redirect::to("/portal").into_response();
+    };
+    let client_id = q.get("client_id").cloned().unwrap_or_default();
+    let list = match state.upstream.list_clients(&session.access_token).await {
+        Ok(l) => l,
+        Err(UpstreamError::Status { status: 401, .. }) => return sign_out_response(&state, Some(&id)),
+        Err(e) => return upstream_trouble(&state, &uri, &e).await,
+    };
+    // Only an application that holds access to this user's account can be chosen.
+    let Some(app) = apps_view(list).into_iter().find(|a| a.client_id == client_id) else {
+        return Redirect::to("/portal").into_response();
+    };
+    let (browser, set_cookie) = state.csrf.ensure_cookie(&headers);
+    let view = RevokeView {
+        client_id,
+        name: app.name,
+        csrf_token: state.csrf.token(&browser, PORTAL_PURPOSE, &session.id_hash),
+    };
+    let mut res = render(&state, &uri, StatusCode::OK, Page::Revoke(view)).await;
+    if let Some(c) = set_cookie {
+        res.headers_mut().append(header::SET_COOKIE, c);
+    }
+    res
+}
+
+pub async fn revoke(State(state): State<AppState>, headers: HeaderMap, uri: Uri, body: Bytes) -> Response {
+    let Some((id, session)) = current_session(&state, &headers) else {
+        return page_error(
+            &state,
+            &uri,
+            StatusCode::UNAUTHORIZED,
+            "Your session has ended",
+            "Open the portal and sign in again.",
+        )
+        .await;
+    };
+    let f = form(&body);
+    let token = f.get("csrf_token").map(String::as_str).unwrap_or_default();
+    if state.csrf.verify(&headers, PORTAL_PURPOSE, &session.id_hash, token).is_err() {
+        return page_error(
+            &state,
+            &uri,
+            StatusCode::FORBIDDEN,
+            "This form could not be verified",
+            "Open the portal again and revoke from there.",
+        )
+        .await;
+    }
+    let Some(client_id) = f.get("client_id").filter(|c| !c.is_empty() && c.len() <= 256) else {
+        return page_error(
+            &state,
+            &uri,
+            StatusCode::BAD_REQUEST,
+            "This form is incomplete",
+            "Open the portal again and revoke from there.",
+        )
+        .await;
+    };
+    match state.upstream.revoke_client(&session.access_token, client_id).await {
+        Ok(()) => Redirect::to("/portal?revoked=1").into_response(),
+        Err(UpstreamError::Status { status: 401, .. }) => sign_out_response(&state, Some(&id)),
+        Err(e) => upstream_trouble(&state, &uri, &e).await,
+    }
+}
+
+pub async fn logout(State(state): State<AppState>, headers: HeaderMap, uri: Uri, body: Bytes) -> Response {
+    let Some((id, session)) = current_session(&state, &headers) else {
+        return sign_out_response(&state, None);
+    };
+    let token = form(&body).remove("csrf_token").unwrap_or_default();
+    if state.csrf.verify(&headers, PORTAL_PURPOSE, &session.id_hash, &token).is_err() {
+        return page_error(
+            &state,
+            &uri,
+            StatusCode::FORBIDDEN,
+            "This form could not be verified",
+            "Open the portal again and sign out from there.",
+        )
+        .await;
+    }
+    sign_out_response(&state, Some(&id))
+}

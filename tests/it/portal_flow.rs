@@ -1,0 +1,203 @@
+//! The user portal: sign in through the authorization server, see and revoke your own grants.
+
+use crate::common::*;
+use reqwest::{Client, StatusCode};
+
+/// A consent through the demo app; returns the access token the demo app received.
+async fn consent_via_demo(app: &TestApp, user: &str, scopes: &[&str]) -> String {
+    let b = browser();
+    let consent = start_flow(app, &b, user, scopes).await;
+    let page = open_consent(&b, &consent).await;
+    let demo = finish(app, &b, submit(app, &b, &page, "allow", scopes).await).await;
+    let start = demo.find("id=\"access-token\">").unwrap() + "id=\"access-token\">".len();
+    demo[start..start + demo[start..].find('<').unwrap()].to_string()
+}
+
+/// Signs `user` in to the portal in browser `b`; returns the portal page.
+async fn portal_sign_in(app: &TestApp, b: &Client, user: &str) -> String {
+    let page = b.get(format!("{}/portal", app.url)).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Sign in"));
+    let token = hidden(&page, "csrf_token");
+    let res = b
+        .post(format!("{}/portal/login", app.url))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("csrf_token", token)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let authorize = location(&res);
+    assert!(authorize.contains("code_challenge_method=S256") && authorize.contains("nonce="));
+    let res = b.get(&authorize).send().await.unwrap();
+    let login = absolute(app.sandbox_url(), &location(&res));
+    let login_id = url::Url::parse(&login).unwrap().query_pairs().find(|(k, _)| k == "login_id").unwrap().1.to_string();
+    let res = b
+        .post(format!("{}/default/demo/login", app.sandbox_url()))
+        .form(&[("login_id", login_id.as_str()), ("username", user), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    // The portal's client is trusted: no consent screen for the portal itself.
+    let callback = location(&res);
+    assert!(callback.starts_with(&format!("{}/portal/callback?", app.url)), "{callback}");
+    let res = b.get(&callback).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let cookie =
+        res.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).collect::<Vec<_>>();
+    assert!(cookie
+        .iter()
+        .any(|c| c.starts_with("assent-portal=") && c.contains("HttpOnly") && c.contains("SameSite=Lax")));
+    b.get(format!("{}/portal", app.url)).send().await.unwrap().text().await.unwrap()
+}
+
+async fn introspect(app: &TestApp, token: &str) -> bool {
+    let secret = app.sandbox().store.meta("client_secret:demo-app").unwrap().unwrap();
+    let body: serde_json::Value = reqwest::Client::new()
+        .post(format!("{}/default/demo/oauth2/introspect", app.sandbox_url()))
+        .basic_auth("demo-app", Some(secret))
+        .form(&[("token", token)])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    body["active"] == true
+}
+
+async fn revoke(app: &TestApp, b: &Client, client_id: &str) -> reqwest::Response {
+    let confirm = b.get(format!("{}/portal/revoke?client_id={client_id}", app.url)).send().await.unwrap();
+    assert_eq!(confirm.status(), StatusCode::OK);
+    let html = confirm.text().await.unwrap();
+    assert!(html.contains("immediately loses access") && html.contains("Cancel"));
+    b.post(format!("{}/portal/revoke", app.url))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("client_id", client_id.to_string()), ("csrf_token", hidden(&html, "csrf_token"))])
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn signed_out_the_portal_explains_and_offers_sign_in() {
+    let app = spawn_app().await;
+    let b = browser();
+    let res = b.get(format!("{}/portal", app.url)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("Your connected applications") && html.contains("Sign in"));
+    // Nothing behind it without a session.
+    let res = b.get(format!("{}/portal/revoke?client_id=demo-app", app.url)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let res = b.post(format!("{}/portal/revoke", app.url)).form(&[("client_id", "demo-app")]).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn revoking_ends_the_apps_access_for_real() {
+    let app = spawn_app().await;
+    let demo_token = consent_via_demo(&app, "user", &["openid", "email", "calendar.read"]).await;
+    assert!(introspect(&app, &demo_token).await);
+    let b = browser();
+    let portal = portal_sign_in(&app, &b, "user").await;
+    assert!(portal.contains("Signed in as") && portal.contains("user@example.com"));
+    assert!(portal.contains("Sandbox Demo App"));
+    assert!(portal.contains("View your calendar") && portal.contains("Email address"));
+    assert!(portal.contains("Access granted") && portal.contains("<time datetime="));
+    let res = revoke(&app, &b, "demo-app").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&res), "/portal?revoked=1");
+    let portal = b.get(format!("{}/portal?revoked=1", app.url)).send().await.unwrap().text().await.unwrap();
+    assert!(portal.contains("Access revoked") && !portal.contains("Sandbox Demo App"));
+    assert!(!introspect(&app, &demo_token).await, "the app's token is dead");
+    // Revoking again (e.g. a second tab) is not an error page.
+    let res = b
+        .post(format!("{}/portal/revoke", app.url))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("client_id", "demo-app"), ("csrf_token", &hidden(&portal, "csrf_token"))])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn a_user_sees_and_revokes_only_their_own_grants() {
+    let app = spawn_app().await;
+    let token_a = consent_via_demo(&app, "user", &["openid", "photos.read"]).await;
+    let b2 = browser();
+    let portal_b = portal_sign_in(&app, &b2, "user2").await;
+    assert!(!portal_b.contains("Sandbox Demo App"), "user2 sees user's grant");
+    assert!(portal_b.contains("No application has access"));
+    // user2 asks to revoke the demo app: it holds no access to user2's account, so nothing happens.
+    let res = b2.get(format!("{}/portal/revoke?client_id=demo-app", app.url)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "no confirmation for someone else's grant");
+    let res = b2
+        .post(format!("{}/portal/revoke", app.url))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("client_id", "demo-app"), ("csrf_token", &hidden(&portal_b, "csrf_token"))])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(introspect(&app, &token_a).await, "user's grant survives user2's request");
+    let b1 = browser();
+    assert!(portal_sign_in(&app, &b1, "user").await.contains("Sandbox Demo App"));
+}
+
+#[tokio::test]
+async fn cross_site_and_tokenless_revokes_are_refused() {
+    let app = spawn_app().await;
+    let token = consent_via_demo(&app, "user", &["openid", "email"]).await;
+    let b = browser();
+    let portal = portal_sign_in(&app, &b, "user").await;
+    let csrf = hidden(&portal, "csrf_token");
+    for (site, token_value) in [("cross-site", csrf.as_str()), ("same-origin", "forged"), ("same-origin", "")] {
+        let res = b
+            .post(format!("{}/portal/revoke", app.url))
+            .header("sec-fetch-site", site)
+            .form(&[("client_id", "demo-app"), ("csrf_token", token_value)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{site} {token_value}");
+    }
+    assert!(introspect(&app, &token).await, "nothing was revoked");
+    // A GET never revokes.
+    b.get(format!("{}/portal/revoke?client_id=demo-app", app.url)).send().await.unwrap();
+    assert!(introspect(&app, &token).await);
+}
+
+#[tokio::test]
+async fn sign_in_checks_state_and_sessions_time_out() {
+    let app = spawn_app().await;
+    let b = browser();
+    // A callback that was not started in this browser.
+    let res = b.get(format!("{}/portal/callback?code=x&state=forged", app.url)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert!(portal_sign_in(&app, &b, "user3").await.contains("Sign out"));
+    // An idle session ends; the portal shows sign-in again.
+    assert_eq!(age_every_session(&app), 1);
+    let page = b.get(format!("{}/portal", app.url)).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Sign in") && !page.contains("Sign out"), "idle session still alive");
+    // Sign-out ends a session for good.
+    let portal = portal_sign_in(&app, &b, "user3").await;
+    let res = b
+        .post(format!("{}/portal/logout", app.url))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("csrf_token", hidden(&portal, "csrf_token"))])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let page = b.get(format!("{}/portal", app.url)).send().await.unwrap().text().await.unwrap();
+    assert!(!page.contains("Sign out"));
+}
+
+/// Makes every portal session look idle for longer than the timeout.
+fn age_every_session(app: &TestApp) -> usize {
+    let path = app.data_dir().join("assent.sqlite3");
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.execute("UPDATE portal_sessions SET last_seen = last_seen - ?1", [assent::server::sessions::IDLE_TIMEOUT + 1])
+        .unwrap()
+}
