@@ -4,7 +4,7 @@ export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 # cargo-leptos builds debug code with this flag; tests use it too so both share one build.
 TEST_RUSTFLAGS := --cfg erase_components
 
-.PHONY: dev test setup unit e2e lint
+.PHONY: dev test setup unit e2e lint bench fuzz
 
 setup:
 	@scripts/setup.sh
@@ -23,3 +23,12 @@ unit:
 
 e2e:
 	scripts/e2e.sh
+
+# Release build, then the benchmark: prints the figures the README quotes.
+bench: setup
+	cargo leptos build --release
+	cargo run --release --features ssr --example bench
+
+# The long run of the property tests on every browser input (100,000 cases each).
+fuzz:
+	PROPTEST_CASES=100000 RUSTFLAGS="$(TEST_RUSTFLAGS)" cargo test --release --features ssr --test it props

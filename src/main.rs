@@ -1,4 +1,5 @@
 //! Assent's server binary: configuration → (sandbox) → router → serve.
+//! `assent sandbox` runs only the embedded sandbox (for tests and demos of other clients).
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 
 use std::process::ExitCode;
@@ -17,6 +18,9 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if std::env::args().nth(1).as_deref() == Some("sandbox") {
+        return run_sandbox(config).await;
+    }
     let leptos = match leptos::config::get_configuration(None) {
         Ok(c) => c.leptos_options,
         Err(e) => {
@@ -62,4 +66,26 @@ async fn main() -> ExitCode {
         return ExitCode::from(1);
     }
     ExitCode::SUCCESS
+}
+
+/// Runs the sandbox alone until interrupted. Its consent URL is `ASSENT_PUBLIC_URL/consent`
+/// (default `http://127.0.0.1:3000/consent`).
+async fn run_sandbox(config: assent::server::config::Config) -> ExitCode {
+    let public = config.public_url.as_ref().map(|u| u.as_str().trim_end_matches('/').to_string());
+    let sandbox = assent::sandbox::SandboxConfig {
+        addr: config.sandbox_addr,
+        data_dir: config.data_dir,
+        consent_url: format!("{}/consent", public.unwrap_or_else(|| "http://127.0.0.1:3000".into())),
+    };
+    match assent::sandbox::spawn(sandbox).await {
+        Ok(handle) => {
+            println!("sandbox listening on {}", handle.base_url);
+            let _ = tokio::signal::ctrl_c().await;
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("assent: cannot start the sandbox: {e}");
+            ExitCode::from(1)
+        }
+    }
 }

@@ -44,6 +44,39 @@ pub async fn spawn_app() -> TestApp {
     TestApp { url, sandbox_handle: started.sandbox.unwrap(), _dir: dir }
 }
 
+/// Starts Assent against `issuer` (a stub or another instance's sandbox), with `key` and `data`.
+pub async fn spawn_assent(
+    issuer: &str,
+    secret: &str,
+    key: &str,
+    data: &std::path::Path,
+    public_url: Option<&str>,
+) -> String {
+    use assent::server::config::{PortalClient, Secret, TenantConfig};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let config = Config {
+        tenant: Some(TenantConfig {
+            issuer: url::Url::parse(issuer).unwrap(),
+            tenant_id: "default".into(),
+            client_id: "assent-consent".into(),
+            client_secret: Secret::new(secret),
+            root_ca: None,
+            client_cert: None,
+        }),
+        sandbox_addr: "127.0.0.1:0".parse().unwrap(),
+        data_dir: data.to_path_buf(),
+        session_key: Some(Secret::new(key)),
+        public_url: public_url.map(|u| url::Url::parse(u).unwrap()),
+        portal: Some(PortalClient { client_id: "assent-portal".into(), client_secret: None }),
+    };
+    let leptos = leptos::config::LeptosOptions::builder().output_name("assent").site_addr(addr).build();
+    let public = public_url.map(str::to_string).unwrap_or_else(|| format!("http://{addr}"));
+    let started = assent::server::start(config, leptos, url::Url::parse(&public).unwrap()).await.unwrap();
+    tokio::spawn(async move { axum::serve(listener, started.router).await.unwrap() });
+    format!("http://{addr}")
+}
+
 /// A browser: its own cookie jar, redirects followed by hand so tests can see each hop.
 pub fn browser() -> Client {
     Client::builder().cookie_store(true).redirect(redirect::Policy::none()).build().unwrap()

@@ -139,3 +139,119 @@ async fn the_sandbox_keeps_what_it_issued_across_a_restart() {
         .unwrap();
     assert_eq!(introspection["active"], true, "tokens persist");
 }
+
+/// A stub authorization server made of raw TCP answers, for faults axum cannot produce.
+async fn raw_stub(answer: &'static [u8], hang: bool) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut socket, _)) = listener.accept().await else { break };
+            tokio::spawn(async move {
+                let mut buf = [0u8; 4096];
+                let _ = socket.read(&mut buf).await;
+                let _ = socket.write_all(answer).await;
+                if hang {
+                    tokio::time::sleep(Duration::from_secs(60)).await;
+                }
+                // Dropping the socket without an answer resets the exchange.
+            });
+        }
+    });
+    format!("http://{addr}/default/demo")
+}
+
+#[tokio::test]
+async fn connection_resets_and_endless_bodies_get_clear_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = "k".repeat(32);
+    // The connection closes with no answer at all.
+    let reset = spawn_assent(&raw_stub(b"", false).await, "s", &key, dir.path(), None).await;
+    let res = browser().get(format!("{reset}/consent?login_id=a&login_state=b")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_GATEWAY);
+    // Headers arrive, the body never ends.
+    let endless: &[u8] =
+        b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100000\r\n\r\n{\"access_token\":\"";
+    let hang = spawn_assent(&raw_stub(endless, true).await, "s", &key, dir.path(), None).await;
+    let started = Instant::now();
+    let res = browser().get(format!("{hang}/consent?login_id=a&login_state=b")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::GATEWAY_TIMEOUT);
+    assert!(started.elapsed() < Duration::from_secs(5), "answered within 5 s");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_token_endpoint_is_asked_once_for_a_hundred_waiting_pages() {
+    use axum::routing::{get, post};
+    use std::sync::atomic::{AtomicU64, Ordering};
+    let tokens = std::sync::Arc::new(AtomicU64::new(0));
+    let counter = tokens.clone();
+    let stub = axum::Router::new()
+        .route(
+            "/default/system/oauth2/token",
+            post(move || {
+                let counter = counter.clone();
+                async move {
+                    counter.fetch_add(1, Ordering::SeqCst);
+                    tokio::time::sleep(Duration::from_secs(2)).await;
+                    axum::Json(serde_json::json!({"access_token": "t", "token_type": "bearer", "expires_in": 3600}))
+                }
+            }),
+        )
+        .route(
+            "/api/system/{tid}/scope-grants/{login}",
+            get(|| async { axum::Json(serde_json::json!({"id": "x", "client_id": "c", "subject": "someone", "requested_scopes": [{"name": "openid"}]})) }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let issuer = format!("http://{}/default/demo", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, stub).await.unwrap() });
+    let dir = tempfile::tempdir().unwrap();
+    let assent = spawn_assent(&issuer, "s", &"k".repeat(32), dir.path(), None).await;
+    let b = browser();
+    let started = Instant::now();
+    let pages = (0..100).map(|i| {
+        let (b, url) = (b.clone(), format!("{assent}/consent?login_id=l{i}&login_state=s"));
+        async move { b.get(url).send().await.unwrap().status() }
+    });
+    let statuses = futures::future::join_all(pages).await;
+    assert!(statuses.iter().all(|s| *s == StatusCode::OK), "{statuses:?}");
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert_eq!(tokens.load(Ordering::SeqCst), 1, "one token request for all of them");
+}
+
+/// Two replicas that share only their configuration serve one user.
+#[tokio::test]
+async fn replicas_sharing_a_key_serve_one_user() {
+    let app = spawn_app().await;
+    let issuer = format!("{}/default/demo", app.sandbox_url());
+    let secret = app.sandbox_handle.consent_client_secret.clone();
+    let key = "k".repeat(32); // the key spawn_app uses too
+                              // The load balancer's address is the first instance's; both know it as their public URL,
+                              // and both keep portal sessions in the same data directory.
+    let second = spawn_assent(&issuer, &secret, &key, app.data_dir(), Some(&app.url)).await;
+    let b = browser();
+    let consent = start_flow(&app, &b, "user", &["openid", "email"]).await;
+    let page = open_consent(&b, &consent).await;
+    // Loaded from the first, submitted to the second.
+    let res = b
+        .post(format!("{second}/consent"))
+        .header("origin", &app.url)
+        .header("sec-fetch-site", "same-origin")
+        .form(&[
+            ("login_id", page.login_id.as_str()),
+            ("login_state", page.login_state.as_str()),
+            ("csrf_token", page.csrf_token.as_str()),
+            ("decision", "allow"),
+            ("scope", "email"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(granted_scopes(&finish(&app, &b, res).await), ["openid", "email"]);
+    // A portal session started on the first is valid on the second.
+    let portal = crate::portal_flow::portal_sign_in(&app, &b, "user").await;
+    assert!(portal.contains("Sign out"));
+    let on_second = b.get(format!("{second}/portal")).send().await.unwrap().text().await.unwrap();
+    assert!(on_second.contains("Sign out") && on_second.contains("Sandbox Demo App"));
+}

@@ -3,6 +3,8 @@
 
 mod common;
 mod consent_flow;
+mod crash;
 mod faults;
 mod oidc_client;
 mod portal_flow;
+mod props;

@@ -14,7 +14,7 @@ async fn consent_via_demo(app: &TestApp, user: &str, scopes: &[&str]) -> String 
 }
 
 /// Signs `user` in to the portal in browser `b`; returns the portal page.
-async fn portal_sign_in(app: &TestApp, b: &Client, user: &str) -> String {
+pub async fn portal_sign_in(app: &TestApp, b: &Client, user: &str) -> String {
     let page = b.get(format!("{}/portal", app.url)).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("Sign in"));
     let token = hidden(&page, "csrf_token");

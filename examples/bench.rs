@@ -1,0 +1,286 @@
+//! `make bench`: measures Assent's own cost per consent page view.
+//!
+//! Starts a stub of the authorization server (canned answers, no database, so the figures are
+//! Assent's), runs Assent's release binary against it as a separate process, drives consent
+//! page views and accept submissions over keep-alive connections, and prints throughput,
+//! latency, CPU time and resident memory of the Assent process (from /proc), upstream requests
+//! per view, the size of what a consent page loads, and time to interactive in Chromium.
+
+use axum::{
+    extract::{Path, State},
+    routing::{get, post},
+    Json, Router,
+};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+#[derive(Default)]
+struct StubStats {
+    tokens: AtomicU64,
+    reads: AtomicU64,
+    accepts: AtomicU64,
+}
+
+type Stub = State<(Arc<StubStats>, String)>;
+
+async fn token(State((stats, _)): Stub) -> Json<serde_json::Value> {
+    stats.tokens.fetch_add(1, Ordering::Relaxed);
+    Json(
+        serde_json::json!({"access_token": "bench-token", "token_type": "bearer", "expires_in": 3600, "scope": "manage_scope_grants"}),
+    )
+}
+
+/// A consent request for user `n`: every view is a different user.
+async fn scope_grant(State((stats, _)): Stub, Path((_, login)): Path<(String, String)>) -> Json<serde_json::Value> {
+    stats.reads.fetch_add(1, Ordering::Relaxed);
+    let n = login.trim_start_matches("login-");
+    Json(serde_json::json!({
+        "id": login, "tenant_id": "default", "server_id": "demo", "client_id": "bench-app", "subject": format!("user-{n}"),
+        "authentication_context": {"sub": format!("user-{n}"), "email": format!("user-{n}@example.com")},
+        "client_info": {"client_name": "Benchmark App", "description": "A client with a typical consent request.",
+                        "client_uri": "https://app.example", "policy_uri": "https://app.example/privacy", "tos_uri": "https://app.example/tos"},
+        "requested_scopes": [
+            {"name": "openid", "display_name": "Sign you in", "description": "Confirm who you are.", "service": {"name": "Your identity"}},
+            {"name": "email", "display_name": "Email address", "description": "See your email address.", "service": {"name": "Your identity"}},
+            {"name": "profile", "display_name": "Profile", "description": "See your name.", "service": {"name": "Your identity"}},
+            {"name": "calendar.read", "display_name": "View your calendar", "description": "See your events.", "service": {"name": "Calendar"}},
+            {"name": "photos.read", "display_name": "View your photos", "description": "See your photos.", "service": {"name": "Photos"}}
+        ],
+        "requested_claims_to_consent": ["email"],
+        "scope_grant_approved": false, "scope_grant_rejected": false
+    }))
+}
+
+async fn accept(State((stats, issuer)): Stub, Path((_, login)): Path<(String, String)>) -> Json<serde_json::Value> {
+    stats.accepts.fetch_add(1, Ordering::Relaxed);
+    Json(
+        serde_json::json!({"redirect_to": format!("{issuer}/oauth2/authorize?consent_verified=true&login_id={login}")}),
+    )
+}
+
+/// utime + stime of a process, in microseconds.
+fn cpu_us(pid: u32) -> u64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let after = stat.rsplit(')').next().unwrap_or_default();
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks: u64 = fields.get(11).and_then(|v| v.parse().ok()).unwrap_or(0)
+        + fields.get(12).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+    ticks * 1_000_000 / 100 // CLK_TCK is 100 on Linux
+}
+
+fn rss_kb(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0)
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+/// Views consent pages `from..to` over `connections` keep-alive connections; returns latencies.
+async fn views(base: &str, from: u64, to: u64, connections: u64) -> Vec<Duration> {
+    let next = Arc::new(AtomicU64::new(from));
+    let tasks = (0..connections).map(|_| {
+        let next = next.clone();
+        let base = base.to_string();
+        tokio::spawn(async move {
+            let client = reqwest::Client::builder().pool_max_idle_per_host(1).build().expect("client");
+            let mut lat = Vec::new();
+            loop {
+                let n = next.fetch_add(1, Ordering::Relaxed);
+                if n >= to {
+                    break lat;
+                }
+                let started = Instant::now();
+                let res = client
+                    .get(format!("{base}/consent?login_id=login-{n}&login_state=s{n}"))
+                    .send()
+                    .await
+                    .expect("view");
+                let status = res.status();
+                let body = res.text().await.expect("body");
+                lat.push(started.elapsed());
+                assert_eq!(status, 200, "view {n}");
+                assert!(body.contains(&format!("user-{n}@example.com")), "view {n} shows another user");
+            }
+        })
+    });
+    // Spawn every worker before awaiting any (a lazy iterator would run them one by one).
+    let tasks: Vec<_> = tasks.collect();
+    let mut all = Vec::new();
+    for t in tasks {
+        all.extend(t.await.expect("worker"));
+    }
+    all
+}
+
+fn field(html: &str, name: &str) -> String {
+    let at = html.find(&format!("name=\"{name}\"")).expect("field");
+    let v = html[at..].find("value=\"").expect("value") + at + 7;
+    html[v..v + html[v..].find('"').expect("quote")].to_string()
+}
+
+#[tokio::main]
+async fn main() {
+    let total: u64 = std::env::var("BENCH_VIEWS").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
+    let accepts: u64 = std::env::var("BENCH_ACCEPTS").ok().and_then(|v| v.parse().ok()).unwrap_or(5_000);
+    let connections: u64 = std::env::var("BENCH_CONNECTIONS").ok().and_then(|v| v.parse().ok()).unwrap_or(32);
+
+    let stub_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let stub_addr = stub_listener.local_addr().expect("addr");
+    let issuer = format!("http://{stub_addr}/default/demo");
+    let stats = Arc::new(StubStats::default());
+    let stub = Router::new()
+        .route("/default/system/oauth2/token", post(token))
+        .route("/api/system/{tid}/scope-grants/{login}", get(scope_grant))
+        .route("/api/system/{tid}/scope-grants/{login}/accept", post(accept))
+        .with_state((stats.clone(), issuer.clone()));
+    tokio::spawn(async move { axum::serve(stub_listener, stub).await.expect("stub") });
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("port").local_addr().expect("addr").port();
+    let base = format!("http://127.0.0.1:{port}");
+    let data = tempfile::tempdir().expect("tmp");
+    let mut child = std::process::Command::new("target/release/assent")
+        .env("AUTHORIZATION_SERVER_URL", &issuer)
+        .env("CLIENT_ID", "bench")
+        .env("CLIENT_SECRET", "bench-secret")
+        .env("ASSENT_SESSION_KEY", "bench-session-key-bench-session-key")
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .env("LEPTOS_SITE_ROOT", "target/site")
+        .env("ASSENT_DATA_DIR", data.path())
+        .env("RUST_LOG", "warn")
+        .spawn()
+        .expect("start target/release/assent (run `cargo leptos build --release` first)");
+    let pid = child.id();
+    let probe = reqwest::Client::new();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while probe.get(format!("{base}/healthz")).send().await.is_err() {
+        assert!(Instant::now() < deadline, "Assent did not start");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    // Warm-up, then two halves to see whether memory grows.
+    views(&base, 0, 2_000, connections).await;
+    let reads_before = stats.reads.load(Ordering::Relaxed);
+    let tokens_before = stats.tokens.load(Ordering::Relaxed);
+    let cpu_before = cpu_us(pid);
+    let started = Instant::now();
+    let half = total / 2;
+    let mut lat = views(&base, 2_000, 2_000 + half, connections).await;
+    let rss_half = rss_kb(pid);
+    lat.extend(views(&base, 2_000 + half, 2_000 + total, connections).await);
+    let elapsed = started.elapsed();
+    let cpu = cpu_us(pid) - cpu_before;
+    let rss_end = rss_kb(pid);
+    let reads = stats.reads.load(Ordering::Relaxed) - reads_before;
+    let tokens = stats.tokens.load(Ordering::Relaxed) - tokens_before;
+    lat.sort();
+
+    // Accepts: each flow loads its page (for the cookie and token), then submits.
+    let mut forms = Vec::new();
+    for n in 0..accepts {
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        let html = client
+            .get(format!("{base}/consent?login_id=login-a{n}&login_state=s{n}"))
+            .send()
+            .await
+            .expect("view")
+            .text()
+            .await
+            .expect("body");
+        forms.push((client, field(&html, "login_id"), field(&html, "login_state"), field(&html, "csrf_token")));
+    }
+    let forms = Arc::new(tokio::sync::Mutex::new(forms));
+    let accept_started = Instant::now();
+    let accept_cpu_before = cpu_us(pid);
+    let workers = (0..connections).map(|_| {
+        let forms = forms.clone();
+        let base = base.clone();
+        tokio::spawn(async move {
+            loop {
+                let Some((client, id, st, token)) = forms.lock().await.pop() else { break };
+                let res = client
+                    .post(format!("{base}/consent"))
+                    .header("sec-fetch-site", "same-origin")
+                    .form(&[
+                        ("login_id", id),
+                        ("login_state", st),
+                        ("csrf_token", token),
+                        ("decision", "allow".into()),
+                        ("scope", "email".into()),
+                    ])
+                    .send()
+                    .await
+                    .expect("accept");
+                assert_eq!(res.status(), 303);
+            }
+        })
+    });
+    let workers: Vec<_> = workers.collect();
+    for w in workers {
+        w.await.expect("worker");
+    }
+    let accept_elapsed = accept_started.elapsed();
+    let accept_cpu = cpu_us(pid) - accept_cpu_before;
+
+    // Time to interactive in headless Chromium.
+    let tti = std::process::Command::new("node")
+        .arg("end2end/bench-tti.mjs")
+        .arg(format!("{base}/consent?login_id=login-tti&login_state=tti"))
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_else(|e| format!("not measured ({e})"));
+
+    let _ = child.kill();
+    let _ = child.wait();
+
+    let size = |path: &str| -> (u64, u64) {
+        let raw = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        let gz = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("gzip -9 -c {path} | wc -c"))
+            .output()
+            .ok()
+            .and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse().ok())
+            .unwrap_or(0);
+        (raw, gz)
+    };
+    let (wasm, wasm_gz) = size("target/site/pkg/assent.wasm");
+    let (js, js_gz) = size("target/site/pkg/assent.js");
+    let (css, css_gz) = size("target/site/pkg/assent.css");
+
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!("Assent benchmark ({} views, {connections} connections, a different user per view; stub upstream)", total);
+    println!("  consent views/s           {:>10.0}", total as f64 / elapsed.as_secs_f64());
+    println!(
+        "  latency p50 / p99         {:>7.2} ms / {:.2} ms",
+        ms(percentile(&lat, 0.5)),
+        ms(percentile(&lat, 0.99))
+    );
+    println!("  CPU per view (Assent)     {:>7.0} µs", cpu as f64 / total as f64);
+    println!(
+        "  resident memory           {:>7.1} MB after half, {:.1} MB at the end",
+        rss_half as f64 / 1024.0,
+        rss_end as f64 / 1024.0
+    );
+    println!(
+        "  upstream requests / view  {:>10.3}  ({reads} consent reads, {tokens} token requests)",
+        (reads + tokens) as f64 / total as f64
+    );
+    println!(
+        "  accepts/s                 {:>10.0}  ({accepts} submissions, {:.0} µs CPU each)",
+        accepts as f64 / accept_elapsed.as_secs_f64(),
+        accept_cpu as f64 / accepts as f64
+    );
+    println!("  consent page loads        wasm {wasm} B ({wasm_gz} B gzip) + js {js} B ({js_gz} B gzip) = {} B gzip; css {css} B ({css_gz} B gzip)", wasm_gz + js_gz);
+    println!("  time to interactive       {tti}");
+}
