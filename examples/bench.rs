@@ -166,6 +166,13 @@ async fn main() {
 
     // Warm-up, then two halves to see whether memory grows.
     views(&base, 0, 2_000, connections).await;
+    // BENCH_PERF=1: profile Assent for 4 s of the run with `perf record` (to /tmp/assent.perf).
+    let perf = std::env::var_os("BENCH_PERF").map(|_| {
+        std::process::Command::new("perf")
+            .args(["record", "-F", "1999", "-o", "/tmp/assent.perf", "-p", &pid.to_string(), "--", "sleep", "4"])
+            .spawn()
+            .expect("perf")
+    });
     let reads_before = stats.reads.load(Ordering::Relaxed);
     let tokens_before = stats.tokens.load(Ordering::Relaxed);
     let cpu_before = cpu_us(pid);
@@ -177,6 +184,9 @@ async fn main() {
     let elapsed = started.elapsed();
     let cpu = cpu_us(pid) - cpu_before;
     let rss_end = rss_kb(pid);
+    if let Some(mut perf) = perf {
+        let _ = perf.wait();
+    }
     let reads = stats.reads.load(Ordering::Relaxed) - reads_before;
     let tokens = stats.tokens.load(Ordering::Relaxed) - tokens_before;
     lat.sort();
