@@ -139,7 +139,8 @@ pub async fn start(config: Config, leptos: LeptosOptions, public_url: Url) -> Re
     let mut connect = "connect-src 'self'".to_string();
     if std::env::var_os("LEPTOS_WATCH").is_some() {
         // `cargo leptos watch` reloads the page over a websocket.
-        connect.push_str(&format!(" ws://{}:{}", leptos.site_addr.ip(), leptos.reload_port));
+        let port = leptos.reload_port;
+        connect.push_str(&format!(" ws://{}:{port} ws://localhost:{port}", leptos.site_addr.ip()));
     }
     let state = AppState {
         leptos,
