@@ -205,7 +205,7 @@ impl Sandbox {
         Some((ws, hash, data))
     }
 
-    /// Makes the System API misbehave (or behave again, with `None`).
+    /// Makes the System API and the Public API misbehave (or behave again, with `None`).
     pub fn set_fault(&self, fault: Option<Fault>) {
         *self.fault.lock().unwrap_or_else(|p| p.into_inner()) = fault;
     }

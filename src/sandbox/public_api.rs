@@ -33,6 +33,9 @@ pub async fn list(State(sb): Sb, Path((tid, wid)): Path<(String, String)>, heade
     if let Err(r) = check_workspace(&sb, &tid, &wid) {
         return r;
     }
+    if let Err(r) = super::scope_grants::injected_fault(&sb).await {
+        return r;
+    }
     let subject = match user_token(&sb, &headers, &wid, "list_clients_with_access") {
         Ok((_, s)) => s,
         Err(r) => return r,
@@ -93,6 +96,9 @@ pub async fn revoke(
     headers: HeaderMap,
 ) -> Response {
     if let Err(r) = check_workspace(&sb, &tid, &wid) {
+        return r;
+    }
+    if let Err(r) = super::scope_grants::injected_fault(&sb).await {
         return r;
     }
     let subject = match user_token(&sb, &headers, &wid, "revoke_client_access") {

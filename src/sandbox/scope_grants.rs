@@ -22,8 +22,8 @@ use std::sync::Arc;
 
 type Sb = State<Arc<Sandbox>>;
 
-/// Checks the caller's token and applies any injected fault.
-async fn guard(sb: &Sandbox, headers: &HeaderMap, tid: &str) -> Result<(), Response> {
+/// Applies an injected fault, if any: an error answer, or a delay before the real one.
+pub(super) async fn injected_fault(sb: &Sandbox) -> Result<(), Response> {
     match sb.fault() {
         Some(Fault::Status(code)) => {
             let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
@@ -37,6 +37,12 @@ async fn guard(sb: &Sandbox, headers: &HeaderMap, tid: &str) -> Result<(), Respo
         Some(Fault::BadJson) => return Err((StatusCode::OK, "{\"id\": \"not json").into_response()),
         None => {}
     }
+    Ok(())
+}
+
+/// Checks the caller's token and applies any injected fault.
+async fn guard(sb: &Sandbox, headers: &HeaderMap, tid: &str) -> Result<(), Response> {
+    injected_fault(sb).await?;
     if tid != TENANT {
         return Err(api_error(StatusCode::NOT_FOUND, "tenant not found", "not_found"));
     }

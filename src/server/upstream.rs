@@ -228,13 +228,15 @@ impl Upstream {
         read_json(response).await
     }
 
-    /// `DELETE /{tid}/{wid}/clients/{cid}` with the user's token. Already gone is not an error.
+    /// `DELETE /{tid}/{wid}/clients/{cid}` with the user's token (204). Already gone is not an error.
     pub async fn revoke_client(&self, user_token: &str, client_id: &str) -> Result<(), UpstreamError> {
         let cid: String = url::form_urlencoded::byte_serialize(client_id.as_bytes()).collect();
         let response =
             self.http.delete(self.public_url(&format!("/clients/{cid}"))).bearer_auth(user_token).send().await?;
         let status = response.status();
-        if status.is_success() || status == StatusCode::NOT_FOUND {
+        // The reference answers 204; 404 means already gone. Any other answer, a 200 included,
+        // is not a confirmed revocation, and the user must not be told it happened.
+        if status == StatusCode::NO_CONTENT || status == StatusCode::NOT_FOUND {
             return Ok(());
         }
         let body = serde_json::from_slice(&response.bytes().await?).ok();

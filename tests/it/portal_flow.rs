@@ -201,3 +201,45 @@ fn age_every_session(app: &TestApp) -> usize {
     conn.execute("UPDATE portal_sessions SET last_seen = last_seen - ?1", [assent::server::sessions::IDLE_TIMEOUT + 1])
         .unwrap()
 }
+
+#[tokio::test]
+async fn upstream_faults_in_the_portal_get_pages_with_a_way_forward() {
+    use assent::sandbox::Fault;
+    use std::time::{Duration, Instant};
+    let app = spawn_app().await;
+    let token = consent_via_demo(&app, "user", &["openid", "email"]).await;
+    let b = browser();
+    let portal = portal_sign_in(&app, &b, "user").await;
+    let csrf = hidden(&portal, "csrf_token");
+    for (fault, status) in [
+        (Fault::Status(500), StatusCode::BAD_GATEWAY),
+        (Fault::BadJson, StatusCode::BAD_GATEWAY),
+        (Fault::Delay(Duration::from_secs(8)), StatusCode::GATEWAY_TIMEOUT),
+    ] {
+        app.sandbox().set_fault(Some(fault.clone()));
+        let started = Instant::now();
+        let res = b.get(format!("{}/portal", app.url)).send().await.unwrap();
+        assert_eq!(res.status(), status, "{fault:?}");
+        assert!(started.elapsed() < Duration::from_secs(5));
+        assert!(res.text().await.unwrap().contains("Reload this page"), "{fault:?}");
+        // A revoke that fails upstream says so; the session survives it.
+        let res = b
+            .post(format!("{}/portal/revoke", app.url))
+            .header("sec-fetch-site", "same-origin")
+            .form(&[("client_id", "demo-app"), ("csrf_token", csrf.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), status, "revoke under {fault:?}");
+        app.sandbox().set_fault(None);
+        assert!(introspect(&app, &token).await, "nothing was revoked under {fault:?}");
+        let page = b.get(format!("{}/portal", app.url)).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("Sandbox Demo App"), "recovered after {fault:?}");
+    }
+    // A revoked user token ends the session instead of showing an error.
+    app.sandbox().store.revoke_all_in_workspace("demo").unwrap();
+    let res = b.get(format!("{}/portal", app.url)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let page = b.get(format!("{}/portal", app.url)).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Sign in") && !page.contains("Sign out"));
+}
