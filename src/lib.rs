@@ -15,6 +15,8 @@ pub mod sandbox;
 #[cfg(feature = "ssr")]
 pub mod server;
 #[cfg(feature = "ssr")]
+pub mod sqlite;
+#[cfg(feature = "ssr")]
 pub mod wire;
 
 /// Browser entry point: hydrate only the interactive islands, the rest stays server HTML.

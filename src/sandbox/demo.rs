@@ -76,15 +76,6 @@ pub async fn start(State(sb): Sb, body: Bytes) -> Response {
     res
 }
 
-fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|c| c.trim().strip_prefix(name)?.strip_prefix('='))
-}
-
 fn outcome_page(status: StatusCode, body: String) -> Response {
     let body = format!("{body}<p><a href=\"/demo\" id=\"again\">Start again</a></p>");
     (status, Html(layout("Demo application", &body))).into_response()
@@ -92,7 +83,7 @@ fn outcome_page(status: StatusCode, body: String) -> Response {
 
 pub async fn callback(State(sb): Sb, headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> Response {
     let state = q.get("state").cloned().unwrap_or_default();
-    let session = if cookie(&headers, COOKIE) == Some(state.as_str()) {
+    let session = if crate::server::csrf::read_cookie(&headers, COOKIE) == Some(state.as_str()) {
         sb.store.take_demo_session(&state).ok().flatten()
     } else {
         None

@@ -8,9 +8,6 @@ use std::sync::{Mutex, MutexGuard};
 pub use rusqlite::Error as DbError;
 
 const SCHEMA: &str = r#"
-PRAGMA journal_mode = WAL;
-PRAGMA synchronous = NORMAL;
-PRAGMA foreign_keys = ON;
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS clients (
   id TEXT PRIMARY KEY, workspace TEXT NOT NULL, secret_hash TEXT, data TEXT NOT NULL,
@@ -80,15 +77,11 @@ pub struct TokenRow {
 
 impl Store {
     pub fn open(path: &Path) -> Result<Self, DbError> {
-        let conn = Connection::open(path)?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        conn.execute_batch(SCHEMA)?;
-        Ok(Self { conn: Mutex::new(conn) })
+        Ok(Self { conn: crate::sqlite::open(path, SCHEMA)? })
     }
 
     fn conn(&self) -> MutexGuard<'_, Connection> {
-        // A panic while holding the lock cannot leave SQLite inconsistent: keep going.
-        self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        crate::sqlite::lock(&self.conn)
     }
 
     pub fn meta(&self, key: &str) -> Result<Option<String>, DbError> {

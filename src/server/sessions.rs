@@ -16,8 +16,6 @@ pub const ABSOLUTE_TIMEOUT: i64 = 8 * 3600;
 pub const LOGIN_TIMEOUT: i64 = 600;
 
 const SCHEMA: &str = r#"
-PRAGMA journal_mode = WAL;
-PRAGMA synchronous = NORMAL;
 CREATE TABLE IF NOT EXISTS portal_logins (
   state_hash TEXT PRIMARY KEY, verifier TEXT NOT NULL, nonce TEXT NOT NULL, created_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS portal_sessions (
@@ -50,14 +48,11 @@ fn now() -> i64 {
 
 impl Sessions {
     pub fn open(path: &Path) -> Result<Self, DbError> {
-        let conn = Connection::open(path)?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        conn.execute_batch(SCHEMA)?;
-        Ok(Self { conn: Mutex::new(conn) })
+        Ok(Self { conn: crate::sqlite::open(path, SCHEMA)? })
     }
 
     fn conn(&self) -> MutexGuard<'_, Connection> {
-        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+        crate::sqlite::lock(&self.conn)
     }
 
     pub fn insert_login(&self, state: &str, verifier: &str, nonce: &str) -> Result<(), DbError> {

@@ -101,23 +101,27 @@ pub fn hidden(html: &str, name: &str) -> String {
     rest[v..v + end].replace("&amp;", "&")
 }
 
+/// Follows an authorize URL to the sandbox's sign-in page and signs in as `user`; returns the
+/// sandbox's answer to the sign-in (a redirect to the consent page, or to the client).
+pub async fn sign_in(app: &TestApp, b: &Client, authorize: &str, user: &str) -> Response {
+    let res = b.get(authorize).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "authorize");
+    let login = absolute(app.sandbox_url(), &location(&res));
+    let login_id = url::Url::parse(&login).unwrap().query_pairs().find(|(k, _)| k == "login_id").unwrap().1.to_string();
+    b.post(format!("{}/default/demo/login", app.sandbox_url()))
+        .form(&[("login_id", login_id.as_str()), ("username", user), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap()
+}
+
 /// Demo app → authorize → sign-in as `user`: returns the consent URL Assent is sent to.
 pub async fn start_flow(app: &TestApp, b: &Client, user: &str, scopes: &[&str]) -> String {
     let form: Vec<(&str, &str)> = scopes.iter().map(|s| ("scope", *s)).collect();
     let res = b.post(format!("{}/demo/start", app.sandbox_url())).form(&form).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let authorize = absolute(app.sandbox_url(), &location(&res));
-    let res = b.get(&authorize).send().await.unwrap();
-    assert_eq!(res.status(), StatusCode::SEE_OTHER, "authorize: {}", res.text().await.unwrap());
-    let login_page = absolute(app.sandbox_url(), &location(&res));
-    let login_id =
-        url::Url::parse(&login_page).unwrap().query_pairs().find(|(k, _)| k == "login_id").unwrap().1.to_string();
-    let res = b
-        .post(format!("{}/default/demo/login", app.sandbox_url()))
-        .form(&[("login_id", login_id.as_str()), ("username", user), ("password", PASSWORD)])
-        .send()
-        .await
-        .unwrap();
+    let res = sign_in(app, b, &authorize, user).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let consent = location(&res);
     assert!(consent.starts_with(&format!("{}/consent?login_id=", app.url)), "{consent}");

@@ -77,16 +77,7 @@ async fn a_standard_oidc_client_completes_every_step() {
         .clear()
         .append_pair("client_id", client_id.as_str())
         .append_pair("request_uri", request_uri);
-    let res = b.get(authorize.as_str()).send().await.unwrap();
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let login = absolute(app.sandbox_url(), &location(&res));
-    let login_id = url::Url::parse(&login).unwrap().query_pairs().find(|(k, _)| k == "login_id").unwrap().1.to_string();
-    let res = b
-        .post(format!("{}/default/demo/login", app.sandbox_url()))
-        .form(&[("login_id", login_id.as_str()), ("username", "user3"), ("password", PASSWORD)])
-        .send()
-        .await
-        .unwrap();
+    let res = sign_in(&app, &b, authorize.as_str(), "user3").await;
     let page = open_consent(&b, &location(&res)).await;
     assert!(page.html.contains("Independent RP"));
     let res = submit(&app, &b, &page, "allow", &["email", "offline_access"]).await;

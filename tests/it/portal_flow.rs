@@ -28,15 +28,7 @@ pub async fn portal_sign_in(app: &TestApp, b: &Client, user: &str) -> String {
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let authorize = location(&res);
     assert!(authorize.contains("code_challenge_method=S256") && authorize.contains("nonce="));
-    let res = b.get(&authorize).send().await.unwrap();
-    let login = absolute(app.sandbox_url(), &location(&res));
-    let login_id = url::Url::parse(&login).unwrap().query_pairs().find(|(k, _)| k == "login_id").unwrap().1.to_string();
-    let res = b
-        .post(format!("{}/default/demo/login", app.sandbox_url()))
-        .form(&[("login_id", login_id.as_str()), ("username", user), ("password", PASSWORD)])
-        .send()
-        .await
-        .unwrap();
+    let res = sign_in(app, b, &authorize, user).await;
     // The portal's client is trusted: no consent screen for the portal itself.
     let callback = location(&res);
     assert!(callback.starts_with(&format!("{}/portal/callback?", app.url)), "{callback}");
