@@ -36,6 +36,9 @@ pub enum UpstreamError {
 
 impl From<reqwest::Error> for UpstreamError {
     fn from(e: reqwest::Error) -> Self {
+        // The URL can carry `login_state` (and other per-user values): keep it out of messages,
+        // which end up in logs.
+        let e = e.without_url();
         if e.is_timeout() {
             UpstreamError::Timeout
         } else if e.is_decode() || e.is_body() {
@@ -266,6 +269,18 @@ async fn read_json<T: DeserializeOwned>(response: reqwest::Response) -> Result<T
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn transport_errors_do_not_carry_the_url() {
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+        let err = reqwest::Client::new()
+            .get(format!("http://{closed}/scope-grants/x?login_state=SECRET-STATE"))
+            .send()
+            .await
+            .unwrap_err();
+        let message = UpstreamError::from(err).to_string();
+        assert!(!message.contains("SECRET-STATE"), "{message}");
+    }
 
     #[test]
     fn urls_follow_the_reference_prefixes() {
