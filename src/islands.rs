@@ -10,6 +10,12 @@ use leptos::prelude::*;
 #[island]
 pub fn GuardedForm(action: String, children: Children) -> impl IntoView {
     let (pending, set_pending) = signal(false);
+    // Back/forward cache restores the page as it was left: pending. Make it usable again.
+    let _ = window_event_listener(leptos::ev::pageshow, move |e| {
+        if e.persisted() {
+            set_pending.set(false);
+        }
+    });
     view! {
         <form
             method="post"
