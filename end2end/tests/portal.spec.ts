@@ -2,9 +2,10 @@ import { test, expect } from "@playwright/test";
 
 const SANDBOX = process.env.SANDBOX_URL ?? "http://127.0.0.1:3130";
 
-test("portal: see the app you allowed, revoke it, and its token stops working", async ({ page, request, javaScriptEnabled }) => {
-  // Each project uses its own user, so parallel runs never revoke each other's grants.
-  const user = javaScriptEnabled ? "user2" : "user3";
+test("portal: see the app you allowed, revoke it, and its token stops working", async ({ page, request, browser, javaScriptEnabled }) => {
+  // Each project uses its own user, so parallel runs never revoke each other's grants; user6
+  // never consents to anything.
+  const user = javaScriptEnabled ? "user4" : "user5";
 
   // Consent through the demo application.
   await page.goto(`${SANDBOX}/demo`);
@@ -14,7 +15,10 @@ test("portal: see the app you allowed, revoke it, and its token stops working", 
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.getByRole("button", { name: "Allow" }).click();
   const token = (await page.locator("#access-token").textContent())!.trim();
+  // The demo app introspects its own token (RFC 7662).
+  const introspect = async () => (await request.post(`${SANDBOX}/demo/introspect`, { form: { token } })).text();
   const userinfo = () => request.get(`${SANDBOX}/default/demo/userinfo`, { headers: { Authorization: `Bearer ${token}` } });
+  expect(await introspect()).toContain("active: true");
   expect((await userinfo()).status()).toBe(200);
 
   // Sign in to the portal (no consent screen for the portal itself).
@@ -29,6 +33,19 @@ test("portal: see the app you allowed, revoke it, and its token stops working", 
   await expect(card).toContainText("View your calendar");
   await expect(card).toContainText("Access granted");
 
+  // A second user, in another browser, sees none of it.
+  const other = await browser.newContext({ javaScriptEnabled });
+  const otherPage = await other.newPage();
+  await otherPage.goto("/portal");
+  await otherPage.getByRole("button", { name: "Sign in" }).click();
+  await otherPage.getByLabel("Username").fill("user6");
+  await otherPage.getByLabel("Password").fill("p@ssword!");
+  await otherPage.getByRole("button", { name: "Sign in" }).click();
+  await expect(otherPage.getByText("Signed in as")).toContainText("user6@example.com");
+  await expect(otherPage.getByText("No application has access to your account")).toBeVisible();
+  await expect(otherPage.getByRole("heading", { name: "Sandbox Demo App" })).toHaveCount(0);
+  await other.close();
+
   // Revoke: one confirmation, Cancel as prominent as Revoke.
   await card.getByRole("link", { name: "Revoke access of Sandbox Demo App" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toContainText("Revoke access of Sandbox Demo App?");
@@ -38,6 +55,7 @@ test("portal: see the app you allowed, revoke it, and its token stops working", 
   await expect(page.getByRole("heading", { name: "Sandbox Demo App" })).toHaveCount(0);
 
   // The app's token is dead.
+  expect(await introspect()).toContain("active: false");
   expect((await userinfo()).status()).toBe(401);
 
   // Signing out ends the session.

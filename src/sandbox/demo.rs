@@ -163,14 +163,45 @@ pub async fn callback(State(sb): Sb, headers: HeaderMap, Query(q): Query<HashMap
         format!(
             "<h1>Signed in</h1><h2>Granted scopes</h2><ul id=\"granted-scopes\">{scopes}</ul>\
 <h2>ID token claims</h2>{claims_html}{}\
-<h2>Token response</h2><pre id=\"token-response\">{}</pre><p>Access token: <code id=\"access-token\">{}</code></p>",
+<h2>Token response</h2><pre id=\"token-response\">{}</pre><p>Access token: <code id=\"access-token\">{}</code></p>\
+<form method=\"post\" action=\"/demo/introspect\"><input type=\"hidden\" name=\"token\" value=\"{}\">\
+<button type=\"submit\">Introspect the access token</button></form>",
             match nonce_ok {
                 Some(true) => "<p class=\"note\">nonce matches.</p>",
                 Some(false) => "<p class=\"error\">nonce does not match!</p>",
                 None => "",
             },
             esc(&pretty),
+            esc(&tokens.access_token),
             esc(&tokens.access_token)
+        ),
+    )
+}
+
+/// Introspects a token as the demo app (RFC 7662), to show whether it still works.
+pub async fn introspect(State(sb): Sb, body: Bytes) -> Response {
+    let token =
+        url::form_urlencoded::parse(&body).find(|(k, _)| k == "token").map(|(_, v)| v.into_owned()).unwrap_or_default();
+    let secret = sb.store.meta(&format!("client_secret:{CLIENT_ID}")).ok().flatten().unwrap_or_default();
+    let answer = sb
+        .http
+        .post(format!("{}/oauth2/introspect", sb.issuer(WORKSPACE)))
+        .basic_auth(CLIENT_ID, Some(secret))
+        .form(&[("token", token.as_str())])
+        .send()
+        .await;
+    let json: serde_json::Value = match answer {
+        Ok(r) => r.json().await.unwrap_or_default(),
+        Err(e) => {
+            return outcome_page(StatusCode::BAD_GATEWAY, format!("<p class=\"error\">{}</p>", esc(&e.to_string())))
+        }
+    };
+    let active = json["active"] == true;
+    outcome_page(
+        StatusCode::OK,
+        format!(
+            "<h1>Token introspection</h1><p id=\"active\">active: {active}</p><pre id=\"introspection\">{}</pre>",
+            esc(&serde_json::to_string_pretty(&json).unwrap_or_default())
         ),
     )
 }

@@ -355,6 +355,7 @@ pub fn router(sandbox: Arc<Sandbox>) -> Router {
         .route("/demo", get(demo::index))
         .route("/demo/start", post(demo::start))
         .route("/demo/callback", get(demo::callback))
+        .route("/demo/introspect", post(demo::introspect))
         .route("/demo/privacy", get(demo::privacy))
         .route("/demo/terms", get(demo::terms))
         .route("/static/demo-logo.svg", get(demo::logo))
