@@ -6,6 +6,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod app;
+pub mod i18n;
 pub mod islands;
 pub mod model;
 pub mod pages;

@@ -10,11 +10,8 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    use tracing_subscriber::EnvFilter;
-    tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
-        .init();
     let _ = dotenvy::dotenv();
+    init_logs();
     let config = match assent::server::config::Config::from_env() {
         Ok(c) => c,
         Err(e) => {
@@ -70,6 +67,19 @@ async fn main() -> ExitCode {
         return ExitCode::from(1);
     }
     ExitCode::SUCCESS
+}
+
+/// JSON lines by default (one object per event, with the request id of the request span);
+/// `ASSENT_LOG_FORMAT=text` for people reading a terminal. `RUST_LOG` filters.
+fn init_logs() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    if std::env::var("ASSENT_LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("text")) {
+        builder.init();
+    } else {
+        builder.json().flatten_event(true).with_current_span(true).with_span_list(false).init();
+    }
 }
 
 /// Runs the sandbox alone until interrupted. Its consent URL is `ASSENT_PUBLIC_URL/consent`

@@ -110,3 +110,21 @@ pub struct RevokeView {
     pub name: String,
     pub csrf_token: String,
 }
+
+/// The bank's (or operator's) name and logo, from configuration.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Brand {
+    pub name: String,
+    /// An https URL or a path on Assent's own origin.
+    pub logo: Option<String>,
+}
+
+impl Default for Brand {
+    fn default() -> Self {
+        Self { name: "Assent".into(), logo: None }
+    }
+}
+
+/// The address of the page being shown (path and query), for forms that come back to it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Here(pub String);

@@ -1,5 +1,6 @@
 //! The consent screen: who asks, who is signed in, what is asked; Allow or Deny.
 
+use crate::i18n::{t, t_around};
 use crate::islands::GuardedForm;
 use crate::model::{ClientView, ConsentView, ScopeGroup};
 use leptos::prelude::*;
@@ -14,8 +15,8 @@ pub fn ConsentPage() -> impl IntoView {
     let Some(consent) = use_context::<ConsentView>() else {
         return view! {
             <section class="card error">
-                <h1>"Nothing to show"</h1>
-                <p class="lead">"Open this page from the application you are signing in to."</p>
+                <h1>{t("consent-nothing")}</h1>
+                <p class="lead">{t("consent-nothing-lead")}</p>
             </section>
         }
         .into_any();
@@ -24,7 +25,7 @@ pub fn ConsentPage() -> impl IntoView {
     let ConsentView { login_id, login_state, csrf_token, client, user, groups, claims } = consent;
     view! {
         // Never client-controlled text here: leptos_meta writes <title> unescaped.
-        <Title text="Consent request"/>
+        <Title text=t("consent-page-title")/>
         <section class="card consent" aria-labelledby="consent-title">
             <ClientHeader client=client.clone() user/>
             {notice.map(|n| view! { <p class="notice" role="alert">{n}</p> })}
@@ -32,26 +33,25 @@ pub fn ConsentPage() -> impl IntoView {
                 <input type="hidden" name="login_id" value=login_id/>
                 <input type="hidden" name="login_state" value=login_state/>
                 <input type="hidden" name="csrf_token" value=csrf_token/>
-                <h2 class="section-title">"It asks to:"</h2>
+                <h2 class="section-title">{t("consent-asks")}</h2>
                 {groups.into_iter().map(|group| view! { <ScopeFieldset group/> }).collect_view()}
                 {(!claims.is_empty())
                     .then(|| {
                         view! {
                             <p class="claims">
-                                "It will also receive: "
+                                {t("consent-also-receive")}
+                                " "
                                 <span class="claim-list">{claims.join(", ")}</span>
                             </p>
                         }
                     })}
-                <p class="muted small">
-                    "You can change your mind at any time: revoke this access from your account page."
-                </p>
+                <p class="muted small">{t("consent-change-mind")}</p>
                 <div class="actions">
                     <button type="submit" name="decision" value="deny" class="btn">
-                        "Deny"
+                        {t("deny")}
                     </button>
                     <button type="submit" name="decision" value="allow" class="btn primary">
-                        "Allow"
+                        {t("allow")}
                     </button>
                 </div>
             </GuardedForm>
@@ -64,10 +64,12 @@ pub fn ConsentPage() -> impl IntoView {
 fn ClientHeader(client: ClientView, user: String) -> impl IntoView {
     let initial = client.name.chars().next().unwrap_or('?').to_uppercase().to_string();
     let links = [
-        (client.client_uri.clone(), "Website"),
-        (client.policy_uri.clone(), "Privacy policy"),
-        (client.tos_uri.clone(), "Terms of service"),
+        (client.client_uri.clone(), t("link-website")),
+        (client.policy_uri.clone(), t("link-policy")),
+        (client.tos_uri.clone(), t("link-terms")),
     ];
+    let (title_before, title_after) = t_around("consent-title", "client");
+    let (user_before, user_after) = t_around("consent-signed-in", "user");
     view! {
         <header class="client">
             {match client.logo_uri.clone() {
@@ -81,14 +83,15 @@ fn ClientHeader(client: ClientView, user: String) -> impl IntoView {
             }}
             <div>
                 <h1 id="consent-title">
+                    {title_before}
                     <span class="client-name">{client.name.clone()}</span>
-                    " wants access to your account"
+                    {title_after}
                 </h1>
-                <p class="signed-in">"Signed in as " <strong class="subject">{user}</strong></p>
+                <p class="signed-in">{user_before} <strong class="subject">{user}</strong> {user_after}</p>
             </div>
         </header>
         {client.description.map(|d| view! { <p class="client-description">{d}</p> })}
-        <nav class="client-links" aria-label="About this application">
+        <nav class="client-links" aria-label=t("consent-about-app")>
             {links
                 .into_iter()
                 .filter_map(|(href, label)| href.map(|href| (href, label)))
@@ -131,7 +134,7 @@ fn ScopeFieldset(group: ScopeGroup) -> impl IntoView {
                                 <span class="scope-name">{scope.display_name}</span>
                                 <span class="scope-desc" id=desc_id>
                                     {scope.description.unwrap_or_default()}
-                                    {required.then_some(" (required to sign in)")}
+                                    {required.then(|| format!(" {}", t("consent-required")))}
                                 </span>
                             </label>
                         </div>

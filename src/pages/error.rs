@@ -1,5 +1,6 @@
 //! Error pages: a clear message, the status, a request id and a way forward.
 
+use crate::i18n::{t, t_args};
 use crate::model::PageError;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -13,11 +14,15 @@ pub fn ErrorPage(error: PageError) -> impl IntoView {
             <h1 id="error-title">{title}</h1>
             <p class="lead">{error.message}</p>
             <p class="muted">
-                "Error " {error.status} " · Request id " <code class="request-id">{error.request_id}</code>
+                {t_args("error-status", &[("status", &error.status.to_string())])}
+                " · "
+                {t("error-request-id")}
+                " "
+                <code class="request-id">{error.request_id}</code>
             </p>
             <p>
                 <a class="btn" href="/">
-                    "Go to the start page"
+                    {t("error-home")}
                 </a>
             </p>
         </section>
@@ -27,13 +32,13 @@ pub fn ErrorPage(error: PageError) -> impl IntoView {
 #[component]
 pub fn NotFound() -> impl IntoView {
     view! {
-        <Title text="Not found"/>
+        <Title text=t("not-found-title")/>
         <section class="card error">
-            <h1>"Page not found"</h1>
-            <p class="lead">"There is nothing at this address."</p>
+            <h1>{t("not-found-title")}</h1>
+            <p class="lead">{t("not-found-message")}</p>
             <p>
                 <a class="btn" href="/">
-                    "Go to the start page"
+                    {t("error-home")}
                 </a>
             </p>
         </section>

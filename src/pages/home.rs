@@ -1,6 +1,7 @@
 //! The landing page.
 
-use crate::model::HomeView;
+use crate::i18n::t;
+use crate::model::{Brand, HomeView};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -10,16 +11,14 @@ pub fn HomePage() -> impl IntoView {
     let demo = home.as_ref().and_then(|h| h.demo_url.clone());
     let issuer = home.map(|h| h.issuer).unwrap_or_default();
     view! {
-        <Title text="Home"/>
+        <Title text=t("home-title")/>
         <section class="card">
-            <h1>"Assent"</h1>
-            <p class="lead">
-                "The consent screen of your authorization server: it shows people exactly what an application asks for, lets them grant all, some or none of it, and keeps their decision honest."
-            </p>
-            <p class="muted">"Authorization server: " <code>{issuer}</code></p>
+            <h1>{use_context::<Brand>().unwrap_or_default().name}</h1>
+            <p class="lead">{t("home-lead")}</p>
+            <p class="muted">{t("home-issuer")} " " <code>{issuer}</code></p>
             <p>
                 <a class="btn" href="/portal">
-                    "Review the applications you gave access to"
+                    {t("home-portal-link")}
                 </a>
             </p>
             {demo
@@ -27,13 +26,10 @@ pub fn HomePage() -> impl IntoView {
                     view! {
                         <p>
                             <a class="btn primary" href=url>
-                                "Open the sandbox demo application"
+                                {t("home-demo-link")}
                             </a>
                         </p>
-                        <p class="muted">
-                            "Sign in as " <code>"user"</code> ", " <code>"user2"</code> " or "
-                            <code>"user3"</code> " with the password " <code>"p@ssword!"</code> "."
-                        </p>
+                        <p class="muted">{t("home-demo-hint")}</p>
                     }
                 })}
         </section>

@@ -1,5 +1,6 @@
 //! The user portal: sign in, see every application you gave access to, revoke any of them.
 
+use crate::i18n::{t, t_args, t_around};
 use crate::islands::GuardedForm;
 use crate::model::{AppAccess, PortalView, RevokeView, SignedOutView};
 use leptos::prelude::*;
@@ -12,15 +13,13 @@ pub fn PortalPage() -> impl IntoView {
     }
     let csrf_token = use_context::<SignedOutView>().map(|v| v.csrf_token).unwrap_or_default();
     view! {
-        <Title text="Your connected applications"/>
+        <Title text=t("portal-title")/>
         <section class="card" aria-labelledby="portal-title">
-            <h1 id="portal-title">"Your connected applications"</h1>
-            <p class="lead">
-                "See every application you allowed to access your account, what each can do, and take access away whenever you want."
-            </p>
+            <h1 id="portal-title">{t("portal-title")}</h1>
+            <p class="lead">{t("portal-lead")}</p>
             <form method="post" action="/portal/login">
                 <input type="hidden" name="csrf_token" value=csrf_token/>
-                <button type="submit" class="btn primary">"Sign in"</button>
+                <button type="submit" class="btn primary">{t("sign-in")}</button>
             </form>
         </section>
     }
@@ -31,17 +30,18 @@ pub fn PortalPage() -> impl IntoView {
 fn SignedIn(view: PortalView) -> impl IntoView {
     let PortalView { user, apps, total, filter, csrf_token, notice } = view;
     let empty = apps.is_empty();
+    let (user_before, user_after) = t_around("portal-signed-in", "user");
     view! {
-        <Title text="Your connected applications"/>
+        <Title text=t("portal-title")/>
         <section class="card wide" aria-labelledby="portal-title">
             <div class="portal-head">
                 <div>
-                    <h1 id="portal-title">"Your connected applications"</h1>
-                    <p class="signed-in">"Signed in as " <strong class="subject">{user}</strong></p>
+                    <h1 id="portal-title">{t("portal-title")}</h1>
+                    <p class="signed-in">{user_before} <strong class="subject">{user}</strong> {user_after}</p>
                 </div>
                 <form method="post" action="/portal/logout">
                     <input type="hidden" name="csrf_token" value=csrf_token.clone()/>
-                    <button type="submit" class="btn">"Sign out"</button>
+                    <button type="submit" class="btn">{t("sign-out")}</button>
                 </form>
             </div>
             {notice.map(|n| view! { <p class="notice success" role="status">{n}</p> })}
@@ -49,24 +49,22 @@ fn SignedIn(view: PortalView) -> impl IntoView {
                 .then(|| {
                     view! {
                         <form method="get" action="/portal" class="filter" role="search">
-                            <label for="q">"Filter by name"</label>
+                            <label for="q">{t("portal-filter-label")}</label>
                             <input id="q" name="q" type="search" value=filter.clone()/>
-                            <button type="submit" class="btn">"Filter"</button>
+                            <button type="submit" class="btn">{t("portal-filter")}</button>
                         </form>
                     }
                 })}
             {if empty && total == 0 {
                 view! {
-                    <p class="empty">
-                        "No application has access to your account. When you allow one, it appears here."
-                    </p>
+                    <p class="empty">{t("portal-empty")}</p>
                 }
                     .into_any()
             } else if empty {
-                view! { <p class="empty">"No application matches this filter."</p> }.into_any()
+                view! { <p class="empty">{t("portal-no-match")}</p> }.into_any()
             } else {
                 view! {
-                    <ul class="apps" aria-label="Applications with access">
+                    <ul class="apps" aria-label=t("portal-apps-label")>
                         {apps.into_iter().map(|app| view! { <AppCard app/> }).collect_view()}
                     </ul>
                 }
@@ -80,7 +78,7 @@ fn SignedIn(view: PortalView) -> impl IntoView {
 fn AppCard(app: AppAccess) -> impl IntoView {
     let initial = app.name.chars().next().unwrap_or('?').to_uppercase().to_string();
     let revoke_href = format!("/portal/revoke?client_id={}", urlencode(&app.client_id));
-    let label = format!("Revoke access of {}", app.name);
+    let label = t_args("portal-revoke-label", &[("client", &app.name)]);
     view! {
         <li class="app">
             <header class="client">
@@ -91,12 +89,15 @@ fn AppCard(app: AppAccess) -> impl IntoView {
                 <div>
                     <h2 class="app-name">{app.name.clone()}</h2>
                     <p class="muted small">
-                        <span class="status">"Active"</span>
-                        {app.granted_on.clone().map(|(text, iso)| view! { " · Access granted " <time datetime=iso>{text}</time> })}
+                        <span class="status">{t("portal-active")}</span>
+                        {app.granted_on.clone().map(|(text, iso)| {
+                            let (before, after) = t_around("portal-granted", "date");
+                            view! { " · " {before} <time datetime=iso>{text}</time> {after} }
+                        })}
                     </p>
                 </div>
             </header>
-            <h3 class="section-title">"It can:"</h3>
+            <h3 class="section-title">{t("portal-can")}</h3>
             <ul class="scope-list">
                 {app.scopes
                     .into_iter()
@@ -108,10 +109,10 @@ fn AppCard(app: AppAccess) -> impl IntoView {
                     })
                     .collect_view()}
             </ul>
-            {(!app.claims.is_empty()).then(|| view! { <p class="claims">"It receives: " {app.claims.join(", ")}</p> })}
+            {(!app.claims.is_empty()).then(|| view! { <p class="claims">{t("portal-receives")} " " {app.claims.join(", ")}</p> })}
             <div class="app-actions">
-                {app.client_uri.map(|href| view! { <a href=href target="_blank" rel="noopener noreferrer">"Website"</a> })}
-                <a class="btn danger" href=revoke_href aria-label=label>"Revoke access"</a>
+                {app.client_uri.map(|href| view! { <a href=href target="_blank" rel="noopener noreferrer">{t("link-website")}</a> })}
+                <a class="btn danger" href=revoke_href aria-label=label>{t("portal-revoke")}</a>
             </div>
         </li>
     }
@@ -129,23 +130,24 @@ fn urlencode(s: &str) -> String {
 #[component]
 pub fn RevokePage() -> impl IntoView {
     let Some(RevokeView { client_id, name, csrf_token }) = use_context::<RevokeView>() else {
-        return view! { <section class="card"><p>"Nothing to revoke."</p></section> }.into_any();
+        return view! { <section class="card"><p>{t("revoke-nothing")}</p></section> }.into_any();
     };
+    let (before, after) = t_around("revoke-title", "client");
     view! {
-        <Title text="Revoke access"/>
+        <Title text=t("revoke-page-title")/>
         <section class="card" aria-labelledby="revoke-title">
-            <h1 id="revoke-title">"Revoke access of " <span class="client-name">{name.clone()}</span> "?"</h1>
+            <h1 id="revoke-title">{before} <span class="client-name">{name.clone()}</span> {after}</h1>
             <ul class="consequences">
-                <li>{format!("{name} immediately loses access to your account, and its sign-in tokens stop working.")}</li>
-                <li>"It may still hold data it fetched before; ask the application if you want that deleted."</li>
-                <li>"You can allow it again later by signing in to it."</li>
+                <li>{t_args("revoke-loses", &[("client", &name)])}</li>
+                <li>{t("revoke-data")}</li>
+                <li>{t("revoke-again")}</li>
             </ul>
             <GuardedForm action="/portal/revoke".to_string()>
                 <input type="hidden" name="client_id" value=client_id/>
                 <input type="hidden" name="csrf_token" value=csrf_token/>
                 <div class="actions">
-                    <a class="btn" href="/portal">"Cancel"</a>
-                    <button type="submit" class="btn danger-solid">"Revoke access"</button>
+                    <a class="btn" href="/portal">{t("cancel")}</a>
+                    <button type="submit" class="btn danger-solid">{t("portal-revoke")}</button>
                 </div>
             </GuardedForm>
         </section>

@@ -81,6 +81,9 @@ pub struct AuthRequest {
     pub code_challenge: Option<String>,
     #[serde(default)]
     pub claims: Option<Value>,
+    /// Languages the client prefers for the pages of this sign-in (OIDC Core §3.1.2.1).
+    #[serde(default)]
+    pub ui_locales: Option<String>,
 }
 
 /// What a code stands for.
@@ -273,6 +276,7 @@ fn parse_auth_request(sb: &Sandbox, wid: &str, p: &Params) -> Result<(AuthReques
             nonce: p.get("nonce").cloned(),
             code_challenge,
             claims,
+            ui_locales: p.get("ui_locales").filter(|v| v.len() <= 256).cloned(),
         },
         client,
     ))

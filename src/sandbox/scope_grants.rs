@@ -137,6 +137,9 @@ pub async fn get(
     query.insert("client_id".to_string(), vec![request.client_id.clone()]);
     query.insert("redirect_uri".to_string(), vec![request.redirect_uri.clone()]);
     query.insert("scope".to_string(), vec![request.scopes.join(" ")]);
+    if let Some(ui_locales) = &request.ui_locales {
+        query.insert("ui_locales".to_string(), vec![ui_locales.clone()]);
+    }
     let session = ScopeGrantSession {
         id: row.id.clone(),
         tenant_id: TENANT.into(),

@@ -51,6 +51,62 @@ pub struct Config {
     pub public_url: Option<Url>,
     /// The OAuth client the user portal signs in with; the sandbox seeds its own.
     pub portal: Option<PortalClient>,
+    pub theme: Theme,
+}
+
+/// The bank's look: name, logo and colours.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Theme {
+    pub name: String,
+    /// An https URL (http for loopback hosts) or a path on Assent's origin such as `/logo.svg`.
+    pub logo: Option<String>,
+    /// Accent colour on light backgrounds, `#rrggbb`.
+    pub color: Option<Rgb>,
+    /// Accent colour on dark backgrounds; derived from `color` when absent.
+    pub color_dark: Option<Rgb>,
+}
+
+impl Default for Theme {
+    fn default() -> Self {
+        Self { name: "Assent".into(), logo: None, color: None, color_dark: None }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rgb(pub [u8; 3]);
+
+impl Rgb {
+    pub fn parse(s: &str) -> Option<Rgb> {
+        let hex = s.strip_prefix('#')?;
+        if hex.len() != 6 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        let byte = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).ok();
+        Some(Rgb([byte(0)?, byte(2)?, byte(4)?]))
+    }
+
+    pub fn hex(self) -> String {
+        format!("#{:02x}{:02x}{:02x}", self.0[0], self.0[1], self.0[2])
+    }
+
+    /// WCAG relative luminance.
+    pub fn luminance(self) -> f64 {
+        let channel = |c: u8| {
+            let c = f64::from(c) / 255.0;
+            if c <= 0.04045 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * channel(self.0[0]) + 0.7152 * channel(self.0[1]) + 0.0722 * channel(self.0[2])
+    }
+
+    /// WCAG contrast ratio between two colours (1 to 21).
+    pub fn contrast(self, other: Rgb) -> f64 {
+        let (a, b) = (self.luminance(), other.luminance());
+        (a.max(b) + 0.05) / (a.min(b) + 0.05)
+    }
 }
 
 /// The portal's client in the user's workspace: public (PKCE only) without a secret.
@@ -175,7 +231,27 @@ impl Config {
             (None, Some(_)) => return err("PORTAL_CLIENT_SECRET is set but PORTAL_CLIENT_ID is not"),
             (None, None) => None,
         };
+        let color = |name: &str| -> Result<Option<Rgb>, ConfigError> {
+            get(name)
+                .map(|v| {
+                    Rgb::parse(v.trim())
+                        .ok_or_else(|| ConfigError(format!("{name} must be a colour such as #1f6feb: {v}")))
+                })
+                .transpose()
+        };
+        let logo = match get("ASSENT_BRAND_LOGO") {
+            None => None,
+            Some(l) if l.starts_with('/') && !l.starts_with("//") => Some(l),
+            Some(l) => Some(parse_url("ASSENT_BRAND_LOGO", &l)?.to_string()),
+        };
+        let theme = Theme {
+            name: get("ASSENT_BRAND_NAME").map(|n| n.trim().to_string()).unwrap_or_else(|| "Assent".into()),
+            logo,
+            color: color("ASSENT_BRAND_COLOR")?,
+            color_dark: color("ASSENT_BRAND_COLOR_DARK")?,
+        };
         Ok(Config {
+            theme,
             portal,
             tenant,
             sandbox_addr,
@@ -247,5 +323,36 @@ mod tests {
         assert!(config(&[("CLIENT_SECRET", "s")]).unwrap_err().0.contains("AUTHORIZATION_SERVER_URL"));
         assert!(config(&[("SANDBOX_ADDR", "nope")]).is_err());
         assert!(config(&[("ASSENT_SESSION_KEY", "short")]).is_err());
+    }
+}
+
+#[cfg(test)]
+mod theme_tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn brand_comes_from_the_environment_and_is_checked() {
+        let c = config(&[
+            ("ASSENT_BRAND_NAME", "Midwest Bank"),
+            ("ASSENT_BRAND_LOGO", "/logo.svg"),
+            ("ASSENT_BRAND_COLOR", "#0B5FFF"),
+        ])
+        .unwrap();
+        assert_eq!(c.theme.name, "Midwest Bank");
+        assert_eq!(c.theme.logo.as_deref(), Some("/logo.svg"));
+        assert_eq!(c.theme.color, Some(Rgb([0x0b, 0x5f, 0xff])));
+        assert_eq!(config(&[]).unwrap().theme, Theme::default());
+        assert!(config(&[("ASSENT_BRAND_COLOR", "blue")]).is_err());
+        assert!(config(&[("ASSENT_BRAND_COLOR", "#12345")]).is_err());
+        assert!(config(&[("ASSENT_BRAND_LOGO", "http://evil.example/x.png")]).is_err());
+        assert!(config(&[("ASSENT_BRAND_LOGO", "//evil.example/x.png")]).is_err());
+        assert!(config(&[("ASSENT_BRAND_LOGO", "https://cdn.bank.example/logo.svg")]).is_ok());
+        assert!((Rgb([0, 0, 0]).contrast(Rgb([255, 255, 255])) - 21.0).abs() < 1e-9);
     }
 }

@@ -2,9 +2,11 @@
 //! JavaScript. Nothing sensitive comes from the form: the request is fetched again on
 //! submit and only scopes it asked for are granted.
 
+use super::observe::{self, ErrorKind};
 use super::render::{render, Page};
 use super::upstream::UpstreamError;
-use super::{random_b64, AppState};
+use super::AppState;
+use crate::i18n;
 use crate::model::{ClientView, ConsentView, PageError, ScopeGroup, ScopeView};
 use crate::wire::{AcceptScopeGrant, RejectScopeGrant, ScopeGrantSession};
 use axum::{
@@ -42,50 +44,39 @@ fn field(pairs: &[(String, String)], name: &str) -> Option<String> {
     values.next().is_none().then_some(first)
 }
 
-/// Renders an error page and logs the cause with the request id it shows.
-async fn error_page(state: &AppState, uri: &Uri, status: StatusCode, title: &str, message: &str) -> Response {
-    let error =
-        PageError { status: status.as_u16(), title: title.into(), message: message.into(), request_id: random_b64(9) };
-    tracing::info!(request_id = %error.request_id, status = status.as_u16(), title, "error page");
+/// Renders an error page (title and message are message keys) and counts it.
+pub(super) async fn error_page(
+    state: &AppState,
+    uri: &Uri,
+    status: StatusCode,
+    kind: ErrorKind,
+    title: &str,
+    message: &str,
+) -> Response {
+    state.upstream.metrics().error(kind);
+    let error = PageError::new(status, title, message);
+    tracing::info!(status = status.as_u16(), title, "error page");
     render(state, uri, status, Page::Error(error)).await
 }
 
 async fn upstream_failure(state: &AppState, uri: &Uri, e: &UpstreamError) -> Response {
-    let request_id = random_b64(9);
-    tracing::warn!(%request_id, error = %e, "authorization server call failed");
+    tracing::warn!(error = %e, "authorization server call failed");
+    state.upstream.metrics().error(ErrorKind::of(e));
     let (status, title, message) = match e {
-        UpstreamError::Status { status: 404, .. } => (
-            StatusCode::NOT_FOUND,
-            "This sign-in request has expired",
-            "It may have timed out, been completed already, or the link is incomplete. Go back to the application and sign in again.",
-        ),
-        UpstreamError::Status { status: 409, .. } => (
-            StatusCode::CONFLICT,
-            "This request was already answered",
-            "Your decision was recorded. Go back to the application to continue.",
-        ),
-        UpstreamError::Status { status: 400 | 403 | 422, .. } => (
-            StatusCode::BAD_REQUEST,
-            "This request is not valid",
-            "The authorization server refused it. Go back to the application and sign in again.",
-        ),
-        UpstreamError::Status { status: 429, .. } => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            "Too many requests right now",
-            "The authorization server is busy. Wait a moment, then reload this page.",
-        ),
-        UpstreamError::Timeout => (
-            StatusCode::GATEWAY_TIMEOUT,
-            "The authorization server is not answering",
-            "It took too long to respond. Reload this page in a moment; your sign-in is still waiting.",
-        ),
-        UpstreamError::Status { .. } | UpstreamError::Unreachable(_) | UpstreamError::InvalidBody(_) => (
-            StatusCode::BAD_GATEWAY,
-            "The authorization server is having trouble",
-            "Assent could not get a valid answer from it. Reload this page in a moment, or go back to the application and try again.",
-        ),
+        UpstreamError::Status { status: 404, .. } => {
+            (StatusCode::NOT_FOUND, "flow-expired-title", "flow-expired-message")
+        }
+        UpstreamError::Status { status: 409, .. } => (StatusCode::CONFLICT, "answered-title", "answered-message"),
+        UpstreamError::Status { status: 400 | 403 | 422, .. } => {
+            (StatusCode::BAD_REQUEST, "refused-title", "refused-message")
+        }
+        UpstreamError::Status { status: 429, .. } => (StatusCode::SERVICE_UNAVAILABLE, "busy-title", "busy-message"),
+        UpstreamError::Timeout => (StatusCode::GATEWAY_TIMEOUT, "timeout-title", "timeout-message"),
+        UpstreamError::Status { .. } | UpstreamError::Unreachable(_) | UpstreamError::InvalidBody(_) => {
+            (StatusCode::BAD_GATEWAY, "trouble-title", "trouble-message")
+        }
     };
-    let error = PageError { status: status.as_u16(), title: title.into(), message: message.into(), request_id };
+    let error = PageError::new(status, title, message);
     let mut response = render(state, uri, status, Page::Error(error)).await;
     if let UpstreamError::Status { retry_after: Some(s), .. } = e {
         if let Ok(v) = s.to_string().parse() {
@@ -98,16 +89,24 @@ async fn upstream_failure(state: &AppState, uri: &Uri, e: &UpstreamError) -> Res
 pub async fn show(State(state): State<AppState>, headers: HeaderMap, uri: Uri, RawQuery(query): RawQuery) -> Response {
     let pairs = parse_pairs(query.unwrap_or_default().as_bytes());
     let (Some(login_id), Some(login_state)) = (field(&pairs, "login_id"), field(&pairs, "login_state")) else {
-        return error_page(&state, &uri, StatusCode::BAD_REQUEST, "This link is incomplete",
-            "A consent page needs the login_id and login_state the authorization server adds. Go back to the application and sign in again.").await;
+        return error_page(
+            &state,
+            &uri,
+            StatusCode::BAD_REQUEST,
+            ErrorKind::BadRequest,
+            "link-incomplete-title",
+            "link-incomplete-message",
+        )
+        .await;
     };
     if !valid_handle(&login_id) || !valid_handle(&login_state) {
         return error_page(
             &state,
             &uri,
             StatusCode::BAD_REQUEST,
-            "This link is not valid",
-            "Its parameters are malformed. Go back to the application and sign in again.",
+            ErrorKind::BadRequest,
+            "link-invalid-title",
+            "link-invalid-message",
         )
         .await;
     }
@@ -115,9 +114,11 @@ pub async fn show(State(state): State<AppState>, headers: HeaderMap, uri: Uri, R
         Ok(s) => s,
         Err(e) => return upstream_failure(&state, &uri, &e).await,
     };
+    hint_locale(&session);
     if session.scope_grant_approved || session.scope_grant_rejected {
         return already_answered(&state, &uri).await;
     }
+    state.upstream.metrics().consent_views.inc();
     let (browser, set_cookie) = state.csrf.ensure_cookie(&headers);
     let token = state.csrf.token(&browser, CSRF_PURPOSE, &login_id);
     let view = consent_view(&session, login_id, login_state, token);
@@ -129,14 +130,7 @@ pub async fn show(State(state): State<AppState>, headers: HeaderMap, uri: Uri, R
 }
 
 async fn already_answered(state: &AppState, uri: &Uri) -> Response {
-    error_page(
-        state,
-        uri,
-        StatusCode::CONFLICT,
-        "This request was already answered",
-        "Your decision was recorded. Go back to the application to continue.",
-    )
-    .await
+    error_page(state, uri, StatusCode::CONFLICT, ErrorKind::NotFound, "answered-title", "answered-message").await
 }
 
 pub async fn decide(State(state): State<AppState>, headers: HeaderMap, uri: Uri, body: Bytes) -> Response {
@@ -158,31 +152,41 @@ pub async fn decide(State(state): State<AppState>, headers: HeaderMap, uri: Uri,
                 &state,
                 &uri,
                 StatusCode::BAD_REQUEST,
-                "This form is incomplete",
-                "Go back to the application and sign in again.",
+                ErrorKind::BadRequest,
+                "form-incomplete-title",
+                "form-incomplete-message",
             )
             .await
         }
     };
     if let Err(why) = state.csrf.verify(&headers, CSRF_PURPOSE, &form.login_id, &form.csrf_token) {
         tracing::warn!(reason = ?why, "consent POST refused by CSRF checks");
-        return error_page(&state, &uri, StatusCode::FORBIDDEN, "This form could not be verified",
-            "It was sent from another site, or from a page opened in another browser. Go back to the application and sign in again.").await;
+        return error_page(
+            &state,
+            &uri,
+            StatusCode::FORBIDDEN,
+            ErrorKind::Csrf,
+            "form-forged-title",
+            "form-forged-message",
+        )
+        .await;
     }
     let session = match state.upstream.scope_grant(&form.login_id, &form.login_state).await {
         Ok(s) => s,
         Err(e) => return upstream_failure(&state, &uri, &e).await,
     };
+    hint_locale(&session);
     if session.scope_grant_approved || session.scope_grant_rejected {
         return already_answered(&state, &uri).await;
     }
+    let metrics = state.upstream.metrics();
     let result = match form.decision.as_str() {
         "allow" => {
             let Some(granted) = granted_scopes(&session, &form.scopes) else {
                 let (browser, _) = state.csrf.ensure_cookie(&headers);
                 let token = state.csrf.token(&browser, CSRF_PURPOSE, &form.login_id);
                 let view = consent_view(&session, form.login_id, form.login_state, token);
-                let notice = "Select at least one permission to allow, or choose Deny.".to_string();
+                let notice = i18n::text(observe::locale(), "consent-select-one", &[]);
                 return render(
                     &state,
                     &uri,
@@ -198,18 +202,24 @@ pub async fn decide(State(state): State<AppState>, headers: HeaderMap, uri: Uri,
                 granted_claims: session.requested_claims_to_consent.clone(),
                 consent_id: None,
             };
-            state.upstream.accept_scope_grant(&body).await
+            state.upstream.accept_scope_grant(&body).await.inspect(|_| {
+                metrics.accepts.inc();
+            })
         }
         "deny" => {
-            state.upstream.reject_scope_grant(&RejectScopeGrant::user_denied(form.login_id, form.login_state)).await
+            let body = RejectScopeGrant::user_denied(form.login_id, form.login_state);
+            state.upstream.reject_scope_grant(&body).await.inspect(|_| {
+                metrics.rejects.inc();
+            })
         }
         _ => {
             return error_page(
                 &state,
                 &uri,
                 StatusCode::BAD_REQUEST,
-                "This form is incomplete",
-                "Choose Allow or Deny.",
+                ErrorKind::BadRequest,
+                "form-incomplete-title",
+                "form-choose",
             )
             .await
         }
@@ -221,10 +231,24 @@ pub async fn decide(State(state): State<AppState>, headers: HeaderMap, uri: Uri,
         }
         Ok(_) => {
             tracing::error!("the authorization server answered a redirect_to outside its origin; not followed");
-            error_page(&state, &uri, StatusCode::BAD_GATEWAY, "The authorization server is having trouble",
-                "It sent an unexpected address to continue to, and Assent did not follow it. Go back to the application and try again.").await
+            error_page(
+                &state,
+                &uri,
+                StatusCode::BAD_GATEWAY,
+                ErrorKind::UpstreamStatus,
+                "trouble-title",
+                "bad-redirect-message",
+            )
+            .await
         }
         Err(e) => upstream_failure(&state, &uri, &e).await,
+    }
+}
+
+/// The authorization request's `ui_locales` picks the language unless the user chose one.
+fn hint_locale(session: &ScopeGrantSession) {
+    if let Some(list) = session.request_query_params.get("ui_locales").and_then(|v| v.first()) {
+        observe::hint_ui_locales(list);
     }
 }
 
@@ -294,7 +318,7 @@ fn consent_view(session: &ScopeGrantSession, login_id: String, login_state: Stri
             .as_ref()
             .map(|s| clean_text(&s.name))
             .filter(|s| !s.is_empty())
-            .unwrap_or_else(|| "Other permissions".into());
+            .unwrap_or_else(|| i18n::text(observe::locale(), "other-permissions", &[]));
         let view = ScopeView {
             name: grant_name(scope).to_string(),
             display_name: scope

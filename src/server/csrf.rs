@@ -74,6 +74,16 @@ impl Csrf {
         URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
     }
 
+    /// For forms that change only a preference (the language): the browser must say the
+    /// request comes from our own pages, by Fetch Metadata or by `Origin`.
+    pub fn is_same_origin(&self, headers: &HeaderMap) -> bool {
+        let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+        match header("sec-fetch-site") {
+            Some(site) => site == "same-origin",
+            None => header("origin") == Some(self.origin.as_str()),
+        }
+    }
+
     /// Checks a POST: same-origin by Fetch Metadata and `Origin`, cookie present, token valid.
     pub fn verify(&self, headers: &HeaderMap, purpose: &str, flow: &str, token: &str) -> Result<(), CsrfRejection> {
         let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());

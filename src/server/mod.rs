@@ -4,13 +4,16 @@
 pub mod config;
 pub mod consent;
 pub mod csrf;
+pub mod observe;
 pub mod portal;
 pub mod portal_auth;
 pub mod render;
 pub mod sessions;
+pub mod theme;
 pub mod upstream;
 
-use crate::model::{HomeView, PageError};
+use crate::i18n::Locale;
+use crate::model::{Brand, HomeView, PageError};
 use crate::sandbox::{self, SandboxConfig, SandboxHandle};
 use axum::{
     extract::State,
@@ -40,6 +43,8 @@ pub struct AppState {
     pub sessions: Arc<sessions::Sessions>,
     /// The portal's sign-in, when a portal client is configured (always with the sandbox).
     pub portal: Option<Arc<portal_auth::PortalAuth>>,
+    pub brand: Brand,
+    theme_css: Arc<str>,
     csp_sources: Arc<str>,
 }
 
@@ -119,7 +124,7 @@ pub async fn start(config: Config, leptos: LeptosOptions, public_url: Url) -> Re
             k
         }
     };
-    let upstream = Upstream::new(&tenant)?;
+    let upstream = Upstream::new(&tenant, Arc::default())?;
     std::fs::create_dir_all(&config.data_dir)
         .map_err(|e| StartError::Other(format!("cannot use the data directory {}: {e}", config.data_dir.display())))?;
     let sessions = sessions::Sessions::open(&config.data_dir.join("assent.sqlite3"))?;
@@ -142,8 +147,12 @@ pub async fn start(config: Config, leptos: LeptosOptions, public_url: Url) -> Re
         let port = leptos.reload_port;
         connect.push_str(&format!(" ws://{}:{port} ws://localhost:{port}", leptos.site_addr.ip()));
     }
+    let theme_css = theme::stylesheet(&config.theme).into();
+    let brand = Brand { name: config.theme.name.clone(), logo: config.theme.logo.clone() };
     let state = AppState {
         leptos,
+        brand,
+        theme_css,
         upstream: Arc::new(upstream),
         csrf: Arc::new(Csrf::new(key, origin)),
         sessions: Arc::new(sessions),
@@ -169,9 +178,14 @@ pub fn router(state: AppState) -> Router {
         .route("/portal/callback", get(portal::callback))
         .route("/portal/revoke", get(portal::confirm_revoke).post(portal::revoke))
         .route("/portal/logout", axum::routing::post(portal::logout))
+        .route("/theme.css", get(theme_css))
+        .route("/lang", axum::routing::post(set_language))
         .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(|State(state): State<AppState>| async move { state.upstream.metrics().render() }))
         .fallback_service(files)
         .layer(axum::middleware::map_response(security_headers))
+        .layer(axum::middleware::from_fn(observe::trace_requests))
         .with_state(state)
 }
 
@@ -179,13 +193,60 @@ async fn home(State(state): State<AppState>, uri: Uri) -> Response {
     render(&state, &uri, StatusCode::OK, Page::Home(state.home.clone())).await
 }
 
+async fn theme_css(State(state): State<AppState>) -> Response {
+    let headers = [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=300")];
+    (headers, state.theme_css.to_string()).into_response()
+}
+
+/// The language switcher: remembers the choice in a cookie and goes back to the page
+/// (a path on this site only).
+async fn set_language(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    uri: Uri,
+    body: axum::body::Bytes,
+) -> Response {
+    if !state.csrf.is_same_origin(&headers) {
+        let error = PageError::new(StatusCode::FORBIDDEN, "form-forged-title", "portal-form-forged-message");
+        return render(&state, &uri, StatusCode::FORBIDDEN, Page::Error(error)).await;
+    }
+    let mut lang = None;
+    let mut next = None;
+    for (k, v) in url::form_urlencoded::parse(&body) {
+        match k.as_ref() {
+            "lang" => lang = Locale::ALL.into_iter().find(|l| l.tag() == v),
+            "next" => next = Some(v.into_owned()),
+            _ => {}
+        }
+    }
+    let next = next
+        .filter(|n| n.starts_with('/') && !n.starts_with("//") && n.len() <= 4096)
+        // Visible ASCII only: what a Location header can carry, and no backslash tricks.
+        .filter(|n| n.bytes().all(|b| b.is_ascii_graphic() && b != b'\\'))
+        .unwrap_or_else(|| "/".into());
+    let mut response = axum::response::Redirect::to(&next).into_response();
+    if let Some(cookie) =
+        lang.and_then(|l| csrf::cookie_header(observe::LANG_COOKIE, l.tag(), 31_536_000, "Lax", state.csrf.is_secure()))
+    {
+        response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    response
+}
+
+/// Ready when the authorization server answers and a System token can be had.
+async fn readyz(State(state): State<AppState>) -> Response {
+    match state.upstream.ready().await {
+        Ok(()) => (StatusCode::OK, axum::Json(serde_json::json!({"status": "ready"}))).into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "not ready");
+            let body = serde_json::json!({"status": "not ready", "reason": e.to_string()});
+            (StatusCode::SERVICE_UNAVAILABLE, axum::Json(body)).into_response()
+        }
+    }
+}
+
 async fn not_found(State(state): State<AppState>, uri: Uri) -> Response {
-    let error = PageError {
-        status: 404,
-        title: "Page not found".into(),
-        message: "There is nothing at this address.".into(),
-        request_id: random_b64(9),
-    };
+    let error = PageError::new(StatusCode::NOT_FOUND, "not-found-title", "not-found-message");
     render(&state, &uri, StatusCode::NOT_FOUND, Page::Error(error)).await.into_response()
 }
 

@@ -3,10 +3,12 @@
 //! every POST carries a token bound to that session.
 
 use super::csrf::{cookie_header, read_cookie};
+use super::observe::{self, ErrorKind};
 use super::render::{render, Page};
 use super::sessions::{Session, ABSOLUTE_TIMEOUT, LOGIN_TIMEOUT};
 use super::upstream::UpstreamError;
-use super::{random_b64, AppState};
+use super::AppState;
+use crate::i18n::{self, Locale};
 use crate::model::{AppAccess, PageError, PortalView, RevokeView, ScopeLine, SignedOutView};
 use crate::wire::ClientsWithAccess;
 use axum::{
@@ -44,11 +46,15 @@ fn current_session(state: &AppState, headers: &HeaderMap) -> Option<(String, Ses
     Some((id.to_string(), session))
 }
 
+/// An error page; `title` and `message` are message keys.
 async fn page_error(state: &AppState, uri: &Uri, status: StatusCode, title: &str, message: &str) -> Response {
-    let error =
-        PageError { status: status.as_u16(), title: title.into(), message: message.into(), request_id: random_b64(9) };
-    tracing::info!(request_id = %error.request_id, status = status.as_u16(), title, "portal error page");
-    render(state, uri, status, Page::Error(error)).await
+    let kind = match status {
+        StatusCode::FORBIDDEN => ErrorKind::Csrf,
+        StatusCode::NOT_FOUND => ErrorKind::NotFound,
+        s if s.is_server_error() => ErrorKind::UpstreamStatus,
+        _ => ErrorKind::BadRequest,
+    };
+    super::consent::error_page(state, uri, status, kind, title, message).await
 }
 
 /// Ends a session and sends the browser to the signed-out portal.
@@ -68,15 +74,26 @@ fn sign_out_response(state: &AppState, id: Option<&str>) -> Response {
 async fn upstream_trouble(state: &AppState, uri: &Uri, e: &UpstreamError) -> Response {
     tracing::warn!(error = %e, "portal upstream call failed");
     let (status, title) = match e {
-        UpstreamError::Timeout => (StatusCode::GATEWAY_TIMEOUT, "The authorization server is not answering"),
-        _ => (StatusCode::BAD_GATEWAY, "The authorization server is having trouble"),
+        UpstreamError::Timeout => (StatusCode::GATEWAY_TIMEOUT, "timeout-title"),
+        _ => (StatusCode::BAD_GATEWAY, "trouble-title"),
     };
-    page_error(state, uri, status, title, "Your applications could not be loaded. Reload this page in a moment.").await
+    state.upstream.metrics().error(ErrorKind::of(e));
+    let error = PageError::new(status, title, "portal-load-failed");
+    render(state, uri, status, Page::Error(error)).await
 }
 
+/// A date in the response's language (the format is a message), and its RFC 3339 form.
 fn format_date(rfc3339: &str) -> Option<(String, String)> {
     let t = chrono::DateTime::parse_from_rfc3339(rfc3339).ok()?;
-    Some((t.format("%-d %b %Y").to_string(), t.to_rfc3339()))
+    let locale = observe::locale();
+    let chrono_locale = match locale {
+        Locale::En => chrono::Locale::en_US,
+        Locale::Es => chrono::Locale::es_ES,
+        Locale::PtBr => chrono::Locale::pt_BR,
+    };
+    let format = i18n::text(locale, "date-format", &[]);
+    let items = chrono::format::StrftimeItems::new_with_locale(&format, chrono_locale).parse().ok()?;
+    Some((t.format_localized_with_items(items.iter(), chrono_locale).to_string(), t.to_rfc3339()))
 }
 
 /// Turns the Public API's list into cards, newest first.
@@ -148,9 +165,7 @@ pub async fn index(
                     total,
                     filter,
                     csrf_token: state.csrf.token(&browser, PORTAL_PURPOSE, &session.id_hash),
-                    notice: q
-                        .contains_key("revoked")
-                        .then(|| "Access revoked. The application can no longer use your account.".to_string()),
+                    notice: q.contains_key("revoked").then(|| i18n::text(observe::locale(), "portal-revoked", &[])),
                 };
                 render(&state, &uri, StatusCode::OK, Page::Portal(Box::new(view))).await
             }
@@ -171,26 +186,14 @@ fn form(body: &[u8]) -> HashMap<String, String> {
 
 pub async fn login(State(state): State<AppState>, headers: HeaderMap, uri: Uri, body: Bytes) -> Response {
     let Some(auth) = state.portal.clone() else {
-        return page_error(
-            &state,
-            &uri,
-            StatusCode::SERVICE_UNAVAILABLE,
-            "The portal is not configured",
-            "Set PORTAL_CLIENT_ID to enable it.",
-        )
-        .await;
+        return page_error(&state, &uri, StatusCode::SERVICE_UNAVAILABLE, "portal-off-title", "portal-off-message")
+            .await;
     };
     let f = form(&body);
     let token = f.get("csrf_token").map(String::as_str).unwrap_or_default();
     if state.csrf.verify(&headers, LOGIN_PURPOSE, "", token).is_err() {
-        return page_error(
-            &state,
-            &uri,
-            StatusCode::FORBIDDEN,
-            "This form could not be verified",
-            "Open the portal again and sign in from there.",
-        )
-        .await;
+        return page_error(&state, &uri, StatusCode::FORBIDDEN, "form-forged-title", "portal-form-forged-message")
+            .await;
     }
     let sign_in = match auth.start(state.upstream.http()).await {
         Ok(s) => s,
@@ -200,8 +203,8 @@ pub async fn login(State(state): State<AppState>, headers: HeaderMap, uri: Uri, 
                 &state,
                 &uri,
                 StatusCode::BAD_GATEWAY,
-                "Sign-in is unavailable",
-                "The authorization server could not be reached. Try again in a moment.",
+                "sign-in-unavailable-title",
+                "sign-in-unavailable-message",
             )
             .await;
         }
@@ -212,8 +215,8 @@ pub async fn login(State(state): State<AppState>, headers: HeaderMap, uri: Uri, 
             &state,
             &uri,
             StatusCode::INTERNAL_SERVER_ERROR,
-            "Sign-in is unavailable",
-            "Try again in a moment.",
+            "sign-in-unavailable-title",
+            "sign-in-unavailable-message",
         )
         .await;
     }
@@ -231,33 +234,32 @@ pub async fn callback(
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     let Some(auth) = state.portal.clone() else {
-        return page_error(&state, &uri, StatusCode::NOT_FOUND, "Page not found", "There is nothing at this address.")
-            .await;
+        return page_error(&state, &uri, StatusCode::NOT_FOUND, "not-found-title", "not-found-message").await;
     };
-    let restart = "Open the portal and sign in again.";
+    let restart = "sign-in-restart";
     let returned = q.get("state").map(String::as_str).unwrap_or_default();
     let expected = read_cookie(&headers, state_cookie(&state)).unwrap_or_default();
     if returned.is_empty() || !bool::from(returned.as_bytes().ct_eq(expected.as_bytes())) {
-        return page_error(&state, &uri, StatusCode::BAD_REQUEST, "This sign-in could not be verified", restart).await;
+        return page_error(&state, &uri, StatusCode::BAD_REQUEST, "sign-in-unverified-title", restart).await;
     }
     let Ok(Some((verifier, nonce))) = state.sessions.take_login(returned) else {
-        return page_error(&state, &uri, StatusCode::BAD_REQUEST, "This sign-in has expired", restart).await;
+        return page_error(&state, &uri, StatusCode::BAD_REQUEST, "sign-in-expired-title", restart).await;
     };
     if q.contains_key("error") {
-        return page_error(&state, &uri, StatusCode::FORBIDDEN, "You were not signed in", restart).await;
+        return page_error(&state, &uri, StatusCode::FORBIDDEN, "sign-in-denied-title", restart).await;
     }
     // RFC 9207: the response must come from the issuer the sign-in was sent to.
     if q.get("iss").is_some_and(|iss| iss.trim_end_matches('/') != auth.issuer().trim_end_matches('/')) {
-        return page_error(&state, &uri, StatusCode::BAD_REQUEST, "This sign-in could not be verified", restart).await;
+        return page_error(&state, &uri, StatusCode::BAD_REQUEST, "sign-in-unverified-title", restart).await;
     }
     let Some(code) = q.get("code").cloned() else {
-        return page_error(&state, &uri, StatusCode::BAD_REQUEST, "This sign-in could not be verified", restart).await;
+        return page_error(&state, &uri, StatusCode::BAD_REQUEST, "sign-in-unverified-title", restart).await;
     };
     let signed_in = match auth.finish(state.upstream.http(), code, verifier, nonce).await {
         Ok(s) => s,
         Err(e) => {
             tracing::warn!(error = %e, "portal sign-in failed");
-            return page_error(&state, &uri, StatusCode::BAD_GATEWAY, "Sign-in failed", restart).await;
+            return page_error(&state, &uri, StatusCode::BAD_GATEWAY, "sign-in-failed-title", restart).await;
         }
     };
     let id = match state.sessions.create(
@@ -269,7 +271,7 @@ pub async fn callback(
         Ok(id) => id,
         Err(e) => {
             tracing::error!(error = %e, "portal session store");
-            return page_error(&state, &uri, StatusCode::INTERNAL_SERVER_ERROR, "Sign-in failed", restart).await;
+            return page_error(&state, &uri, StatusCode::INTERNAL_SERVER_ERROR, "sign-in-failed-title", restart).await;
         }
     };
     let secure = state.csrf.is_secure();
@@ -320,39 +322,29 @@ pub async fn confirm_revoke(
 
 pub async fn revoke(State(state): State<AppState>, headers: HeaderMap, uri: Uri, body: Bytes) -> Response {
     let Some((id, session)) = current_session(&state, &headers) else {
-        return page_error(
-            &state,
-            &uri,
-            StatusCode::UNAUTHORIZED,
-            "Your session has ended",
-            "Open the portal and sign in again.",
-        )
-        .await;
+        return page_error(&state, &uri, StatusCode::UNAUTHORIZED, "session-ended-title", "sign-in-restart").await;
     };
     let f = form(&body);
     let token = f.get("csrf_token").map(String::as_str).unwrap_or_default();
     if state.csrf.verify(&headers, PORTAL_PURPOSE, &session.id_hash, token).is_err() {
-        return page_error(
-            &state,
-            &uri,
-            StatusCode::FORBIDDEN,
-            "This form could not be verified",
-            "Open the portal again and revoke from there.",
-        )
-        .await;
+        return page_error(&state, &uri, StatusCode::FORBIDDEN, "form-forged-title", "portal-form-forged-message")
+            .await;
     }
     let Some(client_id) = f.get("client_id").filter(|c| !c.is_empty() && c.len() <= 256) else {
         return page_error(
             &state,
             &uri,
             StatusCode::BAD_REQUEST,
-            "This form is incomplete",
-            "Open the portal again and revoke from there.",
+            "form-incomplete-title",
+            "portal-form-forged-message",
         )
         .await;
     };
     match state.upstream.revoke_client(&session.access_token, client_id).await {
-        Ok(()) => Redirect::to("/portal?revoked=1").into_response(),
+        Ok(()) => {
+            state.upstream.metrics().revokes.inc();
+            Redirect::to("/portal?revoked=1").into_response()
+        }
         Err(UpstreamError::Status { status: 401, .. }) => sign_out_response(&state, Some(&id)),
         Err(e) => upstream_trouble(&state, &uri, &e).await,
     }
@@ -364,14 +356,8 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap, uri: Uri,
     };
     let token = form(&body).remove("csrf_token").unwrap_or_default();
     if state.csrf.verify(&headers, PORTAL_PURPOSE, &session.id_hash, &token).is_err() {
-        return page_error(
-            &state,
-            &uri,
-            StatusCode::FORBIDDEN,
-            "This form could not be verified",
-            "Open the portal again and sign out from there.",
-        )
-        .await;
+        return page_error(&state, &uri, StatusCode::FORBIDDEN, "form-forged-title", "portal-form-forged-message")
+            .await;
     }
     sign_out_response(&state, Some(&id))
 }

@@ -3,7 +3,7 @@
 
 use super::AppState;
 use crate::app::shell;
-use crate::model::{ConsentView, HomeView, PageError, PortalView, RevokeView, SignedOutView};
+use crate::model::{ConsentView, Here, HomeView, PageError, PortalView, RevokeView, SignedOutView};
 use crate::pages::ConsentNotice;
 use axum::{
     body::Body,
@@ -23,13 +23,49 @@ pub enum Page {
     Revoke(RevokeView),
 }
 
+impl PageError {
+    /// An error page for this request: title and message are message keys, translated into
+    /// the response's language; the request id is the one in the logs and `x-request-id`.
+    pub fn new(status: StatusCode, title: &str, message: &str) -> Self {
+        let locale = super::observe::locale();
+        PageError {
+            status: status.as_u16(),
+            title: crate::i18n::text(locale, title, &[]),
+            message: crate::i18n::text(locale, message, &[]),
+            request_id: super::observe::request_id(),
+        }
+    }
+}
+
 pub async fn render(state: &AppState, uri: &Uri, status: StatusCode, page: Page) -> Response {
     let nonce = super::random_b64(16);
     let options = state.leptos.clone();
     let context_nonce = nonce.clone();
+    let locale = super::observe::locale();
+    let brand = state.brand.clone();
+    // Where the language switcher comes back to. A consent page shown after a POST is
+    // addressed by its GET URL.
+    let here = match &page {
+        Page::Consent(v, _) => format!(
+            "/consent?{}",
+            url::form_urlencoded::Serializer::new(String::new())
+                .append_pair("login_id", &v.login_id)
+                .append_pair("login_state", &v.login_state)
+                .finish()
+        ),
+        // Other pages come back to their own address; an overlong one (bad input) is not
+        // echoed back, only its path.
+        _ => match uri.path_and_query() {
+            Some(p) if p.as_str().len() <= 1024 => p.as_str().to_string(),
+            _ => uri.path().to_string(),
+        },
+    };
     let handler = leptos_axum::render_app_async_with_context(
         move || {
             provide_context(leptos::nonce::Nonce::from_value(context_nonce.clone()));
+            provide_context(locale);
+            provide_context(brand.clone());
+            provide_context(Here(here.clone()));
             match page.clone() {
                 Page::Home(v) => provide_context(v),
                 Page::Consent(v, notice) => {
@@ -55,5 +91,7 @@ pub async fn render(state: &AppState, uri: &Uri, status: StatusCode, page: Page)
         headers.insert(header::CONTENT_SECURITY_POLICY, csp);
     }
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(locale.tag()));
+    headers.insert(header::VARY, HeaderValue::from_static("accept-language, cookie"));
     response
 }

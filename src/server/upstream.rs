@@ -4,6 +4,7 @@
 //! refreshed by a single request however many pages want it at once, renewed once on a 401.
 
 use super::config::{Secret, TenantConfig};
+use super::observe::{Endpoint, Metrics};
 use crate::wire::{
     AcceptScopeGrant, ApiError, ClientsWithAccess, RedirectTo, RejectScopeGrant, ScopeGrantSession, TokenResponse,
 };
@@ -66,6 +67,7 @@ pub struct Upstream {
     client_secret: Secret,
     token: RwLock<Option<CachedToken>>,
     refresh: tokio::sync::Mutex<()>,
+    metrics: Arc<Metrics>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -77,7 +79,7 @@ fn form_escape(s: &str) -> String {
 }
 
 impl Upstream {
-    pub fn new(config: &TenantConfig) -> Result<Self, ClientBuildError> {
+    pub fn new(config: &TenantConfig, metrics: Arc<Metrics>) -> Result<Self, ClientBuildError> {
         let mut builder = reqwest::Client::builder()
             .connect_timeout(CONNECT_TIMEOUT)
             .timeout(REQUEST_TIMEOUT)
@@ -115,7 +117,29 @@ impl Upstream {
             client_secret: config.client_secret.clone(),
             token: RwLock::new(None),
             refresh: tokio::sync::Mutex::new(()),
+            metrics,
         })
+    }
+
+    /// Counters shared with the handlers.
+    pub fn metrics(&self) -> &Metrics {
+        &self.metrics
+    }
+
+    /// Readiness: a System token can be had (a cached one counts) and the authorization
+    /// server answers its discovery document.
+    pub async fn ready(&self) -> Result<(), UpstreamError> {
+        self.system_token().await?;
+        let url = format!("{}/.well-known/openid-configuration", self.issuer.as_str().trim_end_matches('/'));
+        let started = Instant::now();
+        let response = self.http.get(url).send().await;
+        self.metrics.observe_upstream(Endpoint::Discovery, started.elapsed());
+        let status = response?.status();
+        if status.is_success() {
+            Ok(())
+        } else {
+            Err(UpstreamError::Status { status: status.as_u16(), body: None, retry_after: None })
+        }
     }
 
     pub fn issuer(&self) -> &Url {
@@ -155,14 +179,21 @@ impl Upstream {
         if let Some(token) = self.cached() {
             return Ok(token);
         }
+        let started = Instant::now();
         let response = self
             .http
             .post(self.token_url())
             .basic_auth(form_escape(&self.client_id), Some(form_escape(self.client_secret.expose())))
             .form(&[("grant_type", "client_credentials"), ("scope", SYSTEM_SCOPES)])
             .send()
-            .await?;
-        let token: TokenResponse = read_json(response).await?;
+            .await;
+        let token: Result<TokenResponse, _> = match response {
+            Ok(r) => read_json(r).await,
+            Err(e) => Err(e.into()),
+        };
+        self.metrics.observe_upstream(Endpoint::Token, started.elapsed());
+        let token = token?;
+        self.metrics.token_refreshes.inc();
         let lifetime = Duration::from_secs(token.expires_in).saturating_sub(EXPIRY_MARGIN);
         let token = Arc::new(Secret::new(token.access_token));
         *self.token.write().unwrap_or_else(|p| p.into_inner()) =
@@ -182,6 +213,7 @@ impl Upstream {
     /// Sends a System API request with the System token, renewing it once on a 401.
     async fn system_call<T: DeserializeOwned>(
         &self,
+        endpoint: Endpoint,
         method: Method,
         url: &str,
         query: &[(&str, &str)],
@@ -194,26 +226,36 @@ impl Upstream {
             if let Some(body) = body {
                 request = request.json(body);
             }
-            let response = request.send().await?;
+            let started = Instant::now();
+            let response = match request.send().await {
+                Ok(r) => r,
+                Err(e) => {
+                    self.metrics.observe_upstream(endpoint, started.elapsed());
+                    return Err(e.into());
+                }
+            };
             if response.status() == StatusCode::UNAUTHORIZED && !renewed {
+                self.metrics.observe_upstream(endpoint, started.elapsed());
                 self.invalidate(&token);
                 renewed = true;
                 continue;
             }
-            return read_json(response).await;
+            let result = read_json(response).await;
+            self.metrics.observe_upstream(endpoint, started.elapsed());
+            return result;
         }
     }
 
     /// `GET /api/system/{tid}/scope-grants/{login}?login_state=…`
     pub async fn scope_grant(&self, login_id: &str, login_state: &str) -> Result<ScopeGrantSession, UpstreamError> {
         let url = self.scope_grant_url(login_id, None);
-        self.system_call(Method::GET, &url, &[("login_state", login_state)], None::<&()>).await
+        self.system_call(Endpoint::ScopeGrant, Method::GET, &url, &[("login_state", login_state)], None::<&()>).await
     }
 
     /// `POST /api/system/{tid}/scope-grants/{login}/accept`
     pub async fn accept_scope_grant(&self, body: &AcceptScopeGrant) -> Result<RedirectTo, UpstreamError> {
         let url = self.scope_grant_url(&body.id, Some("accept"));
-        self.system_call(Method::POST, &url, &[], Some(body)).await
+        self.system_call(Endpoint::ScopeGrantAccept, Method::POST, &url, &[], Some(body)).await
     }
 
     /// The shared HTTP client (timeouts, no redirects, TLS verified).
@@ -227,15 +269,23 @@ impl Upstream {
 
     /// `GET /{tid}/{wid}/clients` with the signed-in user's own token (Public API).
     pub async fn list_clients(&self, user_token: &str) -> Result<ClientsWithAccess, UpstreamError> {
-        let response = self.http.get(self.public_url("/clients")).bearer_auth(user_token).send().await?;
-        read_json(response).await
+        let started = Instant::now();
+        let result = match self.http.get(self.public_url("/clients")).bearer_auth(user_token).send().await {
+            Ok(response) => read_json(response).await,
+            Err(e) => Err(e.into()),
+        };
+        self.metrics.observe_upstream(Endpoint::ListClients, started.elapsed());
+        result
     }
 
     /// `DELETE /{tid}/{wid}/clients/{cid}` with the user's token (204). Already gone is not an error.
     pub async fn revoke_client(&self, user_token: &str, client_id: &str) -> Result<(), UpstreamError> {
         let cid: String = url::form_urlencoded::byte_serialize(client_id.as_bytes()).collect();
+        let started = Instant::now();
         let response =
-            self.http.delete(self.public_url(&format!("/clients/{cid}"))).bearer_auth(user_token).send().await?;
+            self.http.delete(self.public_url(&format!("/clients/{cid}"))).bearer_auth(user_token).send().await;
+        self.metrics.observe_upstream(Endpoint::RevokeClient, started.elapsed());
+        let response = response?;
         let status = response.status();
         // The reference answers 204; 404 means already gone. Any other answer, a 200 included,
         // is not a confirmed revocation, and the user must not be told it happened.
@@ -249,7 +299,7 @@ impl Upstream {
     /// `POST /api/system/{tid}/scope-grants/{login}/reject`
     pub async fn reject_scope_grant(&self, body: &RejectScopeGrant) -> Result<RedirectTo, UpstreamError> {
         let url = self.scope_grant_url(&body.id, Some("reject"));
-        self.system_call(Method::POST, &url, &[], Some(body)).await
+        self.system_call(Endpoint::ScopeGrantReject, Method::POST, &url, &[], Some(body)).await
     }
 }
 
@@ -292,7 +342,7 @@ mod tests {
             root_ca: None,
             client_cert: None,
         };
-        let u = Upstream::new(&config).unwrap();
+        let u = Upstream::new(&config, Arc::default()).unwrap();
         assert_eq!(u.token_url(), "https://authz.example.com:8443/default/system/oauth2/token");
         assert_eq!(
             u.scope_grant_url("abc", Some("accept")),

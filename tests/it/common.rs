@@ -36,6 +36,7 @@ pub async fn spawn_app() -> TestApp {
         session_key: Some(assent::server::config::Secret::new("k".repeat(32))),
         public_url: None,
         portal: None,
+        theme: Default::default(),
     };
     let leptos = leptos::config::LeptosOptions::builder().output_name("assent").site_addr(addr).build();
     let url = format!("http://{addr}");
@@ -69,6 +70,7 @@ pub async fn spawn_assent(
         session_key: Some(Secret::new(key)),
         public_url: public_url.map(|u| url::Url::parse(u).unwrap()),
         portal: Some(PortalClient { client_id: "assent-portal".into(), client_secret: None }),
+        theme: Default::default(),
     };
     let leptos = leptos::config::LeptosOptions::builder().output_name("assent").site_addr(addr).build();
     let public = public_url.map(str::to_string).unwrap_or_else(|| format!("http://{addr}"));

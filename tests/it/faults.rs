@@ -82,6 +82,7 @@ async fn an_unreachable_authorization_server_gets_a_502_page() {
         session_key: None,
         public_url: None,
         portal: None,
+        theme: Default::default(),
     };
     let leptos = leptos::config::LeptosOptions::builder().output_name("assent").site_addr(addr).build();
     let started =
@@ -93,6 +94,14 @@ async fn an_unreachable_authorization_server_gets_a_502_page() {
     assert_eq!(res.status(), StatusCode::BAD_GATEWAY);
     assert!(started.elapsed() < Duration::from_secs(5));
     assert!(res.text().await.unwrap().contains("Request id"));
+    // Alive, but not ready: a load balancer takes this replica out until the server answers.
+    let health = browser().get(format!("http://{addr}/healthz")).send().await.unwrap();
+    assert_eq!(health.status(), StatusCode::OK);
+    let ready = browser().get(format!("http://{addr}/readyz")).send().await.unwrap();
+    assert_eq!(ready.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(ready.json::<serde_json::Value>().await.unwrap()["status"], "not ready");
+    let metrics = browser().get(format!("http://{addr}/metrics")).send().await.unwrap().text().await.unwrap();
+    assert!(metrics.contains("assent_errors_total{kind=\"UpstreamUnreachable\"} 1"), "{metrics}");
 }
 
 #[tokio::test]

@@ -6,5 +6,6 @@ mod consent_flow;
 mod crash;
 mod faults;
 mod oidc_client;
+mod ops;
 mod portal_flow;
 mod props;

@@ -1,0 +1,186 @@
+//! Languages: English, Spanish and Portuguese (Brazil). Texts live in Fluent files under
+//! `locales/`, compiled into the server binary. Pages are rendered on the server, so lookups
+//! happen there; the wasm bundle carries no messages.
+//!
+//! Which language: the user's choice from the switcher (a cookie), then the `ui_locales` of
+//! the authorization request, then `Accept-Language`, then English.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Locale {
+    #[default]
+    En,
+    Es,
+    PtBr,
+}
+
+impl Locale {
+    pub const ALL: [Locale; 3] = [Locale::En, Locale::Es, Locale::PtBr];
+
+    /// The BCP 47 tag, for `lang` attributes, the cookie and form values (never translated).
+    pub fn tag(self) -> &'static str {
+        match self {
+            Locale::En => "en",
+            Locale::Es => "es",
+            Locale::PtBr => "pt-BR",
+        }
+    }
+
+    /// The language's name in itself, as a switcher shows it.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Locale::En => "English",
+            Locale::Es => "Español",
+            Locale::PtBr => "Português (Brasil)",
+        }
+    }
+
+    /// The best supported locale for one language tag (`es-MX` → Spanish, `pt` → pt-BR).
+    pub fn from_tag(tag: &str) -> Option<Locale> {
+        let primary = tag.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+        match primary.as_str() {
+            "en" => Some(Locale::En),
+            "es" => Some(Locale::Es),
+            "pt" => Some(Locale::PtBr),
+            _ => None,
+        }
+    }
+
+    /// The first supported entry of a space-separated `ui_locales` list.
+    pub fn from_ui_locales(list: &str) -> Option<Locale> {
+        list.split_ascii_whitespace().find_map(Locale::from_tag)
+    }
+
+    /// The best supported language of an `Accept-Language` header, by quality value.
+    pub fn from_accept_language(header: &str) -> Option<Locale> {
+        let mut best: Option<(f32, usize, Locale)> = None;
+        for (index, item) in header.split(',').take(32).enumerate() {
+            let mut parts = item.split(';');
+            let Some(locale) = parts.next().and_then(Locale::from_tag) else { continue };
+            let q = parts
+                .find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.trim().parse::<f32>().ok()))
+                .unwrap_or(1.0);
+            if !(q > 0.0 && q <= 1.0) {
+                continue;
+            }
+            // Higher quality wins; on a tie, the earlier entry.
+            if best.is_none_or(|(bq, bi, _)| q > bq || (q == bq && index < bi)) {
+                best = Some((q, index, locale));
+            }
+        }
+        best.map(|(_, _, l)| l)
+    }
+}
+
+#[cfg(feature = "ssr")]
+mod lookup {
+    use super::Locale;
+    use fluent_templates::{fluent_bundle::FluentValue, LanguageIdentifier, Loader};
+    use std::borrow::Cow;
+    use std::collections::HashMap;
+    use std::sync::LazyLock;
+
+    fluent_templates::static_loader! {
+        static LOCALES = {
+            locales: "./locales",
+            fallback_language: "en",
+            // No Unicode isolation marks around arguments: names are plain text in HTML.
+            customise: |bundle| bundle.set_use_isolating(false),
+        };
+    }
+
+    static IDS: LazyLock<[LanguageIdentifier; 3]> =
+        LazyLock::new(|| Locale::ALL.map(|l| l.tag().parse().unwrap_or_default()));
+
+    fn id(locale: Locale) -> &'static LanguageIdentifier {
+        &IDS[locale as usize]
+    }
+
+    pub fn text(locale: Locale, key: &str, args: &[(&'static str, &str)]) -> String {
+        if args.is_empty() {
+            return LOCALES.lookup(id(locale), key);
+        }
+        let args: HashMap<Cow<'static, str>, FluentValue> =
+            args.iter().map(|(k, v)| (Cow::Borrowed(*k), FluentValue::from(v.to_string()))).collect();
+        LOCALES.lookup_with_args(id(locale), key, &args)
+    }
+}
+
+/// The text of `key` in `locale`, with named arguments.
+#[cfg(feature = "ssr")]
+pub fn text(locale: Locale, key: &str, args: &[(&'static str, &str)]) -> String {
+    lookup::text(locale, key, args)
+}
+
+/// Pages render on the server only; in the browser build the key stands in.
+#[cfg(not(feature = "ssr"))]
+pub fn text(_locale: Locale, key: &str, _args: &[(&'static str, &str)]) -> String {
+    key.to_string()
+}
+
+/// The language of the page being rendered (a Leptos context value).
+pub fn current() -> Locale {
+    leptos::prelude::use_context::<Locale>().unwrap_or_default()
+}
+
+/// The text of `key` in the page's language.
+pub fn t(key: &str) -> String {
+    text(current(), key, &[])
+}
+
+/// The text of `key` with arguments, in the page's language.
+pub fn t_args(key: &str, args: &[(&'static str, &str)]) -> String {
+    text(current(), key, args)
+}
+
+/// `key` with the argument `name` cut out: the text before and after it, so that the
+/// argument can be rendered in its own element whatever the word order of the language.
+pub fn t_around(key: &str, name: &'static str) -> (String, String) {
+    const MARK: &str = "\u{1}";
+    let full = t_args(key, &[(name, MARK)]);
+    match full.split_once(MARK) {
+        Some((before, after)) => (before.to_string(), after.to_string()),
+        None => (full, String::new()),
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_language_picks_the_best_supported_quality() {
+        assert_eq!(Locale::from_accept_language("fr-FR, pt-BR;q=0.8, es;q=0.9"), Some(Locale::Es));
+        assert_eq!(Locale::from_accept_language("de, pt;q=0.5"), Some(Locale::PtBr));
+        assert_eq!(Locale::from_accept_language("es-MX,en;q=0.1"), Some(Locale::Es));
+        assert_eq!(Locale::from_accept_language("en;q=0, es;q=0.2"), Some(Locale::Es));
+        assert_eq!(Locale::from_accept_language("fr, de"), None);
+        assert_eq!(Locale::from_accept_language(""), None);
+        assert_eq!(Locale::from_ui_locales("fr-CA pt-BR en"), Some(Locale::PtBr));
+    }
+
+    /// Every message of the English file exists in every other language, and no lookup falls
+    /// back to the key.
+    #[test]
+    fn every_language_has_every_message() {
+        let english = include_str!("../locales/en/main.ftl");
+        let keys: Vec<&str> = english
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.starts_with(' ') && l.contains(" ="))
+            .filter_map(|l| l.split(" =").next())
+            .collect();
+        assert!(keys.len() > 50, "{}", keys.len());
+        let files = [
+            (Locale::Es, include_str!("../locales/es/main.ftl")),
+            (Locale::PtBr, include_str!("../locales/pt-BR/main.ftl")),
+        ];
+        for (locale, file) in files {
+            for key in &keys {
+                assert!(file.lines().any(|l| l.starts_with(&format!("{key} ="))), "{} lacks {key}", locale.tag());
+            }
+        }
+        assert_eq!(text(Locale::Es, "deny", &[]), "Rechazar");
+        assert_eq!(text(Locale::PtBr, "consent-title", &[("client", "Demo")]), "Demo quer acessar sua conta");
+    }
+}

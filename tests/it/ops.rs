@@ -1,0 +1,153 @@
+//! What users and operators get around the flows: languages, the language switcher, request
+//! ids, readiness, metrics and the theme.
+
+use crate::common::*;
+use reqwest::{header, StatusCode};
+
+fn lang_of(html: &str) -> &str {
+    let at = html.find("<html lang=\"").unwrap() + 12;
+    &html[at..at + html[at..].find('"').unwrap()]
+}
+
+#[tokio::test]
+async fn the_language_follows_choice_then_ui_locales_then_accept_language() {
+    let app = spawn_app().await;
+    let b = browser();
+    let consent = start_flow(&app, &b, "user", &["openid", "email"]).await;
+
+    let es = b.get(&consent).header(header::ACCEPT_LANGUAGE, "fr;q=0.9, es-MX;q=0.8, en;q=0.1").send().await.unwrap();
+    assert_eq!(es.headers()[header::CONTENT_LANGUAGE], "es");
+    let html = es.text().await.unwrap();
+    assert_eq!(lang_of(&html), "es");
+    assert!(html.contains("quiere acceder a su cuenta") && html.contains(">Permitir<") && html.contains(">Rechazar<"));
+    // Decisions are keyed by values that are never translated.
+    assert!(html.contains("value=\"allow\"") && html.contains("value=\"deny\""));
+
+    let none = b.get(&consent).header(header::ACCEPT_LANGUAGE, "de-DE").send().await.unwrap().text().await.unwrap();
+    assert_eq!(lang_of(&none), "en");
+
+    // The switcher: a same-origin POST sets the cookie and comes back to the page.
+    let page = open_consent(&b, &consent).await;
+    let next = hidden(&page.html, "next");
+    assert!(next.starts_with("/consent?login_id="), "{next}");
+    let res = b
+        .post(format!("{}/lang", app.url))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("lang", "pt-BR"), ("next", next.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&res), next);
+    let cookie = res.headers()[header::SET_COOKIE].to_str().unwrap().to_string();
+    assert!(cookie.starts_with("assent-lang=pt-BR;") && cookie.contains("SameSite=Lax"), "{cookie}");
+    let chosen = b
+        .get(&consent)
+        .header(header::ACCEPT_LANGUAGE, "es")
+        .header(header::COOKIE, "assent-lang=pt-BR")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(lang_of(&chosen), "pt-BR");
+    assert!(chosen.contains("quer acessar sua conta") && chosen.contains(">Recusar<"));
+
+    // Another site cannot change it; and `next` never leaves this site.
+    let cross = b
+        .post(format!("{}/lang", app.url))
+        .header("sec-fetch-site", "cross-site")
+        .form(&[("lang", "es"), ("next", "/portal")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cross.status(), StatusCode::FORBIDDEN);
+    assert!(cross.headers().get(header::SET_COOKIE).is_none());
+    for evil in ["//evil.example/", "https://evil.example/", "/\\evil.example", "/a\r\nSet-Cookie: x=y"] {
+        let res = b
+            .post(format!("{}/lang", app.url))
+            .header("origin", app.url.as_str())
+            .form(&[("lang", "es"), ("next", evil)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "{evil:?}");
+        assert_eq!(location(&res), "/", "{evil:?}");
+    }
+}
+
+#[tokio::test]
+async fn ui_locales_of_the_authorization_request_picks_the_language() {
+    let app = spawn_app().await;
+    let b = browser();
+    let res = b.post(format!("{}/demo/start", app.sandbox_url())).form(&[("scope", "openid")]).send().await.unwrap();
+    let authorize = format!("{}&ui_locales=fr-CA%20pt-BR", absolute(app.sandbox_url(), &location(&res)));
+    let res = sign_in(&app, &b, &authorize, "user").await;
+    let consent = location(&res);
+    let html = b.get(&consent).header(header::ACCEPT_LANGUAGE, "es").send().await.unwrap().text().await.unwrap();
+    assert_eq!(lang_of(&html), "pt-BR", "ui_locales beats Accept-Language");
+    // …but not the user's own choice.
+    let html = b.get(&consent).header(header::COOKIE, "assent-lang=es").send().await.unwrap().text().await.unwrap();
+    assert_eq!(lang_of(&html), "es");
+}
+
+#[tokio::test]
+async fn error_pages_show_the_request_id_of_the_logs_and_header() {
+    let app = spawn_app().await;
+    let res = browser()
+        .get(format!("{}/consent?login_id=unknown&login_state=x", app.url))
+        .header(header::ACCEPT_LANGUAGE, "es")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let id = res.headers()["x-request-id"].to_str().unwrap().to_string();
+    let html = res.text().await.unwrap();
+    assert!(html.contains(&format!("<code class=\"request-id\">{id}")), "{html}");
+    assert!(html.contains("Esta solicitud de inicio de sesión ha caducado"));
+}
+
+#[tokio::test]
+async fn readiness_and_metrics_count_what_happened() {
+    let app = spawn_app().await;
+    let b = browser();
+    let ready = b.get(format!("{}/readyz", app.url)).send().await.unwrap();
+    assert_eq!(ready.status(), StatusCode::OK);
+    let consent = start_flow(&app, &b, "user", &["openid", "email"]).await;
+    let page = open_consent(&b, &consent).await;
+    let res = submit(&app, &b, &page, "allow", &["email"]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let consent = start_flow(&app, &b, "user2", &["openid"]).await;
+    let page = open_consent(&b, &consent).await;
+    submit(&app, &b, &page, "deny", &[]).await;
+    b.get(format!("{}/consent", app.url)).send().await.unwrap();
+
+    let res = b.get(format!("{}/metrics", app.url)).send().await.unwrap();
+    assert!(res.headers()[header::CONTENT_TYPE].to_str().unwrap().starts_with("application/openmetrics-text"));
+    let m = res.text().await.unwrap();
+    for line in [
+        "assent_consent_views_total 2",
+        "assent_consent_accepts_total 1",
+        "assent_consent_rejects_total 1",
+        "assent_system_token_refreshes_total 1",
+        "assent_errors_total{kind=\"BadRequest\"} 1",
+        "assent_upstream_request_duration_seconds_count{endpoint=\"ScopeGrantAccept\"} 1",
+        "assent_upstream_request_duration_seconds_count{endpoint=\"ScopeGrantReject\"} 1",
+    ] {
+        assert!(m.lines().any(|l| l == line), "{line} in\n{m}");
+    }
+    // Four reads: two page views and the re-read before each decision.
+    assert!(m.lines().any(|l| l == "assent_upstream_request_duration_seconds_count{endpoint=\"ScopeGrant\"} 4"), "{m}");
+    assert!(!m.contains(&page.login_state), "no per-user values in metrics");
+}
+
+#[tokio::test]
+async fn the_theme_is_a_stylesheet_on_our_origin() {
+    let app = spawn_app().await;
+    let res = browser().get(format!("{}/theme.css", app.url)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.headers()[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/css"));
+    let home = browser().get(&app.url).send().await.unwrap().text().await.unwrap();
+    assert!(home.contains("href=\"/theme.css\""));
+}
