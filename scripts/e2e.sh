@@ -21,7 +21,11 @@ cleanup() {
 }
 trap cleanup EXIT
 status=0
-(cd end2end && BASE_URL=http://$site SANDBOX_URL=http://$sandbox playwright test) || status=$?
+(cd end2end && BASE_URL=http://$site SANDBOX_URL=http://$sandbox playwright test "$@") || status=$?
+if [ "$status" = 0 ] && [ "${UPDATE_SCREENSHOTS:-}" = 1 ]; then
+  mkdir -p docs/screenshots
+  cp end2end/test-results/screens/*.png docs/screenshots/
+fi
 if [ "$status" != 0 ]; then
   echo "--- assent log ---"
   tail -n 50 "$data/assent.log"

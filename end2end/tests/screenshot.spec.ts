@@ -1,16 +1,39 @@
-import { test, expect } from "@playwright/test";
+import { test, expect, Page } from "@playwright/test";
 
 const SANDBOX = process.env.SANDBOX_URL ?? "http://127.0.0.1:3130";
+const SIZES = { phone: { width: 360, height: 780 }, desktop: { width: 1280, height: 900 } };
 
-// Not an assertion of looks: it keeps the README's screenshot current.
-test("consent screen screenshot", async ({ page, javaScriptEnabled }) => {
-  test.skip(!javaScriptEnabled, "one screenshot is enough");
-  await page.setViewportSize({ width: 900, height: 1000 });
-  await page.goto(`${SANDBOX}/demo`);
-  await page.getByRole("button", { name: "Sign in with the sandbox" }).click();
-  await page.getByLabel("Username").fill("user");
+async function signIn(page: Page, user: string) {
+  await page.getByLabel("Username").fill(user);
   await page.getByLabel("Password").fill("p@ssword!");
   await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+async function shoot(page: Page, name: string) {
+  for (const scheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    for (const [size, viewport] of Object.entries(SIZES)) {
+      await page.setViewportSize(viewport);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(overflow, `${name} ${size} ${scheme} scrolls sideways`).toBeLessThanOrEqual(0);
+      await page.screenshot({ path: `test-results/screens/${name}-${size}-${scheme}.png`, fullPage: true });
+    }
+  }
+}
+
+// Keeps the README's screenshots current (scripts/e2e.sh copies them to docs/screenshots when
+// UPDATE_SCREENSHOTS=1), and checks no layout scrolls sideways.
+test("screenshots of consent and portal, light and dark, phone and desktop", async ({ page, javaScriptEnabled }) => {
+  test.skip(!javaScriptEnabled, "one set is enough");
+  await page.goto(`${SANDBOX}/demo`);
+  await page.getByRole("button", { name: "Sign in with the sandbox" }).click();
+  await signIn(page, "user");
   await expect(page.getByRole("button", { name: "Allow" })).toBeVisible();
-  await page.screenshot({ path: "test-results/consent.png", fullPage: true });
+  await shoot(page, "consent");
+  await page.getByRole("button", { name: "Allow" }).click();
+  await page.goto("/portal");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await signIn(page, "user");
+  await expect(page.getByRole("heading", { name: "Your connected applications" })).toBeVisible();
+  await shoot(page, "portal");
 });

@@ -71,7 +71,9 @@ pub async fn trace_requests(request: Request, next: Next) -> Response {
             .and_then(Locale::from_accept_language),
     };
     let started = Instant::now();
-    let span = tracing::info_span!("request", request_id = %id);
+    // At error level so that the span, and with it the request id, is on every line that
+    // passes the filter, even when only warnings are logged.
+    let span = tracing::error_span!("request", request_id = %id);
     let mut response = REQUEST.scope(ctx, next.run(request).instrument(span.clone())).await;
     let status = response.status().as_u16();
     let micros = started.elapsed().as_micros() as u64;

@@ -1,0 +1,193 @@
+import { test, expect, Page, Locator, Browser } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+
+const SANDBOX = process.env.SANDBOX_URL ?? "http://127.0.0.1:3130";
+const WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"];
+
+type Check = (page: Page, what: string) => Promise<void>;
+
+/**
+ * Zero axe violations, reported by rule and element when there are some. axe runs as a script,
+ * so in the JavaScript-off project the page is loaded again, with the same cookies and colour
+ * scheme, in a context where only axe runs: Assent's own scripts and wasm are blocked, which
+ * leaves exactly the DOM a browser without JavaScript shows.
+ */
+function axeCheck(browser: Browser, javaScriptEnabled: boolean): Check {
+  return async (page, what) => {
+    let target = page;
+    let context = null;
+    if (!javaScriptEnabled) {
+      context = await browser.newContext({ javaScriptEnabled: true, storageState: await page.context().storageState() });
+      await context.route(/\/pkg\/.*\.(js|wasm)$/, (route) => route.abort());
+      target = await context.newPage();
+      await target.emulateMedia({ colorScheme: currentScheme.get(page) ?? "light" });
+      await target.goto(page.url());
+    }
+    const results = await new AxeBuilder({ page: target }).withTags(WCAG).analyze();
+    await context?.close();
+    // axe ran its rules (a check that cannot fail would pass on an empty result too).
+    expect(results.passes.length, `${what}: axe rules that passed`).toBeGreaterThan(10);
+    const found = results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+    expect(found, `${what}: axe violations`).toEqual([]);
+  };
+}
+
+/** The colour scheme each page emulates (Playwright cannot read it back). */
+const currentScheme = new WeakMap<Page, "light" | "dark">();
+async function scheme(page: Page, colorScheme: "light" | "dark") {
+  currentScheme.set(page, colorScheme);
+  await page.emulateMedia({ colorScheme });
+}
+
+async function signIn(page: Page, user: string) {
+  await page.getByLabel("Username").fill(user);
+  await page.getByLabel("Password").fill("p@ssword!");
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+async function toConsent(page: Page, user: string) {
+  await page.goto(`${SANDBOX}/demo`);
+  await page.getByRole("button", { name: "Sign in with the sandbox" }).click();
+  await signIn(page, user);
+  await expect(page.getByRole("button", { name: "Allow" })).toBeVisible();
+}
+
+/** Presses Tab until `target` has the focus; fails after `max` presses. */
+async function tabTo(page: Page, target: Locator, max = 40) {
+  for (let i = 0; i < max; i++) {
+    if (await target.evaluate((el) => el === document.activeElement)) return;
+    await page.keyboard.press("Tab");
+  }
+  throw new Error(`could not reach ${target} with Tab`);
+}
+
+/** The focused element shows a visible focus indicator (an outline of at least 2px). */
+async function expectVisibleFocus(target: Locator) {
+  const outline = await target.evaluate((el) => {
+    const s = getComputedStyle(el);
+    return { style: s.outlineStyle, width: parseFloat(s.outlineWidth) };
+  });
+  expect(outline.style).not.toBe("none");
+  expect(outline.width).toBeGreaterThanOrEqual(2);
+}
+
+test("every page has zero axe violations, light and dark", async ({ page, browser, javaScriptEnabled }) => {
+  test.setTimeout(120_000);
+  const expectAccessible = axeCheck(browser, javaScriptEnabled);
+  for (const colors of ["light", "dark"] as const) {
+    await scheme(page, colors);
+    await page.goto("/");
+    await expectAccessible(page, `home (${colors})`);
+    await page.goto("/consent?login_id=nope&login_state=nope");
+    await expectAccessible(page, `error page (${colors})`);
+    await page.goto("/no/such/page");
+    await expectAccessible(page, `not found (${colors})`);
+    await page.goto("/portal");
+    await expectAccessible(page, `portal, signed out (${colors})`);
+  }
+  await scheme(page, "light");
+  await page.goto(`${SANDBOX}/demo`);
+  await page.getByRole("button", { name: "Sign in with the sandbox" }).click();
+  await expectAccessible(page, "sign-in");
+  await signIn(page, "user7");
+  await expect(page.getByRole("button", { name: "Allow" })).toBeVisible();
+  await expectAccessible(page, "consent (light)");
+  await scheme(page, "dark");
+  await expectAccessible(page, "consent (dark)");
+  await page.getByRole("button", { name: "Allow" }).click();
+
+  await page.goto("/portal");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await signIn(page, "user7");
+  await expect(page.getByRole("heading", { name: "Your connected applications" })).toBeVisible();
+  for (const colors of ["light", "dark"] as const) {
+    await scheme(page, colors);
+    await expectAccessible(page, `portal (${colors})`);
+  }
+  await page.getByRole("link", { name: "Revoke access of Sandbox Demo App" }).click();
+  await expectAccessible(page, "revoke confirmation");
+});
+
+test("the consent journey by keyboard alone", async ({ page }) => {
+  await toConsent(page, "user7");
+  // The skip link comes first and lands on the content.
+  await page.keyboard.press("Tab");
+  const skip = page.getByRole("link", { name: "Skip to content" });
+  await expect(skip).toBeFocused();
+  await expectVisibleFocus(skip);
+  await page.keyboard.press("Enter");
+
+  const openid = page.getByRole("checkbox", { name: /Sign you in/ });
+  await expect(openid).toBeDisabled();
+  const profile = page.getByRole("checkbox", { name: /Profile/ });
+  await tabTo(page, profile);
+  await expectVisibleFocus(profile);
+  await page.keyboard.press("Space");
+  await expect(profile).not.toBeChecked();
+  const allow = page.getByRole("button", { name: "Allow" });
+  await tabTo(page, allow);
+  await expectVisibleFocus(allow);
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("heading", { name: "Signed in" })).toBeVisible();
+  expect(await page.locator("#granted-scopes li").allTextContents()).not.toContain("profile");
+});
+
+test("the revoke journey by keyboard alone", async ({ page, javaScriptEnabled }) => {
+  const user = javaScriptEnabled ? "user8" : "user9";
+  await toConsent(page, user);
+  await page.getByRole("button", { name: "Allow" }).click();
+  await expect(page.getByRole("heading", { name: "Signed in" })).toBeVisible();
+
+  await page.goto("/portal");
+  await tabTo(page, page.getByRole("button", { name: "Sign in" }));
+  await page.keyboard.press("Enter");
+  await tabTo(page, page.getByLabel("Username"));
+  await page.keyboard.type(user);
+  await page.keyboard.press("Tab");
+  await page.keyboard.type("p@ssword!");
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("heading", { name: "Your connected applications" })).toBeVisible();
+
+  const revoke = page.getByRole("link", { name: "Revoke access of Sandbox Demo App" });
+  await tabTo(page, revoke);
+  await expectVisibleFocus(revoke);
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("Revoke access of Sandbox Demo App?");
+  const confirm = page.getByRole("button", { name: "Revoke access" });
+  // Cancel comes first: the safe choice is reached before the destructive one.
+  await tabTo(page, page.getByRole("link", { name: "Cancel" }));
+  await page.keyboard.press("Tab");
+  await expect(confirm).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("status")).toContainText("Access revoked");
+  await expect(page.getByRole("heading", { name: "Sandbox Demo App" })).toHaveCount(0);
+});
+
+test("the language switcher translates every page and remembers the choice", async ({ page, browser, javaScriptEnabled }) => {
+  const expectAccessible = axeCheck(browser, javaScriptEnabled);
+  await page.goto("/portal");
+  await page.getByRole("button", { name: "Español" }).click();
+  await expect(page.locator("html")).toHaveAttribute("lang", "es");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Sus aplicaciones conectadas");
+  await expect(page.getByRole("button", { name: "Español" })).toHaveAttribute("aria-pressed", "true");
+  await page.goto("/");
+  await expect(page.getByRole("link", { name: "Revisar las aplicaciones a las que dio acceso" })).toBeVisible();
+  await expectAccessible(page, "home in Spanish");
+  await page.getByRole("button", { name: "Português (Brasil)" }).click();
+  await expect(page.locator("html")).toHaveAttribute("lang", "pt-BR");
+  await page.goto("/consent?login_id=nope&login_state=nope");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Este pedido de login expirou");
+  await page.getByRole("button", { name: "English" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("This sign-in request has expired");
+});
+
+test("phones from 320 px wide: nothing scrolls sideways", async ({ page }) => {
+  await page.setViewportSize({ width: 320, height: 640 });
+  await toConsent(page, "user7");
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  const allow = page.getByRole("button", { name: "Allow" });
+  await allow.scrollIntoViewIfNeeded();
+  await expect(allow).toBeInViewport({ ratio: 1 });
+  await expect(page.getByRole("button", { name: "Deny" })).toBeInViewport({ ratio: 1 });
+});
