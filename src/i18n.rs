@@ -93,12 +93,31 @@ mod lookup {
     static IDS: LazyLock<[LanguageIdentifier; 3]> =
         LazyLock::new(|| Locale::ALL.map(|l| l.tag().parse().unwrap_or_default()));
 
+    /// The keys of all messages, from the English file (every language has them all).
+    pub fn keys() -> impl Iterator<Item = &'static str> {
+        include_str!("../locales/en/main.ftl")
+            .lines()
+            .filter(|l| !l.starts_with(['#', ' ']))
+            .filter_map(|l| l.split_once(" =").map(|(k, _)| k))
+    }
+
+    /// Messages without arguments, formatted once: a page looks up dozens of them.
+    static PLAIN: LazyLock<[HashMap<&'static str, String>; 3]> =
+        LazyLock::new(|| Locale::ALL.map(|l| keys().map(|k| (k, LOCALES.lookup(id(l), k))).collect()));
+
     fn id(locale: Locale) -> &'static LanguageIdentifier {
         &IDS[locale as usize]
     }
 
+    pub fn plain(locale: Locale, key: &'static str) -> &'static str {
+        PLAIN[locale as usize].get(key).map_or(key, String::as_str)
+    }
+
     pub fn text(locale: Locale, key: &str, args: &[(&'static str, &str)]) -> String {
         if args.is_empty() {
+            if let Some(s) = PLAIN[locale as usize].get(key) {
+                return s.clone();
+            }
             return LOCALES.lookup(id(locale), key);
         }
         let args: HashMap<Cow<'static, str>, FluentValue> =
@@ -113,10 +132,21 @@ pub fn text(locale: Locale, key: &str, args: &[(&'static str, &str)]) -> String 
     lookup::text(locale, key, args)
 }
 
+/// A message without arguments.
+#[cfg(feature = "ssr")]
+pub fn plain(locale: Locale, key: &'static str) -> &'static str {
+    lookup::plain(locale, key)
+}
+
 /// Pages render on the server only; in the browser build the key stands in.
 #[cfg(not(feature = "ssr"))]
 pub fn text(_locale: Locale, key: &str, _args: &[(&'static str, &str)]) -> String {
     key.to_string()
+}
+
+#[cfg(not(feature = "ssr"))]
+pub fn plain(_locale: Locale, key: &'static str) -> &'static str {
+    key
 }
 
 /// The language of the page being rendered (a Leptos context value).
@@ -125,8 +155,8 @@ pub fn current() -> Locale {
 }
 
 /// The text of `key` in the page's language.
-pub fn t(key: &str) -> String {
-    text(current(), key, &[])
+pub fn t(key: &'static str) -> &'static str {
+    plain(current(), key)
 }
 
 /// The text of `key` with arguments, in the page's language.
@@ -164,12 +194,7 @@ mod tests {
     /// back to the key.
     #[test]
     fn every_language_has_every_message() {
-        let english = include_str!("../locales/en/main.ftl");
-        let keys: Vec<&str> = english
-            .lines()
-            .filter(|l| !l.starts_with('#') && !l.starts_with(' ') && l.contains(" ="))
-            .filter_map(|l| l.split(" =").next())
-            .collect();
+        let keys: Vec<&str> = lookup::keys().collect();
         assert!(keys.len() > 50, "{}", keys.len());
         let files = [
             (Locale::Es, include_str!("../locales/es/main.ftl")),
@@ -181,6 +206,12 @@ mod tests {
             }
         }
         assert_eq!(text(Locale::Es, "deny", &[]), "Rechazar");
+        assert_eq!(plain(Locale::PtBr, "deny"), "Recusar");
+        for locale in Locale::ALL {
+            for key in &keys {
+                assert_ne!(text(locale, key, &[]), *key, "{} {key}", locale.tag());
+            }
+        }
         assert_eq!(text(Locale::PtBr, "consent-title", &[("client", "Demo")]), "Demo quer acessar sua conta");
     }
 }
