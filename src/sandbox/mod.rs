@@ -7,7 +7,11 @@
 // size of `Response` does not matter on these paths.
 #![allow(clippy::result_large_err)]
 
+pub mod bank;
 mod demo;
+mod fdx;
+mod fdx_demo;
+pub mod mtls;
 mod oauth;
 mod pages;
 mod public_api;
@@ -48,6 +52,23 @@ pub struct SandboxConfig {
     pub consent_url: String,
 }
 
+/// Default address of the mutual-TLS listener (`SANDBOX_MTLS_ADDR`).
+pub const DEFAULT_MTLS_ADDR: &str = "127.0.0.1:3443";
+
+impl SandboxConfig {
+    /// Where the mutual-TLS listener goes: `SANDBOX_MTLS_ADDR` if set, else a port the OS
+    /// picks when the main listener's port is 0 (tests), else [`DEFAULT_MTLS_ADDR`].
+    pub fn mtls_addr(&self) -> Result<SocketAddr, SandboxError> {
+        match std::env::var("SANDBOX_MTLS_ADDR") {
+            Ok(v) if !v.trim().is_empty() => {
+                v.trim().parse().map_err(|e| SandboxError::Seed(format!("SANDBOX_MTLS_ADDR {v:?}: {e}")))
+            }
+            _ if self.addr.port() == 0 => Ok(SocketAddr::new(self.addr.ip(), 0)),
+            _ => DEFAULT_MTLS_ADDR.parse().map_err(|e| SandboxError::Seed(format!("{e}"))),
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum SandboxError {
     #[error("cannot listen on {0}: {1}")]
@@ -60,6 +81,8 @@ pub enum SandboxError {
     Key(String),
     #[error("sandbox seed: {0}")]
     Seed(String),
+    #[error("sandbox TLS: {0}")]
+    Tls(String),
 }
 
 /// A seeded or registered OAuth client (RFC 7591 metadata plus the sandbox's policy).
@@ -89,6 +112,22 @@ pub struct ClientData {
     /// Trusted clients skip the consent screen.
     #[serde(default)]
     pub trusted: bool,
+    /// `tls_client_auth`: the subject DN the client's certificate must carry (RFC 8705 §2.1.2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls_client_auth_subject_dn: Option<String>,
+    /// `self_signed_tls_client_auth`: a JWKS whose keys carry the client's certificate in `x5c`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jwks: Option<serde_json::Value>,
+    /// Bind access tokens to the client's certificate (RFC 8705 §3).
+    #[serde(default)]
+    pub tls_client_certificate_bound_access_tokens: bool,
+}
+
+impl ClientData {
+    /// Does the client authenticate with its TLS certificate?
+    pub fn uses_mtls(&self) -> bool {
+        matches!(self.token_endpoint_auth_method.as_str(), "tls_client_auth" | "self_signed_tls_client_auth")
+    }
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -162,6 +201,13 @@ impl Stats {
 pub struct Sandbox {
     pub store: Store,
     pub base_url: String,
+    /// `https://host:port` of the mutual-TLS listener.
+    pub mtls_base_url: String,
+    /// The local CA's certificate (PEM): what clients of the mTLS listener trust.
+    pub ca_pem: String,
+    pub bank: bank::Bank,
+    /// The demo data recipient's certificate and its mTLS HTTP client.
+    recipient: Option<(mtls::Identity, reqwest::Client)>,
     pub consent_url: String,
     key: CoreRsaPrivateSigningKey,
     jwks: CoreJsonWebKeySet,
@@ -175,6 +221,11 @@ pub struct Sandbox {
 pub struct SandboxHandle {
     pub addr: SocketAddr,
     pub base_url: String,
+    /// The mutual-TLS listener (token, PAR, introspection, revocation, FDX APIs, bank).
+    pub mtls_addr: SocketAddr,
+    pub mtls_base_url: String,
+    /// Where the local CA's certificate is written (PEM).
+    pub ca_path: PathBuf,
     /// Credentials of the System-workspace client Assent uses.
     pub consent_client_id: String,
     pub consent_client_secret: String,
@@ -220,30 +271,55 @@ impl Sandbox {
     }
 }
 
-/// Starts the sandbox on its own listener.
+/// Starts the sandbox on its own listener, and its mutual-TLS listener.
 pub async fn spawn(config: SandboxConfig) -> Result<SandboxHandle, SandboxError> {
     std::fs::create_dir_all(&config.data_dir).map_err(|e| SandboxError::DataDir(config.data_dir.clone(), e))?;
     let listener =
         tokio::net::TcpListener::bind(config.addr).await.map_err(|e| SandboxError::Listen(config.addr, e))?;
     let addr = listener.local_addr().map_err(|e| SandboxError::Listen(config.addr, e))?;
+    let mtls_wanted = config.mtls_addr()?;
+    let mtls_listener =
+        tokio::net::TcpListener::bind(mtls_wanted).await.map_err(|e| SandboxError::Listen(mtls_wanted, e))?;
+    let mtls_addr = mtls_listener.local_addr().map_err(|e| SandboxError::Listen(mtls_wanted, e))?;
     let base_url = format!("http://{addr}");
-    let (sandbox, secret) = {
+    let shown = if mtls_addr.ip().is_unspecified() {
+        SocketAddr::new(std::net::Ipv4Addr::LOCALHOST.into(), mtls_addr.port())
+    } else {
+        mtls_addr
+    };
+    let mtls_host = shown.ip().to_string();
+    let mtls_base_url = format!("https://{shown}");
+    let (sandbox, secret, ca) = {
         let base_url = base_url.clone();
-        tokio::task::spawn_blocking(move || open(&config, base_url))
-            .await
-            .map_err(|e| SandboxError::Seed(e.to_string()))??
+        let mtls_base_url = mtls_base_url.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut hosts = vec!["localhost".to_string(), "127.0.0.1".to_string()];
+            if !hosts.contains(&mtls_host) {
+                hosts.push(mtls_host);
+            }
+            let ca = mtls::local_ca(&config.data_dir, &hosts).map_err(SandboxError::Tls)?;
+            let (sandbox, secret) = open(&config, base_url, mtls_base_url, &ca.ca_pem)?;
+            Ok::<_, SandboxError>((sandbox, secret, ca))
+        })
+        .await
+        .map_err(|e| SandboxError::Seed(e.to_string()))??
     };
     let sandbox = Arc::new(sandbox);
     let app = router(sandbox.clone());
+    tokio::spawn(mtls::serve(mtls_listener, ca.server_config.clone(), app.clone()));
     tokio::spawn(async move {
         if let Err(e) = axum::serve(listener, app).await {
             tracing::error!(error = %e, "sandbox server stopped");
         }
     });
     tracing::info!(%base_url, "sandbox authorization server listening");
+    tracing::info!(%mtls_base_url, ca = %ca.ca_path.display(), "sandbox mutual-TLS listener; trust this CA file");
     Ok(SandboxHandle {
         addr,
         base_url,
+        mtls_addr,
+        mtls_base_url,
+        ca_path: ca.ca_path,
         consent_client_id: "assent-consent".into(),
         consent_client_secret: secret,
         sandbox,
@@ -251,7 +327,12 @@ pub async fn spawn(config: SandboxConfig) -> Result<SandboxHandle, SandboxError>
 }
 
 /// Opens the database, creates the signing key and seeds users and clients. Blocking.
-fn open(config: &SandboxConfig, base_url: String) -> Result<(Sandbox, String), SandboxError> {
+fn open(
+    config: &SandboxConfig,
+    base_url: String,
+    mtls_base_url: String,
+    ca_pem: &str,
+) -> Result<(Sandbox, String), SandboxError> {
     let store = Store::open(&config.data_dir.join("sandbox.sqlite3"))?;
     let pem = match store.meta("signing_key")? {
         Some(pem) => pem,
@@ -295,6 +376,11 @@ fn open(config: &SandboxConfig, base_url: String) -> Result<(Sandbox, String), S
             for uri in client.redirect_uris.iter_mut() {
                 *uri = uri.replace("{base}", &base_url).replace("{assent}", &assent_origin);
             }
+            if client.uses_mtls() {
+                let data = serde_json::to_string(client).map_err(|e| SandboxError::Seed(e.to_string()))?;
+                store.upsert_client(&client.client_id, ws, None, &data, now)?;
+                continue;
+            }
             // Secrets are made on first start, never compiled in.
             let key = format!("client_secret:{}", client.client_id);
             let secret = match store.meta(&key)? {
@@ -317,10 +403,16 @@ fn open(config: &SandboxConfig, base_url: String) -> Result<(Sandbox, String), S
         .timeout(Duration::from_secs(10))
         .build()
         .map_err(|e| SandboxError::Seed(e.to_string()))?;
+    let recipient = fdx_demo::register(&store, &workspaces, ca_pem, now).map_err(SandboxError::Tls)?;
+    let bank = bank::Bank::load().map_err(SandboxError::Seed)?;
     Ok((
         Sandbox {
             store,
             base_url,
+            mtls_base_url,
+            ca_pem: ca_pem.to_string(),
+            bank,
+            recipient: Some(recipient),
             consent_url: config.consent_url.clone(),
             key,
             jwks,
@@ -351,6 +443,22 @@ pub fn router(sandbox: Arc<Sandbox>) -> Router {
         .route("/api/system/{tid}/scope-grants/{login}", get(scope_grants::get))
         .route("/api/system/{tid}/scope-grants/{login}/accept", post(scope_grants::accept))
         .route("/api/system/{tid}/scope-grants/{login}/reject", post(scope_grants::reject))
+        .route("/{tid}/{wid}/fdx/fdx/{login}", get(fdx::get_login))
+        .route("/{tid}/{wid}/fdx/fdx/{login}/accept", post(fdx::accept))
+        .route("/{tid}/{wid}/fdx/fdx/{login}/reject", post(fdx::reject))
+        .route("/{tid}/{wid}/servers/{sid}/fdx/consents", post(fdx::list))
+        .route("/{tid}/{wid}/servers/{sid}/fdx/consents/{cid}", axum::routing::delete(fdx::revoke_by_id))
+        .route("/{tid}/{wid}/fdx/consents/introspect", post(fdx::introspect))
+        .route("/{tid}/{wid}/consents/{cid}", get(fdx::get_consent))
+        .route("/{tid}/{wid}/consents/{cid}/revocation", get(fdx::get_revocation).put(fdx::put_revocation))
+        .route("/bank/internal/accounts", get(bank::internal_accounts))
+        .route("/bank/accounts", get(bank::accounts))
+        .route("/bank/accounts/{id}", get(bank::account))
+        .route("/bank/accounts/{id}/transactions", get(bank::transactions))
+        .route("/fdx-demo", get(fdx_demo::index))
+        .route("/fdx-demo/connect", post(fdx_demo::connect))
+        .route("/fdx-demo/callback", get(fdx_demo::callback))
+        .route("/fdx-demo/fetch", post(fdx_demo::fetch_again))
         .route("/", get(|| async { axum::response::Redirect::to("/demo") }))
         .route("/demo", get(demo::index))
         .route("/demo/start", post(demo::start))

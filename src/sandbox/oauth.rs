@@ -3,10 +3,13 @@
 //! (RFC 7009), userinfo and dynamic client registration (RFC 7591).
 
 use super::{
-    active_token, api_error, bearer, check_workspace, now, oauth_error, pages, random_token, sha256_b64,
-    store::LoginRow, verify_password, ClientData, Sandbox, UserData, LOGIN_TTL, TENANT,
+    active_token, api_error, bearer, check_workspace,
+    mtls::{self, ClientCert, PeerCert},
+    now, oauth_error, pages, random_token, sha256_b64,
+    store::{Binding, LoginRow},
+    verify_password, ClientData, Sandbox, UserData, LOGIN_TTL, TENANT,
 };
-use crate::wire::{Introspection, TokenResponse};
+use crate::wire::{Confirmation, FDXConsentRequest, Introspection, TokenResponse};
 use axum::{
     extract::{Path, Query, State},
     http::{header, HeaderMap, HeaderValue, StatusCode},
@@ -49,6 +52,11 @@ pub struct ExtraMetadata {
     authorization_response_iss_parameter_supported: bool,
     introspection_endpoint_auth_methods_supported: Vec<String>,
     revocation_endpoint_auth_methods_supported: Vec<String>,
+    /// RFC 8705 §5: the same endpoints on the mutual-TLS listener.
+    mtls_endpoint_aliases: Value,
+    tls_client_certificate_bound_access_tokens: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    authorization_details_types_supported: Vec<String>,
 }
 impl AdditionalProviderMetadata for ExtraMetadata {}
 
@@ -84,6 +92,12 @@ pub struct AuthRequest {
     /// Languages the client prefers for the pages of this sign-in (OIDC Core §3.1.2.1).
     #[serde(default)]
     pub ui_locales: Option<String>,
+    /// The FDX consent this request created (`fdx_v1.0` authorization details).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fdx_consent_id: Option<String>,
+    /// The FDX consent request, until the consent is created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fdx_request: Option<FDXConsentRequest>,
 }
 
 /// What a code stands for.
@@ -97,6 +111,8 @@ struct CodeData {
     auth_time: i64,
     nonce: Option<String>,
     code_challenge: Option<String>,
+    #[serde(default)]
+    grant_id: Option<String>,
 }
 
 fn url(base: &str, path: &str) -> String {
@@ -120,7 +136,27 @@ fn metadata(sb: &Sandbox, wid: &str) -> Result<Metadata, String> {
         .workspace(wid)
         .map(|w| w.services.iter().flat_map(|s| s.scopes.iter().map(|sc| Scope::new(sc.name.clone()))).collect())
         .unwrap_or_default();
-    let auth_methods = vec!["client_secret_basic".to_string(), "client_secret_post".into(), "none".into()];
+    let auth_methods = vec![
+        "client_secret_basic".to_string(),
+        "client_secret_post".into(),
+        "tls_client_auth".into(),
+        "self_signed_tls_client_auth".into(),
+        "none".into(),
+    ];
+    let mtls_iss = format!("{}/{TENANT}/{wid}", sb.mtls_base_url);
+    let mut aliases = serde_json::json!({
+        "token_endpoint": url(&mtls_iss, "/oauth2/token"),
+        "pushed_authorization_request_endpoint": url(&mtls_iss, "/par"),
+        "introspection_endpoint": url(&mtls_iss, "/oauth2/introspect"),
+        "revocation_endpoint": url(&mtls_iss, "/oauth2/revoke"),
+        "userinfo_endpoint": url(&mtls_iss, "/userinfo"),
+    });
+    let fdx = wid == super::fdx::WORKSPACE;
+    if fdx {
+        aliases["fdx_consent_introspection_endpoint"] = url(&mtls_iss, "/fdx/consents/introspect").into();
+        aliases["fdx_consents_endpoint"] = url(&mtls_iss, "/consents").into();
+        aliases["bank_endpoint"] = url(&sb.mtls_base_url, "/bank").into();
+    }
     Ok(Metadata::new(
         IssuerUrl::new(iss.clone()).map_err(e)?,
         AuthUrl::new(url(&iss, "/oauth2/authorize")).map_err(e)?,
@@ -136,6 +172,9 @@ fn metadata(sb: &Sandbox, wid: &str) -> Result<Metadata, String> {
             authorization_response_iss_parameter_supported: true,
             introspection_endpoint_auth_methods_supported: auth_methods.clone(),
             revocation_endpoint_auth_methods_supported: auth_methods,
+            mtls_endpoint_aliases: aliases,
+            tls_client_certificate_bound_access_tokens: true,
+            authorization_details_types_supported: if fdx { vec!["fdx_v1.0".into()] } else { Vec::new() },
         },
     )
     .set_token_endpoint(Some(TokenUrl::new(url(&iss, "/oauth2/token")).map_err(e)?))
@@ -151,6 +190,8 @@ fn metadata(sb: &Sandbox, wid: &str) -> Result<Metadata, String> {
     .set_token_endpoint_auth_methods_supported(Some(vec![
         CoreClientAuthMethod::ClientSecretBasic,
         CoreClientAuthMethod::ClientSecretPost,
+        CoreClientAuthMethod::Extension("tls_client_auth".into()),
+        CoreClientAuthMethod::Extension("self_signed_tls_client_auth".into()),
         CoreClientAuthMethod::None,
     ]))
     .set_claims_supported(Some(
@@ -267,6 +308,10 @@ fn parse_auth_request(sb: &Sandbox, wid: &str, p: &Params) -> Result<(AuthReques
         Some(c) => Some(serde_json::from_str(c).map_err(|_| fail("invalid_request", "claims is not JSON."))?),
         None => None,
     };
+    let fdx_request = match p.get("authorization_details") {
+        Some(d) => super::fdx::parse_authorization_details(wid, d).map_err(|e| fail("invalid_request", &e))?,
+        None => None,
+    };
     Ok((
         AuthRequest {
             client_id: client_id.clone(),
@@ -277,6 +322,8 @@ fn parse_auth_request(sb: &Sandbox, wid: &str, p: &Params) -> Result<(AuthReques
             code_challenge,
             claims,
             ui_locales: p.get("ui_locales").filter(|v| v.len() <= 256).cloned(),
+            fdx_consent_id: None,
+            fdx_request,
         },
         client,
     ))
@@ -309,10 +356,13 @@ pub async fn authorize(State(sb): Sb, Path((tid, wid)): Path<(String, String)>, 
         }
         None => parse_auth_request(&sb, &wid, &p),
     };
-    let (request, _client) = match parsed {
+    let (mut request, _client) = match parsed {
         Ok(x) => x,
         Err(e) => return e.into_response(&sb, &wid),
     };
+    if let Err(e) = super::fdx::create_consent(&sb, &wid, &mut request) {
+        return db_failure(e);
+    }
     let row = LoginRow {
         id: random_token(16),
         workspace: wid.clone(),
@@ -404,7 +454,12 @@ pub async fn login_submit(
         Ok(false) => return expired_login_page(),
         Err(e) => return db_failure(e),
     }
-    if client.trusted {
+    if let Some(consent) = &request.fdx_consent_id {
+        if let Err(e) = sb.store.set_fdx_subject(consent, &f.username, auth_time) {
+            return db_failure(e);
+        }
+    }
+    if client.trusted && request.fdx_consent_id.is_none() {
         let code = issue_code(&sb, &wid, &request, &f.username, auth_time, &request.scopes);
         let _ = sb.store.finish_login(&row.id, "authenticated");
         return match code {
@@ -417,6 +472,9 @@ pub async fn login_submit(
         Err(e) => return db_failure(e),
     };
     consent.query_pairs_mut().append_pair("login_id", &row.id).append_pair("login_state", &row.login_state);
+    if request.fdx_consent_id.is_some() {
+        consent.query_pairs_mut().append_pair("consent_type", "fdx");
+    }
     Redirect::to(consent.as_str()).into_response()
 }
 
@@ -492,14 +550,22 @@ fn issue_code(
         auth_time,
         nonce: req.nonce.clone(),
         code_challenge: req.code_challenge.clone(),
+        grant_id: req.fdx_consent_id.clone(),
     };
     let data = serde_json::to_string(&data).map_err(db_failure)?;
     sb.store.insert_code(&sha256_b64(&code), &data, now() + CODE_TTL, &random_token(16)).map_err(db_failure)?;
     Ok(code)
 }
 
-/// Authenticates the calling client (`client_secret_basic`, `client_secret_post` or `none`).
-fn authenticate_client(sb: &Sandbox, wid: &str, headers: &HeaderMap, form: &Params) -> Result<ClientData, Response> {
+/// Authenticates the calling client (`client_secret_basic`, `client_secret_post`, `none`, or
+/// with its TLS certificate: `tls_client_auth`, `self_signed_tls_client_auth`, RFC 8705 §2).
+pub(super) fn authenticate_client(
+    sb: &Sandbox,
+    wid: &str,
+    headers: &HeaderMap,
+    form: &Params,
+    cert: Option<&ClientCert>,
+) -> Result<ClientData, Response> {
     let invalid = || oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", "Client authentication failed.");
     let basic = headers
         .get(header::AUTHORIZATION)
@@ -531,7 +597,21 @@ fn authenticate_client(sb: &Sandbox, wid: &str, headers: &HeaderMap, form: &Para
         }
     };
     let (ws, hash, client) = sb.client(&client_id).ok_or_else(invalid)?;
-    if ws != wid || client.token_endpoint_auth_method != method {
+    if ws != wid {
+        return Err(invalid());
+    }
+    if client.uses_mtls() && method == "none" {
+        let cert = cert.ok_or_else(invalid)?;
+        let ok = match client.token_endpoint_auth_method.as_str() {
+            "tls_client_auth" => match (&client.tls_client_auth_subject_dn, mtls::subject_dn(&cert.0)) {
+                (Some(expected), Some(presented)) => mtls::dn_matches(expected, &presented),
+                _ => false,
+            },
+            _ => client.jwks.as_ref().is_some_and(|jwks| mtls::jwks_holds(jwks, &cert.0)),
+        };
+        return if ok { Ok(client) } else { Err(invalid()) };
+    }
+    if client.token_endpoint_auth_method != method {
         return Err(invalid());
     }
     if let Some(secret) = secret {
@@ -546,28 +626,32 @@ fn authenticate_client(sb: &Sandbox, wid: &str, headers: &HeaderMap, form: &Para
 pub async fn par(
     State(sb): Sb,
     Path((tid, wid)): Path<(String, String)>,
+    PeerCert(cert): PeerCert,
     headers: HeaderMap,
     Form(p): Form<Params>,
 ) -> Response {
     if let Err(r) = check_workspace(&sb, &tid, &wid) {
         return r;
     }
-    let client = match authenticate_client(&sb, &wid, &headers, &p) {
+    let client = match authenticate_client(&sb, &wid, &headers, &p, cert.as_ref()) {
         Ok(c) => c,
-        Err(_) => return api_error(StatusCode::UNAUTHORIZED, "client authentication failed", "unauthorized"),
+        Err(_) => return api_error(StatusCode::UNAUTHORIZED, "client authentication failed", "invalid_client"),
     };
     let mut p = p;
     p.insert("client_id".into(), client.client_id.clone());
     if p.contains_key("request_uri") {
         return api_error(StatusCode::BAD_REQUEST, "request_uri is not allowed in a pushed request", "invalid_request");
     }
-    let request = match parse_auth_request(&sb, &wid, &p) {
+    let mut request = match parse_auth_request(&sb, &wid, &p) {
         Ok((r, _)) => r,
         Err(AuthorizeError::Page(_, m)) => return api_error(StatusCode::BAD_REQUEST, &m, "invalid_request"),
         Err(AuthorizeError::Redirect { error, description, .. }) => {
             return api_error(StatusCode::BAD_REQUEST, &description, error)
         }
     };
+    if let Err(e) = super::fdx::create_consent(&sb, &wid, &mut request) {
+        return db_failure(e);
+    }
     let id = random_token(24);
     let data = serde_json::to_string(&request).unwrap_or_default();
     if let Err(e) = sb.store.insert_par(&id, &wid, &client.client_id, &data, now() + PAR_TTL) {
@@ -581,6 +665,7 @@ pub async fn par(
 pub async fn token(
     State(sb): Sb,
     Path((tid, wid)): Path<(String, String)>,
+    PeerCert(cert): PeerCert,
     headers: HeaderMap,
     Form(p): Form<Params>,
 ) -> Response {
@@ -590,17 +675,29 @@ pub async fn token(
     if wid == "system" {
         sb.stats.system_tokens.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     }
-    let client = match authenticate_client(&sb, &wid, &headers, &p) {
+    let client = match authenticate_client(&sb, &wid, &headers, &p, cert.as_ref()) {
         Ok(c) => c,
         Err(r) => return r,
+    };
+    // RFC 8705 §3: tokens of certificate-authenticated clients are bound to the certificate.
+    let x5t = match &cert {
+        Some(c) if client.uses_mtls() || client.tls_client_certificate_bound_access_tokens => Some(c.thumbprint()),
+        None if client.tls_client_certificate_bound_access_tokens => {
+            return oauth_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                "This client's tokens are certificate-bound: call the mutual-TLS endpoint.",
+            )
+        }
+        _ => None,
     };
     let grant_type = p.get("grant_type").map(String::as_str).unwrap_or_default();
     if !client.grant_types.iter().any(|g| g == grant_type) {
         return oauth_error(StatusCode::BAD_REQUEST, "unauthorized_client", "The client may not use this grant type.");
     }
     let result = match grant_type {
-        "authorization_code" => code_grant(&sb, &wid, &client, &p),
-        "refresh_token" => refresh_grant(&sb, &wid, &client, &p),
+        "authorization_code" => code_grant(&sb, &wid, &client, &p, x5t),
+        "refresh_token" => refresh_grant(&sb, &wid, &client, &p, x5t),
         "client_credentials" => {
             let scopes: Vec<String> = match p.get("scope") {
                 Some(s) => s.split_whitespace().map(str::to_string).collect(),
@@ -613,7 +710,7 @@ pub async fn token(
                     &format!("The client may not request {bad}."),
                 );
             }
-            issue_tokens(&sb, &wid, &client.client_id, None, &scopes, &random_token(16), None, None, false)
+            issue_tokens(&sb, &wid, &client.client_id, None, &scopes, &random_token(16), None, (x5t, None), false)
         }
         _ => Err(oauth_error(StatusCode::BAD_REQUEST, "unsupported_grant_type", "Unsupported grant_type.")),
     };
@@ -627,7 +724,13 @@ pub async fn token(
     }
 }
 
-fn code_grant(sb: &Sandbox, wid: &str, client: &ClientData, p: &Params) -> Result<TokenResponse, Response> {
+fn code_grant(
+    sb: &Sandbox,
+    wid: &str,
+    client: &ClientData,
+    p: &Params,
+    x5t: Option<String>,
+) -> Result<TokenResponse, Response> {
     let invalid = |d: &str| oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", d);
     let code = p.get("code").ok_or_else(|| invalid("Missing code."))?;
     let (data, exp, family) = match sb.store.redeem_code(&sha256_b64(code)).map_err(db_failure)? {
@@ -660,6 +763,11 @@ fn code_grant(sb: &Sandbox, wid: &str, client: &ClientData, p: &Params) -> Resul
         (None, Some(_)) => return Err(invalid("No code_challenge was sent for this code.")),
         (None, None) => {}
     }
+    if let Some(grant) = &data.grant_id {
+        if !super::fdx::consent_is_authorised(sb, grant) {
+            return Err(invalid("The consent is not authorised."));
+        }
+    }
     let refresh =
         data.scopes.iter().any(|s| s == "offline_access") && client.grant_types.iter().any(|g| g == "refresh_token");
     issue_tokens(
@@ -670,12 +778,18 @@ fn code_grant(sb: &Sandbox, wid: &str, client: &ClientData, p: &Params) -> Resul
         &data.scopes,
         &family,
         data.nonce.as_deref(),
-        None,
+        (x5t, data.grant_id.clone()),
         refresh,
     )
 }
 
-fn refresh_grant(sb: &Sandbox, wid: &str, client: &ClientData, p: &Params) -> Result<TokenResponse, Response> {
+fn refresh_grant(
+    sb: &Sandbox,
+    wid: &str,
+    client: &ClientData,
+    p: &Params,
+    x5t: Option<String>,
+) -> Result<TokenResponse, Response> {
     let invalid = |d: &str| oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", d);
     let token = p.get("refresh_token").ok_or_else(|| invalid("Missing refresh_token."))?;
     let row = active_token(sb, token)
@@ -699,6 +813,12 @@ fn refresh_grant(sb: &Sandbox, wid: &str, client: &ClientData, p: &Params) -> Re
         }
         None => granted,
     };
+    let (_, grant_id) = sb.store.token_binding(&sha256_b64(token)).map_err(db_failure)?;
+    if let Some(grant) = &grant_id {
+        if !super::fdx::consent_is_authorised(sb, grant) {
+            return Err(invalid("The consent is not authorised."));
+        }
+    }
     // Rotation: the old refresh token stops working.
     sb.store.revoke_token(&sha256_b64(token)).map_err(db_failure)?;
     let subject = row.subject.clone().unwrap_or_default();
@@ -710,7 +830,7 @@ fn refresh_grant(sb: &Sandbox, wid: &str, client: &ClientData, p: &Params) -> Re
         &scopes,
         &row.family,
         None,
-        Some(row.issued_at),
+        (x5t, grant_id),
         true,
     )
 }
@@ -724,7 +844,7 @@ fn issue_tokens(
     scopes: &[String],
     family: &str,
     nonce: Option<&str>,
-    _original: Option<i64>,
+    binding: Binding,
     refresh: bool,
 ) -> Result<TokenResponse, Response> {
     let now = now();
@@ -732,12 +852,34 @@ fn issue_tokens(
     let access = random_token(32);
     let sub = subject.map(|s| s.0);
     sb.store
-        .insert_token(&sha256_b64(&access), "access", wid, client_id, sub, &scope, family, now, now + ACCESS_TTL)
+        .insert_bound_token(
+            &sha256_b64(&access),
+            "access",
+            wid,
+            client_id,
+            sub,
+            &scope,
+            family,
+            now,
+            now + ACCESS_TTL,
+            &binding,
+        )
         .map_err(db_failure)?;
     let refresh_token = if refresh {
         let rt = random_token(32);
         sb.store
-            .insert_token(&sha256_b64(&rt), "refresh", wid, client_id, sub, &scope, family, now, now + REFRESH_TTL)
+            .insert_bound_token(
+                &sha256_b64(&rt),
+                "refresh",
+                wid,
+                client_id,
+                sub,
+                &scope,
+                family,
+                now,
+                now + REFRESH_TTL,
+                &binding,
+            )
             .map_err(db_failure)?;
         Some(rt)
     } else {
@@ -756,7 +898,7 @@ fn issue_tokens(
         scope: Some(scope),
         refresh_token,
         id_token,
-        grant_id: None,
+        grant_id: binding.1,
     })
 }
 
@@ -814,6 +956,7 @@ fn sign_id_token(
 pub async fn introspect(
     State(sb): Sb,
     Path((tid, wid)): Path<(String, String)>,
+    PeerCert(cert): PeerCert,
     headers: HeaderMap,
     Form(p): Form<Params>,
 ) -> Response {
@@ -823,7 +966,7 @@ pub async fn introspect(
     // Either a bearer token carrying `introspect_tokens`, or the client's own authentication.
     let caller = match bearer(&headers).and_then(|t| active_token(&sb, t)) {
         Some(row) if row.workspace == wid && row.scope.split_whitespace().any(|s| s == "introspect_tokens") => None,
-        _ => match authenticate_client(&sb, &wid, &headers, &p) {
+        _ => match authenticate_client(&sb, &wid, &headers, &p, cert.as_ref()) {
             Ok(c) => Some(c.client_id),
             Err(r) => return r,
         },
@@ -836,31 +979,46 @@ pub async fn introspect(
     if row.workspace != wid || caller.as_ref().is_some_and(|c| c != &row.client_id) {
         return inactive;
     }
-    Json(Introspection {
+    let (x5t, grant) = sb.store.token_binding(&sha256_b64(token)).unwrap_or_default();
+    if grant.as_deref().is_some_and(|g| !super::fdx::consent_is_authorised(&sb, g)) {
+        return inactive;
+    }
+    Json(introspection(&sb, &wid, row, x5t)).into_response()
+}
+
+/// `IntrospectResponse` of an active token.
+pub(super) fn introspection(
+    sb: &Sandbox,
+    wid: &str,
+    row: super::store::TokenRow,
+    x5t: Option<String>,
+) -> Introspection {
+    Introspection {
         active: true,
         sub: Some(row.subject.clone().unwrap_or_else(|| row.client_id.clone())),
         client_id: Some(row.client_id),
         scope: Some(row.scope),
-        iss: Some(sb.issuer(&wid)),
+        iss: Some(sb.issuer(wid)),
         exp: Some(row.expires_at),
         iat: Some(row.issued_at),
         token_type: Some(if row.kind == "refresh" { "refresh_token" } else { "access_token" }.into()),
         tenant_id: Some(TENANT.into()),
-        server_id: Some(wid),
-    })
-    .into_response()
+        server_id: Some(wid.to_string()),
+        cnf: x5t.map(|t| Confirmation { x5t_s256: Some(t) }),
+    }
 }
 
 pub async fn revoke(
     State(sb): Sb,
     Path((tid, wid)): Path<(String, String)>,
+    PeerCert(cert): PeerCert,
     headers: HeaderMap,
     Form(p): Form<Params>,
 ) -> Response {
     if let Err(r) = check_workspace(&sb, &tid, &wid) {
         return r;
     }
-    let client = match authenticate_client(&sb, &wid, &headers, &p) {
+    let client = match authenticate_client(&sb, &wid, &headers, &p, cert.as_ref()) {
         Ok(c) => c,
         Err(r) => return r,
     };
@@ -930,6 +1088,12 @@ pub struct RegistrationRequest {
     policy_uri: Option<String>,
     #[serde(default)]
     tos_uri: Option<String>,
+    #[serde(default)]
+    tls_client_auth_subject_dn: Option<String>,
+    #[serde(default)]
+    jwks: Option<Value>,
+    #[serde(default)]
+    tls_client_certificate_bound_access_tokens: bool,
 }
 
 pub async fn register(
@@ -951,9 +1115,19 @@ pub async fn register(
         return (StatusCode::BAD_REQUEST, Json(serde_json::json!({"error": "invalid_redirect_uri", "error_description": "redirect_uris must be absolute URLs."}))).into_response();
     }
     let method = r.token_endpoint_auth_method.unwrap_or_else(|| "client_secret_basic".into());
-    if !["client_secret_basic", "client_secret_post", "none"].contains(&method.as_str()) {
+    if !["client_secret_basic", "client_secret_post", "none", "tls_client_auth", "self_signed_tls_client_auth"]
+        .contains(&method.as_str())
+    {
         return bad("Unsupported token_endpoint_auth_method.");
     }
+    if method == "tls_client_auth" && r.tls_client_auth_subject_dn.as_deref().is_none_or(|d| d.trim().is_empty()) {
+        return bad("tls_client_auth needs tls_client_auth_subject_dn.");
+    }
+    let has_x5c = |j: &Value| j["keys"].as_array().is_some_and(|k| k.iter().any(|k| k["x5c"][0].is_string()));
+    if method == "self_signed_tls_client_auth" && !r.jwks.as_ref().is_some_and(has_x5c) {
+        return bad("self_signed_tls_client_auth needs a jwks with an x5c certificate.");
+    }
+    let bound = method_is_mtls(&method);
     let grant_types = r.grant_types.unwrap_or_else(|| vec!["authorization_code".into()]);
     if grant_types.iter().any(|g| !["authorization_code", "refresh_token", "client_credentials"].contains(&g.as_str()))
     {
@@ -964,7 +1138,7 @@ pub async fn register(
         .map(|w| {
             w.services
                 .iter()
-                .filter(|s| s.id != "portal")
+                .filter(|s| s.id != "portal" && s.id != "internal")
                 .flat_map(|s| s.scopes.iter().map(|sc| sc.name.clone()))
                 .collect()
         })
@@ -992,8 +1166,11 @@ pub async fn register(
         grant_types,
         scopes,
         trusted: false,
+        tls_client_auth_subject_dn: r.tls_client_auth_subject_dn,
+        jwks: r.jwks,
+        tls_client_certificate_bound_access_tokens: r.tls_client_certificate_bound_access_tokens || bound,
     };
-    let secret = (client.token_endpoint_auth_method != "none").then(|| random_token(32));
+    let secret = (client.token_endpoint_auth_method != "none" && !client.uses_mtls()).then(|| random_token(32));
     let data = serde_json::to_string(&client).unwrap_or_default();
     if let Err(e) =
         sb.store.upsert_client(&client.client_id, &wid, secret.as_deref().map(sha256_b64).as_deref(), &data, now())
@@ -1013,4 +1190,8 @@ pub async fn register(
         }
     }
     (StatusCode::CREATED, Json(body)).into_response()
+}
+
+fn method_is_mtls(method: &str) -> bool {
+    matches!(method, "tls_client_auth" | "self_signed_tls_client_auth")
 }

@@ -59,7 +59,7 @@ async fn guard(sb: &Sandbox, headers: &HeaderMap, tid: &str) -> Result<(), Respo
 }
 
 /// A login that is signed in and awaiting (or holding) a consent decision.
-fn login_for_consent(
+pub(super) fn login_for_consent(
     sb: &Sandbox,
     login: &str,
     login_state: Option<&str>,
@@ -92,35 +92,8 @@ pub async fn get(
         return api_error(StatusCode::NOT_FOUND, "client not found", "not_found");
     };
     let subject = row.subject.clone().unwrap_or_default();
-    let user: Option<UserData> =
-        sb.store.user(&subject).ok().flatten().and_then(|(_, d)| serde_json::from_str(&d).ok());
-    let mut context = serde_json::Map::new();
-    context.insert("sub".into(), subject.clone().into());
-    if let Some(user) = user {
-        context.insert("email".into(), user.email.into());
-        context.insert("name".into(), user.name.into());
-    }
-    let requested_scopes = request
-        .scopes
-        .iter()
-        .map(|name| match sb.scope(&row.workspace, name) {
-            Some((svc, scope)) => RequestedScope {
-                id: format!("{}-{}", row.workspace, scope.name),
-                name: scope.name.clone(),
-                requested_name: Some(name.clone()),
-                display_name: Some(scope.display_name.clone()),
-                description: Some(scope.description.clone()),
-                service: Some(ScopeService {
-                    id: svc.id.clone(),
-                    name: svc.name.clone(),
-                    description: Some(svc.description.clone()),
-                    kind: Some("user".into()),
-                }),
-                ..Default::default()
-            },
-            None => RequestedScope { name: name.clone(), requested_name: Some(name.clone()), ..Default::default() },
-        })
-        .collect();
+    let context = authentication_context(&sb, &subject);
+    let requested_scopes = requested_scopes(&sb, &row.workspace, &request.scopes);
     let claims_to_consent = request
         .claims
         .as_ref()
@@ -166,7 +139,7 @@ pub async fn get(
     Json(session).into_response()
 }
 
-fn redirect_to(sb: &Sandbox, row: &LoginRow) -> RedirectTo {
+pub(super) fn redirect_to(sb: &Sandbox, row: &LoginRow) -> RedirectTo {
     let mut url = format!("{}/oauth2/authorize?", sb.issuer(&row.workspace));
     url.push_str(
         &url::form_urlencoded::Serializer::new(String::new())
@@ -246,4 +219,40 @@ pub async fn reject(
         error_cause: body.error_cause,
     };
     decide(&sb, &row, "rejected", &decision)
+}
+
+/// `authentication_context` of a signed-in user: `sub`, `email`, `name`.
+pub(super) fn authentication_context(sb: &Sandbox, subject: &str) -> serde_json::Map<String, serde_json::Value> {
+    let user: Option<UserData> = sb.store.user(subject).ok().flatten().and_then(|(_, d)| serde_json::from_str(&d).ok());
+    let mut context = serde_json::Map::new();
+    context.insert("sub".into(), subject.into());
+    if let Some(user) = user {
+        context.insert("email".into(), user.email.into());
+        context.insert("name".into(), user.name.into());
+    }
+    context
+}
+
+/// `requested_scopes` with display names from a workspace's catalogue.
+pub(super) fn requested_scopes(sb: &Sandbox, workspace: &str, scopes: &[String]) -> Vec<RequestedScope> {
+    scopes
+        .iter()
+        .map(|name| match sb.scope(workspace, name) {
+            Some((svc, scope)) => RequestedScope {
+                id: format!("{}-{}", workspace, scope.name),
+                name: scope.name.clone(),
+                requested_name: Some(name.clone()),
+                display_name: Some(scope.display_name.clone()),
+                description: Some(scope.description.clone()),
+                service: Some(ScopeService {
+                    id: svc.id.clone(),
+                    name: svc.name.clone(),
+                    description: Some(svc.description.clone()),
+                    kind: Some("user".into()),
+                }),
+                ..Default::default()
+            },
+            None => RequestedScope { name: name.clone(), requested_name: Some(name.clone()), ..Default::default() },
+        })
+        .collect()
 }
