@@ -113,6 +113,10 @@ mod lookup {
         PLAIN[locale as usize].get(key).map_or(key, String::as_str)
     }
 
+    pub fn known(locale: Locale, key: &str) -> Option<&'static str> {
+        PLAIN[locale as usize].get(key).map(String::as_str)
+    }
+
     pub fn text(locale: Locale, key: &str, args: &[(&'static str, &str)]) -> String {
         if args.is_empty() {
             if let Some(s) = PLAIN[locale as usize].get(key) {
@@ -149,6 +153,43 @@ pub fn plain(_locale: Locale, key: &'static str) -> &'static str {
     key
 }
 
+/// A message whose key is built at run time (`fdx-cluster-TRANSACTIONS`), if there is one.
+#[cfg(feature = "ssr")]
+pub fn known(locale: Locale, key: &str) -> Option<&'static str> {
+    lookup::known(locale, key)
+}
+
+#[cfg(not(feature = "ssr"))]
+pub fn known(_locale: Locale, _key: &str) -> Option<&'static str> {
+    None
+}
+
+/// The message `{prefix}{code}` in the page's language, or the code itself when there is none
+/// (a value the platform added after this release).
+pub fn t_code(prefix: &str, code: &str) -> String {
+    known(current(), &format!("{prefix}{code}")).map_or_else(|| code.to_string(), str::to_string)
+}
+
+/// An amount with the page's language's separators and the currency code: `1,234.56 USD`,
+/// `1.234,56 USD`.
+pub fn money(locale: Locale, amount: f64, currency: &str) -> String {
+    let cents = (amount.abs() * 100.0).round() as u64;
+    let (group, decimal) = match locale {
+        Locale::En => (',', '.'),
+        Locale::Es | Locale::PtBr => ('.', ','),
+    };
+    let units = (cents / 100).to_string();
+    let mut grouped = String::new();
+    for (i, c) in units.chars().enumerate() {
+        if i > 0 && (units.len() - i) % 3 == 0 {
+            grouped.push(group);
+        }
+        grouped.push(c);
+    }
+    let sign = if amount < 0.0 && cents > 0 { "-" } else { "" };
+    format!("{sign}{grouped}{decimal}{:02} {currency}", cents % 100)
+}
+
 /// The language of the page being rendered (a Leptos context value).
 pub fn current() -> Locale {
     leptos::prelude::use_context::<Locale>().unwrap_or_default()
@@ -178,6 +219,15 @@ pub fn t_around(key: &str, name: &'static str) -> (String, String) {
 #[cfg(all(test, feature = "ssr"))]
 mod tests {
     use super::*;
+
+    #[test]
+    fn money_uses_the_separators_of_the_language() {
+        assert_eq!(money(Locale::En, 1234567.891, "USD"), "1,234,567.89 USD");
+        assert_eq!(money(Locale::Es, 1234.5, "EUR"), "1.234,50 EUR");
+        assert_eq!(money(Locale::PtBr, -45.0, "BRL"), "-45,00 BRL");
+        assert_eq!(money(Locale::En, 999.999, "USD"), "1,000.00 USD");
+        assert_eq!(money(Locale::En, -0.001, "USD"), "0.00 USD");
+    }
 
     #[test]
     fn accept_language_picks_the_best_supported_quality() {

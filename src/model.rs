@@ -128,3 +128,59 @@ impl Default for Brand {
 /// The address of the page being shown (path and query), for forms that come back to it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Here(pub String);
+
+/// An Open Finance (FDX) consent request: what data, for how long, from which accounts.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct FdxConsentView {
+    pub login_id: String,
+    pub login_state: String,
+    pub csrf_token: String,
+    /// The data recipient.
+    pub client: ClientView,
+    pub user: String,
+    /// The data provider(s) holding the data, e.g. the bank's legal entity.
+    pub parties: Vec<String>,
+    /// Each requested resource type and its data clusters, as codes (`ACCOUNT`, `TRANSACTIONS`);
+    /// the page explains them in the user's language.
+    pub resources: Vec<(String, Vec<String>)>,
+    /// `ONE_TIME`, `PERSISTENT` or `TIME_BOUND`.
+    pub duration_type: Option<String>,
+    pub duration_days: Option<i64>,
+    /// When access ends, formatted, and in RFC 3339.
+    pub until: Option<(String, String)>,
+    pub lookback_days: Option<i64>,
+    /// The user's own accounts; none is pre-ticked.
+    pub accounts: Vec<AccountView>,
+    /// Whether the recipient asks for account data (then at least one account is required).
+    pub accounts_requested: bool,
+    /// The scopes asked for, by display name.
+    pub scopes: Vec<String>,
+}
+
+/// One of the user's accounts, for choosing.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct AccountView {
+    pub id: String,
+    pub name: String,
+    pub nickname: Option<String>,
+    /// `CHECKING`, `SAVINGS`, `CREDIT_CARD`.
+    pub kind: String,
+    pub masked_number: String,
+    /// Formatted for the page's language, with the currency.
+    pub balance: String,
+}
+
+/// An FDX consent the signed-in user gave, in the portal.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct FdxAccess {
+    pub consent_id: String,
+    /// The data recipient (client id; the management API carries no name).
+    pub recipient: String,
+    pub status: String,
+    /// Masked numbers of the user's accounts this consent shares.
+    pub accounts: Vec<String>,
+    pub clusters: Vec<String>,
+    pub created: Option<(String, String)>,
+    pub expires: Option<(String, String)>,
+    pub active: bool,
+}

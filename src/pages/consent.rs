@@ -2,7 +2,8 @@
 
 use crate::i18n::{t, t_around};
 use crate::islands::GuardedForm;
-use crate::model::{ClientView, ConsentView, ScopeGroup};
+use crate::model::{ClientView, ConsentView, FdxConsentView, ScopeGroup};
+use crate::pages::fdx::FdxConsentPage;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -12,6 +13,9 @@ pub struct ConsentNotice(pub String);
 
 #[component]
 pub fn ConsentPage() -> impl IntoView {
+    if let Some(view) = use_context::<FdxConsentView>() {
+        return view! { <FdxConsentPage view/> }.into_any();
+    }
     let Some(consent) = use_context::<ConsentView>() else {
         return view! {
             <section class="card error">
@@ -27,7 +31,7 @@ pub fn ConsentPage() -> impl IntoView {
         // Never client-controlled text here: leptos_meta writes <title> unescaped.
         <Title text=t("consent-page-title")/>
         <section class="card consent" aria-labelledby="consent-title">
-            <ClientHeader client=client.clone() user/>
+            <ClientHeader client=client.clone() user title_key="consent-title"/>
             {notice.map(|n| view! { <p class="notice" role="alert">{n}</p> })}
             <GuardedForm action="/consent".to_string()>
                 <input type="hidden" name="login_id" value=login_id/>
@@ -60,15 +64,17 @@ pub fn ConsentPage() -> impl IntoView {
     .into_any()
 }
 
+/// The application asking, its logo and links, and who is signed in. `title_key` is the
+/// heading's message, with the application's name as `$client`.
 #[component]
-fn ClientHeader(client: ClientView, user: String) -> impl IntoView {
+pub(crate) fn ClientHeader(client: ClientView, user: String, title_key: &'static str) -> impl IntoView {
     let initial = client.name.chars().next().unwrap_or('?').to_uppercase().to_string();
     let links = [
         (client.client_uri.clone(), t("link-website")),
         (client.policy_uri.clone(), t("link-policy")),
         (client.tos_uri.clone(), t("link-terms")),
     ];
-    let (title_before, title_after) = t_around("consent-title", "client");
+    let (title_before, title_after) = t_around(title_key, "client");
     let (user_before, user_after) = t_around("consent-signed-in", "user");
     view! {
         <header class="client">

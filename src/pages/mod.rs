@@ -2,6 +2,7 @@
 
 mod consent;
 mod error;
+mod fdx;
 mod home;
 mod portal;
 

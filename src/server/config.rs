@@ -52,6 +52,20 @@ pub struct Config {
     /// The OAuth client the user portal signs in with; the sandbox seeds its own.
     pub portal: Option<PortalClient>,
     pub theme: Theme,
+    /// Open Finance (FDX): the bank's internal API; FDX consents are off without it (the
+    /// sandbox brings its own mock bank).
+    pub bank: Option<BankConfig>,
+}
+
+/// Where the consent page finds the accounts of the signed-in customer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BankConfig {
+    /// `GET {url}/internal/accounts?customer_id=…`
+    pub url: Url,
+    /// The `authentication_context` claim holding the customer id; the subject when unset.
+    pub id_claim: Option<String>,
+    /// The workspace whose FDX consents the portal lists; the issuer's workspace when unset.
+    pub workspace: Option<String>,
 }
 
 /// The bank's look: name, logo and colours.
@@ -250,7 +264,25 @@ impl Config {
             color: color("ASSENT_BRAND_COLOR")?,
             color_dark: color("ASSENT_BRAND_COLOR_DARK")?,
         };
+        let bank = match get("BANK_URL") {
+            Some(u) => Some(BankConfig {
+                url: parse_url("BANK_URL", u.trim_end_matches('/'))?,
+                id_claim: get("BANK_ID_CLAIM"),
+                workspace: get("FDX_WORKSPACE"),
+            }),
+            None => {
+                for name in ["BANK_ID_CLAIM", "FDX_WORKSPACE"] {
+                    if get(name).is_some() {
+                        return err(format!(
+                            "{name} is set but BANK_URL is not: Open Finance consents need the bank's API"
+                        ));
+                    }
+                }
+                None
+            }
+        };
         Ok(Config {
+            bank,
             theme,
             portal,
             tenant,

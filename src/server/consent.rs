@@ -16,12 +16,12 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
 };
 
-const CSRF_PURPOSE: &str = "consent";
+pub(super) const CSRF_PURPOSE: &str = "consent";
 /// Scopes that cannot be unticked when requested.
 const REQUIRED_SCOPES: &[&str] = &["openid"];
 
 /// `login_id` and `login_state` as the authorization server makes them: short, URL-safe.
-fn valid_handle(s: &str) -> bool {
+pub(super) fn valid_handle(s: &str) -> bool {
     (1..=128).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.~".contains(&b))
 }
 
@@ -31,13 +31,17 @@ struct ConsentForm {
     csrf_token: String,
     decision: String,
     scopes: Vec<String>,
+    /// `fdx` for an Open Finance consent.
+    kind: Option<String>,
+    /// The accounts ticked on an FDX consent.
+    accounts: Vec<String>,
 }
 
-fn parse_pairs(raw: &[u8]) -> Vec<(String, String)> {
+pub(super) fn parse_pairs(raw: &[u8]) -> Vec<(String, String)> {
     url::form_urlencoded::parse(raw).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
 }
 
-fn field(pairs: &[(String, String)], name: &str) -> Option<String> {
+pub(super) fn field(pairs: &[(String, String)], name: &str) -> Option<String> {
     let mut values = pairs.iter().filter(|(k, _)| k == name);
     let first = values.next()?.1.clone();
     // A repeated single-valued field is ambiguous: refuse it.
@@ -59,7 +63,7 @@ pub(super) async fn error_page(
     render(state, uri, status, Page::Error(error)).await
 }
 
-async fn upstream_failure(state: &AppState, uri: &Uri, e: &UpstreamError) -> Response {
+pub(super) async fn upstream_failure(state: &AppState, uri: &Uri, e: &UpstreamError) -> Response {
     tracing::warn!(error = %e, "authorization server call failed");
     state.upstream.metrics().error(ErrorKind::of(e));
     let (status, title, message) = match e {
@@ -110,6 +114,9 @@ pub async fn show(State(state): State<AppState>, headers: HeaderMap, uri: Uri, R
         )
         .await;
     }
+    if field(&pairs, "consent_type").as_deref() == Some("fdx") {
+        return super::fdx::show(&state, &headers, &uri, login_id, login_state).await;
+    }
     let session = match state.upstream.scope_grant(&login_id, &login_state).await {
         Ok(s) => s,
         Err(e) => return upstream_failure(&state, &uri, &e).await,
@@ -129,7 +136,7 @@ pub async fn show(State(state): State<AppState>, headers: HeaderMap, uri: Uri, R
     response
 }
 
-async fn already_answered(state: &AppState, uri: &Uri) -> Response {
+pub(super) async fn already_answered(state: &AppState, uri: &Uri) -> Response {
     error_page(state, uri, StatusCode::CONFLICT, ErrorKind::NotFound, "answered-title", "answered-message").await
 }
 
@@ -144,8 +151,10 @@ pub async fn decide(State(state): State<AppState>, headers: HeaderMap, uri: Uri,
         (Some(login_id), Some(login_state), Some(csrf_token), Some(decision))
             if valid_handle(&login_id) && valid_handle(&login_state) =>
         {
-            let scopes = pairs.into_iter().filter(|(k, _)| k == "scope").map(|(_, v)| v).collect();
-            ConsentForm { login_id, login_state, csrf_token, decision, scopes }
+            let kind = field(&pairs, "kind");
+            let all = |name: &str| pairs.iter().filter(|(k, _)| k == name).map(|(_, v)| v.clone()).collect();
+            let (scopes, accounts) = (all("scope"), all("account"));
+            ConsentForm { login_id, login_state, csrf_token, decision, scopes, kind, accounts }
         }
         _ => {
             return error_page(
@@ -168,6 +177,18 @@ pub async fn decide(State(state): State<AppState>, headers: HeaderMap, uri: Uri,
             ErrorKind::Csrf,
             "form-forged-title",
             "form-forged-message",
+        )
+        .await;
+    }
+    if form.kind.as_deref() == Some("fdx") {
+        return super::fdx::decide(
+            &state,
+            &headers,
+            &uri,
+            form.login_id,
+            form.login_state,
+            &form.decision,
+            form.accounts,
         )
         .await;
     }
@@ -279,7 +300,7 @@ fn granted_scopes(session: &ScopeGrantSession, ticked: &[String]) -> Option<Vec<
 
 /// Removes bidirectional-override and other invisible formatting characters that could make
 /// a client-controlled name read differently than it is.
-fn clean_text(s: &str) -> String {
+pub(super) fn clean_text(s: &str) -> String {
     s.chars()
         .filter(
             |c| !matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}'),
@@ -300,17 +321,28 @@ pub(super) fn safe_url(s: Option<&String>) -> Option<String> {
     }
 }
 
-fn consent_view(session: &ScopeGrantSession, login_id: String, login_state: String, csrf_token: String) -> ConsentView {
-    let info = &session.client_info;
-    let name = info
-        .client_name
-        .as_deref()
-        .map(clean_text)
-        .filter(|n| !n.is_empty())
-        .unwrap_or_else(|| clean_text(&session.client_id));
-    let ctx = &session.authentication_context;
+/// The application as the page shows it: cleaned text, safe links only.
+pub(super) fn client_view(info: &crate::wire::ClientInfo, client_id: &str) -> ClientView {
+    let name =
+        info.client_name.as_deref().map(clean_text).filter(|n| !n.is_empty()).unwrap_or_else(|| clean_text(client_id));
+    ClientView {
+        name,
+        description: info.description.as_deref().map(clean_text).filter(|d| !d.is_empty()),
+        logo_uri: safe_url(info.logo_uri.as_ref()),
+        client_uri: safe_url(info.client_uri.as_ref()),
+        policy_uri: safe_url(info.policy_uri.as_ref()),
+        tos_uri: safe_url(info.tos_uri.as_ref()),
+    }
+}
+
+/// Who is signed in: e-mail, name or subject, in that order of preference.
+pub(super) fn user_of(ctx: &serde_json::Map<String, serde_json::Value>, subject: &str) -> String {
     let text = |k: &str| ctx.get(k).and_then(|v| v.as_str()).map(clean_text).filter(|s| !s.is_empty());
-    let user = text("email").or_else(|| text("name")).unwrap_or_else(|| clean_text(&session.subject));
+    text("email").or_else(|| text("name")).unwrap_or_else(|| clean_text(subject))
+}
+
+fn consent_view(session: &ScopeGrantSession, login_id: String, login_state: String, csrf_token: String) -> ConsentView {
+    let user = user_of(&session.authentication_context, &session.subject);
     let mut groups: Vec<ScopeGroup> = Vec::new();
     for scope in session.requested_scopes.iter().filter(|s| !s.implicit) {
         let service = scope
@@ -339,14 +371,7 @@ fn consent_view(session: &ScopeGrantSession, login_id: String, login_state: Stri
         login_id,
         login_state,
         csrf_token,
-        client: ClientView {
-            name,
-            description: info.description.as_deref().map(clean_text).filter(|d| !d.is_empty()),
-            logo_uri: safe_url(info.logo_uri.as_ref()),
-            client_uri: safe_url(info.client_uri.as_ref()),
-            policy_uri: safe_url(info.policy_uri.as_ref()),
-            tos_uri: safe_url(info.tos_uri.as_ref()),
-        },
+        client: client_view(&session.client_info, &session.client_id),
         user,
         groups,
         claims: session.requested_claims_to_consent.iter().map(|c| clean_text(c)).collect(),

@@ -4,6 +4,7 @@
 pub mod config;
 pub mod consent;
 pub mod csrf;
+pub mod fdx;
 pub mod observe;
 pub mod portal;
 pub mod portal_auth;
@@ -124,7 +125,29 @@ pub async fn start(config: Config, leptos: LeptosOptions, public_url: Url) -> Re
             k
         }
     };
-    let upstream = Upstream::new(&tenant, Arc::default())?;
+    let mut upstream = Upstream::new(&tenant, Arc::default())?;
+    let bank = match (&config.bank, &sandbox) {
+        (Some(b), _) => Some(b.clone()),
+        (None, Some(handle)) => Url::parse(&format!("{}/bank", handle.base_url)).ok().map(|url| config::BankConfig {
+            url,
+            id_claim: None,
+            // The sandbox's FDX workspace, `default/fdx`.
+            workspace: Some("fdx".into()),
+        }),
+        (None, None) => None,
+    };
+    if let Some(bank) = bank {
+        let workspace = bank
+            .workspace
+            .clone()
+            .or_else(|| tenant.issuer.path_segments().and_then(|mut s| s.rfind(|x| !x.is_empty()).map(str::to_string)))
+            .unwrap_or_default();
+        upstream = upstream.with_fdx(upstream::Fdx {
+            bank_url: bank.url.as_str().trim_end_matches('/').to_string(),
+            workspace,
+            id_claim: bank.id_claim.clone(),
+        });
+    }
     std::fs::create_dir_all(&config.data_dir)
         .map_err(|e| StartError::Other(format!("cannot use the data directory {}: {e}", config.data_dir.display())))?;
     let sessions = sessions::Sessions::open(&config.data_dir.join("assent.sqlite3"))?;

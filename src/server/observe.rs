@@ -100,6 +100,12 @@ pub enum Endpoint {
     ListClients,
     RevokeClient,
     Discovery,
+    FdxConsent,
+    FdxAccept,
+    FdxReject,
+    FdxList,
+    FdxRevoke,
+    BankAccounts,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]

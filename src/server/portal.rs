@@ -83,7 +83,7 @@ async fn upstream_trouble(state: &AppState, uri: &Uri, e: &UpstreamError) -> Res
 }
 
 /// A date in the response's language (the format is a message), and its RFC 3339 form.
-fn format_date(rfc3339: &str) -> Option<(String, String)> {
+pub(super) fn format_date(rfc3339: &str) -> Option<(String, String)> {
     let t = chrono::DateTime::parse_from_rfc3339(rfc3339).ok()?;
     let locale = observe::locale();
     let chrono_locale = match locale {

@@ -3,7 +3,7 @@
 
 use super::AppState;
 use crate::app::shell;
-use crate::model::{ConsentView, Here, HomeView, PageError, PortalView, RevokeView, SignedOutView};
+use crate::model::{ConsentView, FdxConsentView, Here, HomeView, PageError, PortalView, RevokeView, SignedOutView};
 use crate::pages::ConsentNotice;
 use axum::{
     body::Body,
@@ -17,6 +17,7 @@ use leptos::prelude::provide_context;
 pub enum Page {
     Home(HomeView),
     Consent(Box<ConsentView>, Option<String>),
+    FdxConsent(Box<FdxConsentView>, Option<String>),
     Error(PageError),
     Portal(Box<PortalView>),
     PortalSignedOut(SignedOutView),
@@ -55,6 +56,14 @@ pub async fn render(state: &AppState, uri: &Uri, status: StatusCode, page: Page)
         ),
         // Other pages come back to their own address; an overlong one (bad input) is not
         // echoed back, only its path.
+        Page::FdxConsent(v, _) => format!(
+            "/consent?{}",
+            url::form_urlencoded::Serializer::new(String::new())
+                .append_pair("login_id", &v.login_id)
+                .append_pair("login_state", &v.login_state)
+                .append_pair("consent_type", "fdx")
+                .finish()
+        ),
         _ => match uri.path_and_query() {
             Some(p) if p.as_str().len() <= 1024 => p.as_str().to_string(),
             _ => uri.path().to_string(),
@@ -69,6 +78,12 @@ pub async fn render(state: &AppState, uri: &Uri, status: StatusCode, page: Page)
             match page.clone() {
                 Page::Home(v) => provide_context(v),
                 Page::Consent(v, notice) => {
+                    provide_context(*v);
+                    if let Some(n) = notice {
+                        provide_context(ConsentNotice(n));
+                    }
+                }
+                Page::FdxConsent(v, notice) => {
                     provide_context(*v);
                     if let Some(n) = notice {
                         provide_context(ConsentNotice(n));

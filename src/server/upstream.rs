@@ -6,7 +6,9 @@
 use super::config::{Secret, TenantConfig};
 use super::observe::{Endpoint, Metrics};
 use crate::wire::{
-    AcceptScopeGrant, ApiError, ClientsWithAccess, RedirectTo, RejectScopeGrant, ScopeGrantSession, TokenResponse,
+    AcceptFDXConsentRequest, AcceptScopeGrant, ApiError, ClientsWithAccess, FDXConsentRevocation, FDXConsents,
+    FDXConsentsRequest, FDXResourceFilter, GetFDXConsentResponse, InternalAccounts, RedirectTo, RejectScopeGrant,
+    ScopeGrantSession, TokenResponse,
 };
 use reqwest::{Method, StatusCode};
 use serde::{de::DeserializeOwned, Serialize};
@@ -16,6 +18,19 @@ use url::Url;
 
 /// Scopes of the System-workspace token.
 pub const SYSTEM_SCOPES: &str = "manage_scope_grants";
+/// …and with Open Finance (FDX) on: the FDX consent APIs and the bank's internal accounts API.
+pub const SYSTEM_SCOPES_FDX: &str = "manage_scope_grants manage_openbanking_consents read_internal_accounts";
+
+/// Open Finance (FDX): where the bank's internal API is, and the workspace of the FDX consents.
+#[derive(Clone, Debug)]
+pub struct Fdx {
+    /// `{BANK_URL}`, without a trailing slash.
+    pub bank_url: String,
+    /// The workspace (authorization server) id of the FDX consents.
+    pub workspace: String,
+    /// The `authentication_context` claim holding the bank's customer id; the subject when unset.
+    pub id_claim: Option<String>,
+}
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(4);
 /// Renew this long before the token expires.
@@ -68,6 +83,7 @@ pub struct Upstream {
     token: RwLock<Option<CachedToken>>,
     refresh: tokio::sync::Mutex<()>,
     metrics: Arc<Metrics>,
+    fdx: Option<Fdx>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -118,7 +134,111 @@ impl Upstream {
             token: RwLock::new(None),
             refresh: tokio::sync::Mutex::new(()),
             metrics,
+            fdx: None,
         })
+    }
+
+    /// Turns on Open Finance (FDX) consents.
+    pub fn with_fdx(mut self, fdx: Fdx) -> Self {
+        self.fdx = Some(fdx);
+        self
+    }
+
+    pub fn fdx(&self) -> Option<&Fdx> {
+        self.fdx.as_ref()
+    }
+
+    fn system_scopes(&self) -> &'static str {
+        if self.fdx.is_some() {
+            SYSTEM_SCOPES_FDX
+        } else {
+            SYSTEM_SCOPES
+        }
+    }
+
+    fn fdx_url(&self, path: &str) -> String {
+        format!("{}/{}/system{path}", self.base, self.tenant)
+    }
+
+    fn fdx_or_off(&self) -> Result<&Fdx, UpstreamError> {
+        self.fdx.as_ref().ok_or(UpstreamError::Status { status: 404, body: None, retry_after: None })
+    }
+
+    /// `GET {base}/{tid}/system/fdx/fdx/{login}?login_state=…`
+    pub async fn fdx_consent(&self, login_id: &str, login_state: &str) -> Result<GetFDXConsentResponse, UpstreamError> {
+        self.fdx_or_off()?;
+        let url = self.fdx_url(&format!("/fdx/fdx/{}", path_segment(login_id)));
+        self.system_call(Endpoint::FdxConsent, Method::GET, &url, &[("login_state", login_state)], None::<&()>).await
+    }
+
+    /// `POST {base}/{tid}/system/fdx/fdx/{login}/accept`
+    pub async fn accept_fdx(
+        &self,
+        login_id: &str,
+        body: &AcceptFDXConsentRequest,
+    ) -> Result<RedirectTo, UpstreamError> {
+        let url = self.fdx_url(&format!("/fdx/fdx/{}/accept", path_segment(login_id)));
+        self.system_call(Endpoint::FdxAccept, Method::POST, &url, &[], Some(body)).await
+    }
+
+    /// `POST {base}/{tid}/system/fdx/fdx/{login}/reject`
+    pub async fn reject_fdx(&self, body: &RejectScopeGrant) -> Result<RedirectTo, UpstreamError> {
+        let url = self.fdx_url(&format!("/fdx/fdx/{}/reject", path_segment(&body.id)));
+        self.system_call(Endpoint::FdxReject, Method::POST, &url, &[], Some(body)).await
+    }
+
+    /// `GET {BANK_URL}/internal/accounts?customer_id=…`: the customer's accounts, with the
+    /// System token (`read_internal_accounts`) and the client certificate when one is set.
+    pub async fn bank_accounts(&self, customer_id: &str) -> Result<InternalAccounts, UpstreamError> {
+        let url = format!("{}/internal/accounts", self.fdx_or_off()?.bank_url);
+        self.system_call(Endpoint::BankAccounts, Method::GET, &url, &[("customer_id", customer_id)], None::<&()>).await
+    }
+
+    /// `POST {base}/{tid}/system/servers/{wid}/fdx/consents`: the FDX consents granting any of
+    /// these accounts.
+    pub async fn fdx_consents_of_accounts(&self, account_ids: &[String]) -> Result<FDXConsents, UpstreamError> {
+        let fdx = self.fdx_or_off()?;
+        if account_ids.is_empty() {
+            return Ok(FDXConsents::default());
+        }
+        let url = self.fdx_url(&format!("/servers/{}/fdx/consents", path_segment(&fdx.workspace)));
+        let body = FDXConsentsRequest {
+            resource: Some(FDXResourceFilter { resource_type: "ACCOUNT".into(), ids: account_ids.to_vec() }),
+            limit: Some(100),
+            ..FDXConsentsRequest::default()
+        };
+        self.system_call(Endpoint::FdxList, Method::POST, &url, &[], Some(&body)).await
+    }
+
+    /// `DELETE {base}/{tid}/system/servers/{wid}/fdx/consents/{id}` by the user (204).
+    pub async fn revoke_fdx_consent(&self, consent_id: &str) -> Result<(), UpstreamError> {
+        let fdx = self.fdx_or_off()?;
+        let url = self.fdx_url(&format!(
+            "/servers/{}/fdx/consents/{}",
+            path_segment(&fdx.workspace),
+            path_segment(consent_id)
+        ));
+        let body = FDXConsentRevocation { initiator: "INDIVIDUAL".into(), reason: "USER_ACTION".into() };
+        let mut renewed = false;
+        loop {
+            let token = self.system_token().await?;
+            let started = Instant::now();
+            let response = self.http.delete(&url).bearer_auth(token.expose()).json(&body).send().await;
+            self.metrics.observe_upstream(Endpoint::FdxRevoke, started.elapsed());
+            let response = response?;
+            let status = response.status();
+            if status == StatusCode::UNAUTHORIZED && !renewed {
+                self.invalidate(&token);
+                renewed = true;
+                continue;
+            }
+            // Only a 204 (or 404: already gone) confirms the revocation.
+            if status == StatusCode::NO_CONTENT || status == StatusCode::NOT_FOUND {
+                return Ok(());
+            }
+            let body = serde_json::from_slice(&response.bytes().await?).ok();
+            return Err(UpstreamError::Status { status: status.as_u16(), body, retry_after: None });
+        }
     }
 
     /// Counters shared with the handlers.
@@ -184,7 +304,7 @@ impl Upstream {
             .http
             .post(self.token_url())
             .basic_auth(form_escape(&self.client_id), Some(form_escape(self.client_secret.expose())))
-            .form(&[("grant_type", "client_credentials"), ("scope", SYSTEM_SCOPES)])
+            .form(&[("grant_type", "client_credentials"), ("scope", self.system_scopes())])
             .send()
             .await;
         let token: Result<TokenResponse, _> = match response {
@@ -301,6 +421,11 @@ impl Upstream {
         let url = self.scope_grant_url(&body.id, Some("reject"));
         self.system_call(Endpoint::ScopeGrantReject, Method::POST, &url, &[], Some(body)).await
     }
+}
+
+/// One URL path segment, percent-encoded.
+fn path_segment(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
 /// Reads a JSON body, or turns the status and the `Error` body into an `UpstreamError`.

@@ -37,6 +37,7 @@ pub async fn spawn_app() -> TestApp {
         public_url: None,
         portal: None,
         theme: Default::default(),
+        bank: None,
     };
     let leptos = leptos::config::LeptosOptions::builder().output_name("assent").site_addr(addr).build();
     let url = format!("http://{addr}");
@@ -71,6 +72,7 @@ pub async fn spawn_assent(
         public_url: public_url.map(|u| url::Url::parse(u).unwrap()),
         portal: Some(PortalClient { client_id: "assent-portal".into(), client_secret: None }),
         theme: Default::default(),
+        bank: None,
     };
     let leptos = leptos::config::LeptosOptions::builder().output_name("assent").site_addr(addr).build();
     let public = public_url.map(str::to_string).unwrap_or_else(|| format!("http://{addr}"));

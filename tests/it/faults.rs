@@ -83,6 +83,7 @@ async fn an_unreachable_authorization_server_gets_a_502_page() {
         public_url: None,
         portal: None,
         theme: Default::default(),
+        bank: None,
     };
     let leptos = leptos::config::LeptosOptions::builder().output_name("assent").site_addr(addr).build();
     let started =

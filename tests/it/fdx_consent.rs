@@ -1,0 +1,114 @@
+//! Open Finance (FDX) through Assent: the data recipient asks (PAR + RAR over mutual TLS),
+//! the user chooses accounts on Assent's consent screen, the recipient gets exactly those.
+
+use crate::common::*;
+use reqwest::{Client, StatusCode};
+
+/// Data recipient → authorize → sign in as `user`: the FDX consent URL Assent is sent to.
+async fn start_fdx(app: &TestApp, b: &Client, user: &str) -> String {
+    let res = b.post(format!("{}/fdx-demo/connect", app.sandbox_url())).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "{}", res.text().await.unwrap());
+    let authorize = absolute(app.sandbox_url(), &location(&res));
+    // Sign in on workspace fdx's page.
+    let res = b.get(&authorize).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "authorize");
+    let login = url::Url::parse(&absolute(app.sandbox_url(), &location(&res))).unwrap();
+    let login_id = login.query_pairs().find(|(k, _)| k == "login_id").unwrap().1.to_string();
+    let res = b
+        .post(format!("{}{}", app.sandbox_url(), login.path()))
+        .form(&[("login_id", login_id.as_str()), ("username", user), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let consent = location(&res);
+    assert!(consent.starts_with(&format!("{}/consent?", app.url)) && consent.contains("consent_type=fdx"), "{consent}");
+    consent
+}
+
+async fn post(app: &TestApp, b: &Client, page: &ConsentPage, decision: &str, accounts: &[&str]) -> reqwest::Response {
+    let mut form = vec![
+        ("kind", "fdx"),
+        ("login_id", page.login_id.as_str()),
+        ("login_state", page.login_state.as_str()),
+        ("csrf_token", page.csrf_token.as_str()),
+        ("decision", decision),
+    ];
+    form.extend(accounts.iter().map(|a| ("account", *a)));
+    b.post(format!("{}/consent", app.url))
+        .header("origin", &app.url)
+        .header("sec-fetch-site", "same-origin")
+        .form(&form)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Follows Assent's 303 through the authorization server to the recipient's page.
+async fn to_recipient(app: &TestApp, b: &Client, res: reqwest::Response) -> String {
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "consent POST");
+    let back = location(&res);
+    assert!(back.starts_with(app.sandbox_url()), "redirect_to {back}");
+    let res = b.get(&back).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    b.get(absolute(app.sandbox_url(), &location(&res))).send().await.unwrap().text().await.unwrap()
+}
+
+fn granted_accounts(html: &str) -> Vec<String> {
+    html.split("data-testid=\"granted-account\" data-account-id=\"")
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_user_shares_exactly_the_accounts_ticked() {
+    let app = spawn_app().await;
+    let b = browser();
+    let consent = start_fdx(&app, &b, "user").await;
+    let page = open_consent(&b, &consent).await;
+    let html = &page.html;
+    // What, for how long, how far back, from whom; the user's three accounts, none ticked.
+    assert!(html.contains("wants access to your financial data"), "{html}");
+    assert!(html.contains("Account details and balances") && html.contains("Transactions: amounts"));
+    assert!(html.contains("days of history"));
+    for id in ["1000001", "1000002", "1000003"] {
+        assert!(html.contains(&format!("value=\"{id}\"")), "{id}");
+    }
+    assert!(!html.contains("2000001"), "only the user's own accounts");
+    assert!(!html.contains("checked"), "nothing pre-ticked");
+
+    // Nothing chosen: asked again, nothing sent.
+    let res = post(&app, &b, &page, "allow", &[]).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("Choose at least one account"));
+    // Someone else's account in the form: refused, nothing granted.
+    let res = post(&app, &b, &page, "allow", &["1000001", "2000001"]).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert!(res.text().await.unwrap().contains("is not yours"));
+
+    let res = post(&app, &b, &page, "allow", &["1000001", "1000003"]).await;
+    let recipient = to_recipient(&app, &b, res).await;
+    let mut granted = granted_accounts(&recipient);
+    granted.sort();
+    granted.dedup();
+    assert_eq!(granted, ["1000001", "1000003"], "{recipient}");
+    assert!(recipient.contains("grant-id"));
+
+    // The flow is over: the platform no longer knows the login, and the page says so.
+    let res = b.get(&consent).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn deny_sends_the_rejection_to_the_recipient() {
+    let app = spawn_app().await;
+    let b = browser();
+    let consent = start_fdx(&app, &b, "user2").await;
+    let page = open_consent(&b, &consent).await;
+    assert!(page.html.contains("Joint Checking"), "joint accounts are the user's too");
+    let res = post(&app, &b, &page, "deny", &[]).await;
+    let recipient = to_recipient(&app, &b, res).await;
+    assert!(recipient.contains("id=\"error-code\">"), "{recipient}");
+    assert!(granted_accounts(&recipient).is_empty());
+}
