@@ -76,6 +76,8 @@ pub struct PortalView {
     pub csrf_token: String,
     /// Result of the last action, e.g. a revocation.
     pub notice: Option<String>,
+    /// Open Finance (FDX) consents sharing the user's accounts.
+    pub fdx: Vec<FdxAccess>,
 }
 
 /// One application that holds access.
@@ -109,6 +111,8 @@ pub struct RevokeView {
     pub client_id: String,
     pub name: String,
     pub csrf_token: String,
+    /// An FDX consent to revoke, instead of an application's access.
+    pub consent_id: Option<String>,
 }
 
 /// The bank's (or operator's) name and logo, from configuration.

@@ -1,8 +1,8 @@
 //! The user portal: sign in, see every application you gave access to, revoke any of them.
 
-use crate::i18n::{t, t_args, t_around};
+use crate::i18n::{t, t_args, t_around, t_code};
 use crate::islands::GuardedForm;
-use crate::model::{AppAccess, PortalView, RevokeView, SignedOutView};
+use crate::model::{AppAccess, FdxAccess, PortalView, RevokeView, SignedOutView};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -28,7 +28,7 @@ pub fn PortalPage() -> impl IntoView {
 
 #[component]
 fn SignedIn(view: PortalView) -> impl IntoView {
-    let PortalView { user, apps, total, filter, csrf_token, notice } = view;
+    let PortalView { user, apps, total, filter, csrf_token, notice, fdx } = view;
     let empty = apps.is_empty();
     let (user_before, user_after) = t_around("portal-signed-in", "user");
     view! {
@@ -70,6 +70,15 @@ fn SignedIn(view: PortalView) -> impl IntoView {
                 }
                     .into_any()
             }}
+            {(!fdx.is_empty())
+                .then(|| {
+                    view! {
+                        <h2 class="portal-section" id="fdx-title">{t("portal-fdx-title")}</h2>
+                        <ul class="apps" aria-labelledby="fdx-title">
+                            {fdx.into_iter().map(|access| view! { <FdxCard access/> }).collect_view()}
+                        </ul>
+                    }
+                })}
         </section>
     }
 }
@@ -118,6 +127,44 @@ fn AppCard(app: AppAccess) -> impl IntoView {
     }
 }
 
+#[component]
+fn FdxCard(access: FdxAccess) -> impl IntoView {
+    let revoke_href = format!("/portal/revoke?consent_id={}", urlencode(&access.consent_id));
+    let label = t_args("portal-fdx-revoke-label", &[("client", &access.recipient)]);
+    let initial = access.recipient.chars().next().unwrap_or('?').to_uppercase().to_string();
+    view! {
+        <li class="app fdx-consent" data-consent-id=access.consent_id.clone()>
+            <header class="client">
+                <span class="logo initial" aria-hidden="true">{initial}</span>
+                <div>
+                    <h3 class="app-name">{access.recipient.clone()}</h3>
+                    <p class="muted small">
+                        <span class="status">{t_code("fdx-status-", &access.status)}</span>
+                        {access.created.clone().map(|(text, iso)| {
+                            let (before, after) = t_around("portal-fdx-created", "date");
+                            view! { " · " {before} <time datetime=iso>{text}</time> {after} }
+                        })}
+                        {access.expires.clone().map(|(text, iso)| {
+                            let (before, after) = t_around("portal-fdx-expires", "date");
+                            view! { " · " {before} <time datetime=iso>{text}</time> {after} }
+                        })}
+                    </p>
+                </div>
+            </header>
+            <p class="fdx-accounts">{t("portal-fdx-accounts")} " " {access.accounts.join(", ")}</p>
+            <p class="muted small">{t("portal-fdx-data")} " "
+                {access.clusters.iter().map(|c| t_code("fdx-cluster-", c)).collect::<Vec<_>>().join("; ")}
+            </p>
+            {access.active.then(|| view! {
+                <div class="app-actions">
+                    <span></span>
+                    <a class="btn danger" href=revoke_href aria-label=label>{t("portal-fdx-revoke")}</a>
+                </div>
+            })}
+        </li>
+    }
+}
+
 fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
@@ -129,25 +176,31 @@ fn urlencode(s: &str) -> String {
 
 #[component]
 pub fn RevokePage() -> impl IntoView {
-    let Some(RevokeView { client_id, name, csrf_token }) = use_context::<RevokeView>() else {
+    let Some(RevokeView { client_id, name, csrf_token, consent_id }) = use_context::<RevokeView>() else {
         return view! { <section class="card"><p>{t("revoke-nothing")}</p></section> }.into_any();
     };
-    let (before, after) = t_around("revoke-title", "client");
+    let fdx = consent_id.is_some();
+    let (before, after) = t_around(if fdx { "fdx-revoke-title" } else { "revoke-title" }, "client");
     view! {
         <Title text=t("revoke-page-title")/>
         <section class="card" aria-labelledby="revoke-title">
             <h1 id="revoke-title">{before} <span class="client-name">{name.clone()}</span> {after}</h1>
             <ul class="consequences">
-                <li>{t_args("revoke-loses", &[("client", &name)])}</li>
+                <li>{t_args(if fdx { "fdx-revoke-loses" } else { "revoke-loses" }, &[("client", &name)])}</li>
                 <li>{t("revoke-data")}</li>
                 <li>{t("revoke-again")}</li>
             </ul>
             <GuardedForm action="/portal/revoke".to_string()>
-                <input type="hidden" name="client_id" value=client_id/>
+                {match consent_id {
+                    Some(id) => view! { <input type="hidden" name="consent_id" value=id/> }.into_any(),
+                    None => view! { <input type="hidden" name="client_id" value=client_id/> }.into_any(),
+                }}
                 <input type="hidden" name="csrf_token" value=csrf_token/>
                 <div class="actions">
                     <a class="btn" href="/portal">{t("cancel")}</a>
-                    <button type="submit" class="btn danger-solid">{t("portal-revoke")}</button>
+                    <button type="submit" class="btn danger-solid">
+                        {if fdx { t("portal-fdx-revoke") } else { t("portal-revoke") }}
+                    </button>
                 </div>
             </GuardedForm>
         </section>

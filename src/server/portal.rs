@@ -9,7 +9,7 @@ use super::sessions::{Session, ABSOLUTE_TIMEOUT, LOGIN_TIMEOUT};
 use super::upstream::UpstreamError;
 use super::AppState;
 use crate::i18n::{self, Locale};
-use crate::model::{AppAccess, PageError, PortalView, RevokeView, ScopeLine, SignedOutView};
+use crate::model::{AppAccess, FdxAccess, PageError, PortalView, RevokeView, ScopeLine, SignedOutView};
 use crate::wire::ClientsWithAccess;
 use axum::{
     body::Bytes,
@@ -159,13 +159,23 @@ pub async fn index(
                 let filter = q.get("q").map(|f| f.trim().to_string()).unwrap_or_default();
                 let needle = filter.to_lowercase();
                 let apps = all.into_iter().filter(|a| a.name.to_lowercase().contains(&needle)).collect();
+                let fdx = match fdx_accesses(&state, &session.subject).await {
+                    Ok(list) => list,
+                    Err(e) => return upstream_trouble(&state, &uri, &e).await,
+                };
+                let notice = match q.get("revoked").map(String::as_str) {
+                    Some("fdx") => Some(i18n::text(observe::locale(), "portal-fdx-revoked", &[])),
+                    Some(_) => Some(i18n::text(observe::locale(), "portal-revoked", &[])),
+                    None => None,
+                };
                 let view = PortalView {
                     user: session.display.clone(),
                     apps,
                     total,
                     filter,
                     csrf_token: state.csrf.token(&browser, PORTAL_PURPOSE, &session.id_hash),
-                    notice: q.contains_key("revoked").then(|| i18n::text(observe::locale(), "portal-revoked", &[])),
+                    notice,
+                    fdx,
                 };
                 render(&state, &uri, StatusCode::OK, Page::Portal(Box::new(view))).await
             }
@@ -178,6 +188,45 @@ pub async fn index(
         response.headers_mut().append(header::SET_COOKIE, c);
     }
     response
+}
+
+/// The FDX consents that share any of the user's accounts, newest first; none when Open
+/// Finance is off. The user is the bank customer with the session's subject.
+async fn fdx_accesses(state: &AppState, subject: &str) -> Result<Vec<FdxAccess>, UpstreamError> {
+    if state.upstream.fdx().is_none() {
+        return Ok(Vec::new());
+    }
+    let accounts = state.upstream.bank_accounts(subject).await?.accounts;
+    let ids: Vec<String> = accounts.iter().map(|a| a.id.clone()).collect();
+    let mut consents = state.upstream.fdx_consents_of_accounts(&ids).await?.consents;
+    consents.sort_by(|a, b| b.created_time.cmp(&a.created_time));
+    Ok(consents
+        .into_iter()
+        .map(|c| {
+            let mut clusters: Vec<String> = Vec::new();
+            let mut shared: Vec<String> = Vec::new();
+            for r in &c.granted_resources {
+                for cluster in &r.data_clusters {
+                    if !clusters.contains(cluster) {
+                        clusters.push(cluster.clone());
+                    }
+                }
+                if let Some(a) = accounts.iter().find(|a| r.resource_type == "ACCOUNT" && a.id == r.id) {
+                    shared.push(format!("{} {}", a.name, a.masked_number));
+                }
+            }
+            FdxAccess {
+                active: c.status == crate::wire::fdx_status::AUTHORISED,
+                consent_id: c.id,
+                recipient: c.client_id,
+                status: c.status,
+                accounts: shared,
+                clusters,
+                created: c.created_time.as_deref().and_then(format_date),
+                expires: c.expiration_time.as_deref().and_then(format_date),
+            }
+        })
+        .collect())
 }
 
 fn form(body: &[u8]) -> HashMap<String, String> {
@@ -297,6 +346,28 @@ pub async fn confirm_revoke(
     let Some((id, session)) = current_session(&state, &headers) else {
         return Redirect::to("/portal").into_response();
     };
+    if let Some(consent_id) = q.get("consent_id") {
+        let list = match fdx_accesses(&state, &session.subject).await {
+            Ok(l) => l,
+            Err(e) => return upstream_trouble(&state, &uri, &e).await,
+        };
+        // Only an active consent sharing this user's accounts can be chosen.
+        let Some(access) = list.into_iter().find(|a| &a.consent_id == consent_id && a.active) else {
+            return Redirect::to("/portal").into_response();
+        };
+        let (browser, set_cookie) = state.csrf.ensure_cookie(&headers);
+        let view = RevokeView {
+            client_id: String::new(),
+            name: access.recipient,
+            csrf_token: state.csrf.token(&browser, PORTAL_PURPOSE, &session.id_hash),
+            consent_id: Some(access.consent_id),
+        };
+        let mut res = render(&state, &uri, StatusCode::OK, Page::Revoke(view)).await;
+        if let Some(c) = set_cookie {
+            res.headers_mut().append(header::SET_COOKIE, c);
+        }
+        return res;
+    }
     let client_id = q.get("client_id").cloned().unwrap_or_default();
     let list = match state.upstream.list_clients(&session.access_token).await {
         Ok(l) => l,
@@ -312,6 +383,7 @@ pub async fn confirm_revoke(
         client_id,
         name: app.name,
         csrf_token: state.csrf.token(&browser, PORTAL_PURPOSE, &session.id_hash),
+        consent_id: None,
     };
     let mut res = render(&state, &uri, StatusCode::OK, Page::Revoke(view)).await;
     if let Some(c) = set_cookie {
@@ -329,6 +401,24 @@ pub async fn revoke(State(state): State<AppState>, headers: HeaderMap, uri: Uri,
     if state.csrf.verify(&headers, PORTAL_PURPOSE, &session.id_hash, token).is_err() {
         return page_error(&state, &uri, StatusCode::FORBIDDEN, "form-forged-title", "portal-form-forged-message")
             .await;
+    }
+    if let Some(consent_id) = f.get("consent_id").filter(|c| !c.is_empty() && c.len() <= 256) {
+        // The consent must share this user's accounts: the management API itself would revoke
+        // anyone's.
+        let owned = match fdx_accesses(&state, &session.subject).await {
+            Ok(list) => list.iter().any(|a| &a.consent_id == consent_id),
+            Err(e) => return upstream_trouble(&state, &uri, &e).await,
+        };
+        if !owned {
+            return page_error(&state, &uri, StatusCode::NOT_FOUND, "not-found-title", "not-found-message").await;
+        }
+        return match state.upstream.revoke_fdx_consent(consent_id).await {
+            Ok(()) => {
+                state.upstream.metrics().revokes.inc();
+                Redirect::to("/portal?revoked=fdx").into_response()
+            }
+            Err(e) => upstream_trouble(&state, &uri, &e).await,
+        };
     }
     let Some(client_id) = f.get("client_id").filter(|c| !c.is_empty() && c.len() <= 256) else {
         return page_error(

@@ -98,6 +98,53 @@ async fn the_user_shares_exactly_the_accounts_ticked() {
     // The flow is over: the platform no longer knows the login, and the page says so.
     let res = b.get(&consent).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
+
+    // The portal lists it, with the shared accounts (masked) and the data.
+    let portal = browser();
+    let html = crate::portal_flow::portal_sign_in(&app, &portal, "user").await;
+    assert!(html.contains("Financial data you share"), "{html}");
+    let consent_id = html.split("data-consent-id=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    assert!(html.contains("Everyday Checking …") && html.contains("Rewards Credit Card …"));
+    assert!(!html.contains("High-Yield Savings"), "the account not shared is not listed");
+    // Another customer sees none of it, and cannot revoke it.
+    let other = browser();
+    let other_html = crate::portal_flow::portal_sign_in(&app, &other, "user4").await;
+    assert!(!other_html.contains(&consent_id));
+    let token = hidden(&other_html, "csrf_token");
+    let res = other
+        .post(format!("{}/portal/revoke", app.url))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("consent_id", consent_id.as_str()), ("csrf_token", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let fetch = b.post(format!("{}/fdx-demo/fetch", app.sandbox_url())).send().await.unwrap().text().await.unwrap();
+    assert!(fetch.contains("data-testid=\"bank-status\">200"), "{fetch}");
+
+    // The owner revokes: confirmation, then the recipient's next bank call fails.
+    let confirm = portal
+        .get(format!("{}/portal/revoke?consent_id={consent_id}", app.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(confirm.contains("Stop sharing your financial data with"), "{confirm}");
+    let res = portal
+        .post(format!("{}/portal/revoke", app.url))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("consent_id", consent_id.as_str()), ("csrf_token", hidden(&confirm, "csrf_token").as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&res), "/portal?revoked=fdx");
+    let after = portal.get(format!("{}/portal?revoked=fdx", app.url)).send().await.unwrap().text().await.unwrap();
+    assert!(after.contains("Sharing stopped") && after.contains(">Stopped<"), "{after}");
+    let fetch = b.post(format!("{}/fdx-demo/fetch", app.sandbox_url())).send().await.unwrap().text().await.unwrap();
+    assert!(fetch.contains("data-testid=\"bank-status\">401"), "{fetch}");
 }
 
 #[tokio::test]
