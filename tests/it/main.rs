@@ -5,6 +5,7 @@ mod common;
 mod consent_flow;
 mod crash;
 mod faults;
+mod fdx;
 mod oidc_client;
 mod portal_flow;
 mod props;
