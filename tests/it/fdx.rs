@@ -415,6 +415,25 @@ async fn accept_refuses_foreign_accounts_and_reads_both_spellings() {
     )
     .await;
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    // The generic scope-grant API does not decide FDX consents.
+    let scope_token: Value = reqwest::Client::new()
+        .post(format!("{}/default/system/oauth2/token", app.sandbox_url()))
+        .basic_auth("assent-consent", Some(&app.sandbox_handle.consent_client_secret))
+        .form(&[("grant_type", "client_credentials"), ("scope", "manage_scope_grants")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let res = reqwest::Client::new()
+        .post(format!("{}/api/system/default/scope-grants/{}/accept", app.sandbox_url(), p.login_id))
+        .bearer_auth(scope_token["access_token"].as_str().unwrap())
+        .json(&json!({"id": p.login_id, "login_state": p.login_state, "granted_scopes": ["openid"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
     // Wrong login_state.
     let wrong = Pending { browser: p.browser.clone(), login_id: p.login_id.clone(), login_state: "x".into() };
     assert_eq!(
