@@ -187,6 +187,14 @@ pub async fn accept(
     if body.id != row.id || body.login_state != row.login_state {
         return api_error(StatusCode::FORBIDDEN, "login_state does not match", "invalid_login_state");
     }
+    if request.fdx_consent_id.is_some() {
+        // An FDX consent is decided with its accounts, through the FDX consent-page API.
+        return api_error(
+            StatusCode::BAD_REQUEST,
+            "this is an FDX consent: use /fdx/fdx/{login}/accept",
+            "invalid_request",
+        );
+    }
     if let Some(extra) = body.granted_scopes.iter().find(|s| !request.scopes.contains(s)) {
         return api_error(StatusCode::BAD_REQUEST, &format!("scope {extra} was not requested"), "invalid_scope");
     }

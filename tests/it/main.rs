@@ -5,6 +5,7 @@ mod common;
 mod consent_flow;
 mod crash;
 mod faults;
+mod fdx;
 mod fdx_consent;
 mod oidc_client;
 mod ops;
