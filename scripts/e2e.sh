@@ -10,8 +10,9 @@ cargo leptos build
 data=$(mktemp -d)
 site=127.0.0.1:${E2E_PORT:-3100}
 sandbox=127.0.0.1:${E2E_SANDBOX_PORT:-3130}
+mtls=127.0.0.1:${E2E_MTLS_PORT:-3143}
 # An empty AUTHORIZATION_SERVER_URL keeps a developer's .env from pointing tests at a tenant.
-AUTHORIZATION_SERVER_URL= LEPTOS_SITE_ADDR=$site SANDBOX_ADDR=$sandbox ASSENT_DATA_DIR=$data \
+AUTHORIZATION_SERVER_URL= LEPTOS_SITE_ADDR=$site SANDBOX_ADDR=$sandbox SANDBOX_MTLS_ADDR=$mtls ASSENT_DATA_DIR=$data \
   RUST_LOG=${RUST_LOG:-warn} ./target/debug/assent >"$data/assent.log" 2>&1 &
 pid=$!
 cleanup() {
