@@ -4,6 +4,9 @@
 //! browser. Everything that talks to an authorization server, holds a secret or touches a
 //! database lives in `server` and `sandbox`, which exist only with the `ssr` feature.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+// Release builds (no `erase_components`) spell out the whole view type of a page; the portal's
+// is deeper than the default limit of 128.
+#![recursion_limit = "256"]
 
 pub mod app;
 pub mod i18n;

@@ -61,6 +61,8 @@ pub struct PageError {
 pub struct HomeView {
     /// The embedded sandbox's demo application, when the sandbox runs.
     pub demo_url: Option<String>,
+    /// The sandbox's Open Finance data recipient, when the sandbox runs.
+    pub fdx_demo_url: Option<String>,
     pub issuer: String,
 }
 

@@ -15,6 +15,7 @@ home-issuer = Authorization server:
 home-portal-link = Review the applications you gave access to
 home-demo-link = Open the sandbox demo application
 home-demo-hint = Sign in as user, user2 or user3 with the password p@ssword!
+home-fdx-demo-link = Open the sandbox Open Finance data recipient
 
 ## Consent screen
 consent-page-title = Consent request

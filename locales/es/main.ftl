@@ -14,6 +14,7 @@ home-issuer = Servidor de autorización:
 home-portal-link = Revisar las aplicaciones a las que dio acceso
 home-demo-link = Abrir la aplicación de demostración del sandbox
 home-demo-hint = Inicie sesión como user, user2 o user3 con la contraseña p@ssword!
+home-fdx-demo-link = Abrir el destinatario de datos Open Finance del sandbox
 
 ## Consent screen
 consent-page-title = Solicitud de consentimiento

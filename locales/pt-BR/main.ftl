@@ -14,6 +14,7 @@ home-issuer = Servidor de autorização:
 home-portal-link = Revisar os aplicativos aos quais você deu acesso
 home-demo-link = Abrir o aplicativo de demonstração do sandbox
 home-demo-hint = Entre como user, user2 ou user3 com a senha p@ssword!
+home-fdx-demo-link = Abrir o receptor de dados Open Finance do sandbox
 
 ## Consent screen
 consent-page-title = Pedido de consentimento

@@ -9,6 +9,7 @@ use leptos_meta::Title;
 pub fn HomePage() -> impl IntoView {
     let home = use_context::<HomeView>();
     let demo = home.as_ref().and_then(|h| h.demo_url.clone());
+    let fdx_demo = home.as_ref().and_then(|h| h.fdx_demo_url.clone());
     let issuer = home.map(|h| h.issuer).unwrap_or_default();
     view! {
         <Title text=t("home-title")/>
@@ -30,6 +31,17 @@ pub fn HomePage() -> impl IntoView {
                             </a>
                         </p>
                         <p class="muted">{t("home-demo-hint")}</p>
+                        {fdx_demo
+                            .clone()
+                            .map(|url| {
+                                view! {
+                                    <p>
+                                        <a class="btn" href=url>
+                                            {t("home-fdx-demo-link")}
+                                        </a>
+                                    </p>
+                                }
+                            })}
                     }
                 })}
         </section>

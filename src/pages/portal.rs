@@ -156,8 +156,7 @@ fn FdxCard(access: FdxAccess) -> impl IntoView {
                 {access.clusters.iter().map(|c| t_code("fdx-cluster-", c)).collect::<Vec<_>>().join("; ")}
             </p>
             {access.active.then(|| view! {
-                <div class="app-actions">
-                    <span></span>
+                <div class="app-actions end">
                     <a class="btn danger" href=revoke_href aria-label=label>{t("portal-fdx-revoke")}</a>
                 </div>
             })}

@@ -6,6 +6,7 @@ use super::consent::{
     already_answered, clean_text, client_view, error_page, is_on_origin, upstream_failure, user_of, CSRF_PURPOSE,
 };
 use super::observe::{self, ErrorKind};
+use super::portal::format_date;
 use super::render::{render, Page};
 use super::AppState;
 use crate::i18n;
@@ -30,11 +31,6 @@ fn accounts_requested(consent: &GetFDXConsentResponse) -> bool {
     consent.fdx_consent.resources.iter().any(|r| r.resource_type == "ACCOUNT")
 }
 
-/// A date in the response's language.
-pub(super) fn local_date(rfc3339: &str) -> Option<(String, String)> {
-    super::portal::format_date(rfc3339)
-}
-
 fn view(
     consent: &GetFDXConsentResponse,
     accounts: Vec<crate::wire::InternalAccount>,
@@ -44,10 +40,10 @@ fn view(
 ) -> FdxConsentView {
     let locale = observe::locale();
     let fdx = &consent.fdx_consent;
-    let until = fdx.expiration_time.as_deref().and_then(local_date).or_else(|| {
+    let until = fdx.expiration_time.as_deref().and_then(format_date).or_else(|| {
         let days = fdx.duration_period?;
         let end = chrono::Utc::now() + chrono::Duration::days(days);
-        local_date(&end.to_rfc3339())
+        format_date(&end.to_rfc3339())
     });
     FdxConsentView {
         login_id,

@@ -182,6 +182,7 @@ pub async fn start(config: Config, leptos: LeptosOptions, public_url: Url) -> Re
         portal,
         home: HomeView {
             demo_url: sandbox.as_ref().map(|s| format!("{}/demo", s.base_url)),
+            fdx_demo_url: sandbox.as_ref().map(|s| format!("{}/fdx-demo", s.base_url)),
             issuer: tenant.issuer.to_string(),
         },
         csp_sources: format!("{img}; {connect}").into(),

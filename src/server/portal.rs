@@ -405,12 +405,17 @@ pub async fn revoke(State(state): State<AppState>, headers: HeaderMap, uri: Uri,
     if let Some(consent_id) = f.get("consent_id").filter(|c| !c.is_empty() && c.len() <= 256) {
         // The consent must share this user's accounts: the management API itself would revoke
         // anyone's.
-        let owned = match fdx_accesses(&state, &session.subject).await {
-            Ok(list) => list.iter().any(|a| &a.consent_id == consent_id),
+        let mine = match fdx_accesses(&state, &session.subject).await {
+            Ok(list) => list.into_iter().find(|a| &a.consent_id == consent_id),
             Err(e) => return upstream_trouble(&state, &uri, &e).await,
         };
-        if !owned {
-            return page_error(&state, &uri, StatusCode::NOT_FOUND, "not-found-title", "not-found-message").await;
+        match mine {
+            None => {
+                return page_error(&state, &uri, StatusCode::NOT_FOUND, "not-found-title", "not-found-message").await
+            }
+            // Already stopped (another tab, or it expired): nothing to do.
+            Some(access) if !access.active => return Redirect::to("/portal").into_response(),
+            Some(_) => {}
         }
         return match state.upstream.revoke_fdx_consent(consent_id).await {
             Ok(()) => {
