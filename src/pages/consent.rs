@@ -50,18 +50,26 @@ pub fn ConsentPage() -> impl IntoView {
                         }
                     })}
                 <p class="muted small">{t("consent-change-mind")}</p>
-                <div class="actions">
-                    <button type="submit" name="decision" value="deny" class="btn">
-                        {t("deny")}
-                    </button>
-                    <button type="submit" name="decision" value="allow" class="btn primary">
-                        {t("allow")}
-                    </button>
-                </div>
+                <DecisionButtons/>
             </GuardedForm>
         </section>
     }
     .into_any()
+}
+
+/// Deny and Allow, with equal weight; the values are never translated.
+#[component]
+pub(crate) fn DecisionButtons() -> impl IntoView {
+    view! {
+        <div class="actions">
+            <button type="submit" name="decision" value="deny" class="btn">
+                {t("deny")}
+            </button>
+            <button type="submit" name="decision" value="allow" class="btn primary">
+                {t("allow")}
+            </button>
+        </div>
+    }
 }
 
 /// The application asking, its logo and links, and who is signed in. `title_key` is the

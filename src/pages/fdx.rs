@@ -4,7 +4,7 @@
 use crate::i18n::{t, t_args, t_code};
 use crate::islands::GuardedForm;
 use crate::model::FdxConsentView;
-use crate::pages::consent::{ClientHeader, ConsentNotice};
+use crate::pages::consent::{ClientHeader, ConsentNotice, DecisionButtons};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -137,14 +137,7 @@ pub fn FdxConsentPage(view: FdxConsentView) -> impl IntoView {
                         }
                     })}
                 <p class="muted small">{t("consent-change-mind")}</p>
-                <div class="actions">
-                    <button type="submit" name="decision" value="deny" class="btn">
-                        {t("deny")}
-                    </button>
-                    <button type="submit" name="decision" value="allow" class="btn primary">
-                        {t("allow")}
-                    </button>
-                </div>
+                <DecisionButtons/>
             </GuardedForm>
         </section>
     }

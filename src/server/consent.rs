@@ -8,7 +8,7 @@ use super::upstream::UpstreamError;
 use super::AppState;
 use crate::i18n;
 use crate::model::{ClientView, ConsentView, PageError, ScopeGroup, ScopeView};
-use crate::wire::{AcceptScopeGrant, RejectScopeGrant, ScopeGrantSession};
+use crate::wire::{AcceptScopeGrant, RedirectTo, RejectScopeGrant, ScopeGrantSession};
 use axum::{
     body::Bytes,
     extract::{RawQuery, State},
@@ -245,6 +245,11 @@ pub async fn decide(State(state): State<AppState>, headers: HeaderMap, uri: Uri,
             .await
         }
     };
+    follow(&state, &uri, result).await
+}
+
+/// Sends the browser on to the authorization server's `redirect_to`, only on its origin.
+pub(super) async fn follow(state: &AppState, uri: &Uri, result: Result<RedirectTo, UpstreamError>) -> Response {
     match result {
         Ok(next) if is_on_origin(&next.redirect_to, &state.upstream.origin()) => {
             // 303: the browser follows with a GET and never re-sends this form (RFC 9700 §4.12).
@@ -253,8 +258,8 @@ pub async fn decide(State(state): State<AppState>, headers: HeaderMap, uri: Uri,
         Ok(_) => {
             tracing::error!("the authorization server answered a redirect_to outside its origin; not followed");
             error_page(
-                &state,
-                &uri,
+                state,
+                uri,
                 StatusCode::BAD_GATEWAY,
                 ErrorKind::UpstreamStatus,
                 "trouble-title",
@@ -262,7 +267,7 @@ pub async fn decide(State(state): State<AppState>, headers: HeaderMap, uri: Uri,
             )
             .await
         }
-        Err(e) => upstream_failure(&state, &uri, &e).await,
+        Err(e) => upstream_failure(state, uri, &e).await,
     }
 }
 

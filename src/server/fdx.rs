@@ -3,7 +3,7 @@
 //! ids from the form are never trusted: only the user's own accounts can be granted.
 
 use super::consent::{
-    already_answered, clean_text, client_view, error_page, is_on_origin, upstream_failure, user_of, CSRF_PURPOSE,
+    already_answered, clean_text, client_view, error_page, follow, upstream_failure, user_of, CSRF_PURPOSE,
 };
 use super::observe::{self, ErrorKind};
 use super::portal::format_date;
@@ -14,7 +14,7 @@ use crate::model::{AccountView, FdxConsentView};
 use crate::wire::{fdx_status, AcceptFDXConsentRequest, FDXResource, GetFDXConsentResponse, RejectScopeGrant};
 use axum::{
     http::{header, HeaderMap, StatusCode, Uri},
-    response::{IntoResponse, Redirect, Response},
+    response::Response,
 };
 
 /// The bank's customer id of the person consenting: the configured claim of the
@@ -232,24 +232,7 @@ pub async fn decide(
             .await
         }
     };
-    match result {
-        Ok(next) if is_on_origin(&next.redirect_to, &state.upstream.origin()) => {
-            Redirect::to(&next.redirect_to).into_response()
-        }
-        Ok(_) => {
-            tracing::error!("the authorization server answered a redirect_to outside its origin; not followed");
-            error_page(
-                state,
-                uri,
-                StatusCode::BAD_GATEWAY,
-                ErrorKind::UpstreamStatus,
-                "trouble-title",
-                "bad-redirect-message",
-            )
-            .await
-        }
-        Err(e) => upstream_failure(state, uri, &e).await,
-    }
+    follow(state, uri, result).await
 }
 
 /// The consent alone (for a reject): still open, or the page that says why not.
