@@ -7,7 +7,8 @@ use crate::pages::fdx::FdxConsentPage;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-/// Context value: a message shown above the form (e.g. nothing was selected).
+/// Context value (as `Option<ConsentNotice>`): a message shown above the form (e.g. nothing
+/// was selected).
 #[derive(Clone, Debug)]
 pub struct ConsentNotice(pub String);
 
@@ -25,7 +26,7 @@ pub fn ConsentPage() -> impl IntoView {
         }
         .into_any();
     };
-    let notice = use_context::<ConsentNotice>().map(|n| n.0);
+    let notice = use_context::<Option<ConsentNotice>>().flatten().map(|n| n.0);
     let ConsentView { login_id, login_state, csrf_token, client, user, groups, claims } = consent;
     view! {
         // Never client-controlled text here: leptos_meta writes <title> unescaped.

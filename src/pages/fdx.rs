@@ -10,7 +10,7 @@ use leptos_meta::Title;
 
 #[component]
 pub fn FdxConsentPage(view: FdxConsentView) -> impl IntoView {
-    let notice = use_context::<ConsentNotice>().map(|n| n.0);
+    let notice = use_context::<Option<ConsentNotice>>().flatten().map(|n| n.0);
     let FdxConsentView {
         login_id,
         login_state,

@@ -152,14 +152,18 @@ pub async fn index(
             let csrf_token = state.csrf.token(&browser, LOGIN_PURPOSE, "");
             render(&state, &uri, StatusCode::OK, Page::PortalSignedOut(SignedOutView { csrf_token })).await
         }
-        Some((id, session)) => match state.upstream.list_clients(&session.access_token).await {
-            Ok(list) => {
+        Some((id, session)) => match tokio::join!(
+            state.upstream.list_clients(&session.access_token),
+            // The two lists come from different APIs: ask for both at once.
+            fdx_accesses(&state, &session.subject)
+        ) {
+            (Ok(list), fdx) => {
                 let all = apps_view(list);
                 let total = all.len();
                 let filter = q.get("q").map(|f| f.trim().to_string()).unwrap_or_default();
                 let needle = filter.to_lowercase();
                 let apps = all.into_iter().filter(|a| a.name.to_lowercase().contains(&needle)).collect();
-                let fdx = match fdx_accesses(&state, &session.subject).await {
+                let fdx = match fdx {
                     Ok(list) => list,
                     Err(e) => return upstream_trouble(&state, &uri, &e).await,
                 };
@@ -180,8 +184,8 @@ pub async fn index(
                 render(&state, &uri, StatusCode::OK, Page::Portal(Box::new(view))).await
             }
             // The user's token was revoked or expired upstream: the session is over.
-            Err(UpstreamError::Status { status: 401, .. }) => sign_out_response(&state, Some(&id)),
-            Err(e) => upstream_trouble(&state, &uri, &e).await,
+            (Err(UpstreamError::Status { status: 401, .. }), _) => sign_out_response(&state, Some(&id)),
+            (Err(e), _) => upstream_trouble(&state, &uri, &e).await,
         },
     };
     if let Some(c) = set_cookie {

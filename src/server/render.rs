@@ -38,6 +38,16 @@ impl PageError {
     }
 }
 
+/// A consent page's own GET address, also for a page shown in answer to a POST.
+fn consent_address(login_id: &str, login_state: &str, fdx: bool) -> String {
+    let mut query = url::form_urlencoded::Serializer::new(String::new());
+    query.append_pair("login_id", login_id).append_pair("login_state", login_state);
+    if fdx {
+        query.append_pair("consent_type", "fdx");
+    }
+    format!("/consent?{}", query.finish())
+}
+
 pub async fn render(state: &AppState, uri: &Uri, status: StatusCode, page: Page) -> Response {
     let nonce = super::random_b64(16);
     let options = state.leptos.clone();
@@ -47,23 +57,10 @@ pub async fn render(state: &AppState, uri: &Uri, status: StatusCode, page: Page)
     // Where the language switcher comes back to. A consent page shown after a POST is
     // addressed by its GET URL.
     let here = match &page {
-        Page::Consent(v, _) => format!(
-            "/consent?{}",
-            url::form_urlencoded::Serializer::new(String::new())
-                .append_pair("login_id", &v.login_id)
-                .append_pair("login_state", &v.login_state)
-                .finish()
-        ),
+        Page::Consent(v, _) => consent_address(&v.login_id, &v.login_state, false),
+        Page::FdxConsent(v, _) => consent_address(&v.login_id, &v.login_state, true),
         // Other pages come back to their own address; an overlong one (bad input) is not
         // echoed back, only its path.
-        Page::FdxConsent(v, _) => format!(
-            "/consent?{}",
-            url::form_urlencoded::Serializer::new(String::new())
-                .append_pair("login_id", &v.login_id)
-                .append_pair("login_state", &v.login_state)
-                .append_pair("consent_type", "fdx")
-                .finish()
-        ),
         _ => match uri.path_and_query() {
             Some(p) if p.as_str().len() <= 1024 => p.as_str().to_string(),
             _ => uri.path().to_string(),
@@ -79,15 +76,11 @@ pub async fn render(state: &AppState, uri: &Uri, status: StatusCode, page: Page)
                 Page::Home(v) => provide_context(v),
                 Page::Consent(v, notice) => {
                     provide_context(*v);
-                    if let Some(n) = notice {
-                        provide_context(ConsentNotice(n));
-                    }
+                    provide_context(notice.map(ConsentNotice));
                 }
                 Page::FdxConsent(v, notice) => {
                     provide_context(*v);
-                    if let Some(n) = notice {
-                        provide_context(ConsentNotice(n));
-                    }
+                    provide_context(notice.map(ConsentNotice));
                 }
                 Page::Error(e) => provide_context(e),
                 Page::Portal(v) => provide_context(*v),
