@@ -9,8 +9,9 @@ TEST_RUSTFLAGS := --cfg erase_components
 setup:
 	@scripts/setup.sh
 
+# Logs as text for a terminal (production default: JSON lines).
 dev: setup
-	cargo leptos watch
+	ASSENT_LOG_FORMAT=$${ASSENT_LOG_FORMAT:-text} cargo leptos watch
 
 test: setup lint unit e2e
 
