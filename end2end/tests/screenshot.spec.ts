@@ -37,3 +37,12 @@ test("screenshots of consent and portal, light and dark, phone and desktop", asy
   await expect(page.getByRole("heading", { name: "Your connected applications" })).toBeVisible();
   await shoot(page, "portal");
 });
+
+test("screenshots of the Open Finance consent screen", async ({ page, javaScriptEnabled }) => {
+  test.skip(!javaScriptEnabled, "one set is enough");
+  await page.goto(`${SANDBOX}/fdx-demo`);
+  await page.getByRole("button", { name: "Connect your bank" }).click();
+  await signIn(page, "user2");
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("wants access to your financial data");
+  await shoot(page, "fdx-consent");
+});
