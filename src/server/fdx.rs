@@ -108,6 +108,9 @@ async fn load(
 }
 
 pub async fn show(state: &AppState, headers: &HeaderMap, uri: &Uri, login_id: String, login_state: String) -> Response {
+    if state.upstream.fdx().is_none() {
+        tracing::error!("an Open Finance (FDX) consent arrived, but BANK_URL is not set: FDX consents are off");
+    }
     let (consent, accounts) = match load(state, uri, &login_id, &login_state).await {
         Ok(x) => x,
         Err(page) => return page,

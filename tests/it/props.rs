@@ -36,6 +36,12 @@ fn key() -> impl Strategy<Value = String> {
         Just("scope".to_string()),
         Just("client_id".to_string()),
         Just("q".to_string()),
+        Just("kind".to_string()),
+        Just("account".to_string()),
+        Just("consent_type".to_string()),
+        Just("consent_id".to_string()),
+        Just("lang".to_string()),
+        Just("next".to_string()),
         ".{0,12}",
     ]
 }
@@ -45,6 +51,8 @@ fn value() -> impl Strategy<Value = String> {
         "[A-Za-z0-9_-]{1,40}",
         Just("allow".to_string()),
         Just("deny".to_string()),
+        Just("fdx".to_string()),
+        Just("pt-BR".to_string()),
         ".{0,300}",
         "[\\x00-\\x7f]{0,64}",
     ]
@@ -76,7 +84,7 @@ proptest! {
     }
 
     #[test]
-    fn form_bodies_never_cause_a_5xx(pairs in proptest::collection::vec((key(), value()), 0..7), raw in proptest::collection::vec(any::<u8>(), 0..64), path in prop_oneof![Just("/consent"), Just("/portal/login"), Just("/portal/revoke"), Just("/portal/logout")]) {
+    fn form_bodies_never_cause_a_5xx(pairs in proptest::collection::vec((key(), value()), 0..7), raw in proptest::collection::vec(any::<u8>(), 0..64), path in prop_oneof![Just("/consent"), Just("/portal/login"), Just("/portal/revoke"), Just("/portal/logout"), Just("/lang")]) {
         let env = env();
         let mut body = encode(&pairs).into_bytes();
         body.extend(raw);
