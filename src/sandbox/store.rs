@@ -273,27 +273,6 @@ impl Store {
         Ok(out)
     }
 
-    #[allow(clippy::too_many_arguments)]
-    pub fn insert_token(
-        &self,
-        token_hash: &str,
-        kind: &str,
-        workspace: &str,
-        client_id: &str,
-        subject: Option<&str>,
-        scope: &str,
-        family: &str,
-        issued_at: i64,
-        expires_at: i64,
-    ) -> Result<(), DbError> {
-        self.conn().execute(
-            "INSERT INTO tokens (token_hash, kind, workspace, client_id, subject, scope, family, issued_at, expires_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![token_hash, kind, workspace, client_id, subject, scope, family, issued_at, expires_at],
-        )?;
-        Ok(())
-    }
-
     pub fn token(&self, token_hash: &str) -> Result<Option<TokenRow>, DbError> {
         self.conn()
             .query_row(

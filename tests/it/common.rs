@@ -154,13 +154,25 @@ pub async fn open_consent(b: &Client, consent_url: &str) -> ConsentPage {
 
 /// Posts the consent form as a same-origin browser would.
 pub async fn submit(app: &TestApp, b: &Client, page: &ConsentPage, decision: &str, scopes: &[&str]) -> Response {
+    let fields: Vec<(&str, &str)> = scopes.iter().map(|s| ("scope", *s)).collect();
+    submit_fields(app, b, page, decision, &fields).await
+}
+
+/// Posts the consent form with `fields` besides the hidden ones and the decision.
+pub async fn submit_fields(
+    app: &TestApp,
+    b: &Client,
+    page: &ConsentPage,
+    decision: &str,
+    fields: &[(&str, &str)],
+) -> Response {
     let mut form = vec![
         ("login_id", page.login_id.as_str()),
         ("login_state", page.login_state.as_str()),
         ("csrf_token", page.csrf_token.as_str()),
         ("decision", decision),
     ];
-    form.extend(scopes.iter().map(|s| ("scope", *s)));
+    form.extend_from_slice(fields);
     b.post(format!("{}/consent", app.url))
         .header("origin", &app.url)
         .header("sec-fetch-site", "same-origin")

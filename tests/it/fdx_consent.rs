@@ -27,21 +27,9 @@ async fn start_fdx(app: &TestApp, b: &Client, user: &str) -> String {
 }
 
 async fn post(app: &TestApp, b: &Client, page: &ConsentPage, decision: &str, accounts: &[&str]) -> reqwest::Response {
-    let mut form = vec![
-        ("kind", "fdx"),
-        ("login_id", page.login_id.as_str()),
-        ("login_state", page.login_state.as_str()),
-        ("csrf_token", page.csrf_token.as_str()),
-        ("decision", decision),
-    ];
-    form.extend(accounts.iter().map(|a| ("account", *a)));
-    b.post(format!("{}/consent", app.url))
-        .header("origin", &app.url)
-        .header("sec-fetch-site", "same-origin")
-        .form(&form)
-        .send()
-        .await
-        .unwrap()
+    let mut fields = vec![("kind", "fdx")];
+    fields.extend(accounts.iter().map(|a| ("account", *a)));
+    submit_fields(app, b, page, decision, &fields).await
 }
 
 /// Follows Assent's 303 through the authorization server to the recipient's page.
