@@ -1,18 +1,21 @@
-//! The HTML shell and the route table.
+//! The HTML shell and the screen it wraps.
 
 use crate::i18n::{self, t, Locale};
 use crate::islands::HydrationMarker;
-use crate::model::{Brand, Here, PageError};
-use crate::pages::{ConsentPage, ErrorPage, HomePage, NotFound, PortalPage, RevokePage};
+use crate::model::{Brand, FdxConsentView, Here, PageError, Screen};
+use crate::pages::{ConsentPage, ErrorPage, HomePage, PortalPage, RevokePage};
+use leptos::nonce::use_nonce;
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
-use leptos_router::{
-    components::{Route, Router, Routes},
-    path,
-};
 
-/// The document around every page. Islands hydrate; everything else is plain server HTML.
-pub fn shell(options: LeptosOptions) -> impl IntoView {
+const HYDRATION_GLOBALS: &str = "__RESOLVED_RESOURCES=[];__SERIALIZED_ERRORS=[];__PENDING_RESOURCES=[];\
+     __RESOURCE_RESOLVERS=[];__INCOMPLETE_CHUNKS=[];";
+
+/// The document around every page. Islands hydrate; everything else is plain server HTML,
+/// rendered in one pass: the server has every value before it renders.
+pub fn shell(options: LeptosOptions, screen: Screen) -> impl IntoView {
+    let brand = use_context::<Brand>().unwrap_or_default();
+    // Text, so escaped like any other.
+    let title = format!("{} · {}", title(screen), brand.name);
     view! {
         <!DOCTYPE html>
         <html lang=i18n::current().tag()>
@@ -21,34 +24,40 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="referrer" content="no-referrer"/>
                 <meta name="color-scheme" content="light dark"/>
+                <title>{title}</title>
+                // `id="leptos"`: cargo-leptos swaps this stylesheet when it changes in `make dev`.
+                <link id="leptos" rel="stylesheet" href="/pkg/assent.css"/>
+                <link rel="stylesheet" href="/theme.css"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options islands=true/>
-                <MetaTags/>
+                // What the islands' hydration reads at start; Assent's pages have no resources
+                // to stream, so these are empty.
+                <script nonce=use_nonce()>{HYDRATION_GLOBALS}</script>
             </head>
             <body>
-                <App/>
+                <App screen brand/>
             </body>
         </html>
     }
 }
 
-/// `<title>` is written unescaped by leptos_meta: escape what goes in.
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+/// The page's `<title>`, before the brand name.
+fn title(screen: Screen) -> String {
+    match screen {
+        Screen::Home => t("home-title").into(),
+        Screen::Consent if use_context::<FdxConsentView>().is_some() => t("fdx-page-title").into(),
+        Screen::Consent => t("consent-page-title").into(),
+        Screen::Portal => t("portal-title").into(),
+        Screen::Revoke => t("revoke-page-title").into(),
+        Screen::Error => use_context::<PageError>().map(|e| e.title).unwrap_or_default(),
+    }
 }
 
-/// Renders the page for the current path, or the error the server put in context.
+/// The page: top bar, the screen, and the language switcher.
 #[component]
-pub fn App() -> impl IntoView {
-    provide_meta_context();
-    let error = use_context::<PageError>();
-    let brand = use_context::<Brand>().unwrap_or_default();
-    let suffix = escape(&brand.name);
+pub fn App(screen: Screen, brand: Brand) -> impl IntoView {
     view! {
-        <Stylesheet id="leptos" href="/pkg/assent.css"/>
-        <link rel="stylesheet" href="/theme.css"/>
-        <Title formatter=move |text: String| format!("{text} · {suffix}")/>
         <HydrationMarker/>
         <a class="skip" href="#main">{t("skip-to-content")}</a>
         <header class="topbar">
@@ -58,20 +67,14 @@ pub fn App() -> impl IntoView {
             </a>
         </header>
         <main id="main" tabindex="-1">
-            {match error {
-                Some(error) => view! { <ErrorPage error/> }.into_any(),
-                None => {
-                    view! {
-                        <Router>
-                            <Routes fallback=NotFound>
-                                <Route path=path!("/") view=HomePage/>
-                                <Route path=path!("/consent") view=ConsentPage/>
-                                <Route path=path!("/portal") view=PortalPage/>
-                                <Route path=path!("/portal/revoke") view=RevokePage/>
-                            </Routes>
-                        </Router>
-                    }
-                        .into_any()
+            {match screen {
+                Screen::Home => view! { <HomePage/> }.into_any(),
+                Screen::Consent => view! { <ConsentPage/> }.into_any(),
+                Screen::Portal => view! { <PortalPage/> }.into_any(),
+                Screen::Revoke => view! { <RevokePage/> }.into_any(),
+                Screen::Error => {
+                    let error = use_context::<PageError>().unwrap_or_default();
+                    view! { <ErrorPage error/> }.into_any()
                 }
             }}
         </main>

@@ -47,7 +47,7 @@ pub struct ScopeView {
 }
 
 /// An error page: what went wrong, in words a user can act on.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 pub struct PageError {
     pub status: u16,
     pub title: String,
@@ -129,6 +129,20 @@ impl Default for Brand {
     fn default() -> Self {
         Self { name: "Assent".into(), logo: None }
     }
+}
+
+/// Which screen a response shows. The server decides it (there is no client-side routing:
+/// only islands hydrate) and puts what the screen needs in context.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Screen {
+    Home,
+    /// A consent request, generic or Open Finance.
+    Consent,
+    /// The portal, signed in or not.
+    Portal,
+    Revoke,
+    /// An error page; its [`PageError`] is in context.
+    Error,
 }
 
 /// The address of the page being shown (path and query), for forms that come back to it.

@@ -5,7 +5,6 @@ use crate::islands::GuardedForm;
 use crate::model::{ClientView, ConsentView, FdxConsentView, ScopeGroup};
 use crate::pages::fdx::FdxConsentPage;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 /// Context value (as `Option<ConsentNotice>`): a message shown above the form (e.g. nothing
 /// was selected).
@@ -29,8 +28,6 @@ pub fn ConsentPage() -> impl IntoView {
     let notice = use_context::<Option<ConsentNotice>>().flatten().map(|n| n.0);
     let ConsentView { login_id, login_state, csrf_token, client, user, groups, claims } = consent;
     view! {
-        // Never client-controlled text here: leptos_meta writes <title> unescaped.
-        <Title text=t("consent-page-title")/>
         <section class="card consent" aria-labelledby="consent-title">
             <ClientHeader client=client.clone() user title_key="consent-title"/>
             {notice.map(|n| view! { <p class="notice" role="alert">{n}</p> })}

@@ -6,7 +6,6 @@ use crate::islands::GuardedForm;
 use crate::model::FdxConsentView;
 use crate::pages::consent::{ClientHeader, ConsentNotice, DecisionButtons};
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 #[component]
 pub fn FdxConsentPage(view: FdxConsentView) -> impl IntoView {
@@ -34,7 +33,6 @@ pub fn FdxConsentPage(view: FdxConsentView) -> impl IntoView {
     };
     let no_accounts = accounts.is_empty();
     view! {
-        <Title text=t("fdx-page-title")/>
         <section class="card consent fdx" aria-labelledby="consent-title">
             <ClientHeader client user title_key="fdx-title"/>
             {(!parties.is_empty())

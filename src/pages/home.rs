@@ -3,7 +3,6 @@
 use crate::i18n::t;
 use crate::model::{Brand, HomeView};
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
@@ -12,7 +11,6 @@ pub fn HomePage() -> impl IntoView {
     let fdx_demo = home.as_ref().and_then(|h| h.fdx_demo_url.clone());
     let issuer = home.map(|h| h.issuer).unwrap_or_default();
     view! {
-        <Title text=t("home-title")/>
         <section class="card">
             <h1>{use_context::<Brand>().unwrap_or_default().name}</h1>
             <p class="lead">{t("home-lead")}</p>

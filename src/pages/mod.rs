@@ -7,6 +7,6 @@ mod home;
 mod portal;
 
 pub use consent::{ConsentNotice, ConsentPage};
-pub use error::{ErrorPage, NotFound};
+pub use error::ErrorPage;
 pub use home::HomePage;
 pub use portal::{PortalPage, RevokePage};

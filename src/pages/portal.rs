@@ -4,7 +4,6 @@ use crate::i18n::{t, t_args, t_around, t_code};
 use crate::islands::GuardedForm;
 use crate::model::{AppAccess, FdxAccess, PortalView, RevokeView, SignedOutView};
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 #[component]
 pub fn PortalPage() -> impl IntoView {
@@ -13,7 +12,6 @@ pub fn PortalPage() -> impl IntoView {
     }
     let csrf_token = use_context::<SignedOutView>().map(|v| v.csrf_token).unwrap_or_default();
     view! {
-        <Title text=t("portal-title")/>
         <section class="card" aria-labelledby="portal-title">
             <h1 id="portal-title">{t("portal-title")}</h1>
             <p class="lead">{t("portal-lead")}</p>
@@ -32,7 +30,6 @@ fn SignedIn(view: PortalView) -> impl IntoView {
     let empty = apps.is_empty();
     let (user_before, user_after) = t_around("portal-signed-in", "user");
     view! {
-        <Title text=t("portal-title")/>
         <section class="card wide" aria-labelledby="portal-title">
             <div class="portal-head">
                 <div>
@@ -181,7 +178,6 @@ pub fn RevokePage() -> impl IntoView {
     let fdx = consent_id.is_some();
     let (before, after) = t_around(if fdx { "fdx-revoke-title" } else { "revoke-title" }, "client");
     view! {
-        <Title text=t("revoke-page-title")/>
         <section class="card" aria-labelledby="revoke-title">
             <h1 id="revoke-title">{before} <span class="client-name">{name.clone()}</span> {after}</h1>
             <ul class="consequences">

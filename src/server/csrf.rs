@@ -5,7 +5,6 @@
 use axum::http::{header, HeaderMap, HeaderValue};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
 use hmac::{Hmac, Mac};
-use rand::RngCore;
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
@@ -54,9 +53,7 @@ impl Csrf {
         if let Some(id) = self.browser_id(headers) {
             return (id, None);
         }
-        let mut bytes = [0u8; 32];
-        rand::rngs::OsRng.fill_bytes(&mut bytes);
-        let id = URL_SAFE_NO_PAD.encode(bytes);
+        let id = super::random_b64(32);
         (id.clone(), cookie_header(self.cookie_name(), &id, 3600, "Strict", self.secure))
     }
 

@@ -3,14 +3,19 @@
 
 use super::AppState;
 use crate::app::shell;
+use crate::model::Screen;
 use crate::model::{ConsentView, FdxConsentView, Here, HomeView, PageError, PortalView, RevokeView, SignedOutView};
 use crate::pages::ConsentNotice;
 use axum::{
     body::Body,
-    http::{header, HeaderValue, Request, StatusCode, Uri},
+    http::{header, HeaderValue, StatusCode, Uri},
     response::Response,
 };
-use leptos::prelude::provide_context;
+use hydration_context::SsrSharedContext;
+use leptos::nonce::Nonce;
+use leptos::prelude::{provide_context, RenderHtml};
+use leptos::reactive::owner::{Owner, Sandboxed};
+use std::sync::Arc;
 
 /// What a page shows; provided to the Leptos tree as context.
 #[derive(Clone)]
@@ -48,12 +53,46 @@ fn consent_address(login_id: &str, login_state: &str, fdx: bool) -> String {
     format!("/consent?{}", query.finish())
 }
 
+impl Page {
+    fn screen(&self) -> Screen {
+        match self {
+            Page::Home(_) => Screen::Home,
+            Page::Consent(..) | Page::FdxConsent(..) => Screen::Consent,
+            Page::Portal(_) | Page::PortalSignedOut(_) => Screen::Portal,
+            Page::Revoke(_) => Screen::Revoke,
+            Page::Error(_) => Screen::Error,
+        }
+    }
+
+    /// Puts what the page shows in the Leptos context.
+    fn provide(self) {
+        match self {
+            Page::Home(v) => provide_context(v),
+            Page::Consent(v, notice) => {
+                provide_context(*v);
+                provide_context(notice.map(ConsentNotice));
+            }
+            Page::FdxConsent(v, notice) => {
+                provide_context(*v);
+                provide_context(notice.map(ConsentNotice));
+            }
+            Page::Error(e) => provide_context(e),
+            Page::Portal(v) => provide_context(*v),
+            Page::PortalSignedOut(v) => provide_context(v),
+            Page::Revoke(v) => provide_context(v),
+        }
+    }
+}
+
+/// Renders `page` as a whole HTML document, with the status and the headers every page
+/// carries (a CSP with a fresh nonce, `no-store`, the language).
+///
+/// The server has every value before it renders, so the page is rendered in one
+/// synchronous pass, in its own reactive owner and arena: nothing is shared between
+/// requests, and nothing waits.
 pub async fn render(state: &AppState, uri: &Uri, status: StatusCode, page: Page) -> Response {
     let nonce = super::random_b64(16);
-    let options = state.leptos.clone();
-    let context_nonce = nonce.clone();
     let locale = super::observe::locale();
-    let brand = state.brand.clone();
     // Where the language switcher comes back to. A consent page shown after a POST is
     // addressed by its GET URL.
     let here = match &page {
@@ -66,35 +105,28 @@ pub async fn render(state: &AppState, uri: &Uri, status: StatusCode, page: Page)
             _ => uri.path().to_string(),
         },
     };
-    let handler = leptos_axum::render_app_async_with_context(
-        move || {
-            provide_context(leptos::nonce::Nonce::from_value(context_nonce.clone()));
+    let screen = page.screen();
+    let options = state.leptos.clone();
+    let brand = state.brand.clone();
+    let csp_nonce = nonce.clone();
+    let html = Sandboxed::new(async move {
+        let owner = Owner::new_root(Some(Arc::new(SsrSharedContext::new())));
+        let html = owner.with(|| {
+            provide_context(Nonce::from_value(csp_nonce));
             provide_context(locale);
-            provide_context(brand.clone());
-            provide_context(Here(here.clone()));
-            match page.clone() {
-                Page::Home(v) => provide_context(v),
-                Page::Consent(v, notice) => {
-                    provide_context(*v);
-                    provide_context(notice.map(ConsentNotice));
-                }
-                Page::FdxConsent(v, notice) => {
-                    provide_context(*v);
-                    provide_context(notice.map(ConsentNotice));
-                }
-                Page::Error(e) => provide_context(e),
-                Page::Portal(v) => provide_context(*v),
-                Page::PortalSignedOut(v) => provide_context(v),
-                Page::Revoke(v) => provide_context(v),
-            }
-        },
-        move || shell(options.clone()),
-    );
-    let path = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
-    let request = Request::builder().uri(path).body(Body::empty()).unwrap_or_default();
-    let mut response = handler(request).await;
+            provide_context(brand);
+            provide_context(Here(here));
+            page.provide();
+            shell(options, screen).to_html()
+        });
+        owner.cleanup();
+        html
+    })
+    .await;
+    let mut response = Response::new(Body::from(html));
     *response.status_mut() = status;
     let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
     if let Ok(csp) = HeaderValue::from_str(&state.csp(&nonce)) {
         headers.insert(header::CONTENT_SECURITY_POLICY, csp);
     }

@@ -78,6 +78,8 @@ pub struct Upstream {
     /// Everything before `/{tenant}/{workspace}` in the issuer URL.
     base: String,
     tenant: String,
+    /// `{base}/api/system/{tenant}/scope-grants`, parsed once: a page view only appends.
+    scope_grants: Url,
     client_id: String,
     client_secret: Secret,
     token: RwLock<Option<CachedToken>>,
@@ -124,11 +126,17 @@ impl Upstream {
         if let Ok(mut segments) = base.path_segments_mut() {
             segments.pop_if_empty().pop().pop();
         }
+        let mut scope_grants = base.clone();
+        if let Ok(mut segments) = scope_grants.path_segments_mut() {
+            segments.pop_if_empty().extend(["api", "system", &config.tenant_id, "scope-grants"]);
+        }
+        let base = base.as_str().trim_end_matches('/').to_string();
         Ok(Self {
             http,
             issuer: config.issuer.clone(),
-            base: base.as_str().trim_end_matches('/').to_string(),
+            base,
             tenant: config.tenant_id.clone(),
+            scope_grants,
             client_id: config.client_id.clone(),
             client_secret: config.client_secret.clone(),
             token: RwLock::new(None),
@@ -275,12 +283,10 @@ impl Upstream {
         format!("{}/{}/system/oauth2/token", self.base, self.tenant)
     }
 
-    fn scope_grant_url(&self, login: &str, action: Option<&str>) -> String {
-        let login: String = url::form_urlencoded::byte_serialize(login.as_bytes()).collect();
-        let mut url = format!("{}/api/system/{}/scope-grants/{login}", self.base, self.tenant);
-        if let Some(action) = action {
-            url.push('/');
-            url.push_str(action);
+    fn scope_grant_url(&self, login: &str, action: Option<&str>) -> Url {
+        let mut url = self.scope_grants.clone();
+        if let Ok(mut segments) = url.path_segments_mut() {
+            segments.push(login).extend(action);
         }
         url
     }
@@ -335,14 +341,14 @@ impl Upstream {
         &self,
         endpoint: Endpoint,
         method: Method,
-        url: &str,
+        url: impl reqwest::IntoUrl + Clone,
         query: &[(&str, &str)],
         body: Option<&(impl Serialize + Sync)>,
     ) -> Result<T, UpstreamError> {
         let mut renewed = false;
         loop {
             let token = self.system_token().await?;
-            let mut request = self.http.request(method.clone(), url).bearer_auth(token.expose()).query(query);
+            let mut request = self.http.request(method.clone(), url.clone()).bearer_auth(token.expose()).query(query);
             if let Some(body) = body {
                 request = request.json(body);
             }
@@ -369,13 +375,13 @@ impl Upstream {
     /// `GET /api/system/{tid}/scope-grants/{login}?login_state=…`
     pub async fn scope_grant(&self, login_id: &str, login_state: &str) -> Result<ScopeGrantSession, UpstreamError> {
         let url = self.scope_grant_url(login_id, None);
-        self.system_call(Endpoint::ScopeGrant, Method::GET, &url, &[("login_state", login_state)], None::<&()>).await
+        self.system_call(Endpoint::ScopeGrant, Method::GET, url, &[("login_state", login_state)], None::<&()>).await
     }
 
     /// `POST /api/system/{tid}/scope-grants/{login}/accept`
     pub async fn accept_scope_grant(&self, body: &AcceptScopeGrant) -> Result<RedirectTo, UpstreamError> {
         let url = self.scope_grant_url(&body.id, Some("accept"));
-        self.system_call(Endpoint::ScopeGrantAccept, Method::POST, &url, &[], Some(body)).await
+        self.system_call(Endpoint::ScopeGrantAccept, Method::POST, url, &[], Some(body)).await
     }
 
     /// The shared HTTP client (timeouts, no redirects, TLS verified).
@@ -419,7 +425,7 @@ impl Upstream {
     /// `POST /api/system/{tid}/scope-grants/{login}/reject`
     pub async fn reject_scope_grant(&self, body: &RejectScopeGrant) -> Result<RedirectTo, UpstreamError> {
         let url = self.scope_grant_url(&body.id, Some("reject"));
-        self.system_call(Endpoint::ScopeGrantReject, Method::POST, &url, &[], Some(body)).await
+        self.system_call(Endpoint::ScopeGrantReject, Method::POST, url, &[], Some(body)).await
     }
 }
 
@@ -470,11 +476,11 @@ mod tests {
         let u = Upstream::new(&config, Arc::default()).unwrap();
         assert_eq!(u.token_url(), "https://authz.example.com:8443/default/system/oauth2/token");
         assert_eq!(
-            u.scope_grant_url("abc", Some("accept")),
+            u.scope_grant_url("abc", Some("accept")).as_str(),
             "https://authz.example.com:8443/api/system/default/scope-grants/abc/accept"
         );
         assert_eq!(
-            u.scope_grant_url("a/../b", None),
+            u.scope_grant_url("a/../b", None).as_str(),
             "https://authz.example.com:8443/api/system/default/scope-grants/a%2F..%2Fb"
         );
         assert_eq!(u.origin(), "https://authz.example.com:8443");
