@@ -10,21 +10,21 @@ use leptos::prelude::*;
 const HYDRATION_GLOBALS: &str = "__RESOLVED_RESOURCES=[];__SERIALIZED_ERRORS=[];__PENDING_RESOURCES=[];\
      __RESOURCE_RESOLVERS=[];__INCOMPLETE_CHUNKS=[];";
 
-/// The document around every page. Islands hydrate; everything else is plain server HTML,
+/// The document around every page (the server writes the doctype before it). Islands hydrate; everything else is plain server HTML,
 /// rendered in one pass: the server has every value before it renders.
 pub fn shell(options: LeptosOptions, screen: Screen) -> impl IntoView {
     let brand = use_context::<Brand>().unwrap_or_default();
-    // Text, so escaped like any other.
-    let title = format!("{} · {}", title(screen), brand.name);
+    let title = escape_text(&format!("{} · {}", title(screen), brand.name));
     view! {
-        <!DOCTYPE html>
         <html lang=i18n::current().tag()>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="referrer" content="no-referrer"/>
                 <meta name="color-scheme" content="light dark"/>
-                <title>{title}</title>
+                // As raw HTML, escaped above: a child view would add a hydration marker to the text
+                // in debug builds, and `<title>` shows markup as text.
+                <title inner_html=title></title>
                 // `id="leptos"`: cargo-leptos swaps this stylesheet when it changes in `make dev`.
                 <link id="leptos" rel="stylesheet" href="/pkg/assent.css"/>
                 <link rel="stylesheet" href="/theme.css"/>
@@ -40,6 +40,11 @@ pub fn shell(options: LeptosOptions, screen: Screen) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// `s` as HTML text.
+fn escape_text(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 /// The page's `<title>`, before the brand name.

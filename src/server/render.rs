@@ -3,6 +3,8 @@
 
 use super::AppState;
 use crate::app::shell;
+use crate::i18n::Locale;
+use crate::model::Brand;
 use crate::model::Screen;
 use crate::model::{ConsentView, FdxConsentView, Here, HomeView, PageError, PortalView, RevokeView, SignedOutView};
 use crate::pages::ConsentNotice;
@@ -12,9 +14,11 @@ use axum::{
     response::Response,
 };
 use hydration_context::SsrSharedContext;
+use leptos::config::LeptosOptions;
 use leptos::nonce::Nonce;
 use leptos::prelude::{provide_context, RenderHtml};
 use leptos::reactive::owner::{Owner, Sandboxed};
+use leptos::tachys::view::Position;
 use std::sync::Arc;
 
 /// What a page shows; provided to the Leptos tree as context.
@@ -84,6 +88,42 @@ impl Page {
     }
 }
 
+/// What every page's document needs besides the page itself.
+struct Document {
+    options: LeptosOptions,
+    nonce: String,
+    locale: Locale,
+    brand: Brand,
+    here: Here,
+}
+
+impl Document {
+    /// The HTML of `page`, rendered in one synchronous pass in its own reactive owner and
+    /// arena (islands need the server's hydration context).
+    async fn render(self, page: Page) -> String {
+        let Document { options, nonce, locale, brand, here } = self;
+        Sandboxed::new(async move {
+            let owner = Owner::new_root(Some(Arc::new(SsrSharedContext::new())));
+            // The doctype is written here, not in the view: in `cargo leptos watch` builds
+            // Leptos marks each view with comments, and nothing may come before the doctype.
+            let mut html = String::with_capacity(8 * 1024);
+            html.push_str("<!DOCTYPE html>");
+            owner.with(|| {
+                provide_context(Nonce::from_value(nonce));
+                provide_context(locale);
+                provide_context(brand);
+                provide_context(here);
+                let screen = page.screen();
+                page.provide();
+                shell(options, screen).to_html_with_buf(&mut html, &mut Position::FirstChild, true, false, vec![]);
+            });
+            owner.cleanup();
+            html
+        })
+        .await
+    }
+}
+
 /// Renders `page` as a whole HTML document, with the status and the headers every page
 /// carries (a CSP with a fresh nonce, `no-store`, the language).
 ///
@@ -105,24 +145,14 @@ pub async fn render(state: &AppState, uri: &Uri, status: StatusCode, page: Page)
             _ => uri.path().to_string(),
         },
     };
-    let screen = page.screen();
-    let options = state.leptos.clone();
-    let brand = state.brand.clone();
-    let csp_nonce = nonce.clone();
-    let html = Sandboxed::new(async move {
-        let owner = Owner::new_root(Some(Arc::new(SsrSharedContext::new())));
-        let html = owner.with(|| {
-            provide_context(Nonce::from_value(csp_nonce));
-            provide_context(locale);
-            provide_context(brand);
-            provide_context(Here(here));
-            page.provide();
-            shell(options, screen).to_html()
-        });
-        owner.cleanup();
-        html
-    })
-    .await;
+    let document = Document {
+        options: state.leptos.clone(),
+        nonce: nonce.clone(),
+        locale,
+        brand: state.brand.clone(),
+        here: Here(here),
+    };
+    let html = document.render(page).await;
     let mut response = Response::new(Body::from(html));
     *response.status_mut() = status;
     let headers = response.headers_mut();
@@ -134,4 +164,33 @@ pub async fn render(state: &AppState, uri: &Uri, status: StatusCode, page: Page)
     headers.insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(locale.tag()));
     headers.insert(header::VARY, HeaderValue::from_static("accept-language, cookie"));
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::HomeView;
+
+    async fn home(brand: &str) -> String {
+        let document = Document {
+            options: LeptosOptions::builder().output_name("assent").build(),
+            nonce: "n0nce".into(),
+            locale: Locale::Es,
+            brand: Brand { name: brand.into(), logo: None },
+            here: Here("/".into()),
+        };
+        document
+            .render(Page::Home(HomeView { demo_url: None, fdx_demo_url: None, issuer: "https://as.example".into() }))
+            .await
+    }
+
+    #[tokio::test]
+    async fn a_document_starts_with_its_doctype_and_escapes_its_title() {
+        let html = home("<Bank & Co>").await;
+        assert!(html.starts_with("<!DOCTYPE html><html lang=\"es\">"), "{}", &html[..80]);
+        assert!(html.contains("<title>Inicio · &lt;Bank &amp; Co&gt;</title>"), "{html}");
+        // The island script and the globals its hydration reads carry the page's nonce.
+        assert!(html.contains("<script nonce=\"n0nce\">__RESOLVED_RESOURCES=[];"), "{html}");
+        assert!(html.contains("<leptos-island"), "{html}");
+    }
 }

@@ -10,6 +10,8 @@ fn start(dir: &std::path::Path, port: u16) -> Child {
     Command::new(env!("CARGO_BIN_EXE_assent"))
         .arg("sandbox")
         .env("SANDBOX_ADDR", format!("127.0.0.1:{port}"))
+        // Not the default 3443: a `make dev` on this machine may hold it.
+        .env("SANDBOX_MTLS_ADDR", "127.0.0.1:0")
         .env("ASSENT_DATA_DIR", dir)
         .env("AUTHORIZATION_SERVER_URL", "")
         .env("RUST_LOG", "warn")
