@@ -269,6 +269,11 @@ impl Sandbox {
     pub fn revoke_system_tokens(&self) -> Result<usize, store::DbError> {
         self.store.revoke_all_in_workspace("system")
     }
+
+    /// Expires every System token now, before the expiry its holders were told.
+    pub fn expire_system_tokens(&self) -> Result<usize, store::DbError> {
+        self.store.expire_all_in_workspace("system", now())
+    }
 }
 
 /// Starts the sandbox on its own listener, and its mutual-TLS listener.

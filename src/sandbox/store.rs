@@ -410,6 +410,15 @@ impl Store {
     pub fn revoke_all_in_workspace(&self, workspace: &str) -> Result<usize, DbError> {
         self.conn().execute("UPDATE tokens SET revoked = 1 WHERE workspace = ?1 AND revoked = 0", [workspace])
     }
+
+    /// Makes every live token of a workspace expire now (fault injection: a token that expired
+    /// before its holder expected).
+    pub fn expire_all_in_workspace(&self, workspace: &str, now: i64) -> Result<usize, DbError> {
+        self.conn().execute(
+            "UPDATE tokens SET expires_at = ?2 WHERE workspace = ?1 AND expires_at > ?2",
+            rusqlite::params![workspace, now],
+        )
+    }
 }
 
 /// An FDX consent (`fdx_consents` row). `request` is the `FDXConsentRequest` JSON, `granted` the

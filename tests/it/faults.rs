@@ -47,6 +47,23 @@ async fn a_revoked_system_token_is_renewed_once() {
     assert_eq!(Stats::get(&app.sandbox().stats.system_tokens), 2, "and cached again");
 }
 
+#[tokio::test]
+async fn an_expired_system_token_is_renewed_once() {
+    let app = spawn_app().await;
+    let b = browser();
+    let consent = start_flow(&app, &b, "user", &["openid"]).await;
+    open_consent(&b, &consent).await;
+    assert_eq!(Stats::get(&app.sandbox().stats.system_tokens), 1);
+    // Assent's cache still holds the token for most of an hour; the server says it has expired.
+    assert_eq!(app.sandbox().expire_system_tokens().unwrap(), 1);
+    let started = Instant::now();
+    open_consent(&b, &consent).await;
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert_eq!(Stats::get(&app.sandbox().stats.system_tokens), 2, "renewed on the 401");
+    open_consent(&b, &consent).await;
+    assert_eq!(Stats::get(&app.sandbox().stats.system_tokens), 2, "and cached again");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn many_pages_waiting_for_a_token_share_one_request() {
     let app = std::sync::Arc::new(spawn_app().await);
