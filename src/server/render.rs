@@ -4,9 +4,9 @@
 use super::AppState;
 use crate::app::shell;
 use crate::i18n::Locale;
-use crate::model::Brand;
-use crate::model::Screen;
-use crate::model::{ConsentView, FdxConsentView, Here, HomeView, PageError, PortalView, RevokeView, SignedOutView};
+use crate::model::{
+    Brand, ConsentView, FdxConsentView, Here, HomeView, PageError, PortalView, RevokeView, Screen, SignedOutView,
+};
 use crate::pages::ConsentNotice;
 use axum::{
     body::Body,
@@ -169,7 +169,6 @@ pub async fn render(state: &AppState, uri: &Uri, status: StatusCode, page: Page)
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::HomeView;
 
     async fn home(brand: &str) -> String {
         let document = Document {
