@@ -219,14 +219,16 @@ async fn main() {
             loop {
                 let Some((client, id, st, token)) = forms.lock().await.pop() else { break };
                 let res = client
-                    .post(format!("{base}/consent"))
+                    // The decide server function, as a form without JavaScript posts it.
+                    .post(format!("{base}/api/consent/decide"))
                     .header("sec-fetch-site", "same-origin")
+                    .header("accept", "text/html")
                     .form(&[
                         ("login_id", id),
                         ("login_state", st),
                         ("csrf_token", token),
                         ("decision", "allow".into()),
-                        ("scope", "email".into()),
+                        ("scope[]", "email".into()),
                     ])
                     .send()
                     .await

@@ -2,25 +2,21 @@
 
 use crate::i18n::{self, t, Locale};
 use crate::islands::HydrationMarker;
-use crate::model::{Brand, FdxConsentView, Here, PageError, Screen};
-use crate::pages::{ConsentPage, ErrorPage, HomePage, PortalPage, RevokePage};
-use leptos::nonce::use_nonce;
+use crate::model::{Brand, Here, Page};
+use crate::pages::{ConsentPage, ErrorPage, FdxConsentPage, HomePage, PortalPage, RevokePage, SignedOutPage};
 use leptos::prelude::*;
 
-const HYDRATION_GLOBALS: &str = "__RESOLVED_RESOURCES=[];__SERIALIZED_ERRORS=[];__PENDING_RESOURCES=[];\
-     __RESOURCE_RESOLVERS=[];__INCOMPLETE_CHUNKS=[];";
-
-/// The document around every page (the server writes the doctype before it). Islands hydrate; everything else is plain server HTML,
-/// rendered in one pass: the server has every value before it renders.
-pub fn shell(options: LeptosOptions, screen: Screen) -> impl IntoView {
+/// The document around every page (the server writes the doctype before it, and the
+/// hydration data after it). Islands hydrate; everything else is plain server HTML.
+pub fn shell(options: LeptosOptions, page: Page) -> impl IntoView {
     let brand = use_context::<Brand>().unwrap_or_default();
-    let title = escape_text(&format!("{} · {}", title(screen), brand.name));
+    let title = escape_text(&format!("{} · {}", title(&page), brand.name));
     view! {
         <html lang=i18n::current().tag()>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
-                <meta name="referrer" content="no-referrer"/>
+                <meta name="referrer" content="same-origin"/>
                 <meta name="color-scheme" content="light dark"/>
                 // As raw HTML, escaped above: a child view would add a hydration marker to the text
                 // in debug builds, and `<title>` shows markup as text.
@@ -31,12 +27,9 @@ pub fn shell(options: LeptosOptions, screen: Screen) -> impl IntoView {
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options islands=true/>
-                // What the islands' hydration reads at start; Assent's pages have no resources
-                // to stream, so these are empty.
-                <script nonce=use_nonce()>{HYDRATION_GLOBALS}</script>
             </head>
             <body>
-                <App screen brand/>
+                <App page brand/>
             </body>
         </html>
     }
@@ -48,20 +41,20 @@ fn escape_text(s: &str) -> String {
 }
 
 /// The page's `<title>`, before the brand name.
-fn title(screen: Screen) -> String {
-    match screen {
-        Screen::Home => t("home-title").into(),
-        Screen::Consent if use_context::<FdxConsentView>().is_some() => t("fdx-page-title").into(),
-        Screen::Consent => t("consent-page-title").into(),
-        Screen::Portal => t("portal-title").into(),
-        Screen::Revoke => t("revoke-page-title").into(),
-        Screen::Error => use_context::<PageError>().map(|e| e.title).unwrap_or_default(),
+fn title(page: &Page) -> String {
+    match page {
+        Page::Home(_) => t("home-title").into(),
+        Page::FdxConsent(..) => t("fdx-page-title").into(),
+        Page::Consent(..) => t("consent-page-title").into(),
+        Page::Portal(_) | Page::PortalSignedOut(_) => t("portal-title").into(),
+        Page::Revoke(_) => t("revoke-page-title").into(),
+        Page::Error(e) => e.title.clone(),
     }
 }
 
 /// The page: top bar, the screen, and the language switcher.
 #[component]
-pub fn App(screen: Screen, brand: Brand) -> impl IntoView {
+pub fn App(page: Page, brand: Brand) -> impl IntoView {
     view! {
         <HydrationMarker/>
         <a class="skip" href="#main">{t("skip-to-content")}</a>
@@ -72,15 +65,14 @@ pub fn App(screen: Screen, brand: Brand) -> impl IntoView {
             </a>
         </header>
         <main id="main" tabindex="-1">
-            {match screen {
-                Screen::Home => view! { <HomePage/> }.into_any(),
-                Screen::Consent => view! { <ConsentPage/> }.into_any(),
-                Screen::Portal => view! { <PortalPage/> }.into_any(),
-                Screen::Revoke => view! { <RevokePage/> }.into_any(),
-                Screen::Error => {
-                    let error = use_context::<PageError>().unwrap_or_default();
-                    view! { <ErrorPage error/> }.into_any()
-                }
+            {match page {
+                Page::Home(home) => view! { <HomePage home/> }.into_any(),
+                Page::Consent(view, notice) => view! { <ConsentPage view=*view notice/> }.into_any(),
+                Page::FdxConsent(view, notice) => view! { <FdxConsentPage view=*view notice/> }.into_any(),
+                Page::Portal(view) => view! { <PortalPage view=*view/> }.into_any(),
+                Page::PortalSignedOut(view) => view! { <SignedOutPage view/> }.into_any(),
+                Page::Revoke(view) => view! { <RevokePage view/> }.into_any(),
+                Page::Error(error) => view! { <ErrorPage error/> }.into_any(),
             }}
         </main>
         <LanguageSwitcher/>

@@ -167,7 +167,12 @@ pub fn known(_locale: Locale, _key: &str) -> Option<&'static str> {
 /// The message `{prefix}{code}` in the page's language, or the code itself when there is none
 /// (a value the platform added after this release).
 pub fn t_code(prefix: &str, code: &str) -> String {
-    known(current(), &format!("{prefix}{code}")).map_or_else(|| code.to_string(), str::to_string)
+    t_code_in(current(), prefix, code)
+}
+
+/// [`t_code`] in `locale`.
+pub fn t_code_in(locale: Locale, prefix: &str, code: &str) -> String {
+    known(locale, &format!("{prefix}{code}")).map_or_else(|| code.to_string(), str::to_string)
 }
 
 /// An amount with the page's language's separators and the currency code: `1,234.56 USD`,

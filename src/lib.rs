@@ -1,14 +1,20 @@
 //! Assent: a consent experience for OAuth 2.0 / OpenID Connect authorization servers.
 //!
-//! The view layer (`app`, `pages`, `islands`, `model`) compiles for both the server and the
-//! browser. Everything that talks to an authorization server, holds a secret or touches a
-//! database lives in `server` and `sandbox`, which exist only with the `ssr` feature.
+//! The view layer (`app`, `pages`, `islands`, `model`, `error`) compiles for both the server
+//! and the browser. `api` holds the server functions: their bodies, the only calls Assent makes
+//! to the authorization server and the bank for a user, exist only on the server; the browser
+//! gets their clients. Everything that holds a secret or touches a database lives in `server`
+//! and `sandbox`, which exist only with the `ssr` feature.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 // Release builds (no `erase_components`) spell out the whole view type of a page; the portal's
 // is deeper than the default limit of 128.
 #![recursion_limit = "256"]
 
+pub mod api;
 pub mod app;
+#[cfg(feature = "ssr")]
+pub mod cookies;
+pub mod error;
 pub mod i18n;
 pub mod islands;
 pub mod model;

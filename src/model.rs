@@ -44,16 +44,8 @@ pub struct ScopeView {
     pub description: Option<String>,
     /// Cannot be unticked (`openid`: the sign-in itself depends on it).
     pub required: bool,
-}
-
-/// An error page: what went wrong, in words a user can act on.
-#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
-pub struct PageError {
-    pub status: u16,
-    pub title: String,
-    pub message: String,
-    /// Identifies the request in the server's logs.
-    pub request_id: String,
+    /// The user already granted it to this application (`granted_scopes` of the request).
+    pub granted: bool,
 }
 
 /// Links shown on the home page.
@@ -71,8 +63,7 @@ pub struct HomeView {
 pub struct PortalView {
     pub user: String,
     pub apps: Vec<AppAccess>,
-    /// How many applications hold access before any filter.
-    pub total: usize,
+    /// The filter of a plain GET (`?q=`); the list applies it.
     pub filter: String,
     /// Anti-forgery token for the portal's forms, bound to the session.
     pub csrf_token: String,
@@ -131,18 +122,18 @@ impl Default for Brand {
     }
 }
 
-/// Which screen a response shows. The server decides it (there is no client-side routing:
-/// only islands hydrate) and puts what the screen needs in context.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Screen {
-    Home,
-    /// A consent request, generic or Open Finance.
-    Consent,
-    /// The portal, signed in or not.
-    Portal,
-    Revoke,
-    /// An error page; its [`PageError`] is in context.
-    Error,
+/// What a response shows: each page with its typed view. The server decides it (there is no
+/// client-side routing: only islands hydrate).
+#[derive(Clone, Debug)]
+pub enum Page {
+    Home(HomeView),
+    /// A consent request, and a notice above its form (e.g. nothing was chosen).
+    Consent(Box<ConsentView>, Option<String>),
+    FdxConsent(Box<FdxConsentView>, Option<String>),
+    Portal(Box<PortalView>),
+    PortalSignedOut(SignedOutView),
+    Revoke(RevokeView),
+    Error(crate::error::AppError),
 }
 
 /// The address of the page being shown (path and query), for forms that come back to it.
@@ -196,9 +187,11 @@ pub struct FdxAccess {
     pub consent_id: String,
     /// The data recipient (client id; the management API carries no name).
     pub recipient: String,
+    /// The consent's status, in the page's language.
     pub status: String,
     /// Masked numbers of the user's accounts this consent shares.
     pub accounts: Vec<String>,
+    /// The data clusters shared, in the page's language.
     pub clusters: Vec<String>,
     pub created: Option<(String, String)>,
     pub expires: Option<(String, String)>,

@@ -151,3 +151,17 @@ portal-fdx-revoke-label = Stop sharing with { $client }
 fdx-revoke-title = Stop sharing your financial data with { $client }?
 fdx-revoke-loses = { $client } can no longer fetch your account data, and its access tokens stop working at once.
 portal-fdx-revoked = Sharing stopped. The recipient can no longer fetch your data.
+
+## Interactive parts (islands) and their messages
+internal-message = Something went wrong on our side. Try again in a moment.
+offline-message = Assent could not be reached. Check your connection and try again.
+sending = Sending…
+select-all = Select all
+select-none = Select none
+consent-summary = You are sharing { $n } of { $total } permissions.
+consent-already-shared = Already shared
+fdx-summary = { $n } chosen: { $accounts }
+fdx-none-chosen = No account chosen yet.
+fdx-allow-n = Allow: share { $n }
+portal-revoked-named = Access of { $client } revoked. It can no longer use your account.
+portal-fdx-revoked-named = Stopped sharing with { $client }. It can no longer fetch your data.

@@ -150,3 +150,17 @@ portal-fdx-revoke-label = Dejar de compartir con { $client }
 fdx-revoke-title = ¿Dejar de compartir sus datos financieros con { $client }?
 fdx-revoke-loses = { $client } ya no podrá obtener los datos de sus cuentas y sus tokens de acceso dejan de funcionar de inmediato.
 portal-fdx-revoked = Se dejó de compartir. El destinatario ya no puede obtener sus datos.
+
+## Interactive parts (islands) and their messages
+internal-message = Algo falló de nuestro lado. Inténtelo de nuevo en un momento.
+offline-message = No se pudo contactar con Assent. Compruebe su conexión e inténtelo de nuevo.
+sending = Enviando…
+select-all = Seleccionar todo
+select-none = No seleccionar ninguno
+consent-summary = Está compartiendo { $n } de { $total } permisos.
+consent-already-shared = Ya compartido
+fdx-summary = { $n } elegidas: { $accounts }
+fdx-none-chosen = Aún no eligió ninguna cuenta.
+fdx-allow-n = Permitir: compartir { $n }
+portal-revoked-named = Se revocó el acceso de { $client }. Ya no puede usar su cuenta.
+portal-fdx-revoked-named = Se dejó de compartir con { $client }. Ya no puede obtener sus datos.

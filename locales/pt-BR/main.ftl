@@ -150,3 +150,17 @@ portal-fdx-revoke-label = Parar de compartilhar com { $client }
 fdx-revoke-title = Parar de compartilhar seus dados financeiros com { $client }?
 fdx-revoke-loses = { $client } não poderá mais obter os dados das suas contas, e os tokens de acesso dele param de funcionar na hora.
 portal-fdx-revoked = Compartilhamento interrompido. O destinatário não pode mais obter seus dados.
+
+## Interactive parts (islands) and their messages
+internal-message = Algo deu errado do nosso lado. Tente novamente em instantes.
+offline-message = Não foi possível contatar o Assent. Verifique sua conexão e tente novamente.
+sending = Enviando…
+select-all = Selecionar tudo
+select-none = Não selecionar nenhum
+consent-summary = Você está compartilhando { $n } de { $total } permissões.
+consent-already-shared = Já compartilhado
+fdx-summary = { $n } escolhidas: { $accounts }
+fdx-none-chosen = Nenhuma conta escolhida ainda.
+fdx-allow-n = Permitir: compartilhar { $n }
+portal-revoked-named = O acesso de { $client } foi revogado. Ele não pode mais usar sua conta.
+portal-fdx-revoked-named = O compartilhamento com { $client } foi interrompido. Ele não pode mais obter seus dados.

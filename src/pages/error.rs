@@ -1,17 +1,18 @@
 //! Error pages: a clear message, the status, a request id and a way forward.
 
 use crate::i18n::{t, t_args};
-use crate::model::PageError;
+use crate::error::AppError;
 use leptos::prelude::*;
 
 #[component]
-pub fn ErrorPage(error: PageError) -> impl IntoView {
+pub fn ErrorPage(error: AppError) -> impl IntoView {
+    let status = error.status().to_string();
     view! {
         <section class="card error" role="alert" aria-labelledby="error-title">
             <h1 id="error-title">{error.title}</h1>
             <p class="lead">{error.message}</p>
             <p class="muted">
-                {t_args("error-status", &[("status", &error.status.to_string())])}
+                {t_args("error-status", &[("status", &status)])}
                 " · "
                 {t("error-request-id")}
                 " "

@@ -2,14 +2,13 @@
 //! then the user's own accounts to choose from. Allow and Deny as on the generic screen.
 
 use crate::i18n::{t, t_args, t_code};
-use crate::islands::GuardedForm;
+use crate::islands::{FdxAccountPicker, FdxTexts};
 use crate::model::FdxConsentView;
-use crate::pages::consent::{ClientHeader, ConsentNotice, DecisionButtons};
+use crate::pages::parts::ClientHeader;
 use leptos::prelude::*;
 
 #[component]
-pub fn FdxConsentPage(view: FdxConsentView) -> impl IntoView {
-    let notice = use_context::<Option<ConsentNotice>>().flatten().map(|n| n.0);
+pub fn FdxConsentPage(view: FdxConsentView, notice: Option<String>) -> impl IntoView {
     let FdxConsentView {
         login_id,
         login_state,
@@ -31,7 +30,7 @@ pub fn FdxConsentPage(view: FdxConsentView) -> impl IntoView {
         (_, Some(days), Some((date, _))) => t_args("fdx-until", &[("days", &days.to_string()), ("date", &date)]),
         _ => t("fdx-ongoing").to_string(),
     };
-    let no_accounts = accounts.is_empty();
+    let texts = texts(&accounts);
     view! {
         <section class="card consent fdx" aria-labelledby="consent-title">
             <ClientHeader client user title_key="fdx-title"/>
@@ -43,100 +42,71 @@ pub fn FdxConsentPage(view: FdxConsentView) -> impl IntoView {
                         </p>
                     }
                 })}
-            {notice.map(|n| view! { <p class="notice" role="alert">{n}</p> })}
-            <GuardedForm action="/consent".to_string()>
-                <input type="hidden" name="kind" value="fdx"/>
-                <input type="hidden" name="login_id" value=login_id/>
-                <input type="hidden" name="login_state" value=login_state/>
-                <input type="hidden" name="csrf_token" value=csrf_token/>
-                <h2 class="section-title">{t("fdx-data")}</h2>
-                <ul class="fdx-resources">
-                    {resources
-                        .into_iter()
-                        .map(|(kind, clusters)| {
-                            view! {
-                                <li>
-                                    <span class="scope-name">{t_code("fdx-resource-", &kind)}</span>
-                                    <ul class="clusters">
-                                        {clusters
-                                            .iter()
-                                            .map(|c| view! { <li data-cluster=c.clone()>{t_code("fdx-cluster-", c)}</li> })
-                                            .collect_view()}
-                                    </ul>
-                                </li>
-                            }
-                        })
-                        .collect_view()}
-                </ul>
-                <dl class="terms">
-                    <div>
-                        <dt>{t("fdx-duration")}</dt>
-                        <dd class="duration">{duration}</dd>
-                    </div>
-                    {lookback_days
-                        .map(|days| {
-                            view! {
-                                <div>
-                                    <dt>{t("fdx-lookback")}</dt>
-                                    <dd class="lookback">{t_args("fdx-lookback-days", &[("days", &days.to_string())])}</dd>
-                                </div>
-                            }
-                        })}
-                    {(!scopes.is_empty())
-                        .then(|| {
-                            view! {
-                                <div>
-                                    <dt>{t("fdx-scopes")}</dt>
-                                    <dd>{scopes.join(", ")}</dd>
-                                </div>
-                            }
-                        })}
-                </dl>
-                {accounts_requested
-                    .then(|| {
+            <h2 class="section-title">{t("fdx-data")}</h2>
+            <ul class="fdx-resources">
+                {resources
+                    .into_iter()
+                    .map(|(kind, clusters)| {
                         view! {
-                            <fieldset class="scopes accounts" aria-describedby="accounts-hint">
-                                <legend>{t("fdx-choose")}</legend>
-                                <p class="muted small" id="accounts-hint">{t("fdx-choose-hint")}</p>
-                                {no_accounts.then(|| view! { <p class="empty">{t("fdx-no-accounts")}</p> })}
-                                {accounts
-                                    .into_iter()
-                                    .map(|a| {
-                                        let id = format!("account-{}", a.id);
-                                        let desc = format!("{id}-desc");
-                                        let title = match &a.nickname {
-                                            Some(n) => format!("{} ({n})", a.name),
-                                            None => a.name.clone(),
-                                        };
-                                        view! {
-                                            <div class="scope">
-                                                <input
-                                                    type="checkbox"
-                                                    name="account"
-                                                    id=id.clone()
-                                                    value=a.id.clone()
-                                                    aria-describedby=desc.clone()
-                                                />
-                                                <label for=id>
-                                                    <span class="scope-name">{title} " " {a.masked_number.clone()}</span>
-                                                    <span class="scope-desc" id=desc>
-                                                        {t_code("account-kind-", &a.kind)}
-                                                        " · "
-                                                        {t("fdx-balance")}
-                                                        " "
-                                                        {a.balance.clone()}
-                                                    </span>
-                                                </label>
-                                            </div>
-                                        }
-                                    })
-                                    .collect_view()}
-                            </fieldset>
+                            <li>
+                                <span class="scope-name">{t_code("fdx-resource-", &kind)}</span>
+                                <ul class="clusters">
+                                    {clusters
+                                        .iter()
+                                        .map(|c| view! { <li data-cluster=c.clone()>{t_code("fdx-cluster-", c)}</li> })
+                                        .collect_view()}
+                                </ul>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+            <dl class="terms">
+                <div>
+                    <dt>{t("fdx-duration")}</dt>
+                    <dd class="duration">{duration}</dd>
+                </div>
+                {lookback_days
+                    .map(|days| {
+                        view! {
+                            <div>
+                                <dt>{t("fdx-lookback")}</dt>
+                                <dd class="lookback">{t_args("fdx-lookback-days", &[("days", &days.to_string())])}</dd>
+                            </div>
                         }
                     })}
-                <p class="muted small">{t("consent-change-mind")}</p>
-                <DecisionButtons/>
-            </GuardedForm>
+                {(!scopes.is_empty())
+                    .then(|| {
+                        view! {
+                            <div>
+                                <dt>{t("fdx-scopes")}</dt>
+                                <dd>{scopes.join(", ")}</dd>
+                            </div>
+                        }
+                    })}
+            </dl>
+            <FdxAccountPicker login_id login_state csrf_token accounts accounts_requested texts notice/>
         </section>
+    }
+}
+
+/// The account picker's words in the page's language.
+fn texts(accounts: &[crate::model::AccountView]) -> FdxTexts {
+    FdxTexts {
+        choose: t("fdx-choose").into(),
+        choose_hint: t("fdx-choose-hint").into(),
+        no_accounts: t("fdx-no-accounts").into(),
+        select_all: t("select-all").into(),
+        summary: t_args("fdx-summary", &[("n", "{n}"), ("accounts", "{accounts}")]),
+        none_chosen: t("fdx-none-chosen").into(),
+        choose_one: t("fdx-choose-one").into(),
+        balance: t("fdx-balance").into(),
+        change_mind: t("consent-change-mind").into(),
+        deny: t("deny").into(),
+        allow: t("allow").into(),
+        allow_n: t_args("fdx-allow-n", &[("n", "{n}")]),
+        sending: t("sending").into(),
+        offline: t("offline-message").into(),
+        kinds: accounts.iter().map(|a| t_code("account-kind-", &a.kind)).collect(),
     }
 }

@@ -5,11 +5,8 @@ use crate::model::{Brand, HomeView};
 use leptos::prelude::*;
 
 #[component]
-pub fn HomePage() -> impl IntoView {
-    let home = use_context::<HomeView>();
-    let demo = home.as_ref().and_then(|h| h.demo_url.clone());
-    let fdx_demo = home.as_ref().and_then(|h| h.fdx_demo_url.clone());
-    let issuer = home.map(|h| h.issuer).unwrap_or_default();
+pub fn HomePage(home: HomeView) -> impl IntoView {
+    let HomeView { demo_url: demo, fdx_demo_url: fdx_demo, issuer } = home;
     view! {
         <section class="card">
             <h1>{use_context::<Brand>().unwrap_or_default().name}</h1>

@@ -1,12 +1,15 @@
-//! Routed pages. They render what the server put in context; they fetch nothing themselves.
+//! The pages. Each takes its typed view as a prop; none fetches anything itself (the server
+//! calls the server functions before it renders).
 
 mod consent;
 mod error;
 mod fdx;
 mod home;
+mod parts;
 mod portal;
 
-pub use consent::{ConsentNotice, ConsentPage};
+pub use consent::ConsentPage;
 pub use error::ErrorPage;
+pub use fdx::FdxConsentPage;
 pub use home::HomePage;
-pub use portal::{PortalPage, RevokePage};
+pub use portal::{PortalPage, RevokePage, SignedOutPage};

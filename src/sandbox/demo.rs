@@ -83,7 +83,7 @@ fn outcome_page(status: StatusCode, body: String) -> Response {
 
 pub async fn callback(State(sb): Sb, headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> Response {
     let state = q.get("state").cloned().unwrap_or_default();
-    let session = if crate::server::csrf::read_cookie(&headers, COOKIE) == Some(state.as_str()) {
+    let session = if crate::cookies::read_cookie(&headers, COOKIE) == Some(state.as_str()) {
         sb.store.take_demo_session(&state).ok().flatten()
     } else {
         None

@@ -77,7 +77,7 @@ fn page(status: StatusCode, body: &str) -> Response {
 }
 
 fn session_id(headers: &HeaderMap) -> Option<String> {
-    crate::server::csrf::read_cookie(headers, COOKIE).map(str::to_string)
+    crate::cookies::read_cookie(headers, COOKIE).map(str::to_string)
 }
 
 fn http(sb: &Sandbox) -> Option<&reqwest::Client> {

@@ -2,7 +2,8 @@
 //! SameSite=Strict cookie with a random browser id (`__Host-` and `Secure` over https), a form
 //! token that is an HMAC of that id and the flow, and Fetch-Metadata / `Origin` checks.
 
-use axum::http::{header, HeaderMap, HeaderValue};
+use crate::cookies::{cookie_header, read_cookie};
+use axum::http::{HeaderMap, HeaderValue};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -81,19 +82,23 @@ impl Csrf {
         }
     }
 
-    /// Checks a POST: same-origin by Fetch Metadata and `Origin`, cookie present, token valid.
-    pub fn verify(&self, headers: &HeaderMap, purpose: &str, flow: &str, token: &str) -> Result<(), CsrfRejection> {
+    /// The site check of every state-changing request: refused when Fetch Metadata says it
+    /// comes from another site, or `Origin` names another origin (`null` included: Assent's
+    /// pages send `Referrer-Policy: same-origin`, so its own forms carry their real origin).
+    pub fn check_site(&self, headers: &HeaderMap) -> Result<(), CsrfRejection> {
         let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
         if matches!(header("sec-fetch-site"), Some("cross-site" | "same-site")) {
             return Err(CsrfRejection::CrossSite);
         }
-        // Under `Referrer-Policy: no-referrer` browsers send `Origin: null` even for our own
-        // form; that says nothing either way, and the token below still decides.
-        if let Some(origin) = header("origin").filter(|o| *o != "null") {
-            if origin != self.origin {
-                return Err(CsrfRejection::CrossSite);
-            }
+        match header("origin") {
+            Some(origin) if origin != self.origin => Err(CsrfRejection::CrossSite),
+            _ => Ok(()),
         }
+    }
+
+    /// The form token of a POST: the browser's cookie is present and `token` was made for it,
+    /// for `purpose` and `flow`.
+    pub fn verify_token(&self, headers: &HeaderMap, purpose: &str, flow: &str, token: &str) -> Result<(), CsrfRejection> {
         let id = self.browser_id(headers).ok_or(CsrfRejection::MissingCookie)?;
         let expected = self.token(&id, purpose, flow);
         if expected.is_empty() || !bool::from(expected.as_bytes().ct_eq(token.as_bytes())) {
@@ -101,23 +106,12 @@ impl Csrf {
         }
         Ok(())
     }
-}
 
-/// The value of a cookie in a request.
-pub fn read_cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|c| c.trim().strip_prefix(name)?.strip_prefix('='))
-}
-
-/// A `Set-Cookie` value: HttpOnly, path `/`, and `Secure` over https. `max_age` 0 deletes it.
-pub fn cookie_header(name: &str, value: &str, max_age: i64, same_site: &str, secure: bool) -> Option<HeaderValue> {
-    let secure = if secure { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!("{name}={value}; Path=/; HttpOnly; SameSite={same_site}; Max-Age={max_age}{secure}"))
-        .ok()
+    /// Both checks of a POST.
+    pub fn verify(&self, headers: &HeaderMap, purpose: &str, flow: &str, token: &str) -> Result<(), CsrfRejection> {
+        self.check_site(headers)?;
+        self.verify_token(headers, purpose, flow, token)
+    }
 }
 
 #[cfg(test)]
@@ -148,8 +142,11 @@ mod tests {
         assert_eq!(csrf.verify(&HeaderMap::new(), "consent", "login-a", &token), Err(CsrfRejection::MissingCookie));
         let cross = headers(&[("cookie", &cookie), ("sec-fetch-site", "cross-site")]);
         assert_eq!(csrf.verify(&cross, "consent", "login-a", &token), Err(CsrfRejection::CrossSite));
-        let own_form = headers(&[("cookie", &cookie), ("origin", "null"), ("sec-fetch-site", "same-origin")]);
+        let own_form =
+            headers(&[("cookie", &cookie), ("origin", "http://127.0.0.1:3000"), ("sec-fetch-site", "same-origin")]);
         assert_eq!(csrf.verify(&own_form, "consent", "login-a", &token), Ok(()));
+        let opaque = headers(&[("cookie", &cookie), ("origin", "null")]);
+        assert_eq!(csrf.verify(&opaque, "consent", "login-a", &token), Err(CsrfRejection::CrossSite));
         let sibling = headers(&[("cookie", &cookie), ("sec-fetch-site", "same-site")]);
         assert_eq!(csrf.verify(&sibling, "consent", "login-a", &token), Err(CsrfRejection::CrossSite));
         let evil = headers(&[("cookie", &cookie), ("origin", "https://evil.example")]);

@@ -1,37 +1,28 @@
-//! Open Finance (FDX) consents on the consent screen: the request comes from the FDX
-//! consent-page API, the accounts from the bank, for the subject of this consent only. Account
-//! ids from the form are never trusted: only the user's own accounts can be granted.
+//! Open Finance (FDX) consents on the consent screen: what a consent becomes on the page, and
+//! what an accept sends back. The calls are the server functions of `crate::api::fdx`.
 
-use super::consent::{
-    already_answered, clean_text, client_view, error_page, follow, upstream_failure, user_of, CSRF_PURPOSE,
-};
-use super::observe::{self, ErrorKind};
-use super::portal::format_date;
-use super::render::{render, Page};
-use super::AppState;
+use super::observe;
+use super::present::{clean_text, client_view, format_date, user_of};
+use super::upstream::Upstream;
 use crate::i18n;
 use crate::model::{AccountView, FdxConsentView};
-use crate::wire::{fdx_status, AcceptFDXConsentRequest, FDXResource, GetFDXConsentResponse, RejectScopeGrant};
-use axum::{
-    http::{header, HeaderMap, StatusCode, Uri},
-    response::Response,
-};
+use crate::wire::{AcceptFDXConsentRequest, FDXResource, GetFDXConsentResponse};
 
 /// The bank's customer id of the person consenting: the configured claim of the
 /// authentication context, or the subject.
-fn customer_id(state: &AppState, consent: &GetFDXConsentResponse) -> String {
-    let claim = state.upstream.fdx().and_then(|f| f.id_claim.as_deref());
+pub fn customer_id(upstream: &Upstream, consent: &GetFDXConsentResponse) -> String {
+    let claim = upstream.fdx().and_then(|f| f.id_claim.as_deref());
     claim
         .and_then(|c| consent.authentication_context.get(c))
         .and_then(|v| v.as_str().map(str::to_string).or_else(|| v.as_i64().map(|n| n.to_string())))
         .unwrap_or_else(|| consent.subject.clone())
 }
 
-fn accounts_requested(consent: &GetFDXConsentResponse) -> bool {
+pub fn accounts_requested(consent: &GetFDXConsentResponse) -> bool {
     consent.fdx_consent.resources.iter().any(|r| r.resource_type == "ACCOUNT")
 }
 
-fn view(
+pub fn view(
     consent: &GetFDXConsentResponse,
     accounts: Vec<crate::wire::InternalAccount>,
     login_id: String,
@@ -42,7 +33,8 @@ fn view(
     let fdx = &consent.fdx_consent;
     let until = fdx.expiration_time.as_deref().and_then(format_date).or_else(|| {
         let days = fdx.duration_period?;
-        let end = chrono::Utc::now() + chrono::Duration::days(days);
+        // Checked: a recipient may ask for any number of days.
+        let end = chrono::Utc::now().checked_add_signed(chrono::Duration::try_days(days)?)?;
         format_date(&end.to_rfc3339())
     });
     FdxConsentView {
@@ -82,54 +74,10 @@ fn view(
     }
 }
 
-/// The consent and the customer's accounts, or the page that says why not.
-async fn load(
-    state: &AppState,
-    uri: &Uri,
-    login_id: &str,
-    login_state: &str,
-) -> Result<(GetFDXConsentResponse, Vec<crate::wire::InternalAccount>), Response> {
-    let consent = match state.upstream.fdx_consent(login_id, login_state).await {
-        Ok(c) => c,
-        Err(e) => return Err(upstream_failure(state, uri, &e).await),
-    };
-    if consent.fdx_consent.status != fdx_status::AWAITING_AUTHORISATION {
-        return Err(already_answered(state, uri).await);
-    }
-    let accounts = if accounts_requested(&consent) {
-        match state.upstream.bank_accounts(&customer_id(state, &consent)).await {
-            Ok(a) => a.accounts,
-            Err(e) => return Err(upstream_failure(state, uri, &e).await),
-        }
-    } else {
-        Vec::new()
-    };
-    Ok((consent, accounts))
-}
-
-pub async fn show(state: &AppState, headers: &HeaderMap, uri: &Uri, login_id: String, login_state: String) -> Response {
-    if state.upstream.fdx().is_none() {
-        tracing::error!("an Open Finance (FDX) consent arrived, but BANK_URL is not set: FDX consents are off");
-    }
-    let (consent, accounts) = match load(state, uri, &login_id, &login_state).await {
-        Ok(x) => x,
-        Err(page) => return page,
-    };
-    state.upstream.metrics().consent_views.inc();
-    let (browser, set_cookie) = state.csrf.ensure_cookie(headers);
-    let token = state.csrf.token(&browser, CSRF_PURPOSE, &login_id);
-    let view = view(&consent, accounts, login_id, login_state, token);
-    let mut response = render(state, uri, StatusCode::OK, Page::FdxConsent(Box::new(view), None)).await;
-    if let Some(cookie) = set_cookie {
-        response.headers_mut().append(header::SET_COOKIE, cookie);
-    }
-    response
-}
-
 /// What an accept grants: one `ACCOUNT` resource per chosen account (with the clusters the
 /// `ACCOUNT` request asked for), other requested resources as they were asked, and every
 /// requested scope. `None` when a chosen account is not the customer's.
-pub(super) fn accept_body(
+pub fn accept_body(
     consent: &GetFDXConsentResponse,
     own: &[crate::wire::InternalAccount],
     chosen: &[String],
@@ -166,85 +114,6 @@ pub(super) fn accept_body(
             .collect(),
         resources,
     })
-}
-
-pub async fn decide(
-    state: &AppState,
-    headers: &HeaderMap,
-    uri: &Uri,
-    login_id: String,
-    login_state: String,
-    decision: &str,
-    chosen: Vec<String>,
-) -> Response {
-    let metrics = state.upstream.metrics();
-    let result = match decision {
-        "deny" => {
-            // The flow must still be open; the reject body is the reference's.
-            if let Err(page) = load_consent_only(state, uri, &login_id, &login_state).await {
-                return page;
-            }
-            let body = RejectScopeGrant::user_denied(login_id, login_state);
-            state.upstream.reject_fdx(&body).await.inspect(|_| {
-                metrics.rejects.inc();
-            })
-        }
-        "allow" => {
-            let (consent, own) = match load(state, uri, &login_id, &login_state).await {
-                Ok(x) => x,
-                Err(page) => return page,
-            };
-            if accounts_requested(&consent) && chosen.is_empty() {
-                let (browser, _) = state.csrf.ensure_cookie(headers);
-                let token = state.csrf.token(&browser, CSRF_PURPOSE, &login_id);
-                let notice = i18n::text(observe::locale(), "fdx-choose-one", &[]);
-                let view = view(&consent, own, login_id, login_state, token);
-                return render(
-                    state,
-                    uri,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    Page::FdxConsent(Box::new(view), Some(notice)),
-                )
-                .await;
-            }
-            let Some(body) = accept_body(&consent, &own, &chosen, login_state) else {
-                tracing::warn!("FDX accept with an account that is not the customer's; refused");
-                return error_page(
-                    state,
-                    uri,
-                    StatusCode::BAD_REQUEST,
-                    ErrorKind::BadRequest,
-                    "fdx-not-yours-title",
-                    "fdx-not-yours-message",
-                )
-                .await;
-            };
-            state.upstream.accept_fdx(&login_id, &body).await.inspect(|_| {
-                metrics.accepts.inc();
-            })
-        }
-        _ => {
-            return error_page(
-                state,
-                uri,
-                StatusCode::BAD_REQUEST,
-                ErrorKind::BadRequest,
-                "form-incomplete-title",
-                "form-choose",
-            )
-            .await
-        }
-    };
-    follow(state, uri, result).await
-}
-
-/// The consent alone (for a reject): still open, or the page that says why not.
-async fn load_consent_only(state: &AppState, uri: &Uri, login_id: &str, login_state: &str) -> Result<(), Response> {
-    match state.upstream.fdx_consent(login_id, login_state).await {
-        Ok(c) if c.fdx_consent.status == fdx_status::AWAITING_AUTHORISATION => Ok(()),
-        Ok(_) => Err(already_answered(state, uri).await),
-        Err(e) => Err(upstream_failure(state, uri, &e).await),
-    }
 }
 
 #[cfg(test)]

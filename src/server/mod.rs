@@ -5,22 +5,27 @@ pub mod config;
 pub mod consent;
 pub mod csrf;
 pub mod fdx;
+pub mod guard;
 pub mod observe;
+pub mod pages;
 pub mod portal;
 pub mod portal_auth;
+pub mod present;
 pub mod render;
+pub mod respond;
 pub mod sessions;
 pub mod theme;
 pub mod upstream;
 
+use crate::error::{AppError, Failure};
 use crate::i18n::Locale;
-use crate::model::{Brand, HomeView, PageError};
+use crate::model::{Brand, HomeView};
 use crate::sandbox::{self, SandboxConfig, SandboxHandle};
 use axum::{
     extract::State,
     http::{header, HeaderValue, StatusCode, Uri},
     response::{IntoResponse, Response},
-    routing::get,
+    routing::{any, get, post},
     Router,
 };
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
@@ -28,7 +33,6 @@ use config::{Config, TenantConfig};
 use csrf::Csrf;
 use leptos::config::LeptosOptions;
 use rand::RngCore;
-use render::{render, Page};
 use std::sync::Arc;
 use tower_http::services::ServeDir;
 use upstream::Upstream;
@@ -191,20 +195,21 @@ pub async fn start(config: Config, leptos: LeptosOptions, public_url: Url) -> Re
     Ok(Started { router: router(state.clone()), state, sandbox })
 }
 
-/// Assent's routes.
+/// Assent's routes: the pages (GET), the server functions under `/api` behind their guard,
+/// and the operational endpoints.
 pub fn router(state: AppState) -> Router {
     let site_root = state.leptos.site_root.to_string();
-    let files = ServeDir::new(site_root).fallback(get(not_found).with_state(state.clone()));
+    let files = ServeDir::new(site_root).fallback(get(pages::not_found).with_state(state.clone()));
+    let server_fns = any(server_fn).layer(axum::middleware::from_fn_with_state(state.clone(), guard::guard));
     Router::new()
-        .route("/", get(home))
-        .route("/consent", get(consent::show).post(consent::decide))
-        .route("/portal", get(portal::index))
-        .route("/portal/login", axum::routing::post(portal::login))
-        .route("/portal/callback", get(portal::callback))
-        .route("/portal/revoke", get(portal::confirm_revoke).post(portal::revoke))
-        .route("/portal/logout", axum::routing::post(portal::logout))
+        .route("/", get(pages::home))
+        .route("/consent", get(pages::consent))
+        .route("/portal", get(pages::portal))
+        .route("/portal/callback", get(pages::callback))
+        .route("/portal/revoke", get(pages::confirm_revoke))
+        .route("/api/{*fn_name}", server_fns)
         .route("/theme.css", get(theme_css))
-        .route("/lang", axum::routing::post(set_language))
+        .route("/lang", post(set_language))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/metrics", get(|State(state): State<AppState>| async move { state.upstream.metrics().render() }))
@@ -214,8 +219,11 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-async fn home(State(state): State<AppState>, uri: Uri) -> Response {
-    render(&state, &uri, StatusCode::OK, Page::Home(state.home.clone())).await
+/// Every server function, served by `leptos_axum` with the app state in context.
+async fn server_fn(State(state): State<AppState>, request: axum::extract::Request) -> Response {
+    leptos_axum::handle_server_fns_with_context(move || leptos::prelude::provide_context(state.clone()), request)
+        .await
+        .into_response()
 }
 
 async fn theme_css(State(state): State<AppState>) -> Response {
@@ -232,8 +240,7 @@ async fn set_language(
     body: axum::body::Bytes,
 ) -> Response {
     if !state.csrf.is_same_origin(&headers) {
-        let error = PageError::new(StatusCode::FORBIDDEN, "form-forged-title", "portal-form-forged-message");
-        return render(&state, &uri, StatusCode::FORBIDDEN, Page::Error(error)).await;
+        return respond::failure_page(&state, &uri, AppError::new(Failure::PortalForged)).await;
     }
     let mut lang = None;
     let mut next = None;
@@ -251,7 +258,9 @@ async fn set_language(
         .unwrap_or_else(|| "/".into());
     let mut response = axum::response::Redirect::to(&next).into_response();
     if let Some(cookie) =
-        lang.and_then(|l| csrf::cookie_header(observe::LANG_COOKIE, l.tag(), 31_536_000, "Lax", state.csrf.is_secure()))
+        lang.and_then(|l| {
+            crate::cookies::cookie_header(observe::LANG_COOKIE, l.tag(), 31_536_000, "Lax", state.csrf.is_secure())
+        })
     {
         response.headers_mut().append(header::SET_COOKIE, cookie);
     }
@@ -270,16 +279,13 @@ async fn readyz(State(state): State<AppState>) -> Response {
     }
 }
 
-async fn not_found(State(state): State<AppState>, uri: Uri) -> Response {
-    let error = PageError::new(StatusCode::NOT_FOUND, "not-found-title", "not-found-message");
-    render(&state, &uri, StatusCode::NOT_FOUND, Page::Error(error)).await.into_response()
-}
-
 /// Headers every response carries; pages set their own CSP with a nonce.
 async fn security_headers(mut res: Response) -> Response {
     let h = res.headers_mut();
     h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
-    h.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
+    // Same-origin: Assent's own forms carry their real `Origin` (and Referer); nothing reaches
+    // client sites or logo hosts.
+    h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
     h.insert("x-frame-options", HeaderValue::from_static("DENY"));
     h.entry(header::CONTENT_SECURITY_POLICY)
         .or_insert(HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"));

@@ -3,9 +3,9 @@
 //!
 //! Log lines carry the path, never the query: the query of `/consent` holds `login_state`.
 
-use super::csrf::read_cookie;
+use crate::cookies::read_cookie;
 use super::random_b64;
-use super::upstream::UpstreamError;
+use crate::error::Failure;
 use crate::i18n::Locale;
 use axum::{
     extract::Request,
@@ -129,12 +129,20 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
-    pub fn of(e: &UpstreamError) -> Self {
-        match e {
-            UpstreamError::Timeout => ErrorKind::UpstreamTimeout,
-            UpstreamError::Unreachable(_) => ErrorKind::UpstreamUnreachable,
-            UpstreamError::Status { .. } => ErrorKind::UpstreamStatus,
-            UpstreamError::InvalidBody(_) => ErrorKind::UpstreamInvalidBody,
+    /// The kind of a failure shown to a user.
+    pub fn of(failure: Failure) -> Self {
+        use Failure::*;
+        match failure {
+            UpstreamTimeout => ErrorKind::UpstreamTimeout,
+            UpstreamUnreachable | Offline => ErrorKind::UpstreamUnreachable,
+            UpstreamInvalid => ErrorKind::UpstreamInvalidBody,
+            UpstreamStatus | Refused | Busy | BadRedirect | SignInUnavailable | SignInFailed | Internal => {
+                ErrorKind::UpstreamStatus
+            }
+            Forged | PortalForged => ErrorKind::Csrf,
+            NotFound | FlowExpired | Answered => ErrorKind::NotFound,
+            LinkIncomplete | LinkInvalid | FormIncomplete | NoDecision | NothingChosen | NoAccountChosen | NotYours
+            | PortalOff | SessionEnded | SignInUnverified | SignInExpired | SignInDenied => ErrorKind::BadRequest,
         }
     }
 }

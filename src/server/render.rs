@@ -1,51 +1,30 @@
-//! Renders a page through Leptos with a fresh CSP nonce, the right status and the headers
-//! every page carries.
+//! Renders a page in one synchronous pass: Leptos renders the view in its own reactive owner
+//! and arena, and this file writes the document around it (the doctype, the CSP nonce, the
+//! hydration data the islands read). Every touchpoint with Leptos' rendering internals
+//! (`hydration_context`, `Sandboxed`, `Position`, `to_html_with_buf`) is in this file;
+//! checked against leptos 0.8.23.
+//!
+//! Why not `leptos_axum`'s router and stream: Assent's pages are a handful of fixed screens whose
+//! data is ready before rendering, and that machinery costs more CPU than the page itself (see
+//! the README). Server functions are served by `leptos_axum` as usual.
 
 use super::AppState;
 use crate::app::shell;
 use crate::i18n::Locale;
-use crate::model::{
-    Brand, ConsentView, FdxConsentView, Here, HomeView, PageError, PortalView, RevokeView, Screen, SignedOutView,
-};
-use crate::pages::ConsentNotice;
+use crate::model::{Brand, Here, Page};
 use axum::{
     body::Body,
     http::{header, HeaderValue, StatusCode, Uri},
     response::Response,
 };
-use hydration_context::SsrSharedContext;
+use futures::{FutureExt, StreamExt};
+use hydration_context::{SharedContext, SsrSharedContext};
 use leptos::config::LeptosOptions;
 use leptos::nonce::Nonce;
 use leptos::prelude::{provide_context, RenderHtml};
 use leptos::reactive::owner::{Owner, Sandboxed};
 use leptos::tachys::view::Position;
 use std::sync::Arc;
-
-/// What a page shows; provided to the Leptos tree as context.
-#[derive(Clone)]
-pub enum Page {
-    Home(HomeView),
-    Consent(Box<ConsentView>, Option<String>),
-    FdxConsent(Box<FdxConsentView>, Option<String>),
-    Error(PageError),
-    Portal(Box<PortalView>),
-    PortalSignedOut(SignedOutView),
-    Revoke(RevokeView),
-}
-
-impl PageError {
-    /// An error page for this request: title and message are message keys, translated into
-    /// the response's language; the request id is the one in the logs and `x-request-id`.
-    pub fn new(status: StatusCode, title: &str, message: &str) -> Self {
-        let locale = super::observe::locale();
-        PageError {
-            status: status.as_u16(),
-            title: crate::i18n::text(locale, title, &[]),
-            message: crate::i18n::text(locale, message, &[]),
-            request_id: super::observe::request_id(),
-        }
-    }
-}
 
 /// A consent page's own GET address, also for a page shown in answer to a POST.
 fn consent_address(login_id: &str, login_state: &str, fdx: bool) -> String {
@@ -55,37 +34,6 @@ fn consent_address(login_id: &str, login_state: &str, fdx: bool) -> String {
         query.append_pair("consent_type", "fdx");
     }
     format!("/consent?{}", query.finish())
-}
-
-impl Page {
-    fn screen(&self) -> Screen {
-        match self {
-            Page::Home(_) => Screen::Home,
-            Page::Consent(..) | Page::FdxConsent(..) => Screen::Consent,
-            Page::Portal(_) | Page::PortalSignedOut(_) => Screen::Portal,
-            Page::Revoke(_) => Screen::Revoke,
-            Page::Error(_) => Screen::Error,
-        }
-    }
-
-    /// Puts what the page shows in the Leptos context.
-    fn provide(self) {
-        match self {
-            Page::Home(v) => provide_context(v),
-            Page::Consent(v, notice) => {
-                provide_context(*v);
-                provide_context(notice.map(ConsentNotice));
-            }
-            Page::FdxConsent(v, notice) => {
-                provide_context(*v);
-                provide_context(notice.map(ConsentNotice));
-            }
-            Page::Error(e) => provide_context(e),
-            Page::Portal(v) => provide_context(*v),
-            Page::PortalSignedOut(v) => provide_context(v),
-            Page::Revoke(v) => provide_context(v),
-        }
-    }
 }
 
 /// What every page's document needs besides the page itself.
@@ -103,21 +51,28 @@ impl Document {
     async fn render(self, page: Page) -> String {
         let Document { options, nonce, locale, brand, here } = self;
         Sandboxed::new(async move {
-            let owner = Owner::new_root(Some(Arc::new(SsrSharedContext::new())));
+            let shared = Arc::new(SsrSharedContext::new());
+            let owner = Owner::new_root(Some(shared.clone()));
             // The doctype is written here, not in the view: in `cargo leptos watch` builds
             // Leptos marks each view with comments, and nothing may come before the doctype.
             let mut html = String::with_capacity(8 * 1024);
             html.push_str("<!DOCTYPE html>");
             owner.with(|| {
-                provide_context(Nonce::from_value(nonce));
+                provide_context(Nonce::from_value(nonce.clone()));
                 provide_context(locale);
                 provide_context(brand);
                 provide_context(here);
-                let screen = page.screen();
-                page.provide();
-                shell(options, screen).to_html_with_buf(&mut html, &mut Position::FirstChild, true, false, vec![]);
+                shell(options, page).to_html_with_buf(&mut html, &mut Position::FirstChild, true, false, vec![]);
             });
             owner.cleanup();
+            // What the islands' hydration reads at start, as Leptos writes it. Assent's pages
+            // have no resources to stream, so the stream is ready at once.
+            let data = shared.pending_data().and_then(|s| s.collect::<String>().now_or_never()).unwrap_or_default();
+            let script = format!("<script nonce=\"{nonce}\">{data}</script>");
+            match html.rfind("</body>") {
+                Some(at) => html.insert_str(at, &script),
+                None => html.push_str(&script),
+            }
             html
         })
         .await
@@ -131,7 +86,7 @@ impl Document {
 /// synchronous pass, in its own reactive owner and arena: nothing is shared between
 /// requests, and nothing waits.
 pub async fn render(state: &AppState, uri: &Uri, status: StatusCode, page: Page) -> Response {
-    let nonce = super::random_b64(16);
+    let nonce = crate::server::random_b64(16);
     let locale = super::observe::locale();
     // Where the language switcher comes back to. A consent page shown after a POST is
     // addressed by its GET URL.
@@ -169,6 +124,7 @@ pub async fn render(state: &AppState, uri: &Uri, status: StatusCode, page: Page)
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::HomeView;
 
     async fn home(brand: &str) -> String {
         let document = Document {
@@ -190,6 +146,7 @@ mod tests {
         assert!(html.contains("<title>Inicio · &lt;Bank &amp; Co&gt;</title>"), "{html}");
         // The island script and the globals its hydration reads carry the page's nonce.
         assert!(html.contains("<script nonce=\"n0nce\">__RESOLVED_RESOURCES=[];"), "{html}");
+        assert!(html.contains("__INCOMPLETE_CHUNKS=[];</script></body>"), "{html}");
         assert!(html.contains("<leptos-island"), "{html}");
     }
 }

@@ -4,6 +4,7 @@
 //! refreshed by a single request however many pages want it at once, renewed once on a 401.
 
 use super::config::{Secret, TenantConfig};
+use crate::error::{AppError, Failure};
 use super::observe::{Endpoint, Metrics};
 use crate::wire::{
     AcceptFDXConsentRequest, AcceptScopeGrant, ApiError, ClientsWithAccess, FDXConsentRevocation, FDXConsents,
@@ -48,6 +49,29 @@ pub enum UpstreamError {
     Status { status: u16, body: Option<ApiError>, retry_after: Option<u64> },
     #[error("answered a body that is not the expected JSON: {0}")]
     InvalidBody(String),
+}
+
+impl From<UpstreamError> for AppError {
+    /// The one reading of an upstream failure for users: the status and words of its page,
+    /// or of an island's message.
+    fn from(e: UpstreamError) -> Self {
+        tracing::warn!(error = %e, "upstream call failed");
+        let failure = match &e {
+            UpstreamError::Status { status: 404, .. } => Failure::FlowExpired,
+            UpstreamError::Status { status: 409, .. } => Failure::Answered,
+            UpstreamError::Status { status: 400 | 403 | 422, .. } => Failure::Refused,
+            UpstreamError::Status { status: 429, .. } => Failure::Busy,
+            UpstreamError::Status { .. } => Failure::UpstreamStatus,
+            UpstreamError::Timeout => Failure::UpstreamTimeout,
+            UpstreamError::Unreachable(_) => Failure::UpstreamUnreachable,
+            UpstreamError::InvalidBody(_) => Failure::UpstreamInvalid,
+        };
+        let mut error = AppError::new(failure);
+        if let UpstreamError::Status { retry_after, .. } = e {
+            error.retry_after = retry_after;
+        }
+        error
+    }
 }
 
 impl From<reqwest::Error> for UpstreamError {

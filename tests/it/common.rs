@@ -152,9 +152,19 @@ pub async fn open_consent(b: &Client, consent_url: &str) -> ConsentPage {
     }
 }
 
+/// The server functions a consent form posts to (with or without JavaScript).
+pub const DECIDE: &str = "/api/consent/decide";
+pub const DECIDE_FDX: &str = "/api/fdx/decide";
+
+/// A POST as a browser's plain HTML form sends it (no JavaScript): it accepts HTML, so a
+/// server function answers with a page or a redirect.
+pub fn form_post(b: &Client, url: impl reqwest::IntoUrl) -> reqwest::RequestBuilder {
+    b.post(url).header(header::ACCEPT, "text/html,application/xhtml+xml,*/*;q=0.8")
+}
+
 /// Posts the consent form as a same-origin browser would.
 pub async fn submit(app: &TestApp, b: &Client, page: &ConsentPage, decision: &str, scopes: &[&str]) -> Response {
-    let fields: Vec<(&str, &str)> = scopes.iter().map(|s| ("scope", *s)).collect();
+    let fields: Vec<(&str, &str)> = scopes.iter().map(|s| ("scope[]", *s)).collect();
     submit_fields(app, b, page, decision, &fields).await
 }
 
@@ -173,7 +183,8 @@ pub async fn submit_fields(
         ("decision", decision),
     ];
     form.extend_from_slice(fields);
-    b.post(format!("{}/consent", app.url))
+    let fdx = fields.iter().any(|(k, _)| *k == "account[]") || page.html.contains(DECIDE_FDX);
+    form_post(b, format!("{}{}", app.url, if fdx { DECIDE_FDX } else { DECIDE }))
         .header("origin", &app.url)
         .header("sec-fetch-site", "same-origin")
         .form(&form)

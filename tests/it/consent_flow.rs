@@ -72,11 +72,10 @@ async fn forged_posts_change_nothing_upstream() {
     let attacker = browser();
     let forged = |origin: &'static str, site: &'static str, token: String| {
         let (id, state) = (page.login_id.clone(), page.login_state.clone());
-        let url = format!("{}/consent", app.url);
+        let url = format!("{}{DECIDE}", app.url);
         let attacker = attacker.clone();
         async move {
-            attacker
-                .post(url)
+            form_post(&attacker, url)
                 .header("origin", origin)
                 .header("sec-fetch-site", site)
                 .form(&[("login_id", id), ("login_state", state), ("csrf_token", token), ("decision", "allow".into())])
@@ -91,8 +90,7 @@ async fn forged_posts_change_nothing_upstream() {
     // Even with the victim's token, a browser without the victim's cookie is refused.
     assert_eq!(forged("null", "none", page.csrf_token.clone()).await, StatusCode::FORBIDDEN);
     // C-02: the victim's own browser, but the request comes from another site.
-    let res = victim
-        .post(format!("{}/consent", app.url))
+    let res = form_post(&victim, format!("{}{DECIDE}", app.url))
         .header("origin", "https://evil.example")
         .form(&[
             ("login_id", &page.login_id),
@@ -125,7 +123,7 @@ async fn pages_carry_security_headers_and_a_flow_cookie() {
     let csp = h["content-security-policy"].to_str().unwrap();
     assert!(csp.contains("frame-ancestors 'none'") && csp.contains("'nonce-") && csp.contains("object-src 'none'"));
     assert_eq!(h["x-content-type-options"], "nosniff");
-    assert_eq!(h["referrer-policy"], "no-referrer");
+    assert_eq!(h["referrer-policy"], "same-origin");
     assert_eq!(h["cache-control"], "no-store");
     let cookie = h["set-cookie"].to_str().unwrap();
     assert!(cookie.starts_with("assent-csrf=") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"));
@@ -170,7 +168,7 @@ async fn bad_parameters_get_a_clear_400_and_never_reach_upstream() {
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     assert!(res.text().await.unwrap().contains("sign in again"));
     // POST with junk.
-    let res = b.post(format!("{}/consent", app.url)).body("%%%").send().await.unwrap();
+    let res = form_post(&b, format!("{}{DECIDE}", app.url)).body("%%%").send().await.unwrap();
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
 }
 

@@ -252,8 +252,7 @@ async fn replicas_sharing_a_key_serve_one_user() {
     let consent = start_flow(&app, &b, "user", &["openid", "email"]).await;
     let page = open_consent(&b, &consent).await;
     // Loaded from the first, submitted to the second.
-    let res = b
-        .post(format!("{second}/consent"))
+    let res = form_post(&b, format!("{second}{DECIDE}"))
         .header("origin", &app.url)
         .header("sec-fetch-site", "same-origin")
         .form(&[
@@ -261,7 +260,7 @@ async fn replicas_sharing_a_key_serve_one_user() {
             ("login_state", page.login_state.as_str()),
             ("csrf_token", page.csrf_token.as_str()),
             ("decision", "allow"),
-            ("scope", "email"),
+            ("scope[]", "email"),
         ])
         .send()
         .await

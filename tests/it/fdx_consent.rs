@@ -27,8 +27,7 @@ async fn start_fdx(app: &TestApp, b: &Client, user: &str) -> String {
 }
 
 async fn post(app: &TestApp, b: &Client, page: &ConsentPage, decision: &str, accounts: &[&str]) -> reqwest::Response {
-    let mut fields = vec![("kind", "fdx")];
-    fields.extend(accounts.iter().map(|a| ("account", *a)));
+    let fields: Vec<(&str, &str)> = accounts.iter().map(|a| ("account[]", *a)).collect();
     submit_fields(app, b, page, decision, &fields).await
 }
 
@@ -99,8 +98,7 @@ async fn the_user_shares_exactly_the_accounts_ticked() {
     let other_html = crate::portal_flow::portal_sign_in(&app, &other, "user4").await;
     assert!(!other_html.contains(&consent_id));
     let token = hidden(&other_html, "csrf_token");
-    let res = other
-        .post(format!("{}/portal/revoke", app.url))
+    let res = form_post(&other, format!("{}/api/portal/stop", app.url))
         .header("sec-fetch-site", "same-origin")
         .form(&[("consent_id", consent_id.as_str()), ("csrf_token", token.as_str())])
         .send()
@@ -120,8 +118,7 @@ async fn the_user_shares_exactly_the_accounts_ticked() {
         .await
         .unwrap();
     assert!(confirm.contains("Stop sharing your financial data with"), "{confirm}");
-    let res = portal
-        .post(format!("{}/portal/revoke", app.url))
+    let res = form_post(&portal, format!("{}/api/portal/stop", app.url))
         .header("sec-fetch-site", "same-origin")
         .form(&[("consent_id", consent_id.as_str()), ("csrf_token", hidden(&confirm, "csrf_token").as_str())])
         .send()

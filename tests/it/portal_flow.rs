@@ -18,8 +18,7 @@ pub async fn portal_sign_in(app: &TestApp, b: &Client, user: &str) -> String {
     let page = b.get(format!("{}/portal", app.url)).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("Sign in"));
     let token = hidden(&page, "csrf_token");
-    let res = b
-        .post(format!("{}/portal/login", app.url))
+    let res = form_post(&b, format!("{}/api/portal/sign-in", app.url))
         .header("sec-fetch-site", "same-origin")
         .form(&[("csrf_token", token)])
         .send()
@@ -62,7 +61,7 @@ async fn revoke(app: &TestApp, b: &Client, client_id: &str) -> reqwest::Response
     assert_eq!(confirm.status(), StatusCode::OK);
     let html = confirm.text().await.unwrap();
     assert!(html.contains("immediately loses access") && html.contains("Cancel"));
-    b.post(format!("{}/portal/revoke", app.url))
+    form_post(&b, format!("{}/api/portal/revoke", app.url))
         .header("sec-fetch-site", "same-origin")
         .form(&[("client_id", client_id.to_string()), ("csrf_token", hidden(&html, "csrf_token"))])
         .send()
@@ -81,7 +80,7 @@ async fn signed_out_the_portal_explains_and_offers_sign_in() {
     // Nothing behind it without a session.
     let res = b.get(format!("{}/portal/revoke?client_id=demo-app", app.url)).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let res = b.post(format!("{}/portal/revoke", app.url)).form(&[("client_id", "demo-app")]).send().await.unwrap();
+    let res = form_post(&b, format!("{}/api/portal/revoke", app.url)).form(&[("client_id", "demo-app")]).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
 }
 
@@ -103,8 +102,7 @@ async fn revoking_ends_the_apps_access_for_real() {
     assert!(portal.contains("Access revoked") && !portal.contains("Sandbox Demo App"));
     assert!(!introspect(&app, &demo_token).await, "the app's token is dead");
     // Revoking again (e.g. a second tab) is not an error page.
-    let res = b
-        .post(format!("{}/portal/revoke", app.url))
+    let res = form_post(&b, format!("{}/api/portal/revoke", app.url))
         .header("sec-fetch-site", "same-origin")
         .form(&[("client_id", "demo-app"), ("csrf_token", &hidden(&portal, "csrf_token"))])
         .send()
@@ -124,8 +122,7 @@ async fn a_user_sees_and_revokes_only_their_own_grants() {
     // user2 asks to revoke the demo app: it holds no access to user2's account, so nothing happens.
     let res = b2.get(format!("{}/portal/revoke?client_id=demo-app", app.url)).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER, "no confirmation for someone else's grant");
-    let res = b2
-        .post(format!("{}/portal/revoke", app.url))
+    let res = form_post(&b2, format!("{}/api/portal/revoke", app.url))
         .header("sec-fetch-site", "same-origin")
         .form(&[("client_id", "demo-app"), ("csrf_token", &hidden(&portal_b, "csrf_token"))])
         .send()
@@ -145,8 +142,7 @@ async fn cross_site_and_tokenless_revokes_are_refused() {
     let portal = portal_sign_in(&app, &b, "user").await;
     let csrf = hidden(&portal, "csrf_token");
     for (site, token_value) in [("cross-site", csrf.as_str()), ("same-origin", "forged"), ("same-origin", "")] {
-        let res = b
-            .post(format!("{}/portal/revoke", app.url))
+        let res = form_post(&b, format!("{}/api/portal/revoke", app.url))
             .header("sec-fetch-site", site)
             .form(&[("client_id", "demo-app"), ("csrf_token", token_value)])
             .send()
@@ -174,8 +170,7 @@ async fn sign_in_checks_state_and_sessions_time_out() {
     assert!(page.contains("Sign in") && !page.contains("Sign out"), "idle session still alive");
     // Sign-out ends a session for good.
     let portal = portal_sign_in(&app, &b, "user3").await;
-    let res = b
-        .post(format!("{}/portal/logout", app.url))
+    let res = form_post(&b, format!("{}/api/portal/sign-out", app.url))
         .header("sec-fetch-site", "same-origin")
         .form(&[("csrf_token", hidden(&portal, "csrf_token"))])
         .send()
@@ -215,8 +210,7 @@ async fn upstream_faults_in_the_portal_get_pages_with_a_way_forward() {
         assert!(started.elapsed() < Duration::from_secs(5));
         assert!(res.text().await.unwrap().contains("Reload this page"), "{fault:?}");
         // A revoke that fails upstream says so; the session survives it.
-        let res = b
-            .post(format!("{}/portal/revoke", app.url))
+        let res = form_post(&b, format!("{}/api/portal/revoke", app.url))
             .header("sec-fetch-site", "same-origin")
             .form(&[("client_id", "demo-app"), ("csrf_token", csrf.as_str())])
             .send()

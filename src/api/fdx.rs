@@ -1,0 +1,98 @@
+//! Open Finance (FDX) consents: load one with the customer's own accounts, decide it (allow
+//! with the chosen `account[]`s, or deny). Account ids from the form are never trusted: only
+//! the customer's own accounts, as the bank lists them, can be granted.
+
+use crate::error::AppError;
+use crate::model::FdxConsentView;
+use leptos::prelude::*;
+
+/// The consent `login_id` and, when it asks for account data, the accounts of the customer
+/// who consents (from the bank), as the Open Finance screen shows them.
+#[server(prefix = "/api", endpoint = "fdx/load")]
+pub async fn load_fdx_consent(login_id: String, login_state: String) -> Result<FdxConsentView, AppError> {
+    use super::consent::{valid_handle, CSRF_PURPOSE};
+    use super::context;
+    use crate::error::Failure;
+    use crate::server::fdx::view;
+    if !valid_handle(&login_id) || !valid_handle(&login_state) {
+        return Err(Failure::LinkInvalid.into());
+    }
+    let state = context::state()?;
+    if state.upstream.fdx().is_none() {
+        tracing::error!("an Open Finance (FDX) consent arrived, but BANK_URL is not set: FDX consents are off");
+    }
+    let (consent, accounts) = open_consent(&state, &login_id, &login_state).await?;
+    state.upstream.metrics().consent_views.inc();
+    let token = state.csrf.token(&context::browser_id(&state), CSRF_PURPOSE, &login_id);
+    Ok(view(&consent, accounts, login_id, login_state, token))
+}
+
+/// Allow (one `ACCOUNT` resource per chosen account) or deny, then on to `redirect_to`.
+#[server(prefix = "/api", endpoint = "fdx/decide")]
+pub async fn decide_fdx_consent(
+    login_id: String,
+    login_state: String,
+    csrf_token: String,
+    decision: String,
+    #[server(default)] account: Vec<String>,
+) -> Result<(), AppError> {
+    use super::consent::{valid_handle, CSRF_PURPOSE};
+    use super::context;
+    use crate::error::Failure;
+    use crate::server::fdx::{accept_body, accounts_requested};
+    use crate::wire::{fdx_status, RejectScopeGrant};
+    if !valid_handle(&login_id) || !valid_handle(&login_state) || account.len() > 1000 {
+        return Err(Failure::FormIncomplete.into());
+    }
+    let state = context::state()?;
+    context::check_token(&state, CSRF_PURPOSE, &login_id, &csrf_token, Failure::Forged)?;
+    let metrics = state.upstream.metrics();
+    let next = match decision.as_str() {
+        "deny" => {
+            // The flow must still be open; the reject body is the reference's.
+            let consent = state.upstream.fdx_consent(&login_id, &login_state).await?;
+            if consent.fdx_consent.status != fdx_status::AWAITING_AUTHORISATION {
+                return Err(Failure::Answered.into());
+            }
+            let next = state.upstream.reject_fdx(&RejectScopeGrant::user_denied(login_id, login_state)).await?;
+            metrics.rejects.inc();
+            next
+        }
+        "allow" => {
+            let (consent, own) = open_consent(&state, &login_id, &login_state).await?;
+            if accounts_requested(&consent) && account.is_empty() {
+                return Err(Failure::NoAccountChosen.into());
+            }
+            let body = accept_body(&consent, &own, &account, login_state).ok_or_else(|| {
+                tracing::warn!("FDX accept with an account that is not the customer's; refused");
+                AppError::new(Failure::NotYours)
+            })?;
+            let next = state.upstream.accept_fdx(&login_id, &body).await?;
+            metrics.accepts.inc();
+            next
+        }
+        _ => return Err(Failure::NoDecision.into()),
+    };
+    context::follow(&state, &next.redirect_to)
+}
+
+/// The consent, still awaiting a decision, and the customer's accounts when it asks for them.
+#[cfg(feature = "ssr")]
+async fn open_consent(
+    state: &crate::server::AppState,
+    login_id: &str,
+    login_state: &str,
+) -> Result<(crate::wire::GetFDXConsentResponse, Vec<crate::wire::InternalAccount>), AppError> {
+    use crate::error::Failure;
+    use crate::server::fdx::{accounts_requested, customer_id};
+    let consent = state.upstream.fdx_consent(login_id, login_state).await?;
+    if consent.fdx_consent.status != crate::wire::fdx_status::AWAITING_AUTHORISATION {
+        return Err(Failure::Answered.into());
+    }
+    let accounts = if accounts_requested(&consent) {
+        state.upstream.bank_accounts(&customer_id(&state.upstream, &consent)).await?.accounts
+    } else {
+        Vec::new()
+    };
+    Ok((consent, accounts))
+}

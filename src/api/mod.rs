@@ -1,0 +1,109 @@
+//! Server functions: Assent's only door to the authorization server and the bank. Each body is
+//! thin: the app state and the request from context, a call through the server-only client,
+//! the answer mapped to a view model or an [`AppError`](crate::error::AppError).
+//!
+//! Browsers reach them at `/api/…` (an island's `ActionForm`, or the same `<form method="post">`
+//! without JavaScript); page views call them directly on the server, with no HTTP hop. Every
+//! call passes the site check of `server::guard` first; each state-changing one also checks
+//! its form token.
+
+pub mod consent;
+pub mod fdx;
+pub mod portal;
+
+#[cfg(feature = "ssr")]
+pub use context::run;
+
+/// What a server function reads from the request it serves, and how it answers besides its
+/// return value.
+#[cfg(feature = "ssr")]
+pub(crate) mod context {
+    use crate::error::{AppError, Failure};
+    use crate::server::AppState;
+    use axum::http::{header, request::Parts, HeaderMap, HeaderValue};
+    use leptos::prelude::{provide_context, use_context};
+    use leptos::reactive::computed::ScopedFuture;
+    use leptos::reactive::owner::Owner;
+    use leptos_axum::ResponseOptions;
+    use std::future::Future;
+
+    /// Runs a server function directly on the server, for a page view: in a fresh reactive
+    /// owner with the app state and `parts`; returns its result and what it set on the response.
+    pub async fn run<T>(state: &AppState, parts: Parts, call: impl Future<Output = T>) -> (T, ResponseOptions) {
+        let owner = Owner::new();
+        let response = ResponseOptions::default();
+        owner.with(|| {
+            provide_context(state.clone());
+            provide_context(parts);
+            provide_context(response.clone());
+        });
+        let out = owner.with(|| ScopedFuture::new(call)).await;
+        owner.cleanup();
+        (out, response)
+    }
+
+    pub fn state() -> Result<AppState, AppError> {
+        use_context::<AppState>().ok_or_else(|| {
+            tracing::error!("a server function ran without the app state in context");
+            AppError::new(Failure::Internal)
+        })
+    }
+
+    pub fn headers() -> HeaderMap {
+        use_context::<Parts>().map(|p| p.headers).unwrap_or_default()
+    }
+
+    pub fn set_cookie(value: HeaderValue) {
+        if let Some(response) = use_context::<ResponseOptions>() {
+            response.append_header(header::SET_COOKIE, value);
+        }
+    }
+
+    /// A plain HTML form post (no JavaScript): the answer is a page or a redirect, not data.
+    pub fn plain_form() -> bool {
+        headers()
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"))
+    }
+
+    /// Sends the browser to `url`: a 303 for a plain form (the guard makes Leptos' 302 a 303),
+    /// a whole-window navigation for an island.
+    pub fn navigate(url: &str) {
+        leptos_axum::redirect(url);
+    }
+
+    /// Sends the browser on to the authorization server's `redirect_to`, only on its origin.
+    pub fn follow(state: &AppState, redirect_to: &str) -> Result<(), AppError> {
+        if !crate::server::respond::is_on_origin(redirect_to, &state.upstream.origin()) {
+            tracing::error!("the authorization server answered a redirect_to outside its origin; not followed");
+            return Err(AppError::new(Failure::BadRedirect));
+        }
+        navigate(redirect_to);
+        Ok(())
+    }
+
+    /// The browser id of the CSRF cookie, setting a new cookie when it has none.
+    pub fn browser_id(state: &AppState) -> String {
+        let (id, set) = state.csrf.ensure_cookie(&headers());
+        if let Some(cookie) = set {
+            set_cookie(cookie);
+        }
+        id
+    }
+
+    /// The form token of this request, for `purpose` and `flow`: refused as `failure` when it
+    /// was not made for this browser.
+    pub fn check_token(
+        state: &AppState,
+        purpose: &str,
+        flow: &str,
+        token: &str,
+        failure: Failure,
+    ) -> Result<(), AppError> {
+        state.csrf.verify(&headers(), purpose, flow, token).map_err(|why| {
+            tracing::warn!(reason = ?why, purpose, "form refused by the CSRF checks");
+            AppError::new(failure)
+        })
+    }
+}

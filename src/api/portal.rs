@@ -1,0 +1,239 @@
+//! The portal: sign in (authorization code + PKCE, tokens kept on the server), list the
+//! applications and the Open Finance consents of the signed-in user, revoke one, sign out.
+//! The user is always the one of the server-side session; every form carries a token bound
+//! to that session.
+
+use crate::error::AppError;
+use crate::model::PortalView;
+use leptos::prelude::*;
+
+/// Where a plain form lands after a revocation, with the notice to show.
+pub const REVOKED_PATH: &str = "/portal?revoked=1";
+pub const STOPPED_PATH: &str = "/portal?revoked=fdx";
+
+/// The signed-in user's applications and Open Finance consents (the two lists are asked for
+/// at once). `SessionEnded` when nobody is signed in, or the user's token no longer works.
+#[server(prefix = "/api", endpoint = "portal/load")]
+pub async fn load_portal() -> Result<PortalView, AppError> {
+    use super::context;
+    use crate::server::portal::{apps_view, PORTAL_PURPOSE};
+    let state = context::state()?;
+    let (id, session) = signed_in(&state)?;
+    let (apps, fdx) =
+        tokio::join!(state.upstream.list_clients(&session.access_token), fdx_accesses(&state, &session.subject));
+    let apps = match apps {
+        Ok(list) => apps_view(list),
+        Err(e) => return Err(ended_or(&state, &id, e)),
+    };
+    let fdx = fdx?;
+    let csrf_token = state.csrf.token(&context::browser_id(&state), PORTAL_PURPOSE, &session.id_hash);
+    Ok(PortalView {
+        user: session.display,
+        apps,
+        filter: String::new(),
+        csrf_token,
+        notice: None,
+        fdx,
+    })
+}
+
+/// Revokes `client_id`'s access to the signed-in user's account, and with it the application's
+/// tokens. The platform revokes only what this user gave.
+#[server(prefix = "/api", endpoint = "portal/revoke")]
+pub async fn revoke_access(#[server(default)] csrf_token: String, client_id: String) -> Result<(), AppError> {
+    use super::context;
+    use crate::error::Failure;
+    let state = context::state()?;
+    let (id, session) = signed_in_with_token(&state, &csrf_token)?;
+    if client_id.is_empty() || client_id.len() > 256 {
+        return Err(Failure::FormIncomplete.into());
+    }
+    state.upstream.revoke_client(&session.access_token, &client_id).await.map_err(|e| ended_or(&state, &id, e))?;
+    state.upstream.metrics().revokes.inc();
+    if context::plain_form() {
+        context::navigate(REVOKED_PATH);
+    }
+    Ok(())
+}
+
+/// Stops an Open Finance consent that shares the signed-in user's accounts (revoked through
+/// the management API as `INDIVIDUAL` / `USER_ACTION`). One already stopped is left as it is.
+#[server(prefix = "/api", endpoint = "portal/stop")]
+pub async fn stop_sharing(#[server(default)] csrf_token: String, consent_id: String) -> Result<(), AppError> {
+    use super::context;
+    use crate::error::Failure;
+    let state = context::state()?;
+    let (_, session) = signed_in_with_token(&state, &csrf_token)?;
+    if consent_id.is_empty() || consent_id.len() > 256 {
+        return Err(Failure::FormIncomplete.into());
+    }
+    // The consent must share this user's accounts: the management API itself would stop anyone's.
+    let mine = fdx_accesses(&state, &session.subject).await?.into_iter().find(|a| a.consent_id == consent_id);
+    match mine {
+        None => return Err(Failure::NotFound.into()),
+        Some(access) if access.active => {
+            state.upstream.revoke_fdx_consent(&consent_id).await?;
+            state.upstream.metrics().revokes.inc();
+        }
+        // Already stopped (another tab, or it expired): nothing to do.
+        Some(_) => {}
+    }
+    if context::plain_form() {
+        context::navigate(STOPPED_PATH);
+    }
+    Ok(())
+}
+
+/// Starts the portal's sign-in: PKCE, state and nonce kept on the server, the browser sent to
+/// the authorization server.
+#[server(prefix = "/api", endpoint = "portal/sign-in")]
+pub async fn sign_in(csrf_token: String) -> Result<(), AppError> {
+    use super::context;
+    use crate::error::Failure;
+    use crate::server::portal::{state_cookie, LOGIN_PURPOSE};
+    use crate::server::sessions::LOGIN_TIMEOUT;
+    let state = context::state()?;
+    let auth = state.portal.clone().ok_or(Failure::PortalOff)?;
+    context::check_token(&state, LOGIN_PURPOSE, "", &csrf_token, Failure::PortalForged)?;
+    let started = auth.start(state.upstream.http()).await.map_err(|e| {
+        tracing::warn!(error = %e, "portal sign-in could not start");
+        AppError::new(Failure::SignInUnavailable)
+    })?;
+    state.sessions.insert_login(&started.state, &started.verifier, &started.nonce).map_err(|e| {
+        tracing::error!(error = %e, "portal login store");
+        AppError::new(Failure::Internal)
+    })?;
+    let secure = state.csrf.is_secure();
+    if let Some(c) = crate::cookies::cookie_header(state_cookie(&state), &started.state, LOGIN_TIMEOUT, "Lax", secure) {
+        context::set_cookie(c);
+    }
+    context::navigate(&started.url);
+    Ok(())
+}
+
+/// Finishes the sign-in at the callback: checks state (bound to this browser by a cookie),
+/// `iss` (RFC 9207) and the ID token, exchanges the code with its PKCE verifier, and opens a
+/// session. Called by the `/portal/callback` page directly.
+#[server(prefix = "/api", endpoint = "portal/finish-sign-in")]
+pub async fn finish_sign_in(
+    #[server(default)] state: String,
+    #[server(default)] code: Option<String>,
+    #[server(default)] iss: Option<String>,
+    #[server(default)] error: Option<String>,
+) -> Result<(), AppError> {
+    use super::context;
+    use crate::cookies::{cookie_header, read_cookie};
+    use crate::error::Failure;
+    use crate::server::portal::{session_cookie, state_cookie};
+    use crate::server::sessions::ABSOLUTE_TIMEOUT;
+    use subtle::ConstantTimeEq;
+    let returned = state;
+    let state = context::state()?;
+    let auth = state.portal.clone().ok_or(Failure::NotFound)?;
+    let headers = context::headers();
+    let expected = read_cookie(&headers, state_cookie(&state)).unwrap_or_default();
+    if returned.is_empty() || !bool::from(returned.as_bytes().ct_eq(expected.as_bytes())) {
+        return Err(Failure::SignInUnverified.into());
+    }
+    let Ok(Some((verifier, nonce))) = state.sessions.take_login(&returned) else {
+        return Err(Failure::SignInExpired.into());
+    };
+    if error.is_some() {
+        return Err(Failure::SignInDenied.into());
+    }
+    // RFC 9207: the response must come from the issuer the sign-in was sent to.
+    if iss.is_some_and(|iss| iss.trim_end_matches('/') != auth.issuer().trim_end_matches('/')) {
+        return Err(Failure::SignInUnverified.into());
+    }
+    let code = code.ok_or(Failure::SignInUnverified)?;
+    let signed_in = auth.finish(state.upstream.http(), code, verifier, nonce).await.map_err(|e| {
+        tracing::warn!(error = %e, "portal sign-in failed");
+        AppError::new(Failure::SignInFailed)
+    })?;
+    let id = state
+        .sessions
+        .create(&signed_in.subject, &signed_in.display, &signed_in.access_token, signed_in.lifetime)
+        .map_err(|e| {
+            tracing::error!(error = %e, "portal session store");
+            AppError::new(Failure::Internal)
+        })?;
+    let secure = state.csrf.is_secure();
+    for c in [
+        cookie_header(session_cookie(&state), &id, ABSOLUTE_TIMEOUT, "Lax", secure),
+        cookie_header(state_cookie(&state), "", 0, "Lax", secure),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        context::set_cookie(c);
+    }
+    context::navigate("/portal");
+    Ok(())
+}
+
+/// Ends the session and clears its cookie.
+#[server(prefix = "/api", endpoint = "portal/sign-out")]
+pub async fn sign_out(#[server(default)] csrf_token: String) -> Result<(), AppError> {
+    use super::context;
+    use crate::server::portal::{current_session, end_session};
+    let state = context::state()?;
+    if current_session(&state, &context::headers()).is_some() {
+        let (id, _) = signed_in_with_token(&state, &csrf_token)?;
+        if let Some(c) = end_session(&state, Some(&id)) {
+            context::set_cookie(c);
+        }
+    }
+    context::navigate("/portal");
+    Ok(())
+}
+
+/// The live session of this request, or `SessionEnded`.
+#[cfg(feature = "ssr")]
+fn signed_in(state: &crate::server::AppState) -> Result<(String, crate::server::sessions::Session), AppError> {
+    crate::server::portal::current_session(state, &super::context::headers())
+        .ok_or_else(|| AppError::new(crate::error::Failure::SessionEnded))
+}
+
+/// The live session, and `token` made for it.
+#[cfg(feature = "ssr")]
+fn signed_in_with_token(
+    state: &crate::server::AppState,
+    token: &str,
+) -> Result<(String, crate::server::sessions::Session), AppError> {
+    use crate::error::Failure;
+    let (id, session) = signed_in(state)?;
+    super::context::check_token(state, crate::server::portal::PORTAL_PURPOSE, &session.id_hash, token, Failure::PortalForged)?;
+    Ok((id, session))
+}
+
+/// A failed call made with the user's token: a 401 means the token was revoked or expired
+/// upstream, so the session is over; anything else is the upstream's fault.
+#[cfg(feature = "ssr")]
+fn ended_or(state: &crate::server::AppState, id: &str, e: crate::server::upstream::UpstreamError) -> AppError {
+    use crate::server::upstream::UpstreamError;
+    match e {
+        UpstreamError::Status { status: 401, .. } => {
+            if let Some(c) = crate::server::portal::end_session(state, Some(id)) {
+                super::context::set_cookie(c);
+            }
+            AppError::new(crate::error::Failure::SessionEnded)
+        }
+        e => e.into(),
+    }
+}
+
+/// The Open Finance consents sharing any of the user's accounts; none when Open Finance is
+/// off. The user is the bank customer with the session's subject.
+#[cfg(feature = "ssr")]
+async fn fdx_accesses(
+    state: &crate::server::AppState,
+    subject: &str,
+) -> Result<Vec<crate::model::FdxAccess>, crate::server::upstream::UpstreamError> {
+    if state.upstream.fdx().is_none() {
+        return Ok(Vec::new());
+    }
+    let accounts = state.upstream.bank_accounts(subject).await?.accounts;
+    let ids: Vec<String> = accounts.iter().map(|a| a.id.clone()).collect();
+    let consents = state.upstream.fdx_consents_of_accounts(&ids).await?.consents;
+    Ok(crate::server::portal::fdx_view(&accounts, consents, crate::server::observe::locale()))
+}

@@ -1,0 +1,175 @@
+//! One error type for every failure a user can meet: a page that cannot be shown, and a server
+//! function that refused or failed. It travels from the server to the islands as JSON, so its
+//! title and message are translated on the server; the wasm carries no message files.
+
+use serde::{Deserialize, Serialize};
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+/// What went wrong, in words a user can act on. Each has its status and its messages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Failure {
+    NotFound,
+    /// `/consent` without `login_id` or `login_state`.
+    LinkIncomplete,
+    /// `/consent` with malformed parameters.
+    LinkInvalid,
+    /// The authorization server does not know the flow (expired, or never existed).
+    FlowExpired,
+    /// The flow was accepted or rejected already.
+    Answered,
+    /// The authorization server refused the request (400, 403, 422).
+    Refused,
+    /// The authorization server asked us to slow down (429).
+    Busy,
+    UpstreamTimeout,
+    UpstreamUnreachable,
+    /// The authorization server answered an unexpected status.
+    UpstreamStatus,
+    /// The authorization server answered a body that is not the expected JSON.
+    UpstreamInvalid,
+    /// The authorization server sent a `redirect_to` outside its origin.
+    BadRedirect,
+    /// A form (or a server function call) without the fields it needs, or with bad ones.
+    FormIncomplete,
+    /// A consent decision that is neither allow nor deny.
+    NoDecision,
+    /// A consent form that failed the CSRF checks.
+    Forged,
+    /// A portal form that failed the CSRF checks.
+    PortalForged,
+    /// Allow with no permission ticked.
+    NothingChosen,
+    /// Allow on an Open Finance consent with no account ticked.
+    NoAccountChosen,
+    /// An account on the form that is not the customer's.
+    NotYours,
+    PortalOff,
+    SessionEnded,
+    SignInUnavailable,
+    SignInUnverified,
+    SignInExpired,
+    SignInDenied,
+    SignInFailed,
+    /// Something on Assent's side (its database).
+    Internal,
+    /// The browser could not reach Assent (only ever made in the browser).
+    Offline,
+}
+
+impl Failure {
+    /// The HTTP status that says it.
+    pub fn status(self) -> u16 {
+        use Failure::*;
+        match self {
+            LinkIncomplete | LinkInvalid | Refused | FormIncomplete | NoDecision | NotYours | SignInUnverified
+            | SignInExpired => 400,
+            SessionEnded => 401,
+            Forged | PortalForged | SignInDenied => 403,
+            NotFound | FlowExpired => 404,
+            Answered => 409,
+            NothingChosen | NoAccountChosen => 422,
+            Internal => 500,
+            UpstreamUnreachable | UpstreamStatus | UpstreamInvalid | BadRedirect | SignInUnavailable | SignInFailed
+            | Offline => 502,
+            Busy | PortalOff => 503,
+            UpstreamTimeout => 504,
+        }
+    }
+
+    /// The message keys of its title and its message.
+    pub fn keys(self) -> (&'static str, &'static str) {
+        use Failure::*;
+        match self {
+            NotFound => ("not-found-title", "not-found-message"),
+            LinkIncomplete => ("link-incomplete-title", "link-incomplete-message"),
+            LinkInvalid => ("link-invalid-title", "link-invalid-message"),
+            FlowExpired => ("flow-expired-title", "flow-expired-message"),
+            Answered => ("answered-title", "answered-message"),
+            Refused => ("refused-title", "refused-message"),
+            Busy => ("busy-title", "busy-message"),
+            UpstreamTimeout => ("timeout-title", "timeout-message"),
+            UpstreamUnreachable | UpstreamStatus | UpstreamInvalid | Offline => ("trouble-title", "trouble-message"),
+            BadRedirect => ("trouble-title", "bad-redirect-message"),
+            FormIncomplete => ("form-incomplete-title", "form-incomplete-message"),
+            NoDecision => ("form-incomplete-title", "form-choose"),
+            Forged => ("form-forged-title", "form-forged-message"),
+            PortalForged => ("form-forged-title", "portal-form-forged-message"),
+            NothingChosen => ("form-incomplete-title", "consent-select-one"),
+            NoAccountChosen => ("form-incomplete-title", "fdx-choose-one"),
+            NotYours => ("fdx-not-yours-title", "fdx-not-yours-message"),
+            PortalOff => ("portal-off-title", "portal-off-message"),
+            SessionEnded => ("session-ended-title", "sign-in-restart"),
+            SignInUnavailable => ("sign-in-unavailable-title", "sign-in-unavailable-message"),
+            SignInUnverified => ("sign-in-unverified-title", "sign-in-restart"),
+            SignInExpired => ("sign-in-expired-title", "sign-in-restart"),
+            SignInDenied => ("sign-in-denied-title", "sign-in-restart"),
+            SignInFailed => ("sign-in-failed-title", "sign-in-restart"),
+            Internal => ("trouble-title", "internal-message"),
+        }
+    }
+}
+
+/// A failure as the user is told it: translated title and message, and the request id that
+/// finds it in the server's logs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, thiserror::Error)]
+#[error("{failure:?}: {title}")]
+pub struct AppError {
+    pub failure: Failure,
+    pub title: String,
+    pub message: String,
+    pub request_id: String,
+    /// Seconds to wait before trying again, when the authorization server said so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<u64>,
+}
+
+impl AppError {
+    /// `failure`, in the language of the request being handled.
+    #[cfg(feature = "ssr")]
+    pub fn new(failure: Failure) -> Self {
+        use crate::server::observe;
+        let locale = observe::locale();
+        let (title, message) = failure.keys();
+        AppError {
+            failure,
+            title: crate::i18n::text(locale, title, &[]),
+            message: crate::i18n::text(locale, message, &[]),
+            request_id: observe::request_id(),
+            retry_after: None,
+        }
+    }
+
+    /// `failure` in the browser: the island shows its own (server-translated) words for it.
+    #[cfg(not(feature = "ssr"))]
+    pub fn new(failure: Failure) -> Self {
+        AppError { failure, title: String::new(), message: String::new(), request_id: String::new(), retry_after: None }
+    }
+
+    pub fn status(&self) -> u16 {
+        self.failure.status()
+    }
+}
+
+impl From<Failure> for AppError {
+    fn from(failure: Failure) -> Self {
+        AppError::new(failure)
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    /// What the server-function machinery itself reports: arguments that do not parse are a
+    /// bad form; a call that never reached the server (or whose answer was unreadable) is
+    /// trouble on the way.
+    fn from_server_fn_error(e: ServerFnErrorErr) -> Self {
+        match e {
+            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Deserialization(_) => AppError::new(Failure::Offline),
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) | ServerFnErrorErr::Serialization(_) => {
+                AppError::new(Failure::FormIncomplete)
+            }
+            _ => AppError::new(Failure::Internal),
+        }
+    }
+}

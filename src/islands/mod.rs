@@ -1,0 +1,93 @@
+//! The parts of Assent that hydrate. Each renders as a complete HTML form first, which works
+//! without JavaScript (it posts to the same server function); the wasm adds comfort (live
+//! summaries, select all, in-place checks and messages, dialogs, no double submit), never
+//! function. Islands hold no secret: their props are what the page shows, and their texts
+//! come translated from the server (the wasm carries no message files).
+
+mod consent_form;
+mod fdx_accounts;
+mod portal_list;
+
+pub use consent_form::{ConsentForm, ConsentTexts};
+pub use fdx_accounts::{FdxAccountPicker, FdxTexts};
+pub use portal_list::{PortalList, PortalTexts};
+
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// Marks `<body data-hydrated="true">` once the wasm runs, so tests can wait for it.
+#[island]
+pub fn HydrationMarker() -> impl IntoView {
+    Effect::new(move |_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+}
+
+/// True once this island runs in the browser: controls that need JavaScript (select all, a
+/// dialog) appear only then. Effects never run on the server.
+fn hydrated() -> ReadSignal<bool> {
+    let (hydrated, set_hydrated) = signal(false);
+    Effect::new(move |_| set_hydrated.set(true));
+    hydrated
+}
+
+/// What a failed server function call says in place: its message (translated on the server),
+/// or `fallback` when the browser could not reach Assent at all.
+fn error_text(error: &AppError, fallback: &str) -> String {
+    match (error.title.is_empty(), error.message.is_empty()) {
+        (false, false) => format!("{} {}", error.title, error.message),
+        (_, false) => error.message.clone(),
+        _ => fallback.to_string(),
+    }
+}
+
+/// `template` with `{name}` replaced by `value`, for texts translated on the server with
+/// placeholders the island fills in.
+fn fill(template: &str, pairs: &[(&str, &str)]) -> String {
+    pairs.iter().fold(template.to_string(), |s, (name, value)| s.replace(&format!("{{{name}}}"), value))
+}
+
+/// Deny and Allow with equal weight (the values are never translated), disabled in effect
+/// while a decision is on its way. `on_allow` may stop an Allow (nothing chosen).
+#[component]
+fn DecisionButtons(
+    deny: String,
+    allow: Signal<String>,
+    busy: Signal<bool>,
+    on_allow: impl Fn() -> bool + Send + Sync + 'static,
+) -> impl IntoView {
+    view! {
+        <div class="actions">
+            <button
+                type="submit"
+                name="decision"
+                value="deny"
+                class="btn"
+                aria-disabled=move || busy.get().then_some("true")
+                on:click=move |ev| {
+                    if busy.get_untracked() {
+                        ev.prevent_default();
+                    }
+                }
+            >
+                {deny}
+            </button>
+            <button
+                type="submit"
+                name="decision"
+                value="allow"
+                class="btn primary"
+                aria-disabled=move || busy.get().then_some("true")
+                on:click=move |ev| {
+                    if busy.get_untracked() || !on_allow() {
+                        ev.prevent_default();
+                    }
+                }
+            >
+                {move || allow.get()}
+            </button>
+        </div>
+    }
+}

@@ -1,0 +1,82 @@
+//! How untrusted upstream data is shown: every text from the authorization server, the bank or
+//! a client's registration passes through here before it reaches a page or an island.
+
+use super::observe;
+use crate::i18n::{self, Locale};
+use crate::model::ClientView;
+
+/// Removes bidirectional-override and other invisible formatting characters that could make
+/// a client-controlled name read differently than it is.
+pub fn clean_text(s: &str) -> String {
+    s.chars()
+        .filter(
+            |c| !matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}'),
+        )
+        .filter(|c| !c.is_control() || *c == ' ')
+        .collect::<String>()
+        .trim()
+        .to_string()
+}
+
+/// Only `https:` links and images are shown (`http:` for loopback hosts, in development).
+pub fn safe_url(s: Option<&String>) -> Option<String> {
+    let url = url::Url::parse(s?).ok()?;
+    match url.scheme() {
+        "https" => Some(url.to_string()),
+        "http" if super::config::is_loopback(&url) => Some(url.to_string()),
+        _ => None,
+    }
+}
+
+/// The application as the page shows it: cleaned text, safe links only.
+pub fn client_view(info: &crate::wire::ClientInfo, client_id: &str) -> ClientView {
+    let name =
+        info.client_name.as_deref().map(clean_text).filter(|n| !n.is_empty()).unwrap_or_else(|| clean_text(client_id));
+    ClientView {
+        name,
+        description: info.description.as_deref().map(clean_text).filter(|d| !d.is_empty()),
+        logo_uri: safe_url(info.logo_uri.as_ref()),
+        client_uri: safe_url(info.client_uri.as_ref()),
+        policy_uri: safe_url(info.policy_uri.as_ref()),
+        tos_uri: safe_url(info.tos_uri.as_ref()),
+    }
+}
+
+/// Who is signed in: e-mail, name or subject, in that order of preference.
+pub fn user_of(ctx: &serde_json::Map<String, serde_json::Value>, subject: &str) -> String {
+    let text = |k: &str| ctx.get(k).and_then(|v| v.as_str()).map(clean_text).filter(|s| !s.is_empty());
+    text("email").or_else(|| text("name")).unwrap_or_else(|| clean_text(subject))
+}
+
+/// A date in the response's language (the format is a message), and its RFC 3339 form.
+pub fn format_date(rfc3339: &str) -> Option<(String, String)> {
+    let t = chrono::DateTime::parse_from_rfc3339(rfc3339).ok()?;
+    let locale = observe::locale();
+    let chrono_locale = match locale {
+        Locale::En => chrono::Locale::en_US,
+        Locale::Es => chrono::Locale::es_ES,
+        Locale::PtBr => chrono::Locale::pt_BR,
+    };
+    let format = i18n::text(locale, "date-format", &[]);
+    let items = chrono::format::StrftimeItems::new_with_locale(&format, chrono_locale).parse().ok()?;
+    Some((t.format_localized_with_items(items.iter(), chrono_locale).to_string(), t.to_rfc3339()))
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn untrusted_text_and_links_are_cleaned() {
+        assert_eq!(clean_text("Pay\u{202E}lapyaP\u{0007}"), "PaylapyaP");
+        assert_eq!(safe_url(Some(&"javascript:alert(1)".to_string())), None);
+        assert_eq!(safe_url(Some(&"http://evil.example/logo.png".to_string())), None);
+        assert_eq!(safe_url(Some(&"data:image/png;base64,AAAA".to_string())), None);
+        assert!(safe_url(Some(&"https://tpp.example/logo.png".to_string())).is_some());
+        assert!(safe_url(Some(&"http://127.0.0.1:3030/logo.svg".to_string())).is_some());
+        use crate::api::consent::valid_handle;
+        assert!(!valid_handle("") && !valid_handle("../x") && !valid_handle(&"a".repeat(129)) && !valid_handle("a b"));
+        assert!(valid_handle("cavai7d8s9nelp7k792g"));
+    }
+}

@@ -1,0 +1,52 @@
+//! Answers that are not a page's own view: a failure as a page, and the check that decides
+//! whether Assent follows a `redirect_to`.
+
+use super::observe::ErrorKind;
+use super::render::render;
+use super::AppState;
+use crate::error::AppError;
+use crate::model::Page;
+use axum::{
+    http::{header, StatusCode, Uri},
+    response::Response,
+};
+
+/// Counts a failure shown to a user, and logs it.
+pub fn count(state: &AppState, error: &AppError) {
+    state.upstream.metrics().error(ErrorKind::of(error.failure));
+    tracing::info!(status = error.status(), failure = ?error.failure, "failure shown");
+}
+
+/// `error` as a page with its status (and `Retry-After` when the upstream gave one).
+pub async fn failure_page(state: &AppState, uri: &Uri, error: AppError) -> Response {
+    count(state, &error);
+    let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let retry_after = error.retry_after;
+    let mut response = render(state, uri, status, Page::Error(error)).await;
+    if let Some(seconds) = retry_after {
+        response.headers_mut().insert(header::RETRY_AFTER, seconds.into());
+    }
+    response
+}
+
+/// True when `url` is an absolute http(s) URL on exactly `origin`.
+pub fn is_on_origin(url: &str, origin: &str) -> bool {
+    url::Url::parse(url)
+        .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.origin().ascii_serialization() == origin)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redirects_are_followed_only_on_the_issuer_origin() {
+        let origin = "https://authz.example.com";
+        assert!(is_on_origin("https://authz.example.com/t/w/oauth2/authorize?x=1", origin));
+        assert!(!is_on_origin("https://evil.example/authz.example.com", origin));
+        assert!(!is_on_origin("https://authz.example.com.evil.example/", origin));
+        assert!(!is_on_origin("http://authz.example.com/", origin));
+        assert!(!is_on_origin("javascript:alert(1)", origin));
+        assert!(!is_on_origin("/relative", origin));
+    }
+}
