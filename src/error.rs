@@ -2,9 +2,9 @@
 //! function that refused or failed. It travels from the server to the islands as JSON, so its
 //! title and message are translated on the server; the wasm carries no message files.
 
-use serde::{Deserialize, Serialize};
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
 
 /// What went wrong, in words a user can act on. Each has its status and its messages.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -160,16 +160,30 @@ impl From<Failure> for AppError {
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
-    /// What the server-function machinery itself reports: arguments that do not parse are a
-    /// bad form; a call that never reached the server (or whose answer was unreadable) is
-    /// trouble on the way.
+    /// What the server-function machinery itself reports. On the server: a request whose
+    /// arguments do not parse (or are not UTF-8) is a bad form.
+    #[cfg(feature = "ssr")]
     fn from_server_fn_error(e: ServerFnErrorErr) -> Self {
         match e {
-            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Deserialization(_) => AppError::new(Failure::Offline),
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) | ServerFnErrorErr::Deserialization(_) => {
+                AppError::new(Failure::FormIncomplete)
+            }
+            other => {
+                tracing::error!(error = %other, "server function machinery failed");
+                AppError::new(Failure::Internal)
+            }
+        }
+    }
+
+    /// In the browser: a call that never reached Assent, or whose answer was unreadable, is
+    /// trouble on the way; one whose form could not be read is a bad form.
+    #[cfg(not(feature = "ssr"))]
+    fn from_server_fn_error(e: ServerFnErrorErr) -> Self {
+        match e {
             ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) | ServerFnErrorErr::Serialization(_) => {
                 AppError::new(Failure::FormIncomplete)
             }
-            _ => AppError::new(Failure::Internal),
+            _ => AppError::new(Failure::Offline),
         }
     }
 }

@@ -11,7 +11,6 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[tokio::main]
 async fn main() -> ExitCode {
     let _ = dotenvy::dotenv();
-    init_logs();
     let config = match assent::server::config::Config::from_env() {
         Ok(c) => c,
         Err(e) => {
@@ -19,6 +18,7 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    init_logs(&config.log_filter, config.text_logs);
     if std::env::args().nth(1).as_deref() == Some("sandbox") {
         return run_sandbox(config).await;
     }
@@ -71,11 +71,11 @@ async fn main() -> ExitCode {
 
 /// JSON lines by default (one object per event, with the request id of the request span);
 /// `ASSENT_LOG_FORMAT=text` for people reading a terminal. `RUST_LOG` filters.
-fn init_logs() {
+fn init_logs(filter: &str, text: bool) {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let filter = EnvFilter::try_new(filter).unwrap_or_else(|_| EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt().with_env_filter(filter);
-    if std::env::var("ASSENT_LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("text")) {
+    if text {
         builder.init();
     } else {
         builder.json().flatten_event(true).with_current_span(true).with_span_list(false).init();
@@ -90,6 +90,7 @@ async fn run_sandbox(config: assent::server::config::Config) -> ExitCode {
         addr: config.sandbox_addr,
         data_dir: config.data_dir,
         consent_url: format!("{}/consent", public.unwrap_or_else(|| "http://127.0.0.1:3000".into())),
+        mtls_addr: config.sandbox_mtls_addr,
     };
     match assent::sandbox::spawn(sandbox).await {
         Ok(handle) => {

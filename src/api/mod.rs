@@ -61,10 +61,7 @@ pub(crate) mod context {
 
     /// A plain HTML form post (no JavaScript): the answer is a page or a redirect, not data.
     pub fn plain_form() -> bool {
-        headers()
-            .get(header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.contains("text/html"))
+        headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"))
     }
 
     /// Sends the browser to `url`: a 303 for a plain form (the guard makes Leptos' 302 a 303),

@@ -27,14 +27,7 @@ pub async fn load_portal() -> Result<PortalView, AppError> {
     };
     let fdx = fdx?;
     let csrf_token = state.csrf.token(&context::browser_id(&state), PORTAL_PURPOSE, &session.id_hash);
-    Ok(PortalView {
-        user: session.display,
-        apps,
-        filter: String::new(),
-        csrf_token,
-        notice: None,
-        fdx,
-    })
+    Ok(PortalView { user: session.display, apps, filter: String::new(), csrf_token, notice: None, fdx })
 }
 
 /// Revokes `client_id`'s access to the signed-in user's account, and with it the application's
@@ -202,7 +195,13 @@ fn signed_in_with_token(
 ) -> Result<(String, crate::server::sessions::Session), AppError> {
     use crate::error::Failure;
     let (id, session) = signed_in(state)?;
-    super::context::check_token(state, crate::server::portal::PORTAL_PURPOSE, &session.id_hash, token, Failure::PortalForged)?;
+    super::context::check_token(
+        state,
+        crate::server::portal::PORTAL_PURPOSE,
+        &session.id_hash,
+        token,
+        Failure::PortalForged,
+    )?;
     Ok((id, session))
 }
 

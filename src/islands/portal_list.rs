@@ -91,10 +91,7 @@ pub fn PortalList(
     let visible_apps = Memo::new(move |_| {
         let needle = needle.get();
         gone.with(|gone| {
-            names
-                .iter()
-                .filter(|(k, name)| app_keys.contains(k) && !gone.contains(k) && name.contains(&needle))
-                .count()
+            names.iter().filter(|(k, name)| app_keys.contains(k) && !gone.contains(k) && name.contains(&needle)).count()
         })
     });
     let shown = move |key: String, name: String| {
@@ -103,9 +100,8 @@ pub fn PortalList(
     };
     let has_apps = !apps.is_empty();
     // No card to show: none at all (or all revoked), or none matching the filter.
-    let empty_text = move || {
-        texts.with_value(|t| if needle.with(String::is_empty) { t.empty.clone() } else { t.no_match.clone() })
-    };
+    let empty_text =
+        move || texts.with_value(|t| if needle.with(String::is_empty) { t.empty.clone() } else { t.no_match.clone() });
     let has_fdx = !fdx.is_empty();
 
     let open = move |t: Target, ev: leptos::ev::MouseEvent| {
@@ -134,7 +130,9 @@ pub fn PortalList(
         target.set(None);
         let back = opener.get_value();
         let element = document().get_element_by_id(&back).or_else(|| document().get_element_by_id("portal-title"));
-        if let Some(e) = element.and_then(|e| leptos::wasm_bindgen::JsCast::dyn_into::<leptos::web_sys::HtmlElement>(e).ok()) {
+        if let Some(e) =
+            element.and_then(|e| leptos::wasm_bindgen::JsCast::dyn_into::<leptos::web_sys::HtmlElement>(e).ok())
+        {
             let _ = e.focus();
         }
     };

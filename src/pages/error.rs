@@ -1,7 +1,7 @@
 //! Error pages: a clear message, the status, a request id and a way forward.
 
-use crate::i18n::{t, t_args};
 use crate::error::AppError;
+use crate::i18n::{t, t_args};
 use leptos::prelude::*;
 
 #[component]

@@ -50,21 +50,21 @@ pub struct SandboxConfig {
     pub addr: SocketAddr,
     pub data_dir: PathBuf,
     pub consent_url: String,
+    /// The mutual-TLS listener's address, when configured (`SANDBOX_MTLS_ADDR`).
+    pub mtls_addr: Option<SocketAddr>,
 }
 
 /// Default address of the mutual-TLS listener (`SANDBOX_MTLS_ADDR`).
 pub const DEFAULT_MTLS_ADDR: &str = "127.0.0.1:3443";
 
 impl SandboxConfig {
-    /// Where the mutual-TLS listener goes: `SANDBOX_MTLS_ADDR` if set, else a port the OS
+    /// Where the mutual-TLS listener goes: the configured address if any, else a port the OS
     /// picks when the main listener's port is 0 (tests), else [`DEFAULT_MTLS_ADDR`].
     pub fn mtls_addr(&self) -> Result<SocketAddr, SandboxError> {
-        match std::env::var("SANDBOX_MTLS_ADDR") {
-            Ok(v) if !v.trim().is_empty() => {
-                v.trim().parse().map_err(|e| SandboxError::Seed(format!("SANDBOX_MTLS_ADDR {v:?}: {e}")))
-            }
-            _ if self.addr.port() == 0 => Ok(SocketAddr::new(self.addr.ip(), 0)),
-            _ => DEFAULT_MTLS_ADDR.parse().map_err(|e| SandboxError::Seed(format!("{e}"))),
+        match self.mtls_addr {
+            Some(addr) => Ok(addr),
+            None if self.addr.port() == 0 => Ok(SocketAddr::new(self.addr.ip(), 0)),
+            None => DEFAULT_MTLS_ADDR.parse().map_err(|e| SandboxError::Seed(format!("{e}"))),
         }
     }
 }

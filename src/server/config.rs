@@ -55,6 +55,14 @@ pub struct Config {
     /// Open Finance (FDX): the bank's internal API; FDX consents are off without it (the
     /// sandbox brings its own mock bank).
     pub bank: Option<BankConfig>,
+    /// The sandbox's mutual-TLS listener (`SANDBOX_MTLS_ADDR`); see `SandboxConfig::mtls_addr`.
+    pub sandbox_mtls_addr: Option<SocketAddr>,
+    /// `ASSENT_LOG_FORMAT=text`: logs for a terminal instead of JSON lines.
+    pub text_logs: bool,
+    /// `RUST_LOG`: which log lines are written (default `info`).
+    pub log_filter: String,
+    /// `LEPTOS_WATCH` (set by `cargo leptos watch`): pages may open the live-reload websocket.
+    pub live_reload: bool,
 }
 
 /// Where the consent page finds the accounts of the signed-in customer.
@@ -281,7 +289,19 @@ impl Config {
                 None
             }
         };
+        let sandbox_mtls_addr = match get("SANDBOX_MTLS_ADDR") {
+            Some(a) => Some(
+                a.trim()
+                    .parse()
+                    .or_else(|_| err(format!("SANDBOX_MTLS_ADDR is not an address such as 127.0.0.1:3443: {a}")))?,
+            ),
+            None => None,
+        };
         Ok(Config {
+            sandbox_mtls_addr,
+            text_logs: get("ASSENT_LOG_FORMAT").is_some_and(|f| f.trim().eq_ignore_ascii_case("text")),
+            log_filter: get("RUST_LOG").unwrap_or_else(|| "info".into()),
+            live_reload: get("LEPTOS_WATCH").is_some(),
             bank,
             theme,
             portal,

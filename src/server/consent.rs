@@ -38,7 +38,12 @@ pub fn granted_scopes(session: &ScopeGrantSession, ticked: &[String]) -> Option<
     (!granted.is_empty()).then_some(granted)
 }
 
-pub fn consent_view(session: &ScopeGrantSession, login_id: String, login_state: String, csrf_token: String) -> ConsentView {
+pub fn consent_view(
+    session: &ScopeGrantSession,
+    login_id: String,
+    login_state: String,
+    csrf_token: String,
+) -> ConsentView {
     let user = user_of(&session.authentication_context, &session.subject);
     let mut groups: Vec<ScopeGroup> = Vec::new();
     for scope in session.requested_scopes.iter().filter(|s| !s.implicit) {

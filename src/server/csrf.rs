@@ -98,7 +98,13 @@ impl Csrf {
 
     /// The form token of a POST: the browser's cookie is present and `token` was made for it,
     /// for `purpose` and `flow`.
-    pub fn verify_token(&self, headers: &HeaderMap, purpose: &str, flow: &str, token: &str) -> Result<(), CsrfRejection> {
+    pub fn verify_token(
+        &self,
+        headers: &HeaderMap,
+        purpose: &str,
+        flow: &str,
+        token: &str,
+    ) -> Result<(), CsrfRejection> {
         let id = self.browser_id(headers).ok_or(CsrfRejection::MissingCookie)?;
         let expected = self.token(&id, purpose, flow);
         if expected.is_empty() || !bool::from(expected.as_bytes().ct_eq(token.as_bytes())) {

@@ -62,7 +62,13 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
 }
 
 /// A refusal or failure: a page for a plain form, JSON with the fitting status for an island.
-async fn refuse(state: &AppState, plain_form: bool, uri: &axum::http::Uri, error: AppError, headers: HeaderMap) -> Response {
+async fn refuse(
+    state: &AppState,
+    plain_form: bool,
+    uri: &axum::http::Uri,
+    error: AppError,
+    headers: HeaderMap,
+) -> Response {
     let response = if plain_form {
         failure_page(state, uri, error).await
     } else {

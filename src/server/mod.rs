@@ -106,6 +106,7 @@ pub async fn start(config: Config, leptos: LeptosOptions, public_url: Url) -> Re
                 addr: config.sandbox_addr,
                 data_dir: config.data_dir.clone(),
                 consent_url: format!("{origin}/consent"),
+                mtls_addr: config.sandbox_mtls_addr,
             })
             .await?;
             let issuer = Url::parse(&format!("{}/{}/demo", handle.base_url, sandbox::TENANT))
@@ -170,7 +171,7 @@ pub async fn start(config: Config, leptos: LeptosOptions, public_url: Url) -> Re
         img.push_str(&issuer_origin);
     }
     let mut connect = "connect-src 'self'".to_string();
-    if std::env::var_os("LEPTOS_WATCH").is_some() {
+    if config.live_reload {
         // `cargo leptos watch` reloads the page over a websocket.
         let port = leptos.reload_port;
         connect.push_str(&format!(" ws://{}:{port} ws://localhost:{port}", leptos.site_addr.ip()));
@@ -257,11 +258,9 @@ async fn set_language(
         .filter(|n| n.bytes().all(|b| b.is_ascii_graphic() && b != b'\\'))
         .unwrap_or_else(|| "/".into());
     let mut response = axum::response::Redirect::to(&next).into_response();
-    if let Some(cookie) =
-        lang.and_then(|l| {
-            crate::cookies::cookie_header(observe::LANG_COOKIE, l.tag(), 31_536_000, "Lax", state.csrf.is_secure())
-        })
-    {
+    if let Some(cookie) = lang.and_then(|l| {
+        crate::cookies::cookie_header(observe::LANG_COOKIE, l.tag(), 31_536_000, "Lax", state.csrf.is_secure())
+    }) {
         response.headers_mut().append(header::SET_COOKIE, cookie);
     }
     response

@@ -3,8 +3,8 @@
 //!
 //! Log lines carry the path, never the query: the query of `/consent` holds `login_state`.
 
-use crate::cookies::read_cookie;
 use super::random_b64;
+use crate::cookies::read_cookie;
 use crate::error::Failure;
 use crate::i18n::Locale;
 use axum::{

@@ -92,9 +92,7 @@ pub async fn portal(State(state): State<AppState>, request: Request) -> Response
             render(&state, &uri, StatusCode::OK, Page::Portal(Box::new(view))).await
         }
         // The session ended upstream (a revoked or expired token): start again signed out.
-        Err(e) if e.failure == Failure::SessionEnded && had_session => {
-            Redirect::to("/portal").into_response()
-        }
+        Err(e) if e.failure == Failure::SessionEnded && had_session => Redirect::to("/portal").into_response(),
         Err(e) if e.failure == Failure::SessionEnded => {
             let (id, set_cookie) = state.csrf.ensure_cookie(&browser);
             let csrf_token = state.csrf.token(&id, LOGIN_PURPOSE, "");
@@ -120,7 +118,9 @@ pub async fn confirm_revoke(State(state): State<AppState>, request: Request) -> 
     let (loaded, options) = api::run(&state, parts, portal::load_portal()).await;
     let view = match loaded {
         Ok(view) => view,
-        Err(e) if e.failure == Failure::SessionEnded => return carry_over(Redirect::to("/portal").into_response(), &options),
+        Err(e) if e.failure == Failure::SessionEnded => {
+            return carry_over(Redirect::to("/portal").into_response(), &options)
+        }
         Err(e) => return carry_over(failure_page(&state, &uri, e).await, &options),
     };
     let chosen = match (field(&query, "consent_id"), field(&query, "client_id")) {

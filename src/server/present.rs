@@ -62,7 +62,6 @@ pub fn format_date(rfc3339: &str) -> Option<(String, String)> {
     Some((t.format_localized_with_items(items.iter(), chrono_locale).to_string(), t.to_rfc3339()))
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,8 +4,8 @@
 //! refreshed by a single request however many pages want it at once, renewed once on a 401.
 
 use super::config::{Secret, TenantConfig};
-use crate::error::{AppError, Failure};
 use super::observe::{Endpoint, Metrics};
+use crate::error::{AppError, Failure};
 use crate::wire::{
     AcceptFDXConsentRequest, AcceptScopeGrant, ApiError, ClientsWithAccess, FDXConsentRevocation, FDXConsents,
     FDXConsentsRequest, FDXResourceFilter, GetFDXConsentResponse, InternalAccounts, RedirectTo, RejectScopeGrant,

@@ -38,6 +38,10 @@ pub async fn spawn_app() -> TestApp {
         portal: None,
         theme: Default::default(),
         bank: None,
+        sandbox_mtls_addr: None,
+        text_logs: false,
+        log_filter: "info".into(),
+        live_reload: false,
     };
     let leptos = leptos::config::LeptosOptions::builder().output_name("assent").site_addr(addr).build();
     let url = format!("http://{addr}");
@@ -73,6 +77,10 @@ pub async fn spawn_assent(
         portal: Some(PortalClient { client_id: "assent-portal".into(), client_secret: None }),
         theme: Default::default(),
         bank: None,
+        sandbox_mtls_addr: None,
+        text_logs: false,
+        log_filter: "info".into(),
+        live_reload: false,
     };
     let leptos = leptos::config::LeptosOptions::builder().output_name("assent").site_addr(addr).build();
     let public = public_url.map(str::to_string).unwrap_or_else(|| format!("http://{addr}"));

@@ -93,6 +93,10 @@ async fn an_unreachable_authorization_server_gets_a_502_page() {
         portal: None,
         theme: Default::default(),
         bank: None,
+        sandbox_mtls_addr: None,
+        text_logs: false,
+        log_filter: "info".into(),
+        live_reload: false,
     };
     let leptos = leptos::config::LeptosOptions::builder().output_name("assent").site_addr(addr).build();
     let started =
@@ -122,6 +126,7 @@ async fn the_sandbox_keeps_what_it_issued_across_a_restart() {
         addr: "127.0.0.1:0".parse().unwrap(),
         data_dir: dir.path().to_path_buf(),
         consent_url: "http://127.0.0.1:9/consent".into(),
+        mtls_addr: None,
     };
     let first = spawn(config.clone()).await.unwrap();
     let http = reqwest::Client::new();

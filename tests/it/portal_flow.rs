@@ -80,7 +80,11 @@ async fn signed_out_the_portal_explains_and_offers_sign_in() {
     // Nothing behind it without a session.
     let res = b.get(format!("{}/portal/revoke?client_id=demo-app", app.url)).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let res = form_post(&b, format!("{}/api/portal/revoke", app.url)).form(&[("client_id", "demo-app")]).send().await.unwrap();
+    let res = form_post(&b, format!("{}/api/portal/revoke", app.url))
+        .form(&[("client_id", "demo-app")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
 }
 

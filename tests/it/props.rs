@@ -1,6 +1,7 @@
-//! Property tests on every input Assent takes from a browser: query parameters and form
-//! bodies. Whatever arrives, the answer is a page with a 4xx or 2xx/3xx status, never a 5xx
-//! or a dropped connection. `PROPTEST_CASES` sets the number of cases (the long run uses
+//! Property tests on every input Assent takes from a browser: query parameters, and bodies
+//! posted to every server function (as a plain form and as an island's call) and to `/lang`.
+//! Whatever arrives, the answer is a page or an error with a 4xx or 2xx/3xx status, never a
+//! 5xx or a dropped connection. `PROPTEST_CASES` sets the number of cases (the long run uses
 //! 100,000: `make fuzz`).
 
 use crate::common::*;
@@ -34,6 +35,11 @@ fn key() -> impl Strategy<Value = String> {
         Just("csrf_token".to_string()),
         Just("decision".to_string()),
         Just("scope".to_string()),
+        Just("scope[]".to_string()),
+        Just("account[]".to_string()),
+        Just("state".to_string()),
+        Just("code".to_string()),
+        Just("iss".to_string()),
         Just("client_id".to_string()),
         Just("q".to_string()),
         Just("kind".to_string()),
@@ -84,13 +90,23 @@ proptest! {
     }
 
     #[test]
-    fn form_bodies_never_cause_a_5xx(pairs in proptest::collection::vec((key(), value()), 0..7), raw in proptest::collection::vec(any::<u8>(), 0..64), path in prop_oneof![Just("/consent"), Just("/portal/login"), Just("/portal/revoke"), Just("/portal/logout"), Just("/lang")]) {
+    fn form_bodies_never_cause_a_5xx(
+        pairs in proptest::collection::vec((key(), value()), 0..7),
+        raw in proptest::collection::vec(any::<u8>(), 0..64),
+        path in prop_oneof![
+            Just("/api/consent/decide"), Just("/api/consent/load"), Just("/api/fdx/decide"), Just("/api/fdx/load"),
+            Just("/api/portal/load"), Just("/api/portal/revoke"), Just("/api/portal/stop"), Just("/api/portal/sign-in"),
+            Just("/api/portal/finish-sign-in"), Just("/api/portal/sign-out"), Just("/api/none"), Just("/lang"),
+        ],
+        accept in prop_oneof![Just("text/html,*/*;q=0.8"), Just("application/json"), Just("*/*")],
+    ) {
         let env = env();
         let mut body = encode(&pairs).into_bytes();
         body.extend(raw);
         let res = env.rt.block_on(
             env.http.post(format!("{}{path}", env.app.url))
                 .header("content-type", "application/x-www-form-urlencoded")
+                .header("accept", accept)
                 .body(body)
                 .send(),
         ).unwrap();
