@@ -58,6 +58,7 @@ test("every page has zero axe violations, light and dark", async ({ page, browse
   await scheme(page, "dark");
   await expectAccessible(page, "consent (dark)");
   await page.getByRole("button", { name: "Allow" }).click();
+  await expect(page.getByRole("heading", { name: "Signed in" })).toBeVisible();
 
   await page.goto("/portal");
   await page.getByRole("button", { name: "Sign in" }).click();
@@ -67,8 +68,10 @@ test("every page has zero axe violations, light and dark", async ({ page, browse
     await scheme(page, colors);
     await expectAccessible(page, `portal (${colors})`);
   }
+  if (javaScriptEnabled) await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
   await page.getByRole("link", { name: "Revoke access of Sandbox Demo App" }).click();
-  await expectAccessible(page, "revoke confirmation");
+  if (javaScriptEnabled) await expect(page.getByRole("dialog")).toBeVisible();
+  await expectAccessible(page, javaScriptEnabled ? "revoke dialog" : "revoke confirmation");
 });
 
 test("the consent journey by keyboard alone", async ({ page }) => {
@@ -112,6 +115,31 @@ test("the revoke journey by keyboard alone", async ({ page, javaScriptEnabled })
   await expect(page.getByRole("heading", { name: "Your connected applications" })).toBeVisible();
 
   const revoke = page.getByRole("link", { name: "Revoke access of Sandbox Demo App" });
+  if (javaScriptEnabled) {
+    await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+    await tabTo(page, revoke);
+    await expectVisibleFocus(revoke);
+    // The dialog takes the focus; Escape cancels and gives it back.
+    await page.keyboard.press("Enter");
+    const dialog = page.getByRole("dialog", { name: "Revoke access of Sandbox Demo App?" });
+    await expect(dialog).toBeVisible();
+    await expect(dialog.getByRole("button", { name: "Cancel" })).toBeFocused();
+    await page.keyboard.press("Escape");
+    await expect(dialog).toBeHidden();
+    await expect(revoke).toBeFocused();
+    // Again, and confirm: Cancel comes first, the destructive choice after it.
+    await page.keyboard.press("Enter");
+    await expect(dialog.getByRole("button", { name: "Cancel" })).toBeFocused();
+    await page.keyboard.press("Tab");
+    const confirm = dialog.getByRole("button", { name: "Revoke access" });
+    await expect(confirm).toBeFocused();
+    await expectVisibleFocus(confirm);
+    await page.keyboard.press("Enter");
+    await expect(page.getByRole("status")).toContainText("Access of Sandbox Demo App revoked");
+    await expect(page.getByRole("heading", { name: "Sandbox Demo App" })).toHaveCount(0);
+    await expect(page.getByRole("heading", { level: 1 })).toBeFocused();
+    return;
+  }
   await tabTo(page, revoke);
   await expectVisibleFocus(revoke);
   await page.keyboard.press("Enter");

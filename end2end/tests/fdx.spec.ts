@@ -47,11 +47,26 @@ test("Open Finance: share two of three accounts, see it in the portal, stop shar
   await expect(card).not.toContainText("High-Yield Savings");
   await expect(card).toContainText("Active");
   await expectAccessible(page, "portal with FDX consents");
-  await card.getByRole("link", { name: /Stop sharing/ }).click();
-  await expect(page.getByRole("heading", { level: 1 })).toContainText("Stop sharing your financial data with");
-  await page.getByRole("button", { name: "Stop sharing" }).click();
-  await expect(page.getByRole("status")).toContainText("Sharing stopped");
-  await expect(page.locator(`[data-consent-id="${grantId}"]`)).toContainText("Stopped");
+  if (javaScriptEnabled) {
+    // Hydrated: the in-page dialog; the card goes, and the live region says so.
+    await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+    await card.getByRole("link", { name: /Stop sharing/ }).click();
+    const dialog = page.getByRole("dialog", { name: /Stop sharing your financial data with/ });
+    await expect(dialog).toContainText("can no longer fetch your account data");
+    await expectAccessible(page, "stop-sharing dialog");
+    await dialog.getByRole("button", { name: "Stop sharing" }).click();
+    await expect(page.getByRole("status")).toContainText("Stopped sharing with");
+    await expect(card).toHaveCount(0);
+    // After a reload the consent is listed as stopped.
+    await page.reload();
+    await expect(page.locator(`[data-consent-id="${grantId}"]`)).toContainText("Stopped");
+  } else {
+    await card.getByRole("link", { name: /Stop sharing/ }).click();
+    await expect(page.getByRole("heading", { level: 1 })).toContainText("Stop sharing your financial data with");
+    await page.getByRole("button", { name: "Stop sharing" }).click();
+    await expect(page.getByRole("status")).toContainText("Sharing stopped");
+    await expect(page.locator(`[data-consent-id="${grantId}"]`)).toContainText("Stopped");
+  }
 
   // The recipient's next bank call fails.
   await page.goto(`${SANDBOX}/fdx-demo`);

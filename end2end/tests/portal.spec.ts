@@ -46,13 +46,29 @@ test("portal: see the app you allowed, revoke it, and its token stops working", 
   await expect(otherPage.getByRole("heading", { name: "Sandbox Demo App" })).toHaveCount(0);
   await other.close();
 
-  // Revoke: one confirmation, Cancel as prominent as Revoke.
-  await card.getByRole("link", { name: "Revoke access of Sandbox Demo App" }).click();
-  await expect(page.getByRole("heading", { level: 1 })).toContainText("Revoke access of Sandbox Demo App?");
-  await expect(page.getByRole("link", { name: "Cancel" })).toBeVisible();
-  await page.getByRole("button", { name: "Revoke access" }).click();
-  await expect(page.getByRole("status")).toContainText("Access revoked");
-  await expect(page.getByRole("heading", { name: "Sandbox Demo App" })).toHaveCount(0);
+  // Revoke: one confirmation that states the consequences, Cancel as prominent as Revoke.
+  if (javaScriptEnabled) {
+    // Hydrated: an in-page dialog; confirming removes the card without a reload.
+    await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+    await page.evaluate(() => ((window as any).__samePage = true));
+    await card.getByRole("link", { name: "Revoke access of Sandbox Demo App" }).click();
+    const dialog = page.getByRole("dialog", { name: "Revoke access of Sandbox Demo App?" });
+    await expect(dialog).toBeVisible();
+    await expect(dialog).toContainText("immediately loses access");
+    await expect(dialog.getByRole("button", { name: "Cancel" })).toBeVisible();
+    await dialog.getByRole("button", { name: "Revoke access" }).click();
+    await expect(dialog).toBeHidden();
+    await expect(page.getByRole("status")).toContainText("Access of Sandbox Demo App revoked");
+    await expect(page.getByRole("heading", { name: "Sandbox Demo App" })).toHaveCount(0);
+    expect(await page.evaluate(() => (window as any).__samePage)).toBe(true);
+  } else {
+    await card.getByRole("link", { name: "Revoke access of Sandbox Demo App" }).click();
+    await expect(page.getByRole("heading", { level: 1 })).toContainText("Revoke access of Sandbox Demo App?");
+    await expect(page.getByRole("link", { name: "Cancel" })).toBeVisible();
+    await page.getByRole("button", { name: "Revoke access" }).click();
+    await expect(page.getByRole("status")).toContainText("Access revoked");
+    await expect(page.getByRole("heading", { name: "Sandbox Demo App" })).toHaveCount(0);
+  }
 
   // The app's token is dead.
   expect(await introspect()).toContain("active: false");

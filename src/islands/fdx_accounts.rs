@@ -23,6 +23,8 @@ pub struct FdxTexts {
     pub change_mind: String,
     pub deny: String,
     pub allow: String,
+    /// "Allow: share 1 account".
+    pub allow_one: String,
     /// "Allow: share {n} accounts".
     pub allow_n: String,
     pub sending: String,
@@ -74,6 +76,7 @@ pub fn FdxAccountPicker(
         let n = chosen.with(Vec::len);
         texts.with_value(|t| match (busy.get(), hydrated.get() && n > 0) {
             (true, _) => t.sending.clone(),
+            (false, true) if n == 1 => t.allow_one.clone(),
             (false, true) => fill(&t.allow_n, &[("n", &n.to_string())]),
             (false, false) => t.allow.clone(),
         })

@@ -68,6 +68,8 @@ pub fn PortalList(
     csrf_token: String,
     /// The filter of a plain GET (`?q=`), applied on the server too.
     filter: String,
+    /// What the last action did (after a plain form's revocation); the live region says it.
+    notice: Option<String>,
     texts: PortalTexts,
 ) -> impl IntoView {
     let texts = StoredValue::new(texts);
@@ -75,7 +77,7 @@ pub fn PortalList(
     let needle = RwSignal::new(filter.trim().to_lowercase());
     let gone = RwSignal::new(Vec::<String>::new());
     let target = RwSignal::new(None::<Target>);
-    let announce = RwSignal::new(String::new());
+    let announce = RwSignal::new(notice.unwrap_or_default());
     let revoke = ServerAction::<RevokeAccess>::new();
     let stop = ServerAction::<StopSharing>::new();
     let dialog = NodeRef::<leptos::html::Dialog>::new();
@@ -115,9 +117,13 @@ pub fn PortalList(
         revoke.clear();
         stop.clear();
         target.set(Some(t));
-        if let Some(d) = dialog.get_untracked() {
-            let _ = d.show_modal();
-        }
+        // Shown once its content is rendered, so that the dialog's first control (Cancel)
+        // takes the focus.
+        request_animation_frame(move || {
+            if let Some(d) = dialog.get_untracked() {
+                let _ = d.show_modal();
+            }
+        });
     };
     let close = move || {
         if let Some(d) = dialog.get_untracked() {
@@ -125,10 +131,11 @@ pub fn PortalList(
         }
     };
     // After the dialog closes (Cancel, Escape, or done): focus goes back where it came from,
-    // or to the list's heading when that card is gone.
+    // or to the page's heading when that card is gone.
     let on_close = move |_| {
+        let removed = target.get_untracked().is_some_and(|t| gone.with_untracked(|g| g.contains(&t.key())));
         target.set(None);
-        let back = opener.get_value();
+        let back = if removed { "portal-title".to_string() } else { opener.get_value() };
         let element = document().get_element_by_id(&back).or_else(|| document().get_element_by_id("portal-title"));
         if let Some(e) =
             element.and_then(|e| leptos::wasm_bindgen::JsCast::dyn_into::<leptos::web_sys::HtmlElement>(e).ok())
@@ -265,7 +272,7 @@ pub fn PortalList(
     };
 
     view! {
-        <p class="sr-only" role="status" aria-live="polite" id="portal-announce">{move || announce.get()}</p>
+        <p class="notice success" role="status" id="portal-announce">{move || announce.get()}</p>
         {(total > 1)
             .then(|| {
                 view! {
@@ -282,7 +289,7 @@ pub fn PortalList(
                     </form>
                 }
             })}
-        <p class="empty" hidden=move || visible_apps.get() > 0>{empty_text}</p>
+        <p class="empty" class:gone=move || { visible_apps.get() > 0 }>{empty_text}</p>
         {has_apps.then(|| view! { <ul class="apps" aria-label=texts.with_value(|t| t.apps_label.clone())>{app_cards}</ul> })}
         {has_fdx
             .then(|| {
@@ -329,7 +336,7 @@ fn AppCard(
 ) -> impl IntoView {
     let label = texts.with_value(|t| fill(&t.revoke_label, &[("client", &app.name)]));
     view! {
-        <li class="app" hidden=move || !show.get()>
+        <li class="app" class:gone=move || !show.get()>
             <header class="client">
                 {match app.logo_uri.clone() {
                     Some(src) => view! { <img class="logo" src=src alt="" referrerpolicy="no-referrer" width="48" height="48"/> }.into_any(),
@@ -390,7 +397,7 @@ fn FdxCard(
         view! { " · " {before} <time datetime=iso>{text}</time> {after} }
     };
     view! {
-        <li class="app fdx-consent" data-consent-id=access.consent_id.clone() hidden=move || !show.get()>
+        <li class="app fdx-consent" data-consent-id=access.consent_id.clone() class:gone=move || !show.get()>
             <header class="client">
                 <span class="logo initial" aria-hidden="true">{initial(&access.recipient)}</span>
                 <div>

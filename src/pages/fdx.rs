@@ -104,6 +104,7 @@ fn texts(accounts: &[crate::model::AccountView]) -> FdxTexts {
         change_mind: t("consent-change-mind").into(),
         deny: t("deny").into(),
         allow: t("allow").into(),
+        allow_one: t("fdx-allow-one").into(),
         allow_n: t_args("fdx-allow-n", &[("n", "{n}")]),
         sending: t("sending").into(),
         offline: t("offline-message").into(),

@@ -37,8 +37,7 @@ pub fn PortalPage(view: PortalView) -> impl IntoView {
                     <button type="submit" class="btn">{t("sign-out")}</button>
                 </form>
             </div>
-            {notice.map(|n| view! { <p class="notice success" role="status">{n}</p> })}
-            <PortalList apps fdx csrf_token filter texts=texts()/>
+            <PortalList apps fdx csrf_token filter notice texts=texts()/>
         </section>
     }
 }

@@ -113,6 +113,15 @@ pub async fn get(
     if let Some(ui_locales) = &request.ui_locales {
         query.insert("ui_locales".to_string(), vec![ui_locales.clone()]);
     }
+    // What this subject already granted this client, as the platform reports it.
+    let granted_scopes = sb
+        .store
+        .grants(&row.workspace, &subject)
+        .unwrap_or_default()
+        .into_iter()
+        .find(|g| g.0 == row.client_id)
+        .map(|g| g.1)
+        .unwrap_or_default();
     let session = ScopeGrantSession {
         id: row.id.clone(),
         tenant_id: TENANT.into(),
@@ -131,7 +140,7 @@ pub async fn get(
         requested_scopes,
         requested_claims: request.claims.clone(),
         requested_claims_to_consent: claims_to_consent,
-        granted_scopes: Vec::new(),
+        granted_scopes,
         request_query_params: query,
         scope_grant_approved: row.status == "accepted",
         scope_grant_rejected: row.status == "rejected",

@@ -1,0 +1,175 @@
+import { test, expect, Page } from "@playwright/test";
+import { axeCheck } from "./axe";
+
+// What the islands add once hydrated. Without JavaScript the same forms work as plain HTML;
+// the other specs run every journey in both modes.
+const SANDBOX = process.env.SANDBOX_URL ?? "http://127.0.0.1:3130";
+
+test.skip(({ javaScriptEnabled }) => !javaScriptEnabled, "islands need JavaScript");
+
+async function signIn(page: Page, user: string) {
+  await page.getByLabel("Username").fill(user);
+  await page.getByLabel("Password").fill("p@ssword!");
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+/** Demo app, asking for `scopes` only when given; returns on the hydrated consent screen. */
+async function toConsent(page: Page, user: string, scopes?: string[]) {
+  await page.goto(`${SANDBOX}/demo`);
+  if (scopes) {
+    for (const box of await page.locator('input[name="scope"]').all()) {
+      const value = await box.getAttribute("value");
+      if (scopes.includes(value!)) await box.check();
+      else await box.uncheck();
+    }
+  }
+  await page.getByRole("button", { name: "Sign in with the sandbox" }).click();
+  await signIn(page, user);
+  await expect(page.getByRole("button", { name: "Allow" })).toBeVisible();
+  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+}
+
+test("consent: live summary, select all / none per service, openid locked, nothing chosen said in place", async ({ page, browser }) => {
+  test.setTimeout(60_000);
+  const expectAccessible = axeCheck(browser, true);
+  await toConsent(page, "user10", ["openid", "email", "profile", "calendar.read"]);
+  const summary = page.locator(".summary");
+  await expect(summary).toHaveText("You are sharing 4 of 4 permissions.");
+  const openid = page.getByRole("checkbox", { name: /Sign you in/ });
+  await expect(openid).toBeDisabled();
+  await expect(page.getByText("(required to sign in)")).toBeVisible();
+
+  await page.getByRole("button", { name: "Select none — Your identity" }).click();
+  await expect(page.getByRole("checkbox", { name: /Email address/ })).not.toBeChecked();
+  await expect(page.getByRole("checkbox", { name: /Profile/ })).not.toBeChecked();
+  await expect(openid).toBeChecked();
+  await expect(summary).toHaveText("You are sharing 2 of 4 permissions.");
+  await page.getByRole("button", { name: "Select all — Your identity" }).click();
+  await expect(summary).toHaveText("You are sharing 4 of 4 permissions.");
+  await page.getByRole("checkbox", { name: /View your calendar/ }).uncheck();
+  await expect(summary).toHaveText("You are sharing 3 of 4 permissions.");
+  // The calendar has one permission only: no select all there.
+  await expect(page.getByRole("button", { name: /Calendar/ })).toHaveCount(0);
+
+  await page.getByRole("button", { name: "Allow" }).click();
+  await expect(page.getByRole("heading", { name: "Signed in" })).toBeVisible();
+  expect(await page.locator("#granted-scopes li").allTextContents()).toEqual(["openid", "email", "profile"]);
+
+  // The same application again: what was granted is marked as already shared.
+  await toConsent(page, "user10", ["openid", "email", "calendar.read"]);
+  const email = page.locator(".scope").filter({ has: page.getByRole("checkbox", { name: /Email address/ }) });
+  await expect(email).toContainText("Already shared");
+  const calendar = page.locator(".scope").filter({ has: page.getByRole("checkbox", { name: /View your calendar/ }) });
+  await expect(calendar).not.toContainText("Already shared");
+  await expectAccessible(page, "consent with already shared scopes");
+  await page.getByRole("button", { name: "Deny" }).click();
+  await expect(page.getByRole("heading", { name: "Access was not granted" })).toBeVisible();
+
+  // Without openid, unticking everything is stopped in place, with no round trip.
+  await toConsent(page, "user10", ["email", "calendar.read"]);
+  let decisions = 0;
+  page.on("request", (r) => { if (r.url().includes("/api/consent/decide")) decisions++; });
+  await page.getByRole("checkbox", { name: /Email address/ }).uncheck();
+  await page.getByRole("checkbox", { name: /View your calendar/ }).uncheck();
+  await expect(summary).toHaveText("You are sharing 0 of 2 permissions.");
+  await page.getByRole("button", { name: "Allow" }).click();
+  await expect(page.getByRole("alert")).toHaveText("Select at least one permission to allow, or choose Deny.");
+  expect(page.url()).toContain("/consent?");
+  expect(decisions).toBe(0);
+  await page.getByRole("checkbox", { name: /Email address/ }).check();
+  await expect(page.getByRole("alert")).toBeEmpty();
+  await page.getByRole("button", { name: "Allow" }).click();
+  await expect(page.getByRole("heading", { name: "Signed in" })).toBeVisible();
+  expect(decisions).toBe(1);
+});
+
+test("consent: a refused decision is shown in place and announced", async ({ page, context }) => {
+  await toConsent(page, "user11", ["openid", "email"]);
+  // The CSRF cookie is gone (another browser, a cleared cookie): the server refuses.
+  await context.clearCookies();
+  await page.getByRole("button", { name: "Allow" }).click();
+  const alert = page.getByRole("alert");
+  await expect(alert).toContainText("This form could not be verified");
+  expect(page.url()).toContain("/consent?");
+  // No double submit while a decision is on its way; after the refusal the form is usable.
+  await expect(page.locator(".guarded-form")).toHaveAttribute("aria-busy", "false");
+});
+
+test("Open Finance: account picker with live summary, select all, at least one in place", async ({ page, browser }) => {
+  const expectAccessible = axeCheck(browser, true);
+  await page.goto(`${SANDBOX}/fdx-demo`);
+  await page.getByRole("button", { name: "Connect your bank" }).click();
+  await signIn(page, "user2");
+  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+  const summary = page.locator(".summary");
+  await expect(summary).toHaveText("No account chosen yet.");
+  const allow = page.getByRole("button", { name: /^Allow/ });
+  await allow.click();
+  await expect(page.getByRole("alert")).toHaveText("Choose at least one account to share, or choose Deny.");
+  await expectAccessible(page, "FDX consent, nothing chosen");
+
+  const boxes = page.getByRole("group", { name: "Choose the accounts to share" }).getByRole("checkbox");
+  await boxes.nth(0).check();
+  await expect(allow).toHaveText("Allow: share 1 account");
+  await expect(page.getByRole("alert")).toBeEmpty();
+  await boxes.nth(1).check();
+  await expect(summary).toContainText("2 chosen: ");
+  await expect(allow).toHaveText("Allow: share 2 accounts");
+  await page.getByRole("button", { name: "Select all" }).click();
+  for (const box of await boxes.all()) await expect(box).toBeChecked();
+  await expect(allow).toHaveText("Allow: share 3 accounts");
+  await boxes.nth(2).uncheck();
+  await allow.click();
+  await expect(page.getByTestId("bank-status").first()).toHaveText("200");
+  const granted = await page.getByTestId("granted-account").evaluateAll((els) => els.map((e) => e.getAttribute("data-account-id")));
+  expect(new Set(granted).size).toBe(2);
+});
+
+test("Open Finance accounts by keyboard alone", async ({ page }) => {
+  await page.goto(`${SANDBOX}/fdx-demo`);
+  await page.getByRole("button", { name: "Connect your bank" }).click();
+  await signIn(page, "user3");
+  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+  const first = page.getByRole("group", { name: "Choose the accounts to share" }).getByRole("checkbox").first();
+  for (let i = 0; i < 40 && !(await first.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press("Tab");
+  await expect(first).toBeFocused();
+  await page.keyboard.press("Space");
+  await expect(first).toBeChecked();
+  const allow = page.getByRole("button", { name: "Allow: share 1 account" });
+  for (let i = 0; i < 20 && !(await allow.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press("Tab");
+  await expect(allow).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(page.getByTestId("bank-status").first()).toHaveText("200");
+});
+
+test("portal: filter as you type", async ({ page }) => {
+  test.setTimeout(60_000);
+  await toConsent(page, "user2", ["openid", "email"]);
+  await page.getByRole("button", { name: "Allow" }).click();
+  await expect(page.getByRole("heading", { name: "Signed in" })).toBeVisible();
+  await page.goto(`${SANDBOX}/fdx-demo`);
+  await page.getByRole("button", { name: "Connect your bank" }).click();
+  await signIn(page, "user2");
+  await page.getByRole("group", { name: "Choose the accounts to share" }).getByRole("checkbox").first().check();
+  await page.getByRole("button", { name: /^Allow/ }).click();
+  await expect(page.getByTestId("bank-status").first()).toHaveText("200");
+
+  await page.goto("/portal");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await signIn(page, "user2");
+  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+  const app = page.getByRole("heading", { name: "Sandbox Demo App" });
+  await expect(app).toBeVisible();
+  const filter = page.getByLabel("Filter by name");
+  await filter.fill("zzz");
+  await expect(app).toBeHidden();
+  await expect(page.getByText("No application matches this filter.")).toBeVisible();
+  await filter.fill("sandbox");
+  await expect(app).toBeVisible();
+  await expect(page.getByText("No application matches this filter.")).toBeHidden();
+  // Cancel in the dialog changes nothing.
+  await page.getByRole("link", { name: "Revoke access of Sandbox Demo App" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Cancel" }).click();
+  await expect(page.getByRole("dialog")).toBeHidden();
+  await expect(app).toBeVisible();
+});
