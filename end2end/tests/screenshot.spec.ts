@@ -29,13 +29,21 @@ test("screenshots of consent and portal, light and dark, phone and desktop", asy
   await page.getByRole("button", { name: "Sign in with the sandbox" }).click();
   await signIn(page, "user");
   await expect(page.getByRole("button", { name: "Allow" })).toBeVisible();
+  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
   await shoot(page, "consent");
   await page.getByRole("button", { name: "Allow" }).click();
+  await expect(page.getByRole("heading", { name: "Signed in" })).toBeVisible();
   await page.goto("/portal");
   await page.getByRole("button", { name: "Sign in" }).click();
   await signIn(page, "user");
   await expect(page.getByRole("heading", { name: "Your connected applications" })).toBeVisible();
+  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
   await shoot(page, "portal");
+  await page.getByRole("link", { name: "Revoke access of Sandbox Demo App" }).click();
+  await expect(page.getByRole("dialog")).toBeVisible();
+  await page.emulateMedia({ colorScheme: "light" });
+  await page.setViewportSize(SIZES.desktop);
+  await page.screenshot({ path: "test-results/screens/portal-revoke-dialog-desktop-light.png" });
 });
 
 test("screenshots of the Open Finance consent screen", async ({ page, javaScriptEnabled }) => {
@@ -44,5 +52,9 @@ test("screenshots of the Open Finance consent screen", async ({ page, javaScript
   await page.getByRole("button", { name: "Connect your bank" }).click();
   await signIn(page, "user2");
   await expect(page.getByRole("heading", { level: 1 })).toContainText("wants access to your financial data");
+  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+  const boxes = page.getByRole("group", { name: "Choose the accounts to share" }).getByRole("checkbox");
+  await boxes.nth(0).check();
+  await boxes.nth(1).check();
   await shoot(page, "fdx-consent");
 });

@@ -272,7 +272,9 @@ pub fn PortalList(
     };
 
     view! {
-        <p class="notice success" role="status" id="portal-announce">{move || announce.get()}</p>
+        <p class="notice success" role="status" id="portal-announce">
+            {move || Some(announce.get()).filter(|a| !a.is_empty())}
+        </p>
         {(total > 1)
             .then(|| {
                 view! {
