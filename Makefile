@@ -25,8 +25,11 @@ unit:
 e2e:
 	scripts/e2e.sh
 
-# Release build, then the benchmark: prints the figures the README quotes.
+# Release build, then the benchmark: prints the figures the README quotes, and compares Assent's
+# CPU per view with the seed tutorial's Node.js consent app (bench/seed-node) on the same stub.
 bench: setup
+	@if [ ! -d bench/seed-node/node_modules ] || [ bench/seed-node/package-lock.json -nt bench/seed-node/node_modules/.package-lock.json ]; then \
+	  echo "bench: installing npm packages of bench/seed-node"; (cd bench/seed-node && npm ci --no-audit --no-fund); fi
 	cargo leptos build --release
 	cargo run --release --features ssr --example bench
 

@@ -5,6 +5,8 @@
 //! page views and accept submissions over keep-alive connections, and prints throughput,
 //! latency, CPU time and resident memory of the Assent process (from /proc), upstream requests
 //! per view, the size of what a consent page loads, and time to interactive in Chromium.
+//! Then runs the seed tutorial's Node.js consent app (bench/seed-node) on the same stub and
+//! compares its CPU per view with Assent's.
 
 use axum::{
     extract::{Path, State},
@@ -82,8 +84,16 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
 
-/// Views consent pages `from..to` over `connections` keep-alive connections; returns latencies.
-async fn views(base: &str, from: u64, to: u64, connections: u64) -> Vec<Duration> {
+/// Views consent pages `from..to` over `connections` keep-alive connections, each page showing
+/// `marker(n)`; starts no view after `deadline`, if one is given. Returns the latencies.
+async fn views(
+    base: &str,
+    from: u64,
+    to: u64,
+    connections: u64,
+    marker: fn(u64) -> String,
+    deadline: Option<Instant>,
+) -> Vec<Duration> {
     let next = Arc::new(AtomicU64::new(from));
     let tasks = (0..connections).map(|_| {
         let next = next.clone();
@@ -93,7 +103,7 @@ async fn views(base: &str, from: u64, to: u64, connections: u64) -> Vec<Duration
             let mut lat = Vec::new();
             loop {
                 let n = next.fetch_add(1, Ordering::Relaxed);
-                if n >= to {
+                if n >= to || deadline.is_some_and(|d| Instant::now() >= d) {
                     break lat;
                 }
                 let started = Instant::now();
@@ -106,7 +116,7 @@ async fn views(base: &str, from: u64, to: u64, connections: u64) -> Vec<Duration
                 let body = res.text().await.expect("body");
                 lat.push(started.elapsed());
                 assert_eq!(status, 200, "view {n}");
-                assert!(body.contains(&format!("user-{n}@example.com")), "view {n} shows another user");
+                assert!(body.contains(&marker(n)), "view {n} shows another user");
             }
         })
     });
@@ -117,6 +127,83 @@ async fn views(base: &str, from: u64, to: u64, connections: u64) -> Vec<Duration
         all.extend(t.await.expect("worker"));
     }
     all
+}
+
+/// What Assent's consent page shows of user `n`.
+fn assent_marker(n: u64) -> String {
+    format!("user-{n}@example.com")
+}
+
+/// What the seed app's page shows of login `n` (its page shows scopes, not the user).
+fn seed_marker(n: u64) -> String {
+    format!("value=\"login-{n}\"")
+}
+
+/// Kills and reaps a child process when dropped, so that a panic does not leave it running.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The seed Node app's run: views measured, its CPU time over them (µs), upstream requests.
+struct SeedRun {
+    views: u64,
+    cpu: u64,
+    upstream: u64,
+}
+
+/// Runs the seed tutorial's Node.js consent app (bench/seed-node, its npm packages installed by
+/// `make bench`) against the same stub and measures it as Assent is measured: 2,000 warm-up
+/// views, then `count` views over `connections` connections, in at most 2 minutes.
+async fn seed_node(issuer: &str, stats: &StubStats, count: u64, connections: u64) -> Result<SeedRun, String> {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map_err(|e| format!("no free port: {e}"))?
+        .port();
+    let base = format!("http://127.0.0.1:{port}");
+    let child = std::process::Command::new("node")
+        .arg("bench/seed-node/app.js")
+        .env("AUTHORIZATION_SERVER_URL", issuer)
+        .env("TENANT_ID", "default")
+        .env("CLIENT_ID", "bench")
+        .env("CLIENT_SECRET", "bench-secret")
+        .env("HOST", "127.0.0.1")
+        .env("PORT", port.to_string())
+        // Express caches compiled templates in production, as any deployment would run it.
+        .env("NODE_ENV", "production")
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .map_err(|e| format!("could not start node: {e}"))?;
+    let mut node = KillOnDrop(child);
+    let pid = node.0.id();
+    let probe = reqwest::Client::new();
+    let started = Instant::now();
+    while probe.get(format!("{base}/")).send().await.is_err() {
+        if let Ok(Some(status)) = node.0.try_wait() {
+            return Err(format!("node exited ({status}); are bench/seed-node's npm packages installed?"));
+        }
+        if started.elapsed() > Duration::from_secs(30) {
+            return Err("node did not start in 30 s".into());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    views(&base, 0, 2_000, connections, seed_marker, Some(Instant::now() + Duration::from_secs(60))).await;
+    let upstream = || stats.tokens.load(Ordering::Relaxed) + stats.reads.load(Ordering::Relaxed);
+    let upstream_before = upstream();
+    let cpu_before = cpu_us(pid);
+    let deadline = Some(Instant::now() + Duration::from_secs(120));
+    let done = views(&base, 2_000, 2_000 + count, connections, seed_marker, deadline).await.len() as u64;
+    let cpu = cpu_us(pid).saturating_sub(cpu_before);
+    let upstream = upstream() - upstream_before;
+    drop(node);
+    if done == 0 {
+        return Err("no view measured".into());
+    }
+    Ok(SeedRun { views: done, cpu, upstream })
 }
 
 fn field(html: &str, name: &str) -> String {
@@ -130,6 +217,9 @@ async fn main() {
     let total: u64 = std::env::var("BENCH_VIEWS").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
     let accepts: u64 = std::env::var("BENCH_ACCEPTS").ok().and_then(|v| v.parse().ok()).unwrap_or(5_000);
     let connections: u64 = std::env::var("BENCH_CONNECTIONS").ok().and_then(|v| v.parse().ok()).unwrap_or(32);
+    // The seed's Node app is an order of magnitude slower: fewer views keep its run short.
+    let seed_views: u64 =
+        std::env::var("BENCH_SEED_VIEWS").ok().and_then(|v| v.parse().ok()).unwrap_or(20_000).min(total);
 
     let stub_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let stub_addr = stub_listener.local_addr().expect("addr");
@@ -165,7 +255,7 @@ async fn main() {
     }
 
     // Warm-up, then two halves to see whether memory grows.
-    views(&base, 0, 2_000, connections).await;
+    views(&base, 0, 2_000, connections, assent_marker, None).await;
     // BENCH_PERF=1: profile Assent for 4 s of the run with `perf record` (to /tmp/assent.perf).
     let perf = std::env::var_os("BENCH_PERF").map(|_| {
         std::process::Command::new("perf")
@@ -178,9 +268,9 @@ async fn main() {
     let cpu_before = cpu_us(pid);
     let started = Instant::now();
     let half = total / 2;
-    let mut lat = views(&base, 2_000, 2_000 + half, connections).await;
+    let mut lat = views(&base, 2_000, 2_000 + half, connections, assent_marker, None).await;
     let rss_half = rss_kb(pid);
-    lat.extend(views(&base, 2_000 + half, 2_000 + total, connections).await);
+    lat.extend(views(&base, 2_000 + half, 2_000 + total, connections, assent_marker, None).await);
     let elapsed = started.elapsed();
     let cpu = cpu_us(pid) - cpu_before;
     let rss_end = rss_kb(pid);
@@ -295,4 +385,16 @@ async fn main() {
     );
     println!("  consent page loads        wasm {wasm} B ({wasm_gz} B gzip) + js {js} B ({js_gz} B gzip) = {} B gzip; css {css} B ({css_gz} B gzip)", wasm_gz + js_gz);
     println!("  time to interactive       {tti}");
+
+    // The seed tutorial's Node app, on the same stub, once Assent has stopped.
+    match seed_node(&issuer, &stats, seed_views, connections).await {
+        Ok(seed) => {
+            let per_view = seed.cpu as f64 / seed.views as f64;
+            let (seed_done, upstream) = (seed.views, seed.upstream as f64 / seed.views as f64);
+            let ratio = per_view / (cpu as f64 / total as f64);
+            println!("  seed Node app CPU / view  {per_view:>7.0} µs  ({seed_done} views, {upstream:.3} upstream requests / view)");
+            println!("  Assent uses {ratio:.1}x less CPU per view than the seed's Node app");
+        }
+        Err(e) => println!("  seed Node app CPU / view  not measured ({e})"),
+    }
 }

@@ -101,9 +101,9 @@ app.get('/consent', async (req, res) => {
     const r = await upstream.get(grantURL(loginId, `?login_state=${encodeURIComponent(loginState)}`), {
       headers: { Authorization: `Bearer ${token}` },
     });
+    // Kept for the decision, as the tutorial keeps it (in its global state).
     const q = r.data.request_query_params;
-    const redirectURI = q && q.redirect_uri ? q.redirect_uri[0] : undefined; // kept, as the tutorial does
-    void redirectURI;
+    res.locals.redirectURI = q && q.redirect_uri ? q.redirect_uri[0] : undefined;
     res.render('consent', { scopes: r.data.requested_scopes || [], loginId, loginState });
   } catch (e) {
     res.status(502).render('error', { msg: `error getting scope grants: ${e.message}` });
