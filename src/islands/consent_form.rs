@@ -48,6 +48,7 @@ pub fn ConsentForm(
     let (nudge, set_nudge) = signal(false);
     // A decision on its way, or sent and the window navigating to the authorization server.
     let busy = Signal::derive(move || decide.pending().get() || matches!(decide.value().get(), Some(Ok(()))));
+    super::reset_on_back(decide);
     let texts = StoredValue::new(texts);
     let message = move || {
         if let Some(Err(e)) = decide.value().get() {

@@ -49,6 +49,7 @@ pub fn FdxAccountPicker(
     let ticked = RwSignal::new(vec![false; accounts.len()]);
     let (nudge, set_nudge) = signal(false);
     let busy = Signal::derive(move || decide.pending().get() || matches!(decide.value().get(), Some(Ok(()))));
+    super::reset_on_back(decide);
     let texts = StoredValue::new(texts);
     let numbers: Vec<String> = accounts.iter().map(|a| a.masked_number.clone()).collect();
     let chosen = Memo::new(move |_| {

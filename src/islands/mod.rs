@@ -33,6 +33,22 @@ fn hydrated() -> ReadSignal<bool> {
     hydrated
 }
 
+/// A page restored from the back/forward cache comes back as it was left: sending. Make its
+/// form usable again (the server still refuses a decision made twice).
+fn reset_on_back<S>(action: ServerAction<S>)
+where
+    S: leptos::server_fn::ServerFn + Send + Sync + Clone + 'static,
+    S::Output: Send + Sync + 'static,
+    S::Error: Send + Sync + 'static,
+{
+    // The listener stays for the page's lifetime (dropping the handle does not remove it).
+    let _ = window_event_listener(leptos::ev::pageshow, move |e| {
+        if e.persisted() {
+            action.clear();
+        }
+    });
+}
+
 /// What a failed server function call says in place: its message (translated on the server),
 /// or `fallback` when the browser could not reach Assent at all.
 fn error_text(error: &AppError, fallback: &str) -> String {
