@@ -65,6 +65,16 @@ fn fill(template: &str, pairs: &[(&str, &str)]) -> String {
     pairs.iter().fold(template.to_string(), |s, (name, value)| s.replace(&format!("{{{name}}}"), value))
 }
 
+/// The hidden fields of a consent decision: the flow, and the form token of this browser.
+#[component]
+fn FlowFields(login_id: String, login_state: String, csrf_token: String) -> impl IntoView {
+    view! {
+        <input type="hidden" name="login_id" value=login_id/>
+        <input type="hidden" name="login_state" value=login_state/>
+        <input type="hidden" name="csrf_token" value=csrf_token/>
+    }
+}
+
 /// Deny and Allow with equal weight (the values are never translated), disabled in effect
 /// while a decision is on its way. `on_allow` may stop an Allow (nothing chosen).
 #[component]
