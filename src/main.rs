@@ -51,7 +51,7 @@ async fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
         };
-    let started = match assent::server::start(config, leptos, public_url.clone()).await {
+    let started = match assent::routes::start(config, leptos, public_url.clone()).await {
         Ok(s) => s,
         Err(e) => {
             eprintln!("assent: cannot start: {e}");

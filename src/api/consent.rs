@@ -82,3 +82,14 @@ pub async fn decide_consent(
     };
     context::follow(&state, &next.redirect_to)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::valid_handle;
+
+    #[test]
+    fn flow_handles_are_short_and_url_safe() {
+        assert!(!valid_handle("") && !valid_handle("../x") && !valid_handle(&"a".repeat(129)) && !valid_handle("a b"));
+        assert!(valid_handle("cavai7d8s9nelp7k792g"));
+    }
+}

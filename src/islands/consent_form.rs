@@ -2,7 +2,7 @@
 //! will be shared, select all / none per service, and Allow or Deny through the
 //! `decide_consent` server function.
 
-use super::{error_text, fill, hydrated, DecisionButtons};
+use super::{error_text, fill, hydrated, DecisionButtons, FlowFields};
 use crate::api::consent::DecideConsent;
 use crate::model::ScopeGroup;
 use leptos::prelude::*;
@@ -48,6 +48,7 @@ pub fn ConsentForm(
     let (nudge, set_nudge) = signal(false);
     // A decision on its way, or sent and the window navigating to the authorization server.
     let busy = Signal::derive(move || decide.pending().get() || matches!(decide.value().get(), Some(Ok(()))));
+    super::reset_on_back(decide);
     let texts = StoredValue::new(texts);
     let message = move || {
         if let Some(Err(e)) = decide.value().get() {
@@ -74,9 +75,7 @@ pub fn ConsentForm(
         <p class="notice" role="alert" aria-live="assertive">{message}</p>
         <ActionForm action=decide>
             <div class="guarded-form" class:pending=busy aria-busy=move || if busy.get() { "true" } else { "false" }>
-                <input type="hidden" name="login_id" value=login_id/>
-                <input type="hidden" name="login_state" value=login_state/>
-                <input type="hidden" name="csrf_token" value=csrf_token/>
+                <FlowFields login_id login_state csrf_token/>
                 <h2 class="section-title">{texts.with_value(|t| t.asks.clone())}</h2>
                 {fieldsets}
                 {(!claims.is_empty())

@@ -2,7 +2,7 @@
 //! summary of the chosen ones, select all, and Allow naming what will be shared, through the
 //! `decide_fdx_consent` server function.
 
-use super::{error_text, fill, hydrated, DecisionButtons};
+use super::{error_text, fill, hydrated, DecisionButtons, FlowFields};
 use crate::api::fdx::DecideFdxConsent;
 use crate::model::AccountView;
 use leptos::prelude::*;
@@ -49,6 +49,7 @@ pub fn FdxAccountPicker(
     let ticked = RwSignal::new(vec![false; accounts.len()]);
     let (nudge, set_nudge) = signal(false);
     let busy = Signal::derive(move || decide.pending().get() || matches!(decide.value().get(), Some(Ok(()))));
+    super::reset_on_back(decide);
     let texts = StoredValue::new(texts);
     let numbers: Vec<String> = accounts.iter().map(|a| a.masked_number.clone()).collect();
     let chosen = Memo::new(move |_| {
@@ -126,9 +127,7 @@ pub fn FdxAccountPicker(
         <p class="notice" role="alert" aria-live="assertive">{message}</p>
         <ActionForm action=decide>
             <div class="guarded-form" class:pending=busy aria-busy=move || if busy.get() { "true" } else { "false" }>
-                <input type="hidden" name="login_id" value=login_id/>
-                <input type="hidden" name="login_state" value=login_state/>
-                <input type="hidden" name="csrf_token" value=csrf_token/>
+                <FlowFields login_id login_state csrf_token/>
                 {accounts_requested
                     .then(|| {
                         view! {

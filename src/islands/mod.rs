@@ -33,6 +33,22 @@ fn hydrated() -> ReadSignal<bool> {
     hydrated
 }
 
+/// A page restored from the back/forward cache comes back as it was left: sending. Make its
+/// form usable again (the server still refuses a decision made twice).
+fn reset_on_back<S>(action: ServerAction<S>)
+where
+    S: leptos::server_fn::ServerFn + Send + Sync + Clone + 'static,
+    S::Output: Send + Sync + 'static,
+    S::Error: Send + Sync + 'static,
+{
+    // The listener stays for the page's lifetime (dropping the handle does not remove it).
+    let _ = window_event_listener(leptos::ev::pageshow, move |e| {
+        if e.persisted() {
+            action.clear();
+        }
+    });
+}
+
 /// What a failed server function call says in place: its message (translated on the server),
 /// or `fallback` when the browser could not reach Assent at all.
 fn error_text(error: &AppError, fallback: &str) -> String {
@@ -47,6 +63,16 @@ fn error_text(error: &AppError, fallback: &str) -> String {
 /// placeholders the island fills in.
 fn fill(template: &str, pairs: &[(&str, &str)]) -> String {
     pairs.iter().fold(template.to_string(), |s, (name, value)| s.replace(&format!("{{{name}}}"), value))
+}
+
+/// The hidden fields of a consent decision: the flow, and the form token of this browser.
+#[component]
+fn FlowFields(login_id: String, login_state: String, csrf_token: String) -> impl IntoView {
+    view! {
+        <input type="hidden" name="login_id" value=login_id/>
+        <input type="hidden" name="login_state" value=login_state/>
+        <input type="hidden" name="csrf_token" value=csrf_token/>
+    }
 }
 
 /// Deny and Allow with equal weight (the values are never translated), disabled in effect

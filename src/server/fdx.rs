@@ -157,4 +157,18 @@ mod tests {
         );
         assert!(accept_body(&consent, &own, &["1".into(), "9000001".into()], "ls".into()).is_none());
     }
+
+    #[test]
+    fn any_duration_a_recipient_asks_for_makes_a_page() {
+        for days in [i64::MAX, i64::MIN, 1_000_000_000, -1, 0, 90] {
+            let consent = GetFDXConsentResponse {
+                fdx_consent: FDXConsent { duration_period: Some(days), ..FDXConsent::default() },
+                ..GetFDXConsentResponse::default()
+            };
+            let view = view(&consent, Vec::new(), "l".into(), "s".into(), "t".into());
+            assert_eq!(view.duration_days, Some(days));
+            // An end date only when there is one to show.
+            assert_eq!(view.until.is_some(), (0..=90).contains(&days) || days == -1, "{days}");
+        }
+    }
 }

@@ -5,7 +5,6 @@
 
 use super::random_b64;
 use crate::cookies::read_cookie;
-use crate::error::Failure;
 use crate::i18n::Locale;
 use axum::{
     extract::Request,
@@ -126,25 +125,6 @@ pub enum ErrorKind {
     UpstreamUnreachable,
     UpstreamStatus,
     UpstreamInvalidBody,
-}
-
-impl ErrorKind {
-    /// The kind of a failure shown to a user.
-    pub fn of(failure: Failure) -> Self {
-        use Failure::*;
-        match failure {
-            UpstreamTimeout => ErrorKind::UpstreamTimeout,
-            UpstreamUnreachable | Offline => ErrorKind::UpstreamUnreachable,
-            UpstreamInvalid => ErrorKind::UpstreamInvalidBody,
-            UpstreamStatus | Refused | Busy | BadRedirect | SignInUnavailable | SignInFailed | Internal => {
-                ErrorKind::UpstreamStatus
-            }
-            Forged | PortalForged => ErrorKind::Csrf,
-            NotFound | FlowExpired | Answered => ErrorKind::NotFound,
-            LinkIncomplete | LinkInvalid | FormIncomplete | NoDecision | NothingChosen | NoAccountChosen | NotYours
-            | PortalOff | SessionEnded | SignInUnverified | SignInExpired | SignInDenied => ErrorKind::BadRequest,
-        }
-    }
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]

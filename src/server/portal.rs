@@ -59,10 +59,10 @@ pub fn apps_view(list: ClientsWithAccess) -> Vec<AppAccess> {
                 .iter()
                 .map(|g| match scopes.iter().find(|s| s.scope_name == g.scope_name) {
                     Some(s) => ScopeLine {
-                        name: s.scope_display_name.clone().unwrap_or_else(|| s.scope_name.clone()),
-                        description: s.scope_description.clone(),
+                        name: clean_text(s.scope_display_name.as_deref().unwrap_or(&s.scope_name)),
+                        description: s.scope_description.as_deref().map(clean_text).filter(|d| !d.is_empty()),
                     },
-                    None => ScopeLine { name: g.scope_name.clone(), description: None },
+                    None => ScopeLine { name: clean_text(&g.scope_name), description: None },
                 })
                 .collect();
             let claim_names = c
@@ -72,8 +72,8 @@ pub fn apps_view(list: ClientsWithAccess) -> Vec<AppAccess> {
                     claims
                         .iter()
                         .find(|k| k.id == g.id || k.name == g.claim_name)
-                        .and_then(|k| k.description.clone())
-                        .unwrap_or_else(|| g.claim_name.clone())
+                        .and_then(|k| k.description.as_deref())
+                        .map_or_else(|| clean_text(&g.claim_name), clean_text)
                 })
                 .collect();
             let app = AppAccess {
@@ -130,4 +130,30 @@ pub fn fdx_view(accounts: &[InternalAccount], mut consents: Vec<FDXConsent>, loc
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_portal_cleans_every_upstream_text_it_shows() {
+        let list: ClientsWithAccess = serde_json::from_value(serde_json::json!({
+            "clients": [{"client": {"id": "app\u{202E}1", "name": "Pay\u{202E}lapyaP"},
+                "granted_scopes": [{"scope_name": "email"}, {"scope_name": "x\u{2066}y"}],
+                "granted_claims": [{"id": "c1", "claim_name": "email"}]}],
+            "scopes": [{"scope_name": "email", "scope_display_name": "E\u{200F}mail", "scope_description": "\u{202A}See it"}],
+            "claims": [{"id": "c1", "name": "email", "description": "Your e\u{202E}mail"}]
+        }))
+        .unwrap();
+        let apps = apps_view(list);
+        let app = &apps[0];
+        assert_eq!(app.name, "PaylapyaP");
+        assert_eq!(app.scopes[0].name, "Email");
+        assert_eq!(app.scopes[0].description.as_deref(), Some("See it"));
+        assert_eq!(app.scopes[1].name, "xy");
+        assert_eq!(app.claims, ["Your email"]);
+        // The id is what revocation sends back: kept as the platform gave it.
+        assert_eq!(app.client_id, "app\u{202E}1");
+    }
 }

@@ -4,16 +4,33 @@
 use super::observe::ErrorKind;
 use super::render::render;
 use super::AppState;
-use crate::error::AppError;
+use crate::error::{AppError, Failure};
 use crate::model::Page;
 use axum::{
     http::{header, StatusCode, Uri},
     response::Response,
 };
 
+/// The metric kind of a failure shown to a user.
+fn kind(failure: Failure) -> ErrorKind {
+    use Failure::*;
+    match failure {
+        UpstreamTimeout => ErrorKind::UpstreamTimeout,
+        UpstreamUnreachable | Offline => ErrorKind::UpstreamUnreachable,
+        UpstreamInvalid => ErrorKind::UpstreamInvalidBody,
+        UpstreamStatus | Refused | Busy | BadRedirect | SignInUnavailable | SignInFailed | Internal => {
+            ErrorKind::UpstreamStatus
+        }
+        Forged | PortalForged => ErrorKind::Csrf,
+        NotFound | FlowExpired | Answered => ErrorKind::NotFound,
+        LinkIncomplete | LinkInvalid | FormIncomplete | NoDecision | NothingChosen | NoAccountChosen | NotYours
+        | PortalOff | SessionEnded | SignInUnverified | SignInExpired | SignInDenied => ErrorKind::BadRequest,
+    }
+}
+
 /// Counts a failure shown to a user, and logs it.
 pub fn count(state: &AppState, error: &AppError) {
-    state.upstream.metrics().error(ErrorKind::of(error.failure));
+    state.upstream.metrics().error(kind(error.failure));
     tracing::info!(status = error.status(), failure = ?error.failure, "failure shown");
 }
 

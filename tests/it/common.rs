@@ -45,7 +45,7 @@ pub async fn spawn_app() -> TestApp {
     };
     let leptos = leptos::config::LeptosOptions::builder().output_name("assent").site_addr(addr).build();
     let url = format!("http://{addr}");
-    let started = assent::server::start(config, leptos, url::Url::parse(&url).unwrap()).await.unwrap();
+    let started = assent::routes::start(config, leptos, url::Url::parse(&url).unwrap()).await.unwrap();
     tokio::spawn(async move { axum::serve(listener, started.router).await.unwrap() });
     TestApp { url, sandbox_handle: started.sandbox.unwrap(), _dir: dir }
 }
@@ -84,7 +84,7 @@ pub async fn spawn_assent(
     };
     let leptos = leptos::config::LeptosOptions::builder().output_name("assent").site_addr(addr).build();
     let public = public_url.map(str::to_string).unwrap_or_else(|| format!("http://{addr}"));
-    let started = assent::server::start(config, leptos, url::Url::parse(&public).unwrap()).await.unwrap();
+    let started = assent::routes::start(config, leptos, url::Url::parse(&public).unwrap()).await.unwrap();
     tokio::spawn(async move { axum::serve(listener, started.router).await.unwrap() });
     format!("http://{addr}")
 }

@@ -49,6 +49,57 @@ async fn nothing_selected_is_asked_again_not_granted() {
     assert_eq!(granted_scopes(&finish(&app, &b, res).await), ["photos.read"]);
 }
 
+/// What an island's `ActionForm` sends: the same form, asking for data (JSON) instead of a page.
+async fn decide_as_island(app: &TestApp, b: &reqwest::Client, page: &ConsentPage, origin: &str, scope: &str) -> reqwest::Response {
+    let mut form = vec![
+        ("login_id", page.login_id.as_str()),
+        ("login_state", page.login_state.as_str()),
+        ("csrf_token", page.csrf_token.as_str()),
+        ("decision", "allow"),
+    ];
+    if !scope.is_empty() {
+        form.push(("scope[]", scope));
+    }
+    b.post(format!("{}{DECIDE}", app.url))
+        .header("accept", "application/json")
+        .header("origin", origin)
+        .form(&form)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn island_calls_get_their_answer_as_data_with_a_fitting_status() {
+    let app = spawn_app().await;
+    let b = browser();
+    let consent = start_flow(&app, &b, "user", &["email", "photos.read"]).await;
+    let page = open_consent(&b, &consent).await;
+    let decisions = || Stats::get(&app.sandbox().stats.scope_grant_decisions);
+    // From another site: refused before the server function runs, as JSON with 403.
+    let res = decide_as_island(&app, &b, &page, "https://evil.example", "email").await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let error: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(error["failure"], "Forged");
+    assert!(error["message"].as_str().unwrap().contains("another site"), "{error}");
+    assert!(!error["request_id"].as_str().unwrap().is_empty());
+    // Nothing chosen: 422, in words the island shows.
+    let res = decide_as_island(&app, &b, &page, &app.url, "").await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(res.json::<serde_json::Value>().await.unwrap()["failure"], "NothingChosen");
+    assert_eq!(decisions(), 0, "nothing reached the authorization server");
+    // Allowed: 200, and the redirect for the window to follow, on the issuer's origin only.
+    let res = decide_as_island(&app, &b, &page, &app.url, "email").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.headers().contains_key("serverfnredirect"));
+    assert!(location(&res).starts_with(app.sandbox_url()), "{}", location(&res));
+    // Again: already answered, 409.
+    let res = decide_as_island(&app, &b, &page, &app.url, "email").await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    assert_eq!(res.json::<serde_json::Value>().await.unwrap()["failure"], "Answered");
+    assert_eq!(decisions(), 1);
+}
+
 #[tokio::test]
 async fn one_upstream_request_per_page_view() {
     let app = spawn_app().await;

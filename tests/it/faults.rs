@@ -100,7 +100,7 @@ async fn an_unreachable_authorization_server_gets_a_502_page() {
     };
     let leptos = leptos::config::LeptosOptions::builder().output_name("assent").site_addr(addr).build();
     let started =
-        assent::server::start(config, leptos, url::Url::parse(&format!("http://{addr}")).unwrap()).await.unwrap();
+        assent::routes::start(config, leptos, url::Url::parse(&format!("http://{addr}")).unwrap()).await.unwrap();
     assert!(started.sandbox.is_none(), "a configured tenant keeps the sandbox off");
     tokio::spawn(async move { axum::serve(listener, started.router).await.unwrap() });
     let started = Instant::now();

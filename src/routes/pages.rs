@@ -3,10 +3,10 @@
 //! renders in one pass. What a server function set on the response (cookies, a redirect)
 //! is carried over.
 
-use super::portal::{current_session, LOGIN_PURPOSE};
-use super::render::render;
-use super::respond::failure_page;
-use super::AppState;
+use crate::server::portal::{current_session, LOGIN_PURPOSE};
+use crate::server::render::render;
+use crate::server::respond::failure_page;
+use crate::server::AppState;
 use crate::api::{self, consent::load_consent, fdx::load_fdx_consent, portal};
 use crate::error::{AppError, Failure};
 use crate::i18n;
@@ -87,7 +87,7 @@ pub async fn portal(State(state): State<AppState>, request: Request) -> Response
             view.filter = field(&query, "q").map(|q| q.trim().chars().take(200).collect()).unwrap_or_default();
             view.notice = field(&query, "revoked").map(|r| {
                 let key = if r == "fdx" { "portal-fdx-revoked" } else { "portal-revoked" };
-                i18n::text(super::observe::locale(), key, &[])
+                i18n::text(crate::server::observe::locale(), key, &[])
             });
             render(&state, &uri, StatusCode::OK, Page::Portal(Box::new(view))).await
         }

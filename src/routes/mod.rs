@@ -1,0 +1,131 @@
+//! Assent's HTTP surface: the pages (GET), the server functions under `/api` behind their
+//! guard, the language switcher and the operational endpoints. It sits above `api` (whose
+//! server functions the pages call) and `server` (the state and services both use).
+
+mod guard;
+mod pages;
+
+use crate::error::{AppError, Failure};
+use crate::i18n::Locale;
+use crate::sandbox::SandboxHandle;
+use crate::server::config::Config;
+use crate::server::{build, observe, respond, AppState, StartError};
+use axum::{
+    extract::State,
+    http::{header, HeaderValue, StatusCode, Uri},
+    response::{IntoResponse, Response},
+    routing::{any, get, post},
+    Router,
+};
+use leptos::config::LeptosOptions;
+use tower_http::services::ServeDir;
+use url::Url;
+
+/// A started Assent: its router, and the sandbox when it runs one.
+pub struct Started {
+    pub router: Router,
+    pub state: AppState,
+    pub sandbox: Option<SandboxHandle>,
+}
+
+/// Builds Assent for `public_url` (where browsers reach it), starting the embedded sandbox
+/// when no tenant is configured.
+pub async fn start(config: Config, leptos: LeptosOptions, public_url: Url) -> Result<Started, StartError> {
+    let (state, sandbox) = build(config, leptos, public_url).await?;
+    Ok(Started { router: router(state.clone()), state, sandbox })
+}
+
+/// Assent's routes: the pages (GET), the server functions under `/api` behind their guard,
+/// and the operational endpoints.
+pub fn router(state: AppState) -> Router {
+    let site_root = state.leptos.site_root.to_string();
+    let files = ServeDir::new(site_root).fallback(get(pages::not_found).with_state(state.clone()));
+    let server_fns = any(server_fn).layer(axum::middleware::from_fn_with_state(state.clone(), guard::guard));
+    Router::new()
+        .route("/", get(pages::home))
+        .route("/consent", get(pages::consent))
+        .route("/portal", get(pages::portal))
+        .route("/portal/callback", get(pages::callback))
+        .route("/portal/revoke", get(pages::confirm_revoke))
+        .route("/api/{*fn_name}", server_fns)
+        .route("/theme.css", get(theme_css))
+        .route("/lang", post(set_language))
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(|State(state): State<AppState>| async move { state.upstream.metrics().render() }))
+        .fallback_service(files)
+        .layer(axum::middleware::map_response(security_headers))
+        .layer(axum::middleware::from_fn(observe::trace_requests))
+        .with_state(state)
+}
+
+/// Every server function, served by `leptos_axum` with the app state in context.
+async fn server_fn(State(state): State<AppState>, request: axum::extract::Request) -> Response {
+    leptos_axum::handle_server_fns_with_context(move || leptos::prelude::provide_context(state.clone()), request)
+        .await
+        .into_response()
+}
+
+async fn theme_css(State(state): State<AppState>) -> Response {
+    let headers = [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=300")];
+    (headers, state.theme_css.to_string()).into_response()
+}
+
+/// The language switcher: remembers the choice in a cookie and goes back to the page
+/// (a path on this site only).
+async fn set_language(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    uri: Uri,
+    body: axum::body::Bytes,
+) -> Response {
+    if !state.csrf.is_same_origin(&headers) {
+        return respond::failure_page(&state, &uri, AppError::new(Failure::PortalForged)).await;
+    }
+    let mut lang = None;
+    let mut next = None;
+    for (k, v) in url::form_urlencoded::parse(&body) {
+        match k.as_ref() {
+            "lang" => lang = Locale::ALL.into_iter().find(|l| l.tag() == v),
+            "next" => next = Some(v.into_owned()),
+            _ => {}
+        }
+    }
+    let next = next
+        .filter(|n| n.starts_with('/') && !n.starts_with("//") && n.len() <= 4096)
+        // Visible ASCII only: what a Location header can carry, and no backslash tricks.
+        .filter(|n| n.bytes().all(|b| b.is_ascii_graphic() && b != b'\\'))
+        .unwrap_or_else(|| "/".into());
+    let mut response = axum::response::Redirect::to(&next).into_response();
+    if let Some(cookie) = lang.and_then(|l| {
+        crate::cookies::cookie_header(observe::LANG_COOKIE, l.tag(), 31_536_000, "Lax", state.csrf.is_secure())
+    }) {
+        response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    response
+}
+
+/// Ready when the authorization server answers and a System token can be had.
+async fn readyz(State(state): State<AppState>) -> Response {
+    match state.upstream.ready().await {
+        Ok(()) => (StatusCode::OK, axum::Json(serde_json::json!({"status": "ready"}))).into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "not ready");
+            let body = serde_json::json!({"status": "not ready", "reason": e.to_string()});
+            (StatusCode::SERVICE_UNAVAILABLE, axum::Json(body)).into_response()
+        }
+    }
+}
+
+/// Headers every response carries; pages set their own CSP with a nonce.
+async fn security_headers(mut res: Response) -> Response {
+    let h = res.headers_mut();
+    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    // Same-origin: Assent's own forms carry their real `Origin` (and Referer); nothing reaches
+    // client sites or logo hosts.
+    h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
+    h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    h.entry(header::CONTENT_SECURITY_POLICY)
+        .or_insert(HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"));
+    res
+}
