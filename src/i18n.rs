@@ -200,6 +200,12 @@ pub fn current() -> Locale {
     leptos::prelude::use_context::<Locale>().unwrap_or_default()
 }
 
+/// A value made of texts (an island's words), built once per language and then cloned: a page
+/// view looks up and formats none of them again.
+pub fn once_per_language<T: Clone>(slots: &'static [std::sync::OnceLock<T>; 3], build: impl FnOnce() -> T) -> T {
+    slots[current() as usize].get_or_init(build).clone()
+}
+
 /// The text of `key` in the page's language.
 pub fn t(key: &'static str) -> &'static str {
     plain(current(), key)

@@ -29,8 +29,6 @@ pub struct FdxTexts {
     pub allow_n: String,
     pub sending: String,
     pub offline: String,
-    /// Each account's kind, in the order of the accounts.
-    pub kinds: Vec<String>,
 }
 
 #[island]
@@ -39,6 +37,8 @@ pub fn FdxAccountPicker(
     login_state: String,
     csrf_token: String,
     accounts: Vec<AccountView>,
+    /// Each account's kind in words, in the order of the accounts.
+    kinds: Vec<String>,
     /// Whether the recipient asks for account data (then at least one account is required).
     accounts_requested: bool,
     texts: FdxTexts,
@@ -94,7 +94,7 @@ pub fn FdxAccountPicker(
                 Some(n) => format!("{} ({n})", a.name),
                 None => a.name.clone(),
             };
-            let kind = texts.with_value(|t| t.kinds.get(index).cloned().unwrap_or_default());
+            let kind = kinds.get(index).cloned().unwrap_or_default();
             view! {
                 <div class="scope">
                     <input

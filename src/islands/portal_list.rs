@@ -7,6 +7,7 @@
 use super::{error_text, fill, hydrated};
 use crate::api::portal::{RevokeAccess, StopSharing};
 use crate::model::{AppAccess, FdxAccess};
+use leptos::either::Either;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -242,22 +243,20 @@ pub fn PortalList(
             </div>
         };
         let form = match t {
-            Target::App { client_id, .. } => view! {
+            Target::App { client_id, .. } => Either::Left(view! {
                 <ActionForm action=revoke>
                     <input type="hidden" name="csrf_token" value=csrf.get_value()/>
                     <input type="hidden" name="client_id" value=client_id/>
                     {confirm}
                 </ActionForm>
-            }
-            .into_any(),
-            Target::Fdx { consent_id, .. } => view! {
+            }),
+            Target::Fdx { consent_id, .. } => Either::Right(view! {
                 <ActionForm action=stop>
                     <input type="hidden" name="csrf_token" value=csrf.get_value()/>
                     <input type="hidden" name="consent_id" value=consent_id/>
                     {confirm}
                 </ActionForm>
-            }
-            .into_any(),
+            }),
         };
         Some(view! {
             <h2 id="dialog-title">{title}</h2>
@@ -341,8 +340,8 @@ fn AppCard(
         <li class="app" class:gone=move || !show.get()>
             <header class="client">
                 {match app.logo_uri.clone() {
-                    Some(src) => view! { <img class="logo" src=src alt="" referrerpolicy="no-referrer" width="48" height="48"/> }.into_any(),
-                    None => view! { <span class="logo initial" aria-hidden="true">{initial(&app.name)}</span> }.into_any(),
+                    Some(src) => Either::Left(view! { <img class="logo" src=src alt="" referrerpolicy="no-referrer" width="48" height="48"/> }),
+                    None => Either::Right(view! { <span class="logo initial" aria-hidden="true">{initial(&app.name)}</span> }),
                 }}
                 <div>
                     <h2 class="app-name">{app.name.clone()}</h2>

@@ -1,10 +1,11 @@
 //! The consent screen: who asks, who is signed in, what is asked; Allow or Deny.
 
-use crate::i18n::{t, t_args};
+use crate::i18n::{once_per_language, t, t_args};
 use crate::islands::{ConsentForm, ConsentTexts};
 use crate::model::ConsentView;
 use crate::pages::parts::ClientHeader;
 use leptos::prelude::*;
+use std::sync::OnceLock;
 
 #[component]
 pub fn ConsentPage(view: ConsentView, notice: Option<String>) -> impl IntoView {
@@ -19,7 +20,8 @@ pub fn ConsentPage(view: ConsentView, notice: Option<String>) -> impl IntoView {
 
 /// The form's words in the page's language.
 fn texts() -> ConsentTexts {
-    ConsentTexts {
+    static TEXTS: [OnceLock<ConsentTexts>; 3] = [const { OnceLock::new() }; 3];
+    once_per_language(&TEXTS, || ConsentTexts {
         asks: t("consent-asks").into(),
         summary: t_args("consent-summary", &[("n", "{n}"), ("total", "{total}")]),
         select_all: t("select-all").into(),
@@ -33,5 +35,5 @@ fn texts() -> ConsentTexts {
         allow: t("allow").into(),
         sending: t("sending").into(),
         offline: t("offline-message").into(),
-    }
+    })
 }

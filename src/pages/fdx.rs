@@ -1,11 +1,12 @@
 //! The Open Finance (FDX) consent screen: who asks, what data, for how long, how far back;
 //! then the user's own accounts to choose from. Allow and Deny as on the generic screen.
 
-use crate::i18n::{t, t_args, t_code};
+use crate::i18n::{once_per_language, t, t_args, t_code};
 use crate::islands::{FdxAccountPicker, FdxTexts};
 use crate::model::FdxConsentView;
 use crate::pages::parts::ClientHeader;
 use leptos::prelude::*;
+use std::sync::OnceLock;
 
 #[component]
 pub fn FdxConsentPage(view: FdxConsentView, notice: Option<String>) -> impl IntoView {
@@ -30,7 +31,8 @@ pub fn FdxConsentPage(view: FdxConsentView, notice: Option<String>) -> impl Into
         (_, Some(days), Some((date, _))) => t_args("fdx-until", &[("days", &days.to_string()), ("date", &date)]),
         _ => t("fdx-ongoing").to_string(),
     };
-    let texts = texts(&accounts);
+    let texts = texts();
+    let kinds = accounts.iter().map(|a| t_code("account-kind-", &a.kind)).collect::<Vec<_>>();
     view! {
         <section class="card consent fdx" aria-labelledby="consent-title">
             <ClientHeader client user title_key="fdx-title"/>
@@ -85,14 +87,15 @@ pub fn FdxConsentPage(view: FdxConsentView, notice: Option<String>) -> impl Into
                         }
                     })}
             </dl>
-            <FdxAccountPicker login_id login_state csrf_token accounts accounts_requested texts notice/>
+            <FdxAccountPicker login_id login_state csrf_token accounts kinds accounts_requested texts notice/>
         </section>
     }
 }
 
 /// The account picker's words in the page's language.
-fn texts(accounts: &[crate::model::AccountView]) -> FdxTexts {
-    FdxTexts {
+fn texts() -> FdxTexts {
+    static TEXTS: [OnceLock<FdxTexts>; 3] = [const { OnceLock::new() }; 3];
+    once_per_language(&TEXTS, || FdxTexts {
         choose: t("fdx-choose").into(),
         choose_hint: t("fdx-choose-hint").into(),
         no_accounts: t("fdx-no-accounts").into(),
@@ -108,6 +111,5 @@ fn texts(accounts: &[crate::model::AccountView]) -> FdxTexts {
         allow_n: t_args("fdx-allow-n", &[("n", "{n}")]),
         sending: t("sending").into(),
         offline: t("offline-message").into(),
-        kinds: accounts.iter().map(|a| t_code("account-kind-", &a.kind)).collect(),
-    }
+    })
 }

@@ -1,11 +1,12 @@
 //! The user portal: sign in, see every application you gave access to, revoke any of them.
 
 use crate::api::portal::{RevokeAccess, SignIn, SignOut, StopSharing};
-use crate::i18n::{t, t_args, t_around};
+use crate::i18n::{once_per_language, t, t_args, t_around};
 use crate::islands::{PortalList, PortalTexts};
 use crate::model::{PortalView, RevokeView, SignedOutView};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
+use std::sync::OnceLock;
 
 #[component]
 pub fn SignedOutPage(view: SignedOutView) -> impl IntoView {
@@ -44,6 +45,11 @@ pub fn PortalPage(view: PortalView) -> impl IntoView {
 
 /// The list's words in the page's language.
 fn texts() -> PortalTexts {
+    static TEXTS: [OnceLock<PortalTexts>; 3] = [const { OnceLock::new() }; 3];
+    once_per_language(&TEXTS, build_texts)
+}
+
+fn build_texts() -> PortalTexts {
     let client = |key: &str| t_args(key, &[("client", "{client}")]);
     let date = |key: &str| t_args(key, &[("date", "{date}")]);
     PortalTexts {

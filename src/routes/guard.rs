@@ -9,9 +9,9 @@
 //!   the same status instead of 500. A plain form's success is a 303, not a 302 (RFC 9700 §4.12).
 
 use super::pages::consent_screen;
+use crate::error::{AppError, Failure};
 use crate::server::respond::{count, failure_page};
 use crate::server::AppState;
-use crate::error::{AppError, Failure};
 use axum::{
     body::{to_bytes, Body, Bytes},
     extract::{Request, State},

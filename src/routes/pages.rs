@@ -3,14 +3,14 @@
 //! renders in one pass. What a server function set on the response (cookies, a redirect)
 //! is carried over.
 
-use crate::server::portal::{current_session, LOGIN_PURPOSE};
-use crate::server::render::render;
-use crate::server::respond::failure_page;
-use crate::server::AppState;
 use crate::api::{self, consent::load_consent, fdx::load_fdx_consent, portal};
 use crate::error::{AppError, Failure};
 use crate::i18n;
 use crate::model::{Page, RevokeView, SignedOutView};
+use crate::server::portal::{current_session, LOGIN_PURPOSE};
+use crate::server::render::render;
+use crate::server::respond::failure_page;
+use crate::server::AppState;
 use axum::{
     extract::{Request, State},
     http::{header, request::Parts, StatusCode, Uri},

@@ -50,7 +50,13 @@ async fn nothing_selected_is_asked_again_not_granted() {
 }
 
 /// What an island's `ActionForm` sends: the same form, asking for data (JSON) instead of a page.
-async fn decide_as_island(app: &TestApp, b: &reqwest::Client, page: &ConsentPage, origin: &str, scope: &str) -> reqwest::Response {
+async fn decide_as_island(
+    app: &TestApp,
+    b: &reqwest::Client,
+    page: &ConsentPage,
+    origin: &str,
+    scope: &str,
+) -> reqwest::Response {
     let mut form = vec![
         ("login_id", page.login_id.as_str()),
         ("login_state", page.login_state.as_str()),
