@@ -218,13 +218,27 @@ pub fn t_args(key: &str, args: &[(&'static str, &str)]) -> String {
 
 /// `key` with the argument `name` cut out: the text before and after it, so that the
 /// argument can be rendered in its own element whatever the word order of the language.
-pub fn t_around(key: &str, name: &'static str) -> (String, String) {
+/// Formatted once per language and key.
+pub fn t_around(key: &'static str, name: &'static str) -> (String, String) {
+    use std::collections::HashMap;
+    use std::sync::{OnceLock, RwLock};
+    type Cache = RwLock<HashMap<(Locale, &'static str, &'static str), (String, String)>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let locale = current();
+    let cache = CACHE.get_or_init(Cache::default);
+    if let Some(hit) = cache.read().ok().and_then(|c| c.get(&(locale, key, name)).cloned()) {
+        return hit;
+    }
     const MARK: &str = "\u{1}";
-    let full = t_args(key, &[(name, MARK)]);
-    match full.split_once(MARK) {
+    let full = text(locale, key, &[(name, MARK)]);
+    let parts = match full.split_once(MARK) {
         Some((before, after)) => (before.to_string(), after.to_string()),
         None => (full, String::new()),
+    };
+    if let Ok(mut c) = cache.write() {
+        c.insert((locale, key, name), parts.clone());
     }
+    parts
 }
 
 #[cfg(all(test, feature = "ssr"))]

@@ -47,11 +47,13 @@ pub fn ConsentForm(
     let chosen = Memo::new(move |_| ticked.with(|t| t.iter().filter(|x| **x).count()));
     let (nudge, set_nudge) = signal(false);
     // A decision on its way, or sent and the window navigating to the authorization server.
-    let busy = Signal::derive(move || decide.pending().get() || matches!(decide.value().get(), Some(Ok(()))));
+    // Read once: each call of `pending()` or `value()` makes a new derived signal.
+    let (pending, outcome) = (decide.pending(), decide.value());
+    let busy = Signal::from(Memo::new(move |_| pending.get() || matches!(outcome.get(), Some(Ok(())))));
     super::reset_on_back(decide);
     let texts = StoredValue::new(texts);
     let message = move || {
-        if let Some(Err(e)) = decide.value().get() {
+        if let Some(Err(e)) = outcome.get() {
             return Some(texts.with_value(|t| error_text(&e, &t.offline)));
         }
         if nudge.get() && chosen.get() == 0 {

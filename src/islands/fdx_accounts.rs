@@ -48,7 +48,9 @@ pub fn FdxAccountPicker(
     let hydrated = hydrated();
     let ticked = RwSignal::new(vec![false; accounts.len()]);
     let (nudge, set_nudge) = signal(false);
-    let busy = Signal::derive(move || decide.pending().get() || matches!(decide.value().get(), Some(Ok(()))));
+    // Read once: each call of `pending()` or `value()` makes a new derived signal.
+    let (pending, outcome) = (decide.pending(), decide.value());
+    let busy = Signal::from(Memo::new(move |_| pending.get() || matches!(outcome.get(), Some(Ok(())))));
     super::reset_on_back(decide);
     let texts = StoredValue::new(texts);
     let numbers: Vec<String> = accounts.iter().map(|a| a.masked_number.clone()).collect();
@@ -57,7 +59,7 @@ pub fn FdxAccountPicker(
     });
     let needs_one = accounts_requested;
     let message = move || {
-        if let Some(Err(e)) = decide.value().get() {
+        if let Some(Err(e)) = outcome.get() {
             return Some(texts.with_value(|t| error_text(&e, &t.offline)));
         }
         if nudge.get() && needs_one && chosen.with(Vec::is_empty) {

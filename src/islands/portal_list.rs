@@ -81,6 +81,8 @@ pub fn PortalList(
     let announce = RwSignal::new(notice.unwrap_or_default());
     let revoke = ServerAction::<RevokeAccess>::new();
     let stop = ServerAction::<StopSharing>::new();
+    // Read once: each call of `pending()` or `value()` makes a new derived signal.
+    let (revoked, stopped) = (revoke.value(), stop.value());
     let dialog = NodeRef::<leptos::html::Dialog>::new();
     let opener = StoredValue::new(String::new());
 
@@ -146,7 +148,7 @@ pub fn PortalList(
     };
     // A confirmed revocation: the card goes, and the live region says so.
     Effect::new(move |_| {
-        let done = matches!(revoke.value().get(), Some(Ok(()))) || matches!(stop.value().get(), Some(Ok(())));
+        let done = matches!(revoked.get(), Some(Ok(()))) || matches!(stopped.get(), Some(Ok(())));
         if !done {
             return;
         }
@@ -200,9 +202,10 @@ pub fn PortalList(
         })
         .collect_view();
 
-    let busy = Signal::derive(move || revoke.pending().get() || stop.pending().get());
+    let (revoking, stopping) = (revoke.pending(), stop.pending());
+    let busy = Signal::derive(move || revoking.get() || stopping.get());
     let dialog_error = move || {
-        let error = match (revoke.value().get(), stop.value().get()) {
+        let error = match (revoked.get(), stopped.get()) {
             (Some(Err(e)), _) | (_, Some(Err(e))) => e,
             _ => return None,
         };

@@ -1,7 +1,7 @@
 //! The pages' GET handlers. Each reads its address, gets its data by calling its server
 //! functions directly (no HTTP hop, the same code the browser reaches at `/api/…`), and
-//! renders in one pass. What a server function set on the response (cookies, a redirect)
-//! is carried over.
+//! renders in one pass. The cookies a server function set are carried over; where the browser
+//! goes next is the page's own answer.
 
 use crate::api::{self, consent::load_consent, fdx::load_fdx_consent, portal};
 use crate::error::{AppError, Failure};
