@@ -28,9 +28,20 @@ use std::sync::Arc;
 use upstream::Upstream;
 use url::Url;
 
-/// Shared, read-only state of a running Assent. No per-user data lives here.
+/// Shared, read-only state of a running Assent. No per-user data lives here. Cloned for every
+/// request (into the server functions' context): one reference count.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// What [`AppState`] holds.
+pub struct Shared {
     pub leptos: LeptosOptions,
     pub upstream: Arc<Upstream>,
     pub csrf: Arc<Csrf>,
@@ -43,7 +54,7 @@ pub struct AppState {
     csp_sources: Arc<str>,
 }
 
-impl AppState {
+impl Shared {
     /// The page CSP for one response's nonce.
     pub fn csp(&self, nonce: &str) -> String {
         format!(
@@ -165,7 +176,7 @@ pub async fn build(
     }
     let theme_css = theme::stylesheet(&config.theme).into();
     let brand = Brand { name: config.theme.name.clone(), logo: config.theme.logo.clone() };
-    let state = AppState {
+    let state = AppState(Arc::new(Shared {
         leptos,
         brand,
         theme_css,
@@ -179,6 +190,6 @@ pub async fn build(
             issuer: tenant.issuer.to_string(),
         },
         csp_sources: format!("{img}; {connect}").into(),
-    };
+    }));
     Ok((state, sandbox))
 }
