@@ -23,8 +23,8 @@
 //   tutorial would throw and show its error page).
 // - Request logging (morgan 'dev', the generator's default) only with LOG_REQUESTS=1: the bench
 //   runs Assent with RUST_LOG=warn, so neither logs per view.
-// The bench runs it with NODE_ENV=production, so Express caches the compiled templates (the
-// tutorial's `npm start` would recompile them on every view); both choices favour the Node app.
+// The bench runs it twice: as the tutorial's `npm start` does (NODE_ENV unset: Express compiles
+// the templates on every view), and with NODE_ENV=production (compiled once).
 //
 // Environment: AUTHORIZATION_SERVER_URL (issuer; only its origin is used), TENANT_ID, CLIENT_ID,
 // CLIENT_SECRET, PORT (default 4001), HOST (default 127.0.0.1).
