@@ -18,7 +18,7 @@ pub async fn portal_sign_in(app: &TestApp, b: &Client, user: &str) -> String {
     let page = b.get(format!("{}/portal", app.url)).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("Sign in"));
     let token = hidden(&page, "csrf_token");
-    let res = form_post(&b, format!("{}/api/portal/sign-in", app.url))
+    let res = form_post(b, format!("{}/api/portal/sign-in", app.url))
         .header("sec-fetch-site", "same-origin")
         .form(&[("csrf_token", token)])
         .send()
@@ -61,7 +61,7 @@ async fn revoke(app: &TestApp, b: &Client, client_id: &str) -> reqwest::Response
     assert_eq!(confirm.status(), StatusCode::OK);
     let html = confirm.text().await.unwrap();
     assert!(html.contains("immediately loses access") && html.contains("Cancel"));
-    form_post(&b, format!("{}/api/portal/revoke", app.url))
+    form_post(b, format!("{}/api/portal/revoke", app.url))
         .header("sec-fetch-site", "same-origin")
         .form(&[("client_id", client_id.to_string()), ("csrf_token", hidden(&html, "csrf_token"))])
         .send()
