@@ -278,7 +278,7 @@ impl Sandbox {
 
 /// Starts the sandbox on its own listener, and its mutual-TLS listener.
 pub async fn spawn(config: SandboxConfig) -> Result<SandboxHandle, SandboxError> {
-    std::fs::create_dir_all(&config.data_dir).map_err(|e| SandboxError::DataDir(config.data_dir.clone(), e))?;
+    crate::sqlite::private_dir(&config.data_dir).map_err(|e| SandboxError::DataDir(config.data_dir.clone(), e))?;
     let listener =
         tokio::net::TcpListener::bind(config.addr).await.map_err(|e| SandboxError::Listen(config.addr, e))?;
     let addr = listener.local_addr().map_err(|e| SandboxError::Listen(config.addr, e))?;

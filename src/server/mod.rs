@@ -152,7 +152,7 @@ pub async fn build(
             id_claim: bank.id_claim.clone(),
         });
     }
-    std::fs::create_dir_all(&config.data_dir)
+    crate::sqlite::private_dir(&config.data_dir)
         .map_err(|e| StartError::Other(format!("cannot use the data directory {}: {e}", config.data_dir.display())))?;
     let sessions = sessions::Sessions::open(&config.data_dir.join("assent.sqlite3"))?;
     let portal_client = config.portal.clone().or_else(|| {

@@ -151,3 +151,44 @@ async fn the_theme_is_a_stylesheet_on_our_origin() {
     let home = browser().get(&app.url).send().await.unwrap().text().await.unwrap();
     assert!(home.contains("href=\"/theme.css\""));
 }
+
+/// Users' tokens, the sandbox's signing key and client secrets live in the data directory:
+/// it and its database files are private to Assent's user, whatever the umask.
+#[cfg(unix)]
+#[tokio::test]
+async fn the_data_directory_and_its_files_are_private() {
+    use assent::server::config::{Config, Secret};
+    use std::os::unix::fs::PermissionsExt;
+    let parent = tempfile::tempdir().unwrap();
+    let data = parent.path().join("data");
+    let config = Config {
+        tenant: None,
+        sandbox_addr: "127.0.0.1:0".parse().unwrap(),
+        data_dir: data.clone(),
+        session_key: Some(Secret::new("k".repeat(32))),
+        public_url: None,
+        portal: None,
+        theme: Default::default(),
+        bank: None,
+        sandbox_mtls_addr: None,
+        text_logs: false,
+        log_filter: "info".into(),
+        live_reload: false,
+    };
+    let leptos = leptos::config::LeptosOptions::builder().output_name("assent").build();
+    let started = assent::routes::start(config, leptos, url::Url::parse("http://127.0.0.1:9").unwrap()).await.unwrap();
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&data), 0o700, "the data directory");
+    let mut files = 0;
+    for entry in std::fs::read_dir(&data).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        if name.contains(".sqlite3") || name.ends_with("-key.pem") {
+            assert_eq!(mode(&path), 0o600, "{name}");
+            files += 1;
+        }
+    }
+    // Assent's and the sandbox's databases with their WAL files, and the CA's key.
+    assert!(files >= 4, "{files} files checked");
+    drop(started);
+}
