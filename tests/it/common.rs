@@ -25,14 +25,12 @@ impl TestApp {
     }
 }
 
-pub async fn spawn_app() -> TestApp {
-    let dir = tempfile::tempdir().unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let config = Config {
+/// A test Assent with the embedded sandbox on ports the OS picks, its data in `data_dir`.
+pub fn sandbox_config(data_dir: &std::path::Path) -> Config {
+    Config {
         tenant: None,
         sandbox_addr: "127.0.0.1:0".parse().unwrap(),
-        data_dir: dir.path().to_path_buf(),
+        data_dir: data_dir.to_path_buf(),
         session_key: Some(assent::server::config::Secret::new("k".repeat(32))),
         public_url: None,
         portal: None,
@@ -42,7 +40,14 @@ pub async fn spawn_app() -> TestApp {
         text_logs: false,
         log_filter: "info".into(),
         live_reload: false,
-    };
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let config = sandbox_config(dir.path());
     let leptos = leptos::config::LeptosOptions::builder().output_name("assent").site_addr(addr).build();
     let url = format!("http://{addr}");
     let started = assent::routes::start(config, leptos, url::Url::parse(&url).unwrap()).await.unwrap();
@@ -70,17 +75,10 @@ pub async fn spawn_assent(
             root_ca: None,
             client_cert: None,
         }),
-        sandbox_addr: "127.0.0.1:0".parse().unwrap(),
-        data_dir: data.to_path_buf(),
         session_key: Some(Secret::new(key)),
         public_url: public_url.map(|u| url::Url::parse(u).unwrap()),
         portal: Some(PortalClient { client_id: "assent-portal".into(), client_secret: None }),
-        theme: Default::default(),
-        bank: None,
-        sandbox_mtls_addr: None,
-        text_logs: false,
-        log_filter: "info".into(),
-        live_reload: false,
+        ..sandbox_config(data)
     };
     let leptos = leptos::config::LeptosOptions::builder().output_name("assent").site_addr(addr).build();
     let public = public_url.map(str::to_string).unwrap_or_else(|| format!("http://{addr}"));

@@ -86,17 +86,8 @@ async fn an_unreachable_authorization_server_gets_a_502_page() {
             root_ca: None,
             client_cert: None,
         }),
-        sandbox_addr: "127.0.0.1:0".parse().unwrap(),
-        data_dir: tempfile::tempdir().unwrap().path().to_path_buf(),
         session_key: None,
-        public_url: None,
-        portal: None,
-        theme: Default::default(),
-        bank: None,
-        sandbox_mtls_addr: None,
-        text_logs: false,
-        log_filter: "info".into(),
-        live_reload: false,
+        ..sandbox_config(tempfile::tempdir().unwrap().path())
     };
     let leptos = leptos::config::LeptosOptions::builder().output_name("assent").site_addr(addr).build();
     let started =

@@ -157,24 +157,10 @@ async fn the_theme_is_a_stylesheet_on_our_origin() {
 #[cfg(unix)]
 #[tokio::test]
 async fn the_data_directory_and_its_files_are_private() {
-    use assent::server::config::{Config, Secret};
     use std::os::unix::fs::PermissionsExt;
     let parent = tempfile::tempdir().unwrap();
     let data = parent.path().join("data");
-    let config = Config {
-        tenant: None,
-        sandbox_addr: "127.0.0.1:0".parse().unwrap(),
-        data_dir: data.clone(),
-        session_key: Some(Secret::new("k".repeat(32))),
-        public_url: None,
-        portal: None,
-        theme: Default::default(),
-        bank: None,
-        sandbox_mtls_addr: None,
-        text_logs: false,
-        log_filter: "info".into(),
-        live_reload: false,
-    };
+    let config = crate::common::sandbox_config(&data);
     let leptos = leptos::config::LeptosOptions::builder().output_name("assent").build();
     let started = assent::routes::start(config, leptos, url::Url::parse("http://127.0.0.1:9").unwrap()).await.unwrap();
     let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
