@@ -19,6 +19,15 @@ if ! command -v chromium >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -q --no-install-recommends chromium
 fi
 
+# Redis for the scale-out tests: the tests start their own private server from this binary
+# (never a Redis that happens to run here). Debian's package may start its own service on 6379;
+# the tests do not use it.
+if ! command -v redis-server >/dev/null 2>&1 && [ ! -x /usr/bin/redis-server ]; then
+  say "installing Debian's redis-server"
+  as_root apt-get update -q
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -q --no-install-recommends redis-server
+fi
+
 # cargo-leptos 0.3.11 needs a newer rustc than this toolchain; 0.3.10 installs with --locked.
 if [[ "$(cargo-leptos --version 2>/dev/null || true)" != *" 0.3.10"* ]]; then
   say "installing cargo-leptos 0.3.10 (about 15 minutes, once)"

@@ -51,6 +51,8 @@ pub enum Failure {
     SignInExpired,
     SignInDenied,
     SignInFailed,
+    /// The portal's session store (SQLite or Redis) did not answer in time, or failed.
+    SessionStoreDown,
     /// Something on Assent's side (its database).
     Internal,
     /// The browser could not reach Assent (only ever made in the browser).
@@ -72,7 +74,7 @@ impl Failure {
             Internal => 500,
             UpstreamUnreachable | UpstreamStatus | UpstreamInvalid | BadRedirect | SignInUnavailable | SignInFailed
             | Offline => 502,
-            Busy | PortalOff => 503,
+            Busy | PortalOff | SessionStoreDown => 503,
             UpstreamTimeout => 504,
         }
     }
@@ -105,6 +107,7 @@ impl Failure {
             SignInExpired => ("sign-in-expired-title", "sign-in-restart"),
             SignInDenied => ("sign-in-denied-title", "sign-in-restart"),
             SignInFailed => ("sign-in-failed-title", "sign-in-restart"),
+            SessionStoreDown => ("store-down-title", "store-down-message"),
             Internal => ("trouble-title", "internal-message"),
         }
     }

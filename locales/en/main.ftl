@@ -154,6 +154,8 @@ portal-fdx-revoked = Sharing stopped. The recipient can no longer fetch your dat
 
 ## Interactive parts (islands) and their messages
 internal-message = Something went wrong on our side. Try again in a moment.
+store-down-title = Your portal is briefly unavailable
+store-down-message = Assent cannot reach the place it keeps sign-ins right now. Nothing you shared or stopped has changed. Reload this page in a moment; if you are asked to sign in again, that is expected.
 offline-message = Assent could not be reached. Check your connection and try again.
 sending = Sending…
 select-all = Select all

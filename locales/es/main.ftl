@@ -153,6 +153,8 @@ portal-fdx-revoked = Se dejó de compartir. El destinatario ya no puede obtener 
 
 ## Interactive parts (islands) and their messages
 internal-message = Algo falló de nuestro lado. Inténtelo de nuevo en un momento.
+store-down-title = Su portal no está disponible por un momento
+store-down-message = Assent no puede acceder ahora al lugar donde guarda los inicios de sesión. Nada de lo que compartió o detuvo ha cambiado. Vuelva a cargar esta página en un momento; si se le pide que inicie sesión de nuevo, es lo esperado.
 offline-message = No se pudo contactar con Assent. Compruebe su conexión e inténtelo de nuevo.
 sending = Enviando…
 select-all = Seleccionar todo

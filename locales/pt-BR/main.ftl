@@ -153,6 +153,8 @@ portal-fdx-revoked = Compartilhamento interrompido. O destinatário não pode ma
 
 ## Interactive parts (islands) and their messages
 internal-message = Algo deu errado do nosso lado. Tente novamente em instantes.
+store-down-title = Seu portal está indisponível por um instante
+store-down-message = O Assent não consegue acessar agora o lugar onde guarda os logins. Nada do que você compartilhou ou interrompeu mudou. Recarregue esta página em instantes; se for pedido que entre de novo, é o esperado.
 offline-message = Não foi possível contatar o Assent. Verifique sua conexão e tente novamente.
 sending = Enviando…
 select-all = Selecionar tudo

@@ -18,12 +18,12 @@ pub async fn load_portal() -> Result<PortalView, AppError> {
     use super::context;
     use crate::server::portal::{apps_view, PORTAL_PURPOSE};
     let state = context::state()?;
-    let (id, session) = signed_in(&state)?;
+    let (id, session) = signed_in(&state).await?;
     let (apps, fdx) =
         tokio::join!(state.upstream.list_clients(&session.access_token), fdx_accesses(&state, &session.subject));
     let apps = match apps {
         Ok(list) => apps_view(list),
-        Err(e) => return Err(ended_or(&state, &id, e)),
+        Err(e) => return Err(ended_or(&state, &id, e).await),
     };
     let fdx = fdx?;
     let csrf_token = state.csrf.token(&context::browser_id(&state), PORTAL_PURPOSE, &session.id_hash);
@@ -37,11 +37,13 @@ pub async fn revoke_access(#[server(default)] csrf_token: String, client_id: Str
     use super::context;
     use crate::error::Failure;
     let state = context::state()?;
-    let (id, session) = signed_in_with_token(&state, &csrf_token)?;
+    let (id, session) = signed_in_with_token(&state, &csrf_token).await?;
     if client_id.is_empty() || client_id.len() > 256 {
         return Err(Failure::FormIncomplete.into());
     }
-    state.upstream.revoke_client(&session.access_token, &client_id).await.map_err(|e| ended_or(&state, &id, e))?;
+    if let Err(e) = state.upstream.revoke_client(&session.access_token, &client_id).await {
+        return Err(ended_or(&state, &id, e).await);
+    }
     state.upstream.metrics().revokes.inc();
     if context::plain_form() {
         context::navigate(REVOKED_PATH);
@@ -56,7 +58,7 @@ pub async fn stop_sharing(#[server(default)] csrf_token: String, consent_id: Str
     use super::context;
     use crate::error::Failure;
     let state = context::state()?;
-    let (_, session) = signed_in_with_token(&state, &csrf_token)?;
+    let (_, session) = signed_in_with_token(&state, &csrf_token).await?;
     if consent_id.is_empty() || consent_id.len() > 256 {
         return Err(Failure::FormIncomplete.into());
     }
@@ -92,10 +94,7 @@ pub async fn sign_in(csrf_token: String) -> Result<(), AppError> {
         tracing::warn!(error = %e, "portal sign-in could not start");
         AppError::new(Failure::SignInUnavailable)
     })?;
-    state.sessions.insert_login(&started.state, &started.verifier, &started.nonce).map_err(|e| {
-        tracing::error!(error = %e, "portal login store");
-        AppError::new(Failure::Internal)
-    })?;
+    state.sessions.insert_login(&started.state, &started.verifier, &started.nonce).await?;
     let secure = state.csrf.is_secure();
     if let Some(c) = crate::cookies::cookie_header(state_cookie(&state), &started.state, LOGIN_TIMEOUT, "Lax", secure) {
         context::set_cookie(c);
@@ -128,7 +127,7 @@ pub async fn finish_sign_in(
     if returned.is_empty() || !bool::from(returned.as_bytes().ct_eq(expected.as_bytes())) {
         return Err(Failure::SignInUnverified.into());
     }
-    let Ok(Some((verifier, nonce))) = state.sessions.take_login(&returned) else {
+    let Some((verifier, nonce)) = state.sessions.take_login(&returned).await? else {
         return Err(Failure::SignInExpired.into());
     };
     if error.is_some() {
@@ -146,10 +145,7 @@ pub async fn finish_sign_in(
     let id = state
         .sessions
         .create(&signed_in.subject, &signed_in.display, &signed_in.access_token, signed_in.lifetime)
-        .map_err(|e| {
-            tracing::error!(error = %e, "portal session store");
-            AppError::new(Failure::Internal)
-        })?;
+        .await?;
     let secure = state.csrf.is_secure();
     for c in [
         cookie_header(session_cookie(&state), &id, ABSOLUTE_TIMEOUT, "Lax", secure),
@@ -168,11 +164,12 @@ pub async fn finish_sign_in(
 #[server(prefix = "/api", endpoint = "portal/sign-out")]
 pub async fn sign_out(#[server(default)] csrf_token: String) -> Result<(), AppError> {
     use super::context;
-    use crate::server::portal::{current_session, end_session};
+    use crate::error::Failure;
+    use crate::server::portal::{current_session, end_session, PORTAL_PURPOSE};
     let state = context::state()?;
-    if current_session(&state, &context::headers()).is_some() {
-        let (id, _) = signed_in_with_token(&state, &csrf_token)?;
-        if let Some(c) = end_session(&state, Some(&id)) {
+    if let Some((id, session)) = current_session(&state, &context::headers()).await? {
+        context::check_token(&state, PORTAL_PURPOSE, &session.id_hash, &csrf_token, Failure::PortalForged)?;
+        if let Some(c) = end_session(&state, &id).await? {
             context::set_cookie(c);
         }
     }
@@ -182,19 +179,20 @@ pub async fn sign_out(#[server(default)] csrf_token: String) -> Result<(), AppEr
 
 /// The live session of this request, or `SessionEnded`.
 #[cfg(feature = "ssr")]
-fn signed_in(state: &crate::server::AppState) -> Result<(String, crate::server::sessions::Session), AppError> {
+async fn signed_in(state: &crate::server::AppState) -> Result<(String, crate::server::sessions::Session), AppError> {
     crate::server::portal::current_session(state, &super::context::headers())
+        .await?
         .ok_or_else(|| AppError::new(crate::error::Failure::SessionEnded))
 }
 
 /// The live session, and `token` made for it.
 #[cfg(feature = "ssr")]
-fn signed_in_with_token(
+async fn signed_in_with_token(
     state: &crate::server::AppState,
     token: &str,
 ) -> Result<(String, crate::server::sessions::Session), AppError> {
     use crate::error::Failure;
-    let (id, session) = signed_in(state)?;
+    let (id, session) = signed_in(state).await?;
     super::context::check_token(
         state,
         crate::server::portal::PORTAL_PURPOSE,
@@ -208,12 +206,14 @@ fn signed_in_with_token(
 /// A failed call made with the user's token: a 401 means the token was revoked or expired
 /// upstream, so the session is over; anything else is the upstream's fault.
 #[cfg(feature = "ssr")]
-fn ended_or(state: &crate::server::AppState, id: &str, e: crate::server::upstream::UpstreamError) -> AppError {
+async fn ended_or(state: &crate::server::AppState, id: &str, e: crate::server::upstream::UpstreamError) -> AppError {
     use crate::server::upstream::UpstreamError;
     match e {
         UpstreamError::Status { status: 401, .. } => {
-            if let Some(c) = crate::server::portal::end_session(state, Some(id)) {
-                super::context::set_cookie(c);
+            match crate::server::portal::end_session(state, id).await {
+                Ok(Some(c)) => super::context::set_cookie(c),
+                Ok(None) => {}
+                Err(e) => tracing::warn!(error = %e, "could not delete an ended portal session"),
             }
             AppError::new(crate::error::Failure::SessionEnded)
         }

@@ -7,7 +7,7 @@ use crate::api::{self, consent::load_consent, fdx::load_fdx_consent, portal};
 use crate::error::{AppError, Failure};
 use crate::i18n;
 use crate::model::{Page, RevokeView, SignedOutView};
-use crate::server::portal::{current_session, LOGIN_PURPOSE};
+use crate::server::portal::LOGIN_PURPOSE;
 use crate::server::render::render;
 use crate::server::respond::failure_page;
 use crate::server::AppState;
@@ -80,7 +80,6 @@ pub async fn portal(State(state): State<AppState>, request: Request) -> Response
     let uri = parts.uri.clone();
     let query = query_of(&uri);
     let browser = parts.headers.clone();
-    let had_session = current_session(&state, &browser).is_some();
     let (loaded, options) = api::run(&state, parts, portal::load_portal()).await;
     let response = match loaded {
         Ok(mut view) => {
@@ -91,8 +90,8 @@ pub async fn portal(State(state): State<AppState>, request: Request) -> Response
             });
             render(&state, &uri, StatusCode::OK, Page::Portal(Box::new(view))).await
         }
-        // The session ended upstream (a revoked or expired token): start again signed out.
-        Err(e) if e.failure == Failure::SessionEnded && had_session => Redirect::to("/portal").into_response(),
+        // Nobody signed in, or the session ended (timed out, or its token was revoked upstream;
+        // its cookie is cleared): the sign-in.
         Err(e) if e.failure == Failure::SessionEnded => {
             let (id, set_cookie) = state.csrf.ensure_cookie(&browser);
             let csrf_token = state.csrf.token(&id, LOGIN_PURPOSE, "");

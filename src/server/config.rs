@@ -63,6 +63,20 @@ pub struct Config {
     pub log_filter: String,
     /// `LEPTOS_WATCH` (set by `cargo leptos watch`): pages may open the live-reload websocket.
     pub live_reload: bool,
+    /// `ASSENT_SESSION_STORE`: where portal sessions and sign-ins in progress live.
+    pub session_store: SessionStoreConfig,
+    /// `ASSENT_SESSION_STORE_TIMEOUT_MS`: the longest any request waits on the session store.
+    pub session_store_timeout: std::time::Duration,
+}
+
+/// Where the portal keeps its sessions.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SessionStoreConfig {
+    /// `assent.sqlite3` in the data directory: one machine (the default).
+    Sqlite,
+    /// Redis or Valkey, shared by replicas: `redis://` (loopback only) or `rediss://`, with
+    /// user, password and database number in the URL; `root_ca` (`ROOT_CA`) to trust a private CA.
+    Redis { url: Secret, root_ca: Option<PathBuf> },
 }
 
 /// Where the consent page finds the accounts of the signed-in customer.
@@ -149,7 +163,14 @@ fn err<T>(msg: impl Into<String>) -> Result<T, ConfigError> {
 /// `http:` is allowed only towards this machine.
 pub fn is_loopback(url: &Url) -> bool {
     match url.host() {
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        // URLs of other schemes (redis://) keep their host as text.
+        Some(url::Host::Domain(d)) => {
+            d.eq_ignore_ascii_case("localhost")
+                || d.trim_start_matches('[')
+                    .trim_end_matches(']')
+                    .parse::<std::net::IpAddr>()
+                    .is_ok_and(|ip| ip.is_loopback())
+        }
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
         Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
         None => false,
@@ -297,7 +318,48 @@ impl Config {
             ),
             None => None,
         };
+        let session_store = match get("ASSENT_SESSION_STORE") {
+            None => SessionStoreConfig::Sqlite,
+            Some(s) if s.trim().eq_ignore_ascii_case("sqlite") => SessionStoreConfig::Sqlite,
+            Some(s) => {
+                let shown = "ASSENT_SESSION_STORE must be sqlite, or a redis:// or rediss:// URL";
+                let url = Url::parse(s.trim()).or_else(|_| err(shown))?;
+                match url.scheme() {
+                    "rediss" => {}
+                    "redis" if is_loopback(&url) => {}
+                    "redis" => {
+                        return err("ASSENT_SESSION_STORE must use rediss:// (TLS) for a Redis on another host; redis:// is for loopback only")
+                    }
+                    _ => return err(shown),
+                }
+                if url.host().is_none() || url.fragment().is_some() || url.query().is_some() {
+                    return err("ASSENT_SESSION_STORE must name a host, and carry no query or fragment (TLS is always verified)");
+                }
+                if session_key.is_none() {
+                    return err("ASSENT_SESSION_STORE=redis needs ASSENT_SESSION_KEY: replicas share it to check forms and to seal users' tokens");
+                }
+                let root_ca = match get("ROOT_CA") {
+                    Some(p) => {
+                        std::fs::metadata(&p).or_else(|e| err(format!("ROOT_CA cannot be read ({e}): {p}")))?;
+                        Some(PathBuf::from(p))
+                    }
+                    None => None,
+                };
+                SessionStoreConfig::Redis { url: Secret::new(s.trim()), root_ca }
+            }
+        };
+        let session_store_timeout = match get("ASSENT_SESSION_STORE_TIMEOUT_MS") {
+            None => std::time::Duration::from_millis(500),
+            Some(ms) => match ms.trim().parse::<u64>() {
+                Ok(ms @ 10..=10_000) => std::time::Duration::from_millis(ms),
+                _ => {
+                    return err(format!("ASSENT_SESSION_STORE_TIMEOUT_MS must be milliseconds from 10 to 10000: {ms}"))
+                }
+            },
+        };
         Ok(Config {
+            session_store,
+            session_store_timeout,
             sandbox_mtls_addr,
             text_logs: get("ASSENT_LOG_FORMAT").is_some_and(|f| f.trim().eq_ignore_ascii_case("text")),
             log_filter: get("RUST_LOG").unwrap_or_else(|| "info".into()),
@@ -375,6 +437,35 @@ mod tests {
         assert!(config(&[("CLIENT_SECRET", "s")]).unwrap_err().0.contains("AUTHORIZATION_SERVER_URL"));
         assert!(config(&[("SANDBOX_ADDR", "nope")]).is_err());
         assert!(config(&[("ASSENT_SESSION_KEY", "short")]).is_err());
+    }
+
+    #[test]
+    fn the_session_store_is_sqlite_or_a_verified_redis() {
+        let key = ("ASSENT_SESSION_KEY", "0123456789abcdef0123456789abcdef");
+        assert_eq!(config(&[]).unwrap().session_store, SessionStoreConfig::Sqlite);
+        assert_eq!(config(&[("ASSENT_SESSION_STORE", "SQLite")]).unwrap().session_store, SessionStoreConfig::Sqlite);
+        let local = config(&[("ASSENT_SESSION_STORE", "redis://:pw@127.0.0.1:6390/2"), key]).unwrap();
+        assert!(
+            matches!(local.session_store, SessionStoreConfig::Redis { ref url, root_ca: None } if url.expose().ends_with("/2"))
+        );
+        assert!(!format!("{local:?}").contains("pw@"), "the password never prints");
+        assert!(config(&[("ASSENT_SESSION_STORE", "rediss://user:pw@redis.internal:6380/0"), key]).is_ok());
+        for (value, says) in [
+            ("redis://redis.internal:6379", "rediss://"),
+            ("rediss://redis.internal:6380/#insecure", "fragment"),
+            ("memcached://127.0.0.1", "sqlite"),
+            ("nonsense", "sqlite"),
+        ] {
+            let e = config(&[("ASSENT_SESSION_STORE", value), key]).unwrap_err();
+            assert!(e.0.contains(says), "{value}: {e}");
+        }
+        let keyless = config(&[("ASSENT_SESSION_STORE", "redis://127.0.0.1:6379")]).unwrap_err();
+        assert!(keyless.0.contains("ASSENT_SESSION_KEY"));
+        assert!(config(&[("ASSENT_SESSION_STORE_TIMEOUT_MS", "0")]).is_err());
+        assert_eq!(
+            config(&[("ASSENT_SESSION_STORE_TIMEOUT_MS", "250")]).unwrap().session_store_timeout.as_millis(),
+            250
+        );
     }
 }
 

@@ -71,8 +71,8 @@ pub enum StartError {
     Sandbox(#[from] sandbox::SandboxError),
     #[error("upstream client: {0}")]
     Client(#[from] upstream::ClientBuildError),
-    #[error("Assent's database: {0}")]
-    Db(#[from] sessions::DbError),
+    #[error("portal session store: {0}")]
+    Store(#[from] sessions::StoreError),
     #[error("portal client: {0}")]
     Portal(#[from] portal_auth::PortalAuthError),
     #[error("{0}")]
@@ -154,7 +154,22 @@ pub async fn build(
     }
     crate::sqlite::private_dir(&config.data_dir)
         .map_err(|e| StartError::Other(format!("cannot use the data directory {}: {e}", config.data_dir.display())))?;
-    let sessions = sessions::Sessions::open(&config.data_dir.join("assent.sqlite3"))?;
+    let sessions = match &config.session_store {
+        config::SessionStoreConfig::Sqlite => {
+            sessions::Sessions::sqlite(&config.data_dir.join("assent.sqlite3"), &key, config.session_store_timeout)?
+        }
+        config::SessionStoreConfig::Redis { url, root_ca } => {
+            let root_ca = match root_ca {
+                Some(path) => Some(
+                    std::fs::read(path)
+                        .map_err(|e| StartError::Other(format!("ROOT_CA cannot be read ({e}): {}", path.display())))?,
+                ),
+                None => None,
+            };
+            sessions::Sessions::redis(url.expose(), root_ca, &key, config.session_store_timeout)?
+        }
+    };
+    tracing::info!(store = sessions.kind(), "portal sessions");
     let portal_client = config.portal.clone().or_else(|| {
         sandbox.as_ref().map(|_| config::PortalClient { client_id: "assent-portal".into(), client_secret: None })
     });

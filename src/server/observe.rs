@@ -125,6 +125,8 @@ pub enum ErrorKind {
     UpstreamUnreachable,
     UpstreamStatus,
     UpstreamInvalidBody,
+    /// The portal's session store failed or did not answer in time.
+    SessionStore,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]

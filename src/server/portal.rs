@@ -2,7 +2,7 @@
 //! the revocations themselves are the server functions of `crate::api::portal`.
 
 use super::present::{clean_text, format_date, safe_url};
-use super::sessions::Session;
+use super::sessions::{Session, StoreError};
 use super::AppState;
 use crate::cookies::{cookie_header, read_cookie};
 use crate::i18n::{t_code_in, Locale};
@@ -32,20 +32,16 @@ pub fn state_cookie(state: &AppState) -> &'static str {
 }
 
 /// The signed-in user's live session, if any, with its cookie value.
-pub fn current_session(state: &AppState, headers: &HeaderMap) -> Option<(String, Session)> {
-    let id = read_cookie(headers, session_cookie(state))?;
-    let session = state.sessions.get(id).ok()??;
-    Some((id.to_string(), session))
+pub async fn current_session(state: &AppState, headers: &HeaderMap) -> Result<Option<(String, Session)>, StoreError> {
+    let Some(id) = read_cookie(headers, session_cookie(state)) else { return Ok(None) };
+    Ok(state.sessions.get(id).await?.map(|session| (id.to_string(), session)))
 }
 
-/// Ends a session; returns the `Set-Cookie` that clears its cookie.
-pub fn end_session(state: &AppState, id: Option<&str>) -> Option<HeaderValue> {
-    if let Some(id) = id {
-        if let Err(e) = state.sessions.delete(id) {
-            tracing::error!(error = %e, "could not delete a portal session");
-        }
-    }
-    cookie_header(session_cookie(state), "", 0, "Lax", state.csrf.is_secure())
+/// Ends a session in the store (for every replica); returns the `Set-Cookie` that clears its
+/// cookie.
+pub async fn end_session(state: &AppState, id: &str) -> Result<Option<HeaderValue>, StoreError> {
+    state.sessions.delete(id).await?;
+    Ok(cookie_header(session_cookie(state), "", 0, "Lax", state.csrf.is_secure()))
 }
 
 /// Turns the Public API's list into cards, newest first.

@@ -16,6 +16,7 @@ fn kind(failure: Failure) -> ErrorKind {
     use Failure::*;
     match failure {
         UpstreamTimeout => ErrorKind::UpstreamTimeout,
+        SessionStoreDown => ErrorKind::SessionStore,
         UpstreamUnreachable | Offline => ErrorKind::UpstreamUnreachable,
         UpstreamInvalid => ErrorKind::UpstreamInvalidBody,
         UpstreamStatus | Refused | Busy | BadRedirect | SignInUnavailable | SignInFailed | Internal => {

@@ -40,6 +40,8 @@ pub fn sandbox_config(data_dir: &std::path::Path) -> Config {
         text_logs: false,
         log_filter: "info".into(),
         live_reload: false,
+        session_store: assent::server::config::SessionStoreConfig::Sqlite,
+        session_store_timeout: std::time::Duration::from_millis(500),
     }
 }
 

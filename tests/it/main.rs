@@ -11,3 +11,4 @@ mod oidc_client;
 mod ops;
 mod portal_flow;
 mod props;
+mod replicas;
