@@ -6,7 +6,10 @@
 //! latency, CPU time and resident memory of the Assent process (from /proc), upstream requests
 //! per view, the size of what a consent page loads, and time to interactive in Chromium.
 //! Then runs the seed tutorial's Node.js consent app (bench/seed-node) on the same stub and
-//! compares its CPU per view with Assent's.
+//! compares its CPU per view with Assent's. Last, the portal (`portal.rs`): signed-in page
+//! views with sessions in SQLite and in Redis.
+
+mod portal;
 
 use axum::{
     extract::{Path, State},
@@ -229,6 +232,11 @@ async fn main() {
     let total: u64 = std::env::var("BENCH_VIEWS").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
     let accepts: u64 = std::env::var("BENCH_ACCEPTS").ok().and_then(|v| v.parse().ok()).unwrap_or(5_000);
     let connections: u64 = std::env::var("BENCH_CONNECTIONS").ok().and_then(|v| v.parse().ok()).unwrap_or(32);
+    let portal_views: u64 = std::env::var("BENCH_PORTAL_VIEWS").ok().and_then(|v| v.parse().ok()).unwrap_or(20_000);
+    // BENCH_ONLY=portal: only the portal line.
+    if std::env::var("BENCH_ONLY").is_ok_and(|o| o == "portal") {
+        return portal::run(connections, portal_views).await;
+    }
     // The seed's Node app is an order of magnitude slower: fewer views keep its run short.
     let seed_views: u64 =
         std::env::var("BENCH_SEED_VIEWS").ok().and_then(|v| v.parse().ok()).unwrap_or(20_000).min(total);
@@ -411,4 +419,6 @@ async fn main() {
             Err(e) => println!("  seed Node app CPU / view  not measured ({e})"),
         }
     }
+
+    portal::run(connections, portal_views).await;
 }
