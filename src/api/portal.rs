@@ -133,8 +133,13 @@ pub async fn finish_sign_in(
     if error.is_some() {
         return Err(Failure::SignInDenied.into());
     }
-    // RFC 9207: the response must come from the issuer the sign-in was sent to.
-    if iss.is_some_and(|iss| iss.trim_end_matches('/') != auth.issuer().trim_end_matches('/')) {
+    // RFC 9207: the response must come from the issuer the sign-in was sent to, and carry
+    // `iss` when that server says it always does.
+    let iss_matches = auth.iss_matches(state.upstream.http(), iss.as_deref()).await.map_err(|e| {
+        tracing::warn!(error = %e, "portal sign-in could not check iss");
+        AppError::new(Failure::SignInUnavailable)
+    })?;
+    if !iss_matches {
         return Err(Failure::SignInUnverified.into());
     }
     let code = code.ok_or(Failure::SignInUnverified)?;
@@ -160,7 +165,7 @@ pub async fn finish_sign_in(
     Ok(())
 }
 
-/// Ends the session and clears its cookie.
+/// Ends the session everywhere, clears its cookie and revokes its token.
 #[server(prefix = "/api", endpoint = "portal/sign-out")]
 pub async fn sign_out(#[server(default)] csrf_token: String) -> Result<(), AppError> {
     use super::context;
@@ -171,6 +176,13 @@ pub async fn sign_out(#[server(default)] csrf_token: String) -> Result<(), AppEr
         context::check_token(&state, PORTAL_PURPOSE, &session.id_hash, &csrf_token, Failure::PortalForged)?;
         if let Some(c) = end_session(&state, &id).await? {
             context::set_cookie(c);
+        }
+        // RFC 7009: the token dies with the session. The session is over either way; a server
+        // that cannot be reached now lets the token expire on its own.
+        if let Some(auth) = &state.portal {
+            if let Err(e) = auth.revoke(state.upstream.http(), &session.access_token).await {
+                tracing::warn!(error = %e, "signing out could not revoke the portal's token");
+            }
         }
     }
     context::navigate("/portal");

@@ -441,7 +441,10 @@ pub fn router(sandbox: Arc<Sandbox>) -> Router {
         .route("/{tid}/{wid}/oauth2/token", post(oauth::token))
         .route("/{tid}/{wid}/oauth2/introspect", post(oauth::introspect))
         .route("/{tid}/{wid}/oauth2/revoke", post(oauth::revoke))
-        .route("/{tid}/{wid}/oauth2/register", post(oauth::register))
+        .route(
+            "/{tid}/{wid}/oauth2/register",
+            post(oauth::register).layer(axum::extract::DefaultBodyLimit::max(oauth::REGISTRATION_MAX_BYTES)),
+        )
         .route("/{tid}/{wid}/userinfo", get(oauth::userinfo).post(oauth::userinfo))
         .route("/{tid}/{wid}/clients", get(public_api::list))
         .route("/{tid}/{wid}/clients/{cid}", axum::routing::delete(public_api::revoke))

@@ -80,6 +80,10 @@ type Metadata = ProviderMetadata<
 pub struct AuthRequest {
     pub client_id: String,
     pub redirect_uri: String,
+    /// The request named its `redirect_uri` (rather than relying on the only one registered):
+    /// the code exchange must then name the same (RFC 6749 §4.1.3).
+    #[serde(default)]
+    pub redirect_uri_given: bool,
     pub scopes: Vec<String>,
     #[serde(default)]
     pub state: Option<String>,
@@ -106,6 +110,8 @@ struct CodeData {
     workspace: String,
     client_id: String,
     redirect_uri: String,
+    #[serde(default)]
+    redirect_uri_given: bool,
     scopes: Vec<String>,
     subject: String,
     auth_time: i64,
@@ -316,6 +322,7 @@ fn parse_auth_request(sb: &Sandbox, wid: &str, p: &Params) -> Result<(AuthReques
         AuthRequest {
             client_id: client_id.clone(),
             redirect_uri,
+            redirect_uri_given: p.contains_key("redirect_uri"),
             scopes,
             state,
             nonce: p.get("nonce").cloned(),
@@ -545,6 +552,7 @@ fn issue_code(
         workspace: wid.into(),
         client_id: req.client_id.clone(),
         redirect_uri: req.redirect_uri.clone(),
+        redirect_uri_given: req.redirect_uri_given,
         scopes: scopes.to_vec(),
         subject: subject.into(),
         auth_time,
@@ -749,8 +757,12 @@ fn code_grant(
     if data.workspace != wid || data.client_id != client.client_id {
         return Err(invalid("The code was issued to another client."));
     }
-    if p.get("redirect_uri").is_some_and(|r| r != &data.redirect_uri) {
-        return Err(invalid("redirect_uri does not match."));
+    match p.get("redirect_uri") {
+        Some(r) if r != &data.redirect_uri => return Err(invalid("redirect_uri does not match.")),
+        None if data.redirect_uri_given => {
+            return Err(invalid("redirect_uri is required: the authorization request named one."))
+        }
+        _ => {}
     }
     match (&data.code_challenge, p.get("code_verifier")) {
         (Some(challenge), Some(verifier)) => {
@@ -792,11 +804,18 @@ fn refresh_grant(
 ) -> Result<TokenResponse, Response> {
     let invalid = |d: &str| oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", d);
     let token = p.get("refresh_token").ok_or_else(|| invalid("Missing refresh_token."))?;
-    let row = active_token(sb, token)
+    let hash = sha256_b64(token);
+    let row = sb
+        .store
+        .token(&hash)
+        .map_err(db_failure)?
         .filter(|r| r.kind == "refresh")
         .ok_or_else(|| invalid("The refresh token is not active."))?;
     if row.workspace != wid || row.client_id != client.client_id {
         return Err(invalid("The refresh token was issued to another client."));
+    }
+    if row.expires_at <= now() {
+        return Err(invalid("The refresh token is not active."));
     }
     let granted: Vec<String> = row.scope.split_whitespace().map(str::to_string).collect();
     let scopes = match p.get("scope") {
@@ -813,14 +832,19 @@ fn refresh_grant(
         }
         None => granted,
     };
-    let (_, grant_id) = sb.store.token_binding(&sha256_b64(token)).map_err(db_failure)?;
+    let (_, grant_id) = sb.store.token_binding(&hash).map_err(db_failure)?;
     if let Some(grant) = &grant_id {
         if !super::fdx::consent_is_authorised(sb, grant) {
             return Err(invalid("The consent is not authorised."));
         }
     }
-    // Rotation: the old refresh token stops working.
-    sb.store.revoke_token(&sha256_b64(token)).map_err(db_failure)?;
+    // Rotation, claimed atomically: of two requests with one refresh token, one wins. A refresh
+    // token used again after rotation was stolen or replayed: the whole authorization ends
+    // (RFC 9700 §4.14.2).
+    if !sb.store.revoke_token(&hash).map_err(db_failure)? {
+        sb.store.revoke_family(&row.family).map_err(db_failure)?;
+        return Err(invalid("The refresh token was already used; the authorization is revoked."));
+    }
     let subject = row.subject.clone().unwrap_or_default();
     issue_tokens(
         sb,
@@ -1096,6 +1120,83 @@ pub struct RegistrationRequest {
     tls_client_certificate_bound_access_tokens: bool,
 }
 
+/// The largest registration request accepted (RFC 7591 metadata is small).
+pub const REGISTRATION_MAX_BYTES: usize = 64 * 1024;
+
+/// True for `https:`, and for `http:` towards this machine only (RFC 8252 §7.3).
+fn web_url_ok(u: &url::Url) -> bool {
+    match u.scheme() {
+        "https" => u.host().is_some(),
+        "http" => match u.host() {
+            Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+            Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+            None => false,
+        },
+        _ => false,
+    }
+}
+
+/// Redirect URIs a client may register (RFC 9700 §2.1, §4.1; RFC 6749 §3.1.2): absolute, no
+/// fragment, `https` (or `http` on loopback), or a native app's private-use scheme in reverse
+/// domain form (RFC 8252 §7.1). Never `javascript:`, `data:` and the like, which would make the
+/// authorization server's own origin an open redirector or script runner.
+fn registered_redirects(uris: &[String]) -> Result<(), String> {
+    if uris.is_empty() || uris.len() > 10 {
+        return Err("Register between 1 and 10 redirect_uris.".into());
+    }
+    for raw in uris {
+        if raw.len() > 2048 {
+            return Err("A redirect_uri is longer than 2048 characters.".into());
+        }
+        let u = url::Url::parse(raw).map_err(|_| format!("{raw} is not an absolute URL."))?;
+        if u.fragment().is_some() || raw.contains('#') {
+            return Err(format!("{raw} has a fragment."));
+        }
+        let native = u.scheme().contains('.') && !u.cannot_be_a_base();
+        if !(web_url_ok(&u) || native) {
+            return Err(format!(
+                "{raw}: redirect URIs must be https (http only for loopback hosts) or a reverse-domain app scheme."
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Every metadata field has a size, and the links are web URLs.
+fn bounded_metadata(r: &RegistrationRequest) -> Result<(), String> {
+    let texts = [
+        ("client_name", r.client_name.as_deref(), 200),
+        ("scope", r.scope.as_deref(), 2048),
+        ("tls_client_auth_subject_dn", r.tls_client_auth_subject_dn.as_deref(), 1024),
+        ("token_endpoint_auth_method", r.token_endpoint_auth_method.as_deref(), 64),
+    ];
+    for (name, value, max) in texts {
+        if value.is_some_and(|v| v.len() > max) {
+            return Err(format!("{name} is longer than {max} characters."));
+        }
+    }
+    for (name, value) in [
+        ("logo_uri", &r.logo_uri),
+        ("client_uri", &r.client_uri),
+        ("policy_uri", &r.policy_uri),
+        ("tos_uri", &r.tos_uri),
+    ] {
+        if let Some(v) = value {
+            if v.len() > 2048 || !url::Url::parse(v).is_ok_and(|u| web_url_ok(&u)) {
+                return Err(format!("{name} must be an https URL of at most 2048 characters."));
+            }
+        }
+    }
+    if r.grant_types.as_ref().is_some_and(|g| g.len() > 8) {
+        return Err("Too many grant_types.".into());
+    }
+    if r.jwks.as_ref().is_some_and(|j| j.to_string().len() > 16 * 1024) {
+        return Err("jwks is larger than 16 KiB.".into());
+    }
+    Ok(())
+}
+
 pub async fn register(
     State(sb): Sb,
     Path((tid, wid)): Path<(String, String)>,
@@ -1111,8 +1212,15 @@ pub async fn register(
     if wid == "system" {
         return bad("Registration is not open in the System workspace.");
     }
-    if r.redirect_uris.is_empty() || r.redirect_uris.iter().any(|u| url::Url::parse(u).is_err()) {
-        return (StatusCode::BAD_REQUEST, Json(serde_json::json!({"error": "invalid_redirect_uri", "error_description": "redirect_uris must be absolute URLs."}))).into_response();
+    if let Err(why) = registered_redirects(&r.redirect_uris) {
+        return (
+            StatusCode::BAD_REQUEST,
+            Json(serde_json::json!({"error": "invalid_redirect_uri", "error_description": why})),
+        )
+            .into_response();
+    }
+    if let Err(why) = bounded_metadata(&r) {
+        return bad(&why);
     }
     let method = r.token_endpoint_auth_method.unwrap_or_else(|| "client_secret_basic".into());
     if !["client_secret_basic", "client_secret_post", "none", "tls_client_auth", "self_signed_tls_client_auth"]
@@ -1132,6 +1240,9 @@ pub async fn register(
     if grant_types.iter().any(|g| !["authorization_code", "refresh_token", "client_credentials"].contains(&g.as_str()))
     {
         return bad("Unsupported grant type.");
+    }
+    if method == "none" && grant_types.iter().any(|g| g == "client_credentials") {
+        return bad("A public client (token_endpoint_auth_method none) cannot use client_credentials.");
     }
     let catalogue: Vec<String> = sb
         .workspace(&wid)

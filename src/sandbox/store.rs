@@ -29,6 +29,9 @@ CREATE TABLE IF NOT EXISTS tokens (
   expires_at INTEGER NOT NULL, revoked INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS tokens_by_family ON tokens (family);
 CREATE INDEX IF NOT EXISTS tokens_by_grant ON tokens (workspace, subject, client_id);
+-- Authorizations ended as a whole (a replayed code or refresh token, a revoked refresh token):
+-- a token issued into one later is born revoked, so no race outlives the revocation.
+CREATE TABLE IF NOT EXISTS revoked_families (family TEXT PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS grants (
   workspace TEXT NOT NULL, subject TEXT NOT NULL, client_id TEXT NOT NULL, scopes TEXT NOT NULL,
   claims TEXT NOT NULL, granted_at INTEGER NOT NULL, PRIMARY KEY (workspace, subject, client_id));
@@ -305,7 +308,12 @@ impl Store {
 
     /// Revokes every token issued from one authorization (a code and its refreshes).
     pub fn revoke_family(&self, family: &str) -> Result<usize, DbError> {
-        self.conn().execute("UPDATE tokens SET revoked = 1 WHERE family = ?1 AND revoked = 0", [family])
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        tx.execute("INSERT OR IGNORE INTO revoked_families (family) VALUES (?1)", [family])?;
+        let n = tx.execute("UPDATE tokens SET revoked = 1 WHERE family = ?1 AND revoked = 0", [family])?;
+        tx.commit()?;
+        Ok(n)
     }
 
     /// Revokes every token a client holds for a subject, and forgets the grant.
@@ -499,8 +507,8 @@ impl Store {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         tx.execute(
-            "INSERT INTO tokens (token_hash, kind, workspace, client_id, subject, scope, family, issued_at, expires_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            "INSERT INTO tokens (token_hash, kind, workspace, client_id, subject, scope, family, issued_at, expires_at, revoked)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, EXISTS (SELECT 1 FROM revoked_families WHERE family = ?7))",
             params![token_hash, kind, workspace, client_id, subject, scope, family, issued_at, expires_at],
         )?;
         if binding.0.is_some() || binding.1.is_some() {

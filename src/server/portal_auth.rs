@@ -3,11 +3,44 @@
 //! verified (signature, issuer, audience, expiry, nonce); tokens never reach the browser.
 
 use super::config::{PortalClient, Secret};
-use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata};
-use openidconnect::{
-    AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce, OAuth2TokenResponse, PkceCodeChallenge,
-    PkceCodeVerifier, RedirectUrl, Scope, TokenResponse,
+use openidconnect::core::{
+    CoreAuthDisplay, CoreAuthenticationFlow, CoreClaimName, CoreClaimType, CoreClient, CoreClientAuthMethod,
+    CoreGrantType, CoreJsonWebKey, CoreJweContentEncryptionAlgorithm, CoreJweKeyManagementAlgorithm, CoreResponseMode,
+    CoreResponseType, CoreSubjectIdentifierType,
 };
+use openidconnect::{
+    AdditionalProviderMetadata, AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce,
+    OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier, ProviderMetadata, RedirectUrl, Scope, TokenResponse,
+};
+use serde::{Deserialize, Serialize};
+
+/// Discovery fields the portal acts on beyond the core ones.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+pub struct PortalMetadata {
+    /// RFC 9207: the server puts `iss` in every authorization response, so one without it is
+    /// refused (it may come from another server the browser was sent to).
+    #[serde(default)]
+    authorization_response_iss_parameter_supported: bool,
+    /// RFC 7009: where signing out revokes the session's token.
+    #[serde(default)]
+    revocation_endpoint: Option<String>,
+}
+impl AdditionalProviderMetadata for PortalMetadata {}
+
+type Metadata = ProviderMetadata<
+    PortalMetadata,
+    CoreAuthDisplay,
+    CoreClientAuthMethod,
+    CoreClaimName,
+    CoreClaimType,
+    CoreGrantType,
+    CoreJweContentEncryptionAlgorithm,
+    CoreJweKeyManagementAlgorithm,
+    CoreJsonWebKey,
+    CoreResponseMode,
+    CoreResponseType,
+    CoreSubjectIdentifierType,
+>;
 
 /// Scopes the portal asks for: who the user is, and the Public API's grant management.
 pub const PORTAL_SCOPES: &[&str] = &["profile", "email", "list_clients_with_access", "revoke_client_access"];
@@ -22,6 +55,8 @@ pub enum PortalAuthError {
     Exchange(String),
     #[error("ID token rejected: {0}")]
     IdToken(String),
+    #[error("revocation failed: {0}")]
+    Revocation(String),
 }
 
 pub struct PortalAuth {
@@ -29,7 +64,7 @@ pub struct PortalAuth {
     secret: Option<Secret>,
     redirect: RedirectUrl,
     issuer: IssuerUrl,
-    metadata: tokio::sync::OnceCell<CoreProviderMetadata>,
+    metadata: tokio::sync::OnceCell<Metadata>,
 }
 
 /// A sign-in to send the browser on: the URL, and what the callback must check.
@@ -65,15 +100,51 @@ impl PortalAuth {
     }
 
     /// Discovery, fetched once and kept (a failure is retried on the next sign-in).
-    async fn metadata(&self, http: &reqwest::Client) -> Result<CoreProviderMetadata, PortalAuthError> {
+    async fn metadata(&self, http: &reqwest::Client) -> Result<Metadata, PortalAuthError> {
         self.metadata
             .get_or_try_init(|| async {
-                CoreProviderMetadata::discover_async(self.issuer.clone(), http)
+                Metadata::discover_async(self.issuer.clone(), http)
                     .await
                     .map_err(|e| PortalAuthError::Discovery(e.to_string()))
             })
             .await
             .cloned()
+    }
+
+    /// Whether `iss` of an authorization response is acceptable (RFC 9207): the issuer the
+    /// sign-in was sent to; and present when the server says it always sends it.
+    pub async fn iss_matches(&self, http: &reqwest::Client, iss: Option<&str>) -> Result<bool, PortalAuthError> {
+        Ok(match iss {
+            Some(iss) => iss.trim_end_matches('/') == self.issuer.as_str().trim_end_matches('/'),
+            None => !self.metadata(http).await?.additional_metadata().authorization_response_iss_parameter_supported,
+        })
+    }
+
+    /// Revokes a session's access token at the server's revocation endpoint (RFC 7009), when it
+    /// has one. Sent by hand: the `oauth2` crate refuses a revocation endpoint that is not https,
+    /// and the sandbox's is plain http on loopback.
+    pub async fn revoke(&self, http: &reqwest::Client, access_token: &str) -> Result<(), PortalAuthError> {
+        let metadata = self.metadata(http).await?;
+        let Some(endpoint) = metadata.additional_metadata().revocation_endpoint.clone() else {
+            return Ok(());
+        };
+        let mut form = vec![("token", access_token), ("token_type_hint", "access_token")];
+        let request = match &self.secret {
+            // client_secret_basic, each part form-encoded first (RFC 6749 §2.3.1).
+            Some(secret) => {
+                let encode = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+                http.post(&endpoint).basic_auth(encode(&self.client_id), Some(encode(secret.expose())))
+            }
+            None => {
+                form.push(("client_id", self.client_id.as_str()));
+                http.post(&endpoint)
+            }
+        };
+        let res = request.form(&form).send().await.map_err(|e| PortalAuthError::Revocation(e.to_string()))?;
+        match res.status() {
+            s if s.is_success() => Ok(()),
+            s => Err(PortalAuthError::Revocation(format!("the revocation endpoint answered {s}"))),
+        }
     }
 
     pub async fn start(&self, http: &reqwest::Client) -> Result<SignIn, PortalAuthError> {

@@ -257,9 +257,6 @@ async fn client_controlled_text_is_escaped_and_unsafe_links_dropped() {
         .json(&serde_json::json!({
             "redirect_uris": [redirect],
             "client_name": "<img src=x onerror=alert(1)></script><script>alert(2)</script>",
-            "logo_uri": "javascript:alert(3)",
-            "tos_uri": "http://evil.example/tos",
-            "policy_uri": "https://tpp.example/privacy",
             "token_endpoint_auth_method": "none",
             "scope": "openid email"
         }))
@@ -270,6 +267,15 @@ async fn client_controlled_text_is_escaped_and_unsafe_links_dropped() {
         .await
         .unwrap();
     let client_id = reg["client_id"].as_str().unwrap();
+    // The sandbox refuses these links at registration; a server that accepted them would send
+    // them on, so they are put in place behind its back.
+    let store = &app.sandbox().store;
+    let (_, secret_hash, data) = store.client(client_id).unwrap().unwrap();
+    let mut data: serde_json::Value = serde_json::from_str(&data).unwrap();
+    data["logo_uri"] = "javascript:alert(3)".into();
+    data["tos_uri"] = "http://evil.example/tos".into();
+    data["policy_uri"] = "https://tpp.example/privacy".into();
+    store.upsert_client(client_id, "demo", secret_hash.as_deref(), &data.to_string(), 0).unwrap();
     let b = browser();
     let challenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
     let res = sign_in(&app, &b, &format!(

@@ -7,6 +7,7 @@ mod crash;
 mod faults;
 mod fdx;
 mod fdx_consent;
+mod hardening;
 mod oidc_client;
 mod ops;
 mod portal_flow;

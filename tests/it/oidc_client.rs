@@ -110,10 +110,11 @@ async fn a_standard_oidc_client_completes_every_step() {
     assert!(introspection.active());
     assert_eq!(introspection.sub(), Some("user3"));
 
-    // Refresh (rotating), then revoke the new refresh token: everything from this sign-in ends.
+    // Refresh (rotating: see the replay below), then revoke the new refresh token: everything
+    // from this sign-in ends.
     let refresh = token.refresh_token().expect("a refresh token for offline_access");
     let refreshed = client.exchange_refresh_token(refresh).unwrap().request_async(&http).await.unwrap();
-    assert!(client.exchange_refresh_token(refresh).unwrap().request_async(&http).await.is_err(), "rotated");
+    assert!(client.introspect(refreshed.access_token()).request_async(&http).await.unwrap().active());
     let new_refresh = refreshed.refresh_token().unwrap();
     // RFC 7009. The oauth2 crate refuses non-https revocation endpoints, and the sandbox
     // listens on plain http, so this one request is made by hand.
@@ -128,4 +129,36 @@ async fn a_standard_oidc_client_completes_every_step() {
     let after = client.introspect(refreshed.access_token()).request_async(&http).await.unwrap();
     assert!(!after.active(), "revoking the refresh token ends the access token too");
     assert!(!client.introspect(token.access_token()).request_async(&http).await.unwrap().active());
+
+    // A second sign-in: a rotated refresh token used again (stolen, or replayed) fails and ends
+    // the whole authorization, the tokens of the legitimate rotation included (RFC 9700 §4.14.2).
+    let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+    let (auth_url, _, _) = client
+        .authorize_url(CoreAuthenticationFlow::AuthorizationCode, CsrfToken::new_random, Nonce::new_random)
+        .add_scope(Scope::new("offline_access".into()))
+        .set_pkce_challenge(challenge)
+        .url();
+    let res = sign_in(&app, &b, auth_url.as_str(), "user3").await;
+    let page = open_consent(&b, &location(&res)).await;
+    let res = submit(&app, &b, &page, "allow", &["offline_access"]).await;
+    let res = b.get(location(&res)).send().await.unwrap();
+    let callback = url::Url::parse(&location(&res)).unwrap();
+    let code = callback.query_pairs().find(|(k, _)| k == "code").unwrap().1.to_string();
+    let token = client
+        .exchange_code(AuthorizationCode::new(code))
+        .unwrap()
+        .set_pkce_verifier(verifier)
+        .request_async(&http)
+        .await
+        .unwrap();
+    let stolen = token.refresh_token().unwrap();
+    let rotated = client.exchange_refresh_token(stolen).unwrap().request_async(&http).await.unwrap();
+    assert!(client.introspect(rotated.access_token()).request_async(&http).await.unwrap().active());
+    assert!(client.exchange_refresh_token(stolen).unwrap().request_async(&http).await.is_err(), "replay refused");
+    assert!(
+        !client.introspect(rotated.access_token()).request_async(&http).await.unwrap().active(),
+        "the replay ended the whole authorization"
+    );
+    let next = rotated.refresh_token().unwrap();
+    assert!(client.exchange_refresh_token(next).unwrap().request_async(&http).await.is_err());
 }

@@ -23,7 +23,7 @@ pub const IDLE_TIMEOUT: i64 = 15 * 60;
 pub const ABSOLUTE_TIMEOUT: i64 = 8 * 3600;
 /// A sign-in must come back from the authorization server within this time.
 pub const LOGIN_TIMEOUT: i64 = 600;
-/// At most this many sign-ins wait at once; more are refused until some finish or expire.
+/// At most this many sign-ins wait at once; more are refused (503) until some finish or expire.
 pub const MAX_PENDING_LOGINS: u64 = 10_000;
 
 /// A live portal session.
@@ -55,7 +55,7 @@ pub enum StoreError {
     Redis(#[from] redis::RedisError),
     #[error("no answer within {0:?}")]
     Timeout(Duration),
-    #[error("{MAX_PENDING_LOGINS} sign-ins are in progress already")]
+    #[error("too many sign-ins are in progress already")]
     Full,
     #[error(transparent)]
     Seal(#[from] seal::SealError),
@@ -70,6 +70,7 @@ pub struct Sessions {
     store: Store,
     seal: seal::Seal,
     timeout: Duration,
+    login_cap: u64,
 }
 
 /// The hash a store keeps instead of a browser's secret.
@@ -85,14 +86,25 @@ fn now() -> i64 {
 impl Sessions {
     /// SQLite at `path`; `key` seals the tokens.
     pub fn sqlite(path: &Path, key: &[u8], timeout: Duration) -> Result<Self, StoreError> {
-        Ok(Self { store: Store::Sqlite(sqlite::SqliteStore::open(path)?), seal: seal::Seal::new(key)?, timeout })
+        Ok(Self {
+            store: Store::Sqlite(sqlite::SqliteStore::open(path)?),
+            seal: seal::Seal::new(key)?,
+            timeout,
+            login_cap: MAX_PENDING_LOGINS,
+        })
     }
 
     /// Redis at `url` (`redis://` or `rediss://`, trusting `root_ca` when given). Connects on
     /// first use and again after any failure, so Assent starts, and recovers, without it.
     pub fn redis(url: &str, root_ca: Option<Vec<u8>>, key: &[u8], timeout: Duration) -> Result<Self, StoreError> {
         let store = redis_store::RedisStore::connect(url, root_ca, timeout)?;
-        Ok(Self { store: Store::Redis(store), seal: seal::Seal::new(key)?, timeout })
+        Ok(Self { store: Store::Redis(store), seal: seal::Seal::new(key)?, timeout, login_cap: MAX_PENDING_LOGINS })
+    }
+
+    /// Another cap on sign-ins in progress than [`MAX_PENDING_LOGINS`].
+    pub fn with_login_cap(mut self, cap: u64) -> Self {
+        self.login_cap = cap;
+        self
     }
 
     /// `sqlite` or `redis`: what `/readyz` names.
@@ -115,8 +127,8 @@ impl Sessions {
         let expires_at = now() + LOGIN_TIMEOUT;
         self.bounded(async {
             match &self.store {
-                Store::Sqlite(s) => s.insert_login(&key, &sealed, expires_at),
-                Store::Redis(r) => r.insert_login(&key, &sealed, expires_at).await,
+                Store::Sqlite(s) => s.insert_login(&key, &sealed, expires_at, self.login_cap),
+                Store::Redis(r) => r.insert_login(&key, &sealed, expires_at, self.login_cap).await,
             }
         })
         .await
@@ -223,5 +235,50 @@ impl From<StoreError> for crate::error::AppError {
             StoreError::Full => Failure::Busy.into(),
             _ => Failure::SessionStoreDown.into(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn sign_ins_in_progress_are_capped_and_single_use() {
+        let dir = tempfile::tempdir().unwrap();
+        let timeout = Duration::from_millis(500);
+        let sessions = Sessions::sqlite(&dir.path().join("s.sqlite3"), &[3u8; 32], timeout).unwrap().with_login_cap(3);
+        for n in 0..3 {
+            sessions.insert_login(&format!("state-{n}"), "verifier", "nonce").await.unwrap();
+        }
+        assert!(matches!(sessions.insert_login("state-3", "v", "n").await, Err(StoreError::Full)));
+        let refused = crate::error::AppError::from(StoreError::Full);
+        assert_eq!(refused.status(), 503);
+        // One finishes (or fails): room for the next.
+        assert!(sessions.take_login("state-0").await.unwrap().is_some());
+        assert!(sessions.take_login("state-0").await.unwrap().is_none(), "single use");
+        sessions.insert_login("state-3", "v", "n").await.unwrap();
+        // Expired ones leave room by themselves.
+        if let Store::Sqlite(s) = &sessions.store {
+            s.conn().execute("UPDATE portal_logins SET expires_at = 0", []).unwrap();
+        }
+        sessions.insert_login("state-4", "v", "n").await.unwrap();
+        assert!(sessions.take_login("state-1").await.unwrap().is_none(), "expired");
+    }
+
+    #[tokio::test]
+    async fn tokens_are_sealed_at_rest_and_ids_hashed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.sqlite3");
+        let sessions = Sessions::sqlite(&path, &[3u8; 32], Duration::from_millis(500)).unwrap();
+        let id = sessions.create("user", "User", "the-access-token", 3600).await.unwrap();
+        assert_eq!(sessions.get(&id).await.unwrap().unwrap().access_token, "the-access-token");
+        let mut dump = std::fs::read(&path).unwrap();
+        dump.extend(std::fs::read(dir.path().join("s.sqlite3-wal")).unwrap_or_default());
+        let dump = String::from_utf8_lossy(&dump);
+        assert!(!dump.contains("the-access-token") && !dump.contains(&id), "neither the token nor the id at rest");
+        // The same file with another key: no session, and the unreadable row is gone.
+        drop(sessions);
+        let other = Sessions::sqlite(&path, &[4u8; 32], Duration::from_millis(500)).unwrap();
+        assert!(other.get(&id).await.unwrap().is_none());
     }
 }

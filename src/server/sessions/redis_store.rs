@@ -7,7 +7,7 @@
 //!
 //! Each step that reads and writes is one script or one transaction, so replicas never race.
 
-use super::{Record, StoreError, IDLE_TIMEOUT, LOGIN_TIMEOUT, MAX_PENDING_LOGINS};
+use super::{Record, StoreError, IDLE_TIMEOUT, LOGIN_TIMEOUT};
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use std::time::Duration;
 
@@ -65,7 +65,7 @@ impl RedisStore {
         })
     }
 
-    pub async fn insert_login(&self, key: &str, sealed: &str, expires_at: i64) -> Result<(), StoreError> {
+    pub async fn insert_login(&self, key: &str, sealed: &str, expires_at: i64, cap: u64) -> Result<(), StoreError> {
         let kept: i64 = self
             .insert_login
             .key(format!("{LOGIN}{key}"))
@@ -73,7 +73,7 @@ impl RedisStore {
             .arg(super::now())
             .arg(sealed)
             .arg(expires_at)
-            .arg(MAX_PENDING_LOGINS)
+            .arg(cap)
             .arg(LOGIN_TIMEOUT)
             .invoke_async(&mut self.conn.clone())
             .await?;

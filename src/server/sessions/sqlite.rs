@@ -1,7 +1,7 @@
 //! The embedded store: one SQLite file in `ASSENT_DATA_DIR`. Timeouts are checked on read,
 //! and expired rows are swept as new ones come in.
 
-use super::{Record, StoreError, IDLE_TIMEOUT, MAX_PENDING_LOGINS};
+use super::{Record, StoreError, IDLE_TIMEOUT};
 use rusqlite::{params, Connection, OptionalExtension};
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
@@ -37,15 +37,15 @@ impl SqliteStore {
         Ok(Self { conn })
     }
 
-    fn conn(&self) -> MutexGuard<'_, Connection> {
+    pub(super) fn conn(&self) -> MutexGuard<'_, Connection> {
         crate::sqlite::lock(&self.conn)
     }
 
-    pub fn insert_login(&self, key: &str, sealed: &str, expires_at: i64) -> Result<(), StoreError> {
+    pub fn insert_login(&self, key: &str, sealed: &str, expires_at: i64, cap: u64) -> Result<(), StoreError> {
         let conn = self.conn();
         conn.execute("DELETE FROM portal_logins WHERE expires_at <= ?1", [super::now()])?;
         let pending: u64 = conn.query_row("SELECT COUNT(*) FROM portal_logins", [], |r| r.get(0))?;
-        if pending >= MAX_PENDING_LOGINS {
+        if pending >= cap {
             return Err(StoreError::Full);
         }
         conn.execute(

@@ -1,0 +1,169 @@
+//! Findings of the outside security review (issue 14), each pinned: these failed before their
+//! fixes.
+
+use crate::common::*;
+use crate::portal_flow::portal_sign_in;
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
+use reqwest::StatusCode;
+use sha2::{Digest, Sha256};
+
+/// Active, unexpired tokens the sandbox holds for the portal's client.
+fn live_portal_tokens(app: &TestApp) -> i64 {
+    let conn = rusqlite::Connection::open(app.data_dir().join("sandbox.sqlite3")).unwrap();
+    conn.query_row(
+        "SELECT COUNT(*) FROM tokens WHERE client_id = 'assent-portal' AND revoked = 0 AND expires_at > strftime('%s','now')",
+        [],
+        |r| r.get(0),
+    )
+    .unwrap()
+}
+
+/// Item 9: signing out revokes the session's token at the authorization server (RFC 7009).
+#[tokio::test]
+async fn signing_out_revokes_the_portals_token() {
+    let app = spawn_app().await;
+    let b = browser();
+    let portal = portal_sign_in(&app, &b, "user4").await;
+    assert_eq!(live_portal_tokens(&app), 1);
+    let res = form_post(&b, format!("{}/api/portal/sign-out", app.url))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("csrf_token", hidden(&portal, "csrf_token"))])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let cleared =
+        res.headers().get_all("set-cookie").iter().any(|c| c.to_str().unwrap().starts_with("assent-portal=;"));
+    assert!(cleared, "the session cookie is cleared");
+    assert_eq!(live_portal_tokens(&app), 0, "the token died with the session");
+}
+
+/// Item 5: the sandbox advertises `authorization_response_iss_parameter_supported`, so a
+/// callback without `iss` is refused (RFC 9207), as is one with another issuer.
+#[tokio::test]
+async fn a_callback_without_iss_is_refused_when_the_server_always_sends_it() {
+    let app = spawn_app().await;
+    for tamper in ["drop", "change"] {
+        let b = browser();
+        let page = b.get(format!("{}/portal", app.url)).send().await.unwrap().text().await.unwrap();
+        let res = form_post(&b, format!("{}/api/portal/sign-in", app.url))
+            .header("sec-fetch-site", "same-origin")
+            .form(&[("csrf_token", hidden(&page, "csrf_token"))])
+            .send()
+            .await
+            .unwrap();
+        let res = sign_in(&app, &b, &location(&res), "user4").await;
+        let callback = url::Url::parse(&location(&res)).unwrap();
+        assert!(callback.query_pairs().any(|(k, _)| k == "iss"), "the sandbox sends iss");
+        let mut forged = callback.clone();
+        let pairs: Vec<(String, String)> = callback
+            .query_pairs()
+            .filter(|(k, _)| tamper != "drop" || k != "iss")
+            .map(|(k, v)| {
+                (k.to_string(), if k == "iss" { "https://evil.example/t/w".to_string() } else { v.to_string() })
+            })
+            .collect();
+        forged.query_pairs_mut().clear().extend_pairs(pairs);
+        let res = b.get(forged.as_str()).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{tamper} iss");
+        let page = b.get(format!("{}/portal", app.url)).send().await.unwrap().text().await.unwrap();
+        assert!(!page.contains("Sign out"), "{tamper} iss: not signed in");
+    }
+}
+
+/// Item 16: a code whose authorization request named a `redirect_uri` is exchanged only with
+/// the same one (RFC 6749 §4.1.3).
+#[tokio::test]
+async fn the_code_exchange_must_repeat_the_redirect_uri() {
+    let app = spawn_app().await;
+    let redirect = format!("{}/portal/callback", app.url);
+    for (sent, expected) in [(None, StatusCode::BAD_REQUEST), (Some(redirect.as_str()), StatusCode::OK)] {
+        let b = browser();
+        let verifier = "v".repeat(64);
+        let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
+        let mut authorize = url::Url::parse(&format!("{}/default/demo/oauth2/authorize", app.sandbox_url())).unwrap();
+        authorize.query_pairs_mut().extend_pairs([
+            ("client_id", "assent-portal"),
+            ("response_type", "code"),
+            ("redirect_uri", redirect.as_str()),
+            ("scope", "openid profile"),
+            ("state", "s"),
+            ("code_challenge", challenge.as_str()),
+            ("code_challenge_method", "S256"),
+        ]);
+        let res = sign_in(&app, &b, authorize.as_str(), "user4").await;
+        let callback = url::Url::parse(&location(&res)).unwrap();
+        let code = callback.query_pairs().find(|(k, _)| k == "code").expect("a code").1.to_string();
+        let mut form = vec![
+            ("grant_type", "authorization_code"),
+            ("code", code.as_str()),
+            ("client_id", "assent-portal"),
+            ("code_verifier", verifier.as_str()),
+        ];
+        if let Some(uri) = sent {
+            form.push(("redirect_uri", uri));
+        }
+        let res = reqwest::Client::new()
+            .post(format!("{}/default/demo/oauth2/token", app.sandbox_url()))
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), expected, "redirect_uri {sent:?}");
+        if expected != StatusCode::OK {
+            let body: serde_json::Value = res.json().await.unwrap();
+            assert_eq!(body["error"], "invalid_grant");
+        }
+    }
+}
+
+/// Item 15: dynamic registration refuses redirect URIs that would turn the authorization
+/// server's origin into an open redirector or a script runner, public clients with
+/// `client_credentials`, and oversized metadata.
+#[tokio::test]
+async fn dynamic_registration_refuses_dangerous_or_oversized_metadata() {
+    let app = spawn_app().await;
+    let register = format!("{}/default/demo/oauth2/register", app.sandbox_url());
+    let http = reqwest::Client::new();
+    let post = |body: serde_json::Value| {
+        let (http, register) = (http.clone(), register.clone());
+        async move {
+            let res = http.post(&register).json(&body).send().await.unwrap();
+            let status = res.status();
+            (status, res.json::<serde_json::Value>().await.unwrap_or_default())
+        }
+    };
+    for uri in [
+        "javascript:alert(document.domain)",
+        "data:text/html,<script>alert(1)</script>",
+        "https://app.example/callback#frag",
+        "http://app.example/callback",
+        "file:///etc/passwd",
+    ] {
+        let (status, body) = post(serde_json::json!({"redirect_uris": [uri]})).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}");
+        assert_eq!(body["error"], "invalid_redirect_uri", "{uri}");
+    }
+    let (status, body) = post(serde_json::json!({
+        "redirect_uris": ["https://app.example/cb"], "token_endpoint_auth_method": "none",
+        "grant_types": ["authorization_code", "client_credentials"]
+    }))
+    .await;
+    assert_eq!((status, body["error"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_client_metadata")));
+    let (status, _) =
+        post(serde_json::json!({"redirect_uris": ["https://app.example/cb"], "client_name": "x".repeat(201)})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, _) =
+        post(serde_json::json!({"redirect_uris": ["https://app.example/cb"], "logo_uri": "javascript:alert(1)"})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let huge = serde_json::json!({"redirect_uris": ["https://app.example/cb"], "client_name": "x".repeat(100_000)});
+    let res = http.post(&register).json(&huge).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    // What stays allowed: https, http on loopback, a native app's reverse-domain scheme.
+    for uri in
+        ["https://app.example/cb", "http://127.0.0.1:8080/cb", "http://[::1]/cb", "com.example.app:/oauth2redirect"]
+    {
+        let (status, _) = post(serde_json::json!({"redirect_uris": [uri]})).await;
+        assert_eq!(status, StatusCode::CREATED, "{uri}");
+    }
+}
