@@ -44,6 +44,8 @@ pub enum Failure {
     NoAccountChosen,
     /// An account on the form that is not the customer's.
     NotYours,
+    /// Stopping an Open Finance consent that another holder of a joint account gave.
+    OtherHolders,
     PortalOff,
     SessionEnded,
     SignInUnavailable,
@@ -67,7 +69,7 @@ impl Failure {
             LinkIncomplete | LinkInvalid | Refused | FormIncomplete | NoDecision | NotYours | SignInUnverified
             | SignInExpired => 400,
             SessionEnded => 401,
-            Forged | PortalForged | SignInDenied => 403,
+            Forged | PortalForged | SignInDenied | OtherHolders => 403,
             NotFound | FlowExpired => 404,
             Answered => 409,
             NothingChosen | NoAccountChosen => 422,
@@ -100,6 +102,7 @@ impl Failure {
             NothingChosen => ("form-incomplete-title", "consent-select-one"),
             NoAccountChosen => ("form-incomplete-title", "fdx-choose-one"),
             NotYours => ("fdx-not-yours-title", "fdx-not-yours-message"),
+            OtherHolders => ("fdx-other-holder-title", "fdx-other-holder-message"),
             PortalOff => ("portal-off-title", "portal-off-message"),
             SessionEnded => ("session-ended-title", "sign-in-restart"),
             SignInUnavailable => ("sign-in-unavailable-title", "sign-in-unavailable-message"),

@@ -17,6 +17,8 @@ pub mod cookies;
 pub mod error;
 pub mod i18n;
 pub mod islands;
+#[cfg(feature = "ssr")]
+pub mod listen;
 pub mod model;
 pub mod pages;
 

@@ -59,13 +59,10 @@ async fn main() -> ExitCode {
         }
     };
     tracing::info!(url = %public_url, "Assent listening");
-    let serve = axum::serve(listener, started.router).with_graceful_shutdown(async {
+    assent::listen::serve(listener, started.router, started.limits, async {
         let _ = tokio::signal::ctrl_c().await;
-    });
-    if let Err(e) = serve.await {
-        eprintln!("assent: server error: {e}");
-        return ExitCode::from(1);
-    }
+    })
+    .await;
     ExitCode::SUCCESS
 }
 
@@ -91,6 +88,7 @@ async fn run_sandbox(config: assent::server::config::Config) -> ExitCode {
         data_dir: config.data_dir,
         consent_url: format!("{}/consent", public.unwrap_or_else(|| "http://127.0.0.1:3000".into())),
         mtls_addr: config.sandbox_mtls_addr,
+        limits: config.limits,
     };
     match assent::sandbox::spawn(sandbox).await {
         Ok(handle) => {

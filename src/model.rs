@@ -196,4 +196,7 @@ pub struct FdxAccess {
     pub created: Option<(String, String)>,
     pub expires: Option<(String, String)>,
     pub active: bool,
+    /// Every account it shares is one of this user's: the user gave it (or could have), and may
+    /// stop it. Otherwise another holder of a joint account gave it, and only they can.
+    pub all_mine: bool,
 }

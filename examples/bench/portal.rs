@@ -101,7 +101,8 @@ async fn portal_views(base: &str, browsers: &[reqwest::Client], total: u64) -> V
 
 /// `n` lookups of one live session, straight through the store: what a session costs a view.
 async fn lookups(sessions: &assent::server::sessions::Sessions, n: usize) -> Vec<Duration> {
-    let id = sessions.create("bench-user", "Bench User", "bench-access-token", 3600).await.expect("create");
+    let id =
+        sessions.create("bench-user", "bench-user", "Bench User", "bench-access-token", 3600).await.expect("create");
     let mut lat = Vec::with_capacity(n);
     for _ in 0..n {
         let started = Instant::now();

@@ -20,7 +20,7 @@ pub async fn load_portal() -> Result<PortalView, AppError> {
     let state = context::state()?;
     let (id, session) = signed_in(&state).await?;
     let (apps, fdx) =
-        tokio::join!(state.upstream.list_clients(&session.access_token), fdx_accesses(&state, &session.subject));
+        tokio::join!(state.upstream.list_clients(&session.access_token), fdx_accesses(&state, &session.customer));
     let apps = match apps {
         Ok(list) => apps_view(list),
         Err(e) => return Err(ended_or(&state, &id, e).await),
@@ -63,9 +63,11 @@ pub async fn stop_sharing(#[server(default)] csrf_token: String, consent_id: Str
         return Err(Failure::FormIncomplete.into());
     }
     // The consent must share this user's accounts: the management API itself would stop anyone's.
-    let mine = fdx_accesses(&state, &session.subject).await?.into_iter().find(|a| a.consent_id == consent_id);
+    let mine = fdx_accesses(&state, &session.customer).await?.into_iter().find(|a| a.consent_id == consent_id);
     match mine {
         None => return Err(Failure::NotFound.into()),
+        // A joint account's other holder gave it: theirs to stop, not this user's.
+        Some(access) if !access.all_mine => return Err(Failure::OtherHolders.into()),
         Some(access) if access.active => {
             state.upstream.revoke_fdx_consent(&consent_id).await?;
             state.upstream.metrics().revokes.inc();
@@ -147,9 +149,15 @@ pub async fn finish_sign_in(
         tracing::warn!(error = %e, "portal sign-in failed");
         AppError::new(Failure::SignInFailed)
     })?;
+    // The bank's customer: the claim the consent screen reads too (`BANK_ID_CLAIM`), or the subject.
+    let claim = state.upstream.fdx().and_then(|f| f.id_claim.as_deref());
+    let customer = claim
+        .and_then(|c| signed_in.claims.get(c))
+        .and_then(|v| v.as_str().map(str::to_string).or_else(|| v.as_i64().map(|n| n.to_string())))
+        .unwrap_or_else(|| signed_in.subject.clone());
     let id = state
         .sessions
-        .create(&signed_in.subject, &signed_in.display, &signed_in.access_token, signed_in.lifetime)
+        .create(&signed_in.subject, &customer, &signed_in.display, &signed_in.access_token, signed_in.lifetime)
         .await?;
     let secure = state.csrf.is_secure();
     for c in [
@@ -234,16 +242,16 @@ async fn ended_or(state: &crate::server::AppState, id: &str, e: crate::server::u
 }
 
 /// The Open Finance consents sharing any of the user's accounts; none when Open Finance is
-/// off. The user is the bank customer with the session's subject.
+/// off. The user is the session's bank customer (`BANK_ID_CLAIM` of the ID token, or the subject).
 #[cfg(feature = "ssr")]
 async fn fdx_accesses(
     state: &crate::server::AppState,
-    subject: &str,
+    customer: &str,
 ) -> Result<Vec<crate::model::FdxAccess>, crate::server::upstream::UpstreamError> {
     if state.upstream.fdx().is_none() {
         return Ok(Vec::new());
     }
-    let accounts = state.upstream.bank_accounts(subject).await?.accounts;
+    let accounts = state.upstream.bank_accounts(customer).await?.accounts;
     let ids: Vec<String> = accounts.iter().map(|a| a.id.clone()).collect();
     let consents = state.upstream.fdx_consents_of_accounts(&ids).await?.consents;
     Ok(crate::server::portal::fdx_view(&accounts, consents, crate::server::observe::locale()))

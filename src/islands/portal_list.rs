@@ -41,6 +41,8 @@ pub struct PortalTexts {
     pub fdx_revoke_title: String,
     pub fdx_revoke_loses: String,
     pub fdx_revoked: String,
+    /// Said instead of the stop action on a consent another joint-account holder gave.
+    pub fdx_other_holder: String,
     pub cancel: String,
     pub sending: String,
     pub offline: String,
@@ -415,7 +417,10 @@ fn FdxCard(
             </header>
             <p class="fdx-accounts">{texts.with_value(|t| t.fdx_accounts.clone())} " " {access.accounts.join(", ")}</p>
             <p class="muted small">{texts.with_value(|t| t.fdx_data.clone())} " " {access.clusters.join("; ")}</p>
-            {access.active.then(|| view! {
+            {(access.active && !access.all_mine).then(|| view! {
+                <p class="muted small other-holder">{texts.with_value(|t| t.fdx_other_holder.clone())}</p>
+            })}
+            {(access.active && access.all_mine).then(|| view! {
                 <div class="app-actions end">
                     <a
                         class="btn danger"

@@ -80,6 +80,7 @@ fn build_texts() -> PortalTexts {
         fdx_revoke_title: client("fdx-revoke-title"),
         fdx_revoke_loses: client("fdx-revoke-loses"),
         fdx_revoked: client("portal-fdx-revoked-named"),
+        fdx_other_holder: t("portal-fdx-other-holder").into(),
         cancel: t("cancel").into(),
         sending: t("sending").into(),
         offline: t("offline-message").into(),

@@ -26,13 +26,19 @@ pub struct Started {
     pub router: Router,
     pub state: AppState,
     pub sandbox: Option<SandboxHandle>,
+    /// What Assent's listener lets clients take: serve `router` with `crate::listen::serve`.
+    pub limits: crate::listen::Limits,
 }
 
 /// Builds Assent for `public_url` (where browsers reach it), starting the embedded sandbox
 /// when no tenant is configured.
 pub async fn start(config: Config, leptos: LeptosOptions, public_url: Url) -> Result<Started, StartError> {
+    let limits = config.limits;
     let (state, sandbox) = build(config, leptos, public_url).await?;
-    Ok(Started { router: router(state.clone()), state, sandbox })
+    // Every form Assent takes is small: 64 KiB (the server functions' guard says the same).
+    let router =
+        crate::listen::limit_bodies(router(state.clone()), &crate::listen::Limits { max_body: 64 * 1024, ..limits });
+    Ok(Started { router, state, sandbox, limits })
 }
 
 /// Assent's routes: the pages (GET), the server functions under `/api` behind their guard,

@@ -123,12 +123,14 @@ pub async fn confirm_revoke(State(state): State<AppState>, request: Request) -> 
         Err(e) => return carry_over(failure_page(&state, &uri, e).await, &options),
     };
     let chosen = match (field(&query, "consent_id"), field(&query, "client_id")) {
-        (Some(id), _) => view.fdx.into_iter().find(|a| a.consent_id == id && a.active).map(|a| RevokeView {
-            client_id: String::new(),
-            name: a.recipient,
-            csrf_token: view.csrf_token.clone(),
-            consent_id: Some(a.consent_id),
-        }),
+        (Some(id), _) => {
+            view.fdx.into_iter().find(|a| a.consent_id == id && a.active && a.all_mine).map(|a| RevokeView {
+                client_id: String::new(),
+                name: a.recipient,
+                csrf_token: view.csrf_token.clone(),
+                consent_id: Some(a.consent_id),
+            })
+        }
         (None, Some(id)) => view.apps.into_iter().find(|a| a.client_id == id).map(|a| RevokeView {
             client_id: a.client_id,
             name: a.name,

@@ -330,7 +330,7 @@ fn granted_resources(
         if res.id.is_empty() {
             return Err(bad("every resource needs an id".into()));
         }
-        if res.resource_type == "ACCOUNT" && !sb.bank.accounts_of(subject).any(|a| a.id == res.id) {
+        if res.resource_type == "ACCOUNT" && !sb.bank.accounts_of(&sb.customer_of(subject)).any(|a| a.id == res.id) {
             let mut e = crate::wire::ApiError {
                 status_code: 422,
                 error: format!("account {} is not an account of the signed-in user", res.id),

@@ -52,6 +52,8 @@ pub struct SandboxConfig {
     pub consent_url: String,
     /// The mutual-TLS listener's address, when configured (`SANDBOX_MTLS_ADDR`).
     pub mtls_addr: Option<SocketAddr>,
+    /// What each of its listeners lets clients take.
+    pub limits: crate::listen::Limits,
 }
 
 /// Default address of the mutual-TLS listener (`SANDBOX_MTLS_ADDR`).
@@ -157,6 +159,8 @@ struct SeedUser {
     password: String,
     email: String,
     name: String,
+    #[serde(default)]
+    customer_id: Option<String>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -170,6 +174,17 @@ struct Seed {
 pub struct UserData {
     pub email: String,
     pub name: String,
+    /// The bank's customer number, when it is not the username: in `authentication_context`
+    /// and the ID token as `customer_id` (what `BANK_ID_CLAIM` names).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<String>,
+}
+
+impl UserData {
+    /// The bank customer number of user `username`.
+    pub fn customer<'a>(&'a self, username: &'a str) -> &'a str {
+        self.customer_id.as_deref().unwrap_or(username)
+    }
 }
 
 /// A fault the sandbox injects into its System API, for tests of Assent's error handling.
@@ -233,6 +248,17 @@ pub struct SandboxHandle {
 }
 
 impl Sandbox {
+    /// The bank customer number of a signed-in user (their username unless seeded otherwise).
+    pub fn customer_of(&self, subject: &str) -> String {
+        self.store
+            .user(subject)
+            .ok()
+            .flatten()
+            .and_then(|(_, d)| serde_json::from_str::<UserData>(&d).ok())
+            .and_then(|u| u.customer_id)
+            .unwrap_or_else(|| subject.to_string())
+    }
+
     /// The issuer URL of a workspace.
     pub fn issuer(&self, workspace: &str) -> String {
         format!("{}/{TENANT}/{workspace}", self.base_url)
@@ -278,6 +304,7 @@ impl Sandbox {
 
 /// Starts the sandbox on its own listener, and its mutual-TLS listener.
 pub async fn spawn(config: SandboxConfig) -> Result<SandboxHandle, SandboxError> {
+    let limits = config.limits;
     crate::sqlite::private_dir(&config.data_dir).map_err(|e| SandboxError::DataDir(config.data_dir.clone(), e))?;
     let listener =
         tokio::net::TcpListener::bind(config.addr).await.map_err(|e| SandboxError::Listen(config.addr, e))?;
@@ -310,13 +337,9 @@ pub async fn spawn(config: SandboxConfig) -> Result<SandboxHandle, SandboxError>
         .map_err(|e| SandboxError::Seed(e.to_string()))??
     };
     let sandbox = Arc::new(sandbox);
-    let app = router(sandbox.clone());
-    tokio::spawn(mtls::serve(mtls_listener, ca.server_config.clone(), app.clone()));
-    tokio::spawn(async move {
-        if let Err(e) = axum::serve(listener, app).await {
-            tracing::error!(error = %e, "sandbox server stopped");
-        }
-    });
+    let app = crate::listen::limit_bodies(router(sandbox.clone()), &limits);
+    tokio::spawn(mtls::serve(mtls_listener, ca.server_config.clone(), app.clone(), limits));
+    tokio::spawn(crate::listen::serve(listener, app, limits, std::future::pending()));
     tracing::info!(%base_url, "sandbox authorization server listening");
     tracing::info!(%mtls_base_url, ca = %ca.ca_path.display(), "sandbox mutual-TLS listener; trust this CA file");
     Ok(SandboxHandle {
@@ -360,8 +383,12 @@ fn open(
     for user in &seed.users {
         if store.user(&user.username)?.is_none() {
             let hash = hash_password(&user.password).map_err(SandboxError::Seed)?;
-            let data = serde_json::to_string(&UserData { email: user.email.clone(), name: user.name.clone() })
-                .map_err(|e| SandboxError::Seed(e.to_string()))?;
+            let data = serde_json::to_string(&UserData {
+                email: user.email.clone(),
+                name: user.name.clone(),
+                customer_id: user.customer_id.clone(),
+            })
+            .map_err(|e| SandboxError::Seed(e.to_string()))?;
             store.upsert_user(&user.username, &hash, &data)?;
         }
     }

@@ -20,7 +20,6 @@ use sha2::{Digest, Sha256};
 use std::convert::Infallible;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
 
 /// The certificate a client presented on the mTLS listener (DER of the end-entity
 /// certificate). Requests on the plain listener carry none.
@@ -260,36 +259,27 @@ impl ClientCertVerifier for AnyClientCert {
 }
 
 /// Serves `app` over TLS on `listener`; each request carries the connection's [`ClientCert`].
-pub async fn serve(listener: tokio::net::TcpListener, config: Arc<rustls::ServerConfig>, app: Router) {
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    config: Arc<rustls::ServerConfig>,
+    app: Router,
+    limits: crate::listen::Limits,
+) {
     let acceptor = tokio_rustls::TlsAcceptor::from(config);
-    loop {
-        let (tcp, _) = match listener.accept().await {
-            Ok(x) => x,
-            Err(e) => {
-                tracing::warn!(error = %e, "mTLS accept failed");
-                tokio::time::sleep(Duration::from_millis(50)).await;
-                continue;
-            }
-        };
-        let acceptor = acceptor.clone();
-        let app = app.clone();
-        tokio::spawn(async move {
-            let Ok(Ok(tls)) = tokio::time::timeout(Duration::from_secs(10), acceptor.accept(tcp)).await else {
+    crate::listen::accept(listener, limits, std::future::pending(), move |tcp, graceful| {
+        let (acceptor, app) = (acceptor.clone(), app.clone());
+        async move {
+            // The handshake has the same deadline as a request's headers.
+            let Ok(Ok(tls)) = tokio::time::timeout(limits.header_timeout, acceptor.accept(tcp)).await else {
                 return;
             };
-            let cert =
-                tls.get_ref().1.peer_certificates().and_then(|c| c.first()).map(|c| ClientCert(Arc::new(c.to_vec())));
-            let service = hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
-                if let Some(cert) = &cert {
-                    req.extensions_mut().insert(cert.clone());
-                }
-                let app = app.clone();
-                async move { tower::ServiceExt::oneshot(app, req).await }
-            });
-            let builder = hyper_util::server::conn::auto::Builder::new(hyper_util::rt::TokioExecutor::new());
-            let _ = builder.serve_connection(hyper_util::rt::TokioIo::new(tls), service).await;
-        });
-    }
+            let session = tls.get_ref().1;
+            let cert = session.peer_certificates().and_then(|c| c.first()).map(|c| ClientCert(Arc::new(c.to_vec())));
+            let h2 = session.alpn_protocol() == Some(b"h2".as_slice());
+            crate::listen::http1_or_2(tls, h2, app, cert, &limits, graceful).await;
+        }
+    })
+    .await
 }
 
 #[cfg(test)]

@@ -18,12 +18,12 @@ use axum::{
 };
 use base64::{engine::general_purpose::STANDARD, engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
 use openidconnect::core::{
-    CoreAuthDisplay, CoreClaimName, CoreClaimType, CoreClientAuthMethod, CoreGrantType, CoreIdToken, CoreIdTokenClaims,
+    CoreAuthDisplay, CoreClaimName, CoreClaimType, CoreClientAuthMethod, CoreGenderClaim, CoreGrantType,
     CoreJsonWebKey, CoreJweContentEncryptionAlgorithm, CoreJweKeyManagementAlgorithm, CoreJwsSigningAlgorithm,
     CoreResponseMode, CoreResponseType, CoreSubjectIdentifierType,
 };
 use openidconnect::{
-    AccessToken, AdditionalProviderMetadata, Audience, AuthUrl, EmptyAdditionalClaims, EndUserEmail, EndUserName,
+    AccessToken, AdditionalClaims, AdditionalProviderMetadata, Audience, AuthUrl, EndUserEmail, EndUserName,
     EndUserUsername, IssuerUrl, JsonWebKeySetUrl, LocalizedClaim, Nonce, ProviderMetadata, RegistrationUrl,
     ResponseTypes, Scope, StandardClaims, SubjectIdentifier, TokenUrl, UserInfoUrl,
 };
@@ -41,6 +41,18 @@ const ACCESS_TTL: i64 = 3600;
 const REFRESH_TTL: i64 = 30 * 24 * 3600;
 const CODE_TTL: i64 = 60;
 const PAR_TTL: i64 = 60;
+
+/// The bank's claim in the sandbox's ID tokens: the customer number (what `BANK_ID_CLAIM`
+/// names), so a portal finds the customer's accounts whatever the subject looks like.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+pub struct BankClaims {
+    customer_id: String,
+}
+impl AdditionalClaims for BankClaims {}
+
+type IdTokenClaims = openidconnect::IdTokenClaims<BankClaims, CoreGenderClaim>;
+type IdToken =
+    openidconnect::IdToken<BankClaims, CoreGenderClaim, CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm>;
 
 /// Discovery fields the core metadata type does not carry.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -213,6 +225,7 @@ fn metadata(sb: &Sandbox, wid: &str) -> Result<Metadata, String> {
             "email_verified",
             "name",
             "preferred_username",
+            "customer_id",
         ]
         .into_iter()
         .map(|c| CoreClaimName::new(c.into()))
@@ -956,17 +969,17 @@ fn sign_id_token(
 ) -> Result<String, String> {
     let now = chrono::Utc::now();
     let auth_time = chrono::DateTime::from_timestamp(auth_time, 0).unwrap_or(now);
-    let claims = CoreIdTokenClaims::new(
+    let claims = IdTokenClaims::new(
         IssuerUrl::new(sb.issuer(wid)).map_err(|e| e.to_string())?,
         vec![Audience::new(client_id.into())],
         now + chrono::Duration::seconds(ACCESS_TTL),
         now,
         standard_claims(sb, sub, scopes),
-        EmptyAdditionalClaims {},
+        BankClaims { customer_id: sb.customer_of(sub) },
     )
     .set_auth_time(Some(auth_time))
     .set_nonce(nonce.map(|n| Nonce::new(n.into())));
-    CoreIdToken::new(
+    IdToken::new(
         claims,
         &sb.key,
         CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256,

@@ -238,12 +238,13 @@ pub async fn reject(
     decide(&sb, &row, "rejected", &decision)
 }
 
-/// `authentication_context` of a signed-in user: `sub`, `email`, `name`.
+/// `authentication_context` of a signed-in user: `sub`, `email`, `name`, `customer_id`.
 pub(super) fn authentication_context(sb: &Sandbox, subject: &str) -> serde_json::Map<String, serde_json::Value> {
     let user: Option<UserData> = sb.store.user(subject).ok().flatten().and_then(|(_, d)| serde_json::from_str(&d).ok());
     let mut context = serde_json::Map::new();
     context.insert("sub".into(), subject.into());
     if let Some(user) = user {
+        context.insert("customer_id".into(), user.customer(subject).into());
         context.insert("email".into(), user.email.into());
         context.insert("name".into(), user.name.into());
     }

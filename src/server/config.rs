@@ -67,6 +67,8 @@ pub struct Config {
     pub session_store: SessionStoreConfig,
     /// `ASSENT_SESSION_STORE_TIMEOUT_MS`: the longest any request waits on the session store.
     pub session_store_timeout: std::time::Duration,
+    /// Every listener's limits; `ASSENT_MAX_CONNECTIONS` sets how many connections each takes.
+    pub limits: crate::listen::Limits,
 }
 
 /// Where the portal keeps its sessions.
@@ -357,7 +359,15 @@ impl Config {
                 }
             },
         };
+        let mut limits = crate::listen::Limits::default();
+        if let Some(n) = get("ASSENT_MAX_CONNECTIONS") {
+            limits.max_connections = match n.trim().parse::<usize>() {
+                Ok(n @ 1..=1_000_000) => n,
+                _ => return err(format!("ASSENT_MAX_CONNECTIONS must be a number from 1 to 1000000: {n}")),
+            };
+        }
         Ok(Config {
+            limits,
             session_store,
             session_store_timeout,
             sandbox_mtls_addr,

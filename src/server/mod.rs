@@ -105,6 +105,7 @@ pub async fn build(
                 data_dir: config.data_dir.clone(),
                 consent_url: format!("{origin}/consent"),
                 mtls_addr: config.sandbox_mtls_addr,
+                limits: config.limits,
             })
             .await?;
             let issuer = Url::parse(&format!("{}/{}/demo", handle.base_url, sandbox::TENANT))
@@ -134,7 +135,8 @@ pub async fn build(
         (Some(b), _) => Some(b.clone()),
         (None, Some(handle)) => Url::parse(&format!("{}/bank", handle.base_url)).ok().map(|url| config::BankConfig {
             url,
-            id_claim: None,
+            // The sandbox's customer numbers (`BANK_ID_CLAIM=customer_id`, as a bank configures it).
+            id_claim: Some("customer_id".into()),
             // The sandbox's FDX workspace, `default/fdx`.
             workspace: Some("fdx".into()),
         }),

@@ -103,6 +103,13 @@ pub fn fdx_view(accounts: &[InternalAccount], mut consents: Vec<FDXConsent>, loc
         .map(|c| {
             let mut clusters: Vec<String> = Vec::new();
             let mut shared: Vec<String> = Vec::new();
+            // The user's consent screen offers only their own accounts; an account of someone
+            // else's in it means another holder of a joint account gave it.
+            let all_mine = c
+                .granted_resources
+                .iter()
+                .filter(|r| r.resource_type == "ACCOUNT")
+                .all(|r| accounts.iter().any(|a| a.id == r.id));
             for r in &c.granted_resources {
                 for cluster in &r.data_clusters {
                     let label = t_code_in(locale, "fdx-cluster-", cluster);
@@ -116,6 +123,7 @@ pub fn fdx_view(accounts: &[InternalAccount], mut consents: Vec<FDXConsent>, loc
             }
             FdxAccess {
                 active: c.status == crate::wire::fdx_status::AUTHORISED,
+                all_mine,
                 consent_id: c.id,
                 recipient: clean_text(&c.client_id),
                 status: t_code_in(locale, "fdx-status-", &c.status),

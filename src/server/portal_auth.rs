@@ -79,6 +79,9 @@ pub struct SignIn {
 pub struct SignedIn {
     pub subject: String,
     pub display: String,
+    /// Every claim of the verified ID token, for the ones the core types do not name (the
+    /// bank's customer number, `BANK_ID_CLAIM`).
+    pub claims: serde_json::Map<String, serde_json::Value>,
     pub access_token: String,
     pub lifetime: i64,
 }
@@ -191,6 +194,18 @@ impl PortalAuth {
             .claims(&client.id_token_verifier(), &Nonce::new(nonce))
             .map_err(|e| PortalAuthError::IdToken(e.to_string()))?;
         let subject = claims.subject().to_string();
+        // The signature, issuer, audience, expiry and nonce are verified above; this reads the
+        // same token's payload for its other claims.
+        let all_claims = id_token
+            .to_string()
+            .split('.')
+            .nth(1)
+            .and_then(|payload| {
+                use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
+                URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).ok()
+            })
+            .and_then(|json| serde_json::from_slice(&json).ok())
+            .unwrap_or_default();
         let display = claims
             .email()
             .map(|e| e.to_string())
@@ -199,6 +214,7 @@ impl PortalAuth {
         Ok(SignedIn {
             subject,
             display,
+            claims: all_claims,
             access_token: token.access_token().secret().clone(),
             lifetime: token.expires_in().map(|d| d.as_secs() as i64).unwrap_or(3600),
         })

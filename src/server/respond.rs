@@ -25,7 +25,9 @@ fn kind(failure: Failure) -> ErrorKind {
         Forged | PortalForged => ErrorKind::Csrf,
         NotFound | FlowExpired | Answered => ErrorKind::NotFound,
         LinkIncomplete | LinkInvalid | FormIncomplete | NoDecision | NothingChosen | NoAccountChosen | NotYours
-        | PortalOff | SessionEnded | SignInUnverified | SignInExpired | SignInDenied => ErrorKind::BadRequest,
+        | OtherHolders | PortalOff | SessionEnded | SignInUnverified | SignInExpired | SignInDenied => {
+            ErrorKind::BadRequest
+        }
     }
 }
 

@@ -42,6 +42,7 @@ pub fn sandbox_config(data_dir: &std::path::Path) -> Config {
         live_reload: false,
         session_store: assent::server::config::SessionStoreConfig::Sqlite,
         session_store_timeout: std::time::Duration::from_millis(500),
+        limits: Default::default(),
     }
 }
 
@@ -53,7 +54,7 @@ pub async fn spawn_app() -> TestApp {
     let leptos = leptos::config::LeptosOptions::builder().output_name("assent").site_addr(addr).build();
     let url = format!("http://{addr}");
     let started = assent::routes::start(config, leptos, url::Url::parse(&url).unwrap()).await.unwrap();
-    tokio::spawn(async move { axum::serve(listener, started.router).await.unwrap() });
+    tokio::spawn(assent::listen::serve(listener, started.router, started.limits, std::future::pending()));
     TestApp { url, sandbox_handle: started.sandbox.unwrap(), _dir: dir }
 }
 
@@ -85,7 +86,7 @@ pub async fn spawn_assent(
     let leptos = leptos::config::LeptosOptions::builder().output_name("assent").site_addr(addr).build();
     let public = public_url.map(str::to_string).unwrap_or_else(|| format!("http://{addr}"));
     let started = assent::routes::start(config, leptos, url::Url::parse(&public).unwrap()).await.unwrap();
-    tokio::spawn(async move { axum::serve(listener, started.router).await.unwrap() });
+    tokio::spawn(assent::listen::serve(listener, started.router, started.limits, std::future::pending()));
     format!("http://{addr}")
 }
 

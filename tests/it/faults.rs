@@ -93,7 +93,7 @@ async fn an_unreachable_authorization_server_gets_a_502_page() {
     let started =
         assent::routes::start(config, leptos, url::Url::parse(&format!("http://{addr}")).unwrap()).await.unwrap();
     assert!(started.sandbox.is_none(), "a configured tenant keeps the sandbox off");
-    tokio::spawn(async move { axum::serve(listener, started.router).await.unwrap() });
+    tokio::spawn(assent::listen::serve(listener, started.router, started.limits, std::future::pending()));
     let started = Instant::now();
     let res = browser().get(format!("http://{addr}/consent?login_id=abc&login_state=def")).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::BAD_GATEWAY);
@@ -118,6 +118,7 @@ async fn the_sandbox_keeps_what_it_issued_across_a_restart() {
         data_dir: dir.path().to_path_buf(),
         consent_url: "http://127.0.0.1:9/consent".into(),
         mtls_addr: None,
+        limits: Default::default(),
     };
     let first = spawn(config.clone()).await.unwrap();
     let http = reqwest::Client::new();

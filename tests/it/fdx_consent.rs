@@ -144,3 +144,78 @@ async fn deny_sends_the_rejection_to_the_recipient() {
     assert!(recipient.contains("id=\"error-code\">"), "{recipient}");
     assert!(granted_accounts(&recipient).is_empty());
 }
+
+/// Issue 14, item 1: a joint account's co-holder sees a consent the other holder gave, marked
+/// as theirs, and cannot stop it, unless every account in it is the co-holder's too.
+#[tokio::test]
+async fn a_joint_accounts_co_holder_cannot_stop_the_other_holders_consent() {
+    let app = spawn_app().await;
+    // user2 shares their own checking and the joint checking they hold with user3.
+    let recipient = browser();
+    let page = open_consent(&recipient, &start_fdx(&app, &recipient, "user2").await).await;
+    to_recipient(&app, &recipient, post(&app, &recipient, &page, "allow", &["2000001", "9000001"]).await).await;
+    // …and, for another recipient session, only the joint account.
+    let joint_only = browser();
+    let page = open_consent(&joint_only, &start_fdx(&app, &joint_only, "user2").await).await;
+    to_recipient(&app, &joint_only, post(&app, &joint_only, &page, "allow", &["9000001"]).await).await;
+
+    let co_holder = browser();
+    let html = crate::portal_flow::portal_sign_in(&app, &co_holder, "user3").await;
+    let ids: Vec<String> =
+        html.split("data-consent-id=\"").skip(1).map(|s| s.split('"').next().unwrap().to_string()).collect();
+    assert_eq!(ids.len(), 2, "both share the joint account, so both are listed: {html}");
+    // Newest first: the joint-only consent, then the one with user2's own account.
+    let (joint, mixed) = (&ids[0], &ids[1]);
+    let card = html.split(&format!("data-consent-id=\"{mixed}\"")).nth(1).unwrap().split("</li>").next().unwrap();
+    assert!(card.contains("Given by another holder of a joint account"), "{card}");
+    assert!(!card.contains("consent_id="), "no stop action on it: {card}");
+    // Neither the confirmation page nor the server function lets the co-holder stop it.
+    let confirm = co_holder.get(format!("{}/portal/revoke?consent_id={mixed}", app.url)).send().await.unwrap();
+    assert_eq!(confirm.status(), StatusCode::SEE_OTHER, "back to the portal");
+    let stop = |id: String| {
+        let (b, url, token) = (co_holder.clone(), format!("{}/api/portal/stop", app.url), hidden(&html, "csrf_token"));
+        async move {
+            form_post(&b, url)
+                .header("sec-fetch-site", "same-origin")
+                .form(&[("consent_id", id), ("csrf_token", token)])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let res = stop(mixed.clone()).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert!(res.text().await.unwrap().contains("Another account holder gave this consent"));
+    let fetch =
+        recipient.post(format!("{}/fdx-demo/fetch", app.sandbox_url())).send().await.unwrap().text().await.unwrap();
+    assert!(fetch.contains("data-testid=\"bank-status\">200"), "the recipient still has access: {fetch}");
+    // Every account of the other consent is the co-holder's too: they may stop it.
+    let res = stop(joint.clone()).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let fetch =
+        joint_only.post(format!("{}/fdx-demo/fetch", app.sandbox_url())).send().await.unwrap().text().await.unwrap();
+    assert!(fetch.contains("data-testid=\"bank-status\">401"), "{fetch}");
+}
+
+/// Issue 14, item 2: the portal finds the bank customer by the same claim as the consent
+/// screen (`BANK_ID_CLAIM`; `customer_id` with the sandbox), not by the subject. user12's
+/// customer number is C-1200.
+#[tokio::test]
+async fn the_portal_finds_the_customer_by_the_bank_id_claim() {
+    let app = spawn_app().await;
+    let recipient = browser();
+    let page = open_consent(&recipient, &start_fdx(&app, &recipient, "user12").await).await;
+    assert!(page.html.contains("value=\"1200001\""), "the consent screen reads the claim");
+    to_recipient(&app, &recipient, post(&app, &recipient, &page, "allow", &["1200001"]).await).await;
+    let portal = browser();
+    let html = crate::portal_flow::portal_sign_in(&app, &portal, "user12").await;
+    assert!(html.contains("Financial data you share") && html.contains("Everyday Checking …"), "{html}");
+    let consent_id = html.split("data-consent-id=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let res = form_post(&portal, format!("{}/api/portal/stop", app.url))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("consent_id", consent_id.as_str()), ("csrf_token", hidden(&html, "csrf_token").as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "stopped through the same customer");
+}

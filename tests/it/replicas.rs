@@ -350,12 +350,13 @@ async fn in_redis_sessions_and_sign_ins_end_by_key_expiry() {
         async move { redis::cmd("TTL").arg(key).query_async::<i64>(&mut r).await.unwrap() }
     };
     // Idle: a fresh session lives IDLE_TIMEOUT; each use starts that again.
-    let long = sessions.create("user", "User", "token-1", 3600).await.unwrap();
+    let long = sessions.create("user", "C-1", "User", "token-1", 3600).await.unwrap();
     let key = format!("assent:session:{}", hash(&long));
     assert_eq!(ttl(key.clone()).await, IDLE_TIMEOUT);
     redis::cmd("EXPIRE").arg(&key).arg(5).query_async::<()>(&mut r).await.unwrap();
     let session = sessions.get(&long).await.unwrap().expect("alive");
-    assert_eq!((session.subject.as_str(), session.access_token.as_str()), ("user", "token-1"));
+    assert_eq!((session.subject.as_str(), session.customer.as_str()), ("user", "C-1"));
+    assert_eq!(session.access_token, "token-1");
     assert_eq!(ttl(key.clone()).await, IDLE_TIMEOUT, "use restarts the idle timeout");
     // Idle too long: Redis drops it by itself.
     redis::cmd("EXPIRE").arg(&key).arg(1).query_async::<()>(&mut r).await.unwrap();
@@ -363,7 +364,7 @@ async fn in_redis_sessions_and_sign_ins_end_by_key_expiry() {
     assert_eq!(redis::cmd("EXISTS").arg(&key).query_async::<i64>(&mut r).await.unwrap(), 0);
     assert!(sessions.get(&long).await.unwrap().is_none());
     // Absolute: a session whose token lives 2 s never outlives it, however busy.
-    let short = sessions.create("user", "User", "token-2", 2).await.unwrap();
+    let short = sessions.create("user", "C-1", "User", "token-2", 2).await.unwrap();
     let key = format!("assent:session:{}", hash(&short));
     assert!(sessions.get(&short).await.unwrap().is_some());
     assert!((1..=2).contains(&ttl(key.clone()).await), "capped by the absolute timeout");
@@ -377,7 +378,7 @@ async fn in_redis_sessions_and_sign_ins_end_by_key_expiry() {
     assert_eq!(taken, Some(("verifier".to_string(), "nonce".to_string())));
     assert_eq!(sessions.take_login("state-1").await.unwrap(), None, "single use");
     // Another key (a replica misconfigured) opens nothing, and the unreadable session is dropped.
-    let id = sessions.create("user", "User", "token-3", 3600).await.unwrap();
+    let id = sessions.create("user", "C-1", "User", "token-3", 3600).await.unwrap();
     let other = Sessions::redis(&redis.url(), None, &[1u8; 32], Duration::from_millis(300)).unwrap();
     assert!(other.get(&id).await.unwrap().is_none());
     assert!(sessions.get(&id).await.unwrap().is_none());

@@ -32,6 +32,8 @@ pub struct Session {
     /// Hash of the cookie value: what CSRF tokens bind to.
     pub id_hash: String,
     pub subject: String,
+    /// The bank's customer number of the user (what the portal's Open Finance list uses).
+    pub customer: String,
     pub display: String,
     pub access_token: String,
 }
@@ -40,6 +42,7 @@ pub struct Session {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Record {
     pub subject: String,
+    pub customer: String,
     pub display: String,
     /// The access token, sealed for this record.
     pub sealed_token: String,
@@ -154,6 +157,7 @@ impl Sessions {
     pub async fn create(
         &self,
         subject: &str,
+        customer: &str,
         display: &str,
         access_token: &str,
         token_lifetime: i64,
@@ -163,6 +167,7 @@ impl Sessions {
         let now = now();
         let record = Record {
             subject: subject.into(),
+            customer: customer.into(),
             display: display.into(),
             sealed_token: self.seal.seal(access_token, &key)?,
             expires_at: now + token_lifetime.clamp(1, ABSOLUTE_TIMEOUT),
@@ -191,9 +196,13 @@ impl Sessions {
             .await?;
         let Some(record) = record else { return Ok(None) };
         match self.seal.open(&record.sealed_token, &key) {
-            Some(access_token) => {
-                Ok(Some(Session { id_hash: key, subject: record.subject, display: record.display, access_token }))
-            }
+            Some(access_token) => Ok(Some(Session {
+                id_hash: key,
+                subject: record.subject,
+                customer: record.customer,
+                display: record.display,
+                access_token,
+            })),
             None => {
                 tracing::warn!("a portal session's token does not open with this key (ASSENT_SESSION_KEY changed?)");
                 self.delete(id).await?;
@@ -270,7 +279,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s.sqlite3");
         let sessions = Sessions::sqlite(&path, &[3u8; 32], Duration::from_millis(500)).unwrap();
-        let id = sessions.create("user", "User", "the-access-token", 3600).await.unwrap();
+        let id = sessions.create("user", "user", "User", "the-access-token", 3600).await.unwrap();
         assert_eq!(sessions.get(&id).await.unwrap().unwrap().access_token, "the-access-token");
         let mut dump = std::fs::read(&path).unwrap();
         dump.extend(std::fs::read(dir.path().join("s.sqlite3-wal")).unwrap_or_default());

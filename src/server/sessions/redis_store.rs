@@ -17,9 +17,9 @@ const LOGINS: &str = "assent:logins";
 
 /// The session, its expiry restarted; nothing (and the key gone) once past its absolute end.
 const GET_SESSION: &str = r"
-local f = redis.call('HMGET', KEYS[1], 's', 'd', 't', 'x')
-if not f[4] then return false end
-local ttl = math.min(tonumber(ARGV[2]), tonumber(f[4]) - tonumber(ARGV[1]))
+local f = redis.call('HMGET', KEYS[1], 's', 'c', 'd', 't', 'x')
+if not f[5] then return false end
+local ttl = math.min(tonumber(ARGV[2]), tonumber(f[5]) - tonumber(ARGV[1]))
 if ttl <= 0 then redis.call('DEL', KEYS[1]) return false end
 redis.call('EXPIRE', KEYS[1], ttl)
 return f
@@ -107,6 +107,8 @@ impl RedisStore {
             .arg(&session)
             .arg("s")
             .arg(&record.subject)
+            .arg("c")
+            .arg(&record.customer)
             .arg("d")
             .arg(&record.display)
             .arg("t")
@@ -124,15 +126,16 @@ impl RedisStore {
     }
 
     pub async fn get(&self, key: &str, now: i64) -> Result<Option<Record>, StoreError> {
-        let fields: Option<(String, String, String, i64)> = self
+        let fields: Option<(String, String, String, String, i64)> = self
             .get_session
             .key(format!("{SESSION}{key}"))
             .arg(now)
             .arg(IDLE_TIMEOUT)
             .invoke_async(&mut self.conn.clone())
             .await?;
-        Ok(fields.map(|(subject, display, sealed_token, expires_at)| Record {
+        Ok(fields.map(|(subject, customer, display, sealed_token, expires_at)| Record {
             subject,
+            customer,
             display,
             sealed_token,
             expires_at,

@@ -6,16 +6,16 @@ use rusqlite::{params, Connection, OptionalExtension};
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
-/// Version 2 seals tokens; version 1's rows (plain tokens) are dropped, which signs their
-/// users out once.
+/// Version 2 seals tokens, version 3 keeps the bank customer; older rows are dropped, which
+/// signs their users out once.
 const SCHEMA: &str = r#"
 CREATE TABLE IF NOT EXISTS portal_logins (
   state_hash TEXT PRIMARY KEY, sealed TEXT NOT NULL, expires_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS portal_sessions (
-  id_hash TEXT PRIMARY KEY, subject TEXT NOT NULL, display TEXT NOT NULL, sealed_token TEXT NOT NULL,
+  id_hash TEXT PRIMARY KEY, subject TEXT NOT NULL, customer TEXT NOT NULL, display TEXT NOT NULL, sealed_token TEXT NOT NULL,
   last_seen INTEGER NOT NULL, expires_at INTEGER NOT NULL);
 "#;
-const VERSION: i64 = 2;
+const VERSION: i64 = 3;
 
 pub struct SqliteStore {
     conn: Mutex<Connection>,
@@ -72,9 +72,9 @@ impl SqliteStore {
             params![now, now - IDLE_TIMEOUT],
         )?;
         conn.execute(
-            "INSERT INTO portal_sessions (id_hash, subject, display, sealed_token, last_seen, expires_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![key, record.subject, record.display, record.sealed_token, now, record.expires_at],
+            "INSERT INTO portal_sessions (id_hash, subject, customer, display, sealed_token, last_seen, expires_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![key, record.subject, record.customer, record.display, record.sealed_token, now, record.expires_at],
         )?;
         Ok(())
     }
@@ -83,18 +83,18 @@ impl SqliteStore {
         let conn = self.conn();
         let row: Option<(Record, i64)> = conn
             .query_row(
-                "SELECT subject, display, sealed_token, expires_at, last_seen FROM portal_sessions WHERE id_hash = ?1",
+                "SELECT subject, customer, display, sealed_token, expires_at, last_seen FROM portal_sessions
+                 WHERE id_hash = ?1",
                 [key],
                 |r| {
-                    Ok((
-                        Record {
-                            subject: r.get(0)?,
-                            display: r.get(1)?,
-                            sealed_token: r.get(2)?,
-                            expires_at: r.get(3)?,
-                        },
-                        r.get(4)?,
-                    ))
+                    let record = Record {
+                        subject: r.get(0)?,
+                        customer: r.get(1)?,
+                        display: r.get(2)?,
+                        sealed_token: r.get(3)?,
+                        expires_at: r.get(4)?,
+                    };
+                    Ok((record, r.get(5)?))
                 },
             )
             .optional()?;
