@@ -17,6 +17,8 @@ use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 use url::Url;
 
+/// How long an idle pooled connection to the upstream is kept.
+const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(4);
 /// Scopes of the System-workspace token.
 pub const SYSTEM_SCOPES: &str = "manage_scope_grants";
 /// …and with Open Finance (FDX) on: the FDX consent APIs and the bank's internal accounts API.
@@ -128,7 +130,9 @@ impl Upstream {
             .redirect(reqwest::redirect::Policy::none())
             .https_only(!super::config::is_loopback(&config.issuer))
             .user_agent(concat!("assent/", env!("CARGO_PKG_VERSION")))
-            .pool_idle_timeout(Duration::from_secs(60));
+            // Below the keep-alive of common servers (Node and Apache: 5 s), so a pooled
+            // connection is rarely one the server is closing; `send` covers the rest.
+            .pool_idle_timeout(POOL_IDLE_TIMEOUT);
         if let Some(ca) = &config.root_ca {
             let pem = std::fs::read(ca).map_err(|e| ClientBuildError(format!("ROOT_CA {}: {e}", ca.display())))?;
             for cert in
@@ -255,7 +259,7 @@ impl Upstream {
         loop {
             let token = self.system_token().await?;
             let started = Instant::now();
-            let response = self.http.delete(&url).bearer_auth(token.expose()).json(&body).send().await;
+            let response = self.send(self.http.delete(&url).bearer_auth(token.expose()).json(&body)).await;
             self.metrics.observe_upstream(Endpoint::FdxRevoke, started.elapsed());
             let response = response?;
             let status = response.status();
@@ -284,7 +288,7 @@ impl Upstream {
         self.system_token().await?;
         let url = format!("{}/.well-known/openid-configuration", self.issuer.as_str().trim_end_matches('/'));
         let started = Instant::now();
-        let response = self.http.get(url).send().await;
+        let response = self.send(self.http.get(url)).await;
         self.metrics.observe_upstream(Endpoint::Discovery, started.elapsed());
         let status = response?.status();
         if status.is_success() {
@@ -377,7 +381,7 @@ impl Upstream {
                 request = request.json(body);
             }
             let started = Instant::now();
-            let response = match request.send().await {
+            let response = match self.send(request).await {
                 Ok(r) => r,
                 Err(e) => {
                     self.metrics.observe_upstream(endpoint, started.elapsed());
@@ -408,6 +412,22 @@ impl Upstream {
         self.system_call(Endpoint::ScopeGrantAccept, Method::POST, url, &[], Some(body)).await
     }
 
+    /// Sends `request`. An idempotent one (GET, HEAD, PUT, DELETE) that failed because the
+    /// server closed the pooled connection it went out on, before any answer (the server's
+    /// keep-alive ran out as the request left), is sent once more, on a fresh connection.
+    async fn send(&self, request: reqwest::RequestBuilder) -> Result<reqwest::Response, reqwest::Error> {
+        let request = request.build()?;
+        let idempotent = matches!(request.method(), &Method::GET | &Method::HEAD | &Method::PUT | &Method::DELETE);
+        let again = if idempotent { request.try_clone() } else { None };
+        match (self.http.execute(request).await, again) {
+            (Err(e), Some(again)) if closed_under_us(&e) => {
+                tracing::info!(error = %e, "the upstream closed a pooled connection; sending once more");
+                self.http.execute(again).await
+            }
+            (result, _) => result,
+        }
+    }
+
     /// The shared HTTP client (timeouts, no redirects, TLS verified).
     pub fn http(&self) -> &reqwest::Client {
         &self.http
@@ -420,7 +440,7 @@ impl Upstream {
     /// `GET /{tid}/{wid}/clients` with the signed-in user's own token (Public API).
     pub async fn list_clients(&self, user_token: &str) -> Result<ClientsWithAccess, UpstreamError> {
         let started = Instant::now();
-        let result = match self.http.get(self.public_url("/clients")).bearer_auth(user_token).send().await {
+        let result = match self.send(self.http.get(self.public_url("/clients")).bearer_auth(user_token)).await {
             Ok(response) => read_json(response).await,
             Err(e) => Err(e.into()),
         };
@@ -433,7 +453,7 @@ impl Upstream {
         let cid: String = url::form_urlencoded::byte_serialize(client_id.as_bytes()).collect();
         let started = Instant::now();
         let response =
-            self.http.delete(self.public_url(&format!("/clients/{cid}"))).bearer_auth(user_token).send().await;
+            self.send(self.http.delete(self.public_url(&format!("/clients/{cid}"))).bearer_auth(user_token)).await;
         self.metrics.observe_upstream(Endpoint::RevokeClient, started.elapsed());
         let response = response?;
         let status = response.status();
@@ -451,6 +471,31 @@ impl Upstream {
         let url = self.scope_grant_url(&body.id, Some("reject"));
         self.system_call(Endpoint::ScopeGrantReject, Method::POST, url, &[], Some(body)).await
     }
+}
+
+/// The request failed because the connection closed before any answer: hyper's "connection
+/// closed before message completed", a reset or a broken pipe. Not a timeout, not a refused
+/// connection (the server is down, and retrying would only double the wait).
+fn closed_under_us(e: &reqwest::Error) -> bool {
+    if e.is_timeout() || e.is_connect() || e.status().is_some() {
+        return false;
+    }
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = source {
+        if let Some(h) = err.downcast_ref::<hyper::Error>() {
+            if h.is_incomplete_message() || h.is_canceled() {
+                return true;
+            }
+        }
+        if let Some(io) = err.downcast_ref::<std::io::Error>() {
+            use std::io::ErrorKind::*;
+            if matches!(io.kind(), ConnectionReset | ConnectionAborted | BrokenPipe | UnexpectedEof) {
+                return true;
+            }
+        }
+        source = err.source();
+    }
+    false
 }
 
 /// One URL path segment, percent-encoded.

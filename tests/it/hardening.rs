@@ -268,3 +268,82 @@ async fn connections_beyond_the_cap_wait_for_a_free_slot() {
         .unwrap();
     assert!(String::from_utf8_lossy(&buf[..n]).starts_with("HTTP/1.1 200"));
 }
+
+/// An authorization server whose keep-alive runs out as the next request arrives: each
+/// connection answers its first request (a System token, or a consent request), then closes
+/// without an answer when a second one comes on it. Counts those closes.
+async fn closing_upstream() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let closes = std::sync::Arc::new(AtomicUsize::new(0));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let counter = closes.clone();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let counter = counter.clone();
+            tokio::spawn(async move {
+                let mut served = 0;
+                let mut pending = Vec::new();
+                let mut buf = [0u8; 8192];
+                loop {
+                    let Ok(n) = socket.read(&mut buf).await else { return };
+                    if n == 0 {
+                        return;
+                    }
+                    pending.extend_from_slice(&buf[..n]);
+                    let Some(end) = pending.windows(4).position(|w| w == b"\r\n\r\n") else { continue };
+                    let head = String::from_utf8_lossy(&pending[..end]).to_string();
+                    let length: usize = head
+                        .lines()
+                        .find_map(|l| {
+                            l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse().unwrap())
+                        })
+                        .unwrap_or(0);
+                    if pending.len() < end + 4 + length {
+                        continue;
+                    }
+                    pending.drain(..end + 4 + length);
+                    if served == 1 {
+                        counter.fetch_add(1, Ordering::SeqCst);
+                        return; // closed under the client, no answer
+                    }
+                    served += 1;
+                    let body = if head.contains("/oauth2/token") {
+                        serde_json::json!({"access_token": "t", "token_type": "bearer", "expires_in": 3600}).to_string()
+                    } else {
+                        serde_json::json!({
+                            "id": "l1", "tenant_id": "default", "server_id": "demo", "client_id": "app", "subject": "user",
+                            "authentication_context": {"sub": "user"},
+                            "client_info": {"client_name": "Keep-Alive App"},
+                            "requested_scopes": [{"name": "openid", "display_name": "Sign you in"}]
+                        })
+                        .to_string()
+                    };
+                    let answer = format!(
+                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+                        body.len()
+                    );
+                    if socket.write_all(answer.as_bytes()).await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    (format!("http://{addr}/default/demo"), closes)
+}
+
+/// Item 11: a consent view whose pooled connection the upstream closed as the request left is
+/// sent once more on a fresh connection, instead of failing with 502.
+#[tokio::test]
+async fn a_request_on_a_connection_the_upstream_closed_is_sent_again() {
+    let (issuer, closes) = closing_upstream().await;
+    let dir = tempfile::tempdir().unwrap();
+    let assent = spawn_assent(&issuer, "s", &"k".repeat(32), dir.path(), None).await;
+    // The System token goes out on a new connection; the consent read reuses it and is cut off.
+    let res = browser().get(format!("{assent}/consent?login_id=l1&login_state=s1")).send().await.unwrap();
+    assert_eq!(closes.load(std::sync::atomic::Ordering::SeqCst), 1, "the upstream closed a pooled connection");
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.text().await.unwrap().contains("Keep-Alive App"));
+}
