@@ -467,7 +467,8 @@ pub async fn reject(
 }
 
 /// `POST /{tid}/system/servers/{wid}/fdx/consents` with `FDXConsentsRequest` (an empty body
-/// lists everything). Newest first; `order: "acs"` reverses. `limit` defaults to 100.
+/// lists everything). Newest first; `order: "acs"` reverses. `after_consent_id` and
+/// `before_consent_id` page from a consent of the same listing; `limit` defaults to 100.
 pub async fn list(
     State(sb): Sb,
     Path((tid, wid, sid)): Path<(String, String, String)>,
@@ -506,6 +507,22 @@ pub async fn list(
         .collect();
     if filter.order.as_deref() == Some("acs") || filter.order.as_deref() == Some("asc") {
         consents.reverse();
+    }
+    let position = |list: &[FDXConsent], id: &str| list.iter().position(|c| c.id == id);
+    if let Some(after) = filter.after_consent_id.as_deref() {
+        let Some(at) = position(&consents, after) else {
+            return api_error(StatusCode::BAD_REQUEST, "after_consent_id is not in this listing", "bad_request");
+        };
+        consents.drain(..=at);
+    }
+    if let Some(before) = filter.before_consent_id.as_deref() {
+        let Some(at) = position(&consents, before) else {
+            return api_error(StatusCode::BAD_REQUEST, "before_consent_id is not in this listing", "bad_request");
+        };
+        consents.truncate(at);
+        let limit = filter.limit.unwrap_or(100).clamp(1, 1000);
+        let from = consents.len().saturating_sub(limit);
+        consents.drain(..from);
     }
     consents.truncate(filter.limit.unwrap_or(100).clamp(1, 1000));
     Json(FDXConsents { consents }).into_response()

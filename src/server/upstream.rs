@@ -17,6 +17,10 @@ use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 use url::Url;
 
+/// Open Finance consents asked for per page of the management list, and at most this many
+/// pages (5,000 consents) for one customer.
+const FDX_PAGE: usize = 100;
+const FDX_MAX_PAGES: usize = 50;
 /// How long an idle pooled connection to the upstream is kept.
 const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(4);
 /// Scopes of the System-workspace token.
@@ -238,12 +242,32 @@ impl Upstream {
             return Ok(FDXConsents::default());
         }
         let url = self.fdx_url(&format!("/servers/{}/fdx/consents", path_segment(&fdx.workspace)));
-        let body = FDXConsentsRequest {
-            resource: Some(FDXResourceFilter { resource_type: "ACCOUNT".into(), ids: account_ids.to_vec() }),
-            limit: Some(100),
-            ..FDXConsentsRequest::default()
-        };
-        self.system_call(Endpoint::FdxList, Method::POST, &url, &[], Some(&body)).await
+        // The list answers pages of at most `limit` with no cursor of its own: ask for the page
+        // after the last consent seen until a short page. A page with nothing new (a server
+        // that ignores the cursor) ends it too, and so does the bound on pages.
+        let mut all = FDXConsents::default();
+        let mut after: Option<String> = None;
+        for _ in 0..FDX_MAX_PAGES {
+            let body = FDXConsentsRequest {
+                resource: Some(FDXResourceFilter { resource_type: "ACCOUNT".into(), ids: account_ids.to_vec() }),
+                limit: Some(FDX_PAGE),
+                after_consent_id: after.clone(),
+                ..FDXConsentsRequest::default()
+            };
+            let page: FDXConsents = self.system_call(Endpoint::FdxList, Method::POST, &url, &[], Some(&body)).await?;
+            let full = page.consents.len() >= FDX_PAGE;
+            let before = all.consents.len();
+            for consent in page.consents {
+                if !all.consents.iter().any(|c| c.id == consent.id) {
+                    all.consents.push(consent);
+                }
+            }
+            if !full || all.consents.len() == before {
+                break;
+            }
+            after = all.consents.last().map(|c| c.id.clone());
+        }
+        Ok(all)
     }
 
     /// `DELETE {base}/{tid}/system/servers/{wid}/fdx/consents/{id}` by the user (204).

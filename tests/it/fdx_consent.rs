@@ -219,3 +219,34 @@ async fn the_portal_finds_the_customer_by_the_bank_id_claim() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER, "stopped through the same customer");
 }
+
+/// Issue 14, item 10: a customer with more consents than one page of the management list sees
+/// every one, and can stop the oldest.
+#[tokio::test]
+async fn a_customer_with_hundreds_of_consents_sees_and_can_stop_each() {
+    let app = spawn_app().await;
+    let recipient = browser();
+    let page = open_consent(&recipient, &start_fdx(&app, &recipient, "user").await).await;
+    to_recipient(&app, &recipient, post(&app, &recipient, &page, "allow", &["1000001"]).await).await;
+    // 249 more like it, each a little older: 250 in all, three pages of 100.
+    let store = &app.sandbox().store;
+    let first = store.fdx_consents("fdx").unwrap().into_iter().next().expect("the consent given through Assent");
+    for n in 1..250 {
+        let mut row = first.clone();
+        row.id = format!("older-{n:03}");
+        row.created_at -= n;
+        store.insert_fdx_consent(&row).unwrap();
+    }
+    let portal = browser();
+    let html = crate::portal_flow::portal_sign_in(&app, &portal, "user").await;
+    assert_eq!(html.matches("data-consent-id=\"").count(), 250, "every consent is listed");
+    assert!(html.contains("data-consent-id=\"older-249\""), "the oldest, on the last page");
+    let res = form_post(&portal, format!("{}/api/portal/stop", app.url))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("consent_id", "older-249"), ("csrf_token", hidden(&html, "csrf_token").as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(store.fdx_consent("older-249").unwrap().unwrap().status, "Revoked");
+}
