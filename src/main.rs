@@ -1,5 +1,7 @@
 //! Assent's server binary: configuration → (sandbox) → router → serve.
-//! `assent sandbox` runs only the embedded sandbox (for tests and demos of other clients).
+//! `assent sandbox` runs only the embedded sandbox (for tests and demos of other clients);
+//! `assent sandbox-cert CN [O]` prints a client certificate and key from the sandbox's local CA,
+//! for a data recipient registered with `tls_client_auth` and that subject.
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 
 use std::process::ExitCode;
@@ -21,6 +23,23 @@ async fn main() -> ExitCode {
     init_logs(&config.log_filter, config.text_logs);
     if std::env::args().nth(1).as_deref() == Some("sandbox") {
         return run_sandbox(config).await;
+    }
+    if std::env::args().nth(1).as_deref() == Some("sandbox-cert") {
+        let (cn, org) = (std::env::args().nth(2), std::env::args().nth(3));
+        let Some(cn) = cn else {
+            eprintln!("usage: assent sandbox-cert COMMON-NAME [ORGANIZATION]");
+            return ExitCode::from(2);
+        };
+        return match assent::sandbox::mtls::issue_client_cert(&config.data_dir, &cn, org.as_deref()) {
+            Ok(identity) => {
+                print!("{}{}", identity.cert_pem, identity.key_pem);
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("assent: {e}");
+                ExitCode::from(1)
+            }
+        };
     }
     let leptos = match leptos::config::get_configuration(None) {
         Ok(c) => c.leptos_options,
@@ -89,6 +108,7 @@ async fn run_sandbox(config: assent::server::config::Config) -> ExitCode {
         consent_url: format!("{}/consent", public.unwrap_or_else(|| "http://127.0.0.1:3000".into())),
         mtls_addr: config.sandbox_mtls_addr,
         limits: config.limits,
+        client_ca: config.sandbox_client_ca,
     };
     match assent::sandbox::spawn(sandbox).await {
         Ok(handle) => {

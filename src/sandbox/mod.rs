@@ -54,6 +54,9 @@ pub struct SandboxConfig {
     pub mtls_addr: Option<SocketAddr>,
     /// What each of its listeners lets clients take.
     pub limits: crate::listen::Limits,
+    /// `SANDBOX_CLIENT_CA`: a PEM bundle of CAs whose client certificates `tls_client_auth`
+    /// clients may present, besides the local CA.
+    pub client_ca: Option<PathBuf>,
 }
 
 /// Default address of the mutual-TLS listener (`SANDBOX_MTLS_ADDR`).
@@ -220,6 +223,9 @@ pub struct Sandbox {
     pub mtls_base_url: String,
     /// The local CA's certificate (PEM): what clients of the mTLS listener trust.
     pub ca_pem: String,
+    /// Whose certificates `tls_client_auth` clients may present.
+    pub client_cas: mtls::ClientCas,
+    data_dir: PathBuf,
     pub bank: bank::Bank,
     /// The demo data recipient's certificate and its mTLS HTTP client.
     recipient: Option<(mtls::Identity, reqwest::Client)>,
@@ -248,6 +254,12 @@ pub struct SandboxHandle {
 }
 
 impl Sandbox {
+    /// A `tls_client_auth` certificate for subject `CN=cn, O=org` from the local CA: what a
+    /// data recipient registered with that subject presents.
+    pub fn issue_client_cert(&self, cn: &str, org: Option<&str>) -> Result<mtls::Identity, String> {
+        mtls::issue_client_cert(&self.data_dir, cn, org)
+    }
+
     /// The bank customer number of a signed-in user (their username unless seeded otherwise).
     pub fn customer_of(&self, subject: &str) -> String {
         self.store
@@ -443,6 +455,8 @@ fn open(
             base_url,
             mtls_base_url,
             ca_pem: ca_pem.to_string(),
+            client_cas: mtls::ClientCas::new(ca_pem, config.client_ca.as_deref()).map_err(SandboxError::Tls)?,
+            data_dir: config.data_dir.clone(),
             bank,
             recipient: Some(recipient),
             consent_url: config.consent_url.clone(),

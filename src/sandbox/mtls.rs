@@ -1,8 +1,10 @@
 //! Mutual TLS for the sandbox (RFC 8705): a local CA made at first start in the data
 //! directory, a server certificate it signs, and a TLS listener that asks every client for a
 //! certificate. The listener accepts any certificate that proves possession of its key (the
-//! handshake signature is checked); *which* client it is gets decided by the token endpoint
-//! (`tls_client_auth` subject DN, or `self_signed_tls_client_auth` JWKS `x5c`), and bound
+//! handshake signature is checked); *which* client it is gets decided by the token endpoint:
+//! `tls_client_auth`, the registered subject DN on a certificate that chains to a CA the
+//! sandbox trusts (its local CA, which issues TPP certificates, or `SANDBOX_CLIENT_CA`);
+//! `self_signed_tls_client_auth`, a certificate in the client's registered JWKS `x5c`. Bound
 //! tokens are checked against its `x5t#S256` thumbprint.
 
 use axum::{extract::FromRequestParts, http::request::Parts, Router};
@@ -134,6 +136,61 @@ pub fn jwks_holds(jwks: &serde_json::Value, der: &[u8]) -> bool {
     jwks["keys"].as_array().into_iter().flatten().any(|k| {
         k["x5c"][0].as_str().and_then(|c| STANDARD.decode(c.trim()).ok()).is_some_and(|registered| registered == der)
     })
+}
+
+/// A client certificate for a data recipient registered with `tls_client_auth`, issued by the
+/// sandbox's local CA in `data_dir` (made at the sandbox's first start): subject `CN=cn, O=org`.
+pub fn issue_client_cert(data_dir: &Path, cn: &str, org: Option<&str>) -> Result<Identity, String> {
+    let key_path = data_dir.join(CA_KEY_FILE);
+    let pem = std::fs::read_to_string(&key_path)
+        .map_err(|e| format!("{}: {e} (start the sandbox once)", key_path.display()))?;
+    let ca_key = KeyPair::from_pem(&pem).map_err(|e| format!("{}: {e}", key_path.display()))?;
+    let ca_cert = ca_params()?.self_signed(&ca_key).map_err(|e| e.to_string())?;
+    let key = KeyPair::generate().map_err(|e| e.to_string())?;
+    let mut params = CertificateParams::new(Vec::<String>::new()).map_err(|e| e.to_string())?;
+    let mut pairs = vec![(DnType::CommonName, cn)];
+    if let Some(o) = org {
+        pairs.push((DnType::OrganizationName, o));
+    }
+    params.distinguished_name = dn(&pairs);
+    params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
+    params.use_authority_key_identifier_extension = true;
+    let cert = params.signed_by(&key, &ca_cert, &ca_key).map_err(|e| e.to_string())?;
+    Ok(Identity { cert_pem: cert.pem(), key_pem: key.serialize_pem(), cert_der: cert.der().to_vec() })
+}
+
+/// The CAs whose certificates `tls_client_auth` clients may present (RFC 8705 §2.1): the local
+/// CA, and a bundle from configuration. The subject DN alone proves nothing: anyone can make a
+/// self-signed certificate with any name.
+pub struct ClientCas(Arc<dyn ClientCertVerifier>);
+
+impl ClientCas {
+    pub fn new(local_ca_pem: &str, bundle: Option<&Path>) -> Result<Self, String> {
+        use rustls::pki_types::pem::PemObject;
+        let mut roots = rustls::RootCertStore::empty();
+        let mut add = |pem: &[u8], from: &str| -> Result<(), String> {
+            for cert in CertificateDer::pem_slice_iter(pem) {
+                let cert = cert.map_err(|e| format!("{from}: {e}"))?;
+                roots.add(cert).map_err(|e| format!("{from}: {e}"))?;
+            }
+            Ok(())
+        };
+        add(local_ca_pem.as_bytes(), "the local CA")?;
+        if let Some(path) = bundle {
+            let pem = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+            add(&pem, &path.display().to_string())?;
+        }
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider)
+            .build()
+            .map_err(|e| e.to_string())?;
+        Ok(ClientCas(verifier))
+    }
+
+    /// Does `der` (an end-entity certificate) chain to one of these CAs, for client use, now?
+    pub fn trust(&self, der: &[u8]) -> bool {
+        self.0.verify_client_cert(&CertificateDer::from(der), &[], UnixTime::now()).is_ok()
+    }
 }
 
 /// The sandbox's local CA and the server identity it issued for this start.

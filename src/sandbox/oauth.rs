@@ -624,8 +624,11 @@ pub(super) fn authenticate_client(
     if client.uses_mtls() && method == "none" {
         let cert = cert.ok_or_else(invalid)?;
         let ok = match client.token_endpoint_auth_method.as_str() {
+            // The registered subject, on a certificate from a CA the sandbox trusts.
             "tls_client_auth" => match (&client.tls_client_auth_subject_dn, mtls::subject_dn(&cert.0)) {
-                (Some(expected), Some(presented)) => mtls::dn_matches(expected, &presented),
+                (Some(expected), Some(presented)) => {
+                    mtls::dn_matches(expected, &presented) && sb.client_cas.trust(&cert.0)
+                }
                 _ => false,
             },
             _ => client.jwks.as_ref().is_some_and(|jwks| mtls::jwks_holds(jwks, &cert.0)),

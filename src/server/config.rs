@@ -69,6 +69,8 @@ pub struct Config {
     pub session_store_timeout: std::time::Duration,
     /// Every listener's limits; `ASSENT_MAX_CONNECTIONS` sets how many connections each takes.
     pub limits: crate::listen::Limits,
+    /// `SANDBOX_CLIENT_CA`: more CAs the sandbox trusts for `tls_client_auth` (PEM bundle).
+    pub sandbox_client_ca: Option<PathBuf>,
 }
 
 /// Where the portal keeps its sessions.
@@ -366,7 +368,15 @@ impl Config {
                 _ => return err(format!("ASSENT_MAX_CONNECTIONS must be a number from 1 to 1000000: {n}")),
             };
         }
+        let sandbox_client_ca = match get("SANDBOX_CLIENT_CA") {
+            Some(p) => {
+                std::fs::metadata(&p).or_else(|e| err(format!("SANDBOX_CLIENT_CA cannot be read ({e}): {p}")))?;
+                Some(PathBuf::from(p))
+            }
+            None => None,
+        };
         Ok(Config {
+            sandbox_client_ca,
             limits,
             session_store,
             session_store_timeout,

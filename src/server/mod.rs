@@ -106,6 +106,7 @@ pub async fn build(
                 consent_url: format!("{origin}/consent"),
                 mtls_addr: config.sandbox_mtls_addr,
                 limits: config.limits,
+                client_ca: config.sandbox_client_ca.clone(),
             })
             .await?;
             let issuer = Url::parse(&format!("{}/{}/demo", handle.base_url, sandbox::TENANT))

@@ -43,6 +43,7 @@ pub fn sandbox_config(data_dir: &std::path::Path) -> Config {
         session_store: assent::server::config::SessionStoreConfig::Sqlite,
         session_store_timeout: std::time::Duration::from_millis(500),
         limits: Default::default(),
+        sandbox_client_ca: None,
     }
 }
 

@@ -119,6 +119,7 @@ async fn the_sandbox_keeps_what_it_issued_across_a_restart() {
         consent_url: "http://127.0.0.1:9/consent".into(),
         mtls_addr: None,
         limits: Default::default(),
+        client_ca: None,
     };
     let first = spawn(config.clone()).await.unwrap();
     let http = reqwest::Client::new();

@@ -12,8 +12,9 @@ const TPP_REDIRECT: &str = "https://developer-tpp.example/callback";
 const TPP_DN: (&str, &str) = ("developer-tpp.example", "Developer TPP");
 const VERIFIER: &str = "a-long-enough-pkce-verifier-for-the-fdx-tests-0123456789";
 
-fn tpp_cert() -> Identity {
-    mtls::self_signed(TPP_DN.0, Some(TPP_DN.1)).unwrap()
+/// The seeded TPP's certificate, from the sandbox's local CA.
+fn tpp_cert(app: &TestApp) -> Identity {
+    app.sandbox().issue_client_cert(TPP_DN.0, Some(TPP_DN.1)).unwrap()
 }
 
 /// A client of the mTLS listener that trusts the sandbox's local CA, with `identity` if any.
@@ -194,7 +195,7 @@ fn sorted(mut v: Vec<String>) -> Vec<String> {
 #[tokio::test]
 async fn fdx_consent_end_to_end_then_revocation_kills_the_tokens() {
     let app = spawn_app().await;
-    let cert = tpp_cert();
+    let cert = tpp_cert(&app);
     let tpp = mtls_client(&app, Some(&cert));
     let system = system_token(&app).await;
     let p = start(&app, &tpp, "user").await;
@@ -397,7 +398,7 @@ async fn fdx_consent_end_to_end_then_revocation_kills_the_tokens() {
 #[tokio::test]
 async fn accept_refuses_foreign_accounts_and_reads_both_spellings() {
     let app = spawn_app().await;
-    let tpp = mtls_client(&app, Some(&tpp_cert()));
+    let tpp = mtls_client(&app, Some(&tpp_cert(&app)));
     let system = system_token(&app).await;
     let p = start(&app, &tpp, "user").await;
     // 9000001 is user2's and user3's joint account, not user's.
@@ -462,7 +463,7 @@ async fn accept_refuses_foreign_accounts_and_reads_both_spellings() {
 #[tokio::test]
 async fn decided_consents_cannot_be_read_or_accepted_again() {
     let app = spawn_app().await;
-    let tpp = mtls_client(&app, Some(&tpp_cert()));
+    let tpp = mtls_client(&app, Some(&tpp_cert(&app)));
     let system = system_token(&app).await;
     let get = |p: &Pending| {
         reqwest::Client::new()
@@ -547,6 +548,18 @@ async fn clients_without_the_right_certificate_get_invalid_client() {
     let res = mtls_client(&app, None).post(&token_url).form(&form).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(res.json::<Value>().await.unwrap()["error"], "invalid_client");
+    // The right subject DN on a certificate anyone can make (self-signed), or on one from
+    // another CA: not the TPP (issue 14, item 12).
+    for forged in [mtls::self_signed(TPP_DN.0, Some(TPP_DN.1)).unwrap(), {
+        let other_ca = tempfile::tempdir().unwrap();
+        assent::sandbox::mtls::local_ca(other_ca.path(), &["localhost".into()]).unwrap();
+        mtls::issue_client_cert(other_ca.path(), TPP_DN.0, Some(TPP_DN.1)).unwrap()
+    }] {
+        let res = mtls_client(&app, Some(&forged)).post(&token_url).form(&form).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(res.json::<Value>().await.unwrap()["error"], "invalid_client");
+        assert_eq!(par(&app, &mtls_client(&app, Some(&forged))).await.status(), StatusCode::UNAUTHORIZED);
+    }
     // A certificate with another subject DN.
     let wrong = mtls::self_signed("evil.example", Some("Developer TPP")).unwrap();
     let res = mtls_client(&app, Some(&wrong)).post(&token_url).form(&form).send().await.unwrap();
@@ -564,7 +577,7 @@ async fn clients_without_the_right_certificate_get_invalid_client() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     // self_signed_tls_client_auth: the demo recipient's registered certificate only.
-    let res = mtls_client(&app, Some(&tpp_cert()))
+    let res = mtls_client(&app, Some(&tpp_cert(&app)))
         .post(&token_url)
         .form(&[("grant_type", "client_credentials"), ("client_id", "fdx-demo-recipient")])
         .send()
@@ -572,7 +585,7 @@ async fn clients_without_the_right_certificate_get_invalid_client() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     // The right certificate works, and a DCR-registered self-signed client too.
-    let res = mtls_client(&app, Some(&tpp_cert())).post(&token_url).form(&form).send().await.unwrap();
+    let res = mtls_client(&app, Some(&tpp_cert(&app))).post(&token_url).form(&form).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     let own = mtls::self_signed("dcr-recipient.example", None).unwrap();
     let reg: Value = reqwest::Client::new()
@@ -598,13 +611,13 @@ async fn clients_without_the_right_certificate_get_invalid_client() {
 #[tokio::test]
 async fn the_bank_refuses_a_token_presented_with_another_certificate() {
     let app = spawn_app().await;
-    let tpp = mtls_client(&app, Some(&tpp_cert()));
+    let tpp = mtls_client(&app, Some(&tpp_cert(&app)));
     let tokens = grant(&app, &tpp, "user4", &["4000001"]).await;
     let access = tokens["access_token"].as_str().unwrap();
     let bank = format!("{}/bank/accounts", mtls_url(&app));
     assert_eq!(tpp.get(&bank).bearer_auth(access).send().await.unwrap().status(), StatusCode::OK);
     // Same subject DN (it could authenticate), different key: not the bound certificate.
-    let other = mtls_client(&app, Some(&tpp_cert()));
+    let other = mtls_client(&app, Some(&tpp_cert(&app)));
     assert_eq!(other.get(&bank).bearer_auth(access).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
     assert_eq!(
         mtls_client(&app, None).get(&bank).bearer_auth(access).send().await.unwrap().status(),
