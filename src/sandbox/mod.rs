@@ -614,3 +614,19 @@ fn active_token(sb: &Sandbox, token: &str) -> Option<store::TokenRow> {
     let row = sb.store.token(&sha256_b64(token)).ok()??;
     (!row.revoked && row.expires_at > now()).then_some(row)
 }
+
+/// An active token presented by a caller with `cert`: a token bound to a certificate (RFC 8705
+/// §3) works only with that certificate, so a stolen one is worth nothing.
+fn presented_token(sb: &Sandbox, token: &str, cert: Option<&mtls::ClientCert>) -> Option<store::TokenRow> {
+    let row = active_token(sb, token)?;
+    bound_to(sb, token, cert).then_some(row)
+}
+
+/// Whether `cert` is what `token` is bound to (an unbound token goes with any caller).
+fn bound_to(sb: &Sandbox, token: &str, cert: Option<&mtls::ClientCert>) -> bool {
+    match sb.store.token_binding(&sha256_b64(token)) {
+        Ok((Some(x5t), _)) => cert.is_some_and(|c| c.thumbprint() == x5t),
+        Ok((None, _)) => true,
+        Err(_) => false,
+    }
+}

@@ -5,7 +5,7 @@
 use super::{
     active_token, api_error, bearer, check_workspace,
     mtls::{self, ClientCert, PeerCert},
-    now, oauth_error, pages, random_token, sha256_b64,
+    now, oauth_error, pages, presented_token, random_token, sha256_b64,
     store::{Binding, LoginRow},
     verify_password, ClientData, Sandbox, UserData, LOGIN_TTL, TENANT,
 };
@@ -721,7 +721,7 @@ pub async fn token(
     }
     let result = match grant_type {
         "authorization_code" => code_grant(&sb, &wid, &client, &p, x5t),
-        "refresh_token" => refresh_grant(&sb, &wid, &client, &p, x5t),
+        "refresh_token" => refresh_grant(&sb, &wid, &client, &p, cert.as_ref(), x5t),
         "client_credentials" => {
             let scopes: Vec<String> = match p.get("scope") {
                 Some(s) => s.split_whitespace().map(str::to_string).collect(),
@@ -816,6 +816,7 @@ fn refresh_grant(
     wid: &str,
     client: &ClientData,
     p: &Params,
+    cert: Option<&ClientCert>,
     x5t: Option<String>,
 ) -> Result<TokenResponse, Response> {
     let invalid = |d: &str| oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", d);
@@ -832,6 +833,10 @@ fn refresh_grant(
     }
     if row.expires_at <= now() {
         return Err(invalid("The refresh token is not active."));
+    }
+    // A refresh token bound to a certificate (RFC 8705 §3) is used only with it.
+    if !super::bound_to(sb, token, cert) {
+        return Err(invalid("The refresh token is bound to another certificate."));
     }
     let granted: Vec<String> = row.scope.split_whitespace().map(str::to_string).collect();
     let scopes = match p.get("scope") {
@@ -1082,7 +1087,12 @@ pub async fn revoke(
     StatusCode::OK.into_response()
 }
 
-pub async fn userinfo(State(sb): Sb, Path((tid, wid)): Path<(String, String)>, headers: HeaderMap) -> Response {
+pub async fn userinfo(
+    State(sb): Sb,
+    Path((tid, wid)): Path<(String, String)>,
+    PeerCert(cert): PeerCert,
+    headers: HeaderMap,
+) -> Response {
     if let Err(r) = check_workspace(&sb, &tid, &wid) {
         return r;
     }
@@ -1091,7 +1101,9 @@ pub async fn userinfo(State(sb): Sb, Path((tid, wid)): Path<(String, String)>, h
         r.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer error=\"invalid_token\""));
         r
     };
-    let Some(row) = bearer(&headers).and_then(|t| active_token(&sb, t)) else { return unauthorized() };
+    let Some(row) = bearer(&headers).and_then(|t| presented_token(&sb, t, cert.as_ref())) else {
+        return unauthorized();
+    };
     let scopes: Vec<String> = row.scope.split_whitespace().map(str::to_string).collect();
     let (Some(sub), true, "access") = (row.subject, row.workspace == wid, row.kind.as_str()) else {
         return unauthorized();

@@ -1,7 +1,8 @@
 //! The Public API a user's own token opens (reference §1d(1)): which applications hold
 //! access, and taking it away. Revoking ends the grant and every token issued under it.
 
-use super::{active_token, api_error, bearer, check_workspace, store::TokenRow, Sandbox};
+use super::mtls::{ClientCert, PeerCert};
+use super::{api_error, bearer, check_workspace, presented_token, store::TokenRow, Sandbox};
 use crate::wire::{ClaimInfo, ClientRef, ClientWithAccess, ClientsWithAccess, GrantedClaim, GrantedScope, ScopeInfo};
 use axum::{
     extract::{Path, State},
@@ -14,9 +15,15 @@ use std::sync::Arc;
 type Sb = State<Arc<Sandbox>>;
 
 /// The user behind a bearer token that carries `scope`, in workspace `wid`.
-fn user_token(sb: &Sandbox, headers: &HeaderMap, wid: &str, scope: &str) -> Result<(TokenRow, String), Response> {
+fn user_token(
+    sb: &Sandbox,
+    headers: &HeaderMap,
+    cert: Option<&ClientCert>,
+    wid: &str,
+    scope: &str,
+) -> Result<(TokenRow, String), Response> {
     let row = bearer(headers)
-        .and_then(|t| active_token(sb, t))
+        .and_then(|t| presented_token(sb, t, cert))
         .filter(|r| r.workspace == wid && r.kind == "access")
         .ok_or_else(|| api_error(StatusCode::UNAUTHORIZED, "invalid or expired access token", "unauthorized"))?;
     let subject = row
@@ -29,14 +36,19 @@ fn user_token(sb: &Sandbox, headers: &HeaderMap, wid: &str, scope: &str) -> Resu
     Ok((row, subject))
 }
 
-pub async fn list(State(sb): Sb, Path((tid, wid)): Path<(String, String)>, headers: HeaderMap) -> Response {
+pub async fn list(
+    State(sb): Sb,
+    Path((tid, wid)): Path<(String, String)>,
+    PeerCert(cert): PeerCert,
+    headers: HeaderMap,
+) -> Response {
     if let Err(r) = check_workspace(&sb, &tid, &wid) {
         return r;
     }
     if let Err(r) = super::scope_grants::injected_fault(&sb).await {
         return r;
     }
-    let subject = match user_token(&sb, &headers, &wid, "list_clients_with_access") {
+    let subject = match user_token(&sb, &headers, cert.as_ref(), &wid, "list_clients_with_access") {
         Ok((_, s)) => s,
         Err(r) => return r,
     };
@@ -93,6 +105,7 @@ pub async fn list(State(sb): Sb, Path((tid, wid)): Path<(String, String)>, heade
 pub async fn revoke(
     State(sb): Sb,
     Path((tid, wid, cid)): Path<(String, String, String)>,
+    PeerCert(cert): PeerCert,
     headers: HeaderMap,
 ) -> Response {
     if let Err(r) = check_workspace(&sb, &tid, &wid) {
@@ -101,7 +114,7 @@ pub async fn revoke(
     if let Err(r) = super::scope_grants::injected_fault(&sb).await {
         return r;
     }
-    let subject = match user_token(&sb, &headers, &wid, "revoke_client_access") {
+    let subject = match user_token(&sb, &headers, cert.as_ref(), &wid, "revoke_client_access") {
         Ok((_, s)) => s,
         Err(r) => return r,
     };

@@ -728,3 +728,58 @@ async fn demo_recipient_shows_a_rejection() {
     let html = b.get(&callback).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("<dd id=\"error-code\">rejected</dd>"), "{html}");
 }
+
+/// Issue 14, item 13: certificate-bound tokens work only with their certificate everywhere:
+/// at refresh, at userinfo and at the Public API (the bank's check is tested above).
+#[tokio::test]
+async fn bound_tokens_work_only_with_their_certificate_everywhere() {
+    let app = spawn_app().await;
+    let cert = tpp_cert(&app);
+    let tpp = mtls_client(&app, Some(&cert));
+    let tokens = grant(&app, &tpp, "user", &["1000001"]).await;
+    let access = tokens["access_token"].as_str().unwrap().to_string();
+    let refresh = tokens["refresh_token"].as_str().expect("offline_access gives a refresh token").to_string();
+    // Another certificate of the same TPP (its subject, from the trusted CA): the client is
+    // authenticated, but the tokens are bound to the first certificate.
+    let other = mtls_client(&app, Some(&tpp_cert(&app)));
+    let token_url = format!("{}/default/fdx/oauth2/token", mtls_url(&app));
+    let form = [("grant_type", "refresh_token"), ("refresh_token", refresh.as_str()), ("client_id", TPP)];
+    let res = other.post(&token_url).form(&form).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(res.json::<Value>().await.unwrap()["error"], "invalid_grant");
+    // userinfo: not on the plain listener (no certificate), not with another certificate.
+    let userinfo = format!("{}/default/fdx/userinfo", mtls_url(&app));
+    let plain = format!("{}/default/fdx/userinfo", app.sandbox_url());
+    assert_eq!(Client::new().get(&plain).bearer_auth(&access).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(other.get(&userinfo).bearer_auth(&access).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(tpp.get(&userinfo).bearer_auth(&access).send().await.unwrap().status(), StatusCode::OK);
+    // The Public API, with a bound user token (put in place: no seeded client gets one).
+    let bound = "bound-user-token";
+    let now = chrono::Utc::now().timestamp();
+    let binding = (Some(mtls::thumbprint(&cert.cert_der)), None);
+    app.sandbox()
+        .store
+        .insert_bound_token(
+            &assent::sandbox::sha256_b64(bound),
+            "access",
+            "demo",
+            "assent-portal",
+            Some("user"),
+            "openid list_clients_with_access",
+            "family-bound",
+            now,
+            now + 600,
+            &binding,
+        )
+        .unwrap();
+    let clients = |base: &str| format!("{base}/default/demo/clients");
+    let res = Client::new().get(clients(app.sandbox_url())).bearer_auth(bound).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "a stolen bound token on the plain listener");
+    let res = other.get(clients(mtls_url(&app))).bearer_auth(bound).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "with another certificate");
+    let res = tpp.get(clients(mtls_url(&app))).bearer_auth(bound).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK, "with its own certificate");
+    // The right certificate still refreshes: the refused attempt did not use the token up.
+    let res = tpp.post(&token_url).form(&form).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+}
