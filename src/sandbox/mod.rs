@@ -17,6 +17,7 @@ mod pages;
 mod public_api;
 mod scope_grants;
 pub mod store;
+pub mod throttle;
 
 use crate::wire::{ApiError, OAuthError};
 use axum::{
@@ -207,6 +208,11 @@ pub struct Stats {
     pub system_tokens: AtomicU64,
     pub scope_grant_reads: AtomicU64,
     pub scope_grant_decisions: AtomicU64,
+    /// Passwords checked (an unknown user's attempt is checked against a stand-in hash too).
+    pub password_checks: AtomicU64,
+    /// Password hashes being computed now, and the most at once.
+    pub hashing_now: AtomicU64,
+    pub hashing_peak: AtomicU64,
 }
 
 impl Stats {
@@ -236,7 +242,17 @@ pub struct Sandbox {
     http: reqwest::Client,
     pub stats: Stats,
     fault: Mutex<Option<Fault>>,
+    /// Sign-in throttling (see `throttle`).
+    pub throttle: throttle::Throttle,
+    /// At most [`HASHING_AT_ONCE`] password hashes at once: each takes 19 MiB and a core.
+    hashing: tokio::sync::Semaphore,
+    /// What an unknown user's password is checked against, so that it costs what a known
+    /// user's does.
+    stand_in_hash: String,
 }
+
+/// Password hashes computed at once; more sign-ins wait their turn (up to 5 s, then 503).
+pub const HASHING_AT_ONCE: usize = 2;
 
 /// A running sandbox.
 pub struct SandboxHandle {
@@ -466,6 +482,9 @@ fn open(
             http,
             stats: Stats::default(),
             fault: Mutex::new(None),
+            throttle: throttle::Throttle::default(),
+            hashing: tokio::sync::Semaphore::new(HASHING_AT_ONCE),
+            stand_in_hash: hash_password(&random_token(16)).map_err(SandboxError::Seed)?,
         },
         consent_secret,
     ))
@@ -552,6 +571,44 @@ fn hash_password(password: &str) -> Result<String, String> {
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
         .map_err(|e| e.to_string())
+}
+
+impl Sandbox {
+    /// Checks `password` for `username` as a sign-in must: throttled first (`Err` with the
+    /// seconds to wait), then one bounded hash whether the user exists or not.
+    pub async fn check_password(&self, username: &str, password: &str) -> Result<bool, SignInRefusal> {
+        let now = now();
+        self.throttle.check(username, now).map_err(SignInRefusal::Throttled)?;
+        let Ok(Ok(_permit)) = tokio::time::timeout(std::time::Duration::from_secs(5), self.hashing.acquire()).await
+        else {
+            return Err(SignInRefusal::Busy);
+        };
+        let known = self.store.user(username).ok().flatten().map(|(hash, _)| hash);
+        let exists = known.is_some();
+        let hash = known.unwrap_or_else(|| self.stand_in_hash.clone());
+        let password = password.to_string();
+        let running = self.stats.hashing_now.fetch_add(1, Ordering::SeqCst) + 1;
+        self.stats.hashing_peak.fetch_max(running, Ordering::SeqCst);
+        self.stats.password_checks.fetch_add(1, Ordering::SeqCst);
+        let matches = tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.unwrap_or(false);
+        self.stats.hashing_now.fetch_sub(1, Ordering::SeqCst);
+        let ok = matches && exists;
+        if ok {
+            self.throttle.succeeded(username);
+        } else {
+            self.throttle.failed(username, now);
+        }
+        Ok(ok)
+    }
+}
+
+/// A sign-in not checked at all.
+#[derive(Debug, PartialEq)]
+pub enum SignInRefusal {
+    /// Too many failures: wait this many seconds.
+    Throttled(u64),
+    /// Too many sign-ins are being checked right now.
+    Busy,
 }
 
 fn verify_password(password: &str, hash: &str) -> bool {

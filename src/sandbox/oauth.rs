@@ -7,7 +7,7 @@ use super::{
     mtls::{self, ClientCert, PeerCert},
     now, oauth_error, pages, presented_token, random_token, sha256_b64,
     store::{Binding, LoginRow},
-    verify_password, ClientData, Sandbox, UserData, LOGIN_TTL, TENANT,
+    ClientData, Sandbox, UserData, LOGIN_TTL, TENANT,
 };
 use crate::wire::{Confirmation, FDXConsentRequest, Introspection, TokenResponse};
 use axum::{
@@ -459,11 +459,23 @@ pub async fn login_submit(
     if row.status != "new" {
         return expired_login_page();
     }
-    let user = sb.store.user(&f.username).ok().flatten();
-    let password = f.password.clone();
-    let ok = tokio::task::spawn_blocking(move || user.is_some_and(|(hash, _)| verify_password(&password, &hash)))
-        .await
-        .unwrap_or(false);
+    let ok = match sb.check_password(&f.username, &f.password).await {
+        Ok(ok) => ok,
+        Err(refusal) => {
+            let (status, message, wait) = match refusal {
+                super::SignInRefusal::Throttled(s) => {
+                    (StatusCode::TOO_MANY_REQUESTS, "Too many wrong passwords. Wait a little, then try again.", s)
+                }
+                super::SignInRefusal::Busy => {
+                    (StatusCode::SERVICE_UNAVAILABLE, "Too many sign-ins right now. Try again in a moment.", 5)
+                }
+            };
+            let page = pages::login_page(&tid, &wid, &row.id, &client, Some(message));
+            let mut res = (status, Html(page)).into_response();
+            res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(wait));
+            return res;
+        }
+    };
     if !ok {
         let page = pages::login_page(&tid, &wid, &row.id, &client, Some("Wrong username or password."));
         return (StatusCode::UNAUTHORIZED, Html(page)).into_response();

@@ -347,3 +347,76 @@ async fn a_request_on_a_connection_the_upstream_closed_is_sent_again() {
     assert_eq!(res.status(), StatusCode::OK);
     assert!(res.text().await.unwrap().contains("Keep-Alive App"));
 }
+
+/// A sign-in page waiting for a password (the portal's client, PKCE): its `login_id`.
+async fn new_login(app: &TestApp, b: &reqwest::Client) -> String {
+    let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(b"v".repeat(64)));
+    let mut authorize = url::Url::parse(&format!("{}/default/demo/oauth2/authorize", app.sandbox_url())).unwrap();
+    authorize.query_pairs_mut().extend_pairs([
+        ("client_id", "assent-portal"),
+        ("response_type", "code"),
+        ("redirect_uri", &format!("{}/portal/callback", app.url)),
+        ("scope", "openid"),
+        ("code_challenge", &challenge),
+        ("code_challenge_method", "S256"),
+    ]);
+    let res = b.get(authorize.as_str()).send().await.unwrap();
+    let login = absolute(app.sandbox_url(), &location(&res));
+    url::Url::parse(&login).unwrap().query_pairs().find(|(k, _)| k == "login_id").unwrap().1.to_string()
+}
+
+async fn try_password(
+    app: &TestApp,
+    b: &reqwest::Client,
+    login_id: &str,
+    user: &str,
+    password: &str,
+) -> reqwest::Response {
+    b.post(format!("{}/default/demo/login", app.sandbox_url()))
+        .form(&[("login_id", login_id), ("username", user), ("password", password)])
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Item 17: an unknown user costs a password hash like a known one; at most two hashes run at
+/// once however many sign-ins arrive; wrong passwords slow their account down.
+#[tokio::test]
+async fn sign_in_is_throttled_bounded_and_the_same_for_unknown_users() {
+    use assent::sandbox::Stats;
+    let app = spawn_app().await;
+    let stats = &app.sandbox().stats;
+    let b = browser();
+    // Unknown and known users: one hash each.
+    let before = Stats::get(&stats.password_checks);
+    let res = try_password(&app, &b, &new_login(&app, &b).await, "nobody-such", "guess").await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    let res = try_password(&app, &b, &new_login(&app, &b).await, "user8", "guess").await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(Stats::get(&stats.password_checks) - before, 2, "an unknown user is hashed too");
+    // 24 sign-ins at once, over ten accounts (below any account's bar): every one answered,
+    // two hashes at a time.
+    let users = ["user", "user2", "user3", "user4", "user5", "user6", "user7", "user8", "user9", "user10"];
+    let mut logins = Vec::new();
+    for n in 0..24 {
+        logins.push((new_login(&app, &b).await, users[n % users.len()]));
+    }
+    let attempts = logins.iter().map(|(id, user)| try_password(&app, &b, id, user, "wrong-password"));
+    for res in futures::future::join_all(attempts).await {
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    }
+    let peak = Stats::get(&stats.hashing_peak);
+    assert!((1..=assent::sandbox::HASHING_AT_ONCE as u64).contains(&peak), "{peak} hashes at once");
+    // Five wrong passwords for one account: the next attempt waits, even with the right one.
+    for n in 0..5 {
+        let res = try_password(&app, &b, &new_login(&app, &b).await, "user11", "wrong").await;
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "wrong password {n}");
+    }
+    let res = try_password(&app, &b, &new_login(&app, &b).await, "user11", PASSWORD).await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    let wait: u64 = res.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=30).contains(&wait), "{wait}");
+    // Another account is not slowed down.
+    let res = try_password(&app, &b, &new_login(&app, &b).await, "user12", PASSWORD).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+}
