@@ -56,10 +56,16 @@ async fn signed_in(base: &str, sandbox: &str, user: &str) -> reqwest::Client {
         .expect("sign-in");
     let res = b.get(location(&res)).send().await.expect("authorize");
     let login = url::Url::parse(sandbox).expect("url").join(&location(&res)).expect("login url");
-    let login_id = login.query_pairs().find(|(k, _)| k == "login_id").expect("login_id").1.to_string();
+    let page = b.get(login).send().await.expect("sign-in page").text().await.expect("body");
+    let (login_id, csrf_token) = (super::field(&page, "login_id"), super::field(&page, "csrf_token"));
     let res = b
         .post(format!("{sandbox}/default/demo/login"))
-        .form(&[("login_id", login_id.as_str()), ("username", user), ("password", PASSWORD)])
+        .form(&[
+            ("login_id", login_id.as_str()),
+            ("username", user),
+            ("password", PASSWORD),
+            ("csrf_token", &csrf_token),
+        ])
         .send()
         .await
         .expect("login");

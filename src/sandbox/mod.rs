@@ -249,7 +249,12 @@ pub struct Sandbox {
     /// What an unknown user's password is checked against, so that it costs what a known
     /// user's does.
     stand_in_hash: String,
+    /// Key of the sign-in forms' anti-forgery tokens (kept in the database across restarts).
+    form_key: Vec<u8>,
 }
+
+/// The cookie that ties a sign-in to the browser that started it.
+pub const BROWSER_COOKIE: &str = "sandbox_browser";
 
 /// Password hashes computed at once; more sign-ins wait their turn (up to 5 s, then 503).
 pub const HASHING_AT_ONCE: usize = 2;
@@ -465,6 +470,14 @@ fn open(
         .map_err(|e| SandboxError::Seed(e.to_string()))?;
     let recipient = fdx_demo::register(&store, &workspaces, ca_pem, now).map_err(SandboxError::Tls)?;
     let bank = bank::Bank::load().map_err(SandboxError::Seed)?;
+    let form_key = match store.meta("form_key")? {
+        Some(k) => k.into_bytes(),
+        None => {
+            let k = random_token(32);
+            store.set_meta("form_key", &k)?;
+            k.into_bytes()
+        }
+    };
     Ok((
         Sandbox {
             store,
@@ -485,6 +498,7 @@ fn open(
             throttle: throttle::Throttle::default(),
             hashing: tokio::sync::Semaphore::new(HASHING_AT_ONCE),
             stand_in_hash: hash_password(&random_token(16)).map_err(SandboxError::Seed)?,
+            form_key,
         },
         consent_secret,
     ))
@@ -599,6 +613,45 @@ impl Sandbox {
             self.throttle.failed(username, now);
         }
         Ok(ok)
+    }
+}
+
+impl Sandbox {
+    /// The browser id of a request (its `sandbox_browser` cookie), if it has a usable one.
+    pub fn browser_id<'a>(&self, headers: &'a HeaderMap) -> Option<&'a str> {
+        crate::cookies::read_cookie(headers, BROWSER_COOKIE).filter(|v| (16..=64).contains(&v.len()))
+    }
+
+    /// Is this request from the browser sign-in `login_id` was started in?
+    pub fn same_browser(&self, login_id: &str, headers: &HeaderMap) -> bool {
+        let Some(browser) = self.browser_id(headers) else { return false };
+        let Ok(Some(bound)) = self.store.login_browser(login_id) else { return false };
+        bool::from(subtle::ConstantTimeEq::ct_eq(sha256_b64(browser).as_bytes(), bound.as_bytes()))
+    }
+
+    /// The sign-in form's anti-forgery token for `login_id` in this browser.
+    pub fn form_token(&self, login_id: &str, browser: &str) -> String {
+        use hmac::Mac;
+        let mut mac = match hmac::Hmac::<sha2::Sha256>::new_from_slice(&self.form_key) {
+            Ok(m) => m,
+            // HMAC takes keys of any length; this arm cannot happen (and an empty token is
+            // never accepted).
+            Err(_) => return String::new(),
+        };
+        for part in [login_id, browser] {
+            mac.update(&(part.len() as u64).to_be_bytes());
+            mac.update(part.as_bytes());
+        }
+        base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, mac.finalize().into_bytes())
+    }
+
+    /// Does `token` come from this sign-in's form, shown in this browser?
+    pub fn form_token_ok(&self, login_id: &str, headers: &HeaderMap, token: &str) -> bool {
+        let Some(browser) = self.browser_id(headers) else { return false };
+        let expected = self.form_token(login_id, browser);
+        !expected.is_empty()
+            && self.same_browser(login_id, headers)
+            && bool::from(subtle::ConstantTimeEq::ct_eq(expected.as_bytes(), token.as_bytes()))
     }
 }
 

@@ -349,11 +349,21 @@ fn parse_auth_request(sb: &Sandbox, wid: &str, p: &Params) -> Result<(AuthReques
     ))
 }
 
-pub async fn authorize(State(sb): Sb, Path((tid, wid)): Path<(String, String)>, Query(p): Query<Params>) -> Response {
+pub async fn authorize(
+    State(sb): Sb,
+    Path((tid, wid)): Path<(String, String)>,
+    headers: HeaderMap,
+    Query(p): Query<Params>,
+) -> Response {
     if let Err(r) = check_workspace(&sb, &tid, &wid) {
         return r;
     }
     if p.get("consent_verified").map(String::as_str) == Some("true") {
+        // The step back from the consent page: only in the browser that signed in.
+        let login_id = p.get("login_id").map(String::as_str).unwrap_or_default();
+        if !sb.same_browser(login_id, &headers) {
+            return other_browser_page();
+        }
         return finish_consent(&sb, &wid, &p);
     }
     let parsed = match p.get("request_uri") {
@@ -398,7 +408,35 @@ pub async fn authorize(State(sb): Sb, Path((tid, wid)): Path<(String, String)>, 
     if let Err(e) = sb.store.insert_login(&row, now()) {
         return db_failure(e);
     }
-    Redirect::to(&format!("/{tid}/{wid}/login?login_id={}", row.id)).into_response()
+    // The sign-in belongs to this browser: a cookie names it, the login keeps its hash.
+    let (browser, new_cookie) = match sb.browser_id(&headers) {
+        Some(b) => (b.to_string(), None),
+        None => {
+            let b = random_token(24);
+            let cookie = crate::cookies::cookie_header(super::BROWSER_COOKIE, &b, 24 * 3600, "Lax", false);
+            (b, cookie)
+        }
+    };
+    if let Err(e) = sb.store.bind_login_browser(&row.id, &sha256_b64(&browser)) {
+        return db_failure(e);
+    }
+    let mut res = Redirect::to(&format!("/{tid}/{wid}/login?login_id={}", row.id)).into_response();
+    if let Some(cookie) = new_cookie {
+        res.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    res
+}
+
+/// A sign-in step from a browser other than the one that started it.
+fn other_browser_page() -> Response {
+    (
+        StatusCode::FORBIDDEN,
+        Html(pages::message_page(
+            "Finish signing in where you started",
+            "This sign-in was started in another browser (or its cookies were cleared). Go back to the application and start again.",
+        )),
+    )
+        .into_response()
 }
 
 fn db_failure(e: impl std::fmt::Display) -> Response {
@@ -417,15 +455,24 @@ fn pending_login(sb: &Sandbox, wid: &str, id: &str) -> Option<(LoginRow, AuthReq
     Some((row, req, client))
 }
 
-pub async fn login_page(State(sb): Sb, Path((tid, wid)): Path<(String, String)>, Query(p): Query<Params>) -> Response {
+pub async fn login_page(
+    State(sb): Sb,
+    Path((tid, wid)): Path<(String, String)>,
+    headers: HeaderMap,
+    Query(p): Query<Params>,
+) -> Response {
     if let Err(r) = check_workspace(&sb, &tid, &wid) {
         return r;
     }
     let id = p.get("login_id").cloned().unwrap_or_default();
     match pending_login(&sb, &wid, &id) {
-        Some((row, _, client)) if row.status == "new" => {
-            Html(pages::login_page(&tid, &wid, &row.id, &client, None)).into_response()
-        }
+        Some((row, _, client)) if row.status == "new" => match sb.browser_id(&headers) {
+            Some(browser) if sb.same_browser(&row.id, &headers) => {
+                let token = sb.form_token(&row.id, browser);
+                Html(pages::login_page(&tid, &wid, &row.id, &token, &client, None)).into_response()
+            }
+            _ => other_browser_page(),
+        },
         _ => expired_login_page(),
     }
 }
@@ -443,11 +490,14 @@ pub struct LoginForm {
     login_id: String,
     username: String,
     password: String,
+    #[serde(default)]
+    csrf_token: String,
 }
 
 pub async fn login_submit(
     State(sb): Sb,
     Path((tid, wid)): Path<(String, String)>,
+    headers: HeaderMap,
     Form(f): Form<LoginForm>,
 ) -> Response {
     if let Err(r) = check_workspace(&sb, &tid, &wid) {
@@ -459,6 +509,12 @@ pub async fn login_submit(
     if row.status != "new" {
         return expired_login_page();
     }
+    // The form this browser was shown for this sign-in, and no other (checked before any
+    // password is hashed).
+    if !sb.form_token_ok(&row.id, &headers, &f.csrf_token) {
+        return other_browser_page();
+    }
+    let token = sb.browser_id(&headers).map(|b| sb.form_token(&row.id, b)).unwrap_or_default();
     let ok = match sb.check_password(&f.username, &f.password).await {
         Ok(ok) => ok,
         Err(refusal) => {
@@ -470,14 +526,14 @@ pub async fn login_submit(
                     (StatusCode::SERVICE_UNAVAILABLE, "Too many sign-ins right now. Try again in a moment.", 5)
                 }
             };
-            let page = pages::login_page(&tid, &wid, &row.id, &client, Some(message));
+            let page = pages::login_page(&tid, &wid, &row.id, &token, &client, Some(message));
             let mut res = (status, Html(page)).into_response();
             res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(wait));
             return res;
         }
     };
     if !ok {
-        let page = pages::login_page(&tid, &wid, &row.id, &client, Some("Wrong username or password."));
+        let page = pages::login_page(&tid, &wid, &row.id, &token, &client, Some("Wrong username or password."));
         return (StatusCode::UNAUTHORIZED, Html(page)).into_response();
     }
     let auth_time = now();

@@ -24,7 +24,14 @@ pub fn message_page(title: &str, message: &str) -> String {
     layout(title, &format!("<h1>{}</h1><p>{}</p>", esc(title), esc(message)))
 }
 
-pub fn login_page(tid: &str, wid: &str, login_id: &str, client: &ClientData, error: Option<&str>) -> String {
+pub fn login_page(
+    tid: &str,
+    wid: &str,
+    login_id: &str,
+    csrf_token: &str,
+    client: &ClientData,
+    error: Option<&str>,
+) -> String {
     let name = client.client_name.clone().unwrap_or_else(|| client.client_id.clone());
     let error = error.map(|e| format!("<p class=\"error\" role=\"alert\">{}</p>", esc(e))).unwrap_or_default();
     layout(
@@ -32,6 +39,7 @@ pub fn login_page(tid: &str, wid: &str, login_id: &str, client: &ClientData, err
         &format!(
             "<h1>Sign in to the sandbox</h1><p>to continue to <strong>{}</strong></p>{error}\
 <form method=\"post\" action=\"/{}/{}/login\"><input type=\"hidden\" name=\"login_id\" value=\"{}\">\
+<input type=\"hidden\" name=\"csrf_token\" value=\"{}\">\
 <label for=\"username\">Username</label><input type=\"text\" id=\"username\" name=\"username\" autocomplete=\"username\" required>\
 <label for=\"password\">Password</label><input type=\"password\" id=\"password\" name=\"password\" autocomplete=\"current-password\" required>\
 <button type=\"submit\">Sign in</button></form>\
@@ -39,7 +47,8 @@ pub fn login_page(tid: &str, wid: &str, login_id: &str, client: &ClientData, err
             esc(&name),
             esc(tid),
             esc(wid),
-            esc(login_id)
+            esc(login_id),
+            esc(csrf_token)
         ),
     )
 }

@@ -29,6 +29,8 @@ CREATE TABLE IF NOT EXISTS tokens (
   expires_at INTEGER NOT NULL, revoked INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS tokens_by_family ON tokens (family);
 CREATE INDEX IF NOT EXISTS tokens_by_grant ON tokens (workspace, subject, client_id);
+-- The browser each sign-in was started in (the hash of its `sandbox_browser` cookie).
+CREATE TABLE IF NOT EXISTS login_browsers (login_id TEXT PRIMARY KEY, browser_hash TEXT NOT NULL);
 -- Authorizations ended as a whole (a replayed code or refresh token, a revoked refresh token):
 -- a token issued into one later is born revoked, so no race outlives the revocation.
 CREATE TABLE IF NOT EXISTS revoked_families (family TEXT PRIMARY KEY);
@@ -167,6 +169,22 @@ impl Store {
             ],
         )?;
         Ok(())
+    }
+
+    /// Binds a sign-in to the browser that started it.
+    pub fn bind_login_browser(&self, login_id: &str, browser_hash: &str) -> Result<(), DbError> {
+        self.conn().execute(
+            "INSERT OR REPLACE INTO login_browsers (login_id, browser_hash) VALUES (?1, ?2)",
+            params![login_id, browser_hash],
+        )?;
+        Ok(())
+    }
+
+    /// The hash of the browser a sign-in was started in.
+    pub fn login_browser(&self, login_id: &str) -> Result<Option<String>, DbError> {
+        self.conn()
+            .query_row("SELECT browser_hash FROM login_browsers WHERE login_id = ?1", [login_id], |r| r.get(0))
+            .optional()
     }
 
     pub fn login(&self, id: &str) -> Result<Option<LoginRow>, DbError> {

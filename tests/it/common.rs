@@ -121,12 +121,26 @@ pub async fn sign_in(app: &TestApp, b: &Client, authorize: &str, user: &str) -> 
     let res = b.get(authorize).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER, "authorize");
     let login = absolute(app.sandbox_url(), &location(&res));
-    let login_id = url::Url::parse(&login).unwrap().query_pairs().find(|(k, _)| k == "login_id").unwrap().1.to_string();
-    b.post(format!("{}/default/demo/login", app.sandbox_url()))
-        .form(&[("login_id", login_id.as_str()), ("username", user), ("password", PASSWORD)])
+    let (login_id, csrf_token) = login_form(b, &login).await;
+    let action = format!("{}{}", app.sandbox_url(), url::Url::parse(&login).unwrap().path());
+    b.post(action)
+        .form(&[
+            ("login_id", login_id.as_str()),
+            ("username", user),
+            ("password", PASSWORD),
+            ("csrf_token", &csrf_token),
+        ])
         .send()
         .await
         .unwrap()
+}
+
+/// Opens a sandbox sign-in page in browser `b`: its login id and the form's token.
+pub async fn login_form(b: &Client, login_url: &str) -> (String, String) {
+    let res = b.get(login_url).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK, "the sign-in page");
+    let html = res.text().await.unwrap();
+    (hidden(&html, "login_id"), hidden(&html, "csrf_token"))
 }
 
 /// Demo app → authorize → sign-in as `user`: returns the consent URL Assent is sent to.

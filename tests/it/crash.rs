@@ -64,9 +64,16 @@ async fn one_consent(http: &Client, base: &str, token: &str, n: usize) -> Option
         .ok()?;
     let login = res.headers().get("location")?.to_str().ok()?.to_string();
     let login_id = login.split("login_id=").nth(1)?.to_string();
+    let page = http.get(format!("{base}{login}")).send().await.ok()?.text().await.ok()?;
+    let csrf_token = page.split("name=\"csrf_token\" value=\"").nth(1)?.split('"').next()?.to_string();
     let res = http
         .post(format!("{base}/default/demo/login"))
-        .form(&[("login_id", login_id.as_str()), ("username", "user"), ("password", "p@ssword!")])
+        .form(&[
+            ("login_id", login_id.as_str()),
+            ("username", "user"),
+            ("password", "p@ssword!"),
+            ("csrf_token", csrf_token.as_str()),
+        ])
         .send()
         .await
         .ok()?;
@@ -90,7 +97,8 @@ async fn confirmed_work_survives_sigkill() {
     let mut child = start(dir.path(), port);
     wait_ready(&base).await;
     let secret = consent_secret(dir.path());
-    let http = Client::builder().redirect(redirect::Policy::none()).build().unwrap();
+    // One browser (its cookie ties each sign-in to it) running many flows.
+    let http = Client::builder().cookie_store(true).redirect(redirect::Policy::none()).build().unwrap();
     let system = system_token(&http, &base, &secret).await.unwrap();
 
     let tokens = Arc::new(Mutex::new(Vec::new()));

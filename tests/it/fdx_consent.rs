@@ -13,10 +13,15 @@ async fn start_fdx(app: &TestApp, b: &Client, user: &str) -> String {
     let res = b.get(&authorize).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER, "authorize");
     let login = url::Url::parse(&absolute(app.sandbox_url(), &location(&res))).unwrap();
-    let login_id = login.query_pairs().find(|(k, _)| k == "login_id").unwrap().1.to_string();
+    let (login_id, csrf_token) = login_form(b, login.as_str()).await;
     let res = b
         .post(format!("{}{}", app.sandbox_url(), login.path()))
-        .form(&[("login_id", login_id.as_str()), ("username", user), ("password", PASSWORD)])
+        .form(&[
+            ("login_id", login_id.as_str()),
+            ("username", user),
+            ("password", PASSWORD),
+            ("csrf_token", &csrf_token),
+        ])
         .send()
         .await
         .unwrap();

@@ -348,8 +348,9 @@ async fn a_request_on_a_connection_the_upstream_closed_is_sent_again() {
     assert!(res.text().await.unwrap().contains("Keep-Alive App"));
 }
 
-/// A sign-in page waiting for a password (the portal's client, PKCE): its `login_id`.
-async fn new_login(app: &TestApp, b: &reqwest::Client) -> String {
+/// A sign-in page waiting for a password (the portal's client, PKCE): its `login_id` and form
+/// token.
+async fn new_login(app: &TestApp, b: &reqwest::Client) -> (String, String) {
     let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(b"v".repeat(64)));
     let mut authorize = url::Url::parse(&format!("{}/default/demo/oauth2/authorize", app.sandbox_url())).unwrap();
     authorize.query_pairs_mut().extend_pairs([
@@ -361,19 +362,23 @@ async fn new_login(app: &TestApp, b: &reqwest::Client) -> String {
         ("code_challenge_method", "S256"),
     ]);
     let res = b.get(authorize.as_str()).send().await.unwrap();
-    let login = absolute(app.sandbox_url(), &location(&res));
-    url::Url::parse(&login).unwrap().query_pairs().find(|(k, _)| k == "login_id").unwrap().1.to_string()
+    login_form(b, &absolute(app.sandbox_url(), &location(&res))).await
 }
 
 async fn try_password(
     app: &TestApp,
     b: &reqwest::Client,
-    login_id: &str,
+    (login_id, csrf_token): &(String, String),
     user: &str,
     password: &str,
 ) -> reqwest::Response {
     b.post(format!("{}/default/demo/login", app.sandbox_url()))
-        .form(&[("login_id", login_id), ("username", user), ("password", password)])
+        .form(&[
+            ("login_id", login_id.as_str()),
+            ("username", user),
+            ("password", password),
+            ("csrf_token", csrf_token),
+        ])
         .send()
         .await
         .unwrap()
@@ -401,7 +406,7 @@ async fn sign_in_is_throttled_bounded_and_the_same_for_unknown_users() {
     for n in 0..24 {
         logins.push((new_login(&app, &b).await, users[n % users.len()]));
     }
-    let attempts = logins.iter().map(|(id, user)| try_password(&app, &b, id, user, "wrong-password"));
+    let attempts = logins.iter().map(|(login, user)| try_password(&app, &b, login, user, "wrong-password"));
     for res in futures::future::join_all(attempts).await {
         assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     }
@@ -419,4 +424,50 @@ async fn sign_in_is_throttled_bounded_and_the_same_for_unknown_users() {
     // Another account is not slowed down.
     let res = try_password(&app, &b, &new_login(&app, &b).await, "user12", PASSWORD).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
+}
+
+/// Item 18: a sign-in belongs to the browser that started it. Another browser can neither
+/// open its form, nor post to it, nor take the step back from the consent page; and the form
+/// needs its token.
+#[tokio::test]
+async fn sign_in_and_the_step_after_consent_belong_to_the_browser_that_started() {
+    let app = spawn_app().await;
+    let (victim, attacker) = (browser(), browser());
+    let res =
+        victim.post(format!("{}/demo/start", app.sandbox_url())).form(&[("scope", "openid")]).send().await.unwrap();
+    let authorize = absolute(app.sandbox_url(), &location(&res));
+    let res = victim.get(&authorize).send().await.unwrap();
+    let login = absolute(app.sandbox_url(), &location(&res));
+    // Another browser, with the link alone.
+    let res = attacker.get(&login).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let (login_id, token) = login_form(&victim, &login).await;
+    let post = |b: &reqwest::Client, token: &str| {
+        b.post(format!("{}/default/demo/login", app.sandbox_url()))
+            .form(&[
+                ("login_id", login_id.as_str()),
+                ("username", "user"),
+                ("password", PASSWORD),
+                ("csrf_token", token),
+            ])
+            .send()
+    };
+    assert_eq!(
+        post(&attacker, &token).await.unwrap().status(),
+        StatusCode::FORBIDDEN,
+        "another browser, with the token"
+    );
+    assert_eq!(post(&victim, "").await.unwrap().status(), StatusCode::FORBIDDEN, "no token");
+    assert_eq!(post(&victim, "forged").await.unwrap().status(), StatusCode::FORBIDDEN, "a wrong token");
+    let res = post(&victim, &token).await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    // The consent is given; the way back to the application works only in the same browser.
+    let page = open_consent(&victim, &location(&res)).await;
+    let res = submit(&app, &victim, &page, "allow", &[]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let back = location(&res);
+    assert_eq!(attacker.get(&back).send().await.unwrap().status(), StatusCode::FORBIDDEN);
+    let res = victim.get(&back).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(location(&res).contains("code="), "the code goes to the application in the victim's browser");
 }
