@@ -155,9 +155,12 @@ pub async fn finish_sign_in(
         .and_then(|c| signed_in.claims.get(c))
         .and_then(|v| v.as_str().map(str::to_string).or_else(|| v.as_i64().map(|n| n.to_string())))
         .unwrap_or_else(|| signed_in.subject.clone());
+    // The name the portal greets the user with comes from the ID token: cleaned like all
+    // upstream text.
+    let display = crate::server::present::clean_text(&signed_in.display);
     let id = state
         .sessions
-        .create(&signed_in.subject, &customer, &signed_in.display, &signed_in.access_token, signed_in.lifetime)
+        .create(&signed_in.subject, &customer, &display, &signed_in.access_token, signed_in.lifetime)
         .await?;
     let secure = state.csrf.is_secure();
     for c in [

@@ -1,11 +1,11 @@
 //! The portal's sessions and what its lists become on the page. The sign-in, the lists and
 //! the revocations themselves are the server functions of `crate::api::portal`.
 
-use super::present::{clean_text, format_date, safe_url};
+use super::present::{clean_text, code_label, format_date, safe_url};
 use super::sessions::{Session, StoreError};
 use super::AppState;
 use crate::cookies::{cookie_header, read_cookie};
-use crate::i18n::{t_code_in, Locale};
+use crate::i18n::Locale;
 use crate::model::{AppAccess, FdxAccess, ScopeLine};
 use crate::wire::{ClientsWithAccess, FDXConsent, InternalAccount};
 use axum::http::{HeaderMap, HeaderValue};
@@ -112,7 +112,7 @@ pub fn fdx_view(accounts: &[InternalAccount], mut consents: Vec<FDXConsent>, loc
                 .all(|r| accounts.iter().any(|a| a.id == r.id));
             for r in &c.granted_resources {
                 for cluster in &r.data_clusters {
-                    let label = t_code_in(locale, "fdx-cluster-", cluster);
+                    let label = code_label(locale, "fdx-cluster-", cluster);
                     if !clusters.contains(&label) {
                         clusters.push(label);
                     }
@@ -126,7 +126,7 @@ pub fn fdx_view(accounts: &[InternalAccount], mut consents: Vec<FDXConsent>, loc
                 all_mine,
                 consent_id: c.id,
                 recipient: clean_text(&c.client_id),
-                status: t_code_in(locale, "fdx-status-", &c.status),
+                status: code_label(locale, "fdx-status-", &c.status),
                 accounts: shared,
                 clusters,
                 created: c.created_time.as_deref().and_then(format_date),
@@ -159,5 +159,21 @@ mod tests {
         assert_eq!(app.claims, ["Your email"]);
         // The id is what revocation sends back: kept as the platform gave it.
         assert_eq!(app.client_id, "app\u{202E}1");
+        // Open Finance: the recipient, the accounts, and codes no message knows.
+        let consent: FDXConsent = serde_json::from_value(serde_json::json!({
+            "id": "c1", "status": "Odd\u{202E}Status", "client_id": "tpp\u{2066}x",
+            "granted_resources": [{"id": "a1", "resourceType": "ACCOUNT", "dataClusters": ["NEW\u{202E}CLUSTER"]}]
+        }))
+        .unwrap();
+        let account: InternalAccount = serde_json::from_value(serde_json::json!({
+            "id": "a1", "name": "Check\u{202E}ing", "nickname": null, "type": "CHECKING",
+            "masked_number": "…\u{200F}1234", "balance": 1.0, "currency": "USD"
+        }))
+        .unwrap();
+        let fdx = fdx_view(&[account], vec![consent], Locale::En);
+        assert_eq!(fdx[0].recipient, "tppx");
+        assert_eq!(fdx[0].status, "OddStatus");
+        assert_eq!(fdx[0].clusters, ["NEWCLUSTER"]);
+        assert_eq!(fdx[0].accounts, ["Checking …1234"]);
     }
 }

@@ -18,6 +18,12 @@ pub fn clean_text(s: &str) -> String {
         .to_string()
 }
 
+/// A code from upstream (a data cluster, a status) in the page's language; one the messages do
+/// not know is shown as it came, cleaned like any other text.
+pub fn code_label(locale: Locale, prefix: &str, code: &str) -> String {
+    i18n::t_code_in(locale, prefix, &clean_text(code))
+}
+
 /// Only `https:` links and images are shown (`http:` for loopback hosts, in development).
 pub fn safe_url(s: Option<&String>) -> Option<String> {
     let url = url::Url::parse(s?).ok()?;

@@ -471,3 +471,17 @@ async fn sign_in_and_the_step_after_consent_belong_to_the_browser_that_started()
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert!(location(&res).contains("code="), "the code goes to the application in the victim's browser");
 }
+
+/// Item 6: the name the portal greets the user with comes from the ID token, and is cleaned
+/// like every other upstream text (no right-to-left override reaches the page).
+#[tokio::test]
+async fn the_portal_cleans_the_name_from_the_id_token() {
+    let app = spawn_app().await;
+    let store = &app.sandbox().store;
+    let (hash, _) = store.user("user9").unwrap().unwrap();
+    let data = serde_json::json!({"email": "moc.elpmaxe@\u{202E}user9", "name": "Nina"}).to_string();
+    store.upsert_user("user9", &hash, &data).unwrap();
+    let page = portal_sign_in(&app, &browser(), "user9").await;
+    assert!(page.contains("moc.elpmaxe@user9"), "the name is shown");
+    assert!(!page.contains('\u{202E}'), "without the override");
+}
