@@ -104,9 +104,8 @@ fn dn(pairs: &[(DnType, &str)]) -> DistinguishedName {
     dn
 }
 
-/// A self-signed client certificate (`self_signed_tls_client_auth`) with subject `CN=cn`.
-pub fn self_signed(cn: &str, org: Option<&str>) -> Result<Identity, String> {
-    let key = KeyPair::generate().map_err(|e| e.to_string())?;
+/// What a client certificate for subject `CN=cn, O=org` says.
+fn client_params(cn: &str, org: Option<&str>) -> Result<CertificateParams, String> {
     let mut params = CertificateParams::new(Vec::<String>::new()).map_err(|e| e.to_string())?;
     let mut pairs = vec![(DnType::CommonName, cn)];
     if let Some(o) = org {
@@ -114,7 +113,13 @@ pub fn self_signed(cn: &str, org: Option<&str>) -> Result<Identity, String> {
     }
     params.distinguished_name = dn(&pairs);
     params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
-    let cert = params.self_signed(&key).map_err(|e| e.to_string())?;
+    Ok(params)
+}
+
+/// A self-signed client certificate (`self_signed_tls_client_auth`) with subject `CN=cn`.
+pub fn self_signed(cn: &str, org: Option<&str>) -> Result<Identity, String> {
+    let key = KeyPair::generate().map_err(|e| e.to_string())?;
+    let cert = client_params(cn, org)?.self_signed(&key).map_err(|e| e.to_string())?;
     Ok(Identity { cert_pem: cert.pem(), key_pem: key.serialize_pem(), cert_der: cert.der().to_vec() })
 }
 
@@ -147,13 +152,7 @@ pub fn issue_client_cert(data_dir: &Path, cn: &str, org: Option<&str>) -> Result
     let ca_key = KeyPair::from_pem(&pem).map_err(|e| format!("{}: {e}", key_path.display()))?;
     let ca_cert = ca_params()?.self_signed(&ca_key).map_err(|e| e.to_string())?;
     let key = KeyPair::generate().map_err(|e| e.to_string())?;
-    let mut params = CertificateParams::new(Vec::<String>::new()).map_err(|e| e.to_string())?;
-    let mut pairs = vec![(DnType::CommonName, cn)];
-    if let Some(o) = org {
-        pairs.push((DnType::OrganizationName, o));
-    }
-    params.distinguished_name = dn(&pairs);
-    params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
+    let mut params = client_params(cn, org)?;
     params.use_authority_key_identifier_extension = true;
     let cert = params.signed_by(&key, &ca_cert, &ca_key).map_err(|e| e.to_string())?;
     Ok(Identity { cert_pem: cert.pem(), key_pem: key.serialize_pem(), cert_der: cert.der().to_vec() })

@@ -41,7 +41,8 @@ pub async fn portal_sign_in(app: &TestApp, b: &Client, user: &str) -> String {
     b.get(format!("{}/portal", app.url)).send().await.unwrap().text().await.unwrap()
 }
 
-async fn introspect(app: &TestApp, token: &str) -> bool {
+/// Whether the demo app's token is still active at the sandbox.
+pub async fn introspect(app: &TestApp, token: &str) -> bool {
     let secret = app.sandbox().store.meta("client_secret:demo-app").unwrap().unwrap();
     let body: serde_json::Value = reqwest::Client::new()
         .post(format!("{}/default/demo/oauth2/introspect", app.sandbox_url()))

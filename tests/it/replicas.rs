@@ -180,21 +180,6 @@ async fn portal(b: &Client, replica: &str) -> (StatusCode, String) {
     (res.status(), res.text().await.unwrap())
 }
 
-async fn demo_token_active(app: &TestApp, token: &str) -> bool {
-    let secret = app.sandbox().store.meta("client_secret:demo-app").unwrap().unwrap();
-    let body: serde_json::Value = Client::new()
-        .post(format!("{}/default/demo/oauth2/introspect", app.sandbox_url()))
-        .basic_auth("demo-app", Some(secret))
-        .form(&[("token", token)])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    body["active"] == true
-}
-
 /// The demo app's access token after `user` allowed it.
 async fn demo_consent(app: &TestApp, user: &str) -> String {
     let b = browser();
@@ -244,7 +229,7 @@ async fn replicas_on_one_redis_serve_one_user_as_a_round_robin_balancer_sends_th
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    assert!(!demo_token_active(&app, &token).await, "revoking kills the app's tokens");
+    assert!(!crate::portal_flow::introspect(&app, &token).await, "revoking kills the app's tokens");
     let (_, page) = portal(&browser, &a_url).await;
     assert!(page.contains("Sign out") && !page.contains("Sandbox Demo App"), "seen at once on the other replica");
 
