@@ -12,7 +12,7 @@
 use axum::Router;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
-use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::server::graceful::{GracefulShutdown, Watcher};
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
@@ -50,9 +50,9 @@ pub fn limit_bodies(router: Router, limits: &Limits) -> Router {
 /// Serves `app` on `listener` over plain HTTP/1.1 until `shutdown`; then lets requests in
 /// flight finish (for up to 10 seconds).
 pub async fn serve(listener: TcpListener, app: Router, limits: Limits, shutdown: impl Future<Output = ()> + Send) {
-    accept(listener, limits, shutdown, move |tcp, graceful| {
+    accept(listener, limits, shutdown, move |tcp, watcher| {
         let app = app.clone();
-        async move { http1(TokioIo::new(tcp), app, None::<()>, &limits, graceful).await }
+        async move { http1(TokioIo::new(tcp), app, None::<()>, &limits, watcher).await }
     })
     .await
 }
@@ -60,11 +60,11 @@ pub async fn serve(listener: TcpListener, app: Router, limits: Limits, shutdown:
 /// The accept loop: takes a connection only while a slot is free, and hands it to `handle`.
 pub async fn accept<F, Fut>(listener: TcpListener, limits: Limits, shutdown: impl Future<Output = ()> + Send, handle: F)
 where
-    F: Fn(TcpStream, Arc<GracefulShutdown>) -> Fut,
+    F: Fn(TcpStream, Watcher) -> Fut,
     Fut: Future<Output = ()> + Send + 'static,
 {
     let slots = Arc::new(tokio::sync::Semaphore::new(limits.max_connections.max(1)));
-    let graceful = Arc::new(GracefulShutdown::new());
+    let graceful = GracefulShutdown::new();
     tokio::pin!(shutdown);
     loop {
         let permit = tokio::select! {
@@ -79,7 +79,7 @@ where
         match accepted {
             Ok((tcp, _)) => {
                 let _ = tcp.set_nodelay(true);
-                let connection = handle(tcp, graceful.clone());
+                let connection = handle(tcp, graceful.watcher());
                 tokio::spawn(async move {
                     connection.await;
                     drop(permit);
@@ -92,15 +92,14 @@ where
             }
         }
     }
+    // Stop taking connections; idle ones close now, busy ones after their request.
     drop(listener);
-    if let Ok(graceful) = Arc::try_unwrap(graceful) {
-        let _ = tokio::time::timeout(Duration::from_secs(10), graceful.shutdown()).await;
-    }
+    let _ = tokio::time::timeout(Duration::from_secs(10), graceful.shutdown()).await;
 }
 
 /// One HTTP/1.1 connection to `app`, each request carrying `extension` (a TLS client
 /// certificate, say).
-pub async fn http1<I, E>(io: I, app: Router, extension: Option<E>, limits: &Limits, graceful: Arc<GracefulShutdown>)
+pub async fn http1<I, E>(io: I, app: Router, extension: Option<E>, limits: &Limits, watcher: Watcher)
 where
     I: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static,
     E: Clone + Send + Sync + 'static,
@@ -108,27 +107,21 @@ where
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new()).header_read_timeout(limits.header_timeout).max_buf_size(64 * 1024);
     let connection = http.serve_connection(io, service(app, extension));
-    if let Err(e) = graceful.watch(connection).await {
+    if let Err(e) = watcher.watch(connection).await {
         tracing::debug!(error = %e, "connection ended");
     }
 }
 
 /// One connection over TLS: HTTP/2 when ALPN chose it, HTTP/1.1 otherwise. A stalled HTTP/2
 /// client is caught by keep-alive pings; header and body sizes are bounded.
-pub async fn http1_or_2<S, E>(
-    tls: S,
-    h2: bool,
-    app: Router,
-    extension: Option<E>,
-    limits: &Limits,
-    graceful: Arc<GracefulShutdown>,
-) where
+pub async fn http1_or_2<S, E>(tls: S, h2: bool, app: Router, extension: Option<E>, limits: &Limits, watcher: Watcher)
+where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
     E: Clone + Send + Sync + 'static,
 {
     let io = TokioIo::new(tls);
     if !h2 {
-        return http1(io, app, extension, limits, graceful).await;
+        return http1(io, app, extension, limits, watcher).await;
     }
     let mut http = hyper::server::conn::http2::Builder::new(TokioExecutor::new());
     http.timer(TokioTimer::new())
@@ -137,7 +130,7 @@ pub async fn http1_or_2<S, E>(
         .max_concurrent_streams(100)
         .max_header_list_size(64 * 1024);
     let connection = http.serve_connection(io, service(app, extension));
-    if let Err(e) = graceful.watch(connection).await {
+    if let Err(e) = watcher.watch(connection).await {
         tracing::debug!(error = %e, "connection ended");
     }
 }

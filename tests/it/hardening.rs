@@ -485,3 +485,32 @@ async fn the_portal_cleans_the_name_from_the_id_token() {
     assert!(page.contains("moc.elpmaxe@user9"), "the name is shown");
     assert!(!page.contains('\u{202E}'), "without the override");
 }
+
+/// Item 3, on the way out: a listener told to stop takes no new connection, lets the request in
+/// flight finish, and only then returns (so `assent` exits after answering it).
+#[tokio::test]
+async fn a_stopping_listener_finishes_the_request_in_flight() {
+    use std::time::Duration;
+    let app = axum::Router::new().route(
+        "/slow",
+        axum::routing::get(|| async {
+            tokio::time::sleep(Duration::from_millis(800)).await;
+            "done"
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(assent::listen::serve(listener, app, Default::default(), async {
+        let _ = stopped.await;
+    }));
+    let request =
+        tokio::spawn(async move { reqwest::get(format!("http://{addr}/slow")).await.unwrap().text().await.unwrap() });
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    stop.send(()).unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(!server.is_finished(), "still serving the request in flight");
+    assert!(tokio::net::TcpStream::connect(addr).await.is_err(), "no new connections");
+    assert_eq!(request.await.unwrap(), "done");
+    tokio::time::timeout(Duration::from_secs(2), server).await.expect("stopped once the request was answered").unwrap();
+}
