@@ -203,9 +203,18 @@ pub async fn sign_out(#[server(default)] csrf_token: String) -> Result<(), AppEr
 /// The live session of this request, or `SessionEnded`.
 #[cfg(feature = "ssr")]
 async fn signed_in(state: &crate::server::AppState) -> Result<(String, crate::server::sessions::Session), AppError> {
-    crate::server::portal::current_session(state, &super::context::headers())
-        .await?
-        .ok_or_else(|| AppError::new(crate::error::Failure::SessionEnded))
+    use crate::server::portal::{current_session, session_cookie};
+    let headers = super::context::headers();
+    if let Some(session) = current_session(state, &headers).await? {
+        return Ok(session);
+    }
+    // A cookie whose session ended (timed out, or signed out on another replica): cleared.
+    if crate::cookies::read_cookie(&headers, session_cookie(state)).is_some() {
+        if let Some(c) = crate::cookies::cookie_header(session_cookie(state), "", 0, "Lax", state.csrf.is_secure()) {
+            super::context::set_cookie(c);
+        }
+    }
+    Err(AppError::new(crate::error::Failure::SessionEnded))
 }
 
 /// The live session, and `token` made for it.

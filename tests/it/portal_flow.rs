@@ -171,7 +171,11 @@ async fn sign_in_checks_state_and_sessions_time_out() {
     assert!(portal_sign_in(&app, &b, "user3").await.contains("Sign out"));
     // An idle session ends; the portal shows sign-in again.
     assert_eq!(age_every_session(&app), 1);
-    let page = b.get(format!("{}/portal", app.url)).send().await.unwrap().text().await.unwrap();
+    let res = b.get(format!("{}/portal", app.url)).send().await.unwrap();
+    let cleared =
+        res.headers().get_all("set-cookie").iter().any(|c| c.to_str().unwrap().starts_with("assent-portal=;"));
+    assert!(cleared, "the ended session's cookie is cleared");
+    let page = res.text().await.unwrap();
     assert!(page.contains("Sign in") && !page.contains("Sign out"), "idle session still alive");
     // Sign-out ends a session for good.
     let portal = portal_sign_in(&app, &b, "user3").await;
