@@ -368,3 +368,58 @@ async fn in_redis_sessions_and_sign_ins_end_by_key_expiry() {
     assert!(other.get(&id).await.unwrap().is_none());
     assert!(sessions.get(&id).await.unwrap().is_none());
 }
+
+/// `rediss://` to a Redis whose certificate comes from a private CA: trusted through `ROOT_CA`
+/// (here passed as its PEM), refused without it; the password in the URL is used.
+#[tokio::test]
+async fn rediss_to_a_private_ca_is_verified_and_the_password_used() {
+    use rcgen::{BasicConstraints, CertificateParams, IsCa, KeyPair};
+    let dir = tempfile::tempdir().unwrap();
+    let ca_key = KeyPair::generate().unwrap();
+    let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let ca = ca.self_signed(&ca_key).unwrap();
+    let server_key = KeyPair::generate().unwrap();
+    let server = CertificateParams::new(vec!["127.0.0.1".to_string(), "localhost".to_string()])
+        .unwrap()
+        .signed_by(&server_key, &ca, &ca_key)
+        .unwrap();
+    let path = |name: &str| dir.path().join(name);
+    std::fs::write(path("ca.pem"), ca.pem()).unwrap();
+    std::fs::write(path("server.pem"), server.pem()).unwrap();
+    std::fs::write(path("server.key"), server_key.serialize_pem()).unwrap();
+    let port = free_port();
+    let mut child = Command::new(redis_server())
+        .args(["--bind", "127.0.0.1", "--port", "0", "--tls-port", &port.to_string(), "--save", ""])
+        .args(["--appendonly", "no", "--tls-auth-clients", "no", "--requirepass", "s3cret"])
+        .arg("--tls-cert-file")
+        .arg(path("server.pem"))
+        .arg("--tls-key-file")
+        .arg(path("server.key"))
+        .arg("--tls-ca-cert-file")
+        .arg(path("ca.pem"))
+        .arg("--dir")
+        .arg(dir.path())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_err() {
+        assert!(Instant::now() < deadline, "redis-server (TLS) did not start");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    use assent::server::sessions::Sessions;
+    let timeout = Duration::from_millis(1000);
+    let url = format!("rediss://:s3cret@127.0.0.1:{port}/1");
+    let trusted = Sessions::redis(&url, Some(ca.pem().into_bytes()), &[5u8; 32], timeout).unwrap();
+    let id = trusted.create("user", "user", "User", "token", 3600).await.expect("TLS to the private CA");
+    assert_eq!(trusted.get(&id).await.unwrap().unwrap().access_token, "token");
+    // Without the CA the certificate is not trusted; with a wrong password nothing is served.
+    let untrusted = Sessions::redis(&url, None, &[5u8; 32], timeout).unwrap();
+    assert!(untrusted.ping().await.is_err(), "a certificate from an unknown CA is refused");
+    let wrong = format!("rediss://:wrong@127.0.0.1:{port}/1");
+    let refused = Sessions::redis(&wrong, Some(ca.pem().into_bytes()), &[5u8; 32], timeout).unwrap();
+    assert!(refused.ping().await.is_err(), "a wrong password is refused");
+    let _ = child.kill();
+    let _ = child.wait();
+}
