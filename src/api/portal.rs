@@ -150,11 +150,7 @@ pub async fn finish_sign_in(
         AppError::new(Failure::SignInFailed)
     })?;
     // The bank's customer: the claim the consent screen reads too (`BANK_ID_CLAIM`), or the subject.
-    let claim = state.upstream.fdx().and_then(|f| f.id_claim.as_deref());
-    let customer = claim
-        .and_then(|c| signed_in.claims.get(c))
-        .and_then(|v| v.as_str().map(str::to_string).or_else(|| v.as_i64().map(|n| n.to_string())))
-        .unwrap_or_else(|| signed_in.subject.clone());
+    let customer = crate::server::fdx::customer_of(&state.upstream, &signed_in.claims, &signed_in.subject);
     // The name the portal greets the user with comes from the ID token: cleaned like all
     // upstream text.
     let display = crate::server::present::clean_text(&signed_in.display);
@@ -203,14 +199,14 @@ pub async fn sign_out(#[server(default)] csrf_token: String) -> Result<(), AppEr
 /// The live session of this request, or `SessionEnded`.
 #[cfg(feature = "ssr")]
 async fn signed_in(state: &crate::server::AppState) -> Result<(String, crate::server::sessions::Session), AppError> {
-    use crate::server::portal::{current_session, session_cookie};
+    use crate::server::portal::{clear_session_cookie, current_session, session_cookie};
     let headers = super::context::headers();
     if let Some(session) = current_session(state, &headers).await? {
         return Ok(session);
     }
     // A cookie whose session ended (timed out, or signed out on another replica): cleared.
     if crate::cookies::read_cookie(&headers, session_cookie(state)).is_some() {
-        if let Some(c) = crate::cookies::cookie_header(session_cookie(state), "", 0, "Lax", state.csrf.is_secure()) {
+        if let Some(c) = clear_session_cookie(state) {
             super::context::set_cookie(c);
         }
     }

@@ -11,11 +11,17 @@ use crate::wire::{AcceptFDXConsentRequest, FDXResource, GetFDXConsentResponse};
 /// The bank's customer id of the person consenting: the configured claim of the
 /// authentication context, or the subject.
 pub fn customer_id(upstream: &Upstream, consent: &GetFDXConsentResponse) -> String {
+    customer_of(upstream, &consent.authentication_context, &consent.subject)
+}
+
+/// The bank's customer id in `claims` (an authentication context, an ID token's claims): the
+/// claim `BANK_ID_CLAIM` names, as text or a number, or else the subject.
+pub fn customer_of(upstream: &Upstream, claims: &serde_json::Map<String, serde_json::Value>, subject: &str) -> String {
     let claim = upstream.fdx().and_then(|f| f.id_claim.as_deref());
     claim
-        .and_then(|c| consent.authentication_context.get(c))
+        .and_then(|c| claims.get(c))
         .and_then(|v| v.as_str().map(str::to_string).or_else(|| v.as_i64().map(|n| n.to_string())))
-        .unwrap_or_else(|| consent.subject.clone())
+        .unwrap_or_else(|| subject.to_string())
 }
 
 pub fn accounts_requested(consent: &GetFDXConsentResponse) -> bool {

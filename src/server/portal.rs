@@ -41,7 +41,12 @@ pub async fn current_session(state: &AppState, headers: &HeaderMap) -> Result<Op
 /// cookie.
 pub async fn end_session(state: &AppState, id: &str) -> Result<Option<HeaderValue>, StoreError> {
     state.sessions.delete(id).await?;
-    Ok(cookie_header(session_cookie(state), "", 0, "Lax", state.csrf.is_secure()))
+    Ok(clear_session_cookie(state))
+}
+
+/// The `Set-Cookie` that clears the session cookie.
+pub fn clear_session_cookie(state: &AppState) -> Option<HeaderValue> {
+    cookie_header(session_cookie(state), "", 0, "Lax", state.csrf.is_secure())
 }
 
 /// Turns the Public API's list into cards, newest first.

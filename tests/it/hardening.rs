@@ -514,3 +514,35 @@ async fn a_stopping_listener_finishes_the_request_in_flight() {
     assert_eq!(request.await.unwrap(), "done");
     tokio::time::timeout(Duration::from_secs(2), server).await.expect("stopped once the request was answered").unwrap();
 }
+
+/// Item 3: a body that stops arriving gets an answer within seconds, not never, on Assent's
+/// listener and the sandbox's (the same layer serves the mutual-TLS one).
+#[tokio::test]
+async fn a_body_that_stalls_is_answered_within_seconds() {
+    use std::time::{Duration, Instant};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = spawn_app().await;
+    let targets = [
+        (app.url.trim_start_matches("http://").to_string(), "/lang"),
+        (app.sandbox_handle.addr.to_string(), "/default/demo/oauth2/token"),
+    ];
+    let mut checks = Vec::new();
+    for (addr, path) in targets {
+        checks.push(tokio::spawn(async move {
+            let mut tcp = tokio::net::TcpStream::connect(&addr).await.unwrap();
+            let head = format!(
+                "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nlang=e"
+            );
+            tcp.write_all(head.as_bytes()).await.unwrap();
+            let started = Instant::now();
+            let mut buf = [0u8; 512];
+            let answered = tokio::time::timeout(Duration::from_secs(20), tcp.read(&mut buf)).await;
+            (path, answered.is_ok(), started.elapsed())
+        }));
+    }
+    for check in checks {
+        let (path, answered, after) = check.await.unwrap();
+        assert!(answered, "{path}: no answer to a stalled body after {after:?}");
+        assert!(after >= Duration::from_secs(8), "{path}: answered after {after:?}, not by the body timeout");
+    }
+}
