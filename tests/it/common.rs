@@ -200,6 +200,18 @@ pub async fn submit_fields(
     decision: &str,
     fields: &[(&str, &str)],
 ) -> Response {
+    submit_to(app, b, &app.url, page, decision, fields).await
+}
+
+/// Posts the consent form to the Assent at `base` (a replica behind the same public URL).
+pub async fn submit_to(
+    app: &TestApp,
+    b: &Client,
+    base: &str,
+    page: &ConsentPage,
+    decision: &str,
+    fields: &[(&str, &str)],
+) -> Response {
     let mut form = vec![
         ("login_id", page.login_id.as_str()),
         ("login_state", page.login_state.as_str()),
@@ -208,7 +220,7 @@ pub async fn submit_fields(
     ];
     form.extend_from_slice(fields);
     let fdx = fields.iter().any(|(k, _)| *k == "account[]") || page.html.contains(DECIDE_FDX);
-    form_post(b, format!("{}{}", app.url, if fdx { DECIDE_FDX } else { DECIDE }))
+    form_post(b, format!("{base}{}", if fdx { DECIDE_FDX } else { DECIDE }))
         .header("origin", &app.url)
         .header("sec-fetch-site", "same-origin")
         .form(&form)

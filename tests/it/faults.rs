@@ -250,19 +250,7 @@ async fn replicas_sharing_a_key_serve_one_user() {
     let consent = start_flow(&app, &b, "user", &["openid", "email"]).await;
     let page = open_consent(&b, &consent).await;
     // Loaded from the first, submitted to the second.
-    let res = form_post(&b, format!("{second}{DECIDE}"))
-        .header("origin", &app.url)
-        .header("sec-fetch-site", "same-origin")
-        .form(&[
-            ("login_id", page.login_id.as_str()),
-            ("login_state", page.login_state.as_str()),
-            ("csrf_token", page.csrf_token.as_str()),
-            ("decision", "allow"),
-            ("scope[]", "email"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let res = submit_to(&app, &b, &second, &page, "allow", &[("scope[]", "email")]).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(granted_scopes(&finish(&app, &b, res).await), ["openid", "email"]);
     // A portal session started on the first is valid on the second.

@@ -288,17 +288,7 @@ async fn without_redis_the_portal_says_503_in_time_consent_works_and_all_recover
         let flow = browser();
         let consent = start_flow(&app, &flow, "user2", &["openid", "email"]).await.replacen(&app.url, &url, 1);
         let page = open_consent(&flow, &consent).await;
-        let res = post(&app, &flow, format!("{url}{DECIDE}"))
-            .form(&[
-                ("login_id", page.login_id.as_str()),
-                ("login_state", page.login_state.as_str()),
-                ("csrf_token", page.csrf_token.as_str()),
-                ("decision", "allow"),
-                ("scope[]", "email"),
-            ])
-            .send()
-            .await
-            .unwrap();
+        let res = submit_to(&app, &flow, &url, &page, "allow", &[("scope[]", "email")]).await;
         assert_eq!(res.status(), StatusCode::SEE_OTHER, "{outage}: consent without Redis");
         assert_eq!(granted_scopes(&finish(&app, &flow, res).await), ["openid", "email"]);
         // Redis comes back: Assent reconnects by itself, and the user is still signed in (Redis
