@@ -102,21 +102,7 @@ async fn start(app: &TestApp, tpp: &Client, user: &str) -> Pending {
 }
 
 async fn sign_in_at(app: &TestApp, browser: &Client, authorize: &str, user: &str) -> Pending {
-    let res = browser.get(authorize).send().await.unwrap();
-    assert_eq!(res.status(), StatusCode::SEE_OTHER, "authorize");
-    let login = absolute(app.sandbox_url(), &location(&res));
-    let (login_id, csrf_token) = login_form(browser, &login).await;
-    let res = browser
-        .post(format!("{}/default/fdx/login", app.sandbox_url()))
-        .form(&[
-            ("login_id", login_id.as_str()),
-            ("username", user),
-            ("password", PASSWORD),
-            ("csrf_token", &csrf_token),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let res = sign_in(app, browser, authorize, user).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER, "sign-in");
     let consent = location(&res);
     assert!(consent.starts_with(&format!("{}/consent?", app.url)), "{consent}");

@@ -10,21 +10,7 @@ async fn start_fdx(app: &TestApp, b: &Client, user: &str) -> String {
     assert_eq!(res.status(), StatusCode::SEE_OTHER, "{}", res.text().await.unwrap());
     let authorize = absolute(app.sandbox_url(), &location(&res));
     // Sign in on workspace fdx's page.
-    let res = b.get(&authorize).send().await.unwrap();
-    assert_eq!(res.status(), StatusCode::SEE_OTHER, "authorize");
-    let login = url::Url::parse(&absolute(app.sandbox_url(), &location(&res))).unwrap();
-    let (login_id, csrf_token) = login_form(b, login.as_str()).await;
-    let res = b
-        .post(format!("{}{}", app.sandbox_url(), login.path()))
-        .form(&[
-            ("login_id", login_id.as_str()),
-            ("username", user),
-            ("password", PASSWORD),
-            ("csrf_token", &csrf_token),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let res = sign_in(app, b, &authorize, user).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let consent = location(&res);
     assert!(consent.starts_with(&format!("{}/consent?", app.url)) && consent.contains("consent_type=fdx"), "{consent}");
