@@ -13,6 +13,8 @@ async function toConsent(page: Page, user: string) {
   await page.getByRole("button", { name: "Sign in with the sandbox" }).click();
   await signIn(page, user);
   await expect(page.getByRole("button", { name: "Allow" })).toBeVisible();
+  // Styles measured by the journeys (focus outlines) apply once the stylesheet has loaded.
+  await page.waitForLoadState("load");
 }
 
 /** Presses Tab until `target` has the focus; fails after `max` presses. */
