@@ -1,4 +1,5 @@
-//! The HTML shell and the screen it wraps.
+//! The page: its title, the top bar, the screen and the language switcher (the document
+//! around it is written by the server, `routes::render`).
 
 use crate::i18n::{self, t, Locale};
 use crate::islands::HydrationMarker;
@@ -6,42 +7,8 @@ use crate::model::{Brand, Here, Page};
 use crate::pages::{ConsentPage, ErrorPage, FdxConsentPage, HomePage, PortalPage, RevokePage, SignedOutPage};
 use leptos::prelude::*;
 
-/// The document around every page (the server writes the doctype before it, and the
-/// hydration data after it). Islands hydrate; everything else is plain server HTML.
-pub fn shell(options: LeptosOptions, page: Page) -> impl IntoView {
-    let brand = use_context::<Brand>().unwrap_or_default();
-    let title = escape_text(&format!("{} · {}", title(&page), brand.name));
-    view! {
-        <html lang=i18n::current().tag()>
-            <head>
-                <meta charset="utf-8"/>
-                <meta name="viewport" content="width=device-width, initial-scale=1"/>
-                <meta name="referrer" content="same-origin"/>
-                <meta name="color-scheme" content="light dark"/>
-                // As raw HTML, escaped above: a child view would add a hydration marker to the text
-                // in debug builds, and `<title>` shows markup as text.
-                <title inner_html=title></title>
-                // `id="leptos"`: cargo-leptos swaps this stylesheet when it changes in `make dev`.
-                <link id="leptos" rel="stylesheet" href="/pkg/assent.css"/>
-                <link rel="stylesheet" href="/theme.css"/>
-                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
-                <AutoReload options=options.clone()/>
-                <HydrationScripts options islands=true/>
-            </head>
-            <body>
-                <App page brand/>
-            </body>
-        </html>
-    }
-}
-
-/// `s` as HTML text.
-fn escape_text(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
-}
-
 /// The page's `<title>`, before the brand name.
-fn title(page: &Page) -> String {
+pub fn title(page: &Page) -> String {
     match page {
         Page::Home(_) => t("home-title").into(),
         Page::FdxConsent(..) => t("fdx-page-title").into(),
@@ -56,7 +23,6 @@ fn title(page: &Page) -> String {
 #[component]
 pub fn App(page: Page, brand: Brand) -> impl IntoView {
     view! {
-        <HydrationMarker/>
         <a class="skip" href="#main">{t("skip-to-content")}</a>
         <header class="topbar">
             <a class="brand" href="/">
@@ -76,6 +42,8 @@ pub fn App(page: Page, brand: Brand) -> impl IntoView {
             }}
         </main>
         <LanguageSwitcher/>
+        // Last: islands hydrate in document order, so this one says they all have.
+        <HydrationMarker/>
     }
 }
 

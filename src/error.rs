@@ -134,14 +134,14 @@ impl AppError {
     /// `failure`, in the language of the request being handled.
     #[cfg(feature = "ssr")]
     pub fn new(failure: Failure) -> Self {
-        use crate::server::observe;
-        let locale = observe::locale();
+        use crate::request;
+        let locale = request::locale();
         let (title, message) = failure.keys();
         AppError {
             failure,
             title: crate::i18n::text(locale, title, &[]),
             message: crate::i18n::text(locale, message, &[]),
-            request_id: observe::request_id(),
+            request_id: request::request_id(),
             retry_after: None,
         }
     }

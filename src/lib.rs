@@ -21,6 +21,8 @@ pub mod islands;
 pub mod listen;
 pub mod model;
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod request;
 
 #[cfg(feature = "ssr")]
 pub mod routes;

@@ -61,7 +61,7 @@ pub(crate) mod context {
 
     /// A plain HTML form post (no JavaScript): the answer is a page or a redirect, not data.
     pub fn plain_form() -> bool {
-        headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"))
+        crate::request::wants_html(&headers())
     }
 
     /// Sends the browser to `url`: a 303 for a plain form (the guard makes Leptos' 302 a 303),
@@ -72,7 +72,7 @@ pub(crate) mod context {
 
     /// Sends the browser on to the authorization server's `redirect_to`, only on its origin.
     pub fn follow(state: &AppState, redirect_to: &str) -> Result<(), AppError> {
-        if !crate::server::respond::is_on_origin(redirect_to, &state.upstream.origin()) {
+        if !crate::server::upstream::is_on_origin(redirect_to, &state.upstream.origin()) {
             tracing::error!("the authorization server answered a redirect_to outside its origin; not followed");
             return Err(AppError::new(Failure::BadRedirect));
         }

@@ -262,5 +262,5 @@ async fn fdx_accesses(
     let accounts = state.upstream.bank_accounts(customer).await?.accounts;
     let ids: Vec<String> = accounts.iter().map(|a| a.id.clone()).collect();
     let consents = state.upstream.fdx_consents_of_accounts(&ids).await?.consents;
-    Ok(crate::server::portal::fdx_view(&accounts, consents, crate::server::observe::locale()))
+    Ok(crate::server::portal::fdx_view(&accounts, consents, crate::request::locale()))
 }

@@ -2,23 +2,29 @@
 //! guard, the language switcher and the operational endpoints. It sits above `api` (whose
 //! server functions the pages call) and `server` (the state and services both use).
 
+mod consent;
+mod files;
 mod guard;
 mod pages;
+mod portal;
+mod render;
+mod respond;
 
+use crate::api::{consent::DecideConsent, fdx::DecideFdxConsent};
 use crate::error::{AppError, Failure};
 use crate::i18n::Locale;
 use crate::sandbox::SandboxHandle;
 use crate::server::config::Config;
-use crate::server::{build, observe, respond, AppState, StartError};
+use crate::server::{build, observe, AppState, StartError};
 use axum::{
     extract::State,
     http::{header, HeaderValue, StatusCode, Uri},
     response::{IntoResponse, Response},
-    routing::{any, get, post},
+    routing::{get, on, post, MethodFilter},
     Router,
 };
 use leptos::config::LeptosOptions;
-use tower_http::services::ServeDir;
+use leptos::server_fn::ServerFn as _;
 use url::Url;
 
 /// A started Assent: its router, and the sandbox when it runs one.
@@ -44,25 +50,44 @@ pub async fn start(config: Config, leptos: LeptosOptions, public_url: Url) -> Re
 /// Assent's routes: the pages (GET), the server functions under `/api` behind their guard,
 /// and the operational endpoints.
 pub fn router(state: AppState) -> Router {
-    let site_root = state.leptos.site_root.to_string();
-    let files = ServeDir::new(site_root).fallback(get(pages::not_found).with_state(state.clone()));
-    let server_fns = any(server_fn).layer(axum::middleware::from_fn_with_state(state.clone(), guard::guard));
-    Router::new()
-        .route("/", get(pages::home))
-        .route("/consent", get(pages::consent))
-        .route("/portal", get(pages::portal))
-        .route("/portal/callback", get(pages::callback))
-        .route("/portal/revoke", get(pages::confirm_revoke))
-        .route("/api/{*fn_name}", server_fns)
+    let mut router = Router::new()
+        // The pages that pay to compress: the home page and the consent screen (the portal's
+        // pages are not: they put a session-bound token beside text from the address, BREACH).
+        .route("/", get(pages::home).layer(compress_html()))
+        .route("/consent", get(consent::consent).layer(compress_html()))
+        .route("/portal", get(portal::portal))
+        .route("/portal/callback", get(portal::callback))
+        .route("/portal/revoke", get(portal::confirm_revoke));
+    // Each server function at the path `server_fn` registered it under, behind the guard; any
+    // other `/api/…` path is the site's 404. The consent decisions show their form again when
+    // a plain form chose nothing.
+    let decisions = [DecideConsent::PATH, DecideFdxConsent::PATH];
+    for (path, method) in leptos::server_fn::axum::server_fn_paths() {
+        let Ok(filter) = MethodFilter::try_from(method) else { continue };
+        let mut route = on(filter, server_fn);
+        if decisions.contains(&path) {
+            route = route.layer(axum::middleware::from_fn_with_state(state.clone(), consent::form_again));
+        }
+        router = router.route(path, route.layer(axum::middleware::from_fn_with_state(state.clone(), guard::guard)));
+    }
+    router
         .route("/theme.css", get(theme_css))
         .route("/lang", post(set_language))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/metrics", get(|State(state): State<AppState>| async move { state.upstream.metrics().render() }))
-        .fallback_service(files)
+        .fallback_service(files::service(&state))
         .layer(axum::middleware::map_response(security_headers))
         .layer(axum::middleware::from_fn(observe::trace_requests))
         .with_state(state)
+}
+
+/// Compression of a page's HTML, Brotli or gzip as the browser accepts, at a level that costs
+/// far less than the transfer it saves on a slow connection.
+fn compress_html() -> tower_http::compression::CompressionLayer<tower_http::compression::predicate::SizeAbove> {
+    tower_http::compression::CompressionLayer::new()
+        .quality(tower_http::CompressionLevel::Precise(4))
+        .compress_when(tower_http::compression::predicate::SizeAbove::new(1024))
 }
 
 /// Every server function, served by `leptos_axum` with the app state in context.
@@ -104,7 +129,7 @@ async fn set_language(
         .unwrap_or_else(|| "/".into());
     let mut response = axum::response::Redirect::to(&next).into_response();
     if let Some(cookie) = lang.and_then(|l| {
-        crate::cookies::cookie_header(observe::LANG_COOKIE, l.tag(), 31_536_000, "Lax", state.csrf.is_secure())
+        crate::cookies::cookie_header(crate::request::LANG_COOKIE, l.tag(), 31_536_000, "Lax", state.csrf.is_secure())
     }) {
         response.headers_mut().append(header::SET_COOKIE, cookie);
     }

@@ -3,10 +3,10 @@
 //! submit and only scopes it asked for are granted. The calls themselves are the server
 //! functions of `crate::api::consent`.
 
-use super::observe;
 use super::present::{clean_text, client_view, user_of};
 use crate::i18n;
 use crate::model::{ConsentView, ScopeGroup, ScopeView};
+use crate::request;
 use crate::wire::ScopeGrantSession;
 
 /// Scopes that cannot be unticked when requested.
@@ -15,7 +15,7 @@ const REQUIRED_SCOPES: &[&str] = &["openid"];
 /// The authorization request's `ui_locales` picks the language unless the user chose one.
 pub fn hint_locale(session: &ScopeGrantSession) {
     if let Some(list) = session.request_query_params.get("ui_locales").and_then(|v| v.first()) {
-        observe::hint_ui_locales(list);
+        request::hint_ui_locales(list);
     }
 }
 
@@ -52,7 +52,7 @@ pub fn consent_view(
             .as_ref()
             .map(|s| clean_text(&s.name))
             .filter(|s| !s.is_empty())
-            .unwrap_or_else(|| i18n::text(observe::locale(), "other-permissions", &[]));
+            .unwrap_or_else(|| i18n::text(request::locale(), "other-permissions", &[]));
         let view = ScopeView {
             name: grant_name(scope).to_string(),
             display_name: scope

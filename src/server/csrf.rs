@@ -54,7 +54,7 @@ impl Csrf {
         if let Some(id) = self.browser_id(headers) {
             return (id, None);
         }
-        let id = super::random_b64(32);
+        let id = crate::request::random_b64(32);
         (id.clone(), cookie_header(self.cookie_name(), &id, 3600, "Strict", self.secure))
     }
 

@@ -1,11 +1,11 @@
 //! Open Finance (FDX) consents on the consent screen: what a consent becomes on the page, and
 //! what an accept sends back. The calls are the server functions of `crate::api::fdx`.
 
-use super::observe;
 use super::present::{clean_text, client_view, format_date, user_of};
 use super::upstream::Upstream;
 use crate::i18n;
 use crate::model::{AccountView, FdxConsentView};
+use crate::request;
 use crate::wire::{AcceptFDXConsentRequest, FDXResource, GetFDXConsentResponse};
 
 /// The bank's customer id of the person consenting: the configured claim of the
@@ -35,7 +35,7 @@ pub fn view(
     login_state: String,
     csrf_token: String,
 ) -> FdxConsentView {
-    let locale = observe::locale();
+    let locale = request::locale();
     let fdx = &consent.fdx_consent;
     let until = fdx.expiration_time.as_deref().and_then(format_date).or_else(|| {
         let days = fdx.duration_period?;

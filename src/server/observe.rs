@@ -1,79 +1,35 @@
-//! Operations: a request id for every request (in the logs, the `x-request-id` header and
-//! error pages), one access-log line per request, and Prometheus metrics.
+//! Operations: every request in its context (`crate::request`: an id, in the logs, the
+//! `x-request-id` header and error pages; its language), one access-log line per request, and
+//! Prometheus metrics.
 //!
 //! Log lines carry the path, never the query: the query of `/consent` holds `login_state`.
 
-use super::random_b64;
-use crate::cookies::read_cookie;
-use crate::i18n::Locale;
+use crate::request::RequestCtx;
 use axum::{
     extract::Request,
-    http::{header, HeaderValue, StatusCode},
+    http::{HeaderValue, StatusCode},
     middleware::Next,
     response::{IntoResponse, Response},
 };
 use prometheus_client::encoding::{EncodeLabelSet, EncodeLabelValue};
 use prometheus_client::metrics::{counter::Counter, family::Family, histogram::Histogram};
 use prometheus_client::registry::Registry;
-use std::cell::Cell;
 use std::time::{Duration, Instant};
 use tracing::Instrument;
-
-/// What a request carries through its handler: its id and the language preferences.
-struct RequestCtx {
-    id: String,
-    /// Chosen with the language switcher (a cookie).
-    chosen: Option<Locale>,
-    /// The `ui_locales` of the authorization request, once the handler knows it.
-    hinted: Cell<Option<Locale>>,
-    /// From `Accept-Language`.
-    accepted: Option<Locale>,
-}
-
-tokio::task_local! {
-    static REQUEST: RequestCtx;
-}
-
-/// The cookie that remembers the language chosen with the switcher.
-pub const LANG_COOKIE: &str = "assent-lang";
-
-/// The id of the request being handled, or a fresh one outside a request.
-pub fn request_id() -> String {
-    REQUEST.try_with(|r| r.id.clone()).unwrap_or_else(|_| random_b64(9))
-}
-
-/// Records the `ui_locales` of the authorization request behind this page.
-pub fn hint_ui_locales(list: &str) {
-    let _ = REQUEST.try_with(|r| r.hinted.set(Locale::from_ui_locales(list)));
-}
-
-/// The language of this response: chosen, then hinted by the client, then accepted, then English.
-pub fn locale() -> Locale {
-    REQUEST.try_with(|r| r.chosen.or(r.hinted.get()).or(r.accepted).unwrap_or_default()).unwrap_or_default()
-}
 
 /// Gives every request an id, runs it inside a span that carries the id, and logs one line
 /// with method, path, status and duration.
 pub async fn trace_requests(request: Request, next: Next) -> Response {
-    let id = random_b64(9);
     let method = request.method().clone();
     // The path only: queries carry login_state and other per-user values.
     let path = request.uri().path().to_owned();
-    let headers = request.headers();
-    let ctx = RequestCtx {
-        id: id.clone(),
-        chosen: read_cookie(headers, LANG_COOKIE).and_then(Locale::from_tag),
-        hinted: Cell::new(None),
-        accepted: headers
-            .get(header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(Locale::from_accept_language),
-    };
+    let ctx = RequestCtx::new(request.headers());
+    let id = ctx.id().to_string();
     let started = Instant::now();
     // At error level so that the span, and with it the request id, is on every line that
     // passes the filter, even when only warnings are logged.
     let span = tracing::error_span!("request", request_id = %id);
-    let mut response = REQUEST.scope(ctx, next.run(request).instrument(span.clone())).await;
+    let mut response = ctx.scope(next.run(request).instrument(span.clone())).await;
     let status = response.status().as_u16();
     let micros = started.elapsed().as_micros() as u64;
     span.in_scope(|| {

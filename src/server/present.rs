@@ -1,9 +1,9 @@
 //! How untrusted upstream data is shown: every text from the authorization server, the bank or
 //! a client's registration passes through here before it reaches a page or an island.
 
-use super::observe;
 use crate::i18n::{self, Locale};
 use crate::model::ClientView;
+use crate::request;
 
 /// Removes bidirectional-override and other invisible formatting characters that could make
 /// a client-controlled name read differently than it is.
@@ -57,7 +57,7 @@ pub fn user_of(ctx: &serde_json::Map<String, serde_json::Value>, subject: &str) 
 /// A date in the response's language (the format is a message), and its RFC 3339 form.
 pub fn format_date(rfc3339: &str) -> Option<(String, String)> {
     let t = chrono::DateTime::parse_from_rfc3339(rfc3339).ok()?;
-    let locale = observe::locale();
+    let locale = request::locale();
     let chrono_locale = match locale {
         Locale::En => chrono::Locale::en_US,
         Locale::Es => chrono::Locale::es_ES,

@@ -247,3 +247,47 @@ pub fn granted_scopes(demo_html: &str) -> Vec<String> {
     let list = &demo_html[start..demo_html[start..].find("</ul>").unwrap() + start];
     list.split("<li class=\"badge\">").skip(1).map(|s| s.split('<').next().unwrap().to_string()).collect()
 }
+
+/// Signs `user` in to the portal in browser `b`; returns the portal page.
+pub async fn portal_sign_in(app: &TestApp, b: &Client, user: &str) -> String {
+    let page = b.get(format!("{}/portal", app.url)).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Sign in"));
+    let token = hidden(&page, "csrf_token");
+    let res = form_post(b, format!("{}/api/portal/sign-in", app.url))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("csrf_token", token)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let authorize = location(&res);
+    assert!(authorize.contains("code_challenge_method=S256") && authorize.contains("nonce="));
+    let res = sign_in(app, b, &authorize, user).await;
+    // The portal's client is trusted: no consent screen for the portal itself.
+    let callback = location(&res);
+    assert!(callback.starts_with(&format!("{}/portal/callback?", app.url)), "{callback}");
+    let res = b.get(&callback).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let cookie =
+        res.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).collect::<Vec<_>>();
+    assert!(cookie
+        .iter()
+        .any(|c| c.starts_with("assent-portal=") && c.contains("HttpOnly") && c.contains("SameSite=Lax")));
+    b.get(format!("{}/portal", app.url)).send().await.unwrap().text().await.unwrap()
+}
+
+/// Whether the demo app's token is still active at the sandbox.
+pub async fn introspect(app: &TestApp, token: &str) -> bool {
+    let secret = app.sandbox().store.meta("client_secret:demo-app").unwrap().unwrap();
+    let body: serde_json::Value = reqwest::Client::new()
+        .post(format!("{}/default/demo/oauth2/introspect", app.sandbox_url()))
+        .basic_auth("demo-app", Some(secret))
+        .form(&[("token", token)])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    body["active"] == true
+}

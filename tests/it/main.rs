@@ -1,15 +1,8 @@
 //! One integration-test binary: Assent and its embedded sandbox on ports chosen by the OS,
-//! driven over real HTTP the way a browser and a client application would.
+//! driven over real HTTP the way a browser and a client application would. `assent/` tests
+//! Assent (the consent screens, the portal, delivery, operations, replicas, faults and its
+//! security findings); `sandbox/` tests the embedded authorization server on its own.
 
+mod assent;
 mod common;
-mod consent_flow;
-mod crash;
-mod faults;
-mod fdx;
-mod fdx_consent;
-mod hardening;
-mod oidc_client;
-mod ops;
-mod portal_flow;
-mod props;
-mod replicas;
+mod sandbox;

@@ -162,7 +162,7 @@ impl Sessions {
         access_token: &str,
         token_lifetime: i64,
     ) -> Result<String, StoreError> {
-        let id = super::random_b64(32);
+        let id = crate::request::random_b64(32);
         let key = hash(&id);
         let now = now();
         let record = Record {

@@ -79,14 +79,14 @@ async fn the_user_shares_exactly_the_accounts_ticked() {
 
     // The portal lists it, with the shared accounts (masked) and the data.
     let portal = browser();
-    let html = crate::portal_flow::portal_sign_in(&app, &portal, "user").await;
+    let html = portal_sign_in(&app, &portal, "user").await;
     assert!(html.contains("Financial data you share"), "{html}");
     let consent_id = html.split("data-consent-id=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
     assert!(html.contains("Everyday Checking …") && html.contains("Rewards Credit Card …"));
     assert!(!html.contains("High-Yield Savings"), "the account not shared is not listed");
     // Another customer sees none of it, and cannot revoke it.
     let other = browser();
-    let other_html = crate::portal_flow::portal_sign_in(&app, &other, "user4").await;
+    let other_html = portal_sign_in(&app, &other, "user4").await;
     assert!(!other_html.contains(&consent_id));
     let token = hidden(&other_html, "csrf_token");
     let res = form_post(&other, format!("{}/api/portal/stop", app.url))
@@ -151,7 +151,7 @@ async fn a_joint_accounts_co_holder_cannot_stop_the_other_holders_consent() {
     to_recipient(&app, &joint_only, post(&app, &joint_only, &page, "allow", &["9000001"]).await).await;
 
     let co_holder = browser();
-    let html = crate::portal_flow::portal_sign_in(&app, &co_holder, "user3").await;
+    let html = portal_sign_in(&app, &co_holder, "user3").await;
     let ids: Vec<String> =
         html.split("data-consent-id=\"").skip(1).map(|s| s.split('"').next().unwrap().to_string()).collect();
     assert_eq!(ids.len(), 2, "both share the joint account, so both are listed: {html}");
@@ -199,7 +199,7 @@ async fn the_portal_finds_the_customer_by_the_bank_id_claim() {
     assert!(page.html.contains("value=\"1200001\""), "the consent screen reads the claim");
     to_recipient(&app, &recipient, post(&app, &recipient, &page, "allow", &["1200001"]).await).await;
     let portal = browser();
-    let html = crate::portal_flow::portal_sign_in(&app, &portal, "user12").await;
+    let html = portal_sign_in(&app, &portal, "user12").await;
     assert!(html.contains("Financial data you share") && html.contains("Everyday Checking …"), "{html}");
     let consent_id = html.split("data-consent-id=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
     let res = form_post(&portal, format!("{}/api/portal/stop", app.url))
@@ -229,7 +229,7 @@ async fn a_customer_with_hundreds_of_consents_sees_and_can_stop_each() {
         store.insert_fdx_consent(&row).unwrap();
     }
     let portal = browser();
-    let html = crate::portal_flow::portal_sign_in(&app, &portal, "user").await;
+    let html = portal_sign_in(&app, &portal, "user").await;
     assert_eq!(html.matches("data-consent-id=\"").count(), 250, "every consent is listed");
     assert!(html.contains("data-consent-id=\"older-249\""), "the oldest, on the last page");
     let res = form_post(&portal, format!("{}/api/portal/stop", app.url))

@@ -229,7 +229,7 @@ async fn replicas_on_one_redis_serve_one_user_as_a_round_robin_balancer_sends_th
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    assert!(!crate::portal_flow::introspect(&app, &token).await, "revoking kills the app's tokens");
+    assert!(!introspect(&app, &token).await, "revoking kills the app's tokens");
     let (_, page) = portal(&browser, &a_url).await;
     assert!(page.contains("Sign out") && !page.contains("Sandbox Demo App"), "seen at once on the other replica");
 

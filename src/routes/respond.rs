@@ -1,11 +1,10 @@
-//! Answers that are not a page's own view: a failure as a page, and the check that decides
-//! whether Assent follows a `redirect_to`.
+//! Answers that are not a page's own view: a failure as a page, counted and logged.
 
-use super::observe::ErrorKind;
 use super::render::render;
-use super::AppState;
 use crate::error::{AppError, Failure};
 use crate::model::Page;
+use crate::server::observe::ErrorKind;
+use crate::server::AppState;
 use axum::{
     http::{header, StatusCode, Uri},
     response::Response,
@@ -47,26 +46,4 @@ pub async fn failure_page(state: &AppState, uri: &Uri, error: AppError) -> Respo
         response.headers_mut().insert(header::RETRY_AFTER, seconds.into());
     }
     response
-}
-
-/// True when `url` is an absolute http(s) URL on exactly `origin`.
-pub fn is_on_origin(url: &str, origin: &str) -> bool {
-    url::Url::parse(url)
-        .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.origin().ascii_serialization() == origin)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn redirects_are_followed_only_on_the_issuer_origin() {
-        let origin = "https://authz.example.com";
-        assert!(is_on_origin("https://authz.example.com/t/w/oauth2/authorize?x=1", origin));
-        assert!(!is_on_origin("https://evil.example/authz.example.com", origin));
-        assert!(!is_on_origin("https://authz.example.com.evil.example/", origin));
-        assert!(!is_on_origin("http://authz.example.com/", origin));
-        assert!(!is_on_origin("javascript:alert(1)", origin));
-        assert!(!is_on_origin("/relative", origin));
-    }
 }

@@ -109,54 +109,6 @@ async fn an_unreachable_authorization_server_gets_a_502_page() {
     assert!(metrics.contains("assent_errors_total{kind=\"UpstreamUnreachable\"} 1"), "{metrics}");
 }
 
-#[tokio::test]
-async fn the_sandbox_keeps_what_it_issued_across_a_restart() {
-    use assent::sandbox::{spawn, SandboxConfig};
-    let dir = tempfile::tempdir().unwrap();
-    let config = SandboxConfig {
-        addr: "127.0.0.1:0".parse().unwrap(),
-        data_dir: dir.path().to_path_buf(),
-        consent_url: "http://127.0.0.1:9/consent".into(),
-        mtls_addr: None,
-        limits: Default::default(),
-        client_ca: None,
-    };
-    let first = spawn(config.clone()).await.unwrap();
-    let http = reqwest::Client::new();
-    let token: serde_json::Value = http
-        .post(format!("{}/default/system/oauth2/token", first.base_url))
-        .basic_auth(&first.consent_client_id, Some(&first.consent_client_secret))
-        .form(&[("grant_type", "client_credentials"), ("scope", "manage_scope_grants")])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let jwks = |base: String| {
-        let http = http.clone();
-        async move {
-            http.get(format!("{base}/default/demo/.well-known/jwks.json")).send().await.unwrap().text().await.unwrap()
-        }
-    };
-    let keys_before = jwks(first.base_url.clone()).await;
-    // A second instance on the same data directory, as after a restart.
-    let second = spawn(config).await.unwrap();
-    assert_eq!(second.consent_client_secret, first.consent_client_secret, "client secrets persist");
-    assert_eq!(jwks(second.base_url.clone()).await, keys_before, "the signing key persists");
-    let introspection: serde_json::Value = http
-        .post(format!("{}/default/system/oauth2/introspect", second.base_url))
-        .basic_auth(&second.consent_client_id, Some(&second.consent_client_secret))
-        .form(&[("token", token["access_token"].as_str().unwrap())])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(introspection["active"], true, "tokens persist");
-}
-
 /// A stub authorization server made of raw TCP answers, for faults axum cannot produce.
 async fn raw_stub(answer: &'static [u8], hang: bool) -> String {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -254,7 +206,7 @@ async fn replicas_sharing_a_key_serve_one_user() {
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(granted_scopes(&finish(&app, &b, res).await), ["openid", "email"]);
     // A portal session started on the first is valid on the second.
-    let portal = crate::portal_flow::portal_sign_in(&app, &b, "user").await;
+    let portal = portal_sign_in(&app, &b, "user").await;
     assert!(portal.contains("Sign out"));
     let on_second = b.get(format!("{second}/portal")).send().await.unwrap().text().await.unwrap();
     assert!(on_second.contains("Sign out") && on_second.contains("Sandbox Demo App"));

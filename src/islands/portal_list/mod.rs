@@ -1,0 +1,191 @@
+//! The portal's lists: the applications holding access and the Open Finance consents. Filter
+//! as you type; revoke or stop sharing in an in-page confirmation (a modal `<dialog>`: focus
+//! moves in and back, Escape cancels) that calls the server function and removes the card,
+//! announced in a live region. Without JavaScript each action is a link to the confirmation
+//! page, and the filter is a GET form.
+
+mod cards;
+mod dialog;
+
+use super::hydrated;
+use crate::model::{AppAccess, FdxAccess};
+use cards::{AppCard, FdxCard};
+use dialog::{ConfirmDialog, Shared};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// The portal's words, translated on the server. `{client}` and `{date}` are filled in.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct PortalTexts {
+    pub filter_label: String,
+    pub filter: String,
+    pub empty: String,
+    pub no_match: String,
+    pub apps_label: String,
+    pub active: String,
+    pub granted: String,
+    pub can: String,
+    pub receives: String,
+    pub website: String,
+    pub revoke: String,
+    pub revoke_label: String,
+    pub revoke_title: String,
+    pub revoke_loses: String,
+    pub revoke_data: String,
+    pub revoke_again: String,
+    pub revoked: String,
+    pub fdx_title: String,
+    pub fdx_accounts: String,
+    pub fdx_data: String,
+    pub fdx_created: String,
+    pub fdx_expires: String,
+    pub fdx_revoke: String,
+    pub fdx_revoke_label: String,
+    pub fdx_revoke_title: String,
+    pub fdx_revoke_loses: String,
+    pub fdx_revoked: String,
+    /// Said instead of the stop action on a consent another joint-account holder gave.
+    pub fdx_other_holder: String,
+    pub cancel: String,
+    pub sending: String,
+    pub offline: String,
+}
+
+/// What the dialog is about to revoke.
+#[derive(Clone, Debug, PartialEq)]
+enum Target {
+    App { client_id: String, name: String },
+    Fdx { consent_id: String, recipient: String },
+}
+
+impl Target {
+    fn key(&self) -> String {
+        match self {
+            Target::App { client_id, .. } => format!("app:{client_id}"),
+            Target::Fdx { consent_id, .. } => format!("fdx:{consent_id}"),
+        }
+    }
+}
+
+#[island]
+pub fn PortalList(
+    apps: Vec<AppAccess>,
+    fdx: Vec<FdxAccess>,
+    csrf_token: String,
+    /// The filter of a plain GET (`?q=`), applied on the server too.
+    filter: String,
+    /// What the last action did (after a plain form's revocation); the live region says it.
+    notice: Option<String>,
+    texts: PortalTexts,
+) -> impl IntoView {
+    let texts = StoredValue::new(texts);
+    let hydrated = hydrated();
+    let needle = RwSignal::new(filter.trim().to_lowercase());
+    let shared = Shared {
+        target: RwSignal::new(None),
+        gone: RwSignal::new(Vec::new()),
+        announce: RwSignal::new(notice.unwrap_or_default()),
+        opener: StoredValue::new(String::new()),
+        dialog: NodeRef::new(),
+    };
+    let (gone, announce) = (shared.gone, shared.announce);
+
+    let names: Vec<(String, String)> = apps
+        .iter()
+        .map(|a| (format!("app:{}", a.client_id), a.name.to_lowercase()))
+        .chain(fdx.iter().map(|f| (format!("fdx:{}", f.consent_id), f.recipient.to_lowercase())))
+        .collect();
+    let total = names.len();
+    let app_keys: Vec<String> = apps.iter().map(|a| format!("app:{}", a.client_id)).collect();
+    let visible_apps = Memo::new(move |_| {
+        let needle = needle.get();
+        gone.with(|gone| {
+            names.iter().filter(|(k, name)| app_keys.contains(k) && !gone.contains(k) && name.contains(&needle)).count()
+        })
+    });
+    let shown = move |key: String, name: String| {
+        let name = name.to_lowercase();
+        Signal::derive(move || gone.with(|g| !g.contains(&key)) && name.contains(&needle.get()))
+    };
+    let has_apps = !apps.is_empty();
+    // No card to show: none at all (or all revoked), or none matching the filter.
+    let empty_text =
+        move || texts.with_value(|t| if needle.with(String::is_empty) { t.empty.clone() } else { t.no_match.clone() });
+    let has_fdx = !fdx.is_empty();
+
+    // Without JavaScript (or before hydration) the card's link goes to the confirmation page.
+    let open = move |t: Target, ev: leptos::ev::MouseEvent| {
+        if hydrated.get_untracked() {
+            shared.open(t, ev);
+        }
+    };
+
+    let app_cards = apps
+        .into_iter()
+        .enumerate()
+        .map(|(i, app)| {
+            let key = format!("app:{}", app.client_id);
+            let show = shown(key.clone(), app.name.clone());
+            let t = Target::App { client_id: app.client_id.clone(), name: app.name.clone() };
+            view! {
+                {move || {
+                    let t = t.clone();
+                    gone.with(|g| !g.contains(&key))
+                        .then(|| {
+                            view! { <AppCard app=app.clone() index=i show texts on_revoke=move |ev| open(t.clone(), ev)/> }
+                        })
+                }}
+            }
+        })
+        .collect_view();
+    let fdx_cards = fdx
+        .into_iter()
+        .enumerate()
+        .map(|(i, access)| {
+            let key = format!("fdx:{}", access.consent_id);
+            let show = shown(key.clone(), access.recipient.clone());
+            let t = Target::Fdx { consent_id: access.consent_id.clone(), recipient: access.recipient.clone() };
+            view! {
+                {move || {
+                    let t = t.clone();
+                    gone.with(|g| !g.contains(&key))
+                        .then(|| {
+                            view! { <FdxCard access=access.clone() index=i show texts on_stop=move |ev| open(t.clone(), ev)/> }
+                        })
+                }}
+            }
+        })
+        .collect_view();
+
+    view! {
+        <p class="notice success" role="status" id="portal-announce">
+            {move || Some(announce.get()).filter(|a| !a.is_empty())}
+        </p>
+        {(total > 1)
+            .then(|| {
+                view! {
+                    <form method="get" action="/portal" class="filter" role="search">
+                        <label for="q">{texts.with_value(|t| t.filter_label.clone())}</label>
+                        <input
+                            id="q"
+                            name="q"
+                            type="search"
+                            value=filter.clone()
+                            on:input=move |ev| needle.set(event_target_value(&ev).trim().to_lowercase())
+                        />
+                        <button type="submit" class="btn">{texts.with_value(|t| t.filter.clone())}</button>
+                    </form>
+                }
+            })}
+        <p class="empty" class:gone=move || { visible_apps.get() > 0 }>{empty_text}</p>
+        {has_apps.then(|| view! { <ul class="apps" aria-label=texts.with_value(|t| t.apps_label.clone())>{app_cards}</ul> })}
+        {has_fdx
+            .then(|| {
+                view! {
+                    <h2 class="portal-section" id="fdx-title">{texts.with_value(|t| t.fdx_title.clone())}</h2>
+                    <ul class="apps" aria-labelledby="fdx-title">{fdx_cards}</ul>
+                }
+            })}
+        <ConfirmDialog shared csrf_token texts/>
+    }
+}

@@ -1,0 +1,108 @@
+//! The consent screen: `GET /consent`, and the same screen again, with what was wrong, when a
+//! plain form (no JavaScript) allowed without choosing anything.
+
+use super::pages::{carry_over, field, query_of};
+use super::render::render;
+use super::respond::{count, failure_page};
+use crate::api::{self, consent::load_consent, fdx::load_fdx_consent};
+use crate::error::{AppError, Failure};
+use crate::model::Page;
+use crate::request::wants_html;
+use crate::server::AppState;
+use axum::{
+    body::{to_bytes, Body, Bytes},
+    extract::{Request, State},
+    http::{header, request::Parts, HeaderMap, StatusCode},
+    middleware::Next,
+    response::Response,
+};
+use leptos::server_fn::error::{FromServerFnError, SERVER_FN_ERROR_HEADER};
+use leptos::server_fn::ServerFn as _;
+
+/// The largest answer of a server function this reads back: an error is a few hundred bytes.
+const MAX_ERROR: usize = 64 * 1024;
+
+/// `GET /consent?login_id=…&login_state=…[&consent_type=fdx]`: the consent screen.
+pub async fn consent(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, _) = request.into_parts();
+    let query = query_of(&parts.uri);
+    let (Some(login_id), Some(login_state)) = (field(&query, "login_id"), field(&query, "login_state")) else {
+        return failure_page(&state, &parts.uri, AppError::new(Failure::LinkIncomplete)).await;
+    };
+    let fdx = field(&query, "consent_type").as_deref() == Some("fdx");
+    consent_screen(&state, parts, login_id, login_state, fdx, None).await
+}
+
+/// The consent screen of one flow, with `notice` above its form (then with 422: the form was
+/// sent back).
+async fn consent_screen(
+    state: &AppState,
+    parts: Parts,
+    login_id: String,
+    login_state: String,
+    fdx: bool,
+    notice: Option<String>,
+) -> Response {
+    let uri = parts.uri.clone();
+    let status = if notice.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let (page, options) = if fdx {
+        let (view, options) = api::run(state, parts, load_fdx_consent(login_id, login_state)).await;
+        (view.map(|v| Page::FdxConsent(Box::new(v), notice)), options)
+    } else {
+        let (view, options) = api::run(state, parts, load_consent(login_id, login_state)).await;
+        (view.map(|v| Page::Consent(Box::new(v), notice)), options)
+    };
+    let response = match page {
+        Ok(page) => render(state, &uri, status, page).await,
+        Err(e) => failure_page(state, &uri, e).await,
+    };
+    carry_over(response, &options)
+}
+
+/// Around the two decisions' server functions: a plain form that allowed with nothing chosen
+/// gets its consent screen again, saying so (422), instead of an error page. An island shows
+/// the same words in place by itself.
+pub async fn form_again(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let (parts, body) = request.into_parts();
+    let Ok(form) = to_bytes(body, MAX_ERROR).await else {
+        return failure_page(&state, &parts.uri, AppError::new(Failure::FormIncomplete)).await;
+    };
+    let response = next.run(Request::from_parts(parts.clone(), Body::from(form.clone()))).await;
+    if !response.headers().contains_key(SERVER_FN_ERROR_HEADER) || !wants_html(&parts.headers) {
+        return response;
+    }
+    let (answer, body) = response.into_parts();
+    let bytes = to_bytes(body, MAX_ERROR).await.unwrap_or_default();
+    let error = AppError::de(bytes.clone());
+    let (true, Some((login_id, login_state))) =
+        (matches!(error.failure, Failure::NothingChosen | Failure::NoAccountChosen), flow_of(&form))
+    else {
+        return Response::from_parts(answer, Body::from(bytes));
+    };
+    count(&state, &error);
+    let fdx = parts.uri.path() == crate::api::fdx::DecideFdxConsent::PATH;
+    let page = consent_screen(&state, parts, login_id, login_state, fdx, Some(error.message)).await;
+    with_cookies(page, &answer.headers)
+}
+
+/// Adds the `Set-Cookie`s of `from` (a fresh CSRF cookie) to `response`.
+fn with_cookies(mut response: Response, from: &HeaderMap) -> Response {
+    for value in from.get_all(header::SET_COOKIE) {
+        response.headers_mut().append(header::SET_COOKIE, value.clone());
+    }
+    response
+}
+
+/// The flow a consent form was about.
+fn flow_of(form: &Bytes) -> Option<(String, String)> {
+    let mut login_id = None;
+    let mut login_state = None;
+    for (k, v) in url::form_urlencoded::parse(form) {
+        match k.as_ref() {
+            "login_id" => login_id = Some(v.into_owned()),
+            "login_state" => login_state = Some(v.into_owned()),
+            _ => {}
+        }
+    }
+    Some((login_id?, login_state?))
+}

@@ -1,0 +1,109 @@
+//! The portal's pages: the list (or the sign-in), the confirmation of a revocation without
+//! JavaScript, and the callback of the sign-in.
+
+use super::pages::{carry_over, field, query_of};
+use super::render::render;
+use super::respond::failure_page;
+use crate::api::{self, portal};
+use crate::error::Failure;
+use crate::i18n;
+use crate::model::{Page, RevokeView, SignedOutView};
+use crate::server::portal::LOGIN_PURPOSE;
+use crate::server::AppState;
+use axum::{
+    extract::{Request, State},
+    http::{header, StatusCode},
+    response::{IntoResponse, Redirect, Response},
+};
+
+/// `GET /portal`: the signed-in user's applications and consents, or the sign-in.
+pub async fn portal(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, _) = request.into_parts();
+    let uri = parts.uri.clone();
+    let query = query_of(&uri);
+    let browser = parts.headers.clone();
+    let (loaded, options) = api::run(&state, parts, portal::load_portal()).await;
+    let response = match loaded {
+        Ok(mut view) => {
+            view.filter = field(&query, "q").map(|q| q.trim().chars().take(200).collect()).unwrap_or_default();
+            view.notice = field(&query, "revoked").map(|r| {
+                let key = if r == "fdx" { "portal-fdx-revoked" } else { "portal-revoked" };
+                i18n::text(crate::request::locale(), key, &[])
+            });
+            render(&state, &uri, StatusCode::OK, Page::Portal(Box::new(view))).await
+        }
+        // Nobody signed in, or the session ended (timed out, or its token was revoked upstream;
+        // its cookie is cleared): the sign-in.
+        Err(e) if e.failure == Failure::SessionEnded => {
+            let (id, set_cookie) = state.csrf.ensure_cookie(&browser);
+            let csrf_token = state.csrf.token(&id, LOGIN_PURPOSE, "");
+            let mut response =
+                render(&state, &uri, StatusCode::OK, Page::PortalSignedOut(SignedOutView { csrf_token })).await;
+            if let Some(c) = set_cookie {
+                response.headers_mut().append(header::SET_COOKIE, c);
+            }
+            response
+        }
+        Err(e) => failure_page(&state, &uri, e).await,
+    };
+    carry_over(response, &options)
+}
+
+/// `GET /portal/revoke?client_id=…` (or `consent_id=…`): the confirmation without JavaScript.
+/// Only an application or consent of this user's list can be chosen; anything else goes back
+/// to the portal.
+pub async fn confirm_revoke(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, _) = request.into_parts();
+    let uri = parts.uri.clone();
+    let query = query_of(&uri);
+    let (loaded, options) = api::run(&state, parts, portal::load_portal()).await;
+    let view = match loaded {
+        Ok(view) => view,
+        Err(e) if e.failure == Failure::SessionEnded => {
+            return carry_over(Redirect::to("/portal").into_response(), &options)
+        }
+        Err(e) => return carry_over(failure_page(&state, &uri, e).await, &options),
+    };
+    let chosen = match (field(&query, "consent_id"), field(&query, "client_id")) {
+        (Some(id), _) => {
+            view.fdx.into_iter().find(|a| a.consent_id == id && a.active && a.all_mine).map(|a| RevokeView {
+                client_id: String::new(),
+                name: a.recipient,
+                csrf_token: view.csrf_token.clone(),
+                consent_id: Some(a.consent_id),
+            })
+        }
+        (None, Some(id)) => view.apps.into_iter().find(|a| a.client_id == id).map(|a| RevokeView {
+            client_id: a.client_id,
+            name: a.name,
+            csrf_token: view.csrf_token.clone(),
+            consent_id: None,
+        }),
+        (None, None) => None,
+    };
+    let response = match chosen {
+        Some(revoke) => render(&state, &uri, StatusCode::OK, Page::Revoke(revoke)).await,
+        None => Redirect::to("/portal").into_response(),
+    };
+    carry_over(response, &options)
+}
+
+/// `GET /portal/callback`: where the authorization server sends the browser back after the
+/// portal's sign-in.
+pub async fn callback(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, _) = request.into_parts();
+    let uri = parts.uri.clone();
+    let query = query_of(&uri);
+    let call = portal::finish_sign_in(
+        field(&query, "state").unwrap_or_default(),
+        field(&query, "code"),
+        field(&query, "iss"),
+        field(&query, "error"),
+    );
+    let (finished, options) = api::run(&state, parts, call).await;
+    let response = match finished {
+        Ok(()) => Redirect::to("/portal").into_response(),
+        Err(e) => failure_page(&state, &uri, e).await,
+    };
+    carry_over(response, &options)
+}

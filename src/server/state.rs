@@ -1,0 +1,203 @@
+//! The state every request shares, and how a running Assent is put together from its
+//! configuration (starting the embedded sandbox when no tenant is configured).
+
+use super::assets::{self, Assets};
+use super::config::{self, Config, TenantConfig};
+use super::csrf::Csrf;
+use super::{portal_auth, sessions, theme, upstream};
+use crate::model::{Brand, HomeView};
+use crate::sandbox::{self, SandboxConfig, SandboxHandle};
+use leptos::config::LeptosOptions;
+use rand::RngCore;
+use std::sync::{Arc, OnceLock};
+use upstream::Upstream;
+use url::Url;
+
+/// Shared, read-only state of a running Assent. No per-user data lives here. Cloned for every
+/// request (into the server functions' context): one reference count.
+#[derive(Clone)]
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// What [`AppState`] holds.
+pub struct Shared {
+    pub leptos: LeptosOptions,
+    pub upstream: Arc<Upstream>,
+    pub csrf: Arc<Csrf>,
+    pub home: HomeView,
+    pub sessions: Arc<sessions::Sessions>,
+    /// The portal's sign-in, when a portal client is configured (always with the sandbox).
+    pub portal: Option<Arc<portal_auth::PortalAuth>>,
+    pub brand: Brand,
+    pub theme_css: Arc<str>,
+    /// The built site's file names.
+    pub assets: Assets,
+    /// The document head's hydration scripts, in the parts between which each page's nonce
+    /// goes: written once, by the first page rendered.
+    pub head: OnceLock<Vec<String>>,
+    /// The page CSP before and after its nonce.
+    csp: (String, String),
+}
+
+impl Shared {
+    /// The page CSP for one response's nonce.
+    pub fn csp(&self, nonce: &str) -> String {
+        let (before, after) = &self.csp;
+        let mut csp = String::with_capacity(before.len() + nonce.len() + after.len());
+        csp.push_str(before);
+        csp.push_str(nonce);
+        csp.push_str(after);
+        csp
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Sandbox(#[from] sandbox::SandboxError),
+    #[error("upstream client: {0}")]
+    Client(#[from] upstream::ClientBuildError),
+    #[error("portal session store: {0}")]
+    Store(#[from] sessions::StoreError),
+    #[error("portal client: {0}")]
+    Portal(#[from] portal_auth::PortalAuthError),
+    #[error("{0}")]
+    Other(String),
+}
+
+/// Builds Assent's state for `public_url` (where browsers reach it), starting the embedded
+/// sandbox when no tenant is configured.
+pub async fn build(
+    config: Config,
+    mut leptos: LeptosOptions,
+    public_url: Url,
+) -> Result<(AppState, Option<SandboxHandle>), StartError> {
+    // Leptos renders on the tokio runtime; a second call (tests start several apps) is a no-op.
+    let _ = any_spawner::Executor::init_tokio();
+    let origin = public_url.origin().ascii_serialization();
+    let (tenant, sandbox) = match config.tenant.clone() {
+        Some(t) => (t, None),
+        None => {
+            let handle = sandbox::spawn(SandboxConfig {
+                addr: config.sandbox_addr,
+                data_dir: config.data_dir.clone(),
+                consent_url: format!("{origin}/consent"),
+                mtls_addr: config.sandbox_mtls_addr,
+                limits: config.limits,
+                client_ca: config.sandbox_client_ca.clone(),
+            })
+            .await?;
+            let issuer = Url::parse(&format!("{}/{}/demo", handle.base_url, sandbox::TENANT))
+                .map_err(|e| StartError::Other(e.to_string()))?;
+            let tenant = TenantConfig {
+                issuer,
+                tenant_id: sandbox::TENANT.into(),
+                client_id: handle.consent_client_id.clone(),
+                client_secret: config::Secret::new(handle.consent_client_secret.clone()),
+                root_ca: None,
+                client_cert: None,
+            };
+            (tenant, Some(handle))
+        }
+    };
+    let key = match &config.session_key {
+        Some(k) => k.expose().as_bytes().to_vec(),
+        None => {
+            tracing::info!("ASSENT_SESSION_KEY is not set: generated a key for this process (replicas must share one)");
+            let mut k = vec![0u8; 32];
+            rand::rngs::OsRng.fill_bytes(&mut k);
+            k
+        }
+    };
+    let mut upstream = Upstream::new(&tenant, Arc::default())?;
+    let bank = match (&config.bank, &sandbox) {
+        (Some(b), _) => Some(b.clone()),
+        (None, Some(handle)) => Url::parse(&format!("{}/bank", handle.base_url)).ok().map(|url| config::BankConfig {
+            url,
+            // The sandbox's customer numbers (`BANK_ID_CLAIM=customer_id`, as a bank configures it).
+            id_claim: Some("customer_id".into()),
+            // The sandbox's FDX workspace, `default/fdx`.
+            workspace: Some("fdx".into()),
+        }),
+        (None, None) => None,
+    };
+    if let Some(bank) = bank {
+        let workspace = bank
+            .workspace
+            .clone()
+            .or_else(|| tenant.issuer.path_segments().and_then(|mut s| s.rfind(|x| !x.is_empty()).map(str::to_string)))
+            .unwrap_or_default();
+        upstream =
+            upstream.with_fdx(upstream::Fdx { bank_url: bank.url.clone(), workspace, id_claim: bank.id_claim.clone() });
+    }
+    crate::sqlite::private_dir(&config.data_dir)
+        .map_err(|e| StartError::Other(format!("cannot use the data directory {}: {e}", config.data_dir.display())))?;
+    let sessions = match &config.session_store {
+        config::SessionStoreConfig::Sqlite => {
+            sessions::Sessions::sqlite(&config.data_dir.join("assent.sqlite3"), &key, config.session_store_timeout)?
+        }
+        config::SessionStoreConfig::Redis { url, root_ca } => {
+            let root_ca = match root_ca {
+                Some(path) => Some(
+                    std::fs::read(path)
+                        .map_err(|e| StartError::Other(format!("ROOT_CA cannot be read ({e}): {}", path.display())))?,
+                ),
+                None => None,
+            };
+            sessions::Sessions::redis(url.expose(), root_ca, &key, config.session_store_timeout)?
+        }
+    };
+    tracing::info!(store = sessions.kind(), "portal sessions");
+    let portal_client = config.portal.clone().or_else(|| {
+        sandbox.as_ref().map(|_| config::PortalClient { client_id: "assent-portal".into(), client_secret: None })
+    });
+    let portal = portal_client
+        .map(|c| portal_auth::PortalAuth::new(&c, &tenant.issuer, format!("{origin}/portal/callback")))
+        .transpose()?
+        .map(Arc::new);
+    let issuer_origin = upstream.origin();
+    let mut img = "img-src 'self' data: https:".to_string();
+    if issuer_origin.starts_with("http://") {
+        img.push(' ');
+        img.push_str(&issuer_origin);
+    }
+    let mut connect = "connect-src 'self'".to_string();
+    if config.live_reload {
+        // `cargo leptos watch` reloads the page over a websocket.
+        let port = leptos.reload_port;
+        connect.push_str(&format!(" ws://{}:{port} ws://localhost:{port}", leptos.site_addr.ip()));
+    }
+    let theme_css = theme::stylesheet(&config.theme).into();
+    let brand = Brand { name: config.theme.name.clone(), logo: config.theme.logo.clone() };
+    let assets = assets::locate(&mut leptos);
+    let state = AppState(Arc::new(Shared {
+        leptos,
+        brand,
+        theme_css,
+        upstream: Arc::new(upstream),
+        csrf: Arc::new(Csrf::new(key, origin)),
+        sessions: Arc::new(sessions),
+        portal,
+        home: HomeView {
+            demo_url: sandbox.as_ref().map(|s| format!("{}/demo", s.base_url)),
+            fdx_demo_url: sandbox.as_ref().map(|s| format!("{}/fdx-demo", s.base_url)),
+            issuer: tenant.issuer.to_string(),
+        },
+        assets,
+        head: OnceLock::new(),
+        csp: (
+            "default-src 'self'; script-src 'self' 'nonce-".into(),
+            format!(
+                "' 'wasm-unsafe-eval'; style-src 'self'; {img}; {connect}; object-src 'none'; base-uri 'none'; \
+                 frame-ancestors 'none'"
+            ),
+        ),
+    }));
+    Ok((state, sandbox))
+}

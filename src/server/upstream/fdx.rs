@@ -1,0 +1,143 @@
+//! Open Finance (FDX): the consent page's API (`/{tid}/system/fdx/fdx/{login}`) and the
+//! management API of a workspace's consents (`/{tid}/system/servers/{wid}/fdx/consents`).
+
+use super::{at, Status, Upstream, UpstreamError};
+use crate::server::observe::Endpoint;
+use crate::wire::{
+    AcceptFDXConsentRequest, FDXConsentRevocation, FDXConsents, FDXConsentsRequest, FDXResourceFilter,
+    GetFDXConsentResponse, RedirectTo, RejectScopeGrant,
+};
+use reqwest::Method;
+use url::Url;
+
+/// Open Finance consents asked for per page of the management list, and at most this many
+/// pages (5,000 consents) for one customer.
+const FDX_PAGE: usize = 100;
+const FDX_MAX_PAGES: usize = 50;
+
+/// Open Finance (FDX): where the bank's internal API is, and the workspace of the FDX consents.
+#[derive(Clone, Debug)]
+pub struct Fdx {
+    /// `{BANK_URL}`.
+    pub bank_url: Url,
+    /// The workspace (authorization server) id of the FDX consents.
+    pub workspace: String,
+    /// The `authentication_context` claim holding the bank's customer id; the subject when unset.
+    pub id_claim: Option<String>,
+}
+
+impl Upstream {
+    /// Turns on Open Finance (FDX) consents.
+    pub fn with_fdx(mut self, fdx: Fdx) -> Self {
+        self.fdx = Some(fdx);
+        self
+    }
+
+    pub fn fdx(&self) -> Option<&Fdx> {
+        self.fdx.as_ref()
+    }
+
+    pub(super) fn fdx_or_off(&self) -> Result<&Fdx, UpstreamError> {
+        self.fdx.as_ref().ok_or(UpstreamError::Status { status: 404, body: None, retry_after: None })
+    }
+
+    /// `{base}/{tid}/system/fdx/fdx/{login}[/{action}]`
+    fn fdx_login_url(&self, login: &str, action: Option<&str>) -> Result<Url, UpstreamError> {
+        let consent = at(&self.base, &[&self.tenant, "system", "fdx", "fdx", login])?;
+        match action {
+            Some(action) => at(&consent, &[action]),
+            None => Ok(consent),
+        }
+    }
+
+    /// `{base}/{tid}/system/servers/{wid}/fdx/consents[/{id}]`
+    fn fdx_consents_url(&self, id: Option<&str>) -> Result<Url, UpstreamError> {
+        let fdx = self.fdx_or_off()?;
+        let list = at(&self.base, &[&self.tenant, "system", "servers", &fdx.workspace, "fdx", "consents"])?;
+        match id {
+            Some(id) => at(&list, &[id]),
+            None => Ok(list),
+        }
+    }
+
+    /// `GET {base}/{tid}/system/fdx/fdx/{login}?login_state=…`
+    pub async fn fdx_consent(&self, login_id: &str, login_state: &str) -> Result<GetFDXConsentResponse, UpstreamError> {
+        self.fdx_or_off()?;
+        let url = self.fdx_login_url(login_id, None)?;
+        self.system_call(Endpoint::FdxConsent, Method::GET, url, &[("login_state", login_state)], None::<&()>).await
+    }
+
+    /// `POST {base}/{tid}/system/fdx/fdx/{login}/accept`
+    pub async fn accept_fdx(
+        &self,
+        login_id: &str,
+        body: &AcceptFDXConsentRequest,
+    ) -> Result<RedirectTo, UpstreamError> {
+        let url = self.fdx_login_url(login_id, Some("accept"))?;
+        self.system_call(Endpoint::FdxAccept, Method::POST, url, &[], Some(body)).await
+    }
+
+    /// `POST {base}/{tid}/system/fdx/fdx/{login}/reject`
+    pub async fn reject_fdx(&self, body: &RejectScopeGrant) -> Result<RedirectTo, UpstreamError> {
+        let url = self.fdx_login_url(&body.id, Some("reject"))?;
+        self.system_call(Endpoint::FdxReject, Method::POST, url, &[], Some(body)).await
+    }
+
+    /// `POST {base}/{tid}/system/servers/{wid}/fdx/consents`: the FDX consents granting any of
+    /// these accounts.
+    pub async fn fdx_consents_of_accounts(&self, account_ids: &[String]) -> Result<FDXConsents, UpstreamError> {
+        let url = self.fdx_consents_url(None)?;
+        if account_ids.is_empty() {
+            return Ok(FDXConsents::default());
+        }
+        // The list answers pages of at most `limit` with no cursor of its own: ask for the page
+        // after the last consent seen until a short page. A page with nothing new (a server
+        // that ignores the cursor) ends it too, and so does the bound on pages.
+        let mut all = FDXConsents::default();
+        let mut after: Option<String> = None;
+        for _ in 0..FDX_MAX_PAGES {
+            let body = FDXConsentsRequest {
+                resource: Some(FDXResourceFilter { resource_type: "ACCOUNT".into(), ids: account_ids.to_vec() }),
+                limit: Some(FDX_PAGE),
+                after_consent_id: after.clone(),
+                ..FDXConsentsRequest::default()
+            };
+            let page: FDXConsents =
+                self.system_call(Endpoint::FdxList, Method::POST, url.clone(), &[], Some(&body)).await?;
+            let full = page.consents.len() >= FDX_PAGE;
+            let before = all.consents.len();
+            for consent in page.consents {
+                if !all.consents.iter().any(|c| c.id == consent.id) {
+                    all.consents.push(consent);
+                }
+            }
+            if !full || all.consents.len() == before {
+                break;
+            }
+            after = all.consents.last().map(|c| c.id.clone());
+        }
+        Ok(all)
+    }
+
+    /// `DELETE {base}/{tid}/system/servers/{wid}/fdx/consents/{id}` by the user (204), renewing
+    /// the System token once on a 401.
+    pub async fn revoke_fdx_consent(&self, consent_id: &str) -> Result<(), UpstreamError> {
+        let url = self.fdx_consents_url(Some(consent_id))?;
+        let body = FDXConsentRevocation { initiator: "INDIVIDUAL".into(), reason: "USER_ACTION".into() };
+        let mut renewed = false;
+        loop {
+            let token = self.system_token().await?;
+            let request = self.http.delete(url.clone()).bearer_auth(token.expose()).json(&body);
+            match self.expect_gone(Endpoint::FdxRevoke, request).await? {
+                Status::Gone => return Ok(()),
+                Status::Unauthorized if !renewed => {
+                    self.invalidate(&token);
+                    renewed = true;
+                }
+                Status::Unauthorized => {
+                    return Err(UpstreamError::Status { status: 401, body: None, retry_after: None })
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,346 @@
+//! Assent's client for the authorization server and the bank, one file per API:
+//! `scope_grants` (the consent page's System API), `fdx` (Open Finance consents and their
+//! management), `bank` (the bank's internal accounts), `public` (the user's own grants, with
+//! the user's token). This file holds what they share: one `reqwest` client (timeouts, no
+//! redirects, TLS verification always on), the System-workspace token (`system.rs`), the one
+//! way a URL is made (`at`), and the one reading of a failed call.
+
+mod bank;
+mod fdx;
+mod public;
+mod scope_grants;
+mod system;
+
+pub use fdx::Fdx;
+
+use super::config::{Secret, TenantConfig};
+use super::observe::{Endpoint, Metrics};
+use crate::error::{AppError, Failure};
+use crate::wire::ApiError;
+use reqwest::Method;
+use serde::de::DeserializeOwned;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+use url::Url;
+
+/// How long an idle pooled connection to the upstream is kept.
+const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(4);
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(4);
+
+/// What went wrong talking to the authorization server. Logged in full on the server;
+/// users see only a fitting page.
+#[derive(Debug, thiserror::Error)]
+pub enum UpstreamError {
+    #[error("timed out")]
+    Timeout,
+    #[error("unreachable: {0}")]
+    Unreachable(String),
+    #[error("answered {status}: {body:?}")]
+    Status { status: u16, body: Option<ApiError>, retry_after: Option<u64> },
+    #[error("answered a body that is not the expected JSON: {0}")]
+    InvalidBody(String),
+    /// An id that cannot name one path segment (empty, `.` or `..`): nothing was sent.
+    #[error("no such resource (an id that is not one path segment)")]
+    NoSuchPath,
+}
+
+impl From<UpstreamError> for AppError {
+    /// The one reading of an upstream failure for users: the status and words of its page,
+    /// or of an island's message.
+    fn from(e: UpstreamError) -> Self {
+        tracing::warn!(error = %e, "upstream call failed");
+        let failure = match &e {
+            UpstreamError::Status { status: 404, .. } | UpstreamError::NoSuchPath => Failure::FlowExpired,
+            UpstreamError::Status { status: 409, .. } => Failure::Answered,
+            UpstreamError::Status { status: 400 | 403 | 422, .. } => Failure::Refused,
+            UpstreamError::Status { status: 429, .. } => Failure::Busy,
+            UpstreamError::Status { .. } => Failure::UpstreamStatus,
+            UpstreamError::Timeout => Failure::UpstreamTimeout,
+            UpstreamError::Unreachable(_) => Failure::UpstreamUnreachable,
+            UpstreamError::InvalidBody(_) => Failure::UpstreamInvalid,
+        };
+        let mut error = AppError::new(failure);
+        if let UpstreamError::Status { retry_after, .. } = e {
+            error.retry_after = retry_after;
+        }
+        error
+    }
+}
+
+impl From<reqwest::Error> for UpstreamError {
+    fn from(e: reqwest::Error) -> Self {
+        // The URL can carry `login_state` (and other per-user values): keep it out of messages,
+        // which end up in logs.
+        let e = e.without_url();
+        if e.is_timeout() {
+            UpstreamError::Timeout
+        } else if e.is_decode() || e.is_body() {
+            UpstreamError::InvalidBody(e.to_string())
+        } else {
+            UpstreamError::Unreachable(e.to_string())
+        }
+    }
+}
+
+/// The typed client. Cheap to share (`Arc`), holds no per-user state.
+pub struct Upstream {
+    http: reqwest::Client,
+    issuer: Url,
+    /// The issuer without `/{tenant}/{workspace}`: where the System APIs are.
+    base: Url,
+    tenant: String,
+    client_id: String,
+    client_secret: Secret,
+    token: RwLock<Option<system::CachedToken>>,
+    refresh: tokio::sync::Mutex<()>,
+    metrics: Arc<Metrics>,
+    fdx: Option<Fdx>,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ClientBuildError(String);
+
+/// `root` with `segments` appended, each percent-encoded as exactly one path segment (a space
+/// is `%20`, a slash `%2F`). A segment that is empty, `.` or `..` would address another
+/// resource than the one named, so it is refused and nothing is sent.
+pub fn at(root: &Url, segments: &[&str]) -> Result<Url, UpstreamError> {
+    if segments.iter().any(|s| matches!(*s, "" | "." | "..")) {
+        return Err(UpstreamError::NoSuchPath);
+    }
+    let mut url = root.clone();
+    url.path_segments_mut().map_err(|()| UpstreamError::NoSuchPath)?.pop_if_empty().extend(segments);
+    Ok(url)
+}
+
+/// True when `url` is an absolute http(s) URL on exactly `origin`.
+pub fn is_on_origin(url: &str, origin: &str) -> bool {
+    url::Url::parse(url)
+        .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.origin().ascii_serialization() == origin)
+}
+
+impl Upstream {
+    pub fn new(config: &TenantConfig, metrics: Arc<Metrics>) -> Result<Self, ClientBuildError> {
+        let mut builder = reqwest::Client::builder()
+            .connect_timeout(CONNECT_TIMEOUT)
+            .timeout(REQUEST_TIMEOUT)
+            .redirect(reqwest::redirect::Policy::none())
+            .https_only(!super::config::is_loopback(&config.issuer))
+            .user_agent(concat!("assent/", env!("CARGO_PKG_VERSION")))
+            // Below the keep-alive of common servers (Node and Apache: 5 s), so a pooled
+            // connection is rarely one the server is closing; `send` covers the rest.
+            .pool_idle_timeout(POOL_IDLE_TIMEOUT);
+        if let Some(ca) = &config.root_ca {
+            let pem = std::fs::read(ca).map_err(|e| ClientBuildError(format!("ROOT_CA {}: {e}", ca.display())))?;
+            for cert in
+                reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| ClientBuildError(format!("ROOT_CA: {e}")))?
+            {
+                builder = builder.add_root_certificate(cert);
+            }
+        }
+        if let Some((cert, key)) = &config.client_cert {
+            let mut pem =
+                std::fs::read(cert).map_err(|e| ClientBuildError(format!("CERT_FILE {}: {e}", cert.display())))?;
+            pem.extend(std::fs::read(key).map_err(|e| ClientBuildError(format!("KEY_FILE {}: {e}", key.display())))?);
+            let identity =
+                reqwest::Identity::from_pem(&pem).map_err(|e| ClientBuildError(format!("CERT_FILE/KEY_FILE: {e}")))?;
+            builder = builder.identity(identity);
+        }
+        let http = builder.build().map_err(|e| ClientBuildError(e.to_string()))?;
+        let mut base = config.issuer.clone();
+        if let Ok(mut segments) = base.path_segments_mut() {
+            segments.pop_if_empty().pop().pop();
+        }
+        Ok(Self {
+            http,
+            issuer: config.issuer.clone(),
+            base,
+            tenant: config.tenant_id.clone(),
+            client_id: config.client_id.clone(),
+            client_secret: config.client_secret.clone(),
+            token: RwLock::new(None),
+            refresh: tokio::sync::Mutex::new(()),
+            metrics,
+            fdx: None,
+        })
+    }
+
+    /// Counters shared with the handlers.
+    pub fn metrics(&self) -> &Metrics {
+        &self.metrics
+    }
+
+    /// Readiness: a System token can be had (a cached one counts) and the authorization
+    /// server answers its discovery document.
+    pub async fn ready(&self) -> Result<(), UpstreamError> {
+        self.system_token().await?;
+        let url = at(&self.issuer, &[".well-known", "openid-configuration"])?;
+        let started = Instant::now();
+        let response = self.send(self.http.get(url)).await;
+        self.metrics.observe_upstream(Endpoint::Discovery, started.elapsed());
+        let status = response?.status();
+        if status.is_success() {
+            Ok(())
+        } else {
+            Err(UpstreamError::Status { status: status.as_u16(), body: None, retry_after: None })
+        }
+    }
+
+    pub fn issuer(&self) -> &Url {
+        &self.issuer
+    }
+
+    /// The origin every `redirect_to` must have.
+    pub fn origin(&self) -> String {
+        self.issuer.origin().ascii_serialization()
+    }
+
+    /// The shared HTTP client (timeouts, no redirects, TLS verified).
+    pub fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
+    /// Sends `request`. An idempotent one (GET, HEAD, PUT, DELETE) that failed because the
+    /// server closed the pooled connection it went out on, before any answer (the server's
+    /// keep-alive ran out as the request left), is sent once more, on a fresh connection.
+    async fn send(&self, request: reqwest::RequestBuilder) -> Result<reqwest::Response, reqwest::Error> {
+        let request = request.build()?;
+        let idempotent = matches!(request.method(), &Method::GET | &Method::HEAD | &Method::PUT | &Method::DELETE);
+        let again = if idempotent { request.try_clone() } else { None };
+        match (self.http.execute(request).await, again) {
+            (Err(e), Some(again)) if closed_under_us(&e) => {
+                tracing::info!(error = %e, "the upstream closed a pooled connection; sending once more");
+                self.http.execute(again).await
+            }
+            (result, _) => result,
+        }
+    }
+
+    /// Sends `request`, timed as `endpoint`, and expects 204 (or 404: already gone): the only
+    /// answers that confirm a revocation. Any other, a 200 included, is an error.
+    async fn expect_gone(&self, endpoint: Endpoint, request: reqwest::RequestBuilder) -> Result<Status, UpstreamError> {
+        let started = Instant::now();
+        let response = self.send(request).await;
+        self.metrics.observe_upstream(endpoint, started.elapsed());
+        let response = response?;
+        let status = response.status();
+        if status == reqwest::StatusCode::NO_CONTENT || status == reqwest::StatusCode::NOT_FOUND {
+            return Ok(Status::Gone);
+        }
+        if status == reqwest::StatusCode::UNAUTHORIZED {
+            return Ok(Status::Unauthorized);
+        }
+        let body = serde_json::from_slice(&response.bytes().await?).ok();
+        Err(UpstreamError::Status { status: status.as_u16(), body, retry_after: None })
+    }
+}
+
+/// What a revocation's answer said, when it was not an error.
+#[derive(Debug, PartialEq, Eq)]
+enum Status {
+    Gone,
+    Unauthorized,
+}
+
+/// The request failed because the connection closed before any answer: hyper's "connection
+/// closed before message completed", a reset or a broken pipe. Not a timeout, not a refused
+/// connection (the server is down, and retrying would only double the wait).
+fn closed_under_us(e: &reqwest::Error) -> bool {
+    if e.is_timeout() || e.is_connect() || e.status().is_some() {
+        return false;
+    }
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = source {
+        if let Some(h) = err.downcast_ref::<hyper::Error>() {
+            if h.is_incomplete_message() || h.is_canceled() {
+                return true;
+            }
+        }
+        if let Some(io) = err.downcast_ref::<std::io::Error>() {
+            use std::io::ErrorKind::*;
+            if matches!(io.kind(), ConnectionReset | ConnectionAborted | BrokenPipe | UnexpectedEof) {
+                return true;
+            }
+        }
+        source = err.source();
+    }
+    false
+}
+
+/// Reads a JSON body, or turns the status and the `Error` body into an `UpstreamError`.
+async fn read_json<T: DeserializeOwned>(response: reqwest::Response) -> Result<T, UpstreamError> {
+    let status = response.status();
+    let retry_after =
+        response.headers().get(reqwest::header::RETRY_AFTER).and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok());
+    let bytes = response.bytes().await?;
+    if !status.is_success() {
+        let body = serde_json::from_slice(&bytes).ok();
+        return Err(UpstreamError::Status { status: status.as_u16(), body, retry_after });
+    }
+    serde_json::from_slice(&bytes).map_err(|e| UpstreamError::InvalidBody(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn transport_errors_do_not_carry_the_url() {
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+        let err = reqwest::Client::new()
+            .get(format!("http://{closed}/scope-grants/x?login_state=SECRET-STATE"))
+            .send()
+            .await
+            .unwrap_err();
+        let message = UpstreamError::from(err).to_string();
+        assert!(!message.contains("SECRET-STATE"), "{message}");
+    }
+
+    pub(super) fn upstream() -> Upstream {
+        let config = TenantConfig {
+            issuer: Url::parse("https://authz.example.com:8443/default/gobank").unwrap(),
+            tenant_id: "default".into(),
+            client_id: "c".into(),
+            client_secret: Secret::new("s"),
+            root_ca: None,
+            client_cert: None,
+        };
+        Upstream::new(&config, Arc::default()).unwrap()
+    }
+
+    #[test]
+    fn urls_follow_the_reference_prefixes_and_encode_each_id_as_one_segment() {
+        let u = upstream();
+        assert_eq!(u.token_url().unwrap().as_str(), "https://authz.example.com:8443/default/system/oauth2/token");
+        assert_eq!(
+            u.scope_grant_url("abc", Some("accept")).unwrap().as_str(),
+            "https://authz.example.com:8443/api/system/default/scope-grants/abc/accept"
+        );
+        assert_eq!(
+            u.scope_grant_url("a/../b", None).unwrap().as_str(),
+            "https://authz.example.com:8443/api/system/default/scope-grants/a%2F..%2Fb"
+        );
+        // A space in a path is %20, never the `+` of a form.
+        assert_eq!(
+            at(u.issuer(), &["clients", "my app+1"]).unwrap().as_str(),
+            "https://authz.example.com:8443/default/gobank/clients/my%20app+1"
+        );
+        for id in ["", ".", ".."] {
+            assert!(matches!(u.scope_grant_url(id, None), Err(UpstreamError::NoSuchPath)), "{id:?}");
+            assert!(matches!(at(u.issuer(), &["clients", id]), Err(UpstreamError::NoSuchPath)), "{id:?}");
+        }
+        assert_eq!(u.origin(), "https://authz.example.com:8443");
+    }
+
+    #[test]
+    fn redirects_are_followed_only_on_the_issuer_origin() {
+        let origin = "https://authz.example.com";
+        assert!(is_on_origin("https://authz.example.com/t/w/oauth2/authorize?x=1", origin));
+        assert!(!is_on_origin("https://evil.example/authz.example.com", origin));
+        assert!(!is_on_origin("https://authz.example.com.evil.example/", origin));
+        assert!(!is_on_origin("http://authz.example.com/", origin));
+        assert!(!is_on_origin("javascript:alert(1)", origin));
+        assert!(!is_on_origin("/relative", origin));
+    }
+}

@@ -1,0 +1,127 @@
+//! The System-workspace token: fetched with client credentials (`client_secret_basic`),
+//! cached until shortly before it expires, fetched by a single request however many pages
+//! want it at once, and renewed once when a call answers 401.
+
+use super::{at, read_json, Upstream, UpstreamError};
+use crate::server::config::Secret;
+use crate::server::observe::Endpoint;
+use crate::wire::TokenResponse;
+use reqwest::{Method, StatusCode};
+use serde::{de::DeserializeOwned, Serialize};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use url::Url;
+
+/// Scopes of the System-workspace token.
+pub const SYSTEM_SCOPES: &str = "manage_scope_grants";
+/// …and with Open Finance (FDX) on: the FDX consent APIs and the bank's internal accounts API.
+pub const SYSTEM_SCOPES_FDX: &str = "manage_scope_grants manage_openbanking_consents read_internal_accounts";
+/// Renew this long before the token expires.
+const EXPIRY_MARGIN: Duration = Duration::from_secs(30);
+
+#[derive(Clone)]
+pub(super) struct CachedToken {
+    token: Arc<Secret>,
+    renew_at: Instant,
+}
+
+fn form_escape(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+impl Upstream {
+    fn system_scopes(&self) -> &'static str {
+        if self.fdx.is_some() {
+            SYSTEM_SCOPES_FDX
+        } else {
+            SYSTEM_SCOPES
+        }
+    }
+
+    /// `{base}/{tid}/system/oauth2/token`
+    pub(super) fn token_url(&self) -> Result<Url, UpstreamError> {
+        at(&self.base, &[&self.tenant, "system", "oauth2", "token"])
+    }
+
+    fn cached(&self) -> Option<Arc<Secret>> {
+        let guard = self.token.read().unwrap_or_else(|p| p.into_inner());
+        guard.as_ref().filter(|t| Instant::now() < t.renew_at).map(|t| t.token.clone())
+    }
+
+    /// The System token: cached, or fetched by exactly one caller while the others wait.
+    pub(super) async fn system_token(&self) -> Result<Arc<Secret>, UpstreamError> {
+        if let Some(token) = self.cached() {
+            return Ok(token);
+        }
+        let _single_flight = self.refresh.lock().await;
+        if let Some(token) = self.cached() {
+            return Ok(token);
+        }
+        let started = Instant::now();
+        let response = self
+            .http
+            .post(self.token_url()?)
+            .basic_auth(form_escape(&self.client_id), Some(form_escape(self.client_secret.expose())))
+            .form(&[("grant_type", "client_credentials"), ("scope", self.system_scopes())])
+            .send()
+            .await;
+        let token: Result<TokenResponse, _> = match response {
+            Ok(r) => read_json(r).await,
+            Err(e) => Err(e.into()),
+        };
+        self.metrics.observe_upstream(Endpoint::Token, started.elapsed());
+        let token = token?;
+        self.metrics.token_refreshes.inc();
+        let lifetime = Duration::from_secs(token.expires_in).saturating_sub(EXPIRY_MARGIN);
+        let token = Arc::new(Secret::new(token.access_token));
+        *self.token.write().unwrap_or_else(|p| p.into_inner()) =
+            Some(CachedToken { token: token.clone(), renew_at: Instant::now() + lifetime });
+        tracing::info!(valid_for_s = lifetime.as_secs(), "fetched a System token");
+        Ok(token)
+    }
+
+    /// Forgets `token` if it is still the cached one (another caller may have renewed it).
+    pub(super) fn invalidate(&self, token: &Arc<Secret>) {
+        let mut guard = self.token.write().unwrap_or_else(|p| p.into_inner());
+        if guard.as_ref().is_some_and(|c| Arc::ptr_eq(&c.token, token)) {
+            *guard = None;
+        }
+    }
+
+    /// Sends a System API request with the System token, renewing it once on a 401, and
+    /// reads its JSON answer.
+    pub(super) async fn system_call<T: DeserializeOwned>(
+        &self,
+        endpoint: Endpoint,
+        method: Method,
+        url: Url,
+        query: &[(&str, &str)],
+        body: Option<&(impl Serialize + Sync)>,
+    ) -> Result<T, UpstreamError> {
+        let mut renewed = false;
+        loop {
+            let token = self.system_token().await?;
+            let mut request = self.http.request(method.clone(), url.clone()).bearer_auth(token.expose()).query(query);
+            if let Some(body) = body {
+                request = request.json(body);
+            }
+            let started = Instant::now();
+            let response = match self.send(request).await {
+                Ok(r) => r,
+                Err(e) => {
+                    self.metrics.observe_upstream(endpoint, started.elapsed());
+                    return Err(e.into());
+                }
+            };
+            if response.status() == StatusCode::UNAUTHORIZED && !renewed {
+                self.metrics.observe_upstream(endpoint, started.elapsed());
+                self.invalidate(&token);
+                renewed = true;
+                continue;
+            }
+            let result = read_json(response).await;
+            self.metrics.observe_upstream(endpoint, started.elapsed());
+            return result;
+        }
+    }
+}

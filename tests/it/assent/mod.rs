@@ -1,0 +1,11 @@
+//! Assent: the consent screens, the portal and everything around them.
+
+mod consent;
+mod faults;
+mod fdx_consent;
+mod hardening;
+mod listeners;
+mod ops;
+mod portal;
+mod props;
+mod replicas;

@@ -1,0 +1,6 @@
+//! The embedded sandbox's authorization server, bank and demo applications on their own.
+
+mod crash;
+mod fdx;
+mod hardening;
+mod oidc_client;
