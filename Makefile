@@ -4,14 +4,15 @@ export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 # cargo-leptos builds debug code with this flag; tests use it too so both share one build.
 TEST_RUSTFLAGS := --cfg erase_components
 
-.PHONY: dev test setup unit e2e lint bench fuzz
+.PHONY: dev test setup unit e2e lint release bench fuzz
 
 setup:
 	@scripts/setup.sh
 
 # Logs as text for a terminal (production default: JSON lines).
+# Islands are lazy modules of their own (`--split`): each page loads only its island.
 dev: setup
-	ASSENT_LOG_FORMAT=$${ASSENT_LOG_FORMAT:-text} cargo leptos watch
+	ASSENT_LOG_FORMAT=$${ASSENT_LOG_FORMAT:-text} cargo leptos watch --split
 
 test: setup lint unit e2e
 
@@ -25,12 +26,18 @@ unit:
 e2e:
 	scripts/e2e.sh
 
+# The build production runs: release, each island its own module, every file of the site also
+# precompressed (Brotli and gzip) for the server to send as browsers accept.
+release: setup
+	cargo leptos build --release --split --precompress
+
 # Release build, then the benchmark: prints the figures the README quotes, and compares Assent's
 # CPU per view with the seed tutorial's Node.js consent app (bench/seed-node) on the same stub.
 bench: setup
 	@if [ ! -d bench/seed-node/node_modules ] || [ bench/seed-node/package-lock.json -nt bench/seed-node/node_modules/.package-lock.json ]; then \
 	  echo "bench: installing npm packages of bench/seed-node"; (cd bench/seed-node && npm ci --no-audit --no-fund); fi
-	cargo leptos build --release
+	$(MAKE) release
+	cd bench/floor && cargo build --release --quiet
 	cargo run --release --features ssr --example bench
 
 # The long run of the property tests on every browser input (100,000 cases each).

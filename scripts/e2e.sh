@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
-cargo leptos build
+# Islands are lazy modules of their own (`--split`), as in the release build.
+cargo leptos build --split
 
 data=$(mktemp -d)
 site=127.0.0.1:${E2E_PORT:-3100}

@@ -2,7 +2,6 @@
 //! around it is written by the server, `routes::render`).
 
 use crate::i18n::{self, t, Locale};
-use crate::islands::HydrationMarker;
 use crate::model::{Brand, Here, Page};
 use crate::pages::{ConsentPage, ErrorPage, FdxConsentPage, HomePage, PortalPage, RevokePage, SignedOutPage};
 use leptos::prelude::*;
@@ -42,8 +41,6 @@ pub fn App(page: Page, brand: Brand) -> impl IntoView {
             }}
         </main>
         <LanguageSwitcher/>
-        // Last: islands hydrate in document order, so this one says they all have.
-        <HydrationMarker/>
     }
 }
 

@@ -28,7 +28,7 @@ pub struct ConsentTexts {
     pub offline: String,
 }
 
-#[island]
+#[island(lazy)]
 pub fn ConsentForm(
     login_id: String,
     login_state: String,

@@ -31,7 +31,7 @@ pub struct FdxTexts {
     pub offline: String,
 }
 
-#[island]
+#[island(lazy)]
 pub fn FdxAccountPicker(
     login_id: String,
     login_state: String,

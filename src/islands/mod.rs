@@ -15,21 +15,18 @@ pub use portal_list::{PortalList, PortalTexts};
 use crate::error::AppError;
 use leptos::prelude::*;
 
-/// Marks `<body data-hydrated="true">` once the wasm runs, so tests can wait for it.
-#[island]
-pub fn HydrationMarker() -> impl IntoView {
+/// True once this island runs in the browser: controls that need JavaScript (select all, a
+/// dialog) appear only then. Effects never run on the server. Also marks
+/// `<body data-hydrated="true">`, so tests know when a page's island (each page has one at
+/// most) works.
+fn hydrated() -> ReadSignal<bool> {
+    let (hydrated, set_hydrated) = signal(false);
     Effect::new(move |_| {
+        set_hydrated.set(true);
         if let Some(body) = document().body() {
             let _ = body.set_attribute("data-hydrated", "true");
         }
     });
-}
-
-/// True once this island runs in the browser: controls that need JavaScript (select all, a
-/// dialog) appear only then. Effects never run on the server.
-fn hydrated() -> ReadSignal<bool> {
-    let (hydrated, set_hydrated) = signal(false);
-    Effect::new(move |_| set_hydrated.set(true));
     hydrated
 }
 

@@ -2,15 +2,29 @@
 //! content hash (`hash-files`) and writes the hashes beside the server binary (`hash.txt`);
 //! they are read once, at start-up, so pages name their files without touching the disk.
 //! A build without hashes (the integration tests' binary) uses the plain names.
+//!
+//! With `--split`, each island is a module of its own that its page loads after the main one;
+//! the split manifest says which files each needs, so a page can ask for them at once.
 
 use leptos::config::LeptosOptions;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// What pages link to, besides the hydration scripts Leptos writes from the same hashes.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Assets {
     /// The stylesheet's URL path, e.g. `/pkg/assent.Xq….css`.
     pub css: String,
+    /// For each lazy island (by its name in snake case, `consent_form`), the `<link>`s that
+    /// preload its modules.
+    preloads: HashMap<String, String>,
+}
+
+impl Assets {
+    /// The `<link>`s that preload the modules of `island` (`consent_form`), if it is split.
+    pub fn preloads(&self, island: &str) -> &str {
+        self.preloads.get(island).map_or("", String::as_str)
+    }
 }
 
 /// Reads the hashes of this build, if it has them, and sets `options.hash_files` to match:
@@ -18,16 +32,40 @@ pub struct Assets {
 pub fn locate(options: &mut LeptosOptions) -> Assets {
     let hashes = hash_file(options).and_then(|path| std::fs::read_to_string(path).ok());
     options.hash_files = hashes.is_some();
-    let css_hash = hashes.as_deref().and_then(|h| hash_of(h, "css"));
-    let name = match &css_hash {
-        Some(hash) => format!("{}.{hash}.css", options.output_name),
-        None => format!("{}.css", options.output_name),
+    let hashed = |stem: &str, kind: &str, ext: &str| match hashes.as_deref().and_then(|h| hash_of(h, kind)) {
+        Some(hash) => format!("{stem}.{hash}.{ext}"),
+        None => format!("{stem}.{ext}"),
     };
-    let site = Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
-    if !site.join(&name).exists() {
-        tracing::warn!(file = %site.join(&name).display(), "the site's stylesheet is missing: pages will show unstyled (is LEPTOS_SITE_ROOT right?)");
+    let pkg = Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
+    let route = format!("/{}", options.site_pkg_dir.trim_matches('/'));
+    let css = hashed(&options.output_name, "css", "css");
+    if !pkg.join(&css).exists() {
+        tracing::warn!(file = %pkg.join(&css).display(), "the site's stylesheet is missing: pages will show unstyled (is LEPTOS_SITE_ROOT right?)");
     }
-    Assets { css: format!("/{}/{name}", options.site_pkg_dir.trim_matches('/')) }
+    let manifest = std::fs::read_to_string(pkg.join(hashed("__wasm_split_manifest", "manifest", "json")))
+        .ok()
+        .and_then(|m| serde_json::from_str::<HashMap<String, Vec<String>>>(&m).ok())
+        .unwrap_or_default();
+    let split_js = match hashes.as_deref().and_then(|h| hash_of(h, "split")) {
+        Some(hash) => format!("__wasm_split.{hash}.js"),
+        None => "__wasm_split.______________________.js".to_string(),
+    };
+    let preloads = manifest
+        .into_iter()
+        .filter_map(|(loader, modules)| {
+            // `consent_form_loader_13916965266464271132` → `consent_form`
+            let island = loader.rsplit_once("_loader_")?.0.to_string();
+            let mut links = format!("<link rel=\"modulepreload\" href=\"{route}/{split_js}\" crossorigin=\"\"/>");
+            for module in modules {
+                links.push_str(&format!(
+                    "<link rel=\"preload\" href=\"{route}/{module}.wasm\" as=\"fetch\" type=\"application/wasm\" \
+                     crossorigin=\"\"/>"
+                ));
+            }
+            Some((island, links))
+        })
+        .collect();
+    Assets { css: format!("{route}/{css}"), preloads }
 }
 
 /// Where `cargo leptos` writes the hashes: beside the server binary.
@@ -36,7 +74,8 @@ fn hash_file(options: &LeptosOptions) -> Option<PathBuf> {
     path.exists().then_some(path)
 }
 
-/// The hash of `kind` (`js`, `wasm`, `css`) in a hash file's `kind: hash` lines.
+/// The hash of `kind` (`js`, `wasm`, `css`, `manifest`, `split`) in a hash file's
+/// `kind: hash` lines.
 fn hash_of(hashes: &str, kind: &str) -> Option<String> {
     hashes.lines().find_map(|line| {
         let (k, v) = line.split_once(':')?;

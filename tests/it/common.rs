@@ -48,11 +48,17 @@ pub fn sandbox_config(data_dir: &std::path::Path) -> Config {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_on_site(".").await
+}
+
+/// [`spawn_app`] serving the built site in `site_root`.
+pub async fn spawn_app_on_site(site_root: &str) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let config = sandbox_config(dir.path());
-    let leptos = leptos::config::LeptosOptions::builder().output_name("assent").site_addr(addr).build();
+    let leptos =
+        leptos::config::LeptosOptions::builder().output_name("assent").site_addr(addr).site_root(site_root).build();
     let url = format!("http://{addr}");
     let started = assent::routes::start(config, leptos, url::Url::parse(&url).unwrap()).await.unwrap();
     tokio::spawn(assent::listen::serve(listener, started.router, started.limits, std::future::pending()));

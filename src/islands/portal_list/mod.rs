@@ -67,7 +67,7 @@ impl Target {
     }
 }
 
-#[island]
+#[island(lazy)]
 pub fn PortalList(
     apps: Vec<AppAccess>,
     fdx: Vec<FdxAccess>,

@@ -1,6 +1,7 @@
 //! Assent: the consent screens, the portal and everything around them.
 
 mod consent;
+mod delivery;
 mod faults;
 mod fdx_consent;
 mod hardening;

@@ -1,0 +1,106 @@
+//! What the browser downloads: the site's files precompressed and chosen by `Accept-Encoding`,
+//! hashed names cached for good, the consent page's HTML compressed, and each page preloading
+//! only its own island's modules.
+
+use crate::common::*;
+use reqwest::{header, StatusCode};
+use std::io::Read;
+
+const WASM: &str = "assent.kQ1pbiq4oQ8vBcDCVGQ5Hg.wasm";
+
+/// A built site as `make release` leaves it: hashed files, each also as `.br` and `.gz`, and a
+/// split manifest (unhashed names: the test binary has no hash file).
+fn site() -> tempfile::TempDir {
+    let site = tempfile::tempdir().unwrap();
+    let pkg = site.path().join("pkg");
+    std::fs::create_dir_all(&pkg).unwrap();
+    std::fs::write(pkg.join(WASM), b"\0asm wasm bytes").unwrap();
+    std::fs::write(pkg.join(format!("{WASM}.br")), b"brotli bytes").unwrap();
+    std::fs::write(pkg.join(format!("{WASM}.gz")), b"gzip bytes").unwrap();
+    std::fs::write(pkg.join("assent.css"), b"body{}").unwrap();
+    std::fs::write(site.path().join("favicon.svg"), b"<svg/>").unwrap();
+    std::fs::write(
+        pkg.join("__wasm_split_manifest.json"),
+        r#"{"consent_form_loader_1":["chunk_1.AAAAAAAAAAAAAAAAAAAAAA","split_consent_form_loader_1.BBBBBBBBBBBBBBBBBBBBBB"],
+            "portal_list_loader_2":["chunk_1.AAAAAAAAAAAAAAAAAAAAAA","split_portal_list_loader_2.CCCCCCCCCCCCCCCCCCCCCC"]}"#,
+    )
+    .unwrap();
+    site
+}
+
+async fn get(url: &str, accept_encoding: Option<&str>) -> reqwest::Response {
+    let mut request = reqwest::Client::new().get(url);
+    if let Some(encodings) = accept_encoding {
+        request = request.header(header::ACCEPT_ENCODING, encodings);
+    }
+    request.send().await.unwrap()
+}
+
+/// Every value of header `name`, joined as one list.
+fn header_of(res: &reqwest::Response, name: header::HeaderName) -> String {
+    res.headers().get_all(name).iter().filter_map(|v| v.to_str().ok()).collect::<Vec<_>>().join(", ")
+}
+
+#[tokio::test]
+async fn files_are_sent_precompressed_as_accepted_and_hashed_ones_cached_for_good() {
+    let site = site();
+    let app = spawn_app_on_site(site.path().to_str().unwrap()).await;
+    let url = format!("{}/pkg/{WASM}", app.url);
+    for (accepted, encoding, body) in [
+        (Some("gzip, deflate, br, zstd"), "br", &b"brotli bytes"[..]),
+        (Some("gzip"), "gzip", &b"gzip bytes"[..]),
+        (None, "", &b"\0asm wasm bytes"[..]),
+    ] {
+        let res = get(&url, accepted).await;
+        assert_eq!(res.status(), StatusCode::OK, "{accepted:?}");
+        assert_eq!(header_of(&res, header::CONTENT_ENCODING), encoding, "{accepted:?}");
+        assert_eq!(header_of(&res, header::CONTENT_TYPE), "application/wasm");
+        assert_eq!(header_of(&res, header::CACHE_CONTROL), "public, max-age=31536000, immutable");
+        assert!(header_of(&res, header::VARY).contains("accept-encoding"), "{:?}", res.headers());
+        assert_eq!(&res.bytes().await.unwrap()[..], body, "{accepted:?}");
+    }
+    // A name without a hash may change in place: the browser asks again each time.
+    let res = get(&format!("{}/favicon.svg", app.url), Some("br")).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(header_of(&res, header::CACHE_CONTROL), "public, max-age=0, must-revalidate");
+    // A file that is not there is the site's 404 page, never cached.
+    let res = get(&format!("{}/pkg/assent.ZZZZZZZZZZZZZZZZZZZZZZ.wasm", app.url), None).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert_eq!(header_of(&res, header::CACHE_CONTROL), "no-store");
+}
+
+#[tokio::test]
+async fn the_consent_page_is_compressed_and_preloads_only_its_own_island() {
+    let site = site();
+    let app = spawn_app_on_site(site.path().to_str().unwrap()).await;
+    let b = browser();
+    let consent = start_flow(&app, &b, "user", &["openid", "email"]).await;
+    let res = b.get(&consent).header(header::ACCEPT_ENCODING, "gzip").send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(header_of(&res, header::CONTENT_ENCODING), "gzip");
+    assert!(header_of(&res, header::VARY).contains("accept-encoding"), "{:?}", res.headers());
+    let compressed = res.bytes().await.unwrap();
+    let mut html = String::new();
+    flate2::read::GzDecoder::new(&compressed[..]).read_to_string(&mut html).unwrap();
+    assert!(compressed.len() * 2 < html.len(), "{} compressed to {}", html.len(), compressed.len());
+    assert!(html.contains("name=\"login_state\""), "{html}");
+    // Its island's modules, asked for with the page; never the portal's.
+    assert!(html.contains("href=\"/pkg/split_consent_form_loader_1.BBBBBBBBBBBBBBBBBBBBBB.wasm\""), "{html}");
+    assert!(html.contains("href=\"/pkg/chunk_1.AAAAAAAAAAAAAAAAAAAAAA.wasm\""), "{html}");
+    assert!(!html.contains("portal_list"), "{html}");
+    assert!(html.contains("href=\"/pkg/assent.css\""), "{html}");
+}
+
+#[tokio::test]
+async fn the_portal_page_is_not_compressed() {
+    // It puts a session-bound token beside text from its address (`?q=`): compressing both in
+    // one body would let an observer of sizes guess the token (BREACH).
+    let app = spawn_app().await;
+    let b = browser();
+    let html = portal_sign_in(&app, &b, "user").await;
+    assert!(html.contains("csrf_token"));
+    let res =
+        b.get(format!("{}/portal?q=abc", app.url)).header(header::ACCEPT_ENCODING, "gzip, br").send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(header_of(&res, header::CONTENT_ENCODING), "");
+}
