@@ -221,6 +221,56 @@ async fn seed_node(
     Ok(SeedRun { views: done, cpu, upstream })
 }
 
+/// Runs the Rust floor (`bench/floor`, built by `make bench`) against the same stub, as Assent
+/// runs: 2,000 warm-up views, then `count` views. Returns its CPU time per view (µs).
+async fn floor(issuer: &str, page_bytes: usize, count: u64, connections: u64) -> Result<f64, String> {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map_err(|e| format!("no free port: {e}"))?
+        .port();
+    let base = format!("http://127.0.0.1:{port}");
+    let child = std::process::Command::new("bench/floor/target/release/assent-floor")
+        .env("FLOOR_ADDR", format!("127.0.0.1:{port}"))
+        .env("FLOOR_ISSUER", issuer)
+        .env("FLOOR_PAGE_BYTES", page_bytes.to_string())
+        .spawn()
+        .map_err(|e| format!("could not start bench/floor (run `make bench`): {e}"))?;
+    let floor = KillOnDrop(child);
+    let pid = floor.0.id();
+    let probe = reqwest::Client::new();
+    let started = Instant::now();
+    while probe.get(format!("{base}/healthz")).send().await.is_err() {
+        if started.elapsed() > Duration::from_secs(10) {
+            return Err("the floor did not start in 10 s".into());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    views(&base, 0, 2_000, connections, assent_marker, None).await;
+    let cpu_before = cpu_us(pid);
+    let done = views(&base, 2_000, 2_000 + count, connections, assent_marker, None).await.len() as u64;
+    Ok((cpu_us(pid) - cpu_before) as f64 / done as f64)
+}
+
+/// What a page costs a browser (end2end/bench-tti.mjs): bytes of code over the wire on a first
+/// and a repeat visit, and the time to hydrated on a throttled connection: its lines.
+pub fn browser_costs(pages: &[(&str, String, String)], cookies: &[String]) -> Vec<String> {
+    let mut command = std::process::Command::new("node");
+    command.arg("end2end/bench-tti.mjs");
+    for (name, first, repeat) in pages {
+        command.arg(format!("{name}={first},{repeat}"));
+    }
+    for cookie in cookies {
+        command.arg("--cookie").arg(cookie);
+    }
+    match command.output() {
+        Ok(out) if out.status.success() => {
+            String::from_utf8_lossy(&out.stdout).lines().map(|line| format!("  {line}")).collect()
+        }
+        Ok(out) => vec![format!("  in a browser: not measured ({})", String::from_utf8_lossy(&out.stderr).trim())],
+        Err(e) => vec![format!("  in a browser: not measured ({e})")],
+    }
+}
+
 fn field(html: &str, name: &str) -> String {
     let at = html.find(&format!("name=\"{name}\"")).expect("field");
     let v = html[at..].find("value=\"").expect("value") + at + 7;
@@ -276,6 +326,15 @@ async fn main() {
 
     // Warm-up, then two halves to see whether memory grows.
     views(&base, 0, 2_000, connections, assent_marker, None).await;
+    let page_bytes = probe
+        .get(format!("{base}/consent?login_id=login-size&login_state=size"))
+        .send()
+        .await
+        .expect("view")
+        .bytes()
+        .await
+        .expect("body")
+        .len();
     // BENCH_PERF=1: profile Assent for 4 s of the run with `perf record` (to /tmp/assent.perf).
     let perf = std::env::var_os("BENCH_PERF").map(|_| {
         std::process::Command::new("perf")
@@ -354,31 +413,11 @@ async fn main() {
     let accept_elapsed = accept_started.elapsed();
     let accept_cpu = cpu_us(pid) - accept_cpu_before;
 
-    // Time to interactive in headless Chromium.
-    let tti = std::process::Command::new("node")
-        .arg("end2end/bench-tti.mjs")
-        .arg(format!("{base}/consent?login_id=login-tti&login_state=tti"))
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-        .unwrap_or_else(|e| format!("not measured ({e})"));
+    let consent = |n: &str| format!("{base}/consent?login_id=login-{n}&login_state={n}");
+    let in_browser = browser_costs(&[("consent page", consent("tti"), consent("tti-again"))], &[]);
 
     let _ = child.kill();
     let _ = child.wait();
-
-    let size = |path: &str| -> (u64, u64) {
-        let raw = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-        let gz = std::process::Command::new("sh")
-            .arg("-c")
-            .arg(format!("gzip -9 -c {path} | wc -c"))
-            .output()
-            .ok()
-            .and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse().ok())
-            .unwrap_or(0);
-        (raw, gz)
-    };
-    let (wasm, wasm_gz) = size("target/site/pkg/assent.wasm");
-    let (js, js_gz) = size("target/site/pkg/assent.js");
-    let (css, css_gz) = size("target/site/pkg/assent.css");
 
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     println!("Assent benchmark ({} views, {connections} connections, a different user per view; stub upstream)", total);
@@ -403,8 +442,14 @@ async fn main() {
         accepts as f64 / accept_elapsed.as_secs_f64(),
         accept_cpu as f64 / accepts as f64
     );
-    println!("  consent page loads        wasm {wasm} B ({wasm_gz} B gzip) + js {js} B ({js_gz} B gzip) = {} B gzip; css {css} B ({css_gz} B gzip)", wasm_gz + js_gz);
-    println!("  time to interactive       {tti}");
+    let assent_per_view = cpu as f64 / total as f64;
+    match floor(&issuer, page_bytes, total.min(50_000), connections).await {
+        Ok(per_view) => println!(
+            "  Rust floor CPU / view     {per_view:>7.0} µs  (bench/floor: axum + reqwest, the same upstream call, a page of the same {page_bytes} B by hand): Assent {:.2}x the floor",
+            assent_per_view / per_view
+        ),
+        Err(e) => println!("  Rust floor CPU / view     not measured ({e})"),
+    }
 
     // The seed tutorial's Node app, on the same stub, once Assent has stopped: as the tutorial
     // runs it (`npm start`), then with Express' production mode.
@@ -418,6 +463,11 @@ async fn main() {
             }
             Err(e) => println!("  seed Node app CPU / view  not measured ({e})"),
         }
+    }
+
+    println!("What a page costs a browser (Chromium; throttled: 1.6 Mbps, 150 ms round trip, 4x CPU slowdown)");
+    for line in in_browser {
+        println!("{line}");
     }
 
     portal::run(connections, portal_views).await;

@@ -39,8 +39,13 @@ fn location(res: &reqwest::Response) -> String {
 
 /// A browser signed in to the portal at `base` as `user` (through the sandbox's sign-in).
 async fn signed_in(base: &str, sandbox: &str, user: &str) -> reqwest::Client {
+    signed_in_with(base, sandbox, user, Arc::default()).await
+}
+
+/// [`signed_in`], its cookies in `jar`.
+async fn signed_in_with(base: &str, sandbox: &str, user: &str, jar: Arc<reqwest::cookie::Jar>) -> reqwest::Client {
     let b = reqwest::Client::builder()
-        .cookie_store(true)
+        .cookie_provider(jar)
         .redirect(reqwest::redirect::Policy::none())
         .pool_max_idle_per_host(1)
         .build()
@@ -168,6 +173,7 @@ pub async fn run(connections: u64, total: u64) {
     println!(
         "Portal ({total} views of signed-in users per store, {connections} connections; sandbox as a separate process)"
     );
+    let mut in_browser = Vec::new();
     for store in ["sqlite", redis_url.as_str()] {
         let data = tempfile::tempdir().expect("tmp");
         let assent = Proc(
@@ -198,6 +204,20 @@ pub async fn run(connections: u64, total: u64) {
         let lat = portal_views(&base, &browsers, total).await;
         let elapsed = started.elapsed();
         let cpu = super::cpu_us(pid) - cpu_before;
+        if store == "sqlite" {
+            // The portal page in a browser signed in as user2, its cookies handed over.
+            let jar = Arc::new(reqwest::cookie::Jar::default());
+            signed_in_with(&base, &sandbox, "user2", jar.clone()).await;
+            let url = url::Url::parse(&base).expect("url");
+            use reqwest::cookie::CookieStore;
+            let cookies: Vec<String> = jar
+                .cookies(&url)
+                .and_then(|h| h.to_str().ok().map(str::to_string))
+                .map(|h| h.split("; ").map(str::to_string).collect())
+                .unwrap_or_default();
+            let portal = format!("{base}/portal");
+            in_browser = super::browser_costs(&[("portal page", portal.clone(), portal)], &cookies);
+        }
         let name = if store == "sqlite" { "SQLite" } else { "Redis" };
         println!(
             "  portal on {name:<6}          {:>7.0} views/s, {:.0} µs CPU per view, p50 {:.2} ms, p99 {:.2} ms",
@@ -207,6 +227,10 @@ pub async fn run(connections: u64, total: u64) {
             ms(super::percentile(&lat, 0.99)),
         );
         drop(assent);
+    }
+
+    for line in in_browser {
+        println!("{line}");
     }
 
     // One session lookup, from this process, as a page view makes it.
