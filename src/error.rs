@@ -32,6 +32,8 @@ pub enum Failure {
     BadRedirect,
     /// A form (or a server function call) without the fields it needs, or with bad ones.
     FormIncomplete,
+    /// A server function call in another encoding than a web form's.
+    Unsupported,
     /// A consent decision that is neither allow nor deny.
     NoDecision,
     /// A consent form that failed the CSRF checks.
@@ -46,6 +48,8 @@ pub enum Failure {
     NotYours,
     /// Stopping an Open Finance consent that another holder of a joint account gave.
     OtherHolders,
+    /// `BANK_ID_CLAIM` is configured but the sign-in does not carry it: the customer is unknown.
+    NoCustomerId,
     PortalOff,
     SessionEnded,
     SignInUnavailable,
@@ -72,10 +76,11 @@ impl Failure {
             Forged | PortalForged | SignInDenied | OtherHolders => 403,
             NotFound | FlowExpired => 404,
             Answered => 409,
+            Unsupported => 415,
             NothingChosen | NoAccountChosen => 422,
             Internal => 500,
             UpstreamUnreachable | UpstreamStatus | UpstreamInvalid | BadRedirect | SignInUnavailable | SignInFailed
-            | Offline => 502,
+            | NoCustomerId | Offline => 502,
             Busy | PortalOff | SessionStoreDown => 503,
             UpstreamTimeout => 504,
         }
@@ -96,6 +101,7 @@ impl Failure {
             UpstreamUnreachable | UpstreamStatus | UpstreamInvalid | Offline => ("trouble-title", "trouble-message"),
             BadRedirect => ("trouble-title", "bad-redirect-message"),
             FormIncomplete => ("form-incomplete-title", "form-incomplete-message"),
+            Unsupported => ("unsupported-title", "unsupported-message"),
             NoDecision => ("form-incomplete-title", "form-choose"),
             Forged => ("form-forged-title", "form-forged-message"),
             PortalForged => ("form-forged-title", "portal-form-forged-message"),
@@ -103,6 +109,7 @@ impl Failure {
             NoAccountChosen => ("form-incomplete-title", "fdx-choose-one"),
             NotYours => ("fdx-not-yours-title", "fdx-not-yours-message"),
             OtherHolders => ("fdx-other-holder-title", "fdx-other-holder-message"),
+            NoCustomerId => ("no-customer-title", "no-customer-message"),
             PortalOff => ("portal-off-title", "portal-off-message"),
             SessionEnded => ("session-ended-title", "sign-in-restart"),
             SignInUnavailable => ("sign-in-unavailable-title", "sign-in-unavailable-message"),

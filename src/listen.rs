@@ -2,6 +2,10 @@
 //! HTTP through here, with the same limits against slow and greedy clients:
 //! - at most `max_connections` connections at once; more wait in the kernel's backlog until one
 //!   closes;
+//! - at most `max_per_address` of them from one client address (an IPv6 /64 counts as one):
+//!   more from that address are answered 503 with `Retry-After` (plain listeners) and closed at
+//!   once, so that one client's half-open connections cannot take every slot and slow everyone
+//!   else;
 //! - a TLS handshake, and then each request's headers, within `header_timeout`, or the
 //!   connection closes (the timer also closes a connection idle between requests);
 //! - a request body within `body_timeout`, and at most `max_body` bytes ([`limit_bodies`]).
@@ -13,8 +17,10 @@ use axum::Router;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::graceful::{GracefulShutdown, Watcher};
+use std::collections::HashMap;
 use std::future::Future;
-use std::sync::Arc;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::{TcpListener, TcpStream};
@@ -23,6 +29,7 @@ use tokio::net::{TcpListener, TcpStream};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
     pub max_connections: usize,
+    pub max_per_address: usize,
     pub header_timeout: Duration,
     pub body_timeout: Duration,
     pub max_body: usize,
@@ -32,6 +39,7 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_connections: 1024,
+            max_per_address: 256,
             header_timeout: Duration::from_secs(5),
             body_timeout: Duration::from_secs(10),
             max_body: 1024 * 1024,
@@ -50,20 +58,77 @@ pub fn limit_bodies(router: Router, limits: &Limits) -> Router {
 /// Serves `app` on `listener` over plain HTTP/1.1 until `shutdown`; then lets requests in
 /// flight finish (for up to 10 seconds).
 pub async fn serve(listener: TcpListener, app: Router, limits: Limits, shutdown: impl Future<Output = ()> + Send) {
-    accept(listener, limits, shutdown, move |tcp, watcher| {
+    accept(listener, limits, shutdown, BUSY, move |tcp, peer, watcher| {
         let app = app.clone();
-        async move { http1(TokioIo::new(tcp), app, None::<()>, &limits, watcher).await }
+        async move { http1(TokioIo::new(tcp), app, peer, None::<()>, &limits, watcher).await }
     })
     .await
 }
 
-/// The accept loop: takes a connection only while a slot is free, and hands it to `handle`.
-pub async fn accept<F, Fut>(listener: TcpListener, limits: Limits, shutdown: impl Future<Output = ()> + Send, handle: F)
-where
-    F: Fn(TcpStream, Watcher) -> Fut,
+/// The key a client address counts under: the address, or for IPv6 its /64 (what one client
+/// is usually given).
+pub fn address_key(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6(std::net::Ipv6Addr::from(u128::from(v6) & (u128::MAX << 64))),
+        },
+        v4 => v4,
+    }
+}
+
+/// Connections open per client address.
+#[derive(Clone, Default)]
+struct PerAddress(Arc<Mutex<HashMap<IpAddr, usize>>>);
+
+/// One connection counted against its address until dropped.
+struct Counted(PerAddress, IpAddr);
+
+impl PerAddress {
+    /// Counts a connection from `ip`, unless `max` are open from it already.
+    fn take(&self, ip: IpAddr, max: usize) -> Option<Counted> {
+        let key = address_key(ip);
+        let mut open = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let n = open.entry(key).or_default();
+        if *n >= max {
+            return None;
+        }
+        *n += 1;
+        Some(Counted(self.clone(), key))
+    }
+}
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        let mut open = self.0 .0.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(n) = open.get_mut(&self.1) {
+            *n -= 1;
+            if *n == 0 {
+                open.remove(&self.1);
+            }
+        }
+    }
+}
+
+/// What a plain listener answers a connection beyond its address's share, before closing it.
+const BUSY: &[u8] =
+    b"HTTP/1.1 503 Service Unavailable\r\nretry-after: 1\r\ncontent-length: 0\r\nconnection: close\r\n\r\n";
+
+/// The accept loop: takes a connection only while a slot is free and its address has fewer
+/// than its share (beyond it, `busy` is written, if it fits at once, and the connection closed),
+/// and hands it, with the client's address, to `handle`.
+pub async fn accept<F, Fut>(
+    listener: TcpListener,
+    limits: Limits,
+    shutdown: impl Future<Output = ()> + Send,
+    busy: &'static [u8],
+    handle: F,
+) where
+    F: Fn(TcpStream, SocketAddr, Watcher) -> Fut,
     Fut: Future<Output = ()> + Send + 'static,
 {
     let slots = Arc::new(tokio::sync::Semaphore::new(limits.max_connections.max(1)));
+    let per_address = PerAddress::default();
     let graceful = GracefulShutdown::new();
     tokio::pin!(shutdown);
     loop {
@@ -77,12 +142,18 @@ where
             () = &mut shutdown => break,
         };
         match accepted {
-            Ok((tcp, _)) => {
+            Ok((tcp, peer)) => {
+                let Some(counted) = per_address.take(peer.ip(), limits.max_per_address.max(1)) else {
+                    tracing::debug!(%peer, "connection refused: too many from this address");
+                    let _ = tcp.try_write(busy);
+                    drop(tcp);
+                    continue;
+                };
                 let _ = tcp.set_nodelay(true);
-                let connection = handle(tcp, graceful.watcher());
+                let connection = handle(tcp, peer, graceful.watcher());
                 tokio::spawn(async move {
                     connection.await;
-                    drop(permit);
+                    drop((permit, counted));
                 });
             }
             Err(e) => {
@@ -97,16 +168,16 @@ where
     let _ = tokio::time::timeout(Duration::from_secs(10), graceful.shutdown()).await;
 }
 
-/// One HTTP/1.1 connection to `app`, each request carrying `extension` (a TLS client
-/// certificate, say).
-pub async fn http1<I, E>(io: I, app: Router, extension: Option<E>, limits: &Limits, watcher: Watcher)
+/// One HTTP/1.1 connection from `peer` to `app`, each request carrying the peer's address
+/// (`ConnectInfo`) and `extension` (a TLS client certificate, say).
+pub async fn http1<I, E>(io: I, app: Router, peer: SocketAddr, extension: Option<E>, limits: &Limits, watcher: Watcher)
 where
     I: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static,
     E: Clone + Send + Sync + 'static,
 {
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new()).header_read_timeout(limits.header_timeout).max_buf_size(64 * 1024);
-    let connection = http.serve_connection(io, service(app, extension));
+    let connection = http.serve_connection(io, service(app, peer, extension));
     if let Err(e) = watcher.watch(connection).await {
         tracing::debug!(error = %e, "connection ended");
     }
@@ -114,14 +185,21 @@ where
 
 /// One connection over TLS: HTTP/2 when ALPN chose it, HTTP/1.1 otherwise. A stalled HTTP/2
 /// client is caught by keep-alive pings; header and body sizes are bounded.
-pub async fn http1_or_2<S, E>(tls: S, h2: bool, app: Router, extension: Option<E>, limits: &Limits, watcher: Watcher)
-where
+pub async fn http1_or_2<S, E>(
+    tls: S,
+    h2: bool,
+    app: Router,
+    peer: SocketAddr,
+    extension: Option<E>,
+    limits: &Limits,
+    watcher: Watcher,
+) where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
     E: Clone + Send + Sync + 'static,
 {
     let io = TokioIo::new(tls);
     if !h2 {
-        return http1(io, app, extension, limits, watcher).await;
+        return http1(io, app, peer, extension, limits, watcher).await;
     }
     let mut http = hyper::server::conn::http2::Builder::new(TokioExecutor::new());
     http.timer(TokioTimer::new())
@@ -129,7 +207,7 @@ where
         .keep_alive_timeout(limits.header_timeout)
         .max_concurrent_streams(100)
         .max_header_list_size(64 * 1024);
-    let connection = http.serve_connection(io, service(app, extension));
+    let connection = http.serve_connection(io, service(app, peer, extension));
     if let Err(e) = watcher.watch(connection).await {
         tracing::debug!(error = %e, "connection ended");
     }
@@ -137,6 +215,7 @@ where
 
 fn service<E: Clone + Send + Sync + 'static>(
     app: Router,
+    peer: SocketAddr,
     extension: Option<E>,
 ) -> impl hyper::service::Service<
     hyper::Request<Incoming>,
@@ -145,9 +224,30 @@ fn service<E: Clone + Send + Sync + 'static>(
     Future = impl Future<Output = Result<axum::response::Response, std::convert::Infallible>> + Send,
 > + Clone {
     hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
+        req.extensions_mut().insert(axum::extract::ConnectInfo(peer));
         if let Some(extension) = &extension {
             req.extensions_mut().insert(extension.clone());
         }
         tower::ServiceExt::oneshot(app.clone(), req)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn connections_are_counted_per_address_and_ipv6_per_64() {
+        let per = PerAddress::default();
+        let a: IpAddr = "192.0.2.1".parse().unwrap();
+        let held: Vec<_> = (0..3).map(|_| per.take(a, 3).unwrap()).collect();
+        assert!(per.take(a, 3).is_none(), "a fourth from the same address");
+        assert!(per.take("192.0.2.2".parse().unwrap(), 3).is_some(), "another address");
+        drop(held);
+        assert!(per.take(a, 3).is_some(), "freed when they close");
+        let v6 = |s: &str| -> IpAddr { s.parse().unwrap() };
+        assert_eq!(address_key(v6("2001:db8:1:2:aaaa::1")), address_key(v6("2001:db8:1:2:bbbb::9")));
+        assert_ne!(address_key(v6("2001:db8:1:2::1")), address_key(v6("2001:db8:1:3::1")));
+        assert_eq!(address_key(v6("::ffff:192.0.2.1")), a);
+    }
 }

@@ -85,6 +85,8 @@ timeout-message = It took too long to respond. Reload this page in a moment; you
 trouble-title = The authorization server is having trouble
 trouble-message = Assent could not get a valid answer from it. Reload this page in a moment, or go back to the application and try again.
 bad-redirect-message = It sent an unexpected address to continue to, and Assent did not follow it. Go back to the application and try again.
+unsupported-title = This kind of request is not accepted
+unsupported-message = Assent's forms send their fields as a web form does. Go back to the page and use its form.
 form-incomplete-title = This form is incomplete
 form-incomplete-message = Go back to the application and sign in again.
 form-choose = Choose Allow or Deny.
@@ -157,6 +159,8 @@ portal-fdx-revoked = Sharing stopped. The recipient can no longer fetch your dat
 
 ## Interactive parts (islands) and their messages
 internal-message = Something went wrong on our side. Try again in a moment.
+no-customer-title = Your bank could not tell which customer you are
+no-customer-message = The sign-in did not say which of the bank's customers you are, so no account can be shown or shared. Nothing was shared or changed. Please tell your bank; the request id below helps them find it.
 store-down-title = Your portal is briefly unavailable
 store-down-message = Assent cannot reach the place it keeps sign-ins right now. Nothing you shared or stopped has changed. Reload this page in a moment; if you are asked to sign in again, that is expected.
 offline-message = Assent could not be reached. Check your connection and try again.

@@ -84,6 +84,8 @@ timeout-message = Tardó demasiado en responder. Vuelva a cargar esta página en
 trouble-title = El servidor de autorización tiene problemas
 trouble-message = Assent no pudo obtener una respuesta válida. Vuelva a cargar esta página en un momento, o vuelva a la aplicación e inténtelo de nuevo.
 bad-redirect-message = Envió una dirección inesperada para continuar y Assent no la siguió. Vuelva a la aplicación e inténtelo de nuevo.
+unsupported-title = Este tipo de solicitud no se acepta
+unsupported-message = Los formularios de Assent envían sus campos como lo hace un formulario web. Vuelva a la página y use su formulario.
 form-incomplete-title = Este formulario está incompleto
 form-incomplete-message = Vuelva a la aplicación e inicie sesión de nuevo.
 form-choose = Elija Permitir o Rechazar.
@@ -156,6 +158,8 @@ portal-fdx-revoked = Se dejó de compartir. El destinatario ya no puede obtener 
 
 ## Interactive parts (islands) and their messages
 internal-message = Algo falló de nuestro lado. Inténtelo de nuevo en un momento.
+no-customer-title = Su banco no pudo saber qué cliente es usted
+no-customer-message = El inicio de sesión no indicó qué cliente del banco es usted, así que no se puede mostrar ni compartir ninguna cuenta. No se compartió ni cambió nada. Avise a su banco; el identificador de la solicitud que aparece abajo les ayuda a encontrarla.
 store-down-title = Su portal no está disponible por un momento
 store-down-message = Assent no puede acceder ahora al lugar donde guarda los inicios de sesión. Nada de lo que compartió o detuvo ha cambiado. Vuelva a cargar esta página en un momento; si se le pide que inicie sesión de nuevo, es lo esperado.
 offline-message = No se pudo contactar con Assent. Compruebe su conexión e inténtelo de nuevo.

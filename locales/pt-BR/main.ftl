@@ -84,6 +84,8 @@ timeout-message = Ele demorou demais para responder. Recarregue esta página em 
 trouble-title = O servidor de autorização está com problemas
 trouble-message = O Assent não conseguiu obter uma resposta válida. Recarregue esta página em instantes, ou volte ao aplicativo e tente de novo.
 bad-redirect-message = Ele enviou um endereço inesperado para continuar, e o Assent não o seguiu. Volte ao aplicativo e tente de novo.
+unsupported-title = Este tipo de solicitação não é aceito
+unsupported-message = Os formulários do Assent enviam seus campos como um formulário da web. Volte à página e use o formulário dela.
 form-incomplete-title = Este formulário está incompleto
 form-incomplete-message = Volte ao aplicativo e entre novamente.
 form-choose = Escolha Permitir ou Recusar.
@@ -156,6 +158,8 @@ portal-fdx-revoked = Compartilhamento interrompido. O destinatário não pode ma
 
 ## Interactive parts (islands) and their messages
 internal-message = Algo deu errado do nosso lado. Tente novamente em instantes.
+no-customer-title = Seu banco não conseguiu saber qual cliente você é
+no-customer-message = O login não informou qual cliente do banco você é, então nenhuma conta pode ser mostrada ou compartilhada. Nada foi compartilhado nem alterado. Avise o seu banco; o identificador da solicitação abaixo ajuda a encontrá-la.
 store-down-title = Seu portal está indisponível por um instante
 store-down-message = O Assent não consegue acessar agora o lugar onde guarda os logins. Nada do que você compartilhou ou interrompeu mudou. Recarregue esta página em instantes; se for pedido que entre de novo, é o esperado.
 offline-message = Não foi possível contatar o Assent. Verifique sua conexão e tente novamente.

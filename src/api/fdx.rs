@@ -90,7 +90,7 @@ async fn open_consent(
         return Err(Failure::Answered.into());
     }
     let accounts = if accounts_requested(&consent) {
-        state.upstream.bank_accounts(&customer_id(&state.upstream, &consent)).await?.accounts
+        state.upstream.bank_accounts(&customer_id(&state.upstream, &consent)?).await?.accounts
     } else {
         Vec::new()
     };

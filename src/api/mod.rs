@@ -14,6 +14,11 @@ pub mod portal;
 #[cfg(feature = "ssr")]
 pub use context::run;
 
+/// Set by a server function that sends the browser somewhere: the guard then knows a plain
+/// form's redirect is the function's own, not Leptos' default to the Referer.
+#[cfg(feature = "ssr")]
+pub const NAVIGATE_HEADER: &str = "x-assent-navigate";
+
 /// What a server function reads from the request it serves, and how it answers besides its
 /// return value.
 #[cfg(feature = "ssr")]
@@ -68,6 +73,12 @@ pub(crate) mod context {
     /// a whole-window navigation for an island.
     pub fn navigate(url: &str) {
         leptos_axum::redirect(url);
+        if let Some(response) = use_context::<ResponseOptions>() {
+            response.insert_header(
+                axum::http::HeaderName::from_static(super::NAVIGATE_HEADER),
+                HeaderValue::from_static("1"),
+            );
+        }
     }
 
     /// Sends the browser on to the authorization server's `redirect_to`, only on its origin.

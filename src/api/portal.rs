@@ -31,7 +31,8 @@ pub async fn load_portal() -> Result<PortalView, AppError> {
 }
 
 /// Revokes `client_id`'s access to the signed-in user's account, and with it the application's
-/// tokens. The platform revokes only what this user gave.
+/// tokens: only an application in the user's own list (404 otherwise, with no revocation
+/// sent). The platform revokes only what this user gave.
 #[server(prefix = "/api", endpoint = "portal/revoke")]
 pub async fn revoke_access(#[server(default)] csrf_token: String, client_id: String) -> Result<(), AppError> {
     use super::context;
@@ -40,6 +41,15 @@ pub async fn revoke_access(#[server(default)] csrf_token: String, client_id: Str
     let (id, session) = signed_in_with_token(&state, &csrf_token).await?;
     if client_id.is_empty() || client_id.len() > 256 {
         return Err(Failure::FormIncomplete.into());
+    }
+    // Only an application in this user's own list: anything else (another user's, an unknown
+    // id, `..`) is not found, and nothing is sent to revoke it.
+    let list = match state.upstream.list_clients(&session.access_token).await {
+        Ok(list) => list,
+        Err(e) => return Err(ended_or(&state, &id, e).await),
+    };
+    if !list.clients.iter().any(|c| c.client.id == client_id) {
+        return Err(Failure::NotFound.into());
     }
     if let Err(e) = state.upstream.revoke_client(&session.access_token, &client_id).await {
         return Err(ended_or(&state, &id, e).await);
@@ -81,8 +91,8 @@ pub async fn stop_sharing(#[server(default)] csrf_token: String, consent_id: Str
     Ok(())
 }
 
-/// Starts the portal's sign-in: PKCE, state and nonce kept on the server, the browser sent to
-/// the authorization server.
+/// Starts the portal's sign-in: PKCE, state and nonce sealed into this browser's sign-in
+/// cookie (nothing is stored on the server), the browser sent to the authorization server.
 #[server(prefix = "/api", endpoint = "portal/sign-in")]
 pub async fn sign_in(csrf_token: String) -> Result<(), AppError> {
     use super::context;
@@ -96,18 +106,18 @@ pub async fn sign_in(csrf_token: String) -> Result<(), AppError> {
         tracing::warn!(error = %e, "portal sign-in could not start");
         AppError::new(Failure::SignInUnavailable)
     })?;
-    state.sessions.insert_login(&started.state, &started.verifier, &started.nonce).await?;
+    let sealed = state.sessions.seal_sign_in(&started.state, &started.verifier, &started.nonce)?;
     let secure = state.csrf.is_secure();
-    if let Some(c) = crate::cookies::cookie_header(state_cookie(&state), &started.state, LOGIN_TIMEOUT, "Lax", secure) {
+    if let Some(c) = crate::cookies::cookie_header(state_cookie(&state), &sealed, LOGIN_TIMEOUT, "Lax", secure) {
         context::set_cookie(c);
     }
     context::navigate(&started.url);
     Ok(())
 }
 
-/// Finishes the sign-in at the callback: checks state (bound to this browser by a cookie),
-/// `iss` (RFC 9207) and the ID token, exchanges the code with its PKCE verifier, and opens a
-/// session. Called by the `/portal/callback` page directly.
+/// Finishes the sign-in at the callback: checks state against this browser's sealed sign-in
+/// cookie, uses it once, checks `iss` (RFC 9207) and the ID token, exchanges the code with its
+/// PKCE verifier, and opens a session. Called by the `/portal/callback` page directly.
 #[server(prefix = "/api", endpoint = "portal/finish-sign-in")]
 pub async fn finish_sign_in(
     #[server(default)] state: String,
@@ -125,13 +135,21 @@ pub async fn finish_sign_in(
     let state = context::state()?;
     let auth = state.portal.clone().ok_or(Failure::NotFound)?;
     let headers = context::headers();
-    let expected = read_cookie(&headers, state_cookie(&state)).unwrap_or_default();
-    if returned.is_empty() || !bool::from(returned.as_bytes().ct_eq(expected.as_bytes())) {
+    let Some(cookie) = read_cookie(&headers, state_cookie(&state)) else {
         return Err(Failure::SignInUnverified.into());
-    }
-    let Some((verifier, nonce)) = state.sessions.take_login(&returned).await? else {
+    };
+    // Made by this Assent for this browser, and not expired.
+    let Some(pending) = state.sessions.open_sign_in(cookie) else {
         return Err(Failure::SignInExpired.into());
     };
+    if returned.is_empty() || !bool::from(returned.as_bytes().ct_eq(pending.state.as_bytes())) {
+        return Err(Failure::SignInUnverified.into());
+    }
+    // Each sign-in finishes once: a replayed callback is refused.
+    if !state.sessions.claim_sign_in(&pending.state, pending.expires_at).await? {
+        return Err(Failure::SignInExpired.into());
+    }
+    let (verifier, nonce) = (pending.verifier, pending.nonce);
     if error.is_some() {
         return Err(Failure::SignInDenied.into());
     }
@@ -150,7 +168,7 @@ pub async fn finish_sign_in(
         AppError::new(Failure::SignInFailed)
     })?;
     // The bank's customer: the claim the consent screen reads too (`BANK_ID_CLAIM`), or the subject.
-    let customer = crate::server::fdx::customer_of(&state.upstream, &signed_in.claims, &signed_in.subject);
+    let customer = crate::server::fdx::customer_of(&state.upstream, &signed_in.claims, &signed_in.subject)?;
     // The name the portal greets the user with comes from the ID token: cleaned like all
     // upstream text.
     let display = crate::server::present::clean_text(&signed_in.display);

@@ -77,7 +77,7 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(readyz))
         .route("/metrics", get(|State(state): State<AppState>| async move { state.upstream.metrics().render() }))
         .fallback_service(files::service(&state))
-        .layer(axum::middleware::map_response(security_headers))
+        .layer(axum::middleware::map_response_with_state(state.clone(), security_headers))
         .layer(axum::middleware::from_fn(observe::trace_requests))
         .with_state(state)
 }
@@ -166,15 +166,20 @@ async fn readyz(State(state): State<AppState>) -> Response {
     (status, axum::Json(body)).into_response()
 }
 
-/// Headers every response carries; pages set their own CSP with a nonce.
-async fn security_headers(mut res: Response) -> Response {
+/// Headers every response carries; pages set their own CSP (with a nonce) and referrer policy.
+async fn security_headers(State(state): State<AppState>, mut res: Response) -> Response {
     let h = res.headers_mut();
     h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
     // Same-origin: Assent's own forms carry their real `Origin` (and Referer); nothing reaches
-    // client sites or logo hosts.
-    h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
+    // client sites or logo hosts. Consent pages send none at all.
+    h.entry(header::REFERRER_POLICY).or_insert(HeaderValue::from_static("same-origin"));
     h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    // No other site's window keeps a handle on Assent's pages.
+    h.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
     h.entry(header::CONTENT_SECURITY_POLICY)
         .or_insert(HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"));
+    if state.csrf.is_secure() {
+        h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
+    }
     res
 }

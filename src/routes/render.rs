@@ -79,6 +79,8 @@ struct Document<'a> {
     scripts: &'a [String],
     /// Links that preload the modules of the page's island, if it is split off.
     preloads: &'a str,
+    /// The page's referrer policy.
+    referrer: &'static str,
 }
 
 impl Document<'_> {
@@ -86,7 +88,7 @@ impl Document<'_> {
     /// synchronous pass in its own reactive owner and arena (islands need the server's
     /// hydration context), then the hydration data.
     async fn render(self, page: Page) -> String {
-        let Document { nonce, locale, brand, here, css, scripts, preloads } = self;
+        let Document { nonce, locale, brand, here, css, scripts, preloads, referrer } = self;
         let mut html = String::with_capacity(16 * 1024);
         Sandboxed::new(async {
             let shared = Arc::new(SsrSharedContext::new());
@@ -105,9 +107,10 @@ impl Document<'_> {
                 html.push_str(locale.tag());
                 html.push_str(
                     "\"><head><meta charset=\"utf-8\"/><meta name=\"viewport\" content=\"width=device-width, \
-                     initial-scale=1\"/><meta name=\"referrer\" content=\"same-origin\"/><meta name=\"color-scheme\" \
-                     content=\"light dark\"/><title>",
+                     initial-scale=1\"/><meta name=\"referrer\" content=\"",
                 );
+                html.push_str(referrer);
+                html.push_str("\"/><meta name=\"color-scheme\" content=\"light dark\"/><title>");
                 html.push_str(&title);
                 // `id="leptos"`: cargo-leptos swaps this stylesheet when it changes in `make dev`.
                 html.push_str("</title><link id=\"leptos\" rel=\"stylesheet\" href=\"");
@@ -159,6 +162,13 @@ fn island_of(page: &Page) -> &'static str {
 /// requests, and nothing waits.
 pub async fn render(state: &AppState, uri: &Uri, status: StatusCode, page: Page) -> Response {
     let nonce = crate::request::random_b64(16);
+    // A consent page's address holds its flow's `login_state`: it goes nowhere as a Referer,
+    // not even to Assent's own files. Other pages send their origin to Assent's own forms.
+    let referrer = if uri.path() == "/consent" || matches!(page, Page::Consent(..) | Page::FdxConsent(..)) {
+        "no-referrer"
+    } else {
+        "same-origin"
+    };
     let locale = crate::request::locale();
     // Where the language switcher comes back to. A consent page shown after a POST is
     // addressed by its GET URL.
@@ -180,6 +190,7 @@ pub async fn render(state: &AppState, uri: &Uri, status: StatusCode, page: Page)
         css: &state.assets.css,
         scripts: state.head.get_or_init(|| head_scripts(&state.leptos)),
         preloads: state.assets.preloads(island_of(&page)),
+        referrer,
     };
     let html = document.render(page).await;
     let mut response = Response::new(Body::from(html));
@@ -190,6 +201,7 @@ pub async fn render(state: &AppState, uri: &Uri, status: StatusCode, page: Page)
         headers.insert(header::CONTENT_SECURITY_POLICY, csp);
     }
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static(referrer));
     headers.insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(locale.tag()));
     headers.insert(header::VARY, HeaderValue::from_static("accept-language, cookie"));
     response
@@ -210,6 +222,7 @@ mod tests {
             css: "/pkg/assent.css",
             scripts: &scripts,
             preloads: "",
+            referrer: "same-origin",
         };
         document
             .render(Page::Home(HomeView { demo_url: None, fdx_demo_url: None, issuer: "https://as.example".into() }))

@@ -17,14 +17,14 @@ fn kind(failure: Failure) -> ErrorKind {
         UpstreamTimeout => ErrorKind::UpstreamTimeout,
         SessionStoreDown => ErrorKind::SessionStore,
         UpstreamUnreachable | Offline => ErrorKind::UpstreamUnreachable,
-        UpstreamInvalid => ErrorKind::UpstreamInvalidBody,
+        UpstreamInvalid | NoCustomerId => ErrorKind::UpstreamInvalidBody,
         UpstreamStatus | Refused | Busy | BadRedirect | SignInUnavailable | SignInFailed | Internal => {
             ErrorKind::UpstreamStatus
         }
         Forged | PortalForged => ErrorKind::Csrf,
         NotFound | FlowExpired | Answered => ErrorKind::NotFound,
-        LinkIncomplete | LinkInvalid | FormIncomplete | NoDecision | NothingChosen | NoAccountChosen | NotYours
-        | OtherHolders | PortalOff | SessionEnded | SignInUnverified | SignInExpired | SignInDenied => {
+        LinkIncomplete | LinkInvalid | FormIncomplete | Unsupported | NoDecision | NothingChosen | NoAccountChosen
+        | NotYours | OtherHolders | PortalOff | SessionEnded | SignInUnverified | SignInExpired | SignInDenied => {
             ErrorKind::BadRequest
         }
     }

@@ -213,6 +213,8 @@ pub struct Stats {
     /// Password hashes being computed now, and the most at once.
     pub hashing_now: AtomicU64,
     pub hashing_peak: AtomicU64,
+    /// Calls of the Public API's revocation (`DELETE /{tid}/{wid}/clients/{cid}`).
+    pub public_revokes: AtomicU64,
 }
 
 impl Stats {
@@ -588,11 +590,17 @@ fn hash_password(password: &str) -> Result<String, String> {
 }
 
 impl Sandbox {
-    /// Checks `password` for `username` as a sign-in must: throttled first (`Err` with the
-    /// seconds to wait), then one bounded hash whether the user exists or not.
-    pub async fn check_password(&self, username: &str, password: &str) -> Result<bool, SignInRefusal> {
+    /// Checks `password` for `username`, from `client`, as a sign-in must: throttled first by
+    /// the client's address (`Err` with the seconds to wait), then one bounded hash whether the
+    /// user exists or not.
+    pub async fn check_password(
+        &self,
+        client: std::net::IpAddr,
+        username: &str,
+        password: &str,
+    ) -> Result<bool, SignInRefusal> {
         let now = now();
-        self.throttle.check(username, now).map_err(SignInRefusal::Throttled)?;
+        self.throttle.check(client, username, now).map_err(SignInRefusal::Throttled)?;
         let Ok(Ok(_permit)) = tokio::time::timeout(std::time::Duration::from_secs(5), self.hashing.acquire()).await
         else {
             return Err(SignInRefusal::Busy);
@@ -608,9 +616,9 @@ impl Sandbox {
         self.stats.hashing_now.fetch_sub(1, Ordering::SeqCst);
         let ok = matches && exists;
         if ok {
-            self.throttle.succeeded(username);
+            self.throttle.succeeded(client, username);
         } else {
-            self.throttle.failed(username, now);
+            self.throttle.failed(client, username, now);
         }
         Ok(ok)
     }

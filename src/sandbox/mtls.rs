@@ -322,7 +322,8 @@ pub async fn serve(
     limits: crate::listen::Limits,
 ) {
     let acceptor = tokio_rustls::TlsAcceptor::from(config);
-    crate::listen::accept(listener, limits, std::future::pending(), move |tcp, watcher| {
+    // Beyond an address's share a TLS connection is only closed: there is no plain answer to give.
+    crate::listen::accept(listener, limits, std::future::pending(), b"", move |tcp, peer, watcher| {
         let (acceptor, app) = (acceptor.clone(), app.clone());
         async move {
             // The handshake has the same deadline as a request's headers.
@@ -332,7 +333,7 @@ pub async fn serve(
             let session = tls.get_ref().1;
             let cert = session.peer_certificates().and_then(|c| c.first()).map(|c| ClientCert(Arc::new(c.to_vec())));
             let h2 = session.alpn_protocol() == Some(b"h2".as_slice());
-            crate::listen::http1_or_2(tls, h2, app, cert, &limits, watcher).await;
+            crate::listen::http1_or_2(tls, h2, app, peer, cert, &limits, watcher).await;
         }
     })
     .await

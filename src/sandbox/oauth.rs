@@ -497,6 +497,7 @@ pub struct LoginForm {
 pub async fn login_submit(
     State(sb): Sb,
     Path((tid, wid)): Path<(String, String)>,
+    peer: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
     headers: HeaderMap,
     Form(f): Form<LoginForm>,
 ) -> Response {
@@ -515,7 +516,10 @@ pub async fn login_submit(
         return other_browser_page();
     }
     let token = sb.browser_id(&headers).map(|b| sb.form_token(&row.id, b)).unwrap_or_default();
-    let ok = match sb.check_password(&f.username, &f.password).await {
+    // The client's address as the listener saw it (a proxy's in front of the sandbox would
+    // need its own limits; the sandbox trusts no forwarded header).
+    let address = peer.map_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED), |p| p.0 .0.ip());
+    let ok = match sb.check_password(address, &f.username, &f.password).await {
         Ok(ok) => ok,
         Err(refusal) => {
             let (status, message, wait) = match refusal {

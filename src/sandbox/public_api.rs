@@ -108,6 +108,7 @@ pub async fn revoke(
     PeerCert(cert): PeerCert,
     headers: HeaderMap,
 ) -> Response {
+    sb.stats.public_revokes.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     if let Err(r) = check_workspace(&sb, &tid, &wid) {
         return r;
     }

@@ -67,7 +67,8 @@ pub struct Config {
     pub session_store: SessionStoreConfig,
     /// `ASSENT_SESSION_STORE_TIMEOUT_MS`: the longest any request waits on the session store.
     pub session_store_timeout: std::time::Duration,
-    /// Every listener's limits; `ASSENT_MAX_CONNECTIONS` sets how many connections each takes.
+    /// Every listener's limits; `ASSENT_MAX_CONNECTIONS` sets how many connections each takes,
+    /// `ASSENT_MAX_CONNECTIONS_PER_ADDRESS` how many of them one client address may hold.
     pub limits: crate::listen::Limits,
     /// `SANDBOX_CLIENT_CA`: more CAs the sandbox trusts for `tls_client_auth` (PEM bundle).
     pub sandbox_client_ca: Option<PathBuf>,
@@ -366,6 +367,12 @@ impl Config {
             limits.max_connections = match n.trim().parse::<usize>() {
                 Ok(n @ 1..=1_000_000) => n,
                 _ => return err(format!("ASSENT_MAX_CONNECTIONS must be a number from 1 to 1000000: {n}")),
+            };
+        }
+        if let Some(n) = get("ASSENT_MAX_CONNECTIONS_PER_ADDRESS") {
+            limits.max_per_address = match n.trim().parse::<usize>() {
+                Ok(n @ 1..=1_000_000) => n,
+                _ => return err(format!("ASSENT_MAX_CONNECTIONS_PER_ADDRESS must be a number from 1 to 1000000: {n}")),
             };
         }
         let sandbox_client_ca = match get("SANDBOX_CLIENT_CA") {

@@ -25,8 +25,11 @@ pub enum CsrfRejection {
 }
 
 impl Csrf {
-    pub fn new(key: Vec<u8>, origin: String) -> Self {
+    /// `session_key` is `ASSENT_SESSION_KEY`; the tokens' MAC uses a key derived from it for
+    /// this use only.
+    pub fn new(session_key: &[u8], origin: String) -> Self {
         let secure = origin.starts_with("https://");
+        let key = super::keys::derive(session_key, super::keys::FORM_TOKENS).to_vec();
         Self { key, secure, origin }
     }
 
@@ -83,14 +86,18 @@ impl Csrf {
     }
 
     /// The site check of every state-changing request: refused when Fetch Metadata says it
-    /// comes from another site, or `Origin` names another origin (`null` included: Assent's
-    /// pages send `Referrer-Policy: same-origin`, so its own forms carry their real origin).
+    /// comes from another site, or `Origin` names another origin. `Origin: null` passes only
+    /// beside `Sec-Fetch-Site: same-origin`: the consent pages send no Referer
+    /// (`Referrer-Policy: no-referrer`), so browsers send their forms' origin as `null`, and
+    /// only the browser itself can say the request comes from Assent's own page.
     pub fn check_site(&self, headers: &HeaderMap) -> Result<(), CsrfRejection> {
         let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-        if matches!(header("sec-fetch-site"), Some("cross-site" | "same-site")) {
+        let site = header("sec-fetch-site");
+        if matches!(site, Some("cross-site" | "same-site")) {
             return Err(CsrfRejection::CrossSite);
         }
         match header("origin") {
+            Some("null") if site == Some("same-origin") => Ok(()),
             Some(origin) if origin != self.origin => Err(CsrfRejection::CrossSite),
             _ => Ok(()),
         }
@@ -134,7 +141,7 @@ mod tests {
 
     #[test]
     fn token_is_bound_to_browser_and_flow() {
-        let csrf = Csrf::new(b"k".repeat(32), "http://127.0.0.1:3000".into());
+        let csrf = Csrf::new(&b"k".repeat(32), "http://127.0.0.1:3000".into());
         let (id, set) = csrf.ensure_cookie(&HeaderMap::new());
         let set = set.unwrap();
         assert!(set.to_str().unwrap().contains("HttpOnly; SameSite=Strict"));
@@ -153,17 +160,33 @@ mod tests {
         assert_eq!(csrf.verify(&own_form, "consent", "login-a", &token), Ok(()));
         let opaque = headers(&[("cookie", &cookie), ("origin", "null")]);
         assert_eq!(csrf.verify(&opaque, "consent", "login-a", &token), Err(CsrfRejection::CrossSite));
+        // A consent page sends no Referer, so its own form's origin is `null`; the browser's
+        // Fetch Metadata says it is ours.
+        let no_referrer = headers(&[("cookie", &cookie), ("origin", "null"), ("sec-fetch-site", "same-origin")]);
+        assert_eq!(csrf.verify(&no_referrer, "consent", "login-a", &token), Ok(()));
+        let sandboxed = headers(&[("cookie", &cookie), ("origin", "null"), ("sec-fetch-site", "cross-site")]);
+        assert_eq!(csrf.verify(&sandboxed, "consent", "login-a", &token), Err(CsrfRejection::CrossSite));
         let sibling = headers(&[("cookie", &cookie), ("sec-fetch-site", "same-site")]);
         assert_eq!(csrf.verify(&sibling, "consent", "login-a", &token), Err(CsrfRejection::CrossSite));
         let evil = headers(&[("cookie", &cookie), ("origin", "https://evil.example")]);
         assert_eq!(csrf.verify(&evil, "consent", "login-a", &token), Err(CsrfRejection::CrossSite));
-        let other_key = Csrf::new(b"x".repeat(32), "http://127.0.0.1:3000".into());
+        let other_key = Csrf::new(&b"x".repeat(32), "http://127.0.0.1:3000".into());
         assert_ne!(other_key.token(&id, "consent", "login-a"), token);
+        // The MAC key is derived, not the configured secret itself.
+        let raw = {
+            let mut mac = Hmac::<Sha256>::new_from_slice(&b"k".repeat(32)).unwrap();
+            for part in ["consent", id.as_str(), "login-a"] {
+                mac.update(&(part.len() as u64).to_be_bytes());
+                mac.update(part.as_bytes());
+            }
+            URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+        };
+        assert_ne!(raw, token);
     }
 
     #[test]
     fn secure_origin_uses_host_prefixed_secure_cookie() {
-        let csrf = Csrf::new(b"k".repeat(32), "https://consent.example".into());
+        let csrf = Csrf::new(&b"k".repeat(32), "https://consent.example".into());
         let (_, set) = csrf.ensure_cookie(&HeaderMap::new());
         let set = set.unwrap();
         let set = set.to_str().unwrap();

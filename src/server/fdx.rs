@@ -3,25 +3,42 @@
 
 use super::present::{clean_text, client_view, format_date, user_of};
 use super::upstream::Upstream;
+use crate::error::{AppError, Failure};
 use crate::i18n;
 use crate::model::{AccountView, FdxConsentView};
 use crate::request;
 use crate::wire::{AcceptFDXConsentRequest, FDXResource, GetFDXConsentResponse};
 
 /// The bank's customer id of the person consenting: the configured claim of the
-/// authentication context, or the subject.
-pub fn customer_id(upstream: &Upstream, consent: &GetFDXConsentResponse) -> String {
+/// authentication context, or the subject when no claim is configured.
+pub fn customer_id(upstream: &Upstream, consent: &GetFDXConsentResponse) -> Result<String, AppError> {
     customer_of(upstream, &consent.authentication_context, &consent.subject)
 }
 
 /// The bank's customer id in `claims` (an authentication context, an ID token's claims): the
-/// claim `BANK_ID_CLAIM` names, as text or a number, or else the subject.
-pub fn customer_of(upstream: &Upstream, claims: &serde_json::Map<String, serde_json::Value>, subject: &str) -> String {
-    let claim = upstream.fdx().and_then(|f| f.id_claim.as_deref());
-    claim
-        .and_then(|c| claims.get(c))
+/// claim `BANK_ID_CLAIM` names, as text or a number; the subject only when no claim is
+/// configured. With a claim configured, one that is missing, empty or not a scalar is refused
+/// (`NoCustomerId`): the subject is another id space, and the bank could know it as someone
+/// else's customer number.
+pub fn customer_of(
+    upstream: &Upstream,
+    claims: &serde_json::Map<String, serde_json::Value>,
+    subject: &str,
+) -> Result<String, AppError> {
+    let Some(claim) = upstream.fdx().and_then(|f| f.id_claim.as_deref()) else {
+        return Ok(subject.to_string());
+    };
+    claims
+        .get(claim)
         .and_then(|v| v.as_str().map(str::to_string).or_else(|| v.as_i64().map(|n| n.to_string())))
-        .unwrap_or_else(|| subject.to_string())
+        .filter(|id| !id.trim().is_empty())
+        .ok_or_else(|| {
+            tracing::error!(
+                claim,
+                "the bank customer claim (BANK_ID_CLAIM) is missing or not a text or a number; refused"
+            );
+            AppError::new(Failure::NoCustomerId)
+        })
 }
 
 pub fn accounts_requested(consent: &GetFDXConsentResponse) -> bool {

@@ -8,6 +8,7 @@ pub mod config;
 pub mod consent;
 pub mod csrf;
 pub mod fdx;
+pub mod keys;
 pub mod observe;
 pub mod portal;
 pub mod portal_auth;

@@ -181,7 +181,7 @@ pub async fn build(
         brand,
         theme_css,
         upstream: Arc::new(upstream),
-        csrf: Arc::new(Csrf::new(key, origin)),
+        csrf: Arc::new(Csrf::new(&key, origin)),
         sessions: Arc::new(sessions),
         portal,
         home: HomeView {

@@ -42,7 +42,8 @@ pub fn sandbox_config(data_dir: &std::path::Path) -> Config {
         live_reload: false,
         session_store: assent::server::config::SessionStoreConfig::Sqlite,
         session_store_timeout: std::time::Duration::from_millis(500),
-        limits: Default::default(),
+        // The tests' many browsers all come from 127.0.0.1, as they would through a proxy.
+        limits: assent::listen::Limits { max_per_address: 1024, ..Default::default() },
         sandbox_client_ca: None,
     }
 }
@@ -53,10 +54,16 @@ pub async fn spawn_app() -> TestApp {
 
 /// [`spawn_app`] serving the built site in `site_root`.
 pub async fn spawn_app_on_site(site_root: &str) -> TestApp {
+    spawn_app_with(site_root, |_| {}).await
+}
+
+/// [`spawn_app`] serving the built site in `site_root`, its configuration changed by `edit`.
+pub async fn spawn_app_with(site_root: &str, edit: impl FnOnce(&mut Config)) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let config = sandbox_config(dir.path());
+    let mut config = sandbox_config(dir.path());
+    edit(&mut config);
     let leptos =
         leptos::config::LeptosOptions::builder().output_name("assent").site_addr(addr).site_root(site_root).build();
     let url = format!("http://{addr}");

@@ -1,5 +1,13 @@
-//! The portal's server-side state: sign-ins in progress and sessions. Browsers hold only an
-//! opaque random id; stores keep its hash, and the user's token sealed (see [`seal`]).
+//! The portal's server-side state: sessions, and the sign-ins already finished. Browsers hold
+//! only an opaque random id; stores keep its hash and the whole record sealed (see [`seal`]):
+//! who the user is, the bank customer, the name shown and the access token, bound to the
+//! record's id and end, so that a record altered, moved or made by someone without the key
+//! does not open, and is refused.
+//!
+//! A sign-in in progress needs no server storage: what its callback must check (state, PKCE
+//! verifier, nonce, deadline) travels sealed in its own HttpOnly cookie ([`PendingSignIn`]);
+//! the store only records each state once its callback has used it, so no client can fill the
+//! store and lock others out, and no callback is accepted twice.
 //!
 //! Two stores behind one interface, with the same rules:
 //! - SQLite in `ASSENT_DATA_DIR`: the embedded default, for one machine;
@@ -12,6 +20,8 @@ mod redis_store;
 mod seal;
 mod sqlite;
 
+use crate::server::keys;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::future::Future;
 use std::path::Path;
@@ -23,8 +33,6 @@ pub const IDLE_TIMEOUT: i64 = 15 * 60;
 pub const ABSOLUTE_TIMEOUT: i64 = 8 * 3600;
 /// A sign-in must come back from the authorization server within this time.
 pub const LOGIN_TIMEOUT: i64 = 600;
-/// At most this many sign-ins wait at once; more are refused (503) until some finish or expire.
-pub const MAX_PENDING_LOGINS: u64 = 10_000;
 
 /// A live portal session.
 #[derive(Clone, Debug)]
@@ -38,15 +46,30 @@ pub struct Session {
     pub access_token: String,
 }
 
-/// What a store keeps of a session: no usable secret.
+/// What a session record holds, sealed as one.
+#[derive(Serialize, Deserialize)]
+struct Sealed {
+    subject: String,
+    customer: String,
+    display: String,
+    access_token: String,
+}
+
+/// What a store keeps of a session: one sealed value, and when it ends at the latest.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Record {
-    pub subject: String,
-    pub customer: String,
-    pub display: String,
-    /// The access token, sealed for this record.
-    pub sealed_token: String,
-    /// Unix time of the absolute timeout.
+    pub sealed: String,
+    /// Unix time of the absolute timeout (also bound into the seal).
+    pub expires_at: i64,
+}
+
+/// A sign-in on its way to the authorization server, as its cookie carries it (sealed).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PendingSignIn {
+    pub state: String,
+    pub verifier: String,
+    pub nonce: String,
+    /// Unix time after which its callback is refused.
     pub expires_at: i64,
 }
 
@@ -58,8 +81,6 @@ pub enum StoreError {
     Redis(#[from] redis::RedisError),
     #[error("no answer within {0:?}")]
     Timeout(Duration),
-    #[error("too many sign-ins are in progress already")]
-    Full,
     #[error(transparent)]
     Seal(#[from] seal::SealError),
 }
@@ -71,9 +92,11 @@ enum Store {
 
 pub struct Sessions {
     store: Store,
-    seal: seal::Seal,
+    /// Seals session records.
+    records: seal::Seal,
+    /// Seals sign-in cookies.
+    sign_ins: seal::Seal,
     timeout: Duration,
-    login_cap: u64,
 }
 
 /// The hash a store keeps instead of a browser's secret.
@@ -86,28 +109,39 @@ fn now() -> i64 {
     chrono::Utc::now().timestamp()
 }
 
+/// What a session record's seal is bound to: its id (hashed) and its end.
+fn bound_to(id_hash: &str, expires_at: i64) -> String {
+    format!("{id_hash}.{expires_at}")
+}
+
+/// What a sign-in cookie's seal is bound to.
+const SIGN_IN_PLACE: &str = "portal sign-in cookie";
+
 impl Sessions {
-    /// SQLite at `path`; `key` seals the tokens.
-    pub fn sqlite(path: &Path, key: &[u8], timeout: Duration) -> Result<Self, StoreError> {
-        Ok(Self {
-            store: Store::Sqlite(sqlite::SqliteStore::open(path)?),
-            seal: seal::Seal::new(key)?,
+    fn with_store(store: Store, session_key: &[u8], timeout: Duration) -> Self {
+        Self {
+            store,
+            records: seal::Seal::new(session_key, keys::SESSION_RECORDS),
+            sign_ins: seal::Seal::new(session_key, keys::SIGN_IN),
             timeout,
-            login_cap: MAX_PENDING_LOGINS,
-        })
+        }
+    }
+
+    /// SQLite at `path`; keys derived from `session_key` seal what it keeps.
+    pub fn sqlite(path: &Path, session_key: &[u8], timeout: Duration) -> Result<Self, StoreError> {
+        Ok(Self::with_store(Store::Sqlite(sqlite::SqliteStore::open(path)?), session_key, timeout))
     }
 
     /// Redis at `url` (`redis://` or `rediss://`, trusting `root_ca` when given). Connects on
     /// first use and again after any failure, so Assent starts, and recovers, without it.
-    pub fn redis(url: &str, root_ca: Option<Vec<u8>>, key: &[u8], timeout: Duration) -> Result<Self, StoreError> {
+    pub fn redis(
+        url: &str,
+        root_ca: Option<Vec<u8>>,
+        session_key: &[u8],
+        timeout: Duration,
+    ) -> Result<Self, StoreError> {
         let store = redis_store::RedisStore::connect(url, root_ca, timeout)?;
-        Ok(Self { store: Store::Redis(store), seal: seal::Seal::new(key)?, timeout, login_cap: MAX_PENDING_LOGINS })
-    }
-
-    /// Another cap on sign-ins in progress than [`MAX_PENDING_LOGINS`].
-    pub fn with_login_cap(mut self, cap: u64) -> Self {
-        self.login_cap = cap;
-        self
+        Ok(Self::with_store(Store::Redis(store), session_key, timeout))
     }
 
     /// `sqlite` or `redis`: what `/readyz` names.
@@ -123,34 +157,35 @@ impl Sessions {
         tokio::time::timeout(self.timeout, op).await.unwrap_or(Err(StoreError::Timeout(self.timeout)))
     }
 
-    /// Keeps what the callback of sign-in `state` must check.
-    pub async fn insert_login(&self, state: &str, verifier: &str, nonce: &str) -> Result<(), StoreError> {
+    /// A new sign-in's cookie value: what its callback must check, sealed. Nothing is stored.
+    pub fn seal_sign_in(&self, state: &str, verifier: &str, nonce: &str) -> Result<String, StoreError> {
+        let pending = PendingSignIn {
+            state: state.into(),
+            verifier: verifier.into(),
+            nonce: nonce.into(),
+            expires_at: now() + LOGIN_TIMEOUT,
+        };
+        let plain = serde_json::to_string(&pending).map_err(|_| seal::SealError)?;
+        Ok(self.sign_ins.seal(&plain, SIGN_IN_PLACE)?)
+    }
+
+    /// The sign-in a cookie carries, if it opens with this key and has not expired.
+    pub fn open_sign_in(&self, cookie: &str) -> Option<PendingSignIn> {
+        let plain = self.sign_ins.open(cookie, SIGN_IN_PLACE)?;
+        serde_json::from_str::<PendingSignIn>(&plain).ok().filter(|p| p.expires_at > now())
+    }
+
+    /// Records that the callback of sign-in `state` has run: `false` when it had already, so
+    /// each sign-in finishes once. The record lasts until the sign-in would have expired.
+    pub async fn claim_sign_in(&self, state: &str, expires_at: i64) -> Result<bool, StoreError> {
         let key = hash(state);
-        let sealed = self.seal.seal(&serde_json::json!([verifier, nonce]).to_string(), &key)?;
-        let expires_at = now() + LOGIN_TIMEOUT;
         self.bounded(async {
             match &self.store {
-                Store::Sqlite(s) => s.insert_login(&key, &sealed, expires_at, self.login_cap),
-                Store::Redis(r) => r.insert_login(&key, &sealed, expires_at, self.login_cap).await,
+                Store::Sqlite(s) => s.claim_sign_in(&key, expires_at),
+                Store::Redis(r) => r.claim_sign_in(&key, expires_at).await,
             }
         })
         .await
-    }
-
-    /// Takes a sign-in out (single use): `(verifier, nonce)` if it exists and is recent.
-    pub async fn take_login(&self, state: &str) -> Result<Option<(String, String)>, StoreError> {
-        let key = hash(state);
-        let sealed = self
-            .bounded(async {
-                match &self.store {
-                    Store::Sqlite(s) => s.take_login(&key),
-                    Store::Redis(r) => r.take_login(&key).await,
-                }
-            })
-            .await?;
-        Ok(sealed
-            .and_then(|s| self.seal.open(&s, &key))
-            .and_then(|plain| serde_json::from_str::<(String, String)>(&plain).ok()))
     }
 
     /// Stores a new session and returns the cookie value (a fresh id at every sign-in).
@@ -165,13 +200,15 @@ impl Sessions {
         let id = crate::request::random_b64(32);
         let key = hash(&id);
         let now = now();
-        let record = Record {
+        let expires_at = now + token_lifetime.clamp(1, ABSOLUTE_TIMEOUT);
+        let plain = serde_json::to_string(&Sealed {
             subject: subject.into(),
             customer: customer.into(),
             display: display.into(),
-            sealed_token: self.seal.seal(access_token, &key)?,
-            expires_at: now + token_lifetime.clamp(1, ABSOLUTE_TIMEOUT),
-        };
+            access_token: access_token.into(),
+        })
+        .map_err(|_| seal::SealError)?;
+        let record = Record { sealed: self.records.seal(&plain, &bound_to(&key, expires_at))?, expires_at };
         self.bounded(async {
             match &self.store {
                 Store::Sqlite(s) => s.create(&key, &record, now),
@@ -183,7 +220,8 @@ impl Sessions {
     }
 
     /// The live session behind a cookie value, its idle timer restarted; `None` when there is
-    /// none, it timed out, or its token does not open with this key.
+    /// none, it timed out, or its record does not open with this key for this id and end (then
+    /// it is deleted).
     pub async fn get(&self, id: &str) -> Result<Option<Session>, StoreError> {
         let key = hash(id);
         let record = self
@@ -195,16 +233,22 @@ impl Sessions {
             })
             .await?;
         let Some(record) = record else { return Ok(None) };
-        match self.seal.open(&record.sealed_token, &key) {
-            Some(access_token) => Ok(Some(Session {
+        let opened = self
+            .records
+            .open(&record.sealed, &bound_to(&key, record.expires_at))
+            .and_then(|plain| serde_json::from_str::<Sealed>(&plain).ok());
+        match opened {
+            Some(s) => Ok(Some(Session {
                 id_hash: key,
-                subject: record.subject,
-                customer: record.customer,
-                display: record.display,
-                access_token,
+                subject: s.subject,
+                customer: s.customer,
+                display: s.display,
+                access_token: s.access_token,
             })),
             None => {
-                tracing::warn!("a portal session's token does not open with this key (ASSENT_SESSION_KEY changed?)");
+                tracing::warn!(
+                    "a portal session record does not verify (altered, moved, or ASSENT_SESSION_KEY changed): refused"
+                );
                 self.delete(id).await?;
                 Ok(None)
             }
@@ -234,16 +278,12 @@ impl Sessions {
     }
 }
 
-/// A store failure as the user meets it: the portal is briefly unavailable (503), or, when too
-/// many sign-ins wait, busy. Logged here with what failed.
+/// A store failure as the user meets it: the portal is briefly unavailable (503). Logged here
+/// with what failed.
 impl From<StoreError> for crate::error::AppError {
     fn from(e: StoreError) -> Self {
-        use crate::error::Failure;
         tracing::warn!(error = %e, "portal session store");
-        match e {
-            StoreError::Full => Failure::Busy.into(),
-            _ => Failure::SessionStoreDown.into(),
-        }
+        crate::error::Failure::SessionStoreDown.into()
     }
 }
 
@@ -252,42 +292,84 @@ mod tests {
     use super::*;
 
     #[tokio::test]
-    async fn sign_ins_in_progress_are_capped_and_single_use() {
-        let dir = tempfile::tempdir().unwrap();
-        let timeout = Duration::from_millis(500);
-        let sessions = Sessions::sqlite(&dir.path().join("s.sqlite3"), &[3u8; 32], timeout).unwrap().with_login_cap(3);
-        for n in 0..3 {
-            sessions.insert_login(&format!("state-{n}"), "verifier", "nonce").await.unwrap();
-        }
-        assert!(matches!(sessions.insert_login("state-3", "v", "n").await, Err(StoreError::Full)));
-        let refused = crate::error::AppError::from(StoreError::Full);
-        assert_eq!(refused.status(), 503);
-        // One finishes (or fails): room for the next.
-        assert!(sessions.take_login("state-0").await.unwrap().is_some());
-        assert!(sessions.take_login("state-0").await.unwrap().is_none(), "single use");
-        sessions.insert_login("state-3", "v", "n").await.unwrap();
-        // Expired ones leave room by themselves.
-        if let Store::Sqlite(s) = &sessions.store {
-            s.conn().execute("UPDATE portal_logins SET expires_at = 0", []).unwrap();
-        }
-        sessions.insert_login("state-4", "v", "n").await.unwrap();
-        assert!(sessions.take_login("state-1").await.unwrap().is_none(), "expired");
-    }
-
-    #[tokio::test]
-    async fn tokens_are_sealed_at_rest_and_ids_hashed() {
+    async fn a_sign_in_needs_no_storage_until_its_callback_which_runs_once() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s.sqlite3");
         let sessions = Sessions::sqlite(&path, &[3u8; 32], Duration::from_millis(500)).unwrap();
-        let id = sessions.create("user", "user", "User", "the-access-token", 3600).await.unwrap();
-        assert_eq!(sessions.get(&id).await.unwrap().unwrap().access_token, "the-access-token");
+        let cookie = sessions.seal_sign_in("state-1", "verifier", "nonce").unwrap();
+        assert!(!cookie.contains("verifier"), "sealed");
+        let count = |table: &str| -> i64 {
+            let conn = rusqlite::Connection::open(&path).unwrap();
+            conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0)).unwrap()
+        };
+        assert_eq!(count("portal_used_sign_ins"), 0, "starting a sign-in stores nothing");
+        let pending = sessions.open_sign_in(&cookie).unwrap();
+        assert_eq!(
+            (pending.state.as_str(), pending.verifier.as_str(), pending.nonce.as_str()),
+            ("state-1", "verifier", "nonce")
+        );
+        assert!(sessions.claim_sign_in(&pending.state, pending.expires_at).await.unwrap());
+        assert!(!sessions.claim_sign_in(&pending.state, pending.expires_at).await.unwrap(), "single use");
+        // Another key, or an altered cookie, opens nothing.
+        let other = Sessions::sqlite(&dir.path().join("o.sqlite3"), &[4u8; 32], Duration::from_millis(500)).unwrap();
+        assert!(other.open_sign_in(&cookie).is_none());
+        let mut altered = cookie.clone().into_bytes();
+        altered[30] = if altered[30] == b'A' { b'B' } else { b'A' };
+        assert!(sessions.open_sign_in(&String::from_utf8(altered).unwrap()).is_none());
+        // An expired sign-in is refused, and its record of use leaves room by itself.
+        let expired = sessions
+            .sign_ins
+            .seal(
+                &serde_json::to_string(&PendingSignIn {
+                    state: "s".into(),
+                    verifier: "v".into(),
+                    nonce: "n".into(),
+                    expires_at: now() - 1,
+                })
+                .unwrap(),
+                SIGN_IN_PLACE,
+            )
+            .unwrap();
+        assert!(sessions.open_sign_in(&expired).is_none());
+        assert!(sessions.claim_sign_in("state-2", now() - 1).await.unwrap());
+        assert!(sessions.claim_sign_in("state-3", now() + 60).await.unwrap());
+        assert_eq!(count("portal_used_sign_ins"), 2, "the expired one was swept");
+    }
+
+    #[tokio::test]
+    async fn whole_records_are_sealed_at_rest_and_refused_when_altered_or_moved() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.sqlite3");
+        let sessions = Sessions::sqlite(&path, &[3u8; 32], Duration::from_millis(500)).unwrap();
+        let id = sessions.create("user-a", "C-100", "Alice Doe", "the-access-token", 3600).await.unwrap();
+        let other = sessions.create("user-b", "C-200", "Bob Roe", "bobs-token", 3600).await.unwrap();
+        let alice = sessions.get(&id).await.unwrap().unwrap();
+        assert_eq!((alice.subject.as_str(), alice.customer.as_str()), ("user-a", "C-100"));
+        assert_eq!(alice.access_token, "the-access-token");
         let mut dump = std::fs::read(&path).unwrap();
         dump.extend(std::fs::read(dir.path().join("s.sqlite3-wal")).unwrap_or_default());
         let dump = String::from_utf8_lossy(&dump);
-        assert!(!dump.contains("the-access-token") && !dump.contains(&id), "neither the token nor the id at rest");
-        // The same file with another key: no session, and the unreadable row is gone.
+        for secret in ["the-access-token", id.as_str(), "user-a", "C-100", "Alice"] {
+            assert!(!dump.contains(secret), "{secret} is not readable at rest");
+        }
+        // Someone who can write to the store gives Alice's record Bob's sealed value (his
+        // customer number, his token): it does not open there, and the record is dropped.
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute(
+            "UPDATE portal_sessions SET sealed = (SELECT sealed FROM portal_sessions WHERE id_hash = ?2) WHERE id_hash = ?1",
+            [hash(&id), hash(&other)],
+        )
+        .unwrap();
+        assert!(sessions.get(&id).await.unwrap().is_none(), "a moved record is refused");
+        assert!(sessions.get(&id).await.unwrap().is_none(), "and gone");
+        // A record whose end is pushed out no longer opens either.
+        conn.execute("UPDATE portal_sessions SET expires_at = expires_at + 86400 WHERE id_hash = ?1", [hash(&other)])
+            .unwrap();
+        assert!(sessions.get(&other).await.unwrap().is_none(), "an extended record is refused");
+        // The same file with another key: no session.
+        let id = sessions.create("user", "user", "User", "token", 3600).await.unwrap();
         drop(sessions);
-        let other = Sessions::sqlite(&path, &[4u8; 32], Duration::from_millis(500)).unwrap();
-        assert!(other.get(&id).await.unwrap().is_none());
+        let other_key = Sessions::sqlite(&path, &[4u8; 32], Duration::from_millis(500)).unwrap();
+        assert!(other_key.get(&id).await.unwrap().is_none());
     }
 }

@@ -2,43 +2,30 @@
 //! connection, re-established after a failure). Every timeout is native key expiry:
 //! - a session is a hash whose expiry is restarted at each use, to the idle timeout or what is
 //!   left of the absolute one, whichever is shorter;
-//! - a sign-in in progress is a string that expires at its deadline, counted in a sorted set
-//!   that caps how many can wait at once.
+//! - a used sign-in is a key set once (`NX`) that expires when the sign-in would have.
 //!
 //! Each step that reads and writes is one script or one transaction, so replicas never race.
 
-use super::{Record, StoreError, IDLE_TIMEOUT, LOGIN_TIMEOUT};
+use super::{Record, StoreError, IDLE_TIMEOUT};
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use std::time::Duration;
 
 const SESSION: &str = "assent:session:";
-const LOGIN: &str = "assent:login:";
-const LOGINS: &str = "assent:logins";
+const USED_SIGN_IN: &str = "assent:used-sign-in:";
 
 /// The session, its expiry restarted; nothing (and the key gone) once past its absolute end.
 const GET_SESSION: &str = r"
-local f = redis.call('HMGET', KEYS[1], 's', 'c', 'd', 't', 'x')
-if not f[5] then return false end
-local ttl = math.min(tonumber(ARGV[2]), tonumber(f[5]) - tonumber(ARGV[1]))
+local f = redis.call('HMGET', KEYS[1], 'r', 'x')
+if not f[2] then return false end
+local ttl = math.min(tonumber(ARGV[2]), tonumber(f[2]) - tonumber(ARGV[1]))
 if ttl <= 0 then redis.call('DEL', KEYS[1]) return false end
 redis.call('EXPIRE', KEYS[1], ttl)
 return f
 ";
 
-/// Keeps a sign-in unless the cap is reached: 1 kept, 0 refused.
-const INSERT_LOGIN: &str = r"
-redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[1])
-if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[4]) then return 0 end
-redis.call('ZADD', KEYS[2], ARGV[3], KEYS[1])
-redis.call('EXPIRE', KEYS[2], ARGV[5])
-redis.call('SET', KEYS[1], ARGV[2], 'EXAT', ARGV[3])
-return 1
-";
-
 pub struct RedisStore {
     conn: ConnectionManager,
     get_session: redis::Script,
-    insert_login: redis::Script,
 }
 
 impl RedisStore {
@@ -61,41 +48,20 @@ impl RedisStore {
         Ok(Self {
             conn: ConnectionManager::new_lazy_with_config(client, config)?,
             get_session: redis::Script::new(GET_SESSION),
-            insert_login: redis::Script::new(INSERT_LOGIN),
         })
     }
 
-    pub async fn insert_login(&self, key: &str, sealed: &str, expires_at: i64, cap: u64) -> Result<(), StoreError> {
-        let kept: i64 = self
-            .insert_login
-            .key(format!("{LOGIN}{key}"))
-            .key(LOGINS)
-            .arg(super::now())
-            .arg(sealed)
-            .arg(expires_at)
-            .arg(cap)
-            .arg(LOGIN_TIMEOUT)
-            .invoke_async(&mut self.conn.clone())
-            .await?;
-        if kept == 1 {
-            Ok(())
-        } else {
-            Err(StoreError::Full)
-        }
-    }
-
-    pub async fn take_login(&self, key: &str) -> Result<Option<String>, StoreError> {
-        let login = format!("{LOGIN}{key}");
-        let (sealed, _): (Option<String>, i64) = redis::pipe()
-            .atomic()
-            .cmd("GETDEL")
-            .arg(&login)
-            .cmd("ZREM")
-            .arg(LOGINS)
-            .arg(&login)
+    /// `true` the first time `key` is claimed before it expires.
+    pub async fn claim_sign_in(&self, key: &str, expires_at: i64) -> Result<bool, StoreError> {
+        let set: Option<String> = redis::cmd("SET")
+            .arg(format!("{USED_SIGN_IN}{key}"))
+            .arg(1)
+            .arg("NX")
+            .arg("EXAT")
+            .arg(expires_at.max(super::now() + 1))
             .query_async(&mut self.conn.clone())
             .await?;
-        Ok(sealed)
+        Ok(set.is_some())
     }
 
     pub async fn create(&self, key: &str, record: &Record, now: i64) -> Result<(), StoreError> {
@@ -105,14 +71,8 @@ impl RedisStore {
             .atomic()
             .cmd("HSET")
             .arg(&session)
-            .arg("s")
-            .arg(&record.subject)
-            .arg("c")
-            .arg(&record.customer)
-            .arg("d")
-            .arg(&record.display)
-            .arg("t")
-            .arg(&record.sealed_token)
+            .arg("r")
+            .arg(&record.sealed)
             .arg("x")
             .arg(record.expires_at)
             .ignore()
@@ -126,20 +86,14 @@ impl RedisStore {
     }
 
     pub async fn get(&self, key: &str, now: i64) -> Result<Option<Record>, StoreError> {
-        let fields: Option<(String, String, String, String, i64)> = self
+        let fields: Option<(String, i64)> = self
             .get_session
             .key(format!("{SESSION}{key}"))
             .arg(now)
             .arg(IDLE_TIMEOUT)
             .invoke_async(&mut self.conn.clone())
             .await?;
-        Ok(fields.map(|(subject, customer, display, sealed_token, expires_at)| Record {
-            subject,
-            customer,
-            display,
-            sealed_token,
-            expires_at,
-        }))
+        Ok(fields.map(|(sealed, expires_at)| Record { sealed, expires_at }))
     }
 
     pub async fn delete(&self, key: &str) -> Result<(), StoreError> {

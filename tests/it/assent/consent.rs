@@ -180,7 +180,8 @@ async fn pages_carry_security_headers_and_a_flow_cookie() {
     let csp = h["content-security-policy"].to_str().unwrap();
     assert!(csp.contains("frame-ancestors 'none'") && csp.contains("'nonce-") && csp.contains("object-src 'none'"));
     assert_eq!(h["x-content-type-options"], "nosniff");
-    assert_eq!(h["referrer-policy"], "same-origin");
+    // The consent page's address holds login_state: it is sent nowhere as a Referer.
+    assert_eq!(h["referrer-policy"], "no-referrer");
     assert_eq!(h["cache-control"], "no-store");
     let cookie = h["set-cookie"].to_str().unwrap();
     assert!(cookie.starts_with("assent-csrf=") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"));
@@ -225,7 +226,12 @@ async fn bad_parameters_get_a_clear_400_and_never_reach_upstream() {
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     assert!(res.text().await.unwrap().contains("sign in again"));
     // POST with junk.
-    let res = form_post(&b, format!("{}{DECIDE}", app.url)).body("%%%").send().await.unwrap();
+    let res = form_post(&b, format!("{}{DECIDE}", app.url))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("%%%")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
 }
 

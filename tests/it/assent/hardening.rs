@@ -160,3 +160,262 @@ async fn the_portal_cleans_the_name_from_the_id_token() {
     assert!(page.contains("moc.elpmaxe@user9"), "the name is shown");
     assert!(!page.contains('\u{202E}'), "without the override");
 }
+
+// --- Security, round three (issue 23): each of these failed before its fix. ---
+
+/// Item 1: a sign-in keeps nothing on the server until its callback, so one client starting
+/// 20,000 of them with one form token fills nothing: another browser signs in as usual. The
+/// callback runs once: replayed with its cookie, it is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_starting_20000_sign_ins_does_not_stop_anyone_elses() {
+    let app = spawn_app().await;
+    let attacker = browser();
+    let page = attacker.get(format!("{}/portal", app.url)).send().await.unwrap().text().await.unwrap();
+    let token = hidden(&page, "csrf_token");
+    let next = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let workers: Vec<_> = (0..16)
+        .map(|_| {
+            let (b, url, token, next) =
+                (attacker.clone(), format!("{}/api/portal/sign-in", app.url), token.clone(), next.clone());
+            tokio::spawn(async move {
+                while next.fetch_add(1, std::sync::atomic::Ordering::Relaxed) < 20_000 {
+                    let res = form_post(&b, &url)
+                        .header("sec-fetch-site", "same-origin")
+                        .form(&[("csrf_token", token.as_str())])
+                        .send()
+                        .await
+                        .unwrap();
+                    assert_eq!(res.status(), StatusCode::SEE_OTHER, "every sign-in starts");
+                }
+            })
+        })
+        .collect();
+    for w in workers {
+        w.await.unwrap();
+    }
+    let used: i64 = rusqlite::Connection::open(app.data_dir().join("assent.sqlite3"))
+        .unwrap()
+        .query_row("SELECT COUNT(*) FROM portal_used_sign_ins", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(used, 0, "starting sign-ins stores nothing");
+    // Someone else signs in as usual.
+    let other = browser();
+    let html = portal_sign_in(&app, &other, "user").await;
+    assert!(html.contains("Sign out"));
+
+    // A callback replayed with the sign-in cookie it came with: refused.
+    let b = browser();
+    let page = b.get(format!("{}/portal", app.url)).send().await.unwrap().text().await.unwrap();
+    let res = form_post(&b, format!("{}/api/portal/sign-in", app.url))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("csrf_token", hidden(&page, "csrf_token"))])
+        .send()
+        .await
+        .unwrap();
+    let cookie = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("assent-portal-state="))
+        .map(|c| c.split(';').next().unwrap().to_string())
+        .unwrap();
+    let res = sign_in(&app, &b, &location(&res), "user2").await;
+    let callback = location(&res);
+    assert_eq!(b.get(&callback).send().await.unwrap().status(), StatusCode::SEE_OTHER, "the first callback");
+    let replay = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let res = replay.get(&callback).header("cookie", &cookie).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST, "a replayed callback");
+    assert!(res.text().await.unwrap().contains("sign in again"));
+}
+
+/// Item 4: only an application in the user's own list can be revoked. Another user's, an
+/// unknown id, `.` and `..` get 404, and no revocation reaches the authorization server.
+#[tokio::test]
+async fn revoking_what_is_not_yours_or_not_there_is_not_found_and_sends_nothing() {
+    use assent::sandbox::Stats;
+    let app = spawn_app().await;
+    // user2 gave the demo app access; user3 gave nothing.
+    let b2 = browser();
+    let consent = start_flow(&app, &b2, "user2", &["openid", "email"]).await;
+    let page = open_consent(&b2, &consent).await;
+    finish(&app, &b2, submit(&app, &b2, &page, "allow", &["email"]).await).await;
+    let b3 = browser();
+    let portal = portal_sign_in(&app, &b3, "user3").await;
+    let token = hidden(&portal, "csrf_token");
+    for id in ["demo-app", "no-such-app", ".", "..", "../demo/clients"] {
+        for accept in ["text/html", "application/json"] {
+            let res = b3
+                .post(format!("{}/api/portal/revoke", app.url))
+                .header("accept", accept)
+                .header("sec-fetch-site", "same-origin")
+                .form(&[("client_id", id), ("csrf_token", token.as_str())])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), StatusCode::NOT_FOUND, "{id} ({accept})");
+        }
+    }
+    assert_eq!(Stats::get(&app.sandbox().stats.public_revokes), 0, "nothing was sent to revoke");
+    // user2's own application is revoked as before.
+    let portal = portal_sign_in(&app, &b2, "user2").await;
+    let res = form_post(&b2, format!("{}/api/portal/revoke", app.url))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("client_id", "demo-app"), ("csrf_token", hidden(&portal, "csrf_token").as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(Stats::get(&app.sandbox().stats.public_revokes), 1);
+}
+
+/// Item 3: with `BANK_ID_CLAIM` set, a consent whose sign-in does not carry that claim is
+/// refused with a page that says so; the subject is never used as the customer number, and
+/// the bank is not asked.
+#[tokio::test]
+async fn a_missing_bank_customer_claim_is_refused_not_replaced_by_the_subject() {
+    use assent::server::config::{BankConfig, Secret, TenantConfig};
+    let app = spawn_app().await;
+    let b = browser();
+    // An FDX consent of user (customer `user` in the sandbox's `customer_id` claim)...
+    let res = b.post(format!("{}/fdx-demo/connect", app.sandbox_url())).send().await.unwrap();
+    let authorize = absolute(app.sandbox_url(), &location(&res));
+    let consent = location(&sign_in(&app, &b, &authorize, "user").await);
+    let query = url::Url::parse(&consent).unwrap();
+    // ...opened on an Assent whose bank names its customers by a claim the sign-in lacks.
+    let data = tempfile::tempdir().unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let config = assent::server::config::Config {
+        tenant: Some(TenantConfig {
+            issuer: url::Url::parse(&format!("{}/default/demo", app.sandbox_url())).unwrap(),
+            tenant_id: "default".into(),
+            client_id: app.sandbox_handle.consent_client_id.clone(),
+            client_secret: Secret::new(app.sandbox_handle.consent_client_secret.clone()),
+            root_ca: None,
+            client_cert: None,
+        }),
+        bank: Some(BankConfig {
+            url: url::Url::parse(&format!("{}/bank", app.sandbox_url())).unwrap(),
+            id_claim: Some("bank_customer_number".into()),
+            workspace: Some("fdx".into()),
+        }),
+        ..sandbox_config(data.path())
+    };
+    let leptos = leptos::config::LeptosOptions::builder().output_name("assent").site_addr(addr).build();
+    let started =
+        assent::routes::start(config, leptos, url::Url::parse(&format!("http://{addr}")).unwrap()).await.unwrap();
+    tokio::spawn(assent::listen::serve(listener, started.router, started.limits, std::future::pending()));
+    let res = browser().get(format!("http://{addr}/consent?{}", query.query().unwrap())).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_GATEWAY);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("could not tell which customer you are") && html.contains("Request id"), "{html}");
+    assert!(!html.contains("Everyday Checking"), "no account of the subject's was shown");
+}
+
+/// Item 6: every server function's answer is `no-store`; only a web form's encoding is taken
+/// (415 otherwise, with no upstream call); a plain form's success goes where the server
+/// function sends it, never to the Referer; pages carry COOP and no nonce outside `nonce`;
+/// the consent page sends no Referer at all, and its forms still work.
+#[tokio::test]
+async fn server_functions_and_pages_carry_the_hardening_a_review_asks_for() {
+    let app = spawn_app().await;
+    let b = browser();
+    let consent = start_flow(&app, &b, "user4", &["openid", "email"]).await;
+    let res = b.get(&consent).send().await.unwrap();
+    assert_eq!(res.headers()["referrer-policy"], "no-referrer");
+    assert_eq!(res.headers()["cross-origin-opener-policy"], "same-origin");
+    let csp = res.headers()["content-security-policy"].to_str().unwrap().to_string();
+    let nonce = csp.split("'nonce-").nth(1).unwrap().split('\'').next().unwrap().to_string();
+    let html = res.text().await.unwrap();
+    assert!(html.contains("<meta name=\"referrer\" content=\"no-referrer\"/>"), "{html}");
+    assert_eq!(
+        html.matches(&nonce).count(),
+        html.matches(&format!("nonce=\"{nonce}\"")).count(),
+        "the nonce only in nonce attributes: {html}"
+    );
+    let page = open_consent(&b, &consent).await;
+    // Other encodings than a web form's: 415, before any upstream call.
+    let reads = assent::sandbox::Stats::get(&app.sandbox().stats.scope_grant_reads);
+    for (kind, body) in [
+        ("application/json", r#"{"login_id":"x"}"#.to_string()),
+        ("text/plain", format!("login_id={}", page.login_id)),
+        ("multipart/form-data; boundary=x", "--x--".to_string()),
+    ] {
+        let res = b
+            .post(format!("{}{DECIDE}", app.url))
+            .header("sec-fetch-site", "same-origin")
+            .header("content-type", kind)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE, "{kind}");
+        assert_eq!(res.headers()["cache-control"], "no-store", "{kind}");
+    }
+    assert_eq!(assent::sandbox::Stats::get(&app.sandbox().stats.scope_grant_reads), reads);
+    // The consent page's own form, as a browser sends it under `no-referrer`: `Origin: null`
+    // with Fetch Metadata saying same-origin, and a Referer of another site that must not be
+    // followed.
+    let res = form_post(&b, format!("{}{DECIDE}", app.url))
+        .header("sec-fetch-site", "same-origin")
+        .header("origin", "null")
+        .header("referer", "https://evil.example/after")
+        .form(&[
+            ("login_id", page.login_id.as_str()),
+            ("login_state", page.login_state.as_str()),
+            ("csrf_token", page.csrf_token.as_str()),
+            ("decision", "allow"),
+            ("scope[]", "email"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(location(&res).starts_with(app.sandbox_url()), "{}", location(&res));
+    assert_eq!(res.headers()["cache-control"], "no-store");
+    assert!(res.headers().get("x-assent-navigate").is_none());
+    // Pages other than the consent screen send their origin to Assent's own forms.
+    let home = b.get(format!("{}/", app.url)).send().await.unwrap();
+    assert_eq!(home.headers()["referrer-policy"], "same-origin");
+    assert!(home.headers().get("strict-transport-security").is_none(), "plain http: no HSTS");
+}
+
+/// Item 6: HSTS when the public URL is https.
+#[tokio::test]
+async fn an_https_public_url_adds_hsts() {
+    let app = spawn_app().await;
+    let data = tempfile::tempdir().unwrap();
+    let issuer = format!("{}/default/demo", app.sandbox_url());
+    let secret = app.sandbox_handle.consent_client_secret.clone();
+    let url = spawn_assent(&issuer, &secret, &"k".repeat(32), data.path(), Some("https://consent.example")).await;
+    let res = reqwest::get(format!("{url}/healthz")).await.unwrap();
+    assert_eq!(res.headers()["strict-transport-security"], "max-age=31536000; includeSubDomains");
+}
+
+/// Item 6: more connections from one address than the listener takes, all sending nothing,
+/// hold at most that address's share: another address's `/healthz` is answered at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_address_cannot_take_every_connection() {
+    let app = spawn_app_with(".", |c| {
+        c.limits.max_connections = 256;
+        c.limits.max_per_address = 64;
+    })
+    .await;
+    let addr: std::net::SocketAddr = app.url.trim_start_matches("http://").parse().unwrap();
+    let mut held = Vec::new();
+    for _ in 0..400 {
+        let socket = tokio::net::TcpSocket::new_v4().unwrap();
+        socket.bind("127.0.0.2:0".parse().unwrap()).unwrap();
+        if let Ok(stream) = socket.connect(addr).await {
+            held.push(stream);
+        }
+    }
+    let client =
+        reqwest::Client::builder().local_address("127.0.0.3".parse::<std::net::IpAddr>().unwrap()).build().unwrap();
+    let started = std::time::Instant::now();
+    let res = client.get(format!("{}/healthz", app.url)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(started.elapsed() < std::time::Duration::from_millis(500), "{:?}", started.elapsed());
+    drop(held);
+}

@@ -62,14 +62,16 @@ async fn revoking_ends_the_apps_access_for_real() {
     let portal = b.get(format!("{}/portal?revoked=1", app.url)).send().await.unwrap().text().await.unwrap();
     assert!(portal.contains("Access revoked") && !portal.contains("Sandbox Demo App"));
     assert!(!introspect(&app, &demo_token).await, "the app's token is dead");
-    // Revoking again (e.g. a second tab) is not an error page.
+    // Revoking again (a second tab): the application is no longer in the list, so there is
+    // nothing to revoke; a page says so, and no revocation is sent.
     let res = form_post(&b, format!("{}/api/portal/revoke", app.url))
         .header("sec-fetch-site", "same-origin")
         .form(&[("client_id", "demo-app"), ("csrf_token", &hidden(&portal, "csrf_token"))])
         .send()
         .await
         .unwrap();
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert!(res.text().await.unwrap().contains("Request id"));
 }
 
 #[tokio::test]
@@ -80,7 +82,7 @@ async fn a_user_sees_and_revokes_only_their_own_grants() {
     let portal_b = portal_sign_in(&app, &b2, "user2").await;
     assert!(!portal_b.contains("Sandbox Demo App"), "user2 sees user's grant");
     assert!(portal_b.contains("No application has access"));
-    // user2 asks to revoke the demo app: it holds no access to user2's account, so nothing happens.
+    // user2 asks to revoke the demo app: it holds no access to user2's account: not found.
     let res = b2.get(format!("{}/portal/revoke?client_id=demo-app", app.url)).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER, "no confirmation for someone else's grant");
     let res = form_post(&b2, format!("{}/api/portal/revoke", app.url))
@@ -89,7 +91,7 @@ async fn a_user_sees_and_revokes_only_their_own_grants() {
         .send()
         .await
         .unwrap();
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
     assert!(introspect(&app, &token_a).await, "user's grant survives user2's request");
     let b1 = browser();
     assert!(portal_sign_in(&app, &b1, "user").await.contains("Sandbox Demo App"));

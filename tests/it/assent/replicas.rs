@@ -219,6 +219,7 @@ async fn replicas_on_one_redis_serve_one_user_as_a_round_robin_balancer_sends_th
     let ttl: i64 = redis::cmd("TTL").arg(&keys[0]).query_async(&mut r).await.unwrap();
     assert!(ttl > 0 && ttl <= assent::server::sessions::IDLE_TIMEOUT, "idle timeout as key expiry: {ttl}");
     assert!(fields.iter().all(|f| !f.contains(&cookie) && !f.starts_with("eyJ")), "{fields:?}");
+    assert_eq!(fields.len(), 2, "one sealed record and its end, nothing readable: {fields:?}");
 
     // Revoke through the confirmation page of one replica, posted to the other.
     let confirm = browser.get(format!("{a_url}/portal/revoke?client_id=demo-app")).send().await.unwrap();
@@ -345,13 +346,31 @@ async fn in_redis_sessions_and_sign_ins_end_by_key_expiry() {
     assert!((1..=2).contains(&ttl(key.clone()).await), "capped by the absolute timeout");
     tokio::time::sleep(Duration::from_millis(2200)).await;
     assert_eq!(redis::cmd("EXISTS").arg(&key).query_async::<i64>(&mut r).await.unwrap(), 0);
-    // A sign-in in progress expires at its deadline and is taken once.
-    sessions.insert_login("state-1", "verifier", "nonce").await.unwrap();
-    let login = format!("assent:login:{}", hash("state-1"));
-    assert!((LOGIN_TIMEOUT - 2..=LOGIN_TIMEOUT).contains(&ttl(login).await));
-    let taken = sessions.take_login("state-1").await.unwrap();
-    assert_eq!(taken, Some(("verifier".to_string(), "nonce".to_string())));
-    assert_eq!(sessions.take_login("state-1").await.unwrap(), None, "single use");
+    // A used sign-in is remembered until the sign-in would have expired, and only once.
+    let deadline = chrono::Utc::now().timestamp() + LOGIN_TIMEOUT;
+    assert!(sessions.claim_sign_in("state-1", deadline).await.unwrap());
+    let used = format!("assent:used-sign-in:{}", hash("state-1"));
+    assert!((LOGIN_TIMEOUT - 2..=LOGIN_TIMEOUT).contains(&ttl(used).await));
+    assert!(!sessions.claim_sign_in("state-1", deadline).await.unwrap(), "single use");
+    // Whoever can write to Redis gives one session another's sealed record (their customer
+    // number, their token): it does not open there, and is dropped.
+    let alice = sessions.create("alice", "C-1", "Alice", "alices-token", 3600).await.unwrap();
+    let bob = sessions.create("bob", "C-2", "Bob", "bobs-token", 3600).await.unwrap();
+    let bobs: String =
+        redis::cmd("HGET").arg(format!("assent:session:{}", hash(&bob))).arg("r").query_async(&mut r).await.unwrap();
+    redis::cmd("HSET")
+        .arg(format!("assent:session:{}", hash(&alice)))
+        .arg("r")
+        .arg(&bobs)
+        .query_async::<()>(&mut r)
+        .await
+        .unwrap();
+    assert!(sessions.get(&alice).await.unwrap().is_none(), "a moved record is refused");
+    assert_eq!(
+        redis::cmd("EXISTS").arg(format!("assent:session:{}", hash(&alice))).query_async::<i64>(&mut r).await.unwrap(),
+        0
+    );
+    assert_eq!(sessions.get(&bob).await.unwrap().unwrap().customer, "C-2");
     // Another key (a replica misconfigured) opens nothing, and the unreadable session is dropped.
     let id = sessions.create("user", "C-1", "User", "token-3", 3600).await.unwrap();
     let other = Sessions::redis(&redis.url(), None, &[1u8; 32], Duration::from_millis(300)).unwrap();

@@ -226,3 +226,40 @@ async fn sign_in_and_the_step_after_consent_belong_to_the_browser_that_started()
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert!(location(&res).contains("code="), "the code goes to the application in the victim's browser");
 }
+
+/// A browser whose connections come from `ip` (any 127.x address is this machine).
+fn browser_from(ip: &str) -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .local_address(ip.parse::<std::net::IpAddr>().unwrap())
+        .build()
+        .unwrap()
+}
+
+/// Issue 23, item 5: wrong passwords slow down only the address they come from. An attacker
+/// who fails five times at one account and a hundred times across accounts locks nobody out:
+/// the owner, from another address, signs in with the right password at once.
+#[tokio::test]
+async fn wrong_passwords_from_one_address_lock_nobody_else_out() {
+    let app = spawn_app().await;
+    let (attacker, owner) = (browser_from("127.0.0.2"), browser_from("127.0.0.3"));
+    for n in 0..5 {
+        let res = try_password(&app, &attacker, &new_login(&app, &attacker).await, "user11", "wrong").await;
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "wrong password {n}");
+    }
+    let res = try_password(&app, &attacker, &new_login(&app, &attacker).await, "user11", PASSWORD).await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS, "the attacker's address waits");
+    let res = try_password(&app, &owner, &new_login(&app, &owner).await, "user11", PASSWORD).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "the owner, from elsewhere, is not locked out");
+    // A hundred failures in a minute across accounts (five so far): that address waits, not
+    // everyone.
+    for n in 5..assent::sandbox::throttle::PER_ADDRESS_PER_MINUTE {
+        let res = try_password(&app, &attacker, &new_login(&app, &attacker).await, &format!("nobody{n}"), "x").await;
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "failure {n}");
+    }
+    let res = try_password(&app, &attacker, &new_login(&app, &attacker).await, "user12", PASSWORD).await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    let res = try_password(&app, &owner, &new_login(&app, &owner).await, "user12", PASSWORD).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "everyone else signs in");
+}
