@@ -414,7 +414,11 @@ async fn main() {
     let accept_cpu = cpu_us(pid) - accept_cpu_before;
 
     let consent = |n: &str| format!("{base}/consent?login_id=login-{n}&login_state={n}");
-    let in_browser = browser_costs(&[("consent page", consent("tti"), consent("tti-again"))], &[]);
+    let in_browser = if std::env::var("BENCH_ONLY").is_ok_and(|o| o == "consent") {
+        Vec::new()
+    } else {
+        browser_costs(&[("consent page", consent("tti"), consent("tti-again"))], &[])
+    };
 
     let _ = child.kill();
     let _ = child.wait();
@@ -449,6 +453,11 @@ async fn main() {
             assent_per_view / per_view
         ),
         Err(e) => println!("  Rust floor CPU / view     not measured ({e})"),
+    }
+
+    // BENCH_ONLY=consent: Assent and its floor only.
+    if std::env::var("BENCH_ONLY").is_ok_and(|o| o == "consent") {
+        return;
     }
 
     // The seed tutorial's Node app, on the same stub, once Assent has stopped: as the tutorial
