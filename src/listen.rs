@@ -153,7 +153,10 @@ pub async fn accept<F, Fut>(
                 let connection = handle(tcp, peer, graceful.watcher());
                 tokio::spawn(async move {
                     connection.await;
-                    drop((permit, counted));
+                    // The address's count first: once the slot is free, the next connection
+                    // (from the same address, perhaps) must find it counted out.
+                    drop(counted);
+                    drop(permit);
                 });
             }
             Err(e) => {

@@ -272,7 +272,9 @@ pub fn browser_costs(pages: &[(&str, String, String)], cookies: &[String]) -> Ve
 }
 
 fn field(html: &str, name: &str) -> String {
-    let at = html.find(&format!("name=\"{name}\"")).expect("field");
+    let at = html
+        .find(&format!("name=\"{name}\""))
+        .unwrap_or_else(|| panic!("no field {name} in {}", &html[..html.len().min(600)]));
     let v = html[at..].find("value=\"").expect("value") + at + 7;
     html[v..v + html[v..].find('"').expect("quote")].to_string()
 }
@@ -313,6 +315,8 @@ async fn main() {
         .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
         .env("LEPTOS_SITE_ROOT", "target/site")
         .env("ASSENT_DATA_DIR", data.path())
+        // The load comes from one address, as through a proxy: it may hold every connection.
+        .env("ASSENT_MAX_CONNECTIONS_PER_ADDRESS", "1024")
         .env("RUST_LOG", "warn")
         .spawn()
         .expect("start target/release/assent (run `cargo leptos build --release` first)");
@@ -368,14 +372,10 @@ async fn main() {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("client");
-        let html = client
-            .get(format!("{base}/consent?login_id=login-a{n}&login_state=s{n}"))
-            .send()
-            .await
-            .expect("view")
-            .text()
-            .await
-            .expect("body");
+        let res =
+            client.get(format!("{base}/consent?login_id=login-a{n}&login_state=s{n}")).send().await.expect("view");
+        assert_eq!(res.status(), 200, "view {n}: {:?}", res.headers());
+        let html = res.text().await.expect("body");
         forms.push((client, field(&html, "login_id"), field(&html, "login_state"), field(&html, "csrf_token")));
     }
     let forms = Arc::new(tokio::sync::Mutex::new(forms));

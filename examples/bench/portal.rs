@@ -187,6 +187,8 @@ pub async fn run(connections: u64, total: u64) {
                 .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{assent_port}"))
                 .env("LEPTOS_SITE_ROOT", "target/site")
                 .env("ASSENT_DATA_DIR", data.path())
+                // The load comes from one address, as through a proxy: it may hold every connection.
+                .env("ASSENT_MAX_CONNECTIONS_PER_ADDRESS", "1024")
                 .env("RUST_LOG", "error")
                 .spawn()
                 .expect("assent"),

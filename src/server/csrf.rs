@@ -10,7 +10,8 @@ use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
 pub struct Csrf {
-    key: Vec<u8>,
+    /// The tokens' HMAC, keyed once (its inner and outer pads computed): each token clones it.
+    mac: Hmac<Sha256>,
     secure: bool,
     /// Our own origin, e.g. `https://consent.bank.example`.
     origin: String,
@@ -29,8 +30,12 @@ impl Csrf {
     /// this use only.
     pub fn new(session_key: &[u8], origin: String) -> Self {
         let secure = origin.starts_with("https://");
-        let key = super::keys::derive(session_key, super::keys::FORM_TOKENS).to_vec();
-        Self { key, secure, origin }
+        // HMAC pads a key shorter than its block with zeros (RFC 2104): the 32-byte key, padded
+        // to SHA-256's 64-byte block here, is the same key, and needs no fallible conversion.
+        let mut block = [0u8; 64];
+        block[..32].copy_from_slice(&super::keys::derive(session_key, super::keys::FORM_TOKENS));
+        let mac = <Hmac<Sha256> as hmac::digest::KeyInit>::new(&block.into());
+        Self { mac, secure, origin }
     }
 
     pub fn cookie_name(&self) -> &'static str {
@@ -63,11 +68,7 @@ impl Csrf {
 
     /// The form token for one flow in one browser.
     pub fn token(&self, browser_id: &str, purpose: &str, flow: &str) -> String {
-        let mut mac = match Hmac::<Sha256>::new_from_slice(&self.key) {
-            Ok(m) => m,
-            // HMAC takes keys of any length; this arm cannot happen.
-            Err(_) => return String::new(),
-        };
+        let mut mac = self.mac.clone();
         for part in [purpose, browser_id, flow] {
             mac.update(&(part.len() as u64).to_be_bytes());
             mac.update(part.as_bytes());

@@ -8,6 +8,11 @@ use crate::request;
 /// Removes bidirectional-override and other invisible formatting characters that could make
 /// a client-controlled name read differently than it is.
 pub fn clean_text(s: &str) -> String {
+    // Most upstream text is printable ASCII, where there is nothing to remove.
+    let trimmed = s.trim();
+    if trimmed.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return trimmed.to_string();
+    }
     s.chars()
         .filter(
             |c| !matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}'),
@@ -75,6 +80,8 @@ mod tests {
     #[test]
     fn untrusted_text_and_links_are_cleaned() {
         assert_eq!(clean_text("Pay\u{202E}lapyaP\u{0007}"), "PaylapyaP");
+        assert_eq!(clean_text("  Plain text, ASCII only  "), "Plain text, ASCII only");
+        assert_eq!(clean_text(" \u{200B} spaced\t\u{202E} "), "spaced");
         assert_eq!(safe_url(Some(&"javascript:alert(1)".to_string())), None);
         assert_eq!(safe_url(Some(&"http://evil.example/logo.png".to_string())), None);
         assert_eq!(safe_url(Some(&"data:image/png;base64,AAAA".to_string())), None);
