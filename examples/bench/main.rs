@@ -251,6 +251,55 @@ async fn floor(issuer: &str, page_bytes: usize, count: u64, connections: u64) ->
     Ok((cpu_us(pid) - cpu_before) as f64 / done as f64)
 }
 
+/// Instructions per consent view of `program` (Assent or the floor, with `envs`, listening on
+/// `port`), counted by valgrind's callgrind: the same count on every run, however busy the
+/// host, unlike CPU time. 50 views to warm up, then `count` views one at a time.
+async fn instructions_per_view(program: &str, envs: &[(&str, String)], port: u16, count: u64) -> Result<f64, String> {
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let out = dir.path().join("callgrind.out");
+    let mut command = std::process::Command::new("valgrind");
+    command.arg("--tool=callgrind").arg(format!("--callgrind-out-file={}", out.display())).arg(program);
+    for (k, v) in envs {
+        command.env(k, v);
+    }
+    let child = command
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map_err(|e| format!("valgrind: {e}"))?;
+    let proc = KillOnDrop(child);
+    let pid = proc.0.id().to_string();
+    let base = format!("http://127.0.0.1:{port}");
+    let probe = reqwest::Client::new();
+    let started = Instant::now();
+    while probe.get(format!("{base}/healthz")).send().await.is_err() {
+        if started.elapsed() > Duration::from_secs(60) {
+            return Err(format!("{program} did not start under valgrind in 60 s"));
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let control = |arg: &str| {
+        std::process::Command::new("callgrind_control").arg(arg).arg(&pid).output().map_err(|e| e.to_string())
+    };
+    views(&base, 0, 50, 1, assent_marker, None).await;
+    control("-z")?;
+    views(&base, 50, 50 + count, 1, assent_marker, None).await;
+    control("-d")?;
+    let dump = std::fs::read_dir(dir.path())
+        .map_err(|e| e.to_string())?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| p.to_string_lossy().contains("callgrind.out."))
+        .ok_or("no callgrind dump")?;
+    let text = std::fs::read_to_string(dump).map_err(|e| e.to_string())?;
+    let total: u64 = text
+        .lines()
+        .find_map(|l| l.strip_prefix("summary: ").or_else(|| l.strip_prefix("totals: ")))
+        .and_then(|v| v.trim().parse().ok())
+        .ok_or("no total in the callgrind dump")?;
+    Ok(total as f64 / count as f64)
+}
+
 /// What a page costs a browser (end2end/bench-tti.mjs): bytes of code over the wire on a first
 /// and a repeat visit, and the time to hydrated on a throttled connection: its lines.
 pub fn browser_costs(pages: &[(&str, String, String)], cookies: &[String]) -> Vec<String> {
@@ -453,6 +502,39 @@ async fn main() {
             assent_per_view / per_view
         ),
         Err(e) => println!("  Rust floor CPU / view     not measured ({e})"),
+    }
+    // The same comparison in instructions, which do not move with the host's load.
+    let free_port = || std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port());
+    if let (Ok(a), Ok(f)) = (free_port(), free_port()) {
+        let assent_env = [
+            ("AUTHORIZATION_SERVER_URL", issuer.clone()),
+            ("CLIENT_ID", "bench".into()),
+            ("CLIENT_SECRET", "bench-secret".into()),
+            ("ASSENT_SESSION_KEY", "bench-session-key-bench-session-key".into()),
+            ("LEPTOS_SITE_ADDR", format!("127.0.0.1:{a}")),
+            ("LEPTOS_SITE_ROOT", "target/site".into()),
+            ("ASSENT_DATA_DIR", data.path().join("callgrind").display().to_string()),
+            ("RUST_LOG", "warn".into()),
+        ];
+        let floor_env = [
+            ("FLOOR_ADDR", format!("127.0.0.1:{f}")),
+            ("FLOOR_ISSUER", issuer.clone()),
+            ("FLOOR_PAGE_BYTES", page_bytes.to_string()),
+        ];
+        let counted = futures::future::join(
+            instructions_per_view("target/release/assent", &assent_env, a, 400),
+            instructions_per_view("bench/floor/target/release/assent-floor", &floor_env, f, 400),
+        )
+        .await;
+        match counted {
+            (Ok(assent), Ok(floor)) => println!(
+                "  instructions / view       {:>7.0}k Assent, {:.0}k the floor (callgrind, 400 views): Assent {:.2}x the floor",
+                assent / 1000.0,
+                floor / 1000.0,
+                assent / floor
+            ),
+            (Err(e), _) | (_, Err(e)) => println!("  instructions / view       not measured ({e})"),
+        }
     }
 
     // BENCH_ONLY=consent: Assent and its floor only.
