@@ -59,6 +59,8 @@ pub enum Failure {
     SignInFailed,
     /// The portal's session store (SQLite or Redis) did not answer in time, or failed.
     SessionStoreDown,
+    /// The consent records could not be written: nothing was shared.
+    RecordsDown,
     /// Something on Assent's side (its database).
     Internal,
     /// The browser could not reach Assent (only ever made in the browser).
@@ -81,7 +83,7 @@ impl Failure {
             Internal => 500,
             UpstreamUnreachable | UpstreamStatus | UpstreamInvalid | BadRedirect | SignInUnavailable | SignInFailed
             | NoCustomerId | Offline => 502,
-            Busy | PortalOff | SessionStoreDown => 503,
+            Busy | PortalOff | SessionStoreDown | RecordsDown => 503,
             UpstreamTimeout => 504,
         }
     }
@@ -118,6 +120,7 @@ impl Failure {
             SignInDenied => ("sign-in-denied-title", "sign-in-restart"),
             SignInFailed => ("sign-in-failed-title", "sign-in-restart"),
             SessionStoreDown => ("store-down-title", "store-down-message"),
+            RecordsDown => ("records-down-title", "records-down-message"),
             Internal => ("trouble-title", "internal-message"),
         }
     }

@@ -62,25 +62,77 @@ pub async fn decide_consent(
     let next = match decision.as_str() {
         "allow" => {
             let granted = granted_scopes(&session, &scope).ok_or(Failure::NothingChosen)?;
+            let claims = session.requested_claims_to_consent.clone();
+            // The record first: no accept without one. A store that cannot be written stops
+            // here, with nothing shared.
+            let draft = record_draft(&state, &session, &login_id, granted.clone(), claims.clone());
+            let record = state.records.prepare(draft).await?;
             let body = AcceptScopeGrant {
                 id: login_id,
                 login_state,
                 granted_scopes: granted,
-                granted_claims: session.requested_claims_to_consent.clone(),
-                consent_id: None,
+                granted_claims: claims,
+                consent_id: record.as_ref().map(|(id, _)| id.clone()),
             };
             let next = state.upstream.accept_scope_grant(&body).await?;
             metrics.accepts.inc();
+            if let Some((id, _)) = record {
+                // Accepted: the record is a consent now. Should this write fail, the record
+                // stays pending (never authorized without its accept), and the bank, which
+                // honours authorized records only, shares nothing under it.
+                if let Err(e) = state.records.authorize(&id).await {
+                    tracing::error!(error = %e, "an accepted consent's record could not be marked authorized");
+                }
+            }
             next
         }
         "deny" => {
+            let draft = record_draft(&state, &session, &login_id, Vec::new(), Vec::new());
             let next = state.upstream.reject_scope_grant(&RejectScopeGrant::user_denied(login_id, login_state)).await?;
             metrics.rejects.inc();
+            // A refusal shares nothing: its entry in the history is kept when it can be.
+            if let Err(e) = state.records.reject(draft).await {
+                tracing::warn!(error = %e, "a rejected consent could not be recorded");
+            }
             next
         }
         _ => return Err(Failure::NoDecision.into()),
     };
     context::follow(&state, &next.redirect_to)
+}
+
+/// What a record of this flow keeps: who, which application as the screen showed it, what.
+#[cfg(feature = "ssr")]
+fn record_draft(
+    state: &crate::server::AppState,
+    session: &crate::wire::ScopeGrantSession,
+    login_id: &str,
+    scopes: Vec<String>,
+    claims: Vec<String>,
+) -> crate::server::records::Draft {
+    let client = crate::server::present::client_view(&session.client_info, &session.client_id);
+    let claim = state.upstream.fdx().and_then(|f| f.id_claim.as_deref());
+    let customer = claim
+        .and_then(|c| session.authentication_context.get(c))
+        .and_then(|v| v.as_str().map(str::to_string).or_else(|| v.as_i64().map(|n| n.to_string())));
+    crate::server::records::Draft {
+        login_id: login_id.to_string(),
+        tenant: if session.tenant_id.is_empty() {
+            state.upstream.tenant().to_string()
+        } else {
+            session.tenant_id.clone()
+        },
+        workspace: session.server_id.clone(),
+        subject: session.subject.clone(),
+        customer,
+        client_id: session.client_id.clone(),
+        client_name: client.name,
+        client_logo: client.logo_uri,
+        scopes,
+        claims,
+        accounts: Vec::new(),
+        expires_at: None,
+    }
 }
 
 #[cfg(test)]

@@ -136,31 +136,43 @@ async fn set_language(
     response
 }
 
-/// Each dependency and how it is. Not ready (503) without the authorization server: nothing
-/// works then. Without the session store only the portal is down, and the consent screen still
-/// works, so the replica stays in the balancer, `degraded` (200), naming what failed.
+/// Each dependency and how it is. Not ready (503) without the authorization server or the
+/// consent records: no consent can be given then. Without the session store only the portal is
+/// down, and the consent screen still works, so the replica stays in the balancer, `degraded`
+/// (200), naming what failed.
 async fn readyz(State(state): State<AppState>) -> Response {
-    let (upstream, store) = tokio::join!(state.upstream.ready(), state.sessions.ping());
+    let (upstream, store, records) = tokio::join!(state.upstream.ready(), state.sessions.ping(), state.records.ping());
     let check = |result: Result<(), String>| match result {
         Ok(()) => serde_json::json!({"ok": true}),
         Err(reason) => serde_json::json!({"ok": false, "reason": reason}),
     };
-    let (status, word) = match (&upstream, &store) {
-        (Ok(()), Ok(())) => (StatusCode::OK, "ready"),
-        (Ok(()), Err(_)) => (StatusCode::OK, "degraded"),
-        (Err(_), _) => (StatusCode::SERVICE_UNAVAILABLE, "not ready"),
+    let (status, word) = match (&upstream, &records, &store) {
+        (Ok(()), Ok(()), Ok(())) => (StatusCode::OK, "ready"),
+        (Ok(()), Ok(()), Err(_)) => (StatusCode::OK, "degraded"),
+        _ => (StatusCode::SERVICE_UNAVAILABLE, "not ready"),
     };
-    let failed: Vec<&str> = [("authorization_server", upstream.is_err()), ("session_store", store.is_err())]
-        .into_iter()
-        .filter_map(|(name, failed)| failed.then_some(name))
-        .collect();
+    let failed: Vec<&str> = [
+        ("authorization_server", upstream.is_err()),
+        ("consent_records", records.is_err()),
+        ("session_store", store.is_err()),
+    ]
+    .into_iter()
+    .filter_map(|(name, failed)| failed.then_some(name))
+    .collect();
     if !failed.is_empty() {
-        tracing::warn!(?failed, upstream = ?upstream.as_ref().err(), store = ?store.as_ref().err(), "{word}");
+        tracing::warn!(
+            ?failed,
+            upstream = ?upstream.as_ref().err(),
+            records = ?records.as_ref().err(),
+            store = ?store.as_ref().err(),
+            "{word}"
+        );
     }
     let body = serde_json::json!({
         "status": word,
         "failed": failed,
         "authorization_server": check(upstream.map_err(|e| e.to_string())),
+        "consent_records": {"enabled": state.records.enabled(), "check": check(records.map_err(|e| e.to_string()))},
         "session_store": {"kind": state.sessions.kind(), "check": check(store.map_err(|e| e.to_string()))},
     });
     (status, axum::Json(body)).into_response()

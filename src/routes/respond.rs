@@ -16,6 +16,7 @@ fn kind(failure: Failure) -> ErrorKind {
     match failure {
         UpstreamTimeout => ErrorKind::UpstreamTimeout,
         SessionStoreDown => ErrorKind::SessionStore,
+        RecordsDown => ErrorKind::ConsentRecords,
         UpstreamUnreachable | Offline => ErrorKind::UpstreamUnreachable,
         UpstreamInvalid | NoCustomerId => ErrorKind::UpstreamInvalidBody,
         UpstreamStatus | Refused | Busy | BadRedirect | SignInUnavailable | SignInFailed | Internal => {

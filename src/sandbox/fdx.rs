@@ -396,7 +396,8 @@ pub async fn accept(
         Some("PERSISTENT") => None,
         _ => Some(now + ONE_TIME_TTL),
     };
-    let decision = oauth::Decision::Accepted { scopes: body.granted_scopes.clone(), claims: Vec::new() };
+    let decision =
+        oauth::Decision::Accepted { scopes: body.granted_scopes.clone(), claims: Vec::new(), consent_id: None };
     let decided = sb.store.decide_fdx(
         &FdxDecision {
             login_id: &row.id,

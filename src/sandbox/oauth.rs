@@ -573,8 +573,18 @@ pub async fn login_submit(
 /// The decision recorded by the scope-grant API.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub enum Decision {
-    Accepted { scopes: Vec<String>, claims: Vec<String> },
-    Rejected { error: String, error_description: String, error_cause: String },
+    Accepted {
+        scopes: Vec<String>,
+        claims: Vec<String>,
+        /// The consent page's own record of this consent (`AcceptScopeGrant.consent_id`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        consent_id: Option<String>,
+    },
+    Rejected {
+        error: String,
+        error_description: String,
+        error_cause: String,
+    },
 }
 
 /// `GET /oauth2/authorize?consent_verified=true&login_id&login_state`: the consent page is done.
@@ -598,7 +608,7 @@ fn finish_consent(sb: &Sandbox, wid: &str, p: &Params) -> Response {
         return expired_login_page();
     }
     match decision {
-        Decision::Accepted { scopes, claims } => {
+        Decision::Accepted { scopes, claims, .. } => {
             if let Err(e) = sb.store.merge_grant(wid, &subject, &request.client_id, &scopes, &claims, now()) {
                 return db_failure(e);
             }

@@ -207,7 +207,8 @@ pub async fn accept(
     if let Some(extra) = body.granted_scopes.iter().find(|s| !request.scopes.contains(s)) {
         return api_error(StatusCode::BAD_REQUEST, &format!("scope {extra} was not requested"), "invalid_scope");
     }
-    let decision = Decision::Accepted { scopes: body.granted_scopes, claims: body.granted_claims };
+    let decision =
+        Decision::Accepted { scopes: body.granted_scopes, claims: body.granted_claims, consent_id: body.consent_id };
     decide(&sb, &row, "accepted", &decision)
 }
 

@@ -72,6 +72,18 @@ pub struct Config {
     pub limits: crate::listen::Limits,
     /// `SANDBOX_CLIENT_CA`: more CAs the sandbox trusts for `tls_client_auth` (PEM bundle).
     pub sandbox_client_ca: Option<PathBuf>,
+    /// `CONSENT_STORAGE`: where the records of consents are kept.
+    pub consent_storage: ConsentStorage,
+}
+
+/// Where consent records are kept (`CONSENT_STORAGE`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ConsentStorage {
+    /// Assent's own records (`assent`, the default): SQLite in the data directory.
+    #[default]
+    Assent,
+    /// None (`none`): grants carry no `consent_id`.
+    None,
 }
 
 /// Where the portal keeps its sessions.
@@ -382,7 +394,13 @@ impl Config {
             }
             None => None,
         };
+        let consent_storage = match get("CONSENT_STORAGE").as_deref().map(str::trim) {
+            None | Some("assent") => ConsentStorage::Assent,
+            Some("none") => ConsentStorage::None,
+            Some(other) => return err(format!("CONSENT_STORAGE must be assent or none: {other}")),
+        };
         Ok(Config {
+            consent_storage,
             sandbox_client_ca,
             limits,
             session_store,

@@ -13,6 +13,7 @@ pub mod observe;
 pub mod portal;
 pub mod portal_auth;
 pub mod present;
+pub mod records;
 pub mod sessions;
 mod state;
 pub mod theme;

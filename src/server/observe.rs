@@ -83,6 +83,8 @@ pub enum ErrorKind {
     UpstreamInvalidBody,
     /// The portal's session store failed or did not answer in time.
     SessionStore,
+    /// The consent records store failed or did not answer in time.
+    ConsentRecords,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]

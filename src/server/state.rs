@@ -4,7 +4,7 @@
 use super::assets::{self, Assets};
 use super::config::{self, Config, TenantConfig};
 use super::csrf::Csrf;
-use super::{portal_auth, sessions, theme, upstream};
+use super::{portal_auth, records, sessions, theme, upstream};
 use crate::model::{Brand, HomeView};
 use crate::sandbox::{self, SandboxConfig, SandboxHandle};
 use leptos::config::LeptosOptions;
@@ -32,6 +32,8 @@ pub struct Shared {
     pub csrf: Arc<Csrf>,
     pub home: HomeView,
     pub sessions: Arc<sessions::Sessions>,
+    /// The records of consents (`CONSENT_STORAGE`).
+    pub records: Arc<records::ConsentRecords>,
     /// The portal's sign-in, when a portal client is configured (always with the sandbox).
     pub portal: Option<Arc<portal_auth::PortalAuth>>,
     pub brand: Brand,
@@ -154,6 +156,11 @@ pub async fn build(
         }
     };
     tracing::info!(store = sessions.kind(), "portal sessions");
+    let records = match config.consent_storage {
+        config::ConsentStorage::Assent => records::ConsentRecords::sqlite(&config.data_dir.join("records.sqlite3"))
+            .map_err(|e| StartError::Other(format!("consent records: {e}")))?,
+        config::ConsentStorage::None => records::ConsentRecords::none(),
+    };
     let portal_client = config.portal.clone().or_else(|| {
         sandbox.as_ref().map(|_| config::PortalClient { client_id: "assent-portal".into(), client_secret: None })
     });
@@ -183,6 +190,7 @@ pub async fn build(
         upstream: Arc::new(upstream),
         csrf: Arc::new(Csrf::new(&key, origin)),
         sessions: Arc::new(sessions),
+        records: Arc::new(records),
         portal,
         home: HomeView {
             demo_url: sandbox.as_ref().map(|s| format!("{}/demo", s.base_url)),

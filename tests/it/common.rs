@@ -45,6 +45,7 @@ pub fn sandbox_config(data_dir: &std::path::Path) -> Config {
         // The tests' many browsers all come from 127.0.0.1, as they would through a proxy.
         limits: assent::listen::Limits { max_per_address: 1024, ..Default::default() },
         sandbox_client_ca: None,
+        consent_storage: Default::default(),
     }
 }
 

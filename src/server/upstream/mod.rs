@@ -191,6 +191,11 @@ impl Upstream {
         &self.issuer
     }
 
+    /// The tenant id of the System APIs.
+    pub fn tenant(&self) -> &str {
+        &self.tenant
+    }
+
     /// The origin every `redirect_to` must have.
     pub fn origin(&self) -> String {
         self.issuer.origin().ascii_serialization()

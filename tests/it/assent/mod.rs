@@ -9,4 +9,5 @@ mod listeners;
 mod ops;
 mod portal;
 mod props;
+mod records;
 mod replicas;

@@ -1,0 +1,231 @@
+//! Consent records: the bank's own record of every consent given through Assent (issue 20).
+//!
+//! On Allow, the consent screen first writes a record (`pending`), then accepts the grant with
+//! `consent_id` = the record's id, which the authorization server copies into the tokens; only
+//! then is the record `authorized`. So an accept never happens without a record, a failed
+//! accept leaves none authorized, and one flow (one `login_id`) has one record however often it
+//! is submitted. Each record keeps who, which application (its name and logo at the time),
+//! what was granted, when, its status and an append-only history of events; nothing is deleted
+//! by an ordinary action.
+//!
+//! `CONSENT_STORAGE=assent` (the default) keeps them in SQLite in `ASSENT_DATA_DIR`; `none`
+//! keeps none (the grant carries no `consent_id`). No request waits on the store longer than
+//! [`TIMEOUT`]: a store that cannot be written means nothing is shared, and the user is told.
+
+mod sqlite;
+
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The longest a request waits on the records store.
+pub const TIMEOUT: Duration = Duration::from_secs(2);
+
+/// Where a record stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Written before the accept; not (yet) a consent.
+    Pending,
+    Authorized,
+    /// The user chose Deny.
+    Rejected,
+    Revoked,
+    Expired,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pending => "pending",
+            Status::Authorized => "authorized",
+            Status::Rejected => "rejected",
+            Status::Revoked => "revoked",
+            Status::Expired => "expired",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Status> {
+        [Status::Pending, Status::Authorized, Status::Rejected, Status::Revoked, Status::Expired]
+            .into_iter()
+            .find(|x| x.as_str() == s)
+    }
+}
+
+/// Who did something to a record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Actor {
+    Customer,
+    Staff,
+    Application,
+    AuthorizationServer,
+}
+
+impl Actor {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Actor::Customer => "customer",
+            Actor::Staff => "staff",
+            Actor::Application => "application",
+            Actor::AuthorizationServer => "authorization_server",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Actor> {
+        [Actor::Customer, Actor::Staff, Actor::Application, Actor::AuthorizationServer]
+            .into_iter()
+            .find(|x| x.as_str() == s)
+    }
+}
+
+/// One entry of a record's history.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    /// Unix time.
+    pub at: i64,
+    /// `granted`, `rejected`, `revoked`, `expired`.
+    pub kind: String,
+    pub by: Actor,
+    /// A staff member's name.
+    pub by_name: Option<String>,
+    /// Why (a staff member's reason).
+    pub reason: Option<String>,
+}
+
+/// What the consent screen knows when the user decides.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Draft {
+    /// The flow: one record per `login_id`.
+    pub login_id: String,
+    pub tenant: String,
+    pub workspace: String,
+    pub subject: String,
+    /// The bank's customer id (`BANK_ID_CLAIM`), when known.
+    pub customer: Option<String>,
+    pub client_id: String,
+    /// The application's name and logo as the screen showed them.
+    pub client_name: String,
+    pub client_logo: Option<String>,
+    pub scopes: Vec<String>,
+    pub claims: Vec<String>,
+    pub accounts: Vec<String>,
+    /// Unix time the consent ends, if it does.
+    pub expires_at: Option<i64>,
+}
+
+/// A record as the store keeps it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Record {
+    pub id: String,
+    pub status: Status,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub draft: Draft,
+    pub history: Vec<Event>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RecordsError {
+    #[error("SQLite: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("no answer within {0:?}")]
+    Timeout(Duration),
+    #[error("the records store failed: {0}")]
+    Failed(String),
+}
+
+/// The records, or none (`CONSENT_STORAGE=none`).
+pub struct ConsentRecords {
+    store: Option<Arc<sqlite::SqliteRecords>>,
+}
+
+pub(crate) fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+impl ConsentRecords {
+    /// No records: grants carry no `consent_id`.
+    pub fn none() -> Self {
+        Self { store: None }
+    }
+
+    /// Records in SQLite at `path` (migrated to the current schema at start).
+    pub fn sqlite(path: &Path) -> Result<Self, RecordsError> {
+        Ok(Self { store: Some(Arc::new(sqlite::SqliteRecords::open(path)?)) })
+    }
+
+    /// Whether records are kept.
+    pub fn enabled(&self) -> bool {
+        self.store.is_some()
+    }
+
+    /// `op` on the store, off the async workers, within [`TIMEOUT`].
+    async fn run<T: Send + 'static>(
+        &self,
+        op: impl FnOnce(&sqlite::SqliteRecords) -> Result<T, RecordsError> + Send + 'static,
+    ) -> Result<T, RecordsError> {
+        let Some(store) = self.store.clone() else {
+            return Err(RecordsError::Failed("no records are kept".into()));
+        };
+        let work = tokio::task::spawn_blocking(move || op(&store));
+        match tokio::time::timeout(TIMEOUT, work).await {
+            Ok(Ok(result)) => result,
+            Ok(Err(e)) => Err(RecordsError::Failed(e.to_string())),
+            Err(_) => Err(RecordsError::Timeout(TIMEOUT)),
+        }
+    }
+
+    /// The pending record of this flow, written now or earlier (a retry, a second submission):
+    /// its id, and its status (`authorized` when the flow was accepted already). `None` when
+    /// no records are kept.
+    pub async fn prepare(&self, draft: Draft) -> Result<Option<(String, Status)>, RecordsError> {
+        if !self.enabled() {
+            return Ok(None);
+        }
+        self.run(move |s| s.prepare(&draft, now())).await.map(Some)
+    }
+
+    /// The accept went through: the record is authorized, granted by the customer.
+    pub async fn authorize(&self, id: &str) -> Result<(), RecordsError> {
+        let id = id.to_string();
+        self.run(move |s| s.authorize(&id, now())).await
+    }
+
+    /// The user chose Deny: the flow's record, rejected (none authorized).
+    pub async fn reject(&self, draft: Draft) -> Result<(), RecordsError> {
+        if !self.enabled() {
+            return Ok(());
+        }
+        self.run(move |s| s.reject(&draft, now())).await
+    }
+
+    /// One record with its history.
+    pub async fn get(&self, id: &str) -> Result<Option<Record>, RecordsError> {
+        let id = id.to_string();
+        self.run(move |s| s.get(&id)).await
+    }
+
+    /// The records of `subject` in `tenant`, newest first.
+    pub async fn of_subject(&self, tenant: &str, subject: &str) -> Result<Vec<Record>, RecordsError> {
+        let (tenant, subject) = (tenant.to_string(), subject.to_string());
+        self.run(move |s| s.of_subject(&tenant, &subject)).await
+    }
+
+    /// Whether the store answers (for `/readyz`).
+    pub async fn ping(&self) -> Result<(), RecordsError> {
+        if !self.enabled() {
+            return Ok(());
+        }
+        self.run(|s| s.ping()).await
+    }
+}
+
+/// A store failure as the user meets it: nothing was shared, try again (503).
+impl From<RecordsError> for crate::error::AppError {
+    fn from(e: RecordsError) -> Self {
+        tracing::error!(error = %e, "consent records store");
+        crate::error::Failure::RecordsDown.into()
+    }
+}

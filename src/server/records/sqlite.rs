@@ -1,0 +1,336 @@
+//! Consent records in SQLite (`ASSENT_DATA_DIR/records.sqlite3`), one machine. The schema is
+//! versioned: each migration runs once, in order, at start (`PRAGMA user_version`).
+
+use super::{Actor, Draft, Event, Record, RecordsError, Status};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use std::path::Path;
+use std::sync::Mutex;
+
+/// Migrations, in order; version N is the first N applied.
+const MIGRATIONS: &[&str] = &[
+    // 1: records, their events, and the accounts each shares (searchable by account).
+    r#"
+    CREATE TABLE consent_records (
+      id TEXT PRIMARY KEY,
+      tenant TEXT NOT NULL,
+      workspace TEXT NOT NULL,
+      login_id TEXT NOT NULL,
+      subject TEXT NOT NULL,
+      customer TEXT,
+      client_id TEXT NOT NULL,
+      client_name TEXT NOT NULL,
+      client_logo TEXT,
+      scopes TEXT NOT NULL,
+      claims TEXT NOT NULL,
+      status TEXT NOT NULL,
+      created_at INTEGER NOT NULL,
+      updated_at INTEGER NOT NULL,
+      expires_at INTEGER,
+      UNIQUE (tenant, login_id));
+    CREATE INDEX consent_records_subject ON consent_records (tenant, subject, created_at);
+    CREATE INDEX consent_records_customer ON consent_records (customer, created_at);
+    CREATE INDEX consent_records_client ON consent_records (tenant, client_id, created_at);
+    CREATE TABLE consent_accounts (record_id TEXT NOT NULL REFERENCES consent_records (id), account_id TEXT NOT NULL,
+      PRIMARY KEY (record_id, account_id));
+    CREATE INDEX consent_accounts_account ON consent_accounts (account_id);
+    CREATE TABLE consent_events (
+      record_id TEXT NOT NULL REFERENCES consent_records (id),
+      at INTEGER NOT NULL,
+      kind TEXT NOT NULL,
+      actor TEXT NOT NULL,
+      actor_name TEXT,
+      reason TEXT);
+    CREATE INDEX consent_events_record ON consent_events (record_id, at);
+    "#,
+];
+
+pub struct SqliteRecords {
+    conn: Mutex<Connection>,
+}
+
+fn json(v: &[String]) -> String {
+    serde_json::to_string(v).unwrap_or_else(|_| "[]".into())
+}
+
+fn list(s: &str) -> Vec<String> {
+    serde_json::from_str(s).unwrap_or_default()
+}
+
+impl SqliteRecords {
+    pub fn open(path: &Path) -> Result<Self, RecordsError> {
+        let conn = crate::sqlite::open(path, "")?;
+        {
+            let mut c = crate::sqlite::lock(&conn);
+            c.execute_batch("PRAGMA foreign_keys = ON;")?;
+            let version: usize = c.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+            for (n, migration) in MIGRATIONS.iter().enumerate().skip(version) {
+                let tx = c.transaction_with_behavior(TransactionBehavior::Exclusive)?;
+                tx.execute_batch(migration)?;
+                tx.execute_batch(&format!("PRAGMA user_version = {}", n + 1))?;
+                tx.commit()?;
+                tracing::info!(version = n + 1, "consent records: migrated");
+            }
+        }
+        Ok(Self { conn })
+    }
+
+    fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
+        crate::sqlite::lock(&self.conn)
+    }
+
+    pub fn prepare(&self, d: &Draft, now: i64) -> Result<(String, Status), RecordsError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let existing: Option<(String, String)> = tx
+            .query_row(
+                "SELECT id, status FROM consent_records WHERE tenant = ?1 AND login_id = ?2",
+                params![d.tenant, d.login_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let (id, status) = match existing {
+            Some((id, status)) => {
+                let status = Status::parse(&status).unwrap_or(Status::Pending);
+                if status == Status::Pending {
+                    // A retry may grant other scopes or accounts than the attempt before.
+                    tx.execute(
+                        "UPDATE consent_records SET scopes = ?2, claims = ?3, updated_at = ?4, expires_at = ?5 WHERE id = ?1",
+                        params![id, json(&d.scopes), json(&d.claims), now, d.expires_at],
+                    )?;
+                    tx.execute("DELETE FROM consent_accounts WHERE record_id = ?1", [&id])?;
+                    insert_accounts(&tx, &id, &d.accounts)?;
+                }
+                (id, status)
+            }
+            None => {
+                let id = crate::request::random_b64(16);
+                insert(&tx, &id, d, Status::Pending, now)?;
+                (id, Status::Pending)
+            }
+        };
+        tx.commit()?;
+        Ok((id, status))
+    }
+
+    pub fn authorize(&self, id: &str, now: i64) -> Result<(), RecordsError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let changed = tx.execute(
+            "UPDATE consent_records SET status = 'authorized', updated_at = ?2 WHERE id = ?1 AND status = 'pending'",
+            params![id, now],
+        )?;
+        if changed == 1 {
+            event(&tx, id, now, "granted", Actor::Customer, None, None)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn reject(&self, d: &Draft, now: i64) -> Result<(), RecordsError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let existing: Option<(String, String)> = tx
+            .query_row(
+                "SELECT id, status FROM consent_records WHERE tenant = ?1 AND login_id = ?2",
+                params![d.tenant, d.login_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let id = match existing {
+            Some((id, status)) if status == "pending" => {
+                tx.execute(
+                    "UPDATE consent_records SET status = 'rejected', updated_at = ?2 WHERE id = ?1",
+                    params![id, now],
+                )?;
+                Some(id)
+            }
+            // Decided already: nothing changes.
+            Some(_) => None,
+            None => {
+                let id = crate::request::random_b64(16);
+                insert(&tx, &id, d, Status::Rejected, now)?;
+                Some(id)
+            }
+        };
+        if let Some(id) = id {
+            event(&tx, &id, now, "rejected", Actor::Customer, None, None)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn get(&self, id: &str) -> Result<Option<Record>, RecordsError> {
+        let conn = self.conn();
+        let record =
+            conn.query_row(&format!("SELECT {COLUMNS} FROM consent_records WHERE id = ?1"), [id], row).optional()?;
+        record.map(|r| complete(&conn, r)).transpose()
+    }
+
+    pub fn of_subject(&self, tenant: &str, subject: &str) -> Result<Vec<Record>, RecordsError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(&format!(
+            "SELECT {COLUMNS} FROM consent_records WHERE tenant = ?1 AND subject = ?2 ORDER BY created_at DESC, id"
+        ))?;
+        let records = stmt.query_map(params![tenant, subject], row)?.collect::<Result<Vec<_>, _>>()?;
+        records.into_iter().map(|r| complete(&conn, r)).collect()
+    }
+
+    pub fn ping(&self) -> Result<(), RecordsError> {
+        self.conn().query_row("SELECT 1", [], |_| Ok(()))?;
+        Ok(())
+    }
+}
+
+const COLUMNS: &str = "id, status, created_at, updated_at, login_id, tenant, workspace, subject, customer, client_id, \
+                       client_name, client_logo, scopes, claims, expires_at";
+
+fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Record> {
+    let status: String = r.get(1)?;
+    Ok(Record {
+        id: r.get(0)?,
+        status: Status::parse(&status).unwrap_or(Status::Pending),
+        created_at: r.get(2)?,
+        updated_at: r.get(3)?,
+        draft: Draft {
+            login_id: r.get(4)?,
+            tenant: r.get(5)?,
+            workspace: r.get(6)?,
+            subject: r.get(7)?,
+            customer: r.get(8)?,
+            client_id: r.get(9)?,
+            client_name: r.get(10)?,
+            client_logo: r.get(11)?,
+            scopes: list(&r.get::<_, String>(12)?),
+            claims: list(&r.get::<_, String>(13)?),
+            accounts: Vec::new(),
+            expires_at: r.get(14)?,
+        },
+        history: Vec::new(),
+    })
+}
+
+/// A record's accounts and history.
+fn complete(conn: &Connection, mut record: Record) -> Result<Record, RecordsError> {
+    let mut accounts =
+        conn.prepare("SELECT account_id FROM consent_accounts WHERE record_id = ?1 ORDER BY account_id")?;
+    record.draft.accounts = accounts.query_map([&record.id], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    let mut events = conn.prepare(
+        "SELECT at, kind, actor, actor_name, reason FROM consent_events WHERE record_id = ?1 ORDER BY at, rowid",
+    )?;
+    record.history = events
+        .query_map([&record.id], |r| {
+            let actor: String = r.get(2)?;
+            Ok(Event {
+                at: r.get(0)?,
+                kind: r.get(1)?,
+                by: Actor::parse(&actor).unwrap_or(Actor::AuthorizationServer),
+                by_name: r.get(3)?,
+                reason: r.get(4)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(record)
+}
+
+fn insert(tx: &rusqlite::Transaction<'_>, id: &str, d: &Draft, status: Status, now: i64) -> Result<(), RecordsError> {
+    tx.execute(
+        "INSERT INTO consent_records (id, tenant, workspace, login_id, subject, customer, client_id, client_name,
+           client_logo, scopes, claims, status, created_at, updated_at, expires_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14)",
+        params![
+            id,
+            d.tenant,
+            d.workspace,
+            d.login_id,
+            d.subject,
+            d.customer,
+            d.client_id,
+            d.client_name,
+            d.client_logo,
+            json(&d.scopes),
+            json(&d.claims),
+            status.as_str(),
+            now,
+            d.expires_at
+        ],
+    )?;
+    insert_accounts(tx, id, &d.accounts)
+}
+
+fn insert_accounts(tx: &rusqlite::Transaction<'_>, id: &str, accounts: &[String]) -> Result<(), RecordsError> {
+    for account in accounts {
+        tx.execute(
+            "INSERT OR IGNORE INTO consent_accounts (record_id, account_id) VALUES (?1, ?2)",
+            params![id, account],
+        )?;
+    }
+    Ok(())
+}
+
+fn event(
+    tx: &rusqlite::Transaction<'_>,
+    id: &str,
+    at: i64,
+    kind: &str,
+    by: Actor,
+    by_name: Option<&str>,
+    reason: Option<&str>,
+) -> Result<(), RecordsError> {
+    tx.execute(
+        "INSERT INTO consent_events (record_id, at, kind, actor, actor_name, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![id, at, kind, by.as_str(), by_name, reason],
+    )?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn draft(login: &str) -> Draft {
+        Draft {
+            login_id: login.into(),
+            tenant: "default".into(),
+            workspace: "demo".into(),
+            subject: "user".into(),
+            customer: Some("C-1".into()),
+            client_id: "app".into(),
+            client_name: "App".into(),
+            scopes: vec!["openid".into(), "accounts".into()],
+            accounts: vec!["1000001".into()],
+            ..Draft::default()
+        }
+    }
+
+    #[test]
+    fn one_flow_makes_one_record_authorized_only_after_its_accept() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteRecords::open(&dir.path().join("r.sqlite3")).unwrap();
+        let (id, status) = store.prepare(&draft("login-1"), 100).unwrap();
+        assert_eq!(status, Status::Pending);
+        // A retry of the same flow, with another choice: the same record, updated.
+        let mut retry = draft("login-1");
+        retry.accounts = vec!["1000002".into()];
+        assert_eq!(store.prepare(&retry, 101).unwrap(), (id.clone(), Status::Pending));
+        store.authorize(&id, 102).unwrap();
+        store.authorize(&id, 103).unwrap();
+        let record = store.get(&id).unwrap().unwrap();
+        assert_eq!(record.status, Status::Authorized);
+        assert_eq!(record.draft.accounts, ["1000002"]);
+        assert_eq!(record.history.len(), 1, "granted once");
+        assert_eq!((record.history[0].kind.as_str(), record.history[0].by), ("granted", Actor::Customer));
+        // Submitted again after the accept: the same record, still one.
+        assert_eq!(store.prepare(&draft("login-1"), 104).unwrap(), (id.clone(), Status::Authorized));
+        // Deny after the accept changes nothing; Deny of a new flow is a rejected record.
+        store.reject(&draft("login-1"), 105).unwrap();
+        assert_eq!(store.get(&id).unwrap().unwrap().status, Status::Authorized);
+        store.reject(&draft("login-2"), 106).unwrap();
+        let all = store.of_subject("default", "user").unwrap();
+        assert_eq!(all.len(), 2);
+        assert_eq!(all[0].status, Status::Rejected, "newest first");
+        // Reopened: migrations are not applied twice.
+        drop(store);
+        let again = SqliteRecords::open(&dir.path().join("r.sqlite3")).unwrap();
+        assert_eq!(again.of_subject("default", "user").unwrap().len(), 2);
+    }
+}

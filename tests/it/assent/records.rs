@@ -1,0 +1,121 @@
+//! Consent records (issue 20): the consent screen writes its record before it accepts, accepts
+//! with `consent_id` = the record's id, and marks it authorized only after the accept; a store
+//! that cannot be written stops the accept; one flow has one record.
+
+use crate::common::*;
+use assent::sandbox::Stats;
+use reqwest::StatusCode;
+
+/// Every record of the data directory's store: (id, subject, client, status, scopes).
+fn records(app: &TestApp) -> Vec<(String, String, String, String, String)> {
+    let conn = rusqlite::Connection::open(app.data_dir().join("records.sqlite3")).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT id, subject, client_name, status, scopes FROM consent_records ORDER BY created_at")
+        .unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+/// The `consent_id` the sandbox received with the accept of `login_id`.
+fn accepted_consent_id(app: &TestApp, login_id: &str) -> Option<String> {
+    let row = app.sandbox().store.login(login_id).unwrap().unwrap();
+    let decision: serde_json::Value = serde_json::from_str(row.decision.as_deref()?).unwrap();
+    decision["Accepted"]["consent_id"].as_str().map(str::to_string)
+}
+
+#[tokio::test]
+async fn an_accept_carries_the_id_of_its_record_which_is_authorized_after_it() {
+    let app = spawn_app().await;
+    let b = browser();
+    let consent = start_flow(&app, &b, "user", &["openid", "email", "calendar.read"]).await;
+    let page = open_consent(&b, &consent).await;
+    let res = submit(&app, &b, &page, "allow", &["email"]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let all = records(&app);
+    assert_eq!(all.len(), 1);
+    let (id, subject, client, status, scopes) = &all[0];
+    assert_eq!((subject.as_str(), client.as_str(), status.as_str()), ("user", "Sandbox Demo App", "authorized"));
+    assert_eq!(scopes, r#"["openid","email"]"#);
+    assert_eq!(accepted_consent_id(&app, &page.login_id).as_deref(), Some(id.as_str()), "the accept carried it");
+    // Submitted again (a second tab): the authorization server says it is decided, and still
+    // one record.
+    let again = submit(&app, &b, &page, "allow", &["email"]).await;
+    assert_eq!(again.status(), StatusCode::CONFLICT);
+    assert_eq!(records(&app).len(), 1);
+    let history: i64 = rusqlite::Connection::open(app.data_dir().join("records.sqlite3"))
+        .unwrap()
+        .query_row("SELECT COUNT(*) FROM consent_events WHERE record_id = ?1 AND kind = 'granted'", [id], |r| r.get(0))
+        .unwrap();
+    assert_eq!(history, 1, "granted once, by the customer");
+}
+
+#[tokio::test]
+async fn deny_writes_no_authorized_record_only_its_refusal() {
+    let app = spawn_app().await;
+    let b = browser();
+    let consent = start_flow(&app, &b, "user2", &["openid", "email"]).await;
+    let page = open_consent(&b, &consent).await;
+    let res = submit(&app, &b, &page, "deny", &[]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let all = records(&app);
+    assert_eq!(all.len(), 1);
+    assert_eq!((all[0].3.as_str(), all[0].4.as_str()), ("rejected", "[]"));
+}
+
+/// The store cannot be written (another process holds its lock): nothing is accepted, the user
+/// is told nothing was shared, as a page and as an island's answer; once the store is back, the
+/// same flow goes through, with one record.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_store_that_cannot_be_written_stops_the_accept_and_a_retry_succeeds() {
+    let app = spawn_app().await;
+    let b = browser();
+    let consent = start_flow(&app, &b, "user3", &["openid", "email"]).await;
+    let page = open_consent(&b, &consent).await;
+    let decisions = Stats::get(&app.sandbox().stats.scope_grant_decisions);
+    let lock = rusqlite::Connection::open(app.data_dir().join("records.sqlite3")).unwrap();
+    lock.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    let started = std::time::Instant::now();
+    let res = submit(&app, &b, &page, "allow", &["email"]).await;
+    assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(started.elapsed() < std::time::Duration::from_secs(4), "answered in time: {:?}", started.elapsed());
+    let html = res.text().await.unwrap();
+    assert!(html.contains("Nothing was shared") && html.contains("Request id"), "{html}");
+    let island = b
+        .post(format!("{}{DECIDE}", app.url))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[
+            ("login_id", page.login_id.as_str()),
+            ("login_state", page.login_state.as_str()),
+            ("csrf_token", page.csrf_token.as_str()),
+            ("decision", "allow"),
+            ("scope[]", "email"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(island.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(island.json::<serde_json::Value>().await.unwrap()["failure"], "RecordsDown");
+    assert_eq!(Stats::get(&app.sandbox().stats.scope_grant_decisions), decisions, "no accept was sent");
+    lock.execute_batch("ROLLBACK").unwrap();
+    drop(lock);
+    let res = submit(&app, &b, &page, "allow", &["email"]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "the retry goes through");
+    let all = records(&app);
+    assert_eq!(all.len(), 1, "one flow, one record");
+    assert_eq!(all[0].3, "authorized");
+    assert_eq!(accepted_consent_id(&app, &page.login_id).as_deref(), Some(all[0].0.as_str()));
+}
+
+#[tokio::test]
+async fn with_consent_storage_none_grants_carry_no_consent_id() {
+    let app = spawn_app_with(".", |c| c.consent_storage = assent::server::config::ConsentStorage::None).await;
+    let b = browser();
+    let consent = start_flow(&app, &b, "user4", &["openid", "email"]).await;
+    let page = open_consent(&b, &consent).await;
+    let res = submit(&app, &b, &page, "allow", &["email"]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(accepted_consent_id(&app, &page.login_id), None);
+    assert!(!app.data_dir().join("records.sqlite3").exists());
+}
