@@ -193,6 +193,10 @@ pub struct Introspection {
     /// Certificate binding of the token (RFC 8705 §3.2), when it is bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cnf: Option<Confirmation>,
+    /// The consent record the token was issued under (the quickstart's token-minting script
+    /// puts it in the token; introspection shows it to the bank).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consent_id: Option<String>,
 }
 
 /// `ListClientsWithAccess`: `GET /{tid}/{wid}/clients` of the Public API, called with the

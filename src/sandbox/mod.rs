@@ -17,6 +17,7 @@ mod pages;
 mod public_api;
 mod scope_grants;
 pub mod store;
+mod system_tokens;
 pub mod throttle;
 
 use crate::wire::{ApiError, OAuthError};
@@ -527,6 +528,7 @@ pub fn router(sandbox: Arc<Sandbox>) -> Router {
         .route("/api/system/{tid}/scope-grants/{login}", get(scope_grants::get))
         .route("/api/system/{tid}/scope-grants/{login}/accept", post(scope_grants::accept))
         .route("/api/system/{tid}/scope-grants/{login}/reject", post(scope_grants::reject))
+        .route("/api/system/{tid}/servers/{wid}/tokens", axum::routing::delete(system_tokens::revoke))
         .route("/{tid}/{wid}/fdx/fdx/{login}", get(fdx::get_login))
         .route("/{tid}/{wid}/fdx/fdx/{login}/accept", post(fdx::accept))
         .route("/{tid}/{wid}/fdx/fdx/{login}/reject", post(fdx::reject))

@@ -131,6 +131,9 @@ struct CodeData {
     code_challenge: Option<String>,
     #[serde(default)]
     grant_id: Option<String>,
+    /// The consent page's record of this consent, which its tokens carry.
+    #[serde(default)]
+    consent_id: Option<String>,
 }
 
 fn url(base: &str, path: &str) -> String {
@@ -552,7 +555,7 @@ pub async fn login_submit(
         }
     }
     if client.trusted && request.fdx_consent_id.is_none() {
-        let code = issue_code(&sb, &wid, &request, &f.username, auth_time, &request.scopes);
+        let code = issue_code(&sb, &wid, &request, &f.username, auth_time, &request.scopes, None);
         let _ = sb.store.finish_login(&row.id, "authenticated");
         return match code {
             Ok(code) => client_redirect(&sb, &wid, &request.redirect_uri, &[("code", &code)], request.state.as_deref()),
@@ -608,11 +611,11 @@ fn finish_consent(sb: &Sandbox, wid: &str, p: &Params) -> Response {
         return expired_login_page();
     }
     match decision {
-        Decision::Accepted { scopes, claims, .. } => {
+        Decision::Accepted { scopes, claims, consent_id } => {
             if let Err(e) = sb.store.merge_grant(wid, &subject, &request.client_id, &scopes, &claims, now()) {
                 return db_failure(e);
             }
-            match issue_code(sb, wid, &request, &subject, auth_time, &scopes) {
+            match issue_code(sb, wid, &request, &subject, auth_time, &scopes, consent_id) {
                 Ok(code) => {
                     client_redirect(sb, wid, &request.redirect_uri, &[("code", &code)], request.state.as_deref())
                 }
@@ -641,6 +644,7 @@ fn issue_code(
     subject: &str,
     auth_time: i64,
     scopes: &[String],
+    consent_id: Option<String>,
 ) -> Result<String, Response> {
     let code = random_token(32);
     let data = CodeData {
@@ -654,6 +658,7 @@ fn issue_code(
         nonce: req.nonce.clone(),
         code_challenge: req.code_challenge.clone(),
         grant_id: req.fdx_consent_id.clone(),
+        consent_id,
     };
     let data = serde_json::to_string(&data).map_err(db_failure)?;
     sb.store.insert_code(&sha256_b64(&code), &data, now() + CODE_TTL, &random_token(16)).map_err(db_failure)?;
@@ -880,7 +885,7 @@ fn code_grant(
     }
     let refresh =
         data.scopes.iter().any(|s| s == "offline_access") && client.grant_types.iter().any(|g| g == "refresh_token");
-    issue_tokens(
+    let tokens = issue_tokens(
         sb,
         wid,
         &client.client_id,
@@ -890,7 +895,19 @@ fn code_grant(
         data.nonce.as_deref(),
         (x5t, data.grant_id.clone()),
         refresh,
-    )
+    )?;
+    bind_consent(sb, &tokens, data.consent_id.as_deref())?;
+    Ok(tokens)
+}
+
+/// Ties issued tokens to the consent record they were issued under (what the quickstart's
+/// token-minting script does): introspection then names it, and revoking by it kills them.
+fn bind_consent(sb: &Sandbox, tokens: &TokenResponse, consent_id: Option<&str>) -> Result<(), Response> {
+    let Some(consent) = consent_id else { return Ok(()) };
+    for token in std::iter::once(&tokens.access_token).chain(tokens.refresh_token.as_ref()) {
+        sb.store.bind_consent(&sha256_b64(token), consent).map_err(db_failure)?;
+    }
+    Ok(())
 }
 
 fn refresh_grant(
@@ -949,7 +966,8 @@ fn refresh_grant(
         return Err(invalid("The refresh token was already used; the authorization is revoked."));
     }
     let subject = row.subject.clone().unwrap_or_default();
-    issue_tokens(
+    let consent = sb.store.consent_of(&hash).map_err(db_failure)?;
+    let tokens = issue_tokens(
         sb,
         wid,
         &client.client_id,
@@ -959,7 +977,9 @@ fn refresh_grant(
         None,
         (x5t, grant_id),
         true,
-    )
+    )?;
+    bind_consent(sb, &tokens, consent.as_deref())?;
+    Ok(tokens)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -1110,7 +1130,8 @@ pub async fn introspect(
     if grant.as_deref().is_some_and(|g| !super::fdx::consent_is_authorised(&sb, g)) {
         return inactive;
     }
-    Json(introspection(&sb, &wid, row, x5t)).into_response()
+    let consent = sb.store.consent_of(&sha256_b64(token)).ok().flatten();
+    Json(Introspection { consent_id: consent, ..introspection(&sb, &wid, row, x5t) }).into_response()
 }
 
 /// `IntrospectResponse` of an active token.
@@ -1132,6 +1153,7 @@ pub(super) fn introspection(
         tenant_id: Some(TENANT.into()),
         server_id: Some(wid.to_string()),
         cnf: x5t.map(|t| Confirmation { x5t_s256: Some(t) }),
+        consent_id: None,
     }
 }
 

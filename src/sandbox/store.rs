@@ -40,6 +40,9 @@ CREATE TABLE IF NOT EXISTS grants (
 CREATE TABLE IF NOT EXISTS demo_sessions (
   state TEXT PRIMARY KEY, verifier TEXT NOT NULL, nonce TEXT NOT NULL, created_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS token_binding (token_hash TEXT PRIMARY KEY, x5t TEXT, grant_id TEXT);
+-- The consent page's record a token was issued under (`AcceptScopeGrant.consent_id`).
+CREATE TABLE IF NOT EXISTS token_consents (token_hash TEXT PRIMARY KEY, consent_id TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS token_consents_by_consent ON token_consents (consent_id);
 CREATE INDEX IF NOT EXISTS token_binding_by_grant ON token_binding (grant_id);
 CREATE TABLE IF NOT EXISTS fdx_consents (
   id TEXT PRIMARY KEY, workspace TEXT NOT NULL, client_id TEXT NOT NULL, subject TEXT, status TEXT NOT NULL,
@@ -536,6 +539,31 @@ impl Store {
             )?;
         }
         tx.commit()
+    }
+
+    /// Ties a token to the consent record it was issued under.
+    pub fn bind_consent(&self, token_hash: &str, consent_id: &str) -> Result<(), DbError> {
+        self.conn().execute(
+            "INSERT OR REPLACE INTO token_consents (token_hash, consent_id) VALUES (?1, ?2)",
+            params![token_hash, consent_id],
+        )?;
+        Ok(())
+    }
+
+    /// The consent record a token was issued under.
+    pub fn consent_of(&self, token_hash: &str) -> Result<Option<String>, DbError> {
+        self.conn()
+            .query_row("SELECT consent_id FROM token_consents WHERE token_hash = ?1", [token_hash], |r| r.get(0))
+            .optional()
+    }
+
+    /// Revokes the access and refresh tokens of `workspace` issued under `consent_id`.
+    pub fn revoke_consent_tokens(&self, workspace: &str, consent_id: &str) -> Result<usize, DbError> {
+        self.conn().execute(
+            "UPDATE tokens SET revoked = 1 WHERE revoked = 0 AND workspace = ?1
+             AND token_hash IN (SELECT token_hash FROM token_consents WHERE consent_id = ?2)",
+            params![workspace, consent_id],
+        )
     }
 
     pub fn token_binding(&self, token_hash: &str) -> Result<Binding, DbError> {

@@ -292,8 +292,13 @@ pub async fn portal_sign_in(app: &TestApp, b: &Client, user: &str) -> String {
 
 /// Whether the demo app's token is still active at the sandbox.
 pub async fn introspect(app: &TestApp, token: &str) -> bool {
+    introspection(app, token).await["active"] == true
+}
+
+/// The sandbox's introspection of a demo app's token.
+pub async fn introspection(app: &TestApp, token: &str) -> serde_json::Value {
     let secret = app.sandbox().store.meta("client_secret:demo-app").unwrap().unwrap();
-    let body: serde_json::Value = reqwest::Client::new()
+    reqwest::Client::new()
         .post(format!("{}/default/demo/oauth2/introspect", app.sandbox_url()))
         .basic_auth("demo-app", Some(secret))
         .form(&[("token", token)])
@@ -302,6 +307,30 @@ pub async fn introspect(app: &TestApp, token: &str) -> bool {
         .unwrap()
         .json()
         .await
+        .unwrap()
+}
+
+/// A consent through the demo app; returns the access token the demo app received.
+pub async fn consent_via_demo(app: &TestApp, user: &str, scopes: &[&str]) -> String {
+    let b = browser();
+    let consent = start_flow(app, &b, user, scopes).await;
+    let page = open_consent(&b, &consent).await;
+    let demo = finish(app, &b, submit(app, &b, &page, "allow", scopes).await).await;
+    let start = demo.find("id=\"access-token\">").unwrap() + "id=\"access-token\">".len();
+    demo[start..start + demo[start..].find('<').unwrap()].to_string()
+}
+
+/// A System-workspace token of Assent's consent client with `scope`.
+pub async fn system_token(app: &TestApp, scope: &str) -> String {
+    let body: serde_json::Value = reqwest::Client::new()
+        .post(format!("{}/default/system/oauth2/token", app.sandbox_url()))
+        .basic_auth(&app.sandbox_handle.consent_client_id, Some(&app.sandbox_handle.consent_client_secret))
+        .form(&[("grant_type", "client_credentials"), ("scope", scope)])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
         .unwrap();
-    body["active"] == true
+    body["access_token"].as_str().unwrap().to_string()
 }

@@ -3,16 +3,6 @@
 use crate::common::*;
 use reqwest::{Client, StatusCode};
 
-/// A consent through the demo app; returns the access token the demo app received.
-async fn consent_via_demo(app: &TestApp, user: &str, scopes: &[&str]) -> String {
-    let b = browser();
-    let consent = start_flow(app, &b, user, scopes).await;
-    let page = open_consent(&b, &consent).await;
-    let demo = finish(app, &b, submit(app, &b, &page, "allow", scopes).await).await;
-    let start = demo.find("id=\"access-token\">").unwrap() + "id=\"access-token\">".len();
-    demo[start..start + demo[start..].find('<').unwrap()].to_string()
-}
-
 async fn revoke(app: &TestApp, b: &Client, client_id: &str) -> reqwest::Response {
     let confirm = b.get(format!("{}/portal/revoke?client_id={client_id}", app.url)).send().await.unwrap();
     assert_eq!(confirm.status(), StatusCode::OK);

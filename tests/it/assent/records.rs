@@ -119,3 +119,32 @@ async fn with_consent_storage_none_grants_carry_no_consent_id() {
     assert_eq!(accepted_consent_id(&app, &page.login_id), None);
     assert!(!app.data_dir().join("records.sqlite3").exists());
 }
+
+/// The sandbox does what the quickstart's token-minting script does: the tokens of an accept
+/// carry its `consent_id`, introspection names it, and the System API revokes exactly that
+/// consent's tokens (`DELETE /api/system/{tid}/servers/{wid}/tokens?consent_id=`).
+#[tokio::test]
+async fn tokens_carry_their_consent_and_die_with_it() {
+    let app = spawn_app().await;
+    let token = consent_via_demo(&app, "user5", &["openid", "email"]).await;
+    let other = consent_via_demo(&app, "user6", &["openid", "email"]).await;
+    let all = records(&app);
+    let id = &all.iter().find(|r| r.1 == "user5").unwrap().0;
+    let seen = introspection(&app, &token).await;
+    assert_eq!((seen["active"].as_bool(), seen["consent_id"].as_str()), (Some(true), Some(id.as_str())));
+    let http = reqwest::Client::new();
+    let revoke = |token: String, wid: &'static str, query: String| {
+        let http = http.clone();
+        let url = format!("{}/api/system/default/servers/{wid}/tokens{query}", app.sandbox_url());
+        async move { http.delete(url).bearer_auth(token).send().await.unwrap().status() }
+    };
+    let scope_grants = system_token(&app, "manage_scope_grants").await;
+    let revoker = system_token(&app, "revoke_tokens").await;
+    assert_eq!(revoke(scope_grants, "demo", format!("?consent_id={id}")).await, StatusCode::FORBIDDEN);
+    assert_eq!(revoke(revoker.clone(), "nowhere", format!("?consent_id={id}")).await, StatusCode::NOT_FOUND);
+    assert_eq!(revoke(revoker.clone(), "demo", String::new()).await, StatusCode::BAD_REQUEST);
+    assert!(introspect(&app, &token).await, "nothing was revoked yet");
+    assert_eq!(revoke(revoker, "demo", format!("?consent_id={id}")).await, StatusCode::NO_CONTENT);
+    assert!(!introspect(&app, &token).await, "that consent's token is dead");
+    assert!(introspect(&app, &other).await, "another consent's token lives");
+}
