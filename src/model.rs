@@ -71,6 +71,26 @@ pub struct PortalView {
     pub notice: Option<String>,
     /// Open Finance (FDX) consents sharing the user's accounts.
     pub fdx: Vec<FdxAccess>,
+    /// The records of the consents the user gave, current and past, newest first.
+    pub records: Vec<RecordLine>,
+}
+
+/// One consent record, as the portal's history shows it.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct RecordLine {
+    pub id: String,
+    /// The application's name when the consent was given.
+    pub client: String,
+    /// Its status, in the page's language.
+    pub status: String,
+    pub active: bool,
+    /// When it was given (formatted; machine-readable).
+    pub given: Option<(String, String)>,
+    /// How it ended, in words ("Ended by you on …"), when it did.
+    pub ended: Option<String>,
+    /// What it shares, in words.
+    pub scopes: Vec<String>,
+    pub accounts: Vec<String>,
 }
 
 /// One application that holds access.

@@ -16,18 +16,59 @@ pub const STOPPED_PATH: &str = "/portal?revoked=fdx";
 #[server(prefix = "/api", endpoint = "portal/load")]
 pub async fn load_portal() -> Result<PortalView, AppError> {
     use super::context;
-    use crate::server::portal::{apps_view, PORTAL_PURPOSE};
+    use crate::server::portal::{apps_view, records_view, PORTAL_PURPOSE};
     let state = context::state()?;
     let (id, session) = signed_in(&state).await?;
-    let (apps, fdx) =
-        tokio::join!(state.upstream.list_clients(&session.access_token), fdx_accesses(&state, &session.customer));
-    let apps = match apps {
-        Ok(list) => apps_view(list),
+    let (apps, fdx, records) = tokio::join!(
+        state.upstream.list_clients(&session.access_token),
+        fdx_accesses(&state, &session.customer),
+        records_of(&state, &session.subject),
+    );
+    let (apps, names) = match apps {
+        Ok(list) => {
+            let names = list
+                .scopes
+                .iter()
+                .map(|s| (s.scope_name.clone(), s.scope_display_name.clone().unwrap_or_else(|| s.scope_name.clone())))
+                .collect();
+            (apps_view(list), names)
+        }
         Err(e) => return Err(ended_or(&state, &id, e).await),
     };
     let fdx = fdx?;
+    let records = records_view(records?, &names, crate::request::locale());
     let csrf_token = state.csrf.token(&context::browser_id(&state), PORTAL_PURPOSE, &session.id_hash);
-    Ok(PortalView { user: session.display, apps, filter: String::new(), csrf_token, notice: None, fdx })
+    Ok(PortalView { user: session.display, apps, filter: String::new(), csrf_token, notice: None, fdx, records })
+}
+
+/// The receipt of one of the signed-in user's consent records, as JSON (a Kantara consent
+/// receipt). Only the user's own: any other id is not found.
+#[server(prefix = "/api", endpoint = "portal/receipt")]
+pub async fn consent_receipt(id: String) -> Result<String, AppError> {
+    use super::context;
+    use crate::error::Failure;
+    let state = context::state()?;
+    let (_, session) = signed_in(&state).await?;
+    let record = state.records.get(&id).await?.filter(|r| {
+        r.draft.tenant == state.upstream.tenant()
+            && r.draft.subject == session.subject
+            && r.status != crate::server::records::Status::Pending
+    });
+    let record = record.ok_or(Failure::NotFound)?;
+    let receipt = crate::server::records::receipt(&record, &state.brand.name, crate::request::locale().tag());
+    serde_json::to_string_pretty(&receipt).map_err(|_| Failure::Internal.into())
+}
+
+/// The signed-in user's consent records (none when records are not kept).
+#[cfg(feature = "ssr")]
+async fn records_of(
+    state: &crate::server::AppState,
+    subject: &str,
+) -> Result<Vec<crate::server::records::Record>, AppError> {
+    if !state.records.enabled() {
+        return Ok(Vec::new());
+    }
+    Ok(state.records.of_subject(state.upstream.tenant(), subject).await?)
 }
 
 /// Revokes `client_id`'s access to the signed-in user's account, and with it the application's
@@ -51,6 +92,7 @@ pub async fn revoke_access(#[server(default)] csrf_token: String, client_id: Str
     if !list.clients.iter().any(|c| c.client.id == client_id) {
         return Err(Failure::NotFound.into());
     }
+    end_records(&state, &session.subject, &client_id).await?;
     if let Err(e) = state.upstream.revoke_client(&session.access_token, &client_id).await {
         return Err(ended_or(&state, &id, e).await);
     }
@@ -211,6 +253,22 @@ pub async fn sign_out(#[server(default)] csrf_token: String) -> Result<(), AppEr
         }
     }
     context::navigate("/portal");
+    Ok(())
+}
+
+/// Ends this user's authorized consent records of `client_id`: each consent's tokens revoked by
+/// its `consent_id` (System API), then the record marked revoked by the customer.
+#[cfg(feature = "ssr")]
+async fn end_records(state: &crate::server::AppState, subject: &str, client_id: &str) -> Result<(), AppError> {
+    use crate::server::records::{Actor, Status};
+    if !state.records.enabled() {
+        return Ok(());
+    }
+    let records = state.records.of_subject(state.upstream.tenant(), subject).await?;
+    for record in records.iter().filter(|r| r.draft.client_id == client_id && r.status == Status::Authorized) {
+        state.upstream.revoke_consent_tokens(&record.draft.workspace, &record.id).await?;
+        state.records.revoke(&record.id, Actor::Customer, None, None).await?;
+    }
     Ok(())
 }
 

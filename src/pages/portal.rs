@@ -3,7 +3,7 @@
 use crate::api::portal::{RevokeAccess, SignIn, SignOut, StopSharing};
 use crate::i18n::{once_per_language, t, t_args, t_around};
 use crate::islands::{PortalList, PortalTexts};
-use crate::model::{PortalView, RevokeView, SignedOutView};
+use crate::model::{PortalView, RecordLine, RevokeView, SignedOutView};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use std::sync::OnceLock;
@@ -24,7 +24,7 @@ pub fn SignedOutPage(view: SignedOutView) -> impl IntoView {
 
 #[component]
 pub fn PortalPage(view: PortalView) -> impl IntoView {
-    let PortalView { user, apps, filter, csrf_token, notice, fdx } = view;
+    let PortalView { user, apps, filter, csrf_token, notice, fdx, records } = view;
     let (user_before, user_after) = t_around("portal-signed-in", "user");
     view! {
         <section class="card wide" aria-labelledby="portal-title">
@@ -40,6 +40,48 @@ pub fn PortalPage(view: PortalView) -> impl IntoView {
             </div>
             <PortalList apps fdx csrf_token filter notice texts=texts()/>
         </section>
+        {(!records.is_empty()).then(|| view! { <Records records/> })}
+    }
+}
+
+/// The history of the user's consent records, current and past, each with its receipt. Drawn on
+/// the server: nothing in it needs the browser's code.
+#[component]
+fn Records(records: Vec<RecordLine>) -> impl IntoView {
+    view! {
+        <section class="card wide records" aria-labelledby="records-title">
+            <h2 id="records-title">{t("portal-records-title")}</h2>
+            <p class="lead">{t("portal-records-lead")}</p>
+            <ul class="record-list">
+                {records.into_iter().map(|r| view! { <Record record=r/> }).collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+#[component]
+fn Record(record: RecordLine) -> impl IntoView {
+    let RecordLine { id, client, status, active, given, ended, scopes, accounts } = record;
+    let receipt_label = t_args("portal-record-receipt-label", &[("client", &client)]);
+    let (given_before, given_after) = t_around("portal-record-given", "date");
+    view! {
+        <li class="record" class:ended=!active>
+            <div class="record-head">
+                <strong class="client-name">{client}</strong>
+                <span class="status" class:active=active>{status}</span>
+            </div>
+            {given.map(|(shown, iso)| view! {
+                <p class="record-given">{given_before} <time datetime=iso>{shown}</time> {given_after}</p>
+            })}
+            {ended.map(|words| view! { <p class="record-ended">{words}</p> })}
+            <p class="record-shares">
+                {t("portal-record-shares")} " " {scopes.join(", ")}
+                {(!accounts.is_empty()).then(|| format!(" · {}", accounts.join(", ")))}
+            </p>
+            <a class="receipt" href=format!("/portal/receipt?id={id}") download="" aria-label=receipt_label>
+                {t("portal-record-receipt")}
+            </a>
+        </li>
     }
 }
 

@@ -57,7 +57,8 @@ pub fn router(state: AppState) -> Router {
         .route("/consent", get(consent::consent).layer(compress_html()))
         .route("/portal", get(portal::portal))
         .route("/portal/callback", get(portal::callback))
-        .route("/portal/revoke", get(portal::confirm_revoke));
+        .route("/portal/revoke", get(portal::confirm_revoke))
+        .route("/portal/receipt", get(portal::receipt));
     // Each server function at the path `server_fn` registered it under, behind the guard; any
     // other `/api/…` path is the site's 404. The consent decisions show their form again when
     // a plain form chose nothing.

@@ -88,6 +88,29 @@ pub async fn confirm_revoke(State(state): State<AppState>, request: Request) -> 
     carry_over(response, &options)
 }
 
+/// `GET /portal/receipt?id=…`: the receipt of one of the signed-in user's consent records, as
+/// a JSON file to keep. Any id not the user's own is not found.
+pub async fn receipt(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, _) = request.into_parts();
+    let uri = parts.uri.clone();
+    let id = field(&query_of(&uri), "id").unwrap_or_default();
+    let (receipt, options) = api::run(&state, parts, portal::consent_receipt(id)).await;
+    let response = match receipt {
+        Ok(json) => (
+            [
+                (header::CONTENT_TYPE, "application/json"),
+                (header::CONTENT_DISPOSITION, "attachment; filename=\"consent-receipt.json\""),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            json,
+        )
+            .into_response(),
+        Err(e) if e.failure == Failure::SessionEnded => Redirect::to("/portal").into_response(),
+        Err(e) => failure_page(&state, &uri, e).await,
+    };
+    carry_over(response, &options)
+}
+
 /// `GET /portal/callback`: where the authorization server sends the browser back after the
 /// portal's sign-in.
 pub async fn callback(State(state): State<AppState>, request: Request) -> Response {

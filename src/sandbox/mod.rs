@@ -216,6 +216,8 @@ pub struct Stats {
     pub hashing_peak: AtomicU64,
     /// Calls of the Public API's revocation (`DELETE /{tid}/{wid}/clients/{cid}`).
     pub public_revokes: AtomicU64,
+    /// Calls of the System API's revocation of a consent's tokens.
+    pub consent_revokes: AtomicU64,
 }
 
 impl Stats {

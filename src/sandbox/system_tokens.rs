@@ -40,6 +40,7 @@ pub async fn revoke(
     };
     match sb.store.revoke_consent_tokens(&wid, consent) {
         Ok(n) => {
+            sb.stats.consent_revokes.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
             tracing::info!(workspace = wid, revoked = n, "tokens of a consent revoked");
             StatusCode::NO_CONTENT.into_response()
         }

@@ -60,6 +60,7 @@ pub enum Endpoint {
     FdxReject,
     FdxList,
     FdxRevoke,
+    RevokeConsentTokens,
     BankAccounts,
 }
 

@@ -99,6 +99,46 @@ pub fn apps_view(list: ClientsWithAccess) -> Vec<AppAccess> {
     apps.into_iter().map(|(_, a)| a).collect()
 }
 
+/// The user's consent records, newest first, with their words in `locale`; `names` gives the
+/// scopes' display names where the authorization server still lists them. Pending records (an
+/// accept that did not go through) are not consents and are not shown.
+pub fn records_view(
+    records: Vec<crate::server::records::Record>,
+    names: &std::collections::HashMap<String, String>,
+    locale: Locale,
+) -> Vec<crate::model::RecordLine> {
+    use crate::server::records::{Actor, Status};
+    let date = |t: i64| chrono::DateTime::from_timestamp(t, 0).and_then(|d| format_date(&d.to_rfc3339()));
+    records
+        .into_iter()
+        .filter(|r| r.status != Status::Pending)
+        .map(|r| {
+            let ended = r.history.iter().rev().find(|e| e.kind == "revoked" || e.kind == "expired").map(|e| {
+                let when = date(e.at).map(|d| d.0).unwrap_or_default();
+                let key = match e.by {
+                    Actor::Customer => "portal-record-ended-customer",
+                    Actor::Staff => "portal-record-ended-staff",
+                    Actor::Application => "portal-record-ended-application",
+                    Actor::AuthorizationServer => "portal-record-ended-server",
+                };
+                let name = clean_text(e.by_name.as_deref().unwrap_or_default());
+                let reason = clean_text(e.reason.as_deref().unwrap_or_default());
+                crate::i18n::text(locale, key, &[("date", &when), ("name", &name), ("reason", &reason)])
+            });
+            crate::model::RecordLine {
+                status: code_label(locale, "portal-record-", r.status.as_str()),
+                active: r.status == Status::Authorized,
+                given: date(r.created_at),
+                ended,
+                client: clean_text(&r.draft.client_name),
+                scopes: r.draft.scopes.iter().map(|s| clean_text(names.get(s).unwrap_or(s))).collect(),
+                accounts: r.draft.accounts.iter().map(|a| clean_text(a)).collect(),
+                id: r.id,
+            }
+        })
+        .collect()
+}
+
 /// The FDX consents that share any of `accounts` (the user's own), newest first, with their
 /// words in `locale`.
 pub fn fdx_view(accounts: &[InternalAccount], mut consents: Vec<FDXConsent>, locale: Locale) -> Vec<FdxAccess> {

@@ -138,6 +138,9 @@ pub async fn build(
         upstream =
             upstream.with_fdx(upstream::Fdx { bank_url: bank.url.clone(), workspace, id_claim: bank.id_claim.clone() });
     }
+    if config.consent_storage == config::ConsentStorage::Assent {
+        upstream = upstream.with_consent_revocation();
+    }
     crate::sqlite::private_dir(&config.data_dir)
         .map_err(|e| StartError::Other(format!("cannot use the data directory {}: {e}", config.data_dir.display())))?;
     let sessions = match &config.session_store {

@@ -12,7 +12,10 @@
 //! keeps none (the grant carries no `consent_id`). No request waits on the store longer than
 //! [`TIMEOUT`]: a store that cannot be written means nothing is shared, and the user is told.
 
+mod receipt;
 mod sqlite;
+
+pub use receipt::receipt;
 
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -211,6 +214,19 @@ impl ConsentRecords {
     pub async fn of_subject(&self, tenant: &str, subject: &str) -> Result<Vec<Record>, RecordsError> {
         let (tenant, subject) = (tenant.to_string(), subject.to_string());
         self.run(move |s| s.of_subject(&tenant, &subject)).await
+    }
+
+    /// Ends an authorized record: `revoked`, with who did it and why, in its history. `false`
+    /// when it was not authorized (revoked already, say): nothing changes then.
+    pub async fn revoke(
+        &self,
+        id: &str,
+        by: Actor,
+        by_name: Option<String>,
+        reason: Option<String>,
+    ) -> Result<bool, RecordsError> {
+        let id = id.to_string();
+        self.run(move |s| s.revoke(&id, now(), by, by_name.as_deref(), reason.as_deref())).await
     }
 
     /// Whether the store answers (for `/readyz`).

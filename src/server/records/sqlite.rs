@@ -159,6 +159,27 @@ impl SqliteRecords {
         Ok(())
     }
 
+    pub fn revoke(
+        &self,
+        id: &str,
+        now: i64,
+        by: Actor,
+        by_name: Option<&str>,
+        reason: Option<&str>,
+    ) -> Result<bool, RecordsError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let changed = tx.execute(
+            "UPDATE consent_records SET status = 'revoked', updated_at = ?2 WHERE id = ?1 AND status = 'authorized'",
+            params![id, now],
+        )?;
+        if changed == 1 {
+            event(&tx, id, now, "revoked", by, by_name, reason)?;
+        }
+        tx.commit()?;
+        Ok(changed == 1)
+    }
+
     pub fn get(&self, id: &str) -> Result<Option<Record>, RecordsError> {
         let conn = self.conn();
         let record =

@@ -6,6 +6,7 @@
 //! way a URL is made (`at`), and the one reading of a failed call.
 
 mod bank;
+mod consent_tokens;
 mod fdx;
 mod public;
 mod scope_grants;
@@ -96,6 +97,8 @@ pub struct Upstream {
     refresh: tokio::sync::Mutex<()>,
     metrics: Arc<Metrics>,
     fdx: Option<Fdx>,
+    /// Consent records are kept: the System token may revoke a consent's tokens.
+    revokes_by_consent: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -163,6 +166,7 @@ impl Upstream {
             refresh: tokio::sync::Mutex::new(()),
             metrics,
             fdx: None,
+            revokes_by_consent: false,
         })
     }
 

@@ -12,10 +12,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use url::Url;
 
-/// Scopes of the System-workspace token.
+/// Scopes of the System-workspace token: the consent page's API…
 pub const SYSTEM_SCOPES: &str = "manage_scope_grants";
-/// …and with Open Finance (FDX) on: the FDX consent APIs and the bank's internal accounts API.
-pub const SYSTEM_SCOPES_FDX: &str = "manage_scope_grants manage_openbanking_consents read_internal_accounts";
+/// …with Open Finance (FDX) on, the FDX consent APIs and the bank's internal accounts API…
+pub const SYSTEM_SCOPES_FDX: &str = "manage_openbanking_consents read_internal_accounts";
+/// …and with consent records kept, the revocation of a consent's tokens.
+pub const SYSTEM_SCOPES_RECORDS: &str = "revoke_tokens";
 /// Renew this long before the token expires.
 const EXPIRY_MARGIN: Duration = Duration::from_secs(30);
 
@@ -30,12 +32,15 @@ fn form_escape(s: &str) -> String {
 }
 
 impl Upstream {
-    fn system_scopes(&self) -> &'static str {
-        if self.fdx.is_some() {
-            SYSTEM_SCOPES_FDX
-        } else {
-            SYSTEM_SCOPES
+    fn system_scopes(&self) -> String {
+        let mut scopes = SYSTEM_SCOPES.to_string();
+        for (on, more) in [(self.fdx.is_some(), SYSTEM_SCOPES_FDX), (self.revokes_by_consent, SYSTEM_SCOPES_RECORDS)] {
+            if on {
+                scopes.push(' ');
+                scopes.push_str(more);
+            }
         }
+        scopes
     }
 
     /// `{base}/{tid}/system/oauth2/token`
@@ -62,7 +67,7 @@ impl Upstream {
             .http
             .post(self.token_url()?)
             .basic_auth(form_escape(&self.client_id), Some(form_escape(self.client_secret.expose())))
-            .form(&[("grant_type", "client_credentials"), ("scope", self.system_scopes())])
+            .form(&[("grant_type", "client_credentials"), ("scope", self.system_scopes().as_str())])
             .send()
             .await;
         let token: Result<TokenResponse, _> = match response {

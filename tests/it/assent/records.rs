@@ -148,3 +148,59 @@ async fn tokens_carry_their_consent_and_die_with_it() {
     assert!(!introspect(&app, &token).await, "that consent's token is dead");
     assert!(introspect(&app, &other).await, "another consent's token lives");
 }
+
+/// The portal shows the customer's records with their receipts; revoking the application ends
+/// its records (by the customer, in their history) and revokes their tokens by `consent_id`
+/// through the System API; the receipt is the owner's alone.
+#[tokio::test]
+async fn the_portal_shows_records_revokes_them_by_consent_and_hands_out_receipts() {
+    let app = spawn_app().await;
+    let token = consent_via_demo(&app, "user7", &["openid", "email", "calendar.read"]).await;
+    let id = records(&app).into_iter().find(|r| r.1 == "user7").unwrap().0;
+    let b = browser();
+    let portal = portal_sign_in(&app, &b, "user7").await;
+    let section = &portal[portal.find("Your consent records").expect("the records section")..];
+    assert!(
+        section.contains("Sandbox Demo App") && section.contains("Active") && section.contains("View your calendar")
+    );
+    let link = format!("/portal/receipt?id={id}");
+    assert!(section.contains(&link), "a receipt per record");
+
+    let res = b.get(format!("{}{link}", app.url)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.headers()["content-disposition"].to_str().unwrap().starts_with("attachment"));
+    assert_eq!(res.headers()["cache-control"], "no-store");
+    let receipt: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(receipt["consentReceiptID"], id.as_str());
+    assert_eq!(receipt["piiPrincipalId"], "user7");
+    assert_eq!(receipt["services"][0]["service"], "Sandbox Demo App");
+    assert_eq!(receipt["assent"]["status"], "authorized");
+    assert_eq!(receipt["services"][0]["purposes"].as_array().unwrap().len(), 3);
+
+    // Another customer gets nothing of it, nor does a browser without a session.
+    let other = browser();
+    portal_sign_in(&app, &other, "user8").await;
+    assert_eq!(other.get(format!("{}{link}", app.url)).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    assert_eq!(browser().get(format!("{}{link}", app.url)).send().await.unwrap().status(), StatusCode::SEE_OTHER);
+
+    let before = Stats::get(&app.sandbox().stats.consent_revokes);
+    let res = form_post(&b, format!("{}/api/portal/revoke", app.url))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("client_id", "demo-app"), ("csrf_token", &hidden(&portal, "csrf_token"))])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(Stats::get(&app.sandbox().stats.consent_revokes), before + 1, "revoked by consent_id");
+    assert!(!introspect(&app, &token).await);
+    let record = records(&app).into_iter().find(|r| r.0 == id).unwrap();
+    assert_eq!(record.3, "revoked", "the record is ended, not deleted");
+    let portal = b.get(format!("{}/portal", app.url)).send().await.unwrap().text().await.unwrap();
+    let section = &portal[portal.find("Your consent records").unwrap()..];
+    assert!(section.contains("Ended by you") && section.contains("Sandbox Demo App"), "kept in the history");
+    let receipt: serde_json::Value = b.get(format!("{}{link}", app.url)).send().await.unwrap().json().await.unwrap();
+    assert_eq!(receipt["assent"]["status"], "revoked");
+    let kinds: Vec<&str> =
+        receipt["assent"]["history"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["granted", "revoked"]);
+}
