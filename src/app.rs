@@ -3,7 +3,10 @@
 
 use crate::i18n::{self, t, Locale};
 use crate::model::{Brand, Here, Page};
-use crate::pages::{ConsentPage, ErrorPage, FdxConsentPage, HomePage, PortalPage, RevokePage, SignedOutPage};
+use crate::pages::{
+    ConsentPage, ConsolePage, ConsoleRecordPage, ConsoleSignedOutPage, ErrorPage, FdxConsentPage, HomePage, PortalPage,
+    RevokePage, SignedOutPage,
+};
 use leptos::prelude::*;
 
 /// The page's `<title>`, before the brand name.
@@ -14,6 +17,7 @@ pub fn title(page: &Page) -> String {
         Page::Consent(..) => t("consent-page-title").into(),
         Page::Portal(_) | Page::PortalSignedOut(_) => t("portal-title").into(),
         Page::Revoke(_) => t("revoke-page-title").into(),
+        Page::Console(_) | Page::ConsoleRecord(_) | Page::ConsoleSignedOut(_) => t("console-title").into(),
         Page::Error(e) => e.title.clone(),
     }
 }
@@ -37,6 +41,9 @@ pub fn App(page: Page, brand: Brand) -> impl IntoView {
                 Page::Portal(view) => view! { <PortalPage view=*view/> }.into_any(),
                 Page::PortalSignedOut(view) => view! { <SignedOutPage view/> }.into_any(),
                 Page::Revoke(view) => view! { <RevokePage view/> }.into_any(),
+                Page::Console(view) => view! { <ConsolePage view=*view/> }.into_any(),
+                Page::ConsoleRecord(view) => view! { <ConsoleRecordPage view=*view/> }.into_any(),
+                Page::ConsoleSignedOut(view) => view! { <ConsoleSignedOutPage view/> }.into_any(),
                 Page::Error(error) => view! { <ErrorPage error/> }.into_any(),
             }}
         </main>

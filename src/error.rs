@@ -61,6 +61,10 @@ pub enum Failure {
     SessionStoreDown,
     /// The consent records could not be written: nothing was shared.
     RecordsDown,
+    /// A sign-in to the staff console by someone without the staff role.
+    NotStaff,
+    /// A staff revocation without a reason (or one too long).
+    ReasonNeeded,
     /// Something on Assent's side (its database).
     Internal,
     /// The browser could not reach Assent (only ever made in the browser).
@@ -75,11 +79,11 @@ impl Failure {
             LinkIncomplete | LinkInvalid | Refused | FormIncomplete | NoDecision | NotYours | SignInUnverified
             | SignInExpired => 400,
             SessionEnded => 401,
-            Forged | PortalForged | SignInDenied | OtherHolders => 403,
+            Forged | PortalForged | SignInDenied | OtherHolders | NotStaff => 403,
             NotFound | FlowExpired => 404,
             Answered => 409,
             Unsupported => 415,
-            NothingChosen | NoAccountChosen => 422,
+            NothingChosen | NoAccountChosen | ReasonNeeded => 422,
             Internal => 500,
             UpstreamUnreachable | UpstreamStatus | UpstreamInvalid | BadRedirect | SignInUnavailable | SignInFailed
             | NoCustomerId | Offline => 502,
@@ -121,6 +125,8 @@ impl Failure {
             SignInFailed => ("sign-in-failed-title", "sign-in-restart"),
             SessionStoreDown => ("store-down-title", "store-down-message"),
             RecordsDown => ("records-down-title", "records-down-message"),
+            NotStaff => ("not-staff-title", "not-staff-message"),
+            ReasonNeeded => ("form-incomplete-title", "console-reason-needed"),
             Internal => ("trouble-title", "internal-message"),
         }
     }

@@ -118,6 +118,59 @@ pub struct SignedOutView {
     pub csrf_token: String,
 }
 
+/// The staff console: who is signed in, the search and its results.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct ConsoleView {
+    pub staff: String,
+    pub csrf_token: String,
+    /// What was searched for ("" before a search).
+    pub query: String,
+    /// The records found, newest first; `None` before a search.
+    pub results: Option<Vec<StaffRecordLine>>,
+    /// Whether the results were cut at the search limit.
+    pub more: bool,
+    pub notice: Option<String>,
+}
+
+/// A consent record as bank staff see it in a list.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct StaffRecordLine {
+    pub id: String,
+    pub client: String,
+    pub client_id: String,
+    pub subject: String,
+    pub customer: String,
+    /// Its status, in the page's language.
+    pub status: String,
+    pub active: bool,
+    /// When it was given (formatted; machine-readable).
+    pub given: Option<(String, String)>,
+    pub scopes: Vec<String>,
+    pub accounts: Vec<String>,
+}
+
+/// One consent record with its history, and the staff's revocations.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct StaffRecordView {
+    pub staff: String,
+    pub csrf_token: String,
+    pub record: StaffRecordLine,
+    pub history: Vec<HistoryLine>,
+    /// How many consents the record's application holds now (for "revoke this provider").
+    pub client_active: usize,
+    pub notice: Option<String>,
+}
+
+/// One event of a record's history, in words.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct HistoryLine {
+    /// When (formatted; machine-readable).
+    pub when: (String, String),
+    pub what: String,
+    pub who: String,
+    pub reason: Option<String>,
+}
+
 /// "Revoke this application's access?"
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct RevokeView {
@@ -153,6 +206,9 @@ pub enum Page {
     Portal(Box<PortalView>),
     PortalSignedOut(SignedOutView),
     Revoke(RevokeView),
+    Console(Box<ConsoleView>),
+    ConsoleRecord(Box<StaffRecordView>),
+    ConsoleSignedOut(SignedOutView),
     Error(crate::error::AppError),
 }
 

@@ -8,8 +8,11 @@
 //! its form token.
 
 pub mod consent;
+pub mod console;
 pub mod fdx;
 pub mod portal;
+#[cfg(feature = "ssr")]
+mod sign_in;
 
 #[cfg(feature = "ssr")]
 pub use context::run;

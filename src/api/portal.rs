@@ -140,26 +140,15 @@ pub async fn sign_in(csrf_token: String) -> Result<(), AppError> {
     use super::context;
     use crate::error::Failure;
     use crate::server::portal::{state_cookie, LOGIN_PURPOSE};
-    use crate::server::sessions::LOGIN_TIMEOUT;
+    use crate::server::sessions::Kind;
     let state = context::state()?;
     let auth = state.portal.clone().ok_or(Failure::PortalOff)?;
     context::check_token(&state, LOGIN_PURPOSE, "", &csrf_token, Failure::PortalForged)?;
-    let started = auth.start(state.upstream.http()).await.map_err(|e| {
-        tracing::warn!(error = %e, "portal sign-in could not start");
-        AppError::new(Failure::SignInUnavailable)
-    })?;
-    let sealed = state.sessions.seal_sign_in(&started.state, &started.verifier, &started.nonce)?;
-    let secure = state.csrf.is_secure();
-    if let Some(c) = crate::cookies::cookie_header(state_cookie(&state), &sealed, LOGIN_TIMEOUT, "Lax", secure) {
-        context::set_cookie(c);
-    }
-    context::navigate(&started.url);
-    Ok(())
+    super::sign_in::begin(&state, &auth, Kind::Customer, state_cookie(&state)).await
 }
 
-/// Finishes the sign-in at the callback: checks state against this browser's sealed sign-in
-/// cookie, uses it once, checks `iss` (RFC 9207) and the ID token, exchanges the code with its
-/// PKCE verifier, and opens a session. Called by the `/portal/callback` page directly.
+/// Finishes the sign-in at the callback (see [`super::sign_in::complete`]) and opens a
+/// session. Called by the `/portal/callback` page directly.
 #[server(prefix = "/api", endpoint = "portal/finish-sign-in")]
 pub async fn finish_sign_in(
     #[server(default)] state: String,
@@ -168,47 +157,15 @@ pub async fn finish_sign_in(
     #[server(default)] error: Option<String>,
 ) -> Result<(), AppError> {
     use super::context;
-    use crate::cookies::{cookie_header, read_cookie};
+    use super::sign_in::{complete, Callback};
+    use crate::cookies::cookie_header;
     use crate::error::Failure;
     use crate::server::portal::{session_cookie, state_cookie};
-    use crate::server::sessions::ABSOLUTE_TIMEOUT;
-    use subtle::ConstantTimeEq;
-    let returned = state;
+    use crate::server::sessions::{Kind, ABSOLUTE_TIMEOUT};
+    let back = Callback { state, code, iss, error };
     let state = context::state()?;
     let auth = state.portal.clone().ok_or(Failure::NotFound)?;
-    let headers = context::headers();
-    let Some(cookie) = read_cookie(&headers, state_cookie(&state)) else {
-        return Err(Failure::SignInUnverified.into());
-    };
-    // Made by this Assent for this browser, and not expired.
-    let Some(pending) = state.sessions.open_sign_in(cookie) else {
-        return Err(Failure::SignInExpired.into());
-    };
-    if returned.is_empty() || !bool::from(returned.as_bytes().ct_eq(pending.state.as_bytes())) {
-        return Err(Failure::SignInUnverified.into());
-    }
-    // Each sign-in finishes once: a replayed callback is refused.
-    if !state.sessions.claim_sign_in(&pending.state, pending.expires_at).await? {
-        return Err(Failure::SignInExpired.into());
-    }
-    let (verifier, nonce) = (pending.verifier, pending.nonce);
-    if error.is_some() {
-        return Err(Failure::SignInDenied.into());
-    }
-    // RFC 9207: the response must come from the issuer the sign-in was sent to, and carry
-    // `iss` when that server says it always does.
-    let iss_matches = auth.iss_matches(state.upstream.http(), iss.as_deref()).await.map_err(|e| {
-        tracing::warn!(error = %e, "portal sign-in could not check iss");
-        AppError::new(Failure::SignInUnavailable)
-    })?;
-    if !iss_matches {
-        return Err(Failure::SignInUnverified.into());
-    }
-    let code = code.ok_or(Failure::SignInUnverified)?;
-    let signed_in = auth.finish(state.upstream.http(), code, verifier, nonce).await.map_err(|e| {
-        tracing::warn!(error = %e, "portal sign-in failed");
-        AppError::new(Failure::SignInFailed)
-    })?;
+    let signed_in = complete(&state, &auth, Kind::Customer, state_cookie(&state), back).await?;
     // The bank's customer: the claim the consent screen reads too (`BANK_ID_CLAIM`), or the subject.
     let customer = crate::server::fdx::customer_of(&state.upstream, &signed_in.claims, &signed_in.subject)?;
     // The name the portal greets the user with comes from the ID token: cleaned like all
@@ -218,14 +175,7 @@ pub async fn finish_sign_in(
         .sessions
         .create(&signed_in.subject, &customer, &display, &signed_in.access_token, signed_in.lifetime)
         .await?;
-    let secure = state.csrf.is_secure();
-    for c in [
-        cookie_header(session_cookie(&state), &id, ABSOLUTE_TIMEOUT, "Lax", secure),
-        cookie_header(state_cookie(&state), "", 0, "Lax", secure),
-    ]
-    .into_iter()
-    .flatten()
-    {
+    if let Some(c) = cookie_header(session_cookie(&state), &id, ABSOLUTE_TIMEOUT, "Lax", state.csrf.is_secure()) {
         context::set_cookie(c);
     }
     context::navigate("/portal");
@@ -260,14 +210,13 @@ pub async fn sign_out(#[server(default)] csrf_token: String) -> Result<(), AppEr
 /// its `consent_id` (System API), then the record marked revoked by the customer.
 #[cfg(feature = "ssr")]
 async fn end_records(state: &crate::server::AppState, subject: &str, client_id: &str) -> Result<(), AppError> {
-    use crate::server::records::{Actor, Status};
+    use crate::server::records::Actor;
     if !state.records.enabled() {
         return Ok(());
     }
     let records = state.records.of_subject(state.upstream.tenant(), subject).await?;
-    for record in records.iter().filter(|r| r.draft.client_id == client_id && r.status == Status::Authorized) {
-        state.upstream.revoke_consent_tokens(&record.draft.workspace, &record.id).await?;
-        state.records.revoke(&record.id, Actor::Customer, None, None).await?;
+    for record in records.iter().filter(|r| r.draft.client_id == client_id) {
+        crate::server::revoke::end_consent(state, record, Actor::Customer, None, None).await?;
     }
     Ok(())
 }

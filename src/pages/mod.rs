@@ -2,6 +2,7 @@
 //! calls the server functions before it renders).
 
 mod consent;
+mod console;
 mod error;
 mod fdx;
 mod home;
@@ -9,6 +10,7 @@ mod parts;
 mod portal;
 
 pub use consent::ConsentPage;
+pub use console::{ConsolePage, ConsoleRecordPage, ConsoleSignedOutPage};
 pub use error::ErrorPage;
 pub use fdx::FdxConsentPage;
 pub use home::HomePage;

@@ -3,6 +3,7 @@
 //! server functions the pages call) and `server` (the state and services both use).
 
 mod consent;
+mod console;
 mod files;
 mod guard;
 mod pages;
@@ -58,7 +59,10 @@ pub fn router(state: AppState) -> Router {
         .route("/portal", get(portal::portal))
         .route("/portal/callback", get(portal::callback))
         .route("/portal/revoke", get(portal::confirm_revoke))
-        .route("/portal/receipt", get(portal::receipt));
+        .route("/portal/receipt", get(portal::receipt))
+        .route("/admin", get(console::console))
+        .route("/admin/record", get(console::record))
+        .route("/admin/callback", get(console::callback));
     // Each server function at the path `server_fn` registered it under, behind the guard; any
     // other `/api/…` path is the site's 404. The consent decisions show their form again when
     // a plain form chose nothing.

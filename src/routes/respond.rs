@@ -23,11 +23,11 @@ fn kind(failure: Failure) -> ErrorKind {
             ErrorKind::UpstreamStatus
         }
         Forged | PortalForged => ErrorKind::Csrf,
+        NotStaff => ErrorKind::Forbidden,
         NotFound | FlowExpired | Answered => ErrorKind::NotFound,
         LinkIncomplete | LinkInvalid | FormIncomplete | Unsupported | NoDecision | NothingChosen | NoAccountChosen
-        | NotYours | OtherHolders | PortalOff | SessionEnded | SignInUnverified | SignInExpired | SignInDenied => {
-            ErrorKind::BadRequest
-        }
+        | NotYours | OtherHolders | PortalOff | SessionEnded | SignInUnverified | SignInExpired | SignInDenied
+        | ReasonNeeded => ErrorKind::BadRequest,
     }
 }
 

@@ -166,6 +166,9 @@ struct SeedUser {
     name: String,
     #[serde(default)]
     customer_id: Option<String>,
+    /// Staff roles (the `bank-admins` workspace's `admin` holds `consent_admin`).
+    #[serde(default)]
+    roles: Vec<String>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -183,6 +186,9 @@ pub struct UserData {
     /// and the ID token as `customer_id` (what `BANK_ID_CLAIM` names).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
+    /// Staff roles, in the ID token as `roles`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<String>,
 }
 
 impl UserData {
@@ -295,6 +301,17 @@ impl Sandbox {
             .and_then(|(_, d)| serde_json::from_str::<UserData>(&d).ok())
             .and_then(|u| u.customer_id)
             .unwrap_or_else(|| subject.to_string())
+    }
+
+    /// The staff roles of `subject` (none for customers).
+    pub fn roles_of(&self, subject: &str) -> Vec<String> {
+        self.store
+            .user(subject)
+            .ok()
+            .flatten()
+            .and_then(|(_, d)| serde_json::from_str::<UserData>(&d).ok())
+            .map(|u| u.roles)
+            .unwrap_or_default()
     }
 
     /// The issuer URL of a workspace.
@@ -425,6 +442,7 @@ fn open(
                 email: user.email.clone(),
                 name: user.name.clone(),
                 customer_id: user.customer_id.clone(),
+                roles: user.roles.clone(),
             })
             .map_err(|e| SandboxError::Seed(e.to_string()))?;
             store.upsert_user(&user.username, &hash, &data)?;

@@ -47,6 +47,9 @@ const PAR_TTL: i64 = 60;
 #[derive(Clone, Debug, Deserialize, Serialize)]
 pub struct BankClaims {
     customer_id: String,
+    /// Staff roles, for the staff console (customers have none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    roles: Vec<String>,
 }
 impl AdditionalClaims for BankClaims {}
 
@@ -1085,7 +1088,7 @@ fn sign_id_token(
         now + chrono::Duration::seconds(ACCESS_TTL),
         now,
         standard_claims(sb, sub, scopes),
-        BankClaims { customer_id: sb.customer_of(sub) },
+        BankClaims { customer_id: sb.customer_of(sub), roles: sb.roles_of(sub) },
     )
     .set_auth_time(Some(auth_time))
     .set_nonce(nonce.map(|n| Nonce::new(n.into())));

@@ -6,6 +6,7 @@
 pub mod assets;
 pub mod config;
 pub mod consent;
+pub mod console;
 pub mod csrf;
 pub mod fdx;
 pub mod keys;
@@ -14,6 +15,7 @@ pub mod portal;
 pub mod portal_auth;
 pub mod present;
 pub mod records;
+pub mod revoke;
 pub mod sessions;
 mod state;
 pub mod theme;

@@ -86,6 +86,8 @@ pub enum ErrorKind {
     SessionStore,
     /// The consent records store failed or did not answer in time.
     ConsentRecords,
+    /// A sign-in to the staff console without the staff role.
+    Forbidden,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]

@@ -34,7 +34,9 @@ pub fn state_cookie(state: &AppState) -> &'static str {
 /// The signed-in user's live session, if any, with its cookie value.
 pub async fn current_session(state: &AppState, headers: &HeaderMap) -> Result<Option<(String, Session)>, StoreError> {
     let Some(id) = read_cookie(headers, session_cookie(state)) else { return Ok(None) };
-    Ok(state.sessions.get(id).await?.map(|session| (id.to_string(), session)))
+    // A staff member's session is the console's: it never opens the portal.
+    let session = state.sessions.get(id).await?.filter(|s| s.kind == super::sessions::Kind::Customer);
+    Ok(session.map(|session| (id.to_string(), session)))
 }
 
 /// Ends a session in the store (for every replica); returns the `Set-Cookie` that clears its

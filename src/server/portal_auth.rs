@@ -44,6 +44,8 @@ type Metadata = ProviderMetadata<
 
 /// Scopes the portal asks for: who the user is, and the Public API's grant management.
 pub const PORTAL_SCOPES: &[&str] = &["profile", "email", "list_clients_with_access", "revoke_client_access"];
+/// Scopes the staff console asks for: who the staff member is (their roles come in the ID token).
+pub const CONSOLE_SCOPES: &[&str] = &["profile", "email"];
 
 #[derive(Debug, thiserror::Error)]
 pub enum PortalAuthError {
@@ -64,6 +66,7 @@ pub struct PortalAuth {
     secret: Option<Secret>,
     redirect: RedirectUrl,
     issuer: IssuerUrl,
+    scopes: &'static [&'static str],
     metadata: tokio::sync::OnceCell<Metadata>,
 }
 
@@ -87,13 +90,20 @@ pub struct SignedIn {
 }
 
 impl PortalAuth {
-    pub fn new(client: &PortalClient, issuer: &url::Url, redirect: String) -> Result<Self, PortalAuthError> {
+    /// Signs users in at `issuer` as `client`, asking for `scopes` (besides `openid`).
+    pub fn new(
+        client: &PortalClient,
+        issuer: &url::Url,
+        redirect: String,
+        scopes: &'static [&'static str],
+    ) -> Result<Self, PortalAuthError> {
         Ok(Self {
             client_id: ClientId::new(client.client_id.clone()),
             secret: client.client_secret.clone(),
             redirect: RedirectUrl::new(redirect).map_err(|e| PortalAuthError::Config(e.to_string()))?,
             issuer: IssuerUrl::new(issuer.as_str().trim_end_matches('/').to_string())
                 .map_err(|e| PortalAuthError::Config(e.to_string()))?,
+            scopes,
             metadata: tokio::sync::OnceCell::new(),
         })
     }
@@ -159,7 +169,7 @@ impl PortalAuth {
         let mut request = client
             .authorize_url(CoreAuthenticationFlow::AuthorizationCode, CsrfToken::new_random, Nonce::new_random)
             .set_pkce_challenge(challenge);
-        for scope in PORTAL_SCOPES {
+        for scope in self.scopes {
             request = request.add_scope(Scope::new(scope.to_string()));
         }
         let (url, state, nonce) = request.url();

@@ -4,7 +4,7 @@
 use super::assets::{self, Assets};
 use super::config::{self, Config, TenantConfig};
 use super::csrf::Csrf;
-use super::{portal_auth, records, sessions, theme, upstream};
+use super::{console, portal_auth, records, sessions, theme, upstream};
 use crate::model::{Brand, HomeView};
 use crate::sandbox::{self, SandboxConfig, SandboxHandle};
 use leptos::config::LeptosOptions;
@@ -36,6 +36,8 @@ pub struct Shared {
     pub records: Arc<records::ConsentRecords>,
     /// The portal's sign-in, when a portal client is configured (always with the sandbox).
     pub portal: Option<Arc<portal_auth::PortalAuth>>,
+    /// The staff console, when configured (always with the sandbox).
+    pub console: Option<Arc<console::Console>>,
     pub brand: Brand,
     pub theme_css: Arc<str>,
     /// The built site's file names.
@@ -168,9 +170,27 @@ pub async fn build(
         sandbox.as_ref().map(|_| config::PortalClient { client_id: "assent-portal".into(), client_secret: None })
     });
     let portal = portal_client
-        .map(|c| portal_auth::PortalAuth::new(&c, &tenant.issuer, format!("{origin}/portal/callback")))
+        .map(|c| {
+            let redirect = format!("{origin}/portal/callback");
+            portal_auth::PortalAuth::new(&c, &tenant.issuer, redirect, portal_auth::PORTAL_SCOPES)
+        })
         .transpose()?
         .map(Arc::new);
+    // The console's staff sign in at the staff workspace: the configured one, or the sandbox's.
+    let console = match &config.console {
+        Some(c) => match c
+            .issuer
+            .clone()
+            .or_else(|| sandbox.as_ref().and_then(|s| s.sandbox.issuer("bank-admins").parse().ok()))
+        {
+            Some(issuer) => Some(Arc::new(console::Console::new(c, &issuer, &origin)?)),
+            None => {
+                tracing::warn!("the staff console is off: STAFF_ISSUER_URL is not set");
+                None
+            }
+        },
+        None => None,
+    };
     let issuer_origin = upstream.origin();
     let mut img = "img-src 'self' data: https:".to_string();
     if issuer_origin.starts_with("http://") {
@@ -195,6 +215,7 @@ pub async fn build(
         sessions: Arc::new(sessions),
         records: Arc::new(records),
         portal,
+        console,
         home: HomeView {
             demo_url: sandbox.as_ref().map(|s| format!("{}/demo", s.base_url)),
             fdx_demo_url: sandbox.as_ref().map(|s| format!("{}/fdx-demo", s.base_url)),

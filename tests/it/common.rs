@@ -46,6 +46,7 @@ pub fn sandbox_config(data_dir: &std::path::Path) -> Config {
         limits: assent::listen::Limits { max_per_address: 1024, ..Default::default() },
         sandbox_client_ca: None,
         consent_storage: Default::default(),
+        console: Some(assent::server::config::ConsoleConfig::sandbox()),
     }
 }
 

@@ -216,6 +216,19 @@ impl ConsentRecords {
         self.run(move |s| s.of_subject(&tenant, &subject)).await
     }
 
+    /// Records whose customer, subject, account or client id is `q` (staff search), newest
+    /// first, at most `limit`.
+    pub async fn search(&self, tenant: &str, q: &str, limit: usize) -> Result<Vec<Record>, RecordsError> {
+        let (tenant, q) = (tenant.to_string(), q.to_string());
+        self.run(move |s| s.search(&tenant, &q, limit)).await
+    }
+
+    /// The authorized records of one application (to revoke them all).
+    pub async fn authorized_of_client(&self, tenant: &str, client_id: &str) -> Result<Vec<Record>, RecordsError> {
+        let (tenant, client_id) = (tenant.to_string(), client_id.to_string());
+        self.run(move |s| s.authorized_of_client(&tenant, &client_id)).await
+    }
+
     /// Ends an authorized record: `revoked`, with who did it and why, in its history. `false`
     /// when it was not authorized (revoked already, say): nothing changes then.
     pub async fn revoke(

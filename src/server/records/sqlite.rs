@@ -196,6 +196,33 @@ impl SqliteRecords {
         records.into_iter().map(|r| complete(&conn, r)).collect()
     }
 
+    /// Records of `tenant` whose customer, subject, account or client id is exactly `q`, newest
+    /// first, at most `limit`; consents only (no pending ones). Each branch is one index lookup.
+    pub fn search(&self, tenant: &str, q: &str, limit: usize) -> Result<Vec<Record>, RecordsError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM consent_records WHERE tenant = ?1 AND status != 'pending' AND id IN (
+               SELECT id FROM consent_records WHERE customer = ?2
+               UNION SELECT id FROM consent_records WHERE tenant = ?1 AND subject = ?2
+               UNION SELECT id FROM consent_records WHERE tenant = ?1 AND client_id = ?2
+               UNION SELECT record_id FROM consent_accounts WHERE account_id = ?2)
+             ORDER BY created_at DESC, id LIMIT ?3"
+        ))?;
+        let records = stmt.query_map(params![tenant, q, limit as i64], row)?.collect::<Result<Vec<_>, _>>()?;
+        records.into_iter().map(|r| complete(&conn, r)).collect()
+    }
+
+    /// The authorized records of `client_id` in `tenant`.
+    pub fn authorized_of_client(&self, tenant: &str, client_id: &str) -> Result<Vec<Record>, RecordsError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(&format!(
+            "SELECT {COLUMNS} FROM consent_records WHERE tenant = ?1 AND client_id = ?2 AND status = 'authorized'
+             ORDER BY created_at, id"
+        ))?;
+        let records = stmt.query_map(params![tenant, client_id], row)?.collect::<Result<Vec<_>, _>>()?;
+        records.into_iter().map(|r| complete(&conn, r)).collect()
+    }
+
     pub fn ping(&self) -> Result<(), RecordsError> {
         self.conn().query_row("SELECT 1", [], |_| Ok(()))?;
         Ok(())

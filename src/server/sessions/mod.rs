@@ -34,9 +34,30 @@ pub const ABSOLUTE_TIMEOUT: i64 = 8 * 3600;
 /// A sign-in must come back from the authorization server within this time.
 pub const LOGIN_TIMEOUT: i64 = 600;
 
+/// Whose session: a customer's (the portal) or a bank staff member's (the console). Sealed
+/// with the record, so one kind never opens as the other.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    #[default]
+    Customer,
+    Staff,
+}
+
+impl Kind {
+    /// What a sign-in cookie of this kind is sealed to.
+    fn sign_in_place(self) -> &'static str {
+        match self {
+            Kind::Customer => "portal sign-in cookie",
+            Kind::Staff => "console sign-in cookie",
+        }
+    }
+}
+
 /// A live portal session.
 #[derive(Clone, Debug)]
 pub struct Session {
+    pub kind: Kind,
     /// Hash of the cookie value: what CSRF tokens bind to.
     pub id_hash: String,
     pub subject: String,
@@ -49,6 +70,8 @@ pub struct Session {
 /// What a session record holds, sealed as one.
 #[derive(Serialize, Deserialize)]
 struct Sealed {
+    #[serde(default)]
+    kind: Kind,
     subject: String,
     customer: String,
     display: String,
@@ -114,9 +137,6 @@ fn bound_to(id_hash: &str, expires_at: i64) -> String {
     format!("{id_hash}.{expires_at}")
 }
 
-/// What a sign-in cookie's seal is bound to.
-const SIGN_IN_PLACE: &str = "portal sign-in cookie";
-
 impl Sessions {
     fn with_store(store: Store, session_key: &[u8], timeout: Duration) -> Self {
         Self {
@@ -158,7 +178,7 @@ impl Sessions {
     }
 
     /// A new sign-in's cookie value: what its callback must check, sealed. Nothing is stored.
-    pub fn seal_sign_in(&self, state: &str, verifier: &str, nonce: &str) -> Result<String, StoreError> {
+    pub fn seal_sign_in(&self, kind: Kind, state: &str, verifier: &str, nonce: &str) -> Result<String, StoreError> {
         let pending = PendingSignIn {
             state: state.into(),
             verifier: verifier.into(),
@@ -166,12 +186,12 @@ impl Sessions {
             expires_at: now() + LOGIN_TIMEOUT,
         };
         let plain = serde_json::to_string(&pending).map_err(|_| seal::SealError)?;
-        Ok(self.sign_ins.seal(&plain, SIGN_IN_PLACE)?)
+        Ok(self.sign_ins.seal(&plain, kind.sign_in_place())?)
     }
 
-    /// The sign-in a cookie carries, if it opens with this key and has not expired.
-    pub fn open_sign_in(&self, cookie: &str) -> Option<PendingSignIn> {
-        let plain = self.sign_ins.open(cookie, SIGN_IN_PLACE)?;
+    /// The sign-in of `kind` a cookie carries, if it opens with this key and has not expired.
+    pub fn open_sign_in(&self, kind: Kind, cookie: &str) -> Option<PendingSignIn> {
+        let plain = self.sign_ins.open(cookie, kind.sign_in_place())?;
         serde_json::from_str::<PendingSignIn>(&plain).ok().filter(|p| p.expires_at > now())
     }
 
@@ -188,9 +208,22 @@ impl Sessions {
         .await
     }
 
-    /// Stores a new session and returns the cookie value (a fresh id at every sign-in).
+    /// Stores a new customer's session and returns the cookie value (a fresh id at every sign-in).
     pub async fn create(
         &self,
+        subject: &str,
+        customer: &str,
+        display: &str,
+        access_token: &str,
+        token_lifetime: i64,
+    ) -> Result<String, StoreError> {
+        self.create_of(Kind::Customer, subject, customer, display, access_token, token_lifetime).await
+    }
+
+    /// Stores a new session of `kind` and returns the cookie value.
+    pub async fn create_of(
+        &self,
+        kind: Kind,
         subject: &str,
         customer: &str,
         display: &str,
@@ -202,6 +235,7 @@ impl Sessions {
         let now = now();
         let expires_at = now + token_lifetime.clamp(1, ABSOLUTE_TIMEOUT);
         let plain = serde_json::to_string(&Sealed {
+            kind,
             subject: subject.into(),
             customer: customer.into(),
             display: display.into(),
@@ -239,6 +273,7 @@ impl Sessions {
             .and_then(|plain| serde_json::from_str::<Sealed>(&plain).ok());
         match opened {
             Some(s) => Ok(Some(Session {
+                kind: s.kind,
                 id_hash: key,
                 subject: s.subject,
                 customer: s.customer,
@@ -296,14 +331,15 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s.sqlite3");
         let sessions = Sessions::sqlite(&path, &[3u8; 32], Duration::from_millis(500)).unwrap();
-        let cookie = sessions.seal_sign_in("state-1", "verifier", "nonce").unwrap();
+        let cookie = sessions.seal_sign_in(Kind::Customer, "state-1", "verifier", "nonce").unwrap();
         assert!(!cookie.contains("verifier"), "sealed");
         let count = |table: &str| -> i64 {
             let conn = rusqlite::Connection::open(&path).unwrap();
             conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0)).unwrap()
         };
         assert_eq!(count("portal_used_sign_ins"), 0, "starting a sign-in stores nothing");
-        let pending = sessions.open_sign_in(&cookie).unwrap();
+        assert!(sessions.open_sign_in(Kind::Staff, &cookie).is_none(), "a customer's sign-in is not the console's");
+        let pending = sessions.open_sign_in(Kind::Customer, &cookie).unwrap();
         assert_eq!(
             (pending.state.as_str(), pending.verifier.as_str(), pending.nonce.as_str()),
             ("state-1", "verifier", "nonce")
@@ -312,10 +348,10 @@ mod tests {
         assert!(!sessions.claim_sign_in(&pending.state, pending.expires_at).await.unwrap(), "single use");
         // Another key, or an altered cookie, opens nothing.
         let other = Sessions::sqlite(&dir.path().join("o.sqlite3"), &[4u8; 32], Duration::from_millis(500)).unwrap();
-        assert!(other.open_sign_in(&cookie).is_none());
+        assert!(other.open_sign_in(Kind::Customer, &cookie).is_none());
         let mut altered = cookie.clone().into_bytes();
         altered[30] = if altered[30] == b'A' { b'B' } else { b'A' };
-        assert!(sessions.open_sign_in(&String::from_utf8(altered).unwrap()).is_none());
+        assert!(sessions.open_sign_in(Kind::Customer, &String::from_utf8(altered).unwrap()).is_none());
         // An expired sign-in is refused, and its record of use leaves room by itself.
         let expired = sessions
             .sign_ins
@@ -327,10 +363,10 @@ mod tests {
                     expires_at: now() - 1,
                 })
                 .unwrap(),
-                SIGN_IN_PLACE,
+                Kind::Customer.sign_in_place(),
             )
             .unwrap();
-        assert!(sessions.open_sign_in(&expired).is_none());
+        assert!(sessions.open_sign_in(Kind::Customer, &expired).is_none());
         assert!(sessions.claim_sign_in("state-2", now() - 1).await.unwrap());
         assert!(sessions.claim_sign_in("state-3", now() + 60).await.unwrap());
         assert_eq!(count("portal_used_sign_ins"), 2, "the expired one was swept");

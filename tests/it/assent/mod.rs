@@ -1,6 +1,7 @@
 //! Assent: the consent screens, the portal and everything around them.
 
 mod consent;
+mod console;
 mod delivery;
 mod faults;
 mod fdx_consent;

@@ -1,6 +1,10 @@
 //! Configuration, read once at start-up from the environment (and `.env`), validated, and
 //! rejected with one clear line when something is wrong.
 
+mod console;
+
+pub use console::ConsoleConfig;
+
 use std::fmt;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -74,6 +78,8 @@ pub struct Config {
     pub sandbox_client_ca: Option<PathBuf>,
     /// `CONSENT_STORAGE`: where the records of consents are kept.
     pub consent_storage: ConsentStorage,
+    /// The bank staff's console (`STAFF_*`); always on with the sandbox.
+    pub console: Option<ConsoleConfig>,
 }
 
 /// Where consent records are kept (`CONSENT_STORAGE`).
@@ -163,7 +169,7 @@ impl Rgb {
 }
 
 /// The portal's client in the user's workspace: public (PKCE only) without a secret.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PortalClient {
     pub client_id: String,
     pub client_secret: Option<Secret>,
@@ -399,7 +405,9 @@ impl Config {
             Some("none") => ConsentStorage::None,
             Some(other) => return err(format!("CONSENT_STORAGE must be assent or none: {other}")),
         };
+        let console = console::console(&get, tenant.is_none())?;
         Ok(Config {
+            console,
             consent_storage,
             sandbox_client_ca,
             limits,

@@ -1,0 +1,222 @@
+//! The staff console: bank staff sign in, search consent records, read one with its history,
+//! and revoke one consent or every consent of an application, each with a reason recorded under
+//! their name. Every read and write checks for a staff session; every write its form token.
+
+use crate::error::AppError;
+use crate::model::{ConsoleView, StaffRecordView};
+use leptos::prelude::*;
+
+/// Where a plain form goes after revoking one consent.
+pub fn record_path(id: &str) -> String {
+    format!("/admin/record?id={id}")
+}
+
+/// Starts a staff sign-in at the staff workspace.
+#[server(prefix = "/api", endpoint = "admin/sign-in")]
+pub async fn console_sign_in(csrf_token: String) -> Result<(), AppError> {
+    use super::context;
+    use crate::error::Failure;
+    use crate::server::console::{state_cookie, LOGIN_PURPOSE};
+    use crate::server::sessions::Kind;
+    let state = context::state()?;
+    let console = state.console.clone().ok_or(Failure::NotFound)?;
+    context::check_token(&state, LOGIN_PURPOSE, "", &csrf_token, Failure::PortalForged)?;
+    super::sign_in::begin(&state, &console.auth, Kind::Staff, state_cookie(&state)).await
+}
+
+/// Finishes a staff sign-in: only a member holding the staff role gets a (staff) session;
+/// anyone else is refused (403) and gets none.
+#[server(prefix = "/api", endpoint = "admin/finish-sign-in")]
+pub async fn finish_console_sign_in(
+    #[server(default)] state: String,
+    #[server(default)] code: Option<String>,
+    #[server(default)] iss: Option<String>,
+    #[server(default)] error: Option<String>,
+) -> Result<(), AppError> {
+    use super::context;
+    use super::sign_in::{complete, Callback};
+    use crate::error::Failure;
+    use crate::server::console::{session_cookie, state_cookie};
+    use crate::server::present::clean_text;
+    use crate::server::sessions::{Kind, ABSOLUTE_TIMEOUT};
+    let back = Callback { state, code, iss, error };
+    let state = context::state()?;
+    let console = state.console.clone().ok_or(Failure::NotFound)?;
+    let signed_in = complete(&state, &console.auth, Kind::Staff, state_cookie(&state), back).await?;
+    if !console.holds_role(&signed_in.claims) {
+        tracing::warn!(subject = %signed_in.subject, "a sign-in to the staff console without the staff role: refused");
+        return Err(Failure::NotStaff.into());
+    }
+    // Revocations are recorded under the staff member's name (their email when it has none).
+    let name = signed_in.claims.get("name").and_then(|n| n.as_str()).unwrap_or(&signed_in.display);
+    let display = clean_text(name);
+    let id = state
+        .sessions
+        .create_of(Kind::Staff, &signed_in.subject, "", &display, &signed_in.access_token, signed_in.lifetime)
+        .await?;
+    let cookie =
+        crate::cookies::cookie_header(session_cookie(&state), &id, ABSOLUTE_TIMEOUT, "Lax", state.csrf.is_secure());
+    if let Some(c) = cookie {
+        context::set_cookie(c);
+    }
+    context::navigate("/admin");
+    Ok(())
+}
+
+/// Ends the staff session and clears its cookie.
+#[server(prefix = "/api", endpoint = "admin/sign-out")]
+pub async fn console_sign_out(#[server(default)] csrf_token: String) -> Result<(), AppError> {
+    use super::context;
+    use crate::error::Failure;
+    use crate::server::console::{current_staff, session_cookie, CONSOLE_PURPOSE};
+    let state = context::state()?;
+    if let Some((id, session)) = current_staff(&state, &context::headers()).await? {
+        context::check_token(&state, CONSOLE_PURPOSE, &session.id_hash, &csrf_token, Failure::PortalForged)?;
+        state.sessions.delete(&id).await?;
+        if let Some(c) = crate::cookies::cookie_header(session_cookie(&state), "", 0, "Lax", state.csrf.is_secure()) {
+            context::set_cookie(c);
+        }
+    }
+    context::navigate("/admin");
+    Ok(())
+}
+
+/// The console: records whose customer id, subject, account id or application (client id) is
+/// `q` exactly; none before a search.
+#[server(prefix = "/api", endpoint = "admin/search")]
+pub async fn search_records(#[server(default)] q: String) -> Result<ConsoleView, AppError> {
+    use super::context;
+    use crate::server::console::{record_line, CONSOLE_PURPOSE, SEARCH_LIMIT};
+    let state = context::state()?;
+    let session = staff(&state).await?;
+    let query: String = q.trim().chars().take(200).collect();
+    let (results, more) = if query.is_empty() {
+        (None, false)
+    } else {
+        let mut found = state.records.search(state.upstream.tenant(), &query, SEARCH_LIMIT + 1).await?;
+        let more = found.len() > SEARCH_LIMIT;
+        found.truncate(SEARCH_LIMIT);
+        let locale = crate::request::locale();
+        (Some(found.iter().map(|r| record_line(r, locale)).collect()), more)
+    };
+    let csrf_token = state.csrf.token(&context::browser_id(&state), CONSOLE_PURPOSE, &session.id_hash);
+    Ok(ConsoleView { staff: session.display, csrf_token, query, results, more, notice: None })
+}
+
+/// One record with its history.
+#[server(prefix = "/api", endpoint = "admin/record")]
+pub async fn load_record(id: String) -> Result<StaffRecordView, AppError> {
+    use super::context;
+    use crate::server::console::{history, record_line, CONSOLE_PURPOSE};
+    let state = context::state()?;
+    let session = staff(&state).await?;
+    let record = tenant_record(&state, &id).await?;
+    let client_active =
+        state.records.authorized_of_client(state.upstream.tenant(), &record.draft.client_id).await?.len();
+    let locale = crate::request::locale();
+    let csrf_token = state.csrf.token(&context::browser_id(&state), CONSOLE_PURPOSE, &session.id_hash);
+    Ok(StaffRecordView {
+        staff: session.display,
+        csrf_token,
+        record: record_line(&record, locale),
+        history: history(&record, locale),
+        client_active,
+        notice: None,
+    })
+}
+
+/// Revokes one consent: its tokens, then its record, with the staff member's name and reason.
+#[server(prefix = "/api", endpoint = "admin/revoke")]
+pub async fn staff_revoke(
+    #[server(default)] csrf_token: String,
+    id: String,
+    #[server(default)] reason: String,
+) -> Result<(), AppError> {
+    use super::context;
+    use crate::server::records::Actor;
+    let state = context::state()?;
+    let session = staff_with_token(&state, &csrf_token).await?;
+    let reason = reason_of(&reason)?;
+    let record = tenant_record(&state, &id).await?;
+    crate::server::revoke::end_consent(&state, &record, Actor::Staff, Some(session.display), Some(reason)).await?;
+    state.upstream.metrics().revokes.inc();
+    if context::plain_form() {
+        context::navigate(&format!("{}&revoked=1", record_path(&record.id)));
+    }
+    Ok(())
+}
+
+/// Revokes every consent of one application ("revoke this provider"), each with its tokens,
+/// under the staff member's name and reason.
+#[server(prefix = "/api", endpoint = "admin/revoke-provider")]
+pub async fn revoke_provider(
+    #[server(default)] csrf_token: String,
+    client_id: String,
+    #[server(default)] reason: String,
+) -> Result<(), AppError> {
+    use super::context;
+    use crate::error::Failure;
+    use crate::server::records::Actor;
+    let state = context::state()?;
+    let session = staff_with_token(&state, &csrf_token).await?;
+    let reason = reason_of(&reason)?;
+    if client_id.is_empty() || client_id.len() > 256 {
+        return Err(Failure::FormIncomplete.into());
+    }
+    let records = state.records.authorized_of_client(state.upstream.tenant(), &client_id).await?;
+    for record in &records {
+        let (name, why) = (Some(session.display.clone()), Some(reason.clone()));
+        crate::server::revoke::end_consent(&state, record, Actor::Staff, name, why).await?;
+        state.upstream.metrics().revokes.inc();
+    }
+    tracing::info!(client_id, revoked = records.len(), "staff revoked every consent of an application");
+    if context::plain_form() {
+        let q: String = url::form_urlencoded::byte_serialize(client_id.as_bytes()).collect();
+        context::navigate(&format!("/admin?q={q}&revoked={}", records.len()));
+    }
+    Ok(())
+}
+
+/// The staff session of this request, or `SessionEnded`.
+#[cfg(feature = "ssr")]
+async fn staff(state: &crate::server::AppState) -> Result<crate::server::sessions::Session, AppError> {
+    use crate::error::Failure;
+    let headers = super::context::headers();
+    match crate::server::console::current_staff(state, &headers).await? {
+        Some((_, session)) => Ok(session),
+        None => Err(Failure::SessionEnded.into()),
+    }
+}
+
+/// The staff session, and `token` made for it.
+#[cfg(feature = "ssr")]
+async fn staff_with_token(
+    state: &crate::server::AppState,
+    token: &str,
+) -> Result<crate::server::sessions::Session, AppError> {
+    use crate::error::Failure;
+    let session = staff(state).await?;
+    let purpose = crate::server::console::CONSOLE_PURPOSE;
+    super::context::check_token(state, purpose, &session.id_hash, token, Failure::PortalForged)?;
+    Ok(session)
+}
+
+/// A record of this tenant (a consent, not a pending accept), or not found.
+#[cfg(feature = "ssr")]
+async fn tenant_record(state: &crate::server::AppState, id: &str) -> Result<crate::server::records::Record, AppError> {
+    use crate::server::records::Status;
+    let record = state.records.get(id).await?;
+    record
+        .filter(|r| r.draft.tenant == state.upstream.tenant() && r.status != Status::Pending)
+        .ok_or_else(|| crate::error::Failure::NotFound.into())
+}
+
+/// A staff member's reason: required, one paragraph of at most 500 characters.
+#[cfg(feature = "ssr")]
+fn reason_of(reason: &str) -> Result<String, AppError> {
+    let reason = crate::server::present::clean_text(reason);
+    if reason.is_empty() || reason.chars().count() > 500 {
+        return Err(crate::error::Failure::ReasonNeeded.into());
+    }
+    Ok(reason)
+}

@@ -1,0 +1,80 @@
+//! The two halves of an OpenID Connect sign-in, shared by the customers' portal and the staff
+//! console: each has its own client, cookie and kind of session, and the same checks.
+
+use super::context;
+use crate::error::{AppError, Failure};
+use crate::server::portal_auth::{PortalAuth, SignedIn};
+use crate::server::sessions::{Kind, LOGIN_TIMEOUT};
+use crate::server::AppState;
+
+/// Starts a sign-in at `auth`: PKCE, state and nonce sealed into this browser's `cookie`
+/// (nothing is stored on the server), and the browser sent to the authorization server.
+pub async fn begin(state: &AppState, auth: &PortalAuth, kind: Kind, cookie: &str) -> Result<(), AppError> {
+    let started = auth.start(state.upstream.http()).await.map_err(|e| {
+        tracing::warn!(error = %e, ?kind, "a sign-in could not start");
+        AppError::new(Failure::SignInUnavailable)
+    })?;
+    let sealed = state.sessions.seal_sign_in(kind, &started.state, &started.verifier, &started.nonce)?;
+    let secure = state.csrf.is_secure();
+    if let Some(c) = crate::cookies::cookie_header(cookie, &sealed, LOGIN_TIMEOUT, "Lax", secure) {
+        context::set_cookie(c);
+    }
+    context::navigate(&started.url);
+    Ok(())
+}
+
+/// What the authorization server sent back to the callback.
+pub struct Callback {
+    pub state: String,
+    pub code: Option<String>,
+    pub iss: Option<String>,
+    pub error: Option<String>,
+}
+
+/// Finishes a sign-in at its callback: checks state against this browser's sealed `cookie`,
+/// uses it once, checks `iss` (RFC 9207), exchanges the code with its PKCE verifier and
+/// verifies the ID token. Clears the cookie.
+pub async fn complete(
+    state: &AppState,
+    auth: &PortalAuth,
+    kind: Kind,
+    cookie: &str,
+    back: Callback,
+) -> Result<SignedIn, AppError> {
+    use subtle::ConstantTimeEq;
+    let headers = context::headers();
+    let Some(sealed) = crate::cookies::read_cookie(&headers, cookie) else {
+        return Err(Failure::SignInUnverified.into());
+    };
+    // Made by this Assent for this browser and this kind of sign-in, and not expired.
+    let Some(pending) = state.sessions.open_sign_in(kind, sealed) else {
+        return Err(Failure::SignInExpired.into());
+    };
+    if back.state.is_empty() || !bool::from(back.state.as_bytes().ct_eq(pending.state.as_bytes())) {
+        return Err(Failure::SignInUnverified.into());
+    }
+    // Each sign-in finishes once: a replayed callback is refused.
+    if !state.sessions.claim_sign_in(&pending.state, pending.expires_at).await? {
+        return Err(Failure::SignInExpired.into());
+    }
+    if let Some(c) = crate::cookies::cookie_header(cookie, "", 0, "Lax", state.csrf.is_secure()) {
+        context::set_cookie(c);
+    }
+    if back.error.is_some() {
+        return Err(Failure::SignInDenied.into());
+    }
+    // RFC 9207: the response must come from the issuer the sign-in was sent to, and carry
+    // `iss` when that server says it always does.
+    let iss_matches = auth.iss_matches(state.upstream.http(), back.iss.as_deref()).await.map_err(|e| {
+        tracing::warn!(error = %e, ?kind, "a sign-in could not check iss");
+        AppError::new(Failure::SignInUnavailable)
+    })?;
+    if !iss_matches {
+        return Err(Failure::SignInUnverified.into());
+    }
+    let code = back.code.ok_or(Failure::SignInUnverified)?;
+    auth.finish(state.upstream.http(), code, pending.verifier, pending.nonce).await.map_err(|e| {
+        tracing::warn!(error = %e, ?kind, "a sign-in failed");
+        AppError::new(Failure::SignInFailed)
+    })
+}

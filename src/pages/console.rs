@@ -1,0 +1,148 @@
+//! The staff console's pages: the sign-in, the search with its results, and one record with
+//! its history and the revocations. Drawn on the server; every form is a plain form.
+
+use crate::api::console::{ConsoleSignIn, ConsoleSignOut, RevokeProvider, StaffRevoke};
+use crate::i18n::{t, t_args};
+use crate::model::{ConsoleView, HistoryLine, SignedOutView, StaffRecordLine, StaffRecordView};
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+
+#[component]
+pub fn ConsoleSignedOutPage(view: SignedOutView) -> impl IntoView {
+    view! {
+        <section class="card" aria-labelledby="console-title">
+            <h1 id="console-title">{t("console-title")}</h1>
+            <p class="lead">{t("console-lead")}</p>
+            <form method="post" action=ConsoleSignIn::url()>
+                <input type="hidden" name="csrf_token" value=view.csrf_token/>
+                <button type="submit" class="btn primary">{t("console-sign-in")}</button>
+            </form>
+        </section>
+    }
+}
+
+/// Who is signed in, and the way out.
+#[component]
+fn StaffHead(staff: String, csrf_token: String) -> impl IntoView {
+    view! {
+        <div class="portal-head">
+            <div>
+                <h1 id="console-title" tabindex="-1">{t("console-title")}</h1>
+                <p class="signed-in">{t_args("console-signed-in", &[("name", &staff)])}</p>
+            </div>
+            <form method="post" action=ConsoleSignOut::url()>
+                <input type="hidden" name="csrf_token" value=csrf_token/>
+                <button type="submit" class="btn">{t("sign-out")}</button>
+            </form>
+        </div>
+    }
+}
+
+#[component]
+pub fn ConsolePage(view: ConsoleView) -> impl IntoView {
+    let ConsoleView { staff, csrf_token, query, results, more, notice } = view;
+    view! {
+        <section class="card wide" aria-labelledby="console-title">
+            <StaffHead staff csrf_token/>
+            {notice.map(|n| view! { <p class="notice success" role="status">{n}</p> })}
+            <form method="get" action="/admin" class="filter" role="search">
+                <label for="q">{t("console-search-label")}</label>
+                <input id="q" name="q" type="search" value=query maxlength="200" required autocomplete="off"/>
+                <button type="submit" class="btn primary">{t("console-search")}</button>
+            </form>
+            <p class="muted">{t("console-search-hint")}</p>
+            {results.map(|found| {
+                if found.is_empty() {
+                    view! { <p class="empty">{t("console-none")}</p> }.into_any()
+                } else {
+                    view! {
+                        <p>{t_args("console-found", &[("count", &found.len().to_string())])}</p>
+                        {more.then(|| view! { <p class="muted">{t("console-more")}</p> })}
+                        <ul class="record-list">
+                            {found.into_iter().map(|r| view! { <ResultLine record=r/> }).collect_view()}
+                        </ul>
+                    }
+                    .into_any()
+                }
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn ResultLine(record: StaffRecordLine) -> impl IntoView {
+    let StaffRecordLine { id, client, client_id, subject, customer, status, active, given, scopes, accounts } = record;
+    view! {
+        <li class="record" class:ended=!active>
+            <div class="record-head">
+                <a class="client-name" href=crate::api::console::record_path(&id)>{client}</a>
+                <span class="status" class:active=active>{status}</span>
+            </div>
+            <p>{t("console-customer")} " " <strong>{customer}</strong> " · " {t("console-subject")} " " {subject} " · " {client_id}</p>
+            {given.map(|(shown, iso)| view! { <p><time datetime=iso>{shown}</time></p> })}
+            <p class="record-shares">
+                {t("portal-record-shares")} " " {scopes.join(", ")}
+                {(!accounts.is_empty()).then(|| format!(" · {}", accounts.join(", ")))}
+            </p>
+        </li>
+    }
+}
+
+#[component]
+pub fn ConsoleRecordPage(view: StaffRecordView) -> impl IntoView {
+    let StaffRecordView { staff, csrf_token, record, history, client_active, notice } = view;
+    let StaffRecordLine { id, client, client_id, subject, customer, status, active, given, scopes, accounts } = record;
+    let provider_label =
+        t_args("console-provider-title", &[("client", &client), ("count", &client_active.to_string())]);
+    view! {
+        <section class="card wide" aria-labelledby="console-title">
+            <StaffHead staff csrf_token=csrf_token.clone()/>
+            <p><a href="/admin">{t("console-back")}</a></p>
+            {notice.map(|n| view! { <p class="notice success" role="status">{n}</p> })}
+            <h2 class="client-name">{client.clone()} " · " <span class="status" class:active=active>{status}</span></h2>
+            <dl class="terms">
+                <div><dt>{t("console-record-id")}</dt><dd><code>{id.clone()}</code></dd></div>
+                <div><dt>{t("console-customer")}</dt><dd>{customer}</dd></div>
+                <div><dt>{t("console-subject")}</dt><dd>{subject}</dd></div>
+                <div><dt>{t("console-application")}</dt><dd>{client_id.clone()}</dd></div>
+                <div><dt>{t("console-given")}</dt><dd>{given.map(|(shown, iso)| view! { <time datetime=iso>{shown}</time> })}</dd></div>
+                <div><dt>{t("console-scopes")}</dt><dd>{scopes.join(", ")}</dd></div>
+                <div><dt>{t("console-accounts")}</dt><dd>{accounts.join(", ")}</dd></div>
+            </dl>
+            <h3>{t("console-history")}</h3>
+            <ol class="history">{history.into_iter().map(|h| view! { <History line=h/> }).collect_view()}</ol>
+            {active.then(|| view! {
+                <form method="post" action=StaffRevoke::url() class="staff-revoke">
+                    <h3>{t("console-revoke-title")}</h3>
+                    <input type="hidden" name="csrf_token" value=csrf_token.clone()/>
+                    <input type="hidden" name="id" value=id.clone()/>
+                    <label for="reason-one">{t("console-reason")}</label>
+                    <textarea id="reason-one" name="reason" required maxlength="500" rows="2"></textarea>
+                    <button type="submit" class="btn danger-solid">{t("console-revoke")}</button>
+                </form>
+            })}
+            {(client_active > 0).then(|| view! {
+                <form method="post" action=RevokeProvider::url() class="staff-revoke">
+                    <h3>{provider_label}</h3>
+                    <p class="muted">{t("console-provider-consequence")}</p>
+                    <input type="hidden" name="csrf_token" value=csrf_token/>
+                    <input type="hidden" name="client_id" value=client_id/>
+                    <label for="reason-all">{t("console-reason")}</label>
+                    <textarea id="reason-all" name="reason" required maxlength="500" rows="2"></textarea>
+                    <button type="submit" class="btn danger">{t("console-provider-revoke")}</button>
+                </form>
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn History(line: HistoryLine) -> impl IntoView {
+    let HistoryLine { when: (shown, iso), what, who, reason } = line;
+    view! {
+        <li>
+            <time datetime=iso>{shown}</time> " · " <strong>{what}</strong> " · " {who}
+            {reason.map(|r| view! { <span class="reason">" · " {r}</span> })}
+        </li>
+    }
+}

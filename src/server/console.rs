@@ -1,0 +1,119 @@
+//! The bank staff's console (`/admin`): staff sign in with OpenID Connect at the staff
+//! workspace, and only those holding the consent-staff role get a session, of its own kind
+//! and under its own cookie; a customer's session never opens it. What the console's pages
+//! show of the records is made here; the searches and revocations are the server functions of
+//! `crate::api::console`.
+
+use super::config::ConsoleConfig;
+use super::portal_auth::{PortalAuth, PortalAuthError, CONSOLE_SCOPES};
+use super::present::{clean_text, code_label};
+use super::records::{Actor, Record, Status};
+use super::sessions::{Kind, Session, StoreError};
+use super::AppState;
+use crate::cookies::read_cookie;
+use crate::i18n::{text, Locale};
+use crate::model::{HistoryLine, StaffRecordLine};
+use axum::http::HeaderMap;
+
+/// The purpose of the console's sign-in form token.
+pub const LOGIN_PURPOSE: &str = "console-login";
+/// The purpose of the signed-in console's form tokens, bound to the staff session.
+pub const CONSOLE_PURPOSE: &str = "console";
+/// The most records one search shows.
+pub const SEARCH_LIMIT: usize = 200;
+
+/// The console's sign-in and the role it requires.
+pub struct Console {
+    pub auth: PortalAuth,
+    role_claim: String,
+    role: String,
+}
+
+impl Console {
+    pub fn new(config: &ConsoleConfig, issuer: &url::Url, origin: &str) -> Result<Self, PortalAuthError> {
+        Ok(Self {
+            auth: PortalAuth::new(&config.client, issuer, format!("{origin}/admin/callback"), CONSOLE_SCOPES)?,
+            role_claim: config.role_claim.clone(),
+            role: config.role.clone(),
+        })
+    }
+
+    /// Whether a verified ID token's claims hold the staff role: the role claim is a list of
+    /// roles, or one string of space-separated roles.
+    pub fn holds_role(&self, claims: &serde_json::Map<String, serde_json::Value>) -> bool {
+        match claims.get(&self.role_claim) {
+            Some(serde_json::Value::Array(roles)) => roles.iter().any(|r| r.as_str() == Some(self.role.as_str())),
+            Some(serde_json::Value::String(roles)) => roles.split_whitespace().any(|r| r == self.role),
+            _ => false,
+        }
+    }
+}
+
+pub fn session_cookie(state: &AppState) -> &'static str {
+    if state.csrf.is_secure() {
+        "__Host-assent-console"
+    } else {
+        "assent-console"
+    }
+}
+
+pub fn state_cookie(state: &AppState) -> &'static str {
+    if state.csrf.is_secure() {
+        "__Host-assent-console-state"
+    } else {
+        "assent-console-state"
+    }
+}
+
+/// The signed-in staff member's live session, if any, with its cookie value. Only a staff
+/// session opens the console.
+pub async fn current_staff(state: &AppState, headers: &HeaderMap) -> Result<Option<(String, Session)>, StoreError> {
+    let Some(id) = read_cookie(headers, session_cookie(state)) else { return Ok(None) };
+    let session = state.sessions.get(id).await?.filter(|s| s.kind == Kind::Staff);
+    Ok(session.map(|session| (id.to_string(), session)))
+}
+
+fn date(t: i64) -> Option<(String, String)> {
+    chrono::DateTime::from_timestamp(t, 0).and_then(|d| super::present::format_date(&d.to_rfc3339()))
+}
+
+/// One record as a line of the console's results.
+pub fn record_line(record: &Record, locale: Locale) -> StaffRecordLine {
+    let d = &record.draft;
+    StaffRecordLine {
+        id: record.id.clone(),
+        client: clean_text(&d.client_name),
+        client_id: clean_text(&d.client_id),
+        subject: clean_text(&d.subject),
+        customer: d.customer.as_deref().map(clean_text).unwrap_or_default(),
+        status: code_label(locale, "portal-record-", record.status.as_str()),
+        active: record.status == Status::Authorized,
+        given: date(record.created_at),
+        scopes: d.scopes.iter().map(|s| clean_text(s)).collect(),
+        accounts: d.accounts.iter().map(|a| clean_text(a)).collect(),
+    }
+}
+
+/// A record's history, oldest first, in words.
+pub fn history(record: &Record, locale: Locale) -> Vec<HistoryLine> {
+    record
+        .history
+        .iter()
+        .map(|e| {
+            let who = match e.by {
+                Actor::Customer => text(locale, "console-by-customer", &[]),
+                Actor::Staff => {
+                    text(locale, "console-by-staff", &[("name", &clean_text(e.by_name.as_deref().unwrap_or("")))])
+                }
+                Actor::Application => text(locale, "console-by-application", &[]),
+                Actor::AuthorizationServer => text(locale, "console-by-server", &[]),
+            };
+            HistoryLine {
+                when: date(e.at).unwrap_or_default(),
+                what: code_label(locale, "console-event-", &e.kind),
+                who,
+                reason: e.reason.as_deref().map(clean_text),
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,203 @@
+//! The staff console (issue 20): bank staff sign in at the staff workspace, and only holders of
+//! the staff role get in; they search records, read one with its history, and revoke one
+//! consent or a whole provider with a reason, each killing the tokens. A customer's session
+//! never opens it.
+
+use crate::common::*;
+use reqwest::cookie::{CookieStore, Jar};
+use reqwest::{redirect, Client, StatusCode};
+use std::sync::Arc;
+
+/// A browser whose cookies the test can read.
+fn browser_with_jar() -> (Client, Arc<Jar>) {
+    let jar = Arc::new(Jar::default());
+    let b = Client::builder().cookie_provider(jar.clone()).redirect(redirect::Policy::none()).build().unwrap();
+    (b, jar)
+}
+
+/// Signs `user` in to the console in `b`; returns the callback's answer.
+async fn console_sign_in(app: &TestApp, b: &Client, user: &str) -> reqwest::Response {
+    let page = b.get(format!("{}/admin", app.url)).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Sign in as staff"), "{page}");
+    let res = form_post(b, format!("{}/api/admin/sign-in", app.url))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("csrf_token", hidden(&page, "csrf_token"))])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let authorize = location(&res);
+    assert!(authorize.contains("/default/bank-admins/") && authorize.contains("code_challenge_method=S256"));
+    let res = sign_in(app, b, &authorize, user).await;
+    let callback = location(&res);
+    assert!(callback.starts_with(&format!("{}/admin/callback?", app.url)), "{callback}");
+    b.get(&callback).send().await.unwrap()
+}
+
+async fn admin_page(app: &TestApp, b: &Client, path: &str) -> String {
+    let res = b.get(format!("{}{path}", app.url)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK, "{path}");
+    res.text().await.unwrap()
+}
+
+fn post(app: &TestApp, b: &Client, path: &str) -> reqwest::RequestBuilder {
+    form_post(b, format!("{}{path}", app.url)).header("sec-fetch-site", "same-origin")
+}
+
+#[tokio::test]
+async fn only_staff_get_in_and_a_customers_session_never_opens_it() {
+    let app = spawn_app().await;
+    // A customer signs in at the staff workspace: refused, with a page that says why, and no session.
+    let (b, jar) = browser_with_jar();
+    let res = console_sign_in(&app, &b, "user").await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert!(res.text().await.unwrap().contains("This console is for bank staff"));
+    let url = url::Url::parse(&app.url).unwrap();
+    let cookies = jar.cookies(&url).map(|c| c.to_str().unwrap().to_string()).unwrap_or_default();
+    assert!(!cookies.contains("assent-console="), "{cookies}");
+    assert!(admin_page(&app, &b, "/admin").await.contains("Sign in as staff"));
+    assert_eq!(
+        post(&app, &b, "/api/admin/search").form(&[("q", "user")]).send().await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
+
+    // A customer's portal session, its cookie value presented as the console's: still closed.
+    let (c, jar) = browser_with_jar();
+    portal_sign_in(&app, &c, "user").await;
+    let cookies = jar.cookies(&url).unwrap().to_str().unwrap().to_string();
+    let portal = cookies.split("; ").find_map(|c| c.strip_prefix("assent-portal=")).unwrap();
+    let forged = Client::builder().redirect(redirect::Policy::none()).build().unwrap();
+    let html = forged
+        .get(format!("{}/admin?q=user", app.url))
+        .header("cookie", format!("assent-console={portal}"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Sign in as staff") && !html.contains("consent records found"));
+    let res = forged
+        .get(format!("{}/admin/record?id=x", app.url))
+        .header("cookie", format!("assent-console={portal}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "to the sign-in");
+
+    // Staff get in; their session does not open the portal either.
+    let (s, jar) = browser_with_jar();
+    let res = console_sign_in(&app, &s, "admin").await;
+    assert_eq!((res.status(), location(&res).as_str()), (StatusCode::SEE_OTHER, "/admin"));
+    assert!(admin_page(&app, &s, "/admin").await.contains("Signed in as Ada Admin"));
+    let cookies = jar.cookies(&url).unwrap().to_str().unwrap().to_string();
+    let staff = cookies.split("; ").find_map(|c| c.strip_prefix("assent-console=")).unwrap();
+    let html = forged
+        .get(format!("{}/portal", app.url))
+        .header("cookie", format!("assent-portal={staff}"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Sign in") && !html.contains("Sign out"), "a staff session is not a customer's");
+}
+
+#[tokio::test]
+async fn staff_find_a_record_read_its_history_and_revoke_it_with_a_reason() {
+    let app = spawn_app().await;
+    let token = consent_via_demo(&app, "user9", &["openid", "email", "calendar.read"]).await;
+    let other = consent_via_demo(&app, "user10", &["openid", "email"]).await;
+    let (s, _) = browser_with_jar();
+    console_sign_in(&app, &s, "admin").await;
+
+    let found = admin_page(&app, &s, "/admin?q=user9").await;
+    assert!(found.contains("1 consent records found") && found.contains("Sandbox Demo App"), "{found}");
+    assert!(!found.contains("user10"), "only the customer searched for");
+    let by_app = admin_page(&app, &s, "/admin?q=demo-app").await;
+    assert!(by_app.contains("2 consent records found"), "by application");
+    assert!(admin_page(&app, &s, "/admin?q=nobody").await.contains("No consent records match"));
+    let start = found.find("/admin/record?id=").unwrap();
+    let path = &found[start..start + found[start..].find('"').unwrap()];
+    let record = admin_page(&app, &s, path).await;
+    assert!(record.contains("History") && record.contains("Granted") && record.contains("by the customer"));
+    assert!(record.contains("calendar.read"));
+    let id = hidden(&record, "id");
+    let token_field = hidden(&record, "csrf_token");
+
+    // No reason: refused, nothing revoked. Another browser's token: refused.
+    let res = post(&app, &s, "/api/admin/revoke")
+        .form(&[("csrf_token", &token_field), ("id", &id), ("reason", &"  ".to_string())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let res = post(&app, &s, "/api/admin/revoke")
+        .form(&[("csrf_token", "forged"), ("id", id.as_str()), ("reason", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    // A customer cannot call it at all.
+    let c = browser();
+    portal_sign_in(&app, &c, "user9").await;
+    let res = post(&app, &c, "/api/admin/revoke")
+        .form(&[("csrf_token", token_field.as_str()), ("id", id.as_str()), ("reason", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    assert!(introspect(&app, &token).await, "nothing was revoked yet");
+
+    let res = post(&app, &s, "/api/admin/revoke")
+        .form(&[("csrf_token", token_field.as_str()), ("id", &id), ("reason", "Reported fraud on the account")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&res), format!("/admin/record?id={id}&revoked=1"));
+    assert!(!introspect(&app, &token).await, "the consent's token is dead");
+    assert!(introspect(&app, &other).await, "another customer's consent lives");
+    let record = admin_page(&app, &s, &location(&res)).await;
+    assert!(
+        record.contains("Revoked") && record.contains("by Ada Admin (bank staff)") && record.contains("Reported fraud")
+    );
+    // The customer sees who ended it and why.
+    let portal = c.get(format!("{}/portal", app.url)).send().await.unwrap().text().await.unwrap();
+    assert!(portal.contains("Ended by Ada Admin at the bank") && portal.contains("Reported fraud on the account"));
+    // An unknown id is not found.
+    let res = s.get(format!("{}/admin/record?id=nope", app.url)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn revoking_a_provider_ends_every_consent_of_the_application() {
+    let app = spawn_app().await;
+    let tokens = [
+        consent_via_demo(&app, "user11", &["openid", "email"]).await,
+        consent_via_demo(&app, "user12", &["openid", "email"]).await,
+    ];
+    let (s, _) = browser_with_jar();
+    console_sign_in(&app, &s, "admin").await;
+    let found = admin_page(&app, &s, "/admin?q=user11").await;
+    let start = found.find("/admin/record?id=").unwrap();
+    let record = admin_page(&app, &s, &found[start..start + found[start..].find('"').unwrap()]).await;
+    assert!(record.contains("Revoke every consent given to Sandbox Demo App (2 active)"), "{record}");
+    let res = post(&app, &s, "/api/admin/revoke-provider")
+        .form(&[
+            ("csrf_token", hidden(&record, "csrf_token")),
+            ("client_id", "demo-app".into()),
+            ("reason", "Provider offboarded".into()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&res), "/admin?q=demo-app&revoked=2");
+    for token in &tokens {
+        assert!(!introspect(&app, token).await);
+    }
+    let page = admin_page(&app, &s, "/admin?q=demo-app&revoked=2").await;
+    assert!(page.contains("2 consents revoked") && !page.contains("status active"));
+}
