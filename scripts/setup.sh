@@ -28,6 +28,14 @@ if ! command -v redis-server >/dev/null 2>&1 && [ ! -x /usr/bin/redis-server ]; 
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -q --no-install-recommends redis-server
 fi
 
+# PostgreSQL for the consent-records tests: they start their own cluster (initdb into a temporary
+# directory, on a free port) from these programs, never a server that happens to run here.
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1; then
+  say "installing Debian's postgresql"
+  as_root apt-get update -q
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -q --no-install-recommends postgresql
+fi
+
 # cargo-leptos 0.3.11 needs a newer rustc than this toolchain; 0.3.10 installs with --locked.
 if [[ "$(cargo-leptos --version 2>/dev/null || true)" != *" 0.3.10"* ]]; then
   say "installing cargo-leptos 0.3.10 (about 15 minutes, once)"

@@ -161,11 +161,26 @@ pub async fn build(
         }
     };
     tracing::info!(store = sessions.kind(), "portal sessions");
-    let records = match config.consent_storage {
-        config::ConsentStorage::Assent => records::ConsentRecords::sqlite(&config.data_dir.join("records.sqlite3"))
-            .map_err(|e| StartError::Other(format!("consent records: {e}")))?,
-        config::ConsentStorage::None => records::ConsentRecords::none(),
+    let records = match (config.consent_storage, &config.database) {
+        (config::ConsentStorage::None, _) => records::ConsentRecords::none(),
+        (config::ConsentStorage::Assent, None) => {
+            records::ConsentRecords::sqlite(&config.data_dir.join("records.sqlite3"))
+                .map_err(|e| StartError::Other(format!("consent records: {e}")))?
+        }
+        (config::ConsentStorage::Assent, Some(db)) => {
+            let root_ca = match &db.root_ca {
+                Some(path) => Some(
+                    std::fs::read(path)
+                        .map_err(|e| StartError::Other(format!("ROOT_CA cannot be read ({e}): {}", path.display())))?,
+                ),
+                None => None,
+            };
+            records::ConsentRecords::postgres(db.url.expose(), root_ca.as_deref())
+                .await
+                .map_err(|e| StartError::Other(format!("consent records (ASSENT_DATABASE_URL): {e}")))?
+        }
     };
+    tracing::info!(store = records.kind(), "consent records");
     let portal_client = config.portal.clone().or_else(|| {
         sandbox.as_ref().map(|_| config::PortalClient { client_id: "assent-portal".into(), client_secret: None })
     });

@@ -46,6 +46,7 @@ pub fn sandbox_config(data_dir: &std::path::Path) -> Config {
         limits: assent::listen::Limits { max_per_address: 1024, ..Default::default() },
         sandbox_client_ca: None,
         consent_storage: Default::default(),
+        database: None,
         console: Some(assent::server::config::ConsoleConfig::sandbox()),
     }
 }
@@ -82,10 +83,22 @@ pub async fn spawn_assent(
     data: &std::path::Path,
     public_url: Option<&str>,
 ) -> String {
+    spawn_assent_with(issuer, secret, key, data, public_url, |_| {}).await
+}
+
+/// [`spawn_assent`], its configuration changed by `edit`.
+pub async fn spawn_assent_with(
+    issuer: &str,
+    secret: &str,
+    key: &str,
+    data: &std::path::Path,
+    public_url: Option<&str>,
+    edit: impl FnOnce(&mut Config),
+) -> String {
     use assent::server::config::{PortalClient, Secret, TenantConfig};
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let config = Config {
+    let mut config = Config {
         tenant: Some(TenantConfig {
             issuer: url::Url::parse(issuer).unwrap(),
             tenant_id: "default".into(),
@@ -99,6 +112,7 @@ pub async fn spawn_assent(
         portal: Some(PortalClient { client_id: "assent-portal".into(), client_secret: None }),
         ..sandbox_config(data)
     };
+    edit(&mut config);
     let leptos = leptos::config::LeptosOptions::builder().output_name("assent").site_addr(addr).build();
     let public = public_url.map(str::to_string).unwrap_or_else(|| format!("http://{addr}"));
     let started = assent::routes::start(config, leptos, url::Url::parse(&public).unwrap()).await.unwrap();

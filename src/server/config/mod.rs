@@ -78,6 +78,9 @@ pub struct Config {
     pub sandbox_client_ca: Option<PathBuf>,
     /// `CONSENT_STORAGE`: where the records of consents are kept.
     pub consent_storage: ConsentStorage,
+    /// `ASSENT_DATABASE_URL`: PostgreSQL for the consent records (replicas share it); SQLite in
+    /// the data directory when unset.
+    pub database: Option<DatabaseConfig>,
     /// The bank staff's console (`STAFF_*`); always on with the sandbox.
     pub console: Option<ConsoleConfig>,
 }
@@ -90,6 +93,14 @@ pub enum ConsentStorage {
     Assent,
     /// None (`none`): grants carry no `consent_id`.
     None,
+}
+
+/// PostgreSQL for consent records: `postgres://user:password@host:port/db` (TLS, verified,
+/// for any host not on this machine), and a private CA to trust (`ROOT_CA`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct DatabaseConfig {
+    pub url: Secret,
+    pub root_ca: Option<PathBuf>,
 }
 
 /// Where the portal keeps its sessions.
@@ -405,8 +416,30 @@ impl Config {
             Some("none") => ConsentStorage::None,
             Some(other) => return err(format!("CONSENT_STORAGE must be assent or none: {other}")),
         };
+        let database = match get("ASSENT_DATABASE_URL") {
+            None => None,
+            Some(_) if consent_storage == ConsentStorage::None => {
+                return err("ASSENT_DATABASE_URL is set but CONSENT_STORAGE=none keeps no records")
+            }
+            Some(u) => {
+                let shown = "ASSENT_DATABASE_URL must be a postgres:// URL";
+                let url = Url::parse(u.trim()).or_else(|_| err(shown))?;
+                if !matches!(url.scheme(), "postgres" | "postgresql") || url.host().is_none() {
+                    return err(shown);
+                }
+                let root_ca = match get("ROOT_CA") {
+                    Some(p) => {
+                        std::fs::metadata(&p).or_else(|e| err(format!("ROOT_CA cannot be read ({e}): {p}")))?;
+                        Some(PathBuf::from(p))
+                    }
+                    None => None,
+                };
+                Some(DatabaseConfig { url: Secret::new(u.trim()), root_ca })
+            }
+        };
         let console = console::console(&get, tenant.is_none())?;
         Ok(Config {
+            database,
             console,
             consent_storage,
             sandbox_client_ca,

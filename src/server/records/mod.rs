@@ -12,6 +12,7 @@
 //! keeps none (the grant carries no `consent_id`). No request waits on the store longer than
 //! [`TIMEOUT`]: a store that cannot be written means nothing is shared, and the user is told.
 
+mod postgres;
 mod receipt;
 mod sqlite;
 
@@ -139,13 +140,41 @@ pub enum RecordsError {
     Failed(String),
 }
 
+/// Where the records are.
+enum Store {
+    Sqlite(Arc<sqlite::SqliteRecords>),
+    Postgres(postgres::PostgresRecords),
+}
+
 /// The records, or none (`CONSENT_STORAGE=none`).
 pub struct ConsentRecords {
-    store: Option<Arc<sqlite::SqliteRecords>>,
+    store: Option<Store>,
 }
 
 pub(crate) fn now() -> i64 {
     chrono::Utc::now().timestamp()
+}
+
+/// Runs one operation on whichever store there is: SQLite's off the async workers, both
+/// bounded by [`TIMEOUT`]. `$s` names the store in each arm; the arms are the same code.
+macro_rules! on_store {
+    ($self:ident, |$s:ident| $sqlite:expr, $postgres:expr) => {
+        match &$self.store {
+            None => Err(RecordsError::Failed("no records are kept".into())),
+            Some(Store::Sqlite(store)) => {
+                let $s = store.clone();
+                let work = tokio::task::spawn_blocking(move || $sqlite);
+                match tokio::time::timeout(TIMEOUT, work).await {
+                    Ok(Ok(result)) => result,
+                    Ok(Err(e)) => Err(RecordsError::Failed(e.to_string())),
+                    Err(_) => Err(RecordsError::Timeout(TIMEOUT)),
+                }
+            }
+            Some(Store::Postgres($s)) => {
+                tokio::time::timeout(TIMEOUT, $postgres).await.unwrap_or(Err(RecordsError::Timeout(TIMEOUT)))
+            }
+        }
+    };
 }
 
 impl ConsentRecords {
@@ -156,7 +185,14 @@ impl ConsentRecords {
 
     /// Records in SQLite at `path` (migrated to the current schema at start).
     pub fn sqlite(path: &Path) -> Result<Self, RecordsError> {
-        Ok(Self { store: Some(Arc::new(sqlite::SqliteRecords::open(path)?)) })
+        Ok(Self { store: Some(Store::Sqlite(Arc::new(sqlite::SqliteRecords::open(path)?))) })
+    }
+
+    /// Records in PostgreSQL at `url` (migrated to the current schema at start), trusting
+    /// `root_ca` besides the system's roots.
+    pub async fn postgres(url: &str, root_ca: Option<&[u8]>) -> Result<Self, RecordsError> {
+        let store = postgres::PostgresRecords::connect(url, root_ca, TIMEOUT).await?;
+        Ok(Self { store: Some(Store::Postgres(store)) })
     }
 
     /// Whether records are kept.
@@ -164,19 +200,12 @@ impl ConsentRecords {
         self.store.is_some()
     }
 
-    /// `op` on the store, off the async workers, within [`TIMEOUT`].
-    async fn run<T: Send + 'static>(
-        &self,
-        op: impl FnOnce(&sqlite::SqliteRecords) -> Result<T, RecordsError> + Send + 'static,
-    ) -> Result<T, RecordsError> {
-        let Some(store) = self.store.clone() else {
-            return Err(RecordsError::Failed("no records are kept".into()));
-        };
-        let work = tokio::task::spawn_blocking(move || op(&store));
-        match tokio::time::timeout(TIMEOUT, work).await {
-            Ok(Ok(result)) => result,
-            Ok(Err(e)) => Err(RecordsError::Failed(e.to_string())),
-            Err(_) => Err(RecordsError::Timeout(TIMEOUT)),
+    /// `sqlite` or `postgres` (or `none`): what `/readyz` names.
+    pub fn kind(&self) -> &'static str {
+        match self.store {
+            None => "none",
+            Some(Store::Sqlite(_)) => "sqlite",
+            Some(Store::Postgres(_)) => "postgres",
         }
     }
 
@@ -187,13 +216,15 @@ impl ConsentRecords {
         if !self.enabled() {
             return Ok(None);
         }
-        self.run(move |s| s.prepare(&draft, now())).await.map(Some)
+        let now = now();
+        let prepared = on_store!(self, |s| s.prepare(&draft, now), s.prepare(&draft, now));
+        prepared.map(Some)
     }
 
     /// The accept went through: the record is authorized, granted by the customer.
     pub async fn authorize(&self, id: &str) -> Result<(), RecordsError> {
-        let id = id.to_string();
-        self.run(move |s| s.authorize(&id, now())).await
+        let (id, now) = (id.to_string(), now());
+        on_store!(self, |s| s.authorize(&id, now), s.authorize(&id, now))
     }
 
     /// The user chose Deny: the flow's record, rejected (none authorized).
@@ -201,32 +232,33 @@ impl ConsentRecords {
         if !self.enabled() {
             return Ok(());
         }
-        self.run(move |s| s.reject(&draft, now())).await
+        let now = now();
+        on_store!(self, |s| s.reject(&draft, now), s.reject(&draft, now))
     }
 
     /// One record with its history.
     pub async fn get(&self, id: &str) -> Result<Option<Record>, RecordsError> {
         let id = id.to_string();
-        self.run(move |s| s.get(&id)).await
+        on_store!(self, |s| s.get(&id), s.get(&id))
     }
 
     /// The records of `subject` in `tenant`, newest first.
     pub async fn of_subject(&self, tenant: &str, subject: &str) -> Result<Vec<Record>, RecordsError> {
         let (tenant, subject) = (tenant.to_string(), subject.to_string());
-        self.run(move |s| s.of_subject(&tenant, &subject)).await
+        on_store!(self, |s| s.of_subject(&tenant, &subject), s.of_subject(&tenant, &subject))
     }
 
     /// Records whose customer, subject, account or client id is `q` (staff search), newest
     /// first, at most `limit`.
     pub async fn search(&self, tenant: &str, q: &str, limit: usize) -> Result<Vec<Record>, RecordsError> {
         let (tenant, q) = (tenant.to_string(), q.to_string());
-        self.run(move |s| s.search(&tenant, &q, limit)).await
+        on_store!(self, |s| s.search(&tenant, &q, limit), s.search(&tenant, &q, limit))
     }
 
     /// The authorized records of one application (to revoke them all).
     pub async fn authorized_of_client(&self, tenant: &str, client_id: &str) -> Result<Vec<Record>, RecordsError> {
         let (tenant, client_id) = (tenant.to_string(), client_id.to_string());
-        self.run(move |s| s.authorized_of_client(&tenant, &client_id)).await
+        on_store!(self, |s| s.authorized_of_client(&tenant, &client_id), s.authorized_of_client(&tenant, &client_id))
     }
 
     /// Ends an authorized record: `revoked`, with who did it and why, in its history. `false`
@@ -238,8 +270,12 @@ impl ConsentRecords {
         by_name: Option<String>,
         reason: Option<String>,
     ) -> Result<bool, RecordsError> {
-        let id = id.to_string();
-        self.run(move |s| s.revoke(&id, now(), by, by_name.as_deref(), reason.as_deref())).await
+        let (id, now) = (id.to_string(), now());
+        on_store!(
+            self,
+            |s| s.revoke(&id, now, by, by_name.as_deref(), reason.as_deref()),
+            s.revoke(&id, now, by, by_name.as_deref(), reason.as_deref())
+        )
     }
 
     /// Whether the store answers (for `/readyz`).
@@ -247,7 +283,7 @@ impl ConsentRecords {
         if !self.enabled() {
             return Ok(());
         }
-        self.run(|s| s.ping()).await
+        on_store!(self, |s| s.ping(), s.ping())
     }
 }
 

@@ -9,6 +9,7 @@ mod hardening;
 mod listeners;
 mod ops;
 mod portal;
+mod postgres;
 mod props;
 mod records;
 mod replicas;

@@ -1,0 +1,472 @@
+//! Consent records in PostgreSQL (`ASSENT_DATABASE_URL`), shared by replicas. A pool of async
+//! connections; TLS verified by rustls (the system's roots and `ROOT_CA`) for any server not on
+//! this machine. The schema is versioned like SQLite's: each migration runs once, in order, at
+//! start, under an advisory lock so that replicas starting together migrate once.
+
+use super::{Actor, Draft, Event, Record, RecordsError, Status};
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
+use std::collections::HashMap;
+use std::str::FromStr;
+use tokio_postgres::{GenericClient, Row};
+
+/// Migrations, in order; version N is the first N applied.
+const MIGRATIONS: &[&str] = &[
+    // 1: records, the accounts each shares, and their events (searchable by customer, subject,
+    // application and account).
+    r#"
+    CREATE TABLE consent_records (
+      id TEXT PRIMARY KEY,
+      tenant TEXT NOT NULL,
+      workspace TEXT NOT NULL,
+      login_id TEXT NOT NULL,
+      subject TEXT NOT NULL,
+      customer TEXT,
+      client_id TEXT NOT NULL,
+      client_name TEXT NOT NULL,
+      client_logo TEXT,
+      scopes TEXT NOT NULL,
+      claims TEXT NOT NULL,
+      status TEXT NOT NULL,
+      created_at BIGINT NOT NULL,
+      updated_at BIGINT NOT NULL,
+      expires_at BIGINT,
+      UNIQUE (tenant, login_id));
+    CREATE INDEX consent_records_subject ON consent_records (tenant, subject, created_at);
+    CREATE INDEX consent_records_customer ON consent_records (customer, created_at);
+    CREATE INDEX consent_records_client ON consent_records (tenant, client_id, created_at);
+    CREATE TABLE consent_accounts (
+      record_id TEXT NOT NULL REFERENCES consent_records (id),
+      account_id TEXT NOT NULL,
+      PRIMARY KEY (record_id, account_id));
+    CREATE INDEX consent_accounts_account ON consent_accounts (account_id);
+    CREATE TABLE consent_events (
+      seq BIGSERIAL PRIMARY KEY,
+      record_id TEXT NOT NULL REFERENCES consent_records (id),
+      at BIGINT NOT NULL,
+      kind TEXT NOT NULL,
+      actor TEXT NOT NULL,
+      actor_name TEXT,
+      reason TEXT);
+    CREATE INDEX consent_events_record ON consent_events (record_id, seq);
+    "#,
+];
+
+/// The advisory lock replicas take to migrate one at a time.
+const MIGRATION_LOCK: i64 = 0x4153_5345_4e54_0001;
+
+pub struct PostgresRecords {
+    pool: Pool,
+}
+
+fn failed(e: impl std::fmt::Display) -> RecordsError {
+    RecordsError::Failed(format!("PostgreSQL: {e}"))
+}
+
+impl From<tokio_postgres::Error> for RecordsError {
+    fn from(e: tokio_postgres::Error) -> Self {
+        failed(e)
+    }
+}
+
+impl From<deadpool_postgres::PoolError> for RecordsError {
+    fn from(e: deadpool_postgres::PoolError) -> Self {
+        failed(e)
+    }
+}
+
+fn json(v: &[String]) -> String {
+    serde_json::to_string(v).unwrap_or_else(|_| "[]".into())
+}
+
+fn list(s: &str) -> Vec<String> {
+    serde_json::from_str(s).unwrap_or_default()
+}
+
+/// Whether `config` reaches the server over this machine only (loopback or a Unix socket).
+fn is_local(config: &tokio_postgres::Config) -> bool {
+    use tokio_postgres::config::Host;
+    !config.get_hosts().is_empty()
+        && config.get_hosts().iter().all(|h| match h {
+            Host::Tcp(name) => {
+                name.eq_ignore_ascii_case("localhost")
+                    || name.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+            }
+            Host::Unix(_) => true,
+        })
+}
+
+/// The TLS client: the system's roots, plus `root_ca` (PEM) when given.
+fn tls(root_ca: Option<&[u8]>) -> Result<tokio_postgres_rustls::MakeRustlsConnect, RecordsError> {
+    use rustls::pki_types::{pem::PemObject, CertificateDer};
+    let mut roots = rustls::RootCertStore::empty();
+    for cert in rustls_native_certs::load_native_certs().certs {
+        let _ = roots.add(cert);
+    }
+    if let Some(pem) = root_ca {
+        for cert in CertificateDer::pem_slice_iter(pem) {
+            roots.add(cert.map_err(|e| failed(format!("ROOT_CA: {e}")))?).map_err(failed)?;
+        }
+    }
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(failed)?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(tokio_postgres_rustls::MakeRustlsConnect::new(config))
+}
+
+impl PostgresRecords {
+    /// Connects to `url` and brings the schema up to date. A server not on this machine is
+    /// reached over verified TLS only.
+    pub async fn connect(
+        url: &str,
+        root_ca: Option<&[u8]>,
+        timeout: std::time::Duration,
+    ) -> Result<Self, RecordsError> {
+        let mut config = tokio_postgres::Config::from_str(url).map_err(failed)?;
+        config.connect_timeout(timeout);
+        if config.get_application_name().is_none() {
+            config.application_name("assent");
+        }
+        let manager_config = ManagerConfig { recycling_method: RecyclingMethod::Fast };
+        let manager = if is_local(&config) && config.get_ssl_mode() != tokio_postgres::config::SslMode::Require {
+            Manager::from_config(config, tokio_postgres::NoTls, manager_config)
+        } else {
+            config.ssl_mode(tokio_postgres::config::SslMode::Require);
+            Manager::from_config(config, tls(root_ca)?, manager_config)
+        };
+        let pool = Pool::builder(manager)
+            .max_size(16)
+            .wait_timeout(Some(timeout))
+            .create_timeout(Some(timeout))
+            .runtime(Runtime::Tokio1)
+            .build()
+            .map_err(failed)?;
+        let store = Self { pool };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    async fn migrate(&self) -> Result<(), RecordsError> {
+        let mut client = self.pool.get().await?;
+        let tx = client.transaction().await?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK]).await?;
+        tx.batch_execute("CREATE TABLE IF NOT EXISTS assent_schema (version INTEGER NOT NULL)").await?;
+        let version: i32 = match tx.query_opt("SELECT version FROM assent_schema", &[]).await? {
+            Some(row) => row.get(0),
+            None => {
+                tx.execute("INSERT INTO assent_schema (version) VALUES (0)", &[]).await?;
+                0
+            }
+        };
+        for (n, migration) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+            tx.batch_execute(migration).await?;
+            tx.execute("UPDATE assent_schema SET version = $1", &[&(n as i32 + 1)]).await?;
+            tracing::info!(version = n + 1, "consent records (PostgreSQL): migrated");
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn prepare(&self, d: &Draft, now: i64) -> Result<(String, Status), RecordsError> {
+        let mut client = self.pool.get().await?;
+        let tx = client.transaction().await?;
+        // One record per flow, whichever replica gets there first.
+        let id = crate::request::random_b64(16);
+        let inserted = tx
+            .execute(
+                "INSERT INTO consent_records (id, tenant, workspace, login_id, subject, customer, client_id,
+                   client_name, client_logo, scopes, claims, status, created_at, updated_at, expires_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'pending', $12, $12, $13)
+                 ON CONFLICT (tenant, login_id) DO NOTHING",
+                &[
+                    &id,
+                    &d.tenant,
+                    &d.workspace,
+                    &d.login_id,
+                    &d.subject,
+                    &d.customer,
+                    &d.client_id,
+                    &d.client_name,
+                    &d.client_logo,
+                    &json(&d.scopes),
+                    &json(&d.claims),
+                    &now,
+                    &d.expires_at,
+                ],
+            )
+            .await?;
+        if inserted == 1 {
+            insert_accounts(&tx, &id, &d.accounts).await?;
+            tx.commit().await?;
+            return Ok((id, Status::Pending));
+        }
+        let row = tx
+            .query_one(
+                "SELECT id, status FROM consent_records WHERE tenant = $1 AND login_id = $2 FOR UPDATE",
+                &[&d.tenant, &d.login_id],
+            )
+            .await?;
+        let (id, status): (String, String) = (row.get(0), row.get(1));
+        let status = Status::parse(&status).unwrap_or(Status::Pending);
+        if status == Status::Pending {
+            // A retry may grant other scopes or accounts than the attempt before.
+            tx.execute(
+                "UPDATE consent_records SET scopes = $2, claims = $3, updated_at = $4, expires_at = $5 WHERE id = $1",
+                &[&id, &json(&d.scopes), &json(&d.claims), &now, &d.expires_at],
+            )
+            .await?;
+            tx.execute("DELETE FROM consent_accounts WHERE record_id = $1", &[&id]).await?;
+            insert_accounts(&tx, &id, &d.accounts).await?;
+        }
+        tx.commit().await?;
+        Ok((id, status))
+    }
+
+    pub async fn authorize(&self, id: &str, now: i64) -> Result<(), RecordsError> {
+        self.change(id, now, "pending", "authorized", "granted", Actor::Customer, None, None).await.map(|_| ())
+    }
+
+    pub async fn reject(&self, d: &Draft, now: i64) -> Result<(), RecordsError> {
+        let mut client = self.pool.get().await?;
+        let tx = client.transaction().await?;
+        let id = crate::request::random_b64(16);
+        let inserted = tx
+            .execute(
+                "INSERT INTO consent_records (id, tenant, workspace, login_id, subject, customer, client_id,
+                   client_name, client_logo, scopes, claims, status, created_at, updated_at, expires_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'rejected', $12, $12, $13)
+                 ON CONFLICT (tenant, login_id) DO NOTHING",
+                &[
+                    &id,
+                    &d.tenant,
+                    &d.workspace,
+                    &d.login_id,
+                    &d.subject,
+                    &d.customer,
+                    &d.client_id,
+                    &d.client_name,
+                    &d.client_logo,
+                    &json(&d.scopes),
+                    &json(&d.claims),
+                    &now,
+                    &d.expires_at,
+                ],
+            )
+            .await?;
+        let id = if inserted == 1 {
+            Some(id)
+        } else {
+            // A pending record of this flow is rejected; a decided one stays as it is.
+            tx.query_opt(
+                "UPDATE consent_records SET status = 'rejected', updated_at = $3
+                 WHERE tenant = $1 AND login_id = $2 AND status = 'pending' RETURNING id",
+                &[&d.tenant, &d.login_id, &now],
+            )
+            .await?
+            .map(|r| r.get(0))
+        };
+        if let Some(id) = id {
+            event(&tx, &id, now, "rejected", Actor::Customer, None, None).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn revoke(
+        &self,
+        id: &str,
+        now: i64,
+        by: Actor,
+        by_name: Option<&str>,
+        reason: Option<&str>,
+    ) -> Result<bool, RecordsError> {
+        self.change(id, now, "authorized", "revoked", "revoked", by, by_name, reason).await
+    }
+
+    /// Moves record `id` from `from` to `to`, with its event; `false` when it was not `from`.
+    #[allow(clippy::too_many_arguments)]
+    async fn change(
+        &self,
+        id: &str,
+        now: i64,
+        from: &str,
+        to: &str,
+        kind: &str,
+        by: Actor,
+        by_name: Option<&str>,
+        reason: Option<&str>,
+    ) -> Result<bool, RecordsError> {
+        let mut client = self.pool.get().await?;
+        let tx = client.transaction().await?;
+        let changed = tx
+            .execute(
+                "UPDATE consent_records SET status = $3, updated_at = $2 WHERE id = $1 AND status = $4",
+                &[&id, &now, &to, &from],
+            )
+            .await?;
+        if changed == 1 {
+            event(&tx, id, now, kind, by, by_name, reason).await?;
+        }
+        tx.commit().await?;
+        Ok(changed == 1)
+    }
+
+    pub async fn get(&self, id: &str) -> Result<Option<Record>, RecordsError> {
+        let client = self.pool.get().await?;
+        let rows = client.query(&format!("SELECT {COLUMNS} FROM consent_records WHERE id = $1"), &[&id]).await?;
+        Ok(complete(&**client, rows).await?.pop())
+    }
+
+    pub async fn of_subject(&self, tenant: &str, subject: &str) -> Result<Vec<Record>, RecordsError> {
+        let client = self.pool.get().await?;
+        let rows = client
+            .query(
+                &format!(
+                    "SELECT {COLUMNS} FROM consent_records WHERE tenant = $1 AND subject = $2
+                     ORDER BY created_at DESC, id"
+                ),
+                &[&tenant, &subject],
+            )
+            .await?;
+        complete(&**client, rows).await
+    }
+
+    pub async fn search(&self, tenant: &str, q: &str, limit: usize) -> Result<Vec<Record>, RecordsError> {
+        let client = self.pool.get().await?;
+        let statement = client
+            .prepare_cached(&format!(
+                "SELECT {COLUMNS} FROM consent_records WHERE tenant = $1 AND status <> 'pending' AND id IN (
+                   SELECT id FROM consent_records WHERE customer = $2
+                   UNION SELECT id FROM consent_records WHERE tenant = $1 AND subject = $2
+                   UNION SELECT id FROM consent_records WHERE tenant = $1 AND client_id = $2
+                   UNION SELECT record_id FROM consent_accounts WHERE account_id = $2)
+                 ORDER BY created_at DESC, id LIMIT $3"
+            ))
+            .await?;
+        let rows = client.query(&statement, &[&tenant, &q, &(limit as i64)]).await?;
+        complete(&**client, rows).await
+    }
+
+    pub async fn authorized_of_client(&self, tenant: &str, client_id: &str) -> Result<Vec<Record>, RecordsError> {
+        let client = self.pool.get().await?;
+        let rows = client
+            .query(
+                &format!(
+                    "SELECT {COLUMNS} FROM consent_records WHERE tenant = $1 AND client_id = $2
+                     AND status = 'authorized' ORDER BY created_at, id"
+                ),
+                &[&tenant, &client_id],
+            )
+            .await?;
+        complete(&**client, rows).await
+    }
+
+    pub async fn ping(&self) -> Result<(), RecordsError> {
+        self.pool.get().await?.execute("SELECT 1", &[]).await?;
+        Ok(())
+    }
+}
+
+const COLUMNS: &str = "id, status, created_at, updated_at, login_id, tenant, workspace, subject, customer, client_id, \
+                       client_name, client_logo, scopes, claims, expires_at";
+
+fn record(r: &Row) -> Record {
+    let status: String = r.get(1);
+    Record {
+        id: r.get(0),
+        status: Status::parse(&status).unwrap_or(Status::Pending),
+        created_at: r.get(2),
+        updated_at: r.get(3),
+        draft: Draft {
+            login_id: r.get(4),
+            tenant: r.get(5),
+            workspace: r.get(6),
+            subject: r.get(7),
+            customer: r.get(8),
+            client_id: r.get(9),
+            client_name: r.get(10),
+            client_logo: r.get(11),
+            scopes: list(r.get(12)),
+            claims: list(r.get(13)),
+            accounts: Vec::new(),
+            expires_at: r.get(14),
+        },
+        history: Vec::new(),
+    }
+}
+
+/// The records of `rows` with their accounts and histories: two queries, whatever their number.
+async fn complete(client: &impl GenericClient, rows: Vec<Row>) -> Result<Vec<Record>, RecordsError> {
+    let mut records: Vec<Record> = rows.iter().map(record).collect();
+    if records.is_empty() {
+        return Ok(records);
+    }
+    let ids: Vec<&str> = records.iter().map(|r| r.id.as_str()).collect();
+    let accounts = client
+        .query(
+            "SELECT record_id, account_id FROM consent_accounts WHERE record_id = ANY($1) ORDER BY account_id",
+            &[&ids],
+        )
+        .await?;
+    let events = client
+        .query(
+            "SELECT record_id, at, kind, actor, actor_name, reason FROM consent_events
+             WHERE record_id = ANY($1) ORDER BY seq",
+            &[&ids],
+        )
+        .await?;
+    let at: HashMap<String, usize> = records.iter().enumerate().map(|(i, r)| (r.id.clone(), i)).collect();
+    for row in accounts {
+        if let Some(&i) = at.get(row.get::<_, &str>(0)) {
+            records[i].draft.accounts.push(row.get(1));
+        }
+    }
+    for row in events {
+        if let Some(&i) = at.get(row.get::<_, &str>(0)) {
+            let actor: &str = row.get(3);
+            records[i].history.push(Event {
+                at: row.get(1),
+                kind: row.get(2),
+                by: Actor::parse(actor).unwrap_or(Actor::AuthorizationServer),
+                by_name: row.get(4),
+                reason: row.get(5),
+            });
+        }
+    }
+    Ok(records)
+}
+
+async fn insert_accounts(
+    tx: &deadpool_postgres::Transaction<'_>,
+    id: &str,
+    accounts: &[String],
+) -> Result<(), RecordsError> {
+    if accounts.is_empty() {
+        return Ok(());
+    }
+    tx.execute(
+        "INSERT INTO consent_accounts (record_id, account_id) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING",
+        &[&id, &accounts],
+    )
+    .await?;
+    Ok(())
+}
+
+async fn event(
+    tx: &deadpool_postgres::Transaction<'_>,
+    id: &str,
+    at: i64,
+    kind: &str,
+    by: Actor,
+    by_name: Option<&str>,
+    reason: Option<&str>,
+) -> Result<(), RecordsError> {
+    tx.execute(
+        "INSERT INTO consent_events (record_id, at, kind, actor, actor_name, reason) VALUES ($1, $2, $3, $4, $5, $6)",
+        &[&id, &at, &kind, &by.as_str(), &by_name, &reason],
+    )
+    .await?;
+    Ok(())
+}

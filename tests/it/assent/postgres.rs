@@ -1,0 +1,251 @@
+//! Consent records on PostgreSQL (`ASSENT_DATABASE_URL`): the same behaviour as on SQLite, a
+//! server that stops means no accept and a clear answer, and replicas on one PostgreSQL see
+//! each other's records at once. The harness starts its own cluster (`initdb` into a temporary
+//! directory, its own port), never one that happens to run here.
+
+use crate::common::*;
+use assent::sandbox::Stats;
+use reqwest::{Client, StatusCode};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A private PostgreSQL cluster for one test.
+pub struct Postgres {
+    child: Option<Child>,
+    pub port: u16,
+    dir: tempfile::TempDir,
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// Debian's PostgreSQL programs (the newest installed), or ones on PATH.
+fn pg_bin(name: &str) -> PathBuf {
+    let mut debian: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+        .map(|d| d.flatten().map(|e| e.path().join("bin").join(name)).filter(|p| p.is_file()).collect())
+        .unwrap_or_default();
+    debian.sort();
+    let on_path = std::env::var_os("PATH")
+        .into_iter()
+        .flat_map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+        .map(|d| d.join(name))
+        .find(|p| p.is_file());
+    debian.pop().or(on_path).unwrap_or_else(|| panic!("{name} is missing: `make test` installs postgresql"))
+}
+
+/// PostgreSQL refuses to run as root: as root, its programs run as the `postgres` user (the
+/// process itself, so that signals reach the server).
+fn as_server_user(program: PathBuf, dir: &std::path::Path) -> Command {
+    use std::os::unix::process::CommandExt;
+    let mut c = Command::new(program);
+    c.current_dir(dir);
+    if let Some((uid, gid)) = server_user() {
+        c.uid(uid).gid(gid);
+    }
+    c
+}
+
+/// The `postgres` user's ids when this runs as root.
+fn server_user() -> Option<(u32, u32)> {
+    use std::os::unix::fs::MetadataExt;
+    if std::fs::metadata("/proc/self").ok()?.uid() != 0 {
+        return None;
+    }
+    let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
+    let line = passwd.lines().find(|l| l.starts_with("postgres:")).expect("no postgres user: install postgresql");
+    let fields: Vec<&str> = line.split(':').collect();
+    Some((fields[2].parse().ok()?, fields[3].parse().ok()?))
+}
+
+impl Postgres {
+    pub async fn start() -> Postgres {
+        let dir = tempfile::tempdir().unwrap();
+        if let Some((uid, gid)) = server_user() {
+            std::os::unix::fs::chown(dir.path(), Some(uid), Some(gid)).unwrap();
+        }
+        let init = as_server_user(pg_bin("initdb"), dir.path())
+            .arg("-D")
+            .arg(dir.path().join("data"))
+            .args(["-U", "assent", "--auth=trust", "-E", "UTF8", "--no-sync", "--locale=C"])
+            .stdout(Stdio::null())
+            .status()
+            .unwrap();
+        assert!(init.success(), "initdb failed");
+        let mut pg = Postgres { child: None, port: free_port(), dir };
+        pg.run().await;
+        pg
+    }
+
+    async fn run(&mut self) {
+        let child = as_server_user(pg_bin("postgres"), self.dir.path())
+            .arg("-D")
+            .arg(self.dir.path().join("data"))
+            .args(["-p", &self.port.to_string(), "-c", "listen_addresses=127.0.0.1"])
+            .arg("-k")
+            .arg(self.dir.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        self.child = Some(child);
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let url = self.url();
+            let connect = tokio_postgres::connect(&url, tokio_postgres::NoTls);
+            if matches!(tokio::time::timeout(Duration::from_secs(1), connect).await, Ok(Ok(_))) {
+                break;
+            }
+            assert!(Instant::now() < deadline, "postgres did not start");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    pub fn url(&self) -> String {
+        format!("postgres://assent@127.0.0.1:{}/postgres", self.port)
+    }
+
+    /// A client of the test's own, to look at what Assent wrote.
+    pub async fn client(&self) -> tokio_postgres::Client {
+        let (client, connection) = tokio_postgres::connect(&self.url(), tokio_postgres::NoTls).await.unwrap();
+        tokio::spawn(connection);
+        client
+    }
+
+    /// Stops the server (fast shutdown: connections are cut).
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = Command::new("kill").args(["-INT", &child.id().to_string()]).status();
+            let _ = child.wait();
+        }
+    }
+
+    pub async fn restart(&mut self) {
+        self.stop();
+        self.run().await;
+    }
+}
+
+impl Drop for Postgres {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// The records of `subject` as PostgreSQL holds them: (id, status).
+async fn records_of(pg: &Postgres, subject: &str) -> Vec<(String, String)> {
+    let rows = pg
+        .client()
+        .await
+        .query("SELECT id, status FROM consent_records WHERE subject = $1 ORDER BY created_at", &[&subject])
+        .await
+        .unwrap();
+    rows.iter().map(|r| (r.get(0), r.get(1))).collect()
+}
+
+async fn on_postgres(pg: &Postgres) -> TestApp {
+    let url = pg.url();
+    spawn_app_with(".", move |c| {
+        c.database = Some(assent::server::config::DatabaseConfig {
+            url: assent::server::config::Secret::new(url),
+            root_ca: None,
+        })
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn records_live_in_postgres_and_a_stopped_server_stops_the_accept_until_it_is_back() {
+    let mut pg = Postgres::start().await;
+    let app = on_postgres(&pg).await;
+    let ready: serde_json::Value = reqwest::get(format!("{}/readyz", app.url)).await.unwrap().json().await.unwrap();
+    assert_eq!(ready["consent_records"]["store"], "postgres");
+    let token = consent_via_demo(&app, "user", &["openid", "email"]).await;
+    let records = records_of(&pg, "user").await;
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0].1, "authorized");
+    assert_eq!(introspection(&app, &token).await["consent_id"], records[0].0.as_str(), "the token carries it");
+    assert!(!app.data_dir().join("records.sqlite3").exists(), "nothing in SQLite");
+
+    // The server stops: nothing is accepted, the user is told, in time.
+    let b = browser();
+    let consent = start_flow(&app, &b, "user2", &["openid", "email"]).await;
+    let page = open_consent(&b, &consent).await;
+    let decisions = Stats::get(&app.sandbox().stats.scope_grant_decisions);
+    pg.stop();
+    let started = Instant::now();
+    let res = submit(&app, &b, &page, "allow", &["email"]).await;
+    assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+    assert!(res.text().await.unwrap().contains("Nothing was shared"));
+    assert_eq!(Stats::get(&app.sandbox().stats.scope_grant_decisions), decisions, "no accept was sent");
+    let ready = reqwest::get(format!("{}/readyz", app.url)).await.unwrap();
+    assert_eq!(ready.status(), StatusCode::SERVICE_UNAVAILABLE, "/readyz says so");
+
+    // Back: the same flow goes through, with one record.
+    pg.restart().await;
+    let res = submit(&app, &b, &page, "allow", &["email"]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "the retry goes through");
+    let records = records_of(&pg, "user2").await;
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0].1, "authorized");
+}
+
+/// Signs `user` in to the portal of `replica`, an Assent behind the balancer at `app.url`.
+async fn portal_on(app: &TestApp, b: &Client, replica: &str, user: &str) -> String {
+    let page = b.get(format!("{replica}/portal")).send().await.unwrap().text().await.unwrap();
+    let res = form_post(b, format!("{replica}/api/portal/sign-in"))
+        .header("origin", &app.url)
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("csrf_token", hidden(&page, "csrf_token"))])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let res = sign_in(app, b, &location(&res), user).await;
+    let callback = location(&res).replacen(&app.url, replica, 1);
+    assert_eq!(b.get(&callback).send().await.unwrap().status(), StatusCode::SEE_OTHER);
+    b.get(format!("{replica}/portal")).send().await.unwrap().text().await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replicas_on_one_postgres_see_each_others_records_at_once() {
+    let pg = Postgres::start().await;
+    let app = on_postgres(&pg).await;
+    let data = tempfile::tempdir().unwrap();
+    let url = pg.url();
+    let other = spawn_assent_with(
+        &format!("{}/default/demo", app.sandbox_url()),
+        &app.sandbox_handle.consent_client_secret,
+        &"k".repeat(32),
+        data.path(),
+        Some(&app.url),
+        move |c| {
+            c.database = Some(assent::server::config::DatabaseConfig {
+                url: assent::server::config::Secret::new(url),
+                root_ca: None,
+            })
+        },
+    )
+    .await;
+    // The consent goes through the first replica; the second shows it at once.
+    let token = consent_via_demo(&app, "user3", &["openid", "email"]).await;
+    let b = browser();
+    let portal = portal_on(&app, &b, &other, "user3").await;
+    let section = &portal[portal.find("Your consent records").expect("records on the other replica")..];
+    assert!(section.contains("Sandbox Demo App") && section.contains("Active"));
+    // Revoked on the second replica: the first sees it ended, and the token is dead.
+    let res = form_post(&b, format!("{other}/api/portal/revoke"))
+        .header("origin", &app.url)
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("client_id", "demo-app"), ("csrf_token", &hidden(&portal, "csrf_token"))])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(!introspect(&app, &token).await);
+    let first = browser();
+    let portal = portal_sign_in(&app, &first, "user3").await;
+    assert!(portal.contains("Ended by you"), "seen at once on the first replica");
+}
