@@ -16,6 +16,9 @@ pub struct ConsentView {
     pub groups: Vec<ScopeGroup>,
     /// Claims (user attributes) the application asks to receive.
     pub claims: Vec<String>,
+    /// The customer's accounts, when a scope that shares accounts is asked for and the bank is
+    /// known (`BANK_URL`); none is ticked, at least one must be chosen.
+    pub accounts: Vec<AccountView>,
 }
 
 /// The application asking for access. Links and logo are only set when they are safe URLs.
@@ -46,6 +49,8 @@ pub struct ScopeView {
     pub required: bool,
     /// The user already granted it to this application (`granted_scopes` of the request).
     pub granted: bool,
+    /// It shares accounts (`ACCOUNT_SCOPES`): granted, at least one account must be chosen.
+    pub shares_accounts: bool,
 }
 
 /// Links shown on the home page.

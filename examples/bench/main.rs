@@ -7,9 +7,12 @@
 //! per view, the size of what a consent page loads, and time to interactive in Chromium.
 //! Then runs the seed tutorial's Node.js consent app (bench/seed-node) on the same stub and
 //! compares its CPU per view with Assent's. Last, the portal (`portal.rs`): signed-in page
-//! views with sessions in SQLite and in Redis.
+//! views with sessions in SQLite and in Redis; and the consent records (`records.rs`): what a
+//! record adds to an accept, and the staff search among a million records, on SQLite and on
+//! PostgreSQL.
 
 mod portal;
+mod records;
 
 use axum::{
     extract::{Path, State},
@@ -334,9 +337,12 @@ async fn main() {
     let accepts: u64 = std::env::var("BENCH_ACCEPTS").ok().and_then(|v| v.parse().ok()).unwrap_or(5_000);
     let connections: u64 = std::env::var("BENCH_CONNECTIONS").ok().and_then(|v| v.parse().ok()).unwrap_or(32);
     let portal_views: u64 = std::env::var("BENCH_PORTAL_VIEWS").ok().and_then(|v| v.parse().ok()).unwrap_or(20_000);
-    // BENCH_ONLY=portal: only the portal line.
+    // BENCH_ONLY=portal: only the portal line; BENCH_ONLY=records: only the consent records'.
     if std::env::var("BENCH_ONLY").is_ok_and(|o| o == "portal") {
         return portal::run(connections, portal_views).await;
+    }
+    if std::env::var("BENCH_ONLY").is_ok_and(|o| o == "records") {
+        return records::run().await;
     }
     // The seed's Node app is an order of magnitude slower: fewer views keep its run short.
     let seed_views: u64 =
@@ -562,4 +568,5 @@ async fn main() {
     }
 
     portal::run(connections, portal_views).await;
+    records::run().await;
 }

@@ -29,9 +29,27 @@ pub async fn load_consent(login_id: String, login_state: String) -> Result<Conse
     if session.scope_grant_approved || session.scope_grant_rejected {
         return Err(Failure::Answered.into());
     }
+    let accounts = customer_accounts(&state, &session).await?;
     state.upstream.metrics().consent_views.inc();
     let token = state.csrf.token(&context::browser_id(&state), CSRF_PURPOSE, &login_id);
-    Ok(consent_view(&session, login_id, login_state, token))
+    let account_scopes = state.upstream.fdx().map(|f| f.account_scopes.as_slice()).unwrap_or_default();
+    Ok(consent_view(&session, login_id, login_state, token, accounts, account_scopes))
+}
+
+/// The accounts of the customer consenting, when the request asks for a scope that shares
+/// accounts and the bank is known (`BANK_URL`); none otherwise.
+#[cfg(feature = "ssr")]
+async fn customer_accounts(
+    state: &crate::server::AppState,
+    session: &crate::wire::ScopeGrantSession,
+) -> Result<Vec<crate::wire::InternalAccount>, AppError> {
+    use crate::server::consent::asks_for_accounts;
+    let Some(bank) = state.upstream.fdx() else { return Ok(Vec::new()) };
+    if !asks_for_accounts(session, &bank.account_scopes) {
+        return Ok(Vec::new());
+    }
+    let customer = crate::server::fdx::customer_of(&state.upstream, &session.authentication_context, &session.subject)?;
+    Ok(state.upstream.bank_accounts(&customer).await?.accounts)
 }
 
 /// Allow (with the ticked `scope[]`s; required and implicit ones are always granted) or deny,
@@ -43,12 +61,13 @@ pub async fn decide_consent(
     csrf_token: String,
     decision: String,
     #[server(default)] scope: Vec<String>,
+    #[server(default)] account: Vec<String>,
 ) -> Result<(), AppError> {
     use super::context;
     use crate::error::Failure;
     use crate::server::consent::{granted_scopes, hint_locale};
     use crate::wire::{AcceptScopeGrant, RejectScopeGrant};
-    if !valid_handle(&login_id) || !valid_handle(&login_state) {
+    if !valid_handle(&login_id) || !valid_handle(&login_state) || account.len() > 1000 {
         return Err(Failure::FormIncomplete.into());
     }
     let state = context::state()?;
@@ -63,9 +82,11 @@ pub async fn decide_consent(
         "allow" => {
             let granted = granted_scopes(&session, &scope).ok_or(Failure::NothingChosen)?;
             let claims = session.requested_claims_to_consent.clone();
+            let accounts = chosen_accounts(&state, &session, &granted, account).await?;
             // The record first: no accept without one. A store that cannot be written stops
             // here, with nothing shared.
-            let draft = record_draft(&state, &session, &login_id, granted.clone(), claims.clone());
+            let mut draft = record_draft(&state, &session, &login_id, granted.clone(), claims.clone());
+            draft.accounts = accounts;
             let record = state.records.prepare(draft).await?;
             let body = AcceptScopeGrant {
                 id: login_id,
@@ -99,6 +120,35 @@ pub async fn decide_consent(
         _ => return Err(Failure::NoDecision.into()),
     };
     context::follow(&state, &next.redirect_to)
+}
+
+/// The accounts an Allow shares: when a granted scope shares accounts, at least one, and only
+/// the customer's own, as the bank lists them now (ids from the form are never trusted); none
+/// otherwise.
+#[cfg(feature = "ssr")]
+async fn chosen_accounts(
+    state: &crate::server::AppState,
+    session: &crate::wire::ScopeGrantSession,
+    granted: &[String],
+    chosen: Vec<String>,
+) -> Result<Vec<String>, AppError> {
+    use crate::error::Failure;
+    let Some(bank) = state.upstream.fdx() else { return Ok(Vec::new()) };
+    if !crate::server::consent::grants_accounts(granted, &bank.account_scopes) {
+        return Ok(Vec::new());
+    }
+    if chosen.is_empty() {
+        return Err(Failure::NoAccountChosen.into());
+    }
+    let own = customer_accounts(state, session).await?;
+    if chosen.iter().any(|id| !own.iter().any(|a| &a.id == id)) {
+        tracing::warn!("a consent with an account that is not the customer's; refused");
+        return Err(Failure::NotYours.into());
+    }
+    let mut chosen = chosen;
+    chosen.sort();
+    chosen.dedup();
+    Ok(chosen)
 }
 
 /// What a record of this flow keeps: who, which application as the screen showed it, what.

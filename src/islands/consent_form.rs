@@ -2,9 +2,10 @@
 //! will be shared, select all / none per service, and Allow or Deny through the
 //! `decide_consent` server function.
 
+use super::accounts::{chosen_numbers, AccountFieldset, AccountTexts};
 use super::{error_text, fill, hydrated, DecisionButtons, FlowFields};
 use crate::api::consent::DecideConsent;
-use crate::model::ScopeGroup;
+use crate::model::{AccountView, ScopeGroup};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -19,6 +20,8 @@ pub struct ConsentTexts {
     pub required: String,
     pub already_shared: String,
     pub choose_one: String,
+    /// When a scope that shares accounts is ticked and no account is.
+    pub choose_account: String,
     pub also_receive: String,
     pub change_mind: String,
     pub deny: String,
@@ -38,6 +41,12 @@ pub fn ConsentForm(
     texts: ConsentTexts,
     /// Shown above the form when the server sent it back (e.g. nothing was chosen).
     notice: Option<String>,
+    /// The customer's accounts, when a scope shares them (none otherwise).
+    accounts: Vec<AccountView>,
+    /// Each account's kind in words.
+    kinds: Vec<String>,
+    /// The account list's words, with the accounts.
+    account_texts: Option<AccountTexts>,
 ) -> impl IntoView {
     let decide = ServerAction::<DecideConsent>::new();
     let hydrated = hydrated();
@@ -45,6 +54,18 @@ pub fn ConsentForm(
     let total: usize = groups.iter().map(|g| g.scopes.len()).sum();
     let ticked = RwSignal::new(vec![true; total]);
     let chosen = Memo::new(move |_| ticked.with(|t| t.iter().filter(|x| **x).count()));
+    // Scopes that share accounts: while one is ticked, at least one account must be too.
+    let sharing: Vec<usize> = groups
+        .iter()
+        .flat_map(|g| g.scopes.iter())
+        .enumerate()
+        .filter(|(_, s)| s.shares_accounts)
+        .map(|(i, _)| i)
+        .collect();
+    let accounts_ticked = RwSignal::new(vec![false; accounts.len()]);
+    let chosen_accounts = chosen_numbers(&accounts, accounts_ticked);
+    let needs_account =
+        Memo::new(move |_| ticked.with(|t| sharing.iter().any(|i| t[*i])) && chosen_accounts.with(Vec::is_empty));
     let (nudge, set_nudge) = signal(false);
     // A decision on its way, or sent and the window navigating to the authorization server.
     // Read once: each call of `pending()` or `value()` makes a new derived signal.
@@ -58,6 +79,9 @@ pub fn ConsentForm(
         }
         if nudge.get() && chosen.get() == 0 {
             return Some(texts.with_value(|t| t.choose_one.clone()));
+        }
+        if nudge.get() && needs_account.get() {
+            return Some(texts.with_value(|t| t.choose_account.clone()));
         }
         notice.clone()
     };
@@ -80,6 +104,9 @@ pub fn ConsentForm(
                 <FlowFields login_id login_state csrf_token/>
                 <h2 class="section-title">{texts.with_value(|t| t.asks.clone())}</h2>
                 {fieldsets}
+                {account_texts.map(|texts| {
+                    view! { <AccountFieldset accounts kinds ticked=accounts_ticked chosen=chosen_accounts hydrated texts/> }
+                })}
                 {(!claims.is_empty())
                     .then(|| {
                         view! {
@@ -100,7 +127,7 @@ pub fn ConsentForm(
                     busy
                     on_allow=move || {
                         set_nudge.set(true);
-                        chosen.get_untracked() > 0
+                        chosen.get_untracked() > 0 && !needs_account.get_untracked()
                     }
                 />
             </div>

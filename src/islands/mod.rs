@@ -4,10 +4,12 @@
 //! function. Islands hold no secret: their props are what the page shows, and their texts
 //! come translated from the server (the wasm carries no message files).
 
+mod accounts;
 mod consent_form;
 mod fdx_accounts;
 mod portal_list;
 
+pub use accounts::AccountTexts;
 pub use consent_form::{ConsentForm, ConsentTexts};
 pub use fdx_accounts::{FdxAccountPicker, FdxTexts};
 pub use portal_list::{PortalList, PortalTexts};

@@ -4,6 +4,7 @@
 use crate::i18n::{once_per_language, t, t_args, t_code};
 use crate::islands::{FdxAccountPicker, FdxTexts};
 use crate::model::FdxConsentView;
+use crate::pages::parts::account_texts;
 use crate::pages::parts::ClientHeader;
 use leptos::prelude::*;
 use std::sync::OnceLock;
@@ -96,14 +97,8 @@ pub fn FdxConsentPage(view: FdxConsentView, notice: Option<String>) -> impl Into
 fn texts() -> FdxTexts {
     static TEXTS: [OnceLock<FdxTexts>; 3] = [const { OnceLock::new() }; 3];
     once_per_language(&TEXTS, || FdxTexts {
-        choose: t("fdx-choose").into(),
-        choose_hint: t("fdx-choose-hint").into(),
-        no_accounts: t("fdx-no-accounts").into(),
-        select_all: t("select-all").into(),
-        summary: t_args("fdx-summary", &[("n", "{n}"), ("accounts", "{accounts}")]),
-        none_chosen: t("fdx-none-chosen").into(),
+        accounts: account_texts(),
         choose_one: t("fdx-choose-one").into(),
-        balance: t("fdx-balance").into(),
         change_mind: t("consent-change-mind").into(),
         deny: t("deny").into(),
         allow: t("allow").into(),

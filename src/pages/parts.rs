@@ -1,6 +1,7 @@
 //! Parts both consent screens show.
 
-use crate::i18n::{t, t_around};
+use crate::i18n::{t, t_args, t_around};
+use crate::islands::AccountTexts;
 use crate::model::ClientView;
 use leptos::prelude::*;
 
@@ -50,5 +51,18 @@ pub fn ClientHeader(client: ClientView, user: String, title_key: &'static str) -
                 })
                 .collect_view()}
         </nav>
+    }
+}
+
+/// The account list's words (both consent screens) in the page's language.
+pub fn account_texts() -> AccountTexts {
+    AccountTexts {
+        choose: t("fdx-choose").into(),
+        choose_hint: t("fdx-choose-hint").into(),
+        no_accounts: t("fdx-no-accounts").into(),
+        select_all: t("select-all").into(),
+        summary: t_args("fdx-summary", &[("n", "{n}"), ("accounts", "{accounts}")]),
+        none_chosen: t("fdx-none-chosen").into(),
+        balance: t("fdx-balance").into(),
     }
 }

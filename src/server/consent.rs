@@ -38,11 +38,23 @@ pub fn granted_scopes(session: &ScopeGrantSession, ticked: &[String]) -> Option<
     (!granted.is_empty()).then_some(granted)
 }
 
+/// Whether the request asks for a scope that shares accounts (`account_scopes`).
+pub fn asks_for_accounts(session: &ScopeGrantSession, account_scopes: &[String]) -> bool {
+    session.requested_scopes.iter().any(|s| account_scopes.iter().any(|a| a == &s.name || a == grant_name(s)))
+}
+
+/// Whether `granted` includes a scope that shares accounts.
+pub fn grants_accounts(granted: &[String], account_scopes: &[String]) -> bool {
+    granted.iter().any(|g| account_scopes.contains(g))
+}
+
 pub fn consent_view(
     session: &ScopeGrantSession,
     login_id: String,
     login_state: String,
     csrf_token: String,
+    accounts: Vec<crate::wire::InternalAccount>,
+    account_scopes: &[String],
 ) -> ConsentView {
     let user = user_of(&session.authentication_context, &session.subject);
     let mut groups: Vec<ScopeGroup> = Vec::new();
@@ -64,6 +76,7 @@ pub fn consent_view(
             description: scope.description.as_deref().map(clean_text).filter(|d| !d.is_empty()),
             required: REQUIRED_SCOPES.contains(&scope.name.as_str()),
             granted: session.granted_scopes.iter().any(|g| g == grant_name(scope) || *g == scope.name),
+            shares_accounts: !accounts.is_empty() && account_scopes.iter().any(|a| a == grant_name(scope)),
         };
         match groups.iter_mut().find(|g| g.service == service) {
             Some(g) => g.scopes.push(view),
@@ -78,6 +91,7 @@ pub fn consent_view(
         user,
         groups,
         claims: session.requested_claims_to_consent.iter().map(|c| clean_text(c)).collect(),
+        accounts: super::fdx::account_views(accounts, request::locale()),
     }
 }
 

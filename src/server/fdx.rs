@@ -41,6 +41,21 @@ pub fn customer_of(
         })
 }
 
+/// The bank's accounts as a consent screen shows them, in `locale`.
+pub fn account_views(accounts: Vec<crate::wire::InternalAccount>, locale: i18n::Locale) -> Vec<AccountView> {
+    accounts
+        .into_iter()
+        .map(|a| AccountView {
+            balance: i18n::money(locale, a.balance, &clean_text(&a.currency)),
+            id: a.id,
+            name: clean_text(&a.name),
+            nickname: a.nickname.as_deref().map(clean_text).filter(|n| !n.is_empty()),
+            kind: clean_text(&a.kind),
+            masked_number: clean_text(&a.masked_number),
+        })
+        .collect()
+}
+
 pub fn accounts_requested(consent: &GetFDXConsentResponse) -> bool {
     consent.fdx_consent.resources.iter().any(|r| r.resource_type == "ACCOUNT")
 }
@@ -76,17 +91,7 @@ pub fn view(
         duration_days: fdx.duration_period,
         until,
         lookback_days: fdx.lookback_period,
-        accounts: accounts
-            .into_iter()
-            .map(|a| AccountView {
-                balance: i18n::money(locale, a.balance, &clean_text(&a.currency)),
-                id: a.id,
-                name: clean_text(&a.name),
-                nickname: a.nickname.as_deref().map(clean_text).filter(|n| !n.is_empty()),
-                kind: clean_text(&a.kind),
-                masked_number: clean_text(&a.masked_number),
-            })
-            .collect(),
+        accounts: account_views(accounts, locale),
         accounts_requested: accounts_requested(consent),
         scopes: consent
             .requested_scopes

@@ -128,6 +128,7 @@ pub async fn build(
             id_claim: Some("customer_id".into()),
             // The sandbox's FDX workspace, `default/fdx`.
             workspace: Some("fdx".into()),
+            account_scopes: config::default_account_scopes(),
         }),
         (None, None) => None,
     };
@@ -137,8 +138,12 @@ pub async fn build(
             .clone()
             .or_else(|| tenant.issuer.path_segments().and_then(|mut s| s.rfind(|x| !x.is_empty()).map(str::to_string)))
             .unwrap_or_default();
-        upstream =
-            upstream.with_fdx(upstream::Fdx { bank_url: bank.url.clone(), workspace, id_claim: bank.id_claim.clone() });
+        upstream = upstream.with_fdx(upstream::Fdx {
+            bank_url: bank.url.clone(),
+            workspace,
+            id_claim: bank.id_claim.clone(),
+            account_scopes: bank.account_scopes.clone(),
+        });
     }
     if config.consent_storage == config::ConsentStorage::Assent {
         upstream = upstream.with_consent_revocation();

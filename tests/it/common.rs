@@ -248,7 +248,7 @@ pub async fn submit_to(
         ("decision", decision),
     ];
     form.extend_from_slice(fields);
-    let fdx = fields.iter().any(|(k, _)| *k == "account[]") || page.html.contains(DECIDE_FDX);
+    let fdx = page.html.contains(DECIDE_FDX);
     form_post(b, format!("{base}{}", if fdx { DECIDE_FDX } else { DECIDE }))
         .header("origin", &app.url)
         .header("sec-fetch-site", "same-origin")

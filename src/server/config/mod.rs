@@ -122,6 +122,14 @@ pub struct BankConfig {
     pub id_claim: Option<String>,
     /// The workspace whose FDX consents the portal lists; the issuer's workspace when unset.
     pub workspace: Option<String>,
+    /// Scopes that share accounts (`ACCOUNT_SCOPES`, default `accounts`): a scope-grant request
+    /// for one of them shows the customer's accounts, and at least one must be chosen.
+    pub account_scopes: Vec<String>,
+}
+
+/// The default of `ACCOUNT_SCOPES`.
+pub fn default_account_scopes() -> Vec<String> {
+    vec!["accounts".into()]
 }
 
 /// The bank's look: name, logo and colours.
@@ -332,9 +340,13 @@ impl Config {
                 url: parse_url("BANK_URL", u.trim_end_matches('/'))?,
                 id_claim: get("BANK_ID_CLAIM"),
                 workspace: get("FDX_WORKSPACE"),
+                account_scopes: match get("ACCOUNT_SCOPES") {
+                    Some(list) => list.split([',', ' ']).filter(|s| !s.is_empty()).map(str::to_string).collect(),
+                    None => default_account_scopes(),
+                },
             }),
             None => {
-                for name in ["BANK_ID_CLAIM", "FDX_WORKSPACE"] {
+                for name in ["BANK_ID_CLAIM", "FDX_WORKSPACE", "ACCOUNT_SCOPES"] {
                     if get(name).is_some() {
                         return err(format!(
                             "{name} is set but BANK_URL is not: Open Finance consents need the bank's API"

@@ -24,6 +24,8 @@ pub struct Fdx {
     pub workspace: String,
     /// The `authentication_context` claim holding the bank's customer id; the subject when unset.
     pub id_claim: Option<String>,
+    /// Scope-grant scopes that share accounts (`ACCOUNT_SCOPES`).
+    pub account_scopes: Vec<String>,
 }
 
 impl Upstream {

@@ -299,6 +299,7 @@ async fn a_missing_bank_customer_claim_is_refused_not_replaced_by_the_subject() 
             url: url::Url::parse(&format!("{}/bank", app.sandbox_url())).unwrap(),
             id_claim: Some("bank_customer_number".into()),
             workspace: Some("fdx".into()),
+            account_scopes: assent::server::config::default_account_scopes(),
         }),
         ..sandbox_config(data.path())
     };

@@ -204,3 +204,100 @@ async fn the_portal_shows_records_revokes_them_by_consent_and_hands_out_receipts
         receipt["assent"]["history"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
     assert_eq!(kinds, ["granted", "revoked"]);
 }
+
+/// PKCE for a hand-driven authorization request: (verifier, S256 challenge).
+fn pkce() -> (String, String) {
+    use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
+    use sha2::{Digest, Sha256};
+    let verifier = "a-verifier-of-enough-length-for-pkce-0123456789abcdef".to_string();
+    let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
+    (verifier, challenge)
+}
+
+/// The generic Open Banking flow of the quickstart (`gobank`): a request for `accounts` shows
+/// the customer's accounts from the bank, none ticked; Allow needs one, refuses another
+/// customer's, and records the chosen ones; the token carries the record's id.
+#[tokio::test]
+async fn an_accounts_consent_records_the_chosen_accounts_and_its_token_carries_the_record() {
+    let app = spawn_app().await;
+    let b = browser();
+    let (verifier, challenge) = pkce();
+    let authorize = format!(
+        "{}/default/gobank/oauth2/authorize?response_type=code&client_id=gobank-tpp&redirect_uri=https%3A%2F%2Ftpp.example%2Fcallback\
+         &scope=openid%20accounts&state=st-1&code_challenge={challenge}&code_challenge_method=S256",
+        app.sandbox_url()
+    );
+    let res = sign_in(&app, &b, &authorize, "user").await;
+    let consent = location(&res);
+    assert!(consent.starts_with(&format!("{}/consent?", app.url)), "{consent}");
+    let page = open_consent(&b, &consent).await;
+    assert!(page.html.contains("Choose the accounts to share") && page.html.contains("Your accounts"));
+    let ids: Vec<String> = page
+        .html
+        .split("name=\"account[]\"")
+        .skip(1)
+        .map(|rest| {
+            let v = rest.find("value=\"").unwrap() + 7;
+            rest[v..v + rest[v..].find('"').unwrap()].to_string()
+        })
+        .collect();
+    assert!(ids.len() >= 2, "the customer's accounts: {ids:?}");
+    assert!(!page.html.contains("name=\"account[]\" checked"), "none ticked");
+
+    // Allow without an account: the form again, saying why; nothing accepted.
+    let res = submit(&app, &b, &page, "allow", &["accounts"]).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // Another customer's account (user2's): refused.
+    let theirs = app.sandbox().bank.accounts_of("user2").next().unwrap().id.clone();
+    let res = submit_fields(&app, &b, &page, "allow", &[("scope[]", "accounts"), ("account[]", theirs.as_str())]).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert!(records(&app).iter().all(|r| r.3 != "authorized"), "no consent yet");
+
+    let res = submit_fields(&app, &b, &page, "allow", &[("scope[]", "accounts"), ("account[]", ids[0].as_str())]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let res = b.get(location(&res)).send().await.unwrap();
+    let callback = location(&res);
+    assert!(callback.starts_with("https://tpp.example/callback?"), "{callback}");
+    let code = url::Url::parse(&callback).unwrap().query_pairs().find(|(k, _)| k == "code").unwrap().1.to_string();
+
+    let id = records(&app).into_iter().find(|r| r.1 == "user" && r.3 == "authorized").unwrap().0;
+    let record = assent_record(&app, &id);
+    assert_eq!(record, vec![ids[0].clone()], "the chosen account, and only it");
+    let secret = app.sandbox().store.meta("client_secret:gobank-tpp").unwrap().unwrap();
+    let http = reqwest::Client::new();
+    let token: serde_json::Value = http
+        .post(format!("{}/default/gobank/oauth2/token", app.sandbox_url()))
+        .basic_auth("gobank-tpp", Some(&secret))
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", code.as_str()),
+            ("redirect_uri", "https://tpp.example/callback"),
+            ("code_verifier", verifier.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let access = token["access_token"].as_str().expect("a token").to_string();
+    let seen: serde_json::Value = http
+        .post(format!("{}/default/gobank/oauth2/introspect", app.sandbox_url()))
+        .basic_auth("gobank-tpp", Some(&secret))
+        .form(&[("token", access.as_str())])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!((seen["active"].as_bool(), seen["consent_id"].as_str()), (Some(true), Some(id.as_str())));
+}
+
+/// The accounts of record `id`.
+fn assent_record(app: &TestApp, id: &str) -> Vec<String> {
+    let conn = rusqlite::Connection::open(app.data_dir().join("records.sqlite3")).unwrap();
+    let mut stmt =
+        conn.prepare("SELECT account_id FROM consent_accounts WHERE record_id = ?1 ORDER BY account_id").unwrap();
+    stmt.query_map([id], |r| r.get(0)).unwrap().collect::<Result<_, _>>().unwrap()
+}
