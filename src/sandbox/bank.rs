@@ -60,7 +60,7 @@ impl Account {
         format!("…{tail}")
     }
 
-    fn internal(&self) -> InternalAccount {
+    pub(super) fn internal(&self) -> InternalAccount {
         InternalAccount {
             id: self.id.clone(),
             name: self.name.clone(),

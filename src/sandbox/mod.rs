@@ -8,6 +8,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod bank;
+pub mod consent_bank;
 mod demo;
 mod fdx;
 mod fdx_demo;
@@ -255,6 +256,8 @@ pub struct Sandbox {
     fault: Mutex<Option<Fault>>,
     /// Sign-in throttling (see `throttle`).
     pub throttle: throttle::Throttle,
+    /// Where the bank reads what a consent covers (`consent_bank`).
+    consents: std::sync::OnceLock<Arc<dyn consent_bank::ConsentStore>>,
     /// At most [`HASHING_AT_ONCE`] password hashes at once: each takes 19 MiB and a core.
     hashing: tokio::sync::Semaphore,
     /// What an unknown user's password is checked against, so that it costs what a known
@@ -519,6 +522,7 @@ fn open(
             stats: Stats::default(),
             fault: Mutex::new(None),
             throttle: throttle::Throttle::default(),
+            consents: std::sync::OnceLock::new(),
             hashing: tokio::sync::Semaphore::new(HASHING_AT_ONCE),
             stand_in_hash: hash_password(&random_token(16)).map_err(SandboxError::Seed)?,
             form_key,
@@ -559,6 +563,7 @@ pub fn router(sandbox: Arc<Sandbox>) -> Router {
         .route("/{tid}/{wid}/consents/{cid}/revocation", get(fdx::get_revocation).put(fdx::put_revocation))
         .route("/bank/internal/accounts", get(bank::internal_accounts))
         .route("/bank/accounts", get(bank::accounts))
+        .route("/bank/gobank/accounts", get(consent_bank::accounts))
         .route("/bank/accounts/{id}", get(bank::account))
         .route("/bank/accounts/{id}/transactions", get(bank::transactions))
         .route("/fdx-demo", get(fdx_demo::index))

@@ -186,6 +186,12 @@ pub async fn build(
         }
     };
     tracing::info!(store = records.kind(), "consent records");
+    let records = Arc::new(records);
+    if let Some(handle) = &sandbox {
+        // The sandbox's bank reads what a consent covers from these records, as a bank reads
+        // its consent store.
+        handle.sandbox.set_consent_store(Arc::new(BankReads(records.clone())));
+    }
     let portal_client = config.portal.clone().or_else(|| {
         sandbox.as_ref().map(|_| config::PortalClient { client_id: "assent-portal".into(), client_secret: None })
     });
@@ -233,7 +239,7 @@ pub async fn build(
         upstream: Arc::new(upstream),
         csrf: Arc::new(Csrf::new(&key, origin)),
         sessions: Arc::new(sessions),
-        records: Arc::new(records),
+        records,
         portal,
         console,
         home: HomeView {
@@ -252,4 +258,19 @@ pub async fn build(
         ),
     }));
     Ok((state, sandbox))
+}
+
+/// The sandbox bank's view of the consent records: the accounts of an authorized one.
+struct BankReads(Arc<records::ConsentRecords>);
+
+impl sandbox::consent_bank::ConsentStore for BankReads {
+    fn authorized_accounts(
+        &self,
+        id: String,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Option<Vec<String>>> + Send + '_>> {
+        Box::pin(async move {
+            let record = self.0.get(&id).await.ok()??;
+            (record.status == records::Status::Authorized).then_some(record.draft.accounts)
+        })
+    }
 }

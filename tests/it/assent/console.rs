@@ -16,7 +16,7 @@ fn browser_with_jar() -> (Client, Arc<Jar>) {
 }
 
 /// Signs `user` in to the console in `b`; returns the callback's answer.
-async fn console_sign_in(app: &TestApp, b: &Client, user: &str) -> reqwest::Response {
+pub async fn console_sign_in(app: &TestApp, b: &Client, user: &str) -> reqwest::Response {
     let page = b.get(format!("{}/admin", app.url)).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("Sign in as staff"), "{page}");
     let res = form_post(b, format!("{}/api/admin/sign-in", app.url))

@@ -292,6 +292,43 @@ async fn an_accounts_consent_records_the_chosen_accounts_and_its_token_carries_t
         .await
         .unwrap();
     assert_eq!((seen["active"].as_bool(), seen["consent_id"].as_str()), (Some(true), Some(id.as_str())));
+
+    // The bank answers for the consent's accounts only.
+    let bank = |token: String| {
+        let http = http.clone();
+        let url = format!("{}/bank/gobank/accounts", app.sandbox_url());
+        async move { http.get(url).bearer_auth(token).send().await.unwrap() }
+    };
+    let res = bank(access.clone()).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let body: serde_json::Value = res.json().await.unwrap();
+    let shared: Vec<&str> = body["accounts"].as_array().unwrap().iter().map(|a| a["id"].as_str().unwrap()).collect();
+    assert_eq!(shared, [ids[0].as_str()], "the chosen account, not the customer's others");
+
+    // Bank staff revoke it: the token dies, the bank answers 401, the record says who and why.
+    let staff = browser();
+    crate::assent::console::console_sign_in(&app, &staff, "admin").await;
+    let page = staff.get(format!("{}/admin/record?id={id}", app.url)).send().await.unwrap().text().await.unwrap();
+    let res = form_post(&staff, format!("{}/api/admin/revoke", app.url))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("csrf_token", hidden(&page, "csrf_token")), ("id", id.clone()), ("reason", "Suspected fraud".into())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(bank(access.clone()).await.status(), StatusCode::UNAUTHORIZED);
+    let seen: serde_json::Value = http
+        .post(format!("{}/default/gobank/oauth2/introspect", app.sandbox_url()))
+        .basic_auth("gobank-tpp", Some(&secret))
+        .form(&[("token", access.as_str())])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(seen["active"], false);
+    assert_eq!(records(&app).into_iter().find(|r| r.0 == id).unwrap().3, "revoked");
 }
 
 /// The accounts of record `id`.
