@@ -85,7 +85,7 @@ pub async fn decide_consent(
             let accounts = chosen_accounts(&state, &session, &granted, account).await?;
             // The record first: no accept without one. A store that cannot be written stops
             // here, with nothing shared.
-            let mut draft = record_draft(&state, &session, &login_id, granted.clone(), claims.clone());
+            let mut draft = record_draft(&state, &session, &login_id, &login_state, granted.clone(), claims.clone());
             draft.accounts = accounts;
             let record = state.records.prepare(draft).await?;
             let body = AcceptScopeGrant {
@@ -108,7 +108,7 @@ pub async fn decide_consent(
             next
         }
         "deny" => {
-            let draft = record_draft(&state, &session, &login_id, Vec::new(), Vec::new());
+            let draft = record_draft(&state, &session, &login_id, &login_state, Vec::new(), Vec::new());
             let next = state.upstream.reject_scope_grant(&RejectScopeGrant::user_denied(login_id, login_state)).await?;
             metrics.rejects.inc();
             // A refusal shares nothing: its entry in the history is kept when it can be.
@@ -157,6 +157,7 @@ fn record_draft(
     state: &crate::server::AppState,
     session: &crate::wire::ScopeGrantSession,
     login_id: &str,
+    login_state: &str,
     scopes: Vec<String>,
     claims: Vec<String>,
 ) -> crate::server::records::Draft {
@@ -167,6 +168,7 @@ fn record_draft(
         .and_then(|v| v.as_str().map(str::to_string).or_else(|| v.as_i64().map(|n| n.to_string())));
     crate::server::records::Draft {
         login_id: login_id.to_string(),
+        login_state: Some(login_state.to_string()),
         tenant: if session.tenant_id.is_empty() {
             state.upstream.tenant().to_string()
         } else {

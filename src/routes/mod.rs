@@ -42,6 +42,7 @@ pub struct Started {
 pub async fn start(config: Config, leptos: LeptosOptions, public_url: Url) -> Result<Started, StartError> {
     let limits = config.limits;
     let (state, sandbox) = build(config, leptos, public_url).await?;
+    crate::server::reconcile::spawn(state.clone());
     // Every form Assent takes is small: 64 KiB (the server functions' guard says the same).
     let router =
         crate::listen::limit_bodies(router(state.clone()), &crate::listen::Limits { max_body: 64 * 1024, ..limits });

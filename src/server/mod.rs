@@ -14,6 +14,7 @@ pub mod observe;
 pub mod portal;
 pub mod portal_auth;
 pub mod present;
+pub mod reconcile;
 pub mod records;
 pub mod revoke;
 pub mod sessions;

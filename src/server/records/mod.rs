@@ -103,6 +103,9 @@ pub struct Event {
 pub struct Draft {
     /// The flow: one record per `login_id`.
     pub login_id: String,
+    /// The flow's `login_state`, kept while the record is pending so that a record left
+    /// pending by a crash can be settled with the authorization server ([`ConsentRecords::pending`]).
+    pub login_state: Option<String>,
     pub tenant: String,
     pub workspace: String,
     pub subject: String,
@@ -276,6 +279,13 @@ impl ConsentRecords {
             |s| s.revoke(&id, now, by, by_name.as_deref(), reason.as_deref()),
             s.revoke(&id, now, by, by_name.as_deref(), reason.as_deref())
         )
+    }
+
+    /// Pending records of `tenant` written since `since` (unix time), with their flows' handles:
+    /// (id, login id, login state).
+    pub async fn pending(&self, tenant: &str, since: i64) -> Result<Vec<(String, String, String)>, RecordsError> {
+        let tenant = tenant.to_string();
+        on_store!(self, |s| s.pending(&tenant, since), s.pending(&tenant, since))
     }
 
     /// Whether the store answers (for `/readyz`).

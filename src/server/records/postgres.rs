@@ -49,6 +49,11 @@ const MIGRATIONS: &[&str] = &[
       reason TEXT);
     CREATE INDEX consent_events_record ON consent_events (record_id, seq);
     "#,
+    // 2: the flow's handle while a record is pending, to settle it after a crash.
+    r#"
+    ALTER TABLE consent_records ADD COLUMN login_state TEXT;
+    CREATE INDEX consent_records_pending ON consent_records (tenant, created_at) WHERE status = 'pending';
+    "#,
 ];
 
 /// The advisory lock replicas take to migrate one at a time.
@@ -177,8 +182,8 @@ impl PostgresRecords {
         let inserted = tx
             .execute(
                 "INSERT INTO consent_records (id, tenant, workspace, login_id, subject, customer, client_id,
-                   client_name, client_logo, scopes, claims, status, created_at, updated_at, expires_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'pending', $12, $12, $13)
+                   client_name, client_logo, scopes, claims, status, created_at, updated_at, expires_at, login_state)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'pending', $12, $12, $13, $14)
                  ON CONFLICT (tenant, login_id) DO NOTHING",
                 &[
                     &id,
@@ -194,6 +199,7 @@ impl PostgresRecords {
                     &json(&d.claims),
                     &now,
                     &d.expires_at,
+                    &d.login_state,
                 ],
             )
             .await?;
@@ -213,8 +219,9 @@ impl PostgresRecords {
         if status == Status::Pending {
             // A retry may grant other scopes or accounts than the attempt before.
             tx.execute(
-                "UPDATE consent_records SET scopes = $2, claims = $3, updated_at = $4, expires_at = $5 WHERE id = $1",
-                &[&id, &json(&d.scopes), &json(&d.claims), &now, &d.expires_at],
+                "UPDATE consent_records SET scopes = $2, claims = $3, updated_at = $4, expires_at = $5, login_state = $6
+                 WHERE id = $1",
+                &[&id, &json(&d.scopes), &json(&d.claims), &now, &d.expires_at, &d.login_state],
             )
             .await?;
             tx.execute("DELETE FROM consent_accounts WHERE record_id = $1", &[&id]).await?;
@@ -260,7 +267,7 @@ impl PostgresRecords {
         } else {
             // A pending record of this flow is rejected; a decided one stays as it is.
             tx.query_opt(
-                "UPDATE consent_records SET status = 'rejected', updated_at = $3
+                "UPDATE consent_records SET status = 'rejected', updated_at = $3, login_state = NULL
                  WHERE tenant = $1 AND login_id = $2 AND status = 'pending' RETURNING id",
                 &[&d.tenant, &d.login_id, &now],
             )
@@ -302,7 +309,7 @@ impl PostgresRecords {
         let tx = client.transaction().await?;
         let changed = tx
             .execute(
-                "UPDATE consent_records SET status = $3, updated_at = $2 WHERE id = $1 AND status = $4",
+                "UPDATE consent_records SET status = $3, updated_at = $2, login_state = NULL WHERE id = $1 AND status = $4",
                 &[&id, &now, &to, &from],
             )
             .await?;
@@ -363,6 +370,18 @@ impl PostgresRecords {
         complete(&**client, rows).await
     }
 
+    pub async fn pending(&self, tenant: &str, since: i64) -> Result<Vec<(String, String, String)>, RecordsError> {
+        let client = self.pool.get().await?;
+        let rows = client
+            .query(
+                "SELECT id, login_id, login_state FROM consent_records
+                 WHERE tenant = $1 AND status = 'pending' AND created_at >= $2 AND login_state IS NOT NULL",
+                &[&tenant, &since],
+            )
+            .await?;
+        Ok(rows.iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect())
+    }
+
     pub async fn ping(&self) -> Result<(), RecordsError> {
         self.pool.get().await?.execute("SELECT 1", &[]).await?;
         Ok(())
@@ -381,6 +400,7 @@ fn record(r: &Row) -> Record {
         updated_at: r.get(3),
         draft: Draft {
             login_id: r.get(4),
+            login_state: None,
             tenant: r.get(5),
             workspace: r.get(6),
             subject: r.get(7),

@@ -42,6 +42,11 @@ const MIGRATIONS: &[&str] = &[
       reason TEXT);
     CREATE INDEX consent_events_record ON consent_events (record_id, at);
     "#,
+    // 2: the flow's handle while a record is pending, to settle it after a crash.
+    r#"
+    ALTER TABLE consent_records ADD COLUMN login_state TEXT;
+    CREATE INDEX consent_records_pending ON consent_records (tenant, created_at) WHERE status = 'pending';
+    "#,
 ];
 
 pub struct SqliteRecords {
@@ -94,8 +99,9 @@ impl SqliteRecords {
                 if status == Status::Pending {
                     // A retry may grant other scopes or accounts than the attempt before.
                     tx.execute(
-                        "UPDATE consent_records SET scopes = ?2, claims = ?3, updated_at = ?4, expires_at = ?5 WHERE id = ?1",
-                        params![id, json(&d.scopes), json(&d.claims), now, d.expires_at],
+                        "UPDATE consent_records SET scopes = ?2, claims = ?3, updated_at = ?4, expires_at = ?5,
+                           login_state = ?6 WHERE id = ?1",
+                        params![id, json(&d.scopes), json(&d.claims), now, d.expires_at, d.login_state],
                     )?;
                     tx.execute("DELETE FROM consent_accounts WHERE record_id = ?1", [&id])?;
                     insert_accounts(&tx, &id, &d.accounts)?;
@@ -116,7 +122,8 @@ impl SqliteRecords {
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let changed = tx.execute(
-            "UPDATE consent_records SET status = 'authorized', updated_at = ?2 WHERE id = ?1 AND status = 'pending'",
+            "UPDATE consent_records SET status = 'authorized', updated_at = ?2, login_state = NULL
+             WHERE id = ?1 AND status = 'pending'",
             params![id, now],
         )?;
         if changed == 1 {
@@ -139,7 +146,7 @@ impl SqliteRecords {
         let id = match existing {
             Some((id, status)) if status == "pending" => {
                 tx.execute(
-                    "UPDATE consent_records SET status = 'rejected', updated_at = ?2 WHERE id = ?1",
+                    "UPDATE consent_records SET status = 'rejected', updated_at = ?2, login_state = NULL WHERE id = ?1",
                     params![id, now],
                 )?;
                 Some(id)
@@ -223,6 +230,16 @@ impl SqliteRecords {
         records.into_iter().map(|r| complete(&conn, r)).collect()
     }
 
+    pub fn pending(&self, tenant: &str, since: i64) -> Result<Vec<(String, String, String)>, RecordsError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "SELECT id, login_id, login_state FROM consent_records
+             WHERE tenant = ?1 AND status = 'pending' AND created_at >= ?2 AND login_state IS NOT NULL",
+        )?;
+        let rows = stmt.query_map(params![tenant, since], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     pub fn ping(&self) -> Result<(), RecordsError> {
         self.conn().query_row("SELECT 1", [], |_| Ok(()))?;
         Ok(())
@@ -241,6 +258,7 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Record> {
         updated_at: r.get(3)?,
         draft: Draft {
             login_id: r.get(4)?,
+            login_state: None,
             tenant: r.get(5)?,
             workspace: r.get(6)?,
             subject: r.get(7)?,
@@ -283,8 +301,8 @@ fn complete(conn: &Connection, mut record: Record) -> Result<Record, RecordsErro
 fn insert(tx: &rusqlite::Transaction<'_>, id: &str, d: &Draft, status: Status, now: i64) -> Result<(), RecordsError> {
     tx.execute(
         "INSERT INTO consent_records (id, tenant, workspace, login_id, subject, customer, client_id, client_name,
-           client_logo, scopes, claims, status, created_at, updated_at, expires_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14)",
+           client_logo, scopes, claims, status, created_at, updated_at, expires_at, login_state)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14, ?15)",
         params![
             id,
             d.tenant,
@@ -299,7 +317,8 @@ fn insert(tx: &rusqlite::Transaction<'_>, id: &str, d: &Draft, status: Status, n
             json(&d.claims),
             status.as_str(),
             now,
-            d.expires_at
+            d.expires_at,
+            if status == Status::Pending { d.login_state.as_deref() } else { None }
         ],
     )?;
     insert_accounts(tx, id, &d.accounts)

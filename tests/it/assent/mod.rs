@@ -12,4 +12,5 @@ mod portal;
 mod postgres;
 mod props;
 mod records;
+mod records_crash;
 mod replicas;
