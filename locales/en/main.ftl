@@ -229,3 +229,4 @@ console-event-revoked = Revoked
 console-event-expired = Expired
 not-staff-title = This console is for bank staff
 not-staff-message = Your account does not hold the consent staff role, so the console stays closed. Customers can see and stop their consents in the portal.
+console-not-kept = Consent records are not kept by Assent here: with external consent storage, that system lists and revokes them.

@@ -228,3 +228,4 @@ console-event-revoked = Revocado
 console-event-expired = Vencido
 not-staff-title = Esta consola es para el personal del banco
 not-staff-message = Su cuenta no tiene el rol de personal de consentimientos, así que la consola sigue cerrada. Los clientes pueden ver y detener sus consentimientos en el portal.
+console-not-kept = Assent no guarda aquí los registros de consentimiento: con almacenamiento externo, ese sistema los lista y los revoca.

@@ -228,3 +228,4 @@ console-event-revoked = Revogado
 console-event-expired = Expirado
 not-staff-title = Este console é para a equipe do banco
 not-staff-message = Sua conta não tem o papel de equipe de consentimentos, então o console continua fechado. Os clientes podem ver e encerrar seus consentimentos no portal.
+console-not-kept = O Assent não guarda aqui os registros de consentimento: com armazenamento externo, esse sistema os lista e revoga.

@@ -90,6 +90,12 @@ pub async fn search_records(#[server(default)] q: String) -> Result<ConsoleView,
     let state = context::state()?;
     let session = staff(&state).await?;
     let query: String = q.trim().chars().take(200).collect();
+    let csrf_token = state.csrf.token(&context::browser_id(&state), CONSOLE_PURPOSE, &session.id_hash);
+    if !state.records.kept_here() {
+        // The records are another system's (or none are kept): nothing to search here.
+        let notice = Some(crate::i18n::text(crate::request::locale(), "console-not-kept", &[]));
+        return Ok(ConsoleView { staff: session.display, csrf_token, query, results: None, more: false, notice });
+    }
     let (results, more) = if query.is_empty() {
         (None, false)
     } else {
@@ -99,7 +105,6 @@ pub async fn search_records(#[server(default)] q: String) -> Result<ConsoleView,
         let locale = crate::request::locale();
         (Some(found.iter().map(|r| record_line(r, locale)).collect()), more)
     };
-    let csrf_token = state.csrf.token(&context::browser_id(&state), CONSOLE_PURPOSE, &session.id_hash);
     Ok(ConsoleView { staff: session.display, csrf_token, query, results, more, notice: None })
 }
 

@@ -29,9 +29,11 @@ pub async fn console(State(state): State<AppState>, request: Request) -> Respons
     let (loaded, options) = api::run(&state, parts, console::search_records(q)).await;
     let response = match loaded {
         Ok(mut view) => {
-            view.notice = field(&query, "revoked").and_then(|n| n.parse::<usize>().ok()).map(|n| {
-                i18n::text(crate::request::locale(), "console-provider-revoked", &[("count", &n.to_string())])
-            });
+            if let Some(n) = field(&query, "revoked").and_then(|n| n.parse::<usize>().ok()) {
+                let count = n.to_string();
+                view.notice =
+                    Some(i18n::text(crate::request::locale(), "console-provider-revoked", &[("count", &count)]));
+            }
             render(&state, &uri, StatusCode::OK, Page::Console(Box::new(view))).await
         }
         Err(e) if e.failure == Failure::SessionEnded => sign_in_page(&state, &uri, &browser).await,

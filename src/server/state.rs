@@ -146,6 +146,8 @@ pub async fn build(
         });
     }
     if config.consent_storage == config::ConsentStorage::Assent {
+        // Assent revokes a consent's tokens when its record ends (with an external store, that
+        // store does).
         upstream = upstream.with_consent_revocation();
     }
     crate::sqlite::private_dir(&config.data_dir)
@@ -168,6 +170,12 @@ pub async fn build(
     tracing::info!(store = sessions.kind(), "portal sessions");
     let records = match (config.consent_storage, &config.database) {
         (config::ConsentStorage::None, _) => records::ConsentRecords::none(),
+        (config::ConsentStorage::External, _) => match &config.external_storage {
+            Some(url) => records::ConsentRecords::external(url.clone(), upstream.http().clone()),
+            None => {
+                return Err(StartError::Other("CONSENT_STORAGE=external needs EXTERNAL_CONSENT_STORAGE_URL".into()))
+            }
+        },
         (config::ConsentStorage::Assent, None) => {
             records::ConsentRecords::sqlite(&config.data_dir.join("records.sqlite3"))
                 .map_err(|e| StartError::Other(format!("consent records: {e}")))?

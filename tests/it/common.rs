@@ -47,6 +47,7 @@ pub fn sandbox_config(data_dir: &std::path::Path) -> Config {
         sandbox_client_ca: None,
         consent_storage: Default::default(),
         database: None,
+        external_storage: None,
         console: Some(assent::server::config::ConsoleConfig::sandbox()),
     }
 }

@@ -81,6 +81,8 @@ pub struct Config {
     /// `ASSENT_DATABASE_URL`: PostgreSQL for the consent records (replicas share it); SQLite in
     /// the data directory when unset.
     pub database: Option<DatabaseConfig>,
+    /// `EXTERNAL_CONSENT_STORAGE_URL`, with `CONSENT_STORAGE=external`.
+    pub external_storage: Option<Url>,
     /// The bank staff's console (`STAFF_*`); always on with the sandbox.
     pub console: Option<ConsoleConfig>,
 }
@@ -91,6 +93,9 @@ pub enum ConsentStorage {
     /// Assent's own records (`assent`, the default): SQLite in the data directory.
     #[default]
     Assent,
+    /// Another system's (`external`): the quickstart's external consent storage at
+    /// `EXTERNAL_CONSENT_STORAGE_URL`, which lists and revokes them.
+    External,
     /// None (`none`): grants carry no `consent_id`.
     None,
 }
@@ -426,12 +431,23 @@ impl Config {
         let consent_storage = match get("CONSENT_STORAGE").as_deref().map(str::trim) {
             None | Some("assent") => ConsentStorage::Assent,
             Some("none") => ConsentStorage::None,
-            Some(other) => return err(format!("CONSENT_STORAGE must be assent or none: {other}")),
+            Some("external") => ConsentStorage::External,
+            Some(other) => return err(format!("CONSENT_STORAGE must be assent, external or none: {other}")),
+        };
+        let external_storage = match (consent_storage, get("EXTERNAL_CONSENT_STORAGE_URL")) {
+            (ConsentStorage::External, Some(u)) => {
+                Some(parse_url("EXTERNAL_CONSENT_STORAGE_URL", u.trim().trim_end_matches('/'))?)
+            }
+            (ConsentStorage::External, None) => {
+                return err("CONSENT_STORAGE=external needs EXTERNAL_CONSENT_STORAGE_URL")
+            }
+            (_, Some(_)) => return err("EXTERNAL_CONSENT_STORAGE_URL is set but CONSENT_STORAGE is not external"),
+            (_, None) => None,
         };
         let database = match get("ASSENT_DATABASE_URL") {
             None => None,
-            Some(_) if consent_storage == ConsentStorage::None => {
-                return err("ASSENT_DATABASE_URL is set but CONSENT_STORAGE=none keeps no records")
+            Some(_) if consent_storage != ConsentStorage::Assent => {
+                return err("ASSENT_DATABASE_URL is set but CONSENT_STORAGE is not assent: Assent keeps no records")
             }
             Some(u) => {
                 let shown = "ASSENT_DATABASE_URL must be a postgres:// URL";
@@ -451,6 +467,7 @@ impl Config {
         };
         let console = console::console(&get, tenant.is_none())?;
         Ok(Config {
+            external_storage,
             database,
             console,
             consent_storage,
@@ -528,6 +545,28 @@ mod tests {
             ("CERT_FILE", "Cargo.toml"),
         ]);
         assert!(half_tls.unwrap_err().0.contains("KEY_FILE"));
+    }
+
+    #[test]
+    fn consent_records_go_to_one_store_each_checked() {
+        assert_eq!(config(&[]).unwrap().consent_storage, ConsentStorage::Assent);
+        let pg = config(&[("ASSENT_DATABASE_URL", "postgres://a:b@db.internal/assent")]).unwrap();
+        assert!(pg.database.is_some());
+        assert!(config(&[("ASSENT_DATABASE_URL", "mysql://db/x")]).unwrap_err().0.contains("postgres://"));
+        let none = config(&[("CONSENT_STORAGE", "none"), ("ASSENT_DATABASE_URL", "postgres://db/x")]);
+        assert!(none.unwrap_err().0.contains("not assent"));
+        let external = config(&[("CONSENT_STORAGE", "external")]);
+        assert!(external.unwrap_err().0.contains("EXTERNAL_CONSENT_STORAGE_URL"));
+        let plain =
+            config(&[("CONSENT_STORAGE", "external"), ("EXTERNAL_CONSENT_STORAGE_URL", "http://store.example")]);
+        assert!(plain.unwrap_err().0.contains("https://"), "http only on loopback");
+        let ok = config(&[("CONSENT_STORAGE", "external"), ("EXTERNAL_CONSENT_STORAGE_URL", "https://store.example/")]);
+        assert_eq!(ok.unwrap().external_storage.unwrap().as_str(), "https://store.example/");
+        assert!(config(&[("EXTERNAL_CONSENT_STORAGE_URL", "https://s.example")]).is_err(), "without external");
+        assert!(config(&[("CONSENT_STORAGE", "elsewhere")]).is_err());
+        let staff = config(&[("STAFF_ISSUER_URL", "https://h/t/staff")]);
+        assert!(staff.unwrap_err().0.contains("STAFF_CLIENT_ID"));
+        assert!(config(&[]).unwrap().console.is_some(), "the sandbox's console");
     }
 
     #[test]

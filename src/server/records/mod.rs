@@ -12,6 +12,7 @@
 //! keeps none (the grant carries no `consent_id`). No request waits on the store longer than
 //! [`TIMEOUT`]: a store that cannot be written means nothing is shared, and the user is told.
 
+mod external;
 mod postgres;
 mod receipt;
 mod sqlite;
@@ -147,6 +148,9 @@ pub enum RecordsError {
 enum Store {
     Sqlite(Arc<sqlite::SqliteRecords>),
     Postgres(postgres::PostgresRecords),
+    /// Another system's (`CONSENT_STORAGE=external`): records are written there, and read,
+    /// listed and revoked there too; here, reads find nothing.
+    External(external::ExternalRecords),
 }
 
 /// The records, or none (`CONSENT_STORAGE=none`).
@@ -158,10 +162,11 @@ pub(crate) fn now() -> i64 {
     chrono::Utc::now().timestamp()
 }
 
-/// Runs one operation on whichever store there is: SQLite's off the async workers, both
-/// bounded by [`TIMEOUT`]. `$s` names the store in each arm; the arms are the same code.
+/// Runs one operation on whichever store there is: SQLite's off the async workers, all bounded
+/// by [`TIMEOUT`]. `$s` names the store in each arm; SQLite's and PostgreSQL's are the same
+/// code, the external store's is its own (most often: nothing kept here).
 macro_rules! on_store {
-    ($self:ident, |$s:ident| $sqlite:expr, $postgres:expr) => {
+    ($self:ident, |$s:ident| $sqlite:expr, $postgres:expr, $external:expr) => {
         match &$self.store {
             None => Err(RecordsError::Failed("no records are kept".into())),
             Some(Store::Sqlite(store)) => {
@@ -175,6 +180,10 @@ macro_rules! on_store {
             }
             Some(Store::Postgres($s)) => {
                 tokio::time::timeout(TIMEOUT, $postgres).await.unwrap_or(Err(RecordsError::Timeout(TIMEOUT)))
+            }
+            Some(Store::External($s)) => {
+                let _ = $s;
+                tokio::time::timeout(TIMEOUT, async { $external }).await.unwrap_or(Err(RecordsError::Timeout(TIMEOUT)))
             }
         }
     };
@@ -198,7 +207,18 @@ impl ConsentRecords {
         Ok(Self { store: Some(Store::Postgres(store)) })
     }
 
-    /// Whether records are kept.
+    /// Records written to the external consent storage at `url` (`CONSENT_STORAGE=external`),
+    /// through `http` (the upstream client: TLS verified, mutual TLS when configured).
+    pub fn external(url: url::Url, http: reqwest::Client) -> Self {
+        Self { store: Some(Store::External(external::ExternalRecords::new(url, http))) }
+    }
+
+    /// Whether Assent itself keeps the records (and can list and revoke them).
+    pub fn kept_here(&self) -> bool {
+        matches!(self.store, Some(Store::Sqlite(_) | Store::Postgres(_)))
+    }
+
+    /// Whether records are kept (here or elsewhere): accepts carry a `consent_id`.
     pub fn enabled(&self) -> bool {
         self.store.is_some()
     }
@@ -209,6 +229,7 @@ impl ConsentRecords {
             None => "none",
             Some(Store::Sqlite(_)) => "sqlite",
             Some(Store::Postgres(_)) => "postgres",
+            Some(Store::External(_)) => "external",
         }
     }
 
@@ -220,14 +241,14 @@ impl ConsentRecords {
             return Ok(None);
         }
         let now = now();
-        let prepared = on_store!(self, |s| s.prepare(&draft, now), s.prepare(&draft, now));
+        let prepared = on_store!(self, |s| s.prepare(&draft, now), s.prepare(&draft, now), s.prepare(&draft).await);
         prepared.map(Some)
     }
 
     /// The accept went through: the record is authorized, granted by the customer.
     pub async fn authorize(&self, id: &str) -> Result<(), RecordsError> {
         let (id, now) = (id.to_string(), now());
-        on_store!(self, |s| s.authorize(&id, now), s.authorize(&id, now))
+        on_store!(self, |s| s.authorize(&id, now), s.authorize(&id, now), Ok(()))
     }
 
     /// The user chose Deny: the flow's record, rejected (none authorized).
@@ -236,32 +257,37 @@ impl ConsentRecords {
             return Ok(());
         }
         let now = now();
-        on_store!(self, |s| s.reject(&draft, now), s.reject(&draft, now))
+        on_store!(self, |s| s.reject(&draft, now), s.reject(&draft, now), Ok(()))
     }
 
     /// One record with its history.
     pub async fn get(&self, id: &str) -> Result<Option<Record>, RecordsError> {
         let id = id.to_string();
-        on_store!(self, |s| s.get(&id), s.get(&id))
+        on_store!(self, |s| s.get(&id), s.get(&id), Ok(None))
     }
 
     /// The records of `subject` in `tenant`, newest first.
     pub async fn of_subject(&self, tenant: &str, subject: &str) -> Result<Vec<Record>, RecordsError> {
         let (tenant, subject) = (tenant.to_string(), subject.to_string());
-        on_store!(self, |s| s.of_subject(&tenant, &subject), s.of_subject(&tenant, &subject))
+        on_store!(self, |s| s.of_subject(&tenant, &subject), s.of_subject(&tenant, &subject), Ok(Vec::new()))
     }
 
     /// Records whose customer, subject, account or client id is `q` (staff search), newest
     /// first, at most `limit`.
     pub async fn search(&self, tenant: &str, q: &str, limit: usize) -> Result<Vec<Record>, RecordsError> {
         let (tenant, q) = (tenant.to_string(), q.to_string());
-        on_store!(self, |s| s.search(&tenant, &q, limit), s.search(&tenant, &q, limit))
+        on_store!(self, |s| s.search(&tenant, &q, limit), s.search(&tenant, &q, limit), Ok(Vec::new()))
     }
 
     /// The authorized records of one application (to revoke them all).
     pub async fn authorized_of_client(&self, tenant: &str, client_id: &str) -> Result<Vec<Record>, RecordsError> {
         let (tenant, client_id) = (tenant.to_string(), client_id.to_string());
-        on_store!(self, |s| s.authorized_of_client(&tenant, &client_id), s.authorized_of_client(&tenant, &client_id))
+        on_store!(
+            self,
+            |s| s.authorized_of_client(&tenant, &client_id),
+            s.authorized_of_client(&tenant, &client_id),
+            Ok(Vec::new())
+        )
     }
 
     /// Ends an authorized record: `revoked`, with who did it and why, in its history. `false`
@@ -277,7 +303,8 @@ impl ConsentRecords {
         on_store!(
             self,
             |s| s.revoke(&id, now, by, by_name.as_deref(), reason.as_deref()),
-            s.revoke(&id, now, by, by_name.as_deref(), reason.as_deref())
+            s.revoke(&id, now, by, by_name.as_deref(), reason.as_deref()),
+            Ok(false)
         )
     }
 
@@ -285,7 +312,7 @@ impl ConsentRecords {
     /// (id, login id, login state).
     pub async fn pending(&self, tenant: &str, since: i64) -> Result<Vec<(String, String, String)>, RecordsError> {
         let tenant = tenant.to_string();
-        on_store!(self, |s| s.pending(&tenant, since), s.pending(&tenant, since))
+        on_store!(self, |s| s.pending(&tenant, since), s.pending(&tenant, since), Ok(Vec::new()))
     }
 
     /// Whether the store answers (for `/readyz`).
@@ -293,7 +320,7 @@ impl ConsentRecords {
         if !self.enabled() {
             return Ok(());
         }
-        on_store!(self, |s| s.ping(), s.ping())
+        on_store!(self, |s| s.ping(), s.ping(), s.ping().await)
     }
 }
 

@@ -338,3 +338,53 @@ fn assent_record(app: &TestApp, id: &str) -> Vec<String> {
         conn.prepare("SELECT account_id FROM consent_accounts WHERE record_id = ?1 ORDER BY account_id").unwrap();
     stmt.query_map([id], |r| r.get(0)).unwrap().collect::<Result<_, _>>().unwrap()
 }
+
+/// `CONSENT_STORAGE=external`: the quickstart's protocol. The record is posted before the
+/// accept, which carries the id the store answered; a store that answers 503 stops the accept
+/// and the user is told; a retry goes through, with the same proposed id (one flow, one record).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn external_storage_gets_the_record_first_and_a_store_that_fails_stops_the_accept() {
+    use axum::{extract::State, http::StatusCode as Status, routing::post, Json, Router};
+    use std::sync::{Arc, Mutex};
+    type Seen = Arc<Mutex<Vec<serde_json::Value>>>;
+    async fn consents(
+        State((seen, fail)): State<(Seen, Arc<Mutex<u32>>)>,
+        Json(body): Json<serde_json::Value>,
+    ) -> (Status, Json<serde_json::Value>) {
+        let mut fail = fail.lock().unwrap();
+        if *fail > 0 {
+            *fail -= 1;
+            return (Status::SERVICE_UNAVAILABLE, Json(serde_json::json!({"error": "down"})));
+        }
+        seen.lock().unwrap().push(body.clone());
+        (Status::CREATED, Json(serde_json::json!({"id": body["id"], "status": "authorized"})))
+    }
+    let seen: Seen = Arc::default();
+    let stub = Router::new().route("/consents", post(consents)).with_state((seen.clone(), Arc::new(Mutex::new(1))));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, stub).await });
+    let app = spawn_app_with(".", |c| {
+        c.consent_storage = assent::server::config::ConsentStorage::External;
+        c.external_storage = Some(url::Url::parse(&url).unwrap());
+    })
+    .await;
+    let b = browser();
+    let consent = start_flow(&app, &b, "user8", &["openid", "email"]).await;
+    let page = open_consent(&b, &consent).await;
+    let decisions = Stats::get(&app.sandbox().stats.scope_grant_decisions);
+    let res = submit(&app, &b, &page, "allow", &["email"]).await;
+    assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(res.text().await.unwrap().contains("Nothing was shared"));
+    assert_eq!(Stats::get(&app.sandbox().stats.scope_grant_decisions), decisions, "no accept was sent");
+    let res = submit(&app, &b, &page, "allow", &["email"]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "the retry goes through");
+    let posted = seen.lock().unwrap().clone();
+    assert_eq!(posted.len(), 1);
+    let body = &posted[0];
+    assert_eq!((body["subject"].as_str(), body["client_id"].as_str()), (Some("user8"), Some("demo-app")));
+    assert_eq!((body["status"].as_str(), body["account_ids"].as_array().map(Vec::len)), (Some("authorized"), Some(0)));
+    assert_eq!(body["granted_scopes"], serde_json::json!(["openid", "email"]));
+    assert_eq!(accepted_consent_id(&app, &page.login_id).as_deref(), body["id"].as_str(), "the accept carries its id");
+    assert!(!app.data_dir().join("records.sqlite3").exists(), "nothing kept here");
+}
