@@ -35,8 +35,10 @@ pub async fn load_portal() -> Result<PortalView, AppError> {
         }
         Err(e) => return Err(ended_or(&state, &id, e).await),
     };
-    let fdx = fdx?;
-    let records = records_view(records?, &names, crate::request::locale());
+    let (fdx, accounts) = fdx?;
+    // Accounts by name and last digits, where the bank still lists them.
+    let accounts = accounts.into_iter().map(|a| (a.id, format!("{} {}", a.name, a.masked_number))).collect();
+    let records = records_view(records?, &names, &accounts, crate::request::locale());
     let csrf_token = state.csrf.token(&context::browser_id(&state), PORTAL_PURPOSE, &session.id_hash);
     Ok(PortalView { user: session.display, apps, filter: String::new(), csrf_token, notice: None, fdx, records })
 }
@@ -115,7 +117,7 @@ pub async fn stop_sharing(#[server(default)] csrf_token: String, consent_id: Str
         return Err(Failure::FormIncomplete.into());
     }
     // The consent must share this user's accounts: the management API itself would stop anyone's.
-    let mine = fdx_accesses(&state, &session.customer).await?.into_iter().find(|a| a.consent_id == consent_id);
+    let mine = fdx_accesses(&state, &session.customer).await?.0.into_iter().find(|a| a.consent_id == consent_id);
     match mine {
         None => return Err(Failure::NotFound.into()),
         // A joint account's other holder gave it: theirs to stop, not this user's.
@@ -274,18 +276,19 @@ async fn ended_or(state: &crate::server::AppState, id: &str, e: crate::server::u
     }
 }
 
-/// The Open Finance consents sharing any of the user's accounts; none when Open Finance is
-/// off. The user is the session's bank customer (`BANK_ID_CLAIM` of the ID token, or the subject).
+/// The Open Finance consents sharing any of the user's accounts, and those accounts; none when
+/// Open Finance is off. The user is the session's bank customer (`BANK_ID_CLAIM` of the ID
+/// token, or the subject).
 #[cfg(feature = "ssr")]
 async fn fdx_accesses(
     state: &crate::server::AppState,
     customer: &str,
-) -> Result<Vec<crate::model::FdxAccess>, crate::server::upstream::UpstreamError> {
+) -> Result<(Vec<crate::model::FdxAccess>, Vec<crate::wire::InternalAccount>), crate::server::upstream::UpstreamError> {
     if state.upstream.fdx().is_none() {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), Vec::new()));
     }
     let accounts = state.upstream.bank_accounts(customer).await?.accounts;
     let ids: Vec<String> = accounts.iter().map(|a| a.id.clone()).collect();
     let consents = state.upstream.fdx_consents_of_accounts(&ids).await?.consents;
-    Ok(crate::server::portal::fdx_view(&accounts, consents, crate::request::locale()))
+    Ok((crate::server::portal::fdx_view(&accounts, consents, crate::request::locale()), accounts))
 }

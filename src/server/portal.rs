@@ -102,11 +102,13 @@ pub fn apps_view(list: ClientsWithAccess) -> Vec<AppAccess> {
 }
 
 /// The user's consent records, newest first, with their words in `locale`; `names` gives the
-/// scopes' display names where the authorization server still lists them. Pending records (an
+/// scopes' display names where the authorization server still lists them, `accounts` the
+/// accounts' names and last digits where the bank still lists them. Pending records (an
 /// accept that did not go through) are not consents and are not shown.
 pub fn records_view(
     records: Vec<crate::server::records::Record>,
     names: &std::collections::HashMap<String, String>,
+    accounts: &std::collections::HashMap<String, String>,
     locale: Locale,
 ) -> Vec<crate::model::RecordLine> {
     use crate::server::records::{Actor, Status};
@@ -134,7 +136,7 @@ pub fn records_view(
                 ended,
                 client: clean_text(&r.draft.client_name),
                 scopes: r.draft.scopes.iter().map(|s| clean_text(names.get(s).unwrap_or(s))).collect(),
-                accounts: r.draft.accounts.iter().map(|a| clean_text(a)).collect(),
+                accounts: r.draft.accounts.iter().map(|a| clean_text(accounts.get(a).unwrap_or(a))).collect(),
                 id: r.id,
             }
         })

@@ -305,6 +305,13 @@ async fn an_accounts_consent_records_the_chosen_accounts_and_its_token_carries_t
     let shared: Vec<&str> = body["accounts"].as_array().unwrap().iter().map(|a| a["id"].as_str().unwrap()).collect();
     assert_eq!(shared, [ids[0].as_str()], "the chosen account, not the customer's others");
 
+    // The customer's portal lists it with the account by name and last digits.
+    let chosen = app.sandbox().bank.account(&ids[0]).unwrap();
+    let portal = portal_sign_in(&app, &browser(), "user").await;
+    let section = &portal[portal.find("Your consent records").unwrap()..];
+    assert!(section.contains("Budget Buddy (Go Bank)"), "{section}");
+    assert!(section.contains(&format!("{} {}", chosen.name, chosen.masked_number())), "{section}");
+
     // Bank staff revoke it: the token dies, the bank answers 401, the record says who and why.
     let staff = browser();
     crate::assent::console::console_sign_in(&app, &staff, "admin").await;
