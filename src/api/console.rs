@@ -38,7 +38,7 @@ pub async fn finish_console_sign_in(
     use crate::error::Failure;
     use crate::server::console::{session_cookie, state_cookie};
     use crate::server::present::clean_text;
-    use crate::server::sessions::{Kind, ABSOLUTE_TIMEOUT};
+    use crate::server::sessions::Kind;
     let back = Callback { state, code, iss, error };
     let state = context::state()?;
     let console = state.console.clone().ok_or(Failure::NotFound)?;
@@ -50,17 +50,7 @@ pub async fn finish_console_sign_in(
     // Revocations are recorded under the staff member's name (their email when it has none).
     let name = signed_in.claims.get("name").and_then(|n| n.as_str()).unwrap_or(&signed_in.display);
     let display = clean_text(name);
-    let id = state
-        .sessions
-        .create_of(Kind::Staff, &signed_in.subject, "", &display, &signed_in.access_token, signed_in.lifetime)
-        .await?;
-    let cookie =
-        crate::cookies::cookie_header(session_cookie(&state), &id, ABSOLUTE_TIMEOUT, "Lax", state.csrf.is_secure());
-    if let Some(c) = cookie {
-        context::set_cookie(c);
-    }
-    context::navigate("/admin");
-    Ok(())
+    super::sign_in::open_session(&state, Kind::Staff, &signed_in, "", &display, session_cookie(&state), "/admin").await
 }
 
 /// Ends the staff session and clears its cookie.

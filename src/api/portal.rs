@@ -160,10 +160,9 @@ pub async fn finish_sign_in(
 ) -> Result<(), AppError> {
     use super::context;
     use super::sign_in::{complete, Callback};
-    use crate::cookies::cookie_header;
     use crate::error::Failure;
     use crate::server::portal::{session_cookie, state_cookie};
-    use crate::server::sessions::{Kind, ABSOLUTE_TIMEOUT};
+    use crate::server::sessions::Kind;
     let back = Callback { state, code, iss, error };
     let state = context::state()?;
     let auth = state.portal.clone().ok_or(Failure::NotFound)?;
@@ -173,15 +172,8 @@ pub async fn finish_sign_in(
     // The name the portal greets the user with comes from the ID token: cleaned like all
     // upstream text.
     let display = crate::server::present::clean_text(&signed_in.display);
-    let id = state
-        .sessions
-        .create(&signed_in.subject, &customer, &display, &signed_in.access_token, signed_in.lifetime)
-        .await?;
-    if let Some(c) = cookie_header(session_cookie(&state), &id, ABSOLUTE_TIMEOUT, "Lax", state.csrf.is_secure()) {
-        context::set_cookie(c);
-    }
-    context::navigate("/portal");
-    Ok(())
+    let cookie = session_cookie(&state);
+    super::sign_in::open_session(&state, Kind::Customer, &signed_in, &customer, &display, cookie, "/portal").await
 }
 
 /// Ends the session everywhere, clears its cookie and revokes its token.

@@ -23,6 +23,27 @@ pub async fn begin(state: &AppState, auth: &PortalAuth, kind: Kind, cookie: &str
     Ok(())
 }
 
+/// Opens a session of `kind` for a verified sign-in (its subject, the bank customer, the name
+/// shown), sets its `cookie` and sends the browser `home`.
+pub async fn open_session(
+    state: &AppState,
+    kind: Kind,
+    signed_in: &SignedIn,
+    customer: &str,
+    display: &str,
+    cookie: &str,
+    home: &str,
+) -> Result<(), AppError> {
+    use crate::server::sessions::ABSOLUTE_TIMEOUT;
+    let (subject, token) = (&signed_in.subject, &signed_in.access_token);
+    let id = state.sessions.create_of(kind, subject, customer, display, token, signed_in.lifetime).await?;
+    if let Some(c) = crate::cookies::cookie_header(cookie, &id, ABSOLUTE_TIMEOUT, "Lax", state.csrf.is_secure()) {
+        context::set_cookie(c);
+    }
+    context::navigate(home);
+    Ok(())
+}
+
 /// What the authorization server sent back to the callback.
 pub struct Callback {
     pub state: String,

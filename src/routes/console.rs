@@ -1,7 +1,7 @@
 //! The staff console's pages: the search (or the sign-in), one record, and the callback of the
 //! staff sign-in.
 
-use super::pages::{carry_over, field, query_of};
+use super::pages::{carry_over, field, query_of, sign_in_callback};
 use super::render::render;
 use super::respond::failure_page;
 use crate::api::{self, console};
@@ -66,21 +66,7 @@ pub async fn record(State(state): State<AppState>, request: Request) -> Response
 
 /// `GET /admin/callback`: where the staff workspace sends the browser back after sign-in.
 pub async fn callback(State(state): State<AppState>, request: Request) -> Response {
-    let (parts, _) = request.into_parts();
-    let uri = parts.uri.clone();
-    let query = query_of(&uri);
-    let call = console::finish_console_sign_in(
-        field(&query, "state").unwrap_or_default(),
-        field(&query, "code"),
-        field(&query, "iss"),
-        field(&query, "error"),
-    );
-    let (finished, options) = api::run(&state, parts, call).await;
-    let response = match finished {
-        Ok(()) => Redirect::to("/admin").into_response(),
-        Err(e) => failure_page(&state, &uri, e).await,
-    };
-    carry_over(response, &options)
+    sign_in_callback(&state, request, console::finish_console_sign_in, "/admin").await
 }
 
 async fn sign_in_page(state: &AppState, uri: &Uri, browser: &HeaderMap) -> Response {

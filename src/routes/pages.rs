@@ -10,11 +10,12 @@ use crate::error::{AppError, Failure};
 use crate::model::Page;
 use crate::server::AppState;
 use axum::{
-    extract::State,
+    extract::{Request, State},
     http::{header, StatusCode, Uri},
-    response::Response,
+    response::{IntoResponse, Redirect, Response},
 };
 use leptos_axum::ResponseOptions;
+use std::future::Future;
 
 pub async fn home(State(state): State<AppState>, uri: Uri) -> Response {
     render(&state, &uri, StatusCode::OK, Page::Home(state.home.clone())).await
@@ -33,6 +34,35 @@ pub(super) fn field(query: &[(String, String)], name: &str) -> Option<String> {
 
 pub(super) fn query_of(uri: &Uri) -> Vec<(String, String)> {
     url::form_urlencoded::parse(uri.query().unwrap_or_default().as_bytes()).into_owned().collect()
+}
+
+/// The callback of a sign-in (the portal's or the console's): `finish` (its server function)
+/// called with what the authorization server sent back (state, code, iss, error), then on to
+/// `home`, or a page that says what failed.
+pub(super) async fn sign_in_callback<F>(
+    state: &AppState,
+    request: Request,
+    finish: impl FnOnce(String, Option<String>, Option<String>, Option<String>) -> F,
+    home: &'static str,
+) -> Response
+where
+    F: Future<Output = Result<(), AppError>>,
+{
+    let (parts, _) = request.into_parts();
+    let uri = parts.uri.clone();
+    let query = query_of(&uri);
+    let call = finish(
+        field(&query, "state").unwrap_or_default(),
+        field(&query, "code"),
+        field(&query, "iss"),
+        field(&query, "error"),
+    );
+    let (finished, options) = crate::api::run(state, parts, call).await;
+    let response = match finished {
+        Ok(()) => Redirect::to(home).into_response(),
+        Err(e) => failure_page(state, &uri, e).await,
+    };
+    carry_over(response, &options)
 }
 
 /// Adds what a server function set (cookies) to a page's response. A redirect it asked for is

@@ -1,7 +1,7 @@
 //! The portal's pages: the list (or the sign-in), the confirmation of a revocation without
 //! JavaScript, and the callback of the sign-in.
 
-use super::pages::{carry_over, field, query_of};
+use super::pages::{carry_over, field, query_of, sign_in_callback};
 use super::render::render;
 use super::respond::failure_page;
 use crate::api::{self, portal};
@@ -114,19 +114,5 @@ pub async fn receipt(State(state): State<AppState>, request: Request) -> Respons
 /// `GET /portal/callback`: where the authorization server sends the browser back after the
 /// portal's sign-in.
 pub async fn callback(State(state): State<AppState>, request: Request) -> Response {
-    let (parts, _) = request.into_parts();
-    let uri = parts.uri.clone();
-    let query = query_of(&uri);
-    let call = portal::finish_sign_in(
-        field(&query, "state").unwrap_or_default(),
-        field(&query, "code"),
-        field(&query, "iss"),
-        field(&query, "error"),
-    );
-    let (finished, options) = api::run(&state, parts, call).await;
-    let response = match finished {
-        Ok(()) => Redirect::to("/portal").into_response(),
-        Err(e) => failure_page(&state, &uri, e).await,
-    };
-    carry_over(response, &options)
+    sign_in_callback(&state, request, portal::finish_sign_in, "/portal").await
 }

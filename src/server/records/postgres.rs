@@ -179,30 +179,7 @@ impl PostgresRecords {
         let tx = client.transaction().await?;
         // One record per flow, whichever replica gets there first.
         let id = crate::request::random_b64(16);
-        let inserted = tx
-            .execute(
-                "INSERT INTO consent_records (id, tenant, workspace, login_id, subject, customer, client_id,
-                   client_name, client_logo, scopes, claims, status, created_at, updated_at, expires_at, login_state)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'pending', $12, $12, $13, $14)
-                 ON CONFLICT (tenant, login_id) DO NOTHING",
-                &[
-                    &id,
-                    &d.tenant,
-                    &d.workspace,
-                    &d.login_id,
-                    &d.subject,
-                    &d.customer,
-                    &d.client_id,
-                    &d.client_name,
-                    &d.client_logo,
-                    &json(&d.scopes),
-                    &json(&d.claims),
-                    &now,
-                    &d.expires_at,
-                    &d.login_state,
-                ],
-            )
-            .await?;
+        let inserted = insert_new(&tx, &id, d, Status::Pending, now).await?;
         if inserted == 1 {
             insert_accounts(&tx, &id, &d.accounts).await?;
             tx.commit().await?;
@@ -239,29 +216,7 @@ impl PostgresRecords {
         let mut client = self.pool.get().await?;
         let tx = client.transaction().await?;
         let id = crate::request::random_b64(16);
-        let inserted = tx
-            .execute(
-                "INSERT INTO consent_records (id, tenant, workspace, login_id, subject, customer, client_id,
-                   client_name, client_logo, scopes, claims, status, created_at, updated_at, expires_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'rejected', $12, $12, $13)
-                 ON CONFLICT (tenant, login_id) DO NOTHING",
-                &[
-                    &id,
-                    &d.tenant,
-                    &d.workspace,
-                    &d.login_id,
-                    &d.subject,
-                    &d.customer,
-                    &d.client_id,
-                    &d.client_name,
-                    &d.client_logo,
-                    &json(&d.scopes),
-                    &json(&d.claims),
-                    &now,
-                    &d.expires_at,
-                ],
-            )
-            .await?;
+        let inserted = insert_new(&tx, &id, d, Status::Rejected, now).await?;
         let id = if inserted == 1 {
             Some(id)
         } else {
@@ -456,6 +411,45 @@ async fn complete(client: &impl GenericClient, rows: Vec<Row>) -> Result<Vec<Rec
         }
     }
     Ok(records)
+}
+
+/// Inserts the record of flow `d` as `status`, unless the flow has one already (another
+/// submission, or another replica, got there first): 1 when inserted, 0 when not. A pending
+/// record keeps the flow's `login_state`.
+async fn insert_new(
+    tx: &deadpool_postgres::Transaction<'_>,
+    id: &str,
+    d: &Draft,
+    status: Status,
+    now: i64,
+) -> Result<u64, RecordsError> {
+    let login_state = if status == Status::Pending { d.login_state.as_deref() } else { None };
+    let inserted = tx
+        .execute(
+            "INSERT INTO consent_records (id, tenant, workspace, login_id, subject, customer, client_id,
+               client_name, client_logo, scopes, claims, status, created_at, updated_at, expires_at, login_state)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14, $15)
+             ON CONFLICT (tenant, login_id) DO NOTHING",
+            &[
+                &id,
+                &d.tenant,
+                &d.workspace,
+                &d.login_id,
+                &d.subject,
+                &d.customer,
+                &d.client_id,
+                &d.client_name,
+                &d.client_logo,
+                &json(&d.scopes),
+                &json(&d.claims),
+                &status.as_str(),
+                &now,
+                &d.expires_at,
+                &login_state,
+            ],
+        )
+        .await?;
+    Ok(inserted)
 }
 
 async fn insert_accounts(

@@ -1,0 +1,145 @@
+//! The configuration's tests: what each variable accepts and refuses.
+
+mod env {
+    use super::super::*;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn nothing_set_means_sandbox() {
+        let c = config(&[]).unwrap();
+        assert!(c.tenant.is_none());
+        assert_eq!(c.sandbox_addr.to_string(), "127.0.0.1:3030");
+        assert_eq!(c.data_dir, PathBuf::from("./data"));
+    }
+
+    #[test]
+    fn a_real_tenant_needs_https_and_credentials() {
+        let ok = config(&[
+            ("AUTHORIZATION_SERVER_URL", "https://acme.us.authz.example.com/acme/bank"),
+            ("CLIENT_ID", "id"),
+            ("CLIENT_SECRET", "s3cret"),
+        ])
+        .unwrap();
+        let t = ok.tenant.unwrap();
+        assert_eq!(t.tenant_id, "acme");
+        assert_eq!(format!("{:?}", t.client_secret), "[redacted]");
+
+        let http = config(&[
+            ("AUTHORIZATION_SERVER_URL", "http://example.com/a/b"),
+            ("CLIENT_ID", "i"),
+            ("CLIENT_SECRET", "s"),
+        ]);
+        assert!(http.unwrap_err().0.contains("https://"));
+        let loopback = config(&[
+            ("AUTHORIZATION_SERVER_URL", "http://127.0.0.1:8443/a/b"),
+            ("CLIENT_ID", "i"),
+            ("CLIENT_SECRET", "s"),
+        ]);
+        assert!(loopback.is_ok());
+        let no_secret = config(&[("AUTHORIZATION_SERVER_URL", "https://h/a/b"), ("CLIENT_ID", "i")]);
+        assert!(no_secret.unwrap_err().0.contains("CLIENT_SECRET"));
+        let no_workspace =
+            config(&[("AUTHORIZATION_SERVER_URL", "https://h/a"), ("CLIENT_ID", "i"), ("CLIENT_SECRET", "s")]);
+        assert!(no_workspace.unwrap_err().0.contains("{workspace}"));
+        let half_tls = config(&[
+            ("AUTHORIZATION_SERVER_URL", "https://h/a/b"),
+            ("CLIENT_ID", "i"),
+            ("CLIENT_SECRET", "s"),
+            ("CERT_FILE", "Cargo.toml"),
+        ]);
+        assert!(half_tls.unwrap_err().0.contains("KEY_FILE"));
+    }
+
+    #[test]
+    fn consent_records_go_to_one_store_each_checked() {
+        assert_eq!(config(&[]).unwrap().consent_storage, ConsentStorage::Assent);
+        let pg = config(&[("ASSENT_DATABASE_URL", "postgres://a:b@db.internal/assent")]).unwrap();
+        assert!(pg.database.is_some());
+        assert!(config(&[("ASSENT_DATABASE_URL", "mysql://db/x")]).unwrap_err().0.contains("postgres://"));
+        let none = config(&[("CONSENT_STORAGE", "none"), ("ASSENT_DATABASE_URL", "postgres://db/x")]);
+        assert!(none.unwrap_err().0.contains("not assent"));
+        let external = config(&[("CONSENT_STORAGE", "external")]);
+        assert!(external.unwrap_err().0.contains("EXTERNAL_CONSENT_STORAGE_URL"));
+        let plain =
+            config(&[("CONSENT_STORAGE", "external"), ("EXTERNAL_CONSENT_STORAGE_URL", "http://store.example")]);
+        assert!(plain.unwrap_err().0.contains("https://"), "http only on loopback");
+        let ok = config(&[("CONSENT_STORAGE", "external"), ("EXTERNAL_CONSENT_STORAGE_URL", "https://store.example/")]);
+        assert_eq!(ok.unwrap().external_storage.unwrap().as_str(), "https://store.example/");
+        assert!(config(&[("EXTERNAL_CONSENT_STORAGE_URL", "https://s.example")]).is_err(), "without external");
+        assert!(config(&[("CONSENT_STORAGE", "elsewhere")]).is_err());
+        let staff = config(&[("STAFF_ISSUER_URL", "https://h/t/staff")]);
+        assert!(staff.unwrap_err().0.contains("STAFF_CLIENT_ID"));
+        assert!(config(&[]).unwrap().console.is_some(), "the sandbox's console");
+    }
+
+    #[test]
+    fn stray_credentials_without_a_tenant_are_an_error() {
+        assert!(config(&[("CLIENT_SECRET", "s")]).unwrap_err().0.contains("AUTHORIZATION_SERVER_URL"));
+        assert!(config(&[("SANDBOX_ADDR", "nope")]).is_err());
+        assert!(config(&[("ASSENT_SESSION_KEY", "short")]).is_err());
+    }
+
+    #[test]
+    fn the_session_store_is_sqlite_or_a_verified_redis() {
+        let key = ("ASSENT_SESSION_KEY", "0123456789abcdef0123456789abcdef");
+        assert_eq!(config(&[]).unwrap().session_store, SessionStoreConfig::Sqlite);
+        assert_eq!(config(&[("ASSENT_SESSION_STORE", "SQLite")]).unwrap().session_store, SessionStoreConfig::Sqlite);
+        let local = config(&[("ASSENT_SESSION_STORE", "redis://:pw@127.0.0.1:6390/2"), key]).unwrap();
+        assert!(
+            matches!(local.session_store, SessionStoreConfig::Redis { ref url, root_ca: None } if url.expose().ends_with("/2"))
+        );
+        assert!(!format!("{local:?}").contains("pw@"), "the password never prints");
+        assert!(config(&[("ASSENT_SESSION_STORE", "rediss://user:pw@redis.internal:6380/0"), key]).is_ok());
+        for (value, says) in [
+            ("redis://redis.internal:6379", "rediss://"),
+            ("rediss://redis.internal:6380/#insecure", "fragment"),
+            ("memcached://127.0.0.1", "sqlite"),
+            ("nonsense", "sqlite"),
+        ] {
+            let e = config(&[("ASSENT_SESSION_STORE", value), key]).unwrap_err();
+            assert!(e.0.contains(says), "{value}: {e}");
+        }
+        let keyless = config(&[("ASSENT_SESSION_STORE", "redis://127.0.0.1:6379")]).unwrap_err();
+        assert!(keyless.0.contains("ASSENT_SESSION_KEY"));
+        assert!(config(&[("ASSENT_SESSION_STORE_TIMEOUT_MS", "0")]).is_err());
+        assert_eq!(
+            config(&[("ASSENT_SESSION_STORE_TIMEOUT_MS", "250")]).unwrap().session_store_timeout.as_millis(),
+            250
+        );
+    }
+}
+
+mod theme {
+    use super::super::*;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn brand_comes_from_the_environment_and_is_checked() {
+        let c = config(&[
+            ("ASSENT_BRAND_NAME", "Midwest Bank"),
+            ("ASSENT_BRAND_LOGO", "/logo.svg"),
+            ("ASSENT_BRAND_COLOR", "#0B5FFF"),
+        ])
+        .unwrap();
+        assert_eq!(c.theme.name, "Midwest Bank");
+        assert_eq!(c.theme.logo.as_deref(), Some("/logo.svg"));
+        assert_eq!(c.theme.color, Some(Rgb([0x0b, 0x5f, 0xff])));
+        assert_eq!(config(&[]).unwrap().theme, Theme::default());
+        assert!(config(&[("ASSENT_BRAND_COLOR", "blue")]).is_err());
+        assert!(config(&[("ASSENT_BRAND_COLOR", "#12345")]).is_err());
+        assert!(config(&[("ASSENT_BRAND_LOGO", "http://evil.example/x.png")]).is_err());
+        assert!(config(&[("ASSENT_BRAND_LOGO", "//evil.example/x.png")]).is_err());
+        assert!(config(&[("ASSENT_BRAND_LOGO", "https://cdn.bank.example/logo.svg")]).is_ok());
+        assert!((Rgb([0, 0, 0]).contrast(Rgb([255, 255, 255])) - 21.0).abs() < 1e-9);
+    }
+}
