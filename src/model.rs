@@ -61,6 +61,8 @@ pub struct HomeView {
     /// The sandbox's Open Finance data recipient, when the sandbox runs.
     pub fdx_demo_url: Option<String>,
     pub issuer: String,
+    /// Whether the bank staff's console (`/admin`) is on.
+    pub console: bool,
 }
 
 /// The portal for a signed-in user.

@@ -13,6 +13,7 @@ home-title = Home
 home-lead = The consent screen of your authorization server: it shows people exactly what an application asks for, lets them grant all, some or none of it, and keeps their decision honest.
 home-issuer = Authorization server:
 home-portal-link = Review the applications you gave access to
+home-console-link = Bank staff: the consent records console
 home-demo-link = Open the sandbox demo application
 home-demo-hint = Sign in as user, user2 or user3 with the password p@ssword!
 home-fdx-demo-link = Open the sandbox Open Finance data recipient

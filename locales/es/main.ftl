@@ -12,6 +12,7 @@ home-title = Inicio
 home-lead = La pantalla de consentimiento de su servidor de autorización: muestra a las personas exactamente lo que pide una aplicación, les permite conceder todo, una parte o nada, y respeta su decisión.
 home-issuer = Servidor de autorización:
 home-portal-link = Revisar las aplicaciones a las que dio acceso
+home-console-link = Personal del banco: la consola de registros de consentimiento
 home-demo-link = Abrir la aplicación de demostración del sandbox
 home-demo-hint = Inicie sesión como user, user2 o user3 con la contraseña p@ssword!
 home-fdx-demo-link = Abrir el destinatario de datos Open Finance del sandbox

@@ -12,6 +12,7 @@ home-title = Início
 home-lead = A tela de consentimento do seu servidor de autorização: mostra às pessoas exatamente o que um aplicativo pede, permite conceder tudo, uma parte ou nada, e respeita a decisão delas.
 home-issuer = Servidor de autorização:
 home-portal-link = Revisar os aplicativos aos quais você deu acesso
+home-console-link = Equipe do banco: o console de registros de consentimento
 home-demo-link = Abrir o aplicativo de demonstração do sandbox
 home-demo-hint = Entre como user, user2 ou user3 com a senha p@ssword!
 home-fdx-demo-link = Abrir o receptor de dados Open Finance do sandbox

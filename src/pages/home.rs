@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 #[component]
 pub fn HomePage(home: HomeView) -> impl IntoView {
-    let HomeView { demo_url: demo, fdx_demo_url: fdx_demo, issuer } = home;
+    let HomeView { demo_url: demo, fdx_demo_url: fdx_demo, issuer, console } = home;
     view! {
         <section class="card">
             <h1>{use_context::<Brand>().unwrap_or_default().name}</h1>
@@ -17,6 +17,11 @@ pub fn HomePage(home: HomeView) -> impl IntoView {
                     {t("home-portal-link")}
                 </a>
             </p>
+            {console.then(|| view! {
+                <p>
+                    <a class="btn" href="/admin">{t("home-console-link")}</a>
+                </p>
+            })}
             {demo
                 .map(|url| {
                     view! {

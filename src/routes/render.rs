@@ -225,7 +225,12 @@ mod tests {
             referrer: "same-origin",
         };
         document
-            .render(Page::Home(HomeView { demo_url: None, fdx_demo_url: None, issuer: "https://as.example".into() }))
+            .render(Page::Home(HomeView {
+                demo_url: None,
+                fdx_demo_url: None,
+                issuer: "https://as.example".into(),
+                console: false,
+            }))
             .await
     }
 

@@ -225,6 +225,7 @@ pub async fn build(
         },
         None => None,
     };
+    let console_on = console.is_some();
     let issuer_origin = upstream.origin();
     let mut img = "img-src 'self' data: https:".to_string();
     if issuer_origin.starts_with("http://") {
@@ -254,6 +255,7 @@ pub async fn build(
             demo_url: sandbox.as_ref().map(|s| format!("{}/demo", s.base_url)),
             fdx_demo_url: sandbox.as_ref().map(|s| format!("{}/fdx-demo", s.base_url)),
             issuer: tenant.issuer.to_string(),
+            console: console_on,
         },
         assets,
         head: OnceLock::new(),
