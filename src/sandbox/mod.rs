@@ -157,6 +157,12 @@ pub struct SeedService {
 pub struct SeedWorkspace {
     pub services: Vec<SeedService>,
     pub clients: Vec<ClientData>,
+    /// Authorization requests only through PAR (RFC 9126), as `gobank` (FAPI-style).
+    #[serde(default)]
+    pub requires_par: bool,
+    /// Every authorization request with PKCE (S256), confidential clients too.
+    #[serde(default)]
+    pub requires_pkce: bool,
 }
 
 #[derive(Clone, Debug, Deserialize)]

@@ -327,6 +327,9 @@ fn parse_auth_request(sb: &Sandbox, wid: &str, p: &Params) -> Result<(AuthReques
         (None, _) if client.token_endpoint_auth_method == "none" => {
             return Err(fail("invalid_request", "Public clients must use PKCE."))
         }
+        (None, _) if sb.workspace(wid).is_some_and(|w| w.requires_pkce) => {
+            return Err(fail("invalid_request", "This workspace requires PKCE (S256)."))
+        }
         (None, _) => None,
     };
     let claims = match p.get("claims") {
@@ -390,6 +393,10 @@ pub async fn authorize(
                 )),
             }
         }
+        None if sb.workspace(&wid).is_some_and(|w| w.requires_par) => Err(AuthorizeError::Page(
+            StatusCode::BAD_REQUEST,
+            "This workspace takes authorization requests only through PAR (a request_uri).".into(),
+        )),
         None => parse_auth_request(&sb, &wid, &p),
     };
     let (mut request, _client) = match parsed {
@@ -1344,8 +1351,9 @@ pub async fn register(
         (StatusCode::BAD_REQUEST, Json(serde_json::json!({"error": "invalid_client_metadata", "error_description": d})))
             .into_response()
     };
-    if wid == "system" {
-        return bad("Registration is not open in the System workspace.");
+    if wid == "system" || wid == "bank-admins" {
+        // The System workspace and the bank's staff workspace take no outside applications.
+        return bad("Registration is not open in this workspace.");
     }
     if let Err(why) = registered_redirects(&r.redirect_uris) {
         return (

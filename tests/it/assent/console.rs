@@ -85,6 +85,16 @@ async fn only_staff_get_in_and_a_customers_session_never_opens_it() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER, "to the sign-in");
 
+    // Nobody registers their own application in the staff workspace; Go Bank is open to them.
+    let register = |wid: &'static str| {
+        reqwest::Client::new()
+            .post(format!("{}/default/{wid}/oauth2/register", app.sandbox_url()))
+            .json(&serde_json::json!({"redirect_uris": ["https://tpp.example/cb"], "client_name": "X"}))
+            .send()
+    };
+    assert_eq!(register("bank-admins").await.unwrap().status(), StatusCode::BAD_REQUEST);
+    assert_eq!(register("gobank").await.unwrap().status(), StatusCode::CREATED);
+
     // Staff get in; their session does not open the portal either.
     let (s, jar) = browser_with_jar();
     let res = console_sign_in(&app, &s, "admin").await;

@@ -222,10 +222,38 @@ async fn an_accounts_consent_records_the_chosen_accounts_and_its_token_carries_t
     let app = spawn_app().await;
     let b = browser();
     let (verifier, challenge) = pkce();
-    let authorize = format!(
-        "{}/default/gobank/oauth2/authorize?response_type=code&client_id=gobank-tpp&redirect_uri=https%3A%2F%2Ftpp.example%2Fcallback\
-         &scope=openid%20accounts&state=st-1&code_challenge={challenge}&code_challenge_method=S256",
+    let secret = app.sandbox().store.meta("client_secret:gobank-tpp").unwrap().unwrap();
+    let http = reqwest::Client::new();
+    // Go Bank takes authorization requests through PAR only, and with PKCE only.
+    let direct = format!(
+        "{}/default/gobank/oauth2/authorize?response_type=code&client_id=gobank-tpp&scope=openid%20accounts\
+         &code_challenge={challenge}&code_challenge_method=S256",
         app.sandbox_url()
+    );
+    assert_eq!(b.get(&direct).send().await.unwrap().status(), StatusCode::BAD_REQUEST, "no PAR");
+    let par = |pkce: bool| {
+        let mut form = vec![
+            ("response_type", "code".to_string()),
+            ("redirect_uri", "https://tpp.example/callback".to_string()),
+            ("scope", "openid accounts".to_string()),
+            ("state", "st-1".to_string()),
+        ];
+        if pkce {
+            form.push(("code_challenge", challenge.clone()));
+            form.push(("code_challenge_method", "S256".to_string()));
+        }
+        http.post(format!("{}/default/gobank/par", app.sandbox_url()))
+            .basic_auth("gobank-tpp", Some(&secret))
+            .form(&form)
+            .send()
+    };
+    assert_eq!(par(false).await.unwrap().status(), StatusCode::BAD_REQUEST, "no PKCE");
+    let pushed: serde_json::Value = par(true).await.unwrap().json().await.unwrap();
+    let request_uri = pushed["request_uri"].as_str().expect("a request_uri");
+    let authorize = format!(
+        "{}/default/gobank/oauth2/authorize?client_id=gobank-tpp&request_uri={}",
+        app.sandbox_url(),
+        url::form_urlencoded::byte_serialize(request_uri.as_bytes()).collect::<String>()
     );
     let res = sign_in(&app, &b, &authorize, "user").await;
     let consent = location(&res);
@@ -263,8 +291,6 @@ async fn an_accounts_consent_records_the_chosen_accounts_and_its_token_carries_t
     let id = records(&app).into_iter().find(|r| r.1 == "user" && r.3 == "authorized").unwrap().0;
     let record = assent_record(&app, &id);
     assert_eq!(record, vec![ids[0].clone()], "the chosen account, and only it");
-    let secret = app.sandbox().store.meta("client_secret:gobank-tpp").unwrap().unwrap();
-    let http = reqwest::Client::new();
     let token: serde_json::Value = http
         .post(format!("{}/default/gobank/oauth2/token", app.sandbox_url()))
         .basic_auth("gobank-tpp", Some(&secret))
