@@ -53,7 +53,7 @@ pub async fn finish_console_sign_in(
     super::sign_in::open_session(&state, Kind::Staff, &signed_in, "", &display, session_cookie(&state), "/admin").await
 }
 
-/// Ends the staff session and clears its cookie.
+/// Ends the staff session everywhere, clears its cookie and revokes its token.
 #[server(prefix = "/api", endpoint = "admin/sign-out")]
 pub async fn console_sign_out(#[server(default)] csrf_token: String) -> Result<(), AppError> {
     use super::context;
@@ -65,6 +65,12 @@ pub async fn console_sign_out(#[server(default)] csrf_token: String) -> Result<(
         state.sessions.delete(&id).await?;
         if let Some(c) = crate::cookies::cookie_header(session_cookie(&state), "", 0, "Lax", state.csrf.is_secure()) {
             context::set_cookie(c);
+        }
+        // RFC 7009: the staff token dies with the session, as the portal's does.
+        if let Some(console) = &state.console {
+            if let Err(e) = console.auth.revoke(state.upstream.http(), &session.access_token).await {
+                tracing::warn!(error = %e, "signing out of the console could not revoke the staff token");
+            }
         }
     }
     context::navigate("/admin");

@@ -112,6 +112,26 @@ async fn only_staff_get_in_and_a_customers_session_never_opens_it() {
         .await
         .unwrap();
     assert!(html.contains("Sign in") && !html.contains("Sign out"), "a staff session is not a customer's");
+
+    // Signing out ends the staff session everywhere.
+    let page = admin_page(&app, &s, "/admin").await;
+    let res = post(&app, &s, "/api/admin/sign-out")
+        .form(&[("csrf_token", hidden(&page, "csrf_token"))])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!((res.status(), location(&res).as_str()), (StatusCode::SEE_OTHER, "/admin"));
+    assert!(admin_page(&app, &s, "/admin").await.contains("Sign in as staff"));
+    let html = forged
+        .get(format!("{}/admin?q=user", app.url))
+        .header("cookie", format!("assent-console={staff}"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Sign in as staff"), "the old cookie opens nothing");
 }
 
 #[tokio::test]
