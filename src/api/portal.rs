@@ -94,11 +94,11 @@ pub async fn revoke_access(#[server(default)] csrf_token: String, client_id: Str
     if !list.clients.iter().any(|c| c.client.id == client_id) {
         return Err(Failure::NotFound.into());
     }
-    end_records(&state, &session.subject, &client_id).await?;
     if let Err(e) = state.upstream.revoke_client(&session.access_token, &client_id).await {
         return Err(ended_or(&state, &id, e).await);
     }
     state.upstream.metrics().revokes.inc();
+    end_records(&state, &session.subject, &client_id).await;
     if context::plain_form() {
         context::navigate(REVOKED_PATH);
     }
@@ -200,19 +200,32 @@ pub async fn sign_out(#[server(default)] csrf_token: String) -> Result<(), AppEr
     Ok(())
 }
 
-/// Ends this user's authorized consent records of `client_id`: each consent's tokens revoked by
-/// its `consent_id` (System API), then the record marked revoked by the customer.
+/// Ends this user's authorized consent records of `client_id`, once the application's access
+/// is revoked (and its tokens with it): each consent's tokens are revoked by `consent_id` too
+/// (System API), then the record is marked revoked by the customer. The user's decision has
+/// taken effect by then, so a failure here is logged, not shown: a System client without
+/// `revoke_tokens`, or a records store down, must not stop a customer from revoking.
 #[cfg(feature = "ssr")]
-async fn end_records(state: &crate::server::AppState, subject: &str, client_id: &str) -> Result<(), AppError> {
-    use crate::server::records::Actor;
-    if !state.records.enabled() {
-        return Ok(());
+async fn end_records(state: &crate::server::AppState, subject: &str, client_id: &str) {
+    use crate::server::records::{Actor, Status};
+    if !state.records.kept_here() {
+        return;
     }
-    let records = state.records.of_subject(state.upstream.tenant(), subject).await?;
-    for record in records.iter().filter(|r| r.draft.client_id == client_id) {
-        crate::server::revoke::end_consent(state, record, Actor::Customer, None, None).await?;
+    let records = match state.records.of_subject(state.upstream.tenant(), subject).await {
+        Ok(records) => records,
+        Err(e) => {
+            tracing::error!(error = %e, "revoked an application, but could not end its consent records");
+            return;
+        }
+    };
+    for record in records.iter().filter(|r| r.draft.client_id == client_id && r.status == Status::Authorized) {
+        if let Err(e) = state.upstream.revoke_consent_tokens(&record.draft.workspace, &record.id).await {
+            tracing::warn!(error = %e, "could not revoke a consent's tokens by consent_id (the application's revoke did)");
+        }
+        if let Err(e) = state.records.revoke(&record.id, Actor::Customer, None, None).await {
+            tracing::error!(error = %e, "revoked an application, but could not mark its consent record revoked");
+        }
     }
-    Ok(())
 }
 
 /// The live session of this request, or `SessionEnded`.
