@@ -8,9 +8,12 @@
 //! what was granted, when, its status and an append-only history of events; nothing is deleted
 //! by an ordinary action.
 //!
-//! `CONSENT_STORAGE=assent` (the default) keeps them in SQLite in `ASSENT_DATA_DIR`; `none`
-//! keeps none (the grant carries no `consent_id`). No request waits on the store longer than
-//! [`TIMEOUT`]: a store that cannot be written means nothing is shared, and the user is told.
+//! `CONSENT_STORAGE=assent` (the default) keeps them in SQLite in `ASSENT_DATA_DIR`, or in
+//! PostgreSQL (`ASSENT_DATABASE_URL`) when replicas share them; `external` writes them to the
+//! quickstart's external consent storage, which lists and revokes them; `none` keeps none (the
+//! grant carries no `consent_id`). A record left pending by a crash is settled by
+//! `server::reconcile`. No request waits on the store longer than [`TIMEOUT`]: a store that
+//! cannot be written means nothing is shared, and the user is told.
 
 mod external;
 mod postgres;
