@@ -16,6 +16,7 @@ pub mod mtls;
 mod oauth;
 mod pages;
 mod public_api;
+mod registration;
 mod scope_grants;
 pub mod store;
 mod system_tokens;
@@ -550,7 +551,8 @@ pub fn router(sandbox: Arc<Sandbox>) -> Router {
         .route("/{tid}/{wid}/oauth2/revoke", post(oauth::revoke))
         .route(
             "/{tid}/{wid}/oauth2/register",
-            post(oauth::register).layer(axum::extract::DefaultBodyLimit::max(oauth::REGISTRATION_MAX_BYTES)),
+            post(registration::register)
+                .layer(axum::extract::DefaultBodyLimit::max(registration::REGISTRATION_MAX_BYTES)),
         )
         .route("/{tid}/{wid}/userinfo", get(oauth::userinfo).post(oauth::userinfo))
         .route("/{tid}/{wid}/clients", get(public_api::list))

@@ -40,6 +40,12 @@ async fn admin_page(app: &TestApp, b: &Client, path: &str) -> String {
     res.text().await.unwrap()
 }
 
+/// A GET with nothing but `cookie`, as someone who copied a cookie's value would send it.
+async fn with_cookie(url: String, cookie: String) -> reqwest::Response {
+    let bare = Client::builder().redirect(redirect::Policy::none()).build().unwrap();
+    bare.get(url).header("cookie", cookie).send().await.unwrap()
+}
+
 fn post(app: &TestApp, b: &Client, path: &str) -> reqwest::RequestBuilder {
     form_post(b, format!("{}{path}", app.url)).header("sec-fetch-site", "same-origin")
 }
@@ -66,23 +72,13 @@ async fn only_staff_get_in_and_a_customers_session_never_opens_it() {
     portal_sign_in(&app, &c, "user").await;
     let cookies = jar.cookies(&url).unwrap().to_str().unwrap().to_string();
     let portal = cookies.split("; ").find_map(|c| c.strip_prefix("assent-portal=")).unwrap();
-    let forged = Client::builder().redirect(redirect::Policy::none()).build().unwrap();
-    let html = forged
-        .get(format!("{}/admin?q=user", app.url))
-        .header("cookie", format!("assent-console={portal}"))
-        .send()
+    let html = with_cookie(format!("{}/admin?q=user", app.url), format!("assent-console={portal}"))
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();
     assert!(html.contains("Sign in as staff") && !html.contains("consent records found"));
-    let res = forged
-        .get(format!("{}/admin/record?id=x", app.url))
-        .header("cookie", format!("assent-console={portal}"))
-        .send()
-        .await
-        .unwrap();
+    let res = with_cookie(format!("{}/admin/record?id=x", app.url), format!("assent-console={portal}")).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER, "to the sign-in");
 
     // Nobody registers their own application in the staff workspace; Go Bank is open to them.
@@ -102,15 +98,7 @@ async fn only_staff_get_in_and_a_customers_session_never_opens_it() {
     assert!(admin_page(&app, &s, "/admin").await.contains("Signed in as Ada Admin"));
     let cookies = jar.cookies(&url).unwrap().to_str().unwrap().to_string();
     let staff = cookies.split("; ").find_map(|c| c.strip_prefix("assent-console=")).unwrap();
-    let html = forged
-        .get(format!("{}/portal", app.url))
-        .header("cookie", format!("assent-portal={staff}"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = with_cookie(format!("{}/portal", app.url), format!("assent-portal={staff}")).await.text().await.unwrap();
     assert!(html.contains("Sign in") && !html.contains("Sign out"), "a staff session is not a customer's");
 
     // Signing out ends the staff session everywhere.
@@ -122,15 +110,8 @@ async fn only_staff_get_in_and_a_customers_session_never_opens_it() {
         .unwrap();
     assert_eq!((res.status(), location(&res).as_str()), (StatusCode::SEE_OTHER, "/admin"));
     assert!(admin_page(&app, &s, "/admin").await.contains("Sign in as staff"));
-    let html = forged
-        .get(format!("{}/admin?q=user", app.url))
-        .header("cookie", format!("assent-console={staff}"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html =
+        with_cookie(format!("{}/admin?q=user", app.url), format!("assent-console={staff}")).await.text().await.unwrap();
     assert!(html.contains("Sign in as staff"), "the old cookie opens nothing");
 }
 
