@@ -113,7 +113,7 @@ pub async fn load_record(id: String) -> Result<StaffRecordView, AppError> {
     let session = staff(&state).await?;
     let record = tenant_record(&state, &id).await?;
     let client_active =
-        state.records.authorized_of_client(state.upstream.tenant(), &record.draft.client_id).await?.len();
+        state.records.count_authorized_of_client(state.upstream.tenant(), &record.draft.client_id).await?;
     let locale = crate::request::locale();
     let csrf_token = state.csrf.token(&context::browser_id(&state), CONSOLE_PURPOSE, &session.id_hash);
     Ok(StaffRecordView {

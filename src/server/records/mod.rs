@@ -293,6 +293,17 @@ impl ConsentRecords {
         )
     }
 
+    /// How many authorized records one application holds.
+    pub async fn count_authorized_of_client(&self, tenant: &str, client_id: &str) -> Result<usize, RecordsError> {
+        let (tenant, client_id) = (tenant.to_string(), client_id.to_string());
+        on_store!(
+            self,
+            |s| s.count_authorized_of_client(&tenant, &client_id),
+            s.count_authorized_of_client(&tenant, &client_id),
+            Ok(0)
+        )
+    }
+
     /// Ends an authorized record: `revoked`, with who did it and why, in its history. `false`
     /// when it was not authorized (revoked already, say): nothing changes then.
     pub async fn revoke(

@@ -337,6 +337,19 @@ impl PostgresRecords {
         Ok(rows.iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect())
     }
 
+    pub async fn count_authorized_of_client(&self, tenant: &str, client_id: &str) -> Result<usize, RecordsError> {
+        let row = self
+            .pool
+            .get()
+            .await?
+            .query_one(
+                "SELECT COUNT(*) FROM consent_records WHERE tenant = $1 AND client_id = $2 AND status = 'authorized'",
+                &[&tenant, &client_id],
+            )
+            .await?;
+        Ok(row.get::<_, i64>(0) as usize)
+    }
+
     pub async fn ping(&self) -> Result<(), RecordsError> {
         self.pool.get().await?.execute("SELECT 1", &[]).await?;
         Ok(())

@@ -240,6 +240,15 @@ impl SqliteRecords {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    pub fn count_authorized_of_client(&self, tenant: &str, client_id: &str) -> Result<usize, RecordsError> {
+        let n: i64 = self.conn().query_row(
+            "SELECT COUNT(*) FROM consent_records WHERE tenant = ?1 AND client_id = ?2 AND status = 'authorized'",
+            params![tenant, client_id],
+            |r| r.get(0),
+        )?;
+        Ok(n as usize)
+    }
+
     pub fn ping(&self) -> Result<(), RecordsError> {
         self.conn().query_row("SELECT 1", [], |_| Ok(()))?;
         Ok(())
