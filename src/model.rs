@@ -86,6 +86,7 @@ pub struct PortalView {
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct RecordLine {
     pub id: String,
+    pub client_id: String,
     /// The application's name when the consent was given.
     pub client: String,
     /// Its status, in the page's language.
@@ -165,6 +166,8 @@ pub struct StaffRecordView {
     pub history: Vec<HistoryLine>,
     /// How many consents the record's application holds now (for "revoke this provider").
     pub client_active: usize,
+    /// The console's search for the record's application.
+    pub client_search: String,
     pub notice: Option<String>,
 }
 

@@ -118,7 +118,9 @@ for (const js of [true, false]) {
       const dialog = page.getByRole("dialog", { name: `Revoke access of ${APP}?` });
       await dialog.getByRole("button", { name: "Revoke access" }).click();
       await expect(page.getByRole("status")).toContainText(`Access of ${APP} revoked`);
-      // The records are drawn on the server: the next visit shows the ended one.
+      // The record ends in place, and stays ended on the next visit.
+      await expect(record).toContainText("Ended by you just now");
+      await expect(record).not.toContainText("Active");
       await page.reload();
     } else {
       await card.getByRole("link", { name: `Revoke access of ${APP}` }).click();
@@ -201,10 +203,23 @@ for (const js of [true, false]) {
     await expect(staff).toHaveURL(`/admin/record?id=${id}`);
     await expect(staff.getByText("The consent was revoked")).toHaveCount(0);
 
-    // With a reason: revoked under the staff member's name, the reason kept.
+    // With a reason: revoked under the staff member's name, the reason kept. With JavaScript,
+    // a dialog asks first and says what ends; Cancel sends nothing and gives the focus back.
     const why = `The customer reported fraud by phone (${mode})`;
     await reason.fill(why);
     await revoke.click();
+    if (js) {
+      const dialog = staff.getByRole("dialog", { name: new RegExp(`^Revoke customer .+'s consent to ${APP}\\?$`) });
+      await expect(dialog).toBeVisible();
+      await expect(dialog).toContainText("its tokens stop working now");
+      await expectAccessible(staff, `console revoke dialog (${mode})`);
+      await dialog.getByRole("button", { name: "Cancel" }).click();
+      await expect(dialog).toBeHidden();
+      await expect(revoke).toBeFocused();
+      expect(posts).toEqual([]);
+      await revoke.click();
+      await dialog.getByRole("button", { name: "Revoke this consent" }).click();
+    }
     await expect(staff.getByRole("status")).toHaveText("The consent was revoked; its tokens no longer work.");
     const revoked = staff.getByRole("listitem").filter({ hasText: "Revoked" });
     await expect(revoked).toContainText("by Ada Admin (bank staff)");

@@ -11,6 +11,13 @@ pub fn record_path(id: &str) -> String {
     format!("/admin/record?id={id}")
 }
 
+/// The console's search for one application's consents.
+#[cfg(feature = "ssr")]
+pub fn client_search_path(client_id: &str) -> String {
+    let q: String = url::form_urlencoded::byte_serialize(client_id.as_bytes()).collect();
+    format!("/admin?q={q}")
+}
+
 /// Starts a staff sign-in at the staff workspace.
 #[server(prefix = "/api", endpoint = "admin/sign-in")]
 pub async fn console_sign_in(csrf_token: String) -> Result<(), AppError> {
@@ -122,6 +129,7 @@ pub async fn load_record(id: String) -> Result<StaffRecordView, AppError> {
         record: record_line(&record, locale),
         history: history(&record, locale),
         client_active,
+        client_search: client_search_path(&record.draft.client_id),
         notice: None,
     })
 }
@@ -148,13 +156,13 @@ pub async fn staff_revoke(
 }
 
 /// Revokes every consent of one application ("revoke this provider"), each with its tokens,
-/// under the staff member's name and reason.
+/// under the staff member's name and reason. Answers how many it revoked.
 #[server(prefix = "/api", endpoint = "admin/revoke-provider")]
 pub async fn revoke_provider(
     #[server(default)] csrf_token: String,
     client_id: String,
     #[server(default)] reason: String,
-) -> Result<(), AppError> {
+) -> Result<usize, AppError> {
     use super::context;
     use crate::error::Failure;
     use crate::server::records::Actor;
@@ -172,10 +180,9 @@ pub async fn revoke_provider(
     }
     tracing::info!(client_id, revoked = records.len(), "staff revoked every consent of an application");
     if context::plain_form() {
-        let q: String = url::form_urlencoded::byte_serialize(client_id.as_bytes()).collect();
-        context::navigate(&format!("/admin?q={q}&revoked={}", records.len()));
+        context::navigate(&format!("{}&revoked={}", client_search_path(&client_id), records.len()));
     }
-    Ok(())
+    Ok(records.len())
 }
 
 /// The staff session of this request, or `SessionEnded`.

@@ -1,8 +1,10 @@
 //! The staff console's pages: the sign-in, the search with its results, and one record with
-//! its history and the revocations. Drawn on the server; every form is a plain form.
+//! its history and the revocations. Drawn on the server; every form is a plain form, and the
+//! revocations are islands that ask first in a dialog once hydrated.
 
-use crate::api::console::{ConsoleSignIn, ConsoleSignOut, RevokeProvider, StaffRevoke};
+use crate::api::console::{ConsoleSignIn, ConsoleSignOut};
 use crate::i18n::{t, t_args};
+use crate::islands::{StaffRevokeForm, StaffRevokeTexts, StaffTarget};
 use crate::model::{ConsoleView, HistoryLine, SignedOutView, StaffRecordLine, StaffRecordView};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -90,10 +92,10 @@ fn ResultLine(record: StaffRecordLine) -> impl IntoView {
 
 #[component]
 pub fn ConsoleRecordPage(view: StaffRecordView) -> impl IntoView {
-    let StaffRecordView { staff, csrf_token, record, history, client_active, notice } = view;
+    let StaffRecordView { staff, csrf_token, record, history, client_active, client_search, notice } = view;
     let StaffRecordLine { id, client, client_id, subject, customer, status, active, given, scopes, accounts } = record;
-    let provider_label =
-        t_args("console-provider-title", &[("client", &client), ("count", &client_active.to_string())]);
+    // Staff know a customer by the bank's id; a record without one, by the user's subject.
+    let customer_name = if customer.is_empty() { subject.clone() } else { customer.clone() };
     view! {
         <section class="card wide" aria-labelledby="console-title">
             <StaffHead staff csrf_token=csrf_token.clone()/>
@@ -111,26 +113,15 @@ pub fn ConsoleRecordPage(view: StaffRecordView) -> impl IntoView {
             </dl>
             <h3>{t("console-history")}</h3>
             <ol class="history">{history.into_iter().map(|h| view! { <History line=h/> }).collect_view()}</ol>
-            {active.then(|| view! {
-                <form method="post" action=StaffRevoke::url() class="staff-revoke">
-                    <h3>{t("console-revoke-title")}</h3>
-                    <input type="hidden" name="csrf_token" value=csrf_token.clone()/>
-                    <input type="hidden" name="id" value=id.clone()/>
-                    <label for="reason-one">{t("console-reason")}</label>
-                    <textarea id="reason-one" name="reason" required maxlength="500" rows="2"></textarea>
-                    <button type="submit" class="btn danger-solid">{t("console-revoke")}</button>
-                </form>
+            {active.then(|| {
+                let target = StaffTarget::One { id: id.clone() };
+                let texts = one_texts(&customer_name, &client);
+                view! { <StaffRevokeForm target csrf_token=csrf_token.clone() texts/> }
             })}
-            {(client_active > 0).then(|| view! {
-                <form method="post" action=RevokeProvider::url() class="staff-revoke">
-                    <h3>{provider_label}</h3>
-                    <p class="muted">{t("console-provider-consequence")}</p>
-                    <input type="hidden" name="csrf_token" value=csrf_token/>
-                    <input type="hidden" name="client_id" value=client_id/>
-                    <label for="reason-all">{t("console-reason")}</label>
-                    <textarea id="reason-all" name="reason" required maxlength="500" rows="2"></textarea>
-                    <button type="submit" class="btn danger">{t("console-provider-revoke")}</button>
-                </form>
+            {(client_active > 0).then(|| {
+                let target = StaffTarget::Provider { client_id: client_id.clone(), search: client_search };
+                let texts = provider_texts(&client, client_active);
+                view! { <StaffRevokeForm target csrf_token texts/> }
             })}
         </section>
     }
@@ -144,5 +135,50 @@ fn History(line: HistoryLine) -> impl IntoView {
             <time datetime=iso>{shown}</time> " · " <strong>{what}</strong> " · " {who}
             {reason.map(|r| view! { <span class="reason">" · " {r}</span> })}
         </li>
+    }
+}
+
+/// The revocation of one consent, in words.
+fn one_texts(customer: &str, client: &str) -> StaffRevokeTexts {
+    let pair = [("customer", customer), ("client", client)];
+    StaffRevokeTexts {
+        title: t("console-revoke-title").into(),
+        consequence: None,
+        button: t("console-revoke").into(),
+        confirm_title: t_args("console-confirm-one-title", &pair),
+        confirm_lines: vec![
+            t_args("console-confirm-one-tokens", &pair),
+            t("console-confirm-reason").into(),
+            t("console-confirm-undo").into(),
+        ],
+        ..shared_texts()
+    }
+}
+
+/// The revocation of every consent given to `client`, in words.
+fn provider_texts(client: &str, count: usize) -> StaffRevokeTexts {
+    let count = count.to_string();
+    let pair = [("client", client), ("count", count.as_str())];
+    StaffRevokeTexts {
+        title: t_args("console-provider-title", &pair),
+        consequence: Some(t("console-provider-consequence").into()),
+        button: t("console-provider-revoke").into(),
+        confirm_title: t_args("console-confirm-all-title", &pair),
+        confirm_lines: vec![
+            t_args("console-confirm-all-tokens", &pair),
+            t("console-confirm-reason").into(),
+            t("console-confirm-undo").into(),
+        ],
+        ..shared_texts()
+    }
+}
+
+fn shared_texts() -> StaffRevokeTexts {
+    StaffRevokeTexts {
+        reason: t("console-reason").into(),
+        cancel: t("cancel").into(),
+        sending: t("sending").into(),
+        offline: t("offline-message").into(),
+        ..Default::default()
     }
 }

@@ -3,7 +3,7 @@
 use crate::api::portal::{RevokeAccess, SignIn, SignOut, StopSharing};
 use crate::i18n::{once_per_language, t, t_args, t_around};
 use crate::islands::{PortalList, PortalTexts};
-use crate::model::{PortalView, RecordLine, RevokeView, SignedOutView};
+use crate::model::{PortalView, RevokeView, SignedOutView};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use std::sync::OnceLock;
@@ -27,61 +27,18 @@ pub fn PortalPage(view: PortalView) -> impl IntoView {
     let PortalView { user, apps, filter, csrf_token, notice, fdx, records } = view;
     let (user_before, user_after) = t_around("portal-signed-in", "user");
     view! {
-        <section class="card wide" aria-labelledby="portal-title">
+        <PortalList apps fdx records csrf_token=csrf_token.clone() filter notice texts=texts()>
             <div class="portal-head">
                 <div>
                     <h1 id="portal-title" tabindex="-1">{t("portal-title")}</h1>
                     <p class="signed-in">{user_before} <strong class="subject">{user}</strong> {user_after}</p>
                 </div>
                 <form method="post" action=SignOut::url()>
-                    <input type="hidden" name="csrf_token" value=csrf_token.clone()/>
+                    <input type="hidden" name="csrf_token" value=csrf_token/>
                     <button type="submit" class="btn">{t("sign-out")}</button>
                 </form>
             </div>
-            <PortalList apps fdx csrf_token filter notice texts=texts()/>
-        </section>
-        {(!records.is_empty()).then(|| view! { <Records records/> })}
-    }
-}
-
-/// The history of the user's consent records, current and past, each with its receipt. Drawn on
-/// the server: nothing in it needs the browser's code.
-#[component]
-fn Records(records: Vec<RecordLine>) -> impl IntoView {
-    view! {
-        <section class="card wide records" aria-labelledby="records-title">
-            <h2 id="records-title">{t("portal-records-title")}</h2>
-            <p class="lead">{t("portal-records-lead")}</p>
-            <ul class="record-list">
-                {records.into_iter().map(|r| view! { <Record record=r/> }).collect_view()}
-            </ul>
-        </section>
-    }
-}
-
-#[component]
-fn Record(record: RecordLine) -> impl IntoView {
-    let RecordLine { id, client, status, active, given, ended, scopes, accounts } = record;
-    let receipt_label = t_args("portal-record-receipt-label", &[("client", &client)]);
-    let (given_before, given_after) = t_around("portal-record-given", "date");
-    view! {
-        <li class="record" class:ended=!active>
-            <div class="record-head">
-                <strong class="client-name">{client}</strong>
-                <span class="status" class:active=active>{status}</span>
-            </div>
-            {given.map(|(shown, iso)| view! {
-                <p class="record-given">{given_before} <time datetime=iso>{shown}</time> {given_after}</p>
-            })}
-            {ended.map(|words| view! { <p class="record-ended">{words}</p> })}
-            <p class="record-shares">
-                {t("portal-record-shares")} " " {scopes.join(", ")}
-                {(!accounts.is_empty()).then(|| format!(" · {}", accounts.join(", ")))}
-            </p>
-            <a class="receipt" href=format!("/portal/receipt?id={id}") download="" aria-label=receipt_label>
-                {t("portal-record-receipt")}
-            </a>
-        </li>
+        </PortalList>
     }
 }
 
@@ -123,6 +80,14 @@ fn build_texts() -> PortalTexts {
         fdx_revoke_loses: client("fdx-revoke-loses"),
         fdx_revoked: client("portal-fdx-revoked-named"),
         fdx_other_holder: t("portal-fdx-other-holder").into(),
+        records_title: t("portal-records-title").into(),
+        records_lead: t("portal-records-lead").into(),
+        record_given: date("portal-record-given"),
+        record_shares: t("portal-record-shares").into(),
+        record_ended: t("portal-record-revoked").into(),
+        record_ended_now: t("portal-record-ended-now").into(),
+        receipt: t("portal-record-receipt").into(),
+        receipt_label: client("portal-record-receipt-label"),
         cancel: t("cancel").into(),
         sending: t("sending").into(),
         offline: t("offline-message").into(),

@@ -7,7 +7,7 @@
 use super::config::ConsoleConfig;
 use super::portal_auth::{PortalAuth, PortalAuthError, CONSOLE_SCOPES};
 use super::present::{clean_text, code_label};
-use super::records::{Actor, Record, Status};
+use super::records::{Actor, Record};
 use super::sessions::{Kind, Session, StoreError};
 use super::AppState;
 use crate::cookies::read_cookie;
@@ -86,8 +86,8 @@ pub fn record_line(record: &Record, locale: Locale) -> StaffRecordLine {
         client_id: clean_text(&d.client_id),
         subject: clean_text(&d.subject),
         customer: d.customer.as_deref().map(clean_text).unwrap_or_default(),
-        status: code_label(locale, "portal-record-", record.status.as_str()),
-        active: record.status == Status::Authorized,
+        status: code_label(locale, "portal-record-", record.status_now().as_str()),
+        active: record.is_active(),
         given: date(record.created_at),
         scopes: d.scopes.iter().map(|s| clean_text(s)).collect(),
         accounts: d.accounts.iter().map(|a| clean_text(a)).collect(),

@@ -130,11 +130,12 @@ pub fn records_view(
                 crate::i18n::text(locale, key, &[("date", &when), ("name", &name), ("reason", &reason)])
             });
             crate::model::RecordLine {
-                status: code_label(locale, "portal-record-", r.status.as_str()),
-                active: r.status == Status::Authorized,
+                status: code_label(locale, "portal-record-", r.status_now().as_str()),
+                active: r.is_active(),
                 given: date(r.created_at),
                 ended,
                 client: clean_text(&r.draft.client_name),
+                client_id: r.draft.client_id.clone(),
                 scopes: r.draft.scopes.iter().map(|s| clean_text(names.get(s).unwrap_or(s))).collect(),
                 accounts: r.draft.accounts.iter().map(|a| clean_text(accounts.get(a).unwrap_or(a))).collect(),
                 id: r.id,

@@ -280,7 +280,7 @@ impl sandbox::consent_bank::ConsentStore for BankReads {
     ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Option<Vec<String>>> + Send + '_>> {
         Box::pin(async move {
             let record = self.0.get(&id).await.ok()??;
-            (record.status == records::Status::Authorized).then_some(record.draft.accounts)
+            record.is_active().then_some(record.draft.accounts)
         })
     }
 }

@@ -350,3 +350,16 @@ pub async fn system_token(app: &TestApp, scope: &str) -> String {
         .unwrap();
     body["access_token"].as_str().unwrap().to_string()
 }
+
+/// What a portal page shows of the applications, as drawn (after the island's props, which
+/// carry every name and text, and before the consent records).
+pub fn portal_apps(html: &str) -> &str {
+    let start = html.find(r#"id="portal-announce""#).expect("the portal's list");
+    let end = html.find(r#"id="records-title""#).unwrap_or(html.len()).max(start);
+    &html[start..end]
+}
+
+/// The portal's consent records section, as drawn.
+pub fn portal_records(html: &str) -> &str {
+    &html[html.find(r#"id="records-title""#).expect("the records section")..]
+}

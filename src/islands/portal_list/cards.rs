@@ -130,7 +130,7 @@ pub(super) fn FdxCard(
 }
 
 /// `template` split around `marker`: the text before and after it.
-fn split_at(template: &str, marker: &str) -> (String, String) {
+pub(super) fn split_at(template: &str, marker: &str) -> (String, String) {
     match template.split_once(marker) {
         Some((before, after)) => (before.to_string(), after.to_string()),
         None => (template.to_string(), String::new()),

@@ -6,12 +6,14 @@
 
 mod cards;
 mod dialog;
+mod records;
 
 use super::hydrated;
-use crate::model::{AppAccess, FdxAccess};
+use crate::model::{AppAccess, FdxAccess, RecordLine};
 use cards::{AppCard, FdxCard};
 use dialog::{ConfirmDialog, Shared};
 use leptos::prelude::*;
+use records::Records;
 use serde::{Deserialize, Serialize};
 
 /// The portal's words, translated on the server. `{client}` and `{date}` are filled in.
@@ -46,6 +48,17 @@ pub struct PortalTexts {
     pub fdx_revoked: String,
     /// Said instead of the stop action on a consent another joint-account holder gave.
     pub fdx_other_holder: String,
+    pub records_title: String,
+    pub records_lead: String,
+    /// "Given {date}".
+    pub record_given: String,
+    pub record_shares: String,
+    /// A record's status once its application is revoked in the page.
+    pub record_ended: String,
+    /// And how it ended.
+    pub record_ended_now: String,
+    pub receipt: String,
+    pub receipt_label: String,
     pub cancel: String,
     pub sending: String,
     pub offline: String,
@@ -67,16 +80,20 @@ impl Target {
     }
 }
 
+/// The portal's card (its head, drawn on the server, as `children`) with the lists, and below
+/// it the consent records.
 #[island(lazy)]
 pub fn PortalList(
     apps: Vec<AppAccess>,
     fdx: Vec<FdxAccess>,
+    records: Vec<RecordLine>,
     csrf_token: String,
     /// The filter of a plain GET (`?q=`), applied on the server too.
     filter: String,
     /// What the last action did (after a plain form's revocation); the live region says it.
     notice: Option<String>,
     texts: PortalTexts,
+    children: Children,
 ) -> impl IntoView {
     let texts = StoredValue::new(texts);
     let hydrated = hydrated();
@@ -157,7 +174,10 @@ pub fn PortalList(
         })
         .collect_view();
 
+    let records = (!records.is_empty()).then(|| view! { <Records records gone texts/> });
     view! {
+        <section class="card wide" aria-labelledby="portal-title">
+        {children()}
         <p class="notice success" role="status" id="portal-announce">
             {move || Some(announce.get()).filter(|a| !a.is_empty())}
         </p>
@@ -187,5 +207,7 @@ pub fn PortalList(
                 }
             })}
         <ConfirmDialog shared csrf_token texts/>
+        </section>
+        {records}
     }
 }

@@ -137,6 +137,22 @@ pub struct Record {
     pub history: Vec<Event>,
 }
 
+impl Record {
+    /// Where the record stands now: an authorized consent past its expiry has expired, though
+    /// the store still says authorized (nothing writes at the moment a consent runs out).
+    pub fn status_now(&self) -> Status {
+        match (self.status, self.draft.expires_at) {
+            (Status::Authorized, Some(end)) if end <= now() => Status::Expired,
+            (status, _) => status,
+        }
+    }
+
+    /// Whether the consent still holds.
+    pub fn is_active(&self) -> bool {
+        self.status_now() == Status::Authorized
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum RecordsError {
     #[error("SQLite: {0}")]
@@ -343,5 +359,27 @@ impl From<RecordsError> for crate::error::AppError {
     fn from(e: RecordsError) -> Self {
         tracing::error!(error = %e, "consent records store");
         crate::error::Failure::RecordsDown.into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(status: Status, expires_at: Option<i64>) -> Record {
+        let draft = Draft { expires_at, ..Draft::default() };
+        Record { id: "r".into(), status, created_at: 0, updated_at: 0, draft, history: Vec::new() }
+    }
+
+    #[test]
+    fn an_authorized_consent_past_its_expiry_has_expired() {
+        let hour = 3600;
+        assert_eq!(record(Status::Authorized, None).status_now(), Status::Authorized);
+        assert_eq!(record(Status::Authorized, Some(now() + hour)).status_now(), Status::Authorized);
+        let ran_out = record(Status::Authorized, Some(now() - 1));
+        assert_eq!(ran_out.status_now(), Status::Expired);
+        assert!(!ran_out.is_active());
+        // What ended otherwise stays what it was.
+        assert_eq!(record(Status::Revoked, Some(now() - hour)).status_now(), Status::Revoked);
     }
 }

@@ -3,7 +3,7 @@
 //! controller, subject, the service and its purposes, timestamps, and, as Assent's additions,
 //! the status, the accounts and the history.
 
-use super::{Record, Status};
+use super::Record;
 use serde_json::{json, Value};
 
 /// The receipt of `record`, issued by `controller` (the bank), in `language` (a BCP 47 tag).
@@ -36,8 +36,8 @@ pub fn receipt(record: &Record, controller: &str, language: &str) -> Value {
         "sensitive": !d.accounts.is_empty(),
         "spiCat": if d.accounts.is_empty() { json!([]) } else { json!(["Financial account data"]) },
         "assent": {
-            "status": record.status.as_str(),
-            "active": record.status == Status::Authorized,
+            "status": record.status_now().as_str(),
+            "active": record.is_active(),
             "tenant": d.tenant,
             "workspace": d.workspace,
             "clientId": d.client_id,

@@ -159,7 +159,7 @@ async fn the_portal_shows_records_revokes_them_by_consent_and_hands_out_receipts
     let id = records(&app).into_iter().find(|r| r.1 == "user7").unwrap().0;
     let b = browser();
     let portal = portal_sign_in(&app, &b, "user7").await;
-    let section = &portal[portal.find("Your consent records").expect("the records section")..];
+    let section = portal_records(&portal);
     assert!(
         section.contains("Sandbox Demo App") && section.contains("Active") && section.contains("View your calendar")
     );
@@ -196,7 +196,7 @@ async fn the_portal_shows_records_revokes_them_by_consent_and_hands_out_receipts
     let record = records(&app).into_iter().find(|r| r.0 == id).unwrap();
     assert_eq!(record.3, "revoked", "the record is ended, not deleted");
     let portal = b.get(format!("{}/portal", app.url)).send().await.unwrap().text().await.unwrap();
-    let section = &portal[portal.find("Your consent records").unwrap()..];
+    let section = portal_records(&portal);
     assert!(section.contains("Ended by you") && section.contains("Sandbox Demo App"), "kept in the history");
     let receipt: serde_json::Value = b.get(format!("{}{link}", app.url)).send().await.unwrap().json().await.unwrap();
     assert_eq!(receipt["assent"]["status"], "revoked");
@@ -334,7 +334,7 @@ async fn an_accounts_consent_records_the_chosen_accounts_and_its_token_carries_t
     // The customer's portal lists it with the account by name and last digits.
     let chosen = app.sandbox().bank.account(&ids[0]).unwrap();
     let portal = portal_sign_in(&app, &browser(), "user").await;
-    let section = &portal[portal.find("Your consent records").unwrap()..];
+    let section = portal_records(&portal);
     assert!(section.contains("Budget Buddy (Go Bank)"), "{section}");
     assert!(section.contains(&format!("{} {}", chosen.name, chosen.masked_number())), "{section}");
 

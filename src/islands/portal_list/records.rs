@@ -1,0 +1,64 @@
+//! The customer's consent records, current and past, each with its receipt. Part of the list's
+//! island so that revoking an application in place ends its records on the page too.
+
+use super::cards::split_at;
+use super::PortalTexts;
+use crate::islands::fill;
+use crate::model::RecordLine;
+use leptos::prelude::*;
+
+#[component]
+pub(super) fn Records(
+    records: Vec<RecordLine>,
+    /// Keys of the cards revoked in this page (`app:{client_id}`).
+    gone: RwSignal<Vec<String>>,
+    texts: StoredValue<PortalTexts>,
+) -> impl IntoView {
+    let list = records.into_iter().map(|r| view! { <Record record=r gone texts/> }).collect_view();
+    view! {
+        <section class="card wide records" aria-labelledby="records-title">
+            <h2 id="records-title">{texts.with_value(|t| t.records_title.clone())}</h2>
+            <p class="lead">{texts.with_value(|t| t.records_lead.clone())}</p>
+            <ul class="record-list">{list}</ul>
+        </section>
+    }
+}
+
+#[component]
+fn Record(record: RecordLine, gone: RwSignal<Vec<String>>, texts: StoredValue<PortalTexts>) -> impl IntoView {
+    let RecordLine { id, client_id, client, status, active, given, ended, scopes, accounts } = record;
+    // An active record whose application was revoked in this page has ended, by the customer.
+    let key = format!("app:{client_id}");
+    let ended_here = Signal::derive(move || active && gone.with(|g| g.contains(&key)));
+    let active_now = move || active && !ended_here.get();
+    let status_now =
+        move || if ended_here.get() { texts.with_value(|t| t.record_ended.clone()) } else { status.clone() };
+    let ended_now = move || {
+        if ended_here.get() {
+            Some(texts.with_value(|t| t.record_ended_now.clone()))
+        } else {
+            ended.clone()
+        }
+    };
+    let receipt_label = texts.with_value(|t| fill(&t.receipt_label, &[("client", &client)]));
+    view! {
+        <li class="record" class:ended=move || !active_now()>
+            <div class="record-head">
+                <strong class="client-name">{client}</strong>
+                <span class="status" class:active=active_now>{status_now}</span>
+            </div>
+            {given.map(|(shown, iso)| {
+                let (before, after) = texts.with_value(|t| split_at(&t.record_given, "{date}"));
+                view! { <p class="record-given">{before} <time datetime=iso>{shown}</time> {after}</p> }
+            })}
+            {move || ended_now().map(|words| view! { <p class="record-ended">{words}</p> })}
+            <p class="record-shares">
+                {texts.with_value(|t| t.record_shares.clone())} " " {scopes.join(", ")}
+                {(!accounts.is_empty()).then(|| format!(" · {}", accounts.join(", ")))}
+            </p>
+            <a class="receipt" href=format!("/portal/receipt?id={id}") download="" aria-label=receipt_label>
+                {texts.with_value(|t| t.receipt.clone())}
+            </a>
+        </li>
+    }
+}

@@ -1,0 +1,180 @@
+//! A staff revocation on a record's page: one consent, or every consent of its application.
+//! Drawn as the plain form (reason required) that posts to the server function; once hydrated,
+//! sending asks first in a modal `<dialog>` that states what ends (focus moves in and back,
+//! Escape cancels), a failure is said in the dialog with the reason kept, and a done revocation
+//! loads the page a plain form would have reached.
+
+use super::{error_text, hydrated};
+use crate::api::console::{record_path, RevokeProvider, StaffRevoke};
+use leptos::either::Either;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// What is revoked.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub enum StaffTarget {
+    /// One consent record.
+    One { id: String },
+    /// Every authorized consent given to one application; `search` is the console's search for
+    /// it (`/admin?q=…`), where a done revocation leads.
+    Provider { client_id: String, search: String },
+}
+
+/// The form's and the dialog's words, translated on the server.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct StaffRevokeTexts {
+    pub title: String,
+    /// What the revocation does, under the title (none for one consent).
+    pub consequence: Option<String>,
+    pub reason: String,
+    pub button: String,
+    pub confirm_title: String,
+    /// The dialog's list of what ends.
+    pub confirm_lines: Vec<String>,
+    pub cancel: String,
+    pub sending: String,
+    pub offline: String,
+}
+
+#[island(lazy)]
+pub fn StaffRevokeForm(target: StaffTarget, csrf_token: String, texts: StaffRevokeTexts) -> impl IntoView {
+    let hydrated = hydrated();
+    let StaffRevokeTexts { title, consequence, reason, button, confirm_title, confirm_lines, cancel, sending, offline } =
+        texts;
+    // The two forms of a page differ by this, in their elements' ids.
+    let key = match &target {
+        StaffTarget::One { .. } => "one",
+        StaffTarget::Provider { .. } => "all",
+    };
+    let (reason_id, title_id, dialog_title_id, lines_id) = (
+        format!("reason-{key}"),
+        format!("revoke-{key}-title"),
+        format!("confirm-{key}-title"),
+        format!("confirm-{key}-lines"),
+    );
+    let one = ServerAction::<StaffRevoke>::new();
+    let all = ServerAction::<RevokeProvider>::new();
+    let (one_done, all_done) = (one.value(), all.value());
+    let (one_pending, all_pending) = (one.pending(), all.pending());
+    let busy = Signal::derive(move || one_pending.get() || all_pending.get());
+    let form = NodeRef::<leptos::html::Form>::new();
+    let dialog = NodeRef::<leptos::html::Dialog>::new();
+    let opener = NodeRef::<leptos::html::Button>::new();
+    let close = move || {
+        if let Some(d) = dialog.get_untracked() {
+            d.close();
+        }
+    };
+
+    // Done: the page a plain form reaches, which shows the record (or the search) as it is now.
+    let done_path = match target.clone() {
+        StaffTarget::One { id } => format!("{}&revoked=1", record_path(&id)),
+        StaffTarget::Provider { search, .. } => format!("{search}&revoked="),
+    };
+    Effect::new(move |_| {
+        let next = match (one_done.get(), all_done.get()) {
+            (Some(Ok(())), _) => done_path.clone(),
+            (_, Some(Ok(n))) => format!("{done_path}{n}"),
+            _ => return,
+        };
+        let _ = window().location().assign(&next);
+    });
+    let offline = StoredValue::new(offline);
+    let error = move || {
+        let error = match (one_done.get(), all_done.get()) {
+            (Some(Err(e)), _) => e,
+            (_, Some(Err(e))) => e,
+            _ => return None,
+        };
+        Some(offline.with_value(|o| error_text(&error, o)))
+    };
+
+    // Once hydrated, a valid form asks first; an empty reason is left to the browser's own check.
+    let ask = move |ev: leptos::ev::MouseEvent| {
+        if !hydrated.get_untracked() || !form.get_untracked().is_some_and(|f| f.check_validity()) {
+            return;
+        }
+        ev.prevent_default();
+        one.clear();
+        all.clear();
+        if let Some(d) = dialog.get_untracked() {
+            let _ = d.show_modal();
+        }
+    };
+    // The dialog's confirmation sends the form (its handler calls the server function).
+    let confirm = move |_| {
+        if busy.get_untracked() {
+            return;
+        }
+        if let Some(f) = form.get_untracked() {
+            let _ = f.request_submit();
+        }
+    };
+    let on_close = move |_| {
+        if let Some(b) = opener.get_untracked() {
+            let _ = b.focus();
+        }
+    };
+
+    let confirm_label = button.clone();
+    let fields = {
+        let (reason_id, title_id) = (reason_id.clone(), title_id.clone());
+        move |hidden: (&'static str, String)| {
+            view! {
+                <h3 id=title_id.clone()>{title.clone()}</h3>
+                {consequence.clone().map(|c| view! { <p class="muted">{c}</p> })}
+                <input type="hidden" name="csrf_token" value=csrf_token.clone()/>
+                <input type="hidden" name=hidden.0 value=hidden.1/>
+                <label for=reason_id.clone()>{reason.clone()}</label>
+                <textarea id=reason_id.clone() name="reason" required maxlength="500" rows="2"></textarea>
+                <button
+                    type="submit"
+                    node_ref=opener
+                    class=if key == "one" { "btn danger-solid" } else { "btn danger" }
+                    on:click=ask
+                >
+                    {button.clone()}
+                </button>
+            }
+        }
+    };
+    let plain = match target.clone() {
+        StaffTarget::One { id } => Either::Left(view! {
+            <ActionForm action=one node_ref=form attr:class="staff-revoke" attr:aria-labelledby=title_id.clone()>
+                {fields(("id", id))}
+            </ActionForm>
+        }),
+        StaffTarget::Provider { client_id, .. } => Either::Right(view! {
+            <ActionForm action=all node_ref=form attr:class="staff-revoke" attr:aria-labelledby=title_id.clone()>
+                {fields(("client_id", client_id))}
+            </ActionForm>
+        }),
+    };
+    view! {
+        {plain}
+        <dialog
+            node_ref=dialog
+            class="card confirm-dialog"
+            aria-labelledby=dialog_title_id.clone()
+            aria-describedby=lines_id.clone()
+            on:close=on_close
+        >
+            <h2 id=dialog_title_id.clone()>{confirm_title}</h2>
+            <ul class="consequences" id=lines_id.clone()>
+                {confirm_lines.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
+            </ul>
+            <p class="notice" role="alert">{error}</p>
+            <div class="actions">
+                <button type="button" class="btn" on:click=move |_| close()>{cancel}</button>
+                <button
+                    type="button"
+                    class="btn danger-solid"
+                    aria-disabled=move || busy.get().then_some("true")
+                    on:click=confirm
+                >
+                    {move || if busy.get() { sending.clone() } else { confirm_label.clone() }}
+                </button>
+            </div>
+        </dialog>
+    }
+}
