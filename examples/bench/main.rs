@@ -67,6 +67,123 @@ async fn accept(State((stats, issuer)): Stub, Path((_, login)): Path<(String, St
     )
 }
 
+/// Starts the stub of the authorization server: its issuer, and what it counts.
+async fn stub() -> (String, Arc<StubStats>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let issuer = format!("http://{addr}/default/demo");
+    let stats = Arc::new(StubStats::default());
+    let stub = Router::new()
+        .route("/default/system/oauth2/token", post(token))
+        .route("/api/system/{tid}/scope-grants/{login}", get(scope_grant))
+        .route("/api/system/{tid}/scope-grants/{login}/accept", post(accept))
+        .with_state((stats.clone(), issuer.clone()));
+    tokio::spawn(async move { axum::serve(listener, stub).await.expect("stub") });
+    (issuer, stats)
+}
+
+/// Starts Assent's release binary against `issuer`, with `envs` on top, once it answers: the
+/// process and its address.
+async fn start_assent(issuer: &str, data: &std::path::Path, envs: &[(&str, String)]) -> (std::process::Child, String) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("port").local_addr().expect("addr").port();
+    let base = format!("http://127.0.0.1:{port}");
+    let child = std::process::Command::new("target/release/assent")
+        .env("AUTHORIZATION_SERVER_URL", issuer)
+        .env("CLIENT_ID", "bench")
+        .env("CLIENT_SECRET", "bench-secret")
+        .env("ASSENT_SESSION_KEY", "bench-session-key-bench-session-key")
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .env("LEPTOS_SITE_ROOT", "target/site")
+        .env("ASSENT_DATA_DIR", data)
+        // The load comes from one address, as through a proxy: it may hold every connection.
+        .env("ASSENT_MAX_CONNECTIONS_PER_ADDRESS", "1024")
+        .env("RUST_LOG", "warn")
+        .envs(envs.iter().map(|(k, v)| (k, v)))
+        .spawn()
+        .expect("start target/release/assent (run `cargo leptos build --release` first)");
+    let probe = reqwest::Client::new();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while probe.get(format!("{base}/healthz")).send().await.is_err() {
+        assert!(Instant::now() < deadline, "Assent did not start");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    (child, base)
+}
+
+/// What `n` accepts took.
+struct Accepts {
+    /// Each submission's time, sorted.
+    times: Vec<Duration>,
+    /// The time all took.
+    elapsed: Duration,
+    /// Assent's CPU time for them, in microseconds.
+    cpu: u64,
+}
+
+/// `n` whole accepts: each flow (`login-{prefix}{i}`) loads its page (for the cookie and form
+/// token); then `connections` at a time submit Allow as a form without JavaScript does. Only
+/// the submissions are measured.
+async fn accept_flows(base: &str, pid: u32, prefix: &str, n: u64, connections: u64) -> Accepts {
+    let mut forms = Vec::new();
+    for i in 0..n {
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        let res = client
+            .get(format!("{base}/consent?login_id=login-{prefix}{i}&login_state=s{i}"))
+            .send()
+            .await
+            .expect("view");
+        assert_eq!(res.status(), 200, "view {i}: {:?}", res.headers());
+        let html = res.text().await.expect("body");
+        forms.push((client, field(&html, "login_id"), field(&html, "login_state"), field(&html, "csrf_token")));
+    }
+    let forms = Arc::new(tokio::sync::Mutex::new(forms));
+    let cpu = cpu_us(pid);
+    let started = Instant::now();
+    let workers: Vec<_> = (0..connections)
+        .map(|_| {
+            let forms = forms.clone();
+            let base = base.to_string();
+            tokio::spawn(async move {
+                let mut times = Vec::new();
+                loop {
+                    let Some((client, id, st, token)) = forms.lock().await.pop() else { break };
+                    let t = Instant::now();
+                    let res = client
+                        // The decide server function, as a form without JavaScript posts it.
+                        .post(format!("{base}/api/consent/decide"))
+                        .header("sec-fetch-site", "same-origin")
+                        .header("accept", "text/html")
+                        .form(&[
+                            ("login_id", id),
+                            ("login_state", st),
+                            ("csrf_token", token),
+                            ("decision", "allow".into()),
+                            ("scope[]", "email".into()),
+                        ])
+                        .send()
+                        .await
+                        .expect("accept");
+                    assert_eq!(res.status(), 303);
+                    times.push(t.elapsed());
+                }
+                times
+            })
+        })
+        .collect();
+    let mut times = Vec::new();
+    for w in workers {
+        times.extend(w.await.expect("worker"));
+    }
+    let elapsed = started.elapsed();
+    let cpu = cpu_us(pid) - cpu;
+    times.sort();
+    Accepts { times, elapsed, cpu }
+}
+
 /// utime + stime of a process, in microseconds.
 fn cpu_us(pid: u32) -> u64 {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
@@ -348,40 +465,11 @@ async fn main() {
     let seed_views: u64 =
         std::env::var("BENCH_SEED_VIEWS").ok().and_then(|v| v.parse().ok()).unwrap_or(20_000).min(total);
 
-    let stub_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let stub_addr = stub_listener.local_addr().expect("addr");
-    let issuer = format!("http://{stub_addr}/default/demo");
-    let stats = Arc::new(StubStats::default());
-    let stub = Router::new()
-        .route("/default/system/oauth2/token", post(token))
-        .route("/api/system/{tid}/scope-grants/{login}", get(scope_grant))
-        .route("/api/system/{tid}/scope-grants/{login}/accept", post(accept))
-        .with_state((stats.clone(), issuer.clone()));
-    tokio::spawn(async move { axum::serve(stub_listener, stub).await.expect("stub") });
-
-    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("port").local_addr().expect("addr").port();
-    let base = format!("http://127.0.0.1:{port}");
+    let (issuer, stats) = stub().await;
     let data = tempfile::tempdir().expect("tmp");
-    let mut child = std::process::Command::new("target/release/assent")
-        .env("AUTHORIZATION_SERVER_URL", &issuer)
-        .env("CLIENT_ID", "bench")
-        .env("CLIENT_SECRET", "bench-secret")
-        .env("ASSENT_SESSION_KEY", "bench-session-key-bench-session-key")
-        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-        .env("LEPTOS_SITE_ROOT", "target/site")
-        .env("ASSENT_DATA_DIR", data.path())
-        // The load comes from one address, as through a proxy: it may hold every connection.
-        .env("ASSENT_MAX_CONNECTIONS_PER_ADDRESS", "1024")
-        .env("RUST_LOG", "warn")
-        .spawn()
-        .expect("start target/release/assent (run `cargo leptos build --release` first)");
+    let (mut child, base) = start_assent(&issuer, data.path(), &[]).await;
     let pid = child.id();
     let probe = reqwest::Client::new();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while probe.get(format!("{base}/healthz")).send().await.is_err() {
-        assert!(Instant::now() < deadline, "Assent did not start");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
 
     // Warm-up, then two halves to see whether memory grows.
     views(&base, 0, 2_000, connections, assent_marker, None).await;
@@ -419,54 +507,8 @@ async fn main() {
     let tokens = stats.tokens.load(Ordering::Relaxed) - tokens_before;
     lat.sort();
 
-    // Accepts: each flow loads its page (for the cookie and token), then submits.
-    let mut forms = Vec::new();
-    for n in 0..accepts {
-        let client = reqwest::Client::builder()
-            .cookie_store(true)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("client");
-        let res =
-            client.get(format!("{base}/consent?login_id=login-a{n}&login_state=s{n}")).send().await.expect("view");
-        assert_eq!(res.status(), 200, "view {n}: {:?}", res.headers());
-        let html = res.text().await.expect("body");
-        forms.push((client, field(&html, "login_id"), field(&html, "login_state"), field(&html, "csrf_token")));
-    }
-    let forms = Arc::new(tokio::sync::Mutex::new(forms));
-    let accept_started = Instant::now();
-    let accept_cpu_before = cpu_us(pid);
-    let workers = (0..connections).map(|_| {
-        let forms = forms.clone();
-        let base = base.clone();
-        tokio::spawn(async move {
-            loop {
-                let Some((client, id, st, token)) = forms.lock().await.pop() else { break };
-                let res = client
-                    // The decide server function, as a form without JavaScript posts it.
-                    .post(format!("{base}/api/consent/decide"))
-                    .header("sec-fetch-site", "same-origin")
-                    .header("accept", "text/html")
-                    .form(&[
-                        ("login_id", id),
-                        ("login_state", st),
-                        ("csrf_token", token),
-                        ("decision", "allow".into()),
-                        ("scope[]", "email".into()),
-                    ])
-                    .send()
-                    .await
-                    .expect("accept");
-                assert_eq!(res.status(), 303);
-            }
-        })
-    });
-    let workers: Vec<_> = workers.collect();
-    for w in workers {
-        w.await.expect("worker");
-    }
-    let accept_elapsed = accept_started.elapsed();
-    let accept_cpu = cpu_us(pid) - accept_cpu_before;
+    let Accepts { elapsed: accept_elapsed, cpu: accept_cpu, .. } =
+        accept_flows(&base, pid, "a", accepts, connections).await;
 
     let consent = |n: &str| format!("{base}/consent?login_id=login-{n}&login_state={n}");
     let in_browser = if std::env::var("BENCH_ONLY").is_ok_and(|o| o == "consent") {

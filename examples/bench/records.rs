@@ -1,4 +1,5 @@
-//! Consent records: what writing a record adds to an accept, and the staff search among
+//! Consent records: what writing a record adds to an accept (the store's work alone, then whole
+//! accepts through Assent without records, with SQLite and with PostgreSQL), and the staff search among
 //! `BENCH_RECORDS` (default 1,000,000) records, on SQLite and on PostgreSQL (a private cluster,
 //! started here). The search looks a customer up by id, as the console does; the indexes
 //! behind it are `consent_records (customer, created_at)` and `consent_accounts (account_id)`.
@@ -32,6 +33,44 @@ pub async fn run() {
     load_postgres(&pg, n).await;
     println!("  PostgreSQL: {n} records loaded in {:.1} s", started.elapsed().as_secs_f64());
     measure("PostgreSQL", &postgres, n).await;
+    whole_accepts(&pg).await;
+}
+
+/// Whole accepts through Assent's release binary and the stub upstream, as `make bench`'s
+/// consent line makes them, without records (`CONSENT_STORAGE=none`), with them on SQLite and
+/// with them on PostgreSQL: what a record costs an accept as the browser sees it.
+async fn whole_accepts(pg: &server::Postgres) {
+    let accepts: u64 = std::env::var("BENCH_RECORD_ACCEPTS").ok().and_then(|v| v.parse().ok()).unwrap_or(2_000);
+    let connections = 8;
+    let (issuer, _) = super::stub().await;
+    let stores: [(&str, Vec<(&str, String)>); 3] = [
+        ("no records", vec![("CONSENT_STORAGE", "none".into())]),
+        ("SQLite", vec![("CONSENT_STORAGE", "assent".into())]),
+        ("PostgreSQL", vec![("CONSENT_STORAGE", "assent".into()), ("ASSENT_DATABASE_URL", pg.url())]),
+    ];
+    let mut without = None;
+    for (k, (store, envs)) in stores.into_iter().enumerate() {
+        let data = tempfile::tempdir().expect("tmp");
+        let (mut child, base) = super::start_assent(&issuer, data.path(), &envs).await;
+        let super::Accepts { times, elapsed, cpu } =
+            super::accept_flows(&base, child.id(), &format!("r{k}-"), accepts, connections).await;
+        let _ = child.kill();
+        let _ = child.wait();
+        let cpu = cpu as f64 / accepts as f64;
+        let p50 = ms(percentile(&times, 0.5));
+        let than = match without {
+            None => {
+                without = Some((p50, cpu));
+                String::new()
+            }
+            Some((p50_none, cpu_none)) => format!(": +{:.2} ms p50, +{:.0} µs CPU", p50 - p50_none, cpu - cpu_none),
+        };
+        println!(
+            "  whole accept, {store:<10} p50 {p50:>6.2} ms  p99 {:>6.2} ms  Assent CPU {cpu:>5.0} µs / accept  {:>5.0} accepts/s ({accepts} accepts, {connections} at once){than}",
+            ms(percentile(&times, 0.99)),
+            accepts as f64 / elapsed.as_secs_f64(),
+        );
+    }
 }
 
 async fn measure(store: &str, records: &ConsentRecords, n: u64) {
