@@ -6,7 +6,13 @@
 //! with the certificate-bound token. "Fetch again" repeats the bank calls with the stored
 //! token. State lives server-side, keyed by an HttpOnly cookie.
 
-use super::{esc, mtls, now, pages::layout, random_token, store::Store, ClientData, Sandbox, SeedWorkspace, TENANT};
+use crate::sandbox::config::TENANT;
+use crate::sandbox::mtls;
+use crate::sandbox::pages::layout;
+use crate::sandbox::state::Sandbox;
+use crate::sandbox::store::Store;
+use crate::sandbox::util::{esc, now, random_token};
+use crate::sandbox::workspace::{ClientData, Workspace};
 use crate::wire::{OAuthError, TokenResponse};
 use axum::{
     extract::{Query, State},
@@ -22,7 +28,8 @@ use std::time::Duration;
 
 type Sb = State<Arc<Sandbox>>;
 pub const CLIENT_ID: &str = "fdx-demo-recipient";
-const WORKSPACE: &str = super::fdx::WORKSPACE;
+/// The FDX workspace this recipient is registered in (as the demo application is in `demo`).
+const WORKSPACE: &str = "fdx";
 const COOKIE: &str = "sandbox_fdx_demo";
 const SCOPE: &str =
     "openid offline_access fdx:accountdetailed:read fdx:transactions:read fdx:customercontact:read READ_CONSENTS";
@@ -31,7 +38,7 @@ const SCOPE: &str =
 /// mTLS HTTP client, which trusts only the sandbox's local CA.
 pub fn register(
     store: &Store,
-    workspaces: &BTreeMap<String, SeedWorkspace>,
+    workspaces: &BTreeMap<String, Workspace>,
     ca_pem: &str,
     now: i64,
 ) -> Result<(mtls::Identity, reqwest::Client), String> {

@@ -1,7 +1,8 @@
 //! The sandbox's own HTML pages (sign-in, messages, demo application). Plain strings with
 //! every dynamic value escaped; the sandbox is a test double, not the product.
 
-use super::{esc, ClientData};
+use crate::sandbox::util::esc;
+use crate::sandbox::workspace::ClientData;
 
 const STYLE: &str = "body{font-family:system-ui,sans-serif;background:#f4f1ea;color:#1f2328;margin:0}\
 main{max-width:40rem;margin:2rem auto;padding:1.5rem 2rem;background:#fff;border-radius:12px;box-shadow:0 1px 4px #0002}\

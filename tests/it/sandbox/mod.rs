@@ -3,4 +3,5 @@
 mod crash;
 mod fdx;
 mod hardening;
+mod layout;
 mod oidc_client;

@@ -3,7 +3,9 @@
 //! tokens issued under that consent record, 204. Callers need a System-workspace token with
 //! `revoke_tokens`. The revocation by subjects (a body of `subjects[]`) is not served here.
 
-use super::{active_token, api_error, bearer, scope_grants::injected_fault, Sandbox, TENANT};
+use crate::sandbox::config::TENANT;
+use crate::sandbox::http::{api_error, injected_fault, system_token};
+use crate::sandbox::state::Sandbox;
 use axum::{
     extract::{Path, Query, State},
     http::{HeaderMap, StatusCode},
@@ -24,12 +26,8 @@ pub async fn revoke(
     if tid != TENANT || sb.workspace(&wid).is_none() {
         return api_error(StatusCode::NOT_FOUND, "workspace not found", "not_found");
     }
-    match bearer(&headers).and_then(|t| active_token(&sb, t)) {
-        Some(row) if row.workspace == "system" && row.scope.split_whitespace().any(|s| s == "revoke_tokens") => {}
-        Some(row) if row.workspace == "system" => {
-            return api_error(StatusCode::FORBIDDEN, "the token lacks revoke_tokens", "insufficient_scope")
-        }
-        _ => return api_error(StatusCode::UNAUTHORIZED, "invalid or expired access token", "unauthorized"),
+    if let Err(r) = system_token(&sb, &headers, "revoke_tokens") {
+        return r;
     }
     let Some(consent) = q.get("consent_id").filter(|c| !c.is_empty()) else {
         return api_error(

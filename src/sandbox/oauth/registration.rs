@@ -1,9 +1,11 @@
 //! Dynamic client registration (RFC 7591) at `/{tid}/{wid}/oauth2/register`: open to outside
-//! applications in every workspace but the System and staff ones, with bounded metadata, web
+//! applications in every workspace whose seed allows it (not the System and staff ones), with bounded metadata, web
 //! redirect URIs only, and a secret for confidential clients that do not use mutual TLS.
 
-use super::oauth::db_failure;
-use super::{check_workspace, now, random_token, sha256_b64, ClientData, Sandbox};
+use crate::sandbox::http::{check_workspace, db_failure};
+use crate::sandbox::state::Sandbox;
+use crate::sandbox::util::{now, random_token, sha256_b64};
+use crate::sandbox::workspace::ClientData;
 use axum::{
     extract::{Path, State},
     http::StatusCode,
@@ -132,7 +134,7 @@ pub async fn register(
         (StatusCode::BAD_REQUEST, Json(serde_json::json!({"error": "invalid_client_metadata", "error_description": d})))
             .into_response()
     };
-    if wid == "system" || wid == "bank-admins" {
+    if !sb.workspace(&wid).is_some_and(|w| w.registration) {
         // The System workspace and the bank's staff workspace take no outside applications.
         return bad("Registration is not open in this workspace.");
     }

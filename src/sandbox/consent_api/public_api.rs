@@ -1,8 +1,10 @@
 //! The Public API a user's own token opens (reference §1d(1)): which applications hold
 //! access, and taking it away. Revoking ends the grant and every token issued under it.
 
-use super::mtls::{ClientCert, PeerCert};
-use super::{api_error, bearer, check_workspace, presented_token, store::TokenRow, Sandbox};
+use crate::sandbox::http::{api_error, bearer, check_workspace, injected_fault, presented_token};
+use crate::sandbox::mtls::{ClientCert, PeerCert};
+use crate::sandbox::state::Sandbox;
+use crate::sandbox::store::TokenRow;
 use crate::wire::{ClaimInfo, ClientRef, ClientWithAccess, ClientsWithAccess, GrantedClaim, GrantedScope, ScopeInfo};
 use axum::{
     extract::{Path, State},
@@ -45,7 +47,7 @@ pub async fn list(
     if let Err(r) = check_workspace(&sb, &tid, &wid) {
         return r;
     }
-    if let Err(r) = super::scope_grants::injected_fault(&sb).await {
+    if let Err(r) = injected_fault(&sb).await {
         return r;
     }
     let subject = match user_token(&sb, &headers, cert.as_ref(), &wid, "list_clients_with_access") {
@@ -112,7 +114,7 @@ pub async fn revoke(
     if let Err(r) = check_workspace(&sb, &tid, &wid) {
         return r;
     }
-    if let Err(r) = super::scope_grants::injected_fault(&sb).await {
+    if let Err(r) = injected_fault(&sb).await {
         return r;
     }
     let subject = match user_token(&sb, &headers, cert.as_ref(), &wid, "revoke_client_access") {

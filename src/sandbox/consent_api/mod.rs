@@ -1,0 +1,7 @@
+//! The System and Public APIs a consent application calls, whatever the workspace's profile:
+//! the scope-grant consent page (reference §1b), token revocation by consent (§1d (1')), and
+//! the Public API's list and revocation of a user's applications.
+
+pub mod public_api;
+pub mod scope_grants;
+pub mod system_tokens;

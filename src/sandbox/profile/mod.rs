@@ -1,0 +1,11 @@
+//! Consent profiles: what each regime adds to the OAuth core (see [`api::ConsentProfile`]).
+//! Generic scope grants, the generic Open Banking profile and FDX each live in their own files;
+//! a workspace picks one in the seed.
+
+pub mod api;
+pub mod fdx;
+pub mod open_banking;
+pub mod scope_grants;
+pub mod select;
+
+pub use select::{of, routes};

@@ -1,0 +1,73 @@
+//! The sandbox's routes: every URL it serves, on both listeners (OAuth/OIDC per workspace, the
+//! System and Public APIs, each consent profile's own APIs, the mock bank, the demo
+//! applications), with the security headers every answer carries.
+
+use crate::sandbox::bank;
+use crate::sandbox::consent_api::{public_api, scope_grants, system_tokens};
+use crate::sandbox::http::api_error;
+use crate::sandbox::oauth::{authorize, discovery, introspect, login, par, registration, revoke, token, userinfo};
+use crate::sandbox::profile;
+use crate::sandbox::state::Sandbox;
+use crate::sandbox::{demo, fdx_demo};
+use axum::{
+    http::{header, HeaderValue, StatusCode},
+    response::Response,
+    routing::{delete, get, post},
+    Router,
+};
+use std::sync::Arc;
+
+/// The sandbox's routes: OAuth/OIDC per workspace, the System API, the demo application.
+pub fn router(sandbox: Arc<Sandbox>) -> Router {
+    Router::new()
+        .route("/{tid}/{wid}/.well-known/openid-configuration", get(discovery::discovery))
+        .route("/{tid}/{wid}/.well-known/jwks.json", get(discovery::jwks))
+        .route("/{tid}/{wid}/oauth2/authorize", get(authorize::authorize))
+        .route("/{tid}/{wid}/login", get(login::login_page).post(login::login_submit))
+        .route("/{tid}/{wid}/par", post(par::par))
+        .route("/{tid}/{wid}/oauth2/token", post(token::token))
+        .route("/{tid}/{wid}/oauth2/introspect", post(introspect::introspect))
+        .route("/{tid}/{wid}/oauth2/revoke", post(revoke::revoke))
+        .route(
+            "/{tid}/{wid}/oauth2/register",
+            post(registration::register)
+                .layer(axum::extract::DefaultBodyLimit::max(registration::REGISTRATION_MAX_BYTES)),
+        )
+        .route("/{tid}/{wid}/userinfo", get(userinfo::userinfo).post(userinfo::userinfo))
+        .route("/{tid}/{wid}/clients", get(public_api::list))
+        .route("/{tid}/{wid}/clients/{cid}", delete(public_api::revoke))
+        .route("/api/system/{tid}/scope-grants/{login}", get(scope_grants::session))
+        .route("/api/system/{tid}/scope-grants/{login}/accept", post(scope_grants::accept))
+        .route("/api/system/{tid}/scope-grants/{login}/reject", post(scope_grants::reject))
+        .route("/api/system/{tid}/servers/{wid}/tokens", delete(system_tokens::revoke))
+        .merge(profile::routes())
+        .route("/bank/internal/accounts", get(bank::internal::internal_accounts))
+        .route("/bank/accounts", get(bank::fdx::accounts))
+        .merge(bank::open_banking::routes(&sandbox))
+        .route("/bank/accounts/{id}", get(bank::fdx::account))
+        .route("/bank/accounts/{id}/transactions", get(bank::fdx::transactions))
+        .route("/fdx-demo", get(fdx_demo::index))
+        .route("/fdx-demo/connect", post(fdx_demo::connect))
+        .route("/fdx-demo/callback", get(fdx_demo::callback))
+        .route("/fdx-demo/fetch", post(fdx_demo::fetch_again))
+        .route("/", get(|| async { axum::response::Redirect::to("/demo") }))
+        .route("/demo", get(demo::index))
+        .route("/demo/start", post(demo::start))
+        .route("/demo/callback", get(demo::callback))
+        .route("/demo/introspect", post(demo::introspect))
+        .route("/demo/privacy", get(demo::privacy))
+        .route("/demo/terms", get(demo::terms))
+        .route("/static/demo-logo.svg", get(demo::logo))
+        .fallback(|| async { api_error(StatusCode::NOT_FOUND, "Not found", "not_found") })
+        .layer(axum::middleware::map_response(security_headers))
+        .with_state(sandbox)
+}
+
+async fn security_headers(mut res: Response) -> Response {
+    let h = res.headers_mut();
+    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    h.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
+    h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    h.entry(header::CACHE_CONTROL).or_insert(HeaderValue::from_static("no-store"));
+    res
+}

@@ -1,0 +1,12 @@
+//! The sandbox's SQLite store, by kind of record: the database and seeded things (`db`),
+//! sign-in sessions (`sessions`), tokens and grants (`tokens`), FDX consents (`fdx`).
+
+mod db;
+mod fdx;
+mod sessions;
+mod tokens;
+
+pub use db::{DbError, Store};
+pub use fdx::{FdxConsentRow, FdxDecision};
+pub use sessions::{LoginRow, Redeemed};
+pub use tokens::{Binding, GrantRow, TokenRow};
