@@ -4,7 +4,7 @@
 //! Escape cancels), a failure is said in the dialog with the reason kept, and a done revocation
 //! loads the page a plain form would have reached.
 
-use super::{error_text, hydrated};
+use super::{error_text, hydrated, reset_on_back};
 use crate::api::console::{record_path, RevokeProvider, StaffRevoke};
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -54,6 +54,8 @@ pub fn StaffRevokeForm(target: StaffTarget, csrf_token: String, texts: StaffRevo
     );
     let one = ServerAction::<StaffRevoke>::new();
     let all = ServerAction::<RevokeProvider>::new();
+    reset_on_back(one);
+    reset_on_back(all);
     let (one_done, all_done) = (one.value(), all.value());
     let (one_pending, all_pending) = (one.pending(), all.pending());
     let busy = Signal::derive(move || one_pending.get() || all_pending.get());

@@ -69,6 +69,14 @@ async fn records_live_in_postgres_and_a_stopped_server_stops_the_accept_until_it
     let records = records_of(&pg, "user2").await;
     assert_eq!(records.len(), 1);
     assert_eq!(records[0].1, "authorized");
+
+    // The staff console's count of an application's consents (one COUNT) agrees with its list.
+    let store = assent::server::records::ConsentRecords::postgres(&pg.url(), None).await.unwrap();
+    let tenant = assent::sandbox::TENANT;
+    let listed = store.authorized_of_client(tenant, "demo-app").await.unwrap().len();
+    assert_eq!(listed, 2, "user's and user2's");
+    assert_eq!(store.count_authorized_of_client(tenant, "demo-app").await.unwrap(), listed);
+    assert_eq!(store.count_authorized_of_client(tenant, "another-app").await.unwrap(), 0);
 }
 
 /// Signs `user` in to the portal of `replica`, an Assent behind the balancer at `app.url`.
