@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 pub struct ConsentView {
     pub login_id: String,
     pub login_state: String,
+    /// The workspace (authorization server) asking: the page wears its brand, if it has one.
+    pub workspace: String,
     /// Anti-forgery token bound to this browser's cookie and to `login_id`.
     pub csrf_token: String,
     pub client: ClientView,
@@ -231,6 +233,8 @@ pub struct Here(pub String);
 pub struct FdxConsentView {
     pub login_id: String,
     pub login_state: String,
+    /// The workspace asking, for its brand.
+    pub workspace: String,
     pub csrf_token: String,
     /// The data recipient.
     pub client: ClientView,

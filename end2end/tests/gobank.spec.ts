@@ -49,6 +49,12 @@ test("generic consent with accounts: none ticked, one required, the chosen one s
   await page.goto(await pushedRequest(page.request));
   await signIn(page, user);
   await expect(page.getByRole("heading", { level: 1 })).toContainText("Playwright Budget App");
+  // Go Bank's own brand (the sandbox's ASSENT_CONFIG): its name and logo in the header.
+  await expect(page.getByRole("banner")).toContainText("Go Bank");
+  await expect(page).toHaveTitle(/ · Go Bank$/);
+  const logo = page.getByRole("banner").locator("img.brand-logo");
+  await expect(logo).toHaveAttribute("src", "/brands/gobank.svg");
+  await expect.poll(() => logo.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
   const accounts = page.getByRole("group", { name: "Choose the accounts to share" });
   await expect(accounts).toBeVisible();
   const boxes = accounts.getByRole("checkbox");

@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 
 #[component]
 pub fn ConsentPage(view: ConsentView, notice: Option<String>) -> impl IntoView {
-    let ConsentView { login_id, login_state, csrf_token, client, user, groups, claims, accounts } = view;
+    let ConsentView { login_id, login_state, csrf_token, client, user, groups, claims, accounts, .. } = view;
     let kinds = accounts.iter().map(|a| t_code("account-kind-", &a.kind)).collect::<Vec<_>>();
     let account_texts = (!accounts.is_empty()).then(account_texts);
     view! {

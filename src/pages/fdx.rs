@@ -26,6 +26,7 @@ pub fn FdxConsentPage(view: FdxConsentView, notice: Option<String>) -> impl Into
         accounts,
         accounts_requested,
         scopes,
+        ..
     } = view;
     let duration = match (duration_type.as_deref(), duration_days, until) {
         (Some("ONE_TIME"), _, _) => t("fdx-once").to_string(),

@@ -103,9 +103,12 @@ async fn server_fn(State(state): State<AppState>, request: axum::extract::Reques
         .into_response()
 }
 
-async fn theme_css(State(state): State<AppState>) -> Response {
+/// `/theme.css`, or `/theme.css?workspace=…` for a workspace with a brand of its own.
+async fn theme_css(State(state): State<AppState>, uri: Uri) -> Response {
+    let query = pages::query_of(&uri);
+    let css = state.theme_css_of(pages::field(&query, "workspace").as_deref()).to_string();
     let headers = [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=300")];
-    (headers, state.theme_css.to_string()).into_response()
+    (headers, css).into_response()
 }
 
 /// The language switcher: remembers the choice in a cookie and goes back to the page

@@ -75,6 +75,8 @@ struct Document<'a> {
     here: Here,
     /// The stylesheet's path.
     css: &'a str,
+    /// The brand's stylesheet: `/theme.css`, with `?workspace=` for a workspace's own.
+    theme: String,
     /// The head's scripts, split around the nonce.
     scripts: &'a [String],
     /// Links that preload the modules of the page's island, if it is split off.
@@ -88,7 +90,7 @@ impl Document<'_> {
     /// synchronous pass in its own reactive owner and arena (islands need the server's
     /// hydration context), then the hydration data.
     async fn render(self, page: Page) -> String {
-        let Document { nonce, locale, brand, here, css, scripts, preloads, referrer } = self;
+        let Document { nonce, locale, brand, here, css, theme, scripts, preloads, referrer } = self;
         let mut html = String::with_capacity(16 * 1024);
         Sandboxed::new(async {
             let shared = Arc::new(SsrSharedContext::new());
@@ -115,10 +117,9 @@ impl Document<'_> {
                 // `id="leptos"`: cargo-leptos swaps this stylesheet when it changes in `make dev`.
                 html.push_str("</title><link id=\"leptos\" rel=\"stylesheet\" href=\"");
                 html.push_str(&escape_text(css));
-                html.push_str(
-                    "\"/><link rel=\"stylesheet\" href=\"/theme.css\"/><link rel=\"icon\" href=\"/favicon.svg\" \
-                     type=\"image/svg+xml\"/>",
-                );
+                html.push_str("\"/><link rel=\"stylesheet\" href=\"");
+                html.push_str(&escape_text(&theme));
+                html.push_str("\"/><link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\"/>");
                 for (i, part) in scripts.iter().enumerate() {
                     if i > 0 {
                         html.push_str(&nonce);
@@ -182,10 +183,22 @@ pub async fn render(state: &AppState, uri: &Uri, status: StatusCode, page: Page)
             _ => uri.path().to_string(),
         },
     };
+    // A consent page wears the brand of the workspace asking, when it has one.
+    let workspace = match &page {
+        Page::Consent(v, _) => Some(v.workspace.as_str()),
+        Page::FdxConsent(v, _) => Some(v.workspace.as_str()),
+        _ => None,
+    };
+    let (brand, branded) = state.brand_of(workspace);
+    let theme = match branded {
+        Some(id) => format!("/theme.css?workspace={id}"),
+        None => "/theme.css".to_string(),
+    };
     let document = Document {
         nonce: nonce.clone(),
         locale,
-        brand: state.brand.clone(),
+        brand: brand.clone(),
+        theme,
         here: Here(here),
         css: &state.assets.css,
         scripts: state.head.get_or_init(|| head_scripts(&state.leptos)),
@@ -220,6 +233,7 @@ mod tests {
             brand: Brand { name: brand.into(), logo: None },
             here: Here("/".into()),
             css: "/pkg/assent.css",
+            theme: "/theme.css".into(),
             scripts: &scripts,
             preloads: "",
             referrer: "same-origin",

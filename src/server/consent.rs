@@ -86,6 +86,7 @@ pub fn consent_view(
     ConsentView {
         login_id,
         login_state,
+        workspace: session.server_id.clone(),
         csrf_token,
         client: client_view(&session.client_info, &session.client_id),
         user,

@@ -78,6 +78,7 @@ pub fn view(
     FdxConsentView {
         login_id,
         login_state,
+        workspace: consent.server_id.clone(),
         csrf_token,
         client: client_view(&consent.client_info, &consent.client_id),
         user: user_of(&consent.authentication_context, &consent.subject),

@@ -40,6 +40,8 @@ pub struct Shared {
     pub console: Option<Arc<console::Console>>,
     pub brand: Brand,
     pub theme_css: Arc<str>,
+    /// The brands of workspaces that have their own (`ASSENT_CONFIG`), with their stylesheets.
+    pub workspace_brands: std::collections::HashMap<String, (Brand, Arc<str>)>,
     /// The built site's file names.
     pub assets: Assets,
     /// The document head's hydration scripts, in the parts between which each page's nonce
@@ -50,6 +52,23 @@ pub struct Shared {
 }
 
 impl Shared {
+    /// The brand a page of `workspace` wears (its own, or the bank's), and the workspace whose
+    /// stylesheet it links when it has its own.
+    pub fn brand_of<'a>(&'a self, workspace: Option<&'a str>) -> (&'a Brand, Option<&'a str>) {
+        match workspace.and_then(|w| self.workspace_brands.get_key_value(w)) {
+            Some((id, (brand, _))) => (brand, Some(id.as_str())),
+            None => (&self.brand, None),
+        }
+    }
+
+    /// The stylesheet of `workspace`'s brand, or the bank's.
+    pub fn theme_css_of(&self, workspace: Option<&str>) -> &str {
+        match workspace.and_then(|w| self.workspace_brands.get(w)) {
+            Some((_, css)) => css,
+            None => &self.theme_css,
+        }
+    }
+
     /// The page CSP for one response's nonce.
     pub fn csp(&self, nonce: &str) -> String {
         let (before, after) = &self.csp;
@@ -240,11 +259,19 @@ pub async fn build(
     }
     let theme_css = theme::stylesheet(&config.theme).into();
     let brand = Brand { name: config.theme.name.clone(), logo: config.theme.logo.clone() };
+    let workspace_brands = config
+        .workspace_themes
+        .iter()
+        .map(|(id, t)| {
+            (id.clone(), (Brand { name: t.name.clone(), logo: t.logo.clone() }, theme::stylesheet(t).into()))
+        })
+        .collect();
     let assets = assets::locate(&mut leptos);
     let state = AppState(Arc::new(Shared {
         leptos,
         brand,
         theme_css,
+        workspace_brands,
         upstream: Arc::new(upstream),
         csrf: Arc::new(Csrf::new(&key, origin)),
         sessions: Arc::new(sessions),

@@ -35,6 +35,7 @@ pub fn sandbox_config(data_dir: &std::path::Path) -> Config {
         public_url: None,
         portal: None,
         theme: Default::default(),
+        workspace_themes: assent::server::config::sandbox_themes(),
         bank: None,
         sandbox_mtls_addr: None,
         text_logs: false,

@@ -2,9 +2,11 @@
 //! rejected with one clear line when something is wrong.
 
 mod console;
+mod file;
 
 pub use console::ConsoleConfig;
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -56,6 +58,9 @@ pub struct Config {
     /// The OAuth client the user portal signs in with; the sandbox seeds its own.
     pub portal: Option<PortalClient>,
     pub theme: Theme,
+    /// Brands of workspaces whose consent pages look like their bank's (`ASSENT_CONFIG`; the
+    /// sandbox's banks when it runs); every other page has `theme`.
+    pub workspace_themes: BTreeMap<String, Theme>,
     /// Open Finance (FDX): the bank's internal API; FDX consents are off without it (the
     /// sandbox brings its own mock bank).
     pub bank: Option<BankConfig>,
@@ -466,6 +471,15 @@ impl Config {
             }
         };
         let console = console::console(&get, tenant.is_none())?;
+        let workspace_themes = match get("ASSENT_CONFIG") {
+            Some(path) => {
+                let text = std::fs::read_to_string(&path)
+                    .or_else(|e| err(format!("ASSENT_CONFIG cannot be read ({e}): {path}")))?;
+                file::brands(&text, &format!("ASSENT_CONFIG ({path})"))?
+            }
+            None if tenant.is_none() => sandbox_themes(),
+            None => BTreeMap::new(),
+        };
         Ok(Config {
             external_storage,
             database,
@@ -481,6 +495,7 @@ impl Config {
             live_reload: get("LEPTOS_WATCH").is_some(),
             bank,
             theme,
+            workspace_themes,
             portal,
             tenant,
             sandbox_addr,
@@ -489,6 +504,11 @@ impl Config {
             public_url,
         })
     }
+}
+
+/// The brands of the sandbox's banks (its `assent.toml`, checked by a unit test).
+pub fn sandbox_themes() -> BTreeMap<String, Theme> {
+    file::brands(file::SANDBOX, "the sandbox's configuration").unwrap_or_default()
 }
 
 #[cfg(test)]

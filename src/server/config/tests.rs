@@ -142,4 +142,29 @@ mod theme {
         assert!(config(&[("ASSENT_BRAND_LOGO", "https://cdn.bank.example/logo.svg")]).is_ok());
         assert!((Rgb([0, 0, 0]).contrast(Rgb([255, 255, 255])) - 21.0).abs() < 1e-9);
     }
+
+    #[test]
+    fn workspace_brands_come_from_assent_config_or_the_sandbox() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("assent.toml");
+        std::fs::write(&file, "[workspace.acme-retail.brand]\nname = \"Acme Retail\"\ncolor = \"#225588\"\n").unwrap();
+        let path = file.to_str().unwrap();
+        let c = config(&[("ASSENT_CONFIG", path)]).unwrap();
+        assert_eq!(c.workspace_themes["acme-retail"].name, "Acme Retail");
+        assert_eq!(c.workspace_themes.len(), 1, "a file replaces the sandbox's brands");
+        // Without a file: the sandbox's banks with the sandbox, none with a tenant.
+        assert!(config(&[]).unwrap().workspace_themes.contains_key("gobank"));
+        let tenant = [
+            ("AUTHORIZATION_SERVER_URL", "https://acme.us.authz.example.com/acme/bank"),
+            ("CLIENT_ID", "id"),
+            ("CLIENT_SECRET", "s3cret"),
+        ];
+        assert!(config(&tenant).unwrap().workspace_themes.is_empty());
+        // A bad file stops Assent with the file and the key at fault.
+        std::fs::write(&file, "[workspace.acme-retail.brand]\nname = \"Acme\"\nlogo = \"ftp://x/y.png\"\n").unwrap();
+        let bad = config(&[("ASSENT_CONFIG", path)]).unwrap_err().0;
+        assert!(bad.contains(path) && bad.contains("workspace.acme-retail.brand.logo"), "{bad}");
+        let missing = config(&[("ASSENT_CONFIG", "/nonexistent/assent.toml")]).unwrap_err().0;
+        assert!(missing.contains("ASSENT_CONFIG cannot be read") && missing.contains("/nonexistent/assent.toml"));
+    }
 }

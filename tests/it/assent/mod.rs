@@ -1,5 +1,6 @@
 //! Assent: the consent screens, the portal and everything around them.
 
+mod brands;
 mod consent;
 mod console;
 mod delivery;

@@ -206,7 +206,7 @@ async fn the_portal_shows_records_revokes_them_by_consent_and_hands_out_receipts
 }
 
 /// PKCE for a hand-driven authorization request: (verifier, S256 challenge).
-fn pkce() -> (String, String) {
+pub(super) fn pkce() -> (String, String) {
     use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
     use sha2::{Digest, Sha256};
     let verifier = "a-verifier-of-enough-length-for-pkce-0123456789abcdef".to_string();
