@@ -274,7 +274,10 @@ pub async fn finish(app: &TestApp, b: &Client, res: Response) -> String {
 
 /// The scopes listed by the demo app after a successful flow.
 pub fn granted_scopes(demo_html: &str) -> Vec<String> {
-    let start = demo_html.find("<ul id=\"granted-scopes\">").expect("granted scopes list");
+    let Some(start) = demo_html.find("<ul id=\"granted-scopes\">") else {
+        let end = demo_html.char_indices().nth(3000).map_or(demo_html.len(), |(i, _)| i);
+        panic!("no granted scopes list in the demo app's page:\n{}", &demo_html[..end]);
+    };
     let list = &demo_html[start..demo_html[start..].find("</ul>").unwrap() + start];
     list.split("<li class=\"badge\">").skip(1).map(|s| s.split('<').next().unwrap().to_string()).collect()
 }
