@@ -11,7 +11,8 @@
 //! color_dark = "#5fd3a6"        # optional, on dark ones
 //! ```
 
-use super::{err, parse_url, ConfigError, Rgb, Theme};
+use super::brand::{colour, logo};
+use super::{err, ConfigError, Theme};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -54,25 +55,12 @@ pub fn brands(text: &str, origin: &str) -> Result<BTreeMap<String, Theme>, Confi
         if name.is_empty() || name.chars().count() > 80 || name.chars().any(char::is_control) {
             return err(format!("{origin}: {key}.brand.name must be 1 to 80 printable characters"));
         }
-        let logo = match brand.logo {
-            None => None,
-            Some(l) if l.starts_with('/') && !l.starts_with("//") => Some(l),
-            Some(l) => Some(parse_url(&format!("{origin}: {key}.brand.logo"), &l)?.to_string()),
-        };
-        let color = |field: &str, value: Option<String>| -> Result<Option<Rgb>, ConfigError> {
-            value
-                .map(|v| {
-                    Rgb::parse(v.trim()).ok_or_else(|| {
-                        ConfigError(format!("{origin}: {key}.brand.{field} must be a colour such as #1f6feb: {v}"))
-                    })
-                })
-                .transpose()
-        };
+        let field = |f: &str| format!("{origin}: {key}.brand.{f}");
         let theme = Theme {
             name,
-            logo,
-            color: color("color", brand.color)?,
-            color_dark: color("color_dark", brand.color_dark)?,
+            logo: logo(&field("logo"), brand.logo)?,
+            color: colour(&field("color"), brand.color)?,
+            color_dark: colour(&field("color_dark"), brand.color_dark)?,
         };
         brands.insert(id, theme);
     }

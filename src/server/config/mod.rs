@@ -1,9 +1,11 @@
 //! Configuration, read once at start-up from the environment (and `.env`), validated, and
 //! rejected with one clear line when something is wrong.
 
+mod brand;
 mod console;
 mod file;
 
+pub use brand::{Rgb, Theme};
 pub use console::ConsoleConfig;
 
 use std::collections::BTreeMap;
@@ -142,61 +144,6 @@ pub fn default_account_scopes() -> Vec<String> {
     vec!["accounts".into()]
 }
 
-/// The bank's look: name, logo and colours.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Theme {
-    pub name: String,
-    /// An https URL (http for loopback hosts) or a path on Assent's origin such as `/logo.svg`.
-    pub logo: Option<String>,
-    /// Accent colour on light backgrounds, `#rrggbb`.
-    pub color: Option<Rgb>,
-    /// Accent colour on dark backgrounds; derived from `color` when absent.
-    pub color_dark: Option<Rgb>,
-}
-
-impl Default for Theme {
-    fn default() -> Self {
-        Self { name: "Assent".into(), logo: None, color: None, color_dark: None }
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Rgb(pub [u8; 3]);
-
-impl Rgb {
-    pub fn parse(s: &str) -> Option<Rgb> {
-        let hex = s.strip_prefix('#')?;
-        if hex.len() != 6 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return None;
-        }
-        let byte = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).ok();
-        Some(Rgb([byte(0)?, byte(2)?, byte(4)?]))
-    }
-
-    pub fn hex(self) -> String {
-        format!("#{:02x}{:02x}{:02x}", self.0[0], self.0[1], self.0[2])
-    }
-
-    /// WCAG relative luminance.
-    pub fn luminance(self) -> f64 {
-        let channel = |c: u8| {
-            let c = f64::from(c) / 255.0;
-            if c <= 0.04045 {
-                c / 12.92
-            } else {
-                ((c + 0.055) / 1.055).powf(2.4)
-            }
-        };
-        0.2126 * channel(self.0[0]) + 0.7152 * channel(self.0[1]) + 0.0722 * channel(self.0[2])
-    }
-
-    /// WCAG contrast ratio between two colours (1 to 21).
-    pub fn contrast(self, other: Rgb) -> f64 {
-        let (a, b) = (self.luminance(), other.luminance());
-        (a.max(b) + 0.05) / (a.min(b) + 0.05)
-    }
-}
-
 /// The portal's client in the user's workspace: public (PKCE only) without a secret.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PortalClient {
@@ -326,24 +273,11 @@ impl Config {
             (None, Some(_)) => return err("PORTAL_CLIENT_SECRET is set but PORTAL_CLIENT_ID is not"),
             (None, None) => None,
         };
-        let color = |name: &str| -> Result<Option<Rgb>, ConfigError> {
-            get(name)
-                .map(|v| {
-                    Rgb::parse(v.trim())
-                        .ok_or_else(|| ConfigError(format!("{name} must be a colour such as #1f6feb: {v}")))
-                })
-                .transpose()
-        };
-        let logo = match get("ASSENT_BRAND_LOGO") {
-            None => None,
-            Some(l) if l.starts_with('/') && !l.starts_with("//") => Some(l),
-            Some(l) => Some(parse_url("ASSENT_BRAND_LOGO", &l)?.to_string()),
-        };
         let theme = Theme {
             name: get("ASSENT_BRAND_NAME").map(|n| n.trim().to_string()).unwrap_or_else(|| "Assent".into()),
-            logo,
-            color: color("ASSENT_BRAND_COLOR")?,
-            color_dark: color("ASSENT_BRAND_COLOR_DARK")?,
+            logo: brand::logo("ASSENT_BRAND_LOGO", get("ASSENT_BRAND_LOGO"))?,
+            color: brand::colour("ASSENT_BRAND_COLOR", get("ASSENT_BRAND_COLOR"))?,
+            color_dark: brand::colour("ASSENT_BRAND_COLOR_DARK", get("ASSENT_BRAND_COLOR_DARK"))?,
         };
         let bank = match get("BANK_URL") {
             Some(u) => Some(BankConfig {
