@@ -1,18 +1,19 @@
 //! Starting the sandbox: the database, signing key and seed ([`open`]), then its two
 //! listeners, plain and mutual-TLS ([`spawn`]).
 
-use crate::sandbox::bank::data::Bank;
+use crate::sandbox::bank::data::{Bank, DEFAULT_LEDGER};
 use crate::sandbox::config::{SandboxConfig, SandboxError};
 use crate::sandbox::fdx_demo;
 use crate::sandbox::mtls;
 use crate::sandbox::routes::router;
-use crate::sandbox::state::{Sandbox, SandboxHandle, Stats, HASHING_AT_ONCE};
+use crate::sandbox::state::{Sandbox, SandboxHandle, SigningKey, Stats, HASHING_AT_ONCE};
 use crate::sandbox::store::Store;
 use crate::sandbox::throttle::Throttle;
 use crate::sandbox::util::{hash_password, now, random_token, sha256_b64};
 use crate::sandbox::workspace::{Seed, UserData};
 use openidconnect::core::{CoreJsonWebKeySet, CoreRsaPrivateSigningKey};
 use openidconnect::{JsonWebKeyId, PrivateSigningKey};
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
@@ -77,21 +78,7 @@ fn open(
     ca_pem: &str,
 ) -> Result<(Sandbox, String), SandboxError> {
     let store = Store::open(&config.data_dir.join("sandbox.sqlite3"))?;
-    let pem = match store.meta("signing_key")? {
-        Some(pem) => pem,
-        None => {
-            use rsa::pkcs1::EncodeRsaPrivateKey;
-            let key =
-                rsa::RsaPrivateKey::new(&mut rand::rngs::OsRng, 2048).map_err(|e| SandboxError::Key(e.to_string()))?;
-            let pem =
-                key.to_pkcs1_pem(rsa::pkcs8::LineEnding::LF).map_err(|e| SandboxError::Key(e.to_string()))?.to_string();
-            store.set_meta("signing_key", &pem)?;
-            pem
-        }
-    };
-    let kid = format!("sandbox-{}", &sha256_b64(&pem)[..12]);
-    let key = CoreRsaPrivateSigningKey::from_pem(&pem, Some(JsonWebKeyId::new(kid))).map_err(SandboxError::Key)?;
-    let jwks = CoreJsonWebKeySet::new(vec![key.as_verification_key()]);
+    let (key, jwks) = signing_key(&store, "signing_key", "sandbox")?;
 
     let seed = Seed::load().map_err(SandboxError::Seed)?;
     let now = now();
@@ -153,6 +140,16 @@ fn open(
         .map_err(|e| SandboxError::Seed(e.to_string()))?;
     let recipient = fdx_demo::register(&store, &workspaces, ca_pem, now).map_err(SandboxError::Tls)?;
     let bank = Bank::load().map_err(SandboxError::Seed)?;
+    let mut ledgers = BTreeMap::new();
+    let mut own_keys = BTreeMap::new();
+    for (wid, ws) in &workspaces {
+        if let Some(name) = ws.ledger.as_deref().filter(|n| *n != DEFAULT_LEDGER) {
+            ledgers.insert(wid.clone(), Bank::ledger(name).map_err(SandboxError::Seed)?);
+        }
+        if ws.own_signing_key {
+            own_keys.insert(wid.clone(), signing_key(&store, &format!("signing_key:{wid}"), wid)?);
+        }
+    }
     let form_key = match store.meta("form_key")? {
         Some(k) => k.into_bytes(),
         None => {
@@ -170,10 +167,12 @@ fn open(
             client_cas: mtls::ClientCas::new(ca_pem, config.client_ca.as_deref()).map_err(SandboxError::Tls)?,
             data_dir: config.data_dir.clone(),
             bank,
+            ledgers,
             recipient: Some(recipient),
             consent_url: config.consent_url.clone(),
             key,
             jwks,
+            own_keys,
             workspaces,
             http,
             stats: Stats::default(),
@@ -186,4 +185,25 @@ fn open(
         },
         consent_secret,
     ))
+}
+
+/// The RSA signing key kept in the database under `meta_key` (made on first start), with its
+/// key set; its `kid` starts with `prefix`.
+fn signing_key(store: &Store, meta_key: &str, prefix: &str) -> Result<SigningKey, SandboxError> {
+    let pem = match store.meta(meta_key)? {
+        Some(pem) => pem,
+        None => {
+            use rsa::pkcs1::EncodeRsaPrivateKey;
+            let key =
+                rsa::RsaPrivateKey::new(&mut rand::rngs::OsRng, 2048).map_err(|e| SandboxError::Key(e.to_string()))?;
+            let pem =
+                key.to_pkcs1_pem(rsa::pkcs8::LineEnding::LF).map_err(|e| SandboxError::Key(e.to_string()))?.to_string();
+            store.set_meta(meta_key, &pem)?;
+            pem
+        }
+    };
+    let kid = format!("{prefix}-{}", &sha256_b64(&pem)[..12]);
+    let key = CoreRsaPrivateSigningKey::from_pem(&pem, Some(JsonWebKeyId::new(kid))).map_err(SandboxError::Key)?;
+    let jwks = CoreJsonWebKeySet::new(vec![key.as_verification_key()]);
+    Ok((key, jwks))
 }

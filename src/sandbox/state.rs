@@ -64,12 +64,17 @@ pub struct Sandbox {
     /// Whose certificates `tls_client_auth` clients may present.
     pub client_cas: mtls::ClientCas,
     pub(super) data_dir: PathBuf,
+    /// Sandbox Bank's ledger: the accounts behind every workspace without a ledger of its own.
     pub bank: Bank,
+    /// The ledgers of workspaces that name their own (Hyperscale Bank's), by workspace.
+    pub(super) ledgers: BTreeMap<String, Bank>,
     /// The demo data recipient's certificate and its mTLS HTTP client.
     pub(super) recipient: Option<(mtls::Identity, reqwest::Client)>,
     pub consent_url: String,
     pub(super) key: CoreRsaPrivateSigningKey,
     pub(super) jwks: CoreJsonWebKeySet,
+    /// The keys of workspaces that sign with their own (`own_signing_key`), by workspace.
+    pub(super) own_keys: BTreeMap<String, SigningKey>,
     pub(super) workspaces: BTreeMap<String, Workspace>,
     pub(super) http: reqwest::Client,
     pub stats: Stats,
@@ -86,6 +91,9 @@ pub struct Sandbox {
     /// Key of the sign-in forms' anti-forgery tokens (kept in the database across restarts).
     pub(super) form_key: Vec<u8>,
 }
+
+/// A signing key and the key set that publishes it.
+pub type SigningKey = (CoreRsaPrivateSigningKey, CoreJsonWebKeySet);
 
 /// The cookie that ties a sign-in to the browser that started it.
 pub const BROWSER_COOKIE: &str = "sandbox_browser";
@@ -133,6 +141,19 @@ impl Sandbox {
     /// The issuer URL of a workspace.
     pub fn issuer(&self, workspace: &str) -> String {
         format!("{}/{TENANT}/{workspace}", self.base_url)
+    }
+
+    /// The accounts behind workspace `wid`'s bank: its own ledger, or Sandbox Bank's.
+    pub fn ledger_of(&self, wid: &str) -> &Bank {
+        self.ledgers.get(wid).unwrap_or(&self.bank)
+    }
+
+    /// The key workspace `wid` signs with, and the key set its `jwks_uri` publishes.
+    pub(super) fn signing_of(&self, wid: &str) -> (&CoreRsaPrivateSigningKey, &CoreJsonWebKeySet) {
+        match self.own_keys.get(wid) {
+            Some((key, jwks)) => (key, jwks),
+            None => (&self.key, &self.jwks),
+        }
     }
 
     pub fn workspace(&self, name: &str) -> Option<&Workspace> {

@@ -110,6 +110,14 @@ pub struct Workspace {
     /// The mock bank behind this workspace, if any.
     #[serde(default)]
     pub bank: Option<BankRegime>,
+    /// Whose accounts its bank holds (`ledger` in the seed): Sandbox Bank's (`bank.json`) unless
+    /// it names its own, as Hyperscale Bank does (`hyperscale` → `bank/hyperscale.json`).
+    #[serde(default)]
+    pub ledger: Option<String>,
+    /// Signs its tokens with a key of its own, as a separate bank's authorization server does;
+    /// otherwise with the sandbox's shared key.
+    #[serde(default)]
+    pub own_signing_key: bool,
     /// Outside applications may register clients here (RFC 7591); not in the System and staff
     /// workspaces, whose clients are the platform's own.
     #[serde(default = "yes")]

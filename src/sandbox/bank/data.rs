@@ -74,15 +74,67 @@ impl Account {
     }
 }
 
+/// One transaction as a bank's Open Banking API shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Transaction {
+    pub id: String,
+    /// The day it was booked, `YYYY-MM-DD`.
+    pub booked: String,
+    pub description: String,
+    /// Money in is positive, money out negative.
+    pub amount: f64,
+    pub currency: String,
+}
+
+/// `{"transactions": […]}`: an account's recent transactions, newest first.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Transactions {
+    pub transactions: Vec<Transaction>,
+}
+
+impl Transactions {
+    pub fn of(account: &Account) -> Self {
+        let today = chrono::Utc::now().date_naive();
+        let mut seeded: Vec<&SeedTransaction> = account.transactions.iter().collect();
+        seeded.sort_by_key(|t| t.days_ago);
+        let transactions = seeded
+            .into_iter()
+            .map(|t| Transaction {
+                id: t.id.clone(),
+                booked: (today - chrono::Duration::days(t.days_ago)).format("%Y-%m-%d").to_string(),
+                description: t.description.clone(),
+                amount: t.amount,
+                currency: account.currency.clone(),
+            })
+            .collect();
+        Self { transactions }
+    }
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Bank {
     pub party: FDXParty,
     pub accounts: Vec<Account>,
 }
 
+/// Sandbox Bank's ledger (Go Bank's and the FDX bank's accounts): what a workspace without a
+/// `ledger` of its own holds.
+pub const DEFAULT_LEDGER: &str = "sandbox";
+
 impl Bank {
+    /// Sandbox Bank's ledger.
     pub fn load() -> Result<Self, String> {
-        serde_json::from_str(include_str!("bank.json")).map_err(|e| format!("bank.json: {e}"))
+        Self::ledger(DEFAULT_LEDGER)
+    }
+
+    /// A named ledger: `sandbox` (`bank.json`) or `hyperscale` (`hyperscale.json`).
+    pub fn ledger(name: &str) -> Result<Self, String> {
+        let (file, text) = match name {
+            DEFAULT_LEDGER => ("bank.json", include_str!("bank.json")),
+            "hyperscale" => ("hyperscale.json", include_str!("hyperscale.json")),
+            other => return Err(format!("no ledger named {other}")),
+        };
+        serde_json::from_str(text).map_err(|e| format!("{file}: {e}"))
     }
 
     /// The accounts a customer (a sandbox user's subject) owns, alone or jointly.
@@ -112,5 +164,14 @@ mod tests {
         ids.sort();
         ids.dedup();
         assert_eq!(ids.len(), bank.accounts.len(), "account ids are unique");
+    }
+
+    #[test]
+    fn hyperscale_holds_other_accounts_and_none_of_user2() {
+        let (sandbox, hyperscale) = (Bank::load().unwrap(), Bank::ledger("hyperscale").unwrap());
+        assert!(hyperscale.accounts_of("user").count() >= 2);
+        assert_eq!(hyperscale.accounts_of("user2").count(), 0, "user2 banks only at Go Bank");
+        assert!(hyperscale.accounts.iter().all(|a| sandbox.account(&a.id).is_none()), "ids differ between banks");
+        assert!(Bank::ledger("elsewhere").is_err());
     }
 }

@@ -3,6 +3,14 @@
 //! accounts of the consent it was issued under, and nothing once that consent has ended.
 //!
 //! - `GET /bank/{wid}/accounts` (`/bank/gobank/accounts`): the consent's accounts (`{"accounts": [InternalAccount]}`).
+//! - `GET /bank/{wid}/accounts/{id}/transactions`: an account of the consent's recent
+//!   transactions, newest first (`{"transactions": [Transaction]}`).
+//! - `GET /bank/{wid}/internal/accounts?customer_id=`, for a workspace with a ledger of its own
+//!   (Hyperscale Bank's): a customer's accounts for the consent page, as `/bank/internal/accounts`
+//!   lists Sandbox Bank's.
+//!
+//! Each workspace's accounts are its ledger's (`Sandbox::ledger_of`): Go Bank's are Sandbox
+//! Bank's, Hyperscale Bank's its own.
 //!
 //! The token's consent is the `consent_id` its accept carried (as introspection shows it);
 //! what that consent covers, and whether it is still authorized, the bank asks its consent
@@ -10,52 +18,92 @@
 //! process at start ([`Sandbox::set_consent_store`]), as a bank's API would read the records
 //! database it shares with its consent application.
 
+use crate::sandbox::bank::data::{Account, Transactions};
+use crate::sandbox::bank::internal::customer_accounts;
 use crate::sandbox::http::{active_token, bearer, fdx_error};
 use crate::sandbox::state::Sandbox;
 use crate::sandbox::util::sha256_b64;
 use crate::sandbox::workspace::BankRegime;
 use crate::wire::InternalAccounts;
 use axum::{
-    extract::State,
+    extract::{Path, Query, State},
     http::{HeaderMap, StatusCode},
     response::{IntoResponse, Response},
     routing::get,
     Json, Router,
 };
+use std::collections::HashMap;
 use std::sync::Arc;
 
-/// `GET /bank/{wid}/accounts` for each workspace whose `bank` is `open_banking`: one literal
-/// route per workspace, so no other path under `/bank` answers differently than before.
+/// The routes of each workspace whose `bank` is `open_banking`: literal paths per workspace, so
+/// no other path under `/bank` answers differently than before.
 pub fn routes(sb: &Sandbox) -> Router<Arc<Sandbox>> {
-    sb.workspaces().filter(|(_, w)| w.bank == Some(BankRegime::OpenBanking)).fold(Router::new(), |router, (wid, _)| {
-        let wid = wid.to_string();
+    sb.workspaces().filter(|(_, w)| w.bank == Some(BankRegime::OpenBanking)).fold(Router::new(), |router, (wid, ws)| {
+        let (a, b, c) = (wid.to_string(), wid.to_string(), wid.to_string());
+        let router = router
+            .route(
+                &format!("/bank/{wid}/accounts"),
+                get(move |sb: State<Arc<Sandbox>>, headers: HeaderMap| accounts(sb, a.clone(), headers)),
+            )
+            .route(
+                &format!("/bank/{wid}/accounts/{{id}}/transactions"),
+                get(move |sb: State<Arc<Sandbox>>, Path(id): Path<String>, headers: HeaderMap| {
+                    transactions(sb, b.clone(), id, headers)
+                }),
+            );
+        if ws.ledger.is_none() {
+            return router;
+        }
         router.route(
-            &format!("/bank/{wid}/accounts"),
-            get(move |sb: State<Arc<Sandbox>>, headers: HeaderMap| accounts(sb, wid.clone(), headers)),
+            &format!("/bank/{wid}/internal/accounts"),
+            get(move |sb: State<Arc<Sandbox>>, headers: HeaderMap, q: Query<HashMap<String, String>>| {
+                customer_accounts(sb, c.clone(), headers, q)
+            }),
         )
     })
 }
 
 /// The accounts of the consent behind the request's token, a token of workspace `wid`.
 async fn accounts(State(sb): State<Arc<Sandbox>>, wid: String, headers: HeaderMap) -> Response {
+    match consented_accounts(&sb, &wid, &headers).await {
+        Ok(accounts) => Json(InternalAccounts { accounts: accounts.iter().map(|a| a.internal()).collect() }).into_response(),
+        Err(r) => r,
+    }
+}
+
+/// The recent transactions of account `id`, if the token's consent covers it (404 otherwise,
+/// as for an account that does not exist: a recipient learns nothing of other accounts).
+async fn transactions(State(sb): State<Arc<Sandbox>>, wid: String, id: String, headers: HeaderMap) -> Response {
+    let accounts = match consented_accounts(&sb, &wid, &headers).await {
+        Ok(accounts) => accounts,
+        Err(r) => return r,
+    };
+    match accounts.into_iter().find(|a| a.id == id) {
+        Some(account) => Json(Transactions::of(account)).into_response(),
+        None => fdx_error(StatusCode::NOT_FOUND, "No such account under this consent."),
+    }
+}
+
+/// The accounts of workspace `wid`'s ledger that the token's consent covers, while it holds.
+async fn consented_accounts<'a>(sb: &'a Sandbox, wid: &str, headers: &HeaderMap) -> Result<Vec<&'a Account>, Response> {
     let unauthorized = |m: &str| fdx_error(StatusCode::UNAUTHORIZED, m);
-    let Some(token) = bearer(&headers) else { return unauthorized("A bearer access token is required.") };
-    let row = match active_token(&sb, token) {
+    let Some(token) = bearer(headers) else { return Err(unauthorized("A bearer access token is required.")) };
+    let row = match active_token(sb, token) {
         Some(row) if row.workspace == wid && row.kind != "refresh" => row,
-        _ => return unauthorized("The access token is not active."),
+        _ => return Err(unauthorized("The access token is not active.")),
     };
     if !row.scope.split_whitespace().any(|s| s == "accounts") {
-        return fdx_error(StatusCode::FORBIDDEN, "The token does not carry the accounts scope.");
+        return Err(fdx_error(StatusCode::FORBIDDEN, "The token does not carry the accounts scope."));
     }
     let Ok(Some(consent)) = sb.store.consent_of(&sha256_b64(token)) else {
-        return fdx_error(StatusCode::FORBIDDEN, "The token carries no consent.");
+        return Err(fdx_error(StatusCode::FORBIDDEN, "The token carries no consent."));
     };
     let Some(store) = sb.consents.get() else {
-        return fdx_error(StatusCode::SERVICE_UNAVAILABLE, "The bank has no consent store.");
+        return Err(fdx_error(StatusCode::SERVICE_UNAVAILABLE, "The bank has no consent store."));
     };
     let Some(ids) = store.authorized_accounts(consent).await else {
-        return unauthorized("The consent is not active.");
+        return Err(unauthorized("The consent is not active."));
     };
-    let accounts = ids.iter().filter_map(|id| sb.bank.account(id)).map(|a| a.internal()).collect();
-    Json(InternalAccounts { accounts }).into_response()
+    let ledger = sb.ledger_of(wid);
+    Ok(ids.iter().filter_map(|id| ledger.account(id)).collect())
 }

@@ -161,5 +161,5 @@ pub async fn jwks(State(sb): Sb, Path((tid, wid)): Path<(String, String)>) -> Re
     if let Err(r) = check_workspace(&sb, &tid, &wid) {
         return r;
     }
-    Json(&sb.jwks).into_response()
+    Json(sb.signing_of(&wid).1).into_response()
 }

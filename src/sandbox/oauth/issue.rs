@@ -175,7 +175,7 @@ fn sign_id_token(
     .set_nonce(nonce.map(|n| Nonce::new(n.into())));
     IdToken::new(
         claims,
-        &sb.key,
+        sb.signing_of(wid).0,
         CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256,
         Some(&AccessToken::new(access.into())),
         None,
