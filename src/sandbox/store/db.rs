@@ -53,6 +53,9 @@ CREATE TABLE IF NOT EXISTS fdx_consents (
 CREATE INDEX IF NOT EXISTS fdx_consents_by_workspace ON fdx_consents (workspace, created_at);
 CREATE TABLE IF NOT EXISTS fdx_demo_sessions (
   id TEXT PRIMARY KEY, state TEXT NOT NULL, verifier TEXT NOT NULL, tokens TEXT, created_at INTEGER NOT NULL);
+-- Client assertions' `jti`s already used (`private_key_jwt`), until their `exp`.
+CREATE TABLE IF NOT EXISTS used_jtis (
+  client_id TEXT NOT NULL, jti TEXT NOT NULL, expires_at INTEGER NOT NULL, PRIMARY KEY (client_id, jti));
 "#;
 
 /// One connection behind a lock: the sandbox's statements take microseconds.

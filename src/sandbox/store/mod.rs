@@ -1,6 +1,8 @@
 //! The sandbox's SQLite store, by kind of record: the database and seeded things (`db`),
-//! sign-in sessions (`sessions`), tokens and grants (`tokens`), FDX consents (`fdx`).
+//! sign-in sessions (`sessions`), tokens and grants (`tokens`), FDX consents (`fdx`), client
+//! assertions' spent `jti`s (`assertions`).
 
+mod assertions;
 mod db;
 mod fdx;
 mod sessions;
