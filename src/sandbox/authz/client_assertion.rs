@@ -55,11 +55,11 @@ fn audiences(sb: &Sandbox, wid: &str, endpoint: &str) -> Vec<String> {
 
 /// Can `key` verify a signature of `alg`? Its type, its `alg` and its `use` must allow it.
 fn key_fits(key: &Jwk, alg: Algorithm) -> bool {
-    let kind = match (&key.algorithm, alg) {
-        (AlgorithmParameters::EllipticCurve(_), Algorithm::ES256) => true,
-        (AlgorithmParameters::RSA(_), Algorithm::PS256 | Algorithm::RS256) => true,
-        _ => false,
-    };
+    let kind = matches!(
+        (&key.algorithm, alg),
+        (AlgorithmParameters::EllipticCurve(_), Algorithm::ES256)
+            | (AlgorithmParameters::RSA(_), Algorithm::PS256 | Algorithm::RS256)
+    );
     let named = match key.common.key_algorithm {
         None => true,
         Some(KeyAlgorithm::ES256) => alg == Algorithm::ES256,
