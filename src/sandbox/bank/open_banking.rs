@@ -66,7 +66,9 @@ pub fn routes(sb: &Sandbox) -> Router<Arc<Sandbox>> {
 /// The accounts of the consent behind the request's token, a token of workspace `wid`.
 async fn accounts(State(sb): State<Arc<Sandbox>>, wid: String, headers: HeaderMap) -> Response {
     match consented_accounts(&sb, &wid, &headers).await {
-        Ok(accounts) => Json(InternalAccounts { accounts: accounts.iter().map(|a| a.internal()).collect() }).into_response(),
+        Ok(accounts) => {
+            Json(InternalAccounts { accounts: accounts.iter().map(|a| a.internal()).collect() }).into_response()
+        }
         Err(r) => r,
     }
 }

@@ -1,5 +1,6 @@
 //! The embedded sandbox's authorization server, bank and demo applications on their own.
 
+mod banks;
 mod crash;
 mod fdx;
 mod hardening;
