@@ -31,6 +31,9 @@ type Sb = State<Arc<Sandbox>>;
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ExtraMetadata {
     pushed_authorization_request_endpoint: String,
+    /// RFC 9126 §5: authorization requests only through PAR (Go Bank, Hyperscale Bank).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    require_pushed_authorization_requests: bool,
     introspection_endpoint: String,
     revocation_endpoint: String,
     code_challenge_methods_supported: Vec<String>,
@@ -114,6 +117,7 @@ fn metadata(sb: &Sandbox, wid: &str) -> Result<Metadata, String> {
         vec![CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256],
         ExtraMetadata {
             pushed_authorization_request_endpoint: url(&iss, "/par"),
+            require_pushed_authorization_requests: sb.workspace(wid).is_some_and(|w| w.requires_par),
             introspection_endpoint: url(&iss, "/oauth2/introspect"),
             revocation_endpoint: url(&iss, "/oauth2/revoke"),
             code_challenge_methods_supported: vec!["S256".into()],

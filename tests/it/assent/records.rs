@@ -330,6 +330,18 @@ async fn an_accounts_consent_records_the_chosen_accounts_and_its_token_carries_t
     let body: serde_json::Value = res.json().await.unwrap();
     let shared: Vec<&str> = body["accounts"].as_array().unwrap().iter().map(|a| a["id"].as_str().unwrap()).collect();
     assert_eq!(shared, [ids[0].as_str()], "the chosen account, not the customer's others");
+    // Its transactions, newest first; another of the customer's accounts is not there at all.
+    let transactions = |account: &str| {
+        let url = format!("{}/bank/gobank/accounts/{account}/transactions", app.sandbox_url());
+        http.get(url).bearer_auth(&access).send()
+    };
+    let res = transactions(&ids[0]).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let body: serde_json::Value = res.json().await.unwrap();
+    let booked: Vec<&str> =
+        body["transactions"].as_array().unwrap().iter().map(|t| t["booked"].as_str().unwrap()).collect();
+    assert!(!booked.is_empty() && booked.windows(2).all(|w| w[0] >= w[1]), "newest first: {booked:?}");
+    assert_eq!(transactions(&ids[1]).await.unwrap().status(), StatusCode::NOT_FOUND, "not under this consent");
 
     // The customer's portal lists it with the account by name and last digits.
     let chosen = app.sandbox().bank.account(&ids[0]).unwrap();

@@ -1,6 +1,7 @@
 //! The embedded sandbox's authorization server, bank and demo applications on their own.
 
 mod aggregator;
+mod banks;
 mod crash;
 mod fdx;
 mod hardening;
