@@ -62,6 +62,8 @@ pub struct HomeView {
     pub demo_url: Option<String>,
     /// The sandbox's Open Finance data recipient, when the sandbox runs.
     pub fdx_demo_url: Option<String>,
+    /// The sandbox's account aggregator, when the sandbox runs.
+    pub aggregator_url: Option<String>,
     pub issuer: String,
     /// Whether the bank staff's console (`/admin`) is on.
     pub console: bool,

@@ -17,6 +17,7 @@ home-console-link = Bank staff: the consent records console
 home-demo-link = Open the sandbox demo application
 home-demo-hint = Sign in as user, user2 or user3 with the password p@ssword!
 home-fdx-demo-link = Open the sandbox Open Finance data recipient
+home-aggregator-link = Open the sandbox account aggregator (Go Bank and Hyperscale Bank)
 
 ## Consent screen
 consent-page-title = Consent request

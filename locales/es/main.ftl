@@ -16,6 +16,7 @@ home-console-link = Personal del banco: la consola de registros de consentimient
 home-demo-link = Abrir la aplicación de demostración del sandbox
 home-demo-hint = Inicie sesión como user, user2 o user3 con la contraseña p@ssword!
 home-fdx-demo-link = Abrir el destinatario de datos Open Finance del sandbox
+home-aggregator-link = Abrir el agregador de cuentas del sandbox (Go Bank y Hyperscale Bank)
 
 ## Consent screen
 consent-page-title = Solicitud de consentimiento

@@ -16,6 +16,7 @@ home-console-link = Equipe do banco: o console de registros de consentimento
 home-demo-link = Abrir o aplicativo de demonstração do sandbox
 home-demo-hint = Entre como user, user2 ou user3 com a senha p@ssword!
 home-fdx-demo-link = Abrir o receptor de dados Open Finance do sandbox
+home-aggregator-link = Abrir o agregador de contas do sandbox (Go Bank e Hyperscale Bank)
 
 ## Consent screen
 consent-page-title = Pedido de consentimento

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 #[component]
 pub fn HomePage(home: HomeView) -> impl IntoView {
-    let HomeView { demo_url: demo, fdx_demo_url: fdx_demo, issuer, console } = home;
+    let HomeView { demo_url: demo, fdx_demo_url: fdx_demo, aggregator_url: aggregator, issuer, console } = home;
     view! {
         <section class="card">
             <h1>{use_context::<Brand>().unwrap_or_default().name}</h1>
@@ -38,6 +38,17 @@ pub fn HomePage(home: HomeView) -> impl IntoView {
                                     <p>
                                         <a class="btn" href=url>
                                             {t("home-fdx-demo-link")}
+                                        </a>
+                                    </p>
+                                }
+                            })}
+                        {aggregator
+                            .clone()
+                            .map(|url| {
+                                view! {
+                                    <p>
+                                        <a class="btn" href=url>
+                                            {t("home-aggregator-link")}
                                         </a>
                                     </p>
                                 }

@@ -242,6 +242,7 @@ mod tests {
             .render(Page::Home(HomeView {
                 demo_url: None,
                 fdx_demo_url: None,
+                aggregator_url: None,
                 issuer: "https://as.example".into(),
                 console: false,
             }))

@@ -44,7 +44,9 @@ pub async fn index(State(sb): Sb) -> Response {
         &format!(
             "<h1>Sandbox Demo App</h1><p>Pick the scopes to ask for, then sign in. You will see Assent's consent screen.</p>\
 <form method=\"post\" action=\"/demo/start\"><fieldset><legend>Scopes</legend>{boxes}</fieldset>\
-<button type=\"submit\" id=\"start\">Sign in with the sandbox</button></form>"
+<button type=\"submit\" id=\"start\">Sign in with the sandbox</button></form>\
+<h2>More demo applications</h2><ul><li><a href=\"/aggregator\" id=\"aggregator-link\">Assent Aggregator</a>: your Go Bank and Hyperscale Bank accounts side by side</li>\
+<li><a href=\"/fdx-demo\" id=\"fdx-demo-link\">Budget Buddy</a>: an FDX data recipient</li></ul>"
         ),
     ))
     .into_response()

@@ -7,12 +7,14 @@
 //! `util`, `config`, `workspace`, `pages`, `mtls`, `throttle`, `store`, `consent_bank`,
 //! `bank::data`; `state`, `signin`; `http`; `authz` (the OAuth core's vocabulary); `profile`
 //! (what each consent regime adds: scope grants, Open Banking, FDX); `oauth` (one file per
-//! endpoint), `consent_api`, the bank's APIs; the demo applications; `routes`, `server`.
+//! endpoint), `consent_api`, the bank's APIs; the demo applications (`demo`, `fdx_demo`,
+//! `aggregator`); `routes`, `server`.
 
 // Handlers here return `Result<_, Response>` so an error is already the HTTP answer; the
 // size of `Response` does not matter on these paths.
 #![allow(clippy::result_large_err)]
 
+mod aggregator;
 mod authz;
 pub mod bank;
 mod config;

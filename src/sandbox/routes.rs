@@ -8,7 +8,7 @@ use crate::sandbox::http::api_error;
 use crate::sandbox::oauth::{authorize, discovery, introspect, login, par, registration, revoke, token, userinfo};
 use crate::sandbox::profile;
 use crate::sandbox::state::Sandbox;
-use crate::sandbox::{demo, fdx_demo};
+use crate::sandbox::{aggregator, demo, fdx_demo};
 use axum::{
     http::{header, HeaderValue, StatusCode},
     response::Response,
@@ -50,6 +50,12 @@ pub fn router(sandbox: Arc<Sandbox>) -> Router {
         .route("/fdx-demo/connect", post(fdx_demo::connect))
         .route("/fdx-demo/callback", get(fdx_demo::callback))
         .route("/fdx-demo/fetch", post(fdx_demo::fetch_again))
+        .route("/aggregator", get(aggregator::index))
+        .route("/aggregator/sign-in", post(aggregator::sign_in))
+        .route("/aggregator/sign-out", post(aggregator::sign_out))
+        .route("/aggregator/connect", post(aggregator::connect))
+        .route("/aggregator/callback", get(aggregator::callback))
+        .route("/aggregator/disconnect", post(aggregator::disconnect))
         .route("/", get(|| async { axum::response::Redirect::to("/demo") }))
         .route("/demo", get(demo::index))
         .route("/demo/start", post(demo::start))

@@ -56,6 +56,8 @@ pub async fn spawn(config: SandboxConfig) -> Result<SandboxHandle, SandboxError>
     let app = crate::listen::limit_bodies(router(sandbox.clone()), &limits);
     tokio::spawn(mtls::serve(mtls_listener, ca.server_config.clone(), app.clone(), limits));
     tokio::spawn(crate::listen::serve(listener, app, limits, std::future::pending()));
+    // The aggregator demo registers at the banks over HTTP: once the listeners serve.
+    crate::sandbox::aggregator::start(sandbox.clone()).await;
     tracing::info!(%base_url, "sandbox authorization server listening");
     tracing::info!(%mtls_base_url, ca = %ca.ca_path.display(), "sandbox mutual-TLS listener; trust this CA file");
     Ok(SandboxHandle {

@@ -281,6 +281,7 @@ pub async fn build(
         home: HomeView {
             demo_url: sandbox.as_ref().map(|s| format!("{}/demo", s.base_url)),
             fdx_demo_url: sandbox.as_ref().map(|s| format!("{}/fdx-demo", s.base_url)),
+            aggregator_url: sandbox.as_ref().map(|s| format!("{}/aggregator", s.base_url)),
             issuer: tenant.issuer.to_string(),
             console: console_on,
         },

@@ -1,7 +1,9 @@
 //! Client authentication at the token, PAR, introspection and revocation endpoints:
-//! `client_secret_basic`, `client_secret_post`, `none`, and with the TLS certificate
-//! (`tls_client_auth`, `self_signed_tls_client_auth`, RFC 8705 §2).
+//! `client_secret_basic`, `client_secret_post`, `none`, a signed assertion (`private_key_jwt`,
+//! RFC 7523 §2.2, see `client_assertion`), and with the TLS certificate (`tls_client_auth`,
+//! `self_signed_tls_client_auth`, RFC 8705 §2).
 
+use crate::sandbox::authz::client_assertion::{self, JWT_BEARER};
 use crate::sandbox::authz::request::Params;
 use crate::sandbox::http::oauth_error;
 use crate::sandbox::mtls::{self, ClientCert};
@@ -15,14 +17,17 @@ use axum::{
 use base64::{engine::general_purpose::STANDARD, Engine as _};
 use subtle::ConstantTimeEq;
 
-/// Authenticates the calling client (`client_secret_basic`, `client_secret_post`, `none`, or
-/// with its TLS certificate: `tls_client_auth`, `self_signed_tls_client_auth`, RFC 8705 §2).
+/// Authenticates the calling client at `endpoint` (its path below the workspace, such as
+/// `/oauth2/token`: an assertion may name it as its audience) by `client_secret_basic`,
+/// `client_secret_post`, `private_key_jwt`, `none`, or with its TLS certificate
+/// (`tls_client_auth`, `self_signed_tls_client_auth`, RFC 8705 §2).
 pub fn authenticate_client(
     sb: &Sandbox,
     wid: &str,
     headers: &HeaderMap,
     form: &Params,
     cert: Option<&ClientCert>,
+    endpoint: &str,
 ) -> Result<ClientData, Response> {
     let invalid = || oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", "Client authentication failed.");
     let basic = headers
@@ -40,6 +45,9 @@ pub fn authenticate_client(
             Ok::<_, Response>((decode(id), decode(secret)))
         })
         .transpose()?;
+    if let Some(assertion) = form.get("client_assertion") {
+        return assertion_client(sb, wid, form, assertion, basic.is_some(), endpoint);
+    }
     let (client_id, secret, method) = match (basic, form.get("client_secret")) {
         (Some((id, secret)), None) => (id, Some(secret), "client_secret_basic"),
         (None, Some(secret)) => {
@@ -82,4 +90,42 @@ pub fn authenticate_client(
         }
     }
     Ok(client)
+}
+
+/// `private_key_jwt`: the client the assertion names, if it registered that method, the form's
+/// `client_id` (when sent) is the same, and the assertion verifies (`client_assertion`).
+fn assertion_client(
+    sb: &Sandbox,
+    wid: &str,
+    form: &Params,
+    assertion: &str,
+    also_basic: bool,
+    endpoint: &str,
+) -> Result<ClientData, Response> {
+    let invalid = || oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", "Client authentication failed.");
+    if also_basic || form.contains_key("client_secret") {
+        return Err(oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "Use one client authentication method."));
+    }
+    if form.get("client_assertion_type").map(String::as_str) != Some(JWT_BEARER) {
+        return Err(oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "client_assertion_type must be urn:ietf:params:oauth:client-assertion-type:jwt-bearer.",
+        ));
+    }
+    let client_id = client_assertion::named_client(assertion).ok_or_else(invalid)?;
+    if form.get("client_id").is_some_and(|id| id != &client_id) {
+        return Err(invalid());
+    }
+    let (ws, _, client) = sb.client(&client_id).ok_or_else(invalid)?;
+    if ws != wid || client.token_endpoint_auth_method != "private_key_jwt" {
+        return Err(invalid());
+    }
+    match client_assertion::verify(sb, wid, &client, assertion, endpoint) {
+        Ok(()) => Ok(client),
+        Err(why) => {
+            tracing::info!(client_id, why, "client assertion refused");
+            Err(invalid())
+        }
+    }
 }

@@ -1,6 +1,7 @@
 //! Discovery (`/.well-known/openid-configuration`, with the consent profile's additions) and
 //! the signing keys (`/.well-known/jwks.json`) of a workspace.
 
+use crate::sandbox::authz::client_assertion::SIGNING_ALGS;
 use crate::sandbox::config::TENANT;
 use crate::sandbox::http::{api_error, check_workspace};
 use crate::sandbox::profile::of;
@@ -39,6 +40,9 @@ pub struct ExtraMetadata {
     authorization_response_iss_parameter_supported: bool,
     introspection_endpoint_auth_methods_supported: Vec<String>,
     revocation_endpoint_auth_methods_supported: Vec<String>,
+    /// What `private_key_jwt` assertions may be signed with at these endpoints.
+    introspection_endpoint_auth_signing_alg_values_supported: Vec<String>,
+    revocation_endpoint_auth_signing_alg_values_supported: Vec<String>,
     /// RFC 8705 §5: the same endpoints on the mutual-TLS listener.
     mtls_endpoint_aliases: Value,
     tls_client_certificate_bound_access_tokens: bool,
@@ -86,6 +90,7 @@ fn metadata(sb: &Sandbox, wid: &str) -> Result<Metadata, String> {
     let auth_methods = vec![
         "client_secret_basic".to_string(),
         "client_secret_post".into(),
+        "private_key_jwt".into(),
         "tls_client_auth".into(),
         "self_signed_tls_client_auth".into(),
         "none".into(),
@@ -99,6 +104,7 @@ fn metadata(sb: &Sandbox, wid: &str) -> Result<Metadata, String> {
         "userinfo_endpoint": url(&mtls_iss, "/userinfo"),
     });
     let extra = of(sb, wid).discovery(sb, wid);
+    let assertion_algs: Vec<String> = SIGNING_ALGS.iter().map(|a| format!("{a:?}")).collect();
     for (name, value) in extra.mtls_aliases {
         aliases[name] = value.into();
     }
@@ -118,6 +124,8 @@ fn metadata(sb: &Sandbox, wid: &str) -> Result<Metadata, String> {
             authorization_response_iss_parameter_supported: true,
             introspection_endpoint_auth_methods_supported: auth_methods.clone(),
             revocation_endpoint_auth_methods_supported: auth_methods,
+            introspection_endpoint_auth_signing_alg_values_supported: assertion_algs.clone(),
+            revocation_endpoint_auth_signing_alg_values_supported: assertion_algs,
             mtls_endpoint_aliases: aliases,
             tls_client_certificate_bound_access_tokens: true,
             authorization_details_types_supported: extra.authorization_details_types,
@@ -136,9 +144,15 @@ fn metadata(sb: &Sandbox, wid: &str) -> Result<Metadata, String> {
     .set_token_endpoint_auth_methods_supported(Some(vec![
         CoreClientAuthMethod::ClientSecretBasic,
         CoreClientAuthMethod::ClientSecretPost,
+        CoreClientAuthMethod::PrivateKeyJwt,
         CoreClientAuthMethod::Extension("tls_client_auth".into()),
         CoreClientAuthMethod::Extension("self_signed_tls_client_auth".into()),
         CoreClientAuthMethod::None,
+    ]))
+    .set_token_endpoint_auth_signing_alg_values_supported(Some(vec![
+        CoreJwsSigningAlgorithm::EcdsaP256Sha256,
+        CoreJwsSigningAlgorithm::RsaSsaPssSha256,
+        CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256,
     ]))
     .set_claims_supported(Some(
         [

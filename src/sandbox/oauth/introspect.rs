@@ -34,7 +34,7 @@ pub async fn introspect(
     // Either a bearer token carrying `introspect_tokens`, or the client's own authentication.
     let caller = match bearer(&headers).and_then(|t| active_token(&sb, t)) {
         Some(row) if row.workspace == wid && row.scope.split_whitespace().any(|s| s == "introspect_tokens") => None,
-        _ => match authenticate_client(&sb, &wid, &headers, &p, cert.as_ref()) {
+        _ => match authenticate_client(&sb, &wid, &headers, &p, cert.as_ref(), "/oauth2/introspect") {
             Ok(c) => Some(c.client_id),
             Err(r) => return r,
         },

@@ -31,7 +31,7 @@ pub async fn par(
     if let Err(r) = check_workspace(&sb, &tid, &wid) {
         return r;
     }
-    let client = match authenticate_client(&sb, &wid, &headers, &p, cert.as_ref()) {
+    let client = match authenticate_client(&sb, &wid, &headers, &p, cert.as_ref(), "/par") {
         Ok(c) => c,
         Err(_) => return api_error(StatusCode::UNAUTHORIZED, "client authentication failed", "invalid_client"),
     };

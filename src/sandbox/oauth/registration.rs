@@ -1,7 +1,9 @@
 //! Dynamic client registration (RFC 7591) at `/{tid}/{wid}/oauth2/register`: open to outside
 //! applications in every workspace whose seed allows it (not the System and staff ones), with bounded metadata, web
-//! redirect URIs only, and a secret for confidential clients that do not use mutual TLS.
+//! redirect URIs only, and a secret for confidential clients that authenticate with one (not
+//! those of mutual TLS or `private_key_jwt`, whose `jwks` holds public keys only).
 
+use crate::sandbox::authz::client_assertion::registrable_jwks;
 use crate::sandbox::http::{check_workspace, db_failure};
 use crate::sandbox::state::Sandbox;
 use crate::sandbox::util::{now, random_token, sha256_b64};
@@ -149,10 +151,22 @@ pub async fn register(
         return bad(&why);
     }
     let method = r.token_endpoint_auth_method.unwrap_or_else(|| "client_secret_basic".into());
-    if !["client_secret_basic", "client_secret_post", "none", "tls_client_auth", "self_signed_tls_client_auth"]
-        .contains(&method.as_str())
+    if ![
+        "client_secret_basic",
+        "client_secret_post",
+        "private_key_jwt",
+        "none",
+        "tls_client_auth",
+        "self_signed_tls_client_auth",
+    ]
+    .contains(&method.as_str())
     {
         return bad("Unsupported token_endpoint_auth_method.");
+    }
+    if method == "private_key_jwt" {
+        if let Err(why) = registrable_jwks(r.jwks.as_ref()) {
+            return bad(&why);
+        }
     }
     if method == "tls_client_auth" && r.tls_client_auth_subject_dn.as_deref().is_none_or(|d| d.trim().is_empty()) {
         return bad("tls_client_auth needs tls_client_auth_subject_dn.");
@@ -207,7 +221,9 @@ pub async fn register(
         jwks: r.jwks,
         tls_client_certificate_bound_access_tokens: r.tls_client_certificate_bound_access_tokens || bound,
     };
-    let secret = (client.token_endpoint_auth_method != "none" && !client.uses_mtls()).then(|| random_token(32));
+    let secret = (!["none", "private_key_jwt"].contains(&client.token_endpoint_auth_method.as_str())
+        && !client.uses_mtls())
+    .then(|| random_token(32));
     let data = serde_json::to_string(&client).unwrap_or_default();
     if let Err(e) =
         sb.store.upsert_client(&client.client_id, &wid, secret.as_deref().map(sha256_b64).as_deref(), &data, now())

@@ -27,7 +27,7 @@ pub async fn revoke(
     if let Err(r) = check_workspace(&sb, &tid, &wid) {
         return r;
     }
-    let client = match authenticate_client(&sb, &wid, &headers, &p, cert.as_ref()) {
+    let client = match authenticate_client(&sb, &wid, &headers, &p, cert.as_ref(), "/oauth2/revoke") {
         Ok(c) => c,
         Err(r) => return r,
     };

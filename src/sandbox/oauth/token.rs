@@ -38,7 +38,7 @@ pub async fn token(
     if wid == "system" {
         sb.stats.system_tokens.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     }
-    let client = match authenticate_client(&sb, &wid, &headers, &p, cert.as_ref()) {
+    let client = match authenticate_client(&sb, &wid, &headers, &p, cert.as_ref(), "/oauth2/token") {
         Ok(c) => c,
         Err(r) => return r,
     };

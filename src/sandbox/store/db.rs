@@ -53,6 +53,19 @@ CREATE TABLE IF NOT EXISTS fdx_consents (
 CREATE INDEX IF NOT EXISTS fdx_consents_by_workspace ON fdx_consents (workspace, created_at);
 CREATE TABLE IF NOT EXISTS fdx_demo_sessions (
   id TEXT PRIMARY KEY, state TEXT NOT NULL, verifier TEXT NOT NULL, tokens TEXT, created_at INTEGER NOT NULL);
+-- Client assertions' `jti`s already used (`private_key_jwt`), until their `exp`.
+CREATE TABLE IF NOT EXISTS used_jtis (
+  client_id TEXT NOT NULL, jti TEXT NOT NULL, expires_at INTEGER NOT NULL, PRIMARY KEY (client_id, jti));
+-- The aggregator demo application: its users, sessions, connections under way, kept tokens.
+CREATE TABLE IF NOT EXISTS aggregator_users (username TEXT PRIMARY KEY, password_hash TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS aggregator_sessions (
+  id_hash TEXT PRIMARY KEY, username TEXT, csrf TEXT NOT NULL, expires_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS aggregator_pending (
+  state TEXT PRIMARY KEY, session_hash TEXT NOT NULL, bank TEXT NOT NULL, verifier TEXT NOT NULL,
+  expires_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS aggregator_links (
+  username TEXT NOT NULL, bank TEXT NOT NULL, tokens TEXT NOT NULL, updated_at INTEGER NOT NULL,
+  lease_until INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (username, bank));
 "#;
 
 /// One connection behind a lock: the sandbox's statements take microseconds.

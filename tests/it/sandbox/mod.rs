@@ -1,5 +1,6 @@
 //! The embedded sandbox's authorization server, bank and demo applications on their own.
 
+mod aggregator;
 mod banks;
 mod crash;
 mod fdx;

@@ -37,7 +37,7 @@ pub async fn introspect(
     }
     let caller = match bearer(&headers).and_then(|t| active_token(&sb, t)) {
         Some(row) if row.workspace == wid && row.scope.split_whitespace().any(|s| s == INTROSPECT_SCOPE) => None,
-        _ => match authenticate_client(&sb, &wid, &headers, &p, cert.0.as_ref()) {
+        _ => match authenticate_client(&sb, &wid, &headers, &p, cert.0.as_ref(), "/fdx/consents/introspect") {
             Ok(c) => Some(c.client_id),
             Err(r) => return r,
         },

@@ -1,0 +1,276 @@
+//! The aggregator as an OAuth client of each bank, over HTTP only, as an outside application
+//! would be: its ES256 key (made once, kept in the sandbox store, never shown), its
+//! registration at each bank by DCR (RFC 7591) with `private_key_jwt` and that key's public
+//! half, then pushed requests (RFC 9126), code exchange, refresh and revocation, each call
+//! authenticated with a fresh client assertion (RFC 7523) naming the bank's issuer.
+
+use crate::sandbox::state::Sandbox;
+use crate::sandbox::util::{now, random_token, sha256_b64};
+use crate::sandbox::workspace::BankRegime;
+use crate::wire::TokenResponse;
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// Where the aggregator's key is kept (PKCS #8 PEM).
+const KEY_META: &str = "aggregator:key";
+/// The scopes the aggregator asks each bank for: accounts, and a refresh token to keep reading
+/// them; nothing it does not use.
+pub const SCOPE: &str = "openid accounts offline_access";
+/// How long a client assertion lives.
+const ASSERTION_TTL: i64 = 60;
+
+/// A bank the aggregator reaches: a workspace whose mock bank speaks Open Banking and that
+/// takes outside applications, with its brand's name.
+#[derive(Clone, Debug)]
+pub struct BankInfo {
+    pub wid: String,
+    pub name: String,
+}
+
+/// The banks, in the seed's order, named as their brand is (the sandbox's `assent.toml`).
+pub fn banks(sb: &Sandbox) -> Vec<BankInfo> {
+    let brands: toml::Value = toml::from_str(include_str!("../assent.toml")).unwrap_or(toml::Value::Integer(0));
+    sb.workspaces()
+        .filter(|(_, w)| w.bank == Some(BankRegime::OpenBanking) && w.registration)
+        .map(|(wid, _)| BankInfo {
+            wid: wid.to_string(),
+            name: brands
+                .get("workspace")
+                .and_then(|w| w.get(wid))
+                .and_then(|w| w.get("brand"))
+                .and_then(|b| b.get("name"))
+                .and_then(|n| n.as_str())
+                .unwrap_or(wid)
+                .to_string(),
+        })
+        .collect()
+}
+
+/// What the aggregator learnt registering at a bank: its client, and the bank's endpoints
+/// (from discovery).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Registration {
+    pub client_id: String,
+    pub issuer: String,
+    pub redirect_uri: String,
+    pub kid: String,
+    pub authorization_endpoint: String,
+    pub par_endpoint: String,
+    pub token_endpoint: String,
+    pub revocation_endpoint: String,
+}
+
+fn meta_key(wid: &str) -> String {
+    format!("aggregator:registration:{wid}")
+}
+
+/// The aggregator's ES256 key: `(PKCS #8 PEM, public JWK with its RFC 7638 thumbprint as kid)`.
+fn identity(sb: &Sandbox) -> Result<(String, Value), String> {
+    let pem = match sb.store.meta(KEY_META).map_err(|e| e.to_string())? {
+        Some(pem) => pem,
+        None => {
+            let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).map_err(|e| e.to_string())?;
+            let pem = key.serialize_pem();
+            sb.store.set_meta(KEY_META, &pem).map_err(|e| e.to_string())?;
+            pem
+        }
+    };
+    let key = rcgen::KeyPair::from_pem(&pem).map_err(|e| e.to_string())?;
+    // An uncompressed P-256 point: 0x04, then x and y of 32 bytes each.
+    let raw = key.public_key_raw();
+    if raw.len() != 65 || raw[0] != 4 {
+        return Err("the aggregator's key is not an uncompressed P-256 point".into());
+    }
+    let b64 = |b: &[u8]| base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, b);
+    let (x, y) = (b64(&raw[1..33]), b64(&raw[33..]));
+    let kid = sha256_b64(&format!(r#"{{"crv":"P-256","kty":"EC","x":"{x}","y":"{y}"}}"#));
+    let jwk =
+        serde_json::json!({"kty": "EC", "crv": "P-256", "x": x, "y": y, "kid": kid, "use": "sig", "alg": "ES256"});
+    Ok((pem, jwk))
+}
+
+/// A fresh client assertion for `reg`'s bank: `iss` = `sub` = the client, `aud` the issuer.
+fn assertion(sb: &Sandbox, reg: &Registration) -> Result<String, String> {
+    let (pem, _) = identity(sb)?;
+    let key = EncodingKey::from_ec_pem(pem.as_bytes()).map_err(|e| e.to_string())?;
+    let mut header = Header::new(Algorithm::ES256);
+    header.kid = Some(reg.kid.clone());
+    let now = now();
+    let claims = serde_json::json!({
+        "iss": reg.client_id, "sub": reg.client_id, "aud": reg.issuer,
+        "iat": now, "exp": now + ASSERTION_TTL, "jti": random_token(16),
+    });
+    jsonwebtoken::encode(&header, &claims, &key).map_err(|e| e.to_string())
+}
+
+/// The aggregator's registration at bank `wid`: the kept one while it still fits (same
+/// issuer, callback and key), else a new one by DCR.
+pub async fn registration(sb: &Sandbox, wid: &str) -> Result<Registration, String> {
+    let issuer = sb.issuer(wid);
+    let discovery: Value = get_json(sb, &format!("{issuer}/.well-known/openid-configuration")).await?;
+    if discovery["issuer"].as_str() != Some(issuer.as_str()) {
+        return Err("the bank's discovery names another issuer".into());
+    }
+    let redirect_uri = format!("{}/aggregator/callback", sb.base_url);
+    let (_, jwk) = identity(sb)?;
+    let kid = jwk["kid"].as_str().unwrap_or_default().to_string();
+    let kept: Option<Registration> =
+        sb.store.meta(&meta_key(wid)).ok().flatten().and_then(|r| serde_json::from_str(&r).ok());
+    let endpoint = |name: &str| {
+        discovery[name].as_str().map(str::to_string).ok_or_else(|| format!("the bank's discovery has no {name}"))
+    };
+    let mut reg = Registration {
+        client_id: String::new(),
+        issuer: issuer.clone(),
+        redirect_uri: redirect_uri.clone(),
+        kid,
+        authorization_endpoint: endpoint("authorization_endpoint")?,
+        par_endpoint: endpoint("pushed_authorization_request_endpoint")?,
+        token_endpoint: endpoint("token_endpoint")?,
+        revocation_endpoint: endpoint("revocation_endpoint")?,
+    };
+    if let Some(kept) = kept.filter(|k| k.issuer == reg.issuer && k.redirect_uri == redirect_uri && k.kid == reg.kid) {
+        reg.client_id = kept.client_id;
+        return Ok(reg);
+    }
+    let methods = discovery["token_endpoint_auth_methods_supported"].as_array().cloned().unwrap_or_default();
+    if !methods.iter().any(|m| m == "private_key_jwt") {
+        return Err("the bank does not take private_key_jwt".into());
+    }
+    let body = serde_json::json!({
+        "client_name": "Assent Aggregator",
+        "redirect_uris": [redirect_uri],
+        "token_endpoint_auth_method": "private_key_jwt",
+        "token_endpoint_auth_signing_alg": "ES256",
+        "grant_types": ["authorization_code", "refresh_token"],
+        "scope": SCOPE,
+        "client_uri": format!("{}/aggregator", sb.base_url),
+        "jwks": {"keys": [jwk]},
+    });
+    let url = endpoint("registration_endpoint")?;
+    let res = sb.http.post(&url).json(&body).send().await.map_err(|e| e.to_string())?;
+    let status = res.status();
+    let answer: Value = res.json().await.unwrap_or_default();
+    match answer["client_id"].as_str() {
+        Some(id) if status.as_u16() == 201 => reg.client_id = id.to_string(),
+        _ => return Err(format!("registration refused ({status}): {}", answer["error_description"])),
+    }
+    let text = serde_json::to_string(&reg).map_err(|e| e.to_string())?;
+    sb.store.set_meta(&meta_key(wid), &text).map_err(|e| e.to_string())?;
+    tracing::info!(bank = wid, client_id = reg.client_id, "the aggregator registered");
+    Ok(reg)
+}
+
+/// Registers the aggregator at every bank (at sandbox start); a failure is logged, and
+/// retried at the next connection.
+pub async fn register_all(sb: &Sandbox) {
+    for bank in banks(sb) {
+        if let Err(e) = registration(sb, &bank.wid).await {
+            tracing::warn!(bank = bank.wid, error = %e, "the aggregator could not register");
+        }
+    }
+}
+
+async fn get_json(sb: &Sandbox, url: &str) -> Result<Value, String> {
+    let res = sb.http.get(url).send().await.map_err(|e| e.to_string())?;
+    if !res.status().is_success() {
+        return Err(format!("{url} answered {}", res.status()));
+    }
+    res.json().await.map_err(|e| e.to_string())
+}
+
+/// A form POST to one of the bank's endpoints, authenticated by a client assertion: the status
+/// and the JSON answer (or `Null`).
+async fn post(sb: &Sandbox, reg: &Registration, url: &str, form: &[(&str, &str)]) -> Result<(u16, Value), String> {
+    let assertion = assertion(sb, reg)?;
+    let mut fields: Vec<(&str, &str)> = form.to_vec();
+    fields.push(("client_id", &reg.client_id));
+    fields.push(("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"));
+    fields.push(("client_assertion", &assertion));
+    let res = sb.http.post(url).form(&fields).send().await.map_err(|e| e.to_string())?;
+    let status = res.status().as_u16();
+    Ok((status, res.json().await.unwrap_or_default()))
+}
+
+/// Pushes an authorization request; the URL to send the browser to (only `client_id` and
+/// `request_uri` in it).
+pub async fn push(sb: &Sandbox, reg: &Registration, state: &str, challenge: &str) -> Result<String, String> {
+    let form = [
+        ("response_type", "code"),
+        ("redirect_uri", reg.redirect_uri.as_str()),
+        ("scope", SCOPE),
+        ("state", state),
+        ("code_challenge", challenge),
+        ("code_challenge_method", "S256"),
+    ];
+    let (status, answer) = post(sb, reg, &reg.par_endpoint, &form).await?;
+    let Some(request_uri) = answer["request_uri"].as_str().filter(|_| status == 201) else {
+        return Err(format!("the bank refused the pushed request ({status}): {}", describe(&answer)));
+    };
+    let mut url = url::Url::parse(&reg.authorization_endpoint).map_err(|e| e.to_string())?;
+    url.query_pairs_mut().append_pair("client_id", &reg.client_id).append_pair("request_uri", request_uri);
+    Ok(url.into())
+}
+
+/// Why a call to the bank did not give what was asked.
+#[derive(Debug)]
+pub struct CallError {
+    /// The bank answered and said no (a 4xx), as opposed to not answering usefully.
+    pub refused: bool,
+    pub message: String,
+}
+
+impl From<String> for CallError {
+    fn from(message: String) -> Self {
+        CallError { refused: false, message }
+    }
+}
+
+/// Exchanges a code (with the PKCE verifier) or a refresh token for tokens; `Err` with the
+/// bank's error.
+pub async fn tokens(sb: &Sandbox, reg: &Registration, grant: Grant<'_>) -> Result<TokenResponse, CallError> {
+    let form: Vec<(&str, &str)> = match grant {
+        Grant::Code { code, verifier } => vec![
+            ("grant_type", "authorization_code"),
+            ("code", code),
+            ("redirect_uri", reg.redirect_uri.as_str()),
+            ("code_verifier", verifier),
+        ],
+        Grant::Refresh(token) => vec![("grant_type", "refresh_token"), ("refresh_token", token)],
+    };
+    let (status, answer) = post(sb, reg, &reg.token_endpoint, &form).await?;
+    if status != 200 {
+        let message = format!("the bank refused ({status}): {}", describe(&answer));
+        return Err(CallError { refused: (400..500).contains(&status), message });
+    }
+    serde_json::from_value(answer).map_err(|e| CallError::from(e.to_string()))
+}
+
+/// What the token endpoint is asked for.
+pub enum Grant<'a> {
+    Code { code: &'a str, verifier: &'a str },
+    Refresh(&'a str),
+}
+
+/// Revokes `token` at the bank (RFC 7009); `Ok` once the bank confirms.
+pub async fn revoke(sb: &Sandbox, reg: &Registration, token: &str, hint: &str) -> Result<(), String> {
+    let (status, answer) =
+        post(sb, reg, &reg.revocation_endpoint, &[("token", token), ("token_type_hint", hint)]).await?;
+    if status == 200 {
+        Ok(())
+    } else {
+        Err(format!("the bank did not revoke ({status}): {}", describe(&answer)))
+    }
+}
+
+/// `error: error_description` of an OAuth or API error answer.
+fn describe(answer: &Value) -> String {
+    // RFC 6749's `error` and `error_description`, or the API's `error_code` and `error`.
+    let (code, text) = match answer["error_code"].as_str() {
+        Some(code) => (code, answer["error"].as_str()),
+        None => (answer["error"].as_str().unwrap_or("error"), answer["error_description"].as_str()),
+    };
+    let text = text.unwrap_or("");
+    format!("{code}: {text}")
+}

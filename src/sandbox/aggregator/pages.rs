@@ -1,0 +1,153 @@
+//! The aggregator's HTML: its sign-in form, the dashboard (each bank side by side: connected
+//! with accounts, balances and recent transactions; renewed; ended, with Reconnect; not
+//! connected, with Connect) and its error pages. Plain strings, every dynamic value escaped.
+
+use crate::sandbox::aggregator::client::BankInfo;
+use crate::sandbox::aggregator::links::BankView;
+use crate::sandbox::pages::layout;
+use crate::sandbox::util::esc;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+
+const STYLE: &str = "<style>main{max-width:64rem}.banks{display:grid;grid-template-columns:repeat(auto-fit,minmax(18rem,1fr));gap:1rem}\
+.bank{border:1px solid #ddd;border-radius:10px;padding:1rem}.status{font-weight:600}.ended{color:#a40e26}\
+table{width:100%;border-collapse:collapse;font-size:.9rem}td{padding:.2rem .3rem;border-top:1px solid #eee}\
+td.amount{text-align:right;font-variant-numeric:tabular-nums}.inline{display:inline}</style>";
+
+/// An aggregator page: its name, then `body`.
+pub fn page(status: StatusCode, body: &str) -> Response {
+    let body = format!("{STYLE}<h1>Assent Aggregator</h1><p class=\"note\">A sandbox account aggregator: your banks in one place.</p>{body}");
+    (status, Html(layout("Assent Aggregator", &body))).into_response()
+}
+
+/// An error page with a way back.
+pub fn error(status: StatusCode, title: &str, message: &str) -> Response {
+    page(
+        status,
+        &format!(
+            "<h2>{}</h2><p class=\"error\" role=\"alert\" data-testid=\"aggregator-error\">{}</p>\
+<p><a href=\"/aggregator\" id=\"back\">Back to your banks</a></p>",
+            esc(title),
+            esc(message)
+        ),
+    )
+}
+
+/// The sign-in form (posting the session's anti-forgery token).
+pub fn sign_in(status: StatusCode, csrf: &str, message: Option<&str>) -> Response {
+    let message = message.map(|m| format!("<p class=\"error\" role=\"alert\">{}</p>", esc(m))).unwrap_or_default();
+    page(
+        status,
+        &format!(
+            "<h2>Sign in</h2>{message}<form method=\"post\" action=\"/aggregator/sign-in\">\
+<input type=\"hidden\" name=\"csrf_token\" value=\"{}\">\
+<label for=\"agg-username\">Username</label><input type=\"text\" id=\"agg-username\" name=\"username\" autocomplete=\"username\" required>\
+<label for=\"agg-password\">Password</label><input type=\"password\" id=\"agg-password\" name=\"password\" autocomplete=\"current-password\" required>\
+<button type=\"submit\">Sign in to the aggregator</button></form>\
+<p class=\"note\">Aggregator user: <code>demo</code>, password <code>p@ssword!</code>. At each bank you then sign in as a bank customer (<code>user</code>).</p>",
+            esc(csrf)
+        ),
+    )
+}
+
+/// A POST form with the session's token and the bank, and one button.
+fn button(action: &str, csrf: &str, bank: &str, label: &str, testid: &str) -> String {
+    format!(
+        "<form method=\"post\" action=\"/aggregator/{action}\" class=\"inline\"><input type=\"hidden\" name=\"csrf_token\" value=\"{}\">\
+<input type=\"hidden\" name=\"bank\" value=\"{}\"><button type=\"submit\" data-testid=\"{testid}\">{label}</button></form>",
+        esc(csrf),
+        esc(bank)
+    )
+}
+
+fn money(amount: f64, currency: &str) -> String {
+    format!("{amount:.2} {}", esc(currency))
+}
+
+/// One bank's card on the dashboard.
+fn bank_card(bank: &BankInfo, view: &BankView, csrf: &str) -> String {
+    let name = esc(&bank.name);
+    let (status, label, body) = match view {
+        BankView::NotConnected => (
+            "not-connected",
+            "Not connected",
+            button("connect", csrf, &bank.wid, &format!("Connect {name}"), "connect"),
+        ),
+        BankView::Ended => (
+            "ended",
+            "Ended",
+            format!(
+                "<p class=\"ended\" data-testid=\"ended\">This connection was ended by the bank or by you. Reconnect to see this bank again.</p>{}{}",
+                button("connect", csrf, &bank.wid, "Reconnect", "reconnect"),
+                button("disconnect", csrf, &bank.wid, "Forget", "forget")
+            ),
+        ),
+        BankView::Unavailable(why) => (
+            "unavailable",
+            "Unavailable just now",
+            format!(
+                "<p class=\"error\">The bank could not be read: {}</p>{}",
+                esc(why),
+                button("disconnect", csrf, &bank.wid, "Disconnect", "disconnect")
+            ),
+        ),
+        BankView::Connected { renewed, accounts } => {
+            let note = if *renewed {
+                "<p class=\"note\" data-testid=\"renewed\">Your access had expired; it was renewed.</p>"
+            } else {
+                ""
+            };
+            let list: String = accounts
+                .iter()
+                .map(|(a, txs)| {
+                    let rows: String = txs
+                        .iter()
+                        .map(|t| {
+                            format!(
+                                "<tr data-testid=\"transaction\"><td>{}</td><td>{}</td><td class=\"amount\">{}</td></tr>",
+                                esc(&t.booked),
+                                esc(&t.description),
+                                money(t.amount, &t.currency)
+                            )
+                        })
+                        .collect();
+                    format!(
+                        "<section data-testid=\"account\" data-account-id=\"{}\"><h4>{} <span class=\"note\">{}</span></h4>\
+<p>Balance: <strong data-testid=\"balance\">{}</strong></p><table aria-label=\"Recent transactions\">{rows}</table></section>",
+                        esc(&a.id),
+                        esc(a.nickname.as_deref().unwrap_or(&a.name)),
+                        esc(&a.masked_number),
+                        money(a.balance, &a.currency)
+                    )
+                })
+                .collect();
+            let empty = if accounts.is_empty() { "<p>No accounts shared.</p>" } else { "" };
+            let status = if *renewed { "renewed" } else { "connected" };
+            (
+                status,
+                "Connected",
+                format!("{note}{list}{empty}{}", button("disconnect", csrf, &bank.wid, "Disconnect", "disconnect")),
+            )
+        }
+    };
+    format!(
+        "<article class=\"bank\" data-testid=\"bank\" data-bank=\"{}\" data-status=\"{status}\"><h3>{name}</h3>\
+<p class=\"status\" data-testid=\"bank-status\">{label}</p>{body}</article>",
+        esc(&bank.wid)
+    )
+}
+
+/// The dashboard of a signed-in user.
+pub fn dashboard(username: &str, csrf: &str, banks: &[(BankInfo, BankView)]) -> Response {
+    let cards: String = banks.iter().map(|(b, v)| bank_card(b, v, csrf)).collect();
+    page(
+        StatusCode::OK,
+        &format!(
+            "<p>Signed in as <strong data-testid=\"aggregator-user\">{}</strong>. \
+<form method=\"post\" action=\"/aggregator/sign-out\" class=\"inline\"><input type=\"hidden\" name=\"csrf_token\" value=\"{}\">\
+<button type=\"submit\">Sign out</button></form></p><div class=\"banks\">{cards}</div>",
+            esc(username),
+            esc(csrf)
+        ),
+    )
+}
