@@ -40,5 +40,6 @@ pub async fn customer_accounts(
     let Some(customer) = q.get("customer_id").filter(|c| !c.is_empty()) else {
         return api_error(StatusCode::BAD_REQUEST, "customer_id is required", "invalid_request");
     };
-    Json(InternalAccounts { accounts: sb.ledger_of(&wid).accounts_of(customer).map(Account::internal).collect() }).into_response()
+    Json(InternalAccounts { accounts: sb.ledger_of(&wid).accounts_of(customer).map(Account::internal).collect() })
+        .into_response()
 }

@@ -1,12 +1,15 @@
 //! The sandbox's SQLite store, by kind of record: the database and seeded things (`db`),
-//! sign-in sessions (`sessions`), tokens and grants (`tokens`), FDX consents (`fdx`).
+//! sign-in sessions (`sessions`), tokens and grants (`tokens`), FDX consents (`fdx`), identity
+//! pools' users (`identity`).
 
 mod db;
 mod fdx;
+mod identity;
 mod sessions;
 mod tokens;
 
 pub use db::{DbError, Store};
 pub use fdx::{FdxConsentRow, FdxDecision};
+pub use identity::PoolUserRow;
 pub use sessions::{LoginRow, Redeemed};
 pub use tokens::{Binding, GrantRow, TokenRow};

@@ -3,5 +3,6 @@
 mod crash;
 mod fdx;
 mod hardening;
+mod identity;
 mod layout;
 mod oidc_client;
