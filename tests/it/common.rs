@@ -36,6 +36,7 @@ pub fn sandbox_config(data_dir: &std::path::Path) -> Config {
         portal: None,
         theme: Default::default(),
         workspace_themes: assent::server::config::sandbox_themes(),
+        workspaces: assent::server::config::sandbox_workspaces(),
         bank: None,
         sandbox_mtls_addr: None,
         text_logs: false,
