@@ -113,6 +113,8 @@ pub async fn spawn_assent_with(
         session_key: Some(Secret::new(key)),
         public_url: public_url.map(|u| url::Url::parse(u).unwrap()),
         portal: Some(PortalClient { client_id: "assent-portal".into(), client_secret: None }),
+        // A configured tenant has no sandbox file: every workspace keeps CONSENT_STORAGE's records.
+        workspaces: Default::default(),
         ..sandbox_config(data)
     };
     edit(&mut config);
