@@ -91,6 +91,8 @@ pub struct PortalView {
 pub struct RecordLine {
     pub id: String,
     pub client_id: String,
+    /// The bank the consent was given at: its workspace's brand name, or the workspace id.
+    pub bank: String,
     /// The application's name when the consent was given.
     pub client: String,
     /// Its status, in the page's language.
@@ -148,6 +150,8 @@ pub struct ConsoleView {
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct StaffRecordLine {
     pub id: String,
+    /// The bank the consent was given at: its workspace's brand name, or the workspace id.
+    pub bank: String,
     pub client: String,
     pub client_id: String,
     pub subject: String,

@@ -205,6 +205,7 @@ console-none = No consent records match.
 console-found = { $count } consent records found, newest first.
 console-more = Only the newest are shown: narrow the search to see the rest.
 console-customer = Customer
+console-bank = Bank
 console-subject = User
 console-back = Back to the search
 console-record-id = Record

@@ -204,6 +204,7 @@ console-none = Ningún registro de consentimiento coincide.
 console-found = { $count } registros de consentimiento encontrados, los más recientes primero.
 console-more = Solo se muestran los más recientes: afine la búsqueda para ver el resto.
 console-customer = Cliente
+console-bank = Banco
 console-subject = Usuario
 console-back = Volver a la búsqueda
 console-record-id = Registro

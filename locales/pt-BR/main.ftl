@@ -204,6 +204,7 @@ console-none = Nenhum registro de consentimento corresponde.
 console-found = { $count } registros de consentimento encontrados, os mais recentes primeiro.
 console-more = Só os mais recentes são mostrados: refine a busca para ver o resto.
 console-customer = Cliente
+console-bank = Banco
 console-subject = Usuário
 console-back = Voltar à busca
 console-record-id = Registro

@@ -32,24 +32,26 @@ pub async fn load_consent(login_id: String, login_state: String) -> Result<Conse
     let accounts = customer_accounts(&state, &session).await?;
     state.upstream.metrics().consent_views.inc();
     let token = state.csrf.token(&context::browser_id(&state), CSRF_PURPOSE, &login_id);
-    let account_scopes = state.upstream.fdx().map(|f| f.account_scopes.as_slice()).unwrap_or_default();
+    let bank = state.upstream.bank_of(&session.server_id);
+    let account_scopes = bank.map(|b| b.account_scopes).unwrap_or_default();
     Ok(consent_view(&session, login_id, login_state, token, accounts, account_scopes))
 }
 
 /// The accounts of the customer consenting, when the request asks for a scope that shares
-/// accounts and the bank is known (`BANK_URL`); none otherwise.
+/// accounts and the workspace's bank is known (its own `bank_url`, or `BANK_URL`); none
+/// otherwise.
 #[cfg(feature = "ssr")]
 async fn customer_accounts(
     state: &crate::server::AppState,
     session: &crate::wire::ScopeGrantSession,
 ) -> Result<Vec<crate::wire::InternalAccount>, AppError> {
     use crate::server::consent::asks_for_accounts;
-    let Some(bank) = state.upstream.fdx() else { return Ok(Vec::new()) };
-    if !asks_for_accounts(session, &bank.account_scopes) {
+    let Some(bank) = state.upstream.bank_of(&session.server_id) else { return Ok(Vec::new()) };
+    if !asks_for_accounts(session, bank.account_scopes) {
         return Ok(Vec::new());
     }
-    let customer = crate::server::fdx::customer_of(&state.upstream, &session.authentication_context, &session.subject)?;
-    Ok(state.upstream.bank_accounts(&customer).await?.accounts)
+    let customer = crate::server::fdx::customer_by(bank.id_claim, &session.authentication_context, &session.subject)?;
+    Ok(state.upstream.accounts_at(bank.url, &customer).await?.accounts)
 }
 
 /// Allow (with the ticked `scope[]`s; required and implicit ones are always granted) or deny,
@@ -133,8 +135,8 @@ async fn chosen_accounts(
     chosen: Vec<String>,
 ) -> Result<Vec<String>, AppError> {
     use crate::error::Failure;
-    let Some(bank) = state.upstream.fdx() else { return Ok(Vec::new()) };
-    if !crate::server::consent::grants_accounts(granted, &bank.account_scopes) {
+    let Some(bank) = state.upstream.bank_of(&session.server_id) else { return Ok(Vec::new()) };
+    if !crate::server::consent::grants_accounts(granted, bank.account_scopes) {
         return Ok(Vec::new());
     }
     if chosen.is_empty() {
@@ -162,7 +164,7 @@ fn record_draft(
     claims: Vec<String>,
 ) -> crate::server::records::Draft {
     let client = crate::server::present::client_view(&session.client_info, &session.client_id);
-    let claim = state.upstream.fdx().and_then(|f| f.id_claim.as_deref());
+    let claim = state.upstream.bank_of(&session.server_id).and_then(|b| b.id_claim);
     let customer = claim
         .and_then(|c| session.authentication_context.get(c))
         .and_then(|v| v.as_str().map(str::to_string).or_else(|| v.as_i64().map(|n| n.to_string())));

@@ -106,7 +106,7 @@ pub async fn search_records(#[server(default)] q: String) -> Result<ConsoleView,
         let more = found.len() > SEARCH_LIMIT;
         found.truncate(SEARCH_LIMIT);
         let locale = crate::request::locale();
-        (Some(found.iter().map(|r| record_line(r, locale)).collect()), more)
+        (Some(found.iter().map(|r| record_line(r, state.bank_name(&r.draft.workspace), locale)).collect()), more)
     };
     Ok(ConsoleView { staff: session.display, csrf_token, query, results, more, notice: None })
 }
@@ -126,7 +126,7 @@ pub async fn load_record(id: String) -> Result<StaffRecordView, AppError> {
     Ok(StaffRecordView {
         staff: session.display,
         csrf_token,
-        record: record_line(&record, locale),
+        record: record_line(&record, state.bank_name(&record.draft.workspace), locale),
         history: history(&record, locale),
         client_active,
         client_search: client_search_path(&record.draft.client_id),

@@ -38,7 +38,7 @@ pub async fn load_portal() -> Result<PortalView, AppError> {
     let (fdx, accounts) = fdx?;
     // Accounts by name and last digits, where the bank still lists them.
     let accounts = accounts.into_iter().map(|a| (a.id, format!("{} {}", a.name, a.masked_number))).collect();
-    let records = records_view(records?, &names, &accounts, crate::request::locale());
+    let records = records_view(records?, &names, &accounts, |w| state.bank_name(w), crate::request::locale());
     let csrf_token = state.csrf.token(&context::browser_id(&state), PORTAL_PURPOSE, &session.id_hash);
     Ok(PortalView { user: session.display, apps, filter: String::new(), csrf_token, notice: None, fdx, records })
 }
@@ -57,7 +57,9 @@ pub async fn consent_receipt(id: String) -> Result<String, AppError> {
             && r.status != crate::server::records::Status::Pending
     });
     let record = record.ok_or(Failure::NotFound)?;
-    let receipt = crate::server::records::receipt(&record, &state.brand.name, crate::request::locale().tag());
+    // Issued by the bank the consent was given at.
+    let (bank, _) = state.brand_of(Some(&record.draft.workspace));
+    let receipt = crate::server::records::receipt(&record, &bank.name, crate::request::locale().tag());
     serde_json::to_string_pretty(&receipt).map_err(|_| Failure::Internal.into())
 }
 
@@ -92,7 +94,17 @@ pub async fn revoke_access(#[server(default)] csrf_token: String, client_id: Str
         Err(e) => return Err(ended_or(&state, &id, e).await),
     };
     if !list.clients.iter().any(|c| c.client.id == client_id) {
-        return Err(Failure::NotFound.into());
+        // An application of another bank's workspace holds no grant the portal's workspace
+        // lists: the customer ends its consents by their records (their tokens revoked by
+        // `consent_id` at their own workspace).
+        if !end_other_banks_records(&state, &session.subject, &client_id).await? {
+            return Err(Failure::NotFound.into());
+        }
+        state.upstream.metrics().revokes.inc();
+        if context::plain_form() {
+            context::navigate(REVOKED_PATH);
+        }
+        return Ok(());
     }
     if let Err(e) = state.upstream.revoke_client(&session.access_token, &client_id).await {
         return Err(ended_or(&state, &id, e).await);
@@ -226,6 +238,28 @@ async fn end_records(state: &crate::server::AppState, subject: &str, client_id: 
             tracing::error!(error = %e, "revoked an application, but could not mark its consent record revoked");
         }
     }
+}
+
+/// Ends this user's authorized consent records of `client_id` (tokens first, then the record,
+/// see `server::revoke`); `false` when there was none. Unlike [`end_records`], these records
+/// are all the customer's revocation is, so a failure is the answer.
+#[cfg(feature = "ssr")]
+async fn end_other_banks_records(
+    state: &crate::server::AppState,
+    subject: &str,
+    client_id: &str,
+) -> Result<bool, AppError> {
+    use crate::server::records::{Actor, Status};
+    if !state.records.kept_here() {
+        return Ok(false);
+    }
+    let records = state.records.of_subject(state.upstream.tenant(), subject).await?;
+    let mine: Vec<_> =
+        records.iter().filter(|r| r.draft.client_id == client_id && r.status == Status::Authorized).collect();
+    for record in &mine {
+        crate::server::revoke::end_consent(state, record, Actor::Customer, None, None).await?;
+    }
+    Ok(!mine.is_empty())
 }
 
 /// The live session of this request, or `SessionEnded`.

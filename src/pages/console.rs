@@ -73,14 +73,18 @@ pub fn ConsolePage(view: ConsoleView) -> impl IntoView {
 
 #[component]
 fn ResultLine(record: StaffRecordLine) -> impl IntoView {
-    let StaffRecordLine { id, client, client_id, subject, customer, status, active, given, scopes, accounts } = record;
+    let StaffRecordLine { id, bank, client, client_id, subject, customer, status, active, given, scopes, accounts } =
+        record;
     view! {
         <li class="record" class:ended=!active>
             <div class="record-head">
                 <a class="client-name" href=crate::api::console::record_path(&id)>{client}</a>
                 <span class="status" class:active=active>{status}</span>
             </div>
-            <p>{t("console-customer")} " " <strong>{customer}</strong> " · " {t("console-subject")} " " {subject} " · " {client_id}</p>
+            <p>
+                <span class="bank">{bank}</span> " · " {t("console-customer")} " " <strong>{customer}</strong> " · "
+                {t("console-subject")} " " {subject} " · " {client_id}
+            </p>
             {given.map(|(shown, iso)| view! { <p><time datetime=iso>{shown}</time></p> })}
             <p class="record-shares">
                 {t("portal-record-shares")} " " {scopes.join(", ")}
@@ -93,7 +97,8 @@ fn ResultLine(record: StaffRecordLine) -> impl IntoView {
 #[component]
 pub fn ConsoleRecordPage(view: StaffRecordView) -> impl IntoView {
     let StaffRecordView { staff, csrf_token, record, history, client_active, client_search, notice } = view;
-    let StaffRecordLine { id, client, client_id, subject, customer, status, active, given, scopes, accounts } = record;
+    let StaffRecordLine { id, bank, client, client_id, subject, customer, status, active, given, scopes, accounts } =
+        record;
     // Staff know a customer by the bank's id; a record without one, by the user's subject.
     let customer_name = if customer.is_empty() { subject.clone() } else { customer.clone() };
     view! {
@@ -104,6 +109,7 @@ pub fn ConsoleRecordPage(view: StaffRecordView) -> impl IntoView {
             <h2 class="client-name">{client.clone()} " · " <span class="status" class:active=active>{status}</span></h2>
             <dl class="terms">
                 <div><dt>{t("console-record-id")}</dt><dd><code>{id.clone()}</code></dd></div>
+                <div><dt>{t("console-bank")}</dt><dd class="bank">{bank}</dd></div>
                 <div><dt>{t("console-customer")}</dt><dd>{customer}</dd></div>
                 <div><dt>{t("console-subject")}</dt><dd>{subject}</dd></div>
                 <div><dt>{t("console-application")}</dt><dd>{client_id.clone()}</dd></div>

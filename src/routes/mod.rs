@@ -181,7 +181,7 @@ async fn readyz(State(state): State<AppState>) -> Response {
         "status": word,
         "failed": failed,
         "authorization_server": check(upstream.map_err(|e| e.to_string())),
-        "consent_records": {"enabled": state.records.enabled(), "store": state.records.kind(), "check": check(records.map_err(|e| e.to_string()))},
+        "consent_records": {"enabled": state.records.enabled(), "store": state.records.kind(), "pools": state.records.pools(), "check": check(records.map_err(|e| e.to_string()))},
         "session_store": {"kind": state.sessions.kind(), "check": check(store.map_err(|e| e.to_string()))},
     });
     (status, axum::Json(body)).into_response()

@@ -73,12 +73,23 @@ pub async fn confirm_revoke(State(state): State<AppState>, request: Request) -> 
                 consent_id: Some(a.consent_id),
             })
         }
-        (None, Some(id)) => view.apps.into_iter().find(|a| a.client_id == id).map(|a| RevokeView {
-            client_id: a.client_id,
-            name: a.name,
-            csrf_token: view.csrf_token.clone(),
-            consent_id: None,
-        }),
+        (None, Some(id)) => {
+            // An application in the list, or one holding an active consent record (another
+            // bank's application, which the list of the portal's workspace does not show).
+            let app = view.apps.into_iter().find(|a| a.client_id == id).map(|a| (a.client_id, a.name));
+            let record = || {
+                view.records
+                    .iter()
+                    .find(|r| r.client_id == id && r.active)
+                    .map(|r| (r.client_id.clone(), r.client.clone()))
+            };
+            app.or_else(record).map(|(client_id, name)| RevokeView {
+                client_id,
+                name,
+                csrf_token: view.csrf_token.clone(),
+                consent_id: None,
+            })
+        }
         (None, None) => None,
     };
     let response = match chosen {

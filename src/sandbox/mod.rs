@@ -7,8 +7,8 @@
 //! `util`, `config`, `workspace`, `pages`, `mtls`, `throttle`, `store`, `consent_bank`,
 //! `bank::data`; `state`, `signin`; `http`; `authz` (the OAuth core's vocabulary); `profile`
 //! (what each consent regime adds: scope grants, Open Banking, FDX); `oauth` (one file per
-//! endpoint), `consent_api`, the bank's APIs; the demo applications (`demo`, `fdx_demo`,
-//! `aggregator`); `routes`, `server`.
+//! endpoint), `consent_api`, `identity` (identity pools), the bank's APIs; the demo
+//! applications (`demo`, `fdx_demo`, `aggregator`); `routes`, `server`.
 
 // Handlers here return `Result<_, Response>` so an error is already the HTTP answer; the
 // size of `Response` does not matter on these paths.
@@ -23,6 +23,7 @@ pub mod consent_bank;
 mod demo;
 mod fdx_demo;
 mod http;
+mod identity;
 pub mod mtls;
 mod oauth;
 mod pages;

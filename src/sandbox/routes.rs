@@ -5,6 +5,7 @@
 use crate::sandbox::bank;
 use crate::sandbox::consent_api::{public_api, scope_grants, system_tokens};
 use crate::sandbox::http::api_error;
+use crate::sandbox::identity;
 use crate::sandbox::oauth::{authorize, discovery, introspect, login, par, registration, revoke, token, userinfo};
 use crate::sandbox::profile;
 use crate::sandbox::state::Sandbox;
@@ -41,6 +42,7 @@ pub fn router(sandbox: Arc<Sandbox>) -> Router {
         .route("/api/system/{tid}/scope-grants/{login}/reject", post(scope_grants::reject))
         .route("/api/system/{tid}/servers/{wid}/tokens", delete(system_tokens::revoke))
         .merge(profile::routes())
+        .merge(identity::routes())
         .route("/bank/internal/accounts", get(bank::internal::internal_accounts))
         .route("/bank/accounts", get(bank::fdx::accounts))
         .merge(bank::open_banking::routes(&sandbox))

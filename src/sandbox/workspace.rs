@@ -118,6 +118,11 @@ pub struct Workspace {
     /// otherwise with the sandbox's shared key.
     #[serde(default)]
     pub own_signing_key: bool,
+    /// The identity pool this bank keeps its consent records in (`identity_pool` in the seed),
+    /// as Hyperscale Bank does: its bank API reads what a consent covers there, and the System
+    /// Identity API serves the pool.
+    #[serde(default)]
+    pub identity_pool: Option<String>,
     /// Outside applications may register clients here (RFC 7591); not in the System and staff
     /// workspaces, whose clients are the platform's own.
     #[serde(default = "yes")]

@@ -77,11 +77,12 @@ fn date(t: i64) -> Option<(String, String)> {
     chrono::DateTime::from_timestamp(t, 0).and_then(|d| super::present::format_date(&d.to_rfc3339()))
 }
 
-/// One record as a line of the console's results.
-pub fn record_line(record: &Record, locale: Locale) -> StaffRecordLine {
+/// One record as a line of the console's results; `bank` names its workspace's bank.
+pub fn record_line(record: &Record, bank: String, locale: Locale) -> StaffRecordLine {
     let d = &record.draft;
     StaffRecordLine {
         id: record.id.clone(),
+        bank,
         client: clean_text(&d.client_name),
         client_id: clean_text(&d.client_id),
         subject: clean_text(&d.subject),

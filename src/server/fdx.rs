@@ -25,7 +25,16 @@ pub fn customer_of(
     claims: &serde_json::Map<String, serde_json::Value>,
     subject: &str,
 ) -> Result<String, AppError> {
-    let Some(claim) = upstream.fdx().and_then(|f| f.id_claim.as_deref()) else {
+    customer_by(upstream.fdx().and_then(|f| f.id_claim.as_deref()), claims, subject)
+}
+
+/// The same with `claim` (a workspace's own bank's, `bank_id_claim`).
+pub fn customer_by(
+    claim: Option<&str>,
+    claims: &serde_json::Map<String, serde_json::Value>,
+    subject: &str,
+) -> Result<String, AppError> {
+    let Some(claim) = claim else {
         return Ok(subject.to_string());
     };
     claims

@@ -62,6 +62,7 @@ pub enum Endpoint {
     FdxRevoke,
     RevokeConsentTokens,
     BankAccounts,
+    IdentityPool,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]

@@ -103,12 +103,14 @@ pub fn apps_view(list: ClientsWithAccess) -> Vec<AppAccess> {
 
 /// The user's consent records, newest first, with their words in `locale`; `names` gives the
 /// scopes' display names where the authorization server still lists them, `accounts` the
-/// accounts' names and last digits where the bank still lists them. Pending records (an
-/// accept that did not go through) are not consents and are not shown.
+/// accounts' names and last digits where the bank still lists them, `bank` the name of a
+/// workspace's bank. Pending records (an accept that did not go through) are not consents and
+/// are not shown.
 pub fn records_view(
     records: Vec<crate::server::records::Record>,
     names: &std::collections::HashMap<String, String>,
     accounts: &std::collections::HashMap<String, String>,
+    bank: impl Fn(&str) -> String,
     locale: Locale,
 ) -> Vec<crate::model::RecordLine> {
     use crate::server::records::{Actor, Status};
@@ -134,6 +136,7 @@ pub fn records_view(
                 active: r.is_active(),
                 given: date(r.created_at),
                 ended,
+                bank: bank(&r.draft.workspace),
                 client: clean_text(&r.draft.client_name),
                 client_id: r.draft.client_id.clone(),
                 scopes: r.draft.scopes.iter().map(|s| clean_text(names.get(s).unwrap_or(s))).collect(),

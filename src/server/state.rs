@@ -61,6 +61,15 @@ impl Shared {
         }
     }
 
+    /// The name of the bank behind `workspace`, for lists of records from several banks: its
+    /// brand's name, or the workspace id when it has none.
+    pub fn bank_name(&self, workspace: &str) -> String {
+        match self.workspace_brands.get(workspace) {
+            Some((brand, _)) => brand.name.clone(),
+            None => workspace.to_string(),
+        }
+    }
+
     /// The stylesheet of `workspace`'s brand, or the bank's.
     pub fn theme_css_of(&self, workspace: Option<&str>) -> &str {
         match workspace.and_then(|w| self.workspace_brands.get(w)) {
@@ -164,11 +173,39 @@ pub async fn build(
             account_scopes: bank.account_scopes.clone(),
         });
     }
-    if config.consent_storage == config::ConsentStorage::Assent {
+    // Workspaces with a bank of their own: as configured, and in the sandbox each bank with a
+    // ledger of its own (Hyperscale Bank's internal accounts API).
+    let mut banks: Vec<(String, upstream::WorkspaceBank)> = Vec::new();
+    if let Some(handle) = &sandbox {
+        for (wid, _) in handle.sandbox.workspaces().filter(|(_, w)| w.ledger.is_some()) {
+            if let Ok(url) = Url::parse(&format!("{}/bank/{wid}", handle.base_url)) {
+                banks.push((wid.to_string(), upstream::WorkspaceBank { url, id_claim: Some("customer_id".into()) }));
+            }
+        }
+    }
+    for (wid, settings) in &config.workspaces {
+        if let Some(url) = &settings.bank_url {
+            banks.retain(|(w, _)| w != wid);
+            let bank = upstream::WorkspaceBank { url: url.clone(), id_claim: settings.bank_id_claim.clone() };
+            banks.push((wid.clone(), bank));
+        }
+    }
+    for (wid, bank) in banks {
+        upstream = upstream.with_workspace_bank(&wid, bank);
+    }
+    let storage_of = |wid: &str| config.workspaces.get(wid).and_then(|w| w.storage.clone());
+    let stores: Vec<config::WorkspaceStorage> = config.workspaces.keys().filter_map(|w| storage_of(w)).collect();
+    let kept_here = config.consent_storage == config::ConsentStorage::Assent
+        || stores.iter().any(|s| !matches!(s, config::WorkspaceStorage::None));
+    if kept_here {
         // Assent revokes a consent's tokens when its record ends (with an external store, that
         // store does).
         upstream = upstream.with_consent_revocation();
     }
+    if stores.iter().any(|s| matches!(s, config::WorkspaceStorage::IdentityPool(_))) {
+        upstream = upstream.with_identity_pools();
+    }
+    let upstream = Arc::new(upstream);
     crate::sqlite::private_dir(&config.data_dir)
         .map_err(|e| StartError::Other(format!("cannot use the data directory {}: {e}", config.data_dir.display())))?;
     let sessions = match &config.session_store {
@@ -212,7 +249,19 @@ pub async fn build(
                 .map_err(|e| StartError::Other(format!("consent records (ASSENT_DATABASE_URL): {e}")))?
         }
     };
-    tracing::info!(store = records.kind(), "consent records");
+    // Workspaces that keep their records elsewhere than the environment says.
+    let mut records = records;
+    for wid in config.workspaces.keys() {
+        records = match storage_of(wid) {
+            None => records,
+            Some(config::WorkspaceStorage::None) => records.with_none_for(wid),
+            Some(config::WorkspaceStorage::Assent) => records
+                .with_own_for(wid, &config.data_dir.join("records.sqlite3"))
+                .map_err(|e| StartError::Other(format!("consent records: {e}")))?,
+            Some(config::WorkspaceStorage::IdentityPool(pool)) => records.with_pool_for(wid, &pool, upstream.clone()),
+        };
+    }
+    tracing::info!(store = records.kind(), pools = ?records.pools(), "consent records");
     let records = Arc::new(records);
     if let Some(handle) = &sandbox {
         // The sandbox's bank reads what a consent covers from these records, as a bank reads
@@ -272,7 +321,7 @@ pub async fn build(
         brand,
         theme_css,
         workspace_brands,
-        upstream: Arc::new(upstream),
+        upstream,
         csrf: Arc::new(Csrf::new(&key, origin)),
         sessions: Arc::new(sessions),
         records,

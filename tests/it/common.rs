@@ -36,6 +36,7 @@ pub fn sandbox_config(data_dir: &std::path::Path) -> Config {
         portal: None,
         theme: Default::default(),
         workspace_themes: assent::server::config::sandbox_themes(),
+        workspaces: assent::server::config::sandbox_workspaces(),
         bank: None,
         sandbox_mtls_addr: None,
         text_logs: false,
@@ -112,6 +113,8 @@ pub async fn spawn_assent_with(
         session_key: Some(Secret::new(key)),
         public_url: public_url.map(|u| url::Url::parse(u).unwrap()),
         portal: Some(PortalClient { client_id: "assent-portal".into(), client_secret: None }),
+        // A configured tenant has no sandbox file: every workspace keeps CONSENT_STORAGE's records.
+        workspaces: Default::default(),
         ..sandbox_config(data)
     };
     edit(&mut config);

@@ -8,7 +8,7 @@ use leptos::either::Either;
 use leptos::prelude::*;
 
 /// The address of an item's confirmation page (the action without JavaScript).
-fn confirm_href(name: &str, value: &str) -> String {
+pub(super) fn confirm_href(name: &str, value: &str) -> String {
     let mut query = String::new();
     for b in value.bytes() {
         match b {

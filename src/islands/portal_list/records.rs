@@ -1,7 +1,7 @@
 //! The customer's consent records, current and past, each with its receipt. Part of the list's
 //! island so that revoking an application in place ends its records on the page too.
 
-use super::cards::split_at;
+use super::cards::{confirm_href, split_at};
 use super::PortalTexts;
 use crate::islands::fill;
 use crate::model::RecordLine;
@@ -26,7 +26,7 @@ pub(super) fn Records(
 
 #[component]
 fn Record(record: RecordLine, gone: RwSignal<Vec<String>>, texts: StoredValue<PortalTexts>) -> impl IntoView {
-    let RecordLine { id, client_id, client, status, active, given, ended, scopes, accounts } = record;
+    let RecordLine { id, client_id, bank, client, status, active, given, ended, scopes, accounts } = record;
     // An active record whose application was revoked in this page has ended, by the customer.
     let key = format!("app:{client_id}");
     let ended_here = Signal::derive(move || active && gone.with(|g| g.contains(&key)));
@@ -41,10 +41,15 @@ fn Record(record: RecordLine, gone: RwSignal<Vec<String>>, texts: StoredValue<Po
         }
     };
     let receipt_label = texts.with_value(|t| fill(&t.receipt_label, &[("client", &client)]));
+    // Ending an active consent: the application's confirmation page (another bank's
+    // application has no card above, so its records are where it is revoked).
+    let revoke_href = confirm_href("client_id", &client_id);
+    let revoke_label = texts.with_value(|t| fill(&t.revoke_label, &[("client", &client)]));
     view! {
         <li class="record" class:ended=move || !active_now()>
             <div class="record-head">
                 <strong class="client-name">{client}</strong>
+                <span class="bank">{bank}</span>
                 <span class="status" class:active=active_now>{status_now}</span>
             </div>
             {given.map(|(shown, iso)| {
@@ -59,6 +64,16 @@ fn Record(record: RecordLine, gone: RwSignal<Vec<String>>, texts: StoredValue<Po
             <a class="receipt" href=format!("/portal/receipt?id={id}") download="" aria-label=receipt_label>
                 {texts.with_value(|t| t.receipt.clone())}
             </a>
+            {move || {
+                active_now()
+                    .then(|| {
+                        view! {
+                            <a class="revoke-record" href=revoke_href.clone() aria-label=revoke_label.clone()>
+                                {texts.with_value(|t| t.revoke.clone())}
+                            </a>
+                        }
+                    })
+            }}
         </li>
     }
 }

@@ -16,11 +16,14 @@
 //! what that consent covers, and whether it is still authorized, the bank asks its consent
 //! store (`consent_bank`): in the embedded sandbox, Assent's own records, handed over in
 //! process at start ([`Sandbox::set_consent_store`]), as a bank's API would read the records
-//! database it shares with its consent application.
+//! database it shares with its consent application; or, for a workspace with an
+//! `identity_pool` (Hyperscale Bank), that pool's users (`identity::PoolConsents`).
 
 use crate::sandbox::bank::data::{Account, Transactions};
 use crate::sandbox::bank::internal::customer_accounts;
+use crate::sandbox::consent_bank::ConsentStore;
 use crate::sandbox::http::{active_token, bearer, fdx_error};
+use crate::sandbox::identity::PoolConsents;
 use crate::sandbox::state::Sandbox;
 use crate::sandbox::util::sha256_b64;
 use crate::sandbox::workspace::BankRegime;
@@ -100,8 +103,13 @@ async fn consented_accounts<'a>(sb: &'a Sandbox, wid: &str, headers: &HeaderMap)
     let Ok(Some(consent)) = sb.store.consent_of(&sha256_b64(token)) else {
         return Err(fdx_error(StatusCode::FORBIDDEN, "The token carries no consent."));
     };
-    let Some(store) = sb.consents.get() else {
-        return Err(fdx_error(StatusCode::SERVICE_UNAVAILABLE, "The bank has no consent store."));
+    // A bank that keeps its consents in an identity pool reads them there; the others read
+    // the store handed over at start.
+    let pool = sb.workspace(wid).and_then(|w| w.identity_pool.as_deref()).map(|p| PoolConsents::new(&sb.store, p));
+    let store: &dyn ConsentStore = match (&pool, sb.consents.get()) {
+        (Some(pool), _) => pool,
+        (None, Some(store)) => store.as_ref(),
+        (None, None) => return Err(fdx_error(StatusCode::SERVICE_UNAVAILABLE, "The bank has no consent store.")),
     };
     let Some(ids) = store.authorized_accounts(consent).await else {
         return Err(unauthorized("The consent is not active."));

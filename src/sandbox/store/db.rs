@@ -51,6 +51,14 @@ CREATE TABLE IF NOT EXISTS fdx_consents (
   request TEXT NOT NULL, granted TEXT NOT NULL DEFAULT '[]', revocation TEXT, created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL, expires_at INTEGER);
 CREATE INDEX IF NOT EXISTS fdx_consents_by_workspace ON fdx_consents (workspace, created_at);
+-- Identity pools' users (the System Identity API); `seq` orders a pool's listing.
+CREATE TABLE IF NOT EXISTS pool_users (
+  id TEXT PRIMARY KEY, pool_id TEXT NOT NULL, status TEXT NOT NULL, payload TEXT NOT NULL,
+  metadata TEXT NOT NULL, identifiers TEXT NOT NULL DEFAULT '[]', created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL, seq INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS pool_users_by_pool ON pool_users (pool_id, seq);
+CREATE TABLE IF NOT EXISTS pool_identifiers (
+  pool_id TEXT NOT NULL, identifier TEXT NOT NULL, user_id TEXT NOT NULL, PRIMARY KEY (pool_id, identifier));
 CREATE TABLE IF NOT EXISTS fdx_demo_sessions (
   id TEXT PRIMARY KEY, state TEXT NOT NULL, verifier TEXT NOT NULL, tokens TEXT, created_at INTEGER NOT NULL);
 -- Client assertions' `jti`s already used (`private_key_jwt`), until their `exp`.

@@ -1,16 +1,19 @@
 //! The sandbox's SQLite store, by kind of record: the database and seeded things (`db`),
-//! sign-in sessions (`sessions`), tokens and grants (`tokens`), FDX consents (`fdx`), client
-//! assertions' spent `jti`s (`assertions`), the aggregator demo's records (`aggregator`).
+//! sign-in sessions (`sessions`), tokens and grants (`tokens`), FDX consents (`fdx`), identity
+//! pools' users (`identity`), client assertions' spent `jti`s (`assertions`), the aggregator
+//! demo's records (`aggregator`).
 
 mod aggregator;
 mod assertions;
 mod db;
 mod fdx;
+mod identity;
 mod sessions;
 mod tokens;
 
 pub use aggregator::PendingConnection;
 pub use db::{DbError, Store};
 pub use fdx::{FdxConsentRow, FdxDecision};
+pub use identity::PoolUserRow;
 pub use sessions::{LoginRow, Redeemed};
 pub use tokens::{Binding, GrantRow, TokenRow};

@@ -1,7 +1,8 @@
 //! The optional configuration file (`ASSENT_CONFIG`, TOML): settings per workspace of the
 //! tenant, for one Assent serving the consent pages of several banks (the System API is
-//! tenant-wide). Today a workspace's brand; the environment's `ASSENT_BRAND_*` stay the
-//! brand of every other page. A file that does not read is refused with the key at fault.
+//! tenant-wide). A workspace's brand (the environment's `ASSENT_BRAND_*` stay the brand of
+//! every other page), where its consent records are kept, and its bank. A file that does not
+//! read is refused with the key at fault.
 //!
 //! ```toml
 //! [workspace.gobank.brand]
@@ -9,12 +10,19 @@
 //! logo = "/brands/gobank.svg"   # or an https URL
 //! color = "#0b6e4f"             # accent on light backgrounds
 //! color_dark = "#5fd3a6"        # optional, on dark ones
+//!
+//! [workspace.hyperscalebank]
+//! storage = "identity-pool"     # assent | identity-pool | none; CONSENT_STORAGE when unset
+//! identity_pool = "hyperscalebank-consents"
+//! bank_url = "https://bank.example/hyperscale"   # its own bank's internal accounts API
+//! bank_id_claim = "customer_id" # BANK_ID_CLAIM when unset
 //! ```
 
 use super::brand::{colour, logo};
-use super::{err, ConfigError, Theme};
+use super::{err, parse_url, ConfigError, Theme};
 use serde::Deserialize;
 use std::collections::BTreeMap;
+use url::Url;
 
 /// The file the embedded sandbox brings when `ASSENT_CONFIG` is unset: its banks' brands.
 pub const SANDBOX: &str = include_str!("../../sandbox/assent.toml");
@@ -30,6 +38,44 @@ struct File {
 #[serde(deny_unknown_fields)]
 struct Workspace {
     brand: Option<Brand>,
+    storage: Option<String>,
+    identity_pool: Option<String>,
+    bank_url: Option<String>,
+    bank_id_claim: Option<String>,
+}
+
+/// Where one workspace's consent records are kept, when it says (`storage`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum WorkspaceStorage {
+    /// Assent's own store (`assent`): SQLite, or PostgreSQL with `ASSENT_DATABASE_URL`.
+    Assent,
+    /// The users of this identity pool (`identity-pool`, with `identity_pool`), through the
+    /// System Identity API.
+    IdentityPool(String),
+    /// None (`none`): this workspace's grants carry no `consent_id`.
+    None,
+}
+
+/// A workspace's settings besides its brand; each unset one is the environment's.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WorkspaceSettings {
+    pub storage: Option<WorkspaceStorage>,
+    /// Its bank's internal accounts API (`{bank_url}/internal/accounts?customer_id=`).
+    pub bank_url: Option<Url>,
+    /// The `authentication_context` claim holding the bank's customer id there.
+    pub bank_id_claim: Option<String>,
+}
+
+/// What the file says: brands and other settings, by workspace id.
+#[derive(Clone, Debug, Default)]
+pub struct FileConfig {
+    pub brands: BTreeMap<String, Theme>,
+    pub workspaces: BTreeMap<String, WorkspaceSettings>,
+}
+
+/// Letters, digits, `-` and `_`, 1 to 128 of them.
+fn plain_id(s: &str) -> bool {
+    (1..=128).contains(&s.len()) && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
 #[derive(Deserialize)]
@@ -42,13 +88,23 @@ struct Brand {
 }
 
 /// The brands of `text`, by workspace id; `origin` names the file in errors.
+#[cfg(test)]
 pub fn brands(text: &str, origin: &str) -> Result<BTreeMap<String, Theme>, ConfigError> {
+    read(text, origin).map(|f| f.brands)
+}
+
+/// What `text` says; `origin` names the file in errors.
+pub fn read(text: &str, origin: &str) -> Result<FileConfig, ConfigError> {
     let file: File = toml::from_str(text).or_else(|e| err(format!("{origin}: {}", e.to_string().trim_end())))?;
-    let mut brands = BTreeMap::new();
+    let mut read = FileConfig::default();
     for (id, workspace) in file.workspace {
         let key = format!("workspace.{id}");
-        if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        if !plain_id(&id) {
             return err(format!("{origin}: {key}: a workspace id is letters, digits, '-' and '_'"));
+        }
+        let settings = settings(origin, &key, &workspace)?;
+        if settings != WorkspaceSettings::default() {
+            read.workspaces.insert(id.clone(), settings);
         }
         let Some(brand) = workspace.brand else { continue };
         let name = brand.name.trim().to_string();
@@ -62,9 +118,45 @@ pub fn brands(text: &str, origin: &str) -> Result<BTreeMap<String, Theme>, Confi
             color: colour(&field("color"), brand.color)?,
             color_dark: colour(&field("color_dark"), brand.color_dark)?,
         };
-        brands.insert(id, theme);
+        read.brands.insert(id, theme);
     }
-    Ok(brands)
+    Ok(read)
+}
+
+/// A workspace's storage and bank, checked.
+fn settings(origin: &str, key: &str, w: &Workspace) -> Result<WorkspaceSettings, ConfigError> {
+    let pool = match &w.identity_pool {
+        Some(p) if !plain_id(p.trim()) => {
+            return err(format!("{origin}: {key}.identity_pool is letters, digits, '-' and '_': {p}"))
+        }
+        p => p.as_ref().map(|p| p.trim().to_string()),
+    };
+    let storage = match (w.storage.as_deref().map(str::trim), pool) {
+        (Some("identity-pool"), Some(pool)) => Some(WorkspaceStorage::IdentityPool(pool)),
+        (Some("identity-pool"), None) => {
+            return err(format!("{origin}: {key}.identity_pool is required with storage = \"identity-pool\""))
+        }
+        (_, Some(_)) => {
+            return err(format!("{origin}: {key}.identity_pool is set but {key}.storage is not \"identity-pool\""))
+        }
+        (Some("assent"), None) => Some(WorkspaceStorage::Assent),
+        (Some("none"), None) => Some(WorkspaceStorage::None),
+        (Some(other), None) => {
+            return err(format!("{origin}: {key}.storage must be assent, identity-pool or none: {other}"))
+        }
+        (None, None) => None,
+    };
+    let bank_url = match &w.bank_url {
+        Some(u) => Some(parse_url(&format!("{origin}: {key}.bank_url"), u.trim().trim_end_matches('/'))?),
+        None => None,
+    };
+    let bank_id_claim = match &w.bank_id_claim {
+        Some(c) if c.trim().is_empty() || c.len() > 128 || c.chars().any(char::is_control) => {
+            return err(format!("{origin}: {key}.bank_id_claim must be 1 to 128 printable characters"))
+        }
+        c => c.as_ref().map(|c| c.trim().to_string()),
+    };
+    Ok(WorkspaceSettings { storage, bank_url, bank_id_claim })
 }
 
 #[cfg(test)]
@@ -96,6 +188,49 @@ mod tests {
         assert!(missing.contains("name"), "{missing}");
         let syntax = e("[workspace.gobank.brand\n");
         assert!(syntax.contains("assent.toml") && syntax.contains("line 1"), "{syntax}");
+    }
+
+    #[test]
+    fn the_sandbox_file_keeps_hyperscale_banks_records_in_its_pool() {
+        let file = read(SANDBOX, "sandbox").unwrap();
+        let storage = file.workspaces["hyperscalebank"].storage.clone();
+        assert_eq!(storage, Some(WorkspaceStorage::IdentityPool("hyperscalebank-consents".into())));
+        assert!(!file.workspaces.contains_key("gobank"), "Go Bank keeps the environment's");
+    }
+
+    #[test]
+    fn workspace_settings_are_read_and_checked() {
+        let text = "[workspace.a]\nstorage = \"assent\"\n[workspace.b]\nstorage = \"none\"\n\
+                    [workspace.c]\nstorage = \"identity-pool\"\nidentity_pool = \"c-consents\"\n\
+                    bank_url = \"https://bank.example/c/\"\nbank_id_claim = \"customer_id\"\n";
+        let file = read(text, "assent.toml").unwrap();
+        assert_eq!(file.workspaces["a"].storage, Some(WorkspaceStorage::Assent));
+        assert_eq!(file.workspaces["b"].storage, Some(WorkspaceStorage::None));
+        let c = &file.workspaces["c"];
+        assert_eq!(c.storage, Some(WorkspaceStorage::IdentityPool("c-consents".into())));
+        assert_eq!(c.bank_url.as_ref().map(Url::as_str), Some("https://bank.example/c"));
+        assert_eq!(c.bank_id_claim.as_deref(), Some("customer_id"));
+        assert!(file.brands.is_empty());
+
+        let e = |text: &str| read(text, "assent.toml").unwrap_err().0;
+        let one_line = |m: &str| assert!(!m.trim_end().contains('\n') && m.contains("assent.toml"), "{m}");
+        let storage = e("[workspace.c]\nstorage = \"pool\"\n");
+        assert!(storage.contains("workspace.c.storage must be assent, identity-pool or none"), "{storage}");
+        let no_pool = e("[workspace.c]\nstorage = \"identity-pool\"\n");
+        assert!(no_pool.contains("workspace.c.identity_pool is required"), "{no_pool}");
+        let stray = e("[workspace.c]\nidentity_pool = \"p\"\n");
+        assert!(stray.contains("workspace.c.identity_pool is set but"), "{stray}");
+        let pool = e("[workspace.c]\nstorage = \"identity-pool\"\nidentity_pool = \"a/b\"\n");
+        assert!(pool.contains("workspace.c.identity_pool"), "{pool}");
+        let url = e("[workspace.c]\nbank_url = \"http://bank.example\"\n");
+        assert!(url.contains("workspace.c.bank_url must use https://"), "{url}");
+        let claim = e("[workspace.c]\nbank_id_claim = \" \"\n");
+        assert!(claim.contains("workspace.c.bank_id_claim"), "{claim}");
+        let unknown = e("[workspace.c]\nstorage = \"none\"\nbank = \"x\"\n");
+        assert!(unknown.contains("bank"), "{unknown}");
+        for m in [storage, no_pool, stray, pool, url, claim] {
+            one_line(&m);
+        }
     }
 
     #[test]

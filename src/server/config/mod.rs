@@ -7,6 +7,7 @@ mod file;
 
 pub use brand::{Rgb, Theme};
 pub use console::ConsoleConfig;
+pub use file::{WorkspaceSettings, WorkspaceStorage};
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -63,6 +64,9 @@ pub struct Config {
     /// Brands of workspaces whose consent pages look like their bank's (`ASSENT_CONFIG`; the
     /// sandbox's banks when it runs); every other page has `theme`.
     pub workspace_themes: BTreeMap<String, Theme>,
+    /// Workspaces' own settings (`ASSENT_CONFIG`; the sandbox's banks when it runs): where their
+    /// consent records are kept, and their banks.
+    pub workspaces: BTreeMap<String, WorkspaceSettings>,
     /// Open Finance (FDX): the bank's internal API; FDX consents are off without it (the
     /// sandbox brings its own mock bank).
     pub bank: Option<BankConfig>,
@@ -405,15 +409,16 @@ impl Config {
             }
         };
         let console = console::console(&get, tenant.is_none())?;
-        let workspace_themes = match get("ASSENT_CONFIG") {
+        let file = match get("ASSENT_CONFIG") {
             Some(path) => {
                 let text = std::fs::read_to_string(&path)
                     .or_else(|e| err(format!("ASSENT_CONFIG cannot be read ({e}): {path}")))?;
-                file::brands(&text, &format!("ASSENT_CONFIG ({path})"))?
+                file::read(&text, &format!("ASSENT_CONFIG ({path})"))?
             }
-            None if tenant.is_none() => sandbox_themes(),
-            None => BTreeMap::new(),
+            None if tenant.is_none() => file::read(file::SANDBOX, "the sandbox's configuration")?,
+            None => file::FileConfig::default(),
         };
+        let (workspace_themes, workspaces) = (file.brands, file.workspaces);
         Ok(Config {
             external_storage,
             database,
@@ -430,6 +435,7 @@ impl Config {
             bank,
             theme,
             workspace_themes,
+            workspaces,
             portal,
             tenant,
             sandbox_addr,
@@ -442,7 +448,12 @@ impl Config {
 
 /// The brands of the sandbox's banks (its `assent.toml`, checked by a unit test).
 pub fn sandbox_themes() -> BTreeMap<String, Theme> {
-    file::brands(file::SANDBOX, "the sandbox's configuration").unwrap_or_default()
+    file::read(file::SANDBOX, "the sandbox's configuration").map(|f| f.brands).unwrap_or_default()
+}
+
+/// Where the sandbox's banks keep their consent records (its `assent.toml`).
+pub fn sandbox_workspaces() -> BTreeMap<String, WorkspaceSettings> {
+    file::read(file::SANDBOX, "the sandbox's configuration").map(|f| f.workspaces).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -167,4 +167,25 @@ mod theme {
         let missing = config(&[("ASSENT_CONFIG", "/nonexistent/assent.toml")]).unwrap_err().0;
         assert!(missing.contains("ASSENT_CONFIG cannot be read") && missing.contains("/nonexistent/assent.toml"));
     }
+
+    #[test]
+    fn workspace_storage_and_banks_come_from_assent_config() {
+        use super::super::WorkspaceStorage;
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("assent.toml");
+        let text = "[workspace.hyperscalebank]\nstorage = \"identity-pool\"\nidentity_pool = \"hs\"\n\
+                    bank_url = \"https://hs.example/bank\"\n";
+        std::fs::write(&file, text).unwrap();
+        let path = file.to_str().unwrap();
+        let c = config(&[("ASSENT_CONFIG", path)]).unwrap();
+        assert_eq!(c.workspaces["hyperscalebank"].storage, Some(WorkspaceStorage::IdentityPool("hs".into())));
+        assert!(c.workspaces["hyperscalebank"].bank_url.is_some());
+        // The sandbox's own file: Hyperscale Bank in its pool.
+        let sandbox = config(&[]).unwrap();
+        assert!(matches!(sandbox.workspaces["hyperscalebank"].storage, Some(WorkspaceStorage::IdentityPool(_))));
+        std::fs::write(&file, "[workspace.hyperscalebank]\nstorage = \"ledger\"\n").unwrap();
+        let bad = config(&[("ASSENT_CONFIG", path)]).unwrap_err().0;
+        assert!(bad.contains(path) && bad.contains("workspace.hyperscalebank.storage"), "{bad}");
+        assert_eq!(bad.lines().count(), 1, "{bad}");
+    }
 }

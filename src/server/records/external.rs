@@ -33,7 +33,7 @@ struct Created {
 }
 
 /// The id Assent proposes for the record of flow `login_id`: the same for every submission.
-fn flow_id(tenant: &str, login_id: &str) -> String {
+pub(super) fn flow_id(tenant: &str, login_id: &str) -> String {
     use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
     let digest = Sha256::digest(format!("assent consent record\0{tenant}\0{login_id}").as_bytes());
     URL_SAFE_NO_PAD.encode(&digest[..16])

@@ -11,18 +11,26 @@
 //! `CONSENT_STORAGE=assent` (the default) keeps them in SQLite in `ASSENT_DATA_DIR`, or in
 //! PostgreSQL (`ASSENT_DATABASE_URL`) when replicas share them; `external` writes them to the
 //! quickstart's external consent storage, which lists and revokes them; `none` keeps none (the
-//! grant carries no `consent_id`). A record left pending by a crash is settled by
-//! `server::reconcile`. No request waits on the store longer than [`TIMEOUT`]: a store that
-//! cannot be written means nothing is shared, and the user is told.
+//! grant carries no `consent_id`). A workspace may say otherwise in `ASSENT_CONFIG`
+//! (`storage`): Assent's own store, none, or an identity pool of the tenant (`identity_pool`,
+//! Hyperscale Bank's way), so one Assent serves banks that keep their records apart. A record
+//! left pending by a crash is settled by `server::reconcile`. No request waits on a store
+//! longer than [`TIMEOUT`]: a store that cannot be written means nothing is shared, and the
+//! user is told.
 
 mod external;
+mod identity_pool;
 mod postgres;
 mod receipt;
 mod sqlite;
+mod stores;
 
 pub use receipt::receipt;
 
+use stores::Store;
+
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -163,161 +171,205 @@ pub enum RecordsError {
     Failed(String),
 }
 
-/// Where the records are.
-enum Store {
-    Sqlite(Arc<sqlite::SqliteRecords>),
-    Postgres(postgres::PostgresRecords),
-    /// Another system's (`CONSENT_STORAGE=external`): records are written there, and read,
-    /// listed and revoked there too; here, reads find nothing.
-    External(external::ExternalRecords),
-}
-
-/// The records, or none (`CONSENT_STORAGE=none`).
+/// The records, in one store or several: the environment's (`CONSENT_STORAGE`) for every
+/// workspace that does not name its own in `ASSENT_CONFIG`, Assent's own or an identity pool
+/// for those that do, or none. Writes go to the draft's workspace's store; a record read or
+/// revoked by id is looked for in each store, Assent's own first; lists merge every store's,
+/// newest first.
 pub struct ConsentRecords {
-    store: Option<Store>,
+    stores: Vec<Store>,
+    /// The environment's store (`None`: `CONSENT_STORAGE=none`).
+    default: Option<usize>,
+    /// Workspaces with a storage of their own: the store, or none.
+    routes: BTreeMap<String, Option<usize>>,
 }
 
 pub(crate) fn now() -> i64 {
     chrono::Utc::now().timestamp()
 }
 
-/// Runs one operation on whichever store there is: SQLite's off the async workers, all bounded
-/// by [`TIMEOUT`]. `$s` names the store in each arm; SQLite's and PostgreSQL's are the same
-/// code, the external store's is its own (most often: nothing kept here).
-macro_rules! on_store {
-    ($self:ident, |$s:ident| $sqlite:expr, $postgres:expr, $external:expr) => {
-        match &$self.store {
-            None => Err(RecordsError::Failed("no records are kept".into())),
-            Some(Store::Sqlite(store)) => {
-                let $s = store.clone();
-                let work = tokio::task::spawn_blocking(move || $sqlite);
-                match tokio::time::timeout(TIMEOUT, work).await {
-                    Ok(Ok(result)) => result,
-                    Ok(Err(e)) => Err(RecordsError::Failed(e.to_string())),
-                    Err(_) => Err(RecordsError::Timeout(TIMEOUT)),
-                }
-            }
-            Some(Store::Postgres($s)) => {
-                tokio::time::timeout(TIMEOUT, $postgres).await.unwrap_or(Err(RecordsError::Timeout(TIMEOUT)))
-            }
-            Some(Store::External($s)) => {
-                let _ = $s;
-                tokio::time::timeout(TIMEOUT, async { $external }).await.unwrap_or(Err(RecordsError::Timeout(TIMEOUT)))
-            }
-        }
-    };
+/// Newest first, across stores.
+fn newest_first(mut records: Vec<Record>) -> Vec<Record> {
+    records.sort_by(|a, b| b.created_at.cmp(&a.created_at).then_with(|| a.id.cmp(&b.id)));
+    records
 }
 
 impl ConsentRecords {
+    fn only(store: Store) -> Self {
+        Self { stores: vec![store], default: Some(0), routes: BTreeMap::new() }
+    }
+
     /// No records: grants carry no `consent_id`.
     pub fn none() -> Self {
-        Self { store: None }
+        Self { stores: Vec::new(), default: None, routes: BTreeMap::new() }
     }
 
     /// Records in SQLite at `path` (migrated to the current schema at start).
     pub fn sqlite(path: &Path) -> Result<Self, RecordsError> {
-        Ok(Self { store: Some(Store::Sqlite(Arc::new(sqlite::SqliteRecords::open(path)?))) })
+        Ok(Self::only(Store::Sqlite(Arc::new(sqlite::SqliteRecords::open(path)?))))
     }
 
     /// Records in PostgreSQL at `url` (migrated to the current schema at start), trusting
     /// `root_ca` besides the system's roots.
     pub async fn postgres(url: &str, root_ca: Option<&[u8]>) -> Result<Self, RecordsError> {
         let store = postgres::PostgresRecords::connect(url, root_ca, TIMEOUT).await?;
-        Ok(Self { store: Some(Store::Postgres(store)) })
+        Ok(Self::only(Store::Postgres(store)))
     }
 
     /// Records written to the external consent storage at `url` (`CONSENT_STORAGE=external`),
     /// through `http` (the upstream client: TLS verified, mutual TLS when configured).
     pub fn external(url: url::Url, http: reqwest::Client) -> Self {
-        Self { store: Some(Store::External(external::ExternalRecords::new(url, http))) }
+        Self::only(Store::External(external::ExternalRecords::new(url, http)))
     }
 
-    /// Whether Assent itself keeps the records (and can list and revoke them).
+    fn own(&self) -> Option<usize> {
+        self.stores.iter().position(|s| matches!(s, Store::Sqlite(_) | Store::Postgres(_)))
+    }
+
+    /// `workspace` keeps no records (`storage = "none"`).
+    pub fn with_none_for(mut self, workspace: &str) -> Self {
+        self.routes.insert(workspace.to_string(), None);
+        self
+    }
+
+    /// `workspace` keeps its records in Assent's own store: this one's, or SQLite at `path`.
+    pub fn with_own_for(mut self, workspace: &str, path: &Path) -> Result<Self, RecordsError> {
+        let at = match self.own() {
+            Some(at) => at,
+            None => {
+                self.stores.insert(0, Store::Sqlite(Arc::new(sqlite::SqliteRecords::open(path)?)));
+                self.default = self.default.map(|d| d + 1);
+                self.routes.values_mut().flatten().for_each(|r| *r += 1);
+                0
+            }
+        };
+        self.routes.insert(workspace.to_string(), Some(at));
+        Ok(self)
+    }
+
+    /// `workspace` keeps its records in identity pool `pool`, through `upstream` (whose System
+    /// token must carry `identity`).
+    pub fn with_pool_for(
+        mut self,
+        workspace: &str,
+        pool: &str,
+        upstream: Arc<crate::server::upstream::Upstream>,
+    ) -> Self {
+        let known = self.stores.iter().position(|s| matches!(s, Store::Pool(p) if p.pool() == pool));
+        let at = known.unwrap_or_else(|| {
+            self.stores.push(Store::Pool(identity_pool::PoolRecords::new(pool.to_string(), upstream)));
+            self.stores.len() - 1
+        });
+        self.routes.insert(workspace.to_string(), Some(at));
+        self
+    }
+
+    /// The store of `workspace`'s records, if it keeps any.
+    fn store_of(&self, workspace: &str) -> Option<&Store> {
+        self.routes.get(workspace).copied().unwrap_or(self.default).map(|at| &self.stores[at])
+    }
+
+    /// The stores that list and revoke records (not the external one's, kept elsewhere).
+    fn listed(&self) -> impl Iterator<Item = &Store> {
+        self.stores.iter().filter(|s| !matches!(s, Store::External(_)))
+    }
+
+    /// Whether Assent itself keeps records (and can list and revoke them): in its own store or
+    /// in an identity pool.
     pub fn kept_here(&self) -> bool {
-        matches!(self.store, Some(Store::Sqlite(_) | Store::Postgres(_)))
+        self.listed().next().is_some()
     }
 
-    /// Whether records are kept (here or elsewhere): accepts carry a `consent_id`.
+    /// Whether records are kept (here or elsewhere) for any workspace: accepts carry a
+    /// `consent_id`.
     pub fn enabled(&self) -> bool {
-        self.store.is_some()
+        !self.stores.is_empty()
     }
 
-    /// `sqlite` or `postgres` (or `none`): what `/readyz` names.
+    /// `sqlite`, `postgres`, `external` or `none`: the environment's store, what `/readyz` names.
     pub fn kind(&self) -> &'static str {
-        match self.store {
-            None => "none",
-            Some(Store::Sqlite(_)) => "sqlite",
-            Some(Store::Postgres(_)) => "postgres",
-            Some(Store::External(_)) => "external",
-        }
+        self.default.map_or("none", |at| self.stores[at].kind())
+    }
+
+    /// The identity pools records are kept in besides (for `/readyz`).
+    pub fn pools(&self) -> Vec<&str> {
+        self.stores.iter().filter_map(|s| if let Store::Pool(p) = s { Some(p.pool()) } else { None }).collect()
     }
 
     /// The pending record of this flow, written now or earlier (a retry, a second submission):
     /// its id, and its status (`authorized` when the flow was accepted already). `None` when
-    /// no records are kept.
+    /// the flow's workspace keeps no records.
     pub async fn prepare(&self, draft: Draft) -> Result<Option<(String, Status)>, RecordsError> {
-        if !self.enabled() {
-            return Ok(None);
+        let Some(store) = self.store_of(&draft.workspace) else { return Ok(None) };
+        store.prepare(&draft, now()).await.map(Some)
+    }
+
+    /// The store holding record `id`, and the record.
+    async fn holder(&self, id: &str) -> Result<Option<(&Store, Record)>, RecordsError> {
+        for store in self.listed() {
+            if let Some(record) = store.get(id).await? {
+                return Ok(Some((store, record)));
+            }
         }
-        let now = now();
-        let prepared = on_store!(self, |s| s.prepare(&draft, now), s.prepare(&draft, now), s.prepare(&draft).await);
-        prepared.map(Some)
+        Ok(None)
     }
 
     /// The accept went through: the record is authorized, granted by the customer.
     pub async fn authorize(&self, id: &str) -> Result<(), RecordsError> {
-        let (id, now) = (id.to_string(), now());
-        on_store!(self, |s| s.authorize(&id, now), s.authorize(&id, now), Ok(()))
+        match self.holder(id).await? {
+            Some((store, _)) => store.authorize(id, now()).await,
+            None => Ok(()),
+        }
     }
 
     /// The user chose Deny: the flow's record, rejected (none authorized).
     pub async fn reject(&self, draft: Draft) -> Result<(), RecordsError> {
-        if !self.enabled() {
-            return Ok(());
-        }
-        let now = now();
-        on_store!(self, |s| s.reject(&draft, now), s.reject(&draft, now), Ok(()))
+        let Some(store) = self.store_of(&draft.workspace) else { return Ok(()) };
+        store.reject(&draft, now()).await
     }
 
     /// One record with its history.
     pub async fn get(&self, id: &str) -> Result<Option<Record>, RecordsError> {
-        let id = id.to_string();
-        on_store!(self, |s| s.get(&id), s.get(&id), Ok(None))
+        Ok(self.holder(id).await?.map(|(_, record)| record))
     }
 
     /// The records of `subject` in `tenant`, newest first.
     pub async fn of_subject(&self, tenant: &str, subject: &str) -> Result<Vec<Record>, RecordsError> {
-        let (tenant, subject) = (tenant.to_string(), subject.to_string());
-        on_store!(self, |s| s.of_subject(&tenant, &subject), s.of_subject(&tenant, &subject), Ok(Vec::new()))
+        let mut all = Vec::new();
+        for store in self.listed() {
+            all.extend(store.of_subject(tenant, subject).await?);
+        }
+        Ok(newest_first(all))
     }
 
     /// Records whose customer, subject, account or client id is `q` (staff search), newest
     /// first, at most `limit`.
     pub async fn search(&self, tenant: &str, q: &str, limit: usize) -> Result<Vec<Record>, RecordsError> {
-        let (tenant, q) = (tenant.to_string(), q.to_string());
-        on_store!(self, |s| s.search(&tenant, &q, limit), s.search(&tenant, &q, limit), Ok(Vec::new()))
+        let mut all = Vec::new();
+        for store in self.listed() {
+            all.extend(store.search(tenant, q, limit).await?);
+        }
+        let mut all = newest_first(all);
+        all.truncate(limit);
+        Ok(all)
     }
 
     /// The authorized records of one application (to revoke them all).
     pub async fn authorized_of_client(&self, tenant: &str, client_id: &str) -> Result<Vec<Record>, RecordsError> {
-        let (tenant, client_id) = (tenant.to_string(), client_id.to_string());
-        on_store!(
-            self,
-            |s| s.authorized_of_client(&tenant, &client_id),
-            s.authorized_of_client(&tenant, &client_id),
-            Ok(Vec::new())
-        )
+        let mut all = Vec::new();
+        for store in self.listed() {
+            all.extend(store.authorized_of_client(tenant, client_id).await?);
+        }
+        Ok(newest_first(all))
     }
 
     /// How many authorized records one application holds.
     pub async fn count_authorized_of_client(&self, tenant: &str, client_id: &str) -> Result<usize, RecordsError> {
-        let (tenant, client_id) = (tenant.to_string(), client_id.to_string());
-        on_store!(
-            self,
-            |s| s.count_authorized_of_client(&tenant, &client_id),
-            s.count_authorized_of_client(&tenant, &client_id),
-            Ok(0)
-        )
+        let mut n = 0;
+        for store in self.listed() {
+            n += store.count_authorized_of_client(tenant, client_id).await?;
+        }
+        Ok(n)
     }
 
     /// Ends an authorized record: `revoked`, with who did it and why, in its history. `false`
@@ -329,28 +381,28 @@ impl ConsentRecords {
         by_name: Option<String>,
         reason: Option<String>,
     ) -> Result<bool, RecordsError> {
-        let (id, now) = (id.to_string(), now());
-        on_store!(
-            self,
-            |s| s.revoke(&id, now, by, by_name.as_deref(), reason.as_deref()),
-            s.revoke(&id, now, by, by_name.as_deref(), reason.as_deref()),
-            Ok(false)
-        )
+        match self.holder(id).await? {
+            Some((store, _)) => store.revoke(id, now(), by, by_name.as_deref(), reason.as_deref()).await,
+            None => Ok(false),
+        }
     }
 
     /// Pending records of `tenant` written since `since` (unix time), with their flows' handles:
     /// (id, login id, login state).
     pub async fn pending(&self, tenant: &str, since: i64) -> Result<Vec<(String, String, String)>, RecordsError> {
-        let tenant = tenant.to_string();
-        on_store!(self, |s| s.pending(&tenant, since), s.pending(&tenant, since), Ok(Vec::new()))
+        let mut all = Vec::new();
+        for store in self.listed() {
+            all.extend(store.pending(tenant, since).await?);
+        }
+        Ok(all)
     }
 
-    /// Whether the store answers (for `/readyz`).
+    /// Whether every store answers (for `/readyz`).
     pub async fn ping(&self) -> Result<(), RecordsError> {
-        if !self.enabled() {
-            return Ok(());
+        for store in &self.stores {
+            store.ping().await?;
         }
-        on_store!(self, |s| s.ping(), s.ping(), s.ping().await)
+        Ok(())
     }
 }
 

@@ -1,17 +1,19 @@
 //! Assent's client for the authorization server and the bank, one file per API:
 //! `scope_grants` (the consent page's System API), `fdx` (Open Finance consents and their
 //! management), `bank` (the bank's internal accounts), `public` (the user's own grants, with
-//! the user's token). This file holds what they share: one `reqwest` client (timeouts, no
+//! the user's token), `identity` (identity pools' users, for records kept in a pool). This file holds what they share: one `reqwest` client (timeouts, no
 //! redirects, TLS verification always on), the System-workspace token (`system.rs`), the one
 //! way a URL is made (`at`), and the one reading of a failed call.
 
 mod bank;
 mod consent_tokens;
 mod fdx;
+mod identity;
 mod public;
 mod scope_grants;
 mod system;
 
+pub use bank::BankOf;
 pub use fdx::Fdx;
 
 use super::config::{Secret, TenantConfig};
@@ -99,6 +101,17 @@ pub struct Upstream {
     fdx: Option<Fdx>,
     /// Consent records are kept: the System token may revoke a consent's tokens.
     revokes_by_consent: bool,
+    /// A workspace keeps its consent records in an identity pool: the token carries `identity`.
+    identity_pools: bool,
+    /// Workspaces whose consent pages list accounts from a bank of their own (`bank_url`).
+    banks: std::collections::BTreeMap<String, WorkspaceBank>,
+}
+
+/// A workspace's own bank: its internal accounts API, and the claim holding its customer id.
+#[derive(Clone, Debug)]
+pub struct WorkspaceBank {
+    pub url: Url,
+    pub id_claim: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -167,6 +180,8 @@ impl Upstream {
             metrics,
             fdx: None,
             revokes_by_consent: false,
+            identity_pools: false,
+            banks: Default::default(),
         })
     }
 

@@ -18,6 +18,8 @@ pub const SYSTEM_SCOPES: &str = "manage_scope_grants";
 pub const SYSTEM_SCOPES_FDX: &str = "manage_openbanking_consents read_internal_accounts";
 /// …and with consent records kept, the revocation of a consent's tokens.
 pub const SYSTEM_SCOPES_RECORDS: &str = "revoke_tokens";
+/// …and with a workspace's records in an identity pool, the System Identity API.
+pub const SYSTEM_SCOPES_IDENTITY: &str = "identity";
 /// Renew this long before the token expires.
 const EXPIRY_MARGIN: Duration = Duration::from_secs(30);
 
@@ -34,7 +36,12 @@ fn form_escape(s: &str) -> String {
 impl Upstream {
     fn system_scopes(&self) -> String {
         let mut scopes = SYSTEM_SCOPES.to_string();
-        for (on, more) in [(self.fdx.is_some(), SYSTEM_SCOPES_FDX), (self.revokes_by_consent, SYSTEM_SCOPES_RECORDS)] {
+        let banks = self.fdx.is_some() || !self.banks.is_empty();
+        for (on, more) in [
+            (banks, SYSTEM_SCOPES_FDX),
+            (self.revokes_by_consent, SYSTEM_SCOPES_RECORDS),
+            (self.identity_pools, SYSTEM_SCOPES_IDENTITY),
+        ] {
             if on {
                 scopes.push(' ');
                 scopes.push_str(more);

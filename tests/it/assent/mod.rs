@@ -7,6 +7,7 @@ mod delivery;
 mod faults;
 mod fdx_consent;
 mod hardening;
+mod identity_pool;
 mod listeners;
 mod ops;
 mod portal;

@@ -5,5 +5,6 @@ mod banks;
 mod crash;
 mod fdx;
 mod hardening;
+mod identity;
 mod layout;
 mod oidc_client;

@@ -1,0 +1,160 @@
+//! The stores records are kept in, each behind the same operations: SQLite's run off the async
+//! workers, every one bounded by [`TIMEOUT`].
+
+use super::{external, identity_pool, postgres, sqlite};
+use super::{Actor, Draft, Record, RecordsError, Status, TIMEOUT};
+use std::sync::Arc;
+
+/// Where the records are.
+pub(super) enum Store {
+    Sqlite(Arc<sqlite::SqliteRecords>),
+    Postgres(postgres::PostgresRecords),
+    /// Another system's (`CONSENT_STORAGE=external`): records are written there, and read,
+    /// listed and revoked there too; here, reads find nothing.
+    External(external::ExternalRecords),
+    /// A workspace's identity pool (`storage = "identity-pool"`).
+    Pool(identity_pool::PoolRecords),
+}
+
+/// Runs one operation on `$store`: SQLite's off the async workers, all bounded by [`TIMEOUT`].
+/// `$s` names the store in each arm; SQLite's and PostgreSQL's are the same code, the external
+/// store's and the pool's their own.
+macro_rules! on_store {
+    ($store:expr, |$s:ident| $sqlite:expr, $postgres:expr, $external:expr, $pool:expr) => {
+        match $store {
+            Store::Sqlite(store) => {
+                let $s = store.clone();
+                let work = tokio::task::spawn_blocking(move || $sqlite);
+                match tokio::time::timeout(TIMEOUT, work).await {
+                    Ok(Ok(result)) => result,
+                    Ok(Err(e)) => Err(RecordsError::Failed(e.to_string())),
+                    Err(_) => Err(RecordsError::Timeout(TIMEOUT)),
+                }
+            }
+            Store::Postgres($s) => {
+                tokio::time::timeout(TIMEOUT, $postgres).await.unwrap_or(Err(RecordsError::Timeout(TIMEOUT)))
+            }
+            Store::External($s) => {
+                let _ = $s;
+                tokio::time::timeout(TIMEOUT, async { $external }).await.unwrap_or(Err(RecordsError::Timeout(TIMEOUT)))
+            }
+            Store::Pool($s) => {
+                tokio::time::timeout(TIMEOUT, $pool).await.unwrap_or(Err(RecordsError::Timeout(TIMEOUT)))
+            }
+        }
+    };
+}
+
+impl Store {
+    pub(super) fn kind(&self) -> &'static str {
+        match self {
+            Store::Sqlite(_) => "sqlite",
+            Store::Postgres(_) => "postgres",
+            Store::External(_) => "external",
+            Store::Pool(_) => "identity-pool",
+        }
+    }
+
+    pub(super) async fn prepare(&self, draft: &Draft, now: i64) -> Result<(String, Status), RecordsError> {
+        let d = draft.clone();
+        on_store!(self, |s| s.prepare(&d, now), s.prepare(draft, now), s.prepare(draft).await, s.prepare(draft, now))
+    }
+
+    pub(super) async fn authorize(&self, id: &str, now: i64) -> Result<(), RecordsError> {
+        let owned = id.to_string();
+        on_store!(self, |s| s.authorize(&owned, now), s.authorize(id, now), Ok(()), s.authorize(id, now))
+    }
+
+    pub(super) async fn reject(&self, draft: &Draft, now: i64) -> Result<(), RecordsError> {
+        let d = draft.clone();
+        on_store!(self, |s| s.reject(&d, now), s.reject(draft, now), Ok(()), s.reject(draft, now))
+    }
+
+    pub(super) async fn get(&self, id: &str) -> Result<Option<Record>, RecordsError> {
+        let owned = id.to_string();
+        on_store!(self, |s| s.get(&owned), s.get(id), Ok(None), s.get(id))
+    }
+
+    pub(super) async fn of_subject(&self, tenant: &str, subject: &str) -> Result<Vec<Record>, RecordsError> {
+        let (t, u) = (tenant.to_string(), subject.to_string());
+        on_store!(
+            self,
+            |s| s.of_subject(&t, &u),
+            s.of_subject(tenant, subject),
+            Ok(Vec::new()),
+            s.of_subject(tenant, subject)
+        )
+    }
+
+    pub(super) async fn search(&self, tenant: &str, q: &str, limit: usize) -> Result<Vec<Record>, RecordsError> {
+        let (t, w) = (tenant.to_string(), q.to_string());
+        on_store!(
+            self,
+            |s| s.search(&t, &w, limit),
+            s.search(tenant, q, limit),
+            Ok(Vec::new()),
+            s.search(tenant, q, limit)
+        )
+    }
+
+    pub(super) async fn authorized_of_client(
+        &self,
+        tenant: &str,
+        client_id: &str,
+    ) -> Result<Vec<Record>, RecordsError> {
+        let (t, c) = (tenant.to_string(), client_id.to_string());
+        on_store!(
+            self,
+            |s| s.authorized_of_client(&t, &c),
+            s.authorized_of_client(tenant, client_id),
+            Ok(Vec::new()),
+            s.authorized_of_client(tenant, client_id)
+        )
+    }
+
+    pub(super) async fn count_authorized_of_client(
+        &self,
+        tenant: &str,
+        client_id: &str,
+    ) -> Result<usize, RecordsError> {
+        let (t, c) = (tenant.to_string(), client_id.to_string());
+        on_store!(
+            self,
+            |s| s.count_authorized_of_client(&t, &c),
+            s.count_authorized_of_client(tenant, client_id),
+            Ok(0),
+            async { Ok(s.authorized_of_client(tenant, client_id).await?.len()) }
+        )
+    }
+
+    pub(super) async fn revoke(
+        &self,
+        id: &str,
+        now: i64,
+        by: Actor,
+        by_name: Option<&str>,
+        reason: Option<&str>,
+    ) -> Result<bool, RecordsError> {
+        let (i, n, r) = (id.to_string(), by_name.map(str::to_string), reason.map(str::to_string));
+        on_store!(
+            self,
+            |s| s.revoke(&i, now, by, n.as_deref(), r.as_deref()),
+            s.revoke(id, now, by, by_name, reason),
+            Ok(false),
+            s.revoke(id, now, by, by_name, reason)
+        )
+    }
+
+    pub(super) async fn pending(
+        &self,
+        tenant: &str,
+        since: i64,
+    ) -> Result<Vec<(String, String, String)>, RecordsError> {
+        let t = tenant.to_string();
+        on_store!(self, |s| s.pending(&t, since), s.pending(tenant, since), Ok(Vec::new()), s.pending(tenant, since))
+    }
+
+    pub(super) async fn ping(&self) -> Result<(), RecordsError> {
+        on_store!(self, |s| s.ping(), s.ping(), s.ping().await, s.ping())
+    }
+}
