@@ -44,9 +44,10 @@ function bank(page: Page, wid: string) {
 /** Connect (or Reconnect) `wid` from the dashboard: the bank's sign-in, Assent's consent page
  * in the bank's brand, the first account shared; back on the dashboard. */
 async function connect(page: Page, wid: string, brand: string, button = `Connect ${brand}`) {
+  const authorizeRequest = page.waitForRequest((r) => r.url().includes(`/default/${wid}/oauth2/authorize`));
   await bank(page, wid).getByRole("button", { name: button }).click();
   // Only client_id and request_uri reach the browser (PAR).
-  const authorize = new URL(page.url());
+  const authorize = new URL((await authorizeRequest).url());
   expect([...authorize.searchParams.keys()]).toEqual(["client_id", "request_uri"]);
   await signIn(page, CUSTOMER);
   await expect(page.getByRole("heading", { level: 1 })).toContainText(APP);

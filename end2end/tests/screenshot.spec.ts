@@ -58,3 +58,42 @@ test("screenshots of the Open Finance consent screen", async ({ page, javaScript
   await boxes.nth(1).check();
   await shoot(page, "fdx-consent");
 });
+
+// Both banks' consent screens, each in its own brand: a public client registered at the bank
+// (DCR), its request pushed (PAR with PKCE), `user` signed in (accounts at both banks).
+test("screenshots of Go Bank's and Hyperscale Bank's consent screens", async ({ page, javaScriptEnabled }) => {
+  test.skip(!javaScriptEnabled, "one set is enough");
+  for (const [wid, brand] of [["gobank", "Go Bank"], ["hyperscalebank", "Hyperscale Bank"]]) {
+    const callback = "https://tpp.example/callback";
+    const registered = await page.request.post(`${SANDBOX}/default/${wid}/oauth2/register`, {
+      data: {
+        redirect_uris: [callback],
+        client_name: "Budget Buddy",
+        token_endpoint_auth_method: "none",
+        grant_types: ["authorization_code"],
+        scope: "openid accounts",
+      },
+    });
+    expect(registered.status()).toBe(201);
+    const clientId = (await registered.json()).client_id as string;
+    const pushed = await page.request.post(`${SANDBOX}/default/${wid}/par`, {
+      form: {
+        client_id: clientId,
+        response_type: "code",
+        redirect_uri: callback,
+        scope: "openid accounts",
+        state: "st-1",
+        code_challenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+        code_challenge_method: "S256",
+      },
+    });
+    expect(pushed.status()).toBe(201);
+    const requestUri = encodeURIComponent((await pushed.json()).request_uri as string);
+    await page.goto(`${SANDBOX}/default/${wid}/oauth2/authorize?client_id=${clientId}&request_uri=${requestUri}`);
+    await signIn(page, "user");
+    await expect(page.getByRole("banner")).toContainText(brand);
+    await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+    await page.getByRole("group", { name: "Choose the accounts to share" }).getByRole("checkbox").first().check();
+    await shoot(page, `${wid}-consent`);
+  }
+});

@@ -19,10 +19,11 @@ pub async fn load_portal() -> Result<PortalView, AppError> {
     use crate::server::portal::{apps_view, records_view, PORTAL_PURPOSE};
     let state = context::state()?;
     let (id, session) = signed_in(&state).await?;
-    let (apps, fdx, records) = tokio::join!(
+    let (apps, fdx, records, elsewhere) = tokio::join!(
         state.upstream.list_clients(&session.access_token),
         fdx_accesses(&state, &session.customer),
         records_of(&state, &session.subject),
+        accounts_at_own_banks(&state, &session.customer),
     );
     let (apps, names) = match apps {
         Ok(list) => {
@@ -37,7 +38,8 @@ pub async fn load_portal() -> Result<PortalView, AppError> {
     };
     let (fdx, accounts) = fdx?;
     // Accounts by name and last digits, where the bank still lists them.
-    let accounts = accounts.into_iter().map(|a| (a.id, format!("{} {}", a.name, a.masked_number))).collect();
+    let accounts =
+        accounts.into_iter().chain(elsewhere).map(|a| (a.id, format!("{} {}", a.name, a.masked_number))).collect();
     let records = records_view(records?, &names, &accounts, |w| state.bank_name(w), crate::request::locale());
     let csrf_token = state.csrf.token(&context::browser_id(&state), PORTAL_PURPOSE, &session.id_hash);
     Ok(PortalView { user: session.display, apps, filter: String::new(), csrf_token, notice: None, fdx, records })
@@ -313,6 +315,22 @@ async fn ended_or(state: &crate::server::AppState, id: &str, e: crate::server::u
         }
         e => e.into(),
     }
+}
+
+/// The user's accounts at the banks workspaces have of their own (Hyperscale Bank's in the
+/// sandbox), to name the accounts of their records; a bank that does not answer leaves its
+/// records showing account ids, not the page failing.
+#[cfg(feature = "ssr")]
+async fn accounts_at_own_banks(state: &crate::server::AppState, customer: &str) -> Vec<crate::wire::InternalAccount> {
+    let asks = state.upstream.own_banks().map(|bank| state.upstream.accounts_at(bank, customer));
+    let mut accounts = Vec::new();
+    for answer in futures::future::join_all(asks).await {
+        match answer {
+            Ok(list) => accounts.extend(list.accounts),
+            Err(e) => tracing::warn!(error = %e, "a workspace's bank did not list the customer's accounts"),
+        }
+    }
+    accounts
 }
 
 /// The Open Finance consents sharing any of the user's accounts, and those accounts; none when

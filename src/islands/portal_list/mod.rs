@@ -114,6 +114,7 @@ pub fn PortalList(
         .collect();
     let total = names.len();
     let app_keys: Vec<String> = apps.iter().map(|a| format!("app:{}", a.client_id)).collect();
+    let carded = app_keys.clone();
     let visible_apps = Memo::new(move |_| {
         let needle = needle.get();
         gone.with(|gone| {
@@ -174,7 +175,7 @@ pub fn PortalList(
         })
         .collect_view();
 
-    let records = (!records.is_empty()).then(|| view! { <Records records gone texts/> });
+    let records = (!records.is_empty()).then(|| view! { <Records records carded gone texts/> });
     view! {
         <section class="card wide" aria-labelledby="portal-title">
         {children()}

@@ -10,11 +10,20 @@ use leptos::prelude::*;
 #[component]
 pub(super) fn Records(
     records: Vec<RecordLine>,
+    /// Keys of the applications with a card above (`app:{client_id}`): theirs is the one
+    /// Revoke; a record of another bank's application carries its own.
+    carded: Vec<String>,
     /// Keys of the cards revoked in this page (`app:{client_id}`).
     gone: RwSignal<Vec<String>>,
     texts: StoredValue<PortalTexts>,
 ) -> impl IntoView {
-    let list = records.into_iter().map(|r| view! { <Record record=r gone texts/> }).collect_view();
+    let list = records
+        .into_iter()
+        .map(|r| {
+            let own_revoke = !carded.contains(&format!("app:{}", r.client_id));
+            view! { <Record record=r own_revoke gone texts/> }
+        })
+        .collect_view();
     view! {
         <section class="card wide records" aria-labelledby="records-title">
             <h2 id="records-title">{texts.with_value(|t| t.records_title.clone())}</h2>
@@ -25,7 +34,12 @@ pub(super) fn Records(
 }
 
 #[component]
-fn Record(record: RecordLine, gone: RwSignal<Vec<String>>, texts: StoredValue<PortalTexts>) -> impl IntoView {
+fn Record(
+    record: RecordLine,
+    own_revoke: bool,
+    gone: RwSignal<Vec<String>>,
+    texts: StoredValue<PortalTexts>,
+) -> impl IntoView {
     let RecordLine { id, client_id, bank, client, status, active, given, ended, scopes, accounts } = record;
     // An active record whose application was revoked in this page has ended, by the customer.
     let key = format!("app:{client_id}");
@@ -65,7 +79,7 @@ fn Record(record: RecordLine, gone: RwSignal<Vec<String>>, texts: StoredValue<Po
                 {texts.with_value(|t| t.receipt.clone())}
             </a>
             {move || {
-                active_now()
+                (own_revoke && active_now())
                     .then(|| {
                         view! {
                             <a class="revoke-record" href=revoke_href.clone() aria-label=revoke_label.clone()>

@@ -112,7 +112,7 @@ fn bank_card(bank: &BankInfo, view: &BankView, csrf: &str) -> String {
                         })
                         .collect();
                     format!(
-                        "<section data-testid=\"account\" data-account-id=\"{}\"><h4>{} <span class=\"note\">{}</span></h4>\
+                        "<section data-testid=\"account\" data-account-id=\"{}\"><h3>{} <span class=\"note\">{}</span></h3>\
 <p>Balance: <strong data-testid=\"balance\">{}</strong></p><table aria-label=\"Recent transactions\">{rows}</table></section>",
                         esc(&a.id),
                         esc(a.nickname.as_deref().unwrap_or(&a.name)),
@@ -131,7 +131,7 @@ fn bank_card(bank: &BankInfo, view: &BankView, csrf: &str) -> String {
         }
     };
     format!(
-        "<article class=\"bank\" data-testid=\"bank\" data-bank=\"{}\" data-status=\"{status}\"><h3>{name}</h3>\
+        "<article class=\"bank\" data-testid=\"bank\" data-bank=\"{}\" data-status=\"{status}\"><h2>{name}</h2>\
 <p class=\"status\" data-testid=\"bank-status\">{label}</p>{body}</article>",
         esc(&bank.wid)
     )

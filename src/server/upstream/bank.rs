@@ -44,6 +44,11 @@ impl Upstream {
         }
     }
 
+    /// The internal APIs of the workspaces' own banks (not `BANK_URL`'s).
+    pub fn own_banks(&self) -> impl Iterator<Item = &Url> {
+        self.banks.values().map(|b| &b.url)
+    }
+
     /// `GET {BANK_URL}/internal/accounts?customer_id=…`: the customer's accounts, with the
     /// System token (`read_internal_accounts`) and the client certificate when one is set.
     pub async fn bank_accounts(&self, customer_id: &str) -> Result<InternalAccounts, UpstreamError> {

@@ -210,6 +210,10 @@ async fn hyperscale_banks_consents_live_in_its_pool_and_end_there() {
         |at: usize| section[at..].split("class=\"bank\">").nth(1).map(|s| s[..s.find('<').unwrap()].to_string());
     assert_eq!(label(hs_at).as_deref(), Some("Hyperscale Bank"));
     assert_eq!(label(gb_at).as_deref(), Some("Go Bank"));
+    // Each record's account by name and last digits, from its own bank.
+    let hs_account = app.sandbox().ledger_of("hyperscalebank").account(&chosen).unwrap();
+    let named = format!("{} {}", hs_account.name, hs_account.masked_number());
+    assert!(section[hs_at..].contains(&named), "{named} in {section}");
     let receipt: Value =
         portal.get(format!("{}/portal/receipt?id={id}", app.url)).send().await.unwrap().json().await.unwrap();
     assert_eq!(receipt["piiControllers"][0]["piiController"], "Hyperscale Bank");
