@@ -130,6 +130,13 @@ pub fn browser() -> Client {
     Client::builder().cookie_store(true).redirect(redirect::Policy::none()).build().unwrap()
 }
 
+/// A browser that keeps no idle connection: for tests holding a thousand of them at once,
+/// whose idle keep-alive connections would otherwise fill the listeners' connection slots
+/// (1,024 each) and make the servers' own calls wait in the backlog.
+pub fn browser_without_idle_connections() -> Client {
+    Client::builder().cookie_store(true).redirect(redirect::Policy::none()).pool_max_idle_per_host(0).build().unwrap()
+}
+
 pub fn location(res: &Response) -> String {
     res.headers().get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string()
 }

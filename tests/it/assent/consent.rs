@@ -319,7 +319,7 @@ async fn concurrent_flows_never_mix() {
         .map(|i| {
             let app = app.clone();
             async move {
-                let b = browser();
+                let b = browser_without_idle_connections();
                 let consent =
                     start_flow(&app, &b, users[i % 3].0, &["openid", "email", "calendar.read", "photos.read"]).await;
                 (i, b, consent)
