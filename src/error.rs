@@ -18,6 +18,8 @@ pub enum Failure {
     FlowExpired,
     /// The flow was accepted or rejected already.
     Answered,
+    /// The consent asked for ends before it could be given (a UK consent's expiry has passed).
+    ConsentExpired,
     /// The authorization server refused the request (400, 403, 422).
     Refused,
     /// The authorization server asked us to slow down (429).
@@ -82,6 +84,7 @@ impl Failure {
             Forged | PortalForged | SignInDenied | OtherHolders | NotStaff => 403,
             NotFound | FlowExpired => 404,
             Answered => 409,
+            ConsentExpired => 410,
             Unsupported => 415,
             NothingChosen | NoAccountChosen | ReasonNeeded => 422,
             Internal => 500,
@@ -101,6 +104,7 @@ impl Failure {
             LinkInvalid => ("link-invalid-title", "link-invalid-message"),
             FlowExpired => ("flow-expired-title", "flow-expired-message"),
             Answered => ("answered-title", "answered-message"),
+            ConsentExpired => ("consent-expired-title", "consent-expired-message"),
             Refused => ("refused-title", "refused-message"),
             Busy => ("busy-title", "busy-message"),
             UpstreamTimeout => ("timeout-title", "timeout-message"),

@@ -221,6 +221,7 @@ pub enum Page {
     /// A consent request, and a notice above its form (e.g. nothing was chosen).
     Consent(Box<ConsentView>, Option<String>),
     FdxConsent(Box<FdxConsentView>, Option<String>),
+    ObukConsent(Box<ObukConsentView>, Option<String>),
     Portal(Box<PortalView>),
     PortalSignedOut(SignedOutView),
     Revoke(RevokeView),
@@ -295,4 +296,29 @@ pub struct FdxAccess {
     /// Every account it shares is one of this user's: the user gave it (or could have), and may
     /// stop it. Otherwise another holder of a joint account gave it, and only they can.
     pub all_mine: bool,
+}
+
+/// A UK Open Banking account-access request: who asks, what data (by the UK's data clusters),
+/// until when and over which transaction window, from which accounts.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct ObukConsentView {
+    pub login_id: String,
+    pub login_state: String,
+    /// The workspace asking, for its brand.
+    pub workspace: String,
+    pub csrf_token: String,
+    /// The account information service provider.
+    pub client: ClientView,
+    pub user: String,
+    /// The data asked for, by data cluster (`account-details`, …, `other`), in the order the
+    /// UK guidelines list them, each with the permission codes it covers. The page words the
+    /// clusters; only codes it does not know (under `other`) are shown as they are.
+    pub clusters: Vec<(String, Vec<String>)>,
+    /// When access ends (formatted; RFC 3339); `None`: until the customer stops it.
+    pub until: Option<(String, String)>,
+    /// The transaction window asked for, each end when given.
+    pub transactions_from: Option<(String, String)>,
+    pub transactions_to: Option<(String, String)>,
+    /// The customer's own accounts; none is pre-ticked, at least one must be chosen.
+    pub accounts: Vec<AccountView>,
 }

@@ -3,6 +3,8 @@
 //! embedded sandbox writes them, so the two cannot drift apart; golden JSON fixtures taken
 //! from the reference's examples pin them both ways (`tests/fixtures`).
 
+pub mod obuk;
+
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;

@@ -10,6 +10,7 @@
 pub mod consent;
 pub mod console;
 pub mod fdx;
+pub mod obuk;
 pub mod portal;
 #[cfg(feature = "ssr")]
 mod sign_in;

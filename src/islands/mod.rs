@@ -7,12 +7,14 @@
 mod accounts;
 mod consent_form;
 mod fdx_accounts;
+mod obuk_accounts;
 mod portal_list;
 mod staff_revoke;
 
 pub use accounts::AccountTexts;
 pub use consent_form::{ConsentForm, ConsentTexts};
 pub use fdx_accounts::{FdxAccountPicker, FdxTexts};
+pub use obuk_accounts::ObukAccountPicker;
 pub use portal_list::{PortalList, PortalTexts};
 pub use staff_revoke::{StaffRevokeForm, StaffRevokeTexts, StaffTarget};
 

@@ -6,6 +6,7 @@ mod console;
 mod error;
 mod fdx;
 mod home;
+mod obuk;
 mod parts;
 mod portal;
 
@@ -14,4 +15,5 @@ pub use console::{ConsolePage, ConsoleRecordPage, ConsoleSignedOutPage};
 pub use error::ErrorPage;
 pub use fdx::FdxConsentPage;
 pub use home::HomePage;
+pub use obuk::ObukConsentPage;
 pub use portal::{PortalPage, RevokePage, SignedOutPage};

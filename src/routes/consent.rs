@@ -1,10 +1,10 @@
-//! The consent screen: `GET /consent`, and the same screen again, with what was wrong, when a
+//! The consent screens (generic, FDX, UK account access, by `consent_type`): `GET /consent`, and the same screen again, with what was wrong, when a
 //! plain form (no JavaScript) allowed without choosing anything.
 
 use super::pages::{carry_over, field, query_of};
 use super::render::render;
 use super::respond::{count, failure_page};
-use crate::api::{self, consent::load_consent, fdx::load_fdx_consent};
+use crate::api::{self, consent::load_consent, fdx::load_fdx_consent, obuk::load_obuk_consent};
 use crate::error::{AppError, Failure};
 use crate::model::Page;
 use crate::request::wants_html;
@@ -22,15 +22,45 @@ use leptos::server_fn::ServerFn as _;
 /// The largest answer of a server function this reads back: an error is a few hundred bytes.
 const MAX_ERROR: usize = 64 * 1024;
 
-/// `GET /consent?login_id=…&login_state=…[&consent_type=fdx]`: the consent screen.
+/// Which consent screen a flow gets: its `consent_type` (reference §0.2); none is the generic
+/// scope grant's.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    ScopeGrant,
+    Fdx,
+    AccountAccess,
+}
+
+impl Kind {
+    fn of(consent_type: Option<&str>) -> Self {
+        match consent_type {
+            Some("fdx") => Kind::Fdx,
+            Some(crate::wire::obuk::ACCOUNT_ACCESS) => Kind::AccountAccess,
+            _ => Kind::ScopeGrant,
+        }
+    }
+
+    /// The kind whose decision posts to `path`.
+    fn of_decision(path: &str) -> Self {
+        if path == crate::api::fdx::DecideFdxConsent::PATH {
+            Kind::Fdx
+        } else if path == crate::api::obuk::DecideObukConsent::PATH {
+            Kind::AccountAccess
+        } else {
+            Kind::ScopeGrant
+        }
+    }
+}
+
+/// `GET /consent?login_id=…&login_state=…[&consent_type=fdx|account_access]`: the consent screen.
 pub async fn consent(State(state): State<AppState>, request: Request) -> Response {
     let (parts, _) = request.into_parts();
     let query = query_of(&parts.uri);
     let (Some(login_id), Some(login_state)) = (field(&query, "login_id"), field(&query, "login_state")) else {
         return failure_page(&state, &parts.uri, AppError::new(Failure::LinkIncomplete)).await;
     };
-    let fdx = field(&query, "consent_type").as_deref() == Some("fdx");
-    consent_screen(&state, parts, login_id, login_state, fdx, None).await
+    let kind = Kind::of(field(&query, "consent_type").as_deref());
+    consent_screen(&state, parts, login_id, login_state, kind, None).await
 }
 
 /// The consent screen of one flow, with `notice` above its form (then with 422: the form was
@@ -40,17 +70,24 @@ async fn consent_screen(
     parts: Parts,
     login_id: String,
     login_state: String,
-    fdx: bool,
+    kind: Kind,
     notice: Option<String>,
 ) -> Response {
     let uri = parts.uri.clone();
     let status = if notice.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-    let (page, options) = if fdx {
-        let (view, options) = api::run(state, parts, load_fdx_consent(login_id, login_state)).await;
-        (view.map(|v| Page::FdxConsent(Box::new(v), notice)), options)
-    } else {
-        let (view, options) = api::run(state, parts, load_consent(login_id, login_state)).await;
-        (view.map(|v| Page::Consent(Box::new(v), notice)), options)
+    let (page, options) = match kind {
+        Kind::Fdx => {
+            let (view, options) = api::run(state, parts, load_fdx_consent(login_id, login_state)).await;
+            (view.map(|v| Page::FdxConsent(Box::new(v), notice)), options)
+        }
+        Kind::AccountAccess => {
+            let (view, options) = api::run(state, parts, load_obuk_consent(login_id, login_state)).await;
+            (view.map(|v| Page::ObukConsent(Box::new(v), notice)), options)
+        }
+        Kind::ScopeGrant => {
+            let (view, options) = api::run(state, parts, load_consent(login_id, login_state)).await;
+            (view.map(|v| Page::Consent(Box::new(v), notice)), options)
+        }
     };
     let response = match page {
         Ok(page) => render(state, &uri, status, page).await,
@@ -80,8 +117,8 @@ pub async fn form_again(State(state): State<AppState>, request: Request, next: N
         return Response::from_parts(answer, Body::from(bytes));
     };
     count(&state, &error);
-    let fdx = parts.uri.path() == crate::api::fdx::DecideFdxConsent::PATH;
-    let page = consent_screen(&state, parts, login_id, login_state, fdx, Some(error.message)).await;
+    let kind = Kind::of_decision(parts.uri.path());
+    let page = consent_screen(&state, parts, login_id, login_state, kind, Some(error.message)).await;
     with_cookies(page, &answer.headers)
 }
 

@@ -29,11 +29,11 @@ use leptos::tachys::view::Position;
 use std::sync::Arc;
 
 /// A consent page's own GET address, also for a page shown in answer to a POST.
-fn consent_address(login_id: &str, login_state: &str, fdx: bool) -> String {
+fn consent_address(login_id: &str, login_state: &str, consent_type: Option<&str>) -> String {
     let mut query = url::form_urlencoded::Serializer::new(String::new());
     query.append_pair("login_id", login_id).append_pair("login_state", login_state);
-    if fdx {
-        query.append_pair("consent_type", "fdx");
+    if let Some(kind) = consent_type {
+        query.append_pair("consent_type", kind);
     }
     format!("/consent?{}", query.finish())
 }
@@ -150,6 +150,7 @@ fn island_of(page: &Page) -> &'static str {
     match page {
         Page::Consent(..) => "consent_form",
         Page::FdxConsent(..) => "fdx_account_picker",
+        Page::ObukConsent(..) => "obuk_account_picker",
         Page::Portal(_) => "portal_list",
         _ => "",
     }
@@ -165,7 +166,9 @@ pub async fn render(state: &AppState, uri: &Uri, status: StatusCode, page: Page)
     let nonce = crate::request::random_b64(16);
     // A consent page's address holds its flow's `login_state`: it goes nowhere as a Referer,
     // not even to Assent's own files. Other pages send their origin to Assent's own forms.
-    let referrer = if uri.path() == "/consent" || matches!(page, Page::Consent(..) | Page::FdxConsent(..)) {
+    let referrer = if uri.path() == "/consent"
+        || matches!(page, Page::Consent(..) | Page::FdxConsent(..) | Page::ObukConsent(..))
+    {
         "no-referrer"
     } else {
         "same-origin"
@@ -174,8 +177,11 @@ pub async fn render(state: &AppState, uri: &Uri, status: StatusCode, page: Page)
     // Where the language switcher comes back to. A consent page shown after a POST is
     // addressed by its GET URL.
     let here = match &page {
-        Page::Consent(v, _) => consent_address(&v.login_id, &v.login_state, false),
-        Page::FdxConsent(v, _) => consent_address(&v.login_id, &v.login_state, true),
+        Page::Consent(v, _) => consent_address(&v.login_id, &v.login_state, None),
+        Page::FdxConsent(v, _) => consent_address(&v.login_id, &v.login_state, Some("fdx")),
+        Page::ObukConsent(v, _) => {
+            consent_address(&v.login_id, &v.login_state, Some(crate::wire::obuk::ACCOUNT_ACCESS))
+        }
         // Other pages come back to their own address; an overlong one (bad input) is not
         // echoed back, only its path.
         _ => match uri.path_and_query() {
@@ -187,6 +193,7 @@ pub async fn render(state: &AppState, uri: &Uri, status: StatusCode, page: Page)
     let workspace = match &page {
         Page::Consent(v, _) => Some(v.workspace.as_str()),
         Page::FdxConsent(v, _) => Some(v.workspace.as_str()),
+        Page::ObukConsent(v, _) => Some(v.workspace.as_str()),
         _ => None,
     };
     let (brand, branded) = state.brand_of(workspace);

@@ -24,7 +24,7 @@ fn kind(failure: Failure) -> ErrorKind {
         }
         Forged | PortalForged => ErrorKind::Csrf,
         NotStaff => ErrorKind::Forbidden,
-        NotFound | FlowExpired | Answered => ErrorKind::NotFound,
+        NotFound | FlowExpired | Answered | ConsentExpired => ErrorKind::NotFound,
         LinkIncomplete | LinkInvalid | FormIncomplete | Unsupported | NoDecision | NothingChosen | NoAccountChosen
         | NotYours | OtherHolders | PortalOff | SessionEnded | SignInUnverified | SignInExpired | SignInDenied
         | ReasonNeeded => ErrorKind::BadRequest,

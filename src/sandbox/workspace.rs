@@ -77,6 +77,9 @@ pub enum ProfileKind {
     OpenBanking,
     /// FDX consents made by PAR with `fdx_v1.0` authorization details.
     Fdx,
+    /// UK Open Banking account-access consents: a resource the recipient creates, then
+    /// authorizes by its id (`profile::obuk`).
+    Obuk,
 }
 
 /// The regime a workspace's mock bank API speaks (`bank` in the seed), if it has one.
@@ -87,6 +90,8 @@ pub enum BankRegime {
     Fdx,
     /// `/bank/{workspace}/accounts`: the accounts of the token's `consent_id`.
     OpenBanking,
+    /// `/bank/{workspace}/aisp/accounts`: the accounts of the token's UK account-access consent.
+    Obuk,
 }
 
 fn yes() -> bool {

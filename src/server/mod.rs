@@ -11,6 +11,7 @@ pub mod csrf;
 pub mod fdx;
 pub mod keys;
 pub mod observe;
+pub mod obuk;
 pub mod portal;
 pub mod portal_auth;
 pub mod present;

@@ -193,6 +193,13 @@ pub async fn build(
     for (wid, bank) in banks {
         upstream = upstream.with_workspace_bank(&wid, bank);
     }
+    // The sandbox's UK workspace: the portal lists and stops its account-access consents.
+    if let Some(handle) = &sandbox {
+        let uk = handle.sandbox.workspaces().find(|(_, w)| w.profile == crate::sandbox::ProfileKind::Obuk);
+        if let Some((wid, _)) = uk {
+            upstream = upstream.with_obuk(wid);
+        }
+    }
     let storage_of = |wid: &str| config.workspaces.get(wid).and_then(|w| w.storage.clone());
     let stores: Vec<config::WorkspaceStorage> = config.workspaces.keys().filter_map(|w| storage_of(w)).collect();
     let kept_here = config.consent_storage == config::ConsentStorage::Assent

@@ -220,6 +220,7 @@ pub async fn open_consent(b: &Client, consent_url: &str) -> ConsentPage {
 /// The server functions a consent form posts to (with or without JavaScript).
 pub const DECIDE: &str = "/api/consent/decide";
 pub const DECIDE_FDX: &str = "/api/fdx/decide";
+pub const DECIDE_OBUK: &str = "/api/obuk/decide";
 
 /// A POST as a browser's plain HTML form sends it (no JavaScript): it accepts HTML, so a
 /// server function answers with a page or a redirect.
@@ -260,8 +261,8 @@ pub async fn submit_to(
         ("decision", decision),
     ];
     form.extend_from_slice(fields);
-    let fdx = page.html.contains(DECIDE_FDX);
-    form_post(b, format!("{base}{}", if fdx { DECIDE_FDX } else { DECIDE }))
+    let path = [DECIDE_FDX, DECIDE_OBUK].into_iter().find(|p| page.html.contains(p)).unwrap_or(DECIDE);
+    form_post(b, format!("{base}{path}"))
         .header("origin", &app.url)
         .header("sec-fetch-site", "same-origin")
         .form(&form)

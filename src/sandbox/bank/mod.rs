@@ -6,6 +6,7 @@
 pub mod data;
 pub mod fdx;
 pub mod internal;
+pub mod obuk;
 pub mod open_banking;
 
 pub use data::{Account, Bank, SeedTransaction};

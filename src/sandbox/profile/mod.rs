@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod fdx;
+pub mod obuk;
 pub mod open_banking;
 pub mod scope_grants;
 pub mod select;

@@ -2,6 +2,7 @@
 
 use crate::sandbox::profile::api::ConsentProfile;
 use crate::sandbox::profile::fdx::profile::Fdx;
+use crate::sandbox::profile::obuk::profile::Obuk;
 use crate::sandbox::profile::open_banking::OpenBanking;
 use crate::sandbox::profile::scope_grants::ScopeGrants;
 use crate::sandbox::state::Sandbox;
@@ -20,12 +21,13 @@ fn of_kind(kind: ProfileKind) -> &'static dyn ConsentProfile {
         ProfileKind::ScopeGrants => &ScopeGrants,
         ProfileKind::OpenBanking => &OpenBanking,
         ProfileKind::Fdx => &Fdx,
+        ProfileKind::Obuk => &Obuk,
     }
 }
 
 /// Every profile's own APIs, each mounted once.
 pub fn routes() -> Router<Arc<Sandbox>> {
-    [ProfileKind::ScopeGrants, ProfileKind::OpenBanking, ProfileKind::Fdx]
+    [ProfileKind::ScopeGrants, ProfileKind::OpenBanking, ProfileKind::Fdx, ProfileKind::Obuk]
         .into_iter()
         .fold(Router::new(), |router, kind| router.merge(of_kind(kind).routes()))
 }

@@ -9,6 +9,7 @@ mod bank;
 mod consent_tokens;
 mod fdx;
 mod identity;
+mod obuk;
 mod public;
 mod scope_grants;
 mod system;
@@ -105,6 +106,8 @@ pub struct Upstream {
     identity_pools: bool,
     /// Workspaces whose consent pages list accounts from a bank of their own (`bank_url`).
     banks: std::collections::BTreeMap<String, WorkspaceBank>,
+    /// The workspace of the UK account-access consents the portal lists, when there is one.
+    obuk_workspace: Option<String>,
 }
 
 /// A workspace's own bank: its internal accounts API, and the claim holding its customer id.
@@ -182,6 +185,7 @@ impl Upstream {
             revokes_by_consent: false,
             identity_pools: false,
             banks: Default::default(),
+            obuk_workspace: None,
         })
     }
 

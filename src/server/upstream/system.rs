@@ -36,7 +36,7 @@ fn form_escape(s: &str) -> String {
 impl Upstream {
     fn system_scopes(&self) -> String {
         let mut scopes = SYSTEM_SCOPES.to_string();
-        let banks = self.fdx.is_some() || !self.banks.is_empty();
+        let banks = self.fdx.is_some() || !self.banks.is_empty() || self.obuk_workspace.is_some();
         for (on, more) in [
             (banks, SYSTEM_SCOPES_FDX),
             (self.revokes_by_consent, SYSTEM_SCOPES_RECORDS),

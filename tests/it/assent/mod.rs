@@ -9,6 +9,7 @@ mod fdx_consent;
 mod hardening;
 mod identity_pool;
 mod listeners;
+mod obuk;
 mod ops;
 mod portal;
 mod postgres;

@@ -1,0 +1,138 @@
+//! The UK consents' management API (reference §1d (2')), for a System-workspace client with
+//! `manage_openbanking_consents`: list a workspace's consents, each with its application
+//! (`Client`), and revoke one (with every token issued under it).
+//!
+//! Served under the client-derived prefix (`/{tid}/system/servers/{wid}/…`, as FDX's) and
+//! under the System API's (`/api/system/{tid}/servers/{wid}/…`): the reference lists both
+//! forms for the open-banking APIs (§5, gap 1).
+
+use crate::sandbox::config::TENANT;
+use crate::sandbox::http::{api_error, check_workspace, db_failure};
+use crate::sandbox::profile::obuk::consent::{accounts_of, load, rfc3339, to_consent};
+use crate::sandbox::profile::obuk::consent_page::system_guard;
+use crate::sandbox::state::Sandbox;
+use crate::sandbox::util::now;
+use crate::wire::obuk::{OBUKConsentWithClient, OBUKConsents, OpenbankingClient, ACCOUNT_ACCESS};
+use axum::{
+    extract::{Path, RawQuery, State},
+    http::{HeaderMap, StatusCode},
+    response::{IntoResponse, Response},
+    Json,
+};
+use std::sync::Arc;
+
+type Sb = State<Arc<Sandbox>>;
+
+/// The filters of a list: `accounts` (repeated: consents sharing any of them), `client_id`,
+/// `status` (repeated).
+#[derive(Default)]
+struct Filter {
+    accounts: Vec<String>,
+    client_id: Option<String>,
+    status: Vec<String>,
+}
+
+fn filter_of(query: Option<&str>) -> Filter {
+    let mut f = Filter::default();
+    for (k, v) in url::form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
+        match k.as_ref() {
+            "accounts" => f.accounts.push(v.into_owned()),
+            "client_id" => f.client_id = Some(v.into_owned()),
+            "status" => f.status.push(v.into_owned()),
+            _ => {}
+        }
+    }
+    f
+}
+
+fn list_of(sb: &Sandbox, sid: &str, filter: &Filter) -> Result<OBUKConsents, Response> {
+    let rows = sb.store.fdx_consents(sid).map_err(db_failure)?;
+    let consents = rows
+        .iter()
+        .filter_map(|r| load(sb, sid, &r.id))
+        .map(|row| {
+            let client = sb.client(&row.client_id).map(|(_, _, c)| OpenbankingClient {
+                id: c.client_id.clone(),
+                name: c.client_name.clone(),
+                logo_uri: c.logo_uri.clone(),
+                client_uri: c.client_uri.clone(),
+            });
+            OBUKConsentWithClient {
+                client,
+                account_access_consent: Some(to_consent(&row)),
+                account_ids: accounts_of(&row),
+                client_id: row.client_id.clone(),
+                consent_id: row.id.clone(),
+                created_at: rfc3339(row.created_at),
+                server_id: row.workspace.clone(),
+                tenant_id: TENANT.into(),
+                status: row.status.clone(),
+                kind: ACCOUNT_ACCESS.into(),
+            }
+        })
+        .filter(|c| filter.client_id.as_ref().is_none_or(|id| &c.client_id == id))
+        .filter(|c| filter.status.is_empty() || filter.status.iter().any(|s| s.eq_ignore_ascii_case(&c.status)))
+        .filter(|c| filter.accounts.is_empty() || c.account_ids.iter().any(|a| filter.accounts.contains(a)))
+        .collect();
+    Ok(OBUKConsents { consents })
+}
+
+/// `GET /{tid}/system/servers/{wid}/open-banking/consents[?accounts=…&client_id=…&status=…]`,
+/// newest first.
+pub async fn list(
+    State(sb): Sb,
+    Path((tid, wid, sid)): Path<(String, String, String)>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(r) = system_guard(&sb, &headers, &tid, &wid).await {
+        return r;
+    }
+    if let Err(r) = check_workspace(&sb, &tid, &sid) {
+        return r;
+    }
+    match list_of(&sb, &sid, &filter_of(query.as_deref())) {
+        Ok(list) => Json(list).into_response(),
+        Err(r) => r,
+    }
+}
+
+/// The same under the System API's prefix.
+pub async fn list_system(
+    sb: Sb,
+    Path((tid, sid)): Path<(String, String)>,
+    query: RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    list(sb, Path((tid, "system".into(), sid)), query, headers).await
+}
+
+/// `DELETE /{tid}/system/servers/{wid}/open-banking/consents/{consentID}`: 204; the consent is
+/// `Revoked` and its tokens with it. 409 when it is not authorised (or awaiting) any more.
+pub async fn revoke(
+    State(sb): Sb,
+    Path((tid, wid, sid, cid)): Path<(String, String, String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(r) = system_guard(&sb, &headers, &tid, &wid).await {
+        return r;
+    }
+    let Some(consent) = load(&sb, &sid, &cid) else {
+        return api_error(StatusCode::NOT_FOUND, "consent not found", "not_found");
+    };
+    let revocation = serde_json::json!({"initiator": "DATA_PROVIDER", "reason": "USER_ACTION"}).to_string();
+    match sb.store.revoke_fdx_consent(&consent.id, &revocation, now()) {
+        Ok(true) => StatusCode::NO_CONTENT.into_response(),
+        Ok(false) => api_error(StatusCode::CONFLICT, &format!("the consent is {}", consent.status), "conflict"),
+        Err(e) => db_failure(e),
+    }
+}
+
+/// The same under the System API's prefix.
+pub async fn revoke_system(
+    sb: Sb,
+    Path((tid, sid, cid)): Path<(String, String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    revoke(sb, Path((tid, "system".into(), sid, cid)), headers).await
+}

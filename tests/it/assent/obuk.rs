@@ -1,0 +1,244 @@
+//! UK Open Banking account access through the sandbox and Assent: the data recipient creates
+//! the consent resource with a client-credentials token, pushes its authorization request
+//! naming it, the customer chooses accounts on Assent's account-access screen, and the bank
+//! serves exactly those, until the consent is revoked.
+
+use crate::common::*;
+use reqwest::{Client, StatusCode};
+use serde_json::{json, Value};
+
+const WS: &str = "obuk";
+const TPP: &str = "obuk-tpp";
+const REDIRECT: &str = "https://tpp.example/callback";
+
+fn tpp_secret(app: &TestApp) -> String {
+    app.sandbox().store.meta(&format!("client_secret:{TPP}")).unwrap().unwrap()
+}
+
+/// A token of the recipient's: client credentials, or a code exchanged.
+async fn tpp_token(app: &TestApp, form: &[(&str, &str)]) -> Value {
+    Client::new()
+        .post(format!("{}/default/{WS}/oauth2/token", app.sandbox_url()))
+        .basic_auth(TPP, Some(tpp_secret(app)))
+        .form(form)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+/// `POST …/account-access-consents` with `data`: the answer's status and body.
+async fn create_consent(app: &TestApp, data: Value) -> (StatusCode, Value) {
+    let token = tpp_token(app, &[("grant_type", "client_credentials"), ("scope", "accounts")]).await;
+    let res = Client::new()
+        .post(format!("{}/default/{WS}/open-banking/v3.1/aisp/account-access-consents", app.sandbox_url()))
+        .bearer_auth(token["access_token"].as_str().unwrap())
+        .json(&json!({"Data": data, "Risk": {}}))
+        .send()
+        .await
+        .unwrap();
+    (res.status(), res.json().await.unwrap())
+}
+
+fn asks() -> Value {
+    let in_a_year = (chrono::Utc::now() + chrono::Duration::days(365)).to_rfc3339();
+    json!({
+        "Permissions": ["ReadAccountsDetail", "ReadBalances", "ReadTransactionsDetail", "ReadTransactionsCredits",
+                        "ReadTransactionsDebits", "ReadStandingOrdersBasic", "ReadPartyPSU"],
+        "ExpirationDateTime": in_a_year,
+        "TransactionFromDateTime": "2024-01-01T00:00:00Z",
+        "TransactionToDateTime": "2026-12-31T00:00:00Z",
+    })
+}
+
+/// The recipient's PAR naming consent `id` (in `claims`, see the profile), then authorize and
+/// sign in as `user`: Assent's consent URL.
+async fn authorize(app: &TestApp, b: &Client, id: &str, user: &str) -> String {
+    let claims = json!({"id_token": {"openbanking_intent_id": {"value": id, "essential": true}}}).to_string();
+    let par: Value = Client::new()
+        .post(format!("{}/default/{WS}/par", app.sandbox_url()))
+        .basic_auth(TPP, Some(tpp_secret(app)))
+        .form(&[
+            ("response_type", "code"),
+            ("scope", "openid accounts"),
+            ("redirect_uri", REDIRECT),
+            ("state", "st"),
+            ("claims", &claims),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let uri = par["request_uri"].as_str().unwrap_or_else(|| panic!("{par}"));
+    let mut authorize = url::Url::parse(&format!("{}/default/{WS}/oauth2/authorize", app.sandbox_url())).unwrap();
+    authorize.query_pairs_mut().append_pair("client_id", TPP).append_pair("request_uri", uri);
+    let res = sign_in(app, b, authorize.as_str(), user).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    location(&res)
+}
+
+/// A consent created and authorized as far as Assent's screen: its id and the screen's URL.
+async fn start_uk(app: &TestApp, b: &Client, user: &str) -> (String, String) {
+    let (status, body) = create_consent(app, asks()).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["Data"]["Status"], "AwaitingAuthorisation");
+    let id = body["Data"]["ConsentId"].as_str().unwrap().to_string();
+    let consent = authorize(app, b, &id, user).await;
+    assert!(consent.starts_with(&format!("{}/consent?", app.url)), "{consent}");
+    assert!(consent.contains("consent_type=account_access"), "{consent}");
+    (id, consent)
+}
+
+/// Follows Assent's 303 through the authorization server: the code the recipient receives
+/// (or the error it is told).
+async fn to_recipient(app: &TestApp, b: &Client, res: reqwest::Response) -> url::Url {
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "consent POST");
+    let back = location(&res);
+    assert!(back.starts_with(app.sandbox_url()), "redirect_to {back}");
+    let res = b.get(&back).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let callback = url::Url::parse(&location(&res)).unwrap();
+    assert!(callback.as_str().starts_with(REDIRECT), "{callback}");
+    callback
+}
+
+fn param(url: &url::Url, name: &str) -> Option<String> {
+    url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
+}
+
+/// The bank's `GET /bank/obuk/aisp/accounts` with `token`.
+async fn bank_accounts(app: &TestApp, token: &str) -> (StatusCode, Value) {
+    let res = Client::new()
+        .get(format!("{}/bank/{WS}/aisp/accounts", app.sandbox_url()))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    (res.status(), res.json().await.unwrap_or(Value::Null))
+}
+
+/// The management list's entry for consent `id`.
+async fn managed(app: &TestApp, id: &str) -> Value {
+    let token = system_token(app, "manage_openbanking_consents").await;
+    let list: Value = Client::new()
+        .get(format!("{}/default/system/servers/{WS}/open-banking/consents", app.sandbox_url()))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    list["Consents"].as_array().unwrap().iter().find(|c| c["consent_id"] == id).cloned().unwrap_or(Value::Null)
+}
+
+fn post_fields<'a>(decision_accounts: &'a [&'a str]) -> Vec<(&'a str, &'a str)> {
+    decision_accounts.iter().map(|a| ("account[]", *a)).collect()
+}
+
+#[tokio::test]
+async fn the_recipient_gets_exactly_the_accounts_chosen_until_the_consent_is_revoked() {
+    let app = spawn_app().await;
+    let b = browser();
+    let (id, consent) = start_uk(&app, &b, "user").await;
+    let page = open_consent(&b, &consent).await;
+    let html = &page.html;
+    // Who asks, the data in the UK's words (never the codes), the dates, the accounts unticked.
+    assert!(html.contains("Money Map (UK account information)"), "{html}");
+    for cluster in
+        ["Your account details", "Your regular payments", "Your account transactions", "Contact and party details"]
+    {
+        assert!(html.contains(cluster), "{cluster}: {html}");
+    }
+    assert!(!html.contains("Your statements"), "only what is asked for");
+    for code in ["ReadAccountsDetail", "ReadTransactionsDetail", "ReadPartyPSU", "ReadStandingOrdersBasic"] {
+        assert!(!html.contains(code), "raw code {code} shown");
+    }
+    assert!(html.contains("January 1, 2024") && html.contains("December 31, 2026"), "the transaction window: {html}");
+    for account in ["UK-30001", "UK-30002", "UK-30003"] {
+        assert!(html.contains(&format!("value=\"{account}\"")), "{account}");
+    }
+    assert!(!html.contains("UK-30101"), "only the customer's own accounts");
+    assert!(!html.contains("checked"), "nothing pre-ticked");
+
+    // Allow with no account: asked again. Someone else's account: refused.
+    let res = submit_fields(&app, &b, &page, "allow", &[]).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("Choose at least one account"));
+    let res = submit_fields(&app, &b, &page, "allow", &post_fields(&["UK-30001", "UK-30101"])).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(managed(&app, &id).await["status"], "AwaitingAuthorisation");
+
+    let res = submit_fields(&app, &b, &page, "allow", &post_fields(&["UK-30003", "UK-30001"])).await;
+    let callback = to_recipient(&app, &b, res).await;
+    let code = param(&callback, "code").unwrap_or_else(|| panic!("{callback}"));
+    let tokens =
+        tpp_token(&app, &[("grant_type", "authorization_code"), ("code", &code), ("redirect_uri", REDIRECT)]).await;
+    let access = tokens["access_token"].as_str().unwrap_or_else(|| panic!("{tokens}")).to_string();
+
+    let entry = managed(&app, &id).await;
+    assert_eq!(entry["status"], "Authorised", "{entry}");
+    assert_eq!(entry["account_ids"], json!(["UK-30001", "UK-30003"]));
+    assert_eq!(entry["Client"]["name"], "Money Map (UK account information)");
+    let (status, body) = bank_accounts(&app, &access).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let mut served: Vec<&str> =
+        body["Data"]["Account"].as_array().unwrap().iter().map(|a| a["AccountId"].as_str().unwrap()).collect();
+    served.sort();
+    assert_eq!(served, ["UK-30001", "UK-30003"]);
+
+    // Revoked through the management API: the bank says 401 at once.
+    let token = system_token(&app, "manage_openbanking_consents").await;
+    let res = Client::new()
+        .delete(format!("{}/api/system/default/servers/{WS}/open-banking/consents/{id}", app.sandbox_url()))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    assert_eq!(managed(&app, &id).await["status"], "Revoked");
+    assert_eq!(bank_accounts(&app, &access).await.0, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn deny_rejects_the_consent_and_tells_the_recipient() {
+    let app = spawn_app().await;
+    let b = browser();
+    let (id, consent) = start_uk(&app, &b, "user").await;
+    let page = open_consent(&b, &consent).await;
+    let callback = to_recipient(&app, &b, submit_fields(&app, &b, &page, "deny", &[]).await).await;
+    assert_eq!(param(&callback, "error").as_deref(), Some("rejected"), "{callback}");
+    assert_eq!(param(&callback, "error_cause").as_deref(), Some("consent_rejected"));
+    assert_eq!(managed(&app, &id).await["status"], "Rejected");
+}
+
+#[tokio::test]
+async fn impossible_requests_are_refused_clearly() {
+    let app = spawn_app().await;
+    let past = (chrono::Utc::now() - chrono::Duration::days(1)).to_rfc3339();
+    let (status, body) =
+        create_consent(&app, json!({"Permissions": ["ReadAccountsBasic"], "ExpirationDateTime": past})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body["Errors"][0]["Message"].as_str().unwrap().contains("in the past"), "{body}");
+    let (status, _) = create_consent(&app, json!({"Permissions": ["ReadEverything"]})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+
+    // A consent that runs out while the customer reads the page: Assent says so, and nothing
+    // is granted.
+    let soon = (chrono::Utc::now() + chrono::Duration::seconds(2)).to_rfc3339();
+    let (status, body) =
+        create_consent(&app, json!({"Permissions": ["ReadAccountsBasic"], "ExpirationDateTime": soon})).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let id = body["Data"]["ConsentId"].as_str().unwrap().to_string();
+    let b = browser();
+    let consent = authorize(&app, &b, &id, "user").await;
+    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+    let res = b.get(&consent).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::GONE);
+    assert!(res.text().await.unwrap().contains("has expired"));
+    assert_eq!(managed(&app, &id).await["status"], "AwaitingAuthorisation");
+}
