@@ -173,3 +173,30 @@ test("portal: filter as you type", async ({ page }) => {
   await expect(page.getByRole("dialog")).toBeHidden();
   await expect(app).toBeVisible();
 });
+
+test("what the user changed before the island woke up stays as they left it", async ({ page }) => {
+  // Hold the islands' code back until the user has changed the form, as on a slow connection.
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route(/\.wasm(\?|$)/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto(`${SANDBOX}/demo`);
+  for (const box of await page.locator('input[name="scope"]').all()) {
+    const value = await box.getAttribute("value");
+    if (["openid", "email", "calendar.read"].includes(value!)) await box.check();
+    else await box.uncheck();
+  }
+  await page.getByRole("button", { name: "Sign in with the sandbox" }).click();
+  await signIn(page, "user4");
+  const calendar = page.getByRole("checkbox", { name: /View your calendar/ });
+  await expect(calendar).toBeChecked();
+  await expect(page.locator("body")).not.toHaveAttribute("data-hydrated", "true");
+  await calendar.uncheck();
+  release();
+  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+  // Hydrating did not tick it back on, and the island counts it as the user left it.
+  await expect(calendar).not.toBeChecked();
+  await expect(page.getByText(/You are sharing 2 of 3 permissions/)).toBeVisible();
+});

@@ -50,9 +50,11 @@ pub fn ConsentForm(
 ) -> impl IntoView {
     let decide = ServerAction::<DecideConsent>::new();
     let hydrated = hydrated();
-    // One flag per scope, in page order; every scope starts ticked.
+    // One flag per scope, in page order; every scope starts ticked (or as the user left it
+    // before the island hydrated).
     let total: usize = groups.iter().map(|g| g.scopes.len()).sum();
-    let ticked = RwSignal::new(vec![true; total]);
+    let scope_ids = groups.iter().flat_map(|g| g.scopes.iter()).map(|s| format!("scope-{}", s.name));
+    let ticked = RwSignal::new(super::ticked_in_page(scope_ids, true));
     let chosen = Memo::new(move |_| ticked.with(|t| t.iter().filter(|x| **x).count()));
     // Scopes that share accounts: while one is ticked, at least one account must be too.
     let sharing: Vec<usize> = groups
@@ -62,7 +64,8 @@ pub fn ConsentForm(
         .filter(|(_, s)| s.shares_accounts)
         .map(|(i, _)| i)
         .collect();
-    let accounts_ticked = RwSignal::new(vec![false; accounts.len()]);
+    let accounts_ticked =
+        RwSignal::new(super::ticked_in_page(accounts.iter().map(|a| format!("account-{}", a.id)), false));
     let chosen_accounts = chosen_numbers(&accounts, accounts_ticked);
     let needs_account =
         Memo::new(move |_| ticked.with(|t| sharing.iter().any(|i| t[*i])) && chosen_accounts.with(Vec::is_empty));

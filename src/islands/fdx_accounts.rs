@@ -40,7 +40,7 @@ pub fn FdxAccountPicker(
 ) -> impl IntoView {
     let decide = ServerAction::<DecideFdxConsent>::new();
     let hydrated = hydrated();
-    let ticked = RwSignal::new(vec![false; accounts.len()]);
+    let ticked = RwSignal::new(super::ticked_in_page(accounts.iter().map(|a| format!("account-{}", a.id)), false));
     let (nudge, set_nudge) = signal(false);
     // Read once: each call of `pending()` or `value()` makes a new derived signal.
     let (pending, outcome) = (decide.pending(), decide.value());

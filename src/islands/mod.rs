@@ -36,6 +36,29 @@ fn hydrated() -> ReadSignal<bool> {
     hydrated
 }
 
+/// Whether each checkbox of `ids` is ticked in the page as it stands, else `default`. Read
+/// while an island hydrates, it keeps what the user ticked or unticked before the wasm woke
+/// up: hydrating never ticks a permission back on that the user took off, nor drops an account
+/// they chose. On the server (and for an id not in the page), `default`.
+fn ticked_in_page(ids: impl IntoIterator<Item = String>, default: bool) -> Vec<bool> {
+    ids.into_iter()
+        .map(|id| {
+            #[cfg(feature = "hydrate")]
+            {
+                use wasm_bindgen::JsCast;
+                let input = document()
+                    .get_element_by_id(&id)
+                    .and_then(|el| el.dyn_into::<leptos::web_sys::HtmlInputElement>().ok());
+                if let Some(input) = input {
+                    return input.checked();
+                }
+            }
+            let _ = &id;
+            default
+        })
+        .collect()
+}
+
 /// A page restored from the back/forward cache comes back as it was left: sending. Make its
 /// form usable again (the server still refuses a decision made twice).
 fn reset_on_back<S>(action: ServerAction<S>)

@@ -1,0 +1,33 @@
+//! The bank's internal accounts API, for the consent pages and the portal.
+
+use serde::{Deserialize, Serialize};
+
+/// The sandbox bank's internal accounts API for the consent page (not in the reference; the
+/// quickstart bank has an unauthenticated one): `GET {BANK_URL}/internal/accounts?customer_id=`
+/// with a System-workspace bearer token carrying `read_internal_accounts`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct InternalAccounts {
+    #[serde(default)]
+    pub accounts: Vec<InternalAccount>,
+}
+
+/// One account of a bank customer, as a consent page lists it for selection.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct InternalAccount {
+    /// The id a consent grants (`FDXResource.id` with `resouceType` `ACCOUNT`).
+    pub id: String,
+    /// The product name, e.g. "Everyday Checking".
+    pub name: String,
+    /// The customer's own name for the account, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nickname: Option<String>,
+    /// `CHECKING`, `SAVINGS` or `CREDIT_CARD`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The account number masked for display, e.g. `…1234`.
+    pub masked_number: String,
+    /// Current balance in `currency` (negative for money owed on a card).
+    pub balance: f64,
+    /// ISO 4217 code.
+    pub currency: String,
+}
