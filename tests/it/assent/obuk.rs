@@ -305,3 +305,46 @@ async fn a_denied_uk_consent_leaves_a_rejected_record() {
     assert_eq!(status, StatusCode::OK);
     assert!(record.contains("Declined") && record.contains("by the customer"), "{record}");
 }
+
+#[tokio::test]
+async fn the_portal_lists_and_stops_a_uk_consent_of_its_own_user_only() {
+    let app = spawn_app().await;
+    let b = browser();
+    let (id, consent) = start_uk(&app, &b, "user").await;
+    let access = allow(&app, &b, &consent, &["UK-30001"]).await;
+
+    // Another user: not listed, and cannot stop it.
+    let other = browser();
+    let other_html = portal_sign_in(&app, &other, "user2").await;
+    assert!(!other_html.contains(&id));
+    let res = form_post(&other, format!("{}/api/portal/stop", app.url))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("consent_id", id.as_str()), ("csrf_token", hidden(&other_html, "csrf_token").as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert!(matches!(res.status(), StatusCode::NOT_FOUND | StatusCode::FORBIDDEN), "{}", res.status());
+    assert_eq!(managed(&app, &id).await["status"], "Authorised");
+
+    let portal = browser();
+    let html = portal_sign_in(&app, &portal, "user").await;
+    assert!(html.contains(&id) && html.contains("Money Map (UK account information)"), "{html}");
+    assert!(html.contains("Your account details") && html.contains("Contact and party details"), "{html}");
+    assert!(!html.contains("ReadAccountsDetail"), "cluster wording, not codes");
+    let confirm =
+        portal.get(format!("{}/portal/revoke?consent_id={id}", app.url)).send().await.unwrap().text().await.unwrap();
+    let res = form_post(&portal, format!("{}/api/portal/stop", app.url))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("consent_id", id.as_str()), ("csrf_token", hidden(&confirm, "csrf_token").as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&res), "/portal?revoked=fdx");
+    assert_eq!(bank_accounts(&app, &access).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(managed(&app, &id).await["status"], "Revoked");
+    let s = browser();
+    crate::assent::console::console_sign_in(&app, &s, "admin").await;
+    let record = admin(&app, &s, &format!("/admin/record?id={id}")).await.1;
+    assert!(record.contains("Revoked") && record.contains("by the customer"), "{record}");
+}
