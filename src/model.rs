@@ -296,6 +296,8 @@ pub struct FdxAccess {
     /// Every account it shares is one of this user's: the user gave it (or could have), and may
     /// stop it. Otherwise another holder of a joint account gave it, and only they can.
     pub all_mine: bool,
+    /// The recipient's logo (a UK consent's embedded `Client`; FDX's carries none).
+    pub logo_uri: Option<String>,
 }
 
 /// A UK Open Banking account-access request: who asks, what data (by the UK's data clusters),

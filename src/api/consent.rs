@@ -169,6 +169,7 @@ fn record_draft(
         .and_then(|c| session.authentication_context.get(c))
         .and_then(|v| v.as_str().map(str::to_string).or_else(|| v.as_i64().map(|n| n.to_string())));
     crate::server::records::Draft {
+        id: None,
         login_id: login_id.to_string(),
         login_state: Some(login_state.to_string()),
         tenant: if session.tenant_id.is_empty() {

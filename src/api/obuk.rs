@@ -1,6 +1,11 @@
 //! UK Open Banking account access: load a consent with the customer's own accounts, decide it
 //! (allow with the chosen `account[]`s, or deny). Account ids from the form are never trusted:
 //! only the customer's own accounts, as the bank lists them at submit, can be granted.
+//!
+//! Each decision is recorded (`crate::server::records`) as the generic screen's are: Allow
+//! writes the record pending, accepts, then marks it authorized; Deny writes it rejected. The
+//! record's id is the consent's `ConsentId` (the name its tokens carry), its `scopes` the
+//! permission codes, its accounts those granted, its expiry the `ExpirationDateTime`.
 
 use crate::error::AppError;
 use crate::model::ObukConsentView;
@@ -51,8 +56,13 @@ pub async fn decide_obuk_consent(
             if consent.account_access_consent.status != status::AWAITING_AUTHORISATION {
                 return Err(Failure::Answered.into());
             }
+            let draft = record_draft(&state, &consent, &login_id, &login_state, Vec::new());
             let next = state.upstream.reject_obuk(&RejectScopeGrant::user_denied(login_id, login_state)).await?;
             metrics.rejects.inc();
+            // A refusal shares nothing: its entry in the history is kept when it can be.
+            if let Err(e) = state.records.reject(draft).await {
+                tracing::warn!(error = %e, "a rejected UK consent could not be recorded");
+            }
             next
         }
         "allow" => {
@@ -66,8 +76,19 @@ pub async fn decide_obuk_consent(
                 tracing::warn!("a UK account-access accept with an account that is not the customer's; refused");
                 AppError::new(Failure::NotYours)
             })?;
+            // The record first: no accept without one. A store that cannot be written stops
+            // here, with nothing shared.
+            let draft = record_draft(&state, &consent, &login_id, &body.login_state, body.account_ids.clone());
+            let record = state.records.prepare(draft).await?;
             let next = state.upstream.accept_obuk(&login_id, &body).await?;
             metrics.accepts.inc();
+            if let Some((id, _)) = record {
+                // Accepted: should this write fail, the record stays pending (never authorized
+                // without its accept), and ending the consent is the management API's.
+                if let Err(e) = state.records.authorize(&id).await {
+                    tracing::error!(error = %e, "an accepted UK consent's record could not be marked authorized");
+                }
+            }
             next
         }
         _ => return Err(Failure::NoDecision.into()),
@@ -98,4 +119,48 @@ async fn open_consent(
     let customer = crate::server::fdx::customer_by(bank.id_claim, &consent.authentication_context, &consent.subject)?;
     let accounts = state.upstream.accounts_at(bank.url, &customer).await?.accounts;
     Ok((consent, accounts))
+}
+
+/// What the record of this UK consent keeps: its `ConsentId` as the record's id, who, which
+/// application as the screen showed it, the permission codes (as `scopes`), the accounts
+/// granted and the `ExpirationDateTime`.
+#[cfg(feature = "ssr")]
+fn record_draft(
+    state: &crate::server::AppState,
+    consent: &crate::wire::obuk::GetAccountAccessConsentResponse,
+    login_id: &str,
+    login_state: &str,
+    accounts: Vec<String>,
+) -> crate::server::records::Draft {
+    let c = &consent.account_access_consent;
+    let client = crate::server::present::client_view(&consent.client_info, &consent.client_id);
+    let claim = state.upstream.bank_of(&consent.server_id).and_then(|b| b.id_claim);
+    let customer = crate::server::fdx::customer_by(claim, &consent.authentication_context, &consent.subject)
+        .ok()
+        .filter(|_| claim.is_some());
+    let expires_at = c
+        .expiration_date_time
+        .as_deref()
+        .and_then(|e| chrono::DateTime::parse_from_rfc3339(e).ok())
+        .map(|e| e.timestamp());
+    crate::server::records::Draft {
+        id: Some(c.consent_id.clone()).filter(|id| !id.is_empty()),
+        login_id: login_id.to_string(),
+        login_state: Some(login_state.to_string()),
+        tenant: if consent.tenant_id.is_empty() {
+            state.upstream.tenant().to_string()
+        } else {
+            consent.tenant_id.clone()
+        },
+        workspace: consent.server_id.clone(),
+        subject: consent.subject.clone(),
+        customer,
+        client_id: consent.client_id.clone(),
+        client_name: client.name,
+        client_logo: client.logo_uri,
+        scopes: c.permissions.clone(),
+        claims: Vec::new(),
+        accounts,
+        expires_at,
+    }
 }

@@ -19,13 +19,14 @@ pub async fn load_portal() -> Result<PortalView, AppError> {
     use crate::server::portal::{apps_view, records_view, PORTAL_PURPOSE};
     let state = context::state()?;
     let (id, session) = signed_in(&state).await?;
-    let (apps, fdx, records, elsewhere) = tokio::join!(
+    let (apps, fdx, uk, records, elsewhere) = tokio::join!(
         state.upstream.list_clients(&session.access_token),
         fdx_accesses(&state, &session.customer),
+        uk_accesses(&state, &session.customer),
         records_of(&state, &session.subject),
         accounts_at_own_banks(&state, &session.customer),
     );
-    let (apps, names) = match apps {
+    let (apps, mut names): (_, std::collections::HashMap<String, String>) = match apps {
         Ok(list) => {
             let names = list
                 .scopes
@@ -36,7 +37,14 @@ pub async fn load_portal() -> Result<PortalView, AppError> {
         }
         Err(e) => return Err(ended_or(&state, &id, e).await),
     };
-    let (fdx, accounts) = fdx?;
+    // A UK record's scopes are permission codes: shown in their data clusters' words.
+    for (key, codes) in crate::server::obuk::CLUSTERS {
+        let label = crate::i18n::text(crate::request::locale(), &format!("obuk-cluster-{key}"), &[]);
+        names.extend(codes.iter().map(|c| (c.to_string(), label.clone())));
+    }
+    let (mut fdx, accounts) = fdx?;
+    // UK consents are cards of the same list: the same Stop, the same confirmation page.
+    fdx.extend(uk?);
     // Accounts by name and last digits, where the bank still lists them.
     let accounts =
         accounts.into_iter().chain(elsewhere).map(|a| (a.id, format!("{} {}", a.name, a.masked_number))).collect();
@@ -131,11 +139,27 @@ pub async fn stop_sharing(#[server(default)] csrf_token: String, consent_id: Str
         return Err(Failure::FormIncomplete.into());
     }
     // The consent must share this user's accounts: the management API itself would stop anyone's.
-    let mine = fdx_accesses(&state, &session.customer).await?.0.into_iter().find(|a| a.consent_id == consent_id);
+    let fdx = fdx_accesses(&state, &session.customer).await?.0.into_iter().find(|a| a.consent_id == consent_id);
+    let (mine, uk) = match fdx {
+        Some(access) => (Some(access), false),
+        None => (uk_accesses(&state, &session.customer).await?.into_iter().find(|a| a.consent_id == consent_id), true),
+    };
     match mine {
         None => return Err(Failure::NotFound.into()),
         // A joint account's other holder gave it: theirs to stop, not this user's.
         Some(access) if !access.all_mine => return Err(Failure::OtherHolders.into()),
+        Some(access) if access.active && uk => {
+            state.upstream.revoke_obuk_consent(&consent_id).await?;
+            state.upstream.metrics().revokes.inc();
+            // Its record (named by the ConsentId) ends with it; the consent is stopped either way.
+            if state.records.kept_here() {
+                if let Err(e) =
+                    state.records.revoke(&consent_id, crate::server::records::Actor::Customer, None, None).await
+                {
+                    tracing::error!(error = %e, "stopped a UK consent, but could not mark its record revoked");
+                }
+            }
+        }
         Some(access) if access.active => {
             state.upstream.revoke_fdx_consent(&consent_id).await?;
             state.upstream.metrics().revokes.inc();
@@ -233,7 +257,7 @@ async fn end_records(state: &crate::server::AppState, subject: &str, client_id: 
         }
     };
     for record in records.iter().filter(|r| r.draft.client_id == client_id && r.status == Status::Authorized) {
-        if let Err(e) = state.upstream.revoke_consent_tokens(&record.draft.workspace, &record.id).await {
+        if let Err(e) = crate::server::revoke::end_access(state, record).await {
             tracing::warn!(error = %e, "could not revoke a consent's tokens by consent_id (the application's revoke did)");
         }
         if let Err(e) = state.records.revoke(&record.id, Actor::Customer, None, None).await {
@@ -331,6 +355,22 @@ async fn accounts_at_own_banks(state: &crate::server::AppState, customer: &str) 
         }
     }
     accounts
+}
+
+/// The UK account-access consents sharing any of the user's accounts at the UK workspace's
+/// bank (through the management API); none when there is no UK workspace, or it has no bank.
+#[cfg(feature = "ssr")]
+async fn uk_accesses(
+    state: &crate::server::AppState,
+    customer: &str,
+) -> Result<Vec<crate::model::FdxAccess>, crate::server::upstream::UpstreamError> {
+    let Some(bank) = state.upstream.obuk_workspace().and_then(|w| state.upstream.bank_of(w)) else {
+        return Ok(Vec::new());
+    };
+    let accounts = state.upstream.accounts_at(bank.url, customer).await?.accounts;
+    let ids: Vec<String> = accounts.iter().map(|a| a.id.clone()).collect();
+    let consents = state.upstream.obuk_consents_of_accounts(&ids).await?.consents;
+    Ok(crate::server::portal::obuk_view(&accounts, consents, crate::request::locale()))
 }
 
 /// The Open Finance consents sharing any of the user's accounts, and those accounts; none when

@@ -139,7 +139,14 @@ pub fn records_view(
                 bank: bank(&r.draft.workspace),
                 client: clean_text(&r.draft.client_name),
                 client_id: r.draft.client_id.clone(),
-                scopes: r.draft.scopes.iter().map(|s| clean_text(names.get(s).unwrap_or(s))).collect(),
+                scopes: r.draft.scopes.iter().fold(Vec::new(), |mut shown, s| {
+                    // Each name once (a UK cluster covers several permission codes).
+                    let name = clean_text(names.get(s).unwrap_or(s));
+                    if !shown.contains(&name) {
+                        shown.push(name);
+                    }
+                    shown
+                }),
                 accounts: r.draft.accounts.iter().map(|a| clean_text(accounts.get(a).unwrap_or(a))).collect(),
                 id: r.id,
             }
@@ -184,6 +191,51 @@ pub fn fdx_view(accounts: &[InternalAccount], mut consents: Vec<FDXConsent>, loc
                 clusters,
                 created: c.created_time.as_deref().and_then(format_date),
                 expires: c.expiration_time.as_deref().and_then(format_date),
+                logo_uri: None,
+            }
+        })
+        .collect()
+}
+
+/// The UK account-access consents that share any of `accounts` (the user's own), newest
+/// first, as the portal's consent cards: the recipient by the name and logo of the embedded
+/// `Client`, the permissions in the UK data clusters' words (`server::obuk::group`), the
+/// user's accounts by name.
+pub fn obuk_view(
+    accounts: &[InternalAccount],
+    mut consents: Vec<crate::wire::obuk::OBUKConsentWithClient>,
+    locale: Locale,
+) -> Vec<FdxAccess> {
+    consents.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+    consents
+        .into_iter()
+        .map(|c| {
+            let consent = c.account_access_consent.unwrap_or_default();
+            let clusters = super::obuk::group(&consent.permissions)
+                .into_iter()
+                .map(|(key, codes)| match key.as_str() {
+                    super::obuk::OTHER => codes.join(", "),
+                    _ => crate::i18n::text(locale, &format!("obuk-cluster-{key}"), &[]),
+                })
+                .collect();
+            let status = if c.status.is_empty() { consent.status.clone() } else { c.status.clone() };
+            let client = c.client.unwrap_or_default();
+            let recipient = client.name.as_deref().map(clean_text).filter(|n| !n.is_empty());
+            FdxAccess {
+                active: status == crate::wire::obuk::status::AUTHORISED,
+                all_mine: c.account_ids.iter().all(|id| accounts.iter().any(|a| &a.id == id)),
+                recipient: recipient.unwrap_or_else(|| clean_text(&c.client_id)),
+                status: code_label(locale, "fdx-status-", &status),
+                accounts: accounts
+                    .iter()
+                    .filter(|a| c.account_ids.contains(&a.id))
+                    .map(|a| format!("{} {}", clean_text(&a.name), clean_text(&a.masked_number)))
+                    .collect(),
+                clusters,
+                created: c.created_at.as_deref().or(consent.creation_date_time.as_deref()).and_then(format_date),
+                expires: consent.expiration_date_time.as_deref().and_then(format_date),
+                logo_uri: safe_url(client.logo_uri.as_ref()),
+                consent_id: c.consent_id,
             }
         })
         .collect()

@@ -2,6 +2,12 @@
 //! API), then its record marked revoked with who did it and why. In that order, so a record
 //! never says revoked while its tokens still work; a failure on the way leaves it authorized,
 //! to be ended again.
+//!
+//! A record of the UK workspace (`Upstream::obuk_workspace`) is named by its consent's
+//! `ConsentId` (see `server::records`): its consent is stopped through the management API
+//! (`DELETE …/open-banking/consents/{id}`), which the bank honours at once; the tokens carry
+//! no `consent_id` of Assent's to revoke by. A record there the management API does not know
+//! (a plain scope grant's) is ended by `consent_id` as everywhere else.
 
 use super::records::{Actor, Record, Status};
 use super::AppState;
@@ -18,6 +24,20 @@ pub async fn end_consent(
     if record.status != Status::Authorized {
         return Ok(false);
     }
-    state.upstream.revoke_consent_tokens(&record.draft.workspace, &record.id).await?;
+    end_access(state, record).await?;
     Ok(state.records.revoke(&record.id, by, by_name, reason).await?)
+}
+
+/// Ends what `record` lets its application do: the UK consent it names stopped, or its tokens
+/// revoked by `consent_id`. Its status is the caller's to change.
+pub async fn end_access(state: &AppState, record: &Record) -> Result<(), crate::server::upstream::UpstreamError> {
+    use crate::server::upstream::UpstreamError;
+    let workspace = record.draft.workspace.as_str();
+    if state.upstream.obuk_workspace() == Some(workspace) {
+        match state.upstream.revoke_obuk_consent(&record.id).await {
+            Err(UpstreamError::Status { status: 404, .. }) => {}
+            done => return done,
+        }
+    }
+    state.upstream.revoke_consent_tokens(workspace, &record.id).await
 }

@@ -96,7 +96,10 @@ pub(super) fn FdxCard(
     view! {
         <li class="app fdx-consent" data-consent-id=access.consent_id.clone() class:gone=move || !show.get()>
             <header class="client">
-                <span class="logo initial" aria-hidden="true">{initial(&access.recipient)}</span>
+                {match access.logo_uri.clone() {
+                    Some(src) => Either::Left(view! { <img class="logo" src=src alt="" referrerpolicy="no-referrer" width="48" height="48"/> }),
+                    None => Either::Right(view! { <span class="logo initial" aria-hidden="true">{initial(&access.recipient)}</span> }),
+                }}
                 <div>
                     <h3 class="app-name">{access.recipient.clone()}</h3>
                     <p class="muted small">

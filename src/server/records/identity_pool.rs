@@ -88,6 +88,7 @@ fn record(user: PoolUser) -> Option<Record> {
     let (p, m) = (Value::Object(user.payload), Value::Object(user.metadata));
     let status = Status::parse(p["status"].as_str()?)?;
     let draft = Draft {
+        id: None,
         login_id: text(&m["login_id"]).unwrap_or_default(),
         login_state: text(&m["login_state"]),
         tenant: text(&m["tenant"])?,

@@ -8,6 +8,17 @@
 //! what was granted, when, its status and an append-only history of events; nothing is deleted
 //! by an ordinary action.
 //!
+//! A UK Open Banking account-access consent (`crate::api::obuk`) is already named: the
+//! recipient created it, and the tokens carry its `ConsentId`, not an id Assent proposes. Its
+//! record takes that name ([`Draft::id`]): the record's id *is* the `ConsentId`, so one id
+//! finds the record, the consent in the management API and the consent in the tokens, and
+//! nothing can disagree. Ending such a record stops the consent through the management API
+//! (`server::revoke`), which is what makes the bank refuse its tokens. Its record keeps the
+//! UK facts in the common fields: the permission codes as `scopes`, the accounts granted, and
+//! `ExpirationDateTime` as the expiry. Assent's own stores (SQLite, PostgreSQL) keep the id
+//! given; an identity pool names its records itself, so a UK workspace keeps its records in
+//! Assent's own store.
+//!
 //! `CONSENT_STORAGE=assent` (the default) keeps them in SQLite in `ASSENT_DATA_DIR`, or in
 //! PostgreSQL (`ASSENT_DATABASE_URL`) when replicas share them; `external` writes them to the
 //! quickstart's external consent storage, which lists and revokes them; `none` keeps none (the
@@ -113,6 +124,10 @@ pub struct Event {
 /// What the consent screen knows when the user decides.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Draft {
+    /// The id the record must have, when the consent is named before Assent sees it (a UK
+    /// `ConsentId`); `None`: a fresh one. Only for writing: a record read back carries its id
+    /// in [`Record::id`].
+    pub id: Option<String>,
     /// The flow: one record per `login_id`.
     pub login_id: String,
     /// The flow's `login_state`, kept while the record is pending so that a record left

@@ -178,7 +178,7 @@ impl PostgresRecords {
         let mut client = self.pool.get().await?;
         let tx = client.transaction().await?;
         // One record per flow, whichever replica gets there first.
-        let id = crate::request::random_b64(16);
+        let id = d.id.clone().unwrap_or_else(|| crate::request::random_b64(16));
         let inserted = insert_new(&tx, &id, d, Status::Pending, now).await?;
         if inserted == 1 {
             insert_accounts(&tx, &id, &d.accounts).await?;
@@ -215,7 +215,7 @@ impl PostgresRecords {
     pub async fn reject(&self, d: &Draft, now: i64) -> Result<(), RecordsError> {
         let mut client = self.pool.get().await?;
         let tx = client.transaction().await?;
-        let id = crate::request::random_b64(16);
+        let id = d.id.clone().unwrap_or_else(|| crate::request::random_b64(16));
         let inserted = insert_new(&tx, &id, d, Status::Rejected, now).await?;
         let id = if inserted == 1 {
             Some(id)
@@ -367,6 +367,7 @@ fn record(r: &Row) -> Record {
         created_at: r.get(2),
         updated_at: r.get(3),
         draft: Draft {
+            id: None,
             login_id: r.get(4),
             login_state: None,
             tenant: r.get(5),

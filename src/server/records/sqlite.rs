@@ -109,7 +109,7 @@ impl SqliteRecords {
                 (id, status)
             }
             None => {
-                let id = crate::request::random_b64(16);
+                let id = d.id.clone().unwrap_or_else(|| crate::request::random_b64(16));
                 insert(&tx, &id, d, Status::Pending, now)?;
                 (id, Status::Pending)
             }
@@ -154,7 +154,7 @@ impl SqliteRecords {
             // Decided already: nothing changes.
             Some(_) => None,
             None => {
-                let id = crate::request::random_b64(16);
+                let id = d.id.clone().unwrap_or_else(|| crate::request::random_b64(16));
                 insert(&tx, &id, d, Status::Rejected, now)?;
                 Some(id)
             }
@@ -266,6 +266,7 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Record> {
         created_at: r.get(2)?,
         updated_at: r.get(3)?,
         draft: Draft {
+            id: None,
             login_id: r.get(4)?,
             login_state: None,
             tenant: r.get(5)?,

@@ -2,7 +2,7 @@
 
 mod brands;
 mod consent;
-mod console;
+pub(crate) mod console;
 mod delivery;
 mod faults;
 mod fdx_consent;

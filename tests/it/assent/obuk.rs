@@ -242,3 +242,109 @@ async fn impossible_requests_are_refused_clearly() {
     assert!(res.text().await.unwrap().contains("has expired"));
     assert_eq!(managed(&app, &id).await["status"], "AwaitingAuthorisation");
 }
+
+/// `user` allows consent `id` at `consent` with `accounts`: the recipient's access token.
+async fn allow(app: &TestApp, b: &Client, consent: &str, accounts: &[&str]) -> String {
+    let page = open_consent(b, consent).await;
+    let res = submit_fields(app, b, &page, "allow", &post_fields(accounts)).await;
+    let callback = to_recipient(app, b, res).await;
+    let code = param(&callback, "code").unwrap_or_else(|| panic!("{callback}"));
+    let tokens =
+        tpp_token(app, &[("grant_type", "authorization_code"), ("code", &code), ("redirect_uri", REDIRECT)]).await;
+    tokens["access_token"].as_str().unwrap_or_else(|| panic!("{tokens}")).to_string()
+}
+
+/// A staff console page, signed in as `admin` in `s`.
+async fn admin(app: &TestApp, s: &Client, path: &str) -> (StatusCode, String) {
+    let res = s.get(format!("{}{path}", app.url)).send().await.unwrap();
+    (res.status(), res.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn an_allowed_uk_consent_is_recorded_by_its_consent_id_and_staff_end_it_for_real() {
+    let app = spawn_app().await;
+    let b = browser();
+    let (id, consent) = start_uk(&app, &b, "user").await;
+    let access = allow(&app, &b, &consent, &["UK-30003", "UK-30001"]).await;
+    assert_eq!(bank_accounts(&app, &access).await.0, StatusCode::OK);
+
+    let s = browser();
+    crate::assent::console::console_sign_in(&app, &s, "admin").await;
+    let (_, found) = admin(&app, &s, &format!("/admin?q={TPP}")).await;
+    assert!(found.contains(&format!("/admin/record?id={id}")), "the record's id is the ConsentId: {found}");
+    let (_, by_account) = admin(&app, &s, "/admin?q=UK-30003").await;
+    assert!(by_account.contains(&format!("/admin/record?id={id}")), "{by_account}");
+    assert!(!admin(&app, &s, "/admin?q=UK-30002").await.1.contains(&id), "only the accounts granted");
+    let (status, record) = admin(&app, &s, &format!("/admin/record?id={id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(record.contains("Money Map (UK account information)") && record.contains("Granted"), "{record}");
+    assert!(record.contains("ReadAccountsDetail"), "the permissions: {record}");
+
+    let res = form_post(&s, format!("{}/api/admin/revoke", app.url))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("csrf_token", hidden(&record, "csrf_token").as_str()), ("id", &id), ("reason", "Fraud")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(managed(&app, &id).await["status"], "Revoked");
+    assert_eq!(bank_accounts(&app, &access).await.0, StatusCode::UNAUTHORIZED);
+    assert!(admin(&app, &s, &format!("/admin/record?id={id}")).await.1.contains("Revoked"));
+}
+
+#[tokio::test]
+async fn a_denied_uk_consent_leaves_a_rejected_record() {
+    let app = spawn_app().await;
+    let b = browser();
+    let (id, consent) = start_uk(&app, &b, "user").await;
+    let page = open_consent(&b, &consent).await;
+    to_recipient(&app, &b, submit_fields(&app, &b, &page, "deny", &[]).await).await;
+    let s = browser();
+    crate::assent::console::console_sign_in(&app, &s, "admin").await;
+    let (status, record) = admin(&app, &s, &format!("/admin/record?id={id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(record.contains("Declined") && record.contains("by the customer"), "{record}");
+}
+
+#[tokio::test]
+async fn the_portal_lists_and_stops_a_uk_consent_of_its_own_user_only() {
+    let app = spawn_app().await;
+    let b = browser();
+    let (id, consent) = start_uk(&app, &b, "user").await;
+    let access = allow(&app, &b, &consent, &["UK-30001"]).await;
+
+    // Another user: not listed, and cannot stop it.
+    let other = browser();
+    let other_html = portal_sign_in(&app, &other, "user2").await;
+    assert!(!other_html.contains(&id));
+    let res = form_post(&other, format!("{}/api/portal/stop", app.url))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("consent_id", id.as_str()), ("csrf_token", hidden(&other_html, "csrf_token").as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert!(matches!(res.status(), StatusCode::NOT_FOUND | StatusCode::FORBIDDEN), "{}", res.status());
+    assert_eq!(managed(&app, &id).await["status"], "Authorised");
+
+    let portal = browser();
+    let html = portal_sign_in(&app, &portal, "user").await;
+    assert!(html.contains(&id) && html.contains("Money Map (UK account information)"), "{html}");
+    assert!(html.contains("Your account details") && html.contains("Contact and party details"), "{html}");
+    assert!(!html.contains("ReadAccountsDetail"), "cluster wording, not codes");
+    let confirm =
+        portal.get(format!("{}/portal/revoke?consent_id={id}", app.url)).send().await.unwrap().text().await.unwrap();
+    let res = form_post(&portal, format!("{}/api/portal/stop", app.url))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("consent_id", id.as_str()), ("csrf_token", hidden(&confirm, "csrf_token").as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&res), "/portal?revoked=fdx");
+    assert_eq!(bank_accounts(&app, &access).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(managed(&app, &id).await["status"], "Revoked");
+    let s = browser();
+    crate::assent::console::console_sign_in(&app, &s, "admin").await;
+    let record = admin(&app, &s, &format!("/admin/record?id={id}")).await.1;
+    assert!(record.contains("Revoked") && record.contains("by the customer"), "{record}");
+}
