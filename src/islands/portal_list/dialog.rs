@@ -19,6 +19,8 @@ pub(super) struct Shared {
     pub announce: RwSignal<String>,
     /// The control that opened the dialog, to give the focus back to.
     pub opener: StoredValue<String>,
+    /// Opened, and about to be shown (on the next frame).
+    pub showing: StoredValue<bool>,
     pub dialog: NodeRef<leptos::html::Dialog>,
 }
 
@@ -30,10 +32,12 @@ impl Shared {
             self.opener.set_value(id);
         }
         self.target.set(Some(t));
+        self.showing.set_value(true);
         // Shown once its content is rendered, so that the dialog's first control (Cancel)
         // takes the focus.
-        let dialog = self.dialog;
+        let (dialog, showing) = (self.dialog, self.showing);
         request_animation_frame(move || {
+            showing.set_value(false);
             if let Some(d) = dialog.get_untracked() {
                 let _ = d.show_modal();
             }
@@ -49,7 +53,7 @@ impl Shared {
 
 #[component]
 pub(super) fn ConfirmDialog(shared: Shared, csrf_token: String, texts: StoredValue<PortalTexts>) -> impl IntoView {
-    let Shared { target, gone, announce, opener, dialog } = shared;
+    let Shared { target, gone, announce, opener, showing, dialog } = shared;
     let revoke = ServerAction::<RevokeAccess>::new();
     let stop = ServerAction::<StopSharing>::new();
     // Read once: each call of `pending()` or `value()` makes a new derived signal.
@@ -66,6 +70,11 @@ pub(super) fn ConfirmDialog(shared: Shared, csrf_token: String, texts: StoredVal
     // After the dialog closes (Cancel, Escape, or done): focus goes back where it came from,
     // or to the page's heading when that card is gone.
     let on_close = move |_| {
+        // The `close` event comes a task after the dialog closed: opened again in between
+        // (Escape, then Enter at once), it belongs to the last showing, not to this one.
+        if showing.get_value() {
+            return;
+        }
         let removed = target.get_untracked().is_some_and(|t| gone.with_untracked(|g| g.contains(&t.key())));
         target.set(None);
         let back = if removed { "portal-title".to_string() } else { opener.get_value() };

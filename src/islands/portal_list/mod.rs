@@ -103,6 +103,7 @@ pub fn PortalList(
         gone: RwSignal::new(Vec::new()),
         announce: RwSignal::new(notice.unwrap_or_default()),
         opener: StoredValue::new(String::new()),
+        showing: StoredValue::new(false),
         dialog: NodeRef::new(),
     };
     let (gone, announce) = (shared.gone, shared.announce);
