@@ -3,13 +3,38 @@
 //! browser goes once the page has decided.
 
 use crate::sandbox::authz::request::AuthRequest;
-use crate::sandbox::http::api_error;
+use crate::sandbox::config::TENANT;
+use crate::sandbox::http::{api_error, injected_fault, system_token};
 use crate::sandbox::state::Sandbox;
-use crate::sandbox::store::LoginRow;
+use crate::sandbox::store::{FdxConsentRow, LoginRow};
 use crate::sandbox::util::now;
 use crate::sandbox::workspace::ClientData;
 use crate::wire::{ClientInfo, RedirectTo, RequestedScope, ScopeService};
-use axum::{http::StatusCode, response::Response};
+use axum::{
+    http::{HeaderMap, StatusCode},
+    response::Response,
+};
+
+/// The scope of the Open Banking consent-page and management APIs (FDX, UK).
+pub const MANAGE_SCOPE: &str = "manage_openbanking_consents";
+
+/// A System-workspace caller with `manage_openbanking_consents` (and any injected fault).
+pub async fn system_guard(sb: &Sandbox, headers: &HeaderMap, tid: &str, wid: &str) -> Result<(), Response> {
+    injected_fault(sb).await?;
+    if tid != TENANT || wid != "system" {
+        return Err(api_error(StatusCode::NOT_FOUND, "not found", "not_found"));
+    }
+    system_token(sb, headers, MANAGE_SCOPE)
+}
+
+/// 409: an Open Banking consent that is no longer awaiting authorisation.
+pub fn not_awaiting(consent: &FdxConsentRow) -> Response {
+    api_error(
+        StatusCode::CONFLICT,
+        &format!("the consent is {}, not awaiting authorisation", consent.status),
+        "consent_not_awaiting_authorisation",
+    )
+}
 
 /// A login that is signed in and awaiting (or holding) a consent decision.
 pub fn login_for_consent(

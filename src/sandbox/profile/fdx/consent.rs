@@ -9,7 +9,7 @@
 use crate::sandbox::authz::introspection::introspection;
 use crate::sandbox::authz::request::AuthRequest;
 use crate::sandbox::config::TENANT;
-use crate::sandbox::http::{active_token, api_error, injected_fault, system_token};
+use crate::sandbox::http::{active_token, api_error};
 use crate::sandbox::profile::api::walk_details;
 use crate::sandbox::state::Sandbox;
 use crate::sandbox::store::{DbError, FdxConsentRow};
@@ -18,13 +18,8 @@ use crate::wire::{
     fdx_status, FDXAuthorizationDetail, FDXConsent, FDXConsentRequest, FDXConsentRevocation, FDXGrantedResource,
     FDXIntrospection, GetFDXConsent,
 };
-use axum::{
-    http::{HeaderMap, StatusCode},
-    response::Response,
-};
+use axum::{http::StatusCode, response::Response};
 
-/// The scope of the consent-page and management APIs.
-pub const MANAGE_SCOPE: &str = "manage_openbanking_consents";
 pub const INTROSPECT_SCOPE: &str = "introspect_openbanking_tokens";
 const DURATION_TYPES: [&str; 3] = ["ONE_TIME", "PERSISTENT", "TIME_BOUND"];
 const INITIATORS: [&str; 6] =
@@ -198,15 +193,6 @@ pub fn introspect_token(sb: &Sandbox, wid: &str, token: &str) -> FDXIntrospectio
         None => None,
     };
     FDXIntrospection { token: introspection(sb, wid, row, x5t), fdx_consent: consent }
-}
-
-/// A System-workspace caller with `manage_openbanking_consents` (and any injected fault).
-pub async fn system_guard(sb: &Sandbox, headers: &HeaderMap, tid: &str, wid: &str) -> Result<(), Response> {
-    injected_fault(sb).await?;
-    if tid != TENANT || wid != "system" {
-        return Err(api_error(StatusCode::NOT_FOUND, "not found", "not_found"));
-    }
-    system_token(sb, headers, MANAGE_SCOPE)
 }
 
 pub fn parse_revocation(body: &[u8]) -> Result<FDXConsentRevocation, Response> {

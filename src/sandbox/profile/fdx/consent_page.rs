@@ -3,12 +3,12 @@
 //! reject. Callers need a System-workspace token with `manage_openbanking_consents`.
 
 use crate::sandbox::authz::consent_session::{
-    authentication_context, client_info, login_for_consent, redirect_to, requested_scopes,
+    authentication_context, client_info, login_for_consent, not_awaiting, redirect_to, requested_scopes, system_guard,
 };
 use crate::sandbox::authz::request::{AuthRequest, Decision};
 use crate::sandbox::config::TENANT;
 use crate::sandbox::http::{api_error, db_failure};
-use crate::sandbox::profile::fdx::consent::{load, request_of, rfc3339, system_guard, to_fdx_consent, ONE_TIME_TTL};
+use crate::sandbox::profile::fdx::consent::{load, request_of, rfc3339, to_fdx_consent, ONE_TIME_TTL};
 use crate::sandbox::state::Sandbox;
 use crate::sandbox::store::{FdxConsentRow, FdxDecision, LoginRow};
 use crate::sandbox::util::now;
@@ -40,14 +40,6 @@ fn login_consent(
         .and_then(|id| load(sb, id))
         .ok_or_else(|| api_error(StatusCode::NOT_FOUND, "FDX consent not found for this login", "not_found"))?;
     Ok((row, request, consent))
-}
-
-fn not_awaiting(consent: &FdxConsentRow) -> Response {
-    api_error(
-        StatusCode::CONFLICT,
-        &format!("the consent is {}, not awaiting authorisation", consent.status),
-        "consent_not_awaiting_authorisation",
-    )
 }
 
 /// `GET /{tid}/system/fdx/fdx/{login}?login_state=`.

@@ -2,8 +2,9 @@
 //! workspace's consents and revoking one. Callers need a System-workspace token with
 //! `manage_openbanking_consents`.
 
+use crate::sandbox::authz::consent_session::system_guard;
 use crate::sandbox::http::{api_error, check_workspace, db_failure};
-use crate::sandbox::profile::fdx::consent::{load, parse_revocation, system_guard, to_fdx_consent};
+use crate::sandbox::profile::fdx::consent::{load, parse_revocation, to_fdx_consent};
 use crate::sandbox::state::Sandbox;
 use crate::sandbox::util::now;
 use crate::wire::{FDXConsent, FDXConsents, FDXConsentsRequest};

@@ -4,11 +4,11 @@
 //! token with `manage_openbanking_consents`.
 
 use crate::sandbox::authz::consent_session::{
-    authentication_context, client_info, login_for_consent, redirect_to, requested_scopes,
+    authentication_context, client_info, login_for_consent, not_awaiting, redirect_to, requested_scopes, system_guard,
 };
 use crate::sandbox::authz::request::{AuthRequest, Decision};
 use crate::sandbox::config::TENANT;
-use crate::sandbox::http::{api_error, db_failure, injected_fault, system_token};
+use crate::sandbox::http::{api_error, db_failure};
 use crate::sandbox::profile::obuk::consent::{load, to_consent};
 use crate::sandbox::state::Sandbox;
 use crate::sandbox::store::{FdxConsentRow, FdxDecision, LoginRow};
@@ -26,18 +26,6 @@ use std::sync::Arc;
 
 type Sb = State<Arc<Sandbox>>;
 
-/// The scope of the consent-page and management APIs.
-pub const MANAGE_SCOPE: &str = "manage_openbanking_consents";
-
-/// A System-workspace caller with `manage_openbanking_consents` (and any injected fault).
-pub async fn system_guard(sb: &Sandbox, headers: &HeaderMap, tid: &str, wid: &str) -> Result<(), Response> {
-    injected_fault(sb).await?;
-    if tid != TENANT || wid != "system" {
-        return Err(api_error(StatusCode::NOT_FOUND, "not found", "not_found"));
-    }
-    system_token(sb, headers, MANAGE_SCOPE)
-}
-
 /// The account-access consent of a login awaiting (or holding) a decision.
 fn login_consent(
     sb: &Sandbox,
@@ -49,14 +37,6 @@ fn login_consent(
         api_error(StatusCode::NOT_FOUND, "account access consent not found for this login", "not_found")
     })?;
     Ok((row, request, consent))
-}
-
-fn not_awaiting(consent: &FdxConsentRow) -> Response {
-    api_error(
-        StatusCode::CONFLICT,
-        &format!("the consent is {}, not awaiting authorisation", consent.status),
-        "consent_not_awaiting_authorisation",
-    )
 }
 
 /// `GET /{tid}/system/open-banking/account-access-consent/{login}?login_state=`.

@@ -6,10 +6,10 @@
 //! under the System API's (`/api/system/{tid}/servers/{wid}/…`): the reference lists both
 //! forms for the open-banking APIs (§5, gap 1).
 
+use crate::sandbox::authz::consent_session::system_guard;
 use crate::sandbox::config::TENANT;
 use crate::sandbox::http::{api_error, check_workspace, db_failure};
 use crate::sandbox::profile::obuk::consent::{accounts_of, load, rfc3339, to_consent};
-use crate::sandbox::profile::obuk::consent_page::system_guard;
 use crate::sandbox::state::Sandbox;
 use crate::sandbox::util::now;
 use crate::wire::obuk::{OBUKConsentWithClient, OBUKConsents, OpenbankingClient, ACCOUNT_ACCESS};
