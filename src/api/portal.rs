@@ -19,12 +19,11 @@ pub async fn load_portal() -> Result<PortalView, AppError> {
     use crate::server::portal::{apps_view, records_view, PORTAL_PURPOSE};
     let state = context::state()?;
     let (id, session) = signed_in(&state).await?;
-    let (apps, fdx, uk, records, elsewhere) = tokio::join!(
+    let (apps, fdx, uk, records) = tokio::join!(
         state.upstream.list_clients(&session.access_token),
         fdx_accesses(&state, &session.customer),
         uk_accesses(&state, &session.customer),
         records_of(&state, &session.subject),
-        accounts_at_own_banks(&state, &session.customer),
     );
     let (apps, mut names): (_, std::collections::HashMap<String, String>) = match apps {
         Ok(list) => {
@@ -44,11 +43,18 @@ pub async fn load_portal() -> Result<PortalView, AppError> {
     }
     let (mut fdx, accounts) = fdx?;
     // UK consents are cards of the same list: the same Stop, the same confirmation page.
-    fdx.extend(uk?);
+    let (uk, uk_accounts) = uk?;
+    fdx.extend(uk);
+    let records = records?;
+    let elsewhere = accounts_at_own_banks(&state, &session.customer, &records).await;
     // Accounts by name and last digits, where the bank still lists them.
-    let accounts =
-        accounts.into_iter().chain(elsewhere).map(|a| (a.id, format!("{} {}", a.name, a.masked_number))).collect();
-    let records = records_view(records?, &names, &accounts, |w| state.bank_name(w), crate::request::locale());
+    let accounts = accounts
+        .into_iter()
+        .chain(uk_accounts)
+        .chain(elsewhere)
+        .map(|a| (a.id, format!("{} {}", a.name, a.masked_number)))
+        .collect();
+    let records = records_view(records, &names, &accounts, |w| state.bank_name(w), crate::request::locale());
     let csrf_token = state.csrf.token(&context::browser_id(&state), PORTAL_PURPOSE, &session.id_hash);
     Ok(PortalView { user: session.display, apps, filter: String::new(), csrf_token, notice: None, fdx, records })
 }
@@ -142,7 +148,9 @@ pub async fn stop_sharing(#[server(default)] csrf_token: String, consent_id: Str
     let fdx = fdx_accesses(&state, &session.customer).await?.0.into_iter().find(|a| a.consent_id == consent_id);
     let (mine, uk) = match fdx {
         Some(access) => (Some(access), false),
-        None => (uk_accesses(&state, &session.customer).await?.into_iter().find(|a| a.consent_id == consent_id), true),
+        None => {
+            (uk_accesses(&state, &session.customer).await?.0.into_iter().find(|a| a.consent_id == consent_id), true)
+        }
     };
     match mine {
         None => return Err(Failure::NotFound.into()),
@@ -341,12 +349,25 @@ async fn ended_or(state: &crate::server::AppState, id: &str, e: crate::server::u
     }
 }
 
-/// The user's accounts at the banks workspaces have of their own (Hyperscale Bank's in the
-/// sandbox), to name the accounts of their records; a bank that does not answer leaves its
-/// records showing account ids, not the page failing.
+/// The user's accounts at the own banks (Hyperscale Bank's in the sandbox) of the workspaces
+/// their records come from, to name the accounts of those records: asked only when there are
+/// such records, once per bank, and not of the UK bank, whose accounts the UK list has read. A
+/// bank that does not answer leaves its records showing account ids, not the page failing.
 #[cfg(feature = "ssr")]
-async fn accounts_at_own_banks(state: &crate::server::AppState, customer: &str) -> Vec<crate::wire::InternalAccount> {
-    let asks = state.upstream.own_banks().map(|bank| state.upstream.accounts_at(bank, customer));
+async fn accounts_at_own_banks(
+    state: &crate::server::AppState,
+    customer: &str,
+    records: &[crate::server::records::Record],
+) -> Vec<crate::wire::InternalAccount> {
+    let mut banks: Vec<&url::Url> = records
+        .iter()
+        .map(|r| r.draft.workspace.as_str())
+        .filter(|w| state.upstream.obuk_workspace() != Some(*w))
+        .filter_map(|w| state.upstream.own_bank(w))
+        .collect();
+    banks.sort();
+    banks.dedup();
+    let asks = banks.into_iter().map(|bank| state.upstream.accounts_at(bank, customer));
     let mut accounts = Vec::new();
     for answer in futures::future::join_all(asks).await {
         match answer {
@@ -358,19 +379,20 @@ async fn accounts_at_own_banks(state: &crate::server::AppState, customer: &str) 
 }
 
 /// The UK account-access consents sharing any of the user's accounts at the UK workspace's
-/// bank (through the management API); none when there is no UK workspace, or it has no bank.
+/// bank (through the management API), and those accounts; none when there is no UK workspace,
+/// or it has no bank.
 #[cfg(feature = "ssr")]
 async fn uk_accesses(
     state: &crate::server::AppState,
     customer: &str,
-) -> Result<Vec<crate::model::FdxAccess>, crate::server::upstream::UpstreamError> {
+) -> Result<(Vec<crate::model::FdxAccess>, Vec<crate::wire::InternalAccount>), crate::server::upstream::UpstreamError> {
     let Some(bank) = state.upstream.obuk_workspace().and_then(|w| state.upstream.bank_of(w)) else {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), Vec::new()));
     };
     let accounts = state.upstream.accounts_at(bank.url, customer).await?.accounts;
     let ids: Vec<String> = accounts.iter().map(|a| a.id.clone()).collect();
     let consents = state.upstream.obuk_consents_of_accounts(&ids).await?.consents;
-    Ok(crate::server::portal::obuk_view(&accounts, consents, crate::request::locale()))
+    Ok((crate::server::portal::obuk_view(&accounts, consents, crate::request::locale()), accounts))
 }
 
 /// The Open Finance consents sharing any of the user's accounts, and those accounts; none when

@@ -44,9 +44,9 @@ impl Upstream {
         }
     }
 
-    /// The internal APIs of the workspaces' own banks (not `BANK_URL`'s).
-    pub fn own_banks(&self) -> impl Iterator<Item = &Url> {
-        self.banks.values().map(|b| &b.url)
+    /// The internal API of `workspace`'s own bank, when it has one (not `BANK_URL`'s).
+    pub fn own_bank(&self, workspace: &str) -> Option<&Url> {
+        self.banks.get(workspace).map(|b| &b.url)
     }
 
     /// `GET {BANK_URL}/internal/accounts?customer_id=…`: the customer's accounts, with the
