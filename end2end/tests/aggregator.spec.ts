@@ -116,6 +116,8 @@ for (const js of [true, false]) {
 
     // Bank staff revoke Go Bank's consent: Go Bank ended, with Reconnect; Hyperscale Bank as before.
     await staff.goto(goBankRecord[0]);
+    // Hydrated, Revoke asks first in a dialog; before that it is the plain form.
+    if (js) await expect(staff.locator("body")).toHaveAttribute("data-hydrated", "true");
     const form = staff.locator("form").filter({ has: staff.getByRole("heading", { name: "Revoke this consent", exact: true }) });
     await form.getByLabel("Reason (the customer sees it)").fill(`Aggregator test (${mode})`);
     await form.getByRole("button", { name: "Revoke this consent" }).click();
