@@ -66,6 +66,7 @@ async fn each_consent_page_wears_its_workspaces_brand_and_others_the_banks() {
     assert!(!gobank.html.contains("href=\"/theme.css\""));
     assert!(css(&app, "?workspace=gobank").await.contains("--brand: #0b6e4f"));
     assert!(css(&app, "?workspace=hyperscalebank").await.contains("--brand: #5b3cc4"), "both banks ship");
+    assert!(css(&app, "?workspace=obuk").await.contains("--brand: #8a1c3b"), "the UK bank ships its own");
 
     // The demo workspace has no brand of its own: the bank's (here Assent's defaults).
     let demo = open_consent(&b, &start_flow(&app, &b, "user2", &["openid", "email"]).await).await;
