@@ -193,12 +193,15 @@ pub async fn build(
     for (wid, bank) in banks {
         upstream = upstream.with_workspace_bank(&wid, bank);
     }
-    // The sandbox's UK workspace: the portal lists and stops its account-access consents.
-    if let Some(handle) = &sandbox {
+    // The UK workspace (`regime = "obuk"`; with the sandbox and a file that names none, the
+    // sandbox's): the portal lists and stops its consents.
+    let named = |regime| config.workspaces.iter().find(|(_, w)| w.regime == Some(regime)).map(|(w, _)| w.clone());
+    let sandbox_uk = sandbox.as_ref().and_then(|handle| {
         let uk = handle.sandbox.workspaces().find(|(_, w)| w.profile == crate::sandbox::ProfileKind::Obuk);
-        if let Some((wid, _)) = uk {
-            upstream = upstream.with_obuk(wid);
-        }
+        uk.map(|(wid, _)| wid.to_string())
+    });
+    if let Some(wid) = named(config::Regime::Obuk).or(sandbox_uk) {
+        upstream = upstream.with_obuk(&wid);
     }
     let storage_of = |wid: &str| config.workspaces.get(wid).and_then(|w| w.storage.clone());
     let stores: Vec<config::WorkspaceStorage> = config.workspaces.keys().filter_map(|w| storage_of(w)).collect();

@@ -16,6 +16,9 @@
 //! identity_pool = "hyperscalebank-consents"
 //! bank_url = "https://bank.example/hyperscale"   # its own bank's internal accounts API
 //! bank_id_claim = "customer_id" # BANK_ID_CLAIM when unset
+//!
+//! [workspace.obuk]
+//! regime = "obuk"               # obuk | cdr: whose consents the portal lists and stops there
 //! ```
 
 use super::brand::{colour, logo};
@@ -42,6 +45,7 @@ struct Workspace {
     identity_pool: Option<String>,
     bank_url: Option<String>,
     bank_id_claim: Option<String>,
+    regime: Option<String>,
 }
 
 /// Where one workspace's consent records are kept, when it says (`storage`).
@@ -64,6 +68,28 @@ pub struct WorkspaceSettings {
     pub bank_url: Option<Url>,
     /// The `authentication_context` claim holding the bank's customer id there.
     pub bank_id_claim: Option<String>,
+    /// The Open Banking regime whose consents live there (`regime`), for the portal.
+    pub regime: Option<Regime>,
+}
+
+/// A workspace's Open Banking regime, besides FDX (`FDX_WORKSPACE`) and generic scope grants.
+/// Its consents are named before Assent sees them (the UK `ConsentId`, the CDR arrangement
+/// id), and their records carry that name as their id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Regime {
+    /// UK Open Banking (`obuk`): account-access and payment consents.
+    Obuk,
+    /// Australia's Consumer Data Right (`cdr`): arrangements.
+    Cdr,
+}
+
+impl Regime {
+    fn name(self) -> &'static str {
+        match self {
+            Regime::Obuk => "obuk",
+            Regime::Cdr => "cdr",
+        }
+    }
 }
 
 /// What the file says: brands and other settings, by workspace id.
@@ -103,6 +129,15 @@ pub fn read(text: &str, origin: &str) -> Result<FileConfig, ConfigError> {
             return err(format!("{origin}: {key}: a workspace id is letters, digits, '-' and '_'"));
         }
         let settings = settings(origin, &key, &workspace)?;
+        if let Some(regime) = settings.regime {
+            let other = read.workspaces.iter().find(|(_, w)| w.regime == Some(regime));
+            if let Some((other, _)) = other {
+                return err(format!(
+                    "{origin}: {key}.regime: workspace.{other} is already the {} workspace (one per regime)",
+                    regime.name()
+                ));
+            }
+        }
         if settings != WorkspaceSettings::default() {
             read.workspaces.insert(id.clone(), settings);
         }
@@ -156,7 +191,20 @@ fn settings(origin: &str, key: &str, w: &Workspace) -> Result<WorkspaceSettings,
         }
         c => c.as_ref().map(|c| c.trim().to_string()),
     };
-    Ok(WorkspaceSettings { storage, bank_url, bank_id_claim })
+    let regime = match w.regime.as_deref().map(str::trim) {
+        None => None,
+        Some("obuk") => Some(Regime::Obuk),
+        Some("cdr") => Some(Regime::Cdr),
+        Some(other) => return err(format!("{origin}: {key}.regime must be obuk or cdr: {other}")),
+    };
+    if let (Some(regime), Some(WorkspaceStorage::IdentityPool(_))) = (regime, &storage) {
+        return err(format!(
+            "{origin}: {key}: an identity pool picks its records' ids, but a {} consent's record is \
+             named by the consent's own id; set storage = \"assent\" or \"none\" there",
+            regime.name()
+        ));
+    }
+    Ok(WorkspaceSettings { storage, bank_url, bank_id_claim, regime })
 }
 
 #[cfg(test)]

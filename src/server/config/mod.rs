@@ -7,7 +7,7 @@ mod file;
 
 pub use brand::{Rgb, Theme};
 pub use console::ConsoleConfig;
-pub use file::{WorkspaceSettings, WorkspaceStorage};
+pub use file::{Regime, WorkspaceSettings, WorkspaceStorage};
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -419,6 +419,17 @@ impl Config {
             None => file::FileConfig::default(),
         };
         let (workspace_themes, workspaces) = (file.brands, file.workspaces);
+        // An external store picks its records' ids too; a UK or CDR consent's record must
+        // carry the consent's own.
+        if consent_storage == ConsentStorage::External {
+            let named = workspaces.iter().find(|(_, w)| w.regime.is_some() && w.storage.is_none());
+            if let Some((wid, _)) = named {
+                return err(format!(
+                    "CONSENT_STORAGE=external picks its records' ids, but workspace {wid}'s consents are named by \
+                     their own ids: set storage = \"assent\" or \"none\" for it in ASSENT_CONFIG"
+                ));
+            }
+        }
         Ok(Config {
             external_storage,
             database,

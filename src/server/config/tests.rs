@@ -188,4 +188,48 @@ mod theme {
         assert!(bad.contains(path) && bad.contains("workspace.hyperscalebank.storage"), "{bad}");
         assert_eq!(bad.lines().count(), 1, "{bad}");
     }
+
+    #[test]
+    fn a_regimes_workspace_is_named_once_and_keeps_its_consents_ids() {
+        use super::super::{Regime, WorkspaceStorage};
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("assent.toml");
+        let path = file.to_str().unwrap();
+        let with = |text: &str, vars: &[(&'static str, &'static str)]| {
+            std::fs::write(&file, text).unwrap();
+            let mut all = vec![("ASSENT_CONFIG", path)];
+            all.extend(vars.iter().copied());
+            config(&all)
+        };
+        let c = with("[workspace.uk]\nregime = \"obuk\"\n[workspace.au]\nregime = \"cdr\"\n", &[]).unwrap();
+        assert_eq!(c.workspaces["uk"].regime, Some(Regime::Obuk));
+        assert_eq!(c.workspaces["au"].regime, Some(Regime::Cdr));
+        // The sandbox's UK bank, its records in Assent's own store.
+        let sandbox = config(&[]).unwrap();
+        assert_eq!(sandbox.workspaces["obuk"].regime, Some(Regime::Obuk));
+        assert_eq!(sandbox.workspaces["obuk"].storage, Some(WorkspaceStorage::Assent));
+
+        let refused = |text: &str, vars: &[(&'static str, &'static str)], says: &str| {
+            let e = with(text, vars).unwrap_err().0;
+            assert!(e.contains(says), "{e}");
+            assert_eq!(e.lines().count(), 1, "{e}");
+        };
+        refused("[workspace.uk]\nregime = \"psd2\"\n", &[], "workspace.uk.regime must be obuk or cdr");
+        refused(
+            "[workspace.uk]\nregime = \"obuk\"\n[workspace.uk2]\nregime = \"obuk\"\n",
+            &[],
+            "workspace.uk is already the obuk workspace",
+        );
+        // A pool picks its users' ids: a UK record could not carry its ConsentId.
+        refused(
+            "[workspace.uk]\nregime = \"obuk\"\nstorage = \"identity-pool\"\nidentity_pool = \"p\"\n",
+            &[],
+            "storage = \"assent\" or \"none\"",
+        );
+        // As does an external store, unless the workspace keeps its records elsewhere.
+        let external = [("CONSENT_STORAGE", "external"), ("EXTERNAL_CONSENT_STORAGE_URL", "https://store.example")];
+        refused("[workspace.au]\nregime = \"cdr\"\n", &external, "workspace au's consents");
+        assert!(with("[workspace.au]\nregime = \"cdr\"\nstorage = \"assent\"\n", &external).is_ok());
+        assert!(with("[workspace.au]\nregime = \"cdr\"\nstorage = \"none\"\n", &external).is_ok());
+    }
 }
