@@ -418,16 +418,20 @@ impl Config {
             None if tenant.is_none() => file::read(file::SANDBOX, "the sandbox's configuration")?,
             None => file::FileConfig::default(),
         };
-        let (workspace_themes, workspaces) = (file.brands, file.workspaces);
+        let (workspace_themes, mut workspaces) = (file.brands, file.workspaces);
         // An external store picks its records' ids too; a UK or CDR consent's record must
-        // carry the consent's own.
+        // carry the consent's own. An operator's file says where those records go; the
+        // sandbox's UK and CDR banks then keep none.
         if consent_storage == ConsentStorage::External {
-            let named = workspaces.iter().find(|(_, w)| w.regime.is_some() && w.storage.is_none());
-            if let Some((wid, _)) = named {
-                return err(format!(
-                    "CONSENT_STORAGE=external picks its records' ids, but workspace {wid}'s consents are named by \
-                     their own ids: set storage = \"assent\" or \"none\" for it in ASSENT_CONFIG"
-                ));
+            let own_file = get("ASSENT_CONFIG").is_some();
+            for (wid, w) in workspaces.iter_mut().filter(|(_, w)| w.regime.is_some() && w.storage.is_none()) {
+                if own_file {
+                    return err(format!(
+                        "CONSENT_STORAGE=external picks its records' ids, but workspace {wid}'s consents are named \
+                         by their own ids: set storage = \"assent\" or \"none\" for it in ASSENT_CONFIG"
+                    ));
+                }
+                w.storage = Some(WorkspaceStorage::None);
             }
         }
         Ok(Config {

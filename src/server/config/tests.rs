@@ -204,10 +204,14 @@ mod theme {
         let c = with("[workspace.uk]\nregime = \"obuk\"\n[workspace.au]\nregime = \"cdr\"\n", &[]).unwrap();
         assert_eq!(c.workspaces["uk"].regime, Some(Regime::Obuk));
         assert_eq!(c.workspaces["au"].regime, Some(Regime::Cdr));
-        // The sandbox's UK bank, its records in Assent's own store.
+        // The sandbox's UK bank: its records where CONSENT_STORAGE says, none with an
+        // external store (which would name them).
         let sandbox = config(&[]).unwrap();
         assert_eq!(sandbox.workspaces["obuk"].regime, Some(Regime::Obuk));
-        assert_eq!(sandbox.workspaces["obuk"].storage, Some(WorkspaceStorage::Assent));
+        assert_eq!(sandbox.workspaces["obuk"].storage, None);
+        let sandbox_external =
+            config(&[("CONSENT_STORAGE", "external"), ("EXTERNAL_CONSENT_STORAGE_URL", "https://store.example")]);
+        assert_eq!(sandbox_external.unwrap().workspaces["obuk"].storage, Some(WorkspaceStorage::None));
 
         let refused = |text: &str, vars: &[(&'static str, &'static str)], says: &str| {
             let e = with(text, vars).unwrap_err().0;
