@@ -1,83 +1,20 @@
-import { test, expect, Page, APIRequestContext } from "@playwright/test";
+import { test, expect } from "@playwright/test";
 import { axeCheck } from "./axe";
+import { answerCallback, CALLBACK, intent, pushed, register, SANDBOX, signIn, token } from "./recipient";
 
 // UK Open Banking at the sandbox's Albion Bank (workspace `obuk`), as a UK data recipient
 // does it: it registers (DCR), creates the consent resource with a client-credentials token,
 // pushes its authorization request naming that consent (`openbanking_intent_id`), and the
-// customer decides on Assent's UK screen. The recipient's callback is answered here (its host
-// does not exist), and the code exchanged over HTTP.
-const SANDBOX = process.env.SANDBOX_URL ?? "http://127.0.0.1:3130";
-const WS = `${SANDBOX}/default/obuk`;
-const CALLBACK = "https://tpp.example/callback";
-
-export interface Recipient {
-  id: string;
-  secret: string;
-}
-
-/** A confidential recipient of Albion Bank's, registered now with `scope`. */
-export async function register(request: APIRequestContext, name: string, scope: string): Promise<Recipient> {
-  const registered = await request.post(`${WS}/oauth2/register`, {
-    data: {
-      redirect_uris: [CALLBACK],
-      client_name: name,
-      token_endpoint_auth_method: "client_secret_basic",
-      grant_types: ["authorization_code", "client_credentials"],
-      scope,
-    },
-  });
-  expect(registered.status(), await registered.text()).toBe(201);
-  const body = await registered.json();
-  return { id: body.client_id, secret: body.client_secret };
-}
-
-function basic(c: Recipient): string {
-  return "Basic " + Buffer.from(`${c.id}:${c.secret}`).toString("base64");
-}
-
-/** The recipient's token endpoint call: client credentials, or a code exchanged. */
-export async function token(request: APIRequestContext, c: Recipient, form: Record<string, string>): Promise<string> {
-  const res = await request.post(`${WS}/oauth2/token`, { headers: { Authorization: basic(c) }, form });
-  expect(res.status(), await res.text()).toBe(200);
-  return (await res.json()).access_token as string;
-}
-
-/** The pushed request naming consent `intent`: the URL the browser is sent to. */
-export async function pushed(request: APIRequestContext, c: Recipient, intent: string, scope: string): Promise<string> {
-  const claims = JSON.stringify({ id_token: { openbanking_intent_id: { value: intent, essential: true } } });
-  const res = await request.post(`${WS}/par`, {
-    headers: { Authorization: basic(c) },
-    form: { response_type: "code", redirect_uri: CALLBACK, scope, state: "st-uk", claims },
-  });
-  expect(res.status(), await res.text()).toBe(201);
-  const requestUri = (await res.json()).request_uri as string;
-  return `${WS}/oauth2/authorize?client_id=${c.id}&request_uri=${encodeURIComponent(requestUri)}`;
-}
-
-/** Answers the recipient's callback in place of its (nonexistent) host; the URL it was called with. */
-export async function answerCallback(page: Page): Promise<() => URL | undefined> {
-  let called: URL | undefined;
-  await page.route(`${CALLBACK}**`, async (route) => {
-    called = new URL(route.request().url());
-    await route.fulfill({ status: 200, contentType: "text/html", body: "<!doctype html><title>Back at the app</title><h1>Back at the app</h1>" });
-  });
-  return () => called;
-}
-
-export async function signIn(page: Page, user: string) {
-  await page.getByLabel("Username").fill(user);
-  await page.getByLabel("Password").fill("p@ssword!");
-  await page.getByRole("button", { name: "Sign in" }).click();
-}
+// customer decides on Assent's UK screen.
 
 test("UK account access: the data in plain words, two of three accounts shared, stopped in the portal", async ({ page, browser, javaScriptEnabled }) => {
   test.setTimeout(60_000);
   const expectAccessible = axeCheck(browser, javaScriptEnabled);
   const request = page.request;
-  const recipient = await register(request, "Playwright Money Map", "openid accounts");
+  const recipient = await register(request, "obuk", "Playwright Money Map", "openid accounts");
   const cc = await token(request, recipient, { grant_type: "client_credentials", scope: "accounts" });
   const inAYear = new Date(Date.now() + 365 * 86_400_000).toISOString();
-  const created = await request.post(`${WS}/open-banking/v3.1/aisp/account-access-consents`, {
+  const created = await request.post(`${recipient.ws}/open-banking/v3.1/aisp/account-access-consents`, {
     headers: { Authorization: `Bearer ${cc}` },
     data: {
       Data: {
@@ -92,7 +29,7 @@ test("UK account access: the data in plain words, two of three accounts shared, 
   const consentId = (await created.json()).Data.ConsentId as string;
   const callback = await answerCallback(page);
 
-  await page.goto(await pushed(request, recipient, consentId, "openid accounts"));
+  await page.goto(await pushed(request, recipient, { scope: "openid accounts", claims: intent(consentId) }));
   await signIn(page, "user");
 
   // Assent's UK screen: the recipient, the data in the UK clusters' words (never the codes),
