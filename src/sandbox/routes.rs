@@ -47,6 +47,7 @@ pub fn router(sandbox: Arc<Sandbox>) -> Router {
         .route("/bank/accounts", get(bank::fdx::accounts))
         .merge(bank::open_banking::routes(&sandbox))
         .merge(bank::obuk::routes(&sandbox))
+        .merge(bank::cdr::routes(&sandbox))
         .route("/bank/accounts/{id}", get(bank::fdx::account))
         .route("/bank/accounts/{id}/transactions", get(bank::fdx::transactions))
         .route("/fdx-demo", get(fdx_demo::index))

@@ -150,7 +150,7 @@ fn code_grant(
         refresh,
     )?;
     profile.tokens_issued(sb, &tokens, data.consent_id.as_deref()).map_err(db_failure)?;
-    Ok(tokens)
+    Ok(profile.token_response(sb, tokens))
 }
 
 fn refresh_grant(
@@ -223,5 +223,5 @@ fn refresh_grant(
         true,
     )?;
     profile.tokens_issued(sb, &tokens, consent.as_deref()).map_err(db_failure)?;
-    Ok(tokens)
+    Ok(profile.token_response(sb, tokens))
 }
