@@ -203,6 +203,13 @@ pub async fn build(
     if let Some(wid) = named(config::Regime::Obuk).or(sandbox_uk) {
         upstream = upstream.with_obuk(&wid);
     }
+    // The sandbox's Australian workspace: the portal lists and stops its CDR arrangements.
+    if let Some(handle) = &sandbox {
+        let au = handle.sandbox.workspaces().find(|(_, w)| w.profile == crate::sandbox::ProfileKind::Cdr);
+        if let Some((wid, _)) = au {
+            upstream = upstream.with_cdr(wid);
+        }
+    }
     let storage_of = |wid: &str| config.workspaces.get(wid).and_then(|w| w.storage.clone());
     let stores: Vec<config::WorkspaceStorage> = config.workspaces.keys().filter_map(|w| storage_of(w)).collect();
     let kept_here = config.consent_storage == config::ConsentStorage::Assent
