@@ -3,7 +3,7 @@
 //! applications), with the security headers every answer carries.
 
 use crate::sandbox::bank;
-use crate::sandbox::consent_api::{public_api, scope_grants, system_tokens};
+use crate::sandbox::consent_api::{public_api, scope_grants, system_clients, system_tokens};
 use crate::sandbox::http::api_error;
 use crate::sandbox::identity;
 use crate::sandbox::oauth::{authorize, discovery, introspect, login, par, registration, revoke, token, userinfo};
@@ -41,6 +41,7 @@ pub fn router(sandbox: Arc<Sandbox>) -> Router {
         .route("/api/system/{tid}/scope-grants/{login}/accept", post(scope_grants::accept))
         .route("/api/system/{tid}/scope-grants/{login}/reject", post(scope_grants::reject))
         .route("/api/system/{tid}/servers/{wid}/tokens", delete(system_tokens::revoke))
+        .route("/api/system/{tid}/clients/{wid}", get(system_clients::list))
         .merge(profile::routes())
         .merge(identity::routes())
         .route("/bank/internal/accounts", get(bank::internal::internal_accounts))

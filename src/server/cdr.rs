@@ -189,6 +189,51 @@ pub fn accept_body(
     Some(AcceptCDRConsentRequest { login_state, granted_scopes: requested(consent), account_ids, customer_id })
 }
 
+/// The customer's CDR arrangements (the management list, without those still awaiting
+/// authorisation), newest first, as the portal's consent cards: the recipient by the name and
+/// logo the System client list gives, the data in the clusters' words, the customer's
+/// accounts by name.
+pub fn portal_view(
+    accounts: &[InternalAccount],
+    mut arrangements: Vec<CDRArrangement>,
+    clients: &[crate::wire::cdr::SystemClient],
+    locale: crate::i18n::Locale,
+) -> Vec<crate::model::FdxAccess> {
+    use super::present::{code_label, safe_url};
+    arrangements.retain(|a| a.status != crate::wire::cdr::status::AWAITING_AUTHORISATION);
+    arrangements.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+    arrangements
+        .into_iter()
+        .map(|a| {
+            let client = clients.iter().find(|c| c.client_id == a.client_id);
+            let recipient = client.and_then(|c| c.client_name.as_deref()).map(clean_text).filter(|n| !n.is_empty());
+            let clusters = group(&a.scopes())
+                .into_iter()
+                .map(|(key, scopes)| match key.as_str() {
+                    OTHER => scopes.join(", "),
+                    _ => crate::i18n::text(locale, &format!("cdr-cluster-{key}"), &[]),
+                })
+                .collect();
+            crate::model::FdxAccess {
+                active: a.status == crate::wire::cdr::status::AUTHORISED,
+                all_mine: a.account_ids.iter().all(|id| accounts.iter().any(|x| &x.id == id)),
+                recipient: recipient.unwrap_or_else(|| clean_text(&a.client_id)),
+                status: code_label(locale, "fdx-status-", &a.status),
+                accounts: accounts
+                    .iter()
+                    .filter(|x| a.account_ids.contains(&x.id))
+                    .map(|x| format!("{} {}", clean_text(&x.name), clean_text(&x.masked_number)))
+                    .collect(),
+                clusters,
+                created: a.created_at.as_deref().and_then(format_date),
+                expires: if once(&a) { None } else { a.expiry.as_deref().and_then(format_date) },
+                logo_uri: safe_url(client.and_then(|c| c.logo_uri.as_ref())),
+                consent_id: a.cdr_arrangement_id,
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -70,6 +70,7 @@ pub enum Endpoint {
     CdrReject,
     CdrList,
     CdrRevoke,
+    SystemClients,
     RevokeConsentTokens,
     BankAccounts,
     IdentityPool,

@@ -177,6 +177,33 @@ pub struct CDRConsentsRequest {
     pub status: Vec<String>,
 }
 
+/// `Client` of the System API's client list (`GET /api/system/{tid}/clients/{wid}`, scope
+/// `view_clients`, reference §1d (1')): what a portal shows of a recipient whose consents the
+/// management list names only by `client_id`, as CDR's do.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct SystemClient {
+    pub client_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logo_uri: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_uri: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy_uri: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tos_uri: Option<String>,
+    #[serde(default)]
+    pub system: bool,
+}
+
+/// The System API's client list.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct SystemClients {
+    #[serde(default)]
+    pub clients: Vec<SystemClient>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,12 +1,14 @@
 //! Australian CDR arrangements: the consent page's API
 //! (`/{tid}/system/cdr/cdr-arrangement/{login}`, reference §1c) and the management API of a
 //! workspace's arrangements (`/{tid}/system/servers/{wid}/cdr/arrangements`, §1d (2')), both
-//! under the prefix the System client's issuer gives (§0.3), as the UK's.
+//! under the prefix the System client's issuer gives (§0.3), as the UK's; and the System API's
+//! client list, which names the recipients the management list gives only by id.
 
 use super::{at, Status, Upstream, UpstreamError};
 use crate::server::observe::Endpoint;
 use crate::wire::cdr::{
     AcceptCDRConsentRequest, CDRArrangements, CDRConsentsRequest, GetCDRConsentResponse, RejectCDRConsentRequest,
+    SystemClients,
 };
 use crate::wire::RedirectTo;
 use reqwest::Method;
@@ -114,5 +116,14 @@ impl Upstream {
                 }
             }
         }
+    }
+}
+
+impl Upstream {
+    /// `GET {base}/api/system/{tid}/clients/{wid}` (scope `view_clients`): the names and logos
+    /// of the workspace's applications.
+    pub async fn system_clients(&self, workspace: &str) -> Result<SystemClients, UpstreamError> {
+        let url = at(&self.base, &["api", "system", &self.tenant, "clients", workspace])?;
+        self.system_call(Endpoint::SystemClients, Method::GET, url, &[], None::<&()>).await
     }
 }

@@ -338,3 +338,70 @@ async fn deny_rejects_the_arrangement_and_leaves_a_rejected_record() {
     assert_eq!(status, StatusCode::OK);
     assert!(record.contains("Declined") && record.contains("by the customer"), "{record}");
 }
+
+#[tokio::test]
+async fn the_portal_lists_and_stops_an_arrangement_of_its_own_customer_only() {
+    let app = spawn_app().await;
+    let b = browser();
+    let consent = authorize(&app, &b, SCOPES, &[("sharing_duration", NINETY_DAYS)], "user").await;
+    let tokens = allow(&app, &b, &consent, &["AU-40001"]).await;
+    let arrangement = tokens["cdr_arrangement_id"].as_str().unwrap().to_string();
+    let access = token_of(&tokens);
+    // One awaiting authorisation is not listed.
+    let pending = authorize(&app, &browser(), SCOPES, &[("sharing_duration", NINETY_DAYS)], "user").await;
+    assert!(pending.contains("login_id="));
+
+    // Another customer: not listed, and cannot stop it.
+    let other = browser();
+    let other_html = portal_sign_in(&app, &other, "user2").await;
+    assert!(!other_html.contains(&arrangement));
+    let res = form_post(&other, format!("{}/api/portal/stop", app.url))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("consent_id", arrangement.as_str()), ("csrf_token", hidden(&other_html, "csrf_token").as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert!(matches!(res.status(), StatusCode::NOT_FOUND | StatusCode::FORBIDDEN), "{}", res.status());
+    assert_eq!(managed(&app, &arrangement).await[0]["status"], "Authorised");
+
+    let portal = browser();
+    let html = portal_sign_in(&app, &portal, "user").await;
+    assert!(html.contains(&arrangement), "{html}");
+    assert!(html.contains("Budget Buddy (CDR data recipient)"), "the recipient by name: {html}");
+    assert!(html.contains("/static/demo-logo.svg"), "and logo");
+    assert!(html.contains("Transaction details") && html.contains("Name and occupation"), "{html}");
+    assert!(html.contains("Everyday Account"), "accounts by name");
+    assert!(!html.contains("bank:transactions:read"), "cluster wording, not scopes");
+    assert!(!html.contains("Waiting for approval"), "one awaiting authorisation is not listed");
+    let confirm = portal
+        .get(format!("{}/portal/revoke?consent_id={arrangement}", app.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    // A forged stop (no token) changes nothing.
+    let res = form_post(&portal, format!("{}/api/portal/stop", app.url))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("consent_id", arrangement.as_str()), ("csrf_token", "forged")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert_eq!(bank_accounts(&app, &access).await.0, StatusCode::OK);
+    let res = form_post(&portal, format!("{}/api/portal/stop", app.url))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("consent_id", arrangement.as_str()), ("csrf_token", hidden(&confirm, "csrf_token").as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&res), "/portal?revoked=fdx");
+    assert_eq!(bank_accounts(&app, &access).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(managed(&app, &arrangement).await[0]["status"], "Revoked");
+    let s = browser();
+    crate::assent::console::console_sign_in(&app, &s, "admin").await;
+    let record = admin(&app, &s, &format!("/admin/record?id={arrangement}")).await.1;
+    assert!(record.contains("Revoked") && record.contains("by the customer"), "{record}");
+}
