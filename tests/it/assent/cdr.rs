@@ -117,6 +117,20 @@ async fn bank_accounts(app: &TestApp, token: &str) -> (StatusCode, Vec<String>) 
     (status, ids)
 }
 
+/// The recipient's introspection of its own `token`.
+async fn introspect(app: &TestApp, token: &str) -> Value {
+    Client::new()
+        .post(format!("{}/default/{WS}/oauth2/introspect", app.sandbox_url()))
+        .basic_auth(ADR, Some(adr_secret(app)))
+        .form(&[("token", token)])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
 /// Every arrangement the management API lists with id `id`.
 async fn managed(app: &TestApp, id: &str) -> Vec<Value> {
     let token = system_token(app, "manage_openbanking_consents").await;
@@ -244,6 +258,10 @@ async fn an_amendment_shows_what_changes_and_replaces_the_grant_under_the_same_i
     assert_eq!(tokens["cdr_arrangement_id"], arrangement.as_str(), "the same arrangement");
     assert_eq!(bank_accounts(&app, &old).await.0, StatusCode::UNAUTHORIZED, "the old tokens stop");
     assert_eq!(bank_accounts(&app, &token_of(&tokens)).await.1, ["AU-40002"], "the new ones see the new accounts");
+    let (before, after) = (introspect(&app, &old).await, introspect(&app, &token_of(&tokens)).await);
+    assert_eq!(before["active"], false, "{before}");
+    assert_eq!(after["active"], true, "{after}");
+    assert_eq!(after["consent_id"], arrangement.as_str(), "introspection names the arrangement");
     let listed = managed(&app, &arrangement).await;
     assert_eq!(listed.len(), 1, "one arrangement: {listed:?}");
     assert_eq!(listed[0]["account_ids"], serde_json::json!(["AU-40002"]));
