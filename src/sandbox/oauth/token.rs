@@ -136,8 +136,8 @@ fn code_grant(
             return Err(invalid("The consent is not authorised."));
         }
     }
-    let refresh =
-        data.scopes.iter().any(|s| s == "offline_access") && client.grant_types.iter().any(|g| g == "refresh_token");
+    let refresh = profile.offers_refresh(sb, data.grant_id.as_deref(), &data.scopes)
+        && client.grant_types.iter().any(|g| g == "refresh_token");
     let tokens = issue_tokens(
         sb,
         wid,

@@ -65,6 +65,12 @@ pub trait ConsentProfile: Send + Sync {
     /// answer, when this request is not decided that way or the accept is invalid).
     fn accept_scope_grant(&self, req: &AuthRequest, body: AcceptScopeGrant) -> Result<Decision, Response>;
 
+    /// Whether a code exchanged for `scopes` under grant `grant_id` also gets a refresh token
+    /// (when the client may use one): with `offline_access`, unless the regime says otherwise.
+    fn offers_refresh(&self, _sb: &Sandbox, _grant_id: Option<&str>, scopes: &[String]) -> bool {
+        scopes.iter().any(|s| s == "offline_access")
+    }
+
     /// Is the profile's grant `grant_id` still in force? Codes and refresh tokens of an ended
     /// grant are refused, and its tokens introspect inactive.
     fn grant_is_active(&self, sb: &Sandbox, grant_id: &str) -> bool;

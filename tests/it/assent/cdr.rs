@@ -131,6 +131,18 @@ async fn introspect(app: &TestApp, token: &str) -> Value {
         .unwrap()
 }
 
+/// The recipient's refresh grant with `refresh_token`.
+async fn refresh(app: &TestApp, refresh_token: &str) -> (StatusCode, Value) {
+    let res = Client::new()
+        .post(format!("{}/default/{WS}/oauth2/token", app.sandbox_url()))
+        .basic_auth(ADR, Some(adr_secret(app)))
+        .form(&[("grant_type", "refresh_token"), ("refresh_token", refresh_token)])
+        .send()
+        .await
+        .unwrap();
+    (res.status(), res.json().await.unwrap_or(Value::Null))
+}
+
 /// Every arrangement the management API lists with id `id`.
 async fn managed(app: &TestApp, id: &str) -> Vec<Value> {
     let token = system_token(app, "manage_openbanking_consents").await;
@@ -197,6 +209,7 @@ async fn the_recipient_gets_exactly_the_accounts_chosen_under_its_arrangement() 
 
     let tokens = allow(&app, &b, &consent, &["AU-40003", "AU-40001"]).await;
     let arrangement = tokens["cdr_arrangement_id"].as_str().unwrap_or_else(|| panic!("{tokens}")).to_string();
+    assert!(tokens["refresh_token"].is_string(), "an ongoing arrangement is refreshed: {tokens}");
     let access = token_of(&tokens);
     let (status, served) = bank_accounts(&app, &access).await;
     assert_eq!(status, StatusCode::OK);
@@ -236,6 +249,7 @@ async fn an_amendment_shows_what_changes_and_replaces_the_grant_under_the_same_i
     let tokens = allow(&app, &b, &consent, &["AU-40001"]).await;
     let arrangement = tokens["cdr_arrangement_id"].as_str().unwrap().to_string();
     let old = token_of(&tokens);
+    let old_refresh = tokens["refresh_token"].as_str().unwrap().to_string();
 
     // The amendment: transactions added, customer data dropped, a year instead of 90 days.
     let second = "openid bank:accounts.basic:read bank:transactions:read";
@@ -262,6 +276,11 @@ async fn an_amendment_shows_what_changes_and_replaces_the_grant_under_the_same_i
     assert_eq!(before["active"], false, "{before}");
     assert_eq!(after["active"], true, "{after}");
     assert_eq!(after["consent_id"], arrangement.as_str(), "introspection names the arrangement");
+    assert_eq!(refresh(&app, &old_refresh).await.0, StatusCode::BAD_REQUEST, "the old refresh token stops too");
+    let (status, renewed) = refresh(&app, tokens["refresh_token"].as_str().unwrap()).await;
+    assert_eq!(status, StatusCode::OK, "{renewed}");
+    assert_eq!(renewed["cdr_arrangement_id"], arrangement.as_str());
+    assert_eq!(bank_accounts(&app, &token_of(&renewed)).await.1, ["AU-40002"]);
     let listed = managed(&app, &arrangement).await;
     assert_eq!(listed.len(), 1, "one arrangement: {listed:?}");
     assert_eq!(listed[0]["account_ids"], serde_json::json!(["AU-40002"]));
@@ -323,6 +342,7 @@ async fn absurd_sharing_durations_are_refused_at_par_and_long_ones_capped() {
     let html = open_consent(&b, &consent).await.html;
     assert!(html.contains("Once: the recipient collects your data one time only"), "{html}");
     let tokens = allow(&app, &b, &consent, &["AU-40002"]).await;
+    assert!(tokens.get("refresh_token").is_none(), "once: no refresh token: {tokens}");
     let listed = managed(&app, tokens["cdr_arrangement_id"].as_str().unwrap()).await;
     assert_eq!(listed[0]["sharing_type"], "one_time");
 }

@@ -72,6 +72,13 @@ impl ConsentProfile for Cdr {
         ))
     }
 
+    /// A refresh token for an ongoing arrangement (`sharing_duration` above 0), none for a
+    /// one-time one, as the CDR standards have it; it works while the grant is in force.
+    fn offers_refresh(&self, sb: &Sandbox, grant_id: Option<&str>, _: &[String]) -> bool {
+        let row = grant_id.and_then(|g| sb.store.fdx_consent(g).ok().flatten());
+        row.is_some_and(|r| request_of(&r).sharing_duration > 0)
+    }
+
     fn grant_is_active(&self, sb: &Sandbox, grant_id: &str) -> bool {
         arrangement_of(sb, grant_id).is_some()
     }
