@@ -443,3 +443,22 @@ async fn the_portal_lists_and_stops_an_arrangement_of_its_own_customer_only() {
     let record = admin(&app, &s, &format!("/admin/record?id={arrangement}")).await.1;
     assert!(record.contains("Revoked") && record.contains("by the customer"), "{record}");
 }
+
+#[tokio::test]
+async fn a_denied_amendment_leaves_the_arrangement_as_it_was() {
+    let app = spawn_app().await;
+    let b = browser();
+    let consent = authorize(&app, &b, SCOPES, &[("sharing_duration", NINETY_DAYS)], "user").await;
+    let tokens = allow(&app, &b, &consent, &["AU-40001"]).await;
+    let arrangement = tokens["cdr_arrangement_id"].as_str().unwrap().to_string();
+    let amend = [("sharing_duration", NINETY_DAYS), ("cdr_arrangement_id", arrangement.as_str())];
+    let consent = authorize(&app, &b, SCOPES, &amend, "user").await;
+    let page = open_consent(&b, &consent).await;
+    let callback = to_recipient(&app, &b, submit(&app, &b, &page, "deny", &[]).await).await;
+    assert_eq!(param(&callback, "error").as_deref(), Some("rejected"), "{callback}");
+    assert_eq!(bank_accounts(&app, &token_of(&tokens)).await.1, ["AU-40001"], "the arrangement in force still works");
+    let listed = managed(&app, &arrangement).await;
+    assert_eq!(listed.len(), 1, "a refused amendment is no arrangement: {listed:?}");
+    assert_eq!(listed[0]["status"], "Authorised");
+    assert_eq!(listed[0]["account_ids"], serde_json::json!(["AU-40001"]));
+}

@@ -5,10 +5,10 @@
 
 use crate::sandbox::authz::consent_session::system_guard;
 use crate::sandbox::http::{api_error, check_workspace, db_failure};
-use crate::sandbox::profile::cdr::arrangement::{current, load, superseded, to_arrangement};
+use crate::sandbox::profile::cdr::arrangement::{current, load, request_of, superseded, to_arrangement};
 use crate::sandbox::state::Sandbox;
 use crate::sandbox::util::now;
-use crate::wire::cdr::{CDRArrangements, CDRConsentsRequest};
+use crate::wire::cdr::{status, CDRArrangements, CDRConsentsRequest};
 use axum::{
     body::Bytes,
     extract::{Path, RawQuery, State},
@@ -36,14 +36,18 @@ fn filter_of(query: Option<&str>) -> CDRConsentsRequest {
     f
 }
 
-/// Every arrangement of workspace `sid` (each grant not replaced by an amendment), newest
-/// first, that passes the filters: sharing any of `accounts`, of `client_id`, of `customer_id`,
+/// Every arrangement of workspace `sid` (each grant not replaced by an amendment, and no
+/// amendment not given), newest first, that passes the filters: sharing any of `accounts`, of `client_id`, of `customer_id`,
 /// in one of `status`.
 fn list_of(sb: &Sandbox, sid: &str, f: &CDRConsentsRequest) -> Result<CDRArrangements, Response> {
     let rows = sb.store.fdx_consents(sid).map_err(db_failure)?;
     let arrangements = rows
         .iter()
         .filter(|r| !superseded(r))
+        // An amendment is listed once given: pending or refused, it is not an arrangement.
+        .filter(|r| {
+            request_of(r).amends.is_none() || r.status != status::AWAITING_AUTHORISATION && r.status != status::REJECTED
+        })
         .filter_map(|r| load(sb, sid, &r.id))
         .map(|row| to_arrangement(sb, &row))
         .filter(|a| f.client_id.as_ref().is_none_or(|c| &a.client_id == c))
