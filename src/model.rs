@@ -222,6 +222,7 @@ pub enum Page {
     Consent(Box<ConsentView>, Option<String>),
     FdxConsent(Box<FdxConsentView>, Option<String>),
     ObukConsent(Box<ObukConsentView>, Option<String>),
+    CdrArrangement(Box<CdrArrangementView>, Option<String>),
     Portal(Box<PortalView>),
     PortalSignedOut(SignedOutView),
     Revoke(RevokeView),
@@ -321,6 +322,48 @@ pub struct ObukConsentView {
     /// The transaction window asked for, each end when given.
     pub transactions_from: Option<(String, String)>,
     pub transactions_to: Option<(String, String)>,
+    /// The customer's own accounts; none is pre-ticked, at least one must be chosen.
+    pub accounts: Vec<AccountView>,
+}
+
+/// A CDR data cluster asked for: its key (`accounts-basic`, …, `other`), the scopes it words
+/// (shown only under `other`), and whether an amendment adds it.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct CdrCluster {
+    pub key: String,
+    pub scopes: Vec<String>,
+    pub new: bool,
+}
+
+/// An Australian CDR arrangement (or an amendment of one): who asks, what data (by the data
+/// language standards' clusters), for how long, from which accounts, and what changes.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct CdrArrangementView {
+    pub login_id: String,
+    pub login_state: String,
+    /// The workspace asking, for its brand.
+    pub workspace: String,
+    pub csrf_token: String,
+    /// The accredited data recipient.
+    pub client: ClientView,
+    pub user: String,
+    /// The data asked for, in the standards' order.
+    pub clusters: Vec<CdrCluster>,
+    /// An amendment: the clusters shared now that it stops sharing.
+    pub removed: Vec<CdrCluster>,
+    /// Shared once, rather than until a date.
+    pub once: bool,
+    /// When sharing ends (formatted; RFC 3339).
+    pub until: Option<(String, String)>,
+    /// For how long: unit (`hours`, `days`, `months`) and how many.
+    pub period: Option<(String, i64)>,
+    /// It amends an arrangement in force.
+    pub amendment: bool,
+    /// The arrangement in force was shared once; or else until `previous_until`.
+    pub previous_once: bool,
+    pub previous_until: Option<(String, String)>,
+    /// The accounts the arrangement in force shares (marked, never ticked).
+    pub shared_now: Vec<String>,
     /// The customer's own accounts; none is pre-ticked, at least one must be chosen.
     pub accounts: Vec<AccountView>,
 }

@@ -4,6 +4,7 @@
 //! from the reference's examples pin them both ways (`tests/fixtures`).
 
 pub mod bank;
+pub mod cdr;
 pub mod fdx;
 pub mod identity;
 pub mod obuk;
@@ -54,6 +55,9 @@ pub struct TokenResponse {
     pub id_token: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grant_id: Option<String>,
+    /// The CDR arrangement the tokens serve (reference §2.4: a CDR token response names it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cdr_arrangement_id: Option<String>,
 }
 
 /// `ClientInfo`: what the consent page shows about the requesting client (reference §1b).

@@ -7,6 +7,7 @@
 //! call passes the site check of `server::guard` first; each state-changing one also checks
 //! its form token.
 
+pub mod cdr;
 pub mod consent;
 pub mod console;
 pub mod fdx;

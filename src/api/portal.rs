@@ -19,10 +19,11 @@ pub async fn load_portal() -> Result<PortalView, AppError> {
     use crate::server::portal::{apps_view, records_view, PORTAL_PURPOSE};
     let state = context::state()?;
     let (id, session) = signed_in(&state).await?;
-    let (apps, fdx, uk, records) = tokio::join!(
+    let (apps, fdx, uk, au, records) = tokio::join!(
         state.upstream.list_clients(&session.access_token),
         fdx_accesses(&state, &session.customer),
         uk_accesses(&state, &session.customer),
+        cdr_accesses(&state, &session.customer),
         records_of(&state, &session.subject),
     );
     let (apps, mut names): (_, std::collections::HashMap<String, String>) = match apps {
@@ -41,16 +42,24 @@ pub async fn load_portal() -> Result<PortalView, AppError> {
         let label = crate::i18n::text(crate::request::locale(), &format!("obuk-cluster-{key}"), &[]);
         names.extend(codes.iter().map(|c| (c.to_string(), label.clone())));
     }
+    // A CDR record's scopes, likewise in the data language standards' words.
+    for (key, scope) in crate::server::cdr::CLUSTERS {
+        names
+            .insert(scope.to_string(), crate::i18n::text(crate::request::locale(), &format!("cdr-cluster-{key}"), &[]));
+    }
     let (mut fdx, accounts) = fdx?;
     // UK consents are cards of the same list: the same Stop, the same confirmation page.
     let (uk, uk_accounts) = uk?;
     fdx.extend(uk);
+    let (au, au_accounts) = au?;
+    fdx.extend(au);
     let records = records?;
     let elsewhere = accounts_at_own_banks(&state, &session.customer, &records).await;
     // Accounts by name and last digits, where the bank still lists them.
     let accounts = accounts
         .into_iter()
         .chain(uk_accounts)
+        .chain(au_accounts)
         .chain(elsewhere)
         .map(|a| (a.id, format!("{} {}", a.name, a.masked_number)))
         .collect();
@@ -152,10 +161,23 @@ pub async fn stop_sharing(#[server(default)] csrf_token: String, consent_id: Str
             (uk_accesses(&state, &session.customer).await?.0.into_iter().find(|a| a.consent_id == consent_id), true)
         }
     };
+    let (mine, au) = match mine {
+        Some(access) => (Some(access), false),
+        None => {
+            (cdr_accesses(&state, &session.customer).await?.0.into_iter().find(|a| a.consent_id == consent_id), true)
+        }
+    };
     match mine {
         None => return Err(Failure::NotFound.into()),
         // A joint account's other holder gave it: theirs to stop, not this user's.
         Some(access) if !access.all_mine => return Err(Failure::OtherHolders.into()),
+        Some(access) if access.active && au => {
+            state.upstream.revoke_cdr_arrangement(&consent_id).await?;
+            state.upstream.metrics().revokes.inc();
+            // Its records (named by the arrangement) end with it; the arrangement is stopped
+            // either way.
+            end_arrangement_records(&state, &session.subject, &consent_id).await;
+        }
         Some(access) if access.active && uk => {
             state.upstream.revoke_obuk_consent(&consent_id).await?;
             state.upstream.metrics().revokes.inc();
@@ -362,7 +384,7 @@ async fn accounts_at_own_banks(
     let mut banks: Vec<&url::Url> = records
         .iter()
         .map(|r| r.draft.workspace.as_str())
-        .filter(|w| state.upstream.obuk_workspace() != Some(*w))
+        .filter(|w| state.upstream.obuk_workspace() != Some(*w) && state.upstream.cdr_workspace() != Some(*w))
         .filter_map(|w| state.upstream.own_bank(w))
         .collect();
     banks.sort();
@@ -393,6 +415,56 @@ async fn uk_accesses(
     let ids: Vec<String> = accounts.iter().map(|a| a.id.clone()).collect();
     let consents = state.upstream.obuk_consents_of_accounts(&ids).await?.consents;
     Ok((crate::server::portal::obuk_view(&accounts, consents, crate::request::locale()), accounts))
+}
+
+/// The CDR arrangements of the customer sharing any of their accounts at the CDR workspace's
+/// bank (through the management API), and those accounts; none when there is no CDR
+/// workspace, or it has no bank. Recipients are named from the System client list; a list that
+/// does not answer leaves them named by their client id.
+#[cfg(feature = "ssr")]
+async fn cdr_accesses(
+    state: &crate::server::AppState,
+    customer: &str,
+) -> Result<(Vec<crate::model::FdxAccess>, Vec<crate::wire::InternalAccount>), crate::server::upstream::UpstreamError> {
+    let Some(wid) = state.upstream.cdr_workspace() else { return Ok((Vec::new(), Vec::new())) };
+    let Some(bank) = state.upstream.bank_of(wid) else { return Ok((Vec::new(), Vec::new())) };
+    let accounts = state.upstream.accounts_at(bank.url, customer).await?.accounts;
+    let ids: Vec<String> = accounts.iter().map(|a| a.id.clone()).collect();
+    let arrangements = state.upstream.cdr_arrangements_of(customer, &ids).await?.arrangements;
+    let clients = if arrangements.is_empty() {
+        Vec::new()
+    } else {
+        state.upstream.system_clients(wid).await.map(|c| c.clients).unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "the System client list did not answer; recipients shown by id");
+            Vec::new()
+        })
+    };
+    let view = crate::server::cdr::portal_view(&accounts, arrangements, &clients, crate::request::locale());
+    Ok((view, accounts))
+}
+
+/// The authorized records of arrangement `arrangement` of `subject` (the arrangement's own,
+/// and an amendment's), ended by the customer.
+#[cfg(feature = "ssr")]
+async fn end_arrangement_records(state: &crate::server::AppState, subject: &str, arrangement: &str) {
+    use crate::server::records::{Actor, Status};
+    if !state.records.kept_here() {
+        return;
+    }
+    let records = match state.records.of_subject(state.upstream.tenant(), subject).await {
+        Ok(r) => r,
+        Err(e) => return tracing::error!(error = %e, "stopped a CDR arrangement, but could not read its records"),
+    };
+    let ours = records.iter().filter(|r| {
+        r.status == Status::Authorized
+            && state.upstream.cdr_workspace() == Some(r.draft.workspace.as_str())
+            && super::cdr::arrangement_of_record(&r.id) == arrangement
+    });
+    for r in ours {
+        if let Err(e) = state.records.revoke(&r.id, Actor::Customer, None, None).await {
+            tracing::error!(error = %e, "stopped a CDR arrangement, but could not mark its record revoked");
+        }
+    }
 }
 
 /// The Open Finance consents sharing any of the user's accounts, and those accounts; none when

@@ -5,6 +5,7 @@
 //! come translated from the server (the wasm carries no message files).
 
 mod accounts;
+mod cdr_accounts;
 mod consent_form;
 mod fdx_accounts;
 mod obuk_accounts;
@@ -12,6 +13,7 @@ mod portal_list;
 mod staff_revoke;
 
 pub use accounts::AccountTexts;
+pub use cdr_accounts::CdrAccountPicker;
 pub use consent_form::{ConsentForm, ConsentTexts};
 pub use fdx_accounts::{FdxAccountPicker, FdxTexts};
 pub use obuk_accounts::ObukAccountPicker;

@@ -1,6 +1,7 @@
 //! The pages. Each takes its typed view as a prop; none fetches anything itself (the server
 //! calls the server functions before it renders).
 
+mod cdr;
 mod consent;
 mod console;
 mod error;
@@ -10,6 +11,7 @@ mod obuk;
 mod parts;
 mod portal;
 
+pub use cdr::CdrArrangementPage;
 pub use consent::ConsentPage;
 pub use console::{ConsolePage, ConsoleRecordPage, ConsoleSignedOutPage};
 pub use error::ErrorPage;

@@ -1,10 +1,12 @@
-//! The consent screens (generic, FDX, UK account access, by `consent_type`): `GET /consent`, and the same screen again, with what was wrong, when a
+//! The consent screens (generic, FDX, UK account access, CDR arrangement, by `consent_type`): `GET /consent`, and the same screen again, with what was wrong, when a
 //! plain form (no JavaScript) allowed without choosing anything.
 
 use super::pages::{carry_over, field, query_of};
 use super::render::render;
 use super::respond::{count, failure_page};
-use crate::api::{self, consent::load_consent, fdx::load_fdx_consent, obuk::load_obuk_consent};
+use crate::api::{
+    self, cdr::load_cdr_arrangement, consent::load_consent, fdx::load_fdx_consent, obuk::load_obuk_consent,
+};
 use crate::error::{AppError, Failure};
 use crate::model::Page;
 use crate::request::wants_html;
@@ -29,6 +31,7 @@ enum Kind {
     ScopeGrant,
     Fdx,
     AccountAccess,
+    CdrArrangement,
 }
 
 impl Kind {
@@ -36,6 +39,7 @@ impl Kind {
         match consent_type {
             Some("fdx") => Kind::Fdx,
             Some(crate::wire::obuk::ACCOUNT_ACCESS) => Kind::AccountAccess,
+            Some(crate::wire::cdr::CDR_ARRANGEMENT) => Kind::CdrArrangement,
             _ => Kind::ScopeGrant,
         }
     }
@@ -46,13 +50,15 @@ impl Kind {
             Kind::Fdx
         } else if path == crate::api::obuk::DecideObukConsent::PATH {
             Kind::AccountAccess
+        } else if path == crate::api::cdr::DecideCdrArrangement::PATH {
+            Kind::CdrArrangement
         } else {
             Kind::ScopeGrant
         }
     }
 }
 
-/// `GET /consent?login_id=…&login_state=…[&consent_type=fdx|account_access]`: the consent screen.
+/// `GET /consent?login_id=…&login_state=…[&consent_type=fdx|account_access|cdr_arrangement]`: the consent screen.
 pub async fn consent(State(state): State<AppState>, request: Request) -> Response {
     let (parts, _) = request.into_parts();
     let query = query_of(&parts.uri);
@@ -83,6 +89,10 @@ async fn consent_screen(
         Kind::AccountAccess => {
             let (view, options) = api::run(state, parts, load_obuk_consent(login_id, login_state)).await;
             (view.map(|v| Page::ObukConsent(Box::new(v), notice)), options)
+        }
+        Kind::CdrArrangement => {
+            let (view, options) = api::run(state, parts, load_cdr_arrangement(login_id, login_state)).await;
+            (view.map(|v| Page::CdrArrangement(Box::new(v), notice)), options)
         }
         Kind::ScopeGrant => {
             let (view, options) = api::run(state, parts, load_consent(login_id, login_state)).await;

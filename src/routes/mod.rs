@@ -11,7 +11,7 @@ mod portal;
 mod render;
 mod respond;
 
-use crate::api::{consent::DecideConsent, fdx::DecideFdxConsent, obuk::DecideObukConsent};
+use crate::api::{cdr::DecideCdrArrangement, consent::DecideConsent, fdx::DecideFdxConsent, obuk::DecideObukConsent};
 use crate::error::{AppError, Failure};
 use crate::i18n::Locale;
 use crate::sandbox::SandboxHandle;
@@ -67,7 +67,7 @@ pub fn router(state: AppState) -> Router {
     // Each server function at the path `server_fn` registered it under, behind the guard; any
     // other `/api/…` path is the site's 404. The consent decisions show their form again when
     // a plain form chose nothing.
-    let decisions = [DecideConsent::PATH, DecideFdxConsent::PATH, DecideObukConsent::PATH];
+    let decisions = [DecideConsent::PATH, DecideFdxConsent::PATH, DecideObukConsent::PATH, DecideCdrArrangement::PATH];
     for (path, method) in leptos::server_fn::axum::server_fn_paths() {
         let Ok(filter) = MethodFilter::try_from(method) else { continue };
         let mut route = on(filter, server_fn);

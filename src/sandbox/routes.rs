@@ -3,7 +3,7 @@
 //! applications), with the security headers every answer carries.
 
 use crate::sandbox::bank;
-use crate::sandbox::consent_api::{public_api, scope_grants, system_tokens};
+use crate::sandbox::consent_api::{public_api, scope_grants, system_clients, system_tokens};
 use crate::sandbox::http::api_error;
 use crate::sandbox::identity;
 use crate::sandbox::oauth::{authorize, discovery, introspect, login, par, registration, revoke, token, userinfo};
@@ -41,12 +41,14 @@ pub fn router(sandbox: Arc<Sandbox>) -> Router {
         .route("/api/system/{tid}/scope-grants/{login}/accept", post(scope_grants::accept))
         .route("/api/system/{tid}/scope-grants/{login}/reject", post(scope_grants::reject))
         .route("/api/system/{tid}/servers/{wid}/tokens", delete(system_tokens::revoke))
+        .route("/api/system/{tid}/clients/{wid}", get(system_clients::list))
         .merge(profile::routes())
         .merge(identity::routes())
         .route("/bank/internal/accounts", get(bank::internal::internal_accounts))
         .route("/bank/accounts", get(bank::fdx::accounts))
         .merge(bank::open_banking::routes(&sandbox))
         .merge(bank::obuk::routes(&sandbox))
+        .merge(bank::cdr::routes(&sandbox))
         .route("/bank/accounts/{id}", get(bank::fdx::account))
         .route("/bank/accounts/{id}/transactions", get(bank::fdx::transactions))
         .route("/fdx-demo", get(fdx_demo::index))

@@ -80,6 +80,8 @@ pub enum ProfileKind {
     /// UK Open Banking account-access consents: a resource the recipient creates, then
     /// authorizes by its id (`profile::obuk`).
     Obuk,
+    /// Australian CDR arrangements, made and amended by PAR (`profile::cdr`).
+    Cdr,
 }
 
 /// The regime a workspace's mock bank API speaks (`bank` in the seed), if it has one.
@@ -92,6 +94,8 @@ pub enum BankRegime {
     OpenBanking,
     /// `/bank/{workspace}/aisp/accounts`: the accounts of the token's UK account-access consent.
     Obuk,
+    /// `/bank/{workspace}/cdr/banking/accounts`: the accounts of the token's CDR arrangement.
+    Cdr,
 }
 
 fn yes() -> bool {

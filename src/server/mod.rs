@@ -4,6 +4,7 @@
 //! (`crate::routes`) are built on it.
 
 pub mod assets;
+pub mod cdr;
 pub mod config;
 pub mod consent;
 pub mod console;

@@ -8,6 +8,11 @@
 //! (`DELETE …/open-banking/consents/{id}`), which the bank honours at once; the tokens carry
 //! no `consent_id` of Assent's to revoke by. A record there the management API does not know
 //! (a plain scope grant's) is ended by `consent_id` as everywhere else.
+//!
+//! A record of the CDR workspace (`Upstream::cdr_workspace`) names its arrangement (see
+//! `api::cdr`): the arrangement is revoked through the CDR management API
+//! (`DELETE …/cdr/arrangements/{id}`), with its tokens; one the API does not know is ended by
+//! `consent_id` likewise.
 
 use super::records::{Actor, Record, Status};
 use super::AppState;
@@ -28,13 +33,20 @@ pub async fn end_consent(
     Ok(state.records.revoke(&record.id, by, by_name, reason).await?)
 }
 
-/// Ends what `record` lets its application do: the UK consent it names stopped, or its tokens
-/// revoked by `consent_id`. Its status is the caller's to change.
+/// Ends what `record` lets its application do: the UK consent or CDR arrangement it names
+/// stopped, or its tokens revoked by `consent_id`. Its status is the caller's to change.
 pub async fn end_access(state: &AppState, record: &Record) -> Result<(), crate::server::upstream::UpstreamError> {
     use crate::server::upstream::UpstreamError;
     let workspace = record.draft.workspace.as_str();
     if state.upstream.obuk_workspace() == Some(workspace) {
         match state.upstream.revoke_obuk_consent(&record.id).await {
+            Err(UpstreamError::Status { status: 404, .. }) => {}
+            done => return done,
+        }
+    }
+    if state.upstream.cdr_workspace() == Some(workspace) {
+        let arrangement = crate::api::cdr::arrangement_of_record(&record.id);
+        match state.upstream.revoke_cdr_arrangement(arrangement).await {
             Err(UpstreamError::Status { status: 404, .. }) => {}
             done => return done,
         }

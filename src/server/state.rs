@@ -203,6 +203,15 @@ pub async fn build(
     if let Some(wid) = named(config::Regime::Obuk).or(sandbox_uk) {
         upstream = upstream.with_obuk(&wid);
     }
+    // The CDR workspace (`regime = "cdr"`, or the sandbox's): the portal lists and stops its
+    // arrangements, and ending a record there revokes its arrangement.
+    let sandbox_au = sandbox.as_ref().and_then(|handle| {
+        let au = handle.sandbox.workspaces().find(|(_, w)| w.profile == crate::sandbox::ProfileKind::Cdr);
+        au.map(|(wid, _)| wid.to_string())
+    });
+    if let Some(wid) = named(config::Regime::Cdr).or(sandbox_au) {
+        upstream = upstream.with_cdr(&wid);
+    }
     let storage_of = |wid: &str| config.workspaces.get(wid).and_then(|w| w.storage.clone());
     let stores: Vec<config::WorkspaceStorage> = config.workspaces.keys().filter_map(|w| storage_of(w)).collect();
     let kept_here = config.consent_storage == config::ConsentStorage::Assent

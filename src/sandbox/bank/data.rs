@@ -128,12 +128,14 @@ impl Bank {
     }
 
     /// A named ledger: `sandbox` (`bank.json`), `hyperscale` (`hyperscale.json`) or `obuk`
-    /// (`obuk.json`, a UK bank's GBP accounts).
+    /// (`obuk.json`, a UK bank's GBP accounts) or `cdr` (`cdr.json`, an Australian bank's AUD
+    /// accounts).
     pub fn ledger(name: &str) -> Result<Self, String> {
         let (file, text) = match name {
             DEFAULT_LEDGER => ("bank.json", include_str!("bank.json")),
             "hyperscale" => ("hyperscale.json", include_str!("hyperscale.json")),
             "obuk" => ("obuk.json", include_str!("obuk.json")),
+            "cdr" => ("cdr.json", include_str!("cdr.json")),
             other => return Err(format!("no ledger named {other}")),
         };
         serde_json::from_str(text).map_err(|e| format!("{file}: {e}"))

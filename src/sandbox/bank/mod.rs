@@ -3,6 +3,7 @@
 //! generic Open Banking accounts API. Which workspace's tokens open which API is the seed's
 //! `bank` entry of that workspace.
 
+pub mod cdr;
 pub mod data;
 pub mod fdx;
 pub mod internal;

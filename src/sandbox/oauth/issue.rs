@@ -126,6 +126,7 @@ pub fn issue_tokens(
         refresh_token,
         id_token,
         grant_id: binding.1,
+        cdr_arrangement_id: None,
     })
 }
 

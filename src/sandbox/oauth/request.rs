@@ -108,6 +108,7 @@ pub fn parse_auth_request(sb: &Sandbox, wid: &str, p: &Params) -> Result<(AuthRe
         Some(d) => of(sb, wid).parse_details(d).map_err(|e| fail("invalid_request", &e))?,
         None => None,
     };
+    let details = of(sb, wid).parse_params(sb, wid, p, details).map_err(|e| fail("invalid_request", &e))?;
     Ok((
         AuthRequest {
             client_id: client_id.clone(),

@@ -136,8 +136,8 @@ fn code_grant(
             return Err(invalid("The consent is not authorised."));
         }
     }
-    let refresh =
-        data.scopes.iter().any(|s| s == "offline_access") && client.grant_types.iter().any(|g| g == "refresh_token");
+    let refresh = profile.offers_refresh(sb, data.grant_id.as_deref(), &data.scopes)
+        && client.grant_types.iter().any(|g| g == "refresh_token");
     let tokens = issue_tokens(
         sb,
         wid,
@@ -150,7 +150,7 @@ fn code_grant(
         refresh,
     )?;
     profile.tokens_issued(sb, &tokens, data.consent_id.as_deref()).map_err(db_failure)?;
-    Ok(tokens)
+    Ok(profile.token_response(sb, tokens))
 }
 
 fn refresh_grant(
@@ -223,5 +223,5 @@ fn refresh_grant(
         true,
     )?;
     profile.tokens_issued(sb, &tokens, consent.as_deref()).map_err(db_failure)?;
-    Ok(tokens)
+    Ok(profile.token_response(sb, tokens))
 }

@@ -2,7 +2,7 @@
 //! to the OAuth core at its few extension points. The core calls the profile of the request's
 //! workspace (`profile::of`) and knows nothing of any regime itself.
 
-use crate::sandbox::authz::request::{AuthRequest, Decision};
+use crate::sandbox::authz::request::{AuthRequest, Decision, Params};
 use crate::sandbox::state::Sandbox;
 use crate::sandbox::store::DbError;
 use crate::wire::{AcceptScopeGrant, Introspection, TokenResponse};
@@ -37,6 +37,19 @@ pub trait ConsentProfile: Send + Sync {
     /// them (`AuthRequest::details`), or the error description.
     fn parse_details(&self, raw: &str) -> Result<Option<Value>, String>;
 
+    /// Validates the request's parameters of the profile's own (CDR's `sharing_duration` and
+    /// `cdr_arrangement_id`), given what `parse_details` kept: what the profile keeps of both
+    /// (`AuthRequest::details`), or the error description. Most profiles read none.
+    fn parse_params(
+        &self,
+        _sb: &Sandbox,
+        _wid: &str,
+        _p: &Params,
+        details: Option<Value>,
+    ) -> Result<Option<Value>, String> {
+        Ok(details)
+    }
+
     /// An authorization request (at `/authorize` or `/par`) about to be stored: makes the grant
     /// its details ask for, if any (`AuthRequest::grant_id`).
     fn on_request(&self, sb: &Sandbox, wid: &str, req: &mut AuthRequest) -> Result<(), DbError>;
@@ -52,6 +65,12 @@ pub trait ConsentProfile: Send + Sync {
     /// answer, when this request is not decided that way or the accept is invalid).
     fn accept_scope_grant(&self, req: &AuthRequest, body: AcceptScopeGrant) -> Result<Decision, Response>;
 
+    /// Whether a code exchanged for `scopes` under grant `grant_id` also gets a refresh token
+    /// (when the client may use one): with `offline_access`, unless the regime says otherwise.
+    fn offers_refresh(&self, _sb: &Sandbox, _grant_id: Option<&str>, scopes: &[String]) -> bool {
+        scopes.iter().any(|s| s == "offline_access")
+    }
+
     /// Is the profile's grant `grant_id` still in force? Codes and refresh tokens of an ended
     /// grant are refused, and its tokens introspect inactive.
     fn grant_is_active(&self, sb: &Sandbox, grant_id: &str) -> bool;
@@ -59,6 +78,12 @@ pub trait ConsentProfile: Send + Sync {
     /// Tokens were issued under the consent page's record `consent_id` (from the decision, or
     /// the refresh token they replace).
     fn tokens_issued(&self, sb: &Sandbox, tokens: &TokenResponse, consent_id: Option<&str>) -> Result<(), DbError>;
+
+    /// The token response as the client receives it: a profile may name its grant there (CDR's
+    /// `cdr_arrangement_id`).
+    fn token_response(&self, _sb: &Sandbox, tokens: TokenResponse) -> TokenResponse {
+        tokens
+    }
 
     /// Standard introspection of an active token (by its hash), with the profile's fields.
     fn introspect(&self, sb: &Sandbox, token_hash: &str, base: Introspection) -> Introspection;

@@ -3,6 +3,7 @@
 //! a workspace picks one in the seed.
 
 pub mod api;
+pub mod cdr;
 pub mod fdx;
 pub mod obuk;
 pub mod open_banking;

@@ -1,6 +1,7 @@
 //! Which profile a workspace follows (its seed's `profile`), and the routes of them all.
 
 use crate::sandbox::profile::api::ConsentProfile;
+use crate::sandbox::profile::cdr::profile::Cdr;
 use crate::sandbox::profile::fdx::profile::Fdx;
 use crate::sandbox::profile::obuk::profile::Obuk;
 use crate::sandbox::profile::open_banking::OpenBanking;
@@ -22,12 +23,13 @@ fn of_kind(kind: ProfileKind) -> &'static dyn ConsentProfile {
         ProfileKind::OpenBanking => &OpenBanking,
         ProfileKind::Fdx => &Fdx,
         ProfileKind::Obuk => &Obuk,
+        ProfileKind::Cdr => &Cdr,
     }
 }
 
 /// Every profile's own APIs, each mounted once.
 pub fn routes() -> Router<Arc<Sandbox>> {
-    [ProfileKind::ScopeGrants, ProfileKind::OpenBanking, ProfileKind::Fdx, ProfileKind::Obuk]
+    [ProfileKind::ScopeGrants, ProfileKind::OpenBanking, ProfileKind::Fdx, ProfileKind::Obuk, ProfileKind::Cdr]
         .into_iter()
         .fold(Router::new(), |router, kind| router.merge(of_kind(kind).routes()))
 }

@@ -6,6 +6,7 @@
 //! way a URL is made (`at`), and the one reading of a failed call.
 
 mod bank;
+mod cdr;
 mod consent_tokens;
 mod fdx;
 mod identity;
@@ -108,6 +109,8 @@ pub struct Upstream {
     banks: std::collections::BTreeMap<String, WorkspaceBank>,
     /// The workspace of the UK account-access consents the portal lists, when there is one.
     obuk_workspace: Option<String>,
+    /// The workspace of the CDR arrangements the portal lists, when there is one.
+    cdr_workspace: Option<String>,
 }
 
 /// A workspace's own bank: its internal accounts API, and the claim holding its customer id.
@@ -186,6 +189,7 @@ impl Upstream {
             identity_pools: false,
             banks: Default::default(),
             obuk_workspace: None,
+            cdr_workspace: None,
         })
     }
 

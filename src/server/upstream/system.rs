@@ -41,6 +41,8 @@ impl Upstream {
             (banks, SYSTEM_SCOPES_FDX),
             (self.revokes_by_consent, SYSTEM_SCOPES_RECORDS),
             (self.identity_pools, SYSTEM_SCOPES_IDENTITY),
+            // The portal names CDR recipients from the System client list.
+            (self.cdr_workspace.is_some(), "view_clients"),
         ] {
             if on {
                 scopes.push(' ');

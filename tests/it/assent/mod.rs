@@ -1,6 +1,7 @@
 //! Assent: the consent screens, the portal and everything around them.
 
 mod brands;
+mod cdr;
 mod consent;
 pub(crate) mod console;
 mod delivery;

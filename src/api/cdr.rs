@@ -1,0 +1,212 @@
+//! Australian CDR arrangements: load an arrangement (or an amendment) with the customer's own
+//! accounts, decide it (allow with the chosen `account[]`s, or deny). Account ids from the form
+//! are never trusted: only the customer's own accounts, as the bank lists them at submit, can
+//! be granted; the customer id sent is the bank's customer of the signed-in user
+//! (`BANK_ID_CLAIM`, or the subject), never the form's.
+//!
+//! Each decision is recorded (`crate::server::records`) as account access's are: Allow writes
+//! the record pending, accepts, then marks it authorized; Deny writes it rejected. The
+//! record's id is the `cdr_arrangement_id` (known before the decision); an amendment's is
+//! `{cdr_arrangement_id}.{login_id}` and supersedes the arrangement's record in force, which
+//! is ended as replaced once the amendment is given ([`arrangement_of_record`] reads the
+//! arrangement back from either). Its `scopes` are the scopes granted, its accounts those
+//! granted, its expiry the end of sharing.
+
+use crate::error::AppError;
+use crate::model::CdrArrangementView;
+use leptos::prelude::*;
+
+/// The arrangement a CDR record stands for: its id up to the first `.` (an amendment's
+/// record is `{cdr_arrangement_id}.{login_id}`).
+pub fn arrangement_of_record(record_id: &str) -> &str {
+    record_id.split('.').next().unwrap_or(record_id)
+}
+
+/// The arrangement of `login_id` and the accounts of the customer who consents.
+#[server(prefix = "/api", endpoint = "cdr/load")]
+pub async fn load_cdr_arrangement(login_id: String, login_state: String) -> Result<CdrArrangementView, AppError> {
+    use super::consent::{valid_handle, CSRF_PURPOSE};
+    use super::context;
+    use crate::error::Failure;
+    if !valid_handle(&login_id) || !valid_handle(&login_state) {
+        return Err(Failure::LinkInvalid.into());
+    }
+    let state = context::state()?;
+    let open = open_arrangement(&state, &login_id, &login_state).await?;
+    let token = state.csrf.token(&context::browser_id(&state), CSRF_PURPOSE, &login_id);
+    let view = crate::server::cdr::view(&open.consent, open.accounts, login_id, login_state, token)?;
+    state.upstream.metrics().consent_views.inc();
+    Ok(view)
+}
+
+/// Allow (with the chosen accounts, at least one) or deny, then on to `redirect_to`.
+#[server(prefix = "/api", endpoint = "cdr/decide")]
+pub async fn decide_cdr_arrangement(
+    login_id: String,
+    login_state: String,
+    csrf_token: String,
+    decision: String,
+    #[server(default)] account: Vec<String>,
+) -> Result<(), AppError> {
+    use super::consent::{valid_handle, CSRF_PURPOSE};
+    use super::context;
+    use crate::error::Failure;
+    use crate::server::cdr::accept_body;
+    use crate::wire::cdr::{status, RejectCDRConsentRequest};
+    if !valid_handle(&login_id) || !valid_handle(&login_state) || account.len() > 1000 {
+        return Err(Failure::FormIncomplete.into());
+    }
+    let state = context::state()?;
+    context::check_token(&state, CSRF_PURPOSE, &login_id, &csrf_token, Failure::Forged)?;
+    let metrics = state.upstream.metrics();
+    let next = match decision.as_str() {
+        "deny" => {
+            let consent = state.upstream.cdr_arrangement(&login_id, &login_state).await?;
+            if consent.cdr_arrangement.status != status::AWAITING_AUTHORISATION {
+                return Err(Failure::Answered.into());
+            }
+            let draft = record_draft(&state, &consent, &login_id, &login_state, None, Vec::new());
+            let body = RejectCDRConsentRequest::user_denied(login_state);
+            let next = state.upstream.reject_cdr(&login_id, &body).await?;
+            metrics.rejects.inc();
+            if let Err(e) = state.records.reject(draft).await {
+                tracing::warn!(error = %e, "a rejected CDR arrangement could not be recorded");
+            }
+            next
+        }
+        "allow" => {
+            if account.is_empty() {
+                return Err(Failure::NoAccountChosen.into());
+            }
+            let open = open_arrangement(&state, &login_id, &login_state).await?;
+            // The same checks as the page's: an arrangement whose time has passed is not given.
+            crate::server::cdr::view(&open.consent, Vec::new(), String::new(), String::new(), String::new())?;
+            let body = accept_body(&open.consent, &open.accounts, &account, open.customer.clone(), login_state)
+                .ok_or_else(|| {
+                    tracing::warn!("a CDR accept with an account that is not the customer's; refused");
+                    AppError::new(Failure::NotYours)
+                })?;
+            let draft = record_draft(
+                &state,
+                &open.consent,
+                &login_id,
+                &body.login_state,
+                Some(open.customer.clone()),
+                body.account_ids.clone(),
+            );
+            let record = state.records.prepare(draft).await?;
+            let next = state.upstream.accept_cdr(&login_id, &body).await?;
+            metrics.accepts.inc();
+            if let Some((id, _)) = record {
+                if let Err(e) = state.records.authorize(&id).await {
+                    tracing::error!(error = %e, "an accepted CDR arrangement's record could not be marked authorized");
+                }
+                if open.consent.previous_cdr_arrangement.is_some() {
+                    supersede(&state, &open.consent, &id).await;
+                }
+            }
+            next
+        }
+        _ => return Err(Failure::NoDecision.into()),
+    };
+    context::follow(&state, &next.redirect_to)
+}
+
+/// An arrangement awaiting a decision, the customer's accounts at the workspace's bank and the
+/// customer's id there.
+#[cfg(feature = "ssr")]
+struct Open {
+    consent: crate::wire::cdr::GetCDRConsentResponse,
+    accounts: Vec<crate::wire::InternalAccount>,
+    customer: String,
+}
+
+#[cfg(feature = "ssr")]
+async fn open_arrangement(
+    state: &crate::server::AppState,
+    login_id: &str,
+    login_state: &str,
+) -> Result<Open, AppError> {
+    use crate::error::Failure;
+    let consent = state.upstream.cdr_arrangement(login_id, login_state).await?;
+    if consent.cdr_arrangement.status != crate::wire::cdr::status::AWAITING_AUTHORISATION {
+        return Err(Failure::Answered.into());
+    }
+    let workspace = consent.cdr_arrangement.authorization_server_id.clone();
+    let Some(bank) = state.upstream.bank_of(&workspace) else {
+        tracing::error!(%workspace, "a CDR arrangement arrived, but its workspace has no bank (bank_url or BANK_URL)");
+        return Err(Failure::Internal.into());
+    };
+    let customer = crate::server::fdx::customer_by(bank.id_claim, &consent.authentication_context, &consent.subject)?;
+    let accounts = state.upstream.accounts_at(bank.url, &customer).await?.accounts;
+    Ok(Open { consent, accounts, customer })
+}
+
+/// What the record of this arrangement keeps: its id (the arrangement's, or for an amendment
+/// `{cdr_arrangement_id}.{login_id}`), who, which application as the screen showed it, the
+/// scopes, the accounts granted and when sharing ends.
+#[cfg(feature = "ssr")]
+fn record_draft(
+    state: &crate::server::AppState,
+    consent: &crate::wire::cdr::GetCDRConsentResponse,
+    login_id: &str,
+    login_state: &str,
+    customer: Option<String>,
+    accounts: Vec<String>,
+) -> crate::server::records::Draft {
+    let a = &consent.cdr_arrangement;
+    let client = crate::server::present::client_view(&consent.client_info, &a.client_id);
+    let id = match &consent.previous_cdr_arrangement {
+        _ if a.cdr_arrangement_id.is_empty() => None,
+        Some(_) => Some(format!("{}.{login_id}", a.cdr_arrangement_id)),
+        None => Some(a.cdr_arrangement_id.clone()),
+    };
+    let expires_at = match a.sharing_type.as_str() {
+        crate::wire::cdr::sharing::ONE_TIME => None,
+        _ => a.expiry.as_deref().and_then(|e| chrono::DateTime::parse_from_rfc3339(e).ok()).map(|e| e.timestamp()),
+    };
+    crate::server::records::Draft {
+        id,
+        login_id: login_id.to_string(),
+        login_state: Some(login_state.to_string()),
+        tenant: if a.tenant_id.is_empty() { state.upstream.tenant().to_string() } else { a.tenant_id.clone() },
+        workspace: a.authorization_server_id.clone(),
+        subject: consent.subject.clone(),
+        customer,
+        client_id: a.client_id.clone(),
+        client_name: client.name,
+        client_logo: client.logo_uri,
+        scopes: crate::server::cdr::requested(consent),
+        claims: Vec::new(),
+        accounts,
+        expires_at,
+    }
+}
+
+/// An amendment was given: the arrangement's record in force before it (any authorized
+/// record of the same arrangement, workspace and subject but `current`) ends, replaced.
+#[cfg(feature = "ssr")]
+async fn supersede(state: &crate::server::AppState, consent: &crate::wire::cdr::GetCDRConsentResponse, current: &str) {
+    use crate::server::records::{Actor, Status};
+    let a = &consent.cdr_arrangement;
+    let tenant = if a.tenant_id.is_empty() { state.upstream.tenant().to_string() } else { a.tenant_id.clone() };
+    let records = match state.records.of_subject(&tenant, &consent.subject).await {
+        Ok(r) => r,
+        Err(e) => {
+            tracing::warn!(error = %e, "the records an amendment replaces could not be read");
+            return;
+        }
+    };
+    let replaced = records.iter().filter(|r| {
+        r.id != current
+            && r.status == Status::Authorized
+            && r.draft.workspace == a.authorization_server_id
+            && arrangement_of_record(&r.id) == a.cdr_arrangement_id
+    });
+    for r in replaced {
+        let reason = Some("Replaced by an amendment".to_string());
+        if let Err(e) = state.records.revoke(&r.id, Actor::Customer, None, reason).await {
+            tracing::warn!(error = %e, "a record replaced by an amendment could not be ended");
+        }
+    }
+}

@@ -1,0 +1,464 @@
+//! Australian CDR arrangements through the sandbox and Assent: the data recipient pushes its
+//! request (PAR) with a `sharing_duration`, the customer chooses accounts on Assent's CDR
+//! screen, the token response names the arrangement, and the bank serves exactly those
+//! accounts; an amendment (the same request naming `cdr_arrangement_id`) shows what changes
+//! and, once given, replaces the arrangement's grant under the same id.
+
+use crate::common::*;
+use reqwest::{Client, StatusCode};
+use serde_json::Value;
+
+const WS: &str = "cdr";
+const ADR: &str = "cdr-adr";
+const REDIRECT: &str = "https://adr.example/callback";
+const DECIDE_CDR: &str = "/api/cdr/decide";
+const NINETY_DAYS: &str = "7776000";
+
+fn adr_secret(app: &TestApp) -> String {
+    app.sandbox().store.meta(&format!("client_secret:{ADR}")).unwrap().unwrap()
+}
+
+/// The recipient's PAR with `extra` parameters: the answer's status and body.
+async fn par(app: &TestApp, scope: &str, extra: &[(&str, &str)]) -> (StatusCode, Value) {
+    let mut form = vec![("response_type", "code"), ("scope", scope), ("redirect_uri", REDIRECT), ("state", "st")];
+    form.extend_from_slice(extra);
+    let res = Client::new()
+        .post(format!("{}/default/{WS}/par", app.sandbox_url()))
+        .basic_auth(ADR, Some(adr_secret(app)))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    (res.status(), res.json().await.unwrap_or(Value::Null))
+}
+
+/// PAR, authorize and sign in as `user`: Assent's consent URL.
+async fn authorize(app: &TestApp, b: &Client, scope: &str, extra: &[(&str, &str)], user: &str) -> String {
+    let (status, body) = par(app, scope, extra).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let uri = body["request_uri"].as_str().unwrap();
+    let mut authorize = url::Url::parse(&format!("{}/default/{WS}/oauth2/authorize", app.sandbox_url())).unwrap();
+    authorize.query_pairs_mut().append_pair("client_id", ADR).append_pair("request_uri", uri);
+    let res = sign_in(app, b, authorize.as_str(), user).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let consent = location(&res);
+    assert!(consent.starts_with(&format!("{}/consent?", app.url)), "{consent}");
+    assert!(consent.contains("consent_type=cdr_arrangement"), "{consent}");
+    consent
+}
+
+/// Posts the CDR form as a same-origin browser without JavaScript would.
+async fn submit(app: &TestApp, b: &Client, page: &ConsentPage, decision: &str, accounts: &[&str]) -> reqwest::Response {
+    assert!(page.html.contains(DECIDE_CDR), "the CDR form");
+    let mut form = vec![
+        ("login_id", page.login_id.as_str()),
+        ("login_state", page.login_state.as_str()),
+        ("csrf_token", page.csrf_token.as_str()),
+        ("decision", decision),
+    ];
+    form.extend(accounts.iter().map(|a| ("account[]", *a)));
+    form_post(b, format!("{}{DECIDE_CDR}", app.url))
+        .header("origin", &app.url)
+        .header("sec-fetch-site", "same-origin")
+        .form(&form)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Follows Assent's 303 through the authorization server: the recipient's callback.
+async fn to_recipient(app: &TestApp, b: &Client, res: reqwest::Response) -> url::Url {
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "consent POST");
+    let back = location(&res);
+    assert!(back.starts_with(app.sandbox_url()), "redirect_to {back}");
+    let res = b.get(&back).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let callback = url::Url::parse(&location(&res)).unwrap();
+    assert!(callback.as_str().starts_with(REDIRECT), "{callback}");
+    callback
+}
+
+fn param(url: &url::Url, name: &str) -> Option<String> {
+    url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
+}
+
+/// Allows the screen at `consent` with `accounts`: the token response.
+async fn allow(app: &TestApp, b: &Client, consent: &str, accounts: &[&str]) -> Value {
+    let page = open_consent(b, consent).await;
+    let callback = to_recipient(app, b, submit(app, b, &page, "allow", accounts).await).await;
+    let code = param(&callback, "code").unwrap_or_else(|| panic!("{callback}"));
+    Client::new()
+        .post(format!("{}/default/{WS}/oauth2/token", app.sandbox_url()))
+        .basic_auth(ADR, Some(adr_secret(app)))
+        .form(&[("grant_type", "authorization_code"), ("code", &code), ("redirect_uri", REDIRECT)])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+/// The bank's `GET /bank/cdr/cdr/banking/accounts` with `token`: the status and the account ids.
+async fn bank_accounts(app: &TestApp, token: &str) -> (StatusCode, Vec<String>) {
+    let res = Client::new()
+        .get(format!("{}/bank/{WS}/cdr/banking/accounts", app.sandbox_url()))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    let status = res.status();
+    let body: Value = res.json().await.unwrap_or(Value::Null);
+    let mut ids: Vec<String> = body["data"]["accounts"]
+        .as_array()
+        .map(|a| a.iter().map(|x| x["accountId"].as_str().unwrap_or_default().to_string()).collect())
+        .unwrap_or_default();
+    ids.sort();
+    (status, ids)
+}
+
+/// The recipient's introspection of its own `token`.
+async fn introspect(app: &TestApp, token: &str) -> Value {
+    Client::new()
+        .post(format!("{}/default/{WS}/oauth2/introspect", app.sandbox_url()))
+        .basic_auth(ADR, Some(adr_secret(app)))
+        .form(&[("token", token)])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+/// The recipient's refresh grant with `refresh_token`.
+async fn refresh(app: &TestApp, refresh_token: &str) -> (StatusCode, Value) {
+    let res = Client::new()
+        .post(format!("{}/default/{WS}/oauth2/token", app.sandbox_url()))
+        .basic_auth(ADR, Some(adr_secret(app)))
+        .form(&[("grant_type", "refresh_token"), ("refresh_token", refresh_token)])
+        .send()
+        .await
+        .unwrap();
+    (res.status(), res.json().await.unwrap_or(Value::Null))
+}
+
+/// Every arrangement the management API lists with id `id`.
+async fn managed(app: &TestApp, id: &str) -> Vec<Value> {
+    let token = system_token(app, "manage_openbanking_consents").await;
+    let list: Value = Client::new()
+        .get(format!("{}/default/system/servers/{WS}/cdr/arrangements", app.sandbox_url()))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    list["arrangements"].as_array().unwrap().iter().filter(|a| a["cdr_arrangement_id"] == id).cloned().collect()
+}
+
+fn token_of(tokens: &Value) -> String {
+    tokens["access_token"].as_str().unwrap_or_else(|| panic!("{tokens}")).to_string()
+}
+
+/// A staff console page, signed in as `admin` in `s`.
+async fn admin(app: &TestApp, s: &Client, path: &str) -> (StatusCode, String) {
+    let res = s.get(format!("{}{path}", app.url)).send().await.unwrap();
+    (res.status(), res.text().await.unwrap())
+}
+
+const SCOPES: &str = "openid bank:accounts.basic:read bank:transactions:read common:customer.basic:read";
+
+#[tokio::test]
+async fn the_recipient_gets_exactly_the_accounts_chosen_under_its_arrangement() {
+    let app = spawn_app().await;
+    let b = browser();
+    let consent = authorize(&app, &b, SCOPES, &[("sharing_duration", NINETY_DAYS)], "user").await;
+    let page = open_consent(&b, &consent).await;
+    let html = &page.html;
+    // Who asks (with its policy), the data in the standards' words (never the scopes), how
+    // long, the customer's own AUD accounts with none ticked.
+    assert!(html.contains("Budget Buddy (CDR data recipient)") && html.contains("https://adr.example/cdr-policy"));
+    for words in [
+        "Account name, type and balance",
+        "Name of account; Type of account; Account balance.",
+        "Transaction details",
+        "Name and occupation",
+    ] {
+        assert!(html.contains(words), "{words}: {html}");
+    }
+    assert!(!html.contains("Contact details") && !html.contains("Saved payees"), "only what is asked for");
+    for scope in ["bank:accounts.basic:read", "bank:transactions:read", "common:customer.basic:read"] {
+        assert!(!html.contains(scope), "raw scope {scope} shown");
+    }
+    assert!(html.contains("For 90 days,"), "the sharing period: {html}");
+    assert!(html.contains("AUD"), "balances in the bank's currency");
+    for account in ["AU-40001", "AU-40002", "AU-40003"] {
+        assert!(html.contains(&format!("value=\"{account}\"")), "{account}");
+    }
+    assert!(!html.contains("AU-40101"), "only the customer's own accounts");
+    assert!(!html.contains("checked"), "nothing pre-ticked");
+
+    // Allow with no account: the screen again (422). Someone else's account: refused.
+    let res = submit(&app, &b, &page, "allow", &[]).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("Choose at least one account"));
+    let res = submit(&app, &b, &page, "allow", &["AU-40001", "AU-40101"]).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+
+    let tokens = allow(&app, &b, &consent, &["AU-40003", "AU-40001"]).await;
+    let arrangement = tokens["cdr_arrangement_id"].as_str().unwrap_or_else(|| panic!("{tokens}")).to_string();
+    assert!(tokens["refresh_token"].is_string(), "an ongoing arrangement is refreshed: {tokens}");
+    let access = token_of(&tokens);
+    let (status, served) = bank_accounts(&app, &access).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(served, ["AU-40001", "AU-40003"]);
+
+    let listed = managed(&app, &arrangement).await;
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    assert_eq!(listed[0]["status"], "Authorised");
+    assert_eq!(listed[0]["customer_id"], "user");
+    assert_eq!(listed[0]["sharing_type"], "reusable");
+    assert_eq!(listed[0]["account_ids"], serde_json::json!(["AU-40001", "AU-40003"]));
+
+    // The record is the arrangement's; staff ending it revoke the arrangement for real.
+    let s = browser();
+    crate::assent::console::console_sign_in(&app, &s, "admin").await;
+    let (status, record) = admin(&app, &s, &format!("/admin/record?id={arrangement}")).await;
+    assert_eq!(status, StatusCode::OK, "the record's id is the cdr_arrangement_id");
+    assert!(record.contains("Budget Buddy (CDR data recipient)") && record.contains("Granted"), "{record}");
+    assert!(record.contains("AU-40003"), "the accounts: {record}");
+    let res = form_post(&s, format!("{}/api/admin/revoke", app.url))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("csrf_token", hidden(&record, "csrf_token").as_str()), ("id", &arrangement), ("reason", "Fraud")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(managed(&app, &arrangement).await[0]["status"], "Revoked");
+    assert_eq!(bank_accounts(&app, &access).await.0, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn an_amendment_shows_what_changes_and_replaces_the_grant_under_the_same_id() {
+    let app = spawn_app().await;
+    let b = browser();
+    let first = "openid bank:accounts.basic:read common:customer.basic:read";
+    let consent = authorize(&app, &b, first, &[("sharing_duration", NINETY_DAYS)], "user").await;
+    let tokens = allow(&app, &b, &consent, &["AU-40001"]).await;
+    let arrangement = tokens["cdr_arrangement_id"].as_str().unwrap().to_string();
+    let old = token_of(&tokens);
+    let old_refresh = tokens["refresh_token"].as_str().unwrap().to_string();
+
+    // The amendment: transactions added, customer data dropped, a year instead of 90 days.
+    let second = "openid bank:accounts.basic:read bank:transactions:read";
+    let amend = [("sharing_duration", "31536000"), ("cdr_arrangement_id", arrangement.as_str())];
+    let consent = authorize(&app, &b, second, &amend, "user").await;
+    let page = open_consent(&b, &consent).await;
+    let html = &page.html;
+    assert!(html.contains("wants to change what you share"), "{html}");
+    assert!(html.contains("data-cluster=\"transactions\" data-change=\"new\""), "transactions are new: {html}");
+    assert!(html.contains("data-cluster=\"accounts-basic\" data-change=\"kept\""), "{html}");
+    let stopped = &html[html.find("No longer shared").expect("what stops")..];
+    assert!(stopped.contains("Name and occupation"), "customer data stops: {html}");
+    assert!(html.contains("For 12 months,") && html.contains("Until now"), "the new period and the old: {html}");
+    assert!(html.contains("Shared now"), "the account shared now is marked");
+    assert!(!html.contains("checked"), "nothing re-granted silently");
+    // Until given, the arrangement in force still works.
+    assert_eq!(bank_accounts(&app, &old).await.1, ["AU-40001"]);
+
+    let tokens = allow(&app, &b, &consent, &["AU-40002"]).await;
+    assert_eq!(tokens["cdr_arrangement_id"], arrangement.as_str(), "the same arrangement");
+    assert_eq!(bank_accounts(&app, &old).await.0, StatusCode::UNAUTHORIZED, "the old tokens stop");
+    assert_eq!(bank_accounts(&app, &token_of(&tokens)).await.1, ["AU-40002"], "the new ones see the new accounts");
+    let (before, after) = (introspect(&app, &old).await, introspect(&app, &token_of(&tokens)).await);
+    assert_eq!(before["active"], false, "{before}");
+    assert_eq!(after["active"], true, "{after}");
+    assert_eq!(after["consent_id"], arrangement.as_str(), "introspection names the arrangement");
+    assert_eq!(refresh(&app, &old_refresh).await.0, StatusCode::BAD_REQUEST, "the old refresh token stops too");
+    let (status, renewed) = refresh(&app, tokens["refresh_token"].as_str().unwrap()).await;
+    assert_eq!(status, StatusCode::OK, "{renewed}");
+    assert_eq!(renewed["cdr_arrangement_id"], arrangement.as_str());
+    assert_eq!(bank_accounts(&app, &token_of(&renewed)).await.1, ["AU-40002"]);
+    let listed = managed(&app, &arrangement).await;
+    assert_eq!(listed.len(), 1, "one arrangement: {listed:?}");
+    assert_eq!(listed[0]["account_ids"], serde_json::json!(["AU-40002"]));
+    let scopes: Vec<&str> =
+        listed[0]["scope_grants"].as_array().unwrap().iter().map(|g| g["name"].as_str().unwrap()).collect();
+    assert!(
+        scopes.contains(&"bank:transactions:read") && !scopes.contains(&"common:customer.basic:read"),
+        "{scopes:?}"
+    );
+
+    // The arrangement's first record is ended as replaced; the amendment's is in force.
+    let s = browser();
+    crate::assent::console::console_sign_in(&app, &s, "admin").await;
+    let (_, record) = admin(&app, &s, &format!("/admin/record?id={arrangement}")).await;
+    assert!(record.contains("Replaced by an amendment"), "{record}");
+    let (_, found) = admin(&app, &s, "/admin?q=AU-40002").await;
+    assert!(found.contains(&format!("/admin/record?id={arrangement}.")), "the amendment's record: {found}");
+}
+
+#[tokio::test]
+async fn an_amendment_is_the_arrangements_own_customer_and_client_only() {
+    let app = spawn_app().await;
+    let b = browser();
+    let consent = authorize(&app, &b, SCOPES, &[("sharing_duration", NINETY_DAYS)], "user").await;
+    let tokens = allow(&app, &b, &consent, &["AU-40001"]).await;
+    let arrangement = tokens["cdr_arrangement_id"].as_str().unwrap().to_string();
+
+    // Another customer signing in to amend it: not found, and nothing changes.
+    let other = browser();
+    let consent = authorize(&app, &other, SCOPES, &[("cdr_arrangement_id", arrangement.as_str())], "user2").await;
+    let res = other.get(&consent).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert!(!res.text().await.unwrap().contains("AU-40001"));
+    assert_eq!(bank_accounts(&app, &token_of(&tokens)).await.1, ["AU-40001"]);
+
+    // An arrangement that is not in force (or not there) is refused at PAR.
+    let (status, body) = par(&app, SCOPES, &[("cdr_arrangement_id", "arr-nope")]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body.to_string().contains("cdr_arrangement_id"), "{body}");
+}
+
+#[tokio::test]
+async fn absurd_sharing_durations_are_refused_at_par_and_long_ones_capped() {
+    let app = spawn_app().await;
+    for bad in ["-1", "ninety days", "1.5", ""] {
+        let (status, body) = par(&app, SCOPES, &[("sharing_duration", bad)]).await;
+        if bad.is_empty() {
+            assert_eq!(status, StatusCode::CREATED, "empty is absent: once");
+            continue;
+        }
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}: {body}");
+        assert!(body.to_string().contains("sharing_duration"), "{body}");
+    }
+    let b = browser();
+    let consent = authorize(&app, &b, SCOPES, &[("sharing_duration", "99999999999")], "user").await;
+    assert!(open_consent(&b, &consent).await.html.contains("For 12 months,"), "capped at a year");
+    let b = browser();
+    let consent = authorize(&app, &b, SCOPES, &[], "user").await;
+    let html = open_consent(&b, &consent).await.html;
+    assert!(html.contains("Once: the recipient collects your data one time only"), "{html}");
+    let tokens = allow(&app, &b, &consent, &["AU-40002"]).await;
+    assert!(tokens.get("refresh_token").is_none(), "once: no refresh token: {tokens}");
+    let listed = managed(&app, tokens["cdr_arrangement_id"].as_str().unwrap()).await;
+    assert_eq!(listed[0]["sharing_type"], "one_time");
+}
+
+#[tokio::test]
+async fn deny_rejects_the_arrangement_and_leaves_a_rejected_record() {
+    let app = spawn_app().await;
+    let b = browser();
+    let consent = authorize(&app, &b, SCOPES, &[("sharing_duration", NINETY_DAYS)], "user").await;
+    let page = open_consent(&b, &consent).await;
+    let callback = to_recipient(&app, &b, submit(&app, &b, &page, "deny", &[]).await).await;
+    assert_eq!(param(&callback, "error").as_deref(), Some("rejected"), "{callback}");
+    assert_eq!(param(&callback, "error_cause").as_deref(), Some("consent_rejected"));
+    let token = system_token(&app, "manage_openbanking_consents").await;
+    let list: Value = Client::new()
+        .post(format!("{}/default/system/servers/{WS}/cdr/arrangements", app.sandbox_url()))
+        .bearer_auth(token)
+        .json(&serde_json::json!({"customer_id": "user", "status": ["Rejected"]}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let rejected = list["arrangements"].as_array().unwrap();
+    assert_eq!(rejected.len(), 1, "{list}");
+    let id = rejected[0]["cdr_arrangement_id"].as_str().unwrap();
+    let s = browser();
+    crate::assent::console::console_sign_in(&app, &s, "admin").await;
+    let (status, record) = admin(&app, &s, &format!("/admin/record?id={id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(record.contains("Declined") && record.contains("by the customer"), "{record}");
+}
+
+#[tokio::test]
+async fn the_portal_lists_and_stops_an_arrangement_of_its_own_customer_only() {
+    let app = spawn_app().await;
+    let b = browser();
+    let consent = authorize(&app, &b, SCOPES, &[("sharing_duration", NINETY_DAYS)], "user").await;
+    let tokens = allow(&app, &b, &consent, &["AU-40001"]).await;
+    let arrangement = tokens["cdr_arrangement_id"].as_str().unwrap().to_string();
+    let access = token_of(&tokens);
+    // One awaiting authorisation is not listed.
+    let pending = authorize(&app, &browser(), SCOPES, &[("sharing_duration", NINETY_DAYS)], "user").await;
+    assert!(pending.contains("login_id="));
+
+    // Another customer: not listed, and cannot stop it.
+    let other = browser();
+    let other_html = portal_sign_in(&app, &other, "user2").await;
+    assert!(!other_html.contains(&arrangement));
+    let res = form_post(&other, format!("{}/api/portal/stop", app.url))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("consent_id", arrangement.as_str()), ("csrf_token", hidden(&other_html, "csrf_token").as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert!(matches!(res.status(), StatusCode::NOT_FOUND | StatusCode::FORBIDDEN), "{}", res.status());
+    assert_eq!(managed(&app, &arrangement).await[0]["status"], "Authorised");
+
+    let portal = browser();
+    let html = portal_sign_in(&app, &portal, "user").await;
+    assert!(html.contains(&arrangement), "{html}");
+    assert!(html.contains("Budget Buddy (CDR data recipient)"), "the recipient by name: {html}");
+    assert!(html.contains("/static/demo-logo.svg"), "and logo");
+    assert!(html.contains("Transaction details") && html.contains("Name and occupation"), "{html}");
+    assert!(html.contains("Everyday Account"), "accounts by name");
+    assert!(!html.contains("bank:transactions:read"), "cluster wording, not scopes");
+    assert!(!html.contains("Waiting for approval"), "one awaiting authorisation is not listed");
+    let confirm = portal
+        .get(format!("{}/portal/revoke?consent_id={arrangement}", app.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    // A forged stop (no token) changes nothing.
+    let res = form_post(&portal, format!("{}/api/portal/stop", app.url))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("consent_id", arrangement.as_str()), ("csrf_token", "forged")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert_eq!(bank_accounts(&app, &access).await.0, StatusCode::OK);
+    let res = form_post(&portal, format!("{}/api/portal/stop", app.url))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("consent_id", arrangement.as_str()), ("csrf_token", hidden(&confirm, "csrf_token").as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&res), "/portal?revoked=fdx");
+    assert_eq!(bank_accounts(&app, &access).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(managed(&app, &arrangement).await[0]["status"], "Revoked");
+    let s = browser();
+    crate::assent::console::console_sign_in(&app, &s, "admin").await;
+    let record = admin(&app, &s, &format!("/admin/record?id={arrangement}")).await.1;
+    assert!(record.contains("Revoked") && record.contains("by the customer"), "{record}");
+}
+
+#[tokio::test]
+async fn a_denied_amendment_leaves_the_arrangement_as_it_was() {
+    let app = spawn_app().await;
+    let b = browser();
+    let consent = authorize(&app, &b, SCOPES, &[("sharing_duration", NINETY_DAYS)], "user").await;
+    let tokens = allow(&app, &b, &consent, &["AU-40001"]).await;
+    let arrangement = tokens["cdr_arrangement_id"].as_str().unwrap().to_string();
+    let amend = [("sharing_duration", NINETY_DAYS), ("cdr_arrangement_id", arrangement.as_str())];
+    let consent = authorize(&app, &b, SCOPES, &amend, "user").await;
+    let page = open_consent(&b, &consent).await;
+    let callback = to_recipient(&app, &b, submit(&app, &b, &page, "deny", &[]).await).await;
+    assert_eq!(param(&callback, "error").as_deref(), Some("rejected"), "{callback}");
+    assert_eq!(bank_accounts(&app, &token_of(&tokens)).await.1, ["AU-40001"], "the arrangement in force still works");
+    let listed = managed(&app, &arrangement).await;
+    assert_eq!(listed.len(), 1, "a refused amendment is no arrangement: {listed:?}");
+    assert_eq!(listed[0]["status"], "Authorised");
+    assert_eq!(listed[0]["account_ids"], serde_json::json!(["AU-40001"]));
+}
