@@ -7,6 +7,7 @@ pub mod bank;
 pub mod fdx;
 pub mod identity;
 pub mod obuk;
+pub mod obuk_payment;
 
 pub use bank::{InternalAccount, InternalAccounts};
 pub use fdx::{
