@@ -4,8 +4,8 @@
 use crate::i18n::{self, t, Locale};
 use crate::model::{Brand, Here, Page};
 use crate::pages::{
-    ConsentPage, ConsolePage, ConsoleRecordPage, ConsoleSignedOutPage, ErrorPage, FdxConsentPage, HomePage,
-    ObukConsentPage, PortalPage, RevokePage, SignedOutPage,
+    ConsentPage, ConsolePage, ConsoleRecordPage, ConsoleSignedOutPage, DomesticPaymentPage, ErrorPage, FdxConsentPage,
+    HomePage, ObukConsentPage, PortalPage, RevokePage, SignedOutPage,
 };
 use leptos::prelude::*;
 
@@ -15,6 +15,7 @@ pub fn title(page: &Page) -> String {
         Page::Home(_) => t("home-title").into(),
         Page::FdxConsent(..) => t("fdx-page-title").into(),
         Page::ObukConsent(..) => t("obuk-page-title").into(),
+        Page::DomesticPayment(..) => t("payment-page-title").into(),
         Page::Consent(..) => t("consent-page-title").into(),
         Page::Portal(_) | Page::PortalSignedOut(_) => t("portal-title").into(),
         Page::Revoke(_) => t("revoke-page-title").into(),
@@ -40,6 +41,9 @@ pub fn App(page: Page, brand: Brand) -> impl IntoView {
                 Page::Consent(view, notice) => view! { <ConsentPage view=*view notice/> }.into_any(),
                 Page::FdxConsent(view, notice) => view! { <FdxConsentPage view=*view notice/> }.into_any(),
                 Page::ObukConsent(view, notice) => view! { <ObukConsentPage view=*view notice/> }.into_any(),
+                Page::DomesticPayment(view, notice) => {
+                    view! { <DomesticPaymentPage view=*view notice/> }.into_any()
+                }
                 Page::Portal(view) => view! { <PortalPage view=*view/> }.into_any(),
                 Page::PortalSignedOut(view) => view! { <SignedOutPage view/> }.into_any(),
                 Page::Revoke(view) => view! { <RevokePage view/> }.into_any(),

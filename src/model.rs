@@ -222,6 +222,7 @@ pub enum Page {
     Consent(Box<ConsentView>, Option<String>),
     FdxConsent(Box<FdxConsentView>, Option<String>),
     ObukConsent(Box<ObukConsentView>, Option<String>),
+    DomesticPayment(Box<DomesticPaymentView>, Option<String>),
     Portal(Box<PortalView>),
     PortalSignedOut(SignedOutView),
     Revoke(RevokeView),
@@ -323,4 +324,30 @@ pub struct ObukConsentView {
     pub transactions_to: Option<(String, String)>,
     /// The customer's own accounts; none is pre-ticked, at least one must be chosen.
     pub accounts: Vec<AccountView>,
+}
+
+/// A UK domestic payment to authorise: who asks, how much to whom with which reference, and
+/// the account it is paid from (chosen by the customer, or fixed by the consent).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct DomesticPaymentView {
+    pub login_id: String,
+    pub login_state: String,
+    /// The workspace asking, for its brand.
+    pub workspace: String,
+    pub csrf_token: String,
+    /// The payment initiation service provider.
+    pub client: ClientView,
+    pub user: String,
+    /// The amount in the page's language and its currency's format (`£1,234.50`).
+    pub amount: String,
+    /// The payee: the creditor account's name, and its identification masked (`…5698`).
+    pub payee: String,
+    pub payee_account: String,
+    /// The reference the payee sees, and the unstructured remittance text, when given.
+    pub reference: Option<String>,
+    pub remittance: Option<String>,
+    /// The accounts the customer may pay from (none pre-chosen), or the one the consent fixes.
+    pub accounts: Vec<AccountView>,
+    /// Whether the consent fixes the account paid from (then `accounts` is that one).
+    pub fixed: bool,
 }

@@ -265,3 +265,19 @@ obuk-window = Transactions it may see
 obuk-window-from = from
 obuk-window-to = until
 obuk-summary = You are sharing { $n } accounts: { $accounts }
+
+## UK domestic payments
+payment-page-title = Confirm a payment
+payment-title = { $client } wants to make a payment from your account
+payment-amount = Amount
+payment-payee = To
+payment-reference = Reference
+payment-details = Details
+payment-once = This payment is made once, as soon as you confirm it. It cannot be stopped afterwards.
+payment-from = Pay from
+payment-choose-account = Choose the account to pay from, or cancel the payment.
+payment-fixed = The application chose this account; it cannot be changed here.
+payment-cancel = Cancel payment
+payment-pay = Pay { $amount }
+payment-debtor-title = This payment cannot be made from here
+payment-debtor-message = The application asked to pay from an account that is not one of yours. Nothing was paid. Go back to the application and start again.

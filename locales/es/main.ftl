@@ -264,3 +264,19 @@ obuk-window = Movimientos que puede ver
 obuk-window-from = desde el
 obuk-window-to = hasta el
 obuk-summary = Está compartiendo { $n } cuentas: { $accounts }
+
+## UK domestic payments
+payment-page-title = Confirme un pago
+payment-title = { $client } quiere hacer un pago desde su cuenta
+payment-amount = Importe
+payment-payee = Para
+payment-reference = Referencia
+payment-details = Detalles
+payment-once = Este pago se hace una sola vez, en cuanto lo confirme. Después no se puede detener.
+payment-from = Pagar desde
+payment-choose-account = Elija la cuenta desde la que pagar, o cancele el pago.
+payment-fixed = La aplicación eligió esta cuenta; aquí no se puede cambiar.
+payment-cancel = Cancelar el pago
+payment-pay = Pagar { $amount }
+payment-debtor-title = Este pago no se puede hacer desde aquí
+payment-debtor-message = La aplicación pidió pagar desde una cuenta que no es suya. No se pagó nada. Vuelva a la aplicación y empiece de nuevo.

@@ -264,3 +264,19 @@ obuk-window = Transações que pode ver
 obuk-window-from = de
 obuk-window-to = até
 obuk-summary = Você está compartilhando { $n } contas: { $accounts }
+
+## UK domestic payments
+payment-page-title = Confirme um pagamento
+payment-title = { $client } quer fazer um pagamento a partir da sua conta
+payment-amount = Valor
+payment-payee = Para
+payment-reference = Referência
+payment-details = Detalhes
+payment-once = Este pagamento é feito uma única vez, assim que você confirmar. Depois não pode ser interrompido.
+payment-from = Pagar com
+payment-choose-account = Escolha a conta para pagar, ou cancele o pagamento.
+payment-fixed = O aplicativo escolheu esta conta; ela não pode ser alterada aqui.
+payment-cancel = Cancelar pagamento
+payment-pay = Pagar { $amount }
+payment-debtor-title = Este pagamento não pode ser feito aqui
+payment-debtor-message = O aplicativo pediu para pagar com uma conta que não é sua. Nada foi pago. Volte ao aplicativo e comece de novo.

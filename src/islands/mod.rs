@@ -8,6 +8,7 @@ mod accounts;
 mod consent_form;
 mod fdx_accounts;
 mod obuk_accounts;
+mod obuk_payment;
 mod portal_list;
 mod staff_revoke;
 
@@ -15,6 +16,7 @@ pub use accounts::AccountTexts;
 pub use consent_form::{ConsentForm, ConsentTexts};
 pub use fdx_accounts::{FdxAccountPicker, FdxTexts};
 pub use obuk_accounts::ObukAccountPicker;
+pub use obuk_payment::{PaymentForm, PaymentTexts};
 pub use portal_list::{PortalList, PortalTexts};
 pub use staff_revoke::{StaffRevokeForm, StaffRevokeTexts, StaffTarget};
 

@@ -7,6 +7,7 @@ mod error;
 mod fdx;
 mod home;
 mod obuk;
+mod obuk_payment;
 mod parts;
 mod portal;
 
@@ -16,4 +17,5 @@ pub use error::ErrorPage;
 pub use fdx::FdxConsentPage;
 pub use home::HomePage;
 pub use obuk::ObukConsentPage;
+pub use obuk_payment::DomesticPaymentPage;
 pub use portal::{PortalPage, RevokePage, SignedOutPage};

@@ -1,10 +1,12 @@
-//! The consent screens (generic, FDX, UK account access, by `consent_type`): `GET /consent`, and the same screen again, with what was wrong, when a
+//! The consent screens (generic, FDX, UK account access and domestic payment, by `consent_type`): `GET /consent`, and the same screen again, with what was wrong, when a
 //! plain form (no JavaScript) allowed without choosing anything.
 
 use super::pages::{carry_over, field, query_of};
 use super::render::render;
 use super::respond::{count, failure_page};
-use crate::api::{self, consent::load_consent, fdx::load_fdx_consent, obuk::load_obuk_consent};
+use crate::api::{
+    self, consent::load_consent, fdx::load_fdx_consent, obuk::load_obuk_consent, obuk_payment::load_domestic_payment,
+};
 use crate::error::{AppError, Failure};
 use crate::model::Page;
 use crate::request::wants_html;
@@ -29,6 +31,7 @@ enum Kind {
     ScopeGrant,
     Fdx,
     AccountAccess,
+    DomesticPayment,
 }
 
 impl Kind {
@@ -36,6 +39,7 @@ impl Kind {
         match consent_type {
             Some("fdx") => Kind::Fdx,
             Some(crate::wire::obuk::ACCOUNT_ACCESS) => Kind::AccountAccess,
+            Some(crate::wire::obuk_payment::DOMESTIC_PAYMENT) => Kind::DomesticPayment,
             _ => Kind::ScopeGrant,
         }
     }
@@ -46,13 +50,16 @@ impl Kind {
             Kind::Fdx
         } else if path == crate::api::obuk::DecideObukConsent::PATH {
             Kind::AccountAccess
+        } else if path == crate::api::obuk_payment::DecideDomesticPayment::PATH {
+            Kind::DomesticPayment
         } else {
             Kind::ScopeGrant
         }
     }
 }
 
-/// `GET /consent?login_id=…&login_state=…[&consent_type=fdx|account_access]`: the consent screen.
+/// `GET /consent?login_id=…&login_state=…[&consent_type=fdx|account_access|domestic_payment]`: the
+/// consent screen.
 pub async fn consent(State(state): State<AppState>, request: Request) -> Response {
     let (parts, _) = request.into_parts();
     let query = query_of(&parts.uri);
@@ -84,6 +91,10 @@ async fn consent_screen(
             let (view, options) = api::run(state, parts, load_obuk_consent(login_id, login_state)).await;
             (view.map(|v| Page::ObukConsent(Box::new(v), notice)), options)
         }
+        Kind::DomesticPayment => {
+            let (view, options) = api::run(state, parts, load_domestic_payment(login_id, login_state)).await;
+            (view.map(|v| Page::DomesticPayment(Box::new(v), notice)), options)
+        }
         Kind::ScopeGrant => {
             let (view, options) = api::run(state, parts, load_consent(login_id, login_state)).await;
             (view.map(|v| Page::Consent(Box::new(v), notice)), options)
@@ -111,9 +122,10 @@ pub async fn form_again(State(state): State<AppState>, request: Request, next: N
     let (answer, body) = response.into_parts();
     let bytes = to_bytes(body, MAX_ERROR).await.unwrap_or_default();
     let error = AppError::de(bytes.clone());
-    let (true, Some((login_id, login_state))) =
-        (matches!(error.failure, Failure::NothingChosen | Failure::NoAccountChosen), flow_of(&form))
-    else {
+    let (true, Some((login_id, login_state))) = (
+        matches!(error.failure, Failure::NothingChosen | Failure::NoAccountChosen | Failure::NoPayerChosen),
+        flow_of(&form),
+    ) else {
         return Response::from_parts(answer, Body::from(bytes));
     };
     count(&state, &error);

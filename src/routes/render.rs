@@ -151,6 +151,7 @@ fn island_of(page: &Page) -> &'static str {
         Page::Consent(..) => "consent_form",
         Page::FdxConsent(..) => "fdx_account_picker",
         Page::ObukConsent(..) => "obuk_account_picker",
+        Page::DomesticPayment(..) => "payment_form",
         Page::Portal(_) => "portal_list",
         _ => "",
     }
@@ -167,7 +168,7 @@ pub async fn render(state: &AppState, uri: &Uri, status: StatusCode, page: Page)
     // A consent page's address holds its flow's `login_state`: it goes nowhere as a Referer,
     // not even to Assent's own files. Other pages send their origin to Assent's own forms.
     let referrer = if uri.path() == "/consent"
-        || matches!(page, Page::Consent(..) | Page::FdxConsent(..) | Page::ObukConsent(..))
+        || matches!(page, Page::Consent(..) | Page::FdxConsent(..) | Page::ObukConsent(..) | Page::DomesticPayment(..))
     {
         "no-referrer"
     } else {
@@ -182,6 +183,9 @@ pub async fn render(state: &AppState, uri: &Uri, status: StatusCode, page: Page)
         Page::ObukConsent(v, _) => {
             consent_address(&v.login_id, &v.login_state, Some(crate::wire::obuk::ACCOUNT_ACCESS))
         }
+        Page::DomesticPayment(v, _) => {
+            consent_address(&v.login_id, &v.login_state, Some(crate::wire::obuk_payment::DOMESTIC_PAYMENT))
+        }
         // Other pages come back to their own address; an overlong one (bad input) is not
         // echoed back, only its path.
         _ => match uri.path_and_query() {
@@ -194,6 +198,7 @@ pub async fn render(state: &AppState, uri: &Uri, status: StatusCode, page: Page)
         Page::Consent(v, _) => Some(v.workspace.as_str()),
         Page::FdxConsent(v, _) => Some(v.workspace.as_str()),
         Page::ObukConsent(v, _) => Some(v.workspace.as_str()),
+        Page::DomesticPayment(v, _) => Some(v.workspace.as_str()),
         _ => None,
     };
     let (brand, branded) = state.brand_of(workspace);

@@ -26,8 +26,8 @@ fn kind(failure: Failure) -> ErrorKind {
         NotStaff => ErrorKind::Forbidden,
         NotFound | FlowExpired | Answered | ConsentExpired => ErrorKind::NotFound,
         LinkIncomplete | LinkInvalid | FormIncomplete | Unsupported | NoDecision | NothingChosen | NoAccountChosen
-        | NotYours | OtherHolders | PortalOff | SessionEnded | SignInUnverified | SignInExpired | SignInDenied
-        | ReasonNeeded => ErrorKind::BadRequest,
+        | NotYours | NoPayerChosen | DebtorNotYours | OtherHolders | PortalOff | SessionEnded | SignInUnverified
+        | SignInExpired | SignInDenied | ReasonNeeded => ErrorKind::BadRequest,
     }
 }
 
