@@ -50,6 +50,8 @@ pub enum Failure {
     NotYours,
     /// Allow on a payment with no account to pay from chosen.
     NoPayerChosen,
+    /// Stopping or revoking a payment's consent: the payment was made once, nothing goes on.
+    PaymentMade,
     /// A payment consent that fixes an account to pay from which is not the customer's.
     DebtorNotYours,
     /// Stopping an Open Finance consent that another holder of a joint account gave.
@@ -87,7 +89,7 @@ impl Failure {
             SessionEnded => 401,
             Forged | PortalForged | SignInDenied | OtherHolders | NotStaff | DebtorNotYours => 403,
             NotFound | FlowExpired => 404,
-            Answered => 409,
+            Answered | PaymentMade => 409,
             ConsentExpired => 410,
             Unsupported => 415,
             NothingChosen | NoAccountChosen | NoPayerChosen | ReasonNeeded => 422,
@@ -124,6 +126,7 @@ impl Failure {
             NotYours => ("fdx-not-yours-title", "fdx-not-yours-message"),
             NoPayerChosen => ("form-incomplete-title", "payment-choose-account"),
             DebtorNotYours => ("payment-debtor-title", "payment-debtor-message"),
+            PaymentMade => ("payment-made-title", "payment-made-message"),
             OtherHolders => ("fdx-other-holder-title", "fdx-other-holder-message"),
             NoCustomerId => ("no-customer-title", "no-customer-message"),
             PortalOff => ("portal-off-title", "portal-off-message"),

@@ -163,6 +163,17 @@ pub struct StaffRecordLine {
     pub given: Option<(String, String)>,
     pub scopes: Vec<String>,
     pub accounts: Vec<String>,
+    /// What it paid, when it is a payment consent's record (which is never revoked).
+    pub payment: Option<PaymentLine>,
+}
+
+/// A payment as a record shows it: the amount in the page's language and the currency's
+/// format, the payee, the reference.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct PaymentLine {
+    pub amount: String,
+    pub payee: String,
+    pub reference: Option<String>,
 }
 
 /// One consent record with its history, and the staff's revocations.

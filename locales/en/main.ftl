@@ -281,3 +281,6 @@ payment-cancel = Cancel payment
 payment-pay = Pay { $amount }
 payment-debtor-title = This payment cannot be made from here
 payment-debtor-message = The application asked to pay from an account that is not one of yours. Nothing was paid. Go back to the application and start again.
+payment-made-title = A payment cannot be stopped
+payment-made-message = This payment was made once, when it was confirmed; its record says what was paid. There is nothing to stop.
+console-paid = Paid

@@ -280,3 +280,6 @@ payment-cancel = Cancelar el pago
 payment-pay = Pagar { $amount }
 payment-debtor-title = Este pago no se puede hacer desde aquí
 payment-debtor-message = La aplicación pidió pagar desde una cuenta que no es suya. No se pagó nada. Vuelva a la aplicación y empiece de nuevo.
+payment-made-title = Un pago no se puede detener
+payment-made-message = Este pago se hizo una vez, al confirmarlo; su registro dice qué se pagó. No hay nada que detener.
+console-paid = Pagado

@@ -280,3 +280,6 @@ payment-cancel = Cancelar pagamento
 payment-pay = Pagar { $amount }
 payment-debtor-title = Este pagamento não pode ser feito aqui
 payment-debtor-message = O aplicativo pediu para pagar com uma conta que não é sua. Nada foi pago. Volte ao aplicativo e comece de novo.
+payment-made-title = Um pagamento não pode ser interrompido
+payment-made-message = Este pagamento foi feito uma vez, ao ser confirmado; seu registro diz o que foi pago. Não há nada a interromper.
+console-paid = Pago

@@ -28,14 +28,15 @@ pub async fn load_domestic_payment(login_id: String, login_state: String) -> Res
     Ok(view)
 }
 
-/// Pay (from the one chosen account) or deny, then on to `redirect_to`.
+/// Pay (from the one chosen `account`) or deny, then on to `redirect_to`. A form naming two
+/// accounts does not decode (400).
 #[server(prefix = "/api", endpoint = "obuk/payment/decide")]
 pub async fn decide_domestic_payment(
     login_id: String,
     login_state: String,
     csrf_token: String,
     decision: String,
-    #[server(default)] account: Vec<String>,
+    #[server(default)] account: String,
 ) -> Result<(), AppError> {
     use super::consent::{valid_handle, CSRF_PURPOSE};
     use super::context;
@@ -43,7 +44,7 @@ pub async fn decide_domestic_payment(
     use crate::server::obuk_payment::accept_body;
     use crate::wire::obuk::status;
     use crate::wire::RejectScopeGrant;
-    if !valid_handle(&login_id) || !valid_handle(&login_state) || account.len() > 1 {
+    if !valid_handle(&login_id) || !valid_handle(&login_state) || account.len() > 256 {
         return Err(Failure::FormIncomplete.into());
     }
     let state = context::state()?;
@@ -65,9 +66,10 @@ pub async fn decide_domestic_payment(
             next
         }
         "allow" => {
-            let Some(chosen) = account.first().filter(|a| !a.is_empty()) else {
+            if account.is_empty() {
                 return Err(Failure::NoPayerChosen.into());
-            };
+            }
+            let chosen = &account;
             let (consent, own) = open_payment(&state, &login_id, &login_state).await?;
             // The same checks as the page's: a payment the page could not show is not made.
             crate::server::obuk_payment::view(&consent, own.clone(), String::new(), String::new(), String::new())?;

@@ -71,6 +71,16 @@ pub fn format_amount(locale: Locale, amount: &str, currency: &str) -> Option<Str
     })
 }
 
+/// A record's payment as a page shows it; an amount the formatter cannot read is shown as kept.
+pub fn payment_line(locale: Locale, p: &crate::server::records::PaymentRecord) -> crate::model::PaymentLine {
+    crate::model::PaymentLine {
+        amount: format_amount(locale, &p.amount, &p.currency)
+            .unwrap_or_else(|| clean_text(&format!("{} {}", p.amount, p.currency))),
+        payee: clean_text(&p.payee),
+        reference: p.reference.as_deref().map(clean_text).filter(|r| !r.is_empty()),
+    }
+}
+
 /// An account identification as the page shows it: its last four letters or digits after an
 /// ellipsis (`…5698`); a shorter one wholly hidden.
 pub fn mask(identification: &str) -> String {
