@@ -84,6 +84,28 @@ pub struct PortalView {
     pub fdx: Vec<FdxAccess>,
     /// The records of the consents the user gave, current and past, newest first.
     pub records: Vec<RecordLine>,
+    /// UK domestic payments made (or authorised) from the user's accounts, newest first: what
+    /// was paid, apart from data sharing, with nothing to stop.
+    pub payments: Vec<PaymentAccess>,
+}
+
+/// A UK domestic payment in the portal: who asked, how much to whom, when, from which account.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct PaymentAccess {
+    pub consent_id: String,
+    /// The payment initiation service provider, by the embedded `Client`'s name and logo.
+    pub recipient: String,
+    pub logo_uri: Option<String>,
+    /// The amount in the page's language and the currency's format.
+    pub amount: String,
+    pub payee: String,
+    pub reference: Option<String>,
+    /// The account paid from, by name and last digits.
+    pub from: Option<String>,
+    /// When it was authorised (formatted; RFC 3339).
+    pub date: Option<(String, String)>,
+    /// `Paid` (the bank made it) or authorised and not made yet, in the page's language.
+    pub status: String,
 }
 
 /// One consent record, as the portal's history shows it.

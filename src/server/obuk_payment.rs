@@ -81,6 +81,58 @@ pub fn payment_line(locale: Locale, p: &crate::server::records::PaymentRecord) -
     }
 }
 
+/// The UK payment consents of the management list (`type` `domestic_payment`) that the user
+/// authorised from one of `accounts` (their own), newest first, as the portal lists them: the
+/// recipient by its embedded `Client`, the amount, payee and reference, the account paid from,
+/// `Paid` once the bank made it. Those not authorised (awaiting, declined) are not payments.
+pub fn payments_view(
+    accounts: &[InternalAccount],
+    mut consents: Vec<crate::wire::obuk::OBUKConsentWithClient>,
+    locale: Locale,
+) -> Vec<crate::model::PaymentAccess> {
+    use crate::wire::obuk::status;
+    use crate::wire::obuk_payment::CONSUMED;
+    consents.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+    consents
+        .into_iter()
+        .filter_map(|c| {
+            let payment = c.domestic_payment_consent?;
+            let state = if c.status.is_empty() { payment.status.clone() } else { c.status.clone() };
+            let key = match state.as_str() {
+                CONSUMED => "portal-payment-paid",
+                status::AUTHORISED => "portal-payment-authorised",
+                _ => return None,
+            };
+            let from = accounts.iter().find(|a| c.account_ids.contains(&a.id))?;
+            let i = &payment.initiation;
+            let amount = &i.instructed_amount;
+            let client = c.client.unwrap_or_default();
+            let remittance = i.remittance_information.clone().unwrap_or_default();
+            Some(crate::model::PaymentAccess {
+                recipient: client
+                    .name
+                    .as_deref()
+                    .map(clean_text)
+                    .filter(|n| !n.is_empty())
+                    .unwrap_or_else(|| clean_text(&c.client_id)),
+                logo_uri: super::present::safe_url(client.logo_uri.as_ref()),
+                amount: format_amount(locale, &amount.amount, &amount.currency)
+                    .unwrap_or_else(|| clean_text(&format!("{} {}", amount.amount, amount.currency))),
+                payee: i.creditor_account.as_ref().and_then(|a| a.name.as_deref()).map(clean_text).unwrap_or_default(),
+                reference: remittance.reference.as_deref().map(clean_text).filter(|r| !r.is_empty()),
+                from: Some(format!("{} {}", clean_text(&from.name), clean_text(&from.masked_number))),
+                date: payment
+                    .status_update_date_time
+                    .as_deref()
+                    .or(c.created_at.as_deref())
+                    .and_then(super::present::format_date),
+                status: crate::i18n::text(locale, key, &[]),
+                consent_id: c.consent_id,
+            })
+        })
+        .collect()
+}
+
 /// An account identification as the page shows it: its last four letters or digits after an
 /// ellipsis (`…5698`); a shorter one wholly hidden.
 pub fn mask(identification: &str) -> String {

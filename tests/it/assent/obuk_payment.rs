@@ -371,3 +371,51 @@ async fn absurd_payments_are_refused_by_the_bank() {
     let (status, _) = create_with(&app, "accounts", initiation()).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn the_portal_lists_a_payment_under_payments_with_nothing_to_stop_for_its_payer_only() {
+    let app = spawn_app().await;
+    let b = browser();
+    let (id, consent) = start(&app, &b, "user", initiation()).await;
+    let page = open_consent(&b, &consent).await;
+    let callback = to_recipient(&app, &b, decide(&app, &b, &page, "allow", &[("account", "UK-30002")]).await).await;
+    let access = access_token(&app, &callback).await;
+    assert_eq!(pay(&app, &access, &id, initiation()).await.0, StatusCode::CREATED);
+
+    let portal = browser();
+    let html = portal_sign_in(&app, &portal, "user").await;
+    let start_at = html.find("id=\"payments-title\"").unwrap_or_else(|| panic!("a Payments section: {html}"));
+    let section = &html[start_at..html[start_at..].find("</section>").unwrap() + start_at];
+    for shown in
+        ["Money Map (UK account information)", "£1,234.50", "ACME Energy Ltd", "FRESCO-101", "Paid", "Instant Saver"]
+    {
+        assert!(section.contains(shown), "{shown}: {section}");
+    }
+    assert!(!section.contains("<form") && !section.contains("/portal/revoke"), "nothing to stop: {section}");
+    assert!(!html.contains(&format!("consent_id={id}")), "no stop link anywhere: {html}");
+    // Its record says what was paid, and offers no revocation either.
+    assert!(html.contains("Payment of £1,234.50 to ACME Energy Ltd"), "{html}");
+
+    // The stop server function refuses a payment, for its payer too.
+    let res = form_post(&portal, format!("{}/api/portal/stop", app.url))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("consent_id", id.as_str()), ("csrf_token", hidden(&html, "csrf_token").as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    assert_eq!(managed(&app, &id).await["status"], "Consumed");
+
+    // Another customer sees nothing of it.
+    let other = browser();
+    let other_html = portal_sign_in(&app, &other, "user2").await;
+    assert!(!other_html.contains("ACME Energy Ltd") && !other_html.contains(&id), "{other_html}");
+    assert!(!other_html.contains("id=\"payments-title\""));
+    let res = form_post(&other, format!("{}/api/portal/stop", app.url))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("consent_id", id.as_str()), ("csrf_token", hidden(&other_html, "csrf_token").as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+}
