@@ -419,3 +419,19 @@ async fn the_portal_lists_a_payment_under_payments_with_nothing_to_stop_for_its_
         .unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn the_amount_speaks_the_customers_language() {
+    let app = spawn_app().await;
+    let b = browser();
+    let (_, consent) = start(&app, &b, "user", initiation()).await;
+    for (lang, amount, pay) in
+        [("es", "1234,50\u{a0}£", "Pagar 1234,50\u{a0}£"), ("pt-BR", "£\u{a0}1.234,50", "Pagar £\u{a0}1.234,50")]
+    {
+        let res = b.get(&consent).header(reqwest::header::COOKIE, format!("assent-lang={lang}")).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        let html = res.text().await.unwrap();
+        assert!(html.contains(amount) && html.contains(pay), "{lang}: {html}");
+        assert!(!html.contains("£1,234.50"), "{lang}: the English format");
+    }
+}
