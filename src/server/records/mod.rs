@@ -404,7 +404,8 @@ impl ConsentRecords {
         Ok(newest_first(all))
     }
 
-    /// How many authorized records one application holds.
+    /// How many authorized records one application holds that can be revoked: a payment's
+    /// record (which says what was paid) is not counted.
     pub async fn count_authorized_of_client(&self, tenant: &str, client_id: &str) -> Result<usize, RecordsError> {
         let mut n = 0;
         for store in self.listed() {

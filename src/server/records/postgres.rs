@@ -347,7 +347,8 @@ impl PostgresRecords {
             .get()
             .await?
             .query_one(
-                "SELECT COUNT(*) FROM consent_records WHERE tenant = $1 AND client_id = $2 AND status = 'authorized'",
+                "SELECT COUNT(*) FROM consent_records
+                 WHERE tenant = $1 AND client_id = $2 AND status = 'authorized' AND payment IS NULL",
                 &[&tenant, &client_id],
             )
             .await?;

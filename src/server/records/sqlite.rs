@@ -246,7 +246,8 @@ impl SqliteRecords {
 
     pub fn count_authorized_of_client(&self, tenant: &str, client_id: &str) -> Result<usize, RecordsError> {
         let n: i64 = self.conn().query_row(
-            "SELECT COUNT(*) FROM consent_records WHERE tenant = ?1 AND client_id = ?2 AND status = 'authorized'",
+            "SELECT COUNT(*) FROM consent_records
+             WHERE tenant = ?1 AND client_id = ?2 AND status = 'authorized' AND payment IS NULL",
             params![tenant, client_id],
             |r| r.get(0),
         )?;
