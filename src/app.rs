@@ -4,8 +4,8 @@
 use crate::i18n::{self, t, Locale};
 use crate::model::{Brand, Here, Page};
 use crate::pages::{
-    CdrArrangementPage, ConsentPage, ConsolePage, ConsoleRecordPage, ConsoleSignedOutPage, ErrorPage, FdxConsentPage,
-    HomePage, ObukConsentPage, PortalPage, RevokePage, SignedOutPage,
+    CdrArrangementPage, ConsentPage, ConsolePage, ConsoleRecordPage, ConsoleSignedOutPage, DomesticPaymentPage,
+    ErrorPage, FdxConsentPage, HomePage, ObukConsentPage, PortalPage, RevokePage, SignedOutPage,
 };
 use leptos::prelude::*;
 
@@ -16,6 +16,7 @@ pub fn title(page: &Page) -> String {
         Page::FdxConsent(..) => t("fdx-page-title").into(),
         Page::ObukConsent(..) => t("obuk-page-title").into(),
         Page::CdrArrangement(..) => t("cdr-page-title").into(),
+        Page::DomesticPayment(..) => t("payment-page-title").into(),
         Page::Consent(..) => t("consent-page-title").into(),
         Page::Portal(_) | Page::PortalSignedOut(_) => t("portal-title").into(),
         Page::Revoke(_) => t("revoke-page-title").into(),
@@ -42,6 +43,9 @@ pub fn App(page: Page, brand: Brand) -> impl IntoView {
                 Page::FdxConsent(view, notice) => view! { <FdxConsentPage view=*view notice/> }.into_any(),
                 Page::ObukConsent(view, notice) => view! { <ObukConsentPage view=*view notice/> }.into_any(),
                 Page::CdrArrangement(view, notice) => view! { <CdrArrangementPage view=*view notice/> }.into_any(),
+                Page::DomesticPayment(view, notice) => {
+                    view! { <DomesticPaymentPage view=*view notice/> }.into_any()
+                }
                 Page::Portal(view) => view! { <PortalPage view=*view/> }.into_any(),
                 Page::PortalSignedOut(view) => view! { <SignedOutPage view/> }.into_any(),
                 Page::Revoke(view) => view! { <RevokePage view/> }.into_any(),

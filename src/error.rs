@@ -48,6 +48,12 @@ pub enum Failure {
     NoAccountChosen,
     /// An account on the form that is not the customer's.
     NotYours,
+    /// Allow on a payment with no account to pay from chosen.
+    NoPayerChosen,
+    /// Stopping or revoking a payment's consent: the payment was made once, nothing goes on.
+    PaymentMade,
+    /// A payment consent that fixes an account to pay from which is not the customer's.
+    DebtorNotYours,
     /// Stopping an Open Finance consent that another holder of a joint account gave.
     OtherHolders,
     /// `BANK_ID_CLAIM` is configured but the sign-in does not carry it: the customer is unknown.
@@ -81,12 +87,12 @@ impl Failure {
             LinkIncomplete | LinkInvalid | Refused | FormIncomplete | NoDecision | NotYours | SignInUnverified
             | SignInExpired => 400,
             SessionEnded => 401,
-            Forged | PortalForged | SignInDenied | OtherHolders | NotStaff => 403,
+            Forged | PortalForged | SignInDenied | OtherHolders | NotStaff | DebtorNotYours => 403,
             NotFound | FlowExpired => 404,
-            Answered => 409,
+            Answered | PaymentMade => 409,
             ConsentExpired => 410,
             Unsupported => 415,
-            NothingChosen | NoAccountChosen | ReasonNeeded => 422,
+            NothingChosen | NoAccountChosen | NoPayerChosen | ReasonNeeded => 422,
             Internal => 500,
             UpstreamUnreachable | UpstreamStatus | UpstreamInvalid | BadRedirect | SignInUnavailable | SignInFailed
             | NoCustomerId | Offline => 502,
@@ -118,6 +124,9 @@ impl Failure {
             NothingChosen => ("form-incomplete-title", "consent-select-one"),
             NoAccountChosen => ("form-incomplete-title", "fdx-choose-one"),
             NotYours => ("fdx-not-yours-title", "fdx-not-yours-message"),
+            NoPayerChosen => ("form-incomplete-title", "payment-choose-account"),
+            DebtorNotYours => ("payment-debtor-title", "payment-debtor-message"),
+            PaymentMade => ("payment-made-title", "payment-made-message"),
             OtherHolders => ("fdx-other-holder-title", "fdx-other-holder-message"),
             NoCustomerId => ("no-customer-title", "no-customer-message"),
             PortalOff => ("portal-off-title", "portal-off-message"),

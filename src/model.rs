@@ -84,6 +84,28 @@ pub struct PortalView {
     pub fdx: Vec<FdxAccess>,
     /// The records of the consents the user gave, current and past, newest first.
     pub records: Vec<RecordLine>,
+    /// UK domestic payments made (or authorised) from the user's accounts, newest first: what
+    /// was paid, apart from data sharing, with nothing to stop.
+    pub payments: Vec<PaymentAccess>,
+}
+
+/// A UK domestic payment in the portal: who asked, how much to whom, when, from which account.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct PaymentAccess {
+    pub consent_id: String,
+    /// The payment initiation service provider, by the embedded `Client`'s name and logo.
+    pub recipient: String,
+    pub logo_uri: Option<String>,
+    /// The amount in the page's language and the currency's format.
+    pub amount: String,
+    pub payee: String,
+    pub reference: Option<String>,
+    /// The account paid from, by name and last digits.
+    pub from: Option<String>,
+    /// When it was authorised (formatted; RFC 3339).
+    pub date: Option<(String, String)>,
+    /// `Paid` (the bank made it) or authorised and not made yet, in the page's language.
+    pub status: String,
 }
 
 /// One consent record, as the portal's history shows it.
@@ -163,6 +185,17 @@ pub struct StaffRecordLine {
     pub given: Option<(String, String)>,
     pub scopes: Vec<String>,
     pub accounts: Vec<String>,
+    /// What it paid, when it is a payment consent's record (which is never revoked).
+    pub payment: Option<PaymentLine>,
+}
+
+/// A payment as a record shows it: the amount in the page's language and the currency's
+/// format, the payee, the reference.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct PaymentLine {
+    pub amount: String,
+    pub payee: String,
+    pub reference: Option<String>,
 }
 
 /// One consent record with its history, and the staff's revocations.
@@ -223,6 +256,7 @@ pub enum Page {
     FdxConsent(Box<FdxConsentView>, Option<String>),
     ObukConsent(Box<ObukConsentView>, Option<String>),
     CdrArrangement(Box<CdrArrangementView>, Option<String>),
+    DomesticPayment(Box<DomesticPaymentView>, Option<String>),
     Portal(Box<PortalView>),
     PortalSignedOut(SignedOutView),
     Revoke(RevokeView),
@@ -366,4 +400,30 @@ pub struct CdrArrangementView {
     pub shared_now: Vec<String>,
     /// The customer's own accounts; none is pre-ticked, at least one must be chosen.
     pub accounts: Vec<AccountView>,
+}
+
+/// A UK domestic payment to authorise: who asks, how much to whom with which reference, and
+/// the account it is paid from (chosen by the customer, or fixed by the consent).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct DomesticPaymentView {
+    pub login_id: String,
+    pub login_state: String,
+    /// The workspace asking, for its brand.
+    pub workspace: String,
+    pub csrf_token: String,
+    /// The payment initiation service provider.
+    pub client: ClientView,
+    pub user: String,
+    /// The amount in the page's language and its currency's format (`£1,234.50`).
+    pub amount: String,
+    /// The payee: the creditor account's name, and its identification masked (`…5698`).
+    pub payee: String,
+    pub payee_account: String,
+    /// The reference the payee sees, and the unstructured remittance text, when given.
+    pub reference: Option<String>,
+    pub remittance: Option<String>,
+    /// The accounts the customer may pay from (none pre-chosen), or the one the consent fixes.
+    pub accounts: Vec<AccountView>,
+    /// Whether the consent fixes the account paid from (then `accounts` is that one).
+    pub fixed: bool,
 }

@@ -180,6 +180,7 @@ fn record_draft(
         claims: Vec::new(),
         accounts,
         expires_at,
+        payment: None,
     }
 }
 

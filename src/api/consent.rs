@@ -187,6 +187,7 @@ fn record_draft(
         claims,
         accounts: Vec::new(),
         expires_at: None,
+        payment: None,
     }
 }
 

@@ -147,6 +147,9 @@ pub async fn staff_revoke(
     let session = staff_with_token(&state, &csrf_token).await?;
     let reason = reason_of(&reason)?;
     let record = tenant_record(&state, &id).await?;
+    if record.draft.payment.is_some() {
+        return Err(crate::error::Failure::PaymentMade.into());
+    }
     crate::server::revoke::end_consent(&state, &record, Actor::Staff, Some(session.display), Some(reason)).await?;
     state.upstream.metrics().revokes.inc();
     if context::plain_form() {
@@ -172,7 +175,9 @@ pub async fn revoke_provider(
     if client_id.is_empty() || client_id.len() > 256 {
         return Err(Failure::FormIncomplete.into());
     }
-    let records = state.records.authorized_of_client(state.upstream.tenant(), &client_id).await?;
+    let mut records = state.records.authorized_of_client(state.upstream.tenant(), &client_id).await?;
+    // A payment made is not revoked: it stays what was paid.
+    records.retain(|r| r.draft.payment.is_none());
     for record in &records {
         let (name, why) = (Some(session.display.clone()), Some(reason.clone()));
         crate::server::revoke::end_consent(&state, record, Actor::Staff, name, why).await?;

@@ -12,6 +12,7 @@ pub mod consent;
 pub mod console;
 pub mod fdx;
 pub mod obuk;
+pub mod obuk_payment;
 pub mod portal;
 #[cfg(feature = "ssr")]
 mod sign_in;

@@ -162,5 +162,6 @@ fn record_draft(
         claims: Vec::new(),
         accounts,
         expires_at,
+        payment: None,
     }
 }

@@ -49,7 +49,7 @@ pub async fn load_portal() -> Result<PortalView, AppError> {
     }
     let (mut fdx, accounts) = fdx?;
     // UK consents are cards of the same list: the same Stop, the same confirmation page.
-    let (uk, uk_accounts) = uk?;
+    let (uk, payments, uk_accounts) = uk?;
     fdx.extend(uk);
     let (au, au_accounts) = au?;
     fdx.extend(au);
@@ -65,7 +65,16 @@ pub async fn load_portal() -> Result<PortalView, AppError> {
         .collect();
     let records = records_view(records, &names, &accounts, |w| state.bank_name(w), crate::request::locale());
     let csrf_token = state.csrf.token(&context::browser_id(&state), PORTAL_PURPOSE, &session.id_hash);
-    Ok(PortalView { user: session.display, apps, filter: String::new(), csrf_token, notice: None, fdx, records })
+    Ok(PortalView {
+        user: session.display,
+        apps,
+        filter: String::new(),
+        csrf_token,
+        notice: None,
+        fdx,
+        records,
+        payments,
+    })
 }
 
 /// The receipt of one of the signed-in user's consent records, as JSON (a Kantara consent
@@ -158,7 +167,12 @@ pub async fn stop_sharing(#[server(default)] csrf_token: String, consent_id: Str
     let (mine, uk) = match fdx {
         Some(access) => (Some(access), false),
         None => {
-            (uk_accesses(&state, &session.customer).await?.0.into_iter().find(|a| a.consent_id == consent_id), true)
+            let (uk, payments, _) = uk_accesses(&state, &session.customer).await?;
+            // A payment was made once: a record of what was paid, never something to stop.
+            if payments.iter().any(|p| p.consent_id == consent_id) {
+                return Err(Failure::PaymentMade.into());
+            }
+            (uk.into_iter().find(|a| a.consent_id == consent_id), true)
         }
     };
     let (mine, au) = match mine {
@@ -401,20 +415,22 @@ async fn accounts_at_own_banks(
 }
 
 /// The UK account-access consents sharing any of the user's accounts at the UK workspace's
-/// bank (through the management API), and those accounts; none when there is no UK workspace,
-/// or it has no bank.
+/// bank (through the management API), the payments made from them (the same list, by `type`),
+/// and those accounts; none when there is no UK workspace, or it has no bank.
 #[cfg(feature = "ssr")]
 async fn uk_accesses(
     state: &crate::server::AppState,
     customer: &str,
-) -> Result<(Vec<crate::model::FdxAccess>, Vec<crate::wire::InternalAccount>), crate::server::upstream::UpstreamError> {
+) -> Result<UkAccesses, crate::server::upstream::UpstreamError> {
     let Some(bank) = state.upstream.obuk_workspace().and_then(|w| state.upstream.bank_of(w)) else {
-        return Ok((Vec::new(), Vec::new()));
+        return Ok((Vec::new(), Vec::new(), Vec::new()));
     };
     let accounts = state.upstream.accounts_at(bank.url, customer).await?.accounts;
     let ids: Vec<String> = accounts.iter().map(|a| a.id.clone()).collect();
     let consents = state.upstream.obuk_consents_of_accounts(&ids).await?.consents;
-    Ok((crate::server::portal::obuk_view(&accounts, consents, crate::request::locale()), accounts))
+    let locale = crate::request::locale();
+    let payments = crate::server::obuk_payment::payments_view(&accounts, consents.clone(), locale);
+    Ok((crate::server::portal::obuk_view(&accounts, consents, locale), payments, accounts))
 }
 
 /// The CDR arrangements of the customer sharing any of their accounts at the CDR workspace's
@@ -466,6 +482,9 @@ async fn end_arrangement_records(state: &crate::server::AppState, subject: &str,
         }
     }
 }
+/// What [`uk_accesses`] finds: account-access consents, payments, the user's UK accounts.
+#[cfg(feature = "ssr")]
+type UkAccesses = (Vec<crate::model::FdxAccess>, Vec<crate::model::PaymentAccess>, Vec<crate::wire::InternalAccount>);
 
 /// The Open Finance consents sharing any of the user's accounts, and those accounts; none when
 /// Open Finance is off. The user is the session's bank customer (`BANK_ID_CLAIM` of the ID

@@ -9,6 +9,7 @@ mod cdr_accounts;
 mod consent_form;
 mod fdx_accounts;
 mod obuk_accounts;
+mod obuk_payment;
 mod portal_list;
 mod staff_revoke;
 
@@ -17,6 +18,7 @@ pub use cdr_accounts::CdrAccountPicker;
 pub use consent_form::{ConsentForm, ConsentTexts};
 pub use fdx_accounts::{FdxAccountPicker, FdxTexts};
 pub use obuk_accounts::ObukAccountPicker;
+pub use obuk_payment::{PaymentForm, PaymentTexts};
 pub use portal_list::{PortalList, PortalTexts};
 pub use staff_revoke::{StaffRevokeForm, StaffRevokeTexts, StaffTarget};
 

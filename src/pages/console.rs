@@ -73,8 +73,20 @@ pub fn ConsolePage(view: ConsoleView) -> impl IntoView {
 
 #[component]
 fn ResultLine(record: StaffRecordLine) -> impl IntoView {
-    let StaffRecordLine { id, bank, client, client_id, subject, customer, status, active, given, scopes, accounts } =
-        record;
+    let StaffRecordLine {
+        id,
+        bank,
+        client,
+        client_id,
+        subject,
+        customer,
+        status,
+        active,
+        given,
+        scopes,
+        accounts,
+        payment,
+    } = record;
     view! {
         <li class="record" class:ended=!active>
             <div class="record-head">
@@ -90,6 +102,7 @@ fn ResultLine(record: StaffRecordLine) -> impl IntoView {
                 {t("portal-record-shares")} " " {scopes.join(", ")}
                 {(!accounts.is_empty()).then(|| format!(" · {}", accounts.join(", ")))}
             </p>
+            {payment.map(|p| view! { <p class="record-payment">{t("console-paid")} " " {p.amount} " · " {p.payee}</p> })}
         </li>
     }
 }
@@ -97,8 +110,22 @@ fn ResultLine(record: StaffRecordLine) -> impl IntoView {
 #[component]
 pub fn ConsoleRecordPage(view: StaffRecordView) -> impl IntoView {
     let StaffRecordView { staff, csrf_token, record, history, client_active, client_search, notice } = view;
-    let StaffRecordLine { id, bank, client, client_id, subject, customer, status, active, given, scopes, accounts } =
-        record;
+    let StaffRecordLine {
+        id,
+        bank,
+        client,
+        client_id,
+        subject,
+        customer,
+        status,
+        active,
+        given,
+        scopes,
+        accounts,
+        payment,
+    } = record;
+    // A payment was made once: its record says what was paid, and there is nothing to revoke.
+    let revocable = active && payment.is_none();
     // Staff know a customer by the bank's id; a record without one, by the user's subject.
     let customer_name = if customer.is_empty() { subject.clone() } else { customer.clone() };
     view! {
@@ -116,10 +143,15 @@ pub fn ConsoleRecordPage(view: StaffRecordView) -> impl IntoView {
                 <div><dt>{t("console-given")}</dt><dd>{given.map(|(shown, iso)| view! { <time datetime=iso>{shown}</time> })}</dd></div>
                 <div><dt>{t("console-scopes")}</dt><dd>{scopes.join(", ")}</dd></div>
                 <div><dt>{t("console-accounts")}</dt><dd>{accounts.join(", ")}</dd></div>
+                {payment.map(|p| view! {
+                    <div><dt>{t("payment-amount")}</dt><dd class="amount">{p.amount}</dd></div>
+                    <div><dt>{t("payment-payee")}</dt><dd class="payee">{p.payee}</dd></div>
+                    {p.reference.map(|r| view! { <div><dt>{t("payment-reference")}</dt><dd class="reference">{r}</dd></div> })}
+                })}
             </dl>
             <h3>{t("console-history")}</h3>
             <ol class="history">{history.into_iter().map(|h| view! { <History line=h/> }).collect_view()}</ol>
-            {active.then(|| {
+            {revocable.then(|| {
                 let target = StaffTarget::One { id: id.clone() };
                 let texts = one_texts(&customer_name, &client);
                 view! { <StaffRevokeForm target csrf_token=csrf_token.clone() texts/> }

@@ -8,6 +8,7 @@ mod error;
 mod fdx;
 mod home;
 mod obuk;
+mod obuk_payment;
 mod parts;
 mod portal;
 
@@ -18,4 +19,5 @@ pub use error::ErrorPage;
 pub use fdx::FdxConsentPage;
 pub use home::HomePage;
 pub use obuk::ObukConsentPage;
+pub use obuk_payment::DomesticPaymentPage;
 pub use portal::{PortalPage, RevokePage, SignedOutPage};

@@ -1,4 +1,5 @@
-//! The consent screens (generic, FDX, UK account access, CDR arrangement, by `consent_type`): `GET /consent`, and the same screen again, with what was wrong, when a
+//! The consent screens (generic, FDX, UK account access and domestic payment, CDR arrangement, by
+//! `consent_type`): `GET /consent`, and the same screen again, with what was wrong, when a
 //! plain form (no JavaScript) allowed without choosing anything.
 
 use super::pages::{carry_over, field, query_of};
@@ -6,6 +7,7 @@ use super::render::render;
 use super::respond::{count, failure_page};
 use crate::api::{
     self, cdr::load_cdr_arrangement, consent::load_consent, fdx::load_fdx_consent, obuk::load_obuk_consent,
+    obuk_payment::load_domestic_payment,
 };
 use crate::error::{AppError, Failure};
 use crate::model::Page;
@@ -32,6 +34,7 @@ enum Kind {
     Fdx,
     AccountAccess,
     CdrArrangement,
+    DomesticPayment,
 }
 
 impl Kind {
@@ -40,6 +43,7 @@ impl Kind {
             Some("fdx") => Kind::Fdx,
             Some(crate::wire::obuk::ACCOUNT_ACCESS) => Kind::AccountAccess,
             Some(crate::wire::cdr::CDR_ARRANGEMENT) => Kind::CdrArrangement,
+            Some(crate::wire::obuk_payment::DOMESTIC_PAYMENT) => Kind::DomesticPayment,
             _ => Kind::ScopeGrant,
         }
     }
@@ -52,13 +56,16 @@ impl Kind {
             Kind::AccountAccess
         } else if path == crate::api::cdr::DecideCdrArrangement::PATH {
             Kind::CdrArrangement
+        } else if path == crate::api::obuk_payment::DecideDomesticPayment::PATH {
+            Kind::DomesticPayment
         } else {
             Kind::ScopeGrant
         }
     }
 }
 
-/// `GET /consent?login_id=…&login_state=…[&consent_type=fdx|account_access|cdr_arrangement]`: the consent screen.
+/// `GET /consent?login_id=…&login_state=…[&consent_type=fdx|account_access|domestic_payment|cdr_arrangement]`:
+/// the consent screen.
 pub async fn consent(State(state): State<AppState>, request: Request) -> Response {
     let (parts, _) = request.into_parts();
     let query = query_of(&parts.uri);
@@ -94,6 +101,10 @@ async fn consent_screen(
             let (view, options) = api::run(state, parts, load_cdr_arrangement(login_id, login_state)).await;
             (view.map(|v| Page::CdrArrangement(Box::new(v), notice)), options)
         }
+        Kind::DomesticPayment => {
+            let (view, options) = api::run(state, parts, load_domestic_payment(login_id, login_state)).await;
+            (view.map(|v| Page::DomesticPayment(Box::new(v), notice)), options)
+        }
         Kind::ScopeGrant => {
             let (view, options) = api::run(state, parts, load_consent(login_id, login_state)).await;
             (view.map(|v| Page::Consent(Box::new(v), notice)), options)
@@ -121,9 +132,10 @@ pub async fn form_again(State(state): State<AppState>, request: Request, next: N
     let (answer, body) = response.into_parts();
     let bytes = to_bytes(body, MAX_ERROR).await.unwrap_or_default();
     let error = AppError::de(bytes.clone());
-    let (true, Some((login_id, login_state))) =
-        (matches!(error.failure, Failure::NothingChosen | Failure::NoAccountChosen), flow_of(&form))
-    else {
+    let (true, Some((login_id, login_state))) = (
+        matches!(error.failure, Failure::NothingChosen | Failure::NoAccountChosen | Failure::NoPayerChosen),
+        flow_of(&form),
+    ) else {
         return Response::from_parts(answer, Body::from(bytes));
     };
     count(&state, &error);

@@ -67,7 +67,13 @@ pub fn router(state: AppState) -> Router {
     // Each server function at the path `server_fn` registered it under, behind the guard; any
     // other `/api/…` path is the site's 404. The consent decisions show their form again when
     // a plain form chose nothing.
-    let decisions = [DecideConsent::PATH, DecideFdxConsent::PATH, DecideObukConsent::PATH, DecideCdrArrangement::PATH];
+    let decisions = [
+        DecideConsent::PATH,
+        DecideFdxConsent::PATH,
+        DecideObukConsent::PATH,
+        DecideCdrArrangement::PATH,
+        crate::api::obuk_payment::DecideDomesticPayment::PATH,
+    ];
     for (path, method) in leptos::server_fn::axum::server_fn_paths() {
         let Ok(filter) = MethodFilter::try_from(method) else { continue };
         let mut route = on(filter, server_fn);

@@ -152,6 +152,7 @@ fn island_of(page: &Page) -> &'static str {
         Page::FdxConsent(..) => "fdx_account_picker",
         Page::ObukConsent(..) => "obuk_account_picker",
         Page::CdrArrangement(..) => "cdr_account_picker",
+        Page::DomesticPayment(..) => "payment_form",
         Page::Portal(_) => "portal_list",
         _ => "",
     }
@@ -168,8 +169,14 @@ pub async fn render(state: &AppState, uri: &Uri, status: StatusCode, page: Page)
     // A consent page's address holds its flow's `login_state`: it goes nowhere as a Referer,
     // not even to Assent's own files. Other pages send their origin to Assent's own forms.
     let referrer = if uri.path() == "/consent"
-        || matches!(page, Page::Consent(..) | Page::FdxConsent(..) | Page::ObukConsent(..) | Page::CdrArrangement(..))
-    {
+        || matches!(
+            page,
+            Page::Consent(..)
+                | Page::FdxConsent(..)
+                | Page::ObukConsent(..)
+                | Page::CdrArrangement(..)
+                | Page::DomesticPayment(..)
+        ) {
         "no-referrer"
     } else {
         "same-origin"
@@ -186,6 +193,9 @@ pub async fn render(state: &AppState, uri: &Uri, status: StatusCode, page: Page)
         Page::CdrArrangement(v, _) => {
             consent_address(&v.login_id, &v.login_state, Some(crate::wire::cdr::CDR_ARRANGEMENT))
         }
+        Page::DomesticPayment(v, _) => {
+            consent_address(&v.login_id, &v.login_state, Some(crate::wire::obuk_payment::DOMESTIC_PAYMENT))
+        }
         // Other pages come back to their own address; an overlong one (bad input) is not
         // echoed back, only its path.
         _ => match uri.path_and_query() {
@@ -199,6 +209,7 @@ pub async fn render(state: &AppState, uri: &Uri, status: StatusCode, page: Page)
         Page::FdxConsent(v, _) => Some(v.workspace.as_str()),
         Page::ObukConsent(v, _) => Some(v.workspace.as_str()),
         Page::CdrArrangement(v, _) => Some(v.workspace.as_str()),
+        Page::DomesticPayment(v, _) => Some(v.workspace.as_str()),
         _ => None,
     };
     let (brand, branded) = state.brand_of(workspace);

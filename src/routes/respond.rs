@@ -24,10 +24,10 @@ fn kind(failure: Failure) -> ErrorKind {
         }
         Forged | PortalForged => ErrorKind::Csrf,
         NotStaff => ErrorKind::Forbidden,
-        NotFound | FlowExpired | Answered | ConsentExpired => ErrorKind::NotFound,
+        NotFound | FlowExpired | Answered | PaymentMade | ConsentExpired => ErrorKind::NotFound,
         LinkIncomplete | LinkInvalid | FormIncomplete | Unsupported | NoDecision | NothingChosen | NoAccountChosen
-        | NotYours | OtherHolders | PortalOff | SessionEnded | SignInUnverified | SignInExpired | SignInDenied
-        | ReasonNeeded => ErrorKind::BadRequest,
+        | NotYours | NoPayerChosen | DebtorNotYours | OtherHolders | PortalOff | SessionEnded | SignInUnverified
+        | SignInExpired | SignInDenied | ReasonNeeded => ErrorKind::BadRequest,
     }
 }
 

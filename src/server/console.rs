@@ -92,6 +92,7 @@ pub fn record_line(record: &Record, bank: String, locale: Locale) -> StaffRecord
         given: date(record.created_at),
         scopes: d.scopes.iter().map(|s| clean_text(s)).collect(),
         accounts: d.accounts.iter().map(|a| clean_text(a)).collect(),
+        payment: d.payment.as_ref().map(|p| crate::server::obuk_payment::payment_line(locale, p)),
     }
 }
 

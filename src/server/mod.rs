@@ -13,6 +13,7 @@ pub mod fdx;
 pub mod keys;
 pub mod observe;
 pub mod obuk;
+pub mod obuk_payment;
 pub mod portal;
 pub mod portal_auth;
 pub mod present;

@@ -119,6 +119,8 @@ pub fn records_view(
         .into_iter()
         .filter(|r| r.status != Status::Pending)
         .map(|r| {
+            // A payment's record says what was paid; it is never something to revoke.
+            let paid = r.draft.payment.as_ref().map(|p| super::obuk_payment::payment_line(locale, p));
             let ended = r.history.iter().rev().find(|e| e.kind == "revoked" || e.kind == "expired").map(|e| {
                 let when = date(e.at).map(|d| d.0).unwrap_or_default();
                 let key = match e.by {
@@ -131,22 +133,33 @@ pub fn records_view(
                 let reason = clean_text(e.reason.as_deref().unwrap_or_default());
                 crate::i18n::text(locale, key, &[("date", &when), ("name", &name), ("reason", &reason)])
             });
+            let status = match (&paid, r.status_now()) {
+                (Some(_), Status::Authorized) => crate::i18n::text(locale, "portal-payment-authorised", &[]),
+                (_, status) => code_label(locale, "portal-record-", status.as_str()),
+            };
             crate::model::RecordLine {
-                status: code_label(locale, "portal-record-", r.status_now().as_str()),
-                active: r.is_active(),
+                status,
+                active: r.is_active() && paid.is_none(),
                 given: date(r.created_at),
                 ended,
                 bank: bank(&r.draft.workspace),
                 client: clean_text(&r.draft.client_name),
                 client_id: r.draft.client_id.clone(),
-                scopes: r.draft.scopes.iter().fold(Vec::new(), |mut shown, s| {
-                    // Each name once (a UK cluster covers several permission codes).
-                    let name = clean_text(names.get(s).unwrap_or(s));
-                    if !shown.contains(&name) {
-                        shown.push(name);
-                    }
-                    shown
-                }),
+                scopes: match &paid {
+                    Some(p) => vec![crate::i18n::text(
+                        locale,
+                        "portal-payment-line",
+                        &[("amount", &p.amount), ("payee", &p.payee)],
+                    )],
+                    None => r.draft.scopes.iter().fold(Vec::new(), |mut shown, s| {
+                        // Each name once (a UK cluster covers several permission codes).
+                        let name = clean_text(names.get(s).unwrap_or(s));
+                        if !shown.contains(&name) {
+                            shown.push(name);
+                        }
+                        shown
+                    }),
+                },
                 accounts: r.draft.accounts.iter().map(|a| clean_text(accounts.get(a).unwrap_or(a))).collect(),
                 id: r.id,
             }
@@ -209,6 +222,8 @@ pub fn obuk_view(
     consents.sort_by(|a, b| b.created_at.cmp(&a.created_at));
     consents
         .into_iter()
+        // Payments are listed apart (`server::obuk_payment::payments_view`): nothing to stop.
+        .filter(|c| c.domestic_payment_consent.is_none() && c.kind != crate::wire::obuk_payment::DOMESTIC_PAYMENT)
         .map(|c| {
             let consent = c.account_access_consent.unwrap_or_default();
             let clusters = super::obuk::group(&consent.permissions)

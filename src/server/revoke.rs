@@ -18,7 +18,8 @@ use super::records::{Actor, Record, Status};
 use super::AppState;
 use crate::error::AppError;
 
-/// Ends `record` if it is authorized; `false` when it was not (ended already: nothing to do).
+/// Ends `record` if it is authorized; `false` when it was not (ended already: nothing to do),
+/// or when it is a payment's (made once: its record says what was paid, nothing goes on).
 pub async fn end_consent(
     state: &AppState,
     record: &Record,
@@ -26,7 +27,7 @@ pub async fn end_consent(
     by_name: Option<String>,
     reason: Option<String>,
 ) -> Result<bool, AppError> {
-    if record.status != Status::Authorized {
+    if record.status != Status::Authorized || record.draft.payment.is_some() {
         return Ok(false);
     }
     end_access(state, record).await?;

@@ -167,6 +167,9 @@ pub struct OBUKConsentWithClient {
     pub client: Option<OpenbankingClient>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_access_consent: Option<AccountAccessConsent>,
+    /// Set instead of `account_access_consent` on a payment consent (`type` `domestic_payment`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domestic_payment_consent: Option<super::obuk_payment::DomesticPaymentConsent>,
     #[serde(default)]
     pub account_ids: Vec<String>,
     #[serde(default)]

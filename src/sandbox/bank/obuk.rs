@@ -6,19 +6,29 @@
 //! - `GET /bank/{wid}/internal/accounts?customer_id=`: a customer's accounts for the consent
 //!   page, as `/bank/internal/accounts` lists Sandbox Bank's.
 //!
+//! - `POST /bank/{wid}/pisp/domestic-payments` (`OBWriteDomestic2`): makes the payment of the
+//!   token's authorised domestic-payment consent from the account the customer chose, once
+//!   (the consent is then `Consumed`); 201 `OBWriteDomesticResponse5`.
+//!
 //! The bank learns what a token may open from the profile (`profile::obuk::consent::consented`),
 //! as a real bank learns it from the authorization server's introspection.
 
 use crate::sandbox::bank::internal::customer_accounts;
 use crate::sandbox::http::bearer;
-use crate::sandbox::profile::obuk::consent::{consented, ob_error};
+use crate::sandbox::profile::obuk::consent::{accounts_of, consented, ob_error, rfc3339};
+use crate::sandbox::profile::obuk::payment::{initiation_of, payment_consent_of};
 use crate::sandbox::state::Sandbox;
+use crate::sandbox::store::PaymentRow;
+use crate::sandbox::util::{now, random_token};
 use crate::sandbox::workspace::BankRegime;
+use crate::wire::obuk::status;
+use crate::wire::obuk_payment::{OBWriteDomestic, CONSUMED};
 use axum::{
+    body::Bytes,
     extract::{Query, State},
     http::{HeaderMap, StatusCode},
     response::{IntoResponse, Response},
-    routing::get,
+    routing::{get, post},
     Json, Router,
 };
 use serde_json::json;
@@ -33,6 +43,15 @@ pub fn routes(sb: &Sandbox) -> Router<Arc<Sandbox>> {
             .route(
                 &format!("/bank/{wid}/aisp/accounts"),
                 get(move |sb: State<Arc<Sandbox>>, headers: HeaderMap| accounts(sb, a.clone(), headers)),
+            )
+            .route(
+                &format!("/bank/{wid}/pisp/domestic-payments"),
+                post({
+                    let wid = wid.to_string();
+                    move |sb: State<Arc<Sandbox>>, headers: HeaderMap, body: Bytes| {
+                        domestic_payment(sb, wid.clone(), headers, body)
+                    }
+                }),
             )
             .route(
                 &format!("/bank/{wid}/internal/accounts"),
@@ -82,4 +101,84 @@ async fn accounts(State(sb): State<Arc<Sandbox>>, wid: String, headers: HeaderMa
         .collect();
     let link = format!("{}/bank/{wid}/aisp/accounts", sb.base_url);
     Json(json!({"Data": {"Account": list}, "Links": {"Self": link}, "Meta": {"TotalPages": 1}})).into_response()
+}
+
+/// `POST /bank/{wid}/pisp/domestic-payments`: the payment order of the token's consent, with
+/// the consent's id and exactly its `Initiation`. 401 without an active token carrying
+/// `payments` under a payment consent; 403 when the consent is not authorised (a second
+/// payment finds it `Consumed`); 400 when the order is not the consent's.
+async fn domestic_payment(State(sb): State<Arc<Sandbox>>, wid: String, headers: HeaderMap, body: Bytes) -> Response {
+    let unauthorized = || ob_error(StatusCode::UNAUTHORIZED, "UK.OBIE.Unauthorised", "The access token is not active.");
+    let Some(token) = bearer(&headers) else { return unauthorized() };
+    let Some(consent) = payment_consent_of(&sb, &wid, token) else { return unauthorized() };
+    let Ok(order) = serde_json::from_slice::<OBWriteDomestic>(&body) else {
+        return ob_error(
+            StatusCode::BAD_REQUEST,
+            "UK.OBIE.Resource.InvalidFormat",
+            "The body must be OBWriteDomestic2.",
+        );
+    };
+    let used = || {
+        ob_error(
+            StatusCode::FORBIDDEN,
+            "UK.OBIE.Resource.InvalidConsentStatus",
+            "The consent has already been used for a payment.",
+        )
+    };
+    match consent.status.as_str() {
+        status::AUTHORISED => {}
+        CONSUMED => return used(),
+        other => {
+            return ob_error(
+                StatusCode::FORBIDDEN,
+                "UK.OBIE.Resource.InvalidConsentStatus",
+                &format!("The consent is {other}, not authorised."),
+            )
+        }
+    }
+    let initiation = initiation_of(&consent);
+    if order.data.consent_id != consent.id || order.data.initiation != initiation {
+        return ob_error(
+            StatusCode::BAD_REQUEST,
+            "UK.OBIE.Resource.ConsentMismatch",
+            "The payment order does not match its consent's Initiation.",
+        );
+    }
+    let Some(debtor) = accounts_of(&consent).into_iter().next() else {
+        return ob_error(
+            StatusCode::FORBIDDEN,
+            "UK.OBIE.Resource.InvalidConsentStatus",
+            "The consent names no account.",
+        );
+    };
+    let at = now();
+    let payment = PaymentRow {
+        id: format!("pmt-{}", random_token(18)),
+        consent_id: consent.id.clone(),
+        workspace: wid.clone(),
+        debtor: debtor.clone(),
+        amount: initiation.instructed_amount.amount.clone(),
+        currency: initiation.instructed_amount.currency.clone(),
+        data: serde_json::to_string(&initiation).unwrap_or_default(),
+        created_at: at,
+    };
+    match sb.store.make_obuk_payment(&payment) {
+        Ok(true) => {}
+        Ok(false) => return used(),
+        Err(e) => return crate::sandbox::http::db_failure(e),
+    }
+    let link = format!("{}/bank/{wid}/pisp/domestic-payments/{}", sb.base_url, payment.id);
+    let body = json!({
+        "Data": {
+            "DomesticPaymentId": payment.id,
+            "ConsentId": consent.id,
+            "Status": "AcceptedSettlementCompleted",
+            "CreationDateTime": rfc3339(at),
+            "StatusUpdateDateTime": rfc3339(at),
+            "Initiation": initiation,
+        },
+        "Links": {"Self": link},
+        "Meta": {"TotalPages": 1},
+    });
+    (StatusCode::CREATED, Json(body)).into_response()
 }

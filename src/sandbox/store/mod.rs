@@ -1,6 +1,6 @@
 //! The sandbox's SQLite store, by kind of record: the database and seeded things (`db`),
 //! sign-in sessions (`sessions`), tokens and grants (`tokens`), FDX consents (`fdx`), identity
-//! pools' users (`identity`), client assertions' spent `jti`s (`assertions`), the aggregator
+//! pools' users (`identity`), UK payments made (`obuk_payments`), client assertions' spent `jti`s (`assertions`), the aggregator
 //! demo's records (`aggregator`).
 
 mod aggregator;
@@ -8,6 +8,7 @@ mod assertions;
 mod db;
 mod fdx;
 mod identity;
+mod obuk_payments;
 mod sessions;
 mod tokens;
 
@@ -15,5 +16,6 @@ pub use aggregator::PendingConnection;
 pub use db::{DbError, Store};
 pub use fdx::{FdxConsentRow, FdxDecision};
 pub use identity::PoolUserRow;
+pub use obuk_payments::PaymentRow;
 pub use sessions::{LoginRow, Redeemed};
 pub use tokens::{Binding, GrantRow, TokenRow};

@@ -25,6 +25,9 @@ struct NewConsent<'a> {
     status: &'a str,
     granted_scopes: &'a [String],
     account_ids: &'a [String],
+    /// What a payment consent pays; absent for every other consent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    payment: Option<&'a super::PaymentRecord>,
 }
 
 #[derive(Deserialize)]
@@ -55,6 +58,7 @@ impl ExternalRecords {
             status: "authorized",
             granted_scopes: &d.scopes,
             account_ids: &d.accounts,
+            payment: d.payment.as_ref(),
         };
         let failed = |e: String| RecordsError::Failed(format!("external consent storage: {e}"));
         let res = self.http.post(url).json(&body).send().await.map_err(|e| failed(e.to_string()))?;

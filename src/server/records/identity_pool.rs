@@ -63,6 +63,7 @@ fn metadata(d: &Draft, status: Status, created: i64, now: i64, history: &[Event]
         "client_logo": d.client_logo,
         "claims": d.claims,
         "expires_at": d.expires_at,
+        "payment": d.payment,
         "flow": flow_identifier(&d.tenant, &d.login_id),
         "created_at": created,
         "updated_at": now,
@@ -102,6 +103,7 @@ fn record(user: PoolUser) -> Option<Record> {
         claims: strings(&m["claims"]),
         accounts: strings(&p["account_ids"]),
         expires_at: m["expires_at"].as_i64(),
+        payment: serde_json::from_value(m["payment"].clone()).ok().flatten(),
     };
     Some(Record {
         id: user.id,

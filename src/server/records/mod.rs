@@ -147,6 +147,32 @@ pub struct Draft {
     pub accounts: Vec<String>,
     /// Unix time the consent ends, if it does.
     pub expires_at: Option<i64>,
+    /// What a payment consent pays (a UK domestic payment); `None` for every other consent.
+    pub payment: Option<PaymentRecord>,
+}
+
+/// The payment a payment consent's record keeps, as the customer authorised it: the amount as
+/// the recipient wrote it (`1234.50`, never a float), its currency, the payee's name and the
+/// reference the payee sees.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PaymentRecord {
+    pub amount: String,
+    pub currency: String,
+    pub payee: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+}
+
+impl PaymentRecord {
+    /// As a store keeps it: JSON text.
+    pub fn to_text(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// From a store's text; `None` for none, or for text that is not one.
+    pub fn from_text(text: Option<&str>) -> Option<Self> {
+        serde_json::from_str(text?).ok()
+    }
 }
 
 /// A record as the store keeps it.
@@ -378,7 +404,8 @@ impl ConsentRecords {
         Ok(newest_first(all))
     }
 
-    /// How many authorized records one application holds.
+    /// How many authorized records one application holds that can be revoked: a payment's
+    /// record (which says what was paid) is not counted.
     pub async fn count_authorized_of_client(&self, tenant: &str, client_id: &str) -> Result<usize, RecordsError> {
         let mut n = 0;
         for store in self.listed() {

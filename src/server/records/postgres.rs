@@ -3,7 +3,7 @@
 //! this machine. The schema is versioned like SQLite's: each migration runs once, in order, at
 //! start, under an advisory lock so that replicas starting together migrate once.
 
-use super::{Actor, Draft, Event, Record, RecordsError, Status};
+use super::{Actor, Draft, Event, PaymentRecord, Record, RecordsError, Status};
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
 use std::collections::HashMap;
 use std::str::FromStr;
@@ -53,6 +53,10 @@ const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE consent_records ADD COLUMN login_state TEXT;
     CREATE INDEX consent_records_pending ON consent_records (tenant, created_at) WHERE status = 'pending';
+    "#,
+    // 3: what a payment consent pays (`PaymentRecord` as JSON); NULL for every other consent.
+    r#"
+    ALTER TABLE consent_records ADD COLUMN payment TEXT;
     "#,
 ];
 
@@ -343,7 +347,8 @@ impl PostgresRecords {
             .get()
             .await?
             .query_one(
-                "SELECT COUNT(*) FROM consent_records WHERE tenant = $1 AND client_id = $2 AND status = 'authorized'",
+                "SELECT COUNT(*) FROM consent_records
+                 WHERE tenant = $1 AND client_id = $2 AND status = 'authorized' AND payment IS NULL",
                 &[&tenant, &client_id],
             )
             .await?;
@@ -357,7 +362,7 @@ impl PostgresRecords {
 }
 
 const COLUMNS: &str = "id, status, created_at, updated_at, login_id, tenant, workspace, subject, customer, client_id, \
-                       client_name, client_logo, scopes, claims, expires_at";
+                       client_name, client_logo, scopes, claims, expires_at, payment";
 
 fn record(r: &Row) -> Record {
     let status: String = r.get(1);
@@ -381,6 +386,7 @@ fn record(r: &Row) -> Record {
             claims: list(r.get(13)),
             accounts: Vec::new(),
             expires_at: r.get(14),
+            payment: PaymentRecord::from_text(r.get::<_, Option<String>>(15).as_deref()),
         },
         history: Vec::new(),
     }
@@ -438,11 +444,13 @@ async fn insert_new(
     now: i64,
 ) -> Result<u64, RecordsError> {
     let login_state = if status == Status::Pending { d.login_state.as_deref() } else { None };
+    let payment = d.payment.as_ref().map(PaymentRecord::to_text);
     let inserted = tx
         .execute(
             "INSERT INTO consent_records (id, tenant, workspace, login_id, subject, customer, client_id,
-               client_name, client_logo, scopes, claims, status, created_at, updated_at, expires_at, login_state)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14, $15)
+               client_name, client_logo, scopes, claims, status, created_at, updated_at, expires_at, login_state,
+               payment)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14, $15, $16)
              ON CONFLICT (tenant, login_id) DO NOTHING",
             &[
                 &id,
@@ -460,6 +468,7 @@ async fn insert_new(
                 &now,
                 &d.expires_at,
                 &login_state,
+                &payment,
             ],
         )
         .await?;

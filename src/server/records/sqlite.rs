@@ -1,7 +1,7 @@
 //! Consent records in SQLite (`ASSENT_DATA_DIR/records.sqlite3`), one machine. The schema is
 //! versioned: each migration runs once, in order, at start (`PRAGMA user_version`).
 
-use super::{Actor, Draft, Event, Record, RecordsError, Status};
+use super::{Actor, Draft, Event, PaymentRecord, Record, RecordsError, Status};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use std::path::Path;
 use std::sync::Mutex;
@@ -46,6 +46,10 @@ const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE consent_records ADD COLUMN login_state TEXT;
     CREATE INDEX consent_records_pending ON consent_records (tenant, created_at) WHERE status = 'pending';
+    "#,
+    // 3: what a payment consent pays (`PaymentRecord` as JSON); NULL for every other consent.
+    r#"
+    ALTER TABLE consent_records ADD COLUMN payment TEXT;
     "#,
 ];
 
@@ -242,7 +246,8 @@ impl SqliteRecords {
 
     pub fn count_authorized_of_client(&self, tenant: &str, client_id: &str) -> Result<usize, RecordsError> {
         let n: i64 = self.conn().query_row(
-            "SELECT COUNT(*) FROM consent_records WHERE tenant = ?1 AND client_id = ?2 AND status = 'authorized'",
+            "SELECT COUNT(*) FROM consent_records
+             WHERE tenant = ?1 AND client_id = ?2 AND status = 'authorized' AND payment IS NULL",
             params![tenant, client_id],
             |r| r.get(0),
         )?;
@@ -256,7 +261,7 @@ impl SqliteRecords {
 }
 
 const COLUMNS: &str = "id, status, created_at, updated_at, login_id, tenant, workspace, subject, customer, client_id, \
-                       client_name, client_logo, scopes, claims, expires_at";
+                       client_name, client_logo, scopes, claims, expires_at, payment";
 
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Record> {
     let status: String = r.get(1)?;
@@ -280,6 +285,7 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Record> {
             claims: list(&r.get::<_, String>(13)?),
             accounts: Vec::new(),
             expires_at: r.get(14)?,
+            payment: PaymentRecord::from_text(r.get::<_, Option<String>>(15)?.as_deref()),
         },
         history: Vec::new(),
     })
@@ -311,8 +317,8 @@ fn complete(conn: &Connection, mut record: Record) -> Result<Record, RecordsErro
 fn insert(tx: &rusqlite::Transaction<'_>, id: &str, d: &Draft, status: Status, now: i64) -> Result<(), RecordsError> {
     tx.execute(
         "INSERT INTO consent_records (id, tenant, workspace, login_id, subject, customer, client_id, client_name,
-           client_logo, scopes, claims, status, created_at, updated_at, expires_at, login_state)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14, ?15)",
+           client_logo, scopes, claims, status, created_at, updated_at, expires_at, login_state, payment)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14, ?15, ?16)",
         params![
             id,
             d.tenant,
@@ -328,7 +334,8 @@ fn insert(tx: &rusqlite::Transaction<'_>, id: &str, d: &Draft, status: Status, n
             status.as_str(),
             now,
             d.expires_at,
-            if status == Status::Pending { d.login_state.as_deref() } else { None }
+            if status == Status::Pending { d.login_state.as_deref() } else { None },
+            d.payment.as_ref().map(PaymentRecord::to_text)
         ],
     )?;
     insert_accounts(tx, id, &d.accounts)
@@ -409,5 +416,24 @@ mod tests {
         drop(store);
         let again = SqliteRecords::open(&dir.path().join("r.sqlite3")).unwrap();
         assert_eq!(again.of_subject("default", "user").unwrap().len(), 2);
+    }
+
+    #[test]
+    fn a_payment_is_kept_on_its_record_and_only_there() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteRecords::open(&dir.path().join("r.sqlite3")).unwrap();
+        let payment = PaymentRecord {
+            amount: "1234.50".into(),
+            currency: "GBP".into(),
+            payee: "ACME Energy Ltd".into(),
+            reference: Some("FRESCO-101".into()),
+        };
+        let paying = Draft { id: Some("pdc-1".into()), payment: Some(payment.clone()), ..draft("login-p") };
+        let (id, _) = store.prepare(&paying, 100).unwrap();
+        assert_eq!(id, "pdc-1");
+        store.reject(&draft("login-q"), 101).unwrap();
+        let records = store.of_subject("default", "user").unwrap();
+        assert_eq!(records.iter().find(|r| r.id == "pdc-1").unwrap().draft.payment, Some(payment));
+        assert_eq!(records.iter().find(|r| r.id != "pdc-1").unwrap().draft.payment, None);
     }
 }

@@ -11,6 +11,7 @@ mod consent_tokens;
 mod fdx;
 mod identity;
 mod obuk;
+mod obuk_payment;
 mod public;
 mod scope_grants;
 mod system;

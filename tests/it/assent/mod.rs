@@ -11,6 +11,7 @@ mod hardening;
 mod identity_pool;
 mod listeners;
 mod obuk;
+mod obuk_payment;
 mod ops;
 mod portal;
 mod postgres;

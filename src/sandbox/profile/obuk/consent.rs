@@ -120,16 +120,27 @@ pub fn to_consent(row: &FdxConsentRow) -> AccountAccessConsent {
 /// The recipient's client behind a request's client-credentials (or any access) token with
 /// the `accounts` scope, in workspace `wid`.
 fn recipient(sb: &Sandbox, tid: &str, wid: &str, headers: &HeaderMap) -> Result<String, Response> {
+    recipient_with(sb, tid, wid, headers, ACCOUNTS_SCOPE)
+}
+
+/// The same with scope `scope` (`payments` for payment consents).
+pub fn recipient_with(
+    sb: &Sandbox,
+    tid: &str,
+    wid: &str,
+    headers: &HeaderMap,
+    scope: &str,
+) -> Result<String, Response> {
     check_workspace(sb, tid, wid).map_err(|_| ob_error(StatusCode::NOT_FOUND, "UK.OBIE.NotFound", "Not found."))?;
     let unauthorized =
         || ob_error(StatusCode::UNAUTHORIZED, "UK.OBIE.Unauthorised", "A valid access token is required.");
     let token = bearer(headers).ok_or_else(unauthorized)?;
     let row = active_token(sb, token).filter(|r| r.workspace == wid && r.kind == "access").ok_or_else(unauthorized)?;
-    if !row.scope.split_whitespace().any(|s| s == ACCOUNTS_SCOPE) {
+    if !row.scope.split_whitespace().any(|s| s == scope) {
         return Err(ob_error(
             StatusCode::FORBIDDEN,
             "UK.OBIE.Forbidden",
-            "The token does not carry the accounts scope.",
+            &format!("The token does not carry the {scope} scope."),
         ));
     }
     Ok(row.client_id)
@@ -212,8 +223,8 @@ pub fn intent_of(req: &AuthRequest) -> Option<String> {
         .map(str::to_string)
 }
 
-/// Ties a request to the consent it names, when that consent is this client's, in this
-/// workspace, awaiting authorisation and nobody's yet. Otherwise the request carries no
+/// Ties a request to the consent it names (account access or a domestic payment), when that
+/// consent is this client's, in this workspace, awaiting authorisation and nobody's yet. Otherwise the request carries no
 /// consent and its consent page finds none to show (the core gives a profile no way to
 /// refuse a request here).
 pub fn bind_intent(sb: &Sandbox, wid: &str, req: &mut AuthRequest) {

@@ -33,9 +33,14 @@ fn login_consent(
     login_state: Option<&str>,
 ) -> Result<(LoginRow, AuthRequest, FdxConsentRow), Response> {
     let (row, request) = login_for_consent(sb, login, login_state)?;
-    let consent = request.grant_id.as_deref().and_then(|id| load(sb, &row.workspace, id)).ok_or_else(|| {
-        api_error(StatusCode::NOT_FOUND, "account access consent not found for this login", "not_found")
-    })?;
+    let consent = request
+        .grant_id
+        .as_deref()
+        .filter(|id| !crate::sandbox::profile::obuk::payment::is_payment(id))
+        .and_then(|id| load(sb, &row.workspace, id))
+        .ok_or_else(|| {
+            api_error(StatusCode::NOT_FOUND, "account access consent not found for this login", "not_found")
+        })?;
     Ok((row, request, consent))
 }
 

@@ -10,9 +10,11 @@ use crate::sandbox::authz::consent_session::system_guard;
 use crate::sandbox::config::TENANT;
 use crate::sandbox::http::{api_error, check_workspace, db_failure};
 use crate::sandbox::profile::obuk::consent::{accounts_of, load, rfc3339, to_consent};
+use crate::sandbox::profile::obuk::payment::{is_payment, to_payment_consent};
 use crate::sandbox::state::Sandbox;
 use crate::sandbox::util::now;
 use crate::wire::obuk::{OBUKConsentWithClient, OBUKConsents, OpenbankingClient, ACCOUNT_ACCESS};
+use crate::wire::obuk_payment::DOMESTIC_PAYMENT;
 use axum::{
     extract::{Path, RawQuery, State},
     http::{HeaderMap, StatusCode},
@@ -57,9 +59,11 @@ fn list_of(sb: &Sandbox, sid: &str, filter: &Filter) -> Result<OBUKConsents, Res
                 logo_uri: c.logo_uri.clone(),
                 client_uri: c.client_uri.clone(),
             });
+            let payment = is_payment(&row.id);
             OBUKConsentWithClient {
                 client,
-                account_access_consent: Some(to_consent(&row)),
+                account_access_consent: (!payment).then(|| to_consent(&row)),
+                domestic_payment_consent: payment.then(|| to_payment_consent(&row)),
                 account_ids: accounts_of(&row),
                 client_id: row.client_id.clone(),
                 consent_id: row.id.clone(),
@@ -67,7 +71,7 @@ fn list_of(sb: &Sandbox, sid: &str, filter: &Filter) -> Result<OBUKConsents, Res
                 server_id: row.workspace.clone(),
                 tenant_id: TENANT.into(),
                 status: row.status.clone(),
-                kind: ACCOUNT_ACCESS.into(),
+                kind: if payment { DOMESTIC_PAYMENT } else { ACCOUNT_ACCESS }.into(),
             }
         })
         .filter(|c| filter.client_id.as_ref().is_none_or(|id| &c.client_id == id))

@@ -1,6 +1,6 @@
 //! The UK Open Banking profile ([`Obuk`]) as the OAuth core sees it: a request names its
-//! account-access consent (`openbanking_intent_id` in its `claims`, see `consent`), which gets
-//! its subject at sign-in and is decided on the account-access consent page, never skipped and
+//! account-access or domestic-payment consent (`openbanking_intent_id` in its `claims`, see `consent`), which gets
+//! its subject at sign-in and is decided on its consent page (account access or domestic payment), never skipped and
 //! never through the generic scope-grant accept; codes, refresh tokens and introspection
 //! answer only while it is authorised, and introspection names it (`consent_id`).
 
@@ -8,11 +8,12 @@ use crate::sandbox::authz::request::{AuthRequest, Decision};
 use crate::sandbox::http::api_error;
 use crate::sandbox::profile::api::{ConsentProfile, ConsentRoute, Discovery};
 use crate::sandbox::profile::obuk::consent::{bind_intent, create, get, load};
-use crate::sandbox::profile::obuk::{consent_page, management};
+use crate::sandbox::profile::obuk::{consent_page, management, payment, payment_page};
 use crate::sandbox::profile::scope_grants::ScopeGrants;
 use crate::sandbox::state::Sandbox;
 use crate::sandbox::store::DbError;
 use crate::wire::obuk::{status, ACCOUNT_ACCESS};
+use crate::wire::obuk_payment::DOMESTIC_PAYMENT;
 use crate::wire::{AcceptScopeGrant, Introspection, TokenResponse};
 use axum::{
     http::StatusCode,
@@ -46,10 +47,13 @@ impl ConsentProfile for Obuk {
         Ok(())
     }
 
-    /// Always the account-access page: a request whose consent was not found there shows
-    /// none, rather than turning into a generic scope grant.
-    fn consent_route(&self, _: &AuthRequest) -> ConsentRoute {
-        ConsentRoute { skip_if_trusted: false, consent_type: Some(ACCOUNT_ACCESS) }
+    /// The domestic-payment page for a payment consent, otherwise always the account-access
+    /// page: a request whose consent was not found there shows none, rather than turning into
+    /// a generic scope grant.
+    fn consent_route(&self, req: &AuthRequest) -> ConsentRoute {
+        let payment = req.grant_id.as_deref().is_some_and(payment::is_payment);
+        let consent_type = if payment { DOMESTIC_PAYMENT } else { ACCOUNT_ACCESS };
+        ConsentRoute { skip_if_trusted: false, consent_type: Some(consent_type) }
     }
 
     fn accept_scope_grant(&self, _: &AuthRequest, _: AcceptScopeGrant) -> Result<Decision, Response> {
@@ -83,7 +87,13 @@ impl ConsentProfile for Obuk {
     /// management API (§1d (2')).
     fn routes(&self) -> Router<Arc<Sandbox>> {
         let page = "/{tid}/{wid}/open-banking/account-access-consent/{login}";
+        let pay = "/{tid}/{wid}/open-banking/domestic-payment-consent/{login}";
         Router::new()
+            .route("/{tid}/{wid}/open-banking/v3.1/pisp/domestic-payment-consents", post(payment::create))
+            .route("/{tid}/{wid}/open-banking/v3.1/pisp/domestic-payment-consents/{cid}", get_route(payment::get))
+            .route(pay, get_route(payment_page::get_login))
+            .route(&format!("{pay}/accept"), post(payment_page::accept))
+            .route(&format!("{pay}/reject"), post(payment_page::reject))
             .route("/{tid}/{wid}/open-banking/v3.1/aisp/account-access-consents", post(create))
             .route("/{tid}/{wid}/open-banking/v3.1/aisp/account-access-consents/{cid}", get_route(get))
             .route(page, get_route(consent_page::get_login))

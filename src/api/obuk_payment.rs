@@ -1,0 +1,176 @@
+//! UK Open Banking domestic payments: load a payment consent with the accounts the customer
+//! may pay from, decide it (pay from the one chosen `account`, or deny). The account id from
+//! the form is never trusted: only one of the customer's own accounts, as the bank lists them
+//! at submit, and the consent's `DebtorAccount` when it fixes one, can be granted.
+//!
+//! Each decision is recorded as account access's are (`crate::api::obuk`): the record's id is
+//! the `ConsentId`, its account the one paid from, and it keeps the payment itself (amount,
+//! currency, payee, reference: [`crate::server::records::PaymentRecord`]).
+
+use crate::error::AppError;
+use crate::model::DomesticPaymentView;
+use leptos::prelude::*;
+
+/// The domestic-payment consent `login_id` and the accounts of the customer who pays.
+#[server(prefix = "/api", endpoint = "obuk/payment/load")]
+pub async fn load_domestic_payment(login_id: String, login_state: String) -> Result<DomesticPaymentView, AppError> {
+    use super::consent::{valid_handle, CSRF_PURPOSE};
+    use super::context;
+    use crate::error::Failure;
+    if !valid_handle(&login_id) || !valid_handle(&login_state) {
+        return Err(Failure::LinkInvalid.into());
+    }
+    let state = context::state()?;
+    let (consent, accounts) = open_payment(&state, &login_id, &login_state).await?;
+    let token = state.csrf.token(&context::browser_id(&state), CSRF_PURPOSE, &login_id);
+    let view = crate::server::obuk_payment::view(&consent, accounts, login_id, login_state, token)?;
+    state.upstream.metrics().consent_views.inc();
+    Ok(view)
+}
+
+/// Pay (from the one chosen `account`) or deny, then on to `redirect_to`. A form naming two
+/// accounts does not decode (400).
+#[server(prefix = "/api", endpoint = "obuk/payment/decide")]
+pub async fn decide_domestic_payment(
+    login_id: String,
+    login_state: String,
+    csrf_token: String,
+    decision: String,
+    #[server(default)] account: String,
+) -> Result<(), AppError> {
+    use super::consent::{valid_handle, CSRF_PURPOSE};
+    use super::context;
+    use crate::error::Failure;
+    use crate::server::obuk_payment::accept_body;
+    use crate::wire::obuk::status;
+    use crate::wire::RejectScopeGrant;
+    if !valid_handle(&login_id) || !valid_handle(&login_state) || account.len() > 256 {
+        return Err(Failure::FormIncomplete.into());
+    }
+    let state = context::state()?;
+    context::check_token(&state, CSRF_PURPOSE, &login_id, &csrf_token, Failure::Forged)?;
+    let metrics = state.upstream.metrics();
+    let next = match decision.as_str() {
+        "deny" => {
+            let consent = state.upstream.domestic_payment_consent(&login_id, &login_state).await?;
+            if consent.domestic_payment_consent.status != status::AWAITING_AUTHORISATION {
+                return Err(Failure::Answered.into());
+            }
+            let draft = record_draft(&state, &consent, &login_id, &login_state, Vec::new());
+            let next =
+                state.upstream.reject_domestic_payment(&RejectScopeGrant::user_denied(login_id, login_state)).await?;
+            metrics.rejects.inc();
+            if let Err(e) = state.records.reject(draft).await {
+                tracing::warn!(error = %e, "a rejected UK payment consent could not be recorded");
+            }
+            next
+        }
+        "allow" => {
+            if account.is_empty() {
+                return Err(Failure::NoPayerChosen.into());
+            }
+            let chosen = &account;
+            let (consent, own) = open_payment(&state, &login_id, &login_state).await?;
+            // The same checks as the page's: a payment the page could not show is not made.
+            crate::server::obuk_payment::view(&consent, own.clone(), String::new(), String::new(), String::new())?;
+            let body = accept_body(&consent, &own, chosen, login_state).inspect_err(|_| {
+                tracing::warn!("a UK payment accept from an account that is not the one allowed; refused");
+            })?;
+            // The record first: no accept without one.
+            let draft = record_draft(&state, &consent, &login_id, &body.login_state, body.account_ids.clone());
+            let record = state.records.prepare(draft).await?;
+            let next = state.upstream.accept_domestic_payment(&login_id, &body).await?;
+            metrics.accepts.inc();
+            if let Some((id, _)) = record {
+                if let Err(e) = state.records.authorize(&id).await {
+                    tracing::error!(error = %e, "an accepted UK payment consent's record could not be marked authorized");
+                }
+            }
+            next
+        }
+        _ => return Err(Failure::NoDecision.into()),
+    };
+    context::follow(&state, &next.redirect_to)
+}
+
+/// The payment consent, still awaiting a decision, and the customer's accounts at the
+/// workspace's bank.
+#[cfg(feature = "ssr")]
+async fn open_payment(
+    state: &crate::server::AppState,
+    login_id: &str,
+    login_state: &str,
+) -> Result<(crate::wire::obuk_payment::GetDomesticPaymentConsentResponse, Vec<crate::wire::InternalAccount>), AppError>
+{
+    use crate::error::Failure;
+    let consent = state.upstream.domestic_payment_consent(login_id, login_state).await?;
+    if consent.domestic_payment_consent.status != crate::wire::obuk::status::AWAITING_AUTHORISATION {
+        return Err(Failure::Answered.into());
+    }
+    let Some(bank) = state.upstream.bank_of(&consent.server_id) else {
+        tracing::error!(
+            workspace = %consent.server_id,
+            "a UK payment consent arrived, but its workspace has no bank (bank_url or BANK_URL)"
+        );
+        return Err(Failure::Internal.into());
+    };
+    let customer = crate::server::fdx::customer_by(bank.id_claim, &consent.authentication_context, &consent.subject)?;
+    let accounts = state.upstream.accounts_at(bank.url, &customer).await?.accounts;
+    Ok((consent, accounts))
+}
+
+/// What the record of this payment consent keeps: its `ConsentId` as the record's id, who,
+/// which application, the scopes requested, the account paid from, and the payment.
+#[cfg(feature = "ssr")]
+fn record_draft(
+    state: &crate::server::AppState,
+    consent: &crate::wire::obuk_payment::GetDomesticPaymentConsentResponse,
+    login_id: &str,
+    login_state: &str,
+    accounts: Vec<String>,
+) -> crate::server::records::Draft {
+    use crate::server::present::clean_text;
+    let c = &consent.domestic_payment_consent;
+    let client = crate::server::present::client_view(&consent.client_info, &consent.client_id);
+    let claim = state.upstream.bank_of(&consent.server_id).and_then(|b| b.id_claim);
+    let customer = crate::server::fdx::customer_by(claim, &consent.authentication_context, &consent.subject)
+        .ok()
+        .filter(|_| claim.is_some());
+    let i = &c.initiation;
+    let payment = crate::server::records::PaymentRecord {
+        amount: i.instructed_amount.amount.clone(),
+        currency: i.instructed_amount.currency.clone(),
+        payee: i.creditor_account.as_ref().and_then(|a| a.name.as_deref()).map(clean_text).unwrap_or_default(),
+        reference: i
+            .remittance_information
+            .as_ref()
+            .and_then(|r| r.reference.as_deref())
+            .map(clean_text)
+            .filter(|r| !r.is_empty()),
+    };
+    crate::server::records::Draft {
+        id: Some(c.consent_id.clone()).filter(|id| !id.is_empty()),
+        login_id: login_id.to_string(),
+        login_state: Some(login_state.to_string()),
+        tenant: if consent.tenant_id.is_empty() {
+            state.upstream.tenant().to_string()
+        } else {
+            consent.tenant_id.clone()
+        },
+        workspace: consent.server_id.clone(),
+        subject: consent.subject.clone(),
+        customer,
+        client_id: consent.client_id.clone(),
+        client_name: client.name,
+        client_logo: client.logo_uri,
+        scopes: consent
+            .requested_scopes
+            .iter()
+            .map(|s| s.requested_name.clone().unwrap_or_else(|| s.name.clone()))
+            .collect(),
+        claims: Vec::new(),
+        accounts,
+        expires_at: None,
+        payment: Some(payment),
+    }
+}

@@ -1,0 +1,438 @@
+//! UK Open Banking domestic payments through the sandbox and Assent: the payment initiation
+//! service provider creates the payment consent with a client-credentials token, pushes its
+//! authorization request naming it, the customer sees the amount, payee and reference on
+//! Assent's payment screen and pays from one of their accounts (or the one the consent fixes),
+//! and the bank makes the payment once.
+
+use crate::common::*;
+use reqwest::{Client, StatusCode};
+use serde_json::{json, Value};
+
+const WS: &str = "obuk";
+const TPP: &str = "obuk-tpp";
+const REDIRECT: &str = "https://tpp.example/callback";
+const DECIDE_PAYMENT: &str = "/api/obuk/payment/decide";
+
+fn tpp_secret(app: &TestApp) -> String {
+    app.sandbox().store.meta(&format!("client_secret:{TPP}")).unwrap().unwrap()
+}
+
+async fn tpp_token(app: &TestApp, form: &[(&str, &str)]) -> Value {
+    Client::new()
+        .post(format!("{}/default/{WS}/oauth2/token", app.sandbox_url()))
+        .basic_auth(TPP, Some(tpp_secret(app)))
+        .form(form)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+/// The payment the tests ask for: £1,234.50 to ACME Energy Ltd, reference FRESCO-101.
+fn initiation() -> Value {
+    json!({
+        "InstructionIdentification": "ACME412",
+        "EndToEndIdentification": "FRESCO.21302.GFX.20",
+        "InstructedAmount": {"Amount": "1234.50", "Currency": "GBP"},
+        "CreditorAccount": {
+            "SchemeName": "UK.OBIE.SortCodeAccountNumber",
+            "Identification": "08080021325698",
+            "Name": "ACME Energy Ltd"
+        },
+        "RemittanceInformation": {"Reference": "FRESCO-101", "Unstructured": "Internal ops code 5120101"}
+    })
+}
+
+/// `POST …/domestic-payment-consents` with `initiation`, with a token of `scope`.
+async fn create_with(app: &TestApp, scope: &str, initiation: Value) -> (StatusCode, Value) {
+    let token = tpp_token(app, &[("grant_type", "client_credentials"), ("scope", scope)]).await;
+    let res = Client::new()
+        .post(format!("{}/default/{WS}/open-banking/v3.1/pisp/domestic-payment-consents", app.sandbox_url()))
+        .bearer_auth(token["access_token"].as_str().unwrap_or_else(|| panic!("{token}")))
+        .json(&json!({"Data": {"Initiation": initiation}, "Risk": {}}))
+        .send()
+        .await
+        .unwrap();
+    (res.status(), res.json().await.unwrap_or(Value::Null))
+}
+
+async fn create(app: &TestApp, initiation: Value) -> (StatusCode, Value) {
+    create_with(app, "payments", initiation).await
+}
+
+/// The recipient's PAR naming consent `id`, then authorize and sign in as `user`: Assent's
+/// consent URL.
+async fn authorize(app: &TestApp, b: &Client, id: &str, user: &str) -> String {
+    let claims = json!({"id_token": {"openbanking_intent_id": {"value": id, "essential": true}}}).to_string();
+    let par: Value = Client::new()
+        .post(format!("{}/default/{WS}/par", app.sandbox_url()))
+        .basic_auth(TPP, Some(tpp_secret(app)))
+        .form(&[
+            ("response_type", "code"),
+            ("scope", "openid payments"),
+            ("redirect_uri", REDIRECT),
+            ("state", "st"),
+            ("claims", &claims),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let uri = par["request_uri"].as_str().unwrap_or_else(|| panic!("{par}"));
+    let mut authorize = url::Url::parse(&format!("{}/default/{WS}/oauth2/authorize", app.sandbox_url())).unwrap();
+    authorize.query_pairs_mut().append_pair("client_id", TPP).append_pair("request_uri", uri);
+    let res = sign_in(app, b, authorize.as_str(), user).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    location(&res)
+}
+
+/// A payment consent created with `initiation` and authorized as far as Assent's screen.
+async fn start(app: &TestApp, b: &Client, user: &str, initiation: Value) -> (String, String) {
+    let (status, body) = create(app, initiation).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["Data"]["Status"], "AwaitingAuthorisation");
+    let id = body["Data"]["ConsentId"].as_str().unwrap().to_string();
+    let consent = authorize(app, b, &id, user).await;
+    assert!(consent.starts_with(&format!("{}/consent?", app.url)), "{consent}");
+    assert!(consent.contains("consent_type=domestic_payment"), "{consent}");
+    (id, consent)
+}
+
+/// Posts the payment form as a same-origin browser's plain form, with `fields` besides the
+/// hidden ones and the decision.
+async fn decide(
+    app: &TestApp,
+    b: &Client,
+    page: &ConsentPage,
+    decision: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    assert!(page.html.contains(DECIDE_PAYMENT), "the payment form posts to its own server function");
+    let mut form = vec![
+        ("login_id", page.login_id.as_str()),
+        ("login_state", page.login_state.as_str()),
+        ("csrf_token", page.csrf_token.as_str()),
+        ("decision", decision),
+    ];
+    form.extend_from_slice(fields);
+    form_post(b, format!("{}{DECIDE_PAYMENT}", app.url))
+        .header("origin", &app.url)
+        .header("sec-fetch-site", "same-origin")
+        .form(&form)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Follows Assent's 303 through the authorization server: the recipient's callback.
+async fn to_recipient(app: &TestApp, b: &Client, res: reqwest::Response) -> url::Url {
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "consent POST");
+    let back = location(&res);
+    assert!(back.starts_with(app.sandbox_url()), "redirect_to {back}");
+    let res = b.get(&back).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let callback = url::Url::parse(&location(&res)).unwrap();
+    assert!(callback.as_str().starts_with(REDIRECT), "{callback}");
+    callback
+}
+
+fn param(url: &url::Url, name: &str) -> Option<String> {
+    url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
+}
+
+/// The code of a callback exchanged: the recipient's access token.
+async fn access_token(app: &TestApp, callback: &url::Url) -> String {
+    let code = param(callback, "code").unwrap_or_else(|| panic!("{callback}"));
+    let tokens =
+        tpp_token(app, &[("grant_type", "authorization_code"), ("code", &code), ("redirect_uri", REDIRECT)]).await;
+    tokens["access_token"].as_str().unwrap_or_else(|| panic!("{tokens}")).to_string()
+}
+
+/// The bank's `POST /bank/obuk/pisp/domestic-payments`.
+async fn pay(app: &TestApp, token: &str, consent_id: &str, initiation: Value) -> (StatusCode, Value) {
+    let res = Client::new()
+        .post(format!("{}/bank/{WS}/pisp/domestic-payments", app.sandbox_url()))
+        .bearer_auth(token)
+        .json(&json!({"Data": {"ConsentId": consent_id, "Initiation": initiation}, "Risk": {}}))
+        .send()
+        .await
+        .unwrap();
+    (res.status(), res.json().await.unwrap_or(Value::Null))
+}
+
+/// The management list's entry for consent `id`.
+async fn managed(app: &TestApp, id: &str) -> Value {
+    let token = system_token(app, "manage_openbanking_consents").await;
+    let list: Value = Client::new()
+        .get(format!("{}/default/system/servers/{WS}/open-banking/consents", app.sandbox_url()))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    list["Consents"].as_array().unwrap().iter().find(|c| c["consent_id"] == id).cloned().unwrap_or(Value::Null)
+}
+
+/// A staff console page, signed in as `admin` in `s`.
+async fn admin(app: &TestApp, s: &Client, path: &str) -> (StatusCode, String) {
+    let res = s.get(format!("{}{path}", app.url)).send().await.unwrap();
+    (res.status(), res.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn a_payment_is_shown_paid_from_the_chosen_account_and_made_once() {
+    let app = spawn_app().await;
+    let b = browser();
+    let (id, consent) = start(&app, &b, "user", initiation()).await;
+
+    // The recipient reads its consent back.
+    let token = tpp_token(&app, &[("grant_type", "client_credentials"), ("scope", "payments")]).await;
+    let res = Client::new()
+        .get(format!("{}/default/{WS}/open-banking/v3.1/pisp/domestic-payment-consents/{id}", app.sandbox_url()))
+        .bearer_auth(token["access_token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let read: Value = res.json().await.unwrap();
+    assert_eq!(read["Data"]["Initiation"], initiation());
+
+    let page = open_consent(&b, &consent).await;
+    let html = &page.html;
+    // The payment: amount in the customer's language, payee with a masked account, reference.
+    assert!(html.contains("Money Map (UK account information)"), "{html}");
+    assert!(html.contains("£1,234.50"), "{html}");
+    assert!(html.contains("ACME Energy Ltd") && html.contains("…5698"), "{html}");
+    assert!(!html.contains("08080021325698"), "the payee's account is masked");
+    assert!(html.contains("FRESCO-101"), "{html}");
+    assert!(html.contains("Pay £1,234.50") && html.contains("Cancel payment"), "{html}");
+    // One account to pay from, the customer's own, none pre-chosen.
+    for account in ["UK-30001", "UK-30002", "UK-30003"] {
+        assert!(html.contains(&format!("value=\"{account}\"")), "{account}");
+    }
+    assert!(html.contains("type=\"radio\""), "{html}");
+    assert!(!html.contains("UK-30101"), "only the customer's own accounts");
+    assert!(!html.contains("checked"), "nothing pre-chosen");
+
+    // Pay with no account: the screen again (422). Someone else's account, or two: refused.
+    let res = decide(&app, &b, &page, "allow", &[]).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let again = res.text().await.unwrap();
+    assert!(again.contains("Choose the account to pay from") && again.contains("£1,234.50"), "{again}");
+    let res = decide(&app, &b, &page, "allow", &[("account", "UK-30101")]).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let res = decide(&app, &b, &page, "allow", &[("account", "UK-30001"), ("account", "UK-30002")]).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(managed(&app, &id).await["status"], "AwaitingAuthorisation");
+
+    let callback = to_recipient(&app, &b, decide(&app, &b, &page, "allow", &[("account", "UK-30001")]).await).await;
+    let access = access_token(&app, &callback).await;
+    let entry = managed(&app, &id).await;
+    assert_eq!(entry["status"], "Authorised", "{entry}");
+    assert_eq!(entry["type"], "domestic_payment");
+    assert_eq!(entry["account_ids"], json!(["UK-30001"]));
+    assert_eq!(entry["domestic_payment_consent"]["Initiation"]["InstructedAmount"]["Amount"], "1234.50");
+
+    // An order that is not the consent's is refused; the consent's is made, once.
+    let mut other = initiation();
+    other["InstructedAmount"]["Amount"] = json!("1234.51");
+    let (status, body) = pay(&app, &access, &id, other).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body["Errors"][0]["ErrorCode"], "UK.OBIE.Resource.ConsentMismatch");
+    let (status, body) = pay(&app, &access, &id, initiation()).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["Data"]["Status"], "AcceptedSettlementCompleted");
+    assert_eq!(body["Data"]["ConsentId"], id.as_str());
+    assert!(body["Data"]["DomesticPaymentId"].as_str().is_some_and(|p| !p.is_empty()));
+    let made = app.sandbox().store.obuk_payment_of(&id).unwrap().unwrap();
+    assert_eq!((made.debtor.as_str(), made.amount.as_str(), made.currency.as_str()), ("UK-30001", "1234.50", "GBP"));
+    assert_eq!(managed(&app, &id).await["status"], "Consumed");
+    let (status, body) = pay(&app, &access, &id, initiation()).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "a second payment: {body}");
+    assert!(body["Errors"][0]["Message"].as_str().unwrap().contains("already been used"), "{body}");
+
+    // The record: the ConsentId, the account paid from, the amount and payee; never revocable.
+    let s = browser();
+    crate::assent::console::console_sign_in(&app, &s, "admin").await;
+    let (status, record) = admin(&app, &s, &format!("/admin/record?id={id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        record.contains("£1,234.50") && record.contains("ACME Energy Ltd") && record.contains("FRESCO-101"),
+        "{record}"
+    );
+    assert!(record.contains("UK-30001") && record.contains("Granted"), "{record}");
+    assert!(!record.contains("/api/admin/revoke\""), "no revoke for a payment: {record}");
+    assert!(!record.contains("/api/admin/revoke-provider"), "a payment is no consent to end: {record}");
+    let res = form_post(&s, format!("{}/api/admin/revoke", app.url))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("csrf_token", hidden(&record, "csrf_token").as_str()), ("id", &id), ("reason", "Fraud")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CONFLICT, "staff cannot revoke a payment");
+    assert_eq!(managed(&app, &id).await["status"], "Consumed");
+}
+
+#[tokio::test]
+async fn a_debtor_fixed_by_the_consent_is_shown_and_cannot_be_changed() {
+    let app = spawn_app().await;
+    let b = browser();
+    let mut fixed = initiation();
+    // UK-30001, sort code 20-00-00, account 31926819.
+    fixed["DebtorAccount"] =
+        json!({"SchemeName": "UK.OBIE.SortCodeAccountNumber", "Identification": "20000031926819", "Name": "J Smith"});
+    let (id, consent) = start(&app, &b, "user", fixed.clone()).await;
+    let page = open_consent(&b, &consent).await;
+    let html = &page.html;
+    assert!(html.contains("value=\"UK-30001\"") && html.contains("type=\"hidden\" name=\"account\""), "{html}");
+    assert!(!html.contains("type=\"radio\""), "nothing to choose: {html}");
+    assert!(!html.contains("UK-30002") && !html.contains("UK-30003"), "{html}");
+    assert!(html.contains("cannot be changed here"), "{html}");
+
+    let res = decide(&app, &b, &page, "allow", &[("account", "UK-30002")]).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST, "another account than the fixed one");
+    assert_eq!(managed(&app, &id).await["status"], "AwaitingAuthorisation");
+    let callback = to_recipient(&app, &b, decide(&app, &b, &page, "allow", &[("account", "UK-30001")]).await).await;
+    let access = access_token(&app, &callback).await;
+    assert_eq!(managed(&app, &id).await["account_ids"], json!(["UK-30001"]));
+    assert_eq!(pay(&app, &access, &id, fixed).await.0, StatusCode::CREATED);
+}
+
+#[tokio::test]
+async fn a_debtor_that_is_not_the_customers_is_a_clear_error() {
+    let app = spawn_app().await;
+    let b = browser();
+    let mut foreign = initiation();
+    // UK-30101, user2's.
+    foreign["DebtorAccount"] =
+        json!({"SchemeName": "UK.OBIE.SortCodeAccountNumber", "Identification": "20000040404040"});
+    let (id, consent) = start(&app, &b, "user", foreign).await;
+    let res = b.get(&consent).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("This payment cannot be made from here") && html.contains("Nothing was paid"), "{html}");
+    assert!(!html.contains("Pay £"), "no form: {html}");
+    assert_eq!(managed(&app, &id).await["status"], "AwaitingAuthorisation");
+}
+
+#[tokio::test]
+async fn cancel_rejects_the_payment_tells_the_recipient_and_is_recorded() {
+    let app = spawn_app().await;
+    let b = browser();
+    let (id, consent) = start(&app, &b, "user", initiation()).await;
+    let page = open_consent(&b, &consent).await;
+    let callback = to_recipient(&app, &b, decide(&app, &b, &page, "deny", &[]).await).await;
+    assert_eq!(param(&callback, "error").as_deref(), Some("rejected"), "{callback}");
+    assert_eq!(param(&callback, "error_cause").as_deref(), Some("consent_rejected"));
+    assert_eq!(managed(&app, &id).await["status"], "Rejected");
+    let s = browser();
+    crate::assent::console::console_sign_in(&app, &s, "admin").await;
+    let (status, record) = admin(&app, &s, &format!("/admin/record?id={id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(record.contains("Declined") && record.contains("by the customer"), "{record}");
+    assert!(record.contains("£1,234.50") && record.contains("ACME Energy Ltd"), "what was declined: {record}");
+    // Answered: the screen is gone.
+    let res = b.get(&consent).send().await.unwrap();
+    assert_ne!(res.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn absurd_payments_are_refused_by_the_bank() {
+    let app = spawn_app().await;
+    let with = |path: &[&str], value: Value| {
+        let mut i = initiation();
+        let mut at = &mut i;
+        for key in &path[..path.len() - 1] {
+            at = &mut at[*key];
+        }
+        at[path[path.len() - 1]] = value;
+        i
+    };
+    for (bad, why) in [
+        (with(&["InstructedAmount", "Amount"], json!("-5.00")), "Amount"),
+        (with(&["InstructedAmount", "Amount"], json!("10.999")), "Amount"),
+        (with(&["InstructedAmount", "Amount"], json!("99999999")), "Amount"),
+        (with(&["InstructedAmount", "Amount"], json!("0")), "Amount"),
+        (with(&["InstructedAmount", "Currency"], json!("EUR")), "EUR"),
+        (with(&["InstructedAmount", "Currency"], json!("pounds")), "ISO 4217"),
+        (with(&["CreditorAccount"], Value::Null), "CreditorAccount"),
+    ] {
+        let (status, body) = create(&app, bad.clone()).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}: {body}");
+        assert_eq!(body["Errors"][0]["ErrorCode"], "UK.OBIE.Field.Invalid", "{body}");
+        assert!(body["Errors"][0]["Message"].as_str().unwrap().contains(why), "{why}: {body}");
+    }
+    // A token for account information does not create payments.
+    let (status, _) = create_with(&app, "accounts", initiation()).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn the_portal_lists_a_payment_under_payments_with_nothing_to_stop_for_its_payer_only() {
+    let app = spawn_app().await;
+    let b = browser();
+    let (id, consent) = start(&app, &b, "user", initiation()).await;
+    let page = open_consent(&b, &consent).await;
+    let callback = to_recipient(&app, &b, decide(&app, &b, &page, "allow", &[("account", "UK-30002")]).await).await;
+    let access = access_token(&app, &callback).await;
+    assert_eq!(pay(&app, &access, &id, initiation()).await.0, StatusCode::CREATED);
+
+    let portal = browser();
+    let html = portal_sign_in(&app, &portal, "user").await;
+    let start_at = html.find("id=\"payments-title\"").unwrap_or_else(|| panic!("a Payments section: {html}"));
+    let section = &html[start_at..html[start_at..].find("</section>").unwrap() + start_at];
+    for shown in
+        ["Money Map (UK account information)", "£1,234.50", "ACME Energy Ltd", "FRESCO-101", "Paid", "Instant Saver"]
+    {
+        assert!(section.contains(shown), "{shown}: {section}");
+    }
+    assert!(!section.contains("<form") && !section.contains("/portal/revoke"), "nothing to stop: {section}");
+    assert!(!html.contains(&format!("consent_id={id}")), "no stop link anywhere: {html}");
+    // Its record says what was paid, and offers no revocation either.
+    assert!(html.contains("Payment of £1,234.50 to ACME Energy Ltd"), "{html}");
+
+    // The stop server function refuses a payment, for its payer too.
+    let res = form_post(&portal, format!("{}/api/portal/stop", app.url))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("consent_id", id.as_str()), ("csrf_token", hidden(&html, "csrf_token").as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    assert_eq!(managed(&app, &id).await["status"], "Consumed");
+
+    // Another customer sees nothing of it.
+    let other = browser();
+    let other_html = portal_sign_in(&app, &other, "user2").await;
+    assert!(!other_html.contains("ACME Energy Ltd") && !other_html.contains(&id), "{other_html}");
+    assert!(!other_html.contains("id=\"payments-title\""));
+    let res = form_post(&other, format!("{}/api/portal/stop", app.url))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("consent_id", id.as_str()), ("csrf_token", hidden(&other_html, "csrf_token").as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn the_amount_speaks_the_customers_language() {
+    let app = spawn_app().await;
+    let b = browser();
+    let (_, consent) = start(&app, &b, "user", initiation()).await;
+    for (lang, amount, pay) in
+        [("es", "1234,50\u{a0}£", "Pagar 1234,50\u{a0}£"), ("pt-BR", "£\u{a0}1.234,50", "Pagar £\u{a0}1.234,50")]
+    {
+        let res = b.get(&consent).header(reqwest::header::COOKIE, format!("assent-lang={lang}")).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        let html = res.text().await.unwrap();
+        assert!(html.contains(amount) && html.contains(pay), "{lang}: {html}");
+        assert!(!html.contains("£1,234.50"), "{lang}: the English format");
+    }
+}
