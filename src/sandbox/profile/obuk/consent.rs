@@ -226,11 +226,14 @@ pub fn bind_intent(sb: &Sandbox, wid: &str, req: &mut AuthRequest) {
     }
 }
 
-/// What the bank needs to know of a token of workspace `wid`: its consent's accounts and
-/// permissions, while the token is active and the consent authorised.
+/// What the bank needs to know of a token of workspace `wid`: its consent's accounts,
+/// permissions and transaction window, while the token is active and the consent authorised.
 pub struct Consented {
     pub accounts: Vec<String>,
     pub permissions: Vec<String>,
+    /// `TransactionFromDateTime` and `TransactionToDateTime`, when the consent names them.
+    pub transactions_from: Option<i64>,
+    pub transactions_to: Option<i64>,
 }
 
 pub fn consented(sb: &Sandbox, wid: &str, token: &str) -> Option<Consented> {
@@ -238,7 +241,14 @@ pub fn consented(sb: &Sandbox, wid: &str, token: &str) -> Option<Consented> {
     row.scope.split_whitespace().any(|s| s == ACCOUNTS_SCOPE).then_some(())?;
     let (_, grant) = sb.store.token_binding(&sha256_b64(token)).ok()?;
     let consent = load(sb, wid, &grant?).filter(|c| c.status == status::AUTHORISED)?;
-    Some(Consented { accounts: accounts_of(&consent), permissions: request_of(&consent).permissions })
+    let request = request_of(&consent);
+    let time = |t: &Option<String>| t.as_deref().and_then(parse_time);
+    Some(Consented {
+        accounts: accounts_of(&consent),
+        transactions_from: time(&request.transaction_from_date_time),
+        transactions_to: time(&request.transaction_to_date_time),
+        permissions: request.permissions,
+    })
 }
 
 #[cfg(test)]
