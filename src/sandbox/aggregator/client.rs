@@ -97,6 +97,9 @@ pub struct Registration {
     pub par_endpoint: String,
     pub token_endpoint: String,
     pub revocation_endpoint: String,
+    /// From discovery each time (absent from registrations kept before it was needed).
+    #[serde(default)]
+    pub introspection_endpoint: String,
 }
 
 fn meta_key(wid: &str) -> String {
@@ -168,6 +171,7 @@ pub async fn registration(sb: &Sandbox, bank: &BankInfo) -> Result<Registration,
         par_endpoint: endpoint("pushed_authorization_request_endpoint")?,
         token_endpoint: endpoint("token_endpoint")?,
         revocation_endpoint: endpoint("revocation_endpoint")?,
+        introspection_endpoint: endpoint("introspection_endpoint")?,
     };
     if let Some(kept) = kept.filter(|k| k.issuer == reg.issuer && k.redirect_uri == redirect_uri && k.kid == reg.kid) {
         reg.client_id = kept.client_id;
@@ -319,6 +323,16 @@ pub async fn revoke(sb: &Sandbox, reg: &Registration, token: &str, hint: &str) -
         Ok(())
     } else {
         Err(format!("the bank did not revoke ({status}): {}", describe(&answer)))
+    }
+}
+
+/// The bank's introspection (RFC 7662) of one of the aggregator's own tokens.
+pub async fn introspect(sb: &Sandbox, reg: &Registration, token: &str) -> Result<Value, String> {
+    let (status, answer) = post(sb, reg, &reg.introspection_endpoint, &[("token", token)]).await?;
+    if status == 200 && answer["active"].is_boolean() {
+        Ok(answer)
+    } else {
+        Err(format!("the bank did not introspect ({status}): {}", describe(&answer)))
     }
 }
 

@@ -273,7 +273,7 @@ pub async fn callback(State(sb): Sb, headers: HeaderMap, Query(q): Query<HashMap
     };
     // A connection made again replaces the old one: its tokens are revoked, not left behind.
     if let Ok(Some(old)) = links::load(&sb, &username, &bank.wid) {
-        revoke_all(&sb, &reg, &old).await.ok();
+        revoke_all(&sb, &bank, &reg, &old).await.ok();
     }
     if let Err(e) = links::save(&sb, &username, &bank.wid, &Link::from_tokens(&tokens)) {
         return storage_error(e);
@@ -281,15 +281,22 @@ pub async fn callback(State(sb): Sb, headers: HeaderMap, Query(q): Query<HashMap
     Redirect::to("/aggregator").into_response()
 }
 
-/// Revokes a link's tokens: the refresh token (ending the authorization) and the access token.
-async fn revoke_all(sb: &Sandbox, reg: &client::Registration, link: &Link) -> Result<(), String> {
+/// Revokes a link's tokens: at a UK bank first the consent they were issued under, then the
+/// refresh token (ending the authorization) and the access token.
+async fn revoke_all(sb: &Sandbox, bank: &BankInfo, reg: &client::Registration, link: &Link) -> Result<(), String> {
+    if bank.regime == Regime::Uk {
+        let tokens: Vec<&str> =
+            link.refresh_token.iter().map(String::as_str).chain([link.access_token.as_str()]).collect();
+        uk::end_consent(sb, reg, &tokens).await?;
+    }
     if let Some(refresh) = &link.refresh_token {
         client::revoke(sb, reg, refresh, "refresh_token").await?;
     }
     client::revoke(sb, reg, &link.access_token, "access_token").await
 }
 
-/// `POST /aggregator/disconnect`: the tokens revoked at the bank, then forgotten.
+/// `POST /aggregator/disconnect`: the tokens revoked at the bank (at a UK bank, their consent
+/// ended first), then forgotten.
 pub async fn disconnect(State(sb): Sb, headers: HeaderMap, Form(form): Fields) -> Response {
     let (_, username) = match signed_in(&sb, &headers, &form) {
         Ok(s) => s,
@@ -305,7 +312,7 @@ pub async fn disconnect(State(sb): Sb, headers: HeaderMap, Form(form): Fields) -
         Err(e) => return storage_error(e),
     };
     let revoked = match client::registration(&sb, &bank).await {
-        Ok(reg) => revoke_all(&sb, &reg, &link).await,
+        Ok(reg) => revoke_all(&sb, &bank, &reg, &link).await,
         Err(e) => Err(e),
     };
     // An ended link's tokens are dead already; a live one is forgotten only once revoked.

@@ -2,7 +2,9 @@
 //! consent, created with the aggregator's own client-credentials token (scope `accounts`) at
 //! the bank's `POST …/open-banking/v3.1/aisp/account-access-consents`, asking for what the
 //! dashboard shows (account details, balances, transactions) for about 90 days; then the
-//! `claims` of the pushed request that name it (`openbanking_intent_id`, essential).
+//! `claims` of the pushed request that name it (`openbanking_intent_id`, essential). On
+//! Disconnect it ends that consent (`DELETE …/account-access-consents/{ConsentId}`), found by
+//! the bank's introspection of the kept tokens, before their revocation.
 
 use crate::sandbox::aggregator::client::{self, Registration};
 use crate::sandbox::state::Sandbox;
@@ -46,6 +48,31 @@ pub async fn account_access_consent(sb: &Sandbox, reg: &Registration) -> Result<
     match (status, data["ConsentId"].as_str(), data["Status"].as_str()) {
         (201, Some(id), Some("AwaitingAuthorisation")) if !id.is_empty() => Ok(id.to_string()),
         _ => Err(format!("the bank did not create the account-access consent ({status}): {}", ob_describe(&answer))),
+    }
+}
+
+/// Ends the consent behind `tokens` (the first the bank says is active names it): `Ok` once the
+/// bank confirms, or when no token is active any more (the consent ended with them).
+pub async fn end_consent(sb: &Sandbox, reg: &Registration, tokens: &[&str]) -> Result<(), String> {
+    let mut consent = None;
+    for token in tokens {
+        let seen = client::introspect(sb, reg, token).await?;
+        if seen["active"] == true {
+            consent = seen["consent_id"].as_str().map(str::to_string);
+            break;
+        }
+    }
+    let Some(id) = consent.filter(|id| !id.is_empty()) else { return Ok(()) };
+    let token = client::client_token(sb, reg, CONSENT_SCOPE).await?;
+    let segment: String = url::form_urlencoded::byte_serialize(id.as_bytes()).collect();
+    let url = format!("{}/open-banking/v3.1/aisp/account-access-consents/{segment}", reg.issuer);
+    let res = sb.http.delete(&url).bearer_auth(token).send().await.map_err(|e| e.to_string())?;
+    match res.status().as_u16() {
+        204 => Ok(()),
+        status => {
+            let answer: Value = res.json().await.unwrap_or_default();
+            Err(format!("the bank did not end the consent ({status}): {}", ob_describe(&answer)))
+        }
     }
 }
 

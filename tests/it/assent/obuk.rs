@@ -371,8 +371,9 @@ async fn balances_and_transactions_are_served_as_the_consent_allows() {
     )
     .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
+    let full_id = body["Data"]["ConsentId"].as_str().unwrap().to_string();
     let b = browser();
-    let consent = authorize(&app, &b, body["Data"]["ConsentId"].as_str().unwrap(), "user").await;
+    let consent = authorize(&app, &b, &full_id, "user").await;
     let full = allow(&app, &b, &consent, &["UK-30003"]).await;
     let (status, body) = bank_read(&app, &full, "UK-30003", "balances").await;
     assert_eq!(status, StatusCode::OK, "{body}");
@@ -434,4 +435,18 @@ async fn balances_and_transactions_are_served_as_the_consent_allows() {
         assert_eq!(bank_read(&app, &basic, "UK-30001", what).await.0, StatusCode::UNAUTHORIZED, "{what}");
     }
     assert_eq!(bank_read(&app, &full, "UK-30003", "balances").await.0, StatusCode::OK, "the other consent stands");
+
+    // The recipient ends its own consent: 204 (again too), its tokens dead; nobody else may.
+    let url = format!("{}/default/{WS}/open-banking/v3.1/aisp/account-access-consents/{full_id}", app.sandbox_url());
+    let system = system_token(&app, "manage_openbanking_consents").await;
+    let res = Client::new().delete(&url).bearer_auth(&system).send().await.unwrap();
+    assert!(res.status().is_client_error(), "a token of another workspace: {}", res.status());
+    assert_eq!(managed(&app, &full_id).await["status"], "Authorised");
+    let cc = tpp_token(&app, &[("grant_type", "client_credentials"), ("scope", "accounts")]).await;
+    let cc = cc["access_token"].as_str().unwrap();
+    for _ in 0..2 {
+        assert_eq!(Client::new().delete(&url).bearer_auth(cc).send().await.unwrap().status(), StatusCode::NO_CONTENT);
+    }
+    assert_eq!(managed(&app, &full_id).await["status"], "Revoked");
+    assert_eq!(bank_read(&app, &full, "UK-30003", "balances").await.0, StatusCode::UNAUTHORIZED);
 }

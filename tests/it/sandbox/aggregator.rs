@@ -588,7 +588,8 @@ async fn the_aggregator_connects_albion_bank_the_uk_way_and_sees_it_end() {
     assert_eq!(shown_accounts(albion), ["UK-30002"]);
     assert!(albion.contains("£8400.00") && albion.contains("Interest"), "{albion}");
 
-    // Disconnect: Albion Bank's tokens revoked, then forgotten; Go Bank still connected.
+    // Disconnect: Albion Bank's consent ended and its tokens revoked, then forgotten; Go Bank
+    // still connected.
     let link = kept(&app, "obuk");
     let (access, refresh) = (link["access_token"].as_str().unwrap(), link["refresh_token"].as_str().unwrap());
     assert!(active(&app, "obuk", access).await && active(&app, "obuk", refresh).await);
@@ -603,6 +604,9 @@ async fn the_aggregator_connects_albion_bank_the_uk_way_and_sees_it_end() {
     assert!(!active(&app, "obuk", access).await, "access token revoked");
     assert!(!active(&app, "obuk", refresh).await, "refresh token revoked");
     assert!(app.sandbox().store.aggregator_link("demo", "obuk").unwrap().is_none(), "forgotten");
+    for consent in uk_consents(&app, &client_id).await {
+        assert_eq!(consent["status"], "Revoked", "{consent}");
+    }
     let (html, _) = dashboard(&app, &b).await;
     assert_eq!((card(&html, "obuk").1, card(&html, "gobank").1), ("not-connected".into(), "connected".into()));
 }

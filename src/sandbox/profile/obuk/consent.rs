@@ -1,6 +1,6 @@
 //! UK account-access consents: the resource a data recipient creates with a client-credentials
 //! token (`POST /{tid}/{wid}/open-banking/v3.1/aisp/account-access-consents`), read back with
-//! `GET …/{ConsentId}`, then authorizes by its id.
+//! `GET …/{ConsentId}`, then authorizes by its id, and may end with `DELETE …/{ConsentId}`.
 //!
 //! The real UK profile carries the consent id in the `claims` of a signed request object
 //! (`{"id_token": {"openbanking_intent_id": {"value": …, "essential": true}}}`). The sandbox
@@ -199,6 +199,27 @@ pub async fn get(
     match load(&sb, &wid, &id).filter(|c| c.client_id == client_id) {
         Some(row) => Json(response(&sb, &wid, &row)).into_response(),
         None => ob_error(StatusCode::NOT_FOUND, "UK.OBIE.NotFound", "Consent not found."),
+    }
+}
+
+/// `DELETE /{tid}/{wid}/open-banking/v3.1/aisp/account-access-consents/{ConsentId}`: the
+/// recipient ends its own consent (revoked, with its tokens); 204, also for one already ended.
+pub async fn delete(
+    State(sb): State<Arc<Sandbox>>,
+    Path((tid, wid, id)): Path<(String, String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    let client_id = match recipient(&sb, &tid, &wid, &headers) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let Some(row) = load(&sb, &wid, &id).filter(|c| c.client_id == client_id) else {
+        return ob_error(StatusCode::NOT_FOUND, "UK.OBIE.NotFound", "Consent not found.");
+    };
+    let revocation = json!({"initiator": "DATA_RECIPIENT", "reason": "USER_ACTION"}).to_string();
+    match sb.store.revoke_fdx_consent(&row.id, &revocation, now()) {
+        Ok(_) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => db_failure(e),
     }
 }
 

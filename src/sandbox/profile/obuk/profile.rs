@@ -85,7 +85,10 @@ impl ConsentProfile for Obuk {
         let page = "/{tid}/{wid}/open-banking/account-access-consent/{login}";
         Router::new()
             .route("/{tid}/{wid}/open-banking/v3.1/aisp/account-access-consents", post(create))
-            .route("/{tid}/{wid}/open-banking/v3.1/aisp/account-access-consents/{cid}", get_route(get))
+            .route(
+                "/{tid}/{wid}/open-banking/v3.1/aisp/account-access-consents/{cid}",
+                get_route(get).delete(super::consent::delete),
+            )
             .route(page, get_route(consent_page::get_login))
             .route(&format!("{page}/accept"), post(consent_page::accept))
             .route(&format!("{page}/reject"), post(consent_page::reject))
