@@ -1,8 +1,9 @@
 //! The aggregator's routes under `/aggregator`: the dashboard (or its sign-in form), sign-in
 //! and sign-out, Connect (at a UK bank, its account-access consent first; then a pushed request
-//! with PKCE and state, then the bank's authorize URL with only `client_id` and `request_uri`), the callback (state of this session, `iss` of the
-//! bank it went to, RFC 9207, then the code exchange), and Disconnect (the tokens revoked at
-//! the bank, then forgotten). Every POST carries the session's anti-forgery token.
+//! with PKCE and state, then the bank's authorize URL with only `client_id` and `request_uri`),
+//! the callback (state of this session, `iss` of the bank it went to, RFC 9207, then the code
+//! exchange), and Disconnect (the tokens revoked at the bank, then forgotten). Every POST
+//! carries the session's anti-forgery token.
 
 use crate::sandbox::aggregator::client::{self, BankInfo, Grant, Regime};
 use crate::sandbox::aggregator::links::{self, Link};
