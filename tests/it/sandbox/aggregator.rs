@@ -88,7 +88,8 @@ async fn introspect_with(
 #[tokio::test]
 async fn private_key_jwt_clients_register_and_bad_assertions_are_refused() {
     let app = spawn_app().await;
-    for wid in ["gobank", "hyperscalebank"] {
+    // Albion Bank (UK) too: the same guards where the aggregator registers for client credentials.
+    for wid in ["gobank", "hyperscalebank", "obuk"] {
         let issuer = format!("{}/default/{wid}", app.sandbox_url());
         let discovery: Value =
             reqwest::get(format!("{issuer}/.well-known/openid-configuration")).await.unwrap().json().await.unwrap();
