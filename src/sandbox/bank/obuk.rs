@@ -75,42 +75,6 @@ fn scheme(kind: &str) -> &'static str {
     }
 }
 
-async fn accounts(State(sb): State<Arc<Sandbox>>, wid: String, headers: HeaderMap) -> Response {
-    let unauthorized = || ob_error(StatusCode::UNAUTHORIZED, "UK.OBIE.Unauthorised", "The access token is not active.");
-    let Some(token) = bearer(&headers) else { return unauthorized() };
-    let Some(consent) = consented(&sb, &wid, token) else { return unauthorized() };
-    let has = |p: &str| consent.permissions.iter().any(|x| x == p);
-    if !has("ReadAccountsBasic") && !has("ReadAccountsDetail") {
-        return ob_error(StatusCode::FORBIDDEN, "UK.OBIE.Forbidden", "The consent does not cover accounts.");
-    }
-    let ledger = sb.ledger_of(&wid);
-    let list: Vec<serde_json::Value> = consent
-        .accounts
-        .iter()
-        .filter_map(|id| ledger.account(id))
-        .map(|a| {
-            let mut account = json!({
-                "AccountId": a.id,
-                "Currency": a.currency,
-                "AccountType": "Personal",
-                "AccountSubType": match a.kind.as_str() {
-                    "CREDIT_CARD" => "CreditCard",
-                    "SAVINGS" => "Savings",
-                    _ => "CurrentAccount",
-                },
-                "Nickname": a.nickname.clone().unwrap_or_else(|| a.name.clone()),
-            });
-            if has("ReadAccountsDetail") {
-                let number: String = a.number.chars().filter(char::is_ascii_digit).collect();
-                account["Account"] = json!([{"SchemeName": scheme(&a.kind), "Identification": number, "Name": a.name}]);
-            }
-            account
-        })
-        .collect();
-    let link = format!("{}/bank/{wid}/aisp/accounts", sb.base_url);
-    Json(json!({"Data": {"Account": list}, "Links": {"Self": link}, "Meta": {"TotalPages": 1}})).into_response()
-}
-
 /// `{"Amount": "12.30", "Currency": …}` and its `CreditDebitIndicator`, as OBIE writes money.
 fn ob_amount(amount: f64, currency: &str) -> (serde_json::Value, &'static str) {
     let indicator = if amount < 0.0 { "Debit" } else { "Credit" };
@@ -197,4 +161,40 @@ async fn transactions(State(sb): State<Arc<Sandbox>>, wid: String, headers: Head
         .collect();
     let link = format!("{}/bank/{wid}/aisp/accounts/{}/transactions", sb.base_url, account.id);
     Json(json!({"Data": {"Transaction": list}, "Links": {"Self": link}, "Meta": {"TotalPages": 1}})).into_response()
+}
+
+async fn accounts(State(sb): State<Arc<Sandbox>>, wid: String, headers: HeaderMap) -> Response {
+    let unauthorized = || ob_error(StatusCode::UNAUTHORIZED, "UK.OBIE.Unauthorised", "The access token is not active.");
+    let Some(token) = bearer(&headers) else { return unauthorized() };
+    let Some(consent) = consented(&sb, &wid, token) else { return unauthorized() };
+    let has = |p: &str| consent.permissions.iter().any(|x| x == p);
+    if !has("ReadAccountsBasic") && !has("ReadAccountsDetail") {
+        return ob_error(StatusCode::FORBIDDEN, "UK.OBIE.Forbidden", "The consent does not cover accounts.");
+    }
+    let ledger = sb.ledger_of(&wid);
+    let list: Vec<serde_json::Value> = consent
+        .accounts
+        .iter()
+        .filter_map(|id| ledger.account(id))
+        .map(|a| {
+            let mut account = json!({
+                "AccountId": a.id,
+                "Currency": a.currency,
+                "AccountType": "Personal",
+                "AccountSubType": match a.kind.as_str() {
+                    "CREDIT_CARD" => "CreditCard",
+                    "SAVINGS" => "Savings",
+                    _ => "CurrentAccount",
+                },
+                "Nickname": a.nickname.clone().unwrap_or_else(|| a.name.clone()),
+            });
+            if has("ReadAccountsDetail") {
+                let number: String = a.number.chars().filter(char::is_ascii_digit).collect();
+                account["Account"] = json!([{"SchemeName": scheme(&a.kind), "Identification": number, "Name": a.name}]);
+            }
+            account
+        })
+        .collect();
+    let link = format!("{}/bank/{wid}/aisp/accounts", sb.base_url);
+    Json(json!({"Data": {"Account": list}, "Links": {"Self": link}, "Meta": {"TotalPages": 1}})).into_response()
 }
