@@ -2,11 +2,12 @@
 //! would be: its ES256 key (made once, kept in the sandbox store, never shown), its
 //! registration at each bank by DCR (RFC 7591) with `private_key_jwt` and that key's public
 //! half, then pushed requests (RFC 9126), code exchange, refresh and revocation, each call
-//! authenticated with a fresh client assertion (RFC 7523) naming the bank's issuer.
+//! authenticated with a fresh client assertion (RFC 7523) naming the bank's issuer. A UK bank
+//! also gives it client-credentials tokens, for the consent resources it creates first (`uk`).
 
 use crate::sandbox::state::Sandbox;
 use crate::sandbox::util::{now, random_token, sha256_b64};
-use crate::sandbox::workspace::BankRegime;
+use crate::sandbox::workspace::{BankRegime, ProfileKind, Workspace};
 use crate::wire::TokenResponse;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde::{Deserialize, Serialize};
@@ -20,20 +21,57 @@ pub const SCOPE: &str = "openid accounts offline_access";
 /// How long a client assertion lives.
 const ASSERTION_TTL: i64 = 60;
 
-/// A bank the aggregator reaches: a workspace whose mock bank speaks Open Banking and that
-/// takes outside applications, with its brand's name.
+/// How the aggregator connects a bank and reads it: the regime of the bank's workspace.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Regime {
+    /// Generic Open Banking: a pushed request for the `accounts` scope, then the bank's
+    /// `/bank/{wid}/accounts` (the accounts of the token's `consent_id`).
+    OpenBanking,
+    /// UK Open Banking account access: an account-access consent created first with a
+    /// client-credentials token, named in the pushed request's `claims`
+    /// (`openbanking_intent_id`), then the bank's `/bank/{wid}/aisp/accounts…` in the OBIE
+    /// shapes.
+    Uk,
+}
+
+impl Regime {
+    /// The regime of a workspace's bank and profile; `None` for one the aggregator does not
+    /// speak (FDX, and any other regime until it learns it).
+    pub fn of(workspace: &Workspace) -> Option<Self> {
+        match (workspace.bank, workspace.profile) {
+            (Some(BankRegime::OpenBanking), _) => Some(Regime::OpenBanking),
+            (Some(BankRegime::Obuk), ProfileKind::Obuk) => Some(Regime::Uk),
+            _ => None,
+        }
+    }
+
+    /// The grant types the aggregator registers for: a UK bank's consent resources need a
+    /// client-credentials token.
+    fn grant_types(self) -> &'static [&'static str] {
+        match self {
+            Regime::OpenBanking => &["authorization_code", "refresh_token"],
+            Regime::Uk => &["authorization_code", "refresh_token", "client_credentials"],
+        }
+    }
+}
+
+/// A bank the aggregator reaches: a workspace whose regime it speaks and that takes outside
+/// applications, with its brand's name.
 #[derive(Clone, Debug)]
 pub struct BankInfo {
     pub wid: String,
     pub name: String,
+    pub regime: Regime,
 }
 
 /// The banks, in the seed's order, named as their brand is (the sandbox's `assent.toml`).
 pub fn banks(sb: &Sandbox) -> Vec<BankInfo> {
     let brands: toml::Value = toml::from_str(include_str!("../assent.toml")).unwrap_or(toml::Value::Integer(0));
     sb.workspaces()
-        .filter(|(_, w)| w.bank == Some(BankRegime::OpenBanking) && w.registration)
-        .map(|(wid, _)| BankInfo {
+        .filter(|(_, w)| w.registration)
+        .filter_map(|(wid, w)| Some((wid, Regime::of(w)?)))
+        .map(|(wid, regime)| BankInfo {
+            regime,
             wid: wid.to_string(),
             name: brands
                 .get("workspace")
@@ -59,6 +97,9 @@ pub struct Registration {
     pub par_endpoint: String,
     pub token_endpoint: String,
     pub revocation_endpoint: String,
+    /// From discovery each time (absent from registrations kept before it was needed).
+    #[serde(default)]
+    pub introspection_endpoint: String,
 }
 
 fn meta_key(wid: &str) -> String {
@@ -104,9 +145,10 @@ fn assertion(sb: &Sandbox, reg: &Registration) -> Result<String, String> {
     jsonwebtoken::encode(&header, &claims, &key).map_err(|e| e.to_string())
 }
 
-/// The aggregator's registration at bank `wid`: the kept one while it still fits (same
-/// issuer, callback and key), else a new one by DCR.
-pub async fn registration(sb: &Sandbox, wid: &str) -> Result<Registration, String> {
+/// The aggregator's registration at `bank`: the kept one while it still fits (same issuer,
+/// callback and key), else a new one by DCR.
+pub async fn registration(sb: &Sandbox, bank: &BankInfo) -> Result<Registration, String> {
+    let wid = bank.wid.as_str();
     let issuer = sb.issuer(wid);
     let discovery: Value = get_json(sb, &format!("{issuer}/.well-known/openid-configuration")).await?;
     if discovery["issuer"].as_str() != Some(issuer.as_str()) {
@@ -129,6 +171,7 @@ pub async fn registration(sb: &Sandbox, wid: &str) -> Result<Registration, Strin
         par_endpoint: endpoint("pushed_authorization_request_endpoint")?,
         token_endpoint: endpoint("token_endpoint")?,
         revocation_endpoint: endpoint("revocation_endpoint")?,
+        introspection_endpoint: endpoint("introspection_endpoint")?,
     };
     if let Some(kept) = kept.filter(|k| k.issuer == reg.issuer && k.redirect_uri == redirect_uri && k.kid == reg.kid) {
         reg.client_id = kept.client_id;
@@ -143,7 +186,7 @@ pub async fn registration(sb: &Sandbox, wid: &str) -> Result<Registration, Strin
         "redirect_uris": [redirect_uri],
         "token_endpoint_auth_method": "private_key_jwt",
         "token_endpoint_auth_signing_alg": "ES256",
-        "grant_types": ["authorization_code", "refresh_token"],
+        "grant_types": bank.regime.grant_types(),
         "scope": SCOPE,
         "client_uri": format!("{}/aggregator", sb.base_url),
         "jwks": {"keys": [jwk]},
@@ -166,7 +209,7 @@ pub async fn registration(sb: &Sandbox, wid: &str) -> Result<Registration, Strin
 /// retried at the next connection.
 pub async fn register_all(sb: &Sandbox) {
     for bank in banks(sb) {
-        if let Err(e) = registration(sb, &bank.wid).await {
+        if let Err(e) = registration(sb, &bank).await {
             tracing::warn!(bank = bank.wid, error = %e, "the aggregator could not register");
         }
     }
@@ -193,10 +236,16 @@ async fn post(sb: &Sandbox, reg: &Registration, url: &str, form: &[(&str, &str)]
     Ok((status, res.json().await.unwrap_or_default()))
 }
 
-/// Pushes an authorization request; the URL to send the browser to (only `client_id` and
-/// `request_uri` in it).
-pub async fn push(sb: &Sandbox, reg: &Registration, state: &str, challenge: &str) -> Result<String, String> {
-    let form = [
+/// Pushes an authorization request (with `claims`, for a UK bank's consent); the URL to send
+/// the browser to (only `client_id` and `request_uri` in it).
+pub async fn push(
+    sb: &Sandbox,
+    reg: &Registration,
+    state: &str,
+    challenge: &str,
+    claims: Option<&str>,
+) -> Result<String, String> {
+    let mut form = vec![
         ("response_type", "code"),
         ("redirect_uri", reg.redirect_uri.as_str()),
         ("scope", SCOPE),
@@ -204,6 +253,9 @@ pub async fn push(sb: &Sandbox, reg: &Registration, state: &str, challenge: &str
         ("code_challenge", challenge),
         ("code_challenge_method", "S256"),
     ];
+    if let Some(claims) = claims {
+        form.push(("claims", claims));
+    }
     let (status, answer) = post(sb, reg, &reg.par_endpoint, &form).await?;
     let Some(request_uri) = answer["request_uri"].as_str().filter(|_| status == 201) else {
         return Err(format!("the bank refused the pushed request ({status}): {}", describe(&answer)));
@@ -253,6 +305,16 @@ pub enum Grant<'a> {
     Refresh(&'a str),
 }
 
+/// A client-credentials access token of the aggregator's own at `reg`'s bank, for `scope`.
+pub async fn client_token(sb: &Sandbox, reg: &Registration, scope: &str) -> Result<String, String> {
+    let form = [("grant_type", "client_credentials"), ("scope", scope)];
+    let (status, answer) = post(sb, reg, &reg.token_endpoint, &form).await?;
+    match answer["access_token"].as_str() {
+        Some(token) if status == 200 => Ok(token.to_string()),
+        _ => Err(format!("the bank gave no client token ({status}): {}", describe(&answer))),
+    }
+}
+
 /// Revokes `token` at the bank (RFC 7009); `Ok` once the bank confirms.
 pub async fn revoke(sb: &Sandbox, reg: &Registration, token: &str, hint: &str) -> Result<(), String> {
     let (status, answer) =
@@ -264,8 +326,18 @@ pub async fn revoke(sb: &Sandbox, reg: &Registration, token: &str, hint: &str) -
     }
 }
 
+/// The bank's introspection (RFC 7662) of one of the aggregator's own tokens.
+pub async fn introspect(sb: &Sandbox, reg: &Registration, token: &str) -> Result<Value, String> {
+    let (status, answer) = post(sb, reg, &reg.introspection_endpoint, &[("token", token)]).await?;
+    if status == 200 && answer["active"].is_boolean() {
+        Ok(answer)
+    } else {
+        Err(format!("the bank did not introspect ({status}): {}", describe(&answer)))
+    }
+}
+
 /// `error: error_description` of an OAuth or API error answer.
-fn describe(answer: &Value) -> String {
+pub fn describe(answer: &Value) -> String {
     // RFC 6749's `error` and `error_description`, or the API's `error_code` and `error`.
     let (code, text) = match answer["error_code"].as_str() {
         Some(code) => (code, answer["error"].as_str()),

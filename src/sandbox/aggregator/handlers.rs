@@ -1,13 +1,15 @@
 //! The aggregator's routes under `/aggregator`: the dashboard (or its sign-in form), sign-in
-//! and sign-out, Connect (a pushed request with PKCE and state, then the bank's authorize URL
-//! with only `client_id` and `request_uri`), the callback (state of this session, `iss` of the
-//! bank it went to, RFC 9207, then the code exchange), and Disconnect (the tokens revoked at
-//! the bank, then forgotten). Every POST carries the session's anti-forgery token.
+//! and sign-out, Connect (at a UK bank, its account-access consent first; then a pushed request
+//! with PKCE and state, then the bank's authorize URL with only `client_id` and `request_uri`),
+//! the callback (state of this session, `iss` of the bank it went to, RFC 9207, then the code
+//! exchange), and Disconnect (the tokens revoked at the bank, then forgotten). Every POST
+//! carries the session's anti-forgery token.
 
-use crate::sandbox::aggregator::client::{self, BankInfo, Grant};
+use crate::sandbox::aggregator::client::{self, BankInfo, Grant, Regime};
 use crate::sandbox::aggregator::links::{self, Link};
 use crate::sandbox::aggregator::pages;
 use crate::sandbox::aggregator::session::{self, Session};
+use crate::sandbox::aggregator::uk;
 use crate::sandbox::state::Sandbox;
 use crate::sandbox::store::PendingConnection;
 use crate::sandbox::util::{now, random_token};
@@ -84,7 +86,7 @@ pub async fn index(State(sb): Sb, headers: HeaderMap) -> Response {
         Some(Session { username: Some(username), csrf, .. }) => {
             let mut banks = Vec::new();
             for bank in client::banks(&sb) {
-                let view = links::view(&sb, &username, &bank.wid).await;
+                let view = links::view(&sb, &username, &bank).await;
                 banks.push((bank, view));
             }
             pages::dashboard(&username, &csrf, &banks)
@@ -155,7 +157,8 @@ pub async fn sign_out(State(sb): Sb, headers: HeaderMap, Form(form): Fields) -> 
     res
 }
 
-/// `POST /aggregator/connect` (also Reconnect): a pushed request, then the bank.
+/// `POST /aggregator/connect` (also Reconnect): at a UK bank its account-access consent, then a
+/// pushed request (naming that consent), then the bank.
 pub async fn connect(State(sb): Sb, headers: HeaderMap, Form(form): Fields) -> Response {
     let (session, _) = match signed_in(&sb, &headers, &form) {
         Ok(s) => s,
@@ -173,9 +176,16 @@ pub async fn connect(State(sb): Sb, headers: HeaderMap, Form(form): Fields) -> R
             &format!("The aggregator could not start a connection with {}: {e}", bank.name),
         )
     };
-    let reg = match client::registration(&sb, &bank.wid).await {
+    let reg = match client::registration(&sb, &bank).await {
         Ok(reg) => reg,
         Err(e) => return unreachable(e),
+    };
+    let claims = match bank.regime {
+        Regime::OpenBanking => None,
+        Regime::Uk => match uk::account_access_consent(&sb, &reg).await {
+            Ok(consent) => Some(uk::intent_claims(&consent)),
+            Err(e) => return unreachable(e),
+        },
     };
     let (state, verifier) = (random_token(24), random_token(48));
     let pending = PendingConnection {
@@ -188,7 +198,7 @@ pub async fn connect(State(sb): Sb, headers: HeaderMap, Form(form): Fields) -> R
         return storage_error(e);
     }
     let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
-    match client::push(&sb, &reg, &state, &challenge).await {
+    match client::push(&sb, &reg, &state, &challenge, claims.as_deref()).await {
         Ok(url) => Redirect::to(&url).into_response(),
         Err(e) => unreachable(e),
     }
@@ -223,7 +233,7 @@ pub async fn callback(State(sb): Sb, headers: HeaderMap, Query(q): Query<HashMap
     let Some(bank) = client::banks(&sb).into_iter().find(|b| b.wid == pending.bank) else {
         return pages::error(StatusCode::NOT_FOUND, "Unknown bank", "The aggregator does not know this bank.");
     };
-    let reg = match client::registration(&sb, &bank.wid).await {
+    let reg = match client::registration(&sb, &bank).await {
         Ok(reg) => reg,
         Err(e) => return pages::error(StatusCode::BAD_GATEWAY, &format!("{} cannot be reached", bank.name), &e),
     };
@@ -264,7 +274,7 @@ pub async fn callback(State(sb): Sb, headers: HeaderMap, Query(q): Query<HashMap
     };
     // A connection made again replaces the old one: its tokens are revoked, not left behind.
     if let Ok(Some(old)) = links::load(&sb, &username, &bank.wid) {
-        revoke_all(&sb, &reg, &old).await.ok();
+        revoke_all(&sb, &bank, &reg, &old).await.ok();
     }
     if let Err(e) = links::save(&sb, &username, &bank.wid, &Link::from_tokens(&tokens)) {
         return storage_error(e);
@@ -272,15 +282,22 @@ pub async fn callback(State(sb): Sb, headers: HeaderMap, Query(q): Query<HashMap
     Redirect::to("/aggregator").into_response()
 }
 
-/// Revokes a link's tokens: the refresh token (ending the authorization) and the access token.
-async fn revoke_all(sb: &Sandbox, reg: &client::Registration, link: &Link) -> Result<(), String> {
+/// Revokes a link's tokens: at a UK bank first the consent they were issued under, then the
+/// refresh token (ending the authorization) and the access token.
+async fn revoke_all(sb: &Sandbox, bank: &BankInfo, reg: &client::Registration, link: &Link) -> Result<(), String> {
+    if bank.regime == Regime::Uk {
+        let tokens: Vec<&str> =
+            link.refresh_token.iter().map(String::as_str).chain([link.access_token.as_str()]).collect();
+        uk::end_consent(sb, reg, &tokens).await?;
+    }
     if let Some(refresh) = &link.refresh_token {
         client::revoke(sb, reg, refresh, "refresh_token").await?;
     }
     client::revoke(sb, reg, &link.access_token, "access_token").await
 }
 
-/// `POST /aggregator/disconnect`: the tokens revoked at the bank, then forgotten.
+/// `POST /aggregator/disconnect`: the tokens revoked at the bank (at a UK bank, their consent
+/// ended first), then forgotten.
 pub async fn disconnect(State(sb): Sb, headers: HeaderMap, Form(form): Fields) -> Response {
     let (_, username) = match signed_in(&sb, &headers, &form) {
         Ok(s) => s,
@@ -295,8 +312,8 @@ pub async fn disconnect(State(sb): Sb, headers: HeaderMap, Form(form): Fields) -
         Ok(None) => return Redirect::to("/aggregator").into_response(),
         Err(e) => return storage_error(e),
     };
-    let revoked = match client::registration(&sb, &bank.wid).await {
-        Ok(reg) => revoke_all(&sb, &reg, &link).await,
+    let revoked = match client::registration(&sb, &bank).await {
+        Ok(reg) => revoke_all(&sb, &bank, &reg, &link).await,
         Err(e) => Err(e),
     };
     // An ended link's tokens are dead already; a live one is forgotten only once revoked.

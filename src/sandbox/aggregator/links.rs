@@ -1,19 +1,18 @@
 //! What the aggregator keeps of each connection (per aggregator user and bank, server side)
-//! and what it makes of it on each view: the bank's accounts and recent transactions; an
+//! and what it makes of it on each view: the bank's accounts and recent transactions (`read`); an
 //! expired access token renewed silently with the refresh token (one renewal at a time, under
 //! a lease, since a refresh token spent twice ends the whole authorization); and a connection
 //! the bank no longer honours (401, and no renewal) marked ended.
 
-use crate::sandbox::aggregator::client::{self, Grant, Registration};
-use crate::sandbox::bank::data::{Transaction, Transactions};
+use crate::sandbox::aggregator::client::{self, BankInfo, Grant, Registration};
+use crate::sandbox::aggregator::read::{read, Read};
+use crate::sandbox::bank::data::Transaction;
 use crate::sandbox::state::Sandbox;
 use crate::sandbox::util::now;
-use crate::wire::{InternalAccount, InternalAccounts, TokenResponse};
+use crate::wire::{InternalAccount, TokenResponse};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
-/// Transactions shown per account.
-const RECENT: usize = 5;
 /// How long one renewal may hold the lease.
 const LEASE: i64 = 15;
 
@@ -64,8 +63,9 @@ pub fn save(sb: &Sandbox, username: &str, bank: &str, link: &Link) -> Result<(),
     sb.store.set_aggregator_link(username, bank, &text, now()).map_err(|e| e.to_string())
 }
 
-/// What the bank says for `username` now.
-pub async fn view(sb: &Sandbox, username: &str, bank: &str) -> BankView {
+/// What `info`'s bank says for `username` now.
+pub async fn view(sb: &Sandbox, username: &str, info: &BankInfo) -> BankView {
+    let (bank, regime) = (info.wid.as_str(), info.regime);
     let mut link = match load(sb, username, bank) {
         Ok(Some(link)) => link,
         Ok(None) => return BankView::NotConnected,
@@ -74,7 +74,7 @@ pub async fn view(sb: &Sandbox, username: &str, bank: &str) -> BankView {
     if link.ended {
         return BankView::Ended;
     }
-    let reg = match client::registration(sb, bank).await {
+    let reg = match client::registration(sb, info).await {
         Ok(reg) => reg,
         Err(e) => return BankView::Unavailable(e),
     };
@@ -85,10 +85,10 @@ pub async fn view(sb: &Sandbox, username: &str, bank: &str) -> BankView {
             Err(view) => return view,
         }
     }
-    match read(sb, bank, &link.access_token).await {
+    match read(sb, bank, regime, &link.access_token).await {
         Ok(accounts) => BankView::Connected { renewed, accounts },
         Err(Read::Unauthorized) if !renewed => match renew(sb, username, bank, &reg, &link).await {
-            Ok(fresh) => match read(sb, bank, &fresh.access_token).await {
+            Ok(fresh) => match read(sb, bank, regime, &fresh.access_token).await {
                 Ok(accounts) => BankView::Connected { renewed: true, accounts },
                 Err(Read::Unauthorized) => ended(sb, username, bank, fresh),
                 Err(Read::Failed(e)) => BankView::Unavailable(e),
@@ -152,34 +152,5 @@ async fn renew(sb: &Sandbox, username: &str, bank: &str, reg: &Registration, lin
             let _ = sb.store.release_aggregator_link(username, bank);
             Err(BankView::Unavailable(e.message))
         }
-    }
-}
-
-enum Read {
-    /// 401: the token is not (or no longer) honoured.
-    Unauthorized,
-    Failed(String),
-}
-
-/// The accounts the token opens at `bank`, each with its most recent transactions.
-async fn read(sb: &Sandbox, bank: &str, token: &str) -> Result<Vec<(InternalAccount, Vec<Transaction>)>, Read> {
-    let api = format!("{}/bank/{bank}", sb.base_url);
-    let list: InternalAccounts = get(sb, &format!("{api}/accounts"), token).await?;
-    let mut out = Vec::with_capacity(list.accounts.len());
-    for account in list.accounts {
-        let id: String = url::form_urlencoded::byte_serialize(account.id.as_bytes()).collect();
-        let mut txs: Transactions = get(sb, &format!("{api}/accounts/{id}/transactions"), token).await?;
-        txs.transactions.truncate(RECENT);
-        out.push((account, txs.transactions));
-    }
-    Ok(out)
-}
-
-async fn get<T: serde::de::DeserializeOwned>(sb: &Sandbox, url: &str, token: &str) -> Result<T, Read> {
-    let res = sb.http.get(url).bearer_auth(token).send().await.map_err(|e| Read::Failed(e.to_string()))?;
-    match res.status().as_u16() {
-        200 => res.json().await.map_err(|e| Read::Failed(format!("the bank's answer: {e}"))),
-        401 => Err(Read::Unauthorized),
-        status => Err(Read::Failed(format!("the bank answered {status}"))),
     }
 }

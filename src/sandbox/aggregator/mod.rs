@@ -1,18 +1,23 @@
 //! The sandbox's account aggregator ("Assent Aggregator", at `/aggregator`), the quickstart's
 //! Financroo made better: one customer's accounts at every Open Banking bank of the sandbox
-//! (Go Bank, Hyperscale Bank), side by side. It registers itself at each bank by DCR at start
-//! with `private_key_jwt` (its ES256 key kept in the sandbox store, never sent), connects by
-//! PAR with PKCE and state, checks `iss` on the way back (RFC 9207), keeps the tokens server
-//! side per user and bank, renews them silently, says when a bank ended a connection, and
-//! revokes its tokens on Disconnect. Its own users and sessions, with a form token on each POST.
+//! (Go Bank, Hyperscale Bank, and the UK's Albion Bank, connected the UK way), side by side.
+//! It registers itself at each bank by DCR at start with `private_key_jwt` (its ES256 key kept
+//! in the sandbox store, never sent), connects by PAR with PKCE and state, checks `iss` on the
+//! way back (RFC 9207), keeps the tokens server side per user and bank, renews them silently,
+//! says when a bank ended a connection, and revokes its tokens on Disconnect. Its own users and
+//! sessions, with a form token on each POST.
 //!
-//! Its parts, lowest first: `client` (the OAuth client of the banks), `session`, `links` (the
-//! kept tokens and what the banks say with them), `pages`, `handlers`.
+//! Its parts, lowest first: `client` (the OAuth client of the banks, and each bank's regime),
+//! `uk` (a UK bank's account-access consent), `read` (a bank's data in its regime's shapes,
+//! made into the dashboard's), `session`, `links` (the kept tokens and what the banks say with
+//! them), `pages`, `handlers`.
 
 mod client;
 mod handlers;
 mod links;
 mod pages;
+mod read;
 mod session;
+mod uk;
 
 pub use handlers::{callback, connect, disconnect, index, sign_in, sign_out, start};

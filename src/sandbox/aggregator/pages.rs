@@ -2,7 +2,7 @@
 //! with accounts, balances and recent transactions; renewed; ended, with Reconnect; not
 //! connected, with Connect) and its error pages. Plain strings, every dynamic value escaped.
 
-use crate::sandbox::aggregator::client::BankInfo;
+use crate::sandbox::aggregator::client::{BankInfo, Regime};
 use crate::sandbox::aggregator::links::BankView;
 use crate::sandbox::pages::layout;
 use crate::sandbox::util::esc;
@@ -60,8 +60,25 @@ fn button(action: &str, csrf: &str, bank: &str, label: &str, testid: &str) -> St
     )
 }
 
+/// An amount in its own currency: `£1250.40` for the ones the sandbox's banks hold, else
+/// `1250.40 XYZ`; negative with a minus sign before the symbol.
 fn money(amount: f64, currency: &str) -> String {
-    format!("{amount:.2} {}", esc(currency))
+    let sign = if amount < 0.0 { "-" } else { "" };
+    let value = amount.abs();
+    match currency {
+        "GBP" => format!("{sign}£{value:.2}"),
+        "USD" => format!("{sign}${value:.2}"),
+        "EUR" => format!("{sign}€{value:.2}"),
+        other => format!("{sign}{value:.2} {}", esc(other)),
+    }
+}
+
+/// The regime a bank is connected under, in words.
+fn regime_label(regime: Regime) -> &'static str {
+    match regime {
+        Regime::OpenBanking => "Open Banking",
+        Regime::Uk => "UK Open Banking",
+    }
 }
 
 /// One bank's card on the dashboard.
@@ -113,10 +130,11 @@ fn bank_card(bank: &BankInfo, view: &BankView, csrf: &str) -> String {
                         .collect();
                     format!(
                         "<section data-testid=\"account\" data-account-id=\"{}\"><h3>{} <span class=\"note\">{}</span></h3>\
-<p>Balance: <strong data-testid=\"balance\">{}</strong></p><table aria-label=\"Recent transactions\">{rows}</table></section>",
+<p>Balance: <strong data-testid=\"balance\" data-currency=\"{}\">{}</strong></p><table aria-label=\"Recent transactions\">{rows}</table></section>",
                         esc(&a.id),
                         esc(a.nickname.as_deref().unwrap_or(&a.name)),
                         esc(&a.masked_number),
+                        esc(&a.currency),
                         money(a.balance, &a.currency)
                     )
                 })
@@ -132,8 +150,9 @@ fn bank_card(bank: &BankInfo, view: &BankView, csrf: &str) -> String {
     };
     format!(
         "<article class=\"bank\" data-testid=\"bank\" data-bank=\"{}\" data-status=\"{status}\"><h2>{name}</h2>\
-<p class=\"status\" data-testid=\"bank-status\">{label}</p>{body}</article>",
-        esc(&bank.wid)
+<p class=\"note\" data-testid=\"regime\">{}</p><p class=\"status\" data-testid=\"bank-status\">{label}</p>{body}</article>",
+        esc(&bank.wid),
+        regime_label(bank.regime)
     )
 }
 

@@ -3,6 +3,11 @@
 //! - `GET /bank/{wid}/aisp/accounts`: the accounts of the token's account-access consent, as
 //!   `OBReadAccount6` (`Data.Account[]`), while the consent is authorised; 401 once it ends.
 //!   Account names and numbers only with `ReadAccountsDetail`.
+//! - `GET /bank/{wid}/aisp/accounts/{AccountId}/balances` (`OBReadBalance1`, with
+//!   `ReadBalances`) and `…/transactions` (`OBReadTransaction6`, with `ReadTransactionsBasic`
+//!   or `…Detail`, credits and debits as `ReadTransactionsCredits` / `…Debits` allow, within
+//!   the consent's transaction window; descriptions only with `ReadTransactionsDetail`), for
+//!   an account of the consent only (403 for any other).
 //! - `GET /bank/{wid}/internal/accounts?customer_id=`: a customer's accounts for the consent
 //!   page, as `/bank/internal/accounts` lists Sandbox Bank's.
 //!
@@ -59,6 +64,24 @@ pub fn routes(sb: &Sandbox) -> Router<Arc<Sandbox>> {
                     customer_accounts(sb, b.clone(), headers, q)
                 }),
             )
+            .route(
+                &format!("/bank/{wid}/aisp/accounts/{{account}}/balances"),
+                get({
+                    let wid = wid.to_string();
+                    move |sb: State<Arc<Sandbox>>, headers: HeaderMap, id: axum::extract::Path<String>| {
+                        balances(sb, wid.clone(), headers, id.0)
+                    }
+                }),
+            )
+            .route(
+                &format!("/bank/{wid}/aisp/accounts/{{account}}/transactions"),
+                get({
+                    let wid = wid.to_string();
+                    move |sb: State<Arc<Sandbox>>, headers: HeaderMap, id: axum::extract::Path<String>| {
+                        transactions(sb, wid.clone(), headers, id.0)
+                    }
+                }),
+            )
     })
 }
 
@@ -69,6 +92,94 @@ fn scheme(kind: &str) -> &'static str {
     } else {
         "UK.OBIE.SortCodeAccountNumber"
     }
+}
+
+/// `{"Amount": "12.30", "Currency": …}` and its `CreditDebitIndicator`, as OBIE writes money.
+fn ob_amount(amount: f64, currency: &str) -> (serde_json::Value, &'static str) {
+    let indicator = if amount < 0.0 { "Debit" } else { "Credit" };
+    (json!({"Amount": format!("{:.2}", amount.abs()), "Currency": currency}), indicator)
+}
+
+/// The token's consent and one of its accounts (`AccountId`), or the refusal: 401 for a token
+/// not honoured, 403 without `permission` (any of them) or for an account not consented.
+fn consented_account(
+    sb: &Sandbox,
+    wid: &str,
+    headers: &HeaderMap,
+    id: &str,
+    permissions: &[&str],
+) -> Result<(crate::sandbox::profile::obuk::consent::Consented, crate::sandbox::bank::data::Account), Response> {
+    let unauthorized = || ob_error(StatusCode::UNAUTHORIZED, "UK.OBIE.Unauthorised", "The access token is not active.");
+    let token = bearer(headers).ok_or_else(unauthorized)?;
+    let consent = consented(sb, wid, token).ok_or_else(unauthorized)?;
+    if !permissions.iter().any(|p| consent.permissions.iter().any(|x| x == p)) {
+        return Err(ob_error(StatusCode::FORBIDDEN, "UK.OBIE.Forbidden", "The consent does not cover this data."));
+    }
+    let account = consent.accounts.iter().any(|a| a == id).then(|| sb.ledger_of(wid).account(id).cloned()).flatten();
+    let account = account.ok_or_else(|| {
+        ob_error(StatusCode::FORBIDDEN, "UK.OBIE.Forbidden", "The account is not part of the consent.")
+    })?;
+    Ok((consent, account))
+}
+
+/// `GET /bank/{wid}/aisp/accounts/{AccountId}/balances`: the account's available balance.
+async fn balances(State(sb): State<Arc<Sandbox>>, wid: String, headers: HeaderMap, id: String) -> Response {
+    let (_, account) = match consented_account(&sb, &wid, &headers, &id, &["ReadBalances"]) {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let (amount, indicator) = ob_amount(account.balance, &account.currency);
+    let balance = json!({
+        "AccountId": account.id,
+        "Amount": amount,
+        "CreditDebitIndicator": indicator,
+        "Type": "InterimAvailable",
+        "DateTime": chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+    });
+    let link = format!("{}/bank/{wid}/aisp/accounts/{}/balances", sb.base_url, account.id);
+    Json(json!({"Data": {"Balance": [balance]}, "Links": {"Self": link}, "Meta": {"TotalPages": 1}})).into_response()
+}
+
+/// `GET /bank/{wid}/aisp/accounts/{AccountId}/transactions`: newest first, the credits and
+/// debits the consent allows, booked within its window.
+async fn transactions(State(sb): State<Arc<Sandbox>>, wid: String, headers: HeaderMap, id: String) -> Response {
+    let (consent, account) =
+        match consented_account(&sb, &wid, &headers, &id, &["ReadTransactionsBasic", "ReadTransactionsDetail"]) {
+            Ok(x) => x,
+            Err(r) => return r,
+        };
+    let has = |p: &str| consent.permissions.iter().any(|x| x == p);
+    let (credits, debits, detail) =
+        (has("ReadTransactionsCredits"), has("ReadTransactionsDebits"), has("ReadTransactionsDetail"));
+    let list: Vec<serde_json::Value> = crate::sandbox::bank::data::Transactions::of(&account)
+        .transactions
+        .into_iter()
+        .filter(|t| if t.amount < 0.0 { debits } else { credits })
+        .filter_map(|t| {
+            let booked = chrono::NaiveDate::parse_from_str(&t.booked, "%Y-%m-%d").ok()?.and_hms_opt(0, 0, 0)?;
+            let at = booked.and_utc().timestamp();
+            let within =
+                consent.transactions_from.is_none_or(|f| at >= f) && consent.transactions_to.is_none_or(|e| at <= e);
+            within.then_some((t, booked))
+        })
+        .map(|(t, booked)| {
+            let (amount, indicator) = ob_amount(t.amount, &t.currency);
+            let mut tx = json!({
+                "AccountId": account.id,
+                "TransactionId": t.id,
+                "CreditDebitIndicator": indicator,
+                "Status": "Booked",
+                "BookingDateTime": booked.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                "Amount": amount,
+            });
+            if detail {
+                tx["TransactionInformation"] = t.description.into();
+            }
+            tx
+        })
+        .collect();
+    let link = format!("{}/bank/{wid}/aisp/accounts/{}/transactions", sb.base_url, account.id);
+    Json(json!({"Data": {"Transaction": list}, "Links": {"Self": link}, "Meta": {"TotalPages": 1}})).into_response()
 }
 
 async fn accounts(State(sb): State<Arc<Sandbox>>, wid: String, headers: HeaderMap) -> Response {
@@ -89,7 +200,11 @@ async fn accounts(State(sb): State<Arc<Sandbox>>, wid: String, headers: HeaderMa
                 "AccountId": a.id,
                 "Currency": a.currency,
                 "AccountType": "Personal",
-                "AccountSubType": if a.kind == "CREDIT_CARD" { "CreditCard" } else { "CurrentAccount" },
+                "AccountSubType": match a.kind.as_str() {
+                    "CREDIT_CARD" => "CreditCard",
+                    "SAVINGS" => "Savings",
+                    _ => "CurrentAccount",
+                },
                 "Nickname": a.nickname.clone().unwrap_or_else(|| a.name.clone()),
             });
             if has("ReadAccountsDetail") {

@@ -348,3 +348,105 @@ async fn the_portal_lists_and_stops_a_uk_consent_of_its_own_user_only() {
     let record = admin(&app, &s, &format!("/admin/record?id={id}")).await.1;
     assert!(record.contains("Revoked") && record.contains("by the customer"), "{record}");
 }
+
+/// The bank's `GET /bank/obuk/aisp/accounts/{id}/{what}` with `token`.
+async fn bank_read(app: &TestApp, token: &str, id: &str, what: &str) -> (StatusCode, Value) {
+    let res = Client::new()
+        .get(format!("{}/bank/{WS}/aisp/accounts/{id}/{what}", app.sandbox_url()))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    (res.status(), res.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn balances_and_transactions_are_served_as_the_consent_allows() {
+    let app = spawn_app().await;
+    // Balances and every transaction in detail, for the card.
+    let (status, body) = create_consent(
+        &app,
+        json!({"Permissions": ["ReadAccountsDetail", "ReadBalances", "ReadTransactionsDetail",
+                               "ReadTransactionsCredits", "ReadTransactionsDebits"]}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let full_id = body["Data"]["ConsentId"].as_str().unwrap().to_string();
+    let b = browser();
+    let consent = authorize(&app, &b, &full_id, "user").await;
+    let full = allow(&app, &b, &consent, &["UK-30003"]).await;
+    let (status, body) = bank_read(&app, &full, "UK-30003", "balances").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let balance = &body["Data"]["Balance"][0];
+    assert_eq!(balance["Amount"], json!({"Amount": "312.55", "Currency": "GBP"}));
+    assert_eq!(
+        (balance["CreditDebitIndicator"].as_str(), balance["AccountId"].as_str()),
+        (Some("Debit"), Some("UK-30003"))
+    );
+    let (status, body) = bank_read(&app, &full, "UK-30003", "transactions").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let tx = &body["Data"]["Transaction"][0];
+    assert_eq!(
+        (tx["TransactionInformation"].as_str(), tx["CreditDebitIndicator"].as_str()),
+        (Some("Waterstones"), Some("Debit"))
+    );
+    assert_eq!(tx["Amount"], json!({"Amount": "18.99", "Currency": "GBP"}));
+    // Another account of the same customer, not consented: refused.
+    for what in ["balances", "transactions"] {
+        assert_eq!(bank_read(&app, &full, "UK-30001", what).await.0, StatusCode::FORBIDDEN, "{what}");
+        assert_eq!(bank_read(&app, &full, "UK-30101", what).await.0, StatusCode::FORBIDDEN, "{what}");
+    }
+
+    // Credits only, without details or balances, within a window that ends before today.
+    let two_days_ago = (chrono::Utc::now() - chrono::Duration::days(2)).to_rfc3339();
+    let (status, body) = create_consent(
+        &app,
+        json!({"Permissions": ["ReadAccountsBasic", "ReadTransactionsBasic", "ReadTransactionsCredits"],
+               "TransactionToDateTime": two_days_ago}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let id = body["Data"]["ConsentId"].as_str().unwrap().to_string();
+    let b = browser();
+    let consent = authorize(&app, &b, &id, "user").await;
+    let basic = allow(&app, &b, &consent, &["UK-30001"]).await;
+    assert_eq!(bank_read(&app, &basic, "UK-30001", "balances").await.0, StatusCode::FORBIDDEN, "no ReadBalances");
+    let (status, body) = bank_read(&app, &basic, "UK-30001", "transactions").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let txs = body["Data"]["Transaction"].as_array().unwrap();
+    // UK-30001: Tesco (debit, yesterday), Salary (credit, 3 days ago), TfL (debit, 6 days ago).
+    assert_eq!(txs.len(), 1, "{body}");
+    assert_eq!(
+        (txs[0]["TransactionId"].as_str(), txs[0]["CreditDebitIndicator"].as_str()),
+        (Some("UK-30001-2"), Some("Credit"))
+    );
+    assert!(txs[0].get("TransactionInformation").is_none(), "no details without ReadTransactionsDetail");
+
+    // Revoked: 401 for both.
+    let token = system_token(&app, "manage_openbanking_consents").await;
+    let res = Client::new()
+        .delete(format!("{}/api/system/default/servers/{WS}/open-banking/consents/{id}", app.sandbox_url()))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    for what in ["balances", "transactions"] {
+        assert_eq!(bank_read(&app, &basic, "UK-30001", what).await.0, StatusCode::UNAUTHORIZED, "{what}");
+    }
+    assert_eq!(bank_read(&app, &full, "UK-30003", "balances").await.0, StatusCode::OK, "the other consent stands");
+
+    // The recipient ends its own consent: 204 (again too), its tokens dead; nobody else may.
+    let url = format!("{}/default/{WS}/open-banking/v3.1/aisp/account-access-consents/{full_id}", app.sandbox_url());
+    let system = system_token(&app, "manage_openbanking_consents").await;
+    let res = Client::new().delete(&url).bearer_auth(&system).send().await.unwrap();
+    assert!(res.status().is_client_error(), "a token of another workspace: {}", res.status());
+    assert_eq!(managed(&app, &full_id).await["status"], "Authorised");
+    let cc = tpp_token(&app, &[("grant_type", "client_credentials"), ("scope", "accounts")]).await;
+    let cc = cc["access_token"].as_str().unwrap();
+    for _ in 0..2 {
+        assert_eq!(Client::new().delete(&url).bearer_auth(cc).send().await.unwrap().status(), StatusCode::NO_CONTENT);
+    }
+    assert_eq!(managed(&app, &full_id).await["status"], "Revoked");
+    assert_eq!(bank_read(&app, &full, "UK-30003", "balances").await.0, StatusCode::UNAUTHORIZED);
+}

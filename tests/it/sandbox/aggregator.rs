@@ -1,6 +1,7 @@
 //! The sandbox's account aggregator and what it stands on: `private_key_jwt` client
 //! authentication (RFC 7523) with DCR, `iss` in authorization responses (RFC 9207), and the
-//! two-bank journey over HTTP (aggregator, bank sign-in, Assent's consent page).
+//! journey over HTTP (aggregator, bank sign-in, Assent's consent page) at the two Open Banking
+//! banks and, the UK way, at Albion Bank.
 
 use crate::common::*;
 use assent::sandbox::sha256_b64;
@@ -87,7 +88,8 @@ async fn introspect_with(
 #[tokio::test]
 async fn private_key_jwt_clients_register_and_bad_assertions_are_refused() {
     let app = spawn_app().await;
-    for wid in ["gobank", "hyperscalebank"] {
+    // Albion Bank (UK) too: the same guards where the aggregator registers for client credentials.
+    for wid in ["gobank", "hyperscalebank", "obuk"] {
         let issuer = format!("{}/default/{wid}", app.sandbox_url());
         let discovery: Value =
             reqwest::get(format!("{issuer}/.well-known/openid-configuration")).await.unwrap().json().await.unwrap();
@@ -169,8 +171,8 @@ async fn private_key_jwt_clients_register_and_bad_assertions_are_refused() {
     let a = assertion(Algorithm::ES256, &ec, Some("r1"), id, &issuer, json!({}));
     assert_eq!(introspect_with(&app, "gobank", id, &a, "x").await.0, StatusCode::UNAUTHORIZED, "ES256 on an RSA key");
 
-    // The aggregator registered itself at both banks at start, with private_key_jwt.
-    for wid in ["gobank", "hyperscalebank"] {
+    // The aggregator registered itself at every bank at start, with private_key_jwt.
+    for wid in ["gobank", "hyperscalebank", "obuk"] {
         let reg: Value = serde_json::from_str(
             &app.sandbox().store.meta(&format!("aggregator:registration:{wid}")).unwrap().unwrap(),
         )
@@ -226,9 +228,9 @@ fn card<'a>(html: &'a str, wid: &str) -> (&'a str, String) {
     (card, card[s..s + card[s..].find('"').unwrap()].to_string())
 }
 
-/// Connect `wid` as bank customer `user`, sharing the first account the consent page offers;
-/// returns the aggregator's callback URL (not yet followed) and that account.
-async fn connect(app: &TestApp, b: &reqwest::Client, wid: &str, user: &str) -> (String, String) {
+/// Connect (or Reconnect) `wid` from the dashboard: the bank's authorize URL the browser is
+/// sent to, with only `client_id` and `request_uri` in it.
+async fn push_connection(app: &TestApp, b: &reqwest::Client, wid: &str) -> String {
     let (_, token) = dashboard(app, b).await;
     let res = b
         .post(format!("{}/aggregator/connect", app.sandbox_url()))
@@ -241,21 +243,40 @@ async fn connect(app: &TestApp, b: &reqwest::Client, wid: &str, user: &str) -> (
     assert_eq!(authorize.path(), format!("/default/{wid}/oauth2/authorize"));
     let names: Vec<String> = authorize.query_pairs().map(|(k, _)| k.into_owned()).collect();
     assert_eq!(names, ["client_id", "request_uri"], "only client_id and request_uri in the browser");
-    let res = sign_in(app, b, authorize.as_str(), user).await;
-    let page = open_consent(b, &location(&res)).await;
-    let first = page.html.split("name=\"account[]\"").nth(1).expect("accounts to choose");
-    let v = first.find("value=\"").unwrap() + 7;
-    let account = &first[v..v + first[v..].find('"').unwrap()];
-    let fields =
-        [("scope[]", "openid"), ("scope[]", "accounts"), ("scope[]", "offline_access"), ("account[]", account)];
-    let res = submit_fields(app, b, &page, "allow", &fields).await;
+    authorize.into()
+}
+
+/// Allows on Assent's consent page with `fields`: the aggregator's callback URL (not yet
+/// followed), checked to name `wid`'s issuer (RFC 9207).
+async fn allow_connection(
+    app: &TestApp,
+    b: &reqwest::Client,
+    wid: &str,
+    page: &ConsentPage,
+    fields: &[(&str, &str)],
+) -> String {
+    let res = submit_fields(app, b, page, "allow", fields).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER, "consent");
     let res = b.get(location(&res)).send().await.unwrap();
     let callback = location(&res);
     assert!(callback.starts_with(&format!("{}/aggregator/callback?", app.sandbox_url())), "{callback}");
     let q: std::collections::HashMap<_, _> = url::Url::parse(&callback).unwrap().query_pairs().into_owned().collect();
     assert_eq!(q.get("iss"), Some(&format!("{}/default/{wid}", app.sandbox_url())), "iss in the response");
-    (callback, account.to_string())
+    callback
+}
+
+/// Connect `wid` as bank customer `user`, sharing the first account the consent page offers;
+/// returns the aggregator's callback URL (not yet followed) and that account.
+async fn connect(app: &TestApp, b: &reqwest::Client, wid: &str, user: &str) -> (String, String) {
+    let authorize = push_connection(app, b, wid).await;
+    let res = sign_in(app, b, &authorize, user).await;
+    let page = open_consent(b, &location(&res)).await;
+    let first = page.html.split("name=\"account[]\"").nth(1).expect("accounts to choose");
+    let v = first.find("value=\"").unwrap() + 7;
+    let account = &first[v..v + first[v..].find('"').unwrap()];
+    let fields =
+        [("scope[]", "openid"), ("scope[]", "accounts"), ("scope[]", "offline_access"), ("account[]", account)];
+    (allow_connection(app, b, wid, &page, &fields).await, account.to_string())
 }
 
 /// The tokens the aggregator keeps for `demo` at `wid`.
@@ -303,11 +324,13 @@ async fn the_aggregator_connects_two_banks_sees_one_end_and_disconnects_the_othe
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert!(!app.sandbox().store.aggregator_user("demo").unwrap().unwrap().contains("ssword"), "hashed");
     let (html, _) = dashboard(&app, &b).await;
-    assert_eq!(
-        (card(&html, "gobank").1, card(&html, "hyperscalebank").1),
-        ("not-connected".into(), "not-connected".into())
-    );
-    assert!(card(&html, "gobank").0.contains("Go Bank") && card(&html, "hyperscalebank").0.contains("Hyperscale Bank"));
+    // Three banks, none connected: Albion Bank (the UK's) beside the two Open Banking ones.
+    assert_eq!(html.matches("data-testid=\"bank\"").count(), 3, "{html}");
+    for (wid, name) in [("gobank", "Go Bank"), ("hyperscalebank", "Hyperscale Bank"), ("obuk", "Albion Bank")] {
+        let (card, status) = card(&html, wid);
+        assert_eq!(status, "not-connected", "{card}");
+        assert!(card.contains(name) && card.contains(&format!("Connect {name}")), "{card}");
+    }
     // A POST without the form token: refused.
     let res = b.post(format!("{base}/aggregator/connect")).form(&[("bank", "gobank")]).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
@@ -406,4 +429,185 @@ async fn the_aggregator_connects_two_banks_sees_one_end_and_disconnects_the_othe
     let (html, _) = dashboard(&app, &b).await;
     assert_eq!(card(&html, "hyperscalebank").1, "not-connected");
     assert_eq!(card(&html, "gobank").1, "connected");
+    assert_eq!(card(&html, "obuk").1, "not-connected", "Albion Bank untouched");
+}
+
+/// Signs in to the aggregator as `demo`.
+async fn aggregator_sign_in(app: &TestApp, b: &reqwest::Client) {
+    let (_, token) = dashboard(app, b).await;
+    let res = b
+        .post(format!("{}/aggregator/sign-in", app.sandbox_url()))
+        .form(&[("csrf_token", token.as_str()), ("username", "demo"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+}
+
+/// Albion Bank's (`obuk`) management list: the aggregator's consents there.
+async fn uk_consents(app: &TestApp, client_id: &str) -> Vec<Value> {
+    let token = system_token(app, "manage_openbanking_consents").await;
+    let list: Value = reqwest::Client::new()
+        .get(format!("{}/default/system/servers/obuk/open-banking/consents", app.sandbox_url()))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    list["Consents"].as_array().unwrap().iter().filter(|c| c["client_id"] == client_id).cloned().collect()
+}
+
+/// The account ids a card shows.
+fn shown_accounts(card: &str) -> Vec<String> {
+    let mut ids: Vec<String> =
+        card.split("data-account-id=\"").skip(1).map(|rest| rest[..rest.find('"').unwrap()].to_string()).collect();
+    ids.sort();
+    ids
+}
+
+#[tokio::test]
+async fn the_aggregator_connects_albion_bank_the_uk_way_and_sees_it_end() {
+    let app = spawn_app().await;
+    let b = browser();
+    let base = app.sandbox_url().to_string();
+    aggregator_sign_in(&app, &b).await;
+
+    // Registered at Albion Bank by DCR with private_key_jwt, for client credentials too.
+    let reg: Value =
+        serde_json::from_str(&app.sandbox().store.meta("aggregator:registration:obuk").unwrap().unwrap()).unwrap();
+    let client_id = reg["client_id"].as_str().unwrap().to_string();
+    let (workspace, secret, client) = app.sandbox().client(&client_id).unwrap();
+    assert_eq!(
+        (workspace.as_str(), secret, client.token_endpoint_auth_method.as_str()),
+        ("obuk", None, "private_key_jwt")
+    );
+    for grant in ["authorization_code", "refresh_token", "client_credentials"] {
+        assert!(client.grant_types.iter().any(|g| g == grant), "{grant}: {:?}", client.grant_types);
+    }
+    assert_eq!(client.scopes, ["openid", "accounts", "offline_access"]);
+    let (html, _) = dashboard(&app, &b).await;
+    let (albion, status) = card(&html, "obuk");
+    assert_eq!(status, "not-connected");
+    assert!(albion.contains("Connect Albion Bank") && albion.contains("UK Open Banking"), "{albion}");
+
+    // Go Bank connected first, the Open Banking way.
+    let (callback, _) = connect(&app, &b, "gobank", "user").await;
+    assert_eq!(b.get(&callback).send().await.unwrap().status(), StatusCode::SEE_OTHER);
+
+    // Connect Albion Bank: the account-access consent is created first, by the aggregator's
+    // client-credentials token, awaiting authorisation and nobody's yet.
+    assert!(uk_consents(&app, &client_id).await.is_empty());
+    let authorize = push_connection(&app, &b, "obuk").await;
+    let consents = uk_consents(&app, &client_id).await;
+    assert_eq!(consents.len(), 1, "{consents:?}");
+    let consent = &consents[0];
+    let id = consent["consent_id"].as_str().unwrap().to_string();
+    assert_eq!(consent["status"], "AwaitingAuthorisation");
+    let asked = &consent["account_access_consent"];
+    for permission in ["ReadAccountsDetail", "ReadBalances", "ReadTransactionsDetail"] {
+        assert!(asked["Permissions"].as_array().unwrap().contains(&json!(permission)), "{asked}");
+    }
+    let expiry = chrono::DateTime::parse_from_rfc3339(asked["ExpirationDateTime"].as_str().unwrap()).unwrap();
+    let days = (expiry.timestamp() - chrono::Utc::now().timestamp()) / 86_400;
+    assert!((89..=90).contains(&days), "about 90 days: {days}");
+    let row = app.sandbox().store.fdx_consent(&id).unwrap().unwrap();
+    assert_eq!((row.client_id.as_str(), row.subject.as_deref()), (client_id.as_str(), None));
+
+    // The pushed request named it: signing in at the bank leads to Assent's UK screen.
+    let res = sign_in(&app, &b, &authorize, "user").await;
+    let consent_url = location(&res);
+    assert!(consent_url.starts_with(&format!("{}/consent?", app.url)), "{consent_url}");
+    assert!(consent_url.contains("consent_type=account_access"), "{consent_url}");
+    let page = open_consent(&b, &consent_url).await;
+    assert!(page.html.contains("Assent Aggregator"), "who asks");
+    for account in ["UK-30001", "UK-30002", "UK-30003"] {
+        assert!(page.html.contains(&format!("value=\"{account}\"")), "{account}");
+    }
+    assert!(!page.html.contains("checked"), "nothing pre-ticked");
+    let callback =
+        allow_connection(&app, &b, "obuk", &page, &[("account[]", "UK-30001"), ("account[]", "UK-30003")]).await;
+    let res = b.get(&callback).send().await.unwrap();
+    assert_eq!((res.status(), location(&res)), (StatusCode::SEE_OTHER, "/aggregator".to_string()));
+    let entry = &uk_consents(&app, &client_id).await[0];
+    assert_eq!((entry["consent_id"].as_str(), entry["status"].as_str()), (Some(id.as_str()), Some("Authorised")));
+    assert_eq!(entry["account_ids"], json!(["UK-30001", "UK-30003"]));
+
+    // The dashboard: exactly those accounts, in pounds, beside Go Bank's.
+    let (html, _) = dashboard(&app, &b).await;
+    let (albion, status) = card(&html, "obuk");
+    assert_eq!(status, "connected", "{albion}");
+    assert_eq!(shown_accounts(albion), ["UK-30001", "UK-30003"]);
+    assert_eq!(albion.matches("data-currency=\"GBP\"").count(), 2, "{albion}");
+    assert!(!albion.contains("data-currency=\"USD\""), "{albion}");
+    assert!(albion.contains("£1250.40") && albion.contains("-£312.55"), "balances: {albion}");
+    assert!(albion.contains("Tesco Stores") && albion.contains("-£42.18") && albion.contains("£2480.00"), "{albion}");
+    assert!(albion.contains("Waterstones") && !albion.contains("Interest"), "only the chosen accounts' data");
+    assert_eq!(card(&html, "gobank").1, "connected");
+
+    // An expired access token: renewed silently with the kept refresh token.
+    let mut link = kept(&app, "obuk");
+    let old_access = link["access_token"].as_str().unwrap().to_string();
+    assert!(link["refresh_token"].is_string(), "a refresh token kept: {link}");
+    link["expires_at"] = json!(0);
+    app.sandbox().store.set_aggregator_link("demo", "obuk", &link.to_string(), 0).unwrap();
+    assert_eq!(card(&dashboard(&app, &b).await.0, "obuk").1, "renewed");
+    assert_ne!(kept(&app, "obuk")["access_token"].as_str().unwrap(), old_access);
+    assert_eq!(card(&dashboard(&app, &b).await.0, "obuk").1, "connected");
+
+    // The UK consent revoked through the UK management API: Albion Bank ended, Go Bank not.
+    let system = system_token(&app, "manage_openbanking_consents").await;
+    let res = reqwest::Client::new()
+        .delete(format!("{base}/api/system/default/servers/obuk/open-banking/consents/{id}"))
+        .bearer_auth(system)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    let (html, _) = dashboard(&app, &b).await;
+    let (albion, status) = card(&html, "obuk");
+    assert_eq!(status, "ended", "{albion}");
+    assert!(albion.contains("ended by the bank or by you") && albion.contains("Reconnect"), "{albion}");
+    assert_eq!(card(&html, "gobank").1, "connected");
+
+    // Reconnect: a new consent, chosen again (one account this time).
+    let authorize = push_connection(&app, &b, "obuk").await;
+    let res = sign_in(&app, &b, &authorize, "user").await;
+    let page = open_consent(&b, &location(&res)).await;
+    let callback = allow_connection(&app, &b, "obuk", &page, &[("account[]", "UK-30002")]).await;
+    assert_eq!(b.get(&callback).send().await.unwrap().status(), StatusCode::SEE_OTHER);
+    let consents = uk_consents(&app, &client_id).await;
+    assert_eq!(consents.len(), 2);
+    let status_of = |first: bool| {
+        consents.iter().find(|c| (c["consent_id"] == id.as_str()) == first).unwrap()["status"].as_str().unwrap()
+    };
+    assert_eq!((status_of(true), status_of(false)), ("Revoked", "Authorised"), "a new consent, the old one ended");
+    let (html, _) = dashboard(&app, &b).await;
+    let (albion, status) = card(&html, "obuk");
+    assert_eq!(status, "connected");
+    assert_eq!(shown_accounts(albion), ["UK-30002"]);
+    assert!(albion.contains("£8400.00") && albion.contains("Interest"), "{albion}");
+
+    // Disconnect: Albion Bank's consent ended and its tokens revoked, then forgotten; Go Bank
+    // still connected.
+    let link = kept(&app, "obuk");
+    let (access, refresh) = (link["access_token"].as_str().unwrap(), link["refresh_token"].as_str().unwrap());
+    assert!(active(&app, "obuk", access).await && active(&app, "obuk", refresh).await);
+    let (_, token) = dashboard(&app, &b).await;
+    let res = b
+        .post(format!("{base}/aggregator/disconnect"))
+        .form(&[("csrf_token", token.as_str()), ("bank", "obuk")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(!active(&app, "obuk", access).await, "access token revoked");
+    assert!(!active(&app, "obuk", refresh).await, "refresh token revoked");
+    assert!(app.sandbox().store.aggregator_link("demo", "obuk").unwrap().is_none(), "forgotten");
+    for consent in uk_consents(&app, &client_id).await {
+        assert_eq!(consent["status"], "Revoked", "{consent}");
+    }
+    let (html, _) = dashboard(&app, &b).await;
+    assert_eq!((card(&html, "obuk").1, card(&html, "gobank").1), ("not-connected".into(), "connected".into()));
 }

@@ -1,6 +1,6 @@
 //! UK account-access consents: the resource a data recipient creates with a client-credentials
 //! token (`POST /{tid}/{wid}/open-banking/v3.1/aisp/account-access-consents`), read back with
-//! `GET …/{ConsentId}`, then authorizes by its id.
+//! `GET …/{ConsentId}`, then authorizes by its id, and may end with `DELETE …/{ConsentId}`.
 //!
 //! The real UK profile carries the consent id in the `claims` of a signed request object
 //! (`{"id_token": {"openbanking_intent_id": {"value": …, "essential": true}}}`). The sandbox
@@ -213,6 +213,27 @@ pub async fn get(
     }
 }
 
+/// `DELETE /{tid}/{wid}/open-banking/v3.1/aisp/account-access-consents/{ConsentId}`: the
+/// recipient ends its own consent (revoked, with its tokens); 204, also for one already ended.
+pub async fn delete(
+    State(sb): State<Arc<Sandbox>>,
+    Path((tid, wid, id)): Path<(String, String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    let client_id = match recipient(&sb, &tid, &wid, &headers) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let Some(row) = load(&sb, &wid, &id).filter(|c| c.client_id == client_id) else {
+        return ob_error(StatusCode::NOT_FOUND, "UK.OBIE.NotFound", "Consent not found.");
+    };
+    let revocation = json!({"initiator": "DATA_RECIPIENT", "reason": "USER_ACTION"}).to_string();
+    match sb.store.revoke_fdx_consent(&row.id, &revocation, now()) {
+        Ok(_) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => db_failure(e),
+    }
+}
+
 /// The consent id a request names in its `claims` (`openbanking_intent_id`, in `id_token` or
 /// `userinfo`).
 pub fn intent_of(req: &AuthRequest) -> Option<String> {
@@ -237,11 +258,14 @@ pub fn bind_intent(sb: &Sandbox, wid: &str, req: &mut AuthRequest) {
     }
 }
 
-/// What the bank needs to know of a token of workspace `wid`: its consent's accounts and
-/// permissions, while the token is active and the consent authorised.
+/// What the bank needs to know of a token of workspace `wid`: its consent's accounts,
+/// permissions and transaction window, while the token is active and the consent authorised.
 pub struct Consented {
     pub accounts: Vec<String>,
     pub permissions: Vec<String>,
+    /// `TransactionFromDateTime` and `TransactionToDateTime`, when the consent names them.
+    pub transactions_from: Option<i64>,
+    pub transactions_to: Option<i64>,
 }
 
 pub fn consented(sb: &Sandbox, wid: &str, token: &str) -> Option<Consented> {
@@ -249,7 +273,14 @@ pub fn consented(sb: &Sandbox, wid: &str, token: &str) -> Option<Consented> {
     row.scope.split_whitespace().any(|s| s == ACCOUNTS_SCOPE).then_some(())?;
     let (_, grant) = sb.store.token_binding(&sha256_b64(token)).ok()?;
     let consent = load(sb, wid, &grant?).filter(|c| c.status == status::AUTHORISED)?;
-    Some(Consented { accounts: accounts_of(&consent), permissions: request_of(&consent).permissions })
+    let request = request_of(&consent);
+    let time = |t: &Option<String>| t.as_deref().and_then(parse_time);
+    Some(Consented {
+        accounts: accounts_of(&consent),
+        transactions_from: time(&request.transaction_from_date_time),
+        transactions_to: time(&request.transaction_to_date_time),
+        permissions: request.permissions,
+    })
 }
 
 #[cfg(test)]

@@ -95,7 +95,10 @@ impl ConsentProfile for Obuk {
             .route(&format!("{pay}/accept"), post(payment_page::accept))
             .route(&format!("{pay}/reject"), post(payment_page::reject))
             .route("/{tid}/{wid}/open-banking/v3.1/aisp/account-access-consents", post(create))
-            .route("/{tid}/{wid}/open-banking/v3.1/aisp/account-access-consents/{cid}", get_route(get))
+            .route(
+                "/{tid}/{wid}/open-banking/v3.1/aisp/account-access-consents/{cid}",
+                get_route(get).delete(super::consent::delete),
+            )
             .route(page, get_route(consent_page::get_login))
             .route(&format!("{page}/accept"), post(consent_page::accept))
             .route(&format!("{page}/reject"), post(consent_page::reject))
