@@ -207,7 +207,7 @@ pub async fn get(
         Ok(c) => c,
         Err(r) => return r,
     };
-    match load(&sb, &wid, &id).filter(|c| c.client_id == client_id) {
+    match load(&sb, &wid, &id).filter(|c| c.client_id == client_id && !super::payment::is_payment(&c.id)) {
         Some(row) => Json(response(&sb, &wid, &row)).into_response(),
         None => ob_error(StatusCode::NOT_FOUND, "UK.OBIE.NotFound", "Consent not found."),
     }
@@ -224,7 +224,9 @@ pub async fn delete(
         Ok(c) => c,
         Err(r) => return r,
     };
-    let Some(row) = load(&sb, &wid, &id).filter(|c| c.client_id == client_id) else {
+    // Only an account-access consent ends here: a payment consent is not an AISP's to end.
+    let found = load(&sb, &wid, &id).filter(|c| c.client_id == client_id && !super::payment::is_payment(&c.id));
+    let Some(row) = found else {
         return ob_error(StatusCode::NOT_FOUND, "UK.OBIE.NotFound", "Consent not found.");
     };
     let revocation = json!({"initiator": "DATA_RECIPIENT", "reason": "USER_ACTION"}).to_string();
