@@ -4,20 +4,18 @@
 //! function. Islands hold no secret: their props are what the page shows, and their texts
 //! come translated from the server (the wasm carries no message files).
 
+mod account_decision;
 mod accounts;
-mod cdr_accounts;
 mod consent_form;
 mod fdx_accounts;
-mod obuk_accounts;
 mod obuk_payment;
 mod portal_list;
 mod staff_revoke;
 
+pub use account_decision::{CdrAccountPicker, ObukAccountPicker};
 pub use accounts::AccountTexts;
-pub use cdr_accounts::CdrAccountPicker;
 pub use consent_form::{ConsentForm, ConsentTexts};
 pub use fdx_accounts::{FdxAccountPicker, FdxTexts};
-pub use obuk_accounts::ObukAccountPicker;
 pub use obuk_payment::{PaymentForm, PaymentTexts};
 pub use portal_list::{PortalList, PortalTexts};
 pub use staff_revoke::{StaffRevokeForm, StaffRevokeTexts, StaffTarget};

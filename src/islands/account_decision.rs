@@ -1,14 +1,21 @@
-//! The UK account-access consent's form: the customer's own accounts (none pre-ticked, at
-//! least one required), a live summary of the chosen ones, and Allow naming what will be
-//! shared, through the `decide_obuk_consent` server function. The words are the Open Finance
-//! form's ([`FdxTexts`]); only the summary speaks the UK way.
+//! The consent forms of the regimes whose customer decides by choosing accounts alone (UK
+//! account access, CDR arrangements): the customer's own accounts (none pre-ticked, at least one
+//! required; for a CDR amendment, those shared now are marked in their description), a live
+//! summary of the chosen ones, and Allow naming what will be shared. Each regime's island is
+//! this one form with its own decision server function; the words are the Open Finance form's
+//! ([`FdxTexts`]), the summary the regime's.
 
 use super::accounts::{chosen_numbers, AccountFieldset};
 use super::{error_text, fill, hydrated, DecisionButtons, FdxTexts, FlowFields};
+use crate::api::cdr::DecideCdrArrangement;
 use crate::api::obuk::DecideObukConsent;
+use crate::error::AppError;
 use crate::model::AccountView;
 use leptos::prelude::*;
+use leptos::server_fn::{client::Client, codec::PostUrl, request::ClientReq, Http, ServerFn};
+use serde::de::DeserializeOwned;
 
+/// The UK account-access consent's form, deciding through `decide_obuk_consent`.
 #[island(lazy)]
 pub fn ObukAccountPicker(
     login_id: String,
@@ -20,7 +27,52 @@ pub fn ObukAccountPicker(
     texts: FdxTexts,
     notice: Option<String>,
 ) -> impl IntoView {
-    let decide = ServerAction::<DecideObukConsent>::new();
+    let flow = Flow { login_id, login_state, csrf_token, accounts, kinds, texts, notice };
+    decision_form(ServerAction::<DecideObukConsent>::new(), flow)
+}
+
+/// The CDR arrangement's form, deciding through `decide_cdr_arrangement`.
+#[island(lazy)]
+pub fn CdrAccountPicker(
+    login_id: String,
+    login_state: String,
+    csrf_token: String,
+    accounts: Vec<AccountView>,
+    /// Each account's kind in words, in the order of the accounts.
+    kinds: Vec<String>,
+    texts: FdxTexts,
+    notice: Option<String>,
+) -> impl IntoView {
+    let flow = Flow { login_id, login_state, csrf_token, accounts, kinds, texts, notice };
+    decision_form(ServerAction::<DecideCdrArrangement>::new(), flow)
+}
+
+/// What an island's form shows and posts.
+struct Flow {
+    login_id: String,
+    login_state: String,
+    csrf_token: String,
+    accounts: Vec<AccountView>,
+    kinds: Vec<String>,
+    texts: FdxTexts,
+    notice: Option<String>,
+}
+
+/// The form, posting to `decide` (a server function taking the flow's fields, `decision` and
+/// `account[]`).
+fn decision_form<S, P>(decide: ServerAction<S>, flow: Flow) -> impl IntoView
+where
+    S: DeserializeOwned
+        + ServerFn<Protocol = Http<PostUrl, P>, Output = (), Error = AppError>
+        + Clone
+        + Send
+        + Sync
+        + 'static,
+    S::Client: Client<AppError>,
+    <<S::Client as Client<AppError>>::Request as ClientReq<AppError>>::FormData: From<leptos::web_sys::FormData>,
+    P: 'static,
+{
+    let Flow { login_id, login_state, csrf_token, accounts, kinds, texts, notice } = flow;
     let hydrated = hydrated();
     let ticked = RwSignal::new(super::ticked_in_page(accounts.iter().map(|a| format!("account-{}", a.id)), false));
     let (nudge, set_nudge) = signal(false);
