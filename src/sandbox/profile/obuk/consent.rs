@@ -35,6 +35,9 @@ use std::sync::Arc;
 /// that its user tokens need at the bank.
 pub const ACCOUNTS_SCOPE: &str = "accounts";
 
+/// The start of every account-access consent's id (a payment consent's is another).
+pub const ID_PREFIX: &str = "aac-";
+
 pub fn rfc3339(t: i64) -> Option<String> {
     chrono::DateTime::from_timestamp(t, 0).map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
 }
@@ -178,7 +181,7 @@ pub async fn create(
         Err(m) => return ob_error(StatusCode::BAD_REQUEST, "UK.OBIE.Field.Invalid", &m),
     };
     let row = FdxConsentRow {
-        id: format!("aac-{}", random_token(18)),
+        id: format!("{ID_PREFIX}{}", random_token(18)),
         workspace: wid.clone(),
         client_id,
         subject: None,
@@ -207,7 +210,7 @@ pub async fn get(
         Ok(c) => c,
         Err(r) => return r,
     };
-    match load(&sb, &wid, &id).filter(|c| c.client_id == client_id && !super::payment::is_payment(&c.id)) {
+    match load(&sb, &wid, &id).filter(|c| c.client_id == client_id && c.id.starts_with(ID_PREFIX)) {
         Some(row) => Json(response(&sb, &wid, &row)).into_response(),
         None => ob_error(StatusCode::NOT_FOUND, "UK.OBIE.NotFound", "Consent not found."),
     }
@@ -225,7 +228,7 @@ pub async fn delete(
         Err(r) => return r,
     };
     // Only an account-access consent ends here: a payment consent is not an AISP's to end.
-    let found = load(&sb, &wid, &id).filter(|c| c.client_id == client_id && !super::payment::is_payment(&c.id));
+    let found = load(&sb, &wid, &id).filter(|c| c.client_id == client_id && c.id.starts_with(ID_PREFIX));
     let Some(row) = found else {
         return ob_error(StatusCode::NOT_FOUND, "UK.OBIE.NotFound", "Consent not found.");
     };

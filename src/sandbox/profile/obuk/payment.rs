@@ -32,7 +32,7 @@ use std::sync::Arc;
 /// The scope a recipient's tokens need to create payment consents and make payments.
 pub const PAYMENTS_SCOPE: &str = "payments";
 
-/// The start of every payment consent's id (account access's start `aac-`).
+/// The start of every payment consent's id (account access's: `consent::ID_PREFIX`).
 pub const ID_PREFIX: &str = "pdc-";
 
 /// The largest payment the sandbox bank takes, in pounds.
