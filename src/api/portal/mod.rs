@@ -7,6 +7,9 @@ use crate::error::AppError;
 use crate::model::PortalView;
 use leptos::prelude::*;
 
+#[cfg(feature = "ssr")]
+mod sharing;
+
 /// Where a plain form lands after a revocation, with the notice to show.
 pub const REVOKED_PATH: &str = "/portal?revoked=1";
 pub const STOPPED_PATH: &str = "/portal?revoked=fdx";
@@ -21,9 +24,9 @@ pub async fn load_portal() -> Result<PortalView, AppError> {
     let (id, session) = signed_in(&state).await?;
     let (apps, fdx, uk, au, records) = tokio::join!(
         state.upstream.list_clients(&session.access_token),
-        fdx_accesses(&state, &session.customer),
-        uk_accesses(&state, &session.customer),
-        cdr_accesses(&state, &session.customer),
+        sharing::fdx_accesses(&state, &session.customer),
+        sharing::uk_accesses(&state, &session.customer),
+        sharing::cdr_accesses(&state, &session.customer),
         records_of(&state, &session.subject),
     );
     let (apps, mut names): (_, std::collections::HashMap<String, String>) = match apps {
@@ -54,7 +57,7 @@ pub async fn load_portal() -> Result<PortalView, AppError> {
     let (au, au_accounts) = au?;
     fdx.extend(au);
     let records = records?;
-    let elsewhere = accounts_at_own_banks(&state, &session.customer, &records).await;
+    let elsewhere = sharing::accounts_at_own_banks(&state, &session.customer, &records).await;
     // Accounts by name and last digits, where the bank still lists them.
     let accounts = accounts
         .into_iter()
@@ -163,51 +166,11 @@ pub async fn stop_sharing(#[server(default)] csrf_token: String, consent_id: Str
         return Err(Failure::FormIncomplete.into());
     }
     // The consent must share this user's accounts: the management API itself would stop anyone's.
-    let fdx = fdx_accesses(&state, &session.customer).await?.0.into_iter().find(|a| a.consent_id == consent_id);
-    let (mine, uk) = match fdx {
-        Some(access) => (Some(access), false),
-        None => {
-            let (uk, payments, _) = uk_accesses(&state, &session.customer).await?;
-            // A payment was made once: a record of what was paid, never something to stop.
-            if payments.iter().any(|p| p.consent_id == consent_id) {
-                return Err(Failure::PaymentMade.into());
-            }
-            (uk.into_iter().find(|a| a.consent_id == consent_id), true)
-        }
-    };
-    let (mine, au) = match mine {
-        Some(access) => (Some(access), false),
-        None => {
-            (cdr_accesses(&state, &session.customer).await?.0.into_iter().find(|a| a.consent_id == consent_id), true)
-        }
-    };
-    match mine {
+    match sharing::find(&state, &session.customer, &consent_id).await? {
         None => return Err(Failure::NotFound.into()),
         // A joint account's other holder gave it: theirs to stop, not this user's.
-        Some(access) if !access.all_mine => return Err(Failure::OtherHolders.into()),
-        Some(access) if access.active && au => {
-            state.upstream.revoke_cdr_arrangement(&consent_id).await?;
-            state.upstream.metrics().revokes.inc();
-            // Its records (named by the arrangement) end with it; the arrangement is stopped
-            // either way.
-            end_arrangement_records(&state, &session.subject, &consent_id).await;
-        }
-        Some(access) if access.active && uk => {
-            state.upstream.revoke_obuk_consent(&consent_id).await?;
-            state.upstream.metrics().revokes.inc();
-            // Its record (named by the ConsentId) ends with it; the consent is stopped either way.
-            if state.records.kept_here() {
-                if let Err(e) =
-                    state.records.revoke(&consent_id, crate::server::records::Actor::Customer, None, None).await
-                {
-                    tracing::error!(error = %e, "stopped a UK consent, but could not mark its record revoked");
-                }
-            }
-        }
-        Some(access) if access.active => {
-            state.upstream.revoke_fdx_consent(&consent_id).await?;
-            state.upstream.metrics().revokes.inc();
-        }
+        Some((access, _)) if !access.all_mine => return Err(Failure::OtherHolders.into()),
+        Some((access, regime)) if access.active => sharing::stop(&state, &session.subject, regime, &consent_id).await?,
         // Already stopped (another tab, or it expired): nothing to do.
         Some(_) => {}
     }
@@ -383,122 +346,4 @@ async fn ended_or(state: &crate::server::AppState, id: &str, e: crate::server::u
         }
         e => e.into(),
     }
-}
-
-/// The user's accounts at the own banks (Hyperscale Bank's in the sandbox) of the workspaces
-/// their records come from, to name the accounts of those records: asked only when there are
-/// such records, once per bank, and not of the UK bank, whose accounts the UK list has read. A
-/// bank that does not answer leaves its records showing account ids, not the page failing.
-#[cfg(feature = "ssr")]
-async fn accounts_at_own_banks(
-    state: &crate::server::AppState,
-    customer: &str,
-    records: &[crate::server::records::Record],
-) -> Vec<crate::wire::InternalAccount> {
-    let mut banks: Vec<&url::Url> = records
-        .iter()
-        .map(|r| r.draft.workspace.as_str())
-        .filter(|w| state.upstream.obuk_workspace() != Some(*w) && state.upstream.cdr_workspace() != Some(*w))
-        .filter_map(|w| state.upstream.own_bank(w))
-        .collect();
-    banks.sort();
-    banks.dedup();
-    let asks = banks.into_iter().map(|bank| state.upstream.accounts_at(bank, customer));
-    let mut accounts = Vec::new();
-    for answer in futures::future::join_all(asks).await {
-        match answer {
-            Ok(list) => accounts.extend(list.accounts),
-            Err(e) => tracing::warn!(error = %e, "a workspace's bank did not list the customer's accounts"),
-        }
-    }
-    accounts
-}
-
-/// The UK account-access consents sharing any of the user's accounts at the UK workspace's
-/// bank (through the management API), the payments made from them (the same list, by `type`),
-/// and those accounts; none when there is no UK workspace, or it has no bank.
-#[cfg(feature = "ssr")]
-async fn uk_accesses(
-    state: &crate::server::AppState,
-    customer: &str,
-) -> Result<UkAccesses, crate::server::upstream::UpstreamError> {
-    let Some(bank) = state.upstream.obuk_workspace().and_then(|w| state.upstream.bank_of(w)) else {
-        return Ok((Vec::new(), Vec::new(), Vec::new()));
-    };
-    let accounts = state.upstream.accounts_at(bank.url, customer).await?.accounts;
-    let ids: Vec<String> = accounts.iter().map(|a| a.id.clone()).collect();
-    let consents = state.upstream.obuk_consents_of_accounts(&ids).await?.consents;
-    let locale = crate::request::locale();
-    let payments = crate::server::obuk_payment::payments_view(&accounts, consents.clone(), locale);
-    Ok((crate::server::portal::obuk_view(&accounts, consents, locale), payments, accounts))
-}
-
-/// The CDR arrangements of the customer sharing any of their accounts at the CDR workspace's
-/// bank (through the management API), and those accounts; none when there is no CDR
-/// workspace, or it has no bank. Recipients are named from the System client list; a list that
-/// does not answer leaves them named by their client id.
-#[cfg(feature = "ssr")]
-async fn cdr_accesses(
-    state: &crate::server::AppState,
-    customer: &str,
-) -> Result<(Vec<crate::model::FdxAccess>, Vec<crate::wire::InternalAccount>), crate::server::upstream::UpstreamError> {
-    let Some(wid) = state.upstream.cdr_workspace() else { return Ok((Vec::new(), Vec::new())) };
-    let Some(bank) = state.upstream.bank_of(wid) else { return Ok((Vec::new(), Vec::new())) };
-    let accounts = state.upstream.accounts_at(bank.url, customer).await?.accounts;
-    let ids: Vec<String> = accounts.iter().map(|a| a.id.clone()).collect();
-    let arrangements = state.upstream.cdr_arrangements_of(customer, &ids).await?.arrangements;
-    let clients = if arrangements.is_empty() {
-        Vec::new()
-    } else {
-        state.upstream.system_clients(wid).await.map(|c| c.clients).unwrap_or_else(|e| {
-            tracing::warn!(error = %e, "the System client list did not answer; recipients shown by id");
-            Vec::new()
-        })
-    };
-    let view = crate::server::cdr::portal_view(&accounts, arrangements, &clients, crate::request::locale());
-    Ok((view, accounts))
-}
-
-/// The authorized records of arrangement `arrangement` of `subject` (the arrangement's own,
-/// and an amendment's), ended by the customer.
-#[cfg(feature = "ssr")]
-async fn end_arrangement_records(state: &crate::server::AppState, subject: &str, arrangement: &str) {
-    use crate::server::records::{Actor, Status};
-    if !state.records.kept_here() {
-        return;
-    }
-    let records = match state.records.of_subject(state.upstream.tenant(), subject).await {
-        Ok(r) => r,
-        Err(e) => return tracing::error!(error = %e, "stopped a CDR arrangement, but could not read its records"),
-    };
-    let ours = records.iter().filter(|r| {
-        r.status == Status::Authorized
-            && state.upstream.cdr_workspace() == Some(r.draft.workspace.as_str())
-            && super::cdr::arrangement_of_record(&r.id) == arrangement
-    });
-    for r in ours {
-        if let Err(e) = state.records.revoke(&r.id, Actor::Customer, None, None).await {
-            tracing::error!(error = %e, "stopped a CDR arrangement, but could not mark its record revoked");
-        }
-    }
-}
-/// What [`uk_accesses`] finds: account-access consents, payments, the user's UK accounts.
-#[cfg(feature = "ssr")]
-type UkAccesses = (Vec<crate::model::FdxAccess>, Vec<crate::model::PaymentAccess>, Vec<crate::wire::InternalAccount>);
-
-/// The Open Finance consents sharing any of the user's accounts, and those accounts; none when
-/// Open Finance is off. The user is the session's bank customer (`BANK_ID_CLAIM` of the ID
-/// token, or the subject).
-#[cfg(feature = "ssr")]
-async fn fdx_accesses(
-    state: &crate::server::AppState,
-    customer: &str,
-) -> Result<(Vec<crate::model::FdxAccess>, Vec<crate::wire::InternalAccount>), crate::server::upstream::UpstreamError> {
-    if state.upstream.fdx().is_none() {
-        return Ok((Vec::new(), Vec::new()));
-    }
-    let accounts = state.upstream.bank_accounts(customer).await?.accounts;
-    let ids: Vec<String> = accounts.iter().map(|a| a.id.clone()).collect();
-    let consents = state.upstream.fdx_consents_of_accounts(&ids).await?.consents;
-    Ok((crate::server::portal::fdx_view(&accounts, consents, crate::request::locale()), accounts))
 }

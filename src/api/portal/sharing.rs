@@ -1,0 +1,174 @@
+//! The Open Banking consents of the portal's customer, by regime (FDX, UK, CDR): the cards
+//! each regime's management API lists for the customer's accounts, and how each is stopped.
+
+use crate::error::{AppError, Failure};
+use crate::model::FdxAccess;
+use crate::server::AppState;
+
+/// The regime of a consent card: which management API stops it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Regime {
+    Fdx,
+    Uk,
+    Cdr,
+}
+
+/// The card of consent `consent_id` among those sharing the customer's accounts, and its
+/// regime; each regime is asked only when the ones before do not have it. A UK payment is an
+/// error: made once, it is a record of what was paid, never something to stop.
+pub(super) async fn find(
+    state: &AppState,
+    customer: &str,
+    consent_id: &str,
+) -> Result<Option<(FdxAccess, Regime)>, AppError> {
+    let fdx = fdx_accesses(state, customer).await?.0;
+    if let Some(access) = fdx.into_iter().find(|a| a.consent_id == consent_id) {
+        return Ok(Some((access, Regime::Fdx)));
+    }
+    let (uk, payments, _) = uk_accesses(state, customer).await?;
+    if payments.iter().any(|p| p.consent_id == consent_id) {
+        return Err(Failure::PaymentMade.into());
+    }
+    if let Some(access) = uk.into_iter().find(|a| a.consent_id == consent_id) {
+        return Ok(Some((access, Regime::Uk)));
+    }
+    let cdr = cdr_accesses(state, customer).await?.0;
+    Ok(cdr.into_iter().find(|a| a.consent_id == consent_id).map(|a| (a, Regime::Cdr)))
+}
+
+/// Stops consent `consent_id` of `subject` through its regime's management API; a UK consent's
+/// record (named by the ConsentId) and a CDR arrangement's records end with it, the consent
+/// being stopped either way.
+pub(super) async fn stop(state: &AppState, subject: &str, regime: Regime, consent_id: &str) -> Result<(), AppError> {
+    match regime {
+        Regime::Fdx => state.upstream.revoke_fdx_consent(consent_id).await?,
+        Regime::Uk => {
+            state.upstream.revoke_obuk_consent(consent_id).await?;
+            if state.records.kept_here() {
+                let revoked = state.records.revoke(consent_id, crate::server::records::Actor::Customer, None, None);
+                if let Err(e) = revoked.await {
+                    tracing::error!(error = %e, "stopped a UK consent, but could not mark its record revoked");
+                }
+            }
+        }
+        Regime::Cdr => {
+            state.upstream.revoke_cdr_arrangement(consent_id).await?;
+            end_arrangement_records(state, subject, consent_id).await;
+        }
+    }
+    state.upstream.metrics().revokes.inc();
+    Ok(())
+}
+
+/// The user's accounts at the own banks (Hyperscale Bank's in the sandbox) of the workspaces
+/// their records come from, to name the accounts of those records: asked only when there are
+/// such records, once per bank, and not of the UK bank, whose accounts the UK list has read. A
+/// bank that does not answer leaves its records showing account ids, not the page failing.
+pub(super) async fn accounts_at_own_banks(
+    state: &crate::server::AppState,
+    customer: &str,
+    records: &[crate::server::records::Record],
+) -> Vec<crate::wire::InternalAccount> {
+    let mut banks: Vec<&url::Url> = records
+        .iter()
+        .map(|r| r.draft.workspace.as_str())
+        .filter(|w| state.upstream.obuk_workspace() != Some(*w) && state.upstream.cdr_workspace() != Some(*w))
+        .filter_map(|w| state.upstream.own_bank(w))
+        .collect();
+    banks.sort();
+    banks.dedup();
+    let asks = banks.into_iter().map(|bank| state.upstream.accounts_at(bank, customer));
+    let mut accounts = Vec::new();
+    for answer in futures::future::join_all(asks).await {
+        match answer {
+            Ok(list) => accounts.extend(list.accounts),
+            Err(e) => tracing::warn!(error = %e, "a workspace's bank did not list the customer's accounts"),
+        }
+    }
+    accounts
+}
+
+/// The UK account-access consents sharing any of the user's accounts at the UK workspace's
+/// bank (through the management API), the payments made from them (the same list, by `type`),
+/// and those accounts; none when there is no UK workspace, or it has no bank.
+pub(super) async fn uk_accesses(
+    state: &crate::server::AppState,
+    customer: &str,
+) -> Result<UkAccesses, crate::server::upstream::UpstreamError> {
+    let Some(bank) = state.upstream.obuk_workspace().and_then(|w| state.upstream.bank_of(w)) else {
+        return Ok((Vec::new(), Vec::new(), Vec::new()));
+    };
+    let accounts = state.upstream.accounts_at(bank.url, customer).await?.accounts;
+    let ids: Vec<String> = accounts.iter().map(|a| a.id.clone()).collect();
+    let consents = state.upstream.obuk_consents_of_accounts(&ids).await?.consents;
+    let locale = crate::request::locale();
+    let payments = crate::server::obuk_payment::payments_view(&accounts, consents.clone(), locale);
+    Ok((crate::server::portal::obuk_view(&accounts, consents, locale), payments, accounts))
+}
+
+/// The CDR arrangements of the customer sharing any of their accounts at the CDR workspace's
+/// bank (through the management API), and those accounts; none when there is no CDR
+/// workspace, or it has no bank. Recipients are named from the System client list; a list that
+/// does not answer leaves them named by their client id.
+pub(super) async fn cdr_accesses(
+    state: &crate::server::AppState,
+    customer: &str,
+) -> Result<(Vec<crate::model::FdxAccess>, Vec<crate::wire::InternalAccount>), crate::server::upstream::UpstreamError> {
+    let Some(wid) = state.upstream.cdr_workspace() else { return Ok((Vec::new(), Vec::new())) };
+    let Some(bank) = state.upstream.bank_of(wid) else { return Ok((Vec::new(), Vec::new())) };
+    let accounts = state.upstream.accounts_at(bank.url, customer).await?.accounts;
+    let ids: Vec<String> = accounts.iter().map(|a| a.id.clone()).collect();
+    let arrangements = state.upstream.cdr_arrangements_of(customer, &ids).await?.arrangements;
+    let clients = if arrangements.is_empty() {
+        Vec::new()
+    } else {
+        state.upstream.system_clients(wid).await.map(|c| c.clients).unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "the System client list did not answer; recipients shown by id");
+            Vec::new()
+        })
+    };
+    let view = crate::server::cdr::portal_view(&accounts, arrangements, &clients, crate::request::locale());
+    Ok((view, accounts))
+}
+
+/// The authorized records of arrangement `arrangement` of `subject` (the arrangement's own,
+/// and an amendment's), ended by the customer.
+pub(super) async fn end_arrangement_records(state: &crate::server::AppState, subject: &str, arrangement: &str) {
+    use crate::server::records::{Actor, Status};
+    if !state.records.kept_here() {
+        return;
+    }
+    let records = match state.records.of_subject(state.upstream.tenant(), subject).await {
+        Ok(r) => r,
+        Err(e) => return tracing::error!(error = %e, "stopped a CDR arrangement, but could not read its records"),
+    };
+    let ours = records.iter().filter(|r| {
+        r.status == Status::Authorized
+            && state.upstream.cdr_workspace() == Some(r.draft.workspace.as_str())
+            && crate::api::cdr::arrangement_of_record(&r.id) == arrangement
+    });
+    for r in ours {
+        if let Err(e) = state.records.revoke(&r.id, Actor::Customer, None, None).await {
+            tracing::error!(error = %e, "stopped a CDR arrangement, but could not mark its record revoked");
+        }
+    }
+}
+
+/// What [`uk_accesses`] finds: account-access consents, payments, the user's UK accounts.
+type UkAccesses = (Vec<crate::model::FdxAccess>, Vec<crate::model::PaymentAccess>, Vec<crate::wire::InternalAccount>);
+
+/// The Open Finance consents sharing any of the user's accounts, and those accounts; none when
+/// Open Finance is off. The user is the session's bank customer (`BANK_ID_CLAIM` of the ID
+/// token, or the subject).
+pub(super) async fn fdx_accesses(
+    state: &crate::server::AppState,
+    customer: &str,
+) -> Result<(Vec<crate::model::FdxAccess>, Vec<crate::wire::InternalAccount>), crate::server::upstream::UpstreamError> {
+    if state.upstream.fdx().is_none() {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let accounts = state.upstream.bank_accounts(customer).await?.accounts;
+    let ids: Vec<String> = accounts.iter().map(|a| a.id.clone()).collect();
+    let consents = state.upstream.fdx_consents_of_accounts(&ids).await?.consents;
+    Ok((crate::server::portal::fdx_view(&accounts, consents, crate::request::locale()), accounts))
+}
