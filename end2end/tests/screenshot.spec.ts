@@ -1,13 +1,7 @@
 import { test, expect, Page } from "@playwright/test";
+import { intent, pushed, register, SANDBOX, signIn, token } from "./recipient";
 
-const SANDBOX = process.env.SANDBOX_URL ?? "http://127.0.0.1:3130";
 const SIZES = { phone: { width: 360, height: 780 }, desktop: { width: 1280, height: 900 } };
-
-async function signIn(page: Page, user: string) {
-  await page.getByLabel("Username").fill(user);
-  await page.getByLabel("Password").fill("p@ssword!");
-  await page.getByRole("button", { name: "Sign in" }).click();
-}
 
 async function shoot(page: Page, name: string) {
   for (const scheme of ["light", "dark"] as const) {
@@ -95,5 +89,62 @@ test("screenshots of Go Bank's and Hyperscale Bank's consent screens", async ({ 
     await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
     await page.getByRole("group", { name: "Choose the accounts to share" }).getByRole("checkbox").first().check();
     await shoot(page, `${wid}-consent`);
+  }
+});
+
+// The UK and Australian screens: account access, a payment, a CDR arrangement, each from a
+// recipient registered at its bank (see recipient.ts).
+test("screenshots of the UK account-access, UK payment and CDR screens", async ({ page, javaScriptEnabled }) => {
+  test.skip(!javaScriptEnabled, "one set is enough");
+  test.setTimeout(90_000);
+  const request = page.request;
+  const inAYear = new Date(Date.now() + 365 * 86_400_000).toISOString();
+  const uk = await register(request, "obuk", "Money Map", "openid accounts payments");
+  const consent = async (path: string, scope: string, data: object) => {
+    const cc = await token(request, uk, { grant_type: "client_credentials", scope });
+    const created = await request.post(`${uk.ws}/open-banking/v3.1/${path}`, { headers: { Authorization: `Bearer ${cc}` }, data: { Data: data, Risk: {} } });
+    expect(created.status(), await created.text()).toBe(201);
+    return (await created.json()).Data.ConsentId as string;
+  };
+  const screens: [string, string][] = [
+    [
+      "obuk-consent",
+      await pushed(request, uk, {
+        scope: "openid accounts",
+        claims: intent(
+          await consent("aisp/account-access-consents", "accounts", {
+            Permissions: ["ReadAccountsDetail", "ReadBalances", "ReadTransactionsDetail", "ReadTransactionsCredits", "ReadTransactionsDebits"],
+            ExpirationDateTime: inAYear,
+            TransactionFromDateTime: "2025-01-01T00:00:00Z",
+          }),
+        ),
+      }),
+    ],
+    [
+      "obuk-payment",
+      await pushed(request, uk, {
+        scope: "openid payments",
+        claims: intent(
+          await consent("pisp/domestic-payment-consents", "payments", {
+            Initiation: {
+              InstructionIdentification: "SHOT-1",
+              EndToEndIdentification: "SHOT.1",
+              InstructedAmount: { Amount: "1234.50", Currency: "GBP" },
+              CreditorAccount: { SchemeName: "UK.OBIE.SortCodeAccountNumber", Identification: "08080021325698", Name: "ACME Energy Ltd" },
+              RemittanceInformation: { Reference: "FRESCO-101" },
+            },
+          }),
+        ),
+      }),
+    ],
+  ];
+  const cdr = await register(request, "cdr", "Pocket Ledger", "openid bank:accounts.basic:read bank:transactions:read common:customer.basic:read");
+  screens.push(["cdr-consent", await pushed(request, cdr, { scope: "openid bank:accounts.basic:read bank:transactions:read common:customer.basic:read", sharing_duration: "7776000" })]);
+  for (const [name, url] of screens) {
+    await page.goto(url);
+    if (await page.getByLabel("Username").isVisible()) await signIn(page, "user");
+    await expect(page.getByRole("heading", { level: 1 })).toContainText("wants to");
+    await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+    await shoot(page, name);
   }
 });

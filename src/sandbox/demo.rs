@@ -4,7 +4,7 @@
 use crate::sandbox::config::TENANT;
 use crate::sandbox::pages::layout;
 use crate::sandbox::state::Sandbox;
-use crate::sandbox::util::{esc, now, random_token};
+use crate::sandbox::util::{esc, now, random_token, with_causes};
 use crate::wire::{OAuthError, TokenResponse};
 use axum::{
     body::Bytes,
@@ -132,7 +132,7 @@ pub async fn callback(State(sb): Sb, headers: HeaderMap, Query(q): Query<HashMap
         Err(e) => {
             return outcome_page(
                 StatusCode::BAD_GATEWAY,
-                format!("<h1>Token request failed</h1><p>{}</p>", esc(&e.to_string())),
+                format!("<h1>Token request failed</h1><p>{}</p>", esc(&with_causes(&e))),
             )
         }
     };
@@ -198,7 +198,7 @@ pub async fn introspect(State(sb): Sb, body: Bytes) -> Response {
     let json: serde_json::Value = match answer {
         Ok(r) => r.json().await.unwrap_or_default(),
         Err(e) => {
-            return outcome_page(StatusCode::BAD_GATEWAY, format!("<p class=\"error\">{}</p>", esc(&e.to_string())))
+            return outcome_page(StatusCode::BAD_GATEWAY, format!("<p class=\"error\">{}</p>", esc(&with_causes(&e))))
         }
     };
     let active = json["active"] == true;

@@ -11,7 +11,7 @@ use crate::sandbox::mtls;
 use crate::sandbox::pages::layout;
 use crate::sandbox::state::Sandbox;
 use crate::sandbox::store::Store;
-use crate::sandbox::util::{esc, now, random_token};
+use crate::sandbox::util::{esc, now, random_token, with_causes};
 use crate::sandbox::workspace::{ClientData, Workspace};
 use crate::wire::{OAuthError, TokenResponse};
 use axum::{
@@ -163,7 +163,7 @@ pub async fn connect(State(sb): Sb) -> Response {
         Err(e) => {
             return page(
                 StatusCode::BAD_GATEWAY,
-                &format!("<p class=\"error\">PAR failed: {}</p>", esc(&e.to_string())),
+                &format!("<p class=\"error\">PAR failed: {}</p>", esc(&with_causes(&e))),
             )
         }
     };
@@ -224,7 +224,9 @@ pub async fn callback(State(sb): Sb, headers: HeaderMap, Query(q): Query<HashMap
     let tokens: TokenResponse = match answer {
         Ok(r) if r.status().is_success() => match r.json().await {
             Ok(t) => t,
-            Err(e) => return page(StatusCode::BAD_GATEWAY, &format!("<p class=\"error\">{}</p>", esc(&e.to_string()))),
+            Err(e) => {
+                return page(StatusCode::BAD_GATEWAY, &format!("<p class=\"error\">{}</p>", esc(&with_causes(&e))))
+            }
         },
         Ok(r) => {
             let e: Option<OAuthError> = r.json().await.ok();
@@ -235,7 +237,7 @@ pub async fn callback(State(sb): Sb, headers: HeaderMap, Query(q): Query<HashMap
                 &format!("<p class=\"error\" data-testid=\"token-error\">Token exchange failed: {}</p>", esc(&text)),
             );
         }
-        Err(e) => return page(StatusCode::BAD_GATEWAY, &format!("<p class=\"error\">{}</p>", esc(&e.to_string()))),
+        Err(e) => return page(StatusCode::BAD_GATEWAY, &format!("<p class=\"error\">{}</p>", esc(&with_causes(&e)))),
     };
     let mut connected = Connected {
         access_token: tokens.access_token.clone(),
