@@ -47,6 +47,16 @@ impl Default for Limits {
     }
 }
 
+impl Limits {
+    /// How long a client of these listeners keeps a connection idle in its pool: well under
+    /// `header_timeout`, after which the listener closes an idle connection. A request sent on a
+    /// connection the listener is closing fails ("connection closed before message completed"),
+    /// and a code exchange cannot be sent again.
+    pub fn client_idle(&self) -> Duration {
+        self.header_timeout / 4
+    }
+}
+
 /// `router` with the body limits: too slow a body fails (its handler sees an error and answers
 /// 400), too large a one gets 413.
 pub fn limit_bodies(router: Router, limits: &Limits) -> Router {

@@ -35,12 +35,14 @@ const SCOPE: &str =
     "openid offline_access fdx:accountdetailed:read fdx:transactions:read fdx:customercontact:read READ_CONSENTS";
 
 /// Makes the recipient's certificate, registers it in the client's JWKS, and builds its
-/// mTLS HTTP client, which trusts only the sandbox's local CA.
+/// mTLS HTTP client, which trusts only the sandbox's local CA and drops connections idle for
+/// `idle`.
 pub fn register(
     store: &Store,
     workspaces: &BTreeMap<String, Workspace>,
     ca_pem: &str,
     now: i64,
+    idle: Duration,
 ) -> Result<(mtls::Identity, reqwest::Client), String> {
     let identity = mtls::self_signed("fdx-demo-recipient.sandbox", Some("Budget Buddy"))?;
     let mut client: ClientData = workspaces
@@ -58,6 +60,7 @@ pub fn register(
         .identity(reqwest::Identity::from_pem(&identity.pem_bundle()).map_err(|e| e.to_string())?)
         .redirect(reqwest::redirect::Policy::none())
         .timeout(Duration::from_secs(10))
+        .pool_idle_timeout(idle)
         .build()
         .map_err(|e| e.to_string())?;
     Ok((identity, http))

@@ -138,9 +138,11 @@ fn open(
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(Duration::from_secs(10))
+        .pool_idle_timeout(config.limits.client_idle())
         .build()
         .map_err(|e| SandboxError::Seed(e.to_string()))?;
-    let recipient = fdx_demo::register(&store, &workspaces, ca_pem, now).map_err(SandboxError::Tls)?;
+    let recipient =
+        fdx_demo::register(&store, &workspaces, ca_pem, now, config.limits.client_idle()).map_err(SandboxError::Tls)?;
     let bank = Bank::load().map_err(SandboxError::Seed)?;
     let mut ledgers = BTreeMap::new();
     let mut own_keys = BTreeMap::new();

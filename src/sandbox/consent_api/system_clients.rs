@@ -3,7 +3,7 @@
 //! each client's display metadata, what a portal shows of a recipient that a management list
 //! names only by `client_id`.
 
-use crate::sandbox::http::{check_workspace, injected_fault, system_token};
+use crate::sandbox::http::{check_workspace, db_failure, injected_fault, system_token};
 use crate::sandbox::state::Sandbox;
 use crate::wire::cdr::{SystemClient, SystemClients};
 use axum::{
@@ -17,8 +17,8 @@ use std::sync::Arc;
 /// The scope a System-workspace token needs.
 pub const VIEW_CLIENTS: &str = "view_clients";
 
-/// `GET /api/system/{tid}/clients/{wid}`: the workspace's seeded clients, as stored (their
-/// addresses resolved). Clients registered later (RFC 7591) are not listed.
+/// `GET /api/system/{tid}/clients/{wid}`: the workspace's clients, seeded and registered
+/// (RFC 7591), as stored (their addresses resolved).
 pub async fn list(
     State(sb): State<Arc<Sandbox>>,
     Path((tid, wid)): Path<(String, String)>,
@@ -33,9 +33,11 @@ pub async fn list(
     if let Err(r) = check_workspace(&sb, &tid, &wid) {
         return r;
     }
-    let seeded = sb.workspace(&wid).map(|w| w.clients.iter().map(|c| c.client_id.clone()).collect::<Vec<_>>());
-    let clients = seeded
-        .unwrap_or_default()
+    let ids = match sb.store.client_ids(&wid) {
+        Ok(ids) => ids,
+        Err(e) => return db_failure(e),
+    };
+    let clients = ids
         .iter()
         .filter_map(|id| sb.client(id).map(|(_, _, c)| c))
         .map(|c| SystemClient {

@@ -131,6 +131,14 @@ impl Store {
             .optional()
     }
 
+    /// The ids of a workspace's clients, seeded or registered, oldest first.
+    pub fn client_ids(&self, workspace: &str) -> Result<Vec<String>, DbError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare("SELECT id FROM clients WHERE workspace = ?1 ORDER BY created_at, id")?;
+        let ids = stmt.query_map([workspace], |r| r.get(0))?.collect::<Result<Vec<String>, _>>()?;
+        Ok(ids)
+    }
+
     pub fn upsert_user(&self, username: &str, password_hash: &str, data: &str) -> Result<(), DbError> {
         self.conn().execute(
             "INSERT INTO users (username, password_hash, data) VALUES (?1, ?2, ?3)

@@ -462,3 +462,43 @@ async fn a_denied_amendment_leaves_the_arrangement_as_it_was() {
     assert_eq!(listed[0]["status"], "Authorised");
     assert_eq!(listed[0]["account_ids"], serde_json::json!(["AU-40001"]));
 }
+
+/// The System clients API names every client of the workspace, registered ones too: the portal
+/// shows a recipient that registered by DCR under its own name, not its client id.
+#[tokio::test]
+async fn the_system_clients_list_names_registered_recipients_too() {
+    let app = spawn_app().await;
+    let registered: Value = Client::new()
+        .post(format!("{}/default/{WS}/oauth2/register", app.sandbox_url()))
+        .json(&serde_json::json!({
+            "redirect_uris": [REDIRECT],
+            "client_name": "Pocket Ledger",
+            "logo_uri": "https://adr.example/logo.png",
+            "token_endpoint_auth_method": "client_secret_basic",
+            "scope": "openid bank:accounts.basic:read"
+        }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = registered["client_id"].as_str().unwrap_or_else(|| panic!("{registered}"));
+    let token = system_token(&app, "view_clients").await;
+    let list: Value = Client::new()
+        .get(format!("{}/api/system/default/clients/{WS}", app.sandbox_url()))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let clients = list["clients"].as_array().unwrap_or_else(|| panic!("{list}"));
+    let named = |cid: &str| clients.iter().find(|c| c["client_id"] == cid).map(|c| c["client_name"].clone());
+    assert_eq!(named(ADR), Some(Value::from("Budget Buddy (CDR data recipient)")), "the seeded one");
+    assert_eq!(named(id), Some(Value::from("Pocket Ledger")), "the registered one: {list}");
+    let ours = clients.iter().find(|c| c["client_id"] == id).unwrap();
+    assert_eq!(ours["logo_uri"], "https://adr.example/logo.png");
+    assert!(clients.iter().all(|c| c["client_id"] != "obuk-tpp"), "another workspace's client: {list}");
+}
