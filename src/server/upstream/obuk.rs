@@ -5,7 +5,8 @@
 
 use super::{at, Status, Upstream, UpstreamError};
 use crate::server::observe::Endpoint;
-use crate::wire::obuk::{AcceptConsentRequest, GetAccountAccessConsentResponse, OBUKConsents};
+use crate::wire::obuk::{AcceptConsentRequest, GetAccountAccessConsentResponse};
+use crate::wire::obuk_consents::OBUKConsents;
 use crate::wire::{RedirectTo, RejectScopeGrant};
 use reqwest::Method;
 use url::Url;
