@@ -8,6 +8,7 @@ pub mod cdr;
 pub mod fdx;
 pub mod identity;
 pub mod obuk;
+pub mod obuk_consents;
 pub mod obuk_payment;
 
 pub use bank::{InternalAccount, InternalAccounts};

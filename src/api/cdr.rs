@@ -48,68 +48,95 @@ pub async fn decide_cdr_arrangement(
     decision: String,
     #[server(default)] account: Vec<String>,
 ) -> Result<(), AppError> {
-    use super::consent::{valid_handle, CSRF_PURPOSE};
+    use super::consent::valid_handle;
     use super::context;
     use crate::error::Failure;
-    use crate::server::cdr::accept_body;
-    use crate::wire::cdr::{status, RejectCDRConsentRequest};
+    use crate::server::decide::{decide, Form};
     if !valid_handle(&login_id) || !valid_handle(&login_state) || account.len() > 1000 {
         return Err(Failure::FormIncomplete.into());
     }
     let state = context::state()?;
-    context::check_token(&state, CSRF_PURPOSE, &login_id, &csrf_token, Failure::Forged)?;
-    let metrics = state.upstream.metrics();
-    let next = match decision.as_str() {
-        "deny" => {
-            let consent = state.upstream.cdr_arrangement(&login_id, &login_state).await?;
-            if consent.cdr_arrangement.status != status::AWAITING_AUTHORISATION {
-                return Err(Failure::Answered.into());
-            }
-            let draft = record_draft(&state, &consent, &login_id, &login_state, None, Vec::new());
-            let body = RejectCDRConsentRequest::user_denied(login_state);
-            let next = state.upstream.reject_cdr(&login_id, &body).await?;
-            metrics.rejects.inc();
-            if let Err(e) = state.records.reject(draft).await {
-                tracing::warn!(error = %e, "a rejected CDR arrangement could not be recorded");
-            }
-            next
+    decide(&state, Form { login_id, login_state, csrf_token, decision }, &Arrangement { account }).await
+}
+
+/// A decision on a CDR arrangement (or an amendment), with the accounts the form chose.
+#[cfg(feature = "ssr")]
+struct Arrangement {
+    account: Vec<String>,
+}
+
+#[cfg(feature = "ssr")]
+impl crate::server::decide::Regime for Arrangement {
+    const WHAT: &'static str = "CDR arrangement";
+    type Accept = (crate::wire::cdr::AcceptCDRConsentRequest, Open);
+
+    async fn refuse(
+        &self,
+        state: &crate::server::AppState,
+        login_id: String,
+        login_state: String,
+    ) -> Result<(crate::server::records::Draft, crate::wire::RedirectTo), AppError> {
+        use crate::error::Failure;
+        use crate::wire::cdr::{status, RejectCDRConsentRequest};
+        let consent = state.upstream.cdr_arrangement(&login_id, &login_state).await?;
+        if consent.cdr_arrangement.status != status::AWAITING_AUTHORISATION {
+            return Err(Failure::Answered.into());
         }
-        "allow" => {
-            if account.is_empty() {
-                return Err(Failure::NoAccountChosen.into());
-            }
-            let open = open_arrangement(&state, &login_id, &login_state).await?;
-            // The same checks as the page's: an arrangement whose time has passed is not given.
-            crate::server::cdr::view(&open.consent, Vec::new(), String::new(), String::new(), String::new())?;
-            let body = accept_body(&open.consent, &open.accounts, &account, open.customer.clone(), login_state)
-                .ok_or_else(|| {
-                    tracing::warn!("a CDR accept with an account that is not the customer's; refused");
-                    AppError::new(Failure::NotYours)
-                })?;
-            let draft = record_draft(
-                &state,
-                &open.consent,
-                &login_id,
-                &body.login_state,
-                Some(open.customer.clone()),
-                body.account_ids.clone(),
-            );
-            let record = state.records.prepare(draft).await?;
-            let next = state.upstream.accept_cdr(&login_id, &body).await?;
-            metrics.accepts.inc();
-            if let Some((id, _)) = record {
-                if let Err(e) = state.records.authorize(&id).await {
-                    tracing::error!(error = %e, "an accepted CDR arrangement's record could not be marked authorized");
-                }
-                if open.consent.previous_cdr_arrangement.is_some() {
-                    supersede(&state, &open.consent, &id).await;
-                }
-            }
-            next
+        let draft = record_draft(state, &consent, &login_id, &login_state, None, Vec::new());
+        let body = RejectCDRConsentRequest::user_denied(login_state);
+        Ok((draft, state.upstream.reject_cdr(&login_id, &body).await?))
+    }
+
+    async fn prepare(
+        &self,
+        state: &crate::server::AppState,
+        login_id: &str,
+        login_state: String,
+    ) -> Result<(crate::server::records::Draft, Self::Accept), AppError> {
+        use crate::error::Failure;
+        if self.account.is_empty() {
+            return Err(Failure::NoAccountChosen.into());
         }
-        _ => return Err(Failure::NoDecision.into()),
-    };
-    context::follow(&state, &next.redirect_to)
+        let open = open_arrangement(state, login_id, &login_state).await?;
+        // The same checks as the page's: an arrangement whose time has passed is not given.
+        crate::server::cdr::view(&open.consent, Vec::new(), String::new(), String::new(), String::new())?;
+        let body = crate::server::cdr::accept_body(
+            &open.consent,
+            &open.accounts,
+            &self.account,
+            open.customer.clone(),
+            login_state,
+        )
+        .ok_or_else(|| {
+            tracing::warn!("a CDR accept with an account that is not the customer's; refused");
+            AppError::new(Failure::NotYours)
+        })?;
+        let draft = record_draft(
+            state,
+            &open.consent,
+            login_id,
+            &body.login_state,
+            Some(open.customer.clone()),
+            body.account_ids.clone(),
+        );
+        Ok((draft, (body, open)))
+    }
+
+    async fn accept(
+        &self,
+        state: &crate::server::AppState,
+        login_id: &str,
+        (body, _): &Self::Accept,
+    ) -> Result<crate::wire::RedirectTo, AppError> {
+        Ok(state.upstream.accept_cdr(login_id, body).await?)
+    }
+
+    /// An amendment given ends the arrangement's record it replaces.
+    async fn given(&self, state: &crate::server::AppState, (_, open): &Self::Accept, record_id: &str) {
+        if open.consent.previous_cdr_arrangement.is_some() {
+            supersede(state, &open.consent, record_id).await;
+        }
+    }
 }
 
 /// An arrangement awaiting a decision, the customer's accounts at the workspace's bank and the

@@ -37,63 +37,74 @@ pub async fn decide_obuk_consent(
     decision: String,
     #[server(default)] account: Vec<String>,
 ) -> Result<(), AppError> {
-    use super::consent::{valid_handle, CSRF_PURPOSE};
+    use super::consent::valid_handle;
     use super::context;
     use crate::error::Failure;
-    use crate::server::obuk::accept_body;
-    use crate::wire::obuk::status;
-    use crate::wire::RejectScopeGrant;
+    use crate::server::decide::{decide, Form};
     if !valid_handle(&login_id) || !valid_handle(&login_state) || account.len() > 1000 {
         return Err(Failure::FormIncomplete.into());
     }
     let state = context::state()?;
-    context::check_token(&state, CSRF_PURPOSE, &login_id, &csrf_token, Failure::Forged)?;
-    let metrics = state.upstream.metrics();
-    let next = match decision.as_str() {
-        "deny" => {
-            // The flow must still be open; the reject body is the reference's.
-            let consent = state.upstream.obuk_consent(&login_id, &login_state).await?;
-            if consent.account_access_consent.status != status::AWAITING_AUTHORISATION {
-                return Err(Failure::Answered.into());
-            }
-            let draft = record_draft(&state, &consent, &login_id, &login_state, Vec::new());
-            let next = state.upstream.reject_obuk(&RejectScopeGrant::user_denied(login_id, login_state)).await?;
-            metrics.rejects.inc();
-            // A refusal shares nothing: its entry in the history is kept when it can be.
-            if let Err(e) = state.records.reject(draft).await {
-                tracing::warn!(error = %e, "a rejected UK consent could not be recorded");
-            }
-            next
+    decide(&state, Form { login_id, login_state, csrf_token, decision }, &AccountAccess { account }).await
+}
+
+/// A decision on a UK account-access consent, with the accounts the form chose.
+#[cfg(feature = "ssr")]
+struct AccountAccess {
+    account: Vec<String>,
+}
+
+#[cfg(feature = "ssr")]
+impl crate::server::decide::Regime for AccountAccess {
+    const WHAT: &'static str = "UK consent";
+    type Accept = crate::wire::obuk::AcceptConsentRequest;
+
+    async fn refuse(
+        &self,
+        state: &crate::server::AppState,
+        login_id: String,
+        login_state: String,
+    ) -> Result<(crate::server::records::Draft, crate::wire::RedirectTo), AppError> {
+        use crate::error::Failure;
+        // The flow must still be open; the reject body is the reference's.
+        let consent = state.upstream.obuk_consent(&login_id, &login_state).await?;
+        if consent.account_access_consent.status != crate::wire::obuk::status::AWAITING_AUTHORISATION {
+            return Err(Failure::Answered.into());
         }
-        "allow" => {
-            if account.is_empty() {
-                return Err(Failure::NoAccountChosen.into());
-            }
-            let (consent, own) = open_consent(&state, &login_id, &login_state).await?;
-            // The same checks as the page's: an expired consent is not given.
-            crate::server::obuk::view(&consent, Vec::new(), String::new(), String::new(), String::new())?;
-            let body = accept_body(&consent, &own, &account, login_state).ok_or_else(|| {
-                tracing::warn!("a UK account-access accept with an account that is not the customer's; refused");
-                AppError::new(Failure::NotYours)
-            })?;
-            // The record first: no accept without one. A store that cannot be written stops
-            // here, with nothing shared.
-            let draft = record_draft(&state, &consent, &login_id, &body.login_state, body.account_ids.clone());
-            let record = state.records.prepare(draft).await?;
-            let next = state.upstream.accept_obuk(&login_id, &body).await?;
-            metrics.accepts.inc();
-            if let Some((id, _)) = record {
-                // Accepted: should this write fail, the record stays pending (never authorized
-                // without its accept), and ending the consent is the management API's.
-                if let Err(e) = state.records.authorize(&id).await {
-                    tracing::error!(error = %e, "an accepted UK consent's record could not be marked authorized");
-                }
-            }
-            next
+        let draft = record_draft(state, &consent, &login_id, &login_state, Vec::new());
+        let body = crate::wire::RejectScopeGrant::user_denied(login_id, login_state);
+        Ok((draft, state.upstream.reject_obuk(&body).await?))
+    }
+
+    async fn prepare(
+        &self,
+        state: &crate::server::AppState,
+        login_id: &str,
+        login_state: String,
+    ) -> Result<(crate::server::records::Draft, Self::Accept), AppError> {
+        use crate::error::Failure;
+        if self.account.is_empty() {
+            return Err(Failure::NoAccountChosen.into());
         }
-        _ => return Err(Failure::NoDecision.into()),
-    };
-    context::follow(&state, &next.redirect_to)
+        let (consent, own) = open_consent(state, login_id, &login_state).await?;
+        // The same checks as the page's: an expired consent is not given.
+        crate::server::obuk::view(&consent, Vec::new(), String::new(), String::new(), String::new())?;
+        let body = crate::server::obuk::accept_body(&consent, &own, &self.account, login_state).ok_or_else(|| {
+            tracing::warn!("a UK account-access accept with an account that is not the customer's; refused");
+            AppError::new(Failure::NotYours)
+        })?;
+        let draft = record_draft(state, &consent, login_id, &body.login_state, body.account_ids.clone());
+        Ok((draft, body))
+    }
+
+    async fn accept(
+        &self,
+        state: &crate::server::AppState,
+        login_id: &str,
+        body: &Self::Accept,
+    ) -> Result<crate::wire::RedirectTo, AppError> {
+        Ok(state.upstream.accept_obuk(login_id, body).await?)
+    }
 }
 
 /// The consent, still awaiting a decision, and the customer's accounts at the workspace's

@@ -38,59 +38,73 @@ pub async fn decide_domestic_payment(
     decision: String,
     #[server(default)] account: String,
 ) -> Result<(), AppError> {
-    use super::consent::{valid_handle, CSRF_PURPOSE};
+    use super::consent::valid_handle;
     use super::context;
     use crate::error::Failure;
-    use crate::server::obuk_payment::accept_body;
-    use crate::wire::obuk::status;
-    use crate::wire::RejectScopeGrant;
+    use crate::server::decide::{decide, Form};
     if !valid_handle(&login_id) || !valid_handle(&login_state) || account.len() > 256 {
         return Err(Failure::FormIncomplete.into());
     }
     let state = context::state()?;
-    context::check_token(&state, CSRF_PURPOSE, &login_id, &csrf_token, Failure::Forged)?;
-    let metrics = state.upstream.metrics();
-    let next = match decision.as_str() {
-        "deny" => {
-            let consent = state.upstream.domestic_payment_consent(&login_id, &login_state).await?;
-            if consent.domestic_payment_consent.status != status::AWAITING_AUTHORISATION {
-                return Err(Failure::Answered.into());
-            }
-            let draft = record_draft(&state, &consent, &login_id, &login_state, Vec::new());
-            let next =
-                state.upstream.reject_domestic_payment(&RejectScopeGrant::user_denied(login_id, login_state)).await?;
-            metrics.rejects.inc();
-            if let Err(e) = state.records.reject(draft).await {
-                tracing::warn!(error = %e, "a rejected UK payment consent could not be recorded");
-            }
-            next
+    decide(&state, Form { login_id, login_state, csrf_token, decision }, &DomesticPayment { account }).await
+}
+
+/// A decision on a UK domestic-payment consent, with the account the form pays from.
+#[cfg(feature = "ssr")]
+struct DomesticPayment {
+    account: String,
+}
+
+#[cfg(feature = "ssr")]
+impl crate::server::decide::Regime for DomesticPayment {
+    const WHAT: &'static str = "UK payment consent";
+    type Accept = crate::wire::obuk::AcceptConsentRequest;
+
+    async fn refuse(
+        &self,
+        state: &crate::server::AppState,
+        login_id: String,
+        login_state: String,
+    ) -> Result<(crate::server::records::Draft, crate::wire::RedirectTo), AppError> {
+        use crate::error::Failure;
+        let consent = state.upstream.domestic_payment_consent(&login_id, &login_state).await?;
+        if consent.domestic_payment_consent.status != crate::wire::obuk::status::AWAITING_AUTHORISATION {
+            return Err(Failure::Answered.into());
         }
-        "allow" => {
-            if account.is_empty() {
-                return Err(Failure::NoPayerChosen.into());
-            }
-            let chosen = &account;
-            let (consent, own) = open_payment(&state, &login_id, &login_state).await?;
-            // The same checks as the page's: a payment the page could not show is not made.
-            crate::server::obuk_payment::view(&consent, own.clone(), String::new(), String::new(), String::new())?;
-            let body = accept_body(&consent, &own, chosen, login_state).inspect_err(|_| {
+        let draft = record_draft(state, &consent, &login_id, &login_state, Vec::new());
+        let body = crate::wire::RejectScopeGrant::user_denied(login_id, login_state);
+        Ok((draft, state.upstream.reject_domestic_payment(&body).await?))
+    }
+
+    async fn prepare(
+        &self,
+        state: &crate::server::AppState,
+        login_id: &str,
+        login_state: String,
+    ) -> Result<(crate::server::records::Draft, Self::Accept), AppError> {
+        use crate::error::Failure;
+        if self.account.is_empty() {
+            return Err(Failure::NoPayerChosen.into());
+        }
+        let (consent, own) = open_payment(state, login_id, &login_state).await?;
+        // The same checks as the page's: a payment the page could not show is not made.
+        crate::server::obuk_payment::view(&consent, own.clone(), String::new(), String::new(), String::new())?;
+        let body =
+            crate::server::obuk_payment::accept_body(&consent, &own, &self.account, login_state).inspect_err(|_| {
                 tracing::warn!("a UK payment accept from an account that is not the one allowed; refused");
             })?;
-            // The record first: no accept without one.
-            let draft = record_draft(&state, &consent, &login_id, &body.login_state, body.account_ids.clone());
-            let record = state.records.prepare(draft).await?;
-            let next = state.upstream.accept_domestic_payment(&login_id, &body).await?;
-            metrics.accepts.inc();
-            if let Some((id, _)) = record {
-                if let Err(e) = state.records.authorize(&id).await {
-                    tracing::error!(error = %e, "an accepted UK payment consent's record could not be marked authorized");
-                }
-            }
-            next
-        }
-        _ => return Err(Failure::NoDecision.into()),
-    };
-    context::follow(&state, &next.redirect_to)
+        let draft = record_draft(state, &consent, login_id, &body.login_state, body.account_ids.clone());
+        Ok((draft, body))
+    }
+
+    async fn accept(
+        &self,
+        state: &crate::server::AppState,
+        login_id: &str,
+        body: &Self::Accept,
+    ) -> Result<crate::wire::RedirectTo, AppError> {
+        Ok(state.upstream.accept_domestic_payment(login_id, body).await?)
+    }
 }
 
 /// The payment consent, still awaiting a decision, and the customer's accounts at the

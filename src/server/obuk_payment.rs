@@ -87,7 +87,7 @@ pub fn payment_line(locale: Locale, p: &crate::server::records::PaymentRecord) -
 /// `Paid` once the bank made it. Those not authorised (awaiting, declined) are not payments.
 pub fn payments_view(
     accounts: &[InternalAccount],
-    mut consents: Vec<crate::wire::obuk::OBUKConsentWithClient>,
+    mut consents: Vec<crate::wire::obuk_consents::OBUKConsentWithClient>,
     locale: Locale,
 ) -> Vec<crate::model::PaymentAccess> {
     use crate::wire::obuk::status;

@@ -216,7 +216,7 @@ pub fn fdx_view(accounts: &[InternalAccount], mut consents: Vec<FDXConsent>, loc
 /// user's accounts by name.
 pub fn obuk_view(
     accounts: &[InternalAccount],
-    mut consents: Vec<crate::wire::obuk::OBUKConsentWithClient>,
+    mut consents: Vec<crate::wire::obuk_consents::OBUKConsentWithClient>,
     locale: Locale,
 ) -> Vec<FdxAccess> {
     consents.sort_by(|a, b| b.created_at.cmp(&a.created_at));

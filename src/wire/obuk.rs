@@ -1,7 +1,8 @@
 //! Wire types of UK Open Banking account access (reference §1c "OBUK", §1d (2')): the data
 //! recipient's consent resource (`OBReadConsent1` and its response), the consent page's GET,
-//! accept and reject, and the management list. Field names are the spec's, capitals and all:
-//! the UK standard writes its own objects in PascalCase, Cloudentity's wrappers in snake_case.
+//! accept and reject (the management list, of both UK kinds, is [`super::obuk_consents`]).
+//! Field names are the spec's, capitals and all: the UK standard writes its own objects in
+//! PascalCase, Cloudentity's wrappers in snake_case.
 
 use super::{ClientInfo, RequestedScope};
 use serde::{Deserialize, Serialize};
@@ -145,54 +146,6 @@ pub struct AcceptConsentRequest {
     pub granted_scopes: Vec<String>,
     #[serde(default)]
     pub account_ids: Vec<String>,
-}
-
-/// `OpenbankingClient`: the application embedded in each listed consent.
-#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
-pub struct OpenbankingClient {
-    #[serde(default)]
-    pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub logo_uri: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_uri: Option<String>,
-}
-
-/// `OBUKConsentWithClient`: one consent of the management list.
-#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
-pub struct OBUKConsentWithClient {
-    #[serde(rename = "Client", default, skip_serializing_if = "Option::is_none")]
-    pub client: Option<OpenbankingClient>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub account_access_consent: Option<AccountAccessConsent>,
-    /// Set instead of `account_access_consent` on a payment consent (`type` `domestic_payment`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub domestic_payment_consent: Option<super::obuk_payment::DomesticPaymentConsent>,
-    #[serde(default)]
-    pub account_ids: Vec<String>,
-    #[serde(default)]
-    pub client_id: String,
-    #[serde(default)]
-    pub consent_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub server_id: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub tenant_id: String,
-    #[serde(default)]
-    pub status: String,
-    #[serde(rename = "type", default, skip_serializing_if = "String::is_empty")]
-    pub kind: String,
-}
-
-/// `OBUKConsents`: the management list's answer (capital C, as the spec writes it).
-#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
-pub struct OBUKConsents {
-    #[serde(rename = "Consents", default)]
-    pub consents: Vec<OBUKConsentWithClient>,
 }
 
 #[cfg(test)]

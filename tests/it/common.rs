@@ -254,6 +254,20 @@ pub async fn submit_to(
     decision: &str,
     fields: &[(&str, &str)],
 ) -> Response {
+    let path = [DECIDE_FDX, DECIDE_OBUK].into_iter().find(|p| page.html.contains(p)).unwrap_or(DECIDE);
+    post_decision(app, b, format!("{base}{path}"), page, decision, fields).await
+}
+
+/// Posts a consent form to `url` as a same-origin browser's plain form: the page's hidden
+/// fields, the decision and `fields`.
+pub async fn post_decision(
+    app: &TestApp,
+    b: &Client,
+    url: String,
+    page: &ConsentPage,
+    decision: &str,
+    fields: &[(&str, &str)],
+) -> Response {
     let mut form = vec![
         ("login_id", page.login_id.as_str()),
         ("login_state", page.login_state.as_str()),
@@ -261,8 +275,7 @@ pub async fn submit_to(
         ("decision", decision),
     ];
     form.extend_from_slice(fields);
-    let path = [DECIDE_FDX, DECIDE_OBUK].into_iter().find(|p| page.html.contains(p)).unwrap_or(DECIDE);
-    form_post(b, format!("{base}{path}"))
+    form_post(b, url)
         .header("origin", &app.url)
         .header("sec-fetch-site", "same-origin")
         .form(&form)

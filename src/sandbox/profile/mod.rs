@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod cdr;
+pub mod consent_page;
 pub mod fdx;
 pub mod obuk;
 pub mod open_banking;

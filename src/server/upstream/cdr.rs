@@ -4,7 +4,8 @@
 //! under the prefix the System client's issuer gives (§0.3), as the UK's; and the System API's
 //! client list, which names the recipients the management list gives only by id.
 
-use super::{at, Status, Upstream, UpstreamError};
+use super::consent_page::{Decide, Page};
+use super::{at, Upstream, UpstreamError};
 use crate::server::observe::Endpoint;
 use crate::wire::cdr::{
     AcceptCDRConsentRequest, CDRArrangements, CDRConsentsRequest, GetCDRConsentResponse, RejectCDRConsentRequest,
@@ -13,6 +14,14 @@ use crate::wire::cdr::{
 use crate::wire::RedirectTo;
 use reqwest::Method;
 use url::Url;
+
+/// `{base}/{tid}/system/cdr/cdr-arrangement/{login}`
+const PAGE: Page = Page {
+    segments: ["cdr", "cdr-arrangement"],
+    get: Endpoint::CdrArrangement,
+    accept: Endpoint::CdrAccept,
+    reject: Endpoint::CdrReject,
+};
 
 impl Upstream {
     /// Lists and revokes the CDR arrangements of `workspace` in the portal and the console.
@@ -23,15 +32,6 @@ impl Upstream {
 
     pub fn cdr_workspace(&self) -> Option<&str> {
         self.cdr_workspace.as_deref()
-    }
-
-    /// `{base}/{tid}/system/cdr/cdr-arrangement/{login}[/{action}]`
-    fn cdr_login_url(&self, login: &str, action: Option<&str>) -> Result<Url, UpstreamError> {
-        let page = at(&self.base, &[&self.tenant, "system", "cdr", "cdr-arrangement", login])?;
-        match action {
-            Some(action) => at(&page, &[action]),
-            None => Ok(page),
-        }
     }
 
     /// `{base}/{tid}/system/servers/{wid}/cdr/arrangements[/{id}]`
@@ -54,8 +54,7 @@ impl Upstream {
         login_id: &str,
         login_state: &str,
     ) -> Result<GetCDRConsentResponse, UpstreamError> {
-        let url = self.cdr_login_url(login_id, None)?;
-        self.system_call(Endpoint::CdrArrangement, Method::GET, url, &[("login_state", login_state)], None::<&()>).await
+        self.page_get(&PAGE, login_id, login_state).await
     }
 
     /// `POST {base}/{tid}/system/cdr/cdr-arrangement/{login}/accept`
@@ -64,8 +63,7 @@ impl Upstream {
         login_id: &str,
         body: &AcceptCDRConsentRequest,
     ) -> Result<RedirectTo, UpstreamError> {
-        let url = self.cdr_login_url(login_id, Some("accept"))?;
-        self.system_call(Endpoint::CdrAccept, Method::POST, url, &[], Some(body)).await
+        self.page_decide(&PAGE, login_id, Decide::Accept, body).await
     }
 
     /// `POST {base}/{tid}/system/cdr/cdr-arrangement/{login}/reject`
@@ -74,8 +72,7 @@ impl Upstream {
         login_id: &str,
         body: &RejectCDRConsentRequest,
     ) -> Result<RedirectTo, UpstreamError> {
-        let url = self.cdr_login_url(login_id, Some("reject"))?;
-        self.system_call(Endpoint::CdrReject, Method::POST, url, &[], Some(body)).await
+        self.page_decide(&PAGE, login_id, Decide::Reject, body).await
     }
 
     /// `POST {base}/{tid}/system/servers/{wid}/cdr/arrangements` with `CDRConsentsRequest`: the
@@ -101,21 +98,7 @@ impl Upstream {
     /// System token once on a 401.
     pub async fn revoke_cdr_arrangement(&self, arrangement_id: &str) -> Result<(), UpstreamError> {
         let url = self.cdr_arrangements_url(Some(arrangement_id))?;
-        let mut renewed = false;
-        loop {
-            let token = self.system_token().await?;
-            let request = self.http.delete(url.clone()).bearer_auth(token.expose());
-            match self.expect_gone(Endpoint::CdrRevoke, request).await? {
-                Status::Gone => return Ok(()),
-                Status::Unauthorized if !renewed => {
-                    self.invalidate(&token);
-                    renewed = true;
-                }
-                Status::Unauthorized => {
-                    return Err(UpstreamError::Status { status: 401, body: None, retry_after: None })
-                }
-            }
-        }
+        self.delete_with_system_token(Endpoint::CdrRevoke, url, None::<&()>).await
     }
 }
 

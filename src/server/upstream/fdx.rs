@@ -1,7 +1,8 @@
 //! Open Finance (FDX): the consent page's API (`/{tid}/system/fdx/fdx/{login}`) and the
 //! management API of a workspace's consents (`/{tid}/system/servers/{wid}/fdx/consents`).
 
-use super::{at, Status, Upstream, UpstreamError};
+use super::consent_page::{Decide, Page};
+use super::{at, Upstream, UpstreamError};
 use crate::server::observe::Endpoint;
 use crate::wire::{
     AcceptFDXConsentRequest, FDXConsentRevocation, FDXConsents, FDXConsentsRequest, FDXResourceFilter,
@@ -14,6 +15,14 @@ use url::Url;
 /// pages (5,000 consents) for one customer.
 const FDX_PAGE: usize = 100;
 const FDX_MAX_PAGES: usize = 50;
+
+/// `{base}/{tid}/system/fdx/fdx/{login}`
+const PAGE: Page = Page {
+    segments: ["fdx", "fdx"],
+    get: Endpoint::FdxConsent,
+    accept: Endpoint::FdxAccept,
+    reject: Endpoint::FdxReject,
+};
 
 /// Open Finance (FDX): where the bank's internal API is, and the workspace of the FDX consents.
 #[derive(Clone, Debug)]
@@ -43,15 +52,6 @@ impl Upstream {
         self.fdx.as_ref().ok_or(UpstreamError::Status { status: 404, body: None, retry_after: None })
     }
 
-    /// `{base}/{tid}/system/fdx/fdx/{login}[/{action}]`
-    fn fdx_login_url(&self, login: &str, action: Option<&str>) -> Result<Url, UpstreamError> {
-        let consent = at(&self.base, &[&self.tenant, "system", "fdx", "fdx", login])?;
-        match action {
-            Some(action) => at(&consent, &[action]),
-            None => Ok(consent),
-        }
-    }
-
     /// `{base}/{tid}/system/servers/{wid}/fdx/consents[/{id}]`
     fn fdx_consents_url(&self, id: Option<&str>) -> Result<Url, UpstreamError> {
         let fdx = self.fdx_or_off()?;
@@ -65,8 +65,7 @@ impl Upstream {
     /// `GET {base}/{tid}/system/fdx/fdx/{login}?login_state=…`
     pub async fn fdx_consent(&self, login_id: &str, login_state: &str) -> Result<GetFDXConsentResponse, UpstreamError> {
         self.fdx_or_off()?;
-        let url = self.fdx_login_url(login_id, None)?;
-        self.system_call(Endpoint::FdxConsent, Method::GET, url, &[("login_state", login_state)], None::<&()>).await
+        self.page_get(&PAGE, login_id, login_state).await
     }
 
     /// `POST {base}/{tid}/system/fdx/fdx/{login}/accept`
@@ -75,14 +74,12 @@ impl Upstream {
         login_id: &str,
         body: &AcceptFDXConsentRequest,
     ) -> Result<RedirectTo, UpstreamError> {
-        let url = self.fdx_login_url(login_id, Some("accept"))?;
-        self.system_call(Endpoint::FdxAccept, Method::POST, url, &[], Some(body)).await
+        self.page_decide(&PAGE, login_id, Decide::Accept, body).await
     }
 
     /// `POST {base}/{tid}/system/fdx/fdx/{login}/reject`
     pub async fn reject_fdx(&self, body: &RejectScopeGrant) -> Result<RedirectTo, UpstreamError> {
-        let url = self.fdx_login_url(&body.id, Some("reject"))?;
-        self.system_call(Endpoint::FdxReject, Method::POST, url, &[], Some(body)).await
+        self.page_decide(&PAGE, &body.id, Decide::Reject, body).await
     }
 
     /// `POST {base}/{tid}/system/servers/{wid}/fdx/consents`: the FDX consents granting any of
@@ -126,20 +123,6 @@ impl Upstream {
     pub async fn revoke_fdx_consent(&self, consent_id: &str) -> Result<(), UpstreamError> {
         let url = self.fdx_consents_url(Some(consent_id))?;
         let body = FDXConsentRevocation { initiator: "INDIVIDUAL".into(), reason: "USER_ACTION".into() };
-        let mut renewed = false;
-        loop {
-            let token = self.system_token().await?;
-            let request = self.http.delete(url.clone()).bearer_auth(token.expose()).json(&body);
-            match self.expect_gone(Endpoint::FdxRevoke, request).await? {
-                Status::Gone => return Ok(()),
-                Status::Unauthorized if !renewed => {
-                    self.invalidate(&token);
-                    renewed = true;
-                }
-                Status::Unauthorized => {
-                    return Err(UpstreamError::Status { status: 401, body: None, retry_after: None })
-                }
-            }
-        }
+        self.delete_with_system_token(Endpoint::FdxRevoke, url, Some(&body)).await
     }
 }

@@ -7,6 +7,7 @@
 
 mod bank;
 mod cdr;
+mod consent_page;
 mod consent_tokens;
 mod fdx;
 mod identity;

@@ -3,12 +3,22 @@
 //! management API of a workspace's consents (`/{tid}/system/servers/{wid}/open-banking/consents`,
 //! §1d (2')), both under the prefix the System client's issuer gives (§0.3), as FDX's.
 
-use super::{at, Status, Upstream, UpstreamError};
+use super::consent_page::{Decide, Page};
+use super::{at, Upstream, UpstreamError};
 use crate::server::observe::Endpoint;
-use crate::wire::obuk::{AcceptConsentRequest, GetAccountAccessConsentResponse, OBUKConsents};
+use crate::wire::obuk::{AcceptConsentRequest, GetAccountAccessConsentResponse};
+use crate::wire::obuk_consents::OBUKConsents;
 use crate::wire::{RedirectTo, RejectScopeGrant};
 use reqwest::Method;
 use url::Url;
+
+/// `{base}/{tid}/system/open-banking/account-access-consent/{login}`
+pub(super) const PAGE: Page = Page {
+    segments: ["open-banking", "account-access-consent"],
+    get: Endpoint::ObukConsent,
+    accept: Endpoint::ObukAccept,
+    reject: Endpoint::ObukReject,
+};
 
 impl Upstream {
     /// Lists and revokes the UK consents of `workspace` in the portal.
@@ -19,15 +29,6 @@ impl Upstream {
 
     pub fn obuk_workspace(&self) -> Option<&str> {
         self.obuk_workspace.as_deref()
-    }
-
-    /// `{base}/{tid}/system/open-banking/account-access-consent/{login}[/{action}]`
-    fn obuk_login_url(&self, login: &str, action: Option<&str>) -> Result<Url, UpstreamError> {
-        let consent = at(&self.base, &[&self.tenant, "system", "open-banking", "account-access-consent", login])?;
-        match action {
-            Some(action) => at(&consent, &[action]),
-            None => Ok(consent),
-        }
     }
 
     /// `{base}/{tid}/system/servers/{wid}/open-banking/consents[/{id}]`
@@ -50,20 +51,17 @@ impl Upstream {
         login_id: &str,
         login_state: &str,
     ) -> Result<GetAccountAccessConsentResponse, UpstreamError> {
-        let url = self.obuk_login_url(login_id, None)?;
-        self.system_call(Endpoint::ObukConsent, Method::GET, url, &[("login_state", login_state)], None::<&()>).await
+        self.page_get(&PAGE, login_id, login_state).await
     }
 
     /// `POST {base}/{tid}/system/open-banking/account-access-consent/{login}/accept`
     pub async fn accept_obuk(&self, login_id: &str, body: &AcceptConsentRequest) -> Result<RedirectTo, UpstreamError> {
-        let url = self.obuk_login_url(login_id, Some("accept"))?;
-        self.system_call(Endpoint::ObukAccept, Method::POST, url, &[], Some(body)).await
+        self.page_decide(&PAGE, login_id, Decide::Accept, body).await
     }
 
     /// `POST {base}/{tid}/system/open-banking/account-access-consent/{login}/reject`
     pub async fn reject_obuk(&self, body: &RejectScopeGrant) -> Result<RedirectTo, UpstreamError> {
-        let url = self.obuk_login_url(&body.id, Some("reject"))?;
-        self.system_call(Endpoint::ObukReject, Method::POST, url, &[], Some(body)).await
+        self.page_decide(&PAGE, &body.id, Decide::Reject, body).await
     }
 
     /// `GET {base}/{tid}/system/servers/{wid}/open-banking/consents?accounts=…`: the UK consents
@@ -81,20 +79,6 @@ impl Upstream {
     /// the System token once on a 401.
     pub async fn revoke_obuk_consent(&self, consent_id: &str) -> Result<(), UpstreamError> {
         let url = self.obuk_consents_url(Some(consent_id))?;
-        let mut renewed = false;
-        loop {
-            let token = self.system_token().await?;
-            let request = self.http.delete(url.clone()).bearer_auth(token.expose());
-            match self.expect_gone(Endpoint::ObukRevoke, request).await? {
-                Status::Gone => return Ok(()),
-                Status::Unauthorized if !renewed => {
-                    self.invalidate(&token);
-                    renewed = true;
-                }
-                Status::Unauthorized => {
-                    return Err(UpstreamError::Status { status: 401, body: None, retry_after: None })
-                }
-            }
-        }
+        self.delete_with_system_token(Endpoint::ObukRevoke, url, None::<&()>).await
     }
 }

@@ -4,44 +4,23 @@
 //! accounts; an amendment (the same request naming `cdr_arrangement_id`) shows what changes
 //! and, once given, replaces the arrangement's grant under the same id.
 
+use super::recipient::{admin, param, CDR};
 use crate::common::*;
 use reqwest::{Client, StatusCode};
 use serde_json::Value;
 
-const WS: &str = "cdr";
-const ADR: &str = "cdr-adr";
-const REDIRECT: &str = "https://adr.example/callback";
+const WS: &str = CDR.ws;
+const ADR: &str = CDR.client;
+const REDIRECT: &str = CDR.redirect;
 const DECIDE_CDR: &str = "/api/cdr/decide";
 const NINETY_DAYS: &str = "7776000";
 
-fn adr_secret(app: &TestApp) -> String {
-    app.sandbox().store.meta(&format!("client_secret:{ADR}")).unwrap().unwrap()
-}
-
-/// The recipient's PAR with `extra` parameters: the answer's status and body.
-async fn par(app: &TestApp, scope: &str, extra: &[(&str, &str)]) -> (StatusCode, Value) {
-    let mut form = vec![("response_type", "code"), ("scope", scope), ("redirect_uri", REDIRECT), ("state", "st")];
-    form.extend_from_slice(extra);
-    let res = Client::new()
-        .post(format!("{}/default/{WS}/par", app.sandbox_url()))
-        .basic_auth(ADR, Some(adr_secret(app)))
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
-    (res.status(), res.json().await.unwrap_or(Value::Null))
-}
-
 /// PAR, authorize and sign in as `user`: Assent's consent URL.
 async fn authorize(app: &TestApp, b: &Client, scope: &str, extra: &[(&str, &str)], user: &str) -> String {
-    let (status, body) = par(app, scope, extra).await;
+    let (status, body) = CDR.par(app, scope, extra).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let uri = body["request_uri"].as_str().unwrap();
-    let mut authorize = url::Url::parse(&format!("{}/default/{WS}/oauth2/authorize", app.sandbox_url())).unwrap();
-    authorize.query_pairs_mut().append_pair("client_id", ADR).append_pair("request_uri", uri);
-    let res = sign_in(app, b, authorize.as_str(), user).await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let consent = location(&res);
+    let consent = CDR.sign_in(app, b, uri, user).await;
     assert!(consent.starts_with(&format!("{}/consent?", app.url)), "{consent}");
     assert!(consent.contains("consent_type=cdr_arrangement"), "{consent}");
     consent
@@ -50,53 +29,16 @@ async fn authorize(app: &TestApp, b: &Client, scope: &str, extra: &[(&str, &str)
 /// Posts the CDR form as a same-origin browser without JavaScript would.
 async fn submit(app: &TestApp, b: &Client, page: &ConsentPage, decision: &str, accounts: &[&str]) -> reqwest::Response {
     assert!(page.html.contains(DECIDE_CDR), "the CDR form");
-    let mut form = vec![
-        ("login_id", page.login_id.as_str()),
-        ("login_state", page.login_state.as_str()),
-        ("csrf_token", page.csrf_token.as_str()),
-        ("decision", decision),
-    ];
-    form.extend(accounts.iter().map(|a| ("account[]", *a)));
-    form_post(b, format!("{}{DECIDE_CDR}", app.url))
-        .header("origin", &app.url)
-        .header("sec-fetch-site", "same-origin")
-        .form(&form)
-        .send()
-        .await
-        .unwrap()
-}
-
-/// Follows Assent's 303 through the authorization server: the recipient's callback.
-async fn to_recipient(app: &TestApp, b: &Client, res: reqwest::Response) -> url::Url {
-    assert_eq!(res.status(), StatusCode::SEE_OTHER, "consent POST");
-    let back = location(&res);
-    assert!(back.starts_with(app.sandbox_url()), "redirect_to {back}");
-    let res = b.get(&back).send().await.unwrap();
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let callback = url::Url::parse(&location(&res)).unwrap();
-    assert!(callback.as_str().starts_with(REDIRECT), "{callback}");
-    callback
-}
-
-fn param(url: &url::Url, name: &str) -> Option<String> {
-    url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
+    let fields: Vec<(&str, &str)> = accounts.iter().map(|a| ("account[]", *a)).collect();
+    post_decision(app, b, format!("{}{DECIDE_CDR}", app.url), page, decision, &fields).await
 }
 
 /// Allows the screen at `consent` with `accounts`: the token response.
 async fn allow(app: &TestApp, b: &Client, consent: &str, accounts: &[&str]) -> Value {
     let page = open_consent(b, consent).await;
-    let callback = to_recipient(app, b, submit(app, b, &page, "allow", accounts).await).await;
+    let callback = CDR.to_recipient(app, b, submit(app, b, &page, "allow", accounts).await).await;
     let code = param(&callback, "code").unwrap_or_else(|| panic!("{callback}"));
-    Client::new()
-        .post(format!("{}/default/{WS}/oauth2/token", app.sandbox_url()))
-        .basic_auth(ADR, Some(adr_secret(app)))
-        .form(&[("grant_type", "authorization_code"), ("code", &code), ("redirect_uri", REDIRECT)])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
+    CDR.token(app, &[("grant_type", "authorization_code"), ("code", &code), ("redirect_uri", REDIRECT)]).await
 }
 
 /// The bank's `GET /bank/cdr/cdr/banking/accounts` with `token`: the status and the account ids.
@@ -121,7 +63,7 @@ async fn bank_accounts(app: &TestApp, token: &str) -> (StatusCode, Vec<String>) 
 async fn introspect(app: &TestApp, token: &str) -> Value {
     Client::new()
         .post(format!("{}/default/{WS}/oauth2/introspect", app.sandbox_url()))
-        .basic_auth(ADR, Some(adr_secret(app)))
+        .basic_auth(ADR, Some(CDR.secret(app)))
         .form(&[("token", token)])
         .send()
         .await
@@ -135,7 +77,7 @@ async fn introspect(app: &TestApp, token: &str) -> Value {
 async fn refresh(app: &TestApp, refresh_token: &str) -> (StatusCode, Value) {
     let res = Client::new()
         .post(format!("{}/default/{WS}/oauth2/token", app.sandbox_url()))
-        .basic_auth(ADR, Some(adr_secret(app)))
+        .basic_auth(ADR, Some(CDR.secret(app)))
         .form(&[("grant_type", "refresh_token"), ("refresh_token", refresh_token)])
         .send()
         .await
@@ -160,12 +102,6 @@ async fn managed(app: &TestApp, id: &str) -> Vec<Value> {
 
 fn token_of(tokens: &Value) -> String {
     tokens["access_token"].as_str().unwrap_or_else(|| panic!("{tokens}")).to_string()
-}
-
-/// A staff console page, signed in as `admin` in `s`.
-async fn admin(app: &TestApp, s: &Client, path: &str) -> (StatusCode, String) {
-    let res = s.get(format!("{}{path}", app.url)).send().await.unwrap();
-    (res.status(), res.text().await.unwrap())
 }
 
 const SCOPES: &str = "openid bank:accounts.basic:read bank:transactions:read common:customer.basic:read";
@@ -317,7 +253,7 @@ async fn an_amendment_is_the_arrangements_own_customer_and_client_only() {
     assert_eq!(bank_accounts(&app, &token_of(&tokens)).await.1, ["AU-40001"]);
 
     // An arrangement that is not in force (or not there) is refused at PAR.
-    let (status, body) = par(&app, SCOPES, &[("cdr_arrangement_id", "arr-nope")]).await;
+    let (status, body) = CDR.par(&app, SCOPES, &[("cdr_arrangement_id", "arr-nope")]).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(body.to_string().contains("cdr_arrangement_id"), "{body}");
 }
@@ -326,7 +262,7 @@ async fn an_amendment_is_the_arrangements_own_customer_and_client_only() {
 async fn absurd_sharing_durations_are_refused_at_par_and_long_ones_capped() {
     let app = spawn_app().await;
     for bad in ["-1", "ninety days", "1.5", ""] {
-        let (status, body) = par(&app, SCOPES, &[("sharing_duration", bad)]).await;
+        let (status, body) = CDR.par(&app, SCOPES, &[("sharing_duration", bad)]).await;
         if bad.is_empty() {
             assert_eq!(status, StatusCode::CREATED, "empty is absent: once");
             continue;
@@ -353,7 +289,7 @@ async fn deny_rejects_the_arrangement_and_leaves_a_rejected_record() {
     let b = browser();
     let consent = authorize(&app, &b, SCOPES, &[("sharing_duration", NINETY_DAYS)], "user").await;
     let page = open_consent(&b, &consent).await;
-    let callback = to_recipient(&app, &b, submit(&app, &b, &page, "deny", &[]).await).await;
+    let callback = CDR.to_recipient(&app, &b, submit(&app, &b, &page, "deny", &[]).await).await;
     assert_eq!(param(&callback, "error").as_deref(), Some("rejected"), "{callback}");
     assert_eq!(param(&callback, "error_cause").as_deref(), Some("consent_rejected"));
     let token = system_token(&app, "manage_openbanking_consents").await;
@@ -454,7 +390,7 @@ async fn a_denied_amendment_leaves_the_arrangement_as_it_was() {
     let amend = [("sharing_duration", NINETY_DAYS), ("cdr_arrangement_id", arrangement.as_str())];
     let consent = authorize(&app, &b, SCOPES, &amend, "user").await;
     let page = open_consent(&b, &consent).await;
-    let callback = to_recipient(&app, &b, submit(&app, &b, &page, "deny", &[]).await).await;
+    let callback = CDR.to_recipient(&app, &b, submit(&app, &b, &page, "deny", &[]).await).await;
     assert_eq!(param(&callback, "error").as_deref(), Some("rejected"), "{callback}");
     assert_eq!(bank_accounts(&app, &token_of(&tokens)).await.1, ["AU-40001"], "the arrangement in force still works");
     let listed = managed(&app, &arrangement).await;

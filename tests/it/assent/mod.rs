@@ -16,6 +16,7 @@ mod ops;
 mod portal;
 mod postgres;
 mod props;
+mod recipient;
 mod records;
 mod records_crash;
 mod replicas;

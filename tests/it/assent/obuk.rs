@@ -3,35 +3,18 @@
 //! naming it, the customer chooses accounts on Assent's account-access screen, and the bank
 //! serves exactly those, until the consent is revoked.
 
+use super::recipient::{admin, param, uk_managed, UK};
 use crate::common::*;
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 
-const WS: &str = "obuk";
-const TPP: &str = "obuk-tpp";
-const REDIRECT: &str = "https://tpp.example/callback";
-
-fn tpp_secret(app: &TestApp) -> String {
-    app.sandbox().store.meta(&format!("client_secret:{TPP}")).unwrap().unwrap()
-}
-
-/// A token of the recipient's: client credentials, or a code exchanged.
-async fn tpp_token(app: &TestApp, form: &[(&str, &str)]) -> Value {
-    Client::new()
-        .post(format!("{}/default/{WS}/oauth2/token", app.sandbox_url()))
-        .basic_auth(TPP, Some(tpp_secret(app)))
-        .form(form)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
-}
+const WS: &str = UK.ws;
+const TPP: &str = UK.client;
+const REDIRECT: &str = UK.redirect;
 
 /// `POST …/account-access-consents` with `data`: the answer's status and body.
 async fn create_consent(app: &TestApp, data: Value) -> (StatusCode, Value) {
-    let token = tpp_token(app, &[("grant_type", "client_credentials"), ("scope", "accounts")]).await;
+    let token = UK.token(app, &[("grant_type", "client_credentials"), ("scope", "accounts")]).await;
     let res = Client::new()
         .post(format!("{}/default/{WS}/open-banking/v3.1/aisp/account-access-consents", app.sandbox_url()))
         .bearer_auth(token["access_token"].as_str().unwrap())
@@ -57,28 +40,9 @@ fn asks() -> Value {
 /// sign in as `user`: Assent's consent URL.
 async fn authorize(app: &TestApp, b: &Client, id: &str, user: &str) -> String {
     let claims = json!({"id_token": {"openbanking_intent_id": {"value": id, "essential": true}}}).to_string();
-    let par: Value = Client::new()
-        .post(format!("{}/default/{WS}/par", app.sandbox_url()))
-        .basic_auth(TPP, Some(tpp_secret(app)))
-        .form(&[
-            ("response_type", "code"),
-            ("scope", "openid accounts"),
-            ("redirect_uri", REDIRECT),
-            ("state", "st"),
-            ("claims", &claims),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (_, par) = UK.par(app, "openid accounts", &[("claims", &claims)]).await;
     let uri = par["request_uri"].as_str().unwrap_or_else(|| panic!("{par}"));
-    let mut authorize = url::Url::parse(&format!("{}/default/{WS}/oauth2/authorize", app.sandbox_url())).unwrap();
-    authorize.query_pairs_mut().append_pair("client_id", TPP).append_pair("request_uri", uri);
-    let res = sign_in(app, b, authorize.as_str(), user).await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    location(&res)
+    UK.sign_in(app, b, uri, user).await
 }
 
 /// A consent created and authorized as far as Assent's screen: its id and the screen's URL.
@@ -93,23 +57,6 @@ async fn start_uk(app: &TestApp, b: &Client, user: &str) -> (String, String) {
     (id, consent)
 }
 
-/// Follows Assent's 303 through the authorization server: the code the recipient receives
-/// (or the error it is told).
-async fn to_recipient(app: &TestApp, b: &Client, res: reqwest::Response) -> url::Url {
-    assert_eq!(res.status(), StatusCode::SEE_OTHER, "consent POST");
-    let back = location(&res);
-    assert!(back.starts_with(app.sandbox_url()), "redirect_to {back}");
-    let res = b.get(&back).send().await.unwrap();
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let callback = url::Url::parse(&location(&res)).unwrap();
-    assert!(callback.as_str().starts_with(REDIRECT), "{callback}");
-    callback
-}
-
-fn param(url: &url::Url, name: &str) -> Option<String> {
-    url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
-}
-
 /// The bank's `GET /bank/obuk/aisp/accounts` with `token`.
 async fn bank_accounts(app: &TestApp, token: &str) -> (StatusCode, Value) {
     let res = Client::new()
@@ -119,21 +66,6 @@ async fn bank_accounts(app: &TestApp, token: &str) -> (StatusCode, Value) {
         .await
         .unwrap();
     (res.status(), res.json().await.unwrap_or(Value::Null))
-}
-
-/// The management list's entry for consent `id`.
-async fn managed(app: &TestApp, id: &str) -> Value {
-    let token = system_token(app, "manage_openbanking_consents").await;
-    let list: Value = Client::new()
-        .get(format!("{}/default/system/servers/{WS}/open-banking/consents", app.sandbox_url()))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    list["Consents"].as_array().unwrap().iter().find(|c| c["consent_id"] == id).cloned().unwrap_or(Value::Null)
 }
 
 fn post_fields<'a>(decision_accounts: &'a [&'a str]) -> Vec<(&'a str, &'a str)> {
@@ -171,16 +103,16 @@ async fn the_recipient_gets_exactly_the_accounts_chosen_until_the_consent_is_rev
     assert!(res.text().await.unwrap().contains("Choose at least one account"));
     let res = submit_fields(&app, &b, &page, "allow", &post_fields(&["UK-30001", "UK-30101"])).await;
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
-    assert_eq!(managed(&app, &id).await["status"], "AwaitingAuthorisation");
+    assert_eq!(uk_managed(&app, &id).await["status"], "AwaitingAuthorisation");
 
     let res = submit_fields(&app, &b, &page, "allow", &post_fields(&["UK-30003", "UK-30001"])).await;
-    let callback = to_recipient(&app, &b, res).await;
+    let callback = UK.to_recipient(&app, &b, res).await;
     let code = param(&callback, "code").unwrap_or_else(|| panic!("{callback}"));
     let tokens =
-        tpp_token(&app, &[("grant_type", "authorization_code"), ("code", &code), ("redirect_uri", REDIRECT)]).await;
+        UK.token(&app, &[("grant_type", "authorization_code"), ("code", &code), ("redirect_uri", REDIRECT)]).await;
     let access = tokens["access_token"].as_str().unwrap_or_else(|| panic!("{tokens}")).to_string();
 
-    let entry = managed(&app, &id).await;
+    let entry = uk_managed(&app, &id).await;
     assert_eq!(entry["status"], "Authorised", "{entry}");
     assert_eq!(entry["account_ids"], json!(["UK-30001", "UK-30003"]));
     assert_eq!(entry["Client"]["name"], "Money Map (UK account information)");
@@ -200,7 +132,7 @@ async fn the_recipient_gets_exactly_the_accounts_chosen_until_the_consent_is_rev
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
-    assert_eq!(managed(&app, &id).await["status"], "Revoked");
+    assert_eq!(uk_managed(&app, &id).await["status"], "Revoked");
     assert_eq!(bank_accounts(&app, &access).await.0, StatusCode::UNAUTHORIZED);
 }
 
@@ -210,10 +142,10 @@ async fn deny_rejects_the_consent_and_tells_the_recipient() {
     let b = browser();
     let (id, consent) = start_uk(&app, &b, "user").await;
     let page = open_consent(&b, &consent).await;
-    let callback = to_recipient(&app, &b, submit_fields(&app, &b, &page, "deny", &[]).await).await;
+    let callback = UK.to_recipient(&app, &b, submit_fields(&app, &b, &page, "deny", &[]).await).await;
     assert_eq!(param(&callback, "error").as_deref(), Some("rejected"), "{callback}");
     assert_eq!(param(&callback, "error_cause").as_deref(), Some("consent_rejected"));
-    assert_eq!(managed(&app, &id).await["status"], "Rejected");
+    assert_eq!(uk_managed(&app, &id).await["status"], "Rejected");
 }
 
 #[tokio::test]
@@ -240,24 +172,18 @@ async fn impossible_requests_are_refused_clearly() {
     let res = b.get(&consent).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::GONE);
     assert!(res.text().await.unwrap().contains("has expired"));
-    assert_eq!(managed(&app, &id).await["status"], "AwaitingAuthorisation");
+    assert_eq!(uk_managed(&app, &id).await["status"], "AwaitingAuthorisation");
 }
 
 /// `user` allows consent `id` at `consent` with `accounts`: the recipient's access token.
 async fn allow(app: &TestApp, b: &Client, consent: &str, accounts: &[&str]) -> String {
     let page = open_consent(b, consent).await;
     let res = submit_fields(app, b, &page, "allow", &post_fields(accounts)).await;
-    let callback = to_recipient(app, b, res).await;
+    let callback = UK.to_recipient(app, b, res).await;
     let code = param(&callback, "code").unwrap_or_else(|| panic!("{callback}"));
     let tokens =
-        tpp_token(app, &[("grant_type", "authorization_code"), ("code", &code), ("redirect_uri", REDIRECT)]).await;
+        UK.token(app, &[("grant_type", "authorization_code"), ("code", &code), ("redirect_uri", REDIRECT)]).await;
     tokens["access_token"].as_str().unwrap_or_else(|| panic!("{tokens}")).to_string()
-}
-
-/// A staff console page, signed in as `admin` in `s`.
-async fn admin(app: &TestApp, s: &Client, path: &str) -> (StatusCode, String) {
-    let res = s.get(format!("{}{path}", app.url)).send().await.unwrap();
-    (res.status(), res.text().await.unwrap())
 }
 
 #[tokio::test]
@@ -287,7 +213,7 @@ async fn an_allowed_uk_consent_is_recorded_by_its_consent_id_and_staff_end_it_fo
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    assert_eq!(managed(&app, &id).await["status"], "Revoked");
+    assert_eq!(uk_managed(&app, &id).await["status"], "Revoked");
     assert_eq!(bank_accounts(&app, &access).await.0, StatusCode::UNAUTHORIZED);
     assert!(admin(&app, &s, &format!("/admin/record?id={id}")).await.1.contains("Revoked"));
 }
@@ -298,7 +224,7 @@ async fn a_denied_uk_consent_leaves_a_rejected_record() {
     let b = browser();
     let (id, consent) = start_uk(&app, &b, "user").await;
     let page = open_consent(&b, &consent).await;
-    to_recipient(&app, &b, submit_fields(&app, &b, &page, "deny", &[]).await).await;
+    UK.to_recipient(&app, &b, submit_fields(&app, &b, &page, "deny", &[]).await).await;
     let s = browser();
     crate::assent::console::console_sign_in(&app, &s, "admin").await;
     let (status, record) = admin(&app, &s, &format!("/admin/record?id={id}")).await;
@@ -324,7 +250,7 @@ async fn the_portal_lists_and_stops_a_uk_consent_of_its_own_user_only() {
         .await
         .unwrap();
     assert!(matches!(res.status(), StatusCode::NOT_FOUND | StatusCode::FORBIDDEN), "{}", res.status());
-    assert_eq!(managed(&app, &id).await["status"], "Authorised");
+    assert_eq!(uk_managed(&app, &id).await["status"], "Authorised");
 
     let portal = browser();
     let html = portal_sign_in(&app, &portal, "user").await;
@@ -342,7 +268,7 @@ async fn the_portal_lists_and_stops_a_uk_consent_of_its_own_user_only() {
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&res), "/portal?revoked=fdx");
     assert_eq!(bank_accounts(&app, &access).await.0, StatusCode::UNAUTHORIZED);
-    assert_eq!(managed(&app, &id).await["status"], "Revoked");
+    assert_eq!(uk_managed(&app, &id).await["status"], "Revoked");
     let s = browser();
     crate::assent::console::console_sign_in(&app, &s, "admin").await;
     let record = admin(&app, &s, &format!("/admin/record?id={id}")).await.1;
@@ -441,12 +367,12 @@ async fn balances_and_transactions_are_served_as_the_consent_allows() {
     let system = system_token(&app, "manage_openbanking_consents").await;
     let res = Client::new().delete(&url).bearer_auth(&system).send().await.unwrap();
     assert!(res.status().is_client_error(), "a token of another workspace: {}", res.status());
-    assert_eq!(managed(&app, &full_id).await["status"], "Authorised");
-    let cc = tpp_token(&app, &[("grant_type", "client_credentials"), ("scope", "accounts")]).await;
+    assert_eq!(uk_managed(&app, &full_id).await["status"], "Authorised");
+    let cc = UK.token(&app, &[("grant_type", "client_credentials"), ("scope", "accounts")]).await;
     let cc = cc["access_token"].as_str().unwrap();
     for _ in 0..2 {
         assert_eq!(Client::new().delete(&url).bearer_auth(cc).send().await.unwrap().status(), StatusCode::NO_CONTENT);
     }
-    assert_eq!(managed(&app, &full_id).await["status"], "Revoked");
+    assert_eq!(uk_managed(&app, &full_id).await["status"], "Revoked");
     assert_eq!(bank_read(&app, &full, "UK-30003", "balances").await.0, StatusCode::UNAUTHORIZED);
 }

@@ -4,31 +4,14 @@
 //! Assent's payment screen and pays from one of their accounts (or the one the consent fixes),
 //! and the bank makes the payment once.
 
+use super::recipient::{admin, param, uk_managed, UK};
 use crate::common::*;
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 
-const WS: &str = "obuk";
-const TPP: &str = "obuk-tpp";
-const REDIRECT: &str = "https://tpp.example/callback";
+const WS: &str = UK.ws;
+const REDIRECT: &str = UK.redirect;
 const DECIDE_PAYMENT: &str = "/api/obuk/payment/decide";
-
-fn tpp_secret(app: &TestApp) -> String {
-    app.sandbox().store.meta(&format!("client_secret:{TPP}")).unwrap().unwrap()
-}
-
-async fn tpp_token(app: &TestApp, form: &[(&str, &str)]) -> Value {
-    Client::new()
-        .post(format!("{}/default/{WS}/oauth2/token", app.sandbox_url()))
-        .basic_auth(TPP, Some(tpp_secret(app)))
-        .form(form)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
-}
 
 /// The payment the tests ask for: £1,234.50 to ACME Energy Ltd, reference FRESCO-101.
 fn initiation() -> Value {
@@ -47,7 +30,7 @@ fn initiation() -> Value {
 
 /// `POST …/domestic-payment-consents` with `initiation`, with a token of `scope`.
 async fn create_with(app: &TestApp, scope: &str, initiation: Value) -> (StatusCode, Value) {
-    let token = tpp_token(app, &[("grant_type", "client_credentials"), ("scope", scope)]).await;
+    let token = UK.token(app, &[("grant_type", "client_credentials"), ("scope", scope)]).await;
     let res = Client::new()
         .post(format!("{}/default/{WS}/open-banking/v3.1/pisp/domestic-payment-consents", app.sandbox_url()))
         .bearer_auth(token["access_token"].as_str().unwrap_or_else(|| panic!("{token}")))
@@ -66,28 +49,9 @@ async fn create(app: &TestApp, initiation: Value) -> (StatusCode, Value) {
 /// consent URL.
 async fn authorize(app: &TestApp, b: &Client, id: &str, user: &str) -> String {
     let claims = json!({"id_token": {"openbanking_intent_id": {"value": id, "essential": true}}}).to_string();
-    let par: Value = Client::new()
-        .post(format!("{}/default/{WS}/par", app.sandbox_url()))
-        .basic_auth(TPP, Some(tpp_secret(app)))
-        .form(&[
-            ("response_type", "code"),
-            ("scope", "openid payments"),
-            ("redirect_uri", REDIRECT),
-            ("state", "st"),
-            ("claims", &claims),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (_, par) = UK.par(app, "openid payments", &[("claims", &claims)]).await;
     let uri = par["request_uri"].as_str().unwrap_or_else(|| panic!("{par}"));
-    let mut authorize = url::Url::parse(&format!("{}/default/{WS}/oauth2/authorize", app.sandbox_url())).unwrap();
-    authorize.query_pairs_mut().append_pair("client_id", TPP).append_pair("request_uri", uri);
-    let res = sign_in(app, b, authorize.as_str(), user).await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    location(&res)
+    UK.sign_in(app, b, uri, user).await
 }
 
 /// A payment consent created with `initiation` and authorized as far as Assent's screen.
@@ -112,43 +76,14 @@ async fn decide(
     fields: &[(&str, &str)],
 ) -> reqwest::Response {
     assert!(page.html.contains(DECIDE_PAYMENT), "the payment form posts to its own server function");
-    let mut form = vec![
-        ("login_id", page.login_id.as_str()),
-        ("login_state", page.login_state.as_str()),
-        ("csrf_token", page.csrf_token.as_str()),
-        ("decision", decision),
-    ];
-    form.extend_from_slice(fields);
-    form_post(b, format!("{}{DECIDE_PAYMENT}", app.url))
-        .header("origin", &app.url)
-        .header("sec-fetch-site", "same-origin")
-        .form(&form)
-        .send()
-        .await
-        .unwrap()
-}
-
-/// Follows Assent's 303 through the authorization server: the recipient's callback.
-async fn to_recipient(app: &TestApp, b: &Client, res: reqwest::Response) -> url::Url {
-    assert_eq!(res.status(), StatusCode::SEE_OTHER, "consent POST");
-    let back = location(&res);
-    assert!(back.starts_with(app.sandbox_url()), "redirect_to {back}");
-    let res = b.get(&back).send().await.unwrap();
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let callback = url::Url::parse(&location(&res)).unwrap();
-    assert!(callback.as_str().starts_with(REDIRECT), "{callback}");
-    callback
-}
-
-fn param(url: &url::Url, name: &str) -> Option<String> {
-    url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
+    post_decision(app, b, format!("{}{DECIDE_PAYMENT}", app.url), page, decision, fields).await
 }
 
 /// The code of a callback exchanged: the recipient's access token.
 async fn access_token(app: &TestApp, callback: &url::Url) -> String {
     let code = param(callback, "code").unwrap_or_else(|| panic!("{callback}"));
     let tokens =
-        tpp_token(app, &[("grant_type", "authorization_code"), ("code", &code), ("redirect_uri", REDIRECT)]).await;
+        UK.token(app, &[("grant_type", "authorization_code"), ("code", &code), ("redirect_uri", REDIRECT)]).await;
     tokens["access_token"].as_str().unwrap_or_else(|| panic!("{tokens}")).to_string()
 }
 
@@ -164,27 +99,6 @@ async fn pay(app: &TestApp, token: &str, consent_id: &str, initiation: Value) ->
     (res.status(), res.json().await.unwrap_or(Value::Null))
 }
 
-/// The management list's entry for consent `id`.
-async fn managed(app: &TestApp, id: &str) -> Value {
-    let token = system_token(app, "manage_openbanking_consents").await;
-    let list: Value = Client::new()
-        .get(format!("{}/default/system/servers/{WS}/open-banking/consents", app.sandbox_url()))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    list["Consents"].as_array().unwrap().iter().find(|c| c["consent_id"] == id).cloned().unwrap_or(Value::Null)
-}
-
-/// A staff console page, signed in as `admin` in `s`.
-async fn admin(app: &TestApp, s: &Client, path: &str) -> (StatusCode, String) {
-    let res = s.get(format!("{}{path}", app.url)).send().await.unwrap();
-    (res.status(), res.text().await.unwrap())
-}
-
 #[tokio::test]
 async fn a_payment_is_shown_paid_from_the_chosen_account_and_made_once() {
     let app = spawn_app().await;
@@ -192,7 +106,7 @@ async fn a_payment_is_shown_paid_from_the_chosen_account_and_made_once() {
     let (id, consent) = start(&app, &b, "user", initiation()).await;
 
     // The recipient reads its consent back.
-    let token = tpp_token(&app, &[("grant_type", "client_credentials"), ("scope", "payments")]).await;
+    let token = UK.token(&app, &[("grant_type", "client_credentials"), ("scope", "payments")]).await;
     let res = Client::new()
         .get(format!("{}/default/{WS}/open-banking/v3.1/pisp/domestic-payment-consents/{id}", app.sandbox_url()))
         .bearer_auth(token["access_token"].as_str().unwrap())
@@ -229,11 +143,11 @@ async fn a_payment_is_shown_paid_from_the_chosen_account_and_made_once() {
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
     let res = decide(&app, &b, &page, "allow", &[("account", "UK-30001"), ("account", "UK-30002")]).await;
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
-    assert_eq!(managed(&app, &id).await["status"], "AwaitingAuthorisation");
+    assert_eq!(uk_managed(&app, &id).await["status"], "AwaitingAuthorisation");
 
-    let callback = to_recipient(&app, &b, decide(&app, &b, &page, "allow", &[("account", "UK-30001")]).await).await;
+    let callback = UK.to_recipient(&app, &b, decide(&app, &b, &page, "allow", &[("account", "UK-30001")]).await).await;
     let access = access_token(&app, &callback).await;
-    let entry = managed(&app, &id).await;
+    let entry = uk_managed(&app, &id).await;
     assert_eq!(entry["status"], "Authorised", "{entry}");
     assert_eq!(entry["type"], "domestic_payment");
     assert_eq!(entry["account_ids"], json!(["UK-30001"]));
@@ -252,7 +166,7 @@ async fn a_payment_is_shown_paid_from_the_chosen_account_and_made_once() {
     assert!(body["Data"]["DomesticPaymentId"].as_str().is_some_and(|p| !p.is_empty()));
     let made = app.sandbox().store.obuk_payment_of(&id).unwrap().unwrap();
     assert_eq!((made.debtor.as_str(), made.amount.as_str(), made.currency.as_str()), ("UK-30001", "1234.50", "GBP"));
-    assert_eq!(managed(&app, &id).await["status"], "Consumed");
+    assert_eq!(uk_managed(&app, &id).await["status"], "Consumed");
     let (status, body) = pay(&app, &access, &id, initiation()).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "a second payment: {body}");
     assert!(body["Errors"][0]["Message"].as_str().unwrap().contains("already been used"), "{body}");
@@ -276,7 +190,7 @@ async fn a_payment_is_shown_paid_from_the_chosen_account_and_made_once() {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::CONFLICT, "staff cannot revoke a payment");
-    assert_eq!(managed(&app, &id).await["status"], "Consumed");
+    assert_eq!(uk_managed(&app, &id).await["status"], "Consumed");
 }
 
 #[tokio::test]
@@ -297,10 +211,10 @@ async fn a_debtor_fixed_by_the_consent_is_shown_and_cannot_be_changed() {
 
     let res = decide(&app, &b, &page, "allow", &[("account", "UK-30002")]).await;
     assert_eq!(res.status(), StatusCode::BAD_REQUEST, "another account than the fixed one");
-    assert_eq!(managed(&app, &id).await["status"], "AwaitingAuthorisation");
-    let callback = to_recipient(&app, &b, decide(&app, &b, &page, "allow", &[("account", "UK-30001")]).await).await;
+    assert_eq!(uk_managed(&app, &id).await["status"], "AwaitingAuthorisation");
+    let callback = UK.to_recipient(&app, &b, decide(&app, &b, &page, "allow", &[("account", "UK-30001")]).await).await;
     let access = access_token(&app, &callback).await;
-    assert_eq!(managed(&app, &id).await["account_ids"], json!(["UK-30001"]));
+    assert_eq!(uk_managed(&app, &id).await["account_ids"], json!(["UK-30001"]));
     assert_eq!(pay(&app, &access, &id, fixed).await.0, StatusCode::CREATED);
 }
 
@@ -318,7 +232,7 @@ async fn a_debtor_that_is_not_the_customers_is_a_clear_error() {
     let html = res.text().await.unwrap();
     assert!(html.contains("This payment cannot be made from here") && html.contains("Nothing was paid"), "{html}");
     assert!(!html.contains("Pay £"), "no form: {html}");
-    assert_eq!(managed(&app, &id).await["status"], "AwaitingAuthorisation");
+    assert_eq!(uk_managed(&app, &id).await["status"], "AwaitingAuthorisation");
 }
 
 #[tokio::test]
@@ -327,10 +241,10 @@ async fn cancel_rejects_the_payment_tells_the_recipient_and_is_recorded() {
     let b = browser();
     let (id, consent) = start(&app, &b, "user", initiation()).await;
     let page = open_consent(&b, &consent).await;
-    let callback = to_recipient(&app, &b, decide(&app, &b, &page, "deny", &[]).await).await;
+    let callback = UK.to_recipient(&app, &b, decide(&app, &b, &page, "deny", &[]).await).await;
     assert_eq!(param(&callback, "error").as_deref(), Some("rejected"), "{callback}");
     assert_eq!(param(&callback, "error_cause").as_deref(), Some("consent_rejected"));
-    assert_eq!(managed(&app, &id).await["status"], "Rejected");
+    assert_eq!(uk_managed(&app, &id).await["status"], "Rejected");
     let s = browser();
     crate::assent::console::console_sign_in(&app, &s, "admin").await;
     let (status, record) = admin(&app, &s, &format!("/admin/record?id={id}")).await;
@@ -379,7 +293,7 @@ async fn the_portal_lists_a_payment_under_payments_with_nothing_to_stop_for_its_
     let b = browser();
     let (id, consent) = start(&app, &b, "user", initiation()).await;
     let page = open_consent(&b, &consent).await;
-    let callback = to_recipient(&app, &b, decide(&app, &b, &page, "allow", &[("account", "UK-30002")]).await).await;
+    let callback = UK.to_recipient(&app, &b, decide(&app, &b, &page, "allow", &[("account", "UK-30002")]).await).await;
     let access = access_token(&app, &callback).await;
     assert_eq!(pay(&app, &access, &id, initiation()).await.0, StatusCode::CREATED);
 
@@ -405,7 +319,7 @@ async fn the_portal_lists_a_payment_under_payments_with_nothing_to_stop_for_its_
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::CONFLICT);
-    assert_eq!(managed(&app, &id).await["status"], "Consumed");
+    assert_eq!(uk_managed(&app, &id).await["status"], "Consumed");
 
     // Another customer sees nothing of it.
     let other = browser();

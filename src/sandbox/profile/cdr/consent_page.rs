@@ -7,20 +7,17 @@
 //! to that arrangement's customer: for anyone else, and once it has ended, the login's
 //! arrangement is not found.
 
-use crate::sandbox::authz::consent_session::{
-    authentication_context, client_info, login_for_consent, not_awaiting, redirect_to, requested_scopes, system_guard,
-};
-use crate::sandbox::authz::request::{AuthRequest, Decision};
-use crate::sandbox::http::{api_error, db_failure};
+use crate::sandbox::authz::request::AuthRequest;
+use crate::sandbox::http::api_error;
 use crate::sandbox::profile::cdr::arrangement::{expiry_from, load, request_of, to_arrangement, CdrGranted};
+use crate::sandbox::profile::consent_page::{self as page, Found, Granted, LoginPath, Regime};
 use crate::sandbox::state::Sandbox;
-use crate::sandbox::store::{FdxConsentRow, FdxDecision, LoginRow};
-use crate::sandbox::util::now;
+use crate::sandbox::store::{FdxConsentRow, LoginRow};
 use crate::wire::cdr::{status, AcceptCDRConsentRequest, GetCDRConsentResponse, RejectCDRConsentRequest};
 use axum::{
-    extract::{Path, Query, State},
+    extract::{rejection::JsonRejection, Path, Query, State},
     http::{HeaderMap, StatusCode},
-    response::{IntoResponse, Response},
+    response::Response,
     Json,
 };
 use std::collections::HashMap;
@@ -28,20 +25,14 @@ use std::sync::Arc;
 
 type Sb = State<Arc<Sandbox>>;
 
-/// The login's grant, and the grant it amends (in force, and the signed-in customer's).
-struct Session {
-    row: LoginRow,
-    request: AuthRequest,
-    grant: FdxConsentRow,
-    previous: Option<FdxConsentRow>,
-}
+/// The login's grant comes with the grant it amends (in force, and the signed-in customer's).
+const REGIME: Regime<Option<FdxConsentRow>> = Regime { find, refused_granted: "{}", refused_keeps_expiry: false };
 
 fn not_found() -> Response {
     api_error(StatusCode::NOT_FOUND, "cdr arrangement not found for this login", "not_found")
 }
 
-fn session(sb: &Sandbox, login: &str, login_state: Option<&str>) -> Result<Session, Response> {
-    let (row, request) = login_for_consent(sb, login, login_state)?;
+fn find(sb: &Sandbox, row: &LoginRow, request: &AuthRequest) -> Found<Option<FdxConsentRow>> {
     let grant = request.grant_id.as_deref().and_then(|id| load(sb, &row.workspace, id)).ok_or_else(not_found)?;
     let previous = match request_of(&grant).amends {
         None => None,
@@ -57,47 +48,26 @@ fn session(sb: &Sandbox, login: &str, login_state: Option<&str>) -> Result<Sessi
             Some(previous)
         }
     };
-    Ok(Session { row, request, grant, previous })
+    Ok((grant, previous))
 }
 
 /// `GET /{tid}/system/cdr/cdr-arrangement/{login}?login_state=`.
 pub async fn get_login(
     State(sb): Sb,
-    Path((tid, wid, login)): Path<(String, String, String)>,
+    Path(path): Path<LoginPath>,
     Query(q): Query<HashMap<String, String>>,
     headers: HeaderMap,
 ) -> Response {
-    if let Err(r) = system_guard(&sb, &headers, &tid, &wid).await {
-        return r;
-    }
-    let s = match session(&sb, &login, q.get("login_state").map(String::as_str)) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    let viewable = s.grant.status == status::AWAITING_AUTHORISATION
-        || (s.grant.status == status::AUTHORISED && s.row.status == "accepted");
-    if !viewable {
-        return not_awaiting(&s.grant);
-    }
-    let Some((_, _, client)) = sb.client(&s.row.client_id) else {
-        return api_error(StatusCode::NOT_FOUND, "client not found", "not_found");
-    };
-    let subject = s.row.subject.clone().unwrap_or_default();
-    Json(GetCDRConsentResponse {
-        authentication_context: authentication_context(&sb, &subject),
-        cdr_arrangement: to_arrangement(&sb, &s.grant),
-        client_info: client_info(&client),
-        previous_cdr_arrangement: s.previous.as_ref().map(|p| to_arrangement(&sb, p)),
-        requested_scopes: requested_scopes(&sb, &s.row.workspace, &s.request.scopes),
-        status: s.grant.status.clone(),
-        subject,
+    page::get(&sb, &REGIME, &path, &q, &headers, |p, shown| GetCDRConsentResponse {
+        authentication_context: shown.authentication_context,
+        cdr_arrangement: to_arrangement(&sb, &p.grant),
+        client_info: shown.client_info,
+        previous_cdr_arrangement: p.extra.as_ref().map(|prev| to_arrangement(&sb, prev)),
+        requested_scopes: shown.requested_scopes,
+        status: p.grant.status.clone(),
+        subject: shown.subject,
     })
-    .into_response()
-}
-
-fn unprocessable(message: String, code: &str, details: serde_json::Value) -> Response {
-    let e = crate::wire::ApiError { status_code: 422, error: message, error_code: code.into(), details: Some(details) };
-    (StatusCode::UNPROCESSABLE_ENTITY, Json(e)).into_response()
+    .await
 }
 
 /// `POST /{tid}/system/cdr/cdr-arrangement/{login}/accept` with `AcceptCDRConsentRequest`: the
@@ -105,130 +75,53 @@ fn unprocessable(message: String, code: &str, details: serde_json::Value) -> Res
 /// revokes the grant it replaces, with its tokens.
 pub async fn accept(
     State(sb): Sb,
-    Path((tid, wid, login)): Path<(String, String, String)>,
+    Path(path): Path<LoginPath>,
     headers: HeaderMap,
-    body: Result<Json<AcceptCDRConsentRequest>, axum::extract::rejection::JsonRejection>,
+    body: Result<Json<AcceptCDRConsentRequest>, JsonRejection>,
 ) -> Response {
-    if let Err(r) = system_guard(&sb, &headers, &tid, &wid).await {
-        return r;
-    }
-    let Ok(Json(body)) = body else {
-        return api_error(StatusCode::BAD_REQUEST, "invalid request body", "bad_request");
-    };
-    let s = match session(&sb, &login, None) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    let (row, grant) = (&s.row, &s.grant);
-    if body.login_state != row.login_state {
-        return api_error(StatusCode::FORBIDDEN, "login_state does not match", "invalid_login_state");
-    }
-    if row.status == "accepted" && grant.status == status::AUTHORISED {
-        return Json(redirect_to(&sb, row)).into_response();
-    }
-    if row.status != "authenticated" || grant.status != status::AWAITING_AUTHORISATION {
-        return not_awaiting(grant);
-    }
-    if let Some(extra) = body.granted_scopes.iter().find(|g| !s.request.scopes.contains(g)) {
-        return api_error(StatusCode::BAD_REQUEST, &format!("scope {extra} was not requested"), "invalid_scope");
-    }
-    if body.account_ids.is_empty() {
-        return api_error(StatusCode::BAD_REQUEST, "account_ids must not be empty", "invalid_request");
-    }
-    let customer = sb.customer_of(row.subject.as_deref().unwrap_or_default());
-    if body.customer_id != customer {
-        let details = serde_json::json!({"customer_id": body.customer_id});
-        return unprocessable("customer_id is not the signed-in customer".into(), "invalid_customer", details);
-    }
-    let ledger = sb.ledger_of(&row.workspace);
-    if let Some(foreign) = body.account_ids.iter().find(|id| !ledger.accounts_of(&customer).any(|a| &a.id == *id)) {
-        let details = serde_json::json!({"account_id": foreign});
-        return unprocessable(
-            format!("account {foreign} is not an account of the customer"),
-            "invalid_account",
-            details,
-        );
-    }
-    let mut accounts = body.account_ids.clone();
-    accounts.sort();
-    accounts.dedup();
-    let now = now();
-    let granted = CdrGranted { accounts, scopes: body.granted_scopes.clone(), given_at: now };
-    let decision = Decision::Accepted { scopes: body.granted_scopes.clone(), claims: Vec::new(), consent_id: None };
-    let decided = sb.store.decide_fdx(
-        &FdxDecision {
-            login_id: &row.id,
-            login_status: "accepted",
-            decision: &serde_json::to_string(&decision).unwrap_or_default(),
-            consent_id: &grant.id,
-            consent_status: status::AUTHORISED,
-            granted: &serde_json::to_string(&granted).unwrap_or_default(),
-            expires_at: Some(expiry_from(&request_of(grant), now)),
-        },
-        now,
-    );
-    match decided {
-        Ok(true) => {}
-        Ok(false) => return api_error(StatusCode::CONFLICT, "the consent request was already decided", "conflict"),
-        Err(e) => return db_failure(e),
-    }
-    if let Some(previous) = &s.previous {
-        let superseded = serde_json::json!({"superseded_by": grant.id}).to_string();
-        if let Err(e) = sb.store.revoke_fdx_consent(&previous.id, &superseded, now) {
-            return db_failure(e);
+    page::accept(&sb, &REGIME, &path, &headers, body, |p, body, now| {
+        p.check_scopes(&body.granted_scopes)?;
+        if body.account_ids.is_empty() {
+            return Err(api_error(StatusCode::BAD_REQUEST, "account_ids must not be empty", "invalid_request"));
         }
-    }
-    Json(redirect_to(&sb, row)).into_response()
+        let customer = sb.customer_of(&p.subject());
+        if body.customer_id != customer {
+            let details = serde_json::json!({"customer_id": body.customer_id});
+            return Err(page::unprocessable(
+                "customer_id is not the signed-in customer".into(),
+                "invalid_customer",
+                details,
+            ));
+        }
+        let ledger = sb.ledger_of(&p.row.workspace);
+        if let Some(foreign) = body.account_ids.iter().find(|id| !ledger.accounts_of(&customer).any(|a| &a.id == *id)) {
+            let details = serde_json::json!({"account_id": foreign});
+            return Err(page::unprocessable(
+                format!("account {foreign} is not an account of the customer"),
+                "invalid_account",
+                details,
+            ));
+        }
+        let mut accounts = body.account_ids.clone();
+        accounts.sort();
+        accounts.dedup();
+        let granted = CdrGranted { accounts, scopes: body.granted_scopes.clone(), given_at: now };
+        Ok(Granted {
+            granted: serde_json::to_string(&granted).unwrap_or_default(),
+            expires_at: Some(expiry_from(&request_of(&p.grant), now)),
+            supersedes: p.extra.as_ref().map(|prev| prev.id.clone()),
+        })
+    })
+    .await
 }
 
 /// `POST /{tid}/system/cdr/cdr-arrangement/{login}/reject` with `RejectCDRConsentRequest` (no
 /// `id`). An amendment refused leaves the arrangement it would have replaced as it was.
 pub async fn reject(
     State(sb): Sb,
-    Path((tid, wid, login)): Path<(String, String, String)>,
+    Path(path): Path<LoginPath>,
     headers: HeaderMap,
-    body: Result<Json<RejectCDRConsentRequest>, axum::extract::rejection::JsonRejection>,
+    body: Result<Json<RejectCDRConsentRequest>, JsonRejection>,
 ) -> Response {
-    if let Err(r) = system_guard(&sb, &headers, &tid, &wid).await {
-        return r;
-    }
-    let Ok(Json(body)) = body else {
-        return api_error(StatusCode::BAD_REQUEST, "invalid request body", "bad_request");
-    };
-    let s = match session(&sb, &login, None) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    let (row, grant) = (&s.row, &s.grant);
-    if body.login_state != row.login_state {
-        return api_error(StatusCode::FORBIDDEN, "login_state does not match", "invalid_login_state");
-    }
-    if row.status == "rejected" && grant.status == status::REJECTED {
-        return Json(redirect_to(&sb, row)).into_response();
-    }
-    if row.status != "authenticated" || grant.status != status::AWAITING_AUTHORISATION {
-        return not_awaiting(grant);
-    }
-    let decision = Decision::Rejected {
-        error: body.error,
-        error_description: body.error_description,
-        error_cause: body.error_cause,
-    };
-    let decided = sb.store.decide_fdx(
-        &FdxDecision {
-            login_id: &row.id,
-            login_status: "rejected",
-            decision: &serde_json::to_string(&decision).unwrap_or_default(),
-            consent_id: &grant.id,
-            consent_status: status::REJECTED,
-            granted: "{}",
-            expires_at: None,
-        },
-        now(),
-    );
-    match decided {
-        Ok(true) => Json(redirect_to(&sb, row)).into_response(),
-        Ok(false) => api_error(StatusCode::CONFLICT, "the consent request was already decided", "conflict"),
-        Err(e) => db_failure(e),
-    }
+    page::reject(&sb, &REGIME, &path, &headers, body).await
 }

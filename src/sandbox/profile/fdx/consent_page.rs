@@ -2,24 +2,20 @@
 //! of an FDX consent awaiting authorisation, and its accept (with the accounts shared) or
 //! reject. Callers need a System-workspace token with `manage_openbanking_consents`.
 
-use crate::sandbox::authz::consent_session::{
-    authentication_context, client_info, login_for_consent, not_awaiting, redirect_to, requested_scopes, system_guard,
-};
-use crate::sandbox::authz::request::{AuthRequest, Decision};
+use crate::sandbox::authz::request::AuthRequest;
 use crate::sandbox::config::TENANT;
-use crate::sandbox::http::{api_error, db_failure};
+use crate::sandbox::http::api_error;
+use crate::sandbox::profile::consent_page::{self as page, Found, Granted, LoginPath, Regime};
 use crate::sandbox::profile::fdx::consent::{load, request_of, rfc3339, to_fdx_consent, ONE_TIME_TTL};
 use crate::sandbox::state::Sandbox;
-use crate::sandbox::store::{FdxConsentRow, FdxDecision, LoginRow};
-use crate::sandbox::util::now;
+use crate::sandbox::store::{FdxConsentRow, LoginRow};
 use crate::wire::{
-    fdx_status, AcceptFDXConsentRequest, FDXGrantedResource, FDXRequestedResource, GetFDXConsentResponse,
-    RejectConsentRequest,
+    AcceptFDXConsentRequest, FDXGrantedResource, FDXRequestedResource, GetFDXConsentResponse, RejectConsentRequest,
 };
 use axum::{
-    extract::{Path, Query, State},
+    extract::{rejection::JsonRejection, Path, Query, State},
     http::{HeaderMap, StatusCode},
-    response::{IntoResponse, Response},
+    response::Response,
     Json,
 };
 use std::collections::HashMap;
@@ -27,66 +23,49 @@ use std::sync::Arc;
 
 type Sb = State<Arc<Sandbox>>;
 
+const REGIME: Regime<()> = Regime { find, refused_granted: "[]", refused_keeps_expiry: false };
+
 /// The FDX consent of a login awaiting (or holding) a decision.
-fn login_consent(
-    sb: &Sandbox,
-    login: &str,
-    login_state: Option<&str>,
-) -> Result<(LoginRow, AuthRequest, FdxConsentRow), Response> {
-    let (row, request) = login_for_consent(sb, login, login_state)?;
+fn find(sb: &Sandbox, _: &LoginRow, request: &AuthRequest) -> Found<()> {
     let consent = request
         .grant_id
         .as_deref()
         .and_then(|id| load(sb, id))
         .ok_or_else(|| api_error(StatusCode::NOT_FOUND, "FDX consent not found for this login", "not_found"))?;
-    Ok((row, request, consent))
+    Ok((consent, ()))
 }
 
 /// `GET /{tid}/system/fdx/fdx/{login}?login_state=`.
 pub async fn get_login(
     State(sb): Sb,
-    Path((tid, wid, login)): Path<(String, String, String)>,
+    Path(path): Path<LoginPath>,
     Query(q): Query<HashMap<String, String>>,
     headers: HeaderMap,
 ) -> Response {
-    if let Err(r) = system_guard(&sb, &headers, &tid, &wid).await {
-        return r;
-    }
-    let (row, request, consent) = match login_consent(&sb, &login, q.get("login_state").map(String::as_str)) {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let viewable = consent.status == fdx_status::AWAITING_AUTHORISATION
-        || (consent.status == fdx_status::AUTHORISED && row.status == "accepted");
-    if !viewable {
-        return not_awaiting(&consent);
-    }
-    let Some((_, _, client)) = sb.client(&row.client_id) else {
-        return api_error(StatusCode::NOT_FOUND, "client not found", "not_found");
-    };
-    let subject = row.subject.clone().unwrap_or_default();
-    let fdx_consent = to_fdx_consent(&sb, &consent);
-    let body = GetFDXConsentResponse {
-        consent_id: consent.id.clone(),
-        client_id: row.client_id.clone(),
-        client_info: client_info(&client),
-        authentication_context: authentication_context(&sb, &subject),
-        subject,
-        requested_scopes: requested_scopes(&sb, &row.workspace, &request.scopes),
-        account_ids: fdx_consent
-            .granted_resources
-            .iter()
-            .filter(|r| r.resource_type == "ACCOUNT")
-            .map(|r| r.id.clone())
-            .collect(),
-        created_at: rfc3339(consent.created_at),
-        status: consent.status.clone(),
-        kind: "fdx".into(),
-        tenant_id: TENANT.into(),
-        server_id: row.workspace.clone(),
-        fdx_consent,
-    };
-    Json(body).into_response()
+    page::get(&sb, &REGIME, &path, &q, &headers, |p, shown| {
+        let fdx_consent = to_fdx_consent(&sb, &p.grant);
+        GetFDXConsentResponse {
+            consent_id: p.grant.id.clone(),
+            client_id: p.row.client_id.clone(),
+            client_info: shown.client_info,
+            authentication_context: shown.authentication_context,
+            subject: shown.subject,
+            requested_scopes: shown.requested_scopes,
+            account_ids: fdx_consent
+                .granted_resources
+                .iter()
+                .filter(|r| r.resource_type == "ACCOUNT")
+                .map(|r| r.id.clone())
+                .collect(),
+            created_at: rfc3339(p.grant.created_at),
+            status: p.grant.status.clone(),
+            kind: "fdx".into(),
+            tenant_id: TENANT.into(),
+            server_id: p.row.workspace.clone(),
+            fdx_consent,
+        }
+    })
+    .await
 }
 
 /// Checks an accept against the consent request and the subject's accounts: the granted
@@ -114,14 +93,11 @@ fn granted_resources(
             return Err(bad("every resource needs an id".into()));
         }
         if res.resource_type == "ACCOUNT" && !sb.bank.accounts_of(&sb.customer_of(subject)).any(|a| a.id == res.id) {
-            let mut e = crate::wire::ApiError {
-                status_code: 422,
-                error: format!("account {} is not an account of the signed-in user", res.id),
-                error_code: "invalid_account".into(),
-                details: None,
-            };
-            e.details = Some(serde_json::json!({"account_id": res.id}));
-            return Err((StatusCode::UNPROCESSABLE_ENTITY, Json(e)).into_response());
+            return Err(page::unprocessable(
+                format!("account {} is not an account of the signed-in user", res.id),
+                "invalid_account",
+                serde_json::json!({"account_id": res.id}),
+            ));
         }
         if out.iter().any(|o| o.id == res.id && o.resource_type == res.resource_type) {
             continue;
@@ -140,111 +116,30 @@ fn granted_resources(
 /// `POST /{tid}/system/fdx/fdx/{login}/accept` with `AcceptFDXConsentRequest`.
 pub async fn accept(
     State(sb): Sb,
-    Path((tid, wid, login)): Path<(String, String, String)>,
+    Path(path): Path<LoginPath>,
     headers: HeaderMap,
-    body: Result<Json<AcceptFDXConsentRequest>, axum::extract::rejection::JsonRejection>,
+    body: Result<Json<AcceptFDXConsentRequest>, JsonRejection>,
 ) -> Response {
-    if let Err(r) = system_guard(&sb, &headers, &tid, &wid).await {
-        return r;
-    }
-    let Ok(Json(body)) = body else {
-        return api_error(StatusCode::BAD_REQUEST, "invalid request body", "bad_request");
-    };
-    let (row, request, consent) = match login_consent(&sb, &login, None) {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    if body.login_state != row.login_state {
-        return api_error(StatusCode::FORBIDDEN, "login_state does not match", "invalid_login_state");
-    }
-    if row.status == "accepted" && consent.status == fdx_status::AUTHORISED {
-        // A double submit: the same answer.
-        return Json(redirect_to(&sb, &row)).into_response();
-    }
-    if row.status != "authenticated" || consent.status != fdx_status::AWAITING_AUTHORISATION {
-        return not_awaiting(&consent);
-    }
-    if let Some(extra) = body.granted_scopes.iter().find(|s| !request.scopes.contains(s)) {
-        return api_error(StatusCode::BAD_REQUEST, &format!("scope {extra} was not requested"), "invalid_scope");
-    }
-    let subject = row.subject.clone().unwrap_or_default();
-    let granted = match granted_resources(&sb, &consent, &subject, &body) {
-        Ok(g) => g,
-        Err(r) => return r,
-    };
-    let req = request_of(&consent);
-    let now = now();
-    let expires_at = match req.duration_type.as_deref() {
-        Some("TIME_BOUND") => Some(now + req.duration_period.unwrap_or(1) * 86_400),
-        Some("PERSISTENT") => None,
-        _ => Some(now + ONE_TIME_TTL),
-    };
-    let decision = Decision::Accepted { scopes: body.granted_scopes.clone(), claims: Vec::new(), consent_id: None };
-    let decided = sb.store.decide_fdx(
-        &FdxDecision {
-            login_id: &row.id,
-            login_status: "accepted",
-            decision: &serde_json::to_string(&decision).unwrap_or_default(),
-            consent_id: &consent.id,
-            consent_status: fdx_status::AUTHORISED,
-            granted: &serde_json::to_string(&granted).unwrap_or_default(),
-            expires_at,
-        },
-        now,
-    );
-    match decided {
-        Ok(true) => Json(redirect_to(&sb, &row)).into_response(),
-        Ok(false) => api_error(StatusCode::CONFLICT, "the consent request was already decided", "conflict"),
-        Err(e) => db_failure(e),
-    }
+    page::accept(&sb, &REGIME, &path, &headers, body, |p, body, now| {
+        p.check_scopes(&body.granted_scopes)?;
+        let granted = granted_resources(&sb, &p.grant, &p.subject(), body)?;
+        let req = request_of(&p.grant);
+        let expires_at = match req.duration_type.as_deref() {
+            Some("TIME_BOUND") => Some(now + req.duration_period.unwrap_or(1) * 86_400),
+            Some("PERSISTENT") => None,
+            _ => Some(now + ONE_TIME_TTL),
+        };
+        Ok(Granted { granted: serde_json::to_string(&granted).unwrap_or_default(), expires_at, supersedes: None })
+    })
+    .await
 }
 
 /// `POST /{tid}/system/fdx/fdx/{login}/reject` with `RejectConsentRequest`.
 pub async fn reject(
     State(sb): Sb,
-    Path((tid, wid, login)): Path<(String, String, String)>,
+    Path(path): Path<LoginPath>,
     headers: HeaderMap,
-    body: Result<Json<RejectConsentRequest>, axum::extract::rejection::JsonRejection>,
+    body: Result<Json<RejectConsentRequest>, JsonRejection>,
 ) -> Response {
-    if let Err(r) = system_guard(&sb, &headers, &tid, &wid).await {
-        return r;
-    }
-    let Ok(Json(body)) = body else {
-        return api_error(StatusCode::BAD_REQUEST, "invalid request body", "bad_request");
-    };
-    let (row, _, consent) = match login_consent(&sb, &login, None) {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    if body.id != row.id || body.login_state != row.login_state {
-        return api_error(StatusCode::FORBIDDEN, "login_state does not match", "invalid_login_state");
-    }
-    if row.status == "rejected" && consent.status == fdx_status::REJECTED {
-        return Json(redirect_to(&sb, &row)).into_response();
-    }
-    if row.status != "authenticated" || consent.status != fdx_status::AWAITING_AUTHORISATION {
-        return not_awaiting(&consent);
-    }
-    let decision = Decision::Rejected {
-        error: body.error,
-        error_description: body.error_description,
-        error_cause: body.error_cause,
-    };
-    let decided = sb.store.decide_fdx(
-        &FdxDecision {
-            login_id: &row.id,
-            login_status: "rejected",
-            decision: &serde_json::to_string(&decision).unwrap_or_default(),
-            consent_id: &consent.id,
-            consent_status: fdx_status::REJECTED,
-            granted: "[]",
-            expires_at: None,
-        },
-        now(),
-    );
-    match decided {
-        Ok(true) => Json(redirect_to(&sb, &row)).into_response(),
-        Ok(false) => api_error(StatusCode::CONFLICT, "the consent request was already decided", "conflict"),
-        Err(e) => db_failure(e),
-    }
+    page::reject(&sb, &REGIME, &path, &headers, body).await
 }

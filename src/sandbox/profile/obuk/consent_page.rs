@@ -3,22 +3,19 @@
 //! accept (with the accounts the customer chose) and reject. Callers need a System-workspace
 //! token with `manage_openbanking_consents`.
 
-use crate::sandbox::authz::consent_session::{
-    authentication_context, client_info, login_for_consent, not_awaiting, redirect_to, requested_scopes, system_guard,
-};
-use crate::sandbox::authz::request::{AuthRequest, Decision};
+use crate::sandbox::authz::request::AuthRequest;
 use crate::sandbox::config::TENANT;
-use crate::sandbox::http::{api_error, db_failure};
+use crate::sandbox::http::api_error;
+use crate::sandbox::profile::consent_page::{self as page, Found, Granted, LoginPath, Regime};
 use crate::sandbox::profile::obuk::consent::{load, to_consent};
 use crate::sandbox::state::Sandbox;
-use crate::sandbox::store::{FdxConsentRow, FdxDecision, LoginRow};
-use crate::sandbox::util::now;
-use crate::wire::obuk::{status, AcceptConsentRequest, GetAccountAccessConsentResponse};
+use crate::sandbox::store::LoginRow;
+use crate::wire::obuk::{AcceptConsentRequest, GetAccountAccessConsentResponse};
 use crate::wire::RejectConsentRequest;
 use axum::{
-    extract::{Path, Query, State},
+    extract::{rejection::JsonRejection, Path, Query, State},
     http::{HeaderMap, StatusCode},
-    response::{IntoResponse, Response},
+    response::Response,
     Json,
 };
 use std::collections::HashMap;
@@ -26,13 +23,10 @@ use std::sync::Arc;
 
 type Sb = State<Arc<Sandbox>>;
 
+const REGIME: Regime<()> = Regime { find, refused_granted: "[]", refused_keeps_expiry: true };
+
 /// The account-access consent of a login awaiting (or holding) a decision.
-fn login_consent(
-    sb: &Sandbox,
-    login: &str,
-    login_state: Option<&str>,
-) -> Result<(LoginRow, AuthRequest, FdxConsentRow), Response> {
-    let (row, request) = login_for_consent(sb, login, login_state)?;
+fn find(sb: &Sandbox, row: &LoginRow, request: &AuthRequest) -> Found<()> {
     let consent = request
         .grant_id
         .as_deref()
@@ -41,165 +35,78 @@ fn login_consent(
         .ok_or_else(|| {
             api_error(StatusCode::NOT_FOUND, "account access consent not found for this login", "not_found")
         })?;
-    Ok((row, request, consent))
+    Ok((consent, ()))
 }
 
 /// `GET /{tid}/system/open-banking/account-access-consent/{login}?login_state=`.
 pub async fn get_login(
     State(sb): Sb,
-    Path((tid, wid, login)): Path<(String, String, String)>,
+    Path(path): Path<LoginPath>,
     Query(q): Query<HashMap<String, String>>,
     headers: HeaderMap,
 ) -> Response {
-    if let Err(r) = system_guard(&sb, &headers, &tid, &wid).await {
-        return r;
-    }
-    let (row, request, consent) = match login_consent(&sb, &login, q.get("login_state").map(String::as_str)) {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let viewable = consent.status == status::AWAITING_AUTHORISATION
-        || (consent.status == status::AUTHORISED && row.status == "accepted");
-    if !viewable {
-        return not_awaiting(&consent);
-    }
-    let Some((_, _, client)) = sb.client(&row.client_id) else {
-        return api_error(StatusCode::NOT_FOUND, "client not found", "not_found");
-    };
-    let subject = row.subject.clone().unwrap_or_default();
-    Json(GetAccountAccessConsentResponse {
-        id: row.id.clone(),
-        client_id: row.client_id.clone(),
-        client_info: client_info(&client),
-        authentication_context: authentication_context(&sb, &subject),
-        subject,
-        requested_scopes: requested_scopes(&sb, &row.workspace, &request.scopes),
+    page::get(&sb, &REGIME, &path, &q, &headers, |p, shown| GetAccountAccessConsentResponse {
+        id: p.row.id.clone(),
+        client_id: p.row.client_id.clone(),
+        client_info: shown.client_info,
+        authentication_context: shown.authentication_context,
+        subject: shown.subject,
+        requested_scopes: shown.requested_scopes,
         tenant_id: TENANT.into(),
-        server_id: row.workspace.clone(),
-        account_access_consent: to_consent(&consent),
+        server_id: p.row.workspace.clone(),
+        account_access_consent: to_consent(&p.grant),
     })
-    .into_response()
+    .await
 }
 
 /// `POST /{tid}/system/open-banking/account-access-consent/{login}/accept` with
 /// `AcceptConsentRequest`: at least one account, each the signed-in customer's.
 pub async fn accept(
     State(sb): Sb,
-    Path((tid, wid, login)): Path<(String, String, String)>,
+    Path(path): Path<LoginPath>,
     headers: HeaderMap,
-    body: Result<Json<AcceptConsentRequest>, axum::extract::rejection::JsonRejection>,
+    body: Result<Json<AcceptConsentRequest>, JsonRejection>,
 ) -> Response {
-    if let Err(r) = system_guard(&sb, &headers, &tid, &wid).await {
-        return r;
-    }
-    let Ok(Json(body)) = body else {
-        return api_error(StatusCode::BAD_REQUEST, "invalid request body", "bad_request");
-    };
-    let (row, request, consent) = match login_consent(&sb, &login, None) {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    if body.login_state != row.login_state {
-        return api_error(StatusCode::FORBIDDEN, "login_state does not match", "invalid_login_state");
-    }
-    if row.status == "accepted" && consent.status == status::AUTHORISED {
-        // A double submit: the same answer.
-        return Json(redirect_to(&sb, &row)).into_response();
-    }
-    if row.status != "authenticated" || consent.status != status::AWAITING_AUTHORISATION {
-        return not_awaiting(&consent);
-    }
-    if consent.expires_at.is_some_and(|e| e <= now()) {
-        return api_error(StatusCode::BAD_REQUEST, "the consent's ExpirationDateTime has passed", "consent_expired");
-    }
-    if let Some(extra) = body.granted_scopes.iter().find(|s| !request.scopes.contains(s)) {
-        return api_error(StatusCode::BAD_REQUEST, &format!("scope {extra} was not requested"), "invalid_scope");
-    }
-    if body.account_ids.is_empty() {
-        return api_error(StatusCode::BAD_REQUEST, "account_ids must not be empty", "invalid_request");
-    }
-    let subject = row.subject.clone().unwrap_or_default();
-    let customer = sb.customer_of(&subject);
-    let ledger = sb.ledger_of(&row.workspace);
-    if let Some(foreign) = body.account_ids.iter().find(|id| !ledger.accounts_of(&customer).any(|a| &a.id == *id)) {
-        let e = crate::wire::ApiError {
-            status_code: 422,
-            error: format!("account {foreign} is not an account of the signed-in user"),
-            error_code: "invalid_account".into(),
-            details: Some(serde_json::json!({"account_id": foreign})),
-        };
-        return (StatusCode::UNPROCESSABLE_ENTITY, Json(e)).into_response();
-    }
-    let mut accounts = body.account_ids.clone();
-    accounts.sort();
-    accounts.dedup();
-    let decision = Decision::Accepted { scopes: body.granted_scopes.clone(), claims: Vec::new(), consent_id: None };
-    let decided = sb.store.decide_fdx(
-        &FdxDecision {
-            login_id: &row.id,
-            login_status: "accepted",
-            decision: &serde_json::to_string(&decision).unwrap_or_default(),
-            consent_id: &consent.id,
-            consent_status: status::AUTHORISED,
-            granted: &serde_json::to_string(&accounts).unwrap_or_default(),
-            expires_at: consent.expires_at,
-        },
-        now(),
-    );
-    match decided {
-        Ok(true) => Json(redirect_to(&sb, &row)).into_response(),
-        Ok(false) => api_error(StatusCode::CONFLICT, "the consent request was already decided", "conflict"),
-        Err(e) => db_failure(e),
-    }
+    page::accept(&sb, &REGIME, &path, &headers, body, |p, body, now| {
+        if p.grant.expires_at.is_some_and(|e| e <= now) {
+            return Err(api_error(
+                StatusCode::BAD_REQUEST,
+                "the consent's ExpirationDateTime has passed",
+                "consent_expired",
+            ));
+        }
+        p.check_scopes(&body.granted_scopes)?;
+        if body.account_ids.is_empty() {
+            return Err(api_error(StatusCode::BAD_REQUEST, "account_ids must not be empty", "invalid_request"));
+        }
+        let customer = sb.customer_of(&p.subject());
+        let ledger = sb.ledger_of(&p.row.workspace);
+        if let Some(foreign) = body.account_ids.iter().find(|id| !ledger.accounts_of(&customer).any(|a| &a.id == *id)) {
+            return Err(page::unprocessable(
+                format!("account {foreign} is not an account of the signed-in user"),
+                "invalid_account",
+                serde_json::json!({"account_id": foreign}),
+            ));
+        }
+        let mut accounts = body.account_ids.clone();
+        accounts.sort();
+        accounts.dedup();
+        Ok(Granted {
+            granted: serde_json::to_string(&accounts).unwrap_or_default(),
+            expires_at: p.grant.expires_at,
+            supersedes: None,
+        })
+    })
+    .await
 }
 
 /// `POST /{tid}/system/open-banking/account-access-consent/{login}/reject` with the
 /// quickstart's reject body.
 pub async fn reject(
     State(sb): Sb,
-    Path((tid, wid, login)): Path<(String, String, String)>,
+    Path(path): Path<LoginPath>,
     headers: HeaderMap,
-    body: Result<Json<RejectConsentRequest>, axum::extract::rejection::JsonRejection>,
+    body: Result<Json<RejectConsentRequest>, JsonRejection>,
 ) -> Response {
-    if let Err(r) = system_guard(&sb, &headers, &tid, &wid).await {
-        return r;
-    }
-    let Ok(Json(body)) = body else {
-        return api_error(StatusCode::BAD_REQUEST, "invalid request body", "bad_request");
-    };
-    let (row, _, consent) = match login_consent(&sb, &login, None) {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    if body.id != row.id || body.login_state != row.login_state {
-        return api_error(StatusCode::FORBIDDEN, "login_state does not match", "invalid_login_state");
-    }
-    if row.status == "rejected" && consent.status == status::REJECTED {
-        return Json(redirect_to(&sb, &row)).into_response();
-    }
-    if row.status != "authenticated" || consent.status != status::AWAITING_AUTHORISATION {
-        return not_awaiting(&consent);
-    }
-    let decision = Decision::Rejected {
-        error: body.error,
-        error_description: body.error_description,
-        error_cause: body.error_cause,
-    };
-    let decided = sb.store.decide_fdx(
-        &FdxDecision {
-            login_id: &row.id,
-            login_status: "rejected",
-            decision: &serde_json::to_string(&decision).unwrap_or_default(),
-            consent_id: &consent.id,
-            consent_status: status::REJECTED,
-            granted: "[]",
-            expires_at: consent.expires_at,
-        },
-        now(),
-    );
-    match decided {
-        Ok(true) => Json(redirect_to(&sb, &row)).into_response(),
-        Ok(false) => api_error(StatusCode::CONFLICT, "the consent request was already decided", "conflict"),
-        Err(e) => db_failure(e),
-    }
+    page::reject(&sb, &REGIME, &path, &headers, body).await
 }

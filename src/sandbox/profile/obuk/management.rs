@@ -13,7 +13,8 @@ use crate::sandbox::profile::obuk::consent::{accounts_of, load, rfc3339, to_cons
 use crate::sandbox::profile::obuk::payment::{is_payment, to_payment_consent};
 use crate::sandbox::state::Sandbox;
 use crate::sandbox::util::now;
-use crate::wire::obuk::{OBUKConsentWithClient, OBUKConsents, OpenbankingClient, ACCOUNT_ACCESS};
+use crate::wire::obuk::ACCOUNT_ACCESS;
+use crate::wire::obuk_consents::{OBUKConsentWithClient, OBUKConsents, OpenbankingClient};
 use crate::wire::obuk_payment::DOMESTIC_PAYMENT;
 use axum::{
     extract::{Path, RawQuery, State},
