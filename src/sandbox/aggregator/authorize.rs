@@ -78,11 +78,19 @@ pub struct Back {
 
 pub enum Answer {
     Code(String),
-    /// The bank's `error` (`access_denied` when the customer said no) and its description.
+    /// The bank's `error` and its description.
     Refused {
         error: String,
         description: String,
     },
+}
+
+impl Answer {
+    /// Did the customer say no? (`access_denied`, or `rejected` as a UK bank answers a
+    /// refused consent.)
+    pub fn declined(&self) -> bool {
+        matches!(self, Answer::Refused { error, .. } if error == "access_denied" || error == "rejected")
+    }
 }
 
 impl Back {

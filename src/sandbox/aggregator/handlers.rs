@@ -215,8 +215,8 @@ pub async fn callback(State(sb): Sb, headers: HeaderMap, Query(q): Query<HashMap
     let (bank, reg, username) = (&back.bank, &back.reg, &back.username);
     let code = match &back.answer {
         Answer::Code(code) => code,
-        Answer::Refused { error, description } => {
-            let (status, title) = if error == "access_denied" {
+        Answer::Refused { description, .. } => {
+            let (status, title) = if back.answer.declined() {
                 (StatusCode::OK, format!("{} was not connected", bank.name))
             } else {
                 (StatusCode::BAD_GATEWAY, format!("{} could not connect", bank.name))

@@ -153,7 +153,7 @@ pub async fn start(sb: &Sandbox, session: &Session, username: &str, bank: &BankI
 /// customer's refusal kept; then the dashboard, which shows the outcome.
 pub async fn complete(sb: &Sandbox, back: &Back, mut payment: AggregatorPayment) -> Response {
     match &back.answer {
-        Answer::Refused { error, .. } if error == "access_denied" => {
+        answer if answer.declined() => {
             payment.outcome = "cancelled".into();
         }
         Answer::Refused { description, .. } => {
