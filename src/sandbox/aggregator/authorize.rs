@@ -6,7 +6,7 @@
 
 use crate::sandbox::aggregator::client::{self, Ask, BankInfo, Grant, Registration};
 use crate::sandbox::aggregator::pages;
-use crate::sandbox::aggregator::session::{self, Session};
+use crate::sandbox::aggregator::session::{self, Session, PENDING_TTL};
 use crate::sandbox::state::Sandbox;
 use crate::sandbox::store::PendingConnection;
 use crate::sandbox::util::{now, random_token};
@@ -18,9 +18,6 @@ use axum::{
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-
-/// How long an authorization may take at the bank.
-const PENDING_TTL: i64 = 600;
 
 pub fn storage_error(e: impl std::fmt::Display) -> Response {
     tracing::error!(error = %e, "aggregator store");
@@ -94,12 +91,10 @@ impl Answer {
 }
 
 impl Back {
-    /// Exchanges the code (with the PKCE verifier) for tokens; else the page to show.
-    pub async fn tokens(&self, sb: &Sandbox, code: &str) -> Result<TokenResponse, Response> {
+    /// Exchanges the code (with the PKCE verifier) for tokens; else the bank's refusal.
+    pub async fn tokens(&self, sb: &Sandbox, code: &str) -> Result<TokenResponse, String> {
         let grant = Grant::Code { code, verifier: &self.verifier };
-        client::tokens(sb, &self.reg, grant).await.map_err(|e| {
-            pages::error(StatusCode::BAD_GATEWAY, &format!("{} did not answer as expected", self.bank.name), &e.message)
-        })
+        client::tokens(sb, &self.reg, grant).await.map_err(|e| e.message)
     }
 }
 

@@ -226,7 +226,7 @@ pub async fn callback(State(sb): Sb, headers: HeaderMap, Query(q): Query<HashMap
     };
     let tokens = match back.tokens(&sb, code).await {
         Ok(t) => t,
-        Err(page) => return page,
+        Err(e) => return pages::error(StatusCode::BAD_GATEWAY, &format!("{} could not connect", bank.name), &e),
     };
     let link = Link::from_tokens(&tokens);
     if bank.regime == Regime::Cdr && link.arrangement_id.is_none() {

@@ -5,6 +5,7 @@
 
 use crate::sandbox::aggregator::client::{BankInfo, Regime};
 use crate::sandbox::aggregator::links::BankView;
+use crate::sandbox::aggregator::session::PENDING_TTL;
 use crate::sandbox::pages::layout;
 use crate::sandbox::store::AggregatorPayment;
 use crate::sandbox::util::esc;
@@ -128,7 +129,10 @@ Payment <code data-testid=\"payment-id\">{}</code>, status <span data-testid=\"p
         ),
         "cancelled" => format!("Payment cancelled: {amount} to {payee} was not paid."),
         "failed" => format!("Payment not made: {amount} to {payee}. {}", esc(p.message.as_deref().unwrap_or_default())),
-        _ => "A payment is waiting for your approval at the bank.".to_string(),
+        _ if p.updated_at + PENDING_TTL < crate::sandbox::util::now() => {
+            format!("Payment not completed: {amount} to {payee} was not approved in time, so nothing was paid.")
+        }
+        _ => format!("A payment of {amount} to {payee} is waiting for your approval at the bank."),
     };
     format!("<p class=\"paid\" role=\"status\" data-testid=\"payment\" data-outcome=\"{}\">{text}</p>", esc(&p.outcome))
 }
@@ -225,4 +229,40 @@ pub fn dashboard(username: &str, csrf: &str, banks: &[(BankInfo, BankView, Optio
             esc(csrf)
         ),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn payment(outcome: &str, updated_at: i64) -> AggregatorPayment {
+        AggregatorPayment {
+            state: "s".into(),
+            username: "demo".into(),
+            bank: "obuk".into(),
+            consent_id: "pdc-1".into(),
+            initiation: r#"{"InstructedAmount":{"Amount":"12.34","Currency":"GBP"},"CreditorAccount":{"Name":"<Jo>"}}"#
+                .into(),
+            outcome: outcome.into(),
+            payment_id: Some("pmt-1".into()),
+            status: Some("AcceptedSettlementCompleted".into()),
+            message: Some("Albion Bank said: <no>".into()),
+            access_token: None,
+            updated_at,
+        }
+    }
+
+    #[test]
+    fn each_payment_outcome_says_what_became_of_it() {
+        let now = crate::sandbox::util::now();
+        let made = payment_outcome(&payment("made", now));
+        assert!(made.contains("Payment made") && made.contains("£12.34") && made.contains("pmt-1"), "{made}");
+        assert!(made.contains("&lt;Jo&gt;") && !made.contains("<Jo>"), "escaped: {made}");
+        assert!(payment_outcome(&payment("cancelled", now)).contains("Payment cancelled: £12.34"));
+        let failed = payment_outcome(&payment("failed", now));
+        assert!(failed.contains("Payment not made") && failed.contains("&lt;no&gt;"), "{failed}");
+        assert!(payment_outcome(&payment("pending", now)).contains("waiting for your approval"));
+        let stale = payment_outcome(&payment("pending", now - PENDING_TTL - 1));
+        assert!(stale.contains("Payment not completed") && stale.contains("nothing was paid"), "{stale}");
+    }
 }

@@ -161,11 +161,14 @@ pub async fn complete(sb: &Sandbox, back: &Back, mut payment: AggregatorPayment)
             payment.message = Some(format!("{} said: {description}", back.bank.name));
         }
         Answer::Code(code) => {
-            let token = match back.tokens(sb, code).await {
-                Ok(t) => t.access_token,
-                Err(page) => return page,
+            let made = match back.tokens(sb, code).await {
+                Ok(tokens) => {
+                    payment.access_token = Some(tokens.access_token.clone());
+                    pay(sb, &back.bank, &payment, &tokens.access_token).await
+                }
+                Err(e) => Err(format!("{} did not confirm your approval: {e}", back.bank.name)),
             };
-            match pay(sb, &back.bank, &payment, &token).await {
+            match made {
                 Ok((id, status)) => {
                     payment.outcome = "made".into();
                     (payment.payment_id, payment.status) = (Some(id), Some(status));
@@ -175,7 +178,6 @@ pub async fn complete(sb: &Sandbox, back: &Back, mut payment: AggregatorPayment)
                     payment.message = Some(message);
                 }
             }
-            payment.access_token = Some(token);
         }
     }
     payment.updated_at = now();
