@@ -59,6 +59,7 @@ pub fn router(sandbox: Arc<Sandbox>) -> Router {
         .route("/aggregator/sign-in", post(aggregator::sign_in))
         .route("/aggregator/sign-out", post(aggregator::sign_out))
         .route("/aggregator/connect", post(aggregator::connect))
+        .route("/aggregator/pay", post(aggregator::pay))
         .route("/aggregator/callback", get(aggregator::callback))
         .route("/aggregator/disconnect", post(aggregator::disconnect))
         .route("/", get(|| async { axum::response::Redirect::to("/demo") }))

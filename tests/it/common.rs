@@ -221,6 +221,8 @@ pub async fn open_consent(b: &Client, consent_url: &str) -> ConsentPage {
 pub const DECIDE: &str = "/api/consent/decide";
 pub const DECIDE_FDX: &str = "/api/fdx/decide";
 pub const DECIDE_OBUK: &str = "/api/obuk/decide";
+pub const DECIDE_OBUK_PAYMENT: &str = "/api/obuk/payment/decide";
+pub const DECIDE_CDR: &str = "/api/cdr/decide";
 
 /// A POST as a browser's plain HTML form sends it (no JavaScript): it accepts HTML, so a
 /// server function answers with a page or a redirect.
@@ -254,7 +256,10 @@ pub async fn submit_to(
     decision: &str,
     fields: &[(&str, &str)],
 ) -> Response {
-    let path = [DECIDE_FDX, DECIDE_OBUK].into_iter().find(|p| page.html.contains(p)).unwrap_or(DECIDE);
+    let path = [DECIDE_FDX, DECIDE_OBUK, DECIDE_OBUK_PAYMENT, DECIDE_CDR]
+        .into_iter()
+        .find(|p| page.html.contains(p))
+        .unwrap_or(DECIDE);
     post_decision(app, b, format!("{base}{path}"), page, decision, fields).await
 }
 

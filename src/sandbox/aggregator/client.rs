@@ -3,7 +3,8 @@
 //! registration at each bank by DCR (RFC 7591) with `private_key_jwt` and that key's public
 //! half, then pushed requests (RFC 9126), code exchange, refresh and revocation, each call
 //! authenticated with a fresh client assertion (RFC 7523) naming the bank's issuer. A UK bank
-//! also gives it client-credentials tokens, for the consent resources it creates first (`uk`).
+//! also gives it client-credentials tokens, for the consent resources it creates first (`uk`,
+//! `payment`); a CDR bank's requests carry the arrangement's parameters (`cdr`).
 
 use crate::sandbox::state::Sandbox;
 use crate::sandbox::util::{now, random_token, sha256_b64};
@@ -15,9 +16,6 @@ use serde_json::Value;
 
 /// Where the aggregator's key is kept (PKCS #8 PEM).
 const KEY_META: &str = "aggregator:key";
-/// The scopes the aggregator asks each bank for: accounts, and a refresh token to keep reading
-/// them; nothing it does not use.
-pub const SCOPE: &str = "openid accounts offline_access";
 /// How long a client assertion lives.
 const ASSERTION_TTL: i64 = 60;
 
@@ -30,8 +28,12 @@ pub enum Regime {
     /// UK Open Banking account access: an account-access consent created first with a
     /// client-credentials token, named in the pushed request's `claims`
     /// (`openbanking_intent_id`), then the bank's `/bank/{wid}/aisp/accounts…` in the OBIE
-    /// shapes.
+    /// shapes; payments too, each under a domestic-payment consent (`payment`).
     Uk,
+    /// Australian CDR: a pushed request for an ongoing arrangement (`sharing_duration`), whose
+    /// `cdr_arrangement_id` the token response names, then the bank's
+    /// `/bank/{wid}/cdr/banking/accounts…` in the CDR shapes (`cdr`).
+    Cdr,
 }
 
 impl Regime {
@@ -41,6 +43,7 @@ impl Regime {
         match (workspace.bank, workspace.profile) {
             (Some(BankRegime::OpenBanking), _) => Some(Regime::OpenBanking),
             (Some(BankRegime::Obuk), ProfileKind::Obuk) => Some(Regime::Uk),
+            (Some(BankRegime::Cdr), ProfileKind::Cdr) => Some(Regime::Cdr),
             _ => None,
         }
     }
@@ -49,8 +52,26 @@ impl Regime {
     /// client-credentials token.
     fn grant_types(self) -> &'static [&'static str] {
         match self {
-            Regime::OpenBanking => &["authorization_code", "refresh_token"],
+            Regime::OpenBanking | Regime::Cdr => &["authorization_code", "refresh_token"],
             Regime::Uk => &["authorization_code", "refresh_token", "client_credentials"],
+        }
+    }
+
+    /// The scopes a connection asks for: accounts (in the regime's words), and a refresh token
+    /// to keep reading them (a CDR bank refreshes an ongoing arrangement without asking);
+    /// nothing the dashboard does not use.
+    pub fn scope(self) -> &'static str {
+        match self {
+            Regime::OpenBanking | Regime::Uk => "openid accounts offline_access",
+            Regime::Cdr => "openid bank:accounts.basic:read bank:accounts.detail:read",
+        }
+    }
+
+    /// The scopes the aggregator registers for: a connection's, and at a UK bank `payments`.
+    fn registered_scope(self) -> &'static str {
+        match self {
+            Regime::Uk => "openid accounts offline_access payments",
+            other => other.scope(),
         }
     }
 }
@@ -100,6 +121,9 @@ pub struct Registration {
     /// From discovery each time (absent from registrations kept before it was needed).
     #[serde(default)]
     pub introspection_endpoint: String,
+    /// The scopes registered (a kept registration for others is made again).
+    #[serde(default)]
+    pub scope: String,
 }
 
 fn meta_key(wid: &str) -> String {
@@ -146,7 +170,7 @@ fn assertion(sb: &Sandbox, reg: &Registration) -> Result<String, String> {
 }
 
 /// The aggregator's registration at `bank`: the kept one while it still fits (same issuer,
-/// callback and key), else a new one by DCR.
+/// callback, key and scopes), else a new one by DCR.
 pub async fn registration(sb: &Sandbox, bank: &BankInfo) -> Result<Registration, String> {
     let wid = bank.wid.as_str();
     let issuer = sb.issuer(wid);
@@ -172,8 +196,12 @@ pub async fn registration(sb: &Sandbox, bank: &BankInfo) -> Result<Registration,
         token_endpoint: endpoint("token_endpoint")?,
         revocation_endpoint: endpoint("revocation_endpoint")?,
         introspection_endpoint: endpoint("introspection_endpoint")?,
+        scope: bank.regime.registered_scope().to_string(),
     };
-    if let Some(kept) = kept.filter(|k| k.issuer == reg.issuer && k.redirect_uri == redirect_uri && k.kid == reg.kid) {
+    let fits = |k: &Registration| {
+        k.issuer == reg.issuer && k.redirect_uri == redirect_uri && k.kid == reg.kid && k.scope == reg.scope
+    };
+    if let Some(kept) = kept.filter(fits) {
         reg.client_id = kept.client_id;
         return Ok(reg);
     }
@@ -187,7 +215,7 @@ pub async fn registration(sb: &Sandbox, bank: &BankInfo) -> Result<Registration,
         "token_endpoint_auth_method": "private_key_jwt",
         "token_endpoint_auth_signing_alg": "ES256",
         "grant_types": bank.regime.grant_types(),
-        "scope": SCOPE,
+        "scope": reg.scope,
         "client_uri": format!("{}/aggregator", sb.base_url),
         "jwks": {"keys": [jwk]},
     });
@@ -225,7 +253,7 @@ async fn get_json(sb: &Sandbox, url: &str) -> Result<Value, String> {
 
 /// A form POST to one of the bank's endpoints, authenticated by a client assertion: the status
 /// and the JSON answer (or `Null`).
-async fn post(sb: &Sandbox, reg: &Registration, url: &str, form: &[(&str, &str)]) -> Result<(u16, Value), String> {
+pub async fn post(sb: &Sandbox, reg: &Registration, url: &str, form: &[(&str, &str)]) -> Result<(u16, Value), String> {
     let assertion = assertion(sb, reg)?;
     let mut fields: Vec<(&str, &str)> = form.to_vec();
     fields.push(("client_id", &reg.client_id));
@@ -236,26 +264,25 @@ async fn post(sb: &Sandbox, reg: &Registration, url: &str, form: &[(&str, &str)]
     Ok((status, res.json().await.unwrap_or_default()))
 }
 
-/// Pushes an authorization request (with `claims`, for a UK bank's consent); the URL to send
-/// the browser to (only `client_id` and `request_uri` in it).
-pub async fn push(
-    sb: &Sandbox,
-    reg: &Registration,
-    state: &str,
-    challenge: &str,
-    claims: Option<&str>,
-) -> Result<String, String> {
+/// What a pushed request asks for besides the client's own parameters: its `scope`, and the
+/// regime's parameters (`claims` naming a UK consent, a CDR `sharing_duration`).
+pub struct Ask {
+    pub scope: &'static str,
+    pub extra: Vec<(&'static str, String)>,
+}
+
+/// Pushes an authorization request; the URL to send the browser to (only `client_id` and
+/// `request_uri` in it).
+pub async fn push(sb: &Sandbox, reg: &Registration, state: &str, challenge: &str, ask: &Ask) -> Result<String, String> {
     let mut form = vec![
         ("response_type", "code"),
         ("redirect_uri", reg.redirect_uri.as_str()),
-        ("scope", SCOPE),
+        ("scope", ask.scope),
         ("state", state),
         ("code_challenge", challenge),
         ("code_challenge_method", "S256"),
     ];
-    if let Some(claims) = claims {
-        form.push(("claims", claims));
-    }
+    form.extend(ask.extra.iter().map(|(k, v)| (*k, v.as_str())));
     let (status, answer) = post(sb, reg, &reg.par_endpoint, &form).await?;
     let Some(request_uri) = answer["request_uri"].as_str().filter(|_| status == 201) else {
         return Err(format!("the bank refused the pushed request ({status}): {}", describe(&answer)));

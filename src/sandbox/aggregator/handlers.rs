@@ -1,44 +1,32 @@
 //! The aggregator's routes under `/aggregator`: the dashboard (or its sign-in form), sign-in
-//! and sign-out, Connect (at a UK bank, its account-access consent first; then a pushed request
-//! with PKCE and state, then the bank's authorize URL with only `client_id` and `request_uri`),
-//! the callback (state of this session, `iss` of the bank it went to, RFC 9207, then the code
-//! exchange), and Disconnect (the tokens revoked at the bank, then forgotten). Every POST
-//! carries the session's anti-forgery token.
+//! and sign-out, Connect (at a UK bank, its account-access consent first; at a CDR bank, an
+//! ongoing arrangement; then the way to the bank, `authorize`), Pay (a UK payment, `payment`),
+//! the callback (checked by `authorize`, then the code exchanged for a connection, or the
+//! payment made), and Disconnect (at a UK bank its consent ended, at a CDR bank its
+//! arrangement; the tokens revoked at the bank, then forgotten). Every POST carries the
+//! session's anti-forgery token.
 
-use crate::sandbox::aggregator::client::{self, BankInfo, Grant, Regime};
+use crate::sandbox::aggregator::authorize::{self, storage_error, unreachable, Answer};
+use crate::sandbox::aggregator::cdr;
+use crate::sandbox::aggregator::client::{self, Ask, BankInfo, Regime};
 use crate::sandbox::aggregator::links::{self, Link};
 use crate::sandbox::aggregator::pages;
+use crate::sandbox::aggregator::payment;
 use crate::sandbox::aggregator::session::{self, Session};
 use crate::sandbox::aggregator::uk;
 use crate::sandbox::state::Sandbox;
-use crate::sandbox::store::PendingConnection;
-use crate::sandbox::util::{now, random_token};
 use axum::{
     extract::{ConnectInfo, Query, State},
     http::{header, HeaderMap, StatusCode},
     response::{IntoResponse, Redirect, Response},
     Extension, Form,
 };
-use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
-use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 type Sb = State<Arc<Sandbox>>;
 type Fields = Form<HashMap<String, String>>;
-
-/// How long a connection may take at the bank.
-const PENDING_TTL: i64 = 600;
-
-fn storage_error(e: impl std::fmt::Display) -> Response {
-    tracing::error!(error = %e, "aggregator store");
-    pages::error(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "Something went wrong",
-        "The aggregator could not save its records. Try again.",
-    )
-}
 
 /// A session signed in to the aggregator, whose form token `form` carries; else the page to
 /// answer with.
@@ -87,7 +75,11 @@ pub async fn index(State(sb): Sb, headers: HeaderMap) -> Response {
             let mut banks = Vec::new();
             for bank in client::banks(&sb) {
                 let view = links::view(&sb, &username, &bank).await;
-                banks.push((bank, view));
+                let paid = match bank.regime {
+                    Regime::Uk => sb.store.latest_aggregator_payment(&username, &bank.wid).ok().flatten(),
+                    _ => None,
+                };
+                banks.push((bank, view, paid));
             }
             pages::dashboard(&username, &csrf, &banks)
         }
@@ -158,7 +150,8 @@ pub async fn sign_out(State(sb): Sb, headers: HeaderMap, Form(form): Fields) -> 
 }
 
 /// `POST /aggregator/connect` (also Reconnect): at a UK bank its account-access consent, then a
-/// pushed request (naming that consent), then the bank.
+/// pushed request (naming that consent; at a CDR bank, asking for an ongoing arrangement), then
+/// the bank.
 pub async fn connect(State(sb): Sb, headers: HeaderMap, Form(form): Fields) -> Response {
     let (session, _) = match signed_in(&sb, &headers, &form) {
         Ok(s) => s,
@@ -168,127 +161,104 @@ pub async fn connect(State(sb): Sb, headers: HeaderMap, Form(form): Fields) -> R
         Ok(b) => b,
         Err(r) => return r,
     };
-    let unreachable = |e: String| {
-        tracing::warn!(bank = bank.wid, error = %e, "aggregator connect");
-        pages::error(
-            StatusCode::BAD_GATEWAY,
-            &format!("{} cannot be reached", bank.name),
-            &format!("The aggregator could not start a connection with {}: {e}", bank.name),
-        )
-    };
     let reg = match client::registration(&sb, &bank).await {
         Ok(reg) => reg,
-        Err(e) => return unreachable(e),
+        Err(e) => return unreachable(&bank, &e),
     };
-    let claims = match bank.regime {
-        Regime::OpenBanking => None,
+    let extra = match bank.regime {
+        Regime::OpenBanking => Vec::new(),
         Regime::Uk => match uk::account_access_consent(&sb, &reg).await {
-            Ok(consent) => Some(uk::intent_claims(&consent)),
-            Err(e) => return unreachable(e),
+            Ok(consent) => vec![("claims", uk::intent_claims(&consent))],
+            Err(e) => return unreachable(&bank, &e),
         },
+        Regime::Cdr => cdr::par_params(),
     };
-    let (state, verifier) = (random_token(24), random_token(48));
-    let pending = PendingConnection {
-        session_hash: session.id_hash.clone(),
-        bank: bank.wid.clone(),
-        verifier: verifier.clone(),
-        expires_at: now() + PENDING_TTL,
-    };
-    if let Err(e) = sb.store.insert_aggregator_pending(&state, &pending) {
-        return storage_error(e);
-    }
-    let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
-    match client::push(&sb, &reg, &state, &challenge, claims.as_deref()).await {
-        Ok(url) => Redirect::to(&url).into_response(),
-        Err(e) => unreachable(e),
+    let ask = Ask { scope: bank.regime.scope(), extra };
+    match authorize::begin(&sb, &session, &bank, &reg, &ask).await {
+        Ok((_, url)) => Redirect::to(&url).into_response(),
+        Err(page) => page,
     }
 }
 
-/// `GET /aggregator/callback`: back from a bank.
+/// `POST /aggregator/pay`: a UK payment (amount in pounds, payee's name, sort code and account
+/// number, reference) from the customer's account at that bank, which they choose there.
+pub async fn pay(State(sb): Sb, headers: HeaderMap, Form(form): Fields) -> Response {
+    let (session, username) = match signed_in(&sb, &headers, &form) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let bank = match bank_of(&sb, &form) {
+        Ok(b) if b.regime == Regime::Uk => b,
+        Ok(b) => {
+            let message = format!("The aggregator makes payments at UK banks only, not at {}.", b.name);
+            return pages::error(StatusCode::BAD_REQUEST, "Payments are not offered here", &message);
+        }
+        Err(r) => return r,
+    };
+    match payment::order_of(&form) {
+        Ok(order) => payment::start(&sb, &session, &username, &bank, &order).await,
+        Err(message) => pages::error(StatusCode::BAD_REQUEST, "Check the payment", &message),
+    }
+}
+
+/// `GET /aggregator/callback`: back from a bank, with a payment's answer or a connection's.
 pub async fn callback(State(sb): Sb, headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> Response {
-    let state = q.get("state").map(String::as_str).unwrap_or_default();
-    let session = session::current(&sb, &headers);
-    let pending = if state.is_empty() { None } else { sb.store.take_aggregator_pending(state).ok().flatten() };
-    let (Some(session), Some(pending)) = (session, pending) else {
-        return pages::error(
-            StatusCode::BAD_REQUEST,
-            "Unexpected answer from a bank",
-            "This answer does not belong to a connection started in this browser. Start again from the aggregator.",
-        );
+    let back = match authorize::back(&sb, &headers, &q).await {
+        Ok(back) => back,
+        Err(page) => return page,
     };
-    let (Some(username), true) = (session.username.clone(), session.id_hash == pending.session_hash) else {
-        return pages::error(
-            StatusCode::BAD_REQUEST,
-            "Unexpected answer from a bank",
-            "This answer does not belong to a connection started in this session. Start again from the aggregator.",
-        );
-    };
-    if pending.expires_at <= now() {
-        return pages::error(
-            StatusCode::BAD_REQUEST,
-            "This connection took too long",
-            "Start again from the aggregator.",
-        );
+    match sb.store.aggregator_payment(&back.state) {
+        Ok(Some(paying)) => return payment::complete(&sb, &back, paying).await,
+        Ok(None) => {}
+        Err(e) => return storage_error(e),
     }
-    let Some(bank) = client::banks(&sb).into_iter().find(|b| b.wid == pending.bank) else {
-        return pages::error(StatusCode::NOT_FOUND, "Unknown bank", "The aggregator does not know this bank.");
-    };
-    let reg = match client::registration(&sb, &bank).await {
-        Ok(reg) => reg,
-        Err(e) => return pages::error(StatusCode::BAD_GATEWAY, &format!("{} cannot be reached", bank.name), &e),
-    };
-    // RFC 9207: the answer must come from the authorization server the request went to (an
-    // answer from another one is a mix-up attack, or a mistake; its code is never used).
-    if q.get("iss") != Some(&reg.issuer) {
-        return pages::error(
-            StatusCode::BAD_REQUEST,
-            "Answer from the wrong bank",
-            &format!(
-                "The aggregator sent you to {}, but this answer comes from another authorization server ({}). Nothing was connected.",
-                bank.name,
-                q.get("iss").map(String::as_str).unwrap_or("none named")
-            ),
-        );
-    }
-    if let Some(error) = q.get("error") {
-        let description = q.get("error_description").map(String::as_str).unwrap_or(error);
-        let (status, title) = if error == "access_denied" {
-            (StatusCode::OK, format!("{} was not connected", bank.name))
-        } else {
-            (StatusCode::BAD_GATEWAY, format!("{} could not connect", bank.name))
-        };
-        return pages::error(status, &title, &format!("{} said: {description}", bank.name));
-    }
-    let Some(code) = q.get("code") else {
-        return pages::error(
-            StatusCode::BAD_REQUEST,
-            "Unexpected answer from a bank",
-            "The bank's answer has no code.",
-        );
-    };
-    let tokens = match client::tokens(&sb, &reg, Grant::Code { code, verifier: &pending.verifier }).await {
-        Ok(t) => t,
-        Err(e) => {
-            return pages::error(StatusCode::BAD_GATEWAY, &format!("{} could not connect", bank.name), &e.message)
+    let (bank, reg, username) = (&back.bank, &back.reg, &back.username);
+    let code = match &back.answer {
+        Answer::Code(code) => code,
+        Answer::Refused { description, .. } => {
+            let (status, title) = if back.answer.declined() {
+                (StatusCode::OK, format!("{} was not connected", bank.name))
+            } else {
+                (StatusCode::BAD_GATEWAY, format!("{} could not connect", bank.name))
+            };
+            return pages::error(status, &title, &format!("{} said: {description}", bank.name));
         }
     };
-    // A connection made again replaces the old one: its tokens are revoked, not left behind.
-    if let Ok(Some(old)) = links::load(&sb, &username, &bank.wid) {
-        revoke_all(&sb, &bank, &reg, &old).await.ok();
+    let tokens = match back.tokens(&sb, code).await {
+        Ok(t) => t,
+        Err(e) => return pages::error(StatusCode::BAD_GATEWAY, &format!("{} could not connect", bank.name), &e),
+    };
+    let link = Link::from_tokens(&tokens);
+    if bank.regime == Regime::Cdr && link.arrangement_id.is_none() {
+        // Its arrangement's id is how the connection is ended: without it, none is kept.
+        revoke_all(&sb, bank, reg, &link).await.ok();
+        return pages::error(
+            StatusCode::BAD_GATEWAY,
+            &format!("{} could not connect", bank.name),
+            &format!("{} named no CDR arrangement for this connection, so it was not kept.", bank.name),
+        );
     }
-    if let Err(e) = links::save(&sb, &username, &bank.wid, &Link::from_tokens(&tokens)) {
+    // A connection made again replaces the old one: its tokens are revoked, not left behind.
+    if let Ok(Some(old)) = links::load(&sb, username, &bank.wid) {
+        revoke_all(&sb, bank, reg, &old).await.ok();
+    }
+    if let Err(e) = links::save(&sb, username, &bank.wid, &link) {
         return storage_error(e);
     }
     Redirect::to("/aggregator").into_response()
 }
 
-/// Revokes a link's tokens: at a UK bank first the consent they were issued under, then the
-/// refresh token (ending the authorization) and the access token.
+/// Revokes a link's tokens: at a UK bank first the consent they were issued under, at a CDR
+/// bank the arrangement; then the refresh token (ending the authorization) and the access token.
 async fn revoke_all(sb: &Sandbox, bank: &BankInfo, reg: &client::Registration, link: &Link) -> Result<(), String> {
-    if bank.regime == Regime::Uk {
-        let tokens: Vec<&str> =
-            link.refresh_token.iter().map(String::as_str).chain([link.access_token.as_str()]).collect();
-        uk::end_consent(sb, reg, &tokens).await?;
+    match (bank.regime, &link.arrangement_id) {
+        (Regime::Uk, _) => {
+            let tokens: Vec<&str> =
+                link.refresh_token.iter().map(String::as_str).chain([link.access_token.as_str()]).collect();
+            uk::end_consent(sb, reg, &tokens).await?;
+        }
+        (Regime::Cdr, Some(arrangement)) => cdr::end_arrangement(sb, reg, arrangement).await?,
+        _ => {}
     }
     if let Some(refresh) = &link.refresh_token {
         client::revoke(sb, reg, refresh, "refresh_token").await?;
@@ -297,7 +267,7 @@ async fn revoke_all(sb: &Sandbox, bank: &BankInfo, reg: &client::Registration, l
 }
 
 /// `POST /aggregator/disconnect`: the tokens revoked at the bank (at a UK bank, their consent
-/// ended first), then forgotten.
+/// ended first; at a CDR bank, their arrangement), then forgotten.
 pub async fn disconnect(State(sb): Sb, headers: HeaderMap, Form(form): Fields) -> Response {
     let (_, username) = match signed_in(&sb, &headers, &form) {
         Ok(s) => s,

@@ -4,8 +4,9 @@
 //! a lease, since a refresh token spent twice ends the whole authorization); and a connection
 //! the bank no longer honours (401, and no renewal) marked ended.
 
+use crate::sandbox::aggregator::api::Read;
 use crate::sandbox::aggregator::client::{self, BankInfo, Grant, Registration};
-use crate::sandbox::aggregator::read::{read, Read};
+use crate::sandbox::aggregator::read::read;
 use crate::sandbox::bank::data::Transaction;
 use crate::sandbox::state::Sandbox;
 use crate::sandbox::util::now;
@@ -26,6 +27,9 @@ pub struct Link {
     /// The bank no longer honours it (revoked, expired): kept to say so until reconnected.
     #[serde(default)]
     pub ended: bool,
+    /// At a CDR bank, the arrangement the tokens were issued under (`cdr_arrangement_id`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arrangement_id: Option<String>,
 }
 
 impl Link {
@@ -35,6 +39,7 @@ impl Link {
             refresh_token: t.refresh_token.clone(),
             expires_at: now() + t.expires_in as i64,
             ended: false,
+            arrangement_id: t.cdr_arrangement_id.clone(),
         }
     }
 }
@@ -139,8 +144,10 @@ async fn renew(sb: &Sandbox, username: &str, bank: &str, reg: &Registration, lin
     match client::tokens(sb, reg, Grant::Refresh(&refresh)).await {
         Ok(tokens) => {
             let mut fresh = Link::from_tokens(&tokens);
-            // A bank that does not rotate refresh tokens keeps the old one valid.
+            // A bank that does not rotate refresh tokens keeps the old one valid; the
+            // arrangement stays the one connected.
             fresh.refresh_token = fresh.refresh_token.or(Some(refresh));
+            fresh.arrangement_id = fresh.arrangement_id.or_else(|| link.arrangement_id.clone());
             save(sb, username, bank, &fresh).map_err(BankView::Unavailable)?;
             Ok(fresh)
         }

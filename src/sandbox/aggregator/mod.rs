@@ -8,16 +8,22 @@
 //! sessions, with a form token on each POST.
 //!
 //! Its parts, lowest first: `client` (the OAuth client of the banks, and each bank's regime),
-//! `uk` (a UK bank's account-access consent), `read` (a bank's data in its regime's shapes,
-//! made into the dashboard's), `session`, `links` (the kept tokens and what the banks say with
-//! them), `pages`, `handlers`.
+//! `api` (a bank's resource API with a customer's token), `uk` (a UK bank's account-access
+//! consent), `cdr` (a CDR bank's arrangement and shapes), `read` (a bank's data in its
+//! regime's shapes, made into the dashboard's), `session`, `links` (the kept tokens and what
+//! the banks say with them), `pages`, `authorize` (the way to a bank and back), `payment` (a
+//! UK payment), `handlers`.
 
+mod api;
+mod authorize;
+mod cdr;
 mod client;
 mod handlers;
 mod links;
 mod pages;
+mod payment;
 mod read;
 mod session;
 mod uk;
 
-pub use handlers::{callback, connect, disconnect, index, sign_in, sign_out, start};
+pub use handlers::{callback, connect, disconnect, index, pay, sign_in, sign_out, start};

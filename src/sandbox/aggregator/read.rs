@@ -2,8 +2,11 @@
 //! made into the dashboard's one model (`InternalAccount` and its recent `Transaction`s, each
 //! in its own currency): an Open Banking bank's `/bank/{wid}/accounts` as it is, a UK bank's
 //! `/bank/{wid}/aisp/accounts`, `…/{AccountId}/balances` and `…/{AccountId}/transactions` from
-//! the OBIE shapes (amounts as decimal strings with a credit or debit indicator).
+//! the OBIE shapes (amounts as decimal strings with a credit or debit indicator), a CDR bank's
+//! in the CDR shapes (`cdr`).
 
+use crate::sandbox::aggregator::api::{get, segment, Read};
+use crate::sandbox::aggregator::cdr;
 use crate::sandbox::aggregator::client::Regime;
 use crate::sandbox::bank::data::{Transaction, Transactions};
 use crate::sandbox::state::Sandbox;
@@ -11,14 +14,7 @@ use crate::wire::{InternalAccount, InternalAccounts};
 use serde::Deserialize;
 
 /// Transactions shown per account.
-const RECENT: usize = 5;
-
-/// Why a bank was not read.
-pub enum Read {
-    /// 401: the token is not (or no longer) honoured.
-    Unauthorized,
-    Failed(String),
-}
+pub const RECENT: usize = 5;
 
 /// The accounts the token opens at bank `wid`, each with its most recent transactions.
 pub async fn read(
@@ -30,6 +26,7 @@ pub async fn read(
     match regime {
         Regime::OpenBanking => read_open_banking(sb, wid, token).await,
         Regime::Uk => read_uk(sb, wid, token).await,
+        Regime::Cdr => cdr::read(sb, wid, token).await,
     }
 }
 
@@ -48,11 +45,6 @@ async fn read_open_banking(
         out.push((account, txs.transactions));
     }
     Ok(out)
-}
-
-/// A path segment, percent-encoded.
-fn segment(id: &str) -> String {
-    url::form_urlencoded::byte_serialize(id.as_bytes()).collect()
 }
 
 /// `{"Data": …}`, as every OBIE read answers.
@@ -209,15 +201,6 @@ fn uk_account(
         currency: account.currency,
     };
     Ok((internal, transactions))
-}
-
-async fn get<T: serde::de::DeserializeOwned>(sb: &Sandbox, url: &str, token: &str) -> Result<T, Read> {
-    let res = sb.http.get(url).bearer_auth(token).send().await.map_err(|e| Read::Failed(e.to_string()))?;
-    match res.status().as_u16() {
-        200 => res.json().await.map_err(|e| Read::Failed(format!("the bank's answer: {e}"))),
-        401 => Err(Read::Unauthorized),
-        status => Err(Read::Failed(format!("the bank answered {status}"))),
-    }
 }
 
 #[cfg(test)]

@@ -14,6 +14,8 @@ pub const COOKIE: &str = "sandbox_aggregator";
 const USERS: [(&str, &str); 1] = [("demo", "p@ssword!")];
 /// How long a session lives.
 const SESSION_TTL: i64 = 8 * 3600;
+/// How long an authorization the session started may take at the bank.
+pub const PENDING_TTL: i64 = 600;
 
 /// A request's live session: its cookie's hash, its user (once signed in) and its form token.
 pub struct Session {

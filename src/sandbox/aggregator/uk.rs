@@ -82,10 +82,19 @@ pub fn intent_claims(id: &str) -> String {
 }
 
 /// `ErrorCode: Message` of an `OBErrorResponse1`, or the OAuth error of a token answer.
-fn ob_describe(answer: &Value) -> String {
+pub fn ob_describe(answer: &Value) -> String {
     match answer["Errors"][0]["ErrorCode"].as_str() {
         Some(code) => format!("{code}: {}", answer["Errors"][0]["Message"].as_str().unwrap_or_default()),
         None => client::describe(answer),
+    }
+}
+
+/// The `Message` of an `OBErrorResponse1` (what the bank tells the customer), else as
+/// [`ob_describe`].
+pub fn ob_message(answer: &Value) -> String {
+    match answer["Errors"][0]["Message"].as_str() {
+        Some(message) if !message.is_empty() => message.to_string(),
+        _ => ob_describe(answer),
     }
 }
 
@@ -106,5 +115,7 @@ mod tests {
         assert_eq!(ob_describe(&ob), "UK.OBIE.Field.Invalid: bad");
         assert_eq!(ob_describe(&json!({"error": "invalid_scope"})), "invalid_scope: ");
         assert_eq!(ob_describe(&Value::Null), "error: ");
+        assert_eq!(ob_message(&ob), "bad");
+        assert_eq!(ob_message(&json!({"error": "invalid_scope"})), "invalid_scope: ");
     }
 }

@@ -13,6 +13,7 @@
 use crate::sandbox::bank::internal::customer_accounts;
 use crate::sandbox::http::bearer;
 use crate::sandbox::profile::cdr::arrangement::{consented, Consented};
+use crate::sandbox::profile::cdr::management::cds_error;
 use crate::sandbox::state::Sandbox;
 use crate::sandbox::workspace::BankRegime;
 use axum::{
@@ -46,11 +47,6 @@ pub fn routes(sb: &Sandbox) -> Router<Arc<Sandbox>> {
                 }),
             )
     })
-}
-
-/// `ResponseErrorListV2` with one error.
-fn cds_error(status: StatusCode, code: &str, title: &str) -> Response {
-    (status, Json(json!({"errors": [{"code": code, "title": title, "detail": title}]}))).into_response()
 }
 
 /// The arrangement behind the request's token, if it may read accounts.

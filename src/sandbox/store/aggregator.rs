@@ -1,7 +1,7 @@
 //! The sandbox aggregator's records (`aggregator`): its own users (password hashes), its
 //! browser sessions (each with its anti-forgery token), the connections under way (state,
-//! PKCE verifier, bank), and the tokens it keeps per user and bank, with a short lease so one
-//! refresh at a time spends a refresh token.
+//! PKCE verifier, bank), the tokens it keeps per user and bank, with a short lease so one
+//! refresh at a time spends a refresh token, and its payments (each settled once).
 
 use crate::sandbox::store::db::{DbError, Store};
 use rusqlite::{params, OptionalExtension};
@@ -15,6 +15,49 @@ pub struct PendingConnection {
     pub verifier: String,
     pub expires_at: i64,
 }
+
+/// A payment the aggregator asked a bank for, by the state of its authorization.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AggregatorPayment {
+    pub state: String,
+    pub username: String,
+    pub bank: String,
+    pub consent_id: String,
+    /// The consent's `Initiation` (JSON), as the bank took it: the payment order repeats it.
+    pub initiation: String,
+    /// `pending` until the customer answers, then `made`, `cancelled` or `failed`.
+    pub outcome: String,
+    pub payment_id: Option<String>,
+    /// The bank's status of the payment (`AcceptedSettlementCompleted`, …).
+    pub status: Option<String>,
+    /// Why it failed, as the bank said.
+    pub message: Option<String>,
+    /// The access token the payment was made with (one payment per consent: it opens nothing
+    /// more once used).
+    pub access_token: Option<String>,
+    pub updated_at: i64,
+}
+
+impl AggregatorPayment {
+    fn from_row(r: &rusqlite::Row) -> rusqlite::Result<Self> {
+        Ok(AggregatorPayment {
+            state: r.get(0)?,
+            username: r.get(1)?,
+            bank: r.get(2)?,
+            consent_id: r.get(3)?,
+            initiation: r.get(4)?,
+            outcome: r.get(5)?,
+            payment_id: r.get(6)?,
+            status: r.get(7)?,
+            message: r.get(8)?,
+            access_token: r.get(9)?,
+            updated_at: r.get(10)?,
+        })
+    }
+}
+
+const PAYMENT_COLUMNS: &str =
+    "state, username, bank, consent_id, initiation, outcome, payment_id, status, message, access_token, updated_at";
 
 impl Store {
     /// The password hash of aggregator user `username`.
@@ -138,5 +181,61 @@ impl Store {
             params![username, bank],
         )?;
         Ok(())
+    }
+
+    pub fn insert_aggregator_payment(&self, p: &AggregatorPayment) -> Result<(), DbError> {
+        self.conn().execute(
+            &format!("INSERT INTO aggregator_payments ({PAYMENT_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"),
+            params![
+                p.state,
+                p.username,
+                p.bank,
+                p.consent_id,
+                p.initiation,
+                p.outcome,
+                p.payment_id,
+                p.status,
+                p.message,
+                p.access_token,
+                p.updated_at
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// The payment whose authorization was started with `state`.
+    pub fn aggregator_payment(&self, state: &str) -> Result<Option<AggregatorPayment>, DbError> {
+        self.conn()
+            .query_row(
+                &format!("SELECT {PAYMENT_COLUMNS} FROM aggregator_payments WHERE state = ?1"),
+                [state],
+                AggregatorPayment::from_row,
+            )
+            .optional()
+    }
+
+    /// The latest payment of `username` at `bank`.
+    pub fn latest_aggregator_payment(&self, username: &str, bank: &str) -> Result<Option<AggregatorPayment>, DbError> {
+        self.conn()
+            .query_row(
+                &format!(
+                    "SELECT {PAYMENT_COLUMNS} FROM aggregator_payments WHERE username = ?1 AND bank = ?2
+                     ORDER BY updated_at DESC, rowid DESC LIMIT 1"
+                ),
+                params![username, bank],
+                AggregatorPayment::from_row,
+            )
+            .optional()
+    }
+
+    /// Settles a pending payment with its outcome (`p`'s outcome, payment id, status, message
+    /// and token): `false` when it was settled already, and nothing changes.
+    pub fn settle_aggregator_payment(&self, p: &AggregatorPayment) -> Result<bool, DbError> {
+        let n = self.conn().execute(
+            "UPDATE aggregator_payments SET outcome = ?2, payment_id = ?3, status = ?4, message = ?5,
+             access_token = ?6, updated_at = ?7 WHERE state = ?1 AND outcome = 'pending'",
+            params![p.state, p.outcome, p.payment_id, p.status, p.message, p.access_token, p.updated_at],
+        )?;
+        Ok(n == 1)
     }
 }

@@ -78,6 +78,12 @@ CREATE TABLE IF NOT EXISTS aggregator_pending (
 CREATE TABLE IF NOT EXISTS aggregator_links (
   username TEXT NOT NULL, bank TEXT NOT NULL, tokens TEXT NOT NULL, updated_at INTEGER NOT NULL,
   lease_until INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (username, bank));
+-- The aggregator's payments: each by the state of its authorization, with the bank's outcome.
+CREATE TABLE IF NOT EXISTS aggregator_payments (
+  state TEXT PRIMARY KEY, username TEXT NOT NULL, bank TEXT NOT NULL, consent_id TEXT NOT NULL,
+  initiation TEXT NOT NULL, outcome TEXT NOT NULL, payment_id TEXT, status TEXT, message TEXT,
+  access_token TEXT, updated_at INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS aggregator_payments_by_user ON aggregator_payments (username, bank, updated_at);
 "#;
 
 /// One connection behind a lock: the sandbox's statements take microseconds.

@@ -12,7 +12,7 @@ mod obuk_payments;
 mod sessions;
 mod tokens;
 
-pub use aggregator::PendingConnection;
+pub use aggregator::{AggregatorPayment, PendingConnection};
 pub use db::{DbError, Store};
 pub use fdx::{FdxConsentRow, FdxDecision};
 pub use identity::PoolUserRow;

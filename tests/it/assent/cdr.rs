@@ -12,7 +12,6 @@ use serde_json::Value;
 const WS: &str = CDR.ws;
 const ADR: &str = CDR.client;
 const REDIRECT: &str = CDR.redirect;
-const DECIDE_CDR: &str = "/api/cdr/decide";
 const NINETY_DAYS: &str = "7776000";
 
 /// PAR, authorize and sign in as `user`: Assent's consent URL.

@@ -11,7 +11,6 @@ use serde_json::{json, Value};
 
 const WS: &str = UK.ws;
 const REDIRECT: &str = UK.redirect;
-const DECIDE_PAYMENT: &str = "/api/obuk/payment/decide";
 
 /// The payment the tests ask for: £1,234.50 to ACME Energy Ltd, reference FRESCO-101.
 fn initiation() -> Value {
@@ -75,8 +74,8 @@ async fn decide(
     decision: &str,
     fields: &[(&str, &str)],
 ) -> reqwest::Response {
-    assert!(page.html.contains(DECIDE_PAYMENT), "the payment form posts to its own server function");
-    post_decision(app, b, format!("{}{DECIDE_PAYMENT}", app.url), page, decision, fields).await
+    assert!(page.html.contains(DECIDE_OBUK_PAYMENT), "the payment form posts to its own server function");
+    post_decision(app, b, format!("{}{DECIDE_OBUK_PAYMENT}", app.url), page, decision, fields).await
 }
 
 /// The code of a callback exchanged: the recipient's access token.

@@ -2,20 +2,31 @@
 //! with `manage_openbanking_consents`: list a workspace's arrangements (`GET` with a query, or
 //! `POST` with `CDRConsentsRequest`), and revoke one with every token issued under it.
 //! Served under the client-derived prefix (`/{tid}/system/servers/{wid}/cdr/…`), as FDX's.
+//!
+//! Also the data holder's arrangement revocation endpoint (CDR standards, "CDR Arrangement
+//! Revocation End Point"): `POST {issuer}/arrangements/revoke` with `cdr_arrangement_id`, for
+//! the data recipient whose arrangement it is, client-authenticated as at the token endpoint.
+//! It ends the arrangement exactly as the management `DELETE` does ([`end`]).
 
+use crate::sandbox::authz::client_auth::authenticate_client;
 use crate::sandbox::authz::consent_session::system_guard;
+use crate::sandbox::authz::request::Params;
 use crate::sandbox::http::{api_error, check_workspace, db_failure};
+use crate::sandbox::mtls::PeerCert;
 use crate::sandbox::profile::cdr::arrangement::{current, load, request_of, superseded, to_arrangement};
 use crate::sandbox::state::Sandbox;
+use crate::sandbox::store::FdxConsentRow;
 use crate::sandbox::util::now;
+use crate::sandbox::workspace::ProfileKind;
 use crate::wire::cdr::{status, CDRArrangements, CDRConsentsRequest};
 use axum::{
     body::Bytes,
     extract::{Path, RawQuery, State},
     http::{HeaderMap, StatusCode},
     response::{IntoResponse, Response},
-    Json,
+    Form, Json,
 };
+use serde_json::{json, Value};
 use std::sync::Arc;
 
 type Sb = State<Arc<Sandbox>>;
@@ -120,15 +131,57 @@ pub async fn revoke(
     let Some(grant) = current(&sb, &sid, &aid) else {
         return api_error(StatusCode::NOT_FOUND, "arrangement not found", "not_found");
     };
-    let mut revocation = serde_json::json!({"revocation_channel": "data_holder", "revocation_reason": "user_action"});
+    let mut revocation = json!({"revocation_channel": "data_holder", "revocation_reason": "user_action"});
     for (k, v) in url::form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
         if matches!(k.as_ref(), "revocation_channel" | "revocation_reason") && v.len() <= 64 {
-            revocation[k.as_ref()] = serde_json::Value::String(v.into_owned());
+            revocation[k.as_ref()] = Value::String(v.into_owned());
         }
     }
+    end(&sb, &grant, &revocation)
+}
+
+/// Ends arrangement `grant` (its status `Revoked`, with `revocation` said why) and every token
+/// issued under it: 204; 409 when it ended meanwhile.
+fn end(sb: &Sandbox, grant: &FdxConsentRow, revocation: &Value) -> Response {
     match sb.store.revoke_fdx_consent(&grant.id, &revocation.to_string(), now()) {
         Ok(true) => StatusCode::NO_CONTENT.into_response(),
         Ok(false) => api_error(StatusCode::CONFLICT, "the arrangement is no longer in force", "conflict"),
         Err(e) => db_failure(e),
     }
+}
+
+/// `ResponseErrorListV2` with one error, as the CDR standards answer.
+pub fn cds_error(status: StatusCode, code: &str, title: &str) -> Response {
+    (status, Json(json!({"errors": [{"code": code, "title": title, "detail": title}]}))).into_response()
+}
+
+/// `POST {issuer}/arrangements/revoke` (form: `cdr_arrangement_id`), by the data recipient
+/// whose arrangement it is: 204 once ended, as the management `DELETE` ends it; 422
+/// `InvalidArrangement` when no arrangement of that id is in force for this client.
+pub async fn revoke_by_recipient(
+    State(sb): Sb,
+    Path((tid, wid)): Path<(String, String)>,
+    PeerCert(cert): PeerCert,
+    headers: HeaderMap,
+    Form(p): Form<Params>,
+) -> Response {
+    if let Err(r) = check_workspace(&sb, &tid, &wid) {
+        return r;
+    }
+    if sb.workspace(&wid).is_none_or(|w| w.profile != ProfileKind::Cdr) {
+        return api_error(StatusCode::NOT_FOUND, "no CDR arrangements here", "not_found");
+    }
+    let client = match authenticate_client(&sb, &wid, &headers, &p, cert.as_ref(), "/arrangements/revoke") {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let id = p.get("cdr_arrangement_id").map(String::as_str).unwrap_or_default();
+    let Some(grant) = current(&sb, &wid, id).filter(|g| !id.is_empty() && g.client_id == client.client_id) else {
+        return cds_error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "urn:au-cds:error:cds-all:Authorisation/InvalidArrangement",
+            "cdr_arrangement_id does not name an arrangement of this client in force.",
+        );
+    };
+    end(&sb, &grant, &json!({"revocation_channel": "data_recipient", "revocation_reason": "user_action"}))
 }

@@ -99,7 +99,8 @@ impl ConsentProfile for Cdr {
         Introspection { consent_id: grant.and_then(|g| arrangement_of(sb, &g)), ..base }
     }
 
-    /// The consent-page API (reference §1c) and the management API (§1d (2')).
+    /// The consent-page API (reference §1c), the management API (§1d (2')) and the data
+    /// recipient's arrangement revocation (`{issuer}/arrangements/revoke`).
     fn routes(&self) -> Router<Arc<Sandbox>> {
         let page = "/{tid}/{wid}/cdr/cdr-arrangement/{login}";
         Router::new()
@@ -108,5 +109,6 @@ impl ConsentProfile for Cdr {
             .route(&format!("{page}/reject"), post(consent_page::reject))
             .route("/{tid}/{wid}/servers/{sid}/cdr/arrangements", get(management::list).post(management::search))
             .route("/{tid}/{wid}/servers/{sid}/cdr/arrangements/{aid}", delete(management::revoke))
+            .route("/{tid}/{wid}/arrangements/revoke", post(management::revoke_by_recipient))
     }
 }

@@ -1,7 +1,11 @@
 //! The sandbox's account aggregator and what it stands on: `private_key_jwt` client
 //! authentication (RFC 7523) with DCR, `iss` in authorization responses (RFC 9207), and the
 //! journey over HTTP (aggregator, bank sign-in, Assent's consent page) at the two Open Banking
-//! banks and, the UK way, at Albion Bank.
+//! banks and, the UK way, at Albion Bank; under a CDR arrangement at Southern Cross Bank
+//! (`cdr`); a UK payment from the aggregator (`payment`).
+
+mod cdr;
+mod payment;
 
 use crate::common::*;
 use assent::sandbox::sha256_b64;
@@ -172,7 +176,7 @@ async fn private_key_jwt_clients_register_and_bad_assertions_are_refused() {
     assert_eq!(introspect_with(&app, "gobank", id, &a, "x").await.0, StatusCode::UNAUTHORIZED, "ES256 on an RSA key");
 
     // The aggregator registered itself at every bank at start, with private_key_jwt.
-    for wid in ["gobank", "hyperscalebank", "obuk"] {
+    for wid in ["gobank", "hyperscalebank", "obuk", "cdr"] {
         let reg: Value = serde_json::from_str(
             &app.sandbox().store.meta(&format!("aggregator:registration:{wid}")).unwrap().unwrap(),
         )
@@ -324,9 +328,15 @@ async fn the_aggregator_connects_two_banks_sees_one_end_and_disconnects_the_othe
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert!(!app.sandbox().store.aggregator_user("demo").unwrap().unwrap().contains("ssword"), "hashed");
     let (html, _) = dashboard(&app, &b).await;
-    // Three banks, none connected: Albion Bank (the UK's) beside the two Open Banking ones.
-    assert_eq!(html.matches("data-testid=\"bank\"").count(), 3, "{html}");
-    for (wid, name) in [("gobank", "Go Bank"), ("hyperscalebank", "Hyperscale Bank"), ("obuk", "Albion Bank")] {
+    // Four banks, none connected: Albion Bank (the UK's) and Southern Cross Bank (Australia's)
+    // beside the two Open Banking ones.
+    assert_eq!(html.matches("data-testid=\"bank\"").count(), 4, "{html}");
+    for (wid, name) in [
+        ("gobank", "Go Bank"),
+        ("hyperscalebank", "Hyperscale Bank"),
+        ("obuk", "Albion Bank"),
+        ("cdr", "Southern Cross Bank"),
+    ] {
         let (card, status) = card(&html, wid);
         assert_eq!(status, "not-connected", "{card}");
         assert!(card.contains(name) && card.contains(&format!("Connect {name}")), "{card}");
@@ -486,7 +496,7 @@ async fn the_aggregator_connects_albion_bank_the_uk_way_and_sees_it_end() {
     for grant in ["authorization_code", "refresh_token", "client_credentials"] {
         assert!(client.grant_types.iter().any(|g| g == grant), "{grant}: {:?}", client.grant_types);
     }
-    assert_eq!(client.scopes, ["openid", "accounts", "offline_access"]);
+    assert_eq!(client.scopes, ["openid", "accounts", "offline_access", "payments"], "payments too");
     let (html, _) = dashboard(&app, &b).await;
     let (albion, status) = card(&html, "obuk");
     assert_eq!(status, "not-connected");
