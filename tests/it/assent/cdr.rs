@@ -33,7 +33,7 @@ async fn par(app: &TestApp, scope: &str, extra: &[(&str, &str)]) -> (StatusCode,
 }
 
 /// PAR, authorize and sign in as `user`: Assent's consent URL.
-async fn authorize(app: &TestApp, b: &Client, scope: &str, extra: &[(&str, &str)], user: &str) -> String {
+pub(crate) async fn authorize(app: &TestApp, b: &Client, scope: &str, extra: &[(&str, &str)], user: &str) -> String {
     let (status, body) = par(app, scope, extra).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let uri = body["request_uri"].as_str().unwrap();
@@ -83,7 +83,7 @@ fn param(url: &url::Url, name: &str) -> Option<String> {
 }
 
 /// Allows the screen at `consent` with `accounts`: the token response.
-async fn allow(app: &TestApp, b: &Client, consent: &str, accounts: &[&str]) -> Value {
+pub(crate) async fn allow(app: &TestApp, b: &Client, consent: &str, accounts: &[&str]) -> Value {
     let page = open_consent(b, consent).await;
     let callback = to_recipient(app, b, submit(app, b, &page, "allow", accounts).await).await;
     let code = param(&callback, "code").unwrap_or_else(|| panic!("{callback}"));

@@ -1,7 +1,7 @@
 //! Assent: the consent screens, the portal and everything around them.
 
 mod brands;
-mod cdr;
+pub(crate) mod cdr;
 mod consent;
 pub(crate) mod console;
 mod delivery;
@@ -19,4 +19,5 @@ mod postgres;
 mod props;
 mod records;
 mod records_crash;
+mod records_settle;
 mod replicas;
