@@ -16,8 +16,8 @@
 //! A UK or CDR flow the authorization server answers as decided otherwise (rejected, or no
 //! longer awaiting without being this flow's accept) or no longer knows, and whose consent is
 //! not listed as given, was not accepted: its record becomes `rejected`. One still awaiting a
-//! decision, or an authorization server that does not answer, leaves the record pending until
-//! the next pass.
+//! decision, or an authorization server that does not answer (its list included), leaves the
+//! record pending until the next pass.
 
 use super::records::{Record, RecordsError};
 use super::upstream::UpstreamError;
@@ -90,7 +90,10 @@ async fn outcome(state: &AppState, record: &Record, login_id: &str, login_state:
     if is_uk(state, record) {
         use crate::wire::obuk::status::AUTHORISED;
         use crate::wire::obuk_payment::CONSUMED;
-        let listed = up.obuk_consents_of_accounts(&d.accounts).await.map(|l| l.consents).unwrap_or_default();
+        // Without the list, a flow no longer known cannot say whether it was accepted: wait.
+        let Ok(listed) = up.obuk_consents_of_accounts(&d.accounts).await.map(|l| l.consents) else {
+            return Outcome::Open;
+        };
         let given = |s: &str| s == AUTHORISED || s == CONSUMED;
         if listed.iter().any(|c| c.consent_id == record.id && given(&c.status)) {
             return Outcome::Accepted;
@@ -108,8 +111,9 @@ async fn outcome(state: &AppState, record: &Record, login_id: &str, login_state:
         let arrangement = crate::api::cdr::arrangement_of_record(&record.id);
         if arrangement == record.id {
             let customer = d.customer.as_deref().unwrap_or_default();
-            let listed =
-                up.cdr_arrangements_of(customer, &d.accounts).await.map(|l| l.arrangements).unwrap_or_default();
+            let Ok(listed) = up.cdr_arrangements_of(customer, &d.accounts).await.map(|l| l.arrangements) else {
+                return Outcome::Open;
+            };
             if listed.iter().any(|a| a.cdr_arrangement_id == arrangement && a.status == AUTHORISED) {
                 return Outcome::Accepted;
             }
