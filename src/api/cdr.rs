@@ -214,7 +214,11 @@ fn record_draft(
 /// An amendment was given: the arrangement's record in force before it (any authorized
 /// record of the same arrangement, workspace and subject but `current`) ends, replaced.
 #[cfg(feature = "ssr")]
-async fn supersede(state: &crate::server::AppState, consent: &crate::wire::cdr::GetCDRConsentResponse, current: &str) {
+pub(crate) async fn supersede(
+    state: &crate::server::AppState,
+    consent: &crate::wire::cdr::GetCDRConsentResponse,
+    current: &str,
+) {
     use crate::server::records::{Actor, Status};
     let a = &consent.cdr_arrangement;
     let tenant = if a.tenant_id.is_empty() { state.upstream.tenant().to_string() } else { a.tenant_id.clone() };

@@ -155,6 +155,7 @@ fn record_draft(
         amount: i.instructed_amount.amount.clone(),
         currency: i.instructed_amount.currency.clone(),
         payee: i.creditor_account.as_ref().and_then(|a| a.name.as_deref()).map(clean_text).unwrap_or_default(),
+        payee_account: i.creditor_account.as_ref().map(|a| crate::server::obuk_payment::mask(&a.identification)),
         reference: i
             .remittance_information
             .as_ref()

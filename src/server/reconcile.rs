@@ -1,11 +1,26 @@
 //! Settling records left pending. A record is written before its accept and authorized after
 //! it; a crash (or a store that failed) between the two leaves the record pending while the
 //! authorization server has accepted the grant and issued tokens carrying its id. Such records
-//! are settled with the authorization server itself: the flow, read again with the handles the
-//! record kept, says whether it was accepted. At start and then every minute, for records of
-//! the last hour (flows do not live longer).
+//! are settled with the authorization server itself, at start and then every minute, for
+//! records of the last hour (flows do not live longer), each by its regime's API:
+//!
+//! - a UK record (account access, or a domestic payment: a record with a payment) by the
+//!   management list of the workspace's consents, where its `ConsentId` is `Authorised` (or,
+//!   a payment made, `Consumed`) once accepted; else by the consent page's read of its flow;
+//! - a CDR record by the list of the customer's arrangements (its `cdr_arrangement_id`
+//!   `Authorised`); an amendment's (`{arrangement}.{login_id}`, the arrangement's id
+//!   unchanged) only by the read of its own flow, and once authorized it supersedes the record
+//!   in force before it, as the consent screen does after the accept;
+//! - any other by the scope grant, read again with the handles the record kept.
+//!
+//! A UK or CDR flow the authorization server answers as decided otherwise (rejected, or no
+//! longer awaiting without being this flow's accept) or no longer knows, and whose consent is
+//! not listed as given, was not accepted: its record becomes `rejected`. One still awaiting a
+//! decision, or an authorization server that does not answer (its list included), leaves the
+//! record pending until the next pass.
 
-use super::records::RecordsError;
+use super::records::{Record, RecordsError};
+use super::upstream::UpstreamError;
 use super::AppState;
 use std::time::Duration;
 
@@ -14,28 +29,130 @@ const WINDOW: i64 = 3600;
 /// How often.
 const EVERY: Duration = Duration::from_secs(60);
 
-/// Authorizes the pending records whose flows the authorization server says were accepted;
-/// returns how many.
+/// What the authorization server says of a pending record's flow.
+#[derive(Debug, PartialEq)]
+enum Outcome {
+    Accepted,
+    /// Decided otherwise, or gone: never a consent.
+    Refused,
+    /// Still being decided, or no answer.
+    Open,
+}
+
+/// Settles the pending records whose flows the authorization server says were decided:
+/// authorized when accepted (an amendment's superseding the record before it), rejected when
+/// not; returns how many were authorized.
 pub async fn settle(state: &AppState) -> Result<usize, RecordsError> {
     if !state.records.enabled() {
         return Ok(0);
     }
     let since = super::records::now() - WINDOW;
-    let mut settled = 0;
+    let (mut settled, mut refused) = (0, 0);
     for (id, login_id, login_state) in state.records.pending(state.upstream.tenant(), since).await? {
-        match state.upstream.scope_grant(&login_id, &login_state).await {
-            Ok(flow) if flow.scope_grant_approved => {
+        let Some(record) = state.records.get(&id).await? else { continue };
+        match outcome(state, &record, &login_id, &login_state).await {
+            Outcome::Accepted => {
                 state.records.authorize(&id).await?;
+                if is_cdr(state, &record) && crate::api::cdr::arrangement_of_record(&id) != id {
+                    crate::api::cdr::supersede(state, &amended(&record), &id).await;
+                }
                 settled += 1;
             }
-            // Still open (being decided now), refused, or gone: not a consent.
-            Ok(_) | Err(_) => {}
+            Outcome::Refused => {
+                let draft = super::records::Draft { id: Some(id.clone()), ..record.draft };
+                state.records.reject(draft).await?;
+                refused += 1;
+            }
+            Outcome::Open => {}
         }
     }
     if settled > 0 {
         tracing::warn!(settled, "pending consent records whose grants were accepted are now authorized");
     }
+    if refused > 0 {
+        tracing::warn!(refused, "pending consent records whose grants were not accepted are now rejected");
+    }
     Ok(settled)
+}
+
+fn is_uk(state: &AppState, record: &Record) -> bool {
+    record.draft.payment.is_some() || state.upstream.obuk_workspace() == Some(record.draft.workspace.as_str())
+}
+
+fn is_cdr(state: &AppState, record: &Record) -> bool {
+    state.upstream.cdr_workspace() == Some(record.draft.workspace.as_str())
+}
+
+/// What the authorization server says of `record`'s flow, by the record's regime.
+async fn outcome(state: &AppState, record: &Record, login_id: &str, login_state: &str) -> Outcome {
+    let up = &state.upstream;
+    let d = &record.draft;
+    if is_uk(state, record) {
+        use crate::wire::obuk::status::AUTHORISED;
+        use crate::wire::obuk_payment::CONSUMED;
+        // Without the list, a flow no longer known cannot say whether it was accepted: wait.
+        let Ok(listed) = up.obuk_consents_of_accounts(&d.accounts).await.map(|l| l.consents) else {
+            return Outcome::Open;
+        };
+        let given = |s: &str| s == AUTHORISED || s == CONSUMED;
+        if listed.iter().any(|c| c.consent_id == record.id && given(&c.status)) {
+            return Outcome::Accepted;
+        }
+        let read = match d.payment {
+            Some(_) => {
+                up.domestic_payment_consent(login_id, login_state).await.map(|c| c.domestic_payment_consent.status)
+            }
+            None => up.obuk_consent(login_id, login_state).await.map(|c| c.account_access_consent.status),
+        };
+        return of_flow(read, AUTHORISED);
+    }
+    if is_cdr(state, record) {
+        use crate::wire::cdr::status::AUTHORISED;
+        let arrangement = crate::api::cdr::arrangement_of_record(&record.id);
+        if arrangement == record.id {
+            let customer = d.customer.as_deref().unwrap_or_default();
+            let Ok(listed) = up.cdr_arrangements_of(customer, &d.accounts).await.map(|l| l.arrangements) else {
+                return Outcome::Open;
+            };
+            if listed.iter().any(|a| a.cdr_arrangement_id == arrangement && a.status == AUTHORISED) {
+                return Outcome::Accepted;
+            }
+        }
+        let read = up.cdr_arrangement(login_id, login_state).await.map(|c| c.cdr_arrangement.status);
+        return of_flow(read, AUTHORISED);
+    }
+    match up.scope_grant(login_id, login_state).await {
+        Ok(flow) if flow.scope_grant_approved => Outcome::Accepted,
+        // Still open (being decided now), refused, or gone: left as it was.
+        Ok(_) | Err(_) => Outcome::Open,
+    }
+}
+
+/// A consent page's read of a flow, as an outcome: the consent `authorised` is this flow's
+/// accept (the page reads an accepted consent only through the flow that accepted it); a
+/// conflict (decided otherwise) or a flow not found is a refusal; anything else is open.
+fn of_flow(read: Result<String, UpstreamError>, authorised: &str) -> Outcome {
+    match read {
+        Ok(status) if status == authorised => Outcome::Accepted,
+        Ok(_) => Outcome::Open,
+        Err(UpstreamError::Status { status: 404 | 409 | 410, .. } | UpstreamError::NoSuchPath) => Outcome::Refused,
+        Err(_) => Outcome::Open,
+    }
+}
+
+/// The amendment `record` stands for, as far as superseding the record before it needs it.
+fn amended(record: &Record) -> crate::wire::cdr::GetCDRConsentResponse {
+    let d = &record.draft;
+    crate::wire::cdr::GetCDRConsentResponse {
+        cdr_arrangement: crate::wire::cdr::CDRArrangement {
+            cdr_arrangement_id: crate::api::cdr::arrangement_of_record(&record.id).to_string(),
+            authorization_server_id: d.workspace.clone(),
+            tenant_id: d.tenant.clone(),
+            ..Default::default()
+        },
+        subject: d.subject.clone(),
+        ..Default::default()
+    }
 }
 
 /// Settles now, then every minute, for as long as the process runs.
@@ -48,4 +165,20 @@ pub fn spawn(state: AppState) {
             tokio::time::sleep(EVERY).await;
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_flows_read_says_accepted_refused_or_open() {
+        let status = |s: u16| Err(UpstreamError::Status { status: s, body: None, retry_after: None });
+        assert_eq!(of_flow(Ok("Authorised".into()), "Authorised"), Outcome::Accepted);
+        assert_eq!(of_flow(Ok("AwaitingAuthorisation".into()), "Authorised"), Outcome::Open);
+        assert_eq!(of_flow(status(409), "Authorised"), Outcome::Refused);
+        assert_eq!(of_flow(status(404), "Authorised"), Outcome::Refused);
+        assert_eq!(of_flow(status(503), "Authorised"), Outcome::Open);
+        assert_eq!(of_flow(Err(UpstreamError::Timeout), "Authorised"), Outcome::Open);
+    }
 }

@@ -10,6 +10,8 @@ pub const PASSWORD: &str = "p@ssword!";
 pub struct TestApp {
     pub url: String,
     pub sandbox_handle: SandboxHandle,
+    /// Assent's own state (its records and upstream clients), for tests that play a crash.
+    pub state: assent::server::AppState,
     _dir: tempfile::TempDir,
 }
 
@@ -75,7 +77,7 @@ pub async fn spawn_app_with(site_root: &str, edit: impl FnOnce(&mut Config)) -> 
     let url = format!("http://{addr}");
     let started = assent::routes::start(config, leptos, url::Url::parse(&url).unwrap()).await.unwrap();
     tokio::spawn(assent::listen::serve(listener, started.router, started.limits, std::future::pending()));
-    TestApp { url, sandbox_handle: started.sandbox.unwrap(), _dir: dir }
+    TestApp { url, sandbox_handle: started.sandbox.unwrap(), state: started.state, _dir: dir }
 }
 
 /// Starts Assent against `issuer` (a stub or another instance's sandbox), with `key` and `data`.

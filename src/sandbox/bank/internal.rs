@@ -1,8 +1,9 @@
 //! The bank's internal accounts API, for the consent page:
 //! `GET /bank/internal/accounts?customer_id=<sub>` lists a customer's accounts
 //! ([`InternalAccounts`]). Bearer token from the System workspace with `read_internal_accounts`.
+//! Balances are after the UK payments made from each account (`crate::sandbox::bank::books`).
 
-use crate::sandbox::bank::data::Account;
+use crate::sandbox::bank::books::balance;
 use crate::sandbox::http::{api_error, system_token};
 use crate::sandbox::state::Sandbox;
 use crate::wire::InternalAccounts;
@@ -40,6 +41,13 @@ pub async fn customer_accounts(
     let Some(customer) = q.get("customer_id").filter(|c| !c.is_empty()) else {
         return api_error(StatusCode::BAD_REQUEST, "customer_id is required", "invalid_request");
     };
-    Json(InternalAccounts { accounts: sb.ledger_of(&wid).accounts_of(customer).map(Account::internal).collect() })
-        .into_response()
+    let mut accounts = Vec::new();
+    for account in sb.ledger_of(&wid).accounts_of(customer) {
+        let left = match balance(&sb, &wid, account) {
+            Ok(left) => left,
+            Err(e) => return crate::sandbox::http::db_failure(e),
+        };
+        accounts.push(crate::wire::InternalAccount { balance: left.approximate(), ..account.internal() });
+    }
+    Json(InternalAccounts { accounts }).into_response()
 }

@@ -3,10 +3,12 @@
 //! generic Open Banking accounts API. Which workspace's tokens open which API is the seed's
 //! `bank` entry of that workspace.
 
+pub mod books;
 pub mod cdr;
 pub mod data;
 pub mod fdx;
 pub mod internal;
+pub mod money;
 pub mod obuk;
 pub mod open_banking;
 

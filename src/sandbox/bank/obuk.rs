@@ -7,7 +7,9 @@
 //!   `ReadBalances`) and `…/transactions` (`OBReadTransaction6`, with `ReadTransactionsBasic`
 //!   or `…Detail`, credits and debits as `ReadTransactionsCredits` / `…Debits` allow, within
 //!   the consent's transaction window; descriptions only with `ReadTransactionsDetail`), for
-//!   an account of the consent only (403 for any other).
+//!   an account of the consent only (403 for any other). Both count the domestic payments
+//!   made from the account (`crate::sandbox::bank::books`): the balance less each, each a
+//!   debit to its payee.
 //! - `GET /bank/{wid}/internal/accounts?customer_id=`: a customer's accounts for the consent
 //!   page, as `/bank/internal/accounts` lists Sandbox Bank's.
 //!
@@ -18,7 +20,9 @@
 //! The bank learns what a token may open from the profile (`profile::obuk::consent::consented`),
 //! as a real bank learns it from the authorization server's introspection.
 
+use crate::sandbox::bank::books::{balance, ob_money, payment_transactions};
 use crate::sandbox::bank::internal::customer_accounts;
+use crate::sandbox::bank::money::Money;
 use crate::sandbox::http::bearer;
 use crate::sandbox::profile::obuk::consent::{accounts_of, consented, ob_error, rfc3339};
 use crate::sandbox::profile::obuk::payment::{initiation_of, payment_consent_of};
@@ -94,12 +98,6 @@ fn scheme(kind: &str) -> &'static str {
     }
 }
 
-/// `{"Amount": "12.30", "Currency": …}` and its `CreditDebitIndicator`, as OBIE writes money.
-fn ob_amount(amount: f64, currency: &str) -> (serde_json::Value, &'static str) {
-    let indicator = if amount < 0.0 { "Debit" } else { "Credit" };
-    (json!({"Amount": format!("{:.2}", amount.abs()), "Currency": currency}), indicator)
-}
-
 /// The token's consent and one of its accounts (`AccountId`), or the refusal: 401 for a token
 /// not honoured, 403 without `permission` (any of them) or for an account not consented.
 fn consented_account(
@@ -122,13 +120,17 @@ fn consented_account(
     Ok((consent, account))
 }
 
-/// `GET /bank/{wid}/aisp/accounts/{AccountId}/balances`: the account's available balance.
+/// `GET /bank/{wid}/aisp/accounts/{AccountId}/balances`: the account's available balance,
+/// after the payments made from it.
 async fn balances(State(sb): State<Arc<Sandbox>>, wid: String, headers: HeaderMap, id: String) -> Response {
     let (_, account) = match consented_account(&sb, &wid, &headers, &id, &["ReadBalances"]) {
         Ok(x) => x,
         Err(r) => return r,
     };
-    let (amount, indicator) = ob_amount(account.balance, &account.currency);
+    let (amount, indicator) = match balance(&sb, &wid, &account) {
+        Ok(left) => ob_money(left, &account.currency),
+        Err(e) => return crate::sandbox::http::db_failure(e),
+    };
     let balance = json!({
         "AccountId": account.id,
         "Amount": amount,
@@ -141,7 +143,8 @@ async fn balances(State(sb): State<Arc<Sandbox>>, wid: String, headers: HeaderMa
 }
 
 /// `GET /bank/{wid}/aisp/accounts/{AccountId}/transactions`: newest first, the credits and
-/// debits the consent allows, booked within its window.
+/// debits the consent allows, booked within its window: the payments made from the account,
+/// then the seed's.
 async fn transactions(State(sb): State<Arc<Sandbox>>, wid: String, headers: HeaderMap, id: String) -> Response {
     let (consent, account) =
         match consented_account(&sb, &wid, &headers, &id, &["ReadTransactionsBasic", "ReadTransactionsDetail"]) {
@@ -151,19 +154,23 @@ async fn transactions(State(sb): State<Arc<Sandbox>>, wid: String, headers: Head
     let has = |p: &str| consent.permissions.iter().any(|x| x == p);
     let (credits, debits, detail) =
         (has("ReadTransactionsCredits"), has("ReadTransactionsDebits"), has("ReadTransactionsDetail"));
-    let list: Vec<serde_json::Value> = crate::sandbox::bank::data::Transactions::of(&account)
+    let within =
+        |at: i64| consent.transactions_from.is_none_or(|f| at >= f) && consent.transactions_to.is_none_or(|e| at <= e);
+    let paid = match payment_transactions(&sb, &wid, &account, detail) {
+        Ok(paid) => paid,
+        Err(e) => return crate::sandbox::http::db_failure(e),
+    };
+    let paid = paid.into_iter().filter(|(at, _)| debits && within(*at)).map(|(_, tx)| tx);
+    let seeded = crate::sandbox::bank::data::Transactions::of(&account)
         .transactions
         .into_iter()
         .filter(|t| if t.amount < 0.0 { debits } else { credits })
         .filter_map(|t| {
             let booked = chrono::NaiveDate::parse_from_str(&t.booked, "%Y-%m-%d").ok()?.and_hms_opt(0, 0, 0)?;
-            let at = booked.and_utc().timestamp();
-            let within =
-                consent.transactions_from.is_none_or(|f| at >= f) && consent.transactions_to.is_none_or(|e| at <= e);
-            within.then_some((t, booked))
+            within(booked.and_utc().timestamp()).then_some((t, booked))
         })
         .map(|(t, booked)| {
-            let (amount, indicator) = ob_amount(t.amount, &t.currency);
+            let (amount, indicator) = ob_money(Money::of_seed(t.amount), &t.currency);
             let mut tx = json!({
                 "AccountId": account.id,
                 "TransactionId": t.id,
@@ -176,8 +183,8 @@ async fn transactions(State(sb): State<Arc<Sandbox>>, wid: String, headers: Head
                 tx["TransactionInformation"] = t.description.into();
             }
             tx
-        })
-        .collect();
+        });
+    let list: Vec<serde_json::Value> = paid.chain(seeded).collect();
     let link = format!("{}/bank/{wid}/aisp/accounts/{}/transactions", sb.base_url, account.id);
     Json(json!({"Data": {"Transaction": list}, "Links": {"Self": link}, "Meta": {"TotalPages": 1}})).into_response()
 }

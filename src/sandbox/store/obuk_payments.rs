@@ -45,23 +45,33 @@ impl Store {
     /// The payment made under consent `consent_id`, if any.
     pub fn obuk_payment_of(&self, consent_id: &str) -> Result<Option<PaymentRow>, DbError> {
         self.conn()
-            .query_row(
-                "SELECT id, consent_id, workspace, debtor, amount, currency, data, created_at
-                 FROM obuk_payments WHERE consent_id = ?1",
-                [consent_id],
-                |r| {
-                    Ok(PaymentRow {
-                        id: r.get(0)?,
-                        consent_id: r.get(1)?,
-                        workspace: r.get(2)?,
-                        debtor: r.get(3)?,
-                        amount: r.get(4)?,
-                        currency: r.get(5)?,
-                        data: r.get(6)?,
-                        created_at: r.get(7)?,
-                    })
-                },
-            )
+            .query_row(&format!("SELECT {COLUMNS} FROM obuk_payments WHERE consent_id = ?1"), [consent_id], row)
             .optional()
     }
+
+    /// The payments made from account `debtor` of workspace `workspace`'s ledger, newest first:
+    /// what lowers its balance and what its transactions list.
+    pub fn obuk_payments_from(&self, workspace: &str, debtor: &str) -> Result<Vec<PaymentRow>, DbError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(&format!(
+            "SELECT {COLUMNS} FROM obuk_payments WHERE workspace = ?1 AND debtor = ?2 ORDER BY created_at DESC, id"
+        ))?;
+        let rows = stmt.query_map(params![workspace, debtor], row)?;
+        rows.collect()
+    }
+}
+
+const COLUMNS: &str = "id, consent_id, workspace, debtor, amount, currency, data, created_at";
+
+fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PaymentRow> {
+    Ok(PaymentRow {
+        id: r.get(0)?,
+        consent_id: r.get(1)?,
+        workspace: r.get(2)?,
+        debtor: r.get(3)?,
+        amount: r.get(4)?,
+        currency: r.get(5)?,
+        data: r.get(6)?,
+        created_at: r.get(7)?,
+    })
 }

@@ -152,13 +152,16 @@ pub struct Draft {
 }
 
 /// The payment a payment consent's record keeps, as the customer authorised it: the amount as
-/// the recipient wrote it (`1234.50`, never a float), its currency, the payee's name and the
-/// reference the payee sees.
+/// the recipient wrote it (`1234.50`, never a float), its currency, the payee's name, the
+/// payee's account masked as the screen showed it (`…5698`; absent from records written
+/// before it was kept) and the reference the payee sees.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PaymentRecord {
     pub amount: String,
     pub currency: String,
     pub payee: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payee_account: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
 }

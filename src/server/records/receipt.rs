@@ -1,16 +1,18 @@
 //! A consent receipt: the record of one consent as a document its subject can keep, in the
 //! shape of the Kantara Initiative's Consent Receipt v1.1 (the basis of ISO/IEC TS 27560):
 //! controller, subject, the service and its purposes, timestamps, and, as Assent's additions,
-//! the status, the accounts and the history.
+//! the status, the accounts and the history; for a payment, what was paid (`assent.payment`):
+//! the amount exactly as authorised with its currency, the payee with its account masked as
+//! the screen showed it, the reference, the account paid from and when it was authorised.
 
-use super::Record;
+use super::{PaymentRecord, Record};
 use serde_json::{json, Value};
 
 /// The receipt of `record`, issued by `controller` (the bank), in `language` (a BCP 47 tag).
 pub fn receipt(record: &Record, controller: &str, language: &str) -> Value {
     let d = &record.draft;
     let termination = "Revocable at any time, by the customer in the bank's consent portal or by the bank.";
-    json!({
+    let mut receipt = json!({
         "version": "KI-CR-v1.1.0",
         "jurisdiction": "",
         "consentTimestamp": record.created_at,
@@ -48,5 +50,65 @@ pub fn receipt(record: &Record, controller: &str, language: &str) -> Value {
             "updated": record.updated_at,
             "history": record.history,
         },
+    });
+    if let Some(p) = &d.payment {
+        receipt["assent"]["payment"] = payment(record, p);
+    }
+    receipt
+}
+
+/// What a payment's record says was paid, and when the customer authorised it (the `granted`
+/// event; the record's creation when it has none).
+fn payment(record: &Record, p: &PaymentRecord) -> Value {
+    let authorised = record.history.iter().find(|e| e.kind == "granted").map_or(record.created_at, |e| e.at);
+    let date =
+        chrono::DateTime::from_timestamp(authorised, 0).map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+    json!({
+        "amount": p.amount,
+        "currency": p.currency,
+        "amountWithCurrency": format!("{} {}", p.amount, p.currency),
+        "payee": p.payee,
+        "payeeAccount": p.payee_account,
+        "reference": p.reference,
+        "debtorAccount": record.draft.accounts.first(),
+        "date": date,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Actor, Draft, Event, Status};
+    use super::*;
+
+    fn record(payment: Option<PaymentRecord>) -> Record {
+        let draft = Draft { accounts: vec!["UK-30001".into()], payment, ..Draft::default() };
+        let granted =
+            Event { at: 1_800_000_000, kind: "granted".into(), by: Actor::Customer, by_name: None, reason: None };
+        Record {
+            id: "pdc-1".into(),
+            status: Status::Authorized,
+            created_at: 1,
+            updated_at: 2,
+            draft,
+            history: vec![granted],
+        }
+    }
+
+    #[test]
+    fn a_payments_receipt_says_what_was_paid_and_no_other_does() {
+        let paid = PaymentRecord {
+            amount: "1234.50".into(),
+            currency: "GBP".into(),
+            payee: "ACME Energy Ltd".into(),
+            payee_account: Some("…5698".into()),
+            reference: Some("FRESCO-101".into()),
+        };
+        let r = receipt(&record(Some(paid)), "Bank", "en");
+        let p = &r["assent"]["payment"];
+        assert_eq!(p["amountWithCurrency"], "1234.50 GBP");
+        assert_eq!((p["payee"].as_str(), p["payeeAccount"].as_str()), (Some("ACME Energy Ltd"), Some("…5698")));
+        assert_eq!((p["reference"].as_str(), p["debtorAccount"].as_str()), (Some("FRESCO-101"), Some("UK-30001")));
+        assert_eq!(p["date"], "2027-01-15T08:00:00Z");
+        assert!(receipt(&record(None), "Bank", "en")["assent"].get("payment").is_none());
+    }
 }

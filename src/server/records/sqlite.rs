@@ -426,6 +426,7 @@ mod tests {
             amount: "1234.50".into(),
             currency: "GBP".into(),
             payee: "ACME Energy Ltd".into(),
+            payee_account: Some("…5698".into()),
             reference: Some("FRESCO-101".into()),
         };
         let paying = Draft { id: Some("pdc-1".into()), payment: Some(payment.clone()), ..draft("login-p") };

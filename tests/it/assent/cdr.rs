@@ -15,7 +15,7 @@ const REDIRECT: &str = CDR.redirect;
 const NINETY_DAYS: &str = "7776000";
 
 /// PAR, authorize and sign in as `user`: Assent's consent URL.
-async fn authorize(app: &TestApp, b: &Client, scope: &str, extra: &[(&str, &str)], user: &str) -> String {
+pub(crate) async fn authorize(app: &TestApp, b: &Client, scope: &str, extra: &[(&str, &str)], user: &str) -> String {
     let (status, body) = CDR.par(app, scope, extra).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let uri = body["request_uri"].as_str().unwrap();
@@ -33,7 +33,7 @@ async fn submit(app: &TestApp, b: &Client, page: &ConsentPage, decision: &str, a
 }
 
 /// Allows the screen at `consent` with `accounts`: the token response.
-async fn allow(app: &TestApp, b: &Client, consent: &str, accounts: &[&str]) -> Value {
+pub(crate) async fn allow(app: &TestApp, b: &Client, consent: &str, accounts: &[&str]) -> Value {
     let page = open_consent(b, consent).await;
     let callback = CDR.to_recipient(app, b, submit(app, b, &page, "allow", accounts).await).await;
     let code = param(&callback, "code").unwrap_or_else(|| panic!("{callback}"));

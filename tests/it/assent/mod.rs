@@ -1,7 +1,7 @@
 //! Assent: the consent screens, the portal and everything around them.
 
 mod brands;
-mod cdr;
+pub(crate) mod cdr;
 mod consent;
 pub(crate) mod console;
 mod delivery;
@@ -10,8 +10,9 @@ mod fdx_consent;
 mod hardening;
 mod identity_pool;
 mod listeners;
-mod obuk;
-mod obuk_payment;
+pub(crate) mod obuk;
+pub(crate) mod obuk_payment;
+mod obuk_payment_books;
 mod ops;
 mod portal;
 mod postgres;
@@ -19,4 +20,5 @@ mod props;
 mod recipient;
 mod records;
 mod records_crash;
+mod records_settle;
 mod replicas;

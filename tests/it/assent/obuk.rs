@@ -13,7 +13,7 @@ const TPP: &str = UK.client;
 const REDIRECT: &str = UK.redirect;
 
 /// `POST …/account-access-consents` with `data`: the answer's status and body.
-async fn create_consent(app: &TestApp, data: Value) -> (StatusCode, Value) {
+pub(crate) async fn create_consent(app: &TestApp, data: Value) -> (StatusCode, Value) {
     let token = UK.token(app, &[("grant_type", "client_credentials"), ("scope", "accounts")]).await;
     let res = Client::new()
         .post(format!("{}/default/{WS}/open-banking/v3.1/aisp/account-access-consents", app.sandbox_url()))
@@ -38,7 +38,7 @@ fn asks() -> Value {
 
 /// The recipient's PAR naming consent `id` (in `claims`, see the profile), then authorize and
 /// sign in as `user`: Assent's consent URL.
-async fn authorize(app: &TestApp, b: &Client, id: &str, user: &str) -> String {
+pub(crate) async fn authorize(app: &TestApp, b: &Client, id: &str, user: &str) -> String {
     let claims = json!({"id_token": {"openbanking_intent_id": {"value": id, "essential": true}}}).to_string();
     let (_, par) = UK.par(app, "openid accounts", &[("claims", &claims)]).await;
     let uri = par["request_uri"].as_str().unwrap_or_else(|| panic!("{par}"));
@@ -176,7 +176,7 @@ async fn impossible_requests_are_refused_clearly() {
 }
 
 /// `user` allows consent `id` at `consent` with `accounts`: the recipient's access token.
-async fn allow(app: &TestApp, b: &Client, consent: &str, accounts: &[&str]) -> String {
+pub(crate) async fn allow(app: &TestApp, b: &Client, consent: &str, accounts: &[&str]) -> String {
     let page = open_consent(b, consent).await;
     let res = submit_fields(app, b, &page, "allow", &post_fields(accounts)).await;
     let callback = UK.to_recipient(app, b, res).await;
@@ -276,7 +276,7 @@ async fn the_portal_lists_and_stops_a_uk_consent_of_its_own_user_only() {
 }
 
 /// The bank's `GET /bank/obuk/aisp/accounts/{id}/{what}` with `token`.
-async fn bank_read(app: &TestApp, token: &str, id: &str, what: &str) -> (StatusCode, Value) {
+pub(crate) async fn bank_read(app: &TestApp, token: &str, id: &str, what: &str) -> (StatusCode, Value) {
     let res = Client::new()
         .get(format!("{}/bank/{WS}/aisp/accounts/{id}/{what}", app.sandbox_url()))
         .bearer_auth(token)

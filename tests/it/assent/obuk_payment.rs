@@ -13,7 +13,7 @@ const WS: &str = UK.ws;
 const REDIRECT: &str = UK.redirect;
 
 /// The payment the tests ask for: £1,234.50 to ACME Energy Ltd, reference FRESCO-101.
-fn initiation() -> Value {
+pub(crate) fn initiation() -> Value {
     json!({
         "InstructionIdentification": "ACME412",
         "EndToEndIdentification": "FRESCO.21302.GFX.20",
@@ -54,7 +54,7 @@ async fn authorize(app: &TestApp, b: &Client, id: &str, user: &str) -> String {
 }
 
 /// A payment consent created with `initiation` and authorized as far as Assent's screen.
-async fn start(app: &TestApp, b: &Client, user: &str, initiation: Value) -> (String, String) {
+pub(crate) async fn start(app: &TestApp, b: &Client, user: &str, initiation: Value) -> (String, String) {
     let (status, body) = create(app, initiation).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     assert_eq!(body["Data"]["Status"], "AwaitingAuthorisation");
@@ -67,7 +67,7 @@ async fn start(app: &TestApp, b: &Client, user: &str, initiation: Value) -> (Str
 
 /// Posts the payment form as a same-origin browser's plain form, with `fields` besides the
 /// hidden ones and the decision.
-async fn decide(
+pub(crate) async fn decide(
     app: &TestApp,
     b: &Client,
     page: &ConsentPage,
@@ -79,7 +79,7 @@ async fn decide(
 }
 
 /// The code of a callback exchanged: the recipient's access token.
-async fn access_token(app: &TestApp, callback: &url::Url) -> String {
+pub(crate) async fn access_token(app: &TestApp, callback: &url::Url) -> String {
     let code = param(callback, "code").unwrap_or_else(|| panic!("{callback}"));
     let tokens =
         UK.token(app, &[("grant_type", "authorization_code"), ("code", &code), ("redirect_uri", REDIRECT)]).await;
@@ -87,7 +87,7 @@ async fn access_token(app: &TestApp, callback: &url::Url) -> String {
 }
 
 /// The bank's `POST /bank/obuk/pisp/domestic-payments`.
-async fn pay(app: &TestApp, token: &str, consent_id: &str, initiation: Value) -> (StatusCode, Value) {
+pub(crate) async fn pay(app: &TestApp, token: &str, consent_id: &str, initiation: Value) -> (StatusCode, Value) {
     let res = Client::new()
         .post(format!("{}/bank/{WS}/pisp/domestic-payments", app.sandbox_url()))
         .bearer_auth(token)
