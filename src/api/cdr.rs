@@ -159,13 +159,14 @@ async fn open_arrangement(
     if consent.cdr_arrangement.status != crate::wire::cdr::status::AWAITING_AUTHORISATION {
         return Err(Failure::Answered.into());
     }
-    let workspace = consent.cdr_arrangement.authorization_server_id.clone();
-    let Some(bank) = state.upstream.bank_of(&workspace) else {
-        tracing::error!(%workspace, "a CDR arrangement arrived, but its workspace has no bank (bank_url or BANK_URL)");
-        return Err(Failure::Internal.into());
-    };
-    let customer = crate::server::fdx::customer_by(bank.id_claim, &consent.authentication_context, &consent.subject)?;
-    let accounts = state.upstream.accounts_at(bank.url, &customer).await?.accounts;
+    let (customer, accounts) = crate::server::fdx::customer_accounts(
+        &state.upstream,
+        &consent.cdr_arrangement.authorization_server_id,
+        "CDR arrangement",
+        &consent.authentication_context,
+        &consent.subject,
+    )
+    .await?;
     Ok(Open { consent, accounts, customer })
 }
 
@@ -196,7 +197,7 @@ fn record_draft(
         id,
         login_id: login_id.to_string(),
         login_state: Some(login_state.to_string()),
-        tenant: if a.tenant_id.is_empty() { state.upstream.tenant().to_string() } else { a.tenant_id.clone() },
+        tenant: state.upstream.tenant_or(&a.tenant_id),
         workspace: a.authorization_server_id.clone(),
         subject: consent.subject.clone(),
         customer,

@@ -164,19 +164,13 @@ fn record_draft(
     claims: Vec<String>,
 ) -> crate::server::records::Draft {
     let client = crate::server::present::client_view(&session.client_info, &session.client_id);
-    let claim = state.upstream.bank_of(&session.server_id).and_then(|b| b.id_claim);
-    let customer = claim
-        .and_then(|c| session.authentication_context.get(c))
-        .and_then(|v| v.as_str().map(str::to_string).or_else(|| v.as_i64().map(|n| n.to_string())));
+    let customer =
+        crate::server::fdx::record_customer(&state.upstream, &session.server_id, &session.authentication_context);
     crate::server::records::Draft {
         id: None,
         login_id: login_id.to_string(),
         login_state: Some(login_state.to_string()),
-        tenant: if session.tenant_id.is_empty() {
-            state.upstream.tenant().to_string()
-        } else {
-            session.tenant_id.clone()
-        },
+        tenant: state.upstream.tenant_or(&session.tenant_id),
         workspace: session.server_id.clone(),
         subject: session.subject.clone(),
         customer,

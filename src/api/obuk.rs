@@ -120,15 +120,14 @@ async fn open_consent(
     if consent.account_access_consent.status != crate::wire::obuk::status::AWAITING_AUTHORISATION {
         return Err(Failure::Answered.into());
     }
-    let Some(bank) = state.upstream.bank_of(&consent.server_id) else {
-        tracing::error!(
-            workspace = %consent.server_id,
-            "a UK account-access consent arrived, but its workspace has no bank (bank_url or BANK_URL)"
-        );
-        return Err(Failure::Internal.into());
-    };
-    let customer = crate::server::fdx::customer_by(bank.id_claim, &consent.authentication_context, &consent.subject)?;
-    let accounts = state.upstream.accounts_at(bank.url, &customer).await?.accounts;
+    let (_, accounts) = crate::server::fdx::customer_accounts(
+        &state.upstream,
+        &consent.server_id,
+        "UK account-access consent",
+        &consent.authentication_context,
+        &consent.subject,
+    )
+    .await?;
     Ok((consent, accounts))
 }
 
@@ -145,10 +144,8 @@ fn record_draft(
 ) -> crate::server::records::Draft {
     let c = &consent.account_access_consent;
     let client = crate::server::present::client_view(&consent.client_info, &consent.client_id);
-    let claim = state.upstream.bank_of(&consent.server_id).and_then(|b| b.id_claim);
-    let customer = crate::server::fdx::customer_by(claim, &consent.authentication_context, &consent.subject)
-        .ok()
-        .filter(|_| claim.is_some());
+    let customer =
+        crate::server::fdx::record_customer(&state.upstream, &consent.server_id, &consent.authentication_context);
     let expires_at = c
         .expiration_date_time
         .as_deref()
@@ -158,11 +155,7 @@ fn record_draft(
         id: Some(c.consent_id.clone()).filter(|id| !id.is_empty()),
         login_id: login_id.to_string(),
         login_state: Some(login_state.to_string()),
-        tenant: if consent.tenant_id.is_empty() {
-            state.upstream.tenant().to_string()
-        } else {
-            consent.tenant_id.clone()
-        },
+        tenant: state.upstream.tenant_or(&consent.tenant_id),
         workspace: consent.server_id.clone(),
         subject: consent.subject.clone(),
         customer,

@@ -121,15 +121,14 @@ async fn open_payment(
     if consent.domestic_payment_consent.status != crate::wire::obuk::status::AWAITING_AUTHORISATION {
         return Err(Failure::Answered.into());
     }
-    let Some(bank) = state.upstream.bank_of(&consent.server_id) else {
-        tracing::error!(
-            workspace = %consent.server_id,
-            "a UK payment consent arrived, but its workspace has no bank (bank_url or BANK_URL)"
-        );
-        return Err(Failure::Internal.into());
-    };
-    let customer = crate::server::fdx::customer_by(bank.id_claim, &consent.authentication_context, &consent.subject)?;
-    let accounts = state.upstream.accounts_at(bank.url, &customer).await?.accounts;
+    let (_, accounts) = crate::server::fdx::customer_accounts(
+        &state.upstream,
+        &consent.server_id,
+        "UK payment consent",
+        &consent.authentication_context,
+        &consent.subject,
+    )
+    .await?;
     Ok((consent, accounts))
 }
 
@@ -146,10 +145,8 @@ fn record_draft(
     use crate::server::present::clean_text;
     let c = &consent.domestic_payment_consent;
     let client = crate::server::present::client_view(&consent.client_info, &consent.client_id);
-    let claim = state.upstream.bank_of(&consent.server_id).and_then(|b| b.id_claim);
-    let customer = crate::server::fdx::customer_by(claim, &consent.authentication_context, &consent.subject)
-        .ok()
-        .filter(|_| claim.is_some());
+    let customer =
+        crate::server::fdx::record_customer(&state.upstream, &consent.server_id, &consent.authentication_context);
     let i = &c.initiation;
     let payment = crate::server::records::PaymentRecord {
         amount: i.instructed_amount.amount.clone(),
@@ -167,11 +164,7 @@ fn record_draft(
         id: Some(c.consent_id.clone()).filter(|id| !id.is_empty()),
         login_id: login_id.to_string(),
         login_state: Some(login_state.to_string()),
-        tenant: if consent.tenant_id.is_empty() {
-            state.upstream.tenant().to_string()
-        } else {
-            consent.tenant_id.clone()
-        },
+        tenant: state.upstream.tenant_or(&consent.tenant_id),
         workspace: consent.server_id.clone(),
         subject: consent.subject.clone(),
         customer,

@@ -37,17 +37,47 @@ pub fn customer_by(
     let Some(claim) = claim else {
         return Ok(subject.to_string());
     };
+    claim_text(claims, claim).ok_or_else(|| {
+        tracing::error!(claim, "the bank customer claim (BANK_ID_CLAIM) is missing or not a text or a number; refused");
+        AppError::new(Failure::NoCustomerId)
+    })
+}
+
+/// The claim's value as a customer id: a non-blank text, or a number.
+fn claim_text(claims: &serde_json::Map<String, serde_json::Value>, claim: &str) -> Option<String> {
     claims
         .get(claim)
         .and_then(|v| v.as_str().map(str::to_string).or_else(|| v.as_i64().map(|n| n.to_string())))
         .filter(|id| !id.trim().is_empty())
-        .ok_or_else(|| {
-            tracing::error!(
-                claim,
-                "the bank customer claim (BANK_ID_CLAIM) is missing or not a text or a number; refused"
-            );
-            AppError::new(Failure::NoCustomerId)
-        })
+}
+
+/// The customer of a consent (see [`customer_by`], with the claim of `workspace`'s bank) and
+/// their accounts at that bank. A workspace without a bank is a configuration fault: logged
+/// with `what` arrived, and a 500.
+pub async fn customer_accounts(
+    upstream: &Upstream,
+    workspace: &str,
+    what: &str,
+    claims: &serde_json::Map<String, serde_json::Value>,
+    subject: &str,
+) -> Result<(String, Vec<crate::wire::InternalAccount>), AppError> {
+    let Some(bank) = upstream.bank_of(workspace) else {
+        tracing::error!(%workspace, "a {what} arrived, but its workspace has no bank (bank_url or BANK_URL)");
+        return Err(Failure::Internal.into());
+    };
+    let customer = customer_by(bank.id_claim, claims, subject)?;
+    let accounts = upstream.accounts_at(bank.url, &customer).await?.accounts;
+    Ok((customer, accounts))
+}
+
+/// The bank's customer id a consent record keeps: only when `workspace`'s bank names a claim
+/// (otherwise it would be the subject, which the record has already), and the claim is there.
+pub fn record_customer(
+    upstream: &Upstream,
+    workspace: &str,
+    claims: &serde_json::Map<String, serde_json::Value>,
+) -> Option<String> {
+    claim_text(claims, upstream.bank_of(workspace)?.id_claim?)
 }
 
 /// The bank's accounts as a consent screen shows them, in `locale`.

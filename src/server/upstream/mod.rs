@@ -225,6 +225,11 @@ impl Upstream {
         &self.tenant
     }
 
+    /// A tenant id an upstream answer names, or this tenant's when it names none.
+    pub fn tenant_or(&self, named: &str) -> String {
+        if named.is_empty() { &self.tenant } else { named }.to_string()
+    }
+
     /// The origin every `redirect_to` must have.
     pub fn origin(&self) -> String {
         self.issuer.origin().ascii_serialization()
