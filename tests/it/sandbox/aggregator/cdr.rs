@@ -41,17 +41,6 @@ async fn connect_cdr(app: &TestApp, b: &reqwest::Client, authorize: &str, accoun
     assert_eq!((res.status(), location(&res)), (StatusCode::SEE_OTHER, "/aggregator".to_string()));
 }
 
-async fn disconnect(app: &TestApp, b: &reqwest::Client, wid: &str) {
-    let (_, token) = dashboard(app, b).await;
-    let res = b
-        .post(format!("{}/aggregator/disconnect", app.sandbox_url()))
-        .form(&[("csrf_token", token.as_str()), ("bank", wid)])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
-}
-
 #[tokio::test]
 async fn the_aggregator_connects_southern_cross_bank_under_a_cdr_arrangement_and_ends_it() {
     let app = spawn_app().await;
@@ -129,19 +118,13 @@ async fn the_aggregator_connects_southern_cross_bank_under_a_cdr_arrangement_and
 
     // The bank ends the arrangement (its management API): Southern Cross Bank shows ended,
     // with Reconnect; Go Bank still connected.
-    let system = system_token(&app, "manage_openbanking_consents").await;
-    let res = reqwest::Client::new()
-        .delete(format!("{base}/default/system/servers/cdr/cdr/arrangements/{arrangement}"))
-        .bearer_auth(system)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::NO_CONTENT);
-    let (html, _) = dashboard(&app, &b).await;
-    let (southern, status) = card(&html, "cdr");
-    assert_eq!(status, "ended", "{southern}");
-    assert!(southern.contains("ended by the bank or by you") && southern.contains("Reconnect"), "{southern}");
-    assert_eq!(card(&html, "gobank").1, "connected");
+    end_at_bank(
+        &app,
+        &format!("/default/system/servers/cdr/cdr/arrangements/{arrangement}"),
+        "manage_openbanking_consents",
+    )
+    .await;
+    ended_alone(&app, &b, "cdr", "gobank").await;
 
     // Reconnect: a new arrangement, one account this time.
     let authorize = push_connection(&app, &b, "cdr").await;

@@ -384,20 +384,10 @@ async fn the_aggregator_connects_two_banks_sees_one_end_and_disconnects_the_othe
     // ended with Reconnect; Hyperscale Bank still shows its data.
     let access = kept(&app, "gobank")["access_token"].as_str().unwrap().to_string();
     let consent = app.sandbox().store.consent_of(&sha256_b64(&access)).unwrap().expect("the token's consent");
-    let system = system_token(&app, "revoke_tokens").await;
-    let res = reqwest::Client::new()
-        .delete(format!("{base}/api/system/default/servers/gobank/tokens?consent_id={consent}"))
-        .bearer_auth(system)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::NO_CONTENT);
-    let (html, _) = dashboard(&app, &b).await;
-    let (gobank, status) = card(&html, "gobank");
-    assert_eq!(status, "ended", "{gobank}");
-    assert!(gobank.contains("ended by the bank or by you") && gobank.contains("Reconnect"), "{gobank}");
-    let (hyperscale, status) = card(&html, "hyperscalebank");
-    assert_eq!(status, "connected", "{hyperscale}");
+    end_at_bank(&app, &format!("/api/system/default/servers/gobank/tokens?consent_id={consent}"), "revoke_tokens")
+        .await;
+    let html = ended_alone(&app, &b, "gobank", "hyperscalebank").await;
+    let (hyperscale, _) = card(&html, "hyperscalebank");
     let (hyperscale_before, _) = card(&dashboard_before, "hyperscalebank");
     assert_eq!(strip_token(hyperscale), strip_token(hyperscale_before), "Hyperscale Bank's data as before");
 
@@ -425,14 +415,7 @@ async fn the_aggregator_connects_two_banks_sees_one_end_and_disconnects_the_othe
     let link = kept(&app, "hyperscalebank");
     let (access, refresh) = (link["access_token"].as_str().unwrap(), link["refresh_token"].as_str().unwrap());
     assert!(active(&app, "hyperscalebank", access).await && active(&app, "hyperscalebank", refresh).await);
-    let (_, token) = dashboard(&app, &b).await;
-    let res = b
-        .post(format!("{base}/aggregator/disconnect"))
-        .form(&[("csrf_token", token.as_str()), ("bank", "hyperscalebank")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    disconnect(&app, &b, "hyperscalebank").await;
     assert!(!active(&app, "hyperscalebank", access).await, "access token revoked");
     assert!(!active(&app, "hyperscalebank", refresh).await, "refresh token revoked");
     assert!(app.sandbox().store.aggregator_link("demo", "hyperscalebank").unwrap().is_none(), "forgotten");
@@ -443,6 +426,39 @@ async fn the_aggregator_connects_two_banks_sees_one_end_and_disconnects_the_othe
 }
 
 /// Signs in to the aggregator as `demo`.
+/// Disconnects `wid` with the dashboard's form (and its CSRF token): 303.
+async fn disconnect(app: &TestApp, b: &reqwest::Client, wid: &str) {
+    let (_, token) = dashboard(app, b).await;
+    let res = b
+        .post(format!("{}/aggregator/disconnect", app.sandbox_url()))
+        .form(&[("csrf_token", token.as_str()), ("bank", wid)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+}
+
+/// The bank ends an access through its System API: `DELETE {sandbox}{path}` with a System
+/// token of `scope`, 204.
+async fn end_at_bank(app: &TestApp, path: &str, scope: &str) {
+    let system = system_token(app, scope).await;
+    let res =
+        reqwest::Client::new().delete(format!("{}{path}", app.sandbox_url())).bearer_auth(system).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+}
+
+/// The dashboard once `wid`'s access ended: its card ended, with Reconnect, while `other` is
+/// still connected. The page.
+async fn ended_alone(app: &TestApp, b: &reqwest::Client, wid: &str, other: &str) -> String {
+    let (html, _) = dashboard(app, b).await;
+    let (ended, status) = card(&html, wid);
+    assert_eq!(status, "ended", "{ended}");
+    assert!(ended.contains("ended by the bank or by you") && ended.contains("Reconnect"), "{ended}");
+    let (still, status) = card(&html, other);
+    assert_eq!(status, "connected", "{still}");
+    html
+}
+
 async fn aggregator_sign_in(app: &TestApp, b: &reqwest::Client) {
     let (_, token) = dashboard(app, b).await;
     let res = b
@@ -481,7 +497,6 @@ fn shown_accounts(card: &str) -> Vec<String> {
 async fn the_aggregator_connects_albion_bank_the_uk_way_and_sees_it_end() {
     let app = spawn_app().await;
     let b = browser();
-    let base = app.sandbox_url().to_string();
     aggregator_sign_in(&app, &b).await;
 
     // Registered at Albion Bank by DCR with private_key_jwt, for client credentials too.
@@ -567,19 +582,13 @@ async fn the_aggregator_connects_albion_bank_the_uk_way_and_sees_it_end() {
     assert_eq!(card(&dashboard(&app, &b).await.0, "obuk").1, "connected");
 
     // The UK consent revoked through the UK management API: Albion Bank ended, Go Bank not.
-    let system = system_token(&app, "manage_openbanking_consents").await;
-    let res = reqwest::Client::new()
-        .delete(format!("{base}/api/system/default/servers/obuk/open-banking/consents/{id}"))
-        .bearer_auth(system)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::NO_CONTENT);
-    let (html, _) = dashboard(&app, &b).await;
-    let (albion, status) = card(&html, "obuk");
-    assert_eq!(status, "ended", "{albion}");
-    assert!(albion.contains("ended by the bank or by you") && albion.contains("Reconnect"), "{albion}");
-    assert_eq!(card(&html, "gobank").1, "connected");
+    end_at_bank(
+        &app,
+        &format!("/api/system/default/servers/obuk/open-banking/consents/{id}"),
+        "manage_openbanking_consents",
+    )
+    .await;
+    ended_alone(&app, &b, "obuk", "gobank").await;
 
     // Reconnect: a new consent, chosen again (one account this time).
     let authorize = push_connection(&app, &b, "obuk").await;
@@ -604,14 +613,7 @@ async fn the_aggregator_connects_albion_bank_the_uk_way_and_sees_it_end() {
     let link = kept(&app, "obuk");
     let (access, refresh) = (link["access_token"].as_str().unwrap(), link["refresh_token"].as_str().unwrap());
     assert!(active(&app, "obuk", access).await && active(&app, "obuk", refresh).await);
-    let (_, token) = dashboard(&app, &b).await;
-    let res = b
-        .post(format!("{base}/aggregator/disconnect"))
-        .form(&[("csrf_token", token.as_str()), ("bank", "obuk")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    disconnect(&app, &b, "obuk").await;
     assert!(!active(&app, "obuk", access).await, "access token revoked");
     assert!(!active(&app, "obuk", refresh).await, "refresh token revoked");
     assert!(app.sandbox().store.aggregator_link("demo", "obuk").unwrap().is_none(), "forgotten");
