@@ -110,7 +110,8 @@ async fn outcome(state: &AppState, record: &Record, login_id: &str, login_state:
         use crate::wire::cdr::status::AUTHORISED;
         let arrangement = crate::api::cdr::arrangement_of_record(&record.id);
         if arrangement == record.id {
-            let customer = d.customer.as_deref().unwrap_or_default();
+            // The customer the accept named: the bank's, or the subject when no claim is set.
+            let customer = d.customer.as_deref().unwrap_or(&d.subject);
             let Ok(listed) = up.cdr_arrangements_of(customer, &d.accounts).await.map(|l| l.arrangements) else {
                 return Outcome::Open;
             };
@@ -130,13 +131,14 @@ async fn outcome(state: &AppState, record: &Record, login_id: &str, login_state:
 
 /// A consent page's read of a flow, as an outcome: the consent `authorised` is this flow's
 /// accept (the page reads an accepted consent only through the flow that accepted it); a
-/// conflict (decided otherwise) or a flow not found is a refusal; anything else is open.
+/// conflict (decided otherwise) is a refusal. A flow not found says nothing: flows live a few
+/// minutes (a login's lifetime), so an accepted one may be gone too; the record stays pending
+/// and leaves the window, as a generic one does. Anything else is open.
 fn of_flow(read: Result<String, UpstreamError>, authorised: &str) -> Outcome {
     match read {
         Ok(status) if status == authorised => Outcome::Accepted,
-        Ok(_) => Outcome::Open,
-        Err(UpstreamError::Status { status: 404 | 409 | 410, .. } | UpstreamError::NoSuchPath) => Outcome::Refused,
-        Err(_) => Outcome::Open,
+        Err(UpstreamError::Status { status: 409, .. }) => Outcome::Refused,
+        Ok(_) | Err(_) => Outcome::Open,
     }
 }
 
@@ -177,7 +179,7 @@ mod tests {
         assert_eq!(of_flow(Ok("Authorised".into()), "Authorised"), Outcome::Accepted);
         assert_eq!(of_flow(Ok("AwaitingAuthorisation".into()), "Authorised"), Outcome::Open);
         assert_eq!(of_flow(status(409), "Authorised"), Outcome::Refused);
-        assert_eq!(of_flow(status(404), "Authorised"), Outcome::Refused);
+        assert_eq!(of_flow(status(404), "Authorised"), Outcome::Open, "a flow gone says nothing of its outcome");
         assert_eq!(of_flow(status(503), "Authorised"), Outcome::Open);
         assert_eq!(of_flow(Err(UpstreamError::Timeout), "Authorised"), Outcome::Open);
     }

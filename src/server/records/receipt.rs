@@ -51,16 +51,18 @@ pub fn receipt(record: &Record, controller: &str, language: &str) -> Value {
             "history": record.history,
         },
     });
-    if let Some(p) = &d.payment {
-        receipt["assent"]["payment"] = payment(record, p);
+    // Only a payment the customer authorised was paid: a cancelled or refused one's receipt
+    // says no payment.
+    let granted = record.history.iter().find(|e| e.kind == "granted").map(|e| e.at);
+    if let (Some(p), Some(at)) = (&d.payment, granted) {
+        receipt["assent"]["payment"] = payment(record, p, at);
     }
     receipt
 }
 
-/// What a payment's record says was paid, and when the customer authorised it (the `granted`
-/// event; the record's creation when it has none).
-fn payment(record: &Record, p: &PaymentRecord) -> Value {
-    let authorised = record.history.iter().find(|e| e.kind == "granted").map_or(record.created_at, |e| e.at);
+/// What a payment's record says was paid, and when the customer authorised it (`authorised`,
+/// its `granted` event).
+fn payment(record: &Record, p: &PaymentRecord, authorised: i64) -> Value {
     let date =
         chrono::DateTime::from_timestamp(authorised, 0).map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
     json!({
@@ -103,12 +105,19 @@ mod tests {
             payee_account: Some("…5698".into()),
             reference: Some("FRESCO-101".into()),
         };
-        let r = receipt(&record(Some(paid)), "Bank", "en");
+        let r = receipt(&record(Some(paid.clone())), "Bank", "en");
         let p = &r["assent"]["payment"];
         assert_eq!(p["amountWithCurrency"], "1234.50 GBP");
         assert_eq!((p["payee"].as_str(), p["payeeAccount"].as_str()), (Some("ACME Energy Ltd"), Some("…5698")));
         assert_eq!((p["reference"].as_str(), p["debtorAccount"].as_str()), (Some("FRESCO-101"), Some("UK-30001")));
         assert_eq!(p["date"], "2027-01-15T08:00:00Z");
         assert!(receipt(&record(None), "Bank", "en")["assent"].get("payment").is_none());
+        let mut cancelled = record(Some(paid));
+        cancelled.history.clear();
+        cancelled.status = Status::Rejected;
+        assert!(
+            receipt(&cancelled, "Bank", "en")["assent"].get("payment").is_none(),
+            "a cancelled payment was not paid"
+        );
     }
 }

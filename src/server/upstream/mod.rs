@@ -30,8 +30,11 @@ use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 use url::Url;
 
-/// How long an idle pooled connection to the upstream is kept.
-const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(4);
+/// How long an idle pooled connection to the upstream is kept: well under the keep-alive of
+/// common servers (Node and Apache: 5 s, the sandbox's listeners too), so that a request is
+/// not sent on a connection the server is closing at that moment; an accept sent so fails and
+/// is not sent again.
+const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(2);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(4);
 
@@ -152,8 +155,7 @@ impl Upstream {
             .redirect(reqwest::redirect::Policy::none())
             .https_only(!super::config::is_loopback(&config.issuer))
             .user_agent(concat!("assent/", env!("CARGO_PKG_VERSION")))
-            // Below the keep-alive of common servers (Node and Apache: 5 s), so a pooled
-            // connection is rarely one the server is closing; `send` covers the rest.
+            // A pooled connection is rarely one the server is closing; `send` covers the rest.
             .pool_idle_timeout(POOL_IDLE_TIMEOUT);
         if let Some(ca) = &config.root_ca {
             let pem = std::fs::read(ca).map_err(|e| ClientBuildError(format!("ROOT_CA {}: {e}", ca.display())))?;
