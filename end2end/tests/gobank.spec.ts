@@ -72,7 +72,7 @@ test("generic consent with accounts: none ticked, one required, the chosen one s
   const first = page.getByRole("group", { name: "Choose the accounts to share" }).getByRole("checkbox").first();
   await first.check();
   if (javaScriptEnabled) {
-    await expect(page.locator(".accounts .summary")).toContainText("1 chosen: ");
+    await expect(page.locator(".account-summary")).toContainText("1 chosen: ");
   }
   // The application's callback is not a real site: the browser's request for it is the end.
   const callback = page.waitForRequest((r) => r.url().startsWith(CALLBACK));

@@ -1,66 +1,72 @@
-//! The consent forms of the regimes whose customer decides by choosing accounts alone (UK
-//! account access, CDR arrangements): the customer's own accounts (none pre-ticked, at least one
-//! required; for a CDR amendment, those shared now are marked in their description), a live
-//! summary of the chosen ones, and Allow naming what will be shared. Each regime's island is
-//! this one form with its own decision server function; the words are the Open Finance form's
-//! ([`FdxTexts`]), the summary the regime's.
+//! The consent forms whose customer decides by choosing accounts (Open Finance, UK account
+//! access, CDR arrangements). The server renders the customer's own accounts (none ticked) as
+//! the island's children; the island reads what is ticked from the page and adds a live summary
+//! of the chosen ones, select all, "choose at least one" said in place, and Allow naming what
+//! will be shared. Each regime's island is this one form with its own decision server function.
 
-use super::accounts::{chosen_numbers, AccountFieldset};
-use super::{error_text, fill, hydrated, DecisionButtons, FdxTexts, FlowFields};
+use super::choices::{self, bulk_select};
+use super::{error_text, fill, hydrated, DecisionButtons};
 use crate::api::cdr::DecideCdrArrangement;
+use crate::api::fdx::DecideFdxConsent;
 use crate::api::obuk::DecideObukConsent;
 use crate::error::AppError;
-use crate::model::AccountView;
+use leptos::html;
 use leptos::prelude::*;
 use leptos::server_fn::{client::Client, codec::PostUrl, request::ClientReq, Http, ServerFn};
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+/// The account pickers' words, translated on the server; `{n}` (and `{accounts}`) filled in.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct AccountPickerTexts {
+    /// "{n} chosen: {accounts}" (the regime's words).
+    pub summary: String,
+    pub none_chosen: String,
+    pub choose_one: String,
+    pub change_mind: String,
+    pub deny: String,
+    pub allow: String,
+    /// "Allow: share 1 account".
+    pub allow_one: String,
+    /// "Allow: share {n} accounts".
+    pub allow_n: String,
+    pub sending: String,
+    pub offline: String,
+}
+
+/// The Open Finance consent's form, deciding through `decide_fdx_consent`.
+#[island(lazy)]
+pub fn FdxAccountPicker(
+    texts: AccountPickerTexts,
+    notice: Option<String>,
+    /// The recipient asks for account data: the accounts are listed, at least one required.
+    accounts_requested: bool,
+    children: Children,
+) -> impl IntoView {
+    account_form(ServerAction::<DecideFdxConsent>::new(), texts, notice, accounts_requested, children)
+}
 
 /// The UK account-access consent's form, deciding through `decide_obuk_consent`.
 #[island(lazy)]
-pub fn ObukAccountPicker(
-    login_id: String,
-    login_state: String,
-    csrf_token: String,
-    accounts: Vec<AccountView>,
-    /// Each account's kind in words, in the order of the accounts.
-    kinds: Vec<String>,
-    texts: FdxTexts,
-    notice: Option<String>,
-) -> impl IntoView {
-    let flow = Flow { login_id, login_state, csrf_token, accounts, kinds, texts, notice };
-    decision_form(ServerAction::<DecideObukConsent>::new(), flow)
+pub fn ObukAccountPicker(texts: AccountPickerTexts, notice: Option<String>, children: Children) -> impl IntoView {
+    account_form(ServerAction::<DecideObukConsent>::new(), texts, notice, true, children)
 }
 
 /// The CDR arrangement's form, deciding through `decide_cdr_arrangement`.
 #[island(lazy)]
-pub fn CdrAccountPicker(
-    login_id: String,
-    login_state: String,
-    csrf_token: String,
-    accounts: Vec<AccountView>,
-    /// Each account's kind in words, in the order of the accounts.
-    kinds: Vec<String>,
-    texts: FdxTexts,
-    notice: Option<String>,
-) -> impl IntoView {
-    let flow = Flow { login_id, login_state, csrf_token, accounts, kinds, texts, notice };
-    decision_form(ServerAction::<DecideCdrArrangement>::new(), flow)
+pub fn CdrAccountPicker(texts: AccountPickerTexts, notice: Option<String>, children: Children) -> impl IntoView {
+    account_form(ServerAction::<DecideCdrArrangement>::new(), texts, notice, true, children)
 }
 
-/// What an island's form shows and posts.
-struct Flow {
-    login_id: String,
-    login_state: String,
-    csrf_token: String,
-    accounts: Vec<AccountView>,
-    kinds: Vec<String>,
-    texts: FdxTexts,
+/// The form around `children` (the flow's fields and the accounts), posting to `decide` (a
+/// server function taking the flow's fields, `decision` and `account[]`).
+fn account_form<S, P>(
+    decide: ServerAction<S>,
+    texts: AccountPickerTexts,
     notice: Option<String>,
-}
-
-/// The form, posting to `decide` (a server function taking the flow's fields, `decision` and
-/// `account[]`).
-fn decision_form<S, P>(decide: ServerAction<S>, flow: Flow) -> impl IntoView
+    accounts_required: bool,
+    children: Children,
+) -> impl IntoView
 where
     S: DeserializeOwned
         + ServerFn<Protocol = Http<PostUrl, P>, Output = (), Error = AppError>
@@ -72,49 +78,75 @@ where
     <<S::Client as Client<AppError>>::Request as ClientReq<AppError>>::FormData: From<leptos::web_sys::FormData>,
     P: 'static,
 {
-    let Flow { login_id, login_state, csrf_token, accounts, kinds, texts, notice } = flow;
     let hydrated = hydrated();
-    let ticked = RwSignal::new(super::ticked_in_page(accounts.iter().map(|a| format!("account-{}", a.id)), false));
+    let form = NodeRef::<html::Div>::new();
+    let (ticked, refresh) = choices::watch(form);
+    let none_chosen = move || ticked.with(|now| now.accounts.is_empty());
     let (nudge, set_nudge) = signal(false);
     // Read once: each call of `pending()` or `value()` makes a new derived signal.
     let (pending, outcome) = (decide.pending(), decide.value());
     let busy = Signal::from(Memo::new(move |_| pending.get() || matches!(outcome.get(), Some(Ok(())))));
     super::reset_on_back(decide);
-    let chosen = chosen_numbers(&accounts, ticked);
-    let account_texts = texts.accounts.clone();
     let texts = StoredValue::new(texts);
     let message = move || {
         if let Some(Err(e)) = outcome.get() {
             return Some(texts.with_value(|t| error_text(&e, &t.offline)));
         }
-        if nudge.get() && chosen.with(Vec::is_empty) {
+        if nudge.get() && accounts_required && none_chosen() {
             return Some(texts.with_value(|t| t.choose_one.clone()));
         }
         notice.clone()
     };
+    let summary = move || {
+        ticked.with(|now| {
+            texts.with_value(|t| match now.accounts.len() {
+                0 => t.none_chosen.clone(),
+                n => fill(&t.summary, &[("n", &n.to_string()), ("accounts", &now.accounts.join(", "))]),
+            })
+        })
+    };
     let allow = Signal::derive(move || {
-        let n = chosen.with(Vec::len);
-        texts.with_value(|t| match (busy.get(), hydrated.get() && n > 0) {
+        let n = ticked.with(|now| now.accounts.len());
+        texts.with_value(|t| match (busy.get(), n) {
             (true, _) => t.sending.clone(),
-            (false, true) if n == 1 => t.allow_one.clone(),
-            (false, true) => fill(&t.allow_n, &[("n", &n.to_string())]),
-            (false, false) => t.allow.clone(),
+            (false, 0) => t.allow.clone(),
+            (false, 1) => t.allow_one.clone(),
+            (false, n) => fill(&t.allow_n, &[("n", &n.to_string())]),
         })
     });
     view! {
         <p class="notice" role="alert" aria-live="assertive">{message}</p>
         <ActionForm action=decide>
-            <div class="guarded-form" class:pending=busy aria-busy=move || if busy.get() { "true" } else { "false" }>
-                <FlowFields login_id login_state csrf_token/>
-                <AccountFieldset accounts kinds ticked chosen hydrated texts=account_texts/>
+            <div
+                class="guarded-form"
+                class:pending=busy
+                aria-busy=move || if busy.get() { "true" } else { "false" }
+                node_ref=form
+                on:change=move |_| refresh()
+                on:click=move |ev| {
+                    if bulk_select(&ev) {
+                        refresh();
+                    }
+                }
+            >
+                {children()}
+                {accounts_required
+                    .then(|| {
+                        view! {
+                            <p class="summary account-summary" aria-live="polite">
+                                {move || hydrated.get().then(summary)}
+                            </p>
+                        }
+                    })}
                 <p class="muted small">{texts.with_value(|t| t.change_mind.clone())}</p>
                 <DecisionButtons
                     deny=texts.with_value(|t| t.deny.clone())
                     allow
                     busy
                     on_allow=move || {
+                        refresh();
                         set_nudge.set(true);
-                        !chosen.with_untracked(Vec::is_empty)
+                        !accounts_required || !none_chosen()
                     }
                 />
             </div>

@@ -2,20 +2,20 @@
 //! without JavaScript (it posts to the same server function); the wasm adds comfort (live
 //! summaries, select all, in-place checks and messages, dialogs, no double submit), never
 //! function. Islands hold no secret: their props are what the page shows, and their texts
-//! come translated from the server (the wasm carries no message files).
+//! come translated from the server (the wasm carries no message files). The consent forms'
+//! content (permissions, accounts) is the island's children, rendered on the server only: the
+//! island reads what is ticked from the page (`choices`), so neither that markup nor its data
+//! travels in the wasm or the props.
 
 mod account_decision;
-mod accounts;
+mod choices;
 mod consent_form;
-mod fdx_accounts;
 mod obuk_payment;
 mod portal_list;
 mod staff_revoke;
 
-pub use account_decision::{CdrAccountPicker, ObukAccountPicker};
-pub use accounts::AccountTexts;
+pub use account_decision::{AccountPickerTexts, CdrAccountPicker, FdxAccountPicker, ObukAccountPicker};
 pub use consent_form::{ConsentForm, ConsentTexts};
-pub use fdx_accounts::{FdxAccountPicker, FdxTexts};
 pub use obuk_payment::{PaymentForm, PaymentTexts};
 pub use portal_list::{PortalList, PortalTexts};
 pub use staff_revoke::{StaffRevokeForm, StaffRevokeTexts, StaffTarget};
@@ -36,29 +36,6 @@ fn hydrated() -> ReadSignal<bool> {
         }
     });
     hydrated
-}
-
-/// Whether each checkbox of `ids` is ticked in the page as it stands, else `default`. Read
-/// while an island hydrates, it keeps what the user ticked or unticked before the wasm woke
-/// up: hydrating never ticks a permission back on that the user took off, nor drops an account
-/// they chose. On the server (and for an id not in the page), `default`.
-fn ticked_in_page(ids: impl IntoIterator<Item = String>, default: bool) -> Vec<bool> {
-    ids.into_iter()
-        .map(|id| {
-            #[cfg(feature = "hydrate")]
-            {
-                use wasm_bindgen::JsCast;
-                let input = document()
-                    .get_element_by_id(&id)
-                    .and_then(|el| el.dyn_into::<leptos::web_sys::HtmlInputElement>().ok());
-                if let Some(input) = input {
-                    return input.checked();
-                }
-            }
-            let _ = &id;
-            default
-        })
-        .collect()
 }
 
 /// A page restored from the back/forward cache comes back as it was left: sending. Make its
@@ -95,7 +72,7 @@ fn fill(template: &str, pairs: &[(&str, &str)]) -> String {
 
 /// The hidden fields of a consent decision: the flow, and the form token of this browser.
 #[component]
-fn FlowFields(login_id: String, login_state: String, csrf_token: String) -> impl IntoView {
+pub fn FlowFields(login_id: String, login_state: String, csrf_token: String) -> impl IntoView {
     view! {
         <input type="hidden" name="login_id" value=login_id/>
         <input type="hidden" name="login_state" value=login_state/>

@@ -5,9 +5,9 @@
 //! sharing period changes, and marks the accounts shared now (ticking none).
 
 use crate::i18n::{once_per_language, t, t_args, t_code};
-use crate::islands::{CdrAccountPicker, FdxTexts};
+use crate::islands::{AccountPickerTexts, CdrAccountPicker, FlowFields};
 use crate::model::{CdrArrangementView, CdrCluster};
-use crate::pages::parts::{account_texts, ClientHeader};
+use crate::pages::parts::{AccountChoices, ClientHeader};
 use leptos::prelude::*;
 use std::sync::OnceLock;
 
@@ -74,18 +74,6 @@ pub fn CdrArrangementPage(view: CdrArrangementView, notice: Option<String>) -> i
         }
     });
     let texts = texts();
-    let shared = t("cdr-shared-now");
-    let kinds = accounts
-        .iter()
-        .map(|a| {
-            let kind = t_code("account-kind-", &a.kind);
-            if shared_now.contains(&a.id) {
-                format!("{kind} · {shared}")
-            } else {
-                kind
-            }
-        })
-        .collect::<Vec<_>>();
     view! {
         <section class="card consent cdr" aria-labelledby="consent-title">
             <ClientHeader client user title_key=if amendment { "cdr-amend-title" } else { "cdr-title" }/>
@@ -101,16 +89,20 @@ pub fn CdrArrangementPage(view: CdrArrangementView, notice: Option<String>) -> i
                 {before}
             </dl>
             {amendment.then(|| view! { <p class="muted small">{t("cdr-amend-accounts")}</p> })}
-            <CdrAccountPicker login_id login_state csrf_token accounts kinds texts notice/>
+            <CdrAccountPicker texts notice>
+                <FlowFields login_id login_state csrf_token/>
+                <AccountChoices accounts shared_now/>
+            </CdrAccountPicker>
         </section>
     }
 }
 
 /// The account picker's words in the page's language.
-fn texts() -> FdxTexts {
-    static TEXTS: [OnceLock<FdxTexts>; 3] = [const { OnceLock::new() }; 3];
-    once_per_language(&TEXTS, || FdxTexts {
-        accounts: account_texts(),
+fn texts() -> AccountPickerTexts {
+    static TEXTS: [OnceLock<AccountPickerTexts>; 3] = [const { OnceLock::new() }; 3];
+    once_per_language(&TEXTS, || AccountPickerTexts {
+        summary: t_args("fdx-summary", &[("n", "{n}"), ("accounts", "{accounts}")]),
+        none_chosen: t("fdx-none-chosen").into(),
         choose_one: t("fdx-choose-one").into(),
         change_mind: t("consent-change-mind").into(),
         deny: t("deny").into(),

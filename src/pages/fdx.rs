@@ -2,10 +2,9 @@
 //! then the user's own accounts to choose from. Allow and Deny as on the generic screen.
 
 use crate::i18n::{once_per_language, t, t_args, t_code};
-use crate::islands::{FdxAccountPicker, FdxTexts};
+use crate::islands::{AccountPickerTexts, FdxAccountPicker, FlowFields};
 use crate::model::FdxConsentView;
-use crate::pages::parts::account_texts;
-use crate::pages::parts::ClientHeader;
+use crate::pages::parts::{AccountChoices, ClientHeader};
 use leptos::prelude::*;
 use std::sync::OnceLock;
 
@@ -34,7 +33,6 @@ pub fn FdxConsentPage(view: FdxConsentView, notice: Option<String>) -> impl Into
         _ => t("fdx-ongoing").to_string(),
     };
     let texts = texts();
-    let kinds = accounts.iter().map(|a| t_code("account-kind-", &a.kind)).collect::<Vec<_>>();
     view! {
         <section class="card consent fdx" aria-labelledby="consent-title">
             <ClientHeader client user title_key="fdx-title"/>
@@ -89,16 +87,20 @@ pub fn FdxConsentPage(view: FdxConsentView, notice: Option<String>) -> impl Into
                         }
                     })}
             </dl>
-            <FdxAccountPicker login_id login_state csrf_token accounts kinds accounts_requested texts notice/>
+            <FdxAccountPicker texts notice accounts_requested>
+                <FlowFields login_id login_state csrf_token/>
+                {accounts_requested.then(|| view! { <AccountChoices accounts/> })}
+            </FdxAccountPicker>
         </section>
     }
 }
 
 /// The account picker's words in the page's language.
-fn texts() -> FdxTexts {
-    static TEXTS: [OnceLock<FdxTexts>; 3] = [const { OnceLock::new() }; 3];
-    once_per_language(&TEXTS, || FdxTexts {
-        accounts: account_texts(),
+fn texts() -> AccountPickerTexts {
+    static TEXTS: [OnceLock<AccountPickerTexts>; 3] = [const { OnceLock::new() }; 3];
+    once_per_language(&TEXTS, || AccountPickerTexts {
+        summary: t_args("fdx-summary", &[("n", "{n}"), ("accounts", "{accounts}")]),
+        none_chosen: t("fdx-none-chosen").into(),
         choose_one: t("fdx-choose-one").into(),
         change_mind: t("consent-change-mind").into(),
         deny: t("deny").into(),

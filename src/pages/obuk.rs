@@ -3,9 +3,9 @@
 //! and over which transaction window, then the customer's own accounts to choose from.
 
 use crate::i18n::{once_per_language, t, t_args, t_code};
-use crate::islands::{FdxTexts, ObukAccountPicker};
+use crate::islands::{AccountPickerTexts, FlowFields, ObukAccountPicker};
 use crate::model::ObukConsentView;
-use crate::pages::parts::{account_texts, ClientHeader};
+use crate::pages::parts::{AccountChoices, ClientHeader};
 use leptos::prelude::*;
 use std::sync::OnceLock;
 
@@ -38,7 +38,6 @@ pub fn ObukConsentPage(view: ObukConsentView, notice: Option<String>) -> impl In
         }),
     };
     let texts = texts();
-    let kinds = accounts.iter().map(|a| t_code("account-kind-", &a.kind)).collect::<Vec<_>>();
     view! {
         <section class="card consent obuk" aria-labelledby="consent-title">
             <ClientHeader client user title_key="obuk-title"/>
@@ -71,27 +70,27 @@ pub fn ObukConsentPage(view: ObukConsentView, notice: Option<String>) -> impl In
                 </div>
                 {window}
             </dl>
-            <ObukAccountPicker login_id login_state csrf_token accounts kinds texts notice/>
+            <ObukAccountPicker texts notice>
+                <FlowFields login_id login_state csrf_token/>
+                <AccountChoices accounts/>
+            </ObukAccountPicker>
         </section>
     }
 }
 
 /// The account picker's words in the page's language.
-fn texts() -> FdxTexts {
-    static TEXTS: [OnceLock<FdxTexts>; 3] = [const { OnceLock::new() }; 3];
-    once_per_language(&TEXTS, || {
-        let mut accounts = account_texts();
-        accounts.summary = t_args("obuk-summary", &[("n", "{n}"), ("accounts", "{accounts}")]);
-        FdxTexts {
-            accounts,
-            choose_one: t("fdx-choose-one").into(),
-            change_mind: t("consent-change-mind").into(),
-            deny: t("deny").into(),
-            allow: t("allow").into(),
-            allow_one: t("fdx-allow-one").into(),
-            allow_n: t_args("fdx-allow-n", &[("n", "{n}")]),
-            sending: t("sending").into(),
-            offline: t("offline-message").into(),
-        }
+fn texts() -> AccountPickerTexts {
+    static TEXTS: [OnceLock<AccountPickerTexts>; 3] = [const { OnceLock::new() }; 3];
+    once_per_language(&TEXTS, || AccountPickerTexts {
+        summary: t_args("obuk-summary", &[("n", "{n}"), ("accounts", "{accounts}")]),
+        none_chosen: t("fdx-none-chosen").into(),
+        choose_one: t("fdx-choose-one").into(),
+        change_mind: t("consent-change-mind").into(),
+        deny: t("deny").into(),
+        allow: t("allow").into(),
+        allow_one: t("fdx-allow-one").into(),
+        allow_n: t_args("fdx-allow-n", &[("n", "{n}")]),
+        sending: t("sending").into(),
+        offline: t("offline-message").into(),
     })
 }

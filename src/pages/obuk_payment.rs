@@ -3,8 +3,8 @@
 //! reference, then the account it is paid from and a Pay button naming the amount.
 
 use crate::i18n::{t, t_args, t_code};
-use crate::islands::{PaymentForm, PaymentTexts};
-use crate::model::DomesticPaymentView;
+use crate::islands::{FlowFields, PaymentForm, PaymentTexts};
+use crate::model::{AccountView, DomesticPaymentView};
 use crate::pages::parts::ClientHeader;
 use leptos::prelude::*;
 
@@ -25,13 +25,8 @@ pub fn DomesticPaymentPage(view: DomesticPaymentView, notice: Option<String>) ->
         fixed,
         ..
     } = view;
-    let kinds = accounts.iter().map(|a| t_code("account-kind-", &a.kind)).collect::<Vec<_>>();
     let texts = PaymentTexts {
-        pay_from: t("payment-from").into(),
         choose: t("payment-choose-account").into(),
-        fixed: t("payment-fixed").into(),
-        no_accounts: t("fdx-no-accounts").into(),
-        balance: t("fdx-balance").into(),
         deny: t("payment-cancel").into(),
         pay: t_args("payment-pay", &[("amount", &amount)]),
         sending: t("sending").into(),
@@ -77,7 +72,59 @@ pub fn DomesticPaymentPage(view: DomesticPaymentView, notice: Option<String>) ->
                     })}
             </dl>
             <p class="muted small">{t("payment-once")}</p>
-            <PaymentForm login_id login_state csrf_token accounts kinds fixed texts notice/>
+            <PaymentForm texts notice>
+                <FlowFields login_id login_state csrf_token/>
+                <Payers accounts fixed/>
+            </PaymentForm>
         </section>
+    }
+}
+
+/// The account to pay from: the customer's own as radio buttons, none chosen, or the one the
+/// consent fixes, shown and sent as it is.
+#[component]
+fn Payers(
+    accounts: Vec<AccountView>,
+    /// The consent fixes the account paid from (the only one in `accounts`).
+    fixed: bool,
+) -> impl IntoView {
+    let empty = accounts.is_empty();
+    let rows = accounts
+        .into_iter()
+        .map(|a| {
+            let id = format!("payer-{}", a.id);
+            let title = match &a.nickname {
+                Some(n) => format!("{} ({n})", a.name),
+                None => a.name.clone(),
+            };
+            let name = view! { <span class="scope-name">{title} " " {a.masked_number}</span> };
+            let detail = format!("{} · {} {}", t_code("account-kind-", &a.kind), t("fdx-balance"), a.balance);
+            let detail = view! { <span class="scope-desc">{detail}</span> };
+            if fixed {
+                view! {
+                    <div class="scope payer fixed">
+                        <input type="hidden" name="account" value=a.id/>
+                        <p>{name} {detail}</p>
+                    </div>
+                }
+                .into_any()
+            } else {
+                view! {
+                    <div class="scope payer">
+                        <input type="radio" name="account" id=id.clone() value=a.id/>
+                        <label for=id>{name} {detail}</label>
+                    </div>
+                }
+                .into_any()
+            }
+        })
+        .collect_view();
+    view! {
+        <fieldset class="scopes accounts payers">
+            <legend>{t("payment-from")}</legend>
+            {fixed.then(|| view! { <p class="muted small">{t("payment-fixed")}</p> })}
+            {empty.then(|| view! { <p class="empty">{t("fdx-no-accounts")}</p> })}
+            {rows}
+        </fieldset>
     }
 }

@@ -1,8 +1,7 @@
 //! Parts both consent screens show.
 
-use crate::i18n::{t, t_args, t_around};
-use crate::islands::AccountTexts;
-use crate::model::ClientView;
+use crate::i18n::{t, t_around, t_code};
+use crate::model::{AccountView, ClientView};
 use leptos::prelude::*;
 
 /// The application asking, its logo and links, and who is signed in. `title_key` is the
@@ -54,15 +53,79 @@ pub fn ClientHeader(client: ClientView, user: String, title_key: &'static str) -
     }
 }
 
-/// The account list's words (both consent screens) in the page's language.
-pub fn account_texts() -> AccountTexts {
-    AccountTexts {
-        choose: t("fdx-choose").into(),
-        choose_hint: t("fdx-choose-hint").into(),
-        no_accounts: t("fdx-no-accounts").into(),
-        select_all: t("select-all").into(),
-        summary: t_args("fdx-summary", &[("n", "{n}"), ("accounts", "{accounts}")]),
-        none_chosen: t("fdx-none-chosen").into(),
-        balance: t("fdx-balance").into(),
+/// The customer's accounts to choose from, none ticked: the content of a consent form's
+/// island, rendered on the server only (the island reads what is ticked from the page). Select
+/// all appears once the island runs; accounts in `shared_now` (a CDR amendment's) say so.
+#[component]
+pub fn AccountChoices(accounts: Vec<AccountView>, #[prop(optional)] shared_now: Vec<String>) -> impl IntoView {
+    let several = accounts.len() > 1;
+    let empty = accounts.is_empty();
+    let rows = accounts
+        .into_iter()
+        .map(|account| {
+            let id = format!("account-{}", account.id);
+            let mut kind = t_code("account-kind-", &account.kind);
+            if shared_now.contains(&account.id) {
+                kind = format!("{kind} · {}", t("cdr-shared-now"));
+            }
+            view! {
+                <div class="scope">
+                    <input
+                        type="checkbox"
+                        name="account[]"
+                        id=id.clone()
+                        value=account.id.clone()
+                        data-number=account.masked_number.clone()
+                        aria-describedby=format!("{id}-desc")
+                    />
+                    <AccountLabel account kind/>
+                </div>
+            }
+        })
+        .collect_view();
+    view! {
+        <fieldset class="scopes accounts" aria-describedby="accounts-hint">
+            <legend>{t("fdx-choose")}</legend>
+            <p class="muted small" id="accounts-hint">{t("fdx-choose-hint")}</p>
+            {several
+                .then(|| {
+                    view! {
+                        <span class="bulk js-only">
+                            <button type="button" class="link-button" data-bulk="all">
+                                {t("select-all")}
+                            </button>
+                        </span>
+                    }
+                })}
+            {empty.then(|| view! { <p class="empty">{t("fdx-no-accounts")}</p> })}
+            {rows}
+        </fieldset>
+    }
+}
+
+/// An account's name, masked number, kind and balance: the label of its checkbox
+/// `account-{id}`, described by `account-{id}-desc`.
+#[component]
+fn AccountLabel(
+    account: AccountView,
+    /// The account's kind in words.
+    kind: String,
+) -> impl IntoView {
+    let id = format!("account-{}", account.id);
+    let title = match &account.nickname {
+        Some(n) => format!("{} ({n})", account.name),
+        None => account.name,
+    };
+    view! {
+        <label for=id.clone()>
+            <span class="scope-name">{title} " " {account.masked_number}</span>
+            <span class="scope-desc" id=format!("{id}-desc")>
+                {kind}
+                " · "
+                {t("fdx-balance")}
+                " "
+                {account.balance}
+            </span>
+        </label>
     }
 }

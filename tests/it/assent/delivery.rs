@@ -104,3 +104,21 @@ async fn the_portal_page_is_not_compressed() {
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(header_of(&res, header::CONTENT_ENCODING), "");
 }
+
+#[tokio::test]
+async fn the_consent_form_travels_as_html_not_as_island_props() {
+    let app = spawn_app().await;
+    let b = browser();
+    let consent = start_flow(&app, &b, "user", &["openid", "email", "calendar.read"]).await;
+    let html = b.get(&consent).send().await.unwrap().text().await.unwrap();
+    // The permissions are in the page, once, as the form's inputs...
+    assert!(html.contains("name=\"scope[]\""), "{html}");
+    assert_eq!(html.matches("value=\"calendar.read\"").count(), 1, "{html}");
+    // ...and the island's props carry only its own words: no scope, no flow, no form token.
+    let props_at = html.find("data-props=\"").expect("the consent form's island has props") + 12;
+    let props = &html[props_at..props_at + html[props_at..].find('"').unwrap()];
+    assert!(props.contains("summary"), "{props}");
+    for absent in ["calendar", "login_state", "csrf", "email"] {
+        assert!(!props.contains(absent), "{absent} in the island's props: {props}");
+    }
+}

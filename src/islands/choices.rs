@@ -1,0 +1,121 @@
+//! What the user has chosen in a form whose inputs the server rendered as an island's
+//! children. The island carries no copy of them (neither their markup in its wasm nor their
+//! data in its props): the page is the one truth of what is ticked, before hydration and after.
+
+use leptos::html;
+use leptos::prelude::*;
+use leptos::web_sys::Element;
+
+/// What a form says now: its `scope[]` (permissions) and `account[]` (accounts) checkboxes,
+/// and its `account` to pay from.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Ticked {
+    /// Permissions ticked (a required one is always ticked), and offered.
+    pub scopes: usize,
+    pub scopes_offered: usize,
+    /// A ticked permission shares accounts (`data-shares-accounts`).
+    pub sharing: bool,
+    /// The ticked accounts' masked numbers (`data-number`), in page order.
+    pub accounts: Vec<String>,
+    /// An account to pay from is chosen (an `account` radio button), or fixed (a hidden one).
+    pub payer: bool,
+}
+
+impl Ticked {
+    /// A permission that shares accounts is ticked and no account is.
+    pub fn needs_account(&self) -> bool {
+        self.sharing && self.accounts.is_empty()
+    }
+
+    /// The checkboxes under `root` as they stand. On the server, where no page exists yet,
+    /// nothing.
+    pub fn read(root: &Element) -> Self {
+        #[cfg(feature = "hydrate")]
+        {
+            dom::read(root)
+        }
+        #[cfg(not(feature = "hydrate"))]
+        {
+            let _ = root;
+            Ticked::default()
+        }
+    }
+}
+
+/// What is ticked under `form` (the island's element around its children), read once the
+/// island hydrates and again whenever `refresh` is called (on every change and click).
+pub fn watch(form: NodeRef<html::Div>) -> (ReadSignal<Ticked>, impl Fn() + Copy + Send + Sync + 'static) {
+    let (ticked, set_ticked) = signal(Ticked::default());
+    let refresh = move || {
+        if let Some(form) = form.get_untracked() {
+            set_ticked.set(Ticked::read(&form));
+        }
+    };
+    // Once hydrated: what the page holds, including anything ticked before the wasm arrived.
+    Effect::new(move |_| {
+        if form.get().is_some() {
+            refresh();
+        }
+    });
+    (ticked, refresh)
+}
+
+/// Select all / none: a click on a `[data-bulk="all"]` or `[data-bulk="none"]` button ticks or
+/// unticks every checkbox of its fieldset that the user may change. True if it was one.
+pub fn bulk_select(ev: &leptos::ev::MouseEvent) -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let button = ev
+            .target()
+            .and_then(|target| target.dyn_into::<Element>().ok())
+            .and_then(|el| el.closest("[data-bulk]").ok().flatten());
+        let Some(button) = button else { return false };
+        let Some(fieldset) = button.closest("fieldset").ok().flatten() else { return false };
+        let on = button.get_attribute("data-bulk").as_deref() == Some("all");
+        dom::inputs(&fieldset)
+            .filter(|input| input.type_() == "checkbox" && !input.disabled())
+            .for_each(|input| input.set_checked(on));
+        true
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = ev;
+        false
+    }
+}
+
+#[cfg(feature = "hydrate")]
+mod dom {
+    use super::Ticked;
+    use leptos::web_sys::{Element, HtmlInputElement};
+    use wasm_bindgen::JsCast;
+
+    pub fn read(root: &Element) -> Ticked {
+        let mut ticked = Ticked::default();
+        for input in inputs(root) {
+            match (input.type_().as_str(), input.name().as_str()) {
+                ("checkbox", "scope[]") => {
+                    ticked.scopes_offered += 1;
+                    if input.checked() {
+                        ticked.scopes += 1;
+                        ticked.sharing |= input.has_attribute("data-shares-accounts");
+                    }
+                }
+                ("checkbox", "account[]") if input.checked() => {
+                    ticked.accounts.push(input.get_attribute("data-number").unwrap_or_default());
+                }
+                ("radio", "account") => ticked.payer |= input.checked(),
+                ("hidden", "account") => ticked.payer = true,
+                _ => {}
+            }
+        }
+        ticked
+    }
+
+    /// The `<input>`s under `root`, in page order.
+    pub fn inputs(root: &Element) -> impl Iterator<Item = HtmlInputElement> {
+        let inputs = root.get_elements_by_tag_name("input");
+        (0..inputs.length()).filter_map(move |i| inputs.item(i)).filter_map(|el| el.dyn_into::<HtmlInputElement>().ok())
+    }
+}
