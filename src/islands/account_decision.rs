@@ -4,13 +4,12 @@
 //! of the chosen ones, select all, "choose at least one" said in place, and Allow naming what
 //! will be shared. Each regime's island is this one form with its own decision server function.
 
-use super::choices::{self, bulk_select};
+use super::choices::{Choices, ChoicesForm};
 use super::{error_text, fill, hydrated, DecisionButtons};
 use crate::api::cdr::DecideCdrArrangement;
 use crate::api::fdx::DecideFdxConsent;
 use crate::api::obuk::DecideObukConsent;
 use crate::error::AppError;
-use leptos::html;
 use leptos::prelude::*;
 use leptos::server_fn::{client::Client, codec::PostUrl, request::ClientReq, Http, ServerFn};
 use serde::de::DeserializeOwned;
@@ -79,8 +78,8 @@ where
     P: 'static,
 {
     let hydrated = hydrated();
-    let form = NodeRef::<html::Div>::new();
-    let (ticked, refresh) = choices::watch(form);
+    let choices = Choices::new();
+    let ticked = choices.ticked;
     let none_chosen = move || ticked.with(|now| now.accounts.is_empty());
     let (nudge, set_nudge) = signal(false);
     // Read once: each call of `pending()` or `value()` makes a new derived signal.
@@ -97,14 +96,7 @@ where
         }
         notice.clone()
     };
-    let summary = move || {
-        ticked.with(|now| {
-            texts.with_value(|t| match now.accounts.len() {
-                0 => t.none_chosen.clone(),
-                n => fill(&t.summary, &[("n", &n.to_string()), ("accounts", &now.accounts.join(", "))]),
-            })
-        })
-    };
+    let summary = move || ticked.with(|now| texts.with_value(|t| now.accounts_in_words(&t.summary, &t.none_chosen)));
     let allow = Signal::derive(move || {
         let n = ticked.with(|now| now.accounts.len());
         texts.with_value(|t| match (busy.get(), n) {
@@ -117,18 +109,7 @@ where
     view! {
         <p class="notice" role="alert" aria-live="assertive">{message}</p>
         <ActionForm action=decide>
-            <div
-                class="guarded-form"
-                class:pending=busy
-                aria-busy=move || if busy.get() { "true" } else { "false" }
-                node_ref=form
-                on:change=move |_| refresh()
-                on:click=move |ev| {
-                    if bulk_select(&ev) {
-                        refresh();
-                    }
-                }
-            >
+            <ChoicesForm choices busy>
                 {children()}
                 {accounts_required
                     .then(|| {
@@ -144,12 +125,12 @@ where
                     allow
                     busy
                     on_allow=move || {
-                        refresh();
+                        choices.refresh();
                         set_nudge.set(true);
                         !accounts_required || !none_chosen()
                     }
                 />
-            </div>
+            </ChoicesForm>
         </ActionForm>
     }
 }

@@ -27,6 +27,14 @@ impl Ticked {
         self.sharing && self.accounts.is_empty()
     }
 
+    /// The chosen accounts in words: `summary` ("{n} chosen: {accounts}") filled in, or `none`.
+    pub fn accounts_in_words(&self, summary: &str, none: &str) -> String {
+        match self.accounts.len() {
+            0 => none.to_string(),
+            n => super::fill(summary, &[("n", &n.to_string()), ("accounts", &self.accounts.join(", "))]),
+        }
+    }
+
     /// The checkboxes under `root` as they stand. On the server, where no page exists yet,
     /// nothing.
     pub fn read(root: &Element) -> Self {
@@ -42,27 +50,61 @@ impl Ticked {
     }
 }
 
-/// What is ticked under `form` (the island's element around its children), read once the
-/// island hydrates and again whenever `refresh` is called (on every change and click).
-pub fn watch(form: NodeRef<html::Div>) -> (ReadSignal<Ticked>, impl Fn() + Copy + Send + Sync + 'static) {
-    let (ticked, set_ticked) = signal(Ticked::default());
-    let refresh = move || {
-        if let Some(form) = form.get_untracked() {
-            set_ticked.set(Ticked::read(&form));
+/// A form's choices as the island sees them: `ticked` is read from the page once the island
+/// hydrates and again on every change, click and `refresh`.
+#[derive(Clone, Copy)]
+pub struct Choices {
+    pub ticked: ReadSignal<Ticked>,
+    set_ticked: WriteSignal<Ticked>,
+    form: NodeRef<html::Div>,
+}
+
+impl Choices {
+    pub fn new() -> Self {
+        let (ticked, set_ticked) = signal(Ticked::default());
+        let choices = Choices { ticked, set_ticked, form: NodeRef::new() };
+        // Once hydrated: what the page holds, including anything ticked before the wasm arrived.
+        Effect::new(move |_| {
+            if choices.form.get().is_some() {
+                choices.refresh();
+            }
+        });
+        choices
+    }
+
+    /// Read the page again.
+    pub fn refresh(self) {
+        if let Some(form) = self.form.get_untracked() {
+            self.set_ticked.set(Ticked::read(&form));
         }
-    };
-    // Once hydrated: what the page holds, including anything ticked before the wasm arrived.
-    Effect::new(move |_| {
-        if form.get().is_some() {
-            refresh();
-        }
-    });
-    (ticked, refresh)
+    }
+}
+
+/// The body of a decision form: `children` (the server's inputs, and the island's summaries and
+/// buttons), marked busy while a decision is on its way, its choices watched.
+#[component]
+pub fn ChoicesForm(choices: Choices, busy: Signal<bool>, children: Children) -> impl IntoView {
+    view! {
+        <div
+            class="guarded-form"
+            class:pending=busy
+            aria-busy=move || if busy.get() { "true" } else { "false" }
+            node_ref=choices.form
+            on:change=move |_| choices.refresh()
+            on:click=move |ev| {
+                if bulk_select(&ev) {
+                    choices.refresh();
+                }
+            }
+        >
+            {children()}
+        </div>
+    }
 }
 
 /// Select all / none: a click on a `[data-bulk="all"]` or `[data-bulk="none"]` button ticks or
 /// unticks every checkbox of its fieldset that the user may change. True if it was one.
-pub fn bulk_select(ev: &leptos::ev::MouseEvent) -> bool {
+fn bulk_select(ev: &leptos::ev::MouseEvent) -> bool {
     #[cfg(feature = "hydrate")]
     {
         use wasm_bindgen::JsCast;

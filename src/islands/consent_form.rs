@@ -3,10 +3,9 @@
 //! shared, select all / none per service, "choose at least one" said in place, and Allow or Deny
 //! through the `decide_consent` server function without leaving the page.
 
-use super::choices::{self, bulk_select};
+use super::choices::{Choices, ChoicesForm};
 use super::{error_text, fill, hydrated, DecisionButtons};
 use crate::api::consent::DecideConsent;
-use leptos::html;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -41,8 +40,8 @@ pub fn ConsentForm(
 ) -> impl IntoView {
     let decide = ServerAction::<DecideConsent>::new();
     let hydrated = hydrated();
-    let form = NodeRef::<html::Div>::new();
-    let (ticked, refresh) = choices::watch(form);
+    let choices = Choices::new();
+    let ticked = choices.ticked;
     let (nudge, set_nudge) = signal(false);
     // A decision on its way, or sent and the window navigating to the authorization server.
     // Read once: each call of `pending()` or `value()` makes a new derived signal.
@@ -76,29 +75,12 @@ pub fn ConsentForm(
             texts.with_value(|t| fill(&t.summary, &[("n", &n), ("total", &total)]))
         })
     };
-    let accounts_summary = move || {
-        ticked.with(|now| {
-            texts.with_value(|t| match now.accounts.len() {
-                0 => t.no_account_chosen.clone(),
-                n => fill(&t.accounts_summary, &[("n", &n.to_string()), ("accounts", &now.accounts.join(", "))]),
-            })
-        })
-    };
+    let accounts_summary =
+        move || ticked.with(|now| texts.with_value(|t| now.accounts_in_words(&t.accounts_summary, &t.no_account_chosen)));
     view! {
         <p class="notice" role="alert" aria-live="assertive">{message}</p>
         <ActionForm action=decide>
-            <div
-                class="guarded-form"
-                class:pending=busy
-                aria-busy=move || if busy.get() { "true" } else { "false" }
-                node_ref=form
-                on:change=move |_| refresh()
-                on:click=move |ev| {
-                    if bulk_select(&ev) {
-                        refresh();
-                    }
-                }
-            >
+            <ChoicesForm choices busy>
                 {children()}
                 <p class="summary" aria-live="polite">{move || hydrated.get().then(summary)}</p>
                 {accounts
@@ -117,12 +99,12 @@ pub fn ConsentForm(
                     })
                     busy
                     on_allow=move || {
-                        refresh();
+                        choices.refresh();
                         set_nudge.set(true);
                         ticked.with_untracked(|now| now.scopes > 0 && !now.needs_account())
                     }
                 />
-            </div>
+            </ChoicesForm>
         </ActionForm>
     }
 }

@@ -3,10 +3,9 @@
 //! fixes (shown, not changeable). The island adds "choose an account" said in place and Pay
 //! naming the amount, through the `decide_domestic_payment` server function.
 
-use super::choices;
+use super::choices::{Choices, ChoicesForm};
 use super::{error_text, hydrated, DecisionButtons};
 use crate::api::obuk_payment::DecideDomesticPayment;
-use leptos::html;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -27,8 +26,8 @@ pub struct PaymentTexts {
 pub fn PaymentForm(texts: PaymentTexts, notice: Option<String>, children: Children) -> impl IntoView {
     let decide = ServerAction::<DecideDomesticPayment>::new();
     let _ = hydrated();
-    let form = NodeRef::<html::Div>::new();
-    let (ticked, refresh) = choices::watch(form);
+    let choices = Choices::new();
+    let ticked = choices.ticked;
     let (nudge, set_nudge) = signal(false);
     let (pending, outcome) = (decide.pending(), decide.value());
     let busy = Signal::from(Memo::new(move |_| pending.get() || matches!(outcome.get(), Some(Ok(())))));
@@ -47,25 +46,19 @@ pub fn PaymentForm(texts: PaymentTexts, notice: Option<String>, children: Childr
     view! {
         <p class="notice" role="alert" aria-live="assertive">{message}</p>
         <ActionForm action=decide>
-            <div
-                class="guarded-form"
-                class:pending=busy
-                aria-busy=move || if busy.get() { "true" } else { "false" }
-                node_ref=form
-                on:change=move |_| refresh()
-            >
+            <ChoicesForm choices busy>
                 {children()}
                 <DecisionButtons
                     deny=texts.with_value(|t| t.deny.clone())
                     allow=pay
                     busy
                     on_allow=move || {
-                        refresh();
+                        choices.refresh();
                         set_nudge.set(true);
                         ticked.with_untracked(|now| now.payer)
                     }
                 />
-            </div>
+            </ChoicesForm>
         </ActionForm>
     }
 }

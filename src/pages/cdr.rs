@@ -7,7 +7,7 @@
 use crate::i18n::{once_per_language, t, t_args, t_code};
 use crate::islands::{AccountPickerTexts, CdrAccountPicker, FlowFields};
 use crate::model::{CdrArrangementView, CdrCluster};
-use crate::pages::parts::{AccountChoices, ClientHeader};
+use crate::pages::parts::{picker_texts, AccountChoices, ClientHeader};
 use leptos::prelude::*;
 use std::sync::OnceLock;
 
@@ -100,16 +100,5 @@ pub fn CdrArrangementPage(view: CdrArrangementView, notice: Option<String>) -> i
 /// The account picker's words in the page's language.
 fn texts() -> AccountPickerTexts {
     static TEXTS: [OnceLock<AccountPickerTexts>; 3] = [const { OnceLock::new() }; 3];
-    once_per_language(&TEXTS, || AccountPickerTexts {
-        summary: t_args("fdx-summary", &[("n", "{n}"), ("accounts", "{accounts}")]),
-        none_chosen: t("fdx-none-chosen").into(),
-        choose_one: t("fdx-choose-one").into(),
-        change_mind: t("consent-change-mind").into(),
-        deny: t("deny").into(),
-        allow: t("allow").into(),
-        allow_one: t("fdx-allow-one").into(),
-        allow_n: t_args("fdx-allow-n", &[("n", "{n}")]),
-        sending: t("sending").into(),
-        offline: t("offline-message").into(),
-    })
+    once_per_language(&TEXTS, || picker_texts("fdx-summary"))
 }

@@ -1,6 +1,7 @@
 //! Parts both consent screens show.
 
-use crate::i18n::{t, t_around, t_code};
+use crate::i18n::{t, t_args, t_around, t_code};
+use crate::islands::AccountPickerTexts;
 use crate::model::{AccountView, ClientView};
 use leptos::prelude::*;
 
@@ -127,5 +128,22 @@ fn AccountLabel(
                 {account.balance}
             </span>
         </label>
+    }
+}
+
+/// The account pickers' words (Open Finance, UK, CDR) in the page's language; `summary_key`
+/// names the regime's summary of the chosen accounts.
+pub fn picker_texts(summary_key: &'static str) -> AccountPickerTexts {
+    AccountPickerTexts {
+        summary: t_args(summary_key, &[("n", "{n}"), ("accounts", "{accounts}")]),
+        none_chosen: t("fdx-none-chosen").into(),
+        choose_one: t("fdx-choose-one").into(),
+        change_mind: t("consent-change-mind").into(),
+        deny: t("deny").into(),
+        allow: t("allow").into(),
+        allow_one: t("fdx-allow-one").into(),
+        allow_n: t_args("fdx-allow-n", &[("n", "{n}")]),
+        sending: t("sending").into(),
+        offline: t("offline-message").into(),
     }
 }
