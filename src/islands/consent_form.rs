@@ -75,8 +75,9 @@ pub fn ConsentForm(
             texts.with_value(|t| fill(&t.summary, &[("n", &n), ("total", &total)]))
         })
     };
-    let accounts_summary =
-        move || ticked.with(|now| texts.with_value(|t| now.accounts_in_words(&t.accounts_summary, &t.no_account_chosen)));
+    let accounts_summary = move || {
+        ticked.with(|now| texts.with_value(|t| now.accounts_in_words(&t.accounts_summary, &t.no_account_chosen)))
+    };
     view! {
         <p class="notice" role="alert" aria-live="assertive">{message}</p>
         <ActionForm action=decide>

@@ -2,7 +2,7 @@
 //! line each, never the permission codes, except codes the page does not know), until when
 //! and over which transaction window, then the customer's own accounts to choose from.
 
-use crate::i18n::{once_per_language, t, t_args, t_code};
+use crate::i18n::{once_per_language, t, t_code};
 use crate::islands::{AccountPickerTexts, FlowFields, ObukAccountPicker};
 use crate::model::ObukConsentView;
 use crate::pages::parts::{picker_texts, AccountChoices, ClientHeader};
