@@ -111,7 +111,8 @@ fn payment_box(bank: &BankInfo, csrf: &str, last: Option<&AggregatorPayment>) ->
     )
 }
 
-/// What became of a payment: made (its id, status and amount), cancelled, or why it failed.
+/// What became of a payment: made (its id, status and amount), cancelled, why it failed, or
+/// that the bank's answer never came (it may have paid).
 fn payment_outcome(p: &AggregatorPayment) -> String {
     let initiation: serde_json::Value = serde_json::from_str(&p.initiation).unwrap_or_default();
     let amount = &initiation["InstructedAmount"];
@@ -129,6 +130,9 @@ Payment <code data-testid=\"payment-id\">{}</code>, status <span data-testid=\"p
         ),
         "cancelled" => format!("Payment cancelled: {amount} to {payee} was not paid."),
         "failed" => format!("Payment not made: {amount} to {payee}. {}", esc(p.message.as_deref().unwrap_or_default())),
+        "unknown" => {
+            format!("Payment outcome unknown: {amount} to {payee}. {}", esc(p.message.as_deref().unwrap_or_default()))
+        }
         _ if p.updated_at + PENDING_TTL < crate::sandbox::util::now() => {
             format!("Payment not completed: {amount} to {payee} was not approved in time, so nothing was paid.")
         }
@@ -261,6 +265,8 @@ mod tests {
         assert!(payment_outcome(&payment("cancelled", now)).contains("Payment cancelled: £12.34"));
         let failed = payment_outcome(&payment("failed", now));
         assert!(failed.contains("Payment not made") && failed.contains("&lt;no&gt;"), "{failed}");
+        let unknown = payment_outcome(&payment("unknown", now));
+        assert!(unknown.contains("Payment outcome unknown: £12.34") && !unknown.contains("not made"), "{unknown}");
         assert!(payment_outcome(&payment("pending", now)).contains("waiting for your approval"));
         let stale = payment_outcome(&payment("pending", now - PENDING_TTL - 1));
         assert!(stale.contains("Payment not completed") && stale.contains("nothing was paid"), "{stale}");

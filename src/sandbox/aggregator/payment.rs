@@ -14,7 +14,7 @@ use crate::sandbox::aggregator::session::Session;
 use crate::sandbox::aggregator::uk;
 use crate::sandbox::state::Sandbox;
 use crate::sandbox::store::AggregatorPayment;
-use crate::sandbox::util::{now, random_token};
+use crate::sandbox::util::{now, random_token, with_causes};
 use axum::{
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
@@ -166,15 +166,19 @@ pub async fn complete(sb: &Sandbox, back: &Back, mut payment: AggregatorPayment)
                     payment.access_token = Some(tokens.access_token.clone());
                     pay(sb, &back.bank, &payment, &tokens.access_token).await
                 }
-                Err(e) => Err(format!("{} did not confirm your approval: {e}", back.bank.name)),
+                Err(e) => Err(Unpaid::Refused(format!("{} did not confirm your approval: {e}", back.bank.name))),
             };
             match made {
                 Ok((id, status)) => {
                     payment.outcome = "made".into();
                     (payment.payment_id, payment.status) = (Some(id), Some(status));
                 }
-                Err(message) => {
+                Err(Unpaid::Refused(message)) => {
                     payment.outcome = "failed".into();
+                    payment.message = Some(message);
+                }
+                Err(Unpaid::Unknown(message)) => {
+                    payment.outcome = "unknown".into();
                     payment.message = Some(message);
                 }
             }
@@ -187,23 +191,53 @@ pub async fn complete(sb: &Sandbox, back: &Back, mut payment: AggregatorPayment)
     }
 }
 
+/// Why a payment order did not come back made.
+#[derive(Debug, PartialEq)]
+enum Unpaid {
+    /// The bank answered no (or was never asked): nothing was paid.
+    Refused(String),
+    /// No answer, an error of the bank's own, or an answer that does not read: the bank may have
+    /// paid, so the customer must look before paying again.
+    Unknown(String),
+}
+
 /// The payment order at the bank: `(DomesticPaymentId, Status)`, or why not.
 async fn pay(
     sb: &Sandbox,
     bank: &BankInfo,
     payment: &AggregatorPayment,
     token: &str,
-) -> Result<(String, String), String> {
-    let initiation: Value = serde_json::from_str(&payment.initiation).map_err(|e| e.to_string())?;
+) -> Result<(String, String), Unpaid> {
+    let initiation: Value = serde_json::from_str(&payment.initiation).map_err(|e| Unpaid::Refused(e.to_string()))?;
     let url = format!("{}/bank/{}/pisp/domestic-payments", sb.base_url, bank.wid);
     let body = json!({"Data": {"ConsentId": payment.consent_id, "Initiation": initiation}, "Risk": {}});
-    let res = sb.http.post(&url).bearer_auth(token).json(&body).send().await.map_err(|e| e.to_string())?;
-    let status = res.status().as_u16();
-    let answer: Value = res.json().await.unwrap_or_default();
-    let data = &answer["Data"];
+    let answer = match sb.http.post(&url).bearer_auth(token).json(&body).send().await {
+        Ok(res) => {
+            let status = res.status().as_u16();
+            Some((status, res.json::<Value>().await.ok()))
+        }
+        Err(e) => {
+            tracing::warn!(bank = %bank.wid, error = %with_causes(&e), "payment order sent, no answer");
+            None
+        }
+    };
+    judge(&bank.name, answer)
+}
+
+/// What the bank's answer to a payment order (`None`: none came) says became of the payment.
+fn judge(bank: &str, answer: Option<(u16, Option<Value>)>) -> Result<(String, String), Unpaid> {
+    let check = format!("Check your account at {bank} before you pay again.");
+    let Some((status, body)) = answer else {
+        return Err(Unpaid::Unknown(format!("{bank} did not answer, so we cannot tell whether it paid. {check}")));
+    };
+    let body = body.unwrap_or_default();
+    let data = &body["Data"];
     match (status, data["DomesticPaymentId"].as_str(), data["Status"].as_str()) {
         (201, Some(id), Some(state)) if !id.is_empty() => Ok((id.to_string(), state.to_string())),
-        _ => Err(format!("{} did not make the payment ({status}): {}", bank.name, uk::ob_message(&answer))),
+        (400..=499, ..) => {
+            Err(Unpaid::Refused(format!("{bank} did not make the payment ({status}): {}", uk::ob_message(&body))))
+        }
+        _ => Err(Unpaid::Unknown(format!("{bank} answered {status} with no payment we could read. {check}"))),
     }
 }
 
@@ -213,6 +247,27 @@ mod tests {
 
     fn form(fields: &[(&str, &str)]) -> HashMap<String, String> {
         fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn a_payment_is_unknown_unless_the_bank_said_made_or_no() {
+        let made = json!({"Data": {"DomesticPaymentId": "pmt-1", "Status": "AcceptedSettlementCompleted"}});
+        assert_eq!(
+            judge("Albion Bank", Some((201, Some(made)))),
+            Ok(("pmt-1".into(), "AcceptedSettlementCompleted".into()))
+        );
+        let refused = json!({"Code": "400 BadRequest", "Errors": [{"Message": "Amount too large"}]});
+        match judge("Albion Bank", Some((400, Some(refused)))) {
+            Err(Unpaid::Refused(m)) => assert!(m.contains("Albion Bank did not make the payment (400)"), "{m}"),
+            other => panic!("a 400 is a refusal: {other:?}"),
+        }
+        // No answer, the bank's own error, or a 201 that does not read: the bank may have paid.
+        for answer in [None, Some((502, None)), Some((500, Some(json!({})))), Some((201, Some(json!({"Data": {}}))))] {
+            match judge("Albion Bank", answer.clone()) {
+                Err(Unpaid::Unknown(m)) => assert!(m.contains("Check your account at Albion Bank"), "{m}"),
+                other => panic!("{answer:?} is unknown, not {other:?}"),
+            }
+        }
     }
 
     #[test]
