@@ -13,13 +13,16 @@
 //!   in force before it, as the consent screen does after the accept;
 //! - any other by the scope grant, read again with the handles the record kept.
 //!
+//! A UK consent or CDR arrangement listed as `Revoked` was accepted and then ended at the
+//! authorization server (by the customer at the bank, say) before its record was settled: the
+//! record becomes `authorized`, then `revoked` by the authorization server, never `rejected`.
 //! A UK or CDR flow the authorization server answers as decided otherwise (rejected, or no
-//! longer awaiting without being this flow's accept) or no longer knows, and whose consent is
-//! not listed as given, was not accepted: its record becomes `rejected`. One still awaiting a
+//! longer awaiting without being this flow's accept), and whose consent is not listed, was not
+//! accepted: its record becomes `rejected`. One still awaiting a
 //! decision, or an authorization server that does not answer (its list included), leaves the
 //! record pending until the next pass.
 
-use super::records::{Record, RecordsError};
+use super::records::{Actor, Record, RecordsError};
 use super::upstream::UpstreamError;
 use super::AppState;
 use std::time::Duration;
@@ -33,6 +36,8 @@ const EVERY: Duration = Duration::from_secs(60);
 #[derive(Debug, PartialEq)]
 enum Outcome {
     Accepted,
+    /// Accepted, then ended at the authorization server before the record was settled.
+    Ended,
     /// Decided otherwise, or gone: never a consent.
     Refused,
     /// Still being decided, or no answer.
@@ -47,7 +52,7 @@ pub async fn settle(state: &AppState) -> Result<usize, RecordsError> {
         return Ok(0);
     }
     let since = super::records::now() - WINDOW;
-    let (mut settled, mut refused) = (0, 0);
+    let (mut settled, mut ended, mut refused) = (0, 0, 0);
     for (id, login_id, login_state) in state.records.pending(state.upstream.tenant(), since).await? {
         let Some(record) = state.records.get(&id).await? else { continue };
         match outcome(state, &record, &login_id, &login_state).await {
@@ -57,6 +62,13 @@ pub async fn settle(state: &AppState) -> Result<usize, RecordsError> {
                     crate::api::cdr::supersede(state, &amended(&record), &id).await;
                 }
                 settled += 1;
+            }
+            Outcome::Ended => {
+                state.records.authorize(&id).await?;
+                let why = "Ended at the authorization server before this record was settled".to_string();
+                state.records.revoke(&id, Actor::AuthorizationServer, None, Some(why)).await?;
+                settled += 1;
+                ended += 1;
             }
             Outcome::Refused => {
                 let draft = super::records::Draft { id: Some(id.clone()), ..record.draft };
@@ -68,6 +80,9 @@ pub async fn settle(state: &AppState) -> Result<usize, RecordsError> {
     }
     if settled > 0 {
         tracing::warn!(settled, "pending consent records whose grants were accepted are now authorized");
+    }
+    if ended > 0 {
+        tracing::warn!(ended, "of those, consents ended at the authorization server since are now revoked");
     }
     if refused > 0 {
         tracing::warn!(refused, "pending consent records whose grants were not accepted are now rejected");
@@ -88,15 +103,16 @@ async fn outcome(state: &AppState, record: &Record, login_id: &str, login_state:
     let up = &state.upstream;
     let d = &record.draft;
     if is_uk(state, record) {
-        use crate::wire::obuk::status::AUTHORISED;
+        use crate::wire::obuk::status::{AUTHORISED, REVOKED};
         use crate::wire::obuk_payment::CONSUMED;
         // Without the list, a flow no longer known cannot say whether it was accepted: wait.
         let Ok(listed) = up.obuk_consents_of_accounts(&d.accounts).await.map(|l| l.consents) else {
             return Outcome::Open;
         };
-        let given = |s: &str| s == AUTHORISED || s == CONSUMED;
-        if listed.iter().any(|c| c.consent_id == record.id && given(&c.status)) {
-            return Outcome::Accepted;
+        match listed.iter().find(|c| c.consent_id == record.id).map(|c| c.status.as_str()) {
+            Some(AUTHORISED | CONSUMED) => return Outcome::Accepted,
+            Some(REVOKED) => return Outcome::Ended,
+            _ => {}
         }
         let read = match d.payment {
             Some(_) => {
@@ -107,7 +123,7 @@ async fn outcome(state: &AppState, record: &Record, login_id: &str, login_state:
         return of_flow(read, AUTHORISED);
     }
     if is_cdr(state, record) {
-        use crate::wire::cdr::status::AUTHORISED;
+        use crate::wire::cdr::status::{AUTHORISED, REVOKED};
         let arrangement = crate::api::cdr::arrangement_of_record(&record.id);
         if arrangement == record.id {
             // The customer the accept named: the bank's, or the subject when no claim is set.
@@ -115,8 +131,10 @@ async fn outcome(state: &AppState, record: &Record, login_id: &str, login_state:
             let Ok(listed) = up.cdr_arrangements_of(customer, &d.accounts).await.map(|l| l.arrangements) else {
                 return Outcome::Open;
             };
-            if listed.iter().any(|a| a.cdr_arrangement_id == arrangement && a.status == AUTHORISED) {
-                return Outcome::Accepted;
+            match listed.iter().find(|a| a.cdr_arrangement_id == arrangement).map(|a| a.status.as_str()) {
+                Some(AUTHORISED) => return Outcome::Accepted,
+                Some(REVOKED) => return Outcome::Ended,
+                _ => {}
             }
         }
         let read = up.cdr_arrangement(login_id, login_state).await.map(|c| c.cdr_arrangement.status);

@@ -2,11 +2,12 @@
 //! authorization: the record is written pending as the consent screen writes it, the grant is
 //! accepted (or rejected) at the authorization server, and Assent goes no further (the crash).
 //! The reconciler's pass then settles each record with its regime's API.
+//! A consent accepted and then ended while Assent was down is recorded as given, then revoked.
 
 use crate::assent::obuk_payment::{access_token, initiation, pay, start};
 use crate::common::*;
 use assent::server::reconcile::settle;
-use assent::server::records::{Draft, PaymentRecord, Status};
+use assent::server::records::{Actor, Draft, PaymentRecord, Status};
 use assent::wire::cdr::{AcceptCDRConsentRequest, RejectCDRConsentRequest};
 use assent::wire::obuk::AcceptConsentRequest;
 use assent::wire::RejectScopeGrant;
@@ -181,4 +182,25 @@ async fn cdr_arrangements_and_amendments_accepted_before_a_crash_are_authorized_
     let replaced = app.state.records.get(&arrangement).await.unwrap().unwrap();
     assert_eq!(replaced.status, Status::Revoked, "the amendment supersedes the record before it");
     assert_eq!(replaced.history.last().and_then(|e| e.reason.as_deref()), Some("Replaced by an amendment"));
+}
+
+#[tokio::test]
+async fn an_arrangement_accepted_then_ended_before_its_record_is_settled_is_given_then_revoked() {
+    use crate::assent::cdr::authorize;
+    let app = spawn_app().await;
+    let up = &app.state.upstream;
+    let b = browser();
+    let consent = authorize(&app, &b, SCOPES, &[NINETY_DAYS], "user").await;
+    let (id, page, accept) = pending_cdr(&app, &consent, &b).await;
+    up.accept_cdr(&page.login_id, &accept).await.unwrap();
+    // While Assent is down, the arrangement is ended at the data holder.
+    up.revoke_cdr_arrangement(&id).await.unwrap();
+    assert_eq!(status(&app, &id).await, Status::Pending, "the crash left it pending");
+
+    assert_eq!(settle(&app.state).await.unwrap(), 1);
+    let record = app.state.records.get(&id).await.unwrap().unwrap();
+    assert_eq!(record.status, Status::Revoked, "the customer gave it: never recorded as refused");
+    let kinds: Vec<_> = record.history.iter().map(|e| (e.kind.as_str(), e.by)).collect();
+    assert_eq!(kinds, [("granted", Actor::Customer), ("revoked", Actor::AuthorizationServer)], "{:?}", record.history);
+    assert_eq!(settle(&app.state).await.unwrap(), 0, "settled once");
 }
