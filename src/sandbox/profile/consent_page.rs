@@ -193,14 +193,8 @@ pub async fn accept<X, B: AcceptBody>(
     body: Result<Json<B>, JsonRejection>,
     check: impl FnOnce(&Page<X>, &B, i64) -> Result<Granted, Response>,
 ) -> Response {
-    if let Err(r) = system_guard(sb, headers, &path.0, &path.1).await {
-        return r;
-    }
-    let Ok(Json(body)) = body else {
-        return api_error(StatusCode::BAD_REQUEST, "invalid request body", "bad_request");
-    };
-    let page = match load(sb, regime, &path.2, None) {
-        Ok(p) => p,
+    let (body, page) = match opened(sb, regime, path, headers, body).await {
+        Ok(opened) => opened,
         Err(r) => return r,
     };
     let row = &page.row;
@@ -241,14 +235,8 @@ pub async fn reject<X, B: RejectBody>(
     headers: &HeaderMap,
     body: Result<Json<B>, JsonRejection>,
 ) -> Response {
-    if let Err(r) = system_guard(sb, headers, &path.0, &path.1).await {
-        return r;
-    }
-    let Ok(Json(body)) = body else {
-        return api_error(StatusCode::BAD_REQUEST, "invalid request body", "bad_request");
-    };
-    let page = match load(sb, regime, &path.2, None) {
-        Ok(p) => p,
+    let (body, page) = match opened(sb, regime, path, headers, body).await {
+        Ok(opened) => opened,
         Err(r) => return r,
     };
     let row = &page.row;
@@ -267,6 +255,22 @@ pub async fn reject<X, B: RejectBody>(
         Ok(()) => Json(redirect_to(sb, row)).into_response(),
         Err(r) => r,
     }
+}
+
+/// What a decision starts from: the System client's guard passed, the body read, and the login's
+/// page.
+async fn opened<X, B>(
+    sb: &Sandbox,
+    regime: &Regime<X>,
+    path: &LoginPath,
+    headers: &HeaderMap,
+    body: Result<Json<B>, JsonRejection>,
+) -> Result<(B, Page<X>), Response> {
+    system_guard(sb, headers, &path.0, &path.1).await?;
+    let Ok(Json(body)) = body else {
+        return Err(api_error(StatusCode::BAD_REQUEST, "invalid request body", "bad_request"));
+    };
+    Ok((body, load(sb, regime, &path.2, None)?))
 }
 
 /// A login's page: the login (with `login_state` when the caller gives one) and its grant.
