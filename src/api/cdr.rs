@@ -8,19 +8,13 @@
 //! the record pending, accepts, then marks it authorized; Deny writes it rejected. The
 //! record's id is the `cdr_arrangement_id` (known before the decision); an amendment's is
 //! `{cdr_arrangement_id}.{login_id}` and supersedes the arrangement's record in force, which
-//! is ended as replaced once the amendment is given ([`arrangement_of_record`] reads the
-//! arrangement back from either). Its `scopes` are the scopes granted, its accounts those
-//! granted, its expiry the end of sharing.
+//! is ended as replaced once the amendment is given
+//! ([`crate::server::cdr::arrangement_of_record`] reads the arrangement back from either). Its
+//! `scopes` are the scopes granted, its accounts those granted, its expiry the end of sharing.
 
 use crate::error::AppError;
 use crate::model::CdrArrangementView;
 use leptos::prelude::*;
-
-/// The arrangement a CDR record stands for: its id up to the first `.` (an amendment's
-/// record is `{cdr_arrangement_id}.{login_id}`).
-pub fn arrangement_of_record(record_id: &str) -> &str {
-    record_id.split('.').next().unwrap_or(record_id)
-}
 
 /// The arrangement of `login_id` and the accounts of the customer who consents.
 #[server(prefix = "/api", endpoint = "cdr/load")]
@@ -50,8 +44,8 @@ pub async fn decide_cdr_arrangement(
 ) -> Result<(), AppError> {
     use super::consent::valid_handle;
     use super::context;
+    use super::decide::{decide, Form};
     use crate::error::Failure;
-    use crate::server::decide::{decide, Form};
     if !valid_handle(&login_id) || !valid_handle(&login_state) || account.len() > 1000 {
         return Err(Failure::FormIncomplete.into());
     }
@@ -66,7 +60,7 @@ struct Arrangement {
 }
 
 #[cfg(feature = "ssr")]
-impl crate::server::decide::Regime for Arrangement {
+impl super::decide::Regime for Arrangement {
     const WHAT: &'static str = "CDR arrangement";
     type Accept = (crate::wire::cdr::AcceptCDRConsentRequest, Open);
 
@@ -134,7 +128,7 @@ impl crate::server::decide::Regime for Arrangement {
     /// An amendment given ends the arrangement's record it replaces.
     async fn given(&self, state: &crate::server::AppState, (_, open): &Self::Accept, record_id: &str) {
         if open.consent.previous_cdr_arrangement.is_some() {
-            supersede(state, &open.consent, record_id).await;
+            crate::server::cdr::supersede(state, &open.consent, record_id).await;
         }
     }
 }
@@ -209,37 +203,5 @@ fn record_draft(
         accounts,
         expires_at,
         payment: None,
-    }
-}
-
-/// An amendment was given: the arrangement's record in force before it (any authorized
-/// record of the same arrangement, workspace and subject but `current`) ends, replaced.
-#[cfg(feature = "ssr")]
-pub(crate) async fn supersede(
-    state: &crate::server::AppState,
-    consent: &crate::wire::cdr::GetCDRConsentResponse,
-    current: &str,
-) {
-    use crate::server::records::{Actor, Status};
-    let a = &consent.cdr_arrangement;
-    let tenant = if a.tenant_id.is_empty() { state.upstream.tenant().to_string() } else { a.tenant_id.clone() };
-    let records = match state.records.of_subject(&tenant, &consent.subject).await {
-        Ok(r) => r,
-        Err(e) => {
-            tracing::warn!(error = %e, "the records an amendment replaces could not be read");
-            return;
-        }
-    };
-    let replaced = records.iter().filter(|r| {
-        r.id != current
-            && r.status == Status::Authorized
-            && r.draft.workspace == a.authorization_server_id
-            && arrangement_of_record(&r.id) == a.cdr_arrangement_id
-    });
-    for r in replaced {
-        let reason = Some("Replaced by an amendment".to_string());
-        if let Err(e) = state.records.revoke(&r.id, Actor::Customer, None, reason).await {
-            tracing::warn!(error = %e, "a record replaced by an amendment could not be ended");
-        }
     }
 }

@@ -10,6 +10,8 @@
 pub mod cdr;
 pub mod consent;
 pub mod console;
+#[cfg(feature = "ssr")]
+mod decide;
 pub mod fdx;
 pub mod obuk;
 pub mod obuk_payment;

@@ -39,8 +39,8 @@ pub async fn decide_obuk_consent(
 ) -> Result<(), AppError> {
     use super::consent::valid_handle;
     use super::context;
+    use super::decide::{decide, Form};
     use crate::error::Failure;
-    use crate::server::decide::{decide, Form};
     if !valid_handle(&login_id) || !valid_handle(&login_state) || account.len() > 1000 {
         return Err(Failure::FormIncomplete.into());
     }
@@ -55,7 +55,7 @@ struct AccountAccess {
 }
 
 #[cfg(feature = "ssr")]
-impl crate::server::decide::Regime for AccountAccess {
+impl super::decide::Regime for AccountAccess {
     const WHAT: &'static str = "UK consent";
     type Accept = crate::wire::obuk::AcceptConsentRequest;
 

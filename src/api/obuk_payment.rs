@@ -40,8 +40,8 @@ pub async fn decide_domestic_payment(
 ) -> Result<(), AppError> {
     use super::consent::valid_handle;
     use super::context;
+    use super::decide::{decide, Form};
     use crate::error::Failure;
-    use crate::server::decide::{decide, Form};
     if !valid_handle(&login_id) || !valid_handle(&login_state) || account.len() > 256 {
         return Err(Failure::FormIncomplete.into());
     }
@@ -56,7 +56,7 @@ struct DomesticPayment {
 }
 
 #[cfg(feature = "ssr")]
-impl crate::server::decide::Regime for DomesticPayment {
+impl super::decide::Regime for DomesticPayment {
     const WHAT: &'static str = "UK payment consent";
     type Accept = crate::wire::obuk::AcceptConsentRequest;
 

@@ -234,6 +234,43 @@ pub fn portal_view(
         .collect()
 }
 
+/// The arrangement a CDR record stands for: its id up to the first `.` (an amendment's
+/// record is `{cdr_arrangement_id}.{login_id}`).
+pub fn arrangement_of_record(record_id: &str) -> &str {
+    record_id.split('.').next().unwrap_or(record_id)
+}
+
+/// An amendment was given: the arrangement's record in force before it (any authorized
+/// record of the same arrangement, workspace and subject but `current`) ends, replaced.
+pub async fn supersede(
+    state: &crate::server::AppState,
+    consent: &crate::wire::cdr::GetCDRConsentResponse,
+    current: &str,
+) {
+    use crate::server::records::{Actor, Status};
+    let a = &consent.cdr_arrangement;
+    let tenant = if a.tenant_id.is_empty() { state.upstream.tenant().to_string() } else { a.tenant_id.clone() };
+    let records = match state.records.of_subject(&tenant, &consent.subject).await {
+        Ok(r) => r,
+        Err(e) => {
+            tracing::warn!(error = %e, "the records an amendment replaces could not be read");
+            return;
+        }
+    };
+    let replaced = records.iter().filter(|r| {
+        r.id != current
+            && r.status == Status::Authorized
+            && r.draft.workspace == a.authorization_server_id
+            && arrangement_of_record(&r.id) == a.cdr_arrangement_id
+    });
+    for r in replaced {
+        let reason = Some("Replaced by an amendment".to_string());
+        if let Err(e) = state.records.revoke(&r.id, Actor::Customer, None, reason).await {
+            tracing::warn!(error = %e, "a record replaced by an amendment could not be ended");
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,7 +9,6 @@ pub mod config;
 pub mod consent;
 pub mod console;
 pub mod csrf;
-pub mod decide;
 pub mod fdx;
 pub mod keys;
 pub mod observe;

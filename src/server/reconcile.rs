@@ -58,8 +58,8 @@ pub async fn settle(state: &AppState) -> Result<usize, RecordsError> {
         match outcome(state, &record, &login_id, &login_state).await {
             Outcome::Accepted => {
                 state.records.authorize(&id).await?;
-                if is_cdr(state, &record) && crate::api::cdr::arrangement_of_record(&id) != id {
-                    crate::api::cdr::supersede(state, &amended(&record), &id).await;
+                if is_cdr(state, &record) && crate::server::cdr::arrangement_of_record(&id) != id {
+                    crate::server::cdr::supersede(state, &amended(&record), &id).await;
                 }
                 settled += 1;
             }
@@ -124,7 +124,7 @@ async fn outcome(state: &AppState, record: &Record, login_id: &str, login_state:
     }
     if is_cdr(state, record) {
         use crate::wire::cdr::status::{AUTHORISED, REVOKED};
-        let arrangement = crate::api::cdr::arrangement_of_record(&record.id);
+        let arrangement = crate::server::cdr::arrangement_of_record(&record.id);
         if arrangement == record.id {
             // The customer the accept named: the bank's, or the subject when no claim is set.
             let customer = d.customer.as_deref().unwrap_or(&d.subject);
@@ -165,7 +165,7 @@ fn amended(record: &Record) -> crate::wire::cdr::GetCDRConsentResponse {
     let d = &record.draft;
     crate::wire::cdr::GetCDRConsentResponse {
         cdr_arrangement: crate::wire::cdr::CDRArrangement {
-            cdr_arrangement_id: crate::api::cdr::arrangement_of_record(&record.id).to_string(),
+            cdr_arrangement_id: crate::server::cdr::arrangement_of_record(&record.id).to_string(),
             authorization_server_id: d.workspace.clone(),
             tenant_id: d.tenant.clone(),
             ..Default::default()

@@ -46,7 +46,7 @@ pub async fn end_access(state: &AppState, record: &Record) -> Result<(), crate::
         }
     }
     if state.upstream.cdr_workspace() == Some(workspace) {
-        let arrangement = crate::api::cdr::arrangement_of_record(&record.id);
+        let arrangement = crate::server::cdr::arrangement_of_record(&record.id);
         match state.upstream.revoke_cdr_arrangement(arrangement).await {
             Err(UpstreamError::Status { status: 404, .. }) => {}
             done => return done,

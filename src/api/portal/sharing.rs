@@ -145,7 +145,7 @@ pub(super) async fn end_arrangement_records(state: &crate::server::AppState, sub
     let ours = records.iter().filter(|r| {
         r.status == Status::Authorized
             && state.upstream.cdr_workspace() == Some(r.draft.workspace.as_str())
-            && crate::api::cdr::arrangement_of_record(&r.id) == arrangement
+            && crate::server::cdr::arrangement_of_record(&r.id) == arrangement
     });
     for r in ours {
         if let Err(e) = state.records.revoke(&r.id, Actor::Customer, None, None).await {

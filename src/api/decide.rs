@@ -4,8 +4,8 @@
 //! authorized), and on to the authorization server's `redirect_to`, only on its origin. Each
 //! regime's server function gives only what differs ([`Regime`]).
 
-use crate::api::consent::CSRF_PURPOSE;
-use crate::api::context;
+use super::consent::CSRF_PURPOSE;
+use super::context;
 use crate::error::{AppError, Failure};
 use crate::server::records::Draft;
 use crate::server::AppState;
