@@ -127,7 +127,7 @@ where
                     on_allow=move || {
                         choices.refresh();
                         set_nudge.set(true);
-                        !accounts_required || !none_chosen()
+                        !accounts_required || ticked.with_untracked(|now| !now.accounts.is_empty())
                     }
                 />
             </ChoicesForm>

@@ -26,7 +26,7 @@ use leptos::prelude::*;
 /// True once this island runs in the browser: controls that need JavaScript (select all, a
 /// dialog) appear only then. Effects never run on the server. Also marks
 /// `<body data-hydrated="true">`, so tests know when a page's island (each page has one at
-/// most) works.
+/// most) works, and the stylesheet shows the controls that only work hydrated (`.js-only`).
 fn hydrated() -> ReadSignal<bool> {
     let (hydrated, set_hydrated) = signal(false);
     Effect::new(move |_| {
