@@ -313,6 +313,16 @@ pub struct AccountView {
     pub balance: String,
 }
 
+impl AccountView {
+    /// Its name, with its nickname in brackets when it has one.
+    pub fn title(&self) -> String {
+        match &self.nickname {
+            Some(n) => format!("{} ({n})", self.name),
+            None => self.name.clone(),
+        }
+    }
+}
+
 /// An FDX consent the signed-in user gave, in the portal.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct FdxAccess {

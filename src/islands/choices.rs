@@ -35,7 +35,7 @@ impl Ticked {
         }
     }
 
-    /// The checkboxes under `root` as they stand. On the server, where no page exists yet,
+    /// The inputs under `root` as they stand. On the server, where no page exists yet,
     /// nothing.
     pub fn read(root: &Element) -> Self {
         #[cfg(feature = "hydrate")]

@@ -93,11 +93,7 @@ fn Payers(
         .into_iter()
         .map(|a| {
             let id = format!("payer-{}", a.id);
-            let title = match &a.nickname {
-                Some(n) => format!("{} ({n})", a.name),
-                None => a.name.clone(),
-            };
-            let name = view! { <span class="scope-name">{title} " " {a.masked_number}</span> };
+            let name = view! { <span class="scope-name">{a.title()} " " {a.masked_number}</span> };
             let detail = format!("{} · {} {}", t_code("account-kind-", &a.kind), t("fdx-balance"), a.balance);
             let detail = view! { <span class="scope-desc">{detail}</span> };
             if fixed {

@@ -113,10 +113,7 @@ fn AccountLabel(
     kind: String,
 ) -> impl IntoView {
     let id = format!("account-{}", account.id);
-    let title = match &account.nickname {
-        Some(n) => format!("{} ({n})", account.name),
-        None => account.name,
-    };
+    let title = account.title();
     view! {
         <label for=id.clone()>
             <span class="scope-name">{title} " " {account.masked_number}</span>
