@@ -3,6 +3,9 @@
 
 use crate::sandbox::state::Sandbox;
 
+/// Transactions shown per account.
+pub const RECENT: usize = 5;
+
 /// Why a bank was not read.
 pub enum Read {
     /// 401: the token is not (or no longer) honoured.

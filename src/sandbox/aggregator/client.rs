@@ -63,7 +63,7 @@ impl Regime {
     pub fn scope(self) -> &'static str {
         match self {
             Regime::OpenBanking | Regime::Uk => "openid accounts offline_access",
-            Regime::Cdr => "openid bank:accounts.basic:read bank:accounts.detail:read",
+            Regime::Cdr => "openid bank:accounts.basic:read bank:accounts.detail:read bank:transactions:read",
         }
     }
 
@@ -124,6 +124,10 @@ pub struct Registration {
     /// The scopes registered (a kept registration for others is made again).
     #[serde(default)]
     pub scope: String,
+    /// CDR: where the aggregator ends an arrangement (discovery's
+    /// `cdr_arrangement_revocation_endpoint`); empty for other regimes.
+    #[serde(default)]
+    pub arrangement_revocation_endpoint: String,
 }
 
 fn meta_key(wid: &str) -> String {
@@ -197,6 +201,10 @@ pub async fn registration(sb: &Sandbox, bank: &BankInfo) -> Result<Registration,
         revocation_endpoint: endpoint("revocation_endpoint")?,
         introspection_endpoint: endpoint("introspection_endpoint")?,
         scope: bank.regime.registered_scope().to_string(),
+        arrangement_revocation_endpoint: match bank.regime {
+            Regime::Cdr => endpoint("cdr_arrangement_revocation_endpoint")?,
+            Regime::OpenBanking | Regime::Uk => String::new(),
+        },
     };
     let fits = |k: &Registration| {
         k.issuer == reg.issuer && k.redirect_uri == redirect_uri && k.kid == reg.kid && k.scope == reg.scope

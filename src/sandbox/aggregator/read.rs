@@ -5,16 +5,13 @@
 //! the OBIE shapes (amounts as decimal strings with a credit or debit indicator), a CDR bank's
 //! in the CDR shapes (`cdr`).
 
-use crate::sandbox::aggregator::api::{get, segment, Read};
+use crate::sandbox::aggregator::api::{get, segment, Read, RECENT};
 use crate::sandbox::aggregator::cdr;
 use crate::sandbox::aggregator::client::Regime;
 use crate::sandbox::bank::data::{Transaction, Transactions};
 use crate::sandbox::state::Sandbox;
 use crate::wire::{InternalAccount, InternalAccounts};
 use serde::Deserialize;
-
-/// Transactions shown per account.
-pub const RECENT: usize = 5;
 
 /// The accounts the token opens at bank `wid`, each with its most recent transactions.
 pub async fn read(

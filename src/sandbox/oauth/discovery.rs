@@ -48,6 +48,9 @@ pub struct ExtraMetadata {
     tls_client_certificate_bound_access_tokens: bool,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     authorization_details_types_supported: Vec<String>,
+    /// CDR profile only: the data recipient's arrangement revocation endpoint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    cdr_arrangement_revocation_endpoint: Option<String>,
 }
 impl AdditionalProviderMetadata for ExtraMetadata {}
 
@@ -129,6 +132,7 @@ fn metadata(sb: &Sandbox, wid: &str) -> Result<Metadata, String> {
             mtls_endpoint_aliases: aliases,
             tls_client_certificate_bound_access_tokens: true,
             authorization_details_types_supported: extra.authorization_details_types,
+            cdr_arrangement_revocation_endpoint: extra.cdr_arrangement_revocation_endpoint,
         },
     )
     .set_token_endpoint(Some(TokenUrl::new(url(&iss, "/oauth2/token")).map_err(e)?))

@@ -17,6 +17,8 @@ pub struct Discovery {
     pub mtls_aliases: Vec<(&'static str, String)>,
     /// `authorization_details_types_supported` (RFC 9396).
     pub authorization_details_types: Vec<String>,
+    /// CDR: where a data recipient ends an arrangement (`cdr_arrangement_revocation_endpoint`).
+    pub cdr_arrangement_revocation_endpoint: Option<String>,
 }
 
 /// Where a signed-in user goes next.

@@ -34,8 +34,9 @@ fn arrangement_of(sb: &Sandbox, grant_id: &str) -> Option<String> {
 }
 
 impl ConsentProfile for Cdr {
-    fn discovery(&self, _: &Sandbox, _: &str) -> Discovery {
-        Discovery::default()
+    fn discovery(&self, sb: &Sandbox, wid: &str) -> Discovery {
+        let revocation = format!("{}/arrangements/revoke", sb.issuer(wid));
+        Discovery { cdr_arrangement_revocation_endpoint: Some(revocation), ..Discovery::default() }
     }
 
     fn parse_details(&self, raw: &str) -> Result<Option<Value>, String> {

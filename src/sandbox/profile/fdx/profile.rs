@@ -36,7 +36,7 @@ impl ConsentProfile for Fdx {
         if sb.workspace(wid).is_some_and(|w| w.bank == Some(BankRegime::Fdx)) {
             mtls_aliases.push(("bank_endpoint", format!("{}/bank", sb.mtls_base_url)));
         }
-        Discovery { mtls_aliases, authorization_details_types: vec!["fdx_v1.0".into()] }
+        Discovery { mtls_aliases, authorization_details_types: vec!["fdx_v1.0".into()], ..Discovery::default() }
     }
 
     fn parse_details(&self, raw: &str) -> Result<Option<Value>, String> {

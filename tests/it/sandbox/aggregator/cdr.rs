@@ -54,7 +54,10 @@ async fn the_aggregator_connects_southern_cross_bank_under_a_cdr_arrangement_and
     let client_id = reg["client_id"].as_str().unwrap().to_string();
     let (workspace, _, client) = app.sandbox().client(&client_id).unwrap();
     assert_eq!((workspace.as_str(), client.token_endpoint_auth_method.as_str()), ("cdr", "private_key_jwt"));
-    assert_eq!(client.scopes, ["openid", "bank:accounts.basic:read", "bank:accounts.detail:read"]);
+    assert_eq!(
+        client.scopes,
+        ["openid", "bank:accounts.basic:read", "bank:accounts.detail:read", "bank:transactions:read"]
+    );
     let (html, _) = dashboard(&app, &b).await;
     let (southern, status) = card(&html, "cdr");
     assert_eq!(status, "not-connected");
@@ -95,12 +98,27 @@ async fn the_aggregator_connects_southern_cross_bank_under_a_cdr_arrangement_and
     assert!(!southern.contains("data-currency=\"USD\"") && !southern.contains("data-currency=\"GBP\""));
     assert!(southern.contains("A$2140.25") && southern.contains("-A$455.90"), "balances: {southern}");
     assert!(!southern.contains("A$12500.00"), "only the chosen accounts: {southern}");
+    // Their recent transactions, from the bank's CDR transactions API, newest first.
+    assert_eq!(southern.matches("data-testid=\"transaction\"").count(), 3, "{southern}");
+    let (woolworths, salary) = (southern.find("Woolworths").unwrap(), southern.find("Salary").unwrap());
+    assert!(woolworths < salary && southern.contains("-A$86.40") && southern.contains("A$3650.00"), "{southern}");
+    assert!(southern.contains("Qantas") && !southern.contains("Bonus interest"), "{southern}");
     assert!(!southern.contains("Pay someone"), "payments at UK banks only");
     assert_eq!(card(&html, "gobank").1, "connected");
 
-    // The arrangement revocation endpoint is its recipient's alone: another client (Budget
-    // Buddy) cannot end it, nor can a caller without client authentication.
+    // The arrangement revocation endpoint, as the data holder's discovery names it (a CDR
+    // workspace's alone) and the aggregator learnt it.
     let revoke = format!("{base}/default/cdr/arrangements/revoke");
+    let discovery = |wid: &str| {
+        let url = format!("{base}/default/{wid}/.well-known/openid-configuration");
+        async move { reqwest::get(url).await.unwrap().json::<Value>().await.unwrap() }
+    };
+    assert_eq!(discovery("cdr").await["cdr_arrangement_revocation_endpoint"], revoke.as_str());
+    assert!(discovery("gobank").await.get("cdr_arrangement_revocation_endpoint").is_none());
+    assert_eq!(reg["arrangement_revocation_endpoint"], revoke.as_str());
+
+    // It is its recipient's alone: another client (Budget Buddy) cannot end it, nor can a
+    // caller without client authentication.
     let adr_secret = app.sandbox().store.meta("client_secret:cdr-adr").unwrap().unwrap();
     let res = reqwest::Client::new()
         .post(&revoke)
@@ -142,6 +160,18 @@ async fn the_aggregator_connects_southern_cross_bank_under_a_cdr_arrangement_and
     // then forgotten; the bank answers 401 to the old token; Go Bank still connected.
     let (access, refresh) = (link["access_token"].as_str().unwrap(), link["refresh_token"].as_str().unwrap());
     assert_eq!(bank_status(&app, access).await, StatusCode::OK);
+    // The bank opens the transactions of the arrangement's accounts only.
+    let transactions = |account: &str| {
+        let url = format!("{base}/bank/cdr/cdr/banking/accounts/{account}/transactions");
+        async move { reqwest::Client::new().get(url).bearer_auth(access).send().await.unwrap() }
+    };
+    let shared: Value = transactions("AU-40002").await.json().await.unwrap();
+    assert_eq!(shared["data"]["transactions"][0]["description"], "Bonus interest", "{shared}");
+    assert_eq!(shared["data"]["transactions"][0]["amount"], "41.10", "{shared}");
+    let res = transactions("AU-40001").await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND, "no longer shared");
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["errors"][0]["code"], "urn:au-cds:error:cds-banking:Authorisation/UnavailableBankingAccount");
     assert!(active(&app, "cdr", access).await && active(&app, "cdr", refresh).await);
     disconnect(&app, &b, "cdr").await;
     assert_eq!(bank_status(&app, access).await, StatusCode::UNAUTHORIZED, "the bank refuses the old token");
