@@ -20,7 +20,7 @@ pub(super) fn confirm_href(name: &str, value: &str) -> String {
 }
 
 fn initial(name: &str) -> String {
-    name.chars().next().unwrap_or('?').to_uppercase().to_string()
+    super::upper(name.chars().next().unwrap_or('?').encode_utf8(&mut [0; 4]))
 }
 
 #[component]

@@ -16,6 +16,28 @@ use leptos::prelude::*;
 use records::Records;
 use serde::{Deserialize, Serialize};
 
+/// `s` in lower case, to match names against the filter. In the browser by its own Unicode
+/// (`String.prototype.toLowerCase`): Rust's case tables (about 24 KB) would sit in the wasm
+/// module every page loads, the consent page's too. On the server, Rust's: the same mapping.
+#[cfg(feature = "hydrate")]
+fn lower(s: &str) -> String {
+    leptos::web_sys::js_sys::JsString::from(s).to_lower_case().into()
+}
+#[cfg(not(feature = "hydrate"))]
+fn lower(s: &str) -> String {
+    s.to_lowercase()
+}
+
+/// `s` in upper case (a card's initial), likewise.
+#[cfg(feature = "hydrate")]
+fn upper(s: &str) -> String {
+    leptos::web_sys::js_sys::JsString::from(s).to_upper_case().into()
+}
+#[cfg(not(feature = "hydrate"))]
+fn upper(s: &str) -> String {
+    s.to_uppercase()
+}
+
 /// The portal's words, translated on the server. `{client}` and `{date}` are filled in.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 pub struct PortalTexts {
@@ -97,7 +119,7 @@ pub fn PortalList(
 ) -> impl IntoView {
     let texts = StoredValue::new(texts);
     let hydrated = hydrated();
-    let needle = RwSignal::new(filter.trim().to_lowercase());
+    let needle = RwSignal::new(lower(filter.trim()));
     let shared = Shared {
         target: RwSignal::new(None),
         gone: RwSignal::new(Vec::new()),
@@ -110,8 +132,8 @@ pub fn PortalList(
 
     let names: Vec<(String, String)> = apps
         .iter()
-        .map(|a| (format!("app:{}", a.client_id), a.name.to_lowercase()))
-        .chain(fdx.iter().map(|f| (format!("fdx:{}", f.consent_id), f.recipient.to_lowercase())))
+        .map(|a| (format!("app:{}", a.client_id), lower(&a.name)))
+        .chain(fdx.iter().map(|f| (format!("fdx:{}", f.consent_id), lower(&f.recipient))))
         .collect();
     let total = names.len();
     let app_keys: Vec<String> = apps.iter().map(|a| format!("app:{}", a.client_id)).collect();
@@ -123,7 +145,7 @@ pub fn PortalList(
         })
     });
     let shown = move |key: String, name: String| {
-        let name = name.to_lowercase();
+        let name = lower(&name);
         Signal::derive(move || gone.with(|g| !g.contains(&key)) && name.contains(&needle.get()))
     };
     let has_apps = !apps.is_empty();
@@ -193,7 +215,7 @@ pub fn PortalList(
                             name="q"
                             type="search"
                             value=filter.clone()
-                            on:input=move |ev| needle.set(event_target_value(&ev).trim().to_lowercase())
+                            on:input=move |ev| needle.set(lower(event_target_value(&ev).trim()))
                         />
                         <button type="submit" class="btn">{texts.with_value(|t| t.filter.clone())}</button>
                     </form>
