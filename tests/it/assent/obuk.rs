@@ -173,6 +173,15 @@ async fn impossible_requests_are_refused_clearly() {
     assert_eq!(res.status(), StatusCode::GONE);
     assert!(res.text().await.unwrap().contains("has expired"));
     assert_eq!(uk_managed(&app, &id).await["status"], "AwaitingAuthorisation");
+
+    // A request naming a consent it may not name is refused at PAR, before anyone signs in:
+    // one that does not exist, and one a customer is already authorising (the one above).
+    for named in ["no-such-consent", id.as_str()] {
+        let claims = json!({"id_token": {"openbanking_intent_id": {"value": named, "essential": true}}}).to_string();
+        let (status, body) = UK.par(&app, "openid accounts", &[("claims", &claims)]).await;
+        assert_eq!((status, body["error_code"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_request")), "{body}");
+        assert!(body["error"].as_str().unwrap().contains("openbanking_intent_id"), "{body}");
+    }
 }
 
 /// `user` allows consent `id` at `consent` with `accounts`: the recipient's access token.

@@ -28,7 +28,7 @@ use axum::{
     response::{IntoResponse, Response},
     Json,
 };
-use serde_json::json;
+use serde_json::{json, Value};
 use std::sync::Arc;
 
 /// The scope a recipient's client-credentials token needs to create and read consents, and
@@ -241,24 +241,30 @@ pub async fn delete(
 
 /// The consent id a request names in its `claims` (`openbanking_intent_id`, in `id_token` or
 /// `userinfo`).
-pub fn intent_of(req: &AuthRequest) -> Option<String> {
-    let claims = req.claims.as_ref()?;
+pub fn intent_in(claims: &Value) -> Option<String> {
     ["id_token", "userinfo"]
         .iter()
         .find_map(|place| claims[place]["openbanking_intent_id"]["value"].as_str())
         .map(str::to_string)
 }
 
-/// Ties a request to the consent it names (account access or a domestic payment), when that
-/// consent is this client's, in this workspace, awaiting authorisation and nobody's yet. Otherwise the request carries no
-/// consent and its consent page finds none to show (the core gives a profile no way to
-/// refuse a request here).
+pub fn intent_of(req: &AuthRequest) -> Option<String> {
+    intent_in(req.claims.as_ref()?)
+}
+
+/// Whether a request of `client_id` may name consent `id` (account access or a domestic
+/// payment): the client's own, in this workspace, awaiting authorisation and nobody's yet.
+pub fn usable_intent(sb: &Sandbox, wid: &str, client_id: &str, id: &str) -> bool {
+    load(sb, wid, id)
+        .is_some_and(|c| c.client_id == client_id && c.status == status::AWAITING_AUTHORISATION && c.subject.is_none())
+}
+
+/// Ties a request to the consent it names, when it may name it (a request naming one it may
+/// not is refused at `/par` and `/authorize`, see the profile's `parse_params`; one that names
+/// none carries no consent, and its consent page finds none to show).
 pub fn bind_intent(sb: &Sandbox, wid: &str, req: &mut AuthRequest) {
     let Some(id) = intent_of(req) else { return };
-    let usable = load(sb, wid, &id).is_some_and(|c| {
-        c.client_id == req.client_id && c.status == status::AWAITING_AUTHORISATION && c.subject.is_none()
-    });
-    if usable {
+    if usable_intent(sb, wid, &req.client_id, &id) {
         req.grant_id = Some(id);
     }
 }

@@ -4,10 +4,10 @@
 //! never through the generic scope-grant accept; codes, refresh tokens and introspection
 //! answer only while it is authorised, and introspection names it (`consent_id`).
 
-use crate::sandbox::authz::request::{AuthRequest, Decision};
+use crate::sandbox::authz::request::{AuthRequest, Decision, Params};
 use crate::sandbox::http::api_error;
 use crate::sandbox::profile::api::{ConsentProfile, ConsentRoute, Discovery};
-use crate::sandbox::profile::obuk::consent::{bind_intent, create, get, load};
+use crate::sandbox::profile::obuk::consent::{bind_intent, create, get, intent_in, load, usable_intent};
 use crate::sandbox::profile::obuk::{consent_page, management, payment, payment_page};
 use crate::sandbox::profile::scope_grants::ScopeGrants;
 use crate::sandbox::state::Sandbox;
@@ -33,6 +33,27 @@ impl ConsentProfile for Obuk {
 
     fn parse_details(&self, raw: &str) -> Result<Option<Value>, String> {
         ScopeGrants.parse_details(raw)
+    }
+
+    /// A request naming a consent (`openbanking_intent_id`) it may not name is refused here,
+    /// at `/par` or `/authorize`, before anyone signs in: one unknown, another client's, no
+    /// longer awaiting authorisation, or already being authorised by a customer.
+    fn parse_params(
+        &self,
+        sb: &Sandbox,
+        wid: &str,
+        p: &Params,
+        details: Option<Value>,
+    ) -> Result<Option<Value>, String> {
+        let claims = p.get("claims").and_then(|c| serde_json::from_str::<Value>(c).ok());
+        let (Some(id), Some(client_id)) = (claims.as_ref().and_then(intent_in), p.get("client_id")) else {
+            return Ok(details);
+        };
+        if usable_intent(sb, wid, client_id, &id) {
+            Ok(details)
+        } else {
+            Err("The openbanking_intent_id names no consent awaiting authorisation for this client.".into())
+        }
     }
 
     fn on_request(&self, sb: &Sandbox, wid: &str, req: &mut AuthRequest) -> Result<(), DbError> {
