@@ -15,10 +15,21 @@ pub enum Read {
 
 /// `GET url` with `token`: the JSON answer as `T`.
 pub async fn get<T: serde::de::DeserializeOwned>(sb: &Sandbox, url: &str, token: &str) -> Result<T, Read> {
+    get_if_covered(sb, url, token).await?.ok_or_else(|| Read::Failed("the bank answered 403".into()))
+}
+
+/// `GET url` with `token`, for data the customer's authorization may not cover: `None` when
+/// the bank says it does not (403), rather than a failure of the whole read.
+pub async fn get_if_covered<T: serde::de::DeserializeOwned>(
+    sb: &Sandbox,
+    url: &str,
+    token: &str,
+) -> Result<Option<T>, Read> {
     let res = sb.http.get(url).bearer_auth(token).send().await.map_err(|e| Read::Failed(e.to_string()))?;
     match res.status().as_u16() {
-        200 => res.json().await.map_err(|e| Read::Failed(format!("the bank's answer: {e}"))),
+        200 => res.json().await.map(Some).map_err(|e| Read::Failed(format!("the bank's answer: {e}"))),
         401 => Err(Read::Unauthorized),
+        403 => Ok(None),
         status => Err(Read::Failed(format!("the bank answered {status}"))),
     }
 }

@@ -8,7 +8,7 @@
 //! `cdr_arrangement_revocation_endpoint`, `POST` with `cdr_arrangement_id`,
 //! client-authenticated), before the tokens are revoked.
 
-use crate::sandbox::aggregator::api::{get, segment, Read, RECENT};
+use crate::sandbox::aggregator::api::{get, get_if_covered, segment, Read, RECENT};
 use crate::sandbox::aggregator::client::{self, Registration};
 use crate::sandbox::bank::data::Transaction;
 use crate::sandbox::state::Sandbox;
@@ -91,7 +91,8 @@ struct CdsTransactions {
 }
 
 /// The arrangement's accounts at bank `wid`, each with its balance and most recent
-/// transactions.
+/// transactions (none shown when the arrangement does not cover them: one made before the
+/// aggregator asked for them).
 pub async fn read(sb: &Sandbox, wid: &str, token: &str) -> Result<Vec<(InternalAccount, Vec<Transaction>)>, Read> {
     let api = format!("{}/bank/{wid}/cdr/banking/accounts", sb.base_url);
     let accounts: Cds<Accounts> = get(sb, &api, token).await?;
@@ -99,8 +100,9 @@ pub async fn read(sb: &Sandbox, wid: &str, token: &str) -> Result<Vec<(InternalA
     let mut out = accounts_of(accounts.data, balances.data).map_err(Read::Failed)?;
     for (account, transactions) in &mut out {
         let url = format!("{api}/{}/transactions", segment(&account.id));
-        let answer: Cds<CdsTransactions> = get(sb, &url, token).await?;
-        *transactions = transactions_of(account, answer.data).map_err(Read::Failed)?;
+        if let Some(answer) = get_if_covered::<Cds<CdsTransactions>>(sb, &url, token).await? {
+            *transactions = transactions_of(account, answer.data).map_err(Read::Failed)?;
+        }
     }
     Ok(out)
 }

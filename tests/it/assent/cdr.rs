@@ -257,6 +257,52 @@ async fn an_amendment_is_the_arrangements_own_customer_and_client_only() {
     assert!(body.to_string().contains("cdr_arrangement_id"), "{body}");
 }
 
+/// The bank's transactions of `account` with `token`: the status and the answer.
+async fn bank_transactions(app: &TestApp, token: &str, account: &str) -> (StatusCode, Value) {
+    let res = Client::new()
+        .get(format!("{}/bank/{WS}/cdr/banking/accounts/{account}/transactions", app.sandbox_url()))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    (res.status(), res.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn transactions_are_served_only_under_an_arrangement_that_covers_them() {
+    let app = spawn_app().await;
+    // Without `bank:transactions:read`: the accounts, but not their transactions.
+    let b = browser();
+    let consent =
+        authorize(&app, &b, "openid bank:accounts.basic:read", &[("sharing_duration", NINETY_DAYS)], "user").await;
+    let access = token_of(&allow(&app, &b, &consent, &["AU-40001"]).await);
+    assert_eq!(bank_accounts(&app, &access).await, (StatusCode::OK, vec!["AU-40001".to_string()]));
+    let (status, body) = bank_transactions(&app, &access, "AU-40001").await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert_eq!(body["errors"][0]["code"], "urn:au-cds:error:cds-all:Authorisation/InvalidConsent");
+
+    // With it: the shared account's, newest first, and never another account's.
+    let b = browser();
+    let consent = authorize(&app, &b, SCOPES, &[("sharing_duration", NINETY_DAYS)], "user").await;
+    let access = token_of(&allow(&app, &b, &consent, &["AU-40001"]).await);
+    let (status, body) = bank_transactions(&app, &access, "AU-40001").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let described: Vec<&str> =
+        body["data"]["transactions"].as_array().unwrap().iter().map(|t| t["description"].as_str().unwrap()).collect();
+    assert_eq!(described, ["Woolworths", "Salary"]);
+    assert_eq!(body["data"]["transactions"][0]["amount"], "-86.40");
+    assert_eq!(bank_transactions(&app, &access, "AU-40002").await.0, StatusCode::NOT_FOUND);
+    assert_eq!(bank_transactions(&app, &access, "AU-40101").await.0, StatusCode::NOT_FOUND, "another customer's");
+    let res = Client::new()
+        .get(format!("{}/bank/{WS}/cdr/banking/accounts/AU-40001/transactions", app.sandbox_url()))
+        .query(&[("oldest-time", "yesterday")])
+        .bearer_auth(&access)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST, "a time that does not read");
+}
+
 #[tokio::test]
 async fn absurd_sharing_durations_are_refused_at_par_and_long_ones_capped() {
     let app = spawn_app().await;
