@@ -343,6 +343,13 @@ pub async fn portal_sign_in(app: &TestApp, b: &Client, user: &str) -> String {
     b.get(format!("{}/portal", app.url)).send().await.unwrap().text().await.unwrap()
 }
 
+/// `GET url?query` with the bearer `token`, as a recipient reads a bank: the status and the
+/// JSON answer (null when there is none).
+pub async fn bearer_get(url: &str, token: &str, query: &[(&str, &str)]) -> (StatusCode, serde_json::Value) {
+    let res = Client::new().get(url).query(query).bearer_auth(token).send().await.unwrap();
+    (res.status(), res.json().await.unwrap_or(serde_json::Value::Null))
+}
+
 /// Whether the demo app's token is still active at the sandbox.
 pub async fn introspect(app: &TestApp, token: &str) -> bool {
     introspection(app, token).await["active"] == true

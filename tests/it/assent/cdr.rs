@@ -42,14 +42,7 @@ pub(crate) async fn allow(app: &TestApp, b: &Client, consent: &str, accounts: &[
 
 /// The bank's `GET /bank/cdr/cdr/banking/accounts` with `token`: the status and the account ids.
 async fn bank_accounts(app: &TestApp, token: &str) -> (StatusCode, Vec<String>) {
-    let res = Client::new()
-        .get(format!("{}/bank/{WS}/cdr/banking/accounts", app.sandbox_url()))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
-    let status = res.status();
-    let body: Value = res.json().await.unwrap_or(Value::Null);
+    let (status, body) = bearer_get(&format!("{}/bank/{WS}/cdr/banking/accounts", app.sandbox_url()), token, &[]).await;
     let mut ids: Vec<String> = body["data"]["accounts"]
         .as_array()
         .map(|a| a.iter().map(|x| x["accountId"].as_str().unwrap_or_default().to_string()).collect())
@@ -257,15 +250,10 @@ async fn an_amendment_is_the_arrangements_own_customer_and_client_only() {
     assert!(body.to_string().contains("cdr_arrangement_id"), "{body}");
 }
 
-/// The bank's transactions of `account` with `token`: the status and the answer.
-async fn bank_transactions(app: &TestApp, token: &str, account: &str) -> (StatusCode, Value) {
-    let res = Client::new()
-        .get(format!("{}/bank/{WS}/cdr/banking/accounts/{account}/transactions", app.sandbox_url()))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
-    (res.status(), res.json().await.unwrap_or(Value::Null))
+/// The bank's transactions of `account` with `token` and `query`: the status and the answer.
+async fn bank_transactions(app: &TestApp, token: &str, account: &str, query: &[(&str, &str)]) -> (StatusCode, Value) {
+    let url = format!("{}/bank/{WS}/cdr/banking/accounts/{account}/transactions", app.sandbox_url());
+    bearer_get(&url, token, query).await
 }
 
 #[tokio::test]
@@ -277,7 +265,7 @@ async fn transactions_are_served_only_under_an_arrangement_that_covers_them() {
         authorize(&app, &b, "openid bank:accounts.basic:read", &[("sharing_duration", NINETY_DAYS)], "user").await;
     let access = token_of(&allow(&app, &b, &consent, &["AU-40001"]).await);
     assert_eq!(bank_accounts(&app, &access).await, (StatusCode::OK, vec!["AU-40001".to_string()]));
-    let (status, body) = bank_transactions(&app, &access, "AU-40001").await;
+    let (status, body) = bank_transactions(&app, &access, "AU-40001", &[]).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
     assert_eq!(body["errors"][0]["code"], "urn:au-cds:error:cds-all:Authorisation/InvalidConsent");
 
@@ -285,22 +273,16 @@ async fn transactions_are_served_only_under_an_arrangement_that_covers_them() {
     let b = browser();
     let consent = authorize(&app, &b, SCOPES, &[("sharing_duration", NINETY_DAYS)], "user").await;
     let access = token_of(&allow(&app, &b, &consent, &["AU-40001"]).await);
-    let (status, body) = bank_transactions(&app, &access, "AU-40001").await;
+    let (status, body) = bank_transactions(&app, &access, "AU-40001", &[]).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let described: Vec<&str> =
         body["data"]["transactions"].as_array().unwrap().iter().map(|t| t["description"].as_str().unwrap()).collect();
     assert_eq!(described, ["Woolworths", "Salary"]);
     assert_eq!(body["data"]["transactions"][0]["amount"], "-86.40");
-    assert_eq!(bank_transactions(&app, &access, "AU-40002").await.0, StatusCode::NOT_FOUND);
-    assert_eq!(bank_transactions(&app, &access, "AU-40101").await.0, StatusCode::NOT_FOUND, "another customer's");
-    let res = Client::new()
-        .get(format!("{}/bank/{WS}/cdr/banking/accounts/AU-40001/transactions", app.sandbox_url()))
-        .query(&[("oldest-time", "yesterday")])
-        .bearer_auth(&access)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::BAD_REQUEST, "a time that does not read");
+    assert_eq!(bank_transactions(&app, &access, "AU-40002", &[]).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(bank_transactions(&app, &access, "AU-40101", &[]).await.0, StatusCode::NOT_FOUND, "another customer's");
+    let bad_time = bank_transactions(&app, &access, "AU-40001", &[("oldest-time", "yesterday")]).await;
+    assert_eq!(bad_time.0, StatusCode::BAD_REQUEST, "a time that does not read");
 }
 
 #[tokio::test]

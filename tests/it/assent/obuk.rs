@@ -286,13 +286,7 @@ async fn the_portal_lists_and_stops_a_uk_consent_of_its_own_user_only() {
 
 /// The bank's `GET /bank/obuk/aisp/accounts/{id}/{what}` with `token`.
 pub(crate) async fn bank_read(app: &TestApp, token: &str, id: &str, what: &str) -> (StatusCode, Value) {
-    let res = Client::new()
-        .get(format!("{}/bank/{WS}/aisp/accounts/{id}/{what}", app.sandbox_url()))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
-    (res.status(), res.json().await.unwrap_or(Value::Null))
+    bearer_get(&format!("{}/bank/{WS}/aisp/accounts/{id}/{what}", app.sandbox_url()), token, &[]).await
 }
 
 #[tokio::test]

@@ -161,16 +161,12 @@ async fn the_aggregator_connects_southern_cross_bank_under_a_cdr_arrangement_and
     let (access, refresh) = (link["access_token"].as_str().unwrap(), link["refresh_token"].as_str().unwrap());
     assert_eq!(bank_status(&app, access).await, StatusCode::OK);
     // The bank opens the transactions of the arrangement's accounts only.
-    let transactions = |account: &str| {
-        let url = format!("{base}/bank/cdr/cdr/banking/accounts/{account}/transactions");
-        async move { reqwest::Client::new().get(url).bearer_auth(access).send().await.unwrap() }
-    };
-    let shared: Value = transactions("AU-40002").await.json().await.unwrap();
+    let transactions = |account: &str| format!("{base}/bank/cdr/cdr/banking/accounts/{account}/transactions");
+    let (_, shared) = bearer_get(&transactions("AU-40002"), access, &[]).await;
     assert_eq!(shared["data"]["transactions"][0]["description"], "Bonus interest", "{shared}");
     assert_eq!(shared["data"]["transactions"][0]["amount"], "41.10", "{shared}");
-    let res = transactions("AU-40001").await;
-    assert_eq!(res.status(), StatusCode::NOT_FOUND, "no longer shared");
-    let body: Value = res.json().await.unwrap();
+    let (status, body) = bearer_get(&transactions("AU-40001"), access, &[]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "no longer shared");
     assert_eq!(body["errors"][0]["code"], "urn:au-cds:error:cds-banking:Authorisation/UnavailableBankingAccount");
     assert!(active(&app, "cdr", access).await && active(&app, "cdr", refresh).await);
     disconnect(&app, &b, "cdr").await;
