@@ -20,9 +20,19 @@ pub use fdx::{
 };
 pub use identity::{NewPoolUser, PoolIdentifier, PoolUser, PoolUsers, UpdatePoolUser};
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
+
+/// Reads a list or map that may come as `null` as empty, like one left out: servers built on
+/// Go's generated models (Cloudentity's among them) write an empty slice or map as `null`.
+pub(crate) fn null_is_empty<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Default + Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Option::unwrap_or_default)
+}
 
 /// `Error` of the System, Admin and Public APIs (reference §4).
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
@@ -125,19 +135,19 @@ pub struct ScopeGrantSession {
     pub client_id: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub subject: String,
-    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    #[serde(default, deserialize_with = "crate::wire::null_is_empty", skip_serializing_if = "Map::is_empty")]
     pub authentication_context: Map<String, Value>,
     #[serde(default)]
     pub client_info: ClientInfo,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::wire::null_is_empty")]
     pub requested_scopes: Vec<RequestedScope>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requested_claims: Option<Value>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, deserialize_with = "crate::wire::null_is_empty", skip_serializing_if = "Vec::is_empty")]
     pub requested_claims_to_consent: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, deserialize_with = "crate::wire::null_is_empty", skip_serializing_if = "Vec::is_empty")]
     pub granted_scopes: Vec<String>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, deserialize_with = "crate::wire::null_is_empty", skip_serializing_if = "BTreeMap::is_empty")]
     pub request_query_params: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     pub scope_grant_approved: bool,
@@ -151,7 +161,7 @@ pub struct AcceptScopeGrant {
     pub id: String,
     pub login_state: String,
     pub granted_scopes: Vec<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::wire::null_is_empty")]
     pub granted_claims: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consent_id: Option<String>,
@@ -223,20 +233,20 @@ pub struct Introspection {
 /// user's own token (reference §1d(1)). `scopes` and `claims` are dictionaries for display.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 pub struct ClientsWithAccess {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::wire::null_is_empty")]
     pub clients: Vec<ClientWithAccess>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::wire::null_is_empty")]
     pub scopes: Vec<ScopeInfo>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::wire::null_is_empty")]
     pub claims: Vec<ClaimInfo>,
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 pub struct ClientWithAccess {
     pub client: ClientRef,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::wire::null_is_empty")]
     pub granted_scopes: Vec<GrantedScope>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::wire::null_is_empty")]
     pub granted_claims: Vec<GrantedClaim>,
     /// When access was granted (RFC 3339). Not in the reference's schema: the sandbox adds it,
     /// and Assent shows it when present.
@@ -350,6 +360,57 @@ mod tests {
         )
         .unwrap();
         assert_eq!(s.requested_scopes[0].name, "a");
+    }
+
+    /// A Go server writes an empty list or map as `null` (a nil slice): read like one left out.
+    #[test]
+    fn null_lists_and_maps_read_as_empty() {
+        let s: ScopeGrantSession = serde_json::from_str(
+            r#"{"id":"x","subject":"u","requested_scopes":[{"name":"openid"}],"granted_scopes":null,
+               "requested_claims_to_consent":null,"authentication_context":null,"request_query_params":null}"#,
+        )
+        .unwrap();
+        assert!(s.granted_scopes.is_empty() && s.requested_claims_to_consent.is_empty());
+        assert!(s.authentication_context.is_empty() && s.request_query_params.is_empty());
+        let s: ScopeGrantSession = serde_json::from_str(r#"{"id":"x","requested_scopes":null}"#).unwrap();
+        assert!(s.requested_scopes.is_empty());
+        let g: GetFDXConsentResponse = serde_json::from_str(
+            r#"{"consent_id":"c","account_ids":null,"requested_scopes":null,
+               "fdx_consent":{"id":"c","resources":null,"granted_resources":null,"parties":null}}"#,
+        )
+        .unwrap();
+        assert!(g.account_ids.is_empty() && g.fdx_consent.resources.is_empty());
+        assert!(g.fdx_consent.awaiting(), "no status on the consent page: still to decide");
+        let a: cdr::CDRArrangements = serde_json::from_str(
+            r#"{"arrangements":[{"cdr_arrangement_id":"a","account_ids":null,"scope_grants":null}]}"#,
+        )
+        .unwrap();
+        assert!(a.arrangements[0].account_ids.is_empty() && a.arrangements[0].scope_grants.is_empty());
+        let l: ClientsWithAccess = serde_json::from_str(r#"{"clients":null,"scopes":null,"claims":null}"#).unwrap();
+        assert!(l.clients.is_empty());
+        let b: InternalAccounts = serde_json::from_str(r#"{"accounts":null}"#).unwrap();
+        assert!(b.accounts.is_empty());
+        // A value of the wrong kind is still an error, not an empty list.
+        assert!(serde_json::from_str::<InternalAccounts>(r#"{"accounts":"none"}"#).is_err());
+    }
+
+    #[test]
+    fn fdx_statuses_are_read_whatever_their_casing() {
+        for (written, known) in [
+            ("AwaitingAuthorisation", fdx_status::AWAITING_AUTHORISATION),
+            ("AWAITING_AUTHORIZATION", fdx_status::AWAITING_AUTHORISATION),
+            ("awaiting-authorisation", fdx_status::AWAITING_AUTHORISATION),
+            ("Authorised", fdx_status::AUTHORISED),
+            ("AUTHORIZED", fdx_status::AUTHORISED),
+            ("REVOKED", fdx_status::REVOKED),
+        ] {
+            assert_eq!(fdx_status::known(written), Some(known), "{written}");
+        }
+        assert_eq!(fdx_status::known("Suspended"), None);
+        assert_eq!(fdx_status::known(""), None);
+        let consent = |status: &str| FDXConsent { status: status.into(), ..FDXConsent::default() };
+        assert!(consent("AWAITING_AUTHORISATION").awaiting() && !consent("AUTHORISED").awaiting());
+        assert!(consent("AUTHORISED").authorised() && !consent("Revoked").authorised());
     }
 
     #[test]

@@ -40,7 +40,7 @@ pub async fn decide_fdx_consent(
     use super::context;
     use crate::error::Failure;
     use crate::server::fdx::{accept_body, accounts_requested};
-    use crate::wire::{fdx_status, RejectScopeGrant};
+    use crate::wire::RejectScopeGrant;
     if !valid_handle(&login_id) || !valid_handle(&login_state) || account.len() > 1000 {
         return Err(Failure::FormIncomplete.into());
     }
@@ -51,7 +51,7 @@ pub async fn decide_fdx_consent(
         "deny" => {
             // The flow must still be open; the reject body is the reference's.
             let consent = state.upstream.fdx_consent(&login_id, &login_state).await?;
-            if consent.fdx_consent.status != fdx_status::AWAITING_AUTHORISATION {
+            if !consent.fdx_consent.awaiting() {
                 return Err(Failure::Answered.into());
             }
             let next = state.upstream.reject_fdx(&RejectScopeGrant::user_denied(login_id, login_state)).await?;
@@ -86,7 +86,7 @@ async fn open_consent(
     use crate::error::Failure;
     use crate::server::fdx::{accounts_requested, customer_id};
     let consent = state.upstream.fdx_consent(login_id, login_state).await?;
-    if consent.fdx_consent.status != crate::wire::fdx_status::AWAITING_AUTHORISATION {
+    if !consent.fdx_consent.awaiting() {
         return Err(Failure::Answered.into());
     }
     let accounts = if accounts_requested(&consent) {

@@ -195,11 +195,15 @@ pub fn fdx_view(accounts: &[InternalAccount], mut consents: Vec<FDXConsent>, loc
                 }
             }
             FdxAccess {
-                active: c.status == crate::wire::fdx_status::AUTHORISED,
+                active: c.authorised(),
                 all_mine,
                 consent_id: c.id,
                 recipient: clean_text(&c.client_id),
-                status: code_label(locale, "fdx-status-", &c.status),
+                status: code_label(
+                    locale,
+                    "fdx-status-",
+                    crate::wire::fdx_status::known(&c.status).unwrap_or(&c.status),
+                ),
                 accounts: shared,
                 clusters,
                 created: c.created_time.as_deref().and_then(format_date),

@@ -3,11 +3,11 @@
 use serde::{Deserialize, Serialize};
 
 /// The sandbox bank's internal accounts API for the consent page (not in the reference; the
-/// quickstart bank has an unauthenticated one): `GET {BANK_URL}/internal/accounts?customer_id=`
-/// with a System-workspace bearer token carrying `read_internal_accounts`.
+/// quickstart bank has an unauthenticated one): `GET {BANK_URL}/internal/accounts?customer_id=`,
+/// with the token of the bank's own client when it wants one (`BANK_CLIENT_*`).
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 pub struct InternalAccounts {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::wire::null_is_empty")]
     pub accounts: Vec<InternalAccount>,
 }
 

@@ -60,7 +60,7 @@ pub struct CDRArrangement {
     #[serde(default)]
     pub cdr_arrangement_id: String,
     /// The accounts shared (none while awaiting authorisation).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::wire::null_is_empty")]
     pub account_ids: Vec<String>,
     /// The arrangement this one amends, when it does.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -76,7 +76,7 @@ pub struct CDRArrangement {
     /// When sharing ends (RFC 3339); none for a one-time arrangement not yet given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::wire::null_is_empty")]
     pub scope_grants: Vec<ScopeGrant>,
     /// `one_time`, `one_time_with_refresh_token` or `reusable`.
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -104,7 +104,7 @@ impl CDRArrangement {
 /// (reference §1c). The client, workspace and tenant are the arrangement's.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 pub struct GetCDRConsentResponse {
-    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    #[serde(default, deserialize_with = "crate::wire::null_is_empty", skip_serializing_if = "Map::is_empty")]
     pub authentication_context: Map<String, Value>,
     pub cdr_arrangement: CDRArrangement,
     #[serde(default)]
@@ -112,7 +112,7 @@ pub struct GetCDRConsentResponse {
     /// The arrangement being amended, as it stands: what the customer shares now.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous_cdr_arrangement: Option<CDRArrangement>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::wire::null_is_empty")]
     pub requested_scopes: Vec<RequestedScope>,
     /// Deprecated by the spec in favour of `cdr_arrangement.status`; written the same.
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -125,9 +125,9 @@ pub struct GetCDRConsentResponse {
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 pub struct AcceptCDRConsentRequest {
     pub login_state: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::wire::null_is_empty")]
     pub granted_scopes: Vec<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::wire::null_is_empty")]
     pub account_ids: Vec<String>,
     #[serde(default)]
     pub customer_id: String,
@@ -159,7 +159,7 @@ impl RejectCDRConsentRequest {
 /// `CDRArrangements`: the management list's answer.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 pub struct CDRArrangements {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::wire::null_is_empty")]
     pub arrangements: Vec<CDRArrangement>,
 }
 
@@ -167,13 +167,13 @@ pub struct CDRArrangements {
 /// of its `GET`), those the sandbox and Assent use.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 pub struct CDRConsentsRequest {
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, deserialize_with = "crate::wire::null_is_empty", skip_serializing_if = "Vec::is_empty")]
     pub accounts: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, deserialize_with = "crate::wire::null_is_empty", skip_serializing_if = "Vec::is_empty")]
     pub status: Vec<String>,
 }
 
@@ -200,7 +200,7 @@ pub struct SystemClient {
 /// The System API's client list.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 pub struct SystemClients {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::wire::null_is_empty")]
     pub clients: Vec<SystemClient>,
 }
 

@@ -13,6 +13,24 @@ pub mod fdx_status {
     pub const REJECTED: &str = "Rejected";
     pub const REVOKED: &str = "Revoked";
     pub const EXPIRED: &str = "Expired";
+
+    /// The status above that `status`, as the server wrote it, names. The reference leaves
+    /// casing and spelling open (§5, gap 3: `Authorised` in lists, `REVOKED` in a
+    /// description), so case, `_`, `-`, spaces and the American `z` do not matter:
+    /// `AWAITING_AUTHORIZATION` is [`AWAITING_AUTHORISATION`].
+    pub fn known(status: &str) -> Option<&'static str> {
+        [AWAITING_AUTHORISATION, AUTHORISED, REJECTED, REVOKED, EXPIRED]
+            .into_iter()
+            .find(|known| letters(status).eq(letters(known)))
+    }
+
+    /// The letters and digits of `s`, lower case, `z` as `s`.
+    fn letters(s: &str) -> impl Iterator<Item = u8> + '_ {
+        s.bytes().filter(u8::is_ascii_alphanumeric).map(|b| match b.to_ascii_lowercase() {
+            b'z' => b's',
+            other => other,
+        })
+    }
 }
 
 /// `FDXConsentRequest` inside an `fdx_v1.0` authorization detail (reference §1e, PAR).
@@ -24,7 +42,7 @@ pub struct FDXConsentRequest {
     pub duration_period: Option<i64>,
     #[serde(rename = "lookbackPeriod", default, skip_serializing_if = "Option::is_none")]
     pub lookback_period: Option<i64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::wire::null_is_empty")]
     pub resources: Vec<FDXRequestedResource>,
 }
 
@@ -42,7 +60,7 @@ pub struct FDXAuthorizationDetail {
 pub struct FDXRequestedResource {
     #[serde(rename = "resourceType")]
     pub resource_type: String,
-    #[serde(rename = "dataClusters", default)]
+    #[serde(rename = "dataClusters", default, deserialize_with = "crate::wire::null_is_empty")]
     pub data_clusters: Vec<String>,
 }
 
@@ -52,7 +70,7 @@ pub struct FDXGrantedResource {
     pub id: String,
     #[serde(rename = "resourceType")]
     pub resource_type: String,
-    #[serde(rename = "dataClusters", default)]
+    #[serde(rename = "dataClusters", default, deserialize_with = "crate::wire::null_is_empty")]
     pub data_clusters: Vec<String>,
 }
 
@@ -63,7 +81,7 @@ pub struct FDXResource {
     pub id: String,
     #[serde(rename = "resouceType", alias = "resourceType")]
     pub resource_type: String,
-    #[serde(rename = "dataClusters", default)]
+    #[serde(rename = "dataClusters", default, deserialize_with = "crate::wire::null_is_empty")]
     pub data_clusters: Vec<String>,
 }
 
@@ -97,6 +115,8 @@ pub struct FDXConsentRevocation {
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 pub struct FDXConsent {
     pub id: String,
+    /// Left out by the reference's own consent-page example (§1c); see [`FDXConsent::awaiting`].
+    #[serde(default)]
     pub status: String,
     #[serde(rename = "createdTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
@@ -110,11 +130,11 @@ pub struct FDXConsent {
     pub duration_period: Option<i64>,
     #[serde(rename = "lookbackPeriod", default, skip_serializing_if = "Option::is_none")]
     pub lookback_period: Option<i64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::wire::null_is_empty")]
     pub resources: Vec<FDXRequestedResource>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, deserialize_with = "crate::wire::null_is_empty", skip_serializing_if = "Vec::is_empty")]
     pub granted_resources: Vec<FDXGrantedResource>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, deserialize_with = "crate::wire::null_is_empty", skip_serializing_if = "Vec::is_empty")]
     pub parties: Vec<FDXParty>,
     #[serde(rename = "revocationReason", default, skip_serializing_if = "Option::is_none")]
     pub revocation_reason: Option<FDXConsentRevocation>,
@@ -124,6 +144,19 @@ pub struct FDXConsent {
     pub tenant_id: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub authorization_server_id: String,
+}
+
+impl FDXConsent {
+    /// Still awaiting the customer's decision. A consent-page read without a status counts:
+    /// the server answers a login that is over with 404, not with the consent (reference §4).
+    pub fn awaiting(&self) -> bool {
+        self.status.is_empty() || fdx_status::known(&self.status) == Some(fdx_status::AWAITING_AUTHORISATION)
+    }
+
+    /// In force: authorised.
+    pub fn authorised(&self) -> bool {
+        fdx_status::known(&self.status) == Some(fdx_status::AUTHORISED)
+    }
 }
 
 /// `GetFDXConsentResponse`: `GET {base}/{tid}/system/fdx/fdx/{login}?login_state=` (reference §1c).
@@ -136,11 +169,11 @@ pub struct GetFDXConsentResponse {
     pub client_info: ClientInfo,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub subject: String,
-    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    #[serde(default, deserialize_with = "crate::wire::null_is_empty", skip_serializing_if = "Map::is_empty")]
     pub authentication_context: Map<String, Value>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::wire::null_is_empty")]
     pub requested_scopes: Vec<RequestedScope>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::wire::null_is_empty")]
     pub account_ids: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
@@ -159,9 +192,9 @@ pub struct GetFDXConsentResponse {
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 pub struct AcceptFDXConsentRequest {
     pub login_state: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::wire::null_is_empty")]
     pub granted_scopes: Vec<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::wire::null_is_empty")]
     pub resources: Vec<FDXResource>,
 }
 
@@ -176,9 +209,9 @@ pub struct FDXConsentsRequest {
     pub client_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource: Option<FDXResourceFilter>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, deserialize_with = "crate::wire::null_is_empty", skip_serializing_if = "Vec::is_empty")]
     pub status: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, deserialize_with = "crate::wire::null_is_empty", skip_serializing_if = "Vec::is_empty")]
     pub types: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<usize>,
@@ -197,14 +230,14 @@ pub struct FDXConsentsRequest {
 pub struct FDXResourceFilter {
     #[serde(rename = "resourceType")]
     pub resource_type: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::wire::null_is_empty")]
     pub ids: Vec<String>,
 }
 
 /// `FDXConsents`: the management list's answer.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 pub struct FDXConsents {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::wire::null_is_empty")]
     pub consents: Vec<FDXConsent>,
 }
 
@@ -225,9 +258,9 @@ pub struct GetFDXConsent {
     pub duration_period: Option<i64>,
     #[serde(rename = "lookbackPeriod", default, skip_serializing_if = "Option::is_none")]
     pub lookback_period: Option<i64>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, deserialize_with = "crate::wire::null_is_empty", skip_serializing_if = "Vec::is_empty")]
     pub parties: Vec<FDXParty>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::wire::null_is_empty")]
     pub resources: Vec<FDXGrantedResource>,
 }
 

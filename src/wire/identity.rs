@@ -12,11 +12,11 @@ pub struct PoolUser {
     pub id: String,
     pub pool_id: String,
     pub status: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::wire::null_is_empty")]
     pub payload: Map<String, Value>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::wire::null_is_empty")]
     pub metadata: Map<String, Value>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, deserialize_with = "crate::wire::null_is_empty", skip_serializing_if = "Vec::is_empty")]
     pub identifiers: Vec<PoolIdentifier>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
@@ -36,11 +36,11 @@ pub struct PoolIdentifier {
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 pub struct NewPoolUser {
     pub status: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::wire::null_is_empty")]
     pub payload: Map<String, Value>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::wire::null_is_empty")]
     pub metadata: Map<String, Value>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, deserialize_with = "crate::wire::null_is_empty", skip_serializing_if = "Vec::is_empty")]
     pub identifiers: Vec<PoolIdentifier>,
 }
 
@@ -48,15 +48,15 @@ pub struct NewPoolUser {
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 pub struct UpdatePoolUser {
     pub status: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::wire::null_is_empty")]
     pub payload: Map<String, Value>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::wire::null_is_empty")]
     pub metadata: Map<String, Value>,
 }
 
 /// `systemListUsers`'s answer.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 pub struct PoolUsers {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::wire::null_is_empty")]
     pub users: Vec<PoolUser>,
 }

@@ -48,7 +48,7 @@ pub const ACCOUNT_ACCESS: &str = "account_access";
 /// `OBReadConsent1.Data`: what the data recipient asks for.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 pub struct OBReadData {
-    #[serde(rename = "Permissions", default)]
+    #[serde(rename = "Permissions", default, deserialize_with = "crate::wire::null_is_empty")]
     pub permissions: Vec<String>,
     #[serde(rename = "ExpirationDateTime", default, skip_serializing_if = "Option::is_none")]
     pub expiration_date_time: Option<String>,
@@ -63,7 +63,7 @@ pub struct OBReadData {
 pub struct OBReadConsent {
     #[serde(rename = "Data")]
     pub data: OBReadData,
-    #[serde(rename = "Risk", default)]
+    #[serde(rename = "Risk", default, deserialize_with = "crate::wire::null_is_empty")]
     pub risk: Map<String, Value>,
 }
 
@@ -72,7 +72,7 @@ pub struct OBReadConsent {
 pub struct AccountAccessConsent {
     #[serde(rename = "ConsentId")]
     pub consent_id: String,
-    #[serde(rename = "Permissions", default)]
+    #[serde(rename = "Permissions", default, deserialize_with = "crate::wire::null_is_empty")]
     pub permissions: Vec<String>,
     #[serde(rename = "Status")]
     pub status: String,
@@ -107,7 +107,7 @@ pub struct OBMeta {
 pub struct OBReadConsentResponse {
     #[serde(rename = "Data")]
     pub data: AccountAccessConsent,
-    #[serde(rename = "Risk", default)]
+    #[serde(rename = "Risk", default, deserialize_with = "crate::wire::null_is_empty")]
     pub risk: Map<String, Value>,
     #[serde(rename = "Links", default)]
     pub links: OBLinks,
@@ -127,9 +127,9 @@ pub struct GetAccountAccessConsentResponse {
     pub client_info: ClientInfo,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub subject: String,
-    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    #[serde(default, deserialize_with = "crate::wire::null_is_empty", skip_serializing_if = "Map::is_empty")]
     pub authentication_context: Map<String, Value>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::wire::null_is_empty")]
     pub requested_scopes: Vec<RequestedScope>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub tenant_id: String,
@@ -142,9 +142,9 @@ pub struct GetAccountAccessConsentResponse {
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 pub struct AcceptConsentRequest {
     pub login_state: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::wire::null_is_empty")]
     pub granted_scopes: Vec<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::wire::null_is_empty")]
     pub account_ids: Vec<String>,
 }
 

@@ -29,7 +29,7 @@ pub struct OBUKConsentWithClient {
     /// Set instead of `account_access_consent` on a payment consent (`type` `domestic_payment`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domestic_payment_consent: Option<DomesticPaymentConsent>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::wire::null_is_empty")]
     pub account_ids: Vec<String>,
     #[serde(default)]
     pub client_id: String,
@@ -50,6 +50,6 @@ pub struct OBUKConsentWithClient {
 /// `OBUKConsents`: the management list's answer (capital C, as the spec writes it).
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 pub struct OBUKConsents {
-    #[serde(rename = "Consents", default)]
+    #[serde(rename = "Consents", default, deserialize_with = "crate::wire::null_is_empty")]
     pub consents: Vec<OBUKConsentWithClient>,
 }

@@ -80,7 +80,7 @@ pub struct OBWriteDomesticConsentData {
 pub struct OBWriteDomesticConsent {
     #[serde(rename = "Data")]
     pub data: OBWriteDomesticConsentData,
-    #[serde(rename = "Risk", default)]
+    #[serde(rename = "Risk", default, deserialize_with = "crate::wire::null_is_empty")]
     pub risk: Map<String, Value>,
 }
 
@@ -105,7 +105,7 @@ pub struct DomesticPaymentConsent {
 pub struct OBWriteDomesticConsentResponse {
     #[serde(rename = "Data")]
     pub data: DomesticPaymentConsent,
-    #[serde(rename = "Risk", default)]
+    #[serde(rename = "Risk", default, deserialize_with = "crate::wire::null_is_empty")]
     pub risk: Map<String, Value>,
     #[serde(rename = "Links", default)]
     pub links: super::obuk::OBLinks,
@@ -125,9 +125,9 @@ pub struct GetDomesticPaymentConsentResponse {
     pub client_info: ClientInfo,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub subject: String,
-    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    #[serde(default, deserialize_with = "crate::wire::null_is_empty", skip_serializing_if = "Map::is_empty")]
     pub authentication_context: Map<String, Value>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::wire::null_is_empty")]
     pub requested_scopes: Vec<RequestedScope>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub tenant_id: String,
@@ -150,7 +150,7 @@ pub struct OBWriteDomesticData {
 pub struct OBWriteDomestic {
     #[serde(rename = "Data")]
     pub data: OBWriteDomesticData,
-    #[serde(rename = "Risk", default)]
+    #[serde(rename = "Risk", default, deserialize_with = "crate::wire::null_is_empty")]
     pub risk: Map<String, Value>,
 }
 
