@@ -91,11 +91,11 @@ pub(crate) mod context {
 
     /// Sends the browser on to the authorization server's `redirect_to`, only on its origin.
     pub fn follow(state: &AppState, redirect_to: &str) -> Result<(), AppError> {
-        if !crate::server::upstream::is_on_origin(redirect_to, &state.upstream.origin()) {
+        let Some(url) = crate::server::upstream::on_origin(redirect_to, &state.upstream.origin()) else {
             tracing::error!("the authorization server answered a redirect_to outside its origin; not followed");
             return Err(AppError::new(Failure::BadRedirect));
-        }
-        navigate(redirect_to);
+        };
+        navigate(url.as_str());
         Ok(())
     }
 

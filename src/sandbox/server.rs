@@ -37,7 +37,7 @@ pub async fn spawn(config: SandboxConfig) -> Result<SandboxHandle, SandboxError>
     };
     let mtls_host = shown.ip().to_string();
     let mtls_base_url = format!("https://{shown}");
-    let (sandbox, secret, ca) = {
+    let (sandbox, (secret, bank_secret), ca) = {
         let base_url = base_url.clone();
         let mtls_base_url = mtls_base_url.clone();
         tokio::task::spawn_blocking(move || {
@@ -68,6 +68,7 @@ pub async fn spawn(config: SandboxConfig) -> Result<SandboxHandle, SandboxError>
         ca_path: ca.ca_path,
         consent_client_id: "assent-consent".into(),
         consent_client_secret: secret,
+        bank_client_secret: bank_secret,
         sandbox,
     })
 }
@@ -78,7 +79,7 @@ fn open(
     base_url: String,
     mtls_base_url: String,
     ca_pem: &str,
-) -> Result<(Sandbox, String), SandboxError> {
+) -> Result<(Sandbox, (String, String)), SandboxError> {
     let store = Store::open(&config.data_dir.join("sandbox.sqlite3"))?;
     let (key, jwks) = signing_key(&store, "signing_key", "sandbox")?;
 
@@ -101,7 +102,7 @@ fn open(
     let assent_origin = url::Url::parse(&config.consent_url)
         .map(|u| u.origin().ascii_serialization())
         .map_err(|e| SandboxError::Seed(format!("consent URL: {e}")))?;
-    let mut consent_secret = String::new();
+    let (mut consent_secret, mut bank_secret) = (String::new(), String::new());
     for (ws, seeded) in workspaces.iter_mut() {
         for client in seeded.clients.iter_mut() {
             for uri in [&mut client.logo_uri, &mut client.client_uri, &mut client.policy_uri, &mut client.tos_uri]
@@ -130,6 +131,9 @@ fn open(
             };
             if client.client_id == "assent-consent" {
                 consent_secret = secret.clone();
+            }
+            if client.client_id == crate::sandbox::bank::internal::BANK_READER {
+                bank_secret = secret.clone();
             }
             let data = serde_json::to_string(client).map_err(|e| SandboxError::Seed(e.to_string()))?;
             store.upsert_client(&client.client_id, ws, Some(&sha256_b64(&secret)), &data, now)?;
@@ -187,7 +191,7 @@ fn open(
             stand_in_hash: hash_password(&random_token(16)).map_err(SandboxError::Seed)?,
             form_key,
         },
-        consent_secret,
+        (consent_secret, bank_secret),
     ))
 }
 

@@ -33,6 +33,8 @@ pub enum Fault {
 #[derive(Debug, Default)]
 pub struct Stats {
     pub system_tokens: AtomicU64,
+    /// Tokens of the bank's reader (`assent-bank-reader`), for its internal API.
+    pub bank_tokens: AtomicU64,
     pub scope_grant_reads: AtomicU64,
     pub scope_grant_decisions: AtomicU64,
     /// Passwords checked (an unknown user's attempt is checked against a stand-in hash too).
@@ -113,6 +115,9 @@ pub struct SandboxHandle {
     /// Credentials of the System-workspace client Assent uses.
     pub consent_client_id: String,
     pub consent_client_secret: String,
+    /// Credentials of the client the mock bank's internal API wants a token of
+    /// ([`crate::sandbox::bank::internal::BANK_READER`]).
+    pub bank_client_secret: String,
     pub sandbox: Arc<Sandbox>,
 }
 

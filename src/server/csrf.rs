@@ -17,6 +17,10 @@ pub struct Csrf {
     origin: String,
 }
 
+/// How long the browser keeps its id after the last form it was shown: as long as a portal
+/// or console session may last.
+pub const COOKIE_LIFETIME: i64 = super::sessions::ABSOLUTE_TIMEOUT;
+
 /// Why a POST was refused.
 #[derive(Debug, PartialEq, Eq)]
 pub enum CsrfRejection {
@@ -57,13 +61,13 @@ impl Csrf {
             .map(str::to_string)
     }
 
-    /// The browser id of this request, and the `Set-Cookie` header when it needs a new one.
+    /// The browser id of this request (a new one when it has none), and the `Set-Cookie`
+    /// header that keeps it: sent with every form, so the cookie lives [`COOKIE_LIFETIME`]
+    /// from the last form shown, and a form that was open a while still posts.
     pub fn ensure_cookie(&self, headers: &HeaderMap) -> (String, Option<HeaderValue>) {
-        if let Some(id) = self.browser_id(headers) {
-            return (id, None);
-        }
-        let id = crate::request::random_b64(32);
-        (id.clone(), cookie_header(self.cookie_name(), &id, 3600, "Strict", self.secure))
+        let id = self.browser_id(headers).unwrap_or_else(|| crate::request::random_b64(32));
+        let set = cookie_header(self.cookie_name(), &id, COOKIE_LIFETIME, "Strict", self.secure);
+        (id, set)
     }
 
     /// The form token for one flow in one browser.
@@ -183,6 +187,18 @@ mod tests {
             URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
         };
         assert_ne!(raw, token);
+    }
+
+    #[test]
+    fn each_form_renews_the_cookie_with_the_same_id() {
+        let csrf = Csrf::new(&b"k".repeat(32), "http://127.0.0.1:3000".into());
+        let (id, _) = csrf.ensure_cookie(&HeaderMap::new());
+        let (again, set) = csrf.ensure_cookie(&headers(&[("cookie", &format!("assent-csrf={id}"))]));
+        assert_eq!(again, id);
+        let set = set.unwrap();
+        let set = set.to_str().unwrap();
+        assert!(set.starts_with(&format!("assent-csrf={id};")), "{set}");
+        assert!(set.contains(&format!("Max-Age={COOKIE_LIFETIME}")), "{set}");
     }
 
     #[test]

@@ -73,6 +73,8 @@ pub enum Endpoint {
     SystemClients,
     RevokeConsentTokens,
     BankAccounts,
+    /// The bank's client's token (`BANK_CLIENT_TOKEN_URL`).
+    BankToken,
     IdentityPool,
 }
 

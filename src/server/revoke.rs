@@ -37,19 +37,15 @@ pub async fn end_consent(
 /// Ends what `record` lets its application do: the UK consent or CDR arrangement it names
 /// stopped, or its tokens revoked by `consent_id`. Its status is the caller's to change.
 pub async fn end_access(state: &AppState, record: &Record) -> Result<(), crate::server::upstream::UpstreamError> {
-    use crate::server::upstream::UpstreamError;
     let workspace = record.draft.workspace.as_str();
-    if state.upstream.obuk_workspace() == Some(workspace) {
-        match state.upstream.revoke_obuk_consent(&record.id).await {
-            Err(UpstreamError::Status { status: 404, .. }) => {}
-            done => return done,
-        }
+    // Stopped through the regime's API, or unknown there (404): then its tokens by consent id.
+    if state.upstream.obuk_workspace() == Some(workspace) && state.upstream.revoke_obuk_consent(&record.id).await? {
+        return Ok(());
     }
     if state.upstream.cdr_workspace() == Some(workspace) {
         let arrangement = crate::server::cdr::arrangement_of_record(&record.id);
-        match state.upstream.revoke_cdr_arrangement(arrangement).await {
-            Err(UpstreamError::Status { status: 404, .. }) => {}
-            done => return done,
+        if state.upstream.revoke_cdr_arrangement(arrangement).await? {
+            return Ok(());
         }
     }
     state.upstream.revoke_consent_tokens(workspace, &record.id).await

@@ -173,6 +173,19 @@ pub async fn build(
             account_scopes: bank.account_scopes.clone(),
         });
     }
+    // The banks' client: as configured; in the sandbox, the mock bank's reader.
+    let bank_client = config.bank_client.clone().or_else(|| {
+        let handle = sandbox.as_ref()?;
+        Some(config::BankClient {
+            token_url: Url::parse(&format!("{}/{}/system/oauth2/token", handle.base_url, sandbox::TENANT)).ok()?,
+            client_id: crate::sandbox::bank::internal::BANK_READER.into(),
+            client_secret: config::Secret::new(handle.bank_client_secret.clone()),
+            scopes: crate::sandbox::bank::internal::INTERNAL_SCOPE.into(),
+        })
+    });
+    if let Some(client) = bank_client {
+        upstream = upstream.with_bank_client(client);
+    }
     // Workspaces with a bank of their own: as configured, and in the sandbox each bank with a
     // ledger of its own (Hyperscale Bank's internal accounts API).
     let mut banks: Vec<(String, upstream::WorkspaceBank)> = Vec::new();

@@ -40,6 +40,7 @@ pub fn sandbox_config(data_dir: &std::path::Path) -> Config {
         workspace_themes: assent::server::config::sandbox_themes(),
         workspaces: assent::server::config::sandbox_workspaces(),
         bank: None,
+        bank_client: None,
         sandbox_mtls_addr: None,
         text_logs: false,
         log_filter: "info".into(),
@@ -382,9 +383,20 @@ pub async fn consent_via_demo(app: &TestApp, user: &str, scopes: &[&str]) -> Str
 
 /// A System-workspace token of Assent's consent client with `scope`.
 pub async fn system_token(app: &TestApp, scope: &str) -> String {
+    let h = &app.sandbox_handle;
+    client_credentials(app, &h.consent_client_id, &h.consent_client_secret, scope).await
+}
+
+/// A token of the mock bank's reader: what the bank's internal API wants.
+pub async fn bank_token(app: &TestApp) -> String {
+    use assent::sandbox::bank::internal::{BANK_READER, INTERNAL_SCOPE};
+    client_credentials(app, BANK_READER, &app.sandbox_handle.bank_client_secret, INTERNAL_SCOPE).await
+}
+
+async fn client_credentials(app: &TestApp, id: &str, secret: &str, scope: &str) -> String {
     let body: serde_json::Value = reqwest::Client::new()
         .post(format!("{}/default/system/oauth2/token", app.sandbox_url()))
-        .basic_auth(&app.sandbox_handle.consent_client_id, Some(&app.sandbox_handle.consent_client_secret))
+        .basic_auth(id, Some(secret))
         .form(&[("grant_type", "client_credentials"), ("scope", scope)])
         .send()
         .await
@@ -392,7 +404,7 @@ pub async fn system_token(app: &TestApp, scope: &str) -> String {
         .json()
         .await
         .unwrap();
-    body["access_token"].as_str().unwrap().to_string()
+    body["access_token"].as_str().unwrap_or_else(|| panic!("{id} may not have {scope}: {body}")).to_string()
 }
 
 /// What a portal page shows of the applications, as drawn (after the island's props, which

@@ -1,6 +1,8 @@
 //! The bank's internal accounts API, for the consent page:
 //! `GET /bank/internal/accounts?customer_id=<sub>` lists a customer's accounts
-//! ([`InternalAccounts`]). Bearer token from the System workspace with `read_internal_accounts`.
+//! ([`InternalAccounts`]). Bearer token of a System-workspace client with
+//! `read_internal_accounts`: the bank's own reader ([`BANK_READER`]), which Assent is given as
+//! its `BANK_CLIENT_*`; Assent's System client lacks the scope, so its token is refused here.
 //! Balances are after the UK payments made from each account (`crate::sandbox::bank::books`).
 
 use crate::sandbox::bank::books::balance;
@@ -18,6 +20,8 @@ use std::sync::Arc;
 
 /// The scope a System-workspace token needs for the internal accounts API.
 pub const INTERNAL_SCOPE: &str = "read_internal_accounts";
+/// The client the bank lets read its internal API (seeded in the System workspace).
+pub const BANK_READER: &str = "assent-bank-reader";
 
 /// `GET /bank/internal/accounts?customer_id=`: Sandbox Bank's.
 pub async fn internal_accounts(

@@ -35,13 +35,18 @@ pub async fn token(
     if let Err(r) = check_workspace(&sb, &tid, &wid) {
         return r;
     }
-    if wid == "system" {
-        sb.stats.system_tokens.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-    }
     let client = match authenticate_client(&sb, &wid, &headers, &p, cert.as_ref(), "/oauth2/token") {
         Ok(c) => c,
         Err(r) => return r,
     };
+    // Tokens of Assent's System client; the bank's reader's are counted apart.
+    let counter = match client.client_id.as_str() {
+        crate::sandbox::bank::internal::BANK_READER => &sb.stats.bank_tokens,
+        _ => &sb.stats.system_tokens,
+    };
+    if wid == "system" {
+        counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
     // RFC 8705 §3: tokens of certificate-authenticated clients are bound to the certificate.
     let x5t = match &cert {
         Some(c) if client.uses_mtls() || client.tls_client_certificate_bound_access_tokens => Some(c.thumbprint()),

@@ -70,6 +70,10 @@ pub struct Config {
     /// Open Finance (FDX): the bank's internal API; FDX consents are off without it (the
     /// sandbox brings its own mock bank).
     pub bank: Option<BankConfig>,
+    /// The client the banks' internal APIs want a token of (`BANK_CLIENT_*`); without it Assent
+    /// calls them with no token (and its client certificate, when one is set). Never the System
+    /// token: that one may revoke tokens and read every consent.
+    pub bank_client: Option<BankClient>,
     /// The sandbox's mutual-TLS listener (`SANDBOX_MTLS_ADDR`); see `SandboxConfig::mtls_addr`.
     pub sandbox_mtls_addr: Option<SocketAddr>,
     /// `ASSENT_LOG_FORMAT=text`: logs for a terminal instead of JSON lines.
@@ -141,6 +145,18 @@ pub struct BankConfig {
     /// Scopes that share accounts (`ACCOUNT_SCOPES`, default `accounts`): a scope-grant request
     /// for one of them shows the customer's accounts, and at least one must be chosen.
     pub account_scopes: Vec<String>,
+}
+
+/// A client-credentials client of the bank's (`BANK_CLIENT_TOKEN_URL`, `BANK_CLIENT_ID`,
+/// `BANK_CLIENT_SECRET`, `BANK_CLIENT_SCOPES`, as the reference's consent page names them):
+/// its token, `client_secret_basic`, goes with every call to a bank's internal API.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BankClient {
+    pub token_url: Url,
+    pub client_id: String,
+    pub client_secret: Secret,
+    /// Space-separated; may be empty.
+    pub scopes: String,
 }
 
 /// The default of `ACCOUNT_SCOPES`.
@@ -304,6 +320,20 @@ impl Config {
                 None
             }
         };
+        let bank_client = match (get("BANK_CLIENT_ID"), get("BANK_CLIENT_SECRET"), get("BANK_CLIENT_TOKEN_URL")) {
+            (Some(id), Some(secret), Some(url)) => Some(BankClient {
+                token_url: parse_url("BANK_CLIENT_TOKEN_URL", url.trim())?,
+                client_id: id,
+                client_secret: Secret::new(secret),
+                scopes: get("BANK_CLIENT_SCOPES").map(|s| s.split([',', ' ']).filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" ")).unwrap_or_default(),
+            }),
+            (None, None, None) if get("BANK_CLIENT_SCOPES").is_none() => None,
+            _ => {
+                return err(
+                    "BANK_CLIENT_ID, BANK_CLIENT_SECRET and BANK_CLIENT_TOKEN_URL go together (with BANK_CLIENT_SCOPES if the bank wants scopes)",
+                )
+            }
+        };
         let sandbox_mtls_addr = match get("SANDBOX_MTLS_ADDR") {
             Some(a) => Some(
                 a.trim()
@@ -448,6 +478,7 @@ impl Config {
             log_filter: get("RUST_LOG").unwrap_or_else(|| "info".into()),
             live_reload: get("LEPTOS_WATCH").is_some(),
             bank,
+            bank_client,
             theme,
             workspace_themes,
             workspaces,

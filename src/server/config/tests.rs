@@ -56,6 +56,37 @@ mod env {
     }
 
     #[test]
+    fn the_banks_client_is_its_own_and_complete() {
+        let tenant = [
+            ("AUTHORIZATION_SERVER_URL", "https://h/a/b"),
+            ("CLIENT_ID", "i"),
+            ("CLIENT_SECRET", "s"),
+            ("BANK_URL", "https://bank.example/api"),
+        ];
+        assert_eq!(config(&tenant).unwrap().bank_client, None, "no client: the bank gets no token");
+        let with = |more: &[(&'static str, &'static str)]| config(&[&tenant[..], more].concat());
+        let c = with(&[
+            ("BANK_CLIENT_ID", "reader"),
+            ("BANK_CLIENT_SECRET", "r3ad"),
+            ("BANK_CLIENT_TOKEN_URL", "https://bank.example/oauth/token"),
+            ("BANK_CLIENT_SCOPES", "accounts:read,customers"),
+        ])
+        .unwrap()
+        .bank_client
+        .unwrap();
+        assert_eq!((c.client_id.as_str(), c.scopes.as_str()), ("reader", "accounts:read customers"));
+        assert_eq!(format!("{:?}", c.client_secret), "[redacted]");
+        let half = with(&[("BANK_CLIENT_ID", "reader"), ("BANK_CLIENT_SECRET", "r3ad")]);
+        assert!(half.unwrap_err().0.contains("BANK_CLIENT_TOKEN_URL"));
+        let plain = with(&[
+            ("BANK_CLIENT_ID", "reader"),
+            ("BANK_CLIENT_SECRET", "r3ad"),
+            ("BANK_CLIENT_TOKEN_URL", "http://bank.example/token"),
+        ]);
+        assert!(plain.unwrap_err().0.contains("https://"));
+    }
+
+    #[test]
     fn consent_records_go_to_one_store_each_checked() {
         assert_eq!(config(&[]).unwrap().consent_storage, ConsentStorage::Assent);
         let pg = config(&[("ASSENT_DATABASE_URL", "postgres://a:b@db.internal/assent")]).unwrap();

@@ -106,10 +106,14 @@ pub enum StoreError {
     Timeout(Duration),
     #[error(transparent)]
     Seal(#[from] seal::SealError),
+    #[error("the SQLite worker stopped: {0}")]
+    Worker(String),
 }
 
 enum Store {
-    Sqlite(sqlite::SqliteStore),
+    /// Its calls run off the async workers (`spawn_blocking`): a busy database waits there, and
+    /// the timeout still fires.
+    Sqlite(std::sync::Arc<sqlite::SqliteStore>),
     Redis(redis_store::RedisStore),
 }
 
@@ -149,7 +153,7 @@ impl Sessions {
 
     /// SQLite at `path`; keys derived from `session_key` seal what it keeps.
     pub fn sqlite(path: &Path, session_key: &[u8], timeout: Duration) -> Result<Self, StoreError> {
-        Ok(Self::with_store(Store::Sqlite(sqlite::SqliteStore::open(path)?), session_key, timeout))
+        Ok(Self::with_store(Store::Sqlite(sqlite::SqliteStore::open(path)?.into()), session_key, timeout))
     }
 
     /// Redis at `url` (`redis://` or `rediss://`, trusting `root_ca` when given). Connects on
@@ -177,6 +181,15 @@ impl Sessions {
         tokio::time::timeout(self.timeout, op).await.unwrap_or(Err(StoreError::Timeout(self.timeout)))
     }
 
+    /// `op` on the SQLite store, on a blocking thread.
+    async fn blocking<T: Send + 'static>(
+        store: &std::sync::Arc<sqlite::SqliteStore>,
+        op: impl FnOnce(&sqlite::SqliteStore) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let store = store.clone();
+        tokio::task::spawn_blocking(move || op(&store)).await.map_err(|e| StoreError::Worker(e.to_string()))?
+    }
+
     /// A new sign-in's cookie value: what its callback must check, sealed. Nothing is stored.
     pub fn seal_sign_in(&self, kind: Kind, state: &str, verifier: &str, nonce: &str) -> Result<String, StoreError> {
         let pending = PendingSignIn {
@@ -201,7 +214,7 @@ impl Sessions {
         let key = hash(state);
         self.bounded(async {
             match &self.store {
-                Store::Sqlite(s) => s.claim_sign_in(&key, expires_at),
+                Store::Sqlite(s) => Self::blocking(s, move |s| s.claim_sign_in(&key, expires_at)).await,
                 Store::Redis(r) => r.claim_sign_in(&key, expires_at).await,
             }
         })
@@ -245,7 +258,10 @@ impl Sessions {
         let record = Record { sealed: self.records.seal(&plain, &bound_to(&key, expires_at))?, expires_at };
         self.bounded(async {
             match &self.store {
-                Store::Sqlite(s) => s.create(&key, &record, now),
+                Store::Sqlite(s) => {
+                    let (key, record) = (key.clone(), record.clone());
+                    Self::blocking(s, move |s| s.create(&key, &record, now)).await
+                }
                 Store::Redis(r) => r.create(&key, &record, now).await,
             }
         })
@@ -261,7 +277,10 @@ impl Sessions {
         let record = self
             .bounded(async {
                 match &self.store {
-                    Store::Sqlite(s) => s.get(&key, now()),
+                    Store::Sqlite(s) => {
+                        let key = key.clone();
+                        Self::blocking(s, move |s| s.get(&key, now())).await
+                    }
                     Store::Redis(r) => r.get(&key, now()).await,
                 }
             })
@@ -294,7 +313,10 @@ impl Sessions {
         let key = hash(id);
         self.bounded(async {
             match &self.store {
-                Store::Sqlite(s) => s.delete(&key),
+                Store::Sqlite(s) => {
+                    let key = key.clone();
+                    Self::blocking(s, move |s| s.delete(&key)).await
+                }
                 Store::Redis(r) => r.delete(&key).await,
             }
         })
@@ -305,7 +327,7 @@ impl Sessions {
     pub async fn ping(&self) -> Result<(), StoreError> {
         self.bounded(async {
             match &self.store {
-                Store::Sqlite(s) => s.ping(),
+                Store::Sqlite(s) => Self::blocking(s, |s| s.ping()).await,
                 Store::Redis(r) => r.ping().await,
             }
         })

@@ -1,12 +1,17 @@
 //! The bank's internal API: the customer's accounts, for the consent screens and the portal.
 //! A workspace may have a bank of its own (`bank_url` in `ASSENT_CONFIG`): its consent page
 //! lists that bank's accounts; every other workspace's, `BANK_URL`'s.
+//!
+//! The bank is another party: it gets the token of its own client (`BANK_CLIENT_*`), renewed
+//! once on a 401 or 403, or none (the reference's internal API is open to the bank's network;
+//! Assent's client certificate goes with every call when one is set). Never the System token.
 
-use super::{at, Upstream, UpstreamError, WorkspaceBank};
-use crate::server::config::default_account_scopes;
+use super::system::{renews, Credentials, TokenCache};
+use super::{at, read_json, Upstream, UpstreamError, WorkspaceBank};
+use crate::server::config::{default_account_scopes, BankClient};
 use crate::server::observe::Endpoint;
 use crate::wire::InternalAccounts;
-use reqwest::Method;
+use std::time::Instant;
 use url::Url;
 
 /// The bank behind one workspace's consent page.
@@ -49,8 +54,14 @@ impl Upstream {
         self.banks.get(workspace).map(|b| &b.url)
     }
 
+    /// Calls the banks with a token of `client`'s.
+    pub fn with_bank_client(mut self, client: BankClient) -> Self {
+        self.bank_client = Some((client, TokenCache::default()));
+        self
+    }
+
     /// `GET {BANK_URL}/internal/accounts?customer_id=…`: the customer's accounts, with the
-    /// System token (`read_internal_accounts`) and the client certificate when one is set.
+    /// bank's client's token when there is one.
     pub async fn bank_accounts(&self, customer_id: &str) -> Result<InternalAccounts, UpstreamError> {
         let url = self.fdx_or_off()?.bank_url.clone();
         self.accounts_at(&url, customer_id).await
@@ -59,6 +70,34 @@ impl Upstream {
     /// The same of the bank at `bank` (a workspace's own, see [`Upstream::bank_of`]).
     pub async fn accounts_at(&self, bank: &Url, customer_id: &str) -> Result<InternalAccounts, UpstreamError> {
         let url = at(bank, &["internal", "accounts"])?;
-        self.system_call(Endpoint::BankAccounts, Method::GET, url, &[("customer_id", customer_id)], None::<&()>).await
+        let mut renewed = false;
+        loop {
+            let mut request = self.http.get(url.clone()).query(&[("customer_id", customer_id)]);
+            let token = match &self.bank_client {
+                Some((client, cache)) => {
+                    let who = Credentials {
+                        url: client.token_url.clone(),
+                        client_id: &client.client_id,
+                        client_secret: &client.client_secret,
+                        scope: &client.scopes,
+                        endpoint: Endpoint::BankToken,
+                    };
+                    let token = cache.get(self, who).await?;
+                    request = request.bearer_auth(token.expose());
+                    Some((token, cache))
+                }
+                None => None,
+            };
+            let started = Instant::now();
+            let response = self.send(request).await;
+            self.metrics.observe_upstream(Endpoint::BankAccounts, started.elapsed());
+            let response = response?;
+            if let Some((token, cache)) = token.filter(|_| renews(response.status()) && !renewed) {
+                cache.invalidate(&token);
+                renewed = true;
+                continue;
+            }
+            return read_json(response).await;
+        }
     }
 }

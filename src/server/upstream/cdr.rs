@@ -95,8 +95,9 @@ impl Upstream {
     }
 
     /// `DELETE {base}/{tid}/system/servers/{wid}/cdr/arrangements/{id}` (204), renewing the
-    /// System token once on a 401.
-    pub async fn revoke_cdr_arrangement(&self, arrangement_id: &str) -> Result<(), UpstreamError> {
+    /// System token once on a 401 or 403. `false` when the API does not know the arrangement
+    /// (404): revoked before, or not an arrangement at all.
+    pub async fn revoke_cdr_arrangement(&self, arrangement_id: &str) -> Result<bool, UpstreamError> {
         let url = self.cdr_arrangements_url(Some(arrangement_id))?;
         self.delete_with_system_token(Endpoint::CdrRevoke, url, None::<&()>).await
     }

@@ -1,7 +1,7 @@
 //! What the regimes' consent-page calls share: a page at
 //! `{base}/{tid}/system/{segments…}/{login}` (reference §1c) read with `GET ?login_state=` and
 //! decided with `POST …/accept` or `…/reject`, each with the System token (renewed once on a
-//! 401) and counted under the regime's endpoints; and the management APIs' `DELETE`.
+//! 401 or 403) and counted under the regime's endpoints; and the management APIs' `DELETE`.
 
 use super::{at, Status, Upstream, UpstreamError};
 use crate::server::observe::Endpoint;
@@ -64,14 +64,14 @@ impl Upstream {
         self.system_call(endpoint, Method::POST, url, &[], Some(body)).await
     }
 
-    /// `DELETE {url}` (with a JSON body when given) expecting 204, renewing the System token
-    /// once on a 401.
+    /// `DELETE {url}` (with a JSON body when given) expecting 204 (`true`) or 404 (`false`: the
+    /// server does not know it), renewing the System token once on a 401 or 403.
     pub(super) async fn delete_with_system_token(
         &self,
         endpoint: Endpoint,
         url: Url,
         body: Option<&(impl Serialize + Sync)>,
-    ) -> Result<(), UpstreamError> {
+    ) -> Result<bool, UpstreamError> {
         let mut renewed = false;
         loop {
             let token = self.system_token().await?;
@@ -80,14 +80,13 @@ impl Upstream {
                 request = request.json(body);
             }
             match self.expect_gone(endpoint, request).await? {
-                Status::Gone => return Ok(()),
-                Status::Unauthorized if !renewed => {
+                Status::Gone => return Ok(true),
+                Status::Unknown => return Ok(false),
+                Status::Refused(_) if !renewed => {
                     self.invalidate(&token);
                     renewed = true;
                 }
-                Status::Unauthorized => {
-                    return Err(UpstreamError::Status { status: 401, body: None, retry_after: None })
-                }
+                Status::Refused(status) => return Err(Status::refused(status)),
             }
         }
     }

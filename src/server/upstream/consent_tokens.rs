@@ -12,7 +12,7 @@ impl Upstream {
     }
 
     /// Revokes the tokens issued under `consent_id` in `workspace` (204; already gone is not an
-    /// error), renewing the System token once on a 401.
+    /// error), renewing the System token once on a 401 or 403.
     pub async fn revoke_consent_tokens(&self, workspace: &str, consent_id: &str) -> Result<(), UpstreamError> {
         let url = at(&self.base, &["api", "system", &self.tenant, "servers", workspace, "tokens"])?;
         let mut renewed = false;
@@ -21,14 +21,12 @@ impl Upstream {
             let request =
                 self.http.delete(url.clone()).bearer_auth(token.expose()).query(&[("consent_id", consent_id)]);
             match self.expect_gone(Endpoint::RevokeConsentTokens, request).await? {
-                Status::Gone => return Ok(()),
-                Status::Unauthorized if !renewed => {
+                Status::Gone | Status::Unknown => return Ok(()),
+                Status::Refused(_) if !renewed => {
                     self.invalidate(&token);
                     renewed = true;
                 }
-                Status::Unauthorized => {
-                    return Err(UpstreamError::Status { status: 401, body: None, retry_after: None })
-                }
+                Status::Refused(status) => return Err(Status::refused(status)),
             }
         }
     }

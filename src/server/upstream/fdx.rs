@@ -118,11 +118,11 @@ impl Upstream {
         Ok(all)
     }
 
-    /// `DELETE {base}/{tid}/system/servers/{wid}/fdx/consents/{id}` by the user (204), renewing
-    /// the System token once on a 401.
+    /// `DELETE {base}/{tid}/system/servers/{wid}/fdx/consents/{id}` by the user (204; 404,
+    /// already gone, is not an error), renewing the System token once on a 401 or 403.
     pub async fn revoke_fdx_consent(&self, consent_id: &str) -> Result<(), UpstreamError> {
         let url = self.fdx_consents_url(Some(consent_id))?;
         let body = FDXConsentRevocation { initiator: "INDIVIDUAL".into(), reason: "USER_ACTION".into() };
-        self.delete_with_system_token(Endpoint::FdxRevoke, url, Some(&body)).await
+        self.delete_with_system_token(Endpoint::FdxRevoke, url, Some(&body)).await.map(drop)
     }
 }

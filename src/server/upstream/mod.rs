@@ -20,13 +20,13 @@ mod system;
 pub use bank::BankOf;
 pub use fdx::Fdx;
 
-use super::config::{Secret, TenantConfig};
+use super::config::{BankClient, Secret, TenantConfig};
 use super::observe::{Endpoint, Metrics};
 use crate::error::{AppError, Failure};
 use crate::wire::ApiError;
 use reqwest::Method;
 use serde::de::DeserializeOwned;
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use url::Url;
 
@@ -102,8 +102,9 @@ pub struct Upstream {
     tenant: String,
     client_id: String,
     client_secret: Secret,
-    token: RwLock<Option<system::CachedToken>>,
-    refresh: tokio::sync::Mutex<()>,
+    system: system::TokenCache,
+    /// The bank's own client (`BANK_CLIENT_*`) and its token, when the bank wants one.
+    bank_client: Option<(BankClient, system::TokenCache)>,
     metrics: Arc<Metrics>,
     fdx: Option<Fdx>,
     /// Consent records are kept: the System token may revoke a consent's tokens.
@@ -141,10 +142,12 @@ pub fn at(root: &Url, segments: &[&str]) -> Result<Url, UpstreamError> {
     Ok(url)
 }
 
-/// True when `url` is an absolute http(s) URL on exactly `origin`.
-pub fn is_on_origin(url: &str, origin: &str) -> bool {
+/// `url` parsed, when it is an absolute http(s) URL on exactly `origin`. Its serialization is
+/// what to send a browser to: plain ASCII, any control character in `url` removed or escaped.
+pub fn on_origin(url: &str, origin: &str) -> Option<url::Url> {
     url::Url::parse(url)
-        .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.origin().ascii_serialization() == origin)
+        .ok()
+        .filter(|u| matches!(u.scheme(), "http" | "https") && u.origin().ascii_serialization() == origin)
 }
 
 impl Upstream {
@@ -185,8 +188,8 @@ impl Upstream {
             tenant: config.tenant_id.clone(),
             client_id: config.client_id.clone(),
             client_secret: config.client_secret.clone(),
-            token: RwLock::new(None),
-            refresh: tokio::sync::Mutex::new(()),
+            system: Default::default(),
+            bank_client: None,
             metrics,
             fdx: None,
             revokes_by_consent: false,
@@ -258,19 +261,19 @@ impl Upstream {
         }
     }
 
-    /// Sends `request`, timed as `endpoint`, and expects 204 (or 404: already gone): the only
-    /// answers that confirm a revocation. Any other, a 200 included, is an error.
+    /// Sends `request`, timed as `endpoint`, and expects 204 (or 404: not there, or already
+    /// gone): the only answers that confirm a revocation. Any other, a 200 included, is an error.
     async fn expect_gone(&self, endpoint: Endpoint, request: reqwest::RequestBuilder) -> Result<Status, UpstreamError> {
         let started = Instant::now();
         let response = self.send(request).await;
         self.metrics.observe_upstream(endpoint, started.elapsed());
         let response = response?;
         let status = response.status();
-        if status == reqwest::StatusCode::NO_CONTENT || status == reqwest::StatusCode::NOT_FOUND {
-            return Ok(Status::Gone);
-        }
-        if status == reqwest::StatusCode::UNAUTHORIZED {
-            return Ok(Status::Unauthorized);
+        match status {
+            reqwest::StatusCode::NO_CONTENT => return Ok(Status::Gone),
+            reqwest::StatusCode::NOT_FOUND => return Ok(Status::Unknown),
+            reqwest::StatusCode::UNAUTHORIZED | reqwest::StatusCode::FORBIDDEN => return Ok(Status::Refused(status)),
+            _ => {}
         }
         let body = serde_json::from_slice(&response.bytes().await?).ok();
         Err(UpstreamError::Status { status: status.as_u16(), body, retry_after: None })
@@ -280,8 +283,18 @@ impl Upstream {
 /// What a revocation's answer said, when it was not an error.
 #[derive(Debug, PartialEq, Eq)]
 enum Status {
+    /// 204: revoked now.
     Gone,
-    Unauthorized,
+    /// 404: the server does not know it (never there, or revoked before).
+    Unknown,
+    /// 401 or 403: the token was not good enough (the System token is renewed once).
+    Refused(reqwest::StatusCode),
+}
+
+impl Status {
+    fn refused(status: reqwest::StatusCode) -> UpstreamError {
+        UpstreamError::Status { status: status.as_u16(), body: None, retry_after: None }
+    }
 }
 
 /// The request failed because the connection closed before any answer: hyper's "connection
@@ -377,11 +390,14 @@ mod tests {
     #[test]
     fn redirects_are_followed_only_on_the_issuer_origin() {
         let origin = "https://authz.example.com";
-        assert!(is_on_origin("https://authz.example.com/t/w/oauth2/authorize?x=1", origin));
-        assert!(!is_on_origin("https://evil.example/authz.example.com", origin));
-        assert!(!is_on_origin("https://authz.example.com.evil.example/", origin));
-        assert!(!is_on_origin("http://authz.example.com/", origin));
-        assert!(!is_on_origin("javascript:alert(1)", origin));
-        assert!(!is_on_origin("/relative", origin));
+        assert!(on_origin("https://authz.example.com/t/w/oauth2/authorize?x=1", origin).is_some());
+        assert!(on_origin("https://evil.example/authz.example.com", origin).is_none());
+        assert!(on_origin("https://authz.example.com.evil.example/", origin).is_none());
+        assert!(on_origin("http://authz.example.com/", origin).is_none());
+        assert!(on_origin("javascript:alert(1)", origin).is_none());
+        assert!(on_origin("/relative", origin).is_none());
+        // What the browser is sent to is always a valid Location header, whatever came in.
+        let odd = on_origin("https://authz.example.com/t/w/cb?a=1\r\nSet-Cookie: x=1\u{7}", origin).unwrap();
+        assert!(axum::http::HeaderValue::from_str(odd.as_str()).is_ok(), "{odd}");
     }
 }

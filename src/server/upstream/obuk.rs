@@ -76,8 +76,9 @@ impl Upstream {
     }
 
     /// `DELETE {base}/{tid}/system/servers/{wid}/open-banking/consents/{id}` (204), renewing
-    /// the System token once on a 401.
-    pub async fn revoke_obuk_consent(&self, consent_id: &str) -> Result<(), UpstreamError> {
+    /// the System token once on a 401 or 403. `false` when the API does not know the consent
+    /// (404): revoked before, or not a UK consent at all.
+    pub async fn revoke_obuk_consent(&self, consent_id: &str) -> Result<bool, UpstreamError> {
         let url = self.obuk_consents_url(Some(consent_id))?;
         self.delete_with_system_token(Endpoint::ObukRevoke, url, None::<&()>).await
     }

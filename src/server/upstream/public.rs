@@ -20,12 +20,12 @@ impl Upstream {
     }
 
     /// `DELETE /{tid}/{wid}/clients/{cid}` with the user's token (204). Already gone is not an
-    /// error; a 401 (the user's token no longer works) is.
+    /// error; a 401 or 403 (the user's token no longer works, or may not) is.
     pub async fn revoke_client(&self, user_token: &str, client_id: &str) -> Result<(), UpstreamError> {
         let url = at(&self.issuer, &["clients", client_id])?;
         match self.expect_gone(Endpoint::RevokeClient, self.http.delete(url).bearer_auth(user_token)).await? {
-            Status::Gone => Ok(()),
-            Status::Unauthorized => Err(UpstreamError::Status { status: 401, body: None, retry_after: None }),
+            Status::Gone | Status::Unknown => Ok(()),
+            Status::Refused(status) => Err(Status::refused(status)),
         }
     }
 }

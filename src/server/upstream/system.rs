@@ -1,6 +1,6 @@
 //! The System-workspace token: fetched with client credentials (`client_secret_basic`),
 //! cached until shortly before it expires, fetched by a single request however many pages
-//! want it at once, and renewed once when a call answers 401.
+//! want it at once, and renewed once when a call answers 401 or 403.
 
 use super::{at, read_json, Upstream, UpstreamError};
 use crate::server::config::Secret;
@@ -8,29 +8,106 @@ use crate::server::observe::Endpoint;
 use crate::wire::TokenResponse;
 use reqwest::{Method, StatusCode};
 use serde::{de::DeserializeOwned, Serialize};
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 use url::Url;
 
 /// Scopes of the System-workspace token: the consent page's API…
 pub const SYSTEM_SCOPES: &str = "manage_scope_grants";
-/// …with Open Finance (FDX) on, the FDX consent APIs and the bank's internal accounts API…
-pub const SYSTEM_SCOPES_FDX: &str = "manage_openbanking_consents read_internal_accounts";
+/// …with Open Finance (FDX, UK, CDR) on, the consent APIs of Open Banking…
+pub const SYSTEM_SCOPES_FDX: &str = "manage_openbanking_consents";
 /// …and with consent records kept, the revocation of a consent's tokens.
 pub const SYSTEM_SCOPES_RECORDS: &str = "revoke_tokens";
 /// …and with a workspace's records in an identity pool, the System Identity API.
 pub const SYSTEM_SCOPES_IDENTITY: &str = "identity";
 /// Renew this long before the token expires.
 const EXPIRY_MARGIN: Duration = Duration::from_secs(30);
+/// Keep a token at most this long.
+const MAX_LIFETIME: Duration = Duration::from_secs(24 * 3600);
 
 #[derive(Clone)]
-pub(super) struct CachedToken {
+struct CachedToken {
     token: Arc<Secret>,
     renew_at: Instant,
 }
 
+/// A client-credentials token: kept until shortly before it expires, fetched by one caller
+/// while the others wait. The System token is one; the bank's client's (`BANK_CLIENT_*`)
+/// another.
+#[derive(Default)]
+pub(super) struct TokenCache {
+    token: RwLock<Option<CachedToken>>,
+    refresh: tokio::sync::Mutex<()>,
+}
+
+/// Who asks for a client-credentials token, where, and for what.
+pub(super) struct Credentials<'a> {
+    pub url: Url,
+    pub client_id: &'a str,
+    pub client_secret: &'a Secret,
+    pub scope: &'a str,
+    /// What the token request is timed as.
+    pub endpoint: Endpoint,
+}
+
+/// An answer after which a token is fetched anew and the call made once more, as
+/// acp-client-go does (reference §0.4): the token expired (401) or lacks a scope its client
+/// has been given since (403).
+pub(super) fn renews(status: StatusCode) -> bool {
+    status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN
+}
+
 fn form_escape(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+impl TokenCache {
+    fn cached(&self) -> Option<Arc<Secret>> {
+        let guard = self.token.read().unwrap_or_else(|p| p.into_inner());
+        guard.as_ref().filter(|t| Instant::now() < t.renew_at).map(|t| t.token.clone())
+    }
+
+    /// The token: cached, or fetched with `client_secret_basic` by exactly one caller.
+    pub(super) async fn get(&self, up: &Upstream, who: Credentials<'_>) -> Result<Arc<Secret>, UpstreamError> {
+        if let Some(token) = self.cached() {
+            return Ok(token);
+        }
+        let _single_flight = self.refresh.lock().await;
+        if let Some(token) = self.cached() {
+            return Ok(token);
+        }
+        let started = Instant::now();
+        let response = up
+            .http
+            .post(who.url)
+            .basic_auth(form_escape(who.client_id), Some(form_escape(who.client_secret.expose())))
+            .form(&[("grant_type", "client_credentials"), ("scope", who.scope)])
+            .send()
+            .await;
+        let token: Result<TokenResponse, _> = match response {
+            Ok(r) => read_json(r).await,
+            Err(e) => Err(e.into()),
+        };
+        up.metrics.observe_upstream(who.endpoint, started.elapsed());
+        let token = token?;
+        if who.endpoint == Endpoint::Token {
+            up.metrics.token_refreshes.inc();
+        }
+        let lifetime = Duration::from_secs(token.expires_in).saturating_sub(EXPIRY_MARGIN).min(MAX_LIFETIME);
+        let token = Arc::new(Secret::new(token.access_token));
+        *self.token.write().unwrap_or_else(|p| p.into_inner()) =
+            Some(CachedToken { token: token.clone(), renew_at: Instant::now() + lifetime });
+        tracing::info!(valid_for_s = lifetime.as_secs(), endpoint = ?who.endpoint, "fetched a client-credentials token");
+        Ok(token)
+    }
+
+    /// Forgets `token` if it is still the cached one (another caller may have renewed it).
+    pub(super) fn invalidate(&self, token: &Arc<Secret>) {
+        let mut guard = self.token.write().unwrap_or_else(|p| p.into_inner());
+        if guard.as_ref().is_some_and(|c| Arc::ptr_eq(&c.token, token)) {
+            *guard = None;
+        }
+    }
 }
 
 impl Upstream {
@@ -57,52 +134,29 @@ impl Upstream {
         at(&self.base, &[&self.tenant, "system", "oauth2", "token"])
     }
 
-    fn cached(&self) -> Option<Arc<Secret>> {
-        let guard = self.token.read().unwrap_or_else(|p| p.into_inner());
-        guard.as_ref().filter(|t| Instant::now() < t.renew_at).map(|t| t.token.clone())
-    }
-
     /// The System token: cached, or fetched by exactly one caller while the others wait.
     pub(super) async fn system_token(&self) -> Result<Arc<Secret>, UpstreamError> {
-        if let Some(token) = self.cached() {
+        if let Some(token) = self.system.cached() {
             return Ok(token);
         }
-        let _single_flight = self.refresh.lock().await;
-        if let Some(token) = self.cached() {
-            return Ok(token);
-        }
-        let started = Instant::now();
-        let response = self
-            .http
-            .post(self.token_url()?)
-            .basic_auth(form_escape(&self.client_id), Some(form_escape(self.client_secret.expose())))
-            .form(&[("grant_type", "client_credentials"), ("scope", self.system_scopes().as_str())])
-            .send()
-            .await;
-        let token: Result<TokenResponse, _> = match response {
-            Ok(r) => read_json(r).await,
-            Err(e) => Err(e.into()),
+        // Both built only when a token is to be fetched: a page view with one cached pays nothing.
+        let scope = self.system_scopes();
+        let who = Credentials {
+            url: self.token_url()?,
+            client_id: &self.client_id,
+            client_secret: &self.client_secret,
+            scope: &scope,
+            endpoint: Endpoint::Token,
         };
-        self.metrics.observe_upstream(Endpoint::Token, started.elapsed());
-        let token = token?;
-        self.metrics.token_refreshes.inc();
-        let lifetime = Duration::from_secs(token.expires_in).saturating_sub(EXPIRY_MARGIN);
-        let token = Arc::new(Secret::new(token.access_token));
-        *self.token.write().unwrap_or_else(|p| p.into_inner()) =
-            Some(CachedToken { token: token.clone(), renew_at: Instant::now() + lifetime });
-        tracing::info!(valid_for_s = lifetime.as_secs(), "fetched a System token");
-        Ok(token)
+        self.system.get(self, who).await
     }
 
-    /// Forgets `token` if it is still the cached one (another caller may have renewed it).
+    /// Forgets the System token `token` if it is still the cached one.
     pub(super) fn invalidate(&self, token: &Arc<Secret>) {
-        let mut guard = self.token.write().unwrap_or_else(|p| p.into_inner());
-        if guard.as_ref().is_some_and(|c| Arc::ptr_eq(&c.token, token)) {
-            *guard = None;
-        }
+        self.system.invalidate(token);
     }
 
-    /// Sends a System API request with the System token, renewing it once on a 401, and
+    /// Sends a System API request with the System token, renewing it once on a 401 or 403, and
     /// reads its JSON answer.
     pub(super) async fn system_call<T: DeserializeOwned>(
         &self,
@@ -127,7 +181,7 @@ impl Upstream {
                     return Err(e.into());
                 }
             };
-            if response.status() == StatusCode::UNAUTHORIZED && !renewed {
+            if renews(response.status()) && !renewed {
                 self.metrics.observe_upstream(endpoint, started.elapsed());
                 self.invalidate(&token);
                 renewed = true;

@@ -104,7 +104,10 @@ async fn an_unreachable_authorization_server_gets_a_502_page() {
     assert_eq!(health.status(), StatusCode::OK);
     let ready = browser().get(format!("http://{addr}/readyz")).send().await.unwrap();
     assert_eq!(ready.status(), StatusCode::SERVICE_UNAVAILABLE);
-    assert_eq!(ready.json::<serde_json::Value>().await.unwrap()["status"], "not ready");
+    let ready = ready.json::<serde_json::Value>().await.unwrap();
+    assert_eq!(ready["status"], "not ready");
+    // Which dependency failed, not why: the reason (addresses, upstream answers) is logged.
+    assert_eq!(ready["authorization_server"], serde_json::json!({"ok": false}), "{ready}");
     let metrics = browser().get(format!("http://{addr}/metrics")).send().await.unwrap().text().await.unwrap();
     assert!(metrics.contains("assent_errors_total{kind=\"UpstreamUnreachable\"} 1"), "{metrics}");
 }
@@ -210,4 +213,58 @@ async fn replicas_sharing_a_key_serve_one_user() {
     assert!(portal.contains("Sign out"));
     let on_second = b.get(format!("{second}/portal")).send().await.unwrap().text().await.unwrap();
     assert!(on_second.contains("Sign out") && on_second.contains("Sandbox Demo App"));
+}
+
+/// What a real tenant may answer that the sandbox does not: a System token refused with 403 (a
+/// scope given to the System client after the token was fetched) is renewed once, as
+/// acp-client-go does; a revocation's 404 says the API does not know the consent, so a record
+/// it names is ended by `consent_id` instead.
+#[tokio::test]
+async fn a_forbidden_system_token_is_renewed_once_and_an_unknown_consent_is_told_apart() {
+    use assent::server::config::{Secret, TenantConfig};
+    use assent::server::upstream::Upstream;
+    use axum::http::{HeaderMap, StatusCode as S};
+    use axum::routing::{delete, post};
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::Arc;
+    let tokens = Arc::new(AtomicU64::new(0));
+    let counter = tokens.clone();
+    // Token n is "t{n}"; the first one lacks the scope the management API wants.
+    let fresh = |h: &HeaderMap| h.get("authorization").is_some_and(|v| v != "Bearer t1");
+    let stub = axum::Router::new()
+        .route(
+            "/default/system/oauth2/token",
+            post(move || {
+                let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
+                async move {
+                    axum::Json(serde_json::json!({"access_token": format!("t{n}"), "token_type": "bearer", "expires_in": 3600}))
+                }
+            }),
+        )
+        .route(
+            "/default/system/servers/uk/open-banking/consents/{id}",
+            delete(move |h: HeaderMap, axum::extract::Path(id): axum::extract::Path<String>| async move {
+                match (fresh(&h), id.as_str()) {
+                    (false, _) => S::FORBIDDEN,
+                    (true, "known") => S::NO_CONTENT,
+                    (true, _) => S::NOT_FOUND,
+                }
+            }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let issuer = format!("http://{}/default/demo", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, stub).await.unwrap() });
+    let config = TenantConfig {
+        issuer: url::Url::parse(&issuer).unwrap(),
+        tenant_id: "default".into(),
+        client_id: "c".into(),
+        client_secret: Secret::new("s"),
+        root_ca: None,
+        client_cert: None,
+    };
+    let up = Upstream::new(&config, Arc::default()).unwrap().with_obuk("uk");
+    assert!(up.revoke_obuk_consent("known").await.unwrap(), "stopped, after one renewal");
+    assert_eq!(tokens.load(Ordering::SeqCst), 2, "the 403 renewed the token once");
+    assert!(!up.revoke_obuk_consent("a-scope-grant").await.unwrap(), "404: not a consent the API knows");
+    assert_eq!(tokens.load(Ordering::SeqCst), 2, "and the renewed token is kept");
 }

@@ -55,6 +55,12 @@ async fn the_user_shares_exactly_the_accounts_ticked() {
     }
     assert!(!html.contains("2000001"), "only the user's own accounts");
     assert!(!html.contains("checked"), "nothing pre-ticked");
+    // The accounts came with the bank's reader's token (the System token would be refused),
+    // fetched once and kept.
+    use assent::sandbox::Stats;
+    assert_eq!(Stats::get(&app.sandbox().stats.bank_tokens), 1);
+    open_consent(&b, &consent).await;
+    assert_eq!(Stats::get(&app.sandbox().stats.bank_tokens), 1, "kept for the next page");
 
     // Nothing chosen: asked again, nothing sent.
     let res = post(&app, &b, &page, "allow", &[]).await;

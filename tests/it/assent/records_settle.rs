@@ -194,7 +194,7 @@ async fn an_arrangement_accepted_then_ended_before_its_record_is_settled_is_give
     let (id, page, accept) = pending_cdr(&app, &consent, &b).await;
     up.accept_cdr(&page.login_id, &accept).await.unwrap();
     // While Assent is down, the arrangement is ended at the data holder.
-    up.revoke_cdr_arrangement(&id).await.unwrap();
+    assert!(up.revoke_cdr_arrangement(&id).await.unwrap(), "ended now");
     assert_eq!(status(&app, &id).await, Status::Pending, "the crash left it pending");
 
     assert_eq!(settle(&app.state).await.unwrap(), 1);

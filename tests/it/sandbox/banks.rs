@@ -25,8 +25,8 @@ async fn each_bank_has_its_own_issuer_keys_and_accounts() {
     }
     assert_ne!(kids[0], kids[1], "Hyperscale Bank signs with a key of its own");
 
-    // The consent page's account lists: each bank's own ledger, behind a System token.
-    let token = system_token(&app, "read_internal_accounts").await;
+    // The consent page's account lists: each bank's own ledger, behind its reader's token.
+    let token = bank_token(&app).await;
     let accounts = |path: &str, customer: &str| {
         let url = format!("{}{path}?customer_id={customer}", app.sandbox_url());
         let (http, token) = (http.clone(), token.clone());
@@ -51,6 +51,18 @@ async fn each_bank_has_its_own_issuer_keys_and_accounts() {
     );
     let anonymous = http.get(format!("{}/bank/hyperscalebank/internal/accounts?customer_id=user", app.sandbox_url()));
     assert_eq!(anonymous.send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    // Assent's System token never opens the bank: its client may not even ask for the scope.
+    let system = system_token(&app, "manage_openbanking_consents").await;
+    let res = http.get(format!("{}/bank/internal/accounts?customer_id=user", app.sandbox_url())).bearer_auth(system);
+    assert_eq!(res.send().await.unwrap().status(), StatusCode::FORBIDDEN);
+    let asked = reqwest::Client::new()
+        .post(format!("{}/default/system/oauth2/token", app.sandbox_url()))
+        .basic_auth(&app.sandbox_handle.consent_client_id, Some(&app.sandbox_handle.consent_client_secret))
+        .form(&[("grant_type", "client_credentials"), ("scope", "read_internal_accounts")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(asked.status(), StatusCode::BAD_REQUEST, "invalid_scope");
     // Go Bank shares Sandbox Bank's ledger: it has no list of its own.
     let res = http.get(format!("{}/bank/gobank/internal/accounts?customer_id=user", app.sandbox_url())).send().await;
     assert_eq!(res.unwrap().status(), StatusCode::NOT_FOUND);

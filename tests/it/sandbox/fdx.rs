@@ -54,7 +54,7 @@ async fn system_token(app: &TestApp) -> String {
     let res = reqwest::Client::new()
         .post(format!("{}/default/system/oauth2/token", app.sandbox_url()))
         .basic_auth("assent-consent", Some(&app.sandbox_handle.consent_client_secret))
-        .form(&[("grant_type", "client_credentials"), ("scope", "manage_openbanking_consents read_internal_accounts")])
+        .form(&[("grant_type", "client_credentials"), ("scope", "manage_openbanking_consents")])
         .send()
         .await
         .unwrap();
@@ -217,10 +217,10 @@ async fn fdx_consent_end_to_end_then_revocation_kills_the_tokens() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 
-    // The consent page lists the user's accounts from the bank.
+    // The consent page lists the user's accounts from the bank, with the bank reader's token.
     let res = reqwest::Client::new()
         .get(format!("{}/bank/internal/accounts?customer_id=user", app.sandbox_url()))
-        .bearer_auth(&system)
+        .bearer_auth(bank_token(&app).await)
         .send()
         .await
         .unwrap();
@@ -622,7 +622,7 @@ async fn the_bank_refuses_a_token_presented_with_another_certificate() {
     // The consent resource checks the binding as well.
     let url = format!("{}/default/fdx/consents/{}", mtls_url(&app), tokens["grant_id"].as_str().unwrap());
     assert_eq!(other.get(&url).bearer_auth(access).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
-    // The internal accounts API wants a System token with read_internal_accounts.
+    // The internal accounts API wants its reader's token (read_internal_accounts).
     let internal = format!("{}/bank/internal/accounts?customer_id=user4", app.sandbox_url());
     assert_eq!(reqwest::Client::new().get(&internal).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
     assert_eq!(
