@@ -6,21 +6,26 @@ use crate::model::ClientView;
 use crate::request;
 
 /// Removes bidirectional-override and other invisible formatting characters that could make
-/// a client-controlled name read differently than it is.
+/// a client-controlled name read differently than it is: control characters, and Unicode's
+/// format characters (general category Cf).
 pub fn clean_text(s: &str) -> String {
     // Most upstream text is printable ASCII, where there is nothing to remove.
     let trimmed = s.trim();
     if trimmed.bytes().all(|b| (0x20..0x7f).contains(&b)) {
         return trimmed.to_string();
     }
-    s.chars()
-        .filter(
-            |c| !matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}'),
-        )
-        .filter(|c| !c.is_control() || *c == ' ')
-        .collect::<String>()
-        .trim()
-        .to_string()
+    s.chars().filter(|c| !is_format(*c)).filter(|c| !c.is_control() || *c == ' ').collect::<String>().trim().to_string()
+}
+
+/// Unicode's format characters (Cf, Unicode 16): invisible, yet they reorder (bidi controls,
+/// the Arabic letter mark), join, hide (tags) or fold text.
+fn is_format(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{0600}'..='\u{0605}' | '\u{061C}' | '\u{06DD}' | '\u{070F}' | '\u{0890}'..='\u{0891}'
+        | '\u{08E2}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{206F}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}' | '\u{110BD}' | '\u{110CD}'
+        | '\u{13430}'..='\u{1343F}' | '\u{1BCA0}'..='\u{1BCA3}' | '\u{1D173}'..='\u{1D17A}' | '\u{E0001}'
+        | '\u{E0020}'..='\u{E007F}')
 }
 
 /// A code from upstream (a data cluster, a status) in the page's language; one the messages do
@@ -82,6 +87,9 @@ mod tests {
         assert_eq!(clean_text("Pay\u{202E}lapyaP\u{0007}"), "PaylapyaP");
         assert_eq!(clean_text("  Plain text, ASCII only  "), "Plain text, ASCII only");
         assert_eq!(clean_text(" \u{200B} spaced\t\u{202E} "), "spaced");
+        // The Arabic letter mark, word joiners, invisible operators and tag characters too;
+        // letters of any script stay.
+        assert_eq!(clean_text("Bank\u{061C}\u{2060}\u{2063}\u{E0041}\u{E007F} Ünïcødé عربي"), "Bank Ünïcødé عربي");
         assert_eq!(safe_url(Some(&"javascript:alert(1)".to_string())), None);
         assert_eq!(safe_url(Some(&"http://evil.example/logo.png".to_string())), None);
         assert_eq!(safe_url(Some(&"data:image/png;base64,AAAA".to_string())), None);

@@ -12,6 +12,7 @@ use crate::sandbox::state::Sandbox;
 use crate::sandbox::util::now;
 use crate::wire::{InternalAccount, TokenResponse};
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// How long one renewal may hold the lease.
@@ -37,7 +38,7 @@ impl Link {
         Link {
             access_token: t.access_token.clone(),
             refresh_token: t.refresh_token.clone(),
-            expires_at: now() + t.expires_in as i64,
+            expires_at: now().saturating_add(i64::try_from(t.expires_in).unwrap_or(i64::MAX)),
             ended: false,
             arrangement_id: t.cdr_arrangement_id.clone(),
         }
@@ -69,7 +70,7 @@ pub fn save(sb: &Sandbox, username: &str, bank: &str, link: &Link) -> Result<(),
 }
 
 /// What `info`'s bank says for `username` now.
-pub async fn view(sb: &Sandbox, username: &str, info: &BankInfo) -> BankView {
+pub async fn view(sb: &Arc<Sandbox>, username: &str, info: &BankInfo) -> BankView {
     let (bank, regime) = (info.wid.as_str(), info.regime);
     let mut link = match load(sb, username, bank) {
         Ok(Some(link)) => link,
@@ -115,9 +116,18 @@ fn ended(sb: &Sandbox, username: &str, bank: &str, mut link: Link) -> BankView {
 }
 
 /// Renews `link` with its refresh token, one renewal at a time: a request that finds the
-/// lease taken waits for the other's tokens. `Err` is what to show instead.
-async fn renew(sb: &Sandbox, username: &str, bank: &str, reg: &Registration, link: &Link) -> Result<Link, BankView> {
-    let Some(refresh) = link.refresh_token.clone() else { return Err(ended(sb, username, bank, link.clone())) };
+/// lease taken waits for the other's tokens, and one that gets the lease after another renewed
+/// uses those. `Err` is what to show instead.
+async fn renew(
+    sb: &Arc<Sandbox>,
+    username: &str,
+    bank: &str,
+    reg: &Registration,
+    link: &Link,
+) -> Result<Link, BankView> {
+    if link.refresh_token.is_none() {
+        return Err(ended(sb, username, bank, link.clone()));
+    }
     let mut leased = false;
     for _ in 0..50 {
         let now = now();
@@ -141,6 +151,33 @@ async fn renew(sb: &Sandbox, username: &str, bank: &str, reg: &Registration, lin
     if !leased {
         return Err(BankView::Unavailable("another renewal of this connection is taking too long".into()));
     }
+    // The link as it is now: another request may have renewed it between this one's last look
+    // and its lease. Its refresh token is spent then; spending it again would end the whole
+    // authorization.
+    let release = |view: BankView| {
+        let _ = sb.store.release_aggregator_link(username, bank);
+        Err(view)
+    };
+    let current = match load(sb, username, bank) {
+        Ok(Some(current)) if current.ended => return release(BankView::Ended),
+        Ok(Some(current)) if current.access_token != link.access_token => {
+            let _ = sb.store.release_aggregator_link(username, bank);
+            return Ok(current);
+        }
+        Ok(Some(current)) => current,
+        Ok(None) => return release(BankView::NotConnected),
+        Err(e) => return release(BankView::Unavailable(e)),
+    };
+    // Run to its end even if this request goes away (a reload): a refresh token the bank has
+    // just rotated is never lost between its answer and the save.
+    let (sb, username, bank, reg) = (sb.clone(), username.to_string(), bank.to_string(), reg.clone());
+    let work = tokio::spawn(async move { refresh(&sb, &username, &bank, &reg, current).await });
+    work.await.unwrap_or_else(|e| Err(BankView::Unavailable(e.to_string())))
+}
+
+/// Spends `link`'s refresh token, under the lease, and keeps what comes back.
+async fn refresh(sb: &Sandbox, username: &str, bank: &str, reg: &Registration, link: Link) -> Result<Link, BankView> {
+    let Some(refresh) = link.refresh_token.clone() else { return Err(ended(sb, username, bank, link)) };
     match client::tokens(sb, reg, Grant::Refresh(&refresh)).await {
         Ok(tokens) => {
             let mut fresh = Link::from_tokens(&tokens);
@@ -153,7 +190,7 @@ async fn renew(sb: &Sandbox, username: &str, bank: &str, reg: &Registration, lin
         }
         Err(e) if e.refused => {
             tracing::info!(bank, error = e.message, "the aggregator's refresh was refused");
-            Err(ended(sb, username, bank, link.clone()))
+            Err(ended(sb, username, bank, link))
         }
         Err(e) => {
             let _ = sb.store.release_aggregator_link(username, bank);

@@ -268,3 +268,64 @@ async fn a_forbidden_system_token_is_renewed_once_and_an_unknown_consent_is_told
     assert!(!up.revoke_obuk_consent("a-scope-grant").await.unwrap(), "404: not a consent the API knows");
     assert_eq!(tokens.load(Ordering::SeqCst), 2, "and the renewed token is kept");
 }
+
+/// The authorization server's `redirect_to` after an accept: followed only on its origin (a
+/// page saying so otherwise, the decision made), and sent to the browser as a valid URL even
+/// when it holds control characters (they panicked the response before).
+#[tokio::test]
+async fn redirect_to_is_followed_only_on_the_servers_origin_and_always_as_a_valid_url() {
+    use axum::routing::{get, post};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let origin = format!("http://{}", listener.local_addr().unwrap());
+    let answer = origin.clone();
+    let stub = axum::Router::new()
+        .route(
+            "/default/system/oauth2/token",
+            post(|| async { axum::Json(serde_json::json!({"access_token": "t", "token_type": "bearer", "expires_in": 3600})) }),
+        )
+        .route(
+            "/api/system/{tid}/scope-grants/{login}",
+            get(|| async { axum::Json(serde_json::json!({"id": "x", "client_id": "c", "subject": "someone", "requested_scopes": [{"name": "openid"}]})) }),
+        )
+        .route(
+            "/api/system/{tid}/scope-grants/{login}/accept",
+            post(move |axum::extract::Path((_, login)): axum::extract::Path<(String, String)>| {
+                let to = match login.as_str() {
+                    "elsewhere" => "https://evil.example/cb?code=stolen".to_string(),
+                    _ => format!("{answer}/default/demo/callback?code=c\r\nSet-Cookie: x=1\u{7}"),
+                };
+                async move { axum::Json(serde_json::json!({ "redirect_to": to })) }
+            }),
+        );
+    tokio::spawn(async move { axum::serve(listener, stub).await.unwrap() });
+    let dir = tempfile::tempdir().unwrap();
+    let assent = spawn_assent(&format!("{origin}/default/demo"), "s", &"k".repeat(32), dir.path(), None).await;
+    let decide = |login: &'static str| {
+        let assent = assent.clone();
+        async move {
+            let b = browser();
+            let page = open_consent(&b, &format!("{assent}/consent?login_id={login}&login_state=s")).await;
+            form_post(&b, format!("{assent}{DECIDE}"))
+                .header("origin", &assent)
+                .header("sec-fetch-site", "same-origin")
+                .form(&[
+                    ("login_id", page.login_id.as_str()),
+                    ("login_state", page.login_state.as_str()),
+                    ("csrf_token", page.csrf_token.as_str()),
+                    ("decision", "allow"),
+                    ("scope[]", "openid"),
+                ])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let res = decide("elsewhere").await;
+    assert_eq!(res.status(), StatusCode::BAD_GATEWAY);
+    assert!(location(&res).is_empty(), "not followed");
+    let res = decide("odd").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let to = location(&res);
+    assert!(to.starts_with(&format!("{origin}/default/demo/callback?code=c")), "{to}");
+    assert!(to.bytes().all(|b| b.is_ascii_graphic()), "{to:?}");
+}

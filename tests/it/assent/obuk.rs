@@ -260,6 +260,20 @@ async fn the_portal_lists_and_stops_a_uk_consent_of_its_own_user_only() {
         .unwrap();
     assert!(matches!(res.status(), StatusCode::NOT_FOUND | StatusCode::FORBIDDEN), "{}", res.status());
     assert_eq!(uk_managed(&app, &id).await["status"], "Authorised");
+    // A customer with no UK account at all: an empty account filter lists every consent at
+    // the management API, so Assent does not ask, and shows and stops none.
+    assert!(app.sandbox().ledger_of("obuk").accounts_of("user5").next().is_none(), "user5 banks elsewhere");
+    let none = browser();
+    let none_html = portal_sign_in(&app, &none, "user5").await;
+    assert!(!none_html.contains(&id), "{none_html}");
+    let res = form_post(&none, format!("{}/api/portal/stop", app.url))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("consent_id", id.as_str()), ("csrf_token", hidden(&none_html, "csrf_token").as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert!(matches!(res.status(), StatusCode::NOT_FOUND | StatusCode::FORBIDDEN), "{}", res.status());
+    assert_eq!(uk_managed(&app, &id).await["status"], "Authorised");
 
     let portal = browser();
     let html = portal_sign_in(&app, &portal, "user").await;

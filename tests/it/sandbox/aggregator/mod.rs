@@ -379,6 +379,19 @@ async fn the_aggregator_connects_two_banks_sees_one_end_and_disconnects_the_othe
     assert_eq!(card(&html, "gobank").1, "renewed");
     assert_ne!(kept(&app, "gobank")["access_token"].as_str().unwrap(), old_access);
     assert_eq!(card(&dashboard(&app, &b).await.0, "gobank").1, "connected");
+    // Expired again, and several views at once (two tabs, a double reload): one renewal, the
+    // others use its tokens. Spending the refresh token twice would end the connection.
+    for round in 0..3 {
+        let mut link = kept(&app, "gobank");
+        link["expires_at"] = json!(0);
+        app.sandbox().store.set_aggregator_link("demo", "gobank", &link.to_string(), 0).unwrap();
+        let views = futures::future::join_all((0..4).map(|_| dashboard(&app, &b))).await;
+        for (html, _) in &views {
+            let (_, status) = card(html, "gobank");
+            assert!(status == "renewed" || status == "connected", "round {round}: {status}");
+        }
+        assert_eq!(card(&dashboard(&app, &b).await.0, "gobank").1, "connected", "round {round}");
+    }
 
     let (dashboard_before, _) = dashboard(&app, &b).await;
     // Go Bank's consent revoked (the System API, by the consent behind the token): Go Bank shows
