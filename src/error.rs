@@ -14,6 +14,8 @@ pub enum Failure {
     LinkIncomplete,
     /// `/consent` with malformed parameters.
     LinkInvalid,
+    /// `/consent` for a kind of consent Assent has no screen for (Brazil's, reference §0.2).
+    ConsentTypeUnsupported,
     /// The authorization server does not know the flow (expired, or never existed).
     FlowExpired,
     /// The flow was accepted or rejected already.
@@ -84,7 +86,14 @@ impl Failure {
     pub fn status(self) -> u16 {
         use Failure::*;
         match self {
-            LinkIncomplete | LinkInvalid | Refused | FormIncomplete | NoDecision | NotYours | SignInUnverified
+            LinkIncomplete
+            | LinkInvalid
+            | ConsentTypeUnsupported
+            | Refused
+            | FormIncomplete
+            | NoDecision
+            | NotYours
+            | SignInUnverified
             | SignInExpired => 400,
             SessionEnded => 401,
             Forged | PortalForged | SignInDenied | OtherHolders | NotStaff | DebtorNotYours => 403,
@@ -108,6 +117,7 @@ impl Failure {
             NotFound => ("not-found-title", "not-found-message"),
             LinkIncomplete => ("link-incomplete-title", "link-incomplete-message"),
             LinkInvalid => ("link-invalid-title", "link-invalid-message"),
+            ConsentTypeUnsupported => ("consent-type-title", "consent-type-message"),
             FlowExpired => ("flow-expired-title", "flow-expired-message"),
             Answered => ("answered-title", "answered-message"),
             ConsentExpired => ("consent-expired-title", "consent-expired-message"),

@@ -34,6 +34,12 @@ where
     Option::<T>::deserialize(d).map(Option::unwrap_or_default)
 }
 
+/// Reads a time that may be Go's zero time (`0001-01-01T00:00:00Z`, what a Go server writes
+/// for a time never set) as none: no expiry, not one two thousand years ago.
+pub(crate) fn unset_time<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(Option::<String>::deserialize(d)?.filter(|t| !t.starts_with("0001-01-01")))
+}
+
 /// `Error` of the System, Admin and Public APIs (reference §4).
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 pub struct ApiError {
@@ -250,7 +256,7 @@ pub struct ClientWithAccess {
     pub granted_claims: Vec<GrantedClaim>,
     /// When access was granted (RFC 3339). Not in the reference's schema: the sandbox adds it,
     /// and Assent shows it when present.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "crate::wire::unset_time", skip_serializing_if = "Option::is_none")]
     pub granted_at: Option<String>,
 }
 
@@ -390,6 +396,14 @@ mod tests {
         assert!(l.clients.is_empty());
         let b: InternalAccounts = serde_json::from_str(r#"{"accounts":null}"#).unwrap();
         assert!(b.accounts.is_empty());
+        // Go's zero time is no time at all.
+        let f: FDXConsent = serde_json::from_str(
+            r#"{"id":"c","expirationTime":"0001-01-01T00:00:00Z","createdTime":"2026-12-04T10:00:00Z"}"#,
+        )
+        .unwrap();
+        assert_eq!((f.expiration_time, f.created_time.as_deref()), (None, Some("2026-12-04T10:00:00Z")));
+        let a: cdr::CDRArrangement = serde_json::from_str(r#"{"expiry":"0001-01-01T00:00:00.000Z"}"#).unwrap();
+        assert_eq!(a.expiry, None);
         // A value of the wrong kind is still an error, not an empty list.
         assert!(serde_json::from_str::<InternalAccounts>(r#"{"accounts":"none"}"#).is_err());
     }

@@ -26,8 +26,8 @@ use leptos::server_fn::ServerFn as _;
 /// The largest answer of a server function this reads back: an error is a few hundred bytes.
 const MAX_ERROR: usize = 64 * 1024;
 
-/// Which consent screen a flow gets: its `consent_type` (reference §0.2); none is the generic
-/// scope grant's.
+/// Which consent screen a flow gets: its `consent_type` (reference §0.2); none, or one not
+/// named in the reference, is the generic scope grant's.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Kind {
     ScopeGrant,
@@ -38,14 +38,18 @@ enum Kind {
 }
 
 impl Kind {
-    fn of(consent_type: Option<&str>) -> Self {
-        match consent_type {
+    /// `None` for a kind the reference names that Assent has no screen for: Open Banking
+    /// Brasil's `consents` and `payments`. Read as a scope grant, such a flow would only be
+    /// "expired".
+    fn of(consent_type: Option<&str>) -> Option<Self> {
+        Some(match consent_type {
             Some("fdx") => Kind::Fdx,
             Some(crate::wire::obuk::ACCOUNT_ACCESS) => Kind::AccountAccess,
             Some(crate::wire::cdr::CDR_ARRANGEMENT) => Kind::CdrArrangement,
             Some(crate::wire::obuk_payment::DOMESTIC_PAYMENT) => Kind::DomesticPayment,
+            Some("consents" | "payments") => return None,
             _ => Kind::ScopeGrant,
-        }
+        })
     }
 
     /// The kind whose decision posts to `path`.
@@ -72,7 +76,9 @@ pub async fn consent(State(state): State<AppState>, request: Request) -> Respons
     let (Some(login_id), Some(login_state)) = (field(&query, "login_id"), field(&query, "login_state")) else {
         return failure_page(&state, &parts.uri, AppError::new(Failure::LinkIncomplete)).await;
     };
-    let kind = Kind::of(field(&query, "consent_type").as_deref());
+    let Some(kind) = Kind::of(field(&query, "consent_type").as_deref()) else {
+        return failure_page(&state, &parts.uri, AppError::new(Failure::ConsentTypeUnsupported)).await;
+    };
     consent_screen(&state, parts, login_id, login_state, kind, None).await
 }
 

@@ -25,9 +25,24 @@ fn kind(failure: Failure) -> ErrorKind {
         Forged | PortalForged => ErrorKind::Csrf,
         NotStaff => ErrorKind::Forbidden,
         NotFound | FlowExpired | Answered | PaymentMade | ConsentExpired => ErrorKind::NotFound,
-        LinkIncomplete | LinkInvalid | FormIncomplete | Unsupported | NoDecision | NothingChosen | NoAccountChosen
-        | NotYours | NoPayerChosen | DebtorNotYours | OtherHolders | PortalOff | SessionEnded | SignInUnverified
-        | SignInExpired | SignInDenied | ReasonNeeded => ErrorKind::BadRequest,
+        LinkIncomplete
+        | LinkInvalid
+        | ConsentTypeUnsupported
+        | FormIncomplete
+        | Unsupported
+        | NoDecision
+        | NothingChosen
+        | NoAccountChosen
+        | NotYours
+        | NoPayerChosen
+        | DebtorNotYours
+        | OtherHolders
+        | PortalOff
+        | SessionEnded
+        | SignInUnverified
+        | SignInExpired
+        | SignInDenied
+        | ReasonNeeded => ErrorKind::BadRequest,
     }
 }
 

@@ -49,6 +49,9 @@ pub struct Shared {
     pub head: OnceLock<Vec<String>>,
     /// The page CSP before and after its nonce.
     csp: (String, String),
+    /// Each workspace's people (`users` in `ASSENT_CONFIG`) where not the tenant's one set, and
+    /// the portal's workspace's.
+    users: (std::collections::HashMap<String, String>, Option<String>),
 }
 
 impl Shared {
@@ -59,6 +62,13 @@ impl Shared {
             Some((id, (brand, _))) => (brand, Some(id.as_str())),
             None => (&self.brand, None),
         }
+    }
+
+    /// Whether a consent record of `workspace` may be the portal's customer's: a subject names
+    /// one person only among workspaces whose people are the same (`users`).
+    pub fn portal_sees(&self, workspace: &str) -> bool {
+        let (of, portal) = &self.users;
+        of.get(workspace) == portal.as_ref()
     }
 
     /// The name of the bank behind `workspace`, for lists of records from several banks: its
@@ -347,6 +357,15 @@ pub async fn build(
             (id.clone(), (Brand { name: t.name.clone(), logo: t.logo.clone() }, theme::stylesheet(t).into()))
         })
         .collect();
+    // The portal signs its customers in at the issuer's workspace.
+    let issuer_workspace = tenant
+        .issuer
+        .path_segments()
+        .and_then(|mut s| s.rfind(|x| !x.is_empty()).map(str::to_string))
+        .unwrap_or_default();
+    let users: std::collections::HashMap<String, String> =
+        config.workspaces.iter().filter_map(|(w, s)| Some((w.clone(), s.users.clone()?))).collect();
+    let portal_users = users.get(&issuer_workspace).cloned();
     let assets = assets::locate(&mut leptos);
     let state = AppState(Arc::new(Shared {
         leptos,
@@ -367,6 +386,7 @@ pub async fn build(
             console: console_on,
         },
         assets,
+        users: (users, portal_users),
         head: OnceLock::new(),
         csp: (
             "default-src 'self'; script-src 'self' 'nonce-".into(),

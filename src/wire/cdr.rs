@@ -50,7 +50,7 @@ pub const SCOPES: [&str; 7] = [
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 pub struct ScopeGrant {
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "crate::wire::unset_time", skip_serializing_if = "Option::is_none")]
     pub given_at: Option<String>,
 }
 
@@ -69,12 +69,12 @@ pub struct CDRArrangement {
     pub authorization_server_id: String,
     #[serde(default)]
     pub client_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "crate::wire::unset_time", skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
     /// When sharing ends (RFC 3339); none for a one-time arrangement not yet given.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "crate::wire::unset_time", skip_serializing_if = "Option::is_none")]
     pub expiry: Option<String>,
     #[serde(default, deserialize_with = "crate::wire::null_is_empty")]
     pub scope_grants: Vec<ScopeGrant>,
@@ -89,7 +89,7 @@ pub struct CDRArrangement {
     pub subject: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub tenant_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "crate::wire::unset_time", skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
 

@@ -118,11 +118,26 @@ pub struct FDXConsent {
     /// Left out by the reference's own consent-page example (§1c); see [`FDXConsent::awaiting`].
     #[serde(default)]
     pub status: String,
-    #[serde(rename = "createdTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "createdTime",
+        default,
+        deserialize_with = "crate::wire::unset_time",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_time: Option<String>,
-    #[serde(rename = "updatedTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "updatedTime",
+        default,
+        deserialize_with = "crate::wire::unset_time",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_time: Option<String>,
-    #[serde(rename = "expirationTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "expirationTime",
+        default,
+        deserialize_with = "crate::wire::unset_time",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub expiration_time: Option<String>,
     #[serde(rename = "durationType", default, skip_serializing_if = "Option::is_none")]
     pub duration_type: Option<String>,
@@ -175,7 +190,7 @@ pub struct GetFDXConsentResponse {
     pub requested_scopes: Vec<RequestedScope>,
     #[serde(default, deserialize_with = "crate::wire::null_is_empty")]
     pub account_ids: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "crate::wire::unset_time", skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub status: String,
@@ -248,9 +263,19 @@ pub struct FDXConsents {
 pub struct GetFDXConsent {
     pub id: String,
     pub status: String,
-    #[serde(rename = "createdTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "createdTime",
+        default,
+        deserialize_with = "crate::wire::unset_time",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_time: Option<String>,
-    #[serde(rename = "expirationTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "expirationTime",
+        default,
+        deserialize_with = "crate::wire::unset_time",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub expiration_time: Option<String>,
     #[serde(rename = "durationType", default, skip_serializing_if = "Option::is_none")]
     pub duration_type: Option<String>,
@@ -272,7 +297,12 @@ pub struct FDXConsentRevocationRecord {
     pub initiator: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
-    #[serde(rename = "updatedTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "updatedTime",
+        default,
+        deserialize_with = "crate::wire::unset_time",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated_time: Option<String>,
 }
 

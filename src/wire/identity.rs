@@ -18,9 +18,9 @@ pub struct PoolUser {
     pub metadata: Map<String, Value>,
     #[serde(default, deserialize_with = "crate::wire::null_is_empty", skip_serializing_if = "Vec::is_empty")]
     pub identifiers: Vec<PoolIdentifier>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "crate::wire::unset_time", skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "crate::wire::unset_time", skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
 

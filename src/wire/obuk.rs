@@ -50,11 +50,26 @@ pub const ACCOUNT_ACCESS: &str = "account_access";
 pub struct OBReadData {
     #[serde(rename = "Permissions", default, deserialize_with = "crate::wire::null_is_empty")]
     pub permissions: Vec<String>,
-    #[serde(rename = "ExpirationDateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ExpirationDateTime",
+        default,
+        deserialize_with = "crate::wire::unset_time",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub expiration_date_time: Option<String>,
-    #[serde(rename = "TransactionFromDateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TransactionFromDateTime",
+        default,
+        deserialize_with = "crate::wire::unset_time",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub transaction_from_date_time: Option<String>,
-    #[serde(rename = "TransactionToDateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TransactionToDateTime",
+        default,
+        deserialize_with = "crate::wire::unset_time",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub transaction_to_date_time: Option<String>,
 }
 
@@ -76,15 +91,40 @@ pub struct AccountAccessConsent {
     pub permissions: Vec<String>,
     #[serde(rename = "Status")]
     pub status: String,
-    #[serde(rename = "CreationDateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CreationDateTime",
+        default,
+        deserialize_with = "crate::wire::unset_time",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub creation_date_time: Option<String>,
-    #[serde(rename = "StatusUpdateDateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "StatusUpdateDateTime",
+        default,
+        deserialize_with = "crate::wire::unset_time",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status_update_date_time: Option<String>,
-    #[serde(rename = "ExpirationDateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ExpirationDateTime",
+        default,
+        deserialize_with = "crate::wire::unset_time",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub expiration_date_time: Option<String>,
-    #[serde(rename = "TransactionFromDateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TransactionFromDateTime",
+        default,
+        deserialize_with = "crate::wire::unset_time",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub transaction_from_date_time: Option<String>,
-    #[serde(rename = "TransactionToDateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TransactionToDateTime",
+        default,
+        deserialize_with = "crate::wire::unset_time",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub transaction_to_date_time: Option<String>,
 }
 

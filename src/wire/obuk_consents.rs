@@ -35,7 +35,7 @@ pub struct OBUKConsentWithClient {
     pub client_id: String,
     #[serde(default)]
     pub consent_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "crate::wire::unset_time", skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub server_id: String,

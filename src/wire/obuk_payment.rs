@@ -92,9 +92,19 @@ pub struct DomesticPaymentConsent {
     pub consent_id: String,
     #[serde(rename = "Status")]
     pub status: String,
-    #[serde(rename = "CreationDateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CreationDateTime",
+        default,
+        deserialize_with = "crate::wire::unset_time",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub creation_date_time: Option<String>,
-    #[serde(rename = "StatusUpdateDateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "StatusUpdateDateTime",
+        default,
+        deserialize_with = "crate::wire::unset_time",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status_update_date_time: Option<String>,
     #[serde(rename = "Initiation")]
     pub initiation: OBDomesticInitiation,

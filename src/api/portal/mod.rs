@@ -91,6 +91,7 @@ pub async fn consent_receipt(id: String) -> Result<String, AppError> {
     let record = state.records.get(&id).await?.filter(|r| {
         r.draft.tenant == state.upstream.tenant()
             && r.draft.subject == session.subject
+            && state.portal_sees(&r.draft.workspace)
             && r.status != crate::server::records::Status::Pending
     });
     let record = record.ok_or(Failure::NotFound)?;
@@ -109,7 +110,19 @@ async fn records_of(
     if !state.records.enabled() {
         return Ok(Vec::new());
     }
-    Ok(state.records.of_subject(state.upstream.tenant(), subject).await?)
+    Ok(customer_records(state, subject).await?)
+}
+
+/// The consent records of the portal's customer `subject`: of this tenant, and of workspaces
+/// whose people are the portal's (the same subject elsewhere is someone else).
+#[cfg(feature = "ssr")]
+pub(super) async fn customer_records(
+    state: &crate::server::AppState,
+    subject: &str,
+) -> Result<Vec<crate::server::records::Record>, crate::server::records::RecordsError> {
+    let mut records = state.records.of_subject(state.upstream.tenant(), subject).await?;
+    records.retain(|r| state.portal_sees(&r.draft.workspace));
+    Ok(records)
 }
 
 /// Revokes `client_id`'s access to the signed-in user's account, and with it the application's
@@ -256,7 +269,7 @@ async fn end_records(state: &crate::server::AppState, subject: &str, client_id: 
     if !state.records.kept_here() {
         return;
     }
-    let records = match state.records.of_subject(state.upstream.tenant(), subject).await {
+    let records = match customer_records(state, subject).await {
         Ok(records) => records,
         Err(e) => {
             tracing::error!(error = %e, "revoked an application, but could not end its consent records");
@@ -286,7 +299,7 @@ async fn end_other_banks_records(
     if !state.records.kept_here() {
         return Ok(false);
     }
-    let records = state.records.of_subject(state.upstream.tenant(), subject).await?;
+    let records = customer_records(state, subject).await?;
     let mine: Vec<_> =
         records.iter().filter(|r| r.draft.client_id == client_id && r.status == Status::Authorized).collect();
     for record in &mine {

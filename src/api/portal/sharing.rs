@@ -138,7 +138,7 @@ pub(super) async fn end_arrangement_records(state: &crate::server::AppState, sub
     if !state.records.kept_here() {
         return;
     }
-    let records = match state.records.of_subject(state.upstream.tenant(), subject).await {
+    let records = match super::customer_records(state, subject).await {
         Ok(r) => r,
         Err(e) => return tracing::error!(error = %e, "stopped a CDR arrangement, but could not read its records"),
     };

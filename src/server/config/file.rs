@@ -17,6 +17,8 @@
 //! bank_url = "https://bank.example/hyperscale"   # its own bank's internal accounts API
 //! bank_id_claim = "customer_id" # BANK_ID_CLAIM when unset
 //!
+//! users = "hyperscale"          # who signs in there, when not the tenant's one set of people
+//!
 //! [workspace.obuk]
 //! regime = "obuk"               # obuk | cdr: whose consents the portal lists and stops there
 //! ```
@@ -46,6 +48,7 @@ struct Workspace {
     bank_url: Option<String>,
     bank_id_claim: Option<String>,
     regime: Option<String>,
+    users: Option<String>,
 }
 
 /// Where one workspace's consent records are kept, when it says (`storage`).
@@ -70,6 +73,10 @@ pub struct WorkspaceSettings {
     pub bank_id_claim: Option<String>,
     /// The Open Banking regime whose consents live there (`regime`), for the portal.
     pub regime: Option<Regime>,
+    /// Who signs in there (`users`), when its people are not the tenant's one set: a subject
+    /// names one person only among workspaces of the same `users`, so the portal shows a
+    /// customer the consent records of those workspaces only.
+    pub users: Option<String>,
 }
 
 /// A workspace's Open Banking regime, besides FDX (`FDX_WORKSPACE`) and generic scope grants.
@@ -204,7 +211,13 @@ fn settings(origin: &str, key: &str, w: &Workspace) -> Result<WorkspaceSettings,
             regime.name()
         ));
     }
-    Ok(WorkspaceSettings { storage, bank_url, bank_id_claim, regime })
+    let users = match &w.users {
+        Some(u) if u.trim().is_empty() || u.len() > 64 || u.chars().any(char::is_control) => {
+            return err(format!("{origin}: {key}.users must be 1 to 64 printable characters"))
+        }
+        u => u.as_ref().map(|u| u.trim().to_string()),
+    };
+    Ok(WorkspaceSettings { storage, bank_url, bank_id_claim, regime, users })
 }
 
 #[cfg(test)]
@@ -250,7 +263,7 @@ mod tests {
     fn workspace_settings_are_read_and_checked() {
         let text = "[workspace.a]\nstorage = \"assent\"\n[workspace.b]\nstorage = \"none\"\n\
                     [workspace.c]\nstorage = \"identity-pool\"\nidentity_pool = \"c-consents\"\n\
-                    bank_url = \"https://bank.example/c/\"\nbank_id_claim = \"customer_id\"\n";
+                    bank_url = \"https://bank.example/c/\"\nbank_id_claim = \"customer_id\"\nusers = \" hyperscale \"\n";
         let file = read(text, "assent.toml").unwrap();
         assert_eq!(file.workspaces["a"].storage, Some(WorkspaceStorage::Assent));
         assert_eq!(file.workspaces["b"].storage, Some(WorkspaceStorage::None));
@@ -258,6 +271,7 @@ mod tests {
         assert_eq!(c.storage, Some(WorkspaceStorage::IdentityPool("c-consents".into())));
         assert_eq!(c.bank_url.as_ref().map(Url::as_str), Some("https://bank.example/c"));
         assert_eq!(c.bank_id_claim.as_deref(), Some("customer_id"));
+        assert_eq!((c.users.as_deref(), file.workspaces["a"].users.as_deref()), (Some("hyperscale"), None));
         assert!(file.brands.is_empty());
 
         let e = |text: &str| read(text, "assent.toml").unwrap_err().0;
@@ -274,9 +288,11 @@ mod tests {
         assert!(url.contains("workspace.c.bank_url must use https://"), "{url}");
         let claim = e("[workspace.c]\nbank_id_claim = \" \"\n");
         assert!(claim.contains("workspace.c.bank_id_claim"), "{claim}");
+        let users = e("[workspace.c]\nusers = \"\"\n");
+        assert!(users.contains("workspace.c.users"), "{users}");
         let unknown = e("[workspace.c]\nstorage = \"none\"\nbank = \"x\"\n");
         assert!(unknown.contains("bank"), "{unknown}");
-        for m in [storage, no_pool, stray, pool, url, claim] {
+        for m in [storage, no_pool, stray, pool, url, claim, users] {
             one_line(&m);
         }
     }

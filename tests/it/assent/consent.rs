@@ -220,6 +220,13 @@ async fn bad_parameters_get_a_clear_400_and_never_reach_upstream() {
     let res = b.get(format!("{}/consent?login_id={long}&login_state=x", app.url)).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
     assert!(!res.text().await.unwrap().contains(&long), "input is not reflected");
+    // A kind of consent without a screen here (Open Banking Brasil's): said so, not "expired".
+    for kind in ["consents", "payments"] {
+        let res =
+            b.get(format!("{}/consent?login_id=a&login_state=b&consent_type={kind}", app.url)).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{kind}");
+        assert!(res.text().await.unwrap().contains("This kind of consent is not offered here"), "{kind}");
+    }
     assert_eq!(Stats::get(&app.sandbox().stats.scope_grant_reads), 0);
     // Unknown login: a clear 404 with advice.
     let res = b.get(format!("{}/consent?login_id=unknown&login_state=x", app.url)).send().await.unwrap();

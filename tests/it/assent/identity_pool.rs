@@ -271,3 +271,29 @@ async fn a_denied_hyperscale_consent_is_a_rejected_record_in_the_pool() {
     assert_eq!(users[0]["payload"]["account_ids"], json!([]));
     assert_eq!(own_records(&app), 0);
 }
+
+/// A workspace whose people are not the tenant's one set (`users` in `ASSENT_CONFIG`): the same
+/// subject there is someone else, so the portal shows none of its records, and a Go Bank
+/// record of the same subject still.
+#[tokio::test]
+async fn records_of_a_workspace_with_other_people_stay_out_of_the_portal() {
+    let app = spawn_app_with(".", |c| {
+        c.workspaces.entry("hyperscalebank".into()).or_default().users = Some("hyperscale-customers".into());
+    })
+    .await;
+    let b = browser();
+    let (page, verifier) = bank_consent(&app, &b, "hyperscalebank", "user").await;
+    let chosen = offered(&page.html)[0].clone();
+    allow(&app, &b, "hyperscalebank", &page, &chosen, &verifier).await;
+    assert_eq!(pool_users(&app, json!({"payload": {"subject": "user"}})).await.len(), 1, "kept at its bank");
+    let gb = browser();
+    let (page, verifier) = bank_consent(&app, &gb, "gobank", "user").await;
+    let account = offered(&page.html)[0].clone();
+    allow(&app, &gb, "gobank", &page, &account, &verifier).await;
+
+    let portal = browser();
+    let html = portal_sign_in(&app, &portal, "user").await;
+    let section = portal_records(&html);
+    assert!(section.contains("Budget Buddy (Go Bank)"), "{section}");
+    assert!(!section.contains("Hyperscale"), "another bank's customer: {section}");
+}
