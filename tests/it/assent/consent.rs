@@ -127,7 +127,8 @@ async fn forged_posts_change_nothing_upstream() {
     let page = open_consent(&victim, &consent).await;
     let decisions = || Stats::get(&app.sandbox().stats.scope_grant_decisions);
     let attacker = browser();
-    let forged = |origin: &'static str, site: &'static str, token: String| {
+    let forged = |origin: &str, site: &'static str, token: String| {
+        let origin = origin.to_string();
         let (id, state) = (page.login_id.clone(), page.login_state.clone());
         let url = format!("{}{DECIDE}", app.url);
         let attacker = attacker.clone();
@@ -144,8 +145,9 @@ async fn forged_posts_change_nothing_upstream() {
     };
     // C-01: knows login_id and login_state, but has neither the cookie nor a valid token.
     assert_eq!(forged("https://evil.example", "cross-site", "x".into()).await, StatusCode::FORBIDDEN);
-    // Even with the victim's token, a browser without the victim's cookie is refused.
-    assert_eq!(forged("null", "none", page.csrf_token.clone()).await, StatusCode::FORBIDDEN);
+    // Even with the victim's token, and headers that pass the site check (so the cookie check
+    // is what refuses), a browser without the victim's cookie is refused.
+    assert_eq!(forged(&app.url, "same-origin", page.csrf_token.clone()).await, StatusCode::FORBIDDEN);
     // C-02: the victim's own browser, but the request comes from another site.
     let res = form_post(&victim, format!("{}{DECIDE}", app.url))
         .header("origin", "https://evil.example")

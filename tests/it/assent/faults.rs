@@ -329,3 +329,30 @@ async fn redirect_to_is_followed_only_on_the_servers_origin_and_always_as_a_vali
     assert!(to.starts_with(&format!("{origin}/default/demo/callback?code=c")), "{to}");
     assert!(to.bytes().all(|b| b.is_ascii_graphic()), "{to:?}");
 }
+
+/// TLS towards the authorization server is verified, always: a tenant whose certificate chains
+/// to a CA Assent was not told to trust is unreachable (a 502 page), and the same tenant with
+/// its CA given (`ROOT_CA`) answers.
+#[tokio::test]
+async fn an_untrusted_certificate_is_refused_and_a_trusted_ca_is_used() {
+    let app = spawn_app().await;
+    let h = &app.sandbox_handle;
+    let issuer = format!("{}/default/demo", h.mtls_base_url);
+    assert!(issuer.starts_with("https://"), "{issuer}");
+    let secret = h.consent_client_secret.clone();
+    let page = |assent: String| async move {
+        browser().get(format!("{assent}/consent?login_id=unknown&login_state=s")).send().await.unwrap()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let untrusting = spawn_assent(&issuer, &secret, &"k".repeat(32), dir.path(), None).await;
+    let res = page(untrusting).await;
+    assert_eq!(res.status(), StatusCode::BAD_GATEWAY, "the sandbox's local CA is not trusted");
+    let dir = tempfile::tempdir().unwrap();
+    let ca = h.ca_path.clone();
+    let trusting = spawn_assent_with(&issuer, &secret, &"k".repeat(32), dir.path(), None, move |c| {
+        c.tenant.as_mut().unwrap().root_ca = Some(ca);
+    })
+    .await;
+    let res = page(trusting).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND, "through TLS, the sandbox does not know this login");
+}
