@@ -24,6 +24,25 @@ pub fn oauth_error(status: StatusCode, error: &str, description: &str) -> Respon
     res
 }
 
+/// The form body of an OAuth endpoint (token, PAR, introspection, revocation). A body that is
+/// not a form is an RFC 6749 §5.2 error, `invalid_request` in JSON, not axum's plain text.
+pub struct OAuthForm<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequest<S> for OAuthForm<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Response> {
+        match axum::Form::<T>::from_request(req, state).await {
+            Ok(axum::Form(value)) => Ok(Self(value)),
+            Err(e) => Err(oauth_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                &format!("The body must be application/x-www-form-urlencoded: {}", e.body_text()),
+            )),
+        }
+    }
+}
+
 /// A System/Public API error with the `Error` shape (reference §4).
 pub fn api_error(status: StatusCode, error: &str, code: &str) -> Response {
     let body = ApiError { status_code: status.as_u16(), error: error.into(), error_code: code.into(), details: None };

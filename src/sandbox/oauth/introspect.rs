@@ -5,7 +5,7 @@
 use crate::sandbox::authz::client_auth::authenticate_client;
 use crate::sandbox::authz::introspection::introspection;
 use crate::sandbox::authz::request::Params;
-use crate::sandbox::http::{active_token, bearer, check_workspace, oauth_error};
+use crate::sandbox::http::{active_token, bearer, check_workspace, oauth_error, OAuthForm};
 use crate::sandbox::mtls::PeerCert;
 use crate::sandbox::profile::of;
 use crate::sandbox::state::Sandbox;
@@ -15,7 +15,7 @@ use axum::{
     extract::{Path, State},
     http::{HeaderMap, StatusCode},
     response::{IntoResponse, Response},
-    Form, Json,
+    Json,
 };
 use std::sync::Arc;
 
@@ -26,7 +26,7 @@ pub async fn introspect(
     Path((tid, wid)): Path<(String, String)>,
     PeerCert(cert): PeerCert,
     headers: HeaderMap,
-    Form(p): Form<Params>,
+    OAuthForm(p): OAuthForm<Params>,
 ) -> Response {
     if let Err(r) = check_workspace(&sb, &tid, &wid) {
         return r;

@@ -3,7 +3,7 @@
 
 use crate::sandbox::authz::client_auth::authenticate_client;
 use crate::sandbox::authz::request::Params;
-use crate::sandbox::http::{api_error, check_workspace, db_failure};
+use crate::sandbox::http::{api_error, check_workspace, db_failure, OAuthForm};
 use crate::sandbox::mtls::PeerCert;
 use crate::sandbox::oauth::request::{parse_auth_request, AuthorizeError};
 use crate::sandbox::profile::of;
@@ -13,7 +13,7 @@ use axum::{
     extract::{Path, State},
     http::{HeaderMap, StatusCode},
     response::{IntoResponse, Response},
-    Form, Json,
+    Json,
 };
 use std::sync::Arc;
 
@@ -26,7 +26,7 @@ pub async fn par(
     Path((tid, wid)): Path<(String, String)>,
     PeerCert(cert): PeerCert,
     headers: HeaderMap,
-    Form(p): Form<Params>,
+    OAuthForm(p): OAuthForm<Params>,
 ) -> Response {
     if let Err(r) = check_workspace(&sb, &tid, &wid) {
         return r;

@@ -3,7 +3,7 @@
 
 use crate::sandbox::authz::client_auth::authenticate_client;
 use crate::sandbox::authz::request::Params;
-use crate::sandbox::http::{active_token, check_workspace, db_failure, oauth_error};
+use crate::sandbox::http::{active_token, check_workspace, db_failure, oauth_error, OAuthForm};
 use crate::sandbox::mtls::PeerCert;
 use crate::sandbox::state::Sandbox;
 use crate::sandbox::util::sha256_b64;
@@ -11,7 +11,6 @@ use axum::{
     extract::{Path, State},
     http::{HeaderMap, StatusCode},
     response::{IntoResponse, Response},
-    Form,
 };
 use std::sync::Arc;
 
@@ -22,7 +21,7 @@ pub async fn revoke(
     Path((tid, wid)): Path<(String, String)>,
     PeerCert(cert): PeerCert,
     headers: HeaderMap,
-    Form(p): Form<Params>,
+    OAuthForm(p): OAuthForm<Params>,
 ) -> Response {
     if let Err(r) = check_workspace(&sb, &tid, &wid) {
         return r;

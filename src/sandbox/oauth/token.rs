@@ -4,7 +4,7 @@
 
 use crate::sandbox::authz::client_auth::authenticate_client;
 use crate::sandbox::authz::request::{CodeData, Params};
-use crate::sandbox::http::{bound_to, check_workspace, db_failure, oauth_error};
+use crate::sandbox::http::{bound_to, check_workspace, db_failure, oauth_error, OAuthForm};
 use crate::sandbox::mtls::{ClientCert, PeerCert};
 use crate::sandbox::oauth::issue::issue_tokens;
 use crate::sandbox::profile::of;
@@ -16,7 +16,7 @@ use axum::{
     extract::{Path, State},
     http::{header, HeaderMap, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
-    Form, Json,
+    Json,
 };
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
 use sha2::{Digest, Sha256};
@@ -30,7 +30,7 @@ pub async fn token(
     Path((tid, wid)): Path<(String, String)>,
     PeerCert(cert): PeerCert,
     headers: HeaderMap,
-    Form(p): Form<Params>,
+    OAuthForm(p): OAuthForm<Params>,
 ) -> Response {
     if let Err(r) = check_workspace(&sb, &tid, &wid) {
         return r;

@@ -263,3 +263,21 @@ async fn wrong_passwords_from_one_address_lock_nobody_else_out() {
     let res = try_password(&app, &owner, &new_login(&app, &owner).await, "user12", PASSWORD).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER, "everyone else signs in");
 }
+
+/// An OAuth endpoint sent something other than a form answers as RFC 6749 §5.2 says: 400,
+/// `invalid_request`, in JSON (it was axum's plain-text 415).
+#[tokio::test]
+async fn oauth_endpoints_answer_a_body_that_is_not_a_form_with_an_oauth_error() {
+    let app = spawn_app().await;
+    for endpoint in ["oauth2/token", "par", "oauth2/introspect", "oauth2/revoke"] {
+        let res = reqwest::Client::new()
+            .post(format!("{}/default/demo/{endpoint}", app.sandbox_url()))
+            .json(&serde_json::json!({"grant_type": "client_credentials"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{endpoint}");
+        let body: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(body["error"], "invalid_request", "{endpoint}: {body}");
+    }
+}
