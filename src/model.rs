@@ -87,6 +87,8 @@ pub struct PortalView {
     /// UK domestic payments made (or authorised) from the user's accounts, newest first: what
     /// was paid, apart from data sharing, with nothing to stop.
     pub payments: Vec<PaymentAccess>,
+    /// A bank's consents could not be read just now: what is shown is not all there is.
+    pub partial: bool,
 }
 
 /// A UK domestic payment in the portal: who asked, how much to whom, when, from which account.

@@ -97,6 +97,7 @@ form-choose = Choose Allow or Deny.
 form-forged-title = This form could not be verified
 form-forged-message = It was sent from another site, or from a page opened in another browser. Go back to the application and sign in again.
 portal-load-failed = Your applications could not be loaded. Reload this page in a moment.
+portal-partial = Some of the data you share could not be loaded just now, so this list may be incomplete. Reload this page in a moment.
 portal-off-title = The portal is not configured
 portal-off-message = Set PORTAL_CLIENT_ID to enable it.
 portal-form-forged-message = Open the portal again and try from there.

@@ -96,6 +96,7 @@ form-choose = Elija Permitir o Rechazar.
 form-forged-title = No se pudo verificar este formulario
 form-forged-message = Se envió desde otro sitio o desde una página abierta en otro navegador. Vuelva a la aplicación e inicie sesión de nuevo.
 portal-load-failed = No se pudieron cargar sus aplicaciones. Vuelva a cargar esta página en un momento.
+portal-partial = Parte de los datos que comparte no se pudo cargar ahora, así que esta lista puede estar incompleta. Vuelva a cargar la página en un momento.
 portal-off-title = El portal no está configurado
 portal-off-message = Defina PORTAL_CLIENT_ID para activarlo.
 portal-form-forged-message = Abra el portal de nuevo e inténtelo desde allí.

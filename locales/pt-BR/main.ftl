@@ -96,6 +96,7 @@ form-choose = Escolha Permitir ou Recusar.
 form-forged-title = Não foi possível verificar este formulário
 form-forged-message = Ele foi enviado de outro site, ou de uma página aberta em outro navegador. Volte ao aplicativo e entre novamente.
 portal-load-failed = Não foi possível carregar seus aplicativos. Recarregue esta página em instantes.
+portal-partial = Parte dos dados que você compartilha não pôde ser carregada agora, então esta lista pode estar incompleta. Recarregue esta página em instantes.
 portal-off-title = O portal não está configurado
 portal-off-message = Defina PORTAL_CLIENT_ID para ativá-lo.
 portal-form-forged-message = Abra o portal novamente e tente a partir dele.

@@ -24,7 +24,7 @@ pub fn SignedOutPage(view: SignedOutView) -> impl IntoView {
 
 #[component]
 pub fn PortalPage(view: PortalView) -> impl IntoView {
-    let PortalView { user, apps, filter, csrf_token, notice, fdx, records, payments } = view;
+    let PortalView { user, apps, filter, csrf_token, notice, fdx, records, payments, partial } = view;
     let (user_before, user_after) = t_around("portal-signed-in", "user");
     view! {
         <PortalList apps fdx records csrf_token=csrf_token.clone() filter notice texts=texts()>
@@ -38,6 +38,7 @@ pub fn PortalPage(view: PortalView) -> impl IntoView {
                     <button type="submit" class="btn">{t("sign-out")}</button>
                 </form>
             </div>
+            {partial.then(|| view! { <p class="notice" role="status" data-testid="partial">{t("portal-partial")}</p> })}
         </PortalList>
         {(!payments.is_empty()).then(|| view! { <Payments payments/> })}
     }

@@ -50,11 +50,27 @@ pub async fn load_portal() -> Result<PortalView, AppError> {
         names
             .insert(scope.to_string(), crate::i18n::text(crate::request::locale(), &format!("cdr-cluster-{key}"), &[]));
     }
-    let (mut fdx, accounts) = fdx?;
+    // One bank's API down is a page with the others' consents and a word that some are missing,
+    // not an error page: the applications and records still show and can be revoked.
+    let mut partial = false;
+    let mut or_none = |regime: &str, e: crate::server::upstream::UpstreamError| {
+        tracing::warn!(regime, error = %e, "a regime's consents could not be listed; the portal shows the others");
+        partial = true;
+    };
+    let (mut fdx, accounts) = fdx.unwrap_or_else(|e| {
+        or_none("fdx", e);
+        Default::default()
+    });
     // UK consents are cards of the same list: the same Stop, the same confirmation page.
-    let (uk, payments, uk_accounts) = uk?;
+    let (uk, payments, uk_accounts) = uk.unwrap_or_else(|e| {
+        or_none("uk", e);
+        Default::default()
+    });
     fdx.extend(uk);
-    let (au, au_accounts) = au?;
+    let (au, au_accounts) = au.unwrap_or_else(|e| {
+        or_none("cdr", e);
+        Default::default()
+    });
     fdx.extend(au);
     let records = records?;
     let elsewhere = sharing::accounts_at_own_banks(&state, &session.customer, &records).await;
@@ -77,6 +93,7 @@ pub async fn load_portal() -> Result<PortalView, AppError> {
         fdx,
         records,
         payments,
+        partial,
     })
 }
 

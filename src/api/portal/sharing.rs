@@ -14,26 +14,47 @@ pub(super) enum Regime {
 }
 
 /// The card of consent `consent_id` among those sharing the customer's accounts, and its
-/// regime; each regime is asked only when the ones before do not have it. A UK payment is an
-/// error: made once, it is a record of what was paid, never something to stop.
+/// regime; each regime is asked only when the ones before do not have it, and one that cannot
+/// be asked now does not keep the others from answering (its failure is the answer only when
+/// none has the consent). A UK payment is an error: made once, it is a record of what was
+/// paid, never something to stop.
 pub(super) async fn find(
     state: &AppState,
     customer: &str,
     consent_id: &str,
 ) -> Result<Option<(FdxAccess, Regime)>, AppError> {
-    let fdx = fdx_accesses(state, customer).await?.0;
-    if let Some(access) = fdx.into_iter().find(|a| a.consent_id == consent_id) {
-        return Ok(Some((access, Regime::Fdx)));
+    let mut failed = None;
+    match fdx_accesses(state, customer).await {
+        Ok((fdx, _)) => {
+            if let Some(access) = fdx.into_iter().find(|a| a.consent_id == consent_id) {
+                return Ok(Some((access, Regime::Fdx)));
+            }
+        }
+        Err(e) => failed = Some(e),
     }
-    let (uk, payments, _) = uk_accesses(state, customer).await?;
-    if payments.iter().any(|p| p.consent_id == consent_id) {
-        return Err(Failure::PaymentMade.into());
+    match uk_accesses(state, customer).await {
+        Ok((uk, payments, _)) => {
+            if payments.iter().any(|p| p.consent_id == consent_id) {
+                return Err(Failure::PaymentMade.into());
+            }
+            if let Some(access) = uk.into_iter().find(|a| a.consent_id == consent_id) {
+                return Ok(Some((access, Regime::Uk)));
+            }
+        }
+        Err(e) => failed = Some(e),
     }
-    if let Some(access) = uk.into_iter().find(|a| a.consent_id == consent_id) {
-        return Ok(Some((access, Regime::Uk)));
+    match cdr_accesses(state, customer).await {
+        Ok((cdr, _)) => {
+            if let Some(access) = cdr.into_iter().find(|a| a.consent_id == consent_id) {
+                return Ok(Some((access, Regime::Cdr)));
+            }
+        }
+        Err(e) => failed = Some(e),
     }
-    let cdr = cdr_accesses(state, customer).await?.0;
-    Ok(cdr.into_iter().find(|a| a.consent_id == consent_id).map(|a| (a, Regime::Cdr)))
+    match failed {
+        Some(e) => Err(e.into()),
+        None => Ok(None),
+    }
 }
 
 /// Stops consent `consent_id` of `subject` through its regime's management API; a UK consent's

@@ -393,3 +393,36 @@ async fn balances_and_transactions_are_served_as_the_consent_allows() {
     assert_eq!(uk_managed(&app, &full_id).await["status"], "Revoked");
     assert_eq!(bank_read(&app, &full, "UK-30003", "balances").await.0, StatusCode::UNAUTHORIZED);
 }
+
+/// One bank's API down (here the FDX bank, unreachable) costs the portal that bank's consents
+/// only: the page shows the others with a word that some are missing, and a UK consent is still
+/// stopped (it was a 502 page, and no stop, before).
+#[tokio::test]
+async fn the_portal_shows_and_stops_what_it_can_when_one_bank_is_down() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let app = spawn_app_with(".", |c| {
+        c.bank = Some(assent::server::config::BankConfig {
+            url: url::Url::parse(&format!("http://{closed}/bank")).unwrap(),
+            id_claim: Some("customer_id".into()),
+            workspace: Some("fdx".into()),
+            account_scopes: assent::server::config::default_account_scopes(),
+        });
+    })
+    .await;
+    let b = browser();
+    let (id, consent) = start_uk(&app, &b, "user").await;
+    allow(&app, &b, &consent, &["UK-30001"]).await;
+
+    let portal = browser();
+    let html = portal_sign_in(&app, &portal, "user").await;
+    assert!(html.contains(&id) && html.contains("data-testid=\"partial\""), "{html}");
+    assert!(html.contains("may be incomplete"), "{html}");
+    let res = form_post(&portal, format!("{}/api/portal/stop", app.url))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("consent_id", id.as_str()), ("csrf_token", hidden(&html, "csrf_token").as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(uk_managed(&app, &id).await["status"], "Revoked");
+}
