@@ -90,6 +90,14 @@ impl SqliteRecords {
     pub fn prepare(&self, d: &Draft, now: i64) -> Result<(String, Status), RecordsError> {
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        if let Some(id) = &d.id {
+            // A record named by its consent (a UK ConsentId) left pending by a flow that failed
+            // is this flow's now: the consent is authorised again through a new login.
+            tx.execute(
+                "UPDATE consent_records SET login_id = ?3 WHERE id = ?1 AND tenant = ?2 AND status = 'pending'",
+                params![id, d.tenant, d.login_id],
+            )?;
+        }
         let existing: Option<(String, String)> = tx
             .query_row(
                 "SELECT id, status FROM consent_records WHERE tenant = ?1 AND login_id = ?2",
@@ -416,6 +424,23 @@ mod tests {
         drop(store);
         let again = SqliteRecords::open(&dir.path().join("r.sqlite3")).unwrap();
         assert_eq!(again.of_subject("default", "user").unwrap().len(), 2);
+    }
+
+    #[test]
+    fn a_record_named_by_its_consent_and_left_pending_is_taken_over_by_the_next_flow() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteRecords::open(&dir.path().join("r.sqlite3")).unwrap();
+        let first = Draft { id: Some("urn-consent-1".into()), ..draft("login-1") };
+        assert_eq!(store.prepare(&first, 100).unwrap(), ("urn-consent-1".into(), Status::Pending));
+        // Its accept failed; the customer is sent again, through a new login.
+        let mut again = Draft { id: Some("urn-consent-1".into()), ..draft("login-2") };
+        again.accounts = vec!["1000002".into()];
+        assert_eq!(store.prepare(&again, 101).unwrap(), ("urn-consent-1".into(), Status::Pending));
+        store.authorize("urn-consent-1", 102).unwrap();
+        let record = store.get("urn-consent-1").unwrap().unwrap();
+        assert_eq!((record.status, record.draft.login_id.as_str()), (Status::Authorized, "login-2"));
+        assert_eq!(record.draft.accounts, ["1000002"]);
+        assert_eq!(store.of_subject("default", "user").unwrap().len(), 1, "one record for the consent");
     }
 
     #[test]

@@ -130,6 +130,15 @@ impl PostgresRecords {
     pub async fn prepare(&self, d: &Draft, now: i64) -> Result<(String, Status), RecordsError> {
         let mut client = self.pool.get().await?;
         let tx = client.transaction().await?;
+        if let Some(id) = &d.id {
+            // A record named by its consent (a UK ConsentId) left pending by a flow that failed
+            // is this flow's now: the consent is authorised again through a new login.
+            tx.execute(
+                "UPDATE consent_records SET login_id = $3 WHERE id = $1 AND tenant = $2 AND status = 'pending'",
+                &[id, &d.tenant, &d.login_id],
+            )
+            .await?;
+        }
         // One record per flow, whichever replica gets there first.
         let id = d.id.clone().unwrap_or_else(|| crate::request::random_b64(16));
         let inserted = insert_new(&tx, &id, d, Status::Pending, now).await?;
