@@ -6,7 +6,7 @@
 //! once on a 401 or 403, or none (the reference's internal API is open to the bank's network;
 //! Assent's client certificate goes with every call when one is set). Never the System token.
 
-use super::system::{renews, Credentials, TokenCache};
+use super::system::{Credentials, TokenCache};
 use super::{at, read_json, Upstream, UpstreamError, WorkspaceBank};
 use crate::server::config::{default_account_scopes, BankClient};
 use crate::server::observe::Endpoint;
@@ -92,10 +92,11 @@ impl Upstream {
             let response = self.send(request).await;
             self.metrics.observe_upstream(Endpoint::BankAccounts, started.elapsed());
             let response = response?;
-            if let Some((token, cache)) = token.filter(|_| renews(response.status()) && !renewed) {
-                cache.invalidate(&token);
-                renewed = true;
-                continue;
+            if let Some((token, cache)) = token.filter(|_| !renewed) {
+                if cache.renew_after(&token, response.status()) {
+                    renewed = true;
+                    continue;
+                }
             }
             return read_json(response).await;
         }

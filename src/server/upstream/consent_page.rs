@@ -82,10 +82,7 @@ impl Upstream {
             match self.expect_gone(endpoint, request).await? {
                 Status::Gone => return Ok(true),
                 Status::Unknown => return Ok(false),
-                Status::Refused(_) if !renewed => {
-                    self.invalidate(&token);
-                    renewed = true;
-                }
+                Status::Refused(status) if !renewed && self.renew_system_after(&token, status) => renewed = true,
                 Status::Refused(status) => return Err(Status::refused(status)),
             }
         }

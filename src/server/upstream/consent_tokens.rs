@@ -22,10 +22,7 @@ impl Upstream {
                 self.http.delete(url.clone()).bearer_auth(token.expose()).query(&[("consent_id", consent_id)]);
             match self.expect_gone(Endpoint::RevokeConsentTokens, request).await? {
                 Status::Gone | Status::Unknown => return Ok(()),
-                Status::Refused(_) if !renewed => {
-                    self.invalidate(&token);
-                    renewed = true;
-                }
+                Status::Refused(status) if !renewed && self.renew_system_after(&token, status) => renewed = true,
                 Status::Refused(status) => return Err(Status::refused(status)),
             }
         }

@@ -1,6 +1,6 @@
 //! The System-workspace token: fetched with client credentials (`client_secret_basic`),
 //! cached until shortly before it expires, fetched by a single request however many pages
-//! want it at once, and renewed once when a call answers 401 or 403.
+//! want it at once, and renewed once when a call answers 401 (or 403, at most once a minute).
 
 use super::{at, read_json, Upstream, UpstreamError};
 use crate::server::config::Secret;
@@ -38,7 +38,12 @@ struct CachedToken {
 pub(super) struct TokenCache {
     token: RwLock<Option<CachedToken>>,
     refresh: tokio::sync::Mutex<()>,
+    /// When a 403 last renewed the token (see [`TokenCache::renew_after`]).
+    forbidden: std::sync::Mutex<Option<Instant>>,
 }
+
+/// At most one renewal per this long because of a 403.
+const FORBIDDEN_RENEWAL: Duration = Duration::from_secs(60);
 
 /// Who asks for a client-credentials token, where, and for what.
 pub(super) struct Credentials<'a> {
@@ -48,13 +53,6 @@ pub(super) struct Credentials<'a> {
     pub scope: &'a str,
     /// What the token request is timed as.
     pub endpoint: Endpoint,
-}
-
-/// An answer after which a token is fetched anew and the call made once more, as
-/// acp-client-go does (reference §0.4): the token expired (401) or lacks a scope its client
-/// has been given since (403).
-pub(super) fn renews(status: StatusCode) -> bool {
-    status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN
 }
 
 fn form_escape(s: &str) -> String {
@@ -101,8 +99,32 @@ impl TokenCache {
         Ok(token)
     }
 
+    /// Whether to fetch a new token and make the call once more after it answered `status`
+    /// to `token`, as acp-client-go does (reference §0.4); if so, `token` is forgotten. Always
+    /// after a 401 (the token expired or was revoked). After a 403 (the token may lack a scope
+    /// its client has been given since) at most once a minute: a 403 may be the call's own
+    /// refusal (a wrong `login_state`), and repeating it must not cost a token request each time.
+    pub(super) fn renew_after(&self, token: &Arc<Secret>, status: StatusCode) -> bool {
+        let renew = match status {
+            StatusCode::UNAUTHORIZED => true,
+            StatusCode::FORBIDDEN => {
+                let mut last = self.forbidden.lock().unwrap_or_else(|p| p.into_inner());
+                let due = last.is_none_or(|at| at.elapsed() >= FORBIDDEN_RENEWAL);
+                if due {
+                    *last = Some(Instant::now());
+                }
+                due
+            }
+            _ => false,
+        };
+        if renew {
+            self.invalidate(token);
+        }
+        renew
+    }
+
     /// Forgets `token` if it is still the cached one (another caller may have renewed it).
-    pub(super) fn invalidate(&self, token: &Arc<Secret>) {
+    fn invalidate(&self, token: &Arc<Secret>) {
         let mut guard = self.token.write().unwrap_or_else(|p| p.into_inner());
         if guard.as_ref().is_some_and(|c| Arc::ptr_eq(&c.token, token)) {
             *guard = None;
@@ -151,9 +173,9 @@ impl Upstream {
         self.system.get(self, who).await
     }
 
-    /// Forgets the System token `token` if it is still the cached one.
-    pub(super) fn invalidate(&self, token: &Arc<Secret>) {
-        self.system.invalidate(token);
+    /// [`TokenCache::renew_after`] for the System token.
+    pub(super) fn renew_system_after(&self, token: &Arc<Secret>, status: StatusCode) -> bool {
+        self.system.renew_after(token, status)
     }
 
     /// Sends a System API request with the System token, renewing it once on a 401 or 403, and
@@ -181,9 +203,8 @@ impl Upstream {
                     return Err(e.into());
                 }
             };
-            if renews(response.status()) && !renewed {
+            if !renewed && self.system.renew_after(&token, response.status()) {
                 self.metrics.observe_upstream(endpoint, started.elapsed());
-                self.invalidate(&token);
                 renewed = true;
                 continue;
             }

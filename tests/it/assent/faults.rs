@@ -222,7 +222,7 @@ async fn replicas_sharing_a_key_serve_one_user() {
 #[tokio::test]
 async fn a_forbidden_system_token_is_renewed_once_and_an_unknown_consent_is_told_apart() {
     use assent::server::config::{Secret, TenantConfig};
-    use assent::server::upstream::Upstream;
+    use assent::server::upstream::{Upstream, UpstreamError};
     use axum::http::{HeaderMap, StatusCode as S};
     use axum::routing::{delete, post};
     use std::sync::atomic::{AtomicU64, Ordering};
@@ -245,7 +245,7 @@ async fn a_forbidden_system_token_is_renewed_once_and_an_unknown_consent_is_told
             "/default/system/servers/uk/open-banking/consents/{id}",
             delete(move |h: HeaderMap, axum::extract::Path(id): axum::extract::Path<String>| async move {
                 match (fresh(&h), id.as_str()) {
-                    (false, _) => S::FORBIDDEN,
+                    (false, _) | (_, "not-yours") => S::FORBIDDEN,
                     (true, "known") => S::NO_CONTENT,
                     (true, _) => S::NOT_FOUND,
                 }
@@ -267,6 +267,12 @@ async fn a_forbidden_system_token_is_renewed_once_and_an_unknown_consent_is_told
     assert_eq!(tokens.load(Ordering::SeqCst), 2, "the 403 renewed the token once");
     assert!(!up.revoke_obuk_consent("a-scope-grant").await.unwrap(), "404: not a consent the API knows");
     assert_eq!(tokens.load(Ordering::SeqCst), 2, "and the renewed token is kept");
+    // A 403 that is the call's own refusal, again and again: no token request each time.
+    for _ in 0..3 {
+        let refused = up.revoke_obuk_consent("not-yours").await;
+        assert!(matches!(refused, Err(UpstreamError::Status { status: 403, .. })), "{refused:?}");
+    }
+    assert_eq!(tokens.load(Ordering::SeqCst), 2, "a 403 renews at most once a minute");
 }
 
 /// The authorization server's `redirect_to` after an accept: followed only on its origin (a
