@@ -233,6 +233,16 @@ pub fn form_post(b: &Client, url: impl reqwest::IntoUrl) -> reqwest::RequestBuil
     b.post(url).header(header::ACCEPT, "text/html,application/xhtml+xml,*/*;q=0.8")
 }
 
+/// The portal's Stop of `consent_id`, as a same-origin plain form with `csrf_token`.
+pub async fn portal_stop(app: &TestApp, b: &Client, consent_id: &str, csrf_token: &str) -> Response {
+    form_post(b, format!("{}/api/portal/stop", app.url))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("consent_id", consent_id), ("csrf_token", csrf_token)])
+        .send()
+        .await
+        .unwrap()
+}
+
 /// Posts the consent form as a same-origin browser would.
 pub async fn submit(app: &TestApp, b: &Client, page: &ConsentPage, decision: &str, scopes: &[&str]) -> Response {
     let fields: Vec<(&str, &str)> = scopes.iter().map(|s| ("scope[]", *s)).collect();
@@ -276,6 +286,18 @@ pub async fn post_decision(
     decision: &str,
     fields: &[(&str, &str)],
 ) -> Response {
+    post_decision_from(&app.url, b, url, page, decision, fields).await
+}
+
+/// [`post_decision`] from a page of the Assent at `origin`.
+pub async fn post_decision_from(
+    origin: &str,
+    b: &Client,
+    url: String,
+    page: &ConsentPage,
+    decision: &str,
+    fields: &[(&str, &str)],
+) -> Response {
     let mut form = vec![
         ("login_id", page.login_id.as_str()),
         ("login_state", page.login_state.as_str()),
@@ -283,13 +305,7 @@ pub async fn post_decision(
         ("decision", decision),
     ];
     form.extend_from_slice(fields);
-    form_post(b, url)
-        .header("origin", &app.url)
-        .header("sec-fetch-site", "same-origin")
-        .form(&form)
-        .send()
-        .await
-        .unwrap()
+    form_post(b, url).header("origin", origin).header("sec-fetch-site", "same-origin").form(&form).send().await.unwrap()
 }
 
 /// Follows the 303 from Assent back through the authorization server to the demo app.

@@ -356,12 +356,7 @@ async fn the_portal_lists_and_stops_an_arrangement_of_its_own_customer_only() {
     let other = browser();
     let other_html = portal_sign_in(&app, &other, "user2").await;
     assert!(!other_html.contains(&arrangement));
-    let res = form_post(&other, format!("{}/api/portal/stop", app.url))
-        .header("sec-fetch-site", "same-origin")
-        .form(&[("consent_id", arrangement.as_str()), ("csrf_token", hidden(&other_html, "csrf_token").as_str())])
-        .send()
-        .await
-        .unwrap();
+    let res = portal_stop(&app, &other, arrangement.as_str(), hidden(&other_html, "csrf_token").as_str()).await;
     assert!(matches!(res.status(), StatusCode::NOT_FOUND | StatusCode::FORBIDDEN), "{}", res.status());
     assert_eq!(managed(&app, &arrangement).await[0]["status"], "Authorised");
 
@@ -383,20 +378,10 @@ async fn the_portal_lists_and_stops_an_arrangement_of_its_own_customer_only() {
         .await
         .unwrap();
     // A forged stop (no token) changes nothing.
-    let res = form_post(&portal, format!("{}/api/portal/stop", app.url))
-        .header("sec-fetch-site", "same-origin")
-        .form(&[("consent_id", arrangement.as_str()), ("csrf_token", "forged")])
-        .send()
-        .await
-        .unwrap();
+    let res = portal_stop(&app, &portal, arrangement.as_str(), "forged").await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     assert_eq!(bank_accounts(&app, &access).await.0, StatusCode::OK);
-    let res = form_post(&portal, format!("{}/api/portal/stop", app.url))
-        .header("sec-fetch-site", "same-origin")
-        .form(&[("consent_id", arrangement.as_str()), ("csrf_token", hidden(&confirm, "csrf_token").as_str())])
-        .send()
-        .await
-        .unwrap();
+    let res = portal_stop(&app, &portal, arrangement.as_str(), hidden(&confirm, "csrf_token").as_str()).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&res), "/portal?revoked=fdx");
     assert_eq!(bank_accounts(&app, &access).await.0, StatusCode::UNAUTHORIZED);

@@ -311,19 +311,7 @@ async fn redirect_to_is_followed_only_on_the_servers_origin_and_always_as_a_vali
         async move {
             let b = browser();
             let page = open_consent(&b, &format!("{assent}/consent?login_id={login}&login_state=s")).await;
-            form_post(&b, format!("{assent}{DECIDE}"))
-                .header("origin", &assent)
-                .header("sec-fetch-site", "same-origin")
-                .form(&[
-                    ("login_id", page.login_id.as_str()),
-                    ("login_state", page.login_state.as_str()),
-                    ("csrf_token", page.csrf_token.as_str()),
-                    ("decision", "allow"),
-                    ("scope[]", "openid"),
-                ])
-                .send()
-                .await
-                .unwrap()
+            post_decision_from(&assent, &b, format!("{assent}{DECIDE}"), &page, "allow", &[("scope[]", "openid")]).await
         }
     };
     let res = decide("elsewhere").await;

@@ -95,12 +95,7 @@ async fn the_user_shares_exactly_the_accounts_ticked() {
     let other_html = portal_sign_in(&app, &other, "user4").await;
     assert!(!other_html.contains(&consent_id));
     let token = hidden(&other_html, "csrf_token");
-    let res = form_post(&other, format!("{}/api/portal/stop", app.url))
-        .header("sec-fetch-site", "same-origin")
-        .form(&[("consent_id", consent_id.as_str()), ("csrf_token", token.as_str())])
-        .send()
-        .await
-        .unwrap();
+    let res = portal_stop(&app, &other, consent_id.as_str(), token.as_str()).await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     let fetch = b.post(format!("{}/fdx-demo/fetch", app.sandbox_url())).send().await.unwrap().text().await.unwrap();
     assert!(fetch.contains("data-testid=\"bank-status\">200"), "{fetch}");
@@ -115,12 +110,7 @@ async fn the_user_shares_exactly_the_accounts_ticked() {
         .await
         .unwrap();
     assert!(confirm.contains("Stop sharing your financial data with"), "{confirm}");
-    let res = form_post(&portal, format!("{}/api/portal/stop", app.url))
-        .header("sec-fetch-site", "same-origin")
-        .form(&[("consent_id", consent_id.as_str()), ("csrf_token", hidden(&confirm, "csrf_token").as_str())])
-        .send()
-        .await
-        .unwrap();
+    let res = portal_stop(&app, &portal, consent_id.as_str(), hidden(&confirm, "csrf_token").as_str()).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&res), "/portal?revoked=fdx");
     let after = portal.get(format!("{}/portal?revoked=fdx", app.url)).send().await.unwrap().text().await.unwrap();
@@ -208,12 +198,7 @@ async fn the_portal_finds_the_customer_by_the_bank_id_claim() {
     let html = portal_sign_in(&app, &portal, "user12").await;
     assert!(html.contains("Financial data you share") && html.contains("Everyday Checking …"), "{html}");
     let consent_id = html.split("data-consent-id=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
-    let res = form_post(&portal, format!("{}/api/portal/stop", app.url))
-        .header("sec-fetch-site", "same-origin")
-        .form(&[("consent_id", consent_id.as_str()), ("csrf_token", hidden(&html, "csrf_token").as_str())])
-        .send()
-        .await
-        .unwrap();
+    let res = portal_stop(&app, &portal, consent_id.as_str(), hidden(&html, "csrf_token").as_str()).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER, "stopped through the same customer");
 }
 
@@ -238,12 +223,7 @@ async fn a_customer_with_hundreds_of_consents_sees_and_can_stop_each() {
     let html = portal_sign_in(&app, &portal, "user").await;
     assert_eq!(html.matches("data-consent-id=\"").count(), 250, "every consent is listed");
     assert!(html.contains("data-consent-id=\"older-249\""), "the oldest, on the last page");
-    let res = form_post(&portal, format!("{}/api/portal/stop", app.url))
-        .header("sec-fetch-site", "same-origin")
-        .form(&[("consent_id", "older-249"), ("csrf_token", hidden(&html, "csrf_token").as_str())])
-        .send()
-        .await
-        .unwrap();
+    let res = portal_stop(&app, &portal, "older-249", hidden(&html, "csrf_token").as_str()).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(store.fdx_consent("older-249").unwrap().unwrap().status, "Revoked");
 }

@@ -252,12 +252,7 @@ async fn the_portal_lists_and_stops_a_uk_consent_of_its_own_user_only() {
     let other = browser();
     let other_html = portal_sign_in(&app, &other, "user2").await;
     assert!(!other_html.contains(&id));
-    let res = form_post(&other, format!("{}/api/portal/stop", app.url))
-        .header("sec-fetch-site", "same-origin")
-        .form(&[("consent_id", id.as_str()), ("csrf_token", hidden(&other_html, "csrf_token").as_str())])
-        .send()
-        .await
-        .unwrap();
+    let res = portal_stop(&app, &other, id.as_str(), hidden(&other_html, "csrf_token").as_str()).await;
     assert!(matches!(res.status(), StatusCode::NOT_FOUND | StatusCode::FORBIDDEN), "{}", res.status());
     assert_eq!(uk_managed(&app, &id).await["status"], "Authorised");
     // A customer with no UK account at all: an empty account filter lists every consent at
@@ -266,12 +261,7 @@ async fn the_portal_lists_and_stops_a_uk_consent_of_its_own_user_only() {
     let none = browser();
     let none_html = portal_sign_in(&app, &none, "user5").await;
     assert!(!none_html.contains(&id), "{none_html}");
-    let res = form_post(&none, format!("{}/api/portal/stop", app.url))
-        .header("sec-fetch-site", "same-origin")
-        .form(&[("consent_id", id.as_str()), ("csrf_token", hidden(&none_html, "csrf_token").as_str())])
-        .send()
-        .await
-        .unwrap();
+    let res = portal_stop(&app, &none, id.as_str(), hidden(&none_html, "csrf_token").as_str()).await;
     assert!(matches!(res.status(), StatusCode::NOT_FOUND | StatusCode::FORBIDDEN), "{}", res.status());
     assert_eq!(uk_managed(&app, &id).await["status"], "Authorised");
 
@@ -282,12 +272,7 @@ async fn the_portal_lists_and_stops_a_uk_consent_of_its_own_user_only() {
     assert!(!html.contains("ReadAccountsDetail"), "cluster wording, not codes");
     let confirm =
         portal.get(format!("{}/portal/revoke?consent_id={id}", app.url)).send().await.unwrap().text().await.unwrap();
-    let res = form_post(&portal, format!("{}/api/portal/stop", app.url))
-        .header("sec-fetch-site", "same-origin")
-        .form(&[("consent_id", id.as_str()), ("csrf_token", hidden(&confirm, "csrf_token").as_str())])
-        .send()
-        .await
-        .unwrap();
+    let res = portal_stop(&app, &portal, id.as_str(), hidden(&confirm, "csrf_token").as_str()).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&res), "/portal?revoked=fdx");
     assert_eq!(bank_accounts(&app, &access).await.0, StatusCode::UNAUTHORIZED);
@@ -417,12 +402,7 @@ async fn the_portal_shows_and_stops_what_it_can_when_one_bank_is_down() {
     let html = portal_sign_in(&app, &portal, "user").await;
     assert!(html.contains(&id) && html.contains("data-testid=\"partial\""), "{html}");
     assert!(html.contains("may be incomplete"), "{html}");
-    let res = form_post(&portal, format!("{}/api/portal/stop", app.url))
-        .header("sec-fetch-site", "same-origin")
-        .form(&[("consent_id", id.as_str()), ("csrf_token", hidden(&html, "csrf_token").as_str())])
-        .send()
-        .await
-        .unwrap();
+    let res = portal_stop(&app, &portal, id.as_str(), hidden(&html, "csrf_token").as_str()).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(uk_managed(&app, &id).await["status"], "Revoked");
 }

@@ -311,12 +311,7 @@ async fn the_portal_lists_a_payment_under_payments_with_nothing_to_stop_for_its_
     assert!(html.contains("Payment of £1,234.50 to ACME Energy Ltd"), "{html}");
 
     // The stop server function refuses a payment, for its payer too.
-    let res = form_post(&portal, format!("{}/api/portal/stop", app.url))
-        .header("sec-fetch-site", "same-origin")
-        .form(&[("consent_id", id.as_str()), ("csrf_token", hidden(&html, "csrf_token").as_str())])
-        .send()
-        .await
-        .unwrap();
+    let res = portal_stop(&app, &portal, id.as_str(), hidden(&html, "csrf_token").as_str()).await;
     assert_eq!(res.status(), StatusCode::CONFLICT);
     assert_eq!(uk_managed(&app, &id).await["status"], "Consumed");
 
@@ -325,12 +320,7 @@ async fn the_portal_lists_a_payment_under_payments_with_nothing_to_stop_for_its_
     let other_html = portal_sign_in(&app, &other, "user2").await;
     assert!(!other_html.contains("ACME Energy Ltd") && !other_html.contains(&id), "{other_html}");
     assert!(!other_html.contains("id=\"payments-title\""));
-    let res = form_post(&other, format!("{}/api/portal/stop", app.url))
-        .header("sec-fetch-site", "same-origin")
-        .form(&[("consent_id", id.as_str()), ("csrf_token", hidden(&other_html, "csrf_token").as_str())])
-        .send()
-        .await
-        .unwrap();
+    let res = portal_stop(&app, &other, id.as_str(), hidden(&other_html, "csrf_token").as_str()).await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 }
 
