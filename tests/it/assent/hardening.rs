@@ -420,3 +420,41 @@ async fn one_address_cannot_take_every_connection() {
     assert!(started.elapsed() < std::time::Duration::from_millis(500), "{:?}", started.elapsed());
     drop(held);
 }
+
+/// Every kind of answer carries the headers that keep it out of frames and sniffing: pages,
+/// server functions' answers, files, operations endpoints and errors alike.
+#[tokio::test]
+async fn every_kind_of_answer_refuses_frames_and_sniffing() {
+    let app = spawn_app().await;
+    let b = browser();
+    let consent = start_flow(&app, &b, "user", &["openid"]).await;
+    let paths = [
+        consent.replacen(&app.url, "", 1),
+        "/portal".into(),
+        "/portal/revoke?client_id=x".into(),
+        "/admin".into(),
+        "/consent?login_id=unknown&login_state=x".into(),
+        "/favicon.svg".into(),
+        "/readyz".into(),
+        "/no-such-page".into(),
+    ];
+    let mut answers = Vec::new();
+    for path in &paths {
+        answers.push((path.clone(), b.get(format!("{}{path}", app.url)).send().await.unwrap()));
+    }
+    // A server function's answer (a refused call, as JSON).
+    let api = b.post(format!("{}{DECIDE}", app.url)).form(&[("login_id", "x")]).send().await.unwrap();
+    answers.push((DECIDE.into(), api));
+    for (path, res) in &answers {
+        let h = res.headers();
+        assert_eq!(h.get("x-frame-options").map(|v| v.to_str().unwrap()), Some("DENY"), "{path}");
+        assert_eq!(h.get("x-content-type-options").map(|v| v.to_str().unwrap()), Some("nosniff"), "{path}");
+        assert_eq!(h.get("cross-origin-opener-policy").map(|v| v.to_str().unwrap()), Some("same-origin"), "{path}");
+        let csp = h.get("content-security-policy").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+    }
+    // A server function is only ever posted: a GET changes nothing and is refused.
+    let res = b.get(format!("{}{DECIDE}?login_id=x&login_state=y&decision=allow", app.url)).send().await.unwrap();
+    assert!(res.status().is_client_error(), "GET {DECIDE}: {}", res.status());
+    assert_eq!(assent::sandbox::Stats::get(&app.sandbox().stats.scope_grant_decisions), 0);
+}
