@@ -43,6 +43,24 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequest<
     }
 }
 
+/// One page of a management list (newest first): the items after `after` (an id of the same
+/// listing, else 400), at most `limit` (default and most 100; §5 gap 12).
+pub fn page_of<T>(
+    mut items: Vec<T>,
+    id: impl Fn(&T) -> &str,
+    after: Option<&str>,
+    limit: Option<usize>,
+) -> Result<Vec<T>, Response> {
+    if let Some(after) = after {
+        let Some(at) = items.iter().position(|i| id(i) == after) else {
+            return Err(api_error(StatusCode::BAD_REQUEST, "after_consent_id is not in this listing", "bad_request"));
+        };
+        items.drain(..=at);
+    }
+    items.truncate(limit.unwrap_or(100).clamp(1, 100));
+    Ok(items)
+}
+
 /// A System/Public API error with the `Error` shape (reference §4).
 pub fn api_error(status: StatusCode, error: &str, code: &str) -> Response {
     let body = ApiError { status_code: status.as_u16(), error: error.into(), error_code: code.into(), details: None };

@@ -175,6 +175,12 @@ pub struct CDRConsentsRequest {
     pub customer_id: Option<String>,
     #[serde(default, deserialize_with = "crate::wire::null_is_empty", skip_serializing_if = "Vec::is_empty")]
     pub status: Vec<String>,
+    /// A page of at most this many (reference §5 gap 12)…
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<usize>,
+    /// …after this arrangement of the same listing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after_consent_id: Option<String>,
 }
 
 /// `Client` of the System API's client list (`GET /api/system/{tid}/clients/{wid}`, scope

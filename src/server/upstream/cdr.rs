@@ -76,7 +76,7 @@ impl Upstream {
     }
 
     /// `POST {base}/{tid}/system/servers/{wid}/cdr/arrangements` with `CDRConsentsRequest`: the
-    /// arrangements of `customer_id` that share any of `account_ids`.
+    /// arrangements of `customer_id` that share any of `account_ids`, every page of them.
     pub async fn cdr_arrangements_of(
         &self,
         customer_id: &str,
@@ -86,12 +86,26 @@ impl Upstream {
         if account_ids.is_empty() || customer_id.is_empty() {
             return Ok(CDRArrangements::default());
         }
-        let body = CDRConsentsRequest {
-            accounts: account_ids.to_vec(),
-            customer_id: Some(customer_id.to_string()),
-            ..CDRConsentsRequest::default()
-        };
-        self.system_call(Endpoint::CdrList, Method::POST, url, &[], Some(&body)).await
+        let arrangements = super::all_pages(
+            |after| {
+                let body = CDRConsentsRequest {
+                    accounts: account_ids.to_vec(),
+                    customer_id: Some(customer_id.to_string()),
+                    limit: Some(super::LIST_PAGE),
+                    after_consent_id: after,
+                    ..CDRConsentsRequest::default()
+                };
+                let url = url.clone();
+                async move {
+                    let page: CDRArrangements =
+                        self.system_call(Endpoint::CdrList, Method::POST, url, &[], Some(&body)).await?;
+                    Ok(page.arrangements)
+                }
+            },
+            |a| a.cdr_arrangement_id.as_str(),
+        )
+        .await?;
+        Ok(CDRArrangements { arrangements })
     }
 
     /// `DELETE {base}/{tid}/system/servers/{wid}/cdr/arrangements/{id}` (204), renewing the

@@ -11,11 +11,6 @@ use crate::wire::{
 use reqwest::Method;
 use url::Url;
 
-/// Open Finance consents asked for per page of the management list, and at most this many
-/// pages (5,000 consents) for one customer.
-const FDX_PAGE: usize = 100;
-const FDX_MAX_PAGES: usize = 50;
-
 /// `{base}/{tid}/system/fdx/fdx/{login}`
 const PAGE: Page = Page {
     segments: ["fdx", "fdx"],
@@ -89,33 +84,25 @@ impl Upstream {
         if account_ids.is_empty() {
             return Ok(FDXConsents::default());
         }
-        // The list answers pages of at most `limit` with no cursor of its own: ask for the page
-        // after the last consent seen until a short page. A page with nothing new (a server
-        // that ignores the cursor) ends it too, and so does the bound on pages.
-        let mut all = FDXConsents::default();
-        let mut after: Option<String> = None;
-        for _ in 0..FDX_MAX_PAGES {
-            let body = FDXConsentsRequest {
-                resource: Some(FDXResourceFilter { resource_type: "ACCOUNT".into(), ids: account_ids.to_vec() }),
-                limit: Some(FDX_PAGE),
-                after_consent_id: after.clone(),
-                ..FDXConsentsRequest::default()
-            };
-            let page: FDXConsents =
-                self.system_call(Endpoint::FdxList, Method::POST, url.clone(), &[], Some(&body)).await?;
-            let full = page.consents.len() >= FDX_PAGE;
-            let before = all.consents.len();
-            for consent in page.consents {
-                if !all.consents.iter().any(|c| c.id == consent.id) {
-                    all.consents.push(consent);
+        let consents = super::all_pages(
+            |after| {
+                let body = FDXConsentsRequest {
+                    resource: Some(FDXResourceFilter { resource_type: "ACCOUNT".into(), ids: account_ids.to_vec() }),
+                    limit: Some(super::LIST_PAGE),
+                    after_consent_id: after,
+                    ..FDXConsentsRequest::default()
+                };
+                let url = url.clone();
+                async move {
+                    let page: FDXConsents =
+                        self.system_call(Endpoint::FdxList, Method::POST, url, &[], Some(&body)).await?;
+                    Ok(page.consents)
                 }
-            }
-            if !full || all.consents.len() == before {
-                break;
-            }
-            after = all.consents.last().map(|c| c.id.clone());
-        }
-        Ok(all)
+            },
+            |c| c.id.as_str(),
+        )
+        .await?;
+        Ok(FDXConsents { consents })
     }
 
     /// `DELETE {base}/{tid}/system/servers/{wid}/fdx/consents/{id}` by the user (204; 404,

@@ -65,14 +65,30 @@ impl Upstream {
     }
 
     /// `GET {base}/{tid}/system/servers/{wid}/open-banking/consents?accounts=…`: the UK consents
-    /// sharing any of these accounts.
+    /// sharing any of these accounts, every page of them.
     pub async fn obuk_consents_of_accounts(&self, account_ids: &[String]) -> Result<OBUKConsents, UpstreamError> {
         let url = self.obuk_consents_url(None)?;
         if account_ids.is_empty() {
             return Ok(OBUKConsents::default());
         }
-        let query: Vec<(&str, &str)> = account_ids.iter().map(|a| ("accounts", a.as_str())).collect();
-        self.system_call(Endpoint::ObukList, Method::GET, url, &query, None::<&()>).await
+        let limit = super::LIST_PAGE.to_string();
+        let consents = super::all_pages(
+            |after| {
+                let mut query: Vec<(&str, String)> = account_ids.iter().map(|a| ("accounts", a.clone())).collect();
+                query.push(("limit", limit.clone()));
+                query.extend(after.map(|id| ("after_consent_id", id)));
+                let url = url.clone();
+                async move {
+                    let query: Vec<(&str, &str)> = query.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                    let page: OBUKConsents =
+                        self.system_call(Endpoint::ObukList, Method::GET, url, &query, None::<&()>).await?;
+                    Ok(page.consents)
+                }
+            },
+            |c| c.consent_id.as_str(),
+        )
+        .await?;
+        Ok(OBUKConsents { consents })
     }
 
     /// `DELETE {base}/{tid}/system/servers/{wid}/open-banking/consents/{id}` (204), renewing

@@ -406,3 +406,31 @@ async fn the_portal_shows_and_stops_what_it_can_when_one_bank_is_down() {
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(uk_managed(&app, &id).await["status"], "Revoked");
 }
+
+/// A customer with more UK consents than one page of the management list sees every one in
+/// the portal, and can stop the oldest (the list was read as one page).
+#[tokio::test]
+async fn a_customer_with_more_uk_consents_than_a_page_sees_and_can_stop_each() {
+    let app = spawn_app().await;
+    let b = browser();
+    let (id, consent) = start_uk(&app, &b, "user").await;
+    allow(&app, &b, &consent, &["UK-30001"]).await;
+    // 149 more like it, each a little older: 150 in all, two pages of 100.
+    let store = &app.sandbox().store;
+    let first = store.fdx_consent(&id).unwrap().expect("the consent given through Assent");
+    for n in 1..150 {
+        let mut row = first.clone();
+        row.id = format!("older-uk-{n:03}");
+        row.created_at -= n;
+        store.insert_fdx_consent(&row).unwrap();
+    }
+    let portal = browser();
+    let html = portal_sign_in(&app, &portal, "user").await;
+    assert!(html.contains(&id), "the newest");
+    for n in [1, 99, 100, 101, 149] {
+        assert!(html.contains(&format!("older-uk-{n:03}")), "older-uk-{n:03}, on either page");
+    }
+    let res = portal_stop(&app, &portal, "older-uk-149", hidden(&html, "csrf_token").as_str()).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(store.fdx_consent("older-uk-149").unwrap().unwrap().status, "Revoked");
+}

@@ -11,7 +11,7 @@
 use crate::sandbox::authz::client_auth::authenticate_client;
 use crate::sandbox::authz::consent_session::system_guard;
 use crate::sandbox::authz::request::Params;
-use crate::sandbox::http::{api_error, check_workspace, db_failure};
+use crate::sandbox::http::{api_error, check_workspace, db_failure, page_of};
 use crate::sandbox::mtls::PeerCert;
 use crate::sandbox::profile::cdr::arrangement::{current, load, request_of, superseded, to_arrangement};
 use crate::sandbox::state::Sandbox;
@@ -41,6 +41,8 @@ fn filter_of(query: Option<&str>) -> CDRConsentsRequest {
             "client_id" => f.client_id = Some(v.into_owned()),
             "customer_id" => f.customer_id = Some(v.into_owned()),
             "status" => f.status.push(v.into_owned()),
+            "limit" => f.limit = v.parse().ok(),
+            "after_consent_id" => f.after_consent_id = Some(v.into_owned()),
             _ => {}
         }
     }
@@ -66,6 +68,8 @@ fn list_of(sb: &Sandbox, sid: &str, f: &CDRConsentsRequest) -> Result<CDRArrange
         .filter(|a| f.status.is_empty() || f.status.iter().any(|s| s.eq_ignore_ascii_case(&a.status)))
         .filter(|a| f.accounts.is_empty() || a.account_ids.iter().any(|id| f.accounts.contains(id)))
         .collect();
+    let arrangements =
+        page_of(arrangements, |a| a.cdr_arrangement_id.as_str(), f.after_consent_id.as_deref(), f.limit)?;
     Ok(CDRArrangements { arrangements })
 }
 

@@ -8,7 +8,7 @@
 
 use crate::sandbox::authz::consent_session::system_guard;
 use crate::sandbox::config::TENANT;
-use crate::sandbox::http::{api_error, check_workspace, db_failure};
+use crate::sandbox::http::{api_error, check_workspace, db_failure, page_of};
 use crate::sandbox::profile::obuk::consent::{accounts_of, load, rfc3339, to_consent};
 use crate::sandbox::profile::obuk::payment::{is_payment, to_payment_consent};
 use crate::sandbox::state::Sandbox;
@@ -27,12 +27,14 @@ use std::sync::Arc;
 type Sb = State<Arc<Sandbox>>;
 
 /// The filters of a list: `accounts` (repeated: consents sharing any of them), `client_id`,
-/// `status` (repeated).
+/// `status` (repeated); and its page: `limit`, `after_consent_id`.
 #[derive(Default)]
 struct Filter {
     accounts: Vec<String>,
     client_id: Option<String>,
     status: Vec<String>,
+    limit: Option<usize>,
+    after_consent_id: Option<String>,
 }
 
 fn filter_of(query: Option<&str>) -> Filter {
@@ -42,6 +44,8 @@ fn filter_of(query: Option<&str>) -> Filter {
             "accounts" => f.accounts.push(v.into_owned()),
             "client_id" => f.client_id = Some(v.into_owned()),
             "status" => f.status.push(v.into_owned()),
+            "limit" => f.limit = v.parse().ok(),
+            "after_consent_id" => f.after_consent_id = Some(v.into_owned()),
             _ => {}
         }
     }
@@ -79,6 +83,7 @@ fn list_of(sb: &Sandbox, sid: &str, filter: &Filter) -> Result<OBUKConsents, Res
         .filter(|c| filter.status.is_empty() || filter.status.iter().any(|s| s.eq_ignore_ascii_case(&c.status)))
         .filter(|c| filter.accounts.is_empty() || c.account_ids.iter().any(|a| filter.accounts.contains(a)))
         .collect();
+    let consents = page_of(consents, |c| c.consent_id.as_str(), filter.after_consent_id.as_deref(), filter.limit)?;
     Ok(OBUKConsents { consents })
 }
 
