@@ -1,10 +1,12 @@
 //! Configuration, read once at start-up from the environment (and `.env`), validated, and
 //! rejected with one clear line when something is wrong.
 
+mod bank;
 mod brand;
 mod console;
 mod file;
 
+pub use bank::{default_account_scopes, BankClient, BankConfig};
 pub use brand::{Rgb, Theme};
 pub use console::ConsoleConfig;
 pub use file::{Regime, WorkspaceSettings, WorkspaceStorage};
@@ -131,37 +133,6 @@ pub enum SessionStoreConfig {
     /// Redis or Valkey, shared by replicas: `redis://` (loopback only) or `rediss://`, with
     /// user, password and database number in the URL; `root_ca` (`ROOT_CA`) to trust a private CA.
     Redis { url: Secret, root_ca: Option<PathBuf> },
-}
-
-/// Where the consent page finds the accounts of the signed-in customer.
-#[derive(Clone, Debug, PartialEq)]
-pub struct BankConfig {
-    /// `GET {url}/internal/accounts?customer_id=…`
-    pub url: Url,
-    /// The `authentication_context` claim holding the customer id; the subject when unset.
-    pub id_claim: Option<String>,
-    /// The workspace whose FDX consents the portal lists; the issuer's workspace when unset.
-    pub workspace: Option<String>,
-    /// Scopes that share accounts (`ACCOUNT_SCOPES`, default `accounts`): a scope-grant request
-    /// for one of them shows the customer's accounts, and at least one must be chosen.
-    pub account_scopes: Vec<String>,
-}
-
-/// A client-credentials client of the bank's (`BANK_CLIENT_TOKEN_URL`, `BANK_CLIENT_ID`,
-/// `BANK_CLIENT_SECRET`, `BANK_CLIENT_SCOPES`, as the reference's consent page names them):
-/// its token, `client_secret_basic`, goes with every call to a bank's internal API.
-#[derive(Clone, Debug, PartialEq)]
-pub struct BankClient {
-    pub token_url: Url,
-    pub client_id: String,
-    pub client_secret: Secret,
-    /// Space-separated; may be empty.
-    pub scopes: String,
-}
-
-/// The default of `ACCOUNT_SCOPES`.
-pub fn default_account_scopes() -> Vec<String> {
-    vec!["accounts".into()]
 }
 
 /// The portal's client in the user's workspace: public (PKCE only) without a secret.
@@ -299,41 +270,7 @@ impl Config {
             color: brand::colour("ASSENT_BRAND_COLOR", get("ASSENT_BRAND_COLOR"))?,
             color_dark: brand::colour("ASSENT_BRAND_COLOR_DARK", get("ASSENT_BRAND_COLOR_DARK"))?,
         };
-        let bank = match get("BANK_URL") {
-            Some(u) => Some(BankConfig {
-                url: parse_url("BANK_URL", u.trim_end_matches('/'))?,
-                id_claim: get("BANK_ID_CLAIM"),
-                workspace: get("FDX_WORKSPACE"),
-                account_scopes: match get("ACCOUNT_SCOPES") {
-                    Some(list) => list.split([',', ' ']).filter(|s| !s.is_empty()).map(str::to_string).collect(),
-                    None => default_account_scopes(),
-                },
-            }),
-            None => {
-                for name in ["BANK_ID_CLAIM", "FDX_WORKSPACE", "ACCOUNT_SCOPES"] {
-                    if get(name).is_some() {
-                        return err(format!(
-                            "{name} is set but BANK_URL is not: Open Finance consents need the bank's API"
-                        ));
-                    }
-                }
-                None
-            }
-        };
-        let bank_client = match (get("BANK_CLIENT_ID"), get("BANK_CLIENT_SECRET"), get("BANK_CLIENT_TOKEN_URL")) {
-            (Some(id), Some(secret), Some(url)) => Some(BankClient {
-                token_url: parse_url("BANK_CLIENT_TOKEN_URL", url.trim())?,
-                client_id: id,
-                client_secret: Secret::new(secret),
-                scopes: get("BANK_CLIENT_SCOPES").map(|s| s.split([',', ' ']).filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" ")).unwrap_or_default(),
-            }),
-            (None, None, None) if get("BANK_CLIENT_SCOPES").is_none() => None,
-            _ => {
-                return err(
-                    "BANK_CLIENT_ID, BANK_CLIENT_SECRET and BANK_CLIENT_TOKEN_URL go together (with BANK_CLIENT_SCOPES if the bank wants scopes)",
-                )
-            }
-        };
+        let (bank, bank_client) = (bank::bank(&get)?, bank::client(&get)?);
         let sandbox_mtls_addr = match get("SANDBOX_MTLS_ADDR") {
             Some(a) => Some(
                 a.trim()
