@@ -334,6 +334,20 @@ pub fn granted_scopes(demo_html: &str) -> Vec<String> {
 
 /// Signs `user` in to the portal in browser `b`; returns the portal page.
 pub async fn portal_sign_in(app: &TestApp, b: &Client, user: &str) -> String {
+    let callback = portal_callback(app, b, user).await;
+    let res = b.get(callback.as_str()).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let cookie =
+        res.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).collect::<Vec<_>>();
+    assert!(cookie
+        .iter()
+        .any(|c| c.starts_with("assent-portal=") && c.contains("HttpOnly") && c.contains("SameSite=Lax")));
+    b.get(format!("{}/portal", app.url)).send().await.unwrap().text().await.unwrap()
+}
+
+/// Starts a portal sign-in in browser `b` and signs `user` in at the sandbox: the callback the
+/// browser is sent back to, not yet followed.
+pub async fn portal_callback(app: &TestApp, b: &Client, user: &str) -> url::Url {
     let page = b.get(format!("{}/portal", app.url)).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("Sign in"));
     let token = hidden(&page, "csrf_token");
@@ -350,14 +364,16 @@ pub async fn portal_sign_in(app: &TestApp, b: &Client, user: &str) -> String {
     // The portal's client is trusted: no consent screen for the portal itself.
     let callback = location(&res);
     assert!(callback.starts_with(&format!("{}/portal/callback?", app.url)), "{callback}");
-    let res = b.get(&callback).send().await.unwrap();
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let cookie =
-        res.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).collect::<Vec<_>>();
-    assert!(cookie
-        .iter()
-        .any(|c| c.starts_with("assent-portal=") && c.contains("HttpOnly") && c.contains("SameSite=Lax")));
-    b.get(format!("{}/portal", app.url)).send().await.unwrap().text().await.unwrap()
+    url::Url::parse(&callback).unwrap()
+}
+
+/// `url` with its query rewritten by `edit`: each pair's new value, or `None` to drop it.
+pub fn with_query(url: &url::Url, edit: impl Fn(&str, &str) -> Option<String>) -> url::Url {
+    let pairs: Vec<(String, String)> =
+        url.query_pairs().filter_map(|(k, v)| edit(&k, &v).map(|v| (k.to_string(), v))).collect();
+    let mut edited = url.clone();
+    edited.query_pairs_mut().clear().extend_pairs(pairs);
+    edited
 }
 
 /// `GET url?query` with the bearer `token`, as a recipient reads a bank: the status and the

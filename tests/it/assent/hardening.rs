@@ -42,25 +42,13 @@ async fn a_callback_without_iss_is_refused_when_the_server_always_sends_it() {
     let app = spawn_app().await;
     for tamper in ["drop", "change"] {
         let b = browser();
-        let page = b.get(format!("{}/portal", app.url)).send().await.unwrap().text().await.unwrap();
-        let res = form_post(&b, format!("{}/api/portal/sign-in", app.url))
-            .header("sec-fetch-site", "same-origin")
-            .form(&[("csrf_token", hidden(&page, "csrf_token"))])
-            .send()
-            .await
-            .unwrap();
-        let res = sign_in(&app, &b, &location(&res), "user4").await;
-        let callback = url::Url::parse(&location(&res)).unwrap();
+        let callback = portal_callback(&app, &b, "user4").await;
         assert!(callback.query_pairs().any(|(k, _)| k == "iss"), "the sandbox sends iss");
-        let mut forged = callback.clone();
-        let pairs: Vec<(String, String)> = callback
-            .query_pairs()
-            .filter(|(k, _)| tamper != "drop" || k != "iss")
-            .map(|(k, v)| {
-                (k.to_string(), if k == "iss" { "https://evil.example/t/w".to_string() } else { v.to_string() })
-            })
-            .collect();
-        forged.query_pairs_mut().clear().extend_pairs(pairs);
+        let forged = with_query(&callback, |k, v| match (k, tamper) {
+            ("iss", "drop") => None,
+            ("iss", _) => Some("https://evil.example/t/w".to_string()),
+            _ => Some(v.to_string()),
+        });
         let res = b.get(forged.as_str()).send().await.unwrap();
         assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{tamper} iss");
         let page = b.get(format!("{}/portal", app.url)).send().await.unwrap().text().await.unwrap();

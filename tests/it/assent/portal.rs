@@ -198,21 +198,8 @@ async fn upstream_faults_in_the_portal_get_pages_with_a_way_forward() {
 async fn a_callback_with_another_state_is_refused_even_with_the_sign_in_cookie() {
     let app = spawn_app().await;
     let b = browser();
-    let page = b.get(format!("{}/portal", app.url)).send().await.unwrap().text().await.unwrap();
-    let res = form_post(&b, format!("{}/api/portal/sign-in", app.url))
-        .header("sec-fetch-site", "same-origin")
-        .form(&[("csrf_token", hidden(&page, "csrf_token"))])
-        .send()
-        .await
-        .unwrap();
-    let res = sign_in(&app, &b, &location(&res), "user3").await;
-    let callback = url::Url::parse(&location(&res)).unwrap();
-    let mut forged = callback.clone();
-    let pairs: Vec<(String, String)> = callback
-        .query_pairs()
-        .map(|(k, v)| (k.to_string(), if k == "state" { format!("{v}x") } else { v.to_string() }))
-        .collect();
-    forged.query_pairs_mut().clear().extend_pairs(pairs);
+    let callback = portal_callback(&app, &b, "user3").await;
+    let forged = with_query(&callback, |k, v| Some(if k == "state" { format!("{v}x") } else { v.to_string() }));
     let res = b.get(forged.as_str()).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
     assert!(!res.headers().get_all("set-cookie").iter().any(|c| c.to_str().unwrap().starts_with("assent-portal=")));

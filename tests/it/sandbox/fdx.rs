@@ -50,18 +50,6 @@ fn details() -> String {
     .to_string()
 }
 
-async fn system_token(app: &TestApp) -> String {
-    let res = reqwest::Client::new()
-        .post(format!("{}/default/system/oauth2/token", app.sandbox_url()))
-        .basic_auth("assent-consent", Some(&app.sandbox_handle.consent_client_secret))
-        .form(&[("grant_type", "client_credentials"), ("scope", "manage_openbanking_consents")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
-    res.json::<Value>().await.unwrap()["access_token"].as_str().unwrap().to_string()
-}
-
 /// A pushed FDX request by the developer TPP.
 async fn par(app: &TestApp, tpp: &Client) -> reqwest::Response {
     tpp.post(format!("{}/default/fdx/par", mtls_url(app)))
@@ -170,7 +158,7 @@ fn account_resources(ids: &[&str], key: &str) -> Value {
 
 /// A whole grant of `ids` to the developer TPP by `user`: the token response.
 async fn grant(app: &TestApp, tpp: &Client, user: &str, ids: &[&str]) -> Value {
-    let system = system_token(app).await;
+    let system = system_token(app, "manage_openbanking_consents").await;
     let p = start(app, tpp, user).await;
     let callback = back_to_client(&p, accept(app, &system, &p, account_resources(ids, "resouceType")).await).await;
     let res = exchange(app, tpp, &callback).await;
@@ -188,7 +176,7 @@ async fn fdx_consent_end_to_end_then_revocation_kills_the_tokens() {
     let app = spawn_app().await;
     let cert = tpp_cert(&app);
     let tpp = mtls_client(&app, Some(&cert));
-    let system = system_token(&app).await;
+    let system = system_token(&app, "manage_openbanking_consents").await;
     let p = start(&app, &tpp, "user").await;
 
     // The consent page sees what was asked and who is signed in.
@@ -390,7 +378,7 @@ async fn fdx_consent_end_to_end_then_revocation_kills_the_tokens() {
 async fn accept_refuses_foreign_accounts_and_reads_both_spellings() {
     let app = spawn_app().await;
     let tpp = mtls_client(&app, Some(&tpp_cert(&app)));
-    let system = system_token(&app).await;
+    let system = system_token(&app, "manage_openbanking_consents").await;
     let p = start(&app, &tpp, "user").await;
     // 9000001 is user2's and user3's joint account, not user's.
     let res = accept(&app, &system, &p, account_resources(&["1000001", "9000001"], "resouceType")).await;
@@ -455,7 +443,7 @@ async fn accept_refuses_foreign_accounts_and_reads_both_spellings() {
 async fn decided_consents_cannot_be_read_or_accepted_again() {
     let app = spawn_app().await;
     let tpp = mtls_client(&app, Some(&tpp_cert(&app)));
-    let system = system_token(&app).await;
+    let system = system_token(&app, "manage_openbanking_consents").await;
     let get = |p: &Pending| {
         reqwest::Client::new()
             .get(format!("{}?login_state={}", consent_api(&app, &p.login_id, ""), p.login_state))
@@ -658,7 +646,7 @@ async fn discovery_advertises_the_mtls_aliases() {
 #[tokio::test]
 async fn demo_recipient_shows_granted_accounts_then_401_after_revocation() {
     let app = spawn_app().await;
-    let system = system_token(&app).await;
+    let system = system_token(&app, "manage_openbanking_consents").await;
     let b = browser();
     let res = b.post(format!("{}/fdx-demo/connect", app.sandbox_url())).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER, "{}", res.text().await.unwrap());
@@ -703,7 +691,7 @@ async fn demo_recipient_shows_granted_accounts_then_401_after_revocation() {
 #[tokio::test]
 async fn demo_recipient_shows_a_rejection() {
     let app = spawn_app().await;
-    let system = system_token(&app).await;
+    let system = system_token(&app, "manage_openbanking_consents").await;
     let b = browser();
     let res = b.post(format!("{}/fdx-demo/connect", app.sandbox_url())).send().await.unwrap();
     let authorize = absolute(app.sandbox_url(), &location(&res));
