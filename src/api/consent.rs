@@ -74,54 +74,53 @@ pub async fn decide_consent(
     }
     let state = context::state()?;
     context::check_token(&state, CSRF_PURPOSE, &login_id, &csrf_token, Failure::Forged)?;
-    let session = state.upstream.scope_grant(&login_id, &login_state).await?;
-    hint_locale(&session);
-    if session.scope_grant_approved || session.scope_grant_rejected {
-        return Err(Failure::Answered.into());
-    }
-    let metrics = state.upstream.metrics();
-    let next = match decision.as_str() {
-        "allow" => {
-            let granted = granted_scopes(&session, &scope).ok_or(Failure::NothingChosen)?;
-            let claims = session.requested_claims_to_consent.clone();
-            let accounts = chosen_accounts(&state, &session, &granted, account).await?;
-            // The record first: no accept without one. A store that cannot be written stops
-            // here, with nothing shared.
-            let mut draft = record_draft(&state, &session, &login_id, &login_state, granted.clone(), claims.clone());
-            draft.accounts = accounts;
-            let record = state.records.prepare(draft).await?;
-            let body = AcceptScopeGrant {
-                id: login_id,
-                login_state,
-                granted_scopes: granted,
-                granted_claims: claims,
-                consent_id: record.as_ref().map(|(id, _)| id.clone()),
-            };
-            let next = state.upstream.accept_scope_grant(&body).await?;
-            metrics.accepts.inc();
-            if let Some((id, _)) = record {
-                // Accepted: the record is a consent now. Should this write fail, the record
-                // stays pending (never authorized without its accept), and the bank, which
-                // honours authorized records only, shares nothing under it.
-                if let Err(e) = state.records.authorize(&id).await {
-                    tracing::error!(error = %e, "an accepted consent's record could not be marked authorized");
-                }
-            }
-            next
+    let (flow, way) = (login_id.clone(), decision.clone());
+    super::decide::once(&state, &flow, &way, async {
+        let state = &state;
+        let session = state.upstream.scope_grant(&login_id, &login_state).await?;
+        hint_locale(&session);
+        if session.scope_grant_approved || session.scope_grant_rejected {
+            return Err(Failure::Answered.into());
         }
-        "deny" => {
-            let draft = record_draft(&state, &session, &login_id, &login_state, Vec::new(), Vec::new());
+        let metrics = state.upstream.metrics();
+        if decision == "deny" {
+            let draft = record_draft(state, &session, &login_id, &login_state, Vec::new(), Vec::new());
             let next = state.upstream.reject_scope_grant(&RejectScopeGrant::user_denied(login_id, login_state)).await?;
             metrics.rejects.inc();
             // A refusal shares nothing: its entry in the history is kept when it can be.
             if let Err(e) = state.records.reject(draft).await {
                 tracing::warn!(error = %e, "a rejected consent could not be recorded");
             }
-            next
+            return Ok(next);
         }
-        _ => return Err(Failure::NoDecision.into()),
-    };
-    context::follow(&state, &next.redirect_to)
+        let granted = granted_scopes(&session, &scope).ok_or(Failure::NothingChosen)?;
+        let claims = session.requested_claims_to_consent.clone();
+        let accounts = chosen_accounts(state, &session, &granted, account).await?;
+        // The record first: no accept without one. A store that cannot be written stops here,
+        // with nothing shared.
+        let mut draft = record_draft(state, &session, &login_id, &login_state, granted.clone(), claims.clone());
+        draft.accounts = accounts;
+        let record = state.records.prepare(draft).await?;
+        let body = AcceptScopeGrant {
+            id: login_id,
+            login_state,
+            granted_scopes: granted,
+            granted_claims: claims,
+            consent_id: record.as_ref().map(|(id, _)| id.clone()),
+        };
+        let next = state.upstream.accept_scope_grant(&body).await?;
+        metrics.accepts.inc();
+        if let Some((id, _)) = record {
+            // Accepted: the record is a consent now. Should this write fail, the record stays
+            // pending (never authorized without its accept), and the bank, which honours
+            // authorized records only, shares nothing under it.
+            if let Err(e) = state.records.authorize(&id).await {
+                tracing::error!(error = %e, "an accepted consent's record could not be marked authorized");
+            }
+        }
+        Ok(next)
+    })
+    .await
 }
 
 /// The accounts an Allow shares: when a granted scope shares accounts, at least one, and only

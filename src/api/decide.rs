@@ -1,5 +1,6 @@
-//! The decision a regime's consent form posts (UK account access, UK domestic payments, CDR):
-//! the form's CSRF token, then Deny (the refusal upstream, and its record kept when it can be)
+//! A consent decision, whatever its regime: each flow decided once ([`once`]), and the
+//! decision a regime's consent form posts (UK account access, UK domestic payments, CDR): the
+//! form's CSRF token, then Deny (the refusal upstream, and its record kept when it can be)
 //! or Allow (the record written pending first, the accept upstream, then the record marked
 //! authorized), and on to the authorization server's `redirect_to`, only on its origin. Each
 //! regime's server function gives only what differs ([`Regime`]).
@@ -8,9 +9,69 @@ use super::consent::CSRF_PURPOSE;
 use super::context;
 use crate::error::{AppError, Failure};
 use crate::server::records::Draft;
+use crate::server::sessions::{Decision, Turn, HOLD};
 use crate::server::AppState;
 use crate::wire::RedirectTo;
 use std::future::Future;
+use std::time::{Duration, Instant};
+
+/// How often a decision sent again looks whether the first has finished.
+const POLL: Duration = Duration::from_millis(100);
+
+/// Decides flow `login_id` as `decision` (`allow` or `deny`) by `work`, once, and sends the
+/// browser on to the `redirect_to` it answers, only on the authorization server's origin.
+///
+/// While the work runs it holds the flow; the same form sent again (a double click before
+/// hydration) waits for it and follows the same `redirect_to`, and anything else then meets
+/// "already answered" (see [`crate::server::sessions::Turn`]). A work that fails frees the
+/// flow for the next try. A session store that does not answer costs only this: the decision
+/// runs unheld. (The server function runs to its end even if the browser leaves:
+/// `crate::routes`.)
+pub async fn once(
+    state: &AppState,
+    login_id: &str,
+    decision: &str,
+    work: impl Future<Output = Result<RedirectTo, AppError>>,
+) -> Result<(), AppError> {
+    if decision != "allow" && decision != "deny" {
+        return Err(Failure::NoDecision.into());
+    }
+    let browser_id = context::browser_id(state);
+    let d = Decision { login_id, browser_id: &browser_id, decision };
+    let deadline = Instant::now() + Duration::from_secs(HOLD as u64 + 1);
+    let held = loop {
+        match state.sessions.take_turn(&d).await {
+            Ok(Turn::Ours) => break true,
+            Ok(Turn::Follow(next)) => {
+                context::navigate(&next);
+                return Ok(());
+            }
+            Ok(Turn::Answered) => return Err(Failure::Answered.into()),
+            Ok(Turn::Waiting) if Instant::now() < deadline => tokio::time::sleep(POLL).await,
+            Ok(Turn::Waiting) => return Err(Failure::UpstreamTimeout.into()),
+            Err(e) => {
+                tracing::warn!(error = %e, "a consent decision runs unheld: the session store failed");
+                break false;
+            }
+        }
+    };
+    let next = work.await.and_then(|next| {
+        crate::server::upstream::on_origin(&next.redirect_to, &state.upstream.origin()).ok_or_else(|| {
+            tracing::error!("the authorization server answered a redirect_to outside its origin; not followed");
+            AppError::new(Failure::BadRedirect)
+        })
+    });
+    let kept = match (&next, held) {
+        (_, false) => Ok(()),
+        (Ok(url), true) => state.sessions.done(&d, url.as_str()).await,
+        (Err(_), true) => state.sessions.give_up(&d).await,
+    };
+    if let Err(e) = kept {
+        tracing::warn!(error = %e, "a consent decision's outcome could not be kept");
+    }
+    context::navigate(next?.as_str());
+    Ok(())
+}
 
 /// One regime's side of a decision.
 pub trait Regime {
@@ -59,39 +120,37 @@ pub struct Form {
     pub decision: String,
 }
 
-/// Checks the form's token, decides as `regime` does, and sends the browser on.
+/// Checks the form's token, decides as `regime` does, once, and sends the browser on.
 pub async fn decide<R: Regime + Sync>(state: &AppState, form: Form, regime: &R) -> Result<(), AppError> {
     let Form { login_id, login_state, csrf_token, decision } = form;
     context::check_token(state, CSRF_PURPOSE, &login_id, &csrf_token, Failure::Forged)?;
-    let metrics = state.upstream.metrics();
-    let next = match decision.as_str() {
-        "deny" => {
+    let (flow, way) = (login_id.clone(), decision.clone());
+    once(state, &flow, &way, async move {
+        let metrics = state.upstream.metrics();
+        if decision == "deny" {
             let (draft, next) = regime.refuse(state, login_id, login_state).await?;
             metrics.rejects.inc();
             // A refusal shares nothing: its entry in the history is kept when it can be.
             if let Err(e) = state.records.reject(draft).await {
                 tracing::warn!(error = %e, "a rejected {} could not be recorded", R::WHAT);
             }
-            next
+            return Ok(next);
         }
-        "allow" => {
-            let (draft, accept) = regime.prepare(state, &login_id, login_state).await?;
-            // The record first: no accept without one. A store that cannot be written stops
-            // here, with nothing shared.
-            let record = state.records.prepare(draft).await?;
-            let next = regime.accept(state, &login_id, &accept).await?;
-            metrics.accepts.inc();
-            if let Some((id, _)) = record {
-                // Accepted: should this write fail, the record stays pending (never authorized
-                // without its accept), and ending the consent is the management API's.
-                if let Err(e) = state.records.authorize(&id).await {
-                    tracing::error!(error = %e, "an accepted {}'s record could not be marked authorized", R::WHAT);
-                }
-                regime.given(state, &accept, &id).await;
+        let (draft, accept) = regime.prepare(state, &login_id, login_state).await?;
+        // The record first: no accept without one. A store that cannot be written stops here,
+        // with nothing shared.
+        let record = state.records.prepare(draft).await?;
+        let next = regime.accept(state, &login_id, &accept).await?;
+        metrics.accepts.inc();
+        if let Some((id, _)) = record {
+            // Accepted: should this write fail, the record stays pending (never authorized
+            // without its accept), and ending the consent is the management API's.
+            if let Err(e) = state.records.authorize(&id).await {
+                tracing::error!(error = %e, "an accepted {}'s record could not be marked authorized", R::WHAT);
             }
-            next
+            regime.given(state, &accept, &id).await;
         }
-        _ => return Err(Failure::NoDecision.into()),
-    };
-    context::follow(state, &next.redirect_to)
+        Ok(next)
+    })
+    .await
 }

@@ -46,9 +46,11 @@ pub async fn decide_fdx_consent(
     }
     let state = context::state()?;
     context::check_token(&state, CSRF_PURPOSE, &login_id, &csrf_token, Failure::Forged)?;
-    let metrics = state.upstream.metrics();
-    let next = match decision.as_str() {
-        "deny" => {
+    let (flow, way) = (login_id.clone(), decision.clone());
+    super::decide::once(&state, &flow, &way, async {
+        let state = &state;
+        let metrics = state.upstream.metrics();
+        if decision == "deny" {
             // The flow must still be open; the reject body is the reference's.
             let consent = state.upstream.fdx_consent(&login_id, &login_state).await?;
             if !consent.fdx_consent.awaiting() {
@@ -56,24 +58,21 @@ pub async fn decide_fdx_consent(
             }
             let next = state.upstream.reject_fdx(&RejectScopeGrant::user_denied(login_id, login_state)).await?;
             metrics.rejects.inc();
-            next
+            return Ok(next);
         }
-        "allow" => {
-            let (consent, own) = open_consent(&state, &login_id, &login_state).await?;
-            if accounts_requested(&consent) && account.is_empty() {
-                return Err(Failure::NoAccountChosen.into());
-            }
-            let body = accept_body(&consent, &own, &account, login_state).ok_or_else(|| {
-                tracing::warn!("FDX accept with an account that is not the customer's; refused");
-                AppError::new(Failure::NotYours)
-            })?;
-            let next = state.upstream.accept_fdx(&login_id, &body).await?;
-            metrics.accepts.inc();
-            next
+        let (consent, own) = open_consent(state, &login_id, &login_state).await?;
+        if accounts_requested(&consent) && account.is_empty() {
+            return Err(Failure::NoAccountChosen.into());
         }
-        _ => return Err(Failure::NoDecision.into()),
-    };
-    context::follow(&state, &next.redirect_to)
+        let body = accept_body(&consent, &own, &account, login_state).ok_or_else(|| {
+            tracing::warn!("FDX accept with an account that is not the customer's; refused");
+            AppError::new(Failure::NotYours)
+        })?;
+        let next = state.upstream.accept_fdx(&login_id, &body).await?;
+        metrics.accepts.inc();
+        Ok(next)
+    })
+    .await
 }
 
 /// The consent, still awaiting a decision, and the customer's accounts when it asks for them.

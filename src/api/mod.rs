@@ -89,16 +89,6 @@ pub(crate) mod context {
         }
     }
 
-    /// Sends the browser on to the authorization server's `redirect_to`, only on its origin.
-    pub fn follow(state: &AppState, redirect_to: &str) -> Result<(), AppError> {
-        let Some(url) = crate::server::upstream::on_origin(redirect_to, &state.upstream.origin()) else {
-            tracing::error!("the authorization server answered a redirect_to outside its origin; not followed");
-            return Err(AppError::new(Failure::BadRedirect));
-        };
-        navigate(url.as_str());
-        Ok(())
-    }
-
     /// The browser id of the CSRF cookie, setting a new cookie when it has none.
     pub fn browser_id(state: &AppState) -> String {
         let (id, set) = state.csrf.ensure_cookie(&headers());

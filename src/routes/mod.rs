@@ -102,11 +102,21 @@ fn compress_html() -> tower_http::compression::CompressionLayer<tower_http::comp
         .compress_when(tower_http::compression::predicate::SizeAbove::new(1024))
 }
 
-/// Every server function, served by `leptos_axum` with the app state in context.
+/// Every server function, served by `leptos_axum` with the app state in context, on a task of
+/// its own ([`crate::request::detach`]): a decision, a revocation or a sign-out runs to its end
+/// even if the browser goes away (a second click aborts the first request), never cut between
+/// what it changes upstream and what it records. One that panics answers as a failure.
 async fn server_fn(State(state): State<AppState>, request: axum::extract::Request) -> Response {
-    leptos_axum::handle_server_fns_with_context(move || leptos::prelude::provide_context(state.clone()), request)
-        .await
-        .into_response()
+    let context = move || leptos::prelude::provide_context(state.clone());
+    match crate::request::detach(leptos_axum::handle_server_fns_with_context(context, request)).await {
+        Some(response) => response.into_response(),
+        None => {
+            use leptos::server_fn::error::FromServerFnError as _;
+            let error = AppError::new(Failure::Internal);
+            let marked = [(leptos::server_fn::error::SERVER_FN_ERROR_HEADER, "1")];
+            (StatusCode::INTERNAL_SERVER_ERROR, marked, error.ser()).into_response()
+        }
+    }
 }
 
 /// `/theme.css`, or `/theme.css?workspace=…` for a workspace with a brand of its own.

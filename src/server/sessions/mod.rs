@@ -14,11 +14,15 @@
 //! - Redis (or Valkey): for replicas that share nothing else. Timeouts are key expiry there.
 //!
 //! No call waits longer than the configured timeout: a store that is down or slow is an error
-//! the portal shows (503), never a hung request. The consent screen needs no session at all.
+//! the portal shows (503), never a hung request. The consent screen needs no session at all;
+//! its decisions are kept here a moment so that each flow is decided once ([`decisions`]).
 
+mod decisions;
 mod redis_store;
 mod seal;
 mod sqlite;
+
+pub use decisions::{Decision, Turn, HOLD};
 
 use crate::server::keys;
 use serde::{Deserialize, Serialize};
@@ -108,6 +112,8 @@ pub enum StoreError {
     Seal(#[from] seal::SealError),
     #[error("the SQLite worker stopped: {0}")]
     Worker(String),
+    #[error("a stored value does not read: {0}")]
+    Value(#[from] serde_json::Error),
 }
 
 enum Store {
@@ -123,6 +129,8 @@ pub struct Sessions {
     records: seal::Seal,
     /// Seals sign-in cookies.
     sign_ins: seal::Seal,
+    /// Seals where a decided flow sends its browser.
+    decisions: seal::Seal,
     timeout: Duration,
 }
 
@@ -147,6 +155,7 @@ impl Sessions {
             store,
             records: seal::Seal::new(session_key, keys::SESSION_RECORDS),
             sign_ins: seal::Seal::new(session_key, keys::SIGN_IN),
+            decisions: seal::Seal::new(session_key, keys::DECISIONS),
             timeout,
         }
     }

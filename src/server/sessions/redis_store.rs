@@ -2,16 +2,20 @@
 //! connection, re-established after a failure). Every timeout is native key expiry:
 //! - a session is a hash whose expiry is restarted at each use, to the idle timeout or what is
 //!   left of the absolute one, whichever is shorter;
-//! - a used sign-in is a key set once (`NX`) that expires when the sign-in would have.
+//! - a used sign-in is a key set once (`NX`) that expires when the sign-in would have;
+//! - a consent decision is a key set once (`NX`) that expires when the hold, or what is kept
+//!   after it, ends; only its holder changes or frees it.
 //!
 //! Each step that reads and writes is one script or one transaction, so replicas never race.
 
+use super::decisions::Held;
 use super::{Record, StoreError, IDLE_TIMEOUT};
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use std::time::Duration;
 
 const SESSION: &str = "assent:session:";
 const USED_SIGN_IN: &str = "assent:used-sign-in:";
+const DECISION: &str = "assent:decision:";
 
 /// The session, its expiry restarted; nothing (and the key gone) once past its absolute end.
 const GET_SESSION: &str = r"
@@ -23,9 +27,25 @@ redis.call('EXPIRE', KEYS[1], ttl)
 return f
 ";
 
+/// Holds the flow (`nil`), or answers its holder.
+const HOLD: &str = r"
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then return false end
+return redis.call('GET', KEYS[1])
+";
+
+/// Replaces the holder's value (ARGV[1]) with ARGV[2], kept ARGV[3] seconds; or frees the flow
+/// when there is no ARGV[2].
+const HOLDER_ONLY: &str = r"
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if ARGV[2] then return redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3]) end
+return redis.call('DEL', KEYS[1])
+";
+
 pub struct RedisStore {
     conn: ConnectionManager,
     get_session: redis::Script,
+    hold: redis::Script,
+    holder_only: redis::Script,
 }
 
 impl RedisStore {
@@ -48,6 +68,8 @@ impl RedisStore {
         Ok(Self {
             conn: ConnectionManager::new_lazy_with_config(client, config)?,
             get_session: redis::Script::new(GET_SESSION),
+            hold: redis::Script::new(HOLD),
+            holder_only: redis::Script::new(HOLDER_ONLY),
         })
     }
 
@@ -98,6 +120,40 @@ impl RedisStore {
 
     pub async fn delete(&self, key: &str) -> Result<(), StoreError> {
         redis::cmd("DEL").arg(format!("{SESSION}{key}")).query_async::<()>(&mut self.conn.clone()).await?;
+        Ok(())
+    }
+
+    /// Holds flow `key` for `mine` for `seconds`: `None` when it was free, else its holder.
+    pub async fn hold(&self, key: &str, mine: &Held, seconds: i64) -> Result<Option<Held>, StoreError> {
+        let other: Option<String> = self
+            .hold
+            .key(format!("{DECISION}{key}"))
+            .arg(serde_json::to_string(mine)?)
+            .arg(seconds)
+            .invoke_async(&mut self.conn.clone())
+            .await?;
+        Ok(other.map(|v| serde_json::from_str(&v)).transpose()?)
+    }
+
+    /// The decision `mine` holding flow `key` is `decided`, kept for `seconds`.
+    pub async fn decided(&self, key: &str, mine: &Held, decided: &Held, seconds: i64) -> Result<(), StoreError> {
+        self.holder_only
+            .key(format!("{DECISION}{key}"))
+            .arg(serde_json::to_string(mine)?)
+            .arg(serde_json::to_string(decided)?)
+            .arg(seconds)
+            .invoke_async::<()>(&mut self.conn.clone())
+            .await?;
+        Ok(())
+    }
+
+    /// Frees flow `key` if `mine` holds it undecided.
+    pub async fn release(&self, key: &str, mine: &Held) -> Result<(), StoreError> {
+        self.holder_only
+            .key(format!("{DECISION}{key}"))
+            .arg(serde_json::to_string(mine)?)
+            .invoke_async::<()>(&mut self.conn.clone())
+            .await?;
         Ok(())
     }
 

@@ -1,6 +1,7 @@
 //! The embedded store: one SQLite file in `ASSENT_DATA_DIR`. Timeouts are checked on read,
 //! and expired rows are swept as new ones come in.
 
+use super::decisions::Held;
 use super::{Record, StoreError, IDLE_TIMEOUT};
 use rusqlite::{params, Connection, OptionalExtension};
 use std::path::Path;
@@ -12,6 +13,9 @@ const SCHEMA: &str = r#"
 CREATE TABLE IF NOT EXISTS portal_used_sign_ins (state_hash TEXT PRIMARY KEY, expires_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS portal_sessions (
   id_hash TEXT PRIMARY KEY, sealed TEXT NOT NULL, last_seen INTEGER NOT NULL, expires_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS consent_decisions (
+  flow_hash TEXT PRIMARY KEY, browser_hash TEXT NOT NULL, decision TEXT NOT NULL, next TEXT,
+  expires_at INTEGER NOT NULL);
 "#;
 const VERSION: i64 = 4;
 
@@ -85,6 +89,45 @@ impl SqliteStore {
 
     pub fn delete(&self, key: &str) -> Result<(), StoreError> {
         self.conn().execute("DELETE FROM portal_sessions WHERE id_hash = ?1", [key])?;
+        Ok(())
+    }
+
+    /// Holds flow `key` for `mine` until `until`: `None` when it was free, else its holder.
+    pub fn hold(&self, key: &str, mine: &Held, until: i64) -> Result<Option<Held>, StoreError> {
+        let conn = self.conn();
+        conn.execute("DELETE FROM consent_decisions WHERE expires_at <= ?1", [super::now()])?;
+        let added = conn.execute(
+            "INSERT INTO consent_decisions (flow_hash, browser_hash, decision, expires_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT DO NOTHING",
+            params![key, mine.browser, mine.decision, until],
+        )?;
+        if added == 1 {
+            return Ok(None);
+        }
+        let held = conn.query_row(
+            "SELECT browser_hash, decision, next FROM consent_decisions WHERE flow_hash = ?1",
+            [key],
+            |r| Ok(Held { browser: r.get(0)?, decision: r.get(1)?, next: r.get(2)? }),
+        )?;
+        Ok(Some(held))
+    }
+
+    /// The decision holding flow `key` is `decided`, kept until `until`.
+    pub fn decided(&self, key: &str, decided: &Held, until: i64) -> Result<(), StoreError> {
+        self.conn().execute(
+            "UPDATE consent_decisions SET next = ?4, expires_at = ?5
+             WHERE flow_hash = ?1 AND browser_hash = ?2 AND decision = ?3 AND next IS NULL",
+            params![key, decided.browser, decided.decision, decided.next, until],
+        )?;
+        Ok(())
+    }
+
+    /// Frees flow `key` if `mine` holds it undecided.
+    pub fn release(&self, key: &str, mine: &Held) -> Result<(), StoreError> {
+        self.conn().execute(
+            "DELETE FROM consent_decisions WHERE flow_hash = ?1 AND browser_hash = ?2 AND decision = ?3 AND next IS NULL",
+            params![key, mine.browser, mine.decision],
+        )?;
         Ok(())
     }
 

@@ -99,10 +99,10 @@ async fn island_calls_get_their_answer_as_data_with_a_fitting_status() {
     assert_eq!(res.status(), StatusCode::OK);
     assert!(res.headers().contains_key("serverfnredirect"));
     assert!(location(&res).starts_with(app.sandbox_url()), "{}", location(&res));
-    // Again: already answered, 409.
-    let res = decide_as_island(&app, &b, &page, &app.url, "email").await;
-    assert_eq!(res.status(), StatusCode::CONFLICT);
-    assert_eq!(res.json::<serde_json::Value>().await.unwrap()["failure"], "Answered");
+    // Again (a second tap): the same redirect, and still one decision.
+    let again = decide_as_island(&app, &b, &page, &app.url, "email").await;
+    assert_eq!(again.status(), StatusCode::OK);
+    assert_eq!(location(&again), location(&res));
     assert_eq!(decisions(), 1);
 }
 
@@ -245,13 +245,24 @@ async fn bad_parameters_get_a_clear_400_and_never_reach_upstream() {
 }
 
 #[tokio::test]
-async fn a_second_submit_is_harmless() {
+async fn a_form_sent_again_follows_the_first_and_the_other_way_is_answered() {
     let app = spawn_app().await;
     let b = browser();
     let consent = start_flow(&app, &b, "user", &["openid", "email"]).await;
     let page = open_consent(&b, &consent).await;
-    let first = submit(&app, &b, &page, "allow", &["email"]).await;
-    assert_eq!(first.status(), StatusCode::SEE_OTHER);
+    // The same form twice (a double click before the page is hydrated), the second while the
+    // first waits on the authorization server: it waits for the first, and on to the same place.
+    app.sandbox().set_fault(Some(assent::sandbox::Fault::Delay(std::time::Duration::from_millis(300))));
+    let (first, again) = tokio::join!(submit(&app, &b, &page, "allow", &["email"]), async {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        submit(&app, &b, &page, "allow", &["email"]).await
+    });
+    app.sandbox().set_fault(None);
+    assert_eq!((first.status(), again.status()), (StatusCode::SEE_OTHER, StatusCode::SEE_OTHER));
+    assert_eq!(location(&again), location(&first));
+    // And once more after it.
+    assert_eq!(location(&submit(&app, &b, &page, "allow", &["email"]).await), location(&first));
+    assert_eq!(Stats::get(&app.sandbox().stats.scope_grant_decisions), 1, "decided once");
     let second = submit(&app, &b, &page, "deny", &[]).await;
     assert_eq!(second.status(), StatusCode::CONFLICT);
     assert!(second.text().await.unwrap().contains("already answered"));
@@ -260,6 +271,40 @@ async fn a_second_submit_is_harmless() {
     // After the flow completed, the link is gone: 404 with advice, not a 500.
     let res = b.get(&consent).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
+}
+
+/// A browser that leaves while its decision runs (a second click aborts the first request)
+/// does not cut the decision short: it runs to its end, record and accept, and the form sent
+/// again follows it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_decision_its_browser_left_runs_to_its_end_and_the_form_sent_again_follows_it() {
+    use assent::sandbox::Fault;
+    use std::time::Duration;
+    let app = spawn_app().await;
+    let b = browser();
+    let consent = start_flow(&app, &b, "user", &["openid", "email"]).await;
+    let page = open_consent(&b, &consent).await;
+    // Each upstream answer takes 700 ms; the browser gives the first request up after 1 s,
+    // with its record written and its accept on the way.
+    app.sandbox().set_fault(Some(Fault::Delay(Duration::from_millis(700))));
+    let left = tokio::time::timeout(Duration::from_secs(1), submit(&app, &b, &page, "allow", &["email"])).await;
+    assert!(left.is_err(), "the browser left before the answer");
+    let records = rusqlite::Connection::open(app.data_dir().join("records.sqlite3")).unwrap();
+    let statuses = || -> Vec<String> {
+        let mut q = records.prepare("SELECT status FROM consent_records").unwrap();
+        q.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+    };
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while Stats::get(&app.sandbox().stats.scope_grant_decisions) == 0 || statuses() != ["authorized"] {
+        assert!(std::time::Instant::now() < deadline, "the decision was cut short: {:?}", statuses());
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    app.sandbox().set_fault(None);
+    let again = submit(&app, &b, &page, "allow", &["email"]).await;
+    assert_eq!(again.status(), StatusCode::SEE_OTHER, "{}", again.text().await.unwrap());
+    assert_eq!(Stats::get(&app.sandbox().stats.scope_grant_decisions), 1, "decided once");
+    assert_eq!(statuses(), ["authorized"], "one record, settled by the decision itself");
+    assert_eq!(granted_scopes(&finish(&app, &b, again).await), ["openid", "email"]);
 }
 
 #[tokio::test]

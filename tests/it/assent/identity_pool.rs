@@ -182,10 +182,11 @@ async fn hyperscale_banks_consents_live_in_its_pool_and_end_there() {
     assert_eq!((seen["active"].as_bool(), seen["consent_id"].as_str()), (Some(true), Some(id.as_str())));
     assert_eq!(own_records(&app), 0, "nothing in Assent's own store");
 
-    // Submitted again (a second tab): the flow is decided (and gone, its code redeemed), and
-    // still one record.
+    // Submitted again (a second tab), and the other way: still one record.
     let again = submit_fields(&app, &b, &page, "allow", &[("scope[]", "accounts"), ("account[]", &chosen)]).await;
-    assert!(matches!(again.status(), StatusCode::CONFLICT | StatusCode::NOT_FOUND), "{}", again.status());
+    assert_eq!(again.status(), StatusCode::SEE_OTHER, "sent on as the first was");
+    let other = submit_fields(&app, &b, &page, "deny", &[]).await;
+    assert!(matches!(other.status(), StatusCode::CONFLICT | StatusCode::NOT_FOUND), "{}", other.status());
     assert_eq!(pool_users(&app, json!({"payload": {"subject": "user"}})).await.len(), 1);
 
     // Hyperscale Bank's API serves the chosen account only.

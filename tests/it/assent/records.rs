@@ -39,10 +39,11 @@ async fn an_accept_carries_the_id_of_its_record_which_is_authorized_after_it() {
     assert_eq!((subject.as_str(), client.as_str(), status.as_str()), ("user", "Sandbox Demo App", "authorized"));
     assert_eq!(scopes, r#"["openid","email"]"#);
     assert_eq!(accepted_consent_id(&app, &page.login_id).as_deref(), Some(id.as_str()), "the accept carried it");
-    // Submitted again (a second tab): the authorization server says it is decided, and still
-    // one record.
+    // Submitted again (a second tab): sent on as the first was, and still one record; the
+    // other way is answered already.
     let again = submit(&app, &b, &page, "allow", &["email"]).await;
-    assert_eq!(again.status(), StatusCode::CONFLICT);
+    assert_eq!((again.status(), location(&again)), (StatusCode::SEE_OTHER, location(&res)));
+    assert_eq!(submit(&app, &b, &page, "deny", &[]).await.status(), StatusCode::CONFLICT);
     assert_eq!(records(&app).len(), 1);
     let history: i64 = rusqlite::Connection::open(app.data_dir().join("records.sqlite3"))
         .unwrap()

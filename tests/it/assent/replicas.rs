@@ -433,3 +433,57 @@ async fn rediss_to_a_private_ca_is_verified_and_the_password_used() {
     let _ = child.kill();
     let _ = child.wait();
 }
+
+/// A form sent again to another replica (a double click a balancer spreads) follows the
+/// first: the flow's decision is held and kept in Redis.
+#[tokio::test]
+async fn a_form_sent_again_to_another_replica_follows_the_first() {
+    let app = spawn_app().await;
+    let redis = Redis::start().await;
+    let (a, b) = (Replica::start(&app, &redis).await, Replica::start(&app, &redis).await);
+    let flow = browser();
+    let consent = start_flow(&app, &flow, "user", &["openid", "email"]).await.replacen(&app.url, &a.url, 1);
+    let page = open_consent(&flow, &consent).await;
+    let first = submit_to(&app, &flow, &a.url, &page, "allow", &[("scope[]", "email")]).await;
+    let again = submit_to(&app, &flow, &b.url, &page, "allow", &[("scope[]", "email")]).await;
+    assert_eq!((first.status(), again.status()), (StatusCode::SEE_OTHER, StatusCode::SEE_OTHER));
+    assert_eq!(location(&again), location(&first));
+    let other = submit_to(&app, &flow, &b.url, &page, "deny", &[]).await;
+    assert_eq!(other.status(), StatusCode::CONFLICT);
+    assert_eq!(granted_scopes(&finish(&app, &flow, first).await), ["openid", "email"]);
+}
+
+/// In Redis, a flow's decision is held by one, changed or freed by its holder alone, kept
+/// sealed, and ends by key expiry.
+#[tokio::test]
+async fn in_redis_a_flow_is_decided_once() {
+    use assent::server::sessions::{Decision, Sessions, Turn, HOLD};
+    let redis = Redis::start().await;
+    let sessions = Sessions::redis(&redis.url(), None, &[9u8; 32], Duration::from_millis(300)).unwrap();
+    let mut r = redis.client().await;
+    let allow = Decision { login_id: "flow-1", browser_id: "browser-a", decision: "allow" };
+    let deny = Decision { decision: "deny", ..allow };
+    let other = Decision { browser_id: "browser-b", ..allow };
+    assert_eq!(sessions.take_turn(&allow).await.unwrap(), Turn::Ours);
+    for d in [&allow, &deny, &other] {
+        assert_eq!(sessions.take_turn(d).await.unwrap(), Turn::Waiting, "held while it runs");
+    }
+    let keys: Vec<String> = redis::cmd("KEYS").arg("assent:decision:*").query_async(&mut r).await.unwrap();
+    assert_eq!(keys.len(), 1);
+    assert!(!keys[0].contains("flow-1"), "{keys:?}");
+    let ttl: i64 = redis::cmd("TTL").arg(&keys[0]).query_async(&mut r).await.unwrap();
+    assert!(ttl > 0 && ttl <= HOLD, "a hold ends by itself: {ttl}");
+    sessions.give_up(&other).await.unwrap();
+    sessions.done(&other, "https://as.example/not-theirs").await.unwrap();
+    assert_eq!(sessions.take_turn(&other).await.unwrap(), Turn::Waiting, "only the holder changes it");
+    sessions.give_up(&allow).await.unwrap();
+    assert_eq!(sessions.take_turn(&allow).await.unwrap(), Turn::Ours, "free again after a failure");
+    sessions.done(&allow, "https://as.example/next?x=1").await.unwrap();
+    assert_eq!(sessions.take_turn(&allow).await.unwrap(), Turn::Follow("https://as.example/next?x=1".into()));
+    assert_eq!(sessions.take_turn(&deny).await.unwrap(), Turn::Answered, "the other way");
+    assert_eq!(sessions.take_turn(&other).await.unwrap(), Turn::Answered, "another browser");
+    let value: String = redis::cmd("GET").arg(&keys[0]).query_async(&mut r).await.unwrap();
+    assert!(!value.contains("as.example"), "sealed: {value}");
+    let ttl: i64 = redis::cmd("TTL").arg(&keys[0]).query_async(&mut r).await.unwrap();
+    assert!(ttl > HOLD, "kept past the hold once decided: {ttl}");
+}
