@@ -144,6 +144,7 @@ pub async fn build(
                 client_secret: config::Secret::new(handle.consent_client_secret.clone()),
                 root_ca: None,
                 client_cert: None,
+                routing: Default::default(),
             };
             (tenant, Some(handle))
         }

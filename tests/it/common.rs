@@ -112,6 +112,7 @@ pub async fn spawn_assent_with(
             client_secret: Secret::new(secret),
             root_ca: None,
             client_cert: None,
+            routing: Default::default(),
         }),
         session_key: Some(Secret::new(key)),
         public_url: public_url.map(|u| url::Url::parse(u).unwrap()),

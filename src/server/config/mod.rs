@@ -5,11 +5,13 @@ mod bank;
 mod brand;
 mod console;
 mod file;
+mod tenant;
 
 pub use bank::{default_account_scopes, BankClient, BankConfig};
 pub use brand::{Rgb, Theme};
 pub use console::ConsoleConfig;
 pub use file::{Regime, WorkspaceSettings, WorkspaceStorage};
+pub use tenant::{Prefixes, Routing, TenantConfig, Vanity};
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -34,20 +36,6 @@ impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("[redacted]")
     }
-}
-
-/// A real tenant: the workspace Assent serves and the System client it acts as.
-#[derive(Clone, Debug)]
-pub struct TenantConfig {
-    /// `https://host/{tenant}/{workspace}`.
-    pub issuer: Url,
-    pub tenant_id: String,
-    pub client_id: String,
-    pub client_secret: Secret,
-    /// PEM file of a private CA to trust in addition to the public roots.
-    pub root_ca: Option<PathBuf>,
-    /// PEM certificate and key for mutual TLS towards the authorization server.
-    pub client_cert: Option<(PathBuf, PathBuf)>,
 }
 
 #[derive(Clone, Debug)]
@@ -191,59 +179,7 @@ impl Config {
 
     /// Reads configuration through `get`, so tests need not touch the process environment.
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let tenant = match get("AUTHORIZATION_SERVER_URL") {
-            None => {
-                for name in ["TENANT_ID", "CLIENT_ID", "CLIENT_SECRET"] {
-                    if get(name).is_some() {
-                        return err(format!("{name} is set but AUTHORIZATION_SERVER_URL is not: set both, or neither to use the sandbox"));
-                    }
-                }
-                None
-            }
-            Some(raw) => {
-                let issuer = parse_url("AUTHORIZATION_SERVER_URL", raw.trim_end_matches('/'))?;
-                let segments: Vec<&str> =
-                    issuer.path_segments().map(|s| s.filter(|x| !x.is_empty()).collect()).unwrap_or_default();
-                if segments.len() < 2 {
-                    return err(format!("AUTHORIZATION_SERVER_URL must be the workspace issuer URL, https://host/{{tenant}}/{{workspace}}: {raw}"));
-                }
-                let tenant_id = match get("TENANT_ID") {
-                    Some(t) => t,
-                    None => segments[segments.len() - 2].to_string(),
-                };
-                if !tenant_id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-                    return err(format!("TENANT_ID has characters other than letters, digits, - and _: {tenant_id}"));
-                }
-                let client_id = get("CLIENT_ID")
-                    .ok_or_else(|| ConfigError("CLIENT_ID is required with AUTHORIZATION_SERVER_URL".into()))?;
-                let client_secret = get("CLIENT_SECRET")
-                    .ok_or_else(|| ConfigError("CLIENT_SECRET is required with AUTHORIZATION_SERVER_URL".into()))?;
-                let readable = |name: &str| -> Result<Option<PathBuf>, ConfigError> {
-                    match get(name) {
-                        None => Ok(None),
-                        Some(p) => {
-                            let path = PathBuf::from(&p);
-                            std::fs::metadata(&path).or_else(|e| err(format!("{name} cannot be read ({e}): {p}")))?;
-                            Ok(Some(path))
-                        }
-                    }
-                };
-                let root_ca = readable("ROOT_CA")?;
-                let client_cert = match (readable("CERT_FILE")?, readable("KEY_FILE")?) {
-                    (Some(c), Some(k)) => Some((c, k)),
-                    (None, None) => None,
-                    _ => return err("CERT_FILE and KEY_FILE go together: set both for mutual TLS, or neither"),
-                };
-                Some(TenantConfig {
-                    issuer,
-                    tenant_id,
-                    client_id,
-                    client_secret: Secret::new(client_secret),
-                    root_ca,
-                    client_cert,
-                })
-            }
-        };
+        let tenant = tenant::read(&get)?;
         let sandbox_addr = match get("SANDBOX_ADDR") {
             Some(a) => {
                 a.parse().or_else(|_| err(format!("SANDBOX_ADDR is not an address such as 127.0.0.1:3030: {a}")))?

@@ -41,7 +41,7 @@ impl Upstream {
             body: None,
             retry_after: None,
         })?;
-        let list = at(&self.base, &[&self.tenant, "system", "servers", wid, "cdr", "arrangements"])?;
+        let list = at(&self.prefixes.consent_api, &["servers", wid, "cdr", "arrangements"])?;
         match id {
             Some(id) => at(&list, &[id]),
             None => Ok(list),
@@ -121,7 +121,7 @@ impl Upstream {
     /// `GET {base}/api/system/{tid}/clients/{wid}` (scope `view_clients`): the names and logos
     /// of the workspace's applications.
     pub async fn system_clients(&self, workspace: &str) -> Result<SystemClients, UpstreamError> {
-        let url = at(&self.base, &["api", "system", &self.tenant, "clients", workspace])?;
+        let url = at(&self.prefixes.system_api, &["clients", workspace])?;
         self.system_call(Endpoint::SystemClients, Method::GET, url, &[], None::<&()>).await
     }
 }

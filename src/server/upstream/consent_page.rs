@@ -27,10 +27,10 @@ pub(super) enum Decide {
 }
 
 impl Upstream {
-    /// `{base}/{tid}/system/{segments…}/{login}[/{action}]`
+    /// `{consent API}/{segments…}/{login}[/{action}]` (by default `{base}/{tid}/system/…`)
     fn page_url(&self, page: &Page, login: &str, action: Option<&str>) -> Result<Url, UpstreamError> {
         let [a, b] = page.segments;
-        let url = at(&self.base, &[&self.tenant, "system", a, b, login])?;
+        let url = at(&self.prefixes.consent_api, &[a, b, login])?;
         match action {
             Some(action) => at(&url, &[action]),
             None => Ok(url),

@@ -14,7 +14,7 @@ impl Upstream {
     /// Revokes the tokens issued under `consent_id` in `workspace` (204; already gone is not an
     /// error), renewing the System token once on a 401 or 403.
     pub async fn revoke_consent_tokens(&self, workspace: &str, consent_id: &str) -> Result<(), UpstreamError> {
-        let url = at(&self.base, &["api", "system", &self.tenant, "servers", workspace, "tokens"])?;
+        let url = at(&self.prefixes.system_api, &["servers", workspace, "tokens"])?;
         let mut renewed = false;
         loop {
             let token = self.system_token().await?;

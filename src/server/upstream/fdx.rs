@@ -50,7 +50,7 @@ impl Upstream {
     /// `{base}/{tid}/system/servers/{wid}/fdx/consents[/{id}]`
     fn fdx_consents_url(&self, id: Option<&str>) -> Result<Url, UpstreamError> {
         let fdx = self.fdx_or_off()?;
-        let list = at(&self.base, &[&self.tenant, "system", "servers", &fdx.workspace, "fdx", "consents"])?;
+        let list = at(&self.prefixes.consent_api, &["servers", &fdx.workspace, "fdx", "consents"])?;
         match id {
             Some(id) => at(&list, &[id]),
             None => Ok(list),

@@ -1,5 +1,6 @@
 //! The System Identity API's users of an identity pool (reference §1d (4)), for consent records
-//! kept in a pool: `{base}/api/identity/{tid}/system/pools/{ipID}/users[/{userID}]`, with the
+//! kept in a pool: `{identity API}/system/pools/{ipID}/users[/{userID}]` (by default
+//! `{base}/api/identity/{tid}/…`), with the
 //! System token, which then carries `identity`.
 
 use super::{at, Upstream, UpstreamError};
@@ -17,9 +18,9 @@ impl Upstream {
     }
 
     fn pool_users_url(&self, pool: &str, user: Option<&str>) -> Result<Url, UpstreamError> {
-        let mut path = vec!["api", "identity", &self.tenant, "system", "pools", pool, "users"];
+        let mut path = vec!["system", "pools", pool, "users"];
         path.extend(user);
-        at(&self.base, &path)
+        at(&self.prefixes.identity_api, &path)
     }
 
     /// `POST …/users`: the new user (a 409, an identifier that is another user's, is an

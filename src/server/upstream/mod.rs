@@ -20,7 +20,7 @@ mod system;
 pub use bank::BankOf;
 pub use fdx::Fdx;
 
-use super::config::{BankClient, Secret, TenantConfig};
+use super::config::{BankClient, Prefixes, Secret, TenantConfig};
 use super::observe::{Endpoint, Metrics};
 use crate::error::{AppError, Failure};
 use crate::wire::ApiError;
@@ -97,8 +97,11 @@ impl From<reqwest::Error> for UpstreamError {
 pub struct Upstream {
     http: reqwest::Client,
     issuer: Url,
-    /// The issuer without `/{tenant}/{workspace}`: where the System APIs are.
-    base: Url,
+    /// Where each API family is (reference §0.3).
+    prefixes: Prefixes,
+    /// With a client certificate, the System token comes from the token endpoint's mTLS
+    /// alias, discovered once (`system::token_url`).
+    mtls_token_url: Option<tokio::sync::OnceCell<Url>>,
     tenant: String,
     client_id: String,
     client_secret: Secret,
@@ -213,14 +216,11 @@ impl Upstream {
             builder = builder.identity(identity);
         }
         let http = builder.build().map_err(|e| ClientBuildError(e.to_string()))?;
-        let mut base = config.issuer.clone();
-        if let Ok(mut segments) = base.path_segments_mut() {
-            segments.pop_if_empty().pop().pop();
-        }
         Ok(Self {
             http,
             issuer: config.issuer.clone(),
-            base,
+            prefixes: config.prefixes(),
+            mtls_token_url: config.client_cert.as_ref().map(|_| Default::default()),
             tenant: config.tenant_id.clone(),
             client_id: config.client_id.clone(),
             client_secret: config.client_secret.clone(),
@@ -395,6 +395,7 @@ mod tests {
             client_secret: Secret::new("s"),
             root_ca: None,
             client_cert: None,
+            routing: Default::default(),
         };
         Upstream::new(&config, Arc::default()).unwrap()
     }

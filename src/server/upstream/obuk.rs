@@ -38,7 +38,7 @@ impl Upstream {
             body: None,
             retry_after: None,
         })?;
-        let list = at(&self.base, &[&self.tenant, "system", "servers", wid, "open-banking", "consents"])?;
+        let list = at(&self.prefixes.consent_api, &["servers", wid, "open-banking", "consents"])?;
         match id {
             Some(id) => at(&list, &[id]),
             None => Ok(list),

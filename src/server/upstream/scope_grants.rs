@@ -10,7 +10,7 @@ use url::Url;
 impl Upstream {
     /// `{base}/api/system/{tid}/scope-grants/{login}[/{action}]`
     pub(super) fn scope_grant_url(&self, login: &str, action: Option<&str>) -> Result<Url, UpstreamError> {
-        let grant = at(&self.base, &["api", "system", &self.tenant, "scope-grants", login])?;
+        let grant = at(&self.prefixes.system_api, &["scope-grants", login])?;
         match action {
             Some(action) => at(&grant, &[action]),
             None => Ok(grant),

@@ -282,6 +282,7 @@ async fn a_missing_bank_customer_claim_is_refused_not_replaced_by_the_subject() 
             client_secret: Secret::new(app.sandbox_handle.consent_client_secret.clone()),
             root_ca: None,
             client_cert: None,
+            routing: Default::default(),
         }),
         bank: Some(BankConfig {
             url: url::Url::parse(&format!("{}/bank", app.sandbox_url())).unwrap(),

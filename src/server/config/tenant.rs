@@ -1,0 +1,275 @@
+//! The real tenant: the workspace Assent serves, the System client it acts as, and where each
+//! API family lives (reference §0.3). The prefixes are built as acp-client-go builds them for
+//! a consent page's client, whose issuer is the System workspace's: from that issuer and the
+//! vanity domain type. The consent-page and management prefix can be set on its own (§5 gap 1).
+
+use super::{err, parse_url, ConfigError, Secret};
+use std::path::PathBuf;
+use url::Url;
+
+/// A real tenant: the workspace Assent serves and the System client it acts as.
+#[derive(Clone, Debug)]
+pub struct TenantConfig {
+    /// `https://host/{tenant}/{workspace}` (`/{workspace}` on a tenant's vanity domain, the
+    /// domain alone on a server's).
+    pub issuer: Url,
+    pub tenant_id: String,
+    pub client_id: String,
+    pub client_secret: Secret,
+    /// PEM file of a private CA to trust in addition to the public roots.
+    pub root_ca: Option<PathBuf>,
+    /// PEM certificate and key for mutual TLS towards the authorization server.
+    pub client_cert: Option<(PathBuf, PathBuf)>,
+    pub routing: Routing,
+}
+
+/// acp-client-go's `VanityDomainType`: a tenant's own domain drops `/{tid}` from every
+/// prefix, a server's own domain drops `/{tid}/{wid}`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Vanity {
+    #[default]
+    None,
+    Tenant,
+    Server,
+}
+
+/// How the tenant's APIs are reached, when not by the default routing.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Routing {
+    /// `VANITY_DOMAIN_TYPE`.
+    pub vanity: Vanity,
+    /// `SYSTEM_ISSUER_URL`: the System workspace's issuer, where Assent's client gets its token.
+    /// Derived from the issuer when unset (required on a server's vanity domain).
+    pub system_issuer: Option<Url>,
+    /// `CONSENT_API_URL`: the prefix of the open-banking consent-page and management APIs; the
+    /// System issuer when unset.
+    pub consent_api: Option<Url>,
+}
+
+/// Where each API family is.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Prefixes {
+    /// The System workspace's issuer (`{base}/{tid}/system`): its token endpoint and discovery.
+    pub system_issuer: Url,
+    /// The System APIs (`{base}/api/system/{tid}`): scope grants, clients, tokens.
+    pub system_api: Url,
+    /// The Identity API (`{base}/api/identity/{tid}`): identity pools.
+    pub identity_api: Url,
+    /// The consent-page and management APIs of FDX, UK and CDR (the System issuer by default).
+    pub consent_api: Url,
+}
+
+impl TenantConfig {
+    /// The prefixes of every API family.
+    pub fn prefixes(&self) -> Prefixes {
+        let Routing { vanity, system_issuer, consent_api } = &self.routing;
+        let system_issuer = system_issuer.clone().unwrap_or_else(|| {
+            // The System workspace sits beside the issuer's: its last segment is `system`.
+            let mut url = self.issuer.clone();
+            if let Ok(mut path) = url.path_segments_mut() {
+                path.pop_if_empty().pop().push("system");
+            }
+            url
+        });
+        // The base is the System issuer without what names the tenant and the workspace.
+        let mut base = system_issuer.clone();
+        if let Ok(mut path) = base.path_segments_mut() {
+            path.pop_if_empty();
+            match vanity {
+                Vanity::None => drop(path.pop().pop()),
+                Vanity::Tenant => drop(path.pop()),
+                Vanity::Server => {}
+            }
+        }
+        let family = |name: &str| {
+            let mut url = base.clone();
+            if let Ok(mut path) = url.path_segments_mut() {
+                path.pop_if_empty().extend(["api", name]);
+                if *vanity == Vanity::None {
+                    path.push(&self.tenant_id);
+                }
+            }
+            url
+        };
+        Prefixes {
+            system_api: family("system"),
+            identity_api: family("identity"),
+            consent_api: consent_api.clone().unwrap_or_else(|| system_issuer.clone()),
+            system_issuer,
+        }
+    }
+}
+
+/// The tenant of `AUTHORIZATION_SERVER_URL` and the settings that go with it; `None` for the
+/// sandbox.
+pub(super) fn read(get: &impl Fn(&str) -> Option<String>) -> Result<Option<TenantConfig>, ConfigError> {
+    let Some(raw) = get("AUTHORIZATION_SERVER_URL") else {
+        for name in
+            ["TENANT_ID", "CLIENT_ID", "CLIENT_SECRET", "VANITY_DOMAIN_TYPE", "SYSTEM_ISSUER_URL", "CONSENT_API_URL"]
+        {
+            if get(name).is_some() {
+                return err(format!(
+                    "{name} is set but AUTHORIZATION_SERVER_URL is not: set both, or neither to use the sandbox"
+                ));
+            }
+        }
+        return Ok(None);
+    };
+    let issuer = parse_url("AUTHORIZATION_SERVER_URL", raw.trim_end_matches('/'))?;
+    let vanity = match get("VANITY_DOMAIN_TYPE").as_deref() {
+        None => Vanity::None,
+        Some("tenant") => Vanity::Tenant,
+        Some("server") => Vanity::Server,
+        Some(other) => return err(format!("VANITY_DOMAIN_TYPE is tenant or server (or unset): {other}")),
+    };
+    let segments: Vec<&str> = issuer.path_segments().map(|s| s.filter(|x| !x.is_empty()).collect()).unwrap_or_default();
+    let tenant_id = match (get("TENANT_ID"), vanity) {
+        (Some(t), _) => t,
+        (None, Vanity::None) if segments.len() >= 2 => segments[segments.len() - 2].to_string(),
+        (None, Vanity::None) => {
+            return err(format!(
+                "AUTHORIZATION_SERVER_URL must be the workspace issuer URL, https://host/{{tenant}}/{{workspace}} (or set VANITY_DOMAIN_TYPE): {raw}"
+            ))
+        }
+        (None, _) => return err("TENANT_ID is required with VANITY_DOMAIN_TYPE: the domain does not name the tenant"),
+    };
+    if !tenant_id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        return err(format!("TENANT_ID has characters other than letters, digits, - and _: {tenant_id}"));
+    }
+    if vanity == Vanity::Tenant && segments.is_empty() {
+        return err(format!(
+            "AUTHORIZATION_SERVER_URL on a tenant's vanity domain is https://domain/{{workspace}}: {raw}"
+        ));
+    }
+    let prefix = |name: &str| get(name).map(|u| parse_url(name, u.trim_end_matches('/'))).transpose();
+    let routing =
+        Routing { vanity, system_issuer: prefix("SYSTEM_ISSUER_URL")?, consent_api: prefix("CONSENT_API_URL")? };
+    if vanity == Vanity::Server && routing.system_issuer.is_none() {
+        return err("SYSTEM_ISSUER_URL is required with VANITY_DOMAIN_TYPE=server: a server's own domain serves that workspace only");
+    }
+    let client_id =
+        get("CLIENT_ID").ok_or_else(|| ConfigError("CLIENT_ID is required with AUTHORIZATION_SERVER_URL".into()))?;
+    let client_secret = get("CLIENT_SECRET")
+        .ok_or_else(|| ConfigError("CLIENT_SECRET is required with AUTHORIZATION_SERVER_URL".into()))?;
+    let readable = |name: &str| -> Result<Option<PathBuf>, ConfigError> {
+        match get(name) {
+            None => Ok(None),
+            Some(p) => {
+                let path = PathBuf::from(&p);
+                std::fs::metadata(&path).or_else(|e| err(format!("{name} cannot be read ({e}): {p}")))?;
+                Ok(Some(path))
+            }
+        }
+    };
+    let root_ca = readable("ROOT_CA")?;
+    let client_cert = match (readable("CERT_FILE")?, readable("KEY_FILE")?) {
+        (Some(c), Some(k)) => Some((c, k)),
+        (None, None) => None,
+        _ => return err("CERT_FILE and KEY_FILE go together: set both for mutual TLS, or neither"),
+    };
+    Ok(Some(TenantConfig {
+        issuer,
+        tenant_id,
+        client_id,
+        client_secret: Secret::new(client_secret),
+        root_ca,
+        client_cert,
+        routing,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn tenant(vars: &[(&str, &str)]) -> Result<Option<TenantConfig>, ConfigError> {
+        let mut env: HashMap<&str, &str> = [("CLIENT_ID", "c"), ("CLIENT_SECRET", "s")].into();
+        env.extend(vars.iter().copied());
+        read(&|k| env.get(k).map(|v| v.to_string()))
+    }
+
+    fn prefixes(vars: &[(&str, &str)]) -> [String; 4] {
+        let p = tenant(vars).unwrap().unwrap().prefixes();
+        [p.system_issuer, p.system_api, p.identity_api, p.consent_api].map(String::from)
+    }
+
+    #[test]
+    fn prefixes_follow_the_default_routing_and_vanity_domains_as_acp_client_go_does() {
+        assert_eq!(
+            prefixes(&[("AUTHORIZATION_SERVER_URL", "https://authz.example.com/acme/bank")]),
+            [
+                "https://authz.example.com/acme/system",
+                "https://authz.example.com/api/system/acme",
+                "https://authz.example.com/api/identity/acme",
+                "https://authz.example.com/acme/system",
+            ]
+        );
+        // Behind a path prefix of its own.
+        assert_eq!(
+            prefixes(&[("AUTHORIZATION_SERVER_URL", "https://example.com/authz/acme/bank/")])[1],
+            "https://example.com/authz/api/system/acme"
+        );
+        assert_eq!(
+            prefixes(&[
+                ("AUTHORIZATION_SERVER_URL", "https://acme.authz.example.com/bank"),
+                ("VANITY_DOMAIN_TYPE", "tenant"),
+                ("TENANT_ID", "acme"),
+            ]),
+            [
+                "https://acme.authz.example.com/system",
+                "https://acme.authz.example.com/api/system",
+                "https://acme.authz.example.com/api/identity",
+                "https://acme.authz.example.com/system",
+            ]
+        );
+        assert_eq!(
+            prefixes(&[
+                ("AUTHORIZATION_SERVER_URL", "https://login.bank.example"),
+                ("VANITY_DOMAIN_TYPE", "server"),
+                ("TENANT_ID", "acme"),
+                ("SYSTEM_ISSUER_URL", "https://consent-system.bank.example"),
+                ("CONSENT_API_URL", "https://authz.example.com/api/system/acme/"),
+            ]),
+            [
+                "https://consent-system.bank.example/",
+                "https://consent-system.bank.example/api/system",
+                "https://consent-system.bank.example/api/identity",
+                "https://authz.example.com/api/system/acme",
+            ]
+        );
+    }
+
+    #[test]
+    fn vanity_domains_need_what_the_domain_does_not_say() {
+        let refused = |vars: &[(&str, &str)], says: &str| {
+            let e = tenant(vars).unwrap_err().to_string();
+            assert!(e.contains(says), "{vars:?}: {e}");
+        };
+        refused(&[("AUTHORIZATION_SERVER_URL", "https://authz.example.com/bank")], "https://host/{tenant}/{workspace}");
+        refused(
+            &[("AUTHORIZATION_SERVER_URL", "https://acme.authz.example.com/bank"), ("VANITY_DOMAIN_TYPE", "tenant")],
+            "TENANT_ID is required",
+        );
+        refused(
+            &[("AUTHORIZATION_SERVER_URL", "https://a.example.com/b"), ("VANITY_DOMAIN_TYPE", "domain")],
+            "tenant or server",
+        );
+        refused(
+            &[
+                ("AUTHORIZATION_SERVER_URL", "https://login.bank.example"),
+                ("VANITY_DOMAIN_TYPE", "server"),
+                ("TENANT_ID", "acme"),
+            ],
+            "SYSTEM_ISSUER_URL is required",
+        );
+        refused(
+            &[("AUTHORIZATION_SERVER_URL", "https://a.example.com/t/w"), ("CONSENT_API_URL", "http://a.example.com/x")],
+            "CONSENT_API_URL must use https://",
+        );
+        assert!(read(&|k| (k == "CONSENT_API_URL").then(|| "https://a.example.com".to_string()))
+            .unwrap_err()
+            .to_string()
+            .contains("AUTHORIZATION_SERVER_URL is not"));
+    }
+}
