@@ -4,10 +4,6 @@ use crate::error::AppError;
 use crate::model::ConsentView;
 use leptos::prelude::*;
 
-/// The purpose of the consent forms' tokens, bound to the browser and to `login_id`.
-#[cfg(feature = "ssr")]
-pub(crate) const CSRF_PURPOSE: &str = "consent";
-
 /// `login_id` and `login_state` as the authorization server makes them: short, URL-safe.
 pub fn valid_handle(s: &str) -> bool {
     (1..=128).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.~".contains(&b))
@@ -18,6 +14,7 @@ pub fn valid_handle(s: &str) -> bool {
 #[server(prefix = "/api", endpoint = "consent/load")]
 pub async fn load_consent(login_id: String, login_state: String) -> Result<ConsentView, AppError> {
     use super::context;
+    use super::decide::CSRF_PURPOSE;
     use crate::error::Failure;
     use crate::server::consent::{consent_view, hint_locale};
     if !valid_handle(&login_id) || !valid_handle(&login_state) {
@@ -73,9 +70,8 @@ pub async fn decide_consent(
         return Err(Failure::FormIncomplete.into());
     }
     let state = context::state()?;
-    context::check_token(&state, CSRF_PURPOSE, &login_id, &csrf_token, Failure::Forged)?;
     let (flow, way) = (login_id.clone(), decision.clone());
-    super::decide::once(&state, &flow, &way, async {
+    super::decide::once(&state, &flow, &csrf_token, &way, async {
         let state = &state;
         let session = state.upstream.scope_grant(&login_id, &login_state).await?;
         hint_locale(&session);

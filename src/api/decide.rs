@@ -5,7 +5,6 @@
 //! authorized), and on to the authorization server's `redirect_to`, only on its origin. Each
 //! regime's server function gives only what differs ([`Regime`]).
 
-use super::consent::CSRF_PURPOSE;
 use super::context;
 use crate::error::{AppError, Failure};
 use crate::server::records::Draft;
@@ -15,11 +14,15 @@ use crate::wire::RedirectTo;
 use std::future::Future;
 use std::time::{Duration, Instant};
 
+/// The purpose of the consent forms' tokens, bound to the browser and to `login_id`.
+pub(crate) const CSRF_PURPOSE: &str = "consent";
+
 /// How often a decision sent again looks whether the first has finished.
 const POLL: Duration = Duration::from_millis(100);
 
-/// Decides flow `login_id` as `decision` (`allow` or `deny`) by `work`, once, and sends the
-/// browser on to the `redirect_to` it answers, only on the authorization server's origin.
+/// Checks the consent form's token, decides flow `login_id` as `decision` (`allow` or `deny`)
+/// by `work`, once, and sends the browser on to the `redirect_to` it answers, only on the
+/// authorization server's origin.
 ///
 /// While the work runs it holds the flow; the same form sent again (a double click before
 /// hydration) waits for it and follows the same `redirect_to`, and anything else then meets
@@ -30,9 +33,11 @@ const POLL: Duration = Duration::from_millis(100);
 pub async fn once(
     state: &AppState,
     login_id: &str,
+    csrf_token: &str,
     decision: &str,
     work: impl Future<Output = Result<RedirectTo, AppError>>,
 ) -> Result<(), AppError> {
+    context::check_token(state, CSRF_PURPOSE, login_id, csrf_token, Failure::Forged)?;
     if decision != "allow" && decision != "deny" {
         return Err(Failure::NoDecision.into());
     }
@@ -120,12 +125,11 @@ pub struct Form {
     pub decision: String,
 }
 
-/// Checks the form's token, decides as `regime` does, once, and sends the browser on.
+/// Decides as `regime` does, once (the form's token checked), and sends the browser on.
 pub async fn decide<R: Regime + Sync>(state: &AppState, form: Form, regime: &R) -> Result<(), AppError> {
     let Form { login_id, login_state, csrf_token, decision } = form;
-    context::check_token(state, CSRF_PURPOSE, &login_id, &csrf_token, Failure::Forged)?;
     let (flow, way) = (login_id.clone(), decision.clone());
-    once(state, &flow, &way, async move {
+    once(state, &flow, &csrf_token, &way, async move {
         let metrics = state.upstream.metrics();
         if decision == "deny" {
             let (draft, next) = regime.refuse(state, login_id, login_state).await?;

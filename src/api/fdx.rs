@@ -10,8 +10,9 @@ use leptos::prelude::*;
 /// who consents (from the bank), as the Open Finance screen shows them.
 #[server(prefix = "/api", endpoint = "fdx/load")]
 pub async fn load_fdx_consent(login_id: String, login_state: String) -> Result<FdxConsentView, AppError> {
-    use super::consent::{valid_handle, CSRF_PURPOSE};
+    use super::consent::valid_handle;
     use super::context;
+    use super::decide::CSRF_PURPOSE;
     use crate::error::Failure;
     use crate::server::fdx::view;
     if !valid_handle(&login_id) || !valid_handle(&login_state) {
@@ -36,7 +37,7 @@ pub async fn decide_fdx_consent(
     decision: String,
     #[server(default)] account: Vec<String>,
 ) -> Result<(), AppError> {
-    use super::consent::{valid_handle, CSRF_PURPOSE};
+    use super::consent::valid_handle;
     use super::context;
     use crate::error::Failure;
     use crate::server::fdx::{accept_body, accounts_requested};
@@ -45,9 +46,8 @@ pub async fn decide_fdx_consent(
         return Err(Failure::FormIncomplete.into());
     }
     let state = context::state()?;
-    context::check_token(&state, CSRF_PURPOSE, &login_id, &csrf_token, Failure::Forged)?;
     let (flow, way) = (login_id.clone(), decision.clone());
-    super::decide::once(&state, &flow, &way, async {
+    super::decide::once(&state, &flow, &csrf_token, &way, async {
         let state = &state;
         let metrics = state.upstream.metrics();
         if decision == "deny" {

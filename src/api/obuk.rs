@@ -14,8 +14,9 @@ use leptos::prelude::*;
 /// The account-access consent `login_id` and the accounts of the customer who consents.
 #[server(prefix = "/api", endpoint = "obuk/load")]
 pub async fn load_obuk_consent(login_id: String, login_state: String) -> Result<ObukConsentView, AppError> {
-    use super::consent::{valid_handle, CSRF_PURPOSE};
+    use super::consent::valid_handle;
     use super::context;
+    use super::decide::CSRF_PURPOSE;
     use crate::error::Failure;
     if !valid_handle(&login_id) || !valid_handle(&login_state) {
         return Err(Failure::LinkInvalid.into());
