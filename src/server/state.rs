@@ -172,11 +172,7 @@ pub async fn build(
         (None, None) => None,
     };
     if let Some(bank) = bank {
-        let workspace = bank
-            .workspace
-            .clone()
-            .or_else(|| tenant.issuer.path_segments().and_then(|mut s| s.rfind(|x| !x.is_empty()).map(str::to_string)))
-            .unwrap_or_default();
+        let workspace = bank.workspace.clone().unwrap_or_else(|| tenant.workspace());
         upstream = upstream.with_fdx(upstream::Fdx {
             bank_url: bank.url.clone(),
             workspace,
@@ -359,11 +355,7 @@ pub async fn build(
         })
         .collect();
     // The portal signs its customers in at the issuer's workspace.
-    let issuer_workspace = tenant
-        .issuer
-        .path_segments()
-        .and_then(|mut s| s.rfind(|x| !x.is_empty()).map(str::to_string))
-        .unwrap_or_default();
+    let issuer_workspace = tenant.workspace();
     let users: std::collections::HashMap<String, String> =
         config.workspaces.iter().filter_map(|(w, s)| Some((w.clone(), s.users.clone()?))).collect();
     let portal_users = users.get(&issuer_workspace).cloned();

@@ -1,7 +1,9 @@
 //! The real tenant: the workspace Assent serves, the System client it acts as, and where each
 //! API family lives (reference §0.3). The prefixes are built as acp-client-go builds them for
-//! a consent page's client, whose issuer is the System workspace's: from that issuer and the
+//! a consent page's client, whose issuer is the System workspace's: from that issuer and its
 //! vanity domain type. The consent-page and management prefix can be set on its own (§5 gap 1).
+//! For certificate-bound System tokens, the System issuer is the mTLS host's (the quickstart's
+//! `ACP_MTLS_URL`), so that the token and every System call present the certificate.
 
 use super::{err, parse_url, ConfigError, Secret};
 use std::path::PathBuf;
@@ -10,8 +12,8 @@ use url::Url;
 /// A real tenant: the workspace Assent serves and the System client it acts as.
 #[derive(Clone, Debug)]
 pub struct TenantConfig {
-    /// `https://host/{tenant}/{workspace}` (`/{workspace}` on a tenant's vanity domain, the
-    /// domain alone on a server's).
+    /// `https://host/{tenant}/{workspace}` (`https://domain/{workspace}` on a tenant's vanity
+    /// domain, `https://domain` on a workspace's own).
     pub issuer: Url,
     pub tenant_id: String,
     pub client_id: String,
@@ -23,8 +25,8 @@ pub struct TenantConfig {
     pub routing: Routing,
 }
 
-/// acp-client-go's `VanityDomainType`: a tenant's own domain drops `/{tid}` from every
-/// prefix, a server's own domain drops `/{tid}/{wid}`.
+/// acp-client-go's `VanityDomainType`, of the System issuer's domain: a tenant's own domain
+/// drops `/{tid}` from every prefix, a server's own domain drops `/{tid}/{wid}`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Vanity {
     #[default]
@@ -36,11 +38,13 @@ pub enum Vanity {
 /// How the tenant's APIs are reached, when not by the default routing.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Routing {
-    /// `VANITY_DOMAIN_TYPE`.
+    /// `VANITY_DOMAIN_TYPE`, of the System issuer's domain.
     pub vanity: Vanity,
     /// `SYSTEM_ISSUER_URL`: the System workspace's issuer, where Assent's client gets its token.
-    /// Derived from the issuer when unset (required on a server's vanity domain).
+    /// When unset, the issuer's with `system` for its workspace.
     pub system_issuer: Option<Url>,
+    /// `WORKSPACE_ID`: the issuer's workspace, when its domain is the workspace's own (no path).
+    pub workspace: Option<String>,
     /// `CONSENT_API_URL`: the prefix of the open-banking consent-page and management APIs; the
     /// System issuer when unset.
     pub consent_api: Option<Url>,
@@ -59,18 +63,31 @@ pub struct Prefixes {
     pub consent_api: Url,
 }
 
+/// The path segments of `url` that are not empty.
+fn segments(url: &Url) -> Vec<&str> {
+    url.path_segments().map(|s| s.filter(|x| !x.is_empty()).collect()).unwrap_or_default()
+}
+
+/// The System workspace's issuer beside `issuer`'s workspace: its last segment `system`.
+fn system_beside(issuer: &Url) -> Url {
+    let mut url = issuer.clone();
+    if let Ok(mut path) = url.path_segments_mut() {
+        path.pop_if_empty().pop().push("system");
+    }
+    url
+}
+
 impl TenantConfig {
+    /// The issuer's workspace: `WORKSPACE_ID`, or the issuer's last path segment.
+    pub fn workspace(&self) -> String {
+        let last = || segments(&self.issuer).last().map(|s| s.to_string());
+        self.routing.workspace.clone().or_else(last).unwrap_or_default()
+    }
+
     /// The prefixes of every API family.
     pub fn prefixes(&self) -> Prefixes {
-        let Routing { vanity, system_issuer, consent_api } = &self.routing;
-        let system_issuer = system_issuer.clone().unwrap_or_else(|| {
-            // The System workspace sits beside the issuer's: its last segment is `system`.
-            let mut url = self.issuer.clone();
-            if let Ok(mut path) = url.path_segments_mut() {
-                path.pop_if_empty().pop().push("system");
-            }
-            url
-        });
+        let Routing { vanity, system_issuer, consent_api, .. } = &self.routing;
+        let system_issuer = system_issuer.clone().unwrap_or_else(|| system_beside(&self.issuer));
         // The base is the System issuer without what names the tenant and the workspace.
         let mut base = system_issuer.clone();
         if let Ok(mut path) = base.path_segments_mut() {
@@ -122,30 +139,44 @@ pub(super) fn read(get: &impl Fn(&str) -> Option<String>) -> Result<Option<Tenan
         Some("server") => Vanity::Server,
         Some(other) => return err(format!("VANITY_DOMAIN_TYPE is tenant or server (or unset): {other}")),
     };
-    let segments: Vec<&str> = issuer.path_segments().map(|s| s.filter(|x| !x.is_empty()).collect()).unwrap_or_default();
+    let prefix = |name: &str| get(name).map(|u| parse_url(name, u.trim_end_matches('/'))).transpose();
+    let routing = Routing {
+        vanity,
+        system_issuer: prefix("SYSTEM_ISSUER_URL")?,
+        consent_api: prefix("CONSENT_API_URL")?,
+        workspace: get("WORKSPACE_ID"),
+    };
+    if segments(&issuer).is_empty() && (routing.workspace.is_none() || routing.system_issuer.is_none()) {
+        return err(format!(
+            "AUTHORIZATION_SERVER_URL names no workspace, https://host/{{tenant}}/{{workspace}}: on a workspace's own domain set WORKSPACE_ID and SYSTEM_ISSUER_URL: {raw}"
+        ));
+    }
+    if vanity == Vanity::Server && routing.system_issuer.is_none() {
+        return err("SYSTEM_ISSUER_URL is required with VANITY_DOMAIN_TYPE=server: the System workspace's own domain");
+    }
+    // The System issuer's path names its tenant and workspace as its routing says (acp-client-go).
+    let system_issuer = routing.system_issuer.clone().unwrap_or_else(|| system_beside(&issuer));
+    let path = segments(&system_issuer);
     let tenant_id = match (get("TENANT_ID"), vanity) {
-        (Some(t), _) => t,
-        (None, Vanity::None) if segments.len() >= 2 => segments[segments.len() - 2].to_string(),
-        (None, Vanity::None) => {
+        (_, Vanity::None) if path.len() < 2 && routing.system_issuer.is_none() => {
             return err(format!(
                 "AUTHORIZATION_SERVER_URL must be the workspace issuer URL, https://host/{{tenant}}/{{workspace}} (or set VANITY_DOMAIN_TYPE): {raw}"
             ))
         }
+        (_, Vanity::None) if path.len() < 2 => {
+            return err(format!(
+                "SYSTEM_ISSUER_URL must be https://host/{{tenant}}/system (or set VANITY_DOMAIN_TYPE): {system_issuer}"
+            ))
+        }
+        (_, Vanity::Tenant) if path.is_empty() => {
+            return err(format!("the System issuer on a tenant's vanity domain is https://domain/system: {system_issuer}"))
+        }
+        (Some(t), _) => t,
+        (None, Vanity::None) => path[path.len() - 2].to_string(),
         (None, _) => return err("TENANT_ID is required with VANITY_DOMAIN_TYPE: the domain does not name the tenant"),
     };
     if !tenant_id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
         return err(format!("TENANT_ID has characters other than letters, digits, - and _: {tenant_id}"));
-    }
-    if vanity == Vanity::Tenant && segments.is_empty() {
-        return err(format!(
-            "AUTHORIZATION_SERVER_URL on a tenant's vanity domain is https://domain/{{workspace}}: {raw}"
-        ));
-    }
-    let prefix = |name: &str| get(name).map(|u| parse_url(name, u.trim_end_matches('/'))).transpose();
-    let routing =
-        Routing { vanity, system_issuer: prefix("SYSTEM_ISSUER_URL")?, consent_api: prefix("CONSENT_API_URL")? };
-    if vanity == Vanity::Server && routing.system_issuer.is_none() {
-        return err("SYSTEM_ISSUER_URL is required with VANITY_DOMAIN_TYPE=server: a server's own domain serves that workspace only");
     }
     let client_id =
         get("CLIENT_ID").ok_or_else(|| ConfigError("CLIENT_ID is required with AUTHORIZATION_SERVER_URL".into()))?;
@@ -226,6 +257,7 @@ mod tests {
         assert_eq!(
             prefixes(&[
                 ("AUTHORIZATION_SERVER_URL", "https://login.bank.example"),
+                ("WORKSPACE_ID", "bank"),
                 ("VANITY_DOMAIN_TYPE", "server"),
                 ("TENANT_ID", "acme"),
                 ("SYSTEM_ISSUER_URL", "https://consent-system.bank.example"),
@@ -241,12 +273,50 @@ mod tests {
     }
 
     #[test]
+    fn a_workspace_on_its_own_domain_with_the_system_workspace_on_the_tenants_routing() {
+        let vars = [
+            ("AUTHORIZATION_SERVER_URL", "https://login.bank.example/"),
+            ("WORKSPACE_ID", "bank"),
+            ("SYSTEM_ISSUER_URL", "https://acme.mtls.authz.example.com/acme/system"),
+        ];
+        assert_eq!(
+            prefixes(&vars),
+            [
+                "https://acme.mtls.authz.example.com/acme/system",
+                "https://acme.mtls.authz.example.com/api/system/acme",
+                "https://acme.mtls.authz.example.com/api/identity/acme",
+                "https://acme.mtls.authz.example.com/acme/system",
+            ]
+        );
+        let config = tenant(&vars).unwrap().unwrap();
+        assert_eq!((config.tenant_id.as_str(), config.workspace().as_str()), ("acme", "bank"));
+        let usual = tenant(&[("AUTHORIZATION_SERVER_URL", "https://authz.example.com/acme/bank")]).unwrap().unwrap();
+        assert_eq!(usual.workspace(), "bank");
+    }
+
+    #[test]
     fn vanity_domains_need_what_the_domain_does_not_say() {
         let refused = |vars: &[(&str, &str)], says: &str| {
             let e = tenant(vars).unwrap_err().to_string();
             assert!(e.contains(says), "{vars:?}: {e}");
         };
-        refused(&[("AUTHORIZATION_SERVER_URL", "https://authz.example.com/bank")], "https://host/{tenant}/{workspace}");
+        let short = "https://host/{tenant}/{workspace}";
+        refused(&[("AUTHORIZATION_SERVER_URL", "https://authz.example.com/bank")], short);
+        refused(&[("AUTHORIZATION_SERVER_URL", "https://authz.example.com/bank"), ("TENANT_ID", "acme")], short);
+        refused(
+            &[
+                ("AUTHORIZATION_SERVER_URL", "https://login.bank.example"),
+                ("SYSTEM_ISSUER_URL", "https://a.example.com/t/system"),
+            ],
+            "WORKSPACE_ID",
+        );
+        refused(
+            &[
+                ("AUTHORIZATION_SERVER_URL", "https://authz.example.com/a/b"),
+                ("SYSTEM_ISSUER_URL", "https://a.example.com/system"),
+            ],
+            "SYSTEM_ISSUER_URL must be https://host/{tenant}/system",
+        );
         refused(
             &[("AUTHORIZATION_SERVER_URL", "https://acme.authz.example.com/bank"), ("VANITY_DOMAIN_TYPE", "tenant")],
             "TENANT_ID is required",
@@ -257,7 +327,7 @@ mod tests {
         );
         refused(
             &[
-                ("AUTHORIZATION_SERVER_URL", "https://login.bank.example"),
+                ("AUTHORIZATION_SERVER_URL", "https://authz.example.com/acme/bank"),
                 ("VANITY_DOMAIN_TYPE", "server"),
                 ("TENANT_ID", "acme"),
             ],

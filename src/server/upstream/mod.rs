@@ -99,9 +99,6 @@ pub struct Upstream {
     issuer: Url,
     /// Where each API family is (reference §0.3).
     prefixes: Prefixes,
-    /// With a client certificate, the System token comes from the token endpoint's mTLS
-    /// alias, discovered once (`system::token_url`).
-    mtls_token_url: Option<tokio::sync::OnceCell<Url>>,
     tenant: String,
     client_id: String,
     client_secret: Secret,
@@ -220,7 +217,6 @@ impl Upstream {
             http,
             issuer: config.issuer.clone(),
             prefixes: config.prefixes(),
-            mtls_token_url: config.client_cert.as_ref().map(|_| Default::default()),
             tenant: config.tenant_id.clone(),
             client_id: config.client_id.clone(),
             client_secret: config.client_secret.clone(),

@@ -7,7 +7,7 @@ use crate::server::config::Secret;
 use crate::server::observe::Endpoint;
 use crate::wire::TokenResponse;
 use reqwest::{Method, StatusCode};
-use serde::{de::DeserializeOwned, Deserialize, Serialize};
+use serde::{de::DeserializeOwned, Serialize};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 use url::Url;
@@ -24,18 +24,6 @@ pub const SYSTEM_SCOPES_IDENTITY: &str = "identity";
 const EXPIRY_MARGIN: Duration = Duration::from_secs(30);
 /// Keep a token at most this long.
 const MAX_LIFETIME: Duration = Duration::from_secs(24 * 3600);
-
-/// What the System token needs of a discovery document.
-#[derive(Deserialize)]
-struct Discovery {
-    token_endpoint: Option<String>,
-    mtls_endpoint_aliases: Option<MtlsAliases>,
-}
-
-#[derive(Deserialize)]
-struct MtlsAliases {
-    token_endpoint: Option<String>,
-}
 
 #[derive(Clone)]
 struct CachedToken {
@@ -168,30 +156,6 @@ impl Upstream {
         at(&self.prefixes.system_issuer, &["oauth2", "token"])
     }
 
-    /// Where the System token is fetched. With a client certificate, the token endpoint's mTLS
-    /// alias in the System workspace's discovery (RFC 8705 §5; on SaaS another host, as
-    /// acp-client-go does), else its `token_endpoint`, read once; without one, [`Self::token_url`].
-    async fn system_token_url(&self) -> Result<Url, UpstreamError> {
-        let Some(discovered) = &self.mtls_token_url else { return self.token_url() };
-        let url = discovered
-            .get_or_try_init(|| async {
-                let url = at(&self.prefixes.system_issuer, &[".well-known", "openid-configuration"])?;
-                let started = Instant::now();
-                let response = self.send(self.http.get(url)).await;
-                self.metrics.observe_upstream(Endpoint::Discovery, started.elapsed());
-                let found: Discovery = read_json(response?).await?;
-                let alias = found.mtls_endpoint_aliases.and_then(|a| a.token_endpoint);
-                let endpoint = alias.or(found.token_endpoint);
-                match endpoint.as_deref().map(Url::parse) {
-                    Some(Ok(url)) if matches!(url.scheme(), "https" | "http") => Ok(url),
-                    None => self.token_url(),
-                    Some(_) => Err(UpstreamError::InvalidBody("the discovery's token endpoint is not a URL".into())),
-                }
-            })
-            .await?;
-        Ok(url.clone())
-    }
-
     /// The System token: cached, or fetched by exactly one caller while the others wait.
     pub(super) async fn system_token(&self) -> Result<Arc<Secret>, UpstreamError> {
         if let Some(token) = self.system.cached() {
@@ -200,7 +164,7 @@ impl Upstream {
         // Both built only when a token is to be fetched: a page view with one cached pays nothing.
         let scope = self.system_scopes();
         let who = Credentials {
-            url: self.system_token_url().await?,
+            url: self.token_url()?,
             client_id: &self.client_id,
             client_secret: &self.client_secret,
             scope: &scope,

@@ -353,64 +353,64 @@ async fn an_untrusted_certificate_is_refused_and_a_trusted_ca_is_used() {
     assert_eq!(res.status(), StatusCode::NOT_FOUND, "through TLS, the sandbox does not know this login");
 }
 
-/// With a client certificate (mutual TLS), the System token comes from the token endpoint's
-/// mTLS alias that the System workspace's discovery names (on SaaS another host), discovered
-/// once, as acp-client-go does; without one, from `{System issuer}/oauth2/token`.
+/// With `SYSTEM_ISSUER_URL` (the mTLS host's System issuer, for certificate-bound tokens, as
+/// the quickstart's `ACP_MTLS_URL`), the System token and every System call go there: the
+/// token endpoint, the System API and the consent-page API; the workspace's own host gets only
+/// what is the workspace's (its discovery).
 #[tokio::test]
-async fn with_a_client_certificate_the_system_token_comes_from_the_discovered_mtls_alias() {
-    use assent::server::config::{Secret, TenantConfig};
+async fn with_a_system_issuer_of_its_own_every_system_call_goes_there() {
+    use assent::server::config::{Routing, Secret, TenantConfig};
     use assent::server::upstream::Upstream;
-    use axum::routing::{get, post};
-    use std::sync::atomic::{AtomicU64, Ordering};
-    use std::sync::Arc;
-    let counters: Arc<[AtomicU64; 3]> = Arc::default();
-    let [plain, alias, discovery] = [0, 1, 2];
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let origin = format!("http://{}", listener.local_addr().unwrap());
-    let token = |counters: Arc<[AtomicU64; 3]>, which: usize| {
-        post(move || async move {
-            counters[which].fetch_add(1, Ordering::SeqCst);
-            axum::Json(serde_json::json!({"access_token": "t", "token_type": "bearer", "expires_in": 3600}))
-        })
+    use axum::routing::{any, delete, post};
+    use std::sync::{Arc, Mutex};
+    let seen: Arc<Mutex<Vec<String>>> = Arc::default();
+    let stub = |host: &'static str, seen: Arc<Mutex<Vec<String>>>| {
+        axum::Router::new()
+            .route(
+                "/acme/system/oauth2/token",
+                post(move || async move {
+                    axum::Json(serde_json::json!({"access_token": "t", "token_type": "bearer", "expires_in": 3600}))
+                }),
+            )
+            .route(
+                "/acme/system/servers/uk/open-banking/consents/{id}",
+                delete(|| async { axum::http::StatusCode::NO_CONTENT }),
+            )
+            .route("/.well-known/openid-configuration", any(|| async { axum::Json(serde_json::json!({})) }))
+            .layer(axum::middleware::from_fn(move |req: axum::extract::Request, next: axum::middleware::Next| {
+                seen.lock().unwrap().push(format!("{host} {} {}", req.method(), req.uri().path()));
+                next.run(req)
+            }))
     };
-    let (c, at) = (counters.clone(), origin.clone());
-    let stub = axum::Router::new()
-        .route(
-            "/default/system/.well-known/openid-configuration",
-            get(move || async move {
-                c[discovery].fetch_add(1, Ordering::SeqCst);
-                axum::Json(serde_json::json!({
-                    "issuer": format!("{at}/default/system"),
-                    "token_endpoint": format!("{at}/default/system/oauth2/token"),
-                    "mtls_endpoint_aliases": {"token_endpoint": format!("{at}/mtls/default/system/oauth2/token")},
-                }))
-            }),
-        )
-        .route("/default/system/oauth2/token", token(counters.clone(), plain))
-        .route("/mtls/default/system/oauth2/token", token(counters.clone(), alias))
-        .route("/default/demo/.well-known/openid-configuration", get(|| async { axum::Json(serde_json::json!({})) }));
-    tokio::spawn(async move { axum::serve(listener, stub).await.unwrap() });
-    let dir = tempfile::tempdir().unwrap();
-    let key = rcgen::KeyPair::generate().unwrap();
-    let cert = rcgen::CertificateParams::new(vec!["assent-consent".into()]).unwrap().self_signed(&key).unwrap();
-    let (cert_file, key_file) = (dir.path().join("client.pem"), dir.path().join("client.key"));
-    std::fs::write(&cert_file, cert.pem()).unwrap();
-    std::fs::write(&key_file, key.serialize_pem()).unwrap();
+    let mut origins = Vec::new();
+    for host in ["workspace", "mtls"] {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        origins.push(format!("http://{}", listener.local_addr().unwrap()));
+        let app = stub(host, seen.clone());
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    }
     let config = TenantConfig {
-        issuer: url::Url::parse(&format!("{origin}/default/demo")).unwrap(),
-        tenant_id: "default".into(),
+        issuer: url::Url::parse(&origins[0]).unwrap(),
+        tenant_id: "acme".into(),
         client_id: "c".into(),
         client_secret: Secret::new("s"),
         root_ca: None,
-        client_cert: Some((cert_file, key_file)),
-        routing: Default::default(),
+        client_cert: None,
+        routing: Routing {
+            system_issuer: Some(url::Url::parse(&format!("{}/acme/system", origins[1])).unwrap()),
+            workspace: Some("bank".into()),
+            ..Default::default()
+        },
     };
-    let count = |which: usize| counters[which].load(Ordering::SeqCst);
-    let with_cert = Upstream::new(&config, Arc::default()).unwrap();
-    with_cert.ready().await.unwrap();
-    with_cert.ready().await.unwrap();
-    assert_eq!([count(plain), count(alias), count(discovery)], [0, 1, 1], "the alias, discovered once");
-    let without = Upstream::new(&TenantConfig { client_cert: None, ..config }, Arc::default()).unwrap();
-    without.ready().await.unwrap();
-    assert_eq!([count(plain), count(alias), count(discovery)], [1, 1, 1], "the System issuer's own, no discovery");
+    let up = Upstream::new(&config, Arc::default()).unwrap().with_obuk("uk");
+    up.ready().await.unwrap();
+    assert!(up.revoke_obuk_consent("c-1").await.unwrap());
+    assert_eq!(
+        *seen.lock().unwrap(),
+        [
+            "mtls POST /acme/system/oauth2/token",
+            "workspace GET /.well-known/openid-configuration",
+            "mtls DELETE /acme/system/servers/uk/open-banking/consents/c-1",
+        ]
+    );
 }
