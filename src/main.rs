@@ -82,6 +82,10 @@ async fn main() -> ExitCode {
         let _ = tokio::signal::ctrl_c().await;
     })
     .await;
+    // Decisions and revocations whose browsers left may still be running: let them finish.
+    if !started.state.detached.finish(std::time::Duration::from_secs(10)).await {
+        tracing::warn!("stopped with server functions still running after 10 s");
+    }
     ExitCode::SUCCESS
 }
 

@@ -17,7 +17,7 @@ pub struct RequestCtx {
     /// Chosen with the language switcher (a cookie).
     chosen: Option<Locale>,
     /// The `ui_locales` of the authorization request, once the handler knows it (shared with
-    /// the work it [`detach`]es).
+    /// its [`Detached`] work).
     hinted: Arc<Mutex<Option<Locale>>>,
     /// From `Accept-Language`.
     accepted: Option<Locale>,
@@ -56,17 +56,45 @@ impl RequestCtx {
     }
 }
 
-/// Runs `work` on a task of its own, in this request's context, to its end even if the request
-/// goes away (the browser leaves, or sends the form again): what it changes upstream and in the
-/// stores is never cut halfway. `None` if it panicked.
-pub async fn detach<T: Send + 'static>(work: impl Future<Output = T> + Send + 'static) -> Option<T> {
-    use tracing::Instrument;
-    let work = work.in_current_span();
-    let task = match REQUEST.try_with(RequestCtx::share) {
-        Ok(ctx) => tokio::spawn(ctx.scope(work)),
-        Err(_) => tokio::spawn(work),
-    };
-    task.await.map_err(|e| tracing::error!(error = %e, "detached work failed")).ok()
+/// Work of requests that runs to its end on a task of its own, in its request's context, even
+/// if the request goes away (the browser leaves, or sends the form again): what it changes
+/// upstream and in the stores is never cut halfway. At most `max` run so at once (a client that
+/// drops its connections cannot pile up work the connection limits no longer count); past that,
+/// work runs in its request as any other. Shutdown waits for them ([`Detached::finish`]).
+#[derive(Clone)]
+pub struct Detached {
+    permits: Arc<tokio::sync::Semaphore>,
+    max: u32,
+}
+
+impl Detached {
+    pub fn new(max: u32) -> Self {
+        Detached { permits: Arc::new(tokio::sync::Semaphore::new(max as usize)), max }
+    }
+
+    /// Runs `work` to its end; `None` if it panicked.
+    pub async fn run<T: Send + 'static>(&self, work: impl Future<Output = T> + Send + 'static) -> Option<T> {
+        use tracing::Instrument;
+        let Ok(permit) = self.permits.clone().try_acquire_owned() else {
+            return Some(work.await);
+        };
+        let work = async move {
+            let out = work.await;
+            drop(permit);
+            out
+        }
+        .in_current_span();
+        let task = match REQUEST.try_with(RequestCtx::share) {
+            Ok(ctx) => tokio::spawn(ctx.scope(work)),
+            Err(_) => tokio::spawn(work),
+        };
+        task.await.map_err(|e| tracing::error!(error = %e, "detached work failed")).ok()
+    }
+
+    /// Waits at most `limit` for the work still running; `false` if some was still running.
+    pub async fn finish(&self, limit: std::time::Duration) -> bool {
+        tokio::time::timeout(limit, self.permits.acquire_many(self.max)).await.is_ok_and(|p| p.is_ok())
+    }
 }
 
 tokio::task_local! {
@@ -102,4 +130,41 @@ pub fn random_b64(n: usize) -> String {
 /// A plain HTML form post or page load (no JavaScript): its answer is a page, not data.
 pub fn wants_html(headers: &HeaderMap) -> bool {
     headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[tokio::test]
+    async fn detached_work_runs_on_when_its_request_goes_is_bounded_and_waited_for() {
+        let detached = Detached::new(1);
+        let (go, wait) = tokio::sync::oneshot::channel::<()>();
+        let (done, finished) = tokio::sync::oneshot::channel::<()>();
+        let request = tokio::spawn({
+            let detached = detached.clone();
+            async move {
+                detached
+                    .run(async move {
+                        let _ = wait.await;
+                        let _ = done.send(());
+                    })
+                    .await
+            }
+        });
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        request.abort();
+        assert!(!detached.finish(Duration::from_millis(50)).await, "still running, its request gone");
+        // At the limit, work runs in its own request's task.
+        let outer = tokio::task::try_id();
+        assert_eq!(detached.run(async move { tokio::task::try_id() == outer }).await, Some(true));
+        go.send(()).unwrap();
+        finished.await.expect("the work ran to its end");
+        assert!(detached.finish(Duration::from_secs(1)).await);
+        let outer = tokio::task::try_id();
+        assert_eq!(detached.run(async move { tokio::task::try_id() == outer }).await, Some(false), "a task of its own");
+        assert_eq!(detached.run(async { panic!("work that panics") }).await, None::<()>);
+        assert!(detached.finish(Duration::from_secs(1)).await, "its permit back after a panic");
+    }
 }

@@ -41,12 +41,12 @@ pub async fn once(
     if decision != "allow" && decision != "deny" {
         return Err(Failure::NoDecision.into());
     }
-    let browser_id = context::browser_id(state);
-    let d = Decision { login_id, browser_id: &browser_id, decision };
+    let (browser_id, attempt) = (context::browser_id(state), crate::request::random_b64(12));
+    let d = Decision { login_id, browser_id: &browser_id, decision, attempt: &attempt };
     let deadline = Instant::now() + Duration::from_secs(HOLD as u64 + 1);
-    let held = loop {
+    loop {
         match state.sessions.take_turn(&d).await {
-            Ok(Turn::Ours) => break true,
+            Ok(Turn::Ours) => break,
             Ok(Turn::Follow(next)) => {
                 context::navigate(&next);
                 return Ok(());
@@ -56,20 +56,20 @@ pub async fn once(
             Ok(Turn::Waiting) => return Err(Failure::UpstreamTimeout.into()),
             Err(e) => {
                 tracing::warn!(error = %e, "a consent decision runs unheld: the session store failed");
-                break false;
+                break;
             }
         }
-    };
+    }
     let next = work.await.and_then(|next| {
         crate::server::upstream::on_origin(&next.redirect_to, &state.upstream.origin()).ok_or_else(|| {
             tracing::error!("the authorization server answered a redirect_to outside its origin; not followed");
             AppError::new(Failure::BadRedirect)
         })
     });
-    let kept = match (&next, held) {
-        (_, false) => Ok(()),
-        (Ok(url), true) => state.sessions.done(&d, url.as_str()).await,
-        (Err(_), true) => state.sessions.give_up(&d).await,
+    // Also after a lookup that failed: it may have made this try the holder all the same.
+    let kept = match &next {
+        Ok(url) => state.sessions.done(&d, url.as_str()).await,
+        Err(_) => state.sessions.give_up(&d).await,
     };
     if let Err(e) = kept {
         tracing::warn!(error = %e, "a consent decision's outcome could not be kept");

@@ -102,13 +102,14 @@ fn compress_html() -> tower_http::compression::CompressionLayer<tower_http::comp
         .compress_when(tower_http::compression::predicate::SizeAbove::new(1024))
 }
 
-/// Every server function, served by `leptos_axum` with the app state in context, on a task of
-/// its own ([`crate::request::detach`]): a decision, a revocation or a sign-out runs to its end
-/// even if the browser goes away (a second click aborts the first request), never cut between
-/// what it changes upstream and what it records. One that panics answers as a failure.
+/// Every server function, served by `leptos_axum` with the app state in context, to its end
+/// ([`crate::request::Detached`]): a decision, a revocation or a sign-out runs on even if the
+/// browser goes away (a second click aborts the first request), never cut between what it
+/// changes upstream and what it records. One that panics answers as a failure.
 async fn server_fn(State(state): State<AppState>, request: axum::extract::Request) -> Response {
+    let detached = state.detached.clone();
     let context = move || leptos::prelude::provide_context(state.clone());
-    match crate::request::detach(leptos_axum::handle_server_fns_with_context(context, request)).await {
+    match detached.run(leptos_axum::handle_server_fns_with_context(context, request)).await {
         Some(response) => response.into_response(),
         None => {
             use leptos::server_fn::error::FromServerFnError as _;

@@ -25,6 +25,9 @@ impl std::ops::Deref for AppState {
     }
 }
 
+/// Server functions left by their browser that may run on to their end at once.
+const DETACHED: u32 = 256;
+
 /// What [`AppState`] holds.
 pub struct Shared {
     pub leptos: LeptosOptions,
@@ -47,6 +50,8 @@ pub struct Shared {
     /// The document head's hydration scripts, in the parts between which each page's nonce
     /// goes: written once, by the first page rendered.
     pub head: OnceLock<Vec<String>>,
+    /// Server functions run to their end, however the request ends (`crate::routes`).
+    pub detached: crate::request::Detached,
     /// The page CSP before and after its nonce.
     csp: (String, String),
     /// Each workspace's people (`users` in `ASSENT_CONFIG`) where not the tenant's one set, and
@@ -381,6 +386,7 @@ pub async fn build(
         assets,
         users: (users, portal_users),
         head: OnceLock::new(),
+        detached: crate::request::Detached::new(DETACHED),
         csp: (
             "default-src 'self'; script-src 'self' 'nonce-".into(),
             format!(

@@ -10,7 +10,8 @@ use super::{hash, now, Sessions, Store, StoreError};
 use serde::{Deserialize, Serialize};
 
 /// The longest a decision holds its flow: past it (its replica died, say), another may run.
-pub const HOLD: i64 = 30;
+/// Far longer than a decision's work takes with every upstream call at its timeout.
+pub const HOLD: i64 = 60;
 /// How long a decided flow remembers where its browser goes next.
 pub const KEEP: i64 = 120;
 
@@ -21,6 +22,8 @@ pub struct Decision<'a> {
     pub browser_id: &'a str,
     /// `allow` or `deny`.
     pub decision: &'a str,
+    /// This try's own random id: only the try that holds the flow changes or frees it.
+    pub attempt: &'a str,
 }
 
 /// Where a decision stands.
@@ -45,6 +48,8 @@ pub(super) struct Held {
     pub browser: String,
     #[serde(rename = "d")]
     pub decision: String,
+    #[serde(rename = "a")]
+    pub attempt: String,
     #[serde(rename = "n")]
     pub next: Option<String>,
 }
@@ -52,7 +57,12 @@ pub(super) struct Held {
 impl Decision<'_> {
     /// The flow's key in the store, and this decision as held (nothing decided yet).
     fn held(&self) -> (String, Held) {
-        let held = Held { browser: hash(self.browser_id), decision: self.decision.to_string(), next: None };
+        let held = Held {
+            browser: hash(self.browser_id),
+            decision: self.decision.to_string(),
+            attempt: self.attempt.to_string(),
+            next: None,
+        };
         (hash(self.login_id), held)
     }
 }
@@ -75,7 +85,7 @@ impl Sessions {
         Ok(match other {
             None => Turn::Ours,
             Some(Held { next: None, .. }) => Turn::Waiting,
-            Some(Held { browser, decision, next: Some(next) })
+            Some(Held { browser, decision, next: Some(next), .. })
                 if browser == mine.browser && decision == mine.decision =>
             {
                 self.decisions.open(&next, &key).map_or(Turn::Answered, Turn::Follow)
@@ -84,7 +94,8 @@ impl Sessions {
         })
     }
 
-    /// `d` is decided: its browser goes on to `next` (also when it sends the form again).
+    /// `d` is decided: its browser goes on to `next` (also when it sends the form again). Only
+    /// if `d` holds the flow (a lookup that timed out may still have made it hold it).
     pub async fn done(&self, d: &Decision<'_>, next: &str) -> Result<(), StoreError> {
         let (key, mine) = d.held();
         let decided = Held { next: Some(self.decisions.seal(next, &key)?), ..mine.clone() };
@@ -97,7 +108,7 @@ impl Sessions {
         .await
     }
 
-    /// `d` failed before deciding anything: the flow is free for the next try.
+    /// `d` failed before deciding anything: the flow is free for the next try, if `d` held it.
     pub async fn give_up(&self, d: &Decision<'_>) -> Result<(), StoreError> {
         let (key, mine) = d.held();
         self.bounded(async {
@@ -120,20 +131,25 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s.sqlite3");
         let sessions = Sessions::sqlite(&path, &[3u8; 32], Duration::from_millis(500)).unwrap();
-        let allow = Decision { login_id: "flow-1", browser_id: "browser-a", decision: "allow" };
-        let deny = Decision { decision: "deny", ..allow };
-        let other = Decision { browser_id: "browser-b", ..allow };
+        let allow = Decision { login_id: "flow-1", browser_id: "browser-a", decision: "allow", attempt: "1" };
+        let deny = Decision { decision: "deny", attempt: "2", ..allow };
+        let other = Decision { browser_id: "browser-b", attempt: "3", ..allow };
+        let again = Decision { attempt: "4", ..allow };
         assert_eq!(sessions.take_turn(&allow).await.unwrap(), Turn::Ours);
-        for d in [&allow, &deny, &other] {
+        for d in [&allow, &deny, &other, &again] {
             assert_eq!(sessions.take_turn(d).await.unwrap(), Turn::Waiting, "held while it runs");
         }
-        // Giving up is the holder's alone: another browser's does nothing.
-        sessions.give_up(&other).await.unwrap();
-        assert_eq!(sessions.take_turn(&other).await.unwrap(), Turn::Waiting);
+        // Giving up and deciding are the holding try's alone: another's, even the same browser's
+        // the same way, change nothing.
+        for d in [&other, &again] {
+            sessions.give_up(d).await.unwrap();
+            sessions.done(d, "https://as.example/not-theirs").await.unwrap();
+            assert_eq!(sessions.take_turn(d).await.unwrap(), Turn::Waiting);
+        }
         sessions.give_up(&allow).await.unwrap();
         assert_eq!(sessions.take_turn(&allow).await.unwrap(), Turn::Ours, "free again after a failure");
         sessions.done(&allow, "https://as.example/next?x=1").await.unwrap();
-        assert_eq!(sessions.take_turn(&allow).await.unwrap(), Turn::Follow("https://as.example/next?x=1".into()));
+        assert_eq!(sessions.take_turn(&again).await.unwrap(), Turn::Follow("https://as.example/next?x=1".into()));
         assert_eq!(sessions.take_turn(&deny).await.unwrap(), Turn::Answered, "the other way");
         assert_eq!(sessions.take_turn(&other).await.unwrap(), Turn::Answered, "another browser");
         sessions.give_up(&allow).await.unwrap();

@@ -14,8 +14,8 @@ CREATE TABLE IF NOT EXISTS portal_used_sign_ins (state_hash TEXT PRIMARY KEY, ex
 CREATE TABLE IF NOT EXISTS portal_sessions (
   id_hash TEXT PRIMARY KEY, sealed TEXT NOT NULL, last_seen INTEGER NOT NULL, expires_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS consent_decisions (
-  flow_hash TEXT PRIMARY KEY, browser_hash TEXT NOT NULL, decision TEXT NOT NULL, next TEXT,
-  expires_at INTEGER NOT NULL);
+  flow_hash TEXT PRIMARY KEY, browser_hash TEXT NOT NULL, decision TEXT NOT NULL, attempt TEXT NOT NULL,
+  next TEXT, expires_at INTEGER NOT NULL);
 "#;
 const VERSION: i64 = 4;
 
@@ -97,17 +97,17 @@ impl SqliteStore {
         let conn = self.conn();
         conn.execute("DELETE FROM consent_decisions WHERE expires_at <= ?1", [super::now()])?;
         let added = conn.execute(
-            "INSERT INTO consent_decisions (flow_hash, browser_hash, decision, expires_at) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT DO NOTHING",
-            params![key, mine.browser, mine.decision, until],
+            "INSERT INTO consent_decisions (flow_hash, browser_hash, decision, attempt, expires_at)
+             VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
+            params![key, mine.browser, mine.decision, mine.attempt, until],
         )?;
         if added == 1 {
             return Ok(None);
         }
         let held = conn.query_row(
-            "SELECT browser_hash, decision, next FROM consent_decisions WHERE flow_hash = ?1",
+            "SELECT browser_hash, decision, attempt, next FROM consent_decisions WHERE flow_hash = ?1",
             [key],
-            |r| Ok(Held { browser: r.get(0)?, decision: r.get(1)?, next: r.get(2)? }),
+            |r| Ok(Held { browser: r.get(0)?, decision: r.get(1)?, attempt: r.get(2)?, next: r.get(3)? }),
         )?;
         Ok(Some(held))
     }
@@ -115,18 +115,17 @@ impl SqliteStore {
     /// The decision holding flow `key` is `decided`, kept until `until`.
     pub fn decided(&self, key: &str, decided: &Held, until: i64) -> Result<(), StoreError> {
         self.conn().execute(
-            "UPDATE consent_decisions SET next = ?4, expires_at = ?5
-             WHERE flow_hash = ?1 AND browser_hash = ?2 AND decision = ?3 AND next IS NULL",
-            params![key, decided.browser, decided.decision, decided.next, until],
+            "UPDATE consent_decisions SET next = ?3, expires_at = ?4 WHERE flow_hash = ?1 AND attempt = ?2 AND next IS NULL",
+            params![key, decided.attempt, decided.next, until],
         )?;
         Ok(())
     }
 
-    /// Frees flow `key` if `mine` holds it undecided.
+    /// Frees flow `key` if the try `mine` holds it undecided.
     pub fn release(&self, key: &str, mine: &Held) -> Result<(), StoreError> {
         self.conn().execute(
-            "DELETE FROM consent_decisions WHERE flow_hash = ?1 AND browser_hash = ?2 AND decision = ?3 AND next IS NULL",
-            params![key, mine.browser, mine.decision],
+            "DELETE FROM consent_decisions WHERE flow_hash = ?1 AND attempt = ?2 AND next IS NULL",
+            params![key, mine.attempt],
         )?;
         Ok(())
     }

@@ -461,9 +461,10 @@ async fn in_redis_a_flow_is_decided_once() {
     let redis = Redis::start().await;
     let sessions = Sessions::redis(&redis.url(), None, &[9u8; 32], Duration::from_millis(300)).unwrap();
     let mut r = redis.client().await;
-    let allow = Decision { login_id: "flow-1", browser_id: "browser-a", decision: "allow" };
-    let deny = Decision { decision: "deny", ..allow };
-    let other = Decision { browser_id: "browser-b", ..allow };
+    let allow = Decision { login_id: "flow-1", browser_id: "browser-a", decision: "allow", attempt: "1" };
+    let deny = Decision { decision: "deny", attempt: "2", ..allow };
+    let other = Decision { browser_id: "browser-b", attempt: "3", ..allow };
+    let again = Decision { attempt: "4", ..allow };
     assert_eq!(sessions.take_turn(&allow).await.unwrap(), Turn::Ours);
     for d in [&allow, &deny, &other] {
         assert_eq!(sessions.take_turn(d).await.unwrap(), Turn::Waiting, "held while it runs");
@@ -473,13 +474,15 @@ async fn in_redis_a_flow_is_decided_once() {
     assert!(!keys[0].contains("flow-1"), "{keys:?}");
     let ttl: i64 = redis::cmd("TTL").arg(&keys[0]).query_async(&mut r).await.unwrap();
     assert!(ttl > 0 && ttl <= HOLD, "a hold ends by itself: {ttl}");
-    sessions.give_up(&other).await.unwrap();
-    sessions.done(&other, "https://as.example/not-theirs").await.unwrap();
-    assert_eq!(sessions.take_turn(&other).await.unwrap(), Turn::Waiting, "only the holder changes it");
+    for d in [&other, &again] {
+        sessions.give_up(d).await.unwrap();
+        sessions.done(d, "https://as.example/not-theirs").await.unwrap();
+        assert_eq!(sessions.take_turn(d).await.unwrap(), Turn::Waiting, "only the holding try changes it");
+    }
     sessions.give_up(&allow).await.unwrap();
     assert_eq!(sessions.take_turn(&allow).await.unwrap(), Turn::Ours, "free again after a failure");
     sessions.done(&allow, "https://as.example/next?x=1").await.unwrap();
-    assert_eq!(sessions.take_turn(&allow).await.unwrap(), Turn::Follow("https://as.example/next?x=1".into()));
+    assert_eq!(sessions.take_turn(&again).await.unwrap(), Turn::Follow("https://as.example/next?x=1".into()));
     assert_eq!(sessions.take_turn(&deny).await.unwrap(), Turn::Answered, "the other way");
     assert_eq!(sessions.take_turn(&other).await.unwrap(), Turn::Answered, "another browser");
     let value: String = redis::cmd("GET").arg(&keys[0]).query_async(&mut r).await.unwrap();
