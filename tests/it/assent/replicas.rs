@@ -434,8 +434,8 @@ async fn rediss_to_a_private_ca_is_verified_and_the_password_used() {
     let _ = child.wait();
 }
 
-/// A form sent again to another replica (a double click a balancer spreads) follows the
-/// first: the flow's decision is held and kept in Redis.
+/// A form sent again to another replica (a double click a balancer spreads) waits for the
+/// first and follows it: the flow's decision is held and kept in Redis.
 #[tokio::test]
 async fn a_form_sent_again_to_another_replica_follows_the_first() {
     let app = spawn_app().await;
@@ -444,10 +444,16 @@ async fn a_form_sent_again_to_another_replica_follows_the_first() {
     let flow = browser();
     let consent = start_flow(&app, &flow, "user", &["openid", "email"]).await.replacen(&app.url, &a.url, 1);
     let page = open_consent(&flow, &consent).await;
-    let first = submit_to(&app, &flow, &a.url, &page, "allow", &[("scope[]", "email")]).await;
-    let again = submit_to(&app, &flow, &b.url, &page, "allow", &[("scope[]", "email")]).await;
+    // The second reaches the other replica while the first waits on the authorization server.
+    app.sandbox().set_fault(Some(assent::sandbox::Fault::Delay(Duration::from_millis(300))));
+    let (first, again) = tokio::join!(submit_to(&app, &flow, &a.url, &page, "allow", &[("scope[]", "email")]), async {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        submit_to(&app, &flow, &b.url, &page, "allow", &[("scope[]", "email")]).await
+    });
+    app.sandbox().set_fault(None);
     assert_eq!((first.status(), again.status()), (StatusCode::SEE_OTHER, StatusCode::SEE_OTHER));
     assert_eq!(location(&again), location(&first));
+    assert_eq!(assent::sandbox::Stats::get(&app.sandbox().stats.scope_grant_decisions), 1, "decided once");
     let other = submit_to(&app, &flow, &b.url, &page, "deny", &[]).await;
     assert_eq!(other.status(), StatusCode::CONFLICT);
     assert_eq!(granted_scopes(&finish(&app, &flow, first).await), ["openid", "email"]);
