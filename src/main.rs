@@ -78,15 +78,31 @@ async fn main() -> ExitCode {
         }
     };
     tracing::info!(url = %public_url, "Assent listening");
-    assent::listen::serve(listener, started.router, started.limits, async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
-    .await;
+    assent::listen::serve(listener, started.router, started.limits, stop_signal()).await;
     // Decisions and revocations whose browsers left may still be running: let them finish.
     if !started.state.detached.finish(std::time::Duration::from_secs(10)).await {
         tracing::warn!("stopped with server functions still running after 10 s");
     }
     ExitCode::SUCCESS
+}
+
+/// Ctrl-C, or the SIGTERM with which containers and service managers stop a process.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+                return;
+            }
+            Err(e) => tracing::warn!(error = %e, "SIGTERM cannot be caught; stopping on Ctrl-C only"),
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
 }
 
 /// JSON lines by default (one object per event, with the request id of the request span);
@@ -117,7 +133,7 @@ async fn run_sandbox(config: assent::server::config::Config) -> ExitCode {
     match assent::sandbox::spawn(sandbox).await {
         Ok(handle) => {
             println!("sandbox listening on {}", handle.base_url);
-            let _ = tokio::signal::ctrl_c().await;
+            stop_signal().await;
             ExitCode::SUCCESS
         }
         Err(e) => {

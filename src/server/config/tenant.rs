@@ -43,7 +43,8 @@ pub struct Routing {
     /// `SYSTEM_ISSUER_URL`: the System workspace's issuer, where Assent's client gets its token.
     /// When unset, the issuer's with `system` for its workspace.
     pub system_issuer: Option<Url>,
-    /// `WORKSPACE_ID`: the issuer's workspace, when its domain is the workspace's own (no path).
+    /// `WORKSPACE_ID`: the issuer's workspace, for a domain that is the workspace's own (no
+    /// path); when set it is the workspace whatever the issuer's path says.
     pub workspace: Option<String>,
     /// `CONSENT_API_URL`: the prefix of the open-banking consent-page and management APIs; the
     /// System issuer when unset.
@@ -121,9 +122,8 @@ impl TenantConfig {
 /// sandbox.
 pub(super) fn read(get: &impl Fn(&str) -> Option<String>) -> Result<Option<TenantConfig>, ConfigError> {
     let Some(raw) = get("AUTHORIZATION_SERVER_URL") else {
-        for name in
-            ["TENANT_ID", "CLIENT_ID", "CLIENT_SECRET", "VANITY_DOMAIN_TYPE", "SYSTEM_ISSUER_URL", "CONSENT_API_URL"]
-        {
+        let routing = ["VANITY_DOMAIN_TYPE", "SYSTEM_ISSUER_URL", "CONSENT_API_URL", "WORKSPACE_ID"];
+        for name in ["TENANT_ID", "CLIENT_ID", "CLIENT_SECRET"].into_iter().chain(routing) {
             if get(name).is_some() {
                 return err(format!(
                     "{name} is set but AUTHORIZATION_SERVER_URL is not: set both, or neither to use the sandbox"
@@ -175,8 +175,12 @@ pub(super) fn read(get: &impl Fn(&str) -> Option<String>) -> Result<Option<Tenan
         (None, Vanity::None) => path[path.len() - 2].to_string(),
         (None, _) => return err("TENANT_ID is required with VANITY_DOMAIN_TYPE: the domain does not name the tenant"),
     };
-    if !tenant_id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+    let id = |s: &str| s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if !id(&tenant_id) {
         return err(format!("TENANT_ID has characters other than letters, digits, - and _: {tenant_id}"));
+    }
+    if let Some(w) = routing.workspace.as_deref().filter(|w| !id(w)) {
+        return err(format!("WORKSPACE_ID has characters other than letters, digits, - and _: {w}"));
     }
     let client_id =
         get("CLIENT_ID").ok_or_else(|| ConfigError("CLIENT_ID is required with AUTHORIZATION_SERVER_URL".into()))?;
@@ -311,6 +315,10 @@ mod tests {
             "WORKSPACE_ID",
         );
         refused(
+            &[("AUTHORIZATION_SERVER_URL", "https://authz.example.com/a/b"), ("WORKSPACE_ID", "b/../c")],
+            "WORKSPACE_ID has",
+        );
+        refused(
             &[
                 ("AUTHORIZATION_SERVER_URL", "https://authz.example.com/a/b"),
                 ("SYSTEM_ISSUER_URL", "https://a.example.com/system"),
@@ -337,9 +345,9 @@ mod tests {
             &[("AUTHORIZATION_SERVER_URL", "https://a.example.com/t/w"), ("CONSENT_API_URL", "http://a.example.com/x")],
             "CONSENT_API_URL must use https://",
         );
-        assert!(read(&|k| (k == "CONSENT_API_URL").then(|| "https://a.example.com".to_string()))
-            .unwrap_err()
-            .to_string()
-            .contains("AUTHORIZATION_SERVER_URL is not"));
+        for name in ["CONSENT_API_URL", "WORKSPACE_ID"] {
+            let alone = read(&|k| (k == name).then(|| "https://a.example.com".to_string())).unwrap_err().to_string();
+            assert!(alone.contains("AUTHORIZATION_SERVER_URL is not"), "{name}: {alone}");
+        }
     }
 }

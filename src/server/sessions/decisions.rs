@@ -48,7 +48,7 @@ pub(super) struct Held {
     pub browser: String,
     #[serde(rename = "d")]
     pub decision: String,
-    #[serde(rename = "a")]
+    #[serde(rename = "a", default)]
     pub attempt: String,
     #[serde(rename = "n")]
     pub next: Option<String>,
@@ -168,6 +168,11 @@ mod tests {
         )
         .unwrap();
         assert_eq!(sessions.take_turn(&moved).await.unwrap(), Turn::Answered, "another flow's answer does not open");
+        // A try whose lookup timed out before its hold was written: its decision is written in
+        // the hold's place, and the hold, written late, finds the flow decided.
+        let late = Decision { login_id: "flow-3", attempt: "5", ..allow };
+        sessions.done(&late, "https://as.example/three").await.unwrap();
+        assert_eq!(sessions.take_turn(&late).await.unwrap(), Turn::Follow("https://as.example/three".into()));
         // A hold ends by itself: a decision whose replica died frees its flow.
         conn.execute("UPDATE consent_decisions SET expires_at = 0", []).unwrap();
         assert_eq!(sessions.take_turn(&deny).await.unwrap(), Turn::Ours);

@@ -33,12 +33,15 @@ if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then return false en
 return redis.call('GET', KEYS[1])
 ";
 
-/// Replaces the holder's value (ARGV[1]) with ARGV[2], kept ARGV[3] seconds; or frees the flow
-/// when there is no ARGV[2].
+/// For the try whose hold is ARGV[1]: its decision ARGV[2], kept ARGV[3] seconds (also with no
+/// hold at all: one that timed out may be written yet, and must find the flow decided); or,
+/// with no ARGV[2], the flow freed. Another try's hold or decision is left as it is.
 const HOLDER_ONLY: &str = r"
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+local v = redis.call('GET', KEYS[1])
+if v and v ~= ARGV[1] then return 0 end
 if ARGV[2] then return redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3]) end
-return redis.call('DEL', KEYS[1])
+if v then return redis.call('DEL', KEYS[1]) end
+return 0
 ";
 
 pub struct RedisStore {
@@ -135,7 +138,7 @@ impl RedisStore {
         Ok(other.map(|v| serde_json::from_str(&v)).transpose()?)
     }
 
-    /// The decision `mine` holding flow `key` is `decided`, kept for `seconds`.
+    /// The try `mine` of flow `key` is `decided`, kept for `seconds`.
     pub async fn decided(&self, key: &str, mine: &Held, decided: &Held, seconds: i64) -> Result<(), StoreError> {
         self.holder_only
             .key(format!("{DECISION}{key}"))

@@ -8,7 +8,8 @@ use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
 /// Version 4 seals whole records and keeps no sign-in in progress, only the used ones; older
-/// tables are dropped, which signs their users out once.
+/// tables are dropped, which signs their users out once. Version 5 names each try of a
+/// decision (`attempt`); older decisions, two minutes' worth at most, are dropped.
 const SCHEMA: &str = r#"
 CREATE TABLE IF NOT EXISTS portal_used_sign_ins (state_hash TEXT PRIMARY KEY, expires_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS portal_sessions (
@@ -17,7 +18,7 @@ CREATE TABLE IF NOT EXISTS consent_decisions (
   flow_hash TEXT PRIMARY KEY, browser_hash TEXT NOT NULL, decision TEXT NOT NULL, attempt TEXT NOT NULL,
   next TEXT, expires_at INTEGER NOT NULL);
 "#;
-const VERSION: i64 = 4;
+const VERSION: i64 = 5;
 
 pub struct SqliteStore {
     conn: Mutex<Connection>,
@@ -29,10 +30,11 @@ impl SqliteStore {
         {
             let c = crate::sqlite::lock(&conn);
             let version: i64 = c.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+            if version < 4 {
+                c.execute_batch("DROP TABLE IF EXISTS portal_logins; DROP TABLE IF EXISTS portal_sessions;")?;
+            }
             if version < VERSION {
-                c.execute_batch(&format!(
-                    "DROP TABLE IF EXISTS portal_logins; DROP TABLE IF EXISTS portal_sessions; PRAGMA user_version = {VERSION};"
-                ))?;
+                c.execute_batch(&format!("DROP TABLE IF EXISTS consent_decisions; PRAGMA user_version = {VERSION};"))?;
             }
             c.execute_batch(SCHEMA)?;
         }
@@ -112,11 +114,16 @@ impl SqliteStore {
         Ok(Some(held))
     }
 
-    /// The decision holding flow `key` is `decided`, kept until `until`.
+    /// The try `decided` of flow `key` decided it, kept until `until`: its hold becomes the
+    /// decision; with no hold at all (one that timed out before it was written, and may be
+    /// written yet) the decision is written in its place, so a late hold finds it taken.
     pub fn decided(&self, key: &str, decided: &Held, until: i64) -> Result<(), StoreError> {
         self.conn().execute(
-            "UPDATE consent_decisions SET next = ?3, expires_at = ?4 WHERE flow_hash = ?1 AND attempt = ?2 AND next IS NULL",
-            params![key, decided.attempt, decided.next, until],
+            "INSERT INTO consent_decisions (flow_hash, browser_hash, decision, attempt, next, expires_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (flow_hash) DO UPDATE SET next = excluded.next, expires_at = excluded.expires_at
+             WHERE attempt = excluded.attempt AND next IS NULL",
+            params![key, decided.browser, decided.decision, decided.attempt, decided.next, until],
         )?;
         Ok(())
     }

@@ -493,6 +493,34 @@ async fn in_redis_a_flow_is_decided_once() {
     assert_eq!(sessions.take_turn(&other).await.unwrap(), Turn::Answered, "another browser");
     let value: String = redis::cmd("GET").arg(&keys[0]).query_async(&mut r).await.unwrap();
     assert!(!value.contains("as.example"), "sealed: {value}");
+    // A try whose hold was never written (its lookup timed out): its decision is written in its
+    // place, and a freeing try with no hold changes nothing.
+    let late = Decision { login_id: "flow-3", attempt: "5", ..allow };
+    sessions.give_up(&late).await.unwrap();
+    assert_eq!(sessions.take_turn(&Decision { attempt: "6", ..late }).await.unwrap(), Turn::Ours);
+    sessions.give_up(&Decision { attempt: "6", ..late }).await.unwrap();
+    sessions.done(&late, "https://as.example/three").await.unwrap();
+    assert_eq!(sessions.take_turn(&late).await.unwrap(), Turn::Follow("https://as.example/three".into()));
     let ttl: i64 = redis::cmd("TTL").arg(&keys[0]).query_async(&mut r).await.unwrap();
     assert!(ttl > HOLD, "kept past the hold once decided: {ttl}");
+}
+
+/// A replica stopped as containers and service managers stop it (SIGTERM) shuts down by
+/// itself, letting what runs finish, and exits with success rather than dying of the signal.
+#[tokio::test]
+async fn a_replica_stops_cleanly_on_sigterm() {
+    let app = spawn_app().await;
+    let redis = Redis::start().await;
+    let mut replica = Replica::start(&app, &redis).await;
+    let pid = replica.child.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let status = loop {
+        if let Some(status) = replica.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "still running 15 s after SIGTERM");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(status.success(), "{status:?}: ended by the signal, not by its own shutdown");
 }
