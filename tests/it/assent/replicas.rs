@@ -459,52 +459,6 @@ async fn a_form_sent_again_to_another_replica_follows_the_first() {
     assert_eq!(granted_scopes(&finish(&app, &flow, first).await), ["openid", "email"]);
 }
 
-/// In Redis, a flow's decision is held by one, changed or freed by its holder alone, kept
-/// sealed, and ends by key expiry.
-#[tokio::test]
-async fn in_redis_a_flow_is_decided_once() {
-    use assent::server::sessions::{Decision, Sessions, Turn, HOLD};
-    let redis = Redis::start().await;
-    let sessions = Sessions::redis(&redis.url(), None, &[9u8; 32], Duration::from_millis(300)).unwrap();
-    let mut r = redis.client().await;
-    let allow = Decision { login_id: "flow-1", browser_id: "browser-a", decision: "allow", attempt: "1" };
-    let deny = Decision { decision: "deny", attempt: "2", ..allow };
-    let other = Decision { browser_id: "browser-b", attempt: "3", ..allow };
-    let again = Decision { attempt: "4", ..allow };
-    assert_eq!(sessions.take_turn(&allow).await.unwrap(), Turn::Ours);
-    for d in [&allow, &deny, &other] {
-        assert_eq!(sessions.take_turn(d).await.unwrap(), Turn::Waiting, "held while it runs");
-    }
-    let keys: Vec<String> = redis::cmd("KEYS").arg("assent:decision:*").query_async(&mut r).await.unwrap();
-    assert_eq!(keys.len(), 1);
-    assert!(!keys[0].contains("flow-1"), "{keys:?}");
-    let ttl: i64 = redis::cmd("TTL").arg(&keys[0]).query_async(&mut r).await.unwrap();
-    assert!(ttl > 0 && ttl <= HOLD, "a hold ends by itself: {ttl}");
-    for d in [&other, &again] {
-        sessions.give_up(d).await.unwrap();
-        sessions.done(d, "https://as.example/not-theirs").await.unwrap();
-        assert_eq!(sessions.take_turn(d).await.unwrap(), Turn::Waiting, "only the holding try changes it");
-    }
-    sessions.give_up(&allow).await.unwrap();
-    assert_eq!(sessions.take_turn(&allow).await.unwrap(), Turn::Ours, "free again after a failure");
-    sessions.done(&allow, "https://as.example/next?x=1").await.unwrap();
-    assert_eq!(sessions.take_turn(&again).await.unwrap(), Turn::Follow("https://as.example/next?x=1".into()));
-    assert_eq!(sessions.take_turn(&deny).await.unwrap(), Turn::Answered, "the other way");
-    assert_eq!(sessions.take_turn(&other).await.unwrap(), Turn::Answered, "another browser");
-    let value: String = redis::cmd("GET").arg(&keys[0]).query_async(&mut r).await.unwrap();
-    assert!(!value.contains("as.example"), "sealed: {value}");
-    // A try whose hold was never written (its lookup timed out): its decision is written in its
-    // place, and a freeing try with no hold changes nothing.
-    let late = Decision { login_id: "flow-3", attempt: "5", ..allow };
-    sessions.give_up(&late).await.unwrap();
-    assert_eq!(sessions.take_turn(&Decision { attempt: "6", ..late }).await.unwrap(), Turn::Ours);
-    sessions.give_up(&Decision { attempt: "6", ..late }).await.unwrap();
-    sessions.done(&late, "https://as.example/three").await.unwrap();
-    assert_eq!(sessions.take_turn(&late).await.unwrap(), Turn::Follow("https://as.example/three".into()));
-    let ttl: i64 = redis::cmd("TTL").arg(&keys[0]).query_async(&mut r).await.unwrap();
-    assert!(ttl > HOLD, "kept past the hold once decided: {ttl}");
-}
-
 /// A replica stopped as containers and service managers stop it (SIGTERM) shuts down by
 /// itself, letting what runs finish, and exits with success rather than dying of the signal.
 #[tokio::test]
