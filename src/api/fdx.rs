@@ -25,7 +25,9 @@ pub async fn load_fdx_consent(login_id: String, login_state: String) -> Result<F
     let (consent, accounts) = open_consent(&state, &login_id, &login_state).await?;
     state.upstream.metrics().consent_views.inc();
     let token = state.csrf.token(&context::browser_id(&state), CSRF_PURPOSE, &login_id);
-    Ok(view(&consent, accounts, login_id, login_state, token))
+    let mut view = view(&consent, accounts, login_id, login_state, token);
+    state.logos.show(&mut view.client);
+    Ok(view)
 }
 
 /// Allow (one `ACCOUNT` resource per chosen account) or deny, then on to `redirect_to`.

@@ -6,6 +6,7 @@ mod consent;
 mod console;
 mod files;
 mod guard;
+mod logo;
 mod pages;
 mod portal;
 mod render;
@@ -84,6 +85,7 @@ pub fn router(state: AppState) -> Router {
     }
     router
         .route("/theme.css", get(theme_css))
+        .route("/logo", get(logo::logo))
         .route("/lang", post(set_language))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))

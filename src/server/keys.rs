@@ -1,6 +1,6 @@
 //! One key for each use, derived from `ASSENT_SESSION_KEY` (HKDF-SHA256, a label each): the
 //! MAC of the form tokens, the sealing of portal sessions, the sealing of sign-ins in
-//! progress, the sealing of consent decisions' answers. No key serves two purposes, and none is the configured secret itself.
+//! progress, the sealing of consent decisions' answers, the MAC of logo links. No key serves two purposes, and none is the configured secret itself.
 
 /// The anti-forgery tokens' HMAC key.
 pub const FORM_TOKENS: &str = "assent form tokens v1";
@@ -10,6 +10,8 @@ pub const SESSION_RECORDS: &str = "assent portal session records v2";
 pub const SIGN_IN: &str = "assent portal sign-in v1";
 /// The AEAD key of a consent decision's answer (where the browser goes next), kept a moment.
 pub const DECISIONS: &str = "assent consent decisions v1";
+/// The HMAC key of the links to applications' logos on Assent's origin (`/logo`).
+pub const LOGOS: &str = "assent logo links v1";
 
 /// The 32-byte key for `label`.
 pub fn derive(session_key: &[u8], label: &str) -> [u8; 32] {

@@ -11,6 +11,7 @@ pub mod console;
 pub mod csrf;
 pub mod fdx;
 pub mod keys;
+pub mod logos;
 pub mod observe;
 pub mod obuk;
 pub mod obuk_payment;

@@ -4,7 +4,7 @@
 use super::assets::{self, Assets};
 use super::config::{self, Config, TenantConfig};
 use super::csrf::Csrf;
-use super::{console, portal_auth, records, sessions, theme, upstream};
+use super::{console, logos, portal_auth, records, sessions, theme, upstream};
 use crate::model::{Brand, HomeView};
 use crate::sandbox::{self, SandboxConfig, SandboxHandle};
 use leptos::config::LeptosOptions;
@@ -52,6 +52,8 @@ pub struct Shared {
     pub head: OnceLock<Vec<String>>,
     /// Server functions run to their end, however the request ends (`crate::routes`).
     pub detached: crate::request::Detached,
+    /// Applications' logos, linked and served from Assent's origin.
+    pub logos: logos::Logos,
     /// The page CSP before and after its nonce.
     csp: (String, String),
     /// Each workspace's people (`users` in `ASSENT_CONFIG`) where not the tenant's one set, and
@@ -338,12 +340,21 @@ pub async fn build(
         None => None,
     };
     let console_on = console.is_some();
-    let issuer_origin = upstream.origin();
-    let mut img = "img-src 'self' data: https:".to_string();
-    if issuer_origin.starts_with("http://") {
+    // Images come from Assent's origin (applications' logos through `/logo`), and from where
+    // the operator put a brand's logo.
+    let mut img = "img-src 'self' data:".to_string();
+    let brand_logos =
+        std::iter::once(&config.theme).chain(config.workspace_themes.values()).filter_map(|t| t.logo.as_ref());
+    let mut origins: Vec<String> =
+        brand_logos.filter_map(|l| Url::parse(l).ok()).map(|u| u.origin().ascii_serialization()).collect();
+    origins.sort();
+    origins.dedup();
+    for origin in origins {
         img.push(' ');
-        img.push_str(&issuer_origin);
+        img.push_str(&origin);
     }
+    let logos = logos::Logos::new(&key, config::is_loopback(&tenant.issuer))
+        .map_err(|e| StartError::Other(format!("logo client: {e}")))?;
     let mut connect = "connect-src 'self'".to_string();
     if config.live_reload {
         // `cargo leptos watch` reloads the page over a websocket.
@@ -387,6 +398,7 @@ pub async fn build(
         users: (users, portal_users),
         head: OnceLock::new(),
         detached: crate::request::Detached::new(DETACHED),
+        logos,
         csp: (
             "default-src 'self'; script-src 'self' 'nonce-".into(),
             format!(

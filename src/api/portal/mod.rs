@@ -84,6 +84,11 @@ pub async fn load_portal() -> Result<PortalView, AppError> {
         .collect();
     let records = records_view(records, &names, &accounts, |w| state.bank_name(w), crate::request::locale());
     let csrf_token = state.csrf.token(&context::browser_id(&state), PORTAL_PURPOSE, &session.id_hash);
+    let (mut apps, mut fdx, mut payments) = (apps, fdx, payments);
+    let logos = apps.iter_mut().map(|a| &mut a.logo_uri);
+    let logos =
+        logos.chain(fdx.iter_mut().map(|a| &mut a.logo_uri)).chain(payments.iter_mut().map(|p| &mut p.logo_uri));
+    logos.for_each(|logo| *logo = state.logos.link_opt(logo.take()));
     Ok(PortalView {
         user: session.display,
         apps,

@@ -98,7 +98,10 @@ async fn a_workspace_brand_from_the_file_replaces_the_banks_and_keeps_contrast()
     })
     .await;
     let b = browser();
-    let page = open_consent(&b, &start_flow(&app, &b, "user3", &["openid", "email"]).await).await;
+    let consent = start_flow(&app, &b, "user3", &["openid", "email"]).await;
+    let csp = b.get(&consent).send().await.unwrap().headers()["content-security-policy"].to_str().unwrap().to_string();
+    assert!(csp.contains("img-src 'self' data: https://cu.example;"), "the brand's logo host, and no other: {csp}");
+    let page = open_consent(&b, &consent).await;
     assert_eq!(
         header_brand(&page.html),
         ("Demo Credit Union".to_string(), Some("https://cu.example/logo.svg".to_string()))

@@ -364,7 +364,7 @@ async fn the_portal_lists_and_stops_an_arrangement_of_its_own_customer_only() {
     let html = portal_sign_in(&app, &portal, "user").await;
     assert!(html.contains(&arrangement), "{html}");
     assert!(html.contains("Budget Buddy (CDR data recipient)"), "the recipient by name: {html}");
-    assert!(html.contains("/static/demo-logo.svg"), "and logo");
+    assert!(html.contains("%2Fstatic%2Fdemo-logo.svg&amp;m="), "and logo, from Assent's origin");
     assert!(html.contains("Transaction details") && html.contains("Name and occupation"), "{html}");
     assert!(html.contains("Everyday Account"), "accounts by name");
     assert!(!html.contains("bank:transactions:read"), "cluster wording, not scopes");

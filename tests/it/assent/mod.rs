@@ -11,6 +11,7 @@ mod fdx_consent;
 mod hardening;
 mod identity_pool;
 mod listeners;
+mod logos;
 pub(crate) mod obuk;
 pub(crate) mod obuk_payment;
 mod obuk_payment_books;

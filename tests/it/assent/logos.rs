@@ -1,0 +1,123 @@
+//! Applications' logos come from Assent's origin (attack list C-13, C-16): a page names no
+//! client's host, `/logo` serves only the links Assent made, fetches only images, and waits
+//! on one fetch per logo.
+
+use crate::common::*;
+use axum::{http::header, response::IntoResponse, routing::get, Router};
+use reqwest::StatusCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+/// The `src` of the application's logo on a page, unescaped.
+fn logo_src(html: &str) -> String {
+    let header = html.split("<header class=\"client\">").nth(1).unwrap_or_else(|| panic!("no header: {html}"));
+    let src = header.split("<img src=\"").nth(1).unwrap_or_else(|| panic!("no logo: {header}"));
+    src.split('"').next().unwrap().replace("&amp;", "&")
+}
+
+#[tokio::test]
+async fn a_consent_page_shows_the_logo_from_assents_origin() {
+    let app = spawn_app().await;
+    let b = browser();
+    let consent = start_flow(&app, &b, "user", &["openid"]).await;
+    let res = b.get(&consent).send().await.unwrap();
+    let csp = res.headers()["content-security-policy"].to_str().unwrap().to_string();
+    assert!(csp.contains("img-src 'self' data:;"), "no other image host: {csp}");
+    let html = res.text().await.unwrap();
+    let src = logo_src(&html);
+    let logo = format!("{}/static/demo-logo.svg", app.sandbox_url());
+    assert!(src.starts_with("/logo?u="), "{src}");
+    assert!(!html.contains(&format!("src=\"{logo}")), "the client's host is not on the page");
+
+    let res = b.get(format!("{}{src}", app.url)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let h = res.headers().clone();
+    assert_eq!(h[header::CONTENT_TYPE], "image/svg+xml");
+    assert!(h[header::CONTENT_SECURITY_POLICY].to_str().unwrap().contains("sandbox"), "an SVG runs nothing");
+    assert_eq!(h[header::CACHE_CONTROL], "public, max-age=86400");
+    let served = res.bytes().await.unwrap();
+    let original = reqwest::get(&logo).await.unwrap().bytes().await.unwrap();
+    assert_eq!(served, original);
+
+    // Only the links Assent made: another address with this MAC, or another MAC, is not served.
+    let m = src.rsplit("&m=").next().unwrap();
+    let other = format!("/logo?u={}&m={m}", urlencode(&format!("{}/demo", app.sandbox_url())));
+    for link in [other, src.replace("&m=", "&m=A"), format!("/logo?u={}", urlencode(&logo)), "/logo".into()] {
+        let res = b.get(format!("{}{link}", app.url)).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::NOT_FOUND, "{link}");
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+/// A client's host that counts its visitors and answers with `body` as `content_type`.
+async fn logo_host(routes: Vec<(&'static str, &'static str, Vec<u8>)>) -> (String, Arc<AtomicUsize>) {
+    let hits = Arc::new(AtomicUsize::new(0));
+    let mut router = Router::new();
+    for (path, content_type, body) in routes {
+        let hits = hits.clone();
+        router = router.route(
+            path,
+            get(move || async move {
+                hits.fetch_add(1, Ordering::SeqCst);
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                ([(header::CONTENT_TYPE, content_type)], body).into_response()
+            }),
+        );
+    }
+    router =
+        router.route("/elsewhere", get(|| async { axum::response::Redirect::temporary("https://10.0.0.1/logo.png") }));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    (url, hits)
+}
+
+#[tokio::test]
+async fn only_images_are_fetched_from_public_addresses_once() {
+    let app = spawn_app().await;
+    let png = b"\x89PNG\r\n\x1a\n a picture".to_vec();
+    let (host, hits) = logo_host(vec![
+        ("/logo.png", "text/html", png.clone()),
+        ("/page", "image/png", b"<html>a page</html>".to_vec()),
+        ("/large.png", "image/png", [png.clone(), vec![0; 300 * 1024]].concat()),
+    ])
+    .await;
+    let b = browser();
+    let get = |url: String| {
+        let link = app.state.logos.link(&url);
+        let b = b.clone();
+        let base = app.url.clone();
+        async move { b.get(format!("{base}{link}")).send().await.unwrap() }
+    };
+
+    // Twenty at once for one logo: one fetch, each served the image by its bytes' type.
+    let answers = futures::future::join_all((0..20).map(|_| get(format!("{host}/logo.png")))).await;
+    for res in answers {
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(res.headers()[header::CONTENT_TYPE], "image/png", "Assent's type, not the host's");
+        assert_eq!(res.bytes().await.unwrap(), png);
+    }
+    assert_eq!(hits.load(Ordering::SeqCst), 1, "one fetch");
+    assert_eq!(get(format!("{host}/logo.png")).await.status(), StatusCode::OK);
+    assert_eq!(hits.load(Ordering::SeqCst), 1, "then the cache");
+
+    // Not an image, too large, a redirect or a name to a private address, another scheme:
+    // nothing is served.
+    for url in [
+        format!("{host}/page"),
+        format!("{host}/large.png"),
+        format!("{host}/elsewhere"),
+        format!("{host}/missing.png"),
+        "https://10.0.0.1/logo.png".into(),
+        "https://169.254.169.254/latest/meta-data/".into(),
+        "https://[fd00::1]/logo.png".into(),
+        "ftp://127.0.0.1/logo.png".into(),
+    ] {
+        let res = get(url.clone()).await;
+        assert_eq!(res.status(), StatusCode::NOT_FOUND, "{url}");
+        assert!(res.bytes().await.unwrap().is_empty(), "{url}");
+    }
+}
