@@ -21,7 +21,7 @@ pub fn title(page: &Page) -> String {
         Page::Portal(_) | Page::PortalSignedOut(_) => t("portal-title").into(),
         Page::Revoke(_) => t("revoke-page-title").into(),
         Page::Console(_) | Page::ConsoleRecord(_) | Page::ConsoleSignedOut(_) => t("console-title").into(),
-        Page::Error(e) => e.title.clone(),
+        Page::Error(e, _) => e.title.clone(),
     }
 }
 
@@ -52,7 +52,7 @@ pub fn App(page: Page, brand: Brand) -> impl IntoView {
                 Page::Console(view) => view! { <ConsolePage view=*view/> }.into_any(),
                 Page::ConsoleRecord(view) => view! { <ConsoleRecordPage view=*view/> }.into_any(),
                 Page::ConsoleSignedOut(view) => view! { <ConsoleSignedOutPage view/> }.into_any(),
-                Page::Error(error) => view! { <ErrorPage error/> }.into_any(),
+                Page::Error(error, onward) => view! { <ErrorPage error onward/> }.into_any(),
             }}
         </main>
         <LanguageSwitcher/>

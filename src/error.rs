@@ -48,6 +48,8 @@ pub enum Failure {
     NothingChosen,
     /// Allow on an Open Finance consent with no account ticked.
     NoAccountChosen,
+    /// Allow with accounts ticked but no permission that shares them.
+    AccountsWithoutPermission,
     /// An account on the form that is not the customer's.
     NotYours,
     /// Allow on a payment with no account to pay from chosen.
@@ -101,7 +103,7 @@ impl Failure {
             Answered | PaymentMade => 409,
             ConsentExpired => 410,
             Unsupported => 415,
-            NothingChosen | NoAccountChosen | NoPayerChosen | ReasonNeeded => 422,
+            NothingChosen | NoAccountChosen | AccountsWithoutPermission | NoPayerChosen | ReasonNeeded => 422,
             Internal => 500,
             UpstreamUnreachable | UpstreamStatus | UpstreamInvalid | BadRedirect | SignInUnavailable | SignInFailed
             | NoCustomerId | Offline => 502,
@@ -133,6 +135,7 @@ impl Failure {
             PortalForged => ("form-forged-title", "portal-form-forged-message"),
             NothingChosen => ("form-incomplete-title", "consent-select-one"),
             NoAccountChosen => ("form-incomplete-title", "fdx-choose-one"),
+            AccountsWithoutPermission => ("form-incomplete-title", "consent-accounts-without-permission"),
             NotYours => ("fdx-not-yours-title", "fdx-not-yours-message"),
             NoPayerChosen => ("form-incomplete-title", "payment-choose-account"),
             DebtorNotYours => ("payment-debtor-title", "payment-debtor-message"),

@@ -117,6 +117,15 @@ mod lookup {
         PLAIN[locale as usize].get(key).map(String::as_str)
     }
 
+    /// An argument as Fluent takes it: a count (`count`, `n`) as a number, so that a message
+    /// can choose its words by it (`[1]` or `*[other]`); anything else as text.
+    fn value(name: &str, v: &str) -> FluentValue<'static> {
+        match v.parse::<u64>() {
+            Ok(n) if matches!(name, "count" | "n") && n.to_string() == v => FluentValue::from(n),
+            _ => FluentValue::from(v.to_string()),
+        }
+    }
+
     pub fn text(locale: Locale, key: &str, args: &[(&'static str, &str)]) -> String {
         if args.is_empty() {
             if let Some(s) = PLAIN[locale as usize].get(key) {
@@ -125,7 +134,7 @@ mod lookup {
             return LOCALES.lookup(id(locale), key);
         }
         let args: HashMap<Cow<'static, str>, FluentValue> =
-            args.iter().map(|(k, v)| (Cow::Borrowed(*k), FluentValue::from(v.to_string()))).collect();
+            args.iter().map(|(k, v)| (Cow::Borrowed(*k), value(k, v))).collect();
         LOCALES.lookup_with_args(id(locale), key, &args)
     }
 }
@@ -288,5 +297,17 @@ mod tests {
             }
         }
         assert_eq!(text(Locale::PtBr, "consent-title", &[("client", "Demo")]), "Demo quer acessar sua conta");
+    }
+
+    /// A count chooses its words: one, or any other number.
+    #[test]
+    fn counts_choose_their_words() {
+        assert_eq!(text(Locale::En, "console-found", &[("count", "1")]), "One consent record found.");
+        assert_eq!(text(Locale::En, "console-found", &[("count", "12")]), "12 consent records found, newest first.");
+        assert_eq!(text(Locale::Es, "cdr-period-months", &[("n", "1")]), "1 mes");
+        assert_eq!(text(Locale::PtBr, "cdr-period-days", &[("n", "30")]), "30 dias");
+        assert_eq!(text(Locale::En, "cdr-period-hours", &[("n", "0")]), "0 hours");
+        // Anything else stays text, digits as they are.
+        assert_eq!(text(Locale::En, "fdx-summary", &[("n", "2"), ("accounts", "0042")]), "2 chosen: 0042");
     }
 }

@@ -122,8 +122,10 @@ pub struct RecordLine {
     /// Its status, in the page's language.
     pub status: String,
     pub active: bool,
-    /// When it was given (formatted; machine-readable).
+    /// When it was given, or declined (formatted; machine-readable).
     pub given: Option<(String, String)>,
+    /// Declined: nothing was shared; `scopes` and `accounts` are what was asked.
+    pub declined: bool,
     /// How it ended, in words ("Ended by you on …"), when it did.
     pub ended: Option<String>,
     /// What it shares, in words.
@@ -265,7 +267,30 @@ pub enum Page {
     Console(Box<ConsoleView>),
     ConsoleRecord(Box<StaffRecordView>),
     ConsoleSignedOut(SignedOutView),
-    Error(crate::error::AppError),
+    Error(crate::error::AppError, Onward),
+}
+
+/// Where an error page's way forward leads: back into the part of the site it was met in.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Onward {
+    Home,
+    Portal,
+    Console,
+}
+
+impl Onward {
+    /// The part of the site `path` belongs to (a page's, or its server functions').
+    pub fn of(path: &str) -> Self {
+        let under =
+            |prefix: &str| path.strip_prefix(prefix).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
+        if under("/admin") || under("/api/admin") {
+            Onward::Console
+        } else if under("/portal") || under("/api/portal") {
+            Onward::Portal
+        } else {
+            Onward::Home
+        }
+    }
 }
 
 /// The address of the page being shown (path and query), for forms that come back to it.

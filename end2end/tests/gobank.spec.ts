@@ -73,6 +73,12 @@ test("generic consent with accounts: none ticked, one required, the chosen one s
   await first.check();
   if (javaScriptEnabled) {
     await expect(page.locator(".account-summary")).toContainText("1 chosen: ");
+    // An account without the permission that shares it: asked about in place, never dropped.
+    const permission = page.getByRole("checkbox", { name: /Your accounts/ });
+    await permission.uncheck();
+    await page.getByRole("button", { name: "Allow" }).click();
+    await expect(page.getByRole("alert")).toContainText("not the permission that shares them");
+    await permission.check();
   }
   // The application's callback is not a real site: the browser's request for it is the end.
   const callback = page.waitForRequest((r) => r.url().startsWith(CALLBACK));

@@ -52,7 +52,7 @@ test("UK account access: the data in plain words, two of three accounts shared, 
     await expect(page.getByRole("alert")).toContainText("Choose at least one account");
     await page.getByRole("checkbox", { name: /Current Account/ }).check();
     await page.getByRole("checkbox", { name: /Instant Saver/ }).check();
-    await expect(page.getByText(/You are sharing 2 accounts/)).toBeVisible();
+    await expect(page.getByText(/Accounts you are sharing: \S+, \S+/)).toBeVisible();
   } else {
     // The plain form: nothing chosen comes back with the screen and the reason (422).
     await page.getByRole("button", { name: /^Allow/ }).click();

@@ -1,6 +1,7 @@
 # Assent's texts in English. Keys are stable; each language file has every key.
 # strftime format for dates (chrono): month names come from the locale.
 date-format = %B %-d, %Y
+date-time-format = %B %-d, %Y, %H:%M UTC
 
 ## Shell
 skip-to-content = Skip to content
@@ -15,9 +16,9 @@ home-issuer = Authorization server:
 home-portal-link = Review the applications you gave access to
 home-console-link = Bank staff: the consent records console
 home-demo-link = Open the sandbox demo application
-home-demo-hint = Sign in as user, user2 or user3 with the password p@ssword!
+home-demo-hint = Sign in as user, user2 … user12 with the password p@ssword!
 home-fdx-demo-link = Open the sandbox Open Finance data recipient
-home-aggregator-link = Open the sandbox account aggregator (Go Bank and Hyperscale Bank)
+home-aggregator-link = Open the sandbox account aggregator (it connects every sandbox bank)
 
 ## Consent screen
 consent-page-title = Consent request
@@ -31,6 +32,7 @@ consent-about-app = About this application
 consent-nothing = Nothing to show
 consent-nothing-lead = Open this page from the application you are signing in to.
 consent-select-one = Select at least one permission to allow, or choose Deny.
+consent-accounts-without-permission = You chose accounts, but not the permission that shares them. Tick that permission, or untick the accounts.
 link-website = Website
 link-policy = Privacy policy
 link-terms = Terms of service
@@ -68,6 +70,8 @@ cancel = Cancel
 error-status = Error { $status }
 error-request-id = Request id
 error-home = Go to the start page
+error-portal = Open the portal
+error-console = Open the staff console
 not-found-title = Page not found
 not-found-message = There is nothing at this address.
 link-incomplete-title = This link is incomplete
@@ -95,7 +99,7 @@ form-incomplete-title = This form is incomplete
 form-incomplete-message = Go back to the application and sign in again.
 form-choose = Choose Allow or Deny.
 form-forged-title = This form could not be verified
-form-forged-message = It was sent from another site, or from a page opened in another browser. Go back to the application and sign in again.
+form-forged-message = It may have been open too long, opened in another browser, or sent from another site. Nothing was shared: go back to the application and start again.
 portal-load-failed = Your applications could not be loaded. Reload this page in a moment.
 portal-partial = Some of the data you share could not be loaded just now, so this list may be incomplete. Reload this page in a moment.
 portal-off-title = The portal is not configured
@@ -103,7 +107,7 @@ portal-off-message = Set PORTAL_CLIENT_ID to enable it.
 portal-form-forged-message = Open the portal again and try from there.
 sign-in-unavailable-title = Sign-in is unavailable
 sign-in-unavailable-message = The authorization server could not be reached. Try again in a moment.
-sign-in-restart = Open the portal and sign in again.
+sign-in-restart = Please sign in again to go on.
 sign-in-unverified-title = This sign-in could not be verified
 sign-in-expired-title = This sign-in has expired
 sign-in-denied-title = You were not signed in
@@ -156,6 +160,8 @@ portal-record-revoked = Ended
 portal-record-rejected = Declined
 portal-record-expired = Expired
 portal-record-given = Given { $date }
+portal-record-declined = Declined { $date }
+portal-record-asked = Asked for:
 portal-record-ended-customer = Ended by you { $date }
 portal-record-ended-staff = Ended by { $name } at the bank { $date }: { $reason }
 portal-record-ended-application = Ended by the application { $date }
@@ -205,7 +211,10 @@ console-search-label = Customer id, account id, application or user
 console-search = Search
 console-search-hint = Exact match on the customer id, the user's subject, an account id or an application's client id.
 console-none = No consent records match.
-console-found = { $count } consent records found, newest first.
+console-found = { $count ->
+    [1] One consent record found.
+   *[other] { $count } consent records found, newest first.
+}
 console-more = Only the newest are shown: narrow the search to see the rest.
 console-customer = Customer
 console-bank = Bank
@@ -220,15 +229,24 @@ console-history = History
 console-revoke-title = Revoke this consent
 console-reason = Reason (the customer sees it)
 console-revoke = Revoke this consent
-console-provider-title = Revoke every consent given to { $client } ({ $count } active)
+console-provider-title = { $count ->
+    [1] Revoke every consent given to { $client } at { $bank } (1 active)
+   *[other] Revoke every consent given to { $client } at { $bank } ({ $count } active)
+}
 console-provider-consequence = Every customer's consent to this application ends now, and its tokens stop working.
 console-provider-revoke = Revoke this provider
-console-provider-revoked = { $count } consents revoked.
+console-provider-revoked = { $count ->
+    [1] One consent revoked.
+   *[other] { $count } consents revoked.
+}
 console-revoked = The consent was revoked; its tokens no longer work.
 console-reason-needed = Give a reason (at most 500 characters): it is recorded and shown to the customer.
 console-confirm-one-title = Revoke customer { $customer }'s consent to { $client }?
 console-confirm-one-tokens = { $client } loses the access this consent gave: its tokens stop working now.
-console-confirm-all-title = Revoke all { $count } consents given to { $client }?
+console-confirm-all-title = { $count ->
+    [1] Revoke the one active consent given to { $client } at { $bank }?
+   *[other] Revoke all { $count } consents given to { $client } at { $bank }?
+}
 console-confirm-all-tokens = Every customer's consent to { $client } ends now, and every token it holds stops working.
 console-confirm-reason = Each customer sees your name and your reason in their history.
 console-confirm-undo = It cannot be undone: a customer can only consent again from the application.
@@ -267,7 +285,7 @@ obuk-until = Until
 obuk-window = Transactions it may see
 obuk-window-from = from
 obuk-window-to = until
-obuk-summary = You are sharing { $n } accounts: { $accounts }
+obuk-summary = Accounts you are sharing: { $accounts }
 
 ## CDR arrangements (Australia): the data language standards' clusters and permissions
 cdr-page-title = Share your banking data
@@ -283,9 +301,18 @@ cdr-before = Until now
 cdr-once = Once: the recipient collects your data one time only
 cdr-for = For { $period },
 cdr-until = until
-cdr-period-hours = { $n } hours
-cdr-period-days = { $n } days
-cdr-period-months = { $n } months
+cdr-period-hours = { $n ->
+    [1] 1 hour
+   *[other] { $n } hours
+}
+cdr-period-days = { $n ->
+    [1] 1 day
+   *[other] { $n } days
+}
+cdr-period-months = { $n ->
+    [1] 1 month
+   *[other] { $n } months
+}
 cdr-cluster-accounts-basic = Account name, type and balance
 cdr-cluster-line-accounts-basic = Name of account; Type of account; Account balance.
 cdr-cluster-accounts-detail = Account numbers and features

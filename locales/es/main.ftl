@@ -1,5 +1,6 @@
 # Textos de Assent en español.
 date-format = %-d de %B de %Y
+date-time-format = %-d de %B de %Y, %H:%M UTC
 
 ## Shell
 skip-to-content = Ir al contenido
@@ -14,9 +15,9 @@ home-issuer = Servidor de autorización:
 home-portal-link = Revisar las aplicaciones a las que dio acceso
 home-console-link = Personal del banco: la consola de registros de consentimiento
 home-demo-link = Abrir la aplicación de demostración del sandbox
-home-demo-hint = Inicie sesión como user, user2 o user3 con la contraseña p@ssword!
+home-demo-hint = Inicie sesión como user, user2 … user12 con la contraseña p@ssword!
 home-fdx-demo-link = Abrir el destinatario de datos Open Finance del sandbox
-home-aggregator-link = Abrir el agregador de cuentas del sandbox (Go Bank y Hyperscale Bank)
+home-aggregator-link = Abrir el agregador de cuentas del sandbox (conecta todos los bancos del sandbox)
 
 ## Consent screen
 consent-page-title = Solicitud de consentimiento
@@ -30,6 +31,7 @@ consent-about-app = Acerca de esta aplicación
 consent-nothing = Nada que mostrar
 consent-nothing-lead = Abra esta página desde la aplicación en la que está iniciando sesión.
 consent-select-one = Seleccione al menos un permiso para permitir, o elija Rechazar.
+consent-accounts-without-permission = Eligió cuentas, pero no el permiso que las comparte. Marque ese permiso o desmarque las cuentas.
 link-website = Sitio web
 link-policy = Política de privacidad
 link-terms = Términos del servicio
@@ -67,6 +69,8 @@ cancel = Cancelar
 error-status = Error { $status }
 error-request-id = Id. de solicitud
 error-home = Ir a la página de inicio
+error-portal = Abrir el portal
+error-console = Abrir la consola del personal
 not-found-title = Página no encontrada
 not-found-message = No hay nada en esta dirección.
 link-incomplete-title = Este enlace está incompleto
@@ -94,7 +98,7 @@ form-incomplete-title = Este formulario está incompleto
 form-incomplete-message = Vuelva a la aplicación e inicie sesión de nuevo.
 form-choose = Elija Permitir o Rechazar.
 form-forged-title = No se pudo verificar este formulario
-form-forged-message = Se envió desde otro sitio o desde una página abierta en otro navegador. Vuelva a la aplicación e inicie sesión de nuevo.
+form-forged-message = Puede que llevara demasiado tiempo abierto, que se abriera en otro navegador o que se enviara desde otro sitio. No se compartió nada: vuelva a la aplicación y empiece de nuevo.
 portal-load-failed = No se pudieron cargar sus aplicaciones. Vuelva a cargar esta página en un momento.
 portal-partial = Parte de los datos que comparte no se pudo cargar ahora, así que esta lista puede estar incompleta. Vuelva a cargar la página en un momento.
 portal-off-title = El portal no está configurado
@@ -102,7 +106,7 @@ portal-off-message = Defina PORTAL_CLIENT_ID para activarlo.
 portal-form-forged-message = Abra el portal de nuevo e inténtelo desde allí.
 sign-in-unavailable-title = El inicio de sesión no está disponible
 sign-in-unavailable-message = No se pudo contactar con el servidor de autorización. Inténtelo de nuevo en un momento.
-sign-in-restart = Abra el portal e inicie sesión de nuevo.
+sign-in-restart = Inicie sesión de nuevo para continuar.
 sign-in-unverified-title = No se pudo verificar este inicio de sesión
 sign-in-expired-title = Este inicio de sesión ha caducado
 sign-in-denied-title = No se inició sesión
@@ -155,6 +159,8 @@ portal-record-revoked = Terminado
 portal-record-rejected = Rechazado
 portal-record-expired = Vencido
 portal-record-given = Dado el { $date }
+portal-record-declined = Rechazado el { $date }
+portal-record-asked = Pedía:
 portal-record-ended-customer = Terminado por usted el { $date }
 portal-record-ended-staff = Terminado por { $name } en el banco el { $date }: { $reason }
 portal-record-ended-application = Terminado por la aplicación el { $date }
@@ -204,7 +210,10 @@ console-search-label = Id de cliente, id de cuenta, aplicación o usuario
 console-search = Buscar
 console-search-hint = Coincidencia exacta con el id de cliente, el sujeto del usuario, un id de cuenta o el client id de una aplicación.
 console-none = Ningún registro de consentimiento coincide.
-console-found = { $count } registros de consentimiento encontrados, los más recientes primero.
+console-found = { $count ->
+    [1] Se encontró un registro de consentimiento.
+   *[other] { $count } registros de consentimiento encontrados, los más recientes primero.
+}
 console-more = Solo se muestran los más recientes: afine la búsqueda para ver el resto.
 console-customer = Cliente
 console-bank = Banco
@@ -219,15 +228,24 @@ console-history = Historial
 console-revoke-title = Revocar este consentimiento
 console-reason = Motivo (el cliente lo verá)
 console-revoke = Revocar este consentimiento
-console-provider-title = Revocar todos los consentimientos dados a { $client } ({ $count } activos)
+console-provider-title = { $count ->
+    [1] Revocar todos los consentimientos dados a { $client } en { $bank } (1 activo)
+   *[other] Revocar todos los consentimientos dados a { $client } en { $bank } ({ $count } activos)
+}
 console-provider-consequence = El consentimiento de cada cliente a esta aplicación termina ahora y sus tokens dejan de funcionar.
 console-provider-revoke = Revocar este proveedor
-console-provider-revoked = { $count } consentimientos revocados.
+console-provider-revoked = { $count ->
+    [1] Un consentimiento revocado.
+   *[other] { $count } consentimientos revocados.
+}
 console-revoked = El consentimiento fue revocado; sus tokens ya no funcionan.
 console-reason-needed = Indique un motivo (500 caracteres como máximo): se registra y se muestra al cliente.
 console-confirm-one-title = ¿Revocar el consentimiento del cliente { $customer } a { $client }?
 console-confirm-one-tokens = { $client } pierde el acceso que daba este consentimiento: sus tokens dejan de funcionar ahora.
-console-confirm-all-title = ¿Revocar los { $count } consentimientos dados a { $client }?
+console-confirm-all-title = { $count ->
+    [1] ¿Revocar el único consentimiento activo dado a { $client } en { $bank }?
+   *[other] ¿Revocar los { $count } consentimientos dados a { $client } en { $bank }?
+}
 console-confirm-all-tokens = El consentimiento de cada cliente a { $client } termina ahora y todos sus tokens dejan de funcionar.
 console-confirm-reason = Cada cliente verá su nombre y su motivo en su historial.
 console-confirm-undo = No se puede deshacer: un cliente solo puede volver a consentir desde la aplicación.
@@ -266,7 +284,7 @@ obuk-until = Hasta el
 obuk-window = Movimientos que puede ver
 obuk-window-from = desde el
 obuk-window-to = hasta el
-obuk-summary = Está compartiendo { $n } cuentas: { $accounts }
+obuk-summary = Cuentas que comparte: { $accounts }
 
 ## Acuerdos CDR (Australia): los grupos de datos y permisos de los estándares de lenguaje de datos
 cdr-page-title = Comparta sus datos bancarios
@@ -282,9 +300,18 @@ cdr-before = Hasta ahora
 cdr-once = Una vez: el destinatario recoge sus datos una sola vez
 cdr-for = Durante { $period },
 cdr-until = hasta el
-cdr-period-hours = { $n } horas
-cdr-period-days = { $n } días
-cdr-period-months = { $n } meses
+cdr-period-hours = { $n ->
+    [1] 1 hora
+   *[other] { $n } horas
+}
+cdr-period-days = { $n ->
+    [1] 1 día
+   *[other] { $n } días
+}
+cdr-period-months = { $n ->
+    [1] 1 mes
+   *[other] { $n } meses
+}
 cdr-cluster-accounts-basic = Nombre, tipo y saldo de la cuenta
 cdr-cluster-line-accounts-basic = Nombre de la cuenta; Tipo de cuenta; Saldo de la cuenta.
 cdr-cluster-accounts-detail = Números y características de la cuenta

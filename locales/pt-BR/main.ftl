@@ -1,5 +1,6 @@
 # Textos do Assent em português (Brasil).
 date-format = %-d de %B de %Y
+date-time-format = %-d de %B de %Y, %H:%M UTC
 
 ## Shell
 skip-to-content = Pular para o conteúdo
@@ -14,9 +15,9 @@ home-issuer = Servidor de autorização:
 home-portal-link = Revisar os aplicativos aos quais você deu acesso
 home-console-link = Equipe do banco: o console de registros de consentimento
 home-demo-link = Abrir o aplicativo de demonstração do sandbox
-home-demo-hint = Entre como user, user2 ou user3 com a senha p@ssword!
+home-demo-hint = Entre como user, user2 … user12 com a senha p@ssword!
 home-fdx-demo-link = Abrir o receptor de dados Open Finance do sandbox
-home-aggregator-link = Abrir o agregador de contas do sandbox (Go Bank e Hyperscale Bank)
+home-aggregator-link = Abrir o agregador de contas do sandbox (conecta todos os bancos do sandbox)
 
 ## Consent screen
 consent-page-title = Pedido de consentimento
@@ -30,6 +31,7 @@ consent-about-app = Sobre este aplicativo
 consent-nothing = Nada para mostrar
 consent-nothing-lead = Abra esta página a partir do aplicativo em que você está entrando.
 consent-select-one = Selecione pelo menos uma permissão para permitir, ou escolha Recusar.
+consent-accounts-without-permission = Você escolheu contas, mas não a permissão que as compartilha. Marque essa permissão ou desmarque as contas.
 link-website = Site
 link-policy = Política de privacidade
 link-terms = Termos de serviço
@@ -67,6 +69,8 @@ cancel = Cancelar
 error-status = Erro { $status }
 error-request-id = ID da solicitação
 error-home = Ir para a página inicial
+error-portal = Abrir o portal
+error-console = Abrir o console da equipe
 not-found-title = Página não encontrada
 not-found-message = Não há nada neste endereço.
 link-incomplete-title = Este link está incompleto
@@ -94,7 +98,7 @@ form-incomplete-title = Este formulário está incompleto
 form-incomplete-message = Volte ao aplicativo e entre novamente.
 form-choose = Escolha Permitir ou Recusar.
 form-forged-title = Não foi possível verificar este formulário
-form-forged-message = Ele foi enviado de outro site, ou de uma página aberta em outro navegador. Volte ao aplicativo e entre novamente.
+form-forged-message = Talvez tenha ficado aberto tempo demais, sido aberto em outro navegador ou enviado de outro site. Nada foi compartilhado: volte ao aplicativo e comece de novo.
 portal-load-failed = Não foi possível carregar seus aplicativos. Recarregue esta página em instantes.
 portal-partial = Parte dos dados que você compartilha não pôde ser carregada agora, então esta lista pode estar incompleta. Recarregue esta página em instantes.
 portal-off-title = O portal não está configurado
@@ -102,7 +106,7 @@ portal-off-message = Defina PORTAL_CLIENT_ID para ativá-lo.
 portal-form-forged-message = Abra o portal novamente e tente a partir dele.
 sign-in-unavailable-title = O login não está disponível
 sign-in-unavailable-message = Não foi possível contatar o servidor de autorização. Tente de novo em instantes.
-sign-in-restart = Abra o portal e entre novamente.
+sign-in-restart = Entre novamente para continuar.
 sign-in-unverified-title = Não foi possível verificar este login
 sign-in-expired-title = Este login expirou
 sign-in-denied-title = Você não entrou
@@ -155,6 +159,8 @@ portal-record-revoked = Encerrado
 portal-record-rejected = Recusado
 portal-record-expired = Expirado
 portal-record-given = Dado em { $date }
+portal-record-declined = Recusado em { $date }
+portal-record-asked = Pedia:
 portal-record-ended-customer = Encerrado por você em { $date }
 portal-record-ended-staff = Encerrado por { $name } no banco em { $date }: { $reason }
 portal-record-ended-application = Encerrado pelo aplicativo em { $date }
@@ -204,7 +210,10 @@ console-search-label = Id do cliente, id da conta, aplicativo ou usuário
 console-search = Buscar
 console-search-hint = Correspondência exata com o id do cliente, o sujeito do usuário, um id de conta ou o client id de um aplicativo.
 console-none = Nenhum registro de consentimento corresponde.
-console-found = { $count } registros de consentimento encontrados, os mais recentes primeiro.
+console-found = { $count ->
+    [1] Um registro de consentimento encontrado.
+   *[other] { $count } registros de consentimento encontrados, os mais recentes primeiro.
+}
 console-more = Só os mais recentes são mostrados: refine a busca para ver o resto.
 console-customer = Cliente
 console-bank = Banco
@@ -219,15 +228,24 @@ console-history = Histórico
 console-revoke-title = Revogar este consentimento
 console-reason = Motivo (o cliente verá)
 console-revoke = Revogar este consentimento
-console-provider-title = Revogar todos os consentimentos dados a { $client } ({ $count } ativos)
+console-provider-title = { $count ->
+    [1] Revogar todos os consentimentos dados a { $client } no { $bank } (1 ativo)
+   *[other] Revogar todos os consentimentos dados a { $client } no { $bank } ({ $count } ativos)
+}
 console-provider-consequence = O consentimento de cada cliente a este aplicativo termina agora, e seus tokens deixam de funcionar.
 console-provider-revoke = Revogar este provedor
-console-provider-revoked = { $count } consentimentos revogados.
+console-provider-revoked = { $count ->
+    [1] Um consentimento revogado.
+   *[other] { $count } consentimentos revogados.
+}
 console-revoked = O consentimento foi revogado; seus tokens não funcionam mais.
 console-reason-needed = Informe um motivo (no máximo 500 caracteres): ele é registrado e mostrado ao cliente.
 console-confirm-one-title = Revogar o consentimento do cliente { $customer } a { $client }?
 console-confirm-one-tokens = { $client } perde o acesso que este consentimento dava: seus tokens deixam de funcionar agora.
-console-confirm-all-title = Revogar os { $count } consentimentos dados a { $client }?
+console-confirm-all-title = { $count ->
+    [1] Revogar o único consentimento ativo dado a { $client } no { $bank }?
+   *[other] Revogar os { $count } consentimentos dados a { $client } no { $bank }?
+}
 console-confirm-all-tokens = O consentimento de cada cliente a { $client } termina agora, e todos os seus tokens deixam de funcionar.
 console-confirm-reason = Cada cliente verá seu nome e seu motivo no histórico.
 console-confirm-undo = Não pode ser desfeito: um cliente só pode consentir de novo pelo aplicativo.
@@ -266,7 +284,7 @@ obuk-until = Até
 obuk-window = Transações que pode ver
 obuk-window-from = de
 obuk-window-to = até
-obuk-summary = Você está compartilhando { $n } contas: { $accounts }
+obuk-summary = Contas que você está compartilhando: { $accounts }
 
 ## Acordos CDR (Austrália): os grupos de dados e permissões dos padrões de linguagem de dados
 cdr-page-title = Compartilhe seus dados bancários
@@ -282,9 +300,18 @@ cdr-before = Até agora
 cdr-once = Uma vez: o destinatário coleta seus dados uma única vez
 cdr-for = Por { $period },
 cdr-until = até
-cdr-period-hours = { $n } horas
-cdr-period-days = { $n } dias
-cdr-period-months = { $n } meses
+cdr-period-hours = { $n ->
+    [1] 1 hora
+   *[other] { $n } horas
+}
+cdr-period-days = { $n ->
+    [1] 1 dia
+   *[other] { $n } dias
+}
+cdr-period-months = { $n ->
+    [1] 1 mês
+   *[other] { $n } meses
+}
 cdr-cluster-accounts-basic = Nome, tipo e saldo da conta
 cdr-cluster-line-accounts-basic = Nome da conta; Tipo de conta; Saldo da conta.
 cdr-cluster-accounts-detail = Números e características da conta

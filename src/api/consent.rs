@@ -123,7 +123,7 @@ pub async fn decide_consent(
 
 /// The accounts an Allow shares: when a granted scope shares accounts, at least one, and only
 /// the customer's own, as the bank lists them now (ids from the form are never trusted); none
-/// otherwise.
+/// otherwise, and accounts ticked without such a scope are asked about, never dropped unsaid.
 #[cfg(feature = "ssr")]
 async fn chosen_accounts(
     state: &crate::server::AppState,
@@ -134,7 +134,7 @@ async fn chosen_accounts(
     use crate::error::Failure;
     let Some(bank) = state.upstream.bank_of(&session.server_id) else { return Ok(Vec::new()) };
     if !crate::server::consent::grants_accounts(granted, bank.account_scopes) {
-        return Ok(Vec::new());
+        return if chosen.is_empty() { Ok(Vec::new()) } else { Err(Failure::AccountsWithoutPermission.into()) };
     }
     if chosen.is_empty() {
         return Err(Failure::NoAccountChosen.into());

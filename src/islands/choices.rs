@@ -27,6 +27,11 @@ impl Ticked {
         self.sharing && self.accounts.is_empty()
     }
 
+    /// Accounts are ticked and no permission that shares them is.
+    pub fn stray_accounts(&self) -> bool {
+        !self.sharing && !self.accounts.is_empty()
+    }
+
     /// The chosen accounts in words: `summary` ("{n} chosen: {accounts}") filled in, or `none`.
     pub fn accounts_in_words(&self, summary: &str, none: &str) -> String {
         match self.accounts.len() {

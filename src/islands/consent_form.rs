@@ -19,6 +19,8 @@ pub struct ConsentTexts {
     pub choose_one: String,
     /// When a scope that shares accounts is ticked and no account is.
     pub choose_account: String,
+    /// When accounts are ticked and no scope that shares them is.
+    pub accounts_without_permission: String,
     pub change_mind: String,
     pub deny: String,
     pub allow: String,
@@ -57,6 +59,8 @@ pub fn ConsentForm(
                     Some(t.choose_one.clone())
                 } else if now.needs_account() {
                     Some(t.choose_account.clone())
+                } else if now.stray_accounts() {
+                    Some(t.accounts_without_permission.clone())
                 } else {
                     None
                 }
@@ -102,7 +106,7 @@ pub fn ConsentForm(
                     on_allow=move || {
                         choices.refresh();
                         set_nudge.set(true);
-                        ticked.with_untracked(|now| now.scopes > 0 && !now.needs_account())
+                        ticked.with_untracked(|now| now.scopes > 0 && !now.needs_account() && !now.stray_accounts())
                     }
                 />
             </ChoicesForm>

@@ -101,6 +101,7 @@ fn texts() -> ConsentTexts {
         no_account_chosen: t("fdx-none-chosen").into(),
         choose_one: t("consent-select-one").into(),
         choose_account: t("fdx-choose-one").into(),
+        accounts_without_permission: t("consent-accounts-without-permission").into(),
         change_mind: t("consent-change-mind").into(),
         deny: t("deny").into(),
         allow: t("allow").into(),

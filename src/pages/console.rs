@@ -128,6 +128,7 @@ pub fn ConsoleRecordPage(view: StaffRecordView) -> impl IntoView {
     let revocable = active && payment.is_none();
     // Staff know a customer by the bank's id; a record without one, by the user's subject.
     let customer_name = if customer.is_empty() { subject.clone() } else { customer.clone() };
+    let bank_name = bank.clone();
     view! {
         <section class="card wide" aria-labelledby="console-title">
             <StaffHead staff csrf_token=csrf_token.clone()/>
@@ -158,7 +159,7 @@ pub fn ConsoleRecordPage(view: StaffRecordView) -> impl IntoView {
             })}
             {(client_active > 0).then(|| {
                 let target = StaffTarget::Provider { client_id: client_id.clone(), search: client_search };
-                let texts = provider_texts(&client, client_active);
+                let texts = provider_texts(&client, &bank_name, client_active);
                 view! { <StaffRevokeForm target csrf_token texts/> }
             })}
         </section>
@@ -193,10 +194,10 @@ fn one_texts(customer: &str, client: &str) -> StaffRevokeTexts {
     }
 }
 
-/// The revocation of every consent given to `client`, in words.
-fn provider_texts(client: &str, count: usize) -> StaffRevokeTexts {
+/// The revocation of every consent given to `client` (its registration at `bank`), in words.
+fn provider_texts(client: &str, bank: &str, count: usize) -> StaffRevokeTexts {
     let count = count.to_string();
-    let pair = [("client", client), ("count", count.as_str())];
+    let pair = [("client", client), ("bank", bank), ("count", count.as_str())];
     StaffRevokeTexts {
         title: t_args("console-provider-title", &pair),
         consequence: Some(t("console-provider-consequence").into()),

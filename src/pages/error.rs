@@ -2,11 +2,17 @@
 
 use crate::error::AppError;
 use crate::i18n::{t, t_args};
+use crate::model::Onward;
 use leptos::prelude::*;
 
 #[component]
-pub fn ErrorPage(error: AppError) -> impl IntoView {
+pub fn ErrorPage(error: AppError, onward: Onward) -> impl IntoView {
     let status = error.status().to_string();
+    let (href, label) = match onward {
+        Onward::Home => ("/", t("error-home")),
+        Onward::Portal => ("/portal", t("error-portal")),
+        Onward::Console => ("/admin", t("error-console")),
+    };
     view! {
         <section class="card error" role="alert" aria-labelledby="error-title">
             <h1 id="error-title">{error.title}</h1>
@@ -19,8 +25,8 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
                 <code class="request-id">{error.request_id}</code>
             </p>
             <p>
-                <a class="btn" href="/">
-                    {t("error-home")}
+                <a class="btn" href=href>
+                    {label}
                 </a>
             </p>
         </section>

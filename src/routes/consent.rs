@@ -139,7 +139,13 @@ pub async fn form_again(State(state): State<AppState>, request: Request, next: N
     let bytes = to_bytes(body, MAX_ERROR).await.unwrap_or_default();
     let error = AppError::de(bytes.clone());
     let (true, Some((login_id, login_state))) = (
-        matches!(error.failure, Failure::NothingChosen | Failure::NoAccountChosen | Failure::NoPayerChosen),
+        matches!(
+            error.failure,
+            Failure::NothingChosen
+                | Failure::NoAccountChosen
+                | Failure::AccountsWithoutPermission
+                | Failure::NoPayerChosen
+        ),
         flow_of(&form),
     ) else {
         return Response::from_parts(answer, Body::from(bytes));

@@ -105,13 +105,17 @@ pub async fn receipt(State(state): State<AppState>, request: Request) -> Respons
     let (parts, _) = request.into_parts();
     let uri = parts.uri.clone();
     let id = field(&query_of(&uri), "id").unwrap_or_default();
+    // Each receipt a file of its own name: the record's id, in the characters a file name keeps.
+    let name: String =
+        id.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')).take(80).collect();
+    let disposition = format!("attachment; filename=\"consent-receipt-{name}.json\"");
     let (receipt, options) = api::run(&state, parts, portal::consent_receipt(id)).await;
     let response = match receipt {
         Ok(json) => (
             [
-                (header::CONTENT_TYPE, "application/json"),
-                (header::CONTENT_DISPOSITION, "attachment; filename=\"consent-receipt.json\""),
-                (header::CACHE_CONTROL, "no-store"),
+                (header::CONTENT_TYPE, "application/json".to_string()),
+                (header::CONTENT_DISPOSITION, disposition),
+                (header::CACHE_CONTROL, "no-store".to_string()),
             ],
             json,
         )

@@ -33,6 +33,7 @@ fn kind(failure: Failure) -> ErrorKind {
         | NoDecision
         | NothingChosen
         | NoAccountChosen
+        | AccountsWithoutPermission
         | NotYours
         | NoPayerChosen
         | DebtorNotYours
@@ -57,7 +58,8 @@ pub async fn failure_page(state: &AppState, uri: &Uri, error: AppError) -> Respo
     count(state, &error);
     let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let retry_after = error.retry_after;
-    let mut response = render(state, uri, status, Page::Error(error)).await;
+    let onward = crate::model::Onward::of(uri.path());
+    let mut response = render(state, uri, status, Page::Error(error, onward)).await;
     if let Some(seconds) = retry_after {
         response.headers_mut().insert(header::RETRY_AFTER, seconds.into());
     }

@@ -77,6 +77,10 @@ fn date(t: i64) -> Option<(String, String)> {
     chrono::DateTime::from_timestamp(t, 0).and_then(|d| super::present::format_date(&d.to_rfc3339()))
 }
 
+fn date_time(t: i64) -> Option<(String, String)> {
+    chrono::DateTime::from_timestamp(t, 0).and_then(|d| super::present::format_date_time(&d.to_rfc3339()))
+}
+
 /// One record as a line of the console's results; `bank` names its workspace's bank.
 pub fn record_line(record: &Record, bank: String, locale: Locale) -> StaffRecordLine {
     let d = &record.draft;
@@ -87,7 +91,7 @@ pub fn record_line(record: &Record, bank: String, locale: Locale) -> StaffRecord
         client_id: clean_text(&d.client_id),
         subject: clean_text(&d.subject),
         customer: d.customer.as_deref().map(clean_text).unwrap_or_default(),
-        status: code_label(locale, "portal-record-", record.status_now().as_str()),
+        status: super::present::record_status(locale, record),
         active: record.is_active(),
         given: date(record.created_at),
         scopes: d.scopes.iter().map(|s| clean_text(s)).collect(),
@@ -111,7 +115,7 @@ pub fn history(record: &Record, locale: Locale) -> Vec<HistoryLine> {
                 Actor::AuthorizationServer => text(locale, "console-by-server", &[]),
             };
             HistoryLine {
-                when: date(e.at).unwrap_or_default(),
+                when: date_time(e.at).unwrap_or_default(),
                 what: code_label(locale, "console-event-", &e.kind),
                 who,
                 reason: e.reason.as_deref().map(clean_text),

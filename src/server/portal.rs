@@ -133,14 +133,12 @@ pub fn records_view(
                 let reason = clean_text(e.reason.as_deref().unwrap_or_default());
                 crate::i18n::text(locale, key, &[("date", &when), ("name", &name), ("reason", &reason)])
             });
-            let status = match (&paid, r.status_now()) {
-                (Some(_), Status::Authorized) => crate::i18n::text(locale, "portal-payment-authorised", &[]),
-                (_, status) => code_label(locale, "portal-record-", status.as_str()),
-            };
+            let status = super::present::record_status(locale, &r);
             crate::model::RecordLine {
                 status,
                 active: r.is_active() && paid.is_none(),
                 given: date(r.created_at),
+                declined: r.status_now() == Status::Rejected,
                 ended,
                 bank: bank(&r.draft.workspace),
                 client: clean_text(&r.draft.client_name),

@@ -58,6 +58,16 @@ pub fn client_view(info: &crate::wire::ClientInfo, client_id: &str) -> ClientVie
     }
 }
 
+/// A consent record's status in words, the same on every page: a payment's record, once
+/// authorized, is "Confirmed" (a payment is made, not kept active).
+pub fn record_status(locale: Locale, record: &super::records::Record) -> String {
+    use super::records::Status;
+    match (&record.draft.payment, record.status_now()) {
+        (Some(_), Status::Authorized) => i18n::text(locale, "portal-payment-authorised", &[]),
+        (_, status) => code_label(locale, "portal-record-", status.as_str()),
+    }
+}
+
 /// Who is signed in: e-mail, name or subject, in that order of preference.
 pub fn user_of(ctx: &serde_json::Map<String, serde_json::Value>, subject: &str) -> String {
     let text = |k: &str| ctx.get(k).and_then(|v| v.as_str()).map(clean_text).filter(|s| !s.is_empty());
@@ -67,13 +77,24 @@ pub fn user_of(ctx: &serde_json::Map<String, serde_json::Value>, subject: &str) 
 /// A date in the response's language (the format is a message), and its RFC 3339 form.
 pub fn format_date(rfc3339: &str) -> Option<(String, String)> {
     let t = chrono::DateTime::parse_from_rfc3339(rfc3339).ok()?;
+    format_in(t, "date-format")
+}
+
+/// A date and time (UTC, said so) in the response's language, and its RFC 3339 form: where two
+/// moments of one day must be told apart, as in a record's history.
+pub fn format_date_time(rfc3339: &str) -> Option<(String, String)> {
+    let t = chrono::DateTime::parse_from_rfc3339(rfc3339).ok()?.with_timezone(&chrono::Utc).fixed_offset();
+    format_in(t, "date-time-format")
+}
+
+fn format_in(t: chrono::DateTime<chrono::FixedOffset>, format_key: &str) -> Option<(String, String)> {
     let locale = request::locale();
     let chrono_locale = match locale {
         Locale::En => chrono::Locale::en_US,
         Locale::Es => chrono::Locale::es_ES,
         Locale::PtBr => chrono::Locale::pt_BR,
     };
-    let format = i18n::text(locale, "date-format", &[]);
+    let format = i18n::text(locale, format_key, &[]);
     let items = chrono::format::StrftimeItems::new_with_locale(&format, chrono_locale).parse().ok()?;
     Some((t.format_localized_with_items(items.iter(), chrono_locale).to_string(), t.to_rfc3339()))
 }

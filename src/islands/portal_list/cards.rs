@@ -105,7 +105,7 @@ pub(super) fn FdxCard(
                     <p class="muted small">
                         <span class="status">{access.status.clone()}</span>
                         {access.created.clone().map(|d| date(|t| &t.fdx_created, d))}
-                        {access.expires.clone().map(|d| date(|t| &t.fdx_expires, d))}
+                        {access.expires.clone().filter(|_| access.active).map(|d| date(|t| &t.fdx_expires, d))}
                     </p>
                 </div>
             </header>

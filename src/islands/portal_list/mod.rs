@@ -74,7 +74,9 @@ pub struct PortalTexts {
     pub records_lead: String,
     /// "Given {date}".
     pub record_given: String,
+    pub record_declined: String,
     pub record_shares: String,
+    pub record_asked: String,
     /// A record's status once its application is revoked in the page.
     pub record_ended: String,
     /// And how it ended.
@@ -138,10 +140,15 @@ pub fn PortalList(
     let total = names.len();
     let app_keys: Vec<String> = apps.iter().map(|a| format!("app:{}", a.client_id)).collect();
     let carded = app_keys.clone();
-    let visible_apps = Memo::new(move |_| {
+    // How many cards show, applications' and financial data's: none is the empty text.
+    let visible = Memo::new(move |_| {
         let needle = needle.get();
         gone.with(|gone| {
-            names.iter().filter(|(k, name)| app_keys.contains(k) && !gone.contains(k) && name.contains(&needle)).count()
+            let shown = names.iter().filter(|(k, name)| !gone.contains(k) && name.contains(&needle));
+            shown.fold(
+                (0, 0),
+                |(apps, fdx), (k, _)| if app_keys.contains(k) { (apps + 1, fdx) } else { (apps, fdx + 1) },
+            )
         })
     });
     let shown = move |key: String, name: String| {
@@ -221,12 +228,14 @@ pub fn PortalList(
                     </form>
                 }
             })}
-        <p class="empty" class:gone=move || { visible_apps.get() > 0 }>{empty_text}</p>
+        <p class="empty" class:gone=move || visible.with(|(apps, fdx)| apps + fdx > 0)>{empty_text}</p>
         {has_apps.then(|| view! { <ul class="apps" aria-label=texts.with_value(|t| t.apps_label.clone())>{app_cards}</ul> })}
         {has_fdx
             .then(|| {
                 view! {
-                    <h2 class="portal-section" id="fdx-title">{texts.with_value(|t| t.fdx_title.clone())}</h2>
+                    <h2 class="portal-section" id="fdx-title" class:gone=move || visible.with(|(_, fdx)| *fdx == 0)>
+                        {texts.with_value(|t| t.fdx_title.clone())}
+                    </h2>
                     <ul class="apps" aria-labelledby="fdx-title">{fdx_cards}</ul>
                 }
             })}

@@ -40,7 +40,7 @@ fn Record(
     gone: RwSignal<Vec<String>>,
     texts: StoredValue<PortalTexts>,
 ) -> impl IntoView {
-    let RecordLine { id, client_id, bank, client, status, active, given, ended, scopes, accounts } = record;
+    let RecordLine { id, client_id, bank, client, status, active, given, declined, ended, scopes, accounts } = record;
     // An active record whose application was revoked in this page has ended, by the customer.
     let key = format!("app:{client_id}");
     let ended_here = Signal::derive(move || active && gone.with(|g| g.contains(&key)));
@@ -67,14 +67,20 @@ fn Record(
                 <span class="status" class:active=active_now>{status_now}</span>
             </div>
             {given.map(|(shown, iso)| {
-                let (before, after) = texts.with_value(|t| split_at(&t.record_given, "{date}"));
+                let template = texts.with_value(|t| if declined { t.record_declined.clone() } else { t.record_given.clone() });
+                let (before, after) = split_at(&template, "{date}");
                 view! { <p class="record-given">{before} <time datetime=iso>{shown}</time> {after}</p> }
             })}
             {move || ended_now().map(|words| view! { <p class="record-ended">{words}</p> })}
-            <p class="record-shares">
-                {texts.with_value(|t| t.record_shares.clone())} " " {scopes.join(", ")}
-                {(!accounts.is_empty()).then(|| format!(" · {}", accounts.join(", ")))}
-            </p>
+            {(!scopes.is_empty() || !accounts.is_empty()).then(|| {
+                let what = texts.with_value(|t| if declined { t.record_asked.clone() } else { t.record_shares.clone() });
+                view! {
+                    <p class="record-shares">
+                        {what} " " {scopes.join(", ")}
+                        {(!accounts.is_empty()).then(|| format!(" · {}", accounts.join(", ")))}
+                    </p>
+                }
+            })}
             <a class="receipt" href=format!("/portal/receipt?id={id}") download="" aria-label=receipt_label>
                 {texts.with_value(|t| t.receipt.clone())}
             </a>

@@ -57,7 +57,13 @@ async fn only_staff_get_in_and_a_customers_session_never_opens_it() {
     let (b, jar) = browser_with_jar();
     let res = console_sign_in(&app, &b, "user").await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
-    assert!(res.text().await.unwrap().contains("This console is for bank staff"));
+    let page = res.text().await.unwrap();
+    assert!(page.contains("This console is for bank staff"));
+    assert!(page.contains("href=\"/admin\" class=\"btn\">Open the staff console"), "its way forward: {page}");
+    // A sign-in that does not verify leads back to the console too, never to the portal.
+    let res = b.get(format!("{}/admin/callback?code=x&state=y", app.url)).send().await.unwrap();
+    let page = res.text().await.unwrap();
+    assert!(page.contains("href=\"/admin\"") && !page.contains("portal"), "{page}");
     let url = url::Url::parse(&app.url).unwrap();
     let cookies = jar.cookies(&url).map(|c| c.to_str().unwrap().to_string()).unwrap_or_default();
     assert!(!cookies.contains("assent-console="), "{cookies}");
@@ -124,7 +130,7 @@ async fn staff_find_a_record_read_its_history_and_revoke_it_with_a_reason() {
     console_sign_in(&app, &s, "admin").await;
 
     let found = admin_page(&app, &s, "/admin?q=user9").await;
-    assert!(found.contains("1 consent records found") && found.contains("Sandbox Demo App"), "{found}");
+    assert!(found.contains("One consent record found.") && found.contains("Sandbox Demo App"), "{found}");
     assert!(!found.contains("user10"), "only the customer searched for");
     let by_app = admin_page(&app, &s, "/admin?q=demo-app").await;
     assert!(by_app.contains("2 consent records found"), "by application");
@@ -133,6 +139,10 @@ async fn staff_find_a_record_read_its_history_and_revoke_it_with_a_reason() {
     let path = &found[start..start + found[start..].find('"').unwrap()];
     let record = admin_page(&app, &s, path).await;
     assert!(record.contains("History") && record.contains("Granted") && record.contains("by the customer"));
+    // Each event with its time of day (UTC, said so): two on one day are told apart.
+    let history = record.split("<ol class=\"history\">").nth(1).unwrap().split("</ol>").next().unwrap();
+    let time = history.split("<time").nth(1).unwrap().split("</time>").next().unwrap();
+    assert!(time.contains(" UTC") && time.contains(':'), "{time}");
     assert!(record.contains("calendar.read"));
     let id = hidden(&record, "id");
     let token_field = hidden(&record, "csrf_token");
@@ -194,7 +204,7 @@ async fn revoking_a_provider_ends_every_consent_of_the_application() {
     let found = admin_page(&app, &s, "/admin?q=user11").await;
     let start = found.find("/admin/record?id=").unwrap();
     let record = admin_page(&app, &s, &found[start..start + found[start..].find('"').unwrap()]).await;
-    assert!(record.contains("Revoke every consent given to Sandbox Demo App (2 active)"), "{record}");
+    assert!(record.contains("Revoke every consent given to Sandbox Demo App at demo (2 active)"), "{record}");
     let res = post(&app, &s, "/api/admin/revoke-provider")
         .form(&[
             ("csrf_token", hidden(&record, "csrf_token")),

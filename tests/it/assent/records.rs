@@ -169,7 +169,8 @@ async fn the_portal_shows_records_revokes_them_by_consent_and_hands_out_receipts
 
     let res = b.get(format!("{}{link}", app.url)).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
-    assert!(res.headers()["content-disposition"].to_str().unwrap().starts_with("attachment"));
+    let disposition = res.headers()["content-disposition"].to_str().unwrap().to_string();
+    assert_eq!(disposition, format!("attachment; filename=\"consent-receipt-{id}.json\""), "one file per receipt");
     assert_eq!(res.headers()["cache-control"], "no-store");
     let receipt: serde_json::Value = res.json().await.unwrap();
     assert_eq!(receipt["consentReceiptID"], id.as_str());
@@ -280,6 +281,10 @@ async fn an_accounts_consent_records_the_chosen_accounts_and_its_token_carries_t
     let theirs = app.sandbox().bank.accounts_of("user2").next().unwrap().id.clone();
     let res = submit_fields(&app, &b, &page, "allow", &[("scope[]", "accounts"), ("account[]", theirs.as_str())]).await;
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    // An account ticked, the permission that shares it not: asked about, never dropped unsaid.
+    let res = submit_fields(&app, &b, &page, "allow", &[("account[]", ids[0].as_str())]).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("not the permission that shares them"));
     assert!(records(&app).iter().all(|r| r.3 != "authorized"), "no consent yet");
 
     let res = submit_fields(&app, &b, &page, "allow", &[("scope[]", "accounts"), ("account[]", ids[0].as_str())]).await;
