@@ -89,7 +89,7 @@ pub fn router(state: AppState) -> Router {
         .route("/lang", post(set_language))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
-        .route("/metrics", get(|State(state): State<AppState>| async move { state.upstream.metrics().render() }))
+        .route("/metrics", get(metrics))
         .fallback_service(files::service(&state))
         .layer(axum::middleware::map_response_with_state(state.clone(), security_headers))
         .layer(axum::middleware::from_fn(observe::trace_requests))
@@ -120,6 +120,16 @@ async fn server_fn(State(state): State<AppState>, request: axum::extract::Reques
             (StatusCode::INTERNAL_SERVER_ERROR, marked, error.ser()).into_response()
         }
     }
+}
+
+/// The metrics in Prometheus' text format; with `ASSENT_METRICS_TOKEN` set, only for a scraper
+/// bearing it.
+async fn metrics(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Response {
+    let authorization = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+    if !state.may_read_metrics(authorization) {
+        return (StatusCode::UNAUTHORIZED, [(header::WWW_AUTHENTICATE, "Bearer")]).into_response();
+    }
+    state.upstream.metrics().render().into_response()
 }
 
 /// `/theme.css`, or `/theme.css?workspace=…` for a workspace with a brand of its own.

@@ -54,6 +54,8 @@ pub struct Shared {
     pub detached: crate::request::Detached,
     /// Applications' logos, linked and served from Assent's origin.
     pub logos: logos::Logos,
+    /// The SHA-256 of `ASSENT_METRICS_TOKEN`, when `/metrics` asks for it.
+    metrics_token: Option<[u8; 32]>,
     /// The page CSP before and after its nonce.
     csp: (String, String),
     /// Each workspace's people (`users` in `ASSENT_CONFIG`) where not the tenant's one set, and
@@ -85,6 +87,17 @@ impl Shared {
             Some((brand, _)) => brand.name.clone(),
             None => workspace.to_string(),
         }
+    }
+
+    /// Whether a request with this `Authorization` header may read `/metrics`: any, when no
+    /// `ASSENT_METRICS_TOKEN` is set; else only one bearing it (compared in constant time).
+    pub fn may_read_metrics(&self, authorization: Option<&str>) -> bool {
+        use sha2::Digest as _;
+        use subtle::ConstantTimeEq as _;
+        let Some(expected) = &self.metrics_token else { return true };
+        let Some(given) = authorization.and_then(|a| a.strip_prefix("Bearer ")) else { return false };
+        let given: [u8; 32] = sha2::Sha256::digest(given.trim().as_bytes()).into();
+        given.ct_eq(expected).into()
     }
 
     /// The stylesheet of `workspace`'s brand, or the bank's.
@@ -399,6 +412,10 @@ pub async fn build(
         head: OnceLock::new(),
         detached: crate::request::Detached::new(DETACHED),
         logos,
+        metrics_token: config.metrics_token.as_ref().map(|t| {
+            use sha2::Digest as _;
+            sha2::Sha256::digest(t.expose().as_bytes()).into()
+        }),
         csp: (
             "default-src 'self'; script-src 'self' 'nonce-".into(),
             format!(

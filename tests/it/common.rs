@@ -54,6 +54,7 @@ pub fn sandbox_config(data_dir: &std::path::Path) -> Config {
         database: None,
         external_storage: None,
         console: Some(assent::server::config::ConsoleConfig::sandbox()),
+        metrics_token: None,
     }
 }
 

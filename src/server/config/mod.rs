@@ -90,6 +90,8 @@ pub struct Config {
     pub external_storage: Option<Url>,
     /// The bank staff's console (`STAFF_*`); always on with the sandbox.
     pub console: Option<ConsoleConfig>,
+    /// `ASSENT_METRICS_TOKEN`: when set, `/metrics` answers only a request bearing it.
+    pub metrics_token: Option<Secret>,
 }
 
 /// Where consent records are kept (`CONSENT_STORAGE`).
@@ -337,7 +339,15 @@ impl Config {
                 w.storage = Some(WorkspaceStorage::None);
             }
         }
+        let metrics_token = match get("ASSENT_METRICS_TOKEN") {
+            Some(t) if t.len() < 16 => {
+                return err("ASSENT_METRICS_TOKEN must be at least 16 characters of random text")
+            }
+            Some(t) => Some(Secret::new(t)),
+            None => None,
+        };
         Ok(Config {
+            metrics_token,
             external_storage,
             database,
             console,

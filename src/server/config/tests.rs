@@ -18,6 +18,16 @@ mod env {
     }
 
     #[test]
+    fn a_metrics_token_is_long_enough_and_never_shown() {
+        assert!(config(&[]).unwrap().metrics_token.is_none());
+        let short = config(&[("ASSENT_METRICS_TOKEN", "short")]).unwrap_err();
+        assert!(short.to_string().contains("at least 16 characters"), "{short}");
+        let c = config(&[("ASSENT_METRICS_TOKEN", "sixteen-or-more-chars")]).unwrap();
+        assert_eq!(c.metrics_token.as_ref().map(Secret::expose), Some("sixteen-or-more-chars"));
+        assert_eq!(format!("{:?}", c.metrics_token), "Some([redacted])");
+    }
+
+    #[test]
     fn a_real_tenant_needs_https_and_credentials() {
         let ok = config(&[
             ("AUTHORIZATION_SERVER_URL", "https://acme.us.authz.example.com/acme/bank"),

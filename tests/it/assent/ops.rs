@@ -142,6 +142,29 @@ async fn readiness_and_metrics_count_what_happened() {
     assert!(!m.contains(&page.login_state), "no per-user values in metrics");
 }
 
+/// With `ASSENT_METRICS_TOKEN`, `/metrics` answers only a scraper bearing it.
+#[tokio::test]
+async fn metrics_can_ask_for_a_token() {
+    let token = "a metrics token of some length";
+    let app = spawn_app_with(".", |c| c.metrics_token = Some(assent::server::config::Secret::new(token))).await;
+    let metrics = |auth: Option<&str>| {
+        let mut req = browser().get(format!("{}/metrics", app.url));
+        if let Some(auth) = auth {
+            req = req.header(header::AUTHORIZATION, auth);
+        }
+        async move { req.send().await.unwrap() }
+    };
+    for auth in [None, Some("Bearer wrong"), Some(token), Some("Basic YTpi")] {
+        let res = metrics(auth).await;
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "{auth:?}");
+        assert_eq!(res.headers()[header::WWW_AUTHENTICATE], "Bearer");
+        assert!(!res.text().await.unwrap().contains("assent_"), "{auth:?}");
+    }
+    let res = metrics(Some(&format!("Bearer {token}"))).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.text().await.unwrap().contains("assent_consent_views_total"));
+}
+
 #[tokio::test]
 async fn the_theme_is_a_stylesheet_on_our_origin() {
     let app = spawn_app().await;
