@@ -113,7 +113,7 @@ async fn measure(store: &str, records: &ConsentRecords, n: u64) {
         for i in 0..1_000u64 {
             let q = format!("{key}-{:07}", (i * 7_919) % count);
             let t = Instant::now();
-            found += records.search("default", &q, 200).await.expect("search").len();
+            found += records.search("default", &q, None, 200).await.expect("search").len();
             times.push(t.elapsed());
         }
         times.sort();

@@ -49,19 +49,20 @@ pub async fn finish_console_sign_in(
     use crate::error::Failure;
     use crate::server::console::{session_cookie, state_cookie};
     use crate::server::present::clean_text;
-    use crate::server::sessions::Kind;
+    use crate::server::sessions::{Holder, Kind};
     let back = Callback { state, code, iss, error };
     let state = context::state()?;
     let console = state.console.clone().ok_or(Failure::NotFound)?;
     let signed_in = complete(&state, &console.auth, Kind::Staff, state_cookie(&state), back).await?;
-    if !console.holds_role(&signed_in.claims) {
-        tracing::warn!(subject = %signed_in.subject, "a sign-in to the staff console without the staff role: refused");
+    let Some(reach) = console.reach(&signed_in.claims) else {
+        tracing::warn!(subject = %signed_in.subject, "a sign-in to the staff console without a staff role: refused");
         return Err(Failure::NotStaff.into());
-    }
+    };
     // Revocations are recorded under the staff member's name (their email when it has none).
     let name = signed_in.claims.get("name").and_then(|n| n.as_str()).unwrap_or(&signed_in.display);
     let display = clean_text(name);
-    super::sign_in::open_session(&state, Kind::Staff, &signed_in, "", &display, session_cookie(&state), "/admin").await
+    let holder = Holder { kind: Kind::Staff, subject: &signed_in.subject, customer: "", display: &display, reach };
+    super::sign_in::open_session(&state, &signed_in, holder, session_cookie(&state), "/admin").await
 }
 
 /// Ends the staff session everywhere, clears its cookie and revokes its token.
@@ -106,7 +107,8 @@ pub async fn search_records(#[server(default)] q: String) -> Result<ConsoleView,
     let (results, more) = if query.is_empty() {
         (None, false)
     } else {
-        let mut found = state.records.search(state.upstream.tenant(), &query, SEARCH_LIMIT + 1).await?;
+        let within = session.reach.as_deref();
+        let mut found = state.records.search(state.upstream.tenant(), &query, within, SEARCH_LIMIT + 1).await?;
         let more = found.len() > SEARCH_LIMIT;
         found.truncate(SEARCH_LIMIT);
         let locale = crate::request::locale();
@@ -119,12 +121,18 @@ pub async fn search_records(#[server(default)] q: String) -> Result<ConsoleView,
 #[server(prefix = "/api", endpoint = "admin/record")]
 pub async fn load_record(id: String) -> Result<StaffRecordView, AppError> {
     use super::context;
-    use crate::server::console::{history, record_line, CONSOLE_PURPOSE};
+    use crate::server::console::{history, reaches, record_line, CONSOLE_PURPOSE};
     let state = context::state()?;
     let session = staff(&state).await?;
-    let record = tenant_record(&state, &id).await?;
-    let client_active =
-        state.records.count_authorized_of_client(state.upstream.tenant(), &record.draft.client_id).await?;
+    let record = tenant_record(&state, &id, &session.reach).await?;
+    let tenant = state.upstream.tenant();
+    let client_active = match &session.reach {
+        None => state.records.count_authorized_of_client(tenant, &record.draft.client_id).await?,
+        reach => {
+            let all = state.records.authorized_of_client(tenant, &record.draft.client_id).await?;
+            all.iter().filter(|r| reaches(reach, &r.draft.workspace) && r.draft.payment.is_none()).count()
+        }
+    };
     let locale = crate::request::locale();
     let csrf_token = state.csrf.token(&context::browser_id(&state), CONSOLE_PURPOSE, &session.id_hash);
     Ok(StaffRecordView {
@@ -150,7 +158,7 @@ pub async fn staff_revoke(
     let state = context::state()?;
     let session = staff_with_token(&state, &csrf_token).await?;
     let reason = reason_of(&reason)?;
-    let record = tenant_record(&state, &id).await?;
+    let record = tenant_record(&state, &id, &session.reach).await?;
     if record.draft.payment.is_some() {
         return Err(crate::error::Failure::PaymentMade.into());
     }
@@ -172,6 +180,7 @@ pub async fn revoke_provider(
 ) -> Result<usize, AppError> {
     use super::context;
     use crate::error::Failure;
+    use crate::server::console::reaches;
     use crate::server::records::Actor;
     let state = context::state()?;
     let session = staff_with_token(&state, &csrf_token).await?;
@@ -180,8 +189,9 @@ pub async fn revoke_provider(
         return Err(Failure::FormIncomplete.into());
     }
     let mut records = state.records.authorized_of_client(state.upstream.tenant(), &client_id).await?;
-    // A payment made is not revoked: it stays what was paid.
-    records.retain(|r| r.draft.payment.is_none());
+    // A payment made is not revoked: it stays what was paid. Nor is a workspace's the staff
+    // member does not reach.
+    records.retain(|r| r.draft.payment.is_none() && reaches(&session.reach, &r.draft.workspace));
     for record in &records {
         let (name, why) = (Some(session.display.clone()), Some(reason.clone()));
         crate::server::revoke::end_consent(&state, record, Actor::Staff, name, why).await?;
@@ -218,13 +228,20 @@ async fn staff_with_token(
     Ok(session)
 }
 
-/// A record of this tenant (a consent, not a pending accept), or not found.
+/// A record of this tenant (a consent, not a pending accept) within the staff member's
+/// `reach`, or not found.
 #[cfg(feature = "ssr")]
-async fn tenant_record(state: &crate::server::AppState, id: &str) -> Result<crate::server::records::Record, AppError> {
+async fn tenant_record(
+    state: &crate::server::AppState,
+    id: &str,
+    reach: &crate::server::console::Reach,
+) -> Result<crate::server::records::Record, AppError> {
+    use crate::server::console::reaches;
     use crate::server::records::Status;
     let record = state.records.get(id).await?;
     record
         .filter(|r| r.draft.tenant == state.upstream.tenant() && r.status != Status::Pending)
+        .filter(|r| reaches(reach, &r.draft.workspace))
         .ok_or_else(|| crate::error::Failure::NotFound.into())
 }
 

@@ -23,20 +23,17 @@ pub async fn begin(state: &AppState, auth: &PortalAuth, kind: Kind, cookie: &str
     Ok(())
 }
 
-/// Opens a session of `kind` for a verified sign-in (its subject, the bank customer, the name
-/// shown), sets its `cookie` and sends the browser `home`.
+/// Opens a session for a verified sign-in, for its `holder` (kind, subject, the bank customer,
+/// the name shown, a staff member's reach), sets its `cookie` and sends the browser `home`.
 pub async fn open_session(
     state: &AppState,
-    kind: Kind,
     signed_in: &SignedIn,
-    customer: &str,
-    display: &str,
+    holder: crate::server::sessions::Holder<'_>,
     cookie: &str,
     home: &str,
 ) -> Result<(), AppError> {
     use crate::server::sessions::ABSOLUTE_TIMEOUT;
-    let (subject, token) = (&signed_in.subject, &signed_in.access_token);
-    let id = state.sessions.create_of(kind, subject, customer, display, token, signed_in.lifetime).await?;
+    let id = state.sessions.create_of(holder, &signed_in.access_token, signed_in.lifetime).await?;
     if let Some(c) = crate::cookies::cookie_header(cookie, &id, ABSOLUTE_TIMEOUT, "Lax", state.csrf.is_secure()) {
         context::set_cookie(c);
     }

@@ -22,31 +22,67 @@ pub const CONSOLE_PURPOSE: &str = "console";
 /// The most records one search shows.
 pub const SEARCH_LIMIT: usize = 200;
 
-/// The console's sign-in and the role it requires.
+/// The console's sign-in and the roles that open it.
 pub struct Console {
     pub auth: PortalAuth,
     role_claim: String,
+    /// Opens every workspace's records (`STAFF_ROLE`).
     role: String,
+    /// Each workspace's own staff role (`staff_role` in `ASSENT_CONFIG`): its records only.
+    workspace_roles: Vec<(String, String)>,
+}
+
+/// Whose records a staff member may search, read and revoke: every workspace's, or only these.
+/// A staff session keeps it as `Option<Vec<String>>` (`None`: every workspace's).
+pub type Reach = Option<Vec<String>>;
+
+/// Whether `workspace`'s records are within `reach`.
+pub fn reaches(reach: &Reach, workspace: &str) -> bool {
+    reach.as_ref().is_none_or(|only| only.iter().any(|w| w == workspace))
 }
 
 impl Console {
-    pub fn new(config: &ConsoleConfig, issuer: &url::Url, origin: &str) -> Result<Self, PortalAuthError> {
+    /// `workspace_roles`: each workspace with a staff role of its own, and that role.
+    pub fn new(
+        config: &ConsoleConfig,
+        workspace_roles: Vec<(String, String)>,
+        issuer: &url::Url,
+        origin: &str,
+    ) -> Result<Self, PortalAuthError> {
         Ok(Self {
             auth: PortalAuth::new(&config.client, issuer, format!("{origin}/admin/callback"), CONSOLE_SCOPES)?,
             role_claim: config.role_claim.clone(),
             role: config.role.clone(),
+            workspace_roles,
         })
     }
 
-    /// Whether a verified ID token's claims hold the staff role: the role claim is a list of
-    /// roles, or one string of space-separated roles.
-    pub fn holds_role(&self, claims: &serde_json::Map<String, serde_json::Value>) -> bool {
-        match claims.get(&self.role_claim) {
-            Some(serde_json::Value::Array(roles)) => roles.iter().any(|r| r.as_str() == Some(self.role.as_str())),
-            Some(serde_json::Value::String(roles)) => roles.split_whitespace().any(|r| r == self.role),
-            _ => false,
-        }
+    /// What a verified ID token's claims open: every workspace's records with the staff role,
+    /// the workspaces whose own staff role they hold otherwise, and nothing (`None`) without
+    /// either. The role claim is a list of roles, or one string of space-separated roles.
+    pub fn reach(&self, claims: &serde_json::Map<String, serde_json::Value>) -> Option<Reach> {
+        reach_of(&roles_in(claims, &self.role_claim), &self.role, &self.workspace_roles)
     }
+}
+
+/// The roles `claim` lists: an array of strings, or one string of space-separated roles.
+fn roles_in<'a>(claims: &'a serde_json::Map<String, serde_json::Value>, claim: &str) -> Vec<&'a str> {
+    match claims.get(claim) {
+        Some(serde_json::Value::Array(roles)) => roles.iter().filter_map(|r| r.as_str()).collect(),
+        Some(serde_json::Value::String(roles)) => roles.split_whitespace().collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// What `roles` open: everything with the `global` role, else the workspaces whose own role
+/// they hold, else nothing.
+fn reach_of(roles: &[&str], global: &str, workspace_roles: &[(String, String)]) -> Option<Reach> {
+    if roles.contains(&global) {
+        return Some(None);
+    }
+    let only: Vec<String> =
+        workspace_roles.iter().filter(|(_, role)| roles.contains(&role.as_str())).map(|(w, _)| w.clone()).collect();
+    (!only.is_empty()).then_some(Some(only))
 }
 
 pub fn session_cookie(state: &AppState) -> &'static str {
@@ -122,4 +158,28 @@ pub fn history(record: &Record, locale: Locale) -> Vec<HistoryLine> {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_open_every_workspace_or_their_own_or_nothing() {
+        let own = [("gobank".to_string(), "gobank_staff".to_string()), ("cdr".to_string(), "cdr_staff".to_string())];
+        assert_eq!(reach_of(&["consent_admin"], "consent_admin", &own), Some(None));
+        assert_eq!(reach_of(&["gobank_staff", "other"], "consent_admin", &own), Some(Some(vec!["gobank".to_string()])));
+        let both = reach_of(&["cdr_staff", "gobank_staff"], "consent_admin", &own);
+        assert_eq!(both, Some(Some(vec!["gobank".to_string(), "cdr".to_string()])));
+        assert_eq!(reach_of(&["customer"], "consent_admin", &own), None);
+        assert_eq!(reach_of(&[], "consent_admin", &[]), None);
+        let claims = serde_json::json!({"roles": "a gobank_staff", "other": ["consent_admin"]});
+        let claims = claims.as_object().unwrap();
+        assert_eq!(roles_in(claims, "roles"), ["a", "gobank_staff"]);
+        assert_eq!(roles_in(claims, "other"), ["consent_admin"]);
+        assert!(roles_in(claims, "missing").is_empty());
+        assert!(reaches(&None, "anything"));
+        assert!(reaches(&Some(vec!["gobank".into()]), "gobank"));
+        assert!(!reaches(&Some(vec!["gobank".into()]), "demo"));
+    }
 }

@@ -344,7 +344,10 @@ pub async fn build(
             .clone()
             .or_else(|| sandbox.as_ref().and_then(|s| s.sandbox.issuer("bank-admins").parse().ok()))
         {
-            Some(issuer) => Some(Arc::new(console::Console::new(c, &issuer, &origin)?)),
+            Some(issuer) => {
+                let roles = config.workspaces.iter().filter_map(|(w, s)| Some((w.clone(), s.staff_role.clone()?)));
+                Some(Arc::new(console::Console::new(c, roles.collect(), &issuer, &origin)?))
+            }
             None => {
                 tracing::warn!("the staff console is off: STAFF_ISSUER_URL is not set");
                 None

@@ -242,7 +242,7 @@ pub async fn finish_sign_in(
     use super::sign_in::{complete, Callback};
     use crate::error::Failure;
     use crate::server::portal::{session_cookie, state_cookie};
-    use crate::server::sessions::Kind;
+    use crate::server::sessions::{Holder, Kind};
     let back = Callback { state, code, iss, error };
     let state = context::state()?;
     let auth = state.portal.clone().ok_or(Failure::NotFound)?;
@@ -253,7 +253,14 @@ pub async fn finish_sign_in(
     // upstream text.
     let display = crate::server::present::clean_text(&signed_in.display);
     let cookie = session_cookie(&state);
-    super::sign_in::open_session(&state, Kind::Customer, &signed_in, &customer, &display, cookie, "/portal").await
+    let holder = Holder {
+        kind: Kind::Customer,
+        subject: &signed_in.subject,
+        customer: &customer,
+        display: &display,
+        reach: None,
+    };
+    super::sign_in::open_session(&state, &signed_in, holder, cookie, "/portal").await
 }
 
 /// Ends the session everywhere, clears its cookie and revokes its token.

@@ -49,6 +49,7 @@ struct Workspace {
     bank_id_claim: Option<String>,
     regime: Option<String>,
     users: Option<String>,
+    staff_role: Option<String>,
 }
 
 /// Where one workspace's consent records are kept, when it says (`storage`).
@@ -77,6 +78,9 @@ pub struct WorkspaceSettings {
     /// names one person only among workspaces of the same `users`, so the portal shows a
     /// customer the consent records of those workspaces only.
     pub users: Option<String>,
+    /// The role (in `STAFF_ROLE_CLAIM`) that opens the console to this workspace's records
+    /// only (`staff_role`): its bank's staff. `STAFF_ROLE` opens it to every workspace's.
+    pub staff_role: Option<String>,
 }
 
 /// A workspace's Open Banking regime, besides FDX (`FDX_WORKSPACE`) and generic scope grants.
@@ -217,7 +221,19 @@ fn settings(origin: &str, key: &str, w: &Workspace) -> Result<WorkspaceSettings,
         }
         u => u.as_ref().map(|u| u.trim().to_string()),
     };
-    Ok(WorkspaceSettings { storage, bank_url, bank_id_claim, regime, users })
+    let staff_role = match &w.staff_role {
+        Some(r)
+            if r.trim().is_empty()
+                || r.len() > 128
+                || r.trim().chars().any(|c| c.is_control() || c.is_whitespace()) =>
+        {
+            return err(format!(
+                "{origin}: {key}.staff_role must be one role: 1 to 128 printable characters, no spaces"
+            ))
+        }
+        r => r.as_ref().map(|r| r.trim().to_string()),
+    };
+    Ok(WorkspaceSettings { storage, bank_url, bank_id_claim, regime, users, staff_role })
 }
 
 #[cfg(test)]
@@ -256,7 +272,19 @@ mod tests {
         let file = read(SANDBOX, "sandbox").unwrap();
         let storage = file.workspaces["hyperscalebank"].storage.clone();
         assert_eq!(storage, Some(WorkspaceStorage::IdentityPool("hyperscalebank-consents".into())));
-        assert!(!file.workspaces.contains_key("gobank"), "Go Bank keeps the environment's");
+        let gobank = &file.workspaces["gobank"];
+        assert_eq!(gobank.storage, None, "Go Bank keeps the environment's");
+        assert_eq!(gobank.staff_role.as_deref(), Some("gobank_consent_admin"), "and has staff of its own");
+    }
+
+    #[test]
+    fn a_staff_role_is_one_role() {
+        let file = read("[workspace.a]\nstaff_role = \" a_staff \"\n", "assent.toml").unwrap();
+        assert_eq!(file.workspaces["a"].staff_role.as_deref(), Some("a_staff"));
+        for bad in ["\"\"", "\"two roles\""] {
+            let e = read(&format!("[workspace.a]\nstaff_role = {bad}\n"), "assent.toml").unwrap_err().0;
+            assert!(e.contains("workspace.a.staff_role must be one role"), "{e}");
+        }
     }
 
     #[test]

@@ -263,7 +263,14 @@ impl PoolRecords {
     }
 
     /// Records whose customer, subject, account or client id is `q`: one list query each.
-    pub async fn search(&self, tenant: &str, q: &str, limit: usize) -> Result<Vec<Record>, RecordsError> {
+    pub async fn search(
+        &self,
+        tenant: &str,
+        q: &str,
+        within: Option<&[String]>,
+        limit: usize,
+    ) -> Result<Vec<Record>, RecordsError> {
+        let within = |w: &str| within.is_none_or(|only| only.iter().any(|o| o == w));
         let queries = [
             json!({"payload": {"subject": q}}),
             json!({"payload": {"client_id": q}}),
@@ -273,7 +280,8 @@ impl PoolRecords {
         let mut found: Vec<Record> = Vec::new();
         for query in queries {
             for r in self.list(query).await? {
-                if r.draft.tenant == tenant && r.status != Status::Pending && !found.iter().any(|f| f.id == r.id) {
+                let new = !found.iter().any(|f| f.id == r.id);
+                if r.draft.tenant == tenant && r.status != Status::Pending && within(&r.draft.workspace) && new {
                     found.push(r);
                 }
             }

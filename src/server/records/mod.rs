@@ -386,12 +386,18 @@ impl ConsentRecords {
         Ok(newest_first(all))
     }
 
-    /// Records whose customer, subject, account or client id is `q` (staff search), newest
-    /// first, at most `limit`.
-    pub async fn search(&self, tenant: &str, q: &str, limit: usize) -> Result<Vec<Record>, RecordsError> {
+    /// Records whose customer, subject, account or client id is `q` (staff search), of the
+    /// workspaces `within` (all when `None`), newest first, at most `limit`.
+    pub async fn search(
+        &self,
+        tenant: &str,
+        q: &str,
+        within: Option<&[String]>,
+        limit: usize,
+    ) -> Result<Vec<Record>, RecordsError> {
         let mut all = Vec::new();
         for store in self.listed() {
-            all.extend(store.search(tenant, q, limit).await?);
+            all.extend(store.search(tenant, q, within, limit).await?);
         }
         let mut all = newest_first(all);
         all.truncate(limit);

@@ -215,9 +215,16 @@ impl SqliteRecords {
         records.into_iter().map(|r| complete(&conn, r)).collect()
     }
 
-    /// Records of `tenant` whose customer, subject, account or client id is exactly `q`, newest
-    /// first, at most `limit`; consents only (no pending ones). Each branch is one index lookup.
-    pub fn search(&self, tenant: &str, q: &str, limit: usize) -> Result<Vec<Record>, RecordsError> {
+    /// Records of `tenant` whose customer, subject, account or client id is exactly `q`, of the
+    /// workspaces `within` (all when `None`), newest first, at most `limit`; consents only (no
+    /// pending ones). Each branch is one index lookup.
+    pub fn search(
+        &self,
+        tenant: &str,
+        q: &str,
+        within: Option<&[String]>,
+        limit: usize,
+    ) -> Result<Vec<Record>, RecordsError> {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(&format!(
             "SELECT {COLUMNS} FROM consent_records WHERE tenant = ?1 AND status != 'pending' AND id IN (
@@ -225,9 +232,11 @@ impl SqliteRecords {
                UNION SELECT id FROM consent_records WHERE tenant = ?1 AND subject = ?2
                UNION SELECT id FROM consent_records WHERE tenant = ?1 AND client_id = ?2
                UNION SELECT record_id FROM consent_accounts WHERE account_id = ?2)
+             AND (?4 IS NULL OR workspace IN (SELECT value FROM json_each(?4)))
              ORDER BY created_at DESC, id LIMIT ?3"
         ))?;
-        let records = stmt.query_map(params![tenant, q, limit as i64], row)?.collect::<Result<Vec<_>, _>>()?;
+        let within = within.map(|w| serde_json::Value::from(w.to_vec()).to_string());
+        let records = stmt.query_map(params![tenant, q, limit as i64, within], row)?.collect::<Result<Vec<_>, _>>()?;
         records.into_iter().map(|r| complete(&conn, r)).collect()
     }
 

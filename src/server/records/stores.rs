@@ -86,14 +86,20 @@ impl Store {
         )
     }
 
-    pub(super) async fn search(&self, tenant: &str, q: &str, limit: usize) -> Result<Vec<Record>, RecordsError> {
-        let (t, w) = (tenant.to_string(), q.to_string());
+    pub(super) async fn search(
+        &self,
+        tenant: &str,
+        q: &str,
+        within: Option<&[String]>,
+        limit: usize,
+    ) -> Result<Vec<Record>, RecordsError> {
+        let (t, w, i) = (tenant.to_string(), q.to_string(), within.map(<[String]>::to_vec));
         on_store!(
             self,
-            |s| s.search(&t, &w, limit),
-            s.search(tenant, q, limit),
+            |s| s.search(&t, &w, i.as_deref(), limit),
+            s.search(tenant, q, within, limit),
             Ok(Vec::new()),
-            s.search(tenant, q, limit)
+            s.search(tenant, q, within, limit)
         )
     }
 

@@ -69,6 +69,19 @@ pub struct Session {
     pub customer: String,
     pub display: String,
     pub access_token: String,
+    /// A staff member's reach: the workspaces whose records they may see (`None`: all).
+    pub reach: Option<Vec<String>>,
+}
+
+/// Whom a new session is for.
+pub struct Holder<'a> {
+    pub kind: Kind,
+    pub subject: &'a str,
+    /// The bank's customer number (a customer's), or nothing (staff).
+    pub customer: &'a str,
+    pub display: &'a str,
+    /// A staff member's reach (`None`: every workspace's records; always for customers).
+    pub reach: Option<Vec<String>>,
 }
 
 /// What a session record holds, sealed as one.
@@ -80,6 +93,9 @@ struct Sealed {
     customer: String,
     display: String,
     access_token: String,
+    /// Absent in a record sealed before staff had a reach: those were all of the global role.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    reach: Option<Vec<String>>,
 }
 
 /// What a store keeps of a session: one sealed value, and when it ends at the latest.
@@ -239,19 +255,18 @@ impl Sessions {
         access_token: &str,
         token_lifetime: i64,
     ) -> Result<String, StoreError> {
-        self.create_of(Kind::Customer, subject, customer, display, access_token, token_lifetime).await
+        let holder = Holder { kind: Kind::Customer, subject, customer, display, reach: None };
+        self.create_of(holder, access_token, token_lifetime).await
     }
 
     /// Stores a new session of `kind` and returns the cookie value.
     pub async fn create_of(
         &self,
-        kind: Kind,
-        subject: &str,
-        customer: &str,
-        display: &str,
+        holder: Holder<'_>,
         access_token: &str,
         token_lifetime: i64,
     ) -> Result<String, StoreError> {
+        let Holder { kind, subject, customer, display, reach } = holder;
         let id = crate::request::random_b64(32);
         let key = hash(&id);
         let now = now();
@@ -262,6 +277,7 @@ impl Sessions {
             customer: customer.into(),
             display: display.into(),
             access_token: access_token.into(),
+            reach,
         })
         .map_err(|_| seal::SealError)?;
         let record = Record { sealed: self.records.seal(&plain, &bound_to(&key, expires_at))?, expires_at };
@@ -307,6 +323,7 @@ impl Sessions {
                 customer: s.customer,
                 display: s.display,
                 access_token: s.access_token,
+                reach: s.reach,
             })),
             None => {
                 tracing::warn!(

@@ -222,3 +222,80 @@ async fn revoking_a_provider_ends_every_consent_of_the_application() {
     let page = admin_page(&app, &s, "/admin?q=demo-app&revoked=2").await;
     assert!(page.contains("2 consents revoked") && !page.contains("status active"));
 }
+
+/// A bank's own staff (`staff_role` of its workspace: the sandbox's `gobank-admin`) find, read
+/// and revoke that bank's records only; another bank's are not found, and stay as they were.
+#[tokio::test]
+async fn a_banks_own_staff_reach_its_records_only() {
+    use assent::server::records::{Draft, Status};
+    let app = spawn_app().await;
+    // One customer, a consent at the demo workspace and one at Go Bank.
+    consent_via_demo(&app, "user10", &["openid", "email"]).await;
+    let draft = Draft {
+        login_id: "gobank-login".into(),
+        tenant: "default".into(),
+        workspace: "gobank".into(),
+        subject: "user10".into(),
+        client_id: "gobank-tpp".into(),
+        client_name: "Budget Buddy (Go Bank)".into(),
+        scopes: vec!["openid".into(), "accounts".into()],
+        ..Draft::default()
+    };
+    let pooled = Draft {
+        login_id: "hyperscale-login".into(),
+        workspace: "hyperscalebank".into(),
+        client_id: "hyperscalebank-tpp".into(),
+        client_name: "Budget Buddy (Hyperscale Bank)".into(),
+        ..draft.clone()
+    };
+    let (gobank, _) = app.state.records.prepare(draft).await.unwrap().unwrap();
+    app.state.records.authorize(&gobank).await.unwrap();
+    // Hyperscale Bank's, kept in its identity pool.
+    let (hyperscale, _) = app.state.records.prepare(pooled).await.unwrap().unwrap();
+    app.state.records.authorize(&hyperscale).await.unwrap();
+    let demo = app.state.records.of_subject("default", "user10").await.unwrap();
+    let demo = demo.iter().find(|r| r.draft.workspace == "demo").unwrap().id.clone();
+
+    let (s, _) = browser_with_jar();
+    assert_eq!(console_sign_in(&app, &s, "gobank-admin").await.status(), StatusCode::SEE_OTHER);
+    let found = admin_page(&app, &s, "/admin?q=user10").await;
+    assert!(found.contains(&gobank) && found.contains("One consent record found."), "{found}");
+    assert!(!found.contains(&demo) && !found.contains("Sandbox Demo App"), "another bank's: {found}");
+    assert!(!found.contains(&hyperscale), "nor one in another bank's identity pool");
+    let record = admin_page(&app, &s, &format!("/admin/record?id={gobank}")).await;
+    let token = hidden(&record, "csrf_token");
+    // Another bank's record: not found, not revoked, and its application's consents not ended.
+    let res = s.get(format!("{}/admin/record?id={demo}", app.url)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let res = post(&app, &s, "/api/admin/revoke")
+        .form(&[("csrf_token", token.as_str()), ("id", demo.as_str()), ("reason", "Not ours")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let res = post(&app, &s, "/api/admin/revoke-provider")
+        .form(&[("csrf_token", token.as_str()), ("client_id", "demo-app"), ("reason", "Not ours")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&res), "/admin?q=demo-app&revoked=0");
+    let status = |id: String| {
+        let records = app.state.records.clone();
+        async move { records.get(&id).await.unwrap().unwrap().status }
+    };
+    assert_eq!(status(demo.clone()).await, Status::Authorized, "another bank's consent stands");
+    // Its own bank's: revoked.
+    let res = post(&app, &s, "/api/admin/revoke")
+        .form(&[("csrf_token", token.as_str()), ("id", gobank.as_str()), ("reason", "Customer called")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(status(gobank.clone()).await, Status::Revoked);
+
+    // The global role reaches every bank's.
+    let (a, _) = browser_with_jar();
+    console_sign_in(&app, &a, "admin").await;
+    let found = admin_page(&app, &a, "/admin?q=user10").await;
+    assert!(found.contains(&gobank) && found.contains(&demo) && found.contains(&hyperscale), "{found}");
+}

@@ -77,6 +77,14 @@ async fn records_live_in_postgres_and_a_stopped_server_stops_the_accept_until_it
     assert_eq!(listed, 2, "user's and user2's");
     assert_eq!(store.count_authorized_of_client(tenant, "demo-app").await.unwrap(), listed);
     assert_eq!(store.count_authorized_of_client(tenant, "another-app").await.unwrap(), 0);
+    // The staff search, within the workspaces a bank's staff reach, or all of them.
+    let search = |within: Option<Vec<String>>| {
+        let store = &store;
+        async move { store.search(tenant, "user2", within.as_deref(), 10).await.unwrap().len() }
+    };
+    assert_eq!(search(None).await, 1);
+    assert_eq!(search(Some(vec!["demo".into(), "gobank".into()])).await, 1);
+    assert_eq!(search(Some(vec!["gobank".into()])).await, 0, "another workspace's record");
 }
 
 /// Signs `user` in to the portal of `replica`, an Assent behind the balancer at `app.url`.

@@ -257,7 +257,13 @@ impl PostgresRecords {
         complete(&**client, rows).await
     }
 
-    pub async fn search(&self, tenant: &str, q: &str, limit: usize) -> Result<Vec<Record>, RecordsError> {
+    pub async fn search(
+        &self,
+        tenant: &str,
+        q: &str,
+        within: Option<&[String]>,
+        limit: usize,
+    ) -> Result<Vec<Record>, RecordsError> {
         let client = self.pool.get().await?;
         let statement = client
             .prepare_cached(&format!(
@@ -266,10 +272,12 @@ impl PostgresRecords {
                    UNION SELECT id FROM consent_records WHERE tenant = $1 AND subject = $2
                    UNION SELECT id FROM consent_records WHERE tenant = $1 AND client_id = $2
                    UNION SELECT record_id FROM consent_accounts WHERE account_id = $2)
+                 AND ($4::text[] IS NULL OR workspace = ANY($4::text[]))
                  ORDER BY created_at DESC, id LIMIT $3"
             ))
             .await?;
-        let rows = client.query(&statement, &[&tenant, &q, &(limit as i64)]).await?;
+        let within = within.map(<[String]>::to_vec);
+        let rows = client.query(&statement, &[&tenant, &q, &(limit as i64), &within]).await?;
         complete(&**client, rows).await
     }
 
