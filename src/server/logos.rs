@@ -28,6 +28,9 @@ pub const MAX_BYTES: usize = 256 * 1024;
 pub const FETCHES: usize = 4;
 /// The longest a request for a logo waits, its fetch included.
 const DEADLINE: Duration = Duration::from_secs(5);
+/// The longest one fetch takes: less than [`DEADLINE`], so that a host too slow is kept as a
+/// failure, not asked again by every request.
+const FETCH_TIMEOUT: Duration = Duration::from_secs(3);
 const KEEP: Duration = Duration::from_secs(3600);
 const KEEP_FAILURE: Duration = Duration::from_secs(300);
 /// The cache's budget: this many bytes, and this many addresses.
@@ -78,7 +81,8 @@ impl Logos {
     /// use only); `local` allows loopback hosts.
     pub fn new(session_key: &[u8], local: bool) -> Result<Self, reqwest::Error> {
         let policy = reqwest::redirect::Policy::custom(move |attempt| {
-            if attempt.previous().len() >= REDIRECTS {
+            // `previous` holds the first address too.
+            if attempt.previous().len() > REDIRECTS {
                 attempt.error("too many redirects")
             } else if fetchable(attempt.url(), local) {
                 attempt.follow()
@@ -87,10 +91,14 @@ impl Logos {
             }
         });
         let http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(3))
-            .timeout(DEADLINE)
+            .connect_timeout(Duration::from_secs(2))
+            .timeout(FETCH_TIMEOUT)
+            .referer(false)
             .redirect(policy)
             .dns_resolver(Arc::new(PublicOnly { local }))
+            // Directly, never through an HTTP(S)_PROXY: a proxy would resolve the name itself,
+            // past the address check.
+            .no_proxy()
             .https_only(!local)
             .user_agent(concat!("assent/", env!("CARGO_PKG_VERSION"), " (logo)"))
             .build()?;
@@ -323,7 +331,10 @@ fn public_v6(ip: Ipv6Addr) -> bool {
         || ip.is_multicast()
         || (s[0] & 0xfe00) == 0xfc00
         || (s[0] & 0xffc0) == 0xfe80
+        || (s[0] & 0xffc0) == 0xfec0
         || (s[0] == 0x2001 && s[1] == 0x0db8)
+        || (s[0] == 0x2001 && s[1] == 0x0002 && s[2] == 0)
+        || (s[0] == 0x64 && s[1] == 0xff9b && s[2] == 1)
         || s[0..6] == [0, 0, 0, 0, 0, 0])
 }
 
@@ -374,6 +385,9 @@ mod tests {
             "64:ff9b::a00:1",
             "2001:db8::1",
             "::10.0.0.1",
+            "fec0::1",
+            "2001:2::1",
+            "64:ff9b:1::a00:1",
         ] {
             assert!(!public(ip.parse().unwrap()), "{ip} is not public");
         }
@@ -382,6 +396,18 @@ mod tests {
         }
         assert!(reachable("127.0.0.1".parse().unwrap(), true), "loopback in development");
         assert!(!reachable("10.0.0.1".parse().unwrap(), true), "never a private network");
+    }
+
+    /// A name is judged by what it resolves to: `localhost` is refused to Assent with a real
+    /// tenant, and reached in development.
+    #[tokio::test]
+    async fn names_resolve_to_reachable_addresses_only() {
+        use reqwest::dns::Resolve as _;
+        let name = |n: &str| n.parse::<reqwest::dns::Name>().unwrap();
+        let refused = PublicOnly { local: false }.resolve(name("localhost")).await;
+        assert!(refused.is_err(), "a name of this machine");
+        let local: Vec<SocketAddr> = PublicOnly { local: true }.resolve(name("localhost")).await.unwrap().collect();
+        assert!(!local.is_empty() && local.iter().all(|a| a.ip().is_loopback()), "{local:?}");
     }
 
     #[test]

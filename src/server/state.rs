@@ -95,7 +95,9 @@ impl Shared {
         use sha2::Digest as _;
         use subtle::ConstantTimeEq as _;
         let Some(expected) = &self.metrics_token else { return true };
-        let Some(given) = authorization.and_then(|a| a.strip_prefix("Bearer ")) else { return false };
+        let given =
+            authorization.and_then(|a| a.split_once(' ')).filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"));
+        let Some((_, given)) = given else { return false };
         let given: [u8; 32] = sha2::Sha256::digest(given.trim().as_bytes()).into();
         given.ct_eq(expected).into()
     }
@@ -417,7 +419,7 @@ pub async fn build(
         logos,
         metrics_token: config.metrics_token.as_ref().map(|t| {
             use sha2::Digest as _;
-            sha2::Sha256::digest(t.expose().as_bytes()).into()
+            sha2::Sha256::digest(t.expose().trim().as_bytes()).into()
         }),
         csp: (
             "default-src 'self'; script-src 'self' 'nonce-".into(),

@@ -160,9 +160,11 @@ async fn metrics_can_ask_for_a_token() {
         assert_eq!(res.headers()[header::WWW_AUTHENTICATE], "Bearer");
         assert!(!res.text().await.unwrap().contains("assent_"), "{auth:?}");
     }
-    let res = metrics(Some(&format!("Bearer {token}"))).await;
-    assert_eq!(res.status(), StatusCode::OK);
-    assert!(res.text().await.unwrap().contains("assent_consent_views_total"));
+    for auth in [format!("Bearer {token}"), format!("bearer {token}")] {
+        let res = metrics(Some(&auth)).await;
+        assert_eq!(res.status(), StatusCode::OK, "{auth}");
+        assert!(res.text().await.unwrap().contains("assent_consent_views_total"));
+    }
 }
 
 #[tokio::test]
