@@ -370,6 +370,9 @@ pub struct FdxAccess {
     pub all_mine: bool,
     /// The recipient's logo (a UK consent's embedded `Client`; FDX's carries none).
     pub logo_uri: Option<String>,
+    /// The bank it was given at (its workspace's brand name): one recipient may hold a
+    /// consent at several.
+    pub bank: String,
 }
 
 /// A UK Open Banking account-access request: who asks, what data (by the UK's data clusters),

@@ -1,6 +1,6 @@
 //! `/logo?u=…&m=…`: an application's logo, from Assent's origin (`server::logos`). A link
-//! Assent did not make, or a logo that cannot be had as an image, is a 404 without a body:
-//! the page shows the application's initial in its place.
+//! Assent did not make, or a logo that cannot be had as an image, is a 404 without a body
+//! (the logo's box stays empty; its `alt` is empty, as the name is beside it).
 
 use super::pages;
 use crate::server::AppState;

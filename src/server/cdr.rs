@@ -228,6 +228,7 @@ pub fn portal_view(
                 created: a.created_at.as_deref().and_then(format_date),
                 expires: if once(&a) { None } else { a.expiry.as_deref().and_then(format_date) },
                 logo_uri: safe_url(client.and_then(|c| c.logo_uri.as_ref())),
+                bank: String::new(),
                 consent_id: a.cdr_arrangement_id,
             }
         })

@@ -207,6 +207,7 @@ pub fn fdx_view(accounts: &[InternalAccount], mut consents: Vec<FDXConsent>, loc
                 created: c.created_time.as_deref().and_then(format_date),
                 expires: c.expiration_time.as_deref().and_then(format_date),
                 logo_uri: None,
+                bank: String::new(),
             }
         })
         .collect()
@@ -252,6 +253,7 @@ pub fn obuk_view(
                 created: c.created_at.as_deref().or(consent.creation_date_time.as_deref()).and_then(format_date),
                 expires: consent.expiration_date_time.as_deref().and_then(format_date),
                 logo_uri: safe_url(client.logo_uri.as_ref()),
+                bank: String::new(),
                 consent_id: c.consent_id,
             }
         })

@@ -61,16 +61,26 @@ pub async fn load_portal() -> Result<PortalView, AppError> {
         or_none("fdx", e);
         Default::default()
     });
+    // Each card names the bank it was given at, when that bank has a brand of its own.
+    let at = |list: &mut Vec<crate::model::FdxAccess>, workspace: Option<&str>| {
+        let brand = workspace.and_then(|w| state.workspace_brands.get(w));
+        let bank = brand.map(|(b, _)| b.name.clone()).unwrap_or_default();
+        list.iter_mut().for_each(|a| a.bank = bank.clone());
+    };
+    at(&mut fdx, state.upstream.fdx().map(|f| f.workspace.as_str()));
     // UK consents are cards of the same list: the same Stop, the same confirmation page.
     let (uk, payments, uk_accounts) = uk.unwrap_or_else(|e| {
         or_none("uk", e);
         Default::default()
     });
+    let mut uk = uk;
+    at(&mut uk, state.upstream.obuk_workspace());
     fdx.extend(uk);
-    let (au, au_accounts) = au.unwrap_or_else(|e| {
+    let (mut au, au_accounts) = au.unwrap_or_else(|e| {
         or_none("cdr", e);
         Default::default()
     });
+    at(&mut au, state.upstream.cdr_workspace());
     fdx.extend(au);
     let records = records?;
     let elsewhere = sharing::accounts_at_own_banks(&state, &session.customer, &records).await;

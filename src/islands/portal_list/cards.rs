@@ -103,6 +103,7 @@ pub(super) fn FdxCard(
                 <div>
                     <h3 class="app-name">{access.recipient.clone()}</h3>
                     <p class="muted small">
+                        {(!access.bank.is_empty()).then(|| view! { <span class="bank">{access.bank.clone()}</span> " · " })}
                         <span class="status">{access.status.clone()}</span>
                         {access.created.clone().map(|d| date(|t| &t.fdx_created, d))}
                         {access.expires.clone().filter(|_| access.active).map(|d| date(|t| &t.fdx_expires, d))}

@@ -268,6 +268,8 @@ async fn the_portal_lists_and_stops_a_uk_consent_of_its_own_user_only() {
     let portal = browser();
     let html = portal_sign_in(&app, &portal, "user").await;
     assert!(html.contains(&id) && html.contains("Money Map (UK account information)"), "{html}");
+    let card = html.split(&format!("data-consent-id=\"{id}\"")).nth(1).unwrap().split("</li>").next().unwrap();
+    assert!(card.contains("<span class=\"bank\">Albion Bank"), "the card names its bank: {card}");
     assert!(html.contains("Your account details") && html.contains("Contact and party details"), "{html}");
     assert!(!html.contains("ReadAccountsDetail"), "cluster wording, not codes");
     let confirm =
