@@ -205,7 +205,9 @@ for (const js of [true, false]) {
 
     // With a reason: revoked under the staff member's name, the reason kept. With JavaScript,
     // a dialog asks first and says what ends; Cancel sends nothing and gives the focus back.
-    const why = `The customer reported fraud by phone (${mode})`;
+    // With a ticket's address in it: a long word that must wrap inside its card.
+    const ticket = "https://support.bank.example/tickets/0123456789abcdef0123456789abcdef0123456789abcdef";
+    const why = `The customer reported fraud by phone (${mode}): ${ticket}`;
     await reason.fill(why);
     await revoke.click();
     if (js) {
@@ -233,5 +235,11 @@ for (const js of [true, false]) {
     await expect(record).toContainText("Ended");
     await expect(record).toContainText(/Ended by Ada Admin at the bank .*: /);
     await expect(record).toContainText(why);
+    // On a phone the reason wraps: neither page scrolls sideways.
+    for (const page of [customer, staff]) {
+      await page.setViewportSize({ width: 375, height: 800 });
+      const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(wide).toBeLessThanOrEqual(0);
+    }
   });
 }
