@@ -121,7 +121,7 @@ pub async fn search_records(#[server(default)] q: String) -> Result<ConsoleView,
 #[server(prefix = "/api", endpoint = "admin/record")]
 pub async fn load_record(id: String) -> Result<StaffRecordView, AppError> {
     use super::context;
-    use crate::server::console::{history, reaches, record_line, CONSOLE_PURPOSE};
+    use crate::server::console::{history, record_line, CONSOLE_PURPOSE};
     let state = context::state()?;
     let session = staff(&state).await?;
     let record = tenant_record(&state, &id, &session.reach).await?;
@@ -130,7 +130,7 @@ pub async fn load_record(id: String) -> Result<StaffRecordView, AppError> {
         None => state.records.count_authorized_of_client(tenant, &record.draft.client_id).await?,
         reach => {
             let all = state.records.authorized_of_client(tenant, &record.draft.client_id).await?;
-            all.iter().filter(|r| reaches(reach, &r.draft.workspace) && r.draft.payment.is_none()).count()
+            all.iter().filter(|r| revocable(reach, r)).count()
         }
     };
     let locale = crate::request::locale();
@@ -180,7 +180,6 @@ pub async fn revoke_provider(
 ) -> Result<usize, AppError> {
     use super::context;
     use crate::error::Failure;
-    use crate::server::console::reaches;
     use crate::server::records::Actor;
     let state = context::state()?;
     let session = staff_with_token(&state, &csrf_token).await?;
@@ -189,9 +188,7 @@ pub async fn revoke_provider(
         return Err(Failure::FormIncomplete.into());
     }
     let mut records = state.records.authorized_of_client(state.upstream.tenant(), &client_id).await?;
-    // A payment made is not revoked: it stays what was paid. Nor is a workspace's the staff
-    // member does not reach.
-    records.retain(|r| r.draft.payment.is_none() && reaches(&session.reach, &r.draft.workspace));
+    records.retain(|r| revocable(&session.reach, r));
     for record in &records {
         let (name, why) = (Some(session.display.clone()), Some(reason.clone()));
         crate::server::revoke::end_consent(&state, record, Actor::Staff, name, why).await?;
@@ -243,6 +240,13 @@ async fn tenant_record(
         .filter(|r| r.draft.tenant == state.upstream.tenant() && r.status != Status::Pending)
         .filter(|r| reaches(reach, &r.draft.workspace))
         .ok_or_else(|| crate::error::Failure::NotFound.into())
+}
+
+/// Whether staff with `reach` may revoke `record` with its application's others: not a payment
+/// made (it stays what was paid), nor a record of a workspace they do not reach.
+#[cfg(feature = "ssr")]
+fn revocable(reach: &crate::server::console::Reach, record: &crate::server::records::Record) -> bool {
+    record.draft.payment.is_none() && crate::server::console::reaches(reach, &record.draft.workspace)
 }
 
 /// A staff member's reason: required, one paragraph of at most 500 characters.

@@ -134,19 +134,22 @@ impl Logos {
         client.logo_uri = self.link_opt(client.logo_uri.take());
     }
 
-    fn sign(&self, url: &str) -> [u8; 32] {
+    /// The MAC of `url`, keyed and fed, before it is finalized or checked.
+    fn mac_of(&self, url: &str) -> Hmac<Sha256> {
         let mut mac = self.mac.clone();
         mac.update(url.as_bytes());
-        mac.finalize().into_bytes().into()
+        mac
+    }
+
+    fn sign(&self, url: &str) -> [u8; 32] {
+        self.mac_of(url).finalize().into_bytes().into()
     }
 
     /// Whether `m` is the MAC of `url` under Assent's key (compared in constant time).
     pub fn verify(&self, url: &str, m: &str) -> bool {
         use base64::Engine as _;
         let Ok(given) = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(m) else { return false };
-        let mut mac = self.mac.clone();
-        mac.update(url.as_bytes());
-        given.len() == MAC_LEN && mac.verify_truncated_left(&given).is_ok()
+        given.len() == MAC_LEN && self.mac_of(url).verify_truncated_left(&given).is_ok()
     }
 
     /// The logo at `url` (whose link Assent made), from the cache or fetched now; `None` when
@@ -187,11 +190,10 @@ impl Logos {
     }
 
     fn keep(&self, url: &str, image: Option<Arc<Image>>) {
-        let size = image.as_ref().map_or(0, |i| i.bytes.len()) + url.len();
-        let until = Instant::now() + if image.is_some() { KEEP } else { KEEP_FAILURE };
-        let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
         let now = Instant::now();
-        let cost = |url: &str, e: &Entry| e.image.as_ref().map_or(0, |i| i.bytes.len()) + url.len();
+        let entry = Entry { until: now + if image.is_some() { KEEP } else { KEEP_FAILURE }, image };
+        let size = cost(url, &entry);
+        let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(old) = cache.entries.remove(url) {
             cache.bytes -= cost(url, &old);
         }
@@ -210,7 +212,7 @@ impl Logos {
             }
         }
         cache.bytes += size;
-        cache.entries.insert(url.to_string(), Entry { image, until });
+        cache.entries.insert(url.to_string(), entry);
     }
 
     async fn fetch(&self, url: &str) -> Result<Image, &'static str> {
@@ -247,6 +249,11 @@ impl Logos {
         let content_type = image_type(&bytes, &declared).ok_or("not an image")?;
         Ok(Image { content_type, bytes: bytes.into() })
     }
+}
+
+/// What an entry takes of the cache's budget: its image and its address.
+fn cost(url: &str, entry: &Entry) -> usize {
+    entry.image.as_ref().map_or(0, |i| i.bytes.len()) + url.len()
 }
 
 /// The type of `bytes` when they are an image Assent serves: by their signature for PNG, JPEG,
