@@ -201,6 +201,7 @@ fn record_draft(
         client_name: client.name,
         client_logo: client.logo_uri,
         scopes: crate::server::cdr::requested(consent),
+        scope_names: Default::default(),
         claims: Vec::new(),
         accounts,
         expires_at,

@@ -82,7 +82,9 @@ pub async fn decide_consent(
         }
         let metrics = state.upstream.metrics();
         if decision == "deny" {
-            let draft = record_draft(state, &session, &login_id, &login_state, Vec::new(), Vec::new());
+            // A refusal's record keeps what was asked for.
+            let asked = crate::server::consent::offered_scopes(&session);
+            let draft = record_draft(state, &session, &login_id, &login_state, asked, Vec::new());
             let next = state.upstream.reject_scope_grant(&RejectScopeGrant::user_denied(login_id, login_state)).await?;
             metrics.rejects.inc();
             // A refusal shares nothing: its entry in the history is kept when it can be.
@@ -174,6 +176,7 @@ fn record_draft(
         client_id: session.client_id.clone(),
         client_name: client.name,
         client_logo: client.logo_uri,
+        scope_names: crate::server::consent::shown_names(session, &scopes),
         scopes,
         claims,
         accounts: Vec::new(),

@@ -165,6 +165,7 @@ fn record_draft(
         client_name: client.name,
         client_logo: client.logo_uri,
         scopes: c.permissions.clone(),
+        scope_names: Default::default(),
         claims: Vec::new(),
         accounts,
         expires_at,

@@ -178,6 +178,7 @@ fn record_draft(
             .iter()
             .map(|s| s.requested_name.clone().unwrap_or_else(|| s.name.clone()))
             .collect(),
+        scope_names: Default::default(),
         claims: Vec::new(),
         accounts,
         expires_at: None,

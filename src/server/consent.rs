@@ -38,6 +38,29 @@ pub fn granted_scopes(session: &ScopeGrantSession, ticked: &[String]) -> Option<
     (!granted.is_empty()).then_some(granted)
 }
 
+/// What the screen offered: the scopes the user could tick or untick (implicit ones are
+/// granted unsaid), as `granted_scopes` names them.
+pub fn offered_scopes(session: &ScopeGrantSession) -> Vec<String> {
+    session.requested_scopes.iter().filter(|s| !s.implicit).map(|s| grant_name(s).to_string()).collect()
+}
+
+/// The names the screen showed for `scopes` (those it had a name for besides the scope's own),
+/// for the consent's record: what the user read is what the record says.
+pub fn shown_names(session: &ScopeGrantSession, scopes: &[String]) -> std::collections::BTreeMap<String, String> {
+    session
+        .requested_scopes
+        .iter()
+        .filter(|s| scopes.iter().any(|g| g == grant_name(s)))
+        .map(|s| (grant_name(s).to_string(), shown_name(s)))
+        .filter(|(scope, name)| scope != name)
+        .collect()
+}
+
+/// A scope's name as the screen shows it: its display name, else its own.
+fn shown_name(scope: &crate::wire::RequestedScope) -> String {
+    scope.display_name.as_deref().map(clean_text).filter(|d| !d.is_empty()).unwrap_or_else(|| clean_text(&scope.name))
+}
+
 /// Whether the request asks for a scope that shares accounts (`account_scopes`).
 pub fn asks_for_accounts(session: &ScopeGrantSession, account_scopes: &[String]) -> bool {
     session.requested_scopes.iter().any(|s| account_scopes.iter().any(|a| a == &s.name || a == grant_name(s)))
@@ -67,12 +90,7 @@ pub fn consent_view(
             .unwrap_or_else(|| i18n::text(request::locale(), "other-permissions", &[]));
         let view = ScopeView {
             name: grant_name(scope).to_string(),
-            display_name: scope
-                .display_name
-                .as_deref()
-                .map(clean_text)
-                .filter(|d| !d.is_empty())
-                .unwrap_or_else(|| clean_text(&scope.name)),
+            display_name: shown_name(scope),
             description: scope.description.as_deref().map(clean_text).filter(|d| !d.is_empty()),
             required: REQUIRED_SCOPES.contains(&scope.name.as_str()),
             granted: session.granted_scopes.iter().any(|g| g == grant_name(scope) || *g == scope.name),

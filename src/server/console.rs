@@ -130,7 +130,15 @@ pub fn record_line(record: &Record, bank: String, locale: Locale) -> StaffRecord
         status: super::present::record_status(locale, record),
         active: record.is_active(),
         given: date(record.created_at),
-        scopes: d.scopes.iter().map(|s| clean_text(s)).collect(),
+        // Staff see the words the customer read, and the scope each stands for.
+        scopes: d
+            .scopes
+            .iter()
+            .map(|s| match d.scope_names.get(s) {
+                Some(name) => format!("{} ({})", clean_text(name), clean_text(s)),
+                None => clean_text(s),
+            })
+            .collect(),
         accounts: d.accounts.iter().map(|a| clean_text(a)).collect(),
         payment: d.payment.as_ref().map(|p| crate::server::obuk_payment::payment_line(locale, p)),
     }

@@ -101,8 +101,9 @@ pub fn apps_view(list: ClientsWithAccess) -> Vec<AppAccess> {
     apps.into_iter().map(|(_, a)| a).collect()
 }
 
-/// The user's consent records, newest first, with their words in `locale`; `names` gives the
-/// scopes' display names where the authorization server still lists them, `accounts` the
+/// The user's consent records, newest first, with their words in `locale`; a scope is named as
+/// the consent screen showed it, else as `names` does (the display names the authorization
+/// server lists now, the UK and CDR clusters' words), else by itself; `accounts` gives the
 /// accounts' names and last digits where the bank still lists them, `bank` the name of a
 /// workspace's bank. Pending records (an accept that did not go through) are not consents and
 /// are not shown.
@@ -151,7 +152,7 @@ pub fn records_view(
                     )],
                     None => r.draft.scopes.iter().fold(Vec::new(), |mut shown, s| {
                         // Each name once (a UK cluster covers several permission codes).
-                        let name = clean_text(names.get(s).unwrap_or(s));
+                        let name = clean_text(r.draft.scope_names.get(s).or(names.get(s)).unwrap_or(s));
                         if !shown.contains(&name) {
                             shown.push(name);
                         }

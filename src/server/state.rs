@@ -80,8 +80,8 @@ impl Shared {
         of.get(workspace) == portal.as_ref()
     }
 
-    /// The name of the bank behind `workspace`, for lists of records from several banks: its
-    /// brand's name, or the workspace id when it has none.
+    /// The name of the bank behind `workspace`, for the staff console's lists of records from
+    /// several banks: its brand's name, or the workspace id when it has none.
     pub fn bank_name(&self, workspace: &str) -> String {
         match self.workspace_brands.get(workspace) {
             Some((brand, _)) => brand.name.clone(),

@@ -92,7 +92,9 @@ pub async fn load_portal() -> Result<PortalView, AppError> {
         .chain(elsewhere)
         .map(|a| (a.id, format!("{} {}", a.name, a.masked_number)))
         .collect();
-    let records = records_view(records, &names, &accounts, |w| state.bank_name(w), crate::request::locale());
+    // Each record names its bank as its pages and its receipt do (a workspace's id is for staff).
+    let bank = |w: &str| state.brand_of(Some(w)).0.name.clone();
+    let records = records_view(records, &names, &accounts, bank, crate::request::locale());
     let csrf_token = state.csrf.token(&context::browser_id(&state), PORTAL_PURPOSE, &session.id_hash);
     let (mut apps, mut fdx, mut payments) = (apps, fdx, payments);
     let logos = apps.iter_mut().map(|a| &mut a.logo_uri);

@@ -143,6 +143,10 @@ pub struct Draft {
     pub client_name: String,
     pub client_logo: Option<String>,
     pub scopes: Vec<String>,
+    /// The names the consent screen showed for `scopes`, where it had one besides the scope's
+    /// own: what the user read when deciding (empty for records of before they were kept, and
+    /// for UK and CDR records, whose permissions are shown in their clusters' words).
+    pub scope_names: BTreeMap<String, String>,
     pub claims: Vec<String>,
     pub accounts: Vec<String>,
     /// Unix time the consent ends, if it does.
@@ -176,6 +180,16 @@ impl PaymentRecord {
     pub fn from_text(text: Option<&str>) -> Option<Self> {
         serde_json::from_str(text?).ok()
     }
+}
+
+/// Scope names as a store keeps them: a JSON object, or nothing when there are none.
+fn names_to_text(names: &BTreeMap<String, String>) -> Option<String> {
+    (!names.is_empty()).then(|| serde_json::to_string(names).unwrap_or_default())
+}
+
+/// Scope names from a store's text; none for none, or for text that is not an object of them.
+fn names_from_text(text: Option<&str>) -> BTreeMap<String, String> {
+    text.and_then(|t| serde_json::from_str(t).ok()).unwrap_or_default()
 }
 
 /// A record as the store keeps it.

@@ -25,7 +25,7 @@ pub fn receipt(record: &Record, controller: &str, language: &str) -> Value {
         "services": [{
             "service": d.client_name,
             "purposes": d.scopes.iter().map(|scope| json!({
-                "purpose": scope,
+                "purpose": d.scope_names.get(scope).unwrap_or(scope),
                 "consentType": "EXPLICIT",
                 "purposeCategory": ["Sharing data with a third-party application"],
                 "piiCategory": [scope],
@@ -119,5 +119,16 @@ mod tests {
             receipt(&cancelled, "Bank", "en")["assent"].get("payment").is_none(),
             "a cancelled payment was not paid"
         );
+    }
+
+    #[test]
+    fn purposes_read_as_the_screen_named_them() {
+        let mut r = record(None);
+        r.draft.scopes = vec!["accounts".into(), "openid".into()];
+        r.draft.scope_names = [("accounts".to_string(), "Your accounts".to_string())].into();
+        let receipt = receipt(&r, "Bank", "en");
+        let purposes = receipt["services"][0]["purposes"].as_array().unwrap();
+        let shown: Vec<_> = purposes.iter().map(|p| (p["purpose"].as_str(), p["piiCategory"][0].as_str())).collect();
+        assert_eq!(shown, [(Some("Your accounts"), Some("accounts")), (Some("openid"), Some("openid"))]);
     }
 }

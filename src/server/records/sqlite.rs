@@ -1,7 +1,7 @@
 //! Consent records in SQLite (`ASSENT_DATA_DIR/records.sqlite3`), one machine. The schema is
 //! versioned: each migration runs once, in order, at start (`PRAGMA user_version`).
 
-use super::{Actor, Draft, Event, PaymentRecord, Record, RecordsError, Status};
+use super::{names_from_text, names_to_text, Actor, Draft, Event, PaymentRecord, Record, RecordsError, Status};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use std::path::Path;
 use std::sync::Mutex;
@@ -50,6 +50,10 @@ const MIGRATIONS: &[&str] = &[
     // 3: what a payment consent pays (`PaymentRecord` as JSON); NULL for every other consent.
     r#"
     ALTER TABLE consent_records ADD COLUMN payment TEXT;
+    "#,
+    // 4: the names the consent screen showed for the scopes (a JSON object); NULL for none.
+    r#"
+    ALTER TABLE consent_records ADD COLUMN scope_names TEXT;
     "#,
 ];
 
@@ -112,8 +116,16 @@ impl SqliteRecords {
                     // A retry may grant other scopes or accounts than the attempt before.
                     tx.execute(
                         "UPDATE consent_records SET scopes = ?2, claims = ?3, updated_at = ?4, expires_at = ?5,
-                           login_state = ?6 WHERE id = ?1",
-                        params![id, json(&d.scopes), json(&d.claims), now, d.expires_at, d.login_state],
+                           login_state = ?6, scope_names = ?7 WHERE id = ?1",
+                        params![
+                            id,
+                            json(&d.scopes),
+                            json(&d.claims),
+                            now,
+                            d.expires_at,
+                            d.login_state,
+                            names_to_text(&d.scope_names)
+                        ],
                     )?;
                     tx.execute("DELETE FROM consent_accounts WHERE record_id = ?1", [&id])?;
                     insert_accounts(&tx, &id, &d.accounts)?;
@@ -278,7 +290,7 @@ impl SqliteRecords {
 }
 
 const COLUMNS: &str = "id, status, created_at, updated_at, login_id, tenant, workspace, subject, customer, client_id, \
-                       client_name, client_logo, scopes, claims, expires_at, payment";
+                       client_name, client_logo, scopes, claims, expires_at, payment, scope_names";
 
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Record> {
     let status: String = r.get(1)?;
@@ -303,6 +315,7 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Record> {
             accounts: Vec::new(),
             expires_at: r.get(14)?,
             payment: PaymentRecord::from_text(r.get::<_, Option<String>>(15)?.as_deref()),
+            scope_names: names_from_text(r.get::<_, Option<String>>(16)?.as_deref()),
         },
         history: Vec::new(),
     })
@@ -334,8 +347,8 @@ fn complete(conn: &Connection, mut record: Record) -> Result<Record, RecordsErro
 fn insert(tx: &rusqlite::Transaction<'_>, id: &str, d: &Draft, status: Status, now: i64) -> Result<(), RecordsError> {
     tx.execute(
         "INSERT INTO consent_records (id, tenant, workspace, login_id, subject, customer, client_id, client_name,
-           client_logo, scopes, claims, status, created_at, updated_at, expires_at, login_state, payment)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14, ?15, ?16)",
+           client_logo, scopes, claims, status, created_at, updated_at, expires_at, login_state, payment, scope_names)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14, ?15, ?16, ?17)",
         params![
             id,
             d.tenant,
@@ -352,7 +365,8 @@ fn insert(tx: &rusqlite::Transaction<'_>, id: &str, d: &Draft, status: Status, n
             now,
             d.expires_at,
             if status == Status::Pending { d.login_state.as_deref() } else { None },
-            d.payment.as_ref().map(PaymentRecord::to_text)
+            d.payment.as_ref().map(PaymentRecord::to_text),
+            names_to_text(&d.scope_names)
         ],
     )?;
     insert_accounts(tx, id, &d.accounts)
@@ -470,5 +484,44 @@ mod tests {
         let records = store.of_subject("default", "user").unwrap();
         assert_eq!(records.iter().find(|r| r.id == "pdc-1").unwrap().draft.payment, Some(payment));
         assert_eq!(records.iter().find(|r| r.id != "pdc-1").unwrap().draft.payment, None);
+    }
+
+    #[test]
+    fn the_names_the_screen_showed_are_kept_and_older_records_read_without_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.sqlite3");
+        // A store of before the names were kept, with a record in it.
+        {
+            let c = Connection::open(&path).unwrap();
+            for m in &MIGRATIONS[..3] {
+                c.execute_batch(m).unwrap();
+            }
+            c.execute_batch("PRAGMA user_version = 3").unwrap();
+            c.execute(
+                "INSERT INTO consent_records (id, tenant, workspace, login_id, subject, client_id, client_name,
+                   scopes, claims, status, created_at, updated_at)
+                 VALUES ('old', 'default', 'demo', 'login-0', 'user', 'app', 'App', '[\"accounts\"]', '[]',
+                   'authorized', 1, 1)",
+                [],
+            )
+            .unwrap();
+        }
+        let store = SqliteRecords::open(&path).unwrap();
+        let old = store.get("old").unwrap().unwrap();
+        assert_eq!((old.draft.scopes.as_slice(), old.draft.scope_names.len()), (&["accounts".to_string()][..], 0));
+        let named =
+            |name: &str| Draft { scope_names: [("accounts".to_string(), name.to_string())].into(), ..draft("login-1") };
+        let (id, _) = store.prepare(&named("Your accounts"), 100).unwrap();
+        assert_eq!(store.get(&id).unwrap().unwrap().draft.scope_names["accounts"], "Your accounts");
+        // A retry of the flow shows the screen again: its names are the record's.
+        store.prepare(&named("Accounts and balances"), 101).unwrap();
+        assert_eq!(store.get(&id).unwrap().unwrap().draft.scope_names["accounts"], "Accounts and balances");
+        // A refusal of a new flow keeps the names of what it was asked.
+        store.reject(&Draft { login_id: "login-2".into(), ..named("Accounts") }, 102).unwrap();
+        let refused = store.of_subject("default", "user").unwrap();
+        assert_eq!(
+            (refused[0].status, refused[0].draft.scope_names["accounts"].as_str()),
+            (Status::Rejected, "Accounts")
+        );
     }
 }

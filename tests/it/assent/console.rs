@@ -143,7 +143,7 @@ async fn staff_find_a_record_read_its_history_and_revoke_it_with_a_reason() {
     let history = record.split("<ol class=\"history\">").nth(1).unwrap().split("</ol>").next().unwrap();
     let time = history.split("<time").nth(1).unwrap().split("</time>").next().unwrap();
     assert!(time.contains(" UTC") && time.contains(':'), "{time}");
-    assert!(record.contains("calendar.read"));
+    assert!(record.contains("View your calendar (calendar.read)"), "the customer's words and the scope");
     let id = hidden(&record, "id");
     let token_field = hidden(&record, "csrf_token");
 

@@ -296,5 +296,7 @@ async fn records_of_a_workspace_with_other_people_stay_out_of_the_portal() {
     let html = portal_sign_in(&app, &portal, "user").await;
     let section = portal_records(&html);
     assert!(section.contains("Budget Buddy (Go Bank)"), "{section}");
+    // Named as Go Bank's screen named them, though the portal's workspace has no such scope.
+    assert!(section.replace("<!>", "").contains("Shares: Sign you in, Your accounts"), "{section}");
     assert!(!section.contains("Hyperscale"), "another bank's customer: {section}");
 }

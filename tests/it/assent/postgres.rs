@@ -85,6 +85,10 @@ async fn records_live_in_postgres_and_a_stopped_server_stops_the_accept_until_it
     assert_eq!(search(None).await, 1);
     assert_eq!(search(Some(vec!["demo".into(), "gobank".into()])).await, 1);
     assert_eq!(search(Some(vec!["gobank".into()])).await, 0, "another workspace's record");
+    // A record keeps the scopes' names as the screen showed them.
+    let user2 = store.of_subject(tenant, "user2").await.unwrap();
+    assert_eq!(user2[0].draft.scopes, ["openid", "email"]);
+    assert_eq!(user2[0].draft.scope_names["email"], "Email address");
 }
 
 /// Signs `user` in to the portal of `replica`, an Assent behind the balancer at `app.url`.

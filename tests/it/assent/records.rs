@@ -62,7 +62,12 @@ async fn deny_writes_no_authorized_record_only_its_refusal() {
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let all = records(&app);
     assert_eq!(all.len(), 1);
-    assert_eq!((all[0].3.as_str(), all[0].4.as_str()), ("rejected", "[]"));
+    assert_eq!((all[0].3.as_str(), all[0].4.as_str()), ("rejected", r#"["openid","email"]"#), "what was asked");
+    // The customer's portal says what was declined, in the words of the screen.
+    let portal = portal_sign_in(&app, &browser(), "user2").await;
+    let section = portal_records(&portal).replace("<!>", "");
+    assert!(section.contains("Declined") && section.contains("Asked for: Sign you in, Email address"), "{section}");
+    assert!(section.contains(r#"<span class="bank">Assent</span>"#), "the bank as its pages name it: {section}");
 }
 
 /// The store cannot be written (another process holds its lock): nothing is accepted, the user
@@ -177,7 +182,9 @@ async fn the_portal_shows_records_revokes_them_by_consent_and_hands_out_receipts
     assert_eq!(receipt["piiPrincipalId"], "user7");
     assert_eq!(receipt["services"][0]["service"], "Sandbox Demo App");
     assert_eq!(receipt["assent"]["status"], "authorized");
-    assert_eq!(receipt["services"][0]["purposes"].as_array().unwrap().len(), 3);
+    let purposes: Vec<&str> =
+        receipt["services"][0]["purposes"].as_array().unwrap().iter().map(|p| p["purpose"].as_str().unwrap()).collect();
+    assert_eq!(purposes, ["Sign you in", "Email address", "View your calendar"], "in the words the screen showed");
 
     // Another customer gets nothing of it, nor does a browser without a session.
     let other = browser();

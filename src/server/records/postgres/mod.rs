@@ -3,7 +3,7 @@
 //! this machine. The schema is versioned like SQLite's: each migration runs once, in order, at
 //! start, under an advisory lock so that replicas starting together migrate once.
 
-use super::{Actor, Draft, Event, PaymentRecord, Record, RecordsError, Status};
+use super::{names_from_text, names_to_text, Actor, Draft, Event, PaymentRecord, Record, RecordsError, Status};
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
 use std::collections::HashMap;
 use std::str::FromStr;
@@ -158,9 +158,10 @@ impl PostgresRecords {
         if status == Status::Pending {
             // A retry may grant other scopes or accounts than the attempt before.
             tx.execute(
-                "UPDATE consent_records SET scopes = $2, claims = $3, updated_at = $4, expires_at = $5, login_state = $6
+                "UPDATE consent_records SET scopes = $2, claims = $3, updated_at = $4, expires_at = $5, login_state = $6,
+                   scope_names = $7
                  WHERE id = $1",
-                &[&id, &json(&d.scopes), &json(&d.claims), &now, &d.expires_at, &d.login_state],
+                &[&id, &json(&d.scopes), &json(&d.claims), &now, &d.expires_at, &d.login_state, &names_to_text(&d.scope_names)],
             )
             .await?;
             tx.execute("DELETE FROM consent_accounts WHERE record_id = $1", &[&id]).await?;
@@ -328,7 +329,7 @@ impl PostgresRecords {
 }
 
 const COLUMNS: &str = "id, status, created_at, updated_at, login_id, tenant, workspace, subject, customer, client_id, \
-                       client_name, client_logo, scopes, claims, expires_at, payment";
+                       client_name, client_logo, scopes, claims, expires_at, payment, scope_names";
 
 fn record(r: &Row) -> Record {
     let status: String = r.get(1);
@@ -353,6 +354,7 @@ fn record(r: &Row) -> Record {
             accounts: Vec::new(),
             expires_at: r.get(14),
             payment: PaymentRecord::from_text(r.get::<_, Option<String>>(15).as_deref()),
+            scope_names: names_from_text(r.get::<_, Option<String>>(16).as_deref()),
         },
         history: Vec::new(),
     }
@@ -415,8 +417,8 @@ async fn insert_new(
         .execute(
             "INSERT INTO consent_records (id, tenant, workspace, login_id, subject, customer, client_id,
                client_name, client_logo, scopes, claims, status, created_at, updated_at, expires_at, login_state,
-               payment)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14, $15, $16)
+               payment, scope_names)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14, $15, $16, $17)
              ON CONFLICT (tenant, login_id) DO NOTHING",
             &[
                 &id,
@@ -435,6 +437,7 @@ async fn insert_new(
                 &d.expires_at,
                 &login_state,
                 &payment,
+                &names_to_text(&d.scope_names),
             ],
         )
         .await?;

@@ -49,6 +49,10 @@ pub(super) const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE consent_records ADD COLUMN payment TEXT;
     "#,
+    // 4: the names the consent screen showed for the scopes (a JSON object); NULL for none.
+    r#"
+    ALTER TABLE consent_records ADD COLUMN scope_names TEXT;
+    "#,
 ];
 
 /// The advisory lock replicas take to migrate one at a time.
