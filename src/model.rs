@@ -185,8 +185,10 @@ pub struct StaffRecordLine {
     /// Its status, in the page's language.
     pub status: String,
     pub active: bool,
-    /// When it was given (formatted; machine-readable).
+    /// When it was given, or declined (formatted; machine-readable).
     pub given: Option<(String, String)>,
+    /// The customer said no: `scopes` were asked for, not granted.
+    pub declined: bool,
     pub scopes: Vec<String>,
     pub accounts: Vec<String>,
     /// What it paid, when it is a payment consent's record (which is never revoked).

@@ -223,6 +223,7 @@ console-back = Back to the search
 console-record-id = Record
 console-application = Application
 console-given = Given
+console-declined = Declined
 console-scopes = Scopes
 console-accounts = Accounts
 console-history = History

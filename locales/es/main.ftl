@@ -222,6 +222,7 @@ console-back = Volver a la búsqueda
 console-record-id = Registro
 console-application = Aplicación
 console-given = Otorgado
+console-declined = Rechazado
 console-scopes = Ámbitos
 console-accounts = Cuentas
 console-history = Historial

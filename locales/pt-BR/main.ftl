@@ -222,6 +222,7 @@ console-back = Voltar à busca
 console-record-id = Registro
 console-application = Aplicativo
 console-given = Concedido
+console-declined = Recusado
 console-scopes = Escopos
 console-accounts = Contas
 console-history = Histórico

@@ -83,6 +83,7 @@ fn ResultLine(record: StaffRecordLine) -> impl IntoView {
         status,
         active,
         given,
+        declined,
         scopes,
         accounts,
         payment,
@@ -99,7 +100,7 @@ fn ResultLine(record: StaffRecordLine) -> impl IntoView {
             </p>
             {given.map(|(shown, iso)| view! { <p><time datetime=iso>{shown}</time></p> })}
             <p class="record-shares">
-                {t("portal-record-shares")} " " {scopes.join(", ")}
+                {t(if declined { "portal-record-asked" } else { "portal-record-shares" })} " " {scopes.join(", ")}
                 {(!accounts.is_empty()).then(|| format!(" · {}", accounts.join(", ")))}
             </p>
             {payment.map(|p| view! { <p class="record-payment">{t("console-paid")} " " {p.amount} " · " {p.payee}</p> })}
@@ -120,6 +121,7 @@ pub fn ConsoleRecordPage(view: StaffRecordView) -> impl IntoView {
         status,
         active,
         given,
+        declined,
         scopes,
         accounts,
         payment,
@@ -141,7 +143,7 @@ pub fn ConsoleRecordPage(view: StaffRecordView) -> impl IntoView {
                 <div><dt>{t("console-customer")}</dt><dd>{customer}</dd></div>
                 <div><dt>{t("console-subject")}</dt><dd>{subject}</dd></div>
                 <div><dt>{t("console-application")}</dt><dd>{client_id.clone()}</dd></div>
-                <div><dt>{t("console-given")}</dt><dd>{given.map(|(shown, iso)| view! { <time datetime=iso>{shown}</time> })}</dd></div>
+                <div><dt>{t(if declined { "console-declined" } else { "console-given" })}</dt><dd>{given.map(|(shown, iso)| view! { <time datetime=iso>{shown}</time> })}</dd></div>
                 <div><dt>{t("console-scopes")}</dt><dd>{scopes.join(", ")}</dd></div>
                 <div><dt>{t("console-accounts")}</dt><dd>{accounts.join(", ")}</dd></div>
                 {payment.map(|p| view! {

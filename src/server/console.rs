@@ -130,6 +130,7 @@ pub fn record_line(record: &Record, bank: String, locale: Locale) -> StaffRecord
         status: super::present::record_status(locale, record),
         active: record.is_active(),
         given: date(record.created_at),
+        declined: record.status_now() == crate::server::records::Status::Rejected,
         // Staff see the words the customer read, and the scope each stands for.
         scopes: d
             .scopes

@@ -68,6 +68,18 @@ async fn deny_writes_no_authorized_record_only_its_refusal() {
     let section = portal_records(&portal).replace("<!>", "");
     assert!(section.contains("Declined") && section.contains("Asked for: Sign you in, Email address"), "{section}");
     assert!(section.contains(r#"<span class="bank">Assent</span>"#), "the bank as its pages name it: {section}");
+    // Staff read it as a refusal too, with the scopes behind the customer's words.
+    let staff = browser();
+    crate::assent::console::console_sign_in(&app, &staff, "admin").await;
+    let found = staff.get(format!("{}/admin?q=user2", app.url)).send().await.unwrap().text().await.unwrap();
+    let found = found.replace("<!>", "");
+    assert!(found.contains("Asked for: Sign you in (openid), Email address (email)"), "{found}");
+    assert!(!found.contains("Shares:"), "nothing was shared: {found}");
+    let start = found.find("/admin/record?id=").unwrap();
+    let path = &found[start..start + found[start..].find('"').unwrap()];
+    let record = staff.get(format!("{}{path}", app.url)).send().await.unwrap().text().await.unwrap();
+    let record = record.replace("<!>", "");
+    assert!(record.contains("<dt>Declined</dt>") && !record.contains("<dt>Given</dt>"), "{record}");
 }
 
 /// The store cannot be written (another process holds its lock): nothing is accepted, the user
