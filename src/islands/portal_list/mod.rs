@@ -205,7 +205,7 @@ pub fn PortalList(
         })
         .collect_view();
 
-    let records = (!records.is_empty()).then(|| view! { <Records records carded gone texts/> });
+    let records = (!records.is_empty()).then(|| view! { <Records records carded gone texts on_revoke=open/> });
     view! {
         <section class="card wide" aria-labelledby="portal-title">
         {children()}

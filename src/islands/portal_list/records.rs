@@ -2,7 +2,7 @@
 //! island so that revoking an application in place ends its records on the page too.
 
 use super::cards::{confirm_href, split_at};
-use super::PortalTexts;
+use super::{PortalTexts, Target};
 use crate::islands::fill;
 use crate::model::RecordLine;
 use leptos::prelude::*;
@@ -16,12 +16,15 @@ pub(super) fn Records(
     /// Keys of the cards revoked in this page (`app:{client_id}`).
     gone: RwSignal<Vec<String>>,
     texts: StoredValue<PortalTexts>,
+    /// A record's Revoke, once hydrated: the same dialog as a card's.
+    on_revoke: impl Fn(Target, leptos::ev::MouseEvent) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let list = records
         .into_iter()
-        .map(|r| {
+        .enumerate()
+        .map(|(index, r)| {
             let own_revoke = !carded.contains(&format!("app:{}", r.client_id));
-            view! { <Record record=r own_revoke gone texts/> }
+            view! { <Record record=r index own_revoke gone texts on_revoke/> }
         })
         .collect_view();
     view! {
@@ -36,9 +39,11 @@ pub(super) fn Records(
 #[component]
 fn Record(
     record: RecordLine,
+    index: usize,
     own_revoke: bool,
     gone: RwSignal<Vec<String>>,
     texts: StoredValue<PortalTexts>,
+    on_revoke: impl Fn(Target, leptos::ev::MouseEvent) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let RecordLine { id, client_id, bank, client, status, active, given, declined, ended, scopes, accounts } = record;
     // An active record whose application was revoked in this page has ended, by the customer.
@@ -55,9 +60,11 @@ fn Record(
         }
     };
     let receipt_label = texts.with_value(|t| fill(&t.receipt_label, &[("client", &client)]));
-    // Ending an active consent: the application's confirmation page (another bank's
-    // application has no card above, so its records are where it is revoked).
+    // Ending an active consent: the application's confirmation page, or once hydrated the
+    // cards' dialog (another bank's application has no card above, so its records are where
+    // it is revoked).
     let revoke_href = confirm_href("client_id", &client_id);
+    let target = Target::App { client_id: client_id.clone(), name: client.clone() };
     let revoke_label = texts.with_value(|t| fill(&t.revoke_label, &[("client", &client)]));
     view! {
         <li class="record" class:ended=move || !active_now()>
@@ -88,7 +95,16 @@ fn Record(
                 (own_revoke && active_now())
                     .then(|| {
                         view! {
-                            <a class="revoke-record" href=revoke_href.clone() aria-label=revoke_label.clone()>
+                            <a
+                                class="revoke-record"
+                                id=format!("revoke-record-{index}")
+                                href=revoke_href.clone()
+                                aria-label=revoke_label.clone()
+                                on:click={
+                                    let target = target.clone();
+                                    move |ev| on_revoke(target.clone(), ev)
+                                }
+                            >
                                 {texts.with_value(|t| t.revoke.clone())}
                             </a>
                         }
