@@ -88,7 +88,7 @@ pub struct Holder<'a> {
 #[derive(Serialize, Deserialize)]
 struct Sealed {
     #[serde(default)]
-    kind: Kind,
+    kind: SealedKind,
     subject: String,
     customer: String,
     display: String,
@@ -96,6 +96,40 @@ struct Sealed {
     /// Absent in a record sealed before staff had a reach: those were all of the global role.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     reach: Option<Vec<String>>,
+}
+
+/// Whose session, as a record names it. A staff member with a reach is `staff_within`, a name
+/// the builds from before reaches do not know: rolled back to one of those, Assent refuses the
+/// record (the staff member signs in again, and such a build lets in its global role only)
+/// rather than read it as a session that reaches every workspace's records. A record that
+/// says `staff` with a reach (sealed by the first build with reaches) keeps it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum SealedKind {
+    #[default]
+    Customer,
+    Staff,
+    StaffWithin,
+}
+
+impl SealedKind {
+    fn of(kind: Kind, reach: &Option<Vec<String>>) -> Self {
+        match (kind, reach) {
+            (Kind::Customer, _) => SealedKind::Customer,
+            (Kind::Staff, None) => SealedKind::Staff,
+            (Kind::Staff, Some(_)) => SealedKind::StaffWithin,
+        }
+    }
+
+    /// The kind and reach a record holds; `None` for a record that names a reach it lacks.
+    fn open(self, reach: Option<Vec<String>>) -> Option<(Kind, Option<Vec<String>>)> {
+        match (self, reach) {
+            (SealedKind::Customer, _) => Some((Kind::Customer, None)),
+            (SealedKind::Staff, reach) => Some((Kind::Staff, reach)),
+            (SealedKind::StaffWithin, Some(reach)) => Some((Kind::Staff, Some(reach))),
+            (SealedKind::StaffWithin, None) => None,
+        }
+    }
 }
 
 /// What a store keeps of a session: one sealed value, and when it ends at the latest.
@@ -272,7 +306,7 @@ impl Sessions {
         let now = now();
         let expires_at = now + token_lifetime.clamp(1, ABSOLUTE_TIMEOUT);
         let plain = serde_json::to_string(&Sealed {
-            kind,
+            kind: SealedKind::of(kind, &reach),
             subject: subject.into(),
             customer: customer.into(),
             display: display.into(),
@@ -314,17 +348,14 @@ impl Sessions {
         let opened = self
             .records
             .open(&record.sealed, &bound_to(&key, record.expires_at))
-            .and_then(|plain| serde_json::from_str::<Sealed>(&plain).ok());
+            .and_then(|plain| serde_json::from_str::<Sealed>(&plain).ok())
+            .and_then(|s| {
+                let (kind, reach) = s.kind.open(s.reach)?;
+                let Sealed { subject, customer, display, access_token, .. } = s;
+                Some(Session { kind, id_hash: key, subject, customer, display, access_token, reach })
+            });
         match opened {
-            Some(s) => Ok(Some(Session {
-                kind: s.kind,
-                id_hash: key,
-                subject: s.subject,
-                customer: s.customer,
-                display: s.display,
-                access_token: s.access_token,
-                reach: s.reach,
-            })),
+            Some(session) => Ok(Some(session)),
             None => {
                 tracing::warn!(
                     "a portal session record does not verify (altered, moved, or ASSENT_SESSION_KEY changed): refused"
@@ -455,5 +486,59 @@ mod tests {
         drop(sessions);
         let other_key = Sessions::sqlite(&path, &[4u8; 32], Duration::from_millis(500)).unwrap();
         assert!(other_key.get(&id).await.unwrap().is_none());
+    }
+
+    #[tokio::test]
+    async fn a_staff_reach_is_kept_and_builds_from_before_reaches_cannot_read_it_as_global() {
+        let dir = tempfile::tempdir().unwrap();
+        let sessions = Sessions::sqlite(&dir.path().join("s.sqlite3"), &[3u8; 32], Duration::from_millis(500)).unwrap();
+        let staff =
+            |reach: Option<Vec<String>>| Holder { kind: Kind::Staff, subject: "s", customer: "", display: "S", reach };
+        let scoped = sessions.create_of(staff(Some(vec!["gobank".into()])), "t", 3600).await.unwrap();
+        let global = sessions.create_of(staff(None), "t", 3600).await.unwrap();
+        let s = sessions.get(&scoped).await.unwrap().unwrap();
+        assert_eq!((s.kind, s.reach), (Kind::Staff, Some(vec!["gobank".to_string()])));
+        let s = sessions.get(&global).await.unwrap().unwrap();
+        assert_eq!((s.kind, s.reach), (Kind::Staff, None));
+
+        // What a build from before reaches reads: its own kinds, and nothing it does not know
+        // of. A scoped record does not parse there (refused: sign in again); a global one does.
+        #[derive(Default, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        #[allow(dead_code)]
+        enum OldKind {
+            #[default]
+            Customer,
+            Staff,
+        }
+        #[derive(Deserialize)]
+        #[allow(dead_code)]
+        struct OldSealed {
+            #[serde(default)]
+            kind: OldKind,
+            subject: String,
+            access_token: String,
+        }
+        let plain = |reach: Option<Vec<String>>| {
+            let kind = SealedKind::of(Kind::Staff, &reach);
+            let sealed = Sealed {
+                kind,
+                subject: "s".into(),
+                customer: String::new(),
+                display: "S".into(),
+                access_token: "t".into(),
+                reach,
+            };
+            serde_json::to_string(&sealed).unwrap()
+        };
+        assert!(serde_json::from_str::<OldSealed>(&plain(Some(vec!["gobank".into()]))).is_err());
+        assert!(serde_json::from_str::<OldSealed>(&plain(None)).is_ok());
+        // A record of the first build with reaches (`staff` with a reach) keeps its reach; one
+        // that says it has a reach and holds none is refused.
+        let first =
+            r#"{"kind":"staff","subject":"s","customer":"","display":"S","access_token":"t","reach":["gobank"]}"#;
+        let first: Sealed = serde_json::from_str(first).unwrap();
+        assert_eq!(first.kind.open(first.reach), Some((Kind::Staff, Some(vec!["gobank".to_string()]))));
+        assert_eq!(SealedKind::StaffWithin.open(None), None);
     }
 }
