@@ -27,6 +27,39 @@ mod env {
         assert_eq!(format!("{:?}", c.metrics_token), "Some([redacted])");
     }
 
+    /// Every variable the configuration reads is documented, in the README's table and in
+    /// `.env.example`: the names asked for by a sandbox start and by a real tenant's with its
+    /// optional parts on.
+    #[test]
+    fn every_variable_read_is_documented() {
+        let asked = std::sync::Mutex::new(std::collections::BTreeSet::new());
+        let tenant: HashMap<&str, &str> = [
+            ("AUTHORIZATION_SERVER_URL", "https://acme.us.authz.example.com/acme/bank"),
+            ("CLIENT_ID", "id"),
+            ("CLIENT_SECRET", "s3cret"),
+            ("BANK_URL", "https://bank.example/api"),
+            ("CONSENT_STORAGE", "external"),
+            ("EXTERNAL_CONSENT_STORAGE_URL", "https://records.example"),
+            ("PORTAL_CLIENT_ID", "portal"),
+            ("STAFF_ISSUER_URL", "https://acme.us.authz.example.com/acme/staff"),
+            ("STAFF_CLIENT_ID", "console"),
+        ]
+        .into();
+        for vars in [HashMap::new(), tenant] {
+            let read = Config::from_lookup(|k| {
+                asked.lock().unwrap().insert(k.to_string());
+                vars.get(k).map(|v| v.to_string())
+            });
+            assert!(read.is_ok(), "{:?}", read.err());
+        }
+        let asked = asked.into_inner().unwrap();
+        assert!(asked.len() > 40, "{asked:?}");
+        let (readme, example) = (include_str!("../../../README.md"), include_str!("../../../.env.example"));
+        let undocumented: Vec<&String> =
+            asked.iter().filter(|k| !readme.contains(&format!("`{k}`")) || !example.contains(k.as_str())).collect();
+        assert!(undocumented.is_empty(), "read but not in the README's table or .env.example: {undocumented:?}");
+    }
+
     #[test]
     fn a_real_tenant_needs_https_and_credentials() {
         let ok = config(&[
