@@ -44,8 +44,9 @@ pub fn offered_scopes(session: &ScopeGrantSession) -> Vec<String> {
     session.requested_scopes.iter().filter(|s| !s.implicit).map(|s| grant_name(s).to_string()).collect()
 }
 
-/// The names the screen showed for `scopes` (those it had a name for besides the scope's own),
-/// for the consent's record: what the user read is what the record says.
+/// The names the consent request gives `scopes` (those with a name besides the scope's own),
+/// as the screen shows them, for the consent's record: what the user read is what the record
+/// says (an implicit scope, granted unshown, keeps the name the server gives it).
 pub fn shown_names(session: &ScopeGrantSession, scopes: &[String]) -> std::collections::BTreeMap<String, String> {
     session
         .requested_scopes

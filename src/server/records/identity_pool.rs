@@ -44,11 +44,13 @@ fn flow_identifier(tenant: &str, login_id: &str) -> String {
 }
 
 fn payload(d: &Draft, status: Status) -> Map<String, Value> {
+    // A refusal grants nothing: what it was asked is kept in the metadata (`asked_scopes`).
+    let granted: &[String] = if status == Status::Rejected { &[] } else { &d.scopes };
     let v = json!({
         "subject": d.subject,
         "client_id": d.client_id,
         "status": status.as_str(),
-        "granted_scopes": d.scopes,
+        "granted_scopes": granted,
         "account_ids": d.accounts,
     });
     v.as_object().cloned().unwrap_or_default()
@@ -73,6 +75,9 @@ fn metadata(d: &Draft, status: Status, created: i64, now: i64, history: &[Event]
     if status == Status::Pending {
         m["login_id"] = json!(d.login_id);
         m["login_state"] = json!(d.login_state);
+    }
+    if status == Status::Rejected {
+        m["asked_scopes"] = json!(d.scopes);
     }
     m.as_object().cloned().unwrap_or_default()
 }
@@ -100,7 +105,7 @@ fn record(user: PoolUser) -> Option<Record> {
         client_id: text(&p["client_id"])?,
         client_name: text(&m["client_name"]).unwrap_or_default(),
         client_logo: text(&m["client_logo"]),
-        scopes: strings(&p["granted_scopes"]),
+        scopes: if status == Status::Rejected { strings(&m["asked_scopes"]) } else { strings(&p["granted_scopes"]) },
         scope_names: serde_json::from_value(m["scope_names"].clone()).unwrap_or_default(),
         claims: strings(&m["claims"]),
         accounts: strings(&p["account_ids"]),
@@ -241,6 +246,11 @@ impl PoolRecords {
         let rejected = Self::event(now, "rejected", Actor::Customer, None, None);
         match self.of_flow(d).await? {
             Some(mut r) if r.status == Status::Pending => {
+                // What was asked this time, and no account: the record of an Allow that failed
+                // before this Deny says what the Deny refused.
+                r.draft.scopes = d.scopes.clone();
+                r.draft.scope_names = d.scope_names.clone();
+                r.draft.accounts = d.accounts.clone();
                 r.status = Status::Rejected;
                 r.updated_at = now;
                 r.history.push(rejected);

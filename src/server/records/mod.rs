@@ -143,8 +143,8 @@ pub struct Draft {
     pub client_name: String,
     pub client_logo: Option<String>,
     pub scopes: Vec<String>,
-    /// The names the consent screen showed for `scopes`, where it had one besides the scope's
-    /// own: what the user read when deciding (empty for records of before they were kept, and
+    /// The names the consent request gave `scopes`, as the screen showed them, where it had one
+    /// besides the scope's own: what the user read when deciding (empty for records of before they were kept, and
     /// for UK and CDR records, whose permissions are shown in their clusters' words).
     pub scope_names: BTreeMap<String, String>,
     pub claims: Vec<String>,

@@ -11,6 +11,9 @@ use serde_json::{json, Value};
 /// The receipt of `record`, issued by `controller` (the bank), in `language` (a BCP 47 tag).
 pub fn receipt(record: &Record, controller: &str, language: &str) -> Value {
     let d = &record.draft;
+    // A refusal consented to nothing: no purpose; what it was asked is Assent's addition.
+    let refused = record.status == super::Status::Rejected;
+    let consented: &[String] = if refused { &[] } else { &d.scopes };
     let termination = "Revocable at any time, by the customer in the bank's consent portal or by the bank.";
     let mut receipt = json!({
         "version": "KI-CR-v1.1.0",
@@ -24,7 +27,7 @@ pub fn receipt(record: &Record, controller: &str, language: &str) -> Value {
         "policyUrl": "",
         "services": [{
             "service": d.client_name,
-            "purposes": d.scopes.iter().map(|scope| json!({
+            "purposes": consented.iter().map(|scope| json!({
                 "purpose": d.scope_names.get(scope).unwrap_or(scope),
                 "consentType": "EXPLICIT",
                 "purposeCategory": ["Sharing data with a third-party application"],
@@ -53,6 +56,10 @@ pub fn receipt(record: &Record, controller: &str, language: &str) -> Value {
     });
     // Only a payment the customer authorised was paid: a cancelled or refused one's receipt
     // says no payment.
+    if refused {
+        let asked = d.scopes.iter().map(|s| json!({"scope": s, "name": d.scope_names.get(s).unwrap_or(s)}));
+        receipt["assent"]["asked"] = Value::Array(asked.collect());
+    }
     let granted = record.history.iter().find(|e| e.kind == "granted").map(|e| e.at);
     if let (Some(p), Some(at)) = (&d.payment, granted) {
         receipt["assent"]["payment"] = payment(record, p, at);
@@ -130,5 +137,14 @@ mod tests {
         let purposes = receipt["services"][0]["purposes"].as_array().unwrap();
         let shown: Vec<_> = purposes.iter().map(|p| (p["purpose"].as_str(), p["piiCategory"][0].as_str())).collect();
         assert_eq!(shown, [(Some("Your accounts"), Some("accounts")), (Some("openid"), Some("openid"))]);
+        assert!(receipt["assent"].get("asked").is_none());
+        // A refusal consented to nothing: no purpose, and what it was asked, named.
+        r.status = Status::Rejected;
+        let refused = super::receipt(&r, "Bank", "en");
+        assert_eq!(refused["services"][0]["purposes"], json!([]));
+        assert_eq!(
+            refused["assent"]["asked"],
+            json!([{"scope": "accounts", "name": "Your accounts"}, {"scope": "openid", "name": "openid"}])
+        );
     }
 }

@@ -169,10 +169,15 @@ impl SqliteRecords {
             .optional()?;
         let id = match existing {
             Some((id, status)) if status == "pending" => {
+                // What was asked this time, and no account: the record of an Allow that failed
+                // before this Deny says what the Deny refused.
                 tx.execute(
-                    "UPDATE consent_records SET status = 'rejected', updated_at = ?2, login_state = NULL WHERE id = ?1",
-                    params![id, now],
+                    "UPDATE consent_records SET status = 'rejected', updated_at = ?2, login_state = NULL, scopes = ?3,
+                       scope_names = ?4 WHERE id = ?1",
+                    params![id, now, json(&d.scopes), names_to_text(&d.scope_names)],
                 )?;
+                tx.execute("DELETE FROM consent_accounts WHERE record_id = ?1", [&id])?;
+                insert_accounts(&tx, &id, &d.accounts)?;
                 Some(id)
             }
             // Decided already: nothing changes.
@@ -516,8 +521,16 @@ mod tests {
         // A retry of the flow shows the screen again: its names are the record's.
         store.prepare(&named("Accounts and balances"), 101).unwrap();
         assert_eq!(store.get(&id).unwrap().unwrap().draft.scope_names["accounts"], "Accounts and balances");
+        // A Deny after an Allow that failed: the record says what the Deny refused, sharing
+        // no account.
+        let asked = Draft { scopes: vec!["email".into()], accounts: Vec::new(), ..named("Your accounts") };
+        store.reject(&Draft { scope_names: [("email".into(), "Email address".into())].into(), ..asked }, 102).unwrap();
+        let refused = store.get(&id).unwrap().unwrap();
+        assert_eq!((refused.status, refused.draft.scopes.as_slice()), (Status::Rejected, &["email".to_string()][..]));
+        assert_eq!(refused.draft.scope_names["email"], "Email address");
+        assert!(refused.draft.accounts.is_empty() && !refused.draft.scope_names.contains_key("accounts"));
         // A refusal of a new flow keeps the names of what it was asked.
-        store.reject(&Draft { login_id: "login-2".into(), ..named("Accounts") }, 102).unwrap();
+        store.reject(&Draft { login_id: "login-2".into(), ..named("Accounts") }, 103).unwrap();
         let refused = store.of_subject("default", "user").unwrap();
         assert_eq!(
             (refused[0].status, refused[0].draft.scope_names["accounts"].as_str()),

@@ -270,6 +270,9 @@ async fn a_denied_hyperscale_consent_is_a_rejected_record_in_the_pool() {
     assert_eq!(users.len(), 1);
     assert_eq!(users[0]["payload"]["status"], "rejected");
     assert_eq!(users[0]["payload"]["account_ids"], json!([]));
+    // Nothing granted in what the bank reads; what was asked is kept beside it.
+    assert_eq!(users[0]["payload"]["granted_scopes"], json!([]));
+    assert_eq!(users[0]["metadata"]["asked_scopes"], json!(["openid", "accounts"]));
     assert_eq!(own_records(&app), 0);
 }
 

@@ -89,6 +89,28 @@ async fn records_live_in_postgres_and_a_stopped_server_stops_the_accept_until_it
     let user2 = store.of_subject(tenant, "user2").await.unwrap();
     assert_eq!(user2[0].draft.scopes, ["openid", "email"]);
     assert_eq!(user2[0].draft.scope_names["email"], "Email address");
+    // A retry of a pending flow takes its names; a Deny after an Allow that failed says what
+    // the Deny refused, with no account.
+    let draft = |scope: &str, name: &str, accounts: &[&str]| assent::server::records::Draft {
+        login_id: "pg-flow".into(),
+        tenant: tenant.into(),
+        workspace: "demo".into(),
+        subject: "user3".into(),
+        client_id: "demo-app".into(),
+        client_name: "App".into(),
+        scopes: vec![scope.into()],
+        scope_names: [(scope.to_string(), name.to_string())].into(),
+        accounts: accounts.iter().map(|a| a.to_string()).collect(),
+        ..Default::default()
+    };
+    let (id, _) = store.prepare(draft("email", "Email", &["A-1"])).await.unwrap().unwrap();
+    store.prepare(draft("email", "Email address", &["A-1"])).await.unwrap();
+    assert_eq!(store.get(&id).await.unwrap().unwrap().draft.scope_names["email"], "Email address");
+    store.reject(draft("openid", "Sign you in", &[])).await.unwrap();
+    let refused = store.get(&id).await.unwrap().unwrap();
+    assert_eq!(refused.status, assent::server::records::Status::Rejected);
+    assert_eq!((refused.draft.scopes.as_slice(), refused.draft.accounts.len()), (&["openid".to_string()][..], 0));
+    assert_eq!(refused.draft.scope_names["openid"], "Sign you in");
 }
 
 /// Signs `user` in to the portal of `replica`, an Assent behind the balancer at `app.url`.

@@ -16,8 +16,9 @@ pub struct PostgresRecords {
     pool: Pool,
 }
 
-fn failed(e: impl std::fmt::Display) -> RecordsError {
-    RecordsError::Failed(format!("PostgreSQL: {e}"))
+/// A PostgreSQL failure with its causes (refused, no such host, a certificate not trusted).
+fn failed(e: impl std::error::Error) -> RecordsError {
+    RecordsError::Failed(format!("PostgreSQL: {}", crate::error::with_causes(&e)))
 }
 
 impl From<tokio_postgres::Error> for RecordsError {
@@ -62,7 +63,8 @@ fn tls(root_ca: Option<&[u8]>) -> Result<tokio_postgres_rustls::MakeRustlsConnec
     }
     if let Some(pem) = root_ca {
         for cert in CertificateDer::pem_slice_iter(pem) {
-            roots.add(cert.map_err(|e| failed(format!("ROOT_CA: {e}")))?).map_err(failed)?;
+            let cert = cert.map_err(|e| RecordsError::Failed(format!("PostgreSQL: ROOT_CA: {e}")))?;
+            roots.add(cert).map_err(failed)?;
         }
     }
     let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
@@ -183,14 +185,22 @@ impl PostgresRecords {
         let id = if inserted == 1 {
             Some(id)
         } else {
-            // A pending record of this flow is rejected; a decided one stays as it is.
-            tx.query_opt(
-                "UPDATE consent_records SET status = 'rejected', updated_at = $3, login_state = NULL
-                 WHERE tenant = $1 AND login_id = $2 AND status = 'pending' RETURNING id",
-                &[&d.tenant, &d.login_id, &now],
-            )
-            .await?
-            .map(|r| r.get(0))
+            // A pending record of this flow is rejected, with what was asked this time and no
+            // account (an Allow that failed before this Deny); a decided one stays as it is.
+            let id: Option<String> = tx
+                .query_opt(
+                    "UPDATE consent_records SET status = 'rejected', updated_at = $3, login_state = NULL, scopes = $4,
+                       scope_names = $5
+                     WHERE tenant = $1 AND login_id = $2 AND status = 'pending' RETURNING id",
+                    &[&d.tenant, &d.login_id, &now, &json(&d.scopes), &names_to_text(&d.scope_names)],
+                )
+                .await?
+                .map(|r| r.get(0));
+            if let Some(id) = &id {
+                tx.execute("DELETE FROM consent_accounts WHERE record_id = $1", &[id]).await?;
+                insert_accounts(&tx, id, &d.accounts).await?;
+            }
+            id
         };
         if let Some(id) = id {
             event(&tx, &id, now, "rejected", Actor::Customer, None, None).await?;
