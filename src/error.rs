@@ -235,3 +235,17 @@ impl FromServerFnError for AppError {
         }
     }
 }
+
+/// An error with its causes, `outer: inner: …`: reqwest's own message ("error sending request
+/// for url …") does not say whether the connection was refused, reset or timed out.
+#[cfg(feature = "ssr")]
+pub fn with_causes(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}

@@ -12,7 +12,10 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let _ = dotenvy::dotenv();
+    if let Err(e) = read_dotenv() {
+        eprintln!("assent: configuration error: {e}");
+        return ExitCode::from(2);
+    }
     let config = match assent::server::config::Config::from_env() {
         Ok(c) => c,
         Err(e) => {
@@ -44,7 +47,9 @@ async fn main() -> ExitCode {
     let leptos = match leptos::config::get_configuration(None) {
         Ok(c) => c.leptos_options,
         Err(e) => {
-            eprintln!("assent: leptos configuration error: {e}");
+            eprintln!(
+                "assent: leptos configuration error: {e} (LEPTOS_SITE_ADDR is an IP address and port, such as 127.0.0.1:3000)"
+            );
             return ExitCode::from(2);
         }
     };
@@ -62,6 +67,15 @@ async fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    // Forms are checked against the URL browsers use: on every interface, that cannot be
+    // guessed from the listener, and every form would be refused as forged.
+    if addr.ip().is_unspecified() && config.public_url.is_none() {
+        eprintln!(
+            "assent: configuration error: LEPTOS_SITE_ADDR listens on every interface ({addr}): set ASSENT_PUBLIC_URL \
+             to the URL browsers use (such as https://consent.bank.example), which forms are checked against"
+        );
+        return ExitCode::from(2);
+    }
     let public_url =
         match config.public_url.clone().map(Ok).unwrap_or_else(|| url::Url::parse(&format!("http://{addr}"))) {
             Ok(u) => u,
@@ -84,6 +98,23 @@ async fn main() -> ExitCode {
         tracing::warn!("stopped with server functions still running after 10 s");
     }
     ExitCode::SUCCESS
+}
+
+/// Reads `.env` (the environment's own variables win), if there is one. A line that does not
+/// parse stops Assent: dotenvy would drop it and every line after it unsaid. The message names
+/// the line by its number, never its text, which may hold a secret.
+fn read_dotenv() -> Result<(), String> {
+    match dotenvy::dotenv() {
+        Ok(_) => Ok(()),
+        Err(e) if e.not_found() => Ok(()),
+        Err(dotenvy::Error::LineParse(line, _)) => {
+            let text = std::fs::read_to_string(".env").unwrap_or_default();
+            let number = text.lines().position(|l| l.trim() == line.trim()).map(|n| n + 1);
+            let at = number.map(|n| format!(" line {n}")).unwrap_or_default();
+            Err(format!(".env{at} does not read as NAME=value (a quote left open, or a stray word): fix or remove it"))
+        }
+        Err(e) => Err(format!(".env cannot be read: {e}")),
+    }
 }
 
 /// Ctrl-C, or the SIGTERM with which containers and service managers stop a process.
@@ -109,6 +140,7 @@ async fn stop_signal() {
 /// `ASSENT_LOG_FORMAT=text` for people reading a terminal. `RUST_LOG` filters.
 fn init_logs(filter: &str, text: bool) {
     use tracing_subscriber::EnvFilter;
+    // Checked with the rest of the configuration.
     let filter = EnvFilter::try_new(filter).unwrap_or_else(|_| EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt().with_env_filter(filter);
     if text {

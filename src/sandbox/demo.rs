@@ -1,10 +1,11 @@
 //! The sandbox's demo application, like the platform's Demo Application: choose scopes, run
 //! an authorization-code flow with PKCE against workspace `demo`, and see what came back.
 
+use crate::error::with_causes;
 use crate::sandbox::config::TENANT;
 use crate::sandbox::pages::layout;
 use crate::sandbox::state::Sandbox;
-use crate::sandbox::util::{esc, now, random_token, with_causes};
+use crate::sandbox::util::{esc, now, random_token};
 use crate::wire::{OAuthError, TokenResponse};
 use axum::{
     body::Bytes,

@@ -6,12 +6,13 @@
 //! with the certificate-bound token. "Fetch again" repeats the bank calls with the stored
 //! token. State lives server-side, keyed by an HttpOnly cookie.
 
+use crate::error::with_causes;
 use crate::sandbox::config::TENANT;
 use crate::sandbox::mtls;
 use crate::sandbox::pages::layout;
 use crate::sandbox::state::Sandbox;
 use crate::sandbox::store::Store;
-use crate::sandbox::util::{esc, now, random_token, with_causes};
+use crate::sandbox::util::{esc, now, random_token};
 use crate::sandbox::workspace::{ClientData, Workspace};
 use crate::wire::{OAuthError, TokenResponse};
 use axum::{

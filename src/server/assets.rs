@@ -40,7 +40,13 @@ pub fn locate(options: &mut LeptosOptions) -> Assets {
     let route = format!("/{}", options.site_pkg_dir.trim_matches('/'));
     let css = hashed(&options.output_name, "css", "css");
     if !pkg.join(&css).exists() {
-        tracing::warn!(file = %pkg.join(&css).display(), "the site's stylesheet is missing: pages will show unstyled (is LEPTOS_SITE_ROOT right?)");
+        // A hashed build whose `hash.txt` did not come along: the plain names are looked for.
+        let hint = if hashes.is_none() && has_hashed_files(&pkg, &options.output_name) {
+            "this build's file names carry hashes but its hash.txt is not beside the binary: copy it there"
+        } else {
+            "is LEPTOS_SITE_ROOT right?"
+        };
+        tracing::warn!(file = %pkg.join(&css).display(), hint, "the site's stylesheet is missing: pages will show unstyled");
     }
     let manifest = std::fs::read_to_string(pkg.join(hashed("__wasm_split_manifest", "manifest", "json")))
         .ok()
@@ -80,6 +86,19 @@ fn hash_of(hashes: &str, kind: &str) -> Option<String> {
     hashes.lines().find_map(|line| {
         let (k, v) = line.split_once(':')?;
         (k.trim() == kind).then(|| v.trim().to_string())
+    })
+}
+
+/// Whether `pkg` holds files named as `cargo leptos` names them with `hash-files`
+/// (`assent.<hash>.css`).
+fn has_hashed_files(pkg: &Path, stem: &str) -> bool {
+    let Ok(entries) = std::fs::read_dir(pkg) else { return false };
+    entries.flatten().any(|e| {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        name.strip_prefix(stem)
+            .and_then(|rest| rest.strip_prefix('.'))
+            .is_some_and(|rest| rest.ends_with(".css") && rest.len() > 4)
     })
 }
 

@@ -267,8 +267,13 @@ pub async fn build(
         upstream = upstream.with_identity_pools();
     }
     let upstream = Arc::new(upstream);
-    crate::sqlite::private_dir(&config.data_dir)
-        .map_err(|e| StartError::Other(format!("cannot use the data directory {}: {e}", config.data_dir.display())))?;
+    crate::sqlite::private_dir(&config.data_dir).map_err(|e| {
+        StartError::Other(format!(
+            "cannot use the data directory {} (ASSENT_DATA_DIR; Assent creates it, or makes it private to its \
+                 own user, 0700): {e}",
+            config.data_dir.display()
+        ))
+    })?;
     let sessions = match &config.session_store {
         config::SessionStoreConfig::Sqlite => {
             sessions::Sessions::sqlite(&config.data_dir.join("assent.sqlite3"), &key, config.session_store_timeout)?

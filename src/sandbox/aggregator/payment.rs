@@ -7,6 +7,7 @@
 //! exactly its `Initiation`) at the bank's `POST /bank/{wid}/pisp/domestic-payments`, once;
 //! the outcome kept to show on the dashboard (made, cancelled, or failed with why).
 
+use crate::error::with_causes;
 use crate::sandbox::aggregator::authorize::{self, storage_error, unreachable, Answer, Back};
 use crate::sandbox::aggregator::client::{self, Ask, BankInfo, Registration};
 use crate::sandbox::aggregator::pages;
@@ -14,7 +15,7 @@ use crate::sandbox::aggregator::session::Session;
 use crate::sandbox::aggregator::uk;
 use crate::sandbox::state::Sandbox;
 use crate::sandbox::store::AggregatorPayment;
-use crate::sandbox::util::{now, random_token, with_causes};
+use crate::sandbox::util::{now, random_token};
 use axum::{
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},

@@ -158,19 +158,66 @@ pub fn is_loopback(url: &Url) -> bool {
 }
 
 fn parse_url(name: &str, value: &str) -> Result<Url, ConfigError> {
-    let url = Url::parse(value).or_else(|e| err(format!("{name} is not a URL ({e}): {value}")))?;
+    let shown = shown_url(value);
+    let url = Url::parse(value).or_else(|e| err(format!("{name} is not a URL ({e}): {shown}")))?;
     match url.scheme() {
         "https" => {}
         "http" if is_loopback(&url) => {}
         "http" => {
-            return err(format!("{name} must use https:// (http:// is allowed for loopback hosts only): {value}"))
+            return err(format!("{name} must use https:// (http:// is allowed for loopback hosts only): {shown}"))
         }
-        other => return err(format!("{name} has an unsupported scheme {other}: {value}")),
+        other => return err(format!("{name} has an unsupported scheme {other}: {shown}")),
     }
-    if url.query().is_some() || url.fragment().is_some() || !url.username().is_empty() {
-        return err(format!("{name} must not carry a query, fragment or user info: {value}"));
+    if url.query().is_some() || url.fragment().is_some() || !url.username().is_empty() || url.password().is_some() {
+        return err(format!("{name} must not carry a query, fragment or user info: {shown}"));
     }
     Ok(url)
+}
+
+/// `value` as a message may show it: whatever stands before an `@` in a URL's authority (a
+/// user and password) is hidden.
+fn shown_url(value: &str) -> String {
+    let Some(start) = value.find("://") else { return value.to_string() };
+    let rest = &value[start + 3..];
+    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+    match authority.rfind('@') {
+        Some(at) => format!("{}://***@{}", &value[..start], &rest[at + 1..]),
+        None => value.to_string(),
+    }
+}
+
+/// `ASSENT_PUBLIC_URL`: the origin browsers use, which every form's `Origin` is checked against
+/// and the OAuth redirect URIs are made from, so nothing else (no path: Assent is served at
+/// its host's root).
+fn public_url(value: &str) -> Result<Url, ConfigError> {
+    let expected = "ASSENT_PUBLIC_URL must be the origin browsers use, such as https://consent.bank.example \
+                    (http or https, a host, an optional port, no path)";
+    let shown = shown_url(value);
+    let url = Url::parse(value).or_else(|e| err(format!("{expected} ({e}): {shown}")))?;
+    let origin = matches!(url.scheme(), "http" | "https")
+        && url.host().is_some()
+        && url.username().is_empty()
+        && url.password().is_none()
+        && url.path() == "/"
+        && url.query().is_none()
+        && url.fragment().is_none();
+    if !origin {
+        return err(format!("{expected}: {shown}"));
+    }
+    Ok(url)
+}
+
+/// `ROOT_CA`: a PEM file of at least one CA certificate to trust besides the system's roots.
+fn root_ca(get: &impl Fn(&str) -> Option<String>) -> Result<Option<PathBuf>, ConfigError> {
+    use rustls::pki_types::{pem::PemObject, CertificateDer};
+    let Some(p) = get("ROOT_CA") else { return Ok(None) };
+    let pem = std::fs::read(&p).or_else(|e| err(format!("ROOT_CA cannot be read ({e}): {p}")))?;
+    let certs: Result<Vec<_>, _> = CertificateDer::pem_slice_iter(&pem).collect();
+    match certs {
+        Ok(certs) if !certs.is_empty() => Ok(Some(PathBuf::from(p))),
+        Ok(_) => err(format!("ROOT_CA holds no PEM certificate (-----BEGIN CERTIFICATE-----): {p}")),
+        Err(e) => err(format!("ROOT_CA is not a PEM file of certificates ({e}): {p}")),
+    }
 }
 
 impl Config {
@@ -194,7 +241,7 @@ impl Config {
             None => None,
         };
         let public_url = match get("ASSENT_PUBLIC_URL") {
-            Some(u) => Some(Url::parse(&u).or_else(|e| err(format!("ASSENT_PUBLIC_URL is not a URL ({e}): {u}")))?),
+            Some(u) => Some(public_url(u.trim())?),
             None => None,
         };
         let portal = match (get("PORTAL_CLIENT_ID"), get("PORTAL_CLIENT_SECRET")) {
@@ -222,7 +269,7 @@ impl Config {
             Some(s) if s.trim().eq_ignore_ascii_case("sqlite") => SessionStoreConfig::Sqlite,
             Some(s) => {
                 let shown = "ASSENT_SESSION_STORE must be sqlite, or a redis:// or rediss:// URL";
-                let url = Url::parse(s.trim()).or_else(|_| err(shown))?;
+                let url = Url::parse(s.trim()).or_else(|e| err(format!("{shown} ({e})")))?;
                 match url.scheme() {
                     "rediss" => {}
                     "redis" if is_loopback(&url) => {}
@@ -237,13 +284,7 @@ impl Config {
                 if session_key.is_none() {
                     return err("ASSENT_SESSION_STORE=redis needs ASSENT_SESSION_KEY: replicas share it to check forms and to seal users' tokens");
                 }
-                let root_ca = match get("ROOT_CA") {
-                    Some(p) => {
-                        std::fs::metadata(&p).or_else(|e| err(format!("ROOT_CA cannot be read ({e}): {p}")))?;
-                        Some(PathBuf::from(p))
-                    }
-                    None => None,
-                };
+                let root_ca = root_ca(&get)?;
                 SessionStoreConfig::Redis { url: Secret::new(s.trim()), root_ca }
             }
         };
@@ -276,7 +317,7 @@ impl Config {
             }
             None => None,
         };
-        let consent_storage = match get("CONSENT_STORAGE").as_deref().map(str::trim) {
+        let consent_storage = match get("CONSENT_STORAGE").map(|s| s.trim().to_ascii_lowercase()).as_deref() {
             None | Some("assent") => ConsentStorage::Assent,
             Some("none") => ConsentStorage::None,
             Some("external") => ConsentStorage::External,
@@ -299,21 +340,24 @@ impl Config {
             }
             Some(u) => {
                 let shown = "ASSENT_DATABASE_URL must be a postgres:// URL";
-                let url = Url::parse(u.trim()).or_else(|_| err(shown))?;
+                let url = Url::parse(u.trim()).or_else(|e| err(format!("{shown} ({e})")))?;
                 if !matches!(url.scheme(), "postgres" | "postgresql") || url.host().is_none() {
                     return err(shown);
                 }
-                let root_ca = match get("ROOT_CA") {
-                    Some(p) => {
-                        std::fs::metadata(&p).or_else(|e| err(format!("ROOT_CA cannot be read ({e}): {p}")))?;
-                        Some(PathBuf::from(p))
-                    }
-                    None => None,
-                };
+                let root_ca = root_ca(&get)?;
                 Some(DatabaseConfig { url: Secret::new(u.trim()), root_ca })
             }
         };
         let console = console::console(&get, tenant.is_none())?;
+        let text_logs = match get("ASSENT_LOG_FORMAT").map(|f| f.trim().to_ascii_lowercase()).as_deref() {
+            None | Some("json") => false,
+            Some("text") => true,
+            Some(other) => return err(format!("ASSENT_LOG_FORMAT must be json or text: {other}")),
+        };
+        let log_filter = get("RUST_LOG").map(|f| f.trim().to_string()).unwrap_or_else(|| "info".into());
+        if let Err(e) = tracing_subscriber::EnvFilter::try_new(&log_filter) {
+            return err(format!("RUST_LOG is not a log filter such as info or assent=debug,warn ({e}): {log_filter}"));
+        }
         let file = match get("ASSENT_CONFIG") {
             Some(path) => {
                 let text = std::fs::read_to_string(&path)
@@ -357,8 +401,8 @@ impl Config {
             session_store,
             session_store_timeout,
             sandbox_mtls_addr,
-            text_logs: get("ASSENT_LOG_FORMAT").is_some_and(|f| f.trim().eq_ignore_ascii_case("text")),
-            log_filter: get("RUST_LOG").unwrap_or_else(|| "info".into()),
+            text_logs,
+            log_filter,
             live_reload: get("LEPTOS_WATCH").is_some(),
             bank,
             bank_client,

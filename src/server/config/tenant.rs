@@ -196,7 +196,7 @@ pub(super) fn read(get: &impl Fn(&str) -> Option<String>) -> Result<Option<Tenan
             }
         }
     };
-    let root_ca = readable("ROOT_CA")?;
+    let root_ca = super::root_ca(get)?;
     let client_cert = match (readable("CERT_FILE")?, readable("KEY_FILE")?) {
         (Some(c), Some(k)) => Some((c, k)),
         (None, None) => None,

@@ -55,9 +55,68 @@ mod env {
         let asked = asked.into_inner().unwrap();
         assert!(asked.len() > 40, "{asked:?}");
         let (readme, example) = (include_str!("../../../README.md"), include_str!("../../../.env.example"));
-        let undocumented: Vec<&String> =
-            asked.iter().filter(|k| !readme.contains(&format!("`{k}`")) || !example.contains(k.as_str())).collect();
+        // A row of the README's table (`| `NAME`, …`), and a line of its own in .env.example.
+        let in_table = |k: &str| readme.lines().any(|l| l.starts_with("| `") && l.contains(&format!("`{k}`")));
+        let in_example = |k: &str| {
+            example.lines().map(|l| l.trim_start_matches('#').trim_start()).any(|l| l.starts_with(&format!("{k}=")))
+        };
+        let undocumented: Vec<&String> = asked.iter().filter(|k| !in_table(k) || !in_example(k)).collect();
         assert!(undocumented.is_empty(), "read but not in the README's table or .env.example: {undocumented:?}");
+    }
+
+    /// What an operator gets wrong is refused at start, with the variable named, and a password
+    /// in a URL is never repeated in the message.
+    #[test]
+    fn mistakes_are_refused_at_start_and_passwords_in_urls_never_shown() {
+        let tenant = |url: &str| {
+            config(&[("AUTHORIZATION_SERVER_URL", url), ("CLIENT_ID", "id"), ("CLIENT_SECRET", "s")]).unwrap_err().0
+        };
+        for url in ["https://user:PassW0rd@h.example/a/b", "http://user:PassW0rd@h.example/a/b", "ht!tp://u:PassW0rd@h"]
+        {
+            let e = tenant(url);
+            assert!(e.contains("AUTHORIZATION_SERVER_URL") && !e.contains("PassW0rd"), "{e}");
+        }
+        let e = config(&[("BANK_URL", "https://reader:PassW0rd@bank.example/api")]).unwrap_err().0;
+        assert!(e.contains("BANK_URL") && !e.contains("PassW0rd") && e.contains("***@bank.example"), "{e}");
+
+        // The public URL is an origin: forms are checked against it, redirect URIs made of it.
+        for wrong in ["consent.bank.example:443", "ftp://consent.bank.example", "https://consent.bank.example/assent"] {
+            let e = config(&[("ASSENT_PUBLIC_URL", wrong)]).unwrap_err().0;
+            assert!(e.contains("ASSENT_PUBLIC_URL must be the origin"), "{wrong}: {e}");
+        }
+        for right in ["https://consent.bank.example", "http://127.0.0.1:3000/"] {
+            assert!(config(&[("ASSENT_PUBLIC_URL", right)]).unwrap().public_url.is_some(), "{right}");
+        }
+
+        // A CA file must hold a certificate: not nothing, not a key given by mistake.
+        let dir = tempfile::tempdir().unwrap();
+        let (empty, key, ca) = (dir.path().join("empty.pem"), dir.path().join("key.pem"), dir.path().join("ca.pem"));
+        let cert = rcgen::generate_simple_self_signed(vec!["ca.example".into()]).unwrap();
+        std::fs::write(&empty, "").unwrap();
+        std::fs::write(&key, cert.key_pair.serialize_pem()).unwrap();
+        std::fs::write(&ca, cert.cert.pem()).unwrap();
+        let with_ca = |path: &std::path::Path| {
+            let path = path.to_string_lossy().to_string();
+            config(&[
+                ("AUTHORIZATION_SERVER_URL", "https://h.example/a/b"),
+                ("CLIENT_ID", "id"),
+                ("CLIENT_SECRET", "s"),
+                ("ROOT_CA", &path),
+            ])
+        };
+        for wrong in [&empty, &key] {
+            let e = with_ca(wrong).unwrap_err().0;
+            assert!(e.contains("ROOT_CA holds no PEM certificate"), "{e}");
+        }
+        assert!(with_ca(&ca).unwrap().tenant.unwrap().root_ca.is_some());
+
+        // The logs: a format that is one, a filter that parses.
+        assert!(config(&[("ASSENT_LOG_FORMAT", "yaml")]).unwrap_err().0.contains("ASSENT_LOG_FORMAT"));
+        assert!(config(&[("ASSENT_LOG_FORMAT", "Text")]).unwrap().text_logs);
+        assert!(config(&[("RUST_LOG", "info,[[[")]).unwrap_err().0.contains("RUST_LOG"));
+        assert_eq!(config(&[("RUST_LOG", "assent=debug,warn")]).unwrap().log_filter, "assent=debug,warn");
+        // Words are read as the README writes them, whatever their case.
+        assert!(config(&[("CONSENT_STORAGE", "None")]).is_ok());
     }
 
     #[test]

@@ -53,6 +53,10 @@ pub enum UpstreamError {
     /// An id that cannot name one path segment (empty, `.` or `..`): nothing was sent.
     #[error("no such resource (an id that is not one path segment)")]
     NoSuchPath,
+    /// A token endpoint refused one of Assent's own clients (4xx): its id, secret or scopes, or
+    /// the token URL, are wrong. The operator's matter, never a user's flow.
+    #[error("{0}; check its id, secret and scopes, and the token URL")]
+    TokenRefused(String),
 }
 
 impl From<UpstreamError> for AppError {
@@ -69,6 +73,7 @@ impl From<UpstreamError> for AppError {
             UpstreamError::Timeout => Failure::UpstreamTimeout,
             UpstreamError::Unreachable(_) => Failure::UpstreamUnreachable,
             UpstreamError::InvalidBody(_) => Failure::UpstreamInvalid,
+            UpstreamError::TokenRefused(_) => Failure::UpstreamStatus,
         };
         let mut error = AppError::new(failure);
         if let UpstreamError::Status { retry_after, .. } = e {
@@ -86,9 +91,10 @@ impl From<reqwest::Error> for UpstreamError {
         if e.is_timeout() {
             UpstreamError::Timeout
         } else if e.is_decode() || e.is_body() {
-            UpstreamError::InvalidBody(e.to_string())
+            UpstreamError::InvalidBody(crate::error::with_causes(&e))
         } else {
-            UpstreamError::Unreachable(e.to_string())
+            // With its causes: refused, no such host, or a certificate not trusted.
+            UpstreamError::Unreachable(crate::error::with_causes(&e))
         }
     }
 }
@@ -198,8 +204,8 @@ impl Upstream {
             .pool_idle_timeout(POOL_IDLE_TIMEOUT);
         if let Some(ca) = &config.root_ca {
             let pem = std::fs::read(ca).map_err(|e| ClientBuildError(format!("ROOT_CA {}: {e}", ca.display())))?;
-            for cert in
-                reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| ClientBuildError(format!("ROOT_CA: {e}")))?
+            for cert in reqwest::Certificate::from_pem_bundle(&pem)
+                .map_err(|e| ClientBuildError(format!("ROOT_CA: {}", crate::error::with_causes(&e))))?
             {
                 builder = builder.add_root_certificate(cert);
             }
@@ -208,11 +214,11 @@ impl Upstream {
             let mut pem =
                 std::fs::read(cert).map_err(|e| ClientBuildError(format!("CERT_FILE {}: {e}", cert.display())))?;
             pem.extend(std::fs::read(key).map_err(|e| ClientBuildError(format!("KEY_FILE {}: {e}", key.display())))?);
-            let identity =
-                reqwest::Identity::from_pem(&pem).map_err(|e| ClientBuildError(format!("CERT_FILE/KEY_FILE: {e}")))?;
+            let identity = reqwest::Identity::from_pem(&pem)
+                .map_err(|e| ClientBuildError(format!("CERT_FILE/KEY_FILE: {}", crate::error::with_causes(&e))))?;
             builder = builder.identity(identity);
         }
-        let http = builder.build().map_err(|e| ClientBuildError(e.to_string()))?;
+        let http = builder.build().map_err(|e| ClientBuildError(crate::error::with_causes(&e)))?;
         Ok(Self {
             http,
             issuer: config.issuer.clone(),

@@ -77,7 +77,7 @@ impl TokenCache {
         let started = Instant::now();
         let response = up
             .http
-            .post(who.url)
+            .post(who.url.clone())
             .basic_auth(form_escape(who.client_id), Some(form_escape(who.client_secret.expose())))
             .form(&[("grant_type", "client_credentials"), ("scope", who.scope)])
             .send()
@@ -87,7 +87,15 @@ impl TokenCache {
             Err(e) => Err(e.into()),
         };
         up.metrics.observe_upstream(who.endpoint, started.elapsed());
-        let token = token?;
+        let token = token.map_err(|e| match e {
+            UpstreamError::Status { status: status @ 400..=499, body, .. } if status != 429 => {
+                UpstreamError::TokenRefused(format!(
+                    "the token endpoint {} refused client {} (scope {}): {status} {body:?}",
+                    who.url, who.client_id, who.scope
+                ))
+            }
+            e => e,
+        })?;
         if who.endpoint == Endpoint::Token {
             up.metrics.token_refreshes.inc();
         }

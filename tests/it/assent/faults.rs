@@ -353,6 +353,27 @@ async fn an_untrusted_certificate_is_refused_and_a_trusted_ca_is_used() {
     assert_eq!(res.status(), StatusCode::NOT_FOUND, "through TLS, the sandbox does not know this login");
 }
 
+/// A System client the token endpoint refuses (a wrong secret, or a tenant the server does not
+/// have) is the operator's fault: a 502 page, never "this consent request has expired", and
+/// `/readyz` not ready.
+#[tokio::test]
+async fn a_refused_system_client_is_a_502_never_an_expired_consent() {
+    let app = spawn_app().await;
+    let h = &app.sandbox_handle;
+    for (issuer, secret) in [
+        (format!("{}/default/demo", h.base_url), "not-the-secret".to_string()),
+        (format!("{}/nosuchtenant/demo", h.base_url), h.consent_client_secret.clone()),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let assent = spawn_assent(&issuer, &secret, &"k".repeat(32), dir.path(), None).await;
+        let res = browser().get(format!("{assent}/consent?login_id=abc&login_state=def")).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::BAD_GATEWAY, "{issuer}");
+        assert!(!res.text().await.unwrap().contains("expired"), "{issuer}");
+        let ready = browser().get(format!("{assent}/readyz")).send().await.unwrap();
+        assert_eq!(ready.status(), StatusCode::SERVICE_UNAVAILABLE, "{issuer}");
+    }
+}
+
 /// With `SYSTEM_ISSUER_URL` (the mTLS host's System issuer, for certificate-bound tokens, as
 /// the quickstart's `ACP_MTLS_URL`), the System token and every System call go there: the
 /// token endpoint, the System API and the consent-page API; the workspace's own host gets only
