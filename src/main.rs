@@ -109,7 +109,9 @@ fn read_dotenv() -> Result<(), String> {
         Err(e) if e.not_found() => Ok(()),
         Err(dotenvy::Error::LineParse(line, _)) => {
             let text = std::fs::read_to_string(".env").unwrap_or_default();
-            let number = text.lines().position(|l| l.trim() == line.trim()).map(|n| n + 1);
+            // The line as dotenvy read it: a quote left open runs on to the end of the file.
+            let first = line.lines().next().unwrap_or_default().trim();
+            let number = text.lines().position(|l| l.trim() == first).map(|n| n + 1);
             let at = number.map(|n| format!(" line {n}")).unwrap_or_default();
             Err(format!(".env{at} does not read as NAME=value (a quote left open, or a stray word): fix or remove it"))
         }

@@ -203,3 +203,29 @@ async fn the_data_directory_and_its_files_are_private() {
     assert!(files >= 4, "{files} files checked");
     drop(started);
 }
+
+/// The binary stops at start, with exit code 2 and one line naming what to fix, where it would
+/// otherwise run misconfigured: a `.env` line that does not read (named by its number, never
+/// its text, which may hold a secret; dotenvy would drop it and every line after it), and a
+/// listener on every interface with no `ASSENT_PUBLIC_URL` (every form would be refused).
+#[tokio::test]
+async fn misconfigurations_stop_the_binary_with_the_fix_named() {
+    let run = |dir: &std::path::Path, vars: &[(&str, &str)]| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_assent"));
+        command.env_clear().current_dir(dir).env("ASSENT_DATA_DIR", dir.join("data"));
+        command.envs(vars.iter().copied());
+        let out = command.output().unwrap();
+        (out.status.code(), String::from_utf8_lossy(&out.stderr).to_string())
+    };
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(".env"), "RUST_LOG=warn\nCLIENT_SECRET=Super\"Secret\nASSENT_SESSION_KEY=x\n")
+        .unwrap();
+    let (code, said) = run(dir.path(), &[("LEPTOS_SITE_ADDR", "127.0.0.1:0")]);
+    assert_eq!(code, Some(2), "{said}");
+    assert!(said.contains(".env line 2") && !said.contains("Secret"), "{said}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let (code, said) = run(dir.path(), &[("LEPTOS_SITE_ADDR", "0.0.0.0:0")]);
+    assert_eq!(code, Some(2), "{said}");
+    assert!(said.contains("set ASSENT_PUBLIC_URL"), "{said}");
+}
