@@ -24,6 +24,9 @@ async fn main() -> ExitCode {
         }
     };
     init_logs(&config.log_filter, config.text_logs);
+    for name in assent::server::config::Config::unread_settings() {
+        tracing::warn!(name, "a variable named like Assent's settings that Assent does not read: a typo?");
+    }
     if std::env::args().nth(1).as_deref() == Some("sandbox") {
         return run_sandbox(config).await;
     }

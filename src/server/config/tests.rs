@@ -120,6 +120,12 @@ mod env {
     }
 
     #[test]
+    fn a_misspelt_setting_is_told_apart() {
+        let names = ["ASSENT_SESSION_STOR", "ASSENT_SESSION_KEY", "ASSENT_DATA_DIR", "HOME"].map(String::from);
+        assert_eq!(Config::unread(names.into_iter(), |_| None), ["ASSENT_SESSION_STOR"]);
+    }
+
+    #[test]
     fn a_real_tenant_needs_https_and_credentials() {
         let ok = config(&[
             ("AUTHORIZATION_SERVER_URL", "https://acme.us.authz.example.com/acme/bank"),
