@@ -1,6 +1,10 @@
 //! Open Finance (FDX) consents: load one with the customer's own accounts, decide it (allow
 //! with the chosen `account[]`s, or deny). Account ids from the form are never trusted: only
 //! the customer's own accounts, as the bank lists them, can be granted.
+//!
+//! Each decision is recorded (`crate::server::records`) as the other regimes' are: Allow
+//! writes the record pending, accepts, then marks it authorized; Deny writes it rejected. The
+//! record's id is the FDX consent's id, which the management API lists and stops.
 
 use crate::error::AppError;
 use crate::model::FdxConsentView;
@@ -41,40 +45,72 @@ pub async fn decide_fdx_consent(
 ) -> Result<(), AppError> {
     use super::consent::valid_handle;
     use super::context;
+    use super::decide::{decide, Form};
     use crate::error::Failure;
-    use crate::server::fdx::{accept_body, accounts_requested};
-    use crate::wire::RejectScopeGrant;
     if !valid_handle(&login_id) || !valid_handle(&login_state) || account.len() > 1000 {
         return Err(Failure::FormIncomplete.into());
     }
     let state = context::state()?;
-    let (flow, way) = (login_id.clone(), decision.clone());
-    super::decide::once(&state, &flow, &csrf_token, &way, async {
-        let state = &state;
-        let metrics = state.upstream.metrics();
-        if decision == "deny" {
-            // The flow must still be open; the reject body is the reference's.
-            let consent = state.upstream.fdx_consent(&login_id, &login_state).await?;
-            if !consent.fdx_consent.awaiting() {
-                return Err(Failure::Answered.into());
-            }
-            let next = state.upstream.reject_fdx(&RejectScopeGrant::user_denied(login_id, login_state)).await?;
-            metrics.rejects.inc();
-            return Ok(next);
+    decide(&state, Form { login_id, login_state, csrf_token, decision }, &FdxDecision { account }).await
+}
+
+/// A decision on an FDX consent, with the accounts the form chose.
+#[cfg(feature = "ssr")]
+struct FdxDecision {
+    account: Vec<String>,
+}
+
+#[cfg(feature = "ssr")]
+impl super::decide::Regime for FdxDecision {
+    const WHAT: &'static str = "FDX consent";
+    type Accept = crate::wire::AcceptFDXConsentRequest;
+
+    async fn refuse(
+        &self,
+        state: &crate::server::AppState,
+        login_id: String,
+        login_state: String,
+    ) -> Result<(crate::server::records::Draft, crate::wire::RedirectTo), AppError> {
+        use crate::error::Failure;
+        // The flow must still be open; the reject body is the reference's.
+        let consent = state.upstream.fdx_consent(&login_id, &login_state).await?;
+        if !consent.fdx_consent.awaiting() {
+            return Err(Failure::Answered.into());
         }
-        let (consent, own) = open_consent(state, &login_id, &login_state).await?;
-        if accounts_requested(&consent) && account.is_empty() {
+        let draft = crate::server::fdx::record_draft(&state.upstream, &consent, &login_id, &login_state, Vec::new());
+        let body = crate::wire::RejectScopeGrant::user_denied(login_id, login_state);
+        Ok((draft, state.upstream.reject_fdx(&body).await?))
+    }
+
+    async fn prepare(
+        &self,
+        state: &crate::server::AppState,
+        login_id: &str,
+        login_state: String,
+    ) -> Result<(crate::server::records::Draft, Self::Accept), AppError> {
+        use crate::error::Failure;
+        use crate::server::fdx::{accept_body, accounts_requested, record_draft};
+        let (consent, own) = open_consent(state, login_id, &login_state).await?;
+        if accounts_requested(&consent) && self.account.is_empty() {
             return Err(Failure::NoAccountChosen.into());
         }
-        let body = accept_body(&consent, &own, &account, login_state).ok_or_else(|| {
+        let body = accept_body(&consent, &own, &self.account, login_state).ok_or_else(|| {
             tracing::warn!("FDX accept with an account that is not the customer's; refused");
             AppError::new(Failure::NotYours)
         })?;
-        let next = state.upstream.accept_fdx(&login_id, &body).await?;
-        metrics.accepts.inc();
-        Ok(next)
-    })
-    .await
+        let accounts = body.resources.iter().filter(|r| r.resource_type == "ACCOUNT").map(|r| r.id.clone()).collect();
+        let draft = record_draft(&state.upstream, &consent, login_id, &body.login_state, accounts);
+        Ok((draft, body))
+    }
+
+    async fn accept(
+        &self,
+        state: &crate::server::AppState,
+        login_id: &str,
+        body: &Self::Accept,
+    ) -> Result<crate::wire::RedirectTo, AppError> {
+        Ok(state.upstream.accept_fdx(login_id, body).await?)
+    }
 }
 
 /// The consent, still awaiting a decision, and the customer's accounts when it asks for them.

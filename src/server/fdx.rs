@@ -142,6 +142,56 @@ pub fn view(
     }
 }
 
+/// What the record of this FDX consent keeps: the consent's id as the record's id (what the
+/// management API lists and stops, so one id names both), who, which application as the screen
+/// showed it, the data clusters (as `scopes`, named as the screen named them), the accounts
+/// granted and when it ends.
+pub fn record_draft(
+    upstream: &Upstream,
+    consent: &GetFDXConsentResponse,
+    login_id: &str,
+    login_state: &str,
+    accounts: Vec<String>,
+) -> crate::server::records::Draft {
+    let fdx = &consent.fdx_consent;
+    let locale = request::locale();
+    let mut clusters: Vec<String> = Vec::new();
+    for cluster in fdx.resources.iter().flat_map(|r| &r.data_clusters) {
+        if !clusters.contains(cluster) {
+            clusters.push(cluster.clone());
+        }
+    }
+    let scope_names =
+        clusters.iter().map(|c| (c.clone(), super::present::code_label(locale, "fdx-cluster-", c))).collect();
+    let expires_at = fdx
+        .expiration_time
+        .as_deref()
+        .and_then(|e| chrono::DateTime::parse_from_rfc3339(e).ok())
+        .map(|e| e.timestamp())
+        .or_else(|| {
+            Some(chrono::Utc::now().checked_add_signed(chrono::Duration::try_days(fdx.duration_period?)?)?.timestamp())
+        });
+    let client = client_view(&consent.client_info, &consent.client_id);
+    crate::server::records::Draft {
+        id: Some(fdx.id.clone()).filter(|id| !id.is_empty()),
+        login_id: login_id.to_string(),
+        login_state: Some(login_state.to_string()),
+        tenant: upstream.tenant_or(&consent.tenant_id),
+        workspace: consent.server_id.clone(),
+        subject: consent.subject.clone(),
+        customer: record_customer(upstream, &consent.server_id, &consent.authentication_context),
+        client_id: consent.client_id.clone(),
+        client_name: client.name,
+        client_logo: client.logo_uri,
+        scopes: clusters,
+        scope_names,
+        claims: Vec::new(),
+        accounts,
+        expires_at,
+        payment: None,
+    }
+}
+
 /// What an accept grants: one `ACCOUNT` resource per chosen account (with the clusters the
 /// `ACCOUNT` request asked for), other requested resources as they were asked, and every
 /// requested scope. `None` when a chosen account is not the customer's.

@@ -11,6 +11,10 @@
 //!   `Authorised`); an amendment's (`{arrangement}.{login_id}`, the arrangement's id
 //!   unchanged) only by the read of its own flow, and once authorized it supersedes the record
 //!   in force before it, as the consent screen does after the accept;
+//! - an FDX record by the management list of the consents sharing its accounts, where its
+//!   consent's id is `Authorised` once accepted; else by the FDX consent page's read of its
+//!   flow (a flow that is not an FDX consent's, a plain scope grant of that workspace, is read
+//!   as any other);
 //! - any other by the scope grant, read again with the handles the record kept.
 //!
 //! A UK consent or CDR arrangement listed as `Revoked` was accepted and then ended at the
@@ -94,6 +98,10 @@ fn is_uk(state: &AppState, record: &Record) -> bool {
     record.draft.payment.is_some() || state.upstream.obuk_workspace() == Some(record.draft.workspace.as_str())
 }
 
+fn is_fdx(state: &AppState, record: &Record) -> bool {
+    state.upstream.fdx().is_some_and(|f| f.workspace == record.draft.workspace)
+}
+
 fn is_cdr(state: &AppState, record: &Record) -> bool {
     state.upstream.cdr_workspace() == Some(record.draft.workspace.as_str())
 }
@@ -139,6 +147,24 @@ async fn outcome(state: &AppState, record: &Record, login_id: &str, login_state:
         }
         let read = up.cdr_arrangement(login_id, login_state).await.map(|c| c.cdr_arrangement.status);
         return of_flow(read, AUTHORISED);
+    }
+    if is_fdx(state, record) {
+        use crate::wire::fdx::fdx_status::{known, AUTHORISED, REVOKED};
+        let Ok(listed) = up.fdx_consents_of_accounts(&d.accounts).await.map(|l| l.consents) else {
+            return Outcome::Open;
+        };
+        match listed.iter().find(|c| c.id == record.id).and_then(|c| known(&c.status)) {
+            Some(AUTHORISED) => return Outcome::Accepted,
+            Some(REVOKED) => return Outcome::Ended,
+            _ => {}
+        }
+        match up.fdx_consent(login_id, login_state).await {
+            Ok(c) if known(&c.fdx_consent.status) == Some(AUTHORISED) => return Outcome::Accepted,
+            Ok(_) => return Outcome::Open,
+            Err(UpstreamError::Status { status: 409, .. }) => return Outcome::Refused,
+            // Not an FDX consent's flow, or gone: read as a scope grant below.
+            Err(_) => {}
+        }
     }
     match up.scope_grant(login_id, login_state).await {
         Ok(flow) if flow.scope_grant_approved => Outcome::Accepted,

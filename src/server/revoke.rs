@@ -9,6 +9,11 @@
 //! no `consent_id` of Assent's to revoke by. A record there the management API does not know
 //! (a plain scope grant's) is ended by `consent_id` as everywhere else.
 //!
+//! A record of the FDX workspace (`Upstream::fdx`) is named by its FDX consent's id (see
+//! `api::fdx`): the consent is revoked through the management API (`DELETE …/fdx/consents/
+//! {id}`, which answers 404 for an id it does not know, such as a plain scope grant's), and
+//! then its tokens by `consent_id` as everywhere else.
+//!
 //! A record of the CDR workspace (`Upstream::cdr_workspace`) names its arrangement (see
 //! `api::cdr`): the arrangement is revoked through the CDR management API
 //! (`DELETE …/cdr/arrangements/{id}`), with its tokens; one the API does not know is ended by
@@ -41,6 +46,9 @@ pub async fn end_access(state: &AppState, record: &Record) -> Result<(), crate::
     // Stopped through the regime's API, or unknown there (404): then its tokens by consent id.
     if state.upstream.obuk_workspace() == Some(workspace) && state.upstream.revoke_obuk_consent(&record.id).await? {
         return Ok(());
+    }
+    if state.upstream.fdx().is_some_and(|f| f.workspace == workspace) {
+        state.upstream.revoke_fdx_consent(&record.id).await?;
     }
     if state.upstream.cdr_workspace() == Some(workspace) {
         let arrangement = crate::server::cdr::arrangement_of_record(&record.id);

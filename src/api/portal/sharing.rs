@@ -62,15 +62,13 @@ pub(super) async fn find(
 /// being stopped either way.
 pub(super) async fn stop(state: &AppState, subject: &str, regime: Regime, consent_id: &str) -> Result<(), AppError> {
     match regime {
-        Regime::Fdx => state.upstream.revoke_fdx_consent(consent_id).await?,
+        Regime::Fdx => {
+            state.upstream.revoke_fdx_consent(consent_id).await?;
+            end_record(state, consent_id, "an FDX consent").await;
+        }
         Regime::Uk => {
             state.upstream.revoke_obuk_consent(consent_id).await?;
-            if state.records.kept_here() {
-                let revoked = state.records.revoke(consent_id, crate::server::records::Actor::Customer, None, None);
-                if let Err(e) = revoked.await {
-                    tracing::error!(error = %e, "stopped a UK consent, but could not mark its record revoked");
-                }
-            }
+            end_record(state, consent_id, "a UK consent").await;
         }
         Regime::Cdr => {
             state.upstream.revoke_cdr_arrangement(consent_id).await?;
@@ -79,6 +77,17 @@ pub(super) async fn stop(state: &AppState, subject: &str, regime: Regime, consen
     }
     state.upstream.metrics().revokes.inc();
     Ok(())
+}
+
+/// The record named by the consent `consent_id` (an FDX or UK consent's), ended by the customer
+/// who stopped the consent; a failure is logged, since the consent itself has stopped.
+async fn end_record(state: &AppState, consent_id: &str, what: &str) {
+    if state.records.kept_here() {
+        let revoked = state.records.revoke(consent_id, crate::server::records::Actor::Customer, None, None);
+        if let Err(e) = revoked.await {
+            tracing::error!(error = %e, "stopped {what}, but could not mark its record revoked");
+        }
+    }
 }
 
 /// The user's accounts at the own banks (Hyperscale Bank's in the sandbox) of the workspaces

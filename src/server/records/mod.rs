@@ -356,9 +356,13 @@ impl ConsentRecords {
 
     /// The pending record of this flow, written now or earlier (a retry, a second submission):
     /// its id, and its status (`authorized` when the flow was accepted already). `None` when
-    /// the flow's workspace keeps no records.
+    /// the flow's workspace keeps no records, or keeps them where a record named by its
+    /// consent cannot keep that name (see `Store::keeps_given_ids`).
     pub async fn prepare(&self, draft: Draft) -> Result<Option<(String, Status)>, RecordsError> {
         let Some(store) = self.store_of(&draft.workspace) else { return Ok(None) };
+        if draft.id.is_some() && !store.keeps_given_ids() {
+            return Ok(None);
+        }
         store.prepare(&draft, now()).await.map(Some)
     }
 
@@ -383,6 +387,9 @@ impl ConsentRecords {
     /// The user chose Deny: the flow's record, rejected (none authorized).
     pub async fn reject(&self, draft: Draft) -> Result<(), RecordsError> {
         let Some(store) = self.store_of(&draft.workspace) else { return Ok(()) };
+        if draft.id.is_some() && !store.keeps_given_ids() {
+            return Ok(());
+        }
         store.reject(&draft, now()).await
     }
 

@@ -55,6 +55,14 @@ impl Store {
         }
     }
 
+    /// Whether a record named by its consent ([`Draft::id`]) is kept under that name: in
+    /// Assent's own stores; an external store and an identity pool name records themselves, so
+    /// a consent named by its regime (an FDX consent in such a store) is not recorded there,
+    /// and is ended through its regime's API alone.
+    pub(super) fn keeps_given_ids(&self) -> bool {
+        matches!(self, Store::Sqlite(_) | Store::Postgres(_))
+    }
+
     pub(super) async fn prepare(&self, draft: &Draft, now: i64) -> Result<(String, Status), RecordsError> {
         let d = draft.clone();
         on_store!(self, |s| s.prepare(&d, now), s.prepare(draft, now), s.prepare(draft).await, s.prepare(draft, now))

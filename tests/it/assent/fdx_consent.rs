@@ -32,6 +32,18 @@ async fn to_recipient(app: &TestApp, b: &Client, res: reqwest::Response) -> Stri
     b.get(absolute(app.sandbox_url(), &location(&res))).send().await.unwrap().text().await.unwrap()
 }
 
+/// The consent record `id` as Assent's store keeps it: (status, scopes, accounts).
+fn record(app: &TestApp, id: &str) -> Option<(String, String, Vec<String>)> {
+    let conn = rusqlite::Connection::open(app.data_dir().join("records.sqlite3")).unwrap();
+    let row = conn.query_row("SELECT status, scopes FROM consent_records WHERE id = ?1", [id], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+    });
+    let (status, scopes) = row.ok()?;
+    let mut accounts = conn.prepare("SELECT account_id FROM consent_accounts WHERE record_id = ?1 ORDER BY 1").unwrap();
+    let accounts = accounts.query_map([id], |r| r.get(0)).unwrap().map(Result::unwrap).collect();
+    Some((status, scopes, accounts))
+}
+
 fn granted_accounts(html: &str) -> Vec<String> {
     html.split("data-testid=\"granted-account\" data-account-id=\"")
         .skip(1)
@@ -90,6 +102,14 @@ async fn the_user_shares_exactly_the_accounts_ticked() {
     let consent_id = html.split("data-consent-id=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
     assert!(html.contains("Everyday Checking …") && html.contains("Rewards Credit Card …"));
     assert!(!html.contains("High-Yield Savings"), "the account not shared is not listed");
+    // Its consent record is named by the FDX consent's id, with the data and accounts shared,
+    // in the portal's history in the words of the screen.
+    let (status, scopes, accounts) = record(&app, &consent_id).expect("a record named by the consent");
+    assert_eq!((status.as_str(), accounts), ("authorized", vec!["1000001".to_string(), "1000003".to_string()]));
+    assert!(scopes.contains("ACCOUNT_DETAILED") && scopes.contains("TRANSACTIONS"), "{scopes}");
+    let section = portal_records(&html).replace("<!>", "");
+    assert!(section.contains(&format!("/portal/receipt?id={consent_id}")), "{section}");
+    assert!(section.contains("Shares: Account details and balances, Transactions: amounts"), "{section}");
     // Another customer sees none of it, and cannot revoke it.
     let other = browser();
     let other_html = portal_sign_in(&app, &other, "user4").await;
@@ -117,6 +137,41 @@ async fn the_user_shares_exactly_the_accounts_ticked() {
     assert!(after.contains("Sharing stopped") && after.contains(">Stopped<"), "{after}");
     let fetch = b.post(format!("{}/fdx-demo/fetch", app.sandbox_url())).send().await.unwrap().text().await.unwrap();
     assert!(fetch.contains("data-testid=\"bank-status\">401"), "{fetch}");
+    assert_eq!(record(&app, &consent_id).unwrap().0, "revoked", "the record ends with the consent");
+}
+
+/// Bank staff find an FDX consent's record and revoke it: the consent is revoked through the
+/// management API, so the recipient's next bank call fails, and the customer's portal shows it
+/// stopped, ended by the bank.
+#[tokio::test]
+async fn staff_revoke_an_fdx_consent_through_its_record() {
+    let app = spawn_app().await;
+    let b = browser();
+    let consent = start_fdx(&app, &b, "user").await;
+    let page = open_consent(&b, &consent).await;
+    to_recipient(&app, &b, post(&app, &b, &page, "allow", &["1000002"]).await).await;
+    let fetch = b.post(format!("{}/fdx-demo/fetch", app.sandbox_url())).send().await.unwrap().text().await.unwrap();
+    assert!(fetch.contains("data-testid=\"bank-status\">200"), "{fetch}");
+
+    let staff = browser();
+    crate::assent::console::console_sign_in(&app, &staff, "admin").await;
+    let found = staff.get(format!("{}/admin?q=1000002", app.url)).send().await.unwrap().text().await.unwrap();
+    let start = found.find("/admin/record?id=").expect("found by its account");
+    let path = &found[start..start + found[start..].find('"').unwrap()];
+    let page = staff.get(format!("{}{path}", app.url)).send().await.unwrap().text().await.unwrap();
+    let id = hidden(&page, "id");
+    let res = form_post(&staff, format!("{}/api/admin/revoke", app.url))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("csrf_token", hidden(&page, "csrf_token").as_str()), ("id", &id), ("reason", "Fraud reported")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(record(&app, &id).unwrap().0, "revoked");
+    let fetch = b.post(format!("{}/fdx-demo/fetch", app.sandbox_url())).send().await.unwrap().text().await.unwrap();
+    assert!(fetch.contains("data-testid=\"bank-status\">401"), "the consent itself is revoked: {fetch}");
+    let portal = portal_sign_in(&app, &browser(), "user").await;
+    assert!(portal.contains(">Stopped<") && portal.contains("Fraud reported"), "{portal}");
 }
 
 #[tokio::test]
@@ -130,6 +185,13 @@ async fn deny_sends_the_rejection_to_the_recipient() {
     let recipient = to_recipient(&app, &b, res).await;
     assert!(recipient.contains("id=\"error-code\">"), "{recipient}");
     assert!(granted_accounts(&recipient).is_empty());
+    // Its record: rejected, what was asked, no account.
+    let conn = rusqlite::Connection::open(app.data_dir().join("records.sqlite3")).unwrap();
+    let id: String =
+        conn.query_row("SELECT id FROM consent_records WHERE subject = 'user2'", [], |r| r.get(0)).unwrap();
+    let (status, scopes, accounts) = record(&app, &id).unwrap();
+    assert_eq!((status.as_str(), accounts.len()), ("rejected", 0));
+    assert!(scopes.contains("ACCOUNT_DETAILED"), "{scopes}");
 }
 
 /// Issue 14, item 1: a joint account's co-holder sees a consent the other holder gave, marked
@@ -226,4 +288,44 @@ async fn a_customer_with_hundreds_of_consents_sees_and_can_stop_each() {
     let res = portal_stop(&app, &portal, "older-249", hidden(&html, "csrf_token").as_str()).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(store.fdx_consent("older-249").unwrap().unwrap().status, "Revoked");
+}
+
+/// FDX records left pending by a crash between the accept and the record's authorization are
+/// settled with the management API and the consent page: one accepted upstream is authorized,
+/// one refused there is rejected, one still open stays pending.
+#[tokio::test]
+async fn fdx_records_left_pending_by_a_crash_are_settled() {
+    use assent::server::reconcile::settle;
+    use assent::server::records::Status;
+    use assent::wire::{InternalAccount, RejectScopeGrant};
+    let app = spawn_app().await;
+    let up = &app.state.upstream;
+    let mut flows = Vec::new();
+    for user in ["user", "user2", "user3"] {
+        let b = browser();
+        let page = open_consent(&b, &start_fdx(&app, &b, user).await).await;
+        let read = up.fdx_consent(&page.login_id, &page.login_state).await.unwrap();
+        // The first account the screen offers.
+        let offered = page.html.split("name=\"account[]\"").nth(1).unwrap();
+        let own = offered.split("value=\"").nth(1).unwrap().split('"').next().unwrap();
+        let own = vec![InternalAccount { id: own.to_string(), ..Default::default() }];
+        let body =
+            assent::server::fdx::accept_body(&read, &own, &[own[0].id.clone()], page.login_state.clone()).unwrap();
+        let draft =
+            assent::server::fdx::record_draft(up, &read, &page.login_id, &page.login_state, vec![own[0].id.clone()]);
+        let (id, status) = app.state.records.prepare(draft).await.unwrap().unwrap();
+        assert_eq!((id.as_str(), status), (read.fdx_consent.id.as_str(), Status::Pending));
+        flows.push((id, page, body));
+    }
+    // The crash: one accepted upstream, one refused, one not decided.
+    up.accept_fdx(&flows[0].1.login_id, &flows[0].2).await.unwrap();
+    let refused = RejectScopeGrant::user_denied(flows[1].1.login_id.clone(), flows[1].1.login_state.clone());
+    up.reject_fdx(&refused).await.unwrap();
+
+    assert_eq!(settle(&app.state).await.unwrap(), 1);
+    let mut statuses = Vec::new();
+    for (id, _, _) in &flows {
+        statuses.push(app.state.records.get(id).await.unwrap().unwrap().status);
+    }
+    assert_eq!(statuses, [Status::Authorized, Status::Rejected, Status::Pending], "the last still the customer's");
 }
