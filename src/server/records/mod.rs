@@ -15,9 +15,10 @@
 //! nothing can disagree. Ending such a record stops the consent through the management API
 //! (`server::revoke`), which is what makes the bank refuse its tokens. Its record keeps the
 //! UK facts in the common fields: the permission codes as `scopes`, the accounts granted, and
-//! `ExpirationDateTime` as the expiry. Assent's own stores (SQLite, PostgreSQL) keep the id
-//! given; an identity pool names its records itself, so a UK workspace keeps its records in
-//! Assent's own store.
+//! `ExpirationDateTime` as the expiry. An FDX consent (`crate::api::fdx`) is named likewise, by
+//! its FDX consent id, its data clusters as `scopes`. Assent's own stores (SQLite, PostgreSQL)
+//! keep the id given; an identity pool or an external store names its records itself, so a UK
+//! workspace keeps its records in Assent's own store, and an FDX consent is recorded only there.
 //!
 //! `CONSENT_STORAGE=assent` (the default) keeps them in SQLite in `ASSENT_DATA_DIR`, or in
 //! PostgreSQL (`ASSENT_DATABASE_URL`) when replicas share them; `external` writes them to the
