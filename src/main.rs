@@ -103,11 +103,12 @@ async fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// Reads `.env` (the environment's own variables win), if there is one. A line that does not
+/// Reads `.env` of the working directory (the environment's own variables win), if there is
+/// one. A line that does not
 /// parse stops Assent: dotenvy would drop it and every line after it unsaid. The message names
 /// the line by its number, never its text, which may hold a secret.
 fn read_dotenv() -> Result<(), String> {
-    match dotenvy::dotenv() {
+    match dotenvy::from_path(".env") {
         Ok(_) => Ok(()),
         Err(e) if e.not_found() => Ok(()),
         Err(dotenvy::Error::LineParse(line, _)) => {

@@ -163,6 +163,7 @@ portal-record-given = Given { $date }
 portal-record-declined = Declined { $date }
 portal-record-asked = Asked for:
 portal-record-ended-customer = Ended by you { $date }
+portal-record-ended-co-holder = Ended by the other holder of a joint account { $date }
 portal-record-ended-staff = Ended by { $name } at the bank { $date }: { $reason }
 portal-record-ended-application = Ended by the application { $date }
 portal-record-ended-server = Ended by the authorization server { $date }

@@ -162,6 +162,7 @@ portal-record-given = Dado el { $date }
 portal-record-declined = Rechazado el { $date }
 portal-record-asked = Pedía:
 portal-record-ended-customer = Terminado por usted el { $date }
+portal-record-ended-co-holder = Terminado por el otro titular de una cuenta conjunta el { $date }
 portal-record-ended-staff = Terminado por { $name } en el banco el { $date }: { $reason }
 portal-record-ended-application = Terminado por la aplicación el { $date }
 portal-record-ended-server = Terminado por el servidor de autorización el { $date }

@@ -162,6 +162,7 @@ portal-record-given = Dado em { $date }
 portal-record-declined = Recusado em { $date }
 portal-record-asked = Pedia:
 portal-record-ended-customer = Encerrado por você em { $date }
+portal-record-ended-co-holder = Encerrado pelo outro titular de uma conta conjunta em { $date }
 portal-record-ended-staff = Encerrado por { $name } no banco em { $date }: { $reason }
 portal-record-ended-application = Encerrado pelo aplicativo em { $date }
 portal-record-ended-server = Encerrado pelo servidor de autorização em { $date }

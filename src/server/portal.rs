@@ -125,6 +125,8 @@ pub fn records_view(
             let ended = r.history.iter().rev().find(|e| e.kind == "revoked" || e.kind == "expired").map(|e| {
                 let when = date(e.at).map(|d| d.0).unwrap_or_default();
                 let key = match e.by {
+                    // Ended by a joint account's other holder, not this customer.
+                    Actor::Customer if e.by_name.is_some() => "portal-record-ended-co-holder",
                     Actor::Customer => "portal-record-ended-customer",
                     Actor::Staff => "portal-record-ended-staff",
                     Actor::Application => "portal-record-ended-application",

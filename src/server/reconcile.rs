@@ -12,9 +12,11 @@
 //!   unchanged) only by the read of its own flow, and once authorized it supersedes the record
 //!   in force before it, as the consent screen does after the accept;
 //! - an FDX record by the management list of the consents sharing its accounts, where its
-//!   consent's id is `Authorised` once accepted; else by the FDX consent page's read of its
-//!   flow (a flow that is not an FDX consent's, a plain scope grant of that workspace, is read
-//!   as any other);
+//!   consent's id is `Authorised` once accepted (`Revoked` or `Expired`: accepted, then ended;
+//!   `Rejected`: refused); else by the FDX consent page's read of its flow. That read's conflict
+//!   (decided) is a refusal only for a record with accounts, whose accept the list would have
+//!   shown; any other record (a plain scope grant of that workspace, or a consent of no
+//!   account) is read as a scope grant, and left pending when that says nothing;
 //! - any other by the scope grant, read again with the handles the record kept.
 //!
 //! A UK consent or CDR arrangement listed as `Revoked` was accepted and then ended at the
@@ -149,20 +151,22 @@ async fn outcome(state: &AppState, record: &Record, login_id: &str, login_state:
         return of_flow(read, AUTHORISED);
     }
     if is_fdx(state, record) {
-        use crate::wire::fdx::fdx_status::{known, AUTHORISED, REVOKED};
+        use crate::wire::fdx::fdx_status::{known, AUTHORISED, EXPIRED, REJECTED, REVOKED};
         let Ok(listed) = up.fdx_consents_of_accounts(&d.accounts).await.map(|l| l.consents) else {
             return Outcome::Open;
         };
         match listed.iter().find(|c| c.id == record.id).and_then(|c| known(&c.status)) {
             Some(AUTHORISED) => return Outcome::Accepted,
-            Some(REVOKED) => return Outcome::Ended,
+            Some(REVOKED | EXPIRED) => return Outcome::Ended,
+            Some(REJECTED) => return Outcome::Refused,
             _ => {}
         }
         match up.fdx_consent(login_id, login_state).await {
             Ok(c) if known(&c.fdx_consent.status) == Some(AUTHORISED) => return Outcome::Accepted,
             Ok(_) => return Outcome::Open,
-            Err(UpstreamError::Status { status: 409, .. }) => return Outcome::Refused,
-            // Not an FDX consent's flow, or gone: read as a scope grant below.
+            // Decided, and not accepted with these accounts (the list would have shown it).
+            Err(UpstreamError::Status { status: 409, .. }) if !d.accounts.is_empty() => return Outcome::Refused,
+            // Not an FDX consent's flow, one of no account, or gone: read as a scope grant.
             Err(_) => {}
         }
     }

@@ -11,8 +11,9 @@
 //!
 //! A record of the FDX workspace (`Upstream::fdx`) is named by its FDX consent's id (see
 //! `api::fdx`): the consent is revoked through the management API (`DELETE …/fdx/consents/
-//! {id}`, which answers 404 for an id it does not know, such as a plain scope grant's), and
-//! then its tokens by `consent_id` as everywhere else.
+//! {id}`, by the bank when staff end it), which ends its tokens; one the API does not know (a
+//! plain scope grant's) is ended by `consent_id`, and one it says has ended already (409) is
+//! done.
 //!
 //! A record of the CDR workspace (`Upstream::cdr_workspace`) names its arrangement (see
 //! `api::cdr`): the arrangement is revoked through the CDR management API
@@ -35,20 +36,27 @@ pub async fn end_consent(
     if record.status != Status::Authorized || record.draft.payment.is_some() {
         return Ok(false);
     }
-    end_access(state, record).await?;
+    end_access(state, record, by).await?;
     Ok(state.records.revoke(&record.id, by, by_name, reason).await?)
 }
 
-/// Ends what `record` lets its application do: the UK consent or CDR arrangement it names
-/// stopped, or its tokens revoked by `consent_id`. Its status is the caller's to change.
-pub async fn end_access(state: &AppState, record: &Record) -> Result<(), crate::server::upstream::UpstreamError> {
+/// Ends what `record` lets its application do, for `by`: the FDX or UK consent or CDR
+/// arrangement it names stopped, or its tokens revoked by `consent_id`. Its status is the
+/// caller's to change.
+pub async fn end_access(
+    state: &AppState,
+    record: &Record,
+    by: Actor,
+) -> Result<(), crate::server::upstream::UpstreamError> {
     let workspace = record.draft.workspace.as_str();
     // Stopped through the regime's API, or unknown there (404): then its tokens by consent id.
     if state.upstream.obuk_workspace() == Some(workspace) && state.upstream.revoke_obuk_consent(&record.id).await? {
         return Ok(());
     }
-    if state.upstream.fdx().is_some_and(|f| f.workspace == workspace) {
-        state.upstream.revoke_fdx_consent(&record.id).await?;
+    if state.upstream.fdx().is_some_and(|f| f.workspace == workspace)
+        && state.upstream.revoke_fdx_consent(&record.id, by == Actor::Staff).await?
+    {
+        return Ok(());
     }
     if state.upstream.cdr_workspace() == Some(workspace) {
         let arrangement = crate::server::cdr::arrangement_of_record(&record.id);

@@ -318,7 +318,7 @@ async fn end_records(state: &crate::server::AppState, subject: &str, client_id: 
         }
     };
     for record in records.iter().filter(|r| r.draft.client_id == client_id && r.status == Status::Authorized) {
-        if let Err(e) = crate::server::revoke::end_access(state, record).await {
+        if let Err(e) = crate::server::revoke::end_access(state, record, Actor::Customer).await {
             tracing::warn!(error = %e, "could not revoke a consent's tokens by consent_id (the application's revoke did)");
         }
         if let Err(e) = state.records.revoke(&record.id, Actor::Customer, None, None).await {

@@ -63,12 +63,12 @@ pub(super) async fn find(
 pub(super) async fn stop(state: &AppState, subject: &str, regime: Regime, consent_id: &str) -> Result<(), AppError> {
     match regime {
         Regime::Fdx => {
-            state.upstream.revoke_fdx_consent(consent_id).await?;
-            end_record(state, consent_id, "an FDX consent").await;
+            state.upstream.revoke_fdx_consent(consent_id, false).await?;
+            end_record(state, subject, consent_id, "an FDX consent").await;
         }
         Regime::Uk => {
             state.upstream.revoke_obuk_consent(consent_id).await?;
-            end_record(state, consent_id, "a UK consent").await;
+            end_record(state, subject, consent_id, "a UK consent").await;
         }
         Regime::Cdr => {
             state.upstream.revoke_cdr_arrangement(consent_id).await?;
@@ -80,15 +80,31 @@ pub(super) async fn stop(state: &AppState, subject: &str, regime: Regime, consen
 }
 
 /// The record named by the consent `consent_id` (an FDX or UK consent's), ended by the customer
-/// who stopped the consent; a failure is logged, since the consent itself has stopped.
-async fn end_record(state: &AppState, consent_id: &str, what: &str) {
-    if state.records.kept_here() {
-        let revoked = state.records.revoke(consent_id, crate::server::records::Actor::Customer, None, None);
-        if let Err(e) = revoked.await {
-            tracing::error!(error = %e, "stopped {what}, but could not mark its record revoked");
+/// `subject` who stopped the consent: its own, or a joint account's other holder's (named
+/// [`CO_HOLDER`], so the record's own customer does not read "ended by you"); a failure is
+/// logged, since the consent itself has stopped.
+async fn end_record(state: &AppState, subject: &str, consent_id: &str, what: &str) {
+    if !state.records.kept_here() {
+        return;
+    }
+    let of_other = match state.records.get(consent_id).await {
+        Ok(Some(record)) => record.draft.subject != subject,
+        Ok(None) => return,
+        Err(e) => {
+            tracing::error!(error = %e, "stopped {what}, but could not read its record");
+            return;
         }
+    };
+    let by_name = of_other.then(|| CO_HOLDER.to_string());
+    let revoked = state.records.revoke(consent_id, crate::server::records::Actor::Customer, by_name, None);
+    if let Err(e) = revoked.await {
+        tracing::error!(error = %e, "stopped {what}, but could not mark its record revoked");
     }
 }
+
+/// The name a record keeps of a customer who ended another customer's consent: a joint
+/// account's other holder.
+pub const CO_HOLDER: &str = "co-holder";
 
 /// The user's accounts at the own banks (Hyperscale Bank's in the sandbox) of the workspaces
 /// their records come from, to name the accounts of those records: asked only when there are

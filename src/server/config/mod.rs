@@ -174,14 +174,25 @@ fn parse_url(name: &str, value: &str) -> Result<Url, ConfigError> {
     Ok(url)
 }
 
-/// `value` as a message may show it: whatever stands before an `@` in a URL's authority (a
-/// user and password) is hidden.
+/// `value` as a message may show it: a user and password in it are hidden. Read as the `url`
+/// crate reads it when it names a host (`https:/u:p@h` has user info too); otherwise whatever
+/// stands before an `@` ahead of the first `/`, `?`, `#` or `\` after the scheme's colon.
 fn shown_url(value: &str) -> String {
-    let Some(start) = value.find("://") else { return value.to_string() };
-    let rest = &value[start + 3..];
-    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
-    match authority.rfind('@') {
-        Some(at) => format!("{}://***@{}", &value[..start], &rest[at + 1..]),
+    if let Ok(mut url) = Url::parse(value) {
+        if url.has_host() {
+            if !url.username().is_empty() || url.password().is_some() {
+                let _ = url.set_password(None);
+                let _ = url.set_username("***");
+                return url.to_string();
+            }
+            return value.to_string();
+        }
+    }
+    let start = value.find(':').map_or(0, |i| i + 1);
+    let rest = value[start..].trim_start_matches(['/', '\\']);
+    let offset = value.len() - rest.len();
+    match rest[..rest.find(['/', '?', '#', '\\']).unwrap_or(rest.len())].rfind('@') {
+        Some(at) => format!("{}***@{}", &value[..offset], &rest[at + 1..]),
         None => value.to_string(),
     }
 }

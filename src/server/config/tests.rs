@@ -71,13 +71,23 @@ mod env {
         let tenant = |url: &str| {
             config(&[("AUTHORIZATION_SERVER_URL", url), ("CLIENT_ID", "id"), ("CLIENT_SECRET", "s")]).unwrap_err().0
         };
-        for url in ["https://user:PassW0rd@h.example/a/b", "http://user:PassW0rd@h.example/a/b", "ht!tp://u:PassW0rd@h"]
-        {
+        for url in [
+            "https://user:PassW0rd@h.example/a/b",
+            "http://user:PassW0rd@h.example/a/b",
+            "ht!tp://u:PassW0rd@h",
+            "https:/u:PassW0rd@h.example/a/b",
+            "https:u:PassW0rd@h.example/a/b",
+            "https:///u:PassW0rd@h.example/a/b",
+            "u:PassW0rd@h.example",
+        ] {
             let e = tenant(url);
             assert!(e.contains("AUTHORIZATION_SERVER_URL") && !e.contains("PassW0rd"), "{e}");
         }
         let e = config(&[("BANK_URL", "https://reader:PassW0rd@bank.example/api")]).unwrap_err().0;
         assert!(e.contains("BANK_URL") && !e.contains("PassW0rd") && e.contains("***@bank.example"), "{e}");
+        // An `@` in a path or a query is not user info: shown as it is.
+        let e = config(&[("BANK_URL", "http://bank.example/a@b?c=d@e")]).unwrap_err().0;
+        assert!(e.contains("http://bank.example/a@b?c=d@e"), "{e}");
 
         // The public URL is an origin: forms are checked against it, redirect URIs made of it.
         for wrong in ["consent.bank.example:443", "ftp://consent.bank.example", "https://consent.bank.example/assent"] {

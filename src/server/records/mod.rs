@@ -387,10 +387,8 @@ impl ConsentRecords {
 
     /// The user chose Deny: the flow's record, rejected (none authorized).
     pub async fn reject(&self, draft: Draft) -> Result<(), RecordsError> {
+        // Found by its flow in every store (a pool's named its own way), or written rejected.
         let Some(store) = self.store_of(&draft.workspace) else { return Ok(()) };
-        if draft.id.is_some() && !store.keeps_given_ids() {
-            return Ok(());
-        }
         store.reject(&draft, now()).await
     }
 

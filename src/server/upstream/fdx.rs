@@ -105,11 +105,19 @@ impl Upstream {
         Ok(FDXConsents { consents })
     }
 
-    /// `DELETE {base}/{tid}/system/servers/{wid}/fdx/consents/{id}` by the user (204; 404,
-    /// already gone, is not an error), renewing the System token once on a 401 or 403.
-    pub async fn revoke_fdx_consent(&self, consent_id: &str) -> Result<(), UpstreamError> {
+    /// `DELETE {base}/{tid}/system/servers/{wid}/fdx/consents/{id}`, by the customer
+    /// (`INDIVIDUAL` / `USER_ACTION`) or by the bank (`DATA_PROVIDER` / `BUSINESS_RULE`: its
+    /// staff), renewing the System token once on a 401 or 403. `true` when the consent is
+    /// revoked now (204) or had ended already (409: not authorised any more); `false` when the
+    /// server does not know it (404: never an FDX consent, or gone).
+    pub async fn revoke_fdx_consent(&self, consent_id: &str, by_bank: bool) -> Result<bool, UpstreamError> {
         let url = self.fdx_consents_url(Some(consent_id))?;
-        let body = FDXConsentRevocation { initiator: "INDIVIDUAL".into(), reason: "USER_ACTION".into() };
-        self.delete_with_system_token(Endpoint::FdxRevoke, url, Some(&body)).await.map(drop)
+        let (initiator, reason) =
+            if by_bank { ("DATA_PROVIDER", "BUSINESS_RULE") } else { ("INDIVIDUAL", "USER_ACTION") };
+        let body = FDXConsentRevocation { initiator: initiator.into(), reason: reason.into() };
+        match self.delete_with_system_token(Endpoint::FdxRevoke, url, Some(&body)).await {
+            Err(UpstreamError::Status { status: 409, .. }) => Ok(true),
+            other => other,
+        }
     }
 }

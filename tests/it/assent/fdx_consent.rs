@@ -170,6 +170,13 @@ async fn staff_revoke_an_fdx_consent_through_its_record() {
     assert_eq!(record(&app, &id).unwrap().0, "revoked");
     let fetch = b.post(format!("{}/fdx-demo/fetch", app.sandbox_url())).send().await.unwrap().text().await.unwrap();
     assert!(fetch.contains("data-testid=\"bank-status\">401"), "the consent itself is revoked: {fetch}");
+    // By the bank, as the recipient is told, not by the customer.
+    let revocation = app.sandbox().store.fdx_consent(&id).unwrap().unwrap().revocation.unwrap();
+    assert!(revocation.contains("DATA_PROVIDER") && revocation.contains("BUSINESS_RULE"), "{revocation}");
+    // Revoked again (a retry after a failure on the way): the consent has ended, nothing fails.
+    let record = app.state.records.get(&id).await.unwrap().unwrap();
+    let again = assent::server::revoke::end_access(&app.state, &record, assent::server::records::Actor::Staff).await;
+    assert!(again.is_ok(), "{again:?}");
     let portal = portal_sign_in(&app, &browser(), "user").await;
     assert!(portal.contains(">Stopped<") && portal.contains("Fraud reported"), "{portal}");
 }
@@ -244,6 +251,10 @@ async fn a_joint_accounts_co_holder_cannot_stop_the_other_holders_consent() {
     let fetch =
         joint_only.post(format!("{}/fdx-demo/fetch", app.sandbox_url())).send().await.unwrap().text().await.unwrap();
     assert!(fetch.contains("data-testid=\"bank-status\">401"), "{fetch}");
+    // The giver's record says who ended it: not "you".
+    let giver = portal_sign_in(&app, &browser(), "user2").await;
+    let section = portal_records(&giver).replace("<!>", "");
+    assert!(section.contains("Ended by the other holder of a joint account"), "{section}");
 }
 
 /// Issue 14, item 2: the portal finds the bank customer by the same claim as the consent
