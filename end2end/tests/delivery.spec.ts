@@ -17,8 +17,11 @@ async function toConsent(page: Page) {
   await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
 }
 
-/** The wasm and JavaScript that came over the network while `load` ran: URL and bytes. */
-async function code(cdp: CDPSession, load: () => Promise<void>) {
+/** The wasm and JavaScript that came over the network while `load` ran on `page`: URL and
+ * bytes. The island's module may still be arriving when it has hydrated (its bytes stream in
+ * as it compiles), and CDP's events come in their own time: it waits for the network to be
+ * quiet before it stops listening. */
+async function code(page: Page, cdp: CDPSession, load: () => Promise<void>) {
   const urls = new Map<string, string>();
   const got: { url: string; bytes: number }[] = [];
   const onResponse = (e: any) => {
@@ -31,6 +34,7 @@ async function code(cdp: CDPSession, load: () => Promise<void>) {
   cdp.on("Network.responseReceived", onResponse);
   cdp.on("Network.loadingFinished", onFinished);
   await load();
+  await page.waitForLoadState("networkidle");
   cdp.off("Network.responseReceived", onResponse);
   cdp.off("Network.loadingFinished", onFinished);
   return got;
@@ -39,7 +43,7 @@ async function code(cdp: CDPSession, load: () => Promise<void>) {
 test("the consent page loads only its island's code, and a second visit none at all", async ({ page, context }) => {
   const cdp = await context.newCDPSession(page);
   await cdp.send("Network.enable");
-  const first = await code(cdp, () => toConsent(page));
+  const first = await code(page, cdp, () => toConsent(page));
   const names = first.map((r) => new URL(r.url).pathname);
   expect(names.some((n) => n.includes("consent_form"))).toBe(true);
   expect(first.every((r) => r.bytes > 0)).toBe(true);
@@ -49,7 +53,7 @@ test("the consent page loads only its island's code, and a second visit none at 
 
   await page.getByRole("button", { name: "Allow" }).click();
   await expect(page.getByRole("heading", { name: "Signed in" })).toBeVisible();
-  const second = await code(cdp, () => toConsent(page));
+  const second = await code(page, cdp, () => toConsent(page));
   // The same files, each from the browser's cache: not a byte from the network.
   expect(second.map((r) => r.url).sort()).toEqual(first.map((r) => r.url).sort());
   expect(second.filter((r) => r.bytes > 0)).toEqual([]);
