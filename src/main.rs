@@ -104,9 +104,8 @@ async fn main() -> ExitCode {
 }
 
 /// Reads `.env` of the working directory (the environment's own variables win), if there is
-/// one. A line that does not
-/// parse stops Assent: dotenvy would drop it and every line after it unsaid. The message names
-/// the line by its number, never its text, which may hold a secret.
+/// one. A line that does not parse stops Assent: dotenvy would drop it and every line after it
+/// unsaid. The message names the line by its number, never its text, which may hold a secret.
 fn read_dotenv() -> Result<(), String> {
     match dotenvy::from_path(".env") {
         Ok(_) => Ok(()),
