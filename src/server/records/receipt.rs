@@ -54,12 +54,12 @@ pub fn receipt(record: &Record, controller: &str, language: &str) -> Value {
             "history": record.history,
         },
     });
-    // Only a payment the customer authorised was paid: a cancelled or refused one's receipt
-    // says no payment.
     if refused {
         let asked = d.scopes.iter().map(|s| json!({"scope": s, "name": d.scope_names.get(s).unwrap_or(s)}));
         receipt["assent"]["asked"] = Value::Array(asked.collect());
     }
+    // Only a payment the customer authorised was paid: a cancelled or refused one's receipt
+    // says no payment.
     let granted = record.history.iter().find(|e| e.kind == "granted").map(|e| e.at);
     if let (Some(p), Some(at)) = (&d.payment, granted) {
         receipt["assent"]["payment"] = payment(record, p, at);
