@@ -16,15 +16,15 @@ async fn main() -> ExitCode {
         eprintln!("assent: configuration error: {e}");
         return ExitCode::from(2);
     }
-    let config = match assent::server::config::Config::from_env() {
-        Ok(c) => c,
+    let (config, unread) = match assent::server::config::Config::from_env() {
+        Ok(read) => read,
         Err(e) => {
             eprintln!("assent: configuration error: {e}");
             return ExitCode::from(2);
         }
     };
     init_logs(&config.log_filter, config.text_logs);
-    for name in assent::server::config::Config::unread_settings() {
+    for name in unread {
         tracing::warn!(name, "a variable named like Assent's settings that Assent does not read: a typo?");
     }
     if std::env::args().nth(1).as_deref() == Some("sandbox") {

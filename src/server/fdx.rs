@@ -108,12 +108,7 @@ pub fn view(
 ) -> FdxConsentView {
     let locale = request::locale();
     let fdx = &consent.fdx_consent;
-    let until = fdx.expiration_time.as_deref().and_then(format_date).or_else(|| {
-        let days = fdx.duration_period?;
-        // Checked: a recipient may ask for any number of days.
-        let end = chrono::Utc::now().checked_add_signed(chrono::Duration::try_days(days)?)?;
-        format_date(&end.to_rfc3339())
-    });
+    let until = ends_at(fdx).and_then(|end| format_date(&end.to_rfc3339()));
     FdxConsentView {
         login_id,
         login_state,
@@ -163,14 +158,7 @@ pub fn record_draft(
     }
     let scope_names =
         clusters.iter().map(|c| (c.clone(), super::present::code_label(locale, "fdx-cluster-", c))).collect();
-    let expires_at = fdx
-        .expiration_time
-        .as_deref()
-        .and_then(|e| chrono::DateTime::parse_from_rfc3339(e).ok())
-        .map(|e| e.timestamp())
-        .or_else(|| {
-            Some(chrono::Utc::now().checked_add_signed(chrono::Duration::try_days(fdx.duration_period?)?)?.timestamp())
-        });
+    let expires_at = ends_at(fdx).map(|end| end.timestamp());
     let client = client_view(&consent.client_info, &consent.client_id);
     crate::server::records::Draft {
         id: Some(fdx.id.clone()).filter(|id| !id.is_empty()),
@@ -190,6 +178,16 @@ pub fn record_draft(
         expires_at,
         payment: None,
     }
+}
+
+/// When the consent ends: its `expirationTime`, else its duration's days from now (checked: a
+/// recipient may ask for any number of days).
+fn ends_at(fdx: &crate::wire::FDXConsent) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+    let expires = fdx.expiration_time.as_deref().and_then(|e| chrono::DateTime::parse_from_rfc3339(e).ok());
+    expires.or_else(|| {
+        let end = chrono::Utc::now().checked_add_signed(chrono::Duration::try_days(fdx.duration_period?)?)?;
+        Some(end.fixed_offset())
+    })
 }
 
 /// What an accept grants: one `ACCOUNT` resource per chosen account (with the clusters the

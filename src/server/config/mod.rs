@@ -232,28 +232,26 @@ fn root_ca(get: &impl Fn(&str) -> Option<String>) -> Result<Option<PathBuf>, Con
 }
 
 impl Config {
-    /// Reads the process environment.
-    pub fn from_env() -> Result<Self, ConfigError> {
-        Self::from_lookup(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
-    }
-
-    /// The process environment's variables named `ASSENT_…` that reading the configuration does
-    /// not ask for: most likely a typo of one it does (`ASSENT_SESSION_STOR`).
-    pub fn unread_settings() -> Vec<String> {
+    /// Reads the process environment: the configuration, and the variables named `ASSENT_…` it
+    /// never asked for (most likely a typo of one it does, `ASSENT_SESSION_STOR`).
+    pub fn from_env() -> Result<(Self, Vec<String>), ConfigError> {
         let names = std::env::vars_os().filter_map(|(k, _)| k.into_string().ok());
-        Self::unread(names, |k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
+        Self::noting_unread(names, |k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
     }
 
-    /// Which of `names` starting with `ASSENT_` reading the configuration through `get` never
-    /// asks for.
-    fn unread(names: impl Iterator<Item = String>, get: impl Fn(&str) -> Option<String>) -> Vec<String> {
+    /// Reads configuration through `get`, in the same pass noting which of `names` starting
+    /// with `ASSENT_` it never asks for.
+    fn noting_unread(
+        names: impl Iterator<Item = String>,
+        get: impl Fn(&str) -> Option<String>,
+    ) -> Result<(Self, Vec<String>), ConfigError> {
         let asked = std::sync::Mutex::new(std::collections::BTreeSet::new());
-        let _ = Self::from_lookup(|k| {
+        let config = Self::from_lookup(|k| {
             asked.lock().unwrap_or_else(|p| p.into_inner()).insert(k.to_string());
             get(k)
-        });
+        })?;
         let asked = asked.into_inner().unwrap_or_else(|p| p.into_inner());
-        names.filter(|k| k.starts_with("ASSENT_") && !asked.contains(k)).collect()
+        Ok((config, names.filter(|k| k.starts_with("ASSENT_") && !asked.contains(k)).collect()))
     }
 
     /// Reads configuration through `get`, so tests need not touch the process environment.

@@ -127,8 +127,7 @@ impl SqliteRecords {
                             names_to_text(&d.scope_names)
                         ],
                     )?;
-                    tx.execute("DELETE FROM consent_accounts WHERE record_id = ?1", [&id])?;
-                    insert_accounts(&tx, &id, &d.accounts)?;
+                    replace_accounts(&tx, &id, &d.accounts)?;
                 }
                 (id, status)
             }
@@ -176,8 +175,7 @@ impl SqliteRecords {
                        scope_names = ?4 WHERE id = ?1",
                     params![id, now, json(&d.scopes), names_to_text(&d.scope_names)],
                 )?;
-                tx.execute("DELETE FROM consent_accounts WHERE record_id = ?1", [&id])?;
-                insert_accounts(&tx, &id, &d.accounts)?;
+                replace_accounts(&tx, &id, &d.accounts)?;
                 Some(id)
             }
             // Decided already: nothing changes.
@@ -375,6 +373,12 @@ fn insert(tx: &rusqlite::Transaction<'_>, id: &str, d: &Draft, status: Status, n
         ],
     )?;
     insert_accounts(tx, id, &d.accounts)
+}
+
+/// Record `id`'s accounts, now exactly `accounts` (a retry, or a Deny, says them again).
+fn replace_accounts(tx: &rusqlite::Transaction<'_>, id: &str, accounts: &[String]) -> Result<(), RecordsError> {
+    tx.execute("DELETE FROM consent_accounts WHERE record_id = ?1", [id])?;
+    insert_accounts(tx, id, accounts)
 }
 
 fn insert_accounts(tx: &rusqlite::Transaction<'_>, id: &str, accounts: &[String]) -> Result<(), RecordsError> {

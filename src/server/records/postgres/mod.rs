@@ -166,8 +166,7 @@ impl PostgresRecords {
                 &[&id, &json(&d.scopes), &json(&d.claims), &now, &d.expires_at, &d.login_state, &names_to_text(&d.scope_names)],
             )
             .await?;
-            tx.execute("DELETE FROM consent_accounts WHERE record_id = $1", &[&id]).await?;
-            insert_accounts(&tx, &id, &d.accounts).await?;
+            replace_accounts(&tx, &id, &d.accounts).await?;
         }
         tx.commit().await?;
         Ok((id, status))
@@ -197,8 +196,7 @@ impl PostgresRecords {
                 .await?
                 .map(|r| r.get(0));
             if let Some(id) = &id {
-                tx.execute("DELETE FROM consent_accounts WHERE record_id = $1", &[id]).await?;
-                insert_accounts(&tx, id, &d.accounts).await?;
+                replace_accounts(&tx, id, &d.accounts).await?;
             }
             id
         };
@@ -452,6 +450,16 @@ async fn insert_new(
         )
         .await?;
     Ok(inserted)
+}
+
+/// Record `id`'s accounts, now exactly `accounts` (a retry, or a Deny, says them again).
+async fn replace_accounts(
+    tx: &deadpool_postgres::Transaction<'_>,
+    id: &str,
+    accounts: &[String],
+) -> Result<(), RecordsError> {
+    tx.execute("DELETE FROM consent_accounts WHERE record_id = $1", &[&id]).await?;
+    insert_accounts(tx, id, accounts).await
 }
 
 async fn insert_accounts(
