@@ -161,13 +161,22 @@ test("portal: filter as you type", async ({ page }) => {
   const app = page.getByRole("heading", { name: "Sandbox Demo App" });
   await expect(app).toBeVisible();
   const filter = page.getByLabel("Filter by name");
+  // The consent records below are filtered by the same name.
+  const records = page.getByRole("region", { name: "Your consent records" });
+  const demoRecord = records.getByRole("listitem").filter({ hasText: "Sandbox Demo App" });
+  await expect(demoRecord).toBeVisible();
   await filter.fill("zzz");
   await expect(app).toBeHidden();
   await expect(page.getByText("No application matches this filter.")).toBeVisible();
+  await expect(records).toBeHidden();
   // Case does not matter: the filter and the names are lowered by the browser's own Unicode.
   await filter.fill("SANDBOX Demo");
   await expect(app).toBeVisible();
   await expect(page.getByText("No application matches this filter.")).toBeHidden();
+  await expect(demoRecord).toBeVisible();
+  // Budget Buddy's records are still in the page, hidden (and so out of the accessibility tree).
+  await expect(page.locator("li.record").filter({ hasText: "Budget Buddy" })).not.toHaveCount(0);
+  await expect(page.locator("li.record:visible").filter({ hasText: "Budget Buddy" })).toHaveCount(0);
   // Cancel in the dialog changes nothing.
   await page.getByRole("link", { name: "Revoke access of Sandbox Demo App" }).click();
   await page.getByRole("dialog").getByRole("button", { name: "Cancel" }).click();

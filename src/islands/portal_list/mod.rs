@@ -1,8 +1,9 @@
-//! The portal's lists: the applications holding access and the Open Finance consents. Filter
-//! as you type; revoke or stop sharing in an in-page confirmation (a modal `<dialog>`: focus
-//! moves in and back, Escape cancels) that calls the server function and removes the card,
-//! announced in a live region. Without JavaScript each action is a link to the confirmation
-//! page, and the filter is a GET form.
+//! The portal's lists: the applications holding access, the Open Finance consents and the
+//! consent records. Filter as you type (cards and records, by the application's name); revoke or
+//! stop sharing in an in-page confirmation (a modal `<dialog>`: focus moves in and back, Escape
+//! cancels) that calls the server function and removes the card, announced in a live region.
+//! Without JavaScript each action is a link to the confirmation page, and the filter is a GET
+//! form.
 
 mod cards;
 mod dialog;
@@ -137,7 +138,10 @@ pub fn PortalList(
         .map(|a| (format!("app:{}", a.client_id), lower(&a.name)))
         .chain(fdx.iter().map(|f| (format!("fdx:{}", f.consent_id), lower(&f.recipient))))
         .collect();
-    let total = names.len();
+    // Records are filtered by their application's name too; the filter shows once there is
+    // more than one thing to filter.
+    let record_names: Vec<String> = records.iter().map(|r| lower(&r.client)).collect();
+    let total = names.len() + record_names.len();
     let app_keys: Vec<String> = apps.iter().map(|a| format!("app:{}", a.client_id)).collect();
     let carded = app_keys.clone();
     // How many cards show, applications' and financial data's: none is the empty text.
@@ -151,12 +155,14 @@ pub fn PortalList(
             )
         })
     });
+    let records_shown = Memo::new(move |_| needle.with(|n| record_names.iter().filter(|r| r.contains(n)).count()));
     let shown = move |key: String, name: String| {
         let name = lower(&name);
         Signal::derive(move || gone.with(|g| !g.contains(&key)) && name.contains(&needle.get()))
     };
     let has_apps = !apps.is_empty();
-    // No card to show: none at all (or all revoked), or none matching the filter.
+    // No card to show: none at all (or all revoked), or nothing matching the filter (neither a
+    // card nor a record).
     let empty_text =
         move || texts.with_value(|t| if needle.with(String::is_empty) { t.empty.clone() } else { t.no_match.clone() });
     let has_fdx = !fdx.is_empty();
@@ -205,7 +211,8 @@ pub fn PortalList(
         })
         .collect_view();
 
-    let records = (!records.is_empty()).then(|| view! { <Records records carded gone texts on_revoke=open/> });
+    let records = (!records.is_empty())
+        .then(|| view! { <Records records carded gone needle shown=records_shown texts on_revoke=open/> });
     view! {
         <section class="card wide" aria-labelledby="portal-title">
         {children()}
@@ -228,7 +235,14 @@ pub fn PortalList(
                     </form>
                 }
             })}
-        <p class="empty" class:gone=move || visible.with(|(apps, fdx)| apps + fdx > 0)>{empty_text}</p>
+        <p
+            class="empty"
+            class:gone=move || {
+                visible.with(|(apps, fdx)| apps + fdx > 0) || (!needle.with(String::is_empty) && records_shown.get() > 0)
+            }
+        >
+            {empty_text}
+        </p>
         {has_apps.then(|| view! { <ul class="apps" aria-label=texts.with_value(|t| t.apps_label.clone())>{app_cards}</ul> })}
         {has_fdx
             .then(|| {

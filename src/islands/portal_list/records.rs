@@ -15,6 +15,10 @@ pub(super) fn Records(
     carded: Vec<String>,
     /// Keys of the cards revoked in this page (`app:{client_id}`).
     gone: RwSignal<Vec<String>>,
+    /// The filter, lowered: a record shows when its application's name contains it.
+    needle: RwSignal<String>,
+    /// How many records match the filter: none hides the section.
+    shown: Memo<usize>,
     texts: StoredValue<PortalTexts>,
     /// A record's Revoke, once hydrated: the same dialog as a card's.
     on_revoke: impl Fn(Target, leptos::ev::MouseEvent) + Copy + Send + Sync + 'static,
@@ -24,11 +28,13 @@ pub(super) fn Records(
         .enumerate()
         .map(|(index, r)| {
             let own_revoke = !carded.contains(&format!("app:{}", r.client_id));
-            view! { <Record record=r index own_revoke gone texts on_revoke/> }
+            let name = super::lower(&r.client);
+            let show = Signal::derive(move || needle.with(|n| name.contains(n)));
+            view! { <Record record=r index own_revoke gone show texts on_revoke/> }
         })
         .collect_view();
     view! {
-        <section class="card wide records" aria-labelledby="records-title">
+        <section class="card wide records" aria-labelledby="records-title" class:gone=move || shown.get() == 0>
             <h2 id="records-title">{texts.with_value(|t| t.records_title.clone())}</h2>
             <p class="lead">{texts.with_value(|t| t.records_lead.clone())}</p>
             <ul class="record-list">{list}</ul>
@@ -42,6 +48,8 @@ fn Record(
     index: usize,
     own_revoke: bool,
     gone: RwSignal<Vec<String>>,
+    /// Whether the record matches the filter.
+    show: Signal<bool>,
     texts: StoredValue<PortalTexts>,
     on_revoke: impl Fn(Target, leptos::ev::MouseEvent) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
@@ -67,7 +75,7 @@ fn Record(
     let target = Target::App { client_id: client_id.clone(), name: client.clone() };
     let revoke_label = texts.with_value(|t| fill(&t.revoke_label, &[("client", &client)]));
     view! {
-        <li class="record" class:ended=move || !active_now()>
+        <li class="record" class:ended=move || !active_now() class:gone=move || !show.get()>
             <div class="record-head">
                 <strong class="client-name">{client}</strong>
                 <span class="bank">{bank}</span>

@@ -184,6 +184,23 @@ async fn the_portal_shows_records_revokes_them_by_consent_and_hands_out_receipts
     let link = format!("/portal/receipt?id={id}");
     assert!(section.contains(&link), "a receipt per record");
 
+    // The filter of a plain GET filters the records as it does the cards.
+    let filtered = |q: &'static str| {
+        let b = b.clone();
+        let url = format!("{}/portal?q={q}", app.url);
+        // (Leptos leaves a space where a class of a `class:` switch is off: "record  gone".)
+        async move { b.get(url).send().await.unwrap().text().await.unwrap().replace("<!>", "").replace("  ", " ") }
+    };
+    let hidden_record = r#"<li class="record gone""#;
+    let matching = filtered("DEMO").await;
+    let records_shown = portal_records(&matching);
+    assert!(!records_shown.contains(hidden_record) && records_shown.contains(r#"<li class="record""#));
+    assert!(matching.contains(r#"<p class="empty gone""#), "matches: no \"no match\"");
+    let none = filtered("zzz").await;
+    assert!(portal_records(&none).contains(hidden_record), "a record of another name is hidden");
+    assert!(none.contains(r#"class="card wide records gone""#), "so is the section");
+    assert!(none.contains("No application matches this filter.") && !none.contains(r#"<p class="empty gone""#));
+
     let res = b.get(format!("{}{link}", app.url)).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     let disposition = res.headers()["content-disposition"].to_str().unwrap().to_string();
