@@ -124,7 +124,12 @@ pub async fn load_record(id: String) -> Result<StaffRecordView, AppError> {
     use crate::server::console::{history, record_line, CONSOLE_PURPOSE};
     let state = context::state()?;
     let session = staff(&state).await?;
-    let record = tenant_record(&state, &id, &session.reach).await?;
+    let mut record = tenant_record(&state, &id, &session.reach).await?;
+    // A record in force whose consent its regime lists as ended (revoked by the application,
+    // say) is ended before staff read it.
+    if crate::server::reconcile::settle_ended(&state, &record).await {
+        record = tenant_record(&state, &id, &session.reach).await?;
+    }
     let tenant = state.upstream.tenant();
     let client_active = match &session.reach {
         None => state.records.count_authorized_of_client(tenant, &record.draft.client_id).await?,

@@ -27,6 +27,11 @@
 //! accepted: its record becomes `rejected`. One still awaiting a
 //! decision, or an authorization server that does not answer (its list included), leaves the
 //! record pending until the next pass.
+//!
+//! A record in force can outlive its consent too: a UK or FDX recipient may revoke its consent
+//! itself, or the bank may, and Assent is not told. Such a record is ended (by the
+//! authorization server, in its history) when a page reads its regime's list: the portal's,
+//! from the lists it shows, and a staff member's view of the record, from its own read.
 
 use super::records::{Actor, Record, RecordsError};
 use super::upstream::UpstreamError;
@@ -108,59 +113,99 @@ fn is_cdr(state: &AppState, record: &Record) -> bool {
     state.upstream.cdr_workspace() == Some(record.draft.workspace.as_str())
 }
 
-/// What the authorization server says of `record`'s flow, by the record's regime.
-async fn outcome(state: &AppState, record: &Record, login_id: &str, login_state: &str) -> Outcome {
-    let up = &state.upstream;
-    let d = &record.draft;
+/// What a regime's management list says of a record's consent.
+#[derive(Debug, PartialEq)]
+enum Listed {
+    Authorised,
+    /// Revoked (or, FDX, expired): accepted, then ended.
+    Ended,
+    /// FDX's `Rejected`.
+    Refused,
+    /// Not in the list, in none of its words, or not a regime's record.
+    Absent,
+    /// The list did not answer.
+    Unanswered,
+}
+
+/// `record`'s consent in its regime's management list: a UK consent by its `ConsentId`
+/// (`Authorised`, or a payment made `Consumed`), a CDR record by its arrangement, an FDX
+/// consent by its id, each among the consents sharing the record's accounts.
+async fn listed(state: &AppState, record: &Record) -> Listed {
+    let (up, d) = (&state.upstream, &record.draft);
     if is_uk(state, record) {
         use crate::wire::obuk::status::{AUTHORISED, REVOKED};
         use crate::wire::obuk_payment::CONSUMED;
-        // Without the list, a flow no longer known cannot say whether it was accepted: wait.
         let Ok(listed) = up.obuk_consents_of_accounts(&d.accounts).await.map(|l| l.consents) else {
-            return Outcome::Open;
+            return Listed::Unanswered;
         };
-        match listed.iter().find(|c| c.consent_id == record.id).map(|c| c.status.as_str()) {
-            Some(AUTHORISED | CONSUMED) => return Outcome::Accepted,
-            Some(REVOKED) => return Outcome::Ended,
-            _ => {}
+        return match listed.iter().find(|c| c.consent_id == record.id).map(|c| c.status.as_str()) {
+            Some(AUTHORISED | CONSUMED) => Listed::Authorised,
+            Some(REVOKED) => Listed::Ended,
+            _ => Listed::Absent,
+        };
+    }
+    if is_cdr(state, record) {
+        use crate::wire::cdr::status::{AUTHORISED, REVOKED};
+        let arrangement = crate::server::cdr::arrangement_of_record(&record.id);
+        // The customer the accept named: the bank's, or the subject when no claim is set.
+        let customer = d.customer.as_deref().unwrap_or(&d.subject);
+        let Ok(listed) = up.cdr_arrangements_of(customer, &d.accounts).await.map(|l| l.arrangements) else {
+            return Listed::Unanswered;
+        };
+        return match listed.iter().find(|a| a.cdr_arrangement_id == arrangement).map(|a| a.status.as_str()) {
+            Some(AUTHORISED) => Listed::Authorised,
+            Some(REVOKED) => Listed::Ended,
+            _ => Listed::Absent,
+        };
+    }
+    if is_fdx(state, record) {
+        use crate::wire::fdx::fdx_status::{known, AUTHORISED, EXPIRED, REJECTED, REVOKED};
+        let Ok(listed) = up.fdx_consents_of_accounts(&d.accounts).await.map(|l| l.consents) else {
+            return Listed::Unanswered;
+        };
+        return match listed.iter().find(|c| c.id == record.id).and_then(|c| known(&c.status)) {
+            Some(AUTHORISED) => Listed::Authorised,
+            Some(REVOKED | EXPIRED) => Listed::Ended,
+            Some(REJECTED) => Listed::Refused,
+            _ => Listed::Absent,
+        };
+    }
+    Listed::Absent
+}
+
+/// What the authorization server says of `record`'s flow, by the record's regime: its
+/// management list first, then the consent page's read of the flow.
+async fn outcome(state: &AppState, record: &Record, login_id: &str, login_state: &str) -> Outcome {
+    let up = &state.upstream;
+    let d = &record.draft;
+    // An amendment's arrangement is listed whether or not the amendment was accepted: only
+    // its own flow says.
+    let amendment = is_cdr(state, record) && crate::server::cdr::arrangement_of_record(&record.id) != record.id;
+    if !amendment {
+        match listed(state, record).await {
+            Listed::Authorised => return Outcome::Accepted,
+            Listed::Ended => return Outcome::Ended,
+            Listed::Refused => return Outcome::Refused,
+            // Without the list, a flow no longer known cannot say whether it was accepted: wait.
+            Listed::Unanswered => return Outcome::Open,
+            Listed::Absent => {}
         }
+    }
+    if is_uk(state, record) {
         let read = match d.payment {
             Some(_) => {
                 up.domestic_payment_consent(login_id, login_state).await.map(|c| c.domestic_payment_consent.status)
             }
             None => up.obuk_consent(login_id, login_state).await.map(|c| c.account_access_consent.status),
         };
-        return of_flow(read, AUTHORISED);
+        return of_flow(read, crate::wire::obuk::status::AUTHORISED);
     }
     if is_cdr(state, record) {
-        use crate::wire::cdr::status::{AUTHORISED, REVOKED};
-        let arrangement = crate::server::cdr::arrangement_of_record(&record.id);
-        if arrangement == record.id {
-            // The customer the accept named: the bank's, or the subject when no claim is set.
-            let customer = d.customer.as_deref().unwrap_or(&d.subject);
-            let Ok(listed) = up.cdr_arrangements_of(customer, &d.accounts).await.map(|l| l.arrangements) else {
-                return Outcome::Open;
-            };
-            match listed.iter().find(|a| a.cdr_arrangement_id == arrangement).map(|a| a.status.as_str()) {
-                Some(AUTHORISED) => return Outcome::Accepted,
-                Some(REVOKED) => return Outcome::Ended,
-                _ => {}
-            }
-        }
         let read = up.cdr_arrangement(login_id, login_state).await.map(|c| c.cdr_arrangement.status);
-        return of_flow(read, AUTHORISED);
+        return of_flow(read, crate::wire::cdr::status::AUTHORISED);
     }
     if is_fdx(state, record) {
-        use crate::wire::fdx::fdx_status::{known, AUTHORISED, EXPIRED, REJECTED, REVOKED};
-        let Ok(listed) = up.fdx_consents_of_accounts(&d.accounts).await.map(|l| l.consents) else {
-            return Outcome::Open;
-        };
-        match listed.iter().find(|c| c.id == record.id).and_then(|c| known(&c.status)) {
-            Some(AUTHORISED) => return Outcome::Accepted,
-            Some(REVOKED | EXPIRED) => return Outcome::Ended,
-            Some(REJECTED) => return Outcome::Refused,
-            _ => {}
-        }
+        use crate::wire::fdx::fdx_status::{known, AUTHORISED};
         match up.fdx_consent(login_id, login_state).await {
             Ok(c) if known(&c.fdx_consent.status) == Some(AUTHORISED) => return Outcome::Accepted,
             Ok(_) => return Outcome::Open,
@@ -174,6 +219,74 @@ async fn outcome(state: &AppState, record: &Record, login_id: &str, login_state:
         Ok(flow) if flow.scope_grant_approved => Outcome::Accepted,
         // Still open (being decided now), refused, or gone: left as it was.
         Ok(_) | Err(_) => Outcome::Open,
+    }
+}
+
+/// Why a record in force ends when its regime's list shows its consent ended: Assent did not
+/// end it (the application may have, or the bank, or the customer elsewhere).
+const LISTED_ENDED: &str = "Listed as ended by the authorization server";
+
+/// The key `record`'s consent has in its regime's list (its arrangement for a CDR record, its
+/// own id for a UK or FDX one); `None` for a record of no regime.
+fn listed_key<'r>(state: &AppState, record: &'r Record) -> Option<&'r str> {
+    if is_cdr(state, record) {
+        Some(crate::server::cdr::arrangement_of_record(&record.id))
+    } else if is_uk(state, record) || is_fdx(state, record) {
+        Some(&record.id)
+    } else {
+        None
+    }
+}
+
+/// Ends `record` (in force here) when its regime's management list shows its consent ended:
+/// the application revoked it itself, say, which Assent never hears of. The record then says
+/// it was ended by the authorization server. `true` when it ended the record; a record of no
+/// regime, a consent not listed or a list that does not answer leave the record as it is, and
+/// a store that fails is logged.
+pub async fn settle_ended(state: &AppState, record: &Record) -> bool {
+    if !record.is_active() || listed_key(state, record).is_none() || listed(state, record).await != Listed::Ended {
+        return false;
+    }
+    end_as_listed(state, &record.id).await
+}
+
+/// `records` (a customer's), with those in force whose consents `ended` says have ended (by
+/// the lists the portal has just read, so no call is made again) ended in the store and read
+/// again.
+pub async fn settle_seen(state: &AppState, records: Vec<Record>, ended: impl Fn(&str) -> bool) -> Vec<Record> {
+    let mut settled = Vec::with_capacity(records.len());
+    for record in records {
+        let over = record.is_active() && listed_key(state, &record).is_some_and(&ended);
+        if over && end_as_listed(state, &record.id).await {
+            match state.records.get(&record.id).await {
+                Ok(Some(now)) => {
+                    settled.push(now);
+                    continue;
+                }
+                Ok(None) => {}
+                Err(e) => tracing::warn!(error = %e, "ended a consent record, but could not read it again"),
+            }
+        }
+        settled.push(record);
+    }
+    settled
+}
+
+async fn end_as_listed(state: &AppState, id: &str) -> bool {
+    match state.records.revoke(id, Actor::AuthorizationServer, None, Some(LISTED_ENDED.into())).await {
+        Ok(ended) => {
+            if ended {
+                tracing::info!(
+                    record = id,
+                    "a consent record in force whose consent had ended upstream is now revoked"
+                );
+            }
+            ended
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "could not end a consent record whose consent had ended upstream");
+            false
+        }
     }
 }
 

@@ -340,3 +340,52 @@ async fn fdx_records_left_pending_by_a_crash_are_settled() {
     }
     assert_eq!(statuses, [Status::Authorized, Status::Rejected, Status::Pending], "the last still the customer's");
 }
+
+/// A consent its recipient revokes itself (Assent is not told) ends its record in force when a
+/// page next reads the management list: the customer's portal, or a staff member's view of the
+/// record. Until then the record stands; a consent still authorised keeps its record.
+#[tokio::test]
+async fn a_consent_the_recipient_revokes_itself_ends_its_record_when_next_read() {
+    let app = spawn_app().await;
+    let of_account = |account: &str| -> String {
+        let conn = rusqlite::Connection::open(app.data_dir().join("records.sqlite3")).unwrap();
+        conn.query_row("SELECT record_id FROM consent_accounts WHERE account_id = ?1", [account], |r| r.get(0)).unwrap()
+    };
+    for account in ["1000001", "1000002", "1000003"] {
+        let b = browser();
+        let page = open_consent(&b, &start_fdx(&app, &b, "user").await).await;
+        to_recipient(&app, &b, post(&app, &b, &page, "allow", &[account]).await).await;
+    }
+    let [first, second, third] = ["1000001", "1000002", "1000003"].map(of_account);
+    let by_recipient = |id: &str| {
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+        let revocation = r#"{"initiator":"DATA_RECIPIENT","reason":"USER_ACTION"}"#;
+        assert!(app.sandbox().store.revoke_fdx_consent(id, revocation, now).unwrap());
+    };
+    by_recipient(&first);
+    assert_eq!(record(&app, &first).unwrap().0, "authorized", "nobody told Assent");
+
+    // The portal lists the consent revoked: its record ends, by the authorization server.
+    let portal = portal_sign_in(&app, &browser(), "user").await;
+    assert_eq!(record(&app, &first).unwrap().0, "revoked");
+    let section = portal_records(&portal).replace("<!>", "");
+    assert_eq!(section.matches("Ended by the authorization server").count(), 1, "{section}");
+    let history = app.state.records.get(&first).await.unwrap().unwrap().history;
+    let last = history.last().unwrap();
+    assert_eq!((last.kind.as_str(), last.by), ("revoked", assent::server::records::Actor::AuthorizationServer));
+    assert_eq!(record(&app, &second).unwrap().0, "authorized", "a consent still authorised keeps its record");
+
+    // Staff opening a record read its consent in the list first.
+    by_recipient(&second);
+    let staff = browser();
+    crate::assent::console::console_sign_in(&app, &staff, "admin").await;
+    let view = |id: &str| {
+        let (staff, url) = (staff.clone(), format!("{}/admin/record?id={id}", app.url));
+        async move { staff.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+    let page = view(&second).await;
+    assert_eq!(record(&app, &second).unwrap().0, "revoked");
+    assert!(page.contains("Listed as ended by the authorization server"), "{page}");
+    view(&third).await;
+    assert_eq!(record(&app, &third).unwrap().0, "authorized");
+}

@@ -436,3 +436,28 @@ async fn a_customer_with_more_uk_consents_than_a_page_sees_and_can_stop_each() {
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(store.fdx_consent("older-uk-149").unwrap().unwrap().status, "Revoked");
 }
+
+/// A UK consent ended outside Assent (here through the management API, as the bank's own
+/// tools or the recipient would) ends its record when the customer's portal next lists it.
+#[tokio::test]
+async fn a_uk_consent_ended_elsewhere_ends_its_record_when_the_portal_lists_it() {
+    use assent::server::records::{Actor, Status};
+    let app = spawn_app().await;
+    let b = browser();
+    let (id, consent) = start_uk(&app, &b, "user").await;
+    allow(&app, &b, &consent, &["UK-30002"]).await;
+    let token = system_token(&app, "manage_openbanking_consents").await;
+    let res = Client::new()
+        .delete(format!("{}/api/system/default/servers/{WS}/open-banking/consents/{id}", app.sandbox_url()))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    assert_eq!(app.state.records.get(&id).await.unwrap().unwrap().status, Status::Authorized, "Assent was not told");
+
+    let portal = portal_sign_in(&app, &browser(), "user").await;
+    let record = app.state.records.get(&id).await.unwrap().unwrap();
+    assert_eq!((record.status, record.history.last().unwrap().by), (Status::Revoked, Actor::AuthorizationServer));
+    assert!(portal_records(&portal).contains("Ended by the authorization server"), "{portal}");
+}
