@@ -216,6 +216,24 @@ pub fn fdx_view(accounts: &[InternalAccount], mut consents: Vec<FDXConsent>, loc
         .collect()
 }
 
+/// Names each of `cards` (FDX consents, which the management list names by client id alone) as
+/// its consent screen named its application, where the customer's record of that consent (the
+/// record named by the consent's id) says: the name, and the logo where the card has none.
+pub fn named_by_records(cards: &mut [FdxAccess], records: &[crate::server::records::Record]) {
+    let by_id: std::collections::HashMap<&str, &crate::server::records::Draft> =
+        records.iter().map(|r| (r.id.as_str(), &r.draft)).collect();
+    for card in cards {
+        let Some(draft) = by_id.get(card.consent_id.as_str()) else { continue };
+        let name = clean_text(&draft.client_name);
+        if !name.is_empty() {
+            card.recipient = name;
+        }
+        if card.logo_uri.is_none() {
+            card.logo_uri = safe_url(draft.client_logo.as_ref());
+        }
+    }
+}
+
 /// The UK account-access consents that share any of `accounts` (the user's own), newest
 /// first, as the portal's consent cards: the recipient by the name and logo of the embedded
 /// `Client`, the permissions in the UK data clusters' words (`server::obuk::group`), the

@@ -61,6 +61,11 @@ pub async fn load_portal() -> Result<PortalView, AppError> {
         or_none("fdx", e);
         Default::default()
     });
+    // The FDX list names recipients by client id: the customer's records name them as their
+    // consent screens did.
+    if let Ok(records) = &records {
+        crate::server::portal::named_by_records(&mut fdx, records);
+    }
     // Each card names the bank it was given at, when that bank has a brand of its own.
     let at = |list: &mut Vec<crate::model::FdxAccess>, workspace: Option<&str>| {
         let brand = workspace.and_then(|w| state.workspace_brands.get(w));

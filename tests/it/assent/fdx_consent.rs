@@ -129,7 +129,12 @@ async fn the_user_shares_exactly_the_accounts_ticked() {
         .text()
         .await
         .unwrap();
-    assert!(confirm.contains("Stop sharing your financial data with"), "{confirm}");
+    assert!(
+        confirm
+            .replace("<!>", "")
+            .contains(r#"Stop sharing your financial data with <span class="client-name">Budget Buddy"#),
+        "{confirm}"
+    );
     let res = portal_stop(&app, &portal, consent_id.as_str(), hidden(&confirm, "csrf_token").as_str()).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&res), "/portal?revoked=fdx");
