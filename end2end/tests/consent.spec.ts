@@ -46,6 +46,37 @@ test("allow: the app receives exactly the scopes left ticked", async ({ page, ja
   expect(errors).toEqual([]);
 });
 
+test("a double click on Allow is one decision: the app signs in with the scopes ticked", async ({ page, javaScriptEnabled }) => {
+  const errors = watchErrors(page);
+  await signInToConsent(page, "user5");
+  if (javaScriptEnabled) await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+  // A slow answer, as on a busy day: the user clicks again while the first is on its way.
+  const origin = new URL(page.url()).origin;
+  const posts: string[] = [];
+  await page.route((url) => url.origin === origin, async (route) => {
+    if (route.request().method() === "POST") {
+      posts.push(route.request().url());
+      await new Promise((r) => setTimeout(r, 700));
+    }
+    await route.continue();
+  });
+  await page.getByRole("checkbox", { name: /Profile/ }).uncheck();
+  // The mouse, as a user's: the second click lands while the first answer is awaited.
+  const allow = page.getByRole("button", { name: "Allow" });
+  await allow.scrollIntoViewIfNeeded();
+  const box = (await allow.boundingBox())!;
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  await page.waitForTimeout(200);
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  await expect(page.getByRole("heading", { name: "Signed in" })).toBeVisible();
+  const granted = await page.locator("#granted-scopes li").allTextContents();
+  expect(granted).toEqual(["openid", "email", "calendar.read"]);
+  // Without JavaScript the browser really sent the form twice; the second got the first's
+  // answer. Hydrated, the form is disabled while its decision is on its way: one request.
+  expect(posts.length).toBe(javaScriptEnabled ? 1 : 2);
+  expect(errors).toEqual([]);
+});
+
 test("deny: the app receives the rejection", async ({ page }) => {
   await signInToConsent(page, "user2");
   await page.getByRole("button", { name: "Deny" }).click();
