@@ -124,7 +124,14 @@ async fn the_recipient_gets_exactly_the_accounts_chosen_until_the_consent_is_rev
     assert_eq!(served, ["UK-30001", "UK-30003"]);
 
     // Revoked through the management API: the bank says 401 at once.
-    let token = system_token(&app, "manage_openbanking_consents").await;
+    revoke_through_management_api(&app, &id).await;
+    assert_eq!(uk_managed(&app, &id).await["status"], "Revoked");
+    assert_eq!(bank_accounts(&app, &access).await.0, StatusCode::UNAUTHORIZED);
+}
+
+/// Revokes UK consent `id` through the management API (as the bank's tools would): 204.
+async fn revoke_through_management_api(app: &TestApp, id: &str) {
+    let token = system_token(app, "manage_openbanking_consents").await;
     let res = Client::new()
         .delete(format!("{}/api/system/default/servers/{WS}/open-banking/consents/{id}", app.sandbox_url()))
         .bearer_auth(token)
@@ -132,8 +139,6 @@ async fn the_recipient_gets_exactly_the_accounts_chosen_until_the_consent_is_rev
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
-    assert_eq!(uk_managed(&app, &id).await["status"], "Revoked");
-    assert_eq!(bank_accounts(&app, &access).await.0, StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test]
@@ -353,14 +358,7 @@ async fn balances_and_transactions_are_served_as_the_consent_allows() {
     assert!(txs[0].get("TransactionInformation").is_none(), "no details without ReadTransactionsDetail");
 
     // Revoked: 401 for both.
-    let token = system_token(&app, "manage_openbanking_consents").await;
-    let res = Client::new()
-        .delete(format!("{}/api/system/default/servers/{WS}/open-banking/consents/{id}", app.sandbox_url()))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    revoke_through_management_api(&app, &id).await;
     for what in ["balances", "transactions"] {
         assert_eq!(bank_read(&app, &basic, "UK-30001", what).await.0, StatusCode::UNAUTHORIZED, "{what}");
     }
@@ -446,14 +444,7 @@ async fn a_uk_consent_ended_elsewhere_ends_its_record_when_the_portal_lists_it()
     let b = browser();
     let (id, consent) = start_uk(&app, &b, "user").await;
     allow(&app, &b, &consent, &["UK-30002"]).await;
-    let token = system_token(&app, "manage_openbanking_consents").await;
-    let res = Client::new()
-        .delete(format!("{}/api/system/default/servers/{WS}/open-banking/consents/{id}", app.sandbox_url()))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    revoke_through_management_api(&app, &id).await;
     assert_eq!(app.state.records.get(&id).await.unwrap().unwrap().status, Status::Authorized, "Assent was not told");
 
     let portal = portal_sign_in(&app, &browser(), "user").await;
