@@ -78,3 +78,30 @@ test("portal: see the app you allowed, revoke it, and its token stops working", 
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
 });
+
+test("a visit from another site leaves the forms of the open tabs working", async ({ page, context, baseURL }) => {
+  await page.goto("/portal");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByLabel("Username").fill("user6");
+  await page.getByLabel("Password").fill("p@ssword!");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByText("Signed in as")).toContainText("user6@example.com");
+  const browserId = async () => (await context.cookies()).find((c) => c.name.endsWith("assent-csrf"))?.value;
+  const before = await browserId();
+  expect(before).toBeTruthy();
+
+  // Another site sends the browser to Assent, as an authorization server on its own domain does
+  // to the consent page.
+  const elsewhere = await context.newPage();
+  await elsewhere.route("http://elsewhere.example/**", (route) =>
+    route.fulfill({ contentType: "text/html", body: `<a href="${baseURL}/portal">Your consents</a>` }),
+  );
+  await elsewhere.goto("http://elsewhere.example/");
+  await elsewhere.getByRole("link", { name: "Your consents" }).click();
+  await expect(elsewhere.getByText("Signed in as")).toContainText("user6@example.com");
+  expect(await browserId(), "the browser keeps its id").toBe(before);
+
+  // The first tab's form still posts.
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
+});

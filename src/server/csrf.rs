@@ -1,6 +1,14 @@
 //! Binds every state-changing POST to the browser that loaded the form: an HttpOnly,
-//! SameSite=Strict cookie with a random browser id (`__Host-` and `Secure` over https), a form
+//! SameSite=Lax cookie with a random browser id (`__Host-` and `Secure` over https), a form
 //! token that is an HMAC of that id and the flow, and Fetch-Metadata / `Origin` checks.
+//!
+//! Lax, not Strict: browsers arrive at the consent page from the authorization server, on a
+//! site of its own. A Strict cookie is not sent on that arrival, so the page would mint a new
+//! id and overwrite the cookie, and every form open in the browser's other tabs (another
+//! consent, the portal's sign-out) would then be refused as forged; any site linking to
+//! Assent could do the same on purpose. Lax sends it on top-level GETs only, which change
+//! nothing; a cross-site POST still carries no cookie, and is refused by Fetch Metadata or
+//! `Origin` before that.
 
 use crate::cookies::{cookie_header, read_cookie};
 use axum::http::{HeaderMap, HeaderValue};
@@ -66,7 +74,7 @@ impl Csrf {
     /// from the last form shown, and a form that was open a while still posts.
     pub fn ensure_cookie(&self, headers: &HeaderMap) -> (String, Option<HeaderValue>) {
         let id = self.browser_id(headers).unwrap_or_else(|| crate::request::random_b64(32));
-        let set = cookie_header(self.cookie_name(), &id, COOKIE_LIFETIME, "Strict", self.secure);
+        let set = cookie_header(self.cookie_name(), &id, COOKIE_LIFETIME, "Lax", self.secure);
         (id, set)
     }
 
@@ -149,7 +157,7 @@ mod tests {
         let csrf = Csrf::new(&b"k".repeat(32), "http://127.0.0.1:3000".into());
         let (id, set) = csrf.ensure_cookie(&HeaderMap::new());
         let set = set.unwrap();
-        assert!(set.to_str().unwrap().contains("HttpOnly; SameSite=Strict"));
+        assert!(set.to_str().unwrap().contains("HttpOnly; SameSite=Lax"));
         let cookie = format!("assent-csrf={id}");
         let token = csrf.token(&id, "consent", "login-a");
         assert_eq!(csrf.verify(&headers(&[("cookie", &cookie)]), "consent", "login-a", &token), Ok(()));
