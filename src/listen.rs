@@ -8,7 +8,11 @@
 //!   else;
 //! - a TLS handshake, and then each request's headers, within `header_timeout`, or the
 //!   connection closes (the timer also closes a connection idle between requests);
-//! - a request body within `body_timeout`, and at most `max_body` bytes ([`limit_bodies`]).
+//! - a request body whole within `body_timeout` of its request's start (a deadline, not an idle
+//!   timer: a body trickling in a byte at a time is cut off too), and at most `max_body` bytes,
+//!   a declared length beyond that refused before anything is read ([`limit_bodies`]);
+//! - a response that makes no progress for `write_timeout` (a client that stops reading) closes
+//!   the connection.
 //!
 //! Plain listeners speak HTTP/1.1 (what a TLS-terminating proxy sends on); the mutual-TLS one
 //! also HTTP/2 when the client asks for it by ALPN, with keep-alive pings.
@@ -32,6 +36,7 @@ pub struct Limits {
     pub max_per_address: usize,
     pub header_timeout: Duration,
     pub body_timeout: Duration,
+    pub write_timeout: Duration,
     pub max_body: usize,
 }
 
@@ -42,6 +47,7 @@ impl Default for Limits {
             max_per_address: 256,
             header_timeout: Duration::from_secs(5),
             body_timeout: Duration::from_secs(10),
+            write_timeout: Duration::from_secs(10),
             max_body: 1024 * 1024,
         }
     }
@@ -57,18 +63,81 @@ impl Limits {
     }
 }
 
-/// `router` with the body limits: too slow a body fails (its handler sees an error and answers
-/// 400), too large a one gets 413.
+/// `router` with the body limits: a body not whole by its deadline fails (its handler sees an
+/// error and answers, 400 or its own page), one declared too large gets 413 before a byte of
+/// it is read, and one that grows too large fails as it does.
 pub fn limit_bodies(router: Router, limits: &Limits) -> Router {
+    let (deadline, max_body) = (limits.body_timeout, limits.max_body);
     router
-        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(limits.body_timeout))
-        .layer(axum::extract::DefaultBodyLimit::max(limits.max_body))
+        .layer(axum::middleware::from_fn(move |request, next| within(deadline, max_body, request, next)))
+        .layer(axum::extract::DefaultBodyLimit::max(max_body))
 }
+
+/// The request with its body due by `deadline` from now; 413 if it declares over `max_body`.
+async fn within(
+    deadline: Duration,
+    max_body: usize,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    use http_body::Body as _;
+    if request.body().is_end_stream() {
+        return next.run(request).await;
+    }
+    if request.body().size_hint().lower() > max_body as u64 {
+        let close = [(axum::http::header::CONNECTION, "close")];
+        return (axum::http::StatusCode::PAYLOAD_TOO_LARGE, close, "Request body too large\n").into_response();
+    }
+    let (parts, body) = request.into_parts();
+    let due = Box::pin(tokio::time::sleep(deadline));
+    next.run(axum::extract::Request::from_parts(parts, axum::body::Body::new(Due { body, due }))).await
+}
+
+/// A request body due by a deadline. (tower-http's body timeout starts again with each frame,
+/// so a client sending a byte every few seconds would keep its connection as long as it liked.)
+struct Due {
+    body: axum::body::Body,
+    due: std::pin::Pin<Box<tokio::time::Sleep>>,
+}
+
+/// The error a body past its deadline ends with.
+#[derive(Debug, thiserror::Error)]
+#[error("the request body did not arrive in time")]
+struct BodyTooSlow;
+
+impl http_body::Body for Due {
+    type Data = axum::body::Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+        let this = self.get_mut();
+        if this.due.as_mut().poll(cx).is_ready() {
+            return std::task::Poll::Ready(Some(Err(axum::Error::new(BodyTooSlow))));
+        }
+        std::pin::Pin::new(&mut this.body).poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.body.size_hint()
+    }
+}
+
+/// An accepted connection: writes that make no progress for the listener's `write_timeout`
+/// fail, and the connection with them.
+pub type Connection = std::pin::Pin<Box<tokio_io_timeout::TimeoutStream<TcpStream>>>;
 
 /// Serves `app` on `listener` over plain HTTP/1.1 until `shutdown`; then lets requests in
 /// flight finish (for up to 10 seconds).
 pub async fn serve(listener: TcpListener, app: Router, limits: Limits, shutdown: impl Future<Output = ()> + Send) {
-    accept(listener, limits, shutdown, BUSY, move |tcp, peer, watcher| {
+    accept(listener, limits, shutdown, BUSY, move |tcp: Connection, peer, watcher| {
         let app = app.clone();
         async move { http1(TokioIo::new(tcp), app, peer, None::<()>, &limits, watcher).await }
     })
@@ -134,7 +203,7 @@ pub async fn accept<F, Fut>(
     busy: &'static [u8],
     handle: F,
 ) where
-    F: Fn(TcpStream, SocketAddr, Watcher) -> Fut,
+    F: Fn(Connection, SocketAddr, Watcher) -> Fut,
     Fut: Future<Output = ()> + Send + 'static,
 {
     let slots = Arc::new(tokio::sync::Semaphore::new(limits.max_connections.max(1)));
@@ -160,7 +229,9 @@ pub async fn accept<F, Fut>(
                     continue;
                 };
                 let _ = tcp.set_nodelay(true);
-                let connection = handle(tcp, peer, graceful.watcher());
+                let mut tcp = tokio_io_timeout::TimeoutStream::new(tcp);
+                tcp.set_write_timeout(Some(limits.write_timeout));
+                let connection = handle(Box::pin(tcp), peer, graceful.watcher());
                 tokio::spawn(async move {
                     connection.await;
                     // The address's count first: once the slot is free, the next connection

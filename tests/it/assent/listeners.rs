@@ -164,3 +164,87 @@ async fn a_body_that_stalls_is_answered_within_seconds() {
         assert!(after >= Duration::from_secs(8), "{path}: answered after {after:?}, not by the body timeout");
     }
 }
+
+/// A body trickling in (a byte every two seconds: no pause long enough for an idle timer) is
+/// cut off at its deadline, 10 s after its request began, on Assent's listener and the
+/// sandbox's; a body declared larger than the limit is refused before any of it is sent.
+#[tokio::test]
+async fn a_trickling_body_is_cut_off_at_its_deadline_and_an_oversized_one_at_once() {
+    use std::time::{Duration, Instant};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = spawn_app().await;
+    let targets = [
+        (app.url.trim_start_matches("http://").to_string(), "/lang"),
+        (app.sandbox_handle.addr.to_string(), "/default/demo/oauth2/token"),
+    ];
+    let mut checks = Vec::new();
+    for (addr, path) in targets.clone() {
+        checks.push(tokio::spawn(async move {
+            let mut tcp = tokio::net::TcpStream::connect(&addr).await.unwrap();
+            let head = format!(
+                "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\n"
+            );
+            tcp.write_all(head.as_bytes()).await.unwrap();
+            let started = Instant::now();
+            let mut buf = [0u8; 512];
+            while started.elapsed() < Duration::from_secs(30) {
+                match tokio::time::timeout(Duration::from_secs(2), tcp.read(&mut buf)).await {
+                    Ok(_) => return (path, Some(started.elapsed())),
+                    Err(_) if tcp.write_all(b"a").await.is_err() => return (path, Some(started.elapsed())),
+                    Err(_) => {}
+                }
+            }
+            (path, None)
+        }));
+    }
+    for (addr, path) in targets {
+        let mut tcp = tokio::net::TcpStream::connect(&addr).await.unwrap();
+        let head = format!(
+            "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100000000\r\n\r\n"
+        );
+        tcp.write_all(head.as_bytes()).await.unwrap();
+        let mut buf = [0u8; 512];
+        let n =
+            tokio::time::timeout(Duration::from_secs(2), tcp.read(&mut buf)).await.expect("answered at once").unwrap();
+        let answer = String::from_utf8_lossy(&buf[..n]).to_string();
+        assert!(answer.starts_with("HTTP/1.1 413"), "{path}: {answer}");
+    }
+    for check in checks {
+        let (path, answered) = check.await.unwrap();
+        let after = answered.unwrap_or_else(|| panic!("{path}: a trickling body still read after 30 s"));
+        assert!(after >= Duration::from_secs(8) && after < Duration::from_secs(16), "{path}: cut off after {after:?}");
+    }
+}
+
+/// A client that asks and then stops reading (its answers pile up unread) loses its connection
+/// once a write has made no progress for 10 s; it does not keep its slot for as long as it likes.
+#[tokio::test]
+async fn a_client_that_stops_reading_loses_its_connection() {
+    use std::time::Duration;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    const SIZE: usize = 1 << 20;
+    const ASKED: usize = 50;
+    let app = axum::Router::new().route("/big", axum::routing::get(|| async { vec![b'x'; SIZE] }));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(assent::listen::serve(listener, app, Default::default(), std::future::pending()));
+    let mut tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let ask = b"GET /big HTTP/1.1\r\nHost: x\r\n\r\n".repeat(ASKED);
+    tcp.write_all(&ask).await.unwrap();
+    // Not reading: the answers fill the buffers, then the server's writes stall.
+    tokio::time::sleep(Duration::from_secs(15)).await;
+    let mut received = 0;
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        match tokio::time::timeout(Duration::from_secs(8), tcp.read(&mut buf)).await {
+            Ok(Ok(0)) | Ok(Err(_)) | Err(_) => break,
+            Ok(Ok(n)) => received += n,
+        }
+    }
+    // What the kernel's buffers held when the connection was dropped, far from every answer.
+    assert!(
+        received < SIZE * ASKED / 2,
+        "received {received} of {} bytes: the stalled connection lived on",
+        SIZE * ASKED
+    );
+}
