@@ -44,7 +44,7 @@ test("CDR: an arrangement in the standards' words, amended with its changes mark
   await expect(page.getByText("Account name, type and balance", { exact: true })).toBeVisible();
   await expect(page.getByText("Name and occupation", { exact: true })).toBeVisible();
   await expect(page.locator("main")).not.toContainText("bank:accounts.basic:read");
-  await expect(page.locator(".duration")).toContainText("For 90 days,");
+  await expect(page.locator(".duration")).toContainText("90 days, until");
   await expect(page.locator(".duration time")).toHaveAttribute("datetime", /^\d{4}-\d{2}-\d{2}/);
   const boxes = page.getByRole("group", { name: "Choose the accounts to share" }).getByRole("checkbox");
   await expect(boxes).toHaveCount(3);
@@ -79,7 +79,7 @@ test("CDR: an arrangement in the standards' words, amended with its changes mark
   await expect(page.locator('[data-cluster="transactions"][data-change="new"]')).toContainText("New");
   await expect(page.locator('[data-cluster="accounts-basic"][data-change="kept"]')).toBeVisible();
   await expect(page.locator(".cdr-clusters.removed")).toContainText("Name and occupation");
-  await expect(page.locator(".duration")).toContainText("For 12 months,");
+  await expect(page.locator(".duration")).toContainText("12 months, until");
   await expect(page.locator(".previous-duration")).toContainText(/^until /); // the arrangement in force ends in 90 days
   await expect(page.getByText("Shared now")).toHaveCount(2);
   for (const box of await boxes.all()) await expect(box).not.toBeChecked();

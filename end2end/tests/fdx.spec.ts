@@ -46,6 +46,10 @@ test("Open Finance: share two of three accounts, see it in the portal, stop shar
   await expect(card).toContainText("Rewards Credit Card");
   await expect(card).not.toContainText("High-Yield Savings");
   await expect(card).toContainText("Active");
+  // Its consent record, below: stopped by the card's action, with no Revoke of its own.
+  const record = page.locator("li.record").filter({ has: page.locator(`a[href="/portal/receipt?id=${grantId}"]`) });
+  await expect(record).toContainText("Active");
+  await expect(record.getByRole("link", { name: /Revoke access/ })).toHaveCount(0);
   await expectAccessible(page, "portal with FDX consents");
   if (javaScriptEnabled) {
     // Hydrated: the in-page dialog; the card goes, and the live region says so.
@@ -57,6 +61,8 @@ test("Open Finance: share two of three accounts, see it in the portal, stop shar
     await dialog.getByRole("button", { name: "Stop sharing" }).click();
     await expect(page.getByRole("status")).toContainText("Stopped sharing with");
     await expect(card).toHaveCount(0);
+    // Its record says so at once.
+    await expect(record).toContainText("Ended by you just now");
     // After a reload the consent is listed as stopped.
     await page.reload();
     await expect(page.locator(`[data-consent-id="${grantId}"]`)).toContainText("Stopped");

@@ -58,7 +58,9 @@ where
 /// or `fallback` when the browser could not reach Assent at all.
 fn error_text(error: &AppError, fallback: &str) -> String {
     match (error.title.is_empty(), error.message.is_empty()) {
-        (false, false) => format!("{} {}", error.title, error.message),
+        // Two sentences: the title has no full stop of its own.
+        (false, false) if error.title.ends_with(['.', '!', '?', ':']) => format!("{} {}", error.title, error.message),
+        (false, false) => format!("{}. {}", error.title, error.message),
         (_, false) => error.message.clone(),
         _ => fallback.to_string(),
     }

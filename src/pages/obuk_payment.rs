@@ -93,7 +93,8 @@ fn Payers(
         .into_iter()
         .map(|a| {
             let id = format!("payer-{}", a.id);
-            let name = view! { <span class="scope-name">{a.title()} " " {a.masked_number}</span> };
+            let name =
+                view! { <span class="scope-name">{a.title()} " " <span class="masked">{a.masked_number}</span></span> };
             let detail = format!("{} · {} {}", t_code("account-kind-", &a.kind), t("fdx-balance"), a.balance);
             let detail = view! { <span class="scope-desc">{detail}</span> };
             if fixed {

@@ -116,7 +116,7 @@ fn AccountLabel(
     let title = account.title();
     view! {
         <label for=id.clone()>
-            <span class="scope-name">{title} " " {account.masked_number}</span>
+            <span class="scope-name">{title} " " <span class="masked">{account.masked_number}</span></span>
             <span class="scope-desc" id=format!("{id}-desc")>
                 {kind}
                 " · "

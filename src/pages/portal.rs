@@ -74,7 +74,7 @@ fn Payments(payments: Vec<PaymentAccess>) -> impl IntoView {
                                     <div><dt>{t("payment-amount")}</dt><dd class="amount">{amount}</dd></div>
                                     <div><dt>{t("payment-payee")}</dt><dd class="payee">{payee}</dd></div>
                                     {reference.map(|r| view! { <div><dt>{t("payment-reference")}</dt><dd class="reference">{r}</dd></div> })}
-                                    {from.map(|f| view! { <div><dt>{t("payment-from")}</dt><dd>{f}</dd></div> })}
+                                    {from.map(|f| view! { <div><dt>{t("portal-payment-from")}</dt><dd>{f}</dd></div> })}
                                     {date.map(|(shown, iso)| view! {
                                         <div><dt>{t("portal-payment-date")}</dt><dd><time datetime=iso>{shown}</time></dd></div>
                                     })}

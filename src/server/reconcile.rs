@@ -222,10 +222,6 @@ async fn outcome(state: &AppState, record: &Record, login_id: &str, login_state:
     }
 }
 
-/// Why a record in force ends when its regime's list shows its consent ended: Assent did not
-/// end it (the application may have, or the bank, or the customer elsewhere).
-const LISTED_ENDED: &str = "Listed as ended by the authorization server";
-
 /// The key `record`'s consent has in its regime's list (its arrangement for a CDR record, its
 /// own id for a UK or FDX one); `None` for a record of no regime.
 fn listed_key<'r>(state: &AppState, record: &'r Record) -> Option<&'r str> {
@@ -272,8 +268,11 @@ pub async fn settle_seen(state: &AppState, records: Vec<Record>, ended: impl Fn(
     settled
 }
 
+/// Ends record `id` as its regime's list shows its consent ended: by the authorization server
+/// (Assent did not end it; the application may have, or the bank, or the customer elsewhere),
+/// with no reason of its own, so that every page says it in its own language.
 async fn end_as_listed(state: &AppState, id: &str) -> bool {
-    match state.records.revoke(id, Actor::AuthorizationServer, None, Some(LISTED_ENDED.into())).await {
+    match state.records.revoke(id, Actor::AuthorizationServer, None, None).await {
         Ok(ended) => {
             if ended {
                 tracing::info!(

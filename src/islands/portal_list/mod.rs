@@ -143,7 +143,8 @@ pub fn PortalList(
     let record_names: Vec<String> = records.iter().map(|r| lower(&r.client)).collect();
     let total = names.len() + record_names.len();
     let app_keys: Vec<String> = apps.iter().map(|a| format!("app:{}", a.client_id)).collect();
-    let carded = app_keys.clone();
+    let carded: Vec<String> =
+        app_keys.iter().cloned().chain(fdx.iter().map(|f| format!("fdx:{}", f.consent_id))).collect();
     // How many cards show, applications' and financial data's: none is the empty text.
     let visible = Memo::new(move |_| {
         let needle = needle.get();

@@ -10,10 +10,11 @@ use leptos::prelude::*;
 #[component]
 pub(super) fn Records(
     records: Vec<RecordLine>,
-    /// Keys of the applications with a card above (`app:{client_id}`): theirs is the one
-    /// Revoke; a record of another bank's application carries its own.
+    /// Keys of the cards above: applications' (`app:{client_id}`) and consents' (`fdx:{id}`).
+    /// A record with a card is ended by its card's action; a record of another bank's
+    /// application has no card and carries its own Revoke.
     carded: Vec<String>,
-    /// Keys of the cards revoked in this page (`app:{client_id}`).
+    /// Keys of the cards revoked or stopped in this page.
     gone: RwSignal<Vec<String>>,
     /// The filter, lowered: a record shows when its application's name contains it.
     needle: RwSignal<String>,
@@ -27,7 +28,7 @@ pub(super) fn Records(
         .into_iter()
         .enumerate()
         .map(|(index, r)| {
-            let own_revoke = !carded.contains(&format!("app:{}", r.client_id));
+            let own_revoke = !keys(&r).iter().any(|k| carded.contains(k));
             let name = super::lower(&r.client);
             let show = Signal::derive(move || needle.with(|n| name.contains(n)));
             view! { <Record record=r index own_revoke gone show texts on_revoke/> }
@@ -42,6 +43,13 @@ pub(super) fn Records(
     }
 }
 
+/// The keys of the cards that end `record`: its application's, and its consent's (a UK or FDX
+/// consent's record is named by the consent; a CDR record by its arrangement, up to a `.`).
+fn keys(record: &RecordLine) -> [String; 3] {
+    let arrangement = record.id.split('.').next().unwrap_or_default();
+    [format!("app:{}", record.client_id), format!("fdx:{}", record.id), format!("fdx:{arrangement}")]
+}
+
 #[component]
 fn Record(
     record: RecordLine,
@@ -53,10 +61,11 @@ fn Record(
     texts: StoredValue<PortalTexts>,
     on_revoke: impl Fn(Target, leptos::ev::MouseEvent) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
+    let keys = keys(&record);
     let RecordLine { id, client_id, bank, client, status, active, given, declined, ended, scopes, accounts } = record;
-    // An active record whose application was revoked in this page has ended, by the customer.
-    let key = format!("app:{client_id}");
-    let ended_here = Signal::derive(move || active && gone.with(|g| g.contains(&key)));
+    // An active record whose application was revoked, or whose consent was stopped, in this
+    // page has ended, by the customer.
+    let ended_here = Signal::derive(move || active && gone.with(|g| keys.iter().any(|k| g.contains(k))));
     let active_now = move || active && !ended_here.get();
     let status_now =
         move || if ended_here.get() { texts.with_value(|t| t.record_ended.clone()) } else { status.clone() };

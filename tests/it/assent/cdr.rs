@@ -120,7 +120,7 @@ async fn the_recipient_gets_exactly_the_accounts_chosen_under_its_arrangement() 
     for scope in ["bank:accounts.basic:read", "bank:transactions:read", "common:customer.basic:read"] {
         assert!(!html.contains(scope), "raw scope {scope} shown");
     }
-    assert!(html.contains("For 90 days,"), "the sharing period: {html}");
+    assert!(html.contains("90 days,"), "the sharing period: {html}");
     assert!(html.contains("AUD"), "balances in the bank's currency");
     for account in ["AU-40001", "AU-40002", "AU-40003"] {
         assert!(html.contains(&format!("value=\"{account}\"")), "{account}");
@@ -190,7 +190,7 @@ async fn an_amendment_shows_what_changes_and_replaces_the_grant_under_the_same_i
     assert!(html.contains("data-cluster=\"accounts-basic\" data-change=\"kept\""), "{html}");
     let stopped = &html[html.find("No longer shared").expect("what stops")..];
     assert!(stopped.contains("Name and occupation"), "customer data stops: {html}");
-    assert!(html.contains("For 12 months,") && html.contains("Until now"), "the new period and the old: {html}");
+    assert!(html.contains("12 months,") && html.contains("Until now"), "the new period and the old: {html}");
     assert!(html.contains("Shared now"), "the account shared now is marked");
     assert!(!html.contains("checked"), "nothing re-granted silently");
     // Until given, the arrangement in force still works.
@@ -299,7 +299,7 @@ async fn absurd_sharing_durations_are_refused_at_par_and_long_ones_capped() {
     }
     let b = browser();
     let consent = authorize(&app, &b, SCOPES, &[("sharing_duration", "99999999999")], "user").await;
-    assert!(open_consent(&b, &consent).await.html.contains("For 12 months,"), "capped at a year");
+    assert!(open_consent(&b, &consent).await.html.contains("12 months,"), "capped at a year");
     let b = browser();
     let consent = authorize(&app, &b, SCOPES, &[], "user").await;
     let html = open_consent(&b, &consent).await.html;

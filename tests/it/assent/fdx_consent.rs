@@ -374,7 +374,7 @@ async fn a_consent_the_recipient_revokes_itself_ends_its_record_when_next_read()
     let portal = portal_sign_in(&app, &browser(), "user").await;
     assert_eq!(record(&app, &first).unwrap().0, "revoked");
     let section = portal_records(&portal).replace("<!>", "");
-    assert_eq!(section.matches("Ended by the authorization server").count(), 1, "{section}");
+    assert_eq!(section.matches("Ended at the bank").count(), 1, "{section}");
     let history = app.state.records.get(&first).await.unwrap().unwrap().history;
     let last = history.last().unwrap();
     assert_eq!((last.kind.as_str(), last.by), ("revoked", assent::server::records::Actor::AuthorizationServer));
@@ -390,7 +390,7 @@ async fn a_consent_the_recipient_revokes_itself_ends_its_record_when_next_read()
     };
     let page = view(&second).await;
     assert_eq!(record(&app, &second).unwrap().0, "revoked");
-    assert!(page.contains("Listed as ended by the authorization server"), "{page}");
+    assert!(page.contains("by the authorization server"), "{page}");
     view(&third).await;
     assert_eq!(record(&app, &third).unwrap().0, "authorized");
 }

@@ -450,5 +450,5 @@ async fn a_uk_consent_ended_elsewhere_ends_its_record_when_the_portal_lists_it()
     let portal = portal_sign_in(&app, &browser(), "user").await;
     let record = app.state.records.get(&id).await.unwrap().unwrap();
     assert_eq!((record.status, record.history.last().unwrap().by), (Status::Revoked, Actor::AuthorizationServer));
-    assert!(portal_records(&portal).contains("Ended by the authorization server"), "{portal}");
+    assert!(portal_records(&portal).contains("Ended at the bank"), "{portal}");
 }

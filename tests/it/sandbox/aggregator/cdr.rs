@@ -34,7 +34,7 @@ async fn connect_cdr(app: &TestApp, b: &reqwest::Client, authorize: &str, accoun
     let consent_url = location(&res);
     assert!(consent_url.contains("consent_type=cdr_arrangement"), "{consent_url}");
     let page = open_consent(b, &consent_url).await;
-    assert!(page.html.contains("Assent Aggregator") && page.html.contains("For 90 days,"), "{}", page.html);
+    assert!(page.html.contains("Assent Aggregator") && page.html.contains("90 days,"), "{}", page.html);
     let fields: Vec<(&str, &str)> = accounts.iter().map(|a| ("account[]", *a)).collect();
     let callback = allow_connection(app, b, "cdr", &page, &fields).await;
     let res = b.get(&callback).send().await.unwrap();
