@@ -87,7 +87,8 @@ test("generic consent with accounts: none ticked, one required, the chosen one s
 
   // The customer's portal (the sandbox's default workspace, which has no such application):
   // the record in the words of Go Bank's screen, and its own Revoke, which once hydrated opens
-  // the same dialog as an application's card. In a tab of its own: this one may still be
+  // the same dialog as an application's card, named with its bank (what it ends is what the
+  // application holds there). In a tab of its own: this one may still be
   // failing to reach the callback's host.
   const portal = await page.context().newPage();
   await portal.goto("/portal");
@@ -97,20 +98,20 @@ test("generic consent with accounts: none ticked, one required, the chosen one s
   const record = records.getByRole("listitem").filter({ hasText: "Playwright Budget App" });
   await expect(record).toContainText("Go Bank");
   await expect(record).toContainText("Shares: Sign you in, Your accounts");
-  const revoke = record.getByRole("link", { name: "Revoke access of Playwright Budget App" });
+  const revoke = record.getByRole("link", { name: "Revoke access of Playwright Budget App at Go Bank" });
   if (javaScriptEnabled) {
     await expect(portal.locator("body")).toHaveAttribute("data-hydrated", "true");
     await portal.evaluate(() => ((window as any).__samePage = true));
     await revoke.click();
-    const dialog = portal.getByRole("dialog", { name: "Revoke access of Playwright Budget App?" });
+    const dialog = portal.getByRole("dialog", { name: "Revoke access of Playwright Budget App at Go Bank?" });
     await dialog.getByRole("button", { name: "Revoke access" }).click();
     await expect(dialog).toBeHidden();
-    await expect(portal.getByRole("status")).toContainText("Access of Playwright Budget App revoked");
+    await expect(portal.getByRole("status")).toContainText("Access of Playwright Budget App at Go Bank revoked");
     await expect(record).toContainText("Ended by you just now");
     expect(await portal.evaluate(() => (window as any).__samePage), "no page was loaded").toBe(true);
   } else {
     await revoke.click();
-    await expect(portal.getByRole("heading", { level: 1 })).toContainText("Revoke access of Playwright Budget App?");
+    await expect(portal.getByRole("heading", { level: 1 })).toContainText("Revoke access of Playwright Budget App at Go Bank?");
     await portal.getByRole("button", { name: "Revoke access" }).click();
     await expect(portal.getByRole("status")).toContainText("Access revoked");
   }

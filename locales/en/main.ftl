@@ -168,6 +168,7 @@ portal-record-ended-staff = Ended by { $name } at the bank { $date }: { $reason 
 portal-record-ended-application = Ended by the application { $date }
 portal-record-ended-server = Ended at the bank { $date }
 portal-record-ended-now = Ended by you just now
+portal-client-at-bank = { $client } at { $bank }
 portal-record-shares = Shares:
 portal-record-receipt = Download the receipt
 portal-record-receipt-label = Download the receipt of your consent to { $client }

@@ -167,6 +167,7 @@ portal-record-ended-staff = Terminado por { $name } en el banco el { $date }: { 
 portal-record-ended-application = Terminado por la aplicación el { $date }
 portal-record-ended-server = Terminado en el banco el { $date }
 portal-record-ended-now = Terminado por usted hace un momento
+portal-client-at-bank = { $client } en { $bank }
 portal-record-shares = Comparte:
 portal-record-receipt = Descargar el recibo
 portal-record-receipt-label = Descargar el recibo de su consentimiento a { $client }

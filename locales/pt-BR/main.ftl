@@ -167,6 +167,7 @@ portal-record-ended-staff = Encerrado por { $name } no banco em { $date }: { $re
 portal-record-ended-application = Encerrado pelo aplicativo em { $date }
 portal-record-ended-server = Encerrado no banco em { $date }
 portal-record-ended-now = Encerrado por você agora mesmo
+portal-client-at-bank = { $client } no { $bank }
 portal-record-shares = Compartilha:
 portal-record-receipt = Baixar o recibo
 portal-record-receipt-label = Baixar o recibo do seu consentimento para { $client }

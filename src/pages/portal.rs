@@ -134,6 +134,7 @@ fn build_texts() -> PortalTexts {
         record_asked: t("portal-record-asked").into(),
         record_ended: t("portal-record-revoked").into(),
         record_ended_now: t("portal-record-ended-now").into(),
+        client_at_bank: t_args("portal-client-at-bank", &[("client", "{client}"), ("bank", "{bank}")]),
         receipt: t("portal-record-receipt").into(),
         receipt_label: client("portal-record-receipt-label"),
         cancel: t("cancel").into(),

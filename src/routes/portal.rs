@@ -78,10 +78,10 @@ pub async fn confirm_revoke(State(state): State<AppState>, request: Request) -> 
             // bank's application, which the list of the portal's workspace does not show).
             let app = view.apps.into_iter().find(|a| a.client_id == id).map(|a| (a.client_id, a.name));
             let record = || {
-                view.records
-                    .iter()
-                    .find(|r| r.client_id == id && r.active)
-                    .map(|r| (r.client_id.clone(), r.client.clone()))
+                view.records.iter().find(|r| r.client_id == id && r.active).map(|r| {
+                    let at = [("client", r.client.as_str()), ("bank", r.bank.as_str())];
+                    (r.client_id.clone(), i18n::text(crate::request::locale(), "portal-client-at-bank", &at))
+                })
             };
             app.or_else(record).map(|(client_id, name)| RevokeView {
                 client_id,

@@ -82,6 +82,9 @@ pub struct PortalTexts {
     pub record_ended: String,
     /// And how it ended.
     pub record_ended_now: String,
+    /// "{client} at {bank}": an application named with the bank its record was given at,
+    /// where revoking it ends what it holds there.
+    pub client_at_bank: String,
     pub receipt: String,
     pub receipt_label: String,
     pub cancel: String,

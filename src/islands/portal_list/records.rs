@@ -81,8 +81,10 @@ fn Record(
     // cards' dialog (another bank's application has no card above, so its records are where
     // it is revoked).
     let revoke_href = confirm_href("client_id", &client_id);
-    let target = Target::App { client_id: client_id.clone(), name: client.clone() };
-    let revoke_label = texts.with_value(|t| fill(&t.revoke_label, &[("client", &client)]));
+    // Named with its bank: what its Revoke ends is what it holds there.
+    let at_bank = texts.with_value(|t| fill(&t.client_at_bank, &[("client", &client), ("bank", &bank)]));
+    let revoke_label = texts.with_value(|t| fill(&t.revoke_label, &[("client", &at_bank)]));
+    let target = Target::App { client_id: client_id.clone(), name: at_bank };
     view! {
         <li class="record" class:ended=move || !active_now() class:gone=move || !show.get()>
             <div class="record-head">
