@@ -216,6 +216,8 @@ pub struct StaffRecordView {
     /// The console's search for the record's application.
     pub client_search: String,
     pub notice: Option<String>,
+    /// What a plain form sent back here must fix (a blank reason).
+    pub problem: Option<String>,
 }
 
 /// One event of a record's history, in words.

@@ -202,6 +202,20 @@ for (const js of [true, false]) {
     expect(posts).toEqual([]);
     await expect(staff).toHaveURL(`/admin/record?id=${id}`);
     await expect(staff.getByText("The consent was revoked")).toHaveCount(0);
+    // Spaces only are no reason: with JavaScript the browser says so at the reason and nothing
+    // is asked or sent; without it, the record comes back saying what to fix.
+    await reason.fill("   ");
+    await revoke.click();
+    if (js) {
+      await expect(form.locator("textarea:invalid")).toHaveCount(1);
+      expect(await reason.evaluate((r: HTMLTextAreaElement) => r.validationMessage)).toContain("Give a reason");
+      await expect(staff.getByRole("dialog")).toHaveCount(0);
+      expect(posts).toEqual([]);
+    } else {
+      await expect(staff.getByRole("alert")).toContainText("Give a reason");
+      await expect(staff).toHaveURL(`/admin/record?id=${id}&reason=needed`);
+    }
+    await expect(staff.getByText("The consent was revoked")).toHaveCount(0);
 
     // With a reason: revoked under the staff member's name, the reason kept. With JavaScript,
     // a dialog asks first and says what ends; Cancel sends nothing and gives the focus back.

@@ -252,6 +252,7 @@ console-confirm-all-title = { $count ->
 }
 console-confirm-all-tokens = Every customer's consent to { $client } ends now, and every token it holds stops working.
 console-confirm-reason = Each customer sees your name and your reason in their history.
+console-confirm-reason-one = The customer sees your name and your reason in their history.
 console-confirm-undo = It cannot be undone: a customer can only consent again from the application.
 console-by-customer = by the customer
 console-by-staff = by { $name } (bank staff)

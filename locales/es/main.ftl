@@ -251,6 +251,7 @@ console-confirm-all-title = { $count ->
 }
 console-confirm-all-tokens = El consentimiento de cada cliente a { $client } termina ahora y todos sus tokens dejan de funcionar.
 console-confirm-reason = Cada cliente verá su nombre y su motivo en su historial.
+console-confirm-reason-one = El cliente verá su nombre y su motivo en su historial.
 console-confirm-undo = No se puede deshacer: un cliente solo puede volver a consentir desde la aplicación.
 console-by-customer = por el cliente
 console-by-staff = por { $name } (personal del banco)

@@ -251,6 +251,7 @@ console-confirm-all-title = { $count ->
 }
 console-confirm-all-tokens = O consentimento de cada cliente a { $client } termina agora, e todos os seus tokens deixam de funcionar.
 console-confirm-reason = Cada cliente verá seu nome e seu motivo no histórico.
+console-confirm-reason-one = O cliente verá seu nome e seu motivo no histórico.
 console-confirm-undo = Não pode ser desfeito: um cliente só pode consentir de novo pelo aplicativo.
 console-by-customer = pelo cliente
 console-by-staff = por { $name } (equipe do banco)

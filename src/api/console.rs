@@ -148,6 +148,7 @@ pub async fn load_record(id: String) -> Result<StaffRecordView, AppError> {
         client_active,
         client_search: client_search_path(&record.draft.client_id),
         notice: None,
+        problem: None,
     })
 }
 
@@ -162,7 +163,15 @@ pub async fn staff_revoke(
     use crate::server::records::Actor;
     let state = context::state()?;
     let session = staff_with_token(&state, &csrf_token).await?;
-    let reason = reason_of(&reason)?;
+    let reason = match reason_of(&reason) {
+        Ok(reason) => reason,
+        // A plain form goes back to its record, which says what to fix (nothing is revoked).
+        Err(_) if context::plain_form() => {
+            context::navigate(&format!("{}&reason=needed", record_path(&id)));
+            return Ok(());
+        }
+        Err(e) => return Err(e),
+    };
     let record = tenant_record(&state, &id, &session.reach).await?;
     if record.draft.payment.is_some() {
         return Err(crate::error::Failure::PaymentMade.into());

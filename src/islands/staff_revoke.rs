@@ -27,6 +27,8 @@ pub struct StaffRevokeTexts {
     /// What the revocation does, under the title (none for one consent).
     pub consequence: Option<String>,
     pub reason: String,
+    /// Said at the reason when it is blank (spaces only), before anything is asked or sent.
+    pub reason_needed: String,
     pub button: String,
     pub confirm_title: String,
     /// The dialog's list of what ends.
@@ -39,8 +41,18 @@ pub struct StaffRevokeTexts {
 #[island(lazy)]
 pub fn StaffRevokeForm(target: StaffTarget, csrf_token: String, texts: StaffRevokeTexts) -> impl IntoView {
     let hydrated = hydrated();
-    let StaffRevokeTexts { title, consequence, reason, button, confirm_title, confirm_lines, cancel, sending, offline } =
-        texts;
+    let StaffRevokeTexts {
+        title,
+        consequence,
+        reason,
+        reason_needed,
+        button,
+        confirm_title,
+        confirm_lines,
+        cancel,
+        sending,
+        offline,
+    } = texts;
     // The two forms of a page differ by this, in their elements' ids.
     let key = match &target {
         StaffTarget::One { .. } => "one",
@@ -60,6 +72,7 @@ pub fn StaffRevokeForm(target: StaffTarget, csrf_token: String, texts: StaffRevo
     let (one_pending, all_pending) = (one.pending(), all.pending());
     let busy = Signal::derive(move || one_pending.get() || all_pending.get());
     let form = NodeRef::<leptos::html::Form>::new();
+    let reason_box = NodeRef::<leptos::html::Textarea>::new();
     let dialog = NodeRef::<leptos::html::Dialog>::new();
     let opener = NodeRef::<leptos::html::Button>::new();
     let close = move || {
@@ -91,9 +104,17 @@ pub fn StaffRevokeForm(target: StaffTarget, csrf_token: String, texts: StaffRevo
         Some(offline.with_value(|o| error_text(&error, o)))
     };
 
-    // Once hydrated, a valid form asks first; an empty reason is left to the browser's own check.
+    // Once hydrated, a valid form asks first; a blank reason (spaces count as none) is said at
+    // the reason by the browser's own check, and nothing is asked.
     let ask = move |ev: leptos::ev::MouseEvent| {
-        if !hydrated.get_untracked() || !form.get_untracked().is_some_and(|f| f.check_validity()) {
+        if !hydrated.get_untracked() {
+            return;
+        }
+        if let Some(r) = reason_box.get_untracked() {
+            let blank = r.value().trim().is_empty();
+            r.set_custom_validity(if blank { &reason_needed } else { "" });
+        }
+        if !form.get_untracked().is_some_and(|f| f.check_validity()) {
             return;
         }
         ev.prevent_default();
@@ -128,7 +149,19 @@ pub fn StaffRevokeForm(target: StaffTarget, csrf_token: String, texts: StaffRevo
                 <input type="hidden" name="csrf_token" value=csrf_token.clone()/>
                 <input type="hidden" name=hidden.0 value=hidden.1/>
                 <label for=reason_id.clone()>{reason.clone()}</label>
-                <textarea id=reason_id.clone() name="reason" required maxlength="500" rows="2"></textarea>
+                <textarea
+                    id=reason_id.clone()
+                    name="reason"
+                    required
+                    maxlength="500"
+                    rows="3"
+                    node_ref=reason_box
+                    on:input=move |_| {
+                        if let Some(r) = reason_box.get_untracked() {
+                            r.set_custom_validity("");
+                        }
+                    }
+                ></textarea>
                 <button
                     type="submit"
                     node_ref=opener

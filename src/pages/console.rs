@@ -110,7 +110,7 @@ fn ResultLine(record: StaffRecordLine) -> impl IntoView {
 
 #[component]
 pub fn ConsoleRecordPage(view: StaffRecordView) -> impl IntoView {
-    let StaffRecordView { staff, csrf_token, record, history, client_active, client_search, notice } = view;
+    let StaffRecordView { staff, csrf_token, record, history, client_active, client_search, notice, problem } = view;
     let StaffRecordLine {
         id,
         bank,
@@ -136,6 +136,7 @@ pub fn ConsoleRecordPage(view: StaffRecordView) -> impl IntoView {
             <StaffHead staff csrf_token=csrf_token.clone()/>
             <p><a href="/admin">{t("console-back")}</a></p>
             {notice.map(|n| view! { <p class="notice success" role="status">{n}</p> })}
+            {problem.map(|p| view! { <p class="notice" role="alert">{p}</p> })}
             <h2 class="client-name">{client.clone()} " · " <span class="status" class:active=active>{status}</span></h2>
             <dl class="terms">
                 <div><dt>{t("console-record-id")}</dt><dd><code>{id.clone()}</code></dd></div>
@@ -189,7 +190,7 @@ fn one_texts(customer: &str, client: &str) -> StaffRevokeTexts {
         confirm_title: t_args("console-confirm-one-title", &pair),
         confirm_lines: vec![
             t_args("console-confirm-one-tokens", &pair),
-            t("console-confirm-reason").into(),
+            t("console-confirm-reason-one").into(),
             t("console-confirm-undo").into(),
         ],
         ..shared_texts()
@@ -217,6 +218,7 @@ fn provider_texts(client: &str, bank: &str, count: usize) -> StaffRevokeTexts {
 fn shared_texts() -> StaffRevokeTexts {
     StaffRevokeTexts {
         reason: t("console-reason").into(),
+        reason_needed: t("console-reason-needed").into(),
         cancel: t("cancel").into(),
         sending: t("sending").into(),
         offline: t("offline-message").into(),

@@ -56,6 +56,8 @@ pub async fn record(State(state): State<AppState>, request: Request) -> Response
         Ok(mut view) => {
             view.notice =
                 field(&query, "revoked").map(|_| i18n::text(crate::request::locale(), "console-revoked", &[]));
+            view.problem =
+                field(&query, "reason").map(|_| i18n::text(crate::request::locale(), "console-reason-needed", &[]));
             render(&state, &uri, StatusCode::OK, Page::ConsoleRecord(Box::new(view))).await
         }
         Err(e) if e.failure == Failure::SessionEnded => Redirect::to("/admin").into_response(),

@@ -147,13 +147,28 @@ async fn staff_find_a_record_read_its_history_and_revoke_it_with_a_reason() {
     let id = hidden(&record, "id");
     let token_field = hidden(&record, "csrf_token");
 
-    // No reason: refused, nothing revoked. Another browser's token: refused.
-    let res = post(&app, &s, "/api/admin/revoke")
+    // No reason: refused, nothing revoked (an island's call: 422). Another browser's token:
+    // refused.
+    let res = s
+        .post(format!("{}/api/admin/revoke", app.url))
+        .header("sec-fetch-site", "same-origin")
         .form(&[("csrf_token", &token_field), ("id", &id), ("reason", &"  ".to_string())])
         .send()
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // Without JavaScript, back to the record, which says what to fix.
+    let res = post(&app, &s, "/api/admin/revoke")
+        .form(&[("csrf_token", &token_field), ("id", &id), ("reason", &"  ".to_string())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let back = location(&res);
+    assert_eq!(back, format!("{path}&reason=needed"));
+    let again = admin_page(&app, &s, &back).await;
+    assert!(again.contains(r#"<p role="alert" class="notice">Give a reason"#), "{again}");
+    assert!(again.contains("name=\"reason\""), "the form is there to fill in");
     let res = post(&app, &s, "/api/admin/revoke")
         .form(&[("csrf_token", "forged"), ("id", id.as_str()), ("reason", "x")])
         .send()
