@@ -184,24 +184,76 @@ pub fn t_code_in(locale: Locale, prefix: &str, code: &str) -> String {
     known(locale, &format!("{prefix}{code}")).map_or_else(|| code.to_string(), str::to_string)
 }
 
-/// An amount with the page's language's separators and the currency code: `1,234.56 USD`,
-/// `1.234,56 USD`.
-pub fn money(locale: Locale, amount: f64, currency: &str) -> String {
-    let cents = (amount.abs() * 100.0).round() as u64;
-    let (group, decimal) = match locale {
-        Locale::En => (',', '.'),
-        Locale::Es | Locale::PtBr => ('.', ','),
-    };
-    let units = (cents / 100).to_string();
-    let mut grouped = String::new();
-    for (i, c) in units.chars().enumerate() {
-        if i > 0 && (units.len() - i).is_multiple_of(3) {
-            grouped.push(group);
-        }
-        grouped.push(c);
+/// A balance (a float from the bank's API, to the cent) as [`amount`] writes money, so that a
+/// page writes every sum one way; a currency that is not three capital letters by its code.
+pub fn money(locale: Locale, value: f64, currency: &str) -> String {
+    let cents = (value * 100.0).round() as i64;
+    let text =
+        format!("{}{}.{:02}", if cents < 0 { "-" } else { "" }, cents.unsigned_abs() / 100, cents.unsigned_abs() % 100);
+    amount(locale, &text, currency).unwrap_or_else(|| format!("{text} {currency}"))
+}
+
+/// The symbol of a currency written with one (the others are written by their code).
+fn symbol(currency: &str) -> Option<&'static str> {
+    match currency {
+        "GBP" => Some("£"),
+        "EUR" => Some("€"),
+        "USD" => Some("US$"),
+        _ => None,
     }
-    let sign = if amount < 0.0 && cents > 0 { "-" } else { "" };
-    format!("{sign}{grouped}{decimal}{:02} {currency}", cents % 100)
+}
+
+/// `amount` (digits, optionally a point and up to five decimals, optionally a leading `-`) in
+/// `locale`'s format with `currency`: en `£1,234.50`, es `1234,50 £` (grouped from five digits
+/// on: `12.345,00 £`), pt-BR `£ 1.234,50`; a currency without a symbol here by its code
+/// (`1,234.50 CHF`). Decimals beyond the second are kept, never rounded away. `None` for
+/// anything that is not such an amount, or a currency that is not three capital letters: a page
+/// shows no money it cannot read exactly.
+pub fn amount(locale: Locale, amount: &str, currency: &str) -> Option<String> {
+    let (negative, amount) = match amount.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, amount),
+    };
+    let (units, fraction) = amount.split_once('.').unwrap_or((amount, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    let well_formed = !units.is_empty()
+        && units.len() <= 13
+        && digits(units)
+        && fraction.len() <= 5
+        && digits(fraction)
+        && !(amount.contains('.') && fraction.is_empty());
+    if !well_formed || currency.len() != 3 || !currency.bytes().all(|b| b.is_ascii_uppercase()) {
+        return None;
+    }
+    let units = units.trim_start_matches('0');
+    let units = if units.is_empty() { "0" } else { units };
+    let mut fraction = fraction.trim_end_matches('0').to_string();
+    // No "-0.00".
+    let sign = if negative && (units != "0" || !fraction.is_empty()) { "-" } else { "" };
+    while fraction.len() < 2 {
+        fraction.push('0');
+    }
+    let (group, decimal, min_grouped) = match locale {
+        Locale::En => (',', '.', 4),
+        Locale::Es => ('.', ',', 5),
+        Locale::PtBr => ('.', ',', 4),
+    };
+    let mut number = String::new();
+    for (i, c) in units.chars().enumerate() {
+        if i > 0 && units.len() >= min_grouped && (units.len() - i) % 3 == 0 {
+            number.push(group);
+        }
+        number.push(c);
+    }
+    number.push(decimal);
+    number.push_str(&fraction);
+    const NBSP: char = '\u{a0}';
+    Some(match (locale, symbol(currency)) {
+        (Locale::En, Some(s)) => format!("{sign}{s}{number}"),
+        (Locale::PtBr, Some(s)) => format!("{sign}{s}{NBSP}{number}"),
+        (Locale::Es, Some(s)) => format!("{sign}{number}{NBSP}{s}"),
+        (_, None) => format!("{sign}{number}{NBSP}{currency}"),
+    })
 }
 
 /// The language of the page being rendered (a Leptos context value).
@@ -256,11 +308,14 @@ mod tests {
 
     #[test]
     fn money_uses_the_separators_of_the_language() {
-        assert_eq!(money(Locale::En, 1234567.891, "USD"), "1,234,567.89 USD");
-        assert_eq!(money(Locale::Es, 1234.5, "EUR"), "1.234,50 EUR");
-        assert_eq!(money(Locale::PtBr, -45.0, "BRL"), "-45,00 BRL");
-        assert_eq!(money(Locale::En, 999.999, "USD"), "1,000.00 USD");
-        assert_eq!(money(Locale::En, -0.001, "USD"), "0.00 USD");
+        // As payments are written: a page writes every sum one way.
+        assert_eq!(money(Locale::En, 1234567.891, "USD"), "US$1,234,567.89");
+        assert_eq!(money(Locale::Es, 1234.5, "EUR"), "1234,50\u{a0}€");
+        assert_eq!(money(Locale::Es, -12345.5, "GBP"), "-12.345,50\u{a0}£");
+        assert_eq!(money(Locale::PtBr, -45.0, "BRL"), "-45,00\u{a0}BRL");
+        assert_eq!(money(Locale::En, 999.999, "USD"), "US$1,000.00");
+        assert_eq!(money(Locale::En, -0.001, "USD"), "US$0.00");
+        assert_eq!(money(Locale::En, 12.5, "usd"), "12.50 usd", "a code it cannot read, as it came");
     }
 
     #[test]

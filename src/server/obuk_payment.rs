@@ -14,16 +14,6 @@ use crate::wire::obuk::AcceptConsentRequest;
 use crate::wire::obuk_payment::{GetDomesticPaymentConsentResponse, OBCashAccount};
 use crate::wire::InternalAccount;
 
-/// The symbol of a currency the page writes with one (the others are written by their code).
-fn symbol(currency: &str) -> Option<&'static str> {
-    match currency {
-        "GBP" => Some("£"),
-        "EUR" => Some("€"),
-        "USD" => Some("US$"),
-        _ => None,
-    }
-}
-
 /// `amount` (`OBActiveOrHistoricCurrencyAndAmount.Amount`: digits, optionally a point and up to
 /// five decimals) in `locale`'s format with `currency`: en `£1,234.50`, es `1234,50 £`
 /// (grouped from five digits on: `12.345,00 £`), pt-BR `£ 1.234,50`; a currency without a
@@ -31,44 +21,11 @@ fn symbol(currency: &str) -> Option<&'static str> {
 /// rounded away. `None` for anything that is not such an amount, or a currency that is not
 /// three capital letters: the page shows no money it cannot read exactly.
 pub fn format_amount(locale: Locale, amount: &str, currency: &str) -> Option<String> {
-    let (units, fraction) = amount.split_once('.').unwrap_or((amount, ""));
-    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    let well_formed = !units.is_empty()
-        && units.len() <= 13
-        && digits(units)
-        && fraction.len() <= 5
-        && digits(fraction)
-        && !(amount.contains('.') && fraction.is_empty());
-    if !well_formed || currency.len() != 3 || !currency.bytes().all(|b| b.is_ascii_uppercase()) {
+    // A payment's amount is never negative.
+    if amount.starts_with('-') {
         return None;
     }
-    let units = units.trim_start_matches('0');
-    let units = if units.is_empty() { "0" } else { units };
-    let mut fraction = fraction.trim_end_matches('0').to_string();
-    while fraction.len() < 2 {
-        fraction.push('0');
-    }
-    let (group, decimal, min_grouped) = match locale {
-        Locale::En => (',', '.', 4),
-        Locale::Es => ('.', ',', 5),
-        Locale::PtBr => ('.', ',', 4),
-    };
-    let mut number = String::new();
-    for (i, c) in units.chars().enumerate() {
-        if i > 0 && units.len() >= min_grouped && (units.len() - i) % 3 == 0 {
-            number.push(group);
-        }
-        number.push(c);
-    }
-    number.push(decimal);
-    number.push_str(&fraction);
-    const NBSP: char = '\u{a0}';
-    Some(match (locale, symbol(currency)) {
-        (Locale::En, Some(s)) => format!("{s}{number}"),
-        (Locale::PtBr, Some(s)) => format!("{s}{NBSP}{number}"),
-        (Locale::Es, Some(s)) => format!("{number}{NBSP}{s}"),
-        (_, None) => format!("{number}{NBSP}{currency}"),
-    })
+    crate::i18n::amount(locale, amount, currency)
 }
 
 /// A record's payment as a page shows it; an amount the formatter cannot read is shown as kept.

@@ -101,6 +101,10 @@ pub fn apps_view(list: ClientsWithAccess) -> Vec<AppAccess> {
     apps.into_iter().map(|(_, a)| a).collect()
 }
 
+/// OpenID Connect's own scopes: how an application signs the customer in or keeps them signed
+/// in, not data shared.
+const PROTOCOL_SCOPES: [&str; 2] = ["openid", "offline_access"];
+
 /// The user's consent records, newest first, with their words in `locale`; a scope is named as
 /// the consent screen showed it, else as `names` does (the display names the authorization
 /// server lists now, the UK and CDR clusters' words), else by itself; `accounts` gives the
@@ -153,8 +157,14 @@ pub fn records_view(
                         &[("amount", &p.amount), ("payee", &p.payee)],
                     )],
                     None => r.draft.scopes.iter().fold(Vec::new(), |mut shown, s| {
+                        let named = r.draft.scope_names.get(s).or(names.get(s));
+                        // How an application signs in or stays signed in, where no screen named
+                        // it (a CDR arrangement's `openid`): never data the customer shares.
+                        if named.is_none() && PROTOCOL_SCOPES.contains(&s.as_str()) {
+                            return shown;
+                        }
                         // Each name once (a UK cluster covers several permission codes).
-                        let name = clean_text(r.draft.scope_names.get(s).or(names.get(s)).unwrap_or(s));
+                        let name = clean_text(named.unwrap_or(s));
                         if !shown.contains(&name) {
                             shown.push(name);
                         }
@@ -284,6 +294,38 @@ pub fn obuk_view(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_records_line_names_what_is_shared_and_leaves_unnamed_protocol_scopes_out() {
+        use crate::server::records::{Draft, Record, Status};
+        let record = |scopes: &[&str], scope_names: &[(&str, &str)]| Record {
+            id: "r".into(),
+            status: Status::Authorized,
+            created_at: 0,
+            updated_at: 0,
+            draft: Draft {
+                scopes: scopes.iter().map(|s| s.to_string()).collect(),
+                scope_names: scope_names.iter().map(|(s, n)| (s.to_string(), n.to_string())).collect(),
+                ..Default::default()
+            },
+            history: Vec::new(),
+        };
+        let names = [("bank:accounts.basic:read".to_string(), "Account name, type and balance".to_string())].into();
+        let lines = records_view(
+            vec![
+                // A CDR arrangement's: `openid` was never on its screen.
+                record(&["openid", "bank:accounts.basic:read", "offline_access"], &[]),
+                // A generic consent's: its screen named `openid`, so the record does.
+                record(&["openid", "email"], &[("openid", "Sign you in"), ("email", "Email address")]),
+            ],
+            &names,
+            &Default::default(),
+            |_| String::new(),
+            Locale::En,
+        );
+        assert_eq!(lines[0].scopes, ["Account name, type and balance"]);
+        assert_eq!(lines[1].scopes, ["Sign you in", "Email address"]);
+    }
 
     #[test]
     fn the_portal_cleans_every_upstream_text_it_shows() {
