@@ -12,7 +12,8 @@
 //!   timer: a body trickling in a byte at a time is cut off too), and at most `max_body` bytes,
 //!   a declared length beyond that refused before anything is read ([`limit_bodies`]);
 //! - a response that makes no progress for `write_timeout` (a client that stops reading) closes
-//!   the connection.
+//!   the connection (over HTTP/2, where a client may withhold its flow-control window while it
+//!   answers pings, only the keep-alive pings watch the connection).
 //!
 //! Plain listeners speak HTTP/1.1 (what a TLS-terminating proxy sends on); the mutual-TLS one
 //! also HTTP/2 when the client asks for it by ALPN, with keep-alive pings.
@@ -47,7 +48,8 @@ impl Default for Limits {
             max_per_address: 256,
             header_timeout: Duration::from_secs(5),
             body_timeout: Duration::from_secs(10),
-            write_timeout: Duration::from_secs(10),
+            // Longer than a phone's radio gap with full buffers.
+            write_timeout: Duration::from_secs(20),
             max_body: 1024 * 1024,
         }
     }
@@ -80,14 +82,22 @@ async fn within(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
+    use axum::http::header;
     use axum::response::IntoResponse;
-    use http_body::Body as _;
+    use hyper::body::Body as _;
     if request.body().is_end_stream() {
         return next.run(request).await;
     }
     if request.body().size_hint().lower() > max_body as u64 {
-        let close = [(axum::http::header::CONNECTION, "close")];
-        return (axum::http::StatusCode::PAYLOAD_TOO_LARGE, close, "Request body too large\n").into_response();
+        // Answered here, outside the app's layers: with the headers every answer carries.
+        tracing::warn!(path = request.uri().path(), "a request body declared over the limit was refused");
+        let headers = [
+            (header::CONNECTION, "close"),
+            (header::CACHE_CONTROL, "no-store"),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+            (header::CONTENT_SECURITY_POLICY, "default-src 'none'; frame-ancestors 'none'"),
+        ];
+        return (axum::http::StatusCode::PAYLOAD_TOO_LARGE, headers, "Request body too large\n").into_response();
     }
     let (parts, body) = request.into_parts();
     let due = Box::pin(tokio::time::sleep(deadline));
@@ -106,26 +116,29 @@ struct Due {
 #[error("the request body did not arrive in time")]
 struct BodyTooSlow;
 
-impl http_body::Body for Due {
+impl hyper::body::Body for Due {
     type Data = axum::body::Bytes;
     type Error = axum::Error;
 
+    /// What has arrived is handed on; only a body still waiting past its deadline fails.
     fn poll_frame(
         self: std::pin::Pin<&mut Self>,
         cx: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+    ) -> std::task::Poll<Option<Result<hyper::body::Frame<Self::Data>, Self::Error>>> {
         let this = self.get_mut();
-        if this.due.as_mut().poll(cx).is_ready() {
-            return std::task::Poll::Ready(Some(Err(axum::Error::new(BodyTooSlow))));
+        match std::pin::Pin::new(&mut this.body).poll_frame(cx) {
+            std::task::Poll::Pending if this.due.as_mut().poll(cx).is_ready() => {
+                std::task::Poll::Ready(Some(Err(axum::Error::new(BodyTooSlow))))
+            }
+            polled => polled,
         }
-        std::pin::Pin::new(&mut this.body).poll_frame(cx)
     }
 
     fn is_end_stream(&self) -> bool {
         self.body.is_end_stream()
     }
 
-    fn size_hint(&self) -> http_body::SizeHint {
+    fn size_hint(&self) -> hyper::body::SizeHint {
         self.body.size_hint()
     }
 }

@@ -377,6 +377,10 @@ pub struct FdxAccess {
     /// The bank it was given at (its workspace's brand name): one recipient may hold a
     /// consent at several.
     pub bank: String,
+    /// Revoked upstream (by its regime's own word, not merely inactive): the customer's record
+    /// of it ends too. The server's to know; not sent to the browser.
+    #[serde(skip)]
+    pub ended: bool,
 }
 
 /// A UK Open Banking account-access request: who asks, what data (by the UK's data clusters),

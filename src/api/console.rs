@@ -125,9 +125,10 @@ pub async fn load_record(id: String) -> Result<StaffRecordView, AppError> {
     let state = context::state()?;
     let session = staff(&state).await?;
     let mut record = tenant_record(&state, &id, &session.reach).await?;
-    // A record in force whose consent its regime lists as ended (revoked by the application,
-    // say) is ended before staff read it.
-    if crate::server::reconcile::settle_ended(&state, &record).await {
+    // A record in force whose consent its regime lists as revoked (by the application, say) is
+    // ended before staff read it; a list slow to answer does not hold the page up for long.
+    let settled = crate::server::reconcile::settle_ended(&state, &record);
+    if tokio::time::timeout(std::time::Duration::from_secs(2), settled).await == Ok(true) {
         record = tenant_record(&state, &id, &session.reach).await?;
     }
     let tenant = state.upstream.tenant();

@@ -68,8 +68,31 @@ fn error_text(error: &AppError, fallback: &str) -> String {
 
 /// `template` with `{name}` replaced by `value`, for texts translated on the server with
 /// placeholders the island fills in.
+/// One pass over the template: a value is never read for placeholders (an application named
+/// "X {bank}" stays so named).
 fn fill(template: &str, pairs: &[(&str, &str)]) -> String {
-    pairs.iter().fold(template.to_string(), |s, (name, value)| s.replace(&format!("{{{name}}}"), value))
+    let mut filled = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        filled.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let value = after.find('}').and_then(|close| {
+            let name = &after[..close];
+            pairs.iter().find(|(n, _)| *n == name).map(|(_, value)| (*value, close))
+        });
+        match value {
+            Some((value, close)) => {
+                filled.push_str(value);
+                rest = &after[close + 1..];
+            }
+            None => {
+                filled.push('{');
+                rest = after;
+            }
+        }
+    }
+    filled.push_str(rest);
+    filled
 }
 
 /// The hidden fields of a consent decision: the flow, and the form token of this browser.
@@ -122,5 +145,16 @@ fn DecisionButtons(
                 {move || allow.get()}
             </button>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn fill_reads_its_template_once_and_never_a_value() {
+        let pairs = [("client", "Budget {bank} App"), ("bank", "Go Bank")];
+        assert_eq!(super::fill("Revoke {client} at {bank}?", &pairs), "Revoke Budget {bank} App at Go Bank?");
+        assert_eq!(super::fill("{unknown} {client", &pairs), "{unknown} {client");
+        assert_eq!(super::fill("", &pairs), "");
     }
 }

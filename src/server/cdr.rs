@@ -216,6 +216,7 @@ pub fn portal_view(
                 .collect();
             crate::model::FdxAccess {
                 active: a.status == crate::wire::cdr::status::AUTHORISED,
+                ended: a.status == crate::wire::cdr::status::REVOKED,
                 all_mine: a.account_ids.iter().all(|id| accounts.iter().any(|x| &x.id == id)),
                 recipient: recipient.unwrap_or_else(|| clean_text(&a.client_id)),
                 status: code_label(locale, "fdx-status-", &a.status),

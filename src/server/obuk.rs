@@ -132,6 +132,16 @@ pub fn accept_body(
     })
 }
 
+/// A listed UK consent's status: the list's own, or where the list leaves it empty its
+/// account-access consent's.
+pub fn listed_status(c: &crate::wire::obuk_consents::OBUKConsentWithClient) -> &str {
+    match (&c.status, &c.account_access_consent) {
+        (status, _) if !status.is_empty() => status,
+        (_, Some(consent)) => &consent.status,
+        (_, None) => "",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

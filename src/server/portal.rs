@@ -207,6 +207,7 @@ pub fn fdx_view(accounts: &[InternalAccount], mut consents: Vec<FDXConsent>, loc
             }
             FdxAccess {
                 active: c.authorised(),
+                ended: crate::wire::fdx_status::known(&c.status) == Some(crate::wire::fdx_status::REVOKED),
                 all_mine,
                 consent_id: c.id,
                 recipient: clean_text(&c.client_id),
@@ -259,6 +260,7 @@ pub fn obuk_view(
         // Payments are listed apart (`server::obuk_payment::payments_view`): nothing to stop.
         .filter(|c| c.domestic_payment_consent.is_none() && c.kind != crate::wire::obuk_payment::DOMESTIC_PAYMENT)
         .map(|c| {
+            let status = super::obuk::listed_status(&c).to_string();
             let consent = c.account_access_consent.unwrap_or_default();
             let clusters = super::obuk::group(&consent.permissions)
                 .into_iter()
@@ -267,11 +269,11 @@ pub fn obuk_view(
                     _ => crate::i18n::text(locale, &format!("obuk-cluster-{key}"), &[]),
                 })
                 .collect();
-            let status = if c.status.is_empty() { consent.status.clone() } else { c.status.clone() };
             let client = c.client.unwrap_or_default();
             let recipient = client.name.as_deref().map(clean_text).filter(|n| !n.is_empty());
             FdxAccess {
                 active: status == crate::wire::obuk::status::AUTHORISED,
+                ended: status == crate::wire::obuk::status::REVOKED,
                 all_mine: c.account_ids.iter().all(|id| accounts.iter().any(|a| &a.id == id)),
                 recipient: recipient.unwrap_or_else(|| clean_text(&c.client_id)),
                 status: code_label(locale, "fdx-status-", &status),

@@ -117,8 +117,10 @@ fn is_cdr(state: &AppState, record: &Record) -> bool {
 #[derive(Debug, PartialEq)]
 enum Listed {
     Authorised,
-    /// Revoked (or, FDX, expired): accepted, then ended.
-    Ended,
+    /// Accepted, then revoked.
+    Revoked,
+    /// FDX's `Expired`: accepted, then run out.
+    Expired,
     /// FDX's `Rejected`.
     Refused,
     /// Not in the list, in none of its words, or not a regime's record.
@@ -138,9 +140,9 @@ async fn listed(state: &AppState, record: &Record) -> Listed {
         let Ok(listed) = up.obuk_consents_of_accounts(&d.accounts).await.map(|l| l.consents) else {
             return Listed::Unanswered;
         };
-        return match listed.iter().find(|c| c.consent_id == record.id).map(|c| c.status.as_str()) {
+        return match listed.iter().find(|c| c.consent_id == record.id).map(super::obuk::listed_status) {
             Some(AUTHORISED | CONSUMED) => Listed::Authorised,
-            Some(REVOKED) => Listed::Ended,
+            Some(REVOKED) => Listed::Revoked,
             _ => Listed::Absent,
         };
     }
@@ -154,7 +156,7 @@ async fn listed(state: &AppState, record: &Record) -> Listed {
         };
         return match listed.iter().find(|a| a.cdr_arrangement_id == arrangement).map(|a| a.status.as_str()) {
             Some(AUTHORISED) => Listed::Authorised,
-            Some(REVOKED) => Listed::Ended,
+            Some(REVOKED) => Listed::Revoked,
             _ => Listed::Absent,
         };
     }
@@ -165,7 +167,8 @@ async fn listed(state: &AppState, record: &Record) -> Listed {
         };
         return match listed.iter().find(|c| c.id == record.id).and_then(|c| known(&c.status)) {
             Some(AUTHORISED) => Listed::Authorised,
-            Some(REVOKED | EXPIRED) => Listed::Ended,
+            Some(REVOKED) => Listed::Revoked,
+            Some(EXPIRED) => Listed::Expired,
             Some(REJECTED) => Listed::Refused,
             _ => Listed::Absent,
         };
@@ -184,7 +187,7 @@ async fn outcome(state: &AppState, record: &Record, login_id: &str, login_state:
     if !amendment {
         match listed(state, record).await {
             Listed::Authorised => return Outcome::Accepted,
-            Listed::Ended => return Outcome::Ended,
+            Listed::Revoked | Listed::Expired => return Outcome::Ended,
             Listed::Refused => return Outcome::Refused,
             // Without the list, a flow no longer known cannot say whether it was accepted: wait.
             Listed::Unanswered => return Outcome::Open,
@@ -223,9 +226,12 @@ async fn outcome(state: &AppState, record: &Record, login_id: &str, login_state:
 }
 
 /// The key `record`'s consent has in its regime's list (its arrangement for a CDR record, its
-/// own id for a UK or FDX one); `None` for a record of no regime.
+/// own id for a UK or FDX one); `None` for a record of no regime, and for a payment's, which
+/// stays what was paid whatever the list says of its consent.
 fn listed_key<'r>(state: &AppState, record: &'r Record) -> Option<&'r str> {
-    if is_cdr(state, record) {
+    if record.draft.payment.is_some() {
+        None
+    } else if is_cdr(state, record) {
         Some(crate::server::cdr::arrangement_of_record(&record.id))
     } else if is_uk(state, record) || is_fdx(state, record) {
         Some(&record.id)
@@ -234,26 +240,28 @@ fn listed_key<'r>(state: &AppState, record: &'r Record) -> Option<&'r str> {
     }
 }
 
-/// Ends `record` (in force here) when its regime's management list shows its consent ended:
+/// Ends `record` (in force here) when its regime's management list shows its consent revoked:
 /// the application revoked it itself, say, which Assent never hears of. The record then says
-/// it was ended by the authorization server. `true` when it ended the record; a record of no
-/// regime, a consent not listed or a list that does not answer leave the record as it is, and
-/// a store that fails is logged.
+/// it was ended by the authorization server. `true` when it ended the record. A payment's
+/// record, a record of no regime, a consent not listed, listed in any other status (an expired
+/// one runs out by the record's own end) or a list that does not answer leave the record as it
+/// is, and a store that fails is logged.
 pub async fn settle_ended(state: &AppState, record: &Record) -> bool {
-    if !record.is_active() || listed_key(state, record).is_none() || listed(state, record).await != Listed::Ended {
+    if !record.is_active() || listed_key(state, record).is_none() || listed(state, record).await != Listed::Revoked {
         return false;
     }
     end_as_listed(state, &record.id).await
 }
 
-/// `records` (a customer's), with those in force whose consents `ended` says have ended (by
-/// the lists the portal has just read, so no call is made again) ended in the store and read
-/// again.
-pub async fn settle_seen(state: &AppState, records: Vec<Record>, ended: impl Fn(&str) -> bool) -> Vec<Record> {
+/// `records` (a customer's), with those in force whose consents `revoked` says were revoked
+/// (by the lists the portal has just read, so no call is made again) ended in the store and
+/// read again (ended by this call or, at the same moment, by another).
+pub async fn settle_seen(state: &AppState, records: Vec<Record>, revoked: impl Fn(&str) -> bool) -> Vec<Record> {
     let mut settled = Vec::with_capacity(records.len());
     for record in records {
-        let over = record.is_active() && listed_key(state, &record).is_some_and(&ended);
-        if over && end_as_listed(state, &record.id).await {
+        let over = record.is_active() && listed_key(state, &record).is_some_and(&revoked);
+        if over {
+            end_as_listed(state, &record.id).await;
             match state.records.get(&record.id).await {
                 Ok(Some(now)) => {
                     settled.push(now);

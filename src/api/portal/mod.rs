@@ -87,10 +87,11 @@ pub async fn load_portal() -> Result<PortalView, AppError> {
     });
     at(&mut au, state.upstream.cdr_workspace());
     fdx.extend(au);
-    // A record in force whose consent the lists show ended (its application revoked it, say)
-    // ends here too.
+    // A record in force whose consent the lists show revoked (by its application, say) ends
+    // here too; inactive for any other reason (awaiting, rejected, a status not known) is not
+    // ended.
     let ended: std::collections::HashSet<&str> =
-        fdx.iter().filter(|a| !a.active).map(|a| a.consent_id.as_str()).collect();
+        fdx.iter().filter(|a| a.ended).map(|a| a.consent_id.as_str()).collect();
     let records = crate::server::reconcile::settle_seen(&state, records?, |key| ended.contains(key)).await;
     let elsewhere = sharing::accounts_at_own_banks(&state, &session.customer, &records).await;
     // Accounts by name and last digits, where the bank still lists them.

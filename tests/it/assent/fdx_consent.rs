@@ -348,7 +348,8 @@ async fn fdx_records_left_pending_by_a_crash_are_settled() {
 
 /// A consent its recipient revokes itself (Assent is not told) ends its record in force when a
 /// page next reads the management list: the customer's portal, or a staff member's view of the
-/// record. Until then the record stands; a consent still authorised keeps its record.
+/// record. Until then the record stands; a consent still authorised, or inactive for another
+/// reason, keeps its record.
 #[tokio::test]
 async fn a_consent_the_recipient_revokes_itself_ends_its_record_when_next_read() {
     let app = spawn_app().await;
@@ -369,6 +370,9 @@ async fn a_consent_the_recipient_revokes_itself_ends_its_record_when_next_read()
     };
     by_recipient(&first);
     assert_eq!(record(&app, &first).unwrap().0, "authorized", "nobody told Assent");
+    // Another is inactive for a reason of its own (a status Assent does not know): not ended.
+    let sandbox = rusqlite::Connection::open(app.data_dir().join("sandbox.sqlite3")).unwrap();
+    sandbox.execute("UPDATE fdx_consents SET status = 'Suspended' WHERE id = ?1", [&third]).unwrap();
 
     // The portal lists the consent revoked: its record ends, by the authorization server.
     let portal = portal_sign_in(&app, &browser(), "user").await;
@@ -379,6 +383,7 @@ async fn a_consent_the_recipient_revokes_itself_ends_its_record_when_next_read()
     let last = history.last().unwrap();
     assert_eq!((last.kind.as_str(), last.by), ("revoked", assent::server::records::Actor::AuthorizationServer));
     assert_eq!(record(&app, &second).unwrap().0, "authorized", "a consent still authorised keeps its record");
+    assert_eq!(record(&app, &third).unwrap().0, "authorized", "nor does one inactive but not revoked");
 
     // Staff opening a record read its consent in the list first.
     by_recipient(&second);

@@ -130,7 +130,7 @@ async fn the_recipient_gets_exactly_the_accounts_chosen_until_the_consent_is_rev
 }
 
 /// Revokes UK consent `id` through the management API (as the bank's tools would): 204.
-async fn revoke_through_management_api(app: &TestApp, id: &str) {
+pub(crate) async fn revoke_through_management_api(app: &TestApp, id: &str) {
     let token = system_token(app, "manage_openbanking_consents").await;
     let res = Client::new()
         .delete(format!("{}/api/system/default/servers/{WS}/open-banking/consents/{id}", app.sandbox_url()))

@@ -339,3 +339,24 @@ async fn the_amount_speaks_the_customers_language() {
         assert!(!html.contains("£1,234.50"), "{lang}: the English format");
     }
 }
+
+/// A payment's record stays what was authorised even when its consent, not yet paid, is
+/// revoked at the bank: neither the portal's lists nor a staff member's view end it.
+#[tokio::test]
+async fn a_payment_record_is_never_ended_by_what_the_lists_say() {
+    use assent::server::records::Status;
+    let app = spawn_app().await;
+    let b = browser();
+    let (id, consent) = start(&app, &b, "user", initiation()).await;
+    let page = open_consent(&b, &consent).await;
+    UK.to_recipient(&app, &b, decide(&app, &b, &page, "allow", &[("account", "UK-30002")]).await).await;
+    crate::assent::obuk::revoke_through_management_api(&app, &id).await;
+    assert_eq!(uk_managed(&app, &id).await["status"], "Revoked");
+
+    portal_sign_in(&app, &browser(), "user").await;
+    let s = browser();
+    crate::assent::console::console_sign_in(&app, &s, "admin").await;
+    let (status, _) = admin(&app, &s, &format!("/admin/record?id={id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(app.state.records.get(&id).await.unwrap().unwrap().status, Status::Authorized);
+}

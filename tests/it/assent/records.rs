@@ -241,6 +241,11 @@ async fn the_portal_shows_records_revokes_them_by_consent_and_hands_out_receipts
     let kinds: Vec<&str> =
         receipt["assent"]["history"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
     assert_eq!(kinds, ["granted", "revoked"]);
+    // No card is left, but the filter still finds the record: no "no match".
+    let filtered = b.get(format!("{}/portal?q=demo", app.url)).send().await.unwrap().text().await.unwrap();
+    let filtered = filtered.replace("<!>", "").replace("  ", " ");
+    assert!(!filtered.contains(r#"<li class="app""#), "the card is gone");
+    assert!(filtered.contains(r#"<p class="empty gone""#), "a record matches");
 }
 
 /// PKCE for a hand-driven authorization request: (verifier, S256 challenge).
