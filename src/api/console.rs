@@ -192,13 +192,24 @@ pub async fn revoke_provider(
     #[server(default)] csrf_token: String,
     client_id: String,
     #[server(default)] reason: String,
+    /// The record whose page sent the form: where a plain form with no reason goes back to.
+    #[server(default)]
+    record: String,
 ) -> Result<usize, AppError> {
     use super::context;
     use crate::error::Failure;
     use crate::server::records::Actor;
     let state = context::state()?;
     let session = staff_with_token(&state, &csrf_token).await?;
-    let reason = reason_of(&reason)?;
+    let reason = match reason_of(&reason) {
+        Ok(reason) => reason,
+        // A plain form goes back to its record, which says what to fix (nothing is revoked).
+        Err(_) if context::plain_form() && !record.is_empty() => {
+            context::navigate(&format!("{}&reason=needed", record_path(&record)));
+            return Ok(0);
+        }
+        Err(e) => return Err(e),
+    };
     if client_id.is_empty() || client_id.len() > 256 {
         return Err(Failure::FormIncomplete.into());
     }

@@ -16,8 +16,9 @@ pub enum StaffTarget {
     /// One consent record.
     One { id: String },
     /// Every authorized consent given to one application; `search` is the console's search for
-    /// it (`/admin?q=…`), where a done revocation leads.
-    Provider { client_id: String, search: String },
+    /// it (`/admin?q=…`), where a done revocation leads; `record`, the record whose page shows
+    /// the form (where a plain form with no reason goes back to).
+    Provider { client_id: String, search: String, record: String },
 }
 
 /// The form's and the dialog's words, translated on the server.
@@ -179,8 +180,9 @@ pub fn StaffRevokeForm(target: StaffTarget, csrf_token: String, texts: StaffRevo
                 {fields(("id", id))}
             </ActionForm>
         }),
-        StaffTarget::Provider { client_id, .. } => Either::Right(view! {
+        StaffTarget::Provider { client_id, record, .. } => Either::Right(view! {
             <ActionForm action=all node_ref=form attr:class="staff-revoke" attr:aria-labelledby=title_id.clone()>
+                <input type="hidden" name="record" value=record/>
                 {fields(("client_id", client_id))}
             </ActionForm>
         }),

@@ -161,7 +161,7 @@ pub fn ConsoleRecordPage(view: StaffRecordView) -> impl IntoView {
                 view! { <StaffRevokeForm target csrf_token=csrf_token.clone() texts/> }
             })}
             {(client_active > 0).then(|| {
-                let target = StaffTarget::Provider { client_id: client_id.clone(), search: client_search };
+                let target = StaffTarget::Provider { client_id: client_id.clone(), search: client_search, record: id };
                 let texts = provider_texts(&client, &bank_name, client_active);
                 view! { <StaffRevokeForm target csrf_token texts/> }
             })}

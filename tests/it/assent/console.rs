@@ -220,6 +220,21 @@ async fn revoking_a_provider_ends_every_consent_of_the_application() {
     let start = found.find("/admin/record?id=").unwrap();
     let record = admin_page(&app, &s, &found[start..start + found[start..].find('"').unwrap()]).await;
     assert!(record.contains("Revoke every consent given to Sandbox Demo App at demo (2 active)"), "{record}");
+    // No reason, without JavaScript: back to the record the form was on, nothing revoked.
+    let id = hidden(&record, "record");
+    let res = post(&app, &s, "/api/admin/revoke-provider")
+        .form(&[
+            ("csrf_token", hidden(&record, "csrf_token")),
+            ("client_id", "demo-app".into()),
+            ("reason", " ".into()),
+            ("record", id.clone()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&res), format!("/admin/record?id={id}&reason=needed"));
+    assert!(introspect(&app, &tokens[0]).await && introspect(&app, &tokens[1]).await, "nothing revoked");
     let res = post(&app, &s, "/api/admin/revoke-provider")
         .form(&[
             ("csrf_token", hidden(&record, "csrf_token")),
