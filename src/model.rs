@@ -358,7 +358,8 @@ impl AccountView {
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct FdxAccess {
     pub consent_id: String,
-    /// The data recipient (client id; the management API carries no name).
+    /// The data recipient: its name (the UK list's client, the System client list's for CDR,
+    /// the customer's record of an FDX consent) or, where nothing names it, its client id.
     pub recipient: String,
     /// The consent's status, in the page's language.
     pub status: String,
