@@ -32,6 +32,22 @@ pub struct ClientView {
     pub client_uri: Option<String>,
     pub policy_uri: Option<String>,
     pub tos_uri: Option<String>,
+    /// Set when where the application gets its answer says nothing about who it is: the
+    /// consent screen warns then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unverified: Option<Unverified>,
+}
+
+/// Where an application that cannot be verified gets its answer. Such an application calls
+/// itself what it likes: no website's address stands behind its name.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub enum Unverified {
+    /// A program on the user's own device (a loopback address), by its host and port.
+    ThisDevice(String),
+    /// An app on the user's device, by its own URI scheme (`com.example.app:/callback`).
+    App(String),
+    /// A website reached without encryption (`http:`), by its host.
+    Unencrypted(String),
 }
 
 /// Requested scopes of one service.

@@ -155,6 +155,9 @@ pub struct ScopeGrantSession {
     pub granted_scopes: Vec<String>,
     #[serde(default, deserialize_with = "crate::wire::null_is_empty", skip_serializing_if = "BTreeMap::is_empty")]
     pub request_query_params: BTreeMap<String, Vec<String>>,
+    /// Where the authorization server sends the answer: the application's `redirect_uri`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requested_redirect_uri: Option<String>,
     #[serde(default)]
     pub scope_grant_approved: bool,
     #[serde(default)]

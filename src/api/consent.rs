@@ -31,7 +31,7 @@ pub async fn load_consent(login_id: String, login_state: String) -> Result<Conse
     let token = state.csrf.token(&context::browser_id(&state), CSRF_PURPOSE, &login_id);
     let bank = state.upstream.bank_of(&session.server_id);
     let account_scopes = bank.map(|b| b.account_scopes).unwrap_or_default();
-    let mut view = consent_view(&session, login_id, login_state, token, accounts, account_scopes);
+    let mut view = consent_view(&session, login_id, login_state, token, accounts, account_scopes, state.on_loopback);
     state.logos.show(&mut view.client);
     Ok(view)
 }

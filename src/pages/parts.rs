@@ -2,8 +2,25 @@
 
 use crate::i18n::{t, t_args, t_around, t_code};
 use crate::islands::AccountPickerTexts;
-use crate::model::{AccountView, ClientView};
+use crate::model::{AccountView, ClientView, Unverified};
 use leptos::prelude::*;
+
+/// A warning that the application cannot be verified by where it gets the answer: a program
+/// or app on this device, or a website without encryption.
+#[component]
+fn UnverifiedNote(where_to: Unverified) -> impl IntoView {
+    let (key, place) = match where_to {
+        Unverified::ThisDevice(host) => ("consent-unverified-device", host),
+        Unverified::App(scheme) => ("consent-unverified-app", scheme),
+        Unverified::Unencrypted(host) => ("consent-unverified-unencrypted", host),
+    };
+    view! {
+        <div class="notice caution unverified" role="note">
+            <strong>{t("consent-unverified-title")}</strong>
+            <p>{t_args(key, &[("where", &place)])}</p>
+        </div>
+    }
+}
 
 /// The application asking, its logo and links, and who is signed in. `title_key` is the
 /// heading's message, with the application's name as `$client`.
@@ -38,6 +55,7 @@ pub fn ClientHeader(client: ClientView, user: String, title_key: &'static str) -
             </div>
         </header>
         {client.description.map(|d| view! { <p class="client-description">{d}</p> })}
+        {client.unverified.map(|where_to| view! { <UnverifiedNote where_to/> })}
         <nav class="client-links" aria-label=t("consent-about-app")>
             {links
                 .into_iter()

@@ -3,9 +3,9 @@
 //! submit and only scopes it asked for are granted. The calls themselves are the server
 //! functions of `crate::api::consent`.
 
-use super::present::{clean_text, client_view, user_of};
+use super::present::{clean_text, client_view, unverified, user_of};
 use crate::i18n;
-use crate::model::{ConsentView, ScopeGroup, ScopeView};
+use crate::model::{ClientView, ConsentView, ScopeGroup, ScopeView};
 use crate::request;
 use crate::wire::ScopeGrantSession;
 
@@ -17,6 +17,12 @@ pub fn hint_locale(session: &ScopeGrantSession) {
     if let Some(list) = session.request_query_params.get("ui_locales").and_then(|v| v.first()) {
         request::hint_ui_locales(list);
     }
+}
+
+/// Where the authorization server sends the user's answer: the request's `redirect_uri`.
+fn redirect_uri(session: &ScopeGrantSession) -> Option<&str> {
+    let asked = || session.request_query_params.get("redirect_uri").and_then(|v| v.first());
+    session.requested_redirect_uri.as_ref().or_else(asked).map(String::as_str).filter(|u| !u.is_empty())
 }
 
 /// The scope string to send back in `granted_scopes`.
@@ -79,6 +85,7 @@ pub fn consent_view(
     csrf_token: String,
     accounts: Vec<crate::wire::InternalAccount>,
     account_scopes: &[String],
+    assent_on_loopback: bool,
 ) -> ConsentView {
     let user = user_of(&session.authentication_context, &session.subject);
     let mut groups: Vec<ScopeGroup> = Vec::new();
@@ -107,7 +114,10 @@ pub fn consent_view(
         login_state,
         workspace: session.server_id.clone(),
         csrf_token,
-        client: client_view(&session.client_info, &session.client_id),
+        client: ClientView {
+            unverified: redirect_uri(session).and_then(|uri| unverified(uri, assent_on_loopback)),
+            ..client_view(&session.client_info, &session.client_id)
+        },
         user,
         groups,
         claims: session.requested_claims_to_consent.iter().map(|c| clean_text(c)).collect(),

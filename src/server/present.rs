@@ -2,7 +2,7 @@
 //! a client's registration passes through here before it reaches a page or an island.
 
 use crate::i18n::{self, Locale};
-use crate::model::ClientView;
+use crate::model::{ClientView, Unverified};
 use crate::request;
 
 /// Removes bidirectional-override and other invisible formatting characters that could make
@@ -55,6 +55,29 @@ pub fn client_view(info: &crate::wire::ClientInfo, client_id: &str) -> ClientVie
         client_uri: safe_url(info.client_uri.as_ref()),
         policy_uri: safe_url(info.policy_uri.as_ref()),
         tos_uri: safe_url(info.tos_uri.as_ref()),
+        unverified: None,
+    }
+}
+
+/// What `redirect_uri` (where the application gets the user's answer) says of an application
+/// that cannot be verified: a program on the user's own device (RFC 8252's loopback redirect),
+/// an app by its own URI scheme, or a website without TLS. A loopback address is no warning
+/// when Assent itself is on this machine (`assent_on_loopback`: a developer's, the sandbox's),
+/// where every application is. `None` for a website reached over https, and for an address
+/// that does not read.
+pub fn unverified(redirect_uri: &str, assent_on_loopback: bool) -> Option<Unverified> {
+    let url = url::Url::parse(redirect_uri).ok()?;
+    let host = || {
+        let host = url.host_str().unwrap_or_default();
+        clean_text(&url.port().map_or_else(|| host.to_string(), |port| format!("{host}:{port}")))
+    };
+    match url.scheme() {
+        "http" | "https" if super::config::is_loopback(&url) => {
+            (!assent_on_loopback).then(|| Unverified::ThisDevice(host()))
+        }
+        "https" => None,
+        "http" => Some(Unverified::Unencrypted(host())),
+        scheme => Some(Unverified::App(clean_text(scheme))),
     }
 }
 
@@ -116,5 +139,21 @@ mod tests {
         assert_eq!(safe_url(Some(&"data:image/png;base64,AAAA".to_string())), None);
         assert!(safe_url(Some(&"https://tpp.example/logo.png".to_string())).is_some());
         assert!(safe_url(Some(&"http://127.0.0.1:3030/logo.svg".to_string())).is_some());
+    }
+
+    #[test]
+    fn an_application_answered_on_this_device_or_without_tls_is_unverified() {
+        use Unverified::{App, ThisDevice, Unencrypted};
+        let far = |uri: &str| unverified(uri, false);
+        assert_eq!(far("https://tpp.example/callback"), None);
+        assert_eq!(far("http://127.0.0.1:8080/cb"), Some(ThisDevice("127.0.0.1:8080".into())));
+        assert_eq!(far("https://localhost/cb"), Some(ThisDevice("localhost".into())));
+        assert_eq!(far("http://[::1]:5000/cb"), Some(ThisDevice("[::1]:5000".into())));
+        assert_eq!(far("com.example.app:/oauth2redirect"), Some(App("com.example.app".into())));
+        assert_eq!(far("http://tpp.example/cb"), Some(Unencrypted("tpp.example".into())));
+        assert_eq!(far("not an address"), None);
+        // Assent on this machine: a program on it is no surprise; an app's scheme still is.
+        assert_eq!(unverified("http://127.0.0.1:8080/cb", true), None);
+        assert_eq!(unverified("com.example.app:/cb", true), Some(App("com.example.app".into())));
     }
 }

@@ -47,6 +47,9 @@ pub struct Shared {
     pub workspace_brands: std::collections::HashMap<String, (Brand, Arc<str>)>,
     /// The built site's file names.
     pub assets: Assets,
+    /// Whether browsers reach Assent on this machine (its public URL is a loopback address): a
+    /// developer's, or the sandbox's. Applications on the same machine are then no surprise.
+    pub on_loopback: bool,
     /// The document head's hydration scripts, in the parts between which each page's nonce
     /// goes: written once, by the first page rendered.
     pub head: OnceLock<Vec<String>>,
@@ -418,6 +421,7 @@ pub async fn build(
             console: console_on,
         },
         assets,
+        on_loopback: config::is_loopback(&public_url),
         users: (users, portal_users),
         head: OnceLock::new(),
         detached: crate::request::Detached::new(DETACHED),

@@ -95,6 +95,7 @@ pub async fn session(
         requested_claims_to_consent: claims_to_consent,
         granted_scopes,
         request_query_params: query,
+        requested_redirect_uri: Some(request.redirect_uri.clone()),
         scope_grant_approved: row.status == "accepted",
         scope_grant_rejected: row.status == "rejected",
     };

@@ -24,3 +24,4 @@ mod records;
 mod records_crash;
 mod records_settle;
 pub(crate) mod replicas;
+mod unverified;
