@@ -187,6 +187,10 @@ pub fn t_code_in(locale: Locale, prefix: &str, code: &str) -> String {
 /// A balance (a float from the bank's API, to the cent) as [`amount`] writes money, so that a
 /// page writes every sum one way; a currency that is not three capital letters by its code.
 pub fn money(locale: Locale, value: f64, currency: &str) -> String {
+    // Beyond what `amount` writes (and what an i64 of cents holds): as it came, never wrong.
+    if !value.is_finite() || value.abs() >= 1e13 {
+        return format!("{value:e} {currency}");
+    }
     let cents = (value * 100.0).round() as i64;
     let text =
         format!("{}{}.{:02}", if cents < 0 { "-" } else { "" }, cents.unsigned_abs() / 100, cents.unsigned_abs() % 100);
@@ -316,6 +320,8 @@ mod tests {
         assert_eq!(money(Locale::En, 999.999, "USD"), "US$1,000.00");
         assert_eq!(money(Locale::En, -0.001, "USD"), "US$0.00");
         assert_eq!(money(Locale::En, 12.5, "usd"), "12.50 usd", "a code it cannot read, as it came");
+        assert_eq!(money(Locale::En, 1e300, "USD"), "1e300 USD", "a sum beyond any account's, as it came");
+        assert_eq!(money(Locale::En, -2.5e13, "USD"), "-2.5e13 USD");
     }
 
     #[test]

@@ -80,6 +80,12 @@ pub(crate) mod context {
     /// Sends the browser to `url`: a 303 for a plain form (the guard makes Leptos' 302 a 303),
     /// a whole-window navigation for an island.
     pub fn navigate(url: &str) {
+        // Leptos panics on a location no header can carry; every caller builds its own from
+        // parsed or encoded parts, so this would be Assent's bug: logged, and no redirect.
+        if HeaderValue::from_str(url).is_err() {
+            tracing::error!("a redirect to a location no header can carry was dropped");
+            return;
+        }
         leptos_axum::redirect(url);
         if let Some(response) = use_context::<ResponseOptions>() {
             response.insert_header(

@@ -226,7 +226,7 @@ impl PortalAuth {
             display,
             claims: all_claims,
             access_token: token.access_token().secret().clone(),
-            lifetime: token.expires_in().map(|d| d.as_secs() as i64).unwrap_or(3600),
+            lifetime: token.expires_in().map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX)).unwrap_or(3600),
         })
     }
 }

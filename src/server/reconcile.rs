@@ -325,12 +325,16 @@ fn amended(record: &Record) -> crate::wire::cdr::GetCDRConsentResponse {
     }
 }
 
-/// Settles now, then every minute, for as long as the process runs.
+/// Settles now, then every minute, for as long as the process runs: each pass on a task of its
+/// own, so that one that fails in a way nobody foresaw (a panic) is logged and the next runs.
 pub fn spawn(state: AppState) {
     tokio::spawn(async move {
         loop {
-            if let Err(e) = settle(&state).await {
-                tracing::warn!(error = %e, "could not settle pending consent records");
+            let pass = state.clone();
+            match tokio::spawn(async move { settle(&pass).await }).await {
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) => tracing::warn!(error = %e, "could not settle pending consent records"),
+                Err(e) => tracing::error!(error = %e, "a pass settling pending consent records failed"),
             }
             tokio::time::sleep(EVERY).await;
         }

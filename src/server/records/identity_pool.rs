@@ -329,6 +329,20 @@ impl PoolRecords {
         Ok(true)
     }
 
+    /// Adds who ended record `id`, revoked already, to its history.
+    pub async fn add_revoked_event(
+        &self,
+        id: &str,
+        now: i64,
+        by: Actor,
+        by_name: Option<&str>,
+        reason: Option<&str>,
+    ) -> Result<(), RecordsError> {
+        let Some(mut r) = self.get(id).await? else { return Ok(()) };
+        r.history.push(Self::event(now, "revoked", by, by_name, reason));
+        self.write(&r).await
+    }
+
     pub async fn pending(&self, tenant: &str, since: i64) -> Result<Vec<(String, String, String)>, RecordsError> {
         let found = self.list(json!({"payload": {"status": "pending"}})).await?;
         Ok(found

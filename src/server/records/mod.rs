@@ -36,6 +36,7 @@ mod postgres;
 mod receipt;
 mod sqlite;
 mod stores;
+mod text;
 
 pub use receipt::receipt;
 
@@ -49,6 +50,10 @@ use std::time::Duration;
 
 /// The longest a request waits on the records store.
 pub const TIMEOUT: Duration = Duration::from_secs(2);
+
+/// How long after a page saw a record ended in its regime's list Assent's own revoke may still
+/// name itself in its history (seconds; [`ConsentRecords::revoke`]).
+const SEEN_ENDED_WITHIN: i64 = 60;
 
 /// Where a record stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -169,28 +174,6 @@ pub struct PaymentRecord {
     pub payee_account: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
-}
-
-impl PaymentRecord {
-    /// As a store keeps it: JSON text.
-    pub fn to_text(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
-    }
-
-    /// From a store's text; `None` for none, or for text that is not one.
-    pub fn from_text(text: Option<&str>) -> Option<Self> {
-        serde_json::from_str(text?).ok()
-    }
-}
-
-/// Scope names as a store keeps them: a JSON object, or nothing when there are none.
-fn names_to_text(names: &BTreeMap<String, String>) -> Option<String> {
-    (!names.is_empty()).then(|| serde_json::to_string(names).unwrap_or_default())
-}
-
-/// Scope names from a store's text; none for none, or for text that is not an object of them.
-fn names_from_text(text: Option<&str>) -> BTreeMap<String, String> {
-    text.and_then(|t| serde_json::from_str(t).ok()).unwrap_or_default()
 }
 
 /// A record as the store keeps it.
@@ -444,7 +427,10 @@ impl ConsentRecords {
     }
 
     /// Ends an authorized record: `revoked`, with who did it and why, in its history. `false`
-    /// when it was not authorized (revoked already, say): nothing changes then.
+    /// when it was not authorized (revoked already, say): nothing changes then. But a record a
+    /// page has just seen ended in its regime's list (by the authorization server, no one named:
+    /// the end Assent itself made there a moment before this call) gets this revoke's name and
+    /// reason in its history, and counts as revoked by it.
     pub async fn revoke(
         &self,
         id: &str,
@@ -452,10 +438,22 @@ impl ConsentRecords {
         by_name: Option<String>,
         reason: Option<String>,
     ) -> Result<bool, RecordsError> {
-        match self.holder(id).await? {
-            Some((store, _)) => store.revoke(id, now(), by, by_name.as_deref(), reason.as_deref()).await,
-            None => Ok(false),
+        let Some((store, _)) = self.holder(id).await? else { return Ok(false) };
+        let (name, why) = (by_name.as_deref(), reason.as_deref());
+        let ended = store.revoke(id, now(), by, name, why).await?;
+        if ended || by == Actor::AuthorizationServer {
+            return Ok(ended);
         }
+        let seen_ended = |e: &Event| {
+            (e.kind.as_str(), e.by, &e.by_name, &e.reason) == ("revoked", Actor::AuthorizationServer, &None, &None)
+                && e.at >= now() - SEEN_ENDED_WITHIN
+        };
+        let record = store.get(id).await?;
+        if !record.is_some_and(|r| r.status == Status::Revoked && r.history.last().is_some_and(seen_ended)) {
+            return Ok(false);
+        }
+        store.add_revoked_event(id, now(), by, name, why).await?;
+        Ok(true)
     }
 
     /// Pending records of `tenant` written since `since` (unix time), with their flows' handles:

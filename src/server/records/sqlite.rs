@@ -1,7 +1,8 @@
 //! Consent records in SQLite (`ASSENT_DATA_DIR/records.sqlite3`), one machine. The schema is
 //! versioned: each migration runs once, in order, at start (`PRAGMA user_version`).
 
-use super::{names_from_text, names_to_text, Actor, Draft, Event, PaymentRecord, Record, RecordsError, Status};
+use super::text::{names_from_text, names_to_text};
+use super::{Actor, Draft, Event, PaymentRecord, Record, RecordsError, Status};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use std::path::Path;
 use std::sync::Mutex;
@@ -212,6 +213,22 @@ impl SqliteRecords {
         }
         tx.commit()?;
         Ok(changed == 1)
+    }
+
+    /// Adds who ended record `id`, revoked already, to its history.
+    pub fn add_revoked_event(
+        &self,
+        id: &str,
+        now: i64,
+        by: Actor,
+        by_name: Option<&str>,
+        reason: Option<&str>,
+    ) -> Result<(), RecordsError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        event(&tx, id, now, "revoked", by, by_name, reason)?;
+        tx.commit()?;
+        Ok(())
     }
 
     pub fn get(&self, id: &str) -> Result<Option<Record>, RecordsError> {

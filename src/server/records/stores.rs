@@ -159,6 +159,24 @@ impl Store {
         )
     }
 
+    pub(super) async fn add_revoked_event(
+        &self,
+        id: &str,
+        now: i64,
+        by: Actor,
+        by_name: Option<&str>,
+        reason: Option<&str>,
+    ) -> Result<(), RecordsError> {
+        let (i, n, r) = (id.to_string(), by_name.map(str::to_string), reason.map(str::to_string));
+        on_store!(
+            self,
+            |s| s.add_revoked_event(&i, now, by, n.as_deref(), r.as_deref()),
+            s.add_revoked_event(id, now, by, by_name, reason),
+            Ok(()),
+            s.add_revoked_event(id, now, by, by_name, reason)
+        )
+    }
+
     pub(super) async fn pending(
         &self,
         tenant: &str,

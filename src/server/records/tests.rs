@@ -18,3 +18,53 @@ fn an_authorized_consent_past_its_expiry_has_expired() {
     // What ended otherwise stays what it was.
     assert_eq!(record(Status::Revoked, Some(now() - hour)).status_now(), Status::Revoked);
 }
+
+/// A page saw the consent ended in its regime's list between Assent's end of it at the
+/// authorization server and its revoke of the record: the revoke still names who ended it and
+/// why. A record ended otherwise (by the customer, or seen ended without Assent) is left as is.
+#[tokio::test]
+async fn a_revoke_that_comes_just_after_its_end_was_seen_in_the_list_still_names_itself() {
+    let dir = tempfile::tempdir().unwrap();
+    let records = ConsentRecords::sqlite(&dir.path().join("r.sqlite3")).unwrap();
+    let draft = |login: &str| Draft {
+        login_id: login.into(),
+        tenant: "default".into(),
+        workspace: "demo".into(),
+        subject: "user".into(),
+        client_id: "app".into(),
+        scopes: vec!["openid".into()],
+        ..Draft::default()
+    };
+    let mut ids = Vec::new();
+    for login in ["seen", "customer"] {
+        let (id, _) = records.prepare(draft(login)).await.unwrap().unwrap();
+        records.authorize(&id).await.unwrap();
+        ids.push(id);
+    }
+    let (seen, customer) = (ids[0].as_str(), ids[1].as_str());
+    let staff = |id| staff_revoke(&records, id);
+
+    assert!(records.revoke(seen, Actor::AuthorizationServer, None, None).await.unwrap(), "seen ended in the list");
+    assert!(!records.revoke(seen, Actor::AuthorizationServer, None, None).await.unwrap(), "seen twice: once");
+    assert!(staff(seen).await, "the staff member's revoke, a moment later");
+    let history = records.get(seen).await.unwrap().unwrap().history;
+    let said: Vec<_> =
+        history.iter().map(|e| (e.kind.as_str(), e.by, e.by_name.as_deref(), e.reason.as_deref())).collect();
+    assert_eq!(
+        said,
+        [
+            ("granted", Actor::Customer, None, None),
+            ("revoked", Actor::AuthorizationServer, None, None),
+            ("revoked", Actor::Staff, Some("Ana"), Some("Fraud report")),
+        ]
+    );
+    assert!(!staff(seen).await, "named once");
+
+    assert!(records.revoke(customer, Actor::Customer, None, None).await.unwrap());
+    assert!(!staff(customer).await, "ended by someone named: nothing to add");
+    assert_eq!(records.get(customer).await.unwrap().unwrap().history.len(), 2);
+}
+
+async fn staff_revoke(records: &ConsentRecords, id: &str) -> bool {
+    records.revoke(id, Actor::Staff, Some("Ana".into()), Some("Fraud report".into())).await.unwrap()
+}

@@ -3,7 +3,8 @@
 //! this machine. The schema is versioned like SQLite's: each migration runs once, in order, at
 //! start, under an advisory lock so that replicas starting together migrate once.
 
-use super::{names_from_text, names_to_text, Actor, Draft, Event, PaymentRecord, Record, RecordsError, Status};
+use super::text::{names_from_text, names_to_text};
+use super::{Actor, Draft, Event, PaymentRecord, Record, RecordsError, Status};
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
 use std::collections::HashMap;
 use std::str::FromStr;
@@ -216,6 +217,22 @@ impl PostgresRecords {
         reason: Option<&str>,
     ) -> Result<bool, RecordsError> {
         self.change(id, now, "authorized", "revoked", "revoked", by, by_name, reason).await
+    }
+
+    /// Adds who ended record `id`, revoked already, to its history.
+    pub async fn add_revoked_event(
+        &self,
+        id: &str,
+        now: i64,
+        by: Actor,
+        by_name: Option<&str>,
+        reason: Option<&str>,
+    ) -> Result<(), RecordsError> {
+        let mut client = self.pool.get().await?;
+        let tx = client.transaction().await?;
+        event(&tx, id, now, "revoked", by, by_name, reason).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Moves record `id` from `from` to `to`, with its event; `false` when it was not `from`.
