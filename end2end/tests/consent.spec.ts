@@ -1,4 +1,5 @@
 import { test, expect, Page } from "@playwright/test";
+import { axeCheck, scheme } from "./axe";
 
 const SANDBOX = process.env.SANDBOX_URL ?? "http://127.0.0.1:3130";
 
@@ -94,4 +95,37 @@ test("a used consent link shows a clear error page", async ({ page }) => {
   expect(res?.status()).toBe(404);
   await expect(page.getByRole("alert")).toContainText("This sign-in request has expired");
   await expect(page.getByText("Request id")).toBeVisible();
+});
+
+// C-31: an application that gets its answer in an app on this device (its own URI scheme) has no
+// website's address behind its name; the consent screen says so, readable in both schemes.
+test("an app on the user's device is flagged as one no website vouches for", async ({ page, request, browser, javaScriptEnabled }) => {
+  const registered = await request.post(`${SANDBOX}/default/demo/oauth2/register`, {
+    data: {
+      redirect_uris: ["com.example.helper:/callback"],
+      client_name: "Desktop Helper",
+      token_endpoint_auth_method: "none",
+      scope: "openid email",
+    },
+  });
+  expect(registered.status(), await registered.text()).toBe(201);
+  const clientId = (await registered.json()).client_id as string;
+  const redirect = encodeURIComponent("com.example.helper:/callback");
+  await page.goto(
+    `${SANDBOX}/default/demo/oauth2/authorize?response_type=code&client_id=${clientId}&redirect_uri=${redirect}` +
+      "&scope=openid%20email&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256",
+  );
+  await page.getByLabel("Username").fill("user");
+  await page.getByLabel("Password").fill("p@ssword!");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("Desktop Helper wants access to your account");
+  const note = page.getByRole("note");
+  await expect(note).toContainText("Check that you started this");
+  await expect(note).toContainText("in an app on this device (com.example.helper)");
+  const expectAccessible = axeCheck(browser, javaScriptEnabled);
+  for (const colors of ["light", "dark"] as const) {
+    await scheme(page, colors);
+    await expectAccessible(page, `consent of an unverified app (${colors})`);
+    if (javaScriptEnabled) await page.screenshot({ path: `test-results/screens/consent-unverified-${colors}.png`, fullPage: true });
+  }
 });
