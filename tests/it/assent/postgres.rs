@@ -111,6 +111,20 @@ async fn records_live_in_postgres_and_a_stopped_server_stops_the_accept_until_it
     assert_eq!(refused.status, assent::server::records::Status::Rejected);
     assert_eq!((refused.draft.scopes.as_slice(), refused.draft.accounts.len()), (&["openid".to_string()][..], 0));
     assert_eq!(refused.draft.scope_names["openid"], "Sign you in");
+    // A staff revoke just after a page saw the consent ended in its regime's list names itself.
+    use assent::server::records::Actor;
+    let ended_draft = assent::server::records::Draft { login_id: "pg-ended".into(), ..draft("email", "Email", &[]) };
+    let (ended, _) = store.prepare(ended_draft).await.unwrap().unwrap();
+    store.authorize(&ended).await.unwrap();
+    assert!(store.revoke(&ended, Actor::AuthorizationServer, None, None).await.unwrap());
+    assert!(store.revoke(&ended, Actor::Staff, Some("Ana".into()), Some("Fraud report".into())).await.unwrap());
+    let history = store.get(&ended).await.unwrap().unwrap().history;
+    let last = history.last().unwrap();
+    assert_eq!(history.len(), 3, "granted, seen ended, named");
+    assert_eq!(
+        (last.by, last.by_name.as_deref(), last.reason.as_deref()),
+        (Actor::Staff, Some("Ana"), Some("Fraud report"))
+    );
 }
 
 /// Signs `user` in to the portal of `replica`, an Assent behind the balancer at `app.url`.
