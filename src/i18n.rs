@@ -187,7 +187,7 @@ pub fn t_code_in(locale: Locale, prefix: &str, code: &str) -> String {
 /// A balance (a float from the bank's API, to the cent) as [`amount`] writes money, so that a
 /// page writes every sum one way; a currency that is not three capital letters by its code.
 pub fn money(locale: Locale, value: f64, currency: &str) -> String {
-    // Beyond what `amount` writes (and what an i64 of cents holds): as it came, never wrong.
+    // Beyond the 13 digits `amount` writes: in scientific notation, never a wrong number.
     if !value.is_finite() || value.abs() >= 1e13 {
         return format!("{value:e} {currency}");
     }

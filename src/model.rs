@@ -48,6 +48,8 @@ pub enum Unverified {
     App(String),
     /// A website reached without encryption (`http:`), by its host.
     Unencrypted(String),
+    /// An address that does not read as one.
+    Unreadable,
 }
 
 /// Requested scopes of one service.

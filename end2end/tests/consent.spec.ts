@@ -121,7 +121,7 @@ test("an app on the user's device is flagged as one no website vouches for", asy
   await expect(page.getByRole("heading", { level: 1 })).toContainText("Desktop Helper wants access to your account");
   const note = page.getByRole("note");
   await expect(note).toContainText("Check that you started this");
-  await expect(note).toContainText("in an app on this device (com.example.helper)");
+  await expect(note).toContainText("in an app on this device, one that names itself com.example.helper");
   const expectAccessible = axeCheck(browser, javaScriptEnabled);
   for (const colors of ["light", "dark"] as const) {
     await scheme(page, colors);

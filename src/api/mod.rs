@@ -81,9 +81,12 @@ pub(crate) mod context {
     /// a whole-window navigation for an island.
     pub fn navigate(url: &str) {
         // Leptos panics on a location no header can carry; every caller builds its own from
-        // parsed or encoded parts, so this would be Assent's bug: logged, and no redirect.
+        // parsed or encoded parts, so this would be Assent's bug: logged, and answered 500.
         if HeaderValue::from_str(url).is_err() {
             tracing::error!("a redirect to a location no header can carry was dropped");
+            if let Some(response) = use_context::<ResponseOptions>() {
+                response.set_status(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
+            }
             return;
         }
         leptos_axum::redirect(url);

@@ -13,6 +13,7 @@ fn UnverifiedNote(where_to: Unverified) -> impl IntoView {
         Unverified::ThisDevice(host) => ("consent-unverified-device", host),
         Unverified::App(scheme) => ("consent-unverified-app", scheme),
         Unverified::Unencrypted(host) => ("consent-unverified-unencrypted", host),
+        Unverified::Unreadable => ("consent-unverified-unreadable", String::new()),
     };
     view! {
         <div class="notice caution unverified" role="note">

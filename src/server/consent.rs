@@ -19,10 +19,16 @@ pub fn hint_locale(session: &ScopeGrantSession) {
     }
 }
 
-/// Where the authorization server sends the user's answer: the request's `redirect_uri`.
+/// Where the authorization server sends the user's answer: the `redirect_uri` it says the
+/// request asked for, else the one in the request's query. Not the query's when the request
+/// came signed or pushed (`request`, `request_uri`): the request object's then counts, and the
+/// query may say anything.
 fn redirect_uri(session: &ScopeGrantSession) -> Option<&str> {
-    let asked = || session.request_query_params.get("redirect_uri").and_then(|v| v.first());
-    session.requested_redirect_uri.as_ref().or_else(asked).map(String::as_str).filter(|u| !u.is_empty())
+    let given = |u: &&String| !u.is_empty();
+    let query = &session.request_query_params;
+    let by_object = query.contains_key("request") || query.contains_key("request_uri");
+    let asked = || query.get("redirect_uri").and_then(|v| v.first()).filter(given).filter(|_| !by_object);
+    session.requested_redirect_uri.as_ref().filter(given).or_else(asked).map(String::as_str)
 }
 
 /// The scope string to send back in `granted_scopes`.
@@ -132,6 +138,30 @@ mod tests {
 
     fn scope(name: &str) -> RequestedScope {
         RequestedScope { name: name.into(), requested_name: Some(name.into()), ..Default::default() }
+    }
+
+    #[test]
+    fn the_answer_goes_where_the_server_says_else_where_the_query_says_unless_the_request_was_signed() {
+        let query = |pairs: &[(&str, &str)]| pairs.iter().map(|(k, v)| (k.to_string(), vec![v.to_string()])).collect();
+        let session = |requested: Option<&str>, pairs: &[(&str, &str)]| ScopeGrantSession {
+            requested_redirect_uri: requested.map(str::to_string),
+            request_query_params: query(pairs),
+            ..Default::default()
+        };
+        let asked = [("redirect_uri", "http://127.0.0.1:9/cb")];
+        assert_eq!(redirect_uri(&session(Some("com.app:/cb"), &asked)), Some("com.app:/cb"));
+        assert_eq!(
+            redirect_uri(&session(Some(""), &asked)),
+            Some("http://127.0.0.1:9/cb"),
+            "an empty one says nothing"
+        );
+        assert_eq!(redirect_uri(&session(None, &asked)), Some("http://127.0.0.1:9/cb"));
+        let pushed =
+            [("redirect_uri", "https://decoy.example/cb"), ("request_uri", "urn:ietf:params:oauth:request_uri:x")];
+        assert_eq!(redirect_uri(&session(None, &pushed)), None, "a pushed request's query may say anything");
+        assert_eq!(redirect_uri(&session(Some("http://127.0.0.1:9/cb"), &pushed)), Some("http://127.0.0.1:9/cb"));
+        let signed = [("redirect_uri", "https://decoy.example/cb"), ("request", "eyJ…")];
+        assert_eq!(redirect_uri(&session(None, &signed)), None);
     }
 
     #[test]

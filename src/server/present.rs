@@ -61,23 +61,35 @@ pub fn client_view(info: &crate::wire::ClientInfo, client_id: &str) -> ClientVie
 
 /// What `redirect_uri` (where the application gets the user's answer) says of an application
 /// that cannot be verified: a program on the user's own device (RFC 8252's loopback redirect),
-/// an app by its own URI scheme, or a website without TLS. A loopback address is no warning
-/// when Assent itself is on this machine (`assent_on_loopback`: a developer's, the sandbox's),
-/// where every application is. `None` for a website reached over https, and for an address
-/// that does not read.
+/// an app by its own URI scheme, a website without TLS, or an address that does not read. A
+/// loopback address is no warning when Assent itself is on this machine (`assent_on_loopback`:
+/// a developer's, the sandbox's), where every application is. `None` for a website over https.
 pub fn unverified(redirect_uri: &str, assent_on_loopback: bool) -> Option<Unverified> {
-    let url = url::Url::parse(redirect_uri).ok()?;
+    let Ok(url) = url::Url::parse(redirect_uri) else { return Some(Unverified::Unreadable) };
     let host = || {
         let host = url.host_str().unwrap_or_default();
         clean_text(&url.port().map_or_else(|| host.to_string(), |port| format!("{host}:{port}")))
     };
     match url.scheme() {
-        "http" | "https" if super::config::is_loopback(&url) => {
-            (!assent_on_loopback).then(|| Unverified::ThisDevice(host()))
-        }
+        "http" | "https" if on_this_device(&url) => (!assent_on_loopback).then(|| Unverified::ThisDevice(host())),
         "https" => None,
         "http" => Some(Unverified::Unencrypted(host())),
         scheme => Some(Unverified::App(clean_text(scheme))),
+    }
+}
+
+/// Whether `url`'s host is the user's own device: `localhost` and the names under it (RFC 6761;
+/// browsers send them to loopback), with or without a final dot, and loopback addresses, an
+/// IPv4 one written as IPv6 among them.
+fn on_this_device(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(name)) => {
+            let name = name.trim_end_matches('.').to_ascii_lowercase();
+            name == "localhost" || name.ends_with(".localhost")
+        }
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback() || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback()),
+        None => false,
     }
 }
 
@@ -143,7 +155,7 @@ mod tests {
 
     #[test]
     fn an_application_answered_on_this_device_or_without_tls_is_unverified() {
-        use Unverified::{App, ThisDevice, Unencrypted};
+        use Unverified::{App, ThisDevice, Unencrypted, Unreadable};
         let far = |uri: &str| unverified(uri, false);
         assert_eq!(far("https://tpp.example/callback"), None);
         assert_eq!(far("http://127.0.0.1:8080/cb"), Some(ThisDevice("127.0.0.1:8080".into())));
@@ -151,7 +163,12 @@ mod tests {
         assert_eq!(far("http://[::1]:5000/cb"), Some(ThisDevice("[::1]:5000".into())));
         assert_eq!(far("com.example.app:/oauth2redirect"), Some(App("com.example.app".into())));
         assert_eq!(far("http://tpp.example/cb"), Some(Unencrypted("tpp.example".into())));
-        assert_eq!(far("not an address"), None);
+        assert_eq!(far("https://localhost./cb"), Some(ThisDevice("localhost.".into())));
+        assert_eq!(far("https://app.localhost:8443/cb"), Some(ThisDevice("app.localhost:8443".into())));
+        assert_eq!(far("https://[::ffff:127.0.0.1]/cb"), Some(ThisDevice("[::ffff:7f00:1]".into())));
+        assert_eq!(far("https://user@tpp.example/cb"), None, "what comes before @ is not the host");
+        assert_eq!(far("http://tpp.example@127.0.0.1/cb"), Some(ThisDevice("127.0.0.1".into())));
+        assert_eq!(far("not an address"), Some(Unreadable), "an address Assent cannot read is no website's");
         // Assent on this machine: a program on it is no surprise; an app's scheme still is.
         assert_eq!(unverified("http://127.0.0.1:8080/cb", true), None);
         assert_eq!(unverified("com.example.app:/cb", true), Some(App("com.example.app".into())));

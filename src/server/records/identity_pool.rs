@@ -329,18 +329,25 @@ impl PoolRecords {
         Ok(true)
     }
 
-    /// Adds who ended record `id`, revoked already, to its history.
-    pub async fn add_revoked_event(
+    /// Names who ended record `id` when its last event is an end seen in a list a moment ago
+    /// ([`Event::is_seen_end`]). The pool's user is read and written whole, with no lock: two
+    /// revokes at that same moment could both name themselves.
+    pub async fn name_seen_end(
         &self,
         id: &str,
         now: i64,
         by: Actor,
         by_name: Option<&str>,
         reason: Option<&str>,
-    ) -> Result<(), RecordsError> {
-        let Some(mut r) = self.get(id).await? else { return Ok(()) };
+    ) -> Result<bool, RecordsError> {
+        let Some(mut r) = self.get(id).await? else { return Ok(false) };
+        if r.status != Status::Revoked || !r.history.last().is_some_and(|e| e.is_seen_end(now)) {
+            return Ok(false);
+        }
+        r.updated_at = now;
         r.history.push(Self::event(now, "revoked", by, by_name, reason));
-        self.write(&r).await
+        self.write(&r).await?;
+        Ok(true)
     }
 
     pub async fn pending(&self, tenant: &str, since: i64) -> Result<Vec<(String, String, String)>, RecordsError> {

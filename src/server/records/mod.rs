@@ -127,6 +127,17 @@ pub struct Event {
     pub reason: Option<String>,
 }
 
+impl Event {
+    /// A record's end as a page saw it in its regime's list, and recently enough that a revoke
+    /// of Assent's own may still name itself after it: revoked by the authorization server, no
+    /// one named, no reason, at most [`SEEN_ENDED_WITHIN`] seconds before `now`.
+    fn is_seen_end(&self, now: i64) -> bool {
+        (self.kind.as_str(), self.by, &self.by_name, &self.reason)
+            == ("revoked", Actor::AuthorizationServer, &None, &None)
+            && self.at >= now - SEEN_ENDED_WITHIN
+    }
+}
+
 /// What the consent screen knows when the user decides.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Draft {
@@ -429,8 +440,8 @@ impl ConsentRecords {
     /// Ends an authorized record: `revoked`, with who did it and why, in its history. `false`
     /// when it was not authorized (revoked already, say): nothing changes then. But a record a
     /// page has just seen ended in its regime's list (by the authorization server, no one named:
-    /// the end Assent itself made there a moment before this call) gets this revoke's name and
-    /// reason in its history, and counts as revoked by it.
+    /// most likely Assent's own end there, a moment before this call) gets this revoke's name
+    /// and reason in its history, and counts as revoked by it ([`Event::is_seen_end`]).
     pub async fn revoke(
         &self,
         id: &str,
@@ -444,16 +455,7 @@ impl ConsentRecords {
         if ended || by == Actor::AuthorizationServer {
             return Ok(ended);
         }
-        let seen_ended = |e: &Event| {
-            (e.kind.as_str(), e.by, &e.by_name, &e.reason) == ("revoked", Actor::AuthorizationServer, &None, &None)
-                && e.at >= now() - SEEN_ENDED_WITHIN
-        };
-        let record = store.get(id).await?;
-        if !record.is_some_and(|r| r.status == Status::Revoked && r.history.last().is_some_and(seen_ended)) {
-            return Ok(false);
-        }
-        store.add_revoked_event(id, now(), by, name, why).await?;
-        Ok(true)
+        store.name_seen_end(id, now(), by, name, why).await
     }
 
     /// Pending records of `tenant` written since `since` (unix time), with their flows' handles:

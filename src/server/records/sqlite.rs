@@ -215,20 +215,35 @@ impl SqliteRecords {
         Ok(changed == 1)
     }
 
-    /// Adds who ended record `id`, revoked already, to its history.
-    pub fn add_revoked_event(
+    /// Names who ended record `id` when its last event is an end seen in a list a moment ago
+    /// ([`Event::is_seen_end`]): checked and written in one transaction, so that of two
+    /// revokes at once only one names itself.
+    pub fn name_seen_end(
         &self,
         id: &str,
         now: i64,
         by: Actor,
         by_name: Option<&str>,
         reason: Option<&str>,
-    ) -> Result<(), RecordsError> {
+    ) -> Result<bool, RecordsError> {
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        event(&tx, id, now, "revoked", by, by_name, reason)?;
+        let last = tx
+            .query_row(
+                "SELECT e.at, e.kind, e.actor, e.actor_name, e.reason FROM consent_events e
+                 JOIN consent_records r ON r.id = e.record_id AND r.status = 'revoked'
+                 WHERE e.record_id = ?1 ORDER BY e.at DESC, e.rowid DESC LIMIT 1",
+                [id],
+                event_row,
+            )
+            .optional()?;
+        let seen = last.is_some_and(|e| e.is_seen_end(now));
+        if seen {
+            event(&tx, id, now, "revoked", by, by_name, reason)?;
+            tx.execute("UPDATE consent_records SET updated_at = ?2 WHERE id = ?1", params![id, now])?;
+        }
         tx.commit()?;
-        Ok(())
+        Ok(seen)
     }
 
     pub fn get(&self, id: &str) -> Result<Option<Record>, RecordsError> {
@@ -349,19 +364,20 @@ fn complete(conn: &Connection, mut record: Record) -> Result<Record, RecordsErro
     let mut events = conn.prepare(
         "SELECT at, kind, actor, actor_name, reason FROM consent_events WHERE record_id = ?1 ORDER BY at, rowid",
     )?;
-    record.history = events
-        .query_map([&record.id], |r| {
-            let actor: String = r.get(2)?;
-            Ok(Event {
-                at: r.get(0)?,
-                kind: r.get(1)?,
-                by: Actor::parse(&actor).unwrap_or(Actor::AuthorizationServer),
-                by_name: r.get(3)?,
-                reason: r.get(4)?,
-            })
-        })?
-        .collect::<Result<_, _>>()?;
+    record.history = events.query_map([&record.id], event_row)?.collect::<Result<_, _>>()?;
     Ok(record)
+}
+
+/// An event from its row: at, kind, actor, actor name, reason.
+fn event_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Event> {
+    let actor: String = r.get(2)?;
+    Ok(Event {
+        at: r.get(0)?,
+        kind: r.get(1)?,
+        by: Actor::parse(&actor).unwrap_or(Actor::AuthorizationServer),
+        by_name: r.get(3)?,
+        reason: r.get(4)?,
+    })
 }
 
 fn insert(tx: &rusqlite::Transaction<'_>, id: &str, d: &Draft, status: Status, now: i64) -> Result<(), RecordsError> {

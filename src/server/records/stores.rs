@@ -159,21 +159,21 @@ impl Store {
         )
     }
 
-    pub(super) async fn add_revoked_event(
+    pub(super) async fn name_seen_end(
         &self,
         id: &str,
         now: i64,
         by: Actor,
         by_name: Option<&str>,
         reason: Option<&str>,
-    ) -> Result<(), RecordsError> {
+    ) -> Result<bool, RecordsError> {
         let (i, n, r) = (id.to_string(), by_name.map(str::to_string), reason.map(str::to_string));
         on_store!(
             self,
-            |s| s.add_revoked_event(&i, now, by, n.as_deref(), r.as_deref()),
-            s.add_revoked_event(id, now, by, by_name, reason),
-            Ok(()),
-            s.add_revoked_event(id, now, by, by_name, reason)
+            |s| s.name_seen_end(&i, now, by, n.as_deref(), r.as_deref()),
+            s.name_seen_end(id, now, by, by_name, reason),
+            Ok(false),
+            s.name_seen_end(id, now, by, by_name, reason)
         )
     }
 

@@ -36,12 +36,12 @@ async fn a_revoke_that_comes_just_after_its_end_was_seen_in_the_list_still_names
         ..Draft::default()
     };
     let mut ids = Vec::new();
-    for login in ["seen", "customer"] {
+    for login in ["seen", "customer", "long ago"] {
         let (id, _) = records.prepare(draft(login)).await.unwrap().unwrap();
         records.authorize(&id).await.unwrap();
         ids.push(id);
     }
-    let (seen, customer) = (ids[0].as_str(), ids[1].as_str());
+    let (seen, customer, long_ago) = (ids[0].as_str(), ids[1].as_str(), ids[2].as_str());
     let staff = |id| staff_revoke(&records, id);
 
     assert!(records.revoke(seen, Actor::AuthorizationServer, None, None).await.unwrap(), "seen ended in the list");
@@ -63,6 +63,12 @@ async fn a_revoke_that_comes_just_after_its_end_was_seen_in_the_list_still_names
     assert!(records.revoke(customer, Actor::Customer, None, None).await.unwrap());
     assert!(!staff(customer).await, "ended by someone named: nothing to add");
     assert_eq!(records.get(customer).await.unwrap().unwrap().history.len(), 2);
+
+    // Seen ended two minutes ago: not this revoke's end.
+    let store = sqlite::SqliteRecords::open(&dir.path().join("r.sqlite3")).unwrap();
+    assert!(store.revoke(long_ago, now() - 120, Actor::AuthorizationServer, None, None).unwrap());
+    assert!(!staff(long_ago).await, "an end seen too long ago is someone else's");
+    assert_eq!(records.get(long_ago).await.unwrap().unwrap().history.len(), 2);
 }
 
 async fn staff_revoke(records: &ConsentRecords, id: &str) -> bool {

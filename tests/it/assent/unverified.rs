@@ -51,10 +51,7 @@ async fn an_application_answered_on_the_users_device_is_flagged_unless_assent_is
     let client_id = register(&app, "Your Bank", &[loopback, native, web]).await;
     let cases = [
         (loopback, Some("This application gets your answer on this device (127.0.0.1:9), not at a website")),
-        (
-            native,
-            Some("This application gets your answer in an app on this device (com.example.helper), not at a website"),
-        ),
+        (native, Some("in an app on this device, one that names itself com.example.helper, not at a website")),
         (web, None),
     ];
     for (redirect, said) in cases {

@@ -219,20 +219,37 @@ impl PostgresRecords {
         self.change(id, now, "authorized", "revoked", "revoked", by, by_name, reason).await
     }
 
-    /// Adds who ended record `id`, revoked already, to its history.
-    pub async fn add_revoked_event(
+    /// Names who ended record `id` when its last event is an end seen in a list a moment ago
+    /// ([`Event::is_seen_end`]): the record's row locked while it is checked and written, so
+    /// that of two revokes at once (on two replicas, say) only one names itself.
+    pub async fn name_seen_end(
         &self,
         id: &str,
         now: i64,
         by: Actor,
         by_name: Option<&str>,
         reason: Option<&str>,
-    ) -> Result<(), RecordsError> {
+    ) -> Result<bool, RecordsError> {
         let mut client = self.pool.get().await?;
         let tx = client.transaction().await?;
-        event(&tx, id, now, "revoked", by, by_name, reason).await?;
+        let revoked = tx
+            .query_opt("SELECT 1 FROM consent_records WHERE id = $1 AND status = 'revoked' FOR UPDATE", &[&id])
+            .await?
+            .is_some();
+        let last = if revoked {
+            let last = "SELECT at, kind, actor, actor_name, reason FROM consent_events
+                        WHERE record_id = $1 ORDER BY seq DESC LIMIT 1";
+            tx.query_opt(last, &[&id]).await?
+        } else {
+            None
+        };
+        let seen = last.is_some_and(|row| event_of(&row, 0).is_seen_end(now));
+        if seen {
+            event(&tx, id, now, "revoked", by, by_name, reason).await?;
+            tx.execute("UPDATE consent_records SET updated_at = $2 WHERE id = $1", &[&id, &now]).await?;
+        }
         tx.commit().await?;
-        Ok(())
+        Ok(seen)
     }
 
     /// Moves record `id` from `from` to `to`, with its event; `false` when it was not `from`.
@@ -413,17 +430,22 @@ async fn complete(client: &impl GenericClient, rows: Vec<Row>) -> Result<Vec<Rec
     }
     for row in events {
         if let Some(&i) = at.get(row.get::<_, &str>(0)) {
-            let actor: &str = row.get(3);
-            records[i].history.push(Event {
-                at: row.get(1),
-                kind: row.get(2),
-                by: Actor::parse(actor).unwrap_or(Actor::AuthorizationServer),
-                by_name: row.get(4),
-                reason: row.get(5),
-            });
+            records[i].history.push(event_of(&row, 1));
         }
     }
     Ok(records)
+}
+
+/// An event from `row`'s columns at, kind, actor, actor name and reason, from column `first`.
+fn event_of(row: &Row, first: usize) -> Event {
+    let actor: &str = row.get(first + 2);
+    Event {
+        at: row.get(first),
+        kind: row.get(first + 1),
+        by: Actor::parse(actor).unwrap_or(Actor::AuthorizationServer),
+        by_name: row.get(first + 3),
+        reason: row.get(first + 4),
+    }
 }
 
 /// Inserts the record of flow `d` as `status`, unless the flow has one already (another
