@@ -3,14 +3,14 @@
 //! this machine. The schema is versioned like SQLite's: each migration runs once, in order, at
 //! start, under an advisory lock so that replicas starting together migrate once.
 
-use super::text::{names_from_text, names_to_text};
-use super::{Actor, Draft, Event, PaymentRecord, Record, RecordsError, Status};
+use super::text::names_to_text;
+use super::{Actor, Draft, PaymentRecord, Record, RecordsError, Status};
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
-use std::collections::HashMap;
 use std::str::FromStr;
-use tokio_postgres::{GenericClient, Row};
 
+mod rows;
 mod schema;
+use rows::{complete, event_of, json, COLUMNS};
 use schema::{MIGRATIONS, MIGRATION_LOCK};
 
 pub struct PostgresRecords {
@@ -32,14 +32,6 @@ impl From<deadpool_postgres::PoolError> for RecordsError {
     fn from(e: deadpool_postgres::PoolError) -> Self {
         failed(e)
     }
-}
-
-fn json(v: &[String]) -> String {
-    serde_json::to_string(v).unwrap_or_else(|_| "[]".into())
-}
-
-fn list(s: &str) -> Vec<String> {
-    serde_json::from_str(s).unwrap_or_default()
 }
 
 /// Whether `config` reaches the server over this machine only (loopback or a Unix socket).
@@ -367,84 +359,6 @@ impl PostgresRecords {
     pub async fn ping(&self) -> Result<(), RecordsError> {
         self.pool.get().await?.execute("SELECT 1", &[]).await?;
         Ok(())
-    }
-}
-
-const COLUMNS: &str = "id, status, created_at, updated_at, login_id, tenant, workspace, subject, customer, client_id, \
-                       client_name, client_logo, scopes, claims, expires_at, payment, scope_names";
-
-fn record(r: &Row) -> Record {
-    let status: String = r.get(1);
-    Record {
-        id: r.get(0),
-        status: Status::parse(&status).unwrap_or(Status::Pending),
-        created_at: r.get(2),
-        updated_at: r.get(3),
-        draft: Draft {
-            id: None,
-            login_id: r.get(4),
-            login_state: None,
-            tenant: r.get(5),
-            workspace: r.get(6),
-            subject: r.get(7),
-            customer: r.get(8),
-            client_id: r.get(9),
-            client_name: r.get(10),
-            client_logo: r.get(11),
-            scopes: list(r.get(12)),
-            claims: list(r.get(13)),
-            accounts: Vec::new(),
-            expires_at: r.get(14),
-            payment: PaymentRecord::from_text(r.get::<_, Option<String>>(15).as_deref()),
-            scope_names: names_from_text(r.get::<_, Option<String>>(16).as_deref()),
-        },
-        history: Vec::new(),
-    }
-}
-
-/// The records of `rows` with their accounts and histories: two queries, whatever their number.
-async fn complete(client: &impl GenericClient, rows: Vec<Row>) -> Result<Vec<Record>, RecordsError> {
-    let mut records: Vec<Record> = rows.iter().map(record).collect();
-    if records.is_empty() {
-        return Ok(records);
-    }
-    let ids: Vec<&str> = records.iter().map(|r| r.id.as_str()).collect();
-    let accounts = client
-        .query(
-            "SELECT record_id, account_id FROM consent_accounts WHERE record_id = ANY($1) ORDER BY account_id",
-            &[&ids],
-        )
-        .await?;
-    let events = client
-        .query(
-            "SELECT record_id, at, kind, actor, actor_name, reason FROM consent_events
-             WHERE record_id = ANY($1) ORDER BY seq",
-            &[&ids],
-        )
-        .await?;
-    let at: HashMap<String, usize> = records.iter().enumerate().map(|(i, r)| (r.id.clone(), i)).collect();
-    for row in accounts {
-        if let Some(&i) = at.get(row.get::<_, &str>(0)) {
-            records[i].draft.accounts.push(row.get(1));
-        }
-    }
-    for row in events {
-        if let Some(&i) = at.get(row.get::<_, &str>(0)) {
-            records[i].history.push(event_of(&row, 1));
-        }
-    }
-    Ok(records)
-}
-
-/// An event from `row`'s columns at, kind, actor, actor name and reason, from column `first`.
-fn event_of(row: &Row, first: usize) -> Event {
-    let actor: &str = row.get(first + 2);
-    Event {
-        at: row.get(first),
-        kind: row.get(first + 1),
-        by: Actor::parse(actor).unwrap_or(Actor::AuthorizationServer),
-        by_name: row.get(first + 3),
-        reason: row.get(first + 4),
     }
 }
 
