@@ -202,6 +202,26 @@ pub async fn start_flow(app: &TestApp, b: &Client, user: &str, scopes: &[&str]) 
     consent
 }
 
+/// Registers a public client of the demo workspace (DCR) named `name`, which may return to
+/// `redirect_uris` and ask for `openid email`: its client id.
+pub async fn register_public_client(app: &TestApp, name: &str, redirect_uris: &[&str]) -> String {
+    let reg: serde_json::Value = reqwest::Client::new()
+        .post(format!("{}/default/demo/oauth2/register", app.sandbox_url()))
+        .json(&serde_json::json!({
+            "redirect_uris": redirect_uris,
+            "client_name": name,
+            "token_endpoint_auth_method": "none",
+            "scope": "openid email"
+        }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    reg["client_id"].as_str().unwrap().to_string()
+}
+
 /// The consent page's form fields.
 pub struct ConsentPage {
     pub html: String,

@@ -310,23 +310,9 @@ async fn a_decision_its_browser_left_runs_to_its_end_and_the_form_sent_again_fol
 #[tokio::test]
 async fn client_controlled_text_is_escaped_and_unsafe_links_dropped() {
     let app = spawn_app().await;
-    let http = reqwest::Client::new();
     let redirect = format!("{}/demo/callback", app.sandbox_url());
-    let reg: serde_json::Value = http
-        .post(format!("{}/default/demo/oauth2/register", app.sandbox_url()))
-        .json(&serde_json::json!({
-            "redirect_uris": [redirect],
-            "client_name": "<img src=x onerror=alert(1)></script><script>alert(2)</script>",
-            "token_endpoint_auth_method": "none",
-            "scope": "openid email"
-        }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let client_id = reg["client_id"].as_str().unwrap();
+    let name = "<img src=x onerror=alert(1)></script><script>alert(2)</script>";
+    let client_id = &register_public_client(&app, name, &[redirect.as_str()]).await;
     // The sandbox refuses these links at registration; a server that accepted them would send
     // them on, so they are put in place behind its back.
     let store = &app.sandbox().store;

@@ -7,25 +7,6 @@ use crate::common::*;
 
 const WARNING: &str = "Check that you started this";
 
-/// Registers a public client of the demo workspace that may return to `redirect_uris`.
-async fn register(app: &TestApp, name: &str, redirect_uris: &[&str]) -> String {
-    let reg: serde_json::Value = reqwest::Client::new()
-        .post(format!("{}/default/demo/oauth2/register", app.sandbox_url()))
-        .json(&serde_json::json!({
-            "redirect_uris": redirect_uris,
-            "client_name": name,
-            "token_endpoint_auth_method": "none",
-            "scope": "openid email"
-        }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    reg["client_id"].as_str().unwrap().to_string()
-}
-
 /// Signs `user` in for `client_id` returning to `redirect`: the consent page's query.
 async fn consent_query(app: &TestApp, b: &reqwest::Client, client_id: &str, redirect: &str) -> String {
     let redirect: String = url::form_urlencoded::byte_serialize(redirect.as_bytes()).collect();
@@ -48,7 +29,7 @@ async fn an_application_answered_on_the_users_device_is_flagged_unless_assent_is
     let public = spawn_assent(&issuer, &secret, &"k".repeat(32), data.path(), Some("https://consent.example")).await;
     let (loopback, native, web) =
         ("http://127.0.0.1:9/callback", "com.example.helper:/callback", "https://tpp.example/cb");
-    let client_id = register(&app, "Your Bank", &[loopback, native, web]).await;
+    let client_id = register_public_client(&app, "Your Bank", &[loopback, native, web]).await;
     let cases = [
         (loopback, Some("This application gets your answer on this device (127.0.0.1:9), not at a website")),
         (native, Some("in an app on this device, one that names itself com.example.helper, not at a website")),
