@@ -31,7 +31,9 @@
 //! A record in force can outlive its consent too: a UK or FDX recipient may revoke its consent
 //! itself, or the bank may, and Assent is not told. Such a record is ended (by the
 //! authorization server, in its history) when a page reads its regime's list: the portal's,
-//! from the lists it shows, and a staff member's view of the record, from its own read.
+//! from the lists it shows, and a staff member's view of the record, from its own read. A read
+//! that falls between Assent's own end of a consent and its revoke of the record leaves that
+//! revoke its name and reason ([`super::records::ConsentRecords::revoke`]).
 
 use super::records::{Actor, Record, RecordsError};
 use super::upstream::UpstreamError;
