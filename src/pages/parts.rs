@@ -6,7 +6,7 @@ use crate::model::{AccountView, ClientView, Unverified};
 use leptos::prelude::*;
 
 /// A warning that the application cannot be verified by where it gets the answer: a program
-/// or app on this device, or a website without encryption.
+/// or app on this device, a website without encryption, or an address that does not read.
 #[component]
 fn UnverifiedNote(where_to: Unverified) -> impl IntoView {
     let (key, place) = match where_to {
