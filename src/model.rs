@@ -1,6 +1,10 @@
 //! View models: what a page needs to render, already checked and cleaned on the server.
 //! They hold no secrets and no upstream types.
 
+mod staff;
+
+pub use staff::*;
+
 use serde::{Deserialize, Serialize};
 
 /// Everything the consent screen shows, and the hidden values its form posts back.
@@ -40,7 +44,9 @@ pub struct ClientView {
 
 /// Where an application that cannot be verified gets its answer. Such an application calls
 /// itself what it likes: no website's address stands behind its name.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+/// A consent's record keeps the one its screen showed (`{"this_device":"127.0.0.1:8080"}`).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
 pub enum Unverified {
     /// A program on the user's own device (a loopback address), by its host and port.
     ThisDevice(String),
@@ -50,6 +56,19 @@ pub enum Unverified {
     Unencrypted(String),
     /// An address that does not read as one.
     Unreadable,
+}
+
+impl Unverified {
+    /// Which of the four it is, as its messages end (`consent-unverified-device`,
+    /// `console-warned-app`, …), and the place it names ("" for none).
+    pub fn words(&self) -> (&'static str, &str) {
+        match self {
+            Unverified::ThisDevice(host) => ("device", host),
+            Unverified::App(scheme) => ("app", scheme),
+            Unverified::Unencrypted(host) => ("unencrypted", host),
+            Unverified::Unreadable => ("unreadable", ""),
+        }
+    }
 }
 
 /// Requested scopes of one service.
@@ -174,78 +193,6 @@ pub struct ScopeLine {
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct SignedOutView {
     pub csrf_token: String,
-}
-
-/// The staff console: who is signed in, the search and its results.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-pub struct ConsoleView {
-    pub staff: String,
-    pub csrf_token: String,
-    /// What was searched for ("" before a search).
-    pub query: String,
-    /// The records found, newest first; `None` before a search.
-    pub results: Option<Vec<StaffRecordLine>>,
-    /// Whether the results were cut at the search limit.
-    pub more: bool,
-    pub notice: Option<String>,
-}
-
-/// A consent record as bank staff see it in a list.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-pub struct StaffRecordLine {
-    pub id: String,
-    /// The bank the consent was given at: its workspace's brand name, or the workspace id.
-    pub bank: String,
-    pub client: String,
-    pub client_id: String,
-    pub subject: String,
-    pub customer: String,
-    /// Its status, in the page's language.
-    pub status: String,
-    pub active: bool,
-    /// When it was given, or declined (formatted; machine-readable).
-    pub given: Option<(String, String)>,
-    /// The customer said no: `scopes` were asked for, not granted.
-    pub declined: bool,
-    pub scopes: Vec<String>,
-    pub accounts: Vec<String>,
-    /// What it paid, when it is a payment consent's record (which is never revoked).
-    pub payment: Option<PaymentLine>,
-}
-
-/// A payment as a record shows it: the amount in the page's language and the currency's
-/// format, the payee, the reference.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-pub struct PaymentLine {
-    pub amount: String,
-    pub payee: String,
-    pub reference: Option<String>,
-}
-
-/// One consent record with its history, and the staff's revocations.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-pub struct StaffRecordView {
-    pub staff: String,
-    pub csrf_token: String,
-    pub record: StaffRecordLine,
-    pub history: Vec<HistoryLine>,
-    /// How many consents the record's application holds now (for "revoke this provider").
-    pub client_active: usize,
-    /// The console's search for the record's application.
-    pub client_search: String,
-    pub notice: Option<String>,
-    /// What a plain form sent back here must fix (a blank reason).
-    pub problem: Option<String>,
-}
-
-/// One event of a record's history, in words.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-pub struct HistoryLine {
-    /// When (formatted; machine-readable).
-    pub when: (String, String),
-    pub what: String,
-    pub who: String,
-    pub reason: Option<String>,
 }
 
 /// "Revoke this application's access?"

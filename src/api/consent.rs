@@ -182,6 +182,7 @@ fn record_draft(
         accounts: Vec::new(),
         expires_at: None,
         payment: None,
+        warned: crate::server::consent::warning(session, state.on_loopback),
     }
 }
 

@@ -170,5 +170,6 @@ fn record_draft(
         accounts,
         expires_at,
         payment: None,
+        warned: None,
     }
 }

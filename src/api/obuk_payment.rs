@@ -183,5 +183,6 @@ fn record_draft(
         accounts,
         expires_at: None,
         payment: Some(payment),
+        warned: None,
     }
 }

@@ -87,6 +87,7 @@ fn ResultLine(record: StaffRecordLine) -> impl IntoView {
         scopes,
         accounts,
         payment,
+        warned: _,
     } = record;
     view! {
         <li class="record" class:ended=!active>
@@ -125,6 +126,7 @@ pub fn ConsoleRecordPage(view: StaffRecordView) -> impl IntoView {
         scopes,
         accounts,
         payment,
+        warned,
     } = record;
     // A payment was made once: its record says what was paid, and there is nothing to revoke.
     let revocable = active && payment.is_none();
@@ -147,6 +149,7 @@ pub fn ConsoleRecordPage(view: StaffRecordView) -> impl IntoView {
                 <div><dt>{t(if declined { "console-declined" } else { "console-given" })}</dt><dd>{given.map(|(shown, iso)| view! { <time datetime=iso>{shown}</time> })}</dd></div>
                 <div><dt>{t("console-scopes")}</dt><dd>{scopes.join(", ")}</dd></div>
                 <div><dt>{t("console-accounts")}</dt><dd>{accounts.join(", ")}</dd></div>
+                {warned.map(|w| view! { <div><dt>{t("console-warned")}</dt><dd class="warned">{w}</dd></div> })}
                 {payment.map(|p| view! {
                     <div><dt>{t("payment-amount")}</dt><dd class="amount">{p.amount}</dd></div>
                     <div><dt>{t("payment-payee")}</dt><dd class="payee">{p.payee}</dd></div>

@@ -9,16 +9,11 @@ use leptos::prelude::*;
 /// or app on this device, a website without encryption, or an address that does not read.
 #[component]
 fn UnverifiedNote(where_to: Unverified) -> impl IntoView {
-    let (key, place) = match where_to {
-        Unverified::ThisDevice(host) => ("consent-unverified-device", host),
-        Unverified::App(scheme) => ("consent-unverified-app", scheme),
-        Unverified::Unencrypted(host) => ("consent-unverified-unencrypted", host),
-        Unverified::Unreadable => ("consent-unverified-unreadable", String::new()),
-    };
+    let (kind, place) = where_to.words();
     view! {
         <div class="notice caution unverified" role="note">
             <strong>{t("consent-unverified-title")}</strong>
-            <p>{t_args(key, &[("where", &place)])}</p>
+            <p>{t_args(&format!("consent-unverified-{kind}"), &[("where", place)])}</p>
         </div>
     }
 }

@@ -5,7 +5,7 @@
 
 use super::present::{clean_text, client_view, unverified, user_of};
 use crate::i18n;
-use crate::model::{ClientView, ConsentView, ScopeGroup, ScopeView};
+use crate::model::{ClientView, ConsentView, ScopeGroup, ScopeView, Unverified};
 use crate::request;
 use crate::wire::ScopeGrantSession;
 
@@ -29,6 +29,12 @@ fn redirect_uri(session: &ScopeGrantSession) -> Option<&str> {
     let by_object = query.contains_key("request") || query.contains_key("request_uri");
     let asked = || query.get("redirect_uri").and_then(|v| v.first()).filter(given).filter(|_| !by_object);
     session.requested_redirect_uri.as_ref().filter(given).or_else(asked).map(String::as_str)
+}
+
+/// What the consent screen warns about where the application gets its answer, if anything
+/// (C-31): the screen shows it, and the consent's record keeps it.
+pub fn warning(session: &ScopeGrantSession, assent_on_loopback: bool) -> Option<Unverified> {
+    redirect_uri(session).and_then(|uri| unverified(uri, assent_on_loopback))
 }
 
 /// The scope string to send back in `granted_scopes`.
@@ -121,7 +127,7 @@ pub fn consent_view(
         workspace: session.server_id.clone(),
         csrf_token,
         client: ClientView {
-            unverified: redirect_uri(session).and_then(|uri| unverified(uri, assent_on_loopback)),
+            unverified: warning(session, assent_on_loopback),
             ..client_view(&session.client_info, &session.client_id)
         },
         user,

@@ -142,6 +142,10 @@ pub fn record_line(record: &Record, bank: String, locale: Locale) -> StaffRecord
             .collect(),
         accounts: d.accounts.iter().map(|a| clean_text(a)).collect(),
         payment: d.payment.as_ref().map(|p| crate::server::obuk_payment::payment_line(locale, p)),
+        warned: d.warned.as_ref().map(|w| {
+            let (kind, place) = w.words();
+            text(locale, &format!("console-warned-{kind}"), &[("where", &clean_text(place))])
+        }),
     }
 }
 

@@ -177,6 +177,7 @@ pub fn record_draft(
         accounts,
         expires_at,
         payment: None,
+        warned: None,
     }
 }
 

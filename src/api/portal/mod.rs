@@ -141,7 +141,7 @@ pub async fn consent_receipt(id: String) -> Result<String, AppError> {
     let record = record.ok_or(Failure::NotFound)?;
     // Issued by the bank the consent was given at.
     let (bank, _) = state.brand_of(Some(&record.draft.workspace));
-    let receipt = crate::server::records::receipt(&record, &bank.name, crate::request::locale().tag());
+    let receipt = crate::server::records::receipt(&record, &bank.name, crate::request::locale());
     serde_json::to_string_pretty(&receipt).map_err(|_| Failure::Internal.into())
 }
 

@@ -28,6 +28,10 @@ struct NewConsent<'a> {
     /// What a payment consent pays; absent for every other consent.
     #[serde(skip_serializing_if = "Option::is_none")]
     payment: Option<&'a super::PaymentRecord>,
+    /// The warning the consent screen showed about where the application gets its answer
+    /// (`{"this_device":"127.0.0.1:8080"}`); absent when it showed none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    warned: Option<&'a crate::model::Unverified>,
 }
 
 #[derive(Deserialize)]
@@ -59,6 +63,7 @@ impl ExternalRecords {
             granted_scopes: &d.scopes,
             account_ids: &d.accounts,
             payment: d.payment.as_ref(),
+            warned: d.warned.as_ref(),
         };
         let failed = |e: String| RecordsError::Failed(format!("external consent storage: {e}"));
         let res = self.http.post(url).json(&body).send().await.map_err(|e| failed(e.to_string()))?;

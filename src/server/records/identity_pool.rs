@@ -6,8 +6,9 @@
 //! exactly what the bank reads, `{subject, client_id, status, granted_scopes, account_ids}`
 //! (status `pending`, then `authorized` or `rejected`, later `revoked`); everything else Assent
 //! keeps of a record (tenant, workspace, customer, the application's name and logo at the time,
-//! claims, expiry, the flow's `login_id` and `login_state` while pending, created and updated
-//! times, the append-only history) is the user's `metadata`.
+//! claims, expiry, the warning the consent screen showed, the flow's `login_id` and
+//! `login_state` while pending, created and updated times, the append-only history) is the
+//! user's `metadata`.
 //!
 //! One flow, one record, however often it is submitted: the user carries an identifier derived
 //! from the flow (`assent-flow:…`, the tenant and `login_id` hashed), which the pool keeps
@@ -67,6 +68,7 @@ fn metadata(d: &Draft, status: Status, created: i64, now: i64, history: &[Event]
         "claims": d.claims,
         "expires_at": d.expires_at,
         "payment": d.payment,
+        "warned": d.warned,
         "flow": flow_identifier(&d.tenant, &d.login_id),
         "created_at": created,
         "updated_at": now,
@@ -111,6 +113,7 @@ fn record(user: PoolUser) -> Option<Record> {
         accounts: strings(&p["account_ids"]),
         expires_at: m["expires_at"].as_i64(),
         payment: serde_json::from_value(m["payment"].clone()).ok().flatten(),
+        warned: serde_json::from_value(m["warned"].clone()).ok().flatten(),
     };
     Some(Record {
         id: user.id,
@@ -364,5 +367,38 @@ impl PoolRecords {
     pub async fn ping(&self) -> Result<(), RecordsError> {
         self.upstream.pool_users(&self.pool, &json!({}), 1, None).await.map_err(|e| failed(&self.pool, e))?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Unverified;
+
+    #[test]
+    fn a_pool_user_keeps_the_warning_in_its_metadata_and_the_bank_never_reads_it() {
+        let draft = |warned| Draft {
+            tenant: "default".into(),
+            subject: "user".into(),
+            client_id: "app".into(),
+            scopes: vec!["openid".into()],
+            warned,
+            ..Draft::default()
+        };
+        let user = |d: &Draft| PoolUser {
+            id: "r-1".into(),
+            payload: payload(d, Status::Authorized),
+            metadata: metadata(d, Status::Authorized, 1, 2, &[]),
+            ..PoolUser::default()
+        };
+        let warned = draft(Some(Unverified::App("com.example.app".into())));
+        let written = user(&warned);
+        assert_eq!(written.metadata["warned"], json!({"app": "com.example.app"}));
+        assert!(!written.payload.contains_key("warned"), "the bank's payload is the quickstart's, exactly");
+        assert_eq!(record(written).unwrap().draft.warned, warned.warned);
+        // A record of before warnings were kept, or of a screen that showed none: none.
+        let plain = user(&draft(None));
+        assert_eq!(plain.metadata["warned"], Value::Null);
+        assert_eq!(record(plain).unwrap().draft.warned, None);
     }
 }

@@ -170,6 +170,10 @@ pub struct Draft {
     pub expires_at: Option<i64>,
     /// What a payment consent pays (a UK domestic payment); `None` for every other consent.
     pub payment: Option<PaymentRecord>,
+    /// The warning the consent screen showed about where the application gets its answer
+    /// (C-31): evidence, should the customer later say they were misled. `None` when it showed
+    /// none, and for records of before it was kept.
+    pub warned: Option<crate::model::Unverified>,
 }
 
 /// The payment a payment consent's record keeps, as the customer authorised it: the amount as

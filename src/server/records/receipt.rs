@@ -3,13 +3,15 @@
 //! controller, subject, the service and its purposes, timestamps, and, as Assent's additions,
 //! the status, the accounts and the history; for a payment, what was paid (`assent.payment`):
 //! the amount exactly as authorised with its currency, the payee with its account masked as
-//! the screen showed it, the reference, the account paid from and when it was authorised.
+//! the screen showed it, the reference, the account paid from and when it was authorised; and
+//! the warning the screen showed about where the application gets its answer (`assent.warned`).
 
 use super::{PaymentRecord, Record};
+use crate::i18n::Locale;
 use serde_json::{json, Value};
 
-/// The receipt of `record`, issued by `controller` (the bank), in `language` (a BCP 47 tag).
-pub fn receipt(record: &Record, controller: &str, language: &str) -> Value {
+/// The receipt of `record`, issued by `controller` (the bank), in `locale`'s language.
+pub fn receipt(record: &Record, controller: &str, locale: Locale) -> Value {
     let d = &record.draft;
     // A refusal consented to nothing: no purpose; what it was asked is Assent's addition.
     let refused = record.status == super::Status::Rejected;
@@ -21,7 +23,7 @@ pub fn receipt(record: &Record, controller: &str, language: &str) -> Value {
         "consentTimestamp": record.created_at,
         "collectionMethod": "Online consent screen (Assent), shown to the signed-in customer",
         "consentReceiptID": record.id,
-        "language": language,
+        "language": locale.tag(),
         "piiPrincipalId": d.subject,
         "piiControllers": [{"piiController": controller, "onBehalf": false}],
         "policyUrl": "",
@@ -63,6 +65,17 @@ pub fn receipt(record: &Record, controller: &str, language: &str) -> Value {
     let granted = record.history.iter().find(|e| e.kind == "granted").map(|e| e.at);
     if let (Some(p), Some(at)) = (&d.payment, granted) {
         receipt["assent"]["payment"] = payment(record, p, at);
+    }
+    if let Some(warned) = &d.warned {
+        // The words the screen showed, in the receipt's language, and what they named.
+        let (kind, place) = warned.words();
+        let text = |key: &str, args: &[(&'static str, &str)]| crate::i18n::text(locale, key, args);
+        receipt["assent"]["warned"] = json!({
+            "kind": kind,
+            "where": place,
+            "title": text("consent-unverified-title", &[]),
+            "text": text(&format!("consent-unverified-{kind}"), &[("where", place)]),
+        });
     }
     receipt
 }
@@ -112,18 +125,18 @@ mod tests {
             payee_account: Some("…5698".into()),
             reference: Some("FRESCO-101".into()),
         };
-        let r = receipt(&record(Some(paid.clone())), "Bank", "en");
+        let r = receipt(&record(Some(paid.clone())), "Bank", Locale::En);
         let p = &r["assent"]["payment"];
         assert_eq!(p["amountWithCurrency"], "1234.50 GBP");
         assert_eq!((p["payee"].as_str(), p["payeeAccount"].as_str()), (Some("ACME Energy Ltd"), Some("…5698")));
         assert_eq!((p["reference"].as_str(), p["debtorAccount"].as_str()), (Some("FRESCO-101"), Some("UK-30001")));
         assert_eq!(p["date"], "2027-01-15T08:00:00Z");
-        assert!(receipt(&record(None), "Bank", "en")["assent"].get("payment").is_none());
+        assert!(receipt(&record(None), "Bank", Locale::En)["assent"].get("payment").is_none());
         let mut cancelled = record(Some(paid));
         cancelled.history.clear();
         cancelled.status = Status::Rejected;
         assert!(
-            receipt(&cancelled, "Bank", "en")["assent"].get("payment").is_none(),
+            receipt(&cancelled, "Bank", Locale::En)["assent"].get("payment").is_none(),
             "a cancelled payment was not paid"
         );
     }
@@ -133,18 +146,30 @@ mod tests {
         let mut r = record(None);
         r.draft.scopes = vec!["accounts".into(), "openid".into()];
         r.draft.scope_names = [("accounts".to_string(), "Your accounts".to_string())].into();
-        let receipt = receipt(&r, "Bank", "en");
+        let receipt = receipt(&r, "Bank", Locale::En);
         let purposes = receipt["services"][0]["purposes"].as_array().unwrap();
         let shown: Vec<_> = purposes.iter().map(|p| (p["purpose"].as_str(), p["piiCategory"][0].as_str())).collect();
         assert_eq!(shown, [(Some("Your accounts"), Some("accounts")), (Some("openid"), Some("openid"))]);
         assert!(receipt["assent"].get("asked").is_none());
+        assert!(receipt["assent"].get("warned").is_none(), "no warning was shown");
         // A refusal consented to nothing: no purpose, and what it was asked, named.
         r.status = Status::Rejected;
-        let refused = super::receipt(&r, "Bank", "en");
+        let refused = super::receipt(&r, "Bank", Locale::En);
         assert_eq!(refused["services"][0]["purposes"], json!([]));
         assert_eq!(
             refused["assent"]["asked"],
             json!([{"scope": "accounts", "name": "Your accounts"}, {"scope": "openid", "name": "openid"}])
         );
+    }
+
+    #[test]
+    fn a_receipt_keeps_the_warning_the_screen_showed_in_its_language() {
+        let mut r = record(None);
+        r.draft.warned = Some(crate::model::Unverified::ThisDevice("127.0.0.1:8080".into()));
+        let warned = &receipt(&r, "Bank", Locale::Es)["assent"]["warned"];
+        assert_eq!((warned["kind"].as_str(), warned["where"].as_str()), (Some("device"), Some("127.0.0.1:8080")));
+        let text = warned["text"].as_str().unwrap();
+        assert!(text.starts_with("Esta aplicación recibe") && text.contains("127.0.0.1:8080"), "{text}");
+        assert_eq!(warned["title"], "Compruebe que fue usted quien lo inició");
     }
 }

@@ -1,7 +1,7 @@
 //! Consent records in SQLite (`ASSENT_DATA_DIR/records.sqlite3`), one machine. The schema is
 //! versioned: each migration runs once, in order, at start (`PRAGMA user_version`).
 
-use super::text::{names_from_text, names_to_text};
+use super::text::{names_from_text, names_to_text, warned_from_text, warned_to_text};
 use super::{Actor, Draft, Event, PaymentRecord, Record, RecordsError, Status};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use std::path::Path;
@@ -55,6 +55,11 @@ const MIGRATIONS: &[&str] = &[
     // 4: the names the consent screen showed for the scopes (a JSON object); NULL for none.
     r#"
     ALTER TABLE consent_records ADD COLUMN scope_names TEXT;
+    "#,
+    // 5: the warning the consent screen showed about where the application gets its answer
+    // (`Unverified` as JSON); NULL for none.
+    r#"
+    ALTER TABLE consent_records ADD COLUMN warned TEXT;
     "#,
 ];
 
@@ -325,7 +330,7 @@ impl SqliteRecords {
 }
 
 const COLUMNS: &str = "id, status, created_at, updated_at, login_id, tenant, workspace, subject, customer, client_id, \
-                       client_name, client_logo, scopes, claims, expires_at, payment, scope_names";
+                       client_name, client_logo, scopes, claims, expires_at, payment, scope_names, warned";
 
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Record> {
     let status: String = r.get(1)?;
@@ -351,6 +356,7 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Record> {
             expires_at: r.get(14)?,
             payment: PaymentRecord::from_text(r.get::<_, Option<String>>(15)?.as_deref()),
             scope_names: names_from_text(r.get::<_, Option<String>>(16)?.as_deref()),
+            warned: warned_from_text(r.get::<_, Option<String>>(17)?.as_deref()),
         },
         history: Vec::new(),
     })
@@ -383,8 +389,9 @@ fn event_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Event> {
 fn insert(tx: &rusqlite::Transaction<'_>, id: &str, d: &Draft, status: Status, now: i64) -> Result<(), RecordsError> {
     tx.execute(
         "INSERT INTO consent_records (id, tenant, workspace, login_id, subject, customer, client_id, client_name,
-           client_logo, scopes, claims, status, created_at, updated_at, expires_at, login_state, payment, scope_names)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14, ?15, ?16, ?17)",
+           client_logo, scopes, claims, status, created_at, updated_at, expires_at, login_state, payment, scope_names,
+           warned)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14, ?15, ?16, ?17, ?18)",
         params![
             id,
             d.tenant,
@@ -402,7 +409,8 @@ fn insert(tx: &rusqlite::Transaction<'_>, id: &str, d: &Draft, status: Status, n
             d.expires_at,
             if status == Status::Pending { d.login_state.as_deref() } else { None },
             d.payment.as_ref().map(PaymentRecord::to_text),
-            names_to_text(&d.scope_names)
+            names_to_text(&d.scope_names),
+            warned_to_text(d.warned.as_ref())
         ],
     )?;
     insert_accounts(tx, id, &d.accounts)

@@ -111,6 +111,16 @@ async fn records_live_in_postgres_and_a_stopped_server_stops_the_accept_until_it
     assert_eq!(refused.status, assent::server::records::Status::Rejected);
     assert_eq!((refused.draft.scopes.as_slice(), refused.draft.accounts.len()), (&["openid".to_string()][..], 0));
     assert_eq!(refused.draft.scope_names["openid"], "Sign you in");
+    // A record keeps the warning its screen showed; one without keeps none.
+    let device = assent::model::Unverified::ThisDevice("127.0.0.1:8080".into());
+    let warned_draft = assent::server::records::Draft {
+        login_id: "pg-warned".into(),
+        warned: Some(device.clone()),
+        ..draft("email", "Email", &[])
+    };
+    let (warned, _) = store.prepare(warned_draft).await.unwrap().unwrap();
+    assert_eq!(store.get(&warned).await.unwrap().unwrap().draft.warned, Some(device));
+    assert_eq!(store.get(&id).await.unwrap().unwrap().draft.warned, None);
     // A staff revoke just after a page saw the consent ended in its regime's list names itself.
     use assent::server::records::Actor;
     let ended_draft = assent::server::records::Draft { login_id: "pg-ended".into(), ..draft("email", "Email", &[]) };

@@ -52,3 +52,53 @@ async fn an_application_answered_on_the_users_device_is_flagged_unless_assent_is
         assert_eq!(flagged, redirect == native, "{redirect}: with Assent on this machine, only an app's scheme is");
     }
 }
+
+/// The record of a consent given after the warning keeps it: staff read it on the record, and
+/// the customer's receipt says it in their words. A consent without one keeps none.
+#[tokio::test]
+async fn the_record_keeps_the_warning_the_screen_showed() {
+    let app = spawn_app().await;
+    let (native, web) = ("com.example.helper:/callback", "https://tpp.example/cb");
+    let client_id = register_public_client(&app, "Your Bank", &[native, web]).await;
+    for redirect in [native, web] {
+        let b = browser();
+        let query = consent_query(&app, &b, &client_id, redirect).await;
+        let page = open_consent(&b, &format!("{}/consent?{query}", app.url)).await;
+        assert_eq!(page.html.contains(WARNING), redirect == native, "{redirect}");
+        let res = submit(&app, &b, &page, "allow", &["openid", "email"]).await;
+        assert_eq!(res.status(), reqwest::StatusCode::SEE_OTHER, "{redirect}: accepted");
+    }
+
+    let s = browser();
+    crate::assent::console::console_sign_in(&app, &s, "admin").await;
+    let found = s.get(format!("{}/admin?q={client_id}", app.url)).send().await.unwrap().text().await.unwrap();
+    assert!(found.contains("2 consent records found"), "{found}");
+    let records: Vec<String> =
+        found.split("/admin/record?id=").skip(1).map(|rest| rest[..rest.find('"').unwrap()].to_string()).collect();
+    let mut warned = Vec::new();
+    for id in &records {
+        let url = format!("{}/admin/record?id={id}", app.url);
+        let record = s.get(url).send().await.unwrap().text().await.unwrap();
+        assert!(record.contains("Your Bank"), "{record}");
+        if record.contains("Warning shown") {
+            let said = "in an app on the customer&#x27;s device that names itself com.example.helper";
+            assert!(record.contains(said) || record.contains(&said.replace("&#x27;", "'")), "{record}");
+            warned.push(id.clone());
+        }
+    }
+    assert_eq!(warned.len(), 1, "the consent given after the warning, and only it: {records:?}");
+
+    let c = browser();
+    portal_sign_in(&app, &c, "user").await;
+    for id in &records {
+        let url = format!("{}/portal/receipt?id={id}", app.url);
+        let receipt: serde_json::Value = c.get(url).send().await.unwrap().json().await.unwrap();
+        let kept = &receipt["assent"]["warned"];
+        if id == &warned[0] {
+            assert_eq!((kept["kind"].as_str(), kept["where"].as_str()), (Some("app"), Some("com.example.helper")));
+            assert!(kept["text"].as_str().unwrap().contains("names itself"), "{kept}");
+        } else {
+            assert!(kept.is_null(), "no warning was shown: {receipt}");
+        }
+    }
+}

@@ -3,7 +3,7 @@
 //! this machine. The schema is versioned like SQLite's: each migration runs once, in order, at
 //! start, under an advisory lock so that replicas starting together migrate once.
 
-use super::text::names_to_text;
+use super::text::{names_to_text, warned_to_text};
 use super::{Actor, Draft, PaymentRecord, Record, RecordsError, Status};
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
 use std::str::FromStr;
@@ -378,8 +378,8 @@ async fn insert_new(
         .execute(
             "INSERT INTO consent_records (id, tenant, workspace, login_id, subject, customer, client_id,
                client_name, client_logo, scopes, claims, status, created_at, updated_at, expires_at, login_state,
-               payment, scope_names)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14, $15, $16, $17)
+               payment, scope_names, warned)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14, $15, $16, $17, $18)
              ON CONFLICT (tenant, login_id) DO NOTHING",
             &[
                 &id,
@@ -399,6 +399,7 @@ async fn insert_new(
                 &login_state,
                 &payment,
                 &names_to_text(&d.scope_names),
+                &warned_to_text(d.warned.as_ref()),
             ],
         )
         .await?;

@@ -1,7 +1,7 @@
 //! Records read from PostgreSQL's rows: the columns read, a record of a row, and its accounts
 //! and history in two queries whatever the number of records.
 
-use super::super::text::names_from_text;
+use super::super::text::{names_from_text, warned_from_text};
 use super::super::{Actor, Draft, Event, PaymentRecord, Record, RecordsError, Status};
 use std::collections::HashMap;
 use tokio_postgres::{GenericClient, Row};
@@ -16,7 +16,7 @@ fn list(s: &str) -> Vec<String> {
 
 pub(super) const COLUMNS: &str =
     "id, status, created_at, updated_at, login_id, tenant, workspace, subject, customer, client_id, \
-                       client_name, client_logo, scopes, claims, expires_at, payment, scope_names";
+                       client_name, client_logo, scopes, claims, expires_at, payment, scope_names, warned";
 
 fn record(r: &Row) -> Record {
     let status: String = r.get(1);
@@ -42,6 +42,7 @@ fn record(r: &Row) -> Record {
             expires_at: r.get(14),
             payment: PaymentRecord::from_text(r.get::<_, Option<String>>(15).as_deref()),
             scope_names: names_from_text(r.get::<_, Option<String>>(16).as_deref()),
+            warned: warned_from_text(r.get::<_, Option<String>>(17).as_deref()),
         },
         history: Vec::new(),
     }

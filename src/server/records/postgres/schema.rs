@@ -53,6 +53,11 @@ pub(super) const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE consent_records ADD COLUMN scope_names TEXT;
     "#,
+    // 5: the warning the consent screen showed about where the application gets its answer
+    // (`Unverified` as JSON); NULL for none.
+    r#"
+    ALTER TABLE consent_records ADD COLUMN warned TEXT;
+    "#,
 ];
 
 /// The advisory lock replicas take to migrate one at a time.

@@ -129,3 +129,44 @@ fn the_names_the_screen_showed_are_kept_and_older_records_read_without_them() {
     let refused = store.of_subject("default", "user").unwrap();
     assert_eq!((refused[0].status, refused[0].draft.scope_names["accounts"].as_str()), (Status::Rejected, "Accounts"));
 }
+
+#[test]
+fn the_warning_the_screen_showed_is_kept_and_older_records_read_without_one() {
+    use crate::model::Unverified;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.sqlite3");
+    // A store of before warnings were kept, with a record in it.
+    {
+        let c = Connection::open(&path).unwrap();
+        for m in &MIGRATIONS[..4] {
+            c.execute_batch(m).unwrap();
+        }
+        c.execute_batch("PRAGMA user_version = 4").unwrap();
+        c.execute(
+            "INSERT INTO consent_records (id, tenant, workspace, login_id, subject, client_id, client_name,
+               scopes, claims, status, created_at, updated_at)
+             VALUES ('old', 'default', 'demo', 'login-0', 'user', 'app', 'App', '[]', '[]', 'authorized', 1, 1)",
+            [],
+        )
+        .unwrap();
+    }
+    let store = SqliteRecords::open(&path).unwrap();
+    assert_eq!(store.get("old").unwrap().unwrap().draft.warned, None);
+    let warned = |login: &str, w| Draft { warned: w, ..draft(login) };
+    let device = Unverified::ThisDevice("127.0.0.1:8080".into());
+    let (id, _) = store.prepare(&warned("login-1", Some(device.clone())), 100).unwrap();
+    store.authorize(&id, 101).unwrap();
+    assert_eq!(store.get(&id).unwrap().unwrap().draft.warned, Some(device));
+    // As JSON a person can read in the database.
+    let kept: String =
+        store.conn().query_row("SELECT warned FROM consent_records WHERE id = ?1", [&id], |r| r.get(0)).unwrap();
+    assert_eq!(kept, r#"{"this_device":"127.0.0.1:8080"}"#);
+    // A refusal after a warning keeps it too; a consent without one keeps none.
+    store.reject(&warned("login-2", Some(Unverified::Unreadable)), 102).unwrap();
+    let (plain, _) = store.prepare(&warned("login-3", None), 103).unwrap();
+    let mut records = store.of_subject("default", "user").unwrap();
+    records.sort_by_key(|r| r.draft.login_id.clone());
+    let kept: Vec<_> = records.iter().map(|r| (r.draft.login_id.as_str(), r.draft.warned.clone())).collect();
+    assert_eq!(kept[2], ("login-2", Some(Unverified::Unreadable)));
+    assert_eq!(records.iter().find(|r| r.id == plain).unwrap().draft.warned, None);
+}
