@@ -1,5 +1,6 @@
 import { test, expect, Page } from "@playwright/test";
 import { axeCheck, scheme } from "./axe";
+import { expectEqualProminence } from "./prominence";
 
 const SANDBOX = process.env.SANDBOX_URL ?? "http://127.0.0.1:3130";
 
@@ -80,6 +81,7 @@ test("a double click on Allow is one decision: the app signs in with the scopes 
 
 test("deny: the app receives the rejection", async ({ page }) => {
   await signInToConsent(page, "user2");
+  await expectEqualProminence(page.getByRole("button", { name: "Deny" }), page.getByRole("button", { name: "Allow" }));
   await page.getByRole("button", { name: "Deny" }).click();
   await expect(page.getByRole("heading", { name: "Access was not granted" })).toBeVisible();
   await expect(page.locator("#error-code")).toHaveText("rejected");

@@ -1,6 +1,7 @@
 import { test, expect, APIRequestContext } from "@playwright/test";
 import { axeCheck } from "./axe";
 import { answerCallback, CALLBACK, intent, pushed, Recipient, register, SANDBOX, signIn, token } from "./recipient";
+import { expectEqualProminence } from "./prominence";
 
 // A UK domestic payment at the sandbox's Albion Bank (workspace `obuk`), as a payment
 // initiation service provider makes one: it registers (DCR), creates the payment consent with a
@@ -48,7 +49,7 @@ test("UK payment: amount, payee and reference shown, one account chosen, paid on
   const payFrom = page.getByRole("group", { name: "Pay from" }).getByRole("radio");
   await expect(payFrom).toHaveCount(3);
   for (const radio of await payFrom.all()) await expect(radio).not.toBeChecked();
-  await expect(page.getByRole("button", { name: "Cancel payment" })).toBeVisible();
+  await expectEqualProminence(page.getByRole("button", { name: "Cancel payment" }), page.getByRole("button", { name: "Pay £1,234.50" }));
   await expectAccessible(page, "UK payment consent");
 
   if (javaScriptEnabled) await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");

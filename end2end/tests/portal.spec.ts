@@ -1,4 +1,5 @@
 import { test, expect } from "@playwright/test";
+import { expectEqualProminence } from "./prominence";
 
 const SANDBOX = process.env.SANDBOX_URL ?? "http://127.0.0.1:3130";
 
@@ -55,7 +56,7 @@ test("portal: see the app you allowed, revoke it, and its token stops working", 
     const dialog = page.getByRole("dialog", { name: "Revoke access of Sandbox Demo App?" });
     await expect(dialog).toBeVisible();
     await expect(dialog).toContainText("immediately loses access");
-    await expect(dialog.getByRole("button", { name: "Cancel" })).toBeVisible();
+    await expectEqualProminence(dialog.getByRole("button", { name: "Cancel" }), dialog.getByRole("button", { name: "Revoke access" }));
     await dialog.getByRole("button", { name: "Revoke access" }).click();
     await expect(dialog).toBeHidden();
     await expect(page.getByRole("status")).toContainText("Access of Sandbox Demo App revoked");
@@ -64,7 +65,7 @@ test("portal: see the app you allowed, revoke it, and its token stops working", 
   } else {
     await card.getByRole("link", { name: "Revoke access of Sandbox Demo App" }).click();
     await expect(page.getByRole("heading", { level: 1 })).toContainText("Revoke access of Sandbox Demo App?");
-    await expect(page.getByRole("link", { name: "Cancel" })).toBeVisible();
+    await expectEqualProminence(page.getByRole("link", { name: "Cancel" }), page.getByRole("button", { name: "Revoke access" }));
     await page.getByRole("button", { name: "Revoke access" }).click();
     await expect(page.getByRole("status")).toContainText("Access revoked");
     await expect(page.getByRole("heading", { name: "Sandbox Demo App" })).toHaveCount(0);
