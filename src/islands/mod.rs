@@ -105,8 +105,9 @@ pub fn FlowFields(login_id: String, login_state: String, csrf_token: String) -> 
     }
 }
 
-/// Deny and Allow with equal weight (both filled, the same size: `style/main.css`; the values are never translated), disabled in effect
-/// while a decision is on its way. `on_allow` may stop an Allow (nothing chosen).
+/// Deny and Allow with equal weight (both filled, the same size: `style/main.css`; the values
+/// are never translated), disabled in effect while a decision is on its way. `on_allow` may
+/// stop an Allow (nothing chosen).
 #[component]
 fn DecisionButtons(
     deny: String,
