@@ -119,6 +119,35 @@ async fn one_upstream_request_per_page_view() {
     assert_eq!(Stats::get(&stats.system_tokens), 1, "the System token is fetched once and cached");
 }
 
+/// C-29: the buttons' words are translated, their values never: a Deny in Spanish is a deny,
+/// and a decision sent by its label (as a page comparing labels would) is refused before any
+/// upstream call, leaving the flow to be decided.
+#[tokio::test]
+async fn a_deny_in_another_language_is_a_deny_and_a_label_is_no_decision() {
+    let app = spawn_app().await;
+    let b = browser();
+    let consent = start_flow(&app, &b, "user2", &["openid", "email"]).await;
+    let res = b.get(&consent).header("accept-language", "es").send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("value=\"deny\"") && html.contains(">Rechazar<"), "{html}");
+    let page = ConsentPage {
+        login_id: hidden(&html, "login_id"),
+        login_state: hidden(&html, "login_state"),
+        csrf_token: hidden(&html, "csrf_token"),
+        html,
+    };
+    let decisions = || Stats::get(&app.sandbox().stats.scope_grant_decisions);
+    for label in ["Rechazar", "Deny", "DENY", ""] {
+        let res = submit(&app, &b, &page, label, &[]).await;
+        assert!(res.status().is_client_error(), "{label:?}: {}", res.status());
+    }
+    assert_eq!(decisions(), 0, "no label reached the authorization server");
+    let demo = finish(&app, &b, submit(&app, &b, &page, "deny", &[]).await).await;
+    assert!(demo.contains("<dd id=\"error-code\">rejected</dd>"), "{demo}");
+    assert_eq!(decisions(), 1);
+}
+
 #[tokio::test]
 async fn forged_posts_change_nothing_upstream() {
     let app = spawn_app().await;

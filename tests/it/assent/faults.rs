@@ -28,6 +28,8 @@ async fn upstream_faults_get_fitting_pages_and_recovery() {
         }
         let html = res.text().await.unwrap();
         assert!(html.contains(text) && html.contains("Request id"), "{fault:?}: {html}");
+        // C-22: the upstream's own words (its error, its broken body) stay in the log.
+        assert!(!html.contains("injected fault") && !html.contains("not json"), "{fault:?}: {html}");
         app.sandbox().set_fault(None);
         open_consent(&b, &consent).await;
     }

@@ -22,6 +22,10 @@ async fn signing_out_revokes_the_portals_token() {
     let b = browser();
     let portal = portal_sign_in(&app, &b, "user4").await;
     assert_eq!(live_portal_tokens(&app), 1);
+    // P-08: the signed-in page is never kept, so Back after signing out asks the server again.
+    let res = b.get(format!("{}/portal", app.url)).send().await.unwrap();
+    assert_eq!(res.headers()["cache-control"], "no-store");
+    assert!(res.text().await.unwrap().contains("user4@example.com"));
     let res = form_post(&b, format!("{}/api/portal/sign-out", app.url))
         .header("sec-fetch-site", "same-origin")
         .form(&[("csrf_token", hidden(&portal, "csrf_token"))])
@@ -33,6 +37,9 @@ async fn signing_out_revokes_the_portals_token() {
         res.headers().get_all("set-cookie").iter().any(|c| c.to_str().unwrap().starts_with("assent-portal=;"));
     assert!(cleared, "the session cookie is cleared");
     assert_eq!(live_portal_tokens(&app), 0, "the token died with the session");
+    // And asking again shows no one's data, only the way to sign in.
+    let again = b.get(format!("{}/portal", app.url)).send().await.unwrap().text().await.unwrap();
+    assert!(again.contains("Sign in") && !again.contains("user4@example.com"), "{again}");
 }
 
 /// Item 5: the sandbox advertises `authorization_response_iss_parameter_supported`, so a
@@ -381,6 +388,59 @@ async fn an_https_public_url_adds_hsts() {
     let url = spawn_assent(&issuer, &secret, &"k".repeat(32), data.path(), Some("https://consent.example")).await;
     let res = reqwest::get(format!("{url}/healthz")).await.unwrap();
     assert_eq!(res.headers()["strict-transport-security"], "max-age=31536000; includeSubDomains");
+}
+
+/// C-27, C-28: behind https every cookie is `__Host-` and `Secure`, and no header a client
+/// writes (`Host`, `X-Forwarded-*`, `Forwarded`) moves Assent's own address: a form from the
+/// origin a forged `Host` names is refused, and the portal's sign-in returns to the configured
+/// public URL.
+#[tokio::test]
+async fn behind_https_cookies_are_host_only_and_forwarded_headers_change_nothing() {
+    let app = spawn_app().await;
+    let data = tempfile::tempdir().unwrap();
+    let issuer = format!("{}/default/demo", app.sandbox_url());
+    let secret = app.sandbox_handle.consent_client_secret.clone();
+    let public = "https://consent.example";
+    let url = spawn_assent(&issuer, &secret, &"k".repeat(32), data.path(), Some(public)).await;
+    let spoofed = |r: reqwest::RequestBuilder| {
+        r.header("host", "evil.example")
+            .header("x-forwarded-host", "evil.example")
+            .header("x-forwarded-proto", "http")
+            .header("forwarded", "host=evil.example;proto=http")
+    };
+    let set_cookies = |res: &reqwest::Response| -> Vec<String> {
+        res.headers().get_all("set-cookie").iter().map(|c| c.to_str().unwrap().to_string()).collect()
+    };
+    let host_only = |cookies: &[String]| {
+        !cookies.is_empty()
+            && cookies.iter().all(|c| {
+                c.starts_with("__Host-") && c.contains("; Secure") && c.contains("Path=/") && !c.contains("Domain")
+            })
+    };
+    // Cookies are kept by hand: a jar would not send `Secure` ones over the test's plain http.
+    let b = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let res = spoofed(b.get(format!("{url}/portal"))).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let cookies = set_cookies(&res);
+    assert!(host_only(&cookies), "{cookies:?}");
+    let cookie = cookies[0].split(';').next().unwrap().to_string();
+    let token = hidden(&res.text().await.unwrap(), "csrf_token");
+    let sign_in = |origin: &'static str| {
+        spoofed(form_post(&b, format!("{url}/api/portal/sign-in")))
+            .header("cookie", &cookie)
+            .header("origin", origin)
+            .header("sec-fetch-site", "same-origin")
+            .form(&[("csrf_token", &token)])
+            .send()
+    };
+    let res = sign_in("https://evil.example").await.unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN, "the forged host's origin is not Assent's");
+    let res = sign_in(public).await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(host_only(&set_cookies(&res)), "{:?}", set_cookies(&res));
+    let authorize = url::Url::parse(&location(&res)).unwrap();
+    let back = authorize.query_pairs().find(|(k, _)| k == "redirect_uri").map(|(_, v)| v.into_owned());
+    assert_eq!(back.as_deref(), Some("https://consent.example/portal/callback"));
 }
 
 /// Item 6: more connections from one address than the listener takes, all sending nothing,
