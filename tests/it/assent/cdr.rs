@@ -386,10 +386,18 @@ async fn the_portal_lists_and_stops_an_arrangement_of_its_own_customer_only() {
     assert_eq!(location(&res), "/portal?revoked=fdx");
     assert_eq!(bank_accounts(&app, &access).await.0, StatusCode::UNAUTHORIZED);
     assert_eq!(managed(&app, &arrangement).await[0]["status"], "Revoked");
+    // P-05: its refresh token died with it: the recipient cannot get new access.
+    let (status, answer) = refresh(&app, tokens["refresh_token"].as_str().unwrap()).await;
+    assert_eq!((status, answer["error"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_grant")), "{answer}");
+    // P-06: the same stop again, as from a second tab: a clear answer, and nothing more ended.
+    let res = portal_stop(&app, &portal, arrangement.as_str(), hidden(&confirm, "csrf_token").as_str()).await;
+    let again = res.status();
+    assert!(again == StatusCode::SEE_OTHER || again == StatusCode::NOT_FOUND, "{again}");
     let s = browser();
     crate::assent::console::console_sign_in(&app, &s, "admin").await;
     let record = admin(&app, &s, &format!("/admin/record?id={arrangement}")).await.1;
     assert!(record.contains("Revoked") && record.contains("by the customer"), "{record}");
+    assert_eq!(record.matches("<strong>Revoked").count(), 1, "one end, once: {record}");
 }
 
 #[tokio::test]

@@ -135,14 +135,30 @@ async fn the_user_shares_exactly_the_accounts_ticked() {
             .contains(r#"Stop sharing your financial data with <span class="client-name">Budget Buddy"#),
         "{confirm}"
     );
-    let res = portal_stop(&app, &portal, consent_id.as_str(), hidden(&confirm, "csrf_token").as_str()).await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    assert_eq!(location(&res), "/portal?revoked=fdx");
+    // P-06: Stop sent twice at once (two tabs): each is answered as done, neither as a fault.
+    let token = hidden(&confirm, "csrf_token");
+    let (one, two) = tokio::join!(
+        portal_stop(&app, &portal, consent_id.as_str(), token.as_str()),
+        portal_stop(&app, &portal, consent_id.as_str(), token.as_str())
+    );
+    for res in [one, two] {
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        assert_eq!(location(&res), "/portal?revoked=fdx");
+    }
     let after = portal.get(format!("{}/portal?revoked=fdx", app.url)).send().await.unwrap().text().await.unwrap();
     assert!(after.contains("Sharing stopped") && after.contains(">Stopped<"), "{after}");
     let fetch = b.post(format!("{}/fdx-demo/fetch", app.sandbox_url())).send().await.unwrap().text().await.unwrap();
     assert!(fetch.contains("data-testid=\"bank-status\">401"), "{fetch}");
     assert_eq!(record(&app, &consent_id).unwrap().0, "revoked", "the record ends with the consent");
+    let conn = rusqlite::Connection::open(app.data_dir().join("records.sqlite3")).unwrap();
+    let ends: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM consent_events WHERE record_id = ?1 AND kind = 'revoked'",
+            [&consent_id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(ends, 1, "ended once, whichever stop came first");
 }
 
 /// Bank staff find an FDX consent's record and revoke it: the consent is revoked through the
