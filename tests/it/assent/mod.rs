@@ -12,6 +12,7 @@ mod hardening;
 mod identity_pool;
 mod listeners;
 mod logos;
+mod logs;
 pub(crate) mod obuk;
 pub(crate) mod obuk_payment;
 mod obuk_payment_books;
