@@ -199,7 +199,7 @@ pub fn portal_view(
     clients: &[crate::wire::cdr::SystemClient],
     locale: crate::i18n::Locale,
 ) -> Vec<crate::model::FdxAccess> {
-    use super::present::{code_label, safe_url};
+    use super::present::safe_url;
     arrangements.retain(|a| a.status != crate::wire::cdr::status::AWAITING_AUTHORISATION);
     arrangements.sort_by(|a, b| b.created_at.cmp(&a.created_at));
     arrangements
@@ -214,12 +214,13 @@ pub fn portal_view(
                     _ => crate::i18n::text(locale, &format!("cdr-cluster-{key}"), &[]),
                 })
                 .collect();
+            let expires = if once(&a) { None } else { a.expiry.as_deref().and_then(format_date) };
             crate::model::FdxAccess {
                 active: a.status == crate::wire::cdr::status::AUTHORISED,
                 ended: a.status == crate::wire::cdr::status::REVOKED,
                 all_mine: a.account_ids.iter().all(|id| accounts.iter().any(|x| &x.id == id)),
                 recipient: recipient.unwrap_or_else(|| clean_text(&a.client_id)),
-                status: code_label(locale, "fdx-status-", &a.status),
+                status: super::present::card_status(locale, &a.status, expires.as_ref()),
                 accounts: accounts
                     .iter()
                     .filter(|x| a.account_ids.contains(&x.id))
@@ -227,7 +228,7 @@ pub fn portal_view(
                     .collect(),
                 clusters,
                 created: a.created_at.as_deref().and_then(format_date),
-                expires: if once(&a) { None } else { a.expiry.as_deref().and_then(format_date) },
+                expires,
                 logo_uri: safe_url(client.and_then(|c| c.logo_uri.as_ref())),
                 bank: String::new(),
                 consent_id: a.cdr_arrangement_id,

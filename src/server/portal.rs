@@ -126,7 +126,8 @@ pub fn records_view(
         .map(|r| {
             // A payment's record says what was paid; it is never something to revoke.
             let paid = r.draft.payment.as_ref().map(|p| super::obuk_payment::payment_line(locale, p));
-            let ended = r.history.iter().rev().find(|e| e.kind == "revoked" || e.kind == "expired").map(|e| {
+            let end = r.history.iter().rev().find(|e| e.kind == "revoked" || e.kind == "expired");
+            let ended = end.map(|e| {
                 let when = date(e.at).map(|d| d.0).unwrap_or_default();
                 let key = match e.by {
                     // Ended by a joint account's other holder, not this customer.
@@ -139,6 +140,12 @@ pub fn records_view(
                 let name = clean_text(e.by_name.as_deref().unwrap_or_default());
                 let reason = clean_text(e.reason.as_deref().unwrap_or_default());
                 crate::i18n::text(locale, key, &[("date", &when), ("name", &name), ("reason", &reason)])
+            });
+            // One that ran out of time, with nothing in its history to say so (D-06): when.
+            let ran_out = (r.status_now() == Status::Expired).then_some(r.draft.expires_at).flatten();
+            let ended = ended.or_else(|| {
+                let when = date(ran_out?)?.0;
+                Some(crate::i18n::text(locale, "portal-record-ended-expiry", &[("date", &when)]))
             });
             let status = super::present::record_status(locale, &r);
             crate::model::RecordLine {
@@ -205,21 +212,19 @@ pub fn fdx_view(accounts: &[InternalAccount], mut consents: Vec<FDXConsent>, loc
                     shared.push(format!("{} {}", clean_text(&a.name), clean_text(&a.masked_number)));
                 }
             }
+            let expires = c.expiration_time.as_deref().and_then(format_date);
+            let status = crate::wire::fdx_status::known(&c.status).unwrap_or(&c.status);
             FdxAccess {
                 active: c.authorised(),
                 ended: crate::wire::fdx_status::known(&c.status) == Some(crate::wire::fdx_status::REVOKED),
                 all_mine,
-                consent_id: c.id,
                 recipient: clean_text(&c.client_id),
-                status: code_label(
-                    locale,
-                    "fdx-status-",
-                    crate::wire::fdx_status::known(&c.status).unwrap_or(&c.status),
-                ),
+                status: super::present::card_status(locale, status, expires.as_ref()),
+                consent_id: c.id,
                 accounts: shared,
                 clusters,
                 created: c.created_time.as_deref().and_then(format_date),
-                expires: c.expiration_time.as_deref().and_then(format_date),
+                expires,
                 logo_uri: None,
                 bank: String::new(),
             }
@@ -271,12 +276,13 @@ pub fn obuk_view(
                 .collect();
             let client = c.client.unwrap_or_default();
             let recipient = client.name.as_deref().map(clean_text).filter(|n| !n.is_empty());
+            let expires = consent.expiration_date_time.as_deref().and_then(format_date);
             FdxAccess {
                 active: status == crate::wire::obuk::status::AUTHORISED,
                 ended: status == crate::wire::obuk::status::REVOKED,
                 all_mine: c.account_ids.iter().all(|id| accounts.iter().any(|a| &a.id == id)),
                 recipient: recipient.unwrap_or_else(|| clean_text(&c.client_id)),
-                status: code_label(locale, "fdx-status-", &status),
+                status: super::present::card_status(locale, &status, expires.as_ref()),
                 accounts: accounts
                     .iter()
                     .filter(|a| c.account_ids.contains(&a.id))
@@ -284,7 +290,7 @@ pub fn obuk_view(
                     .collect(),
                 clusters,
                 created: c.created_at.as_deref().or(consent.creation_date_time.as_deref()).and_then(format_date),
-                expires: consent.expiration_date_time.as_deref().and_then(format_date),
+                expires,
                 logo_uri: safe_url(client.logo_uri.as_ref()),
                 bank: String::new(),
                 consent_id: c.consent_id,
@@ -327,6 +333,33 @@ mod tests {
         );
         assert_eq!(lines[0].scopes, ["Account name, type and balance"]);
         assert_eq!(lines[1].scopes, ["Sign you in", "Email address"]);
+    }
+
+    #[test]
+    fn a_consent_that_ran_out_says_when_and_the_card_of_one_too() {
+        use crate::server::records::{Draft, Record, Status};
+        // Authorised until a day long past, with no event to say it ended.
+        let record = Record {
+            id: "r".into(),
+            status: Status::Authorized,
+            created_at: 1_600_000_000,
+            updated_at: 1_600_000_000,
+            draft: Draft { expires_at: Some(1_700_000_000), ..Default::default() },
+            history: Vec::new(),
+        };
+        let lines = records_view(vec![record], &Default::default(), &Default::default(), |_| String::new(), Locale::En);
+        assert_eq!(lines[0].status, "Expired");
+        assert_eq!(
+            lines[0].ended.as_deref(),
+            Some("Ended November 14, 2023, at the end of the period it was given for")
+        );
+        let expired: FDXConsent = serde_json::from_value(serde_json::json!({
+            "id": "c1", "status": "EXPIRED", "client_id": "tpp", "expirationTime": "2026-03-01T00:00:00Z"
+        }))
+        .unwrap();
+        let card = &fdx_view(&[], vec![expired], Locale::En)[0];
+        assert!(!card.active);
+        assert_eq!(card.status, "Expired March 1, 2026");
     }
 
     #[test]

@@ -34,6 +34,16 @@ pub fn code_label(locale: Locale, prefix: &str, code: &str) -> String {
     i18n::t_code_in(locale, prefix, &clean_text(code))
 }
 
+/// A portal card's status in words: its regime's status (`Authorised`, `Expired`, …) as the
+/// portal words it, and an expired consent's with the day it ended (D-06: when it expired,
+/// once it is not current), from `expires` (formatted; machine-readable).
+pub fn card_status(locale: Locale, status: &str, expires: Option<&(String, String)>) -> String {
+    match expires {
+        Some((day, _)) if status == "Expired" => i18n::text(locale, "portal-expired-on", &[("date", day)]),
+        _ => code_label(locale, "fdx-status-", status),
+    }
+}
+
 /// Only `https:` links and images are shown (`http:` for loopback hosts, in development).
 pub fn safe_url(s: Option<&String>) -> Option<String> {
     let url = url::Url::parse(s?).ok()?;
