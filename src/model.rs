@@ -86,6 +86,9 @@ pub struct ScopeView {
     pub description: Option<String>,
     /// Cannot be unticked (`openid`: the sign-in itself depends on it).
     pub required: bool,
+    /// Ticked when the screen opens: required, granted before, or the workspace ticks every
+    /// optional scope to begin with.
+    pub ticked: bool,
     /// The user already granted it to this application (`granted_scopes` of the request).
     pub granted: bool,
     /// It shares accounts (`ACCOUNT_SCOPES`): granted, at least one account must be chosen.

@@ -31,7 +31,12 @@ pub async fn load_consent(login_id: String, login_state: String) -> Result<Conse
     let token = state.csrf.token(&context::browser_id(&state), CSRF_PURPOSE, &login_id);
     let bank = state.upstream.bank_of(&session.server_id);
     let account_scopes = bank.map(|b| b.account_scopes).unwrap_or_default();
-    let mut view = consent_view(&session, login_id, login_state, token, accounts, account_scopes, state.on_loopback);
+    let screen = crate::server::consent::Screen {
+        account_scopes,
+        assent_on_loopback: state.on_loopback,
+        preselect: state.preselects(&session.server_id),
+    };
+    let mut view = consent_view(&session, login_id, login_state, token, accounts, screen);
     state.logos.show(&mut view.client);
     Ok(view)
 }

@@ -36,7 +36,8 @@ pub fn ConsentPage(view: ConsentView, notice: Option<String>) -> impl IntoView {
     }
 }
 
-/// One service's permissions, all ticked; select all / none appear once the island runs.
+/// One service's permissions, ticked as the workspace begins them; select all / none appear
+/// once the island runs.
 #[component]
 fn ScopeFieldset(group: ScopeGroup) -> impl IntoView {
     let ScopeGroup { service, scopes } = group;
@@ -66,7 +67,7 @@ fn ScopeFieldset(group: ScopeGroup) -> impl IntoView {
                         name="scope[]"
                         id=id.clone()
                         value=scope.name
-                        checked=true
+                        checked=scope.ticked
                         disabled=scope.required
                         data-shares-accounts=scope.shares_accounts.then_some("")
                         aria-describedby=desc_id.clone()

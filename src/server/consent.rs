@@ -90,15 +90,25 @@ pub fn grants_accounts(granted: &[String], account_scopes: &[String]) -> bool {
     granted.iter().any(|g| account_scopes.contains(g))
 }
 
+/// How a workspace's consent screen is set.
+pub struct Screen<'a> {
+    /// The scopes that share accounts (its bank's `ACCOUNT_SCOPES`).
+    pub account_scopes: &'a [String],
+    /// Whether Assent itself is served on loopback (no warning for a loopback application).
+    pub assent_on_loopback: bool,
+    /// Whether the optional scopes start ticked (`preselect` in `ASSENT_CONFIG`).
+    pub preselect: bool,
+}
+
 pub fn consent_view(
     session: &ScopeGrantSession,
     login_id: String,
     login_state: String,
     csrf_token: String,
     accounts: Vec<crate::wire::InternalAccount>,
-    account_scopes: &[String],
-    assent_on_loopback: bool,
+    screen: Screen<'_>,
 ) -> ConsentView {
+    let Screen { account_scopes, assent_on_loopback, preselect } = screen;
     let user = user_of(&session.authentication_context, &session.subject);
     let mut groups: Vec<ScopeGroup> = Vec::new();
     for scope in session.requested_scopes.iter().filter(|s| !s.implicit) {
@@ -108,12 +118,15 @@ pub fn consent_view(
             .map(|s| clean_text(&s.name))
             .filter(|s| !s.is_empty())
             .unwrap_or_else(|| i18n::text(request::locale(), "other-permissions", &[]));
+        let required = REQUIRED_SCOPES.contains(&scope.name.as_str());
+        let granted = session.granted_scopes.iter().any(|g| g == grant_name(scope) || *g == scope.name);
         let view = ScopeView {
             name: grant_name(scope).to_string(),
             display_name: shown_name(scope),
             description: scope.description.as_deref().map(clean_text).filter(|d| !d.is_empty()),
-            required: REQUIRED_SCOPES.contains(&scope.name.as_str()),
-            granted: session.granted_scopes.iter().any(|g| g == grant_name(scope) || *g == scope.name),
+            required,
+            ticked: required || granted || preselect,
+            granted,
             shares_accounts: !accounts.is_empty() && account_scopes.iter().any(|a| a == grant_name(scope)),
         };
         match groups.iter_mut().find(|g| g.service == service) {

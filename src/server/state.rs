@@ -64,6 +64,9 @@ pub struct Shared {
     /// Each workspace's people (`users` in `ASSENT_CONFIG`) where not the tenant's one set, and
     /// the portal's workspace's.
     users: (std::collections::HashMap<String, String>, Option<String>),
+    /// The workspaces whose consent screens start with no optional scope ticked
+    /// (`preselect = false` in `ASSENT_CONFIG`).
+    unticked: std::collections::HashSet<String>,
 }
 
 impl Shared {
@@ -81,6 +84,11 @@ impl Shared {
     pub fn portal_sees(&self, workspace: &str) -> bool {
         let (of, portal) = &self.users;
         of.get(workspace) == portal.as_ref()
+    }
+
+    /// Whether `workspace`'s consent screen starts with the optional scopes ticked.
+    pub fn preselects(&self, workspace: &str) -> bool {
+        !self.unticked.contains(workspace)
     }
 
     /// The name of the bank behind `workspace`, for the staff console's lists of records from
@@ -423,6 +431,12 @@ pub async fn build(
         assets,
         on_loopback: config::is_loopback(&public_url),
         users: (users, portal_users),
+        unticked: config
+            .workspaces
+            .iter()
+            .filter(|(_, s)| s.preselect == Some(false))
+            .map(|(w, _)| w.clone())
+            .collect(),
         head: OnceLock::new(),
         detached: crate::request::Detached::new(DETACHED),
         logos,

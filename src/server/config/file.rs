@@ -21,6 +21,9 @@
 //!
 //! [workspace.obuk]
 //! regime = "obuk"               # obuk | cdr: whose consents the portal lists and stops there
+//!
+//! [workspace.openfinance-br]
+//! preselect = false             # the consent screen starts with no optional scope ticked
 //! ```
 
 use super::brand::{colour, logo};
@@ -50,6 +53,7 @@ struct Workspace {
     regime: Option<String>,
     users: Option<String>,
     staff_role: Option<String>,
+    preselect: Option<bool>,
 }
 
 /// Where one workspace's consent records are kept, when it says (`storage`).
@@ -81,6 +85,10 @@ pub struct WorkspaceSettings {
     /// The role (in `STAFF_ROLE_CLAIM`) that opens the console to this workspace's records
     /// only (`staff_role`): its bank's staff. `STAFF_ROLE` opens it to every workspace's.
     pub staff_role: Option<String>,
+    /// Whether its generic consent screen starts with the optional scopes ticked (`preselect`;
+    /// unset: yes). `false` where pre-ticked boxes are no consent: Brazil's Open Finance rules
+    /// (no pre-filled consent), or a bank whose counsel reads the GDPR so.
+    pub preselect: Option<bool>,
 }
 
 /// A workspace's Open Banking regime, besides FDX (`FDX_WORKSPACE`) and generic scope grants.
@@ -233,7 +241,7 @@ fn settings(origin: &str, key: &str, w: &Workspace) -> Result<WorkspaceSettings,
         }
         r => r.as_ref().map(|r| r.trim().to_string()),
     };
-    Ok(WorkspaceSettings { storage, bank_url, bank_id_claim, regime, users, staff_role })
+    Ok(WorkspaceSettings { storage, bank_url, bank_id_claim, regime, users, staff_role, preselect: w.preselect })
 }
 
 #[cfg(test)]
@@ -275,6 +283,15 @@ mod tests {
         let gobank = &file.workspaces["gobank"];
         assert_eq!(gobank.storage, None, "Go Bank keeps the environment's");
         assert_eq!(gobank.staff_role.as_deref(), Some("gobank_consent_admin"), "and has staff of its own");
+    }
+
+    #[test]
+    fn a_workspace_may_start_its_screen_with_nothing_optional_ticked() {
+        let file = read("[workspace.br]\npreselect = false\n[workspace.a]\n", "assent.toml").unwrap();
+        assert_eq!(file.workspaces["br"].preselect, Some(false));
+        assert!(file.workspaces.get("a").is_none_or(|a| a.preselect.is_none()), "unset: the default");
+        let e = read("[workspace.br]\npreselect = \"no\"\n", "assent.toml").unwrap_err().0;
+        assert!(e.contains("preselect"), "{e}");
     }
 
     #[test]

@@ -21,6 +21,32 @@ async fn allow_grants_exactly_the_ticked_scopes() {
     assert!(demo.contains("id=\"id-token-claims\"") && demo.contains("nonce matches"));
 }
 
+/// C-12: a workspace whose rules forbid pre-filled consent (`preselect = false`) opens its
+/// screen with nothing optional ticked; the sign-in itself stays ticked, and only what the user
+/// ticks is granted.
+#[tokio::test]
+async fn a_workspace_without_preselection_starts_with_nothing_optional_ticked() {
+    let app = spawn_app_with(".", |c| c.workspaces.entry("demo".into()).or_default().preselect = Some(false)).await;
+    let b = browser();
+    let consent = start_flow(&app, &b, "user", &["openid", "email", "profile", "calendar.read"]).await;
+    let page = open_consent(&b, &consent).await;
+    let ticked = |scope: &str| {
+        let at = page.html.find(&format!("value=\"{scope}\"")).unwrap();
+        let input = &page.html[page.html[..at].rfind("<input").unwrap()..at + page.html[at..].find('>').unwrap()];
+        input.contains(" checked")
+    };
+    assert!(ticked("openid"), "the sign-in itself");
+    assert!(!ticked("email") && !ticked("profile") && !ticked("calendar.read"), "{}", page.html);
+    let demo = finish(&app, &b, submit(&app, &b, &page, "allow", &["profile"]).await).await;
+    assert_eq!(granted_scopes(&demo), ["openid", "profile"]);
+    // Without the setting, every optional scope starts ticked.
+    let other = spawn_app().await;
+    let b = browser();
+    let page = open_consent(&b, &start_flow(&other, &b, "user", &["openid", "email"]).await).await;
+    let at = page.html.find("value=\"email\"").unwrap();
+    assert!(page.html[at..at + page.html[at..].find('>').unwrap()].contains(" checked"), "{}", page.html);
+}
+
 #[tokio::test]
 async fn deny_sends_the_error_back_to_the_app() {
     let app = spawn_app().await;
