@@ -37,7 +37,7 @@ pub async fn load_consent(login_id: String, login_state: String) -> Result<Conse
         preselect: state.preselects(&session.server_id),
     };
     let mut view = consent_view(&session, login_id, login_state, token, accounts, screen);
-    state.logos.show(&mut view.client);
+    state.show_client(&mut view.client);
     Ok(view)
 }
 

@@ -30,7 +30,7 @@ pub async fn load_fdx_consent(login_id: String, login_state: String) -> Result<F
     state.upstream.metrics().consent_views.inc();
     let token = state.csrf.token(&context::browser_id(&state), CSRF_PURPOSE, &login_id);
     let mut view = view(&consent, accounts, login_id, login_state, token);
-    state.logos.show(&mut view.client);
+    state.show_client(&mut view.client);
     Ok(view)
 }
 

@@ -25,7 +25,7 @@ pub async fn load_obuk_consent(login_id: String, login_state: String) -> Result<
     let (consent, accounts) = open_consent(&state, &login_id, &login_state).await?;
     let token = state.csrf.token(&context::browser_id(&state), CSRF_PURPOSE, &login_id);
     let mut view = crate::server::obuk::view(&consent, accounts, login_id, login_state, token)?;
-    state.logos.show(&mut view.client);
+    state.show_client(&mut view.client);
     state.upstream.metrics().consent_views.inc();
     Ok(view)
 }

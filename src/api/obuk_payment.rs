@@ -25,7 +25,7 @@ pub async fn load_domestic_payment(login_id: String, login_state: String) -> Res
     let (consent, accounts) = open_payment(&state, &login_id, &login_state).await?;
     let token = state.csrf.token(&context::browser_id(&state), CSRF_PURPOSE, &login_id);
     let mut view = crate::server::obuk_payment::view(&consent, accounts, login_id, login_state, token)?;
-    state.logos.show(&mut view.client);
+    state.show_client(&mut view.client);
     state.upstream.metrics().consent_views.inc();
     Ok(view)
 }

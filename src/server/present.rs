@@ -44,6 +44,24 @@ pub fn card_status(locale: Locale, status: &str, expires: Option<&(String, Strin
     }
 }
 
+/// Drops the links of `client` that lead to the user's own device (`http://localhost/terms`),
+/// unless Assent is there too (a developer's machine, the sandbox): a real application's
+/// website and policies are on the web, and such a link opens whatever runs on the user's
+/// machine.
+pub fn drop_local_links(client: &mut ClientView, assent_on_loopback: bool) {
+    for link in [&mut client.client_uri, &mut client.policy_uri, &mut client.tos_uri] {
+        drop_local_link(link, assent_on_loopback);
+    }
+}
+
+/// [`drop_local_links`] of one link.
+pub fn drop_local_link(link: &mut Option<String>, assent_on_loopback: bool) {
+    let local = |u: &str| url::Url::parse(u).is_ok_and(|u| on_this_device(&u));
+    if !assent_on_loopback && link.as_deref().is_some_and(local) {
+        *link = None;
+    }
+}
+
 /// Only `https:` links and images are shown (`http:` for loopback hosts, in development).
 pub fn safe_url(s: Option<&String>) -> Option<String> {
     let url = url::Url::parse(s?).ok()?;
@@ -161,6 +179,22 @@ mod tests {
         assert_eq!(safe_url(Some(&"data:image/png;base64,AAAA".to_string())), None);
         assert!(safe_url(Some(&"https://tpp.example/logo.png".to_string())).is_some());
         assert!(safe_url(Some(&"http://127.0.0.1:3030/logo.svg".to_string())).is_some());
+        // A link to the user's own device, where Assent is not on it: dropped.
+        let local = |uri: &str| ClientView {
+            client_uri: Some(uri.into()),
+            policy_uri: Some("https://tpp.example/privacy".into()),
+            tos_uri: Some("http://[::1]:8080/terms".into()),
+            ..client_view(&Default::default(), "app")
+        };
+        let mut far = local("http://localhost.:3030/");
+        drop_local_links(&mut far, false);
+        assert_eq!(
+            (far.client_uri, far.policy_uri.as_deref(), far.tos_uri),
+            (None, Some("https://tpp.example/privacy"), None)
+        );
+        let mut near = local("http://localhost:3030/");
+        drop_local_links(&mut near, true);
+        assert!(near.client_uri.is_some() && near.tos_uri.is_some(), "Assent is on this machine too");
     }
 
     #[test]

@@ -86,6 +86,13 @@ impl Shared {
         of.get(workspace) == portal.as_ref()
     }
 
+    /// An application as a consent screen shows it: its logo linked from Assent's origin, and
+    /// no link to the user's own device unless Assent is on it too.
+    pub fn show_client(&self, client: &mut crate::model::ClientView) {
+        self.logos.show(client);
+        super::present::drop_local_links(client, self.on_loopback);
+    }
+
     /// Whether `workspace`'s consent screen starts with the optional scopes ticked.
     pub fn preselects(&self, workspace: &str) -> bool {
         !self.unticked.contains(workspace)

@@ -111,6 +111,9 @@ pub async fn load_portal() -> Result<PortalView, AppError> {
     let logos =
         logos.chain(fdx.iter_mut().map(|a| &mut a.logo_uri)).chain(payments.iter_mut().map(|p| &mut p.logo_uri));
     logos.for_each(|logo| *logo = state.logos.link_opt(logo.take()));
+    for app in &mut apps {
+        crate::server::present::drop_local_link(&mut app.client_uri, state.on_loopback);
+    }
     Ok(PortalView {
         user: session.display,
         apps,

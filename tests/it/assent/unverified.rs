@@ -51,6 +51,15 @@ async fn an_application_answered_on_the_users_device_is_flagged_unless_assent_is
         let flagged = near.contains(WARNING);
         assert_eq!(flagged, redirect == native, "{redirect}: with Assent on this machine, only an app's scheme is");
     }
+    // The demo application's website and policies are on this machine (the sandbox's): linked
+    // where Assent is on it too, not where browsers come from afar.
+    let b = browser();
+    let consent = start_flow(&app, &b, "user", &["openid", "email"]).await;
+    let query = consent.split_once('?').unwrap().1;
+    let far = open_consent(&b, &format!("{public}/consent?{query}")).await.html;
+    assert!(far.contains("Sandbox Demo App") && !far.contains("/demo/privacy"), "{far}");
+    let near = open_consent(&b, &format!("{}/consent?{query}", app.url)).await.html;
+    assert!(near.contains("/demo/privacy") && near.contains("/demo/terms"), "{near}");
 }
 
 /// The record of a consent given after the warning keeps it: staff read it on the record, and
