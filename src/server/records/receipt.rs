@@ -16,12 +16,14 @@ pub fn receipt(record: &Record, controller: &str, locale: Locale) -> Value {
     // A refusal consented to nothing: no purpose; what it was asked is Assent's addition.
     let refused = record.status == super::Status::Rejected;
     let consented: &[String] = if refused { &[] } else { &d.scopes };
-    let termination = "Revocable at any time, by the customer in the bank's consent portal or by the bank.";
+    let text = |key: &str| crate::i18n::text(locale, key, &[]);
+    let termination = text("receipt-termination");
+    let category = text("receipt-purpose-category");
     let mut receipt = json!({
         "version": "KI-CR-v1.1.0",
         "jurisdiction": "",
         "consentTimestamp": record.created_at,
-        "collectionMethod": "Online consent screen (Assent), shown to the signed-in customer",
+        "collectionMethod": text("receipt-collection-method"),
         "consentReceiptID": record.id,
         "language": locale.tag(),
         "piiPrincipalId": d.subject,
@@ -32,7 +34,7 @@ pub fn receipt(record: &Record, controller: &str, locale: Locale) -> Value {
             "purposes": consented.iter().map(|scope| json!({
                 "purpose": d.scope_names.get(scope).unwrap_or(scope),
                 "consentType": "EXPLICIT",
-                "purposeCategory": ["Sharing data with a third-party application"],
+                "purposeCategory": [category],
                 "piiCategory": [scope],
                 "primaryPurpose": true,
                 "termination": termination,
@@ -41,7 +43,7 @@ pub fn receipt(record: &Record, controller: &str, locale: Locale) -> Value {
             })).collect::<Vec<Value>>(),
         }],
         "sensitive": !d.accounts.is_empty(),
-        "spiCat": if d.accounts.is_empty() { json!([]) } else { json!(["Financial account data"]) },
+        "spiCat": if d.accounts.is_empty() { json!([]) } else { json!([text("receipt-financial-data")]) },
         "assent": {
             "status": record.status_now().as_str(),
             "active": record.is_active(),
@@ -69,12 +71,11 @@ pub fn receipt(record: &Record, controller: &str, locale: Locale) -> Value {
     if let Some(warned) = &d.warned {
         // The words the screen showed, in the receipt's language, and what they named.
         let (kind, place) = warned.words();
-        let text = |key: &str, args: &[(&'static str, &str)]| crate::i18n::text(locale, key, args);
         receipt["assent"]["warned"] = json!({
             "kind": kind,
             "where": place,
-            "title": text("consent-unverified-title", &[]),
-            "text": text(&format!("consent-unverified-{kind}"), &[("where", place)]),
+            "title": text("consent-unverified-title"),
+            "text": crate::i18n::text(locale, &format!("consent-unverified-{kind}"), &[("where", place)]),
         });
     }
     receipt
@@ -171,5 +172,9 @@ mod tests {
         let text = warned["text"].as_str().unwrap();
         assert!(text.starts_with("Esta aplicación recibe") && text.contains("127.0.0.1:8080"), "{text}");
         assert_eq!(warned["title"], "Compruebe que fue usted quien lo inició");
+        // The receipt's own words are in its language too.
+        let receipt = receipt(&r, "Bank", Locale::PtBr);
+        assert_eq!(receipt["language"], "pt-BR");
+        assert!(receipt["collectionMethod"].as_str().unwrap().starts_with("Tela de consentimento"), "{receipt}");
     }
 }
