@@ -93,6 +93,17 @@ pub async fn spawn_assent(
     spawn_assent_with(issuer, secret, key, data, public_url, |_| {}).await
 }
 
+/// The public URL of [`spawn_behind_https`]'s Assent.
+pub const BEHIND_HTTPS: &str = "https://consent.example";
+
+/// Another Assent on `app`'s sandbox (its demo workspace), as deployed behind a TLS proxy at
+/// [`BEHIND_HTTPS`]: browsers come from afar. Its address for the test, over plain http.
+pub async fn spawn_behind_https(app: &TestApp, data: &std::path::Path) -> String {
+    let issuer = format!("{}/default/demo", app.sandbox_url());
+    let secret = app.sandbox_handle.consent_client_secret.clone();
+    spawn_assent(&issuer, &secret, &"k".repeat(32), data, Some(BEHIND_HTTPS)).await
+}
+
 /// [`spawn_assent`], its configuration changed by `edit`.
 pub async fn spawn_assent_with(
     issuer: &str,

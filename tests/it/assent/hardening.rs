@@ -378,30 +378,18 @@ async fn server_functions_and_pages_carry_the_hardening_a_review_asks_for() {
     assert!(home.headers().get("strict-transport-security").is_none(), "plain http: no HSTS");
 }
 
-/// Item 6: HSTS when the public URL is https.
-#[tokio::test]
-async fn an_https_public_url_adds_hsts() {
-    let app = spawn_app().await;
-    let data = tempfile::tempdir().unwrap();
-    let issuer = format!("{}/default/demo", app.sandbox_url());
-    let secret = app.sandbox_handle.consent_client_secret.clone();
-    let url = spawn_assent(&issuer, &secret, &"k".repeat(32), data.path(), Some("https://consent.example")).await;
-    let res = reqwest::get(format!("{url}/healthz")).await.unwrap();
-    assert_eq!(res.headers()["strict-transport-security"], "max-age=31536000; includeSubDomains");
-}
-
-/// C-27, C-28: behind https every cookie is `__Host-` and `Secure`, and no header a client
+/// Item 6 and C-27, C-28: behind https, HSTS; every cookie is `__Host-` and `Secure`, and no header a client
 /// writes (`Host`, `X-Forwarded-*`, `Forwarded`) moves Assent's own address: a form from the
 /// origin a forged `Host` names is refused, and the portal's sign-in returns to the configured
 /// public URL.
 #[tokio::test]
-async fn behind_https_cookies_are_host_only_and_forwarded_headers_change_nothing() {
+async fn behind_https_hsts_host_only_cookies_and_forwarded_headers_change_nothing() {
     let app = spawn_app().await;
     let data = tempfile::tempdir().unwrap();
-    let issuer = format!("{}/default/demo", app.sandbox_url());
-    let secret = app.sandbox_handle.consent_client_secret.clone();
-    let public = "https://consent.example";
-    let url = spawn_assent(&issuer, &secret, &"k".repeat(32), data.path(), Some(public)).await;
+    let url = spawn_behind_https(&app, data.path()).await;
+    let public = BEHIND_HTTPS;
+    let res = reqwest::get(format!("{url}/healthz")).await.unwrap();
+    assert_eq!(res.headers()["strict-transport-security"], "max-age=31536000; includeSubDomains");
     let spoofed = |r: reqwest::RequestBuilder| {
         r.header("host", "evil.example")
             .header("x-forwarded-host", "evil.example")

@@ -23,10 +23,8 @@ async fn consent_query(app: &TestApp, b: &reqwest::Client, client_id: &str, redi
 async fn an_application_answered_on_the_users_device_is_flagged_unless_assent_is_local_too() {
     let app = spawn_app().await;
     let data = tempfile::tempdir().unwrap();
-    let issuer = format!("{}/default/demo", app.sandbox_url());
-    let secret = app.sandbox_handle.consent_client_secret.clone();
     // The same authorization server's requests, read by an Assent whose browsers come from afar.
-    let public = spawn_assent(&issuer, &secret, &"k".repeat(32), data.path(), Some("https://consent.example")).await;
+    let public = spawn_behind_https(&app, data.path()).await;
     let (loopback, native, web) =
         ("http://127.0.0.1:9/callback", "com.example.helper:/callback", "https://tpp.example/cb");
     let client_id = register_public_client(&app, "Your Bank", &[loopback, native, web]).await;
