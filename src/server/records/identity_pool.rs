@@ -224,16 +224,6 @@ impl PoolRecords {
         }
     }
 
-    fn event(now: i64, kind: &str, by: Actor, by_name: Option<&str>, reason: Option<&str>) -> Event {
-        Event {
-            at: now,
-            kind: kind.into(),
-            by,
-            by_name: by_name.map(str::to_string),
-            reason: reason.map(str::to_string),
-        }
-    }
-
     pub async fn authorize(&self, id: &str, now: i64) -> Result<(), RecordsError> {
         let Some(mut r) = self.get(id).await? else { return Ok(()) };
         if r.status != Status::Pending {
@@ -241,12 +231,12 @@ impl PoolRecords {
         }
         r.status = Status::Authorized;
         r.updated_at = now;
-        r.history.push(Self::event(now, "granted", Actor::Customer, None, None));
+        r.history.push(Event::of(now, "granted", Actor::Customer));
         self.write(&r).await
     }
 
     pub async fn reject(&self, d: &Draft, now: i64) -> Result<(), RecordsError> {
-        let rejected = Self::event(now, "rejected", Actor::Customer, None, None);
+        let rejected = Event::of(now, "rejected", Actor::Customer);
         match self.of_flow(d).await? {
             Some(mut r) if r.status == Status::Pending => {
                 // What was asked this time, and no account: the record of an Allow that failed
@@ -313,21 +303,14 @@ impl PoolRecords {
         Ok(found)
     }
 
-    pub async fn revoke(
-        &self,
-        id: &str,
-        now: i64,
-        by: Actor,
-        by_name: Option<&str>,
-        reason: Option<&str>,
-    ) -> Result<bool, RecordsError> {
+    pub async fn revoke(&self, id: &str, end: &Event) -> Result<bool, RecordsError> {
         let Some(mut r) = self.get(id).await? else { return Ok(false) };
         if r.status != Status::Authorized {
             return Ok(false);
         }
         r.status = Status::Revoked;
-        r.updated_at = now;
-        r.history.push(Self::event(now, "revoked", by, by_name, reason));
+        r.updated_at = end.at;
+        r.history.push(end.clone());
         self.write(&r).await?;
         Ok(true)
     }
@@ -335,20 +318,13 @@ impl PoolRecords {
     /// Names who ended record `id` when its last event is an end seen in a list a moment ago
     /// ([`Event::is_seen_end`]). The pool's user is read and written whole, with no lock: two
     /// revokes at that same moment could both name themselves.
-    pub async fn name_seen_end(
-        &self,
-        id: &str,
-        now: i64,
-        by: Actor,
-        by_name: Option<&str>,
-        reason: Option<&str>,
-    ) -> Result<bool, RecordsError> {
+    pub async fn name_seen_end(&self, id: &str, end: &Event) -> Result<bool, RecordsError> {
         let Some(mut r) = self.get(id).await? else { return Ok(false) };
-        if r.status != Status::Revoked || !r.history.last().is_some_and(|e| e.is_seen_end(now)) {
+        if r.status != Status::Revoked || !r.history.last().is_some_and(|e| e.is_seen_end(end.at)) {
             return Ok(false);
         }
-        r.updated_at = now;
-        r.history.push(Self::event(now, "revoked", by, by_name, reason));
+        r.updated_at = end.at;
+        r.history.push(end.clone());
         self.write(&r).await?;
         Ok(true)
     }

@@ -128,6 +128,11 @@ pub struct Event {
 }
 
 impl Event {
+    /// An event of `kind` by `by` at `at`, no one named, no reason given.
+    pub(super) fn of(at: i64, kind: &str, by: Actor) -> Event {
+        Event { at, kind: kind.into(), by, by_name: None, reason: None }
+    }
+
     /// A record's end as a page saw it in its regime's list, and recently enough that a revoke
     /// of Assent's own may still name itself after it: revoked by the authorization server, no
     /// one named, no reason, at most [`SEEN_ENDED_WITHIN`] seconds before `now`.
@@ -454,12 +459,12 @@ impl ConsentRecords {
         reason: Option<String>,
     ) -> Result<bool, RecordsError> {
         let Some((store, _)) = self.holder(id).await? else { return Ok(false) };
-        let (name, why) = (by_name.as_deref(), reason.as_deref());
-        let ended = store.revoke(id, now(), by, name, why).await?;
+        let end = Event { at: now(), kind: "revoked".into(), by, by_name, reason };
+        let ended = store.revoke(id, &end).await?;
         if ended || by == Actor::AuthorizationServer {
             return Ok(ended);
         }
-        store.name_seen_end(id, now(), by, name, why).await
+        store.name_seen_end(id, &end).await
     }
 
     /// Pending records of `tenant` written since `since` (unix time), with their flows' handles:

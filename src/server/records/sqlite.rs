@@ -156,7 +156,7 @@ impl SqliteRecords {
             params![id, now],
         )?;
         if changed == 1 {
-            event(&tx, id, now, "granted", Actor::Customer, None, None)?;
+            event(&tx, id, &Event::of(now, "granted", Actor::Customer))?;
         }
         tx.commit()?;
         Ok(())
@@ -193,28 +193,21 @@ impl SqliteRecords {
             }
         };
         if let Some(id) = id {
-            event(&tx, &id, now, "rejected", Actor::Customer, None, None)?;
+            event(&tx, &id, &Event::of(now, "rejected", Actor::Customer))?;
         }
         tx.commit()?;
         Ok(())
     }
 
-    pub fn revoke(
-        &self,
-        id: &str,
-        now: i64,
-        by: Actor,
-        by_name: Option<&str>,
-        reason: Option<&str>,
-    ) -> Result<bool, RecordsError> {
+    pub fn revoke(&self, id: &str, end: &Event) -> Result<bool, RecordsError> {
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let changed = tx.execute(
             "UPDATE consent_records SET status = 'revoked', updated_at = ?2 WHERE id = ?1 AND status = 'authorized'",
-            params![id, now],
+            params![id, end.at],
         )?;
         if changed == 1 {
-            event(&tx, id, now, "revoked", by, by_name, reason)?;
+            event(&tx, id, end)?;
         }
         tx.commit()?;
         Ok(changed == 1)
@@ -223,14 +216,7 @@ impl SqliteRecords {
     /// Names who ended record `id` when its last event is an end seen in a list a moment ago
     /// ([`Event::is_seen_end`]): checked and written in one transaction, so that of two
     /// revokes at once only one names itself.
-    pub fn name_seen_end(
-        &self,
-        id: &str,
-        now: i64,
-        by: Actor,
-        by_name: Option<&str>,
-        reason: Option<&str>,
-    ) -> Result<bool, RecordsError> {
+    pub fn name_seen_end(&self, id: &str, end: &Event) -> Result<bool, RecordsError> {
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let last = tx
@@ -242,10 +228,10 @@ impl SqliteRecords {
                 event_row,
             )
             .optional()?;
-        let seen = last.is_some_and(|e| e.is_seen_end(now));
+        let seen = last.is_some_and(|e| e.is_seen_end(end.at));
         if seen {
-            event(&tx, id, now, "revoked", by, by_name, reason)?;
-            tx.execute("UPDATE consent_records SET updated_at = ?2 WHERE id = ?1", params![id, now])?;
+            event(&tx, id, end)?;
+            tx.execute("UPDATE consent_records SET updated_at = ?2 WHERE id = ?1", params![id, end.at])?;
         }
         tx.commit()?;
         Ok(seen)
@@ -432,18 +418,11 @@ fn insert_accounts(tx: &rusqlite::Transaction<'_>, id: &str, accounts: &[String]
     Ok(())
 }
 
-fn event(
-    tx: &rusqlite::Transaction<'_>,
-    id: &str,
-    at: i64,
-    kind: &str,
-    by: Actor,
-    by_name: Option<&str>,
-    reason: Option<&str>,
-) -> Result<(), RecordsError> {
+/// Adds `e` to record `id`'s history.
+fn event(tx: &rusqlite::Transaction<'_>, id: &str, e: &Event) -> Result<(), RecordsError> {
     tx.execute(
         "INSERT INTO consent_events (record_id, at, kind, actor, actor_name, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![id, at, kind, by.as_str(), by_name, reason],
+        params![id, e.at, e.kind, e.by.as_str(), e.by_name, e.reason],
     )?;
     Ok(())
 }

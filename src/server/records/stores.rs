@@ -2,7 +2,7 @@
 //! workers, every one bounded by [`TIMEOUT`].
 
 use super::{external, identity_pool, postgres, sqlite};
-use super::{Actor, Draft, Record, RecordsError, Status, TIMEOUT};
+use super::{Draft, Event, Record, RecordsError, Status, TIMEOUT};
 use std::sync::Arc;
 
 /// Where the records are.
@@ -141,40 +141,17 @@ impl Store {
         )
     }
 
-    pub(super) async fn revoke(
-        &self,
-        id: &str,
-        now: i64,
-        by: Actor,
-        by_name: Option<&str>,
-        reason: Option<&str>,
-    ) -> Result<bool, RecordsError> {
-        let (i, n, r) = (id.to_string(), by_name.map(str::to_string), reason.map(str::to_string));
-        on_store!(
-            self,
-            |s| s.revoke(&i, now, by, n.as_deref(), r.as_deref()),
-            s.revoke(id, now, by, by_name, reason),
-            Ok(false),
-            s.revoke(id, now, by, by_name, reason)
-        )
+    /// Ends authorized record `id` with `end` (its `revoked` event).
+    pub(super) async fn revoke(&self, id: &str, end: &Event) -> Result<bool, RecordsError> {
+        let (i, e) = (id.to_string(), end.clone());
+        on_store!(self, |s| s.revoke(&i, &e), s.revoke(id, end), Ok(false), s.revoke(id, end))
     }
 
-    pub(super) async fn name_seen_end(
-        &self,
-        id: &str,
-        now: i64,
-        by: Actor,
-        by_name: Option<&str>,
-        reason: Option<&str>,
-    ) -> Result<bool, RecordsError> {
-        let (i, n, r) = (id.to_string(), by_name.map(str::to_string), reason.map(str::to_string));
-        on_store!(
-            self,
-            |s| s.name_seen_end(&i, now, by, n.as_deref(), r.as_deref()),
-            s.name_seen_end(id, now, by, by_name, reason),
-            Ok(false),
-            s.name_seen_end(id, now, by, by_name, reason)
-        )
+    /// Adds `end` to revoked record `id` when its last event is an end seen in a list a moment
+    /// ago ([`Event::is_seen_end`]).
+    pub(super) async fn name_seen_end(&self, id: &str, end: &Event) -> Result<bool, RecordsError> {
+        let (i, e) = (id.to_string(), end.clone());
+        on_store!(self, |s| s.name_seen_end(&i, &e), s.name_seen_end(id, end), Ok(false), s.name_seen_end(id, end))
     }
 
     pub(super) async fn pending(

@@ -66,7 +66,7 @@ async fn a_revoke_that_comes_just_after_its_end_was_seen_in_the_list_still_names
 
     // Seen ended two minutes ago: not this revoke's end.
     let store = sqlite::SqliteRecords::open(&dir.path().join("r.sqlite3")).unwrap();
-    assert!(store.revoke(long_ago, now() - 120, Actor::AuthorizationServer, None, None).unwrap());
+    assert!(store.revoke(long_ago, &Event::of(now() - 120, "revoked", Actor::AuthorizationServer)).unwrap());
     assert!(!staff(long_ago).await, "an end seen too long ago is someone else's");
     assert_eq!(records.get(long_ago).await.unwrap().unwrap().history.len(), 2);
 }

@@ -4,7 +4,7 @@
 //! start, under an advisory lock so that replicas starting together migrate once.
 
 use super::text::{names_to_text, warned_to_text};
-use super::{Actor, Draft, PaymentRecord, Record, RecordsError, Status};
+use super::{Actor, Draft, Event, PaymentRecord, Record, RecordsError, Status};
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
 use std::str::FromStr;
 
@@ -166,7 +166,7 @@ impl PostgresRecords {
     }
 
     pub async fn authorize(&self, id: &str, now: i64) -> Result<(), RecordsError> {
-        self.change(id, now, "pending", "authorized", "granted", Actor::Customer, None, None).await.map(|_| ())
+        self.change(id, "pending", "authorized", &Event::of(now, "granted", Actor::Customer)).await.map(|_| ())
     }
 
     pub async fn reject(&self, d: &Draft, now: i64) -> Result<(), RecordsError> {
@@ -194,34 +194,20 @@ impl PostgresRecords {
             id
         };
         if let Some(id) = id {
-            event(&tx, &id, now, "rejected", Actor::Customer, None, None).await?;
+            event(&tx, &id, &Event::of(now, "rejected", Actor::Customer)).await?;
         }
         tx.commit().await?;
         Ok(())
     }
 
-    pub async fn revoke(
-        &self,
-        id: &str,
-        now: i64,
-        by: Actor,
-        by_name: Option<&str>,
-        reason: Option<&str>,
-    ) -> Result<bool, RecordsError> {
-        self.change(id, now, "authorized", "revoked", "revoked", by, by_name, reason).await
+    pub async fn revoke(&self, id: &str, end: &Event) -> Result<bool, RecordsError> {
+        self.change(id, "authorized", "revoked", end).await
     }
 
     /// Names who ended record `id` when its last event is an end seen in a list a moment ago
     /// ([`Event::is_seen_end`]): the record's row locked while it is checked and written, so
     /// that of two revokes at once (on two replicas, say) only one names itself.
-    pub async fn name_seen_end(
-        &self,
-        id: &str,
-        now: i64,
-        by: Actor,
-        by_name: Option<&str>,
-        reason: Option<&str>,
-    ) -> Result<bool, RecordsError> {
+    pub async fn name_seen_end(&self, id: &str, end: &Event) -> Result<bool, RecordsError> {
         let mut client = self.pool.get().await?;
         let tx = client.transaction().await?;
         let revoked = tx
@@ -235,38 +221,28 @@ impl PostgresRecords {
         } else {
             None
         };
-        let seen = last.is_some_and(|row| event_of(&row, 0).is_seen_end(now));
+        let seen = last.is_some_and(|row| event_of(&row, 0).is_seen_end(end.at));
         if seen {
-            event(&tx, id, now, "revoked", by, by_name, reason).await?;
-            tx.execute("UPDATE consent_records SET updated_at = $2 WHERE id = $1", &[&id, &now]).await?;
+            event(&tx, id, end).await?;
+            tx.execute("UPDATE consent_records SET updated_at = $2 WHERE id = $1", &[&id, &end.at]).await?;
         }
         tx.commit().await?;
         Ok(seen)
     }
 
-    /// Moves record `id` from `from` to `to`, with its event; `false` when it was not `from`.
-    #[allow(clippy::too_many_arguments)]
-    async fn change(
-        &self,
-        id: &str,
-        now: i64,
-        from: &str,
-        to: &str,
-        kind: &str,
-        by: Actor,
-        by_name: Option<&str>,
-        reason: Option<&str>,
-    ) -> Result<bool, RecordsError> {
+    /// Moves record `id` from `from` to `to` with event `e`, at its time; `false` when it was
+    /// not `from`.
+    async fn change(&self, id: &str, from: &str, to: &str, e: &Event) -> Result<bool, RecordsError> {
         let mut client = self.pool.get().await?;
         let tx = client.transaction().await?;
         let changed = tx
             .execute(
                 "UPDATE consent_records SET status = $3, updated_at = $2, login_state = NULL WHERE id = $1 AND status = $4",
-                &[&id, &now, &to, &from],
+                &[&id, &e.at, &to, &from],
             )
             .await?;
         if changed == 1 {
-            event(&tx, id, now, kind, by, by_name, reason).await?;
+            event(&tx, id, e).await?;
         }
         tx.commit().await?;
         Ok(changed == 1)
@@ -432,18 +408,11 @@ async fn insert_accounts(
     Ok(())
 }
 
-async fn event(
-    tx: &deadpool_postgres::Transaction<'_>,
-    id: &str,
-    at: i64,
-    kind: &str,
-    by: Actor,
-    by_name: Option<&str>,
-    reason: Option<&str>,
-) -> Result<(), RecordsError> {
+/// Adds `e` to record `id`'s history.
+async fn event(tx: &deadpool_postgres::Transaction<'_>, id: &str, e: &Event) -> Result<(), RecordsError> {
     tx.execute(
         "INSERT INTO consent_events (record_id, at, kind, actor, actor_name, reason) VALUES ($1, $2, $3, $4, $5, $6)",
-        &[&id, &at, &kind, &by.as_str(), &by_name, &reason],
+        &[&id, &e.at, &e.kind, &e.by.as_str(), &e.by_name, &e.reason],
     )
     .await?;
     Ok(())
