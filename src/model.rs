@@ -346,6 +346,10 @@ pub struct FdxAccess {
     /// The bank it was given at (its workspace's brand name): one recipient may hold a
     /// consent at several.
     pub bank: String,
+    /// What the bank disclosed under it, in words (how often, when last, what), where the bank
+    /// says (a CDR data holder's must).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shared: Option<String>,
     /// Revoked upstream (by its regime's own word, not merely inactive): the customer's record
     /// of it ends too. The server's to know; not sent to the browser.
     #[serde(skip)]

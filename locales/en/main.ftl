@@ -189,6 +189,14 @@ portal-fdx-data = Data:
 portal-fdx-created = Given { $date }
 portal-fdx-expires = Ends { $date }
 portal-expired-on = Expired { $date }
+portal-shared = { $count ->
+    [one] Shared once, on { $date }: { $data }
+   *[other] Shared { $count } times, last on { $date }: { $data }
+}
+portal-shared-none = Nothing shared yet
+portal-shared-accounts = account names and numbers
+portal-shared-balances = balances
+portal-shared-transactions = transactions
 portal-fdx-revoke = Stop sharing
 portal-fdx-revoke-label = Stop sharing with { $client }
 portal-fdx-other-holder = Given by another holder of a joint account: only they can stop it.

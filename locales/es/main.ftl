@@ -188,6 +188,14 @@ portal-fdx-data = Datos:
 portal-fdx-created = Concedido el { $date }
 portal-fdx-expires = Termina el { $date }
 portal-expired-on = Caducado el { $date }
+portal-shared = { $count ->
+    [one] Compartido una vez, el { $date }: { $data }
+   *[other] Compartido { $count } veces, la última el { $date }: { $data }
+}
+portal-shared-none = Aún no se ha compartido nada
+portal-shared-accounts = nombres y números de cuenta
+portal-shared-balances = saldos
+portal-shared-transactions = movimientos
 portal-fdx-revoke = Dejar de compartir
 portal-fdx-revoke-label = Dejar de compartir con { $client }
 portal-fdx-other-holder = Dado por otro titular de una cuenta conjunta: solo esa persona puede detenerlo.

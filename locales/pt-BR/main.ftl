@@ -188,6 +188,14 @@ portal-fdx-data = Dados:
 portal-fdx-created = Concedido em { $date }
 portal-fdx-expires = Termina em { $date }
 portal-expired-on = Expirado em { $date }
+portal-shared = { $count ->
+    [one] Compartilhado uma vez, em { $date }: { $data }
+   *[other] Compartilhado { $count } vezes, a última em { $date }: { $data }
+}
+portal-shared-none = Nada foi compartilhado ainda
+portal-shared-accounts = nomes e números das contas
+portal-shared-balances = saldos
+portal-shared-transactions = transações
 portal-fdx-revoke = Parar de compartilhar
 portal-fdx-revoke-label = Parar de compartilhar com { $client }
 portal-fdx-other-holder = Dado por outro titular de uma conta conjunta: só essa pessoa pode interrompê-lo.

@@ -231,10 +231,39 @@ pub fn portal_view(
                 expires,
                 logo_uri: safe_url(client.and_then(|c| c.logo_uri.as_ref())),
                 bank: String::new(),
+                shared: None,
                 consent_id: a.cdr_arrangement_id,
             }
         })
         .collect()
+}
+
+/// Says on each card what the bank disclosed under its arrangement (D-08, D-09): how often,
+/// when last and what; that nothing has gone out yet under one the bank lists nothing of.
+pub fn say_disclosed(
+    cards: &mut [crate::model::FdxAccess],
+    disclosed: &crate::wire::Disclosures,
+    locale: crate::i18n::Locale,
+) {
+    use super::present::{code_label, format_date_time};
+    for card in cards {
+        let of_card: Vec<_> = disclosed.disclosures.iter().filter(|d| d.consent_id == card.consent_id).collect();
+        let count: u64 = of_card.iter().map(|d| d.count).sum();
+        let last = of_card.iter().filter_map(|d| chrono::DateTime::parse_from_rfc3339(&d.last).ok()).max();
+        let when = last.and_then(|t| format_date_time(&t.to_rfc3339()));
+        card.shared = Some(match when {
+            Some((when, _)) if count > 0 => {
+                let data: Vec<String> = of_card.iter().map(|d| code_label(locale, "portal-shared-", &d.data)).collect();
+                let count = count.to_string();
+                crate::i18n::text(
+                    locale,
+                    "portal-shared",
+                    &[("count", &count), ("date", &when), ("data", &data.join(", "))],
+                )
+            }
+            _ => crate::i18n::text(locale, "portal-shared-none", &[]),
+        });
+    }
 }
 
 /// The arrangement a CDR record stands for: its id up to the first `.` (an amendment's

@@ -73,6 +73,7 @@ pub enum Endpoint {
     SystemClients,
     RevokeConsentTokens,
     BankAccounts,
+    BankDisclosures,
     /// The bank's client's token (`BANK_CLIENT_TOKEN_URL`).
     BankToken,
     IdentityPool,

@@ -227,6 +227,7 @@ pub fn fdx_view(accounts: &[InternalAccount], mut consents: Vec<FDXConsent>, loc
                 expires,
                 logo_uri: None,
                 bank: String::new(),
+                shared: None,
             }
         })
         .collect()
@@ -293,6 +294,7 @@ pub fn obuk_view(
                 expires,
                 logo_uri: safe_url(client.logo_uri.as_ref()),
                 bank: String::new(),
+                shared: None,
                 consent_id: c.consent_id,
             }
         })

@@ -1,4 +1,5 @@
-//! The bank's internal accounts API, for the consent pages and the portal.
+//! The bank's internal API: the customer's accounts, for the consent pages and the portal, and
+//! what it disclosed under their consents, for the portal.
 
 use serde::{Deserialize, Serialize};
 
@@ -30,4 +31,27 @@ pub struct InternalAccount {
     pub balance: f64,
     /// ISO 4217 code.
     pub currency: String,
+}
+
+/// What the bank disclosed under a customer's consents (not in the reference; Assent's own
+/// contract with a bank that keeps such a log, as a CDR data holder's dashboard must show it):
+/// `GET {bank}/internal/disclosures?customer_id=`, with the bank's client's token like the
+/// accounts. A bank without it answers 404, and the portal then says nothing of disclosures.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct Disclosures {
+    #[serde(default, deserialize_with = "crate::wire::null_is_empty")]
+    pub disclosures: Vec<Disclosure>,
+}
+
+/// The requests for one kind of data under one consent.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct Disclosure {
+    /// The consent it was disclosed under (a CDR arrangement's `cdr_arrangement_id`).
+    pub consent_id: String,
+    /// What: `accounts`, `balances`, `transactions` (another kind is shown as the bank names it).
+    pub data: String,
+    /// How many requests.
+    pub count: u64,
+    /// When the last one was answered (RFC 3339).
+    pub last: String,
 }

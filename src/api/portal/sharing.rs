@@ -165,15 +165,28 @@ pub(super) async fn cdr_accesses(
     let accounts = state.upstream.accounts_at(bank.url, customer).await?.accounts;
     let ids: Vec<String> = accounts.iter().map(|a| a.id.clone()).collect();
     let arrangements = state.upstream.cdr_arrangements_of(customer, &ids).await?.arrangements;
-    let clients = if arrangements.is_empty() {
-        Vec::new()
+    // Who the recipients are, and what the bank disclosed to them: asked at once, and neither
+    // keeps the list from showing.
+    let (clients, disclosed) = if arrangements.is_empty() {
+        (Vec::new(), None)
     } else {
-        state.upstream.system_clients(wid).await.map(|c| c.clients).unwrap_or_else(|e| {
+        let (clients, disclosed) =
+            tokio::join!(state.upstream.system_clients(wid), state.upstream.disclosures_at(bank.url, customer));
+        let clients = clients.map(|c| c.clients).unwrap_or_else(|e| {
             tracing::warn!(error = %e, "the System client list did not answer; recipients shown by id");
             Vec::new()
-        })
+        });
+        let disclosed = disclosed.unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "the bank did not say what it disclosed; the portal says nothing of it");
+            None
+        });
+        (clients, disclosed)
     };
-    let view = crate::server::cdr::portal_view(&accounts, arrangements, &clients, crate::request::locale());
+    let locale = crate::request::locale();
+    let mut view = crate::server::cdr::portal_view(&accounts, arrangements, &clients, locale);
+    if let Some(disclosed) = disclosed {
+        crate::server::cdr::say_disclosed(&mut view, &disclosed, locale);
+    }
     Ok((view, accounts))
 }
 

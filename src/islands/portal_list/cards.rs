@@ -112,6 +112,7 @@ pub(super) fn FdxCard(
             </header>
             <p class="fdx-accounts">{texts.with_value(|t| t.fdx_accounts.clone())} " " {access.accounts.join(", ")}</p>
             <p class="muted small">{texts.with_value(|t| t.fdx_data.clone())} " " {access.clusters.join("; ")}</p>
+            {access.shared.clone().map(|shared| view! { <p class="muted small disclosed">{shared}</p> })}
             {(access.active && !access.all_mine).then(|| view! {
                 <p class="muted small other-holder">{texts.with_value(|t| t.fdx_other_holder.clone())}</p>
             })}

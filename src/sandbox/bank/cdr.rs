@@ -9,10 +9,14 @@
 //!   account outside the arrangement is unavailable (404).
 //! - `GET /bank/{wid}/internal/accounts?customer_id=`: a customer's accounts for the consent
 //!   page, as the other banks' internal APIs list theirs.
+//! - `GET /bank/{wid}/internal/disclosures?customer_id=`: what went out under each of a
+//!   customer's arrangements (`crate::sandbox::bank::disclosures`); every answered data request
+//!   above is noted.
 //!
 //! The bank learns what a token may open from the profile (`profile::cdr::arrangement::consented`),
 //! as a real bank learns it from the authorization server's introspection.
 
+use crate::sandbox::bank::disclosures::{customer_disclosures, disclose};
 use crate::sandbox::bank::internal::customer_accounts;
 use crate::sandbox::http::bearer;
 use crate::sandbox::profile::cdr::arrangement::{consented, Consented};
@@ -33,7 +37,7 @@ use std::sync::Arc;
 /// The routes of each workspace whose `bank` is `cdr`.
 pub fn routes(sb: &Sandbox) -> Router<Arc<Sandbox>> {
     sb.workspaces().filter(|(_, w)| w.bank == Some(BankRegime::Cdr)).fold(Router::new(), |router, (wid, _)| {
-        let (a, b, c, d) = (wid.to_string(), wid.to_string(), wid.to_string(), wid.to_string());
+        let (a, b, c, d, e) = (wid.to_string(), wid.to_string(), wid.to_string(), wid.to_string(), wid.to_string());
         router
             .route(
                 &format!("/bank/{wid}/cdr/banking/accounts"),
@@ -58,6 +62,12 @@ pub fn routes(sb: &Sandbox) -> Router<Arc<Sandbox>> {
                 &format!("/bank/{wid}/internal/accounts"),
                 get(move |sb: State<Arc<Sandbox>>, headers: HeaderMap, q: Query<HashMap<String, String>>| {
                     customer_accounts(sb, c.clone(), headers, q)
+                }),
+            )
+            .route(
+                &format!("/bank/{wid}/internal/disclosures"),
+                get(move |sb: State<Arc<Sandbox>>, headers: HeaderMap, q: Query<HashMap<String, String>>| {
+                    customer_disclosures(sb, e.clone(), headers, q)
                 }),
             )
     })
@@ -123,6 +133,7 @@ async fn accounts(State(sb): State<Arc<Sandbox>>, wid: String, headers: HeaderMa
         })
         .collect();
     let n = list.len();
+    disclose(&sb, &wid, &consented, "accounts");
     page(json!({"accounts": list}), format!("{}/bank/{wid}/cdr/banking/accounts", sb.base_url), n)
 }
 
@@ -142,6 +153,7 @@ async fn balances(State(sb): State<Arc<Sandbox>>, wid: String, headers: HeaderMa
         })
         .collect();
     let n = list.len();
+    disclose(&sb, &wid, &consented, "balances");
     page(json!({"balances": list}), format!("{}/bank/{wid}/cdr/banking/accounts/balances", sb.base_url), n)
 }
 
@@ -204,6 +216,7 @@ async fn transactions(
         })
         .collect();
     let n = list.len();
+    disclose(&sb, &wid, &consented, "transactions");
     let link = format!("{}/bank/{wid}/cdr/banking/accounts/{}/transactions", sb.base_url, account.id);
     page(json!({"transactions": list}), link, n)
 }

@@ -6,6 +6,7 @@
 pub mod books;
 pub mod cdr;
 pub mod data;
+pub mod disclosures;
 pub mod fdx;
 pub mod internal;
 pub mod money;

@@ -1,4 +1,5 @@
-//! The bank's internal API: the customer's accounts, for the consent screens and the portal.
+//! The bank's internal API: the customer's accounts, for the consent screens and the portal,
+//! and what it disclosed under their consents, for the portal (where it keeps such a log).
 //! A workspace may have a bank of its own (`bank_url` in `ASSENT_CONFIG`): its consent page
 //! lists that bank's accounts; every other workspace's, `BANK_URL`'s.
 //!
@@ -10,7 +11,7 @@ use super::system::{Credentials, TokenCache};
 use super::{at, read_json, Upstream, UpstreamError, WorkspaceBank};
 use crate::server::config::{default_account_scopes, BankClient};
 use crate::server::observe::Endpoint;
-use crate::wire::InternalAccounts;
+use crate::wire::{Disclosures, InternalAccounts};
 use std::time::Instant;
 use url::Url;
 
@@ -69,7 +70,28 @@ impl Upstream {
 
     /// The same of the bank at `bank` (a workspace's own, see [`Upstream::bank_of`]).
     pub async fn accounts_at(&self, bank: &Url, customer_id: &str) -> Result<InternalAccounts, UpstreamError> {
-        let url = at(bank, &["internal", "accounts"])?;
+        self.internal(bank, "accounts", customer_id, Endpoint::BankAccounts).await
+    }
+
+    /// `GET {bank}/internal/disclosures?customer_id=…`: what the bank at `bank` disclosed under
+    /// the customer's consents; `None` from a bank that keeps no such log (404).
+    pub async fn disclosures_at(&self, bank: &Url, customer_id: &str) -> Result<Option<Disclosures>, UpstreamError> {
+        match self.internal(bank, "disclosures", customer_id, Endpoint::BankDisclosures).await {
+            Err(UpstreamError::Status { status: 404, .. }) => Ok(None),
+            other => other.map(Some),
+        }
+    }
+
+    /// `GET {bank}/internal/{what}?customer_id=…`, with the bank's client's token when there
+    /// is one (renewed once on a 401 or 403).
+    async fn internal<T: serde::de::DeserializeOwned>(
+        &self,
+        bank: &Url,
+        what: &str,
+        customer_id: &str,
+        endpoint: Endpoint,
+    ) -> Result<T, UpstreamError> {
+        let url = at(bank, &["internal", what])?;
         let mut renewed = false;
         loop {
             let mut request = self.http.get(url.clone()).query(&[("customer_id", customer_id)]);
@@ -90,7 +112,7 @@ impl Upstream {
             };
             let started = Instant::now();
             let response = self.send(request).await;
-            self.metrics.observe_upstream(Endpoint::BankAccounts, started.elapsed());
+            self.metrics.observe_upstream(endpoint, started.elapsed());
             let response = response?;
             if let Some((token, cache)) = token.filter(|_| !renewed) {
                 if cache.renew_after(&token, response.status()) {

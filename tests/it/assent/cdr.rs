@@ -458,3 +458,36 @@ async fn the_system_clients_list_names_registered_recipients_too() {
     assert_eq!(ours["logo_uri"], "https://adr.example/logo.png");
     assert!(clients.iter().all(|c| c["client_id"] != "obuk-tpp"), "another workspace's client: {list}");
 }
+
+/// D-08, D-09: each arrangement's card in the portal says what the bank disclosed under it (how
+/// often, when last, what), and that nothing went out yet under one its recipient never used.
+#[tokio::test]
+async fn the_portal_says_what_the_bank_disclosed_under_each_arrangement() {
+    let app = spawn_app().await;
+    let b = browser();
+    let consent = authorize(&app, &b, SCOPES, &[("sharing_duration", NINETY_DAYS)], "user").await;
+    let used = allow(&app, &b, &consent, &["AU-40001"]).await;
+    let b = browser();
+    let consent = authorize(&app, &b, SCOPES, &[("sharing_duration", NINETY_DAYS)], "user").await;
+    let idle = allow(&app, &b, &consent, &["AU-40002"]).await;
+    let access = token_of(&used);
+    for _ in 0..2 {
+        assert_eq!(bank_accounts(&app, &access).await.0, StatusCode::OK);
+    }
+    let url = format!("{}/bank/{WS}/cdr/banking/accounts/AU-40001/transactions", app.sandbox_url());
+    assert_eq!(bearer_get(&url, &access, &[]).await.0, StatusCode::OK);
+    // A request the arrangement does not cover discloses nothing.
+    let other = format!("{}/bank/{WS}/cdr/banking/accounts/AU-40002/transactions", app.sandbox_url());
+    assert_eq!(bearer_get(&other, &access, &[]).await.0, StatusCode::NOT_FOUND);
+
+    let html = portal_sign_in(&app, &browser(), "user").await.replace("<!>", "");
+    let card = |tokens: &Value| {
+        let id = tokens["cdr_arrangement_id"].as_str().unwrap();
+        let at = html.find(&format!("data-consent-id=\"{id}\"")).unwrap_or_else(|| panic!("{id}: {html}"));
+        html[at..at + html[at..].find("</li>").unwrap()].to_string()
+    };
+    let used = card(&used);
+    assert!(used.contains("Shared 3 times, last on "), "{used}");
+    assert!(used.contains(": account names and numbers, transactions<"), "{used}");
+    assert!(card(&idle).contains(">Nothing shared yet<"), "{}", card(&idle));
+}

@@ -182,6 +182,9 @@ pub fn to_arrangement(sb: &Sandbox, row: &FdxConsentRow) -> CDRArrangement {
 /// arrangement's accounts and the token's scopes, while the token is active and its grant
 /// authorised.
 pub struct Consented {
+    /// The arrangement's `cdr_arrangement_id`, and the bank customer who gave it.
+    pub arrangement: String,
+    pub customer: String,
     pub accounts: Vec<String>,
     pub scopes: Vec<String>,
 }
@@ -191,6 +194,8 @@ pub fn consented(sb: &Sandbox, wid: &str, token: &str) -> Option<Consented> {
     let (_, grant) = sb.store.token_binding(&sha256_b64(token)).ok()?;
     let grant = load(sb, wid, &grant?).filter(|g| g.status == status::AUTHORISED)?;
     Some(Consented {
+        arrangement: request_of(&grant).cdr_arrangement_id,
+        customer: grant.subject.as_deref().map(|s| sb.customer_of(s)).unwrap_or_default(),
         accounts: granted_of(&grant).accounts,
         scopes: row.scope.split_whitespace().map(str::to_string).collect(),
     })
