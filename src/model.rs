@@ -419,6 +419,9 @@ pub struct CdrArrangementView {
     pub previous_until: Option<(String, String)>,
     /// The accounts the arrangement in force shares (marked, never ticked).
     pub shared_now: Vec<String>,
+    /// How far back the transactions it discloses go (formatted; machine-readable), when it
+    /// asks for transactions and the bank's history is known.
+    pub history_from: Option<(String, String)>,
     /// The customer's own accounts; none is pre-ticked, at least one must be chosen.
     pub accounts: Vec<AccountView>,
 }

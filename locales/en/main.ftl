@@ -329,6 +329,8 @@ cdr-before = Until now
 cdr-once = Once: the recipient collects your data one time only
 cdr-for = { $period },
 cdr-until = until
+cdr-history = Historical data
+cdr-history-from = Transactions from as far back as
 cdr-period-hours = { $n ->
     [1] 1 hour
    *[other] { $n } hours

@@ -328,6 +328,8 @@ cdr-before = Hasta ahora
 cdr-once = Una vez: el destinatario recoge sus datos una sola vez
 cdr-for = { $period },
 cdr-until = hasta el
+cdr-history = Datos históricos
+cdr-history-from = Movimientos desde el
 cdr-period-hours = { $n ->
     [1] 1 hora
    *[other] { $n } horas

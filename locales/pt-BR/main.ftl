@@ -328,6 +328,8 @@ cdr-before = Até agora
 cdr-once = Uma vez: o destinatário coleta seus dados uma única vez
 cdr-for = { $period },
 cdr-until = até
+cdr-history = Dados históricos
+cdr-history-from = Transações desde
 cdr-period-hours = { $n ->
     [1] 1 hora
    *[other] { $n } horas

@@ -30,6 +30,8 @@ pub async fn load_cdr_arrangement(login_id: String, login_state: String) -> Resu
     let open = open_arrangement(&state, &login_id, &login_state).await?;
     let token = state.csrf.token(&context::browser_id(&state), CSRF_PURPOSE, &login_id);
     let mut view = crate::server::cdr::view(&open.consent, open.accounts, login_id, login_state, token)?;
+    let history = state.history_from(&view.workspace);
+    crate::server::cdr::say_history(&mut view, history);
     state.show_client(&mut view.client);
     state.upstream.metrics().consent_views.inc();
     Ok(view)

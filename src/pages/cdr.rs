@@ -42,6 +42,7 @@ pub fn CdrArrangementPage(view: CdrArrangementView, notice: Option<String>) -> i
         previous_once,
         previous_until,
         shared_now,
+        history_from,
         accounts,
         ..
     } = view;
@@ -87,6 +88,12 @@ pub fn CdrArrangementPage(view: CdrArrangementView, notice: Option<String>) -> i
                     <dd class="duration">{how_long}</dd>
                 </div>
                 {before}
+                {history_from.map(|d| view! {
+                    <div>
+                        <dt>{t("cdr-history")}</dt>
+                        <dd class="history">{t("cdr-history-from")} " " {date(d)}</dd>
+                    </div>
+                })}
             </dl>
             {amendment.then(|| view! { <p class="muted small">{t("cdr-amend-accounts")}</p> })}
             <CdrAccountPicker texts notice>

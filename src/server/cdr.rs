@@ -167,8 +167,17 @@ pub fn view(
         previous_once: previous.is_some_and(once),
         previous_until,
         shared_now: previous.map(|p| p.account_ids.clone()).unwrap_or_default(),
+        history_from: None,
         accounts: account_views(accounts, request::locale()),
     })
+}
+
+/// Says how far back the transactions go (`from`, the bank's history), when the arrangement
+/// asks for them: the historic range a data holder's authorisation states.
+pub fn say_history(view: &mut CdrArrangementView, from: Option<chrono::NaiveDate>) {
+    let asks = view.clusters.iter().any(|c| c.key == "transactions");
+    let from = from.filter(|_| asks).and_then(|d| d.and_hms_opt(0, 0, 0));
+    view.history_from = from.and_then(|t| format_date(&t.and_utc().to_rfc3339()));
 }
 
 /// What an accept grants: the chosen accounts (sorted, each once), every requested scope and

@@ -67,6 +67,8 @@ pub struct Shared {
     /// The workspaces whose consent screens start with no optional scope ticked
     /// (`preselect = false` in `ASSENT_CONFIG`).
     unticked: std::collections::HashSet<String>,
+    /// The day each workspace's bank history begins, where it says (`history_from`).
+    history: std::collections::HashMap<String, chrono::NaiveDate>,
 }
 
 impl Shared {
@@ -96,6 +98,11 @@ impl Shared {
     /// Whether `workspace`'s consent screen starts with the optional scopes ticked.
     pub fn preselects(&self, workspace: &str) -> bool {
         !self.unticked.contains(workspace)
+    }
+
+    /// The day `workspace`'s bank history begins, where its configuration says.
+    pub fn history_from(&self, workspace: &str) -> Option<chrono::NaiveDate> {
+        self.history.get(workspace).copied()
     }
 
     /// The name of the bank behind `workspace`, for the staff console's lists of records from
@@ -444,6 +451,7 @@ pub async fn build(
             .filter(|(_, s)| s.preselect == Some(false))
             .map(|(w, _)| w.clone())
             .collect(),
+        history: config.workspaces.iter().filter_map(|(w, s)| Some((w.clone(), s.history_from?))).collect(),
         head: OnceLock::new(),
         detached: crate::request::Detached::new(DETACHED),
         logos,

@@ -22,6 +22,9 @@
 //! [workspace.obuk]
 //! regime = "obuk"               # obuk | cdr: whose consents the portal lists and stops there
 //!
+//! [workspace.cdr]
+//! history_from = "2017-01-01"   # the oldest transactions its bank discloses (the CDR screen says)
+//!
 //! [workspace.openfinance-br]
 //! preselect = false             # the consent screen starts with no optional scope ticked
 //! ```
@@ -54,6 +57,7 @@ struct Workspace {
     users: Option<String>,
     staff_role: Option<String>,
     preselect: Option<bool>,
+    history_from: Option<String>,
 }
 
 /// Where one workspace's consent records are kept, when it says (`storage`).
@@ -89,6 +93,10 @@ pub struct WorkspaceSettings {
     /// unset: yes). `false` where pre-ticked boxes are no consent: Brazil's Open Finance rules
     /// (no pre-filled consent), or a bank whose counsel reads the GDPR so.
     pub preselect: Option<bool>,
+    /// The day its bank's transaction history begins (`history_from`): a CDR arrangement that
+    /// asks for transactions says how far back they go (the historic range a data holder's
+    /// authorisation must state).
+    pub history_from: Option<chrono::NaiveDate>,
 }
 
 /// A workspace's Open Banking regime, besides FDX (`FDX_WORKSPACE`) and generic scope grants.
@@ -241,7 +249,23 @@ fn settings(origin: &str, key: &str, w: &Workspace) -> Result<WorkspaceSettings,
         }
         r => r.as_ref().map(|r| r.trim().to_string()),
     };
-    Ok(WorkspaceSettings { storage, bank_url, bank_id_claim, regime, users, staff_role, preselect: w.preselect })
+    let history_from = match w.history_from.as_deref().map(str::trim) {
+        None => None,
+        Some(d) => match chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d") {
+            Ok(day) if day <= chrono::Utc::now().date_naive() => Some(day),
+            _ => return err(format!("{origin}: {key}.history_from must be a day (YYYY-MM-DD), not in the future")),
+        },
+    };
+    Ok(WorkspaceSettings {
+        storage,
+        bank_url,
+        bank_id_claim,
+        regime,
+        users,
+        staff_role,
+        preselect: w.preselect,
+        history_from,
+    })
 }
 
 #[cfg(test)]
@@ -292,6 +316,16 @@ mod tests {
         assert!(file.workspaces.get("a").is_none_or(|a| a.preselect.is_none()), "unset: the default");
         let e = read("[workspace.br]\npreselect = \"no\"\n", "assent.toml").unwrap_err().0;
         assert!(e.contains("preselect"), "{e}");
+    }
+
+    #[test]
+    fn a_banks_history_begins_on_a_day_of_the_past() {
+        let file = read("[workspace.cdr]\nhistory_from = \"2017-01-01\"\n", "assent.toml").unwrap();
+        assert_eq!(file.workspaces["cdr"].history_from, chrono::NaiveDate::from_ymd_opt(2017, 1, 1));
+        for bad in ["\"2017-13-01\"", "\"01/01/2017\"", "\"2999-01-01\""] {
+            let e = read(&format!("[workspace.cdr]\nhistory_from = {bad}\n"), "assent.toml").unwrap_err().0;
+            assert!(e.contains("workspace.cdr.history_from must be a day"), "{bad}: {e}");
+        }
     }
 
     #[test]

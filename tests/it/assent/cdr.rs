@@ -121,6 +121,10 @@ async fn the_recipient_gets_exactly_the_accounts_chosen_under_its_arrangement() 
         assert!(!html.contains(scope), "raw scope {scope} shown");
     }
     assert!(html.contains("90 days,"), "the sharing period: {html}");
+    // The historic range: how far back the transactions go (the bank's `history_from`).
+    let history = html.replace("<!>", "");
+    assert!(history.contains("Historical data") && history.contains("Transactions from as far back as "), "{html}");
+    assert!(history.contains(r#"<time datetime="2017-01-01T00:00:00+00:00">January 1, 2017</time>"#), "{html}");
     assert!(html.contains("AUD"), "balances in the bank's currency");
     for account in ["AU-40001", "AU-40002", "AU-40003"] {
         assert!(html.contains(&format!("value=\"{account}\"")), "{account}");
@@ -263,6 +267,8 @@ async fn transactions_are_served_only_under_an_arrangement_that_covers_them() {
     let b = browser();
     let consent =
         authorize(&app, &b, "openid bank:accounts.basic:read", &[("sharing_duration", NINETY_DAYS)], "user").await;
+    let html = open_consent(&b, &consent).await.html;
+    assert!(!html.contains("Historical data"), "no transactions asked: no historic range");
     let access = token_of(&allow(&app, &b, &consent, &["AU-40001"]).await);
     assert_eq!(bank_accounts(&app, &access).await, (StatusCode::OK, vec!["AU-40001".to_string()]));
     let (status, body) = bank_transactions(&app, &access, "AU-40001", &[]).await;
