@@ -44,11 +44,14 @@ pub struct ClientView {
 
 /// Where an application that cannot be verified gets its answer. Such an application calls
 /// itself what it likes: no website's address stands behind its name.
-/// A consent's record keeps the one its screen showed (`{"this_device":"127.0.0.1:8080"}`).
+/// A consent's record keeps the one its screen showed, as its kind and place
+/// (`{"kind":"device","where":"127.0.0.1:8080"}`, `{"kind":"unreadable"}`): the words of
+/// [`Unverified::words`].
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
+#[serde(tag = "kind", content = "where", rename_all = "snake_case")]
 pub enum Unverified {
     /// A program on the user's own device (a loopback address), by its host and port.
+    #[serde(rename = "device")]
     ThisDevice(String),
     /// An app on the user's device, by its own URI scheme (`com.example.app:/callback`).
     App(String),

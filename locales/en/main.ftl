@@ -194,6 +194,11 @@ portal-shared = { $count ->
    *[other] Shared { $count } times, last on { $date }: { $data }
 }
 portal-shared-none = Nothing shared yet
+portal-shared-undated = { $count ->
+    [one] Shared once: { $data }
+   *[other] Shared { $count } times: { $data }
+}
+portal-shared-never = Nothing was shared
 portal-shared-accounts = account names and numbers
 portal-shared-balances = balances
 portal-shared-transactions = transactions

@@ -193,6 +193,11 @@ portal-shared = { $count ->
    *[other] Compartido { $count } veces, la última el { $date }: { $data }
 }
 portal-shared-none = Aún no se ha compartido nada
+portal-shared-undated = { $count ->
+    [one] Compartido una vez: { $data }
+   *[other] Compartido { $count } veces: { $data }
+}
+portal-shared-never = No se compartió nada
 portal-shared-accounts = nombres y números de cuenta
 portal-shared-balances = saldos
 portal-shared-transactions = movimientos

@@ -193,6 +193,11 @@ portal-shared = { $count ->
    *[other] Compartilhado { $count } vezes, a última em { $date }: { $data }
 }
 portal-shared-none = Nada foi compartilhado ainda
+portal-shared-undated = { $count ->
+    [one] Compartilhado uma vez: { $data }
+   *[other] Compartilhado { $count } vezes: { $data }
+}
+portal-shared-never = Nada foi compartilhado
 portal-shared-accounts = nomes e números das contas
 portal-shared-balances = saldos
 portal-shared-transactions = transações

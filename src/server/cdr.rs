@@ -224,12 +224,15 @@ pub fn portal_view(
                 })
                 .collect();
             let expires = if once(&a) { None } else { a.expiry.as_deref().and_then(format_date) };
+            let authorised = crate::wire::cdr::status::AUTHORISED;
+            let ends = if once(&a) { None } else { a.expiry.as_deref() };
+            let status = super::present::status_now(&a.status, authorised, ends).to_string();
             crate::model::FdxAccess {
-                active: a.status == crate::wire::cdr::status::AUTHORISED,
+                active: status == authorised,
                 ended: a.status == crate::wire::cdr::status::REVOKED,
                 all_mine: a.account_ids.iter().all(|id| accounts.iter().any(|x| &x.id == id)),
                 recipient: recipient.unwrap_or_else(|| clean_text(&a.client_id)),
-                status: super::present::card_status(locale, &a.status, expires.as_ref()),
+                status: super::present::card_status(locale, &status, expires.as_ref()),
                 accounts: accounts
                     .iter()
                     .filter(|x| a.account_ids.contains(&x.id))
@@ -245,34 +248,6 @@ pub fn portal_view(
             }
         })
         .collect()
-}
-
-/// Says on each card what the bank disclosed under its arrangement (D-08, D-09): how often,
-/// when last and what; that nothing has gone out yet under one the bank lists nothing of.
-pub fn say_disclosed(
-    cards: &mut [crate::model::FdxAccess],
-    disclosed: &crate::wire::Disclosures,
-    locale: crate::i18n::Locale,
-) {
-    use super::present::{code_label, format_date_time};
-    for card in cards {
-        let of_card: Vec<_> = disclosed.disclosures.iter().filter(|d| d.consent_id == card.consent_id).collect();
-        let count: u64 = of_card.iter().map(|d| d.count).sum();
-        let last = of_card.iter().filter_map(|d| chrono::DateTime::parse_from_rfc3339(&d.last).ok()).max();
-        let when = last.and_then(|t| format_date_time(&t.to_rfc3339()));
-        card.shared = Some(match when {
-            Some((when, _)) if count > 0 => {
-                let data: Vec<String> = of_card.iter().map(|d| code_label(locale, "portal-shared-", &d.data)).collect();
-                let count = count.to_string();
-                crate::i18n::text(
-                    locale,
-                    "portal-shared",
-                    &[("count", &count), ("date", &when), ("data", &data.join(", "))],
-                )
-            }
-            _ => crate::i18n::text(locale, "portal-shared-none", &[]),
-        });
-    }
 }
 
 /// The arrangement a CDR record stands for: its id up to the first `.` (an amendment's

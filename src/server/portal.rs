@@ -214,8 +214,10 @@ pub fn fdx_view(accounts: &[InternalAccount], mut consents: Vec<FDXConsent>, loc
             }
             let expires = c.expiration_time.as_deref().and_then(format_date);
             let status = crate::wire::fdx_status::known(&c.status).unwrap_or(&c.status);
+            let status =
+                super::present::status_now(status, crate::wire::fdx_status::AUTHORISED, c.expiration_time.as_deref());
             FdxAccess {
-                active: c.authorised(),
+                active: status == crate::wire::fdx_status::AUTHORISED,
                 ended: crate::wire::fdx_status::known(&c.status) == Some(crate::wire::fdx_status::REVOKED),
                 all_mine,
                 recipient: clean_text(&c.client_id),
@@ -278,12 +280,14 @@ pub fn obuk_view(
             let client = c.client.unwrap_or_default();
             let recipient = client.name.as_deref().map(clean_text).filter(|n| !n.is_empty());
             let expires = consent.expiration_date_time.as_deref().and_then(format_date);
+            let authorised = crate::wire::obuk::status::AUTHORISED;
+            let status = super::present::status_now(&status, authorised, consent.expiration_date_time.as_deref());
             FdxAccess {
-                active: status == crate::wire::obuk::status::AUTHORISED,
+                active: status == authorised,
                 ended: status == crate::wire::obuk::status::REVOKED,
                 all_mine: c.account_ids.iter().all(|id| accounts.iter().any(|a| &a.id == id)),
                 recipient: recipient.unwrap_or_else(|| clean_text(&c.client_id)),
-                status: super::present::card_status(locale, &status, expires.as_ref()),
+                status: super::present::card_status(locale, status, expires.as_ref()),
                 accounts: accounts
                     .iter()
                     .filter(|a| c.account_ids.contains(&a.id))
@@ -299,6 +303,40 @@ pub fn obuk_view(
             }
         })
         .collect()
+}
+
+/// Says on each card what the bank disclosed under its consent (D-08, D-09): how often,
+/// when last and what; that nothing has gone out under one the bank lists nothing of (yet,
+/// while it is in force).
+pub fn say_disclosed(
+    cards: &mut [crate::model::FdxAccess],
+    disclosed: &crate::wire::Disclosures,
+    locale: crate::i18n::Locale,
+) {
+    use super::present::{code_label, format_date_time};
+    use crate::i18n::text;
+    for card in cards {
+        let of_card: Vec<_> = disclosed.disclosures.iter().filter(|d| d.consent_id == card.consent_id).collect();
+        let count = of_card.iter().fold(0u64, |n, d| n.saturating_add(d.count)).to_string();
+        let mut data: Vec<String> = Vec::new();
+        for d in of_card.iter().filter(|d| d.count > 0) {
+            let words = code_label(locale, "portal-shared-", &d.data);
+            if !data.contains(&words) {
+                data.push(words);
+            }
+        }
+        let last = of_card.iter().filter_map(|d| chrono::DateTime::parse_from_rfc3339(&d.last).ok()).max();
+        let when = last.and_then(|t| format_date_time(&t.to_rfc3339())).map(|(shown, _)| shown);
+        let data = data.join(", ");
+        card.shared = Some(match (data.is_empty(), when) {
+            (true, _) if card.active => text(locale, "portal-shared-none", &[]),
+            (true, _) => text(locale, "portal-shared-never", &[]),
+            (false, Some(when)) => {
+                text(locale, "portal-shared", &[("count", &count), ("date", &when), ("data", &data)])
+            }
+            (false, None) => text(locale, "portal-shared-undated", &[("count", &count), ("data", &data)]),
+        });
+    }
 }
 
 #[cfg(test)]
@@ -362,6 +400,51 @@ mod tests {
         let card = &fdx_view(&[], vec![expired], Locale::En)[0];
         assert!(!card.active);
         assert_eq!(card.status, "Expired March 1, 2026");
+        // Still called authorised, but past its expiry: expired all the same.
+        let lapsed: FDXConsent = serde_json::from_value(serde_json::json!({
+            "id": "c2", "status": "AUTHORISED", "client_id": "tpp", "expirationTime": "2026-03-01T00:00:00Z"
+        }))
+        .unwrap();
+        let card = &fdx_view(&[], vec![lapsed], Locale::En)[0];
+        assert_eq!((card.active, card.status.as_str()), (false, "Expired March 1, 2026"));
+    }
+
+    #[test]
+    fn a_card_says_what_was_disclosed_under_it_and_nothing_it_cannot_know() {
+        let card = |id: &str, active: bool| FdxAccess {
+            consent_id: id.into(),
+            recipient: "ADR".into(),
+            status: String::new(),
+            accounts: Vec::new(),
+            clusters: Vec::new(),
+            created: None,
+            expires: None,
+            active,
+            all_mine: true,
+            logo_uri: None,
+            bank: String::new(),
+            shared: None,
+            ended: false,
+        };
+        let told: crate::wire::Disclosures = serde_json::from_value(serde_json::json!({"disclosures": [
+            {"consent_id": "a", "data": "accounts", "count": 2, "last": "2026-03-01T10:00:00Z"},
+            {"consent_id": "a", "data": "transactions", "count": 1, "last": "2026-03-02T09:30:00Z"},
+            {"consent_id": "b", "data": "transactions", "count": u64::MAX, "last": "not a time"},
+            {"consent_id": "b", "data": "transactions", "count": 1, "last": ""},
+            {"consent_id": "b", "data": "odd\u{202E}kind", "count": 0, "last": ""}
+        ]}))
+        .unwrap();
+        let mut cards = vec![card("a", true), card("b", true), card("c", true), card("d", false)];
+        say_disclosed(&mut cards, &told, Locale::En);
+        let said: Vec<_> = cards.iter().map(|c| c.shared.as_deref().unwrap()).collect();
+        assert_eq!(
+            said[0],
+            "Shared 3 times, last on March 2, 2026, 09:30 UTC: account names and numbers, transactions"
+        );
+        // Counted without overflow, each kind once; no time that reads: none said.
+        assert!(said[1].starts_with("Shared ") && said[1].ends_with(" times: transactions"), "{}", said[1]);
+        assert_eq!(said[2], "Nothing shared yet");
+        assert_eq!(said[3], "Nothing was shared", "an ended consent that never shared anything");
     }
 
     #[test]

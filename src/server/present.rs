@@ -34,6 +34,18 @@ pub fn code_label(locale: Locale, prefix: &str, code: &str) -> String {
     i18n::t_code_in(locale, prefix, &clean_text(code))
 }
 
+/// A consent's status as of now: `Expired` for one its regime still calls authorised
+/// (`authorised`) whose expiry (RFC 3339) has passed, as no list may have said yet.
+pub fn status_now<'a>(status: &'a str, authorised: &str, expires: Option<&str>) -> &'a str {
+    let passed =
+        expires.and_then(|e| chrono::DateTime::parse_from_rfc3339(e).ok()).is_some_and(|end| end <= chrono::Utc::now());
+    if status == authorised && passed {
+        "Expired"
+    } else {
+        status
+    }
+}
+
 /// A portal card's status in words: its regime's status (`Authorised`, `Expired`, …) as the
 /// portal words it, and an expired consent's with the day it ended (D-06: when it expired,
 /// once it is not current), from `expires` (formatted; machine-readable).
@@ -165,6 +177,15 @@ fn format_in(t: chrono::DateTime<chrono::FixedOffset>, format_key: &str) -> Opti
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_consent_past_its_expiry_is_expired_whatever_its_list_says() {
+        let (past, future) = (Some("2020-01-01T00:00:00Z"), Some("2999-01-01T00:00:00Z"));
+        assert_eq!(status_now("Authorised", "Authorised", past), "Expired");
+        assert_eq!(status_now("Authorised", "Authorised", future), "Authorised");
+        assert_eq!(status_now("Authorised", "Authorised", None), "Authorised");
+        assert_eq!(status_now("Revoked", "Authorised", past), "Revoked", "an end of its own stays");
+    }
 
     #[test]
     fn untrusted_text_and_links_are_cleaned() {

@@ -26,7 +26,7 @@ pub async fn load_portal() -> Result<PortalView, AppError> {
         state.upstream.list_clients(&session.access_token),
         sharing::fdx_accesses(&state, &session.customer),
         sharing::uk_accesses(&state, &session.customer),
-        sharing::cdr_accesses(&state, &session.customer),
+        sharing::cdr_accesses(&state, &session.customer, true),
         records_of(&state, &session.subject),
     );
     let (apps, mut names): (_, std::collections::HashMap<String, String>) = match apps {

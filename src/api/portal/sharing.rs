@@ -43,7 +43,7 @@ pub(super) async fn find(
         }
         Err(e) => failed = Some(e),
     }
-    match cdr_accesses(state, customer).await {
+    match cdr_accesses(state, customer, false).await {
         Ok((cdr, _)) => {
             if let Some(access) = cdr.into_iter().find(|a| a.consent_id == consent_id) {
                 return Ok(Some((access, Regime::Cdr)));
@@ -155,10 +155,12 @@ pub(super) async fn uk_accesses(
 /// The CDR arrangements of the customer sharing any of their accounts at the CDR workspace's
 /// bank (through the management API), and those accounts; none when there is no CDR
 /// workspace, or it has no bank. Recipients are named from the System client list; a list that
-/// does not answer leaves them named by their client id.
+/// does not answer leaves them named by their client id. With `disclosed`, each card says what
+/// the bank disclosed under it (the portal's list; finding one to stop needs no such words).
 pub(super) async fn cdr_accesses(
     state: &crate::server::AppState,
     customer: &str,
+    disclosed: bool,
 ) -> Result<(Vec<crate::model::FdxAccess>, Vec<crate::wire::InternalAccount>), crate::server::upstream::UpstreamError> {
     let Some(wid) = state.upstream.cdr_workspace() else { return Ok((Vec::new(), Vec::new())) };
     let Some(bank) = state.upstream.bank_of(wid) else { return Ok((Vec::new(), Vec::new())) };
@@ -170,8 +172,13 @@ pub(super) async fn cdr_accesses(
     let (clients, disclosed) = if arrangements.is_empty() {
         (Vec::new(), None)
     } else {
-        let (clients, disclosed) =
-            tokio::join!(state.upstream.system_clients(wid), state.upstream.disclosures_at(bank.url, customer));
+        let disclosures = async {
+            match disclosed {
+                true => state.upstream.disclosures_at(bank.url, customer).await,
+                false => Ok(None),
+            }
+        };
+        let (clients, disclosed) = tokio::join!(state.upstream.system_clients(wid), disclosures);
         let clients = clients.map(|c| c.clients).unwrap_or_else(|e| {
             tracing::warn!(error = %e, "the System client list did not answer; recipients shown by id");
             Vec::new()
@@ -185,7 +192,7 @@ pub(super) async fn cdr_accesses(
     let locale = crate::request::locale();
     let mut view = crate::server::cdr::portal_view(&accounts, arrangements, &clients, locale);
     if let Some(disclosed) = disclosed {
-        crate::server::cdr::say_disclosed(&mut view, &disclosed, locale);
+        crate::server::portal::say_disclosed(&mut view, &disclosed, locale);
     }
     Ok((view, accounts))
 }

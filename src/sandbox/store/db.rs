@@ -51,16 +51,16 @@ CREATE TABLE IF NOT EXISTS fdx_consents (
   request TEXT NOT NULL, granted TEXT NOT NULL DEFAULT '[]', revocation TEXT, created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL, expires_at INTEGER);
 CREATE INDEX IF NOT EXISTS fdx_consents_by_workspace ON fdx_consents (workspace, created_at);
--- Identity pools' users (the System Identity API); `seq` orders a pool's listing.
--- UK domestic payments made under a payment consent: one per consent (its UNIQUE id).
 -- What the CDR bank disclosed under each arrangement: one row per data request.
 CREATE TABLE IF NOT EXISTS cdr_disclosures (
   arrangement_id TEXT NOT NULL, workspace TEXT NOT NULL, customer TEXT NOT NULL, data TEXT NOT NULL,
   at INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS cdr_disclosures_by_customer ON cdr_disclosures (workspace, customer);
+-- UK domestic payments made under a payment consent: one per consent (its UNIQUE id).
 CREATE TABLE IF NOT EXISTS obuk_payments (
   id TEXT PRIMARY KEY, consent_id TEXT NOT NULL UNIQUE, workspace TEXT NOT NULL, debtor TEXT NOT NULL,
   amount TEXT NOT NULL, currency TEXT NOT NULL, data TEXT NOT NULL, created_at INTEGER NOT NULL);
+-- Identity pools' users (the System Identity API); `seq` orders a pool's listing.
 CREATE TABLE IF NOT EXISTS pool_users (
   id TEXT PRIMARY KEY, pool_id TEXT NOT NULL, status TEXT NOT NULL, payload TEXT NOT NULL,
   metadata TEXT NOT NULL, identifiers TEXT NOT NULL DEFAULT '[]', created_at INTEGER NOT NULL,

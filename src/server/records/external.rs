@@ -1,6 +1,8 @@
 //! `CONSENT_STORAGE=external`: the Open Banking quickstart's external consent storage. Before
 //! each accept Assent sends `POST {EXTERNAL_CONSENT_STORAGE_URL}/consents` with
-//! `{id, subject, client_id, status: "authorized", granted_scopes, account_ids}` and accepts with
+//! `{id, subject, client_id, status: "authorized", granted_scopes, account_ids}` (and, as
+//! Assent's additions, `payment` for a payment consent and `warned` where the screen warned:
+//! `{"kind":"device","where":"127.0.0.1:8080"}`) and accepts with
 //! `consent_id` = the `id` of the 201 answer. Listing and revoking belong to that system: Assent
 //! keeps nothing itself. The `id` Assent proposes is derived from the flow, so a repeated
 //! submission of one flow writes the same record again rather than a second one. Calls go
@@ -29,7 +31,7 @@ struct NewConsent<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     payment: Option<&'a super::PaymentRecord>,
     /// The warning the consent screen showed about where the application gets its answer
-    /// (`{"this_device":"127.0.0.1:8080"}`); absent when it showed none.
+    /// (`{"kind":"device","where":"127.0.0.1:8080"}`); absent when it showed none.
     #[serde(skip_serializing_if = "Option::is_none")]
     warned: Option<&'a crate::model::Unverified>,
 }

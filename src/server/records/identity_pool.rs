@@ -369,7 +369,7 @@ mod tests {
         };
         let warned = draft(Some(Unverified::App("com.example.app".into())));
         let written = user(&warned);
-        assert_eq!(written.metadata["warned"], json!({"app": "com.example.app"}));
+        assert_eq!(written.metadata["warned"], json!({"kind": "app", "where": "com.example.app"}));
         assert!(!written.payload.contains_key("warned"), "the bank's payload is the quickstart's, exactly");
         assert_eq!(record(written).unwrap().draft.warned, warned.warned);
         // A record of before warnings were kept, or of a screen that showed none: none.

@@ -70,12 +70,14 @@ pub fn receipt(record: &Record, controller: &str, locale: Locale) -> Value {
     }
     if let Some(warned) = &d.warned {
         // The words the screen showed, in the receipt's language, and what they named.
+        // Cleaned as every page cleans it: a store may have been edited outside Assent.
         let (kind, place) = warned.words();
+        let place = crate::server::present::clean_text(place);
         receipt["assent"]["warned"] = json!({
             "kind": kind,
             "where": place,
             "title": text("consent-unverified-title"),
-            "text": crate::i18n::text(locale, &format!("consent-unverified-{kind}"), &[("where", place)]),
+            "text": crate::i18n::text(locale, &format!("consent-unverified-{kind}"), &[("where", &place)]),
         });
     }
     receipt

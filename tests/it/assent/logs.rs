@@ -22,7 +22,8 @@ impl std::io::Write for Lines {
 }
 
 // On tokio's default single-threaded runtime: the subscriber set below sees every task of the
-// test, Assent's servers included.
+// test, Assent's servers included; not what runs on blocking threads (SQLite's work, which logs
+// nothing of a request's values).
 #[tokio::test]
 async fn logs_of_whole_flows_carry_no_secret() {
     let lines = Lines::default();

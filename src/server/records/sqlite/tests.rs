@@ -160,7 +160,7 @@ fn the_warning_the_screen_showed_is_kept_and_older_records_read_without_one() {
     // As JSON a person can read in the database.
     let kept: String =
         store.conn().query_row("SELECT warned FROM consent_records WHERE id = ?1", [&id], |r| r.get(0)).unwrap();
-    assert_eq!(kept, r#"{"this_device":"127.0.0.1:8080"}"#);
+    assert_eq!(kept, r#"{"kind":"device","where":"127.0.0.1:8080"}"#);
     // A refusal after a warning keeps it too; a consent without one keeps none.
     store.reject(&warned("login-2", Some(Unverified::Unreadable)), 102).unwrap();
     let (plain, _) = store.prepare(&warned("login-3", None), 103).unwrap();
