@@ -3,14 +3,14 @@
 //! dashboard how often and when each kind of data went out under each of their arrangements
 //! ([`Disclosures`]), with the same System token as the internal accounts API.
 
-use crate::sandbox::bank::internal::INTERNAL_SCOPE;
-use crate::sandbox::http::{api_error, db_failure, system_token};
+use crate::sandbox::bank::internal::asked_for;
+use crate::sandbox::http::db_failure;
 use crate::sandbox::profile::cdr::arrangement::{rfc3339, Consented};
 use crate::sandbox::state::Sandbox;
 use crate::wire::{Disclosure, Disclosures};
 use axum::{
     extract::{Query, State},
-    http::{HeaderMap, StatusCode},
+    http::HeaderMap,
     response::{IntoResponse, Response},
     Json,
 };
@@ -33,11 +33,9 @@ pub async fn customer_disclosures(
     headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    if let Err(r) = system_token(&sb, &headers, INTERNAL_SCOPE) {
-        return r;
-    }
-    let Some(customer) = q.get("customer_id").filter(|c| !c.is_empty()) else {
-        return api_error(StatusCode::BAD_REQUEST, "customer_id is required", "invalid_request");
+    let customer = match asked_for(&sb, &headers, &q) {
+        Ok(customer) => customer,
+        Err(refused) => return refused,
     };
     let rows = match sb.store.disclosures_of(&wid, customer) {
         Ok(rows) => rows,

@@ -32,6 +32,16 @@ pub async fn internal_accounts(
     customer_accounts(sb, String::new(), headers, q).await
 }
 
+/// The customer an internal API call asks about (`customer_id`), once its System token is
+/// checked; the refusal otherwise.
+pub fn asked_for<'q>(sb: &Sandbox, headers: &HeaderMap, q: &'q HashMap<String, String>) -> Result<&'q str, Response> {
+    system_token(sb, headers, INTERNAL_SCOPE)?;
+    match q.get("customer_id").filter(|c| !c.is_empty()) {
+        Some(customer) => Ok(customer),
+        None => Err(api_error(StatusCode::BAD_REQUEST, "customer_id is required", "invalid_request")),
+    }
+}
+
 /// A customer's accounts in workspace `wid`'s ledger (Sandbox Bank's for `""`).
 pub async fn customer_accounts(
     State(sb): State<Arc<Sandbox>>,
@@ -39,11 +49,9 @@ pub async fn customer_accounts(
     headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    if let Err(r) = system_token(&sb, &headers, INTERNAL_SCOPE) {
-        return r;
-    }
-    let Some(customer) = q.get("customer_id").filter(|c| !c.is_empty()) else {
-        return api_error(StatusCode::BAD_REQUEST, "customer_id is required", "invalid_request");
+    let customer = match asked_for(&sb, &headers, &q) {
+        Ok(customer) => customer,
+        Err(refused) => return refused,
     };
     let mut accounts = Vec::new();
     for account in sb.ledger_of(&wid).accounts_of(customer) {
