@@ -223,16 +223,14 @@ pub fn portal_view(
                     _ => crate::i18n::text(locale, &format!("cdr-cluster-{key}"), &[]),
                 })
                 .collect();
-            let expires = if once(&a) { None } else { a.expiry.as_deref().and_then(format_date) };
-            let authorised = crate::wire::cdr::status::AUTHORISED;
             let ends = if once(&a) { None } else { a.expiry.as_deref() };
-            let status = super::present::status_now(&a.status, authorised, ends).to_string();
+            let card = super::present::card_state(locale, &a.status, crate::wire::cdr::status::AUTHORISED, ends);
             crate::model::FdxAccess {
-                active: status == authorised,
+                active: card.active,
                 ended: a.status == crate::wire::cdr::status::REVOKED,
                 all_mine: a.account_ids.iter().all(|id| accounts.iter().any(|x| &x.id == id)),
                 recipient: recipient.unwrap_or_else(|| clean_text(&a.client_id)),
-                status: super::present::card_status(locale, &status, expires.as_ref()),
+                status: card.status,
                 accounts: accounts
                     .iter()
                     .filter(|x| a.account_ids.contains(&x.id))
@@ -240,7 +238,7 @@ pub fn portal_view(
                     .collect(),
                 clusters,
                 created: a.created_at.as_deref().and_then(format_date),
-                expires,
+                expires: card.expires,
                 logo_uri: safe_url(client.and_then(|c| c.logo_uri.as_ref())),
                 bank: String::new(),
                 shared: None,

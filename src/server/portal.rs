@@ -1,7 +1,7 @@
 //! The portal's sessions and what its lists become on the page. The sign-in, the lists and
 //! the revocations themselves are the server functions of `crate::api::portal`.
 
-use super::present::{clean_text, code_label, format_date, safe_url};
+use super::present::{card_state, clean_text, code_label, format_date, safe_url};
 use super::sessions::{Session, StoreError};
 use super::AppState;
 use crate::cookies::{cookie_header, read_cookie};
@@ -212,21 +212,19 @@ pub fn fdx_view(accounts: &[InternalAccount], mut consents: Vec<FDXConsent>, loc
                     shared.push(format!("{} {}", clean_text(&a.name), clean_text(&a.masked_number)));
                 }
             }
-            let expires = c.expiration_time.as_deref().and_then(format_date);
             let status = crate::wire::fdx_status::known(&c.status).unwrap_or(&c.status);
-            let status =
-                super::present::status_now(status, crate::wire::fdx_status::AUTHORISED, c.expiration_time.as_deref());
+            let card = card_state(locale, status, crate::wire::fdx_status::AUTHORISED, c.expiration_time.as_deref());
             FdxAccess {
-                active: status == crate::wire::fdx_status::AUTHORISED,
+                active: card.active,
                 ended: crate::wire::fdx_status::known(&c.status) == Some(crate::wire::fdx_status::REVOKED),
                 all_mine,
                 recipient: clean_text(&c.client_id),
-                status: super::present::card_status(locale, status, expires.as_ref()),
+                status: card.status,
                 consent_id: c.id,
                 accounts: shared,
                 clusters,
                 created: c.created_time.as_deref().and_then(format_date),
-                expires,
+                expires: card.expires,
                 logo_uri: None,
                 bank: String::new(),
                 shared: None,
@@ -279,15 +277,14 @@ pub fn obuk_view(
                 .collect();
             let client = c.client.unwrap_or_default();
             let recipient = client.name.as_deref().map(clean_text).filter(|n| !n.is_empty());
-            let expires = consent.expiration_date_time.as_deref().and_then(format_date);
             let authorised = crate::wire::obuk::status::AUTHORISED;
-            let status = super::present::status_now(&status, authorised, consent.expiration_date_time.as_deref());
+            let card = card_state(locale, &status, authorised, consent.expiration_date_time.as_deref());
             FdxAccess {
-                active: status == authorised,
+                active: card.active,
                 ended: status == crate::wire::obuk::status::REVOKED,
                 all_mine: c.account_ids.iter().all(|id| accounts.iter().any(|a| &a.id == id)),
                 recipient: recipient.unwrap_or_else(|| clean_text(&c.client_id)),
-                status: super::present::card_status(locale, status, expires.as_ref()),
+                status: card.status,
                 accounts: accounts
                     .iter()
                     .filter(|a| c.account_ids.contains(&a.id))
@@ -295,7 +292,7 @@ pub fn obuk_view(
                     .collect(),
                 clusters,
                 created: c.created_at.as_deref().or(consent.creation_date_time.as_deref()).and_then(format_date),
-                expires,
+                expires: card.expires,
                 logo_uri: safe_url(client.logo_uri.as_ref()),
                 bank: String::new(),
                 shared: None,
@@ -308,11 +305,7 @@ pub fn obuk_view(
 /// Says on each card what the bank disclosed under its consent (D-08, D-09): how often,
 /// when last and what; that nothing has gone out under one the bank lists nothing of (yet,
 /// while it is in force).
-pub fn say_disclosed(
-    cards: &mut [crate::model::FdxAccess],
-    disclosed: &crate::wire::Disclosures,
-    locale: crate::i18n::Locale,
-) {
+pub fn say_disclosed(cards: &mut [FdxAccess], disclosed: &crate::wire::Disclosures, locale: Locale) {
     use super::present::{code_label, format_date_time};
     use crate::i18n::text;
     for card in cards {

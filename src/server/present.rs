@@ -34,9 +34,26 @@ pub fn code_label(locale: Locale, prefix: &str, code: &str) -> String {
     i18n::t_code_in(locale, prefix, &clean_text(code))
 }
 
+/// A portal card's state: its status in words, whether it is in force, and its expiry
+/// (formatted; machine-readable).
+pub struct CardState {
+    pub status: String,
+    pub active: bool,
+    pub expires: Option<(String, String)>,
+}
+
+/// The state of a card whose regime calls it `status` (`authorised` the one in force) and whose
+/// expiry is `expiry` (RFC 3339): one past its expiry is expired whatever its list says, and
+/// says the day it ended (D-06).
+pub fn card_state(locale: Locale, status: &str, authorised: &str, expiry: Option<&str>) -> CardState {
+    let expires = expiry.and_then(format_date);
+    let status = status_now(status, authorised, expiry);
+    CardState { status: card_status(locale, status, expires.as_ref()), active: status == authorised, expires }
+}
+
 /// A consent's status as of now: `Expired` for one its regime still calls authorised
 /// (`authorised`) whose expiry (RFC 3339) has passed, as no list may have said yet.
-pub fn status_now<'a>(status: &'a str, authorised: &str, expires: Option<&str>) -> &'a str {
+fn status_now<'a>(status: &'a str, authorised: &str, expires: Option<&str>) -> &'a str {
     let passed =
         expires.and_then(|e| chrono::DateTime::parse_from_rfc3339(e).ok()).is_some_and(|end| end <= chrono::Utc::now());
     if status == authorised && passed {
@@ -46,10 +63,10 @@ pub fn status_now<'a>(status: &'a str, authorised: &str, expires: Option<&str>) 
     }
 }
 
-/// A portal card's status in words: its regime's status (`Authorised`, `Expired`, …) as the
-/// portal words it, and an expired consent's with the day it ended (D-06: when it expired,
-/// once it is not current), from `expires` (formatted; machine-readable).
-pub fn card_status(locale: Locale, status: &str, expires: Option<&(String, String)>) -> String {
+/// A card's status in words: its regime's status (`Authorised`, `Expired`, …) as the portal
+/// words it, and an expired consent's with the day it ended, from `expires` (formatted;
+/// machine-readable).
+fn card_status(locale: Locale, status: &str, expires: Option<&(String, String)>) -> String {
     match expires {
         Some((day, _)) if status == "Expired" => i18n::text(locale, "portal-expired-on", &[("date", day)]),
         _ => code_label(locale, "fdx-status-", status),

@@ -173,9 +173,10 @@ pub(super) async fn cdr_accesses(
         (Vec::new(), None)
     } else {
         let disclosures = async {
-            match disclosed {
-                true => state.upstream.disclosures_at(bank.url, customer).await,
-                false => Ok(None),
+            if disclosed {
+                state.upstream.disclosures_at(bank.url, customer).await
+            } else {
+                Ok(None)
             }
         };
         let (clients, disclosed) = tokio::join!(state.upstream.system_clients(wid), disclosures);
