@@ -65,6 +65,7 @@ pub async fn load_portal() -> Result<PortalView, AppError> {
     // consent screens did.
     if let Ok(records) = &records {
         crate::server::portal::named_by_records(&mut fdx, records);
+        sharing::name_given_by_others(&state, &mut fdx, records).await;
     }
     // Each card names the bank it was given at, when that bank has a brand of its own.
     let at = |list: &mut Vec<crate::model::FdxAccess>, workspace: Option<&str>| {

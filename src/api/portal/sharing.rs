@@ -239,3 +239,25 @@ pub(super) async fn fdx_accesses(
     let consents = state.upstream.fdx_consents_of_accounts(&ids).await?.consents;
     Ok((crate::server::portal::fdx_view(&accounts, consents, crate::request::locale()), accounts))
 }
+
+/// Names the cards of FDX consents another holder of a joint account gave, which the
+/// customer's own records cannot name, from the giver's record of the consent: the
+/// application's name and logo as its consent screen showed them. Nothing else of that record
+/// is read, and only a record of this tenant; without one the card keeps the client id.
+pub(super) async fn name_given_by_others(
+    state: &AppState,
+    cards: &mut [FdxAccess],
+    own: &[crate::server::records::Record],
+) {
+    let others = cards.iter_mut().filter(|c| !own.iter().any(|r| r.id == c.consent_id));
+    let found = futures::future::join_all(others.map(|card| async {
+        match state.records.get(&card.consent_id).await {
+            Ok(Some(record)) if record.draft.tenant == state.upstream.tenant() => {
+                crate::server::portal::named_by_records(std::slice::from_mut(card), std::slice::from_ref(&record));
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "the record naming a joint account's consent could not be read"),
+        }
+    }));
+    found.await;
+}

@@ -245,6 +245,12 @@ async fn a_joint_accounts_co_holder_cannot_stop_the_other_holders_consent() {
     let (joint, mixed) = (&ids[0], &ids[1]);
     let card = html.split(&format!("data-consent-id=\"{mixed}\"")).nth(1).unwrap().split("</li>").next().unwrap();
     assert!(card.contains("Given by another holder of a joint account"), "{card}");
+    // Named as the giver's consent screen named the application (from the giver's record),
+    // not by its client id.
+    for id in [joint, mixed] {
+        let card = html.split(&format!("data-consent-id=\"{id}\"")).nth(1).unwrap().split("</li>").next().unwrap();
+        assert!(card.contains("Budget Buddy"), "{card}");
+    }
     assert!(!card.contains("consent_id="), "no stop action on it: {card}");
     // Neither the confirmation page nor the server function lets the co-holder stop it.
     let confirm = co_holder.get(format!("{}/portal/revoke?consent_id={mixed}", app.url)).send().await.unwrap();
