@@ -180,7 +180,7 @@ pub async fn staff_revoke(
     crate::server::revoke::end_consent(&state, &record, Actor::Staff, Some(session.display), Some(reason)).await?;
     state.upstream.metrics().revokes.inc();
     if context::plain_form() {
-        context::navigate(&format!("{}&revoked=1", record_path(&record.id)));
+        context::navigate_saying(&state, crate::server::notice::Notice::RecordRevoked, &record_path(&record.id));
     }
     Ok(())
 }
@@ -222,7 +222,8 @@ pub async fn revoke_provider(
     }
     tracing::info!(client_id, revoked = records.len(), "staff revoked every consent of an application");
     if context::plain_form() {
-        context::navigate(&format!("{}&revoked={}", client_search_path(&client_id), records.len()));
+        let notice = crate::server::notice::Notice::ProviderRevoked(records.len());
+        context::navigate_saying(&state, notice, &client_search_path(&client_id));
     }
     Ok(records.len())
 }

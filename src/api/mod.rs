@@ -98,6 +98,14 @@ pub(crate) mod context {
         }
     }
 
+    /// Sends a plain form's browser to `url`, where `notice` is said once.
+    pub fn navigate_saying(state: &AppState, notice: crate::server::notice::Notice, url: &str) {
+        if let Some(cookie) = notice.cookie(state.csrf.is_secure()) {
+            set_cookie(cookie);
+        }
+        navigate(url);
+    }
+
     /// The browser id of the CSRF cookie, setting a new cookie when it has none.
     pub fn browser_id(state: &AppState) -> String {
         let (id, set) = state.csrf.ensure_cookie(&headers());

@@ -1,7 +1,7 @@
 //! The staff console's pages: the search (or the sign-in), one record, and the callback of the
 //! staff sign-in.
 
-use super::pages::{carry_over, field, query_of, sign_in_callback};
+use super::pages::{carry_over, field, notice_for, query_of, sign_in_callback, with_cookie};
 use super::render::render;
 use super::respond::failure_page;
 use crate::api::{self, console};
@@ -9,6 +9,7 @@ use crate::error::Failure;
 use crate::i18n;
 use crate::model::{Page, SignedOutView};
 use crate::server::console::LOGIN_PURPOSE;
+use crate::server::notice::Notice;
 use crate::server::AppState;
 use axum::{
     extract::{Request, State},
@@ -29,12 +30,16 @@ pub async fn console(State(state): State<AppState>, request: Request) -> Respons
     let (loaded, options) = api::run(&state, parts, console::search_records(q)).await;
     let response = match loaded {
         Ok(mut view) => {
-            if let Some(n) = field(&query, "revoked").and_then(|n| n.parse::<usize>().ok()) {
-                let count = n.to_string();
-                view.notice =
-                    Some(i18n::text(crate::request::locale(), "console-provider-revoked", &[("count", &count)]));
-            }
-            render(&state, &uri, StatusCode::OK, Page::Console(Box::new(view))).await
+            let (notice, said) = notice_for(&state, &browser, |n| match n {
+                Notice::ProviderRevoked(count) => Some(i18n::text(
+                    crate::request::locale(),
+                    "console-provider-revoked",
+                    &[("count", &count.to_string())],
+                )),
+                _ => None,
+            });
+            view.notice = notice.or(view.notice);
+            with_cookie(render(&state, &uri, StatusCode::OK, Page::Console(Box::new(view))).await, said)
         }
         Err(e) if e.failure == Failure::SessionEnded => sign_in_page(&state, &uri, &browser).await,
         Err(e) => failure_page(&state, &uri, e).await,
@@ -51,14 +56,17 @@ pub async fn record(State(state): State<AppState>, request: Request) -> Response
     let uri = parts.uri.clone();
     let query = query_of(&uri);
     let id = field(&query, "id").unwrap_or_default();
+    let browser = parts.headers.clone();
     let (loaded, options) = api::run(&state, parts, console::load_record(id)).await;
     let response = match loaded {
         Ok(mut view) => {
-            view.notice =
-                field(&query, "revoked").map(|_| i18n::text(crate::request::locale(), "console-revoked", &[]));
+            let (notice, said) = notice_for(&state, &browser, |n| {
+                (n == Notice::RecordRevoked).then(|| i18n::text(crate::request::locale(), "console-revoked", &[]))
+            });
+            view.notice = notice;
             view.problem =
                 field(&query, "reason").map(|_| i18n::text(crate::request::locale(), "console-reason-needed", &[]));
-            render(&state, &uri, StatusCode::OK, Page::ConsoleRecord(Box::new(view))).await
+            with_cookie(render(&state, &uri, StatusCode::OK, Page::ConsoleRecord(Box::new(view))).await, said)
         }
         Err(e) if e.failure == Failure::SessionEnded => Redirect::to("/admin").into_response(),
         Err(e) => failure_page(&state, &uri, e).await,

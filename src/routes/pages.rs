@@ -8,10 +8,11 @@ use super::render::render;
 use super::respond::failure_page;
 use crate::error::{AppError, Failure};
 use crate::model::Page;
+use crate::server::notice::Notice;
 use crate::server::AppState;
 use axum::{
     extract::{Request, State},
-    http::{header, StatusCode, Uri},
+    http::{header, HeaderValue, StatusCode, Uri},
     response::{IntoResponse, Redirect, Response},
 };
 use leptos_axum::ResponseOptions;
@@ -67,6 +68,33 @@ where
 
 /// Adds what a server function set (cookies) to a page's response. A redirect it asked for is
 /// the page's to decide: pages answer with their own.
+/// The words of the notice a plain form's action left for this page (`server::notice`), as
+/// `words` says them, and the `Set-Cookie` that clears it; another page's notice is left for
+/// that page, one not known is cleared.
+pub(super) fn notice_for(
+    state: &AppState,
+    headers: &axum::http::HeaderMap,
+    words: impl Fn(Notice) -> Option<String>,
+) -> (Option<String>, Option<HeaderValue>) {
+    let secure = state.csrf.is_secure();
+    match Notice::of(headers, secure) {
+        None => (None, None),
+        Some(notice) => match notice.map(words) {
+            Some(None) => (None, None),
+            Some(said) => (said, Notice::clear(secure)),
+            None => (None, Notice::clear(secure)),
+        },
+    }
+}
+
+/// `response` with `cookie` set, where there is one.
+pub(super) fn with_cookie(mut response: Response, cookie: Option<HeaderValue>) -> Response {
+    if let Some(c) = cookie {
+        response.headers_mut().append(header::SET_COOKIE, c);
+    }
+    response
+}
+
 pub(super) fn carry_over(mut response: Response, options: &ResponseOptions) -> Response {
     let Ok(set) = options.0.read() else { return response };
     for cookie in set.headers.get_all(header::SET_COOKIE) {

@@ -1,13 +1,14 @@
 //! The portal's pages: the list (or the sign-in), the confirmation of a revocation without
 //! JavaScript, and the callback of the sign-in.
 
-use super::pages::{carry_over, field, query_of, sign_in_callback};
+use super::pages::{carry_over, field, notice_for, query_of, sign_in_callback, with_cookie};
 use super::render::render;
 use super::respond::failure_page;
 use crate::api::{self, portal};
 use crate::error::Failure;
 use crate::i18n;
 use crate::model::{Page, RevokeView, SignedOutView};
+use crate::server::notice::Notice;
 use crate::server::portal::LOGIN_PURPOSE;
 use crate::server::AppState;
 use axum::{
@@ -26,11 +27,16 @@ pub async fn portal(State(state): State<AppState>, request: Request) -> Response
     let response = match loaded {
         Ok(mut view) => {
             view.filter = field(&query, "q").map(|q| q.trim().chars().take(200).collect()).unwrap_or_default();
-            view.notice = field(&query, "revoked").map(|r| {
-                let key = if r == "fdx" { "portal-fdx-revoked" } else { "portal-revoked" };
-                i18n::text(crate::request::locale(), key, &[])
+            let (notice, said) = notice_for(&state, &browser, |n| {
+                let key = match n {
+                    Notice::Revoked => "portal-revoked",
+                    Notice::Stopped => "portal-fdx-revoked",
+                    _ => return None,
+                };
+                Some(i18n::text(crate::request::locale(), key, &[]))
             });
-            render(&state, &uri, StatusCode::OK, Page::Portal(Box::new(view))).await
+            view.notice = notice;
+            with_cookie(render(&state, &uri, StatusCode::OK, Page::Portal(Box::new(view))).await, said)
         }
         // Nobody signed in, or the session ended (timed out, or its token was revoked upstream;
         // its cookie is cleared): the sign-in.

@@ -12,6 +12,7 @@ pub mod csrf;
 pub mod fdx;
 pub mod keys;
 pub mod logos;
+pub mod notice;
 pub mod observe;
 pub mod obuk;
 pub mod obuk_payment;

@@ -10,10 +10,6 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 mod sharing;
 
-/// Where a plain form lands after a revocation, with the notice to show.
-pub const REVOKED_PATH: &str = "/portal?revoked=1";
-pub const STOPPED_PATH: &str = "/portal?revoked=fdx";
-
 /// The signed-in user's applications and Open Finance consents (the two lists are asked for
 /// at once). `SessionEnded` when nobody is signed in, or the user's token no longer works.
 #[server(prefix = "/api", endpoint = "portal/load")]
@@ -180,6 +176,7 @@ pub(super) async fn customer_records(
 pub async fn revoke_access(#[server(default)] csrf_token: String, client_id: String) -> Result<(), AppError> {
     use super::context;
     use crate::error::Failure;
+    use crate::server::notice::Notice;
     let state = context::state()?;
     let (id, session) = signed_in_with_token(&state, &csrf_token).await?;
     if client_id.is_empty() || client_id.len() > 256 {
@@ -200,7 +197,7 @@ pub async fn revoke_access(#[server(default)] csrf_token: String, client_id: Str
         }
         state.upstream.metrics().revokes.inc();
         if context::plain_form() {
-            context::navigate(REVOKED_PATH);
+            context::navigate_saying(&state, Notice::Revoked, "/portal");
         }
         return Ok(());
     }
@@ -210,7 +207,7 @@ pub async fn revoke_access(#[server(default)] csrf_token: String, client_id: Str
     state.upstream.metrics().revokes.inc();
     end_records(&state, &session.subject, &client_id).await;
     if context::plain_form() {
-        context::navigate(REVOKED_PATH);
+        context::navigate_saying(&state, Notice::Revoked, "/portal");
     }
     Ok(())
 }
@@ -236,7 +233,7 @@ pub async fn stop_sharing(#[server(default)] csrf_token: String, consent_id: Str
         Some(_) => {}
     }
     if context::plain_form() {
-        context::navigate(STOPPED_PATH);
+        context::navigate_saying(&state, crate::server::notice::Notice::Stopped, "/portal");
     }
     Ok(())
 }

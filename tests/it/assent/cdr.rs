@@ -389,7 +389,7 @@ async fn the_portal_lists_and_stops_an_arrangement_of_its_own_customer_only() {
     assert_eq!(bank_accounts(&app, &access).await.0, StatusCode::OK);
     let res = portal_stop(&app, &portal, arrangement.as_str(), hidden(&confirm, "csrf_token").as_str()).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    assert_eq!(location(&res), "/portal?revoked=fdx");
+    assert_eq!(location(&res), "/portal");
     assert_eq!(bank_accounts(&app, &access).await.0, StatusCode::UNAUTHORIZED);
     assert_eq!(managed(&app, &arrangement).await[0]["status"], "Revoked");
     // P-05: its refresh token died with it: the recipient cannot get new access.
@@ -398,7 +398,7 @@ async fn the_portal_lists_and_stops_an_arrangement_of_its_own_customer_only() {
     // P-06: the same stop again, as from a second tab: a clear answer, and nothing more ended.
     let res = portal_stop(&app, &portal, arrangement.as_str(), hidden(&confirm, "csrf_token").as_str()).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER, "answered as done");
-    assert_eq!(location(&res), "/portal?revoked=fdx");
+    assert_eq!(location(&res), "/portal");
     let s = browser();
     crate::assent::console::console_sign_in(&app, &s, "admin").await;
     let record = admin(&app, &s, &format!("/admin/record?id={arrangement}")).await.1;

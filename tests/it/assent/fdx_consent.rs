@@ -143,10 +143,12 @@ async fn the_user_shares_exactly_the_accounts_ticked() {
     );
     for res in [one, two] {
         assert_eq!(res.status(), StatusCode::SEE_OTHER);
-        assert_eq!(location(&res), "/portal?revoked=fdx");
+        assert_eq!(location(&res), "/portal");
     }
-    let after = portal.get(format!("{}/portal?revoked=fdx", app.url)).send().await.unwrap().text().await.unwrap();
+    let after = portal.get(format!("{}/portal", app.url)).send().await.unwrap().text().await.unwrap();
     assert!(after.contains("Sharing stopped") && after.contains(">Stopped<"), "{after}");
+    let again = portal.get(format!("{}/portal", app.url)).send().await.unwrap().text().await.unwrap();
+    assert!(again.contains(">Stopped<") && !again.contains("Sharing stopped"), "said once: {again}");
     let fetch = b.post(format!("{}/fdx-demo/fetch", app.sandbox_url())).send().await.unwrap().text().await.unwrap();
     assert!(fetch.contains("data-testid=\"bank-status\">401"), "{fetch}");
     assert_eq!(record(&app, &consent_id).unwrap().0, "revoked", "the record ends with the consent");

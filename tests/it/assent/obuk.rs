@@ -281,7 +281,7 @@ async fn the_portal_lists_and_stops_a_uk_consent_of_its_own_user_only() {
         portal.get(format!("{}/portal/revoke?consent_id={id}", app.url)).send().await.unwrap().text().await.unwrap();
     let res = portal_stop(&app, &portal, id.as_str(), hidden(&confirm, "csrf_token").as_str()).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    assert_eq!(location(&res), "/portal?revoked=fdx");
+    assert_eq!(location(&res), "/portal");
     assert_eq!(bank_accounts(&app, &access).await.0, StatusCode::UNAUTHORIZED);
     assert_eq!(uk_managed(&app, &id).await["status"], "Revoked");
     let s = browser();

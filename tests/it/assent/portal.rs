@@ -48,10 +48,15 @@ async fn revoking_ends_the_apps_access_for_real() {
     assert!(portal.contains("Access granted") && portal.contains("<time datetime="));
     let res = revoke(&app, &b, "demo-app").await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    assert_eq!(location(&res), "/portal?revoked=1");
-    let portal = b.get(format!("{}/portal?revoked=1", app.url)).send().await.unwrap().text().await.unwrap();
+    assert_eq!(location(&res), "/portal");
+    let portal = b.get(format!("{}/portal", app.url)).send().await.unwrap().text().await.unwrap();
     let apps = portal_apps(&portal);
     assert!(apps.contains("Access revoked") && !apps.contains("Sandbox Demo App"), "gone from the applications");
+    // Said once: a reload, or a link saying so, does not say it again.
+    for path in ["/portal", "/portal?revoked=1"] {
+        let again = b.get(format!("{}{path}", app.url)).send().await.unwrap().text().await.unwrap();
+        assert!(again.contains("Signed in as") && !again.contains("Access revoked"), "{path}: {again}");
+    }
     assert!(!introspect(&app, &demo_token).await, "the app's token is dead");
     // Revoking again (a second tab): the application is no longer in the list, so there is
     // nothing to revoke; a page says so, and no revocation is sent.
