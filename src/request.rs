@@ -21,12 +21,15 @@ pub struct RequestCtx {
     hinted: Arc<Mutex<Option<Locale>>>,
     /// From `Accept-Language`.
     accepted: Option<Locale>,
+    /// The zone dates and times are said in (`ASSENT_TIME_ZONE`).
+    zone: chrono_tz::Tz,
 }
 
 impl RequestCtx {
-    /// A fresh id, and the language preferences of `headers`.
-    pub fn new(headers: &HeaderMap) -> Self {
+    /// A fresh id, the language preferences of `headers`, and the deployment's time zone.
+    pub fn new(headers: &HeaderMap, zone: chrono_tz::Tz) -> Self {
         RequestCtx {
+            zone,
             id: random_b64(9),
             chosen: read_cookie(headers, LANG_COOKIE).and_then(Locale::from_tag),
             hinted: Arc::default(),
@@ -48,7 +51,13 @@ impl RequestCtx {
 
     /// The same context, for work of this request on another task.
     fn share(&self) -> Self {
-        RequestCtx { id: self.id.clone(), chosen: self.chosen, hinted: self.hinted.clone(), accepted: self.accepted }
+        RequestCtx {
+            id: self.id.clone(),
+            chosen: self.chosen,
+            hinted: self.hinted.clone(),
+            accepted: self.accepted,
+            zone: self.zone,
+        }
     }
 
     fn hint(&self) -> Option<Locale> {
@@ -114,6 +123,11 @@ pub fn hint_ui_locales(list: &str) {
 /// The language of this response: chosen, then hinted by the client, then accepted, then English.
 pub fn locale() -> Locale {
     REQUEST.try_with(|r| r.chosen.or(r.hint()).or(r.accepted).unwrap_or_default()).unwrap_or_default()
+}
+
+/// The time zone this response says dates and times in (UTC outside a request).
+pub fn time_zone() -> chrono_tz::Tz {
+    REQUEST.try_with(|r| r.zone).unwrap_or(chrono_tz::UTC)
 }
 
 /// `n` random bytes, base64url: nonces, ids, tokens. From the thread's CSPRNG (ChaCha,

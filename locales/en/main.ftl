@@ -1,7 +1,7 @@
 # Assent's texts in English. Keys are stable; each language file has every key.
 # strftime format for dates (chrono): month names come from the locale.
 date-format = %B %-d, %Y
-date-time-format = %B %-d, %Y, %H:%M UTC
+date-time-format = %B %-d, %Y, %H:%M %Z
 
 ## Shell
 skip-to-content = Skip to content

@@ -1,6 +1,6 @@
 # Textos de Assent en español.
 date-format = %-d de %B de %Y
-date-time-format = %-d de %B de %Y, %H:%M UTC
+date-time-format = %-d de %B de %Y, %H:%M %Z
 
 ## Shell
 skip-to-content = Ir al contenido

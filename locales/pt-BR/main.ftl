@@ -1,6 +1,6 @@
 # Textos do Assent em português (Brasil).
 date-format = %-d de %B de %Y
-date-time-format = %-d de %B de %Y, %H:%M UTC
+date-time-format = %-d de %B de %Y, %H:%M %Z
 
 ## Shell
 skip-to-content = Pular para o conteúdo

@@ -179,8 +179,11 @@ pub async fn staff_revoke(
     }
     crate::server::revoke::end_consent(&state, &record, Actor::Staff, Some(session.display), Some(reason)).await?;
     state.upstream.metrics().revokes.inc();
+    // The record's page says so once: reached by the plain form's redirect, or by the island's
+    // own navigation once done.
+    context::say_next(&state, crate::server::notice::Notice::RecordRevoked);
     if context::plain_form() {
-        context::navigate_saying(&state, crate::server::notice::Notice::RecordRevoked, &record_path(&record.id));
+        context::navigate(&record_path(&record.id));
     }
     Ok(())
 }
@@ -221,9 +224,10 @@ pub async fn revoke_provider(
         state.upstream.metrics().revokes.inc();
     }
     tracing::info!(client_id, revoked = records.len(), "staff revoked every consent of an application");
+    // Likewise the search's page, with how many.
+    context::say_next(&state, crate::server::notice::Notice::ProviderRevoked(records.len()));
     if context::plain_form() {
-        let notice = crate::server::notice::Notice::ProviderRevoked(records.len());
-        context::navigate_saying(&state, notice, &client_search_path(&client_id));
+        context::navigate(&client_search_path(&client_id));
     }
     Ok(records.len())
 }

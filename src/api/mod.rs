@@ -98,12 +98,11 @@ pub(crate) mod context {
         }
     }
 
-    /// Sends a plain form's browser to `url`, where `notice` is said once.
-    pub fn navigate_saying(state: &AppState, notice: crate::server::notice::Notice, url: &str) {
+    /// Has the next page this browser loads say `notice`, once.
+    pub fn say_next(state: &AppState, notice: crate::server::notice::Notice) {
         if let Some(cookie) = notice.cookie(state.csrf.is_secure()) {
             set_cookie(cookie);
         }
-        navigate(url);
     }
 
     /// The browser id of the CSRF cookie, setting a new cookie when it has none.

@@ -82,18 +82,16 @@ pub fn StaffRevokeForm(target: StaffTarget, csrf_token: String, texts: StaffRevo
         }
     };
 
-    // Done: the page a plain form reaches, which shows the record (or the search) as it is now.
+    // Done: the page a plain form reaches, which shows the record (or the search) as it is
+    // now, and says what was done (the server function left it a notice).
     let done_path = match target.clone() {
-        StaffTarget::One { id } => format!("{}&revoked=1", record_path(&id)),
-        StaffTarget::Provider { search, .. } => format!("{search}&revoked="),
+        StaffTarget::One { id } => record_path(&id),
+        StaffTarget::Provider { search, .. } => search,
     };
     Effect::new(move |_| {
-        let next = match (one_done.get(), all_done.get()) {
-            (Some(Ok(())), _) => done_path.clone(),
-            (_, Some(Ok(n))) => format!("{done_path}{n}"),
-            _ => return,
-        };
-        let _ = window().location().assign(&next);
+        if matches!(one_done.get(), Some(Ok(()))) || matches!(all_done.get(), Some(Ok(_))) {
+            let _ = window().location().assign(&done_path);
+        }
     });
     let offline = StoredValue::new(offline);
     let error = move || {

@@ -176,8 +176,7 @@ pub fn view(
 /// asks for them: the historic range a data holder's authorisation states.
 pub fn say_history(view: &mut CdrArrangementView, from: Option<chrono::NaiveDate>) {
     let asks = view.clusters.iter().any(|c| c.key == "transactions");
-    let from = from.filter(|_| asks).and_then(|d| d.and_hms_opt(0, 0, 0));
-    view.history_from = from.and_then(|t| format_date(&t.and_utc().to_rfc3339()));
+    view.history_from = from.filter(|_| asks).and_then(super::present::format_day);
 }
 
 /// What an accept grants: the chosen accounts (sorted, each once), every requested scope and

@@ -166,20 +166,41 @@ pub fn user_of(ctx: &serde_json::Map<String, serde_json::Value>, subject: &str) 
     text("email").or_else(|| text("name")).unwrap_or_else(|| clean_text(subject))
 }
 
-/// A date in the response's language (the format is a message), and its RFC 3339 form.
+/// The day of a moment in the response's language (the format is a message) and time zone
+/// (`ASSENT_TIME_ZONE`), and the moment's RFC 3339 form.
 pub fn format_date(rfc3339: &str) -> Option<(String, String)> {
     let t = chrono::DateTime::parse_from_rfc3339(rfc3339).ok()?;
     format_in(t, "date-format")
 }
 
-/// A date and time (UTC, said so) in the response's language, and its RFC 3339 form: where two
-/// moments of one day must be told apart, as in a record's history.
+/// A date and time, with its zone's abbreviation (`UTC`, `AEDT`), in the response's language
+/// and time zone, and its RFC 3339 form: where two moments of one day must be told apart, as
+/// in a record's history.
 pub fn format_date_time(rfc3339: &str) -> Option<(String, String)> {
-    let t = chrono::DateTime::parse_from_rfc3339(rfc3339).ok()?.with_timezone(&chrono::Utc).fixed_offset();
+    let t = chrono::DateTime::parse_from_rfc3339(rfc3339).ok()?;
     format_in(t, "date-time-format")
 }
 
+/// A calendar day (no moment, so no zone: a bank's history beginning January 1 begins then
+/// wherever it is read) in the response's language.
+pub fn format_day(day: chrono::NaiveDate) -> Option<(String, String)> {
+    let t = day.and_hms_opt(0, 0, 0)?.and_utc().fixed_offset();
+    format_with(t, "date-format", day.to_string())
+}
+
 fn format_in(t: chrono::DateTime<chrono::FixedOffset>, format_key: &str) -> Option<(String, String)> {
+    let rfc3339 = t.to_rfc3339();
+    format_with(t.with_timezone(&request::time_zone()), format_key, rfc3339)
+}
+
+fn format_with<Tz: chrono::TimeZone>(
+    t: chrono::DateTime<Tz>,
+    format_key: &str,
+    machine: String,
+) -> Option<(String, String)>
+where
+    Tz::Offset: std::fmt::Display,
+{
     let locale = request::locale();
     let chrono_locale = match locale {
         Locale::En => chrono::Locale::en_US,
@@ -188,7 +209,7 @@ fn format_in(t: chrono::DateTime<chrono::FixedOffset>, format_key: &str) -> Opti
     };
     let format = i18n::text(locale, format_key, &[]);
     let items = chrono::format::StrftimeItems::new_with_locale(&format, chrono_locale).parse().ok()?;
-    Some((t.format_localized_with_items(items.iter(), chrono_locale).to_string(), t.to_rfc3339()))
+    Some((t.format_localized_with_items(items.iter(), chrono_locale).to_string(), machine))
 }
 
 #[cfg(test)]
@@ -202,6 +223,39 @@ mod tests {
         assert_eq!(status_now("Authorised", "Authorised", future), "Authorised");
         assert_eq!(status_now("Authorised", "Authorised", None), "Authorised");
         assert_eq!(status_now("Revoked", "Authorised", past), "Revoked", "an end of its own stays");
+    }
+
+    #[tokio::test]
+    async fn dates_and_times_are_said_in_the_deployments_time_zone() {
+        use crate::request::RequestCtx;
+        let at = "2026-12-03T22:30:00Z";
+        let said = |zone| {
+            RequestCtx::new(&Default::default(), zone).scope(async move {
+                let day = format_date(at).unwrap();
+                let time = format_date_time(at).unwrap();
+                let history = format_day(chrono::NaiveDate::from_ymd_opt(2017, 1, 1).unwrap()).unwrap();
+                // The machine-readable form is the moment itself, whatever the zone.
+                assert_eq!(
+                    (day.1.as_str(), time.1.as_str()),
+                    ("2026-12-03T22:30:00+00:00", "2026-12-03T22:30:00+00:00")
+                );
+                (day.0, time.0, history)
+            })
+        };
+        let (day, time, history) = said(chrono_tz::UTC).await;
+        assert_eq!((day.as_str(), time.as_str()), ("December 3, 2026", "December 3, 2026, 22:30 UTC"));
+        assert_eq!(history, ("January 1, 2017".to_string(), "2017-01-01".to_string()));
+        // Sydney is a day ahead then; a calendar day stays the day it is.
+        let (day, time, history) = said(chrono_tz::Australia::Sydney).await;
+        assert_eq!((day.as_str(), time.as_str()), ("December 4, 2026", "December 4, 2026, 09:30 AEDT"));
+        assert_eq!(history.0, "January 1, 2017");
+        let (day, time, history) = said(chrono_tz::America::Sao_Paulo).await;
+        assert_eq!((day.as_str(), time.as_str()), ("December 3, 2026", "December 3, 2026, 19:30 -03"));
+        assert_eq!(history.0, "January 1, 2017");
+        // A moment given in another offset is said in the deployment's zone too.
+        let utc = RequestCtx::new(&Default::default(), chrono_tz::UTC);
+        let day = utc.scope(async { format_date("2026-12-03T23:30:00-05:00").unwrap().0 }).await;
+        assert_eq!(day, "December 4, 2026");
     }
 
     #[test]

@@ -50,6 +50,8 @@ pub struct Shared {
     /// Whether browsers reach Assent on this machine (its public URL is a loopback address): a
     /// developer's, or the sandbox's. Applications on the same machine are then no surprise.
     pub on_loopback: bool,
+    /// `ASSENT_TIME_ZONE`: the zone of every date and time said (each request carries it).
+    pub time_zone: chrono_tz::Tz,
     /// The document head's hydration scripts, in the parts between which each page's nonce
     /// goes: written once, by the first page rendered.
     pub head: OnceLock<Vec<String>>,
@@ -444,6 +446,7 @@ pub async fn build(
         },
         assets,
         on_loopback: config::is_loopback(&public_url),
+        time_zone: config.time_zone,
         users: (users, portal_users),
         unticked: config
             .workspaces

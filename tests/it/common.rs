@@ -44,6 +44,7 @@ pub fn sandbox_config(data_dir: &std::path::Path) -> Config {
         sandbox_mtls_addr: None,
         text_logs: false,
         log_filter: "info".into(),
+        time_zone: chrono_tz::UTC,
         live_reload: false,
         session_store: assent::server::config::SessionStoreConfig::Sqlite,
         session_store_timeout: std::time::Duration::from_millis(500),

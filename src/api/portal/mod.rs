@@ -197,7 +197,8 @@ pub async fn revoke_access(#[server(default)] csrf_token: String, client_id: Str
         }
         state.upstream.metrics().revokes.inc();
         if context::plain_form() {
-            context::navigate_saying(&state, Notice::Revoked, "/portal");
+            context::say_next(&state, Notice::Revoked);
+            context::navigate("/portal");
         }
         return Ok(());
     }
@@ -207,7 +208,8 @@ pub async fn revoke_access(#[server(default)] csrf_token: String, client_id: Str
     state.upstream.metrics().revokes.inc();
     end_records(&state, &session.subject, &client_id).await;
     if context::plain_form() {
-        context::navigate_saying(&state, Notice::Revoked, "/portal");
+        context::say_next(&state, Notice::Revoked);
+        context::navigate("/portal");
     }
     Ok(())
 }
@@ -233,7 +235,8 @@ pub async fn stop_sharing(#[server(default)] csrf_token: String, consent_id: Str
         Some(_) => {}
     }
     if context::plain_form() {
-        context::navigate_saying(&state, crate::server::notice::Notice::Stopped, "/portal");
+        context::say_next(&state, crate::server::notice::Notice::Stopped);
+        context::navigate("/portal");
     }
     Ok(())
 }

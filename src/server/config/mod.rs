@@ -70,6 +70,9 @@ pub struct Config {
     pub text_logs: bool,
     /// `RUST_LOG`: which log lines are written (default `info`).
     pub log_filter: String,
+    /// `ASSENT_TIME_ZONE` (an IANA name, default `UTC`): the zone pages, the console and
+    /// receipts say dates and times in.
+    pub time_zone: chrono_tz::Tz,
     /// `LEPTOS_WATCH` (set by `cargo leptos watch`): pages may open the live-reload websocket.
     pub live_reload: bool,
     /// `ASSENT_SESSION_STORE`: where portal sessions and sign-ins in progress live.
@@ -386,6 +389,12 @@ impl Config {
         if let Err(e) = tracing_subscriber::EnvFilter::try_new(&log_filter) {
             return err(format!("RUST_LOG is not a log filter such as info or assent=debug,warn ({e}): {log_filter}"));
         }
+        let time_zone = match get("ASSENT_TIME_ZONE").map(|z| z.trim().to_string()) {
+            None => chrono_tz::UTC,
+            Some(z) => z.parse().or_else(|_| {
+                err(format!("ASSENT_TIME_ZONE is not a time zone name such as Europe/London or America/Sao_Paulo: {z}"))
+            })?,
+        };
         let file = match get("ASSENT_CONFIG") {
             Some(path) => {
                 let text = std::fs::read_to_string(&path)
@@ -431,6 +440,7 @@ impl Config {
             sandbox_mtls_addr,
             text_logs,
             log_filter,
+            time_zone,
             live_reload: get("LEPTOS_WATCH").is_some(),
             bank,
             bank_client,

@@ -125,6 +125,14 @@ mod env {
         assert!(config(&[("ASSENT_LOG_FORMAT", "Text")]).unwrap().text_logs);
         assert!(config(&[("RUST_LOG", "info,[[[")]).unwrap_err().0.contains("RUST_LOG"));
         assert_eq!(config(&[("RUST_LOG", "assent=debug,warn")]).unwrap().log_filter, "assent=debug,warn");
+        // The time zone: UTC unless named, and a name that is one.
+        assert_eq!(config(&[]).unwrap().time_zone, chrono_tz::UTC);
+        assert_eq!(
+            config(&[("ASSENT_TIME_ZONE", " Australia/Sydney ")]).unwrap().time_zone,
+            chrono_tz::Australia::Sydney
+        );
+        let e = config(&[("ASSENT_TIME_ZONE", "AEST+10")]).unwrap_err().0;
+        assert!(e.contains("ASSENT_TIME_ZONE is not a time zone name") && e.contains("AEST+10"), "{e}");
         // Words are read as the README writes them, whatever their case.
         assert!(config(&[("CONSENT_STORAGE", "None")]).is_ok());
     }

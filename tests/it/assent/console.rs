@@ -210,6 +210,26 @@ async fn staff_find_a_record_read_its_history_and_revoke_it_with_a_reason() {
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 }
 
+/// `ASSENT_TIME_ZONE`: a record's history says its times in the deployment's zone, named;
+/// the page's `datetime` keeps the moment.
+#[tokio::test]
+async fn times_are_said_in_the_deployments_time_zone() {
+    let app = spawn_app_with(".", |c| c.time_zone = chrono_tz::Asia::Tokyo).await;
+    consent_via_demo(&app, "user9", &["openid", "email"]).await;
+    let (s, _) = browser_with_jar();
+    console_sign_in(&app, &s, "admin").await;
+    let found = admin_page(&app, &s, "/admin?q=user9").await;
+    let start = found.find("/admin/record?id=").unwrap();
+    let record = admin_page(&app, &s, &found[start..start + found[start..].find('"').unwrap()]).await;
+    let history = record.split("<ol class=\"history\">").nth(1).unwrap().split("</ol>").next().unwrap();
+    let time = history.split("<time datetime=\"").nth(1).unwrap().split("</time>").next().unwrap();
+    let (moment, said) = time.split_once("\">").unwrap();
+    let said = said.trim_end_matches("<!>");
+    let tokyo = chrono::DateTime::parse_from_rfc3339(moment).unwrap().with_timezone(&chrono_tz::Asia::Tokyo);
+    assert!(moment.ends_with("+00:00"), "{moment}");
+    assert!(said.ends_with(&tokyo.format(", %H:%M JST").to_string()), "{said} for {moment}");
+}
+
 #[tokio::test]
 async fn revoking_a_provider_ends_every_consent_of_the_application() {
     let app = spawn_app().await;
