@@ -8,8 +8,15 @@ use axum::http::{header, HeaderMap};
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 
-/// The cookie that remembers the language chosen with the switcher.
-pub const LANG_COOKIE: &str = "assent-lang";
+/// The cookie that remembers the language chosen with the switcher (`__Host-` over https, as
+/// every cookie of Assent's).
+pub fn lang_cookie(secure: bool) -> &'static str {
+    if secure {
+        "__Host-assent-lang"
+    } else {
+        "assent-lang"
+    }
+}
 
 /// One request's context.
 pub struct RequestCtx {
@@ -31,7 +38,10 @@ impl RequestCtx {
         RequestCtx {
             zone,
             id: random_b64(9),
-            chosen: read_cookie(headers, LANG_COOKIE).and_then(Locale::from_tag),
+            // Either name: a language is no secret, and the request does not know its scheme.
+            chosen: read_cookie(headers, lang_cookie(true))
+                .or_else(|| read_cookie(headers, lang_cookie(false)))
+                .and_then(Locale::from_tag),
             hinted: Arc::default(),
             accepted: headers
                 .get(header::ACCEPT_LANGUAGE)

@@ -123,7 +123,7 @@ async fn consent_screen(
     carry_over(response, &options)
 }
 
-/// Around the two decisions' server functions: a plain form that allowed with nothing chosen
+/// Around the five decisions' server functions: a plain form that allowed with nothing chosen
 /// gets its consent screen again, saying so (422), instead of an error page. An island shows
 /// the same words in place by itself.
 pub async fn form_again(State(state): State<AppState>, request: Request, next: Next) -> Response {

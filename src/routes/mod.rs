@@ -167,7 +167,8 @@ async fn set_language(
         .unwrap_or_else(|| "/".into());
     let mut response = axum::response::Redirect::to(&next).into_response();
     if let Some(cookie) = lang.and_then(|l| {
-        crate::cookies::cookie_header(crate::request::LANG_COOKIE, l.tag(), 31_536_000, "Lax", state.csrf.is_secure())
+        let secure = state.csrf.is_secure();
+        crate::cookies::cookie_header(crate::request::lang_cookie(secure), l.tag(), 31_536_000, "Lax", secure)
     }) {
         response.headers_mut().append(header::SET_COOKIE, cookie);
     }

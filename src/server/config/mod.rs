@@ -75,7 +75,8 @@ pub struct Config {
     pub time_zone: chrono_tz::Tz,
     /// `LEPTOS_WATCH` (set by `cargo leptos watch`): pages may open the live-reload websocket.
     pub live_reload: bool,
-    /// `ASSENT_SESSION_STORE`: where portal sessions and sign-ins in progress live.
+    /// `ASSENT_SESSION_STORE`: where portal and staff sessions, finished sign-ins and the
+    /// consent flows' decisions live.
     pub session_store: SessionStoreConfig,
     /// `ASSENT_SESSION_STORE_TIMEOUT_MS`: the longest any request waits on the session store.
     pub session_store_timeout: std::time::Duration,

@@ -429,6 +429,20 @@ async fn behind_https_hsts_host_only_cookies_and_forwarded_headers_change_nothin
     let authorize = url::Url::parse(&location(&res)).unwrap();
     let back = authorize.query_pairs().find(|(k, _)| k == "redirect_uri").map(|(_, v)| v.into_owned());
     assert_eq!(back.as_deref(), Some("https://consent.example/portal/callback"));
+    // The language switcher's cookie too, and the pages read it.
+    let res = spoofed(form_post(&b, format!("{url}/lang")))
+        .header("origin", public)
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("lang", "es"), ("next", "/portal")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let cookies = set_cookies(&res);
+    assert!(host_only(&cookies) && cookies[0].starts_with("__Host-assent-lang=es;"), "{cookies:?}");
+    let lang = cookies[0].split(';').next().unwrap().to_string();
+    let page = b.get(format!("{url}/portal")).header("cookie", lang).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("lang=\"es\""), "{page}");
 }
 
 /// Item 6: more connections from one address than the listener takes, all sending nothing,
