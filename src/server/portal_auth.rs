@@ -1,6 +1,7 @@
 //! The portal signs users in as a backend-for-frontend: authorization code with PKCE (S256),
-//! `state` and `nonce`, done on the server with the `openidconnect` crate. The ID token is
-//! verified (signature, issuer, audience, expiry, nonce); tokens never reach the browser.
+//! `state` and `nonce`, done on the server with the `openidconnect` crate, the request pushed
+//! to the server first (PAR, RFC 9126) where it offers that. The ID token is verified
+//! (signature, issuer, audience, expiry, nonce); tokens never reach the browser.
 
 use super::config::{PortalClient, Secret};
 use openidconnect::core::{
@@ -24,6 +25,13 @@ pub struct PortalMetadata {
     /// RFC 7009: where signing out revokes the session's token.
     #[serde(default)]
     revocation_endpoint: Option<String>,
+    /// RFC 9126: where a sign-in's request is pushed, so that only its `request_uri` passes
+    /// through the browser.
+    #[serde(default)]
+    pushed_authorization_request_endpoint: Option<String>,
+    /// …and whether the server takes no other (a FAPI workspace).
+    #[serde(default)]
+    require_pushed_authorization_requests: bool,
 }
 impl AdditionalProviderMetadata for PortalMetadata {}
 
@@ -59,6 +67,8 @@ pub enum PortalAuthError {
     IdToken(String),
     #[error("revocation failed: {0}")]
     Revocation(String),
+    #[error("the pushed authorization request failed: {0}")]
+    Pushed(String),
 }
 
 pub struct PortalAuth {
@@ -142,26 +152,60 @@ impl PortalAuth {
             return Ok(());
         };
         let mut form = vec![("token", access_token), ("token_type_hint", "access_token")];
-        let request = match &self.secret {
-            // client_secret_basic, each part form-encoded first (RFC 6749 §2.3.1).
-            Some(secret) => {
-                let encode = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
-                http.post(&endpoint).basic_auth(encode(&self.client_id), Some(encode(secret.expose())))
-            }
-            None => {
-                form.push(("client_id", self.client_id.as_str()));
-                http.post(&endpoint)
-            }
-        };
-        let res = request.form(&form).send().await.map_err(|e| PortalAuthError::Revocation(e.to_string()))?;
+        if self.secret.is_none() {
+            form.push(("client_id", self.client_id.as_str()));
+        }
+        let request = self.authenticated(http.post(&endpoint)).form(&form);
+        let res = request.send().await.map_err(|e| PortalAuthError::Revocation(e.to_string()))?;
         match res.status() {
             s if s.is_success() => Ok(()),
             s => Err(PortalAuthError::Revocation(format!("the revocation endpoint answered {s}"))),
         }
     }
 
+    /// `request` with the client's authentication: `client_secret_basic` (each part
+    /// form-encoded first, RFC 6749 §2.3.1) where it has a secret; a public client is named by
+    /// the `client_id` of the form.
+    fn authenticated(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        match &self.secret {
+            Some(secret) => {
+                let encode = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+                request.basic_auth(encode(&self.client_id), Some(encode(secret.expose())))
+            }
+            None => request,
+        }
+    }
+
+    /// RFC 9126: pushes the parameters of the authorization request `front` to `endpoint` and
+    /// answers the URL that carries only the `client_id` and the `request_uri` the server gave:
+    /// `state`, `nonce`, the PKCE challenge and the redirect URI never pass through the browser.
+    async fn push(&self, http: &reqwest::Client, endpoint: &str, front: &url::Url) -> Result<String, PortalAuthError> {
+        #[derive(Deserialize)]
+        struct Pushed {
+            request_uri: String,
+        }
+        let params: Vec<(String, String)> = front.query_pairs().into_owned().collect();
+        let fail = |e: String| PortalAuthError::Pushed(e);
+        let res =
+            self.authenticated(http.post(endpoint)).form(&params).send().await.map_err(|e| fail(e.to_string()))?;
+        if !res.status().is_success() {
+            return Err(fail(format!("the endpoint answered {}", res.status())));
+        }
+        let pushed: Pushed = res.json().await.map_err(|e| fail(e.to_string()))?;
+        if pushed.request_uri.is_empty() {
+            return Err(fail("no request_uri in its answer".into()));
+        }
+        let mut url = front.clone();
+        url.query_pairs_mut()
+            .clear()
+            .append_pair("client_id", self.client_id.as_str())
+            .append_pair("request_uri", &pushed.request_uri);
+        Ok(url.to_string())
+    }
+
     pub async fn start(&self, http: &reqwest::Client) -> Result<SignIn, PortalAuthError> {
         let metadata = self.metadata(http).await?;
+        let pushing = metadata.additional_metadata().clone();
         let secret = self.secret.as_ref().map(|s| ClientSecret::new(s.expose().to_string()));
         let client = CoreClient::from_provider_metadata(metadata, self.client_id.clone(), secret)
             .set_redirect_uri(self.redirect.clone());
@@ -173,8 +217,24 @@ impl PortalAuth {
             request = request.add_scope(Scope::new(scope.to_string()));
         }
         let (url, state, nonce) = request.url();
+        // Pushed where the server offers it. Where it also takes the request in the URL, a push
+        // that fails falls back to that, as before PAR; where it requires PAR, the sign-in fails.
+        let url = match pushing.pushed_authorization_request_endpoint.as_deref() {
+            Some(endpoint) => match self.push(http, endpoint, &url).await {
+                Ok(pushed) => pushed,
+                Err(e) if !pushing.require_pushed_authorization_requests => {
+                    tracing::warn!(error = %e, "a sign-in's request could not be pushed; it goes in the URL");
+                    url.to_string()
+                }
+                Err(e) => return Err(e),
+            },
+            None if pushing.require_pushed_authorization_requests => {
+                return Err(PortalAuthError::Pushed("PAR is required, and discovery names no endpoint".into()))
+            }
+            None => url.to_string(),
+        };
         Ok(SignIn {
-            url: url.to_string(),
+            url,
             state: state.secret().clone(),
             verifier: verifier.secret().clone(),
             nonce: nonce.secret().clone(),

@@ -393,7 +393,7 @@ pub async fn portal_callback(app: &TestApp, b: &Client, user: &str) -> url::Url 
         .unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let authorize = location(&res);
-    assert!(authorize.contains("code_challenge_method=S256") && authorize.contains("nonce="));
+    assert_pushed(&authorize);
     let res = sign_in(app, b, &authorize, user).await;
     // The portal's client is trusted: no consent screen for the portal itself.
     let callback = location(&res);
@@ -484,4 +484,15 @@ pub fn portal_apps(html: &str) -> &str {
 /// The portal's consent records section, as drawn.
 pub fn portal_records(html: &str) -> &str {
     &html[html.find(r#"id="records-title""#).expect("the records section")..]
+}
+
+/// P-10: a sign-in's request was pushed (RFC 9126): the browser carries the client and the
+/// request's reference only, never its `state`, `nonce`, PKCE challenge or redirect URI. What
+/// was pushed is proven by the sign-in's success: the sandbox's public clients must use PKCE
+/// (S256), and the ID token is checked against the nonce.
+pub fn assert_pushed(authorize: &str) {
+    let url = url::Url::parse(authorize).unwrap();
+    let keys: Vec<String> = url.query_pairs().map(|(k, _)| k.into_owned()).collect();
+    assert_eq!(keys, ["client_id", "request_uri"], "{authorize}");
+    assert!(url.query().unwrap().contains("request_uri=urn%3Aietf%3Aparams%3Aoauth%3Arequest_uri%3A"), "{authorize}");
 }

@@ -27,7 +27,8 @@ pub async fn console_sign_in(app: &TestApp, b: &Client, user: &str) -> reqwest::
         .unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let authorize = location(&res);
-    assert!(authorize.contains("/default/bank-admins/") && authorize.contains("code_challenge_method=S256"));
+    assert!(authorize.contains("/default/bank-admins/"), "{authorize}");
+    assert_pushed(&authorize);
     let res = sign_in(app, b, &authorize, user).await;
     let callback = location(&res);
     assert!(callback.starts_with(&format!("{}/admin/callback?", app.url)), "{callback}");

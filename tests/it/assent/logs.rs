@@ -34,6 +34,11 @@ async fn logs_of_whole_flows_carry_no_secret() {
         .with_ansi(false)
         .finish();
     let _logging = tracing::subscriber::set_default(subscriber);
+    // `tracing` keeps each callsite's interest from when it is first hit. With this test's
+    // subscriber the only one registered, a callsite first hit on another test's thread would
+    // be judged by that thread's (none) and stay silent here too. A second, silent one makes
+    // every callsite ask each thread's own subscriber.
+    let _second = tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default());
     let app = spawn_app().await;
     let mut secrets = Vec::new();
 
