@@ -290,3 +290,80 @@ impl PortalAuth {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::{extract::State, http::StatusCode, routing::get, routing::post, Json};
+
+    /// An issuer whose discovery offers PAR (`required` or not) at an endpoint that answers
+    /// `par` (its status and body); answers the issuer's URL.
+    async fn issuer(required: bool, par: (StatusCode, serde_json::Value)) -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let discovery = serde_json::json!({
+            "issuer": base,
+            "authorization_endpoint": format!("{base}/authorize"),
+            "token_endpoint": format!("{base}/token"),
+            "jwks_uri": format!("{base}/jwks"),
+            "response_types_supported": ["code"],
+            "subject_types_supported": ["public"],
+            "id_token_signing_alg_values_supported": ["RS256"],
+            "pushed_authorization_request_endpoint": format!("{base}/par"),
+            "require_pushed_authorization_requests": required,
+        });
+        let app = axum::Router::new()
+            .route("/.well-known/openid-configuration", get(move || async move { Json(discovery) }))
+            .route("/jwks", get(|| async { Json(serde_json::json!({"keys": []})) }))
+            .route(
+                "/par",
+                post(|State(par): State<(StatusCode, serde_json::Value)>, body: String| async move {
+                    // The whole request is pushed: PKCE, state, nonce and the redirect URI.
+                    for field in ["code_challenge_method=S256", "state=", "nonce=", "redirect_uri=", "client_id=portal"]
+                    {
+                        assert!(body.contains(field), "{field} in {body}");
+                    }
+                    (par.0, Json(par.1))
+                }),
+            )
+            .with_state(par);
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        base
+    }
+
+    async fn start(required: bool, par: (StatusCode, serde_json::Value)) -> Result<SignIn, PortalAuthError> {
+        let base = issuer(required, par).await;
+        let client = PortalClient { client_id: "portal".into(), client_secret: None };
+        let auth =
+            PortalAuth::new(&client, &url::Url::parse(&base).unwrap(), "http://app.test/cb".into(), &[]).unwrap();
+        auth.start(&reqwest::Client::new()).await
+    }
+
+    #[tokio::test]
+    async fn a_sign_in_is_pushed_where_the_server_offers_it_and_never_skips_a_required_push() {
+        let taken = (
+            StatusCode::CREATED,
+            serde_json::json!({"request_uri": "urn:ietf:params:oauth:request_uri:abc", "expires_in": 60}),
+        );
+        let refused = (StatusCode::BAD_REQUEST, serde_json::json!({"error": "invalid_request"}));
+        for required in [false, true] {
+            let url = url::Url::parse(&start(required, taken.clone()).await.unwrap().url).unwrap();
+            let query: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+            assert_eq!(
+                query,
+                [
+                    ("client_id".into(), "portal".into()),
+                    ("request_uri".into(), "urn:ietf:params:oauth:request_uri:abc".into())
+                ]
+            );
+        }
+        // Refused where the server also takes plain requests: the plain request, as before PAR.
+        let plain = start(false, refused.clone()).await.unwrap();
+        assert!(plain.url.contains("code_challenge=") && plain.url.contains(&format!("state={}", plain.state)));
+        // Refused where it requires PAR: no sign-in, rather than a request it would refuse.
+        assert!(matches!(start(true, refused).await, Err(PortalAuthError::Pushed(_))));
+        // An answer with no request_uri is no push either.
+        let empty = (StatusCode::CREATED, serde_json::json!({"expires_in": 60}));
+        assert!(matches!(start(true, empty).await, Err(PortalAuthError::Pushed(_))));
+    }
+}
