@@ -106,6 +106,8 @@ impl Store {
         Ok(n == 1)
     }
 
+    /// Keeps a pushed request until `expires_at`, and forgets those that expired unused (a
+    /// sign-in started and never finished).
     pub fn insert_par(
         &self,
         id: &str,
@@ -114,7 +116,9 @@ impl Store {
         request: &str,
         expires_at: i64,
     ) -> Result<(), DbError> {
-        self.conn().execute(
+        let conn = self.conn();
+        conn.execute("DELETE FROM par WHERE expires_at < ?1", [crate::sandbox::util::now()])?;
+        conn.execute(
             "INSERT INTO par (id, workspace, client_id, request, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![id, workspace, client_id, request, expires_at],
         )?;
@@ -222,5 +226,27 @@ impl Store {
     pub fn set_fdx_demo_tokens(&self, id: &str, tokens: &str) -> Result<(), DbError> {
         self.conn().execute("UPDATE fdx_demo_sessions SET tokens = ?2 WHERE id = ?1", params![id, tokens])?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::sandbox::store::db::Store;
+    use crate::sandbox::util::now;
+
+    #[test]
+    fn pushed_requests_are_taken_once_and_forgotten_when_they_expire_unused() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("sandbox.sqlite3")).unwrap();
+        store.insert_par("old", "default", "portal", "{}", now() - 1).unwrap();
+        store.insert_par("live", "default", "portal", "{}", now() + 60).unwrap();
+        store.insert_par("next", "default", "portal", "{}", now() + 60).unwrap();
+        assert_eq!(store.take_par("old").unwrap(), None, "expired unused: forgotten");
+        assert_eq!(
+            store.take_par("live").unwrap().map(|(w, c, _, _)| (w, c)),
+            Some(("default".into(), "portal".into()))
+        );
+        assert_eq!(store.take_par("live").unwrap(), None, "once");
+        assert!(store.take_par("next").unwrap().is_some());
     }
 }
