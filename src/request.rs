@@ -33,15 +33,13 @@ pub struct RequestCtx {
 }
 
 impl RequestCtx {
-    /// A fresh id, the language preferences of `headers`, and the deployment's time zone.
-    pub fn new(headers: &HeaderMap, zone: chrono_tz::Tz) -> Self {
+    /// A fresh id, the language preferences of `headers` (the switcher's cookie by its name
+    /// over https when `secure`), and the deployment's time zone.
+    pub fn new(headers: &HeaderMap, zone: chrono_tz::Tz, secure: bool) -> Self {
         RequestCtx {
             zone,
             id: random_b64(9),
-            // Either name: a language is no secret, and the request does not know its scheme.
-            chosen: read_cookie(headers, lang_cookie(true))
-                .or_else(|| read_cookie(headers, lang_cookie(false)))
-                .and_then(Locale::from_tag),
+            chosen: read_cookie(headers, lang_cookie(secure)).and_then(Locale::from_tag),
             hinted: Arc::default(),
             accepted: headers
                 .get(header::ACCEPT_LANGUAGE)

@@ -92,7 +92,7 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(metrics))
         .fallback_service(files::service(&state))
         .layer(axum::middleware::map_response_with_state(state.clone(), security_headers))
-        .layer(axum::middleware::from_fn_with_state(state.time_zone, observe::trace_requests))
+        .layer(axum::middleware::from_fn_with_state((state.time_zone, state.csrf.is_secure()), observe::trace_requests))
         .with_state(state)
 }
 

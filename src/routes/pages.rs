@@ -66,8 +66,6 @@ where
     carry_over(response, &options)
 }
 
-/// Adds what a server function set (cookies) to a page's response. A redirect it asked for is
-/// the page's to decide: pages answer with their own.
 /// The words of the notice a plain form's action left for this page (`server::notice`), as
 /// `words` says them, and the `Set-Cookie` that clears it; another page's notice is left for
 /// that page, one not known is cleared.
@@ -95,6 +93,8 @@ pub(super) fn with_cookie(mut response: Response, cookie: Option<HeaderValue>) -
     response
 }
 
+/// Adds what a server function set (cookies) to a page's response. A redirect it asked for is
+/// the page's to decide: pages answer with their own.
 pub(super) fn carry_over(mut response: Response, options: &ResponseOptions) -> Response {
     let Ok(set) = options.0.read() else { return response };
     for cookie in set.headers.get_all(header::SET_COOKIE) {

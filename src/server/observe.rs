@@ -19,11 +19,15 @@ use tracing::Instrument;
 
 /// Gives every request an id, runs it inside a span that carries the id, and logs one line
 /// with method, path, status and duration.
-pub async fn trace_requests(State(zone): State<chrono_tz::Tz>, request: Request, next: Next) -> Response {
+pub async fn trace_requests(
+    State((zone, secure)): State<(chrono_tz::Tz, bool)>,
+    request: Request,
+    next: Next,
+) -> Response {
     let method = request.method().clone();
     // The path only: queries carry login_state and other per-user values.
     let path = request.uri().path().to_owned();
-    let ctx = RequestCtx::new(request.headers(), zone);
+    let ctx = RequestCtx::new(request.headers(), zone, secure);
     let id = ctx.id().to_string();
     let started = Instant::now();
     // At error level so that the span, and with it the request id, is on every line that

@@ -69,6 +69,17 @@ pub enum PortalAuthError {
     Revocation(String),
     #[error("the pushed authorization request failed: {0}")]
     Pushed(String),
+    /// The server judged the pushed request and refused it (400): sent in the URL instead, it
+    /// would be refused at the authorization endpoint too.
+    #[error("the pushed authorization request was refused: {0}")]
+    PushRefused(String),
+}
+
+/// An endpoint of the server's metadata that may carry the client's secret or a sign-in's
+/// parameters: https, or plain http to this machine (the sandbox).
+fn trusted_endpoint(endpoint: &str) -> Option<url::Url> {
+    let url = url::Url::parse(endpoint).ok()?;
+    (url.scheme() == "https" || (url.scheme() == "http" && super::config::is_loopback(&url))).then_some(url)
 }
 
 pub struct PortalAuth {
@@ -151,11 +162,13 @@ impl PortalAuth {
         let Some(endpoint) = metadata.additional_metadata().revocation_endpoint.clone() else {
             return Ok(());
         };
+        let endpoint = trusted_endpoint(&endpoint)
+            .ok_or_else(|| PortalAuthError::Revocation(format!("not an https endpoint: {endpoint}")))?;
         let mut form = vec![("token", access_token), ("token_type_hint", "access_token")];
         if self.secret.is_none() {
             form.push(("client_id", self.client_id.as_str()));
         }
-        let request = self.authenticated(http.post(&endpoint)).form(&form);
+        let request = self.authenticated(http.post(endpoint)).form(&form);
         let res = request.send().await.map_err(|e| PortalAuthError::Revocation(e.to_string()))?;
         match res.status() {
             s if s.is_success() => Ok(()),
@@ -176,28 +189,42 @@ impl PortalAuth {
         }
     }
 
-    /// RFC 9126: pushes the parameters of the authorization request `front` to `endpoint` and
-    /// answers the URL that carries only the `client_id` and the `request_uri` the server gave:
-    /// `state`, `nonce`, the PKCE challenge and the redirect URI never pass through the browser.
-    async fn push(&self, http: &reqwest::Client, endpoint: &str, front: &url::Url) -> Result<String, PortalAuthError> {
+    /// RFC 9126: pushes the parameters of the authorization request `front` (to the server's
+    /// `authorization` endpoint) to `endpoint`, and answers the URL that carries only the
+    /// `client_id` and the `request_uri` the server gave: `state`, `nonce`, the PKCE challenge
+    /// and the redirect URI never pass through the browser. The authorization endpoint's own
+    /// query, if it has one, stays in the URL and is not pushed.
+    async fn push(
+        &self,
+        http: &reqwest::Client,
+        endpoint: &str,
+        authorization: &url::Url,
+        front: &url::Url,
+    ) -> Result<String, PortalAuthError> {
         #[derive(Deserialize)]
         struct Pushed {
             request_uri: String,
         }
-        let params: Vec<(String, String)> = front.query_pairs().into_owned().collect();
         let fail = |e: String| PortalAuthError::Pushed(e);
+        let endpoint = trusted_endpoint(endpoint).ok_or_else(|| fail(format!("not an https endpoint: {endpoint}")))?;
+        let own: Vec<(String, String)> = authorization.query_pairs().into_owned().collect();
+        let params: Vec<(String, String)> = front.query_pairs().into_owned().filter(|p| !own.contains(p)).collect();
         let res =
             self.authenticated(http.post(endpoint)).form(&params).send().await.map_err(|e| fail(e.to_string()))?;
-        if !res.status().is_success() {
-            return Err(fail(format!("the endpoint answered {}", res.status())));
+        match res.status() {
+            s if s.is_success() => {}
+            s if s == reqwest::StatusCode::BAD_REQUEST => {
+                let body = res.text().await.unwrap_or_default();
+                return Err(PortalAuthError::PushRefused(body.chars().take(300).collect()));
+            }
+            s => return Err(fail(format!("the endpoint answered {s}"))),
         }
         let pushed: Pushed = res.json().await.map_err(|e| fail(e.to_string()))?;
         if pushed.request_uri.is_empty() {
             return Err(fail("no request_uri in its answer".into()));
         }
-        let mut url = front.clone();
+        let mut url = authorization.clone();
         url.query_pairs_mut()
-            .clear()
             .append_pair("client_id", self.client_id.as_str())
             .append_pair("request_uri", &pushed.request_uri);
         Ok(url.to_string())
@@ -206,6 +233,7 @@ impl PortalAuth {
     pub async fn start(&self, http: &reqwest::Client) -> Result<SignIn, PortalAuthError> {
         let metadata = self.metadata(http).await?;
         let pushing = metadata.additional_metadata().clone();
+        let authorization = metadata.authorization_endpoint().url().clone();
         let secret = self.secret.as_ref().map(|s| ClientSecret::new(s.expose().to_string()));
         let client = CoreClient::from_provider_metadata(metadata, self.client_id.clone(), secret)
             .set_redirect_uri(self.redirect.clone());
@@ -218,11 +246,12 @@ impl PortalAuth {
         }
         let (url, state, nonce) = request.url();
         // Pushed where the server offers it. Where it also takes the request in the URL, a push
-        // that fails falls back to that, as before PAR; where it requires PAR, the sign-in fails.
+        // that could not be made (the endpoint down, or not https) falls back to that, as before
+        // PAR; one the server refused, or one it requires, fails the sign-in.
         let url = match pushing.pushed_authorization_request_endpoint.as_deref() {
-            Some(endpoint) => match self.push(http, endpoint, &url).await {
+            Some(endpoint) => match self.push(http, endpoint, &authorization, &url).await {
                 Ok(pushed) => pushed,
-                Err(e) if !pushing.require_pushed_authorization_requests => {
+                Err(e @ PortalAuthError::Pushed(_)) if !pushing.require_pushed_authorization_requests => {
                     tracing::warn!(error = %e, "a sign-in's request could not be pushed; it goes in the URL");
                     url.to_string()
                 }
@@ -294,16 +323,24 @@ impl PortalAuth {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use axum::{extract::State, http::StatusCode, routing::get, routing::post, Json};
+    use axum::{extract::State, http::HeaderMap, http::StatusCode, routing::get, routing::post, Json};
 
-    /// An issuer whose discovery offers PAR (`required` or not) at an endpoint that answers
-    /// `par` (its status and body); answers the issuer's URL.
-    async fn issuer(required: bool, par: (StatusCode, serde_json::Value)) -> String {
+    /// How the stub's `/par` answers, and the `Authorization` it expects.
+    #[derive(Clone)]
+    struct Par {
+        status: StatusCode,
+        body: serde_json::Value,
+        authorization: Option<&'static str>,
+    }
+
+    /// An issuer whose authorization endpoint has a query of its own and whose discovery offers
+    /// PAR (`required` or not) at an endpoint that answers as `par` says; answers its URL.
+    async fn issuer(required: bool, par: Par) -> String {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let discovery = serde_json::json!({
             "issuer": base,
-            "authorization_endpoint": format!("{base}/authorize"),
+            "authorization_endpoint": format!("{base}/authorize?tenant=t1"),
             "token_endpoint": format!("{base}/token"),
             "jwks_uri": format!("{base}/jwks"),
             "response_types_supported": ["code"],
@@ -312,28 +349,33 @@ mod tests {
             "pushed_authorization_request_endpoint": format!("{base}/par"),
             "require_pushed_authorization_requests": required,
         });
+        let pushed = |State(par): State<Par>, headers: HeaderMap, body: String| async move {
+            // The whole request is pushed (PKCE, state, nonce, the redirect URI), not the
+            // endpoint's own query; a confidential client authenticates.
+            for field in ["code_challenge_method=S256", "state=", "nonce=", "redirect_uri=", "client_id=portal"] {
+                assert!(body.contains(field), "{field} in {body}");
+            }
+            assert!(!body.contains("tenant="), "{body}");
+            let sent = headers.get("authorization").map(|v| v.to_str().unwrap().to_string());
+            assert_eq!(sent.as_deref(), par.authorization);
+            (par.status, Json(par.body))
+        };
         let app = axum::Router::new()
             .route("/.well-known/openid-configuration", get(move || async move { Json(discovery) }))
             .route("/jwks", get(|| async { Json(serde_json::json!({"keys": []})) }))
-            .route(
-                "/par",
-                post(|State(par): State<(StatusCode, serde_json::Value)>, body: String| async move {
-                    // The whole request is pushed: PKCE, state, nonce and the redirect URI.
-                    for field in ["code_challenge_method=S256", "state=", "nonce=", "redirect_uri=", "client_id=portal"]
-                    {
-                        assert!(body.contains(field), "{field} in {body}");
-                    }
-                    (par.0, Json(par.1))
-                }),
-            )
+            .route("/par", post(pushed))
             .with_state(par);
         tokio::spawn(async move { axum::serve(listener, app).await });
         base
     }
 
-    async fn start(required: bool, par: (StatusCode, serde_json::Value)) -> Result<SignIn, PortalAuthError> {
+    async fn start(required: bool, status: StatusCode, body: serde_json::Value) -> Result<SignIn, PortalAuthError> {
+        start_as(None, required, Par { status, body, authorization: None }).await
+    }
+
+    async fn start_as(secret: Option<&str>, required: bool, par: Par) -> Result<SignIn, PortalAuthError> {
         let base = issuer(required, par).await;
-        let client = PortalClient { client_id: "portal".into(), client_secret: None };
+        let client = PortalClient { client_id: "portal".into(), client_secret: secret.map(Secret::new) };
         let auth =
             PortalAuth::new(&client, &url::Url::parse(&base).unwrap(), "http://app.test/cb".into(), &[]).unwrap();
         auth.start(&reqwest::Client::new()).await
@@ -341,29 +383,39 @@ mod tests {
 
     #[tokio::test]
     async fn a_sign_in_is_pushed_where_the_server_offers_it_and_never_skips_a_required_push() {
-        let taken = (
-            StatusCode::CREATED,
-            serde_json::json!({"request_uri": "urn:ietf:params:oauth:request_uri:abc", "expires_in": 60}),
-        );
-        let refused = (StatusCode::BAD_REQUEST, serde_json::json!({"error": "invalid_request"}));
+        let uri = "urn:ietf:params:oauth:request_uri:abc";
+        let taken = serde_json::json!({"request_uri": uri, "expires_in": 60});
         for required in [false, true] {
-            let url = url::Url::parse(&start(required, taken.clone()).await.unwrap().url).unwrap();
+            let url = url::Url::parse(&start(required, StatusCode::CREATED, taken.clone()).await.unwrap().url).unwrap();
             let query: Vec<(String, String)> = url.query_pairs().into_owned().collect();
-            assert_eq!(
-                query,
-                [
-                    ("client_id".into(), "portal".into()),
-                    ("request_uri".into(), "urn:ietf:params:oauth:request_uri:abc".into())
-                ]
-            );
+            let expected = [("tenant", "t1"), ("client_id", "portal"), ("request_uri", uri)];
+            assert_eq!(query, expected.map(|(k, v)| (k.to_string(), v.to_string())));
+            assert_eq!(url.path(), "/authorize");
         }
-        // Refused where the server also takes plain requests: the plain request, as before PAR.
-        let plain = start(false, refused.clone()).await.unwrap();
+        // A confidential client: client_secret_basic.
+        let par = Par { status: StatusCode::CREATED, body: taken, authorization: Some("Basic cG9ydGFsOnMzY3JldA==") };
+        assert!(start_as(Some("s3cret"), true, par).await.unwrap().url.contains("request_uri="));
+        // The endpoint down where the server also takes plain requests: the plain request.
+        let down = serde_json::json!({"error": "temporarily_unavailable"});
+        let plain = start(false, StatusCode::SERVICE_UNAVAILABLE, down.clone()).await.unwrap();
         assert!(plain.url.contains("code_challenge=") && plain.url.contains(&format!("state={}", plain.state)));
-        // Refused where it requires PAR: no sign-in, rather than a request it would refuse.
-        assert!(matches!(start(true, refused).await, Err(PortalAuthError::Pushed(_))));
-        // An answer with no request_uri is no push either.
-        let empty = (StatusCode::CREATED, serde_json::json!({"expires_in": 60}));
-        assert!(matches!(start(true, empty).await, Err(PortalAuthError::Pushed(_))));
+        // …and where it requires PAR, no sign-in.
+        assert!(matches!(start(true, StatusCode::SERVICE_UNAVAILABLE, down).await, Err(PortalAuthError::Pushed(_))));
+        // A request the server refused is refused: not sent again in the URL.
+        let refused = serde_json::json!({"error": "invalid_request"});
+        assert!(matches!(start(false, StatusCode::BAD_REQUEST, refused).await, Err(PortalAuthError::PushRefused(_))));
+        // An answer with no request_uri is no push.
+        let empty = serde_json::json!({"expires_in": 60});
+        assert!(matches!(start(true, StatusCode::CREATED, empty).await, Err(PortalAuthError::Pushed(_))));
+    }
+
+    #[test]
+    fn secrets_and_sign_ins_go_to_https_endpoints_or_this_machine_only() {
+        assert!(trusted_endpoint("https://as.example/par").is_some());
+        assert!(trusted_endpoint("http://127.0.0.1:3030/par").is_some());
+        assert!(trusted_endpoint("http://localhost/par").is_some());
+        assert!(trusted_endpoint("http://as.example/par").is_none());
+        assert!(trusted_endpoint("ftp://as.example/par").is_none());
+        assert!(trusted_endpoint("not a url").is_none());
     }
 }

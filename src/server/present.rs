@@ -185,18 +185,23 @@ pub fn format_date_time(rfc3339: &str) -> Option<(String, String)> {
 /// wherever it is read) in the response's language.
 pub fn format_day(day: chrono::NaiveDate) -> Option<(String, String)> {
     let t = day.and_hms_opt(0, 0, 0)?.and_utc().fixed_offset();
-    format_with(t, "date-format", day.to_string())
+    format_with(t, "date-format", day.to_string(), false)
 }
 
 fn format_in(t: chrono::DateTime<chrono::FixedOffset>, format_key: &str) -> Option<(String, String)> {
     let rfc3339 = t.to_rfc3339();
-    format_with(t.with_timezone(&request::time_zone()), format_key, rfc3339)
+    let zoned = t.with_timezone(&request::time_zone());
+    // A zone with no letters for its time (all of Brazil's is "-03") is said as UTC and the
+    // offset: "UTC-03:00".
+    let numeric = zoned.offset().to_string().starts_with(['+', '-']);
+    format_with(zoned, format_key, rfc3339, numeric)
 }
 
 fn format_with<Tz: chrono::TimeZone>(
     t: chrono::DateTime<Tz>,
     format_key: &str,
     machine: String,
+    numeric_zone: bool,
 ) -> Option<(String, String)>
 where
     Tz::Offset: std::fmt::Display,
@@ -207,7 +212,10 @@ where
         Locale::Es => chrono::Locale::es_ES,
         Locale::PtBr => chrono::Locale::pt_BR,
     };
-    let format = i18n::text(locale, format_key, &[]);
+    let mut format = i18n::text(locale, format_key, &[]);
+    if numeric_zone {
+        format = format.replace("%Z", "UTC%:z");
+    }
     let items = chrono::format::StrftimeItems::new_with_locale(&format, chrono_locale).parse().ok()?;
     Some((t.format_localized_with_items(items.iter(), chrono_locale).to_string(), machine))
 }
@@ -230,7 +238,7 @@ mod tests {
         use crate::request::RequestCtx;
         let at = "2026-12-03T22:30:00Z";
         let said = |zone| {
-            RequestCtx::new(&Default::default(), zone).scope(async move {
+            RequestCtx::new(&Default::default(), zone, false).scope(async move {
                 let day = format_date(at).unwrap();
                 let time = format_date_time(at).unwrap();
                 let history = format_day(chrono::NaiveDate::from_ymd_opt(2017, 1, 1).unwrap()).unwrap();
@@ -250,10 +258,10 @@ mod tests {
         assert_eq!((day.as_str(), time.as_str()), ("December 4, 2026", "December 4, 2026, 09:30 AEDT"));
         assert_eq!(history.0, "January 1, 2017");
         let (day, time, history) = said(chrono_tz::America::Sao_Paulo).await;
-        assert_eq!((day.as_str(), time.as_str()), ("December 3, 2026", "December 3, 2026, 19:30 -03"));
+        assert_eq!((day.as_str(), time.as_str()), ("December 3, 2026", "December 3, 2026, 19:30 UTC-03:00"));
         assert_eq!(history.0, "January 1, 2017");
         // A moment given in another offset is said in the deployment's zone too.
-        let utc = RequestCtx::new(&Default::default(), chrono_tz::UTC);
+        let utc = RequestCtx::new(&Default::default(), chrono_tz::UTC, false);
         let day = utc.scope(async { format_date("2026-12-03T23:30:00-05:00").unwrap().0 }).await;
         assert_eq!(day, "December 4, 2026");
     }

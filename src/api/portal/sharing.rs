@@ -243,21 +243,37 @@ pub(super) async fn fdx_accesses(
 /// Names the cards of FDX consents another holder of a joint account gave, which the
 /// customer's own records cannot name, from the giver's record of the consent: the
 /// application's name and logo as its consent screen showed them. Nothing else of that record
-/// is read, and only a record of this tenant; without one the card keeps the client id.
+/// is read, and only a record of this tenant's FDX workspace given to the card's own client;
+/// without one the card keeps the client id. A few records are read at once, not all.
 pub(super) async fn name_given_by_others(
     state: &AppState,
     cards: &mut [FdxAccess],
     own: &[crate::server::records::Record],
 ) {
-    let others = cards.iter_mut().filter(|c| !own.iter().any(|r| r.id == c.consent_id));
-    let found = futures::future::join_all(others.map(|card| async {
-        match state.records.get(&card.consent_id).await {
-            Ok(Some(record)) if record.draft.tenant == state.upstream.tenant() => {
-                crate::server::portal::named_by_records(std::slice::from_mut(card), std::slice::from_ref(&record));
+    use futures::StreamExt;
+    let Some(workspace) = state.upstream.fdx().map(|f| f.workspace.clone()) else { return };
+    let unnamed: Vec<String> =
+        cards.iter().filter(|c| !own.iter().any(|r| r.id == c.consent_id)).map(|c| c.consent_id.clone()).collect();
+    let reads = futures::stream::iter(unnamed).map(|id| async move { state.records.get(&id).await });
+    let found: Vec<_> = reads.buffer_unordered(4).collect().await;
+    for record in found {
+        let record = match record {
+            Ok(Some(record))
+                if record.draft.tenant == state.upstream.tenant() && record.draft.workspace == workspace =>
+            {
+                record
             }
-            Ok(_) => {}
-            Err(e) => tracing::warn!(error = %e, "the record naming a joint account's consent could not be read"),
+            Ok(_) => continue,
+            Err(e) => {
+                tracing::warn!(error = %e, "the record naming a joint account's consent could not be read");
+                continue;
+            }
+        };
+        // The card names its client by id until it is named (`server::portal::fdx_view`).
+        let client = crate::server::present::clean_text(&record.draft.client_id);
+        let card = cards.iter_mut().find(|c| c.consent_id == record.id && c.recipient == client);
+        if let Some(card) = card {
+            crate::server::portal::named_by_records(std::slice::from_mut(card), std::slice::from_ref(&record));
         }
-    }));
-    found.await;
+    }
 }

@@ -70,8 +70,8 @@ pub struct Config {
     pub text_logs: bool,
     /// `RUST_LOG`: which log lines are written (default `info`).
     pub log_filter: String,
-    /// `ASSENT_TIME_ZONE` (an IANA name, default `UTC`): the zone pages, the console and
-    /// receipts say dates and times in.
+    /// `ASSENT_TIME_ZONE` (an IANA name, default `UTC`): the zone pages, the portal and the
+    /// console say dates and times in (receipts keep RFC 3339 moments).
     pub time_zone: chrono_tz::Tz,
     /// `LEPTOS_WATCH` (set by `cargo leptos watch`): pages may open the live-reload websocket.
     pub live_reload: bool,

@@ -421,24 +421,25 @@ async fn behind_https_hsts_host_only_cookies_and_forwarded_headers_change_nothin
             .form(&[("csrf_token", &token)])
             .send()
     };
+    // The portal's client knows this Assent's callback, as a deployment's would.
+    let store = &app.sandbox().store;
+    let (workspace, hash, data) = store.client("assent-portal").unwrap().unwrap();
+    let mut data: serde_json::Value = serde_json::from_str(&data).unwrap();
+    data["redirect_uris"].as_array_mut().unwrap().push("https://consent.example/portal/callback".into());
+    store.upsert_client("assent-portal", &workspace, hash.as_deref(), &data.to_string(), 0).unwrap();
     let res = sign_in("https://evil.example").await.unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN, "the forged host's origin is not Assent's");
     let res = sign_in(public).await.unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert!(host_only(&set_cookies(&res)), "{:?}", set_cookies(&res));
-    // Where the request went in the URL (the sandbox refuses to take a push for an address it
-    // does not know: Assent then sends it the way it did before PAR) or was pushed.
-    let authorize = url::Url::parse(&location(&res)).unwrap();
-    let param = |k: &str| authorize.query_pairs().find(|(key, _)| key == k).map(|(_, v)| v.into_owned());
-    let back = match param("request_uri") {
-        Some(uri) => {
-            let id = uri.rsplit(':').next().unwrap().to_string();
-            let (_, _, request, _) = app.sandbox().store.take_par(&id).unwrap().unwrap();
-            serde_json::from_str::<serde_json::Value>(&request).unwrap()["redirect_uri"].as_str().map(str::to_string)
-        }
-        None => param("redirect_uri"),
-    };
-    assert_eq!(back.as_deref(), Some("https://consent.example/portal/callback"));
+    // The request was pushed: the redirect URI in it is the configured one.
+    let authorize = location(&res);
+    assert_pushed(&authorize);
+    let uri =
+        url::Url::parse(&authorize).unwrap().query_pairs().find(|(k, _)| k == "request_uri").unwrap().1.into_owned();
+    let (_, _, request, _) = store.take_par(uri.rsplit(':').next().unwrap()).unwrap().unwrap();
+    let pushed: serde_json::Value = serde_json::from_str(&request).unwrap();
+    assert_eq!(pushed["redirect_uri"], "https://consent.example/portal/callback");
     // The language switcher's cookie too, and the pages read it.
     let res = spoofed(form_post(&b, format!("{url}/lang")))
         .header("origin", public)
