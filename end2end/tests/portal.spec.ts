@@ -69,6 +69,11 @@ test("portal: see the app you allowed, revoke it, and its token stops working", 
     await page.getByRole("button", { name: "Revoke access" }).click();
     await expect(page.getByRole("status")).toContainText("Access revoked");
     await expect(page.getByRole("heading", { name: "Sandbox Demo App" })).toHaveCount(0);
+    // Said once: the address says nothing, so a reload does not say it again.
+    await expect(page).toHaveURL(/\/portal$/);
+    await page.reload();
+    await expect(page.getByText("Signed in as")).toBeVisible();
+    await expect(page.getByText("Access revoked")).toHaveCount(0);
   }
 
   // The app's token is dead.
