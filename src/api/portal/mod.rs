@@ -21,7 +21,7 @@ pub async fn load_portal() -> Result<PortalView, AppError> {
     let (apps, fdx, uk, au, records) = tokio::join!(
         state.upstream.list_clients(&session.access_token),
         sharing::fdx_accesses(&state, &session.customer),
-        sharing::uk_accesses(&state, &session.customer),
+        sharing::uk_accesses(&state, &session.customer, true),
         sharing::cdr_accesses(&state, &session.customer, true),
         records_of(&state, &session.subject),
     );

@@ -32,7 +32,7 @@ pub(super) async fn find(
         }
         Err(e) => failed = Some(e),
     }
-    match uk_accesses(state, customer).await {
+    match uk_accesses(state, customer, false).await {
         Ok((uk, payments, _)) => {
             if payments.iter().any(|p| p.consent_id == consent_id) {
                 return Err(Failure::PaymentMade.into());
@@ -136,10 +136,13 @@ pub(super) async fn accounts_at_own_banks(
 
 /// The UK account-access consents sharing any of the user's accounts at the UK workspace's
 /// bank (through the management API), the payments made from them (the same list, by `type`),
-/// and those accounts; none when there is no UK workspace, or it has no bank.
+/// and those accounts; none when there is no UK workspace, or it has no bank. With
+/// `disclosed`, each consent's card says what the bank disclosed under it, where the bank
+/// keeps such a log (the portal's list).
 pub(super) async fn uk_accesses(
     state: &crate::server::AppState,
     customer: &str,
+    disclosed: bool,
 ) -> Result<UkAccesses, crate::server::upstream::UpstreamError> {
     let Some(bank) = state.upstream.obuk_workspace().and_then(|w| state.upstream.bank_of(w)) else {
         return Ok((Vec::new(), Vec::new(), Vec::new()));
@@ -149,7 +152,26 @@ pub(super) async fn uk_accesses(
     let consents = state.upstream.obuk_consents_of_accounts(&ids).await?.consents;
     let locale = crate::request::locale();
     let payments = crate::server::obuk_payment::payments_view(&accounts, consents.clone(), locale);
-    Ok((crate::server::portal::obuk_view(&accounts, consents, locale), payments, accounts))
+    let mut cards = crate::server::portal::obuk_view(&accounts, consents, locale);
+    if disclosed && !cards.is_empty() {
+        if let Some(disclosed) = disclosed_at(state, bank.url, customer).await {
+            crate::server::portal::say_disclosed(&mut cards, &disclosed, locale);
+        }
+    }
+    Ok((cards, payments, accounts))
+}
+
+/// What the bank at `bank` disclosed under `customer`'s consents; nothing where it keeps no
+/// such log (404) or does not answer, and the cards then say nothing of it.
+async fn disclosed_at(
+    state: &crate::server::AppState,
+    bank: &url::Url,
+    customer: &str,
+) -> Option<crate::wire::Disclosures> {
+    state.upstream.disclosures_at(bank, customer).await.unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "the bank did not say what it disclosed; the portal says nothing of it");
+        None
+    })
 }
 
 /// The CDR arrangements of the customer sharing any of their accounts at the CDR workspace's
@@ -174,19 +196,15 @@ pub(super) async fn cdr_accesses(
     } else {
         let disclosures = async {
             if disclosed {
-                state.upstream.disclosures_at(bank.url, customer).await
+                disclosed_at(state, bank.url, customer).await
             } else {
-                Ok(None)
+                None
             }
         };
         let (clients, disclosed) = tokio::join!(state.upstream.system_clients(wid), disclosures);
         let clients = clients.map(|c| c.clients).unwrap_or_else(|e| {
             tracing::warn!(error = %e, "the System client list did not answer; recipients shown by id");
             Vec::new()
-        });
-        let disclosed = disclosed.unwrap_or_else(|e| {
-            tracing::warn!(error = %e, "the bank did not say what it disclosed; the portal says nothing of it");
-            None
         });
         (clients, disclosed)
     };

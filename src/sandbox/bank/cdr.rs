@@ -133,7 +133,7 @@ async fn accounts(State(sb): State<Arc<Sandbox>>, wid: String, headers: HeaderMa
         })
         .collect();
     let n = list.len();
-    disclose(&sb, &wid, &consented, "accounts");
+    disclose(&sb, &wid, [consented.customer.as_str()], &consented.arrangement, "accounts");
     page(json!({"accounts": list}), format!("{}/bank/{wid}/cdr/banking/accounts", sb.base_url), n)
 }
 
@@ -153,7 +153,7 @@ async fn balances(State(sb): State<Arc<Sandbox>>, wid: String, headers: HeaderMa
         })
         .collect();
     let n = list.len();
-    disclose(&sb, &wid, &consented, "balances");
+    disclose(&sb, &wid, [consented.customer.as_str()], &consented.arrangement, "balances");
     page(json!({"balances": list}), format!("{}/bank/{wid}/cdr/banking/accounts/balances", sb.base_url), n)
 }
 
@@ -216,7 +216,7 @@ async fn transactions(
         })
         .collect();
     let n = list.len();
-    disclose(&sb, &wid, &consented, "transactions");
+    disclose(&sb, &wid, [consented.customer.as_str()], &consented.arrangement, "transactions");
     let link = format!("{}/bank/{wid}/cdr/banking/accounts/{}/transactions", sb.base_url, account.id);
     page(json!({"transactions": list}), link, n)
 }

@@ -1,11 +1,12 @@
-//! What the mock CDR bank disclosed: each data request under an arrangement is noted
-//! ([`disclose`]), and `GET /bank/{wid}/internal/disclosures?customer_id=` tells a customer's
-//! dashboard how often and when each kind of data went out under each of their arrangements
-//! ([`Disclosures`]), with the same System token as the internal accounts API.
+//! What the mock CDR and UK banks disclosed: each data request under a consent (a CDR
+//! arrangement, a UK account-access consent) is noted ([`disclose`]), and
+//! `GET /bank/{wid}/internal/disclosures?customer_id=` tells a customer's dashboard how often
+//! and when each kind of data went out under each of their consents ([`Disclosures`]), with
+//! the same System token as the internal accounts API.
 
 use crate::sandbox::bank::internal::asked_for;
 use crate::sandbox::http::db_failure;
-use crate::sandbox::profile::cdr::arrangement::{rfc3339, Consented};
+use crate::sandbox::profile::cdr::arrangement::rfc3339;
 use crate::sandbox::state::Sandbox;
 use crate::wire::{Disclosure, Disclosures};
 use axum::{
@@ -17,12 +18,20 @@ use axum::{
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// Notes that `data` went out under `consented`'s arrangement, at workspace `wid`'s bank.
-pub fn disclose(sb: &Sandbox, wid: &str, consented: &Consented, data: &str) {
+/// Notes that `data` of each of `customers` went out under `consent_id`, at workspace `wid`'s
+/// bank (a joint account's data is each holder's).
+pub fn disclose<'a>(
+    sb: &Sandbox,
+    wid: &str,
+    customers: impl IntoIterator<Item = &'a str>,
+    consent_id: &str,
+    data: &str,
+) {
     let now = chrono::Utc::now().timestamp();
-    let noted = sb.store.record_disclosure(wid, &consented.customer, &consented.arrangement, data, now);
-    if let Err(e) = noted {
-        tracing::error!(error = %e, "the sandbox bank could not note a disclosure");
+    for customer in customers {
+        if let Err(e) = sb.store.record_disclosure(wid, customer, consent_id, data, now) {
+            tracing::error!(error = %e, "the sandbox bank could not note a disclosure");
+        }
     }
 }
 

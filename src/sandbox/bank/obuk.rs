@@ -12,6 +12,9 @@
 //!   debit to its payee.
 //! - `GET /bank/{wid}/internal/accounts?customer_id=`: a customer's accounts for the consent
 //!   page, as `/bank/internal/accounts` lists Sandbox Bank's.
+//! - `GET /bank/{wid}/internal/disclosures?customer_id=`: what went out under each of a
+//!   customer's consents (`crate::sandbox::bank::disclosures`); every answered account,
+//!   balance or transaction request is noted for each holder of the accounts it disclosed.
 //!
 //! - `POST /bank/{wid}/pisp/domestic-payments` (`OBWriteDomestic2`): makes the payment of the
 //!   token's authorised domestic-payment consent from the account the customer chose, once
@@ -21,6 +24,7 @@
 //! as a real bank learns it from the authorization server's introspection.
 
 use crate::sandbox::bank::books::{balance, ob_money, payment_transactions};
+use crate::sandbox::bank::disclosures::{customer_disclosures, disclose};
 use crate::sandbox::bank::internal::customer_accounts;
 use crate::sandbox::bank::money::Money;
 use crate::sandbox::http::bearer;
@@ -86,6 +90,15 @@ pub fn routes(sb: &Sandbox) -> Router<Arc<Sandbox>> {
                     }
                 }),
             )
+            .route(
+                &format!("/bank/{wid}/internal/disclosures"),
+                get({
+                    let wid = wid.to_string();
+                    move |sb: State<Arc<Sandbox>>, headers: HeaderMap, q: Query<HashMap<String, String>>| {
+                        customer_disclosures(sb, wid.clone(), headers, q)
+                    }
+                }),
+            )
     })
 }
 
@@ -123,7 +136,7 @@ fn consented_account(
 /// `GET /bank/{wid}/aisp/accounts/{AccountId}/balances`: the account's available balance,
 /// after the payments made from it.
 async fn balances(State(sb): State<Arc<Sandbox>>, wid: String, headers: HeaderMap, id: String) -> Response {
-    let (_, account) = match consented_account(&sb, &wid, &headers, &id, &["ReadBalances"]) {
+    let (consent, account) = match consented_account(&sb, &wid, &headers, &id, &["ReadBalances"]) {
         Ok(x) => x,
         Err(r) => return r,
     };
@@ -131,6 +144,7 @@ async fn balances(State(sb): State<Arc<Sandbox>>, wid: String, headers: HeaderMa
         Ok(left) => ob_money(left, &account.currency),
         Err(e) => return crate::sandbox::http::db_failure(e),
     };
+    disclose(&sb, &wid, account.owners.iter().map(String::as_str), &consent.consent_id, "balances");
     let balance = json!({
         "AccountId": account.id,
         "Amount": amount,
@@ -185,6 +199,7 @@ async fn transactions(State(sb): State<Arc<Sandbox>>, wid: String, headers: Head
             tx
         });
     let list: Vec<serde_json::Value> = paid.chain(seeded).collect();
+    disclose(&sb, &wid, account.owners.iter().map(String::as_str), &consent.consent_id, "transactions");
     let link = format!("{}/bank/{wid}/aisp/accounts/{}/transactions", sb.base_url, account.id);
     Json(json!({"Data": {"Transaction": list}, "Links": {"Self": link}, "Meta": {"TotalPages": 1}})).into_response()
 }
@@ -198,6 +213,15 @@ async fn accounts(State(sb): State<Arc<Sandbox>>, wid: String, headers: HeaderMa
         return ob_error(StatusCode::FORBIDDEN, "UK.OBIE.Forbidden", "The consent does not cover accounts.");
     }
     let ledger = sb.ledger_of(&wid);
+    let mut holders: Vec<&str> = consent
+        .accounts
+        .iter()
+        .filter_map(|id| ledger.account(id))
+        .flat_map(|a| a.owners.iter().map(String::as_str))
+        .collect();
+    holders.sort_unstable();
+    holders.dedup();
+    disclose(&sb, &wid, holders, &consent.consent_id, "accounts");
     let list: Vec<serde_json::Value> = consent
         .accounts
         .iter()

@@ -452,3 +452,32 @@ async fn a_uk_consent_ended_elsewhere_ends_its_record_when_the_portal_lists_it()
     assert_eq!((record.status, record.history.last().unwrap().by), (Status::Revoked, Actor::AuthorizationServer));
     assert!(portal_records(&portal).contains("Ended at the bank"), "{portal}");
 }
+
+/// D-08, D-09 for UK consents too: each card says what the bank disclosed under it (how
+/// often, when last, what), or that nothing has gone out yet; a request the consent does not
+/// cover discloses nothing.
+#[tokio::test]
+async fn the_portal_says_what_the_uk_bank_disclosed_under_each_consent() {
+    let app = spawn_app().await;
+    let b = browser();
+    let (used, consent) = start_uk(&app, &b, "user").await;
+    let access = allow(&app, &b, &consent, &["UK-30001"]).await;
+    let b = browser();
+    let (idle, consent) = start_uk(&app, &b, "user").await;
+    allow(&app, &b, &consent, &["UK-30002"]).await;
+    for _ in 0..2 {
+        assert_eq!(bank_accounts(&app, &access).await.0, StatusCode::OK);
+    }
+    assert_eq!(bank_read(&app, &access, "UK-30001", "balances").await.0, StatusCode::OK);
+    assert_eq!(bank_read(&app, &access, "UK-30002", "balances").await.0, StatusCode::FORBIDDEN);
+
+    let html = portal_sign_in(&app, &browser(), "user").await.replace("<!>", "");
+    let card = |id: &str| {
+        let at = html.find(&format!("data-consent-id=\"{id}\"")).unwrap_or_else(|| panic!("{id}: {html}"));
+        html[at..at + html[at..].find("</li>").unwrap()].to_string()
+    };
+    let used = card(&used);
+    assert!(used.contains("Shared 3 times, last on "), "{used}");
+    assert!(used.contains(": account names and numbers, balances<"), "{used}");
+    assert!(card(&idle).contains(">Nothing shared yet<"), "{}", card(&idle));
+}

@@ -272,6 +272,8 @@ pub fn bind_intent(sb: &Sandbox, wid: &str, req: &mut AuthRequest) {
 /// What the bank needs to know of a token of workspace `wid`: its consent's accounts,
 /// permissions and transaction window, while the token is active and the consent authorised.
 pub struct Consented {
+    /// The account-access consent's `ConsentId`.
+    pub consent_id: String,
     pub accounts: Vec<String>,
     pub permissions: Vec<String>,
     /// `TransactionFromDateTime` and `TransactionToDateTime`, when the consent names them.
@@ -287,6 +289,7 @@ pub fn consented(sb: &Sandbox, wid: &str, token: &str) -> Option<Consented> {
     let request = request_of(&consent);
     let time = |t: &Option<String>| t.as_deref().and_then(parse_time);
     Some(Consented {
+        consent_id: consent.id.clone(),
         accounts: accounts_of(&consent),
         transactions_from: time(&request.transaction_from_date_time),
         transactions_to: time(&request.transaction_to_date_time),
