@@ -496,3 +496,9 @@ pub fn assert_pushed(authorize: &str) {
     assert_eq!(keys, ["client_id", "request_uri"], "{authorize}");
     assert!(url.query().unwrap().contains("request_uri=urn%3Aietf%3Aparams%3Aoauth%3Arequest_uri%3A"), "{authorize}");
 }
+
+/// The portal's card of consent `id` in `html` (its `<li>`, up to its end).
+pub fn consent_card(html: &str, id: &str) -> String {
+    let at = html.find(&format!("data-consent-id=\"{id}\"")).unwrap_or_else(|| panic!("{id}: {html}"));
+    html[at..at + html[at..].find("</li>").unwrap()].to_string()
+}

@@ -487,11 +487,7 @@ async fn the_portal_says_what_the_bank_disclosed_under_each_arrangement() {
     assert_eq!(bearer_get(&other, &access, &[]).await.0, StatusCode::NOT_FOUND);
 
     let html = portal_sign_in(&app, &browser(), "user").await.replace("<!>", "");
-    let card = |tokens: &Value| {
-        let id = tokens["cdr_arrangement_id"].as_str().unwrap();
-        let at = html.find(&format!("data-consent-id=\"{id}\"")).unwrap_or_else(|| panic!("{id}: {html}"));
-        html[at..at + html[at..].find("</li>").unwrap()].to_string()
-    };
+    let card = |tokens: &Value| consent_card(&html, tokens["cdr_arrangement_id"].as_str().unwrap());
     let used = card(&used);
     assert!(used.contains("Shared 3 times, last on "), "{used}");
     assert!(used.contains(": account names and numbers, transactions<"), "{used}");

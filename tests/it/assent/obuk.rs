@@ -472,12 +472,9 @@ async fn the_portal_says_what_the_uk_bank_disclosed_under_each_consent() {
     assert_eq!(bank_read(&app, &access, "UK-30002", "balances").await.0, StatusCode::FORBIDDEN);
 
     let html = portal_sign_in(&app, &browser(), "user").await.replace("<!>", "");
-    let card = |id: &str| {
-        let at = html.find(&format!("data-consent-id=\"{id}\"")).unwrap_or_else(|| panic!("{id}: {html}"));
-        html[at..at + html[at..].find("</li>").unwrap()].to_string()
-    };
-    let used = card(&used);
+    let used = consent_card(&html, &used);
     assert!(used.contains("Shared 3 times, last on "), "{used}");
     assert!(used.contains(": account names and numbers, balances<"), "{used}");
-    assert!(card(&idle).contains(">Nothing shared yet<"), "{}", card(&idle));
+    let idle = consent_card(&html, &idle);
+    assert!(idle.contains(">Nothing shared yet<"), "{idle}");
 }
