@@ -1,5 +1,6 @@
-//! What the mock CDR bank disclosed under each arrangement (`cdr_disclosures`): a row per data
-//! request, read back for the customer's dashboard as a count and the last time, per arrangement
+//! What the mock banks disclosed under each consent (`cdr_disclosures`, named after the CDR
+//! bank that kept it first; the UK bank's consents are there too): a row per data request and
+//! customer, read back for the customer's dashboard as a count and the last time, per consent
 //! and kind of data.
 
 use crate::sandbox::store::db::{DbError, Store};
