@@ -20,7 +20,7 @@ pub async fn load_portal() -> Result<PortalView, AppError> {
     let (id, session) = signed_in(&state).await?;
     let (apps, fdx, uk, au, records) = tokio::join!(
         state.upstream.list_clients(&session.access_token),
-        sharing::fdx_accesses(&state, &session.customer),
+        sharing::fdx_accesses(&state, &session.customer, true),
         sharing::uk_accesses(&state, &session.customer, true),
         sharing::cdr_accesses(&state, &session.customer, true),
         records_of(&state, &session.subject),

@@ -24,7 +24,7 @@ pub(super) async fn find(
     consent_id: &str,
 ) -> Result<Option<(FdxAccess, Regime)>, AppError> {
     let mut failed = None;
-    match fdx_accesses(state, customer).await {
+    match fdx_accesses(state, customer, false).await {
         Ok((fdx, _)) => {
             if let Some(access) = fdx.into_iter().find(|a| a.consent_id == consent_id) {
                 return Ok(Some((access, Regime::Fdx)));
@@ -248,14 +248,20 @@ type UkAccesses = (Vec<crate::model::FdxAccess>, Vec<crate::model::PaymentAccess
 pub(super) async fn fdx_accesses(
     state: &crate::server::AppState,
     customer: &str,
+    disclosed: bool,
 ) -> Result<(Vec<crate::model::FdxAccess>, Vec<crate::wire::InternalAccount>), crate::server::upstream::UpstreamError> {
-    if state.upstream.fdx().is_none() {
-        return Ok((Vec::new(), Vec::new()));
-    }
+    let Some(fdx) = state.upstream.fdx() else { return Ok((Vec::new(), Vec::new())) };
     let accounts = state.upstream.bank_accounts(customer).await?.accounts;
     let ids: Vec<String> = accounts.iter().map(|a| a.id.clone()).collect();
     let consents = state.upstream.fdx_consents_of_accounts(&ids).await?.consents;
-    Ok((crate::server::portal::fdx_view(&accounts, consents, crate::request::locale()), accounts))
+    let locale = crate::request::locale();
+    let mut cards = crate::server::portal::fdx_view(&accounts, consents, locale);
+    if disclosed && !cards.is_empty() {
+        if let Some(disclosed) = disclosed_at(state, &fdx.bank_url, customer).await {
+            crate::server::portal::say_disclosed(&mut cards, &disclosed, locale);
+        }
+    }
+    Ok((cards, accounts))
 }
 
 /// Names the cards of FDX consents another holder of a joint account gave, which the

@@ -3,7 +3,11 @@
 //! `/bank/accounts/{id}/transactions`. Only on the mutual-TLS listener in effect: the access
 //! token must be bound (`cnf.x5t#S256`) to the certificate presented on the connection. The
 //! token is checked by FDX introspection, and only the consent's granted accounts are served.
+//! Each answered request is noted for every holder of the accounts it disclosed, and
+//! `GET /bank/internal/disclosures?customer_id=` tells a customer's dashboard
+//! (`crate::sandbox::bank::disclosures`).
 
+use crate::sandbox::bank::disclosures::{customer_disclosures, disclose};
 use crate::sandbox::http::{bearer, fdx_error};
 use crate::sandbox::mtls::PeerCert;
 use crate::sandbox::profile::fdx::consent::introspect_token;
@@ -11,12 +15,13 @@ use crate::sandbox::state::Sandbox;
 use crate::sandbox::workspace::BankRegime;
 use crate::wire::FDXGrantedResource;
 use axum::{
-    extract::{Path, State},
+    extract::{Path, Query, State},
     http::{HeaderMap, StatusCode},
     response::{IntoResponse, Response},
     Json,
 };
 use serde_json::json;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 type Sb = State<Arc<Sandbox>>;
@@ -26,9 +31,16 @@ fn workspace(sb: &Sandbox) -> Option<&str> {
     sb.workspaces().find(|(_, w)| w.bank == Some(BankRegime::Fdx)).map(|(name, _)| name)
 }
 
-/// The granted resources behind a request's token, after FDX introspection and the
-/// certificate-binding check.
-fn granted(sb: &Sandbox, headers: &HeaderMap, cert: &PeerCert) -> Result<(Vec<FDXGrantedResource>, i64), Response> {
+/// What a request's token opens: its consent, the granted resources and the look-back period.
+struct Granted {
+    consent_id: String,
+    resources: Vec<FDXGrantedResource>,
+    lookback: i64,
+}
+
+/// The grant behind a request's token, after FDX introspection and the certificate-binding
+/// check.
+fn granted(sb: &Sandbox, headers: &HeaderMap, cert: &PeerCert) -> Result<Granted, Response> {
     let unauthorized = |m: &str| fdx_error(StatusCode::UNAUTHORIZED, m);
     let token = bearer(headers).ok_or_else(|| unauthorized("A bearer access token is required."))?;
     let Some(wid) = workspace(sb) else { return Err(fdx_error(StatusCode::NOT_FOUND, "Not found.")) };
@@ -43,7 +55,31 @@ fn granted(sb: &Sandbox, headers: &HeaderMap, cert: &PeerCert) -> Result<(Vec<FD
         _ => return Err(unauthorized("A certificate-bound token and its certificate (mTLS) are required.")),
     }
     let consent = intro.fdx_consent.ok_or_else(|| fdx_error(StatusCode::FORBIDDEN, "The token carries no consent."))?;
-    Ok((consent.resources, consent.lookback_period.unwrap_or(365)))
+    Ok(Granted {
+        consent_id: consent.id,
+        resources: consent.resources,
+        lookback: consent.lookback_period.unwrap_or(365),
+    })
+}
+
+/// Notes that `data` of `accounts` went out under `consent_id`, for each of their holders.
+fn disclosed<'a>(sb: &Sandbox, accounts: impl IntoIterator<Item = &'a str>, consent_id: &str, data: &str) {
+    let Some(wid) = workspace(sb) else { return };
+    let mut holders: Vec<&str> = accounts
+        .into_iter()
+        .filter_map(|id| sb.bank.account(id))
+        .flat_map(|a| a.owners.iter().map(String::as_str))
+        .collect();
+    holders.sort_unstable();
+    holders.dedup();
+    disclose(sb, wid, holders, consent_id, data);
+}
+
+/// `GET /bank/internal/disclosures?customer_id=`: what went out under each of the customer's
+/// FDX consents.
+pub async fn disclosures(State(sb): Sb, headers: HeaderMap, q: Query<HashMap<String, String>>) -> Response {
+    let Some(wid) = workspace(&sb).map(str::to_string) else { return fdx_error(StatusCode::NOT_FOUND, "Not found.") };
+    customer_disclosures(State(sb), wid, headers, q).await
 }
 
 fn granted_account<'a>(resources: &'a [FDXGrantedResource], id: &str) -> Option<&'a FDXGrantedResource> {
@@ -52,27 +88,33 @@ fn granted_account<'a>(resources: &'a [FDXGrantedResource], id: &str) -> Option<
 
 /// `GET /bank/accounts`: the consented accounts.
 pub async fn accounts(State(sb): Sb, cert: PeerCert, headers: HeaderMap) -> Response {
-    let (resources, _) = match granted(&sb, &headers, &cert) {
+    let grant = match granted(&sb, &headers, &cert) {
         Ok(x) => x,
         Err(r) => return r,
     };
-    let accounts: Vec<serde_json::Value> = resources
+    let accounts: Vec<serde_json::Value> = grant
+        .resources
         .iter()
         .filter(|r| r.resource_type == "ACCOUNT")
         .filter_map(|r| sb.bank.account(&r.id).map(|a| a.fdx(r.data_clusters.iter().any(|c| c == "ACCOUNT_DETAILED"))))
         .collect();
+    let shown = grant.resources.iter().filter(|r| r.resource_type == "ACCOUNT").map(|r| r.id.as_str());
+    disclosed(&sb, shown, &grant.consent_id, "accounts");
     let total = accounts.len();
     Json(json!({"page": {"totalElements": total}, "accounts": accounts})).into_response()
 }
 
 /// `GET /bank/accounts/{id}`.
 pub async fn account(State(sb): Sb, cert: PeerCert, headers: HeaderMap, Path(id): Path<String>) -> Response {
-    let (resources, _) = match granted(&sb, &headers, &cert) {
+    let grant = match granted(&sb, &headers, &cert) {
         Ok(x) => x,
         Err(r) => return r,
     };
-    match (granted_account(&resources, &id), sb.bank.account(&id)) {
-        (Some(r), Some(a)) => Json(a.fdx(r.data_clusters.iter().any(|c| c == "ACCOUNT_DETAILED"))).into_response(),
+    match (granted_account(&grant.resources, &id), sb.bank.account(&id)) {
+        (Some(r), Some(a)) => {
+            disclosed(&sb, [a.id.as_str()], &grant.consent_id, "accounts");
+            Json(a.fdx(r.data_clusters.iter().any(|c| c == "ACCOUNT_DETAILED"))).into_response()
+        }
         _ => fdx_error(StatusCode::NOT_FOUND, "Account not found."),
     }
 }
@@ -80,11 +122,12 @@ pub async fn account(State(sb): Sb, cert: PeerCert, headers: HeaderMap, Path(id)
 /// `GET /bank/accounts/{id}/transactions`: needs the `TRANSACTIONS` data cluster; only the
 /// consent's look-back period.
 pub async fn transactions(State(sb): Sb, cert: PeerCert, headers: HeaderMap, Path(id): Path<String>) -> Response {
-    let (resources, lookback) = match granted(&sb, &headers, &cert) {
+    let grant = match granted(&sb, &headers, &cert) {
         Ok(x) => x,
         Err(r) => return r,
     };
-    let (Some(granted), Some(account)) = (granted_account(&resources, &id), sb.bank.account(&id)) else {
+    let lookback = grant.lookback;
+    let (Some(granted), Some(account)) = (granted_account(&grant.resources, &id), sb.bank.account(&id)) else {
         return fdx_error(StatusCode::NOT_FOUND, "Account not found.");
     };
     if !granted.data_clusters.iter().any(|c| c == "TRANSACTIONS") {
@@ -109,5 +152,6 @@ pub async fn transactions(State(sb): Sb, cert: PeerCert, headers: HeaderMap, Pat
         })
         .collect();
     let total = transactions.len();
+    disclosed(&sb, [account.id.as_str()], &grant.consent_id, "transactions");
     Json(json!({"page": {"totalElements": total}, "transactions": transactions})).into_response()
 }

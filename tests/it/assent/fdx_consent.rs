@@ -423,3 +423,23 @@ async fn a_consent_the_recipient_revokes_itself_ends_its_record_when_next_read()
     view(&third).await;
     assert_eq!(record(&app, &third).unwrap().0, "authorized");
 }
+
+/// D-08, D-09 for FDX consents too: the card says what the bank disclosed under the consent,
+/// to each holder of a joint account it shared.
+#[tokio::test]
+async fn each_holder_sees_what_the_fdx_bank_disclosed_under_a_consent() {
+    let app = spawn_app().await;
+    let recipient = browser();
+    let page = open_consent(&recipient, &start_fdx(&app, &recipient, "user2").await).await;
+    to_recipient(&app, &recipient, post(&app, &recipient, &page, "allow", &["9000001"]).await).await;
+    let fetch =
+        recipient.post(format!("{}/fdx-demo/fetch", app.sandbox_url())).send().await.unwrap().text().await.unwrap();
+    assert!(fetch.contains("data-testid=\"bank-status\">200"), "{fetch}");
+    for holder in ["user2", "user3"] {
+        let html = portal_sign_in(&app, &browser(), holder).await.replace("<!>", "");
+        let id = html.split("data-consent-id=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+        let card = consent_card(&html, &id);
+        assert!(card.contains("Shared ") && card.contains(" times, last on "), "{holder}: {card}");
+        assert!(card.contains(": account names and numbers"), "{holder}: {card}");
+    }
+}
