@@ -13,7 +13,7 @@ use crate::server::notice::Notice;
 use crate::server::AppState;
 use axum::{
     extract::{Request, State},
-    http::{header, HeaderMap, StatusCode, Uri},
+    http::{HeaderMap, StatusCode, Uri},
     response::{IntoResponse, Redirect, Response},
 };
 
@@ -82,11 +82,8 @@ pub async fn callback(State(state): State<AppState>, request: Request) -> Respon
 async fn sign_in_page(state: &AppState, uri: &Uri, browser: &HeaderMap) -> Response {
     let (id, set_cookie) = state.csrf.ensure_cookie(browser);
     let csrf_token = state.csrf.token(&id, LOGIN_PURPOSE, "");
-    let mut response = render(state, uri, StatusCode::OK, Page::ConsoleSignedOut(SignedOutView { csrf_token })).await;
-    if let Some(c) = set_cookie {
-        response.headers_mut().append(header::SET_COOKIE, c);
-    }
-    response
+    let page = Page::ConsoleSignedOut(SignedOutView { csrf_token });
+    with_cookie(render(state, uri, StatusCode::OK, page).await, set_cookie)
 }
 
 async fn not_found(state: &AppState, uri: &Uri) -> Response {

@@ -165,14 +165,11 @@ async fn set_language(
         // Visible ASCII only: what a Location header can carry, and no backslash tricks.
         .filter(|n| n.bytes().all(|b| b.is_ascii_graphic() && b != b'\\'))
         .unwrap_or_else(|| "/".into());
-    let mut response = axum::response::Redirect::to(&next).into_response();
-    if let Some(cookie) = lang.and_then(|l| {
-        let secure = state.csrf.is_secure();
+    let secure = state.csrf.is_secure();
+    let cookie = lang.and_then(|l| {
         crate::cookies::cookie_header(crate::request::lang_cookie(secure), l.tag(), 31_536_000, "Lax", secure)
-    }) {
-        response.headers_mut().append(header::SET_COOKIE, cookie);
-    }
-    response
+    });
+    pages::with_cookie(axum::response::Redirect::to(&next).into_response(), cookie)
 }
 
 /// Each dependency and how it is. Not ready (503) without the authorization server or the

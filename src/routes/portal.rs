@@ -43,12 +43,8 @@ pub async fn portal(State(state): State<AppState>, request: Request) -> Response
         Err(e) if e.failure == Failure::SessionEnded => {
             let (id, set_cookie) = state.csrf.ensure_cookie(&browser);
             let csrf_token = state.csrf.token(&id, LOGIN_PURPOSE, "");
-            let mut response =
-                render(&state, &uri, StatusCode::OK, Page::PortalSignedOut(SignedOutView { csrf_token })).await;
-            if let Some(c) = set_cookie {
-                response.headers_mut().append(header::SET_COOKIE, c);
-            }
-            response
+            let page = Page::PortalSignedOut(SignedOutView { csrf_token });
+            with_cookie(render(&state, &uri, StatusCode::OK, page).await, set_cookie)
         }
         Err(e) => failure_page(&state, &uri, e).await,
     };

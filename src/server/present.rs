@@ -185,23 +185,18 @@ pub fn format_date_time(rfc3339: &str) -> Option<(String, String)> {
 /// wherever it is read) in the response's language.
 pub fn format_day(day: chrono::NaiveDate) -> Option<(String, String)> {
     let t = day.and_hms_opt(0, 0, 0)?.and_utc().fixed_offset();
-    format_with(t, "date-format", day.to_string(), false)
+    format_with(t, "date-format", day.to_string())
 }
 
 fn format_in(t: chrono::DateTime<chrono::FixedOffset>, format_key: &str) -> Option<(String, String)> {
     let rfc3339 = t.to_rfc3339();
-    let zoned = t.with_timezone(&request::time_zone());
-    // A zone with no letters for its time (all of Brazil's is "-03") is said as UTC and the
-    // offset: "UTC-03:00".
-    let numeric = zoned.offset().to_string().starts_with(['+', '-']);
-    format_with(zoned, format_key, rfc3339, numeric)
+    format_with(t.with_timezone(&request::time_zone()), format_key, rfc3339)
 }
 
 fn format_with<Tz: chrono::TimeZone>(
     t: chrono::DateTime<Tz>,
     format_key: &str,
     machine: String,
-    numeric_zone: bool,
 ) -> Option<(String, String)>
 where
     Tz::Offset: std::fmt::Display,
@@ -213,7 +208,9 @@ where
         Locale::PtBr => chrono::Locale::pt_BR,
     };
     let mut format = i18n::text(locale, format_key, &[]);
-    if numeric_zone {
+    // A zone with no letters for its time (all of Brazil's is "-03") is said as UTC and the
+    // offset: "UTC-03:00".
+    if t.offset().to_string().starts_with(['+', '-']) {
         format = format.replace("%Z", "UTC%:z");
     }
     let items = chrono::format::StrftimeItems::new_with_locale(&format, chrono_locale).parse().ok()?;

@@ -153,12 +153,27 @@ pub(super) async fn uk_accesses(
     let locale = crate::request::locale();
     let payments = crate::server::obuk_payment::payments_view(&accounts, consents.clone(), locale);
     let mut cards = crate::server::portal::obuk_view(&accounts, consents, locale);
-    if disclosed && !cards.is_empty() {
-        if let Some(disclosed) = disclosed_at(state, bank.url, customer).await {
-            crate::server::portal::say_disclosed(&mut cards, &disclosed, locale);
-        }
+    if disclosed {
+        say_disclosed_at(state, bank.url, customer, &mut cards, locale).await;
     }
     Ok((cards, payments, accounts))
+}
+
+/// Says on each of `cards` (asking only when there are some) what the bank at `bank`
+/// disclosed under it.
+async fn say_disclosed_at(
+    state: &crate::server::AppState,
+    bank: &url::Url,
+    customer: &str,
+    cards: &mut [FdxAccess],
+    locale: crate::i18n::Locale,
+) {
+    if cards.is_empty() {
+        return;
+    }
+    if let Some(disclosed) = disclosed_at(state, bank, customer).await {
+        crate::server::portal::say_disclosed(cards, &disclosed, locale);
+    }
 }
 
 /// What the bank at `bank` disclosed under `customer`'s consents; nothing where it keeps no
@@ -256,10 +271,8 @@ pub(super) async fn fdx_accesses(
     let consents = state.upstream.fdx_consents_of_accounts(&ids).await?.consents;
     let locale = crate::request::locale();
     let mut cards = crate::server::portal::fdx_view(&accounts, consents, locale);
-    if disclosed && !cards.is_empty() {
-        if let Some(disclosed) = disclosed_at(state, &fdx.bank_url, customer).await {
-            crate::server::portal::say_disclosed(&mut cards, &disclosed, locale);
-        }
+    if disclosed {
+        say_disclosed_at(state, &fdx.bank_url, customer, &mut cards, locale).await;
     }
     Ok((cards, accounts))
 }
