@@ -52,6 +52,8 @@ pub enum Failure {
     AccountsWithoutPermission,
     /// An account on the form that is not the customer's.
     NotYours,
+    /// An account on the form that the bank says cannot be shared (or paid from) now.
+    AccountUnavailable,
     /// Allow on a payment with no account to pay from chosen.
     NoPayerChosen,
     /// Stopping or revoking a payment's consent: the payment was made once, nothing goes on.
@@ -100,7 +102,7 @@ impl Failure {
             SessionEnded => 401,
             Forged | PortalForged | SignInDenied | OtherHolders | NotStaff | DebtorNotYours => 403,
             NotFound | FlowExpired => 404,
-            Answered | PaymentMade => 409,
+            Answered | PaymentMade | AccountUnavailable => 409,
             ConsentExpired => 410,
             Unsupported => 415,
             NothingChosen | NoAccountChosen | AccountsWithoutPermission | NoPayerChosen | ReasonNeeded => 422,
@@ -137,6 +139,7 @@ impl Failure {
             NoAccountChosen => ("form-incomplete-title", "fdx-choose-one"),
             AccountsWithoutPermission => ("form-incomplete-title", "consent-accounts-without-permission"),
             NotYours => ("fdx-not-yours-title", "fdx-not-yours-message"),
+            AccountUnavailable => ("account-unavailable-title", "account-unavailable-message"),
             NoPayerChosen => ("form-incomplete-title", "payment-choose-account"),
             DebtorNotYours => ("payment-debtor-title", "payment-debtor-message"),
             PaymentMade => ("payment-made-title", "payment-made-message"),

@@ -313,6 +313,8 @@ pub struct AccountView {
     pub masked_number: String,
     /// Formatted for the page's language, with the currency.
     pub balance: String,
+    /// Why it cannot be shared now, as the bank says it (perhaps empty): shown, not offered.
+    pub unavailable: Option<String>,
 }
 
 impl AccountView {

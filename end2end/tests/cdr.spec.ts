@@ -49,6 +49,11 @@ test("CDR: an arrangement in the standards' words, amended with its changes mark
   const boxes = page.getByRole("group", { name: "Choose the accounts to share" }).getByRole("checkbox");
   await expect(boxes).toHaveCount(3);
   for (const box of await boxes.all()) await expect(box).not.toBeChecked();
+  // The joint account whose sharing is off is listed with the bank's reason, and not offered.
+  const unavailable = page.getByRole("list", { name: "Accounts you cannot share now" });
+  await expect(unavailable).toContainText("Joint Saver");
+  await expect(unavailable).toContainText("sharing stays off until every holder turns it on");
+  await expect(page.getByRole("checkbox", { name: /Joint Saver/ })).toHaveCount(0);
   await expectAccessible(page, "CDR arrangement consent");
 
   await hydrated();
@@ -57,7 +62,14 @@ test("CDR: an arrangement in the standards' words, amended with its changes mark
   await expect(page.getByRole("alert")).toContainText("Choose at least one account");
   await page.getByRole("checkbox", { name: /Everyday Account/ }).check();
   await page.getByRole("checkbox", { name: /Goal Saver/ }).check();
-  if (javaScriptEnabled) await expect(page.getByRole("button", { name: "Allow: share 2 accounts" })).toBeVisible();
+  if (javaScriptEnabled) {
+    await expect(page.getByRole("button", { name: "Allow: share 2 accounts" })).toBeVisible();
+    // Select all ticks every account that can be shared, and none that cannot.
+    await page.getByRole("button", { name: "Select all" }).click();
+    await expect(page.getByRole("button", { name: "Allow: share 3 accounts" })).toBeVisible();
+    await page.getByRole("checkbox", { name: /Low Rate Card/ }).uncheck();
+    await expect(page.getByRole("button", { name: "Allow: share 2 accounts" })).toBeVisible();
+  }
   await page.getByRole("button", { name: /^Allow/ }).click();
   await expect(page.getByRole("heading", { name: "Back at the app" })).toBeVisible();
   const first = await exchanged(request, adr, callback);

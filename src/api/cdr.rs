@@ -105,10 +105,7 @@ impl super::decide::Regime for Arrangement {
             open.customer.clone(),
             login_state,
         )
-        .ok_or_else(|| {
-            tracing::warn!("a CDR accept with an account that is not the customer's; refused");
-            AppError::new(Failure::NotYours)
-        })?;
+        .map_err(AppError::new)?;
         let draft = record_draft(
             state,
             &open.consent,

@@ -147,10 +147,7 @@ async fn chosen_accounts(
         return Err(Failure::NoAccountChosen.into());
     }
     let own = customer_accounts(state, session).await?;
-    if chosen.iter().any(|id| !own.iter().any(|a| &a.id == id)) {
-        tracing::warn!("a consent with an account that is not the customer's; refused");
-        return Err(Failure::NotYours.into());
-    }
+    crate::server::fdx::may_share(&own, &chosen)?;
     let mut chosen = chosen;
     chosen.sort();
     chosen.dedup();

@@ -94,10 +94,7 @@ impl super::decide::Regime for FdxDecision {
         if accounts_requested(&consent) && self.account.is_empty() {
             return Err(Failure::NoAccountChosen.into());
         }
-        let body = accept_body(&consent, &own, &self.account, login_state).ok_or_else(|| {
-            tracing::warn!("FDX accept with an account that is not the customer's; refused");
-            AppError::new(Failure::NotYours)
-        })?;
+        let body = accept_body(&consent, &own, &self.account, login_state).map_err(AppError::new)?;
         let accounts = body.resources.iter().filter(|r| r.resource_type == "ACCOUNT").map(|r| r.id.clone()).collect();
         let draft = record_draft(&state.upstream, &consent, login_id, &body.login_state, accounts);
         Ok((draft, body))

@@ -91,10 +91,8 @@ impl super::decide::Regime for AccountAccess {
         let (consent, own) = open_consent(state, login_id, &login_state).await?;
         // The same checks as the page's: an expired consent is not given.
         crate::server::obuk::view(&consent, Vec::new(), String::new(), String::new(), String::new())?;
-        let body = crate::server::obuk::accept_body(&consent, &own, &self.account, login_state).ok_or_else(|| {
-            tracing::warn!("a UK account-access accept with an account that is not the customer's; refused");
-            AppError::new(Failure::NotYours)
-        })?;
+        let body =
+            crate::server::obuk::accept_body(&consent, &own, &self.account, login_state).map_err(AppError::new)?;
         let draft = record_draft(state, &consent, login_id, &body.login_state, body.account_ids.clone());
         Ok((draft, body))
     }

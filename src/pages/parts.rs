@@ -71,8 +71,11 @@ pub fn ClientHeader(client: ClientView, user: String, title_key: &'static str) -
 /// The customer's accounts to choose from, none ticked: the content of a consent form's
 /// island, rendered on the server only (the island reads what is ticked from the page). Select
 /// all appears once the island runs; accounts in `shared_now` (a CDR amendment's) say so.
+/// Accounts the bank says cannot be shared now follow, each with its reason and no checkbox.
 #[component]
 pub fn AccountChoices(accounts: Vec<AccountView>, #[prop(optional)] shared_now: Vec<String>) -> impl IntoView {
+    let (unavailable, accounts): (Vec<AccountView>, Vec<AccountView>) =
+        accounts.into_iter().partition(|a| a.unavailable.is_some());
     let several = accounts.len() > 1;
     let empty = accounts.is_empty();
     let rows = accounts
@@ -114,7 +117,38 @@ pub fn AccountChoices(accounts: Vec<AccountView>, #[prop(optional)] shared_now: 
                 })}
             {empty.then(|| view! { <p class="empty">{t("fdx-no-accounts")}</p> })}
             {rows}
+            {(!unavailable.is_empty()).then(|| view! { <UnavailableAccounts accounts=unavailable/> })}
         </fieldset>
+    }
+}
+
+/// Accounts the customer holds but cannot share now, and why (the bank's words, or ours when
+/// it gives none): shown so that none seems missing, never offered.
+#[component]
+fn UnavailableAccounts(accounts: Vec<AccountView>) -> impl IntoView {
+    view! {
+        <div class="unavailable-accounts">
+            <h3 id="accounts-unavailable">{t("accounts-unavailable")}</h3>
+            <ul aria-labelledby="accounts-unavailable">
+                {accounts
+                    .into_iter()
+                    .map(|account| {
+                        let reason = account.unavailable.clone().filter(|r| !r.is_empty());
+                        view! {
+                            <li data-account=account.id.clone()>
+                                <span class="scope-name">
+                                    {account.title()} " " <span class="masked">{account.masked_number.clone()}</span>
+                                </span>
+                                <span class="scope-desc">
+                                    {t_code("account-kind-", &account.kind)} " · "
+                                    {reason.unwrap_or_else(|| t("accounts-unavailable-reason").to_string())}
+                                </span>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </div>
     }
 }
 

@@ -35,6 +35,7 @@ fn kind(failure: Failure) -> ErrorKind {
         | NoAccountChosen
         | AccountsWithoutPermission
         | NotYours
+        | AccountUnavailable
         | NoPayerChosen
         | DebtorNotYours
         | OtherHolders

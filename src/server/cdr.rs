@@ -180,21 +180,19 @@ pub fn say_history(view: &mut CdrArrangementView, from: Option<chrono::NaiveDate
 }
 
 /// What an accept grants: the chosen accounts (sorted, each once), every requested scope and
-/// the customer. `None` when a chosen account is not the customer's.
+/// the customer. Refused when a chosen account may not be shared (`may_share`).
 pub fn accept_body(
     consent: &GetCDRConsentResponse,
     own: &[InternalAccount],
     chosen: &[String],
     customer_id: String,
     login_state: String,
-) -> Option<AcceptCDRConsentRequest> {
-    if chosen.iter().any(|id| !own.iter().any(|a| &a.id == id)) {
-        return None;
-    }
+) -> Result<AcceptCDRConsentRequest, Failure> {
+    crate::server::fdx::may_share(own, chosen)?;
     let mut account_ids = chosen.to_vec();
     account_ids.sort();
     account_ids.dedup();
-    Some(AcceptCDRConsentRequest { login_state, granted_scopes: requested(consent), account_ids, customer_id })
+    Ok(AcceptCDRConsentRequest { login_state, granted_scopes: requested(consent), account_ids, customer_id })
 }
 
 /// The customer's CDR arrangements (the management list, without those still awaiting
@@ -407,6 +405,9 @@ mod tests {
             serde_json::to_value(&body).unwrap(),
             serde_json::json!({"login_state": "ls", "granted_scopes": [], "account_ids": ["A", "B"], "customer_id": "cust"})
         );
-        assert!(accept_body(&c, &own, &names(&["A", "Z"]), "cust".into(), "ls".into()).is_none());
+        assert_eq!(
+            accept_body(&c, &own, &names(&["A", "Z"]), "cust".into(), "ls".into()).err(),
+            Some(Failure::NotYours)
+        );
     }
 }

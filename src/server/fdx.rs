@@ -91,8 +91,29 @@ pub fn account_views(accounts: Vec<crate::wire::InternalAccount>, locale: i18n::
             nickname: a.nickname.as_deref().map(clean_text).filter(|n| !n.is_empty()),
             kind: clean_text(&a.kind),
             masked_number: clean_text(&a.masked_number),
+            unavailable: a.unavailable.as_deref().map(clean_text),
         })
         .collect()
+}
+
+/// Whether the customer may share every chosen account: each one of `own` (else `NotYours`),
+/// and none the bank says cannot be shared now (else `AccountUnavailable`: its sharing may
+/// have been turned off since the page showed it).
+pub fn may_share(own: &[crate::wire::InternalAccount], chosen: &[String]) -> Result<(), Failure> {
+    for id in chosen {
+        match own.iter().find(|a| &a.id == id) {
+            None => {
+                tracing::warn!("an account chosen that is not the customer's; refused");
+                return Err(Failure::NotYours);
+            }
+            Some(a) if a.unavailable.is_some() => {
+                tracing::info!("an account chosen that the bank says cannot be shared now; refused");
+                return Err(Failure::AccountUnavailable);
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(())
 }
 
 pub fn accounts_requested(consent: &GetFDXConsentResponse) -> bool {
@@ -193,16 +214,14 @@ fn ends_at(fdx: &crate::wire::FDXConsent) -> Option<chrono::DateTime<chrono::Fix
 
 /// What an accept grants: one `ACCOUNT` resource per chosen account (with the clusters the
 /// `ACCOUNT` request asked for), other requested resources as they were asked, and every
-/// requested scope. `None` when a chosen account is not the customer's.
+/// requested scope. Refused when a chosen account may not be shared ([`may_share`]).
 pub fn accept_body(
     consent: &GetFDXConsentResponse,
     own: &[crate::wire::InternalAccount],
     chosen: &[String],
     login_state: String,
-) -> Option<AcceptFDXConsentRequest> {
-    if chosen.iter().any(|id| !own.iter().any(|a| &a.id == id)) {
-        return None;
-    }
+) -> Result<AcceptFDXConsentRequest, Failure> {
+    may_share(own, chosen)?;
     let mut chosen: Vec<&String> = chosen.iter().collect();
     chosen.sort();
     chosen.dedup();
@@ -222,7 +241,7 @@ pub fn accept_body(
             });
         }
     }
-    Some(AcceptFDXConsentRequest {
+    Ok(AcceptFDXConsentRequest {
         login_state,
         granted_scopes: consent
             .requested_scopes
@@ -272,7 +291,24 @@ mod tests {
                 {"id": "2", "resouceType": "ACCOUNT", "dataClusters": ["ACCOUNT_DETAILED", "TRANSACTIONS"]},
                 {"id": "id-1", "resouceType": "CUSTOMER", "dataClusters": ["CUSTOMER_CONTACT"]}]})
         );
-        assert!(accept_body(&consent, &own, &["1".into(), "9000001".into()], "ls".into()).is_none());
+        let refused = accept_body(&consent, &own, &["1".into(), "9000001".into()], "ls".into());
+        assert_eq!(refused.err(), Some(Failure::NotYours));
+    }
+
+    #[test]
+    fn an_account_the_bank_says_is_unavailable_is_not_shared() {
+        let closed = InternalAccount { unavailable: Some("Closed".into()), ..account("2") };
+        let own = [account("1"), closed];
+        assert_eq!(may_share(&own, &["1".into()]), Ok(()));
+        assert_eq!(may_share(&own, &[]), Ok(()));
+        assert_eq!(may_share(&own, &["1".into(), "2".into()]), Err(Failure::AccountUnavailable));
+        assert_eq!(may_share(&own, &["3".into(), "2".into()]), Err(Failure::NotYours));
+        // With no reason given it is still unavailable.
+        let silent = [InternalAccount { unavailable: Some(String::new()), ..account("1") }];
+        assert_eq!(may_share(&silent, &["1".into()]), Err(Failure::AccountUnavailable));
+        let views = account_views(own.to_vec(), i18n::Locale::En);
+        assert_eq!(views[1].unavailable.as_deref(), Some("Closed"));
+        assert_eq!(views[0].unavailable, None);
     }
 
     #[test]

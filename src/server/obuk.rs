@@ -108,20 +108,18 @@ pub fn view(
 }
 
 /// What an accept grants: the chosen accounts (sorted, each once) and every requested scope.
-/// `None` when a chosen account is not the customer's.
+/// Refused when a chosen account may not be shared (`may_share`).
 pub fn accept_body(
     consent: &GetAccountAccessConsentResponse,
     own: &[InternalAccount],
     chosen: &[String],
     login_state: String,
-) -> Option<AcceptConsentRequest> {
-    if chosen.iter().any(|id| !own.iter().any(|a| &a.id == id)) {
-        return None;
-    }
+) -> Result<AcceptConsentRequest, Failure> {
+    crate::server::fdx::may_share(own, chosen)?;
     let mut account_ids = chosen.to_vec();
     account_ids.sort();
     account_ids.dedup();
-    Some(AcceptConsentRequest {
+    Ok(AcceptConsentRequest {
         login_state,
         granted_scopes: consent
             .requested_scopes
@@ -214,6 +212,7 @@ mod tests {
             serde_json::to_value(&body).unwrap(),
             serde_json::json!({"login_state": "ls", "granted_scopes": [], "account_ids": ["A", "B"]})
         );
-        assert!(accept_body(&consent(None, None), &own, &["A".into(), "Z".into()], "ls".into()).is_none());
+        let refused = accept_body(&consent(None, None), &own, &["A".into(), "Z".into()], "ls".into());
+        assert_eq!(refused.err(), Some(Failure::NotYours));
     }
 }

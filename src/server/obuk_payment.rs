@@ -120,6 +120,10 @@ pub fn fixed_debtor<'a>(
     };
     let mut matches = own.iter().filter(|a| same_account(a, named));
     match (matches.next(), matches.next()) {
+        (Some(a), None) if a.unavailable.is_some() => {
+            tracing::info!("a UK payment consent whose DebtorAccount the bank says cannot be used now; refused");
+            Err(Failure::AccountUnavailable.into())
+        }
         (Some(a), None) => Ok(Some(a)),
         _ => {
             tracing::warn!("a UK payment consent whose DebtorAccount is not one of the customer's accounts; refused");
@@ -150,9 +154,10 @@ pub fn view(
     let fixed = fixed_debtor(consent, &own)?.cloned();
     let text = |s: &Option<String>| s.as_deref().map(clean_text).filter(|s| !s.is_empty());
     let remittance = i.remittance_information.clone().unwrap_or_default();
+    // Accounts the bank says cannot be used now are not offered to pay from.
     let accounts = match &fixed {
         Some(a) => vec![a.clone()],
-        None => own,
+        None => own.into_iter().filter(|a| a.unavailable.is_none()).collect(),
     };
     Ok(DomesticPaymentView {
         login_id,
@@ -179,6 +184,7 @@ pub fn accept_body(
     chosen: &str,
     login_state: String,
 ) -> Result<AcceptConsentRequest, AppError> {
+    crate::server::fdx::may_share(own, &[chosen.to_string()])?;
     let account = own.iter().find(|a| a.id == chosen).ok_or_else(|| AppError::new(Failure::NotYours))?;
     if let Some(fixed) = fixed_debtor(consent, own)? {
         if fixed.id != account.id {
@@ -294,5 +300,21 @@ mod tests {
             view(&odd, own(), "l".into(), "s".into(), "t".into()).unwrap_err().failure,
             Failure::UpstreamInvalid
         );
+    }
+
+    #[test]
+    fn an_account_the_bank_says_is_unavailable_is_neither_offered_nor_paid_from() {
+        let mut own = own();
+        own[0].unavailable = Some("Blocked".into());
+        let page = view(&consent(None), own.clone(), "l".into(), "s".into(), "t".into()).unwrap();
+        assert_eq!(page.accounts.iter().map(|a| a.id.as_str()).collect::<Vec<_>>(), ["B"]);
+        assert_eq!(
+            accept_body(&consent(None), &own, "A", "ls".into()).unwrap_err().failure,
+            Failure::AccountUnavailable
+        );
+        assert_eq!(accept_body(&consent(None), &own, "B", "ls".into()).unwrap().account_ids, ["B"]);
+        let fixed = consent(Some("20000031926819"));
+        let refused = view(&fixed, own, "l".into(), "s".into(), "t".into()).unwrap_err();
+        assert_eq!(refused.failure, Failure::AccountUnavailable);
     }
 }

@@ -31,6 +31,11 @@ pub struct InternalAccount {
     pub balance: f64,
     /// ISO 4217 code.
     pub currency: String,
+    /// Why the customer cannot share it now, in the bank's words: a joint account whose other
+    /// holder has not turned sharing on, an account closed or blocked. Consent screens show it,
+    /// and its reason, but never offer it. Absent when it can be shared.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unavailable: Option<String>,
 }
 
 /// What the bank disclosed under a customer's consents (not in the reference; Assent's own

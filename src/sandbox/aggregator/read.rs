@@ -196,6 +196,7 @@ fn uk_account(
         masked_number,
         balance: amount,
         currency: account.currency,
+        unavailable: None,
     };
     Ok((internal, transactions))
 }

@@ -28,6 +28,10 @@ pub struct Account {
     pub currency: String,
     #[serde(default)]
     pub transactions: Vec<SeedTransaction>,
+    /// Why its holder cannot share it now (the internal accounts API says so); absent when
+    /// they can.
+    #[serde(default)]
+    pub unavailable: Option<String>,
 }
 
 impl Account {
@@ -47,6 +51,7 @@ impl Account {
             masked_number: self.masked_number(),
             balance: self.balance,
             currency: self.currency.clone(),
+            unavailable: self.unavailable.clone(),
         }
     }
 

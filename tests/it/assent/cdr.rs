@@ -131,6 +131,13 @@ async fn the_recipient_gets_exactly_the_accounts_chosen_under_its_arrangement() 
     }
     assert!(!html.contains("AU-40101"), "only the customer's own accounts");
     assert!(!html.contains("checked"), "nothing pre-ticked");
+    // The joint account whose sharing is off: shown with the bank's reason, never offered.
+    assert!(!html.contains(r#"value="AU-40004""#), "an unavailable account is not offered: {html}");
+    let unavailable =
+        html.split("unavailable-accounts").nth(1).unwrap_or_else(|| panic!("no unavailable list: {html}"));
+    assert!(unavailable.contains("Accounts you cannot share now"), "{html}");
+    assert!(unavailable.contains(r#"data-account="AU-40004""#) && unavailable.contains("Joint Saver"), "{html}");
+    assert!(unavailable.contains("sharing stays off until every holder turns it on"), "the bank's reason: {html}");
 
     // Allow with no account: the screen again (422). Someone else's account: refused.
     let res = submit(&app, &b, &page, "allow", &[]).await;
@@ -138,6 +145,10 @@ async fn the_recipient_gets_exactly_the_accounts_chosen_under_its_arrangement() 
     assert!(res.text().await.unwrap().contains("Choose at least one account"));
     let res = submit(&app, &b, &page, "allow", &["AU-40001", "AU-40101"]).await;
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    // An unavailable account forced into the form: refused, saying why, and nothing given.
+    let res = submit(&app, &b, &page, "allow", &["AU-40001", "AU-40004"]).await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    assert!(res.text().await.unwrap().contains("This account cannot be used now"));
 
     let tokens = allow(&app, &b, &consent, &["AU-40003", "AU-40001"]).await;
     let arrangement = tokens["cdr_arrangement_id"].as_str().unwrap_or_else(|| panic!("{tokens}")).to_string();
