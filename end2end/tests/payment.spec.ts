@@ -87,6 +87,16 @@ test("UK payment: amount, payee and reference shown, one account chosen, paid on
   await expect(entry.getByRole("link")).toHaveCount(0);
   await expect(entry.getByRole("button")).toHaveCount(0);
   await expect(page.locator(`[data-consent-id="${consentId}"]`)).toHaveCount(0);
+
+  // The filter finds payments by their application's name too: as you type with the island,
+  // by the Filter button's GET without it.
+  const search = page.getByRole("searchbox", { name: "Filter by name" });
+  await search.fill("no application is called this");
+  if (!javaScriptEnabled) await page.getByRole("button", { name: "Filter", exact: true }).click();
+  await expect(payments).toBeHidden();
+  await page.getByRole("searchbox", { name: "Filter by name" }).fill("playwright pay");
+  if (!javaScriptEnabled) await page.getByRole("button", { name: "Filter", exact: true }).click();
+  await expect(entry).toBeVisible();
 });
 
 test("UK payment: Cancel payment sends the customer back with the refusal and nothing is paid", async ({ page, javaScriptEnabled }) => {

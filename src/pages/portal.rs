@@ -3,7 +3,7 @@
 use crate::api::portal::{RevokeAccess, SignIn, SignOut, StopSharing};
 use crate::i18n::{once_per_language, t, t_args, t_around};
 use crate::islands::{PortalList, PortalTexts};
-use crate::model::{PaymentAccess, PortalView, RevokeView, SignedOutView};
+use crate::model::{PortalView, RevokeView, SignedOutView};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use std::sync::OnceLock;
@@ -27,7 +27,7 @@ pub fn PortalPage(view: PortalView) -> impl IntoView {
     let PortalView { user, apps, filter, csrf_token, notice, fdx, records, payments, partial } = view;
     let (user_before, user_after) = t_around("portal-signed-in", "user");
     view! {
-        <PortalList apps fdx records csrf_token=csrf_token.clone() filter notice texts=texts()>
+        <PortalList apps fdx records payments csrf_token=csrf_token.clone() filter notice texts=texts()>
             <div class="portal-head">
                 <div>
                     <h1 id="portal-title" tabindex="-1">{t("portal-title")}</h1>
@@ -40,51 +40,6 @@ pub fn PortalPage(view: PortalView) -> impl IntoView {
             </div>
             {partial.then(|| view! { <p class="notice" role="status" data-testid="partial">{t("portal-partial")}</p> })}
         </PortalList>
-        {(!payments.is_empty()).then(|| view! { <Payments payments/> })}
-    }
-}
-
-/// The UK payments made from the user's accounts: what was paid, to whom, when, by which
-/// application. Apart from data sharing, and with nothing to stop: each was made once.
-#[component]
-fn Payments(payments: Vec<PaymentAccess>) -> impl IntoView {
-    view! {
-        <section class="card payments" aria-labelledby="payments-title">
-            <h2 id="payments-title">{t("portal-payments-title")}</h2>
-            <p class="muted small">{t("portal-payments-lead")}</p>
-            <ul class="payment-list">
-                {payments
-                    .into_iter()
-                    .map(|p| {
-                        let PaymentAccess { consent_id, recipient, logo_uri, amount, payee, reference, from, date, status } =
-                            p;
-                        view! {
-                            <li class="payment" data-consent=consent_id>
-                                <div class="record-head">
-                                    {logo_uri
-                                        .map(|src| {
-                                            view! {
-                                                <img class="logo" src=src alt="" referrerpolicy="no-referrer" width="32" height="32"/>
-                                            }
-                                        })}
-                                    <strong class="client-name">{recipient}</strong>
-                                    <span class="status">{status}</span>
-                                </div>
-                                <dl class="terms">
-                                    <div><dt>{t("payment-amount")}</dt><dd class="amount">{amount}</dd></div>
-                                    <div><dt>{t("payment-payee")}</dt><dd class="payee">{payee}</dd></div>
-                                    {reference.map(|r| view! { <div><dt>{t("payment-reference")}</dt><dd class="reference">{r}</dd></div> })}
-                                    {from.map(|f| view! { <div><dt>{t("portal-payment-from")}</dt><dd>{f}</dd></div> })}
-                                    {date.map(|(shown, iso)| view! {
-                                        <div><dt>{t("portal-payment-date")}</dt><dd><time datetime=iso>{shown}</time></dd></div>
-                                    })}
-                                </dl>
-                            </li>
-                        }
-                    })
-                    .collect_view()}
-            </ul>
-        </section>
     }
 }
 
@@ -137,6 +92,13 @@ fn build_texts() -> PortalTexts {
         client_at_bank: t_args("portal-client-at-bank", &[("client", "{client}"), ("bank", "{bank}")]),
         receipt: t("portal-record-receipt").into(),
         receipt_label: client("portal-record-receipt-label"),
+        payments_title: t("portal-payments-title").into(),
+        payments_lead: t("portal-payments-lead").into(),
+        payment_amount: t("payment-amount").into(),
+        payment_payee: t("payment-payee").into(),
+        payment_reference: t("payment-reference").into(),
+        payment_from: t("portal-payment-from").into(),
+        payment_date: t("portal-payment-date").into(),
         cancel: t("cancel").into(),
         sending: t("sending").into(),
         offline: t("offline-message").into(),

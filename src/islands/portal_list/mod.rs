@@ -1,5 +1,5 @@
-//! The portal's lists: the applications holding access, the Open Finance consents and the
-//! consent records. Filter as you type (cards and records, by the application's name); revoke or
+//! The portal's lists: the applications holding access, the Open Finance consents, the consent
+//! records and the payments. Filter as you type (all of them, by the application's name); revoke or
 //! stop sharing in an in-page confirmation (a modal `<dialog>`: focus moves in and back, Escape
 //! cancels) that calls the server function and removes the card, announced in a live region.
 //! Without JavaScript each action is a link to the confirmation page, and the filter is a GET
@@ -7,13 +7,15 @@
 
 mod cards;
 mod dialog;
+mod payments;
 mod records;
 
 use super::hydrated;
-use crate::model::{AppAccess, FdxAccess, RecordLine};
+use crate::model::{AppAccess, FdxAccess, PaymentAccess, RecordLine};
 use cards::{AppCard, FdxCard};
 use dialog::{ConfirmDialog, Shared};
 use leptos::prelude::*;
+use payments::Payments;
 use records::Records;
 use serde::{Deserialize, Serialize};
 
@@ -87,6 +89,13 @@ pub struct PortalTexts {
     pub client_at_bank: String,
     pub receipt: String,
     pub receipt_label: String,
+    pub payments_title: String,
+    pub payments_lead: String,
+    pub payment_amount: String,
+    pub payment_payee: String,
+    pub payment_reference: String,
+    pub payment_from: String,
+    pub payment_date: String,
     pub cancel: String,
     pub sending: String,
     pub offline: String,
@@ -109,12 +118,13 @@ impl Target {
 }
 
 /// The portal's card (its head, drawn on the server, as `children`) with the lists, and below
-/// it the consent records.
+/// it the consent records and the payments.
 #[island(lazy)]
 pub fn PortalList(
     apps: Vec<AppAccess>,
     fdx: Vec<FdxAccess>,
     records: Vec<RecordLine>,
+    payments: Vec<PaymentAccess>,
     csrf_token: String,
     /// The filter of a plain GET (`?q=`), applied on the server too.
     filter: String,
@@ -141,10 +151,11 @@ pub fn PortalList(
         .map(|a| (format!("app:{}", a.client_id), lower(&a.name)))
         .chain(fdx.iter().map(|f| (format!("fdx:{}", f.consent_id), lower(&f.recipient))))
         .collect();
-    // Records are filtered by their application's name too; the filter shows once there is
-    // more than one thing to filter.
+    // Records and payments are filtered by their application's name too; the filter shows once
+    // there is more than one thing to filter.
     let record_names: Vec<String> = records.iter().map(|r| lower(&r.client)).collect();
-    let total = names.len() + record_names.len();
+    let payment_names: Vec<String> = payments.iter().map(|p| lower(&p.recipient)).collect();
+    let total = names.len() + record_names.len() + payment_names.len();
     let app_keys: Vec<String> = apps.iter().map(|a| format!("app:{}", a.client_id)).collect();
     let carded: Vec<String> =
         app_keys.iter().cloned().chain(fdx.iter().map(|f| format!("fdx:{}", f.consent_id))).collect();
@@ -160,13 +171,14 @@ pub fn PortalList(
         })
     });
     let records_shown = Memo::new(move |_| needle.with(|n| record_names.iter().filter(|r| r.contains(n)).count()));
+    let payments_shown = Memo::new(move |_| needle.with(|n| payment_names.iter().filter(|p| p.contains(n)).count()));
     let shown = move |key: String, name: String| {
         let name = lower(&name);
         Signal::derive(move || gone.with(|g| !g.contains(&key)) && name.contains(&needle.get()))
     };
     let has_apps = !apps.is_empty();
     // No card to show: none at all (or all revoked), or nothing matching the filter (neither a
-    // card nor a record).
+    // card, nor a record, nor a payment).
     let empty_text =
         move || texts.with_value(|t| if needle.with(String::is_empty) { t.empty.clone() } else { t.no_match.clone() });
     let has_fdx = !fdx.is_empty();
@@ -217,6 +229,7 @@ pub fn PortalList(
 
     let records = (!records.is_empty())
         .then(|| view! { <Records records carded gone needle shown=records_shown texts on_revoke=open/> });
+    let payments = (!payments.is_empty()).then(|| view! { <Payments payments needle shown=payments_shown texts/> });
     view! {
         <section class="card wide" aria-labelledby="portal-title">
         {children()}
@@ -242,7 +255,8 @@ pub fn PortalList(
         <p
             class="empty"
             class:gone=move || {
-                visible.with(|(apps, fdx)| apps + fdx > 0) || (!needle.with(String::is_empty) && records_shown.get() > 0)
+                visible.with(|(apps, fdx)| apps + fdx > 0)
+                    || (!needle.with(String::is_empty) && records_shown.get() + payments_shown.get() > 0)
             }
         >
             {empty_text}
@@ -260,5 +274,6 @@ pub fn PortalList(
         <ConfirmDialog shared csrf_token texts/>
         </section>
         {records}
+        {payments}
     }
 }

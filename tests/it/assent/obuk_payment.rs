@@ -310,6 +310,23 @@ async fn the_portal_lists_a_payment_under_payments_with_nothing_to_stop_for_its_
     // Its record says what was paid, and offers no revocation either.
     assert!(html.contains("Payment of £1,234.50 to ACME Energy Ltd"), "{html}");
 
+    // The filter finds payments by their application's name, without JavaScript too (`?q=`).
+    let payments_tag = |q: &'static str| {
+        let portal = &portal;
+        let url = format!("{}/portal?q={q}", app.url);
+        async move {
+            let html = portal.get(url).send().await.unwrap().text().await.unwrap();
+            let at = html.find(r#"aria-labelledby="payments-title""#).unwrap_or_else(|| panic!("{html}"));
+            let start = html[..at].rfind("<section").unwrap();
+            let tag = &html[start..at + html[at..].find('>').unwrap()];
+            (tag.contains("gone"), html)
+        }
+    };
+    let (hidden_section, html) = payments_tag("money%20MAP").await;
+    assert!(!hidden_section && !html.contains(r#"class="payment gone""#), "a match shows: {html}");
+    let (hidden_section, html) = payments_tag("budget").await;
+    assert!(hidden_section, "no payment matches, the section hides: {html}");
+
     // The stop server function refuses a payment, for its payer too.
     let res = portal_stop(&app, &portal, id.as_str(), hidden(&html, "csrf_token").as_str()).await;
     assert_eq!(res.status(), StatusCode::CONFLICT);
