@@ -60,6 +60,8 @@ pub enum Failure {
     PaymentMade,
     /// A payment consent that fixes an account to pay from which is not the customer's.
     DebtorNotYours,
+    /// A payment consent that fixes an account to pay from which the bank says cannot be used now.
+    DebtorUnavailable,
     /// Stopping an Open Finance consent that another holder of a joint account gave.
     OtherHolders,
     /// `BANK_ID_CLAIM` is configured but the sign-in does not carry it: the customer is unknown.
@@ -102,7 +104,7 @@ impl Failure {
             SessionEnded => 401,
             Forged | PortalForged | SignInDenied | OtherHolders | NotStaff | DebtorNotYours => 403,
             NotFound | FlowExpired => 404,
-            Answered | PaymentMade | AccountUnavailable => 409,
+            Answered | PaymentMade | AccountUnavailable | DebtorUnavailable => 409,
             ConsentExpired => 410,
             Unsupported => 415,
             NothingChosen | NoAccountChosen | AccountsWithoutPermission | NoPayerChosen | ReasonNeeded => 422,
@@ -142,6 +144,7 @@ impl Failure {
             AccountUnavailable => ("account-unavailable-title", "account-unavailable-message"),
             NoPayerChosen => ("form-incomplete-title", "payment-choose-account"),
             DebtorNotYours => ("payment-debtor-title", "payment-debtor-message"),
+            DebtorUnavailable => ("payment-debtor-title", "payment-debtor-unavailable-message"),
             PaymentMade => ("payment-made-title", "payment-made-message"),
             OtherHolders => ("fdx-other-holder-title", "fdx-other-holder-message"),
             NoCustomerId => ("no-customer-title", "no-customer-message"),

@@ -90,6 +90,7 @@ test("UK payment: amount, payee and reference shown, one account chosen, paid on
 
   // The filter finds payments by their application's name too: as you type with the island,
   // by the Filter button's GET without it.
+  if (javaScriptEnabled) await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
   const search = page.getByRole("searchbox", { name: "Filter by name" });
   await search.fill("no application is called this");
   if (!javaScriptEnabled) await page.getByRole("button", { name: "Filter", exact: true }).click();

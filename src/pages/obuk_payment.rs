@@ -5,7 +5,7 @@
 use crate::i18n::{t, t_args, t_code};
 use crate::islands::{FlowFields, PaymentForm, PaymentTexts};
 use crate::model::{AccountView, DomesticPaymentView};
-use crate::pages::parts::ClientHeader;
+use crate::pages::parts::{ClientHeader, UnavailableAccounts};
 use leptos::prelude::*;
 
 #[component]
@@ -88,6 +88,8 @@ fn Payers(
     /// The consent fixes the account paid from (the only one in `accounts`).
     fixed: bool,
 ) -> impl IntoView {
+    let (unavailable, accounts): (Vec<AccountView>, Vec<AccountView>) =
+        accounts.into_iter().partition(|a| a.unavailable.is_some());
     let empty = accounts.is_empty();
     let rows = accounts
         .into_iter()
@@ -123,5 +125,6 @@ fn Payers(
             {empty.then(|| view! { <p class="empty">{t("fdx-no-accounts")}</p> })}
             {rows}
         </fieldset>
+        <UnavailableAccounts accounts=unavailable heading="payment-unavailable"/>
     }
 }

@@ -71,7 +71,8 @@ pub fn ClientHeader(client: ClientView, user: String, title_key: &'static str) -
 /// The customer's accounts to choose from, none ticked: the content of a consent form's
 /// island, rendered on the server only (the island reads what is ticked from the page). Select
 /// all appears once the island runs; accounts in `shared_now` (a CDR amendment's) say so.
-/// Accounts the bank says cannot be shared now follow, each with its reason and no checkbox.
+/// Accounts the bank says cannot be shared now follow the fieldset, each with its reason and
+/// no checkbox.
 #[component]
 pub fn AccountChoices(accounts: Vec<AccountView>, #[prop(optional)] shared_now: Vec<String>) -> impl IntoView {
     let (unavailable, accounts): (Vec<AccountView>, Vec<AccountView>) =
@@ -117,18 +118,19 @@ pub fn AccountChoices(accounts: Vec<AccountView>, #[prop(optional)] shared_now: 
                 })}
             {empty.then(|| view! { <p class="empty">{t("fdx-no-accounts")}</p> })}
             {rows}
-            {(!unavailable.is_empty()).then(|| view! { <UnavailableAccounts accounts=unavailable/> })}
         </fieldset>
+        <UnavailableAccounts accounts=unavailable heading="accounts-unavailable"/>
     }
 }
 
-/// Accounts the customer holds but cannot share now, and why (the bank's words, or ours when
-/// it gives none): shown so that none seems missing, never offered.
+/// Accounts the customer holds but cannot share (or pay from) now, and why (the bank's words,
+/// or ours when it gives none): shown after the choices so that none seems missing, never
+/// offered. `heading` is the list's message key. Nothing when there are none.
 #[component]
-fn UnavailableAccounts(accounts: Vec<AccountView>) -> impl IntoView {
-    view! {
+pub fn UnavailableAccounts(accounts: Vec<AccountView>, heading: &'static str) -> impl IntoView {
+    (!accounts.is_empty()).then(|| view! {
         <div class="unavailable-accounts">
-            <h3 id="accounts-unavailable">{t("accounts-unavailable")}</h3>
+            <h3 id="accounts-unavailable">{t(heading)}</h3>
             <ul aria-labelledby="accounts-unavailable">
                 {accounts
                     .into_iter()
@@ -149,7 +151,7 @@ fn UnavailableAccounts(accounts: Vec<AccountView>) -> impl IntoView {
                     .collect_view()}
             </ul>
         </div>
-    }
+    })
 }
 
 /// An account's name, masked number, kind and balance: the label of its checkbox

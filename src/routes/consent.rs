@@ -145,6 +145,7 @@ pub async fn form_again(State(state): State<AppState>, request: Request, next: N
                 | Failure::NoAccountChosen
                 | Failure::AccountsWithoutPermission
                 | Failure::NoPayerChosen
+                | Failure::AccountUnavailable
         ),
         flow_of(&form),
     ) else {

@@ -38,6 +38,7 @@ fn kind(failure: Failure) -> ErrorKind {
         | AccountUnavailable
         | NoPayerChosen
         | DebtorNotYours
+        | DebtorUnavailable
         | OtherHolders
         | PortalOff
         | SessionEnded

@@ -231,7 +231,7 @@ pub fn portal_view(
                 accounts: accounts
                     .iter()
                     .filter(|x| a.account_ids.contains(&x.id))
-                    .map(|x| format!("{} {}", clean_text(&x.name), clean_text(&x.masked_number)))
+                    .map(|x| super::present::card_account(locale, x))
                     .collect(),
                 clusters,
                 created: a.created_at.as_deref().and_then(format_date),

@@ -77,7 +77,7 @@ pub fn payments_view(
                     .unwrap_or_else(|| clean_text(&format!("{} {}", amount.amount, amount.currency))),
                 payee: i.creditor_account.as_ref().and_then(|a| a.name.as_deref()).map(clean_text).unwrap_or_default(),
                 reference: remittance.reference.as_deref().map(clean_text).filter(|r| !r.is_empty()),
-                from: Some(format!("{} {}", clean_text(&from.name), clean_text(&from.masked_number))),
+                from: Some(super::present::account_name(from)),
                 date: payment
                     .status_update_date_time
                     .as_deref()
@@ -122,7 +122,7 @@ pub fn fixed_debtor<'a>(
     match (matches.next(), matches.next()) {
         (Some(a), None) if a.unavailable.is_some() => {
             tracing::info!("a UK payment consent whose DebtorAccount the bank says cannot be used now; refused");
-            Err(Failure::AccountUnavailable.into())
+            Err(Failure::DebtorUnavailable.into())
         }
         (Some(a), None) => Ok(Some(a)),
         _ => {
@@ -154,10 +154,10 @@ pub fn view(
     let fixed = fixed_debtor(consent, &own)?.cloned();
     let text = |s: &Option<String>| s.as_deref().map(clean_text).filter(|s| !s.is_empty());
     let remittance = i.remittance_information.clone().unwrap_or_default();
-    // Accounts the bank says cannot be used now are not offered to pay from.
+    // Accounts the bank says cannot be used now are listed apart, not offered to pay from.
     let accounts = match &fixed {
         Some(a) => vec![a.clone()],
-        None => own.into_iter().filter(|a| a.unavailable.is_none()).collect(),
+        None => own,
     };
     Ok(DomesticPaymentView {
         login_id,
@@ -176,8 +176,9 @@ pub fn view(
     })
 }
 
-/// What an accept grants: the one chosen account and every requested scope. `None` when it is
-/// not the customer's, or not the account the consent fixes.
+/// What an accept grants: the one chosen account and every requested scope. Refused when it is
+/// not the customer's or not the account the consent fixes (`NotYours`), or when the bank says
+/// it cannot be used now (`AccountUnavailable`).
 pub fn accept_body(
     consent: &GetDomesticPaymentConsentResponse,
     own: &[InternalAccount],
@@ -303,11 +304,14 @@ mod tests {
     }
 
     #[test]
-    fn an_account_the_bank_says_is_unavailable_is_neither_offered_nor_paid_from() {
+    fn an_account_the_bank_says_is_unavailable_is_listed_apart_and_not_paid_from() {
         let mut own = own();
         own[0].unavailable = Some("Blocked".into());
         let page = view(&consent(None), own.clone(), "l".into(), "s".into(), "t".into()).unwrap();
-        assert_eq!(page.accounts.iter().map(|a| a.id.as_str()).collect::<Vec<_>>(), ["B"]);
+        let offered: Vec<&str> =
+            page.accounts.iter().filter(|a| a.unavailable.is_none()).map(|a| a.id.as_str()).collect();
+        assert_eq!(offered, ["B"]);
+        assert_eq!(page.accounts[0].unavailable.as_deref(), Some("Blocked"), "listed apart, with its reason");
         assert_eq!(
             accept_body(&consent(None), &own, "A", "ls".into()).unwrap_err().failure,
             Failure::AccountUnavailable
@@ -315,6 +319,6 @@ mod tests {
         assert_eq!(accept_body(&consent(None), &own, "B", "ls".into()).unwrap().account_ids, ["B"]);
         let fixed = consent(Some("20000031926819"));
         let refused = view(&fixed, own, "l".into(), "s".into(), "t".into()).unwrap_err();
-        assert_eq!(refused.failure, Failure::AccountUnavailable);
+        assert_eq!(refused.failure, Failure::DebtorUnavailable);
     }
 }

@@ -1,7 +1,7 @@
 //! The portal's sessions and what its lists become on the page. The sign-in, the lists and
 //! the revocations themselves are the server functions of `crate::api::portal`.
 
-use super::present::{card_state, clean_text, code_label, format_date, safe_url};
+use super::present::{card_account, card_state, clean_text, code_label, format_date, safe_url};
 use super::sessions::{Session, StoreError};
 use super::AppState;
 use crate::cookies::{cookie_header, read_cookie};
@@ -209,7 +209,7 @@ pub fn fdx_view(accounts: &[InternalAccount], mut consents: Vec<FDXConsent>, loc
                     }
                 }
                 if let Some(a) = accounts.iter().find(|a| r.resource_type == "ACCOUNT" && a.id == r.id) {
-                    shared.push(format!("{} {}", clean_text(&a.name), clean_text(&a.masked_number)));
+                    shared.push(card_account(locale, a));
                 }
             }
             let status = crate::wire::fdx_status::known(&c.status).unwrap_or(&c.status);
@@ -288,7 +288,7 @@ pub fn obuk_view(
                 accounts: accounts
                     .iter()
                     .filter(|a| c.account_ids.contains(&a.id))
-                    .map(|a| format!("{} {}", clean_text(&a.name), clean_text(&a.masked_number)))
+                    .map(|a| card_account(locale, a))
                     .collect(),
                 clusters,
                 created: c.created_at.as_deref().or(consent.creation_date_time.as_deref()).and_then(format_date),

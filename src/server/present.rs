@@ -17,6 +17,20 @@ pub fn clean_text(s: &str) -> String {
     s.chars().filter(|c| !is_format(*c)).filter(|c| !c.is_control() || *c == ' ').collect::<String>().trim().to_string()
 }
 
+/// An account by its name and last digits, as the portal names it ("Everyday Checking …1234").
+pub fn account_name(a: &crate::wire::InternalAccount) -> String {
+    format!("{} {}", clean_text(&a.name), clean_text(&a.masked_number))
+}
+
+/// An account on a consent's card: its name, and, when the bank says it cannot be shared now,
+/// that it is not shared now (the bank discloses nothing of it, whatever the consent covers).
+pub fn card_account(locale: Locale, a: &crate::wire::InternalAccount) -> String {
+    match a.unavailable {
+        Some(_) => format!("{} ({})", account_name(a), i18n::text(locale, "portal-account-not-shared", &[])),
+        None => account_name(a),
+    }
+}
+
 /// Unicode's format characters (Cf, Unicode 16): invisible, yet they reorder (bidi controls,
 /// the Arabic letter mark), join, hide (tags) or fold text.
 fn is_format(c: char) -> bool {
@@ -220,6 +234,20 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_account_the_bank_no_longer_shares_says_so_on_its_card() {
+        let account = crate::wire::InternalAccount {
+            name: "Joint\u{202E} Saver".into(),
+            masked_number: "…1234".into(),
+            ..Default::default()
+        };
+        assert_eq!(card_account(Locale::En, &account), "Joint Saver …1234");
+        let off = crate::wire::InternalAccount { unavailable: Some("Sharing is off".into()), ..account };
+        assert_eq!(card_account(Locale::En, &off), "Joint Saver …1234 (not shared now)");
+        assert_eq!(card_account(Locale::Es, &off), "Joint Saver …1234 (no se comparte ahora)");
+        assert_eq!(account_name(&off), "Joint Saver …1234", "records keep the plain name");
+    }
 
     #[test]
     fn a_consent_past_its_expiry_is_expired_whatever_its_list_says() {

@@ -136,7 +136,10 @@ async fn accounts(State(sb): State<Arc<Sandbox>>, wid: String, headers: HeaderMa
         })
         .collect();
     let n = list.len();
-    disclose(&sb, &wid, [consented.customer.as_str()], &consented.arrangement, "accounts");
+    // An answer with nothing in it discloses nothing.
+    if n > 0 {
+        disclose(&sb, &wid, [consented.customer.as_str()], &consented.arrangement, "accounts");
+    }
     page(json!({"accounts": list}), format!("{}/bank/{wid}/cdr/banking/accounts", sb.base_url), n)
 }
 
@@ -156,7 +159,9 @@ async fn balances(State(sb): State<Arc<Sandbox>>, wid: String, headers: HeaderMa
         })
         .collect();
     let n = list.len();
-    disclose(&sb, &wid, [consented.customer.as_str()], &consented.arrangement, "balances");
+    if n > 0 {
+        disclose(&sb, &wid, [consented.customer.as_str()], &consented.arrangement, "balances");
+    }
     page(json!({"balances": list}), format!("{}/bank/{wid}/cdr/banking/accounts/balances", sb.base_url), n)
 }
 

@@ -145,10 +145,13 @@ async fn the_recipient_gets_exactly_the_accounts_chosen_under_its_arrangement() 
     assert!(res.text().await.unwrap().contains("Choose at least one account"));
     let res = submit(&app, &b, &page, "allow", &["AU-40001", "AU-40101"]).await;
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
-    // An unavailable account forced into the form: refused, saying why, and nothing given.
+    // An unavailable account forced into the form (or turned off since the page was shown):
+    // refused, nothing given, and the screen again saying why, the account listed apart.
     let res = submit(&app, &b, &page, "allow", &["AU-40001", "AU-40004"]).await;
-    assert_eq!(res.status(), StatusCode::CONFLICT);
-    assert!(res.text().await.unwrap().contains("This account cannot be used now"));
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "the form again, as for any choice to make again");
+    let again = res.text().await.unwrap();
+    assert!(again.contains("cannot be shared or paid from now, so nothing was sent"), "{again}");
+    assert!(again.contains(r#"value="AU-40001""#) && again.contains(r#"data-account="AU-40004""#), "{again}");
 
     let tokens = allow(&app, &b, &consent, &["AU-40003", "AU-40001"]).await;
     let arrangement = tokens["cdr_arrangement_id"].as_str().unwrap_or_else(|| panic!("{tokens}")).to_string();
@@ -530,4 +533,10 @@ async fn the_bank_discloses_nothing_of_an_account_whose_sharing_is_off() {
     assert_eq!(bank_accounts(&app, &access).await, (StatusCode::OK, vec!["AU-40001".to_string()]));
     assert_eq!(bank_transactions(&app, &access, "AU-40004", &[]).await.0, StatusCode::NOT_FOUND);
     assert_eq!(bank_transactions(&app, &access, "AU-40001", &[]).await.0, StatusCode::OK);
+    // The customer's card says the joint account is not shared now.
+    let portal = browser();
+    let html = portal_sign_in(&app, &portal, "user").await;
+    let card = consent_card(&html, tokens["cdr_arrangement_id"].as_str().unwrap_or_else(|| panic!("{tokens}")));
+    assert!(card.contains("Joint Saver …1234 (not shared now)"), "{card}");
+    assert!(card.contains("Everyday Account …5678") && !card.contains("…5678 (not"), "{card}");
 }

@@ -218,6 +218,36 @@ async fn a_debtor_fixed_by_the_consent_is_shown_and_cannot_be_changed() {
 }
 
 #[tokio::test]
+async fn an_account_the_bank_says_cannot_be_used_is_listed_apart_and_never_paid_from() {
+    let app = spawn_app().await;
+    let b = browser();
+    let (id, consent) = start(&app, &b, "user2", initiation()).await;
+    let page = open_consent(&b, &consent).await;
+    // user2's Cash ISA: listed apart with the bank's reason, no radio button.
+    assert!(page.html.contains(r#"value="UK-30101""#) && !page.html.contains(r#"value="UK-30102""#), "{}", page.html);
+    let apart = page.html.split("unavailable-accounts").nth(1).unwrap_or_else(|| panic!("{}", page.html));
+    assert!(
+        apart.contains("Accounts you cannot pay from now")
+            && apart.contains("Blocked while we confirm your new address")
+    );
+    // Chosen anyway: the form again, saying why, and nothing paid or given.
+    let res = decide(&app, &b, &page, "allow", &[("account", "UK-30102")]).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("cannot be shared or paid from now, so nothing was sent"));
+    assert_eq!(uk_managed(&app, &id).await["status"], "AwaitingAuthorisation");
+
+    // A payment fixed to it: a clear error before any form.
+    let mut fixed = initiation();
+    fixed["DebtorAccount"] = json!({"SchemeName": "UK.OBIE.SortCodeAccountNumber", "Identification": "20000041414141"});
+    let b = browser();
+    let (_, consent) = start(&app, &b, "user2", fixed).await;
+    let res = b.get(&consent).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("the bank says cannot be used now") && !html.contains("Pay £"), "{html}");
+}
+
+#[tokio::test]
 async fn a_debtor_that_is_not_the_customers_is_a_clear_error() {
     let app = spawn_app().await;
     let b = browser();
