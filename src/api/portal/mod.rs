@@ -97,8 +97,10 @@ pub async fn load_portal() -> Result<PortalView, AppError> {
         .chain(uk_accounts)
         .chain(au_accounts)
         .chain(elsewhere)
-        .map(|a| (crate::server::present::account_name(&a), a))
-        .map(|(name, a)| (a.id, name))
+        .map(|a| {
+            let name = crate::server::present::account_name(&a);
+            (a.id, name)
+        })
         .collect();
     // Each record names its bank as its pages and its receipt do (a workspace's id is for staff).
     let bank = |w: &str| state.brand_of(Some(w)).0.name.clone();
