@@ -91,7 +91,7 @@ fn arrangement(sb: &Sandbox, wid: &str, headers: &HeaderMap, scope: &str) -> Res
     let mut consented = consented(sb, wid, token).ok_or_else(unauthorized)?;
     // An account whose sharing is off now discloses nothing, whatever the arrangement says.
     let ledger = sb.ledger_of(wid);
-    consented.accounts.retain(|id| ledger.account(id).is_some_and(|a| a.unavailable.is_none()));
+    consented.accounts.retain(|id| ledger.shared(id).is_some());
     if !consented.scopes.iter().any(|s| s == scope) {
         let detail = if scope == TRANSACTIONS {
             "The arrangement does not cover transactions."

@@ -154,6 +154,12 @@ impl Bank {
     pub fn account(&self, id: &str) -> Option<&Account> {
         self.accounts.iter().find(|a| a.id == id)
     }
+
+    /// An account the bank discloses now, under whatever consent names it: not one whose
+    /// sharing is off (`unavailable`).
+    pub fn shared(&self, id: &str) -> Option<&Account> {
+        self.account(id).filter(|a| a.unavailable.is_none())
+    }
 }
 
 #[cfg(test)]

@@ -67,7 +67,7 @@ fn disclosed<'a>(sb: &Sandbox, accounts: impl IntoIterator<Item = &'a str>, cons
     let Some(wid) = workspace(sb) else { return };
     let mut holders: Vec<&str> = accounts
         .into_iter()
-        .filter_map(|id| sb.bank.account(id))
+        .filter_map(|id| sb.bank.shared(id))
         .flat_map(|a| a.owners.iter().map(String::as_str))
         .collect();
     holders.sort_unstable();
@@ -96,7 +96,7 @@ pub async fn accounts(State(sb): Sb, cert: PeerCert, headers: HeaderMap) -> Resp
         .resources
         .iter()
         .filter(|r| r.resource_type == "ACCOUNT")
-        .filter_map(|r| sb.bank.account(&r.id).map(|a| a.fdx(r.data_clusters.iter().any(|c| c == "ACCOUNT_DETAILED"))))
+        .filter_map(|r| sb.bank.shared(&r.id).map(|a| a.fdx(r.data_clusters.iter().any(|c| c == "ACCOUNT_DETAILED"))))
         .collect();
     let shown = grant.resources.iter().filter(|r| r.resource_type == "ACCOUNT").map(|r| r.id.as_str());
     disclosed(&sb, shown, &grant.consent_id, "accounts");
@@ -110,7 +110,7 @@ pub async fn account(State(sb): Sb, cert: PeerCert, headers: HeaderMap, Path(id)
         Ok(x) => x,
         Err(r) => return r,
     };
-    match (granted_account(&grant.resources, &id), sb.bank.account(&id)) {
+    match (granted_account(&grant.resources, &id), sb.bank.shared(&id)) {
         (Some(r), Some(a)) => {
             disclosed(&sb, [a.id.as_str()], &grant.consent_id, "accounts");
             Json(a.fdx(r.data_clusters.iter().any(|c| c == "ACCOUNT_DETAILED"))).into_response()
@@ -127,7 +127,7 @@ pub async fn transactions(State(sb): Sb, cert: PeerCert, headers: HeaderMap, Pat
         Err(r) => return r,
     };
     let lookback = grant.lookback;
-    let (Some(granted), Some(account)) = (granted_account(&grant.resources, &id), sb.bank.account(&id)) else {
+    let (Some(granted), Some(account)) = (granted_account(&grant.resources, &id), sb.bank.shared(&id)) else {
         return fdx_error(StatusCode::NOT_FOUND, "Account not found.");
     };
     if !granted.data_clusters.iter().any(|c| c == "TRANSACTIONS") {

@@ -126,7 +126,7 @@ fn consented_account(
     if !permissions.iter().any(|p| consent.permissions.iter().any(|x| x == p)) {
         return Err(ob_error(StatusCode::FORBIDDEN, "UK.OBIE.Forbidden", "The consent does not cover this data."));
     }
-    let account = consent.accounts.iter().any(|a| a == id).then(|| sb.ledger_of(wid).account(id).cloned()).flatten();
+    let account = consent.accounts.iter().any(|a| a == id).then(|| sb.ledger_of(wid).shared(id).cloned()).flatten();
     let account = account.ok_or_else(|| {
         ob_error(StatusCode::FORBIDDEN, "UK.OBIE.Forbidden", "The account is not part of the consent.")
     })?;
@@ -216,7 +216,7 @@ async fn accounts(State(sb): State<Arc<Sandbox>>, wid: String, headers: HeaderMa
     let mut holders: Vec<&str> = consent
         .accounts
         .iter()
-        .filter_map(|id| ledger.account(id))
+        .filter_map(|id| ledger.shared(id))
         .flat_map(|a| a.owners.iter().map(String::as_str))
         .collect();
     holders.sort_unstable();
@@ -225,7 +225,7 @@ async fn accounts(State(sb): State<Arc<Sandbox>>, wid: String, headers: HeaderMa
     let list: Vec<serde_json::Value> = consent
         .accounts
         .iter()
-        .filter_map(|id| ledger.account(id))
+        .filter_map(|id| ledger.shared(id))
         .map(|a| {
             let mut account = json!({
                 "AccountId": a.id,

@@ -115,5 +115,5 @@ async fn consented_accounts<'a>(sb: &'a Sandbox, wid: &str, headers: &HeaderMap)
         return Err(unauthorized("The consent is not active."));
     };
     let ledger = sb.ledger_of(wid);
-    Ok(ids.iter().filter_map(|id| ledger.account(id)).collect())
+    Ok(ids.iter().filter_map(|id| ledger.shared(id)).collect())
 }
