@@ -502,3 +502,24 @@ pub fn consent_card(html: &str, id: &str) -> String {
     let at = html.find(&format!("data-consent-id=\"{id}\"")).unwrap_or_else(|| panic!("{id}: {html}"));
     html[at..at + html[at..].find("</li>").unwrap()].to_string()
 }
+
+/// Accepts the flow of `page` straight at the sandbox's consent-page API (`{kind}` is its path,
+/// e.g. `cdr/cdr-arrangement`) with the System token and `body`, as a consent page other than
+/// Assent's could: the authorization code the browser `b` then brings back.
+pub async fn accept_past_assent(
+    app: &TestApp,
+    b: &Client,
+    kind: &str,
+    page: &ConsentPage,
+    body: serde_json::Value,
+) -> String {
+    let system = system_token(app, "manage_openbanking_consents").await;
+    let accept = format!("{}/default/system/{kind}/{}/accept", app.sandbox_url(), page.login_id);
+    let res = Client::new().post(accept).bearer_auth(system).json(&body).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let redirect: serde_json::Value = res.json().await.unwrap();
+    let res = b.get(redirect["redirect_to"].as_str().unwrap()).send().await.unwrap();
+    let callback = url::Url::parse(&location(&res)).unwrap();
+    let code = callback.query_pairs().find(|(k, _)| k == "code").map(|(_, v)| v.into_owned());
+    code.unwrap_or_else(|| panic!("{callback}"))
+}

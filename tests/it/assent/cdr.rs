@@ -517,16 +517,9 @@ async fn the_bank_discloses_nothing_of_an_account_whose_sharing_is_off() {
     assert!(page.html.contains(r#"data-account="AU-40004""#), "the joint account is listed as unavailable");
     // A consent page other than Assent's names the joint account anyway: the authorization
     // server takes it, and the bank still serves nothing of it.
-    let system = system_token(&app, "manage_openbanking_consents").await;
-    let accept = format!("{}/default/system/cdr/cdr-arrangement/{}/accept", app.sandbox_url(), page.login_id);
     let body = serde_json::json!({"login_state": page.login_state, "granted_scopes": SCOPES.split(' ').collect::<Vec<_>>(),
         "account_ids": ["AU-40001", "AU-40004"], "customer_id": "user"});
-    let res = Client::new().post(accept).bearer_auth(system).json(&body).send().await.unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
-    let redirect: Value = res.json().await.unwrap();
-    let res = b.get(redirect["redirect_to"].as_str().unwrap()).send().await.unwrap();
-    let callback = url::Url::parse(&location(&res)).unwrap();
-    let code = param(&callback, "code").unwrap_or_else(|| panic!("{callback}"));
+    let code = accept_past_assent(&app, &b, "cdr/cdr-arrangement", &page, body).await;
     let tokens =
         CDR.token(&app, &[("grant_type", "authorization_code"), ("code", &code), ("redirect_uri", REDIRECT)]).await;
     let access = token_of(&tokens);

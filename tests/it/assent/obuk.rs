@@ -488,17 +488,9 @@ async fn the_bank_discloses_nothing_of_an_account_it_says_is_blocked() {
     assert!(page.html.contains(r#"data-account="UK-30102""#), "the blocked Cash ISA is listed apart");
     // A consent page other than Assent's names the blocked account anyway: the authorization
     // server takes it, and the bank still serves nothing of it.
-    let system = system_token(&app, "manage_openbanking_consents").await;
-    let accept =
-        format!("{}/default/system/open-banking/account-access-consent/{}/accept", app.sandbox_url(), page.login_id);
     let body = json!({"login_state": page.login_state, "granted_scopes": ["openid", "accounts"],
         "account_ids": ["UK-30101", "UK-30102"]});
-    let res = Client::new().post(accept).bearer_auth(system).json(&body).send().await.unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
-    let redirect: Value = res.json().await.unwrap();
-    let res = b.get(redirect["redirect_to"].as_str().unwrap()).send().await.unwrap();
-    let callback = url::Url::parse(&location(&res)).unwrap();
-    let code = param(&callback, "code").unwrap_or_else(|| panic!("{callback}"));
+    let code = accept_past_assent(&app, &b, "open-banking/account-access-consent", &page, body).await;
     let tokens =
         UK.token(&app, &[("grant_type", "authorization_code"), ("code", &code), ("redirect_uri", REDIRECT)]).await;
     let access = tokens["access_token"].as_str().unwrap_or_else(|| panic!("{tokens}"));
