@@ -91,12 +91,7 @@ impl super::decide::Regime for DomesticPayment {
         let (consent, own) = open_payment(state, login_id, &login_state).await?;
         // The same checks as the page's: a payment the page could not show is not made.
         crate::server::obuk_payment::view(&consent, own.clone(), String::new(), String::new(), String::new())?;
-        let body =
-            crate::server::obuk_payment::accept_body(&consent, &own, &self.account, login_state).inspect_err(|e| {
-                if e.failure == Failure::NotYours {
-                    tracing::warn!("a UK payment accept from an account that is not the one allowed; refused");
-                }
-            })?;
+        let body = crate::server::obuk_payment::accept_body(&consent, &own, &self.account, login_state)?;
         let draft = record_draft(state, &consent, login_id, &body.login_state, body.account_ids.clone());
         Ok((draft, body))
     }

@@ -186,9 +186,9 @@ pub fn accept_body(
     login_state: String,
 ) -> Result<AcceptConsentRequest, AppError> {
     crate::server::fdx::may_share(own, &[chosen.to_string()])?;
-    let account = own.iter().find(|a| a.id == chosen).ok_or_else(|| AppError::new(Failure::NotYours))?;
     if let Some(fixed) = fixed_debtor(consent, own)? {
-        if fixed.id != account.id {
+        if fixed.id != chosen {
+            tracing::warn!("a UK payment accept from another account than the one the consent fixes; refused");
             return Err(Failure::NotYours.into());
         }
     }
@@ -199,7 +199,7 @@ pub fn accept_body(
             .iter()
             .map(|s| s.requested_name.clone().unwrap_or_else(|| s.name.clone()))
             .collect(),
-        account_ids: vec![account.id.clone()],
+        account_ids: vec![chosen.to_string()],
     })
 }
 

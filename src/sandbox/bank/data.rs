@@ -160,6 +160,19 @@ impl Bank {
     pub fn shared(&self, id: &str) -> Option<&Account> {
         self.account(id).filter(|a| a.unavailable.is_none())
     }
+
+    /// The holders of those of `ids` the bank discloses now, each once: whose data a request
+    /// for them discloses (a joint account's is each holder's).
+    pub fn holders<'i>(&self, ids: impl IntoIterator<Item = &'i str>) -> Vec<&str> {
+        let mut holders: Vec<&str> = ids
+            .into_iter()
+            .filter_map(|id| self.shared(id))
+            .flat_map(|a| a.owners.iter().map(String::as_str))
+            .collect();
+        holders.sort_unstable();
+        holders.dedup();
+        holders
+    }
 }
 
 #[cfg(test)]

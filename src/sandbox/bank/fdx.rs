@@ -65,14 +65,7 @@ fn granted(sb: &Sandbox, headers: &HeaderMap, cert: &PeerCert) -> Result<Granted
 /// Notes that `data` of `accounts` went out under `consent_id`, for each of their holders.
 fn disclosed<'a>(sb: &Sandbox, accounts: impl IntoIterator<Item = &'a str>, consent_id: &str, data: &str) {
     let Some(wid) = workspace(sb) else { return };
-    let mut holders: Vec<&str> = accounts
-        .into_iter()
-        .filter_map(|id| sb.bank.shared(id))
-        .flat_map(|a| a.owners.iter().map(String::as_str))
-        .collect();
-    holders.sort_unstable();
-    holders.dedup();
-    disclose(sb, wid, holders, consent_id, data);
+    disclose(sb, wid, sb.bank.holders(accounts), consent_id, data);
 }
 
 /// `GET /bank/internal/disclosures?customer_id=`: what went out under each of the customer's

@@ -213,14 +213,7 @@ async fn accounts(State(sb): State<Arc<Sandbox>>, wid: String, headers: HeaderMa
         return ob_error(StatusCode::FORBIDDEN, "UK.OBIE.Forbidden", "The consent does not cover accounts.");
     }
     let ledger = sb.ledger_of(&wid);
-    let mut holders: Vec<&str> = consent
-        .accounts
-        .iter()
-        .filter_map(|id| ledger.shared(id))
-        .flat_map(|a| a.owners.iter().map(String::as_str))
-        .collect();
-    holders.sort_unstable();
-    holders.dedup();
+    let holders = ledger.holders(consent.accounts.iter().map(String::as_str));
     disclose(&sb, &wid, holders, &consent.consent_id, "accounts");
     let list: Vec<serde_json::Value> = consent
         .accounts
