@@ -130,8 +130,28 @@ pub struct PortalView {
     /// UK domestic payments made (or authorised) from the user's accounts, newest first: what
     /// was paid, apart from data sharing, with nothing to stop.
     pub payments: Vec<PaymentAccess>,
+    /// The user's joint accounts, each with the user's say on its sharing.
+    pub joint: Vec<JointAccountView>,
     /// A bank's consents could not be read just now: what is shown is not all there is.
     pub partial: bool,
+}
+
+/// One of the user's joint accounts in the portal, and where its sharing stands.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct JointAccountView {
+    /// The bank that listed it, as the portal's form names it back (`fdx`, `uk`, `cdr`).
+    pub bank_key: String,
+    pub id: String,
+    /// Its name and last digits.
+    pub name: String,
+    /// The bank's name (its brand's).
+    pub bank: String,
+    /// Its other holders, how many.
+    pub others: u32,
+    /// Whether this user allows its sharing.
+    pub allowed: bool,
+    /// Why it is not shared now, in the bank's words; `None` while it is.
+    pub unavailable: Option<String>,
 }
 
 /// A UK domestic payment in the portal: who asked, how much to whom, when, from which account.

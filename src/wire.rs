@@ -11,7 +11,7 @@ pub mod obuk;
 pub mod obuk_consents;
 pub mod obuk_payment;
 
-pub use bank::{Disclosure, Disclosures, InternalAccount, InternalAccounts};
+pub use bank::{Disclosure, Disclosures, InternalAccount, InternalAccounts, JointAccount, JointSharing};
 pub use fdx::{
     fdx_status, AcceptFDXConsentRequest, Confirmation, FDXAuthorizationDetail, FDXConsent, FDXConsentRequest,
     FDXConsentRevocation, FDXConsentRevocationRecord, FDXConsents, FDXConsentsRequest, FDXError, FDXErrorResponse,

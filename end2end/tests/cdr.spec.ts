@@ -52,7 +52,7 @@ test("CDR: an arrangement in the standards' words, amended with its changes mark
   // The joint account whose sharing is off is listed with the bank's reason, and not offered.
   const unavailable = page.getByRole("list", { name: "Accounts you cannot share now" });
   await expect(unavailable).toContainText("Joint Saver");
-  await expect(unavailable).toContainText("sharing stays off until every holder turns it on");
+  await expect(unavailable).toContainText("sharing stays off until every holder allows it");
   await expect(page.getByRole("checkbox", { name: /Joint Saver/ })).toHaveCount(0);
   await expectAccessible(page, "CDR arrangement consent");
 

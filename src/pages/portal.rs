@@ -1,9 +1,9 @@
 //! The user portal: sign in, see every application you gave access to, revoke any of them.
 
-use crate::api::portal::{RevokeAccess, SignIn, SignOut, StopSharing};
+use crate::api::portal::{RevokeAccess, SetJointSharing, SignIn, SignOut, StopSharing};
 use crate::i18n::{once_per_language, t, t_args, t_around};
 use crate::islands::{PortalList, PortalTexts};
-use crate::model::{PortalView, RevokeView, SignedOutView};
+use crate::model::{JointAccountView, PortalView, RevokeView, SignedOutView};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use std::sync::OnceLock;
@@ -24,8 +24,9 @@ pub fn SignedOutPage(view: SignedOutView) -> impl IntoView {
 
 #[component]
 pub fn PortalPage(view: PortalView) -> impl IntoView {
-    let PortalView { user, apps, filter, csrf_token, notice, fdx, records, payments, partial } = view;
+    let PortalView { user, apps, filter, csrf_token, notice, fdx, records, payments, joint, partial } = view;
     let (user_before, user_after) = t_around("portal-signed-in", "user");
+    let joint = (!joint.is_empty()).then(|| view! { <JointAccounts accounts=joint csrf_token=csrf_token.clone()/> });
     view! {
         <PortalList apps fdx records payments csrf_token=csrf_token.clone() filter notice texts=texts()>
             <div class="portal-head">
@@ -40,6 +41,50 @@ pub fn PortalPage(view: PortalView) -> impl IntoView {
             </div>
             {partial.then(|| view! { <p class="notice" role="status" data-testid="partial">{t("portal-partial")}</p> })}
         </PortalList>
+        {joint}
+    }
+}
+
+/// The user's joint accounts, each with their say on its sharing: plain forms, the same with
+/// JavaScript or without (the page comes back saying what was done).
+#[component]
+fn JointAccounts(accounts: Vec<JointAccountView>, csrf_token: String) -> impl IntoView {
+    let items = accounts
+        .into_iter()
+        .map(|a| {
+            let (sharing, button, class) = if a.allowed {
+                ("off", "portal-joint-stop", "btn danger")
+            } else {
+                ("on", "portal-joint-allow", "btn primary")
+            };
+            let label = t_args(&format!("{button}-label"), &[("account", &a.name)]);
+            let held = t_args("portal-joint-held", &[("bank", &a.bank), ("others", &a.others.to_string())]);
+            let stands = match &a.unavailable {
+                None => t("portal-joint-shared").to_string(),
+                Some(why) => t_args("portal-joint-not-shared", &[("reason", why)]),
+            };
+            let (id, account_id) = (a.id.clone(), a.id);
+            view! {
+                <li class="joint-account" data-account=id>
+                    <p class="joint-name"><strong>{a.name}</strong> <span class="muted">{held}</span></p>
+                    <p class="joint-stands">{stands}</p>
+                    <form method="post" action=SetJointSharing::url()>
+                        <input type="hidden" name="csrf_token" value=csrf_token.clone()/>
+                        <input type="hidden" name="bank" value=a.bank_key/>
+                        <input type="hidden" name="account_id" value=account_id/>
+                        <input type="hidden" name="sharing" value=sharing/>
+                        <button type="submit" class=class aria-label=label>{t(button)}</button>
+                    </form>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="card wide joint" aria-labelledby="joint-title">
+            <h2 id="joint-title">{t("portal-joint-title")}</h2>
+            <p class="lead">{t("portal-joint-lead")}</p>
+            <ul class="joint-accounts">{items}</ul>
+        </section>
     }
 }
 

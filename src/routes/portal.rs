@@ -31,6 +31,8 @@ pub async fn portal(State(state): State<AppState>, request: Request) -> Response
                 let key = match n {
                     Notice::Revoked => "portal-revoked",
                     Notice::Stopped => "portal-fdx-revoked",
+                    Notice::SharingAllowed => "portal-joint-allowed",
+                    Notice::SharingStopped => "portal-joint-stopped",
                     _ => return None,
                 };
                 Some(i18n::text(crate::request::locale(), key, &[]))

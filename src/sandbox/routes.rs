@@ -45,6 +45,7 @@ pub fn router(sandbox: Arc<Sandbox>) -> Router {
         .merge(profile::routes())
         .merge(identity::routes())
         .route("/bank/internal/accounts", get(bank::internal::internal_accounts))
+        .route("/bank/internal/accounts/{id}/sharing", bank::internal::sharing_route(String::new()))
         .route("/bank/internal/disclosures", get(bank::fdx::disclosures))
         .route("/bank/accounts", get(bank::fdx::accounts))
         .merge(bank::open_banking::routes(&sandbox))

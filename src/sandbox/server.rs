@@ -147,12 +147,19 @@ fn open(
         .map_err(|e| SandboxError::Seed(e.to_string()))?;
     let recipient =
         fdx_demo::register(&store, &workspaces, ca_pem, now, config.limits.client_idle()).map_err(SandboxError::Tls)?;
-    let bank = Bank::load().map_err(SandboxError::Seed)?;
+    let bank = with_choices(&store, Bank::load().map_err(SandboxError::Seed)?)?;
     let mut ledgers = BTreeMap::new();
+    // One bank per ledger, whichever workspaces name it: a holder's choice is the bank's.
+    let mut by_name: BTreeMap<&str, Arc<Bank>> = BTreeMap::new();
     let mut own_keys = BTreeMap::new();
     for (wid, ws) in &workspaces {
         if let Some(name) = ws.ledger.as_deref().filter(|n| *n != DEFAULT_LEDGER) {
-            ledgers.insert(wid.clone(), Bank::ledger(name).map_err(SandboxError::Seed)?);
+            let ledger = match by_name.get(name) {
+                Some(ledger) => ledger.clone(),
+                None => Arc::new(with_choices(&store, Bank::ledger(name).map_err(SandboxError::Seed)?)?),
+            };
+            by_name.insert(name, ledger.clone());
+            ledgers.insert(wid.clone(), ledger);
         }
         if ws.own_signing_key {
             own_keys.insert(wid.clone(), signing_key(&store, &format!("signing_key:{wid}"), wid)?);
@@ -195,6 +202,14 @@ fn open(
     ))
 }
 
+/// `bank` with the choices its joint accounts' holders made, as the store kept them.
+fn with_choices(store: &Store, bank: Bank) -> Result<Bank, SandboxError> {
+    for (account, holder, allowed) in store.joint_sharing_of(&bank.name)? {
+        bank.choose(&account, &holder, allowed, || Ok::<_, SandboxError>(()))?;
+    }
+    Ok(bank)
+}
+
 /// The RSA signing key kept in the database under `meta_key` (made on first start), with its
 /// key set; its `kid` starts with `prefix`.
 fn signing_key(store: &Store, meta_key: &str, prefix: &str) -> Result<SigningKey, SandboxError> {
@@ -214,4 +229,24 @@ fn signing_key(store: &Store, meta_key: &str, prefix: &str) -> Result<SigningKey
     let key = CoreRsaPrivateSigningKey::from_pem(&pem, Some(JsonWebKeyId::new(kid))).map_err(SandboxError::Key)?;
     let jwks = CoreJsonWebKeySet::new(vec![key.as_verification_key()]);
     Ok((key, jwks))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{with_choices, Bank, Store};
+
+    #[test]
+    fn joint_account_holders_choices_outlive_a_restart() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("sandbox.sqlite3")).unwrap();
+        store.set_joint_sharing("cdr", "AU-40004", "user2", true, 1).unwrap();
+        store.set_joint_sharing("cdr", "AU-40004", "user", false, 2).unwrap();
+        store.set_joint_sharing("obuk", "AU-40004", "user", true, 3).unwrap();
+        let bank = with_choices(&store, Bank::ledger("cdr").unwrap()).unwrap();
+        let withholders: Vec<String> = bank.withholders("AU-40004").into_iter().collect();
+        assert_eq!(withholders, ["user"], "the seed's user2 allowed it since, then user stopped it");
+        store.set_joint_sharing("cdr", "AU-40004", "user", true, 4).unwrap();
+        let bank = with_choices(&store, Bank::ledger("cdr").unwrap()).unwrap();
+        assert!(bank.shared("AU-40004").is_some(), "the latest choice of each holder");
+    }
 }

@@ -69,7 +69,7 @@ pub struct Sandbox {
     /// Sandbox Bank's ledger: the accounts behind every workspace without a ledger of its own.
     pub bank: Bank,
     /// The ledgers of workspaces that name their own (Hyperscale Bank's), by workspace.
-    pub(super) ledgers: BTreeMap<String, Bank>,
+    pub(super) ledgers: BTreeMap<String, Arc<Bank>>,
     /// The demo data recipient's certificate and its mTLS HTTP client.
     pub(super) recipient: Option<(mtls::Identity, reqwest::Client)>,
     pub consent_url: String,
@@ -150,7 +150,7 @@ impl Sandbox {
 
     /// The accounts behind workspace `wid`'s bank: its own ledger, or Sandbox Bank's.
     pub fn ledger_of(&self, wid: &str) -> &Bank {
-        self.ledgers.get(wid).unwrap_or(&self.bank)
+        self.ledgers.get(wid).map_or(&self.bank, |ledger| ledger)
     }
 
     /// The key workspace `wid` signs with, and the key set its `jwks_uri` publishes.

@@ -13,6 +13,10 @@ pub enum Notice {
     Revoked,
     /// The portal: an Open Finance consent stopped.
     Stopped,
+    /// The portal: a joint account's sharing allowed.
+    SharingAllowed,
+    /// The portal: a joint account's sharing stopped.
+    SharingStopped,
     /// The console: one record revoked.
     RecordRevoked,
     /// The console: every consent of an application revoked, this many.
@@ -32,6 +36,8 @@ impl Notice {
         match self {
             Notice::Revoked => "revoked".into(),
             Notice::Stopped => "stopped".into(),
+            Notice::SharingAllowed => "sharing-allowed".into(),
+            Notice::SharingStopped => "sharing-stopped".into(),
             Notice::RecordRevoked => "record-revoked".into(),
             Notice::ProviderRevoked(n) => format!("provider-revoked.{n}"),
         }
@@ -41,6 +47,8 @@ impl Notice {
         match value {
             "revoked" => Some(Notice::Revoked),
             "stopped" => Some(Notice::Stopped),
+            "sharing-allowed" => Some(Notice::SharingAllowed),
+            "sharing-stopped" => Some(Notice::SharingStopped),
             "record-revoked" => Some(Notice::RecordRevoked),
             _ => value.strip_prefix("provider-revoked.")?.parse().ok().map(Notice::ProviderRevoked),
         }
@@ -69,7 +77,15 @@ mod tests {
 
     #[test]
     fn a_notice_goes_to_the_next_page_once() {
-        for notice in [Notice::Revoked, Notice::Stopped, Notice::RecordRevoked, Notice::ProviderRevoked(12)] {
+        let notices = [
+            Notice::Revoked,
+            Notice::Stopped,
+            Notice::SharingAllowed,
+            Notice::SharingStopped,
+            Notice::RecordRevoked,
+            Notice::ProviderRevoked(12),
+        ];
+        for notice in notices {
             for secure in [false, true] {
                 let set = notice.cookie(secure).unwrap();
                 let set = set.to_str().unwrap();

@@ -78,6 +78,8 @@ pub enum Endpoint {
     RevokeConsentTokens,
     BankAccounts,
     BankDisclosures,
+    /// A joint account holder's choice on its sharing.
+    BankSharing,
     /// The bank's client's token (`BANK_CLIENT_TOKEN_URL`).
     BankToken,
     IdentityPool,

@@ -36,6 +36,32 @@ pub struct InternalAccount {
     /// and its reason, but never offer it. Absent when it can be shared.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unavailable: Option<String>,
+    /// Present for an account held by more than one customer: its data is shared only while
+    /// every holder allows it (the CDR's joint-account disclosure option), and the portal lets
+    /// each holder say so ([`JointSharing`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub joint: Option<JointAccount>,
+}
+
+/// A joint account as one of its holders sees it.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct JointAccount {
+    /// How many customers hold it, this one included.
+    pub holders: u32,
+    /// Whether this customer allows its data to be shared. While any holder does not, the bank
+    /// shares nothing of it under anyone's consent, and lists it `unavailable`.
+    pub allowed: bool,
+}
+
+/// A holder's choice for a joint account (Assent's own contract, not the reference's):
+/// `PUT {bank}/internal/accounts/{id}/sharing?customer_id=…` with this body, with the bank's
+/// client's token like the reads. Any holder may stop the sharing alone, at once; it starts
+/// again only once every holder allows it. The bank answers 200 with the account as this
+/// customer now sees it, 404 for an account that is not the customer's, 409 for one that is not
+/// joint.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct JointSharing {
+    pub allowed: bool,
 }
 
 /// What the bank disclosed under a customer's consents (not in the reference; Assent's own

@@ -7,8 +7,11 @@ use crate::error::AppError;
 use crate::model::PortalView;
 use leptos::prelude::*;
 
+mod joint;
 #[cfg(feature = "ssr")]
 mod sharing;
+
+pub use joint::{set_joint_sharing, SetJointSharing};
 
 /// The signed-in user's applications and Open Finance consents (the two lists are asked for
 /// at once). `SessionEnded` when nobody is signed in, or the user's token no longer works.
@@ -84,6 +87,16 @@ pub async fn load_portal() -> Result<PortalView, AppError> {
     });
     at(&mut au, state.upstream.cdr_workspace());
     fdx.extend(au);
+    // Each joint account, with its holder's say on its sharing, at the bank that listed it.
+    let bank_name = |workspace: Option<&str>| state.brand_of(workspace).0.name.clone();
+    let joint = [
+        ("fdx", state.upstream.fdx().map(|f| f.workspace.as_str()), &accounts),
+        ("uk", state.upstream.obuk_workspace(), &uk_accounts),
+        ("cdr", state.upstream.cdr_workspace(), &au_accounts),
+    ]
+    .into_iter()
+    .flat_map(|(key, workspace, list)| joint::joint_accounts(key, &bank_name(workspace), list))
+    .collect();
     // A record in force whose consent the lists show revoked (by its application, say) ends
     // here too; inactive for any other reason (awaiting, rejected, a status not known) is not
     // ended.
@@ -123,6 +136,7 @@ pub async fn load_portal() -> Result<PortalView, AppError> {
         fdx,
         records,
         payments,
+        joint,
         partial,
     })
 }

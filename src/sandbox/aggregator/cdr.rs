@@ -152,6 +152,7 @@ fn accounts_of(accounts: Accounts, balances: Balances) -> Result<Vec<(InternalAc
             currency: balance.currency.clone().unwrap_or_else(|| "AUD".into()),
             id: a.account_id,
             unavailable: None,
+            joint: None,
         };
         out.push((internal, Vec::new()));
     }

@@ -197,6 +197,7 @@ fn uk_account(
         balance: amount,
         currency: account.currency,
         unavailable: None,
+        joint: None,
     };
     Ok((internal, transactions))
 }

@@ -17,7 +17,7 @@
 //! as a real bank learns it from the authorization server's introspection.
 
 use crate::sandbox::bank::disclosures::{customer_disclosures, disclose};
-use crate::sandbox::bank::internal::customer_accounts;
+use crate::sandbox::bank::internal::{customer_accounts, sharing_route};
 use crate::sandbox::http::bearer;
 use crate::sandbox::profile::cdr::arrangement::{consented, Consented};
 use crate::sandbox::profile::cdr::management::cds_error;
@@ -64,6 +64,7 @@ pub fn routes(sb: &Sandbox) -> Router<Arc<Sandbox>> {
                     customer_accounts(sb, c.clone(), headers, q)
                 }),
             )
+            .route(&format!("/bank/{wid}/internal/accounts/{{id}}/sharing"), sharing_route(wid.to_string()))
             .route(
                 &format!("/bank/{wid}/internal/disclosures"),
                 get(move |sb: State<Arc<Sandbox>>, headers: HeaderMap, q: Query<HashMap<String, String>>| {

@@ -2,9 +2,11 @@
 //! some accounts are joint) and transactions dated relative to today, and how each regime's
 //! API shows an account.
 
-use crate::wire::{FDXParty, InternalAccount};
+use crate::wire::{FDXParty, InternalAccount, JointAccount};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{PoisonError, RwLock};
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct SeedTransaction {
@@ -32,6 +34,10 @@ pub struct Account {
     /// they can.
     #[serde(default)]
     pub unavailable: Option<String>,
+    /// The holders of a joint account who, in the seed, do not allow its sharing (their later
+    /// choices are the store's: [`Bank::choose`]).
+    #[serde(default)]
+    pub withheld_by: Vec<String>,
 }
 
 impl Account {
@@ -52,6 +58,7 @@ impl Account {
             balance: self.balance,
             currency: self.currency.clone(),
             unavailable: self.unavailable.clone(),
+            joint: None,
         }
     }
 
@@ -116,11 +123,25 @@ impl Transactions {
     }
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Debug, Deserialize)]
 pub struct Bank {
     pub party: FDXParty,
     pub accounts: Vec<Account>,
+    /// The ledger's name, which keys its holders' choices in the store.
+    #[serde(skip)]
+    pub name: String,
+    /// The holders of each joint account who do not allow its sharing now: while there is
+    /// one, the bank discloses nothing of it.
+    #[serde(skip)]
+    withheld: RwLock<BTreeMap<String, BTreeSet<String>>>,
 }
+
+/// Why a joint account cannot be shared now, in the bank's words to the holder who stopped it.
+pub const YOU_WITHHOLD: &str =
+    "You turned sharing off for this joint account. It starts again once every holder allows it.";
+/// And to its other holders.
+pub const OTHERS_WITHHOLD: &str =
+    "A joint account: sharing stays off until every holder allows it in internet banking.";
 
 /// Sandbox Bank's ledger (Go Bank's and the FDX bank's accounts): what a workspace without a
 /// `ledger` of its own holds.
@@ -143,7 +164,12 @@ impl Bank {
             "cdr" => ("cdr.json", include_str!("cdr.json")),
             other => return Err(format!("no ledger named {other}")),
         };
-        serde_json::from_str(text).map_err(|e| format!("{file}: {e}"))
+        let mut bank: Bank = serde_json::from_str(text).map_err(|e| format!("{file}: {e}"))?;
+        bank.name = name.to_string();
+        let seeded = bank.accounts.iter().filter(|a| !a.withheld_by.is_empty());
+        let withheld = seeded.map(|a| (a.id.clone(), a.withheld_by.iter().cloned().collect())).collect();
+        bank.withheld = RwLock::new(withheld);
+        Ok(bank)
     }
 
     /// The accounts a customer (a sandbox user's subject) owns, alone or jointly.
@@ -158,7 +184,48 @@ impl Bank {
     /// An account the bank discloses now, under whatever consent names it: not one whose
     /// sharing is off (`unavailable`).
     pub fn shared(&self, id: &str) -> Option<&Account> {
-        self.account(id).filter(|a| a.unavailable.is_none())
+        self.account(id).filter(|a| a.unavailable.is_none() && self.withholders(id).is_empty())
+    }
+
+    /// The holders of joint account `id` who do not allow its sharing now.
+    pub fn withholders(&self, id: &str) -> BTreeSet<String> {
+        let withheld = self.withheld.read().unwrap_or_else(PoisonError::into_inner);
+        withheld.get(id).cloned().unwrap_or_default()
+    }
+
+    /// `holder` of joint account `id` allows its sharing, or stops it: kept by `keep` first (the
+    /// store), and only then in force, one choice at a time.
+    pub fn choose<E>(
+        &self,
+        id: &str,
+        holder: &str,
+        allowed: bool,
+        keep: impl FnOnce() -> Result<(), E>,
+    ) -> Result<(), E> {
+        let mut withheld = self.withheld.write().unwrap_or_else(PoisonError::into_inner);
+        keep()?;
+        let holders = withheld.entry(id.to_string()).or_default();
+        if allowed {
+            holders.remove(holder);
+        } else {
+            holders.insert(holder.to_string());
+        }
+        Ok(())
+    }
+
+    /// `account` as its holder `customer` sees it: for a joint account, whether this holder
+    /// allows its sharing, and, while any holder does not, why it cannot be shared now.
+    pub fn seen_by(&self, account: &Account, customer: &str) -> InternalAccount {
+        let mut seen = account.internal();
+        if account.owners.len() > 1 {
+            let withheld = self.withholders(&account.id);
+            let allowed = !withheld.contains(customer);
+            seen.joint = Some(JointAccount { holders: account.owners.len() as u32, allowed });
+            if seen.unavailable.is_none() && !withheld.is_empty() {
+                seen.unavailable = Some(if allowed { OTHERS_WITHHOLD } else { YOU_WITHHOLD }.to_string());
+            }
+        }
+        seen
     }
 
     /// The holders of those of `ids` the bank discloses now, each once: whose data a request
@@ -192,6 +259,33 @@ mod tests {
         ids.sort();
         ids.dedup();
         assert_eq!(ids.len(), bank.accounts.len(), "account ids are unique");
+    }
+
+    #[test]
+    fn a_joint_account_is_shared_only_while_every_holder_allows_it() {
+        let bank = Bank::ledger("cdr").unwrap();
+        assert_eq!(bank.name, "cdr");
+        let joint = bank.account("AU-40004").unwrap();
+        // The seed: user2 does not allow it.
+        assert!(bank.shared("AU-40004").is_none());
+        assert!(bank.holders(["AU-40004", "AU-40001"]).iter().all(|h| *h == "user"), "nothing of it disclosed");
+        let to_user = bank.seen_by(joint, "user");
+        assert_eq!(to_user.joint, Some(JointAccount { holders: 2, allowed: true }));
+        assert_eq!(to_user.unavailable.as_deref(), Some(OTHERS_WITHHOLD));
+        assert_eq!(bank.seen_by(joint, "user2").unavailable.as_deref(), Some(YOU_WITHHOLD));
+        // Every holder allows it: shared, and its data is each holder's.
+        bank.choose("AU-40004", "user2", true, || Ok::<_, ()>(())).unwrap();
+        assert!(bank.shared("AU-40004").is_some());
+        assert_eq!(bank.holders(["AU-40004"]), ["user", "user2"]);
+        assert_eq!(bank.seen_by(joint, "user2").unavailable, None);
+        // One holder stops it alone; a choice the store did not keep is not in force.
+        assert_eq!(bank.choose("AU-40004", "user", false, || Err("store down")), Err("store down"));
+        assert!(bank.shared("AU-40004").is_some());
+        bank.choose("AU-40004", "user", false, || Ok::<_, ()>(())).unwrap();
+        assert!(bank.shared("AU-40004").is_none());
+        assert_eq!(bank.seen_by(joint, "user2").joint, Some(JointAccount { holders: 2, allowed: true }));
+        // An account held alone has no joint part.
+        assert_eq!(bank.seen_by(bank.account("AU-40001").unwrap(), "user").joint, None);
     }
 
     #[test]

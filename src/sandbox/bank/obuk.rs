@@ -25,7 +25,7 @@
 
 use crate::sandbox::bank::books::{balance, ob_money, payment_transactions};
 use crate::sandbox::bank::disclosures::{customer_disclosures, disclose};
-use crate::sandbox::bank::internal::customer_accounts;
+use crate::sandbox::bank::internal::{customer_accounts, sharing_route};
 use crate::sandbox::bank::money::Money;
 use crate::sandbox::http::bearer;
 use crate::sandbox::profile::obuk::consent::{accounts_of, consented, ob_error, rfc3339};
@@ -72,6 +72,7 @@ pub fn routes(sb: &Sandbox) -> Router<Arc<Sandbox>> {
                     customer_accounts(sb, b.clone(), headers, q)
                 }),
             )
+            .route(&format!("/bank/{wid}/internal/accounts/{{id}}/sharing"), sharing_route(wid.to_string()))
             .route(
                 &format!("/bank/{wid}/aisp/accounts/{{account}}/balances"),
                 get({

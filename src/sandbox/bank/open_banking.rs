@@ -20,7 +20,7 @@
 //! `identity_pool` (Hyperscale Bank), that pool's users (`identity::PoolConsents`).
 
 use crate::sandbox::bank::data::{Account, Transactions};
-use crate::sandbox::bank::internal::customer_accounts;
+use crate::sandbox::bank::internal::{customer_accounts, sharing_route};
 use crate::sandbox::consent_bank::ConsentStore;
 use crate::sandbox::http::{active_token, bearer, fdx_error};
 use crate::sandbox::identity::PoolConsents;
@@ -57,12 +57,14 @@ pub fn routes(sb: &Sandbox) -> Router<Arc<Sandbox>> {
         if ws.ledger.is_none() {
             return router;
         }
-        router.route(
-            &format!("/bank/{wid}/internal/accounts"),
-            get(move |sb: State<Arc<Sandbox>>, headers: HeaderMap, q: Query<HashMap<String, String>>| {
-                customer_accounts(sb, c.clone(), headers, q)
-            }),
-        )
+        router
+            .route(
+                &format!("/bank/{wid}/internal/accounts"),
+                get(move |sb: State<Arc<Sandbox>>, headers: HeaderMap, q: Query<HashMap<String, String>>| {
+                    customer_accounts(sb, c.clone(), headers, q)
+                }),
+            )
+            .route(&format!("/bank/{wid}/internal/accounts/{{id}}/sharing"), sharing_route(wid.to_string()))
     })
 }
 

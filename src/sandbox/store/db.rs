@@ -90,6 +90,10 @@ CREATE TABLE IF NOT EXISTS aggregator_payments (
   initiation TEXT NOT NULL, outcome TEXT NOT NULL, payment_id TEXT, status TEXT, message TEXT,
   access_token TEXT, updated_at INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS aggregator_payments_by_user ON aggregator_payments (username, bank, updated_at);
+-- Each joint account holder's latest choice on its sharing, by ledger (the seed's otherwise).
+CREATE TABLE IF NOT EXISTS joint_sharing (
+  ledger TEXT NOT NULL, account TEXT NOT NULL, holder TEXT NOT NULL, allowed INTEGER NOT NULL,
+  at INTEGER NOT NULL, PRIMARY KEY (ledger, account, holder));
 "#;
 
 /// One connection behind a lock: the sandbox's statements take microseconds.

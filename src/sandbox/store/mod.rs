@@ -1,7 +1,8 @@
 //! The sandbox's SQLite store, by kind of record: the database and seeded things (`db`),
 //! sign-in sessions (`sessions`), tokens and grants (`tokens`), FDX consents (`fdx`), identity
 //! pools' users (`identity`), UK payments made (`obuk_payments`), client assertions' spent `jti`s (`assertions`), the aggregator
-//! demo's records (`aggregator`), what the CDR bank disclosed (`disclosures`).
+//! demo's records (`aggregator`), what the CDR bank disclosed (`disclosures`), joint account
+//! holders' choices on sharing (`joint`).
 
 mod aggregator;
 mod assertions;
@@ -9,6 +10,7 @@ mod db;
 mod disclosures;
 mod fdx;
 mod identity;
+mod joint;
 mod obuk_payments;
 mod sessions;
 mod tokens;

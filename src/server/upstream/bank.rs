@@ -1,5 +1,6 @@
 //! The bank's internal API: the customer's accounts, for the consent screens and the portal,
-//! and what it disclosed under their consents, for the portal (where it keeps such a log).
+//! and what it disclosed under their consents, for the portal (where it keeps such a log), and
+//! a joint account holder's choice on its sharing, from the portal.
 //! A workspace may have a bank of its own (`bank_url` in `ASSENT_CONFIG`): its consent page
 //! lists that bank's accounts; every other workspace's, `BANK_URL`'s.
 //!
@@ -11,7 +12,7 @@ use super::system::{Credentials, TokenCache};
 use super::{at, read_json, Upstream, UpstreamError, WorkspaceBank};
 use crate::server::config::{default_account_scopes, BankClient};
 use crate::server::observe::Endpoint;
-use crate::wire::{Disclosures, InternalAccounts};
+use crate::wire::{Disclosures, InternalAccount, InternalAccounts, JointSharing};
 use std::time::Instant;
 use url::Url;
 
@@ -70,31 +71,51 @@ impl Upstream {
 
     /// The same of the bank at `bank` (a workspace's own, see [`Upstream::bank_of`]).
     pub async fn accounts_at(&self, bank: &Url, customer_id: &str) -> Result<InternalAccounts, UpstreamError> {
-        self.internal(bank, "accounts", customer_id, Endpoint::BankAccounts).await
+        self.internal(bank, &["accounts"], customer_id, None, Endpoint::BankAccounts).await
+    }
+
+    /// `PUT {bank}/internal/accounts/{id}/sharing?customer_id=…`: `customer_id`, a holder of
+    /// joint account `account`, allows its sharing or stops it; the account as they now see it.
+    pub async fn set_joint_sharing(
+        &self,
+        bank: &Url,
+        customer_id: &str,
+        account: &str,
+        allowed: bool,
+    ) -> Result<InternalAccount, UpstreamError> {
+        let choice = JointSharing { allowed };
+        let path = ["accounts", account, "sharing"];
+        self.internal(bank, &path, customer_id, Some(&choice), Endpoint::BankSharing).await
     }
 
     /// `GET {bank}/internal/disclosures?customer_id=…`: what the bank at `bank` disclosed under
     /// the customer's consents; `None` from a bank that keeps no such log (404).
     pub async fn disclosures_at(&self, bank: &Url, customer_id: &str) -> Result<Option<Disclosures>, UpstreamError> {
-        match self.internal(bank, "disclosures", customer_id, Endpoint::BankDisclosures).await {
+        match self.internal(bank, &["disclosures"], customer_id, None, Endpoint::BankDisclosures).await {
             Err(UpstreamError::Status { status: 404, .. }) => Ok(None),
             other => other.map(Some),
         }
     }
 
-    /// `GET {bank}/internal/{what}?customer_id=…`, with the bank's client's token when there
-    /// is one (renewed once on a 401 or 403).
+    /// `GET {bank}/internal/{path…}?customer_id=…` (a `PUT` of `choice`, when there is one),
+    /// with the bank's client's token when there is one (renewed once on a 401 or 403).
     async fn internal<T: serde::de::DeserializeOwned>(
         &self,
         bank: &Url,
-        what: &str,
+        path: &[&str],
         customer_id: &str,
+        choice: Option<&JointSharing>,
         endpoint: Endpoint,
     ) -> Result<T, UpstreamError> {
-        let url = at(bank, &["internal", what])?;
+        let segments: Vec<&str> = std::iter::once("internal").chain(path.iter().copied()).collect();
+        let url = at(bank, &segments)?;
         let mut renewed = false;
         loop {
-            let mut request = self.http.get(url.clone()).query(&[("customer_id", customer_id)]);
+            let request = match choice {
+                Some(choice) => self.http.put(url.clone()).json(choice),
+                None => self.http.get(url.clone()),
+            };
+            let mut request = request.query(&[("customer_id", customer_id)]);
             let token = match &self.bank_client {
                 Some((client, cache)) => {
                     let who = Credentials {

@@ -12,7 +12,7 @@ use serde_json::Value;
 const WS: &str = CDR.ws;
 const ADR: &str = CDR.client;
 const REDIRECT: &str = CDR.redirect;
-const NINETY_DAYS: &str = "7776000";
+pub(crate) const NINETY_DAYS: &str = "7776000";
 
 /// PAR, authorize and sign in as `user`: Assent's consent URL.
 pub(crate) async fn authorize(app: &TestApp, b: &Client, scope: &str, extra: &[(&str, &str)], user: &str) -> String {
@@ -41,7 +41,7 @@ pub(crate) async fn allow(app: &TestApp, b: &Client, consent: &str, accounts: &[
 }
 
 /// The bank's `GET /bank/cdr/cdr/banking/accounts` with `token`: the status and the account ids.
-async fn bank_accounts(app: &TestApp, token: &str) -> (StatusCode, Vec<String>) {
+pub(crate) async fn bank_accounts(app: &TestApp, token: &str) -> (StatusCode, Vec<String>) {
     let (status, body) = bearer_get(&format!("{}/bank/{WS}/cdr/banking/accounts", app.sandbox_url()), token, &[]).await;
     let mut ids: Vec<String> = body["data"]["accounts"]
         .as_array()
@@ -92,11 +92,11 @@ async fn managed(app: &TestApp, id: &str) -> Vec<Value> {
     list["arrangements"].as_array().unwrap().iter().filter(|a| a["cdr_arrangement_id"] == id).cloned().collect()
 }
 
-fn token_of(tokens: &Value) -> String {
+pub(crate) fn token_of(tokens: &Value) -> String {
     tokens["access_token"].as_str().unwrap_or_else(|| panic!("{tokens}")).to_string()
 }
 
-const SCOPES: &str = "openid bank:accounts.basic:read bank:transactions:read common:customer.basic:read";
+pub(crate) const SCOPES: &str = "openid bank:accounts.basic:read bank:transactions:read common:customer.basic:read";
 
 #[tokio::test]
 async fn the_recipient_gets_exactly_the_accounts_chosen_under_its_arrangement() {
@@ -137,7 +137,7 @@ async fn the_recipient_gets_exactly_the_accounts_chosen_under_its_arrangement() 
         html.split("unavailable-accounts").nth(1).unwrap_or_else(|| panic!("no unavailable list: {html}"));
     assert!(unavailable.contains("Accounts you cannot share now"), "{html}");
     assert!(unavailable.contains(r#"data-account="AU-40004""#) && unavailable.contains("Joint Saver"), "{html}");
-    assert!(unavailable.contains("sharing stays off until every holder turns it on"), "the bank's reason: {html}");
+    assert!(unavailable.contains("sharing stays off until every holder allows it"), "the bank's reason: {html}");
 
     // Allow with no account: the screen again (422). Someone else's account: refused.
     let res = submit(&app, &b, &page, "allow", &[]).await;
@@ -269,7 +269,12 @@ async fn an_amendment_is_the_arrangements_own_customer_and_client_only() {
 }
 
 /// The bank's transactions of `account` with `token` and `query`: the status and the answer.
-async fn bank_transactions(app: &TestApp, token: &str, account: &str, query: &[(&str, &str)]) -> (StatusCode, Value) {
+pub(crate) async fn bank_transactions(
+    app: &TestApp,
+    token: &str,
+    account: &str,
+    query: &[(&str, &str)],
+) -> (StatusCode, Value) {
     let url = format!("{}/bank/{WS}/cdr/banking/accounts/{account}/transactions", app.sandbox_url());
     bearer_get(&url, token, query).await
 }

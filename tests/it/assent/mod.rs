@@ -10,6 +10,7 @@ mod faults;
 mod fdx_consent;
 mod hardening;
 mod identity_pool;
+mod joint;
 mod listeners;
 mod logos;
 mod logs;

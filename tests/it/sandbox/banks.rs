@@ -67,3 +67,60 @@ async fn each_bank_has_its_own_issuer_keys_and_accounts() {
     let res = http.get(format!("{}/bank/gobank/internal/accounts?customer_id=user", app.sandbox_url())).send().await;
     assert_eq!(res.unwrap().status(), StatusCode::NOT_FOUND);
 }
+
+/// The bank's side of a joint account's sharing (`PUT …/internal/accounts/{id}/sharing`): a
+/// holder's choice, with the bank reader's token, answered with the account as they now see
+/// it; the choice kept in the sandbox's store.
+#[tokio::test]
+async fn each_holder_of_a_joint_account_chooses_its_sharing_at_the_bank() {
+    use serde_json::{json, Value};
+    let app = spawn_app().await;
+    let http = reqwest::Client::new();
+    let token = bank_token(&app).await;
+    let base = format!("{}/bank/cdr/internal/accounts", app.sandbox_url());
+    let put = |account: &str, customer: &str, body: Value| {
+        let url = format!("{base}/{account}/sharing");
+        http.put(url).query(&[("customer_id", customer)]).bearer_auth(&token).json(&body).send()
+    };
+    let anonymous = http.put(format!("{base}/AU-40004/sharing?customer_id=user")).json(&json!({"allowed": false}));
+    assert_eq!(anonymous.send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    let off = json!({"allowed": false});
+    assert_eq!(put("AU-40001", "user", off.clone()).await.unwrap().status(), StatusCode::CONFLICT, "held alone");
+    assert_eq!(put("AU-40101", "user", off.clone()).await.unwrap().status(), StatusCode::NOT_FOUND, "user2's");
+    assert_eq!(put("AU-40004", "user", json!({"allow": 1})).await.unwrap().status(), StatusCode::BAD_REQUEST);
+
+    // user2 allows it (the seed has them not): every holder does, so it is shared.
+    let res = put("AU-40004", "user2", json!({"allowed": true})).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let seen: Value = res.json().await.unwrap();
+    assert_eq!(seen["joint"], json!({"holders": 2, "allowed": true}), "{seen}");
+    assert!(seen.get("unavailable").is_none(), "{seen}");
+    // user stops it: off for both, each told in their own words.
+    let seen: Value = put("AU-40004", "user", off).await.unwrap().json().await.unwrap();
+    assert_eq!(seen["joint"]["allowed"], false);
+    assert!(seen["unavailable"].as_str().unwrap_or_default().starts_with("You turned sharing off"), "{seen}");
+    let listed: Value = http
+        .get(&base)
+        .query(&[("customer_id", "user2")])
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let joint = listed["accounts"].as_array().unwrap().iter().find(|a| a["id"] == "AU-40004").unwrap().clone();
+    assert_eq!(joint["joint"]["allowed"], true);
+    assert!(joint["unavailable"].as_str().unwrap_or_default().contains("until every holder allows it"), "{joint}");
+    // Kept, for the next start: each holder's latest choice.
+    let conn = rusqlite::Connection::open(app.data_dir().join("sandbox.sqlite3")).unwrap();
+    let mut kept: Vec<(String, String, bool)> = conn
+        .prepare("SELECT account, holder, allowed FROM joint_sharing WHERE ledger = 'cdr'")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    kept.sort();
+    assert_eq!(kept, [("AU-40004".into(), "user".into(), false), ("AU-40004".into(), "user2".into(), true)]);
+}

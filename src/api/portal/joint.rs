@@ -1,0 +1,114 @@
+//! Each holder's say on a joint account's sharing (the CDR's joint-account disclosure option):
+//! any holder stops it alone, at once, for every application under every holder's consents;
+//! it starts again only once every holder allows it. The bank keeps the choices and enforces
+//! them (`PUT {bank}/internal/accounts/{id}/sharing`, Assent's own contract); the portal lists
+//! the user's joint accounts from the account lists it reads for the consents anyway.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// Allows the sharing of one of the signed-in user's joint accounts (`sharing=on`), or stops
+/// it (`off`), at the bank whose consents listed it (`bank`: `fdx`, `uk` or `cdr`). Only one of
+/// the user's own joint accounts at that bank: anything else is not found, and nothing is sent.
+#[server(prefix = "/api", endpoint = "portal/joint-sharing")]
+pub async fn set_joint_sharing(
+    #[server(default)] csrf_token: String,
+    bank: String,
+    account_id: String,
+    sharing: String,
+) -> Result<(), AppError> {
+    use crate::api::context;
+    use crate::error::Failure;
+    use crate::server::notice::Notice;
+    let state = context::state()?;
+    let (_, session) = super::signed_in_with_token(&state, &csrf_token).await?;
+    let allowed = match sharing.as_str() {
+        "on" => true,
+        "off" => false,
+        _ => return Err(Failure::FormIncomplete.into()),
+    };
+    if account_id.is_empty() || account_id.len() > 256 {
+        return Err(Failure::FormIncomplete.into());
+    }
+    let url = bank_url(&state, &bank).ok_or(Failure::NotFound)?;
+    // The bank checks that the account is this customer's too; nothing is sent for another.
+    let accounts = state.upstream.accounts_at(url, &session.customer).await?.accounts;
+    if !accounts.iter().any(|a| a.id == account_id && a.joint.is_some()) {
+        return Err(Failure::NotFound.into());
+    }
+    state.upstream.set_joint_sharing(url, &session.customer, &account_id, allowed).await?;
+    tracing::info!(account = %account_id, allowed, "a joint account's holder chose its sharing");
+    if context::plain_form() {
+        context::say_next(&state, if allowed { Notice::SharingAllowed } else { Notice::SharingStopped });
+        context::navigate("/portal");
+    }
+    Ok(())
+}
+
+/// The internal API of the bank whose consents the portal lists under `key`: `fdx`
+/// (`BANK_URL`), `uk` or `cdr` (their workspaces' banks).
+#[cfg(feature = "ssr")]
+fn bank_url<'s>(state: &'s crate::server::AppState, key: &str) -> Option<&'s url::Url> {
+    let upstream = &state.upstream;
+    match key {
+        "fdx" => upstream.fdx().map(|f| &f.bank_url),
+        "uk" => upstream.obuk_workspace().and_then(|w| upstream.bank_of(w)).map(|b| b.url),
+        "cdr" => upstream.cdr_workspace().and_then(|w| upstream.bank_of(w)).map(|b| b.url),
+        _ => None,
+    }
+}
+
+/// The joint accounts among `accounts`, listed by the bank the portal names `key` (branded
+/// `bank`), each with its switch.
+#[cfg(feature = "ssr")]
+pub(super) fn joint_accounts(
+    key: &str,
+    bank: &str,
+    accounts: &[crate::wire::InternalAccount],
+) -> Vec<crate::model::JointAccountView> {
+    accounts
+        .iter()
+        .filter_map(|a| {
+            let joint = a.joint.as_ref()?;
+            Some(crate::model::JointAccountView {
+                bank_key: key.to_string(),
+                id: a.id.clone(),
+                name: crate::server::present::account_name(a),
+                bank: bank.to_string(),
+                others: joint.holders.saturating_sub(1),
+                allowed: joint.allowed,
+                unavailable: a.unavailable.as_deref().map(crate::server::present::clean_text),
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::joint_accounts;
+    use crate::wire::{InternalAccount, JointAccount};
+
+    #[test]
+    fn only_joint_accounts_get_a_switch_saying_where_they_stand() {
+        let alone = InternalAccount { id: "A".into(), name: "Everyday".into(), ..Default::default() };
+        let joint = InternalAccount {
+            id: "J".into(),
+            name: "Joint Saver".into(),
+            masked_number: "…1234".into(),
+            unavailable: Some("Off\u{202E} for now".into()),
+            joint: Some(JointAccount { holders: 3, allowed: false }),
+            ..Default::default()
+        };
+        let listed = joint_accounts("cdr", "Koala Bank", &[alone, joint]);
+        assert_eq!(listed.len(), 1, "an account held alone has no switch");
+        let j = &listed[0];
+        assert_eq!((j.bank_key.as_str(), j.id.as_str(), j.bank.as_str()), ("cdr", "J", "Koala Bank"));
+        assert_eq!(j.name, "Joint Saver …1234");
+        assert_eq!((j.others, j.allowed), (2, false));
+        assert_eq!(
+            j.unavailable.as_deref(),
+            Some("Off for now"),
+            "the bank's words are cleaned like all upstream text"
+        );
+    }
+}

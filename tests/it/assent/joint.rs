@@ -1,0 +1,97 @@
+//! A joint account's sharing, each holder's say (the CDR's joint-account disclosure option):
+//! the portal lists the user's joint accounts; any holder stops the sharing alone and at once,
+//! under every holder's consents; it starts again only once every holder allows it.
+
+use super::cdr::{allow, authorize, bank_accounts, bank_transactions, token_of, NINETY_DAYS, SCOPES};
+use crate::common::*;
+use reqwest::{Client, Response, StatusCode};
+
+/// The CDR bank's Joint Saver, held by `user` and `user2`; in the seed, user2 does not allow
+/// its sharing.
+const JOINT: &str = "AU-40004";
+
+/// The portal's switch of `account` at `bank`, as a same-origin plain form with `csrf_token`.
+async fn choose(app: &TestApp, b: &Client, csrf_token: &str, bank: &str, account: &str, sharing: &str) -> Response {
+    form_post(b, format!("{}/api/portal/joint-sharing", app.url))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("csrf_token", csrf_token), ("bank", bank), ("account_id", account), ("sharing", sharing)])
+        .send()
+        .await
+        .unwrap()
+}
+
+/// The portal's list of joint accounts, from its title on.
+fn joint_section(html: &str) -> &str {
+    html.split(r#"id="joint-title""#).nth(1).unwrap_or_else(|| panic!("no joint accounts: {html}"))
+}
+
+async fn portal(app: &TestApp, b: &Client) -> String {
+    b.get(format!("{}/portal", app.url)).send().await.unwrap().text().await.unwrap().replace("<!>", "")
+}
+
+#[tokio::test]
+async fn a_joint_account_is_shared_only_while_every_holder_allows_it() {
+    let app = spawn_app().await;
+    // user2 has not allowed the Joint Saver's sharing: its portal says so and offers to.
+    let co = browser();
+    let html = portal_sign_in(&app, &co, "user2").await.replace("<!>", "");
+    let section = joint_section(&html);
+    assert!(section.contains(&format!(r#"data-account="{JOINT}""#)), "{section}");
+    assert!(section.contains("Joint Saver …1234") && section.contains("other holders: 1"), "{section}");
+    assert!(section.contains("Not shared now: You turned sharing off"), "{section}");
+    assert!(section.contains(r#"value="on""#) && section.contains(">Allow sharing<"), "{section}");
+    assert!(!section.contains("AU-40101"), "an account held alone has no switch: {section}");
+    let co_token = hidden(&html, "csrf_token");
+    // `user`, the other holder, allows it: told why it is off all the same, offered to stop it.
+    let holder = browser();
+    let html = portal_sign_in(&app, &holder, "user").await.replace("<!>", "");
+    let section = joint_section(&html);
+    assert!(section.contains("Not shared now: A joint account: sharing stays off until every holder"), "{section}");
+    assert!(section.contains(r#"value="off""#) && section.contains(">Stop sharing<"), "{section}");
+    let token = hidden(&html, "csrf_token");
+
+    // Only the user's own joint account, at the bank that lists it, with the session's token:
+    // anything else changes nothing.
+    for (bank, account) in [("cdr", "AU-40001"), ("cdr", "AU-40101"), ("uk", JOINT), ("mars", JOINT)] {
+        let res = choose(&app, &holder, &token, bank, account, "off").await;
+        assert_eq!(res.status(), StatusCode::NOT_FOUND, "{bank} {account}");
+    }
+    let res = choose(&app, &co, &token, "cdr", JOINT, "on").await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN, "another session's token");
+    assert_eq!(choose(&app, &co, &co_token, "cdr", JOINT, "yes").await.status(), StatusCode::BAD_REQUEST);
+    let b = browser();
+    let consent = authorize(&app, &b, SCOPES, &[("sharing_duration", NINETY_DAYS)], "user").await;
+    let html = open_consent(&b, &consent).await.html;
+    assert!(!html.contains(r#"value="AU-40004""#) && html.contains(r#"data-account="AU-40004""#), "still off");
+
+    // user2 allows it: every holder does now, so user's screen offers it and the bank serves it.
+    let res = choose(&app, &co, &co_token, "cdr", JOINT, "on").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&res), "/portal");
+    let html = portal(&app, &co).await;
+    assert!(html.contains("You allow sharing your joint account."), "said on the next page: {html}");
+    let section = joint_section(&html);
+    assert!(section.contains("Shared: apps that you or another holder allowed"), "{section}");
+    assert!(section.contains(r#"value="off""#), "{section}");
+    let tokens = allow(&app, &b, &consent, &["AU-40001", JOINT]).await;
+    let access = token_of(&tokens);
+    assert_eq!(bank_accounts(&app, &access).await, (StatusCode::OK, vec!["AU-40001".into(), JOINT.into()]));
+    assert_eq!(bank_transactions(&app, &access, JOINT, &[]).await.0, StatusCode::OK);
+
+    // user2 stops it again, alone: at once the bank serves nothing of it, under user's
+    // arrangement too, whose card says so.
+    let res = choose(&app, &co, &co_token, "cdr", JOINT, "off").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(portal(&app, &co).await.contains("Your joint account is no longer shared."));
+    assert_eq!(bank_accounts(&app, &access).await, (StatusCode::OK, vec!["AU-40001".to_string()]));
+    assert_eq!(bank_transactions(&app, &access, JOINT, &[]).await.0, StatusCode::NOT_FOUND);
+    let arrangement = tokens["cdr_arrangement_id"].as_str().unwrap_or_else(|| panic!("{tokens}"));
+    let card = consent_card(&portal(&app, &holder).await, arrangement);
+    assert!(card.contains("Joint Saver …1234 (not shared now)"), "{card}");
+
+    // `user` stopping it too, then allowing it again, does not bring it back while user2 does not.
+    for sharing in ["off", "on"] {
+        assert_eq!(choose(&app, &holder, &token, "cdr", JOINT, sharing).await.status(), StatusCode::SEE_OTHER);
+    }
+    assert_eq!(bank_transactions(&app, &access, JOINT, &[]).await.0, StatusCode::NOT_FOUND);
+}
