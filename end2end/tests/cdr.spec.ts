@@ -52,7 +52,9 @@ test("CDR: an arrangement in the standards' words, amended with its changes mark
   // The joint account whose sharing is off is listed with the bank's reason, and not offered.
   const unavailable = page.getByRole("list", { name: "Accounts you cannot share now" });
   await expect(unavailable).toContainText("Joint Saver");
-  await expect(unavailable).toContainText("sharing stays off until every holder allows it");
+  // (Worded for `user` as one who allows it, or, while the joint test below has them turn it
+  // off, as the one who did: both say when it comes back.)
+  await expect(unavailable).toContainText("every holder allows it");
   await expect(page.getByRole("checkbox", { name: /Joint Saver/ })).toHaveCount(0);
   await expectAccessible(page, "CDR arrangement consent");
 
@@ -124,4 +126,29 @@ test("CDR: an arrangement in the standards' words, amended with its changes mark
     await expect(page.getByRole("status")).toContainText("Sharing stopped");
   }
   expect(await served(request, access), "the recipient's next call is refused").toBe(401);
+});
+
+test("CDR: a joint account's holder turns its sharing off in the portal, and allows it again", async ({ page, browser, javaScriptEnabled }) => {
+  // One project: the two would undo each other's choices. The forms are plain ones either way.
+  test.skip(!javaScriptEnabled, "one project keeps the account's state its own");
+  const expectAccessible = axeCheck(browser, javaScriptEnabled);
+  await page.goto("/portal");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await signIn(page, "user");
+  // The Joint Saver is `user`'s and user2's; user2 has not allowed its sharing (the seed).
+  const saver = page.getByRole("region", { name: "Joint accounts" }).getByRole("listitem").filter({ hasText: "Joint Saver …1234" });
+  await expect(saver).toContainText("Not shared now: A joint account: sharing stays off until every holder allows it");
+  await expect(saver).toContainText("other holders: 1");
+  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+  await expectAccessible(page, "portal with a joint account");
+
+  // Turned off by this holder: said once, and the account now says who can bring it back.
+  await saver.getByRole("button", { name: "Turn sharing of Joint Saver …1234 off" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Your joint account is no longer shared." })).toBeVisible();
+  await expect(saver).toContainText("You turned sharing off for this joint account.");
+  // Allowed again: still off, since user2 has not allowed it.
+  await saver.getByRole("button", { name: "Allow sharing Joint Saver …1234" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "You allow sharing your joint account." })).toBeVisible();
+  await expect(saver).toContainText("sharing stays off until every holder allows it");
+  await expect(saver.getByRole("button", { name: "Turn sharing of Joint Saver …1234 off" })).toBeVisible();
 });

@@ -8,7 +8,8 @@
 //!   (`ResponseBankingTransactionList`), newest first, with `bank:transactions:read`; an
 //!   account outside the arrangement is unavailable (404).
 //! - `GET /bank/{wid}/internal/accounts?customer_id=`: a customer's accounts for the consent
-//!   page, as the other banks' internal APIs list theirs.
+//!   page, as the other banks' internal APIs list theirs, and `PUT …/accounts/{id}/sharing`, a
+//!   joint account holder's choice (`crate::sandbox::bank::internal`).
 //! - `GET /bank/{wid}/internal/disclosures?customer_id=`: what went out under each of a
 //!   customer's arrangements (`crate::sandbox::bank::disclosures`); every answered data request
 //!   above is noted.

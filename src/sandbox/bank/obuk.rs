@@ -11,7 +11,8 @@
 //!   made from the account (`crate::sandbox::bank::books`): the balance less each, each a
 //!   debit to its payee.
 //! - `GET /bank/{wid}/internal/accounts?customer_id=`: a customer's accounts for the consent
-//!   page, as `/bank/internal/accounts` lists Sandbox Bank's.
+//!   page, as `/bank/internal/accounts` lists Sandbox Bank's, and `PUT …/accounts/{id}/sharing`,
+//!   a joint account holder's choice.
 //! - `GET /bank/{wid}/internal/disclosures?customer_id=`: what went out under each of a
 //!   customer's consents (`crate::sandbox::bank::disclosures`); every answered account,
 //!   balance or transaction request is noted for each holder of the accounts it disclosed.

@@ -7,7 +7,7 @@
 //!   transactions, newest first (`{"transactions": [Transaction]}`).
 //! - `GET /bank/{wid}/internal/accounts?customer_id=`, for a workspace with a ledger of its own
 //!   (Hyperscale Bank's): a customer's accounts for the consent page, as `/bank/internal/accounts`
-//!   lists Sandbox Bank's.
+//!   lists Sandbox Bank's, and `PUT …/accounts/{id}/sharing`, a joint account holder's choice.
 //!
 //! Each workspace's accounts are its ledger's (`Sandbox::ledger_of`): Go Bank's are Sandbox
 //! Bank's, Hyperscale Bank's its own.

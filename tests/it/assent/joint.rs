@@ -47,7 +47,7 @@ async fn a_joint_account_is_shared_only_while_every_holder_allows_it() {
     let html = portal_sign_in(&app, &holder, "user").await.replace("<!>", "");
     let section = joint_section(&html);
     assert!(section.contains("Not shared now: A joint account: sharing stays off until every holder"), "{section}");
-    assert!(section.contains(r#"value="off""#) && section.contains(">Stop sharing<"), "{section}");
+    assert!(section.contains(r#"value="off""#) && section.contains(">Turn sharing off<"), "{section}");
     let token = hidden(&html, "csrf_token");
 
     // Only the user's own joint account, at the bank that lists it, with the session's token:
