@@ -198,8 +198,9 @@ pub fn accept_body(
 /// The customer's CDR arrangements (the management list, without those still awaiting
 /// authorisation), newest first, as the portal's consent cards: the recipient by the name and
 /// logo the System client list gives, the data in the clusters' words, the customer's
-/// accounts by name.
+/// accounts by name (only theirs, on another holder's arrangement over a joint account).
 pub fn portal_view(
+    customer: &str,
     accounts: &[InternalAccount],
     mut arrangements: Vec<CDRArrangement>,
     clients: &[crate::wire::cdr::SystemClient],
@@ -225,7 +226,10 @@ pub fn portal_view(
             crate::model::FdxAccess {
                 active: card.active,
                 ended: a.status == crate::wire::cdr::status::REVOKED,
-                all_mine: a.account_ids.iter().all(|id| accounts.iter().any(|x| &x.id == id)),
+                // Another holder's arrangement over a joint account is theirs to stop (the CDR's
+                // initiator); this customer turns the account's sharing off instead.
+                all_mine: a.customer_id.as_deref().is_none_or(|c| c == customer)
+                    && a.account_ids.iter().all(|id| accounts.iter().any(|x| &x.id == id)),
                 recipient: recipient.unwrap_or_else(|| clean_text(&a.client_id)),
                 status: card.status,
                 accounts: accounts

@@ -190,7 +190,8 @@ async fn disclosed_at(
 }
 
 /// The CDR arrangements of the customer sharing any of their accounts at the CDR workspace's
-/// bank (through the management API), and those accounts; none when there is no CDR
+/// bank (through the management API), and another holder's sharing their joint accounts, and
+/// those accounts; none when there is no CDR
 /// workspace, or it has no bank. Recipients are named from the System client list; a list that
 /// does not answer leaves them named by their client id. With `disclosed`, each card says what
 /// the bank disclosed under it (the portal's list; finding one to stop needs no such words).
@@ -203,7 +204,18 @@ pub(super) async fn cdr_accesses(
     let Some(bank) = state.upstream.bank_of(wid) else { return Ok((Vec::new(), Vec::new())) };
     let accounts = state.upstream.accounts_at(bank.url, customer).await?.accounts;
     let ids: Vec<String> = accounts.iter().map(|a| a.id.clone()).collect();
-    let arrangements = state.upstream.cdr_arrangements_of(customer, &ids).await?.arrangements;
+    // And those another holder gave over the customer's joint accounts: each holder sees them.
+    let joint: Vec<String> = accounts.iter().filter(|a| a.joint.is_some()).map(|a| a.id.clone()).collect();
+    let (own, given_by_others) = tokio::join!(
+        state.upstream.cdr_arrangements_of(customer, &ids),
+        state.upstream.cdr_arrangements_sharing(&joint),
+    );
+    let mut arrangements = own?.arrangements;
+    for other in given_by_others?.arrangements {
+        if !arrangements.iter().any(|a| a.cdr_arrangement_id == other.cdr_arrangement_id) {
+            arrangements.push(other);
+        }
+    }
     // Who the recipients are, and what the bank disclosed to them: asked at once, and neither
     // keeps the list from showing.
     let (clients, disclosed) = if arrangements.is_empty() {
@@ -224,7 +236,7 @@ pub(super) async fn cdr_accesses(
         (clients, disclosed)
     };
     let locale = crate::request::locale();
-    let mut view = crate::server::cdr::portal_view(&accounts, arrangements, &clients, locale);
+    let mut view = crate::server::cdr::portal_view(customer, &accounts, arrangements, &clients, locale);
     if let Some(disclosed) = disclosed {
         crate::server::portal::say_disclosed(&mut view, &disclosed, locale);
     }

@@ -82,15 +82,32 @@ impl Upstream {
         customer_id: &str,
         account_ids: &[String],
     ) -> Result<CDRArrangements, UpstreamError> {
+        if customer_id.is_empty() {
+            return Ok(CDRArrangements::default());
+        }
+        self.cdr_arrangements(Some(customer_id), account_ids).await
+    }
+
+    /// The same list of every customer's arrangements sharing any of `account_ids`: a joint
+    /// account's, whichever holder gave them.
+    pub async fn cdr_arrangements_sharing(&self, account_ids: &[String]) -> Result<CDRArrangements, UpstreamError> {
+        self.cdr_arrangements(None, account_ids).await
+    }
+
+    async fn cdr_arrangements(
+        &self,
+        customer_id: Option<&str>,
+        account_ids: &[String],
+    ) -> Result<CDRArrangements, UpstreamError> {
         let url = self.cdr_arrangements_url(None)?;
-        if account_ids.is_empty() || customer_id.is_empty() {
+        if account_ids.is_empty() {
             return Ok(CDRArrangements::default());
         }
         let arrangements = super::all_pages(
             |after| {
                 let body = CDRConsentsRequest {
                     accounts: account_ids.to_vec(),
-                    customer_id: Some(customer_id.to_string()),
+                    customer_id: customer_id.map(str::to_string),
                     limit: Some(super::LIST_PAGE),
                     after_consent_id: after,
                     ..CDRConsentsRequest::default()

@@ -78,14 +78,24 @@ async fn a_joint_account_is_shared_only_while_every_holder_allows_it() {
     assert_eq!(bank_accounts(&app, &access).await, (StatusCode::OK, vec!["AU-40001".into(), JOINT.into()]));
     assert_eq!(bank_transactions(&app, &access, JOINT, &[]).await.0, StatusCode::OK);
 
-    // user2 stops it again, alone: at once the bank serves nothing of it, under user's
+    // user2, the other holder, sees user's arrangement over their joint account: marked as
+    // another holder's (theirs to stop: user2 turns the account's sharing off instead), naming
+    // only the account user2 holds too.
+    let arrangement = tokens["cdr_arrangement_id"].as_str().unwrap_or_else(|| panic!("{tokens}"));
+    let card = consent_card(&portal(&app, &co).await, arrangement);
+    assert!(card.contains("Given by another holder of a joint account"), "{card}");
+    assert!(card.contains("Joint Saver …1234") && !card.contains("Everyday Account"), "{card}");
+    assert!(!card.contains("/portal/revoke"), "no stop action: {card}");
+    assert_eq!(portal_stop(&app, &co, arrangement, &co_token).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(bank_transactions(&app, &access, JOINT, &[]).await.0, StatusCode::OK, "still shared");
+
+    // user2 stops the sharing, alone: at once the bank serves nothing of it, under user's
     // arrangement too, whose card says so.
     let res = choose(&app, &co, &co_token, "cdr", JOINT, "off").await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert!(portal(&app, &co).await.contains("Your joint account is no longer shared."));
     assert_eq!(bank_accounts(&app, &access).await, (StatusCode::OK, vec!["AU-40001".to_string()]));
     assert_eq!(bank_transactions(&app, &access, JOINT, &[]).await.0, StatusCode::NOT_FOUND);
-    let arrangement = tokens["cdr_arrangement_id"].as_str().unwrap_or_else(|| panic!("{tokens}"));
     let card = consent_card(&portal(&app, &holder).await, arrangement);
     assert!(card.contains("Joint Saver …1234 (not shared now)"), "{card}");
 
