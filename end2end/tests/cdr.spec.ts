@@ -137,18 +137,18 @@ test("CDR: a joint account's holder turns its sharing off in the portal, and all
   await signIn(page, "user");
   // The Joint Saver is `user`'s and user2's; user2 has not allowed its sharing (the seed).
   const saver = page.getByRole("region", { name: "Joint accounts" }).getByRole("listitem").filter({ hasText: "Joint Saver …1234" });
-  await expect(saver).toContainText("Not shared now: A joint account: sharing stays off until every holder allows it");
+  await expect(saver).toContainText("Not shared now: Another holder of this joint account has not allowed its sharing.");
   await expect(saver).toContainText("other holders: 1");
   await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
   await expectAccessible(page, "portal with a joint account");
 
   // Turned off by this holder: said once, and the account now says who can bring it back.
-  await saver.getByRole("button", { name: "Turn sharing of Joint Saver …1234 off" }).click();
+  await saver.getByRole("button", { name: "Turn sharing off for Joint Saver …1234" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Your joint account is no longer shared." })).toBeVisible();
   await expect(saver).toContainText("You turned sharing off for this joint account.");
   // Allowed again: still off, since user2 has not allowed it.
-  await saver.getByRole("button", { name: "Allow sharing Joint Saver …1234" }).click();
+  await saver.getByRole("button", { name: "Allow sharing of Joint Saver …1234" }).click();
   await expect(page.getByRole("status").filter({ hasText: "You allow sharing your joint account." })).toBeVisible();
-  await expect(saver).toContainText("sharing stays off until every holder allows it");
-  await expect(saver.getByRole("button", { name: "Turn sharing of Joint Saver …1234 off" })).toBeVisible();
+  await expect(saver).toContainText("Another holder of this joint account has not allowed its sharing.");
+  await expect(saver.getByRole("button", { name: "Turn sharing off for Joint Saver …1234" })).toBeVisible();
 });

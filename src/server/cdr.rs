@@ -168,7 +168,7 @@ pub fn view(
         previous_until,
         shared_now: previous.map(|p| p.account_ids.clone()).unwrap_or_default(),
         history_from: None,
-        accounts: account_views(accounts, request::locale()),
+        accounts: account_views(accounts, super::fdx::Use::Share, request::locale()),
     })
 }
 
@@ -213,8 +213,17 @@ pub fn portal_view(
         .into_iter()
         .map(|a| {
             let client = clients.iter().find(|c| c.client_id == a.client_id);
+            // Another holder's arrangement over a joint account is theirs to stop (the CDR's
+            // initiator); this customer turns the account's sharing off instead. Its card shows
+            // only the banking data: the customer data clusters are the other holder's own.
+            let all_mine = a.customer_id.as_deref() == Some(customer)
+                && a.account_ids.iter().all(|id| accounts.iter().any(|x| &x.id == id));
+            let mut scopes = a.scopes();
+            if !all_mine {
+                scopes.retain(|s| s.starts_with("bank:"));
+            }
             let recipient = client.and_then(|c| c.client_name.as_deref()).map(clean_text).filter(|n| !n.is_empty());
-            let clusters = group(&a.scopes())
+            let clusters = group(&scopes)
                 .into_iter()
                 .map(|(key, scopes)| match key.as_str() {
                     OTHER => scopes.join(", "),
@@ -226,10 +235,7 @@ pub fn portal_view(
             crate::model::FdxAccess {
                 active: card.active,
                 ended: a.status == crate::wire::cdr::status::REVOKED,
-                // Another holder's arrangement over a joint account is theirs to stop (the CDR's
-                // initiator); this customer turns the account's sharing off instead.
-                all_mine: a.customer_id.as_deref().is_none_or(|c| c == customer)
-                    && a.account_ids.iter().all(|id| accounts.iter().any(|x| &x.id == id)),
+                all_mine,
                 recipient: recipient.unwrap_or_else(|| clean_text(&a.client_id)),
                 status: card.status,
                 accounts: accounts

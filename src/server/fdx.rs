@@ -80,34 +80,71 @@ pub fn record_customer(
     claim_text(claims, upstream.bank_of(workspace)?.id_claim?)
 }
 
-/// The bank's accounts as a consent screen shows them, in `locale`.
-pub fn account_views(accounts: Vec<crate::wire::InternalAccount>, locale: i18n::Locale) -> Vec<AccountView> {
+/// What a screen's accounts are chosen for: sharing their data, or paying from one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Use {
+    Share,
+    Pay,
+}
+
+/// Whether account `a` can be chosen for `purpose` now: not when the bank says it cannot be
+/// used (`unavailable`), nor, to share its data, when it is a joint account some holder has
+/// turned sharing off for.
+pub fn usable(a: &crate::wire::InternalAccount, purpose: Use) -> bool {
+    a.unavailable.is_none() && !(purpose == Use::Share && a.joint.as_ref().is_some_and(|j| j.withheld))
+}
+
+/// Why account `a` cannot be chosen for `purpose` now, in `locale`: the bank's reason, or, for a
+/// joint account's sharing turned off, Assent's (said to the holder who turned it off, or to
+/// another); `None` when it can.
+pub fn why_not(a: &crate::wire::InternalAccount, purpose: Use, locale: i18n::Locale) -> Option<String> {
+    if usable(a, purpose) {
+        return None;
+    }
+    if let Some(reason) = &a.unavailable {
+        return Some(clean_text(reason));
+    }
+    let you = a.joint.as_ref().is_some_and(|j| !j.allowed);
+    Some(i18n::text(locale, if you { "account-joint-withheld-you" } else { "account-joint-withheld-other" }, &[]))
+}
+
+/// The bank's accounts as a consent screen for `purpose` shows them, in `locale`.
+pub fn account_views(
+    accounts: Vec<crate::wire::InternalAccount>,
+    purpose: Use,
+    locale: i18n::Locale,
+) -> Vec<AccountView> {
     accounts
         .into_iter()
         .map(|a| AccountView {
+            unavailable: why_not(&a, purpose, locale),
             balance: i18n::money(locale, a.balance, &clean_text(&a.currency)),
             id: a.id,
             name: clean_text(&a.name),
             nickname: a.nickname.as_deref().map(clean_text).filter(|n| !n.is_empty()),
             kind: clean_text(&a.kind),
             masked_number: clean_text(&a.masked_number),
-            unavailable: a.unavailable.as_deref().map(clean_text),
         })
         .collect()
 }
 
-/// Whether the customer may share every chosen account: each one of `own` (else `NotYours`),
-/// and none the bank says cannot be shared now (else `AccountUnavailable`: its sharing may
-/// have been turned off since the page showed it).
+/// Whether the customer may share every chosen account ([`may_use`] to share).
 pub fn may_share(own: &[crate::wire::InternalAccount], chosen: &[String]) -> Result<(), Failure> {
+    may_use(own, chosen, Use::Share)
+}
+
+/// Whether the customer may use every chosen account for `purpose`: each one of `own` (else
+/// `NotYours`), and none that cannot be used so now (else `AccountUnavailable`: its sharing
+/// may have been turned off since the page showed it).
+pub fn may_use(own: &[crate::wire::InternalAccount], chosen: &[String], purpose: Use) -> Result<(), Failure> {
     for id in chosen {
         match own.iter().find(|a| &a.id == id) {
             None => {
                 tracing::warn!("an account chosen that is not the customer's; refused");
                 return Err(Failure::NotYours);
             }
-            Some(a) if a.unavailable.is_some() => {
-                tracing::info!("an account chosen that the bank says cannot be shared now; refused");
+            Some(a) if !usable(a, purpose) => {
+                tracing::info!("an account chosen that cannot be used so now; refused");
                 return Err(Failure::AccountUnavailable);
             }
             Some(_) => {}
@@ -147,7 +184,7 @@ pub fn view(
         duration_days: fdx.duration_period,
         until,
         lookback_days: fdx.lookback_period,
-        accounts: account_views(accounts, locale),
+        accounts: account_views(accounts, Use::Share, locale),
         accounts_requested: accounts_requested(consent),
         scopes: consent
             .requested_scopes
@@ -306,9 +343,34 @@ mod tests {
         // With no reason given it is still unavailable.
         let silent = [InternalAccount { unavailable: Some(String::new()), ..account("1") }];
         assert_eq!(may_share(&silent, &["1".into()]), Err(Failure::AccountUnavailable));
-        let views = account_views(own.to_vec(), i18n::Locale::En);
+        let views = account_views(own.to_vec(), Use::Share, i18n::Locale::En);
         assert_eq!(views[1].unavailable.as_deref(), Some("Closed"));
         assert_eq!(views[0].unavailable, None);
+    }
+
+    #[test]
+    fn a_joint_account_whose_sharing_is_off_is_not_shared_yet_may_be_paid_from() {
+        use crate::wire::JointAccount;
+        let off = |allowed| InternalAccount {
+            joint: Some(JointAccount { holders: 2, allowed, withheld: true }),
+            ..account("J")
+        };
+        let own = [account("1"), off(true)];
+        assert_eq!(may_share(&own, &["J".into()]), Err(Failure::AccountUnavailable));
+        assert_eq!(may_use(&own, &["J".into()], Use::Pay), Ok(()));
+        let on = [InternalAccount {
+            joint: Some(JointAccount { holders: 2, allowed: true, withheld: false }),
+            ..account("J")
+        }];
+        assert_eq!(may_share(&on, &["J".into()]), Ok(()));
+        // Said to each holder in Assent's words; the payment screen offers it.
+        let why = |a: &InternalAccount| why_not(a, Use::Share, i18n::Locale::En).unwrap_or_default();
+        assert!(why(&off(true)).starts_with("Another holder of this joint account"), "{}", why(&off(true)));
+        assert!(why(&off(false)).starts_with("You turned sharing off"), "{}", why(&off(false)));
+        assert_eq!(account_views(vec![off(true)], Use::Pay, i18n::Locale::En)[0].unavailable, None);
+        // A blocked joint account: the bank's reason, for either use.
+        let blocked = InternalAccount { unavailable: Some("Blocked".into()), ..off(true) };
+        assert_eq!(why_not(&blocked, Use::Pay, i18n::Locale::En).as_deref(), Some("Blocked"));
     }
 
     #[test]

@@ -25,10 +25,10 @@ pub fn account_name(a: &crate::wire::InternalAccount) -> String {
 /// An account on a consent's card: its name, and, when the bank says it cannot be shared now,
 /// that it is not shared now (the bank discloses nothing of it, whatever the consent covers).
 pub fn card_account(locale: Locale, a: &crate::wire::InternalAccount) -> String {
-    match a.unavailable {
-        Some(_) => format!("{} ({})", account_name(a), i18n::text(locale, "portal-account-not-shared", &[])),
-        None => account_name(a),
+    if super::fdx::usable(a, super::fdx::Use::Share) {
+        return account_name(a);
     }
+    format!("{} ({})", account_name(a), i18n::text(locale, "portal-account-not-shared", &[]))
 }
 
 /// Unicode's format characters (Cf, Unicode 16): invisible, yet they reorder (bidi controls,

@@ -48,9 +48,13 @@ pub struct InternalAccount {
 pub struct JointAccount {
     /// How many customers hold it, this one included.
     pub holders: u32,
-    /// Whether this customer allows its data to be shared. While any holder does not, the bank
-    /// shares nothing of it under anyone's consent, and lists it `unavailable`.
+    /// Whether this customer allows its data to be shared.
     pub allowed: bool,
+    /// Whether some holder does not allow it now: the bank then shares nothing of it under
+    /// anyone's consent, and Assent's data-sharing screens list it apart (paying from it is
+    /// another matter, the bank's `unavailable` alone says when that cannot be done).
+    #[serde(default)]
+    pub withheld: bool,
 }
 
 /// A holder's choice for a joint account (Assent's own contract, not the reference's):

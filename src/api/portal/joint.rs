@@ -36,7 +36,14 @@ pub async fn set_joint_sharing(
     if !accounts.iter().any(|a| a.id == account_id && a.joint.is_some()) {
         return Err(Failure::NotFound.into());
     }
-    state.upstream.set_joint_sharing(url, &session.customer, &account_id, allowed).await?;
+    match state.upstream.set_joint_sharing(url, &session.customer, &account_id, allowed).await {
+        Ok(_) => {}
+        // Not (or no longer) this customer's joint account, as the bank sees it.
+        Err(crate::server::upstream::UpstreamError::Status { status: 404 | 409, .. }) => {
+            return Err(Failure::NotFound.into())
+        }
+        Err(e) => return Err(e.into()),
+    }
     tracing::info!(account = %account_id, allowed, "a joint account's holder chose its sharing");
     if context::plain_form() {
         context::say_next(&state, if allowed { Notice::SharingAllowed } else { Notice::SharingStopped });
@@ -48,7 +55,7 @@ pub async fn set_joint_sharing(
 /// The internal API of the bank whose consents the portal lists under `key`: `fdx`
 /// (`BANK_URL`), `uk` or `cdr` (their workspaces' banks).
 #[cfg(feature = "ssr")]
-fn bank_url<'s>(state: &'s crate::server::AppState, key: &str) -> Option<&'s url::Url> {
+pub(super) fn bank_url<'s>(state: &'s crate::server::AppState, key: &str) -> Option<&'s url::Url> {
     let upstream = &state.upstream;
     match key {
         "fdx" => upstream.fdx().map(|f| &f.bank_url),
@@ -59,13 +66,15 @@ fn bank_url<'s>(state: &'s crate::server::AppState, key: &str) -> Option<&'s url
 }
 
 /// The joint accounts among `accounts`, listed by the bank the portal names `key` (branded
-/// `bank`), each with its switch.
+/// `bank`), each with its switch, in `locale`.
 #[cfg(feature = "ssr")]
 pub(super) fn joint_accounts(
     key: &str,
     bank: &str,
     accounts: &[crate::wire::InternalAccount],
+    locale: crate::i18n::Locale,
 ) -> Vec<crate::model::JointAccountView> {
+    use crate::server::fdx::{why_not, Use};
     accounts
         .iter()
         .filter_map(|a| {
@@ -77,7 +86,7 @@ pub(super) fn joint_accounts(
                 bank: bank.to_string(),
                 others: joint.holders.saturating_sub(1),
                 allowed: joint.allowed,
-                unavailable: a.unavailable.as_deref().map(crate::server::present::clean_text),
+                unavailable: why_not(a, Use::Share, locale),
             })
         })
         .collect()
@@ -96,10 +105,10 @@ mod tests {
             name: "Joint Saver".into(),
             masked_number: "…1234".into(),
             unavailable: Some("Off\u{202E} for now".into()),
-            joint: Some(JointAccount { holders: 3, allowed: false }),
+            joint: Some(JointAccount { holders: 3, allowed: false, withheld: true }),
             ..Default::default()
         };
-        let listed = joint_accounts("cdr", "Koala Bank", &[alone, joint]);
+        let listed = joint_accounts("cdr", "Koala Bank", &[alone, joint], crate::i18n::Locale::En);
         assert_eq!(listed.len(), 1, "an account held alone has no switch");
         let j = &listed[0];
         assert_eq!((j.bank_key.as_str(), j.id.as_str(), j.bank.as_str()), ("cdr", "J", "Koala Bank"));

@@ -89,13 +89,21 @@ pub async fn load_portal() -> Result<PortalView, AppError> {
     fdx.extend(au);
     // Each joint account, with its holder's say on its sharing, at the bank that listed it.
     let bank_name = |workspace: Option<&str>| state.brand_of(workspace).0.name.clone();
+    let mut seen = std::collections::HashSet::new();
     let joint = [
         ("fdx", state.upstream.fdx().map(|f| f.workspace.as_str()), &accounts),
         ("uk", state.upstream.obuk_workspace(), &uk_accounts),
         ("cdr", state.upstream.cdr_workspace(), &au_accounts),
     ]
     .into_iter()
-    .flat_map(|(key, workspace, list)| joint::joint_accounts(key, &bank_name(workspace), list))
+    .flat_map(|(key, workspace, list)| {
+        let bank = joint::bank_url(&state, key).map(url::Url::as_str).unwrap_or_default();
+        let listed = joint::joint_accounts(key, &bank_name(workspace), list, crate::request::locale());
+        listed.into_iter().map(move |j| (bank, j))
+    })
+    // A workspace without a bank of its own lists `BANK_URL`'s: each account once.
+    .filter(|(bank, j)| seen.insert((*bank, j.id.clone())))
+    .map(|(_, j)| j)
     .collect();
     // A record in force whose consent the lists show revoked (by its application, say) ends
     // here too; inactive for any other reason (awaiting, rejected, a status not known) is not

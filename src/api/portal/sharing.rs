@@ -211,10 +211,21 @@ pub(super) async fn cdr_accesses(
         state.upstream.cdr_arrangements_sharing(&joint),
     );
     let mut arrangements = own?.arrangements;
-    for other in given_by_others?.arrangements {
-        if !arrangements.iter().any(|a| a.cdr_arrangement_id == other.cdr_arrangement_id) {
-            arrangements.push(other);
+    // Listed for this customer: theirs, whether or not the list names its customer.
+    for a in &mut arrangements {
+        a.customer_id.get_or_insert_with(|| customer.to_string());
+    }
+    // Another holder's in force (never one the list does not say is theirs: only the customer's
+    // own are stoppable); a list that does not answer leaves the customer's own showing.
+    match given_by_others {
+        Ok(list) => {
+            let others = list.arrangements.into_iter().filter(|o| {
+                o.status == crate::wire::cdr::status::AUTHORISED
+                    && !arrangements.iter().any(|a| a.cdr_arrangement_id == o.cdr_arrangement_id)
+            });
+            arrangements.extend(others.collect::<Vec<_>>());
         }
+        Err(e) => tracing::warn!(error = %e, "the arrangements over the customer's joint accounts could not be listed"),
     }
     // Who the recipients are, and what the bank disclosed to them: asked at once, and neither
     // keeps the list from showing.

@@ -140,7 +140,8 @@ async fn accounts(State(sb): State<Arc<Sandbox>>, wid: String, headers: HeaderMa
     let n = list.len();
     // An answer with nothing in it discloses nothing.
     if n > 0 {
-        disclose(&sb, &wid, [consented.customer.as_str()], &consented.arrangement, "accounts");
+        let holders = sb.ledger_of(&wid).holders(consented.accounts.iter().map(String::as_str));
+        disclose(&sb, &wid, holders, &consented.arrangement, "accounts");
     }
     page(json!({"accounts": list}), format!("{}/bank/{wid}/cdr/banking/accounts", sb.base_url), n)
 }
@@ -162,7 +163,13 @@ async fn balances(State(sb): State<Arc<Sandbox>>, wid: String, headers: HeaderMa
         .collect();
     let n = list.len();
     if n > 0 {
-        disclose(&sb, &wid, [consented.customer.as_str()], &consented.arrangement, "balances");
+        disclose(
+            &sb,
+            &wid,
+            ledger.holders(consented.accounts.iter().map(String::as_str)),
+            &consented.arrangement,
+            "balances",
+        );
     }
     page(json!({"balances": list}), format!("{}/bank/{wid}/cdr/banking/accounts/balances", sb.base_url), n)
 }
@@ -226,7 +233,8 @@ async fn transactions(
         })
         .collect();
     let n = list.len();
-    disclose(&sb, &wid, [consented.customer.as_str()], &consented.arrangement, "transactions");
+    // A joint account's data is each holder's.
+    disclose(&sb, &wid, sb.ledger_of(&wid).holders([account.id.as_str()]), &consented.arrangement, "transactions");
     let link = format!("{}/bank/{wid}/cdr/banking/accounts/{}/transactions", sb.base_url, account.id);
     page(json!({"transactions": list}), link, n)
 }

@@ -136,13 +136,6 @@ pub struct Bank {
     withheld: RwLock<BTreeMap<String, BTreeSet<String>>>,
 }
 
-/// Why a joint account cannot be shared now, in the bank's words to the holder who stopped it.
-pub const YOU_WITHHOLD: &str =
-    "You turned sharing off for this joint account. It starts again once every holder allows it.";
-/// And to its other holders.
-pub const OTHERS_WITHHOLD: &str =
-    "A joint account: sharing stays off until every holder allows it in internet banking.";
-
 /// Sandbox Bank's ledger (Go Bank's and the FDX bank's accounts): what a workspace without a
 /// `ledger` of its own holds.
 pub const DEFAULT_LEDGER: &str = "sandbox";
@@ -187,10 +180,15 @@ impl Bank {
         self.account(id).filter(|a| a.unavailable.is_none() && self.withholders(id).is_empty())
     }
 
-    /// The holders of joint account `id` who do not allow its sharing now.
+    /// The holders of joint account `id` who do not allow its sharing now: only its holders
+    /// of today count (a choice kept for one no longer a holder, the seed's or the store's, is
+    /// nobody's to change, and does not lock the account).
     pub fn withholders(&self, id: &str) -> BTreeSet<String> {
+        let Some(account) = self.account(id).filter(|a| a.owners.len() > 1) else { return BTreeSet::new() };
         let withheld = self.withheld.read().unwrap_or_else(PoisonError::into_inner);
-        withheld.get(id).cloned().unwrap_or_default()
+        let mut holders = withheld.get(id).cloned().unwrap_or_default();
+        holders.retain(|h| account.owners.contains(h));
+        holders
     }
 
     /// `holder` of joint account `id` allows its sharing, or stops it: kept by `keep` first (the
@@ -214,16 +212,13 @@ impl Bank {
     }
 
     /// `account` as its holder `customer` sees it: for a joint account, whether this holder
-    /// allows its sharing, and, while any holder does not, why it cannot be shared now.
+    /// allows its sharing, and whether any holder does not.
     pub fn seen_by(&self, account: &Account, customer: &str) -> InternalAccount {
         let mut seen = account.internal();
         if account.owners.len() > 1 {
             let withheld = self.withholders(&account.id);
-            let allowed = !withheld.contains(customer);
-            seen.joint = Some(JointAccount { holders: account.owners.len() as u32, allowed });
-            if seen.unavailable.is_none() && !withheld.is_empty() {
-                seen.unavailable = Some(if allowed { OTHERS_WITHHOLD } else { YOU_WITHHOLD }.to_string());
-            }
+            let (allowed, withheld) = (!withheld.contains(customer), !withheld.is_empty());
+            seen.joint = Some(JointAccount { holders: account.owners.len() as u32, allowed, withheld });
         }
         seen
     }
@@ -270,22 +265,46 @@ mod tests {
         assert!(bank.shared("AU-40004").is_none());
         assert!(bank.holders(["AU-40004", "AU-40001"]).iter().all(|h| *h == "user"), "nothing of it disclosed");
         let to_user = bank.seen_by(joint, "user");
-        assert_eq!(to_user.joint, Some(JointAccount { holders: 2, allowed: true }));
-        assert_eq!(to_user.unavailable.as_deref(), Some(OTHERS_WITHHOLD));
-        assert_eq!(bank.seen_by(joint, "user2").unavailable.as_deref(), Some(YOU_WITHHOLD));
+        assert_eq!(to_user.joint, Some(JointAccount { holders: 2, allowed: true, withheld: true }));
+        assert_eq!(to_user.unavailable, None, "its sharing is off; it is not blocked");
+        assert_eq!(
+            bank.seen_by(joint, "user2").joint,
+            Some(JointAccount { holders: 2, allowed: false, withheld: true })
+        );
         // Every holder allows it: shared, and its data is each holder's.
         bank.choose("AU-40004", "user2", true, || Ok::<_, ()>(())).unwrap();
         assert!(bank.shared("AU-40004").is_some());
         assert_eq!(bank.holders(["AU-40004"]), ["user", "user2"]);
-        assert_eq!(bank.seen_by(joint, "user2").unavailable, None);
+        assert_eq!(
+            bank.seen_by(joint, "user2").joint,
+            Some(JointAccount { holders: 2, allowed: true, withheld: false })
+        );
         // One holder stops it alone; a choice the store did not keep is not in force.
         assert_eq!(bank.choose("AU-40004", "user", false, || Err("store down")), Err("store down"));
         assert!(bank.shared("AU-40004").is_some());
         bank.choose("AU-40004", "user", false, || Ok::<_, ()>(())).unwrap();
         assert!(bank.shared("AU-40004").is_none());
-        assert_eq!(bank.seen_by(joint, "user2").joint, Some(JointAccount { holders: 2, allowed: true }));
-        // An account held alone has no joint part.
+        assert_eq!(
+            bank.seen_by(joint, "user2").joint,
+            Some(JointAccount { holders: 2, allowed: true, withheld: true })
+        );
+        // An account held alone has no joint part, and no one's choice locks it.
         assert_eq!(bank.seen_by(bank.account("AU-40001").unwrap(), "user").joint, None);
+        bank.choose("AU-40001", "user", false, || Ok::<_, ()>(())).unwrap();
+        assert!(bank.shared("AU-40001").is_some());
+        // Nor does the choice of one who is not a holder (any more).
+        bank.choose("AU-40004", "user", true, || Ok::<_, ()>(())).unwrap();
+        bank.choose("AU-40004", "someone-else", false, || Ok::<_, ()>(())).unwrap();
+        assert!(bank.shared("AU-40004").is_some());
+    }
+
+    #[test]
+    fn every_seeded_choice_is_a_joint_account_holders() {
+        for name in [DEFAULT_LEDGER, "hyperscale", "obuk", "cdr"] {
+            for a in Bank::ledger(name).unwrap().accounts {
+                assert!(a.withheld_by.iter().all(|h| a.owners.contains(h) && a.owners.len() > 1), "{name} {}", a.id);
+            }
+        }
     }
 
     #[test]

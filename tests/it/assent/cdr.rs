@@ -137,7 +137,7 @@ async fn the_recipient_gets_exactly_the_accounts_chosen_under_its_arrangement() 
         html.split("unavailable-accounts").nth(1).unwrap_or_else(|| panic!("no unavailable list: {html}"));
     assert!(unavailable.contains("Accounts you cannot share now"), "{html}");
     assert!(unavailable.contains(r#"data-account="AU-40004""#) && unavailable.contains("Joint Saver"), "{html}");
-    assert!(unavailable.contains("sharing stays off until every holder allows it"), "the bank's reason: {html}");
+    assert!(unavailable.contains("Another holder of this joint account has not allowed its sharing"), "why: {html}");
 
     // Allow with no account: the screen again (422). Someone else's account: refused.
     let res = submit(&app, &b, &page, "allow", &[]).await;

@@ -93,12 +93,10 @@ async fn each_holder_of_a_joint_account_chooses_its_sharing_at_the_bank() {
     let res = put("AU-40004", "user2", json!({"allowed": true})).await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     let seen: Value = res.json().await.unwrap();
-    assert_eq!(seen["joint"], json!({"holders": 2, "allowed": true}), "{seen}");
-    assert!(seen.get("unavailable").is_none(), "{seen}");
-    // user stops it: off for both, each told in their own words.
+    assert_eq!(seen["joint"], json!({"holders": 2, "allowed": true, "withheld": false}), "{seen}");
+    // user turns it off: off for both; neither is told it is blocked (it can still be paid from).
     let seen: Value = put("AU-40004", "user", off).await.unwrap().json().await.unwrap();
-    assert_eq!(seen["joint"]["allowed"], false);
-    assert!(seen["unavailable"].as_str().unwrap_or_default().starts_with("You turned sharing off"), "{seen}");
+    assert_eq!(seen["joint"], json!({"holders": 2, "allowed": false, "withheld": true}), "{seen}");
     let listed: Value = http
         .get(&base)
         .query(&[("customer_id", "user2")])
@@ -110,8 +108,8 @@ async fn each_holder_of_a_joint_account_chooses_its_sharing_at_the_bank() {
         .await
         .unwrap();
     let joint = listed["accounts"].as_array().unwrap().iter().find(|a| a["id"] == "AU-40004").unwrap().clone();
-    assert_eq!(joint["joint"]["allowed"], true);
-    assert!(joint["unavailable"].as_str().unwrap_or_default().contains("until every holder allows it"), "{joint}");
+    assert_eq!(joint["joint"], json!({"holders": 2, "allowed": true, "withheld": true}), "{joint}");
+    assert!(joint.get("unavailable").is_none(), "{joint}");
     // Kept, for the next start: each holder's latest choice.
     let conn = rusqlite::Connection::open(app.data_dir().join("sandbox.sqlite3")).unwrap();
     let mut kept: Vec<(String, String, bool)> = conn

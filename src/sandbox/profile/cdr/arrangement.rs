@@ -182,9 +182,8 @@ pub fn to_arrangement(sb: &Sandbox, row: &FdxConsentRow) -> CDRArrangement {
 /// arrangement's accounts and the token's scopes, while the token is active and its grant
 /// authorised.
 pub struct Consented {
-    /// The arrangement's `cdr_arrangement_id`, and the bank customer who gave it.
+    /// The arrangement's `cdr_arrangement_id`.
     pub arrangement: String,
-    pub customer: String,
     pub accounts: Vec<String>,
     pub scopes: Vec<String>,
 }
@@ -195,7 +194,6 @@ pub fn consented(sb: &Sandbox, wid: &str, token: &str) -> Option<Consented> {
     let grant = load(sb, wid, &grant?).filter(|g| g.status == status::AUTHORISED)?;
     Some(Consented {
         arrangement: request_of(&grant).cdr_arrangement_id,
-        customer: grant.subject.as_deref().map(|s| sb.customer_of(s)).unwrap_or_default(),
         accounts: granted_of(&grant).accounts,
         scopes: row.scope.split_whitespace().map(str::to_string).collect(),
     })
