@@ -1,7 +1,8 @@
 //! Open Finance (FDX) consents on the consent screen: what a consent becomes on the page, and
 //! what an accept sends back. The calls are the server functions of `crate::api::fdx`.
 
-use super::present::{clean_text, client_view, format_date, user_of};
+use super::present::{clean_text, client_view, format_date, usable, user_of};
+pub use super::present::{why_not, Use};
 use super::upstream::Upstream;
 use crate::error::{AppError, Failure};
 use crate::i18n;
@@ -78,34 +79,6 @@ pub fn record_customer(
     claims: &serde_json::Map<String, serde_json::Value>,
 ) -> Option<String> {
     claim_text(claims, upstream.bank_of(workspace)?.id_claim?)
-}
-
-/// What a screen's accounts are chosen for: sharing their data, or paying from one.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Use {
-    Share,
-    Pay,
-}
-
-/// Whether account `a` can be chosen for `purpose` now: not when the bank says it cannot be
-/// used (`unavailable`), nor, to share its data, when it is a joint account some holder has
-/// turned sharing off for.
-pub fn usable(a: &crate::wire::InternalAccount, purpose: Use) -> bool {
-    a.unavailable.is_none() && !(purpose == Use::Share && a.joint.as_ref().is_some_and(|j| j.withheld))
-}
-
-/// Why account `a` cannot be chosen for `purpose` now, in `locale`: the bank's reason, or, for a
-/// joint account's sharing turned off, Assent's (said to the holder who turned it off, or to
-/// another); `None` when it can.
-pub fn why_not(a: &crate::wire::InternalAccount, purpose: Use, locale: i18n::Locale) -> Option<String> {
-    if usable(a, purpose) {
-        return None;
-    }
-    if let Some(reason) = &a.unavailable {
-        return Some(clean_text(reason));
-    }
-    let you = a.joint.as_ref().is_some_and(|j| !j.allowed);
-    Some(i18n::text(locale, if you { "account-joint-withheld-you" } else { "account-joint-withheld-other" }, &[]))
 }
 
 /// The bank's accounts as a consent screen for `purpose` shows them, in `locale`.

@@ -22,10 +22,38 @@ pub fn account_name(a: &crate::wire::InternalAccount) -> String {
     format!("{} {}", clean_text(&a.name), clean_text(&a.masked_number))
 }
 
+/// What a screen's accounts are chosen for: sharing their data, or paying from one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Use {
+    Share,
+    Pay,
+}
+
+/// Whether account `a` can be chosen for `purpose` now: not when the bank says it cannot be
+/// used (`unavailable`), nor, to share its data, when it is a joint account some holder has
+/// turned sharing off for.
+pub fn usable(a: &crate::wire::InternalAccount, purpose: Use) -> bool {
+    a.unavailable.is_none() && !(purpose == Use::Share && a.joint.as_ref().is_some_and(|j| j.withheld))
+}
+
+/// Why account `a` cannot be chosen for `purpose` now, in `locale`: the bank's reason, or, for a
+/// joint account's sharing turned off, Assent's (said to the holder who turned it off, or to
+/// another); `None` when it can.
+pub fn why_not(a: &crate::wire::InternalAccount, purpose: Use, locale: i18n::Locale) -> Option<String> {
+    if usable(a, purpose) {
+        return None;
+    }
+    if let Some(reason) = &a.unavailable {
+        return Some(clean_text(reason));
+    }
+    let you = a.joint.as_ref().is_some_and(|j| !j.allowed);
+    Some(i18n::text(locale, if you { "account-joint-withheld-you" } else { "account-joint-withheld-other" }, &[]))
+}
+
 /// An account on a consent's card: its name, and, when the bank says it cannot be shared now,
 /// that it is not shared now (the bank discloses nothing of it, whatever the consent covers).
 pub fn card_account(locale: Locale, a: &crate::wire::InternalAccount) -> String {
-    if super::fdx::usable(a, super::fdx::Use::Share) {
+    if usable(a, Use::Share) {
         return account_name(a);
     }
     format!("{} ({})", account_name(a), i18n::text(locale, "portal-account-not-shared", &[]))

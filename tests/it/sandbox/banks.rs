@@ -97,16 +97,7 @@ async fn each_holder_of_a_joint_account_chooses_its_sharing_at_the_bank() {
     // user turns it off: off for both; neither is told it is blocked (it can still be paid from).
     let seen: Value = put("AU-40004", "user", off).await.unwrap().json().await.unwrap();
     assert_eq!(seen["joint"], json!({"holders": 2, "allowed": false, "withheld": true}), "{seen}");
-    let listed: Value = http
-        .get(&base)
-        .query(&[("customer_id", "user2")])
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (_, listed) = bearer_get(&base, &token, &[("customer_id", "user2")]).await;
     let joint = listed["accounts"].as_array().unwrap().iter().find(|a| a["id"] == "AU-40004").unwrap().clone();
     assert_eq!(joint["joint"], json!({"holders": 2, "allowed": true, "withheld": true}), "{joint}");
     assert!(joint.get("unavailable").is_none(), "{joint}");
