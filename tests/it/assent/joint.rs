@@ -3,6 +3,7 @@
 //! under every holder's consents; it starts again only once every holder allows it.
 
 use super::cdr::{allow, authorize, bank_accounts, bank_transactions, token_of, NINETY_DAYS, SCOPES};
+use super::recipient::uk_managed;
 use crate::common::*;
 use reqwest::{Client, Response, StatusCode};
 
@@ -111,4 +112,44 @@ async fn a_joint_account_is_shared_only_while_every_holder_allows_it() {
         assert_eq!(choose(&app, &holder, &token, "cdr", JOINT, sharing).await.status(), StatusCode::SEE_OTHER);
     }
     assert_eq!(bank_transactions(&app, &access, JOINT, &[]).await.0, StatusCode::NOT_FOUND);
+}
+
+/// The UK bank's joint current account (`user3` and `user4`): each holder sees the consent the
+/// other gave over it (P-02), either turns its sharing off, and paying from it is not sharing.
+#[tokio::test]
+async fn a_uk_joint_accounts_holders_each_see_its_consents_and_its_sharing_off_does_not_stop_payments() {
+    use super::obuk::{allow as allow_uk, bank_read, start_uk};
+    use super::obuk_payment::{decide, initiation, start};
+    let app = spawn_app().await;
+    let b = browser();
+    let (id, consent) = start_uk(&app, &b, "user3").await;
+    let access = allow_uk(&app, &b, &consent, &["UK-30201"]).await;
+    assert_eq!(bank_read(&app, &access, "UK-30201", "balances").await.0, StatusCode::OK);
+
+    // user4, the other holder, sees user3's consent, naming the joint account.
+    let co = browser();
+    let html = portal_sign_in(&app, &co, "user4").await.replace("<!>", "");
+    assert!(consent_card(&html, &id).contains("Joint Current Account …5544"), "{html}");
+    let list = html.split(r#"id="joint-title""#).nth(1).unwrap_or_else(|| panic!("{html}"));
+    assert!(list.contains(r#"data-account="UK-30201""#) && list.contains("Shared: apps"), "{list}");
+    // user4 turns its sharing off: the bank serves nothing of it under user3's consent.
+    let res = choose(&app, &co, &hidden(&html, "csrf_token"), "uk", "UK-30201", "off").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(bank_read(&app, &access, "UK-30201", "balances").await.0, StatusCode::FORBIDDEN);
+    assert!(consent_card(&portal(&app, &co).await, &id).contains("Joint Current Account …5544 (not shared now)"));
+
+    // user3's next account-access screen lists it apart, saying why in Assent's words ...
+    let b = browser();
+    let (_, consent) = start_uk(&app, &b, "user3").await;
+    let html = open_consent(&b, &consent).await.html;
+    assert!(!html.contains(r#"value="UK-30201""#), "not offered for sharing: {html}");
+    assert!(html.contains("Another holder of this joint account has not allowed its sharing"), "{html}");
+    // ... while the payment screen offers it, and a payment from it is made.
+    let b = browser();
+    let (payment, consent) = start(&app, &b, "user3", initiation()).await;
+    let page = open_consent(&b, &consent).await;
+    assert!(page.html.contains(r#"value="UK-30201""#), "paying is not sharing: {}", page.html);
+    let res = decide(&app, &b, &page, "allow", &[("account", "UK-30201")]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "accepted");
+    assert_eq!(uk_managed(&app, &payment).await["status"], "Authorised");
 }

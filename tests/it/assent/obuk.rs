@@ -46,7 +46,7 @@ pub(crate) async fn authorize(app: &TestApp, b: &Client, id: &str, user: &str) -
 }
 
 /// A consent created and authorized as far as Assent's screen: its id and the screen's URL.
-async fn start_uk(app: &TestApp, b: &Client, user: &str) -> (String, String) {
+pub(crate) async fn start_uk(app: &TestApp, b: &Client, user: &str) -> (String, String) {
     let (status, body) = create_consent(app, asks()).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     assert_eq!(body["Data"]["Status"], "AwaitingAuthorisation");
