@@ -66,7 +66,7 @@ fn JointAccounts(accounts: Vec<JointAccountView>, csrf_token: String) -> impl In
             let (id, account_id) = (a.id.clone(), a.id);
             view! {
                 <li class="joint-account" data-account=id>
-                    <p class="joint-name"><strong>{a.name}</strong> <span class="muted">{held}</span></p>
+                    <p class="joint-name"><strong>{a.name}</strong>{" "}<span class="muted">{held}</span></p>
                     <p class="joint-stands">{stands}</p>
                     <form method="post" action=SetJointSharing::url()>
                         <input type="hidden" name="csrf_token" value=csrf_token.clone()/>
