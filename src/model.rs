@@ -144,7 +144,7 @@ pub struct JointAccountView {
     pub id: String,
     /// Its name and last digits.
     pub name: String,
-    /// The bank's name (its brand's).
+    /// The bank's name, where it has a brand of its own (empty otherwise).
     pub bank: String,
     /// Its other holders, how many.
     pub others: u32,

@@ -215,6 +215,7 @@ portal-fdx-other-holder = Given by another holder of a joint account: only they 
 portal-joint-title = Joint accounts
 portal-joint-lead = A joint account's data is shared only while every holder allows it. Any holder can stop it alone, at once, for every app; it starts again only once every holder allows it.
 portal-joint-held = at { $bank } · other holders: { $others }
+portal-joint-others = other holders: { $others }
 portal-joint-shared = Shared: apps that you or another holder allowed can receive its data.
 portal-joint-not-shared = Not shared now: { $reason }
 portal-joint-stop = Turn sharing off

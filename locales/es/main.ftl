@@ -214,6 +214,7 @@ portal-fdx-other-holder = Dado por otro titular de una cuenta conjunta: solo esa
 portal-joint-title = Cuentas conjuntas
 portal-joint-lead = Los datos de una cuenta conjunta se comparten solo mientras todos sus titulares lo permitan. Cualquier titular puede detenerlo solo, al instante, para todas las aplicaciones; vuelve a compartirse solo cuando todos los titulares lo permitan.
 portal-joint-held = en { $bank } · otros titulares: { $others }
+portal-joint-others = otros titulares: { $others }
 portal-joint-shared = Compartida: las aplicaciones que usted u otro titular autorizaron pueden recibir sus datos.
 portal-joint-not-shared = No se comparte ahora: { $reason }
 portal-joint-stop = Desactivar el uso compartido

@@ -214,6 +214,7 @@ portal-fdx-other-holder = Dado por outro titular de uma conta conjunta: só essa
 portal-joint-title = Contas conjuntas
 portal-joint-lead = Os dados de uma conta conjunta são compartilhados só enquanto todos os titulares permitirem. Qualquer titular pode interromper sozinho, na hora, para todos os aplicativos; o compartilhamento volta só quando todos os titulares permitirem.
 portal-joint-held = em { $bank } · outros titulares: { $others }
+portal-joint-others = outros titulares: { $others }
 portal-joint-shared = Compartilhada: aplicativos que você ou outro titular autorizaram podem receber seus dados.
 portal-joint-not-shared = Não compartilhada agora: { $reason }
 portal-joint-stop = Desativar o compartilhamento

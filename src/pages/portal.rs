@@ -58,7 +58,11 @@ fn JointAccounts(accounts: Vec<JointAccountView>, csrf_token: String) -> impl In
                 ("on", "portal-joint-allow", "btn primary")
             };
             let label = t_args(&format!("{button}-label"), &[("account", &a.name)]);
-            let held = t_args("portal-joint-held", &[("bank", &a.bank), ("others", &a.others.to_string())]);
+            let others = a.others.to_string();
+            let held = match a.bank.as_str() {
+                "" => t_args("portal-joint-others", &[("others", &others)]),
+                bank => t_args("portal-joint-held", &[("bank", bank), ("others", &others)]),
+            };
             let stands = match &a.unavailable {
                 None => t("portal-joint-shared").to_string(),
                 Some(why) => t_args("portal-joint-not-shared", &[("reason", why)]),

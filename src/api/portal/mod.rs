@@ -88,7 +88,10 @@ pub async fn load_portal() -> Result<PortalView, AppError> {
     at(&mut au, state.upstream.cdr_workspace());
     fdx.extend(au);
     // Each joint account, with its holder's say on its sharing, at the bank that listed it.
-    let bank_name = |workspace: Option<&str>| state.brand_of(workspace).0.name.clone();
+    // Named as the cards name their bank: by its brand, where it has one of its own.
+    let bank_name = |workspace: Option<&str>| {
+        workspace.and_then(|w| state.workspace_brands.get(w)).map(|(b, _)| b.name.clone()).unwrap_or_default()
+    };
     let mut seen = std::collections::HashSet::new();
     let joint = [
         ("fdx", state.upstream.fdx().map(|f| f.workspace.as_str()), &accounts),

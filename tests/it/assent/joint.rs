@@ -21,11 +21,16 @@ async fn choose(app: &TestApp, b: &Client, csrf_token: &str, bank: &str, account
         .unwrap()
 }
 
+/// Account `id` in the portal's list of joint accounts.
+fn joint_item<'h>(html: &'h str, id: &str) -> &'h str {
+    let list = html.split(r#"id="joint-title""#).nth(1).unwrap_or_else(|| panic!("no joint accounts: {html}"));
+    let item = list.split(&format!(r#"data-account="{id}""#)).nth(1).unwrap_or_else(|| panic!("no {id}: {list}"));
+    &item[..item.find("</li>").unwrap_or(item.len())]
+}
+
 /// The Joint Saver in the portal's list of joint accounts (user2 holds another, at the FDX bank).
 fn joint_section(html: &str) -> &str {
-    let list = html.split(r#"id="joint-title""#).nth(1).unwrap_or_else(|| panic!("no joint accounts: {html}"));
-    let item = list.split(r#"data-account="AU-40004""#).nth(1).unwrap_or_else(|| panic!("no Joint Saver: {list}"));
-    &item[..item.find("</li>").unwrap_or(item.len())]
+    joint_item(html, JOINT)
 }
 
 async fn portal(app: &TestApp, b: &Client) -> String {
@@ -43,7 +48,11 @@ async fn a_joint_account_is_shared_only_while_every_holder_allows_it() {
         "an account held alone has no switch"
     );
     let section = joint_section(&html);
-    assert!(section.contains("Joint Saver …1234") && section.contains("other holders: 1"), "{section}");
+    assert!(section.contains("Joint Saver …1234"), "{section}");
+    assert!(section.contains("at Southern Cross Bank · other holders: 1"), "its bank's brand: {section}");
+    // The FDX bank has no brand of its own: its joint account is not said to be anyone's.
+    let fdx = joint_item(&html, "9000001");
+    assert!(fdx.contains("other holders: 1") && !fdx.contains(" at "), "{fdx}");
     assert!(section.contains("Not shared now: You turned sharing off"), "{section}");
     assert!(section.contains(r#"value="on""#) && section.contains(">Allow sharing<"), "{section}");
     let co_token = hidden(&html, "csrf_token");
