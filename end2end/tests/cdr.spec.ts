@@ -49,7 +49,7 @@ test("CDR: an arrangement in the standards' words, amended with its changes mark
   const boxes = page.getByRole("group", { name: "Choose the accounts to share" }).getByRole("checkbox");
   await expect(boxes).toHaveCount(3);
   for (const box of await boxes.all()) await expect(box).not.toBeChecked();
-  // The joint account whose sharing is off is listed with the bank's reason, and not offered.
+  // The joint account whose sharing is off is listed apart, saying why, and not offered.
   const unavailable = page.getByRole("list", { name: "Accounts you cannot share now" });
   await expect(unavailable).toContainText("Joint Saver");
   // (Worded for `user` as one who allows it, or, while the joint test below has them turn it

@@ -65,7 +65,10 @@ fn JointAccounts(accounts: Vec<JointAccountView>, csrf_token: String) -> impl In
             };
             let stands = match &a.unavailable {
                 None => t("portal-joint-shared").to_string(),
-                Some(why) => t_args("portal-joint-not-shared", &[("reason", why)]),
+                Some(why) => {
+                    let why = if why.is_empty() { t("accounts-unavailable-reason") } else { why.as_str() };
+                    t_args("portal-joint-not-shared", &[("reason", why)])
+                }
             };
             let (id, account_id) = (a.id.clone(), a.id);
             view! {

@@ -168,7 +168,7 @@ pub fn view(
         previous_until,
         shared_now: previous.map(|p| p.account_ids.clone()).unwrap_or_default(),
         history_from: None,
-        accounts: account_views(accounts, super::fdx::Use::Share, request::locale()),
+        accounts: account_views(accounts, super::present::Use::Share, request::locale()),
     })
 }
 
@@ -219,7 +219,7 @@ pub fn portal_view(
             let all_mine = a.customer_id.as_deref() == Some(customer)
                 && a.account_ids.iter().all(|id| accounts.iter().any(|x| &x.id == id));
             let mut scopes = a.scopes();
-            if !all_mine {
+            if a.customer_id.as_deref() != Some(customer) {
                 scopes.retain(|s| s.starts_with("bank:"));
             }
             let recipient = client.and_then(|c| c.client_name.as_deref()).map(clean_text).filter(|n| !n.is_empty());

@@ -146,7 +146,7 @@ pub fn consent_view(
         user,
         groups,
         claims: session.requested_claims_to_consent.iter().map(|c| clean_text(c)).collect(),
-        accounts: super::fdx::account_views(accounts, super::fdx::Use::Share, request::locale()),
+        accounts: super::fdx::account_views(accounts, super::present::Use::Share, request::locale()),
     }
 }
 

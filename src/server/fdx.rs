@@ -1,8 +1,7 @@
 //! Open Finance (FDX) consents on the consent screen: what a consent becomes on the page, and
 //! what an accept sends back. The calls are the server functions of `crate::api::fdx`.
 
-use super::present::{clean_text, client_view, format_date, usable, user_of};
-pub use super::present::{why_not, Use};
+use super::present::{clean_text, client_view, format_date, usable, user_of, why_not, Use};
 use super::upstream::Upstream;
 use crate::error::{AppError, Failure};
 use crate::i18n;

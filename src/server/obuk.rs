@@ -103,7 +103,7 @@ pub fn view(
         until: date(&c.expiration_date_time)?,
         transactions_from: date(&c.transaction_from_date_time)?,
         transactions_to: date(&c.transaction_to_date_time)?,
-        accounts: account_views(accounts, super::fdx::Use::Share, request::locale()),
+        accounts: account_views(accounts, super::present::Use::Share, request::locale()),
     })
 }
 

@@ -171,7 +171,7 @@ pub fn view(
         payee_account: mask(&creditor.identification),
         reference: text(&remittance.reference),
         remittance: text(&remittance.unstructured),
-        accounts: account_views(accounts, crate::server::fdx::Use::Pay, request::locale()),
+        accounts: account_views(accounts, crate::server::present::Use::Pay, request::locale()),
         fixed: fixed.is_some(),
     })
 }
@@ -185,7 +185,7 @@ pub fn accept_body(
     chosen: &str,
     login_state: String,
 ) -> Result<AcceptConsentRequest, AppError> {
-    crate::server::fdx::may_use(own, &[chosen.to_string()], crate::server::fdx::Use::Pay)?;
+    crate::server::fdx::may_use(own, &[chosen.to_string()], crate::server::present::Use::Pay)?;
     if let Some(fixed) = fixed_debtor(consent, own)? {
         if fixed.id != chosen {
             tracing::warn!("a UK payment accept from another account than the one the consent fixes; refused");

@@ -33,7 +33,8 @@ pub enum Use {
 /// used (`unavailable`), nor, to share its data, when it is a joint account some holder has
 /// turned sharing off for.
 pub fn usable(a: &crate::wire::InternalAccount, purpose: Use) -> bool {
-    a.unavailable.is_none() && !(purpose == Use::Share && a.joint.as_ref().is_some_and(|j| j.withheld))
+    // A holder's own "off" counts even from a bank that does not say `withheld`.
+    a.unavailable.is_none() && !(purpose == Use::Share && a.joint.as_ref().is_some_and(|j| j.withheld || !j.allowed))
 }
 
 /// Why account `a` cannot be chosen for `purpose` now, in `locale`: the bank's reason, or, for a
@@ -275,6 +276,18 @@ mod tests {
         assert_eq!(card_account(Locale::En, &off), "Joint Saver …1234 (not shared now)");
         assert_eq!(card_account(Locale::Es, &off), "Joint Saver …1234 (no se comparte ahora)");
         assert_eq!(account_name(&off), "Joint Saver …1234", "records keep the plain name");
+        // A joint account some holder withholds: not shared now either, the bank blocking nothing.
+        let joint = |allowed, withheld| crate::wire::InternalAccount {
+            joint: Some(crate::wire::JointAccount { holders: 2, allowed, withheld }),
+            ..off.clone()
+        };
+        let withheld = crate::wire::InternalAccount { unavailable: None, ..joint(true, true) };
+        assert_eq!(card_account(Locale::En, &withheld), "Joint Saver …1234 (not shared now)");
+        // This holder's own "off", from a bank that does not say `withheld`: the same.
+        let own_off = crate::wire::InternalAccount { unavailable: None, ..joint(false, false) };
+        assert_eq!(card_account(Locale::En, &own_off), "Joint Saver …1234 (not shared now)");
+        let shared = crate::wire::InternalAccount { unavailable: None, ..joint(true, false) };
+        assert_eq!(card_account(Locale::En, &shared), "Joint Saver …1234");
     }
 
     #[test]

@@ -47,14 +47,20 @@ pub struct InternalAccount {
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 pub struct JointAccount {
     /// How many customers hold it, this one included.
+    #[serde(default)]
     pub holders: u32,
-    /// Whether this customer allows its data to be shared.
+    /// Whether this customer allows its data to be shared (yes, when the bank does not say).
+    #[serde(default = "yes")]
     pub allowed: bool,
     /// Whether some holder does not allow it now: the bank then shares nothing of it under
     /// anyone's consent, and Assent's data-sharing screens list it apart (paying from it is
     /// another matter, the bank's `unavailable` alone says when that cannot be done).
     #[serde(default)]
     pub withheld: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// A holder's choice for a joint account (Assent's own contract, not the reference's):

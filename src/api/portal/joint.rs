@@ -44,7 +44,7 @@ pub async fn set_joint_sharing(
         }
         Err(e) => return Err(e.into()),
     }
-    tracing::info!(account = %account_id, allowed, "a joint account's holder chose its sharing");
+    tracing::info!(allowed, "a joint account's holder chose its sharing");
     if context::plain_form() {
         context::say_next(&state, if allowed { Notice::SharingAllowed } else { Notice::SharingStopped });
         context::navigate("/portal");
@@ -74,7 +74,7 @@ pub(super) fn joint_accounts(
     accounts: &[crate::wire::InternalAccount],
     locale: crate::i18n::Locale,
 ) -> Vec<crate::model::JointAccountView> {
-    use crate::server::fdx::{why_not, Use};
+    use crate::server::present::{why_not, Use};
     accounts
         .iter()
         .filter_map(|a| {

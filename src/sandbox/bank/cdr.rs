@@ -140,7 +140,7 @@ async fn accounts(State(sb): State<Arc<Sandbox>>, wid: String, headers: HeaderMa
     let n = list.len();
     // An answer with nothing in it discloses nothing.
     if n > 0 {
-        let holders = sb.ledger_of(&wid).holders(consented.accounts.iter().map(String::as_str));
+        let holders = sb.ledger_of(&wid).owners_of(consented.accounts.iter().map(String::as_str));
         disclose(&sb, &wid, holders, &consented.arrangement, "accounts");
     }
     page(json!({"accounts": list}), format!("{}/bank/{wid}/cdr/banking/accounts", sb.base_url), n)
@@ -166,7 +166,7 @@ async fn balances(State(sb): State<Arc<Sandbox>>, wid: String, headers: HeaderMa
         disclose(
             &sb,
             &wid,
-            ledger.holders(consented.accounts.iter().map(String::as_str)),
+            ledger.owners_of(consented.accounts.iter().map(String::as_str)),
             &consented.arrangement,
             "balances",
         );
@@ -234,7 +234,7 @@ async fn transactions(
         .collect();
     let n = list.len();
     // A joint account's data is each holder's.
-    disclose(&sb, &wid, sb.ledger_of(&wid).holders([account.id.as_str()]), &consented.arrangement, "transactions");
+    disclose(&sb, &wid, sb.ledger_of(&wid).owners_of([account.id.as_str()]), &consented.arrangement, "transactions");
     let link = format!("{}/bank/{wid}/cdr/banking/accounts/{}/transactions", sb.base_url, account.id);
     page(json!({"transactions": list}), link, n)
 }

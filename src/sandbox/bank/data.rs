@@ -174,8 +174,8 @@ impl Bank {
         self.accounts.iter().find(|a| a.id == id)
     }
 
-    /// An account the bank discloses now, under whatever consent names it: not one whose
-    /// sharing is off (`unavailable`).
+    /// An account the bank discloses now, under whatever consent names it: not one it says
+    /// cannot be used (`unavailable`), nor a joint account some holder withholds.
     pub fn shared(&self, id: &str) -> Option<&Account> {
         self.account(id).filter(|a| a.unavailable.is_none() && self.withholders(id).is_empty())
     }
@@ -226,9 +226,15 @@ impl Bank {
     /// The holders of those of `ids` the bank discloses now, each once: whose data a request
     /// for them discloses (a joint account's is each holder's).
     pub fn holders<'i>(&self, ids: impl IntoIterator<Item = &'i str>) -> Vec<&str> {
+        self.owners_of(ids.into_iter().filter(|id| self.shared(id).is_some()))
+    }
+
+    /// The holders of accounts `ids`, each once: whose data an answer serving them disclosed
+    /// (asked after the answer, with no second look at whether they are shared).
+    pub fn owners_of<'i>(&self, ids: impl IntoIterator<Item = &'i str>) -> Vec<&str> {
         let mut holders: Vec<&str> = ids
             .into_iter()
-            .filter_map(|id| self.shared(id))
+            .filter_map(|id| self.account(id))
             .flat_map(|a| a.owners.iter().map(String::as_str))
             .collect();
         holders.sort_unstable();
@@ -263,7 +269,8 @@ mod tests {
         let joint = bank.account("AU-40004").unwrap();
         // The seed: user2 does not allow it.
         assert!(bank.shared("AU-40004").is_none());
-        assert!(bank.holders(["AU-40004", "AU-40001"]).iter().all(|h| *h == "user"), "nothing of it disclosed");
+        assert_eq!(bank.holders(["AU-40004", "AU-40001"]), ["user"], "nothing of it disclosed");
+        assert_eq!(bank.owners_of(["AU-40004"]), ["user", "user2"], "whose it is, shared or not");
         let to_user = bank.seen_by(joint, "user");
         assert_eq!(to_user.joint, Some(JointAccount { holders: 2, allowed: true, withheld: true }));
         assert_eq!(to_user.unavailable, None, "its sharing is off; it is not blocked");
