@@ -349,6 +349,7 @@ cdr-data = It asks to see
 cdr-new = New
 cdr-removed = No longer shared
 cdr-shared-now = Shared now
+cdr-leaves-arrangement = Shared under this arrangement until now: giving this change takes it out.
 cdr-before = Until now
 cdr-once = Once: the recipient collects your data one time only
 cdr-for = { $period },

@@ -348,6 +348,7 @@ cdr-data = Pide ver
 cdr-new = Nuevo
 cdr-removed = Deja de compartirse
 cdr-shared-now = Compartida ahora
+cdr-leaves-arrangement = Compartida en este acuerdo hasta ahora: dar este cambio la saca de él.
 cdr-before = Hasta ahora
 cdr-once = Una vez: el destinatario recoge sus datos una sola vez
 cdr-for = { $period },

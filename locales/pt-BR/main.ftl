@@ -348,6 +348,7 @@ cdr-data = Pede para ver
 cdr-new = Novo
 cdr-removed = Deixa de ser compartilhado
 cdr-shared-now = Compartilhada agora
+cdr-leaves-arrangement = Compartilhada neste acordo até agora: dar esta alteração a retira dele.
 cdr-before = Até agora
 cdr-once = Uma vez: o destinatário coleta seus dados uma única vez
 cdr-for = { $period },

@@ -71,12 +71,13 @@ pub fn ClientHeader(client: ClientView, user: String, title_key: &'static str) -
 /// The customer's accounts to choose from, none ticked: the content of a consent form's
 /// island, rendered on the server only (the island reads what is ticked from the page). Select
 /// all appears once the island runs; accounts in `shared_now` (a CDR amendment's) say so.
-/// Accounts the bank says cannot be shared now follow the fieldset, each with its reason and
-/// no checkbox.
+/// Accounts that cannot be shared now follow the fieldset, each with its reason and no
+/// checkbox (one shared now says it leaves the arrangement with the amendment).
 #[component]
 pub fn AccountChoices(accounts: Vec<AccountView>, #[prop(optional)] shared_now: Vec<String>) -> impl IntoView {
     let (unavailable, accounts): (Vec<AccountView>, Vec<AccountView>) =
         accounts.into_iter().partition(|a| a.unavailable.is_some());
+    let leaving: Vec<String> = unavailable.iter().map(|a| a.id.clone()).filter(|id| shared_now.contains(id)).collect();
     let several = accounts.len() > 1;
     let empty = accounts.is_empty();
     let rows = accounts
@@ -119,15 +120,20 @@ pub fn AccountChoices(accounts: Vec<AccountView>, #[prop(optional)] shared_now: 
             {empty.then(|| view! { <p class="empty">{t("fdx-no-accounts")}</p> })}
             {rows}
         </fieldset>
-        <UnavailableAccounts accounts=unavailable heading="accounts-unavailable"/>
+        <UnavailableAccounts accounts=unavailable heading="accounts-unavailable" leaving/>
     }
 }
 
 /// Accounts the customer holds but cannot share (or pay from) now, and why (the bank's words,
 /// or ours when it gives none): shown after the choices so that none seems missing, never
-/// offered. `heading` is the list's message key. Nothing when there are none.
+/// offered. `heading` is the list's message key; `leaving`, those a CDR amendment takes out of
+/// the arrangement (shared under it until now). Nothing when there are none.
 #[component]
-pub fn UnavailableAccounts(accounts: Vec<AccountView>, heading: &'static str) -> impl IntoView {
+pub fn UnavailableAccounts(
+    accounts: Vec<AccountView>,
+    heading: &'static str,
+    #[prop(optional)] leaving: Vec<String>,
+) -> impl IntoView {
     (!accounts.is_empty()).then(|| view! {
         <div class="unavailable-accounts">
             <h3 id="accounts-unavailable">{t(heading)}</h3>
@@ -136,6 +142,9 @@ pub fn UnavailableAccounts(accounts: Vec<AccountView>, heading: &'static str) ->
                     .into_iter()
                     .map(|account| {
                         let reason = account.unavailable.clone().filter(|r| !r.is_empty());
+                        let leaves = leaving.contains(&account.id).then(|| {
+                            view! { <span class="scope-desc leaves">{t("cdr-leaves-arrangement")}</span> }
+                        });
                         view! {
                             <li data-account=account.id.clone()>
                                 <span class="scope-name">
@@ -145,6 +154,7 @@ pub fn UnavailableAccounts(accounts: Vec<AccountView>, heading: &'static str) ->
                                     {t_code("account-kind-", &account.kind)} " · "
                                     {reason.unwrap_or_else(|| t("accounts-unavailable-reason").to_string())}
                                 </span>
+                                {leaves}
                             </li>
                         }
                     })

@@ -115,6 +115,13 @@ async fn a_joint_account_is_shared_only_while_every_holder_allows_it() {
     assert_eq!(bank_transactions(&app, &access, JOINT, &[]).await.0, StatusCode::NOT_FOUND);
     let card = consent_card(&portal(&app, &holder).await, arrangement);
     assert!(card.contains("Joint Saver …1234 (not shared now)"), "{card}");
+    // An amendment meanwhile lists it apart, saying the change takes it out of the arrangement.
+    let amend = [("sharing_duration", NINETY_DAYS), ("cdr_arrangement_id", arrangement)];
+    let html = open_consent(&b, &authorize(&app, &b, SCOPES, &amend, "user").await).await.html;
+    let apart = html.split("unavailable-accounts").nth(1).unwrap_or_else(|| panic!("{html}"));
+    assert!(apart.contains(r#"data-account="AU-40004""#), "{apart}");
+    assert!(apart.contains("Shared under this arrangement until now: giving this change takes it out."), "{apart}");
+    assert!(html.contains(r#"value="AU-40001""#) && html.contains("Shared now"), "the other account: {html}");
 
     // `user` stopping it too, then allowing it again, does not bring it back while user2 does not.
     for sharing in ["off", "on"] {
