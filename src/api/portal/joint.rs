@@ -30,7 +30,8 @@ pub async fn set_joint_sharing(
     if account_id.is_empty() || account_id.len() > 256 {
         return Err(Failure::FormIncomplete.into());
     }
-    let url = bank_url(&state, &bank).ok_or(Failure::NotFound)?;
+    let regime = super::sharing::Regime::from_key(&bank);
+    let url = regime.and_then(|r| r.bank(&state)).ok_or(Failure::NotFound)?;
     // The bank checks that the account is this customer's too; nothing is sent for another.
     let accounts = state.upstream.accounts_at(url, &session.customer).await?.accounts;
     if !accounts.iter().any(|a| a.id == account_id && a.joint.is_some()) {
@@ -50,19 +51,6 @@ pub async fn set_joint_sharing(
         context::navigate("/portal");
     }
     Ok(())
-}
-
-/// The internal API of the bank whose consents the portal lists under `key`: `fdx`
-/// (`BANK_URL`), `uk` or `cdr` (their workspaces' banks).
-#[cfg(feature = "ssr")]
-pub(super) fn bank_url<'s>(state: &'s crate::server::AppState, key: &str) -> Option<&'s url::Url> {
-    let upstream = &state.upstream;
-    match key {
-        "fdx" => upstream.fdx().map(|f| &f.bank_url),
-        "uk" => upstream.obuk_workspace().and_then(|w| upstream.bank_of(w)).map(|b| b.url),
-        "cdr" => upstream.cdr_workspace().and_then(|w| upstream.bank_of(w)).map(|b| b.url),
-        _ => None,
-    }
 }
 
 /// The joint accounts among `accounts`, listed by the bank the portal names `key` (branded

@@ -19,6 +19,7 @@ pub use joint::{set_joint_sharing, SetJointSharing};
 pub async fn load_portal() -> Result<PortalView, AppError> {
     use super::context;
     use crate::server::portal::{apps_view, records_view, PORTAL_PURPOSE};
+    use sharing::Regime;
     let state = context::state()?;
     let (id, session) = signed_in(&state).await?;
     let (apps, fdx, uk, au, records) = tokio::join!(
@@ -72,20 +73,20 @@ pub async fn load_portal() -> Result<PortalView, AppError> {
         let bank = brand.map(|(b, _)| b.name.clone()).unwrap_or_default();
         list.iter_mut().for_each(|a| a.bank = bank.clone());
     };
-    at(&mut fdx, state.upstream.fdx().map(|f| f.workspace.as_str()));
+    at(&mut fdx, Regime::Fdx.workspace(&state));
     // UK consents are cards of the same list: the same Stop, the same confirmation page.
     let (uk, payments, uk_accounts) = uk.unwrap_or_else(|e| {
         or_none("uk", e);
         Default::default()
     });
     let mut uk = uk;
-    at(&mut uk, state.upstream.obuk_workspace());
+    at(&mut uk, Regime::Uk.workspace(&state));
     fdx.extend(uk);
     let (mut au, au_accounts) = au.unwrap_or_else(|e| {
         or_none("cdr", e);
         Default::default()
     });
-    at(&mut au, state.upstream.cdr_workspace());
+    at(&mut au, Regime::Cdr.workspace(&state));
     fdx.extend(au);
     // Each joint account, with its holder's say on its sharing, at the bank that listed it.
     // Named as the cards name their bank: by its brand, where it has one of its own.
@@ -93,21 +94,19 @@ pub async fn load_portal() -> Result<PortalView, AppError> {
         workspace.and_then(|w| state.workspace_brands.get(w)).map(|(b, _)| b.name.clone()).unwrap_or_default()
     };
     let mut seen = std::collections::HashSet::new();
-    let joint = [
-        ("fdx", state.upstream.fdx().map(|f| f.workspace.as_str()), &accounts),
-        ("uk", state.upstream.obuk_workspace(), &uk_accounts),
-        ("cdr", state.upstream.cdr_workspace(), &au_accounts),
-    ]
-    .into_iter()
-    .flat_map(|(key, workspace, list)| {
-        let bank = joint::bank_url(&state, key).map(url::Url::as_str).unwrap_or_default();
-        let listed = joint::joint_accounts(key, &bank_name(workspace), list, crate::request::locale());
-        listed.into_iter().map(move |j| (bank, j))
-    })
-    // A workspace without a bank of its own lists `BANK_URL`'s: each account once.
-    .filter(|(bank, j)| seen.insert((*bank, j.id.clone())))
-    .map(|(_, j)| j)
-    .collect();
+    let joint = Regime::ALL
+        .into_iter()
+        .zip([&accounts, &uk_accounts, &au_accounts])
+        .flat_map(|(regime, list)| {
+            let bank = regime.bank(&state).map(url::Url::as_str).unwrap_or_default();
+            let name = bank_name(regime.workspace(&state));
+            let listed = joint::joint_accounts(regime.key(), &name, list, crate::request::locale());
+            listed.into_iter().map(move |j| (bank, j))
+        })
+        // A workspace without a bank of its own lists `BANK_URL`'s: each account once.
+        .filter(|(bank, j)| seen.insert((*bank, j.id.clone())))
+        .map(|(_, j)| j)
+        .collect();
     // A record in force whose consent the lists show revoked (by its application, say) ends
     // here too; inactive for any other reason (awaiting, rejected, a status not known) is not
     // ended.

@@ -5,12 +5,48 @@ use crate::error::{AppError, Failure};
 use crate::model::FdxAccess;
 use crate::server::AppState;
 
-/// The regime of a consent card: which management API stops it.
+/// The regime of a consent card: which management API stops it, and which bank holds the
+/// accounts it shares.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Regime {
     Fdx,
     Uk,
     Cdr,
+}
+
+impl Regime {
+    pub(super) const ALL: [Regime; 3] = [Regime::Fdx, Regime::Uk, Regime::Cdr];
+
+    /// Its name in the portal's forms.
+    pub(super) fn key(self) -> &'static str {
+        match self {
+            Regime::Fdx => "fdx",
+            Regime::Uk => "uk",
+            Regime::Cdr => "cdr",
+        }
+    }
+
+    pub(super) fn from_key(key: &str) -> Option<Regime> {
+        Regime::ALL.into_iter().find(|r| r.key() == key)
+    }
+
+    /// The workspace whose consents the portal lists under this regime, when there is one.
+    pub(super) fn workspace(self, state: &AppState) -> Option<&str> {
+        match self {
+            Regime::Fdx => state.upstream.fdx().map(|f| f.workspace.as_str()),
+            Regime::Uk => state.upstream.obuk_workspace(),
+            Regime::Cdr => state.upstream.cdr_workspace(),
+        }
+    }
+
+    /// The internal API of the bank holding the accounts those consents share: `BANK_URL`'s,
+    /// or the UK or CDR workspace's own.
+    pub(super) fn bank(self, state: &AppState) -> Option<&url::Url> {
+        match self {
+            Regime::Fdx => state.upstream.fdx().map(|f| &f.bank_url),
+            Regime::Uk | Regime::Cdr => self.workspace(state).and_then(|w| state.upstream.bank_of(w)).map(|b| b.url),
+        }
+    }
 }
 
 /// The card of consent `consent_id` among those sharing the customer's accounts, and its
@@ -144,17 +180,17 @@ pub(super) async fn uk_accesses(
     customer: &str,
     disclosed: bool,
 ) -> Result<UkAccesses, crate::server::upstream::UpstreamError> {
-    let Some(bank) = state.upstream.obuk_workspace().and_then(|w| state.upstream.bank_of(w)) else {
+    let Some(bank) = Regime::Uk.bank(state) else {
         return Ok((Vec::new(), Vec::new(), Vec::new()));
     };
-    let accounts = state.upstream.accounts_at(bank.url, customer).await?.accounts;
+    let accounts = state.upstream.accounts_at(bank, customer).await?.accounts;
     let ids: Vec<String> = accounts.iter().map(|a| a.id.clone()).collect();
     let consents = state.upstream.obuk_consents_of_accounts(&ids).await?.consents;
     let locale = crate::request::locale();
     let payments = crate::server::obuk_payment::payments_view(&accounts, consents.clone(), locale);
     let mut cards = crate::server::portal::obuk_view(&accounts, consents, locale);
     if disclosed {
-        say_disclosed_at(state, bank.url, customer, &mut cards, locale).await;
+        say_disclosed_at(state, bank, customer, &mut cards, locale).await;
     }
     Ok((cards, payments, accounts))
 }
@@ -200,9 +236,10 @@ pub(super) async fn cdr_accesses(
     customer: &str,
     disclosed: bool,
 ) -> Result<(Vec<crate::model::FdxAccess>, Vec<crate::wire::InternalAccount>), crate::server::upstream::UpstreamError> {
-    let Some(wid) = state.upstream.cdr_workspace() else { return Ok((Vec::new(), Vec::new())) };
-    let Some(bank) = state.upstream.bank_of(wid) else { return Ok((Vec::new(), Vec::new())) };
-    let accounts = state.upstream.accounts_at(bank.url, customer).await?.accounts;
+    let (Some(wid), Some(bank)) = (Regime::Cdr.workspace(state), Regime::Cdr.bank(state)) else {
+        return Ok((Vec::new(), Vec::new()));
+    };
+    let accounts = state.upstream.accounts_at(bank, customer).await?.accounts;
     let ids: Vec<String> = accounts.iter().map(|a| a.id.clone()).collect();
     // And those another holder gave over the customer's joint accounts: each holder sees them.
     let joint: Vec<String> = accounts.iter().filter(|a| a.joint.is_some()).map(|a| a.id.clone()).collect();
@@ -234,7 +271,7 @@ pub(super) async fn cdr_accesses(
     } else {
         let disclosures = async {
             if disclosed {
-                disclosed_at(state, bank.url, customer).await
+                disclosed_at(state, bank, customer).await
             } else {
                 None
             }
