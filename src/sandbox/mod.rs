@@ -24,6 +24,7 @@ mod demo;
 mod fdx_demo;
 mod http;
 mod identity;
+mod idempotency;
 pub mod mtls;
 mod oauth;
 mod pages;

@@ -6,6 +6,7 @@ use crate::sandbox::bank;
 use crate::sandbox::consent_api::{public_api, scope_grants, system_clients, system_tokens};
 use crate::sandbox::http::api_error;
 use crate::sandbox::identity;
+use crate::sandbox::idempotency;
 use crate::sandbox::oauth::{authorize, discovery, introspect, login, par, registration, revoke, token, userinfo};
 use crate::sandbox::profile;
 use crate::sandbox::state::Sandbox;
@@ -73,6 +74,7 @@ pub fn router(sandbox: Arc<Sandbox>) -> Router {
         .route("/demo/terms", get(demo::terms))
         .route("/static/demo-logo.svg", get(demo::logo))
         .fallback(|| async { api_error(StatusCode::NOT_FOUND, "Not found", "not_found") })
+        .layer(axum::middleware::from_fn_with_state(sandbox.clone(), idempotency::replay))
         .layer(axum::middleware::map_response(security_headers))
         .with_state(sandbox)
 }

@@ -192,6 +192,7 @@ fn open(
             http,
             stats: Stats::default(),
             fault: Mutex::new(None),
+            replays: Default::default(),
             throttle: Throttle::default(),
             consents: OnceLock::new(),
             hashing: tokio::sync::Semaphore::new(HASHING_AT_ONCE),

@@ -27,6 +27,9 @@ pub enum Fault {
     Delay(Duration),
     /// Answer 200 with a body that is not JSON.
     BadJson,
+    /// Answer a POST carrying an idempotency key (a decision) only after this delay, its work
+    /// done and its answer kept: the answer a caller loses when it gives up first.
+    LateAnswer(Duration),
 }
 
 /// Request counters, read by tests to check Assent's upstream traffic.
@@ -37,6 +40,8 @@ pub struct Stats {
     pub bank_tokens: AtomicU64,
     pub scope_grant_reads: AtomicU64,
     pub scope_grant_decisions: AtomicU64,
+    /// Keyed POSTs answered with what the same key was answered before (`idempotency`).
+    pub idempotent_replays: AtomicU64,
     /// Passwords checked (an unknown user's attempt is checked against a stand-in hash too).
     pub password_checks: AtomicU64,
     /// Password hashes being computed now, and the most at once.
@@ -81,6 +86,8 @@ pub struct Sandbox {
     pub(super) http: reqwest::Client,
     pub stats: Stats,
     pub(super) fault: Mutex<Option<Fault>>,
+    /// The answers to keyed POSTs, for the same key's next ask (`idempotency`).
+    pub(super) replays: crate::sandbox::idempotency::Replays,
     /// Sign-in throttling (see `throttle`).
     pub throttle: Throttle,
     /// Where the bank reads what a consent covers (`consent_bank`).

@@ -61,7 +61,7 @@ impl Upstream {
             Decide::Reject => ("reject", page.reject),
         };
         let url = self.page_url(page, login_id, Some(action))?;
-        self.system_call(endpoint, Method::POST, url, &[], Some(body)).await
+        self.system_decide(endpoint, url, body).await
     }
 
     /// `DELETE {url}` (with a JSON body when given) expecting 204 (`true`) or 404 (`false`: the

@@ -285,14 +285,19 @@ impl Upstream {
 
     /// Sends `request`. An idempotent one (GET, HEAD, PUT, DELETE) that failed because the
     /// server closed the pooled connection it went out on, before any answer (the server's
-    /// keep-alive ran out as the request left), is sent once more, on a fresh connection.
+    /// keep-alive ran out as the request left), is sent once more, on a fresh connection. One
+    /// with an idempotency key (a decision) is sent once more also when its answer did not come
+    /// in time: the server may have acted on it, and answers the same key with what it answered
+    /// then.
     async fn send(&self, request: reqwest::RequestBuilder) -> Result<reqwest::Response, reqwest::Error> {
         let request = request.build()?;
-        let idempotent = matches!(request.method(), &Method::GET | &Method::HEAD | &Method::PUT | &Method::DELETE);
+        let keyed = request.headers().contains_key(IDEMPOTENCY_KEY);
+        let idempotent =
+            keyed || matches!(request.method(), &Method::GET | &Method::HEAD | &Method::PUT | &Method::DELETE);
         let again = if idempotent { request.try_clone() } else { None };
         match (self.http.execute(request).await, again) {
-            (Err(e), Some(again)) if closed_under_us(&e) => {
-                tracing::info!(error = %e, "the upstream closed a pooled connection; sending once more");
+            (Err(e), Some(again)) if closed_under_us(&e) || (keyed && e.is_timeout()) => {
+                tracing::info!(error = %e, "the upstream's answer was lost; sending once more");
                 self.http.execute(again).await
             }
             (result, _) => result,
@@ -333,6 +338,20 @@ impl Status {
     fn refused(status: reqwest::StatusCode) -> UpstreamError {
         UpstreamError::Status { status: status.as_u16(), body: None, retry_after: None }
     }
+}
+
+/// The header of a System API POST's idempotency key (reference §0.4).
+const IDEMPOTENCY_KEY: &str = "x-idempotency-key";
+
+/// The idempotency key of a POST of `body` to `url`: the SHA-256 of both, 43 characters of
+/// base64url (the API takes 32 to 255). The same decision, sent again, has the same key; a
+/// different one (other scopes, other accounts) has its own, so the server never answers it
+/// with the first one's answer.
+fn idempotency_key(url: &Url, body: &[u8]) -> String {
+    use base64::Engine;
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::new().chain_update(url.as_str()).chain_update([0]).chain_update(body).finalize();
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(digest)
 }
 
 /// The request failed because the connection closed before any answer: hyper's "connection
@@ -376,6 +395,18 @@ async fn read_json<T: DeserializeOwned>(response: reqwest::Response) -> Result<T
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_decision_keeps_its_idempotency_key_and_another_has_its_own() {
+        let url = Url::parse("https://as.example/api/system/t/scope-grants/L1/accept").unwrap();
+        let key = idempotency_key(&url, br#"{"granted_scopes":["openid"]}"#);
+        assert_eq!(key.len(), 43, "within the API's 32 to 255 characters");
+        assert!(key.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_'));
+        assert_eq!(key, idempotency_key(&url, br#"{"granted_scopes":["openid"]}"#));
+        assert_ne!(key, idempotency_key(&url, br#"{"granted_scopes":["openid","email"]}"#));
+        let reject = Url::parse("https://as.example/api/system/t/scope-grants/L1/reject").unwrap();
+        assert_ne!(key, idempotency_key(&reject, br#"{"granted_scopes":["openid"]}"#));
+    }
 
     #[tokio::test]
     async fn transport_errors_do_not_carry_the_url() {

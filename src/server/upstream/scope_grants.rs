@@ -26,12 +26,12 @@ impl Upstream {
     /// `POST /api/system/{tid}/scope-grants/{login}/accept`
     pub async fn accept_scope_grant(&self, body: &AcceptScopeGrant) -> Result<RedirectTo, UpstreamError> {
         let url = self.scope_grant_url(&body.id, Some("accept"))?;
-        self.system_call(Endpoint::ScopeGrantAccept, Method::POST, url, &[], Some(body)).await
+        self.system_decide(Endpoint::ScopeGrantAccept, url, body).await
     }
 
     /// `POST /api/system/{tid}/scope-grants/{login}/reject`
     pub async fn reject_scope_grant(&self, body: &RejectScopeGrant) -> Result<RedirectTo, UpstreamError> {
         let url = self.scope_grant_url(&body.id, Some("reject"))?;
-        self.system_call(Endpoint::ScopeGrantReject, Method::POST, url, &[], Some(body)).await
+        self.system_decide(Endpoint::ScopeGrantReject, url, body).await
     }
 }

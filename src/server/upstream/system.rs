@@ -196,12 +196,43 @@ impl Upstream {
         query: &[(&str, &str)],
         body: Option<&(impl Serialize + Sync)>,
     ) -> Result<T, UpstreamError> {
+        self.system_call_keyed(endpoint, method, url, query, body, None).await
+    }
+
+    /// `POST {url}` of a decision (a consent's accept or reject) with `body`: as
+    /// [`Self::system_call`], with an `X-Idempotency-Key` made of the URL and the body
+    /// (reference §0.4), so that the request can be sent again when its answer is lost (a
+    /// timeout, a connection closed under it) and a decision posted twice in a minute is
+    /// answered as the first was, never made twice.
+    pub(super) async fn system_decide<T: DeserializeOwned>(
+        &self,
+        endpoint: Endpoint,
+        url: Url,
+        body: &(impl Serialize + Sync),
+    ) -> Result<T, UpstreamError> {
+        let bytes = serde_json::to_vec(body).map_err(|e| UpstreamError::InvalidBody(e.to_string()))?;
+        let key = super::idempotency_key(&url, &bytes);
+        self.system_call_keyed(endpoint, Method::POST, url, &[], Some(body), Some(&key)).await
+    }
+
+    async fn system_call_keyed<T: DeserializeOwned>(
+        &self,
+        endpoint: Endpoint,
+        method: Method,
+        url: Url,
+        query: &[(&str, &str)],
+        body: Option<&(impl Serialize + Sync)>,
+        idempotency_key: Option<&str>,
+    ) -> Result<T, UpstreamError> {
         let mut renewed = false;
         loop {
             let token = self.system_token().await?;
             let mut request = self.http.request(method.clone(), url.clone()).bearer_auth(token.expose()).query(query);
             if let Some(body) = body {
                 request = request.json(body);
+            }
+            if let Some(key) = idempotency_key {
+                request = request.header(super::IDEMPOTENCY_KEY, key);
             }
             let started = Instant::now();
             let response = match self.send(request).await {

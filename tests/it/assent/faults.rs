@@ -437,3 +437,24 @@ async fn with_a_system_issuer_of_its_own_every_system_call_goes_there() {
         ]
     );
 }
+
+/// The authorization server makes the decision but its answer comes too late: Assent sends it
+/// once more with the same idempotency key, the server answers it as it answered the first
+/// (reference §0.4), the consent is given once, and the browser goes on to the application.
+#[tokio::test]
+async fn a_decision_whose_answer_is_lost_is_sent_again_and_made_once() {
+    use std::sync::atomic::Ordering::SeqCst;
+    let app = spawn_app().await;
+    let b = browser();
+    let consent = start_flow(&app, &b, "user", &["openid", "email"]).await;
+    let page = open_consent(&b, &consent).await;
+    let stats = &app.sandbox().stats;
+    let (decisions, replays) = (stats.scope_grant_decisions.load(SeqCst), stats.idempotent_replays.load(SeqCst));
+    app.sandbox().set_fault(Some(Fault::LateAnswer(Duration::from_secs(6))));
+    let res = submit(&app, &b, &page, "allow", &["openid", "email"]).await;
+    app.sandbox().set_fault(None);
+    let demo = finish(&app, &b, res).await;
+    assert_eq!(granted_scopes(&demo), ["openid", "email"]);
+    assert_eq!(stats.scope_grant_decisions.load(SeqCst) - decisions, 1, "the decision is made once");
+    assert_eq!(stats.idempotent_replays.load(SeqCst) - replays, 1, "the second ask is answered from the first");
+}
