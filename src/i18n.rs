@@ -117,11 +117,11 @@ mod lookup {
         PLAIN[locale as usize].get(key).map(String::as_str)
     }
 
-    /// An argument as Fluent takes it: a count (`count`, `n`) as a number, so that a message
-    /// can choose its words by it (`[1]` or `*[other]`); anything else as text.
+    /// An argument as Fluent takes it: a count (`count`, `n`, `days`) as a number, so that a
+    /// message can choose its words by it (`[1]` or `*[other]`); anything else as text.
     fn value(name: &str, v: &str) -> FluentValue<'static> {
         match v.parse::<u64>() {
-            Ok(n) if matches!(name, "count" | "n") && n.to_string() == v => FluentValue::from(n),
+            Ok(n) if matches!(name, "count" | "n" | "days") && n.to_string() == v => FluentValue::from(n),
             _ => FluentValue::from(v.to_string()),
         }
     }
@@ -368,6 +368,12 @@ mod tests {
         assert_eq!(text(Locale::Es, "cdr-period-months", &[("n", "1")]), "1 mes");
         assert_eq!(text(Locale::PtBr, "cdr-period-days", &[("n", "30")]), "30 dias");
         assert_eq!(text(Locale::En, "cdr-period-hours", &[("n", "0")]), "0 hours");
+        assert_eq!(text(Locale::En, "fdx-until", &[("days", "1"), ("date", "May 1")]), "1 day, until May 1");
+        assert_eq!(text(Locale::Es, "fdx-lookback-days", &[("days", "1")]), "Hasta 1 día de historial");
+        assert_eq!(
+            text(Locale::PtBr, "fdx-until", &[("days", "90"), ("date", "1º de maio")]),
+            "90 dias, até 1º de maio"
+        );
         // Anything else stays text, digits as they are.
         assert_eq!(text(Locale::En, "fdx-summary", &[("n", "2"), ("accounts", "0042")]), "2 chosen: 0042");
     }

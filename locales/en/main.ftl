@@ -136,10 +136,17 @@ fdx-cluster-CUSTOMER_CONTACT = Your name, email address, phone number and postal
 fdx-cluster-CUSTOMER_PERSONAL = Personal details such as your date of birth
 fdx-duration = For how long
 fdx-once = Once: access ends after the data is fetched
-fdx-until = { $days } days, until { $date }
+fdx-until = { $days ->
+    [1] 1 day, until { $date }
+   *[other] { $days } days, until { $date }
+}
+fdx-until-date = Until { $date }
 fdx-ongoing = Until you stop it
 fdx-lookback = How far back
-fdx-lookback-days = Up to { $days } days of history
+fdx-lookback-days = { $days ->
+    [1] Up to 1 day of history
+   *[other] Up to { $days } days of history
+}
 fdx-choose = Choose the accounts to share
 fdx-choose-hint = Only the accounts you tick are shared.
 fdx-choose-one = Choose at least one account to share, or choose Deny.

@@ -135,10 +135,17 @@ fdx-cluster-CUSTOMER_CONTACT = Su nombre, correo electrónico, teléfono y direc
 fdx-cluster-CUSTOMER_PERSONAL = Datos personales como su fecha de nacimiento
 fdx-duration = Durante cuánto tiempo
 fdx-once = Una vez: el acceso termina cuando se obtienen los datos
-fdx-until = { $days } días, hasta el { $date }
+fdx-until = { $days ->
+    [1] 1 día, hasta el { $date }
+   *[other] { $days } días, hasta el { $date }
+}
+fdx-until-date = Hasta el { $date }
 fdx-ongoing = Hasta que usted lo detenga
 fdx-lookback = Desde cuándo
-fdx-lookback-days = Hasta { $days } días de historial
+fdx-lookback-days = { $days ->
+    [1] Hasta 1 día de historial
+   *[other] Hasta { $days } días de historial
+}
 fdx-choose = Elija las cuentas que desea compartir
 fdx-choose-hint = Solo se comparten las cuentas que marque.
 fdx-choose-one = Elija al menos una cuenta para compartir, o elija Rechazar.

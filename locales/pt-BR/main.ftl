@@ -135,10 +135,17 @@ fdx-cluster-CUSTOMER_CONTACT = Seu nome, e-mail, telefone e endereço postal
 fdx-cluster-CUSTOMER_PERSONAL = Dados pessoais como sua data de nascimento
 fdx-duration = Por quanto tempo
 fdx-once = Uma vez: o acesso termina depois que os dados são obtidos
-fdx-until = { $days } dias, até { $date }
+fdx-until = { $days ->
+    [1] 1 dia, até { $date }
+   *[other] { $days } dias, até { $date }
+}
+fdx-until-date = Até { $date }
 fdx-ongoing = Até você interromper
 fdx-lookback = Desde quando
-fdx-lookback-days = Até { $days } dias de histórico
+fdx-lookback-days = { $days ->
+    [1] Até 1 dia de histórico
+   *[other] Até { $days } dias de histórico
+}
 fdx-choose = Escolha as contas a compartilhar
 fdx-choose-hint = Somente as contas que você marcar são compartilhadas.
 fdx-choose-one = Escolha pelo menos uma conta para compartilhar, ou escolha Recusar.

@@ -118,13 +118,17 @@ async fn open_consent(
     login_state: &str,
 ) -> Result<(crate::wire::GetFDXConsentResponse, Vec<crate::wire::InternalAccount>), AppError> {
     use crate::error::Failure;
-    use crate::server::fdx::{accounts_requested, customer_id};
+    use crate::server::fdx::{accounts_requested, customer_accounts, still_open};
     let consent = state.upstream.fdx_consent(login_id, login_state).await?;
     if !consent.fdx_consent.awaiting() {
         return Err(Failure::Answered.into());
     }
+    still_open(&consent)?;
+    // At the consent's workspace's bank (its own, or `BANK_URL`'s), with that bank's claim: the
+    // customer its record names.
     let accounts = if accounts_requested(&consent) {
-        state.upstream.bank_accounts(&customer_id(&state.upstream, &consent)?).await?.accounts
+        let (claims, subject) = (&consent.authentication_context, &consent.subject);
+        customer_accounts(&state.upstream, &consent.server_id, "FDX consent", claims, subject).await?.1
     } else {
         Vec::new()
     };

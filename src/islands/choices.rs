@@ -22,6 +22,18 @@ pub struct Ticked {
 }
 
 impl Ticked {
+    /// Permissions are offered and none is ticked. A request whose scopes are all granted
+    /// unsaid (implicit) offers none, and its Allow needs no choice.
+    pub fn nothing_chosen(&self) -> bool {
+        self.scopes == 0 && self.scopes_offered > 0
+    }
+
+    /// What stops an Allow: nothing chosen, or accounts without a permission that shares
+    /// them, or the other way round.
+    pub fn stops_allow(&self) -> bool {
+        self.nothing_chosen() || self.needs_account() || self.stray_accounts()
+    }
+
     /// A permission that shares accounts is ticked and no account is.
     pub fn needs_account(&self) -> bool {
         self.sharing && self.accounts.is_empty()
@@ -164,5 +176,24 @@ mod dom {
     pub fn inputs(root: &Element) -> impl Iterator<Item = HtmlInputElement> {
         let inputs = root.get_elements_by_tag_name("input");
         (0..inputs.length()).filter_map(move |i| inputs.item(i)).filter_map(|el| el.dyn_into::<HtmlInputElement>().ok())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Ticked;
+
+    #[test]
+    fn allow_needs_a_choice_only_where_there_is_one_to_make() {
+        let offered = Ticked { scopes_offered: 2, ..Ticked::default() };
+        assert!(offered.nothing_chosen() && offered.stops_allow());
+        let chosen = Ticked { scopes: 1, ..offered.clone() };
+        assert!(!chosen.stops_allow());
+        // Every scope implicit: nothing to tick, and Allow grants them.
+        assert!(!Ticked::default().nothing_chosen() && !Ticked::default().stops_allow());
+        let no_account = Ticked { sharing: true, ..chosen.clone() };
+        assert!(no_account.stops_allow());
+        let stray = Ticked { accounts: vec!["…1234".into()], ..chosen };
+        assert!(stray.stops_allow());
     }
 }

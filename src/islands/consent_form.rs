@@ -55,7 +55,7 @@ pub fn ConsentForm(
     let missing = move || {
         ticked.with(|now| {
             texts.with_value(|t| {
-                if now.scopes == 0 {
+                if now.nothing_chosen() {
                     Some(t.choose_one.clone())
                 } else if now.needs_account() {
                     Some(t.choose_account.clone())
@@ -75,6 +75,9 @@ pub fn ConsentForm(
     };
     let summary = move || {
         ticked.with(|now| {
+            if now.scopes_offered == 0 {
+                return String::new();
+            }
             let (n, total) = (now.scopes.to_string(), now.scopes_offered.to_string());
             texts.with_value(|t| fill(&t.summary, &[("n", &n), ("total", &total)]))
         })
@@ -106,7 +109,7 @@ pub fn ConsentForm(
                     on_allow=move || {
                         choices.refresh();
                         set_nudge.set(true);
-                        ticked.with_untracked(|now| now.scopes > 0 && !now.needs_account() && !now.stray_accounts())
+                        ticked.with_untracked(|now| !now.stops_allow())
                     }
                 />
             </ChoicesForm>

@@ -117,6 +117,9 @@ fn DecisionButtons(
 ) -> impl IntoView {
     view! {
         <div class="actions">
+            // The form's default button, first and disabled: Enter on a checkbox, which some
+            // browsers take as a request to submit, then sends neither decision.
+            <button type="submit" disabled hidden></button>
             <button
                 type="submit"
                 name="decision"

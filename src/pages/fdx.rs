@@ -30,6 +30,7 @@ pub fn FdxConsentPage(view: FdxConsentView, notice: Option<String>) -> impl Into
     let duration = match (duration_type.as_deref(), duration_days, until) {
         (Some("ONE_TIME"), _, _) => t("fdx-once").to_string(),
         (_, Some(days), Some((date, _))) => t_args("fdx-until", &[("days", &days.to_string()), ("date", &date)]),
+        (_, None, Some((date, _))) => t_args("fdx-until-date", &[("date", &date)]),
         _ => t("fdx-ongoing").to_string(),
     };
     let texts = texts();

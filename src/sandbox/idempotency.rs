@@ -89,7 +89,12 @@ pub async fn replay(State(sb): State<Arc<Sandbox>>, req: Request, next: Next) ->
     let Ok(body) = axum::body::to_bytes(body, LARGEST).await else {
         return Response::from_parts(parts, Body::empty());
     };
-    let kept = Kept { at: Instant::now(), status: parts.status, content_type: parts.headers.get(header::CONTENT_TYPE).cloned(), body };
+    let kept = Kept {
+        at: Instant::now(),
+        status: parts.status,
+        content_type: parts.headers.get(header::CONTENT_TYPE).cloned(),
+        body,
+    };
     sb.replays.keep(key, kept.clone());
     if let Some(Fault::LateAnswer(delay)) = sb.fault() {
         tokio::time::sleep(delay).await;

@@ -5,8 +5,8 @@
 use crate::sandbox::bank;
 use crate::sandbox::consent_api::{public_api, scope_grants, system_clients, system_tokens};
 use crate::sandbox::http::api_error;
-use crate::sandbox::identity;
 use crate::sandbox::idempotency;
+use crate::sandbox::identity;
 use crate::sandbox::oauth::{authorize, discovery, introspect, login, par, registration, revoke, token, userinfo};
 use crate::sandbox::profile;
 use crate::sandbox::state::Sandbox;

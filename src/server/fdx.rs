@@ -9,12 +9,6 @@ use crate::model::{AccountView, FdxConsentView};
 use crate::request;
 use crate::wire::{AcceptFDXConsentRequest, FDXResource, GetFDXConsentResponse};
 
-/// The bank's customer id of the person consenting: the configured claim of the
-/// authentication context, or the subject when no claim is configured.
-pub fn customer_id(upstream: &Upstream, consent: &GetFDXConsentResponse) -> Result<String, AppError> {
-    customer_of(upstream, &consent.authentication_context, &consent.subject)
-}
-
 /// The bank's customer id in `claims` (an authentication context, an ID token's claims): the
 /// claim `BANK_ID_CLAIM` names, as text or a number; the subject only when no claim is
 /// configured. With a claim configured, one that is missing, empty or not a scalar is refused
@@ -123,6 +117,17 @@ pub fn may_use(own: &[crate::wire::InternalAccount], chosen: &[String], purpose:
         }
     }
     Ok(())
+}
+
+/// A consent whose end has passed (its `expirationTime`, or a duration of no days) could not
+/// be given any more: refused (`ConsentExpired`), as the UK and CDR screens refuse theirs.
+pub fn still_open(consent: &GetFDXConsentResponse) -> Result<(), AppError> {
+    let no_days = consent.fdx_consent.duration_period.is_some_and(|days| days <= 0);
+    match ends_at(&consent.fdx_consent) {
+        _ if no_days => Err(Failure::ConsentExpired.into()),
+        Some(end) if end <= chrono::Utc::now() => Err(Failure::ConsentExpired.into()),
+        _ => Ok(()),
+    }
 }
 
 pub fn accounts_requested(consent: &GetFDXConsentResponse) -> bool {
@@ -356,6 +361,21 @@ mod tests {
             assert_eq!(view.duration_days, Some(days));
             // An end date only when there is one to show.
             assert_eq!(view.until.is_some(), (0..=90).contains(&days) || days == -1, "{days}");
+            // None left (or ended before it began): it could not be given any more.
+            assert_eq!(still_open(&consent).is_err(), days <= 0, "{days}");
         }
+    }
+
+    #[test]
+    fn a_consent_whose_expiration_has_passed_is_refused() {
+        let at = |time: chrono::DateTime<chrono::Utc>| GetFDXConsentResponse {
+            fdx_consent: FDXConsent { expiration_time: Some(time.to_rfc3339()), ..FDXConsent::default() },
+            ..GetFDXConsentResponse::default()
+        };
+        let past = still_open(&at(chrono::Utc::now() - chrono::Duration::hours(1))).unwrap_err();
+        assert_eq!(past.failure, Failure::ConsentExpired);
+        assert!(still_open(&at(chrono::Utc::now() + chrono::Duration::days(30))).is_ok());
+        // Without an end, it lasts until the customer stops it.
+        assert!(still_open(&GetFDXConsentResponse::default()).is_ok());
     }
 }

@@ -53,6 +53,11 @@ async fn deny_sends_the_error_back_to_the_app() {
     let b = browser();
     let consent = start_flow(&app, &b, "user2", &["openid", "calendar.write"]).await;
     let page = open_consent(&b, &consent).await;
+    // The form's default button (its first submit button) is a disabled one: Enter on a
+    // checkbox, which some browsers take as a request to submit, sends no Deny.
+    let first = page.html.find("type=\"submit\"").expect("a submit button");
+    let tag = &page.html[page.html[..first].rfind('<').unwrap()..first + page.html[first..].find('>').unwrap()];
+    assert!(tag.starts_with("<button") && tag.contains("disabled") && !tag.contains("decision"), "{tag}");
     let res = submit(&app, &b, &page, "deny", &[]).await;
     let demo = finish(&app, &b, res).await;
     assert!(demo.contains("<dd id=\"error-code\">rejected</dd>"), "{demo}");
