@@ -140,7 +140,7 @@ async fn chosen_accounts(
 ) -> Result<Vec<String>, AppError> {
     use crate::error::Failure;
     let Some(bank) = state.upstream.bank_of(&session.server_id) else { return Ok(Vec::new()) };
-    if !crate::server::consent::grants_accounts(granted, bank.account_scopes) {
+    if !crate::server::consent::grants_accounts(session, granted, bank.account_scopes) {
         return if chosen.is_empty() { Ok(Vec::new()) } else { Err(Failure::AccountsWithoutPermission.into()) };
     }
     if chosen.is_empty() {

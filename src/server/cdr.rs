@@ -285,7 +285,7 @@ pub async fn supersede(
             && arrangement_of_record(&r.id) == a.cdr_arrangement_id
     });
     for r in replaced {
-        let reason = Some("Replaced by an amendment".to_string());
+        let reason = Some(crate::server::records::reason::AMENDED.to_string());
         if let Err(e) = state.records.revoke(&r.id, Actor::Customer, None, reason).await {
             tracing::warn!(error = %e, "a record replaced by an amendment could not be ended");
         }

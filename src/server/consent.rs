@@ -3,7 +3,7 @@
 //! submit and only scopes it asked for are granted. The calls themselves are the server
 //! functions of `crate::api::consent`.
 
-use super::present::{clean_text, client_view, unverified, user_of};
+use super::present::{clean_text, client_view, code_label, unverified, user_of};
 use crate::i18n;
 use crate::model::{ClientView, ConsentView, ScopeGroup, ScopeView, Unverified};
 use crate::request;
@@ -80,14 +80,24 @@ fn shown_name(scope: &crate::wire::RequestedScope) -> String {
     scope.display_name.as_deref().map(clean_text).filter(|d| !d.is_empty()).unwrap_or_else(|| clean_text(&scope.name))
 }
 
-/// Whether the request asks for a scope that shares accounts (`account_scopes`).
-pub fn asks_for_accounts(session: &ScopeGrantSession, account_scopes: &[String]) -> bool {
-    session.requested_scopes.iter().any(|s| account_scopes.iter().any(|a| a == &s.name || a == grant_name(s)))
+/// Whether a requested scope shares accounts: its name, or the name it is granted by (a
+/// parameterised scope's, `accounts.1234`), is one of `account_scopes`.
+fn shares_accounts(scope: &crate::wire::RequestedScope, account_scopes: &[String]) -> bool {
+    account_scopes.iter().any(|a| a == &scope.name || a == grant_name(scope))
 }
 
-/// Whether `granted` includes a scope that shares accounts.
-pub fn grants_accounts(granted: &[String], account_scopes: &[String]) -> bool {
-    granted.iter().any(|g| account_scopes.contains(g))
+/// Whether the request asks for a scope that shares accounts (`account_scopes`).
+pub fn asks_for_accounts(session: &ScopeGrantSession, account_scopes: &[String]) -> bool {
+    session.requested_scopes.iter().any(|s| shares_accounts(s, account_scopes))
+}
+
+/// Whether `granted` (as [`granted_scopes`] names them) includes a requested scope that
+/// shares accounts.
+pub fn grants_accounts(session: &ScopeGrantSession, granted: &[String], account_scopes: &[String]) -> bool {
+    session
+        .requested_scopes
+        .iter()
+        .any(|s| shares_accounts(s, account_scopes) && granted.iter().any(|g| g == grant_name(s)))
 }
 
 /// How a workspace's consent screen is set.
@@ -127,7 +137,7 @@ pub fn consent_view(
             required,
             ticked: required || granted || preselect,
             granted,
-            shares_accounts: !accounts.is_empty() && account_scopes.iter().any(|a| a == grant_name(scope)),
+            shares_accounts: !accounts.is_empty() && shares_accounts(scope, account_scopes),
         };
         match groups.iter_mut().find(|g| g.service == service) {
             Some(g) => g.scopes.push(view),
@@ -145,7 +155,11 @@ pub fn consent_view(
         },
         user,
         groups,
-        claims: session.requested_claims_to_consent.iter().map(|c| clean_text(c)).collect(),
+        claims: session
+            .requested_claims_to_consent
+            .iter()
+            .map(|c| code_label(request::locale(), "claim-", c))
+            .collect(),
         accounts: super::fdx::account_views(accounts, super::present::Use::Share, request::locale()),
     }
 }
@@ -193,5 +207,34 @@ mod tests {
         assert_eq!(granted, ["openid", "email"]);
         let none = ScopeGrantSession { requested_scopes: vec![scope("email")], ..Default::default() };
         assert_eq!(granted_scopes(&none, &[]), None);
+    }
+
+    #[test]
+    fn a_parameterised_scope_that_shares_accounts_shares_them_under_the_name_it_is_granted_by() {
+        let accounts = RequestedScope { requested_name: Some("accounts.1234".into()), ..scope("accounts") };
+        let session = ScopeGrantSession { requested_scopes: vec![scope("openid"), accounts], ..Default::default() };
+        let account_scopes = ["accounts".to_string()];
+        assert!(asks_for_accounts(&session, &account_scopes));
+        let granted = granted_scopes(&session, &["accounts.1234".into()]).unwrap();
+        assert_eq!(granted, ["openid", "accounts.1234"]);
+        assert!(grants_accounts(&session, &granted, &account_scopes));
+        assert!(!grants_accounts(&session, &["openid".into()], &account_scopes));
+        let own = [crate::wire::InternalAccount { id: "A1".into(), ..Default::default() }];
+        let screen = Screen { account_scopes: &account_scopes, assent_on_loopback: false, preselect: true };
+        let view = consent_view(&session, "l".into(), "s".into(), "t".into(), own.to_vec(), screen);
+        let shares: Vec<_> = view.groups.iter().flat_map(|g| &g.scopes).filter(|s| s.shares_accounts).collect();
+        assert_eq!(shares.len(), 1);
+        assert_eq!(shares[0].name, "accounts.1234");
+    }
+
+    #[test]
+    fn standard_claims_are_named_in_words_and_others_as_asked() {
+        let session = ScopeGrantSession {
+            requested_claims_to_consent: vec!["email".into(), "phone_number".into(), "x_tier".into()],
+            ..Default::default()
+        };
+        let screen = Screen { account_scopes: &[], assent_on_loopback: false, preselect: true };
+        let view = consent_view(&session, "l".into(), "s".into(), "t".into(), Vec::new(), screen);
+        assert_eq!(view.claims, ["your email address", "your phone number", "x_tier"]);
     }
 }

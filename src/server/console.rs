@@ -156,6 +156,8 @@ pub fn history(record: &Record, locale: Locale) -> Vec<HistoryLine> {
         .iter()
         .map(|e| {
             let who = match e.by {
+                // Ended by a joint account's other holder, not the record's customer.
+                Actor::Customer if e.by_name.is_some() => text(locale, "console-by-co-holder", &[]),
                 Actor::Customer => text(locale, "console-by-customer", &[]),
                 Actor::Staff => {
                     text(locale, "console-by-staff", &[("name", &clean_text(e.by_name.as_deref().unwrap_or("")))])
@@ -167,7 +169,7 @@ pub fn history(record: &Record, locale: Locale) -> Vec<HistoryLine> {
                 when: date_time(e.at).unwrap_or_default(),
                 what: code_label(locale, "console-event-", &e.kind),
                 who,
-                reason: e.reason.as_deref().map(clean_text),
+                reason: e.reason.as_deref().map(|r| super::present::reason_words(locale, r)),
             }
         })
         .collect()

@@ -138,7 +138,7 @@ pub fn records_view(
                     Actor::AuthorizationServer => "portal-record-ended-server",
                 };
                 let name = clean_text(e.by_name.as_deref().unwrap_or_default());
-                let reason = clean_text(e.reason.as_deref().unwrap_or_default());
+                let reason = super::present::reason_words(locale, e.reason.as_deref().unwrap_or_default());
                 crate::i18n::text(locale, key, &[("date", &when), ("name", &name), ("reason", &reason)])
             });
             // One that ran out of time, with nothing in its history to say so (D-06): when.

@@ -71,6 +71,15 @@ fn is_format(c: char) -> bool {
         | '\u{E0020}'..='\u{E007F}')
 }
 
+/// The reason of a record's event in words: one of Assent's own (`records::reason`) in
+/// `locale`, anyone else's as they wrote it, cleaned.
+pub fn reason_words(locale: Locale, reason: &str) -> String {
+    match reason.strip_prefix("assent:") {
+        Some(code) => code_label(locale, "record-reason-", code),
+        None => clean_text(reason),
+    }
+}
+
 /// A code from upstream (a data cluster, a status) in the page's language; one the messages do
 /// not know is shown as it came, cleaned like any other text.
 pub fn code_label(locale: Locale, prefix: &str, code: &str) -> String {

@@ -78,7 +78,7 @@ pub async fn settle(state: &AppState) -> Result<usize, RecordsError> {
             }
             Outcome::Ended => {
                 state.records.authorize(&id).await?;
-                let why = "Ended at the authorization server before this record was settled".to_string();
+                let why = crate::server::records::reason::ENDED_UPSTREAM.to_string();
                 state.records.revoke(&id, Actor::AuthorizationServer, None, Some(why)).await?;
                 settled += 1;
                 ended += 1;

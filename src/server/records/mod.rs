@@ -41,7 +41,7 @@ mod text;
 
 pub use receipt::receipt;
 pub(crate) use record::now;
-pub use record::{Actor, Draft, Event, PaymentRecord, Record, Status};
+pub use record::{reason, Actor, Draft, Event, PaymentRecord, Record, Status};
 
 use stores::Store;
 

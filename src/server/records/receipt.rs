@@ -11,6 +11,15 @@ use crate::i18n::Locale;
 use serde_json::{json, Value};
 
 /// The receipt of `record`, issued by `controller` (the bank), in `locale`'s language.
+/// The record's events, each reason in words (Assent's own in the receipt's language).
+fn history(record: &Record, locale: Locale) -> Vec<super::Event> {
+    let mut history = record.history.clone();
+    for e in &mut history {
+        e.reason = e.reason.as_deref().map(|r| crate::server::present::reason_words(locale, r));
+    }
+    history
+}
+
 pub fn receipt(record: &Record, controller: &str, locale: Locale) -> Value {
     let d = &record.draft;
     // A refusal consented to nothing: no purpose; what it was asked is Assent's addition.
@@ -55,7 +64,7 @@ pub fn receipt(record: &Record, controller: &str, locale: Locale) -> Value {
             "accounts": d.accounts,
             "expires": d.expires_at,
             "updated": record.updated_at,
-            "history": record.history,
+            "history": history(record, locale),
         },
     });
     if refused {
@@ -104,6 +113,28 @@ fn payment(record: &Record, p: &PaymentRecord, authorised: i64) -> Value {
 mod tests {
     use super::super::{Actor, Draft, Event, Status};
     use super::*;
+
+    #[test]
+    fn assents_own_reasons_are_in_the_receipts_language_and_staffs_as_written() {
+        let mut r = record(None);
+        let ended = |reason: &str| Event {
+            at: 1_800_000_100,
+            kind: "revoked".into(),
+            by: Actor::Customer,
+            by_name: None,
+            reason: Some(reason.into()),
+        };
+        r.history.extend([ended(super::super::reason::AMENDED), ended("Fraude")]);
+        let history = &receipt(&r, "Bank", Locale::Es)["assent"]["history"];
+        assert_eq!(history[1]["reason"], "Reemplazado por una modificación");
+        assert_eq!(history[2]["reason"], "Fraude");
+        // The console says who ended it: a joint account's other holder is not the customer.
+        r.history[1].by_name = Some("co-holder".into());
+        let lines = crate::server::console::history(&r, Locale::En);
+        assert_eq!(lines[1].who, "by another holder of a joint account");
+        assert_eq!(lines[1].reason.as_deref(), Some("Replaced by an amendment"));
+        assert_eq!(lines[2].who, "by the customer");
+    }
 
     fn record(payment: Option<PaymentRecord>) -> Record {
         let draft = Draft { accounts: vec!["UK-30001".into()], payment, ..Draft::default() };

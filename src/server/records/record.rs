@@ -39,6 +39,15 @@ impl Status {
     }
 }
 
+/// The reasons Assent itself gives an event (the others are staff's own words): kept as
+/// codes, said in the reader's language ([`crate::server::present::reason_words`]).
+pub mod reason {
+    /// A CDR arrangement's record replaced by the record of its amendment.
+    pub const AMENDED: &str = "assent:amended";
+    /// A record settled after the consent had already ended upstream.
+    pub const ENDED_UPSTREAM: &str = "assent:ended-upstream";
+}
+
 /// Who did something to a record.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

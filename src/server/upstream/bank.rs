@@ -70,8 +70,14 @@ impl Upstream {
     }
 
     /// The same of the bank at `bank` (a workspace's own, see [`Upstream::bank_of`]).
+    /// A 4xx other than 429 is [`UpstreamError::BankRefused`]: never read as the flow's own.
     pub async fn accounts_at(&self, bank: &Url, customer_id: &str) -> Result<InternalAccounts, UpstreamError> {
-        self.internal(bank, &["accounts"], customer_id, None, Endpoint::BankAccounts).await
+        match self.internal(bank, &["accounts"], customer_id, None, Endpoint::BankAccounts).await {
+            Err(UpstreamError::Status { status, .. }) if (400..500).contains(&status) && status != 429 => {
+                Err(UpstreamError::BankRefused(status))
+            }
+            other => other,
+        }
     }
 
     /// `PUT {bank}/internal/accounts/{id}/sharing?customer_id=…`: `customer_id`, a holder of

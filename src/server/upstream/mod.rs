@@ -57,6 +57,10 @@ pub enum UpstreamError {
     /// the token URL, are wrong. The operator's matter, never a user's flow.
     #[error("{0}; check its id, secret and scopes, and the token URL")]
     TokenRefused(String),
+    /// A bank refused Assent's read of a customer's accounts (a 4xx other than 429): a wrong
+    /// `BANK_URL` or bank client, or a customer it does not know. Never the user's flow.
+    #[error("the bank answered {0} to a read of a customer's accounts")]
+    BankRefused(u16),
 }
 
 impl From<UpstreamError> for AppError {
@@ -67,13 +71,15 @@ impl From<UpstreamError> for AppError {
         let failure = match &e {
             UpstreamError::Status { status: 404, .. } | UpstreamError::NoSuchPath => Failure::FlowExpired,
             UpstreamError::Status { status: 409, .. } => Failure::Answered,
-            UpstreamError::Status { status: 400 | 403 | 422, .. } => Failure::Refused,
+            // A 403 that outlived the token's renewal is the System client's lack of a scope
+            // (reference §4): the operator's matter, like any other upstream fault.
+            UpstreamError::Status { status: 400 | 422, .. } => Failure::Refused,
             UpstreamError::Status { status: 429, .. } => Failure::Busy,
             UpstreamError::Status { .. } => Failure::UpstreamStatus,
             UpstreamError::Timeout => Failure::UpstreamTimeout,
             UpstreamError::Unreachable(_) => Failure::UpstreamUnreachable,
             UpstreamError::InvalidBody(_) => Failure::UpstreamInvalid,
-            UpstreamError::TokenRefused(_) => Failure::UpstreamStatus,
+            UpstreamError::TokenRefused(_) | UpstreamError::BankRefused(_) => Failure::UpstreamStatus,
         };
         let mut error = AppError::new(failure);
         if let UpstreamError::Status { retry_after, .. } = e {

@@ -253,7 +253,8 @@ async fn a_forbidden_system_token_is_renewed_once_and_an_unknown_consent_is_told
                     (true, _) => S::NOT_FOUND,
                 }
             }),
-        );
+        )
+        .route("/busy/internal/accounts", axum::routing::get(|| async { S::TOO_MANY_REQUESTS }));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let issuer = format!("http://{}/default/demo", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, stub).await.unwrap() });
@@ -275,8 +276,23 @@ async fn a_forbidden_system_token_is_renewed_once_and_an_unknown_consent_is_told
     for _ in 0..3 {
         let refused = up.revoke_obuk_consent("not-yours").await;
         assert!(matches!(refused, Err(UpstreamError::Status { status: 403, .. })), "{refused:?}");
+        // Assent's client lacks what the call needs: the operator's matter, never "sign in again".
+        let page = assent::error::AppError::from(refused.unwrap_err());
+        assert_eq!(page.failure, assent::error::Failure::UpstreamStatus);
     }
     assert_eq!(tokens.load(Ordering::SeqCst), 2, "a 403 renews at most once a minute");
+    // A bank that refuses a read of a customer's accounts is a fault, never an expired flow;
+    // a busy one is busy.
+    let bank = |path: &str| url::Url::parse(&issuer.replace("/default/demo", path)).unwrap();
+    for (path, failure) in
+        [("/nobank", assent::error::Failure::UpstreamStatus), ("/busy", assent::error::Failure::Busy)]
+    {
+        let read = up.accounts_at(&bank(path), "C-1").await;
+        if path == "/nobank" {
+            assert!(matches!(read, Err(UpstreamError::BankRefused(404))), "{read:?}");
+        }
+        assert_eq!(assent::error::AppError::from(read.unwrap_err()).failure, failure, "{path}");
+    }
 }
 
 /// The authorization server's `redirect_to` after an accept: followed only on its origin (a

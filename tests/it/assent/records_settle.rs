@@ -181,7 +181,10 @@ async fn cdr_arrangements_and_amendments_accepted_before_a_crash_are_authorized_
     assert_eq!(status(&app, &amendment).await, Status::Authorized);
     let replaced = app.state.records.get(&arrangement).await.unwrap().unwrap();
     assert_eq!(replaced.status, Status::Revoked, "the amendment supersedes the record before it");
-    assert_eq!(replaced.history.last().and_then(|e| e.reason.as_deref()), Some("Replaced by an amendment"));
+    assert_eq!(
+        replaced.history.last().and_then(|e| e.reason.as_deref()),
+        Some(assent::server::records::reason::AMENDED)
+    );
 }
 
 #[tokio::test]
