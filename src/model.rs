@@ -348,7 +348,7 @@ impl AccountView {
 }
 
 /// An FDX consent the signed-in user gave, in the portal.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 pub struct FdxAccess {
     pub consent_id: String,
     /// The data recipient: its name (the UK list's client, the System client list's for CDR,

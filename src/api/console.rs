@@ -61,7 +61,14 @@ pub async fn finish_console_sign_in(
     // Revocations are recorded under the staff member's name (their email when it has none).
     let name = signed_in.claims.get("name").and_then(|n| n.as_str()).unwrap_or(&signed_in.display);
     let display = clean_text(name);
-    let holder = Holder { kind: Kind::Staff, subject: &signed_in.subject, customer: "", display: &display, reach };
+    let holder = Holder {
+        kind: Kind::Staff,
+        subject: &signed_in.subject,
+        customer: "",
+        customers: Default::default(),
+        display: &display,
+        reach,
+    };
     super::sign_in::open_session(&state, &signed_in, holder, session_cookie(&state), "/admin").await
 }
 
@@ -147,6 +154,7 @@ pub async fn load_record(id: String) -> Result<StaffRecordView, AppError> {
         record: record_line(&record, state.bank_name(&record.draft.workspace), locale),
         history: history(&record, locale),
         client_active,
+        client_key: record.draft.client_id.clone(),
         client_search: client_search_path(&record.draft.client_id),
         notice: None,
         problem: None,
@@ -218,18 +226,22 @@ pub async fn revoke_provider(
     }
     let mut records = state.records.authorized_of_client(state.upstream.tenant(), &client_id).await?;
     records.retain(|r| revocable(&session.reach, r));
+    let mut revoked = 0;
     for record in &records {
         let (name, why) = (Some(session.display.clone()), Some(reason.clone()));
-        crate::server::revoke::end_consent(&state, record, Actor::Staff, name, why).await?;
-        state.upstream.metrics().revokes.inc();
+        // A payment's record (made once) is not revoked, and not counted.
+        if crate::server::revoke::end_consent(&state, record, Actor::Staff, name, why).await? {
+            revoked += 1;
+            state.upstream.metrics().revokes.inc();
+        }
     }
-    tracing::info!(client_id, revoked = records.len(), "staff revoked every consent of an application");
+    tracing::info!(client_id, revoked, "staff revoked every consent of an application");
     // Likewise the search's page, with how many.
-    context::say_next(&state, crate::server::notice::Notice::ProviderRevoked(records.len()));
+    context::say_next(&state, crate::server::notice::Notice::ProviderRevoked(revoked));
     if context::plain_form() {
         context::navigate(&client_search_path(&client_id));
     }
-    Ok(records.len())
+    Ok(revoked)
 }
 
 /// The staff session of this request, or `SessionEnded`.

@@ -60,6 +60,9 @@ pub struct StaffRecordView {
     pub history: Vec<HistoryLine>,
     /// How many consents the record's application holds now (for "revoke this provider").
     pub client_active: usize,
+    /// The application's client id as the platform gave it: what "revoke this provider" sends
+    /// (the record's line shows it cleaned).
+    pub client_key: String,
     /// The console's search for the record's application.
     pub client_search: String,
     pub notice: Option<String>,

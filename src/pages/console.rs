@@ -111,7 +111,17 @@ fn ResultLine(record: StaffRecordLine) -> impl IntoView {
 
 #[component]
 pub fn ConsoleRecordPage(view: StaffRecordView) -> impl IntoView {
-    let StaffRecordView { staff, csrf_token, record, history, client_active, client_search, notice, problem } = view;
+    let StaffRecordView {
+        staff,
+        csrf_token,
+        record,
+        history,
+        client_active,
+        client_key,
+        client_search,
+        notice,
+        problem,
+    } = view;
     let StaffRecordLine {
         id,
         bank,
@@ -164,7 +174,7 @@ pub fn ConsoleRecordPage(view: StaffRecordView) -> impl IntoView {
                 view! { <StaffRevokeForm target csrf_token=csrf_token.clone() texts/> }
             })}
             {(client_active > 0).then(|| {
-                let target = StaffTarget::Provider { client_id: client_id.clone(), search: client_search, record: id };
+                let target = StaffTarget::Provider { client_id: client_key, search: client_search, record: id };
                 let texts = provider_texts(&client, &bank_name, client_active);
                 view! { <StaffRevokeForm target csrf_token texts/> }
             })}

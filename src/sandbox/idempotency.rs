@@ -5,69 +5,22 @@
 //! caller who lost the answer and asks again finds it.
 
 use crate::sandbox::http::api_error;
+use crate::sandbox::replays::Kept;
 use crate::sandbox::state::{Fault, Sandbox};
 use axum::{
-    body::{Body, Bytes},
+    body::Body,
     extract::{Request, State},
-    http::{header, HeaderValue, Method, StatusCode},
+    http::{header, Method, StatusCode},
     middleware::Next,
-    response::{IntoResponse, Response},
+    response::Response,
 };
-use std::collections::HashMap;
 use std::sync::atomic::Ordering;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Instant;
 
 const HEADER: &str = "x-idempotency-key";
-/// How long an answer is kept.
-const KEPT_FOR: Duration = Duration::from_secs(60);
-/// The most answers kept at once; older ones go first.
-const MOST_KEPT: usize = 10_000;
 /// The largest answer kept (the APIs' answers are a few kilobytes).
 const LARGEST: usize = 1024 * 1024;
-
-/// An answer kept for its key.
-#[derive(Clone)]
-struct Kept {
-    at: Instant,
-    status: StatusCode,
-    content_type: Option<HeaderValue>,
-    body: Bytes,
-}
-
-/// The answers kept, by path and key.
-#[derive(Default)]
-pub struct Replays(Mutex<HashMap<String, Kept>>);
-
-impl Replays {
-    fn get(&self, key: &str) -> Option<Kept> {
-        let kept = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        kept.get(key).filter(|k| k.at.elapsed() < KEPT_FOR).cloned()
-    }
-
-    fn keep(&self, key: String, answer: Kept) {
-        let mut kept = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        if kept.len() >= MOST_KEPT {
-            kept.retain(|_, k| k.at.elapsed() < KEPT_FOR);
-        }
-        if kept.len() < MOST_KEPT {
-            kept.insert(key, answer);
-        }
-    }
-}
-
-impl Kept {
-    fn answer(&self, replayed: bool) -> Response {
-        let mut res = (self.status, self.body.clone()).into_response();
-        if let Some(ct) = &self.content_type {
-            res.headers_mut().insert(header::CONTENT_TYPE, ct.clone());
-        }
-        if replayed {
-            res.headers_mut().insert("x-idempotent-replayed", HeaderValue::from_static("true"));
-        }
-        res
-    }
-}
 
 /// The middleware: a keyed POST's answer, done once and kept, or the kept one.
 pub async fn replay(State(sb): State<Arc<Sandbox>>, req: Request, next: Next) -> Response {

@@ -29,6 +29,7 @@ pub mod mtls;
 mod oauth;
 mod pages;
 mod profile;
+mod replays;
 mod routes;
 mod server;
 mod signin;

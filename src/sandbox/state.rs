@@ -87,7 +87,7 @@ pub struct Sandbox {
     pub stats: Stats,
     pub(super) fault: Mutex<Option<Fault>>,
     /// The answers to keyed POSTs, for the same key's next ask (`idempotency`).
-    pub(super) replays: crate::sandbox::idempotency::Replays,
+    pub(super) replays: crate::sandbox::replays::Replays,
     /// Sign-in throttling (see `throttle`).
     pub throttle: Throttle,
     /// Where the bank reads what a consent covers (`consent_bank`).

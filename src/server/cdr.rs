@@ -216,8 +216,8 @@ pub fn portal_view(
             // Another holder's arrangement over a joint account is theirs to stop (the CDR's
             // initiator); this customer turns the account's sharing off instead. Its card shows
             // only the banking data: the customer data clusters are the other holder's own.
-            let all_mine = a.customer_id.as_deref() == Some(customer)
-                && a.account_ids.iter().all(|id| accounts.iter().any(|x| &x.id == id));
+            // The customer's own, whatever became of its accounts since (one closed, say).
+            let all_mine = a.customer_id.as_deref() == Some(customer);
             let mut scopes = a.scopes();
             if a.customer_id.as_deref() != Some(customer) {
                 scopes.retain(|s| s.starts_with("bank:"));
@@ -319,6 +319,22 @@ mod tests {
         let keys: Vec<&str> = grouped.iter().map(|(k, _)| k.as_str()).collect();
         assert_eq!(keys, ["accounts-basic", "customer-basic", OTHER]);
         assert_eq!(grouped[2].1, ["bank:future:read", "xy"]);
+    }
+
+    #[test]
+    fn the_customers_own_arrangement_is_theirs_to_stop_with_an_account_gone_and_anothers_is_not() {
+        let given_by = |customer: &str| CDRArrangement {
+            cdr_arrangement_id: format!("a-{customer}"),
+            customer_id: Some(customer.into()),
+            account_ids: names(&["AU-1", "AU-closed"]),
+            status: crate::wire::cdr::status::AUTHORISED.into(),
+            ..CDRArrangement::default()
+        };
+        let accounts = [InternalAccount { id: "AU-1".into(), ..InternalAccount::default() }];
+        let view = portal_view("C-1", &accounts, vec![given_by("C-1"), given_by("C-2")], &[], crate::i18n::Locale::En);
+        let mine = |id: &str| view.iter().find(|c| c.consent_id == id).unwrap().all_mine;
+        assert!(mine("a-C-1"), "the bank no longer lists AU-closed; the arrangement is still the customer's");
+        assert!(!mine("a-C-2"), "another holder's");
     }
 
     #[test]

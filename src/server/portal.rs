@@ -233,6 +233,15 @@ pub fn fdx_view(accounts: &[InternalAccount], mut consents: Vec<FDXConsent>, loc
         .collect()
 }
 
+/// Marks the cards of consents the customer gave as theirs by their own records of them
+/// (`own`: the customer's), though an account a card shares is no longer in the bank's list
+/// (closed, say): they stop what they gave, whatever became of its accounts.
+pub fn own_by_records(cards: &mut [FdxAccess], own: &[crate::server::records::Record]) {
+    for card in cards.iter_mut().filter(|c| !c.all_mine) {
+        card.all_mine = own.iter().any(|r| r.id == card.consent_id);
+    }
+}
+
 /// Names each of `cards` (FDX consents, which the management list names by client id alone) as
 /// its consent screen named its application, where the customer's record of that consent (the
 /// record named by the consent's id) says: the name, and the logo where the card has none.
@@ -402,23 +411,29 @@ mod tests {
         assert_eq!((card.active, card.status.as_str()), (false, "Expired March 1, 2026"));
     }
 
+    fn card(id: &str, active: bool) -> FdxAccess {
+        FdxAccess { consent_id: id.into(), recipient: "ADR".into(), active, all_mine: true, ..FdxAccess::default() }
+    }
+
+    #[test]
+    fn a_consent_the_customers_own_record_names_is_theirs_to_stop_whatever_became_of_its_accounts() {
+        let not_all = |id: &str| FdxAccess { all_mine: false, ..card(id, true) };
+        let mut cards = vec![not_all("mine"), not_all("another-holders"), card("listed", true)];
+        let record = crate::server::records::Record {
+            id: "mine".into(),
+            status: crate::server::records::Status::Authorized,
+            created_at: 1,
+            updated_at: 1,
+            draft: crate::server::records::Draft::default(),
+            history: Vec::new(),
+        };
+        own_by_records(&mut cards, &[record]);
+        let mine: Vec<bool> = cards.iter().map(|c| c.all_mine).collect();
+        assert_eq!(mine, [true, false, true]);
+    }
+
     #[test]
     fn a_card_says_what_was_disclosed_under_it_and_nothing_it_cannot_know() {
-        let card = |id: &str, active: bool| FdxAccess {
-            consent_id: id.into(),
-            recipient: "ADR".into(),
-            status: String::new(),
-            accounts: Vec::new(),
-            clusters: Vec::new(),
-            created: None,
-            expires: None,
-            active,
-            all_mine: true,
-            logo_uri: None,
-            bank: String::new(),
-            shared: None,
-            ended: false,
-        };
         let told: crate::wire::Disclosures = serde_json::from_value(serde_json::json!({"disclosures": [
             {"consent_id": "a", "data": "accounts", "count": 2, "last": "2026-03-01T10:00:00Z"},
             {"consent_id": "a", "data": "transactions", "count": 1, "last": "2026-03-02T09:30:00Z"},

@@ -20,7 +20,7 @@
 //! (`DELETE …/cdr/arrangements/{id}`), with its tokens; one the API does not know is ended by
 //! `consent_id` likewise.
 
-use super::records::{Actor, Record, Status};
+use super::records::{Actor, Record};
 use super::AppState;
 use crate::error::AppError;
 
@@ -33,7 +33,8 @@ pub async fn end_consent(
     by_name: Option<String>,
     reason: Option<String>,
 ) -> Result<bool, AppError> {
-    if record.status != Status::Authorized || record.draft.payment.is_some() {
+    // Past its expiry it has ended already: its record says so (expired), not "revoked".
+    if !record.is_active() || record.draft.payment.is_some() {
         return Ok(false);
     }
     end_access(state, record, by).await?;

@@ -30,14 +30,15 @@ pub async fn set_joint_sharing(
     if account_id.is_empty() || account_id.len() > 256 {
         return Err(Failure::FormIncomplete.into());
     }
-    let regime = super::sharing::Regime::from_key(&bank);
-    let url = regime.and_then(|r| r.bank(&state)).ok_or(Failure::NotFound)?;
+    let regime = super::sharing::Regime::from_key(&bank).ok_or(Failure::NotFound)?;
+    let url = regime.bank(&state).ok_or(Failure::NotFound)?;
+    let customer = regime.customer(&state, &session).ok_or(Failure::NotFound)?;
     // The bank checks that the account is this customer's too; nothing is sent for another.
-    let accounts = state.upstream.accounts_at(url, &session.customer).await?.accounts;
+    let accounts = state.upstream.accounts_at(url, customer).await?.accounts;
     if !accounts.iter().any(|a| a.id == account_id && a.joint.is_some()) {
         return Err(Failure::NotFound.into());
     }
-    match state.upstream.set_joint_sharing(url, &session.customer, &account_id, allowed).await {
+    match state.upstream.set_joint_sharing(url, customer, &account_id, allowed).await {
         Ok(_) => {}
         // Not (or no longer) this customer's joint account, as the bank sees it.
         Err(crate::server::upstream::UpstreamError::Status { status: 404 | 409, .. }) => {

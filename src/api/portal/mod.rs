@@ -24,9 +24,9 @@ pub async fn load_portal() -> Result<PortalView, AppError> {
     let (id, session) = signed_in(&state).await?;
     let (apps, fdx, uk, au, records) = tokio::join!(
         state.upstream.list_clients(&session.access_token),
-        sharing::fdx_accesses(&state, &session.customer, true),
-        sharing::uk_accesses(&state, &session.customer, true),
-        sharing::cdr_accesses(&state, &session.customer, true),
+        sharing::fdx_accesses(&state, &session, true),
+        sharing::uk_accesses(&state, &session, true),
+        sharing::cdr_accesses(&state, &session, true),
         records_of(&state, &session.subject),
     );
     let (apps, mut names): (_, std::collections::HashMap<String, String>) = match apps {
@@ -88,6 +88,9 @@ pub async fn load_portal() -> Result<PortalView, AppError> {
     });
     at(&mut au, Regime::Cdr.workspace(&state));
     fdx.extend(au);
+    if let Ok(records) = &records {
+        crate::server::portal::own_by_records(&mut fdx, records);
+    }
     // Each joint account, with its holder's say on its sharing, at the bank that listed it.
     // Named as the cards name their bank: by its brand, where it has one of its own.
     let bank_name = |workspace: Option<&str>| {
@@ -113,7 +116,7 @@ pub async fn load_portal() -> Result<PortalView, AppError> {
     let ended: std::collections::HashSet<&str> =
         fdx.iter().filter(|a| a.ended).map(|a| a.consent_id.as_str()).collect();
     let records = crate::server::reconcile::settle_seen(&state, records?, |key| ended.contains(key)).await;
-    let elsewhere = sharing::accounts_at_own_banks(&state, &session.customer, &records).await;
+    let elsewhere = sharing::accounts_at_own_banks(&state, &records).await;
     // Accounts by name and last digits, where the bank still lists them.
     let accounts = accounts
         .into_iter()
@@ -253,13 +256,17 @@ pub async fn stop_sharing(#[server(default)] csrf_token: String, consent_id: Str
         return Err(Failure::FormIncomplete.into());
     }
     // The consent must share this user's accounts: the management API itself would stop anyone's.
-    match sharing::find(&state, &session.customer, &consent_id).await? {
-        None => return Err(Failure::NotFound.into()),
-        // A joint account's other holder gave it: theirs to stop, not this user's.
-        Some((access, _)) if !access.all_mine => return Err(Failure::OtherHolders.into()),
-        Some((access, regime)) if access.active => sharing::stop(&state, &session.subject, regime, &consent_id).await?,
-        // Already stopped (another tab, or it expired): nothing to do.
-        Some(_) => {}
+    let Some((access, regime)) = sharing::find(&state, &session, &consent_id).await? else {
+        return Err(Failure::NotFound.into());
+    };
+    // A joint account's other holder gave it: theirs to stop, not this user's (unless the
+    // user's own record says they gave it, and the bank no longer lists one of its accounts).
+    if !access.all_mine && !sharing::given_by(&state, &session.subject, &consent_id).await {
+        return Err(Failure::OtherHolders.into());
+    }
+    // Already stopped (another tab, or it expired): nothing to do.
+    if access.active {
+        sharing::stop(&state, &session.subject, regime, &consent_id).await?;
     }
     if context::plain_form() {
         context::say_next(&state, crate::server::notice::Notice::Stopped);
@@ -302,6 +309,7 @@ pub async fn finish_sign_in(
     let signed_in = complete(&state, &auth, Kind::Customer, state_cookie(&state), back).await?;
     // The bank's customer: the claim the consent screen reads too (`BANK_ID_CLAIM`), or the subject.
     let customer = crate::server::fdx::customer_of(&state.upstream, &signed_in.claims, &signed_in.subject)?;
+    let customers = sharing::customers(&state, &signed_in.claims, &signed_in.subject);
     // The name the portal greets the user with comes from the ID token: cleaned like all
     // upstream text.
     let display = crate::server::present::clean_text(&signed_in.display);
@@ -310,6 +318,7 @@ pub async fn finish_sign_in(
         kind: Kind::Customer,
         subject: &signed_in.subject,
         customer: &customer,
+        customers: Some(customers),
         display: &display,
         reach: None,
     };
@@ -347,7 +356,7 @@ pub async fn sign_out(#[server(default)] csrf_token: String) -> Result<(), AppEr
 /// `revoke_tokens`, or a records store down, must not stop a customer from revoking.
 #[cfg(feature = "ssr")]
 async fn end_records(state: &crate::server::AppState, subject: &str, client_id: &str) {
-    use crate::server::records::{Actor, Status};
+    use crate::server::records::Actor;
     if !state.records.kept_here() {
         return;
     }
@@ -358,7 +367,7 @@ async fn end_records(state: &crate::server::AppState, subject: &str, client_id: 
             return;
         }
     };
-    for record in records.iter().filter(|r| r.draft.client_id == client_id && r.status == Status::Authorized) {
+    for record in records.iter().filter(|r| r.draft.client_id == client_id && r.is_active()) {
         if let Err(e) = crate::server::revoke::end_access(state, record, Actor::Customer).await {
             tracing::warn!(error = %e, "could not revoke a consent's tokens by consent_id (the application's revoke did)");
         }
@@ -377,13 +386,12 @@ async fn end_other_banks_records(
     subject: &str,
     client_id: &str,
 ) -> Result<bool, AppError> {
-    use crate::server::records::{Actor, Status};
+    use crate::server::records::Actor;
     if !state.records.kept_here() {
         return Ok(false);
     }
     let records = customer_records(state, subject).await?;
-    let mine: Vec<_> =
-        records.iter().filter(|r| r.draft.client_id == client_id && r.status == Status::Authorized).collect();
+    let mine: Vec<_> = records.iter().filter(|r| r.draft.client_id == client_id && r.is_active()).collect();
     for record in &mine {
         crate::server::revoke::end_consent(state, record, Actor::Customer, None, None).await?;
     }

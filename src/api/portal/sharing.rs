@@ -3,7 +3,9 @@
 
 use crate::error::{AppError, Failure};
 use crate::model::FdxAccess;
+use crate::server::sessions::Session;
 use crate::server::AppState;
+use std::collections::BTreeMap;
 
 /// The regime of a consent card: which management API stops it, and which bank holds the
 /// accounts it shares.
@@ -39,14 +41,45 @@ impl Regime {
         }
     }
 
-    /// The internal API of the bank holding the accounts those consents share: `BANK_URL`'s,
-    /// or the UK or CDR workspace's own.
+    /// The internal API of the bank holding the accounts those consents share: the
+    /// workspace's own (`bank_url`), or `BANK_URL`'s.
     pub(super) fn bank(self, state: &AppState) -> Option<&url::Url> {
-        match self {
-            Regime::Fdx => state.upstream.fdx().map(|f| &f.bank_url),
-            Regime::Uk | Regime::Cdr => self.workspace(state).and_then(|w| state.upstream.bank_of(w)).map(|b| b.url),
+        self.workspace(state).and_then(|w| state.upstream.bank_of(w)).map(|b| b.url)
+    }
+
+    /// The signed-in customer's number at that bank; none when the sign-in did not name one
+    /// (see [`customers`]): then the portal asks that bank nothing.
+    pub(super) fn customer<'s>(self, state: &AppState, session: &'s Session) -> Option<&'s str> {
+        self.workspace(state).and_then(|w| session.customer_at(w))
+    }
+}
+
+/// The signed-in customer's number at each regime's bank, by workspace, read from the ID
+/// token's `claims` with that bank's own claim (`bank_id_claim`, else `BANK_ID_CLAIM`), as its
+/// consent screen reads it from the consent's authentication context. A workspace whose people
+/// are not the portal's gets none (the same claim there names someone else), nor one whose
+/// claim the ID token does not carry.
+pub(super) fn customers(
+    state: &AppState,
+    claims: &serde_json::Map<String, serde_json::Value>,
+    subject: &str,
+) -> BTreeMap<String, String> {
+    let mut customers = BTreeMap::new();
+    for regime in Regime::ALL {
+        let Some(workspace) = regime.workspace(state) else { continue };
+        let Some(bank) = state.upstream.bank_of(workspace) else { continue };
+        if !state.portal_sees(workspace) {
+            tracing::info!(workspace, "a workspace of other people: the portal lists none of its consents");
+            continue;
+        }
+        match crate::server::fdx::customer_by(bank.id_claim, claims, subject) {
+            Ok(customer) => {
+                customers.insert(workspace.to_string(), customer);
+            }
+            Err(_) => tracing::warn!(workspace, "the ID token names no customer at this workspace's bank"),
         }
     }
+    customers
 }
 
 /// The card of consent `consent_id` among those sharing the customer's accounts, and its
@@ -56,11 +89,11 @@ impl Regime {
 /// paid, never something to stop.
 pub(super) async fn find(
     state: &AppState,
-    customer: &str,
+    session: &Session,
     consent_id: &str,
 ) -> Result<Option<(FdxAccess, Regime)>, AppError> {
     let mut failed = None;
-    match fdx_accesses(state, customer, false).await {
+    match fdx_accesses(state, session, false).await {
         Ok((fdx, _)) => {
             if let Some(access) = fdx.into_iter().find(|a| a.consent_id == consent_id) {
                 return Ok(Some((access, Regime::Fdx)));
@@ -68,7 +101,7 @@ pub(super) async fn find(
         }
         Err(e) => failed = Some(e),
     }
-    match uk_accesses(state, customer, false).await {
+    match uk_accesses(state, session, false).await {
         Ok((uk, payments, _)) => {
             if payments.iter().any(|p| p.consent_id == consent_id) {
                 return Err(Failure::PaymentMade.into());
@@ -79,7 +112,7 @@ pub(super) async fn find(
         }
         Err(e) => failed = Some(e),
     }
-    match cdr_accesses(state, customer, false).await {
+    match cdr_accesses(state, session, false).await {
         Ok((cdr, _)) => {
             if let Some(access) = cdr.into_iter().find(|a| a.consent_id == consent_id) {
                 return Ok(Some((access, Regime::Cdr)));
@@ -138,6 +171,26 @@ async fn end_record(state: &AppState, subject: &str, consent_id: &str, what: &st
     }
 }
 
+/// Whether the customer `subject` gave consent `consent_id`, by their own record of it (see
+/// [`crate::server::portal::own_by_records`]); a store that does not answer says no.
+pub(super) async fn given_by(state: &AppState, subject: &str, consent_id: &str) -> bool {
+    if !state.records.enabled() {
+        return false;
+    }
+    match state.records.get(consent_id).await {
+        Ok(Some(r)) => {
+            r.draft.subject == subject
+                && r.draft.tenant == state.upstream.tenant()
+                && state.portal_sees(&r.draft.workspace)
+        }
+        Ok(None) => false,
+        Err(e) => {
+            tracing::warn!(error = %e, "the record of a consent to stop could not be read");
+            false
+        }
+    }
+}
+
 /// The name a record keeps of a customer who ended another customer's consent: a joint
 /// account's other holder.
 pub const CO_HOLDER: &str = "co-holder";
@@ -148,18 +201,24 @@ pub const CO_HOLDER: &str = "co-holder";
 /// bank that does not answer leaves its records showing account ids, not the page failing.
 pub(super) async fn accounts_at_own_banks(
     state: &crate::server::AppState,
-    customer: &str,
     records: &[crate::server::records::Record],
 ) -> Vec<crate::wire::InternalAccount> {
-    let mut banks: Vec<&url::Url> = records
+    // Each bank asked about the customer its records name there (the number its claim gave
+    // when the consent was given, else the subject).
+    let mut banks: Vec<(&url::Url, &str)> = records
         .iter()
-        .map(|r| r.draft.workspace.as_str())
-        .filter(|w| state.upstream.obuk_workspace() != Some(*w) && state.upstream.cdr_workspace() != Some(*w))
-        .filter_map(|w| state.upstream.own_bank(w))
+        .filter(|r| {
+            let w = Some(r.draft.workspace.as_str());
+            state.upstream.obuk_workspace() != w && state.upstream.cdr_workspace() != w
+        })
+        .filter_map(|r| {
+            let customer = r.draft.customer.as_deref().unwrap_or(&r.draft.subject);
+            Some((state.upstream.own_bank(&r.draft.workspace)?, customer))
+        })
         .collect();
     banks.sort();
     banks.dedup();
-    let asks = banks.into_iter().map(|bank| state.upstream.accounts_at(bank, customer));
+    let asks = banks.into_iter().map(|(bank, customer)| state.upstream.accounts_at(bank, customer));
     let mut accounts = Vec::new();
     for answer in futures::future::join_all(asks).await {
         match answer {
@@ -177,10 +236,10 @@ pub(super) async fn accounts_at_own_banks(
 /// keeps such a log (the portal's list).
 pub(super) async fn uk_accesses(
     state: &crate::server::AppState,
-    customer: &str,
+    session: &Session,
     disclosed: bool,
 ) -> Result<UkAccesses, crate::server::upstream::UpstreamError> {
-    let Some(bank) = Regime::Uk.bank(state) else {
+    let (Some(bank), Some(customer)) = (Regime::Uk.bank(state), Regime::Uk.customer(state, session)) else {
         return Ok((Vec::new(), Vec::new(), Vec::new()));
     };
     let accounts = state.upstream.accounts_at(bank, customer).await?.accounts;
@@ -233,10 +292,13 @@ async fn disclosed_at(
 /// the bank disclosed under it (the portal's list; finding one to stop needs no such words).
 pub(super) async fn cdr_accesses(
     state: &crate::server::AppState,
-    customer: &str,
+    session: &Session,
     disclosed: bool,
 ) -> Result<(Vec<crate::model::FdxAccess>, Vec<crate::wire::InternalAccount>), crate::server::upstream::UpstreamError> {
     let (Some(wid), Some(bank)) = (Regime::Cdr.workspace(state), Regime::Cdr.bank(state)) else {
+        return Ok((Vec::new(), Vec::new()));
+    };
+    let Some(customer) = Regime::Cdr.customer(state, session) else {
         return Ok((Vec::new(), Vec::new()));
     };
     let accounts = state.upstream.accounts_at(bank, customer).await?.accounts;
@@ -318,21 +380,22 @@ pub(super) async fn end_arrangement_records(state: &crate::server::AppState, sub
 type UkAccesses = (Vec<crate::model::FdxAccess>, Vec<crate::model::PaymentAccess>, Vec<crate::wire::InternalAccount>);
 
 /// The Open Finance consents sharing any of the user's accounts, and those accounts; none when
-/// Open Finance is off. The user is the session's bank customer (`BANK_ID_CLAIM` of the ID
-/// token, or the subject).
+/// Open Finance is off. The user is the session's customer at the FDX workspace's bank.
 pub(super) async fn fdx_accesses(
     state: &crate::server::AppState,
-    customer: &str,
+    session: &Session,
     disclosed: bool,
 ) -> Result<(Vec<crate::model::FdxAccess>, Vec<crate::wire::InternalAccount>), crate::server::upstream::UpstreamError> {
-    let Some(fdx) = state.upstream.fdx() else { return Ok((Vec::new(), Vec::new())) };
-    let accounts = state.upstream.bank_accounts(customer).await?.accounts;
+    let (Some(bank), Some(customer)) = (Regime::Fdx.bank(state), Regime::Fdx.customer(state, session)) else {
+        return Ok((Vec::new(), Vec::new()));
+    };
+    let accounts = state.upstream.accounts_at(bank, customer).await?.accounts;
     let ids: Vec<String> = accounts.iter().map(|a| a.id.clone()).collect();
     let consents = state.upstream.fdx_consents_of_accounts(&ids).await?.consents;
     let locale = crate::request::locale();
     let mut cards = crate::server::portal::fdx_view(&accounts, consents, locale);
     if disclosed {
-        say_disclosed_at(state, &fdx.bank_url, customer, &mut cards, locale).await;
+        say_disclosed_at(state, bank, customer, &mut cards, locale).await;
     }
     Ok((cards, accounts))
 }

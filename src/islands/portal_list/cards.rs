@@ -9,6 +9,11 @@ use leptos::prelude::*;
 
 /// The address of an item's confirmation page (the action without JavaScript).
 pub(super) fn confirm_href(name: &str, value: &str) -> String {
+    portal_href("revoke", name, value)
+}
+
+/// `/portal/{page}?{name}={value}`, the value percent-encoded whatever it holds.
+pub(super) fn portal_href(page: &str, name: &str, value: &str) -> String {
     let mut query = String::new();
     for b in value.bytes() {
         match b {
@@ -16,7 +21,7 @@ pub(super) fn confirm_href(name: &str, value: &str) -> String {
             _ => query.push_str(&format!("%{b:02X}")),
         }
     }
-    format!("/portal/revoke?{name}={query}")
+    format!("/portal/{page}?{name}={query}")
 }
 
 fn initial(name: &str) -> String {
@@ -139,5 +144,14 @@ pub(super) fn split_at(template: &str, marker: &str) -> (String, String) {
     match template.split_once(marker) {
         Some((before, after)) => (before.to_string(), after.to_string()),
         None => (template.to_string(), String::new()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_portal_link_carries_any_value_whole() {
+        assert_eq!(super::portal_href("receipt", "id", "a+b&c#d%e f"), "/portal/receipt?id=a%2Bb%26c%23d%25e%20f");
+        assert_eq!(super::confirm_href("consent_id", "urn:x.1~"), "/portal/revoke?consent_id=urn%3Ax.1~");
     }
 }

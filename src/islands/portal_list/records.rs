@@ -1,7 +1,7 @@
 //! The customer's consent records, current and past, each with its receipt. Part of the list's
 //! island so that revoking an application in place ends its records on the page too.
 
-use super::cards::{confirm_href, split_at};
+use super::cards::{confirm_href, portal_href, split_at};
 use super::{PortalTexts, Target};
 use crate::islands::fill;
 use crate::model::RecordLine;
@@ -107,7 +107,7 @@ fn Record(
                     </p>
                 }
             })}
-            <a class="receipt" href=format!("/portal/receipt?id={id}") download="" aria-label=receipt_label>
+            <a class="receipt" href=portal_href("receipt", "id", &id) download="" aria-label=receipt_label>
                 {texts.with_value(|t| t.receipt.clone())}
             </a>
             {move || {

@@ -1,5 +1,6 @@
 //! Consent profiles: what each regime adds to the OAuth core (see [`api::ConsentProfile`]).
-//! Generic scope grants, the generic Open Banking profile and FDX each live in their own files;
+//! Generic scope grants, the generic Open Banking profile, FDX, UK Open Banking and the CDR
+//! each live in their own files;
 //! a workspace picks one in the seed.
 
 pub mod api;

@@ -259,11 +259,13 @@ impl ConsentRecords {
         for store in self.listed() {
             all.extend(store.authorized_of_client(tenant, client_id).await?);
         }
+        // In force only: one past its expiry has ended already, and is no one's to revoke.
+        all.retain(Record::is_active);
         Ok(newest_first(all))
     }
 
-    /// How many authorized records one application holds that can be revoked: a payment's
-    /// record (which says what was paid) is not counted.
+    /// How many authorized records in force one application holds that can be revoked: a
+    /// payment's record (which says what was paid) is not counted, nor one past its expiry.
     pub async fn count_authorized_of_client(&self, tenant: &str, client_id: &str) -> Result<usize, RecordsError> {
         let mut n = 0;
         for store in self.listed() {

@@ -302,8 +302,9 @@ impl SqliteRecords {
     pub fn count_authorized_of_client(&self, tenant: &str, client_id: &str) -> Result<usize, RecordsError> {
         let n: i64 = self.conn().query_row(
             "SELECT COUNT(*) FROM consent_records
-             WHERE tenant = ?1 AND client_id = ?2 AND status = 'authorized' AND payment IS NULL",
-            params![tenant, client_id],
+             WHERE tenant = ?1 AND client_id = ?2 AND status = 'authorized' AND payment IS NULL
+               AND (expires_at IS NULL OR expires_at > ?3)",
+            params![tenant, client_id, super::record::now()],
             |r| r.get(0),
         )?;
         Ok(n as usize)

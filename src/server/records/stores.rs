@@ -137,7 +137,10 @@ impl Store {
             |s| s.count_authorized_of_client(&t, &c),
             s.count_authorized_of_client(tenant, client_id),
             Ok(0),
-            async { Ok(s.authorized_of_client(tenant, client_id).await?.len()) }
+            async {
+                let all = s.authorized_of_client(tenant, client_id).await?;
+                Ok(all.iter().filter(|r| r.is_active() && r.draft.payment.is_none()).count())
+            }
         )
     }
 

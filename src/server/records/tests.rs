@@ -74,3 +74,30 @@ async fn a_revoke_that_comes_just_after_its_end_was_seen_in_the_list_still_names
 async fn staff_revoke(records: &ConsentRecords, id: &str) -> bool {
     records.revoke(id, Actor::Staff, Some("Ana".into()), Some("Fraud report".into())).await.unwrap()
 }
+
+/// An application's consents for staff to revoke, and their count, are those in force: one
+/// past its expiry has ended already, and a payment's record is never revoked.
+#[tokio::test]
+async fn only_an_applications_consents_in_force_are_listed_and_counted_for_revoking() {
+    let dir = tempfile::tempdir().unwrap();
+    let records = ConsentRecords::sqlite(&dir.path().join("r.sqlite3")).unwrap();
+    let draft = |login: &str, expires_at: Option<i64>| Draft {
+        login_id: login.into(),
+        tenant: "default".into(),
+        workspace: "demo".into(),
+        subject: "user".into(),
+        client_id: "app".into(),
+        scopes: vec!["openid".into()],
+        expires_at,
+        ..Draft::default()
+    };
+    for (login, expires_at) in [("in force", Some(now() + 3600)), ("ran out", Some(now() - 1)), ("open", None)] {
+        let (id, _) = records.prepare(draft(login, expires_at)).await.unwrap().unwrap();
+        records.authorize(&id).await.unwrap();
+    }
+    let listed = records.authorized_of_client("default", "app").await.unwrap();
+    let logins: Vec<&str> = listed.iter().map(|r| r.draft.login_id.as_str()).collect();
+    assert_eq!(logins.len(), 2, "{logins:?}");
+    assert!(!logins.contains(&"ran out"), "{logins:?}");
+    assert_eq!(records.count_authorized_of_client("default", "app").await.unwrap(), 2);
+}

@@ -27,6 +27,7 @@ pub use decisions::{Decision, Turn, HOLD};
 use crate::server::keys;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
 use std::future::Future;
 use std::path::Path;
 use std::time::Duration;
@@ -67,10 +68,26 @@ pub struct Session {
     pub subject: String,
     /// The bank's customer number of the user (what the portal's Open Finance list uses).
     pub customer: String,
+    /// The user's customer number at each bank of the workspaces whose consents the portal
+    /// lists (by workspace), each read with that bank's claim at sign-in; a workspace missing
+    /// here has no customer of theirs the portal may ask about. `None` in a session sealed
+    /// before these were kept.
+    pub customers: Option<BTreeMap<String, String>>,
     pub display: String,
     pub access_token: String,
     /// A staff member's reach: the workspaces whose records they may see (`None`: all).
     pub reach: Option<Vec<String>>,
+}
+
+impl Session {
+    /// The user's customer number at `workspace`'s bank (see [`Session::customers`]). A session
+    /// sealed before those were kept has its one `customer` for every bank, as it had then.
+    pub fn customer_at(&self, workspace: &str) -> Option<&str> {
+        match &self.customers {
+            Some(customers) => customers.get(workspace).map(String::as_str),
+            None => Some(&self.customer),
+        }
+    }
 }
 
 /// Whom a new session is for.
@@ -79,6 +96,9 @@ pub struct Holder<'a> {
     pub subject: &'a str,
     /// The bank's customer number (a customer's), or nothing (staff).
     pub customer: &'a str,
+    /// The customer's number at each bank the portal lists consents of, by workspace (none
+    /// for staff).
+    pub customers: Option<BTreeMap<String, String>>,
     pub display: &'a str,
     /// A staff member's reach (`None`: every workspace's records; always for customers).
     pub reach: Option<Vec<String>>,
@@ -91,6 +111,9 @@ struct Sealed {
     kind: SealedKind,
     subject: String,
     customer: String,
+    /// Absent in a record sealed before they were kept (see [`Session::customer_at`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    customers: Option<BTreeMap<String, String>>,
     display: String,
     access_token: String,
     /// Absent in a record sealed before staff had a reach: those were all of the global role.
@@ -289,7 +312,7 @@ impl Sessions {
         access_token: &str,
         token_lifetime: i64,
     ) -> Result<String, StoreError> {
-        let holder = Holder { kind: Kind::Customer, subject, customer, display, reach: None };
+        let holder = Holder { kind: Kind::Customer, subject, customer, customers: None, display, reach: None };
         self.create_of(holder, access_token, token_lifetime).await
     }
 
@@ -300,7 +323,7 @@ impl Sessions {
         access_token: &str,
         token_lifetime: i64,
     ) -> Result<String, StoreError> {
-        let Holder { kind, subject, customer, display, reach } = holder;
+        let Holder { kind, subject, customer, customers, display, reach } = holder;
         let id = crate::request::random_b64(32);
         let key = hash(&id);
         let now = now();
@@ -309,6 +332,7 @@ impl Sessions {
             kind: SealedKind::of(kind, &reach),
             subject: subject.into(),
             customer: customer.into(),
+            customers,
             display: display.into(),
             access_token: access_token.into(),
             reach,
@@ -351,8 +375,8 @@ impl Sessions {
             .and_then(|plain| serde_json::from_str::<Sealed>(&plain).ok())
             .and_then(|s| {
                 let (kind, reach) = s.kind.open(s.reach)?;
-                let Sealed { subject, customer, display, access_token, .. } = s;
-                Some(Session { kind, id_hash: key, subject, customer, display, access_token, reach })
+                let Sealed { subject, customer, customers, display, access_token, .. } = s;
+                Some(Session { kind, id_hash: key, subject, customer, customers, display, access_token, reach })
             });
         match opened {
             Some(session) => Ok(Some(session)),

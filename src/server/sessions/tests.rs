@@ -89,8 +89,14 @@ async fn whole_records_are_sealed_at_rest_and_refused_when_altered_or_moved() {
 async fn a_staff_reach_is_kept_and_builds_from_before_reaches_cannot_read_it_as_global() {
     let dir = tempfile::tempdir().unwrap();
     let sessions = Sessions::sqlite(&dir.path().join("s.sqlite3"), &[3u8; 32], Duration::from_millis(500)).unwrap();
-    let staff =
-        |reach: Option<Vec<String>>| Holder { kind: Kind::Staff, subject: "s", customer: "", display: "S", reach };
+    let staff = |reach: Option<Vec<String>>| Holder {
+        kind: Kind::Staff,
+        subject: "s",
+        customer: "",
+        customers: Default::default(),
+        display: "S",
+        reach,
+    };
     let scoped = sessions.create_of(staff(Some(vec!["gobank".into()])), "t", 3600).await.unwrap();
     let global = sessions.create_of(staff(None), "t", 3600).await.unwrap();
     let s = sessions.get(&scoped).await.unwrap().unwrap();
@@ -122,6 +128,7 @@ async fn a_staff_reach_is_kept_and_builds_from_before_reaches_cannot_read_it_as_
             kind,
             subject: "s".into(),
             customer: String::new(),
+            customers: None,
             display: "S".into(),
             access_token: "t".into(),
             reach,
@@ -136,4 +143,28 @@ async fn a_staff_reach_is_kept_and_builds_from_before_reaches_cannot_read_it_as_
     let first: Sealed = serde_json::from_str(first).unwrap();
     assert_eq!(first.kind.open(first.reach), Some((Kind::Staff, Some(vec!["gobank".to_string()]))));
     assert_eq!(SealedKind::StaffWithin.open(None), None);
+}
+
+/// A customer's number at each bank is kept with the session: the portal asks each bank about
+/// its own, and nothing of a bank the sign-in named none at. A session sealed before these were
+/// kept has its one number for every bank.
+#[tokio::test]
+async fn a_session_keeps_the_customers_number_at_each_bank() {
+    let dir = tempfile::tempdir().unwrap();
+    let sessions = Sessions::sqlite(&dir.path().join("s.sqlite3"), &[3u8; 32], Duration::from_millis(500)).unwrap();
+    let customers = [("uk".to_string(), "UK-7".to_string())].into();
+    let holder = Holder {
+        kind: Kind::Customer,
+        subject: "u",
+        customer: "C-1",
+        customers: Some(customers),
+        display: "U",
+        reach: None,
+    };
+    let id = sessions.create_of(holder, "t", 3600).await.unwrap();
+    let session = sessions.get(&id).await.unwrap().unwrap();
+    assert_eq!(session.customer_at("uk"), Some("UK-7"));
+    assert_eq!(session.customer_at("cdr"), None, "no number there: that bank is asked nothing");
+    let old = sessions.create("u", "C-1", "U", "t", 3600).await.unwrap();
+    assert_eq!(sessions.get(&old).await.unwrap().unwrap().customer_at("cdr"), Some("C-1"));
 }

@@ -379,6 +379,24 @@ async fn balances_and_transactions_are_served_as_the_consent_allows() {
     assert_eq!(bank_read(&app, &full, "UK-30003", "balances").await.0, StatusCode::UNAUTHORIZED);
 }
 
+/// A UK workspace whose people are not the portal's (its own `users`: a subject there is
+/// someone else): the portal asks its bank about no one, lists none of its consents and stops
+/// none.
+#[tokio::test]
+async fn the_portal_lists_and_stops_nothing_at_a_bank_whose_people_are_others() {
+    let app =
+        spawn_app_with(".", |c| c.workspaces.entry("obuk".into()).or_default().users = Some("albion".into())).await;
+    let b = browser();
+    let (id, consent) = start_uk(&app, &b, "user").await;
+    allow(&app, &b, &consent, &["UK-30001"]).await;
+    let portal = browser();
+    let html = portal_sign_in(&app, &portal, "user").await;
+    assert!(!html.contains(&id), "{html}");
+    let res = portal_stop(&app, &portal, id.as_str(), hidden(&html, "csrf_token").as_str()).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert_eq!(uk_managed(&app, &id).await["status"], "Authorised");
+}
+
 /// One bank's API down (here the FDX bank, unreachable) costs the portal that bank's consents
 /// only: the page shows the others with a word that some are missing, and a UK consent is still
 /// stopped (it was a 502 page, and no stop, before).

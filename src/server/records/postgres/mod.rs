@@ -325,8 +325,9 @@ impl PostgresRecords {
             .await?
             .query_one(
                 "SELECT COUNT(*) FROM consent_records
-                 WHERE tenant = $1 AND client_id = $2 AND status = 'authorized' AND payment IS NULL",
-                &[&tenant, &client_id],
+                 WHERE tenant = $1 AND client_id = $2 AND status = 'authorized' AND payment IS NULL
+                   AND (expires_at IS NULL OR expires_at > $3)",
+                &[&tenant, &client_id, &super::record::now()],
             )
             .await?;
         Ok(row.get::<_, i64>(0) as usize)
