@@ -363,8 +363,9 @@ pub struct FdxAccess {
     pub created: Option<(String, String)>,
     pub expires: Option<(String, String)>,
     pub active: bool,
-    /// Every account it shares is one of this user's: the user gave it (or could have), and may
-    /// stop it. Otherwise another holder of a joint account gave it, and only they can.
+    /// The user gave it (or could have) and may stop it: every account it shares is one of
+    /// theirs, or its list names them as its customer (CDR), or their own record says they gave
+    /// it. Otherwise another holder of a joint account gave it, and only they can.
     pub all_mine: bool,
     /// The recipient's logo (a UK consent's embedded `Client`; FDX's carries none).
     pub logo_uri: Option<String>,

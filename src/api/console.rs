@@ -185,11 +185,13 @@ pub async fn staff_revoke(
     if record.draft.payment.is_some() {
         return Err(crate::error::Failure::PaymentMade.into());
     }
-    crate::server::revoke::end_consent(&state, &record, Actor::Staff, Some(session.display), Some(reason)).await?;
-    state.upstream.metrics().revokes.inc();
-    // The record's page says so once: reached by the plain form's redirect, or by the island's
-    // own navigation once done.
-    context::say_next(&state, crate::server::notice::Notice::RecordRevoked);
+    // One that ended meanwhile (revoked in another tab, or past its expiry) is left as it is: its
+    // page says how it ended. Otherwise the record's page says it was revoked, once: reached by
+    // the plain form's redirect, or by the island's own navigation once done.
+    if crate::server::revoke::end_consent(&state, &record, Actor::Staff, Some(session.display), Some(reason)).await? {
+        state.upstream.metrics().revokes.inc();
+        context::say_next(&state, crate::server::notice::Notice::RecordRevoked);
+    }
     if context::plain_form() {
         context::navigate(&record_path(&record.id));
     }
@@ -296,7 +298,9 @@ fn revocable(reach: &crate::server::console::Reach, record: &crate::server::reco
 #[cfg(feature = "ssr")]
 fn reason_of(reason: &str) -> Result<String, AppError> {
     let reason = crate::server::present::clean_text(reason);
-    if reason.is_empty() || reason.chars().count() > 500 {
+    // Assent's own reasons are codes said in words: a staff member's is their own words.
+    let assents = [crate::server::records::reason::AMENDED, crate::server::records::reason::ENDED_UPSTREAM];
+    if reason.is_empty() || reason.chars().count() > 500 || assents.contains(&reason.as_str()) {
         return Err(crate::error::Failure::ReasonNeeded.into());
     }
     Ok(reason)

@@ -1,14 +1,15 @@
 //! The System and Public APIs' idempotency keys (reference §0.4): a POST carrying
 //! `X-Idempotency-Key` (32 to 255 characters) is done once, and the same key on the same path
-//! within a minute gets the answer kept from that time, marked `X-Idempotent-Replayed: true`.
-//! The work runs to its end even when the caller has gone, as a server's would, so that a
-//! caller who lost the answer and asks again finds it.
+//! within a minute gets the answer kept from that time, marked `X-Idempotent-Replayed: true`;
+//! one that comes while the first still runs waits for its answer. Only an answer the API acted
+//! on is kept: a refused token (401, 403), a 429 or a server error leaves the key free, so the
+//! request can be made again. The work runs to its end even when the caller has gone, as a
+//! server's would, so that a caller who lost the answer and asks again finds it.
 
 use crate::sandbox::http::api_error;
 use crate::sandbox::replays::Kept;
 use crate::sandbox::state::{Fault, Sandbox};
 use axum::{
-    body::Body,
     extract::{Request, State},
     http::{header, Method, StatusCode},
     middleware::Next,
@@ -16,7 +17,7 @@ use axum::{
 };
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 const HEADER: &str = "x-idempotency-key";
 /// The largest answer kept (the APIs' answers are a few kilobytes).
@@ -30,27 +31,37 @@ pub async fn replay(State(sb): State<Arc<Sandbox>>, req: Request, next: Next) ->
     let Some(key) = key.to_str().ok().filter(|k| (32..=255).contains(&k.len())) else {
         return api_error(StatusCode::BAD_REQUEST, "X-Idempotency-Key must be 32 to 255 characters", "bad_request");
     };
-    let key = format!("{}\n{key}", req.uri().path());
-    if let Some(kept) = sb.replays.get(&key) {
+    let slot = sb.replays.slot(&format!("{}\n{key}", req.uri().path()));
+    // The same key's request in flight finishes first.
+    let mut kept = slot.lock_owned().await;
+    if let Some(answer) = kept.as_ref().filter(|k| k.fresh()) {
         sb.stats.idempotent_replays.fetch_add(1, Ordering::SeqCst);
-        return kept.answer(true);
+        return answer.answer(true);
     }
-    let Ok(res) = tokio::spawn(next.run(req)).await else {
+    // Run on a task of its own, holding the slot, to its end whoever waits for it.
+    let slow = match sb.fault() {
+        Some(Fault::SlowStart(delay)) => delay,
+        _ => Duration::ZERO,
+    };
+    let work = tokio::spawn(async move {
+        tokio::time::sleep(slow).await;
+        let (parts, body) = next.run(req).await.into_parts();
+        let body = axum::body::to_bytes(body, LARGEST).await.unwrap_or_default();
+        let answer = Kept {
+            at: Instant::now(),
+            status: parts.status,
+            content_type: parts.headers.get(header::CONTENT_TYPE).cloned(),
+            body,
+        };
+        let acted = !matches!(answer.status.as_u16(), 401 | 403 | 429 | 500..);
+        *kept = acted.then(|| answer.clone());
+        answer
+    });
+    let Ok(answer) = work.await else {
         return api_error(StatusCode::INTERNAL_SERVER_ERROR, "the request failed", "internal");
     };
-    let (parts, body) = res.into_parts();
-    let Ok(body) = axum::body::to_bytes(body, LARGEST).await else {
-        return Response::from_parts(parts, Body::empty());
-    };
-    let kept = Kept {
-        at: Instant::now(),
-        status: parts.status,
-        content_type: parts.headers.get(header::CONTENT_TYPE).cloned(),
-        body,
-    };
-    sb.replays.keep(key, kept.clone());
     if let Some(Fault::LateAnswer(delay)) = sb.fault() {
         tokio::time::sleep(delay).await;
     }
-    kept.answer(false)
+    answer.answer(false)
 }

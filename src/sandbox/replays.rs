@@ -1,5 +1,6 @@
-//! The answers the sandbox keeps for idempotency keys (`idempotency`): each for a minute, at
-//! most [`MOST_KEPT`] at once.
+//! The answers the sandbox keeps for idempotency keys (`idempotency`): one slot per key, which
+//! a request holds while it runs (the same key's next request waits for it), then holds its
+//! answer for a minute; at most [`MOST_SLOTS`] at once.
 
 use axum::{
     body::Bytes,
@@ -7,13 +8,13 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// How long an answer is kept.
 const KEPT_FOR: Duration = Duration::from_secs(60);
-/// The most answers kept at once; older ones go first.
-const MOST_KEPT: usize = 10_000;
+/// The most keys known at once; past it, those with nothing kept in force go first.
+const MOST_SLOTS: usize = 10_000;
 
 /// An answer kept for its key.
 #[derive(Clone)]
@@ -24,28 +25,31 @@ pub struct Kept {
     pub body: Bytes,
 }
 
-/// The answers kept, by path and key.
+/// One key's slot: locked by the request running under it, holding what it answered.
+pub type Slot = Arc<tokio::sync::Mutex<Option<Kept>>>;
+
+/// The slots, by path and key.
 #[derive(Default)]
-pub struct Replays(Mutex<HashMap<String, Kept>>);
+pub struct Replays(Mutex<HashMap<String, Slot>>);
 
 impl Replays {
-    pub fn get(&self, key: &str) -> Option<Kept> {
-        let kept = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        kept.get(key).filter(|k| k.at.elapsed() < KEPT_FOR).cloned()
-    }
-
-    pub fn keep(&self, key: String, answer: Kept) {
-        let mut kept = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        if kept.len() >= MOST_KEPT {
-            kept.retain(|_, k| k.at.elapsed() < KEPT_FOR);
+    /// `key`'s slot, made when there is none.
+    pub fn slot(&self, key: &str) -> Slot {
+        let mut slots = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if slots.len() >= MOST_SLOTS {
+            // A slot in use (locked) stays; so does one with an answer still kept.
+            slots.retain(|_, s| s.try_lock().map_or(true, |k| k.as_ref().is_some_and(Kept::fresh)));
         }
-        if kept.len() < MOST_KEPT {
-            kept.insert(key, answer);
-        }
+        slots.entry(key.to_string()).or_default().clone()
     }
 }
 
 impl Kept {
+    /// Still to be answered again (within its minute).
+    pub fn fresh(&self) -> bool {
+        self.at.elapsed() < KEPT_FOR
+    }
+
     pub fn answer(&self, replayed: bool) -> Response {
         let mut res = (self.status, self.body.clone()).into_response();
         if let Some(ct) = &self.content_type {

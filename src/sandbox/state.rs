@@ -30,6 +30,9 @@ pub enum Fault {
     /// Answer a POST carrying an idempotency key (a decision) only after this delay, its work
     /// done and its answer kept: the answer a caller loses when it gives up first.
     LateAnswer(Duration),
+    /// Start a POST carrying an idempotency key only after this delay: a slow decision, asked
+    /// again while it still runs.
+    SlowStart(Duration),
 }
 
 /// Request counters, read by tests to check Assent's upstream traffic.

@@ -122,12 +122,19 @@ pub fn may_use(own: &[crate::wire::InternalAccount], chosen: &[String], purpose:
 /// A consent whose end has passed (its `expirationTime`, or a duration of no days) could not
 /// be given any more: refused (`ConsentExpired`), as the UK and CDR screens refuse theirs.
 pub fn still_open(consent: &GetFDXConsentResponse) -> Result<(), AppError> {
-    let no_days = consent.fdx_consent.duration_period.is_some_and(|days| days <= 0);
-    match ends_at(&consent.fdx_consent) {
+    let fdx = &consent.fdx_consent;
+    let no_days = time_bound(fdx) && fdx.duration_period.is_some_and(|days| days <= 0);
+    match ends_at(fdx) {
         _ if no_days => Err(Failure::ConsentExpired.into()),
         Some(end) if end <= chrono::Utc::now() => Err(Failure::ConsentExpired.into()),
         _ => Ok(()),
     }
+}
+
+/// Whether the consent's days count: a `TIME_BOUND` one's (or one of no type). A `ONE_TIME` or
+/// `PERSISTENT` one has none, whatever a `durationPeriod` of 0 (a Go zero value) says.
+fn time_bound(fdx: &crate::wire::FDXConsent) -> bool {
+    !matches!(fdx.duration_type.as_deref(), Some("ONE_TIME" | "PERSISTENT"))
 }
 
 pub fn accounts_requested(consent: &GetFDXConsentResponse) -> bool {
@@ -216,12 +223,13 @@ pub fn record_draft(
     }
 }
 
-/// When the consent ends: its `expirationTime`, else its duration's days from now (checked: a
-/// recipient may ask for any number of days).
+/// When the consent ends: its `expirationTime`, else a time-bound one's days from now (checked:
+/// a recipient may ask for any number of days; none when it asks for none).
 fn ends_at(fdx: &crate::wire::FDXConsent) -> Option<chrono::DateTime<chrono::FixedOffset>> {
     let expires = fdx.expiration_time.as_deref().and_then(|e| chrono::DateTime::parse_from_rfc3339(e).ok());
     expires.or_else(|| {
-        let end = chrono::Utc::now().checked_add_signed(chrono::Duration::try_days(fdx.duration_period?)?)?;
+        let days = fdx.duration_period.filter(|d| *d > 0 && time_bound(fdx))?;
+        let end = chrono::Utc::now().checked_add_signed(chrono::Duration::try_days(days)?)?;
         Some(end.fixed_offset())
     })
 }
@@ -360,9 +368,15 @@ mod tests {
             let view = view(&consent, Vec::new(), "l".into(), "s".into(), "t".into());
             assert_eq!(view.duration_days, Some(days));
             // An end date only when there is one to show.
-            assert_eq!(view.until.is_some(), (0..=90).contains(&days) || days == -1, "{days}");
+            assert_eq!(view.until.is_some(), (1..=90).contains(&days), "{days}");
             // None left (or ended before it began): it could not be given any more.
             assert_eq!(still_open(&consent).is_err(), days <= 0, "{days}");
+            // Unless its type has no days: a Go zero value says nothing.
+            for kind in ["ONE_TIME", "PERSISTENT"] {
+                let mut typed = consent.clone();
+                typed.fdx_consent.duration_type = Some(kind.into());
+                assert!(still_open(&typed).is_ok(), "{kind} {days}");
+            }
         }
     }
 

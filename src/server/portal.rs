@@ -233,13 +233,22 @@ pub fn fdx_view(accounts: &[InternalAccount], mut consents: Vec<FDXConsent>, loc
         .collect()
 }
 
-/// Marks the cards of consents the customer gave as theirs by their own records of them
-/// (`own`: the customer's), though an account a card shares is no longer in the bank's list
-/// (closed, say): they stop what they gave, whatever became of its accounts.
-pub fn own_by_records(cards: &mut [FdxAccess], own: &[crate::server::records::Record]) {
+/// Marks the cards (of `workspace`'s consents) the customer gave as theirs by their own records
+/// of them (`own`: the customer's), though an account a card shares is no longer in the bank's
+/// list (closed, say): they stop what they gave, whatever became of its accounts.
+pub fn own_by_records(cards: &mut [FdxAccess], own: &[crate::server::records::Record], workspace: &str) {
     for card in cards.iter_mut().filter(|c| !c.all_mine) {
-        card.all_mine = own.iter().any(|r| r.id == card.consent_id);
+        card.all_mine = own.iter().any(|r| gave(r, &card.consent_id, workspace));
     }
+}
+
+/// Whether `record` (the customer's) says they gave consent `consent_id` of `workspace`: named
+/// by it, of that workspace, and given (not pending, not refused).
+pub fn gave(record: &crate::server::records::Record, consent_id: &str, workspace: &str) -> bool {
+    use crate::server::records::Status;
+    record.id == consent_id
+        && record.draft.workspace == workspace
+        && !matches!(record.status, Status::Pending | Status::Rejected)
 }
 
 /// Names each of `cards` (FDX consents, which the management list names by client id alone) as
@@ -419,17 +428,24 @@ mod tests {
     fn a_consent_the_customers_own_record_names_is_theirs_to_stop_whatever_became_of_its_accounts() {
         let not_all = |id: &str| FdxAccess { all_mine: false, ..card(id, true) };
         let mut cards = vec![not_all("mine"), not_all("another-holders"), card("listed", true)];
-        let record = crate::server::records::Record {
-            id: "mine".into(),
-            status: crate::server::records::Status::Authorized,
+        use crate::server::records::{Draft, Record, Status};
+        let record = |id: &str, workspace: &str, status| Record {
+            id: id.into(),
+            status,
             created_at: 1,
             updated_at: 1,
-            draft: crate::server::records::Draft::default(),
+            draft: Draft { workspace: workspace.into(), ..Draft::default() },
             history: Vec::new(),
         };
-        own_by_records(&mut cards, &[record]);
+        let own = [
+            record("mine", "fdx", Status::Revoked),
+            record("another-holders", "uk", Status::Authorized),
+            record("pending", "fdx", Status::Pending),
+        ];
+        cards.push(not_all("pending"));
+        own_by_records(&mut cards, &own, "fdx");
         let mine: Vec<bool> = cards.iter().map(|c| c.all_mine).collect();
-        assert_eq!(mine, [true, false, true]);
+        assert_eq!(mine, [true, false, true, false], "another workspace's record, or one not given, says nothing");
     }
 
     #[test]

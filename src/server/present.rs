@@ -74,10 +74,14 @@ fn is_format(c: char) -> bool {
 /// The reason of a record's event in words: one of Assent's own (`records::reason`) in
 /// `locale`, anyone else's as they wrote it, cleaned.
 pub fn reason_words(locale: Locale, reason: &str) -> String {
-    match reason.strip_prefix("assent:") {
-        Some(code) => code_label(locale, "record-reason-", code),
-        None => clean_text(reason),
-    }
+    use crate::server::records::reason;
+    // As the builds before the codes wrote them, in English.
+    let code = match reason {
+        reason::AMENDED | "Replaced by an amendment" => "amended",
+        reason::ENDED_UPSTREAM | "Ended at the authorization server before this record was settled" => "ended-upstream",
+        _ => return clean_text(reason),
+    };
+    code_label(locale, "record-reason-", code)
 }
 
 /// A code from upstream (a data cluster, a status) in the page's language; one the messages do

@@ -73,7 +73,15 @@ pub async fn load_portal() -> Result<PortalView, AppError> {
         let bank = brand.map(|(b, _)| b.name.clone()).unwrap_or_default();
         list.iter_mut().for_each(|a| a.bank = bank.clone());
     };
+    // A consent the customer's own record says they gave is theirs to stop, whatever became
+    // of its accounts.
+    let own = |list: &mut Vec<crate::model::FdxAccess>, regime: Regime| {
+        if let (Ok(records), Some(workspace)) = (&records, regime.workspace(&state)) {
+            crate::server::portal::own_by_records(list, records, workspace);
+        }
+    };
     at(&mut fdx, Regime::Fdx.workspace(&state));
+    own(&mut fdx, Regime::Fdx);
     // UK consents are cards of the same list: the same Stop, the same confirmation page.
     let (uk, payments, uk_accounts) = uk.unwrap_or_else(|e| {
         or_none("uk", e);
@@ -81,16 +89,15 @@ pub async fn load_portal() -> Result<PortalView, AppError> {
     });
     let mut uk = uk;
     at(&mut uk, Regime::Uk.workspace(&state));
+    own(&mut uk, Regime::Uk);
     fdx.extend(uk);
     let (mut au, au_accounts) = au.unwrap_or_else(|e| {
         or_none("cdr", e);
         Default::default()
     });
     at(&mut au, Regime::Cdr.workspace(&state));
+    own(&mut au, Regime::Cdr);
     fdx.extend(au);
-    if let Ok(records) = &records {
-        crate::server::portal::own_by_records(&mut fdx, records);
-    }
     // Each joint account, with its holder's say on its sharing, at the bank that listed it.
     // Named as the cards name their bank: by its brand, where it has one of its own.
     let bank_name = |workspace: Option<&str>| {
@@ -261,7 +268,7 @@ pub async fn stop_sharing(#[server(default)] csrf_token: String, consent_id: Str
     };
     // A joint account's other holder gave it: theirs to stop, not this user's (unless the
     // user's own record says they gave it, and the bank no longer lists one of its accounts).
-    if !access.all_mine && !sharing::given_by(&state, &session.subject, &consent_id).await {
+    if !access.all_mine && !sharing::given_by(&state, &session.subject, regime, &consent_id).await {
         return Err(Failure::OtherHolders.into());
     }
     // Already stopped (another tab, or it expired): nothing to do.

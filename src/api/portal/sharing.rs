@@ -48,9 +48,11 @@ impl Regime {
     }
 
     /// The signed-in customer's number at that bank; none when the sign-in did not name one
-    /// (see [`customers`]): then the portal asks that bank nothing.
+    /// (see [`customers`]), or the workspace's people are not the portal's (asked at every call:
+    /// a session sealed before each bank's number was kept has one for all): then the portal
+    /// asks that bank nothing.
     pub(super) fn customer<'s>(self, state: &AppState, session: &'s Session) -> Option<&'s str> {
-        self.workspace(state).and_then(|w| session.customer_at(w))
+        self.workspace(state).filter(|w| state.portal_sees(w)).and_then(|w| session.customer_at(w))
     }
 }
 
@@ -171,21 +173,17 @@ async fn end_record(state: &AppState, subject: &str, consent_id: &str, what: &st
     }
 }
 
-/// Whether the customer `subject` gave consent `consent_id`, by their own record of it (see
-/// [`crate::server::portal::own_by_records`]); a store that does not answer says no.
-pub(super) async fn given_by(state: &AppState, subject: &str, consent_id: &str) -> bool {
+/// Whether the customer `subject` gave consent `consent_id` of `regime`, by their own record
+/// of it (see [`crate::server::portal::own_by_records`]); a store that does not answer says no.
+pub(super) async fn given_by(state: &AppState, subject: &str, regime: Regime, consent_id: &str) -> bool {
+    let Some(workspace) = regime.workspace(state) else { return false };
     if !state.records.enabled() {
         return false;
     }
-    match state.records.get(consent_id).await {
-        Ok(Some(r)) => {
-            r.draft.subject == subject
-                && r.draft.tenant == state.upstream.tenant()
-                && state.portal_sees(&r.draft.workspace)
-        }
-        Ok(None) => false,
+    match super::customer_records(state, subject).await {
+        Ok(own) => own.iter().any(|r| crate::server::portal::gave(r, consent_id, workspace)),
         Err(e) => {
-            tracing::warn!(error = %e, "the record of a consent to stop could not be read");
+            tracing::warn!(error = %e, "the records of a consent to stop could not be read");
             false
         }
     }

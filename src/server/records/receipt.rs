@@ -10,7 +10,6 @@ use super::{PaymentRecord, Record};
 use crate::i18n::Locale;
 use serde_json::{json, Value};
 
-/// The receipt of `record`, issued by `controller` (the bank), in `locale`'s language.
 /// The record's events, each reason in words (Assent's own in the receipt's language).
 fn history(record: &Record, locale: Locale) -> Vec<super::Event> {
     let mut history = record.history.clone();
@@ -20,6 +19,7 @@ fn history(record: &Record, locale: Locale) -> Vec<super::Event> {
     history
 }
 
+/// The receipt of `record`, issued by `controller` (the bank), in `locale`'s language.
 pub fn receipt(record: &Record, controller: &str, locale: Locale) -> Value {
     let d = &record.draft;
     // A refusal consented to nothing: no purpose; what it was asked is Assent's addition.
@@ -124,10 +124,11 @@ mod tests {
             by_name: None,
             reason: Some(reason.into()),
         };
-        r.history.extend([ended(super::super::reason::AMENDED), ended("Fraude")]);
+        r.history.extend([ended(super::super::reason::AMENDED), ended("Fraude"), ended("Replaced by an amendment")]);
         let history = &receipt(&r, "Bank", Locale::Es)["assent"]["history"];
         assert_eq!(history[1]["reason"], "Reemplazado por una modificación");
         assert_eq!(history[2]["reason"], "Fraude");
+        assert_eq!(history[3]["reason"], "Reemplazado por una modificación", "as an earlier build kept it");
         // The console says who ended it: a joint account's other holder is not the customer.
         r.history[1].by_name = Some("co-holder".into());
         let lines = crate::server::console::history(&r, Locale::En);

@@ -32,8 +32,8 @@ use url::Url;
 
 /// How long an idle pooled connection to the upstream is kept: well under the keep-alive of
 /// common servers (Node and Apache: 5 s, the sandbox's listeners too), so that a request is
-/// not sent on a connection the server is closing at that moment; an accept sent so fails and
-/// is not sent again.
+/// not sent on a connection the server is closing at that moment (an accept sent so would be
+/// sent again, with its idempotency key, see [`Upstream::send`]).
 const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(2);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(4);
@@ -71,8 +71,9 @@ impl From<UpstreamError> for AppError {
         let failure = match &e {
             UpstreamError::Status { status: 404, .. } | UpstreamError::NoSuchPath => Failure::FlowExpired,
             UpstreamError::Status { status: 409, .. } => Failure::Answered,
-            // A 403 that outlived the token's renewal is the System client's lack of a scope
-            // (reference §4): the operator's matter, like any other upstream fault.
+            // A 403 is never the user's to mend: from the System API, after the token's
+            // renewal, the System client's lack of a scope (reference §4); from the Public API,
+            // the portal client's; from a bank, Assent's client there. The operator's matter.
             UpstreamError::Status { status: 400 | 422, .. } => Failure::Refused,
             UpstreamError::Status { status: 429, .. } => Failure::Busy,
             UpstreamError::Status { .. } => Failure::UpstreamStatus,
@@ -302,7 +303,8 @@ impl Upstream {
             keyed || matches!(request.method(), &Method::GET | &Method::HEAD | &Method::PUT | &Method::DELETE);
         let again = if idempotent { request.try_clone() } else { None };
         match (self.http.execute(request).await, again) {
-            (Err(e), Some(again)) if closed_under_us(&e) || (keyed && e.is_timeout()) => {
+            // Not a timeout connecting: the server never had it, and is likely down.
+            (Err(e), Some(again)) if closed_under_us(&e) || (keyed && e.is_timeout() && !e.is_connect()) => {
                 tracing::info!(error = %e, "the upstream's answer was lost; sending once more");
                 self.http.execute(again).await
             }

@@ -231,8 +231,12 @@ impl Upstream {
             if let Some(body) = body {
                 request = request.json(body);
             }
-            if let Some(key) = idempotency_key {
-                request = request.header(super::IDEMPOTENCY_KEY, key);
+            // Sent again after a renewal, a key of its own: the refused token did nothing, and a
+            // server that kept its refusal under the first key must not answer with it again.
+            match (idempotency_key, renewed) {
+                (Some(key), false) => request = request.header(super::IDEMPOTENCY_KEY, key),
+                (Some(key), true) => request = request.header(super::IDEMPOTENCY_KEY, format!("{key}.renewed")),
+                (None, _) => {}
             }
             let started = Instant::now();
             let response = match self.send(request).await {

@@ -454,23 +454,88 @@ async fn with_a_system_issuer_of_its_own_every_system_call_goes_there() {
     );
 }
 
-/// The authorization server makes the decision but its answer comes too late: Assent sends it
-/// once more with the same idempotency key, the server answers it as it answered the first
-/// (reference §0.4), the consent is given once, and the browser goes on to the application.
+/// The authorization server's answer to a decision is lost: it made the decision and answered
+/// too late, or it is still making it when Assent gives up waiting. Assent sends the decision
+/// once more with the same idempotency key, the server answers it as it answered the first (the
+/// second waiting for the first: reference §0.4), the consent is given once, and the browser
+/// goes on to the application.
 #[tokio::test]
 async fn a_decision_whose_answer_is_lost_is_sent_again_and_made_once() {
     use std::sync::atomic::Ordering::SeqCst;
     let app = spawn_app().await;
-    let b = browser();
-    let consent = start_flow(&app, &b, "user", &["openid", "email"]).await;
-    let page = open_consent(&b, &consent).await;
-    let stats = &app.sandbox().stats;
-    let (decisions, replays) = (stats.scope_grant_decisions.load(SeqCst), stats.idempotent_replays.load(SeqCst));
-    app.sandbox().set_fault(Some(Fault::LateAnswer(Duration::from_secs(6))));
-    let res = submit(&app, &b, &page, "allow", &["openid", "email"]).await;
-    app.sandbox().set_fault(None);
-    let demo = finish(&app, &b, res).await;
-    assert_eq!(granted_scopes(&demo), ["openid", "email"]);
-    assert_eq!(stats.scope_grant_decisions.load(SeqCst) - decisions, 1, "the decision is made once");
-    assert_eq!(stats.idempotent_replays.load(SeqCst) - replays, 1, "the second ask is answered from the first");
+    for fault in [Fault::LateAnswer(Duration::from_secs(6)), Fault::SlowStart(Duration::from_secs(6))] {
+        let b = browser();
+        let consent = start_flow(&app, &b, "user", &["openid", "email"]).await;
+        let page = open_consent(&b, &consent).await;
+        let stats = &app.sandbox().stats;
+        let (decisions, replays) = (stats.scope_grant_decisions.load(SeqCst), stats.idempotent_replays.load(SeqCst));
+        app.sandbox().set_fault(Some(fault.clone()));
+        let res = submit(&app, &b, &page, "allow", &["openid", "email"]).await;
+        app.sandbox().set_fault(None);
+        let demo = finish(&app, &b, res).await;
+        assert_eq!(granted_scopes(&demo), ["openid", "email"], "{fault:?}");
+        assert_eq!(stats.scope_grant_decisions.load(SeqCst) - decisions, 1, "{fault:?}: the decision is made once");
+        let replayed = stats.idempotent_replays.load(SeqCst) - replays;
+        assert_eq!(replayed, 1, "{fault:?}: the second ask is answered from the first");
+    }
+}
+
+/// A decision the server refuses for its System token (revoked there, though Assent's cache
+/// still holds it): the token is renewed and the decision sent again under a key of its own,
+/// since a server that kept the refusal under the first key would answer it again.
+#[tokio::test]
+async fn a_decision_sent_again_after_the_tokens_renewal_has_a_key_of_its_own() {
+    use assent::server::config::{Secret, TenantConfig};
+    use assent::server::upstream::Upstream;
+    use axum::http::{HeaderMap, StatusCode as S};
+    use axum::response::IntoResponse;
+    use axum::routing::post;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::{Arc, Mutex};
+    let tokens = Arc::new(AtomicU64::new(0));
+    let keys = Arc::new(Mutex::new(Vec::<String>::new()));
+    let (counter, seen) = (tokens.clone(), keys.clone());
+    let stub = axum::Router::new()
+        .route(
+            "/default/system/oauth2/token",
+            post(move || {
+                let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
+                async move {
+                    axum::Json(serde_json::json!({"access_token": format!("t{n}"), "token_type": "bearer", "expires_in": 3600}))
+                }
+            }),
+        )
+        .route(
+            "/api/system/default/scope-grants/L1/accept",
+            post(move |h: HeaderMap| {
+                let key = h.get("x-idempotency-key").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+                seen.lock().unwrap().push(key);
+                async move {
+                    if h.get("authorization").is_some_and(|v| v == "Bearer t1") {
+                        return S::UNAUTHORIZED.into_response();
+                    }
+                    axum::Json(serde_json::json!({"redirect_to": "https://as.example/next"})).into_response()
+                }
+            }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let issuer = format!("http://{}/default/demo", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, stub).await.unwrap() });
+    let config = TenantConfig {
+        issuer: url::Url::parse(&issuer).unwrap(),
+        tenant_id: "default".into(),
+        client_id: "c".into(),
+        client_secret: Secret::new("s"),
+        root_ca: None,
+        client_cert: None,
+        routing: Default::default(),
+    };
+    let up = Upstream::new(&config, Arc::default()).unwrap();
+    let body = assent::wire::AcceptScopeGrant { id: "L1".into(), ..Default::default() };
+    let next = up.accept_scope_grant(&body).await.unwrap();
+    assert_eq!(next.redirect_to, "https://as.example/next");
+    let keys = keys.lock().unwrap().clone();
+    assert_eq!(keys.len(), 2, "refused, then made: {keys:?}");
+    assert!(keys[0].len() >= 32 && keys[1].len() >= 32 && keys[0] != keys[1], "{keys:?}");
+    assert_eq!(tokens.load(Ordering::SeqCst), 2);
 }
