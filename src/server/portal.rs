@@ -238,17 +238,8 @@ pub fn fdx_view(accounts: &[InternalAccount], mut consents: Vec<FDXConsent>, loc
 /// list (closed, say): they stop what they gave, whatever became of its accounts.
 pub fn own_by_records(cards: &mut [FdxAccess], own: &[crate::server::records::Record], workspace: &str) {
     for card in cards.iter_mut().filter(|c| !c.all_mine) {
-        card.all_mine = own.iter().any(|r| gave(r, &card.consent_id, workspace));
+        card.all_mine = own.iter().any(|r| r.gave(&card.consent_id, workspace));
     }
-}
-
-/// Whether `record` (the customer's) says they gave consent `consent_id` of `workspace`: named
-/// by it, of that workspace, and given (not pending, not refused).
-pub fn gave(record: &crate::server::records::Record, consent_id: &str, workspace: &str) -> bool {
-    use crate::server::records::Status;
-    record.id == consent_id
-        && record.draft.workspace == workspace
-        && !matches!(record.status, Status::Pending | Status::Rejected)
 }
 
 /// Names each of `cards` (FDX consents, which the management list names by client id alone) as
@@ -427,7 +418,7 @@ mod tests {
     #[test]
     fn a_consent_the_customers_own_record_names_is_theirs_to_stop_whatever_became_of_its_accounts() {
         let not_all = |id: &str| FdxAccess { all_mine: false, ..card(id, true) };
-        let mut cards = vec![not_all("mine"), not_all("another-holders"), card("listed", true)];
+        let mut cards = vec![not_all("mine"), not_all("another-holders"), card("listed", true), not_all("pending")];
         use crate::server::records::{Draft, Record, Status};
         let record = |id: &str, workspace: &str, status| Record {
             id: id.into(),
@@ -442,7 +433,6 @@ mod tests {
             record("another-holders", "uk", Status::Authorized),
             record("pending", "fdx", Status::Pending),
         ];
-        cards.push(not_all("pending"));
         own_by_records(&mut cards, &own, "fdx");
         let mine: Vec<bool> = cards.iter().map(|c| c.all_mine).collect();
         assert_eq!(mine, [true, false, true, false], "another workspace's record, or one not given, says nothing");

@@ -181,7 +181,7 @@ pub(super) async fn given_by(state: &AppState, subject: &str, regime: Regime, co
         return false;
     }
     match super::customer_records(state, subject).await {
-        Ok(own) => own.iter().any(|r| crate::server::portal::gave(r, consent_id, workspace)),
+        Ok(own) => own.iter().any(|r| r.gave(consent_id, workspace)),
         Err(e) => {
             tracing::warn!(error = %e, "the records of a consent to stop could not be read");
             false

@@ -60,6 +60,8 @@ pub(super) fn ConfirmDialog(shared: Shared, csrf_token: String, texts: StoredVal
     let (revoked, stopped) = (revoke.value(), stop.value());
     let (revoking, stopping) = (revoke.pending(), stop.pending());
     let busy = Signal::derive(move || revoking.get() || stopping.get());
+    // What the request on its way acts on: the dialog may close (Escape) before its answer.
+    let acting = StoredValue::new(None::<Target>);
     // A new target starts with no outcome of the last one.
     Effect::new(move |_| {
         if target.with(Option::is_some) {
@@ -91,7 +93,7 @@ pub(super) fn ConfirmDialog(shared: Shared, csrf_token: String, texts: StoredVal
         if !done {
             return;
         }
-        if let Some(t) = target.get_untracked() {
+        if let Some(t) = acting.get_value() {
             let said = texts.with_value(|x| match &t {
                 Target::App { name, .. } => fill(&x.revoked, &[("client", name)]),
                 Target::Fdx { recipient, .. } => fill(&x.fdx_revoked, &[("client", recipient)]),
@@ -137,6 +139,8 @@ pub(super) fn ConfirmDialog(shared: Shared, csrf_token: String, texts: StoredVal
                     on:click=move |ev| {
                         if busy.get_untracked() {
                             ev.prevent_default();
+                        } else {
+                            acting.set_value(target.get_untracked());
                         }
                     }
                 >

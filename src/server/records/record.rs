@@ -170,6 +170,14 @@ pub struct Record {
 }
 
 impl Record {
+    /// Whether this record (a customer's) says they gave consent `consent_id` of `workspace`:
+    /// named by it, of that workspace, and given (not pending, not refused).
+    pub fn gave(&self, consent_id: &str, workspace: &str) -> bool {
+        self.id == consent_id
+            && self.draft.workspace == workspace
+            && !matches!(self.status, Status::Pending | Status::Rejected)
+    }
+
     /// Where the record stands now: an authorized consent past its expiry has expired, though
     /// the store still says authorized (nothing writes at the moment a consent runs out).
     pub fn status_now(&self) -> Status {

@@ -2,6 +2,20 @@
 
 use super::*;
 
+/// A draft of `user`'s consent to `app` in flow `login`, ending at `expires_at`.
+fn draft(login: &str, expires_at: Option<i64>) -> Draft {
+    Draft {
+        login_id: login.into(),
+        tenant: "default".into(),
+        workspace: "demo".into(),
+        subject: "user".into(),
+        client_id: "app".into(),
+        scopes: vec!["openid".into()],
+        expires_at,
+        ..Draft::default()
+    }
+}
+
 fn record(status: Status, expires_at: Option<i64>) -> Record {
     let draft = Draft { expires_at, ..Draft::default() };
     Record { id: "r".into(), status, created_at: 0, updated_at: 0, draft, history: Vec::new() }
@@ -26,15 +40,7 @@ fn an_authorized_consent_past_its_expiry_has_expired() {
 async fn a_revoke_that_comes_just_after_its_end_was_seen_in_the_list_still_names_itself() {
     let dir = tempfile::tempdir().unwrap();
     let records = ConsentRecords::sqlite(&dir.path().join("r.sqlite3")).unwrap();
-    let draft = |login: &str| Draft {
-        login_id: login.into(),
-        tenant: "default".into(),
-        workspace: "demo".into(),
-        subject: "user".into(),
-        client_id: "app".into(),
-        scopes: vec!["openid".into()],
-        ..Draft::default()
-    };
+    let draft = |login: &str| draft(login, None);
     let mut ids = Vec::new();
     for login in ["seen", "customer", "long ago"] {
         let (id, _) = records.prepare(draft(login)).await.unwrap().unwrap();
@@ -81,16 +87,6 @@ async fn staff_revoke(records: &ConsentRecords, id: &str) -> bool {
 async fn only_an_applications_consents_in_force_are_listed_and_counted_for_revoking() {
     let dir = tempfile::tempdir().unwrap();
     let records = ConsentRecords::sqlite(&dir.path().join("r.sqlite3")).unwrap();
-    let draft = |login: &str, expires_at: Option<i64>| Draft {
-        login_id: login.into(),
-        tenant: "default".into(),
-        workspace: "demo".into(),
-        subject: "user".into(),
-        client_id: "app".into(),
-        scopes: vec!["openid".into()],
-        expires_at,
-        ..Draft::default()
-    };
     for (login, expires_at) in [("in force", Some(now() + 3600)), ("ran out", Some(now() - 1)), ("open", None)] {
         let (id, _) = records.prepare(draft(login, expires_at)).await.unwrap().unwrap();
         records.authorize(&id).await.unwrap();

@@ -224,26 +224,13 @@ async fn replicas_sharing_a_key_serve_one_user() {
 /// it names is ended by `consent_id` instead.
 #[tokio::test]
 async fn a_forbidden_system_token_is_renewed_once_and_an_unknown_consent_is_told_apart() {
-    use assent::server::config::{Secret, TenantConfig};
-    use assent::server::upstream::{Upstream, UpstreamError};
+    use assent::server::upstream::UpstreamError;
     use axum::http::{HeaderMap, StatusCode as S};
-    use axum::routing::{delete, post};
-    use std::sync::atomic::{AtomicU64, Ordering};
-    use std::sync::Arc;
-    let tokens = Arc::new(AtomicU64::new(0));
-    let counter = tokens.clone();
+    use axum::routing::delete;
+    use std::sync::atomic::Ordering;
     // Token n is "t{n}"; the first one lacks the scope the management API wants.
     let fresh = |h: &HeaderMap| h.get("authorization").is_some_and(|v| v != "Bearer t1");
     let stub = axum::Router::new()
-        .route(
-            "/default/system/oauth2/token",
-            post(move || {
-                let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
-                async move {
-                    axum::Json(serde_json::json!({"access_token": format!("t{n}"), "token_type": "bearer", "expires_in": 3600}))
-                }
-            }),
-        )
         .route(
             "/default/system/servers/uk/open-banking/consents/{id}",
             delete(move |h: HeaderMap, axum::extract::Path(id): axum::extract::Path<String>| async move {
@@ -255,19 +242,8 @@ async fn a_forbidden_system_token_is_renewed_once_and_an_unknown_consent_is_told
             }),
         )
         .route("/busy/internal/accounts", axum::routing::get(|| async { S::TOO_MANY_REQUESTS }));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let issuer = format!("http://{}/default/demo", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, stub).await.unwrap() });
-    let config = TenantConfig {
-        issuer: url::Url::parse(&issuer).unwrap(),
-        tenant_id: "default".into(),
-        client_id: "c".into(),
-        client_secret: Secret::new("s"),
-        root_ca: None,
-        client_cert: None,
-        routing: Default::default(),
-    };
-    let up = Upstream::new(&config, Arc::default()).unwrap().with_obuk("uk");
+    let (up, tokens, issuer) = stub_upstream(stub).await;
+    let up = up.with_obuk("uk");
     assert!(up.revoke_obuk_consent("known").await.unwrap(), "stopped, after one renewal");
     assert_eq!(tokens.load(Ordering::SeqCst), 2, "the 403 renewed the token once");
     assert!(!up.revoke_obuk_consent("a-scope-grant").await.unwrap(), "404: not a consent the API knows");
@@ -485,39 +461,56 @@ async fn a_decision_whose_answer_is_lost_is_sent_again_and_made_once() {
 /// since a server that kept the refusal under the first key would answer it again.
 #[tokio::test]
 async fn a_decision_sent_again_after_the_tokens_renewal_has_a_key_of_its_own() {
-    use assent::server::config::{Secret, TenantConfig};
-    use assent::server::upstream::Upstream;
     use axum::http::{HeaderMap, StatusCode as S};
     use axum::response::IntoResponse;
-    use axum::routing::post;
-    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::atomic::Ordering;
     use std::sync::{Arc, Mutex};
-    let tokens = Arc::new(AtomicU64::new(0));
     let keys = Arc::new(Mutex::new(Vec::<String>::new()));
-    let (counter, seen) = (tokens.clone(), keys.clone());
-    let stub = axum::Router::new()
-        .route(
-            "/default/system/oauth2/token",
-            post(move || {
-                let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
-                async move {
-                    axum::Json(serde_json::json!({"access_token": format!("t{n}"), "token_type": "bearer", "expires_in": 3600}))
+    let seen = keys.clone();
+    let stub = axum::Router::new().route(
+        "/api/system/default/scope-grants/L1/accept",
+        axum::routing::post(move |h: HeaderMap| {
+            let key = h.get("x-idempotency-key").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+            seen.lock().unwrap().push(key);
+            async move {
+                if h.get("authorization").is_some_and(|v| v == "Bearer t1") {
+                    return S::UNAUTHORIZED.into_response();
                 }
-            }),
-        )
-        .route(
-            "/api/system/default/scope-grants/L1/accept",
-            post(move |h: HeaderMap| {
-                let key = h.get("x-idempotency-key").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
-                seen.lock().unwrap().push(key);
-                async move {
-                    if h.get("authorization").is_some_and(|v| v == "Bearer t1") {
-                        return S::UNAUTHORIZED.into_response();
-                    }
-                    axum::Json(serde_json::json!({"redirect_to": "https://as.example/next"})).into_response()
-                }
-            }),
-        );
+                axum::Json(serde_json::json!({"redirect_to": "https://as.example/next"})).into_response()
+            }
+        }),
+    );
+    let (up, tokens, _) = stub_upstream(stub).await;
+    let body = assent::wire::AcceptScopeGrant { id: "L1".into(), ..Default::default() };
+    let next = up.accept_scope_grant(&body).await.unwrap();
+    assert_eq!(next.redirect_to, "https://as.example/next");
+    let keys = keys.lock().unwrap().clone();
+    assert_eq!(keys.len(), 2, "refused, then made: {keys:?}");
+    assert!(keys[0].len() >= 32 && keys[1].len() >= 32 && keys[0] != keys[1], "{keys:?}");
+    assert_eq!(tokens.load(Ordering::SeqCst), 2);
+}
+
+/// A stub of the authorization server: `routes`, and a System token endpoint that gives tokens
+/// `t1`, `t2`, … (counted); an `Upstream` pointed at it, the count, and the stub's issuer.
+async fn stub_upstream(
+    routes: axum::Router,
+) -> (assent::server::upstream::Upstream, std::sync::Arc<std::sync::atomic::AtomicU64>, String) {
+    use assent::server::config::{Secret, TenantConfig};
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::Arc;
+    let tokens = Arc::new(AtomicU64::new(0));
+    let counter = tokens.clone();
+    let stub = routes.route(
+        "/default/system/oauth2/token",
+        axum::routing::post(move || {
+            let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
+            async move {
+                axum::Json(
+                    serde_json::json!({"access_token": format!("t{n}"), "token_type": "bearer", "expires_in": 3600}),
+                )
+            }
+        }),
+    );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let issuer = format!("http://{}/default/demo", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, stub).await.unwrap() });
@@ -530,12 +523,5 @@ async fn a_decision_sent_again_after_the_tokens_renewal_has_a_key_of_its_own() {
         client_cert: None,
         routing: Default::default(),
     };
-    let up = Upstream::new(&config, Arc::default()).unwrap();
-    let body = assent::wire::AcceptScopeGrant { id: "L1".into(), ..Default::default() };
-    let next = up.accept_scope_grant(&body).await.unwrap();
-    assert_eq!(next.redirect_to, "https://as.example/next");
-    let keys = keys.lock().unwrap().clone();
-    assert_eq!(keys.len(), 2, "refused, then made: {keys:?}");
-    assert!(keys[0].len() >= 32 && keys[1].len() >= 32 && keys[0] != keys[1], "{keys:?}");
-    assert_eq!(tokens.load(Ordering::SeqCst), 2);
+    (assent::server::upstream::Upstream::new(&config, Arc::default()).unwrap(), tokens, issuer)
 }
