@@ -9,6 +9,8 @@ const SURFACE = "rgb(255, 255, 255)";
  * so it holds with or without JavaScript.
  */
 export async function expectEqualProminence(one: Locator, other: Locator) {
+  // Measured once the page's stylesheets are in: a heading can be read while they still load.
+  await one.page().waitForLoadState("load");
   const [a, b] = [await one.boundingBox(), await other.boundingBox()];
   expect(a && b, "both buttons are shown").toBeTruthy();
   expect(Math.abs(a!.width - b!.width), "the same width").toBeLessThanOrEqual(1);
