@@ -67,42 +67,36 @@ pub async fn load_portal() -> Result<PortalView, AppError> {
         crate::server::portal::named_by_records(&mut fdx, records);
         sharing::name_given_by_others(&state, &mut fdx, records).await;
     }
-    // Each card names the bank it was given at, when that bank has a brand of its own.
-    let at = |list: &mut Vec<crate::model::FdxAccess>, workspace: Option<&str>| {
-        let brand = workspace.and_then(|w| state.workspace_brands.get(w));
-        let bank = brand.map(|(b, _)| b.name.clone()).unwrap_or_default();
-        list.iter_mut().for_each(|a| a.bank = bank.clone());
+    // A regime's bank, named by its brand where it has one of its own.
+    let bank_name = |workspace: Option<&str>| {
+        workspace.and_then(|w| state.workspace_brands.get(w)).map(|(b, _)| b.name.clone()).unwrap_or_default()
     };
-    // A consent the customer's own record says they gave is theirs to stop, whatever became
-    // of its accounts.
-    let own = |list: &mut Vec<crate::model::FdxAccess>, regime: Regime| {
+    // Each card names the bank it was given at; a consent the customer's own record says they
+    // gave is theirs to stop, whatever became of its accounts.
+    let of_regime = |list: &mut Vec<crate::model::FdxAccess>, regime: Regime| {
+        let bank = bank_name(regime.workspace(&state));
+        list.iter_mut().for_each(|a| a.bank = bank.clone());
         if let (Ok(records), Some(workspace)) = (&records, regime.workspace(&state)) {
             crate::server::portal::own_by_records(list, records, workspace);
         }
     };
-    at(&mut fdx, Regime::Fdx.workspace(&state));
-    own(&mut fdx, Regime::Fdx);
+    of_regime(&mut fdx, Regime::Fdx);
     // UK consents are cards of the same list: the same Stop, the same confirmation page.
     let (uk, payments, uk_accounts) = uk.unwrap_or_else(|e| {
         or_none("uk", e);
         Default::default()
     });
     let mut uk = uk;
-    at(&mut uk, Regime::Uk.workspace(&state));
-    own(&mut uk, Regime::Uk);
+    of_regime(&mut uk, Regime::Uk);
     fdx.extend(uk);
     let (mut au, au_accounts) = au.unwrap_or_else(|e| {
         or_none("cdr", e);
         Default::default()
     });
-    at(&mut au, Regime::Cdr.workspace(&state));
-    own(&mut au, Regime::Cdr);
+    of_regime(&mut au, Regime::Cdr);
     fdx.extend(au);
-    // Each joint account, with its holder's say on its sharing, at the bank that listed it.
-    // Named as the cards name their bank: by its brand, where it has one of its own.
-    let bank_name = |workspace: Option<&str>| {
-        workspace.and_then(|w| state.workspace_brands.get(w)).map(|(b, _)| b.name.clone()).unwrap_or_default()
-    };
+    // Each joint account, with its holder's say on its sharing, at the bank that listed it,
+    // named as the cards name their bank.
     let mut seen = std::collections::HashSet::new();
     let joint = Regime::ALL
         .into_iter()

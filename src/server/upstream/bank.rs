@@ -62,14 +62,9 @@ impl Upstream {
         self
     }
 
-    /// `GET {BANK_URL}/internal/accounts?customer_id=…`: the customer's accounts, with the
-    /// bank's client's token when there is one.
-    pub async fn bank_accounts(&self, customer_id: &str) -> Result<InternalAccounts, UpstreamError> {
-        let url = self.fdx_or_off()?.bank_url.clone();
-        self.accounts_at(&url, customer_id).await
-    }
-
-    /// The same of the bank at `bank` (a workspace's own, see [`Upstream::bank_of`]).
+    /// `GET {bank}/internal/accounts?customer_id=…`: the customer's accounts at the bank at
+    /// `bank` (a workspace's own or `BANK_URL`'s, see [`Upstream::bank_of`]), with the bank's
+    /// client's token when there is one.
     /// A 4xx other than 429 is [`UpstreamError::BankRefused`]: never read as the flow's own.
     pub async fn accounts_at(&self, bank: &Url, customer_id: &str) -> Result<InternalAccounts, UpstreamError> {
         match self.internal(bank, &["accounts"], customer_id, None, Endpoint::BankAccounts).await {

@@ -74,21 +74,13 @@ async fn many_pages_waiting_for_a_token_share_one_request() {
 
 #[tokio::test]
 async fn an_unreachable_authorization_server_gets_a_502_page() {
-    use assent::server::config::{Config, Secret, TenantConfig};
+    use assent::server::config::Config;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     // Nothing listens on the tenant's port: bind one, then drop it.
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
     let config = Config {
-        tenant: Some(TenantConfig {
-            issuer: url::Url::parse(&format!("http://{closed}/default/demo")).unwrap(),
-            tenant_id: "default".into(),
-            client_id: "c".into(),
-            client_secret: Secret::new("s"),
-            root_ca: None,
-            client_cert: None,
-            routing: Default::default(),
-        }),
+        tenant: Some(tenant_at(&format!("http://{closed}/default/demo"))),
         session_key: None,
         ..sandbox_config(tempfile::tempdir().unwrap().path())
     };
@@ -374,7 +366,7 @@ async fn a_refused_system_client_is_a_502_never_an_expired_consent() {
 /// what is the workspace's (its discovery).
 #[tokio::test]
 async fn with_a_system_issuer_of_its_own_every_system_call_goes_there() {
-    use assent::server::config::{Routing, Secret, TenantConfig};
+    use assent::server::config::{Routing, TenantConfig};
     use assent::server::upstream::Upstream;
     use axum::routing::{any, delete, post};
     use std::sync::{Arc, Mutex};
@@ -405,17 +397,13 @@ async fn with_a_system_issuer_of_its_own_every_system_call_goes_there() {
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     }
     let config = TenantConfig {
-        issuer: url::Url::parse(&origins[0]).unwrap(),
         tenant_id: "acme".into(),
-        client_id: "c".into(),
-        client_secret: Secret::new("s"),
-        root_ca: None,
-        client_cert: None,
         routing: Routing {
             system_issuer: Some(url::Url::parse(&format!("{}/acme/system", origins[1])).unwrap()),
             workspace: Some("bank".into()),
             ..Default::default()
         },
+        ..tenant_at(&origins[0])
     };
     let up = Upstream::new(&config, Arc::default()).unwrap().with_obuk("uk");
     up.ready().await.unwrap();
@@ -495,7 +483,6 @@ async fn a_decision_sent_again_after_the_tokens_renewal_has_a_key_of_its_own() {
 async fn stub_upstream(
     routes: axum::Router,
 ) -> (assent::server::upstream::Upstream, std::sync::Arc<std::sync::atomic::AtomicU64>, String) {
-    use assent::server::config::{Secret, TenantConfig};
     use std::sync::atomic::{AtomicU64, Ordering};
     use std::sync::Arc;
     let tokens = Arc::new(AtomicU64::new(0));
@@ -514,14 +501,18 @@ async fn stub_upstream(
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let issuer = format!("http://{}/default/demo", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, stub).await.unwrap() });
-    let config = TenantConfig {
-        issuer: url::Url::parse(&issuer).unwrap(),
+    (assent::server::upstream::Upstream::new(&tenant_at(&issuer), Arc::default()).unwrap(), tokens, issuer)
+}
+
+/// A tenant of the authorization server at `issuer` (`default`'s), Assent's client `c`.
+fn tenant_at(issuer: &str) -> assent::server::config::TenantConfig {
+    assent::server::config::TenantConfig {
+        issuer: url::Url::parse(issuer).unwrap(),
         tenant_id: "default".into(),
         client_id: "c".into(),
-        client_secret: Secret::new("s"),
+        client_secret: assent::server::config::Secret::new("s"),
         root_ca: None,
         client_cert: None,
         routing: Default::default(),
-    };
-    (assent::server::upstream::Upstream::new(&config, Arc::default()).unwrap(), tokens, issuer)
+    }
 }
