@@ -103,12 +103,12 @@ impl Upstream {
         if account_ids.is_empty() {
             return Ok(CDRArrangements::default());
         }
-        let arrangements = super::all_pages(
+        let arrangements = super::pages::all_pages(
             |after| {
                 let body = CDRConsentsRequest {
                     accounts: account_ids.to_vec(),
                     customer_id: customer_id.map(str::to_string),
-                    limit: Some(super::LIST_PAGE),
+                    limit: Some(super::pages::LIST_PAGE),
                     after_consent_id: after,
                     ..CDRConsentsRequest::default()
                 };

@@ -84,11 +84,11 @@ impl Upstream {
         if account_ids.is_empty() {
             return Ok(FDXConsents::default());
         }
-        let consents = super::all_pages(
+        let consents = super::pages::all_pages(
             |after| {
                 let body = FDXConsentsRequest {
                     resource: Some(FDXResourceFilter { resource_type: "ACCOUNT".into(), ids: account_ids.to_vec() }),
-                    limit: Some(super::LIST_PAGE),
+                    limit: Some(super::pages::LIST_PAGE),
                     after_consent_id: after,
                     ..FDXConsentsRequest::default()
                 };

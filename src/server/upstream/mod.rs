@@ -13,6 +13,7 @@ mod fdx;
 mod identity;
 mod obuk;
 mod obuk_payment;
+mod pages;
 mod public;
 mod scope_grants;
 mod system;
@@ -153,42 +154,6 @@ pub fn at(root: &Url, segments: &[&str]) -> Result<Url, UpstreamError> {
     let mut url = root.clone();
     url.path_segments_mut().map_err(|()| UpstreamError::NoSuchPath)?.pop_if_empty().extend(segments);
     Ok(url)
-}
-
-/// Items asked for per page of a management list (FDX, UK, CDR), and at most this many pages
-/// (5,000 consents) for one customer.
-const LIST_PAGE: usize = 100;
-const LIST_MAX_PAGES: usize = 50;
-
-/// Every item of a management list, which answers pages of at most [`LIST_PAGE`] with no cursor
-/// of its own: `page(after)` asks for the page after the item whose id is `after`, until a short
-/// page. A page with nothing new (a server that ignores the cursor) ends it too, and so does the
-/// bound on pages.
-async fn all_pages<T, Fut>(
-    mut page: impl FnMut(Option<String>) -> Fut,
-    id: impl Fn(&T) -> &str,
-) -> Result<Vec<T>, UpstreamError>
-where
-    Fut: std::future::Future<Output = Result<Vec<T>, UpstreamError>>,
-{
-    let mut all: Vec<T> = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    let mut after: Option<String> = None;
-    for _ in 0..LIST_MAX_PAGES {
-        let items = page(after.take()).await?;
-        let full = items.len() >= LIST_PAGE;
-        let before = all.len();
-        for item in items {
-            if seen.insert(id(&item).to_string()) {
-                all.push(item);
-            }
-        }
-        if !full || all.len() == before {
-            break;
-        }
-        after = all.last().map(|last| id(last).to_string());
-    }
-    Ok(all)
 }
 
 /// `url` parsed, when it is an absolute http(s) URL on exactly `origin`. Its serialization is

@@ -71,8 +71,8 @@ impl Upstream {
         if account_ids.is_empty() {
             return Ok(OBUKConsents::default());
         }
-        let limit = super::LIST_PAGE.to_string();
-        let consents = super::all_pages(
+        let limit = super::pages::LIST_PAGE.to_string();
+        let consents = super::pages::all_pages(
             |after| {
                 let mut query: Vec<(&str, String)> = account_ids.iter().map(|a| ("accounts", a.clone())).collect();
                 query.push(("limit", limit.clone()));
