@@ -10,10 +10,12 @@ use openidconnect::core::{
     CoreResponseType, CoreSubjectIdentifierType,
 };
 use openidconnect::{
-    AdditionalProviderMetadata, AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce,
-    OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier, ProviderMetadata, RedirectUrl, Scope, TokenResponse,
+    AdditionalProviderMetadata, AuthorizationCode, ClaimsVerificationError, ClientId, ClientSecret, CsrfToken,
+    IssuerUrl, Nonce, OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier, ProviderMetadata, RedirectUrl, Scope,
+    TokenResponse,
 };
 use serde::{Deserialize, Serialize};
+use std::time::{Duration, Instant};
 
 /// Discovery fields the portal acts on beyond the core ones.
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
@@ -88,8 +90,13 @@ pub struct PortalAuth {
     redirect: RedirectUrl,
     issuer: IssuerUrl,
     scopes: &'static [&'static str],
-    metadata: tokio::sync::OnceCell<Metadata>,
+    /// Discovery, with the signing keys, and when it was fetched.
+    discovered: tokio::sync::Mutex<Option<(Metadata, Instant)>>,
 }
+
+/// How long discovery (and with it the server's signing keys) is kept before it is fetched
+/// again. Sooner when an ID token is signed with a key it does not have: the server rotated.
+const DISCOVERY_TTL: Duration = Duration::from_secs(3600);
 
 /// A sign-in to send the browser on: the URL, and what the callback must check.
 pub struct SignIn {
@@ -125,7 +132,7 @@ impl PortalAuth {
             issuer: IssuerUrl::new(issuer.as_str().trim_end_matches('/').to_string())
                 .map_err(|e| PortalAuthError::Config(e.to_string()))?,
             scopes,
-            metadata: tokio::sync::OnceCell::new(),
+            discovered: tokio::sync::Mutex::new(None),
         })
     }
 
@@ -133,16 +140,38 @@ impl PortalAuth {
         self.issuer.as_str()
     }
 
-    /// Discovery, fetched once and kept (a failure is retried on the next sign-in).
+    /// Discovery, fetched on the first sign-in and kept for [`DISCOVERY_TTL`] (a failure is
+    /// retried on the next sign-in; past its time, the copy kept serves while the server does
+    /// not answer).
     async fn metadata(&self, http: &reqwest::Client) -> Result<Metadata, PortalAuthError> {
-        self.metadata
-            .get_or_try_init(|| async {
-                Metadata::discover_async(self.issuer.clone(), http)
-                    .await
-                    .map_err(|e| PortalAuthError::Discovery(e.to_string()))
-            })
-            .await
-            .cloned()
+        self.discover(http, |at| at.elapsed() >= DISCOVERY_TTL).await.map(|(metadata, _)| metadata)
+    }
+
+    /// The copy kept, or a new one where there is none or `stale(when it was fetched)`.
+    async fn discover(
+        &self,
+        http: &reqwest::Client,
+        stale: impl Fn(Instant) -> bool,
+    ) -> Result<(Metadata, Instant), PortalAuthError> {
+        // Held while fetching: sign-ins that arrive meanwhile take the one fetched.
+        let mut kept = self.discovered.lock().await;
+        if let Some((metadata, at)) = kept.as_ref().filter(|(_, at)| !stale(*at)) {
+            return Ok((metadata.clone(), *at));
+        }
+        match Metadata::discover_async(self.issuer.clone(), http).await {
+            Ok(metadata) => {
+                let now = Instant::now();
+                *kept = Some((metadata.clone(), now));
+                Ok((metadata, now))
+            }
+            Err(e) => match kept.as_ref() {
+                Some((metadata, at)) => {
+                    tracing::warn!(error = %e, "discovery could not be fetched again; the copy kept serves");
+                    Ok((metadata.clone(), *at))
+                }
+                None => Err(PortalAuthError::Discovery(e.to_string())),
+            },
+        }
     }
 
     /// Whether `iss` of an authorization response is acceptable (RFC 9207): the issuer the
@@ -230,13 +259,28 @@ impl PortalAuth {
         Ok(url.to_string())
     }
 
+    /// The client at the server `metadata` describes.
+    fn client(
+        &self,
+        metadata: Metadata,
+    ) -> CoreClient<
+        openidconnect::EndpointSet,
+        openidconnect::EndpointNotSet,
+        openidconnect::EndpointNotSet,
+        openidconnect::EndpointNotSet,
+        openidconnect::EndpointMaybeSet,
+        openidconnect::EndpointMaybeSet,
+    > {
+        let secret = self.secret.as_ref().map(|s| ClientSecret::new(s.expose().to_string()));
+        CoreClient::from_provider_metadata(metadata, self.client_id.clone(), secret)
+            .set_redirect_uri(self.redirect.clone())
+    }
+
     pub async fn start(&self, http: &reqwest::Client) -> Result<SignIn, PortalAuthError> {
         let metadata = self.metadata(http).await?;
         let pushing = metadata.additional_metadata().clone();
         let authorization = metadata.authorization_endpoint().url().clone();
-        let secret = self.secret.as_ref().map(|s| ClientSecret::new(s.expose().to_string()));
-        let client = CoreClient::from_provider_metadata(metadata, self.client_id.clone(), secret)
-            .set_redirect_uri(self.redirect.clone());
+        let client = self.client(metadata);
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
         let mut request = client
             .authorize_url(CoreAuthenticationFlow::AuthorizationCode, CsrfToken::new_random, Nonce::new_random)
@@ -277,10 +321,8 @@ impl PortalAuth {
         verifier: String,
         nonce: String,
     ) -> Result<SignedIn, PortalAuthError> {
-        let metadata = self.metadata(http).await?;
-        let secret = self.secret.as_ref().map(|s| ClientSecret::new(s.expose().to_string()));
-        let client = CoreClient::from_provider_metadata(metadata, self.client_id.clone(), secret)
-            .set_redirect_uri(self.redirect.clone());
+        let (metadata, fetched) = self.discover(http, |at| at.elapsed() >= DISCOVERY_TTL).await?;
+        let client = self.client(metadata);
         let token = client
             .exchange_code(AuthorizationCode::new(code))
             .map_err(|e| PortalAuthError::Config(e.to_string()))?
@@ -289,9 +331,22 @@ impl PortalAuth {
             .await
             .map_err(|e| PortalAuthError::Exchange(e.to_string()))?;
         let id_token = token.id_token().ok_or_else(|| PortalAuthError::IdToken("none in the token response".into()))?;
-        let claims = id_token
-            .claims(&client.id_token_verifier(), &Nonce::new(nonce))
-            .map_err(|e| PortalAuthError::IdToken(e.to_string()))?;
+        let nonce = Nonce::new(nonce);
+        let claims = match id_token.claims(&client.id_token_verifier(), &nonce) {
+            Ok(claims) => claims.clone(),
+            // Signed with a key the copy kept does not have: the server rotated its keys. Its
+            // keys are fetched again (unless another sign-in just did) and the token checked
+            // once more. The token came straight from the token endpoint, so no one else can
+            // make Assent fetch them.
+            Err(ClaimsVerificationError::SignatureVerification(_)) => {
+                let (metadata, _) = self.discover(http, |at| at <= fetched).await?;
+                id_token
+                    .claims(&self.client(metadata).id_token_verifier(), &nonce)
+                    .map_err(|e| PortalAuthError::IdToken(e.to_string()))?
+                    .clone()
+            }
+            Err(e) => return Err(PortalAuthError::IdToken(e.to_string())),
+        };
         let subject = claims.subject().to_string();
         // The signature, issuer, audience, expiry and nonce are verified above; this reads the
         // same token's payload for its other claims.
@@ -407,6 +462,108 @@ mod tests {
         // An answer with no request_uri is no push.
         let empty = serde_json::json!({"expires_in": 60});
         assert!(matches!(start(true, StatusCode::CREATED, empty).await, Err(PortalAuthError::Pushed(_))));
+    }
+
+    /// An RSA signing key named `kid`.
+    fn key(kid: &str) -> openidconnect::core::CoreRsaPrivateSigningKey {
+        use rsa::pkcs1::EncodeRsaPrivateKey;
+        let key = rsa::RsaPrivateKey::new(&mut rand::rngs::OsRng, 2048).unwrap();
+        let pem = key.to_pkcs1_pem(rsa::pkcs8::LineEnding::LF).unwrap();
+        openidconnect::core::CoreRsaPrivateSigningKey::from_pem(
+            &pem,
+            Some(openidconnect::JsonWebKeyId::new(kid.into())),
+        )
+        .unwrap()
+    }
+
+    /// What the rotating issuer serves: its key set, the ID token its token endpoint gives,
+    /// and how many times its discovery was read.
+    #[derive(Clone, Default)]
+    struct Rotating {
+        jwks: Arc<Mutex<serde_json::Value>>,
+        id_token: Arc<Mutex<String>>,
+        discovered: Arc<std::sync::atomic::AtomicUsize>,
+    }
+    use std::sync::{Arc, Mutex};
+
+    #[tokio::test]
+    async fn a_sign_in_signed_with_a_rotated_key_is_verified_with_the_keys_fetched_again() {
+        use openidconnect::core::{CoreIdToken, CoreIdTokenClaims, CoreJsonWebKeySet, CoreJwsSigningAlgorithm};
+        use openidconnect::{Audience, EmptyAdditionalClaims, PrivateSigningKey, StandardClaims, SubjectIdentifier};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let discovery = serde_json::json!({
+            "issuer": base,
+            "authorization_endpoint": format!("{base}/authorize"),
+            "token_endpoint": format!("{base}/token"),
+            "jwks_uri": format!("{base}/jwks"),
+            "response_types_supported": ["code"],
+            "subject_types_supported": ["public"],
+            "id_token_signing_alg_values_supported": ["RS256"],
+        });
+        let (old, new) = (key("old"), key("new"));
+        let set = |k: &openidconnect::core::CoreRsaPrivateSigningKey| {
+            serde_json::to_value(CoreJsonWebKeySet::new(vec![k.as_verification_key()])).unwrap()
+        };
+        let served = Rotating::default();
+        *served.jwks.lock().unwrap() = set(&old);
+        let app = axum::Router::new()
+            .route(
+                "/.well-known/openid-configuration",
+                get(move |State(s): State<Rotating>| async move {
+                    s.discovered.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    Json(discovery)
+                }),
+            )
+            .route("/jwks", get(|State(s): State<Rotating>| async move { Json(s.jwks.lock().unwrap().clone()) }))
+            .route(
+                "/token",
+                post(|State(s): State<Rotating>| async move {
+                    let id_token = s.id_token.lock().unwrap().clone();
+                    Json(serde_json::json!({"access_token": "at", "token_type": "Bearer", "expires_in": 300, "id_token": id_token}))
+                }),
+            )
+            .with_state(served.clone());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        let client = PortalClient { client_id: "portal".into(), client_secret: Some(Secret::new("s")) };
+        let auth =
+            PortalAuth::new(&client, &url::Url::parse(&base).unwrap(), "http://app.test/cb".into(), &[]).unwrap();
+        let http = reqwest::Client::new();
+        let sign_in = |signing: &openidconnect::core::CoreRsaPrivateSigningKey, nonce: &str| {
+            let now = chrono::Utc::now();
+            let claims = CoreIdTokenClaims::new(
+                IssuerUrl::new(base.clone()).unwrap(),
+                vec![Audience::new("portal".into())],
+                now + chrono::Duration::minutes(5),
+                now,
+                StandardClaims::new(SubjectIdentifier::new("user".into())),
+                EmptyAdditionalClaims {},
+            )
+            .set_nonce(Some(Nonce::new(nonce.into())));
+            let token =
+                CoreIdToken::new(claims, signing, CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256, None, None).unwrap();
+            *served.id_token.lock().unwrap() = token.to_string();
+        };
+        let discovered = || served.discovered.load(std::sync::atomic::Ordering::SeqCst);
+
+        let first = auth.start(&http).await.unwrap();
+        sign_in(&old, &first.nonce);
+        let signed = auth.finish(&http, "c1".into(), first.verifier, first.nonce).await.unwrap();
+        assert_eq!((signed.subject.as_str(), discovered()), ("user", 1), "discovery is kept");
+
+        // The server rotates: its tokens are signed with a key the copy kept does not have.
+        *served.jwks.lock().unwrap() = set(&new);
+        let second = auth.start(&http).await.unwrap();
+        sign_in(&new, &second.nonce);
+        let signed = auth.finish(&http, "c2".into(), second.verifier, second.nonce).await.unwrap();
+        assert_eq!((signed.subject.as_str(), discovered()), ("user", 2), "the keys were fetched again once");
+
+        // A token signed with neither key is refused, after one more look at the keys.
+        let third = auth.start(&http).await.unwrap();
+        sign_in(&key("forged"), &third.nonce);
+        let refused = auth.finish(&http, "c3".into(), third.verifier, third.nonce).await;
+        assert!(matches!(refused, Err(PortalAuthError::IdToken(_))));
+        assert_eq!(discovered(), 3);
     }
 
     #[test]
