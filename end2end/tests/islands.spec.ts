@@ -211,3 +211,26 @@ test("what the user changed before the island woke up stays as they left it", as
   await expect(calendar).not.toBeChecked();
   await expect(page.getByText(/You are sharing 2 of 3 permissions/)).toBeVisible();
 });
+
+test("Allow takes no click in the first moments of its window at the front (DoubleClickjacking)", async ({ page }) => {
+  await toConsent(page, "user10", ["openid", "email"]);
+  let decisions = 0;
+  page.on("request", (r) => { if (r.url().includes("/api/consent/decide")) decisions++; });
+  const allow = page.getByRole("button", { name: "Allow" });
+  // The stylesheet holds Allow back as the page shows, before any island runs.
+  expect(await allow.evaluate((b) => [getComputedStyle(b).animationName, getComputedStyle(b).animationDelay]))
+    .toEqual(["arm", "0.6s"]);
+  // The window comes to the front (a popup over it closed on a double-click's first press) and
+  // the second press lands on Allow at once: nothing is sent.
+  const box = (await allow.boundingBox())!;
+  await page.evaluate(() => window.dispatchEvent(new FocusEvent("focus")));
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  await page.waitForTimeout(300);
+  expect(decisions).toBe(0);
+  expect(page.url()).toContain("/consent?");
+  // A moment later, Allow is Allow.
+  await page.waitForTimeout(400);
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  await expect(page.getByRole("heading", { name: "Signed in" })).toBeVisible();
+  expect(decisions).toBe(1);
+});

@@ -105,9 +105,16 @@ pub fn FlowFields(login_id: String, login_state: String, csrf_token: String) -> 
     }
 }
 
+/// How long after its window comes to the front a click on Allow counts.
+const ALLOW_ARMS_MS: f64 = 500.0;
+
 /// Deny and Allow with equal weight (both filled, the same size: `style/main.css`; the values
 /// are never translated), disabled in effect while a decision is on its way. `on_allow` may
 /// stop an Allow (nothing chosen).
+///
+/// Allow takes no click in the first moments of its window at the front: a double-click meant
+/// for a window that closes on its first press would otherwise land its second on Allow
+/// (DoubleClickjacking). Before hydration the stylesheet holds Allow back after the page shows.
 #[component]
 fn DecisionButtons(
     deny: String,
@@ -115,6 +122,15 @@ fn DecisionButtons(
     busy: Signal<bool>,
     on_allow: impl Fn() -> bool + Send + Sync + 'static,
 ) -> impl IntoView {
+    // From when (an event's time stamp) a click on Allow counts: at once in a window the user
+    // is in when the island wakes; otherwise only once the window came to the front.
+    let counts_from = StoredValue::new(f64::NEG_INFINITY);
+    Effect::new(move |_| {
+        if !document().has_focus().unwrap_or(true) {
+            counts_from.set_value(f64::INFINITY);
+        }
+    });
+    let _ = window_event_listener(leptos::ev::focus, move |e| counts_from.set_value(e.time_stamp() + ALLOW_ARMS_MS));
     view! {
         <div class="actions">
             // The form's default button, first and disabled: Enter on a checkbox, which some
@@ -141,7 +157,7 @@ fn DecisionButtons(
                 class="btn primary"
                 aria-disabled=move || busy.get().then_some("true")
                 on:click=move |ev| {
-                    if busy.get_untracked() || !on_allow() {
+                    if ev.time_stamp() < counts_from.get_value() || busy.get_untracked() || !on_allow() {
                         ev.prevent_default();
                     }
                 }

@@ -304,6 +304,10 @@ pub(super) async fn cdr_accesses(
         state.upstream.cdr_arrangements_sharing(&joint),
     );
     let mut arrangements = own?.arrangements;
+    // Only the customer's, whatever the server's filter did: named theirs, or sharing their
+    // accounts.
+    arrangements
+        .retain(|a| a.customer_id.as_deref() == Some(customer) || a.account_ids.iter().any(|id| ids.contains(id)));
     // Listed for this customer: theirs, whether or not the list names its customer.
     for a in &mut arrangements {
         a.customer_id.get_or_insert_with(|| customer.to_string());
@@ -314,6 +318,7 @@ pub(super) async fn cdr_accesses(
         Ok(list) => {
             let others = list.arrangements.into_iter().filter(|o| {
                 o.status == crate::wire::cdr::status::AUTHORISED
+                    && o.account_ids.iter().any(|id| joint.contains(id))
                     && !arrangements.iter().any(|a| a.cdr_arrangement_id == o.cdr_arrangement_id)
             });
             arrangements.extend(others.collect::<Vec<_>>());

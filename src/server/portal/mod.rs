@@ -189,18 +189,18 @@ pub fn records_view(
 /// words in `locale`.
 pub fn fdx_view(accounts: &[InternalAccount], mut consents: Vec<FDXConsent>, locale: Locale) -> Vec<FdxAccess> {
     consents.sort_by(|a, b| b.created_time.cmp(&a.created_time));
+    let theirs = |id: &str| accounts.iter().any(|a| a.id == id);
     consents
         .into_iter()
+        // The list was asked for those sharing the customer's accounts; one of a server that
+        // did not filter is never shown (nor stopped: a stop finds its consent here).
+        .filter(|c| c.granted_resources.iter().any(|r| r.resource_type == "ACCOUNT" && theirs(&r.id)))
         .map(|c| {
             let mut clusters: Vec<String> = Vec::new();
             let mut shared: Vec<String> = Vec::new();
             // The user's consent screen offers only their own accounts; an account of someone
             // else's in it means another holder of a joint account gave it.
-            let all_mine = c
-                .granted_resources
-                .iter()
-                .filter(|r| r.resource_type == "ACCOUNT")
-                .all(|r| accounts.iter().any(|a| a.id == r.id));
+            let all_mine = c.granted_resources.iter().filter(|r| r.resource_type == "ACCOUNT").all(|r| theirs(&r.id));
             for r in &c.granted_resources {
                 for cluster in &r.data_clusters {
                     let label = code_label(locale, "fdx-cluster-", cluster);
@@ -274,6 +274,8 @@ pub fn obuk_view(
         .into_iter()
         // Payments are listed apart (`server::obuk_payment::payments_view`): nothing to stop.
         .filter(|c| c.domestic_payment_consent.is_none() && c.kind != crate::wire::obuk_payment::DOMESTIC_PAYMENT)
+        // Only those sharing the customer's accounts, whatever the server's filter did.
+        .filter(|c| c.account_ids.iter().any(|id| accounts.iter().any(|a| &a.id == id)))
         .map(|c| {
             let status = super::obuk::listed_status(&c).to_string();
             let consent = c.account_access_consent.unwrap_or_default();
@@ -342,159 +344,4 @@ pub fn say_disclosed(cards: &mut [FdxAccess], disclosed: &crate::wire::Disclosur
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_records_line_names_what_is_shared_and_leaves_unnamed_protocol_scopes_out() {
-        use crate::server::records::{Draft, Record, Status};
-        let record = |scopes: &[&str], scope_names: &[(&str, &str)]| Record {
-            id: "r".into(),
-            status: Status::Authorized,
-            created_at: 0,
-            updated_at: 0,
-            draft: Draft {
-                scopes: scopes.iter().map(|s| s.to_string()).collect(),
-                scope_names: scope_names.iter().map(|(s, n)| (s.to_string(), n.to_string())).collect(),
-                ..Default::default()
-            },
-            history: Vec::new(),
-        };
-        let names = [("bank:accounts.basic:read".to_string(), "Account name, type and balance".to_string())].into();
-        let lines = records_view(
-            vec![
-                // A CDR arrangement's: `openid` was never on its screen.
-                record(&["openid", "bank:accounts.basic:read", "offline_access"], &[]),
-                // A generic consent's: its screen named `openid`, so the record does.
-                record(&["openid", "email"], &[("openid", "Sign you in"), ("email", "Email address")]),
-            ],
-            &names,
-            &Default::default(),
-            |_| String::new(),
-            Locale::En,
-        );
-        assert_eq!(lines[0].scopes, ["Account name, type and balance"]);
-        assert_eq!(lines[1].scopes, ["Sign you in", "Email address"]);
-    }
-
-    #[test]
-    fn a_consent_that_ran_out_says_when_and_the_card_of_one_too() {
-        use crate::server::records::{Draft, Record, Status};
-        // Authorised until a day long past, with no event to say it ended.
-        let record = Record {
-            id: "r".into(),
-            status: Status::Authorized,
-            created_at: 1_600_000_000,
-            updated_at: 1_600_000_000,
-            draft: Draft { expires_at: Some(1_700_000_000), ..Default::default() },
-            history: Vec::new(),
-        };
-        let lines = records_view(vec![record], &Default::default(), &Default::default(), |_| String::new(), Locale::En);
-        assert_eq!(lines[0].status, "Expired");
-        assert_eq!(
-            lines[0].ended.as_deref(),
-            Some("Ended November 14, 2023, at the end of the period it was given for")
-        );
-        let expired: FDXConsent = serde_json::from_value(serde_json::json!({
-            "id": "c1", "status": "EXPIRED", "client_id": "tpp", "expirationTime": "2026-03-01T00:00:00Z"
-        }))
-        .unwrap();
-        let card = &fdx_view(&[], vec![expired], Locale::En)[0];
-        assert!(!card.active);
-        assert_eq!(card.status, "Expired March 1, 2026");
-        // Still called authorised, but past its expiry: expired all the same.
-        let lapsed: FDXConsent = serde_json::from_value(serde_json::json!({
-            "id": "c2", "status": "AUTHORISED", "client_id": "tpp", "expirationTime": "2026-03-01T00:00:00Z"
-        }))
-        .unwrap();
-        let card = &fdx_view(&[], vec![lapsed], Locale::En)[0];
-        assert_eq!((card.active, card.status.as_str()), (false, "Expired March 1, 2026"));
-    }
-
-    fn card(id: &str, active: bool) -> FdxAccess {
-        FdxAccess { consent_id: id.into(), recipient: "ADR".into(), active, all_mine: true, ..FdxAccess::default() }
-    }
-
-    #[test]
-    fn a_consent_the_customers_own_record_names_is_theirs_to_stop_whatever_became_of_its_accounts() {
-        let not_all = |id: &str| FdxAccess { all_mine: false, ..card(id, true) };
-        let mut cards = vec![not_all("mine"), not_all("another-holders"), card("listed", true), not_all("pending")];
-        use crate::server::records::{Draft, Record, Status};
-        let record = |id: &str, workspace: &str, status| Record {
-            id: id.into(),
-            status,
-            created_at: 1,
-            updated_at: 1,
-            draft: Draft { workspace: workspace.into(), ..Draft::default() },
-            history: Vec::new(),
-        };
-        let own = [
-            record("mine", "fdx", Status::Revoked),
-            record("another-holders", "uk", Status::Authorized),
-            record("pending", "fdx", Status::Pending),
-        ];
-        own_by_records(&mut cards, &own, "fdx");
-        let mine: Vec<bool> = cards.iter().map(|c| c.all_mine).collect();
-        assert_eq!(mine, [true, false, true, false], "another workspace's record, or one not given, says nothing");
-    }
-
-    #[test]
-    fn a_card_says_what_was_disclosed_under_it_and_nothing_it_cannot_know() {
-        let told: crate::wire::Disclosures = serde_json::from_value(serde_json::json!({"disclosures": [
-            {"consent_id": "a", "data": "accounts", "count": 2, "last": "2026-03-01T10:00:00Z"},
-            {"consent_id": "a", "data": "transactions", "count": 1, "last": "2026-03-02T09:30:00Z"},
-            {"consent_id": "b", "data": "transactions", "count": u64::MAX, "last": "not a time"},
-            {"consent_id": "b", "data": "transactions", "count": 1, "last": ""},
-            {"consent_id": "b", "data": "odd\u{202E}kind", "count": 0, "last": ""}
-        ]}))
-        .unwrap();
-        let mut cards = vec![card("a", true), card("b", true), card("c", true), card("d", false)];
-        say_disclosed(&mut cards, &told, Locale::En);
-        let said: Vec<_> = cards.iter().map(|c| c.shared.as_deref().unwrap()).collect();
-        assert_eq!(
-            said[0],
-            "Shared 3 times, last on March 2, 2026, 09:30 UTC: account names and numbers, transactions"
-        );
-        // Counted without overflow, each kind once; no time that reads: none said.
-        assert!(said[1].starts_with("Shared ") && said[1].ends_with(" times: transactions"), "{}", said[1]);
-        assert_eq!(said[2], "Nothing shared yet");
-        assert_eq!(said[3], "Nothing was shared", "an ended consent that never shared anything");
-    }
-
-    #[test]
-    fn the_portal_cleans_every_upstream_text_it_shows() {
-        let list: ClientsWithAccess = serde_json::from_value(serde_json::json!({
-            "clients": [{"client": {"id": "app\u{202E}1", "name": "Pay\u{202E}lapyaP"},
-                "granted_scopes": [{"scope_name": "email"}, {"scope_name": "x\u{2066}y"}],
-                "granted_claims": [{"id": "c1", "claim_name": "email"}]}],
-            "scopes": [{"scope_name": "email", "scope_display_name": "E\u{200F}mail", "scope_description": "\u{202A}See it"}],
-            "claims": [{"id": "c1", "name": "email", "description": "Your e\u{202E}mail"}]
-        }))
-        .unwrap();
-        let apps = apps_view(list);
-        let app = &apps[0];
-        assert_eq!(app.name, "PaylapyaP");
-        assert_eq!(app.scopes[0].name, "Email");
-        assert_eq!(app.scopes[0].description.as_deref(), Some("See it"));
-        assert_eq!(app.scopes[1].name, "xy");
-        assert_eq!(app.claims, ["Your email"]);
-        // The id is what revocation sends back: kept as the platform gave it.
-        assert_eq!(app.client_id, "app\u{202E}1");
-        // Open Finance: the recipient, the accounts, and codes no message knows.
-        let consent: FDXConsent = serde_json::from_value(serde_json::json!({
-            "id": "c1", "status": "Odd\u{202E}Status", "client_id": "tpp\u{2066}x",
-            "granted_resources": [{"id": "a1", "resourceType": "ACCOUNT", "dataClusters": ["NEW\u{202E}CLUSTER"]}]
-        }))
-        .unwrap();
-        let account: InternalAccount = serde_json::from_value(serde_json::json!({
-            "id": "a1", "name": "Check\u{202E}ing", "nickname": null, "type": "CHECKING",
-            "masked_number": "…\u{200F}1234", "balance": 1.0, "currency": "USD"
-        }))
-        .unwrap();
-        let fdx = fdx_view(&[account], vec![consent], Locale::En);
-        assert_eq!(fdx[0].recipient, "tppx");
-        assert_eq!(fdx[0].status, "OddStatus");
-        assert_eq!(fdx[0].clusters, ["NEWCLUSTER"]);
-        assert_eq!(fdx[0].accounts, ["Checking …1234"]);
-    }
-}
+mod tests;
