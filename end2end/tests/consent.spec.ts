@@ -66,6 +66,8 @@ test("a double click on Allow is one decision: the app signs in with the scopes 
   // The mouse, as a user's: the second click lands while the first answer is awaited.
   const allow = page.getByRole("button", { name: "Allow" });
   await allow.scrollIntoViewIfNeeded();
+  // Allow takes clicks once the page has shown for a moment (DoubleClickjacking).
+  await expect(allow).toHaveCSS("pointer-events", "auto");
   const box = (await allow.boundingBox())!;
   await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
   await page.waitForTimeout(200);

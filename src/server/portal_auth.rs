@@ -92,6 +92,8 @@ pub struct PortalAuth {
     scopes: &'static [&'static str],
     /// Discovery, with the signing keys, and when it was fetched.
     discovered: tokio::sync::Mutex<Option<(Metadata, Instant)>>,
+    /// The last discovery that failed with none kept: when, and how.
+    undiscovered: std::sync::Mutex<Option<(Instant, String)>>,
 }
 
 /// How long discovery (and with it the server's signing keys) is kept before it is fetched
@@ -133,6 +135,7 @@ impl PortalAuth {
                 .map_err(|e| PortalAuthError::Config(e.to_string()))?,
             scopes,
             discovered: tokio::sync::Mutex::new(None),
+            undiscovered: std::sync::Mutex::new(None),
         })
     }
 
@@ -153,10 +156,17 @@ impl PortalAuth {
         http: &reqwest::Client,
         stale: impl Fn(Instant) -> bool,
     ) -> Result<(Metadata, Instant), PortalAuthError> {
-        // Held while fetching: sign-ins that arrive meanwhile take the one fetched.
+        // Held while fetching: sign-ins that arrive meanwhile take the one fetched, or its
+        // failure (never one fetch each behind a server that does not answer).
+        let arrived = Instant::now();
         let mut kept = self.discovered.lock().await;
         if let Some((metadata, at)) = kept.as_ref().filter(|(_, at)| !stale(*at)) {
             return Ok((metadata.clone(), *at));
+        }
+        if let Some((at, e)) = self.undiscovered.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
+            if kept.is_none() && *at >= arrived {
+                return Err(PortalAuthError::Discovery(e.clone()));
+            }
         }
         match Metadata::discover_async(self.issuer.clone(), http).await {
             Ok(metadata) => {
@@ -169,7 +179,11 @@ impl PortalAuth {
                     tracing::warn!(error = %e, "discovery could not be fetched again; the copy kept serves");
                     Ok((metadata.clone(), *at))
                 }
-                None => Err(PortalAuthError::Discovery(e.to_string())),
+                None => {
+                    *self.undiscovered.lock().unwrap_or_else(|p| p.into_inner()) =
+                        Some((Instant::now(), e.to_string()));
+                    Err(PortalAuthError::Discovery(e.to_string()))
+                }
             },
         }
     }

@@ -41,7 +41,7 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(4);
 
 /// What went wrong talking to the authorization server. Logged in full on the server;
 /// users see only a fitting page.
-#[derive(Debug, thiserror::Error)]
+#[derive(Clone, Debug, thiserror::Error)]
 pub enum UpstreamError {
     #[error("timed out")]
     Timeout,
@@ -76,7 +76,10 @@ impl From<UpstreamError> for AppError {
             // renewal, the System client's lack of a scope (reference §4); from the Public API,
             // the portal client's; from a bank, Assent's client there. The operator's matter.
             UpstreamError::Status { status: 400 | 422, .. } => Failure::Refused,
-            UpstreamError::Status { status: 429, .. } => Failure::Busy,
+            // Too many requests, or a server (or its proxy) that says it is down for now.
+            UpstreamError::Status { status: 429 | 503, .. } => Failure::Busy,
+            // A proxy in front of the server gave up waiting for it.
+            UpstreamError::Status { status: 504, .. } => Failure::UpstreamTimeout,
             UpstreamError::Status { .. } => Failure::UpstreamStatus,
             UpstreamError::Timeout => Failure::UpstreamTimeout,
             UpstreamError::Unreachable(_) => Failure::UpstreamUnreachable,

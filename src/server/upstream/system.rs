@@ -38,6 +38,8 @@ struct CachedToken {
 pub(super) struct TokenCache {
     token: RwLock<Option<CachedToken>>,
     refresh: tokio::sync::Mutex<()>,
+    /// The last fetch that failed: when, and how.
+    failed: std::sync::Mutex<Option<(Instant, UpstreamError)>>,
     /// When a 403 last renewed the token (see [`TokenCache::renew_after`]).
     forbidden: std::sync::Mutex<Option<Instant>>,
 }
@@ -70,9 +72,17 @@ impl TokenCache {
         if let Some(token) = self.cached() {
             return Ok(token);
         }
+        let arrived = Instant::now();
         let _single_flight = self.refresh.lock().await;
         if let Some(token) = self.cached() {
             return Ok(token);
+        }
+        // A fetch that failed while this caller waited is its answer too: callers queued behind
+        // a token endpoint that does not answer wait for one fetch, not one each.
+        if let Some((at, e)) = self.failed.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
+            if *at >= arrived {
+                return Err(e.clone());
+            }
         }
         let started = Instant::now();
         let response = up
@@ -95,6 +105,9 @@ impl TokenCache {
                 ))
             }
             e => e,
+        });
+        let token = token.inspect_err(|e| {
+            *self.failed.lock().unwrap_or_else(|p| p.into_inner()) = Some((Instant::now(), e.clone()));
         })?;
         if who.endpoint == Endpoint::Token {
             up.metrics.token_refreshes.inc();

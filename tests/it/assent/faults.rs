@@ -12,7 +12,8 @@ async fn upstream_faults_get_fitting_pages_and_recovery() {
     let consent = start_flow(&app, &b, "user", &["openid", "email"]).await;
     let cases = [
         (Fault::Status(500), StatusCode::BAD_GATEWAY, "having trouble"),
-        (Fault::Status(503), StatusCode::BAD_GATEWAY, "having trouble"),
+        (Fault::Status(503), StatusCode::SERVICE_UNAVAILABLE, "busy"),
+        (Fault::Status(504), StatusCode::GATEWAY_TIMEOUT, "not answering"),
         (Fault::Status(429), StatusCode::SERVICE_UNAVAILABLE, "busy"),
         (Fault::BadJson, StatusCode::BAD_GATEWAY, "having trouble"),
         (Fault::Delay(Duration::from_secs(8)), StatusCode::GATEWAY_TIMEOUT, "not answering"),
@@ -184,6 +185,50 @@ async fn a_slow_token_endpoint_is_asked_once_for_a_hundred_waiting_pages() {
     assert!(statuses.iter().all(|s| *s == StatusCode::OK), "{statuses:?}");
     assert!(started.elapsed() < Duration::from_secs(5));
     assert_eq!(tokens.load(Ordering::SeqCst), 1, "one token request for all of them");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_waiting_behind_a_token_endpoint_that_fails_share_its_one_failure() {
+    use axum::routing::post;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    let tokens = std::sync::Arc::new(AtomicU64::new(0));
+    let counter = tokens.clone();
+    let stub = axum::Router::new().route(
+        "/default/system/oauth2/token",
+        post(move || {
+            let counter = counter.clone();
+            async move {
+                counter.fetch_add(1, Ordering::SeqCst);
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                StatusCode::SERVICE_UNAVAILABLE
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let issuer = format!("http://{}/default/demo", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, stub).await.unwrap() });
+    let dir = tempfile::tempdir().unwrap();
+    let assent = spawn_assent(&issuer, "s", &"k".repeat(32), dir.path(), None).await;
+    let b = browser();
+    let started = Instant::now();
+    let pages = (0..20).map(|i| {
+        let (b, url) = (b.clone(), format!("{assent}/consent?login_id=l{i}&login_state=s"));
+        async move { b.get(url).send().await.unwrap().status() }
+    });
+    let statuses = futures::future::join_all(pages).await;
+    assert!(statuses.iter().all(|s| s.is_server_error()), "{statuses:?}");
+    // One failed fetch answers them all: not twenty, one after another.
+    assert_eq!(tokens.load(Ordering::SeqCst), 1);
+    assert!(started.elapsed() < Duration::from_secs(4), "{:?}", started.elapsed());
+    // A page after it asks again.
+    assert!(b
+        .get(format!("{assent}/consent?login_id=n&login_state=s"))
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .is_server_error());
+    assert_eq!(tokens.load(Ordering::SeqCst), 2);
 }
 
 /// Two replicas that share only their configuration serve one user.
