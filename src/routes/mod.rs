@@ -91,6 +91,7 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
         .fallback_service(files::service(&state))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), respond::catch_panics))
         .layer(axum::middleware::map_response_with_state(state.clone(), security_headers))
         .layer(axum::middleware::from_fn_with_state((state.time_zone, state.csrf.is_secure()), observe::trace_requests))
         .with_state(state)

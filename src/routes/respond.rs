@@ -6,7 +6,9 @@ use crate::model::Page;
 use crate::server::observe::ErrorKind;
 use crate::server::AppState;
 use axum::{
+    extract::{Request, State},
     http::{header, StatusCode, Uri},
+    middleware::Next,
     response::Response,
 };
 
@@ -66,4 +68,45 @@ pub async fn failure_page(state: &AppState, uri: &Uri, error: AppError) -> Respo
         response.headers_mut().insert(header::RETRY_AFTER, seconds.into());
     }
     response
+}
+
+/// A handler that panics answers the internal-error page, in the user's language, with the
+/// headers every answer has; its connection would otherwise close on a blank page. (The panic
+/// hook has logged it.)
+pub async fn catch_panics(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let uri = request.uri().clone();
+    or_on_panic(next.run(request), || failure_page(&state, &uri, AppError::new(Failure::Internal))).await
+}
+
+/// `work`'s answer, or `on_panic`'s where `work` panics.
+async fn or_on_panic<Fut: std::future::Future<Output = Response>>(
+    work: impl std::future::Future<Output = Response>,
+    on_panic: impl FnOnce() -> Fut,
+) -> Response {
+    use futures::FutureExt as _;
+    match std::panic::AssertUnwindSafe(work).catch_unwind().await {
+        Ok(response) => response,
+        Err(_) => on_panic().await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::response::IntoResponse as _;
+    use tower::ServiceExt as _;
+
+    #[tokio::test]
+    async fn a_handler_that_panics_gets_an_answer() {
+        let app = axum::Router::new()
+            .route("/", axum::routing::get(|| async { panic!("a bug") as &'static str }))
+            .route("/fine", axum::routing::get(|| async { "fine" }))
+            .layer(axum::middleware::from_fn(|request, next: axum::middleware::Next| {
+                super::or_on_panic(next.run(request), || async { axum::http::StatusCode::IM_A_TEAPOT.into_response() })
+            }));
+        let answer = |path: &'static str| {
+            app.clone().oneshot(axum::http::Request::get(path).body(axum::body::Body::empty()).unwrap())
+        };
+        assert_eq!(answer("/").await.unwrap().status(), 418);
+        assert_eq!(answer("/fine").await.unwrap().status(), 200);
+    }
 }

@@ -294,7 +294,7 @@ impl Upstream {
             reqwest::StatusCode::UNAUTHORIZED | reqwest::StatusCode::FORBIDDEN => return Ok(Status::Refused(status)),
             _ => {}
         }
-        let body = serde_json::from_slice(&response.bytes().await?).ok();
+        let body = serde_json::from_slice(&read_body(response).await?).ok();
         Err(UpstreamError::Status { status: status.as_u16(), body, retry_after: None })
     }
 }
@@ -355,12 +355,27 @@ fn closed_under_us(e: &reqwest::Error) -> bool {
     false
 }
 
+/// The most of an answer Assent reads (a page of a hundred consents is a small part of it).
+const MAX_BODY: usize = 4 << 20;
+
+/// An answer's body, up to [`MAX_BODY`]: a larger one is no answer Assent can use.
+async fn read_body(mut response: reqwest::Response) -> Result<Vec<u8>, UpstreamError> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = response.chunk().await? {
+        if bytes.len() + chunk.len() > MAX_BODY {
+            return Err(UpstreamError::InvalidBody(format!("an answer over {MAX_BODY} bytes")));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(bytes)
+}
+
 /// Reads a JSON body, or turns the status and the `Error` body into an `UpstreamError`.
 async fn read_json<T: DeserializeOwned>(response: reqwest::Response) -> Result<T, UpstreamError> {
     let status = response.status();
     let retry_after =
         response.headers().get(reqwest::header::RETRY_AFTER).and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok());
-    let bytes = response.bytes().await?;
+    let bytes = read_body(response).await?;
     if !status.is_success() {
         let body = serde_json::from_slice(&bytes).ok();
         return Err(UpstreamError::Status { status: status.as_u16(), body, retry_after });
@@ -394,6 +409,21 @@ mod tests {
             .unwrap_err();
         let message = UpstreamError::from(err).to_string();
         assert!(!message.contains("SECRET-STATE"), "{message}");
+    }
+
+    #[tokio::test]
+    async fn an_answer_too_large_to_be_one_is_not_read_to_its_end() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let app = axum::Router::new()
+            .route("/huge", axum::routing::get(|| async { vec![b' '; MAX_BODY + 1] }))
+            .route("/fine", axum::routing::get(|| async { r#"{"ok": true}"# }));
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        let get = |path: &str| reqwest::Client::new().get(format!("{base}{path}")).send();
+        let huge = read_json::<serde_json::Value>(get("/huge").await.unwrap()).await.unwrap_err();
+        assert!(matches!(huge, UpstreamError::InvalidBody(ref e) if e.contains("over")), "{huge}");
+        let fine = read_json::<serde_json::Value>(get("/fine").await.unwrap()).await.unwrap();
+        assert_eq!(fine["ok"], true);
     }
 
     pub(super) fn upstream() -> Upstream {
