@@ -19,6 +19,8 @@ pub fn title(page: &Page) -> String {
         Page::DomesticPayment(..) => t("payment-page-title").into(),
         Page::Consent(..) => t("consent-page-title").into(),
         Page::Portal(_) | Page::PortalSignedOut(_) => t("portal-title").into(),
+        // Stopping a consent's sharing, or revoking an application's access.
+        Page::Revoke(view) if view.consent_id.is_some() => t("stop-page-title").into(),
         Page::Revoke(_) => t("revoke-page-title").into(),
         Page::Console(_) | Page::ConsoleRecord(_) | Page::ConsoleSignedOut(_) => t("console-title").into(),
         Page::Error(e, _) => e.title.clone(),

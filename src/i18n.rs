@@ -117,11 +117,11 @@ mod lookup {
         PLAIN[locale as usize].get(key).map(String::as_str)
     }
 
-    /// An argument as Fluent takes it: a count (`count`, `n`, `days`) as a number, so that a
+    /// An argument as Fluent takes it: a count (`count`, `n`, `days`, `others`) as a number, so that a
     /// message can choose its words by it (`[1]` or `*[other]`); anything else as text.
     fn value(name: &str, v: &str) -> FluentValue<'static> {
         match v.parse::<u64>() {
-            Ok(n) if matches!(name, "count" | "n" | "days") && n.to_string() == v => FluentValue::from(n),
+            Ok(n) if matches!(name, "count" | "n" | "days" | "others") && n.to_string() == v => FluentValue::from(n),
             _ => FluentValue::from(v.to_string()),
         }
     }

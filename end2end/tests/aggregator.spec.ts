@@ -61,7 +61,7 @@ async function connect(page: Page, wid: string, brand: string, button = `Connect
 /** The staff console's records of the aggregator for the customer: their links. */
 async function aggregatorRecords(staff: Page): Promise<string[]> {
   await staff.goto(`/admin?q=${CUSTOMER}`);
-  const links = staff.getByRole("link", { name: APP, exact: true });
+  const links = staff.getByRole("link", { name: new RegExp(`^${APP} · `) });
   return Promise.all((await links.all()).map(async (l) => (await l.getAttribute("href"))!));
 }
 

@@ -138,7 +138,7 @@ test("CDR: a joint account's holder turns its sharing off in the portal, and all
   // The Joint Saver is `user`'s and user2's; user2 has not allowed its sharing (the seed).
   const saver = page.getByRole("region", { name: "Joint accounts" }).getByRole("listitem").filter({ hasText: "Joint Saver …1234" });
   await expect(saver).toContainText("Not shared now: Another holder of this joint account has not allowed its sharing.");
-  await expect(saver).toContainText("other holders: 1");
+  await expect(saver).toContainText("1 other holder");
   await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
   await expectAccessible(page, "portal with a joint account");
 

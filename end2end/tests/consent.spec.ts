@@ -97,7 +97,7 @@ test("a used consent link shows a clear error page", async ({ page }) => {
   await expect(page.getByRole("heading", { name: "Signed in" })).toBeVisible();
   const res = await page.goto(consentUrl);
   expect(res?.status()).toBe(404);
-  await expect(page.getByRole("alert")).toContainText("This sign-in request has expired");
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("This sign-in request has expired");
   await expect(page.getByText("Request id")).toBeVisible();
 });
 

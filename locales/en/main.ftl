@@ -84,6 +84,7 @@ portal-revoke = Revoke access
 portal-revoke-label = Revoke access of { $client }
 portal-revoked = Access revoked. The application can no longer use your account.
 revoke-page-title = Revoke access
+stop-page-title = Stop sharing
 revoke-title = Revoke access of { $client }?
 revoke-loses = { $client } immediately loses access to your account, and its sign-in tokens stop working.
 revoke-data = It may still hold data it fetched before; ask the application if you want that deleted.
@@ -241,8 +242,14 @@ portal-fdx-revoke-label = Stop sharing with { $client }
 portal-fdx-other-holder = Given by another holder of a joint account: only they can stop it.
 portal-joint-title = Joint accounts
 portal-joint-lead = A joint account's data is shared only while every holder allows it. Any holder can stop it alone, at once, for every app; it starts again only once every holder allows it.
-portal-joint-held = at { $bank } · other holders: { $others }
-portal-joint-others = other holders: { $others }
+portal-joint-held = at { $bank } · { $others ->
+    [1] 1 other holder
+   *[other] { $others } other holders
+}
+portal-joint-others = { $others ->
+    [1] 1 other holder
+   *[other] { $others } other holders
+}
 portal-joint-shared = Shared: apps that you or another holder allowed can receive its data.
 portal-joint-not-shared = Not shared now: { $reason }
 portal-joint-stop = Turn sharing off
@@ -373,13 +380,13 @@ obuk-summary = Accounts you are sharing: { $accounts }
 cdr-page-title = Share your banking data
 cdr-title = { $client } wants to see your banking data
 cdr-amend-title = { $client } wants to change what you share
-cdr-amend-lead = You already share data with this recipient. This request changes that arrangement: what is marked new is added, and what is listed as stopping is no longer shared once you agree.
+cdr-amend-lead = You already share data with this recipient. This request changes that arrangement: what is marked new is added, and what is listed under “No longer shared” stops being shared once you agree.
 cdr-amend-accounts = Choose again the accounts to share: accounts you share now are marked, and any you leave unticked stop being shared.
 cdr-data = It asks to see
 cdr-new = New
 cdr-removed = No longer shared
 cdr-shared-now = Shared now
-cdr-leaves-arrangement = Shared under this arrangement until now: giving this change takes it out.
+cdr-leaves-arrangement = Shared under this arrangement until now; it stops being shared if you agree to this change.
 cdr-before = Until now
 cdr-once = Once: the recipient collects your data one time only
 cdr-for = { $period },

@@ -83,6 +83,7 @@ portal-revoke = Revocar acceso
 portal-revoke-label = Revocar el acceso de { $client }
 portal-revoked = Acceso revocado. La aplicación ya no puede usar su cuenta.
 revoke-page-title = Revocar acceso
+stop-page-title = Dejar de compartir
 revoke-title = ¿Revocar el acceso de { $client }?
 revoke-loses = { $client } pierde de inmediato el acceso a su cuenta y sus tokens de inicio de sesión dejan de funcionar.
 revoke-data = Es posible que aún conserve datos que obtuvo antes; pida a la aplicación que los elimine si lo desea.
@@ -196,7 +197,7 @@ portal-records-lead = Cada consentimiento que dio aquí, vigente o pasado. Cada 
 portal-record-authorized = Activo
 portal-record-revoked = Terminado
 portal-record-rejected = Rechazado
-portal-record-expired = Vencido
+portal-record-expired = Caducado
 portal-record-given = Dado el { $date }
 portal-record-declined = Rechazado el { $date }
 portal-record-asked = Pedía:
@@ -239,9 +240,15 @@ portal-fdx-revoke = Dejar de compartir
 portal-fdx-revoke-label = Dejar de compartir con { $client }
 portal-fdx-other-holder = Dado por otro titular de una cuenta conjunta: solo esa persona puede detenerlo.
 portal-joint-title = Cuentas conjuntas
-portal-joint-lead = Los datos de una cuenta conjunta se comparten solo mientras todos sus titulares lo permitan. Cualquier titular puede detenerlo solo, al instante, para todas las aplicaciones; vuelve a compartirse solo cuando todos los titulares lo permitan.
-portal-joint-held = en { $bank } · otros titulares: { $others }
-portal-joint-others = otros titulares: { $others }
+portal-joint-lead = Los datos de una cuenta conjunta se comparten solo mientras todos sus titulares lo permitan. Cualquier titular puede detenerlo por sí solo, al instante, para todas las aplicaciones; vuelve a compartirse solo cuando todos los titulares lo permitan.
+portal-joint-held = en { $bank } · { $others ->
+    [1] 1 titular más
+   *[other] { $others } titulares más
+}
+portal-joint-others = { $others ->
+    [1] 1 titular más
+   *[other] { $others } titulares más
+}
 portal-joint-shared = Compartida: las aplicaciones que usted u otro titular autorizaron pueden recibir sus datos.
 portal-joint-not-shared = No se comparte ahora: { $reason }
 portal-joint-stop = Desactivar el uso compartido
@@ -338,7 +345,7 @@ record-reason-ended-upstream = Terminado en el servidor de autorización antes d
 console-event-granted = Otorgado
 console-event-rejected = Rechazado
 console-event-revoked = Revocado
-console-event-expired = Vencido
+console-event-expired = Caducado
 not-staff-title = Esta consola es para el personal del banco
 not-staff-message = Su cuenta no tiene el rol de personal de consentimientos, así que la consola sigue cerrada. Los clientes pueden ver y detener sus consentimientos en el portal.
 console-not-kept = Assent no guarda aquí los registros de consentimiento: con almacenamiento externo, ese sistema los lista y los revoca.
@@ -372,13 +379,13 @@ obuk-summary = Cuentas que comparte: { $accounts }
 cdr-page-title = Comparta sus datos bancarios
 cdr-title = { $client } quiere ver sus datos bancarios
 cdr-amend-title = { $client } quiere cambiar lo que usted comparte
-cdr-amend-lead = Ya comparte datos con este destinatario. Esta solicitud cambia ese acuerdo: lo marcado como nuevo se añade, y lo que figura como no compartido deja de compartirse cuando usted acepte.
+cdr-amend-lead = Ya comparte datos con este destinatario. Esta solicitud cambia ese acuerdo: lo marcado como nuevo se añade, y lo que figura en «Deja de compartirse» deja de compartirse cuando usted acepte.
 cdr-amend-accounts = Vuelva a elegir las cuentas que comparte: las que comparte ahora están marcadas, y las que deje sin marcar dejan de compartirse.
 cdr-data = Pide ver
 cdr-new = Nuevo
 cdr-removed = Deja de compartirse
 cdr-shared-now = Compartida ahora
-cdr-leaves-arrangement = Compartida en este acuerdo hasta ahora: dar este cambio la saca de él.
+cdr-leaves-arrangement = Se comparte en este acuerdo hasta ahora; deja de compartirse si acepta este cambio.
 cdr-before = Hasta ahora
 cdr-once = Una vez: el destinatario recoge sus datos una sola vez
 cdr-for = { $period },

@@ -83,6 +83,7 @@ portal-revoke = Revogar acesso
 portal-revoke-label = Revogar o acesso de { $client }
 portal-revoked = Acesso revogado. O aplicativo não pode mais usar sua conta.
 revoke-page-title = Revogar acesso
+stop-page-title = Parar de compartilhar
 revoke-title = Revogar o acesso de { $client }?
 revoke-loses = { $client } perde imediatamente o acesso à sua conta, e os tokens de login dele deixam de funcionar.
 revoke-data = Ele ainda pode ter dados obtidos antes; peça ao aplicativo se quiser que sejam apagados.
@@ -240,8 +241,14 @@ portal-fdx-revoke-label = Parar de compartilhar com { $client }
 portal-fdx-other-holder = Dado por outro titular de uma conta conjunta: só essa pessoa pode interrompê-lo.
 portal-joint-title = Contas conjuntas
 portal-joint-lead = Os dados de uma conta conjunta são compartilhados só enquanto todos os titulares permitirem. Qualquer titular pode interromper sozinho, na hora, para todos os aplicativos; o compartilhamento volta só quando todos os titulares permitirem.
-portal-joint-held = em { $bank } · outros titulares: { $others }
-portal-joint-others = outros titulares: { $others }
+portal-joint-held = em { $bank } · { $others ->
+    [1] mais 1 titular
+   *[other] mais { $others } titulares
+}
+portal-joint-others = { $others ->
+    [1] mais 1 titular
+   *[other] mais { $others } titulares
+}
 portal-joint-shared = Compartilhada: aplicativos que você ou outro titular autorizaram podem receber seus dados.
 portal-joint-not-shared = Não compartilhada agora: { $reason }
 portal-joint-stop = Desativar o compartilhamento
@@ -307,8 +314,8 @@ console-revoke-title = Revogar este consentimento
 console-reason = Motivo (o cliente verá)
 console-revoke = Revogar este consentimento
 console-provider-title = { $count ->
-    [1] Revogar todos os consentimentos dados a { $client } no { $bank } (1 ativo)
-   *[other] Revogar todos os consentimentos dados a { $client } no { $bank } ({ $count } ativos)
+    [1] Revogar todos os consentimentos dados a { $client } em { $bank } (1 ativo)
+   *[other] Revogar todos os consentimentos dados a { $client } em { $bank } ({ $count } ativos)
 }
 console-provider-consequence = O consentimento de cada cliente a este aplicativo termina agora, e seus tokens deixam de funcionar.
 console-provider-revoke = Revogar este provedor
@@ -321,8 +328,8 @@ console-reason-needed = Informe um motivo (no máximo 500 caracteres): ele é re
 console-confirm-one-title = Revogar o consentimento do cliente { $customer } a { $client }?
 console-confirm-one-tokens = { $client } perde o acesso que este consentimento dava: seus tokens deixam de funcionar agora.
 console-confirm-all-title = { $count ->
-    [1] Revogar o único consentimento ativo dado a { $client } no { $bank }?
-   *[other] Revogar os { $count } consentimentos dados a { $client } no { $bank }?
+    [1] Revogar o único consentimento ativo dado a { $client } em { $bank }?
+   *[other] Revogar os { $count } consentimentos dados a { $client } em { $bank }?
 }
 console-confirm-all-tokens = O consentimento de cada cliente a { $client } termina agora, e todos os seus tokens deixam de funcionar.
 console-confirm-reason = Cada cliente verá seu nome e seu motivo no histórico.
@@ -364,7 +371,7 @@ obuk-cluster-line-party = O nome, o endereço, o telefone e o e-mail registrados
 obuk-cluster-other = Outros dados
 obuk-until = Até
 obuk-window = Transações que pode ver
-obuk-window-from = de
+obuk-window-from = desde
 obuk-window-to = até
 obuk-summary = Contas que você está compartilhando: { $accounts }
 
@@ -372,13 +379,13 @@ obuk-summary = Contas que você está compartilhando: { $accounts }
 cdr-page-title = Compartilhe seus dados bancários
 cdr-title = { $client } quer ver seus dados bancários
 cdr-amend-title = { $client } quer mudar o que você compartilha
-cdr-amend-lead = Você já compartilha dados com este destinatário. Este pedido muda esse acordo: o que está marcado como novo é adicionado, e o que aparece como não mais compartilhado deixa de ser compartilhado quando você concordar.
+cdr-amend-lead = Você já compartilha dados com este destinatário. Este pedido muda esse acordo: o que está marcado como novo é adicionado, e o que aparece em “Deixa de ser compartilhado” deixa de ser compartilhado quando você concordar.
 cdr-amend-accounts = Escolha de novo as contas a compartilhar: as que você compartilha agora estão marcadas, e as que ficarem desmarcadas deixam de ser compartilhadas.
 cdr-data = Pede para ver
 cdr-new = Novo
 cdr-removed = Deixa de ser compartilhado
 cdr-shared-now = Compartilhada agora
-cdr-leaves-arrangement = Compartilhada neste acordo até agora: dar esta alteração a retira dele.
+cdr-leaves-arrangement = Compartilhada neste acordo até agora; deixa de ser compartilhada se você concordar com esta alteração.
 cdr-before = Até agora
 cdr-once = Uma vez: o destinatário coleta seus dados uma única vez
 cdr-for = { $period },

@@ -126,7 +126,7 @@ where
                     busy
                     on_allow=move || {
                         choices.refresh();
-                        set_nudge.set(true);
+                        super::nudge_again(nudge, set_nudge);
                         !accounts_required || ticked.with_untracked(|now| !now.accounts.is_empty())
                     }
                 />

@@ -108,7 +108,7 @@ pub fn ConsentForm(
                     busy
                     on_allow=move || {
                         choices.refresh();
-                        set_nudge.set(true);
+                        super::nudge_again(nudge, set_nudge);
                         ticked.with_untracked(|now| !now.stops_allow())
                     }
                 />

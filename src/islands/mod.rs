@@ -38,6 +38,17 @@ fn hydrated() -> ReadSignal<bool> {
     hydrated
 }
 
+/// Says what stops a decision (`nudge` on) again at each try: said already, it is taken away
+/// for a frame first, so that a screen reader announces the same words once more.
+fn nudge_again(nudge: ReadSignal<bool>, set_nudge: WriteSignal<bool>) {
+    if nudge.get_untracked() {
+        set_nudge.set(false);
+        request_animation_frame(move || set_nudge.set(true));
+    } else {
+        set_nudge.set(true);
+    }
+}
+
 /// A page restored from the back/forward cache comes back as it was left: sending. Make its
 /// form usable again (the server still refuses a decision made twice).
 fn reset_on_back<S>(action: ServerAction<S>)

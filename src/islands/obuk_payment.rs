@@ -54,7 +54,7 @@ pub fn PaymentForm(texts: PaymentTexts, notice: Option<String>, children: Childr
                     busy
                     on_allow=move || {
                         choices.refresh();
-                        set_nudge.set(true);
+                        super::nudge_again(nudge, set_nudge);
                         ticked.with_untracked(|now| now.payer)
                     }
                 />

@@ -60,6 +60,9 @@ fn ScopeFieldset(group: ScopeGroup) -> impl IntoView {
         .map(|scope| {
             let id = format!("scope-{}", scope.name);
             let desc_id = format!("{id}-desc");
+            // Its name is the permission's (and whether it is shared already); its description
+            // is read as one, not a second time as part of the name.
+            let name_id = if scope.granted { format!("{id}-name {id}-shared") } else { format!("{id}-name") };
             view! {
                 <div class="scope">
                     <input
@@ -70,11 +73,19 @@ fn ScopeFieldset(group: ScopeGroup) -> impl IntoView {
                         checked=scope.ticked
                         disabled=scope.required
                         data-shares-accounts=scope.shares_accounts.then_some("")
+                        aria-labelledby=name_id.clone()
                         aria-describedby=desc_id.clone()
                     />
                     <label for=id>
-                        <span class="scope-name">{scope.display_name}</span>
-                        {scope.granted.then(|| view! { <span class="badge shared">{t("consent-already-shared")}</span> })}
+                        <span class="scope-name" id=format!("{id}-name")>{scope.display_name}</span>
+                        {scope.granted
+                            .then(|| {
+                                view! {
+                                    <span class="badge shared" id=format!("{id}-shared")>
+                                        {t("consent-already-shared")}
+                                    </span>
+                                }
+                            })}
                         <span class="scope-desc" id=desc_id>
                             {scope.description.unwrap_or_default()}
                             {scope.required.then(|| format!(" {}", t("consent-required")))}

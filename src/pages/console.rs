@@ -89,10 +89,17 @@ fn ResultLine(record: StaffRecordLine) -> impl IntoView {
         payment,
         warned: _,
     } = record;
+    // Results of one application are many links: each named with its customer and day too.
+    let named = match &given {
+        Some((shown, _)) => format!("{client} · {customer} · {shown}"),
+        None => format!("{client} · {customer}"),
+    };
     view! {
         <li class="record" class:ended=!active>
             <div class="record-head">
-                <a class="client-name" href=crate::api::console::record_path(&id)>{client}</a>
+                <a class="client-name" href=crate::api::console::record_path(&id) aria-label=named>
+                    {client}
+                </a>
                 <span class="status" class:active=active>{status}</span>
             </div>
             <p>

@@ -14,7 +14,7 @@ pub fn ErrorPage(error: AppError, onward: Onward) -> impl IntoView {
         Onward::Console => ("/admin", t("error-console")),
     };
     view! {
-        <section class="card error" role="alert" aria-labelledby="error-title">
+        <section class="card error" aria-labelledby="error-title">
             <h1 id="error-title">{error.title}</h1>
             <p class="lead">{error.message}</p>
             <p class="muted">

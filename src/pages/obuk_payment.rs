@@ -125,6 +125,6 @@ fn Payers(
             {empty.then(|| view! { <p class="empty">{t("fdx-no-accounts")}</p> })}
             {rows}
         </fieldset>
-        <UnavailableAccounts accounts=unavailable heading="payment-unavailable"/>
+        <UnavailableAccounts accounts=unavailable heading="payment-unavailable" section=true/>
     }
 }

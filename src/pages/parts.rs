@@ -23,11 +23,14 @@ fn UnverifiedNote(where_to: Unverified) -> impl IntoView {
 #[component]
 pub fn ClientHeader(client: ClientView, user: String, title_key: &'static str) -> impl IntoView {
     let initial = client.name.chars().next().unwrap_or('?').to_uppercase().to_string();
-    let links = [
+    let links: Vec<(String, &str)> = [
         (client.client_uri.clone(), t("link-website")),
         (client.policy_uri.clone(), t("link-policy")),
         (client.tos_uri.clone(), t("link-terms")),
-    ];
+    ]
+    .into_iter()
+    .filter_map(|(href, label)| href.map(|href| (href, label)))
+    .collect();
     let (title_before, title_after) = t_around(title_key, "client");
     let (user_before, user_after) = t_around("consent-signed-in", "user");
     view! {
@@ -52,19 +55,24 @@ pub fn ClientHeader(client: ClientView, user: String, title_key: &'static str) -
         </header>
         {client.description.map(|d| view! { <p class="client-description">{d}</p> })}
         {client.unverified.map(|where_to| view! { <UnverifiedNote where_to/> })}
-        <nav class="client-links" aria-label=t("consent-about-app")>
-            {links
-                .into_iter()
-                .filter_map(|(href, label)| href.map(|href| (href, label)))
-                .map(|(href, label)| {
-                    view! {
-                        <a href=href target="_blank" rel="noopener noreferrer">
-                            {label}
-                        </a>
-                    }
-                })
-                .collect_view()}
-        </nav>
+        // A landmark only where there are links: an empty one would still be announced.
+        {(!links.is_empty())
+            .then(|| {
+                view! {
+                    <nav class="client-links" aria-label=t("consent-about-app")>
+                        {links
+                            .into_iter()
+                            .map(|(href, label)| {
+                                view! {
+                                    <a href=href target="_blank" rel="noopener noreferrer">
+                                        {label}
+                                    </a>
+                                }
+                            })
+                            .collect_view()}
+                    </nav>
+                }
+            })}
     }
 }
 
@@ -96,6 +104,7 @@ pub fn AccountChoices(accounts: Vec<AccountView>, #[prop(optional)] shared_now: 
                         id=id.clone()
                         value=account.id.clone()
                         data-number=account.masked_number.clone()
+                        aria-labelledby=format!("{id}-name")
                         aria-describedby=format!("{id}-desc")
                     />
                     <AccountLabel account kind/>
@@ -133,10 +142,17 @@ pub fn UnavailableAccounts(
     accounts: Vec<AccountView>,
     heading: &'static str,
     #[prop(optional)] leaving: Vec<String>,
+    /// The list is a section of its page (no other heading above it but the page's own).
+    #[prop(optional)]
+    section: bool,
 ) -> impl IntoView {
     (!accounts.is_empty()).then(|| view! {
         <div class="unavailable-accounts">
-            <h3 id="accounts-unavailable">{t(heading)}</h3>
+            {if section {
+                view! { <h2 id="accounts-unavailable">{t(heading)}</h2> }.into_any()
+            } else {
+                view! { <h3 id="accounts-unavailable">{t(heading)}</h3> }.into_any()
+            }}
             <ul aria-labelledby="accounts-unavailable">
                 {accounts
                     .into_iter()
@@ -176,7 +192,9 @@ fn AccountLabel(
     let title = account.title();
     view! {
         <label for=id.clone()>
-            <span class="scope-name">{title} " " <span class="masked">{account.masked_number}</span></span>
+            <span class="scope-name" id=format!("{id}-name")>
+                {title} " " <span class="masked">{account.masked_number}</span>
+            </span>
             <span class="scope-desc" id=format!("{id}-desc")>
                 {kind}
                 " · "

@@ -69,7 +69,12 @@ pub(super) fn AppCard(
             </ul>
             {(!app.claims.is_empty()).then(|| view! { <p class="claims">{texts.with_value(|t| t.receives.clone())} " " {app.claims.join(", ")}</p> })}
             <div class="app-actions">
-                {app.client_uri.map(|href| view! { <a href=href target="_blank" rel="noopener noreferrer">{texts.with_value(|t| t.website.clone())}</a> })}
+                {app.client_uri.map(|href| {
+                    // Named with its application: a list of cards is no list of "Website" links.
+                    let website = texts.with_value(|t| t.website.clone());
+                    let named = format!("{website} · {}", app.name);
+                    view! { <a href=href target="_blank" rel="noopener noreferrer" aria-label=named>{website}</a> }
+                })}
                 <a
                     class="btn danger"
                     id=format!("revoke-app-{index}")

@@ -181,6 +181,10 @@ pub fn PortalList(
     // card, nor a record, nor a payment).
     let empty_text =
         move || texts.with_value(|t| if needle.with(String::is_empty) { t.empty.clone() } else { t.no_match.clone() });
+    let nothing_shown = move || {
+        !(visible.with(|(apps, fdx)| apps + fdx > 0)
+            || (!needle.with(String::is_empty) && records_shown.get() + payments_shown.get() > 0))
+    };
     let has_fdx = !fdx.is_empty();
 
     // Without JavaScript (or before hydration) the card's link goes to the confirmation page.
@@ -252,14 +256,9 @@ pub fn PortalList(
                     </form>
                 }
             })}
-        <p
-            class="empty"
-            class:gone=move || {
-                visible.with(|(apps, fdx)| apps + fdx > 0)
-                    || (!needle.with(String::is_empty) && records_shown.get() + payments_shown.get() > 0)
-            }
-        >
-            {empty_text}
+        // A status: "nothing matches" is said as the filter empties the page, not only shown.
+        <p class="empty" role="status" class:gone=move || !nothing_shown()>
+            {move || nothing_shown().then(empty_text)}
         </p>
         {has_apps.then(|| view! { <ul class="apps" aria-label=texts.with_value(|t| t.apps_label.clone())>{app_cards}</ul> })}
         {has_fdx

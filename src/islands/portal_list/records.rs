@@ -119,6 +119,7 @@ fn Record(
                                 id=format!("revoke-record-{index}")
                                 href=revoke_href.clone()
                                 aria-label=revoke_label.clone()
+                                aria-haspopup="dialog"
                                 on:click={
                                     let target = target.clone();
                                     move |ev| on_revoke(target.clone(), ev)

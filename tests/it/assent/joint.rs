@@ -49,10 +49,10 @@ async fn a_joint_account_is_shared_only_while_every_holder_allows_it() {
     );
     let section = joint_section(&html);
     assert!(section.contains("Joint Saver …1234"), "{section}");
-    assert!(section.contains("at Southern Cross Bank · other holders: 1"), "its bank's brand: {section}");
+    assert!(section.contains("at Southern Cross Bank · 1 other holder"), "its bank's brand: {section}");
     // The FDX bank has no brand of its own: its joint account is not said to be anyone's.
     let fdx = joint_item(&html, "9000001");
-    assert!(fdx.contains("other holders: 1") && !fdx.contains(" at "), "{fdx}");
+    assert!(fdx.contains("1 other holder") && !fdx.contains(" at "), "{fdx}");
     assert!(section.contains("Not shared now: You turned sharing off"), "{section}");
     assert!(section.contains(r#"value="on""#) && section.contains(">Allow sharing<"), "{section}");
     let co_token = hidden(&html, "csrf_token");
@@ -120,7 +120,10 @@ async fn a_joint_account_is_shared_only_while_every_holder_allows_it() {
     let html = open_consent(&b, &authorize(&app, &b, SCOPES, &amend, "user").await).await.html;
     let apart = html.split("unavailable-accounts").nth(1).unwrap_or_else(|| panic!("{html}"));
     assert!(apart.contains(r#"data-account="AU-40004""#), "{apart}");
-    assert!(apart.contains("Shared under this arrangement until now: giving this change takes it out."), "{apart}");
+    assert!(
+        apart.contains("Shared under this arrangement until now; it stops being shared if you agree to this change."),
+        "{apart}"
+    );
     assert!(html.contains(r#"value="AU-40001""#) && html.contains("Shared now"), "the other account: {html}");
 
     // `user` stopping it too, then allowing it again, does not bring it back while user2 does not.
