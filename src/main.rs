@@ -71,11 +71,13 @@ async fn main() -> ExitCode {
         }
     };
     // Forms are checked against the URL browsers use: on every interface, that cannot be
-    // guessed from the listener, and every form would be refused as forged.
-    if addr.ip().is_unspecified() && config.public_url.is_none() {
+    // guessed from the listener, and every form would be refused as forged; on another
+    // machine's address, it would be plain http beyond this machine (cookies in clear).
+    if !addr.ip().is_loopback() && config.public_url.is_none() {
+        let reach = if addr.ip().is_unspecified() { "on every interface" } else { "beyond this machine" };
         eprintln!(
-            "assent: configuration error: LEPTOS_SITE_ADDR listens on every interface ({addr}): set ASSENT_PUBLIC_URL \
-             to the URL browsers use (such as https://consent.bank.example), which forms are checked against"
+            "assent: configuration error: LEPTOS_SITE_ADDR listens {reach} ({addr}): set ASSENT_PUBLIC_URL \
+             to the https URL browsers use (such as https://consent.bank.example), which forms are checked against"
         );
         return ExitCode::from(2);
     }

@@ -75,13 +75,19 @@ pub fn router(state: AppState) -> Router {
         DecideCdrArrangement::PATH,
         crate::api::obuk_payment::DecideDomesticPayment::PATH,
     ];
+    // The guard wraps the server function itself, not its route: a request of another method
+    // is the route's 405 (`Allow: POST`), and never read.
     for (path, method) in leptos::server_fn::axum::server_fn_paths() {
+        use axum::handler::Handler as _;
         let Ok(filter) = MethodFilter::try_from(method) else { continue };
-        let mut route = on(filter, server_fn);
-        if decisions.contains(&path) {
-            route = route.layer(axum::middleware::from_fn_with_state(state.clone(), consent::form_again));
-        }
-        router = router.route(path, route.layer(axum::middleware::from_fn_with_state(state.clone(), guard::guard)));
+        let guard = axum::middleware::from_fn_with_state(state.clone(), guard::guard);
+        let route = if decisions.contains(&path) {
+            let again = axum::middleware::from_fn_with_state(state.clone(), consent::form_again);
+            on(filter, server_fn.layer(again).layer(guard))
+        } else {
+            on(filter, server_fn.layer(guard))
+        };
+        router = router.route(path, route);
     }
     router
         .route("/theme.css", get(theme_css))

@@ -256,8 +256,9 @@ pub fn PortalList(
                     </form>
                 }
             })}
-        // A status: "nothing matches" is said as the filter empties the page, not only shown.
-        <p class="empty" role="status" class:gone=move || !nothing_shown()>
+        // Live: "nothing matches" is said as the filter empties the page, not only shown. (Not
+        // a second status: the page's notice is its status.)
+        <p class="empty" aria-live="polite" class:gone=move || !nothing_shown()>
             {move || nothing_shown().then(empty_text)}
         </p>
         {has_apps.then(|| view! { <ul class="apps" aria-label=texts.with_value(|t| t.apps_label.clone())>{app_cards}</ul> })}

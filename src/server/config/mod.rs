@@ -219,6 +219,13 @@ fn public_url(value: &str) -> Result<Url, ConfigError> {
     if !origin {
         return err(format!("{expected}: {shown}"));
     }
+    // Over plain http anywhere but this machine, the session and form cookies would travel in
+    // clear, without `__Host-`/`Secure`, and no HSTS.
+    if url.scheme() == "http" && !is_loopback(&url) {
+        return err(format!(
+            "ASSENT_PUBLIC_URL must be https (http only for this machine: localhost, 127.0.0.1, [::1]): {shown}"
+        ));
+    }
     Ok(url)
 }
 
@@ -276,6 +283,24 @@ impl Config {
             Some(u) => Some(public_url(u.trim())?),
             None => None,
         };
+        // No tenant: the embedded sandbox, whose test users' passwords (staff's too) are in the
+        // README. It serves this machine only: a deployment that lost its tenant's settings
+        // stops here rather than run it for the world.
+        if tenant.is_none() {
+            if let Some(url) = public_url.as_ref().filter(|u| !is_loopback(u)) {
+                return err(format!(
+                    "ASSENT_PUBLIC_URL is {url} but AUTHORIZATION_SERVER_URL is not set: the embedded sandbox \
+                     serves this machine only. Set AUTHORIZATION_SERVER_URL (and CLIENT_ID, CLIENT_SECRET) for a \
+                     tenant"
+                ));
+            }
+            if !sandbox_addr.ip().is_loopback() {
+                return err(format!(
+                    "SANDBOX_ADDR must be on this machine (127.0.0.1 or [::1]): the embedded sandbox's test \
+                     passwords are public: {sandbox_addr}"
+                ));
+            }
+        }
         let portal = match (get("PORTAL_CLIENT_ID"), get("PORTAL_CLIENT_SECRET")) {
             (Some(id), secret) => Some(PortalClient { client_id: id, client_secret: secret.map(Secret::new) }),
             (None, Some(_)) => return err("PORTAL_CLIENT_SECRET is set but PORTAL_CLIENT_ID is not"),

@@ -94,9 +94,22 @@ mod env {
             let e = config(&[("ASSENT_PUBLIC_URL", wrong)]).unwrap_err().0;
             assert!(e.contains("ASSENT_PUBLIC_URL must be the origin"), "{wrong}: {e}");
         }
-        for right in ["https://consent.bank.example", "http://127.0.0.1:3000/"] {
-            assert!(config(&[("ASSENT_PUBLIC_URL", right)]).unwrap().public_url.is_some(), "{right}");
+        let tenant =
+            [("AUTHORIZATION_SERVER_URL", "https://t.example/t/w"), ("CLIENT_ID", "c"), ("CLIENT_SECRET", "s")];
+        let with_tenant = |url: &'static str| config(&[tenant.as_slice(), &[("ASSENT_PUBLIC_URL", url)]].concat());
+        for right in ["https://consent.bank.example", "http://127.0.0.1:3000/", "http://localhost:3000"] {
+            assert!(with_tenant(right).unwrap().public_url.is_some(), "{right}");
         }
+        // Plain http beyond this machine would carry the cookies in clear.
+        let e = with_tenant("http://consent.bank.example").unwrap_err().0;
+        assert!(e.contains("ASSENT_PUBLIC_URL must be https"), "{e}");
+        // The sandbox (no tenant) serves this machine only.
+        assert!(config(&[("ASSENT_PUBLIC_URL", "http://127.0.0.1:3000")]).is_ok());
+        let e = config(&[("ASSENT_PUBLIC_URL", "https://consent.bank.example")]).unwrap_err().0;
+        assert!(e.contains("AUTHORIZATION_SERVER_URL is not set"), "{e}");
+        let e = config(&[("SANDBOX_ADDR", "0.0.0.0:3030")]).unwrap_err().0;
+        assert!(e.contains("SANDBOX_ADDR must be on this machine"), "{e}");
+        assert!(config(&[tenant.as_slice(), &[("SANDBOX_ADDR", "0.0.0.0:3030")]].concat()).is_ok());
 
         // A CA file must hold a certificate: not nothing, not a key given by mistake.
         let dir = tempfile::tempdir().unwrap();

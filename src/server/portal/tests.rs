@@ -141,7 +141,7 @@ fn a_card_says_what_was_disclosed_under_it_and_nothing_it_cannot_know() {
 #[test]
 fn the_portal_cleans_every_upstream_text_it_shows() {
     let list: ClientsWithAccess = serde_json::from_value(serde_json::json!({
-        "clients": [{"client": {"id": "app\u{202E}1", "name": "Pay\u{202E}lapyaP"},
+        "clients": [{"client": {"id": "app\u{202E}1", "name": "Pay\u{202E}lapyaP", "client_uri": "javascript:alert(1)"},
             "granted_scopes": [{"scope_name": "email"}, {"scope_name": "x\u{2066}y"}],
             "granted_claims": [{"id": "c1", "claim_name": "email"}]}],
         "scopes": [{"scope_name": "email", "scope_display_name": "E\u{200F}mail", "scope_description": "\u{202A}See it"}],
@@ -150,6 +150,7 @@ fn the_portal_cleans_every_upstream_text_it_shows() {
     .unwrap();
     let apps = apps_view(list);
     let app = &apps[0];
+    assert_eq!(app.client_uri, None, "only https links");
     assert_eq!(app.name, "PaylapyaP");
     assert_eq!(app.scopes[0].name, "Email");
     assert_eq!(app.scopes[0].description.as_deref(), Some("See it"));

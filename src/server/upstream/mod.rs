@@ -470,6 +470,8 @@ mod tests {
         assert!(on_origin("https://evil.example/authz.example.com", origin).is_none());
         assert!(on_origin("https://authz.example.com.evil.example/", origin).is_none());
         assert!(on_origin("http://authz.example.com/", origin).is_none());
+        assert!(on_origin("https://authz.example.com:8443/", origin).is_none());
+        assert!(on_origin("data:text/html,<script>alert(1)</script>", origin).is_none());
         assert!(on_origin("javascript:alert(1)", origin).is_none());
         assert!(on_origin("/relative", origin).is_none());
         // What the browser is sent to is always a valid Location header, whatever came in.

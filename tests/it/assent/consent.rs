@@ -379,6 +379,7 @@ async fn client_controlled_text_is_escaped_and_unsafe_links_dropped() {
     let (_, secret_hash, data) = store.client(client_id).unwrap().unwrap();
     let mut data: serde_json::Value = serde_json::from_str(&data).unwrap();
     data["logo_uri"] = "javascript:alert(3)".into();
+    data["client_uri"] = "javascript:alert(4)".into();
     data["tos_uri"] = "http://evil.example/tos".into();
     data["policy_uri"] = "https://tpp.example/privacy".into();
     store.upsert_client(client_id, "demo", secret_hash.as_deref(), &data.to_string(), 0).unwrap();

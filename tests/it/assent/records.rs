@@ -195,11 +195,11 @@ async fn the_portal_shows_records_revokes_them_by_consent_and_hands_out_receipts
     let matching = filtered("DEMO").await;
     let records_shown = portal_records(&matching);
     assert!(!records_shown.contains(hidden_record) && records_shown.contains(r#"<li class="record""#));
-    assert!(matching.contains(r#"<p role="status" class="empty gone"></p>"#), "matches: no \"no match\"");
+    assert!(matching.contains(r#"<p aria-live="polite" class="empty gone"></p>"#), "matches: no \"no match\"");
     let none = filtered("zzz").await;
     assert!(portal_records(&none).contains(hidden_record), "a record of another name is hidden");
     assert!(none.contains(r#"class="card wide records gone""#), "so is the section");
-    assert!(none.contains(r#"<p role="status" class="empty">No application matches this filter.</p>"#), "{none}");
+    assert!(none.contains(r#"<p aria-live="polite" class="empty">No application matches this filter.</p>"#), "{none}");
 
     let res = b.get(format!("{}{link}", app.url)).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
@@ -245,7 +245,7 @@ async fn the_portal_shows_records_revokes_them_by_consent_and_hands_out_receipts
     let filtered = b.get(format!("{}/portal?q=demo", app.url)).send().await.unwrap().text().await.unwrap();
     let filtered = filtered.replace("<!>", "").replace("  ", " ");
     assert!(!filtered.contains(r#"<li class="app""#), "the card is gone");
-    assert!(filtered.contains(r#"<p role="status" class="empty gone"></p>"#), "a record matches");
+    assert!(filtered.contains(r#"<p aria-live="polite" class="empty gone"></p>"#), "a record matches");
 }
 
 /// PKCE for a hand-driven authorization request: (verifier, S256 challenge).
