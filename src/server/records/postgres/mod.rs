@@ -34,10 +34,13 @@ impl From<deadpool_postgres::PoolError> for RecordsError {
     }
 }
 
-/// Whether `config` reaches the server over this machine only (loopback or a Unix socket).
+/// Whether `config` reaches the server over this machine only (loopback or a Unix socket):
+/// every host, and every `hostaddr`, which is where it connects when given (a host named
+/// `localhost` with the address of another machine is another machine).
 fn is_local(config: &tokio_postgres::Config) -> bool {
     use tokio_postgres::config::Host;
     !config.get_hosts().is_empty()
+        && config.get_hostaddrs().iter().all(|ip| ip.is_loopback())
         && config.get_hosts().iter().all(|h| match h {
             Host::Tcp(name) => {
                 name.eq_ignore_ascii_case("localhost")
@@ -417,4 +420,20 @@ async fn event(tx: &deadpool_postgres::Transaction<'_>, id: &str, e: &Event) -> 
     )
     .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn only_this_machine_may_be_reached_without_tls() {
+        let local = |url: &str| super::is_local(&url.parse().unwrap());
+        assert!(local("postgres://assent@localhost/assent"));
+        assert!(local("postgres://assent@127.0.0.1:5432/assent"));
+        assert!(local("host=/var/run/postgresql user=assent"));
+        assert!(local("host=localhost hostaddr=127.0.0.1 user=assent"));
+        // Named this machine, connecting to another: another machine.
+        assert!(!local("host=localhost hostaddr=10.0.0.5 user=assent"));
+        assert!(!local("postgres://assent@pg.internal/assent"));
+        assert!(!local("host=localhost,pg.internal user=assent"));
+    }
 }
