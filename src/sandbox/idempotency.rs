@@ -9,6 +9,7 @@
 use crate::sandbox::http::api_error;
 use crate::sandbox::replays::Kept;
 use crate::sandbox::state::{Fault, Sandbox};
+use crate::sandbox::util::sha256_b64;
 use axum::{
     extract::{Request, State},
     http::{header, Method, StatusCode},
@@ -20,6 +21,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const HEADER: &str = "x-idempotency-key";
+/// Paths of the OAuth endpoints (a part of them).
+const OAUTH: &[&str] = &["/oauth2/", "/par", "/login", "/userinfo"];
 /// The largest answer kept (the APIs' answers are a few kilobytes).
 const LARGEST: usize = 1024 * 1024;
 
@@ -28,10 +31,18 @@ pub async fn replay(State(sb): State<Arc<Sandbox>>, req: Request, next: Next) ->
     let Some(key) = req.headers().get(HEADER).filter(|_| req.method() == Method::POST) else {
         return next.run(req).await;
     };
+    // The OAuth endpoints take no key: their answers (tokens) are never kept.
+    if OAUTH.iter().any(|p| req.uri().path().contains(p)) {
+        return next.run(req).await;
+    }
     let Some(key) = key.to_str().ok().filter(|k| (32..=255).contains(&k.len())) else {
         return api_error(StatusCode::BAD_REQUEST, "X-Idempotency-Key must be 32 to 255 characters", "bad_request");
     };
-    let slot = sb.replays.slot(&format!("{}\n{key}", req.uri().path()));
+    // A key is its caller's: another client's request under the same key is its own.
+    let caller = req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).map(sha256_b64);
+    let Some(slot) = sb.replays.slot(&format!("{}\n{}\n{key}", req.uri().path(), caller.unwrap_or_default())) else {
+        return api_error(StatusCode::SERVICE_UNAVAILABLE, "too many idempotency keys in use; try again", "busy");
+    };
     // The same key's request in flight finishes first.
     let mut kept = slot.lock_owned().await;
     if let Some(answer) = kept.as_ref().filter(|k| k.fresh()) {
