@@ -77,6 +77,9 @@ pub enum Failure {
     SessionStoreDown,
     /// The consent records could not be written: nothing was shared.
     RecordsDown,
+    /// The consent records could not be read or changed (the portal's, the console's): nothing
+    /// was changed.
+    RecordsUnavailable,
     /// A sign-in to the staff console by someone without the staff role.
     NotStaff,
     /// A staff revocation without a reason (or one too long).
@@ -111,7 +114,7 @@ impl Failure {
             Internal => 500,
             UpstreamUnreachable | UpstreamStatus | UpstreamInvalid | BadRedirect | SignInUnavailable | SignInFailed
             | NoCustomerId | Offline => 502,
-            Busy | PortalOff | SessionStoreDown | RecordsDown => 503,
+            Busy | PortalOff | SessionStoreDown | RecordsDown | RecordsUnavailable => 503,
             UpstreamTimeout => 504,
         }
     }
@@ -157,6 +160,7 @@ impl Failure {
             SignInFailed => ("sign-in-failed-title", "sign-in-restart"),
             SessionStoreDown => ("store-down-title", "store-down-message"),
             RecordsDown => ("records-down-title", "records-down-message"),
+            RecordsUnavailable => ("records-unavailable-title", "records-unavailable-message"),
             NotStaff => ("not-staff-title", "not-staff-message"),
             ReasonNeeded => ("form-incomplete-title", "console-reason-needed"),
             Internal => ("trouble-title", "internal-message"),

@@ -105,7 +105,7 @@ pub async fn decide_consent(
         // with nothing shared.
         let mut draft = record_draft(state, &session, &login_id, &login_state, granted.clone(), claims.clone());
         draft.accounts = accounts;
-        let record = state.records.prepare(draft).await?;
+        let record = state.records.prepare(draft).await.map_err(crate::server::records::nothing_shared)?;
         let body = AcceptScopeGrant {
             id: login_id,
             login_state,

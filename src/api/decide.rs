@@ -143,7 +143,7 @@ pub async fn decide<R: Regime + Sync>(state: &AppState, form: Form, regime: &R) 
         let (draft, accept) = regime.prepare(state, &login_id, login_state).await?;
         // The record first: no accept without one. A store that cannot be written stops here,
         // with nothing shared.
-        let record = state.records.prepare(draft).await?;
+        let record = state.records.prepare(draft).await.map_err(crate::server::records::nothing_shared)?;
         let next = regime.accept(state, &login_id, &accept).await?;
         metrics.accepts.inc();
         if let Some((id, _)) = record {

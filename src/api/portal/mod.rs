@@ -116,7 +116,14 @@ pub async fn load_portal() -> Result<PortalView, AppError> {
     // ended.
     let ended: std::collections::HashSet<&str> =
         fdx.iter().filter(|a| a.ended).map(|a| a.consent_id.as_str()).collect();
-    let records = crate::server::reconcile::settle_seen(&state, records?, |key| ended.contains(key)).await;
+    // Records that cannot be read leave the page with the consents the banks list, and a
+    // word that some are missing.
+    let records = records.unwrap_or_else(|e| {
+        tracing::error!(error = %e, "the customer's consent records could not be read; the portal shows the rest");
+        partial = true;
+        Vec::new()
+    });
+    let records = crate::server::reconcile::settle_seen(&state, records, |key| ended.contains(key)).await;
     let elsewhere = sharing::accounts_at_own_banks(&state, &records).await;
     // Accounts by name and last digits, where the bank still lists them.
     let accounts = accounts

@@ -314,12 +314,19 @@ impl ConsentRecords {
     }
 }
 
-/// A store failure as the user meets it: nothing was shared, try again (503).
+/// A store failure as the user meets it: nothing was changed, try again (503).
 impl From<RecordsError> for crate::error::AppError {
     fn from(e: RecordsError) -> Self {
         tracing::error!(error = %e, "consent records store");
-        crate::error::Failure::RecordsDown.into()
+        crate::error::Failure::RecordsUnavailable.into()
     }
+}
+
+/// A consent's record that could not be written before its accept, as the user meets it:
+/// nothing was shared, try again (503).
+pub fn nothing_shared(e: RecordsError) -> crate::error::AppError {
+    tracing::error!(error = %e, "consent records store: the consent's record could not be written");
+    crate::error::Failure::RecordsDown.into()
 }
 
 #[cfg(test)]

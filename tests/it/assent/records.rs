@@ -126,6 +126,27 @@ async fn a_store_that_cannot_be_written_stops_the_accept_and_a_retry_succeeds() 
     assert_eq!(accepted_consent_id(&app, &page.login_id).as_deref(), Some(all[0].0.as_str()));
 }
 
+/// Records that cannot be read (their table gone from under the store) leave the portal with
+/// what the banks list and a word that some is missing, not an error page; back, they show.
+#[tokio::test]
+async fn the_portal_without_its_records_shows_the_rest_and_says_so() {
+    let app = spawn_app().await;
+    consent_via_demo(&app, "user11", &["openid", "email"]).await;
+    let b = browser();
+    let page = portal_sign_in(&app, &b, "user11").await;
+    assert!(!page.contains("this list may be incomplete") && page.contains(r#"<li class="record""#), "{page}");
+    let store = rusqlite::Connection::open(app.data_dir().join("records.sqlite3")).unwrap();
+    store.execute_batch("ALTER TABLE consent_records RENAME TO gone").unwrap();
+    let page = b.get(format!("{}/portal", app.url)).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let page = page.text().await.unwrap();
+    assert!(page.contains("this list may be incomplete"), "said: {page}");
+    assert!(page.contains("Sandbox Demo App") && !page.contains(r#"<li class="record""#), "the app, no record: {page}");
+    store.execute_batch("ALTER TABLE gone RENAME TO consent_records").unwrap();
+    let page = b.get(format!("{}/portal", app.url)).send().await.unwrap().text().await.unwrap();
+    assert!(!page.contains("this list may be incomplete") && page.contains(r#"<li class="record""#), "{page}");
+}
+
 #[tokio::test]
 async fn with_consent_storage_none_grants_carry_no_consent_id() {
     let app = spawn_app_with(".", |c| c.consent_storage = assent::server::config::ConsentStorage::None).await;
