@@ -44,7 +44,7 @@ pub fn login_page(
 <label for=\"username\">Username</label><input type=\"text\" id=\"username\" name=\"username\" autocomplete=\"username\" required>\
 <label for=\"password\">Password</label><input type=\"password\" id=\"password\" name=\"password\" autocomplete=\"current-password\" required>\
 <button type=\"submit\">Sign in</button></form>\
-<p class=\"note\">Sandbox users: <code>user</code>, <code>user2</code>, <code>user3</code>; password <code>p@ssword!</code></p>",
+<p class=\"note\">Sandbox users: <code>user</code>, <code>user2</code> … <code>user12</code>; password <code>p@ssword!</code></p>",
             esc(&name),
             esc(tid),
             esc(wid),

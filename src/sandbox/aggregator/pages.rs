@@ -14,7 +14,8 @@ use axum::response::{Html, IntoResponse, Response};
 
 const STYLE: &str = "<style>main{max-width:64rem}.banks{display:grid;grid-template-columns:repeat(auto-fit,minmax(18rem,1fr));gap:1rem}\
 .bank{border:1px solid #ddd;border-radius:10px;padding:1rem}.status{font-weight:600}.ended{color:#a40e26}\
-table{width:100%;border-collapse:collapse;font-size:.9rem}td{padding:.2rem .3rem;border-top:1px solid #eee}\
+table{width:100%;border-collapse:collapse;font-size:.9rem}td,th{padding:.2rem .3rem;border-top:1px solid #eee}\
+caption{text-align:left;font-weight:600;padding:.3rem 0}th{text-align:left;font-weight:600}th:last-child{text-align:right}\
 td.amount{text-align:right;font-variant-numeric:tabular-nums}.inline{display:inline}\
 .pay{border-top:1px solid #eee;margin-top:1rem;padding-top:.5rem}.paid{font-weight:600}</style>";
 
@@ -55,10 +56,12 @@ pub fn sign_in(status: StatusCode, csrf: &str, message: Option<&str>) -> Respons
 }
 
 /// A POST form with the session's token and the bank, and one button.
-fn button(action: &str, csrf: &str, bank: &str, label: &str, testid: &str) -> String {
+/// A form of one button, `label`, named `named` for those who hear it (with its bank: each
+/// card has one).
+fn button(action: &str, csrf: &str, bank: &str, label: &str, named: &str, testid: &str) -> String {
     format!(
         "<form method=\"post\" action=\"/aggregator/{action}\" class=\"inline\"><input type=\"hidden\" name=\"csrf_token\" value=\"{}\">\
-<input type=\"hidden\" name=\"bank\" value=\"{}\"><button type=\"submit\" data-testid=\"{testid}\">{label}</button></form>",
+<input type=\"hidden\" name=\"bank\" value=\"{}\"><button type=\"submit\" data-testid=\"{testid}\" aria-label=\"{named}\">{label}</button></form>",
         esc(csrf),
         esc(bank)
     )
@@ -148,15 +151,15 @@ fn bank_card(bank: &BankInfo, view: &BankView, csrf: &str, paid: Option<&Aggrega
         BankView::NotConnected => (
             "not-connected",
             "Not connected",
-            button("connect", csrf, &bank.wid, &format!("Connect {name}"), "connect"),
+            button("connect", csrf, &bank.wid, &format!("Connect {name}"), &format!("Connect {name}"), "connect"),
         ),
         BankView::Ended => (
             "ended",
             "Ended",
             format!(
                 "<p class=\"ended\" data-testid=\"ended\">This connection was ended by the bank or by you. Reconnect to see this bank again.</p>{}{}",
-                button("connect", csrf, &bank.wid, "Reconnect", "reconnect"),
-                button("disconnect", csrf, &bank.wid, "Forget", "forget")
+                button("connect", csrf, &bank.wid, "Reconnect", &format!("Reconnect {name}"), "reconnect"),
+                button("disconnect", csrf, &bank.wid, "Forget", &format!("Forget {name}"), "forget")
             ),
         ),
         BankView::Unavailable(why) => (
@@ -165,7 +168,7 @@ fn bank_card(bank: &BankInfo, view: &BankView, csrf: &str, paid: Option<&Aggrega
             format!(
                 "<p class=\"error\">The bank could not be read: {}</p>{}",
                 esc(why),
-                button("disconnect", csrf, &bank.wid, "Disconnect", "disconnect")
+                button("disconnect", csrf, &bank.wid, "Disconnect", &format!("Disconnect {name}"), "disconnect")
             ),
         ),
         BankView::Connected { renewed, accounts } => {
@@ -177,6 +180,7 @@ fn bank_card(bank: &BankInfo, view: &BankView, csrf: &str, paid: Option<&Aggrega
             let list: String = accounts
                 .iter()
                 .map(|(a, txs)| {
+                    let title = esc(a.nickname.as_deref().unwrap_or(&a.name));
                     let rows: String = txs
                         .iter()
                         .map(|t| {
@@ -190,9 +194,10 @@ fn bank_card(bank: &BankInfo, view: &BankView, csrf: &str, paid: Option<&Aggrega
                         .collect();
                     format!(
                         "<section data-testid=\"account\" data-account-id=\"{}\"><h3>{} <span class=\"note\">{}</span></h3>\
-<p>Balance: <strong data-testid=\"balance\" data-currency=\"{}\">{}</strong></p><table aria-label=\"Recent transactions\">{rows}</table></section>",
+<p>Balance: <strong data-testid=\"balance\" data-currency=\"{}\">{}</strong></p><table><caption>Recent transactions, {title}</caption>\
+<thead><tr><th scope=\"col\">Date</th><th scope=\"col\">Description</th><th scope=\"col\">Amount</th></tr></thead><tbody>{rows}</tbody></table></section>",
                         esc(&a.id),
-                        esc(a.nickname.as_deref().unwrap_or(&a.name)),
+                        title,
                         esc(&a.masked_number),
                         esc(&a.currency),
                         money(a.balance, &a.currency)
@@ -207,7 +212,7 @@ fn bank_card(bank: &BankInfo, view: &BankView, csrf: &str, paid: Option<&Aggrega
                 "Connected",
                 format!(
                     "{note}{list}{empty}{}{pay}",
-                    button("disconnect", csrf, &bank.wid, "Disconnect", "disconnect")
+                    button("disconnect", csrf, &bank.wid, "Disconnect", &format!("Disconnect {name}"), "disconnect")
                 ),
             )
         }
@@ -226,9 +231,9 @@ pub fn dashboard(username: &str, csrf: &str, banks: &[(BankInfo, BankView, Optio
     page(
         StatusCode::OK,
         &format!(
-            "<p>Signed in as <strong data-testid=\"aggregator-user\">{}</strong>. \
+            "<div class=\"signed-in\">Signed in as <strong data-testid=\"aggregator-user\">{}</strong>. \
 <form method=\"post\" action=\"/aggregator/sign-out\" class=\"inline\"><input type=\"hidden\" name=\"csrf_token\" value=\"{}\">\
-<button type=\"submit\">Sign out</button></form></p><div class=\"banks\">{cards}</div>",
+<button type=\"submit\">Sign out</button></form></div><div class=\"banks\">{cards}</div>",
             esc(username),
             esc(csrf)
         ),

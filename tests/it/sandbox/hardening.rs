@@ -55,6 +55,30 @@ async fn the_code_exchange_must_repeat_the_redirect_uri() {
 /// Item 15: dynamic registration refuses redirect URIs that would turn the authorization
 /// server's origin into an open redirector or a script runner, public clients with
 /// `client_credentials`, and oversized metadata.
+/// The demo applications' forms are refused when another site posts them.
+#[tokio::test]
+async fn the_demo_applications_take_their_own_forms_only() {
+    let app = spawn_app().await;
+    for path in ["/demo/start", "/demo/introspect", "/fdx-demo/connect", "/fdx-demo/fetch"] {
+        let res = browser()
+            .post(format!("{}{path}", app.sandbox_url()))
+            .header("sec-fetch-site", "cross-site")
+            .form(&[("scope", "openid")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{path}");
+    }
+    let own = browser()
+        .post(format!("{}/demo/start", app.sandbox_url()))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("scope", "openid")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(own.status(), StatusCode::SEE_OTHER);
+}
+
 #[tokio::test]
 async fn dynamic_registration_refuses_dangerous_or_oversized_metadata() {
     let app = spawn_app().await;
