@@ -22,6 +22,11 @@ pub struct LoginRow {
     pub expires_at: i64,
 }
 
+/// How long a demo application's sign-in not finished is kept (seconds).
+const DEMO_SIGN_IN_KEPT: i64 = 3600;
+/// How long the FDX demo recipient's session is kept (seconds).
+const FDX_DEMO_KEPT: i64 = 24 * 3600;
+
 impl Store {
     pub fn insert_login(&self, row: &LoginRow, now: i64) -> Result<(), DbError> {
         self.conn().execute(
@@ -169,7 +174,10 @@ impl Store {
     }
 
     pub fn insert_demo_session(&self, state: &str, verifier: &str, nonce: &str, now: i64) -> Result<(), DbError> {
-        self.conn().execute(
+        let conn = self.conn();
+        // A sign-in never finished is of no use after an hour: gone, so that they do not pile up.
+        conn.execute("DELETE FROM demo_sessions WHERE created_at < ?1", [now - DEMO_SIGN_IN_KEPT])?;
+        conn.execute(
             "INSERT INTO demo_sessions (state, verifier, nonce, created_at) VALUES (?1, ?2, ?3, ?4)",
             params![state, verifier, nonce, now],
         )?;
@@ -191,7 +199,10 @@ impl Store {
     }
 
     pub fn insert_fdx_demo(&self, id: &str, state: &str, verifier: &str, now: i64) -> Result<(), DbError> {
-        self.conn().execute(
+        let conn = self.conn();
+        // A recipient's session is a day's demonstration at most.
+        conn.execute("DELETE FROM fdx_demo_sessions WHERE created_at < ?1", [now - FDX_DEMO_KEPT])?;
+        conn.execute(
             "INSERT INTO fdx_demo_sessions (id, state, verifier, created_at) VALUES (?1, ?2, ?3, ?4)",
             params![id, state, verifier, now],
         )?;
@@ -233,6 +244,20 @@ impl Store {
 mod tests {
     use crate::sandbox::store::db::Store;
     use crate::sandbox::util::now;
+
+    #[test]
+    fn demo_sign_ins_never_finished_do_not_pile_up() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("sandbox.sqlite3")).unwrap();
+        store.insert_demo_session("old", "v", "n", now() - 2 * 3600).unwrap();
+        store.insert_demo_session("recent", "v", "n", now() - 60).unwrap();
+        store.insert_fdx_demo("stale", "s", "v", now() - 2 * 24 * 3600).unwrap();
+        store.insert_fdx_demo("today", "s", "v", now()).unwrap();
+        assert_eq!(store.take_demo_session("old").unwrap(), None, "gone after an hour");
+        assert!(store.take_demo_session("recent").unwrap().is_some());
+        assert_eq!(store.fdx_demo("stale").unwrap(), None, "gone after a day");
+        assert!(store.fdx_demo("today").unwrap().is_some());
+    }
 
     #[test]
     fn pushed_requests_are_taken_once_and_forgotten_when_they_expire_unused() {
