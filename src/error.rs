@@ -80,6 +80,8 @@ pub enum Failure {
     /// The consent records could not be read or changed (the portal's, the console's): nothing
     /// was changed.
     RecordsUnavailable,
+    /// A consent's access ended, and its record could not be marked so yet.
+    RecordBehind,
     /// A sign-in to the staff console by someone without the staff role.
     NotStaff,
     /// A staff revocation without a reason (or one too long).
@@ -114,7 +116,7 @@ impl Failure {
             Internal => 500,
             UpstreamUnreachable | UpstreamStatus | UpstreamInvalid | BadRedirect | SignInUnavailable | SignInFailed
             | NoCustomerId | Offline => 502,
-            Busy | PortalOff | SessionStoreDown | RecordsDown | RecordsUnavailable => 503,
+            Busy | PortalOff | SessionStoreDown | RecordsDown | RecordsUnavailable | RecordBehind => 503,
             UpstreamTimeout => 504,
         }
     }
@@ -161,6 +163,7 @@ impl Failure {
             SessionStoreDown => ("store-down-title", "store-down-message"),
             RecordsDown => ("records-down-title", "records-down-message"),
             RecordsUnavailable => ("records-unavailable-title", "records-unavailable-message"),
+            RecordBehind => ("record-behind-title", "record-behind-message"),
             NotStaff => ("not-staff-title", "not-staff-message"),
             ReasonNeeded => ("form-incomplete-title", "console-reason-needed"),
             Internal => ("trouble-title", "internal-message"),

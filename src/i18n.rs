@@ -117,11 +117,14 @@ mod lookup {
         PLAIN[locale as usize].get(key).map(String::as_str)
     }
 
-    /// An argument as Fluent takes it: a count (`count`, `n`, `days`, `others`) as a number, so that a
-    /// message can choose its words by it (`[1]` or `*[other]`); anything else as text.
+    /// The arguments that are counts: a message chooses its words by them (`[1]`, `*[other]`).
+    pub(super) const COUNTS: &[&str] = &["count", "n", "days", "others"];
+
+    /// An argument as Fluent takes it: a count ([`COUNTS`]) as a number, so that a message can
+    /// choose its words by it; anything else as text.
     fn value(name: &str, v: &str) -> FluentValue<'static> {
         match v.parse::<u64>() {
-            Ok(n) if matches!(name, "count" | "n" | "days" | "others") && n.to_string() == v => FluentValue::from(n),
+            Ok(n) if COUNTS.contains(&name) && n.to_string() == v => FluentValue::from(n),
             _ => FluentValue::from(v.to_string()),
         }
     }
@@ -333,6 +336,25 @@ mod tests {
         assert_eq!(Locale::from_accept_language("fr, de"), None);
         assert_eq!(Locale::from_accept_language(""), None);
         assert_eq!(Locale::from_ui_locales("fr-CA pt-BR en"), Some(Locale::PtBr));
+    }
+
+    /// Every message that chooses its words by an argument chooses by a count, which is passed
+    /// as a number: one passed as text would always take the `*[other]` words ("1 days").
+    #[test]
+    fn every_choice_of_words_is_by_a_count() {
+        for file in [
+            include_str!("../locales/en/main.ftl"),
+            include_str!("../locales/es/main.ftl"),
+            include_str!("../locales/pt-BR/main.ftl"),
+        ] {
+            for selector in file.split("{ $").skip(1).filter_map(|rest| rest.split_once(" ->")).map(|(name, _)| name) {
+                if !selector.contains(['}', ' ', '\n']) {
+                    assert!(lookup::COUNTS.contains(&selector), "${selector} chooses words but is no count");
+                }
+            }
+        }
+        assert_eq!(text(Locale::En, "portal-joint-others", &[("others", "1")]), "1 other holder");
+        assert_eq!(text(Locale::En, "portal-joint-others", &[("others", "2")]), "2 other holders");
     }
 
     /// Every message of the English file exists in every other language, and no lookup falls

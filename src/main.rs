@@ -73,6 +73,14 @@ async fn main() -> ExitCode {
     // Forms are checked against the URL browsers use: on every interface, that cannot be
     // guessed from the listener, and every form would be refused as forged; on another
     // machine's address, it would be plain http beyond this machine (cookies in clear).
+    // Without a tenant, the sandbox's test passwords are public: Assent serves this machine only.
+    if !addr.ip().is_loopback() && config.tenant.is_none() {
+        eprintln!(
+            "assent: configuration error: LEPTOS_SITE_ADDR listens beyond this machine ({addr}) but \
+             AUTHORIZATION_SERVER_URL is not set: the embedded sandbox serves this machine only"
+        );
+        return ExitCode::from(2);
+    }
     if !addr.ip().is_loopback() && config.public_url.is_none() {
         let reach = if addr.ip().is_unspecified() { "on every interface" } else { "beyond this machine" };
         eprintln!(

@@ -134,7 +134,8 @@ fn DecisionButtons(
     on_allow: impl Fn() -> bool + Send + Sync + 'static,
 ) -> impl IntoView {
     // From when (an event's time stamp) a click on Allow counts: at once in a window the user
-    // is in when the island wakes; otherwise only once the window came to the front.
+    // is in when the island wakes; otherwise only once the window came to the front. Where a
+    // browser never says so (no focus event), a first press in the page arms it.
     let counts_from = StoredValue::new(f64::NEG_INFINITY);
     Effect::new(move |_| {
         if !document().has_focus().unwrap_or(true) {
@@ -142,6 +143,13 @@ fn DecisionButtons(
         }
     });
     let _ = window_event_listener(leptos::ev::focus, move |e| counts_from.set_value(e.time_stamp() + ALLOW_ARMS_MS));
+    let _ = window_event_listener(leptos::ev::pointerdown, move |e| {
+        if counts_from.get_value() == f64::INFINITY {
+            counts_from.set_value(e.time_stamp() + ALLOW_ARMS_MS);
+        }
+    });
+    // A click from the keyboard (no pointer: `detail` 0) is never a stray double-click's.
+    let stray = move |ev: &leptos::ev::MouseEvent| ev.detail() != 0 && ev.time_stamp() < counts_from.get_value();
     view! {
         <div class="actions">
             // The form's default button, first and disabled: Enter on a checkbox, which some
@@ -168,7 +176,7 @@ fn DecisionButtons(
                 class="btn primary"
                 aria-disabled=move || busy.get().then_some("true")
                 on:click=move |ev| {
-                    if ev.time_stamp() < counts_from.get_value() || busy.get_untracked() || !on_allow() {
+                    if stray(&ev) || busy.get_untracked() || !on_allow() {
                         ev.prevent_default();
                     }
                 }

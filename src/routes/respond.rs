@@ -18,7 +18,7 @@ fn kind(failure: Failure) -> ErrorKind {
     match failure {
         UpstreamTimeout => ErrorKind::UpstreamTimeout,
         SessionStoreDown => ErrorKind::SessionStore,
-        RecordsDown | RecordsUnavailable => ErrorKind::ConsentRecords,
+        RecordsDown | RecordsUnavailable | RecordBehind => ErrorKind::ConsentRecords,
         UpstreamUnreachable | Offline => ErrorKind::UpstreamUnreachable,
         UpstreamInvalid | NoCustomerId => ErrorKind::UpstreamInvalidBody,
         UpstreamStatus | Refused | Busy | BadRedirect | SignInUnavailable | SignInFailed | Internal => {

@@ -21,8 +21,13 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const HEADER: &str = "x-idempotency-key";
-/// Paths of the OAuth endpoints (a part of them).
-const OAUTH: &[&str] = &["/oauth2/", "/par", "/login", "/userinfo"];
+/// Whether `path` is an OAuth endpoint's (`…/oauth2/…`, `…/par`, `…/login`, `…/userinfo`), by
+/// whole segments: a workspace named "partners" is no `par`.
+fn oauth(path: &str) -> bool {
+    let mut segments = path.split('/');
+    let last = path.rsplit('/').next().unwrap_or_default();
+    segments.any(|s| s == "oauth2") || matches!(last, "par" | "login" | "userinfo")
+}
 /// The largest answer kept (the APIs' answers are a few kilobytes).
 const LARGEST: usize = 1024 * 1024;
 
@@ -32,7 +37,7 @@ pub async fn replay(State(sb): State<Arc<Sandbox>>, req: Request, next: Next) ->
         return next.run(req).await;
     };
     // The OAuth endpoints take no key: their answers (tokens) are never kept.
-    if OAUTH.iter().any(|p| req.uri().path().contains(p)) {
+    if oauth(req.uri().path()) {
         return next.run(req).await;
     }
     let Some(key) = key.to_str().ok().filter(|k| (32..=255).contains(&k.len())) else {
@@ -75,4 +80,22 @@ pub async fn replay(State(sb): State<Arc<Sandbox>>, req: Request, next: Next) ->
         tokio::time::sleep(delay).await;
     }
     answer.answer(false)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_oauth_endpoints_are_told_by_whole_segments() {
+        for path in ["/default/demo/oauth2/token", "/default/demo/par", "/default/demo/login", "/default/demo/userinfo"]
+        {
+            assert!(super::oauth(path), "{path}");
+        }
+        for path in [
+            "/api/system/default/scope-grants/login123/accept",
+            "/default/partners/fdx/fdx/parXY/accept",
+            "/api/system/default/servers/oauth2x/open-banking/consents",
+        ] {
+            assert!(!super::oauth(path), "{path}");
+        }
+    }
 }

@@ -82,11 +82,21 @@ pub fn router(sandbox: Arc<Sandbox>) -> Router {
 /// The demo applications' forms come from their own pages: one posted from another site (which
 /// would replace the browser's demo session, or introspect a token with the demo client's
 /// secret) is refused, as the browser's `Sec-Fetch-Site` says.
+/// A browser that does not send `Sec-Fetch-Site` is held to its `Origin`: this host's.
 async fn own_forms_only(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
-    match req.headers().get("sec-fetch-site").map(|v| v.as_bytes()) {
-        Some(b"cross-site" | b"same-site") => api_error(StatusCode::FORBIDDEN, "a form from another site", "forbidden"),
-        _ => next.run(req).await,
+    let h = req.headers();
+    let foreign = match h.get("sec-fetch-site").map(|v| v.as_bytes()) {
+        Some(site) => matches!(site, b"cross-site" | b"same-site"),
+        None => h.get(axum::http::header::ORIGIN).is_some_and(|origin| {
+            let host = h.get(axum::http::header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
+            let origin = origin.to_str().unwrap_or_default();
+            origin.split_once("://").is_none_or(|(_, authority)| authority != host)
+        }),
+    };
+    if foreign {
+        return api_error(StatusCode::FORBIDDEN, "a form from another site", "forbidden");
     }
+    next.run(req).await
 }
 
 async fn security_headers(mut res: Response) -> Response {

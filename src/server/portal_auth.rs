@@ -77,6 +77,19 @@ pub enum PortalAuthError {
     PushRefused(String),
 }
 
+/// Whether the JWT `token`'s header names (`kid`) a key of `keys`.
+fn names_a_key_of(token: &str, keys: &openidconnect::core::CoreJsonWebKeySet) -> bool {
+    use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
+    use openidconnect::JsonWebKey as _;
+    let kid = token
+        .split('.')
+        .next()
+        .and_then(|header| URL_SAFE_NO_PAD.decode(header.trim_end_matches('=')).ok())
+        .and_then(|json| serde_json::from_slice::<serde_json::Value>(&json).ok())
+        .and_then(|header| header.get("kid").and_then(|k| k.as_str()).map(str::to_string));
+    kid.is_some_and(|kid| keys.keys().iter().any(|k| k.key_id().is_some_and(|id| id.as_str() == kid)))
+}
+
 /// An endpoint of the server's metadata that may carry the client's secret or a sign-in's
 /// parameters: https, or plain http to this machine (the sandbox).
 fn trusted_endpoint(endpoint: &str) -> Option<url::Url> {
@@ -92,13 +105,15 @@ pub struct PortalAuth {
     scopes: &'static [&'static str],
     /// Discovery, with the signing keys, and when it was fetched.
     discovered: tokio::sync::Mutex<Option<(Metadata, Instant)>>,
-    /// The last discovery that failed with none kept: when, and how.
+    /// The last fetch of discovery that failed: when, and how.
     undiscovered: std::sync::Mutex<Option<(Instant, String)>>,
 }
 
 /// How long discovery (and with it the server's signing keys) is kept before it is fetched
 /// again. Sooner when an ID token is signed with a key it does not have: the server rotated.
 const DISCOVERY_TTL: Duration = Duration::from_secs(3600);
+/// After a fetch of discovery failed, how long the copy kept serves without another try.
+const DISCOVERY_RETRY: Duration = Duration::from_secs(30);
 
 /// A sign-in to send the browser on: the URL, and what the callback must check.
 pub struct SignIn {
@@ -160,13 +175,21 @@ impl PortalAuth {
         // failure (never one fetch each behind a server that does not answer).
         let arrived = Instant::now();
         let mut kept = self.discovered.lock().await;
-        if let Some((metadata, at)) = kept.as_ref().filter(|(_, at)| !stale(*at)) {
-            return Ok((metadata.clone(), *at));
-        }
-        if let Some((at, e)) = self.undiscovered.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
-            if kept.is_none() && *at >= arrived {
-                return Err(PortalAuthError::Discovery(e.clone()));
+        let failed = self.undiscovered.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        match kept.as_ref() {
+            // Fresh, or a fetch failed while this caller waited or a moment ago: the copy serves.
+            Some((metadata, at))
+                if !stale(*at)
+                    || failed.as_ref().is_some_and(|(f, _)| *f >= arrived || f.elapsed() < DISCOVERY_RETRY) =>
+            {
+                return Ok((metadata.clone(), *at));
             }
+            None => {
+                if let Some((_, e)) = failed.as_ref().filter(|(f, _)| *f >= arrived) {
+                    return Err(PortalAuthError::Discovery(e.clone()));
+                }
+            }
+            Some(_) => {}
         }
         match Metadata::discover_async(self.issuer.clone(), http).await {
             Ok(metadata) => {
@@ -174,17 +197,16 @@ impl PortalAuth {
                 *kept = Some((metadata.clone(), now));
                 Ok((metadata, now))
             }
-            Err(e) => match kept.as_ref() {
-                Some((metadata, at)) => {
-                    tracing::warn!(error = %e, "discovery could not be fetched again; the copy kept serves");
-                    Ok((metadata.clone(), *at))
+            Err(e) => {
+                *self.undiscovered.lock().unwrap_or_else(|p| p.into_inner()) = Some((Instant::now(), e.to_string()));
+                match kept.as_ref() {
+                    Some((metadata, at)) => {
+                        tracing::warn!(error = %e, "discovery could not be fetched again; the copy kept serves");
+                        Ok((metadata.clone(), *at))
+                    }
+                    None => Err(PortalAuthError::Discovery(e.to_string())),
                 }
-                None => {
-                    *self.undiscovered.lock().unwrap_or_else(|p| p.into_inner()) =
-                        Some((Instant::now(), e.to_string()));
-                    Err(PortalAuthError::Discovery(e.to_string()))
-                }
-            },
+            }
         }
     }
 
@@ -336,6 +358,7 @@ impl PortalAuth {
         nonce: String,
     ) -> Result<SignedIn, PortalAuthError> {
         let (metadata, fetched) = self.discover(http, |at| at.elapsed() >= DISCOVERY_TTL).await?;
+        let keys = metadata.jwks().clone();
         let client = self.client(metadata);
         let token = client
             .exchange_code(AuthorizationCode::new(code))
@@ -351,8 +374,8 @@ impl PortalAuth {
             // Signed with a key the copy kept does not have: the server rotated its keys. Its
             // keys are fetched again (unless another sign-in just did) and the token checked
             // once more. The token came straight from the token endpoint, so no one else can
-            // make Assent fetch them.
-            Err(ClaimsVerificationError::SignatureVerification(_)) => {
+            // make Assent fetch them; one that names a key kept is refused as it is.
+            Err(ClaimsVerificationError::SignatureVerification(_)) if !names_a_key_of(&id_token.to_string(), &keys) => {
                 let (metadata, _) = self.discover(http, |at| at <= fetched).await?;
                 id_token
                     .claims(&self.client(metadata).id_token_verifier(), &nonce)
@@ -576,6 +599,13 @@ mod tests {
         let third = auth.start(&http).await.unwrap();
         sign_in(&key("forged"), &third.nonce);
         let refused = auth.finish(&http, "c3".into(), third.verifier, third.nonce).await;
+        assert!(matches!(refused, Err(PortalAuthError::IdToken(_))));
+        assert_eq!(discovered(), 3);
+        // One that names a key kept, with a signature that key did not make, is refused as it
+        // is: no fetch.
+        let fourth = auth.start(&http).await.unwrap();
+        sign_in(&key("new"), &fourth.nonce);
+        let refused = auth.finish(&http, "c4".into(), fourth.verifier, fourth.nonce).await;
         assert!(matches!(refused, Err(PortalAuthError::IdToken(_))));
         assert_eq!(discovered(), 3);
     }

@@ -38,7 +38,12 @@ pub async fn end_consent(
         return Ok(false);
     }
     end_access(state, record, by).await?;
-    Ok(state.records.revoke(&record.id, by, by_name, reason).await?)
+    // The access has ended: a record that cannot say so yet says the record is behind, never
+    // that nothing changed.
+    state.records.revoke(&record.id, by, by_name, reason).await.map_err(|e| {
+        tracing::error!(error = %e, "a consent's access ended, and its record could not be marked revoked");
+        AppError::new(crate::error::Failure::RecordBehind)
+    })
 }
 
 /// Ends what `record` lets its application do, for `by`: the FDX or UK consent or CDR

@@ -304,10 +304,12 @@ pub(super) async fn cdr_accesses(
         state.upstream.cdr_arrangements_sharing(&joint),
     );
     let mut arrangements = own?.arrangements;
-    // Only the customer's, whatever the server's filter did: named theirs, or sharing their
-    // accounts.
-    arrangements
-        .retain(|a| a.customer_id.as_deref() == Some(customer) || a.account_ids.iter().any(|id| ids.contains(id)));
+    // Whatever the server's filter did, never one it names as another customer's that shares
+    // none of this customer's accounts. (One it names no customer for was listed for this
+    // customer: theirs, its accounts closed or none at all.)
+    arrangements.retain(|a| {
+        a.customer_id.as_deref().is_none_or(|c| c == customer) || a.account_ids.iter().any(|id| ids.contains(id))
+    });
     // Listed for this customer: theirs, whether or not the list names its customer.
     for a in &mut arrangements {
         a.customer_id.get_or_insert_with(|| customer.to_string());

@@ -283,24 +283,6 @@ impl Config {
             Some(u) => Some(public_url(u.trim())?),
             None => None,
         };
-        // No tenant: the embedded sandbox, whose test users' passwords (staff's too) are in the
-        // README. It serves this machine only: a deployment that lost its tenant's settings
-        // stops here rather than run it for the world.
-        if tenant.is_none() {
-            if let Some(url) = public_url.as_ref().filter(|u| !is_loopback(u)) {
-                return err(format!(
-                    "ASSENT_PUBLIC_URL is {url} but AUTHORIZATION_SERVER_URL is not set: the embedded sandbox \
-                     serves this machine only. Set AUTHORIZATION_SERVER_URL (and CLIENT_ID, CLIENT_SECRET) for a \
-                     tenant"
-                ));
-            }
-            if !sandbox_addr.ip().is_loopback() {
-                return err(format!(
-                    "SANDBOX_ADDR must be on this machine (127.0.0.1 or [::1]): the embedded sandbox's test \
-                     passwords are public: {sandbox_addr}"
-                ));
-            }
-        }
         let portal = match (get("PORTAL_CLIENT_ID"), get("PORTAL_CLIENT_SECRET")) {
             (Some(id), secret) => Some(PortalClient { client_id: id, client_secret: secret.map(Secret::new) }),
             (None, Some(_)) => return err("PORTAL_CLIENT_SECRET is set but PORTAL_CLIENT_ID is not"),
@@ -321,6 +303,25 @@ impl Config {
             ),
             None => None,
         };
+        // No tenant: the embedded sandbox, whose test users' passwords (staff's too) are in the
+        // README. It serves this machine only: a deployment that lost its tenant's settings
+        // stops here rather than run it for the world.
+        if tenant.is_none() {
+            if let Some(url) = public_url.as_ref().filter(|u| !is_loopback(u)) {
+                return err(format!(
+                    "ASSENT_PUBLIC_URL is {url} but AUTHORIZATION_SERVER_URL is not set: the embedded sandbox \
+                     serves this machine only. Set AUTHORIZATION_SERVER_URL (and CLIENT_ID, CLIENT_SECRET) for a \
+                     tenant"
+                ));
+            }
+            let listeners = [("SANDBOX_ADDR", Some(sandbox_addr)), ("SANDBOX_MTLS_ADDR", sandbox_mtls_addr)];
+            if let Some((name, Some(addr))) = listeners.iter().find(|(_, a)| a.is_some_and(|a| !a.ip().is_loopback())) {
+                return err(format!(
+                    "{name} must be on this machine (127.0.0.1 or [::1]): the embedded sandbox's test passwords \
+                     are public: {addr}"
+                ));
+            }
+        }
         let session_store = match get("ASSENT_SESSION_STORE") {
             None => SessionStoreConfig::Sqlite,
             Some(s) if s.trim().eq_ignore_ascii_case("sqlite") => SessionStoreConfig::Sqlite,

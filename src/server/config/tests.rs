@@ -109,6 +109,9 @@ mod env {
         assert!(e.contains("AUTHORIZATION_SERVER_URL is not set"), "{e}");
         let e = config(&[("SANDBOX_ADDR", "0.0.0.0:3030")]).unwrap_err().0;
         assert!(e.contains("SANDBOX_ADDR must be on this machine"), "{e}");
+        let e = config(&[("SANDBOX_MTLS_ADDR", "0.0.0.0:3443")]).unwrap_err().0;
+        assert!(e.contains("SANDBOX_MTLS_ADDR must be on this machine"), "{e}");
+        assert!(config(&[("SANDBOX_MTLS_ADDR", "127.0.0.1:3443")]).is_ok());
         assert!(config(&[tenant.as_slice(), &[("SANDBOX_ADDR", "0.0.0.0:3030")]].concat()).is_ok());
 
         // A CA file must hold a certificate: not nothing, not a key given by mistake.

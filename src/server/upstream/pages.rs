@@ -61,8 +61,11 @@ where
         }
         after = all.last().map(|last| id(last).to_string());
     }
-    // Said to the operator: the customer sees the first pages only.
-    tracing::warn!(items = all.len(), "a consent list was cut at {LIST_MAX_PAGES} pages");
+    // Said to the operator: the customer may see the first pages only.
+    tracing::warn!(
+        items = all.len(),
+        "a consent list was read to its bound of {LIST_MAX_PAGES} full pages; it may go on"
+    );
     Ok(all)
 }
 

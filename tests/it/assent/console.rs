@@ -213,6 +213,39 @@ async fn staff_find_a_record_read_its_history_and_revoke_it_with_a_reason() {
 
 /// `ASSENT_TIME_ZONE`: a record's history says its times in the deployment's zone, named;
 /// the page's `datetime` keeps the moment.
+/// A revocation whose record cannot be written (another process holds the store's lock) has
+/// ended the access all the same: it says the record is behind, never that nothing changed;
+/// once the store is back, the same revocation brings the record up to date.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_revocation_whose_record_cannot_be_written_says_the_access_ended() {
+    let app = spawn_app().await;
+    let token = consent_via_demo(&app, "user9", &["openid", "email"]).await;
+    let (s, _) = browser_with_jar();
+    console_sign_in(&app, &s, "admin").await;
+    let found = admin_page(&app, &s, "/admin?q=user9").await;
+    let start = found.find("/admin/record?id=").unwrap();
+    let path = &found[start..start + found[start..].find('"').unwrap()];
+    let record = admin_page(&app, &s, path).await;
+    let (id, token_field) = (hidden(&record, "id"), hidden(&record, "csrf_token"));
+    let lock = rusqlite::Connection::open(app.data_dir().join("records.sqlite3")).unwrap();
+    lock.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    let revoke = || {
+        post(&app, &s, "/api/admin/revoke")
+            .form(&[("csrf_token", token_field.as_str()), ("id", &id), ("reason", "Reported fraud")])
+            .send()
+    };
+    let res = revoke().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let page = res.text().await.unwrap();
+    assert!(page.contains("Access ended; its record is behind") && !page.contains("nothing was changed"), "{page}");
+    assert!(!introspect(&app, &token).await, "the access has ended");
+    lock.execute_batch("ROLLBACK").unwrap();
+    drop(lock);
+    let res = revoke().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(admin_page(&app, &s, path).await.contains("Reported fraud"), "the record says so now");
+}
+
 #[tokio::test]
 async fn times_are_said_in_the_deployments_time_zone() {
     let app = spawn_app_with(".", |c| c.time_zone = chrono_tz::Asia::Tokyo).await;

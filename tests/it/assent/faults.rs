@@ -199,7 +199,7 @@ async fn pages_waiting_behind_a_token_endpoint_that_fails_share_its_one_failure(
             let counter = counter.clone();
             async move {
                 counter.fetch_add(1, Ordering::SeqCst);
-                tokio::time::sleep(Duration::from_secs(1)).await;
+                tokio::time::sleep(Duration::from_secs(2)).await;
                 StatusCode::SERVICE_UNAVAILABLE
             }
         }),

@@ -207,7 +207,8 @@ async fn the_data_directory_and_its_files_are_private() {
 /// The binary stops at start, with exit code 2 and one line naming what to fix, where it would
 /// otherwise run misconfigured: a `.env` line that does not read (named by its number, never
 /// its text, which may hold a secret; dotenvy would drop it and every line after it), and a
-/// listener on every interface with no `ASSENT_PUBLIC_URL` (every form would be refused).
+/// listener on every interface with no `ASSENT_PUBLIC_URL` (every form would be refused), or
+/// beyond this machine with no tenant (the sandbox's passwords are public).
 #[tokio::test]
 async fn misconfigurations_stop_the_binary_with_the_fix_named() {
     let run = |dir: &std::path::Path, vars: &[(&str, &str)]| {
@@ -225,7 +226,13 @@ async fn misconfigurations_stop_the_binary_with_the_fix_named() {
     assert!(said.contains(".env line 2") && !said.contains("Secret"), "{said}");
 
     let dir = tempfile::tempdir().unwrap();
-    let (code, said) = run(dir.path(), &[("LEPTOS_SITE_ADDR", "0.0.0.0:0")]);
+    let tenant = [("AUTHORIZATION_SERVER_URL", "https://t.example/t/w"), ("CLIENT_ID", "c"), ("CLIENT_SECRET", "s")];
+    let (code, said) = run(dir.path(), &[tenant.as_slice(), &[("LEPTOS_SITE_ADDR", "0.0.0.0:0")]].concat());
     assert_eq!(code, Some(2), "{said}");
     assert!(said.contains("set ASSENT_PUBLIC_URL"), "{said}");
+    // Without a tenant (the sandbox, whose passwords are public), only this machine's.
+    let (code, said) =
+        run(dir.path(), &[("LEPTOS_SITE_ADDR", "0.0.0.0:0"), ("ASSENT_PUBLIC_URL", "http://localhost:3000")]);
+    assert_eq!(code, Some(2), "{said}");
+    assert!(said.contains("the embedded sandbox serves this machine only"), "{said}");
 }

@@ -52,9 +52,6 @@ async fn the_code_exchange_must_repeat_the_redirect_uri() {
     }
 }
 
-/// Item 15: dynamic registration refuses redirect URIs that would turn the authorization
-/// server's origin into an open redirector or a script runner, public clients with
-/// `client_credentials`, and oversized metadata.
 /// The demo applications' forms are refused when another site posts them.
 #[tokio::test]
 async fn the_demo_applications_take_their_own_forms_only() {
@@ -69,6 +66,15 @@ async fn the_demo_applications_take_their_own_forms_only() {
             .unwrap();
         assert_eq!(res.status(), StatusCode::FORBIDDEN, "{path}");
     }
+    // A browser without Fetch Metadata is held to its Origin.
+    let older = browser()
+        .post(format!("{}/demo/start", app.sandbox_url()))
+        .header("origin", "https://elsewhere.example")
+        .form(&[("scope", "openid")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(older.status(), StatusCode::FORBIDDEN);
     let own = browser()
         .post(format!("{}/demo/start", app.sandbox_url()))
         .header("sec-fetch-site", "same-origin")
@@ -77,8 +83,19 @@ async fn the_demo_applications_take_their_own_forms_only() {
         .await
         .unwrap();
     assert_eq!(own.status(), StatusCode::SEE_OTHER);
+    let own = browser()
+        .post(format!("{}/demo/start", app.sandbox_url()))
+        .header("origin", app.sandbox_url().trim_end_matches('/'))
+        .form(&[("scope", "openid")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(own.status(), StatusCode::SEE_OTHER);
 }
 
+/// Item 15: dynamic registration refuses redirect URIs that would turn the authorization
+/// server's origin into an open redirector or a script runner, public clients with
+/// `client_credentials`, and oversized metadata.
 #[tokio::test]
 async fn dynamic_registration_refuses_dangerous_or_oversized_metadata() {
     let app = spawn_app().await;
