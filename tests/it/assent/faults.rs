@@ -170,18 +170,10 @@ async fn a_slow_token_endpoint_is_asked_once_for_a_hundred_waiting_pages() {
             "/api/system/{tid}/scope-grants/{login}",
             get(|| async { axum::Json(serde_json::json!({"id": "x", "client_id": "c", "subject": "someone", "requested_scopes": [{"name": "openid"}]})) }),
         );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let issuer = format!("http://{}/default/demo", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, stub).await.unwrap() });
     let dir = tempfile::tempdir().unwrap();
-    let assent = spawn_assent(&issuer, "s", &"k".repeat(32), dir.path(), None).await;
-    let b = browser();
+    let (assent, b) = (assent_before(stub, dir.path()).await, browser());
     let started = Instant::now();
-    let pages = (0..100).map(|i| {
-        let (b, url) = (b.clone(), format!("{assent}/consent?login_id=l{i}&login_state=s"));
-        async move { b.get(url).send().await.unwrap().status() }
-    });
-    let statuses = futures::future::join_all(pages).await;
+    let statuses = pages_at_once(&b, &assent, 100).await;
     assert!(statuses.iter().all(|s| *s == StatusCode::OK), "{statuses:?}");
     assert!(started.elapsed() < Duration::from_secs(5));
     assert_eq!(tokens.load(Ordering::SeqCst), 1, "one token request for all of them");
@@ -204,18 +196,10 @@ async fn pages_waiting_behind_a_token_endpoint_that_fails_share_its_one_failure(
             }
         }),
     );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let issuer = format!("http://{}/default/demo", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, stub).await.unwrap() });
     let dir = tempfile::tempdir().unwrap();
-    let assent = spawn_assent(&issuer, "s", &"k".repeat(32), dir.path(), None).await;
-    let b = browser();
+    let (assent, b) = (assent_before(stub, dir.path()).await, browser());
     let started = Instant::now();
-    let pages = (0..20).map(|i| {
-        let (b, url) = (b.clone(), format!("{assent}/consent?login_id=l{i}&login_state=s"));
-        async move { b.get(url).send().await.unwrap().status() }
-    });
-    let statuses = futures::future::join_all(pages).await;
+    let statuses = pages_at_once(&b, &assent, 20).await;
     assert!(statuses.iter().all(|s| s.is_server_error()), "{statuses:?}");
     // One failed fetch answers them all: not twenty, one after another.
     assert_eq!(tokens.load(Ordering::SeqCst), 1);
@@ -229,6 +213,23 @@ async fn pages_waiting_behind_a_token_endpoint_that_fails_share_its_one_failure(
         .status()
         .is_server_error());
     assert_eq!(tokens.load(Ordering::SeqCst), 2);
+}
+
+/// Assent before the authorization server `stub` (its tenant `default`, workspace `demo`).
+async fn assent_before(stub: axum::Router, dir: &std::path::Path) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let issuer = format!("http://{}/default/demo", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, stub).await.unwrap() });
+    spawn_assent(&issuer, "s", &"k".repeat(32), dir, None).await
+}
+
+/// `n` consent pages of flows of their own asked for at once: their statuses.
+async fn pages_at_once(b: &reqwest::Client, assent: &str, n: usize) -> Vec<StatusCode> {
+    let pages = (0..n).map(|i| {
+        let (b, url) = (b.clone(), format!("{assent}/consent?login_id=l{i}&login_state=s"));
+        async move { b.get(url).send().await.unwrap().status() }
+    });
+    futures::future::join_all(pages).await
 }
 
 /// Two replicas that share only their configuration serve one user.

@@ -56,41 +56,24 @@ async fn the_code_exchange_must_repeat_the_redirect_uri() {
 #[tokio::test]
 async fn the_demo_applications_take_their_own_forms_only() {
     let app = spawn_app().await;
-    for path in ["/demo/start", "/demo/introspect", "/fdx-demo/connect", "/fdx-demo/fetch"] {
-        let res = browser()
+    let post = |path: &str, header: (&'static str, String)| {
+        browser()
             .post(format!("{}{path}", app.sandbox_url()))
-            .header("sec-fetch-site", "cross-site")
+            .header(header.0, header.1)
             .form(&[("scope", "openid")])
             .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{path}");
+    };
+    let cross_site = || ("sec-fetch-site", "cross-site".to_string());
+    for path in ["/demo/start", "/demo/introspect", "/fdx-demo/connect", "/fdx-demo/fetch"] {
+        assert_eq!(post(path, cross_site()).await.unwrap().status(), StatusCode::FORBIDDEN, "{path}");
     }
     // A browser without Fetch Metadata is held to its Origin.
-    let older = browser()
-        .post(format!("{}/demo/start", app.sandbox_url()))
-        .header("origin", "https://elsewhere.example")
-        .form(&[("scope", "openid")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(older.status(), StatusCode::FORBIDDEN);
-    let own = browser()
-        .post(format!("{}/demo/start", app.sandbox_url()))
-        .header("sec-fetch-site", "same-origin")
-        .form(&[("scope", "openid")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(own.status(), StatusCode::SEE_OTHER);
-    let own = browser()
-        .post(format!("{}/demo/start", app.sandbox_url()))
-        .header("origin", app.sandbox_url().trim_end_matches('/'))
-        .form(&[("scope", "openid")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(own.status(), StatusCode::SEE_OTHER);
+    let elsewhere = ("origin", "https://elsewhere.example".to_string());
+    assert_eq!(post("/demo/start", elsewhere).await.unwrap().status(), StatusCode::FORBIDDEN);
+    let own = ("sec-fetch-site", "same-origin".to_string());
+    assert_eq!(post("/demo/start", own).await.unwrap().status(), StatusCode::SEE_OTHER);
+    let own = ("origin", app.sandbox_url().trim_end_matches('/').to_string());
+    assert_eq!(post("/demo/start", own).await.unwrap().status(), StatusCode::SEE_OTHER);
 }
 
 /// Item 15: dynamic registration refuses redirect URIs that would turn the authorization
