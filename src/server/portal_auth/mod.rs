@@ -279,12 +279,13 @@ impl PortalAuth {
         match res.status() {
             s if s.is_success() => {}
             s if s == reqwest::StatusCode::BAD_REQUEST => {
-                let body = res.text().await.unwrap_or_default();
-                return Err(PortalAuthError::PushRefused(body.chars().take(300).collect()));
+                let body = super::upstream::read_body(res).await.unwrap_or_default();
+                return Err(PortalAuthError::PushRefused(String::from_utf8_lossy(&body).chars().take(300).collect()));
             }
             s => return Err(fail(format!("the endpoint answered {s}"))),
         }
-        let pushed: Pushed = res.json().await.map_err(|e| fail(e.to_string()))?;
+        let body = super::upstream::read_body(res).await.map_err(|e| fail(e.to_string()))?;
+        let pushed: Pushed = serde_json::from_slice(&body).map_err(|e| fail(e.to_string()))?;
         if pushed.request_uri.is_empty() {
             return Err(fail("no request_uri in its answer".into()));
         }

@@ -82,6 +82,11 @@ async fn a_sign_in_is_pushed_where_the_server_offers_it_and_never_skips_a_requir
     // An answer with no request_uri is no push.
     let empty = serde_json::json!({"expires_in": 60});
     assert!(matches!(start(true, StatusCode::CREATED, empty).await, Err(PortalAuthError::Pushed(_))));
+    // Nor is one larger than any answer Assent reads (4 MiB), which is not read to its end.
+    let huge = serde_json::json!({"request_uri": "u".repeat(5 << 20)});
+    assert!(
+        matches!(start(true, StatusCode::CREATED, huge).await, Err(PortalAuthError::Pushed(e)) if e.contains("over"))
+    );
 }
 
 /// An RSA signing key named `kid`.

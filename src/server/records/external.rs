@@ -72,7 +72,8 @@ impl ExternalRecords {
         if !res.status().is_success() {
             return Err(failed(format!("answered {}", res.status())));
         }
-        let created: Created = res.json().await.map_err(|e| failed(format!("unreadable answer: {e}")))?;
+        let body = crate::server::upstream::read_body(res).await.map_err(|e| failed(e.to_string()))?;
+        let created: Created = serde_json::from_slice(&body).map_err(|e| failed(format!("unreadable answer: {e}")))?;
         if created.id.is_empty() || created.id.len() > 256 {
             return Err(failed("answered no usable id".into()));
         }

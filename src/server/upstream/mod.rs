@@ -358,8 +358,10 @@ fn closed_under_us(e: &reqwest::Error) -> bool {
 /// The most of an answer Assent reads (a page of a hundred consents is a small part of it).
 const MAX_BODY: usize = 4 << 20;
 
-/// An answer's body, up to [`MAX_BODY`]: a larger one is no answer Assent can use.
-async fn read_body(mut response: reqwest::Response) -> Result<Vec<u8>, UpstreamError> {
+/// An answer's body, up to [`MAX_BODY`]: a larger one is no answer Assent can use. (Every
+/// answer Assent reads from another server: the APIs', a sign-in's pushed request's, the
+/// external consent storage's.)
+pub async fn read_body(mut response: reqwest::Response) -> Result<Vec<u8>, UpstreamError> {
     let mut bytes = Vec::new();
     while let Some(chunk) = response.chunk().await? {
         if bytes.len() + chunk.len() > MAX_BODY {
