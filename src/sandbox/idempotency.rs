@@ -24,9 +24,7 @@ const HEADER: &str = "x-idempotency-key";
 /// Whether `path` is an OAuth endpoint's (`…/oauth2/…`, `…/par`, `…/login`, `…/userinfo`), by
 /// whole segments: a workspace named "partners" is no `par`.
 fn oauth(path: &str) -> bool {
-    let mut segments = path.split('/');
-    let last = path.rsplit('/').next().unwrap_or_default();
-    segments.any(|s| s == "oauth2") || matches!(last, "par" | "login" | "userinfo")
+    path.split('/').any(|s| s == "oauth2") || matches!(path.rsplit('/').next(), Some("par" | "login" | "userinfo"))
 }
 /// The largest answer kept (the APIs' answers are a few kilobytes).
 const LARGEST: usize = 1024 * 1024;

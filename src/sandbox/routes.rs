@@ -55,9 +55,7 @@ pub fn router(sandbox: Arc<Sandbox>) -> Router {
         .route("/bank/accounts/{id}", get(bank::fdx::account))
         .route("/bank/accounts/{id}/transactions", get(bank::fdx::transactions))
         .route("/fdx-demo", get(fdx_demo::index))
-        .route("/fdx-demo/connect", post(fdx_demo::connect).route_layer(axum::middleware::from_fn(own_forms_only)))
         .route("/fdx-demo/callback", get(fdx_demo::callback))
-        .route("/fdx-demo/fetch", post(fdx_demo::fetch_again).route_layer(axum::middleware::from_fn(own_forms_only)))
         .route("/aggregator", get(aggregator::index))
         .route("/aggregator/sign-in", post(aggregator::sign_in))
         .route("/aggregator/sign-out", post(aggregator::sign_out))
@@ -67,9 +65,8 @@ pub fn router(sandbox: Arc<Sandbox>) -> Router {
         .route("/aggregator/disconnect", post(aggregator::disconnect))
         .route("/", get(|| async { axum::response::Redirect::to("/demo") }))
         .route("/demo", get(demo::index))
-        .route("/demo/start", post(demo::start).route_layer(axum::middleware::from_fn(own_forms_only)))
         .route("/demo/callback", get(demo::callback))
-        .route("/demo/introspect", post(demo::introspect).route_layer(axum::middleware::from_fn(own_forms_only)))
+        .merge(demo_forms())
         .route("/demo/privacy", get(demo::privacy))
         .route("/demo/terms", get(demo::terms))
         .route("/static/demo-logo.svg", get(demo::logo))
@@ -77,6 +74,16 @@ pub fn router(sandbox: Arc<Sandbox>) -> Router {
         .layer(axum::middleware::from_fn_with_state(sandbox.clone(), idempotency::replay))
         .layer(axum::middleware::map_response(security_headers))
         .with_state(sandbox)
+}
+
+/// The demo applications' forms, each taken from its own pages only ([`own_forms_only`]).
+fn demo_forms() -> Router<Arc<Sandbox>> {
+    Router::new()
+        .route("/fdx-demo/connect", post(fdx_demo::connect))
+        .route("/fdx-demo/fetch", post(fdx_demo::fetch_again))
+        .route("/demo/start", post(demo::start))
+        .route("/demo/introspect", post(demo::introspect))
+        .route_layer(axum::middleware::from_fn(own_forms_only))
 }
 
 /// The demo applications' forms come from their own pages: one posted from another site (which

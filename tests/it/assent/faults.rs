@@ -2,6 +2,7 @@
 
 use crate::common::*;
 use assent::sandbox::{Fault, Stats};
+use axum::response::IntoResponse as _;
 use reqwest::StatusCode;
 use std::time::{Duration, Instant};
 
@@ -150,22 +151,12 @@ async fn connection_resets_and_endless_bodies_get_clear_pages() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_slow_token_endpoint_is_asked_once_for_a_hundred_waiting_pages() {
-    use axum::routing::{get, post};
-    use std::sync::atomic::{AtomicU64, Ordering};
-    let tokens = std::sync::Arc::new(AtomicU64::new(0));
-    let counter = tokens.clone();
-    let stub = axum::Router::new()
-        .route(
-            "/default/system/oauth2/token",
-            post(move || {
-                let counter = counter.clone();
-                async move {
-                    counter.fetch_add(1, Ordering::SeqCst);
-                    tokio::time::sleep(Duration::from_secs(2)).await;
-                    axum::Json(serde_json::json!({"access_token": "t", "token_type": "bearer", "expires_in": 3600}))
-                }
-            }),
-        )
+    use axum::routing::get;
+    use std::sync::atomic::Ordering;
+    let (stub, tokens) = slow_token_endpoint(|| {
+        axum::Json(serde_json::json!({"access_token": "t", "token_type": "bearer", "expires_in": 3600})).into_response()
+    });
+    let stub = stub
         .route(
             "/api/system/{tid}/scope-grants/{login}",
             get(|| async { axum::Json(serde_json::json!({"id": "x", "client_id": "c", "subject": "someone", "requested_scopes": [{"name": "openid"}]})) }),
@@ -181,21 +172,8 @@ async fn a_slow_token_endpoint_is_asked_once_for_a_hundred_waiting_pages() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_waiting_behind_a_token_endpoint_that_fails_share_its_one_failure() {
-    use axum::routing::post;
-    use std::sync::atomic::{AtomicU64, Ordering};
-    let tokens = std::sync::Arc::new(AtomicU64::new(0));
-    let counter = tokens.clone();
-    let stub = axum::Router::new().route(
-        "/default/system/oauth2/token",
-        post(move || {
-            let counter = counter.clone();
-            async move {
-                counter.fetch_add(1, Ordering::SeqCst);
-                tokio::time::sleep(Duration::from_secs(2)).await;
-                StatusCode::SERVICE_UNAVAILABLE
-            }
-        }),
-    );
+    use std::sync::atomic::Ordering;
+    let (stub, tokens) = slow_token_endpoint(|| StatusCode::SERVICE_UNAVAILABLE.into_response());
     let dir = tempfile::tempdir().unwrap();
     let (assent, b) = (assent_before(stub, dir.path()).await, browser());
     let started = Instant::now();
@@ -213,6 +191,24 @@ async fn pages_waiting_behind_a_token_endpoint_that_fails_share_its_one_failure(
         .status()
         .is_server_error());
     assert_eq!(tokens.load(Ordering::SeqCst), 2);
+}
+
+/// A token endpoint that takes 2 s to give `answer`, and the count of its requests.
+fn slow_token_endpoint(
+    answer: impl Fn() -> axum::response::Response + Clone + Send + Sync + 'static,
+) -> (axum::Router, std::sync::Arc<std::sync::atomic::AtomicU64>) {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    let tokens = std::sync::Arc::new(AtomicU64::new(0));
+    let counter = tokens.clone();
+    let endpoint = axum::routing::post(move || {
+        let (counter, answer) = (counter.clone(), answer.clone());
+        async move {
+            counter.fetch_add(1, Ordering::SeqCst);
+            tokio::time::sleep(Duration::from_secs(2)).await;
+            answer()
+        }
+    });
+    (axum::Router::new().route("/default/system/oauth2/token", endpoint), tokens)
 }
 
 /// Assent before the authorization server `stub` (its tenant `default`, workspace `demo`).
