@@ -3,6 +3,8 @@
 //! to the server first (PAR, RFC 9126) where it offers that. The ID token is verified
 //! (signature, issuer, audience, expiry, nonce); tokens never reach the browser.
 
+mod client;
+
 use super::config::{PortalClient, Secret};
 use openidconnect::core::{
     CoreAuthDisplay, CoreAuthenticationFlow, CoreClaimName, CoreClaimType, CoreClient, CoreClientAuthMethod,
@@ -191,20 +193,21 @@ impl PortalAuth {
             }
             Some(_) => {}
         }
-        match Metadata::discover_async(self.issuer.clone(), http).await {
+        match Metadata::discover_async(self.issuer.clone(), &client::Bounded(http)).await {
             Ok(metadata) => {
                 let now = Instant::now();
                 *kept = Some((metadata.clone(), now));
                 Ok((metadata, now))
             }
             Err(e) => {
-                *self.undiscovered.lock().unwrap_or_else(|p| p.into_inner()) = Some((Instant::now(), e.to_string()));
+                let e = crate::error::with_causes(&e);
+                *self.undiscovered.lock().unwrap_or_else(|p| p.into_inner()) = Some((Instant::now(), e.clone()));
                 match kept.as_ref() {
                     Some((metadata, at)) => {
                         tracing::warn!(error = %e, "discovery could not be fetched again; the copy kept serves");
                         Ok((metadata.clone(), *at))
                     }
-                    None => Err(PortalAuthError::Discovery(e.to_string())),
+                    None => Err(PortalAuthError::Discovery(e)),
                 }
             }
         }
@@ -365,9 +368,9 @@ impl PortalAuth {
             .exchange_code(AuthorizationCode::new(code))
             .map_err(|e| PortalAuthError::Config(e.to_string()))?
             .set_pkce_verifier(PkceCodeVerifier::new(verifier))
-            .request_async(http)
+            .request_async(&client::Bounded(http))
             .await
-            .map_err(|e| PortalAuthError::Exchange(e.to_string()))?;
+            .map_err(|e| PortalAuthError::Exchange(crate::error::with_causes(&e)))?;
         let id_token = token.id_token().ok_or_else(|| PortalAuthError::IdToken("none in the token response".into()))?;
         let nonce = Nonce::new(nonce);
         let claims = match id_token.claims(&client.id_token_verifier(), &nonce) {

@@ -45,6 +45,31 @@ async fn issuer(required: bool, par: Par) -> String {
     base
 }
 
+/// A discovery answer over 4 MiB (its keys, here) is no answer: it is not read to its end.
+#[tokio::test]
+async fn a_discovery_answer_over_the_bound_is_refused() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let discovery = serde_json::json!({
+        "issuer": base,
+        "authorization_endpoint": format!("{base}/authorize"),
+        "token_endpoint": format!("{base}/token"),
+        "jwks_uri": format!("{base}/jwks"),
+        "response_types_supported": ["code"],
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": ["RS256"],
+    });
+    let huge = serde_json::json!({"keys": [], "padding": " ".repeat(5 << 20)});
+    let app = axum::Router::new()
+        .route("/.well-known/openid-configuration", get(move || async move { Json(discovery) }))
+        .route("/jwks", get(move || async move { Json(huge) }));
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let client = PortalClient { client_id: "portal".into(), client_secret: None };
+    let auth = PortalAuth::new(&client, &url::Url::parse(&base).unwrap(), "http://app.test/cb".into(), &[]).unwrap();
+    let refused = auth.start(&reqwest::Client::new()).await;
+    assert!(matches!(refused, Err(PortalAuthError::Discovery(ref e)) if e.contains("bytes")), "{:?}", refused.err());
+}
+
 async fn start(required: bool, status: StatusCode, body: serde_json::Value) -> Result<SignIn, PortalAuthError> {
     start_as(None, required, Par { status, body, authorization: None }).await
 }
