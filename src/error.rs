@@ -27,6 +27,8 @@ pub enum Failure {
     /// The authorization server asked us to slow down (429).
     Busy,
     UpstreamTimeout,
+    /// A consent decision went out and its answer never came: sent again, it is made once.
+    Unanswered,
     UpstreamUnreachable,
     /// The authorization server answered an unexpected status.
     UpstreamStatus,
@@ -38,6 +40,8 @@ pub enum Failure {
     FormIncomplete,
     /// A server function call in another encoding than a web form's.
     Unsupported,
+    /// A server function's address opened as a page (not posted).
+    MethodNotAllowed,
     /// A consent decision that is neither allow nor deny.
     NoDecision,
     /// A consent form that failed the CSRF checks.
@@ -111,13 +115,14 @@ impl Failure {
             NotFound | FlowExpired => 404,
             Answered | PaymentMade | AccountUnavailable | DebtorUnavailable => 409,
             ConsentExpired => 410,
+            MethodNotAllowed => 405,
             Unsupported => 415,
             NothingChosen | NoAccountChosen | AccountsWithoutPermission | NoPayerChosen | ReasonNeeded => 422,
             Internal => 500,
             UpstreamUnreachable | UpstreamStatus | UpstreamInvalid | BadRedirect | SignInUnavailable | SignInFailed
             | NoCustomerId | Offline => 502,
             Busy | PortalOff | SessionStoreDown | RecordsDown | RecordsUnavailable | RecordBehind => 503,
-            UpstreamTimeout => 504,
+            UpstreamTimeout | Unanswered => 504,
         }
     }
 
@@ -135,10 +140,12 @@ impl Failure {
             Refused => ("refused-title", "refused-message"),
             Busy => ("busy-title", "busy-message"),
             UpstreamTimeout => ("timeout-title", "timeout-message"),
+            Unanswered => ("unanswered-title", "unanswered-message"),
             UpstreamUnreachable | UpstreamStatus | UpstreamInvalid | Offline => ("trouble-title", "trouble-message"),
             BadRedirect => ("trouble-title", "bad-redirect-message"),
             FormIncomplete => ("form-incomplete-title", "form-incomplete-message"),
             Unsupported => ("unsupported-title", "unsupported-message"),
+            MethodNotAllowed => ("not-allowed-title", "not-allowed-message"),
             NoDecision => ("form-incomplete-title", "form-choose"),
             Forged => ("form-forged-title", "form-forged-message"),
             PortalForged => ("form-forged-title", "portal-form-forged-message"),

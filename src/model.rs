@@ -265,12 +265,18 @@ pub enum Page {
     Error(crate::error::AppError, Onward),
 }
 
-/// Where an error page's way forward leads: back into the part of the site it was met in.
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// Where an error page's way forward leads: back into the part of the site it was met in, or
+/// the same form again.
+#[derive(Clone, Debug, PartialEq)]
 pub enum Onward {
     Home,
     Portal,
     Console,
+    /// A form posting `fields` to `action` again, by a plain button.
+    SendAgain {
+        action: String,
+        fields: Vec<(String, String)>,
+    },
 }
 
 impl Onward {

@@ -9,6 +9,7 @@ use super::context;
 use crate::error::{AppError, Failure};
 use crate::server::records::Draft;
 use crate::server::sessions::{Decision, Turn, HOLD};
+use crate::server::upstream::unanswered::noting;
 use crate::server::AppState;
 use crate::wire::RedirectTo;
 use std::future::Future;
@@ -27,9 +28,11 @@ const POLL: Duration = Duration::from_millis(100);
 /// While the work runs it holds the flow; the same form sent again (a double click before
 /// hydration) waits for it and follows the same `redirect_to`, and anything else then meets
 /// "already answered" (see [`crate::server::sessions::Turn`]). A work that fails frees the
-/// flow for the next try. A session store that does not answer costs only this: the decision
-/// runs unheld. (The server function runs to its end even if the browser leaves:
-/// `crate::routes`.)
+/// flow for the next try; one whose decision went out and never got its answer keeps what it
+/// sent for the same browser's next try, which sends it again instead of doing `work` (the
+/// flow is gone upstream by then: [`crate::server::upstream::unanswered`]). A session store
+/// that does not answer costs only this: the decision runs unheld. (The server function runs
+/// to its end even if the browser leaves: `crate::routes`.)
 pub async fn once(
     state: &AppState,
     login_id: &str,
@@ -42,11 +45,16 @@ pub async fn once(
         return Err(Failure::NoDecision.into());
     }
     let (browser_id, attempt) = (context::browser_id(state), crate::request::random_b64(12));
-    let d = Decision { login_id, browser_id: &browser_id, decision, attempt: &attempt };
+    let mut d = Decision { login_id, browser_id: &browser_id, decision, attempt: &attempt, resend: None };
     let deadline = Instant::now() + Duration::from_secs(HOLD as u64 + 1);
+    let mut resend = None;
     loop {
         match state.sessions.take_turn(&d).await {
             Ok(Turn::Ours) => break,
+            Ok(Turn::Resend { sent, sealed }) => {
+                resend = Some((sent, sealed));
+                break;
+            }
             Ok(Turn::Follow(next)) => {
                 context::navigate(&next);
                 return Ok(());
@@ -60,22 +68,49 @@ pub async fn once(
             }
         }
     }
-    let next = work.await.and_then(|next| {
+    let (next, unanswered) = match &resend {
+        None => noting(work).await,
+        Some((sent, sealed)) => {
+            d.resend = Some(sealed);
+            tracing::info!("a consent decision whose answer was lost is sent again");
+            noting(async {
+                let next = state.upstream.resend(sent).await?;
+                let metrics = state.upstream.metrics();
+                if decision == "allow" { &metrics.accepts } else { &metrics.rejects }.inc();
+                Ok(next)
+            })
+            .await
+        }
+    };
+    let next = next.and_then(|next| {
         crate::server::upstream::on_origin(&next.redirect_to, &state.upstream.origin()).ok_or_else(|| {
             tracing::error!("the authorization server answered a redirect_to outside its origin; not followed");
             AppError::new(Failure::BadRedirect)
         })
     });
     // Also after a lookup that failed: it may have made this try the holder all the same.
-    let kept = match &next {
-        Ok(url) => state.sessions.done(&d, url.as_str()).await,
-        Err(_) => state.sessions.give_up(&d).await,
+    let kept = match (&next, &unanswered) {
+        (Ok(url), _) => state.sessions.done(&d, url.as_str()).await,
+        (Err(_), Some(sent)) => state.sessions.unanswered(&d, sent).await,
+        (Err(_), None) => state.sessions.give_up(&d).await,
     };
-    if let Err(e) = kept {
-        tracing::warn!(error = %e, "a consent decision's outcome could not be kept");
+    match (next, kept) {
+        (Ok(url), kept) => {
+            if let Err(e) = kept {
+                tracing::warn!(error = %e, "a consent decision's outcome could not be kept");
+            }
+            context::navigate(url.as_str());
+            Ok(())
+        }
+        // Kept to be sent again: the user is told to send it again.
+        (Err(_), Ok(())) if unanswered.is_some() => Err(Failure::Unanswered.into()),
+        (Err(e), kept) => {
+            if let Err(e) = kept {
+                tracing::warn!(error = %e, "a consent decision's outcome could not be kept");
+            }
+            Err(e)
+        }
     }
-    context::navigate(next?.as_str());
-    Ok(())
 }
 
 /// One regime's side of a decision.

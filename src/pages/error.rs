@@ -8,10 +8,19 @@ use leptos::prelude::*;
 #[component]
 pub fn ErrorPage(error: AppError, onward: Onward) -> impl IntoView {
     let status = error.status().to_string();
-    let (href, label) = match onward {
-        Onward::Home => ("/", t("error-home")),
-        Onward::Portal => ("/portal", t("error-portal")),
-        Onward::Console => ("/admin", t("error-console")),
+    let onward = match onward {
+        Onward::Home => link("/", t("error-home")),
+        Onward::Portal => link("/portal", t("error-portal")),
+        Onward::Console => link("/admin", t("error-console")),
+        Onward::SendAgain { action, fields } => view! {
+            <form method="post" action=action>
+                {fields.into_iter().map(|(name, value)| view! { <input type="hidden" name=name value=value/> }).collect_view()}
+                <button class="btn primary" type="submit">
+                    {t("unanswered-send-again")}
+                </button>
+            </form>
+        }
+        .into_any(),
     };
     view! {
         <section class="card error" aria-labelledby="error-title">
@@ -24,11 +33,19 @@ pub fn ErrorPage(error: AppError, onward: Onward) -> impl IntoView {
                 " "
                 <code class="request-id">{error.request_id}</code>
             </p>
-            <p>
-                <a class="btn" href=href>
-                    {label}
-                </a>
-            </p>
+            {onward}
         </section>
     }
+}
+
+/// A way forward by a link.
+fn link(href: &'static str, label: &'static str) -> AnyView {
+    view! {
+        <p>
+            <a class="btn" href=href>
+                {label}
+            </a>
+        </p>
+    }
+    .into_any()
 }

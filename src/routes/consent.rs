@@ -4,13 +4,13 @@
 
 use super::pages::{carry_over, field, query_of};
 use super::render::render;
-use super::respond::{count, failure_page};
+use super::respond::{count, failure_page, failure_page_onward};
 use crate::api::{
     self, cdr::load_cdr_arrangement, consent::load_consent, fdx::load_fdx_consent, obuk::load_obuk_consent,
     obuk_payment::load_domestic_payment,
 };
 use crate::error::{AppError, Failure};
-use crate::model::Page;
+use crate::model::{Onward, Page};
 use crate::request::wants_html;
 use crate::server::AppState;
 use axum::{
@@ -138,6 +138,10 @@ pub async fn form_again(State(state): State<AppState>, request: Request, next: N
     let (answer, body) = response.into_parts();
     let bytes = to_bytes(body, MAX_ERROR).await.unwrap_or_default();
     let error = AppError::de(bytes.clone());
+    if error.failure == Failure::Unanswered {
+        let onward = Onward::SendAgain { action: parts.uri.path().to_string(), fields: sent_again(&form) };
+        return with_cookies(failure_page_onward(&state, &parts.uri, error, onward).await, &answer.headers);
+    }
     let (true, Some((login_id, login_state))) = (
         matches!(
             error.failure,
@@ -163,6 +167,15 @@ fn with_cookies(mut response: Response, from: &HeaderMap) -> Response {
         response.headers_mut().append(header::SET_COOKIE, value.clone());
     }
     response
+}
+
+/// What a decision whose answer was lost needs to be sent again: its flow, its form token and
+/// which way it went (what was sent is kept on the server).
+fn sent_again(form: &Bytes) -> Vec<(String, String)> {
+    url::form_urlencoded::parse(form)
+        .filter(|(k, _)| matches!(k.as_ref(), "login_id" | "login_state" | "csrf_token" | "decision"))
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
 }
 
 /// The flow a consent form was about.

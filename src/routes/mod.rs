@@ -79,7 +79,7 @@ pub fn router(state: AppState) -> Router {
     // is the route's 405 (`Allow: POST`), and never read.
     for (path, method) in leptos::server_fn::axum::server_fn_paths() {
         use axum::handler::Handler as _;
-        let Ok(filter) = MethodFilter::try_from(method) else { continue };
+        let Ok(filter) = MethodFilter::try_from(method.clone()) else { continue };
         let guard = axum::middleware::from_fn_with_state(state.clone(), guard::guard);
         let route = if decisions.contains(&path) {
             let again = axum::middleware::from_fn_with_state(state.clone(), consent::form_again);
@@ -87,7 +87,7 @@ pub fn router(state: AppState) -> Router {
         } else {
             on(filter, server_fn.layer(guard))
         };
-        router = router.route(path, route);
+        router = router.route(path, route.fallback(move |state, uri| respond::not_allowed(state, uri, method.clone())));
     }
     router
         .route("/theme.css", get(theme_css))

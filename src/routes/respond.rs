@@ -2,7 +2,7 @@
 
 use super::render::render;
 use crate::error::{AppError, Failure};
-use crate::model::Page;
+use crate::model::{Onward, Page};
 use crate::server::observe::ErrorKind;
 use crate::server::AppState;
 use axum::{
@@ -16,7 +16,7 @@ use axum::{
 fn kind(failure: Failure) -> ErrorKind {
     use Failure::*;
     match failure {
-        UpstreamTimeout => ErrorKind::UpstreamTimeout,
+        UpstreamTimeout | Unanswered => ErrorKind::UpstreamTimeout,
         SessionStoreDown => ErrorKind::SessionStore,
         RecordsDown | RecordsUnavailable | RecordBehind => ErrorKind::ConsentRecords,
         UpstreamUnreachable | Offline => ErrorKind::UpstreamUnreachable,
@@ -47,7 +47,8 @@ fn kind(failure: Failure) -> ErrorKind {
         | SignInUnverified
         | SignInExpired
         | SignInDenied
-        | ReasonNeeded => ErrorKind::BadRequest,
+        | ReasonNeeded
+        | MethodNotAllowed => ErrorKind::BadRequest,
     }
 }
 
@@ -59,13 +60,27 @@ pub fn count(state: &AppState, error: &AppError) {
 
 /// `error` as a page with its status (and `Retry-After` when the upstream gave one).
 pub async fn failure_page(state: &AppState, uri: &Uri, error: AppError) -> Response {
+    failure_page_onward(state, uri, error, Onward::of(uri.path())).await
+}
+
+/// [`failure_page`], with its way forward.
+pub async fn failure_page_onward(state: &AppState, uri: &Uri, error: AppError, onward: Onward) -> Response {
     count(state, &error);
     let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let retry_after = error.retry_after;
-    let onward = crate::model::Onward::of(uri.path());
     let mut response = render(state, uri, status, Page::Error(error, onward)).await;
     if let Some(seconds) = retry_after {
         response.headers_mut().insert(header::RETRY_AFTER, seconds.into());
+    }
+    response
+}
+
+/// A server function's address opened (a link, the address bar after a form's page): a page
+/// that says it only takes `allowed` (405), never an empty answer.
+pub async fn not_allowed(State(state): State<AppState>, uri: Uri, allowed: axum::http::Method) -> Response {
+    let mut response = failure_page(&state, &uri, AppError::new(Failure::MethodNotAllowed)).await;
+    if let Ok(allowed) = allowed.as_str().parse() {
+        response.headers_mut().insert(header::ALLOW, allowed);
     }
     response
 }

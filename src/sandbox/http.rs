@@ -134,7 +134,7 @@ pub async fn injected_fault(sb: &Sandbox) -> Result<(), Response> {
         }
         Some(Fault::Delay(d)) => tokio::time::sleep(d).await,
         Some(Fault::BadJson) => return Err((StatusCode::OK, "{\"id\": \"not json").into_response()),
-        Some(Fault::LateAnswer(_) | Fault::SlowStart(_)) | None => {}
+        Some(Fault::LateAnswer(_) | Fault::LateAnswers(_) | Fault::SlowStart(_)) | None => {}
     }
     Ok(())
 }

@@ -50,7 +50,12 @@ pub async fn replay(State(sb): State<Arc<Sandbox>>, req: Request, next: Next) ->
     let mut kept = slot.lock_owned().await;
     if let Some(answer) = kept.as_ref().filter(|k| k.fresh()) {
         sb.stats.idempotent_replays.fetch_add(1, Ordering::SeqCst);
-        return answer.answer(true);
+        let answer = answer.answer(true);
+        drop(kept);
+        if let Some(Fault::LateAnswers(delay)) = sb.fault() {
+            tokio::time::sleep(delay).await;
+        }
+        return answer;
     }
     // Run on a task of its own, holding the slot, to its end whoever waits for it.
     let slow = match sb.fault() {
@@ -74,7 +79,7 @@ pub async fn replay(State(sb): State<Arc<Sandbox>>, req: Request, next: Next) ->
     let Ok(answer) = work.await else {
         return api_error(StatusCode::INTERNAL_SERVER_ERROR, "the request failed", "internal");
     };
-    if let Some(Fault::LateAnswer(delay)) = sb.fault() {
+    if let Some(Fault::LateAnswer(delay) | Fault::LateAnswers(delay)) = sb.fault() {
         tokio::time::sleep(delay).await;
     }
     answer.answer(false)

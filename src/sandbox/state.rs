@@ -30,6 +30,9 @@ pub enum Fault {
     /// Answer a POST carrying an idempotency key (a decision) only after this delay, its work
     /// done and its answer kept: the answer a caller loses when it gives up first.
     LateAnswer(Duration),
+    /// As [`Fault::LateAnswer`], and the answers kept are given again late too: every try of a
+    /// decision loses its answer.
+    LateAnswers(Duration),
     /// Start a POST carrying an idempotency key only after this delay: a slow decision, asked
     /// again while it still runs.
     SlowStart(Duration),

@@ -50,7 +50,7 @@ pub async fn trace_requests(
 }
 
 /// Which upstream API a call went to (a bounded label set).
-#[derive(Clone, Copy, Debug, Hash, PartialEq, Eq, EncodeLabelValue)]
+#[derive(Clone, Copy, Debug, Hash, PartialEq, Eq, EncodeLabelValue, serde::Serialize, serde::Deserialize)]
 pub enum Endpoint {
     Token,
     ScopeGrant,

@@ -5,8 +5,14 @@
 //! place: the browser reaches the application instead of an "already answered" page with the
 //! application never told. Only the same browser with the same decision is sent on; anyone
 //! else learns that the flow was answered. Replicas share this through Redis.
+//!
+//! A decision whose answer was lost (sent twice, and no answer either time) keeps what it sent
+//! instead, sealed, for [`LOST`] seconds, held by no try: the same browser's next try with the
+//! same decision sends it again ([`Turn::Resend`]), since the server may have made it and the
+//! flow is gone there.
 
 use super::{hash, now, Sessions, Store, StoreError};
+use crate::server::upstream::unanswered::Unanswered;
 use serde::{Deserialize, Serialize};
 
 /// The longest a decision holds its flow: past it (its replica died, say), another may run.
@@ -14,6 +20,10 @@ use serde::{Deserialize, Serialize};
 pub const HOLD: i64 = 60;
 /// How long a decided flow remembers where its browser goes next.
 pub const KEEP: i64 = 120;
+/// How long a decision whose answer was lost can be sent again: the server answers the same
+/// idempotency key as it did for a minute after the first (reference §0.4), and the first went
+/// out a few seconds before.
+pub const LOST: i64 = 45;
 
 /// A flow's decision, as a browser sent it.
 pub struct Decision<'a> {
@@ -24,6 +34,8 @@ pub struct Decision<'a> {
     pub decision: &'a str,
     /// This try's own random id: only the try that holds the flow changes or frees it.
     pub attempt: &'a str,
+    /// What it sends again, sealed, when it is a [`Turn::Resend`].
+    pub resend: Option<&'a str>,
 }
 
 /// Where a decision stands.
@@ -38,6 +50,10 @@ pub enum Turn {
     Follow(String),
     /// Decided by another browser, or the other way.
     Answered,
+    /// This browser's decision of the flow the same way lost its answer: this try holds the
+    /// flow now and sends `sent` again (`sealed`, as the store keeps it: its
+    /// [`Decision::resend`]).
+    Resend { sent: Unanswered, sealed: String },
 }
 
 /// What the store keeps of a flow's decision: who, which way, and (once decided) where next,
@@ -52,6 +68,8 @@ pub(super) struct Held {
     pub attempt: String,
     #[serde(rename = "n")]
     pub next: Option<String>,
+    #[serde(rename = "r", default, skip_serializing_if = "Option::is_none")]
+    pub resend: Option<String>,
 }
 
 impl Decision<'_> {
@@ -62,6 +80,7 @@ impl Decision<'_> {
             decision: self.decision.to_string(),
             attempt: self.attempt.to_string(),
             next: None,
+            resend: self.resend.map(str::to_string),
         };
         (hash(self.login_id), held)
     }
@@ -84,6 +103,9 @@ impl Sessions {
             .await?;
         Ok(match other {
             None => Turn::Ours,
+            Some(lost @ Held { next: None, resend: Some(_), .. }) if lost.attempt.is_empty() => {
+                self.resend(&key, mine, lost).await?
+            }
             Some(Held { next: None, .. }) => Turn::Waiting,
             Some(Held { browser, decision, next: Some(next), .. })
                 if browser == mine.browser && decision == mine.decision =>
@@ -94,11 +116,55 @@ impl Sessions {
         })
     }
 
+    /// `lost` holds the flow `key`, its decision's answer lost: the try `mine` takes it over to
+    /// send it again, if the browser and the decision are the same.
+    async fn resend(&self, key: &str, mine: Held, lost: Held) -> Result<Turn, StoreError> {
+        let Some(sealed) =
+            lost.resend.clone().filter(|_| lost.browser == mine.browser && lost.decision == mine.decision)
+        else {
+            return Ok(Turn::Answered);
+        };
+        let Some(sent) = self.decisions.open(&sealed, key).and_then(|json| serde_json::from_str(&json).ok()) else {
+            return Ok(Turn::Answered);
+        };
+        let mine = Held { resend: Some(sealed.clone()), ..mine };
+        let taken = self
+            .bounded(async {
+                match &self.store {
+                    Store::Sqlite(s) => {
+                        let key = key.to_string();
+                        Self::blocking(s, move |s| s.take_over(&key, &lost, &mine, now() + HOLD)).await
+                    }
+                    Store::Redis(r) => r.take_over(key, &lost, &mine, HOLD).await,
+                }
+            })
+            .await?;
+        Ok(if taken { Turn::Resend { sent, sealed } } else { Turn::Waiting })
+    }
+
+    /// `d` sent its decision and lost the answer: `sent` is kept for the same browser's next try,
+    /// and the flow held by none. Only if `d` holds the flow.
+    pub async fn unanswered(&self, d: &Decision<'_>, sent: &Unanswered) -> Result<(), StoreError> {
+        let (key, mine) = d.held();
+        let sealed = match d.resend {
+            Some(sealed) => sealed.to_string(),
+            None => self.decisions.seal(&serde_json::to_string(sent)?, &key)?,
+        };
+        let lost = Held { attempt: String::new(), resend: Some(sealed), ..mine.clone() };
+        self.bounded(async {
+            match &self.store {
+                Store::Sqlite(s) => Self::blocking(s, move |s| s.lost(&key, &mine.attempt, &lost, now() + LOST)).await,
+                Store::Redis(r) => r.decided(&key, &mine, &lost, LOST).await,
+            }
+        })
+        .await
+    }
+
     /// `d` is decided: its browser goes on to `next` (also when it sends the form again). Only
     /// if `d` holds the flow (a lookup that timed out may still have made it hold it).
     pub async fn done(&self, d: &Decision<'_>, next: &str) -> Result<(), StoreError> {
         let (key, mine) = d.held();
-        let decided = Held { next: Some(self.decisions.seal(next, &key)?), ..mine.clone() };
+        let decided = Held { next: Some(self.decisions.seal(next, &key)?), resend: None, ..mine.clone() };
         self.bounded(async {
             match &self.store {
                 Store::Sqlite(s) => Self::blocking(s, move |s| s.decided(&key, &decided, now() + KEEP)).await,

@@ -44,11 +44,19 @@ if v then return redis.call('DEL', KEYS[1]) end
 return 0
 ";
 
+/// Replaces ARGV[1] by ARGV[2] for ARGV[3] seconds: 1, or 0 when the value is another.
+const REPLACE: &str = r"
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+return 1
+";
+
 pub struct RedisStore {
     conn: ConnectionManager,
     get_session: redis::Script,
     hold: redis::Script,
     holder_only: redis::Script,
+    replace: redis::Script,
 }
 
 impl RedisStore {
@@ -73,6 +81,7 @@ impl RedisStore {
             get_session: redis::Script::new(GET_SESSION),
             hold: redis::Script::new(HOLD),
             holder_only: redis::Script::new(HOLDER_ONLY),
+            replace: redis::Script::new(REPLACE),
         })
     }
 
@@ -148,6 +157,20 @@ impl RedisStore {
             .invoke_async::<()>(&mut self.conn.clone())
             .await?;
         Ok(())
+    }
+
+    /// Flow `key`, held by no try since its decision's answer was lost (`lost`), is held by
+    /// `mine` for `seconds`: `false` when another try took it first, or it is gone.
+    pub async fn take_over(&self, key: &str, lost: &Held, mine: &Held, seconds: i64) -> Result<bool, StoreError> {
+        let replaced: i64 = self
+            .replace
+            .key(format!("{DECISION}{key}"))
+            .arg(serde_json::to_string(lost)?)
+            .arg(serde_json::to_string(mine)?)
+            .arg(seconds)
+            .invoke_async(&mut self.conn.clone())
+            .await?;
+        Ok(replaced == 1)
     }
 
     /// Frees flow `key` if `mine` holds it undecided.

@@ -9,16 +9,17 @@ use std::sync::{Mutex, MutexGuard};
 
 /// Version 4 seals whole records and keeps no sign-in in progress, only the used ones; older
 /// tables are dropped, which signs their users out once. Version 5 names each try of a
-/// decision (`attempt`); older decisions, two minutes' worth at most, are dropped.
+/// decision (`attempt`); version 6 keeps a decision whose answer was lost (`resend`). Older
+/// decisions, two minutes' worth at most, are dropped.
 const SCHEMA: &str = r#"
 CREATE TABLE IF NOT EXISTS portal_used_sign_ins (state_hash TEXT PRIMARY KEY, expires_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS portal_sessions (
   id_hash TEXT PRIMARY KEY, sealed TEXT NOT NULL, last_seen INTEGER NOT NULL, expires_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS consent_decisions (
   flow_hash TEXT PRIMARY KEY, browser_hash TEXT NOT NULL, decision TEXT NOT NULL, attempt TEXT NOT NULL,
-  next TEXT, expires_at INTEGER NOT NULL);
+  next TEXT, resend TEXT, expires_at INTEGER NOT NULL);
 "#;
-const VERSION: i64 = 5;
+const VERSION: i64 = 6;
 
 pub struct SqliteStore {
     conn: Mutex<Connection>,
@@ -107,11 +108,41 @@ impl SqliteStore {
             return Ok(None);
         }
         let held = conn.query_row(
-            "SELECT browser_hash, decision, attempt, next FROM consent_decisions WHERE flow_hash = ?1",
+            "SELECT browser_hash, decision, attempt, next, resend FROM consent_decisions WHERE flow_hash = ?1",
             [key],
-            |r| Ok(Held { browser: r.get(0)?, decision: r.get(1)?, attempt: r.get(2)?, next: r.get(3)? }),
+            |r| {
+                Ok(Held {
+                    browser: r.get(0)?,
+                    decision: r.get(1)?,
+                    attempt: r.get(2)?,
+                    next: r.get(3)?,
+                    resend: r.get(4)?,
+                })
+            },
         )?;
         Ok(Some(held))
+    }
+
+    /// Flow `key`, held by no try since its decision's answer was lost (`lost`), is held by
+    /// `mine` until `until`: `false` when another try took it first, or it is gone.
+    pub fn take_over(&self, key: &str, lost: &Held, mine: &Held, until: i64) -> Result<bool, StoreError> {
+        let changed = self.conn().execute(
+            "UPDATE consent_decisions SET attempt = ?3, expires_at = ?4
+             WHERE flow_hash = ?1 AND attempt = '' AND next IS NULL AND resend = ?2 AND expires_at > ?5",
+            params![key, lost.resend, mine.attempt, until, super::now()],
+        )?;
+        Ok(changed == 1)
+    }
+
+    /// The try `attempt` of flow `key` lost its decision's answer: the flow is `lost` until
+    /// `until`, held by no try.
+    pub fn lost(&self, key: &str, attempt: &str, lost: &Held, until: i64) -> Result<(), StoreError> {
+        self.conn().execute(
+            "UPDATE consent_decisions SET attempt = '', resend = ?3, expires_at = ?4
+             WHERE flow_hash = ?1 AND attempt = ?2 AND next IS NULL",
+            params![key, attempt, lost.resend, until],
+        )?;
+        Ok(())
     }
 
     /// The try `decided` of flow `key` decided it, kept until `until`: its hold becomes the

@@ -17,6 +17,7 @@ mod pages;
 mod public;
 mod scope_grants;
 mod system;
+pub mod unanswered;
 
 pub use bank::BankOf;
 pub use fdx::Fdx;

@@ -209,6 +209,7 @@ impl Upstream {
         query: &[(&str, &str)],
         body: Option<&(impl Serialize + Sync)>,
     ) -> Result<T, UpstreamError> {
+        let body = body.map(serde_json::to_vec).transpose().map_err(|e| UpstreamError::InvalidBody(e.to_string()))?;
         self.system_call_keyed(endpoint, method, url, query, body, None).await
     }
 
@@ -216,7 +217,8 @@ impl Upstream {
     /// [`Self::system_call`], with an `X-Idempotency-Key` made of the URL and the body
     /// (reference §0.4), so that the request can be sent again when its answer is lost (a
     /// timeout, a connection closed under it) and a decision posted twice in a minute is
-    /// answered as the first was, never made twice.
+    /// answered as the first was, never made twice. When even the second try's answer is
+    /// lost, the request is noted for the decision's next try ([`super::unanswered`]).
     pub(super) async fn system_decide<T: DeserializeOwned>(
         &self,
         endpoint: Endpoint,
@@ -225,37 +227,42 @@ impl Upstream {
     ) -> Result<T, UpstreamError> {
         let bytes = serde_json::to_vec(body).map_err(|e| UpstreamError::InvalidBody(e.to_string()))?;
         let key = super::idempotency_key(&url, &bytes);
-        self.system_call_keyed(endpoint, Method::POST, url, &[], Some(body), Some(&key)).await
+        self.system_call_keyed(endpoint, Method::POST, url, &[], Some(bytes), Some(&key)).await
     }
 
-    async fn system_call_keyed<T: DeserializeOwned>(
+    /// A System API call with a JSON `body`, and with `idempotency_key` for a decision.
+    pub(super) async fn system_call_keyed<T: DeserializeOwned>(
         &self,
         endpoint: Endpoint,
         method: Method,
         url: Url,
         query: &[(&str, &str)],
-        body: Option<&(impl Serialize + Sync)>,
+        body: Option<Vec<u8>>,
         idempotency_key: Option<&str>,
     ) -> Result<T, UpstreamError> {
         let mut renewed = false;
         loop {
             let token = self.system_token().await?;
             let mut request = self.http.request(method.clone(), url.clone()).bearer_auth(token.expose()).query(query);
-            if let Some(body) = body {
-                request = request.json(body);
+            if let Some(body) = &body {
+                request = request.header(reqwest::header::CONTENT_TYPE, "application/json").body(body.clone());
             }
             // Sent again after a renewal, a key of its own: the refused token did nothing, and a
             // server that kept its refusal under the first key must not answer with it again.
-            match (idempotency_key, renewed) {
-                (Some(key), false) => request = request.header(super::IDEMPOTENCY_KEY, key),
-                (Some(key), true) => request = request.header(super::IDEMPOTENCY_KEY, format!("{key}.renewed")),
-                (None, _) => {}
+            let key = idempotency_key.map(|key| if renewed { format!("{key}.renewed") } else { key.to_string() });
+            if let Some(key) = &key {
+                request = request.header(super::IDEMPOTENCY_KEY, key);
             }
             let started = Instant::now();
             let response = match self.send(request).await {
                 Ok(r) => r,
                 Err(e) => {
                     self.metrics.observe_upstream(endpoint, started.elapsed());
+                    // Gone out (not refused connecting): the server may have made it.
+                    if let (Some(key), Some(body), false) = (key, &body, e.is_connect() || e.is_builder()) {
+                        let body = String::from_utf8_lossy(body).into_owned();
+                        super::unanswered::note(super::unanswered::Unanswered { endpoint, url: url.into(), body, key });
+                    }
                     return Err(e.into());
                 }
             };

@@ -4,9 +4,11 @@
 
 use super::replicas::Redis;
 use assent::server::sessions::{hash, Decision, Sessions, Turn, HOLD};
+use assent::server::upstream::unanswered::Unanswered;
 use std::time::Duration;
 
-const ALLOW: Decision = Decision { login_id: "flow-1", browser_id: "browser-a", decision: "allow", attempt: "1" };
+const ALLOW: Decision =
+    Decision { login_id: "flow-1", browser_id: "browser-a", decision: "allow", attempt: "1", resend: None };
 
 /// What every store does.
 async fn decided_once(sessions: &Sessions) {
@@ -42,6 +44,42 @@ async fn decided_once(sessions: &Sessions) {
     sessions.give_up(&Decision { attempt: "6", ..late }).await.unwrap();
     sessions.done(&late, "https://as.example/three").await.unwrap();
     assert_eq!(sessions.take_turn(&late).await.unwrap(), Turn::Follow("https://as.example/three".into()));
+    lost_and_sent_again(sessions).await;
+}
+
+/// A decision whose answer was lost is kept for the same browser the same way, whose next try
+/// takes the flow over to send it again (one try at a time); anyone else learns it answered.
+async fn lost_and_sent_again(sessions: &Sessions) {
+    let sent: Unanswered = serde_json::from_value(serde_json::json!({
+        "e": "ScopeGrantAccept",
+        "u": "https://as.example/api/system/default/scope-grants/flow-4/accept",
+        "b": r#"{"granted_scopes":["openid"]}"#,
+        "k": "k".repeat(43),
+    }))
+    .unwrap();
+    let first = Decision { login_id: "flow-4", attempt: "8", ..ALLOW };
+    let (deny, other) = (Decision { decision: "deny", attempt: "9", ..first }, Decision { browser_id: "b", ..first });
+    assert_eq!(sessions.take_turn(&first).await.unwrap(), Turn::Ours);
+    sessions.unanswered(&Decision { attempt: "not-the-holder", ..first }, &sent).await.unwrap();
+    assert_eq!(sessions.take_turn(&deny).await.unwrap(), Turn::Waiting, "only the holding try keeps it");
+    sessions.unanswered(&first, &sent).await.unwrap();
+    for d in [&deny, &other] {
+        assert_eq!(sessions.take_turn(d).await.unwrap(), Turn::Answered, "the other way, or another browser");
+    }
+    let second = Decision { attempt: "10", ..first };
+    let Turn::Resend { sent: kept, sealed } = sessions.take_turn(&second).await.unwrap() else {
+        panic!("the same browser the same way sends it again")
+    };
+    assert_eq!(kept, sent);
+    assert!(!sealed.contains("as.example") && !sealed.contains("granted"), "sealed: {sealed}");
+    let third = Decision { attempt: "11", ..first };
+    assert_eq!(sessions.take_turn(&third).await.unwrap(), Turn::Waiting, "one try sends it at a time");
+    // Lost again: kept again, for the next try.
+    sessions.unanswered(&Decision { resend: Some(&sealed), ..second }, &sent).await.unwrap();
+    let Turn::Resend { sealed, .. } = sessions.take_turn(&third).await.unwrap() else { panic!("kept again") };
+    sessions.done(&Decision { resend: Some(&sealed), ..third }, "https://as.example/four").await.unwrap();
+    let fourth = Decision { attempt: "12", ..first };
+    assert_eq!(sessions.take_turn(&fourth).await.unwrap(), Turn::Follow("https://as.example/four".into()));
 }
 
 #[tokio::test]

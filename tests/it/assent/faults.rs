@@ -486,6 +486,73 @@ async fn a_decision_whose_answer_is_lost_is_sent_again_and_made_once() {
     }
 }
 
+/// Both tries of a decision lose their answer (the server made it, and answered too late each
+/// time), and the flow is gone upstream. The page says so and offers to send it again: the
+/// flow, its form token and the decision, nothing of what was chosen. Sent again, the decision
+/// kept on the server goes out under the same key, the server answers it as it did the first,
+/// and the browser goes on to the application, the consent given once. The same browser's
+/// other decision learns it was answered. An island's call is told the same, as data.
+#[tokio::test]
+async fn a_decision_whose_answer_is_lost_twice_is_sent_again_by_its_next_try() {
+    use std::sync::atomic::Ordering::SeqCst;
+    let app = spawn_app().await;
+    let stats = &app.sandbox().stats;
+    for island in [false, true] {
+        let b = browser();
+        let consent = start_flow(&app, &b, "user", &["openid", "email"]).await;
+        let page = open_consent(&b, &consent).await;
+        let decisions = stats.scope_grant_decisions.load(SeqCst);
+        app.sandbox().set_fault(Some(Fault::LateAnswers(Duration::from_secs(10))));
+        let lost = if island {
+            let form = [
+                ("login_id", page.login_id.as_str()),
+                ("login_state", page.login_state.as_str()),
+                ("csrf_token", page.csrf_token.as_str()),
+                ("decision", "allow"),
+                ("scope[]", "openid"),
+                ("scope[]", "email"),
+            ];
+            let url = format!("{}{DECIDE}", app.url);
+            b.post(url).header("accept", "application/json").header("origin", &app.url).form(&form).send().await
+        } else {
+            Ok(submit(&app, &b, &page, "allow", &["openid", "email"]).await)
+        };
+        app.sandbox().set_fault(None);
+        let lost = lost.unwrap();
+        assert_eq!(lost.status(), StatusCode::GATEWAY_TIMEOUT, "island: {island}");
+        let again = if island {
+            let error: serde_json::Value = lost.json().await.unwrap();
+            assert_eq!(error["failure"], "Unanswered");
+            assert!(error["message"].as_str().unwrap().contains("Send it again"), "{error}");
+            page
+        } else {
+            let html = lost.text().await.unwrap();
+            assert!(html.contains("no answer came back") && html.contains("Send again"), "{html}");
+            assert!(html.contains(&format!(r#"action="{DECIDE}""#)) && !html.contains("scope[]"), "{html}");
+            let again = ConsentPage {
+                login_id: hidden(&html, "login_id"),
+                login_state: hidden(&html, "login_state"),
+                csrf_token: hidden(&html, "csrf_token"),
+                html: String::new(),
+            };
+            assert_eq!(hidden(&html, "decision"), "allow");
+            assert_eq!((&again.login_id, &again.csrf_token), (&page.login_id, &page.csrf_token));
+            again
+        };
+        assert_eq!(stats.scope_grant_decisions.load(SeqCst) - decisions, 1, "made by the first try");
+        let screen = b.get(&consent).send().await.unwrap();
+        assert_ne!(screen.status(), StatusCode::OK, "the flow is gone upstream");
+        let deny = submit(&app, &b, &again, "deny", &[]).await;
+        assert_eq!(deny.status(), StatusCode::CONFLICT, "the other way: answered");
+        let replays = stats.idempotent_replays.load(SeqCst);
+        let res = submit(&app, &b, &again, "allow", &[]).await;
+        let demo = finish(&app, &b, res).await;
+        assert_eq!(granted_scopes(&demo), ["openid", "email"], "island: {island}");
+        assert_eq!(stats.scope_grant_decisions.load(SeqCst) - decisions, 1, "the decision is made once");
+        assert_eq!(stats.idempotent_replays.load(SeqCst) - replays, 1, "sent again, answered from the first");
+    }
+}
+
 /// A decision the server refuses for its System token (revoked there, though Assent's cache
 /// still holds it): the token is renewed and the decision sent again under a key of its own,
 /// since a server that kept the refusal under the first key would answer it again.

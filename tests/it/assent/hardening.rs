@@ -515,13 +515,18 @@ async fn every_kind_of_answer_refuses_frames_and_sniffing() {
         let csp = h.get("content-security-policy").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
         assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
     }
-    // A server function is only ever posted: a GET (a link, an image) is refused as a method
-    // it does not take, before anything reads it, at every server function's path.
+    // A server function is only ever posted: a GET (a link, an image, the address bar after a
+    // form's page) is refused as a method it does not take, before anything reads it, at every
+    // server function's path, with a page that says so in the user's language.
     let paths = leptos::server_fn::axum::server_fn_paths().map(|(path, _)| path).collect::<Vec<_>>();
     assert!(paths.contains(&DECIDE) && paths.len() > 10, "{paths:?}");
     for path in paths {
         let res = b.get(format!("{}{path}?login_id=x&login_state=y&decision=allow", app.url)).send().await.unwrap();
         assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED, "GET {path}");
         assert_eq!(res.headers().get("allow").map(|v| v.to_str().unwrap()), Some("POST"), "GET {path}");
+        let html = res.text().await.unwrap();
+        assert!(html.contains("This address is not a page") && html.contains(r#"class="btn""#), "GET {path}: {html}");
     }
+    let es = b.get(format!("{}{DECIDE}", app.url)).header("accept-language", "es").send().await.unwrap();
+    assert!(es.text().await.unwrap().contains("Esta dirección no es una página"));
 }
