@@ -9,7 +9,7 @@ use super::context;
 use crate::error::{AppError, Failure};
 use crate::server::records::Draft;
 use crate::server::sessions::{Decision, Turn, HOLD};
-use crate::server::upstream::unanswered::noting;
+use crate::server::upstream::unanswered::{noting, Unanswered};
 use crate::server::AppState;
 use crate::wire::RedirectTo;
 use std::future::Future;
@@ -68,18 +68,11 @@ pub async fn once(
             }
         }
     }
-    let (next, unanswered) = match &resend {
+    let (next, noted) = match &resend {
         None => noting(work).await,
         Some((sent, sealed)) => {
             d.resend = Some(sealed);
-            tracing::info!("a consent decision whose answer was lost is sent again");
-            noting(async {
-                let next = state.upstream.resend(sent).await?;
-                let metrics = state.upstream.metrics();
-                if decision == "allow" { &metrics.accepts } else { &metrics.rejects }.inc();
-                Ok(next)
-            })
-            .await
+            noting(send_again(state, login_id, decision, sent)).await
         }
     };
     let next = next.and_then(|next| {
@@ -88,29 +81,61 @@ pub async fn once(
             AppError::new(Failure::BadRedirect)
         })
     });
-    // Also after a lookup that failed: it may have made this try the holder all the same.
-    let kept = match (&next, &unanswered) {
-        (Ok(url), _) => state.sessions.done(&d, url.as_str()).await,
-        (Err(_), Some(sent)) => state.sessions.unanswered(&d, sent).await,
-        (Err(_), None) => state.sessions.give_up(&d).await,
+    // Kept for the next try: what this one sent, its answer lost; a try sending it again keeps
+    // it as it was, unless the server answered it for good.
+    let keep = match (&next, &resend, noted) {
+        (Ok(_), _, _) => None,
+        (Err(e), Some((sent, _)), _) => passing(e.failure).then(|| sent.clone()),
+        (Err(_), None, noted) => noted,
     };
-    match (next, kept) {
-        (Ok(url), kept) => {
-            if let Err(e) = kept {
-                tracing::warn!(error = %e, "a consent decision's outcome could not be kept");
-            }
+    // Also after a lookup that failed: it may have made this try the holder all the same.
+    let kept = match (&next, &keep) {
+        (Ok(url), _) => state.sessions.done(&d, url.as_str()).await.map(|()| false),
+        (Err(_), Some(sent)) => state.sessions.unanswered(&d, sent).await,
+        (Err(_), None) => state.sessions.give_up(&d).await.map(|()| false),
+    };
+    let kept = kept.unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "a consent decision's outcome could not be kept");
+        false
+    });
+    match next {
+        Ok(url) => {
             context::navigate(url.as_str());
             Ok(())
         }
-        // Kept to be sent again: the user is told to send it again.
-        (Err(_), Ok(())) if unanswered.is_some() => Err(Failure::Unanswered.into()),
-        (Err(e), kept) => {
-            if let Err(e) = kept {
-                tracing::warn!(error = %e, "a consent decision's outcome could not be kept");
-            }
-            Err(e)
-        }
+        Err(_) if kept => Err(Failure::Unanswered.into()),
+        Err(e) => Err(e),
     }
+}
+
+/// Sends again the decision of flow `login_id` `sent`, whose answer was lost; an Allow's
+/// record, left pending, is then authorized (the reconciler would, from the flow, if the flow
+/// were still there to read when it passes).
+async fn send_again(
+    state: &AppState,
+    login_id: &str,
+    decision: &str,
+    sent: &Unanswered,
+) -> Result<RedirectTo, AppError> {
+    tracing::info!(?sent, "a consent decision whose answer was lost is sent again");
+    let next = state.upstream.resend(sent).await?;
+    let metrics = state.upstream.metrics();
+    if decision == "allow" {
+        metrics.accepts.inc();
+        if let Err(e) = crate::server::reconcile::accepted(state, login_id).await {
+            tracing::error!(error = %e, "an accepted consent's record could not be marked authorized");
+        }
+    } else {
+        metrics.rejects.inc();
+    }
+    Ok(next)
+}
+
+/// Whether a decision sent again may fare better another time: the server did not answer it,
+/// or not for good.
+fn passing(failure: Failure) -> bool {
+    use Failure::*;
+    matches!(failure, UpstreamTimeout | UpstreamUnreachable | UpstreamStatus | Busy | Unanswered)
 }
 
 /// One regime's side of a decision.

@@ -70,10 +70,7 @@ pub async fn settle(state: &AppState) -> Result<usize, RecordsError> {
         let Some(record) = state.records.get(&id).await? else { continue };
         match outcome(state, &record, &login_id, &login_state).await {
             Outcome::Accepted => {
-                state.records.authorize(&id).await?;
-                if is_cdr(state, &record) && crate::server::cdr::arrangement_of_record(&id) != id {
-                    crate::server::cdr::supersede(state, &amended(&record), &id).await;
-                }
+                authorize(state, &id, &record).await?;
                 settled += 1;
             }
             Outcome::Ended => {
@@ -101,6 +98,29 @@ pub async fn settle(state: &AppState) -> Result<usize, RecordsError> {
         tracing::warn!(refused, "pending consent records whose grants were not accepted are now rejected");
     }
     Ok(settled)
+}
+
+/// The flow `login_id` was accepted: its record, if pending, is settled so now. (Its decision
+/// was sent again after its answer was lost, and the server answered it: no need to ask.)
+pub async fn accepted(state: &AppState, login_id: &str) -> Result<(), RecordsError> {
+    let since = super::records::now() - WINDOW;
+    for (id, flow, _) in state.records.pending(state.upstream.tenant(), since).await? {
+        if flow == login_id {
+            if let Some(record) = state.records.get(&id).await? {
+                authorize(state, &id, &record).await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The pending `record` (`id`) authorized, an amendment's superseding the record before it.
+async fn authorize(state: &AppState, id: &str, record: &Record) -> Result<(), RecordsError> {
+    state.records.authorize(id).await?;
+    if is_cdr(state, record) && crate::server::cdr::arrangement_of_record(id) != id {
+        crate::server::cdr::supersede(state, &amended(record), id).await;
+    }
+    Ok(())
 }
 
 fn is_uk(state: &AppState, record: &Record) -> bool {

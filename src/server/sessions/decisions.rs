@@ -7,9 +7,9 @@
 //! else learns that the flow was answered. Replicas share this through Redis.
 //!
 //! A decision whose answer was lost (sent twice, and no answer either time) keeps what it sent
-//! instead, sealed, for [`LOST`] seconds, held by no try: the same browser's next try with the
-//! same decision sends it again ([`Turn::Resend`]), since the server may have made it and the
-//! flow is gone there.
+//! instead, sealed, held by no try, until [`LOST`] seconds after it was first sent: the same
+//! browser's next try with the same decision sends it again ([`Turn::Resend`]), since the
+//! server may have made it and the flow is gone there.
 
 use super::{hash, now, Sessions, Store, StoreError};
 use crate::server::upstream::unanswered::Unanswered;
@@ -20,10 +20,9 @@ use serde::{Deserialize, Serialize};
 pub const HOLD: i64 = 60;
 /// How long a decided flow remembers where its browser goes next.
 pub const KEEP: i64 = 120;
-/// How long a decision whose answer was lost can be sent again: the server answers the same
-/// idempotency key as it did for a minute after the first (reference §0.4), and the first went
-/// out a few seconds before.
-pub const LOST: i64 = 45;
+/// How long after it was first sent a decision whose answer was lost can be sent again: the
+/// server answers the same idempotency key as it did for a minute after (reference §0.4).
+pub const LOST: i64 = 55;
 
 /// A flow's decision, as a browser sent it.
 pub struct Decision<'a> {
@@ -86,6 +85,11 @@ impl Decision<'_> {
     }
 }
 
+/// Where a kept decision is sealed to: its flow, and not where the flow's next address is.
+fn resend_place(key: &str) -> String {
+    format!("{key}/resend")
+}
+
 impl Sessions {
     /// Holds the flow for `d` when no other decision has it; else says where the other stands.
     pub async fn take_turn(&self, d: &Decision<'_>) -> Result<Turn, StoreError> {
@@ -124,7 +128,8 @@ impl Sessions {
         else {
             return Ok(Turn::Answered);
         };
-        let Some(sent) = self.decisions.open(&sealed, key).and_then(|json| serde_json::from_str(&json).ok()) else {
+        let opened = self.decisions.open(&sealed, &resend_place(key));
+        let Some(sent) = opened.and_then(|json| serde_json::from_str(&json).ok()) else {
             return Ok(Turn::Answered);
         };
         let mine = Held { resend: Some(sealed.clone()), ..mine };
@@ -132,29 +137,34 @@ impl Sessions {
             .bounded(async {
                 match &self.store {
                     Store::Sqlite(s) => {
-                        let key = key.to_string();
-                        Self::blocking(s, move |s| s.take_over(&key, &lost, &mine, now() + HOLD)).await
+                        let (key, sealed) = (key.to_string(), sealed.clone());
+                        Self::blocking(s, move |s| s.take_over(&key, &sealed, &mine, now() + HOLD)).await
                     }
-                    Store::Redis(r) => r.take_over(key, &lost, &mine, HOLD).await,
+                    Store::Redis(r) => r.take_over(key, &sealed, &mine, HOLD).await,
                 }
             })
             .await?;
         Ok(if taken { Turn::Resend { sent, sealed } } else { Turn::Waiting })
     }
 
-    /// `d` sent its decision and lost the answer: `sent` is kept for the same browser's next try,
-    /// and the flow held by none. Only if `d` holds the flow.
-    pub async fn unanswered(&self, d: &Decision<'_>, sent: &Unanswered) -> Result<(), StoreError> {
+    /// `d` sent its decision and lost the answer: `sent` is kept for the same browser's next try
+    /// (a try sending it again keeps it as it was), the flow held by none. `false` when it was
+    /// not kept: `d` does not hold the flow, or the server's minute is over.
+    pub async fn unanswered(&self, d: &Decision<'_>, sent: &Unanswered) -> Result<bool, StoreError> {
         let (key, mine) = d.held();
+        let left = sent.sent_at + LOST - now();
+        if left <= 0 {
+            return Ok(false);
+        }
         let sealed = match d.resend {
             Some(sealed) => sealed.to_string(),
-            None => self.decisions.seal(&serde_json::to_string(sent)?, &key)?,
+            None => self.decisions.seal(&serde_json::to_string(sent)?, &resend_place(&key))?,
         };
         let lost = Held { attempt: String::new(), resend: Some(sealed), ..mine.clone() };
         self.bounded(async {
             match &self.store {
-                Store::Sqlite(s) => Self::blocking(s, move |s| s.lost(&key, &mine.attempt, &lost, now() + LOST)).await,
-                Store::Redis(r) => r.decided(&key, &mine, &lost, LOST).await,
+                Store::Sqlite(s) => Self::blocking(s, move |s| s.lost(&key, &mine.attempt, &lost, now() + left)).await,
+                Store::Redis(r) => r.decided(&key, &mine, &lost, left).await,
             }
         })
         .await
@@ -168,7 +178,7 @@ impl Sessions {
         self.bounded(async {
             match &self.store {
                 Store::Sqlite(s) => Self::blocking(s, move |s| s.decided(&key, &decided, now() + KEEP)).await,
-                Store::Redis(r) => r.decided(&key, &mine, &decided, KEEP).await,
+                Store::Redis(r) => r.decided(&key, &mine, &decided, KEEP).await.map(drop),
             }
         })
         .await

@@ -35,18 +35,23 @@ return redis.call('GET', KEYS[1])
 
 /// For the try whose hold is ARGV[1]: its decision ARGV[2], kept ARGV[3] seconds (also with no
 /// hold at all: one that timed out may be written yet, and must find the flow decided); or,
-/// with no ARGV[2], the flow freed. Another try's hold or decision is left as it is.
+/// with no ARGV[2], the flow freed. Another try's hold or decision is left as it is (0).
 const HOLDER_ONLY: &str = r"
 local v = redis.call('GET', KEYS[1])
 if v and v ~= ARGV[1] then return 0 end
-if ARGV[2] then return redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3]) end
-if v then return redis.call('DEL', KEYS[1]) end
+if ARGV[2] then redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3]) return 1 end
+if v then redis.call('DEL', KEYS[1]) return 1 end
 return 0
 ";
 
-/// Replaces ARGV[1] by ARGV[2] for ARGV[3] seconds: 1, or 0 when the value is another.
-const REPLACE: &str = r"
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+/// A flow held by no try, its decision's answer lost and kept as ARGV[1], held by ARGV[2] for
+/// ARGV[3] seconds: 1; 0 when it is held, decided or gone. Read by its fields, whatever else a
+/// replica of another version wrote.
+const TAKE_OVER: &str = r"
+local v = redis.call('GET', KEYS[1])
+if not v then return 0 end
+local held = cjson.decode(v)
+if held.a ~= '' or held.r ~= ARGV[1] or (held.n ~= nil and held.n ~= cjson.null) then return 0 end
 redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
 return 1
 ";
@@ -56,7 +61,7 @@ pub struct RedisStore {
     get_session: redis::Script,
     hold: redis::Script,
     holder_only: redis::Script,
-    replace: redis::Script,
+    take_over: redis::Script,
 }
 
 impl RedisStore {
@@ -81,7 +86,7 @@ impl RedisStore {
             get_session: redis::Script::new(GET_SESSION),
             hold: redis::Script::new(HOLD),
             holder_only: redis::Script::new(HOLDER_ONLY),
-            replace: redis::Script::new(REPLACE),
+            take_over: redis::Script::new(TAKE_OVER),
         })
     }
 
@@ -147,30 +152,32 @@ impl RedisStore {
         Ok(other.map(|v| serde_json::from_str(&v)).transpose()?)
     }
 
-    /// The try `mine` of flow `key` is `decided`, kept for `seconds`.
-    pub async fn decided(&self, key: &str, mine: &Held, decided: &Held, seconds: i64) -> Result<(), StoreError> {
-        self.holder_only
+    /// The try `mine` of flow `key` is `decided`, kept for `seconds`: `false` when another try
+    /// holds it.
+    pub async fn decided(&self, key: &str, mine: &Held, decided: &Held, seconds: i64) -> Result<bool, StoreError> {
+        let written: i64 = self
+            .holder_only
             .key(format!("{DECISION}{key}"))
             .arg(serde_json::to_string(mine)?)
             .arg(serde_json::to_string(decided)?)
             .arg(seconds)
-            .invoke_async::<()>(&mut self.conn.clone())
+            .invoke_async(&mut self.conn.clone())
             .await?;
-        Ok(())
+        Ok(written == 1)
     }
 
-    /// Flow `key`, held by no try since its decision's answer was lost (`lost`), is held by
-    /// `mine` for `seconds`: `false` when another try took it first, or it is gone.
-    pub async fn take_over(&self, key: &str, lost: &Held, mine: &Held, seconds: i64) -> Result<bool, StoreError> {
-        let replaced: i64 = self
-            .replace
+    /// Flow `key`, held by no try since its decision's answer was lost (kept as `sealed`), is
+    /// held by `mine` for `seconds`: `false` when another try took it first, or it is gone.
+    pub async fn take_over(&self, key: &str, sealed: &str, mine: &Held, seconds: i64) -> Result<bool, StoreError> {
+        let taken: i64 = self
+            .take_over
             .key(format!("{DECISION}{key}"))
-            .arg(serde_json::to_string(lost)?)
+            .arg(sealed)
             .arg(serde_json::to_string(mine)?)
             .arg(seconds)
             .invoke_async(&mut self.conn.clone())
             .await?;
-        Ok(replaced == 1)
+        Ok(taken == 1)
     }
 
     /// Frees flow `key` if `mine` holds it undecided.

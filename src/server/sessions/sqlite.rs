@@ -123,26 +123,26 @@ impl SqliteStore {
         Ok(Some(held))
     }
 
-    /// Flow `key`, held by no try since its decision's answer was lost (`lost`), is held by
-    /// `mine` until `until`: `false` when another try took it first, or it is gone.
-    pub fn take_over(&self, key: &str, lost: &Held, mine: &Held, until: i64) -> Result<bool, StoreError> {
+    /// Flow `key`, held by no try since its decision's answer was lost (kept as `sealed`), is
+    /// held by `mine` until `until`: `false` when another try took it first, or it is gone.
+    pub fn take_over(&self, key: &str, sealed: &str, mine: &Held, until: i64) -> Result<bool, StoreError> {
         let changed = self.conn().execute(
             "UPDATE consent_decisions SET attempt = ?3, expires_at = ?4
              WHERE flow_hash = ?1 AND attempt = '' AND next IS NULL AND resend = ?2 AND expires_at > ?5",
-            params![key, lost.resend, mine.attempt, until, super::now()],
+            params![key, sealed, mine.attempt, until, super::now()],
         )?;
         Ok(changed == 1)
     }
 
     /// The try `attempt` of flow `key` lost its decision's answer: the flow is `lost` until
-    /// `until`, held by no try.
-    pub fn lost(&self, key: &str, attempt: &str, lost: &Held, until: i64) -> Result<(), StoreError> {
-        self.conn().execute(
+    /// `until`, held by no try. `false` when `attempt` did not hold it.
+    pub fn lost(&self, key: &str, attempt: &str, lost: &Held, until: i64) -> Result<bool, StoreError> {
+        let changed = self.conn().execute(
             "UPDATE consent_decisions SET attempt = '', resend = ?3, expires_at = ?4
              WHERE flow_hash = ?1 AND attempt = ?2 AND next IS NULL",
             params![key, attempt, lost.resend, until],
         )?;
-        Ok(())
+        Ok(changed == 1)
     }
 
     /// The try `decided` of flow `key` decided it, kept until `until`: its hold becomes the
@@ -152,7 +152,7 @@ impl SqliteStore {
         self.conn().execute(
             "INSERT INTO consent_decisions (flow_hash, browser_hash, decision, attempt, next, expires_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-             ON CONFLICT (flow_hash) DO UPDATE SET next = excluded.next, expires_at = excluded.expires_at
+             ON CONFLICT (flow_hash) DO UPDATE SET next = excluded.next, resend = NULL, expires_at = excluded.expires_at
              WHERE attempt = excluded.attempt AND next IS NULL",
             params![key, decided.browser, decided.decision, decided.attempt, decided.next, until],
         )?;

@@ -227,10 +227,12 @@ impl Upstream {
     ) -> Result<T, UpstreamError> {
         let bytes = serde_json::to_vec(body).map_err(|e| UpstreamError::InvalidBody(e.to_string()))?;
         let key = super::idempotency_key(&url, &bytes);
-        self.system_call_keyed(endpoint, Method::POST, url, &[], Some(bytes), Some(&key)).await
+        let sent_at = super::unanswered::now();
+        self.system_call_keyed(endpoint, Method::POST, url, &[], Some(bytes), Some((&key, sent_at))).await
     }
 
-    /// A System API call with a JSON `body`, and with `idempotency_key` for a decision.
+    /// A System API call with a JSON `body`; for a decision, with its idempotency key and when
+    /// it was first sent.
     pub(super) async fn system_call_keyed<T: DeserializeOwned>(
         &self,
         endpoint: Endpoint,
@@ -238,8 +240,11 @@ impl Upstream {
         url: Url,
         query: &[(&str, &str)],
         body: Option<Vec<u8>>,
-        idempotency_key: Option<&str>,
+        idempotency_key: Option<(&str, i64)>,
     ) -> Result<T, UpstreamError> {
+        if idempotency_key.is_some() {
+            super::unanswered::note(None);
+        }
         let mut renewed = false;
         loop {
             let token = self.system_token().await?;
@@ -249,19 +254,25 @@ impl Upstream {
             }
             // Sent again after a renewal, a key of its own: the refused token did nothing, and a
             // server that kept its refusal under the first key must not answer with it again.
-            let key = idempotency_key.map(|key| if renewed { format!("{key}.renewed") } else { key.to_string() });
-            if let Some(key) = &key {
+            let key = idempotency_key
+                .map(|(key, sent_at)| (if renewed { format!("{key}.renewed") } else { key.to_string() }, sent_at));
+            if let Some((key, _)) = &key {
                 request = request.header(super::IDEMPOTENCY_KEY, key);
             }
+            // A decision whose answer did not come: either try may have reached the server.
+            let lost = |key: Option<(String, i64)>| {
+                let (Some((key, sent_at)), Some(body)) = (key, &body) else { return };
+                let body = String::from_utf8_lossy(body).into_owned();
+                let url = url.to_string();
+                super::unanswered::note(Some(super::unanswered::Unanswered { endpoint, url, body, key, sent_at }));
+            };
             let started = Instant::now();
             let response = match self.send(request).await {
                 Ok(r) => r,
                 Err(e) => {
                     self.metrics.observe_upstream(endpoint, started.elapsed());
-                    // Gone out (not refused connecting): the server may have made it.
-                    if let (Some(key), Some(body), false) = (key, &body, e.is_connect() || e.is_builder()) {
-                        let body = String::from_utf8_lossy(body).into_owned();
-                        super::unanswered::note(super::unanswered::Unanswered { endpoint, url: url.into(), body, key });
+                    if !e.is_builder() {
+                        lost(key);
                     }
                     return Err(e.into());
                 }
@@ -273,6 +284,10 @@ impl Upstream {
             }
             let result = read_json(response).await;
             self.metrics.observe_upstream(endpoint, started.elapsed());
+            // Cut off while its answer was read.
+            if matches!(result, Err(UpstreamError::Timeout | UpstreamError::Unreachable(_))) {
+                lost(key);
+            }
             return result;
         }
     }

@@ -14,7 +14,7 @@ use std::future::Future;
 use url::Url;
 
 /// A decision's request, as sent.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct Unanswered {
     #[serde(rename = "e")]
     pub(super) endpoint: Endpoint,
@@ -25,6 +25,16 @@ pub struct Unanswered {
     pub(super) body: String,
     #[serde(rename = "k")]
     pub(super) key: String,
+    /// When it was first sent (Unix seconds): the server answers its key for a minute after.
+    #[serde(rename = "t")]
+    pub sent_at: i64,
+}
+
+/// Without the body (the flow's `login_state`, the accounts chosen), which logs must not hold.
+impl std::fmt::Debug for Unanswered {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Unanswered").field("endpoint", &self.endpoint).field("sent_at", &self.sent_at).finish()
+    }
 }
 
 tokio::task_local! {
@@ -41,17 +51,24 @@ pub async fn noting<F: Future>(work: F) -> (F::Output, Option<Unanswered>) {
     .await
 }
 
-/// Notes `sent` for the try running (when one is [`noting`]).
-pub(super) fn note(sent: Unanswered) {
-    let _ = LOST.try_with(|lost| lost.replace(Some(sent)));
+/// Notes `sent` for the try running (when one is [`noting`]), or, with `None`, forgets what an
+/// earlier call noted: only the last decision sent counts.
+pub(super) fn note(sent: Option<Unanswered>) {
+    let _ = LOST.try_with(|lost| lost.replace(sent));
+}
+
+/// Now, in Unix seconds.
+pub(super) fn now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
 }
 
 impl Upstream {
     /// Sends `sent` again, as it was: the server answers with what it answered it then, or
     /// makes it now if it never had it.
     pub async fn resend(&self, sent: &Unanswered) -> Result<RedirectTo, UpstreamError> {
-        let Unanswered { endpoint, url, body, key } = sent;
+        let Unanswered { endpoint, url, body, key, sent_at } = sent;
         let url = Url::parse(url).map_err(|_| UpstreamError::NoSuchPath)?;
-        self.system_call_keyed(*endpoint, Method::POST, url, &[], Some(body.as_bytes().to_vec()), Some(key)).await
+        let body = Some(body.as_bytes().to_vec());
+        self.system_call_keyed(*endpoint, Method::POST, url, &[], body, Some((key, *sent_at))).await
     }
 }

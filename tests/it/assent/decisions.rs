@@ -50,19 +50,26 @@ async fn decided_once(sessions: &Sessions) {
 /// A decision whose answer was lost is kept for the same browser the same way, whose next try
 /// takes the flow over to send it again (one try at a time); anyone else learns it answered.
 async fn lost_and_sent_again(sessions: &Sessions) {
-    let sent: Unanswered = serde_json::from_value(serde_json::json!({
-        "e": "ScopeGrantAccept",
-        "u": "https://as.example/api/system/default/scope-grants/flow-4/accept",
-        "b": r#"{"granted_scopes":["openid"]}"#,
-        "k": "k".repeat(43),
-    }))
-    .unwrap();
+    let sent_at = |t: u64| -> Unanswered {
+        serde_json::from_value(serde_json::json!({
+            "e": "ScopeGrantAccept",
+            "u": "https://as.example/api/system/default/scope-grants/flow-4/accept",
+            "b": r#"{"granted_scopes":["openid"]}"#,
+            "k": "k".repeat(43),
+            "t": t,
+        }))
+        .unwrap()
+    };
+    let sent = sent_at(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs());
     let first = Decision { login_id: "flow-4", attempt: "8", ..ALLOW };
     let (deny, other) = (Decision { decision: "deny", attempt: "9", ..first }, Decision { browser_id: "b", ..first });
     assert_eq!(sessions.take_turn(&first).await.unwrap(), Turn::Ours);
-    sessions.unanswered(&Decision { attempt: "not-the-holder", ..first }, &sent).await.unwrap();
+    assert!(!sessions.unanswered(&Decision { attempt: "not-the-holder", ..first }, &sent).await.unwrap());
     assert_eq!(sessions.take_turn(&deny).await.unwrap(), Turn::Waiting, "only the holding try keeps it");
-    sessions.unanswered(&first, &sent).await.unwrap();
+    let minute_over = sent_at(sent.sent_at as u64 - 60);
+    assert!(!sessions.unanswered(&first, &minute_over).await.unwrap(), "the server answers its key no more");
+    assert_eq!(sessions.take_turn(&deny).await.unwrap(), Turn::Waiting);
+    assert!(sessions.unanswered(&first, &sent).await.unwrap());
     for d in [&deny, &other] {
         assert_eq!(sessions.take_turn(d).await.unwrap(), Turn::Answered, "the other way, or another browser");
     }
@@ -75,7 +82,7 @@ async fn lost_and_sent_again(sessions: &Sessions) {
     let third = Decision { attempt: "11", ..first };
     assert_eq!(sessions.take_turn(&third).await.unwrap(), Turn::Waiting, "one try sends it at a time");
     // Lost again: kept again, for the next try.
-    sessions.unanswered(&Decision { resend: Some(&sealed), ..second }, &sent).await.unwrap();
+    assert!(sessions.unanswered(&Decision { resend: Some(&sealed), ..second }, &sent).await.unwrap());
     let Turn::Resend { sealed, .. } = sessions.take_turn(&third).await.unwrap() else { panic!("kept again") };
     sessions.done(&Decision { resend: Some(&sealed), ..third }, "https://as.example/four").await.unwrap();
     let fourth = Decision { attempt: "12", ..first };

@@ -550,6 +550,11 @@ async fn a_decision_whose_answer_is_lost_twice_is_sent_again_by_its_next_try() {
         assert_eq!(granted_scopes(&demo), ["openid", "email"], "island: {island}");
         assert_eq!(stats.scope_grant_decisions.load(SeqCst) - decisions, 1, "the decision is made once");
         assert_eq!(stats.idempotent_replays.load(SeqCst) - replays, 1, "sent again, answered from the first");
+        // Its record, left pending by the lost answer, is authorized before the browser goes on
+        // (the reconciler could not: the application has finished the flow since).
+        let records = app.state.records.of_subject("default", "user").await.unwrap();
+        let record = records.iter().find(|r| r.draft.login_id == again.login_id).expect("a record of the flow");
+        assert_eq!(record.status, assent::server::records::Status::Authorized, "island: {island}");
     }
 }
 
