@@ -45,12 +45,9 @@ async fn issuer(required: bool, par: Par) -> String {
     base
 }
 
-/// A discovery answer over 4 MiB (its keys, here) is no answer: it is not read to its end.
-#[tokio::test]
-async fn a_discovery_answer_over_the_bound_is_refused() {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let discovery = serde_json::json!({
+/// The discovery of an issuer at `base`: its endpoints under it, RS256 ID tokens.
+fn discovery_at(base: &str) -> serde_json::Value {
+    serde_json::json!({
         "issuer": base,
         "authorization_endpoint": format!("{base}/authorize"),
         "token_endpoint": format!("{base}/token"),
@@ -58,7 +55,15 @@ async fn a_discovery_answer_over_the_bound_is_refused() {
         "response_types_supported": ["code"],
         "subject_types_supported": ["public"],
         "id_token_signing_alg_values_supported": ["RS256"],
-    });
+    })
+}
+
+/// A discovery answer over 4 MiB (its keys, here) is no answer: it is not read to its end.
+#[tokio::test]
+async fn a_discovery_answer_over_the_bound_is_refused() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let discovery = discovery_at(&base);
     let huge = serde_json::json!({"keys": [], "padding": " ".repeat(5 << 20)});
     let app = axum::Router::new()
         .route("/.well-known/openid-configuration", get(move || async move { Json(discovery) }))
@@ -139,15 +144,7 @@ async fn a_sign_in_signed_with_a_rotated_key_is_verified_with_the_keys_fetched_a
     use openidconnect::{Audience, EmptyAdditionalClaims, PrivateSigningKey, StandardClaims, SubjectIdentifier};
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let discovery = serde_json::json!({
-        "issuer": base,
-        "authorization_endpoint": format!("{base}/authorize"),
-        "token_endpoint": format!("{base}/token"),
-        "jwks_uri": format!("{base}/jwks"),
-        "response_types_supported": ["code"],
-        "subject_types_supported": ["public"],
-        "id_token_signing_alg_values_supported": ["RS256"],
-    });
+    let discovery = discovery_at(&base);
     let (old, new) = (key("old"), key("new"));
     let set = |k: &openidconnect::core::CoreRsaPrivateSigningKey| {
         serde_json::to_value(CoreJsonWebKeySet::new(vec![k.as_verification_key()])).unwrap()
