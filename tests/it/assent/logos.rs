@@ -121,3 +121,33 @@ async fn only_images_are_fetched_from_public_addresses_once() {
         assert!(res.bytes().await.unwrap().is_empty(), "{url}");
     }
 }
+
+/// The fetcher as built for a real tenant, its guards wired in: neither a name that resolves to
+/// this machine nor this machine's address is ever connected to (the guards' pieces have unit
+/// tests in `server/logos.rs`). The same fetcher for a local authorization server connects.
+#[tokio::test]
+async fn with_a_real_tenant_this_machine_is_never_connected_to() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let counter = accepted.clone();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            counter.fetch_add(1, Ordering::SeqCst);
+            drop(stream);
+        }
+    });
+    let urls = [
+        format!("https://localhost:{port}/logo.png"),
+        format!("https://127.0.0.1:{port}/logo.png"),
+        format!("http://localhost:{port}/logo.png"),
+    ];
+    let real = assent::server::logos::Logos::new(&[7u8; 32], false).unwrap();
+    for url in &urls {
+        assert!(real.get(url).await.is_none(), "{url}");
+    }
+    assert_eq!(accepted.load(Ordering::SeqCst), 0, "never connected");
+    let local = assent::server::logos::Logos::new(&[7u8; 32], true).unwrap();
+    assert!(local.get(&urls[0]).await.is_none(), "no TLS there");
+    assert!(accepted.load(Ordering::SeqCst) >= 1, "connected by name");
+}
