@@ -410,7 +410,7 @@ mod tests {
             account_ids: names(&["A"]),
             expiry: Some((chrono::Utc::now() + chrono::Duration::days(30)).to_rfc3339()),
             sharing_type: sharing::REUSABLE.into(),
-            scope_grants: vec![ScopeGrant { name: "bank:accounts.basic:read".into(), given_at: None }],
+            scope_grants: vec![ScopeGrant::of("bank:accounts.basic:read", None)],
             ..CDRArrangement::default()
         });
         let v = view(&c, Vec::new(), "l".into(), "s".into(), "t".into()).unwrap();

@@ -44,14 +44,30 @@ pub const SCOPES: [&str; 7] = [
     "common:customer.detail:read",
 ];
 
-/// One scope granted under an arrangement. The reference does not spell `ScopeGrant` out for
-/// CDR (§5): the sandbox writes the scope's name and when it was given, and Assent reads only
-/// the name.
+/// One scope granted under an arrangement: the CDR spec's `ScopeGrant`, which the reference
+/// cites (`[acp:spec/cdr.yaml]`) but does not spell out (§5). Its `scope_name` is the scope as
+/// set (a dynamic scope's template), `granted_scope_name` as granted; Assent reads the name
+/// granted, or the name set. (`name` is how the sandbox wrote it before, still read.)
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 pub struct ScopeGrant {
-    pub name: String,
+    #[serde(default, alias = "name")]
+    pub scope_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub granted_scope_name: Option<String>,
     #[serde(default, deserialize_with = "crate::wire::unset_time", skip_serializing_if = "Option::is_none")]
     pub given_at: Option<String>,
+}
+
+impl ScopeGrant {
+    /// A scope granted by its name, as set and as granted.
+    pub fn of(name: &str, given_at: Option<String>) -> Self {
+        ScopeGrant { scope_name: name.into(), granted_scope_name: Some(name.into()), given_at }
+    }
+
+    /// The scope's name as granted (or, without it, as set).
+    pub fn name(&self) -> &str {
+        self.granted_scope_name.as_deref().filter(|n| !n.is_empty()).unwrap_or(&self.scope_name)
+    }
 }
 
 /// `CDRArrangement`: an arrangement as the consent page and the management API show it.
@@ -96,7 +112,7 @@ pub struct CDRArrangement {
 impl CDRArrangement {
     /// The names of the scopes granted.
     pub fn scopes(&self) -> Vec<String> {
-        self.scope_grants.iter().map(|g| g.name.clone()).collect()
+        self.scope_grants.iter().map(|g| g.name().to_string()).collect()
     }
 }
 
@@ -237,5 +253,22 @@ mod tests {
         let previous = m.previous_cdr_arrangement.unwrap();
         assert_eq!(previous.cdr_arrangement_id, m.cdr_arrangement.cdr_arrangement_id);
         assert_eq!(previous.status, status::AUTHORISED);
+        assert_eq!(previous.scopes(), ["openid", "bank:accounts.basic:read"]);
+    }
+
+    /// A `ScopeGrant` as the CDR spec has it (its other fields read past), a dynamic scope by
+    /// the name granted, and one the sandbox wrote before by `name`.
+    #[test]
+    fn scope_grants_are_read_as_the_spec_has_them() {
+        let grants: Vec<ScopeGrant> = serde_json::from_str(
+            r#"[{"client_id":"c","given_at":"2026-12-03T10:01:00Z","granted_scope_name":"bank:accounts.basic:read",
+                 "language":"en","scope_name":"bank:accounts.basic:read","server_id":"cdr"},
+                {"scope_name":"accounts.read.*","granted_scope_name":"accounts.read.own"},
+                {"scope_name":"openid"},
+                {"name":"bank:payees:read","given_at":"2026-12-03T10:01:00Z"}]"#,
+        )
+        .unwrap();
+        let names: Vec<&str> = grants.iter().map(ScopeGrant::name).collect();
+        assert_eq!(names, ["bank:accounts.basic:read", "accounts.read.own", "openid", "bank:payees:read"]);
     }
 }

@@ -231,7 +231,7 @@ async fn an_amendment_shows_what_changes_and_replaces_the_grant_under_the_same_i
     assert_eq!(listed.len(), 1, "one arrangement: {listed:?}");
     assert_eq!(listed[0]["account_ids"], serde_json::json!(["AU-40002"]));
     let scopes: Vec<&str> =
-        listed[0]["scope_grants"].as_array().unwrap().iter().map(|g| g["name"].as_str().unwrap()).collect();
+        listed[0]["scope_grants"].as_array().unwrap().iter().map(|g| g["scope_name"].as_str().unwrap()).collect();
     assert!(
         scopes.contains(&"bank:transactions:read") && !scopes.contains(&"common:customer.basic:read"),
         "{scopes:?}"

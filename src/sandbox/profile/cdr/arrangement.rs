@@ -164,11 +164,7 @@ pub fn to_arrangement(sb: &Sandbox, row: &FdxConsentRow) -> CDRArrangement {
         created_at: rfc3339(row.created_at),
         customer_id: row.subject.as_deref().map(|s| sb.customer_of(s)),
         expiry: expiry.and_then(rfc3339),
-        scope_grants: granted
-            .scopes
-            .iter()
-            .map(|name| ScopeGrant { name: name.clone(), given_at: rfc3339(granted.given_at) })
-            .collect(),
+        scope_grants: granted.scopes.iter().map(|name| ScopeGrant::of(name, rfc3339(granted.given_at))).collect(),
         sharing_type: if request.sharing_duration == 0 { sharing::ONE_TIME } else { sharing::REUSABLE }.into(),
         spec_version: Some("v1".into()),
         status: row.status.clone(),
