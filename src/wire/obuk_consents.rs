@@ -6,6 +6,24 @@ use super::obuk::AccountAccessConsent;
 use super::obuk_payment::DomesticPaymentConsent;
 use serde::{Deserialize, Serialize};
 
+/// `ConsentsRequest`: the management list's filters and page, posted (reference §1d (2'); the
+/// `GET` taking them in its query is deprecated in the spec, which leaves how a list of
+/// accounts is written there unsaid).
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct ConsentsRequest {
+    /// Consents sharing any of these accounts.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub accounts: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub status: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after_consent_id: Option<String>,
+}
+
 /// `OpenbankingClient`: the application embedded in each listed consent.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 pub struct OpenbankingClient {

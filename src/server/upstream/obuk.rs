@@ -7,7 +7,7 @@ use super::consent_page::{Decide, Page};
 use super::{at, Upstream, UpstreamError};
 use crate::server::observe::Endpoint;
 use crate::wire::obuk::{AcceptConsentRequest, GetAccountAccessConsentResponse};
-use crate::wire::obuk_consents::OBUKConsents;
+use crate::wire::obuk_consents::{ConsentsRequest, OBUKConsents};
 use crate::wire::{RedirectTo, RejectScopeGrant};
 use reqwest::Method;
 use url::Url;
@@ -64,24 +64,25 @@ impl Upstream {
         self.page_decide(&PAGE, &body.id, Decide::Reject, body).await
     }
 
-    /// `GET {base}/{tid}/system/servers/{wid}/open-banking/consents?accounts=…`: the UK consents
-    /// sharing any of these accounts, every page of them.
+    /// `POST {base}/{tid}/system/servers/{wid}/open-banking/consents`, body `ConsentsRequest`:
+    /// the UK consents sharing any of these accounts, every page of them.
     pub async fn obuk_consents_of_accounts(&self, account_ids: &[String]) -> Result<OBUKConsents, UpstreamError> {
         let url = self.obuk_consents_url(None)?;
         if account_ids.is_empty() {
             return Ok(OBUKConsents::default());
         }
-        let limit = super::pages::LIST_PAGE.to_string();
         let consents = super::pages::all_pages(
             |after| {
-                let mut query: Vec<(&str, String)> = account_ids.iter().map(|a| ("accounts", a.clone())).collect();
-                query.push(("limit", limit.clone()));
-                query.extend(after.map(|id| ("after_consent_id", id)));
+                let body = ConsentsRequest {
+                    accounts: account_ids.to_vec(),
+                    limit: Some(super::pages::LIST_PAGE),
+                    after_consent_id: after,
+                    ..ConsentsRequest::default()
+                };
                 let url = url.clone();
                 async move {
-                    let query: Vec<(&str, &str)> = query.iter().map(|(k, v)| (*k, v.as_str())).collect();
                     let page: OBUKConsents =
-                        self.system_call(Endpoint::ObukList, Method::GET, url, &query, None::<&()>).await?;
+                        self.system_call(Endpoint::ObukList, Method::POST, url, &[], Some(&body)).await?;
                     Ok(page.consents)
                 }
             },

@@ -14,10 +14,10 @@ use crate::sandbox::profile::obuk::payment::{is_payment, to_payment_consent};
 use crate::sandbox::state::Sandbox;
 use crate::sandbox::util::now;
 use crate::wire::obuk::ACCOUNT_ACCESS;
-use crate::wire::obuk_consents::{OBUKConsentWithClient, OBUKConsents, OpenbankingClient};
+use crate::wire::obuk_consents::{ConsentsRequest as Filter, OBUKConsentWithClient, OBUKConsents, OpenbankingClient};
 use crate::wire::obuk_payment::DOMESTIC_PAYMENT;
 use axum::{
-    extract::{Path, RawQuery, State},
+    extract::{rejection::JsonRejection, Path, RawQuery, State},
     http::{HeaderMap, StatusCode},
     response::{IntoResponse, Response},
     Json,
@@ -26,24 +26,16 @@ use std::sync::Arc;
 
 type Sb = State<Arc<Sandbox>>;
 
-/// The filters of a list: `accounts` (repeated: consents sharing any of them), `client_id`,
-/// `status` (repeated); and its page: `limit`, `after_consent_id`.
-#[derive(Default)]
-struct Filter {
-    accounts: Vec<String>,
-    client_id: Option<String>,
-    status: Vec<String>,
-    limit: Option<usize>,
-    after_consent_id: Option<String>,
-}
-
+/// The filters of a list (`accounts`: consents sharing any of them, `client_id`, `status`) and
+/// its page (`limit`, `after_consent_id`): posted as a `ConsentsRequest`, or in the deprecated
+/// `GET`'s query, each list's items as repeated parameters or separated by commas.
 fn filter_of(query: Option<&str>) -> Filter {
     let mut f = Filter::default();
     for (k, v) in url::form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
         match k.as_ref() {
-            "accounts" => f.accounts.push(v.into_owned()),
+            "accounts" => f.accounts.extend(v.split(',').map(str::to_string)),
             "client_id" => f.client_id = Some(v.into_owned()),
-            "status" => f.status.push(v.into_owned()),
+            "status" => f.status.extend(v.split(',').map(str::to_string)),
             "limit" => f.limit = v.parse().ok(),
             "after_consent_id" => f.after_consent_id = Some(v.into_owned()),
             _ => {}
@@ -87,23 +79,17 @@ fn list_of(sb: &Sandbox, sid: &str, filter: &Filter) -> Result<OBUKConsents, Res
     Ok(OBUKConsents { consents })
 }
 
-/// `GET /{tid}/system/servers/{wid}/open-banking/consents[?accounts=…&client_id=…&status=…]`,
-/// newest first.
+/// `POST /{tid}/system/servers/{wid}/open-banking/consents`, body `ConsentsRequest`, newest
+/// first.
 pub async fn list(
     State(sb): Sb,
     Path((tid, wid, sid)): Path<(String, String, String)>,
-    RawQuery(query): RawQuery,
     headers: HeaderMap,
+    body: Result<Json<Filter>, JsonRejection>,
 ) -> Response {
-    if let Err(r) = system_guard(&sb, &headers, &tid, &wid).await {
-        return r;
-    }
-    if let Err(r) = check_workspace(&sb, &tid, &sid) {
-        return r;
-    }
-    match list_of(&sb, &sid, &filter_of(query.as_deref())) {
-        Ok(list) => Json(list).into_response(),
-        Err(r) => r,
+    match body {
+        Ok(Json(filter)) => answer(&sb, (&tid, &wid, &sid), &headers, &filter).await,
+        Err(e) => api_error(StatusCode::BAD_REQUEST, &e.body_text(), "bad_request"),
     }
 }
 
@@ -111,10 +97,45 @@ pub async fn list(
 pub async fn list_system(
     sb: Sb,
     Path((tid, sid)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Result<Json<Filter>, JsonRejection>,
+) -> Response {
+    list(sb, Path((tid, "system".into(), sid)), headers, body).await
+}
+
+/// `GET /{tid}/system/servers/{wid}/open-banking/consents[?accounts=…&client_id=…&status=…]`
+/// (deprecated in the spec), newest first.
+pub async fn list_by_query(
+    State(sb): Sb,
+    Path((tid, wid, sid)): Path<(String, String, String)>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    answer(&sb, (&tid, &wid, &sid), &headers, &filter_of(query.as_deref())).await
+}
+
+/// The same under the System API's prefix.
+pub async fn list_system_by_query(
+    sb: Sb,
+    Path((tid, sid)): Path<(String, String)>,
     query: RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    list(sb, Path((tid, "system".into(), sid)), query, headers).await
+    list_by_query(sb, Path((tid, "system".into(), sid)), query, headers).await
+}
+
+/// The list of workspace `sid` as `filter` narrows it, for a System client of `tid`.
+async fn answer(sb: &Sandbox, (tid, wid, sid): (&str, &str, &str), headers: &HeaderMap, filter: &Filter) -> Response {
+    if let Err(r) = system_guard(sb, headers, tid, wid).await {
+        return r;
+    }
+    if let Err(r) = check_workspace(sb, tid, sid) {
+        return r;
+    }
+    match list_of(sb, sid, filter) {
+        Ok(list) => Json(list).into_response(),
+        Err(r) => r,
+    }
 }
 
 /// `DELETE /{tid}/system/servers/{wid}/open-banking/consents/{consentID}`: 204; the consent is
@@ -145,4 +166,17 @@ pub async fn revoke_system(
     headers: HeaderMap,
 ) -> Response {
     revoke(sb, Path((tid, "system".into(), sid, cid)), headers).await
+}
+
+#[cfg(test)]
+mod tests {
+    /// The deprecated `GET`'s lists, as repeated parameters or separated by commas (the spec's
+    /// default for a query array).
+    #[test]
+    fn a_query_lists_items_repeated_or_by_commas() {
+        let f = super::filter_of(Some("accounts=A,B&accounts=C&status=Authorised&limit=5&after_consent_id=c1"));
+        assert_eq!(f.accounts, ["A", "B", "C"]);
+        assert_eq!(f.status, ["Authorised"]);
+        assert_eq!((f.limit, f.after_consent_id.as_deref()), (Some(5), Some("c1")));
+    }
 }

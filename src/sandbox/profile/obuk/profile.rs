@@ -123,9 +123,15 @@ impl ConsentProfile for Obuk {
             .route(page, get_route(consent_page::get_login))
             .route(&format!("{page}/accept"), post(consent_page::accept))
             .route(&format!("{page}/reject"), post(consent_page::reject))
-            .route("/{tid}/{wid}/servers/{sid}/open-banking/consents", get_route(management::list))
+            .route(
+                "/{tid}/{wid}/servers/{sid}/open-banking/consents",
+                post(management::list).get(management::list_by_query),
+            )
             .route("/{tid}/{wid}/servers/{sid}/open-banking/consents/{cid}", delete(management::revoke))
-            .route("/api/system/{tid}/servers/{wid}/open-banking/consents", get_route(management::list_system))
+            .route(
+                "/api/system/{tid}/servers/{wid}/open-banking/consents",
+                post(management::list_system).get(management::list_system_by_query),
+            )
             .route("/api/system/{tid}/servers/{wid}/open-banking/consents/{cid}", delete(management::revoke_system))
     }
 }
