@@ -51,12 +51,15 @@ pub struct ApiError {
     pub details: Option<Value>,
 }
 
-/// Error body of the OAuth endpoints (RFC 6749 §5.2).
+/// Error body of the OAuth endpoints (RFC 6749 §5.2; the platform's `genericError` adds a
+/// hint, reference §4).
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct OAuthError {
     pub error: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_hint: Option<String>,
 }
 
 /// `TokenResponse` (reference §1a, RFC 6749 §5.1).

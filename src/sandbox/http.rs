@@ -16,7 +16,7 @@ use axum::{
 
 /// An OAuth endpoint error (RFC 6749 §5.2).
 pub fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
-    let body = OAuthError { error: error.into(), error_description: Some(description.into()) };
+    let body = OAuthError { error: error.into(), error_description: Some(description.into()), error_hint: None };
     let mut res = (status, Json(body)).into_response();
     if status == StatusCode::UNAUTHORIZED {
         res.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Basic realm=\"sandbox\""));

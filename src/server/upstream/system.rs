@@ -5,7 +5,7 @@
 use super::{at, read_json, Upstream, UpstreamError};
 use crate::server::config::Secret;
 use crate::server::observe::Endpoint;
-use crate::wire::TokenResponse;
+use crate::wire::{OAuthError, TokenResponse};
 use reqwest::{Method, StatusCode};
 use serde::{de::DeserializeOwned, Serialize};
 use std::sync::{Arc, RwLock};
@@ -93,19 +93,24 @@ impl TokenCache {
             .send()
             .await;
         let token: Result<TokenResponse, _> = match response {
+            // Refused (not a 429): in the token endpoint's own words (`error`, and its
+            // description or hint), for the operator.
+            Ok(r) if r.status().is_client_error() && r.status() != StatusCode::TOO_MANY_REQUESTS => {
+                let status = r.status().as_u16();
+                let said = super::read_body(r).await.ok().and_then(|b| serde_json::from_slice::<OAuthError>(&b).ok());
+                let why = said.map_or_else(String::new, |e| {
+                    let detail = e.error_description.or(e.error_hint).unwrap_or_default();
+                    format!(" {}: {detail}", e.error)
+                });
+                Err(UpstreamError::TokenRefused(format!(
+                    "the token endpoint {} refused client {} (scope {}): {status}{why}",
+                    who.url, who.client_id, who.scope
+                )))
+            }
             Ok(r) => read_json(r).await,
             Err(e) => Err(e.into()),
         };
         up.metrics.observe_upstream(who.endpoint, started.elapsed());
-        let token = token.map_err(|e| match e {
-            UpstreamError::Status { status: status @ 400..=499, body, .. } if status != 429 => {
-                UpstreamError::TokenRefused(format!(
-                    "the token endpoint {} refused client {} (scope {}): {status} {body:?}",
-                    who.url, who.client_id, who.scope
-                ))
-            }
-            e => e,
-        });
         let token = token.inspect_err(|e| {
             *self.failed.lock().unwrap_or_else(|p| p.into_inner()) = Some((Instant::now(), e.clone()));
         })?;

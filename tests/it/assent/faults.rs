@@ -402,6 +402,32 @@ async fn a_refused_system_client_is_a_502_never_an_expired_consent() {
     }
 }
 
+/// A token endpoint that refuses Assent's own client is told in its own words, for the
+/// operator: its `error` and hint (the platform's `genericError`, reference §4), not a body
+/// dropped because it is not the System API's error shape.
+#[tokio::test]
+async fn a_refused_system_token_is_told_in_the_token_endpoints_words() {
+    use assent::server::upstream::{Upstream, UpstreamError};
+    let refused = serde_json::json!({
+        "error": "invalid_scope",
+        "error_code": 400,
+        "error_hint": "scope manage_scope_grants is not allowed",
+        "status_code": 400,
+    });
+    let stub = axum::Router::new().route(
+        "/default/system/oauth2/token",
+        axum::routing::post(move || async move { (StatusCode::BAD_REQUEST, axum::Json(refused)) }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let issuer = format!("http://{}/default/demo", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, stub).await.unwrap() });
+    let up = Upstream::new(&tenant_at(&issuer), std::sync::Arc::default()).unwrap();
+    let Err(UpstreamError::TokenRefused(said)) = up.scope_grant("L1", "s").await else {
+        panic!("a refused System client")
+    };
+    assert!(said.contains("400 invalid_scope: scope manage_scope_grants is not allowed"), "{said}");
+}
+
 /// With `SYSTEM_ISSUER_URL` (the mTLS host's System issuer, for certificate-bound tokens, as
 /// the quickstart's `ACP_MTLS_URL`), the System token and every System call go there: the
 /// token endpoint, the System API and the consent-page API; the workspace's own host gets only
