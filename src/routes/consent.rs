@@ -172,10 +172,10 @@ fn with_cookies(mut response: Response, from: &HeaderMap) -> Response {
 /// What a decision whose answer was lost needs to be sent again: its flow, its form token and
 /// which way it went (what was sent is kept on the server).
 fn sent_again(form: &Bytes) -> Vec<(String, String)> {
-    let fields = url::form_urlencoded::parse(form).collect::<Vec<_>>();
+    let fields: Vec<(String, String)> = url::form_urlencoded::parse(form).into_owned().collect();
     ["login_id", "login_state", "csrf_token", "decision"]
         .into_iter()
-        .filter_map(|name| fields.iter().find(|(k, _)| k == name).map(|(_, v)| (name.to_string(), v.to_string())))
+        .filter_map(|name| Some((name.to_string(), field(&fields, name)?)))
         .collect()
 }
 

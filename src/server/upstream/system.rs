@@ -232,7 +232,7 @@ impl Upstream {
     ) -> Result<T, UpstreamError> {
         let bytes = serde_json::to_vec(body).map_err(|e| UpstreamError::InvalidBody(e.to_string()))?;
         let key = super::idempotency_key(&url, &bytes);
-        let sent_at = super::unanswered::now();
+        let sent_at = chrono::Utc::now().timestamp();
         self.system_call_keyed(endpoint, Method::POST, url, &[], Some(bytes), Some((&key, sent_at))).await
     }
 

@@ -57,11 +57,6 @@ pub(super) fn note(sent: Option<Unanswered>) {
     let _ = LOST.try_with(|lost| lost.replace(sent));
 }
 
-/// Now, in Unix seconds.
-pub(super) fn now() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
-}
-
 impl Upstream {
     /// Sends `sent` again, as it was: the server answers with what it answered it then, or
     /// makes it now if it never had it.
