@@ -1,5 +1,6 @@
 //! Assent: the consent screens, the portal and everything around them.
 
+mod attacks;
 mod brands;
 pub(crate) mod cdr;
 mod consent;
