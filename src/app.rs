@@ -9,8 +9,38 @@ use crate::pages::{
 };
 use leptos::prelude::*;
 
-/// The page's `<title>`, before the brand name.
+/// The page's `<title>`, before the brand name: a form sent back with a notice says so first,
+/// and each console page names what it shows.
 pub fn title(page: &Page) -> String {
+    use crate::i18n::t_args;
+    let base = match page {
+        Page::Console(view) if view.results.is_some() => {
+            format!("{} · {}", t_args("console-results-title", &[("query", &view.query)]), t("console-title"))
+        }
+        Page::ConsoleRecord(view) => {
+            let record = &view.record;
+            let who = if record.customer.is_empty() { &record.subject } else { &record.customer };
+            let of = [("customer", who.as_str()), ("client", record.client.as_str())];
+            format!("{} · {}", t_args("console-record-title", &of), t("console-title"))
+        }
+        _ => screen_title(page),
+    };
+    let sent_back = match page {
+        Page::Consent(_, n)
+        | Page::FdxConsent(_, n)
+        | Page::ObukConsent(_, n)
+        | Page::CdrArrangement(_, n)
+        | Page::DomesticPayment(_, n) => n.is_some(),
+        _ => false,
+    };
+    if sent_back {
+        t_args("title-error", &[("title", &base)])
+    } else {
+        base
+    }
+}
+
+fn screen_title(page: &Page) -> String {
     match page {
         Page::Home(_) => t("home-title").into(),
         Page::FdxConsent(..) => t("fdx-page-title").into(),

@@ -107,7 +107,7 @@ where
         })
     });
     view! {
-        <p class="notice" role="alert" aria-live="assertive">{message}</p>
+        <p class="notice" role="alert">{message}</p>
         <ActionForm action=decide>
             <ChoicesForm choices busy>
                 {children()}

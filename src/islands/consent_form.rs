@@ -86,7 +86,7 @@ pub fn ConsentForm(
         ticked.with(|now| texts.with_value(|t| now.accounts_in_words(&t.accounts_summary, &t.no_account_chosen)))
     };
     view! {
-        <p class="notice" role="alert" aria-live="assertive">{message}</p>
+        <p class="notice" role="alert">{message}</p>
         <ActionForm action=decide>
             <ChoicesForm choices busy>
                 {children()}

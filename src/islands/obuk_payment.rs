@@ -44,7 +44,7 @@ pub fn PaymentForm(texts: PaymentTexts, notice: Option<String>, children: Childr
     };
     let pay = Signal::derive(move || texts.with_value(|t| if busy.get() { t.sending.clone() } else { t.pay.clone() }));
     view! {
-        <p class="notice" role="alert" aria-live="assertive">{message}</p>
+        <p class="notice" role="alert">{message}</p>
         <ActionForm action=decide>
             <ChoicesForm choices busy>
                 {children()}

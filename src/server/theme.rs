@@ -4,8 +4,10 @@
 
 use super::config::{Rgb, Theme};
 
-/// Card backgrounds of `style/main.css`, light and dark.
-const SURFACE_LIGHT: Rgb = Rgb([0xff, 0xff, 0xff]);
+/// The backgrounds of `style/main.css` that brand-coloured text stands on, the lightest of
+/// the light scheme and of the dark: the page's, off-white (the language switcher stands on
+/// it; a colour that reads on it reads on the white cards too), and the dark scheme's cards.
+const PAGE_LIGHT: Rgb = Rgb([0xf5, 0xf3, 0xee]);
 const SURFACE_DARK: Rgb = Rgb([0x1f, 0x1c, 0x28]);
 const AA: f64 = 4.5;
 
@@ -36,9 +38,9 @@ pub fn stylesheet(theme: &Theme) -> String {
     let Some(color) = theme.color else {
         return "/* No brand colour configured: the defaults of main.css apply. */\n".into();
     };
-    let light = readable(color, SURFACE_LIGHT, Rgb([0, 0, 0]));
+    let light = readable(color, PAGE_LIGHT, Rgb([0, 0, 0]));
     if light != color {
-        tracing::warn!(configured = %color.hex(), used = %light.hex(), "ASSENT_BRAND_COLOR is too light for text on white; darkened to reach 4.5:1");
+        tracing::warn!(configured = %color.hex(), used = %light.hex(), "ASSENT_BRAND_COLOR is too light for text on the page; darkened to reach 4.5:1");
     }
     let dark_base = theme.color_dark.unwrap_or(color);
     let dark = readable(dark_base, SURFACE_DARK, Rgb([0xff, 0xff, 0xff]));
@@ -61,13 +63,16 @@ mod tests {
 
     #[test]
     fn brand_colours_reach_aa_contrast_in_both_schemes() {
-        for hex in ["#ffd400", "#0b5fff", "#000000", "#ffffff", "#4c2fb8"] {
+        // #767676 reaches 4.5:1 on the white cards, not on the page around them.
+        for hex in ["#ffd400", "#0b5fff", "#000000", "#ffffff", "#4c2fb8", "#767676"] {
             let theme = Theme { color: Rgb::parse(hex), ..Theme::default() };
             let css = stylesheet(&theme);
             let values: Vec<Rgb> =
                 css.split(['#', ';']).filter_map(|p| Rgb::parse(&format!("#{}", p.trim()))).collect();
             assert_eq!(values.len(), 4, "{css}");
-            assert!(values[0].contrast(SURFACE_LIGHT) >= AA, "{hex}: {css}");
+            assert!(values[0].contrast(PAGE_LIGHT) >= AA, "{hex}: {css}");
+            assert!(values[0].contrast(Rgb([0xff, 0xff, 0xff])) >= AA, "{hex}: {css}");
+            assert!(values[2].contrast(Rgb([0x14, 0x12, 0x1a])) >= AA, "{hex}: {css}");
             assert!(values[0].contrast(values[1]) >= AA, "{hex}: {css}");
             assert!(values[2].contrast(SURFACE_DARK) >= AA, "{hex}: {css}");
             assert!(values[2].contrast(values[3]) >= AA, "{hex}: {css}");

@@ -79,13 +79,7 @@ pub(super) fn ConfirmDialog(shared: Shared, csrf_token: String, texts: StoredVal
         }
         let removed = target.get_untracked().is_some_and(|t| gone.with_untracked(|g| g.contains(&t.key())));
         target.set(None);
-        let back = if removed { "portal-title".to_string() } else { opener.get_value() };
-        let element = document().get_element_by_id(&back).or_else(|| document().get_element_by_id("portal-title"));
-        if let Some(e) =
-            element.and_then(|e| leptos::wasm_bindgen::JsCast::dyn_into::<leptos::web_sys::HtmlElement>(e).ok())
-        {
-            let _ = e.focus();
-        }
+        focus(if removed { "portal-title".to_string() } else { opener.get_value() });
     };
     // A confirmed revocation: the card goes, and the live region says so.
     Effect::new(move |_| {
@@ -100,6 +94,10 @@ pub(super) fn ConfirmDialog(shared: Shared, csrf_token: String, texts: StoredVal
             });
             gone.update(|g| g.push(t.key()));
             announce.set(said);
+            // Closed before the answer came (Escape): focus went back to the card that goes.
+            if !dialog.get_untracked().is_some_and(|d| d.open()) {
+                focus("portal-title".into());
+            }
         }
         revoke.clear();
         stop.clear();
@@ -185,5 +183,15 @@ pub(super) fn ConfirmDialog(shared: Shared, csrf_token: String, texts: StoredVal
         >
             {body}
         </dialog>
+    }
+}
+
+/// Focuses the element `id`, or the page's heading when there is none.
+fn focus(id: String) {
+    let element = document().get_element_by_id(&id).or_else(|| document().get_element_by_id("portal-title"));
+    if let Some(e) =
+        element.and_then(|e| leptos::wasm_bindgen::JsCast::dyn_into::<leptos::web_sys::HtmlElement>(e).ok())
+    {
+        let _ = e.focus();
     }
 }

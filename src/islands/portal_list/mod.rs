@@ -256,9 +256,10 @@ pub fn PortalList(
                     </form>
                 }
             })}
-        // Live: "nothing matches" is said as the filter empties the page, not only shown. (Not
-        // a second status: the page's notice is its status.)
-        <p class="empty" aria-live="polite" class:gone=move || !nothing_shown()>
+        // Live: "nothing matches" is said as the filter empties the page, not only shown; kept
+        // in the page while empty (a region that appears with its words is often not read).
+        // Not a second status: the page's notice is its status.
+        <p class="empty" aria-live="polite">
             {move || nothing_shown().then(empty_text)}
         </p>
         {has_apps.then(|| view! { <ul class="apps" aria-label=texts.with_value(|t| t.apps_label.clone())>{app_cards}</ul> })}

@@ -110,7 +110,7 @@ async fn a_workspace_brand_from_the_file_replaces_the_banks_and_keeps_contrast()
     let light = theme.lines().next().unwrap();
     assert!(
         light.starts_with(":root { --brand: #") && !light.contains("#ffe680"),
-        "darkened to reach 4.5:1 on white: {theme}"
+        "darkened to reach 4.5:1 on the page: {theme}"
     );
     // Other pages keep the bank's brand.
     let home = b.get(format!("{}/", app.url)).send().await.unwrap().text().await.unwrap();
