@@ -73,7 +73,11 @@ async fn nothing_selected_is_asked_again_not_granted() {
     let before = Stats::get(&app.sandbox().stats.scope_grant_decisions);
     let res = submit(&app, &b, &page, "allow", &[]).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(res.text().await.unwrap().contains("Select at least one permission"));
+    let again = res.text().await.unwrap();
+    assert!(again.contains("Select at least one permission"));
+    // Its title says so first, as the tab and a screen reader's first words.
+    assert!(again.contains("<title>Error: Consent request · "), "{again}");
+    assert!(page.html.contains("<title>Consent request · "), "the first showing is no error");
     assert_eq!(Stats::get(&app.sandbox().stats.scope_grant_decisions), before);
     // The flow is still usable.
     let res = submit(&app, &b, &page, "allow", &["photos.read"]).await;

@@ -140,6 +140,13 @@ async fn staff_find_a_record_read_its_history_and_revoke_it_with_a_reason() {
     let path = &found[start..start + found[start..].find('"').unwrap()];
     let record = admin_page(&app, &s, path).await;
     assert!(record.contains("History") && record.contains("Granted") && record.contains("by the customer"));
+    // Each page of the console says in its title what it shows.
+    assert!(found.contains("<title>Search: user9 · Consent records: bank staff · "), "{found}");
+    let title = record.split("<title>").nth(1).unwrap().split("</title>").next().unwrap();
+    assert!(
+        title.contains(" with Sandbox Demo App · Consent records: bank staff · ") && title.contains("user9"),
+        "{title}"
+    );
     // Each event with its time of day (UTC, said so): two on one day are told apart.
     let history = record.split("<ol class=\"history\">").nth(1).unwrap().split("</ol>").next().unwrap();
     let time = history.split("<time").nth(1).unwrap().split("</time>").next().unwrap();
