@@ -97,6 +97,7 @@ async fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
         };
+    let real_tenant = config.tenant.is_some();
     let started = match assent::routes::start(config, leptos, public_url.clone()).await {
         Ok(s) => s,
         Err(e) => {
@@ -104,6 +105,14 @@ async fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    if real_tenant {
+        if let Err(e) = started.state.upstream.check_client().await {
+            eprintln!(
+                "assent: cannot start: the System client gets no token: {e} (CLIENT_ID, CLIENT_SECRET, SYSTEM_SCOPES)"
+            );
+            return ExitCode::from(1);
+        }
+    }
     tracing::info!(url = %public_url, "Assent listening");
     assent::listen::serve(listener, started.router, started.limits, stop_signal()).await;
     // Decisions and revocations whose browsers left may still be running: let them finish.

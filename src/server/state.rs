@@ -194,6 +194,7 @@ pub async fn build(
                 root_ca: None,
                 client_cert: None,
                 routing: Default::default(),
+                system_scopes: None,
             };
             (tenant, Some(handle))
         }
@@ -293,6 +294,10 @@ pub async fn build(
     if stores.iter().any(|s| matches!(s, config::WorkspaceStorage::IdentityPool(_))) {
         upstream = upstream.with_identity_pools();
     }
+    tracing::info!(client = %tenant.client_id, scopes = %upstream.system_scopes(), "the System client");
+    for scope in upstream.scopes_left_out() {
+        tracing::warn!(scope, "SYSTEM_SCOPES leaves out a scope of what Assent serves: those calls will be refused");
+    }
     let upstream = Arc::new(upstream);
     crate::sqlite::private_dir(&config.data_dir).map_err(|e| {
         StartError::Other(format!(
@@ -317,40 +322,25 @@ pub async fn build(
         }
     };
     tracing::info!(store = sessions.kind(), "portal sessions");
-    let records = match (config.consent_storage, &config.database) {
-        (config::ConsentStorage::None, _) => records::ConsentRecords::none(),
-        (config::ConsentStorage::External, _) => match &config.external_storage {
+    let mut records = match config.consent_storage {
+        config::ConsentStorage::None => records::ConsentRecords::none(),
+        config::ConsentStorage::External => match &config.external_storage {
             Some(url) => records::ConsentRecords::external(url.clone(), upstream.http().clone()),
             None => {
                 return Err(StartError::Other("CONSENT_STORAGE=external needs EXTERNAL_CONSENT_STORAGE_URL".into()))
             }
         },
-        (config::ConsentStorage::Assent, None) => {
-            records::ConsentRecords::sqlite(&config.data_dir.join("records.sqlite3"))
-                .map_err(|e| StartError::Other(format!("consent records: {e}")))?
-        }
-        (config::ConsentStorage::Assent, Some(db)) => {
-            let root_ca = match &db.root_ca {
-                Some(path) => Some(
-                    std::fs::read(path)
-                        .map_err(|e| StartError::Other(format!("ROOT_CA cannot be read ({e}): {}", path.display())))?,
-                ),
-                None => None,
-            };
-            records::ConsentRecords::postgres(db.url.expose(), root_ca.as_deref())
-                .await
-                .map_err(|e| StartError::Other(format!("consent records (ASSENT_DATABASE_URL): {e}")))?
-        }
+        config::ConsentStorage::Assent => own_records(&config).await?,
     };
     // Workspaces that keep their records elsewhere than the environment says.
-    let mut records = records;
     for wid in config.workspaces.keys() {
         records = match storage_of(wid) {
             None => records,
             Some(config::WorkspaceStorage::None) => records.with_none_for(wid),
-            Some(config::WorkspaceStorage::Assent) => records
-                .with_own_for(wid, &config.data_dir.join("records.sqlite3"))
-                .map_err(|e| StartError::Other(format!("consent records: {e}")))?,
+            Some(config::WorkspaceStorage::Assent) if !records.keeps_own() => {
+                records.with_own(own_records(&config).await?).with_own_for(wid)
+            }
+            Some(config::WorkspaceStorage::Assent) => records.with_own_for(wid),
             Some(config::WorkspaceStorage::IdentityPool(pool)) => records.with_pool_for(wid, &pool, upstream.clone()),
         };
     }
@@ -471,6 +461,25 @@ pub async fn build(
         ),
     }));
     Ok((state, sandbox))
+}
+
+/// Assent's own store of consent records: PostgreSQL with `ASSENT_DATABASE_URL`, else SQLite
+/// in the data directory.
+async fn own_records(config: &Config) -> Result<records::ConsentRecords, StartError> {
+    let Some(db) = &config.database else {
+        return records::ConsentRecords::sqlite(&config.data_dir.join("records.sqlite3"))
+            .map_err(|e| StartError::Other(format!("consent records: {e}")));
+    };
+    let root_ca = match &db.root_ca {
+        Some(path) => Some(
+            std::fs::read(path)
+                .map_err(|e| StartError::Other(format!("ROOT_CA cannot be read ({e}): {}", path.display())))?,
+        ),
+        None => None,
+    };
+    records::ConsentRecords::postgres(db.url.expose(), root_ca.as_deref())
+        .await
+        .map_err(|e| StartError::Other(format!("consent records (ASSENT_DATABASE_URL): {e}")))
 }
 
 /// The sandbox bank's view of the consent records: the accounts of an authorized one.

@@ -126,6 +126,7 @@ pub async fn spawn_assent_with(
             root_ca: None,
             client_cert: None,
             routing: Default::default(),
+            system_scopes: None,
         }),
         session_key: Some(Secret::new(key)),
         public_url: public_url.map(|u| url::Url::parse(u).unwrap()),

@@ -6,12 +6,15 @@ mod brand;
 mod console;
 mod file;
 mod tenant;
+mod urls;
 
 pub use bank::{default_account_scopes, BankClient, BankConfig};
 pub use brand::{Rgb, Theme};
 pub use console::ConsoleConfig;
 pub use file::{Regime, WorkspaceSettings, WorkspaceStorage};
 pub use tenant::{Prefixes, Routing, TenantConfig, Vanity};
+pub use urls::is_loopback;
+use urls::{parse_url, public_url};
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -142,91 +145,6 @@ pub struct ConfigError(String);
 
 fn err<T>(msg: impl Into<String>) -> Result<T, ConfigError> {
     Err(ConfigError(msg.into()))
-}
-
-/// `http:` is allowed only towards this machine.
-pub fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        // URLs of other schemes (redis://) keep their host as text.
-        Some(url::Host::Domain(d)) => {
-            d.eq_ignore_ascii_case("localhost")
-                || d.trim_start_matches('[')
-                    .trim_end_matches(']')
-                    .parse::<std::net::IpAddr>()
-                    .is_ok_and(|ip| ip.is_loopback())
-        }
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => false,
-    }
-}
-
-fn parse_url(name: &str, value: &str) -> Result<Url, ConfigError> {
-    let shown = shown_url(value);
-    let url = Url::parse(value).or_else(|e| err(format!("{name} is not a URL ({e}): {shown}")))?;
-    match url.scheme() {
-        "https" => {}
-        "http" if is_loopback(&url) => {}
-        "http" => {
-            return err(format!("{name} must use https:// (http:// is allowed for loopback hosts only): {shown}"))
-        }
-        other => return err(format!("{name} has an unsupported scheme {other}: {shown}")),
-    }
-    if url.query().is_some() || url.fragment().is_some() || !url.username().is_empty() || url.password().is_some() {
-        return err(format!("{name} must not carry a query, fragment or user info: {shown}"));
-    }
-    Ok(url)
-}
-
-/// `value` as a message may show it: a user and password in it are hidden. Read as the `url`
-/// crate reads it when it names a host (`https:/u:p@h` has user info too); otherwise whatever
-/// stands before an `@` ahead of the first `/`, `?`, `#` or `\` after the scheme's colon.
-fn shown_url(value: &str) -> String {
-    if let Ok(mut url) = Url::parse(value) {
-        if url.has_host() {
-            if !url.username().is_empty() || url.password().is_some() {
-                let _ = url.set_password(None);
-                let _ = url.set_username("***");
-                return url.to_string();
-            }
-            return value.to_string();
-        }
-    }
-    let start = value.find(':').map_or(0, |i| i + 1);
-    let rest = value[start..].trim_start_matches(['/', '\\']);
-    let offset = value.len() - rest.len();
-    match rest[..rest.find(['/', '?', '#', '\\']).unwrap_or(rest.len())].rfind('@') {
-        Some(at) => format!("{}***@{}", &value[..offset], &rest[at + 1..]),
-        None => value.to_string(),
-    }
-}
-
-/// `ASSENT_PUBLIC_URL`: the origin browsers use, which every form's `Origin` is checked against
-/// and the OAuth redirect URIs are made from, so nothing else (no path: Assent is served at
-/// its host's root).
-fn public_url(value: &str) -> Result<Url, ConfigError> {
-    let expected = "ASSENT_PUBLIC_URL must be the origin browsers use, such as https://consent.bank.example \
-                    (http or https, a host, an optional port, no path)";
-    let shown = shown_url(value);
-    let url = Url::parse(value).or_else(|e| err(format!("{expected} ({e}): {shown}")))?;
-    let origin = matches!(url.scheme(), "http" | "https")
-        && url.host().is_some()
-        && url.username().is_empty()
-        && url.password().is_none()
-        && url.path() == "/"
-        && url.query().is_none()
-        && url.fragment().is_none();
-    if !origin {
-        return err(format!("{expected}: {shown}"));
-    }
-    // Over plain http anywhere but this machine, the session and form cookies would travel in
-    // clear, without `__Host-`/`Secure`, and no HSTS.
-    if url.scheme() == "http" && !is_loopback(&url) {
-        return err(format!(
-            "ASSENT_PUBLIC_URL must be https (http only for this machine: localhost, 127.0.0.1, [::1]): {shown}"
-        ));
-    }
-    Ok(url)
 }
 
 /// `ROOT_CA`: a PEM file of at least one CA certificate to trust besides the system's roots.
@@ -391,21 +309,6 @@ impl Config {
             (_, Some(_)) => return err("EXTERNAL_CONSENT_STORAGE_URL is set but CONSENT_STORAGE is not external"),
             (_, None) => None,
         };
-        let database = match get("ASSENT_DATABASE_URL") {
-            None => None,
-            Some(_) if consent_storage != ConsentStorage::Assent => {
-                return err("ASSENT_DATABASE_URL is set but CONSENT_STORAGE is not assent: Assent keeps no records")
-            }
-            Some(u) => {
-                let shown = "ASSENT_DATABASE_URL must be a postgres:// URL";
-                let url = Url::parse(u.trim()).or_else(|e| err(format!("{shown} ({e})")))?;
-                if !matches!(url.scheme(), "postgres" | "postgresql") || url.host().is_none() {
-                    return err(shown);
-                }
-                let root_ca = root_ca(&get)?;
-                Some(DatabaseConfig { url: Secret::new(u.trim()), root_ca })
-            }
-        };
         let console = console::console(&get, tenant.is_none())?;
         let text_logs = match get("ASSENT_LOG_FORMAT").map(|f| f.trim().to_ascii_lowercase()).as_deref() {
             None | Some("json") => false,
@@ -447,6 +350,27 @@ impl Config {
                 w.storage = Some(WorkspaceStorage::None);
             }
         }
+        // Assent's own store: the environment's, or some workspace's.
+        let own_store = consent_storage == ConsentStorage::Assent
+            || workspaces.values().any(|w| w.storage == Some(WorkspaceStorage::Assent));
+        let database = match get("ASSENT_DATABASE_URL") {
+            None => None,
+            Some(_) if !own_store => {
+                return err(
+                    "ASSENT_DATABASE_URL is set but Assent keeps no records of its own: CONSENT_STORAGE is not \
+                     assent, and no workspace has storage = \"assent\"",
+                )
+            }
+            Some(u) => {
+                let shown = "ASSENT_DATABASE_URL must be a postgres:// URL";
+                let url = Url::parse(u.trim()).or_else(|e| err(format!("{shown} ({e})")))?;
+                if !matches!(url.scheme(), "postgres" | "postgresql") || url.host().is_none() {
+                    return err(shown);
+                }
+                let root_ca = root_ca(&get)?;
+                Some(DatabaseConfig { url: Secret::new(u.trim()), root_ca })
+            }
+        };
         let metrics_token = match get("ASSENT_METRICS_TOKEN") {
             Some(t) if t.len() < 16 => {
                 return err("ASSENT_METRICS_TOKEN must be at least 16 characters of random text")
@@ -454,7 +378,7 @@ impl Config {
             Some(t) => Some(Secret::new(t)),
             None => None,
         };
-        Ok(Config {
+        let config = Config {
             metrics_token,
             external_storage,
             database,
@@ -480,7 +404,9 @@ impl Config {
             data_dir: PathBuf::from(get("ASSENT_DATA_DIR").unwrap_or_else(|| "./data".into())),
             session_key,
             public_url,
-        })
+        };
+        urls::tls_throughout(&config)?;
+        Ok(config)
     }
 }
 

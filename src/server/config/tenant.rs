@@ -23,6 +23,9 @@ pub struct TenantConfig {
     /// PEM certificate and key for mutual TLS towards the authorization server.
     pub client_cert: Option<(PathBuf, PathBuf)>,
     pub routing: Routing,
+    /// `SYSTEM_SCOPES`: the scopes the System client asks for, space-separated, in place of
+    /// those Assent works out from what it serves (a System client without one of them).
+    pub system_scopes: Option<String>,
 }
 
 /// acp-client-go's `VanityDomainType`, of the System issuer's domain: a tenant's own domain
@@ -123,7 +126,7 @@ impl TenantConfig {
 pub(super) fn read(get: &impl Fn(&str) -> Option<String>) -> Result<Option<TenantConfig>, ConfigError> {
     let Some(raw) = get("AUTHORIZATION_SERVER_URL") else {
         let routing = ["VANITY_DOMAIN_TYPE", "SYSTEM_ISSUER_URL", "CONSENT_API_URL", "WORKSPACE_ID"];
-        for name in ["TENANT_ID", "CLIENT_ID", "CLIENT_SECRET"].into_iter().chain(routing) {
+        for name in ["TENANT_ID", "CLIENT_ID", "CLIENT_SECRET", "SYSTEM_SCOPES"].into_iter().chain(routing) {
             if get(name).is_some() {
                 return err(format!(
                     "{name} is set but AUTHORIZATION_SERVER_URL is not: set both, or neither to use the sandbox"
@@ -171,6 +174,12 @@ pub(super) fn read(get: &impl Fn(&str) -> Option<String>) -> Result<Option<Tenan
         (_, Vanity::Tenant) if path.is_empty() => {
             return err(format!("the System issuer on a tenant's vanity domain is https://domain/system: {system_issuer}"))
         }
+        (Some(t), Vanity::None) if t != path[path.len() - 2] => {
+            return err(format!(
+                "TENANT_ID {t} is not the tenant of the System issuer {system_issuer}: leave it unset, or set \
+                 VANITY_DOMAIN_TYPE if the domain is a vanity one"
+            ))
+        }
         (Some(t), _) => t,
         (None, Vanity::None) => path[path.len() - 2].to_string(),
         (None, _) => return err("TENANT_ID is required with VANITY_DOMAIN_TYPE: the domain does not name the tenant"),
@@ -210,7 +219,20 @@ pub(super) fn read(get: &impl Fn(&str) -> Option<String>) -> Result<Option<Tenan
         root_ca,
         client_cert,
         routing,
+        system_scopes: get("SYSTEM_SCOPES").map(|s| scopes("SYSTEM_SCOPES", &s)).transpose()?,
     }))
+}
+
+/// A space-separated list of scopes (RFC 6749 §3.3: printable ASCII but `"` and `\`), with
+/// single spaces.
+fn scopes(name: &str, raw: &str) -> Result<String, ConfigError> {
+    let token = |s: &&str| s.bytes().all(|b| b == 0x21 || ((0x23..=0x7e).contains(&b) && b != b'\\'));
+    let list: Vec<&str> = raw.split_ascii_whitespace().collect();
+    match list.iter().find(|s| !token(s)) {
+        _ if list.is_empty() => err(format!("{name} names no scope")),
+        Some(bad) => err(format!("{name} holds a scope with a character a scope cannot have: {bad}")),
+        None => Ok(list.join(" ")),
+    }
 }
 
 #[cfg(test)]
@@ -345,9 +367,25 @@ mod tests {
             &[("AUTHORIZATION_SERVER_URL", "https://a.example.com/t/w"), ("CONSENT_API_URL", "http://a.example.com/x")],
             "CONSENT_API_URL must use https://",
         );
-        for name in ["CONSENT_API_URL", "WORKSPACE_ID"] {
+        refused(
+            &[("AUTHORIZATION_SERVER_URL", "https://authz.example.com/acme/bank"), ("TENANT_ID", "other")],
+            "TENANT_ID other is not the tenant of the System issuer https://authz.example.com/acme/system",
+        );
+        for name in ["CONSENT_API_URL", "WORKSPACE_ID", "SYSTEM_SCOPES"] {
             let alone = read(&|k| (k == name).then(|| "https://a.example.com".to_string())).unwrap_err().to_string();
             assert!(alone.contains("AUTHORIZATION_SERVER_URL is not"), "{name}: {alone}");
+        }
+    }
+
+    #[test]
+    fn system_scopes_are_read_as_a_list_of_scopes() {
+        let at = ("AUTHORIZATION_SERVER_URL", "https://authz.example.com/acme/bank");
+        assert_eq!(tenant(&[at]).unwrap().unwrap().system_scopes, None);
+        let set = tenant(&[at, ("SYSTEM_SCOPES", " manage_openbanking_consents \t view_clients ")]);
+        assert_eq!(set.unwrap().unwrap().system_scopes.as_deref(), Some("manage_openbanking_consents view_clients"));
+        for bad in ["manage\"consents", "a\\b", "caf\u{e9}"] {
+            let e = tenant(&[at, ("SYSTEM_SCOPES", bad)]).unwrap_err().to_string();
+            assert!(e.contains("SYSTEM_SCOPES") && e.contains(bad), "{e}");
         }
     }
 }

@@ -198,6 +198,32 @@ mod env {
     }
 
     #[test]
+    fn beside_a_real_tenant_every_url_assent_calls_is_https() {
+        let tenant = |at: &'static str| [("AUTHORIZATION_SERVER_URL", at), ("CLIENT_ID", "i"), ("CLIENT_SECRET", "s")];
+        let with = |at: &'static str, more: &[(&'static str, &'static str)]| {
+            let mut vars = tenant(at).to_vec();
+            vars.extend_from_slice(more);
+            config(&vars)
+        };
+        let https = "https://acme.us.authz.example.com/acme/bank";
+        for (name, plain) in [
+            ("BANK_URL", "http://127.0.0.1:9000/api"),
+            ("EXTERNAL_CONSENT_STORAGE_URL", "http://localhost:9001"),
+            ("SYSTEM_ISSUER_URL", "http://127.0.0.1:8443/acme/system"),
+        ] {
+            let mut more = vec![(name, plain)];
+            if name == "EXTERNAL_CONSENT_STORAGE_URL" {
+                more.push(("CONSENT_STORAGE", "external"));
+            }
+            let e = with(https, &more).unwrap_err().0;
+            assert!(e.starts_with(&format!("{name} must use https://")), "{e}");
+            // A tenant on this machine may have its parts on this machine over http.
+            assert!(with("http://127.0.0.1:8443/acme/bank", &more).is_ok(), "{name}");
+        }
+        assert!(with(https, &[("BANK_URL", "https://bank.example/api")]).is_ok());
+    }
+
+    #[test]
     fn the_banks_client_is_its_own_and_complete() {
         let tenant = [
             ("AUTHORIZATION_SERVER_URL", "https://h/a/b"),
@@ -235,7 +261,7 @@ mod env {
         assert!(pg.database.is_some());
         assert!(config(&[("ASSENT_DATABASE_URL", "mysql://db/x")]).unwrap_err().0.contains("postgres://"));
         let none = config(&[("CONSENT_STORAGE", "none"), ("ASSENT_DATABASE_URL", "postgres://db/x")]);
-        assert!(none.unwrap_err().0.contains("not assent"));
+        assert!(none.unwrap_err().0.contains("keeps no records of its own"));
         let external = config(&[("CONSENT_STORAGE", "external")]);
         assert!(external.unwrap_err().0.contains("EXTERNAL_CONSENT_STORAGE_URL"));
         let plain =
@@ -407,6 +433,15 @@ mod theme {
         let external = [("CONSENT_STORAGE", "external"), ("EXTERNAL_CONSENT_STORAGE_URL", "https://store.example")];
         refused("[workspace.au]\nregime = \"cdr\"\n", &external, "workspace au's consents");
         assert!(with("[workspace.au]\nregime = \"cdr\"\nstorage = \"assent\"\n", &external).is_ok());
+        // Its records in Assent's own store, which replicas share in PostgreSQL.
+        let db = ("ASSENT_DATABASE_URL", "postgres://a:b@db.internal/assent");
+        let shared = with("[workspace.au]\nregime = \"cdr\"\nstorage = \"assent\"\n", &[external[0], external[1], db]);
+        assert!(shared.unwrap().database.is_some());
+        refused(
+            "[workspace.au]\nregime = \"cdr\"\nstorage = \"none\"\n",
+            &[external[0], external[1], db],
+            "no records of its own",
+        );
         assert!(with("[workspace.au]\nregime = \"cdr\"\nstorage = \"none\"\n", &external).is_ok());
     }
 }

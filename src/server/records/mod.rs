@@ -120,19 +120,30 @@ impl ConsentRecords {
         self
     }
 
-    /// `workspace` keeps its records in Assent's own store: this one's, or SQLite at `path`.
-    pub fn with_own_for(mut self, workspace: &str, path: &Path) -> Result<Self, RecordsError> {
-        let at = match self.own() {
-            Some(at) => at,
-            None => {
-                self.stores.insert(0, Store::Sqlite(Arc::new(sqlite::SqliteRecords::open(path)?)));
-                self.default = self.default.map(|d| d + 1);
-                self.routes.values_mut().flatten().for_each(|r| *r += 1);
-                0
-            }
-        };
-        self.routes.insert(workspace.to_string(), Some(at));
-        Ok(self)
+    /// Whether Assent's own store (SQLite or PostgreSQL) is one of these.
+    pub fn keeps_own(&self) -> bool {
+        self.own().is_some()
+    }
+
+    /// With Assent's own store `own` too, unless one is here already.
+    pub fn with_own(mut self, own: ConsentRecords) -> Self {
+        if self.own().is_none() {
+            self.stores.splice(0..0, own.stores.into_iter().take(1));
+            self.default = self.default.map(|d| d + 1);
+            self.routes.values_mut().flatten().for_each(|r| *r += 1);
+        }
+        self
+    }
+
+    /// `workspace` keeps its records in Assent's own store ([`ConsentRecords::with_own`]
+    /// first); with none here, it keeps none.
+    pub fn with_own_for(mut self, workspace: &str) -> Self {
+        let own = self.own();
+        if own.is_none() {
+            tracing::error!(workspace, "a workspace's records were to be in Assent's own store, and there is none");
+        }
+        self.routes.insert(workspace.to_string(), own);
+        self
     }
 
     /// `workspace` keeps its records in identity pool `pool`, through `upstream` (whose System

@@ -120,6 +120,8 @@ pub struct Upstream {
     tenant: String,
     client_id: String,
     client_secret: Secret,
+    /// The scopes the System client asks for, when set (`SYSTEM_SCOPES`); else worked out.
+    system_scopes: Option<String>,
     system: system::TokenCache,
     /// The bank's own client (`BANK_CLIENT_*`) and its token, when the bank wants one.
     bank_client: Option<(BankClient, system::TokenCache)>,
@@ -202,6 +204,7 @@ impl Upstream {
             tenant: config.tenant_id.clone(),
             client_id: config.client_id.clone(),
             client_secret: config.client_secret.clone(),
+            system_scopes: config.system_scopes.clone(),
             system: Default::default(),
             bank_client: None,
             metrics,
@@ -438,6 +441,7 @@ mod tests {
             root_ca: None,
             client_cert: None,
             routing: Default::default(),
+            system_scopes: None,
         };
         Upstream::new(&config, Arc::default()).unwrap()
     }

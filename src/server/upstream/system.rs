@@ -159,27 +159,55 @@ impl TokenCache {
 }
 
 impl Upstream {
-    fn system_scopes(&self) -> String {
-        let mut scopes = SYSTEM_SCOPES.to_string();
+    /// What the System client asks for: `SYSTEM_SCOPES` when set, else what Assent serves
+    /// needs.
+    pub fn system_scopes(&self) -> String {
+        self.system_scopes.clone().unwrap_or_else(|| self.needed_scopes())
+    }
+
+    /// The scopes of what Assent serves that `SYSTEM_SCOPES` leaves out: those calls will be
+    /// refused.
+    pub fn scopes_left_out(&self) -> Vec<&'static str> {
+        let Some(set) = &self.system_scopes else { return Vec::new() };
+        let set: Vec<&str> = set.split(' ').collect();
+        self.needed().filter(|s| !set.contains(s)).collect()
+    }
+
+    fn needed_scopes(&self) -> String {
+        self.needed().collect::<Vec<_>>().join(" ")
+    }
+
+    /// What Assent serves needs of the System token.
+    fn needed(&self) -> impl Iterator<Item = &'static str> {
         let banks = self.fdx.is_some() || !self.banks.is_empty() || self.obuk_workspace.is_some();
-        for (on, more) in [
+        let more = [
             (banks, SYSTEM_SCOPES_FDX),
             (self.revokes_by_consent, SYSTEM_SCOPES_RECORDS),
             (self.identity_pools, SYSTEM_SCOPES_IDENTITY),
             // The portal names CDR recipients from the System client list.
             (self.cdr_workspace.is_some(), "view_clients"),
-        ] {
-            if on {
-                scopes.push(' ');
-                scopes.push_str(more);
-            }
-        }
-        scopes
+        ];
+        std::iter::once(SYSTEM_SCOPES).chain(more.into_iter().filter(|(on, _)| *on).map(|(_, scope)| scope))
     }
 
     /// `{System issuer}/oauth2/token` (by default `{base}/{tid}/system/oauth2/token`)
     pub(super) fn token_url(&self) -> Result<Url, UpstreamError> {
         at(&self.prefixes.system_issuer, &["oauth2", "token"])
+    }
+
+    /// At start, beside a real tenant: whether the System client gets its token. A token
+    /// endpoint that refuses it (a wrong secret, a scope it does not hold) is the
+    /// configuration's fault, told in the endpoint's words; one that does not answer may be
+    /// down for now, which readiness reports, and is only logged.
+    pub async fn check_client(&self) -> Result<(), UpstreamError> {
+        match self.system_token().await {
+            Ok(_) => Ok(()),
+            Err(e @ UpstreamError::TokenRefused(_)) => Err(e),
+            Err(e) => {
+                tracing::warn!(error = %e, "no System token at start: /readyz tells when the authorization server answers");
+                Ok(())
+            }
+        }
     }
 
     /// The System token: cached, or fetched by exactly one caller while the others wait.
@@ -295,5 +323,23 @@ impl Upstream {
             }
             return result;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::upstream;
+
+    #[test]
+    fn the_system_client_asks_for_what_is_served_or_for_what_is_set() {
+        let plain = upstream();
+        assert_eq!(plain.system_scopes(), "manage_scope_grants");
+        let served = upstream().with_consent_revocation().with_identity_pools().with_obuk("ob");
+        assert_eq!(served.system_scopes(), "manage_scope_grants manage_openbanking_consents revoke_tokens identity");
+        assert!(served.scopes_left_out().is_empty(), "nothing set, nothing left out");
+        let mut set = upstream().with_obuk("ob").with_consent_revocation();
+        set.system_scopes = Some("manage_openbanking_consents".into());
+        assert_eq!(set.system_scopes(), "manage_openbanking_consents");
+        assert_eq!(set.scopes_left_out(), ["manage_scope_grants", "revoke_tokens"]);
     }
 }

@@ -654,5 +654,6 @@ fn tenant_at(issuer: &str) -> assent::server::config::TenantConfig {
         root_ca: None,
         client_cert: None,
         routing: Default::default(),
+        system_scopes: None,
     }
 }

@@ -290,6 +290,7 @@ async fn a_missing_bank_customer_claim_is_refused_not_replaced_by_the_subject() 
             root_ca: None,
             client_cert: None,
             routing: Default::default(),
+            system_scopes: None,
         }),
         bank: Some(BankConfig {
             url: url::Url::parse(&format!("{}/bank", app.sandbox_url())).unwrap(),

@@ -235,4 +235,35 @@ async fn misconfigurations_stop_the_binary_with_the_fix_named() {
         run(dir.path(), &[("LEPTOS_SITE_ADDR", "0.0.0.0:0"), ("ASSENT_PUBLIC_URL", "http://localhost:3000")]);
     assert_eq!(code, Some(2), "{said}");
     assert!(said.contains("the embedded sandbox serves this machine only"), "{said}");
+
+    // A tenant whose token endpoint refuses the System client: a wrong secret, a scope it does
+    // not hold. Told at start in the endpoint's words, not at the first consent page.
+    let app = spawn_app().await;
+    let issuer = format!("{}/default/demo", app.sandbox_url());
+    let client_id = app.sandbox_handle.consent_client_id.clone();
+    let secret = app.sandbox_handle.consent_client_secret.clone();
+    let tenant = |secret: &str, scopes: &str| {
+        let vars =
+            [("AUTHORIZATION_SERVER_URL", issuer.as_str()), ("CLIENT_ID", &client_id), ("CLIENT_SECRET", secret)];
+        let mut vars: Vec<(&str, String)> = vars.iter().map(|(k, v)| (*k, v.to_string())).collect();
+        vars.extend([("SYSTEM_SCOPES", scopes.to_string()), ("LEPTOS_SITE_ADDR", "127.0.0.1:0".to_string())]);
+        vars.push(("ASSENT_SESSION_KEY", "k".repeat(32)));
+        vars
+    };
+    for (secret, scopes, says) in [
+        ("wrong", "manage_scope_grants", "invalid_client"),
+        (secret.as_str(), "manage_scope_grants manage_logins", "invalid_scope"),
+    ] {
+        // Off the runtime's thread: the sandbox answering the binary runs on it.
+        let (vars, dir) = (tenant(secret, scopes), dir.path().to_path_buf());
+        let (code, said) = tokio::task::spawn_blocking(move || {
+            let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            run(&dir, &vars)
+        })
+        .await
+        .unwrap();
+        assert_eq!(code, Some(1), "{said}");
+        assert!(said.contains("the System client gets no token") && said.contains(says), "{said}");
+        assert!(!said.contains(&app.sandbox_handle.consent_client_secret), "{said}");
+    }
 }
