@@ -25,7 +25,7 @@ async fn main() -> ExitCode {
     };
     init_logs(&config.log_filter, config.text_logs);
     for name in unread {
-        tracing::warn!(name, "a variable named like Assent's settings that Assent does not read: a typo?");
+        tracing::warn!(name, "a variable named like Assent's settings that Assent does not read: a typo, or one read only beside another that is not set?");
     }
     if std::env::args().nth(1).as_deref() == Some("sandbox") {
         return run_sandbox(config).await;

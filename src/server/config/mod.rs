@@ -160,16 +160,20 @@ fn root_ca(get: &impl Fn(&str) -> Option<String>) -> Result<Option<PathBuf>, Con
     }
 }
 
+/// The prefixes of Assent's own variables: one of these names that Assent never reads is told.
+const OWN_PREFIXES: [&str; 5] = ["ASSENT_", "PORTAL_", "STAFF_", "BANK_", "SANDBOX_"];
+
 impl Config {
-    /// Reads the process environment: the configuration, and the variables named `ASSENT_…` it
-    /// never asked for (most likely a typo of one it does, `ASSENT_SESSION_STOR`).
+    /// Reads the process environment: the configuration, and the variables named as its own
+    /// ([`OWN_PREFIXES`]) it never asked for (most likely a typo of one it does,
+    /// `ASSENT_SESSION_STOR`, `PORTAL_CLIENTID`, or one read only beside another not set).
     pub fn from_env() -> Result<(Self, Vec<String>), ConfigError> {
         let names = std::env::vars_os().filter_map(|(k, _)| k.into_string().ok());
         Self::noting_unread(names, |k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
     }
 
     /// Reads configuration through `get`, in the same pass noting which of `names` starting
-    /// with `ASSENT_` it never asks for.
+    /// with one of [`OWN_PREFIXES`] it never asks for.
     fn noting_unread(
         names: impl Iterator<Item = String>,
         get: impl Fn(&str) -> Option<String>,
@@ -180,7 +184,8 @@ impl Config {
             get(k)
         })?;
         let asked = asked.into_inner().unwrap_or_else(|p| p.into_inner());
-        Ok((config, names.filter(|k| k.starts_with("ASSENT_") && !asked.contains(k)).collect()))
+        let own = |k: &String| OWN_PREFIXES.iter().any(|p| k.starts_with(p));
+        Ok((config, names.filter(|k| own(k) && !asked.contains(k)).collect()))
     }
 
     /// Reads configuration through `get`, so tests need not touch the process environment.

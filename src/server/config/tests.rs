@@ -155,8 +155,11 @@ mod env {
 
     #[test]
     fn a_misspelt_setting_is_told_apart() {
-        let names = ["ASSENT_SESSION_STOR", "ASSENT_SESSION_KEY", "ASSENT_DATA_DIR", "HOME"].map(String::from);
-        assert_eq!(Config::noting_unread(names.into_iter(), |_| None).unwrap().1, ["ASSENT_SESSION_STOR"]);
+        let names = ["ASSENT_SESSION_STOR", "ASSENT_SESSION_KEY", "ASSENT_DATA_DIR", "HOME", "PORTAL_CLIENTID"];
+        let names =
+            names.map(String::from).into_iter().chain(["PORTAL_CLIENT_ID", "BANK_URL", "BANKING"].map(String::from));
+        let unread = Config::noting_unread(names, |_| None).unwrap().1;
+        assert_eq!(unread, ["ASSENT_SESSION_STOR", "PORTAL_CLIENTID"]);
     }
 
     #[test]
