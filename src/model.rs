@@ -341,6 +341,10 @@ pub struct AccountView {
     pub balance: String,
     /// Why it cannot be shared now, as the bank says it (perhaps empty): shown, not offered.
     pub unavailable: Option<String>,
+    /// Ticked when the screen opens: never at first, and on a form sent back as the customer
+    /// left it.
+    #[serde(default)]
+    pub chosen: bool,
 }
 
 impl AccountView {

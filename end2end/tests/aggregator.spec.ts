@@ -120,6 +120,7 @@ for (const js of [true, false]) {
     if (js) await expect(staff.locator("body")).toHaveAttribute("data-hydrated", "true");
     const form = staff.locator("form").filter({ has: staff.getByRole("heading", { name: "Revoke this consent", exact: true }) });
     await form.getByLabel("Reason (the customer sees it)").fill(`Aggregator test (${mode})`);
+    if (!js) await form.getByRole("checkbox", { name: /^I confirm:/ }).check();
     await form.getByRole("button", { name: "Revoke this consent" }).click();
     if (js) {
       await staff.getByRole("dialog").getByRole("button", { name: "Revoke this consent" }).click();

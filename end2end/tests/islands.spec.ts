@@ -95,6 +95,28 @@ test("consent: a refused decision is shown in place and announced", async ({ pag
   await expect(page.locator(".guarded-form")).toHaveAttribute("aria-busy", "false");
 });
 
+test("a decision on its way is said to screen readers, not only shown on its button", async ({ page }) => {
+  await toConsent(page, "user10", ["openid", "email"]);
+  // A polite live region outside the busy form, seen by no one.
+  const status = page.locator(".busy-status[aria-live=polite]").filter({ hasText: "Sending…" });
+  await expect(status).toHaveCount(0);
+  // The decision's answer held until the page was looked at.
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route(
+    (url) => url.pathname === "/api/consent/decide",
+    async (route) => {
+      await held;
+      await route.continue();
+    },
+  );
+  await page.getByRole("button", { name: "Allow" }).click();
+  await expect(page.getByRole("button", { name: "Sending…" })).toHaveAttribute("aria-disabled", "true");
+  await expect(status).toHaveCount(1);
+  release();
+  await expect(page.getByRole("heading", { name: "Signed in" })).toBeVisible();
+});
+
 test("Open Finance: account picker with live summary, select all, at least one in place", async ({ page, browser }) => {
   const expectAccessible = axeCheck(browser, true);
   await page.goto(`${SANDBOX}/fdx-demo`);

@@ -190,6 +190,11 @@ for (const js of [true, false]) {
     const revoke = form.getByRole("button", { name: "Revoke this consent" });
     await expect(reason).toBeVisible();
     await expect(revoke).toBeVisible();
+    // Without JavaScript a required box confirms what ends (it cannot be undone); hydrated, the
+    // dialog asks instead and the box is gone.
+    const confirm = form.getByRole("checkbox", { name: /^I confirm: .+ loses this consent's access now, and this cannot be undone\.$/ });
+    if (js) await expect(confirm).toBeHidden();
+    else await expect(confirm).toBeVisible();
     await expectAccessible(staff, `console record (${mode})`);
 
     // No reason: the browser does not send the form (the reason is required).
@@ -206,6 +211,7 @@ for (const js of [true, false]) {
     // Spaces only are no reason: with JavaScript the browser says so at the reason and nothing
     // is asked or sent; without it, the record comes back saying what to fix.
     await reason.fill("   ");
+    if (!js) await confirm.check();
     await revoke.click();
     if (js) {
       await expect(form.locator("textarea:invalid")).toHaveCount(1);
@@ -224,6 +230,14 @@ for (const js of [true, false]) {
     const ticket = "https://support.bank.example/tickets/0123456789abcdef0123456789abcdef0123456789abcdef";
     const why = `The customer reported fraud by phone (${mode}): ${ticket}`;
     await reason.fill(why);
+    if (!js) {
+      // The box unticked: the browser does not send the form.
+      const sent = posts.length;
+      await revoke.click();
+      await expect(form.locator("input[type=checkbox]:invalid")).toHaveCount(1);
+      expect(posts.length).toBe(sent);
+      await confirm.check();
+    }
     await revoke.click();
     if (js) {
       const dialog = staff.getByRole("dialog", { name: new RegExp(`^Revoke customer .+'s consent to ${APP}\\?$`) });

@@ -348,6 +348,12 @@ console-confirm-all-tokens = Every customer's consent to { $client } ends now, a
 console-confirm-reason = Each customer sees your name and your reason in their history.
 console-confirm-reason-one = The customer sees your name and your reason in their history.
 console-confirm-undo = It cannot be undone: a customer can only consent again from the application.
+console-check-one = I confirm: { $client } loses this consent's access now, and this cannot be undone.
+console-check-all = { $count ->
+    [1] I confirm: the one active consent given to { $client } ends now, and this cannot be undone.
+   *[other] I confirm: all { $count } consents given to { $client } end now, and this cannot be undone.
+}
+console-confirm-needed = Tick the box to confirm the revocation: nothing was revoked.
 console-by-customer = by the customer
 console-by-staff = by { $name } (bank staff)
 console-by-application = by the application

@@ -347,6 +347,12 @@ console-confirm-all-tokens = El consentimiento de cada cliente a { $client } ter
 console-confirm-reason = Cada cliente verá su nombre y su motivo en su historial.
 console-confirm-reason-one = El cliente verá su nombre y su motivo en su historial.
 console-confirm-undo = No se puede deshacer: un cliente solo puede volver a consentir desde la aplicación.
+console-check-one = Confirmo: { $client } pierde ahora el acceso de este consentimiento, y no se puede deshacer.
+console-check-all = { $count ->
+    [1] Confirmo: el único consentimiento activo dado a { $client } termina ahora, y no se puede deshacer.
+   *[other] Confirmo: los { $count } consentimientos dados a { $client } terminan ahora, y no se puede deshacer.
+}
+console-confirm-needed = Marque la casilla para confirmar la revocación: no se revocó nada.
 console-by-customer = por el cliente
 console-by-staff = por { $name } (personal del banco)
 console-by-application = por la aplicación

@@ -347,6 +347,12 @@ console-confirm-all-tokens = O consentimento de cada cliente a { $client } termi
 console-confirm-reason = Cada cliente verá seu nome e seu motivo no histórico.
 console-confirm-reason-one = O cliente verá seu nome e seu motivo no histórico.
 console-confirm-undo = Não pode ser desfeito: um cliente só pode consentir de novo pelo aplicativo.
+console-check-one = Confirmo: { $client } perde agora o acesso deste consentimento, e isso não pode ser desfeito.
+console-check-all = { $count ->
+    [1] Confirmo: o único consentimento ativo dado a { $client } termina agora, e isso não pode ser desfeito.
+   *[other] Confirmo: os { $count } consentimentos dados a { $client } terminam agora, e isso não pode ser desfeito.
+}
+console-confirm-needed = Marque a caixa para confirmar a revogação: nada foi revogado.
 console-by-customer = pelo cliente
 console-by-staff = por { $name } (equipe do banco)
 console-by-application = pelo aplicativo

@@ -167,19 +167,22 @@ pub async fn staff_revoke(
     #[server(default)] csrf_token: String,
     id: String,
     #[server(default)] reason: String,
+    /// `yes`: the plain form's box ticked (an island asks in its dialog instead).
+    #[server(default)]
+    confirmed: String,
 ) -> Result<(), AppError> {
     use super::context;
     use crate::server::records::Actor;
     let state = context::state()?;
     let session = staff_with_token(&state, &csrf_token).await?;
-    let reason = match reason_of(&reason) {
+    let reason = match reason_of(&reason, &confirmed) {
         Ok(reason) => reason,
         // A plain form goes back to its record, which says what to fix (nothing is revoked).
-        Err(_) if context::plain_form() => {
-            context::navigate(&format!("{}&reason=needed", record_path(&id)));
+        Err(missing) if context::plain_form() => {
+            context::navigate(&format!("{}&{missing}=needed", record_path(&id)));
             return Ok(());
         }
-        Err(e) => return Err(e),
+        Err(_) => return Err(crate::error::Failure::ReasonNeeded.into()),
     };
     let record = tenant_record(&state, &id, &session.reach).await?;
     if record.draft.payment.is_some() {
@@ -208,20 +211,24 @@ pub async fn revoke_provider(
     /// The record whose page sent the form: where a plain form with no reason goes back to.
     #[server(default)]
     record: String,
+    /// As [`staff_revoke`]'s.
+    #[server(default)]
+    confirmed: String,
 ) -> Result<usize, AppError> {
     use super::context;
     use crate::error::Failure;
     use crate::server::records::Actor;
     let state = context::state()?;
     let session = staff_with_token(&state, &csrf_token).await?;
-    let reason = match reason_of(&reason) {
+    let reason = match reason_of(&reason, &confirmed) {
         Ok(reason) => reason,
         // A plain form goes back to its record, which says what to fix (nothing is revoked).
-        Err(_) if context::plain_form() && !record.is_empty() => {
-            context::navigate(&format!("{}&reason=needed", record_path(&record)));
+        Err(missing) if context::plain_form() && !record.is_empty() => {
+            context::navigate(&format!("{}&{missing}=needed", record_path(&record)));
             return Ok(0);
         }
-        Err(e) => return Err(e),
+        Err("reason") => return Err(Failure::ReasonNeeded.into()),
+        Err(_) => return Err(Failure::FormIncomplete.into()),
     };
     if client_id.is_empty() || client_id.len() > 256 {
         return Err(Failure::FormIncomplete.into());
@@ -294,14 +301,19 @@ fn revocable(reach: &crate::server::console::Reach, record: &crate::server::reco
     record.draft.payment.is_none() && crate::server::console::reaches(reach, &record.draft.workspace)
 }
 
-/// A staff member's reason: required, one paragraph of at most 500 characters.
+/// A staff member's reason: required, one paragraph of at most 500 characters; and from a
+/// plain form, its box ticked (`confirmed`), which confirms what ends. Else what is missing,
+/// as the record's page is asked to say it (`reason`, `confirm`).
 #[cfg(feature = "ssr")]
-fn reason_of(reason: &str) -> Result<String, AppError> {
+fn reason_of(reason: &str, confirmed: &str) -> Result<String, &'static str> {
     let reason = crate::server::present::clean_text(reason);
     // Assent's own reasons are codes said in words: a staff member's is their own words.
     let assents = [crate::server::records::reason::AMENDED, crate::server::records::reason::ENDED_UPSTREAM];
     if reason.is_empty() || reason.chars().count() > 500 || assents.contains(&reason.as_str()) {
-        return Err(crate::error::Failure::ReasonNeeded.into());
+        return Err("reason");
+    }
+    if super::context::plain_form() && confirmed != "yes" {
+        return Err("confirm");
     }
     Ok(reason)
 }

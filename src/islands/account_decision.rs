@@ -5,7 +5,7 @@
 //! will be shared. Each regime's island is this one form with its own decision server function.
 
 use super::choices::{Choices, ChoicesForm};
-use super::{error_text, fill, hydrated, DecisionButtons};
+use super::{error_text, fill, hydrated, BusyStatus, DecisionButtons};
 use crate::api::cdr::DecideCdrArrangement;
 use crate::api::fdx::DecideFdxConsent;
 use crate::api::obuk::DecideObukConsent;
@@ -108,6 +108,7 @@ where
     });
     view! {
         <p class="notice" role="alert">{message}</p>
+        <BusyStatus busy words=texts.with_value(|t| t.sending.clone())/>
         <ActionForm action=decide>
             <ChoicesForm choices busy>
                 {children()}

@@ -4,7 +4,7 @@
 //! through the `decide_consent` server function without leaving the page.
 
 use super::choices::{Choices, ChoicesForm};
-use super::{error_text, fill, hydrated, DecisionButtons};
+use super::{error_text, fill, hydrated, BusyStatus, DecisionButtons};
 use crate::api::consent::DecideConsent;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -87,6 +87,7 @@ pub fn ConsentForm(
     };
     view! {
         <p class="notice" role="alert">{message}</p>
+        <BusyStatus busy words=texts.with_value(|t| t.sending.clone())/>
         <ActionForm action=decide>
             <ChoicesForm choices busy>
                 {children()}

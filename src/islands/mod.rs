@@ -116,6 +116,15 @@ pub fn FlowFields(login_id: String, login_state: String, csrf_token: String) -> 
     }
 }
 
+/// Says `words` ("Sending…", a busy button's new text) to screen readers, which do not announce
+/// a button's text changing: a polite live region, in the page from the start, seen by no one.
+/// Outside the form, whose `aria-busy` would hold it back; no `status` role, which stays the
+/// page's one notice of what was done.
+#[component]
+fn BusyStatus(busy: Signal<bool>, words: String) -> impl IntoView {
+    view! { <span class="visually-hidden busy-status" aria-live="polite">{move || busy.get().then(|| words.clone())}</span> }
+}
+
 /// How long after its window comes to the front a click on Allow counts.
 const ALLOW_ARMS_MS: f64 = 500.0;
 

@@ -4,7 +4,7 @@
 //! naming the amount, through the `decide_domestic_payment` server function.
 
 use super::choices::{Choices, ChoicesForm};
-use super::{error_text, hydrated, DecisionButtons};
+use super::{error_text, hydrated, BusyStatus, DecisionButtons};
 use crate::api::obuk_payment::DecideDomesticPayment;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -45,6 +45,7 @@ pub fn PaymentForm(texts: PaymentTexts, notice: Option<String>, children: Childr
     let pay = Signal::derive(move || texts.with_value(|t| if busy.get() { t.sending.clone() } else { t.pay.clone() }));
     view! {
         <p class="notice" role="alert">{message}</p>
+        <BusyStatus busy words=texts.with_value(|t| t.sending.clone())/>
         <ActionForm action=decide>
             <ChoicesForm choices busy>
                 {children()}

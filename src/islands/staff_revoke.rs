@@ -1,10 +1,11 @@
 //! A staff revocation on a record's page: one consent, or every consent of its application.
-//! Drawn as the plain form (reason required) that posts to the server function; once hydrated,
-//! sending asks first in a modal `<dialog>` that states what ends (focus moves in and back,
+//! Drawn as the plain form (reason required, and a box that confirms what ends: nothing can
+//! undo it) that posts to the server function; once hydrated, the box goes and sending asks
+//! first in a modal `<dialog>` that states what ends (focus moves in and back,
 //! Escape cancels), a failure is said in the dialog with the reason kept, and a done revocation
 //! loads the page a plain form would have reached.
 
-use super::{error_text, hydrated, reset_on_back};
+use super::{error_text, hydrated, reset_on_back, BusyStatus};
 use crate::api::console::{record_path, RevokeProvider, StaffRevoke};
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -31,6 +32,8 @@ pub struct StaffRevokeTexts {
     /// Said at the reason when it is blank (spaces only), before anything is asked or sent.
     pub reason_needed: String,
     pub button: String,
+    /// The plain form's box to tick, saying what ends (the dialog asks once hydrated).
+    pub confirm_check: String,
     pub confirm_title: String,
     /// The dialog's list of what ends.
     pub confirm_lines: Vec<String>,
@@ -48,6 +51,7 @@ pub fn StaffRevokeForm(target: StaffTarget, csrf_token: String, texts: StaffRevo
         reason,
         reason_needed,
         button,
+        confirm_check,
         confirm_title,
         confirm_lines,
         cancel,
@@ -59,8 +63,9 @@ pub fn StaffRevokeForm(target: StaffTarget, csrf_token: String, texts: StaffRevo
         StaffTarget::One { .. } => "one",
         StaffTarget::Provider { .. } => "all",
     };
-    let (reason_id, title_id, dialog_title_id, lines_id) = (
+    let (reason_id, check_id, title_id, dialog_title_id, lines_id) = (
         format!("reason-{key}"),
+        format!("check-{key}"),
         format!("revoke-{key}-title"),
         format!("confirm-{key}-title"),
         format!("confirm-{key}-lines"),
@@ -139,6 +144,7 @@ pub fn StaffRevokeForm(target: StaffTarget, csrf_token: String, texts: StaffRevo
     };
 
     let confirm_label = button.clone();
+    let sending_said = sending.clone();
     let fields = {
         let (reason_id, title_id) = (reason_id.clone(), title_id.clone());
         move |hidden: (&'static str, String)| {
@@ -161,6 +167,17 @@ pub fn StaffRevokeForm(target: StaffTarget, csrf_token: String, texts: StaffRevo
                         }
                     }
                 ></textarea>
+                // The plain form's only: hydrated, the dialog asks instead.
+                <p class="confirm-check" hidden=move || hydrated.get()>
+                    <input
+                        type="checkbox"
+                        id=check_id.clone()
+                        name="confirmed"
+                        value="yes"
+                        required=move || !hydrated.get()
+                    />
+                    <label for=check_id.clone()>{confirm_check.clone()}</label>
+                </p>
                 <button
                     type="submit"
                     node_ref=opener
@@ -209,6 +226,7 @@ pub fn StaffRevokeForm(target: StaffTarget, csrf_token: String, texts: StaffRevo
                 >
                     {move || if busy.get() { sending.clone() } else { confirm_label.clone() }}
                 </button>
+                <BusyStatus busy words=sending_said/>
             </div>
         </dialog>
     }

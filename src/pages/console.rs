@@ -207,6 +207,7 @@ fn one_texts(customer: &str, client: &str) -> StaffRevokeTexts {
         title: t("console-revoke-title").into(),
         consequence: None,
         button: t("console-revoke").into(),
+        confirm_check: t_args("console-check-one", &pair),
         confirm_title: t_args("console-confirm-one-title", &pair),
         confirm_lines: vec![
             t_args("console-confirm-one-tokens", &pair),
@@ -225,6 +226,7 @@ fn provider_texts(client: &str, bank: &str, count: usize) -> StaffRevokeTexts {
         title: t_args("console-provider-title", &pair),
         consequence: Some(t("console-provider-consequence").into()),
         button: t("console-provider-revoke").into(),
+        confirm_check: t_args("console-check-all", &pair),
         confirm_title: t_args("console-confirm-all-title", &pair),
         confirm_lines: vec![
             t_args("console-confirm-all-tokens", &pair),

@@ -76,7 +76,7 @@ pub fn ClientHeader(client: ClientView, user: String, title_key: &'static str) -
     }
 }
 
-/// The customer's accounts to choose from, none ticked: the content of a consent form's
+/// The customer's accounts to choose from, none ticked (but on a form sent back): the content of a consent form's
 /// island, rendered on the server only (the island reads what is ticked from the page). Select
 /// all appears once the island runs; accounts in `shared_now` (a CDR amendment's) say so.
 /// Accounts that cannot be shared now follow the fieldset, each with its reason and no
@@ -103,6 +103,7 @@ pub fn AccountChoices(accounts: Vec<AccountView>, #[prop(optional)] shared_now: 
                         name="account[]"
                         id=id.clone()
                         value=account.id.clone()
+                        checked=account.chosen
                         data-number=account.masked_number.clone()
                         aria-labelledby=format!("{id}-name")
                         aria-describedby=format!("{id}-desc")

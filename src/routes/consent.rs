@@ -76,24 +76,78 @@ pub async fn consent(State(state): State<AppState>, request: Request) -> Respons
     let (Some(login_id), Some(login_state)) = (field(&query, "login_id"), field(&query, "login_state")) else {
         return failure_page(&state, &parts.uri, AppError::new(Failure::LinkIncomplete)).await;
     };
-    let Some(kind) = Kind::of(field(&query, "consent_type").as_deref()) else {
+    let consent_type = field(&query, "consent_type");
+    let Some(kind) = Kind::of(consent_type.as_deref()) else {
         return failure_page(&state, &parts.uri, AppError::new(Failure::ConsentTypeUnsupported)).await;
     };
+    // An Open Banking consent where no bank is configured: its read would be refused (the
+    // System token lacks the scope), which would read as the authorization server's fault.
+    if kind != Kind::ScopeGrant && !state.upstream.serves_open_banking() {
+        tracing::warn!(
+            ?consent_type,
+            "an Open Banking consent arrived, but Assent serves none: set BANK_URL or a workspace's bank_url"
+        );
+        return failure_page(&state, &parts.uri, AppError::new(Failure::ConsentTypeUnsupported)).await;
+    }
     consent_screen(&state, parts, login_id, login_state, kind, None).await
 }
 
-/// The consent screen of one flow, with `notice` above its form (then with 422: the form was
-/// sent back).
+/// A plain form sent back: what was wrong, and what it had ticked.
+struct SentBack {
+    notice: String,
+    /// Its `scope[]` and `account[]`.
+    scopes: Vec<String>,
+    accounts: Vec<String>,
+}
+
+impl SentBack {
+    fn of(notice: String, form: &Bytes) -> Self {
+        let (mut scopes, mut accounts) = (Vec::new(), Vec::new());
+        for (name, value) in url::form_urlencoded::parse(form) {
+            match name.as_ref() {
+                "scope[]" => scopes.push(value.into_owned()),
+                "account[]" => accounts.push(value.into_owned()),
+                _ => {}
+            }
+        }
+        SentBack { notice, scopes, accounts }
+    }
+
+    /// `page` ticked as the form was: its permissions (a required one stays ticked) and the
+    /// accounts that can still be shared. Nothing the user unticked comes back ticked.
+    fn tick(&self, page: &mut Page) {
+        let accounts = match page {
+            Page::Consent(view, _) => {
+                for scope in view.groups.iter_mut().flat_map(|g| g.scopes.iter_mut()) {
+                    scope.ticked = scope.required || self.scopes.contains(&scope.name);
+                }
+                &mut view.accounts
+            }
+            Page::FdxConsent(view, _) => &mut view.accounts,
+            Page::ObukConsent(view, _) => &mut view.accounts,
+            Page::CdrArrangement(view, _) => &mut view.accounts,
+            // A payment's form has one account to pay from, and is sent back only without one.
+            _ => return,
+        };
+        for account in accounts {
+            account.chosen = account.unavailable.is_none() && self.accounts.contains(&account.id);
+        }
+    }
+}
+
+/// The consent screen of one flow; one `sent_back` says what was wrong above its form (with
+/// 422) and is ticked as it was sent.
 async fn consent_screen(
     state: &AppState,
     parts: Parts,
     login_id: String,
     login_state: String,
     kind: Kind,
-    notice: Option<String>,
+    sent_back: Option<SentBack>,
 ) -> Response {
     let uri = parts.uri.clone();
-    let status = if notice.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let status = if sent_back.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let notice = sent_back.as_ref().map(|s| s.notice.clone());
     let (page, options) = match kind {
         Kind::Fdx => {
             let (view, options) = api::run(state, parts, load_fdx_consent(login_id, login_state)).await;
@@ -117,14 +171,20 @@ async fn consent_screen(
         }
     };
     let response = match page {
-        Ok(page) => render(state, &uri, status, page).await,
+        Ok(mut page) => {
+            if let Some(sent) = &sent_back {
+                sent.tick(&mut page);
+            }
+            render(state, &uri, status, page).await
+        }
         Err(e) => failure_page(state, &uri, e).await,
     };
     carry_over(response, &options)
 }
 
 /// Around the five decisions' server functions: a plain form that allowed with nothing chosen
-/// gets its consent screen again, saying so (422), instead of an error page. An island shows
+/// gets its consent screen again, saying so (422), ticked as it was sent, instead of an error
+/// page. An island shows
 /// the same words in place by itself.
 pub async fn form_again(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let (parts, body) = request.into_parts();
@@ -157,7 +217,8 @@ pub async fn form_again(State(state): State<AppState>, request: Request, next: N
     };
     count(&state, &error);
     let kind = Kind::of_decision(parts.uri.path());
-    let page = consent_screen(&state, parts, login_id, login_state, kind, Some(error.message)).await;
+    let sent = SentBack::of(error.message, &form);
+    let page = consent_screen(&state, parts, login_id, login_state, kind, Some(sent)).await;
     with_cookies(page, &answer.headers)
 }
 

@@ -64,8 +64,13 @@ pub async fn record(State(state): State<AppState>, request: Request) -> Response
                 (n == Notice::RecordRevoked).then(|| i18n::text(crate::request::locale(), "console-revoked", &[]))
             });
             view.notice = notice;
-            view.problem =
-                field(&query, "reason").map(|_| i18n::text(crate::request::locale(), "console-reason-needed", &[]));
+            // A plain form sent back: what it lacked.
+            let missing = match (field(&query, "reason"), field(&query, "confirm")) {
+                (Some(_), _) => Some("console-reason-needed"),
+                (None, Some(_)) => Some("console-confirm-needed"),
+                (None, None) => None,
+            };
+            view.problem = missing.map(|key| i18n::text(crate::request::locale(), key, &[]));
             with_cookie(render(&state, &uri, StatusCode::OK, Page::ConsoleRecord(Box::new(view))).await, said)
         }
         Err(e) if e.failure == Failure::SessionEnded => Redirect::to("/admin").into_response(),

@@ -90,6 +90,7 @@ pub fn account_views(
             nickname: a.nickname.as_deref().map(clean_text).filter(|n| !n.is_empty()),
             kind: clean_text(&a.kind),
             masked_number: clean_text(&a.masked_number),
+            chosen: false,
         })
         .collect()
 }

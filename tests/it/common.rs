@@ -174,6 +174,19 @@ pub fn hidden(html: &str, name: &str) -> String {
     rest[v..v + end].replace("&amp;", "&")
 }
 
+/// Whether the page's checkbox (or radio button) `name` of `value` is ticked; panics when the
+/// page has none.
+pub fn ticked(html: &str, name: &str, value: &str) -> bool {
+    let (name, value) = (format!("name=\"{name}\""), format!("value=\"{value}\""));
+    html.split("<input")
+        .skip(1)
+        .map(|rest| &rest[..rest.find('>').unwrap()])
+        .find(|tag| tag.contains(&name) && tag.contains(&value))
+        .unwrap_or_else(|| panic!("no input {name} {value}"))
+        .split_whitespace()
+        .any(|attribute| attribute == "checked" || attribute.starts_with("checked="))
+}
+
 /// Follows an authorize URL to the sandbox's sign-in page and signs in as `user`; returns the
 /// sandbox's answer to the sign-in (a redirect to the consent page, or to the client).
 pub async fn sign_in(app: &TestApp, b: &Client, authorize: &str, user: &str) -> Response {

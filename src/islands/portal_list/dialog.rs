@@ -4,7 +4,7 @@
 
 use super::{PortalTexts, Target};
 use crate::api::portal::{RevokeAccess, StopSharing};
-use crate::islands::{error_text, fill};
+use crate::islands::{error_text, fill, BusyStatus};
 use leptos::either::Either;
 use leptos::prelude::*;
 
@@ -144,6 +144,7 @@ pub(super) fn ConfirmDialog(shared: Shared, csrf_token: String, texts: StoredVal
                 >
                     {move || if busy.get() { texts.with_value(|x| x.sending.clone()) } else { label.clone() }}
                 </button>
+                <BusyStatus busy words=texts.with_value(|x| x.sending.clone())/>
             </div>
         };
         let form = match t {

@@ -26,6 +26,18 @@ use serde::{Deserialize, Serialize};
 fn lower(s: &str) -> String {
     leptos::web_sys::js_sys::JsString::from(s).to_lower_case().into()
 }
+/// Whether the list's island runs: its actions' links open the dialog then, and lead to the
+/// confirmation page before.
+#[derive(Clone, Copy)]
+struct Hydrated(ReadSignal<bool>);
+
+/// The `aria-haspopup` of an action's link: a dialog once hydrated, none before (the link leads
+/// to a page).
+fn opens_dialog() -> impl Fn() -> Option<&'static str> + Copy + Send + Sync + 'static {
+    let hydrated = use_context::<Hydrated>();
+    move || hydrated.is_some_and(|Hydrated(h)| h.get()).then_some("dialog")
+}
+
 #[cfg(not(feature = "hydrate"))]
 fn lower(s: &str) -> String {
     s.to_lowercase()
@@ -135,6 +147,7 @@ pub fn PortalList(
 ) -> impl IntoView {
     let texts = StoredValue::new(texts);
     let hydrated = hydrated();
+    provide_context(Hydrated(hydrated));
     let needle = RwSignal::new(lower(filter.trim()));
     let shared = Shared {
         target: RwSignal::new(None),

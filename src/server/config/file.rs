@@ -16,6 +16,7 @@
 //! identity_pool = "hyperscalebank-consents"
 //! bank_url = "https://bank.example/hyperscale"   # its own bank's internal accounts API
 //! bank_id_claim = "customer_id" # BANK_ID_CLAIM when unset
+//! account_scopes = "accounts"   # ACCOUNT_SCOPES for its bank (space-separated); with bank_url
 //!
 //! users = "hyperscale"          # who signs in there, when not the tenant's one set of people
 //!
@@ -53,6 +54,7 @@ struct Workspace {
     identity_pool: Option<String>,
     bank_url: Option<String>,
     bank_id_claim: Option<String>,
+    account_scopes: Option<String>,
     regime: Option<String>,
     users: Option<String>,
     staff_role: Option<String>,
@@ -80,6 +82,9 @@ pub struct WorkspaceSettings {
     pub bank_url: Option<Url>,
     /// The `authentication_context` claim holding the bank's customer id there.
     pub bank_id_claim: Option<String>,
+    /// The scopes of a scope-grant request there that share accounts of its own bank
+    /// (`account_scopes`, with `bank_url`); `ACCOUNT_SCOPES`' when unset.
+    pub account_scopes: Option<Vec<String>>,
     /// The Open Banking regime whose consents live there (`regime`), for the portal.
     pub regime: Option<Regime>,
     /// Who signs in there (`users`), when its people are not the tenant's one set: a subject
@@ -218,6 +223,18 @@ fn settings(origin: &str, key: &str, w: &Workspace) -> Result<WorkspaceSettings,
         }
         c => c.as_ref().map(|c| c.trim().to_string()),
     };
+    let account_scopes = match (&w.account_scopes, &bank_url) {
+        (None, _) => None,
+        (Some(_), None) => {
+            return err(format!(
+                "{origin}: {key}.account_scopes is set but {key}.bank_url is not (ACCOUNT_SCOPES is BANK_URL's)"
+            ))
+        }
+        // Separated by spaces or commas, as ACCOUNT_SCOPES.
+        (Some(list), Some(_)) => {
+            Some(super::tenant::scope_list(&format!("{origin}: {key}.account_scopes"), &list.replace(',', " "))?)
+        }
+    };
     let regime = match w.regime.as_deref().map(str::trim) {
         None => None,
         Some("obuk") => Some(Regime::Obuk),
@@ -260,6 +277,7 @@ fn settings(origin: &str, key: &str, w: &Workspace) -> Result<WorkspaceSettings,
         storage,
         bank_url,
         bank_id_claim,
+        account_scopes,
         regime,
         users,
         staff_role,
@@ -325,6 +343,24 @@ mod tests {
         for bad in ["\"2017-13-01\"", "\"01/01/2017\"", "\"2999-01-01\""] {
             let e = read(&format!("[workspace.cdr]\nhistory_from = {bad}\n"), "assent.toml").unwrap_err().0;
             assert!(e.contains("workspace.cdr.history_from must be a day"), "{bad}: {e}");
+        }
+    }
+
+    /// A bank named only here has its own scopes that share accounts, checked as scopes, and
+    /// only beside its `bank_url` (`ACCOUNT_SCOPES` is `BANK_URL`'s bank's).
+    #[test]
+    fn a_workspaces_bank_has_its_own_account_scopes() {
+        let bank = "[workspace.c]\nbank_url = \"https://bank.example/c\"\n";
+        let file = read(&format!("{bank}account_scopes = \" accounts, transactions \"\n"), "assent.toml").unwrap();
+        let scopes = file.workspaces["c"].account_scopes.clone();
+        assert_eq!(scopes, Some(vec!["accounts".to_string(), "transactions".to_string()]));
+        assert_eq!(read(bank, "assent.toml").unwrap().workspaces["c"].account_scopes, None);
+        let e = |text: &str| read(text, "assent.toml").unwrap_err().0;
+        let alone = e("[workspace.c]\naccount_scopes = \"accounts\"\n");
+        assert!(alone.contains("workspace.c.account_scopes is set but workspace.c.bank_url is not"), "{alone}");
+        for bad in ["\"\"", "\"acc\\\"ounts\""] {
+            let e = e(&format!("{bank}account_scopes = {bad}\n"));
+            assert!(e.contains("workspace.c.account_scopes"), "{bad}: {e}");
         }
     }
 

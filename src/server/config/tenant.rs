@@ -226,12 +226,17 @@ pub(super) fn read(get: &impl Fn(&str) -> Option<String>) -> Result<Option<Tenan
 /// A space-separated list of scopes (RFC 6749 §3.3: printable ASCII but `"` and `\`), with
 /// single spaces.
 fn scopes(name: &str, raw: &str) -> Result<String, ConfigError> {
+    scope_list(name, raw).map(|list| list.join(" "))
+}
+
+/// The scopes of a space-separated list, each checked as [`scopes`] says; at least one.
+pub(super) fn scope_list(name: &str, raw: &str) -> Result<Vec<String>, ConfigError> {
     let token = |s: &&str| s.bytes().all(|b| b == 0x21 || ((0x23..=0x7e).contains(&b) && b != b'\\'));
     let list: Vec<&str> = raw.split_ascii_whitespace().collect();
     match list.iter().find(|s| !token(s)) {
         _ if list.is_empty() => err(format!("{name} names no scope")),
         Some(bad) => err(format!("{name} holds a scope with a character a scope cannot have: {bad}")),
-        None => Ok(list.join(" ")),
+        None => Ok(list.into_iter().map(str::to_string).collect()),
     }
 }
 

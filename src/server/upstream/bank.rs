@@ -44,9 +44,11 @@ impl Upstream {
         };
         let fallback_claim = fdx.and_then(|f| f.id_claim.as_deref());
         match self.banks.get(workspace) {
-            Some(own) => {
-                Some(BankOf { url: &own.url, id_claim: own.id_claim.as_deref().or(fallback_claim), account_scopes })
-            }
+            Some(own) => Some(BankOf {
+                url: &own.url,
+                id_claim: own.id_claim.as_deref().or(fallback_claim),
+                account_scopes: own.account_scopes.as_deref().unwrap_or(account_scopes),
+            }),
             None => fdx.map(|f| BankOf { url: &f.bank_url, id_claim: fallback_claim, account_scopes }),
         }
     }
@@ -144,5 +146,42 @@ impl Upstream {
             }
             return read_json(response).await;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{tests::upstream, Fdx, WorkspaceBank};
+    use url::Url;
+
+    /// A workspace's own bank shares accounts under its own scopes when it names them, and
+    /// under `ACCOUNT_SCOPES` (or its default) when not; a workspace without a bank of its own
+    /// has `BANK_URL`'s.
+    #[test]
+    fn each_bank_shares_accounts_under_its_own_scopes() {
+        let url = |u: &str| Url::parse(u).unwrap();
+        let own = |scopes: Option<&[&str]>| WorkspaceBank {
+            url: url("https://bank.example/c"),
+            id_claim: None,
+            account_scopes: scopes.map(|s| s.iter().map(|s| s.to_string()).collect()),
+        };
+        let u = upstream().with_workspace_bank("c", own(Some(&["transactions"]))).with_workspace_bank("d", own(None));
+        assert_eq!(u.bank_of("c").unwrap().account_scopes, ["transactions"]);
+        assert_eq!(u.bank_of("d").unwrap().account_scopes, ["accounts"], "the default");
+        assert!(u.bank_of("e").is_none(), "no bank there");
+        let fdx = Fdx {
+            bank_url: url("https://bank.example/main"),
+            workspace: "fdx".into(),
+            id_claim: None,
+            account_scopes: vec!["shared_accounts".into()],
+        };
+        let u = u.with_fdx(fdx);
+        assert_eq!(u.bank_of("c").unwrap().account_scopes, ["transactions"]);
+        assert_eq!(u.bank_of("d").unwrap().account_scopes, ["shared_accounts"], "ACCOUNT_SCOPES");
+        let e = u.bank_of("e").unwrap();
+        assert_eq!(
+            (e.url.as_str(), e.account_scopes),
+            ("https://bank.example/main", &["shared_accounts".to_string()][..])
+        );
     }
 }

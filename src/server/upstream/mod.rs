@@ -144,6 +144,8 @@ pub struct Upstream {
 pub struct WorkspaceBank {
     pub url: Url,
     pub id_claim: Option<String>,
+    /// Its scopes that share accounts, when not `ACCOUNT_SCOPES`' (or its default).
+    pub account_scopes: Option<Vec<String>>,
 }
 
 #[derive(Debug, thiserror::Error)]

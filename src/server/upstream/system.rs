@@ -173,6 +173,13 @@ impl Upstream {
         self.needed().filter(|s| !set.contains(s)).collect()
     }
 
+    /// Whether the System token is asked for `manage_openbanking_consents`, without which no
+    /// FDX, UK or CDR consent can be read: no bank is configured (and `SYSTEM_SCOPES` does not
+    /// name it).
+    pub fn serves_open_banking(&self) -> bool {
+        self.system_scopes().split(' ').any(|s| s == SYSTEM_SCOPES_FDX)
+    }
+
     fn needed_scopes(&self) -> String {
         self.needed().collect::<Vec<_>>().join(" ")
     }
@@ -341,5 +348,9 @@ mod tests {
         set.system_scopes = Some("manage_openbanking_consents".into());
         assert_eq!(set.system_scopes(), "manage_openbanking_consents");
         assert_eq!(set.scopes_left_out(), ["manage_scope_grants", "revoke_tokens"]);
+        // Open Banking consents are read only with a token that may read them.
+        assert!(!plain.serves_open_banking() && served.serves_open_banking() && set.serves_open_banking());
+        set.system_scopes = Some("manage_scope_grants".into());
+        assert!(!set.serves_open_banking(), "SYSTEM_SCOPES left it out");
     }
 }

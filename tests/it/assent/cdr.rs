@@ -177,7 +177,12 @@ async fn the_recipient_gets_exactly_the_accounts_chosen_under_its_arrangement() 
     assert!(record.contains("AU-40003"), "the accounts: {record}");
     let res = form_post(&s, format!("{}/api/admin/revoke", app.url))
         .header("sec-fetch-site", "same-origin")
-        .form(&[("csrf_token", hidden(&record, "csrf_token").as_str()), ("id", &arrangement), ("reason", "Fraud")])
+        .form(&[
+            ("csrf_token", hidden(&record, "csrf_token").as_str()),
+            ("id", &arrangement),
+            ("reason", "Fraud"),
+            ("confirmed", "yes"),
+        ])
         .send()
         .await
         .unwrap();

@@ -193,9 +193,29 @@ async fn staff_find_a_record_read_its_history_and_revoke_it_with_a_reason() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     assert!(introspect(&app, &token).await, "nothing was revoked yet");
+    // A reason and the box unticked, without JavaScript (a browser that ignores `required`):
+    // back to the record, which asks for the box; nothing revoked.
+    assert!(record.contains(r#"name="confirmed" value="yes" required"#), "{record}");
+    assert!(record.contains("I confirm: Sandbox Demo App loses this consent's access now"), "{record}");
+    for confirmed in ["", "no"] {
+        let res = post(&app, &s, "/api/admin/revoke")
+            .form(&[("csrf_token", token_field.as_str()), ("id", &id), ("reason", "Fraud"), ("confirmed", confirmed)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(location(&res), format!("{path}&confirm=needed"));
+    }
+    let again = admin_page(&app, &s, &format!("{path}&confirm=needed")).await;
+    assert!(again.contains(r#"<p role="alert" class="notice">Tick the box to confirm"#), "{again}");
+    assert!(introspect(&app, &token).await, "nothing was revoked yet");
 
     let res = post(&app, &s, "/api/admin/revoke")
-        .form(&[("csrf_token", token_field.as_str()), ("id", &id), ("reason", "Reported fraud on the account")])
+        .form(&[
+            ("csrf_token", token_field.as_str()),
+            ("id", &id),
+            ("reason", "Reported fraud on the account"),
+            ("confirmed", "yes"),
+        ])
         .send()
         .await
         .unwrap();
@@ -238,7 +258,12 @@ async fn a_revocation_whose_record_cannot_be_written_says_the_access_ended() {
     lock.execute_batch("BEGIN EXCLUSIVE").unwrap();
     let revoke = || {
         post(&app, &s, "/api/admin/revoke")
-            .form(&[("csrf_token", token_field.as_str()), ("id", &id), ("reason", "Reported fraud")])
+            .form(&[
+                ("csrf_token", token_field.as_str()),
+                ("id", &id),
+                ("reason", "Reported fraud"),
+                ("confirmed", "yes"),
+            ])
             .send()
     };
     let res = revoke().await.unwrap();
@@ -304,6 +329,7 @@ async fn revoking_a_provider_ends_every_consent_of_the_application() {
             ("csrf_token", hidden(&record, "csrf_token")),
             ("client_id", "demo-app".into()),
             ("reason", "Provider offboarded".into()),
+            ("confirmed", "yes".into()),
         ])
         .send()
         .await
@@ -364,13 +390,18 @@ async fn a_banks_own_staff_reach_its_records_only() {
     let res = s.get(format!("{}/admin/record?id={demo}", app.url)).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     let res = post(&app, &s, "/api/admin/revoke")
-        .form(&[("csrf_token", token.as_str()), ("id", demo.as_str()), ("reason", "Not ours")])
+        .form(&[("csrf_token", token.as_str()), ("id", demo.as_str()), ("reason", "Not ours"), ("confirmed", "yes")])
         .send()
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     let res = post(&app, &s, "/api/admin/revoke-provider")
-        .form(&[("csrf_token", token.as_str()), ("client_id", "demo-app"), ("reason", "Not ours")])
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("client_id", "demo-app"),
+            ("reason", "Not ours"),
+            ("confirmed", "yes"),
+        ])
         .send()
         .await
         .unwrap();
@@ -382,7 +413,12 @@ async fn a_banks_own_staff_reach_its_records_only() {
     assert_eq!(status(demo.clone()).await, Status::Authorized, "another bank's consent stands");
     // Its own bank's: revoked.
     let res = post(&app, &s, "/api/admin/revoke")
-        .form(&[("csrf_token", token.as_str()), ("id", gobank.as_str()), ("reason", "Customer called")])
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("id", gobank.as_str()),
+            ("reason", "Customer called"),
+            ("confirmed", "yes"),
+        ])
         .send()
         .await
         .unwrap();

@@ -185,7 +185,12 @@ async fn staff_revoke_an_fdx_consent_through_its_record() {
     let id = hidden(&page, "id");
     let res = form_post(&staff, format!("{}/api/admin/revoke", app.url))
         .header("sec-fetch-site", "same-origin")
-        .form(&[("csrf_token", hidden(&page, "csrf_token").as_str()), ("id", &id), ("reason", "Fraud reported")])
+        .form(&[
+            ("csrf_token", hidden(&page, "csrf_token").as_str()),
+            ("id", &id),
+            ("reason", "Fraud reported"),
+            ("confirmed", "yes"),
+        ])
         .send()
         .await
         .unwrap();

@@ -222,7 +222,12 @@ async fn an_allowed_uk_consent_is_recorded_by_its_consent_id_and_staff_end_it_fo
 
     let res = form_post(&s, format!("{}/api/admin/revoke", app.url))
         .header("sec-fetch-site", "same-origin")
-        .form(&[("csrf_token", hidden(&record, "csrf_token").as_str()), ("id", &id), ("reason", "Fraud")])
+        .form(&[
+            ("csrf_token", hidden(&record, "csrf_token").as_str()),
+            ("id", &id),
+            ("reason", "Fraud"),
+            ("confirmed", "yes"),
+        ])
         .send()
         .await
         .unwrap();

@@ -184,7 +184,12 @@ async fn a_payment_is_shown_paid_from_the_chosen_account_and_made_once() {
     assert!(!record.contains("/api/admin/revoke-provider"), "a payment is no consent to end: {record}");
     let res = form_post(&s, format!("{}/api/admin/revoke", app.url))
         .header("sec-fetch-site", "same-origin")
-        .form(&[("csrf_token", hidden(&record, "csrf_token").as_str()), ("id", &id), ("reason", "Fraud")])
+        .form(&[
+            ("csrf_token", hidden(&record, "csrf_token").as_str()),
+            ("id", &id),
+            ("reason", "Fraud"),
+            ("confirmed", "yes"),
+        ])
         .send()
         .await
         .unwrap();

@@ -2,6 +2,7 @@
 //! ids, readiness, metrics and the theme.
 
 use crate::common::*;
+use assent::sandbox::Stats;
 use reqwest::{header, StatusCode};
 
 fn lang_of(html: &str) -> &str {
@@ -266,4 +267,28 @@ async fn misconfigurations_stop_the_binary_with_the_fix_named() {
         assert!(said.contains("the System client gets no token") && said.contains(says), "{said}");
         assert!(!said.contains(&app.sandbox_handle.consent_client_secret), "{said}");
     }
+}
+
+/// An Open Banking consent (FDX, UK, CDR) sent to an Assent that serves no bank: said to be
+/// not offered here (400), the operator told what to set, instead of the authorization
+/// server's refusal (the System token may not read such consents), which read as its fault
+/// (a 502). The generic consent is read as ever.
+#[tokio::test]
+async fn an_open_banking_consent_without_a_bank_is_not_offered() {
+    let app = spawn_app().await;
+    let data = tempfile::tempdir().unwrap();
+    let issuer = format!("{}/default/demo", app.sandbox_url());
+    let secret = app.sandbox_handle.consent_client_secret.clone();
+    let bankless = spawn_assent(&issuer, &secret, &"k".repeat(32), data.path(), None).await;
+    let b = browser();
+    for kind in ["fdx", "account_access", "cdr_arrangement", "domestic_payment"] {
+        let url = format!("{bankless}/consent?login_id=abc&login_state=def&consent_type={kind}");
+        let res = b.get(url).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{kind}");
+        assert!(res.text().await.unwrap().contains("This kind of consent is not offered here"), "{kind}");
+    }
+    let reads = Stats::get(&app.sandbox().stats.scope_grant_reads);
+    let res = b.get(format!("{bankless}/consent?login_id=abc&login_state=def")).send().await.unwrap();
+    assert_ne!(res.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(Stats::get(&app.sandbox().stats.scope_grant_reads), reads + 1, "a scope grant is read");
 }

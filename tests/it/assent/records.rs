@@ -337,17 +337,26 @@ async fn an_accounts_consent_records_the_chosen_accounts_and_its_token_carries_t
     assert!(ids.len() >= 2, "the customer's accounts: {ids:?}");
     assert!(!page.html.contains("name=\"account[]\" checked"), "none ticked");
 
-    // Allow without an account: the form again, saying why; nothing accepted.
+    // Allow without an account: the form again, saying why, ticked as it was sent; nothing
+    // accepted.
     let res = submit(&app, &b, &page, "allow", &["accounts"]).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let again = res.text().await.unwrap();
+    assert!(ticked(&again, "scope[]", "accounts") && ticked(&again, "scope[]", "openid"), "{again}");
+    assert!(ids.iter().all(|id| !ticked(&again, "account[]", id)));
     // Another customer's account (user2's): refused.
     let theirs = app.sandbox().bank.accounts_of("user2").next().unwrap().id.clone();
     let res = submit_fields(&app, &b, &page, "allow", &[("scope[]", "accounts"), ("account[]", theirs.as_str())]).await;
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
     // An account ticked, the permission that shares it not: asked about, never dropped unsaid.
+    // Sent back as it was: the permission the user unticked comes back unticked (whatever the
+    // screen ticks at first), the account ticked, the others not, and the required one ticked.
     let res = submit_fields(&app, &b, &page, "allow", &[("account[]", ids[0].as_str())]).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(res.text().await.unwrap().contains("not the permission that shares them"));
+    let again = res.text().await.unwrap();
+    assert!(again.contains("not the permission that shares them"));
+    assert!(!ticked(&again, "scope[]", "accounts") && ticked(&again, "scope[]", "openid"));
+    assert!(ticked(&again, "account[]", &ids[0]) && !ticked(&again, "account[]", &ids[1]));
     assert!(records(&app).iter().all(|r| r.3 != "authorized"), "no consent yet");
 
     let res = submit_fields(&app, &b, &page, "allow", &[("scope[]", "accounts"), ("account[]", ids[0].as_str())]).await;
@@ -425,7 +434,12 @@ async fn an_accounts_consent_records_the_chosen_accounts_and_its_token_carries_t
     let page = staff.get(format!("{}/admin/record?id={id}", app.url)).send().await.unwrap().text().await.unwrap();
     let res = form_post(&staff, format!("{}/api/admin/revoke", app.url))
         .header("sec-fetch-site", "same-origin")
-        .form(&[("csrf_token", hidden(&page, "csrf_token")), ("id", id.clone()), ("reason", "Suspected fraud".into())])
+        .form(&[
+            ("csrf_token", hidden(&page, "csrf_token")),
+            ("id", id.clone()),
+            ("reason", "Suspected fraud".into()),
+            ("confirmed", "yes".into()),
+        ])
         .send()
         .await
         .unwrap();
