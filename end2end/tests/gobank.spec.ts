@@ -68,6 +68,7 @@ test("generic consent with accounts: none ticked, one required, the chosen one s
     await expect(page.getByRole("alert")).toHaveText("Choose at least one account to share, or choose Deny.");
   } else {
     await expect(page.getByText("Choose at least one account to share, or choose Deny.")).toBeVisible();
+    await expect(page.getByRole("alert")).toBeFocused();
   }
   const first = page.getByRole("group", { name: "Choose the accounts to share" }).getByRole("checkbox").first();
   await first.check();

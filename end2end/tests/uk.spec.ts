@@ -54,9 +54,12 @@ test("UK account access: the data in plain words, two of three accounts shared, 
     await page.getByRole("checkbox", { name: /Instant Saver/ }).check();
     await expect(page.getByText(/Accounts you are sharing: \S+, \S+/)).toBeVisible();
   } else {
-    // The plain form: nothing chosen comes back with the screen and the reason (422).
+    // The plain form: nothing chosen comes back with the screen and the reason (422), the
+    // reason focused and in view, far above the button on this long screen.
     await page.getByRole("button", { name: /^Allow/ }).click();
     await expect(page.getByRole("alert")).toContainText("Choose at least one account");
+    await expect(page.getByRole("alert")).toBeFocused();
+    await expect(page.getByRole("alert")).toBeInViewport();
     await page.getByRole("checkbox", { name: /Current Account/ }).check();
     await page.getByRole("checkbox", { name: /Instant Saver/ }).check();
   }

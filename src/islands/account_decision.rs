@@ -5,7 +5,7 @@
 //! will be shared. Each regime's island is this one form with its own decision server function.
 
 use super::choices::{Choices, ChoicesForm};
-use super::{error_text, fill, hydrated, BusyStatus, DecisionButtons};
+use super::{error_text, fill, hydrated, DecisionButtons, FormNotice};
 use crate::api::cdr::DecideCdrArrangement;
 use crate::api::fdx::DecideFdxConsent;
 use crate::api::obuk::DecideObukConsent;
@@ -87,6 +87,7 @@ where
     let busy = Signal::from(Memo::new(move |_| pending.get() || matches!(outcome.get(), Some(Ok(())))));
     super::reset_on_back(decide);
     let texts = StoredValue::new(texts);
+    let sent_back = notice.is_some();
     let message = move || {
         if let Some(Err(e)) = outcome.get() {
             return Some(texts.with_value(|t| error_text(&e, &t.offline)));
@@ -107,8 +108,7 @@ where
         })
     });
     view! {
-        <p class="notice" role="alert">{message}</p>
-        <BusyStatus busy words=texts.with_value(|t| t.sending.clone())/>
+        <FormNotice message sent_back busy sending=texts.with_value(|t| t.sending.clone())/>
         <ActionForm action=decide>
             <ChoicesForm choices busy>
                 {children()}

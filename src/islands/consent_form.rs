@@ -4,7 +4,7 @@
 //! through the `decide_consent` server function without leaving the page.
 
 use super::choices::{Choices, ChoicesForm};
-use super::{error_text, fill, hydrated, BusyStatus, DecisionButtons};
+use super::{error_text, fill, hydrated, DecisionButtons, FormNotice};
 use crate::api::consent::DecideConsent;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -51,6 +51,7 @@ pub fn ConsentForm(
     let busy = Signal::from(Memo::new(move |_| pending.get() || matches!(outcome.get(), Some(Ok(())))));
     super::reset_on_back(decide);
     let texts = StoredValue::new(texts);
+    let sent_back = notice.is_some();
     // What stops an Allow, said once the user tried one.
     let missing = move || {
         ticked.with(|now| {
@@ -86,8 +87,7 @@ pub fn ConsentForm(
         ticked.with(|now| texts.with_value(|t| now.accounts_in_words(&t.accounts_summary, &t.no_account_chosen)))
     };
     view! {
-        <p class="notice" role="alert">{message}</p>
-        <BusyStatus busy words=texts.with_value(|t| t.sending.clone())/>
+        <FormNotice message sent_back busy sending=texts.with_value(|t| t.sending.clone())/>
         <ActionForm action=decide>
             <ChoicesForm choices busy>
                 {children()}

@@ -116,6 +116,23 @@ pub fn FlowFields(login_id: String, login_state: String, csrf_token: String) -> 
     }
 }
 
+/// Above a decision form: what stops it or what went wrong (`message`), and `sending` said to
+/// screen readers while `busy`. A form the server sent back (`sent_back`, without JavaScript)
+/// gives its message the focus as the page loads, which brings it into view and has it read
+/// (the error summary pattern): on a long screen it would be far above the button pressed.
+#[component]
+fn FormNotice(
+    message: impl Fn() -> Option<String> + Send + Sync + 'static,
+    sent_back: bool,
+    busy: Signal<bool>,
+    sending: String,
+) -> impl IntoView {
+    view! {
+        <p class="notice" role="alert" tabindex=sent_back.then_some("-1") autofocus=sent_back>{message}</p>
+        <BusyStatus busy words=sending/>
+    }
+}
+
 /// Says `words` ("Sending…", a busy button's new text) to screen readers, which do not announce
 /// a button's text changing: a polite live region, in the page from the start, seen by no one.
 /// Outside the form, whose `aria-busy` would hold it back; no `status` role, which stays the

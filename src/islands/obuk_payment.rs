@@ -4,7 +4,7 @@
 //! naming the amount, through the `decide_domestic_payment` server function.
 
 use super::choices::{Choices, ChoicesForm};
-use super::{error_text, hydrated, BusyStatus, DecisionButtons};
+use super::{error_text, hydrated, DecisionButtons, FormNotice};
 use crate::api::obuk_payment::DecideDomesticPayment;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -33,6 +33,7 @@ pub fn PaymentForm(texts: PaymentTexts, notice: Option<String>, children: Childr
     let busy = Signal::from(Memo::new(move |_| pending.get() || matches!(outcome.get(), Some(Ok(())))));
     super::reset_on_back(decide);
     let texts = StoredValue::new(texts);
+    let sent_back = notice.is_some();
     let message = move || {
         if let Some(Err(e)) = outcome.get() {
             return Some(texts.with_value(|t| error_text(&e, &t.offline)));
@@ -44,8 +45,7 @@ pub fn PaymentForm(texts: PaymentTexts, notice: Option<String>, children: Childr
     };
     let pay = Signal::derive(move || texts.with_value(|t| if busy.get() { t.sending.clone() } else { t.pay.clone() }));
     view! {
-        <p class="notice" role="alert">{message}</p>
-        <BusyStatus busy words=texts.with_value(|t| t.sending.clone())/>
+        <FormNotice message sent_back busy sending=texts.with_value(|t| t.sending.clone())/>
         <ActionForm action=decide>
             <ChoicesForm choices busy>
                 {children()}

@@ -78,6 +78,14 @@ async fn nothing_selected_is_asked_again_not_granted() {
     // Its title says so first, as the tab and a screen reader's first words.
     assert!(again.contains("<title>Error: Consent request · "), "{again}");
     assert!(page.html.contains("<title>Consent request · "), "the first showing is no error");
+    // Its words take the focus as it loads (and so come into view); the first showing's do not.
+    let alert = |html: &str| {
+        let at = html.find(r#"role="alert""#).unwrap();
+        html[html[..at].rfind('<').unwrap()..at + html[at..].find('>').unwrap()].to_string()
+    };
+    let (said, first) = (alert(&again), alert(&page.html));
+    assert!(said.contains("autofocus") && said.contains(r#"tabindex="-1""#), "{said}");
+    assert!(!first.contains("autofocus") && !first.contains("tabindex"), "{first}");
     assert_eq!(Stats::get(&app.sandbox().stats.scope_grant_decisions), before);
     // The flow is still usable.
     let res = submit(&app, &b, &page, "allow", &["photos.read"]).await;
