@@ -74,10 +74,17 @@ test("consent: live summary, select all / none per service, openid locked, nothi
   await expect(summary).toHaveText("You are sharing 0 of 2 permissions.");
   await page.getByRole("button", { name: "Allow" }).click();
   await expect(page.getByRole("alert")).toHaveText("Select at least one permission to allow, or choose Deny.");
+  // The groups at fault say so, described by the words above.
+  const groups = page.locator("fieldset.scopes");
+  for (const group of await groups.all()) {
+    await expect(group).toHaveAttribute("aria-invalid", "true");
+    await expect(group).toHaveAccessibleDescription("Select at least one permission to allow, or choose Deny.");
+  }
   expect(page.url()).toContain("/consent?");
   expect(decisions).toBe(0);
   await page.getByRole("checkbox", { name: /Email address/ }).check();
   await expect(page.getByRole("alert")).toBeEmpty();
+  for (const group of await groups.all()) await expect(group).not.toHaveAttribute("aria-invalid");
   await page.getByRole("button", { name: "Allow" }).click();
   await expect(page.getByRole("heading", { name: "Signed in" })).toBeVisible();
   expect(decisions).toBe(1);
@@ -128,12 +135,18 @@ test("Open Finance: account picker with live summary, select all, at least one i
   const allow = page.getByRole("button", { name: /^Allow/ });
   await allow.click();
   await expect(page.getByRole("alert")).toHaveText("Choose at least one account to share, or choose Deny.");
+  const group = page.getByRole("group", { name: "Choose the accounts to share" });
+  await expect(group).toHaveAttribute("aria-invalid", "true");
+  // Its hint, and why it stops the Allow.
+  await expect(group).toHaveAccessibleDescription(/Choose at least one account to share, or choose Deny\.$/);
   await expectAccessible(page, "FDX consent, nothing chosen");
 
-  const boxes = page.getByRole("group", { name: "Choose the accounts to share" }).getByRole("checkbox");
+  const boxes = group.getByRole("checkbox");
   await boxes.nth(0).check();
   await expect(allow).toHaveText("Allow: share 1 account");
   await expect(page.getByRole("alert")).toBeEmpty();
+  await expect(group).not.toHaveAttribute("aria-invalid");
+  await expect(group).not.toHaveAccessibleDescription(/Choose at least one account/);
   await boxes.nth(1).check();
   await expect(summary).toContainText("2 chosen: ");
   await expect(allow).toHaveText("Allow: share 2 accounts");

@@ -4,7 +4,7 @@
 //! of the chosen ones, select all, "choose at least one" said in place, and Allow naming what
 //! will be shared. Each regime's island is this one form with its own decision server function.
 
-use super::choices::{Choices, ChoicesForm};
+use super::choices::{Choices, ChoicesForm, ACCOUNTS};
 use super::{error_text, fill, hydrated, DecisionButtons, FormNotice};
 use crate::api::cdr::DecideCdrArrangement;
 use crate::api::fdx::DecideFdxConsent;
@@ -88,6 +88,7 @@ where
     super::reset_on_back(decide);
     let texts = StoredValue::new(texts);
     let sent_back = notice.is_some();
+    let invalid = Signal::derive(move || (nudge.get() && accounts_required && none_chosen()).then_some(ACCOUNTS));
     let message = move || {
         if let Some(Err(e)) = outcome.get() {
             return Some(texts.with_value(|t| error_text(&e, &t.offline)));
@@ -110,7 +111,7 @@ where
     view! {
         <FormNotice message sent_back busy sending=texts.with_value(|t| t.sending.clone())/>
         <ActionForm action=decide>
-            <ChoicesForm choices busy>
+            <ChoicesForm choices busy invalid>
                 {children()}
                 {accounts_required
                     .then(|| {

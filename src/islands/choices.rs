@@ -97,10 +97,30 @@ impl Choices {
     }
 }
 
+/// The id of the form's notice ([`super::FormNotice`]), which describes a group marked invalid.
+pub const NOTICE_ID: &str = "form-notice";
+
+/// The groups of a form that stop its Allow, as a selector of its `fieldset`s.
+pub const PERMISSIONS: &str = "fieldset.scopes:not(.accounts)";
+pub const ACCOUNTS: &str = "fieldset.accounts";
+
 /// The body of a decision form: `children` (the server's inputs, and the island's summaries and
-/// buttons), marked busy while a decision is on its way, its choices watched.
+/// buttons), marked busy while a decision is on its way, its choices watched. The groups
+/// `invalid` names (what stops an Allow, once said) are marked `aria-invalid` and described by
+/// the notice that says why, as long as it does.
 #[component]
-pub fn ChoicesForm(choices: Choices, busy: Signal<bool>, children: Children) -> impl IntoView {
+pub fn ChoicesForm(
+    choices: Choices,
+    busy: Signal<bool>,
+    invalid: Signal<Option<&'static str>>,
+    children: Children,
+) -> impl IntoView {
+    Effect::new(move |_| {
+        let groups = invalid.get();
+        if let Some(form) = choices.form.get() {
+            mark_invalid(&form, groups);
+        }
+    });
     view! {
         <div
             class="guarded-form"
@@ -117,6 +137,15 @@ pub fn ChoicesForm(choices: Choices, busy: Signal<bool>, children: Children) -> 
             {children()}
         </div>
     }
+}
+
+/// Marks the `fieldset`s under `root` that `selector` matches invalid, described by the form's
+/// notice, and the others not.
+fn mark_invalid(root: &Element, selector: Option<&str>) {
+    #[cfg(feature = "hydrate")]
+    dom::mark_invalid(root, selector);
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (root, selector);
 }
 
 /// Select all / none: a click on a `[data-bulk="all"]` or `[data-bulk="none"]` button ticks or
@@ -170,6 +199,25 @@ mod dom {
             }
         }
         ticked
+    }
+
+    pub fn mark_invalid(root: &Element, selector: Option<&str>) {
+        let groups = root.get_elements_by_tag_name("fieldset");
+        for group in (0..groups.length()).filter_map(|i| groups.item(i)) {
+            let on = selector.is_some_and(|s| group.matches(s).unwrap_or(false));
+            let described = group.get_attribute("aria-describedby").unwrap_or_default();
+            let mut ids: Vec<&str> = described.split_whitespace().filter(|id| *id != super::NOTICE_ID).collect();
+            if on {
+                ids.push(super::NOTICE_ID);
+                let _ = group.set_attribute("aria-invalid", "true");
+            } else {
+                let _ = group.remove_attribute("aria-invalid");
+            }
+            let _ = match ids.is_empty() {
+                true => group.remove_attribute("aria-describedby"),
+                false => group.set_attribute("aria-describedby", &ids.join(" ")),
+            };
+        }
     }
 
     /// The `<input>`s under `root`, in page order.

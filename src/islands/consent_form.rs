@@ -3,7 +3,7 @@
 //! shared, select all / none per service, "choose at least one" said in place, and Allow or Deny
 //! through the `decide_consent` server function without leaving the page.
 
-use super::choices::{Choices, ChoicesForm};
+use super::choices::{Choices, ChoicesForm, ACCOUNTS, PERMISSIONS};
 use super::{error_text, fill, hydrated, DecisionButtons, FormNotice};
 use crate::api::consent::DecideConsent;
 use leptos::prelude::*;
@@ -68,6 +68,17 @@ pub fn ConsentForm(
             })
         })
     };
+    // The groups that stop an Allow, once the user tried one.
+    let invalid = Signal::derive(move || {
+        if !nudge.get() {
+            return None;
+        }
+        ticked.with(|now| match () {
+            _ if now.nothing_chosen() || now.stray_accounts() => Some(PERMISSIONS),
+            _ if now.needs_account() => Some(ACCOUNTS),
+            _ => None,
+        })
+    });
     let message = move || {
         if let Some(Err(e)) = outcome.get() {
             return Some(texts.with_value(|t| error_text(&e, &t.offline)));
@@ -89,7 +100,7 @@ pub fn ConsentForm(
     view! {
         <FormNotice message sent_back busy sending=texts.with_value(|t| t.sending.clone())/>
         <ActionForm action=decide>
-            <ChoicesForm choices busy>
+            <ChoicesForm choices busy invalid>
                 {children()}
                 <p class="summary" aria-live="polite">{move || hydrated.get().then(summary)}</p>
                 {accounts

@@ -128,7 +128,9 @@ fn FormNotice(
     sending: String,
 ) -> impl IntoView {
     view! {
-        <p class="notice" role="alert" tabindex=sent_back.then_some("-1") autofocus=sent_back>{message}</p>
+        <p class="notice" role="alert" id=choices::NOTICE_ID tabindex=sent_back.then_some("-1") autofocus=sent_back>
+            {message}
+        </p>
         <BusyStatus busy words=sending/>
     }
 }

@@ -34,6 +34,7 @@ pub fn PaymentForm(texts: PaymentTexts, notice: Option<String>, children: Childr
     super::reset_on_back(decide);
     let texts = StoredValue::new(texts);
     let sent_back = notice.is_some();
+    let invalid = Signal::derive(move || (nudge.get() && !ticked.with(|now| now.payer)).then_some("fieldset.payers"));
     let message = move || {
         if let Some(Err(e)) = outcome.get() {
             return Some(texts.with_value(|t| error_text(&e, &t.offline)));
@@ -47,7 +48,7 @@ pub fn PaymentForm(texts: PaymentTexts, notice: Option<String>, children: Childr
     view! {
         <FormNotice message sent_back busy sending=texts.with_value(|t| t.sending.clone())/>
         <ActionForm action=decide>
-            <ChoicesForm choices busy>
+            <ChoicesForm choices busy invalid>
                 {children()}
                 <DecisionButtons
                     deny=texts.with_value(|t| t.deny.clone())

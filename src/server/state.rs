@@ -249,22 +249,16 @@ pub async fn build(
     if let Some(handle) = &sandbox {
         for (wid, _) in handle.sandbox.workspaces().filter(|(_, w)| w.ledger.is_some()) {
             if let Ok(url) = Url::parse(&format!("{}/bank/{wid}", handle.base_url)) {
-                banks.push((
-                    wid.to_string(),
-                    upstream::WorkspaceBank { url, id_claim: Some("customer_id".into()), account_scopes: None },
-                ));
+                let id_claim = Some("customer_id".into());
+                banks.push((wid.to_string(), upstream::WorkspaceBank { url, id_claim, account_scopes: None }));
             }
         }
     }
     for (wid, settings) in &config.workspaces {
         if let Some(url) = &settings.bank_url {
             banks.retain(|(w, _)| w != wid);
-            let bank = upstream::WorkspaceBank {
-                url: url.clone(),
-                id_claim: settings.bank_id_claim.clone(),
-                account_scopes: settings.account_scopes.clone(),
-            };
-            banks.push((wid.clone(), bank));
+            let (id_claim, account_scopes) = (settings.bank_id_claim.clone(), settings.account_scopes.clone());
+            banks.push((wid.clone(), upstream::WorkspaceBank { url: url.clone(), id_claim, account_scopes }));
         }
     }
     for (wid, bank) in banks {
