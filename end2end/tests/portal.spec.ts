@@ -52,6 +52,7 @@ test("portal: see the app you allowed, revoke it, and its token stops working", 
     // Hydrated: an in-page dialog; confirming removes the card without a reload.
     await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
     await page.evaluate(() => ((window as any).__samePage = true));
+    await expect(card.getByRole("link", { name: "Revoke access of Sandbox Demo App" })).toHaveAttribute("aria-haspopup", "dialog");
     await card.getByRole("link", { name: "Revoke access of Sandbox Demo App" }).click();
     const dialog = page.getByRole("dialog", { name: "Revoke access of Sandbox Demo App?" });
     await expect(dialog).toBeVisible();
@@ -63,6 +64,8 @@ test("portal: see the app you allowed, revoke it, and its token stops working", 
     await expect(page.getByRole("heading", { name: "Sandbox Demo App" })).toHaveCount(0);
     expect(await page.evaluate(() => (window as any).__samePage)).toBe(true);
   } else {
+    // A link to a page, which says no dialog.
+    await expect(card.getByRole("link", { name: "Revoke access of Sandbox Demo App" })).not.toHaveAttribute("aria-haspopup");
     await card.getByRole("link", { name: "Revoke access of Sandbox Demo App" }).click();
     await expect(page.getByRole("heading", { level: 1 })).toContainText("Revoke access of Sandbox Demo App?");
     await expectEqualProminence(page.getByRole("link", { name: "Cancel" }), page.getByRole("button", { name: "Revoke access" }));

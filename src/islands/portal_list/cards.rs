@@ -1,7 +1,7 @@
 //! One card per application and per Open Finance consent, with its action: a link to the
 //! confirmation page, which the island turns into its dialog.
 
-use super::{opens_dialog, PortalTexts};
+use super::PortalTexts;
 use crate::islands::fill;
 use crate::model::{AppAccess, FdxAccess};
 use leptos::either::Either;
@@ -80,7 +80,7 @@ pub(super) fn AppCard(
                     id=format!("revoke-app-{index}")
                     href=confirm_href("client_id", &app.client_id)
                     aria-label=label
-                    aria-haspopup=opens_dialog()
+                    data-opens-dialog=""
                     on:click=on_revoke
                 >
                     {texts.with_value(|t| t.revoke.clone())}
@@ -133,7 +133,7 @@ pub(super) fn FdxCard(
                         id=format!("stop-fdx-{index}")
                         href=confirm_href("consent_id", &access.consent_id)
                         aria-label=label
-                        aria-haspopup=opens_dialog()
+                        data-opens-dialog=""
                         on:click=on_stop
                     >
                         {texts.with_value(|t| t.fdx_revoke.clone())}

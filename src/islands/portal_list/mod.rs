@@ -26,16 +26,14 @@ use serde::{Deserialize, Serialize};
 fn lower(s: &str) -> String {
     leptos::web_sys::js_sys::JsString::from(s).to_lower_case().into()
 }
-/// Whether the list's island runs: its actions' links open the dialog then, and lead to the
-/// confirmation page before.
-#[derive(Clone, Copy)]
-struct Hydrated(ReadSignal<bool>);
-
-/// The `aria-haspopup` of an action's link: a dialog once hydrated, none before (the link leads
-/// to a page).
-fn opens_dialog() -> impl Fn() -> Option<&'static str> + Copy + Send + Sync + 'static {
-    let hydrated = use_context::<Hydrated>();
-    move || hydrated.is_some_and(|Hydrated(h)| h.get()).then_some("dialog")
+/// Says of the actions' links (`data-opens-dialog`) that they open a dialog, as they do once
+/// the island runs; before, each leads to its confirmation page. Set once, where the page has
+/// them, rather than kept by the view: a reactive attribute on each link cost the module 1.9 KB.
+fn say_popups() {
+    let links = document().get_elements_by_tag_name("a");
+    for link in (0..links.length()).filter_map(|i| links.item(i)).filter(|a| a.has_attribute("data-opens-dialog")) {
+        let _ = link.set_attribute("aria-haspopup", "dialog");
+    }
 }
 
 #[cfg(not(feature = "hydrate"))]
@@ -147,7 +145,7 @@ pub fn PortalList(
 ) -> impl IntoView {
     let texts = StoredValue::new(texts);
     let hydrated = hydrated();
-    provide_context(Hydrated(hydrated));
+    Effect::new(move |_| say_popups());
     let needle = RwSignal::new(lower(filter.trim()));
     let shared = Shared {
         target: RwSignal::new(None),

@@ -85,7 +85,6 @@ fn Record(
     let at_bank = texts.with_value(|t| fill(&t.client_at_bank, &[("client", &client), ("bank", &bank)]));
     let revoke_label = texts.with_value(|t| fill(&t.revoke_label, &[("client", &at_bank)]));
     let target = Target::App { client_id: client_id.clone(), name: at_bank };
-    let popup = super::opens_dialog();
     view! {
         <li class="record" class:ended=move || !active_now() class:gone=move || !show.get()>
             <div class="record-head">
@@ -120,7 +119,7 @@ fn Record(
                                 id=format!("revoke-record-{index}")
                                 href=revoke_href.clone()
                                 aria-label=revoke_label.clone()
-                                aria-haspopup=popup
+                                data-opens-dialog=""
                                 on:click={
                                     let target = target.clone();
                                     move |ev| on_revoke(target.clone(), ev)
