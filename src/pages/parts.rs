@@ -76,9 +76,10 @@ pub fn ClientHeader(client: ClientView, user: String, title_key: &'static str) -
     }
 }
 
-/// The customer's accounts to choose from, none ticked (but on a form sent back): the content of a consent form's
-/// island, rendered on the server only (the island reads what is ticked from the page). Select
-/// all appears once the island runs; accounts in `shared_now` (a CDR amendment's) say so.
+/// The customer's accounts to choose from, none ticked (but on a form sent back): the content
+/// of a consent form's island, rendered on the server only (the island reads what is ticked
+/// from the page). Select all appears once the island runs; accounts in `shared_now` (a CDR
+/// amendment's) say so.
 /// Accounts that cannot be shared now follow the fieldset, each with its reason and no
 /// checkbox (one shared now says it leaves the arrangement with the amendment).
 #[component]

@@ -184,8 +184,7 @@ async fn consent_screen(
 
 /// Around the five decisions' server functions: a plain form that allowed with nothing chosen
 /// gets its consent screen again, saying so (422), ticked as it was sent, instead of an error
-/// page. An island shows
-/// the same words in place by itself.
+/// page. An island shows the same words in place by itself.
 pub async fn form_again(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let (parts, body) = request.into_parts();
     let Ok(form) = to_bytes(body, MAX_ERROR).await else {

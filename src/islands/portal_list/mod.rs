@@ -26,6 +26,11 @@ use serde::{Deserialize, Serialize};
 fn lower(s: &str) -> String {
     leptos::web_sys::js_sys::JsString::from(s).to_lower_case().into()
 }
+#[cfg(not(feature = "hydrate"))]
+fn lower(s: &str) -> String {
+    s.to_lowercase()
+}
+
 /// Says of the actions' links (`data-opens-dialog`) that they open a dialog, as they do once
 /// the island runs; before, each leads to its confirmation page. Set once, where the page has
 /// them, rather than kept by the view: a reactive attribute on each link cost the module 1.9 KB.
@@ -34,11 +39,6 @@ fn say_popups() {
     for link in (0..links.length()).filter_map(|i| links.item(i)).filter(|a| a.has_attribute("data-opens-dialog")) {
         let _ = link.set_attribute("aria-haspopup", "dialog");
     }
-}
-
-#[cfg(not(feature = "hydrate"))]
-fn lower(s: &str) -> String {
-    s.to_lowercase()
 }
 
 /// `s` in upper case (a card's initial), likewise.
