@@ -85,7 +85,8 @@ pub async fn consent(State(state): State<AppState>, request: Request) -> Respons
     if kind != Kind::ScopeGrant && !state.upstream.serves_open_banking() {
         tracing::warn!(
             ?consent_type,
-            "an Open Banking consent arrived, but Assent serves none: set BANK_URL or a workspace's bank_url"
+            "an Open Banking consent arrived, but Assent serves none (its System token is not asked for \
+             manage_openbanking_consents): set BANK_URL or a workspace's bank_url, and keep that scope in SYSTEM_SCOPES"
         );
         return failure_page(&state, &parts.uri, AppError::new(Failure::ConsentTypeUnsupported)).await;
     }

@@ -223,13 +223,17 @@ fn settings(origin: &str, key: &str, w: &Workspace) -> Result<WorkspaceSettings,
         }
         c => c.as_ref().map(|c| c.trim().to_string()),
     };
-    let account_scopes = match (&w.account_scopes, &bank_url) {
-        (None, _) => None,
-        (Some(_), None) => {
+    // A bank's settings go with its bank: BANK_URL's are BANK_ID_CLAIM and ACCOUNT_SCOPES.
+    for (name, set) in [("bank_id_claim", bank_id_claim.is_some()), ("account_scopes", w.account_scopes.is_some())] {
+        if set && bank_url.is_none() {
             return err(format!(
-                "{origin}: {key}.account_scopes is set but {key}.bank_url is not (ACCOUNT_SCOPES is BANK_URL's)"
-            ))
+                "{origin}: {key}.{name} is set but {key}.bank_url is not (BANK_URL's bank has {})",
+                name.to_uppercase()
+            ));
         }
+    }
+    let account_scopes = match (&w.account_scopes, &bank_url) {
+        (None, _) | (Some(_), None) => None,
         // Separated by spaces or commas, as ACCOUNT_SCOPES.
         (Some(list), Some(_)) => {
             Some(super::tenant::scope_list(&format!("{origin}: {key}.account_scopes"), &list.replace(',', " "))?)
@@ -358,6 +362,9 @@ mod tests {
         let e = |text: &str| read(text, "assent.toml").unwrap_err().0;
         let alone = e("[workspace.c]\naccount_scopes = \"accounts\"\n");
         assert!(alone.contains("workspace.c.account_scopes is set but workspace.c.bank_url is not"), "{alone}");
+        assert!(alone.contains("BANK_URL's bank has ACCOUNT_SCOPES"), "{alone}");
+        let claim = e("[workspace.c]\nbank_id_claim = \"customer_id\"\n");
+        assert!(claim.contains("workspace.c.bank_id_claim is set but workspace.c.bank_url is not"), "{claim}");
         for bad in ["\"\"", "\"acc\\\"ounts\""] {
             let e = e(&format!("{bank}account_scopes = {bad}\n"));
             assert!(e.contains("workspace.c.account_scopes"), "{bad}: {e}");
