@@ -15,8 +15,8 @@
 //! storage = "identity-pool"     # assent | identity-pool | none; CONSENT_STORAGE when unset
 //! identity_pool = "hyperscalebank-consents"
 //! bank_url = "https://bank.example/hyperscale"   # its own bank's internal accounts API
-//! bank_id_claim = "customer_id" # BANK_ID_CLAIM when unset
-//! account_scopes = "accounts"   # ACCOUNT_SCOPES for its bank (space-separated); with bank_url
+//! bank_id_claim = "customer_id" # BANK_ID_CLAIM for its bank
+//! account_scopes = "accounts"   # ACCOUNT_SCOPES for its bank; both only with bank_url
 //!
 //! users = "hyperscale"          # who signs in there, when not the tenant's one set of people
 //!
@@ -232,13 +232,11 @@ fn settings(origin: &str, key: &str, w: &Workspace) -> Result<WorkspaceSettings,
             ));
         }
     }
-    let account_scopes = match (&w.account_scopes, &bank_url) {
-        (None, _) | (Some(_), None) => None,
-        // Separated by spaces or commas, as ACCOUNT_SCOPES.
-        (Some(list), Some(_)) => {
-            Some(super::tenant::scope_list(&format!("{origin}: {key}.account_scopes"), &list.replace(',', " "))?)
-        }
-    };
+    // Separated by spaces or commas, as ACCOUNT_SCOPES.
+    let account_scopes = w.account_scopes.as_ref().map(|list| list.replace(',', " "));
+    let account_scopes = account_scopes
+        .map(|list| super::tenant::scope_list(&format!("{origin}: {key}.account_scopes"), &list))
+        .transpose()?;
     let regime = match w.regime.as_deref().map(str::trim) {
         None => None,
         Some("obuk") => Some(Regime::Obuk),
