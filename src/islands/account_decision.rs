@@ -93,7 +93,7 @@ where
         if let Some(Err(e)) = outcome.get() {
             return Some(texts.with_value(|t| error_text(&e, &t.offline)));
         }
-        if nudge.get() && accounts_required && none_chosen() {
+        if invalid.get().is_some() {
             return Some(texts.with_value(|t| t.choose_one.clone()));
         }
         notice.clone()

@@ -21,6 +21,24 @@ pub struct Ticked {
     pub payer: bool,
 }
 
+/// What stops a consent form's Allow ([`Ticked::stop`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stop {
+    NothingChosen,
+    NeedsAccount,
+    StrayAccounts,
+}
+
+impl Stop {
+    /// The groups at fault: the permissions, or the accounts.
+    pub fn groups(self) -> &'static str {
+        match self {
+            Stop::NothingChosen | Stop::StrayAccounts => PERMISSIONS,
+            Stop::NeedsAccount => ACCOUNTS,
+        }
+    }
+}
+
 impl Ticked {
     /// Permissions are offered and none is ticked. A request whose scopes are all granted
     /// unsaid (implicit) offers none, and its Allow needs no choice.
@@ -31,7 +49,20 @@ impl Ticked {
     /// What stops an Allow: nothing chosen, or accounts without a permission that shares
     /// them, or the other way round.
     pub fn stops_allow(&self) -> bool {
-        self.nothing_chosen() || self.needs_account() || self.stray_accounts()
+        self.stop().is_some()
+    }
+
+    /// What stops an Allow first, if anything does.
+    pub fn stop(&self) -> Option<Stop> {
+        if self.nothing_chosen() {
+            Some(Stop::NothingChosen)
+        } else if self.needs_account() {
+            Some(Stop::NeedsAccount)
+        } else if self.stray_accounts() {
+            Some(Stop::StrayAccounts)
+        } else {
+            None
+        }
     }
 
     /// A permission that shares accounts is ticked and no account is.
@@ -101,8 +132,9 @@ impl Choices {
 pub const NOTICE_ID: &str = "form-notice";
 
 /// The groups of a form that stop its Allow, as a selector of its `fieldset`s.
-pub const PERMISSIONS: &str = "fieldset.scopes:not(.accounts)";
+const PERMISSIONS: &str = "fieldset.scopes:not(.accounts)";
 pub const ACCOUNTS: &str = "fieldset.accounts";
+pub const PAYERS: &str = "fieldset.payers";
 
 /// The body of a decision form: `children` (the server's inputs, and the island's summaries and
 /// buttons), marked busy while a decision is on its way, its choices watched. The groups

@@ -3,7 +3,7 @@
 //! shared, select all / none per service, "choose at least one" said in place, and Allow or Deny
 //! through the `decide_consent` server function without leaving the page.
 
-use super::choices::{Choices, ChoicesForm, ACCOUNTS, PERMISSIONS};
+use super::choices::{Choices, ChoicesForm, Stop, Ticked};
 use super::{error_text, fill, hydrated, DecisionButtons, FormNotice};
 use crate::api::consent::DecideConsent;
 use leptos::prelude::*;
@@ -52,38 +52,21 @@ pub fn ConsentForm(
     super::reset_on_back(decide);
     let texts = StoredValue::new(texts);
     let sent_back = notice.is_some();
-    // What stops an Allow, said once the user tried one.
-    let missing = move || {
-        ticked.with(|now| {
-            texts.with_value(|t| {
-                if now.nothing_chosen() {
-                    Some(t.choose_one.clone())
-                } else if now.needs_account() {
-                    Some(t.choose_account.clone())
-                } else if now.stray_accounts() {
-                    Some(t.accounts_without_permission.clone())
-                } else {
-                    None
-                }
-            })
-        })
-    };
-    // The groups that stop an Allow, once the user tried one.
-    let invalid = Signal::derive(move || {
-        if !nudge.get() {
-            return None;
-        }
-        ticked.with(|now| match () {
-            _ if now.nothing_chosen() || now.stray_accounts() => Some(PERMISSIONS),
-            _ if now.needs_account() => Some(ACCOUNTS),
-            _ => None,
-        })
-    });
+    // What stops an Allow, said (and its groups marked) once the user tried one.
+    let stop = move || if nudge.get() { ticked.with(Ticked::stop) } else { None };
+    let invalid = Signal::derive(move || stop().map(Stop::groups));
     let message = move || {
         if let Some(Err(e)) = outcome.get() {
             return Some(texts.with_value(|t| error_text(&e, &t.offline)));
         }
-        nudge.get().then(missing).flatten().or_else(|| notice.clone())
+        let said = stop().map(|stop| {
+            texts.with_value(|t| match stop {
+                Stop::NothingChosen => t.choose_one.clone(),
+                Stop::NeedsAccount => t.choose_account.clone(),
+                Stop::StrayAccounts => t.accounts_without_permission.clone(),
+            })
+        });
+        said.or_else(|| notice.clone())
     };
     let summary = move || {
         ticked.with(|now| {

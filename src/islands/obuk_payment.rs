@@ -3,7 +3,7 @@
 //! fixes (shown, not changeable). The island adds "choose an account" said in place and Pay
 //! naming the amount, through the `decide_domestic_payment` server function.
 
-use super::choices::{Choices, ChoicesForm};
+use super::choices::{Choices, ChoicesForm, PAYERS};
 use super::{error_text, hydrated, DecisionButtons, FormNotice};
 use crate::api::obuk_payment::DecideDomesticPayment;
 use leptos::prelude::*;
@@ -34,12 +34,12 @@ pub fn PaymentForm(texts: PaymentTexts, notice: Option<String>, children: Childr
     super::reset_on_back(decide);
     let texts = StoredValue::new(texts);
     let sent_back = notice.is_some();
-    let invalid = Signal::derive(move || (nudge.get() && !ticked.with(|now| now.payer)).then_some("fieldset.payers"));
+    let invalid = Signal::derive(move || (nudge.get() && !ticked.with(|now| now.payer)).then_some(PAYERS));
     let message = move || {
         if let Some(Err(e)) = outcome.get() {
             return Some(texts.with_value(|t| error_text(&e, &t.offline)));
         }
-        if nudge.get() && !ticked.with(|now| now.payer) {
+        if invalid.get().is_some() {
             return Some(texts.with_value(|t| t.choose.clone()));
         }
         notice.clone()
