@@ -73,16 +73,17 @@ impl super::decide::Regime for Arrangement {
         state: &crate::server::AppState,
         login_id: String,
         login_state: String,
-    ) -> Result<(crate::server::records::Draft, crate::wire::RedirectTo), AppError> {
+        refusal: &super::decide::Refusal,
+    ) -> Result<crate::wire::RedirectTo, AppError> {
         use crate::error::Failure;
         use crate::wire::cdr::{status, RejectCDRConsentRequest};
         let consent = state.upstream.cdr_arrangement(&login_id, &login_state).await?;
         if consent.cdr_arrangement.status != status::AWAITING_AUTHORISATION {
             return Err(Failure::Answered.into());
         }
-        let draft = record_draft(state, &consent, &login_id, &login_state, None, Vec::new());
+        refusal.draft(record_draft(state, &consent, &login_id, &login_state, None, Vec::new()));
         let body = RejectCDRConsentRequest::user_denied(login_state);
-        Ok((draft, state.upstream.reject_cdr(&login_id, &body).await?))
+        Ok(state.upstream.reject_cdr(&login_id, &body).await?)
     }
 
     async fn prepare(

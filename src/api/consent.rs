@@ -77,8 +77,8 @@ pub async fn decide_consent(
         return Err(Failure::FormIncomplete.into());
     }
     let state = context::state()?;
-    let (flow, way) = (login_id.clone(), decision.clone());
-    super::decide::once(&state, &flow, &csrf_token, &way, async {
+    let (flow, way, refusal) = (login_id.clone(), decision.clone(), &super::decide::Refusal::default());
+    super::decide::once(&state, &flow, &csrf_token, &way, refusal, async {
         let state = &state;
         let session = state.upstream.scope_grant(&login_id, &login_state).await?;
         hint_locale(&session);
@@ -89,13 +89,9 @@ pub async fn decide_consent(
         if decision == "deny" {
             // A refusal's record keeps what was asked for.
             let asked = crate::server::consent::offered_scopes(&session);
-            let draft = record_draft(state, &session, &login_id, &login_state, asked, Vec::new());
+            refusal.draft(record_draft(state, &session, &login_id, &login_state, asked, Vec::new()));
             let next = state.upstream.reject_scope_grant(&RejectScopeGrant::user_denied(login_id, login_state)).await?;
             metrics.rejects.inc();
-            // A refusal shares nothing: its entry in the history is kept when it can be.
-            if let Err(e) = state.records.reject(draft).await {
-                tracing::warn!(error = %e, "a rejected consent could not be recorded");
-            }
             return Ok(next);
         }
         let granted = granted_scopes(&session, &scope).ok_or(Failure::NothingChosen)?;

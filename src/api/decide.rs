@@ -8,11 +8,12 @@
 use super::context;
 use crate::error::{AppError, Failure};
 use crate::server::records::Draft;
-use crate::server::sessions::{Decision, Turn, HOLD};
+use crate::server::sessions::{Decision, Lost, Turn, HOLD};
 use crate::server::upstream::unanswered::{noting, Unanswered};
 use crate::server::AppState;
 use crate::wire::RedirectTo;
 use std::future::Future;
+use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 /// The purpose of the consent forms' tokens, bound to the browser and to `login_id`.
@@ -20,6 +21,22 @@ pub(crate) const CSRF_PURPOSE: &str = "consent";
 
 /// How often a decision sent again looks whether the first has finished.
 const POLL: Duration = Duration::from_millis(100);
+
+/// A Deny's record, drafted by its work before the refusal goes out: [`once`] writes it when
+/// the refusal is answered, by this try or, its answer lost, by the try that sends it again.
+#[derive(Default)]
+pub struct Refusal(Mutex<Option<Draft>>);
+
+impl Refusal {
+    /// What the record of this refusal says (what was asked, by whom, of whom).
+    pub fn draft(&self, draft: Draft) {
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner) = Some(draft);
+    }
+
+    fn take(&self) -> Option<Draft> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner).take()
+    }
+}
 
 /// Checks the consent form's token, decides flow `login_id` as `decision` (`allow` or `deny`)
 /// by `work`, once, and sends the browser on to the `redirect_to` it answers, only on the
@@ -30,14 +47,16 @@ const POLL: Duration = Duration::from_millis(100);
 /// "already answered" (see [`crate::server::sessions::Turn`]). A work that fails frees the
 /// flow for the next try; one whose decision went out and never got its answer keeps what it
 /// sent for the same browser's next try, which sends it again instead of doing `work` (the
-/// flow is gone upstream by then: [`crate::server::upstream::unanswered`]). A session store
-/// that does not answer costs only this: the decision runs unheld. (The server function runs
-/// to its end even if the browser leaves: `crate::routes`.)
+/// flow is gone upstream by then: [`crate::server::upstream::unanswered`]), with the record
+/// of a refusal the work drafted in `refusal`, kept when it can be once the refusal is
+/// answered. A session store that does not answer costs only this: the decision runs unheld.
+/// (The server function runs to its end even if the browser leaves: `crate::routes`.)
 pub async fn once(
     state: &AppState,
     login_id: &str,
     csrf_token: &str,
     decision: &str,
+    refusal: &Refusal,
     work: impl Future<Output = Result<RedirectTo, AppError>>,
 ) -> Result<(), AppError> {
     context::check_token(state, CSRF_PURPOSE, login_id, csrf_token, Failure::Forged)?;
@@ -51,8 +70,8 @@ pub async fn once(
     loop {
         match state.sessions.take_turn(&d).await {
             Ok(Turn::Ours) => break,
-            Ok(Turn::Resend { sent, sealed }) => {
-                resend = Some((sent, sealed));
+            Ok(Turn::Resend { lost, sealed }) => {
+                resend = Some((lost, sealed));
                 break;
             }
             Ok(Turn::Follow(next)) => {
@@ -70,11 +89,21 @@ pub async fn once(
     }
     let (next, noted) = match &resend {
         None => noting(work).await,
-        Some((sent, sealed)) => {
+        Some((lost, sealed)) => {
             d.resend = Some(sealed);
-            noting(send_again(state, login_id, decision, sent)).await
+            noting(send_again(state, login_id, decision, &lost.sent)).await
         }
     };
+    let refusal = match &resend {
+        None => refusal.take(),
+        Some((lost, _)) => lost.refusal.as_deref().cloned(),
+    };
+    // Answered: a refusal shares nothing, and its entry in the history is kept when it can be.
+    if let (Ok(_), Some(draft)) = (&next, &refusal) {
+        if let Err(e) = state.records.reject(draft.clone()).await {
+            tracing::warn!(error = %e, "a refused consent could not be recorded");
+        }
+    }
     let next = next.and_then(|next| {
         crate::server::upstream::on_origin(&next.redirect_to, &state.upstream.origin()).ok_or_else(|| {
             tracing::error!("the authorization server answered a redirect_to outside its origin; not followed");
@@ -85,13 +114,13 @@ pub async fn once(
     // it as it was, unless the server answered it for good.
     let keep = match (&next, &resend, noted) {
         (Ok(_), _, _) => None,
-        (Err(e), Some((sent, _)), _) => passing(e.failure).then(|| sent.clone()),
-        (Err(_), None, noted) => noted,
+        (Err(e), Some((lost, _)), _) => passing(e.failure).then(|| lost.clone()),
+        (Err(_), None, noted) => noted.map(|sent| Lost { sent, refusal: refusal.map(Box::new) }),
     };
     // Also after a lookup that failed: it may have made this try the holder all the same.
     let kept = match (&next, &keep) {
         (Ok(url), _) => state.sessions.done(&d, url.as_str()).await.map(|()| false),
-        (Err(_), Some(sent)) => state.sessions.unanswered(&d, sent).await,
+        (Err(_), Some(lost)) => state.sessions.unanswered(&d, lost).await,
         (Err(_), None) => state.sessions.give_up(&d).await.map(|()| false),
     };
     let kept = kept.unwrap_or_else(|e| {
@@ -145,14 +174,15 @@ pub trait Regime {
     /// What an Allow prepares: the accept body, checked, and what the regime knows with it.
     type Accept: Send + Sync;
 
-    /// Deny: the consent, still awaiting a decision, refused upstream; with the record of the
-    /// refusal.
+    /// Deny: the consent, still awaiting a decision, refused upstream, the record of the
+    /// refusal drafted in `refusal` before it goes out.
     fn refuse(
         &self,
         state: &AppState,
         login_id: String,
         login_state: String,
-    ) -> impl Future<Output = Result<(Draft, RedirectTo), AppError>> + Send;
+        refusal: &Refusal,
+    ) -> impl Future<Output = Result<RedirectTo, AppError>> + Send;
 
     /// Allow: the accept, checked against the consent and the customer's own accounts, and
     /// the draft of its record.
@@ -188,16 +218,12 @@ pub struct Form {
 /// Decides as `regime` does, once (the form's token checked), and sends the browser on.
 pub async fn decide<R: Regime + Sync>(state: &AppState, form: Form, regime: &R) -> Result<(), AppError> {
     let Form { login_id, login_state, csrf_token, decision } = form;
-    let (flow, way) = (login_id.clone(), decision.clone());
-    once(state, &flow, &csrf_token, &way, async move {
+    let (flow, way, refusal) = (login_id.clone(), decision.clone(), &Refusal::default());
+    once(state, &flow, &csrf_token, &way, refusal, async move {
         let metrics = state.upstream.metrics();
         if decision == "deny" {
-            let (draft, next) = regime.refuse(state, login_id, login_state).await?;
+            let next = regime.refuse(state, login_id, login_state, refusal).await?;
             metrics.rejects.inc();
-            // A refusal shares nothing: its entry in the history is kept when it can be.
-            if let Err(e) = state.records.reject(draft).await {
-                tracing::warn!(error = %e, "a rejected {} could not be recorded", R::WHAT);
-            }
             return Ok(next);
         }
         let (draft, accept) = regime.prepare(state, &login_id, login_state).await?;

@@ -70,16 +70,17 @@ impl super::decide::Regime for FdxDecision {
         state: &crate::server::AppState,
         login_id: String,
         login_state: String,
-    ) -> Result<(crate::server::records::Draft, crate::wire::RedirectTo), AppError> {
+        refusal: &super::decide::Refusal,
+    ) -> Result<crate::wire::RedirectTo, AppError> {
         use crate::error::Failure;
         // The flow must still be open; the reject body is the reference's.
         let consent = state.upstream.fdx_consent(&login_id, &login_state).await?;
         if !consent.fdx_consent.awaiting() {
             return Err(Failure::Answered.into());
         }
-        let draft = crate::server::fdx::record_draft(&state.upstream, &consent, &login_id, &login_state, Vec::new());
+        refusal.draft(crate::server::fdx::record_draft(&state.upstream, &consent, &login_id, &login_state, Vec::new()));
         let body = crate::wire::RejectScopeGrant::user_denied(login_id, login_state);
-        Ok((draft, state.upstream.reject_fdx(&body).await?))
+        Ok(state.upstream.reject_fdx(&body).await?)
     }
 
     async fn prepare(

@@ -66,16 +66,17 @@ impl super::decide::Regime for AccountAccess {
         state: &crate::server::AppState,
         login_id: String,
         login_state: String,
-    ) -> Result<(crate::server::records::Draft, crate::wire::RedirectTo), AppError> {
+        refusal: &super::decide::Refusal,
+    ) -> Result<crate::wire::RedirectTo, AppError> {
         use crate::error::Failure;
         // The flow must still be open; the reject body is the reference's.
         let consent = state.upstream.obuk_consent(&login_id, &login_state).await?;
         if consent.account_access_consent.status != crate::wire::obuk::status::AWAITING_AUTHORISATION {
             return Err(Failure::Answered.into());
         }
-        let draft = record_draft(state, &consent, &login_id, &login_state, Vec::new());
+        refusal.draft(record_draft(state, &consent, &login_id, &login_state, Vec::new()));
         let body = crate::wire::RejectScopeGrant::user_denied(login_id, login_state);
-        Ok((draft, state.upstream.reject_obuk(&body).await?))
+        Ok(state.upstream.reject_obuk(&body).await?)
     }
 
     async fn prepare(

@@ -67,15 +67,16 @@ impl super::decide::Regime for DomesticPayment {
         state: &crate::server::AppState,
         login_id: String,
         login_state: String,
-    ) -> Result<(crate::server::records::Draft, crate::wire::RedirectTo), AppError> {
+        refusal: &super::decide::Refusal,
+    ) -> Result<crate::wire::RedirectTo, AppError> {
         use crate::error::Failure;
         let consent = state.upstream.domestic_payment_consent(&login_id, &login_state).await?;
         if consent.domestic_payment_consent.status != crate::wire::obuk::status::AWAITING_AUTHORISATION {
             return Err(Failure::Answered.into());
         }
-        let draft = record_draft(state, &consent, &login_id, &login_state, Vec::new());
+        refusal.draft(record_draft(state, &consent, &login_id, &login_state, Vec::new()));
         let body = crate::wire::RejectScopeGrant::user_denied(login_id, login_state);
-        Ok((draft, state.upstream.reject_domestic_payment(&body).await?))
+        Ok(state.upstream.reject_domestic_payment(&body).await?)
     }
 
     async fn prepare(

@@ -105,8 +105,9 @@ impl Event {
     }
 }
 
-/// What the consent screen knows when the user decides.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// What the consent screen knows when the user decides. (Serialized only to be kept, sealed,
+/// with a refusal whose answer was lost: `crate::server::sessions::Lost`.)
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Draft {
     /// The id the record must have, when the consent is named before Assent sees it (a UK
     /// `ConsentId`); `None`: a fresh one. Only for writing: a record read back carries its id

@@ -12,6 +12,7 @@
 //! server may have made it and the flow is gone there.
 
 use super::{hash, now, Sessions, Store, StoreError};
+use crate::server::records::Draft;
 use crate::server::upstream::unanswered::Unanswered;
 use serde::{Deserialize, Serialize};
 
@@ -37,6 +38,23 @@ pub struct Decision<'a> {
     pub resend: Option<&'a str>,
 }
 
+/// What a decision whose answer was lost keeps for the same browser's next try: what it sent
+/// and, for a Deny, the record of the refusal, written once the refusal is answered.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+pub struct Lost {
+    #[serde(flatten)]
+    pub sent: Unanswered,
+    #[serde(rename = "r", default, skip_serializing_if = "Option::is_none")]
+    pub refusal: Option<Box<Draft>>,
+}
+
+/// Without the refusal's record (the flow's `login_state`, who refused), which logs must not hold.
+impl std::fmt::Debug for Lost {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Lost").field("sent", &self.sent).field("refusal", &self.refusal.is_some()).finish()
+    }
+}
+
 /// Where a decision stands.
 #[derive(Debug, PartialEq)]
 pub enum Turn {
@@ -50,9 +68,9 @@ pub enum Turn {
     /// Decided by another browser, or the other way.
     Answered,
     /// This browser's decision of the flow the same way lost its answer: this try holds the
-    /// flow now and sends `sent` again (`sealed`, as the store keeps it: its
+    /// flow now and sends `lost` again (`sealed`, as the store keeps it: its
     /// [`Decision::resend`]).
-    Resend { sent: Unanswered, sealed: String },
+    Resend { lost: Lost, sealed: String },
 }
 
 /// What the store keeps of a flow's decision: who, which way, and (once decided) where next,
@@ -129,7 +147,7 @@ impl Sessions {
             return Ok(Turn::Answered);
         };
         let opened = self.decisions.open(&sealed, &resend_place(key));
-        let Some(sent) = opened.and_then(|json| serde_json::from_str(&json).ok()) else {
+        let Some(lost) = opened.and_then(|json| serde_json::from_str(&json).ok()) else {
             return Ok(Turn::Answered);
         };
         let mine = Held { resend: Some(sealed.clone()), ..mine };
@@ -144,27 +162,27 @@ impl Sessions {
                 }
             })
             .await?;
-        Ok(if taken { Turn::Resend { sent, sealed } } else { Turn::Waiting })
+        Ok(if taken { Turn::Resend { lost, sealed } } else { Turn::Waiting })
     }
 
-    /// `d` sent its decision and lost the answer: `sent` is kept for the same browser's next try
+    /// `d` sent its decision and lost the answer: `lost` is kept for the same browser's next try
     /// (a try sending it again keeps it as it was), the flow held by none. `false` when it was
     /// not kept: `d` does not hold the flow, or the server's minute is over.
-    pub async fn unanswered(&self, d: &Decision<'_>, sent: &Unanswered) -> Result<bool, StoreError> {
+    pub async fn unanswered(&self, d: &Decision<'_>, lost: &Lost) -> Result<bool, StoreError> {
         let (key, mine) = d.held();
-        let left = sent.sent_at + LOST - now();
+        let left = lost.sent.sent_at + LOST - now();
         if left <= 0 {
             return Ok(false);
         }
         let sealed = match d.resend {
             Some(sealed) => sealed.to_string(),
-            None => self.decisions.seal(&serde_json::to_string(sent)?, &resend_place(&key))?,
+            None => self.decisions.seal(&serde_json::to_string(lost)?, &resend_place(&key))?,
         };
-        let lost = Held { attempt: String::new(), resend: Some(sealed), ..mine.clone() };
+        let kept = Held { attempt: String::new(), resend: Some(sealed), ..mine.clone() };
         self.bounded(async {
             match &self.store {
-                Store::Sqlite(s) => Self::blocking(s, move |s| s.lost(&key, &mine.attempt, &lost, now() + left)).await,
-                Store::Redis(r) => r.decided(&key, &mine, &lost, left).await,
+                Store::Sqlite(s) => Self::blocking(s, move |s| s.lost(&key, &mine.attempt, &kept, now() + left)).await,
+                Store::Redis(r) => r.decided(&key, &mine, &kept, left).await,
             }
         })
         .await

@@ -22,7 +22,7 @@ mod redis_store;
 mod seal;
 mod sqlite;
 
-pub use decisions::{Decision, Turn, HOLD};
+pub use decisions::{Decision, Lost, Turn, HOLD};
 
 use crate::server::keys;
 use serde::{Deserialize, Serialize};

@@ -3,8 +3,8 @@
 //! sealed, for the same browser the same way. (The forms sent twice: `consent.rs`, `replicas.rs`.)
 
 use super::replicas::Redis;
-use assent::server::sessions::{hash, Decision, Sessions, Turn, HOLD};
-use assent::server::upstream::unanswered::Unanswered;
+use assent::server::records::Draft;
+use assent::server::sessions::{hash, Decision, Lost, Sessions, Turn, HOLD};
 use std::time::Duration;
 
 const ALLOW: Decision =
@@ -48,17 +48,23 @@ async fn decided_once(sessions: &Sessions) {
 }
 
 /// A decision whose answer was lost is kept for the same browser the same way, whose next try
-/// takes the flow over to send it again (one try at a time); anyone else learns it answered.
+/// takes the flow over to send it again (one try at a time), with the record of the refusal
+/// it would write; anyone else learns it answered.
 async fn lost_and_sent_again(sessions: &Sessions) {
-    let sent_at = |t: u64| -> Unanswered {
-        serde_json::from_value(serde_json::json!({
+    let sent_at = |t: u64| Lost {
+        sent: serde_json::from_value(serde_json::json!({
             "e": "ScopeGrantAccept",
             "u": "https://as.example/api/system/default/scope-grants/flow-4/accept",
             "b": r#"{"granted_scopes":["openid"]}"#,
             "k": "k".repeat(43),
             "t": t,
         }))
-        .unwrap()
+        .unwrap(),
+        refusal: Some(Box::new(Draft {
+            login_id: "flow-4".into(),
+            subject: "alice-of-flow-4".into(),
+            ..Draft::default()
+        })),
     };
     let sent = sent_at(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs());
     let first = Decision { login_id: "flow-4", attempt: "8", ..ALLOW };
@@ -66,7 +72,7 @@ async fn lost_and_sent_again(sessions: &Sessions) {
     assert_eq!(sessions.take_turn(&first).await.unwrap(), Turn::Ours);
     assert!(!sessions.unanswered(&Decision { attempt: "not-the-holder", ..first }, &sent).await.unwrap());
     assert_eq!(sessions.take_turn(&deny).await.unwrap(), Turn::Waiting, "only the holding try keeps it");
-    let minute_over = sent_at(sent.sent_at as u64 - 60);
+    let minute_over = sent_at(sent.sent.sent_at as u64 - 60);
     assert!(!sessions.unanswered(&first, &minute_over).await.unwrap(), "the server answers its key no more");
     assert_eq!(sessions.take_turn(&deny).await.unwrap(), Turn::Waiting);
     assert!(sessions.unanswered(&first, &sent).await.unwrap());
@@ -74,11 +80,13 @@ async fn lost_and_sent_again(sessions: &Sessions) {
         assert_eq!(sessions.take_turn(d).await.unwrap(), Turn::Answered, "the other way, or another browser");
     }
     let second = Decision { attempt: "10", ..first };
-    let Turn::Resend { sent: kept, sealed } = sessions.take_turn(&second).await.unwrap() else {
+    let Turn::Resend { lost: kept, sealed } = sessions.take_turn(&second).await.unwrap() else {
         panic!("the same browser the same way sends it again")
     };
     assert_eq!(kept, sent);
-    assert!(!sealed.contains("as.example") && !sealed.contains("granted"), "sealed: {sealed}");
+    for clear in ["as.example", "granted", "alice"] {
+        assert!(!sealed.contains(clear), "sealed: {sealed}");
+    }
     let third = Decision { attempt: "11", ..first };
     assert_eq!(sessions.take_turn(&third).await.unwrap(), Turn::Waiting, "one try sends it at a time");
     // Lost again: kept again, for the next try.

@@ -584,6 +584,36 @@ async fn a_decision_whose_answer_is_lost_twice_is_sent_again_by_its_next_try() {
     }
 }
 
+/// A Deny whose answer is lost twice: sent again by its next try, the refusal made once, and
+/// its record written then with what was asked (the try that drafted it had lost its answer,
+/// and the flow is gone upstream for any later read).
+#[tokio::test]
+async fn a_refusal_whose_answer_is_lost_twice_is_recorded_when_sent_again() {
+    use assent::server::records::Status;
+    use std::sync::atomic::Ordering::SeqCst;
+    let app = spawn_app().await;
+    let stats = &app.sandbox().stats;
+    let b = browser();
+    let consent = start_flow(&app, &b, "user", &["openid", "email"]).await;
+    let page = open_consent(&b, &consent).await;
+    let decisions = stats.scope_grant_decisions.load(SeqCst);
+    app.sandbox().set_fault(Some(Fault::LateAnswers(Duration::from_secs(10))));
+    let lost = submit(&app, &b, &page, "deny", &[]).await;
+    app.sandbox().set_fault(None);
+    assert_eq!(lost.status(), StatusCode::GATEWAY_TIMEOUT);
+    let of_flow = || async {
+        let records = app.state.records.of_subject("default", "user").await.unwrap();
+        records.into_iter().find(|r| r.draft.login_id == page.login_id)
+    };
+    assert!(of_flow().await.is_none(), "not recorded while its answer is unknown");
+    let demo = finish(&app, &b, submit(&app, &b, &page, "deny", &[]).await).await;
+    assert!(demo.contains("<dd id=\"error-code\">rejected</dd>"), "{demo}");
+    assert_eq!(stats.scope_grant_decisions.load(SeqCst) - decisions, 1, "the refusal is made once");
+    let record = of_flow().await.expect("the refusal recorded");
+    assert_eq!(record.status, Status::Rejected);
+    assert_eq!(record.draft.scopes, ["openid", "email"], "what was asked");
+}
+
 /// A decision the server refuses for its System token (revoked there, though Assent's cache
 /// still holds it): the token is renewed and the decision sent again under a key of its own,
 /// since a server that kept the refusal under the first key would answer it again.
