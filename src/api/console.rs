@@ -253,13 +253,13 @@ pub async fn revoke_provider(
     Ok(revoked)
 }
 
-/// The staff session of this request, or `SessionEnded`.
+/// The staff session of this request, its holder still staff, or `SessionEnded` (`NotStaff`).
 #[cfg(feature = "ssr")]
 async fn staff(state: &crate::server::AppState) -> Result<crate::server::sessions::Session, AppError> {
     use crate::error::Failure;
     let headers = super::context::headers();
     match crate::server::console::current_staff(state, &headers).await? {
-        Some((_, session)) => Ok(session),
+        Some((id, session)) => crate::server::console::still_staff(state, &id, session).await,
         None => Err(Failure::SessionEnded.into()),
     }
 }

@@ -11,6 +11,7 @@ use super::records::{Actor, Record};
 use super::sessions::{Kind, Session, StoreError};
 use super::AppState;
 use crate::cookies::read_cookie;
+use crate::error::{AppError, Failure};
 use crate::i18n::{text, Locale};
 use crate::model::{HistoryLine, StaffRecordLine};
 use axum::http::HeaderMap;
@@ -107,6 +108,48 @@ pub async fn current_staff(state: &AppState, headers: &HeaderMap) -> Result<Opti
     let Some(id) = read_cookie(headers, session_cookie(state)) else { return Ok(None) };
     let session = state.sessions.get(id).await?.filter(|s| s.kind == Kind::Staff);
     Ok(session.map(|session| (id.to_string(), session)))
+}
+
+/// The staff member of `session` (its cookie value `id`) as the authorization server sees them
+/// now. Their roles are read again from userinfo with their own token at every request, so that
+/// a role taken away, or narrowed to one bank's, closes the console or those records at once
+/// rather than when the session ends (at most 8 hours on).
+/// - A token the server no longer takes (revoked, expired, its user disabled) ends the session
+///   (`SessionEnded`: signing in again), and so does a role gone (`NotStaff`).
+/// - An answer without the role claim says no role: the server must release it at userinfo as
+///   in the ID token (a warning says so, since a server that never does shuts every staff
+///   member out).
+/// - A server that does not answer keeps the console closed for this request (502): it never
+///   opens on an old word.
+pub async fn still_staff(state: &AppState, id: &str, mut session: Session) -> Result<Session, AppError> {
+    let Some(console) = &state.console else { return Err(Failure::NotFound.into()) };
+    let http = state.upstream.http();
+    let claims = console.auth.userinfo(http, &session.access_token, &session.subject).await.map_err(|e| {
+        tracing::warn!(error = %e, "a staff member's roles could not be read again");
+        AppError::new(Failure::UpstreamUnreachable)
+    })?;
+    let ended = match claims {
+        None => Failure::SessionEnded,
+        Some(claims) => match console.reach(&claims) {
+            Some(reach) => {
+                session.reach = reach;
+                return Ok(session);
+            }
+            None => {
+                if !claims.contains_key(&console.role_claim) {
+                    let claim = &console.role_claim;
+                    tracing::warn!(
+                        claim,
+                        "userinfo names no staff role: it must carry the role claim, as the ID token does"
+                    );
+                }
+                Failure::NotStaff
+            }
+        },
+    };
+    tracing::info!(?ended, "a staff session ends: the authorization server no longer says its holder is staff");
+    state.sessions.delete(id).await?;
+    Err(ended.into())
 }
 
 fn date(t: i64) -> Option<(String, String)> {

@@ -1,5 +1,5 @@
 //! The userinfo endpoint (OIDC Core §5.3): the profile claims an `openid` access token's
-//! scopes release, with the tenant and workspace.
+//! scopes release, with the tenant, the workspace and a staff member's roles.
 
 use crate::sandbox::config::TENANT;
 use crate::sandbox::http::{bearer, check_workspace, presented_token};
@@ -44,6 +44,11 @@ pub async fn userinfo(
     if let Some(map) = body.as_object_mut() {
         map.insert("tid".into(), TENANT.into());
         map.insert("aid".into(), wid.into());
+        // A staff member's roles, as the ID token has them, read now.
+        let roles = sb.roles_of(&sub);
+        if !roles.is_empty() {
+            map.insert("roles".into(), roles.into());
+        }
     }
     Json(body).into_response()
 }

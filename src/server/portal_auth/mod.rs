@@ -56,7 +56,8 @@ type Metadata = ProviderMetadata<
 
 /// Scopes the portal asks for: who the user is, and the Public API's grant management.
 pub const PORTAL_SCOPES: &[&str] = &["profile", "email", "list_clients_with_access", "revoke_client_access"];
-/// Scopes the staff console asks for: who the staff member is (their roles come in the ID token).
+/// Scopes the staff console asks for: who the staff member is (their roles come in the ID token,
+/// and again from userinfo at every request: `crate::server::console`).
 pub const CONSOLE_SCOPES: &[&str] = &["profile", "email"];
 
 #[derive(Debug, thiserror::Error)]
@@ -71,6 +72,8 @@ pub enum PortalAuthError {
     IdToken(String),
     #[error("revocation failed: {0}")]
     Revocation(String),
+    #[error("userinfo failed: {0}")]
+    UserInfo(String),
     #[error("the pushed authorization request failed: {0}")]
     Pushed(String),
     /// The server judged the pushed request and refused it (400): sent in the URL instead, it
@@ -78,6 +81,14 @@ pub enum PortalAuthError {
     #[error("the pushed authorization request was refused: {0}")]
     PushRefused(String),
 }
+
+/// Every claim of a userinfo answer beyond the standard ones (a staff member's roles).
+#[derive(Clone, Debug, Deserialize, Serialize)]
+struct OtherClaims {
+    #[serde(flatten)]
+    claims: serde_json::Map<String, serde_json::Value>,
+}
+impl openidconnect::AdditionalClaims for OtherClaims {}
 
 /// Whether the JWT `token`'s header names (`kid`) a key of `keys`.
 fn names_a_key_of(token: &str, keys: &openidconnect::core::CoreJsonWebKeySet) -> bool {
@@ -241,6 +252,31 @@ impl PortalAuth {
         match res.status() {
             s if s.is_success() => Ok(()),
             s => Err(PortalAuthError::Revocation(format!("the revocation endpoint answered {s}"))),
+        }
+    }
+
+    /// What the userinfo endpoint (OIDC Core §5.3) says now of `subject`, the holder of
+    /// `access_token`: the claims beyond the standard ones; `None` when it refuses the token
+    /// (401 or 403: revoked, expired, or its user disabled). An answer about another subject is
+    /// refused (§5.3.2).
+    pub async fn userinfo(
+        &self,
+        http: &reqwest::Client,
+        access_token: &str,
+        subject: &str,
+    ) -> Result<Option<serde_json::Map<String, serde_json::Value>>, PortalAuthError> {
+        use openidconnect::{core::CoreGenderClaim, AccessToken, SubjectIdentifier, UserInfoClaims, UserInfoError};
+        let fail = |e: String| PortalAuthError::UserInfo(e);
+        let client = self.client(self.metadata(http).await?);
+        let request = client
+            .user_info(AccessToken::new(access_token.to_string()), Some(SubjectIdentifier::new(subject.to_string())))
+            .map_err(|e| fail(e.to_string()))?;
+        let answer: Result<UserInfoClaims<OtherClaims, CoreGenderClaim>, _> =
+            request.request_async(&client::Bounded(http)).await;
+        match answer {
+            Ok(claims) => Ok(Some(claims.additional_claims().claims.clone())),
+            Err(UserInfoError::Response(status, ..)) if matches!(status.as_u16(), 401 | 403) => Ok(None),
+            Err(e) => Err(fail(crate::error::with_causes(&e))),
         }
     }
 

@@ -431,3 +431,47 @@ async fn a_banks_own_staff_reach_its_records_only() {
     let found = admin_page(&app, &a, "/admin?q=user10").await;
     assert!(found.contains(&gobank) && found.contains(&demo) && found.contains(&hyperscale), "{found}");
 }
+
+/// Gives sandbox user `user` these staff `roles` (none: a customer's standing).
+fn set_roles(app: &TestApp, user: &str, roles: &[&str]) {
+    let store = &app.sandbox().store;
+    let (hash, data) = store.user(user).unwrap().expect("a seeded user");
+    let mut data: serde_json::Value = serde_json::from_str(&data).unwrap();
+    data["roles"] = serde_json::json!(roles);
+    store.upsert_user(user, &hash, &data.to_string()).unwrap();
+}
+
+/// The staff role is read again at every request, not only at sign-in: a role narrowed to one
+/// bank's narrows what the next search finds, a role taken away closes the console at once
+/// (and ends the session), and so does the staff token revoked at the authorization server.
+#[tokio::test]
+async fn a_role_taken_away_or_a_token_revoked_closes_the_console_at_once() {
+    let app = spawn_app().await;
+    consent_via_demo(&app, "user12", &["openid", "email"]).await;
+    let records = app.state.records.of_subject("default", "user12").await.unwrap();
+    let demo = records[0].id.clone();
+    let (s, _) = browser_with_jar();
+    assert_eq!(console_sign_in(&app, &s, "admin").await.status(), StatusCode::SEE_OTHER);
+    assert!(admin_page(&app, &s, "/admin?q=user12").await.contains(&demo));
+
+    set_roles(&app, "admin", &["gobank_consent_admin"]);
+    let found = admin_page(&app, &s, "/admin?q=user12").await;
+    assert!(found.contains("Signed in as Ada Admin") && !found.contains(&demo), "Go Bank's only now: {found}");
+    let res = s.get(format!("{}/admin/record?id={demo}", app.url)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND, "nor read");
+
+    set_roles(&app, "admin", &[]);
+    let res = s.get(format!("{}/admin?q=user12", app.url)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let page = res.text().await.unwrap();
+    assert!(page.contains("This console is for bank staff") && !page.contains(&demo), "{page}");
+    set_roles(&app, "admin", &["consent_admin"]);
+    assert!(admin_page(&app, &s, "/admin").await.contains("Sign in as staff"), "the session ended with the role");
+
+    // Signed in again; the authorization server then revokes the staff token.
+    assert_eq!(console_sign_in(&app, &s, "admin").await.status(), StatusCode::SEE_OTHER);
+    assert!(admin_page(&app, &s, "/admin?q=user12").await.contains(&demo));
+    assert!(app.sandbox().store.revoke_all_in_workspace("bank-admins").unwrap() > 0);
+    let page = admin_page(&app, &s, "/admin?q=user12").await;
+    assert!(page.contains("Sign in as staff") && !page.contains(&demo), "{page}");
+}
