@@ -58,6 +58,9 @@ pub async fn finish_console_sign_in(
         tracing::warn!(subject = %signed_in.subject, "a sign-in to the staff console without a staff role: refused");
         return Err(Failure::NotStaff.into());
     };
+    // Every request reads the role again at userinfo: a sign-in that cannot is refused now.
+    let http = state.upstream.http();
+    crate::server::console::check_userinfo(&console, http, &signed_in.access_token, &signed_in.subject).await?;
     // Revocations are recorded under the staff member's name (their email when it has none).
     let name = signed_in.claims.get("name").and_then(|n| n.as_str()).unwrap_or(&signed_in.display);
     let display = clean_text(name);
@@ -258,10 +261,17 @@ pub async fn revoke_provider(
 async fn staff(state: &crate::server::AppState) -> Result<crate::server::sessions::Session, AppError> {
     use crate::error::Failure;
     let headers = super::context::headers();
-    match crate::server::console::current_staff(state, &headers).await? {
-        Some((id, session)) => crate::server::console::still_staff(state, &id, session).await,
-        None => Err(Failure::SessionEnded.into()),
+    use crate::server::console::{current_staff, session_cookie, still_staff};
+    let Some((id, session)) = current_staff(state, &headers).await? else {
+        return Err(Failure::SessionEnded.into());
+    };
+    let staff = still_staff(state, &id, session).await;
+    if staff.as_ref().is_err_and(|e| matches!(e.failure, Failure::SessionEnded | Failure::NotStaff)) {
+        if let Some(c) = crate::cookies::cookie_header(session_cookie(state), "", 0, "Lax", state.csrf.is_secure()) {
+            super::context::set_cookie(c);
+        }
     }
+    staff
 }
 
 /// The staff session, and `token` made for it.

@@ -172,7 +172,7 @@ pub struct UserData {
     /// and the ID token as `customer_id` (what `BANK_ID_CLAIM` names).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    /// Staff roles, in the ID token as `roles`.
+    /// Staff roles, in the ID token and at userinfo as `roles`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub roles: Vec<String>,
 }

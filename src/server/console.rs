@@ -110,46 +110,102 @@ pub async fn current_staff(state: &AppState, headers: &HeaderMap) -> Result<Opti
     Ok(session.map(|session| (id.to_string(), session)))
 }
 
+/// What the authorization server says of a staff member now (userinfo, with their own token).
+#[derive(Debug, PartialEq)]
+pub enum Standing {
+    /// Staff, reaching this far.
+    Staff(Reach),
+    /// No staff role; `named`: whether the answer carried the role claim at all (a server that
+    /// never releases it at userinfo shuts every staff member out, which its operator must hear).
+    NoRole { named: bool },
+    /// The token is refused (revoked, expired, or its holder no longer allowed).
+    TokenRefused,
+}
+
+impl Console {
+    /// The standing of `subject`, holder of `access_token`, read now at userinfo.
+    pub async fn standing(
+        &self,
+        http: &reqwest::Client,
+        access_token: &str,
+        subject: &str,
+    ) -> Result<Standing, PortalAuthError> {
+        Ok(match self.auth.userinfo(http, access_token, subject).await? {
+            None => Standing::TokenRefused,
+            Some(claims) => match self.reach(&claims) {
+                Some(reach) => Standing::Staff(reach),
+                None => Standing::NoRole { named: claims.contains_key(&self.role_claim) },
+            },
+        })
+    }
+
+    /// Says in the log why `standing` is not a staff member's, when it is the server's setup.
+    fn explain(&self, standing: &Standing) {
+        if *standing == (Standing::NoRole { named: false }) {
+            let claim = &self.role_claim;
+            tracing::warn!(claim, "userinfo names no staff role: it must release the role claim, as the ID token does");
+        }
+    }
+}
+
 /// The staff member of `session` (its cookie value `id`) as the authorization server sees them
 /// now. Their roles are read again from userinfo with their own token at every request, so that
 /// a role taken away, or narrowed to one bank's, closes the console or those records at once
 /// rather than when the session ends (at most 8 hours on).
-/// - A token the server no longer takes (revoked, expired, its user disabled) ends the session
-///   (`SessionEnded`: signing in again), and so does a role gone (`NotStaff`).
+/// - A token the server no longer takes (revoked, or expired) ends the session (`SessionEnded`:
+///   signing in again), and so does a role gone (`NotStaff`); a session that cannot be deleted
+///   is logged, and refused all the same.
 /// - An answer without the role claim says no role: the server must release it at userinfo as
-///   in the ID token (a warning says so, since a server that never does shuts every staff
-///   member out).
+///   in the ID token (a warning says so).
 /// - A server that does not answer keeps the console closed for this request (502): it never
 ///   opens on an old word.
 pub async fn still_staff(state: &AppState, id: &str, mut session: Session) -> Result<Session, AppError> {
     let Some(console) = &state.console else { return Err(Failure::NotFound.into()) };
     let http = state.upstream.http();
-    let claims = console.auth.userinfo(http, &session.access_token, &session.subject).await.map_err(|e| {
-        tracing::warn!(error = %e, "a staff member's roles could not be read again");
+    let standing = console.standing(http, &session.access_token, &session.subject).await.map_err(|e| {
+        tracing::warn!(error = %e, "a staff member's roles could not be read again: the console stays closed");
         AppError::new(Failure::UpstreamUnreachable)
     })?;
-    let ended = match claims {
-        None => Failure::SessionEnded,
-        Some(claims) => match console.reach(&claims) {
-            Some(reach) => {
-                session.reach = reach;
-                return Ok(session);
-            }
-            None => {
-                if !claims.contains_key(&console.role_claim) {
-                    let claim = &console.role_claim;
-                    tracing::warn!(
-                        claim,
-                        "userinfo names no staff role: it must carry the role claim, as the ID token does"
-                    );
-                }
-                Failure::NotStaff
-            }
-        },
+    let ended = match standing {
+        Standing::Staff(reach) => {
+            session.reach = reach;
+            return Ok(session);
+        }
+        Standing::TokenRefused => Failure::SessionEnded,
+        Standing::NoRole { .. } => Failure::NotStaff,
     };
-    tracing::info!(?ended, "a staff session ends: the authorization server no longer says its holder is staff");
-    state.sessions.delete(id).await?;
+    console.explain(&standing);
+    tracing::warn!(?standing, "a staff session ends: the authorization server no longer says its holder is staff");
+    if let Err(e) = state.sessions.delete(id).await {
+        tracing::warn!(error = %e, "could not delete an ended staff session");
+    }
     Err(ended.into())
+}
+
+/// Whether a sign-in whose ID token opens the console (`subject`, `access_token`) can be read
+/// again at userinfo, as every request will: else the staff member would be signed in and shut
+/// out at once, page after page. `Ok(())`, or why not, with the cause in the log.
+pub async fn check_userinfo(
+    console: &Console,
+    http: &reqwest::Client,
+    access_token: &str,
+    subject: &str,
+) -> Result<(), AppError> {
+    let standing = console.standing(http, access_token, subject).await.map_err(|e| {
+        tracing::warn!(error = %e, "a staff sign-in could not read userinfo: refused");
+        AppError::new(Failure::SignInUnavailable)
+    })?;
+    match standing {
+        Standing::Staff(_) => Ok(()),
+        Standing::NoRole { named: true } => Err(Failure::NotStaff.into()),
+        refused => {
+            console.explain(&refused);
+            if refused == Standing::TokenRefused {
+                tracing::warn!("userinfo refuses the staff token just issued: the console cannot read the role again");
+            }
+            Err(Failure::SignInFailed.into())
+        }
+    }
 }
 
 fn date(t: i64) -> Option<(String, String)> {

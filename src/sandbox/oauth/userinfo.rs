@@ -2,7 +2,7 @@
 //! scopes release, with the tenant, the workspace and a staff member's roles.
 
 use crate::sandbox::config::TENANT;
-use crate::sandbox::http::{bearer, check_workspace, presented_token};
+use crate::sandbox::http::{bearer, check_workspace, injected_fault, presented_token};
 use crate::sandbox::mtls::PeerCert;
 use crate::sandbox::oauth::issue::standard_claims;
 use crate::sandbox::state::Sandbox;
@@ -23,6 +23,9 @@ pub async fn userinfo(
     headers: HeaderMap,
 ) -> Response {
     if let Err(r) = check_workspace(&sb, &tid, &wid) {
+        return r;
+    }
+    if let Err(r) = injected_fault(&sb).await {
         return r;
     }
     let unauthorized = || {

@@ -10,7 +10,8 @@ pub struct ConsoleConfig {
     /// The staff workspace's issuer (`STAFF_ISSUER_URL`); the sandbox's `bank-admins` when unset.
     pub issuer: Option<Url>,
     pub client: PortalClient,
-    /// The ID-token claim that lists the staff member's roles (`STAFF_ROLE_CLAIM`, `roles`).
+    /// The claim that lists the staff member's roles (`STAFF_ROLE_CLAIM`, `roles`), in the ID
+    /// token and at userinfo, where every request reads it again.
     pub role_claim: String,
     /// The role that opens the console (`STAFF_ROLE`, `consent_admin`).
     pub role: String,

@@ -1,4 +1,5 @@
-//! The HTTP calls openidconnect makes for a sign-in (discovery, the keys, the code exchange):
+//! The HTTP calls openidconnect makes for a sign-in (discovery, the keys, the code exchange)
+//! and for the console's userinfo:
 //! through Assent's own client (timeouts, no redirects, TLS verified), each answer read to
 //! 4 MiB at most, as every answer from another server is ([`read_body`]).
 

@@ -267,7 +267,13 @@ impl PortalAuth {
     ) -> Result<Option<serde_json::Map<String, serde_json::Value>>, PortalAuthError> {
         use openidconnect::{core::CoreGenderClaim, AccessToken, SubjectIdentifier, UserInfoClaims, UserInfoError};
         let fail = |e: String| PortalAuthError::UserInfo(e);
-        let client = self.client(self.metadata(http).await?);
+        let metadata = self.metadata(http).await?;
+        // The token goes only to https, or to this machine (the sandbox).
+        let endpoint = metadata.userinfo_endpoint().map(|u| u.url().as_str().to_string()).unwrap_or_default();
+        if trusted_endpoint(&endpoint).is_none() {
+            return Err(fail(format!("not an https endpoint: {endpoint:?}")));
+        }
+        let client = self.client(metadata);
         let request = client
             .user_info(AccessToken::new(access_token.to_string()), Some(SubjectIdentifier::new(subject.to_string())))
             .map_err(|e| fail(e.to_string()))?;

@@ -106,8 +106,10 @@ impl Event {
 }
 
 /// What the consent screen knows when the user decides. (Serialized only to be kept, sealed,
-/// with a refusal whose answer was lost: `crate::server::sessions::Lost`.)
+/// with a refusal whose answer was lost, `crate::server::sessions::Lost`: a field added since
+/// reads as its default.)
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Draft {
     /// The id the record must have, when the consent is named before Assent sees it (a UK
     /// `ConsentId`); `None`: a fresh one. Only for writing: a record read back carries its id

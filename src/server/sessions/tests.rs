@@ -168,3 +168,17 @@ async fn a_session_keeps_the_customers_number_at_each_bank() {
     let old = sessions.create("u", "C-1", "U", "t", 3600).await.unwrap();
     assert_eq!(sessions.get(&old).await.unwrap().unwrap().customer_at("cdr"), Some("C-1"));
 }
+
+#[test]
+fn a_lost_decision_kept_by_the_build_before_reads_with_no_refusal() {
+    // What the build before kept: what was sent, and nothing else.
+    let before = r#"{"e":"ScopeGrantReject","u":"https://as.example/r","b":"{}","k":"key","t":1}"#;
+    let lost: Lost = serde_json::from_str(before).unwrap();
+    assert!(lost.refusal.is_none());
+    assert_eq!(lost.sent.sent_at, 1);
+    // A refusal's record missing fields it has since gained reads them as their defaults.
+    let now = before.replace(r#""t":1}"#, r#""t":1,"r":{"login_id":"flow-1","subject":"alice"}}"#);
+    let refusal = serde_json::from_str::<Lost>(&now).unwrap().refusal.unwrap();
+    assert_eq!((refusal.login_id.as_str(), refusal.subject.as_str()), ("flow-1", "alice"));
+    assert!(refusal.scopes.is_empty() && refusal.payment.is_none());
+}

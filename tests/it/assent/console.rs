@@ -4,6 +4,7 @@
 //! never opens it.
 
 use crate::common::*;
+use assent::sandbox::Fault;
 use reqwest::cookie::{CookieStore, Jar};
 use reqwest::{redirect, Client, StatusCode};
 use std::sync::Arc;
@@ -17,6 +18,12 @@ fn browser_with_jar() -> (Client, Arc<Jar>) {
 
 /// Signs `user` in to the console in `b`; returns the callback's answer.
 pub async fn console_sign_in(app: &TestApp, b: &Client, user: &str) -> reqwest::Response {
+    let callback = console_callback(app, b, user).await;
+    b.get(&callback).send().await.unwrap()
+}
+
+/// Signs `user` in at the staff workspace for the console in `b`, up to the callback: its URL.
+async fn console_callback(app: &TestApp, b: &Client, user: &str) -> String {
     let page = b.get(format!("{}/admin", app.url)).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("Sign in as staff"), "{page}");
     let res = form_post(b, format!("{}/api/admin/sign-in", app.url))
@@ -32,7 +39,7 @@ pub async fn console_sign_in(app: &TestApp, b: &Client, user: &str) -> reqwest::
     let res = sign_in(app, b, &authorize, user).await;
     let callback = location(&res);
     assert!(callback.starts_with(&format!("{}/admin/callback?", app.url)), "{callback}");
-    b.get(&callback).send().await.unwrap()
+    callback
 }
 
 async fn admin_page(app: &TestApp, b: &Client, path: &str) -> String {
@@ -474,4 +481,29 @@ async fn a_role_taken_away_or_a_token_revoked_closes_the_console_at_once() {
     assert!(app.sandbox().store.revoke_all_in_workspace("bank-admins").unwrap() > 0);
     let page = admin_page(&app, &s, "/admin?q=user12").await;
     assert!(page.contains("Sign in as staff") && !page.contains(&demo), "{page}");
+
+    // A server that does not answer keeps the console closed while it does not, and no longer.
+    assert_eq!(console_sign_in(&app, &s, "admin").await.status(), StatusCode::SEE_OTHER);
+    app.sandbox().set_fault(Some(Fault::Status(500)));
+    let res = s.get(format!("{}/admin?q=user12", app.url)).send().await.unwrap();
+    app.sandbox().set_fault(None);
+    assert_eq!(res.status(), StatusCode::BAD_GATEWAY);
+    assert!(!res.text().await.unwrap().contains(&demo));
+    assert!(admin_page(&app, &s, "/admin?q=user12").await.contains(&demo), "open again once it answers");
+}
+
+/// A staff sign-in whose token userinfo refuses is refused at once, rather than signed in and
+/// then shut out at every page.
+#[tokio::test]
+async fn a_sign_in_that_userinfo_refuses_opens_no_session() {
+    let app = spawn_app().await;
+    let (s, jar) = browser_with_jar();
+    let callback = console_callback(&app, &s, "admin").await;
+    app.sandbox().set_fault(Some(Fault::Status(403)));
+    let res = s.get(&callback).send().await.unwrap();
+    app.sandbox().set_fault(None);
+    assert_eq!(res.status(), StatusCode::BAD_GATEWAY);
+    let cookies = jar.cookies(&url::Url::parse(&app.url).unwrap()).map(|c| c.to_str().unwrap().to_string());
+    assert!(!cookies.unwrap_or_default().contains("assent-console="), "no session");
+    assert!(admin_page(&app, &s, "/admin").await.contains("Sign in as staff"));
 }
