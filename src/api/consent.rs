@@ -4,9 +4,12 @@ use crate::error::AppError;
 use crate::model::ConsentView;
 use leptos::prelude::*;
 
-/// `login_id` and `login_state` as the authorization server makes them: short, URL-safe.
+/// `login_id` and `login_state` as the authorization server makes them: short, URL-safe, and
+/// not only dots (`.` and `..` would name another path than a flow's).
 pub fn valid_handle(s: &str) -> bool {
-    (1..=128).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.~".contains(&b))
+    (1..=128).contains(&s.len())
+        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.~".contains(&b))
+        && s.bytes().any(|b| b != b'.')
 }
 
 /// The consent request `login_id` (one upstream call), as the consent screen shows it, with a
@@ -191,6 +194,7 @@ mod tests {
     #[test]
     fn flow_handles_are_short_and_url_safe() {
         assert!(!valid_handle("") && !valid_handle("../x") && !valid_handle(&"a".repeat(129)) && !valid_handle("a b"));
-        assert!(valid_handle("cavai7d8s9nelp7k792g"));
+        assert!(valid_handle("cavai7d8s9nelp7k792g") && valid_handle("a.b") && valid_handle(".a"));
+        assert!(!valid_handle(".") && !valid_handle("..") && !valid_handle("..."));
     }
 }

@@ -301,6 +301,19 @@ async fn bad_parameters_get_a_clear_400_and_never_reach_upstream() {
         assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{kind}");
         assert!(res.text().await.unwrap().contains("This kind of consent is not offered here"), "{kind}");
     }
+    // Handles that are no flow's address (`.`, `..`: another resource's path), or not the
+    // server's alphabet (a letter with an accent, a right-to-left override): refused here.
+    for query in [
+        "?login_id=.&login_state=x",
+        "?login_id=..&login_state=x",
+        "?login_id=%C3%A9t%C3%A9&login_state=x",
+        "?login_id=a%E2%80%AEb&login_state=x",
+        "?login_id=a&login_state=..",
+    ] {
+        let res = b.get(format!("{}/consent{query}", app.url)).send().await.unwrap();
+        assert!(matches!(res.status().as_u16(), 400 | 404), "{query}: {}", res.status());
+        assert!(res.text().await.unwrap().contains("Request id"), "{query}");
+    }
     assert_eq!(Stats::get(&app.sandbox().stats.scope_grant_reads), 0);
     // Unknown login: a clear 404 with advice.
     let res = b.get(format!("{}/consent?login_id=unknown&login_state=x", app.url)).send().await.unwrap();
@@ -314,6 +327,24 @@ async fn bad_parameters_get_a_clear_400_and_never_reach_upstream() {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+}
+
+/// C-26: a mail scanner or a link preview opens the consent link first (GET and HEAD, no
+/// cookie of the user's): nothing is decided, and the user then opens it and decides as ever.
+#[tokio::test]
+async fn a_link_opened_first_by_a_scanner_still_serves_its_user() {
+    let app = spawn_app().await;
+    let b = browser();
+    let consent = start_flow(&app, &b, "user", &["openid", "email"]).await;
+    let scanner = browser();
+    assert_eq!(scanner.head(&consent).send().await.unwrap().status(), StatusCode::OK);
+    let seen = scanner.get(&consent).send().await.unwrap();
+    assert_eq!(seen.status(), StatusCode::OK);
+    assert!(seen.text().await.unwrap().contains("name=\"decision\""));
+    assert_eq!(Stats::get(&app.sandbox().stats.scope_grant_decisions), 0, "nothing decided");
+    let page = open_consent(&b, &consent).await;
+    let demo = finish(&app, &b, submit(&app, &b, &page, "allow", &["openid", "email"]).await).await;
+    assert_eq!(granted_scopes(&demo), ["openid", "email"]);
 }
 
 #[tokio::test]

@@ -291,6 +291,36 @@ async fn a_joint_accounts_co_holder_cannot_stop_the_other_holders_consent() {
     assert!(section.contains("Ended by the other holder of a joint account"), "{section}");
 }
 
+/// P-01: stopping a consent that is not the user's, or no consent (a guessed id, `.`, `..`, a
+/// path), is not found, and so is everything without a session (401): the recipient's access
+/// stands.
+#[tokio::test]
+async fn stopping_what_is_not_yours_or_not_there_is_not_found_and_ends_nothing() {
+    let app = spawn_app().await;
+    let recipient = browser();
+    let page = open_consent(&recipient, &start_fdx(&app, &recipient, "user2").await).await;
+    to_recipient(&app, &recipient, post(&app, &recipient, &page, "allow", &["2000001"]).await).await;
+    let giver = portal_sign_in(&app, &browser(), "user2").await;
+    let theirs = giver.split("data-consent-id=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let stop = |b: Client, id: &str, token: &str| {
+        let form = [("consent_id", id.to_string()), ("csrf_token", token.to_string())];
+        let url = format!("{}/api/portal/stop", app.url);
+        async move { form_post(&b, url).header("sec-fetch-site", "same-origin").form(&form).send().await.unwrap() }
+    };
+    let res = stop(browser(), &theirs, "").await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "no session");
+    let other = browser();
+    let html = portal_sign_in(&app, &other, "user3").await;
+    let token = hidden(&html, "csrf_token");
+    for id in [theirs.as_str(), "no-such-consent", ".", "..", "../../servers/fdx"] {
+        let res = stop(other.clone(), id, &token).await;
+        assert_eq!(res.status(), StatusCode::NOT_FOUND, "{id}");
+    }
+    let fetch =
+        recipient.post(format!("{}/fdx-demo/fetch", app.sandbox_url())).send().await.unwrap().text().await.unwrap();
+    assert!(fetch.contains("data-testid=\"bank-status\">200"), "the recipient still has access: {fetch}");
+}
+
 /// Issue 14, item 2: the portal finds the bank customer by the same claim as the consent
 /// screen (`BANK_ID_CLAIM`; `customer_id` with the sandbox), not by the subject. user12's
 /// customer number is C-1200.

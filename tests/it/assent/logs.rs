@@ -1,7 +1,8 @@
 //! C-30: what Assent logs through whole flows (a consent, a refused form, a bad link, the
 //! portal's sign-in and sign-out) carries none of the values a log reader could use: no
-//! `login_state`, form token, authorization code, `state`, access token or session cookie.
-//! Assent's own lines are read at `debug`, below the `info` a deployment logs at.
+//! `login_state`, form token, authorization code, `state`, access token or session cookie, nor
+//! the System client's secret or a customer's email address. Assent's own lines are read at
+//! `debug`, below the `info` a deployment logs at, and every other crate's at `info`.
 
 use crate::common::*;
 use std::sync::{Arc, Mutex};
@@ -29,7 +30,7 @@ async fn logs_of_whole_flows_carry_no_secret() {
     let lines = Lines::default();
     let sink = lines.clone();
     let subscriber = tracing_subscriber::fmt()
-        .with_env_filter("assent=debug,assent::sandbox=off")
+        .with_env_filter("info,assent=debug,assent::sandbox=off")
         .with_writer(move || sink.clone())
         .with_ansi(false)
         .finish();
@@ -40,7 +41,9 @@ async fn logs_of_whole_flows_carry_no_secret() {
     // every callsite ask each thread's own subscriber.
     let _second = tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default());
     let app = spawn_app().await;
-    let mut secrets = Vec::new();
+    // The System client's secret, and the customers' email addresses.
+    let mut secrets = vec![app.sandbox_handle.consent_client_secret.clone()];
+    secrets.extend(["user5@example.com", "user6@example.com"].map(String::from));
 
     // A consent, allowed: its flow's handle, form token and the token the application got.
     let b = browser();

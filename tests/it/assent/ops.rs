@@ -141,6 +141,7 @@ async fn readiness_and_metrics_count_what_happened() {
     // Four reads: two page views and the re-read before each decision.
     assert!(m.lines().any(|l| l == "assent_upstream_request_duration_seconds_count{endpoint=\"ScopeGrant\"} 4"), "{m}");
     assert!(!m.contains(&page.login_state), "no per-user values in metrics");
+    assert!(!m.contains(&app.sandbox_handle.consent_client_secret), "nor the System client's secret");
 }
 
 /// With `ASSENT_METRICS_TOKEN`, `/metrics` answers only a scraper bearing it.
