@@ -48,6 +48,24 @@ test("allow: the app receives exactly the scopes left ticked", async ({ page, ja
   expect(errors).toEqual([]);
 });
 
+test("the consent page asks nothing of another site, and tells none where it is (C-16)", async ({ page, javaScriptEnabled }) => {
+  // Every request from the navigation to the consent page on: its document, style, script,
+  // wasm, the application's logo (proxied by Assent) and, hydrated, nothing more.
+  const asked: { url: string; referer?: string }[] = [];
+  page.on("request", (r) => {
+    if (r.isNavigationRequest() && r.url().includes("/consent?")) asked.length = 0;
+    asked.push({ url: r.url(), referer: r.headers()["referer"] });
+  });
+  await signInToConsent(page, "user");
+  if (javaScriptEnabled) await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+  await page.waitForLoadState("networkidle");
+  const origin = new URL(page.url()).origin;
+  expect(asked.length).toBeGreaterThan(javaScriptEnabled ? 3 : 1);
+  expect(asked.filter((r) => new URL(r.url).origin !== origin)).toEqual([]);
+  // The page's address holds login_state: no request carries it as a Referer.
+  expect(asked.filter((r) => r.referer?.includes("login_state"))).toEqual([]);
+});
+
 test("a double click on Allow is one decision: the app signs in with the scopes ticked", async ({ page, javaScriptEnabled }) => {
   const errors = watchErrors(page);
   await signInToConsent(page, "user5");

@@ -33,6 +33,12 @@ test("portal: see the app you allowed, revoke it, and its token stops working", 
   const card = page.getByRole("listitem").filter({ has: page.getByRole("heading", { name: "Sandbox Demo App" }) });
   await expect(card).toContainText("View your calendar");
   await expect(card).toContainText("Access granted");
+  if (javaScriptEnabled) {
+    // P-04: the tokens stay on the server: nothing in the browser's storages, and no cookie a
+    // script can read.
+    await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+    expect(await page.evaluate(() => [localStorage.length, sessionStorage.length, document.cookie])).toEqual([0, 0, ""]);
+  }
 
   // A second user, in another browser, sees none of it.
   const other = await browser.newContext({ javaScriptEnabled });

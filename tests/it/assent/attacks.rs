@@ -65,6 +65,21 @@ fn assert_only_text(html: &str, what: &str) {
     }
 }
 
+/// As [`assert_only_text`], for a page whose islands carry the application's name as data (the
+/// portal's list, the console's revocation): in their props it is a JSON string, escaped in the
+/// attribute, which the island renders as text; the props must parse, and hold no override.
+fn assert_only_text_and_data(html: &str, what: &str) {
+    let mut outside = html.to_string();
+    for props in island_props(html) {
+        let decoded = unescape_attribute(&props);
+        let parsed = serde_json::from_str::<Value>(&decoded);
+        assert!(parsed.is_ok(), "{what}: props that do not parse as JSON: {decoded}");
+        assert!(!decoded.contains(RLO) && !decoded.to_ascii_lowercase().contains("\\u202e"), "{what}: {decoded}");
+        outside = outside.replace(&props, "");
+    }
+    assert_only_text(&outside, what);
+}
+
 /// Gives client `client_id` of the sandbox `name` and `description` behind its back: a server
 /// whose registration took them as they are would send them on.
 fn rename_client(app: &TestApp, client_id: &str, name: &str, description: &str) {
@@ -162,6 +177,31 @@ async fn a_recipients_name_on_the_cdr_and_fdx_screens_is_only_ever_text() {
     let consent = location(&res);
     assert!(consent.starts_with(&format!("{}/consent?", app.url)) && consent.contains("consent_type=fdx"), "{consent}");
     check(&open_consent(&b, &consent).await.html, "FDX");
+}
+
+/// C-14 on the generic screen, then P-09: the application's name and description, with markup
+/// that would end a script and run one and a right-to-left override, are only ever text on the
+/// consent screen, in the customer's portal and in the staff console (pages and islands' props).
+#[tokio::test]
+async fn an_applications_name_is_only_ever_text_on_the_screen_in_the_portal_and_the_console() {
+    let app = spawn_app().await;
+    rename_client(&app, "demo-app", &format!("{MARKUP}{RLO}Sandbox Demo"), &format!("{RLO}{MARKUP}A demo"));
+    let b = browser();
+    let consent = start_flow(&app, &b, "user7", &["openid", "email"]).await;
+    let page = open_consent(&b, &consent).await;
+    let screen = page.html.replace("<!>", "");
+    assert_only_text(&screen, "consent screen");
+    assert!(screen.contains(ESCAPED), "the name shown, as text: {screen}");
+    finish(&app, &b, submit(&app, &b, &page, "allow", &["openid", "email"]).await).await;
+    let portal = portal_sign_in(&app, &browser(), "user7").await.replace("<!>", "");
+    assert_only_text_and_data(&portal, "portal");
+    assert!(portal.contains(ESCAPED), "listed, as text: {portal}");
+    let staff = browser();
+    assert_eq!(super::console::console_sign_in(&app, &staff, "admin").await.status(), StatusCode::SEE_OTHER);
+    let found = staff.get(format!("{}/admin?q=user7", app.url)).send().await.unwrap().text().await.unwrap();
+    let found = found.replace("<!>", "");
+    assert_only_text_and_data(&found, "console");
+    assert!(found.contains(ESCAPED), "found, as text: {found}");
 }
 
 /// The consent records Assent's own store holds, of any status.

@@ -1,7 +1,8 @@
 //! A standard, independently written OpenID Connect client (the `openidconnect` crate)
 //! registers itself, discovers, pushes its authorization request, gets through sign-in and
 //! Assent's consent page, then exchanges, verifies, calls userinfo, introspects, refreshes
-//! and revokes, with no special-casing.
+//! and revokes, with no special-casing; and loses everything when the user revokes it in
+//! Assent's portal.
 
 use crate::common::*;
 use openidconnect::core::{
@@ -161,4 +162,40 @@ async fn a_standard_oidc_client_completes_every_step() {
     );
     let next = rotated.refresh_token().unwrap();
     assert!(client.exchange_refresh_token(next).unwrap().request_async(&http).await.is_err());
+
+    // P-05: a third sign-in, then the user revokes the application in Assent's portal: its
+    // access token and its refresh token both stop (the refresh fails, no new access).
+    let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+    let (auth_url, _, _) = client
+        .authorize_url(CoreAuthenticationFlow::AuthorizationCode, CsrfToken::new_random, Nonce::new_random)
+        .add_scope(Scope::new("offline_access".into()))
+        .set_pkce_challenge(challenge)
+        .url();
+    let res = sign_in(&app, &b, auth_url.as_str(), "user3").await;
+    let page = open_consent(&b, &location(&res)).await;
+    let res = b.get(location(&submit(&app, &b, &page, "allow", &["offline_access"]).await)).send().await.unwrap();
+    let callback = url::Url::parse(&location(&res)).unwrap();
+    let code = callback.query_pairs().find(|(k, _)| k == "code").unwrap().1.to_string();
+    let token = client
+        .exchange_code(AuthorizationCode::new(code))
+        .unwrap()
+        .set_pkce_verifier(verifier)
+        .request_async(&http)
+        .await
+        .unwrap();
+    assert!(client.introspect(token.access_token()).request_async(&http).await.unwrap().active());
+    let user = browser();
+    let portal = portal_sign_in(&app, &user, "user3").await;
+    assert!(portal.contains("Independent RP"), "{portal}");
+    let res = form_post(&user, format!("{}/api/portal/revoke", app.url))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("client_id", client_id.as_str()), ("csrf_token", hidden(&portal, "csrf_token").as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(!client.introspect(token.access_token()).request_async(&http).await.unwrap().active());
+    let refresh = token.refresh_token().expect("a refresh token");
+    let renewed = client.exchange_refresh_token(refresh).unwrap().request_async(&http).await;
+    assert!(renewed.is_err(), "the refresh token died with the revocation");
 }
