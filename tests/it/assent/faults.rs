@@ -381,6 +381,45 @@ async fn an_untrusted_certificate_is_refused_and_a_trusted_ca_is_used() {
     assert_eq!(res.status(), StatusCode::NOT_FOUND, "through TLS, the sandbox does not know this login");
 }
 
+/// C-20: a certificate that chains to a CA Assent trusts (`ROOT_CA`) but names another host is
+/// refused as any other: the server behind it is unreachable (502), while the same server
+/// behind a certificate for its own address answers. (The sandbox, fronted by TLS made here.)
+#[tokio::test]
+async fn a_certificate_for_another_host_is_refused_though_its_ca_is_trusted() {
+    let app = spawn_app().await;
+    let h = &app.sandbox_handle;
+    let sandbox = h.base_url.trim_start_matches("http://").to_string();
+    for (host, expected) in [("wrong.example", StatusCode::BAD_GATEWAY), ("127.0.0.1", StatusCode::NOT_FOUND)] {
+        let dir = tempfile::tempdir().unwrap();
+        let ca = assent::sandbox::mtls::local_ca(dir.path(), &[host.to_string()]).unwrap();
+        let mut tls = (*ca.server_config).clone();
+        tls.alpn_protocols = vec![b"http/1.1".to_vec()];
+        let acceptor = tokio_rustls::TlsAcceptor::from(std::sync::Arc::new(tls));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let front = listener.local_addr().unwrap();
+        let to = sandbox.clone();
+        tokio::spawn(async move {
+            while let Ok((tcp, _)) = listener.accept().await {
+                let (acceptor, to) = (acceptor.clone(), to.clone());
+                tokio::spawn(async move {
+                    let Ok(mut tls) = acceptor.accept(tcp).await else { return };
+                    let Ok(mut back) = tokio::net::TcpStream::connect(&to).await else { return };
+                    let _ = tokio::io::copy_bidirectional(&mut tls, &mut back).await;
+                });
+            }
+        });
+        let issuer = format!("https://{front}/default/demo");
+        let ca_path = ca.ca_path.clone();
+        let data = tempfile::tempdir().unwrap();
+        let assent = spawn_assent_with(&issuer, &h.consent_client_secret, &"k".repeat(32), data.path(), None, |c| {
+            c.tenant.as_mut().unwrap().root_ca = Some(ca_path);
+        })
+        .await;
+        let res = browser().get(format!("{assent}/consent?login_id=unknown&login_state=s")).send().await.unwrap();
+        assert_eq!(res.status(), expected, "a certificate for {host}");
+    }
+}
+
 /// A System client the token endpoint refuses (a wrong secret, or a tenant the server does not
 /// have) is the operator's fault: a 502 page, never "this consent request has expired", and
 /// `/readyz` not ready.
