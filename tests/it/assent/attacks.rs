@@ -1,9 +1,10 @@
 //! Attacks of the security reference (`C-xx`, `P-xx` in peers-and-security.md) pinned end to
-//! end: an application's own text on the regime screens (C-14), a form sent after its flow
+//! end: an application's own text on every consent screen (C-14), in the portal and the
+//! staff console (P-09), a form sent after its flow
 //! ended upstream (C-07), every server function called from another site or in another
 //! encoding (C-25), and the portal session's timeouts in the default SQLite store (P-08).
 
-use super::recipient::CDR;
+use super::recipient::{CDR, UK};
 use crate::common::*;
 use assent::sandbox::Stats;
 use reqwest::{header, Client, StatusCode};
@@ -133,12 +134,12 @@ async fn application_text_on_the_payment_screen_is_only_ever_text() {
     }
 }
 
-/// C-14 on the CDR and FDX screens: a data recipient's name and description with markup that
+/// C-14 on the CDR, FDX and UK screens: a data recipient's name and description with markup that
 /// would end a script and run one, and a right-to-left override. The screen's header shows
 /// them escaped, the override dropped; no markup or override reaches the page or the account
 /// picker's props.
 #[tokio::test]
-async fn a_recipients_name_on_the_cdr_and_fdx_screens_is_only_ever_text() {
+async fn a_recipients_name_on_the_cdr_fdx_and_uk_screens_is_only_ever_text() {
     let app = spawn_app().await;
     let name = format!("{MARKUP}{RLO}Budget Buddy");
     let description = format!("{RLO}{MARKUP}Budgets for everyone");
@@ -177,6 +178,15 @@ async fn a_recipients_name_on_the_cdr_and_fdx_screens_is_only_ever_text() {
     let consent = location(&res);
     assert!(consent.starts_with(&format!("{}/consent?", app.url)) && consent.contains("consent_type=fdx"), "{consent}");
     check(&open_consent(&b, &consent).await.html, "FDX");
+
+    // The UK account-access recipient.
+    rename_client(&app, UK.client, &name, &description);
+    let b = browser();
+    let (_, consent) = super::obuk::start_uk(&app, &b, "user").await;
+    let html = open_consent(&b, &consent).await.html.replace("<!>", "");
+    assert_only_text(&html, "UK");
+    let shown = element_text(&html, "class=\"client-name\"");
+    assert!(shown.contains(&format!("{ESCAPED}Budget Buddy")), "UK: the name as text, unreversed: {shown}");
 }
 
 /// C-14 on the generic screen, then P-09: the application's name and description, with markup
