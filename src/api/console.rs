@@ -35,8 +35,9 @@ pub async fn console_sign_in(csrf_token: String) -> Result<(), AppError> {
     super::sign_in::begin(&state, &console.auth, Kind::Staff, state_cookie(&state)).await
 }
 
-/// Finishes a staff sign-in: only a member holding the staff role gets a (staff) session;
-/// anyone else is refused (403) and gets none.
+/// Finishes a staff sign-in: only a member holding the staff role, in the ID token and again
+/// at userinfo, gets a (staff) session; anyone else is refused (403; 502 when userinfo does not
+/// answer or refuses the token) and gets none, the token just issued revoked.
 #[server(prefix = "/api", endpoint = "admin/finish-sign-in")]
 pub async fn finish_console_sign_in(
     #[server(default)] state: String,
@@ -54,13 +55,29 @@ pub async fn finish_console_sign_in(
     let state = context::state()?;
     let console = state.console.clone().ok_or(Failure::NotFound)?;
     let signed_in = complete(&state, &console.auth, Kind::Staff, state_cookie(&state), back).await?;
-    let Some(reach) = console.reach(&signed_in.claims) else {
-        tracing::warn!(subject = %signed_in.subject, "a sign-in to the staff console without a staff role: refused");
-        return Err(Failure::NotStaff.into());
-    };
-    // Every request reads the role again at userinfo: a sign-in that cannot is refused now.
     let http = state.upstream.http();
-    crate::server::console::check_userinfo(&console, http, &signed_in.access_token, &signed_in.subject).await?;
+    // Every request reads the role again at userinfo: a sign-in that cannot is refused now.
+    let reach = match console.reach(&signed_in.claims) {
+        Some(reach) => {
+            crate::server::console::check_userinfo(&console, http, &signed_in.access_token, &signed_in.subject)
+                .await
+                .map(|()| reach)
+        }
+        None => {
+            tracing::warn!(subject = %signed_in.subject, "a sign-in to the staff console without a staff role: refused");
+            Err(Failure::NotStaff.into())
+        }
+    };
+    let reach = match reach {
+        Ok(reach) => reach,
+        Err(refused) => {
+            // Refused: the token just issued ends here, as a sign-out's does.
+            if let Err(e) = console.auth.revoke(http, &signed_in.access_token).await {
+                tracing::warn!(error = %e, "a refused staff sign-in's token could not be revoked");
+            }
+            return Err(refused);
+        }
+    };
     // Revocations are recorded under the staff member's name (their email when it has none).
     let name = signed_in.claims.get("name").and_then(|n| n.as_str()).unwrap_or(&signed_in.display);
     let display = clean_text(name);
@@ -256,7 +273,8 @@ pub async fn revoke_provider(
     Ok(revoked)
 }
 
-/// The staff session of this request, its holder still staff, or `SessionEnded` (`NotStaff`).
+/// The staff session of this request, its holder still staff; else `SessionEnded` or
+/// `NotStaff` (the session cookie cleared), or a 502 when userinfo does not answer.
 #[cfg(feature = "ssr")]
 async fn staff(state: &crate::server::AppState) -> Result<crate::server::sessions::Session, AppError> {
     use crate::error::Failure;

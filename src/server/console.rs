@@ -118,7 +118,7 @@ pub enum Standing {
     /// No staff role; `named`: whether the answer carried the role claim at all (a server that
     /// never releases it at userinfo shuts every staff member out, which its operator must hear).
     NoRole { named: bool },
-    /// The token is refused (revoked, expired, or its holder no longer allowed).
+    /// The token is refused (revoked, or expired).
     TokenRefused,
 }
 
@@ -197,7 +197,10 @@ pub async fn check_userinfo(
     })?;
     match standing {
         Standing::Staff(_) => Ok(()),
-        Standing::NoRole { named: true } => Err(Failure::NotStaff.into()),
+        Standing::NoRole { named: true } => {
+            tracing::warn!("a staff sign-in whose role userinfo no longer lists: refused");
+            Err(Failure::NotStaff.into())
+        }
         refused => {
             console.explain(&refused);
             if refused == Standing::TokenRefused {

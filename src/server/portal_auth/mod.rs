@@ -257,8 +257,8 @@ impl PortalAuth {
 
     /// What the userinfo endpoint (OIDC Core §5.3) says now of `subject`, the holder of
     /// `access_token`: the claims beyond the standard ones; `None` when it refuses the token
-    /// (401 or 403: revoked, expired, or its user disabled). An answer about another subject is
-    /// refused (§5.3.2).
+    /// (401 or 403: revoked, or expired). An answer about another subject is refused (§5.3.2),
+    /// and said without either subject, which logs must not hold.
     pub async fn userinfo(
         &self,
         http: &reqwest::Client,
@@ -269,9 +269,11 @@ impl PortalAuth {
         let fail = |e: String| PortalAuthError::UserInfo(e);
         let metadata = self.metadata(http).await?;
         // The token goes only to https, or to this machine (the sandbox).
-        let endpoint = metadata.userinfo_endpoint().map(|u| u.url().as_str().to_string()).unwrap_or_default();
+        let Some(endpoint) = metadata.userinfo_endpoint().map(|u| u.url().as_str().to_string()) else {
+            return Err(fail("discovery names no userinfo_endpoint".into()));
+        };
         if trusted_endpoint(&endpoint).is_none() {
-            return Err(fail(format!("not an https endpoint: {endpoint:?}")));
+            return Err(fail(format!("not an https endpoint: {endpoint}")));
         }
         let client = self.client(metadata);
         let request = client
@@ -282,6 +284,9 @@ impl PortalAuth {
         match answer {
             Ok(claims) => Ok(Some(claims.additional_claims().claims.clone())),
             Err(UserInfoError::Response(status, ..)) if matches!(status.as_u16(), 401 | 403) => Ok(None),
+            Err(UserInfoError::ClaimsVerification(_)) => {
+                Err(fail("its claims do not verify (another subject?)".into()))
+            }
             Err(e) => Err(fail(crate::error::with_causes(&e))),
         }
     }

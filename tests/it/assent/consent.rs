@@ -306,12 +306,13 @@ async fn bad_parameters_get_a_clear_400_and_never_reach_upstream() {
     for query in [
         "?login_id=.&login_state=x",
         "?login_id=..&login_state=x",
+        "?login_id=...&login_state=x",
         "?login_id=%C3%A9t%C3%A9&login_state=x",
         "?login_id=a%E2%80%AEb&login_state=x",
         "?login_id=a&login_state=..",
     ] {
         let res = b.get(format!("{}/consent{query}", app.url)).send().await.unwrap();
-        assert!(matches!(res.status().as_u16(), 400 | 404), "{query}: {}", res.status());
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{query}");
         assert!(res.text().await.unwrap().contains("Request id"), "{query}");
     }
     assert_eq!(Stats::get(&app.sandbox().stats.scope_grant_reads), 0);

@@ -439,6 +439,14 @@ async fn a_banks_own_staff_reach_its_records_only() {
     assert!(found.contains(&gobank) && found.contains(&demo) && found.contains(&hyperscale), "{found}");
 }
 
+/// Whether `res` clears the console's session cookie.
+fn cleared(res: &reqwest::Response) -> bool {
+    res.headers().get_all("set-cookie").iter().any(|c| {
+        let c = c.to_str().unwrap();
+        c.starts_with("assent-console=;") && c.contains("Max-Age=0")
+    })
+}
+
 /// Gives sandbox user `user` these staff `roles` (none: a customer's standing).
 fn set_roles(app: &TestApp, user: &str, roles: &[&str]) {
     let store = &app.sandbox().store;
@@ -470,6 +478,7 @@ async fn a_role_taken_away_or_a_token_revoked_closes_the_console_at_once() {
     set_roles(&app, "admin", &[]);
     let res = s.get(format!("{}/admin?q=user12", app.url)).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert!(cleared(&res), "the session's cookie cleared");
     let page = res.text().await.unwrap();
     assert!(page.contains("This console is for bank staff") && !page.contains(&demo), "{page}");
     set_roles(&app, "admin", &["consent_admin"]);
@@ -488,6 +497,7 @@ async fn a_role_taken_away_or_a_token_revoked_closes_the_console_at_once() {
     let res = s.get(format!("{}/admin?q=user12", app.url)).send().await.unwrap();
     app.sandbox().set_fault(None);
     assert_eq!(res.status(), StatusCode::BAD_GATEWAY);
+    assert!(!cleared(&res), "the session stands");
     assert!(!res.text().await.unwrap().contains(&demo));
     assert!(admin_page(&app, &s, "/admin?q=user12").await.contains(&demo), "open again once it answers");
 }
@@ -503,6 +513,7 @@ async fn a_sign_in_that_userinfo_refuses_opens_no_session() {
     let res = s.get(&callback).send().await.unwrap();
     app.sandbox().set_fault(None);
     assert_eq!(res.status(), StatusCode::BAD_GATEWAY);
+    assert!(res.text().await.unwrap().contains("Sign-in failed"), "the token refused, not the server down");
     let cookies = jar.cookies(&url::Url::parse(&app.url).unwrap()).map(|c| c.to_str().unwrap().to_string());
     assert!(!cookies.unwrap_or_default().contains("assent-console="), "no session");
     assert!(admin_page(&app, &s, "/admin").await.contains("Sign in as staff"));
