@@ -131,27 +131,26 @@ async fn a_standard_oidc_client_completes_every_step() {
     assert!(!after.active(), "revoking the refresh token ends the access token too");
     assert!(!client.introspect(token.access_token()).request_async(&http).await.unwrap().active());
 
+    // Another sign-in of user3 with `offline_access`, allowed on Assent's screen: its tokens.
+    let sign_in_again = || async {
+        let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+        let (auth_url, _, _) = client
+            .authorize_url(CoreAuthenticationFlow::AuthorizationCode, CsrfToken::new_random, Nonce::new_random)
+            .add_scope(Scope::new("offline_access".into()))
+            .set_pkce_challenge(challenge)
+            .url();
+        let res = sign_in(&app, &b, auth_url.as_str(), "user3").await;
+        let page = open_consent(&b, &location(&res)).await;
+        let res = b.get(location(&submit(&app, &b, &page, "allow", &["offline_access"]).await)).send().await.unwrap();
+        let callback = url::Url::parse(&location(&res)).unwrap();
+        let code = callback.query_pairs().find(|(k, _)| k == "code").unwrap().1.to_string();
+        let exchange = client.exchange_code(AuthorizationCode::new(code)).unwrap().set_pkce_verifier(verifier);
+        exchange.request_async(&http).await.unwrap()
+    };
+
     // A second sign-in: a rotated refresh token used again (stolen, or replayed) fails and ends
     // the whole authorization, the tokens of the legitimate rotation included (RFC 9700 §4.14.2).
-    let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
-    let (auth_url, _, _) = client
-        .authorize_url(CoreAuthenticationFlow::AuthorizationCode, CsrfToken::new_random, Nonce::new_random)
-        .add_scope(Scope::new("offline_access".into()))
-        .set_pkce_challenge(challenge)
-        .url();
-    let res = sign_in(&app, &b, auth_url.as_str(), "user3").await;
-    let page = open_consent(&b, &location(&res)).await;
-    let res = submit(&app, &b, &page, "allow", &["offline_access"]).await;
-    let res = b.get(location(&res)).send().await.unwrap();
-    let callback = url::Url::parse(&location(&res)).unwrap();
-    let code = callback.query_pairs().find(|(k, _)| k == "code").unwrap().1.to_string();
-    let token = client
-        .exchange_code(AuthorizationCode::new(code))
-        .unwrap()
-        .set_pkce_verifier(verifier)
-        .request_async(&http)
-        .await
-        .unwrap();
+    let token = sign_in_again().await;
     let stolen = token.refresh_token().unwrap();
     let rotated = client.exchange_refresh_token(stolen).unwrap().request_async(&http).await.unwrap();
     assert!(client.introspect(rotated.access_token()).request_async(&http).await.unwrap().active());
@@ -165,24 +164,7 @@ async fn a_standard_oidc_client_completes_every_step() {
 
     // P-05: a third sign-in, then the user revokes the application in Assent's portal: its
     // access token and its refresh token both stop (the refresh fails, no new access).
-    let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
-    let (auth_url, _, _) = client
-        .authorize_url(CoreAuthenticationFlow::AuthorizationCode, CsrfToken::new_random, Nonce::new_random)
-        .add_scope(Scope::new("offline_access".into()))
-        .set_pkce_challenge(challenge)
-        .url();
-    let res = sign_in(&app, &b, auth_url.as_str(), "user3").await;
-    let page = open_consent(&b, &location(&res)).await;
-    let res = b.get(location(&submit(&app, &b, &page, "allow", &["offline_access"]).await)).send().await.unwrap();
-    let callback = url::Url::parse(&location(&res)).unwrap();
-    let code = callback.query_pairs().find(|(k, _)| k == "code").unwrap().1.to_string();
-    let token = client
-        .exchange_code(AuthorizationCode::new(code))
-        .unwrap()
-        .set_pkce_verifier(verifier)
-        .request_async(&http)
-        .await
-        .unwrap();
+    let token = sign_in_again().await;
     assert!(client.introspect(token.access_token()).request_async(&http).await.unwrap().active());
     let user = browser();
     let portal = portal_sign_in(&app, &user, "user3").await;
