@@ -97,12 +97,12 @@ pub async fn finish_console_sign_in(
 pub async fn console_sign_out(#[server(default)] csrf_token: String) -> Result<(), AppError> {
     use super::context;
     use crate::error::Failure;
-    use crate::server::console::{current_staff, session_cookie, CONSOLE_PURPOSE};
+    use crate::server::console::{clear_session_cookie, current_staff, CONSOLE_PURPOSE};
     let state = context::state()?;
     if let Some((id, session)) = current_staff(&state, &context::headers()).await? {
         context::check_token(&state, CONSOLE_PURPOSE, &session.id_hash, &csrf_token, Failure::PortalForged)?;
         state.sessions.delete(&id).await?;
-        if let Some(c) = crate::cookies::cookie_header(session_cookie(&state), "", 0, "Lax", state.csrf.is_secure()) {
+        if let Some(c) = clear_session_cookie(&state) {
             context::set_cookie(c);
         }
         // RFC 7009: the staff token dies with the session, as the portal's does.
@@ -279,13 +279,13 @@ pub async fn revoke_provider(
 async fn staff(state: &crate::server::AppState) -> Result<crate::server::sessions::Session, AppError> {
     use crate::error::Failure;
     let headers = super::context::headers();
-    use crate::server::console::{current_staff, session_cookie, still_staff};
+    use crate::server::console::{clear_session_cookie, current_staff, still_staff};
     let Some((id, session)) = current_staff(state, &headers).await? else {
         return Err(Failure::SessionEnded.into());
     };
     let staff = still_staff(state, &id, session).await;
     if staff.as_ref().is_err_and(|e| matches!(e.failure, Failure::SessionEnded | Failure::NotStaff)) {
-        if let Some(c) = crate::cookies::cookie_header(session_cookie(state), "", 0, "Lax", state.csrf.is_secure()) {
+        if let Some(c) = clear_session_cookie(state) {
             super::context::set_cookie(c);
         }
     }

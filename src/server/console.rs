@@ -14,7 +14,7 @@ use crate::cookies::read_cookie;
 use crate::error::{AppError, Failure};
 use crate::i18n::{text, Locale};
 use crate::model::{HistoryLine, StaffRecordLine};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, HeaderValue};
 
 /// The purpose of the console's sign-in form token.
 pub const LOGIN_PURPOSE: &str = "console-login";
@@ -92,6 +92,11 @@ pub fn session_cookie(state: &AppState) -> &'static str {
     } else {
         "assent-console"
     }
+}
+
+/// The `Set-Cookie` that clears the staff session's cookie.
+pub fn clear_session_cookie(state: &AppState) -> Option<HeaderValue> {
+    crate::cookies::cookie_header(session_cookie(state), "", 0, "Lax", state.csrf.is_secure())
 }
 
 pub fn state_cookie(state: &AppState) -> &'static str {
