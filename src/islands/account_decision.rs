@@ -13,24 +13,24 @@ use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::{client::Client, codec::PostUrl, request::ClientReq, Http, ServerFn};
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
 
-/// The account pickers' words, translated on the server; `{n}` (and `{accounts}`) filled in.
-#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
-pub struct AccountPickerTexts {
-    /// "{n} chosen: {accounts}" (the regime's words).
-    pub summary: String,
-    pub none_chosen: String,
-    pub choose_one: String,
-    pub change_mind: String,
-    pub deny: String,
-    pub allow: String,
-    /// "Allow: share 1 account".
-    pub allow_one: String,
-    /// "Allow: share {n} accounts".
-    pub allow_n: String,
-    pub sending: String,
-    pub offline: String,
+words! {
+    /// The account pickers' words, translated on the server; `{n}` (and `{accounts}`) filled in.
+    pub struct AccountPickerTexts {
+        /// "{n} chosen: {accounts}" (the regime's words).
+        pub summary: String,
+        pub none_chosen: String,
+        pub choose_one: String,
+        pub change_mind: String,
+        pub deny: String,
+        pub allow: String,
+        /// "Allow: share 1 account".
+        pub allow_one: String,
+        /// "Allow: share {n} accounts".
+        pub allow_n: String,
+        pub sending: String,
+        pub offline: String,
+    }
 }
 
 /// The Open Finance consent's form, deciding through `decide_fdx_consent`.

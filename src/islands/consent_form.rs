@@ -7,26 +7,26 @@ use super::choices::{Choices, ChoicesForm, Stop, Ticked};
 use super::{error_text, fill, hydrated, DecisionButtons, FormNotice};
 use crate::api::consent::DecideConsent;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
-/// The words the island says itself, translated on the server. `summary` has `{n}` and
-/// `{total}`, `accounts_summary` `{n}` and `{accounts}`.
-#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
-pub struct ConsentTexts {
-    pub summary: String,
-    pub accounts_summary: String,
-    pub no_account_chosen: String,
-    pub choose_one: String,
-    /// When a scope that shares accounts is ticked and no account is.
-    pub choose_account: String,
-    /// When accounts are ticked and no scope that shares them is.
-    pub accounts_without_permission: String,
-    pub change_mind: String,
-    pub deny: String,
-    pub allow: String,
-    pub sending: String,
-    /// When the browser cannot reach Assent.
-    pub offline: String,
+words! {
+    /// The words the island says itself, translated on the server. `summary` has `{n}` and
+    /// `{total}`, `accounts_summary` `{n}` and `{accounts}`.
+    pub struct ConsentTexts {
+        pub summary: String,
+        pub accounts_summary: String,
+        pub no_account_chosen: String,
+        pub choose_one: String,
+        /// When a scope that shares accounts is ticked and no account is.
+        pub choose_account: String,
+        /// When accounts are ticked and no scope that shares them is.
+        pub accounts_without_permission: String,
+        pub change_mind: String,
+        pub deny: String,
+        pub allow: String,
+        pub sending: String,
+        /// When the browser cannot reach Assent.
+        pub offline: String,
+    }
 }
 
 /// `children` is the form's content as the server renders it: the flow's hidden fields, the

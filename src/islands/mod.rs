@@ -7,6 +7,9 @@
 //! island reads what is ticked from the page (`choices`), so neither that markup nor its data
 //! travels in the wasm or the props.
 
+#[macro_use]
+mod words;
+
 mod account_decision;
 mod choices;
 mod consent_form;
@@ -223,5 +226,25 @@ mod tests {
         assert_eq!(super::fill("Revoke {client} at {bank}?", &pairs), "Revoke Budget {bank} App at Go Bank?");
         assert_eq!(super::fill("{unknown} {client", &pairs), "{unknown} {client");
         assert_eq!(super::fill("", &pairs), "");
+    }
+
+    /// The islands' words (`words!`) travel as arrays of strings in field order, read back as
+    /// written; an array of another length, or of anything but strings, is refused.
+    #[test]
+    fn island_words_travel_as_arrays_and_read_back_whole() {
+        use super::{ConsentTexts, PortalTexts};
+        let portal = PortalTexts { filter: "Filter".into(), offline: "Offline".into(), ..Default::default() };
+        let json = serde_json::to_string(&portal).unwrap();
+        assert!(json.starts_with("[\"\",\"Filter\","), "{json}");
+        assert!(json.ends_with(",\"Offline\"]") && !json.contains("filter"), "no field names: {json}");
+        assert_eq!(serde_json::from_str::<PortalTexts>(&json).unwrap(), portal);
+        let consent = ConsentTexts { summary: "{n} of {total}".into(), deny: "Deny".into(), ..Default::default() };
+        let json = serde_json::to_string(&consent).unwrap();
+        assert_eq!(json.matches("\",\"").count(), 10, "11 words: {json}");
+        assert_eq!(serde_json::from_str::<ConsentTexts>(&json).unwrap(), consent);
+        assert!(serde_json::from_str::<ConsentTexts>(&json.replacen('[', "[\"extra\",", 1)).is_err());
+        assert!(serde_json::from_str::<ConsentTexts>(&json.replacen("\"Deny\",", "", 1)).is_err());
+        assert!(serde_json::from_str::<ConsentTexts>(&json.replacen("\"Deny\"", "7", 1)).is_err());
+        assert!(serde_json::from_str::<ConsentTexts>(r#"{"summary":"x"}"#).is_err());
     }
 }

@@ -7,19 +7,19 @@ use super::choices::{Choices, ChoicesForm, PAYERS};
 use super::{error_text, hydrated, DecisionButtons, FormNotice};
 use crate::api::obuk_payment::DecideDomesticPayment;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
-/// The payment form's words, translated on the server.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-pub struct PaymentTexts {
-    /// "Choose the account to pay from".
-    pub choose: String,
-    /// "Cancel payment".
-    pub deny: String,
-    /// "Pay £1,234.50".
-    pub pay: String,
-    pub sending: String,
-    pub offline: String,
+words! {
+    /// The payment form's words, translated on the server.
+    pub struct PaymentTexts {
+        /// "Choose the account to pay from".
+        pub choose: String,
+        /// "Cancel payment".
+        pub deny: String,
+        /// "Pay £1,234.50".
+        pub pay: String,
+        pub sending: String,
+        pub offline: String,
+    }
 }
 
 #[island(lazy)]

@@ -17,7 +17,6 @@ use dialog::{ConfirmDialog, Shared};
 use leptos::prelude::*;
 use payments::Payments;
 use records::Records;
-use serde::{Deserialize, Serialize};
 
 /// `s` in lower case, to match names against the filter. In the browser by its own Unicode
 /// (`String.prototype.toLowerCase`): Rust's case tables (about 24 KB) would sit in the wasm
@@ -51,64 +50,65 @@ fn upper(s: &str) -> String {
     s.to_uppercase()
 }
 
-/// The portal's words, translated on the server. `{client}` and `{date}` are filled in.
-#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
-pub struct PortalTexts {
-    pub filter_label: String,
-    pub filter: String,
-    pub empty: String,
-    pub no_match: String,
-    pub apps_label: String,
-    pub active: String,
-    pub granted: String,
-    pub can: String,
-    pub receives: String,
-    pub website: String,
-    pub revoke: String,
-    pub revoke_label: String,
-    pub revoke_title: String,
-    pub revoke_loses: String,
-    pub revoke_data: String,
-    pub revoke_again: String,
-    pub revoked: String,
-    pub fdx_title: String,
-    pub fdx_accounts: String,
-    pub fdx_data: String,
-    pub fdx_created: String,
-    pub fdx_expires: String,
-    pub fdx_revoke: String,
-    pub fdx_revoke_label: String,
-    pub fdx_revoke_title: String,
-    pub fdx_revoke_loses: String,
-    pub fdx_revoked: String,
-    /// Said instead of the stop action on a consent another joint-account holder gave.
-    pub fdx_other_holder: String,
-    pub records_title: String,
-    pub records_lead: String,
-    /// "Given {date}".
-    pub record_given: String,
-    pub record_declined: String,
-    pub record_shares: String,
-    pub record_asked: String,
-    /// A record's status once its application is revoked in the page.
-    pub record_ended: String,
-    /// And how it ended.
-    pub record_ended_now: String,
-    /// "{client} at {bank}": an application named with the bank its record was given at,
-    /// where revoking it ends what it holds there.
-    pub client_at_bank: String,
-    pub receipt: String,
-    pub receipt_label: String,
-    pub payments_title: String,
-    pub payments_lead: String,
-    pub payment_amount: String,
-    pub payment_payee: String,
-    pub payment_reference: String,
-    pub payment_from: String,
-    pub payment_date: String,
-    pub cancel: String,
-    pub sending: String,
-    pub offline: String,
+words! {
+    /// The portal's words, translated on the server. `{client}` and `{date}` are filled in.
+    pub struct PortalTexts {
+        pub filter_label: String,
+        pub filter: String,
+        pub empty: String,
+        pub no_match: String,
+        pub apps_label: String,
+        pub active: String,
+        pub granted: String,
+        pub can: String,
+        pub receives: String,
+        pub website: String,
+        pub revoke: String,
+        pub revoke_label: String,
+        pub revoke_title: String,
+        pub revoke_loses: String,
+        pub revoke_data: String,
+        pub revoke_again: String,
+        pub revoked: String,
+        pub fdx_title: String,
+        pub fdx_accounts: String,
+        pub fdx_data: String,
+        pub fdx_created: String,
+        pub fdx_expires: String,
+        pub fdx_revoke: String,
+        pub fdx_revoke_label: String,
+        pub fdx_revoke_title: String,
+        pub fdx_revoke_loses: String,
+        pub fdx_revoked: String,
+        /// Said instead of the stop action on a consent another joint-account holder gave.
+        pub fdx_other_holder: String,
+        pub records_title: String,
+        pub records_lead: String,
+        /// "Given {date}".
+        pub record_given: String,
+        pub record_declined: String,
+        pub record_shares: String,
+        pub record_asked: String,
+        /// A record's status once its application is revoked in the page.
+        pub record_ended: String,
+        /// And how it ended.
+        pub record_ended_now: String,
+        /// "{client} at {bank}": an application named with the bank its record was given at,
+        /// where revoking it ends what it holds there.
+        pub client_at_bank: String,
+        pub receipt: String,
+        pub receipt_label: String,
+        pub payments_title: String,
+        pub payments_lead: String,
+        pub payment_amount: String,
+        pub payment_payee: String,
+        pub payment_reference: String,
+        pub payment_from: String,
+        pub payment_date: String,
+        pub cancel: String,
+        pub sending: String,
+        pub offline: String,
+    }
 }
 
 /// What the dialog is about to revoke.

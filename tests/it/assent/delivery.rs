@@ -117,7 +117,9 @@ async fn the_consent_form_travels_as_html_not_as_island_props() {
     // ...and the island's props carry only its own words: no scope, no flow, no form token.
     let props_at = html.find("data-props=\"").expect("the consent form's island has props") + 12;
     let props = &html[props_at..props_at + html[props_at..].find('"').unwrap()];
-    assert!(props.contains("summary"), "{props}");
+    // Its words travel as one array, in the order `ConsentTexts` declares them: no field names.
+    assert!(props.contains("&quot;texts&quot;:[&quot;You are sharing {n} of {total} permissions.&quot;,"), "{props}");
+    assert!(!props.contains("summary"), "{props}");
     for absent in ["calendar", "login_state", "csrf", "email"] {
         assert!(!props.contains(absent), "{absent} in the island's props: {props}");
     }
