@@ -4,7 +4,8 @@
 //! serde's derive would write them as an object and give the browser a decoder that matches
 //! every field's name: 28 KB of the portal's wasm for its 53 words, 6 KB of the consent form's
 //! for its 11. An array of strings is decoded by the one `Vec<String>` decoder every island
-//! has already; what is left per field is taking the next string.
+//! has already, and the strings are moved into their fields as they stand (28 KB down to
+//! 2.6 KB for the portal, 6 KB to 0.5 KB for the consent form: `-Oz`, before compression).
 
 /// Declares `pub struct $name { pub field: String, … }` (with `Clone`, `Debug`, `Default` and
 /// `PartialEq`), serialized as an array of its fields in order, and read back only from an
