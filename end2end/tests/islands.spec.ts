@@ -218,6 +218,23 @@ test("portal: filter as you type", async ({ page }) => {
   await page.getByRole("dialog").getByRole("button", { name: "Cancel" }).click();
   await expect(page.getByRole("dialog")).toBeHidden();
   await expect(app).toBeVisible();
+
+  // What is typed before the island runs filters once it does (routing also bypasses the
+  // browser's cache, so the code is fetched again, and held back).
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route(/\.wasm(\?|$)/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.reload({ waitUntil: "domcontentloaded" });
+  await filter.fill("zzz");
+  await expect(page.locator("body")).not.toHaveAttribute("data-hydrated", "true");
+  await expect(app).toBeVisible();
+  release();
+  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+  await expect(app).toBeHidden();
+  await expect(page.getByText("No application matches this filter.")).toBeVisible();
 });
 
 test("what the user changed before the island woke up stays as they left it", async ({ page }) => {

@@ -84,7 +84,7 @@ fn error_text(error: &AppError, fallback: &str) -> String {
 /// placeholders the island fills in.
 /// One pass over the template: a value is never read for placeholders (an application named
 /// "X {bank}" stays so named).
-fn fill(template: &str, pairs: &[(&str, &str)]) -> String {
+pub(crate) fn fill(template: &str, pairs: &[(&str, &str)]) -> String {
     let mut filled = String::with_capacity(template.len());
     let mut rest = template;
     while let Some(open) = rest.find('{') {
@@ -233,10 +233,10 @@ mod tests {
     #[test]
     fn island_words_travel_as_arrays_and_read_back_whole() {
         use super::{ConsentTexts, PortalTexts};
-        let portal = PortalTexts { filter: "Filter".into(), offline: "Offline".into(), ..Default::default() };
+        let portal = PortalTexts { no_match: "No match".into(), offline: "Offline".into(), ..Default::default() };
         let json = serde_json::to_string(&portal).unwrap();
-        assert!(json.starts_with("[\"\",\"Filter\","), "{json}");
-        assert!(json.ends_with(",\"Offline\"]") && !json.contains("filter"), "no field names: {json}");
+        assert!(json.starts_with("[\"\",\"No match\","), "{json}");
+        assert!(json.ends_with(",\"Offline\"]") && !json.contains("no_match"), "no field names: {json}");
         assert_eq!(serde_json::from_str::<PortalTexts>(&json).unwrap(), portal);
         let consent = ConsentTexts { summary: "{n} of {total}".into(), deny: "Deny".into(), ..Default::default() };
         let json = serde_json::to_string(&consent).unwrap();

@@ -25,12 +25,10 @@ pub(super) struct Shared {
 }
 
 impl Shared {
-    /// Opens the dialog for `t`, from the card action that `ev` clicked.
-    pub fn open(self, t: Target, ev: leptos::ev::MouseEvent) {
+    /// Opens the dialog for `t`, from the action `opener` (its id) that `ev` clicked.
+    pub fn open(self, t: Target, opener: String, ev: leptos::ev::MouseEvent) {
         ev.prevent_default();
-        if let Some(id) = event_target::<leptos::web_sys::Element>(&ev).get_attribute("id") {
-            self.opener.set_value(id);
-        }
+        self.opener.set_value(opener);
         self.target.set(Some(t));
         self.showing.set_value(true);
         // Shown once its content is rendered, so that the dialog's first control (Cancel)

@@ -5,18 +5,11 @@
 //! Without JavaScript each action is a link to the confirmation page, and the filter is a GET
 //! form.
 
-mod cards;
 mod dialog;
-mod payments;
-mod records;
 
 use super::hydrated;
-use crate::model::{AppAccess, FdxAccess, PaymentAccess, RecordLine};
-use cards::{AppCard, FdxCard};
 use dialog::{ConfirmDialog, Shared};
 use leptos::prelude::*;
-use payments::Payments;
-use records::Records;
 
 /// `s` in lower case, to match names against the filter. In the browser by its own Unicode
 /// (`String.prototype.toLowerCase`): Rust's case tables (about 24 KB) would sit in the wasm
@@ -40,71 +33,26 @@ fn say_popups() {
     }
 }
 
-/// `s` in upper case (a card's initial), likewise.
-#[cfg(feature = "hydrate")]
-fn upper(s: &str) -> String {
-    leptos::web_sys::js_sys::JsString::from(s).to_upper_case().into()
-}
-#[cfg(not(feature = "hydrate"))]
-fn upper(s: &str) -> String {
-    s.to_uppercase()
-}
-
 words! {
-    /// The portal's words, translated on the server. `{client}` and `{date}` are filled in.
+    /// The words the portal's island says itself (its filter's, its dialog's, what a
+    /// revocation made in place changes), translated on the server. `{client}` is filled in.
     pub struct PortalTexts {
-        pub filter_label: String,
-        pub filter: String,
         pub empty: String,
         pub no_match: String,
-        pub apps_label: String,
-        pub active: String,
-        pub granted: String,
-        pub can: String,
-        pub receives: String,
-        pub website: String,
         pub revoke: String,
-        pub revoke_label: String,
         pub revoke_title: String,
         pub revoke_loses: String,
         pub revoke_data: String,
         pub revoke_again: String,
         pub revoked: String,
-        pub fdx_title: String,
-        pub fdx_accounts: String,
-        pub fdx_data: String,
-        pub fdx_created: String,
-        pub fdx_expires: String,
         pub fdx_revoke: String,
-        pub fdx_revoke_label: String,
         pub fdx_revoke_title: String,
         pub fdx_revoke_loses: String,
         pub fdx_revoked: String,
-        /// Said instead of the stop action on a consent another joint-account holder gave.
-        pub fdx_other_holder: String,
-        pub records_title: String,
-        pub records_lead: String,
-        /// "Given {date}".
-        pub record_given: String,
-        pub record_declined: String,
-        pub record_shares: String,
-        pub record_asked: String,
         /// A record's status once its application is revoked in the page.
         pub record_ended: String,
         /// And how it ended.
         pub record_ended_now: String,
-        /// "{client} at {bank}": an application named with the bank its record was given at,
-        /// where revoking it ends what it holds there.
-        pub client_at_bank: String,
-        pub receipt: String,
-        pub receipt_label: String,
-        pub payments_title: String,
-        pub payments_lead: String,
-        pub payment_amount: String,
-        pub payment_payee: String,
-        pub payment_reference: String,
-        pub payment_from: String,
-        pub payment_date: String,
         pub cancel: String,
         pub sending: String,
         pub offline: String,
@@ -127,19 +75,17 @@ impl Target {
     }
 }
 
-/// The portal's card (its head, drawn on the server, as `children`) with the lists, and below
-/// it the consent records and the payments.
+/// The portal's lists, rendered on the server as `children` (`pages/portal`): the applications'
+/// and Open Finance consents' cards, the consent records and the payments. Every item the
+/// filter reads carries its name (`data-filter`); a card its key (`data-key`), an active record
+/// the keys of the cards that end it (`data-ends`); an action's link what its dialog is about
+/// (`data-opens-dialog`, `data-id`, `data-name`). The island keeps no copy of the lists: it
+/// reads and changes the page itself.
 #[island(lazy)]
 pub fn PortalList(
-    apps: Vec<AppAccess>,
-    fdx: Vec<FdxAccess>,
-    records: Vec<RecordLine>,
-    payments: Vec<PaymentAccess>,
     csrf_token: String,
-    /// The filter of a plain GET (`?q=`), applied on the server too.
+    /// The filter of a plain GET (`?q=`), which the server applied to the page it drew.
     filter: String,
-    /// What the last action did (after a plain form's revocation); the live region says it.
-    notice: Option<String>,
     texts: PortalTexts,
     children: Children,
 ) -> impl IntoView {
@@ -150,142 +96,128 @@ pub fn PortalList(
     let shared = Shared {
         target: RwSignal::new(None),
         gone: RwSignal::new(Vec::new()),
-        announce: RwSignal::new(notice.unwrap_or_default()),
+        announce: RwSignal::new(String::new()),
         opener: StoredValue::new(String::new()),
         showing: StoredValue::new(false),
         dialog: NodeRef::new(),
     };
-    let (gone, announce) = (shared.gone, shared.announce);
-
-    let names: Vec<(String, String)> = apps
-        .iter()
-        .map(|a| (format!("app:{}", a.client_id), lower(&a.name)))
-        .chain(fdx.iter().map(|f| (format!("fdx:{}", f.consent_id), lower(&f.recipient))))
-        .collect();
-    // Records and payments are filtered by their application's name too; the filter shows once
-    // there is more than one thing to filter.
-    let record_names: Vec<String> = records.iter().map(|r| lower(&r.client)).collect();
-    let payment_names: Vec<String> = payments.iter().map(|p| lower(&p.recipient)).collect();
-    let total = names.len() + record_names.len() + payment_names.len();
-    let app_keys: Vec<String> = apps.iter().map(|a| format!("app:{}", a.client_id)).collect();
-    let carded: Vec<String> =
-        app_keys.iter().cloned().chain(fdx.iter().map(|f| format!("fdx:{}", f.consent_id))).collect();
-    // How many cards show, applications' and financial data's: none is the empty text.
-    let visible = Memo::new(move |_| {
-        let needle = needle.get();
-        gone.with(|gone| {
-            let shown = names.iter().filter(|(k, name)| !gone.contains(k) && name.contains(&needle));
-            shown.fold(
-                (0, 0),
-                |(apps, fdx), (k, _)| if app_keys.contains(k) { (apps + 1, fdx) } else { (apps, fdx + 1) },
-            )
-        })
+    let gone = shared.gone;
+    // What was typed in the filter before the island ran is the filter.
+    Effect::new(move |_| {
+        use leptos::wasm_bindgen::JsCast;
+        let input =
+            document().get_element_by_id("q").and_then(|e| e.dyn_into::<leptos::web_sys::HtmlInputElement>().ok());
+        if let Some(typed) = input.map(|q| lower(q.value().trim())).filter(|typed| *typed != needle.get_untracked()) {
+            needle.set(typed);
+        }
     });
-    let records_shown = Memo::new(move |_| needle.with(|n| record_names.iter().filter(|r| r.contains(n)).count()));
-    let payments_shown = Memo::new(move |_| needle.with(|n| payment_names.iter().filter(|p| p.contains(n)).count()));
-    let shown = move |key: String, name: String| {
-        let name = lower(&name);
-        Signal::derive(move || gone.with(|g| !g.contains(&key)) && name.contains(&needle.get()))
-    };
-    let has_apps = !apps.is_empty();
-    // No card to show: none at all (or all revoked), or nothing matching the filter (neither a
-    // card, nor a record, nor a payment).
-    let empty_text =
-        move || texts.with_value(|t| if needle.with(String::is_empty) { t.empty.clone() } else { t.no_match.clone() });
-    let nothing_shown = move || {
-        !(visible.with(|(apps, fdx)| apps + fdx > 0)
-            || (!needle.with(String::is_empty) && records_shown.get() + payments_shown.get() > 0))
-    };
-    let has_fdx = !fdx.is_empty();
+    // The page as the filter and the revocations made here leave it.
+    Effect::new(move |_| needle.with(|needle| gone.with(|gone| texts.with_value(|t| show_only(needle, gone, t)))));
+    Effect::new(move |_| {
+        let said = shared.announce.get();
+        if let (false, Some(region)) = (said.is_empty(), document().get_element_by_id("portal-announce")) {
+            region.set_text_content(Some(&said));
+        }
+    });
+    // The filter and the actions are the server's markup: listened to where their events
+    // arrive. Without JavaScript (or before hydration) an action's link goes to its page.
+    let _ = window_event_listener(leptos::ev::input, move |ev| {
+        if event_target::<leptos::web_sys::Element>(&ev).id() == "q" {
+            needle.set(lower(event_target_value(&ev).trim()));
+        }
+    });
+    let _ = window_event_listener(leptos::ev::click, move |ev| {
+        let link = event_target::<leptos::web_sys::Element>(&ev).closest("[data-opens-dialog]").ok().flatten();
+        if let (true, Some(link)) = (hydrated.get_untracked(), link) {
+            let (id, name) = (
+                link.get_attribute("data-id").unwrap_or_default(),
+                link.get_attribute("data-name").unwrap_or_default(),
+            );
+            let target = match link.get_attribute("data-opens-dialog").as_deref() {
+                Some("fdx") => Target::Fdx { consent_id: id, recipient: name },
+                _ => Target::App { client_id: id, name },
+            };
+            shared.open(target, link.id(), ev);
+        }
+    });
+    view! {
+        {children()}
+        <ConfirmDialog shared csrf_token texts/>
+    }
+}
 
-    // Without JavaScript (or before hydration) the card's link goes to the confirmation page.
-    let open = move |t: Target, ev: leptos::ev::MouseEvent| {
-        if hydrated.get_untracked() {
-            shared.open(t, ev);
+/// Shows the items whose name contains `needle` (lowered), hides the others and the sections
+/// left empty, takes away the cards revoked here (`gone`) and marks their records ended, and
+/// says when nothing is left to show.
+fn show_only(needle: &str, gone: &[String], texts: &PortalTexts) {
+    let items = document().get_elements_by_tag_name("li");
+    let (mut cards, mut fdx, mut records, mut payments) = (0, 0, 0, 0);
+    let mut taken = Vec::new();
+    for item in (0..items.length()).filter_map(|i| items.item(i)) {
+        let Some(name) = item.get_attribute("data-filter") else { continue };
+        let key = item.get_attribute("data-key");
+        if key.as_ref().is_some_and(|k| gone.contains(k)) {
+            taken.push(item);
+            continue;
+        }
+        if item.get_attribute("data-ends").is_some_and(|keys| keys.split(' ').any(|k| gone.iter().any(|g| g == k))) {
+            end_record(&item, texts);
+        }
+        let shown = lower(&name).contains(needle);
+        let _ = item.class_list().toggle_with_force("gone", !shown);
+        if shown {
+            match key.as_deref().map(|k| k.split(':').next()) {
+                Some(Some("app")) => cards += 1,
+                Some(_) => fdx += 1,
+                None if item.class_list().contains("record") => records += 1,
+                None => payments += 1,
+            }
+        }
+    }
+    for item in taken {
+        item.remove();
+    }
+    let hide = |id: &str, hidden: bool| {
+        if let Some(e) = document().get_element_by_id(id) {
+            let e = if id == "fdx-title" { Some(e) } else { e.parent_element() };
+            if let Some(e) = e {
+                let _ = e.class_list().toggle_with_force("gone", hidden);
+            }
         }
     };
+    hide("fdx-title", fdx == 0);
+    hide("records-title", records == 0);
+    hide("payments-title", payments == 0);
+    let nothing = cards + fdx == 0 && (needle.is_empty() || records + payments == 0);
+    let words = match (nothing, needle.is_empty()) {
+        (false, _) => "",
+        (true, true) => texts.empty.as_str(),
+        (true, false) => texts.no_match.as_str(),
+    };
+    if let Ok(Some(region)) = document().query_selector("p.empty[aria-live]") {
+        if region.text_content().unwrap_or_default() != words {
+            region.set_text_content(Some(words));
+        }
+    }
+}
 
-    let app_cards = apps
-        .into_iter()
-        .enumerate()
-        .map(|(i, app)| {
-            let key = format!("app:{}", app.client_id);
-            let show = shown(key.clone(), app.name.clone());
-            let t = Target::App { client_id: app.client_id.clone(), name: app.name.clone() };
-            view! {
-                {move || {
-                    let t = t.clone();
-                    gone.with(|g| !g.contains(&key))
-                        .then(|| {
-                            view! { <AppCard app=app.clone() index=i show texts on_revoke=move |ev| open(t.clone(), ev)/> }
-                        })
-                }}
-            }
-        })
-        .collect_view();
-    let fdx_cards = fdx
-        .into_iter()
-        .enumerate()
-        .map(|(i, access)| {
-            let key = format!("fdx:{}", access.consent_id);
-            let show = shown(key.clone(), access.recipient.clone());
-            let t = Target::Fdx { consent_id: access.consent_id.clone(), recipient: access.recipient.clone() };
-            view! {
-                {move || {
-                    let t = t.clone();
-                    gone.with(|g| !g.contains(&key))
-                        .then(|| {
-                            view! { <FdxCard access=access.clone() index=i show texts on_stop=move |ev| open(t.clone(), ev)/> }
-                        })
-                }}
-            }
-        })
-        .collect_view();
-
-    let records = (!records.is_empty())
-        .then(|| view! { <Records records carded gone needle shown=records_shown texts on_revoke=open/> });
-    let payments = (!payments.is_empty()).then(|| view! { <Payments payments needle shown=payments_shown texts/> });
-    view! {
-        <section class="card wide" aria-labelledby="portal-title">
-        {children()}
-        <p class="notice success" role="status" id="portal-announce">
-            {move || Some(announce.get()).filter(|a| !a.is_empty())}
-        </p>
-        {(total > 1)
-            .then(|| {
-                view! {
-                    <form method="get" action="/portal" class="filter" role="search">
-                        <label for="q">{texts.with_value(|t| t.filter_label.clone())}</label>
-                        <input
-                            id="q"
-                            name="q"
-                            type="search"
-                            value=filter.clone()
-                            on:input=move |ev| needle.set(lower(event_target_value(&ev).trim()))
-                        />
-                        <button type="submit" class="btn">{texts.with_value(|t| t.filter.clone())}</button>
-                    </form>
-                }
-            })}
-        // Live: "nothing matches" is said as the filter empties the page, not only shown; kept
-        // in the page while empty (a region that appears with its words is often not read).
-        // Not a second status: the page's notice is its status.
-        <p class="empty" aria-live="polite">
-            {move || nothing_shown().then(empty_text)}
-        </p>
-        {has_apps.then(|| view! { <ul class="apps" aria-label=texts.with_value(|t| t.apps_label.clone())>{app_cards}</ul> })}
-        {has_fdx
-            .then(|| {
-                view! {
-                    <h2 class="portal-section" id="fdx-title" class:gone=move || visible.with(|(_, fdx)| *fdx == 0)>
-                        {texts.with_value(|t| t.fdx_title.clone())}
-                    </h2>
-                    <ul class="apps" aria-labelledby="fdx-title">{fdx_cards}</ul>
-                }
-            })}
-        <ConfirmDialog shared csrf_token texts/>
-        </section>
-        {records}
-        {payments}
+/// An active record whose application was revoked, or whose consent was stopped, here: ended,
+/// by the customer; its own Revoke goes.
+fn end_record(item: &leptos::web_sys::Element, texts: &PortalTexts) {
+    let _ = item.remove_attribute("data-ends");
+    let _ = item.class_list().add_1("ended");
+    if let Ok(Some(status)) = item.query_selector(".status") {
+        let _ = status.class_list().remove_1("active");
+        status.set_text_content(Some(&texts.record_ended));
+    }
+    if let Ok(Some(link)) = item.query_selector(".revoke-record") {
+        link.remove();
+    }
+    let before =
+        item.query_selector(".record-shares").ok().flatten().or_else(|| item.query_selector(".receipt").ok().flatten());
+    if let Ok(said) = document().create_element("p") {
+        said.set_class_name("record-ended");
+        said.set_text_content(Some(&texts.record_ended_now));
+        let _ = item.insert_before(&said, before.as_ref().map(|b| b.as_ref()));
     }
 }

@@ -1,8 +1,8 @@
 //! The UK payments made from the customer's accounts: what was paid, to whom, when, by which
-//! application. Apart from data sharing, and with nothing to stop: each was made once. Part of
-//! the list's island so that the filter finds them too (by the application's name).
+//! application. Apart from data sharing, and with nothing to stop: each was made once. Inside
+//! the portal's island, so that its filter finds them too (by the application's name).
 
-use super::PortalTexts;
+use super::ListTexts;
 use crate::model::PaymentAccess;
 use leptos::prelude::*;
 
@@ -10,20 +10,20 @@ use leptos::prelude::*;
 pub(super) fn Payments(
     payments: Vec<PaymentAccess>,
     /// The filter, lowered: a payment shows when its application's name contains it.
-    needle: RwSignal<String>,
-    /// How many payments match the filter: none hides the section.
-    shown: Memo<usize>,
-    texts: StoredValue<PortalTexts>,
+    needle: String,
+    texts: StoredValue<ListTexts>,
 ) -> impl IntoView {
-    let text = move |pick: fn(&PortalTexts) -> &String| texts.with_value(|t| pick(t).clone());
+    let text = move |pick: fn(&ListTexts) -> &String| texts.with_value(|t| pick(t).clone());
+    let mut shown = 0;
     let list = payments
         .into_iter()
         .map(|p| {
             let PaymentAccess { consent_id, recipient, logo_uri, amount, payee, reference, from, date, status } = p;
-            let name = super::lower(&recipient);
-            let show = move || needle.with(|n| name.contains(n));
+            let show = recipient.to_lowercase().contains(&needle);
+            let name = recipient.clone();
+            shown += usize::from(show);
             view! {
-                <li class="payment" data-consent=consent_id class:gone=move || !show()>
+                <li class="payment" data-consent=consent_id class:gone=!show data-filter=name>
                     <div class="record-head">
                         {logo_uri.map(|src| {
                             view! { <img class="logo" src=src alt="" referrerpolicy="no-referrer" width="32" height="32"/> }
@@ -45,7 +45,7 @@ pub(super) fn Payments(
         })
         .collect_view();
     view! {
-        <section class="card payments" aria-labelledby="payments-title" class:gone=move || shown.get() == 0>
+        <section class="card payments" aria-labelledby="payments-title" class:gone=shown == 0>
             <h2 id="payments-title">{text(|t| &t.payments_title)}</h2>
             <p class="muted small">{text(|t| &t.payments_lead)}</p>
             <ul class="payment-list">{list}</ul>

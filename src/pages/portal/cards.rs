@@ -1,7 +1,10 @@
-//! One card per application and per Open Finance consent, with its action: a link to the
-//! confirmation page, which the island turns into its dialog.
+//! One card per application and per Open Finance consent, rendered on the server, with its
+//! action: a link to the confirmation page, which the portal's island turns into its dialog
+//! (`data-opens-dialog`, `data-id`, `data-name`). Each card carries what the island's filter
+//! reads: its name (`data-filter`) and its key (`data-key`, `app:{client_id}` or
+//! `fdx:{consent_id}`).
 
-use super::PortalTexts;
+use super::ListTexts;
 use crate::islands::fill;
 use crate::model::{AppAccess, FdxAccess};
 use leptos::either::Either;
@@ -25,20 +28,20 @@ pub(super) fn portal_href(page: &str, name: &str, value: &str) -> String {
 }
 
 fn initial(name: &str) -> String {
-    super::upper(name.chars().next().unwrap_or('?').encode_utf8(&mut [0; 4]))
+    name.chars().next().unwrap_or('?').to_uppercase().collect()
 }
 
 #[component]
 pub(super) fn AppCard(
     app: AppAccess,
     index: usize,
-    show: Signal<bool>,
-    texts: StoredValue<PortalTexts>,
-    on_revoke: impl Fn(leptos::ev::MouseEvent) + Send + Sync + 'static,
+    /// Whether it matches the filter.
+    show: bool,
+    texts: StoredValue<ListTexts>,
 ) -> impl IntoView {
     let label = texts.with_value(|t| fill(&t.revoke_label, &[("client", &app.name)]));
     view! {
-        <li class="app" class:gone=move || !show.get()>
+        <li class="app" class:gone=!show data-filter=app.name.clone() data-key=format!("app:{}", app.client_id)>
             <header class="client">
                 {match app.logo_uri.clone() {
                     Some(src) => Either::Left(view! { <img class="logo" src=src alt="" referrerpolicy="no-referrer" width="48" height="48"/> }),
@@ -80,8 +83,9 @@ pub(super) fn AppCard(
                     id=format!("revoke-app-{index}")
                     href=confirm_href("client_id", &app.client_id)
                     aria-label=label
-                    data-opens-dialog=""
-                    on:click=on_revoke
+                    data-opens-dialog="app"
+                    data-id=app.client_id.clone()
+                    data-name=app.name.clone()
                 >
                     {texts.with_value(|t| t.revoke.clone())}
                 </a>
@@ -94,17 +98,23 @@ pub(super) fn AppCard(
 pub(super) fn FdxCard(
     access: FdxAccess,
     index: usize,
-    show: Signal<bool>,
-    texts: StoredValue<PortalTexts>,
-    on_stop: impl Fn(leptos::ev::MouseEvent) + Send + Sync + 'static,
+    /// Whether it matches the filter.
+    show: bool,
+    texts: StoredValue<ListTexts>,
 ) -> impl IntoView {
     let label = texts.with_value(|t| fill(&t.fdx_revoke_label, &[("client", &access.recipient)]));
-    let date = |template: fn(&PortalTexts) -> &String, (text, iso): (String, String)| {
+    let date = |template: fn(&ListTexts) -> &String, (text, iso): (String, String)| {
         let (before, after) = texts.with_value(|t| split_at(template(t), "{date}"));
         view! { " · " {before} <time datetime=iso>{text}</time> {after} }
     };
     view! {
-        <li class="app fdx-consent" data-consent-id=access.consent_id.clone() class:gone=move || !show.get()>
+        <li
+            class="app fdx-consent"
+            data-consent-id=access.consent_id.clone()
+            class:gone=!show
+            data-filter=access.recipient.clone()
+            data-key=format!("fdx:{}", access.consent_id)
+        >
             <header class="client">
                 {match access.logo_uri.clone() {
                     Some(src) => Either::Left(view! { <img class="logo" src=src alt="" referrerpolicy="no-referrer" width="48" height="48"/> }),
@@ -133,8 +143,9 @@ pub(super) fn FdxCard(
                         id=format!("stop-fdx-{index}")
                         href=confirm_href("consent_id", &access.consent_id)
                         aria-label=label
-                        data-opens-dialog=""
-                        on:click=on_stop
+                        data-opens-dialog="fdx"
+                        data-id=access.consent_id.clone()
+                        data-name=access.recipient.clone()
                     >
                         {texts.with_value(|t| t.fdx_revoke.clone())}
                     </a>
