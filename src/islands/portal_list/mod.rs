@@ -177,17 +177,16 @@ fn show_only(needle: &str, gone: &[String], texts: &PortalTexts) {
     for item in taken {
         item.remove();
     }
-    let hide = |id: &str, hidden: bool| {
-        if let Some(e) = document().get_element_by_id(id) {
-            let e = if id == "fdx-title" { Some(e) } else { e.parent_element() };
-            if let Some(e) = e {
-                let _ = e.class_list().toggle_with_force("gone", hidden);
-            }
+    let by_id = |id: &str| document().get_element_by_id(id);
+    let hide = |element: Option<leptos::web_sys::Element>, hidden: bool| {
+        if let Some(e) = element {
+            let _ = e.class_list().toggle_with_force("gone", hidden);
         }
     };
-    hide("fdx-title", fdx == 0);
-    hide("records-title", records == 0);
-    hide("payments-title", payments == 0);
+    // The Open Finance heading; the records' and payments' sections, by their headings.
+    hide(by_id("fdx-title"), fdx == 0);
+    hide(by_id("records-title").and_then(|h| h.parent_element()), records == 0);
+    hide(by_id("payments-title").and_then(|h| h.parent_element()), payments == 0);
     let nothing = cards + fdx == 0 && (needle.is_empty() || records + payments == 0);
     let words = match (nothing, needle.is_empty()) {
         (false, _) => "",

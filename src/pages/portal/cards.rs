@@ -10,9 +10,28 @@ use crate::model::{AppAccess, FdxAccess};
 use leptos::either::Either;
 use leptos::prelude::*;
 
-/// The address of an item's confirmation page (the action without JavaScript).
-pub(super) fn confirm_href(name: &str, value: &str) -> String {
-    portal_href("revoke", name, value)
+/// An item's action: a link to its confirmation page, which the portal's island turns into
+/// its dialog by what the link says it is about (`data-opens-dialog`, `data-id`, `data-name`).
+#[component]
+pub(super) fn DialogLink(
+    /// `app` (an application's access, by its client id) or `fdx` (a consent, by its id).
+    kind: &'static str,
+    class: &'static str,
+    /// The link's own id, where focus goes back when the dialog closes.
+    element_id: String,
+    /// The client id or the consent id.
+    target: String,
+    /// Who the dialog names.
+    name: String,
+    label: String,
+    text: String,
+) -> impl IntoView {
+    let href = portal_href("revoke", if kind == "fdx" { "consent_id" } else { "client_id" }, &target);
+    view! {
+        <a class=class id=element_id href=href aria-label=label data-opens-dialog=kind data-id=target data-name=name>
+            {text}
+        </a>
+    }
 }
 
 /// `/portal/{page}?{name}={value}`, the value percent-encoded whatever it holds.
@@ -78,17 +97,15 @@ pub(super) fn AppCard(
                     let named = format!("{website} · {}", app.name);
                     view! { <a href=href target="_blank" rel="noopener noreferrer" aria-label=named>{website}</a> }
                 })}
-                <a
+                <DialogLink
+                    kind="app"
                     class="btn danger"
-                    id=format!("revoke-app-{index}")
-                    href=confirm_href("client_id", &app.client_id)
-                    aria-label=label
-                    data-opens-dialog="app"
-                    data-id=app.client_id.clone()
-                    data-name=app.name.clone()
-                >
-                    {texts.with_value(|t| t.revoke.clone())}
-                </a>
+                    element_id=format!("revoke-app-{index}")
+                    target=app.client_id.clone()
+                    name=app.name.clone()
+                    label
+                    text=texts.with_value(|t| t.revoke.clone())
+                />
             </div>
         </li>
     }
@@ -138,17 +155,15 @@ pub(super) fn FdxCard(
             })}
             {(access.active && access.all_mine).then(|| view! {
                 <div class="app-actions end">
-                    <a
+                    <DialogLink
+                        kind="fdx"
                         class="btn danger"
-                        id=format!("stop-fdx-{index}")
-                        href=confirm_href("consent_id", &access.consent_id)
-                        aria-label=label
-                        data-opens-dialog="fdx"
-                        data-id=access.consent_id.clone()
-                        data-name=access.recipient.clone()
-                    >
-                        {texts.with_value(|t| t.fdx_revoke.clone())}
-                    </a>
+                        element_id=format!("stop-fdx-{index}")
+                        target=access.consent_id.clone()
+                        name=access.recipient.clone()
+                        label
+                        text=texts.with_value(|t| t.fdx_revoke.clone())
+                    />
                 </div>
             })}
         </li>
@@ -168,6 +183,6 @@ mod tests {
     #[test]
     fn a_portal_link_carries_any_value_whole() {
         assert_eq!(super::portal_href("receipt", "id", "a+b&c#d%e f"), "/portal/receipt?id=a%2Bb%26c%23d%25e%20f");
-        assert_eq!(super::confirm_href("consent_id", "urn:x.1~"), "/portal/revoke?consent_id=urn%3Ax.1~");
+        assert_eq!(super::portal_href("revoke", "consent_id", "urn:x.1~"), "/portal/revoke?consent_id=urn%3Ax.1~");
     }
 }

@@ -2,7 +2,7 @@
 //! server inside the portal's island: an active record names the cards whose revocation ends
 //! it (`data-ends`), so that revoking in place marks it ended on the page too.
 
-use super::cards::{confirm_href, portal_href, split_at};
+use super::cards::{portal_href, split_at, DialogLink};
 use super::ListTexts;
 use crate::islands::fill;
 use crate::model::RecordLine;
@@ -64,10 +64,6 @@ fn Record(
     });
     let RecordLine { id, client_id, bank, client, status, active, given, declined, ended, scopes, accounts } = record;
     let receipt_label = texts.with_value(|t| fill(&t.receipt_label, &[("client", &client)]));
-    // Ending an active consent: the application's confirmation page, or once hydrated the
-    // cards' dialog (another bank's application has no card above, so its records are where
-    // it is revoked).
-    let revoke_href = confirm_href("client_id", &client_id);
     // Named with its bank: what its Revoke ends is what it holds there.
     let at_bank = texts.with_value(|t| fill(&t.client_at_bank, &[("client", &client), ("bank", &bank)]));
     let revoke_label = texts.with_value(|t| fill(&t.revoke_label, &[("client", &at_bank)]));
@@ -97,20 +93,21 @@ fn Record(
             <a class="receipt" href=portal_href("receipt", "id", &id) download="" aria-label=receipt_label>
                 {texts.with_value(|t| t.receipt.clone())}
             </a>
+            // Ending an active consent: the application's confirmation page, or once hydrated the
+            // cards' dialog (another bank's application has no card above, so its records are
+            // where it is revoked).
             {(own_revoke && active)
                 .then(|| {
                     view! {
-                        <a
+                        <DialogLink
+                            kind="app"
                             class="revoke-record"
-                            id=format!("revoke-record-{index}")
-                            href=revoke_href
-                            aria-label=revoke_label
-                            data-opens-dialog="app"
-                            data-id=client_id
-                            data-name=at_bank
-                        >
-                            {texts.with_value(|t| t.revoke.clone())}
-                        </a>
+                            element_id=format!("revoke-record-{index}")
+                            target=client_id
+                            name=at_bank
+                            label=revoke_label
+                            text=texts.with_value(|t| t.revoke.clone())
+                        />
                     }
                 })}
         </li>
