@@ -87,6 +87,16 @@ impl Store {
             .optional()
     }
 
+    /// `row` as it stands at `now`: an authorised consent past its expiry is expired first, with
+    /// every token issued under it. Each regime reads its consents through this, one or a list.
+    pub fn settled(&self, row: FdxConsentRow, now: i64) -> Result<FdxConsentRow, DbError> {
+        if row.status == "Authorised" && row.expires_at.is_some_and(|e| e <= now) {
+            self.expire_fdx_consent(&row.id, now)?;
+            return Ok(self.fdx_consent(&row.id)?.unwrap_or(row));
+        }
+        Ok(row)
+    }
+
     /// Every FDX consent of a workspace, newest first.
     pub fn fdx_consents(&self, workspace: &str) -> Result<Vec<FdxConsentRow>, DbError> {
         let conn = self.conn();

@@ -65,14 +65,7 @@ pub fn rfc3339(t: i64) -> Option<String> {
 /// A grant of workspace `wid`, with its expiry applied.
 pub fn load(sb: &Sandbox, wid: &str, id: &str) -> Option<FdxConsentRow> {
     let row = sb.store.fdx_consent(id).ok()??;
-    if row.workspace != wid {
-        return None;
-    }
-    if row.status == status::AUTHORISED && row.expires_at.is_some_and(|e| e <= now()) {
-        let _ = sb.store.expire_fdx_consent(id, now());
-        return sb.store.fdx_consent(id).ok()?;
-    }
-    Some(row)
+    (row.workspace == wid).then(|| sb.store.settled(row, now()).ok())?
 }
 
 pub fn request_of(row: &FdxConsentRow) -> CdrRequest {
@@ -91,9 +84,10 @@ pub fn superseded(row: &FdxConsentRow) -> bool {
 /// The grant in force under arrangement `arrangement_id` of workspace `wid`, if any.
 pub fn current(sb: &Sandbox, wid: &str, arrangement_id: &str) -> Option<FdxConsentRow> {
     let rows = sb.store.fdx_consents(wid).ok()?;
-    rows.iter()
+    let now = now();
+    rows.into_iter()
         .filter(|r| r.status == status::AUTHORISED && request_of(r).cdr_arrangement_id == arrangement_id)
-        .find_map(|r| load(sb, wid, &r.id).filter(|r| r.status == status::AUTHORISED))
+        .find_map(|r| sb.store.settled(r, now).ok().filter(|r| r.status == status::AUTHORISED))
 }
 
 /// The CDR side of `parse_params`: the duration, and the arrangement an amendment names,

@@ -13,7 +13,7 @@ use crate::sandbox::authz::consent_session::system_guard;
 use crate::sandbox::authz::request::Params;
 use crate::sandbox::http::{api_error, check_workspace, db_failure, page_of};
 use crate::sandbox::mtls::PeerCert;
-use crate::sandbox::profile::cdr::arrangement::{current, load, request_of, superseded, to_arrangement};
+use crate::sandbox::profile::cdr::arrangement::{current, request_of, superseded, to_arrangement};
 use crate::sandbox::state::Sandbox;
 use crate::sandbox::store::FdxConsentRow;
 use crate::sandbox::util::now;
@@ -54,14 +54,15 @@ fn filter_of(query: Option<&str>) -> CDRConsentsRequest {
 /// in one of `status`.
 fn list_of(sb: &Sandbox, sid: &str, f: &CDRConsentsRequest) -> Result<CDRArrangements, Response> {
     let rows = sb.store.fdx_consents(sid).map_err(db_failure)?;
+    let now = now();
     let arrangements = rows
-        .iter()
+        .into_iter()
         .filter(|r| !superseded(r))
         // An amendment is listed once given: pending or refused, it is not an arrangement.
         .filter(|r| {
             request_of(r).amends.is_none() || r.status != status::AWAITING_AUTHORISATION && r.status != status::REJECTED
         })
-        .filter_map(|r| load(sb, sid, &r.id))
+        .filter_map(|r| sb.store.settled(r, now).ok())
         .map(|row| to_arrangement(sb, &row))
         .filter(|a| f.client_id.as_ref().is_none_or(|c| &a.client_id == c))
         .filter(|a| f.customer_id.as_ref().is_none_or(|c| a.customer_id.as_ref() == Some(c)))

@@ -110,12 +110,7 @@ pub fn create_consent(sb: &Sandbox, wid: &str, request: &mut AuthRequest) -> Res
 
 /// A consent, with its expiry applied (an authorised consent past its time becomes `Expired`).
 pub fn load(sb: &Sandbox, id: &str) -> Option<FdxConsentRow> {
-    let row = sb.store.fdx_consent(id).ok()??;
-    if row.status == fdx_status::AUTHORISED && row.expires_at.is_some_and(|e| e <= now()) {
-        let _ = sb.store.expire_fdx_consent(id, now());
-        return sb.store.fdx_consent(id).ok()?;
-    }
-    Some(row)
+    sb.store.settled(sb.store.fdx_consent(id).ok()??, now()).ok()
 }
 
 pub fn consent_is_authorised(sb: &Sandbox, id: &str) -> bool {

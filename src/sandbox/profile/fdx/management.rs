@@ -46,9 +46,10 @@ pub async fn list(
         Ok(r) => r,
         Err(e) => return db_failure(e),
     };
+    let now = now();
     let mut consents: Vec<FDXConsent> = rows
-        .iter()
-        .filter_map(|r| load(&sb, &r.id))
+        .into_iter()
+        .filter_map(|r| sb.store.settled(r, now).ok())
         .map(|r| to_fdx_consent(&sb, &r))
         .filter(|c| filter.client_id.as_ref().is_none_or(|id| &c.client_id == id))
         .filter(|c| filter.status.is_empty() || filter.status.iter().any(|s| s.eq_ignore_ascii_case(&c.status)))

@@ -86,14 +86,7 @@ pub fn validate(data: &OBReadData, now: i64) -> Result<Option<i64>, String> {
 /// A consent of workspace `wid`, with its expiry applied.
 pub fn load(sb: &Sandbox, wid: &str, id: &str) -> Option<FdxConsentRow> {
     let row = sb.store.fdx_consent(id).ok()??;
-    if row.workspace != wid {
-        return None;
-    }
-    if row.status == status::AUTHORISED && row.expires_at.is_some_and(|e| e <= now()) {
-        let _ = sb.store.expire_fdx_consent(id, now());
-        return sb.store.fdx_consent(id).ok()?;
-    }
-    Some(row)
+    (row.workspace == wid).then(|| sb.store.settled(row, now()).ok())?
 }
 
 pub fn request_of(row: &FdxConsentRow) -> OBReadData {

@@ -46,9 +46,10 @@ fn filter_of(query: Option<&str>) -> Filter {
 
 fn list_of(sb: &Sandbox, sid: &str, filter: &Filter) -> Result<OBUKConsents, Response> {
     let rows = sb.store.fdx_consents(sid).map_err(db_failure)?;
+    let now = now();
     let consents = rows
-        .iter()
-        .filter_map(|r| load(sb, sid, &r.id))
+        .into_iter()
+        .filter_map(|r| sb.store.settled(r, now).ok())
         .map(|row| {
             let client = sb.client(&row.client_id).map(|(_, _, c)| OpenbankingClient {
                 id: c.client_id.clone(),
