@@ -377,6 +377,10 @@ pub struct FdxAccess {
     /// theirs, or its list names them as its customer (CDR), or their own record says they gave
     /// it. Otherwise another holder of a joint account gave it, and only they can.
     pub all_mine: bool,
+    /// It shares a joint account of the user's: another holder may have given it. The server's
+    /// to know; not sent to the browser.
+    #[serde(skip)]
+    pub joint: bool,
     /// The recipient's logo (a UK consent's embedded `Client`; FDX's carries none).
     pub logo_uri: Option<String>,
     /// The bank it was given at (its workspace's brand name): one recipient may hold a

@@ -232,17 +232,15 @@ pub fn portal_view(
                 .collect();
             let ends = if once(&a) { None } else { a.expiry.as_deref() };
             let card = super::present::card_state(locale, &a.status, crate::wire::cdr::status::AUTHORISED, ends);
+            let shared: Vec<_> = accounts.iter().filter(|x| a.account_ids.contains(&x.id)).collect();
             crate::model::FdxAccess {
                 active: card.active,
                 ended: a.status == crate::wire::cdr::status::REVOKED,
                 all_mine,
+                joint: shared.iter().any(|x| x.joint.is_some()),
                 recipient: recipient.unwrap_or_else(|| clean_text(&a.client_id)),
                 status: card.status,
-                accounts: accounts
-                    .iter()
-                    .filter(|x| a.account_ids.contains(&x.id))
-                    .map(|x| super::present::card_account(locale, x))
-                    .collect(),
+                accounts: shared.into_iter().map(|x| super::present::card_account(locale, x)).collect(),
                 clusters,
                 created: a.created_at.as_deref().and_then(format_date),
                 expires: card.expires,

@@ -405,7 +405,10 @@ pub(super) async fn fdx_accesses(
 /// customer's own records cannot name, from the giver's record of the consent: the
 /// application's name and logo as its consent screen showed them. Nothing else of that record
 /// is read, and only a record of this tenant's FDX workspace given to the card's own client;
-/// without one the card keeps the client id. A few records are read at once, not all.
+/// without one the card keeps the client id. Only a card another holder could have given is
+/// looked up (one that shares a joint account, or an account not the customer's), in the store
+/// of that workspace's records alone: a customer with hundreds of consents of their own costs
+/// no read at all. A few records are read at once, not all.
 pub(super) async fn name_given_by_others(
     state: &AppState,
     cards: &mut [FdxAccess],
@@ -413,14 +416,18 @@ pub(super) async fn name_given_by_others(
 ) {
     use futures::StreamExt;
     let Some(workspace) = state.upstream.fdx().map(|f| f.workspace.clone()) else { return };
-    let unnamed: Vec<String> =
-        cards.iter().filter(|c| !own.iter().any(|r| r.id == c.consent_id)).map(|c| c.consent_id.clone()).collect();
-    let reads = futures::stream::iter(unnamed).map(|id| async move { state.records.get(&id).await });
+    let unnamed: Vec<String> = cards
+        .iter()
+        .filter(|c| (c.joint || !c.all_mine) && !own.iter().any(|r| r.id == c.consent_id))
+        .map(|c| c.consent_id.clone())
+        .collect();
+    let workspace = &workspace;
+    let reads = futures::stream::iter(unnamed).map(|id| async move { state.records.get_in(workspace, &id).await });
     let found: Vec<_> = reads.buffer_unordered(4).collect().await;
     for record in found {
         let record = match record {
             Ok(Some(record))
-                if record.draft.tenant == state.upstream.tenant() && record.draft.workspace == workspace =>
+                if record.draft.tenant == state.upstream.tenant() && record.draft.workspace == *workspace =>
             {
                 record
             }

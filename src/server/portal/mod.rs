@@ -201,6 +201,7 @@ pub fn fdx_view(accounts: &[InternalAccount], mut consents: Vec<FDXConsent>, loc
             // The user's consent screen offers only their own accounts; an account of someone
             // else's in it means another holder of a joint account gave it.
             let all_mine = c.granted_resources.iter().filter(|r| r.resource_type == "ACCOUNT").all(|r| theirs(&r.id));
+            let mut joint = false;
             for r in &c.granted_resources {
                 for cluster in &r.data_clusters {
                     let label = code_label(locale, "fdx-cluster-", cluster);
@@ -210,6 +211,7 @@ pub fn fdx_view(accounts: &[InternalAccount], mut consents: Vec<FDXConsent>, loc
                 }
                 if let Some(a) = accounts.iter().find(|a| r.resource_type == "ACCOUNT" && a.id == r.id) {
                     shared.push(card_account(locale, a));
+                    joint |= a.joint.is_some();
                 }
             }
             let status = crate::wire::fdx_status::known(&c.status).unwrap_or(&c.status);
@@ -218,6 +220,7 @@ pub fn fdx_view(accounts: &[InternalAccount], mut consents: Vec<FDXConsent>, loc
                 active: card.active,
                 ended: crate::wire::fdx_status::known(&c.status) == Some(crate::wire::fdx_status::REVOKED),
                 all_mine,
+                joint,
                 recipient: clean_text(&c.client_id),
                 status: card.status,
                 consent_id: c.id,
@@ -290,17 +293,15 @@ pub fn obuk_view(
             let recipient = client.name.as_deref().map(clean_text).filter(|n| !n.is_empty());
             let authorised = crate::wire::obuk::status::AUTHORISED;
             let card = card_state(locale, &status, authorised, consent.expiration_date_time.as_deref());
+            let shared: Vec<&InternalAccount> = accounts.iter().filter(|a| c.account_ids.contains(&a.id)).collect();
             FdxAccess {
                 active: card.active,
                 ended: status == crate::wire::obuk::status::REVOKED,
                 all_mine: c.account_ids.iter().all(|id| accounts.iter().any(|a| &a.id == id)),
+                joint: shared.iter().any(|a| a.joint.is_some()),
                 recipient: recipient.unwrap_or_else(|| clean_text(&c.client_id)),
                 status: card.status,
-                accounts: accounts
-                    .iter()
-                    .filter(|a| c.account_ids.contains(&a.id))
-                    .map(|a| card_account(locale, a))
-                    .collect(),
+                accounts: shared.into_iter().map(|a| card_account(locale, a)).collect(),
                 clusters,
                 created: c.created_at.as_deref().or(consent.creation_date_time.as_deref()).and_then(format_date),
                 expires: card.expires,

@@ -91,6 +91,32 @@ fn a_consent_that_shares_none_of_the_customers_accounts_is_never_theirs_to_see_o
     assert_eq!(cards.iter().map(|c| c.consent_id.as_str()).collect::<Vec<_>>(), ["mine"]);
 }
 
+#[test]
+fn a_card_that_shares_a_joint_account_says_so_and_only_then() {
+    // Only such a card (or one sharing another customer's account) can have been given by
+    // someone else: the portal reads the giver's record for those alone.
+    let joint = InternalAccount {
+        joint: Some(crate::wire::JointAccount { holders: 2, ..Default::default() }),
+        ..account("j1")
+    };
+    let accounts = [account("a1"), joint];
+    let fdx: Vec<FDXConsent> = serde_json::from_value(serde_json::json!([
+        {"id": "sole", "status": "AUTHORISED", "client_id": "tpp", "created_time": "2026-01-02T00:00:00Z",
+         "granted_resources": [{"id": "a1", "resourceType": "ACCOUNT"}]},
+        {"id": "both", "status": "AUTHORISED", "client_id": "tpp", "created_time": "2026-01-01T00:00:00Z",
+         "granted_resources": [{"id": "a1", "resourceType": "ACCOUNT"}, {"id": "j1", "resourceType": "ACCOUNT"}]}
+    ]))
+    .unwrap();
+    let joint_of = |cards: Vec<FdxAccess>| cards.into_iter().map(|c| (c.consent_id, c.joint)).collect::<Vec<_>>();
+    assert_eq!(joint_of(fdx_view(&accounts, fdx, Locale::En)), [("sole".into(), false), ("both".into(), true)]);
+    let uk: Vec<crate::wire::obuk_consents::OBUKConsentWithClient> = serde_json::from_value(serde_json::json!([
+        {"consent_id": "sole", "type": "account_access", "status": "Authorised", "client_id": "tpp", "account_ids": ["a1"]},
+        {"consent_id": "both", "type": "account_access", "status": "Authorised", "client_id": "tpp", "account_ids": ["a1", "j1"]}
+    ]))
+    .unwrap();
+    assert_eq!(joint_of(obuk_view(&accounts, uk, Locale::En)), [("sole".into(), false), ("both".into(), true)]);
+}
+
 fn card(id: &str, active: bool) -> FdxAccess {
     FdxAccess { consent_id: id.into(), recipient: "ADR".into(), active, all_mine: true, ..FdxAccess::default() }
 }

@@ -237,6 +237,15 @@ impl ConsentRecords {
         Ok(self.holder(id).await?.map(|(_, record)| record))
     }
 
+    /// Record `id` from the store of `workspace`'s records, if Assent keeps them (here or in an
+    /// identity pool): where a record of that workspace's consent can be, and nowhere else.
+    pub async fn get_in(&self, workspace: &str, id: &str) -> Result<Option<Record>, RecordsError> {
+        match self.store_of(workspace) {
+            Some(store) if !matches!(store, Store::External(_)) => store.get(id).await,
+            _ => Ok(None),
+        }
+    }
+
     /// The records of `subject` in `tenant`, newest first.
     pub async fn of_subject(&self, tenant: &str, subject: &str) -> Result<Vec<Record>, RecordsError> {
         let mut all = Vec::new();
