@@ -11,6 +11,7 @@
 //! record adds to an accept, and the staff search among a million records, on SQLite and on
 //! PostgreSQL.
 
+mod many;
 mod portal;
 mod records;
 
@@ -461,6 +462,11 @@ async fn main() {
     if std::env::var("BENCH_ONLY").is_ok_and(|o| o == "records") {
         return records::run().await;
     }
+    // BENCH_ONLY=many: only the portal of a customer with BENCH_MANY consents.
+    let many: u32 = std::env::var("BENCH_MANY").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000).max(1);
+    if std::env::var("BENCH_ONLY").is_ok_and(|o| o == "many") {
+        return many::run(many).await;
+    }
     // The seed's Node app is an order of magnitude slower: fewer views keep its run short.
     let seed_views: u64 =
         std::env::var("BENCH_SEED_VIEWS").ok().and_then(|v| v.parse().ok()).unwrap_or(20_000).min(total);
@@ -610,5 +616,6 @@ async fn main() {
     }
 
     portal::run(connections, portal_views).await;
+    many::run(many).await;
     records::run().await;
 }

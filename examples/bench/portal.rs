@@ -9,10 +9,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-const PASSWORD: &str = "p@ssword!";
+pub(super) const PASSWORD: &str = "p@ssword!";
 const KEY: &str = "bench-session-key-bench-session-key";
 
-struct Proc(Child);
+pub(super) struct Proc(pub(super) Child);
 
 impl Drop for Proc {
     fn drop(&mut self) {
@@ -21,11 +21,11 @@ impl Drop for Proc {
     }
 }
 
-fn free_port() -> u16 {
+pub(super) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").expect("port").local_addr().expect("addr").port()
 }
 
-async fn wait_for(url: &str) {
+pub(super) async fn wait_for(url: &str) {
     let deadline = Instant::now() + Duration::from_secs(30);
     while reqwest::get(url).await.is_err() {
         assert!(Instant::now() < deadline, "{url} did not come up");
@@ -33,12 +33,12 @@ async fn wait_for(url: &str) {
     }
 }
 
-fn location(res: &reqwest::Response) -> String {
+pub(super) fn location(res: &reqwest::Response) -> String {
     res.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string()
 }
 
 /// A browser signed in to the portal at `base` as `user` (through the sandbox's sign-in).
-async fn signed_in(base: &str, sandbox: &str, user: &str) -> reqwest::Client {
+pub(super) async fn signed_in(base: &str, sandbox: &str, user: &str) -> reqwest::Client {
     signed_in_with(base, sandbox, user, Arc::default()).await
 }
 
@@ -80,7 +80,7 @@ async fn signed_in_with(base: &str, sandbox: &str, user: &str, jar: Arc<reqwest:
 }
 
 /// Portal views over the signed-in browsers, one task each, `total` in all.
-async fn portal_views(base: &str, browsers: &[reqwest::Client], total: u64) -> Vec<Duration> {
+pub(super) async fn portal_views(base: &str, browsers: &[reqwest::Client], total: u64) -> Vec<Duration> {
     let next = Arc::new(AtomicU64::new(0));
     let tasks: Vec<_> = browsers
         .iter()
