@@ -107,6 +107,17 @@ pub async fn run(count: u32) {
     let page = browsers[0].get(format!("{base}/portal")).send().await.expect("portal").text().await.expect("body");
     let (cards, hidden) = ("class=\"app fdx-consent\"", "class=\"app fdx-consent gone\"");
     assert_eq!(page.matches(cards).count(), count as usize, "every consent is listed");
+    // What crosses the wire to a browser that accepts Brotli (this client does not decode it).
+    let wire = browsers[0]
+        .get(format!("{base}/portal"))
+        .header("accept-encoding", "br")
+        .send()
+        .await
+        .expect("portal")
+        .bytes()
+        .await
+        .expect("body")
+        .len();
     let filtered = format!("{base}/portal?q=no-such-application");
     let none = browsers[0].get(&filtered).send().await.expect("filtered").text().await.expect("body");
     assert_eq!(none.matches(hidden).count(), count as usize, "the filter hides every one");
@@ -126,7 +137,7 @@ pub async fn run(count: u32) {
     filtered_lat.sort();
     println!(
         "  portal of a customer with {count} consents ({} pages of the FDX list; {views} views, 2 connections): p50 {:.1} ms, p99 {:.1} ms, \
-         {:.1} ms CPU per view (Assent and its embedded sandbox), page {} B; filtered to none (?q=): p50 {:.1} ms",
+         {:.1} ms CPU per view (Assent and its embedded sandbox), page {} B ({wire} B Brotli); filtered to none (?q=): p50 {:.1} ms",
         count.div_ceil(100),
         ms(super::percentile(&lat, 0.5)),
         ms(super::percentile(&lat, 0.99)),
