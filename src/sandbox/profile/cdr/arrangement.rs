@@ -65,7 +65,10 @@ pub fn rfc3339(t: i64) -> Option<String> {
 /// A grant of workspace `wid`, with its expiry applied.
 pub fn load(sb: &Sandbox, wid: &str, id: &str) -> Option<FdxConsentRow> {
     let row = sb.store.fdx_consent(id).ok()??;
-    (row.workspace == wid).then(|| sb.store.settled(row, now()).ok())?
+    if row.workspace != wid {
+        return None;
+    }
+    sb.store.settled(row, now()).ok()
 }
 
 pub fn request_of(row: &FdxConsentRow) -> CdrRequest {

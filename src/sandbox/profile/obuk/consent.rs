@@ -86,7 +86,10 @@ pub fn validate(data: &OBReadData, now: i64) -> Result<Option<i64>, String> {
 /// A consent of workspace `wid`, with its expiry applied.
 pub fn load(sb: &Sandbox, wid: &str, id: &str) -> Option<FdxConsentRow> {
     let row = sb.store.fdx_consent(id).ok()??;
-    (row.workspace == wid).then(|| sb.store.settled(row, now()).ok())?
+    if row.workspace != wid {
+        return None;
+    }
+    sb.store.settled(row, now()).ok()
 }
 
 pub fn request_of(row: &FdxConsentRow) -> OBReadData {
