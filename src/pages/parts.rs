@@ -1,8 +1,9 @@
-//! Parts both consent screens show.
+//! Parts the consent screens show (and the portal, an application's logo).
 
 use crate::i18n::{t, t_args, t_around, t_code};
 use crate::islands::AccountPickerTexts;
 use crate::model::{AccountView, ClientView, Unverified};
+use leptos::either::Either;
 use leptos::prelude::*;
 
 /// A warning that the application cannot be verified by where it gets the answer: a program
@@ -18,11 +19,24 @@ fn UnverifiedNote(where_to: Unverified) -> impl IntoView {
     }
 }
 
+/// An application's logo, or the first letter of its name where it has none: `size` pixels
+/// square (the consent screen's header, the portal's cards).
+#[component]
+pub fn ClientLogo(name: String, logo_uri: Option<String>, size: u32) -> impl IntoView {
+    match logo_uri {
+        Some(src) => Either::Left(view! {
+            <img class="logo" src=src alt="" referrerpolicy="no-referrer" width=size height=size/>
+        }),
+        None => Either::Right(view! {
+            <span class="logo initial" aria-hidden="true">{name.chars().next().unwrap_or('?').to_uppercase().to_string()}</span>
+        }),
+    }
+}
+
 /// The application asking, its logo and links, and who is signed in. `title_key` is the
 /// heading's message, with the application's name as `$client`.
 #[component]
 pub fn ClientHeader(client: ClientView, user: String, title_key: &'static str) -> impl IntoView {
-    let initial = client.name.chars().next().unwrap_or('?').to_uppercase().to_string();
     let links: Vec<(String, &str)> = [
         (client.client_uri.clone(), t("link-website")),
         (client.policy_uri.clone(), t("link-policy")),
@@ -35,15 +49,7 @@ pub fn ClientHeader(client: ClientView, user: String, title_key: &'static str) -
     let (user_before, user_after) = t_around("consent-signed-in", "user");
     view! {
         <header class="client">
-            {match client.logo_uri.clone() {
-                Some(src) => {
-                    view! {
-                        <img class="logo" src=src alt="" referrerpolicy="no-referrer" width="56" height="56"/>
-                    }
-                        .into_any()
-                }
-                None => view! { <span class="logo initial" aria-hidden="true">{initial}</span> }.into_any(),
-            }}
+            <ClientLogo name=client.name.clone() logo_uri=client.logo_uri.clone() size=56/>
             <div>
                 <h1 id="consent-title">
                     {title_before}

@@ -7,7 +7,7 @@
 use super::ListTexts;
 use crate::islands::fill;
 use crate::model::{AppAccess, FdxAccess};
-use leptos::either::Either;
+use crate::pages::parts::ClientLogo;
 use leptos::prelude::*;
 
 /// An item's action: a link to its confirmation page, which the portal's island turns into
@@ -46,10 +46,6 @@ pub(super) fn portal_href(page: &str, name: &str, value: &str) -> String {
     format!("/portal/{page}?{name}={query}")
 }
 
-fn initial(name: &str) -> String {
-    name.chars().next().unwrap_or('?').to_uppercase().collect()
-}
-
 #[component]
 pub(super) fn AppCard(
     app: AppAccess,
@@ -62,10 +58,7 @@ pub(super) fn AppCard(
     view! {
         <li class="app" class:gone=!show data-filter=app.name.clone() data-key=format!("app:{}", app.client_id)>
             <header class="client">
-                {match app.logo_uri.clone() {
-                    Some(src) => Either::Left(view! { <img class="logo" src=src alt="" referrerpolicy="no-referrer" width="48" height="48"/> }),
-                    None => Either::Right(view! { <span class="logo initial" aria-hidden="true">{initial(&app.name)}</span> }),
-                }}
+                <ClientLogo name=app.name.clone() logo_uri=app.logo_uri.clone() size=48/>
                 <div>
                     <h2 class="app-name">{app.name.clone()}</h2>
                     <p class="muted small">
@@ -133,10 +126,7 @@ pub(super) fn FdxCard(
             data-key=format!("fdx:{}", access.consent_id)
         >
             <header class="client">
-                {match access.logo_uri.clone() {
-                    Some(src) => Either::Left(view! { <img class="logo" src=src alt="" referrerpolicy="no-referrer" width="48" height="48"/> }),
-                    None => Either::Right(view! { <span class="logo initial" aria-hidden="true">{initial(&access.recipient)}</span> }),
-                }}
+                <ClientLogo name=access.recipient.clone() logo_uri=access.logo_uri.clone() size=48/>
                 <div>
                     <h3 class="app-name">{access.recipient.clone()}</h3>
                     <p class="muted small">
