@@ -107,6 +107,7 @@ for (const { name, first, repeat } of pages) {
         hydrated: window.__hydratedAt,
       };
     });
+    if (typeof at.hydrated !== "number") throw new Error(`${name}: hydrated, but the moment was not noted`);
     for (const key of Object.keys(times)) times[key].push(Math.round(at[key]));
     await context.close();
   }
