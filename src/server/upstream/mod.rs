@@ -39,6 +39,9 @@ use url::Url;
 const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(2);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(4);
+/// How long a readiness check's outcome answers `/readyz`: probes, however many and from
+/// wherever (it is public), ask the authorization server at most this often.
+const READINESS_KEPT: Duration = Duration::from_secs(5);
 
 /// What went wrong talking to the authorization server. Logged in full on the server;
 /// users see only a fitting page.
@@ -137,6 +140,8 @@ pub struct Upstream {
     obuk_workspace: Option<String>,
     /// The workspace of the CDR arrangements the portal lists, when there is one.
     cdr_workspace: Option<String>,
+    /// The last readiness check: when, and what it found (one check at a time).
+    readiness: tokio::sync::Mutex<Option<(Instant, Result<(), UpstreamError>)>>,
 }
 
 /// A workspace's own bank: its internal accounts API, and the claim holding its customer id.
@@ -193,6 +198,9 @@ impl Upstream {
         if let Some((cert, key)) = &config.client_cert {
             let mut pem =
                 std::fs::read(cert).map_err(|e| ClientBuildError(format!("CERT_FILE {}: {e}", cert.display())))?;
+            // A certificate file without a final newline (as secrets are often mounted) would
+            // run into the key's first line.
+            pem.push(b'\n');
             pem.extend(std::fs::read(key).map_err(|e| ClientBuildError(format!("KEY_FILE {}: {e}", key.display())))?);
             let identity = reqwest::Identity::from_pem(&pem)
                 .map_err(|e| ClientBuildError(format!("CERT_FILE/KEY_FILE: {}", crate::error::with_causes(&e))))?;
@@ -216,6 +224,7 @@ impl Upstream {
             banks: Default::default(),
             obuk_workspace: None,
             cdr_workspace: None,
+            readiness: tokio::sync::Mutex::new(None),
         })
     }
 
@@ -225,14 +234,27 @@ impl Upstream {
     }
 
     /// Readiness: a System token can be had (a cached one counts) and the authorization
-    /// server answers its discovery document.
+    /// server answers its discovery document. Checked at most once in [`READINESS_KEPT`].
     pub async fn ready(&self) -> Result<(), UpstreamError> {
+        let mut last = self.readiness.lock().await;
+        if let Some((_, outcome)) = last.as_ref().filter(|(at, _)| at.elapsed() < READINESS_KEPT) {
+            return outcome.clone();
+        }
+        let outcome = self.check_ready().await;
+        *last = Some((Instant::now(), outcome.clone()));
+        outcome
+    }
+
+    async fn check_ready(&self) -> Result<(), UpstreamError> {
         self.system_token().await?;
         let url = at(&self.issuer, &[".well-known", "openid-configuration"])?;
         let started = Instant::now();
         let response = self.send(self.http.get(url)).await;
         self.metrics.observe_upstream(Endpoint::Discovery, started.elapsed());
-        let status = response?.status();
+        let response = response?;
+        let status = response.status();
+        // Read to its end (bounded), so that its connection goes back to the pool.
+        read_body(response).await?;
         if status.is_success() {
             Ok(())
         } else {
@@ -279,7 +301,9 @@ impl Upstream {
         match (self.http.execute(request).await, again) {
             // Not a timeout connecting: the server never had it, and is likely down.
             (Err(e), Some(again)) if closed_under_us(&e) || (keyed && e.is_timeout() && !e.is_connect()) => {
-                tracing::info!(error = %e, "the upstream's answer was lost; sending once more");
+                // Without the URL: it can carry `login_state` and other per-user values.
+                let error = crate::error::with_causes(&e.without_url());
+                tracing::info!(%error, "the upstream's answer was lost; sending once more");
                 self.http.execute(again).await
             }
             (result, _) => result,
@@ -392,99 +416,4 @@ async fn read_json<T: DeserializeOwned>(response: reqwest::Response) -> Result<T
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_decision_keeps_its_idempotency_key_and_another_has_its_own() {
-        let url = Url::parse("https://as.example/api/system/t/scope-grants/L1/accept").unwrap();
-        let key = idempotency_key(&url, br#"{"granted_scopes":["openid"]}"#);
-        assert_eq!(key.len(), 43, "within the API's 32 to 255 characters");
-        assert!(key.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_'));
-        assert_eq!(key, idempotency_key(&url, br#"{"granted_scopes":["openid"]}"#));
-        assert_ne!(key, idempotency_key(&url, br#"{"granted_scopes":["openid","email"]}"#));
-        let reject = Url::parse("https://as.example/api/system/t/scope-grants/L1/reject").unwrap();
-        assert_ne!(key, idempotency_key(&reject, br#"{"granted_scopes":["openid"]}"#));
-    }
-
-    #[tokio::test]
-    async fn transport_errors_do_not_carry_the_url() {
-        let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
-        let err = reqwest::Client::new()
-            .get(format!("http://{closed}/scope-grants/x?login_state=SECRET-STATE"))
-            .send()
-            .await
-            .unwrap_err();
-        let message = UpstreamError::from(err).to_string();
-        assert!(!message.contains("SECRET-STATE"), "{message}");
-    }
-
-    #[tokio::test]
-    async fn an_answer_too_large_to_be_one_is_not_read_to_its_end() {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let app = axum::Router::new()
-            .route("/huge", axum::routing::get(|| async { vec![b' '; MAX_BODY + 1] }))
-            .route("/fine", axum::routing::get(|| async { r#"{"ok": true}"# }));
-        tokio::spawn(async move { axum::serve(listener, app).await });
-        let get = |path: &str| reqwest::Client::new().get(format!("{base}{path}")).send();
-        let huge = read_json::<serde_json::Value>(get("/huge").await.unwrap()).await.unwrap_err();
-        assert!(matches!(huge, UpstreamError::InvalidBody(ref e) if e.contains("over")), "{huge}");
-        let fine = read_json::<serde_json::Value>(get("/fine").await.unwrap()).await.unwrap();
-        assert_eq!(fine["ok"], true);
-    }
-
-    pub(super) fn upstream() -> Upstream {
-        let config = TenantConfig {
-            issuer: Url::parse("https://authz.example.com:8443/default/gobank").unwrap(),
-            tenant_id: "default".into(),
-            client_id: "c".into(),
-            client_secret: Secret::new("s"),
-            root_ca: None,
-            client_cert: None,
-            routing: Default::default(),
-            system_scopes: None,
-        };
-        Upstream::new(&config, Arc::default()).unwrap()
-    }
-
-    #[test]
-    fn urls_follow_the_reference_prefixes_and_encode_each_id_as_one_segment() {
-        let u = upstream();
-        assert_eq!(u.token_url().unwrap().as_str(), "https://authz.example.com:8443/default/system/oauth2/token");
-        assert_eq!(
-            u.scope_grant_url("abc", Some("accept")).unwrap().as_str(),
-            "https://authz.example.com:8443/api/system/default/scope-grants/abc/accept"
-        );
-        assert_eq!(
-            u.scope_grant_url("a/../b", None).unwrap().as_str(),
-            "https://authz.example.com:8443/api/system/default/scope-grants/a%2F..%2Fb"
-        );
-        // A space in a path is %20, never the `+` of a form.
-        assert_eq!(
-            at(u.issuer(), &["clients", "my app+1"]).unwrap().as_str(),
-            "https://authz.example.com:8443/default/gobank/clients/my%20app+1"
-        );
-        for id in ["", ".", ".."] {
-            assert!(matches!(u.scope_grant_url(id, None), Err(UpstreamError::NoSuchPath)), "{id:?}");
-            assert!(matches!(at(u.issuer(), &["clients", id]), Err(UpstreamError::NoSuchPath)), "{id:?}");
-        }
-        assert_eq!(u.origin(), "https://authz.example.com:8443");
-    }
-
-    #[test]
-    fn redirects_are_followed_only_on_the_issuer_origin() {
-        let origin = "https://authz.example.com";
-        assert!(on_origin("https://authz.example.com/t/w/oauth2/authorize?x=1", origin).is_some());
-        assert!(on_origin("https://evil.example/authz.example.com", origin).is_none());
-        assert!(on_origin("https://authz.example.com.evil.example/", origin).is_none());
-        assert!(on_origin("http://authz.example.com/", origin).is_none());
-        assert!(on_origin("https://authz.example.com:8443/", origin).is_none());
-        assert!(on_origin("data:text/html,<script>alert(1)</script>", origin).is_none());
-        assert!(on_origin("javascript:alert(1)", origin).is_none());
-        assert!(on_origin("/relative", origin).is_none());
-        // What the browser is sent to is always a valid Location header, whatever came in.
-        let odd = on_origin("https://authz.example.com/t/w/cb?a=1\r\nSet-Cookie: x=1\u{7}", origin).unwrap();
-        assert!(axum::http::HeaderValue::from_str(odd.as_str()).is_ok(), "{odd}");
-    }
-}
+mod tests;

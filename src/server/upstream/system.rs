@@ -20,10 +20,17 @@ pub const SYSTEM_SCOPES_FDX: &str = "manage_openbanking_consents";
 pub const SYSTEM_SCOPES_RECORDS: &str = "revoke_tokens";
 /// …and with a workspace's records in an identity pool, the System Identity API.
 pub const SYSTEM_SCOPES_IDENTITY: &str = "identity";
-/// Renew this long before the token expires.
+/// Renew this long before the token expires (at most: see [`kept_for`]).
 const EXPIRY_MARGIN: Duration = Duration::from_secs(30);
 /// Keep a token at most this long.
 const MAX_LIFETIME: Duration = Duration::from_secs(24 * 3600);
+
+/// How long a token given for `expires_in` is used: until [`EXPIRY_MARGIN`] before it expires,
+/// or half its life for one given for a minute or less (kept all the same: a token no call
+/// could reuse would be fetched for every call).
+fn kept_for(expires_in: Duration) -> Duration {
+    expires_in.saturating_sub(EXPIRY_MARGIN.min(expires_in / 2)).min(MAX_LIFETIME)
+}
 
 #[derive(Clone)]
 struct CachedToken {
@@ -117,7 +124,7 @@ impl TokenCache {
         if who.endpoint == Endpoint::Token {
             up.metrics.token_refreshes.inc();
         }
-        let lifetime = Duration::from_secs(token.expires_in).saturating_sub(EXPIRY_MARGIN).min(MAX_LIFETIME);
+        let lifetime = kept_for(Duration::from_secs(token.expires_in));
         let token = Arc::new(Secret::new(token.access_token));
         *self.token.write().unwrap_or_else(|p| p.into_inner()) =
             Some(CachedToken { token: token.clone(), renew_at: Instant::now() + lifetime });
@@ -336,6 +343,18 @@ impl Upstream {
 #[cfg(test)]
 mod tests {
     use super::super::tests::upstream;
+    use super::kept_for;
+    use std::time::Duration;
+
+    #[test]
+    fn a_token_is_kept_until_shortly_before_it_expires_however_short_its_life() {
+        let s = Duration::from_secs;
+        assert_eq!(kept_for(s(3600)), s(3570));
+        assert_eq!(kept_for(s(60)), s(30));
+        assert_eq!(kept_for(s(20)), s(10), "a short-lived token is still reused");
+        assert_eq!(kept_for(s(0)), s(0));
+        assert_eq!(kept_for(s(30 * 24 * 3600)), s(24 * 3600));
+    }
 
     #[test]
     fn the_system_client_asks_for_what_is_served_or_for_what_is_set() {
