@@ -1,6 +1,7 @@
 //! `/logo?u=…&m=…`: an application's logo, from Assent's origin (`server::logos`). A link
 //! Assent did not make, or a logo that cannot be had as an image, is a 404 without a body
-//! (the logo's box stays empty; its `alt` is empty, as the name is beside it).
+//! (the logo's box stays empty; its `alt` is empty, as the name is beside it); one not had in
+//! time, a 503 nobody keeps.
 
 use super::pages;
 use crate::server::AppState;
@@ -18,8 +19,11 @@ pub async fn logo(State(state): State<AppState>, uri: Uri) -> Response {
     if !state.logos.verify(&url, &m) {
         return StatusCode::NOT_FOUND.into_response();
     }
-    let Some(image) = state.logos.get(&url).await else {
-        return (StatusCode::NOT_FOUND, [(header::CACHE_CONTROL, "public, max-age=300")]).into_response();
+    let image = match state.logos.get(&url).await {
+        Ok(Some(image)) => image,
+        Ok(None) => return (StatusCode::NOT_FOUND, [(header::CACHE_CONTROL, "public, max-age=300")]).into_response(),
+        // Not known yet: no cache may keep this answer for a logo that may come in a moment.
+        Err(_late) => return (StatusCode::SERVICE_UNAVAILABLE, [(header::CACHE_CONTROL, "no-store")]).into_response(),
     };
     let mut response = image.bytes.clone().into_response();
     let headers = response.headers_mut();

@@ -62,6 +62,10 @@ struct Cache {
     bytes: usize,
 }
 
+/// A logo not had in time: nothing is known of it yet, and nothing may be kept of the answer.
+#[derive(Debug)]
+pub struct Late;
+
 pub struct Logos {
     mac: Hmac<Sha256>,
     http: reqwest::Client,
@@ -153,10 +157,11 @@ impl Logos {
     }
 
     /// The logo at `url` (whose link Assent made), from the cache or fetched now; `None` when
-    /// it cannot be had as an image, in time. Requests for the same logo wait on one fetch.
-    pub async fn get(&self, url: &str) -> Option<Arc<Image>> {
+    /// it cannot be had as an image; [`Late`] when it could not be had in time (its fetch
+    /// still waiting its turn, or still running). Requests for the same logo wait on one fetch.
+    pub async fn get(&self, url: &str) -> Result<Option<Arc<Image>>, Late> {
         if let Some(known) = self.cached(url) {
-            return known;
+            return Ok(known);
         }
         let once = self.lock_inflight().entry(url.to_string()).or_default().clone();
         let fetch = once.get_or_init(|| async {
@@ -171,7 +176,7 @@ impl Logos {
             self.keep(url, image.clone());
             image
         });
-        let image = tokio::time::timeout(DEADLINE, fetch).await.ok().cloned().flatten();
+        let image = tokio::time::timeout(DEADLINE, fetch).await.cloned().map_err(|_| Late);
         // Kept (or given up on): the next request starts from the cache.
         let mut inflight = self.lock_inflight();
         if inflight.get(url).is_some_and(|o| Arc::ptr_eq(o, &once)) {
@@ -329,9 +334,13 @@ fn public_v6(ip: Ipv6Addr) -> bool {
         return public_v4(v4);
     }
     let s = ip.segments();
-    // NAT64 (64:ff9b::/96) reaches the IPv4 address in its last 32 bits.
-    if s[0] == 0x64 && s[1] == 0xff9b && s[2..6] == [0, 0, 0, 0] {
+    // NAT64 (64:ff9b::/96) and IPv4-translated addresses (::ffff:0:0/96) reach the IPv4
+    // address in their last 32 bits; 6to4 (2002::/16), the one in bits 16 to 48.
+    if (s[0] == 0x64 && s[1] == 0xff9b && s[2..6] == [0, 0, 0, 0]) || s[0..6] == [0, 0, 0, 0, 0xffff, 0] {
         return public_v4(Ipv4Addr::from(((s[6] as u32) << 16) | s[7] as u32));
+    }
+    if s[0] == 0x2002 {
+        return public_v4(Ipv4Addr::from(((s[1] as u32) << 16) | s[2] as u32));
     }
     !(ip.is_unspecified()
         || ip.is_loopback()
@@ -340,6 +349,8 @@ fn public_v6(ip: Ipv6Addr) -> bool {
         || (s[0] & 0xffc0) == 0xfe80
         || (s[0] & 0xffc0) == 0xfec0
         || (s[0] == 0x2001 && s[1] == 0x0db8)
+        // Teredo (2001::/32): its server and client addresses are the tunnel's, not this host's.
+        || (s[0] == 0x2001 && s[1] == 0)
         || (s[0] == 0x2001 && s[1] == 0x0002 && s[2] == 0)
         || (s[0] == 0x64 && s[1] == 0xff9b && s[2] == 1)
         || s[0..6] == [0, 0, 0, 0, 0, 0])
@@ -395,10 +406,21 @@ mod tests {
             "fec0::1",
             "2001:2::1",
             "64:ff9b:1::a00:1",
+            "2002:a9fe:a9fe::",
+            "2002:7f00:1::1",
+            "2001:0:4136:e378:8000:63bf:3fff:fdd2",
+            "::ffff:0:a9fe:a9fe",
         ] {
             assert!(!public(ip.parse().unwrap()), "{ip} is not public");
         }
-        for ip in ["93.184.216.34", "1.1.1.1", "2606:4700:4700::1111", "::ffff:93.184.216.34", "64:ff9b::5db8:d822"] {
+        for ip in [
+            "93.184.216.34",
+            "1.1.1.1",
+            "2606:4700:4700::1111",
+            "::ffff:93.184.216.34",
+            "64:ff9b::5db8:d822",
+            "2002:5db8:d822::1",
+        ] {
             assert!(public(ip.parse().unwrap()), "{ip} is public");
         }
         assert!(reachable("127.0.0.1".parse().unwrap(), true), "loopback in development");

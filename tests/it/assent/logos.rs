@@ -144,10 +144,44 @@ async fn with_a_real_tenant_this_machine_is_never_connected_to() {
     ];
     let real = assent::server::logos::Logos::new(&[7u8; 32], false).unwrap();
     for url in &urls {
-        assert!(real.get(url).await.is_none(), "{url}");
+        assert!(matches!(real.get(url).await, Ok(None)), "{url}");
     }
     assert_eq!(accepted.load(Ordering::SeqCst), 0, "never connected");
     let local = assent::server::logos::Logos::new(&[7u8; 32], true).unwrap();
-    assert!(local.get(&urls[0]).await.is_none(), "no TLS there");
+    assert!(matches!(local.get(&urls[0]).await, Ok(None)), "no TLS there");
     assert!(accepted.load(Ordering::SeqCst) >= 1, "connected by name");
+}
+
+/// More logos than are fetched at once, from a host that never answers: those fetched fail
+/// (404, kept for a while), and one still waiting its turn at the deadline is a 503 that no
+/// cache keeps, not a 404 that would hide a logo for minutes.
+#[tokio::test]
+async fn a_logo_not_had_in_time_is_answered_as_late_and_kept_nowhere() {
+    let app = spawn_app().await;
+    let router = Router::new().route(
+        "/slow/{n}",
+        get(|| async {
+            tokio::time::sleep(std::time::Duration::from_secs(30)).await;
+            "never"
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let host = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    let b = browser();
+    let asks = (0..=assent::server::logos::FETCHES).map(|n| {
+        let link = app.state.logos.link(&format!("{host}/slow/{n}.png"));
+        b.get(format!("{}{link}", app.url)).send()
+    });
+    let answers: Vec<_> = futures::future::join_all(asks).await.into_iter().map(Result::unwrap).collect();
+    let late: Vec<_> = answers.iter().filter(|r| r.status() == StatusCode::SERVICE_UNAVAILABLE).collect();
+    assert!(!late.is_empty(), "one waited its turn past the deadline");
+    for res in &answers {
+        let kept = res.headers()[header::CACHE_CONTROL].to_str().unwrap();
+        match res.status() {
+            StatusCode::SERVICE_UNAVAILABLE => assert_eq!(kept, "no-store"),
+            StatusCode::NOT_FOUND => assert_eq!(kept, "public, max-age=300"),
+            other => panic!("{other}"),
+        }
+    }
 }
