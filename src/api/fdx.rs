@@ -23,8 +23,10 @@ pub async fn load_fdx_consent(login_id: String, login_state: String) -> Result<F
         return Err(Failure::LinkInvalid.into());
     }
     let state = context::state()?;
+    // Said as what it is: a flow of a kind this deployment does not serve, not an expired link.
     if state.upstream.fdx().is_none() {
         tracing::error!("an Open Finance (FDX) consent arrived, but BANK_URL is not set: FDX consents are off");
+        return Err(Failure::ConsentTypeUnsupported.into());
     }
     let (consent, accounts) = open_consent(&state, &login_id, &login_state).await?;
     state.upstream.metrics().consent_views.inc();

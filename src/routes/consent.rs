@@ -26,8 +26,8 @@ use leptos::server_fn::ServerFn as _;
 /// The largest answer of a server function this reads back: an error is a few hundred bytes.
 const MAX_ERROR: usize = 64 * 1024;
 
-/// Which consent screen a flow gets: its `consent_type` (reference §0.2); none, or one not
-/// named in the reference, is the generic scope grant's.
+/// Which consent screen a flow gets: its `consent_type` (reference §0.2); none is the generic
+/// scope grant's.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Kind {
     ScopeGrant,
@@ -38,17 +38,18 @@ enum Kind {
 }
 
 impl Kind {
-    /// `None` for a kind the reference names that Assent has no screen for: Open Banking
-    /// Brasil's `consents` and `payments`. Read as a scope grant, such a flow would only be
-    /// "expired".
+    /// `None` for a kind Assent has no screen for: Open Banking Brasil's `consents` and
+    /// `payments`, the UK's other payments (`domestic_scheduled_payment`, `file_payment`, …),
+    /// any other. Only a flow that names no kind is a scope grant: shown as one, a payment
+    /// would be asked for without its amount or payee.
     fn of(consent_type: Option<&str>) -> Option<Self> {
         Some(match consent_type {
+            None | Some("") => Kind::ScopeGrant,
             Some("fdx") => Kind::Fdx,
             Some(crate::wire::obuk::ACCOUNT_ACCESS) => Kind::AccountAccess,
             Some(crate::wire::cdr::CDR_ARRANGEMENT) => Kind::CdrArrangement,
             Some(crate::wire::obuk_payment::DOMESTIC_PAYMENT) => Kind::DomesticPayment,
-            Some("consents" | "payments") => return None,
-            _ => Kind::ScopeGrant,
+            Some(_) => return None,
         })
     }
 
@@ -78,6 +79,8 @@ pub async fn consent(State(state): State<AppState>, request: Request) -> Respons
     };
     let consent_type = field(&query, "consent_type");
     let Some(kind) = Kind::of(consent_type.as_deref()) else {
+        let consent_type: Option<String> = consent_type.map(|t| t.chars().take(64).collect());
+        tracing::warn!(?consent_type, "a kind of consent Assent has no screen for");
         return failure_page(&state, &parts.uri, AppError::new(Failure::ConsentTypeUnsupported)).await;
     };
     // An Open Banking consent where no bank is configured: its read would be refused (the
@@ -230,14 +233,12 @@ fn with_cookies(mut response: Response, from: &HeaderMap) -> Response {
     response
 }
 
-/// What a decision whose answer was lost needs to be sent again: its flow, its form token and
-/// which way it went (what was sent is kept on the server).
+/// What a decision whose answer was lost is sent again with: the form as the user sent it, its
+/// choice included. While the server keeps what went out (about a minute), that copy goes out
+/// again under the same key; after that, the same choice is a decision afresh, never a
+/// narrower one (an Allow with no scope ticked would grant only what cannot be unticked).
 fn sent_again(form: &Bytes) -> Vec<(String, String)> {
-    let fields: Vec<(String, String)> = url::form_urlencoded::parse(form).into_owned().collect();
-    ["login_id", "login_state", "csrf_token", "decision"]
-        .into_iter()
-        .filter_map(|name| Some((name.to_string(), field(&fields, name)?)))
-        .collect()
+    url::form_urlencoded::parse(form).into_owned().collect()
 }
 
 /// The flow a consent form was about.

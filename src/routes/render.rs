@@ -11,7 +11,7 @@
 
 use crate::app::{title, App};
 use crate::i18n::Locale;
-use crate::model::{Brand, Here, Page};
+use crate::model::{Brand, Here, Onward, Page};
 use crate::server::AppState;
 use axum::{
     body::Body,
@@ -158,6 +158,12 @@ fn island_of(page: &Page) -> &'static str {
     }
 }
 
+/// Whether the page at `path` answers what cannot be asked again by a GET: a form posted to
+/// a server function or to `/lang`, or a sign-in's callback.
+fn answers_once(path: &str) -> bool {
+    path.starts_with("/api/") || path == "/lang" || path.ends_with("/callback")
+}
+
 /// Renders `page` as a whole HTML document, with the status and the headers every page
 /// carries (a CSP with a fresh nonce, `no-store`, the language).
 ///
@@ -196,6 +202,14 @@ pub async fn render(state: &AppState, uri: &Uri, status: StatusCode, page: Page)
         Page::DomesticPayment(v, _) => {
             consent_address(&v.login_id, &v.login_state, Some(crate::wire::obuk_payment::DOMESTIC_PAYMENT))
         }
+        // A page answering a form (a server function's, the switcher's own) or a sign-in's
+        // callback (its code used once) has no address to come back to: the part of the site
+        // it belongs to.
+        _ if answers_once(uri.path()) => match Onward::of(uri.path()) {
+            Onward::Console => "/admin".to_string(),
+            Onward::Portal => "/portal".to_string(),
+            _ => "/".to_string(),
+        },
         // Other pages come back to their own address; an overlong one (bad input) is not
         // echoed back, only its path.
         _ => match uri.path_and_query() {

@@ -294,8 +294,9 @@ async fn bad_parameters_get_a_clear_400_and_never_reach_upstream() {
     let res = b.get(format!("{}/consent?login_id={long}&login_state=x", app.url)).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
     assert!(!res.text().await.unwrap().contains(&long), "input is not reflected");
-    // A kind of consent without a screen here (Open Banking Brasil's): said so, not "expired".
-    for kind in ["consents", "payments"] {
+    // A kind of consent without a screen here (Open Banking Brasil's, the UK's other payments,
+    // one never heard of): said so, not "expired", and never shown as a plain scope grant.
+    for kind in ["consents", "payments", "domestic_scheduled_payment", "file_payment", "Fdx", "x"] {
         let res =
             b.get(format!("{}/consent?login_id=a&login_state=b&consent_type={kind}", app.url)).send().await.unwrap();
         assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{kind}");

@@ -553,7 +553,8 @@ async fn a_decision_whose_answer_is_lost_is_sent_again_and_made_once() {
 
 /// Both tries of a decision lose their answer (the server made it, and answered too late each
 /// time), and the flow is gone upstream. The page says so and offers to send it again: the
-/// flow, its form token and the decision, nothing of what was chosen. Sent again, the decision
+/// form as it was sent, its choice included (once the copy kept on the server has gone, the same
+/// choice is sent afresh, never a narrower one). Sent again, the decision
 /// kept on the server goes out under the same key, the server answers it as it did the first,
 /// and the browser goes on to the application, the consent given once. The same browser's
 /// other decision learns it was answered. An island's call is told the same, as data.
@@ -593,7 +594,12 @@ async fn a_decision_whose_answer_is_lost_twice_is_sent_again_by_its_next_try() {
         } else {
             let html = lost.text().await.unwrap();
             assert!(html.contains("no answer came back") && html.contains("Send again"), "{html}");
-            assert!(html.contains(&format!(r#"action="{DECIDE}""#)) && !html.contains("scope[]"), "{html}");
+            assert!(html.contains(&format!(r#"action="{DECIDE}""#)), "{html}");
+            let chosen: Vec<&str> =
+                html.split(r#"name="scope[]" value=""#).skip(1).map(|rest| &rest[..rest.find('"').unwrap()]).collect();
+            assert_eq!(chosen, ["openid", "email"], "the choice goes with it: {html}");
+            // Its language switcher comes back to a page a GET can have, not to the decision's.
+            assert_eq!(hidden(&html, "next"), "/");
             let again = ConsentPage {
                 login_id: hidden(&html, "login_id"),
                 login_state: hidden(&html, "login_state"),
@@ -610,7 +616,7 @@ async fn a_decision_whose_answer_is_lost_twice_is_sent_again_by_its_next_try() {
         let deny = submit(&app, &b, &again, "deny", &[]).await;
         assert_eq!(deny.status(), StatusCode::CONFLICT, "the other way: answered");
         let replays = stats.idempotent_replays.load(SeqCst);
-        let res = submit(&app, &b, &again, "allow", &[]).await;
+        let res = submit(&app, &b, &again, "allow", &["openid", "email"]).await;
         let demo = finish(&app, &b, res).await;
         assert_eq!(granted_scopes(&demo), ["openid", "email"], "island: {island}");
         assert_eq!(stats.scope_grant_decisions.load(SeqCst) - decisions, 1, "the decision is made once");

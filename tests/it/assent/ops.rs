@@ -115,6 +115,10 @@ async fn readiness_and_metrics_count_what_happened() {
     let b = browser();
     let ready = b.get(format!("{}/readyz", app.url)).send().await.unwrap();
     assert_eq!(ready.status(), StatusCode::OK);
+    // Asked again at once (it is public): answered from the check just made.
+    for _ in 0..3 {
+        assert_eq!(b.get(format!("{}/readyz", app.url)).send().await.unwrap().status(), StatusCode::OK);
+    }
     let consent = start_flow(&app, &b, "user", &["openid", "email"]).await;
     let page = open_consent(&b, &consent).await;
     let res = submit(&app, &b, &page, "allow", &["email"]).await;
@@ -135,6 +139,7 @@ async fn readiness_and_metrics_count_what_happened() {
         "assent_errors_total{kind=\"BadRequest\"} 1",
         "assent_upstream_request_duration_seconds_count{endpoint=\"ScopeGrantAccept\"} 1",
         "assent_upstream_request_duration_seconds_count{endpoint=\"ScopeGrantReject\"} 1",
+        "assent_upstream_request_duration_seconds_count{endpoint=\"Discovery\"} 1",
     ] {
         assert!(m.lines().any(|l| l == line), "{line} in\n{m}");
     }
@@ -292,4 +297,17 @@ async fn an_open_banking_consent_without_a_bank_is_not_offered() {
     let res = b.get(format!("{bankless}/consent?login_id=abc&login_state=def")).send().await.unwrap();
     assert_ne!(res.status(), StatusCode::BAD_REQUEST);
     assert_eq!(Stats::get(&app.sandbox().stats.scope_grant_reads), reads + 1, "a scope grant is read");
+
+    // One whose System token may read Open Banking consents (for a UK bank, say) but that has
+    // no FDX bank (no BANK_URL): an FDX flow is not offered either, rather than "expired".
+    let data = tempfile::tempdir().unwrap();
+    let fdxless = spawn_assent_with(&issuer, &secret, &"k".repeat(32), data.path(), None, |c| {
+        if let Some(tenant) = c.tenant.as_mut() {
+            tenant.system_scopes = Some("manage_scope_grants manage_openbanking_consents".into());
+        }
+    })
+    .await;
+    let res = b.get(format!("{fdxless}/consent?login_id=abc&login_state=def&consent_type=fdx")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert!(res.text().await.unwrap().contains("This kind of consent is not offered here"));
 }
