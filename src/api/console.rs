@@ -64,7 +64,7 @@ pub async fn finish_console_sign_in(
                 .map(|()| reach)
         }
         None => {
-            tracing::warn!(subject = %signed_in.subject, "a sign-in to the staff console without a staff role: refused");
+            tracing::warn!("a sign-in to the staff console without a staff role: refused");
             Err(Failure::NotStaff.into())
         }
     };
@@ -89,7 +89,7 @@ pub async fn finish_console_sign_in(
         display: &display,
         reach,
     };
-    super::sign_in::open_session(&state, &signed_in, holder, session_cookie(&state), "/admin").await
+    super::sign_in::open_session(&state, &console.auth, &signed_in, holder, session_cookie(&state), "/admin").await
 }
 
 /// Ends the staff session everywhere, clears its cookie and revokes its token.
@@ -212,6 +212,9 @@ pub async fn staff_revoke(
     // page says how it ended. Otherwise the record's page says it was revoked, once: reached by
     // the plain form's redirect, or by the island's own navigation once done.
     if crate::server::revoke::end_consent(&state, &record, Actor::Staff, Some(session.display), Some(reason)).await? {
+        // The audit trail names the staff member by their subject: the record keeps the name
+        // shown, which two people may share.
+        tracing::info!(staff = %session.subject, record = %record.id, "staff revoked a consent");
         state.upstream.metrics().revokes.inc();
         context::say_next(&state, crate::server::notice::Notice::RecordRevoked);
     }
@@ -220,6 +223,10 @@ pub async fn staff_revoke(
     }
     Ok(())
 }
+
+/// The most rounds of "revoke this provider".
+#[cfg(feature = "ssr")]
+const MAX_ROUNDS: usize = 100;
 
 /// Revokes every consent of one application ("revoke this provider"), each with its tokens,
 /// under the staff member's name and reason. Answers how many it revoked.
@@ -253,18 +260,26 @@ pub async fn revoke_provider(
     if client_id.is_empty() || client_id.len() > 256 {
         return Err(Failure::FormIncomplete.into());
     }
-    let mut records = state.records.authorized_of_client(state.upstream.tenant(), &client_id).await?;
-    records.retain(|r| revocable(&session.reach, r));
     let mut revoked = 0;
-    for record in &records {
-        let (name, why) = (Some(session.display.clone()), Some(reason.clone()));
-        // A payment's record (made once) is not revoked, and not counted.
-        if crate::server::revoke::end_consent(&state, record, Actor::Staff, name, why).await? {
-            revoked += 1;
-            state.upstream.metrics().revokes.inc();
+    // A store that lists so many at a time (an identity pool: 2,000) is asked again, until a
+    // round ends none (what is left is out of reach, or a payment's).
+    for _ in 0..MAX_ROUNDS {
+        let mut records = state.records.authorized_of_client(state.upstream.tenant(), &client_id).await?;
+        records.retain(|r| revocable(&session.reach, r));
+        let before = revoked;
+        for record in &records {
+            let (name, why) = (Some(session.display.clone()), Some(reason.clone()));
+            // A payment's record (made once) is not revoked, and not counted.
+            if crate::server::revoke::end_consent(&state, record, Actor::Staff, name, why).await? {
+                revoked += 1;
+                state.upstream.metrics().revokes.inc();
+            }
+        }
+        if revoked == before {
+            break;
         }
     }
-    tracing::info!(client_id, revoked, "staff revoked every consent of an application");
+    tracing::info!(staff = %session.subject, client_id, revoked, "staff revoked every consent of an application");
     // Likewise the search's page, with how many.
     context::say_next(&state, crate::server::notice::Notice::ProviderRevoked(revoked));
     if context::plain_form() {

@@ -25,20 +25,43 @@ pub async fn begin(state: &AppState, auth: &PortalAuth, kind: Kind, cookie: &str
 
 /// Opens a session for a verified sign-in, for its `holder` (kind, subject, the bank customer,
 /// the name shown, a staff member's reach), sets its `cookie` and sends the browser `home`.
+/// The browser's earlier session of that kind, if any, ends, its token revoked at `auth`: on a
+/// shared computer, the next person's sign-in leaves nothing of the last one's open.
 pub async fn open_session(
     state: &AppState,
+    auth: &PortalAuth,
     signed_in: &SignedIn,
     holder: crate::server::sessions::Holder<'_>,
     cookie: &str,
     home: &str,
 ) -> Result<(), AppError> {
     use crate::server::sessions::ABSOLUTE_TIMEOUT;
+    let kind = holder.kind;
     let id = state.sessions.create_of(holder, &signed_in.access_token, signed_in.lifetime).await?;
+    if let Some(earlier) = crate::cookies::read_cookie(&context::headers(), cookie) {
+        end_earlier(state, auth, earlier, kind).await;
+    }
     if let Some(c) = crate::cookies::cookie_header(cookie, &id, ABSOLUTE_TIMEOUT, "Lax", state.csrf.is_secure()) {
         context::set_cookie(c);
     }
     context::navigate(home);
     Ok(())
+}
+
+/// Ends the session `id` if it is one of `kind`, and revokes its token. The new one is open
+/// already: a failure here is logged, and the old session ends at its timeouts.
+async fn end_earlier(state: &AppState, auth: &PortalAuth, id: &str, kind: Kind) {
+    let earlier = match state.sessions.get(id).await {
+        Ok(Some(session)) if session.kind == kind => session,
+        Ok(_) => return,
+        Err(e) => return tracing::warn!(error = %e, ?kind, "the browser's earlier session could not be read"),
+    };
+    if let Err(e) = state.sessions.delete(id).await {
+        tracing::warn!(error = %e, ?kind, "the browser's earlier session could not be ended");
+    }
+    if let Err(e) = auth.revoke(state.upstream.http(), &earlier.access_token).await {
+        tracing::warn!(error = %e, ?kind, "the token of the browser's earlier session could not be revoked");
+    }
 }
 
 /// What the authorization server sent back to the callback.

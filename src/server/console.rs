@@ -184,6 +184,12 @@ pub async fn still_staff(state: &AppState, id: &str, mut session: Session) -> Re
     if let Err(e) = state.sessions.delete(id).await {
         tracing::warn!(error = %e, "could not delete an ended staff session");
     }
+    // Its token ends with it, as a sign-out's does (one refused already is dead).
+    if ended == Failure::NotStaff {
+        if let Err(e) = console.auth.revoke(http, &session.access_token).await {
+            tracing::warn!(error = %e, "could not revoke the token of an ended staff session");
+        }
+    }
     Err(ended.into())
 }
 

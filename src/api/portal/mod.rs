@@ -330,7 +330,7 @@ pub async fn finish_sign_in(
         display: &display,
         reach: None,
     };
-    super::sign_in::open_session(&state, &signed_in, holder, cookie, "/portal").await
+    super::sign_in::open_session(&state, &auth, &signed_in, holder, cookie, "/portal").await
 }
 
 /// Ends the session everywhere, clears its cookie and revokes its token.
@@ -358,10 +358,12 @@ pub async fn sign_out(#[server(default)] csrf_token: String) -> Result<(), AppEr
 }
 
 /// Ends this user's authorized consent records of `client_id`, once the application's access
-/// is revoked (and its tokens with it): each consent's tokens are revoked by `consent_id` too
-/// (System API), then the record is marked revoked by the customer. The user's decision has
+/// is revoked: each consent's tokens are revoked by `consent_id` too (System API), then its
+/// record is marked revoked by the customer (see `server::revoke`). The user's decision has
 /// taken effect by then, so a failure here is logged, not shown: a System client without
-/// `revoke_tokens`, or a records store down, must not stop a customer from revoking.
+/// `revoke_tokens`, or a records store down, must not stop a customer from revoking. A record
+/// whose tokens could not be revoked stays active, never says revoked while they may still
+/// work, and is the customer's (or staff's) to end again.
 #[cfg(feature = "ssr")]
 async fn end_records(state: &crate::server::AppState, subject: &str, client_id: &str) {
     use crate::server::records::Actor;
@@ -375,12 +377,9 @@ async fn end_records(state: &crate::server::AppState, subject: &str, client_id: 
             return;
         }
     };
-    for record in records.iter().filter(|r| r.draft.client_id == client_id && r.is_active()) {
-        if let Err(e) = crate::server::revoke::end_access(state, record, Actor::Customer).await {
-            tracing::warn!(error = %e, "could not revoke a consent's tokens by consent_id (the application's revoke did)");
-        }
-        if let Err(e) = state.records.revoke(&record.id, Actor::Customer, None, None).await {
-            tracing::error!(error = %e, "revoked an application, but could not mark its consent record revoked");
+    for record in records.iter().filter(|r| r.draft.client_id == client_id) {
+        if let Err(e) = crate::server::revoke::end_consent(state, record, Actor::Customer, None, None).await {
+            tracing::error!(error = %e, "revoked an application, but could not end one of its consents (its record stays active)");
         }
     }
 }

@@ -458,7 +458,8 @@ fn set_roles(app: &TestApp, user: &str, roles: &[&str]) {
 
 /// The staff role is read again at every request, not only at sign-in: a role narrowed to one
 /// bank's narrows what the next search finds, a role taken away closes the console at once
-/// (and ends the session), and so does the staff token revoked at the authorization server.
+/// (and ends the session and its token), and so does the staff token revoked at the
+/// authorization server.
 #[tokio::test]
 async fn a_role_taken_away_or_a_token_revoked_closes_the_console_at_once() {
     let app = spawn_app().await;
@@ -481,6 +482,7 @@ async fn a_role_taken_away_or_a_token_revoked_closes_the_console_at_once() {
     assert!(cleared(&res), "the session's cookie cleared");
     let page = res.text().await.unwrap();
     assert!(page.contains("This console is for bank staff") && !page.contains(&demo), "{page}");
+    assert_eq!(app.sandbox().store.revoke_all_in_workspace("bank-admins").unwrap(), 0, "its token ended with it");
     set_roles(&app, "admin", &["consent_admin"]);
     assert!(admin_page(&app, &s, "/admin").await.contains("Sign in as staff"), "the session ended with the role");
 

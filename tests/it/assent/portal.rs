@@ -213,3 +213,38 @@ async fn a_callback_with_another_state_is_refused_even_with_the_sign_in_cookie()
     let portal = b.get(format!("{}/portal", app.url)).send().await.unwrap().text().await.unwrap();
     assert!(portal.contains("Sign out"));
 }
+
+/// A sign-in in a browser that holds a session already (from a tab left on the signed-out
+/// portal, the next person at a shared computer) ends that session: its cookie, kept by
+/// anyone, opens nothing afterwards.
+#[tokio::test]
+async fn a_sign_in_ends_the_browsers_earlier_session() {
+    let app = spawn_app().await;
+    let b = browser();
+    let tab = b.get(format!("{}/portal", app.url)).send().await.unwrap().text().await.unwrap();
+    let session = |res: &reqwest::Response| {
+        let cookies = res.headers().get_all("set-cookie");
+        let value = cookies.iter().find_map(|c| c.to_str().unwrap().strip_prefix("assent-portal=").map(str::to_string));
+        value.expect("a session cookie").split(';').next().unwrap().to_string()
+    };
+    let res = b.get(portal_callback(&app, &b, "user3").await.as_str()).send().await.unwrap();
+    let first = session(&res);
+    assert!(app.state.sessions.get(&first).await.unwrap().is_some());
+    // The other tab's Sign in, signed in there as another user.
+    let res = form_post(&b, format!("{}/api/portal/sign-in", app.url))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("csrf_token", hidden(&tab, "csrf_token"))])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), reqwest::StatusCode::SEE_OTHER);
+    let callback = location(&sign_in(&app, &b, &location(&res), "user4").await);
+    let res = b.get(callback).send().await.unwrap();
+    assert_ne!(session(&res), first);
+    assert!(app.state.sessions.get(&first).await.unwrap().is_none(), "the earlier session ended");
+    let page = browser().get(format!("{}/portal", app.url)).header("cookie", format!("assent-portal={first}"));
+    let page = page.send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Sign in") && !page.contains("Sign out"), "{page}");
+    let mine = b.get(format!("{}/portal", app.url)).send().await.unwrap().text().await.unwrap();
+    assert!(mine.contains("Sign out"), "the new one is open");
+}
