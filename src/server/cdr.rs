@@ -260,7 +260,9 @@ pub fn arrangement_of_record(record_id: &str) -> &str {
 }
 
 /// An amendment was given: the arrangement's record in force before it (any authorized
-/// record of the same arrangement, workspace and subject but `current`) ends, replaced.
+/// record of the same arrangement, workspace and subject written before `current`) ends,
+/// replaced. One written after it (a later amendment, while this one's record was settled
+/// late) stays in force.
 pub async fn supersede(
     state: &crate::server::AppState,
     consent: &crate::wire::cdr::GetCDRConsentResponse,
@@ -276,8 +278,10 @@ pub async fn supersede(
             return;
         }
     };
+    let written = records.iter().find(|r| r.id == current).map_or(i64::MAX, |r| r.created_at);
     let replaced = records.iter().filter(|r| {
         r.id != current
+            && r.created_at <= written
             && r.status == Status::Authorized
             && r.draft.workspace == a.authorization_server_id
             && arrangement_of_record(&r.id) == a.cdr_arrangement_id

@@ -70,12 +70,14 @@ fn metadata(d: &Draft, status: Status, created: i64, now: i64, history: &[Event]
         "payment": d.payment,
         "warned": d.warned,
         "flow": flow_identifier(&d.tenant, &d.login_id),
+        // Kept once decided too (its state is not): the record is found by its flow, and each
+        // later write (a revocation) names the same flow again.
+        "login_id": d.login_id,
         "created_at": created,
         "updated_at": now,
         "history": history,
     });
     if status == Status::Pending {
-        m["login_id"] = json!(d.login_id);
         m["login_state"] = json!(d.login_state);
     }
     if status == Status::Rejected {
@@ -376,5 +378,33 @@ mod tests {
         let plain = user(&draft(None));
         assert_eq!(plain.metadata["warned"], Value::Null);
         assert_eq!(record(plain).unwrap().draft.warned, None);
+    }
+
+    #[test]
+    fn a_decided_record_keeps_its_flow_through_each_write() {
+        let d = Draft {
+            login_id: "login-1".into(),
+            tenant: "default".into(),
+            subject: "user".into(),
+            client_id: "app".into(),
+            login_state: Some("st".into()),
+            ..Draft::default()
+        };
+        let read = |status| {
+            record(PoolUser {
+                id: "r-1".into(),
+                payload: payload(&d, status),
+                metadata: metadata(&d, status, 1, 2, &[]),
+                ..PoolUser::default()
+            })
+            .unwrap()
+        };
+        let pending = read(Status::Pending);
+        assert_eq!((pending.draft.login_id.as_str(), pending.draft.login_state.as_deref()), ("login-1", Some("st")));
+        // Authorized, then written again as revoked from what was read: the same flow, no state.
+        let authorized = read(Status::Authorized);
+        assert_eq!((authorized.draft.login_id.as_str(), authorized.draft.login_state.as_deref()), ("login-1", None));
+        let rewritten = metadata(&authorized.draft, Status::Revoked, 1, 3, &[]);
+        assert_eq!(rewritten["flow"], json!(flow_identifier("default", "login-1")));
     }
 }

@@ -100,14 +100,7 @@ impl SqliteRecords {
     pub fn prepare(&self, d: &Draft, now: i64) -> Result<(String, Status), RecordsError> {
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        if let Some(id) = &d.id {
-            // A record named by its consent (a UK ConsentId) left pending by a flow that failed
-            // is this flow's now: the consent is authorised again through a new login.
-            tx.execute(
-                "UPDATE consent_records SET login_id = ?3 WHERE id = ?1 AND tenant = ?2 AND status = 'pending'",
-                params![id, d.tenant, d.login_id],
-            )?;
-        }
+        take_over(&tx, d, now)?;
         let existing: Option<(String, String)> = tx
             .query_row(
                 "SELECT id, status FROM consent_records WHERE tenant = ?1 AND login_id = ?2",
@@ -165,6 +158,8 @@ impl SqliteRecords {
     pub fn reject(&self, d: &Draft, now: i64) -> Result<(), RecordsError> {
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // As in `prepare`; this Deny is then its decision.
+        take_over(&tx, d, now)?;
         let existing: Option<(String, String)> = tx
             .query_row(
                 "SELECT id, status FROM consent_records WHERE tenant = ?1 AND login_id = ?2",
@@ -172,6 +167,10 @@ impl SqliteRecords {
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
+        let decided_before = match &d.id {
+            Some(id) if existing.is_none() => exists(&tx, id)?,
+            _ => false,
+        };
         let id = match existing {
             Some((id, status)) if status == "pending" => {
                 // What was asked this time, and no account: the record of an Allow that failed
@@ -186,6 +185,8 @@ impl SqliteRecords {
             }
             // Decided already: nothing changes.
             Some(_) => None,
+            // A consent decided in an earlier flow keeps its record as it is.
+            None if decided_before => None,
             None => {
                 let id = d.id.clone().unwrap_or_else(|| crate::request::random_b64(16));
                 insert(&tx, &id, d, Status::Rejected, now)?;
@@ -401,6 +402,35 @@ fn insert(tx: &rusqlite::Transaction<'_>, id: &str, d: &Draft, status: Status, n
         ],
     )?;
     insert_accounts(tx, id, &d.accounts)
+}
+
+/// Whether a record named `id` is kept.
+fn exists(tx: &rusqlite::Transaction<'_>, id: &str) -> Result<bool, RecordsError> {
+    Ok(tx.query_row("SELECT 1 FROM consent_records WHERE id = ?1", [id], |_| Ok(())).optional()?.is_some())
+}
+
+/// A record named by its consent (a UK ConsentId) left pending by a flow that failed is flow
+/// `d`'s now: the consent is decided again through a new login. It begins again with this
+/// flow (who, for whom, what the screen showed), the rest written by the caller.
+fn take_over(tx: &rusqlite::Transaction<'_>, d: &Draft, now: i64) -> Result<(), RecordsError> {
+    let Some(id) = &d.id else { return Ok(()) };
+    tx.execute(
+        "UPDATE consent_records SET login_id = ?3, created_at = ?4, subject = ?5, customer = ?6, client_name = ?7,
+           client_logo = ?8, warned = ?9
+         WHERE id = ?1 AND tenant = ?2 AND status = 'pending' AND login_id <> ?3",
+        params![
+            id,
+            d.tenant,
+            d.login_id,
+            now,
+            d.subject,
+            d.customer,
+            d.client_name,
+            d.client_logo,
+            warned_to_text(d.warned.as_ref())
+        ],
+    )?;
+    Ok(())
 }
 
 /// Record `id`'s accounts, now exactly `accounts` (a retry, or a Deny, says them again).

@@ -177,7 +177,8 @@ async fn hyperscale_banks_consents_live_in_its_pool_and_end_there() {
     assert_eq!((meta["workspace"].as_str(), meta["tenant"].as_str()), (Some("hyperscalebank"), Some("default")));
     assert_eq!(meta["client_name"], "Budget Buddy (Hyperscale Bank)");
     assert_eq!(meta["history"][0]["kind"], "granted");
-    assert!(meta.get("login_state").is_none_or(Value::is_null), "the flow's handles go once decided");
+    assert!(meta.get("login_state").is_none_or(Value::is_null), "the flow's state goes once decided");
+    assert!(meta["login_id"].as_str().is_some_and(|l| !l.is_empty()), "its flow stays: found by it");
     let seen = introspect_at(&app, "hyperscalebank", &hs_token).await;
     assert_eq!((seen["active"].as_bool(), seen["consent_id"].as_str()), (Some(true), Some(id.as_str())));
     assert_eq!(own_records(&app), 0, "nothing in Assent's own store");

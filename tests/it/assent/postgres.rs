@@ -194,3 +194,34 @@ async fn replicas_on_one_postgres_see_each_others_records_at_once() {
     let portal = portal_sign_in(&app, &first, "user3").await;
     assert!(portal.contains("Ended by you"), "seen at once on the first replica");
 }
+
+/// A consent named by its own id (UK, FDX, CDR) left pending by a flow that failed, then
+/// refused through the next flow: its one record is rejected, not a second one refused by the
+/// database; a Deny in another flow of a consent decided already leaves its record as it is.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_named_consent_refused_in_a_later_flow_is_its_one_record_rejected() {
+    use assent::server::records::{Draft, Status};
+    let pg = Postgres::start().await;
+    let app = on_postgres(&pg).await;
+    let draft = |id: &str, login: &str| Draft {
+        id: Some(id.into()),
+        login_id: login.into(),
+        tenant: "default".into(),
+        workspace: "demo".into(),
+        subject: "named".into(),
+        client_id: "app".into(),
+        client_name: "App".into(),
+        scopes: vec!["openid".into()],
+        ..Draft::default()
+    };
+    let records = &app.state.records;
+    records.prepare(draft("urn-1", "login-1")).await.unwrap();
+    records.reject(draft("urn-1", "login-2")).await.unwrap();
+    let record = records.get("urn-1").await.unwrap().unwrap();
+    assert_eq!((record.status, record.draft.login_id.as_str()), (Status::Rejected, "login-2"));
+    records.prepare(draft("urn-2", "login-3")).await.unwrap();
+    records.authorize("urn-2").await.unwrap();
+    records.reject(draft("urn-2", "login-4")).await.unwrap();
+    assert_eq!(records.get("urn-2").await.unwrap().unwrap().status, Status::Authorized);
+    assert_eq!(records_of(&pg, "named").await.len(), 2);
+}

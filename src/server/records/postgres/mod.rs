@@ -128,15 +128,7 @@ impl PostgresRecords {
     pub async fn prepare(&self, d: &Draft, now: i64) -> Result<(String, Status), RecordsError> {
         let mut client = self.pool.get().await?;
         let tx = client.transaction().await?;
-        if let Some(id) = &d.id {
-            // A record named by its consent (a UK ConsentId) left pending by a flow that failed
-            // is this flow's now: the consent is authorised again through a new login.
-            tx.execute(
-                "UPDATE consent_records SET login_id = $3 WHERE id = $1 AND tenant = $2 AND status = 'pending'",
-                &[id, &d.tenant, &d.login_id],
-            )
-            .await?;
-        }
+        take_over(&tx, d, now).await?;
         // One record per flow, whichever replica gets there first.
         let id = d.id.clone().unwrap_or_else(|| crate::request::random_b64(16));
         let inserted = insert_new(&tx, &id, d, Status::Pending, now).await?;
@@ -175,8 +167,16 @@ impl PostgresRecords {
     pub async fn reject(&self, d: &Draft, now: i64) -> Result<(), RecordsError> {
         let mut client = self.pool.get().await?;
         let tx = client.transaction().await?;
+        // A record named by its consent is inserted only when there is none: one left pending
+        // by a flow that failed is this flow's (as in `prepare`), and this Deny its decision;
+        // one decided in an earlier flow stays as it is.
+        take_over(&tx, d, now).await?;
+        let named = match &d.id {
+            Some(id) => tx.query_opt("SELECT 1 FROM consent_records WHERE id = $1 FOR UPDATE", &[id]).await?.is_some(),
+            None => false,
+        };
         let id = d.id.clone().unwrap_or_else(|| crate::request::random_b64(16));
-        let inserted = insert_new(&tx, &id, d, Status::Rejected, now).await?;
+        let inserted = if named { 0 } else { insert_new(&tx, &id, d, Status::Rejected, now).await? };
         let id = if inserted == 1 {
             Some(id)
         } else {
@@ -340,6 +340,31 @@ impl PostgresRecords {
         self.pool.get().await?.execute("SELECT 1", &[]).await?;
         Ok(())
     }
+}
+
+/// A record named by its consent (a UK ConsentId) left pending by a flow that failed is flow
+/// `d`'s now: the consent is decided again through a new login. It begins again with this
+/// flow (who, for whom, what the screen showed), the rest written by the caller.
+async fn take_over(tx: &deadpool_postgres::Transaction<'_>, d: &Draft, now: i64) -> Result<(), RecordsError> {
+    let Some(id) = &d.id else { return Ok(()) };
+    tx.execute(
+        "UPDATE consent_records SET login_id = $3, created_at = $4, subject = $5, customer = $6, client_name = $7,
+           client_logo = $8, warned = $9
+         WHERE id = $1 AND tenant = $2 AND status = 'pending' AND login_id <> $3",
+        &[
+            id,
+            &d.tenant,
+            &d.login_id,
+            &now,
+            &d.subject,
+            &d.customer,
+            &d.client_name,
+            &d.client_logo,
+            &warned_to_text(d.warned.as_ref()),
+        ],
+    )
+    .await?;
+    Ok(())
 }
 
 /// Inserts the record of flow `d` as `status`, unless the flow has one already (another

@@ -64,6 +64,21 @@ fn a_record_named_by_its_consent_and_left_pending_is_taken_over_by_the_next_flow
     assert_eq!((record.status, record.draft.login_id.as_str()), (Status::Authorized, "login-2"));
     assert_eq!(record.draft.accounts, ["1000002"]);
     assert_eq!(store.of_subject("default", "user").unwrap().len(), 1, "one record for the consent");
+
+    // Left pending again, then refused through a new login (by whoever signed in there): the
+    // same record, rejected, and begun again with that flow.
+    let second = Draft { id: Some("urn-consent-2".into()), ..draft("login-3") };
+    store.prepare(&second, 103).unwrap();
+    let refused = Draft { id: Some("urn-consent-2".into()), subject: "other".into(), ..draft("login-4") };
+    store.reject(&refused, 104).unwrap();
+    let record = store.get("urn-consent-2").unwrap().unwrap();
+    assert_eq!((record.status, record.draft.login_id.as_str()), (Status::Rejected, "login-4"));
+    assert_eq!((record.draft.subject.as_str(), record.created_at), ("other", 104));
+    // A Deny in another flow of a consent decided already leaves its record as it is.
+    store.reject(&Draft { id: Some("urn-consent-1".into()), ..draft("login-5") }, 105).unwrap();
+    assert_eq!(store.get("urn-consent-1").unwrap().unwrap().status, Status::Authorized);
+    assert_eq!(store.of_subject("default", "user").unwrap().len(), 1);
+    assert_eq!(store.of_subject("default", "other").unwrap().len(), 1);
 }
 
 #[test]
