@@ -16,9 +16,12 @@ use tower_http::services::ServeDir;
 
 /// Serves the site's files; anything else is the site's 404 page.
 pub fn service(state: &AppState) -> axum::Router {
+    // No folder here has an index page: a folder's address is not found, never redirected to
+    // itself with a slash (a redirect built from the raw path: `//pkg` would leave the site).
     let files = ServeDir::new(state.leptos.site_root.as_ref())
         .precompressed_br()
         .precompressed_gzip()
+        .append_index_html_on_directories(false)
         .fallback(not_found(state));
     axum::Router::new().fallback_service(files).layer(axum::middleware::from_fn(cache))
 }

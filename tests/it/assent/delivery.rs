@@ -67,6 +67,13 @@ async fn files_are_sent_precompressed_as_accepted_and_hashed_ones_cached_for_goo
     let res = get(&format!("{}/pkg/assent.ZZZZZZZZZZZZZZZZZZZZZZ.wasm", app.url), None).await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     assert_eq!(header_of(&res, header::CACHE_CONTROL), "no-store");
+    // A folder is not a page: not found, never redirected (`//pkg` to `//pkg/`, another host).
+    let unfollowed = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    for folder in ["/pkg", "//pkg", "/pkg/"] {
+        let res = unfollowed.get(format!("{}{folder}", app.url)).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::NOT_FOUND, "{folder}");
+        assert!(res.headers().get(header::LOCATION).is_none(), "{folder}");
+    }
 }
 
 #[tokio::test]
