@@ -58,8 +58,12 @@ pub(super) fn ConfirmDialog(shared: Shared, csrf_token: String, texts: StoredVal
     let (revoked, stopped) = (revoke.value(), stop.value());
     let (revoking, stopping) = (revoke.pending(), stop.pending());
     let busy = Signal::derive(move || revoking.get() || stopping.get());
-    // What the request on its way acts on: the dialog may close (Escape) before its answer.
+    // What the request on its way acts on: the dialog may close (Escape) before its answer,
+    // and open again on another card. Its answer is the open dialog's only if it shows the same.
     let acting = StoredValue::new(None::<Target>);
+    let answers_open = move || {
+        acting.with_value(|a| a.as_ref().map(Target::key)) == target.with_untracked(|t| t.as_ref().map(Target::key))
+    };
     // A new target starts with no outcome of the last one.
     Effect::new(move |_| {
         if target.with(Option::is_some) {
@@ -97,13 +101,16 @@ pub(super) fn ConfirmDialog(shared: Shared, csrf_token: String, texts: StoredVal
                 focus("portal-title".into());
             }
         }
+        let open_on_it = answers_open();
         revoke.clear();
         stop.clear();
-        shared.close();
+        if open_on_it {
+            shared.close();
+        }
     });
     let error = move || {
         let error = match (revoked.get(), stopped.get()) {
-            (Some(Err(e)), _) | (_, Some(Err(e))) => e,
+            (Some(Err(e)), _) | (_, Some(Err(e))) if answers_open() => e,
             _ => return None,
         };
         Some(texts.with_value(|t| error_text(&error, &t.offline)))
