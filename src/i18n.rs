@@ -59,7 +59,12 @@ impl Locale {
             let mut parts = item.split(';');
             let Some(locale) = parts.next().and_then(Locale::from_tag) else { continue };
             let q = parts
-                .find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.trim().parse::<f32>().ok()))
+                .find_map(|p| {
+                    // The parameter's name is case-insensitive (RFC 9110 §12.4.2).
+                    let p = p.trim();
+                    let q = p.strip_prefix("q=").or_else(|| p.strip_prefix("Q="))?;
+                    q.trim().parse::<f32>().ok()
+                })
                 .unwrap_or(1.0);
             if !(q > 0.0 && q <= 1.0) {
                 continue;
@@ -333,6 +338,7 @@ mod tests {
         assert_eq!(Locale::from_accept_language("de, pt;q=0.5"), Some(Locale::PtBr));
         assert_eq!(Locale::from_accept_language("es-MX,en;q=0.1"), Some(Locale::Es));
         assert_eq!(Locale::from_accept_language("en;q=0, es;q=0.2"), Some(Locale::Es));
+        assert_eq!(Locale::from_accept_language("en;Q=0, es;Q=0.2"), Some(Locale::Es));
         assert_eq!(Locale::from_accept_language("fr, de"), None);
         assert_eq!(Locale::from_accept_language(""), None);
         assert_eq!(Locale::from_ui_locales("fr-CA pt-BR en"), Some(Locale::PtBr));
