@@ -101,12 +101,23 @@ pub fn mask(identification: &str) -> String {
     format!("…{tail}")
 }
 
-/// Whether `account` is the one `named` identifies: by the bank's id, or, the internal API
-/// giving only the last digits of its number, by those ending the identification.
+/// Whether `account` is the one `named` identifies: by the bank's id, or by its whole number
+/// (`identification`, separators and case aside). A bank whose internal API gives only the
+/// last digits shown is matched on those ending the identification: another account ending
+/// the same could pass, so a bank should give the whole number.
 fn same_account(account: &InternalAccount, named: &OBCashAccount) -> bool {
     let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
-    let shown = digits(&account.masked_number);
-    named.identification == account.id || (shown.len() >= 4 && digits(&named.identification).ends_with(&shown))
+    let plain = |s: &str| s.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_ascii_uppercase();
+    if named.identification == account.id {
+        return true;
+    }
+    match &account.identification {
+        Some(whole) => !plain(whole).is_empty() && plain(whole) == plain(&named.identification),
+        None => {
+            let shown = digits(&account.masked_number);
+            shown.len() >= 4 && digits(&named.identification).ends_with(&shown)
+        }
+    }
 }
 
 /// The customer's account the consent fixes as the debtor: `Ok(None)` when it fixes none;
@@ -295,6 +306,19 @@ mod tests {
             view(&foreign, own(), "l".into(), "s".into(), "t".into()).unwrap_err().failure,
             Failure::DebtorNotYours
         );
+        // A bank that gives the whole number: another account ending the same is not the
+        // customer's; the same number written another way is.
+        let whole: Vec<InternalAccount> = own()
+            .into_iter()
+            .map(|a| InternalAccount { identification: Some(format!("20-00-00 3192{}", &a.masked_number[3..])), ..a })
+            .collect();
+        let same_ending = consent(Some("99999999996819"));
+        assert_eq!(view(&same_ending, own(), "l".into(), "s".into(), "t".into()).unwrap().accounts[0].id, "A");
+        assert_eq!(
+            view(&same_ending, whole.clone(), "l".into(), "s".into(), "t".into()).unwrap_err().failure,
+            Failure::DebtorNotYours
+        );
+        assert_eq!(accept_body(&fixed, &whole, "A", "ls".into()).unwrap().account_ids, ["A"]);
         let mut odd = consent(None);
         odd.domestic_payment_consent.initiation.instructed_amount.amount = "lots".into();
         assert_eq!(

@@ -27,6 +27,11 @@ pub struct InternalAccount {
     pub kind: String,
     /// The account number masked for display, e.g. `…1234`.
     pub masked_number: String,
+    /// The account's whole number as a payment names it (sort code and account number, or
+    /// IBAN), when the bank gives it: a payment's fixed debtor is then matched on all of it,
+    /// not on the last digits shown. Never shown, never sent to the browser.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identification: Option<String>,
     /// Current balance in `currency` (negative for money owed on a card).
     pub balance: f64,
     /// ISO 4217 code.

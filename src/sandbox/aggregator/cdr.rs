@@ -151,6 +151,7 @@ fn accounts_of(accounts: Accounts, balances: Balances) -> Result<Vec<(InternalAc
             balance: amount,
             currency: balance.currency.clone().unwrap_or_else(|| "AUD".into()),
             id: a.account_id,
+            identification: None,
             unavailable: None,
             joint: None,
         };

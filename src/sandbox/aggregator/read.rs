@@ -196,6 +196,7 @@ fn uk_account(
         masked_number,
         balance: amount,
         currency: account.currency,
+        identification: None,
         unavailable: None,
         joint: None,
     };

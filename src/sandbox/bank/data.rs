@@ -55,6 +55,7 @@ impl Account {
             nickname: self.nickname.clone(),
             kind: self.kind.clone(),
             masked_number: self.masked_number(),
+            identification: Some(self.number.clone()),
             balance: self.balance,
             currency: self.currency.clone(),
             unavailable: self.unavailable.clone(),
