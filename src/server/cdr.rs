@@ -230,7 +230,9 @@ pub fn portal_view(
                     _ => crate::i18n::text(locale, &format!("cdr-cluster-{key}"), &[]),
                 })
                 .collect();
-            let ends = if once(&a) { None } else { a.expiry.as_deref() };
+            // Given, a one-off arrangement ends too (when its data has been collected): its
+            // card says when, and says it expired once it has, as an ongoing one's does.
+            let ends = a.expiry.as_deref();
             let card = super::present::card_state(locale, &a.status, crate::wire::cdr::status::AUTHORISED, ends);
             let shared: Vec<_> = accounts.iter().filter(|x| a.account_ids.contains(&x.id)).collect();
             crate::model::FdxAccess {

@@ -338,6 +338,10 @@ async fn absurd_sharing_durations_are_refused_at_par_and_long_ones_capped() {
     assert!(tokens.get("refresh_token").is_none(), "once: no refresh token: {tokens}");
     let listed = managed(&app, tokens["cdr_arrangement_id"].as_str().unwrap()).await;
     assert_eq!(listed[0]["sharing_type"], "one_time");
+    // Given, it ends too (the sandbox: an hour on), and its card in the portal says when.
+    let html = portal_sign_in(&app, &browser(), "user").await.replace("<!>", "");
+    let card = consent_card(&html, tokens["cdr_arrangement_id"].as_str().unwrap());
+    assert!(card.contains("Ends "), "{card}");
 }
 
 #[tokio::test]
