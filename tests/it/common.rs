@@ -397,8 +397,13 @@ pub async fn portal_sign_in(app: &TestApp, b: &Client, user: &str) -> String {
 /// browser is sent back to, not yet followed.
 pub async fn portal_callback(app: &TestApp, b: &Client, user: &str) -> url::Url {
     let page = b.get(format!("{}/portal", app.url)).send().await.unwrap().text().await.unwrap();
+    portal_callback_from(app, b, &page, user).await
+}
+
+/// [`portal_callback`] from the signed-out portal's `page` (loaded earlier, in another tab).
+pub async fn portal_callback_from(app: &TestApp, b: &Client, page: &str, user: &str) -> url::Url {
     assert!(page.contains("Sign in"));
-    let token = hidden(&page, "csrf_token");
+    let token = hidden(page, "csrf_token");
     let res = form_post(b, format!("{}/api/portal/sign-in", app.url))
         .header("sec-fetch-site", "same-origin")
         .form(&[("csrf_token", token)])

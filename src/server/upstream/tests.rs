@@ -41,8 +41,9 @@ async fn an_answer_too_large_to_be_one_is_not_read_to_its_end() {
     assert_eq!(fine["ok"], true);
 }
 
-pub(super) fn upstream() -> Upstream {
-    let config = TenantConfig {
+/// A tenant's configuration as the tests' client uses it.
+fn tenant() -> TenantConfig {
+    TenantConfig {
         issuer: Url::parse("https://authz.example.com:8443/default/gobank").unwrap(),
         tenant_id: "default".into(),
         client_id: "c".into(),
@@ -51,8 +52,11 @@ pub(super) fn upstream() -> Upstream {
         client_cert: None,
         routing: Default::default(),
         system_scopes: None,
-    };
-    Upstream::new(&config, Arc::default()).unwrap()
+    }
+}
+
+pub(super) fn upstream() -> Upstream {
+    Upstream::new(&tenant(), Arc::default()).unwrap()
 }
 
 #[test]
@@ -102,15 +106,6 @@ fn a_client_certificate_file_without_a_final_newline_is_read() {
     let (cert, key) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
     std::fs::write(&cert, issued.cert.pem().trim_end()).unwrap();
     std::fs::write(&key, issued.key_pair.serialize_pem()).unwrap();
-    let config = TenantConfig {
-        issuer: Url::parse("https://authz.example.com/default/bank").unwrap(),
-        tenant_id: "default".into(),
-        client_id: "c".into(),
-        client_secret: Secret::new("s"),
-        root_ca: None,
-        client_cert: Some((cert, key)),
-        routing: Default::default(),
-        system_scopes: None,
-    };
+    let config = TenantConfig { client_cert: Some((cert, key)), ..tenant() };
     assert!(Upstream::new(&config, Arc::default()).is_ok());
 }

@@ -231,15 +231,7 @@ async fn a_sign_in_ends_the_browsers_earlier_session() {
     let first = session(&res);
     assert!(app.state.sessions.get(&first).await.unwrap().is_some());
     // The other tab's Sign in, signed in there as another user.
-    let res = form_post(&b, format!("{}/api/portal/sign-in", app.url))
-        .header("sec-fetch-site", "same-origin")
-        .form(&[("csrf_token", hidden(&tab, "csrf_token"))])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), reqwest::StatusCode::SEE_OTHER);
-    let callback = location(&sign_in(&app, &b, &location(&res), "user4").await);
-    let res = b.get(callback).send().await.unwrap();
+    let res = b.get(portal_callback_from(&app, &b, &tab, "user4").await.as_str()).send().await.unwrap();
     assert_ne!(session(&res), first);
     assert!(app.state.sessions.get(&first).await.unwrap().is_none(), "the earlier session ended");
     let page = browser().get(format!("{}/portal", app.url)).header("cookie", format!("assent-portal={first}"));
