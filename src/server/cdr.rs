@@ -208,7 +208,7 @@ pub fn portal_view(
 ) -> Vec<crate::model::FdxAccess> {
     use super::present::safe_url;
     arrangements.retain(|a| a.status != crate::wire::cdr::status::AWAITING_AUTHORISATION);
-    arrangements.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+    super::present::newest_first(&mut arrangements, |a| a.created_at.as_deref());
     arrangements
         .into_iter()
         .map(|a| {

@@ -49,7 +49,7 @@ pub fn payments_view(
 ) -> Vec<crate::model::PaymentAccess> {
     use crate::wire::obuk::status;
     use crate::wire::obuk_payment::CONSUMED;
-    consents.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+    super::present::newest_first(&mut consents, |c| c.created_at.as_deref());
     consents
         .into_iter()
         .filter_map(|c| {

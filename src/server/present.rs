@@ -222,6 +222,13 @@ pub fn user_of(ctx: &serde_json::Map<String, serde_json::Value>, subject: &str) 
     text("email").or_else(|| text("name")).unwrap_or_else(|| clean_text(subject))
 }
 
+/// Newest first by `created` (RFC 3339), compared as moments, not as text (offsets and
+/// fractions of a second differ between servers); a moment that does not read goes last.
+pub fn newest_first<T>(items: &mut [T], created: impl Fn(&T) -> Option<&str>) {
+    let moment = |t: &T| created(t).and_then(|c| chrono::DateTime::parse_from_rfc3339(c).ok());
+    items.sort_by_key(|t| std::cmp::Reverse(moment(t)));
+}
+
 /// The day of a moment in the response's language (the format is a message) and time zone
 /// (`ASSENT_TIME_ZONE`), and the moment's RFC 3339 form.
 pub fn format_date(rfc3339: &str) -> Option<(String, String)> {
@@ -276,6 +283,18 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn newest_first_compares_moments_not_text() {
+        let mut times =
+            vec![Some("2025-01-10T12:00:00Z"), None, Some("2025-01-10T09:00:00-05:00"), Some("2025-01-10T12:00:00.5Z")];
+        super::newest_first(&mut times, |t| *t);
+        // 09:00 at -05:00 is 14:00Z: the newest, though it sorts last as text.
+        assert_eq!(
+            times,
+            [Some("2025-01-10T09:00:00-05:00"), Some("2025-01-10T12:00:00.5Z"), Some("2025-01-10T12:00:00Z"), None]
+        );
+    }
 
     #[test]
     fn an_account_the_bank_no_longer_shares_says_so_on_its_card() {

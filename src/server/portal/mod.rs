@@ -188,7 +188,7 @@ pub fn records_view(
 /// The FDX consents that share any of `accounts` (the user's own), newest first, with their
 /// words in `locale`.
 pub fn fdx_view(accounts: &[InternalAccount], mut consents: Vec<FDXConsent>, locale: Locale) -> Vec<FdxAccess> {
-    consents.sort_by(|a, b| b.created_time.cmp(&a.created_time));
+    super::present::newest_first(&mut consents, |c| c.created_time.as_deref());
     let theirs = |id: &str| accounts.iter().any(|a| a.id == id);
     consents
         .into_iter()
@@ -272,7 +272,7 @@ pub fn obuk_view(
     mut consents: Vec<crate::wire::obuk_consents::OBUKConsentWithClient>,
     locale: Locale,
 ) -> Vec<FdxAccess> {
-    consents.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+    super::present::newest_first(&mut consents, |c| c.created_at.as_deref());
     consents
         .into_iter()
         // Payments are listed apart (`server::obuk_payment::payments_view`): nothing to stop.
