@@ -121,9 +121,15 @@ pub fn may_use(own: &[crate::wire::InternalAccount], chosen: &[String], purpose:
 }
 
 /// A consent whose end has passed (its `expirationTime`, or a duration of no days) could not
-/// be given any more: refused (`ConsentExpired`), as the UK and CDR screens refuse theirs.
+/// be given any more: refused (`ConsentExpired`), as the UK and CDR screens refuse theirs. One
+/// whose `expirationTime` does not read is refused as the server's fault (`UpstreamInvalid`),
+/// never shown as lasting until the user stops it.
 pub fn still_open(consent: &GetFDXConsentResponse) -> Result<(), AppError> {
     let fdx = &consent.fdx_consent;
+    if fdx.expiration_time.as_deref().is_some_and(|e| chrono::DateTime::parse_from_rfc3339(e).is_err()) {
+        tracing::error!("an FDX consent whose expirationTime is not RFC 3339; refused");
+        return Err(Failure::UpstreamInvalid.into());
+    }
     let no_days = time_bound(fdx) && fdx.duration_period.is_some_and(|days| days <= 0);
     match ends_at(fdx) {
         _ if no_days => Err(Failure::ConsentExpired.into()),
@@ -392,5 +398,11 @@ mod tests {
         assert!(still_open(&at(chrono::Utc::now() + chrono::Duration::days(30))).is_ok());
         // Without an end, it lasts until the customer stops it.
         assert!(still_open(&GetFDXConsentResponse::default()).is_ok());
+        // An end that does not read is the server's fault, not "until you stop it".
+        let unread = GetFDXConsentResponse {
+            fdx_consent: FDXConsent { expiration_time: Some("next Tuesday".into()), ..FDXConsent::default() },
+            ..GetFDXConsentResponse::default()
+        };
+        assert_eq!(still_open(&unread).unwrap_err().failure, Failure::UpstreamInvalid);
     }
 }
