@@ -112,7 +112,10 @@ fn same_account(account: &InternalAccount, named: &OBCashAccount) -> bool {
         return true;
     }
     match &account.identification {
-        Some(whole) => !plain(whole).is_empty() && plain(whole) == plain(&named.identification),
+        Some(whole) => {
+            let whole = plain(whole);
+            !whole.is_empty() && whole == plain(&named.identification)
+        }
         None => {
             let shown = digits(&account.masked_number);
             shown.len() >= 4 && digits(&named.identification).ends_with(&shown)
